@@ -1,0 +1,45 @@
+/**
+ * auth-ctk command line. Exit codes: 0 certified / success, 1 not certified (a requirement failed),
+ * 2 usage or configuration error.
+ */
+import { parseArgs } from 'node:util';
+import { runCommand } from './run.ts';
+import { serveCommand } from './serve.ts';
+import { UsageError } from './errors.ts';
+
+const COMMANDS: Record<string, { summary: string; run: (argv: string[]) => Promise<number> }> = {
+  run: { summary: 'run the conformance suite against a target (default: the embedded reference stack)', run: runCommand },
+  serve: { summary: 'start the reference stack and print its URLs and test credentials', run: serveCommand },
+};
+
+function usage(): string {
+  const lines = Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(14)}${c.summary}`);
+  return `usage: auth-ctk <command> [options]\n\ncommands:\n${lines.join('\n')}\n\n"auth-ctk <command> --help" shows a command's options.\nexit codes: 0 certified, 1 not certified, 2 usage or configuration error`;
+}
+
+async function main(argv: string[]): Promise<number> {
+  const { positionals } = parseArgs({ args: argv.slice(0, 1), allowPositionals: true, strict: false });
+  const name = positionals[0];
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    console.log(usage());
+    return name ? 0 : 2;
+  }
+  const command = COMMANDS[name];
+  if (!command) {
+    console.error(`auth-ctk: unknown command "${name}"\n\n${usage()}`);
+    return 2;
+  }
+  return command.run(argv.slice(1));
+}
+
+try {
+  process.exitCode = await main(process.argv.slice(2));
+} catch (error) {
+  if (error instanceof UsageError) {
+    console.error(`auth-ctk: ${error.message}`);
+    process.exitCode = 2;
+  } else {
+    console.error(error);
+    process.exitCode = 2;
+  }
+}

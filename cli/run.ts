@@ -1,0 +1,85 @@
+import { parseArgs } from 'node:util';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadConfiguration, runCucumber } from '@cucumber/cucumber/api';
+import { ReferenceStack } from '../reference/stack.ts';
+import { describeReferenceTarget } from '../support/target/reference-target.ts';
+import type { TargetDescription } from '../support/target/target.ts';
+import { UsageError } from './errors.ts';
+
+const HELP = `usage: auth-ctk run [options]
+
+Runs the conformance suite against a target and writes reports/.
+
+options:
+  --target <name|file>  reference (default)
+  --tags <expr>         cucumber tag expression, e.g. "@REQ-TOK-01 or @REQ-BEARER-02"
+  --faults <a,b>        start the reference with these named faults (kit self-test)
+  --parallel <n>        cucumber worker processes (default 1)
+  --cucumber-profile <p> cucumber profile from cucumber.mjs (default: "ci" when CI is set, else "default")
+  -h, --help            this text`;
+
+interface StartedTarget {
+  readonly description: TargetDescription;
+  stop(): Promise<void>;
+}
+
+async function startTarget(name: string, faults: string[]): Promise<StartedTarget> {
+  if (name === 'reference') {
+    const stack = await ReferenceStack.start({ faults });
+    return { description: describeReferenceTarget(stack.urls, { faults }), stop: () => stack.stop() };
+  }
+  throw new UsageError(`unknown target "${name}": use "reference"`);
+}
+
+export async function runCommand(argv: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      target: { type: 'string', default: 'reference' },
+      tags: { type: 'string' },
+      faults: { type: 'string', default: '' },
+      parallel: { type: 'string', default: '1' },
+      'cucumber-profile': { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) {
+    console.log(HELP);
+    return 0;
+  }
+  const parallel = Number(values.parallel);
+  if (!Number.isInteger(parallel) || parallel < 1) throw new UsageError(`--parallel takes a whole number >= 1, got "${values.parallel}"`);
+  const faults = values.faults.split(',').map((f) => f.trim()).filter(Boolean);
+
+  mkdirSync('reports', { recursive: true });
+  const started = await startTarget(values.target, faults);
+  const dir = mkdtempSync(join(tmpdir(), 'auth-ctk-'));
+  const targetFile = join(dir, 'target.json');
+  writeFileSync(targetFile, JSON.stringify(started.description), { mode: 0o600 });
+  process.env.AUTH_CTK_TARGET_FILE = targetFile;
+  const stopOnSignal = (signal: NodeJS.Signals) => {
+    void started.stop().finally(() => {
+      rmSync(dir, { recursive: true, force: true });
+      process.exit(128 + (signal === 'SIGINT' ? 2 : 15));
+    });
+  };
+  process.once('SIGINT', stopOnSignal);
+  process.once('SIGTERM', stopOnSignal);
+  try {
+    console.log(`auth-ctk: running against ${started.description.name} (${started.description.gateway.baseUrl})`);
+    const profile = values['cucumber-profile'] ?? (process.env.CI ? 'ci' : 'default');
+    const { runConfiguration } = await loadConfiguration({
+      profiles: [profile],
+      provided: { parallel: parallel > 1 ? parallel : 0, ...(values.tags ? { tags: values.tags } : {}) },
+    });
+    const { success } = await runCucumber(runConfiguration);
+    return success ? 0 : 1;
+  } finally {
+    await started.stop();
+    rmSync(dir, { recursive: true, force: true });
+    process.off('SIGINT', stopOnSignal);
+    process.off('SIGTERM', stopOnSignal);
+  }
+}

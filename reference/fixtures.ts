@@ -1,0 +1,22 @@
+/** Loads the reference stack's fixture file (clients, users, routes, limits): one file for servers and kit. */
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { ClientCredentials, RouteSet, TestUser, TargetDescription } from '../support/target/target.ts';
+
+export interface ReferenceFixtures {
+  readonly audience: string;
+  readonly clients: Record<string, ClientCredentials & { redirectUri?: string }>;
+  readonly users: readonly TestUser[];
+  readonly routes: RouteSet;
+  readonly limits: TargetDescription['limits'] & {
+    readonly tokenRequestsPerSecond: number;
+    readonly ipBlock: { readonly failedAttempts: number; readonly blockSeconds: number };
+  };
+  readonly adminToken: string;
+}
+
+export const DEFAULT_FIXTURES_PATH = fileURLToPath(new URL('../fixtures/reference/stack.json', import.meta.url));
+
+export function loadReferenceFixtures(path = process.env.AUTH_CTK_FIXTURES ?? DEFAULT_FIXTURES_PATH): ReferenceFixtures {
+  return JSON.parse(readFileSync(path, 'utf8')) as ReferenceFixtures;
+}

@@ -1,0 +1,60 @@
+/**
+ * What every reference server process shares: where to listen, how to tell the parent it is ready, and how
+ * to stop. The same entry points run as child processes of the kit (embedded target) and as container
+ * entrypoints (containers target), so configuration is by environment variables only.
+ *
+ * No orphans: a child started by the kit has an IPC channel; when the parent goes away for any reason
+ * (exit, crash, SIGKILL) the channel closes and the child exits.
+ */
+import type { Server } from 'node:http';
+
+export interface ListenOptions {
+  readonly host: string;
+  readonly port: number;
+}
+
+export function listenOptions(prefix: string): ListenOptions {
+  return {
+    host: process.env[`${prefix}_HOST`] ?? '127.0.0.1',
+    port: Number(process.env[`${prefix}_PORT`] ?? 0),
+  };
+}
+
+/** Active fault names (kit self-test): `AUTH_CTK_FAULTS=a,b`. */
+export function activeFaults(): ReadonlySet<string> {
+  return new Set((process.env.AUTH_CTK_FAULTS ?? '').split(',').map((f) => f.trim()).filter(Boolean));
+}
+
+export function urlOf(server: Server, host: string): string {
+  const address = server.address();
+  if (!address || typeof address === 'string') throw new Error('server is not listening on TCP');
+  const shownHost = host === '0.0.0.0' ? '127.0.0.1' : host;
+  return `http://${shownHost}:${address.port}`;
+}
+
+export async function listen(server: Server, options: ListenOptions): Promise<string> {
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, options.host, () => resolve());
+  });
+  return urlOf(server, options.host);
+}
+
+/**
+ * Announces readiness (IPC to the kit, and a log line for containers and humans), then wires shutdown:
+ * SIGTERM/SIGINT close the server; a lost IPC channel means the parent is gone.
+ */
+export function announceReady(name: string, server: Server, url: string, extra: Record<string, unknown> = {}): void {
+  const stop = () => {
+    server.close(() => process.exit(0));
+    server.closeAllConnections?.();
+    setTimeout(() => process.exit(0), 1_000).unref();
+  };
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
+  if (process.send) {
+    process.on('disconnect', () => process.exit(0));
+    process.send({ type: 'ready', name, url, ...extra });
+  }
+  console.log(`${name} listening on ${url}`);
+}

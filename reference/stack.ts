@@ -1,0 +1,152 @@
+/**
+ * The embedded reference stack: IdP, component and gateway as three local processes on 127.0.0.1 ephemeral
+ * ports. Started by the kit, stopped by the kit; children exit on their own when the kit dies (IPC channel).
+ */
+import { fork, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { DEFAULT_FIXTURES_PATH } from './fixtures.ts';
+
+export interface ReferenceStackOptions {
+  /** Named faults to inject (kit self-test); see reference/faults.ts. */
+  readonly faults?: readonly string[];
+  readonly fixturesPath?: string;
+  /** Bind address; 127.0.0.1 keeps everything on loopback. */
+  readonly host?: string;
+  /** Print server logs (stderr is always kept for error messages). */
+  readonly verbose?: boolean;
+  readonly startTimeoutMs?: number;
+}
+
+export interface ReferenceUrls {
+  readonly idp: string;
+  readonly issuer: string;
+  readonly gateway: string;
+  readonly component: string;
+}
+
+interface ReadyMessage {
+  readonly type: 'ready';
+  readonly name: string;
+  readonly url: string;
+  readonly issuer?: string;
+}
+
+export class ReferenceStackStartError extends Error {
+  constructor(server: string, detail: string) {
+    super(`the reference ${server} did not start: ${detail}`);
+    this.name = 'ReferenceStackStartError';
+  }
+}
+
+const entry = (name: string) => fileURLToPath(new URL(`./${name}/main.ts`, import.meta.url));
+
+const live = new Set<ChildProcess>();
+let exitHookInstalled = false;
+
+/** Last line of defence: if the kit exits without stopping the stack, kill what is left. */
+function installExitHook(): void {
+  if (exitHookInstalled) return;
+  exitHookInstalled = true;
+  process.on('exit', () => {
+    for (const child of live) child.kill('SIGKILL');
+  });
+}
+
+export class ReferenceStack {
+  readonly urls: ReferenceUrls;
+  readonly faults: readonly string[];
+  private readonly children: ChildProcess[];
+
+  private constructor(urls: ReferenceUrls, faults: readonly string[], children: ChildProcess[]) {
+    this.urls = urls;
+    this.faults = faults;
+    this.children = children;
+  }
+
+  static async start(options: ReferenceStackOptions = {}): Promise<ReferenceStack> {
+    installExitHook();
+    const host = options.host ?? '127.0.0.1';
+    const faults = options.faults ?? [];
+    const common = {
+      AUTH_CTK_FIXTURES: options.fixturesPath ?? DEFAULT_FIXTURES_PATH,
+      AUTH_CTK_FAULTS: faults.join(','),
+    };
+    const children: ChildProcess[] = [];
+    const spawn = (name: string, env: Record<string, string>) =>
+      startChild(name, { ...common, ...env }, options.verbose ?? false, options.startTimeoutMs ?? 15_000, children);
+    try {
+      const [idp, component] = await Promise.all([
+        spawn('idp', { AUTH_CTK_IDP_HOST: host, AUTH_CTK_IDP_PORT: '0' }),
+        spawn('component', { AUTH_CTK_COMPONENT_HOST: host, AUTH_CTK_COMPONENT_PORT: '0' }),
+      ]);
+      const issuer = idp.issuer ?? idp.url;
+      const gateway = await spawn('gateway', {
+        AUTH_CTK_GATEWAY_HOST: host,
+        AUTH_CTK_GATEWAY_PORT: '0',
+        AUTH_CTK_ISSUER: issuer,
+        AUTH_CTK_JWKS_URI: `${idp.url}/jwks`,
+        AUTH_CTK_UPSTREAM: component.url,
+      });
+      return new ReferenceStack({ idp: idp.url, issuer, gateway: gateway.url, component: component.url }, faults, children);
+    } catch (error) {
+      await stopAll(children);
+      throw error;
+    }
+  }
+
+  async stop(): Promise<void> {
+    await stopAll(this.children);
+  }
+}
+
+function startChild(
+  name: string,
+  env: Record<string, string>,
+  verbose: boolean,
+  timeoutMs: number,
+  children: ChildProcess[],
+): Promise<ReadyMessage> {
+  const child = fork(entry(name), [], {
+    env: { ...process.env, ...env },
+    execPath: process.execPath,
+    stdio: ['ignore', verbose ? 'inherit' : 'ignore', 'pipe', 'ipc'],
+  });
+  children.push(child);
+  live.add(child);
+  child.once('exit', () => live.delete(child));
+  let stderr = '';
+  child.stderr?.on('data', (chunk: Buffer) => {
+    stderr = (stderr + chunk.toString()).slice(-4_000);
+    if (verbose) process.stderr.write(chunk);
+  });
+  return new Promise<ReadyMessage>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new ReferenceStackStartError(name, `no ready message within ${timeoutMs} ms\n${stderr}`)), timeoutMs);
+    child.on('message', (message: ReadyMessage) => {
+      if (message?.type === 'ready') {
+        clearTimeout(timer);
+        resolve(message);
+      }
+    });
+    child.once('exit', (code, signal) => {
+      clearTimeout(timer);
+      reject(new ReferenceStackStartError(name, `exited (code ${code}, signal ${signal})\n${stderr}`));
+    });
+  });
+}
+
+async function stopAll(children: ChildProcess[]): Promise<void> {
+  await Promise.all(
+    children.map(
+      (child) =>
+        new Promise<void>((resolve) => {
+          if (child.exitCode !== null || child.signalCode !== null) return resolve();
+          const kill = setTimeout(() => child.kill('SIGKILL'), 3_000);
+          child.once('exit', () => {
+            clearTimeout(kill);
+            resolve();
+          });
+          child.kill('SIGTERM');
+        }),
+    ),
+  );
+}

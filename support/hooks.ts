@@ -1,0 +1,43 @@
+import { BeforeAll, AfterAll, Before, After, setDefaultTimeout, type ITestCaseHookParameter } from '@cucumber/cucumber';
+import { ReferenceStack } from '../reference/stack.ts';
+import { describeReferenceTarget } from './target/reference-target.ts';
+import { currentTarget, setCurrentTarget, targetFromFile } from './target/current.ts';
+import { closeConnections } from './http/exchange.ts';
+import { applicability } from './target/applicability.ts';
+import { MEDIA } from './verdict/media-types.ts';
+import type { CtkWorld } from './world.ts';
+
+// Long enough for the slowest honest step (waiting out a token's TTL plus the gateway's leeway, a bounded
+// burst); every such step bounds itself and says so. The default 5 s would fail them on a loaded machine.
+setDefaultTimeout(60_000);
+
+let ownStack: ReferenceStack | undefined;
+
+BeforeAll(async function () {
+  const file = process.env.AUTH_CTK_TARGET_FILE;
+  if (file) {
+    setCurrentTarget(targetFromFile(file));
+    return;
+  }
+  const faults = (process.env.AUTH_CTK_FAULTS ?? '').split(',').filter(Boolean);
+  ownStack = await ReferenceStack.start({ faults });
+  setCurrentTarget(describeReferenceTarget(ownStack.urls, { faults }));
+});
+
+AfterAll(async function () {
+  await closeConnections();
+  await ownStack?.stop();
+});
+
+Before(function (this: CtkWorld, { pickle }: ITestCaseHookParameter) {
+  const verdict = applicability(currentTarget(), pickle.tags.map((t) => t.name));
+  if (verdict.kind === 'applicable') return;
+  const mediaType = verdict.kind === 'not-applicable' ? MEDIA.notApplicable : MEDIA.notTestable;
+  this.attach(JSON.stringify(verdict.record), mediaType);
+  this.log(`${verdict.kind === 'not-applicable' ? 'NOT APPLICABLE' : 'NOT TESTABLE'}: ${verdict.record.reason}`);
+  return 'skipped';
+});
+
+After(function (this: CtkWorld) {
+  this.attachEvidence();
+});

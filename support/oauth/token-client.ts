@@ -1,0 +1,97 @@
+/**
+ * Talking to the token endpoint the ways seed 001 documents: HTTP Basic (RFC 6749 §2.3.1) or credentials in
+ * the form body. Returns the raw exchange (evidence) plus the parsed token response when there is one.
+ */
+import type { CtkWorld } from '../world.ts';
+import { describeOutcome, jsonOf, type Exchange } from '../http/exchange.ts';
+import type { ClientCredentials } from '../target/target.ts';
+
+export type ClientAuthMethod = 'basic' | 'body' | 'both' | 'none';
+
+export interface TokenRequestOptions {
+  readonly method?: ClientAuthMethod;
+  readonly grantType?: string | null;
+  readonly scope?: string;
+  /** Overrides the secret (wrong-secret checks); the client id stays the client's. */
+  readonly secret?: string;
+  readonly clientId?: string;
+  readonly sourceAddress?: string;
+  readonly extraParams?: Record<string, string>;
+  /** Records the exchange as the scenario's last (default true). */
+  readonly keepAsLast?: boolean;
+}
+
+export interface TokenResponse {
+  readonly access_token: string;
+  readonly token_type: string;
+  readonly expires_in?: number;
+  readonly scope?: string;
+  readonly refresh_token?: string;
+  readonly [key: string]: unknown;
+}
+
+/** RFC 6749 §2.3.1: client id and secret are form-urlencoded before they become the Basic user and password. */
+export function basicAuthorization(clientId: string, secret: string): string {
+  const enc = (s: string) => encodeURIComponent(s).replace(/%20/g, '+');
+  return `Basic ${Buffer.from(`${enc(clientId)}:${enc(secret)}`).toString('base64')}`;
+}
+
+export function tokenRequestBody(client: ClientCredentials, options: TokenRequestOptions = {}): { headers: Record<string, string>; body: string } {
+  const method = options.method ?? 'basic';
+  const clientId = options.clientId ?? client.clientId;
+  const secret = options.secret ?? client.clientSecret;
+  const params = new URLSearchParams();
+  if (options.grantType !== null) params.set('grant_type', options.grantType ?? 'client_credentials');
+  if (options.scope) params.set('scope', options.scope);
+  const headers: Record<string, string> = { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' };
+  if (method === 'basic' || method === 'both') headers.authorization = basicAuthorization(clientId, secret);
+  if (method === 'body' || method === 'both') {
+    params.set('client_id', clientId);
+    params.set('client_secret', secret);
+  }
+  for (const [k, v] of Object.entries(options.extraParams ?? {})) params.set(k, v);
+  return { headers, body: params.toString() };
+}
+
+export async function requestToken(world: CtkWorld, client: ClientCredentials, options: TokenRequestOptions = {}): Promise<Exchange> {
+  const { headers, body } = tokenRequestBody(client, options);
+  return world.send(
+    { method: 'POST', url: world.target.tokenEndpoint, headers, body, ...(options.sourceAddress ? { sourceAddress: options.sourceAddress } : {}) },
+    { keepAsLast: options.keepAsLast ?? true },
+  );
+}
+
+/** The token response of a successful exchange, or undefined when the exchange did not yield one. */
+export function tokenResponseOf(exchange: Exchange): TokenResponse | undefined {
+  if (exchange.response?.status !== 200) return undefined;
+  const json = jsonOf(exchange);
+  return typeof json?.access_token === 'string' ? (json as unknown as TokenResponse) : undefined;
+}
+
+/**
+ * A token for a scenario that needs one but does not judge how it was obtained. Cached per client for the
+ * run (well inside its lifetime) so ordinary scenarios do not add load to the rate-limited token endpoint.
+ */
+const cache = new Map<string, { token: string; expiresAt: number }>();
+
+export class TokenUnavailableError extends Error {
+  constructor(clientId: string, outcome: string) {
+    super(`could not obtain an access token for ${clientId} to set up the check: ${outcome}`);
+    this.name = 'TokenUnavailableError';
+  }
+}
+
+export async function accessTokenFor(world: CtkWorld, client: ClientCredentials, scope?: string): Promise<string> {
+  const key = `${client.clientId}|${scope ?? ''}`;
+  const hit = cache.get(key);
+  if (hit && hit.expiresAt > Date.now()) return hit.token;
+  const exchange = await requestToken(world, client, { scope, keepAsLast: false });
+  const token = tokenResponseOf(exchange);
+  if (!token) {
+    throw new TokenUnavailableError(client.clientId, describeOutcome(exchange));
+  }
+  const lifetimeMs = (typeof token.expires_in === 'number' ? token.expires_in : 60) * 1000;
+  // Reuse only during the first half of the lifetime: the token stays comfortably valid while a scenario runs.
+  if (lifetimeMs >= 20_000) cache.set(key, { token: token.access_token, expiresAt: Date.now() + lifetimeMs / 2 });
+  return token.access_token;
+}

@@ -1,0 +1,46 @@
+/**
+ * The one requirement catalogue. Every area declares its requirements in its own module; this module joins
+ * them and refuses duplicates, so an ID means one thing everywhere (tags, reports, certificate).
+ */
+import type { Requirement } from './types.ts';
+import { TOKEN_ENDPOINT_REQUIREMENTS, CLIENT_AUTHENTICATION_REQUIREMENTS } from './token-endpoint.ts';
+import { BEARER_REQUIREMENTS } from './bearer.ts';
+
+export type { Requirement } from './types.ts';
+
+const ALL: readonly Requirement[] = [
+  ...TOKEN_ENDPOINT_REQUIREMENTS,
+  ...CLIENT_AUTHENTICATION_REQUIREMENTS,
+  ...BEARER_REQUIREMENTS,
+];
+
+export class UnknownRequirementError extends Error {
+  readonly requirementId: string;
+  constructor(requirementId: string) {
+    super(`unknown requirement ${requirementId}: it is not declared in support/requirements/`);
+    this.name = 'UnknownRequirementError';
+    this.requirementId = requirementId;
+  }
+}
+
+function index(requirements: readonly Requirement[]): ReadonlyMap<string, Requirement> {
+  const byId = new Map<string, Requirement>();
+  for (const requirement of requirements) {
+    if (byId.has(requirement.id)) throw new Error(`requirement ${requirement.id} is declared twice`);
+    if (!/^REQ-[A-Z]+-\d{2}$/.test(requirement.id)) throw new Error(`requirement ID ${requirement.id} is not of the form REQ-AREA-NN`);
+    byId.set(requirement.id, requirement);
+  }
+  return byId;
+}
+
+const BY_ID = index(ALL);
+
+export const requirements = (): readonly Requirement[] => ALL;
+
+export function requirement(id: string): Requirement {
+  const found = BY_ID.get(id);
+  if (!found) throw new UnknownRequirementError(id);
+  return found;
+}
+
+export const isRequirementTag = (tag: string): boolean => /^@REQ-/.test(tag);

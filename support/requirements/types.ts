@@ -1,0 +1,71 @@
+/**
+ * The requirement catalogue's vocabulary. Requirement IDs are the spine of the kit: declared once here,
+ * used as Gherkin tags, carried into Allure labels, JUnit messages and the certificate.
+ */
+
+/**
+ * How binding a requirement is, by the exact word of its clause.
+ * - MUST: a broken MUST/REQUIRED/MUST NOT clause -> verdict "failed".
+ * - SHOULD: a broken SHOULD/RECOMMENDED clause, or an expectation stricter than its clause -> "warning".
+ * - SEED: a behaviour only the seed documents promise (e.g. 50 req/s, client_id == sub); it is checked only
+ *   when the target profile claims the capability named in `capability`, and then a break is "failed".
+ */
+export type Level = 'MUST' | 'SHOULD' | 'SEED';
+
+/** Certification profiles: a target is certified per profile. */
+export type CertificationProfile = 'core' | 'gateway' | 'rate-limits' | 'human-identity' | 'client';
+
+/** Which part of the system under test the requirement binds. */
+export type Component = 'idp' | 'gateway' | 'component' | 'client';
+
+/**
+ * Capabilities a target may claim in its profile. A requirement that names one is "not applicable" for a
+ * target that does not claim it; a scenario that needs one the profile lacks is "not testable".
+ */
+export const CAPABILITIES = [
+  'client-secret-post', // seed 001: credentials in the form body
+  'jwt-access-tokens', // RFC 9068 / seed 003: access tokens are JWTs the kit can read
+  'client-id-equals-sub', // seed 003: client-credentials tokens carry sub == client_id
+  'per-client-ttl', // seed 004: a client with a short token TTL exists (expiry checks stay fast)
+  'rate-limiting', // seed 001: 50 requests/s per IP on the token endpoint, then 429
+  'ip-blocking', // seed 001: an IP that keeps failing to log in is blocked for a while
+  'identity-propagation', // seed 000: the gateway passes user and roles on; the kit can see what arrived
+  'customer-scoping', // seed 003: human tokens see only their customer's data
+  'human-login', // seed 000/003/004: human users log in (password-style or browser)
+  'anonymous-fallback', // seed 004: failed authentication yields an anonymous-equivalent identity
+  'audit-log', // seed 004: authentication attempts are recorded and the kit can read the record
+  'secret-rotation', // seed 002: a client's secret can be rotated
+  'signing-key-rotation', // RFC 7517 / RFC 9068 §4: signing keys rotate through the JWKS (kid)
+  'test-token-signer', // reference only: signs tokens with arbitrary claims using the trusted key
+] as const;
+export type Capability = (typeof CAPABILITIES)[number];
+
+export interface Requirement {
+  /** Stable ID used as a Gherkin tag (`@REQ-TOK-01`). */
+  readonly id: string;
+  /** One line, in the domain's words: what a conforming system does. */
+  readonly title: string;
+  readonly level: Level;
+  /** The clause it rests on, citable: `RFC 6749 §5.1` or `seed 001 (rate limits)`. */
+  readonly source: string;
+  /** Link to the clause (RFC section URL) or the seed file name. */
+  readonly link: string;
+  readonly component: Component;
+  readonly profile: CertificationProfile;
+  /** Set when the requirement only binds targets that claim this capability. */
+  readonly capability?: Capability;
+  /** Why the level is what it is, where that is not obvious from the clause (e.g. stricter than the RFC). */
+  readonly note?: string;
+}
+
+export const rfc = (n: number, section: string): string =>
+  `https://www.rfc-editor.org/rfc/rfc${n}.html#section-${section}`;
+export const seed = (file: string): string => `shared/seeds/${file}`;
+
+export const SEEDS = {
+  canvas: '000_edc51fd679bff9c2.txt',
+  integrationGuide: '001_eb798c3089633e85.txt',
+  selfHosted: '002_396b5c621bd47175.txt',
+  kusyProtocol: '003_63da78ecb62a32c7.txt',
+  dataOne: '004_62668a56eb8580e8.txt',
+} as const;

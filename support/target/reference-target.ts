@@ -1,0 +1,35 @@
+/** The reference stack seen as a target: its URLs plus the fixture file, every capability claimed. */
+import { CAPABILITIES, type Capability } from '../requirements/types.ts';
+import type { ReferenceStack } from '../../reference/stack.ts';
+import { loadReferenceFixtures } from '../../reference/fixtures.ts';
+import type { TargetDescription, TargetKind } from './target.ts';
+
+/** 127.0.0.2 .. 127.0.0.41: distinct client IPs on Linux loopback, none of them the default 127.0.0.1. */
+export const LOOPBACK_SOURCE_ADDRESSES = Array.from({ length: 40 }, (_, i) => `127.0.0.${i + 2}`);
+
+export function describeReferenceTarget(
+  urls: ReferenceStack['urls'],
+  options: { name?: string; kind?: TargetKind; faults?: readonly string[]; fixturesPath?: string } = {},
+): TargetDescription {
+  const fx = loadReferenceFixtures(options.fixturesPath);
+  const capabilities = Object.fromEntries(CAPABILITIES.map((c) => [c, true])) as Record<Capability, boolean>;
+  const { system, readOnly, shortTtl, rotation, noClientCredentials, web } = fx.clients;
+  return {
+    name: options.name ?? 'auth-ctk reference stack',
+    kind: options.kind ?? 'reference',
+    issuer: urls.issuer,
+    discoveryUrl: `${urls.idp}/.well-known/openid-configuration`,
+    tokenEndpoint: `${urls.idp}/token`,
+    jwksUri: `${urls.idp}/jwks`,
+    authorizationEndpoint: `${urls.idp}/auth`,
+    audience: fx.audience,
+    gateway: { baseUrl: urls.gateway, routes: fx.routes },
+    clients: { system: system!, readOnly, shortTtl, rotation, noClientCredentials, web },
+    users: fx.users,
+    capabilities,
+    limits: fx.limits,
+    sourceAddresses: LOOPBACK_SOURCE_ADDRESSES,
+    admin: { baseUrl: urls.idp, token: fx.adminToken },
+    faults: options.faults ?? [],
+  };
+}

@@ -1,0 +1,70 @@
+/**
+ * Per-scenario state. The World owns what a scenario sent and saw; nothing is global except the started
+ * target (support/target/current.ts). Steps call into support/ with the World as context.
+ */
+import { World, setWorldConstructor, type IWorldOptions } from '@cucumber/cucumber';
+import { send as sendHttp, evidenceOf, type Exchange, type HttpRequest } from './http/exchange.ts';
+import type { FindingSink } from './verdict/check.ts';
+import { MEDIA, type Finding, type NotRunReason } from './verdict/media-types.ts';
+import { currentTarget } from './target/current.ts';
+import type { TargetDescription } from './target/target.ts';
+
+export class CtkWorld extends World implements FindingSink {
+  readonly exchanges: Exchange[] = [];
+  readonly warnings: Finding[] = [];
+  /** Free-form scenario state shared between steps of one scenario (tokens, ids, observations). */
+  readonly memo = new Map<string, unknown>();
+  /** The last exchange: what `Then the response ...` steps look at. */
+  last?: Exchange;
+
+  constructor(options: IWorldOptions) {
+    super(options);
+  }
+
+  get target(): TargetDescription {
+    return currentTarget();
+  }
+
+  /** Sends one request to the system under test, recording it as evidence. */
+  async send(request: HttpRequest, options: { keepAsLast?: boolean } = {}): Promise<Exchange> {
+    const exchange = await sendHttp({ timeoutMs: this.target.limits.requestTimeoutMs, ...request });
+    this.record(exchange, options.keepAsLast ?? true);
+    return exchange;
+  }
+
+  /** Records an exchange made elsewhere (bursts, browser) as evidence. */
+  record(exchange: Exchange, keepAsLast = true): void {
+    if (this.exchanges.length < 200) this.exchanges.push(exchange);
+    if (keepAsLast) this.last = exchange;
+  }
+
+  lastExchange(): Exchange {
+    if (!this.last) throw new Error('no request has been sent in this scenario yet (step order in the feature file)');
+    return this.last;
+  }
+
+  recordWarning(finding: Finding): void {
+    this.warnings.push(finding);
+    this.attach(JSON.stringify(finding), MEDIA.warning);
+    this.log(`WARNING ${finding.diagnosis}`);
+  }
+
+  recordViolation(finding: Finding): void {
+    this.attach(JSON.stringify(finding), MEDIA.violation);
+  }
+
+  /** Marks the scenario not testable (missing prerequisite); return the result from the step. */
+  notTestable(requirementIds: readonly string[], reason: string, remedy?: string): 'skipped' {
+    const record: NotRunReason = { requirementIds, reason, ...(remedy ? { remedy } : {}) };
+    this.attach(JSON.stringify(record), MEDIA.notTestable);
+    this.log(`NOT TESTABLE: ${reason}${remedy ? ` — ${remedy}` : ''}`);
+    return 'skipped';
+  }
+
+  attachEvidence(): void {
+    if (this.exchanges.length === 0) return;
+    this.attach(JSON.stringify(this.exchanges.map(evidenceOf), null, 2), MEDIA.evidence);
+  }
+}
+
+setWorldConstructor(CtkWorld);
