@@ -1,0 +1,152 @@
+/**
+ * Validating a JWT access token the way RFC 9068 §4 tells a resource server to: signature against the
+ * issuer's published keys (JWKS, selected by `kid`), an allow-list of asymmetric algorithms, `typ` at+jwt,
+ * `iss`, `aud`, and `exp`/`nbf` with a small clock leeway. Built on jose's jwtVerify; the faults below are
+ * deliberate holes, each named by the requirement it breaks (see faults.ts).
+ */
+import { createRemoteJWKSet, decodeJwt, decodeProtectedHeader, errors, jwtVerify, type JWTPayload, type JWTVerifyOptions } from 'jose';
+
+/**
+ * RFC 9068 §4 / RFC 8725 §3.1: only asymmetric algorithms the IdP may use. Never `none` (RFC 8725 §3.2) and
+ * never HS* (a public key used as an HMAC secret is the classic key-confusion attack, RFC 8725 §2.1).
+ */
+export const ALLOWED_ALGORITHMS = ['RS256', 'PS256', 'ES256'] as const;
+
+export interface AccessTokenClaims extends JWTPayload {
+  readonly sub: string;
+  readonly client_id: string;
+  readonly scope?: string;
+  readonly roles?: unknown;
+}
+
+/** Why a token was refused: `unknown-key` and `keys-unavailable` are kept apart so they are never a 500. */
+export type RefusalKind = 'invalid' | 'unknown-key' | 'keys-unavailable';
+
+export class AccessTokenRefused extends Error {
+  readonly kind: RefusalKind;
+  constructor(kind: RefusalKind, description: string, options?: { cause?: unknown }) {
+    super(description, options);
+    this.name = 'AccessTokenRefused';
+    this.kind = kind;
+  }
+}
+
+export interface AccessTokenValidatorOptions {
+  readonly issuer: string;
+  readonly jwksUri: string;
+  readonly audience: string;
+  readonly clockSkewSeconds: number;
+  readonly jwksCooldownMs: number;
+  readonly jwksTimeoutMs: number;
+  readonly faults: ReadonlySet<string>;
+}
+
+export type AccessTokenValidator = (token: string) => Promise<AccessTokenClaims>;
+
+/** One line per jose failure, safe to send back in error_description (no token content). */
+function refusalOf(error: unknown): AccessTokenRefused {
+  if (error instanceof AccessTokenRefused) return error;
+  const refused = (kind: RefusalKind, description: string) => new AccessTokenRefused(kind, description, { cause: error });
+  if (error instanceof errors.JWTExpired) return refused('invalid', 'the access token expired');
+  if (error instanceof errors.JWTClaimValidationFailed) {
+    switch (error.claim) {
+      case 'nbf': return refused('invalid', 'the access token is not valid yet (nbf)');
+      case 'iss': return refused('invalid', 'the access token was not issued by the trusted issuer');
+      case 'aud': return refused('invalid', 'the access token is not meant for this API (aud)');
+      case 'typ': return refused('invalid', 'the token is not a JWT access token (typ must be at+jwt, RFC 9068 section 4)');
+      default: return refused('invalid', `the access token claim ${error.claim} is missing or invalid`);
+    }
+  }
+  if (error instanceof errors.JOSEAlgNotAllowed) return refused('invalid', 'the signing algorithm is not allowed');
+  if (error instanceof errors.JWKSNoMatchingKey) return refused('unknown-key', 'the access token is signed with an unknown key');
+  if (error instanceof errors.JWSSignatureVerificationFailed) return refused('invalid', 'the access token signature is invalid');
+  if (error instanceof errors.JWSInvalid || error instanceof errors.JWTInvalid || error instanceof errors.JOSENotSupported) {
+    return refused('invalid', 'the access token is malformed');
+  }
+  if (error instanceof errors.JWKSTimeout || error instanceof errors.JWKSInvalid || (error instanceof errors.JOSEError && error.code === 'ERR_JOSE_GENERIC')) {
+    return refused('keys-unavailable', 'the signing keys could not be fetched');
+  }
+  if (error instanceof TypeError && /fetch failed/.test(error.message)) return refused('keys-unavailable', 'the signing keys could not be fetched');
+  return refused('invalid', 'the access token could not be validated');
+}
+
+/** Unverified peek at the claims, used only to pick a fake clock for the time faults. */
+function peekClaims(token: string): JWTPayload | undefined {
+  try {
+    return decodeJwt(token);
+  } catch {
+    return undefined;
+  }
+}
+
+export function accessTokenValidator(options: AccessTokenValidatorOptions): AccessTokenValidator {
+  const { faults } = options;
+  const keys = createRemoteJWKSet(new URL(options.jwksUri), {
+    cooldownDuration: options.jwksCooldownMs,
+    timeoutDuration: options.jwksTimeoutMs,
+  });
+
+  /** The clock the exp/nbf checks use: now, unless a time fault moves it to where the token looks valid. */
+  function clockFor(token: string): Date | undefined {
+    if (!faults.has('accept-expired-token') && !faults.has('accept-nbf-in-future')) return undefined;
+    const claims = peekClaims(token);
+    let now = Date.now() / 1000;
+    if (faults.has('accept-expired-token') && typeof claims?.exp === 'number' && claims.exp <= now) now = claims.exp - 1;
+    if (faults.has('accept-nbf-in-future') && typeof claims?.nbf === 'number' && claims.nbf > now) now = claims.nbf;
+    return new Date(now * 1000);
+  }
+
+  return async function validate(token: string): Promise<AccessTokenClaims> {
+    // Fault accept-alg-none: an unsigned token is taken at its word.
+    if (faults.has('accept-alg-none') && safeAlg(token) === 'none') return decodeJwt(token) as AccessTokenClaims;
+
+    const verifyOptions: JWTVerifyOptions = {
+      algorithms: [...ALLOWED_ALGORITHMS],
+      // RFC 9068 §4: typ must be at+jwt (jose also accepts the application/at+jwt spelling).
+      ...(faults.has('ignore-typ') ? {} : { typ: 'at+jwt' }),
+      // RFC 9068 §4: iss must exactly match the issuer the gateway trusts.
+      ...(faults.has('ignore-issuer') ? {} : { issuer: options.issuer }),
+      // RFC 9068 §4: aud must contain this API's identifier.
+      ...(faults.has('ignore-audience') ? {} : { audience: options.audience }),
+      // RFC 7519 §4.1.4/§4.1.5 with RFC 9068 §4: reject expired and not-yet-valid tokens, with a small leeway.
+      clockTolerance: options.clockSkewSeconds,
+      currentDate: clockFor(token),
+      // RFC 9068 §2.2: exp, sub, client_id are REQUIRED; the forwarded identity is built from sub/client_id (seed 003).
+      requiredClaims: ['exp', 'sub', 'client_id'],
+    };
+    try {
+      const { payload } = await jwtVerify(token, keys, verifyOptions);
+      if (typeof payload.sub !== 'string' || typeof payload.client_id !== 'string') {
+        throw new AccessTokenRefused('invalid', 'the access token sub and client_id must be strings');
+      }
+      return payload as AccessTokenClaims;
+    } catch (error) {
+      const refusal = refusalOf(error);
+      // Fault accept-foreign-key: a signature that does not verify (or a key nobody published) is ignored.
+      if (faults.has('accept-foreign-key') && refusal.kind !== 'keys-unavailable' && isSignatureProblem(error)) {
+        return decodeJwt(token) as AccessTokenClaims;
+      }
+      throw refusal;
+    }
+  };
+}
+
+function isSignatureProblem(error: unknown): boolean {
+  return error instanceof errors.JWSSignatureVerificationFailed || error instanceof errors.JWKSNoMatchingKey;
+}
+
+function safeAlg(token: string): string | undefined {
+  try {
+    return decodeProtectedHeader(token).alg;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The scopes a token grants: RFC 9068 §2.2.3 `scope`, space-separated (RFC 6749 §3.3). */
+export function scopesOf(claims: JWTPayload): string[] {
+  const scope = claims.scope;
+  if (typeof scope === 'string') return scope.split(' ').filter(Boolean);
+  if (Array.isArray(scope)) return scope.filter((s): s is string => typeof s === 'string');
+  return [];
+}

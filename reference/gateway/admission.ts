@@ -1,0 +1,77 @@
+/**
+ * The gateway's one decision per request: forward (with which identity) or refuse (with which RFC 6750
+ * error). Kept apart from HTTP plumbing so each rule reads next to the clause it serves.
+ */
+import type { AccessTokenValidator } from './access-token.ts';
+import type { Refusal } from './challenge.ts';
+import type { BearerCredentials } from './credentials.ts';
+import { anonymousIdentity, identityOfToken, type ForwardedIdentity } from './identity.ts';
+import type { RoutePolicy } from './routes.ts';
+
+export type Admission =
+  | { readonly kind: 'forward'; readonly identity: ForwardedIdentity }
+  | { readonly kind: 'refuse'; readonly refusal: Refusal };
+
+const forwardAs = (identity: ForwardedIdentity): Admission => ({ kind: 'forward', identity });
+const refuseWith = (refusal: Refusal): Admission => ({ kind: 'refuse', refusal });
+
+/**
+ * Public routes and failed credentials (seed 004, "in the event of authentication failure, the auth_token
+ * will provide identity equivalent to an anonymous user"): on a public route, a missing, malformed or
+ * refused token does not block the request; it reaches the component as anonymous, marked
+ * authentication "failed" — never with the identity the refused token claims. Protected routes never
+ * fall back to anonymous: they refuse per RFC 6750 §3.1.
+ */
+export async function admit(
+  policy: RoutePolicy,
+  credentials: BearerCredentials,
+  validate: AccessTokenValidator,
+  faults: ReadonlySet<string>,
+): Promise<Admission> {
+  const anonymousAllowed = policy.public || faults.has('anonymous-gets-protected-data');
+
+  if (credentials.kind === 'malformed') {
+    if (anonymousAllowed) return forwardAs(anonymousIdentity('failed'));
+    if (faults.has('malformed-authorization-as-401')) {
+      return refuseWith({ status: 401, challenge: { error: 'invalid_token', description: credentials.detail }, detail: credentials.detail });
+    }
+    // RFC 6750 §3.1 invalid_request: malformed request, or a token sent by more than one method -> 400.
+    return refuseWith({ status: 400, challenge: { error: 'invalid_request', description: credentials.detail }, detail: credentials.detail });
+  }
+
+  if (credentials.kind === 'absent') {
+    if (anonymousAllowed) return forwardAs(anonymousIdentity('none'));
+    // RFC 6750 §3: 401 with a Bearer challenge; §3.1: no error code when the request carried no credentials.
+    const challenge = faults.has('error-code-without-credentials')
+      ? { error: 'invalid_token' as const, description: 'no access token' }
+      : {};
+    return refuseWith({ status: 401, challenge, detail: credentials.detail });
+  }
+
+  let identity: ForwardedIdentity;
+  try {
+    const claims = await validate(credentials.token);
+    identity = identityOfToken(claims, { humanAsSystem: faults.has('forward-human-as-system') });
+  } catch (error) {
+    if (anonymousAllowed) return forwardAs(anonymousIdentity('failed'));
+    const reason = error instanceof Error ? error.message : 'the access token could not be validated';
+    if (faults.has('gateway-500-on-unknown-kid') && (error as { kind?: string }).kind === 'unknown-key') {
+      return refuseWith({ status: 500, detail: 'internal error' });
+    }
+    // RFC 6750 §3.1 invalid_token: expired, revoked, malformed, or otherwise invalid -> 401. Also when the
+    // keys cannot be fetched (issue 12: an unreachable JWKS is a 401, never a 500 and never an accept).
+    const code = faults.has('wrong-error-code') ? 'invalid_request' : 'invalid_token';
+    return refuseWith({ status: 401, challenge: { error: code, description: reason }, detail: reason });
+  }
+
+  // RFC 6750 §3.1 insufficient_scope: the token is valid but lacks the route's scope -> 403 with the scope needed.
+  if (policy.scope && !faults.has('ignore-scope') && !identity.scopes.includes(policy.scope)) {
+    const detail = `the access token lacks the scope ${policy.scope}`;
+    return refuseWith({
+      status: faults.has('insufficient-scope-as-401') ? 401 : 403,
+      challenge: { error: 'insufficient_scope', description: detail, scope: policy.scope },
+      detail,
+    });
+  }
+  return forwardAs(identity);
+}

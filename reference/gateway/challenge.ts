@@ -1,0 +1,63 @@
+/**
+ * The gateway's refusals: status, WWW-Authenticate challenge and a JSON body (RFC 6750 §3, §3.1).
+ * Every refusal carries `Cache-Control: no-store` so no intermediary replays a refusal for another caller.
+ */
+import type { ServerResponse } from 'node:http';
+
+export const REALM = 'auth-ctk';
+
+export type BearerErrorCode = 'invalid_request' | 'invalid_token' | 'insufficient_scope';
+
+export interface Challenge {
+  readonly error?: BearerErrorCode;
+  readonly description?: string;
+  /** RFC 6750 §3: the scope the resource needs (sent with insufficient_scope). */
+  readonly scope?: string;
+}
+
+/**
+ * RFC 6750 §3: error_description and scope values are limited to %x20-21 / %x23-5B / %x5D-7E; anything
+ * else (quotes, backslashes, non-ASCII) is dropped so the header stays parseable.
+ */
+function quotable(value: string): string {
+  return value.replace(/[^\x20\x21\x23-\x5b\x5d-\x7e]/g, '');
+}
+
+/** `Bearer realm="auth-ctk"[, error="...", error_description="...", scope="..."]` (RFC 6750 §3). */
+export function bearerChallenge(challenge: Challenge): string {
+  const params = [`realm="${REALM}"`];
+  if (challenge.error) params.push(`error="${challenge.error}"`);
+  if (challenge.error && challenge.description) params.push(`error_description="${quotable(challenge.description)}"`);
+  if (challenge.scope) params.push(`scope="${quotable(challenge.scope)}"`);
+  return `Bearer ${params.join(', ')}`;
+}
+
+export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  const payload = JSON.stringify(body);
+  res.writeHead(status, {
+    'content-type': 'application/json',
+    'content-length': Buffer.byteLength(payload),
+    'cache-control': 'no-store',
+    ...headers,
+  });
+  res.end(payload);
+}
+
+export interface Refusal {
+  readonly status: 400 | 401 | 403 | 500 | 503;
+  readonly challenge?: Challenge;
+  /** Human-readable reason for the JSON body (may say more than the header may carry). */
+  readonly detail: string;
+  /** Fault no-www-authenticate: leave the challenge header out. */
+  readonly omitChallenge?: boolean;
+}
+
+export function refuse(res: ServerResponse, refusal: Refusal): void {
+  const headers: Record<string, string> = {};
+  if (refusal.challenge && !refusal.omitChallenge) headers['www-authenticate'] = bearerChallenge(refusal.challenge);
+  const error = refusal.challenge?.error;
+  const body = error
+    ? { error, error_description: refusal.detail, ...(refusal.challenge?.scope ? { scope: refusal.challenge.scope } : {}) }
+    : { message: refusal.detail };
+  sendJson(res, refusal.status, body, headers);
+}

@@ -1,0 +1,73 @@
+/**
+ * The gateway's configuration, from environment variables only (the same entry point runs as a child process
+ * of the kit and as a container entrypoint). See reference/stack.ts for who sets what.
+ */
+import { activeFaults } from '../server-process.ts';
+import { loadReferenceFixtures } from '../fixtures.ts';
+import type { RouteSet } from '../../support/target/target.ts';
+
+export interface GatewayConfig {
+  /** Tokens' `iss` must equal this exactly (RFC 9068 §4, RFC 8414 §2). */
+  readonly issuer: string;
+  /** Where the IdP publishes its signing keys (RFC 7517). */
+  readonly jwksUri: string;
+  /** Every token must carry this in `aud` (RFC 9068 §4). */
+  readonly audience: string;
+  /** Base URL of the component the gateway fronts. */
+  readonly upstream: string;
+  readonly routes: RouteSet;
+  /** Leeway on exp/nbf in seconds (RFC 7519 §4.1.4 "some small leeway"). */
+  readonly clockSkewSeconds: number;
+  /**
+   * How long after a JWKS fetch an unknown `kid` may not trigger another fetch. 0 by default: the reference
+   * prefers picking up a rotated key at once (the kit's key-rotation scenarios run seconds apart) over
+   * shielding the IdP from kid-spraying; a production gateway should keep a cooldown (jose's default is 30 s).
+   */
+  readonly jwksCooldownMs: number;
+  readonly jwksTimeoutMs: number;
+  /** Pass the caller's Authorization header on to the component (off by default: seed 000 forwards identity, not the token). */
+  readonly forwardToken: boolean;
+  readonly upstreamTimeoutMs: number;
+  /** Largest request body the gateway buffers (it reads bodies to spot a form-encoded access_token, RFC 6750 §2.2). */
+  readonly maxBodyBytes: number;
+  readonly faults: ReadonlySet<string>;
+}
+
+export class GatewayConfigError extends Error {
+  constructor(variable: string) {
+    super(`the gateway needs ${variable} (set by reference/stack.ts, or by the container's environment)`);
+    this.name = 'GatewayConfigError';
+  }
+}
+
+function nonNegative(name: string, fallback: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 0) throw new Error(`${name} must be a non-negative integer (milliseconds), got "${raw}"`);
+  return value;
+}
+
+function required(name: string): string {
+  const value = process.env[name];
+  if (!value) throw new GatewayConfigError(name);
+  return value;
+}
+
+export function gatewayConfigFromEnvironment(): GatewayConfig {
+  const fixtures = loadReferenceFixtures();
+  return {
+    issuer: required('AUTH_CTK_ISSUER'),
+    jwksUri: required('AUTH_CTK_JWKS_URI'),
+    audience: fixtures.audience,
+    upstream: required('AUTH_CTK_UPSTREAM'),
+    routes: fixtures.routes,
+    clockSkewSeconds: fixtures.limits.clockSkewSeconds,
+    jwksCooldownMs: nonNegative('AUTH_CTK_JWKS_COOLDOWN_MS', 0),
+    jwksTimeoutMs: 2_000,
+    forwardToken: process.env.AUTH_CTK_GATEWAY_FORWARD_TOKEN === 'true',
+    upstreamTimeoutMs: fixtures.limits.requestTimeoutMs,
+    maxBodyBytes: 1024 * 1024,
+    faults: activeFaults(),
+  };
+}

@@ -1,0 +1,84 @@
+/**
+ * Finding the bearer token in a request (RFC 6750 §2). The gateway supports the Authorization header only
+ * (§2.1, the one method a resource server MUST support). It does NOT accept a token from the URI query
+ * (§2.3, "SHOULD NOT be used"; RFC 9700 §4.3.2) nor from a form body (§2.2, MAY): a token sent only that way
+ * counts as no credentials, so a protected route answers 401 with a bare `Bearer` challenge (no error code,
+ * §3.1). It still looks at both places, because a token sent by more than one method is a malformed request
+ * (§2: clients MUST NOT use more than one method; §3.1 invalid_request -> 400).
+ */
+import type { IncomingMessage } from 'node:http';
+
+export type BearerCredentials =
+  | { readonly kind: 'absent'; readonly detail: string }
+  | { readonly kind: 'token'; readonly token: string; readonly via: 'header' | 'query' | 'body' }
+  | { readonly kind: 'malformed'; readonly detail: string };
+
+export interface CredentialOptions {
+  /** Fault case-sensitive-bearer: only the exact spelling "Bearer" is recognised. */
+  readonly caseSensitiveScheme?: boolean;
+  /** Fault accept-query-token: a token in the URI query alone is used. */
+  readonly acceptQueryToken?: boolean;
+  /** Fault accept-token-sent-twice: header + query/body is not refused; the header's token wins. */
+  readonly acceptTokenSentTwice?: boolean;
+}
+
+/** RFC 9110 §11.2 auth-scheme = token (tchar). */
+const AUTHORIZATION = /^([!#$%&'*+\-.^_`|~0-9A-Za-z]+)(?: +(.*))?$/;
+/** RFC 6750 §2.1 b64token (= RFC 9110 token68). */
+const B64TOKEN = /^[A-Za-z0-9\-._~+/]+=*$/;
+
+type HeaderReading =
+  | { readonly kind: 'none' }
+  | { readonly kind: 'other-scheme'; readonly scheme: string }
+  | { readonly kind: 'token'; readonly token: string }
+  | { readonly kind: 'malformed'; readonly detail: string };
+
+function readAuthorizationHeader(req: IncomingMessage, options: CredentialOptions): HeaderReading {
+  // headersDistinct: node joins repeated headers into one string in req.headers, hiding a second Authorization.
+  const values = req.headersDistinct.authorization ?? [];
+  if (values.length === 0) return { kind: 'none' };
+  // RFC 9110 §5.3: Authorization is not a list; two of them is a malformed request (RFC 6750 §3.1 invalid_request).
+  if (values.length > 1) return { kind: 'malformed', detail: 'the request carries more than one Authorization header' };
+  const match = AUTHORIZATION.exec(values[0]!.trim());
+  if (!match) return { kind: 'malformed', detail: 'the Authorization header is not "<scheme> <credentials>"' };
+  const [, scheme, rest] = match as unknown as [string, string, string | undefined];
+  // RFC 9110 §11.1: the auth-scheme is case-insensitive ("bearer", "BEARER" are Bearer).
+  const isBearer = options.caseSensitiveScheme ? scheme === 'Bearer' : scheme.toLowerCase() === 'bearer';
+  if (!isBearer) return { kind: 'other-scheme', scheme };
+  const credentials = rest?.trim() ?? '';
+  if (credentials === '') return { kind: 'malformed', detail: 'the Bearer scheme carries no token' };
+  if (!B64TOKEN.test(credentials)) return { kind: 'malformed', detail: 'the Bearer token is not a b64token (RFC 6750 section 2.1)' };
+  return { kind: 'token', token: credentials };
+}
+
+function isFormEncoded(req: IncomingMessage): boolean {
+  const type = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+  return type === 'application/x-www-form-urlencoded';
+}
+
+export function bearerCredentials(req: IncomingMessage, url: URL, body: Buffer, options: CredentialOptions = {}): BearerCredentials {
+  const header = readAuthorizationHeader(req, options);
+  if (header.kind === 'malformed') return header;
+  const inQuery = url.searchParams.getAll('access_token');
+  const inBody = isFormEncoded(req) && body.length > 0 ? new URLSearchParams(body.toString('utf8')).getAll('access_token') : [];
+
+  // RFC 6750 §2: one method, once. §3.1: "uses more than one method for including an access token" -> invalid_request.
+  const methods = (header.kind === 'token' ? 1 : 0) + (inQuery.length > 0 ? 1 : 0) + (inBody.length > 0 ? 1 : 0);
+  const repeated = inQuery.length > 1 || inBody.length > 1;
+  if ((methods > 1 || repeated) && !(options.acceptTokenSentTwice && header.kind === 'token')) {
+    return { kind: 'malformed', detail: 'the access token is sent by more than one method' };
+  }
+
+  if (header.kind === 'token') return { kind: 'token', token: header.token, via: 'header' };
+  if (inQuery.length > 0) {
+    if (options.acceptQueryToken) return { kind: 'token', token: inQuery[0]!, via: 'query' };
+    return { kind: 'absent', detail: 'access tokens in the URI query are not accepted (RFC 6750 section 2.3); use the Authorization header' };
+  }
+  if (inBody.length > 0) {
+    return { kind: 'absent', detail: 'access tokens in a form body are not accepted (RFC 6750 section 2.2); use the Authorization header' };
+  }
+  if (header.kind === 'other-scheme') {
+    return { kind: 'absent', detail: `the Authorization scheme "${header.scheme}" is not Bearer` };
+  }
+  return { kind: 'absent', detail: 'the request carries no access token' };
+}

@@ -1,0 +1,101 @@
+/**
+ * The reference gateway: an RFC 6750 resource server in front of the component. Per request: route ->
+ * body -> bearer credentials (RFC 6750 §2) -> admission (RFC 9068 §4 validation, scope, anonymous fallback)
+ * -> forward with the identity header (seed 000) or refuse with a Bearer challenge (RFC 6750 §3).
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { accessTokenValidator } from './access-token.ts';
+import { admit } from './admission.ts';
+import { refuse, sendJson } from './challenge.ts';
+import type { GatewayConfig } from './config.ts';
+import { bearerCredentials } from './credentials.ts';
+import { encodeIdentity } from './identity.ts';
+import { RouteTable, routePolicies } from './routes.ts';
+import { forward } from './upstream.ts';
+
+export interface GatewayServerOptions {
+  /** One line per request (never a token); main.ts logs to stdout, tests stay quiet. */
+  readonly log?: (line: string) => void;
+}
+
+class BodyTooLarge extends Error {}
+
+function readBody(req: IncomingMessage, maxBytes: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > maxBytes) {
+        req.removeAllListeners('data');
+        req.resume();
+        reject(new BodyTooLarge());
+      } else chunks.push(chunk);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+export function createGatewayServer(config: GatewayConfig, options: GatewayServerOptions = {}): Server {
+  const { faults } = config;
+  const routes = new RouteTable(routePolicies(config.routes));
+  const validate = accessTokenValidator(config);
+  const log = options.log ?? (() => undefined);
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<string> {
+    const url = new URL(req.url ?? '/', 'http://gateway.invalid');
+    const route = routes.match(req.method ?? 'GET', url.pathname);
+    if (route.kind === 'not-found') {
+      sendJson(res, 404, { message: `no route ${url.pathname}` });
+      return 'no route';
+    }
+    if (route.kind === 'method-not-allowed') {
+      sendJson(res, 405, { message: `${req.method} is not allowed on ${url.pathname}` }, { allow: route.allow.join(', ') });
+      return 'method not allowed';
+    }
+
+    let body: Buffer;
+    try {
+      body = await readBody(req, config.maxBodyBytes);
+    } catch (error) {
+      if (!(error instanceof BodyTooLarge)) throw error;
+      sendJson(res, 413, { message: `request body larger than ${config.maxBodyBytes} bytes` }, { connection: 'close' });
+      return 'body too large';
+    }
+
+    const credentials = bearerCredentials(req, url, body, {
+      caseSensitiveScheme: faults.has('case-sensitive-bearer'),
+      acceptQueryToken: faults.has('accept-query-token'),
+      acceptTokenSentTwice: faults.has('accept-token-sent-twice'),
+    });
+    const admission = await admit(route.policy, credentials, validate, faults);
+    if (admission.kind === 'refuse') {
+      // RFC 6750 §3: a 401 MUST carry WWW-Authenticate (fault no-www-authenticate drops it).
+      refuse(res, { ...admission.refusal, omitChallenge: faults.has('no-www-authenticate') && admission.refusal.status === 401 });
+      return admission.refusal.detail;
+    }
+
+    forward(req, res, url, body, {
+      upstream: config.upstream,
+      identityHeader: faults.has('forward-no-identity') ? undefined : encodeIdentity(admission.identity),
+      // Seed 000: the component gets the identity, not the caller's token — unless configured otherwise.
+      keepAuthorization: config.forwardToken || faults.has('forward-raw-token'),
+      keepCallerIdentity: faults.has('accept-spoofed-identity'),
+      timeoutMs: config.upstreamTimeoutMs,
+    });
+    return `forwarded as ${admission.identity.kind}`;
+  }
+
+  return createServer((req, res) => {
+    handle(req, res).then(
+      (outcome) => log(`gateway ${req.method} ${req.url?.split('?')[0]} -> ${res.statusCode} (${outcome})`),
+      (error: unknown) => {
+        // A bug, not a client error: say so plainly, never with token content.
+        console.error('gateway: unexpected error', error instanceof Error ? error.message : error);
+        if (!res.headersSent) sendJson(res, 500, { message: 'internal error' });
+        else res.destroy();
+      },
+    );
+  });
+}
