@@ -1,0 +1,153 @@
+/**
+ * The reference component: a small product-catalog and orders API that trusts one thing, the gateway's
+ * identity header (seed 000). It never sees or checks tokens; it decides what an identity may see
+ * (seed 003: a system user sees every customer, a human only its own customer).
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { RouteSet, TestUser } from '../../support/target/target.ts';
+import { decodeIdentity, IDENTITY_HEADER, IdentityHeaderError, type ForwardedIdentity } from '../gateway/identity.ts';
+import { ordersByCustomer, SEED_PRODUCTS, type StockedProduct } from './data.ts';
+
+export interface ComponentOptions {
+  readonly routes: RouteSet;
+  readonly users: readonly TestUser[];
+  readonly faults: ReadonlySet<string>;
+  readonly log?: (line: string) => void;
+}
+
+/** Products created through POST stay in memory; capped so a long kit run cannot grow the process without bound. */
+const MAX_CREATED_PRODUCTS = 1_000;
+const MAX_BODY_BYTES = 64 * 1024;
+
+function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  const payload = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload), 'cache-control': 'no-store', ...headers });
+  res.end(payload);
+}
+
+function readJson(req: IncomingMessage): Promise<unknown> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= MAX_BODY_BYTES) chunks.push(chunk);
+    });
+    req.on('end', () => {
+      if (size > MAX_BODY_BYTES) return reject(new SyntaxError('body too large'));
+      try {
+        resolve(size === 0 ? undefined : JSON.parse(Buffer.concat(chunks).toString('utf8')));
+      } catch (error) {
+        reject(error);
+      }
+    });
+    req.on('error', reject);
+  });
+}
+
+function templatePattern(template: string): RegExp {
+  const parts = template.split(/(\{[^}]+\})/).map((part) =>
+    /^\{[^}]+\}$/.test(part) ? '([^/]+)' : part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'),
+  );
+  return new RegExp(`^${parts.join('')}$`);
+}
+
+export function createComponentServer(options: ComponentOptions): Server {
+  const { routes, faults } = options;
+  const orders = ordersByCustomer(options.users);
+  const products: StockedProduct[] = [...SEED_PRODUCTS];
+  const customerData = routes.customerData ? templatePattern(routes.customerData) : undefined;
+  const log = options.log ?? (() => undefined);
+  let created = 0;
+
+  /** Customer data depends on who asks: without the gateway's identity there is no answer. */
+  const noIdentity = (res: ServerResponse) =>
+    sendJson(res, 403, { error: 'no_identity', message: `this component only serves requests that carry the gateway's ${IDENTITY_HEADER} header` });
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://component.invalid');
+    const path = url.pathname;
+    const method = req.method ?? 'GET';
+
+    let identity: ForwardedIdentity | null = null;
+    const header = req.headersDistinct[IDENTITY_HEADER];
+    if (header) {
+      try {
+        identity = decodeIdentity(header[0]!);
+      } catch (error) {
+        if (!(error instanceof IdentityHeaderError)) throw error;
+        return sendJson(res, 400, { error: 'invalid_identity', message: error.message });
+      }
+    }
+
+    // Public catalog: anyone, anonymous included (seed 004: public resources stay reachable). It says who
+    // it served, so an anonymous fallback can be observed.
+    if (method === 'GET' && path === routes.public) {
+      const list = products.map(({ id, name, price, currency }) => ({ id, name, price, currency }));
+      return sendJson(res, 200, { products: list, servedTo: identity });
+    }
+
+    // Identity echo: exactly what arrived, and whether a raw Authorization header came along (seed 000: the
+    // gateway passes identity, not the caller's token).
+    if (method === 'GET' && path === routes.identityEcho) {
+      return sendJson(res, 200, { identity, authorizationHeaderReceived: req.headersDistinct.authorization !== undefined });
+    }
+
+    // Catalog with stock, and adding products: who may is the gateway's decision (route scope, RFC 6750
+    // §3.1); the catalog does not depend on who asks, so it does not need the identity header.
+    if (method === 'GET' && path === routes.protected) {
+      return sendJson(res, 200, { products });
+    }
+
+    if (method === routes.scoped.method.toUpperCase() && path === routes.scoped.path) {
+      let input: unknown;
+      try {
+        input = await readJson(req);
+      } catch {
+        return sendJson(res, 400, { error: 'invalid_body', message: 'the body must be a JSON object of at most 64 KiB' });
+      }
+      const candidate = (input ?? {}) as Record<string, unknown>;
+      const name = typeof candidate.name === 'string' && candidate.name.trim() ? candidate.name.trim() : `product ${created + 1}`;
+      const price = typeof candidate.price === 'number' && candidate.price >= 0 ? candidate.price : 0;
+      const product: StockedProduct = { id: `prod-new-${++created}`, name, price, currency: 'EUR', stock: 0 };
+      products.push(product);
+      if (products.length > SEED_PRODUCTS.length + MAX_CREATED_PRODUCTS) products.splice(SEED_PRODUCTS.length, 1);
+      return sendJson(res, 201, { product, createdBy: identity?.sub ?? null }, { location: `${routes.scoped.path}/${product.id}` });
+    }
+
+    const customerMatch = method === 'GET' && customerData ? customerData.exec(path) : null;
+    if (customerMatch) {
+      const customerId = decodeURIComponent(customerMatch[1]!);
+      if (!identity) return noIdentity(res);
+      // Seed 004: an anonymous-equivalent identity reaches public resources only.
+      if (identity.kind === 'anonymous') {
+        return sendJson(res, 403, { error: 'forbidden', message: 'anonymous callers may not read customer data' });
+      }
+      // Seed 003: a human token ("darf nur das, was der hinterlegte Kunde darf") sees only its own customer;
+      // the check comes before the lookup so a human cannot probe which customers exist.
+      if (identity.kind === 'human' && identity.customer_id !== customerId && !faults.has('human-sees-all-customers')) {
+        return sendJson(res, 403, { error: 'forbidden', message: 'a customer may read only its own orders' });
+      }
+      // Seed 003: a client-credentials token ("darf alles") sees every customer.
+      if (identity.kind === 'system' && faults.has('system-denied-customer-data')) {
+        return sendJson(res, 403, { error: 'forbidden', message: 'a customer may read only its own orders' });
+      }
+      const found = orders.get(customerId);
+      if (!found) return sendJson(res, 404, { error: 'not_found', message: 'no such customer' });
+      return sendJson(res, 200, { customerId, orders: found });
+    }
+
+    return sendJson(res, 404, { error: 'not_found', message: `no route ${method} ${path}` });
+  }
+
+  return createServer((req, res) => {
+    handle(req, res).then(
+      () => log(`component ${req.method} ${req.url?.split('?')[0]} -> ${res.statusCode}`),
+      (error: unknown) => {
+        console.error('component: unexpected error', error instanceof Error ? error.message : error);
+        if (!res.headersSent) sendJson(res, 500, { error: 'internal', message: 'internal error' });
+        else res.destroy();
+      },
+    );
+  });
+}
