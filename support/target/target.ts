@@ -38,6 +38,32 @@ export interface RouteSet {
   readonly customerData?: string;
 }
 
+/**
+ * CSS selectors (Playwright syntax; a comma list matches the first element found) of the human login form.
+ * Defaults in support/browser/login-form.ts fit the reference's form and Keycloak's out of the box.
+ */
+export interface LoginFormSelectors {
+  readonly username: string;
+  /** Must match an <input type="password">: the kit refuses to type a password into any other field. */
+  readonly password: string;
+  readonly submit: string;
+  /** The message shown after a failed login. */
+  readonly error: string;
+  /** A consent page's "allow" button, clicked when it appears after the login (Keycloak: name="accept"). */
+  readonly consent: string;
+}
+
+/** How the kit logs a human in through a real browser (authorization code + PKCE, issue 7). All optional. */
+export interface BrowserLoginDescription {
+  /** Where the browser sends the authorization request (the login URL); default: `authorizationEndpoint`. */
+  readonly loginUrl?: string;
+  /** Scope requested for the human; default: the web client's scopes. */
+  readonly scope?: string;
+  /** Extra authorization-request parameters a deployment needs (e.g. `resource`, `audience`, `kc_idp_hint`). */
+  readonly extraParams?: Readonly<Record<string, string>>;
+  readonly selectors?: Partial<LoginFormSelectors>;
+}
+
 export interface TargetDescription {
   readonly name: string;
   readonly kind: TargetKind;
@@ -65,6 +91,8 @@ export interface TargetDescription {
     readonly web?: ClientCredentials & { readonly redirectUri?: string };
   };
   readonly users: readonly TestUser[];
+  /** Human login in a browser: login URL, form selectors (issue 7). Absent: defaults. */
+  readonly browserLogin?: BrowserLoginDescription;
   readonly capabilities: Readonly<Partial<Record<Capability, boolean>>>;
   readonly limits: {
     /** Token requests per second per IP the target allows (seed 001: 50). */

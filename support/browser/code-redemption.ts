@@ -1,0 +1,51 @@
+/**
+ * The front end's back channel: redeeming an authorization code at the token endpoint (RFC 6749 §4.1.3) with
+ * the PKCE code_verifier (RFC 7636 §4.5). The web client authenticates like any confidential client (HTTP
+ * Basic, RFC 6749 §2.3.1); a public web client (no secret) sends only its client_id.
+ */
+import type { CtkWorld } from '../world.ts';
+import { expect } from 'chai';
+import { jsonOf, type Exchange } from '../http/exchange.ts';
+import { requestToken, tokenResponseOf } from '../oauth/token-client.ts';
+import { check } from '../verdict/check.ts';
+import type { HumanLogin } from './human-login.ts';
+
+export interface RedemptionOptions {
+  /** The verifier to send: default the login's own; null sends none. */
+  readonly codeVerifier?: string | null;
+  /** The redirect_uri to send: default the one of the authorization request. */
+  readonly redirectUri?: string;
+  readonly keepAsLast?: boolean;
+}
+
+export async function redeemCode(world: CtkWorld, login: HumanLogin, code: string, options: RedemptionOptions = {}): Promise<Exchange> {
+  const web = world.target.clients.web!;
+  const verifier = options.codeVerifier === undefined ? login.request.codeVerifier : options.codeVerifier;
+  const extraParams: Record<string, string> = {
+    code,
+    redirect_uri: options.redirectUri ?? login.request.redirectUri,
+    ...(verifier !== null ? { code_verifier: verifier } : {}),
+  };
+  const confidential = web.clientSecret.length > 0;
+  if (!confidential) extraParams.client_id = web.clientId;
+  return requestToken(world, web, {
+    grantType: 'authorization_code',
+    method: confidential ? 'basic' : 'none',
+    extraParams,
+    keepAsLast: options.keepAsLast ?? true,
+  });
+}
+
+/**
+ * The judgement of a refused redemption: RFC 6749 §5.2 — HTTP 400 with one of the expected error codes, and
+ * above all no access token. One requirement, MUST: issuing a token here is the break the check exists for.
+ */
+export function judgeRefusal(world: CtkWorld, requirementId: string, errors: readonly string[], what: string): void {
+  const exchange = world.lastExchange();
+  const json = jsonOf(exchange);
+  check(world, { requirement: requirementId, expected: `400 with error ${errors.join(' or ')} and no access token for ${what}`, observed: exchange }, () => {
+    expect(tokenResponseOf(exchange), 'an access token was issued').to.equal(undefined);
+    expect(exchange.response?.status).to.equal(400);
+    expect(errors).to.include(json?.error);
+  });
+}

@@ -1,0 +1,254 @@
+/**
+ * The kit as the web front end of seeds 000/003: it starts a human login in a real browser (authorization
+ * code + PKCE, RFC 6749 §4.1, RFC 7636), lets the user type their credentials on the IdP's own login page,
+ * receives the redirect at its redirect URI, checks `state` (its CSRF duty, RFC 6749 §10.12) and redeems the
+ * code with its code_verifier.
+ *
+ * Every browser step attaches a screenshot; the password is only ever typed into an <input type="password">,
+ * which is masked in every screenshot, and never logged (the redactor knows every test user's password).
+ */
+import type { CtkWorld } from '../world.ts';
+import type { TestUser } from '../target/target.ts';
+import { redact } from '../http/redact.ts';
+import { browserSession, type BrowserSession } from './session.ts';
+import { CallbackReceiver, type CallbackHit } from './callback.ts';
+import { codeVerifier, s256Challenge, stateValue } from './pkce.ts';
+import { fillCredentials, loginFormSelectors, pageLabel, submit, visible, visibleError } from './login-form.ts';
+
+/** RFC 8252 §7.3 loopback redirect URI when the target's web client names none (the reference's default). */
+export const DEFAULT_REDIRECT_URI = 'http://127.0.0.1/callback';
+
+export class BrowserLoginSetupError extends Error {
+  constructor(detail: string, remedy: string) {
+    super(`${detail}; ${remedy}`);
+    this.name = 'BrowserLoginSetupError';
+  }
+}
+
+export interface AuthorizationRequest {
+  readonly url: string;
+  readonly clientId: string;
+  readonly redirectUri: string;
+  /** null: sent without state. */
+  readonly state: string | null;
+  readonly codeVerifier: string;
+  readonly codeChallenge: string;
+}
+
+export type LoginResult =
+  /** The browser came back to the front end (with a code, or with an error, RFC 6749 §4.1.2.1). */
+  | {
+      readonly kind: 'redirected';
+      readonly callback: CallbackHit;
+      readonly code?: string;
+      readonly error?: string;
+      readonly returnedState: string | null;
+      /** The front end's own CSRF check (RFC 6749 §10.12): the state came back as sent. */
+      readonly stateMatches: boolean;
+    }
+  /** The login page shows an error message and the browser stayed with the IdP. */
+  | { readonly kind: 'login-error'; readonly message: string }
+  /** Neither within the bound: a page the kit does not understand, or no answer at all (a blocked IP). */
+  | { readonly kind: 'no-outcome'; readonly detail: string; readonly status?: number };
+
+export interface HumanLogin {
+  readonly user: TestUser;
+  readonly request: AuthorizationRequest;
+  readonly result: LoginResult;
+}
+
+export interface LoginOptions {
+  /** Type this password instead of the user's (a wrong-password check). */
+  readonly password?: string;
+  /** The state to send; null sends none; default: a fresh unguessable value. */
+  readonly state?: string | null;
+  /** Let the browser's traffic come from this loopback address (see source-proxy.ts). */
+  readonly sourceAddress?: string;
+}
+
+/** A wrong password for `user` that is certainly not theirs, and never a registered secret. */
+export const wrongPasswordFor = (user: TestUser): string => `not-the-password-of-${user.username}-${user.password.length}x`;
+
+/** Builds the authorization request of RFC 6749 §4.1.1 with RFC 7636 §4.3 parameters. */
+export function authorizationRequest(world: CtkWorld, redirectUri: string, state: string | null): AuthorizationRequest {
+  const target = world.target;
+  const web = target.clients.web;
+  if (!web) {
+    throw new BrowserLoginSetupError('the target names no web front end client (clients.web)', 'describe the client the front end logs humans in with in the target profile');
+  }
+  const endpoint = target.browserLogin?.loginUrl ?? target.authorizationEndpoint;
+  if (!endpoint) {
+    throw new BrowserLoginSetupError('the target names no login URL (browserLogin.loginUrl or authorizationEndpoint)', 'add the authorization endpoint to the target profile');
+  }
+  const verifier = codeVerifier();
+  const challenge = s256Challenge(verifier);
+  const url = new URL(endpoint);
+  const params: Record<string, string> = {
+    response_type: 'code',
+    client_id: web.clientId,
+    redirect_uri: redirectUri,
+    scope: target.browserLogin?.scope ?? web.scopes.join(' '),
+    code_challenge: challenge,
+    code_challenge_method: 'S256',
+    ...(state !== null ? { state } : {}),
+    ...(target.browserLogin?.extraParams ?? {}),
+  };
+  for (const [key, value] of Object.entries(params)) url.searchParams.set(key, value);
+  return { url: url.toString(), clientId: web.clientId, redirectUri, state, codeVerifier: verifier, codeChallenge: challenge };
+}
+
+/** Opens the login page in the scenario's browser for a new authorization request. */
+async function openLoginPage(world: CtkWorld, options: LoginOptions): Promise<{ session: BrowserSession; receiver: CallbackReceiver; request: AuthorizationRequest; status?: number; failure?: string }> {
+  const session = await browserSession(world, options.sourceAddress ? { sourceAddress: options.sourceAddress } : {});
+  const registered = world.target.clients.web?.redirectUri ?? DEFAULT_REDIRECT_URI;
+  const receiver = await CallbackReceiver.start(registered, session.context);
+  session.closers.push(() => receiver.close());
+  const request = authorizationRequest(world, receiver.redirectUri, options.state === undefined ? stateValue() : options.state);
+  try {
+    const response = await session.page.goto(request.url, { waitUntil: 'load' });
+    await session.screenshot('login page');
+    return { session, receiver, request, ...(response ? { status: response.status() } : {}) };
+  } catch (error) {
+    // No page at all: the IdP refused the connection (seed 001: a blocked IP sees connection errors).
+    return { session, receiver, request, failure: redact((error as Error).message.split('\n')[0] ?? String(error)) };
+  }
+}
+
+/**
+ * One login in the browser: open the login page, type the credentials, submit, and wait (bounded) for either
+ * the redirect to the front end or a visible login error. The result says which; judging it is the caller's.
+ */
+export async function logInThroughBrowser(world: CtkWorld, user: TestUser, options: LoginOptions = {}): Promise<HumanLogin> {
+  const opened = await openLoginPage(world, options);
+  const { session, receiver, request } = opened;
+  if (opened.failure) return { user, request, result: { kind: 'no-outcome', detail: `the login page did not load: ${opened.failure}` } };
+  const result = await submitCredentials(world, session, receiver, request, user, options.password ?? user.password);
+  return { user, request, result };
+}
+
+/**
+ * Submits wrong passwords `times` times on one login page (the form comes back after each failure), as a
+ * person who keeps mistyping would. Stops early when the page no longer offers the form (the IP is blocked).
+ * Returns each attempt's result.
+ */
+export async function failLoginRepeatedly(world: CtkWorld, user: TestUser, times: number, options: LoginOptions = {}): Promise<LoginResult[]> {
+  const opened = await openLoginPage(world, options);
+  if (opened.failure) return [{ kind: 'no-outcome', detail: `the login page did not load: ${opened.failure}` }];
+  const results: LoginResult[] = [];
+  for (let attempt = 1; attempt <= times; attempt++) {
+    const result = await submitCredentials(world, opened.session, opened.receiver, opened.request, user, options.password ?? wrongPasswordFor(user));
+    results.push(result);
+    if (result.kind !== 'login-error') break;
+  }
+  return results;
+}
+
+/** How often the outcome of a submit is looked at; bounded by the target's request timeout. */
+const POLL_MS = 50;
+
+async function submitCredentials(
+  world: CtkWorld,
+  session: BrowserSession,
+  receiver: CallbackReceiver,
+  request: AuthorizationRequest,
+  user: TestUser,
+  password: string,
+): Promise<LoginResult> {
+  const { page } = session;
+  const selectors = loginFormSelectors(world.target);
+  const timeoutMs = world.target.limits.requestTimeoutMs;
+  await fillCredentials(page, selectors, user.username, password, timeoutMs);
+  await session.screenshot('credentials entered');
+  // A marker on the current document: an error message counts only once a NEW page shows it (the form page
+  // after a failed attempt may still show the previous attempt's message until the browser navigates).
+  await page.evaluate(() => ((globalThis as { __authCtkSubmitted?: boolean }).__authCtkSubmitted = true));
+  const errorBefore = await visibleError(page, selectors);
+  const seenBefore = receiver.received.length;
+  let lastStatus: number | undefined;
+  const onResponse = (response: import('playwright-core').Response) => {
+    if (response.request().isNavigationRequest() && response.frame() === page.mainFrame()) lastStatus = response.status();
+  };
+  page.on('response', onResponse);
+  try {
+    await submit(page, selectors, timeoutMs);
+    const deadline = Date.now() + timeoutMs;
+    let consented = false;
+    while (Date.now() < deadline) {
+      if (receiver.received.length > seenBefore) {
+        const callback = receiver.received[seenBefore]!;
+        await page.waitForLoadState('load').catch(() => undefined);
+        await session.screenshot('back at the front end');
+        return redirected(callback, request);
+      }
+      const newDocument = await page
+        .evaluate(() => (globalThis as { __authCtkSubmitted?: boolean }).__authCtkSubmitted !== true)
+        .catch(() => false); // navigating right now
+      const message = await visibleError(page, selectors).catch(() => undefined);
+      if (message && (newDocument || errorBefore === undefined)) {
+        await session.screenshot('login error');
+        return { kind: 'login-error', message: redact(message) };
+      }
+      if (!consented && newDocument && (await visible(page, selectors.consent).count().catch(() => 0)) > 0) {
+        // A consent page (RFC 6749 §4.1.1 "obtain an authorization decision"): the test user grants it.
+        await session.screenshot('consent page');
+        await visible(page, selectors.consent).click({ noWaitAfter: true });
+        consented = true;
+      }
+      await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+    }
+    await session.screenshot('no outcome');
+    return {
+      kind: 'no-outcome',
+      detail: `within ${timeoutMs} ms after submitting, the browser neither came back to the front end nor showed a login error (${selectors.error}); it is at ${pageLabel(page)}${lastStatus ? ` (HTTP ${lastStatus})` : ''}`,
+      ...(lastStatus !== undefined ? { status: lastStatus } : {}),
+    };
+  } finally {
+    page.off('response', onResponse);
+  }
+}
+
+function redirected(callback: CallbackHit, request: AuthorizationRequest): LoginResult {
+  const returnedState = callback.params.get('state');
+  const code = callback.params.get('code') ?? undefined;
+  const error = callback.params.get('error') ?? undefined;
+  return {
+    kind: 'redirected',
+    callback,
+    ...(code !== undefined ? { code } : {}),
+    ...(error !== undefined ? { error } : {}),
+    returnedState,
+    stateMatches: returnedState === request.state,
+  };
+}
+
+/** One line for messages: what the login came to, without the code. */
+export function describeLogin(result: LoginResult): string {
+  switch (result.kind) {
+    case 'redirected':
+      return result.code
+        ? `the browser came back to the front end with a code${result.returnedState === null ? ' and no state' : ''}`
+        : `the browser came back to the front end with error=${JSON.stringify(result.error ?? null)} and no code`;
+    case 'login-error':
+      return `the login page showed the error ${JSON.stringify(result.message)}`;
+    case 'no-outcome':
+      return result.detail;
+  }
+}
+
+/**
+ * The code the front end may redeem: only from a redirect whose state matches what it sent (RFC 6749 §10.12,
+ * the client's CSRF duty). A mismatch is not the IdP's fault to judge here, but the front end must not use it.
+ */
+export class FrontEndRefusal extends Error {
+  constructor(detail: string) {
+    super(`the front end refuses to redeem this login: ${detail}`);
+    this.name = 'FrontEndRefusal';
+  }
+}
+
+export function redeemableCode(login: HumanLogin): string {
+  const result = login.result;
+  if (result.kind !== 'redirected' || !result.code) throw new FrontEndRefusal(describeLogin(result));
+  if (!result.stateMatches) throw new FrontEndRefusal('the state in the redirect is not the one the front end sent (possible CSRF, RFC 6749 §10.12)');
+  return result.code;
+}

@@ -1,0 +1,80 @@
+/**
+ * The human login form as the browser sees it: where the fields are, and how to fill them without ever
+ * exposing the password. Selectors come from the target profile (`browserLogin.selectors`); the defaults work
+ * for the reference's form (name=username / name=password / button[type=submit]) and for Keycloak's
+ * (#username / #password / #kc-login, error in #input-error or .kc-feedback-text) without configuration.
+ */
+import type { Locator, Page } from 'playwright-core';
+import type { LoginFormSelectors, TargetDescription } from '../target/target.ts';
+
+export const DEFAULT_LOGIN_FORM: LoginFormSelectors = {
+  username: '#username, input[name="username"]',
+  password: '#password, input[name="password"]',
+  submit: '#kc-login, button[type="submit"], input[type="submit"]',
+  error: '#input-error, .kc-feedback-text, .alert-error, [role="alert"], .login-error',
+  consent: 'input[name="accept"], button[name="accept"]',
+};
+
+export function loginFormSelectors(target: TargetDescription): LoginFormSelectors {
+  return { ...DEFAULT_LOGIN_FORM, ...(target.browserLogin?.selectors ?? {}) };
+}
+
+export class LoginFormError extends Error {
+  constructor(detail: string) {
+    super(`the login form cannot be used: ${detail} (set browserLogin.selectors in the target profile; see README "Human login in a browser")`);
+    this.name = 'LoginFormError';
+  }
+}
+
+/** The first visible element a (comma-list) selector matches. */
+export const visible = (page: Page, selector: string): Locator => page.locator(selector).filter({ visible: true }).first();
+
+/**
+ * Types the credentials into the form. The password goes only into an <input type="password"> (masked by the
+ * browser, and masked again in every screenshot); the kit checks the field's type before typing and refuses
+ * otherwise, so a misconfigured selector can never put a password on screen or into a username field.
+ */
+export async function fillCredentials(page: Page, selectors: LoginFormSelectors, username: string, password: string, timeoutMs: number): Promise<void> {
+  const user = visible(page, selectors.username);
+  const secret = visible(page, selectors.password);
+  try {
+    await Promise.all([user.waitFor({ timeout: timeoutMs }), secret.waitFor({ timeout: timeoutMs })]);
+  } catch {
+    throw new LoginFormError(`no visible username field (${selectors.username}) and password field (${selectors.password}) on ${pageLabel(page)}`);
+  }
+  const type = await secret.evaluate((element) => (element instanceof HTMLInputElement ? element.type : element.tagName.toLowerCase()));
+  if (type !== 'password') {
+    throw new LoginFormError(`the password selector (${selectors.password}) matches a field of type "${type}", not type="password": the kit never types a password into a visible field`);
+  }
+  await user.fill(username, { timeout: timeoutMs });
+  await secret.fill(password, { timeout: timeoutMs });
+}
+
+export async function submit(page: Page, selectors: LoginFormSelectors, timeoutMs: number): Promise<void> {
+  const button = visible(page, selectors.submit);
+  try {
+    await button.waitFor({ timeout: timeoutMs });
+  } catch {
+    throw new LoginFormError(`no visible submit button (${selectors.submit}) on ${pageLabel(page)}`);
+  }
+  // noWaitAfter: the step itself waits for what matters (the redirect to the front end, or the error message).
+  await button.click({ timeout: timeoutMs, noWaitAfter: true });
+}
+
+/** The visible error message, if the page shows one now. */
+export async function visibleError(page: Page, selectors: LoginFormSelectors): Promise<string | undefined> {
+  const error = visible(page, selectors.error);
+  if ((await error.count()) === 0) return undefined;
+  const text = (await error.innerText().catch(() => '')).trim();
+  return text.length > 0 ? text : undefined;
+}
+
+/** Where the page is, for messages: origin and path only (the query of an authorization URL is noise). */
+export function pageLabel(page: Page): string {
+  try {
+    const url = new URL(page.url());
+    return `${url.origin}${url.pathname}`;
+  } catch {
+    return page.url();
+  }
+}

@@ -1,0 +1,49 @@
+/** What one browser scenario remembers between its steps (kept in the World's memo under typed keys). */
+import type { CtkWorld } from '../world.ts';
+import type { TestUser } from '../target/target.ts';
+import type { Exchange } from '../http/exchange.ts';
+import type { HumanLogin, LoginResult } from './human-login.ts';
+
+const LOGIN = 'browser:login';
+const REDEMPTION = 'browser:redemption';
+const TOKEN = 'browser:access-token';
+const ATTEMPTS = 'browser:failed-attempts';
+const BLOCK_ADDRESS = 'browser:source-address';
+const REQUIREMENTS = 'browser:scenario-requirements';
+
+export class StepOrderError extends Error {
+  constructor(missing: string) {
+    super(`${missing} has not happened yet in this scenario (step order in the feature file)`);
+    this.name = 'StepOrderError';
+  }
+}
+
+function get<T>(world: CtkWorld, key: string, what: string): T {
+  if (!world.memo.has(key)) throw new StepOrderError(what);
+  return world.memo.get(key) as T;
+}
+
+export const rememberLogin = (world: CtkWorld, login: HumanLogin): void => void world.memo.set(LOGIN, login);
+export const theLogin = (world: CtkWorld): HumanLogin => get(world, LOGIN, 'a browser login');
+
+export const rememberRedemption = (world: CtkWorld, exchange: Exchange): void => void world.memo.set(REDEMPTION, exchange);
+export const theRedemption = (world: CtkWorld): Exchange => get(world, REDEMPTION, 'a code redemption');
+
+export const rememberAccessToken = (world: CtkWorld, token: string): void => void world.memo.set(TOKEN, token);
+export const theAccessToken = (world: CtkWorld): string => get(world, TOKEN, 'a successful code redemption');
+
+export const rememberAttempts = (world: CtkWorld, results: LoginResult[]): void => void world.memo.set(ATTEMPTS, results);
+export const theAttempts = (world: CtkWorld): LoginResult[] => get(world, ATTEMPTS, 'failed login attempts');
+
+export const rememberSourceAddress = (world: CtkWorld, address: string): void => void world.memo.set(BLOCK_ADDRESS, address);
+export const theSourceAddress = (world: CtkWorld): string => get(world, BLOCK_ADDRESS, 'choosing a client IP for the browser');
+
+/** "first" / "second" test customer of the target profile. */
+export function testCustomer(world: CtkWorld, ordinal: string): TestUser | undefined {
+  const index = ['first', 'second', 'third'].indexOf(ordinal);
+  return index >= 0 ? world.target.users[index] : undefined;
+}
+
+/** The requirement IDs the running scenario is tagged with (for the not-testable records steps write). */
+export const rememberScenarioRequirements = (world: CtkWorld, ids: string[]): void => void world.memo.set(REQUIREMENTS, ids);
+export const scenarioRequirementIds = (world: CtkWorld): string[] => (world.memo.get(REQUIREMENTS) as string[] | undefined) ?? [];

@@ -1,0 +1,126 @@
+/**
+ * One scenario's browser: a fresh context (no cookies, no storage: every login starts from nothing) and one
+ * page in the run's shared Chromium, optionally routed through a source-address proxy so the target sees it
+ * as a distinct client IP. Closed by the After hook (steps/browser-lifecycle.ts).
+ *
+ * What the browser does is evidence: every top-level navigation is recorded as a (redacted) exchange, and
+ * each browser step attaches a screenshot in which password fields are masked.
+ */
+import type { BrowserContext, Page, Response } from 'playwright-core';
+import type { CtkWorld } from '../world.ts';
+import type { Exchange } from '../http/exchange.ts';
+import { redact } from '../http/redact.ts';
+import { sharedBrowser } from './chromium.ts';
+import { SourceAddressProxy } from './source-proxy.ts';
+
+const sessions = new WeakMap<CtkWorld, BrowserSession>();
+
+export interface SessionOptions {
+  /** Loopback address (127.0.0.x) the browser's traffic leaves from; default: the machine's own (127.0.0.1). */
+  readonly sourceAddress?: string;
+}
+
+export class BrowserSession {
+  readonly context: BrowserContext;
+  readonly page: Page;
+  readonly sourceAddress?: string;
+  private readonly proxy?: SourceAddressProxy;
+  private readonly world: CtkWorld;
+  private shots = 0;
+  /** Extra things to close with the session (the front end's callback receiver). */
+  readonly closers: (() => Promise<void>)[] = [];
+
+  private constructor(world: CtkWorld, context: BrowserContext, page: Page, proxy?: SourceAddressProxy) {
+    this.world = world;
+    this.context = context;
+    this.page = page;
+    this.proxy = proxy;
+    this.sourceAddress = proxy?.sourceAddress;
+  }
+
+  static async open(world: CtkWorld, options: SessionOptions = {}): Promise<BrowserSession> {
+    const browser = await sharedBrowser();
+    const proxy = options.sourceAddress ? await SourceAddressProxy.start(options.sourceAddress) : undefined;
+    const context = await browser.newContext({
+      ...(proxy ? { proxy: { server: proxy.url } } : {}),
+      viewport: { width: 900, height: 640 },
+      locale: 'en-US',
+      // A login page on plain http://127.0.0.1 is the reference's normal case, not an error.
+      ignoreHTTPSErrors: false,
+    });
+    context.setDefaultTimeout(world.target.limits.requestTimeoutMs);
+    const page = await context.newPage();
+    const session = new BrowserSession(world, context, page, proxy);
+    page.on('response', (response) => session.recordNavigation(response));
+    return session;
+  }
+
+  /** Attaches a screenshot of the page (password inputs masked) to the scenario: Allure shows it inline. */
+  async screenshot(label: string): Promise<void> {
+    this.shots += 1;
+    const png = await this.page.screenshot({
+      fullPage: true,
+      mask: [this.page.locator('input[type="password"]')],
+      timeout: 5_000,
+    });
+    const fileName = `${String(this.shots).padStart(2, '0')}-${label.replace(/[^a-z0-9]+/gi, '-').toLowerCase()}.png`;
+    this.world.attach(png, { mediaType: 'image/png', fileName });
+  }
+
+  private recordNavigation(response: Response): void {
+    const request = response.request();
+    if (!request.isNavigationRequest() || request.frame() !== this.page.mainFrame()) return;
+    // Headers of the browser's own requests are not recorded: cookies and session ids add nothing to a verdict.
+    const body = request.postData() ?? undefined;
+    const location = response.headers().location ? withoutCode(response.headers().location!) : undefined;
+    const exchange: Exchange = {
+      request: {
+        method: request.method(),
+        url: request.url(),
+        headers: body ? { 'content-type': request.headers()['content-type'] ?? '' } : {},
+        ...(body !== undefined ? { body } : {}),
+        ...(this.sourceAddress ? { sourceAddress: this.sourceAddress } : {}),
+      },
+      response: {
+        status: response.status(),
+        headers: location ? { location } : {},
+        rawHeaders: location ? [['location', location]] : [],
+        body: '',
+      },
+      startedAt: Date.now(),
+      durationMs: 0,
+    };
+    this.world.record(exchange, false);
+  }
+
+  async close(): Promise<void> {
+    for (const close of this.closers.splice(0)) await close().catch(() => undefined);
+    await this.context.close().catch(() => undefined);
+    await this.proxy?.stop().catch(() => undefined);
+  }
+}
+
+/** A redirect's Location with the authorization code masked: a live code is a credential until redeemed. */
+export function withoutCode(location: string): string {
+  return redact(location.replace(/([?&#]code=)[^&#]*/g, '$1[REDACTED]'));
+}
+
+/** The scenario's browser session, opened on first use. */
+export async function browserSession(world: CtkWorld, options: SessionOptions = {}): Promise<BrowserSession> {
+  const existing = sessions.get(world);
+  if (existing) {
+    if ((options.sourceAddress ?? undefined) !== existing.sourceAddress) {
+      throw new Error(`this scenario's browser already runs from ${existing.sourceAddress ?? '127.0.0.1'}; open at most one browser per scenario`);
+    }
+    return existing;
+  }
+  const session = await BrowserSession.open(world, options);
+  sessions.set(world, session);
+  return session;
+}
+
+export async function closeBrowserSession(world: CtkWorld): Promise<void> {
+  const session = sessions.get(world);
+  sessions.delete(world);
+  await session?.close();
+}

@@ -1,0 +1,168 @@
+/**
+ * The browser login's building blocks, without the reference stack: PKCE values (RFC 7636 Appendix B), where
+ * Chromium is looked for, the front end's redirect receiver, the source-address proxy, and the password guard
+ * of the login form (checked in the real system Chromium when there is one).
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createServer, request, type Server } from 'node:http';
+import { codeVerifier, isValidVerifier, s256Challenge, stateValue, tamperedVerifier } from '../support/browser/pkce.ts';
+import { CHROMIUM_INSTALL_HINT, locateChromium, sharedBrowser, closeSharedBrowser } from '../support/browser/chromium.ts';
+import { CallbackReceiver, otherRedirectUri } from '../support/browser/callback.ts';
+import { SourceAddressProxy } from '../support/browser/source-proxy.ts';
+import { browserSourceAddress } from '../support/browser/source-addresses.ts';
+import { DEFAULT_LOGIN_FORM, fillCredentials, LoginFormError } from '../support/browser/login-form.ts';
+import { withoutCode } from '../support/browser/session.ts';
+import { wrongPasswordFor } from '../support/browser/human-login.ts';
+import type { TargetDescription } from '../support/target/target.ts';
+
+test('S256 challenge matches RFC 7636 Appendix B', () => {
+  assert.equal(s256Challenge('dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk'), 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM');
+});
+
+test('verifiers are fresh, 43..128 unreserved characters; the tampered one is valid too but different', () => {
+  const a = codeVerifier();
+  assert.ok(isValidVerifier(a), a);
+  assert.notEqual(a, codeVerifier());
+  const t = tamperedVerifier(a);
+  assert.ok(isValidVerifier(t));
+  assert.notEqual(t, a);
+  assert.equal(t.slice(0, -1), a.slice(0, -1));
+  assert.notEqual(stateValue(), stateValue());
+});
+
+test('Chromium: AUTH_CTK_CHROMIUM wins, then the system paths; none found gives the install hint', () => {
+  const some = (hit: string) => (path: string) => path === hit;
+  assert.deepEqual(locateChromium({ AUTH_CTK_CHROMIUM: '/opt/chrome' }, some('/opt/chrome')), { found: true, executablePath: '/opt/chrome', from: 'env' });
+  const missingEnv = locateChromium({ AUTH_CTK_CHROMIUM: '/nope' }, some('/usr/bin/chromium'));
+  assert.equal(missingEnv.found, false, 'a configured path that does not exist is not silently replaced');
+  assert.deepEqual(locateChromium({}, some('/usr/bin/chromium-browser')), { found: true, executablePath: '/usr/bin/chromium-browser', from: 'system' });
+  const none = locateChromium({}, () => false);
+  assert.equal(none.found, false);
+  assert.ok(!none.found && none.hint === CHROMIUM_INSTALL_HINT);
+  assert.match(CHROMIUM_INSTALL_HINT, /apt-get install -y chromium/);
+  assert.match(CHROMIUM_INSTALL_HINT, /AUTH_CTK_CHROMIUM/);
+});
+
+test('the loopback redirect receiver listens on an ephemeral port and records the redirect', async () => {
+  const receiver = await CallbackReceiver.start('http://127.0.0.1/callback', undefined as never);
+  try {
+    const uri = new URL(receiver.redirectUri);
+    assert.equal(uri.pathname, '/callback');
+    assert.ok(Number(uri.port) > 0);
+    const status = await get(`${receiver.redirectUri}?code=abc&state=s%20t`);
+    assert.equal(status.status, 200);
+    assert.doesNotMatch(status.body, /abc/, 'the front end page never shows the code');
+    const hit = await receiver.first(1_000);
+    assert.equal(hit.params.get('code'), 'abc');
+    assert.equal(hit.params.get('state'), 's t');
+  } finally {
+    await receiver.close();
+  }
+});
+
+test('another redirect URI differs in port (loopback) or path (elsewhere)', () => {
+  assert.equal(otherRedirectUri('http://127.0.0.1:4000/callback'), 'http://127.0.0.1:4001/callback');
+  assert.equal(otherRedirectUri('https://shop.example/cb'), 'https://shop.example/cb-elsewhere');
+});
+
+test('the source-address proxy makes the target see the chosen 127.0.0.x', async () => {
+  const echo = createServer((req, res) => res.end(req.socket.remoteAddress));
+  await listen(echo);
+  const proxy = await SourceAddressProxy.start('127.0.0.9');
+  try {
+    const port = (echo.address() as { port: number }).port;
+    const proxyPort = Number(new URL(proxy.url).port);
+    const answer = await new Promise<string>((resolve, reject) => {
+      const req = request({ host: '127.0.0.1', port: proxyPort, path: `http://127.0.0.1:${port}/`, method: 'GET' }, (res) => {
+        let body = '';
+        res.on('data', (d: Buffer) => (body += d.toString()));
+        res.on('end', () => resolve(body));
+      });
+      req.on('error', reject);
+      req.end();
+    });
+    assert.equal(answer, '127.0.0.9');
+  } finally {
+    await proxy.stop();
+    echo.close();
+  }
+});
+
+test('failed-login scenarios use their own addresses from the end of sourceAddresses, loopback targets only', () => {
+  const target = {
+    authorizationEndpoint: 'http://127.0.0.1:1/auth',
+    tokenEndpoint: 'http://127.0.0.1:1/token',
+    sourceAddresses: ['127.0.0.2', '127.0.0.3', '127.0.0.4'],
+  } as unknown as TargetDescription;
+  assert.equal(browserSourceAddress(target, 'ip-block'), '127.0.0.4');
+  assert.equal(browserSourceAddress(target, 'wrong-password'), '127.0.0.3');
+  assert.equal(browserSourceAddress({ ...target, tokenEndpoint: 'https://idp.example/token' } as TargetDescription, 'ip-block'), undefined);
+});
+
+test('a redirect Location never shows the code in evidence', () => {
+  assert.equal(withoutCode('http://127.0.0.1:5/callback?code=SplxlOBeZQQYbYS6WxSbIA&state=xyz'), 'http://127.0.0.1:5/callback?code=[REDACTED]&state=xyz');
+});
+
+test('a wrong password is never the user\'s password', () => {
+  const user = { username: 'alice', password: 'pw-1234', customerId: 'c' };
+  assert.notEqual(wrongPasswordFor(user), user.password);
+  assert.doesNotMatch(wrongPasswordFor(user), /pw-1234/);
+});
+
+test('default selectors fit the reference form and Keycloak', () => {
+  for (const s of ['#username', 'input[name="username"]']) assert.ok(DEFAULT_LOGIN_FORM.username.includes(s));
+  for (const s of ['#password', 'input[name="password"]']) assert.ok(DEFAULT_LOGIN_FORM.password.includes(s));
+  for (const s of ['#kc-login', 'button[type="submit"]']) assert.ok(DEFAULT_LOGIN_FORM.submit.includes(s));
+  for (const s of ['#input-error', '.kc-feedback-text']) assert.ok(DEFAULT_LOGIN_FORM.error.includes(s));
+});
+
+test('in a real Chromium, the kit refuses to type a password into a field that is not type=password', async (t) => {
+  if (!locateChromium().found) return t.skip(`no system Chromium: ${CHROMIUM_INSTALL_HINT}`);
+  const page = createServer((_req, res) => {
+    res.setHeader('content-type', 'text/html');
+    res.end('<form><input name="username"><input name="password" type="text"><button type="submit">Go</button></form>');
+  });
+  await listen(page);
+  const browser = await sharedBrowser();
+  const context = await browser.newContext();
+  try {
+    const tab = await context.newPage();
+    await tab.goto(`http://127.0.0.1:${(page.address() as { port: number }).port}/`);
+    await assert.rejects(fillCredentials(tab, DEFAULT_LOGIN_FORM, 'alice', 'secret-123', 2_000), LoginFormError);
+    assert.equal(await tab.locator('input[name="password"]').inputValue(), '', 'nothing was typed');
+    assert.equal(await tab.locator('input[name="username"]').inputValue(), '', 'not even the username');
+  } finally {
+    await context.close();
+    await closeSharedBrowser();
+    page.close();
+  }
+});
+
+test('in a real Chromium, a context routed through the proxy reaches a loopback server from its own address', async (t) => {
+  if (!locateChromium().found) return t.skip(`no system Chromium: ${CHROMIUM_INSTALL_HINT}`);
+  const echo = createServer((req, res) => res.end(`<p id="ip">${req.socket.remoteAddress}</p>`));
+  await listen(echo);
+  const proxy = await SourceAddressProxy.start('127.0.0.11');
+  const browser = await sharedBrowser();
+  const context = await browser.newContext({ proxy: { server: proxy.url } });
+  try {
+    const tab = await context.newPage();
+    await tab.goto(`http://127.0.0.1:${(echo.address() as { port: number }).port}/`);
+    assert.equal(await tab.locator('#ip').innerText(), '127.0.0.11');
+  } finally {
+    await context.close();
+    await closeSharedBrowser();
+    await proxy.stop();
+    echo.close();
+  }
+});
+
+async function listen(server: Server): Promise<void> {
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+}
+
+async function get(url: string): Promise<{ status: number; body: string }> {
+  const res = await fetch(url);
+  return { status: res.status, body: await res.text() };
+}
