@@ -1,0 +1,110 @@
+/**
+ * The IdP's registered clients: the fixture clients plus the secret each one currently has. Secret rotation
+ * (seed 002: "Users will also be able to rotate their secret") replaces a client's secret; the previous ones are
+ * remembered only so that the rotation-keeps-old-secret fault can (wrongly) keep accepting them.
+ */
+import { randomBytes } from 'node:crypto';
+import type { ReferenceFixtures } from '../fixtures.ts';
+
+export interface RegisteredClient {
+  readonly key: string;
+  readonly clientId: string;
+  readonly scopes: readonly string[];
+  readonly ttlSeconds: number;
+  readonly grantTypes: readonly string[];
+  readonly redirectUris: readonly string[];
+}
+
+/** Token lifetime when a fixture client states none. */
+export const DEFAULT_TTL_SECONDS = 300;
+
+/**
+ * Loopback redirect URI of the web clients when the fixture names none. oidc-provider treats clients with
+ * application_type "native" as RFC 8252 apps: an http://127.0.0.1 redirect URI matches on any port (§7.3),
+ * which is what a browser-driven test with an ephemeral callback server needs.
+ */
+export const DEFAULT_REDIRECT_URI = 'http://127.0.0.1/callback';
+
+/** Which grants each fixture client has (RFC 6749 §5.2 unauthorized_client for the others). */
+const GRANTS_BY_FIXTURE_KEY: Record<string, readonly string[]> = {
+  // seed 001 system users: client credentials only.
+  system: ['client_credentials'],
+  readOnly: ['client_credentials'],
+  shortTtl: ['client_credentials'],
+  rotation: ['client_credentials'],
+  // A web front end that is not allowed client credentials (REQ-TOK-15 unauthorized_client).
+  noClientCredentials: ['authorization_code'],
+  // The web front end that logs humans in (seeds 000, 003, 004): browser login (authorization code + PKCE,
+  // issue 7) and the browserless password-style login for test users (issue 3).
+  web: ['authorization_code', 'password'],
+};
+
+export class ClientRegistry {
+  private readonly clients: readonly RegisteredClient[];
+  private readonly secrets = new Map<string, string>();
+  private readonly previousSecrets = new Map<string, string[]>();
+
+  constructor(fixtures: ReferenceFixtures) {
+    const webRedirect = fixtures.clients.web?.redirectUri ?? DEFAULT_REDIRECT_URI;
+    this.clients = Object.entries(fixtures.clients).map(([key, c]) => {
+      this.secrets.set(c.clientId, c.clientSecret);
+      const grantTypes = GRANTS_BY_FIXTURE_KEY[key] ?? ['client_credentials'];
+      return {
+        key,
+        clientId: c.clientId,
+        scopes: c.scopes,
+        ttlSeconds: c.ttlSeconds ?? DEFAULT_TTL_SECONDS,
+        grantTypes,
+        redirectUris: grantTypes.includes('authorization_code') ? [c.redirectUri ?? webRedirect] : [],
+      };
+    });
+  }
+
+  get all(): readonly RegisteredClient[] {
+    return this.clients;
+  }
+
+  find(clientId: string | undefined): RegisteredClient | undefined {
+    return this.clients.find((c) => c.clientId === clientId);
+  }
+
+  secretOf(clientId: string): string | undefined {
+    return this.secrets.get(clientId);
+  }
+
+  /** Secrets the client had before its last rotations (the rotation-keeps-old-secret fault accepts them). */
+  previousSecretsOf(clientId: string): readonly string[] {
+    return this.previousSecrets.get(clientId) ?? [];
+  }
+
+  /** Seed 002: a new secret replaces the old one; `requested` lets the kit restore a known secret afterwards. */
+  rotateSecret(clientId: string, requested?: string): string {
+    const old = this.secrets.get(clientId);
+    if (old === undefined) throw new Error(`unknown client ${clientId}`);
+    const next = requested ?? randomBytes(24).toString('base64url');
+    this.previousSecrets.set(clientId, [...this.previousSecretsOf(clientId), old].filter((s) => s !== next));
+    this.secrets.set(clientId, next);
+    return next;
+  }
+
+  /** Every scope any client may hold: the resource server's scopes (minus OpenID's own). */
+  apiScopes(): string[] {
+    return [...new Set(this.clients.flatMap((c) => c.scopes))].filter((s) => s !== 'openid').sort();
+  }
+
+  /** Client metadata for oidc-provider (RFC 7591 names). */
+  oidcMetadata(): Record<string, unknown>[] {
+    return this.clients.map((c) => ({
+      client_id: c.clientId,
+      client_secret: this.secrets.get(c.clientId),
+      // client_secret_basic is registered; oidc-provider then also accepts client_secret_post for the client
+      // (seed 001 documents both ways).
+      token_endpoint_auth_method: 'client_secret_basic',
+      grant_types: c.grantTypes,
+      response_types: c.grantTypes.includes('authorization_code') ? ['code'] : [],
+      redirect_uris: c.redirectUris,
+      application_type: c.redirectUris.length > 0 ? 'native' : 'web',
+      scope: c.scopes.join(' '),
+    }));
+  }
+}

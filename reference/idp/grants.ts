@@ -1,0 +1,111 @@
+/**
+ * The token endpoint's grants that the seeds shape beyond oidc-provider's defaults, registered with
+ * oidc-provider's own extension point (registerGrantType), so client authentication, error rendering and token
+ * minting (RFC 9068 JWT via the resource server) stay oidc-provider's:
+ *
+ * - client_credentials (RFC 6749 §4.4; seed 001): replaces the built-in handler only to pin scope handling —
+ *   no scope requested grants every scope the client holds (seed 001's response names its scope), a scope the
+ *   client may not hold is refused with invalid_scope (RFC 6749 §5.2, REQ-TOK-12) instead of silently dropped.
+ * - password (RFC 6749 §4.3), for the web client only: the browserless login of the fixture test users
+ *   (issue 3: "a password-style login for test users"), giving human tokens with sub = the customer and
+ *   client_id = the web client (seed 003: client_id != sub means a human).
+ */
+import { timingSafeEqual, randomBytes } from 'node:crypto';
+import { errors, type OidcContext, type Provider } from 'oidc-provider';
+import type { ReferenceFixtures } from '../fixtures.ts';
+import type { ClientRegistry } from './clients.ts';
+import type { IdpFaults } from './faults.ts';
+
+export interface GrantDeps {
+  readonly fixtures: ReferenceFixtures;
+  readonly clients: ClientRegistry;
+  readonly faults: IdpFaults;
+  readonly resourceServerInfo: (client: { clientId: string }) => Record<string, unknown>;
+}
+
+export function registerTokenGrants(provider: Provider, deps: GrantDeps): void {
+  const { fixtures, clients, faults } = deps;
+  const audience = fixtures.audience;
+
+  /** RFC 8707: the only resource this IdP serves is the API audience (also the default). */
+  const resourceServerFor = (ctx: OidcContext) => {
+    const requested = ctx.oidc.params.resource;
+    if (requested !== undefined && requested !== audience) {
+      throw new errors.InvalidTarget('this IdP issues access tokens for its one API audience only');
+    }
+    return new provider.ResourceServer(audience, deps.resourceServerInfo(ctx.oidc.client));
+  };
+
+  /**
+   * RFC 6749 §3.3: the granted scope, from what was requested and what the client may have. `openid` may be
+   * requested by a client that holds it but is no API scope: it is not put into the access token.
+   */
+  const grantedScopes = (ctx: OidcContext): string[] => {
+    const allowed = clients.find(ctx.oidc.client.clientId)?.scopes ?? [];
+    const requested = String(ctx.oidc.params.scope ?? '').split(' ').filter(Boolean);
+    if (requested.length === 0) return allowed.filter((s) => s !== 'openid');
+    const refused = requested.filter((s) => !allowed.includes(s));
+    // Fault accept-any-scope: what was asked for is granted.
+    if (refused.length > 0 && !faults.has('accept-any-scope')) {
+      throw new errors.InvalidScope('requested scope is not allowed for this client', refused.join(' '));
+    }
+    return [...new Set(requested)].filter((s) => s !== 'openid');
+  };
+
+  /** RFC 6749 §5.1 successful response. */
+  const respond = (ctx: OidcContext, accessToken: string, expiresIn: number, scope: string) => {
+    ctx.body = {
+      access_token: accessToken,
+      // Fault wrong-token-type breaks REQ-TOK-03.
+      token_type: faults.has('wrong-token-type') ? 'JWT' : 'Bearer',
+      // REQ-TOK-04 / expiry: expires_in is exactly the token's exp - iat (fault expires-in-mismatch adds 60 s).
+      expires_in: faults.has('expires-in-mismatch') ? expiresIn + 60 : expiresIn,
+      // REQ-TOK-08: the granted scope is always stated.
+      scope,
+      // REQ-TOK-07 (RFC 6749 §4.4.3): no refresh token; the issue-refresh-token fault adds a (useless) one.
+      ...(faults.has('issue-refresh-token') && ctx.oidc.params.grant_type === 'client_credentials'
+        ? { refresh_token: randomBytes(32).toString('base64url') }
+        : {}),
+    };
+  };
+
+  provider.registerGrantType(
+    'client_credentials',
+    async (ctx) => {
+      const { client } = ctx.oidc;
+      const scopes = grantedScopes(ctx);
+      const token = new provider.ClientCredentials({ client, scope: scopes.join(' ') || undefined });
+      token.resourceServer = resourceServerFor(ctx);
+      ctx.oidc.entity('ClientCredentials', token);
+      const value: string = await token.save();
+      respond(ctx, value, token.expiration, scopes.join(' '));
+    },
+    ['scope', 'resource'],
+  );
+
+  provider.registerGrantType(
+    'password',
+    async (ctx) => {
+      const { client } = ctx.oidc;
+      const { username, password } = ctx.oidc.params as { username?: string; password?: string };
+      if (!username || !password) throw new errors.InvalidRequest('username and password are required');
+      const user = fixtures.users.find((u) => u.username === username);
+      // RFC 6749 §5.2 invalid_grant: wrong resource owner credentials (counts as a failed login, seed 001).
+      if (!user || !sameSecret(user.password, password)) throw new errors.InvalidGrant('invalid username or password');
+      const scopes = grantedScopes(ctx);
+      const token = new provider.AccessToken({ accountId: user.customerId, client, gty: 'password', scope: scopes.join(' ') || undefined });
+      token.resourceServer = resourceServerFor(ctx);
+      ctx.oidc.entity('AccessToken', token);
+      const value: string = await token.save();
+      respond(ctx, value, token.expiration, scopes.join(' '));
+    },
+    ['scope', 'resource', 'username', 'password'],
+  );
+}
+
+/** Constant-time comparison of a presented secret with the expected one. */
+export function sameSecret(expected: string, presented: string): boolean {
+  const a = Buffer.from(expected);
+  const b = Buffer.from(presented);
+  return a.length === b.length && timingSafeEqual(a, b);
+}

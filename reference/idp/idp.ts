@@ -1,0 +1,247 @@
+/**
+ * The reference IdP: one HTTP server on which a plain front handler does what the seeds add in front of
+ * oidc-provider — IP blocking and rate limiting of the token endpoint (seed 001), request hygiene the RFC asks
+ * for (POST only, no credentials in the URI, bounded bodies), the human login page, the test control plane — and
+ * hands everything else to oidc-provider (provider.ts).
+ *
+ *   POST /token                         client_credentials (Basic or form body), password (ctk-web), authorization_code
+ *   GET  /jwks                          public signing keys (kid, use sig, alg RS256)
+ *   GET  /.well-known/openid-configuration and /.well-known/oauth-authorization-server (same document, RFC 8414)
+ *   GET  /auth                          authorization code + PKCE S256 (web clients), then /interaction/{uid} login
+ *   /admin/*                            test control plane (admin.ts)
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { decodeJwt } from 'jose';
+import type { OidcContext, Provider } from 'oidc-provider';
+import type { ReferenceFixtures } from '../fixtures.ts';
+import { listen } from '../server-process.ts';
+import { handleAdmin } from './admin.ts';
+import { ATTEMPTS, basicCredentials, clientIp, tokenAttemptOf, type TokenAttempt } from './attempts.ts';
+import { AuditLog } from './audit.ts';
+import { ClientRegistry } from './clients.ts';
+import type { IdpFaults } from './faults.ts';
+import { MAX_TOKEN_BODY_BYTES, readBody, sendJson } from './http.ts';
+import { IpBlocker } from './ip-block.ts';
+import { SigningKeys } from './keys.ts';
+import { handleInteraction } from './login.ts';
+import { buildProvider, newCookieKeys, type ProviderState } from './provider.ts';
+import { TokenRateLimit } from './rate-limit.ts';
+import { ProviderStore } from './store.ts';
+
+export interface IdpOptions {
+  readonly fixtures: ReferenceFixtures;
+  readonly faults?: ReadonlySet<string>;
+  readonly host?: string;
+  /** 0 = ephemeral. */
+  readonly port?: number;
+  /** Issuer identifier; default http://host:port of the listening server. */
+  readonly issuer?: string;
+}
+
+export interface RunningIdp {
+  readonly server: Server;
+  readonly url: string;
+  readonly issuer: string;
+  close(): Promise<void>;
+}
+
+/** Credentials that RFC 6749 §2.3.1 / §3.2 forbid in the request URI. */
+const URI_CREDENTIAL_PARAMS = ['client_secret', 'password', 'client_assertion'];
+
+export async function createIdp(options: IdpOptions): Promise<RunningIdp> {
+  const { fixtures } = options;
+  const faults: IdpFaults = options.faults ?? new Set<string>();
+  const keys = await SigningKeys.create();
+  const clients = new ClientRegistry(fixtures);
+  const audit = new AuditLog();
+  const rateLimit = new TokenRateLimit(fixtures.limits.tokenRequestsPerSecond);
+  const blocker = new IpBlocker({
+    ...fixtures.limits.ipBlock,
+    neverUnblock: faults.has('never-unblock'),
+    blockEveryIp: faults.has('block-every-ip'),
+  });
+  const cookieKeys = newCookieKeys();
+  const store = new ProviderStore();
+
+  /** One authentication attempt ended: audit it (seed 004) and count it for the IP block (seed 001). */
+  const recordAttempt = (req: IncomingMessage, attempt: TokenAttempt & { kind?: string }, status: number, reason?: string, subject?: string) => {
+    const ip = clientIp(req);
+    const ok = status >= 200 && status < 400;
+    if (ok || !faults.has('audit-misses-failures')) {
+      audit.record({
+        kind: attempt.kind ?? attempt.grantType ?? 'unknown',
+        clientId: attempt.clientId,
+        username: attempt.username,
+        subject,
+        sourceIp: ip,
+        outcome: ok ? 'success' : 'failure',
+        reason,
+        status,
+        // Fault audit-logs-secrets: the one place a secret would ever be written down.
+        secret: faults.has('audit-logs-secrets') ? attempt.presentedSecret : undefined,
+      });
+    }
+    if (ok) blocker.recordSuccess(ip);
+    else if (isFailedLogin(attempt, reason) && !faults.has('no-ip-block')) blocker.recordFailure(ip);
+  };
+
+  /** Called by the token endpoint middleware just before oidc-provider's answer is sent. */
+  const onTokenOutcome = (ctx: OidcContext) => {
+    const attempt = ATTEMPTS.get(ctx.req) ?? {};
+    const body = typeof ctx.body === 'object' && ctx.body !== null ? (ctx.body as Record<string, unknown>) : {};
+    recordAttempt(ctx.req, attempt, ctx.status, typeof body.error === 'string' ? body.error : undefined, subjectOf(body.access_token));
+  };
+
+  let issuer = options.issuer ?? '';
+  let provider: Provider | undefined;
+  let providerCallback: ((req: IncomingMessage, res: ServerResponse) => void) | undefined;
+  const rebuildProvider = () => {
+    const state: ProviderState = { issuer, fixtures, clients, keys, faults, cookieKeys, store, onTokenOutcome };
+    provider = buildProvider(state);
+    providerCallback = provider.callback();
+  };
+
+  const tokenEndpoint = async (req: IncomingMessage, res: ServerResponse, url: URL) => {
+    const ip = clientIp(req);
+    // Seed 001: a blocked IP sees connection errors — its connection is dropped without an HTTP answer.
+    if (blocker.isBlocked(ip)) {
+      recordAttempt(req, { clientId: basicCredentials(req.headers.authorization)?.clientId, kind: 'blocked' }, 0, 'ip_blocked');
+      req.socket.destroy();
+      return;
+    }
+    // Seed 001: at most limits.tokenRequestsPerSecond requests per second per IP, then 429 (rate-limit.ts).
+    const rate = faults.has('no-rate-limit') ? ({ allowed: true } as const) : await rateLimit.check(ip);
+    if (!rate.allowed) {
+      recordAttempt(req, { clientId: basicCredentials(req.headers.authorization)?.clientId, kind: 'rate_limited' }, 429, 'rate_limited');
+      const retryAfter: Record<string, string> = faults.has('rate-limit-without-retry-after') ? {} : { 'retry-after': String(rate.retryAfterSeconds) };
+      return sendJson(res, 429, { error: 'too_many_requests', error_description: `more than ${fixtures.limits.tokenRequestsPerSecond} token requests per second from this IP` }, retryAfter);
+    }
+    // Fault token-for-get-request: a GET with its parameters in the query string is served like a POST.
+    if (req.method === 'GET' && faults.has('token-for-get-request')) {
+      const form = url.searchParams;
+      ATTEMPTS.set(req, tokenAttemptOf(req, form));
+      Object.assign(req, { method: 'POST', url: url.pathname, body: Buffer.from(form.toString()) });
+      req.headers['content-type'] = 'application/x-www-form-urlencoded';
+      return providerCallback!(req, res);
+    }
+    // RFC 6749 §3.2: the client MUST use POST (REQ-TOK-13).
+    if (req.method !== 'POST') {
+      recordAttempt(req, { kind: 'invalid_method' }, 405, 'invalid_request');
+      return sendJson(res, 405, { error: 'invalid_request', error_description: 'the token endpoint accepts POST only' }, { allow: 'POST' });
+    }
+    // RFC 6749 §2.3.1: credentials MUST NOT be in the request URI (REQ-TOK-13).
+    if (URI_CREDENTIAL_PARAMS.some((p) => url.searchParams.has(p))) {
+      recordAttempt(req, { clientId: url.searchParams.get('client_id') ?? undefined, kind: 'credentials_in_uri' }, 400, 'invalid_request');
+      return sendJson(res, 400, { error: 'invalid_request', error_description: 'credentials must not be sent in the request URI' });
+    }
+    // REQ-TOK-14: bounded body, 413 beyond it (never a 5xx, never a hang).
+    const body = await readBody(req, MAX_TOKEN_BODY_BYTES);
+    if (!body.ok) {
+      recordAttempt(req, { kind: 'oversized' }, 413, 'invalid_request');
+      if (!res.destroyed) sendJson(res, 413, { error: 'invalid_request', error_description: `the request body exceeds ${MAX_TOKEN_BODY_BYTES} bytes` }, { connection: 'close' });
+      return;
+    }
+    const isForm = /^application\/x-www-form-urlencoded\b/i.test(req.headers['content-type'] ?? '');
+    const form = isForm ? new URLSearchParams(body.body.toString('utf8')) : undefined;
+    ATTEMPTS.set(req, tokenAttemptOf(req, form));
+    let forwarded = body.body;
+    // Fault ignore-basic-auth: a client that authenticates with HTTP Basic only is not authenticated at all.
+    if (faults.has('ignore-basic-auth') && req.headers.authorization && !form?.has('client_secret')) delete req.headers.authorization;
+    // Fault pkce-not-checked: the code_verifier never reaches oidc-provider (the challenge was dropped at /auth).
+    if (faults.has('pkce-not-checked') && form?.has('code_verifier')) {
+      form.delete('code_verifier');
+      forwarded = Buffer.from(form.toString());
+    }
+    // oidc-provider reads an already-read body from req.body (its documented fallback for upstream parsers).
+    Object.assign(req, { body: forwarded });
+    providerCallback!(req, res);
+  };
+
+  const handle = async (req: IncomingMessage, res: ServerResponse) => {
+    const url = new URL(req.url ?? '/', 'http://idp.invalid');
+    const path = url.pathname;
+    if (path === '/token') return tokenEndpoint(req, res, url);
+    if (path.startsWith('/admin/')) {
+      return handleAdmin(req, res, path, {
+        adminToken: fixtures.adminToken,
+        audit,
+        clients,
+        keys,
+        rotateKey: async () => {
+          const key = await keys.rotate(!faults.has('key-rotation-drops-old-key'));
+          rebuildProvider();
+          return key;
+        },
+        rotateSecret: (clientId, requested) => {
+          const secret = clients.rotateSecret(clientId, requested);
+          rebuildProvider();
+          return secret;
+        },
+        reset: () => {
+          rateLimit.reset();
+          blocker.reset();
+        },
+      });
+    }
+    if (path.startsWith('/interaction/')) {
+      // Seed 001 / issue 7: the login page is a login endpoint too: blocked IPs are dropped there as well.
+      if (blocker.isBlocked(clientIp(req))) return void req.socket.destroy();
+      return handleInteraction(req, res, path, {
+        provider: () => provider!,
+        users: fixtures.users,
+        onLogin: (r, o) => recordAttempt(r, { kind: 'login', clientId: o.clientId, username: o.username }, o.ok ? 200 : 401, o.ok ? undefined : 'invalid_credentials', o.subject),
+      });
+    }
+    // Fault pkce-not-checked: the code_challenge is dropped, so no verifier is ever required.
+    if (path === '/auth' && faults.has('pkce-not-checked')) {
+      url.searchParams.delete('code_challenge');
+      url.searchParams.delete('code_challenge_method');
+      req.url = `${url.pathname}?${url.searchParams}`;
+    }
+    // RFC 8414 §3: the OAuth metadata document; the same content as OpenID discovery (issuer, endpoints, ...).
+    if (path === '/.well-known/oauth-authorization-server') req.url = '/.well-known/openid-configuration';
+    providerCallback!(req, res);
+  };
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch((error: unknown) => {
+      console.error('idp: unexpected error', error);
+      if (!res.headersSent) sendJson(res, 500, { error: 'server_error' });
+      else res.destroy();
+    });
+  });
+  // Never a hang (REQ-TOK-14): a client that stalls mid-request is cut off.
+  server.requestTimeout = 15_000;
+  server.headersTimeout = 10_000;
+
+  const url = await listen(server, { host: options.host ?? '127.0.0.1', port: options.port ?? 0 });
+  issuer = options.issuer ?? url;
+  rebuildProvider();
+
+  return {
+    server,
+    url,
+    issuer,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
+
+/** Failed logins for the IP block (seed 001): wrong client credentials, or a wrong user password. */
+function isFailedLogin(attempt: TokenAttempt & { kind?: string }, reason: string | undefined): boolean {
+  if (reason === 'invalid_client') return attempt.clientId !== undefined;
+  if (reason === 'invalid_grant') return attempt.grantType === 'password';
+  return reason === 'invalid_credentials';
+}
+
+function subjectOf(accessToken: unknown): string | undefined {
+  if (typeof accessToken !== 'string') return undefined;
+  try {
+    return decodeJwt(accessToken).sub;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,75 @@
+/**
+ * Blocking of IPs that keep failing to log in (seed 001: "In case we detect suspicious behavior such as
+ * continuous failed login attempts from the same IP, the IP will be temporarily blocked. When this happens,
+ * you will start seeing connection errors").
+ *
+ * Rules of the reference: `failedAttempts` consecutive failed logins (invalid client credentials, or a wrong
+ * user password) from one IP within FAILURE_WINDOW_SECONDS block that IP for `blockSeconds`. A successful login
+ * from the IP resets its count. When the block ends the IP starts again from zero. Other IPs are unaffected.
+ * The caller destroys a blocked IP's connections without an HTTP answer.
+ */
+
+/** Failures further apart than this do not add up ("continuous" failed attempts). */
+export const FAILURE_WINDOW_SECONDS = 60;
+
+export interface IpBlockOptions {
+  readonly failedAttempts: number;
+  readonly blockSeconds: number;
+  /** Fault never-unblock: a blocked IP stays blocked. */
+  readonly neverUnblock?: boolean;
+  /** Fault block-every-ip: one IP's failures block every IP. */
+  readonly blockEveryIp?: boolean;
+  readonly now?: () => number;
+}
+
+interface IpRecord {
+  failures: number;
+  firstFailureAt: number;
+  blockedUntil?: number;
+}
+
+const EVERY_IP = '*';
+
+export class IpBlocker {
+  private readonly options: IpBlockOptions;
+  private readonly records = new Map<string, IpRecord>();
+  private readonly now: () => number;
+
+  constructor(options: IpBlockOptions) {
+    this.options = options;
+    this.now = options.now ?? Date.now;
+  }
+
+  isBlocked(ip: string): boolean {
+    const record = this.records.get(this.options.blockEveryIp ? EVERY_IP : ip);
+    if (record?.blockedUntil === undefined) return false;
+    if (this.options.neverUnblock || this.now() < record.blockedUntil) return true;
+    this.records.delete(this.options.blockEveryIp ? EVERY_IP : ip); // block over: start again from zero
+    return false;
+  }
+
+  recordFailure(ip: string): void {
+    const key = this.options.blockEveryIp ? EVERY_IP : ip;
+    const now = this.now();
+    let record = this.records.get(key);
+    if (!record || now - record.firstFailureAt > FAILURE_WINDOW_SECONDS * 1000) {
+      record = { failures: 0, firstFailureAt: now };
+      this.records.set(key, record);
+    }
+    record.failures += 1;
+    if (record.failures >= this.options.failedAttempts && record.blockedUntil === undefined) {
+      record.blockedUntil = now + this.options.blockSeconds * 1000;
+    }
+  }
+
+  /** A successful login: the IP's failures no longer count. */
+  recordSuccess(ip: string): void {
+    const key = this.options.blockEveryIp ? EVERY_IP : ip;
+    if (this.records.get(key)?.blockedUntil === undefined) this.records.delete(key);
+  }
+
+  /** Admin reset. */
+  reset(): void {
+    this.records.clear();
+  }
+}

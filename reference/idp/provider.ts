@@ -1,0 +1,206 @@
+/**
+ * The oidc-provider configuration of the reference IdP. oidc-provider (panva, OpenID Certified) does the
+ * protocol work: client authentication (RFC 6749 §2.3.1 Basic with form-urlencoding, client_secret_post),
+ * RFC 6749 §5.2 errors, RFC 9068 JWT access tokens via resource indicators, JWKS, discovery, the authorization
+ * code flow with PKCE (RFC 7636) and its interaction/session cookies. What the seeds add around it (scope
+ * defaults, per-client TTL, the password-style login, rate limit, IP block, audit, admin) lives in the
+ * neighbouring modules.
+ *
+ * oidc-provider's configuration is fixed at construction, so secret and key rotation build a new Provider from
+ * the current state (clients, keys); its storage (codes, grants, sessions) lives in one ProviderStore per IdP
+ * (store.ts), so a rebuilt provider sees everything the earlier one stored.
+ */
+import { randomBytes } from 'node:crypto';
+import Provider, { errors, interactionPolicy, type OidcContext } from 'oidc-provider';
+import type { ReferenceFixtures } from '../fixtures.ts';
+import type { ClientRegistry, RegisteredClient } from './clients.ts';
+import { escapeHtml } from './http.ts';
+import { htmlPage } from './login.ts';
+import type { SigningKeys } from './keys.ts';
+import type { ProviderStore } from './store.ts';
+import type { IdpFaults } from './faults.ts';
+import { registerTokenGrants } from './grants.ts';
+import { tokenEndpointCorrections } from './token-endpoint.ts';
+
+export interface ProviderState {
+  readonly issuer: string;
+  readonly fixtures: ReferenceFixtures;
+  readonly clients: ClientRegistry;
+  readonly keys: SigningKeys;
+  readonly faults: IdpFaults;
+  /** Keys for oidc-provider's signed cookies; kept across rebuilds so running logins survive a rotation. */
+  readonly cookieKeys: readonly string[];
+  /** oidc-provider's storage, shared by every Provider this IdP builds. */
+  readonly store: ProviderStore;
+  /** Called before every token endpoint answer is sent (audit, failed-login counting). */
+  readonly onTokenOutcome: (ctx: OidcContext) => void;
+}
+
+export const newCookieKeys = (): string[] => [randomBytes(32).toString('base64url')];
+
+/** Authorization codes live one minute (RFC 6749 §4.1.2 recommends at most ten). */
+const CODE_TTL_SECONDS = 60;
+
+export function buildProvider(state: ProviderState): Provider {
+  const { fixtures, clients, keys, faults } = state;
+  const audience = fixtures.audience;
+  const apiScopes = clients.apiScopes();
+
+  /** RFC 9068 access tokens for the one API: audience, JWT format, the client's TTL, the current key. */
+  const resourceServerInfo = (client: { clientId: string } | undefined) => ({
+    audience,
+    scope: apiScopes.join(' '),
+    accessTokenFormat: 'jwt',
+    accessTokenTTL: ttlOf(clients.find(client?.clientId), faults),
+    jwt: { sign: { alg: 'RS256', kid: keys.current.kid } },
+  });
+
+  const provider = new Provider(state.issuer, {
+    adapter: state.store.adapterFactory(),
+    clients: clientMetadata(clients, faults),
+    jwks: { keys: keys.all.map((k) => k.privateJwk) },
+    cookies: { keys: [...state.cookieKeys] },
+    scopes: ['openid', ...apiScopes],
+    claims: { openid: ['sub'] },
+    // The client authentication methods the seed documents (seed 001: Basic header, credentials in the body).
+    clientAuthMethods: ['client_secret_basic', 'client_secret_post'],
+    responseTypes: ['code'],
+    // RFC 7636 / issue 7: PKCE is required for every authorization request.
+    pkce: { required: () => !faults.has('pkce-not-checked') },
+    // RFC 6749 §4.4.3 / REQ-TOK-07: no refresh tokens from this IdP (the issue-refresh-token fault adds one itself).
+    issueRefreshToken: () => false,
+    features: {
+      devInteractions: { enabled: false },
+      clientCredentials: { enabled: true },
+      introspection: { enabled: false },
+      revocation: { enabled: false },
+      userinfo: { enabled: false },
+      resourceIndicators: {
+        enabled: true,
+        defaultResource: () => audience,
+        useGrantedResource: () => true,
+        getResourceServerInfo: (_ctx: OidcContext, resource: string, client: { clientId: string }) => {
+          // RFC 8707 §2: a resource this IdP does not serve is invalid_target.
+          if (resource !== audience) throw new errors.InvalidTarget('this IdP issues access tokens for its one API audience only');
+          return resourceServerInfo(client);
+        },
+      },
+    },
+    ttl: {
+      AuthorizationCode: CODE_TTL_SECONDS,
+      IdToken: 300,
+      Interaction: 600,
+      Session: 3600,
+      Grant: 3600,
+      AccessToken: (_ctx: OidcContext, _token: unknown, client: { clientId: string }) => ttlOf(clients.find(client?.clientId), faults),
+      ClientCredentials: (_ctx: OidcContext, _token: unknown, client: { clientId: string }) => ttlOf(clients.find(client?.clientId), faults),
+    },
+    interactions: { url: (_ctx: OidcContext, interaction: { uid: string }) => `/interaction/${interaction.uid}`, policy: interactionPolicyWithoutNativeConsent() },
+    // Humans are the fixture users; their account id is the customer (seed 003: sub = customer, ec-uuid).
+    findAccount: (_ctx: OidcContext, id: string) => {
+      const user = fixtures.users.find((u) => u.customerId === id);
+      return user ? { accountId: user.customerId, claims: () => ({ sub: user.customerId }) } : undefined;
+    },
+    // Issue 7: consent is auto-granted (first-party web front end): the grant covers what was requested.
+    loadExistingGrant: async (ctx: OidcContext) => {
+      const { Grant } = ctx.oidc.provider;
+      const clientId: string = ctx.oidc.client.clientId;
+      const accountId: string = ctx.oidc.session.accountId;
+      const existingId = ctx.oidc.result?.consent?.grantId ?? ctx.oidc.session.grantIdFor(clientId);
+      const grant = (existingId && (await Grant.find(existingId))) || new Grant({ clientId, accountId });
+      const requested = [...(ctx.oidc.requestParamScopes as Set<string>)];
+      grant.addOIDCScope(requested.filter((s) => s === 'openid').join(' '));
+      grant.addResourceScope(audience, requested.filter((s) => apiScopes.includes(s)).join(' '));
+      await grant.save();
+      return grant;
+    },
+    formats: { customizers: { jwt: jwtCustomizer(faults) } },
+    // RFC 6749 §5.2: token endpoint errors are JSON whatever the Accept header says; elsewhere a plain page.
+    renderError: (ctx: OidcContext, out: { error: string; error_description?: string }) => {
+      if (ctx.path === '/token') {
+        ctx.body = out;
+        return;
+      }
+      ctx.type = 'html';
+      ctx.body = htmlPage('Error', `<p role="alert" class="login-error">${escapeHtml(out.error)}: ${escapeHtml(out.error_description ?? '')}</p>`);
+    },
+  });
+
+  registerTokenGrants(provider, { fixtures, clients, faults, resourceServerInfo });
+  provider.use(tokenEndpointCorrections(state));
+  provider.use(honestMetadata);
+  injectProviderFaults(provider, state);
+  return provider;
+}
+
+function clientMetadata(clients: ClientRegistry, faults: IdpFaults): Record<string, unknown>[] {
+  const metadata = clients.oidcMetadata();
+  // Fault unauthorized-client-gets-token: every client is allowed client_credentials.
+  if (!faults.has('unauthorized-client-gets-token')) return metadata;
+  return metadata.map((m) => ({ ...m, grant_types: [...new Set([...(m.grant_types as string[]), 'client_credentials'])] }));
+}
+
+/** The faults that live inside oidc-provider's models and documents: each a small, named override. */
+function injectProviderFaults(provider: Provider, state: ProviderState): void {
+  const { faults, clients, keys } = state;
+  if (faults.has('accept-wrong-secret') || faults.has('rotation-keeps-old-secret')) {
+    const compare = provider.Client.prototype.compareClientSecret as (this: { clientId: string }, actual: string) => Promise<boolean>;
+    provider.Client.prototype.compareClientSecret = async function (this: { clientId: string }, actual: string) {
+      if (faults.has('accept-wrong-secret')) return true;
+      return (await compare.call(this, actual)) || clients.previousSecretsOf(this.clientId).includes(actual);
+    };
+  }
+  if (faults.has('code-reusable')) {
+    // RFC 6749 §4.1.2 single-use codes: the fault never marks a code as consumed.
+    provider.AuthorizationCode.prototype.consume = async function () {};
+  }
+  provider.use(async (ctx, next) => {
+    await next();
+    if (ctx.path === '/.well-known/openid-configuration' && faults.has('discovery-issuer-mismatch')) {
+      ctx.body = { ...ctx.body, issuer: `${state.issuer}/` };
+    }
+    if (ctx.path === '/jwks' && faults.has('jwks-exposes-private-key')) {
+      ctx.body = { keys: keys.all.map((k) => k.privateJwk) };
+    }
+  });
+}
+
+/** RFC 8414 §2: honest metadata — this IdP never issues refresh tokens, so it does not list the grant. */
+async function honestMetadata(ctx: OidcContext, next: () => Promise<void>): Promise<void> {
+  await next();
+  if (ctx.path === '/.well-known/openid-configuration' && ctx.status === 200) {
+    const grantTypes = (ctx.body.grant_types_supported as string[]).filter((g) => g !== 'refresh_token');
+    ctx.body = { ...ctx.body, grant_types_supported: grantTypes };
+  }
+}
+
+/**
+ * oidc-provider asks "native" clients for consent on every login (its native_client_prompt check). The web
+ * clients are registered as native only for RFC 8252 §7.3 loopback redirect URIs on any port; they are
+ * first-party, so that consent step is dropped (issue 7: consent may be auto-granted).
+ */
+function interactionPolicyWithoutNativeConsent() {
+  const policy = interactionPolicy.base();
+  policy.get('consent').checks.remove('native_client_prompt');
+  return policy;
+}
+
+function ttlOf(client: RegisteredClient | undefined, faults: IdpFaults): number {
+  const ttl = client?.ttlSeconds ?? 300;
+  // Fault ignore-client-ttl: the short-TTL client gets the default lifetime.
+  return faults.has('ignore-client-ttl') ? Math.max(ttl, 300) : ttl;
+}
+
+/**
+ * RFC 9068 §2.2 claims come from oidc-provider (iss, exp, aud, sub, client_id, iat, jti, scope; typ at+jwt);
+ * this hook only exists for the faults that break them.
+ */
+function jwtCustomizer(faults: IdpFaults) {
+  return (_ctx: unknown, token: { accountId?: string }, jwt: { header?: Record<string, unknown>; payload: Record<string, unknown> }) => {
+    const human = token.accountId !== undefined;
+    if (faults.has('jwt-typ-jwt')) jwt.header = { ...jwt.header, typ: 'JWT' };
+    if (faults.has('missing-jti')) delete jwt.payload.jti;
+    if (faults.has('sub-not-client-id') && !human) jwt.payload.sub = `service-account-${String(jwt.payload.client_id)}`;
+    if (faults.has('human-sub-is-client') && human) jwt.payload.sub = jwt.payload.client_id;
+  };
+}

@@ -1,0 +1,441 @@
+/**
+ * Unit tests of the reference IdP (issue 2: "npm test includes unit tests of the IdP ... error paths"): the
+ * token endpoint's answers and error paths, bad input, rate limit, IP block and unblock, audit, secret and key
+ * rotation, the test signer, the password-style and the browser (authorization code + PKCE) logins, and a few
+ * faults. The IdP runs in this process on an ephemeral port; distinct 127.0.0.x source addresses act as
+ * distinct client IPs so the rate-limit and block tests do not disturb each other.
+ */
+import { describe, test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { request } from 'node:http';
+import { createHash, randomBytes } from 'node:crypto';
+import { createLocalJWKSet, decodeProtectedHeader, jwtVerify, compactVerify, decodeJwt, type JSONWebKeySet } from 'jose';
+import { loadReferenceFixtures, type ReferenceFixtures } from '../reference/fixtures.ts';
+import { createIdp, type RunningIdp } from '../reference/idp/idp.ts';
+import { basicAuthorization } from '../support/oauth/token-client.ts';
+
+interface Reply {
+  readonly status: number;
+  readonly headers: Record<string, string | string[] | undefined>;
+  readonly text: string;
+  readonly json?: Record<string, unknown>;
+  /** Transport error code (ECONNRESET, ...) when no HTTP answer came. */
+  readonly error?: string;
+}
+
+interface Call {
+  readonly method?: string;
+  readonly headers?: Record<string, string>;
+  readonly body?: string | Buffer;
+  readonly from?: string;
+}
+
+/** One request on its own connection (so the source address applies), never throwing on status or transport. */
+function call(url: string, options: Call = {}): Promise<Reply> {
+  return new Promise((resolve) => {
+    const req = request(
+      url,
+      { method: options.method ?? 'GET', headers: options.headers, localAddress: options.from, agent: false, timeout: 5_000 },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => {
+          const text = Buffer.concat(chunks).toString('utf8');
+          let json: Record<string, unknown> | undefined;
+          try {
+            json = JSON.parse(text) as Record<string, unknown>;
+          } catch {
+            json = undefined;
+          }
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, text, json });
+        });
+        res.on('error', (e: NodeJS.ErrnoException) => resolve({ status: 0, headers: {}, text: '', error: e.code ?? e.message }));
+      },
+    );
+    req.on('timeout', () => req.destroy(Object.assign(new Error('timeout'), { code: 'TIMEOUT' })));
+    req.on('error', (e: NodeJS.ErrnoException) => resolve({ status: 0, headers: {}, text: '', error: e.code ?? e.message }));
+    req.end(options.body);
+  });
+}
+
+const FORM = { 'content-type': 'application/x-www-form-urlencoded' };
+
+let fx: ReferenceFixtures;
+let idp: RunningIdp;
+const system = () => fx.clients.system!;
+const web = () => fx.clients.web!;
+
+function token(params: Record<string, string>, options: { basic?: [string, string]; from?: string; headers?: Record<string, string> } = {}) {
+  const headers: Record<string, string> = { ...FORM, ...options.headers };
+  if (options.basic) headers.authorization = basicAuthorization(...options.basic);
+  return call(`${idp.url}/token`, { method: 'POST', headers, body: new URLSearchParams(params).toString(), from: options.from });
+}
+const systemToken = (from?: string, params: Record<string, string> = {}) =>
+  token({ grant_type: 'client_credentials', ...params }, { basic: [system().clientId, system().clientSecret], from });
+const admin = (path: string, body?: unknown, method = body === undefined ? 'GET' : 'POST') =>
+  call(`${idp.url}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${fx.adminToken}`, 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+async function jwks(): Promise<JSONWebKeySet> {
+  return (await call(`${idp.url}/jwks`)).json as unknown as JSONWebKeySet;
+}
+async function verify(accessToken: string) {
+  return jwtVerify(accessToken, createLocalJWKSet(await jwks()), { issuer: idp.issuer, audience: fx.audience, typ: 'at+jwt' });
+}
+
+before(async () => {
+  fx = loadReferenceFixtures();
+  idp = await createIdp({ fixtures: fx });
+});
+after(() => idp.close());
+
+describe('token endpoint: client credentials', () => {
+  test('HTTP Basic gives an RFC 9068 JWT with sub == client_id, no refresh token, no-store', async () => {
+    const reply = await systemToken('127.0.0.2');
+    assert.equal(reply.status, 200, reply.text);
+    assert.match(String(reply.headers['content-type']), /^application\/json/);
+    assert.equal(reply.headers['cache-control'], 'no-store');
+    assert.equal(reply.headers.pragma, 'no-cache');
+    const body = reply.json!;
+    assert.equal(body.token_type, 'Bearer');
+    assert.equal(body.refresh_token, undefined);
+    assert.equal(body.scope, system().scopes.join(' '));
+    const { payload, protectedHeader } = await verify(String(body.access_token));
+    assert.equal(protectedHeader.typ, 'at+jwt');
+    assert.equal(protectedHeader.alg, 'RS256');
+    assert.ok(protectedHeader.kid);
+    assert.equal(payload.sub, system().clientId);
+    assert.equal(payload.client_id, system().clientId);
+    assert.equal(payload.scope, body.scope);
+    assert.ok(typeof payload.jti === 'string' && payload.jti.length > 0);
+    assert.equal(payload.exp! - payload.iat!, body.expires_in);
+    assert.equal(body.expires_in, system().ttlSeconds);
+  });
+
+  test('client_secret_post works; a requested subset of scopes is granted as requested', async () => {
+    const c = fx.clients.readOnly!;
+    const reply = await token({ grant_type: 'client_credentials', client_id: c.clientId, client_secret: c.clientSecret, scope: 'catalog:read' }, { from: '127.0.0.2' });
+    assert.equal(reply.status, 200, reply.text);
+    assert.equal(reply.json!.scope, 'catalog:read');
+    assert.equal(decodeJwt(String(reply.json!.access_token)).scope, 'catalog:read');
+  });
+
+  test('the short-TTL client gets its own lifetime', async () => {
+    const c = fx.clients.shortTtl!;
+    const reply = await token({ grant_type: 'client_credentials' }, { basic: [c.clientId, c.clientSecret], from: '127.0.0.2' });
+    assert.equal(reply.json!.expires_in, 2);
+    const claims = decodeJwt(String(reply.json!.access_token));
+    assert.equal(claims.exp! - claims.iat!, 2);
+  });
+});
+
+describe('token endpoint: RFC 6749 §5.2 errors and bad input (never a 5xx, never a hang, never a token)', () => {
+  const from = '127.0.0.3';
+  const cases: Array<[string, () => Promise<Reply>, number, string | undefined]> = [
+    ['wrong secret with Basic', () => token({ grant_type: 'client_credentials' }, { basic: [system().clientId, 'wrong'], from }), 401, 'invalid_client'],
+    ['wrong secret in the body', () => token({ grant_type: 'client_credentials', client_id: system().clientId, client_secret: 'wrong' }, { from }), 401, 'invalid_client'],
+    ['unknown client with Basic', () => token({ grant_type: 'client_credentials' }, { basic: ['nobody', 'x'], from }), 401, 'invalid_client'],
+    ['no client authentication', () => token({ grant_type: 'client_credentials' }, { from }), 401, 'invalid_client'],
+    ['missing grant_type', () => token({}, { basic: [system().clientId, system().clientSecret], from }), 400, 'invalid_request'],
+    ['unknown grant_type', () => token({ grant_type: 'magic' }, { basic: [system().clientId, system().clientSecret], from }), 400, 'unsupported_grant_type'],
+    ['scope the client may not have', () => systemToken(from, { scope: 'catalog:read admin:all' }), 400, 'invalid_scope'],
+    ['client without the client_credentials grant', () => token({ grant_type: 'client_credentials' }, { basic: [fx.clients.noClientCredentials!.clientId, fx.clients.noClientCredentials!.clientSecret], from }), 400, 'unauthorized_client'],
+    ['Basic and body credentials at once', () => token({ grant_type: 'client_credentials', client_id: system().clientId, client_secret: system().clientSecret }, { basic: [system().clientId, system().clientSecret], from }), 400, 'invalid_request'],
+    ['GET instead of POST', () => call(`${idp.url}/token?grant_type=client_credentials`, { headers: { authorization: basicAuthorization(system().clientId, system().clientSecret) }, from }), 405, 'invalid_request'],
+    ['JSON body', () => call(`${idp.url}/token`, { method: 'POST', from, headers: { 'content-type': 'application/json', authorization: basicAuthorization(system().clientId, system().clientSecret) }, body: '{"grant_type":"client_credentials"}' }), 400, 'invalid_request'],
+    ['credentials in the URI', () => call(`${idp.url}/token?grant_type=client_credentials&client_id=${system().clientId}&client_secret=${system().clientSecret}`, { method: 'POST', from, headers: FORM }), 400, 'invalid_request'],
+    ['oversized body (200 KiB)', () => call(`${idp.url}/token`, { method: 'POST', from, headers: { ...FORM, authorization: basicAuthorization(system().clientId, system().clientSecret) }, body: `grant_type=client_credentials&pad=${'a'.repeat(200 * 1024)}` }), 413, 'invalid_request'],
+    ['Accept: text/html still gets JSON', () => token({ grant_type: 'client_credentials' }, { basic: ['nobody', 'x'], from, headers: { accept: 'text/html' } }), 401, 'invalid_client'],
+  ];
+
+  before(() => admin('/admin/reset', {}));
+  for (const [name, send, status, error] of cases) {
+    test(`${name} -> ${status} ${error}`, async () => {
+      const reply = await send();
+      assert.equal(reply.status, status, `${reply.error ?? ''} ${reply.text}`);
+      assert.match(String(reply.headers['content-type']), /^application\/json/);
+      assert.equal(reply.json?.error, error);
+      assert.equal(reply.json?.access_token, undefined);
+      assert.equal(reply.headers['cache-control'], 'no-store');
+      if (status === 401) assert.match(String(reply.headers['www-authenticate']), /^Basic realm=/);
+    });
+  }
+  after(() => admin('/admin/reset', {}));
+});
+
+describe('seed 001: rate limit and IP block', () => {
+  test('a burst beyond the limit from one IP gets 429 with Retry-After; another IP is unaffected', async () => {
+    await admin('/admin/reset', {});
+    const limit = fx.limits.tokenRequestsPerSecond;
+    // Cheap requests (no token signing) so that the whole burst lands in one 1 s window even on a busy machine.
+    const burst = await Promise.all(
+      Array.from({ length: limit + 20 }, () => token({}, { basic: [system().clientId, system().clientSecret], from: '127.0.0.10' })),
+    );
+    const limited = burst.filter((r) => r.status === 429);
+    assert.ok(burst.filter((r) => r.status === 400).length >= limit, 'the first `limit` requests of a window are served');
+    assert.ok(limited.length >= 1, `no 429 in a burst of ${burst.length}`);
+    assert.ok(Number(limited[0]!.headers['retry-after']) >= 1);
+    assert.equal(limited[0]!.json?.error, 'too_many_requests');
+    assert.equal((await systemToken('127.0.0.11')).status, 200);
+  });
+
+  test('failed logins block the IP (connection dropped) for blockSeconds, not other IPs; then it is allowed again', async () => {
+    const { failedAttempts, blockSeconds } = fx.limits.ipBlock;
+    const from = '127.0.0.20';
+    for (let i = 0; i < failedAttempts; i++) {
+      const reply = await token({ grant_type: 'client_credentials' }, { basic: [system().clientId, 'wrong'], from });
+      assert.equal(reply.status, 401);
+    }
+    const blockedAt = Date.now();
+    const blocked = await systemToken(from);
+    assert.equal(blocked.status, 0, `expected a dropped connection, got ${blocked.status}`);
+    assert.ok(blocked.error);
+    assert.equal((await systemToken('127.0.0.21')).status, 200, 'another IP is not blocked');
+    let reply = blocked;
+    while (reply.status !== 200 && Date.now() - blockedAt < (blockSeconds + 2) * 1000) {
+      await new Promise((r) => setTimeout(r, 200));
+      reply = await systemToken(from);
+    }
+    assert.equal(reply.status, 200, 'allowed again after the block');
+    assert.ok(Date.now() - blockedAt >= blockSeconds * 1000 - 250, 'not before blockSeconds');
+  });
+
+  test('a success resets the failure count; wrong user passwords count as failed logins', async () => {
+    const { failedAttempts } = fx.limits.ipBlock;
+    const from = '127.0.0.22';
+    const fail = () => token({ grant_type: 'client_credentials' }, { basic: [system().clientId, 'wrong'], from });
+    for (let i = 0; i < failedAttempts - 1; i++) await fail();
+    assert.equal((await systemToken(from)).status, 200);
+    for (let i = 0; i < failedAttempts - 1; i++) await fail();
+    assert.equal((await systemToken(from)).status, 200, 'not blocked: the success reset the count');
+
+    const other = '127.0.0.23';
+    for (let i = 0; i < failedAttempts; i++) {
+      const reply = await token({ grant_type: 'password', username: 'alice', password: 'wrong' }, { basic: [web().clientId, web().clientSecret], from: other });
+      assert.equal(reply.json?.error, 'invalid_grant');
+    }
+    assert.equal((await systemToken(other)).status, 0, 'blocked after wrong passwords');
+    await admin('/admin/reset', {});
+    assert.equal((await systemToken(other)).status, 200, 'admin reset lifts the block');
+  });
+});
+
+describe('seed 004: audit log', () => {
+  test('records successes and failures with client, IP, outcome, reason; never a secret or token', async () => {
+    await systemToken('127.0.0.30');
+    await token({ grant_type: 'client_credentials' }, { basic: [system().clientId, 'not-the-secret'], from: '127.0.0.30' });
+    await token({ grant_type: 'password', username: 'bob', password: 'nope' }, { basic: [web().clientId, web().clientSecret], from: '127.0.0.30' });
+    assert.equal((await call(`${idp.url}/admin/audit`)).status, 401, 'the audit log needs the admin token');
+    const reply = await admin('/admin/audit');
+    assert.equal(reply.status, 200);
+    const entries = (JSON.parse(reply.text) as Array<Record<string, unknown>>).filter((e) => e.sourceIp === '127.0.0.30');
+    assert.deepEqual(
+      entries.map((e) => [e.kind, e.clientId, e.username, e.outcome, e.reason ?? null]),
+      [
+        ['client_credentials', system().clientId, undefined, 'success', null],
+        ['client_credentials', system().clientId, undefined, 'failure', 'invalid_client'],
+        ['password', web().clientId, 'bob', 'failure', 'invalid_grant'],
+      ],
+    );
+    assert.equal(entries[0]!.subject, system().clientId);
+    for (const secret of [system().clientSecret, 'not-the-secret', 'nope', web().clientSecret, ...fx.users.map((u) => u.password)]) {
+      assert.ok(!reply.text.includes(secret), 'a secret is in the audit log');
+    }
+    assert.ok(!reply.text.includes('eyJ'), 'a token is in the audit log');
+  });
+});
+
+describe('rotation and the test signer (reference control plane)', () => {
+  test('seed 002: after a secret rotation the new secret works, the old one is invalid_client, older tokens still verify', async () => {
+    const c = fx.clients.rotation!;
+    const before = await token({ grant_type: 'client_credentials' }, { basic: [c.clientId, c.clientSecret], from: '127.0.0.40' });
+    // A secret with characters RFC 6749 §2.3.1 form-encodes inside the Basic header.
+    const rotated = await admin(`/admin/clients/${c.clientId}/rotate-secret`, { client_secret: 'new secret:+/%&=' });
+    assert.equal(rotated.status, 200);
+    const next = String(rotated.json!.client_secret);
+    assert.equal((await token({ grant_type: 'client_credentials' }, { basic: [c.clientId, next], from: '127.0.0.40' })).status, 200);
+    const body = await token({ grant_type: 'client_credentials', client_id: c.clientId, client_secret: next }, { from: '127.0.0.40' });
+    assert.equal(body.status, 200);
+    const old = await token({ grant_type: 'client_credentials' }, { basic: [c.clientId, c.clientSecret], from: '127.0.0.41' });
+    assert.equal(old.status, 401);
+    assert.equal(old.json?.error, 'invalid_client');
+    await verify(String(before.json!.access_token));
+    const random = await admin(`/admin/clients/${c.clientId}/rotate-secret`, {});
+    assert.ok(String(random.json!.client_secret).length >= 24);
+    await admin(`/admin/clients/${c.clientId}/rotate-secret`, { client_secret: c.clientSecret });
+  });
+
+  test('key rotation: new kid signs, the old key stays in the JWKS so earlier tokens still verify', async () => {
+    const earlier = String((await systemToken('127.0.0.42')).json!.access_token);
+    const rotated = await admin('/admin/keys/rotate', {});
+    assert.equal(rotated.status, 200);
+    const later = String((await systemToken('127.0.0.42')).json!.access_token);
+    assert.equal(decodeProtectedHeader(later).kid, rotated.json!.kid);
+    assert.notEqual(decodeProtectedHeader(earlier).kid, rotated.json!.kid);
+    const keys = (await jwks()).keys;
+    assert.ok(keys.length >= 2);
+    for (const key of keys) assert.equal((key as Record<string, unknown>).d, undefined, 'no private parts in the JWKS');
+    await verify(earlier);
+    await verify(later);
+  });
+
+  test('the test signer signs exactly the given claims with the current trusted key', async () => {
+    const claims = { iss: 'https://evil.example', aud: fx.audience, sub: 'x', exp: 1_000, custom: true };
+    const reply = await admin('/admin/sign', { claims });
+    assert.equal(reply.status, 200);
+    const signed = String(reply.json!.token);
+    const { payload, protectedHeader } = await compactVerify(signed, createLocalJWKSet(await jwks()));
+    assert.deepEqual(JSON.parse(new TextDecoder().decode(payload)), claims);
+    assert.equal(protectedHeader.typ, 'at+jwt');
+    assert.equal((await admin('/admin/sign', { claims, header: { alg: 'HS256' } })).status, 400);
+    assert.equal((await call(`${idp.url}/admin/sign`, { method: 'POST', body: '{}' })).status, 401);
+  });
+});
+
+describe('human users', () => {
+  test('password-style login: sub is the customer, client_id the web client', async () => {
+    const alice = fx.users[0]!;
+    const reply = await token({ grant_type: 'password', username: alice.username, password: alice.password }, { basic: [web().clientId, web().clientSecret], from: '127.0.0.50' });
+    assert.equal(reply.status, 200, reply.text);
+    const { payload } = await verify(String(reply.json!.access_token));
+    assert.equal(payload.sub, alice.customerId);
+    assert.equal(payload.client_id, web().clientId);
+    assert.notEqual(payload.sub, payload.client_id);
+    assert.equal(reply.json!.refresh_token, undefined);
+  });
+
+  test('authorization code + PKCE through the login page: wrong password shows an error, the code is single-use and bound to the verifier', async () => {
+    const alice = fx.users[0]!;
+    const { code, page, errorPage } = await browserLogin(alice.username, alice.password, 'wrong-password');
+    assert.match(page, /name="username"/);
+    assert.match(page, /name="password"/);
+    assert.match(page, /type="submit"/);
+    assert.match(errorPage, /id="input-error"/);
+    assert.ok(!errorPage.includes('wrong-password'), 'the password is echoed');
+
+    const redeem = (verifier: string) =>
+      token({ grant_type: 'authorization_code', code: code.code, code_verifier: verifier, redirect_uri: code.redirectUri }, { basic: [web().clientId, web().clientSecret], from: '127.0.0.51' });
+    const wrong = await redeem(randomBytes(32).toString('base64url'));
+    assert.equal(wrong.json?.error, 'invalid_grant');
+    const ok = await redeem(code.verifier);
+    assert.equal(ok.status, 200, ok.text);
+    const { payload } = await verify(String(ok.json!.access_token));
+    assert.equal(payload.sub, alice.customerId);
+    assert.equal(payload.client_id, web().clientId);
+    assert.equal(ok.json!.refresh_token, undefined);
+    assert.equal((await redeem(code.verifier)).json?.error, 'invalid_grant', 'a code is single-use');
+
+    const audit = JSON.parse((await admin('/admin/audit')).text) as Array<Record<string, unknown>>;
+    const logins = audit.filter((e) => e.kind === 'login' && e.sourceIp === '127.0.0.52');
+    assert.deepEqual(logins.map((e) => [e.username, e.outcome, e.subject]), [['alice', 'failure', undefined], ['alice', 'success', alice.customerId]]);
+  });
+
+  test('prompt=consent is answered automatically (first-party web front end)', async () => {
+    const alice = fx.users[0]!;
+    const { code } = await browserLogin(alice.username, alice.password, 'wrong', { prompt: 'login consent' });
+    assert.ok(code.code);
+  });
+
+  test('wrong passwords on the login page count towards the IP block', async () => {
+    const send = browserSession('127.0.0.53');
+    const { action } = await startLogin(send);
+    for (let i = 0; i < fx.limits.ipBlock.failedAttempts; i++) {
+      const reply = await send(action, { method: 'POST', headers: FORM, body: 'username=bob&password=wrong' });
+      assert.match(reply.text, /Invalid username or password/);
+    }
+    const blocked = await send(action, { method: 'POST', headers: FORM, body: 'username=bob&password=wrong' });
+    assert.equal(blocked.status, 0, 'the login page drops a blocked IP');
+    await admin('/admin/reset', {});
+  });
+});
+
+describe('faults change the behaviour they name', () => {
+  test('accept-wrong-secret, jwt-typ-jwt, sub-not-client-id, issue-refresh-token, omit-no-store, wrong-status-invalid-client', async () => {
+    const broken = await createIdp({
+      fixtures: fx,
+      faults: new Set(['accept-wrong-secret', 'jwt-typ-jwt', 'sub-not-client-id', 'issue-refresh-token', 'omit-no-store']),
+    });
+    try {
+      const reply = await call(`${broken.url}/token`, { method: 'POST', headers: { ...FORM, authorization: basicAuthorization(system().clientId, 'wrong') }, body: 'grant_type=client_credentials' });
+      assert.equal(reply.status, 200);
+      assert.equal(reply.headers['cache-control'], undefined);
+      assert.ok(reply.json!.refresh_token);
+      const token = String(reply.json!.access_token);
+      assert.equal(decodeProtectedHeader(token).typ, 'JWT');
+      assert.notEqual(decodeJwt(token).sub, system().clientId);
+    } finally {
+      await broken.close();
+    }
+    const status = await createIdp({ fixtures: fx, faults: new Set(['wrong-status-invalid-client']) });
+    try {
+      const reply = await call(`${status.url}/token`, { method: 'POST', headers: { ...FORM, authorization: basicAuthorization(system().clientId, 'wrong') }, body: 'grant_type=client_credentials' });
+      assert.equal(reply.status, 400);
+      assert.equal(reply.headers['www-authenticate'], undefined);
+    } finally {
+      await status.close();
+    }
+  });
+});
+
+/** A browser-like session without a browser: a cookie jar and one source address. */
+function browserSession(from: string) {
+  const jar = new Map<string, string>();
+  return async (url: string, options: Call = {}) => {
+    const cookie = [...jar].map(([k, v]) => `${k}=${v}`).join('; ');
+    const reply = await call(new URL(url, idp.url).href, { ...options, from, headers: { ...options.headers, ...(cookie ? { cookie } : {}) } });
+    for (const set of [reply.headers['set-cookie'] ?? []].flat()) {
+      const [pair] = set.split(';');
+      const [name, ...value] = pair!.split('=');
+      jar.set(name!.trim(), value.join('='));
+    }
+    return reply;
+  };
+}
+
+/** Starts an authorization request (PKCE S256) and returns the login page and its form action. */
+async function startLogin(send: ReturnType<typeof browserSession>, extra: Record<string, string> = {}) {
+  const verifier = randomBytes(32).toString('base64url');
+  const challenge = createHash('sha256').update(verifier).digest('base64url');
+  const redirectUri = 'http://127.0.0.1:49999/callback'; // RFC 8252 §7.3: any port on the loopback redirect URI
+  const authorize = new URL('/auth', idp.url);
+  authorize.search = new URLSearchParams({
+    client_id: web().clientId,
+    response_type: 'code',
+    redirect_uri: redirectUri,
+    scope: 'openid catalog:read',
+    state: 'state-123',
+    code_challenge: challenge,
+    code_challenge_method: 'S256',
+    ...extra,
+  }).toString();
+  const start = await send(authorize.href);
+  assert.equal(start.status, 303, start.text);
+  const page = (await send(String(start.headers.location))).text;
+  const action = /action="([^"]+)"/.exec(page)![1]!;
+  return { verifier, redirectUri, page, action };
+}
+
+/**
+ * Drives the login like a browser without one: /auth -> login page -> wrong password -> right password -> code.
+ * Cookies are carried by hand (oidc-provider's interaction and session cookies work over http on 127.0.0.1).
+ */
+async function browserLogin(username: string, password: string, wrongPassword: string, extra: Record<string, string> = {}) {
+  const send = browserSession('127.0.0.52');
+  const { verifier, redirectUri, page, action } = await startLogin(send, extra);
+  const errorReply = await send(action, { method: 'POST', headers: FORM, body: new URLSearchParams({ username, password: wrongPassword }).toString() });
+  assert.equal(errorReply.status, 200);
+  let reply = await send(action, { method: 'POST', headers: FORM, body: new URLSearchParams({ username, password }).toString() });
+  for (let hops = 0; hops < 6 && reply.status >= 300 && reply.status < 400; hops++) {
+    const location = String(reply.headers.location);
+    if (location.startsWith(redirectUri)) {
+      const params = new URL(location).searchParams;
+      assert.equal(params.get('state'), 'state-123');
+      assert.equal(params.get('iss'), idp.issuer);
+      return { code: { code: params.get('code')!, verifier, redirectUri }, page, errorPage: errorReply.text };
+    }
+    reply = await send(location);
+  }
+  throw new Error(`the login did not end at the redirect URI: ${reply.status} ${reply.headers.location ?? ''} ${reply.text.slice(0, 300)}`);
+}
