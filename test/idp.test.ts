@@ -12,6 +12,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { createLocalJWKSet, decodeProtectedHeader, jwtVerify, compactVerify, decodeJwt, type JSONWebKeySet } from 'jose';
 import { loadReferenceFixtures, type ReferenceFixtures } from '../reference/fixtures.ts';
 import { createIdp, type RunningIdp } from '../reference/idp/idp.ts';
+import { IDP_FAULTS, type IdpFaultName } from '../reference/idp/faults.ts';
 import { basicAuthorization } from '../support/oauth/token-client.ts';
 
 interface Reply {
@@ -315,8 +316,7 @@ describe('human users', () => {
     assert.match(errorPage, /id="input-error"/);
     assert.ok(!errorPage.includes('wrong-password'), 'the password is echoed');
 
-    const redeem = (verifier: string) =>
-      token({ grant_type: 'authorization_code', code: code.code, code_verifier: verifier, redirect_uri: code.redirectUri }, { basic: [web().clientId, web().clientSecret], from: '127.0.0.51' });
+    const redeem = (verifier: string) => redeemCode(code, verifier);
     const wrong = await redeem(randomBytes(32).toString('base64url'));
     assert.equal(wrong.json?.error, 'invalid_grant');
     const ok = await redeem(code.verifier);
@@ -351,33 +351,122 @@ describe('human users', () => {
   });
 });
 
+/**
+ * Every named fault changes the behaviour it claims to break (the fault-injection suite then proves the kit's
+ * scenarios catch it). Each probe runs against a fresh IdP started with only that fault and returns true when
+ * the broken behaviour shows; the helpers above talk to that IdP while it runs.
+ */
+const FAULT_PROBES: Record<IdpFaultName, () => Promise<boolean>> = {
+  'accept-wrong-secret': async () => (await token({ grant_type: 'client_credentials' }, { basic: [system().clientId, 'wrong'] })).status === 200,
+  'ignore-basic-auth': async () => (await systemToken()).status === 401,
+  'wrong-status-invalid-client': async () => {
+    const reply = await token({ grant_type: 'client_credentials' }, { basic: [system().clientId, 'wrong'] });
+    return reply.status === 400 && reply.headers['www-authenticate'] === undefined;
+  },
+  'issue-refresh-token': async () => typeof (await systemToken()).json?.refresh_token === 'string',
+  'omit-no-store': async () => (await systemToken()).headers['cache-control'] === undefined,
+  'omit-pragma': async () => (await systemToken()).headers.pragma === undefined,
+  'wrong-token-type': async () => (await systemToken()).json?.token_type === 'JWT',
+  'plain-text-errors': async () => /^text\/plain/.test(String((await token({ grant_type: 'client_credentials' }, { basic: [system().clientId, 'wrong'] })).headers['content-type'])),
+  'accept-any-scope': async () => (await systemToken(undefined, { scope: 'admin:all' })).status === 200,
+  'unauthorized-client-gets-token': async () => {
+    const c = fx.clients.noClientCredentials!;
+    return (await token({ grant_type: 'client_credentials' }, { basic: [c.clientId, c.clientSecret] })).status === 200;
+  },
+  'token-for-get-request': async () =>
+    (await call(`${idp.url}/token?grant_type=client_credentials&client_id=${system().clientId}&client_secret=${system().clientSecret}`)).status === 200,
+  'server-error-on-json-body': async () =>
+    (await call(`${idp.url}/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })).status === 500,
+  'jwt-typ-jwt': async () => decodeProtectedHeader(String((await systemToken()).json!.access_token)).typ === 'JWT',
+  'missing-jti': async () => decodeJwt(String((await systemToken()).json!.access_token)).jti === undefined,
+  'expires-in-mismatch': async () => {
+    const body = (await systemToken()).json!;
+    const claims = decodeJwt(String(body.access_token));
+    return body.expires_in !== claims.exp! - claims.iat!;
+  },
+  'ignore-client-ttl': async () => {
+    const c = fx.clients.shortTtl!;
+    return (await token({ grant_type: 'client_credentials' }, { basic: [c.clientId, c.clientSecret] })).json?.expires_in !== c.ttlSeconds;
+  },
+  'sub-not-client-id': async () => decodeJwt(String((await systemToken()).json!.access_token)).sub !== system().clientId,
+  'human-sub-is-client': async () => {
+    const alice = fx.users[0]!;
+    const reply = await token({ grant_type: 'password', username: alice.username, password: alice.password }, { basic: [web().clientId, web().clientSecret] });
+    return decodeJwt(String(reply.json!.access_token)).sub === web().clientId;
+  },
+  'no-rate-limit': async () => (await burst('127.0.0.70')).every((r) => r.status !== 429),
+  'rate-limit-without-retry-after': async () => {
+    const limited = (await burst('127.0.0.71')).filter((r) => r.status === 429);
+    return limited.length > 0 && limited.every((r) => r.headers['retry-after'] === undefined);
+  },
+  'no-ip-block': async () => {
+    await failLogins('127.0.0.72');
+    return (await systemToken('127.0.0.72')).status === 200;
+  },
+  'never-unblock': async () => {
+    await failLogins('127.0.0.73');
+    await new Promise((r) => setTimeout(r, fx.limits.ipBlock.blockSeconds * 1000 + 300));
+    return (await systemToken('127.0.0.73')).status === 0;
+  },
+  'block-every-ip': async () => {
+    await failLogins('127.0.0.74');
+    return (await systemToken('127.0.0.75')).status === 0;
+  },
+  'audit-misses-failures': async () => {
+    await token({ grant_type: 'client_credentials' }, { basic: [system().clientId, 'wrong'] });
+    return !(JSON.parse((await admin('/admin/audit')).text) as Array<Record<string, unknown>>).some((e) => e.outcome === 'failure');
+  },
+  'audit-logs-secrets': async () => {
+    await systemToken();
+    return (await admin('/admin/audit')).text.includes(system().clientSecret);
+  },
+  'rotation-keeps-old-secret': async () => {
+    const c = fx.clients.rotation!;
+    await admin(`/admin/clients/${c.clientId}/rotate-secret`, {});
+    return (await token({ grant_type: 'client_credentials' }, { basic: [c.clientId, c.clientSecret] })).status === 200;
+  },
+  'key-rotation-drops-old-key': async () => {
+    const kid = decodeProtectedHeader(String((await systemToken()).json!.access_token)).kid;
+    await admin('/admin/keys/rotate', {});
+    return !(await jwks()).keys.some((k) => k.kid === kid);
+  },
+  'discovery-issuer-mismatch': async () => (await call(`${idp.url}/.well-known/oauth-authorization-server`)).json?.issuer !== idp.issuer,
+  'jwks-exposes-private-key': async () => (await jwks()).keys.some((k) => 'd' in k),
+  'pkce-not-checked': async () => {
+    const { code } = await browserLogin(fx.users[0]!.username, fx.users[0]!.password, 'wrong');
+    return (await redeemCode(code, randomBytes(32).toString('base64url'))).status === 200;
+  },
+  'code-reusable': async () => {
+    const { code } = await browserLogin(fx.users[0]!.username, fx.users[0]!.password, 'wrong');
+    await redeemCode(code, code.verifier);
+    return (await redeemCode(code, code.verifier)).status === 200;
+  },
+};
+
 describe('faults change the behaviour they name', () => {
-  test('accept-wrong-secret, jwt-typ-jwt, sub-not-client-id, issue-refresh-token, omit-no-store, wrong-status-invalid-client', async () => {
-    const broken = await createIdp({
-      fixtures: fx,
-      faults: new Set(['accept-wrong-secret', 'jwt-typ-jwt', 'sub-not-client-id', 'issue-refresh-token', 'omit-no-store']),
+  for (const fault of IDP_FAULTS) {
+    test(`${fault.name} (breaks ${fault.breaks.join(', ')})`, async () => {
+      const healthy = idp;
+      // A 1 s block keeps the never-unblock probe short.
+      const fixtures = { ...fx, limits: { ...fx.limits, ipBlock: { ...fx.limits.ipBlock, blockSeconds: 1 } } };
+      idp = await createIdp({ fixtures, faults: new Set([fault.name]) });
+      try {
+        assert.equal(await FAULT_PROBES[fault.name](), true, `the IdP started with ${fault.name} behaves correctly`);
+      } finally {
+        await idp.close();
+        idp = healthy;
+      }
     });
-    try {
-      const reply = await call(`${broken.url}/token`, { method: 'POST', headers: { ...FORM, authorization: basicAuthorization(system().clientId, 'wrong') }, body: 'grant_type=client_credentials' });
-      assert.equal(reply.status, 200);
-      assert.equal(reply.headers['cache-control'], undefined);
-      assert.ok(reply.json!.refresh_token);
-      const token = String(reply.json!.access_token);
-      assert.equal(decodeProtectedHeader(token).typ, 'JWT');
-      assert.notEqual(decodeJwt(token).sub, system().clientId);
-    } finally {
-      await broken.close();
-    }
-    const status = await createIdp({ fixtures: fx, faults: new Set(['wrong-status-invalid-client']) });
-    try {
-      const reply = await call(`${status.url}/token`, { method: 'POST', headers: { ...FORM, authorization: basicAuthorization(system().clientId, 'wrong') }, body: 'grant_type=client_credentials' });
-      assert.equal(reply.status, 400);
-      assert.equal(reply.headers['www-authenticate'], undefined);
-    } finally {
-      await status.close();
-    }
-  });
+  }
 });
+
+const burst = (from: string) =>
+  Promise.all(Array.from({ length: fx.limits.tokenRequestsPerSecond + 20 }, () => token({}, { basic: [system().clientId, system().clientSecret], from })));
+async function failLogins(from: string) {
+  for (let i = 0; i < fx.limits.ipBlock.failedAttempts; i++) await token({ grant_type: 'client_credentials' }, { basic: [system().clientId, 'wrong'], from });
+}
+const redeemCode = (code: { code: string; redirectUri: string }, verifier: string) =>
+  token({ grant_type: 'authorization_code', code: code.code, code_verifier: verifier, redirect_uri: code.redirectUri }, { basic: [web().clientId, web().clientSecret], from: '127.0.0.51' });
 
 /** A browser-like session without a browser: a cookie jar and one source address. */
 function browserSession(from: string) {

@@ -119,9 +119,11 @@ export async function createIdp(options: IdpOptions): Promise<RunningIdp> {
     // Fault token-for-get-request: a GET with its parameters in the query string is served like a POST.
     if (req.method === 'GET' && faults.has('token-for-get-request')) {
       const form = url.searchParams;
+      const body = Buffer.from(form.toString());
+      await readBody(req, MAX_TOKEN_BODY_BYTES); // the (empty) GET body, so that oidc-provider takes req.body
       ATTEMPTS.set(req, tokenAttemptOf(req, form));
-      Object.assign(req, { method: 'POST', url: url.pathname, body: Buffer.from(form.toString()) });
-      req.headers['content-type'] = 'application/x-www-form-urlencoded';
+      Object.assign(req, { method: 'POST', url: url.pathname, body });
+      Object.assign(req.headers, { 'content-type': 'application/x-www-form-urlencoded', 'content-length': String(body.length) });
       return providerCallback!(req, res);
     }
     // RFC 6749 §3.2: the client MUST use POST (REQ-TOK-13).
