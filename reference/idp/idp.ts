@@ -76,7 +76,7 @@ export async function createIdp(options: IdpOptions): Promise<RunningIdp> {
         sourceIp: ip,
         outcome: ok ? 'success' : 'failure',
         reason,
-        status,
+        status: status > 0 ? status : undefined,
         // Fault audit-logs-secrets: the one place a secret would ever be written down.
         secret: faults.has('audit-logs-secrets') ? attempt.presentedSecret : undefined,
       });
