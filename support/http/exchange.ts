@@ -40,7 +40,9 @@ function agentFor(sourceAddress: string | undefined, timeoutMs: number): Agent {
   let agent = agents.get(key);
   if (!agent) {
     agent = new Agent({
-      connect: { timeout: timeoutMs, ...(sourceAddress ? { localAddress: sourceAddress } : {}) },
+      // undici takes the source address from the client option: a `connect.localAddress` is overridden by it.
+      ...(sourceAddress ? { localAddress: sourceAddress } : {}),
+      connect: { timeout: timeoutMs },
       headersTimeout: timeoutMs,
       bodyTimeout: timeoutMs,
       keepAliveTimeout: 1_000,
