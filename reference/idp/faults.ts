@@ -54,7 +54,8 @@ export const IDP_FAULTS = [
     name: 'plain-text-errors',
     component: 'idp',
     description: 'Token endpoint errors are text/plain ("error: invalid_client") instead of a JSON object.',
-    breaks: ['REQ-TOK-09'],
+    // Every check that reads the error code from the JSON body sees none.
+    breaks: ['REQ-TOK-09', 'REQ-TOK-10', 'REQ-TOK-11', 'REQ-TOK-12', 'REQ-TOK-15', 'REQ-CAUTH-03', 'REQ-CAUTH-04', 'REQ-CAUTH-05', 'REQ-CAUTH-06', 'REQ-CAUTH-07'],
   },
   {
     name: 'accept-any-scope',
