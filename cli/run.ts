@@ -3,9 +3,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfiguration, runCucumber } from '@cucumber/cucumber/api';
-import { ReferenceStack } from '../reference/stack.ts';
-import { describeReferenceTarget } from '../support/target/reference-target.ts';
-import type { TargetDescription } from '../support/target/target.ts';
+import { targetProvider } from '../support/target/providers.ts';
 import { UsageError } from './errors.ts';
 
 const HELP = `usage: auth-ctk run [options]
@@ -13,31 +11,21 @@ const HELP = `usage: auth-ctk run [options]
 Runs the conformance suite against a target and writes reports/.
 
 options:
-  --target <name|file>  reference (default)
+  --target <name|file>  reference (default: local processes), containers (the same stack in Docker, from
+                        docker-compose.yml), or a target profile file (*.yaml) describing a deployment
+  --env-file <file>     .env file for the profile's \${VAR} references (default: the profile's envFile, else ./.env)
   --tags <expr>         cucumber tag expression, e.g. "@REQ-TOK-01 or @REQ-BEARER-02"
   --faults <a,b>        start the reference with these named faults (kit self-test)
   --parallel <n>        cucumber worker processes (default 1)
   --cucumber-profile <p> cucumber profile from cucumber.mjs (default: "ci" when CI is set, else "default")
   -h, --help            this text`;
 
-interface StartedTarget {
-  readonly description: TargetDescription;
-  stop(): Promise<void>;
-}
-
-async function startTarget(name: string, faults: string[]): Promise<StartedTarget> {
-  if (name === 'reference') {
-    const stack = await ReferenceStack.start({ faults });
-    return { description: describeReferenceTarget(stack.urls, { faults }), stop: () => stack.stop() };
-  }
-  throw new UsageError(`unknown target "${name}": use "reference"`);
-}
-
 export async function runCommand(argv: string[]): Promise<number> {
   const { values } = parseArgs({
     args: argv,
     options: {
       target: { type: 'string', default: 'reference' },
+      'env-file': { type: 'string' },
       tags: { type: 'string' },
       faults: { type: 'string', default: '' },
       parallel: { type: 'string', default: '1' },
@@ -54,7 +42,9 @@ export async function runCommand(argv: string[]): Promise<number> {
   const faults = values.faults.split(',').map((f) => f.trim()).filter(Boolean);
 
   mkdirSync('reports', { recursive: true });
-  const started = await startTarget(values.target, faults);
+  const provider = targetProvider(values.target);
+  if (faults.length > 0 && provider.kind === 'external') throw new UsageError('--faults applies to the reference and containers targets only');
+  const started = await provider.start({ faults, ...(values['env-file'] ? { envFile: values['env-file'] } : {}) });
   const dir = mkdtempSync(join(tmpdir(), 'auth-ctk-'));
   const targetFile = join(dir, 'target.json');
   writeFileSync(targetFile, JSON.stringify(started.description), { mode: 0o600 });

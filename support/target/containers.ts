@@ -1,0 +1,304 @@
+/**
+ * The containers provider: the reference stack from the top-level docker-compose.yml (the one description of
+ * the stack in containers), built from docker/reference.Dockerfile and started with testcontainers'
+ * DockerComposeEnvironment on whatever engine DOCKER_HOST (or the default socket) points at.
+ *
+ * Addresses (see docker-compose.yml): the kit picks two free ports on 127.0.0.1 and publishes the IdP and the
+ * gateway there; the issuer is the IdP's published URL, which the gateway compares `iss` with while it fetches
+ * keys over the compose network (http://idp:8080/jwks). The kit never sends to any other address.
+ *
+ * Cleanup without Ryuk (it cannot be pulled on machines without a registry): every container and network
+ * carries io.auth-ctk.run=<project>; stop() runs `compose down` and then removes anything still labelled with
+ * this run; SIGINT/SIGTERM during start and a process-exit hook do the same; `auth-ctk cleanup` removes what a
+ * killed run (SIGKILL) left behind.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { parse as parseYaml } from 'yaml';
+import { UsageError } from '../../cli/errors.ts';
+import { describeReferenceTarget } from './reference-target.ts';
+import { once, type StartOptions, type StartedTarget, type TargetProvider } from './provider.ts';
+
+export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+export const COMPOSE_FILE = 'docker-compose.yml';
+/** Label on every container and network of the stack (docker-compose.yml). */
+export const STACK_LABEL = 'io.auth-ctk.stack';
+/** Label naming the run (compose project) that owns a container or network. */
+export const RUN_LABEL = 'io.auth-ctk.run';
+/** The local base image docker/base-image.sh builds for engines that cannot pull. */
+export const LOCAL_BASE_IMAGE = 'auth-ctk/node-base:local';
+export const PUBLIC_BASE_IMAGE = 'node:24-slim';
+
+const HOW_TO_START_AN_ENGINE = [
+  'start a Docker engine and point DOCKER_HOST at it, for example:',
+  '  - Docker Desktop / a docker service: make sure `docker info` works (DOCKER_HOST unset uses /var/run/docker.sock)',
+  '  - machines without a service manager (our CI): `apt-get install docker.io docker-compose`, then',
+  '    `docker/engine.sh start` and `export DOCKER_HOST=unix:///run/dockerd/docker.sock`',
+  'or run without containers: `auth-ctk run` (the embedded reference stack needs no engine)',
+].join('\n');
+
+/** testcontainers settings this machine needs, unless the user set them (containers.md). */
+export function configureTestcontainers(env: NodeJS.ProcessEnv = process.env): void {
+  // Ryuk's image cannot be pulled where there is no registry; the kit removes its own containers instead.
+  env.TESTCONTAINERS_RYUK_DISABLED ??= 'true';
+  // With /.dockerenv present testcontainers would report the bridge gateway as the host; the kit only ever
+  // talks to ports published on 127.0.0.1.
+  env.TESTCONTAINERS_HOST_OVERRIDE ??= 'localhost';
+}
+
+type Testcontainers = typeof import('testcontainers');
+
+/** Loads testcontainers and checks an engine answers; exit 2 with how to start one otherwise. */
+export async function connectToEngine(): Promise<{ tc: Testcontainers; client: Awaited<ReturnType<Testcontainers['getContainerRuntimeClient']>> }> {
+  configureTestcontainers();
+  const tc = await import('testcontainers');
+  try {
+    const client = await withTimeout(tc.getContainerRuntimeClient(), 20_000, 'no answer within 20 s');
+    return { tc, client };
+  } catch (error) {
+    const where = process.env.DOCKER_HOST ? `DOCKER_HOST=${process.env.DOCKER_HOST}` : 'the default Docker socket (DOCKER_HOST is not set)';
+    throw new UsageError(`--target containers needs a Docker engine, and none answers at ${where} (${(error as Error).message.split('\n')[0]}).\n${HOW_TO_START_AN_ENGINE}`);
+  }
+}
+
+export interface ComposeCommand {
+  readonly command: string;
+  readonly args: readonly string[];
+  /** testcontainers' compose client options for the same executable. */
+  readonly clientOptions: { executable: { standalone: true; executablePath: string } | { executablePath: string; standalone?: never } };
+}
+
+/**
+ * `docker compose` (v2 plugin) where present, else the standalone `docker-compose` (Debian ships 1.29.2 and no
+ * plugin). AUTH_CTK_COMPOSE=docker-compose (or a path) forces the standalone one.
+ */
+export function composeCommand(env: NodeJS.ProcessEnv = process.env): ComposeCommand {
+  const forced = env.AUTH_CTK_COMPOSE;
+  const works = (cmd: string, args: string[]) => spawnSync(cmd, args, { stdio: 'ignore', timeout: 10_000 }).status === 0;
+  if (!forced && works('docker', ['compose', 'version'])) {
+    return { command: 'docker', args: ['compose'], clientOptions: { executable: { executablePath: 'docker' } } };
+  }
+  const standalone = forced ?? 'docker-compose';
+  if (works(standalone, ['version'])) {
+    return { command: standalone, args: [], clientOptions: { executable: { standalone: true, executablePath: standalone } } };
+  }
+  throw new UsageError(
+    `--target containers needs Docker Compose: neither \`docker compose\` nor \`${standalone}\` works here.\n` +
+      'install the compose plugin (Docker Desktop has it) or `apt-get install docker-compose`',
+  );
+}
+
+/** The image services share, each built once: the compose file groups services by `image`. */
+export function servicesToBuild(composeFile = `${REPO_ROOT}${COMPOSE_FILE}`): string[] {
+  const compose = parseYaml(readFileSync(composeFile, 'utf8'), { merge: true }) as { services: Record<string, { image?: string; build?: unknown }> };
+  const byImage = new Map<string, string>();
+  for (const [name, service] of Object.entries(compose.services)) {
+    if (!service.build) continue;
+    const key = service.image ?? name;
+    if (!byImage.has(key)) byImage.set(key, name);
+  }
+  return [...byImage.values()];
+}
+
+export class ContainersTargetProvider implements TargetProvider {
+  readonly kind = 'containers' as const;
+  readonly label = 'containers';
+  /** The compose project of the last start (container and network label io.auth-ctk.run). */
+  project?: string;
+
+  async start(options: StartOptions = {}): Promise<StartedTarget> {
+    const log = options.log ?? ((line: string) => console.error(line));
+    const faults = options.faults ?? [];
+    const { tc, client } = await connectToEngine();
+    const compose = composeCommand();
+    const baseImage = await chooseBaseImage(client);
+    const project = `auth-ctk-${process.pid}-${randomBytes(3).toString('hex')}`;
+    this.project = project;
+    const [idpPort, gatewayPort] = await freePorts(2);
+    const env: Record<string, string> = {
+      AUTH_CTK_BASE_IMAGE: baseImage,
+      AUTH_CTK_IDP_PUBLISHED_PORT: String(idpPort),
+      AUTH_CTK_GATEWAY_PUBLISHED_PORT: String(gatewayPort),
+      AUTH_CTK_FAULTS: faults.join(','),
+      AUTH_CTK_RUN_ID: project,
+    };
+
+    const down = once(async () => {
+      process.off('exit', lastResort);
+      await removeRun(client, compose, project, env);
+    });
+    // Last resort when the process exits without stop() (an uncaught error): synchronous, so it runs in 'exit'.
+    const lastResort = () => composeDownSync(compose, project, env);
+    process.on('exit', lastResort);
+    // A signal while compose is building or starting: killing the kit now would let the running compose
+    // command go on creating containers after the clean-up. So the first signal lets the current compose step
+    // end (bounded: build, or up with its 60 s health wait), then removes the project; a second one does it at once.
+    let interruptedBy: NodeJS.Signals | undefined;
+    const exitCode = (signal: NodeJS.Signals) => 128 + (signal === 'SIGINT' ? 2 : 15);
+    const interrupted = (signal: NodeJS.Signals) => {
+      if (interruptedBy) {
+        log(`auth-ctk: ${signal} again: removing project ${project} now`);
+        void down().finally(() => process.exit(exitCode(signal)));
+        return;
+      }
+      interruptedBy = signal;
+      log(`auth-ctk: ${signal}: removing project ${project} as soon as the running compose step ends (again to force)`);
+    };
+    const checkInterrupted = () => {
+      if (interruptedBy) throw new Error(`interrupted by ${interruptedBy}`);
+    };
+    process.on('SIGINT', interrupted);
+    process.on('SIGTERM', interrupted);
+
+    try {
+      const started = Date.now();
+      log(`auth-ctk: building the reference image from ${COMPOSE_FILE} (base ${baseImage})`);
+      for (const service of servicesToBuild()) await runCompose(compose, project, env, ['build', service]);
+      checkInterrupted();
+      const built = Date.now();
+      log(`auth-ctk: starting project ${project} (IdP on 127.0.0.1:${idpPort}, gateway on 127.0.0.1:${gatewayPort})`);
+      await new tc.DockerComposeEnvironment(REPO_ROOT, COMPOSE_FILE)
+        .withProjectName(project)
+        .withEnvironment(env)
+        .withClientOptions(compose.clientOptions)
+        // The compose file's own healthchecks: one description of "ready".
+        .withDefaultWaitStrategy(tc.Wait.forHealthCheck())
+        .withStartupTimeout(60_000)
+        .up();
+      checkInterrupted();
+      log(`auth-ctk: containers ready (build ${seconds(built - started)}, start ${seconds(Date.now() - built)})`);
+    } catch (error) {
+      await down();
+      if (interruptedBy) {
+        log(`auth-ctk: project ${project} removed`);
+        process.exit(exitCode(interruptedBy));
+      }
+      if (error instanceof UsageError) throw error;
+      throw new Error(`the containers target did not start: ${(error as Error).message}`, { cause: error });
+    } finally {
+      process.off('SIGINT', interrupted);
+      process.off('SIGTERM', interrupted);
+    }
+
+    const idp = `http://127.0.0.1:${idpPort}`;
+    const reference = describeReferenceTarget(
+      { idp, issuer: idp, gateway: `http://127.0.0.1:${gatewayPort}`, component: 'http://component:8080 (compose network only)' },
+      { name: 'auth-ctk reference stack (containers)', kind: 'containers', faults },
+    );
+    return {
+      // Docker's port publishing hides the client's address: the IdP sees every connection from the engine's
+      // proxy, so the kit cannot act as distinct IPs here (rate-limit and IP-block checks know what that means).
+      description: { ...reference, sourceAddresses: [] },
+      stop: down,
+    };
+  }
+}
+
+async function chooseBaseImage(client: Awaited<ReturnType<Testcontainers['getContainerRuntimeClient']>>): Promise<string> {
+  if (process.env.AUTH_CTK_BASE_IMAGE) return process.env.AUTH_CTK_BASE_IMAGE;
+  const tc = await import('testcontainers');
+  // Machines without a registry: docker/base-image.sh builds a base from the project's own Node binary.
+  if (await client.image.exists(tc.ImageName.fromString(LOCAL_BASE_IMAGE))) return LOCAL_BASE_IMAGE;
+  return PUBLIC_BASE_IMAGE;
+}
+
+function runCompose(compose: ComposeCommand, project: string, env: Record<string, string>, args: string[]): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(compose.command, [...compose.args, '-p', project, '-f', COMPOSE_FILE, ...args], {
+      cwd: REPO_ROOT,
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    const keep = (chunk: Buffer) => {
+      output = (output + chunk.toString()).slice(-6_000);
+    };
+    child.stdout.on('data', keep);
+    child.stderr.on('data', keep);
+    child.once('error', (error) => reject(new Error(`${compose.command} could not run: ${error.message}`)));
+    child.once('exit', (code, signal) => {
+      if (code === 0) return resolve();
+      const tail = output.trim().split('\n').slice(-15).join('\n');
+      const hint = /pull access denied|manifest unknown|dial tcp|no such host|failed to resolve|TLS handshake/i.test(output)
+        ? `\nthe base image could not be pulled: on machines without registry access run docker/base-image.sh (builds ${LOCAL_BASE_IMAGE}), or set AUTH_CTK_BASE_IMAGE to a local image with Node >= 22.18`
+        : '';
+      reject(new Error(`\`${[compose.command, ...compose.args, ...args].join(' ')}\` failed (${signal ?? `exit ${code}`}):\n${tail}${hint}`));
+    });
+  });
+}
+
+/** `compose down`, then anything still labelled with this run (containers first, then networks). */
+async function removeRun(
+  client: Awaited<ReturnType<Testcontainers['getContainerRuntimeClient']>>,
+  compose: ComposeCommand,
+  project: string,
+  env: Record<string, string>,
+): Promise<void> {
+  try {
+    await runCompose(compose, project, env, ['down', '--volumes', '--remove-orphans', '--timeout', '5']);
+  } catch {
+    // fall through: remove by label below
+  }
+  await removeLabelled(client.container.dockerode, `${RUN_LABEL}=${project}`);
+}
+
+/** Removes every container, then every network, carrying `label` (key=value or key). Returns what it removed. */
+export async function removeLabelled(
+  docker: import('dockerode'),
+  label: string,
+  options: { dryRun?: boolean } = {},
+): Promise<{ containers: string[]; networks: string[] }> {
+  const containers = await docker.listContainers({ all: true, filters: { label: [label] } });
+  for (const c of containers) {
+    if (!options.dryRun) await docker.getContainer(c.Id).remove({ force: true, v: true }).catch(() => undefined);
+  }
+  const networks = await docker.listNetworks({ filters: { label: [label] } });
+  for (const n of networks) {
+    if (!options.dryRun) await docker.getNetwork(n.Id).remove().catch(() => undefined);
+  }
+  return {
+    containers: containers.map((c) => `${c.Names[0]?.replace(/^\//, '') ?? c.Id.slice(0, 12)} (${c.State})`),
+    networks: networks.map((n) => n.Name),
+  };
+}
+
+function composeDownSync(compose: ComposeCommand, project: string, env: Record<string, string>): void {
+  spawnSync(compose.command, [...compose.args, '-p', project, '-f', COMPOSE_FILE, 'down', '--volumes', '--remove-orphans', '--timeout', '1'], {
+    cwd: REPO_ROOT,
+    env: { ...process.env, ...env },
+    stdio: 'ignore',
+    timeout: 30_000,
+  });
+}
+
+/** Free TCP ports on 127.0.0.1, held open together so they differ, then released for compose to publish. */
+async function freePorts(count: number): Promise<number[]> {
+  const servers = await Promise.all(
+    Array.from({ length: count }, () =>
+      new Promise<import('node:net').Server>((resolve, reject) => {
+        const server = createServer();
+        server.once('error', reject);
+        server.listen(0, '127.0.0.1', () => resolve(server));
+      }),
+    ),
+  );
+  const ports = servers.map((s) => (s.address() as import('node:net').AddressInfo).port);
+  await Promise.all(servers.map((s) => new Promise((resolve) => s.close(resolve))));
+  return ports;
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  return Promise.race([
+    promise.finally(() => clearTimeout(timer)),
+    new Promise<T>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(message)), ms);
+      timer.unref();
+    }),
+  ]);
+}
+
+const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;

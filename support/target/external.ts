@@ -1,0 +1,118 @@
+/**
+ * The external provider: a deployment nobody here started, described by a target profile (YAML). Before any
+ * scenario runs it fetches and checks the discovery document (when the profile names one) and makes sure every
+ * endpoint answers at all, so a typo in a URL is one clear error (exit 2) instead of a wall of failed
+ * scenarios. It sends only harmless GETs without credentials, and says so before sending them.
+ */
+import { describeOutcome, jsonOf, send, type Exchange } from '../http/exchange.ts';
+import { loadProfile, ProfileError, type TargetProfile } from './profile.ts';
+import type { StartOptions, StartedTarget, TargetProvider } from './provider.ts';
+import type { TargetDescription } from './target.ts';
+
+export class ExternalTargetProvider implements TargetProvider {
+  readonly kind = 'external' as const;
+  readonly label: string;
+  private readonly file: string;
+
+  constructor(file: string) {
+    this.file = file;
+    this.label = file;
+  }
+
+  async start(options: StartOptions = {}): Promise<StartedTarget> {
+    const profile = loadProfile(this.file, options.envFile ? { envFile: options.envFile } : {});
+    const description = await describeExternalTarget(profile, options.log ?? ((line) => console.error(line)));
+    return { description, stop: async () => undefined };
+  }
+}
+
+interface Discovery {
+  readonly issuer?: string;
+  readonly token_endpoint?: string;
+  readonly jwks_uri?: string;
+  readonly authorization_endpoint?: string;
+}
+
+export async function describeExternalTarget(profile: TargetProfile, log: (line: string) => void): Promise<TargetDescription> {
+  const timeoutMs = Math.round(profile.limits.requestTimeoutSeconds * 1000);
+  const fail = (field: string, detail: string): never => {
+    throw new ProfileError(profile.file, field, detail);
+  };
+  const get = async (url: string): Promise<Exchange> => send({ method: 'GET', url, headers: { accept: 'application/json' }, timeoutMs });
+
+  let discovery: Discovery = {};
+  if (profile.idp.discoveryUrl) {
+    log(`auth-ctk: checking ${profile.file}: GET ${profile.idp.discoveryUrl}`);
+    discovery = parseDiscovery(await get(profile.idp.discoveryUrl), profile.idp.discoveryUrl, fail);
+  }
+  const issuer = profile.idp.issuer ?? discovery.issuer;
+  const tokenEndpoint = profile.idp.tokenEndpoint ?? discovery.token_endpoint;
+  const jwksUri = profile.idp.jwksUri ?? discovery.jwks_uri;
+  const authorizationEndpoint = profile.idp.authorizationEndpoint ?? discovery.authorization_endpoint;
+  if (!issuer) fail('idp.issuer', 'missing, and the discovery document has no "issuer" (expected the issuer identifier tokens carry in `iss`)');
+  if (!tokenEndpoint) fail('idp.tokenEndpoint', 'missing, and the discovery document has no "token_endpoint" (expected the token endpoint URL)');
+  if (!jwksUri) fail('idp.jwksUri', 'missing, and the discovery document has no "jwks_uri" (expected the JWKS URL)');
+  if (profile.idp.issuer && discovery.issuer && discovery.issuer !== profile.idp.issuer) {
+    // Not a usage error: the discovery scenarios judge it (RFC 8414 §3.3). The profile's value is what tokens must carry.
+    log(`auth-ctk: note: discovery says issuer ${JSON.stringify(discovery.issuer)}, the profile says ${JSON.stringify(profile.idp.issuer)}; using the profile's`);
+  }
+
+  // Reachability: any HTTP answer will do (a token endpoint answers GET with 405 or 400); no answer is an error.
+  const baseUrl = profile.gateway.baseUrl.replace(/\/+$/, '');
+  const probes: [string, string][] = [
+    [profile.idp.tokenEndpoint ? 'idp.tokenEndpoint' : 'idp.discoveryUrl (token_endpoint)', tokenEndpoint!],
+    [profile.idp.jwksUri ? 'idp.jwksUri' : 'idp.discoveryUrl (jwks_uri)', jwksUri!],
+    ['gateway.baseUrl', `${baseUrl}${profile.gateway.routes.public}`],
+  ];
+  log(`auth-ctk: checking ${profile.file}: GET (no credentials) ${probes.map(([, url]) => url).join(', ')}`);
+  const answers = await Promise.all(probes.map(([, url]) => get(url)));
+  answers.forEach((exchange, i) => {
+    const [field, url] = probes[i]!;
+    if (exchange.transportError) fail(field, `expected a reachable URL; ${url} gave ${describeOutcome(exchange)}`);
+  });
+
+  const limits = profile.limits;
+  return {
+    name: profile.name,
+    kind: 'external',
+    issuer: issuer!,
+    ...(profile.idp.discoveryUrl ? { discoveryUrl: profile.idp.discoveryUrl } : {}),
+    tokenEndpoint: tokenEndpoint!,
+    jwksUri: jwksUri!,
+    ...(authorizationEndpoint ? { authorizationEndpoint } : {}),
+    audience: profile.gateway.audience,
+    gateway: { baseUrl, routes: profile.gateway.routes },
+    clients: profile.clients,
+    users: profile.users,
+    capabilities: profile.capabilities,
+    limits: {
+      ...(limits.tokenRequestsPerSecond !== undefined ? { tokenRequestsPerSecond: limits.tokenRequestsPerSecond } : {}),
+      ...(limits.ipBlock ? { ipBlock: limits.ipBlock } : {}),
+      clockSkewSeconds: limits.clockSkewSeconds,
+      requestTimeoutMs: timeoutMs,
+      // Load disabled -> caps of 0: the load module (support/load/) refuses to send anything.
+      maxRequestsPerSecond: profile.load.maxRequestsPerSecond,
+      maxRequestsPerRun: profile.load.maxRequestsPerRun,
+    },
+    sourceAddresses: profile.sourceAddresses,
+    ...(profile.admin ? { admin: profile.admin } : {}),
+  };
+}
+
+function parseDiscovery(exchange: Exchange, url: string, fail: (field: string, detail: string) => never): Discovery {
+  const field = 'idp.discoveryUrl';
+  if (exchange.transportError) fail(field, `expected a reachable discovery document; ${url} gave ${describeOutcome(exchange)}`);
+  const res = exchange.response!;
+  if (res.status !== 200) fail(field, `expected HTTP 200 with the discovery document (RFC 8414 §3.2); ${url} gave ${describeOutcome(exchange)}`);
+  const json = jsonOf(exchange);
+  if (!json) {
+    const type = res.headers['content-type'] ?? 'no content type';
+    const start = JSON.stringify(res.body.trim().slice(0, 40));
+    fail(field, `expected a JSON object (RFC 8414 §3.2); ${url} gave ${type}, body starting ${start}`);
+  }
+  const strings = ['issuer', 'token_endpoint', 'jwks_uri', 'authorization_endpoint'] as const;
+  for (const key of strings) {
+    if (json![key] !== undefined && typeof json![key] !== 'string') fail(field, `expected "${key}" to be a string in the discovery document; got ${typeof json![key]}`);
+  }
+  return json as Discovery;
+}

@@ -1,0 +1,193 @@
+/**
+ * JSON Schema of a target profile (the YAML file that describes a deployment under test). Every object is
+ * closed (`additionalProperties: false`) so a misspelt key is an error, not a silently ignored setting.
+ * Each `description` is also the "expected ..." part of the validation error for that field, so it says what
+ * a valid value looks like. README "Targets" documents the same fields with an example.
+ *
+ * Secrets (client secrets, user passwords, the admin token) may only be `${ENV_VAR}` references: the values
+ * come from the environment or a .env file (seed 002), never from the committed profile.
+ */
+import { CAPABILITIES } from '../requirements/types.ts';
+
+/** `${NAME}`: a whole-value reference to an environment variable. */
+export const ENV_REFERENCE = '^\\$\\{[A-Za-z_][A-Za-z0-9_]*\\}$';
+/** An http(s) URL, or a `${VAR}` reference that must hold one. */
+const URL_OR_REFERENCE = '^(https?://[^\\s]+|\\$\\{[A-Za-z_][A-Za-z0-9_]*\\})$';
+
+const url = (what: string) => ({ type: 'string', pattern: URL_OR_REFERENCE, description: `${what}: an http(s) URL (or \${VAR} holding one)` });
+const path = (what: string) => ({ type: 'string', pattern: '^/', description: `${what}: a path on the gateway starting with "/"` });
+const secret = (what: string) => ({
+  type: 'string',
+  pattern: ENV_REFERENCE,
+  description: `${what}: an environment variable reference like \${AUTH_CLIENT_SECRET} (secrets never appear in the profile; set the variable in the environment or a .env file)`,
+});
+const text = (what: string) => ({ type: 'string', minLength: 1, description: `${what}: a non-empty string (or \${VAR})` });
+const positiveInteger = (what: string) => ({ type: 'integer', minimum: 1, description: `${what}: a whole number >= 1` });
+
+const client = (role: string, extra: Record<string, unknown> = {}) => ({
+  type: 'object',
+  description: `the ${role} test client: { clientId, clientSecret, scopes }`,
+  additionalProperties: false,
+  required: ['clientId', 'clientSecret', 'scopes'],
+  properties: {
+    clientId: text('the client id'),
+    clientSecret: secret('the client secret'),
+    scopes: {
+      type: 'array',
+      items: { type: 'string', minLength: 1 },
+      description: 'the scopes this client may be granted: a list of strings (may be empty)',
+    },
+    ttlSeconds: positiveInteger("the lifetime in seconds the target gives this client's tokens"),
+    ...extra,
+  },
+});
+
+export const PROFILE_SCHEMA = {
+  $schema: 'http://json-schema.org/draft-07/schema#',
+  type: 'object',
+  description: 'a target profile: a mapping with name, idp, gateway and clients',
+  additionalProperties: false,
+  required: ['name', 'idp', 'gateway', 'clients'],
+  properties: {
+    name: text('a display name for the target'),
+    description: { type: 'string', description: 'free text about the deployment' },
+    envFile: {
+      type: 'string',
+      minLength: 1,
+      description: 'a .env file holding the secret variables, relative to the profile (the environment wins over it)',
+    },
+    idp: {
+      type: 'object',
+      description: 'the identity provider: discoveryUrl, or issuer + tokenEndpoint + jwksUri',
+      additionalProperties: false,
+      anyOf: [{ required: ['discoveryUrl'] }, { required: ['issuer', 'tokenEndpoint', 'jwksUri'] }],
+      properties: {
+        discoveryUrl: url('the metadata document (RFC 8414 / OpenID discovery), fetched and checked before any scenario'),
+        issuer: text('the issuer identifier tokens carry in `iss` (RFC 8414 §2)'),
+        tokenEndpoint: url('the token endpoint (RFC 6749 §3.2)'),
+        jwksUri: url('the JWKS document with the signing keys (RFC 7517)'),
+        authorizationEndpoint: url('the authorization endpoint for human login (RFC 6749 §3.1)'),
+      },
+    },
+    gateway: {
+      type: 'object',
+      description: 'the API gateway: { baseUrl, audience, routes }',
+      additionalProperties: false,
+      required: ['baseUrl', 'audience', 'routes'],
+      properties: {
+        baseUrl: url('the gateway base URL the routes are relative to'),
+        audience: text('the `aud` the gateway expects in access tokens (RFC 9068 §3)'),
+        routes: {
+          type: 'object',
+          description: 'the routes to use: { protected, public, scoped, identityEcho?, customerData? }',
+          additionalProperties: false,
+          required: ['protected', 'public', 'scoped'],
+          properties: {
+            protected: path('a GET route that needs any valid token'),
+            public: path('a GET route that needs no token'),
+            scoped: {
+              type: 'object',
+              description: 'a route that needs one scope: { method, path, scope } (clients.readOnly lacks the scope)',
+              additionalProperties: false,
+              required: ['method', 'path', 'scope'],
+              properties: {
+                method: { type: 'string', enum: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'], description: 'the HTTP method: GET, POST, PUT, PATCH or DELETE' },
+                path: path('the scoped route'),
+                scope: text('the scope the route needs'),
+              },
+            },
+            identityEcho: path('a route that echoes, as JSON, the identity the component received (seed 000)'),
+            customerData: {
+              type: 'string',
+              pattern: '^/.*\\{customerId\\}',
+              description: 'a customer-data route: a path starting with "/" containing {customerId} (seed 003)',
+            },
+          },
+        },
+      },
+    },
+    clients: {
+      type: 'object',
+      description: 'the test clients: system (required), readOnly, shortTtl, rotation, noClientCredentials, web',
+      additionalProperties: false,
+      required: ['system'],
+      properties: {
+        system: client('system (a system user with every scope the routes need)'),
+        readOnly: client('read-only (lacking the scoped route\'s scope)'),
+        shortTtl: client('short-TTL (tokens living a few seconds)'),
+        rotation: client('rotation (the kit may rotate its secret)'),
+        noClientCredentials: client('non-client-credentials (not allowed the client_credentials grant)'),
+        web: client('web front end (human login)', { redirectUri: url('the redirect URI registered for the web client') }),
+      },
+    },
+    users: {
+      type: 'array',
+      description: 'test users for human login: a list of { username, password, customerId }',
+      items: {
+        type: 'object',
+        description: 'a test user: { username, password, customerId }',
+        additionalProperties: false,
+        required: ['username', 'password', 'customerId'],
+        properties: {
+          username: text('the login name'),
+          password: secret('the password'),
+          customerId: text('the customer the user stands for: the `sub` of its tokens (seed 003)'),
+        },
+      },
+    },
+    capabilities: {
+      type: 'object',
+      description: `the capabilities the target claims, each true or false: ${CAPABILITIES.join(', ')}`,
+      additionalProperties: false,
+      properties: Object.fromEntries(CAPABILITIES.map((c) => [c, { type: 'boolean', description: `${c}: true or false` }])),
+    },
+    limits: {
+      type: 'object',
+      description: 'limits the target documents: { tokenRequestsPerSecond?, ipBlock?, clockSkewSeconds?, requestTimeoutSeconds? }',
+      additionalProperties: false,
+      properties: {
+        tokenRequestsPerSecond: positiveInteger('token requests per second per IP before 429 (seed 001: 50)'),
+        ipBlock: {
+          type: 'object',
+          description: 'the failed-login IP block: { failedAttempts, blockSeconds }',
+          additionalProperties: false,
+          required: ['failedAttempts', 'blockSeconds'],
+          properties: {
+            failedAttempts: positiveInteger('failed logins from one IP after which it is blocked'),
+            blockSeconds: positiveInteger('how long the block lasts, in seconds'),
+          },
+        },
+        clockSkewSeconds: { type: 'number', minimum: 0, maximum: 600, description: 'leeway the gateway allows on exp/nbf, in seconds (0..600)' },
+        requestTimeoutSeconds: { type: 'number', exclusiveMinimum: 0, maximum: 300, description: 'per-request timeout in seconds (> 0, at most 300)' },
+      },
+    },
+    load: {
+      type: 'object',
+      description: 'load-generating scenarios (rate limit, IP block): { enabled, maxRequestsPerSecond, maxRequestsPerRun }',
+      additionalProperties: false,
+      required: ['enabled'],
+      properties: {
+        enabled: { type: 'boolean', description: 'true to let load-generating scenarios run against this target' },
+        maxRequestsPerSecond: positiveInteger('hard cap on requests per second the load scenarios send'),
+        maxRequestsPerRun: positiveInteger('hard cap on requests the load scenarios send in the whole run'),
+      },
+      if: { properties: { enabled: { const: true } } },
+      then: { required: ['enabled', 'maxRequestsPerSecond', 'maxRequestsPerRun'] },
+    },
+    sourceAddresses: {
+      type: 'array',
+      description: 'local addresses the kit may send from to act as distinct client IPs: a list of IP addresses',
+      items: { type: 'string', pattern: '^[0-9a-fA-F.:]+$', description: 'an IP address of this machine' },
+    },
+    admin: {
+      type: 'object',
+      description: "the reference stack's control plane: { baseUrl, token } (reference stacks only)",
+      additionalProperties: false,
+      required: ['baseUrl', 'token'],
+      properties: {
+        baseUrl: url('the control plane base URL'),
+        token: secret('the admin token'),
+      },
+    },
+  },
+} as const;

@@ -1,0 +1,346 @@
+/**
+ * Loading a target profile: YAML -> JSON Schema validation (support/target/profile-schema.ts) -> `${VAR}`
+ * interpolation from the environment and a .env file -> a typed profile. Any problem is ONE ProfileError that
+ * names the file (and line), the field and what was expected; the CLI turns it into exit code 2 before any
+ * scenario runs. Secret values never appear in an error: a literal where a `${VAR}` reference belongs is
+ * reported without echoing it.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
+import { dirname, resolve, relative } from 'node:path';
+import { Ajv, type ErrorObject } from 'ajv';
+import { LineCounter, parseDocument, type Document } from 'yaml';
+import { UsageError } from '../../cli/errors.ts';
+import type { Capability } from '../requirements/types.ts';
+import type { ClientCredentials, RouteSet, TargetDescription, TestUser } from './target.ts';
+import { PROFILE_SCHEMA } from './profile-schema.ts';
+import { readDotenv, DotenvError } from './dotenv.ts';
+
+export class ProfileError extends UsageError {
+  readonly file: string;
+  readonly field: string;
+  constructor(file: string, field: string, detail: string, line?: number) {
+    super(`target profile ${file}${line ? `:${line}` : ''}: ${field ? `${field}: ` : ''}${detail}`);
+    this.name = 'ProfileError';
+    this.file = file;
+    this.field = field;
+  }
+}
+
+type ClientRole = keyof TargetDescription['clients'];
+
+/** A validated profile with every `${VAR}` resolved. Holds secrets: never log it. */
+export interface TargetProfile {
+  /** The profile file as given (for messages). */
+  readonly file: string;
+  readonly name: string;
+  readonly description?: string;
+  readonly idp: {
+    readonly discoveryUrl?: string;
+    readonly issuer?: string;
+    readonly tokenEndpoint?: string;
+    readonly jwksUri?: string;
+    readonly authorizationEndpoint?: string;
+  };
+  readonly gateway: { readonly baseUrl: string; readonly audience: string; readonly routes: RouteSet };
+  readonly clients: TargetDescription['clients'];
+  readonly users: readonly TestUser[];
+  readonly capabilities: Readonly<Partial<Record<Capability, boolean>>>;
+  readonly limits: {
+    readonly tokenRequestsPerSecond?: number;
+    readonly ipBlock?: { readonly failedAttempts: number; readonly blockSeconds: number };
+    readonly clockSkewSeconds: number;
+    readonly requestTimeoutSeconds: number;
+  };
+  readonly load: { readonly enabled: boolean; readonly maxRequestsPerSecond: number; readonly maxRequestsPerRun: number };
+  readonly sourceAddresses: readonly string[];
+  readonly admin?: { readonly baseUrl: string; readonly token: string };
+}
+
+/**
+ * Defaults for what a profile may leave out. Clock skew: 60 s is the leeway common gateways allow by default;
+ * assuming less than the target really allows would turn a correct "still accepted within leeway" into a false
+ * alarm, so the kit assumes the generous value unless told. Timeout: 10 s per request.
+ */
+export const PROFILE_DEFAULTS = { clockSkewSeconds: 60, requestTimeoutSeconds: 10 } as const;
+
+export interface LoadProfileOptions {
+  /** Variables to resolve `${VAR}` from (default: process.env). They win over any .env file. */
+  readonly env?: Readonly<Record<string, string | undefined>>;
+  /** A .env file given on the command line; else the profile's `envFile`; else ./.env when it exists. */
+  readonly envFile?: string;
+  /** Directory for ./.env lookup (default: process.cwd()). */
+  readonly cwd?: string;
+}
+
+// strictRequired off: anyOf/then branches name properties declared one level up, which is correct JSON Schema.
+const ajv = new Ajv({ allErrors: false, verbose: true, strict: true, strictRequired: false });
+const validateSchema = ajv.compile(PROFILE_SCHEMA);
+
+export function loadProfile(file: string, options: LoadProfileOptions = {}): TargetProfile {
+  const shown = displayPath(file, options.cwd);
+  if (!existsSync(file)) throw new ProfileError(shown, '', 'file not found (expected a YAML target profile: see fixtures/targets/example.yaml)');
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(readFileSync(file, 'utf8'), { lineCounter, prettyErrors: false });
+  if (doc.errors.length > 0) {
+    const error = doc.errors[0]!;
+    const line = lineCounter.linePos(error.pos[0]).line;
+    const hint = /flow-map-start/.test(error.message) ? ' (inside { } a ${VAR} reference needs quotes: "${VAR}")' : '';
+    throw new ProfileError(shown, '', `not valid YAML: ${error.message.split('\n')[0]}${hint}`, line);
+  }
+  const raw: unknown = doc.toJS();
+  const lineOf = (path: readonly (string | number)[]) => lineOfNode(doc, lineCounter, path);
+  if (!raw || typeof raw !== 'object' || Array.isArray(raw)) {
+    throw new ProfileError(shown, '', `expected a YAML mapping with name, idp, gateway and clients; got ${describeValue(raw)}`);
+  }
+  if (!validateSchema(raw)) {
+    const { field, path, detail } = explain(pickError(validateSchema.errors ?? []));
+    throw new ProfileError(shown, field, detail, lineOf(path));
+  }
+
+  const variables = environmentFor(file, shown, raw as { envFile?: string }, options);
+  const resolved = interpolate(raw, [], variables, (path, detail) => {
+    throw new ProfileError(shown, fieldName(path), detail, lineOf(path));
+  }) as RawProfile;
+  checkResolved(resolved, (path, detail) => {
+    throw new ProfileError(shown, fieldName(path), detail, lineOf(path));
+  });
+  return toProfile(shown, resolved);
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// validation errors -> one sentence
+
+function pickError(errors: readonly ErrorObject[]): ErrorObject {
+  // anyOf / if-then report their branches' errors first; the combined error says more.
+  return errors.find((e) => e.keyword === 'anyOf') ?? errors.find((e) => e.keyword !== 'if') ?? errors[0]!;
+}
+
+function pathOf(instancePath: string): (string | number)[] {
+  return instancePath
+    .split('/')
+    .slice(1)
+    .map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'))
+    .map((p) => (/^\d+$/.test(p) ? Number(p) : p));
+}
+
+export function fieldName(path: readonly (string | number)[]): string {
+  return path.reduce<string>((name, p) => (typeof p === 'number' ? `${name}[${p}]` : name ? `${name}.${p}` : p), '');
+}
+
+function explain(error: ErrorObject): { field: string; path: (string | number)[]; detail: string } {
+  const path = pathOf(error.instancePath);
+  const parent = (error.parentSchema ?? {}) as { description?: string; properties?: Record<string, { description?: string }> };
+  const expected = parent.description ?? 'a valid value';
+  const isSecret = /\$\{AUTH_CLIENT_SECRET\}/.test(expected);
+  switch (error.keyword) {
+    case 'required': {
+      const missing = (error.params as { missingProperty: string }).missingProperty;
+      const childPath = [...path, missing];
+      // `then` branches name properties declared in the enclosing object: look the field up from the root.
+      const child = parent.properties?.[missing]?.description ?? schemaAt(childPath)?.description;
+      return { field: fieldName(childPath), path, detail: `missing (expected ${child ?? 'a value'})` };
+    }
+    case 'additionalProperties': {
+      const extra = (error.params as { additionalProperty: string }).additionalProperty;
+      const known = Object.keys(parent.properties ?? {});
+      return {
+        field: fieldName([...path, extra]),
+        path: [...path, extra],
+        detail: `unknown key "${extra}" (expected one of: ${known.join(', ')})`,
+      };
+    }
+    case 'anyOf':
+      return { field: fieldName(path), path, detail: `incomplete (expected ${expected})` };
+    case 'type':
+      return { field: fieldName(path), path, detail: `expected ${expected}; got ${isSecret ? 'a value of another type' : describeValue(error.data)}` };
+    case 'pattern':
+      if (isSecret) {
+        return {
+          field: fieldName(path),
+          path,
+          detail: `a literal secret is not allowed in a profile (expected ${expected.replace(/^[^:]*: /, '')})`,
+        };
+      }
+      return { field: fieldName(path), path, detail: `expected ${expected}; got ${describeValue(error.data)}` };
+    default:
+      return { field: fieldName(path), path, detail: `expected ${expected}; got ${isSecret ? 'another value' : describeValue(error.data)}` };
+  }
+}
+
+interface SchemaNode {
+  readonly description?: string;
+  readonly properties?: Record<string, SchemaNode>;
+  readonly items?: SchemaNode;
+}
+
+function schemaAt(path: readonly (string | number)[]): SchemaNode | undefined {
+  let node: SchemaNode | undefined = PROFILE_SCHEMA as unknown as SchemaNode;
+  for (const p of path) node = typeof p === 'number' ? node?.items : node?.properties?.[p];
+  return node;
+}
+
+function describeValue(value: unknown): string {
+  if (value === null || value === undefined) return 'nothing';
+  if (Array.isArray(value)) return 'a list';
+  if (typeof value === 'object') return 'a mapping';
+  if (typeof value === 'string') return `the string ${JSON.stringify(value.length > 60 ? `${value.slice(0, 57)}...` : value)}`;
+  return `${typeof value} ${String(value)}`;
+}
+
+function lineOfNode(doc: Document, lineCounter: LineCounter, path: readonly (string | number)[]): number | undefined {
+  for (let n = path.length; n >= 0; n--) {
+    const node = doc.getIn(path.slice(0, n), true) as { range?: [number, number, number] } | undefined;
+    if (node && typeof node === 'object' && node.range) return lineCounter.linePos(node.range[0]).line;
+  }
+  return undefined;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// ${VAR} interpolation
+
+interface Variables {
+  readonly values: Readonly<Record<string, string | undefined>>;
+  /** Where the values could have come from, for the "not set" message. */
+  readonly sources: string;
+}
+
+function environmentFor(file: string, shown: string, raw: { envFile?: string }, options: LoadProfileOptions): Variables {
+  const env = options.env ?? process.env;
+  const cwd = options.cwd ?? process.cwd();
+  let envFile: string | undefined;
+  if (options.envFile) {
+    envFile = resolve(cwd, options.envFile);
+    if (!existsSync(envFile)) throw new UsageError(`--env-file ${options.envFile}: file not found`);
+  } else if (raw.envFile) {
+    envFile = resolve(dirname(file), raw.envFile);
+    if (!existsSync(envFile)) throw new ProfileError(shown, 'envFile', `file ${displayPath(envFile, cwd)} not found (expected a .env file, relative to the profile)`);
+  } else if (existsSync(resolve(cwd, '.env'))) {
+    envFile = resolve(cwd, '.env');
+  }
+  let fromFile: Record<string, string> = {};
+  if (envFile) {
+    try {
+      fromFile = readDotenv(envFile);
+    } catch (error) {
+      if (error instanceof DotenvError) throw new UsageError(error.message);
+      throw error;
+    }
+  }
+  const values: Record<string, string | undefined> = { ...fromFile };
+  for (const [k, v] of Object.entries(env)) if (v !== undefined) values[k] = v;
+  return { values, sources: envFile ? `the environment or ${displayPath(envFile, cwd)}` : 'the environment or a .env file' };
+}
+
+const REFERENCE = /\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g;
+
+function interpolate(
+  value: unknown,
+  path: (string | number)[],
+  variables: Variables,
+  fail: (path: (string | number)[], detail: string) => never,
+): unknown {
+  if (typeof value === 'string') {
+    return value.replace(REFERENCE, (_, name: string) => {
+      const found = variables.values[name];
+      if (found === undefined || found === '') fail(path, `environment variable ${name} is not set (expected it in ${variables.sources})`);
+      return found;
+    });
+  }
+  if (Array.isArray(value)) return value.map((v, i) => interpolate(v, [...path, i], variables, fail));
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, interpolate(v, [...path, k], variables, fail)]));
+  }
+  return value;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// checks that need resolved values
+
+type RawClient = ClientCredentials & { redirectUri?: string };
+interface RawProfile {
+  name: string;
+  description?: string;
+  idp: TargetProfile['idp'];
+  gateway: TargetProfile['gateway'];
+  clients: Record<string, RawClient>;
+  users?: TestUser[];
+  capabilities?: Partial<Record<Capability, boolean>>;
+  limits?: Partial<TargetProfile['limits']>;
+  load?: { enabled: boolean; maxRequestsPerSecond?: number; maxRequestsPerRun?: number };
+  sourceAddresses?: string[];
+  admin?: { baseUrl: string; token: string };
+}
+
+function checkResolved(p: RawProfile, fail: (path: (string | number)[], detail: string) => never): void {
+  const urls: [(string | number)[], string | undefined][] = [
+    [['idp', 'discoveryUrl'], p.idp.discoveryUrl],
+    [['idp', 'tokenEndpoint'], p.idp.tokenEndpoint],
+    [['idp', 'jwksUri'], p.idp.jwksUri],
+    [['idp', 'authorizationEndpoint'], p.idp.authorizationEndpoint],
+    [['gateway', 'baseUrl'], p.gateway.baseUrl],
+    [['clients', 'web', 'redirectUri'], p.clients.web?.redirectUri],
+    [['admin', 'baseUrl'], p.admin?.baseUrl],
+  ];
+  for (const [path, value] of urls) {
+    if (value === undefined) continue;
+    let parsed: URL | undefined;
+    try {
+      parsed = new URL(value);
+    } catch {
+      parsed = undefined;
+    }
+    if (!parsed || !/^https?:$/.test(parsed.protocol)) fail(path, `expected an http(s) URL; got ${JSON.stringify(value)}`);
+  }
+  (p.sourceAddresses ?? []).forEach((address, i) => {
+    if (isIP(address) === 0) fail(['sourceAddresses', i], `expected an IP address of this machine; got ${JSON.stringify(address)}`);
+  });
+  const system = p.clients.system!;
+  const scoped = p.gateway.routes.scoped.scope;
+  if (!system.scopes.includes(scoped)) {
+    fail(['clients', 'system', 'scopes'], `expected the system client's scopes to include "${scoped}" (the scope of gateway.routes.scoped)`);
+  }
+  if (p.clients.readOnly?.scopes.includes(scoped)) {
+    fail(['clients', 'readOnly', 'scopes'], `expected the read-only client to lack "${scoped}" (the scope of gateway.routes.scoped)`);
+  }
+}
+
+function toProfile(file: string, p: RawProfile): TargetProfile {
+  const clients: Partial<Record<ClientRole, RawClient>> = {};
+  for (const [role, c] of Object.entries(p.clients)) {
+    clients[role as ClientRole] = {
+      clientId: c.clientId,
+      clientSecret: c.clientSecret,
+      scopes: c.scopes,
+      ...(c.ttlSeconds !== undefined ? { ttlSeconds: c.ttlSeconds } : {}),
+      ...(c.redirectUri !== undefined ? { redirectUri: c.redirectUri } : {}),
+    };
+  }
+  const load = p.load ?? { enabled: false };
+  return {
+    file,
+    name: p.name,
+    ...(p.description !== undefined ? { description: p.description } : {}),
+    idp: p.idp,
+    gateway: p.gateway,
+    clients: clients as TargetDescription['clients'],
+    users: p.users ?? [],
+    capabilities: p.capabilities ?? {},
+    limits: {
+      ...(p.limits?.tokenRequestsPerSecond !== undefined ? { tokenRequestsPerSecond: p.limits.tokenRequestsPerSecond } : {}),
+      ...(p.limits?.ipBlock !== undefined ? { ipBlock: p.limits.ipBlock } : {}),
+      clockSkewSeconds: p.limits?.clockSkewSeconds ?? PROFILE_DEFAULTS.clockSkewSeconds,
+      requestTimeoutSeconds: p.limits?.requestTimeoutSeconds ?? PROFILE_DEFAULTS.requestTimeoutSeconds,
+    },
+    load: load.enabled
+      ? { enabled: true, maxRequestsPerSecond: load.maxRequestsPerSecond!, maxRequestsPerRun: load.maxRequestsPerRun! }
+      : { enabled: false, maxRequestsPerSecond: 0, maxRequestsPerRun: 0 },
+    sourceAddresses: p.sourceAddresses ?? [],
+    ...(p.admin ? { admin: p.admin } : {}),
+  };
+}
+
+function displayPath(file: string, cwd = process.cwd()): string {
+  const rel = relative(cwd, resolve(cwd, file));
+  return rel.startsWith('..') ? resolve(cwd, file) : rel;
+}
