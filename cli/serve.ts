@@ -1,20 +1,30 @@
 import { parseArgs } from 'node:util';
 import { ReferenceStack } from '../reference/stack.ts';
 import { describeReferenceTarget } from '../support/target/reference-target.ts';
+import { UsageError } from './errors.ts';
 
-const HELP = `usage: auth-ctk serve [--faults a,b]
+const HELP = `usage: auth-ctk serve [--faults a,b] [--port-base <port>]
 
 Starts the reference stack (IdP, gateway, component) on 127.0.0.1 and prints its URLs and the test
-credentials from fixtures/reference/stack.json, for manual exploration. Ctrl-C stops it.`;
+credentials from fixtures/reference/stack.json, for manual exploration. Ctrl-C stops it.
+
+  --port-base <port>  fixed ports instead of ephemeral ones: IdP <port>, gateway <port>+1, component <port>+2.
+                      With 9400 the stack matches fixtures/targets/reference-local.yaml:
+                      auth-ctk run --target fixtures/targets/reference-local.yaml`;
 
 export async function serveCommand(argv: string[]): Promise<number> {
-  const { values } = parseArgs({ args: argv, options: { faults: { type: 'string', default: '' }, help: { type: 'boolean', short: 'h' } } });
+  const { values } = parseArgs({ args: argv, options: { faults: { type: 'string', default: '' }, 'port-base': { type: 'string' }, help: { type: 'boolean', short: 'h' } } });
   if (values.help) {
     console.log(HELP);
     return 0;
   }
   const faults = values.faults.split(',').filter(Boolean);
-  const stack = await ReferenceStack.start({ faults });
+  const base = values['port-base'] === undefined ? undefined : Number(values['port-base']);
+  if (base !== undefined && !(Number.isInteger(base) && base >= 1024 && base <= 65533)) {
+    throw new UsageError(`--port-base takes a port number from 1024 to 65533, got "${values['port-base']}"`);
+  }
+  const ports = base === undefined ? undefined : { idp: base, gateway: base + 1, component: base + 2 };
+  const stack = await ReferenceStack.start({ faults, ...(ports ? { ports } : {}) });
   const t = describeReferenceTarget(stack.urls, { faults });
   console.log(`IdP        ${stack.urls.idp}   (discovery: ${t.discoveryUrl})`);
   console.log(`token      ${t.tokenEndpoint}`);

@@ -15,6 +15,8 @@ export interface ReferenceStackOptions {
   /** Print server logs (stderr is always kept for error messages). */
   readonly verbose?: boolean;
   readonly startTimeoutMs?: number;
+  /** Fixed ports (default 0 = ephemeral): `auth-ctk serve --port-base` gives stable URLs for a target profile. */
+  readonly ports?: { readonly idp?: number; readonly gateway?: number; readonly component?: number };
 }
 
 export interface ReferenceUrls {
@@ -76,13 +78,13 @@ export class ReferenceStack {
       startChild(name, { ...common, ...env }, options.verbose ?? false, options.startTimeoutMs ?? 15_000, children);
     try {
       const [idp, component] = await Promise.all([
-        spawn('idp', { AUTH_CTK_IDP_HOST: host, AUTH_CTK_IDP_PORT: '0' }),
-        spawn('component', { AUTH_CTK_COMPONENT_HOST: host, AUTH_CTK_COMPONENT_PORT: '0' }),
+        spawn('idp', { AUTH_CTK_IDP_HOST: host, AUTH_CTK_IDP_PORT: String(options.ports?.idp ?? 0) }),
+        spawn('component', { AUTH_CTK_COMPONENT_HOST: host, AUTH_CTK_COMPONENT_PORT: String(options.ports?.component ?? 0) }),
       ]);
       const issuer = idp.issuer ?? idp.url;
       const gateway = await spawn('gateway', {
         AUTH_CTK_GATEWAY_HOST: host,
-        AUTH_CTK_GATEWAY_PORT: '0',
+        AUTH_CTK_GATEWAY_PORT: String(options.ports?.gateway ?? 0),
         AUTH_CTK_ISSUER: issuer,
         AUTH_CTK_JWKS_URI: `${idp.url}/jwks`,
         AUTH_CTK_UPSTREAM: component.url,
