@@ -5,6 +5,7 @@
 import { parseArgs } from 'node:util';
 import { runCommand } from './run.ts';
 import { serveCommand } from './serve.ts';
+import { cleanupCommand } from './cleanup.ts';
 import { listCommand, requirementsCommand, faultsCommand } from './list.ts';
 import { UsageError } from './errors.ts';
 
@@ -14,6 +15,7 @@ const COMMANDS: Record<string, { summary: string; run: (argv: string[]) => Promi
   list: { summary: 'list features and scenarios with their requirement tags', run: listCommand },
   requirements: { summary: 'print the requirement catalogue with the scenarios that cover each', run: requirementsCommand },
   faults: { summary: 'list the named faults the reference can be started with (kit self-test)', run: faultsCommand },
+  cleanup: { summary: 'remove containers and networks the containers target left behind', run: cleanupCommand },
 };
 
 function usage(): string {
