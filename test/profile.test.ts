@@ -1,0 +1,309 @@
+/**
+ * Target profiles (issue 11, "Bad input"): every mistake in a profile is ONE error that names the file, the
+ * field and what was expected, raised as a UsageError (exit code 2) before anything is sent; secrets come only
+ * from ${VAR} references resolved from the environment or a .env file, and never show up in an error.
+ * Also: the committed profiles are valid, and reference-local.yaml describes exactly the reference stack.
+ */
+import { describe, test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { stringify } from 'yaml';
+import { UsageError } from '../cli/errors.ts';
+import { loadProfile, ProfileError, PROFILE_DEFAULTS } from '../support/target/profile.ts';
+import { PROFILE_SCHEMA } from '../support/target/profile-schema.ts';
+import { parseDotenv } from '../support/target/dotenv.ts';
+import { describeReferenceTarget } from '../support/target/reference-target.ts';
+import { describeExternalTarget } from '../support/target/external.ts';
+
+const ENV = { CTK_ID: 'client-from-env', CTK_SECRET: 's3cr3t-from-env-value' };
+
+function validProfile(): Record<string, any> {
+  return {
+    name: 'test target',
+    idp: { issuer: 'https://idp.test', tokenEndpoint: 'https://idp.test/token', jwksUri: 'https://idp.test/jwks' },
+    gateway: {
+      baseUrl: 'https://api.test',
+      audience: 'https://api.test',
+      routes: { protected: '/p', public: '/pub', scoped: { method: 'POST', path: '/p', scope: 'write' } },
+    },
+    clients: { system: { clientId: '${CTK_ID}', clientSecret: '${CTK_SECRET}', scopes: ['read', 'write'] } },
+  };
+}
+
+let dir: string;
+before(() => {
+  dir = mkdtempSync(join(tmpdir(), 'ctk-profile-'));
+});
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+let n = 0;
+function write(content: string | Record<string, unknown>, name = `p${++n}.yaml`): string {
+  const file = join(dir, name);
+  writeFileSync(file, typeof content === 'string' ? content : stringify(content));
+  return file;
+}
+
+/** Loads, expecting ONE ProfileError; returns its message after checking it names the file. */
+function failure(file: string, env: Record<string, string> = ENV, envFile?: string): ProfileError {
+  try {
+    loadProfile(file, { env, cwd: dir, ...(envFile ? { envFile } : {}) });
+  } catch (error) {
+    assert.ok(error instanceof ProfileError, `expected a ProfileError, got ${String(error)}`);
+    assert.ok(error instanceof UsageError, 'a profile error must be a UsageError (exit 2)');
+    assert.ok(error.message.includes(file.split('/').pop()!), `the message names the file: ${error.message}`);
+    return error;
+  }
+  assert.fail('the profile was accepted');
+}
+
+describe('profile validation: one clear error naming file, field and expectation', () => {
+  test('a valid minimal profile loads, with documented defaults', () => {
+    const p = loadProfile(write(validProfile()), { env: ENV, cwd: dir });
+    assert.equal(p.clients.system.clientId, 'client-from-env');
+    assert.equal(p.clients.system.clientSecret, ENV.CTK_SECRET);
+    assert.equal(p.limits.clockSkewSeconds, PROFILE_DEFAULTS.clockSkewSeconds);
+    assert.equal(p.limits.requestTimeoutSeconds, PROFILE_DEFAULTS.requestTimeoutSeconds);
+    assert.deepEqual(p.load, { enabled: false, maxRequestsPerSecond: 0, maxRequestsPerRun: 0 });
+  });
+
+  test('missing field', () => {
+    const profile = validProfile();
+    delete profile.gateway.audience;
+    const e = failure(write(profile));
+    assert.equal(e.field, 'gateway.audience');
+    assert.match(e.message, /gateway\.audience: missing \(expected the `aud`/);
+  });
+
+  test('wrong type', () => {
+    const profile = validProfile();
+    profile.limits = { clockSkewSeconds: 'thirty' };
+    const e = failure(write(profile));
+    assert.equal(e.field, 'limits.clockSkewSeconds');
+    assert.match(e.message, /expected leeway .* in seconds \(0\.\.600\); got the string "thirty"/);
+  });
+
+  test('unknown key, listing the known ones', () => {
+    const profile = validProfile();
+    profile.gateway.routes.protectd = '/x';
+    const e = failure(write(profile));
+    assert.equal(e.field, 'gateway.routes.protectd');
+    assert.match(e.message, /unknown key "protectd" \(expected one of: protected, public, scoped, identityEcho, customerData\)/);
+  });
+
+  test('unknown capability', () => {
+    const profile = validProfile();
+    profile.capabilities = { 'rate-limits': true };
+    const e = failure(write(profile));
+    assert.match(e.message, /capabilities\.rate-limits: unknown key .*rate-limiting/);
+  });
+
+  test('a literal secret is refused, and not echoed', () => {
+    const profile = validProfile();
+    profile.clients.system.clientSecret = 'hunter2-literal';
+    const e = failure(write(profile));
+    assert.equal(e.field, 'clients.system.clientSecret');
+    assert.match(e.message, /a literal secret is not allowed in a profile \(expected an environment variable reference like \$\{AUTH_CLIENT_SECRET\}/);
+    assert.doesNotMatch(e.message, /hunter2/);
+  });
+
+  test('a literal password and admin token are refused too', () => {
+    const profile = validProfile();
+    profile.users = [{ username: 'alice', password: 'pa55word', customerId: 'c1' }];
+    assert.match(failure(write(profile)).message, /users\[0\]\.password: a literal secret/);
+    const admin = validProfile();
+    admin.admin = { baseUrl: 'https://idp.test', token: 'tok-literal' };
+    assert.match(failure(write(admin)).message, /admin\.token: a literal secret/);
+  });
+
+  test('an unset secret variable names the variable and where it was looked for', () => {
+    const e = failure(write(validProfile()), { CTK_ID: 'x' });
+    assert.equal(e.field, 'clients.system.clientSecret');
+    assert.match(e.message, /environment variable CTK_SECRET is not set \(expected it in the environment or a \.env file\)/);
+  });
+
+  test('an empty variable counts as unset', () => {
+    assert.match(failure(write(validProfile()), { CTK_ID: 'x', CTK_SECRET: '' }).message, /CTK_SECRET is not set/);
+  });
+
+  test('idp needs a discovery URL or the three endpoints', () => {
+    const profile = validProfile();
+    delete profile.idp.jwksUri;
+    const e = failure(write(profile));
+    assert.equal(e.field, 'idp');
+    assert.match(e.message, /idp: incomplete \(expected .*discoveryUrl, or issuer \+ tokenEndpoint \+ jwksUri\)/);
+  });
+
+  test('a URL that is not http(s)', () => {
+    const profile = validProfile();
+    profile.gateway.baseUrl = 'ftp://api.test';
+    assert.match(failure(write(profile)).message, /gateway\.baseUrl: expected the gateway base URL .*an http\(s\) URL/);
+  });
+
+  test('a ${VAR} that does not hold a URL is caught after resolving it', () => {
+    const profile = validProfile();
+    profile.gateway.baseUrl = '${CTK_GATEWAY}';
+    const e = failure(write(profile), { ...ENV, CTK_GATEWAY: 'not a url' });
+    assert.match(e.message, /gateway\.baseUrl: expected an http\(s\) URL; got "not a url"/);
+  });
+
+  test('load enabled without caps', () => {
+    const profile = validProfile();
+    profile.load = { enabled: true, maxRequestsPerSecond: 10 };
+    const e = failure(write(profile));
+    assert.equal(e.field, 'load.maxRequestsPerRun');
+    assert.match(e.message, /missing \(expected hard cap on requests/);
+  });
+
+  test('a scoped route whose scope the system client lacks', () => {
+    const profile = validProfile();
+    profile.clients.system.scopes = ['read'];
+    assert.match(failure(write(profile)).message, /clients\.system\.scopes: expected the system client's scopes to include "write"/);
+  });
+
+  test('not YAML at all, with the line', () => {
+    const e = failure(write('name: x\nidp: [\n'));
+    assert.match(e.message, /p\d+\.yaml:\d+: not valid YAML/);
+  });
+
+  test('${VAR} inside a { } flow map gets a hint about quoting', () => {
+    const text = stringify(validProfile()) + 'users:\n  - { username: a, password: ${CTK_SECRET}, customerId: c }\n';
+    assert.match(failure(write(text)).message, /needs quotes/);
+  });
+
+  test('an empty file', () => {
+    assert.match(failure(write('')).message, /expected a YAML mapping with name, idp, gateway and clients; got nothing/);
+  });
+
+  test('a missing file', () => {
+    assert.match(failure(join(dir, 'nope.yaml')).message, /nope\.yaml: file not found/);
+  });
+
+  test('the error line points into the file', () => {
+    const text = stringify(validProfile()).replace('protected: /p', 'protected: p-without-slash');
+    const e = failure(write(text));
+    const line = Number(/\.yaml:(\d+):/.exec(e.message)?.[1]);
+    assert.ok(text.split('\n')[line - 1]?.includes('p-without-slash'), `line ${line} of:\n${text}`);
+  });
+});
+
+describe('secrets from .env files (seed 002)', () => {
+  test('the dotenv dialect', () => {
+    const values = parseDotenv('# comment\nexport A=1\nB = "two words" # c\nC=\'$literal\'\nD=x#y\nE="line\\nnext"\n\n');
+    assert.deepEqual(values, { A: '1', B: 'two words', C: '$literal', D: 'x#y', E: 'line\nnext' });
+    assert.throws(() => parseDotenv('not a line'), /\.env:1: expected NAME=value/);
+  });
+
+  test('./.env is read, and the environment wins over it', () => {
+    const sub = mkdtempSync(join(dir, 'cwd-'));
+    writeFileSync(join(sub, '.env'), 'CTK_ID=from-dotenv\nCTK_SECRET=secret-from-dotenv\n');
+    const file = write(validProfile());
+    const p = loadProfile(file, { env: { CTK_ID: 'from-environment' }, cwd: sub });
+    assert.equal(p.clients.system.clientId, 'from-environment');
+    assert.equal(p.clients.system.clientSecret, 'secret-from-dotenv');
+  });
+
+  test('the profile may name its env file; --env-file wins over it', () => {
+    writeFileSync(join(dir, 'own.env'), 'CTK_ID=own\nCTK_SECRET=own-secret\n');
+    writeFileSync(join(dir, 'cli.env'), 'CTK_ID=cli\nCTK_SECRET=cli-secret\n');
+    const file = write({ ...validProfile(), envFile: 'own.env' });
+    assert.equal(loadProfile(file, { env: {}, cwd: dir }).clients.system.clientId, 'own');
+    assert.equal(loadProfile(file, { env: {}, cwd: dir, envFile: 'cli.env' }).clients.system.clientId, 'cli');
+  });
+
+  test('a missing env file is an error naming the field', () => {
+    const e = failure(write({ ...validProfile(), envFile: 'missing.env' }), {});
+    assert.equal(e.field, 'envFile');
+  });
+
+  test('the unset-variable message names the .env file that was read', () => {
+    writeFileSync(join(dir, 'partial.env'), 'CTK_ID=x\n');
+    const e = failure(write({ ...validProfile(), envFile: 'partial.env' }), {});
+    assert.match(e.message, /CTK_SECRET is not set \(expected it in the environment or .*partial\.env\)/);
+  });
+});
+
+describe('the committed profiles', () => {
+  test('example.yaml is valid once its variables are set', () => {
+    const p = loadProfile('fixtures/targets/example.yaml', {
+      env: { AUTH_CLIENT_ID: 'id', AUTH_CLIENT_SECRET: 'secret', CTK_READONLY_SECRET: 'ro' },
+    });
+    assert.equal(p.load.enabled, false);
+  });
+
+  test('reference-local.yaml describes exactly the reference stack on ports 9400/9401', async () => {
+    const profile = loadProfile('fixtures/targets/reference-local.yaml', { env: {} });
+    // Offline: the discovery and reachability GETs go to a stack that is not running here, so describe from
+    // the profile with a stub that answers every GET.
+    const { createServer } = await import('node:http');
+    const server = createServer((req, res) => {
+      res.setHeader('content-type', 'application/json');
+      res.end(req.url?.startsWith('/.well-known') ? JSON.stringify({ issuer: profile.idp.issuer }) : '{}');
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const port = (server.address() as { port: number }).port;
+    const local = (u: string) => u.replace(/127\.0\.0\.1:940[01]/, `127.0.0.1:${port}`);
+    try {
+      const viaStub = { ...profile, idp: { ...profile.idp, discoveryUrl: local(profile.idp.discoveryUrl!) }, gateway: { ...profile.gateway, baseUrl: local(profile.gateway.baseUrl) } };
+      const stubbed = await describeExternalTarget(
+        { ...viaStub, idp: { ...viaStub.idp, tokenEndpoint: local(profile.idp.tokenEndpoint!), jwksUri: local(profile.idp.jwksUri!) } },
+        () => undefined,
+      );
+      const described = {
+        ...stubbed,
+        discoveryUrl: profile.idp.discoveryUrl,
+        tokenEndpoint: profile.idp.tokenEndpoint,
+        jwksUri: profile.idp.jwksUri,
+        gateway: { ...stubbed.gateway, baseUrl: profile.gateway.baseUrl },
+      };
+      const reference = describeReferenceTarget({ idp: 'http://127.0.0.1:9400', issuer: 'http://127.0.0.1:9400', gateway: 'http://127.0.0.1:9401', component: '' });
+      const { name: _n, kind: _k, faults: _f, ...expected } = reference;
+      const { name: _n2, kind: _k2, ...actual } = described;
+      assert.deepEqual(actual, expected);
+    } finally {
+      server.close();
+    }
+  });
+
+  test('every field of the schema is documented in README "Targets"', async () => {
+    const { readFileSync } = await import('node:fs');
+    const readme = readFileSync('README.md', 'utf8');
+    const section = readme.slice(readme.indexOf('## Targets'));
+    assert.ok(readme.includes('## Targets'), 'README has no "## Targets" section');
+    const fields: [path: string, key: string][] = [];
+    const walk = (schema: any, prefix: string) => {
+      for (const [key, sub] of Object.entries<any>(schema.properties ?? {})) {
+        const name = prefix ? `${prefix}.${key}` : key;
+        fields.push([name, key]);
+        walk(sub.type === 'array' ? sub.items : sub, name);
+      }
+    };
+    walk(PROFILE_SCHEMA, '');
+    for (const [path, key] of fields) {
+      const documented = ['`', '.', '[']
+        .flatMap((end) => [`\`${path}${end}`, `\`${key}${end}`])
+        .some((needle) => section.includes(needle));
+      assert.ok(documented, `README "Targets" does not document ${path}`);
+    }
+  });
+});
+
+describe('the CLI turns profile errors into exit code 2 before any scenario runs', () => {
+  test('auth-ctk run --target <bad profile>', () => {
+    const profile = validProfile();
+    profile.gateway.routes.protectd = '/x';
+    const file = write(profile);
+    const result = spawnSync(process.execPath, ['bin/auth-ctk.js', 'run', '--target', file], { encoding: 'utf8', env: { ...process.env, ...ENV }, timeout: 30_000 });
+    assert.equal(result.status, 2, result.stderr);
+    assert.match(result.stderr, /auth-ctk: target profile .*p\d+\.yaml:\d+: gateway\.routes\.protectd: unknown key/);
+    assert.doesNotMatch(result.stdout, /running against/);
+  });
+
+  test('an unknown target name', () => {
+    const result = spawnSync(process.execPath, ['bin/auth-ctk.js', 'run', '--target', 'refrence'], { encoding: 'utf8', timeout: 30_000 });
+    assert.equal(result.status, 2);
+    assert.match(result.stderr, /unknown target "refrence": use reference, containers, or a target profile file/);
+  });
+});

@@ -1,0 +1,221 @@
+/**
+ * The external provider (issue 11): discovery is fetched and checked before any scenario runs; an unreachable
+ * URL or a discovery document that is not JSON is ONE error naming the file and field (exit 2); the profile's
+ * timeout (seconds), load caps and capabilities reach the TargetDescription; requirements bound to a capability
+ * the profile does not claim are "not applicable", never passed. Fake IdP/gateway servers on 127.0.0.1.
+ */
+import { describe, test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { createServer, type Server } from 'node:http';
+import { createServer as createTcpServer } from 'node:net';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { stringify } from 'yaml';
+import { ExternalTargetProvider } from '../support/target/external.ts';
+import { ProfileError } from '../support/target/profile.ts';
+import { targetProvider, ReferenceTargetProvider } from '../support/target/providers.ts';
+import { ContainersTargetProvider } from '../support/target/containers.ts';
+import { applicability } from '../support/target/applicability.ts';
+import { requirements } from '../support/requirements/catalogue.ts';
+import { UsageError } from '../cli/errors.ts';
+import { closeConnections } from '../support/http/exchange.ts';
+
+let server: Server;
+let base: string;
+let closedPort: number;
+let dir: string;
+const seen: string[] = [];
+
+before(async () => {
+  server = createServer((req, res) => {
+    seen.push(`${req.method} ${req.url} ${req.headers.authorization ?? ''}`.trim());
+    const json = (body: unknown) => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+    switch (req.url) {
+      case '/good/.well-known/openid-configuration':
+        return json({ issuer: `${base}/good`, token_endpoint: `${base}/good/token`, jwks_uri: `${base}/good/jwks` });
+      case '/html/.well-known/openid-configuration':
+        return res.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><title>Login</title>');
+      case '/404/.well-known/openid-configuration':
+        return res.writeHead(404).end();
+      case '/bad-type/.well-known/openid-configuration':
+        return json({ issuer: 42, token_endpoint: `${base}/good/token`, jwks_uri: `${base}/good/jwks` });
+      case '/no-jwks/.well-known/openid-configuration':
+        return json({ issuer: `${base}/good`, token_endpoint: `${base}/good/token` });
+      case '/good/token':
+        return res.writeHead(405, { allow: 'POST' }).end();
+      default:
+        return json({ keys: [] });
+    }
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+  const gone = createTcpServer();
+  await new Promise<void>((resolve) => gone.listen(0, '127.0.0.1', resolve));
+  closedPort = (gone.address() as { port: number }).port;
+  await new Promise((resolve) => gone.close(resolve));
+  dir = mkdtempSync(join(tmpdir(), 'ctk-target-'));
+});
+
+after(async () => {
+  server.close();
+  await closeConnections();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+function profile(idp: Record<string, unknown>, extra: Record<string, unknown> = {}): string {
+  const file = join(dir, `t${Math.random().toString(36).slice(2)}.yaml`);
+  writeFileSync(
+    file,
+    stringify({
+      name: 'fake deployment',
+      idp,
+      gateway: { baseUrl: `${base}/gw/`, audience: 'https://api.test', routes: { protected: '/p', public: '/pub', scoped: { method: 'POST', path: '/p', scope: 'write' } } },
+      clients: { system: { clientId: 'sys', clientSecret: '${T_SECRET}', scopes: ['write'] } },
+      ...extra,
+    }),
+  );
+  return file;
+}
+
+const start = (file: string) => {
+  process.env.T_SECRET = 'fake-secret-value';
+  return new ExternalTargetProvider(file).start({ log: () => undefined });
+};
+
+async function startFails(file: string): Promise<ProfileError> {
+  try {
+    await start(file);
+  } catch (error) {
+    assert.ok(error instanceof ProfileError, String(error));
+    return error;
+  }
+  assert.fail('the target started');
+}
+
+describe('external target: checked before any scenario runs', () => {
+  test('discovery fills issuer and endpoints; profile values land in the description', async () => {
+    const started = await start(
+      profile(
+        { discoveryUrl: `${base}/good/.well-known/openid-configuration` },
+        {
+          capabilities: { 'rate-limiting': true },
+          limits: { requestTimeoutSeconds: 2.5, clockSkewSeconds: 5, tokenRequestsPerSecond: 50 },
+          load: { enabled: true, maxRequestsPerSecond: 20, maxRequestsPerRun: 300 },
+          sourceAddresses: ['127.0.0.9'],
+        },
+      ),
+    );
+    const d = started.description;
+    assert.equal(d.kind, 'external');
+    assert.equal(d.issuer, `${base}/good`);
+    assert.equal(d.tokenEndpoint, `${base}/good/token`);
+    assert.equal(d.jwksUri, `${base}/good/jwks`);
+    assert.equal(d.gateway.baseUrl, `${base}/gw`, 'trailing slash dropped: routes start with /');
+    assert.equal(d.limits.requestTimeoutMs, 2_500, 'timeout from the profile, in seconds');
+    assert.equal(d.limits.maxRequestsPerSecond, 20);
+    assert.equal(d.limits.maxRequestsPerRun, 300);
+    assert.deepEqual(d.sourceAddresses, ['127.0.0.9']);
+    assert.equal(d.clients.system.clientSecret, 'fake-secret-value');
+    assert.equal(d.admin, undefined);
+    await started.stop();
+  });
+
+  test('the checks send only GETs without credentials', () => {
+    assert.ok(seen.length > 0);
+    for (const line of seen) assert.match(line, /^GET \S+$/, line);
+  });
+
+  test('load not enabled -> caps of 0: load scenarios may send nothing', async () => {
+    const d = (await start(profile({ discoveryUrl: `${base}/good/.well-known/openid-configuration` }))).description;
+    assert.equal(d.limits.maxRequestsPerSecond, 0);
+    assert.equal(d.limits.maxRequestsPerRun, 0);
+  });
+
+  test('explicit endpoints win over discovery', async () => {
+    const d = (
+      await start(profile({ discoveryUrl: `${base}/good/.well-known/openid-configuration`, issuer: 'https://documented.issuer', jwksUri: `${base}/other/jwks` }))
+    ).description;
+    assert.equal(d.issuer, 'https://documented.issuer');
+    assert.equal(d.jwksUri, `${base}/other/jwks`);
+    assert.equal(d.tokenEndpoint, `${base}/good/token`);
+  });
+
+  test('unreachable discovery URL', async () => {
+    const e = await startFails(profile({ discoveryUrl: `http://127.0.0.1:${closedPort}/.well-known/openid-configuration` }));
+    assert.equal(e.field, 'idp.discoveryUrl');
+    assert.match(e.message, /idp\.discoveryUrl: expected a reachable discovery document; .* gave no HTTP answer \(ECONNREFUSED\)/);
+  });
+
+  test('discovery that is not JSON', async () => {
+    const e = await startFails(profile({ discoveryUrl: `${base}/html/.well-known/openid-configuration` }));
+    assert.match(e.message, /idp\.discoveryUrl: expected a JSON object \(RFC 8414 §3\.2\); .* gave text\/html, body starting "<!doctype html>/);
+  });
+
+  test('discovery that is not there', async () => {
+    assert.match((await startFails(profile({ discoveryUrl: `${base}/404/.well-known/openid-configuration` }))).message, /expected HTTP 200 .* gave HTTP 404/);
+  });
+
+  test('discovery with a wrongly typed member', async () => {
+    assert.match((await startFails(profile({ discoveryUrl: `${base}/bad-type/.well-known/openid-configuration` }))).message, /expected "issuer" to be a string/);
+  });
+
+  test('discovery without jwks_uri and no jwksUri in the profile', async () => {
+    const e = await startFails(profile({ discoveryUrl: `${base}/no-jwks/.well-known/openid-configuration` }));
+    assert.equal(e.field, 'idp.jwksUri');
+  });
+
+  test('unreachable token endpoint', async () => {
+    const e = await startFails(profile({ issuer: 'https://i', tokenEndpoint: `http://127.0.0.1:${closedPort}/token`, jwksUri: `${base}/jwks` }));
+    assert.equal(e.field, 'idp.tokenEndpoint');
+    assert.match(e.message, /expected a reachable URL; http:\/\/127\.0\.0\.1:\d+\/token gave no HTTP answer \(ECONNREFUSED\)/);
+  });
+
+  test('unreachable gateway', async () => {
+    const file = profile({ issuer: 'https://i', tokenEndpoint: `${base}/good/token`, jwksUri: `${base}/jwks` });
+    writeFileSync(file, (await import('node:fs')).readFileSync(file, 'utf8').replace(`${base}/gw/`, `http://127.0.0.1:${closedPort}`));
+    assert.equal((await startFails(file)).field, 'gateway.baseUrl');
+  });
+});
+
+describe('capabilities the profile does not claim', () => {
+  const bound = requirements().filter((r) => r.capability !== undefined);
+
+  test('a requirement bound to an unclaimed capability is not applicable, with the remedy', async () => {
+    assert.ok(bound.length > 0, 'the catalogue has capability-bound requirements');
+    const d = (await start(profile({ discoveryUrl: `${base}/good/.well-known/openid-configuration` }))).description;
+    for (const r of bound) {
+      const verdict = applicability(d, [`@${r.id}`]);
+      assert.equal(verdict.kind, 'not-applicable', r.id);
+      if (verdict.kind === 'not-applicable') assert.match(verdict.record.remedy ?? '', new RegExp(`capabilities\\.${r.capability}: true`));
+    }
+  });
+
+  test('claimed -> applicable; a capability claimed false counts as unclaimed', async () => {
+    const r = bound[0]!;
+    const claimed = (await start(profile({ discoveryUrl: `${base}/good/.well-known/openid-configuration` }, { capabilities: { [r.capability!]: true } }))).description;
+    assert.equal(applicability(claimed, [`@${r.id}`]).kind, 'applicable');
+    const denied = (await start(profile({ discoveryUrl: `${base}/good/.well-known/openid-configuration` }, { capabilities: { [r.capability!]: false } }))).description;
+    assert.equal(applicability(denied, [`@${r.id}`]).kind, 'not-applicable');
+  });
+
+  test('a scenario needing an unclaimed capability is not testable', async () => {
+    const d = (await start(profile({ discoveryUrl: `${base}/good/.well-known/openid-configuration` }))).description;
+    const verdict = applicability(d, ['@REQ-TOK-01', '@requires-human-login']);
+    assert.equal(verdict.kind, 'not-testable');
+  });
+
+  test('requirements without a capability always apply', async () => {
+    const d = (await start(profile({ discoveryUrl: `${base}/good/.well-known/openid-configuration` }))).description;
+    assert.equal(applicability(d, ['@REQ-TOK-01']).kind, 'applicable');
+  });
+});
+
+describe('--target picks the provider', () => {
+  test('names and profile files', () => {
+    assert.ok(targetProvider('reference') instanceof ReferenceTargetProvider);
+    assert.ok(targetProvider('containers') instanceof ContainersTargetProvider);
+    assert.ok(targetProvider('fixtures/targets/example.yaml') instanceof ExternalTargetProvider);
+    assert.throws(() => targetProvider('nope'), UsageError);
+  });
+});
