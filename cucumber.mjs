@@ -3,6 +3,8 @@
 const common = {
   paths: ['features/**/*.feature'],
   import: ['support/world.ts', 'support/hooks.ts', 'steps/**/*.ts'],
+  // Targets without distinct source addresses: scenarios that may get the kit's own IP blocked run last.
+  plugin: ['./support/target/provider-order.ts'],
   formatOptions: { snippetInterface: 'async-await' },
 };
 

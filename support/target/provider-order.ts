@@ -1,0 +1,63 @@
+/**
+ * A cucumber plugin (cucumber.mjs `plugin`): scenarios that can get the kit's own IP blocked run LAST when the
+ * target offers no distinct source address.
+ *
+ * Seed 001: an IP that keeps failing to log in "will be temporarily blocked". With `sourceAddresses` the
+ * IP-block checks send their failures from an address of their own and the run's main address is never at
+ * risk. Without them (most external targets; the containers target, where Docker's port proxy hides the
+ * client address) the failures come from the run's own address, and a block could make every later scenario
+ * fail with connection errors. Running those scenarios after all others keeps the block out of the rest of
+ * the run; the plugin says so on stderr. With --parallel, "last" holds per worker only.
+ *
+ * Which scenarios: those tagged with a requirement bound to the `ip-blocking` capability, or `@requires-ip-blocking`.
+ */
+import type { Plugin } from '@cucumber/cucumber/api';
+import { requirement, UnknownRequirementError } from '../requirements/catalogue.ts';
+import { targetFromFile } from './current.ts';
+import type { TargetDescription } from './target.ts';
+
+interface TaggedPickle {
+  readonly pickle: { readonly name: string; readonly tags: readonly { readonly name: string }[] };
+}
+
+export function canBlockOwnAddress(tags: readonly string[]): boolean {
+  return tags.some((tag) => {
+    if (tag === '@requires-ip-blocking') return true;
+    if (!tag.startsWith('@REQ-')) return false;
+    try {
+      return requirement(tag.slice(1)).capability === 'ip-blocking';
+    } catch (error) {
+      if (error instanceof UnknownRequirementError) return false; // traceability tests report unknown tags
+      throw error;
+    }
+  });
+}
+
+/** The pickles in run order: unchanged when the target has distinct source addresses. */
+export function orderForTarget<T extends TaggedPickle>(pickles: readonly T[], target: TargetDescription | undefined): { ordered: T[]; movedLast: T[] } {
+  if (!target || target.sourceAddresses.length > 0) return { ordered: [...pickles], movedLast: [] };
+  const risky = pickles.filter((p) => canBlockOwnAddress(p.pickle.tags.map((t) => t.name)));
+  if (risky.length === 0) return { ordered: [...pickles], movedLast: [] };
+  return { ordered: [...pickles.filter((p) => !risky.includes(p)), ...risky], movedLast: risky };
+}
+
+const plugin: Plugin = {
+  type: 'plugin',
+  coordinator({ transform, environment }) {
+    const file = environment.env.AUTH_CTK_TARGET_FILE;
+    if (!file) return; // cucumber-js run directly: the embedded reference, which has source addresses
+    const target = targetFromFile(file);
+    transform('pickles:order', (pickles) => {
+      const { ordered, movedLast } = orderForTarget(pickles, target);
+      if (movedLast.length > 0) {
+        environment.stderr.write(
+          `auth-ctk: ${target.name} offers no distinct source address, so ${movedLast.length} scenario(s) that may get ` +
+            `this machine's address blocked run last: ${movedLast.map((p) => `"${p.pickle.name}"`).join(', ')}\n`,
+        );
+      }
+      return ordered;
+    });
+  },
+};
+
+export default plugin;
