@@ -157,6 +157,8 @@ export class ContainersTargetProvider implements TargetProvider {
       const started = Date.now();
       log(`auth-ctk: building the reference image from ${COMPOSE_FILE} (base ${baseImage})`);
       for (const service of servicesToBuild()) await runCompose(compose, project, env, ['build', service]);
+      // Each code change leaves the previous build dangling; drop those (an image a container uses is kept).
+      await client.container.dockerode.pruneImages({ filters: { dangling: ['true'], label: [STACK_LABEL] } }).catch(() => undefined);
       checkInterrupted();
       const built = Date.now();
       log(`auth-ctk: starting project ${project} (IdP on 127.0.0.1:${idpPort}, gateway on 127.0.0.1:${gatewayPort})`);
