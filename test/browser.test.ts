@@ -8,13 +8,14 @@ import assert from 'node:assert/strict';
 import { createServer, request, type Server } from 'node:http';
 import { codeVerifier, isValidVerifier, s256Challenge, stateValue, tamperedVerifier } from '../support/browser/pkce.ts';
 import { CHROMIUM_INSTALL_HINT, locateChromium, sharedBrowser, closeSharedBrowser } from '../support/browser/chromium.ts';
-import { CallbackReceiver, otherRedirectUri } from '../support/browser/callback.ts';
+import { CallbackReceiver, NonLoopbackRedirectError, otherRedirectUri } from '../support/browser/callback.ts';
 import { SourceAddressProxy } from '../support/browser/source-proxy.ts';
 import { browserSourceAddress } from '../support/browser/source-addresses.ts';
 import { DEFAULT_LOGIN_FORM, fillCredentials, LoginFormError } from '../support/browser/login-form.ts';
 import { withoutCode } from '../support/browser/session.ts';
 import { wrongPasswordFor } from '../support/browser/human-login.ts';
 import type { TargetDescription } from '../support/target/target.ts';
+import { closeConnections, send } from '../support/http/exchange.ts';
 
 test('S256 challenge matches RFC 7636 Appendix B', () => {
   assert.equal(s256Challenge('dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk'), 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM');
@@ -45,7 +46,7 @@ test('Chromium: AUTH_CTK_CHROMIUM wins, then the system paths; none found gives 
 });
 
 test('the loopback redirect receiver listens on an ephemeral port and records the redirect', async () => {
-  const receiver = await CallbackReceiver.start('http://127.0.0.1/callback', undefined as never);
+  const receiver = await CallbackReceiver.start('http://127.0.0.1/callback');
   try {
     const uri = new URL(receiver.redirectUri);
     assert.equal(uri.pathname, '/callback');
@@ -59,6 +60,10 @@ test('the loopback redirect receiver listens on an ephemeral port and records th
   } finally {
     await receiver.close();
   }
+});
+
+test('a non-loopback redirect URI is refused with the remedy, never served', async () => {
+  await assert.rejects(CallbackReceiver.start('https://shop.example/callback'), NonLoopbackRedirectError);
 });
 
 test('another redirect URI differs in port (loopback) or path (elsewhere)', () => {
@@ -85,6 +90,18 @@ test('the source-address proxy makes the target see the chosen 127.0.0.x', async
     assert.equal(answer, '127.0.0.9');
   } finally {
     await proxy.stop();
+    echo.close();
+  }
+});
+
+test('send() with a sourceAddress reaches the target from that address (the IP-block probe depends on it)', async () => {
+  const echo = createServer((req, res) => res.end(req.socket.remoteAddress));
+  await listen(echo);
+  try {
+    const exchange = await send({ method: 'GET', url: `http://127.0.0.1:${(echo.address() as { port: number }).port}/`, sourceAddress: '127.0.0.12' });
+    assert.equal(exchange.response?.body, '127.0.0.12');
+  } finally {
+    await closeConnections();
     echo.close();
   }
 });

@@ -2,16 +2,16 @@
  * The web front end's redirect URI (RFC 6749 §3.1.2): where the browser lands with `code` and `state` after the
  * login. The kit plays the front end, so it must receive that request.
  *
- * - A loopback http redirect URI (the reference's `http://127.0.0.1/callback`, RFC 8252 §7.3) is served by a
- *   real HTTP server on 127.0.0.1: on the URI's port when it names one, else on an ephemeral port (RFC 8252
- *   §7.3: the authorization server MUST allow any port for loopback redirect URIs).
- * - Any other redirect URI (a deployed front end, e.g. https://shop.example/callback) is intercepted inside the
- *   browser context and answered locally: the browser follows the redirect, the request never leaves the kit.
+ * The redirect URI must be a loopback http URI (the reference's `http://127.0.0.1/callback`, RFC 8252 §7.3): it
+ * is served by a real HTTP server on 127.0.0.1, on the URI's port when it names one, else on an ephemeral port
+ * (RFC 8252 §7.3: the authorization server MUST allow any port for loopback redirect URIs). A deployed front
+ * end's URI (https://shop.example/callback) is refused: the browser would hand a live code to that front end,
+ * and Playwright cannot intercept the redirect it follows. Register a loopback URI for the test client instead.
  *
- * Either way the front end answers with a plain page that shows neither the code nor the state.
+ * The front end answers with a plain page that shows neither the code nor the state.
  */
 import { createServer, type Server } from 'node:http';
-import type { BrowserContext, Route } from 'playwright-core';
+import { BrowserLoginSetupError } from './errors.ts';
 
 export interface CallbackHit {
   /** The full redirect URL as the browser requested it (holds the code: never put it in evidence unredacted). */
@@ -27,6 +27,16 @@ export class CallbackTimeoutError extends Error {
   }
 }
 
+export class NonLoopbackRedirectError extends BrowserLoginSetupError {
+  constructor(uri: string) {
+    super(
+      `the web client's redirect URI ${uri} is not a loopback http URI, and the kit receives the login only at http://127.0.0.1[:port]/<path>`,
+      'register such a redirect URI for the test client (RFC 8252 §7.3) and name it in clients.web.redirectUri',
+    );
+    this.name = 'NonLoopbackRedirectError';
+  }
+}
+
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
 
 export const isLoopbackHttp = (uri: URL): boolean => uri.protocol === 'http:' && LOOPBACK_HOSTS.has(uri.hostname);
@@ -39,44 +49,34 @@ export class CallbackReceiver {
   readonly redirectUri: string;
   private readonly hits: CallbackHit[] = [];
   private readonly waiters = new Set<() => void>();
-  private readonly server?: Server;
+  private readonly server: Server;
 
-  private constructor(redirectUri: string, server?: Server) {
+  private constructor(redirectUri: string, server: Server) {
     this.redirectUri = redirectUri;
     this.server = server;
   }
 
-  /** Starts receiving for `registered` (the target's web client redirect URI) in `context`. */
-  static async start(registered: string, context: BrowserContext): Promise<CallbackReceiver> {
+  /** Starts receiving for `registered` (the target's web client redirect URI). */
+  static async start(registered: string): Promise<CallbackReceiver> {
     const uri = new URL(registered);
-    if (isLoopbackHttp(uri)) {
-      const server = createServer((req, res) => {
-        const url = new URL(req.url ?? '/', `http://${req.headers.host ?? uri.host}`);
-        res.writeHead(url.pathname === uri.pathname ? 200 : 404, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
-        res.end(PAGE);
-        if (url.pathname === uri.pathname) receiver.accept(url.toString());
-      });
-      const host = uri.hostname === '[::1]' ? '::1' : '127.0.0.1';
-      await new Promise<void>((resolve, reject) => {
-        server.once('error', reject);
-        server.listen(Number(uri.port || 0), host, () => resolve());
-      });
-      const address = server.address();
-      if (!address || typeof address === 'string') throw new Error('callback server is not listening on TCP');
-      const actual = new URL(registered);
-      actual.port = String(address.port);
-      const receiver = new CallbackReceiver(actual.toString(), server);
-      return receiver;
-    }
-    const receiver = new CallbackReceiver(uri.toString());
-    const prefix = `${uri.origin}${uri.pathname}`;
-    await context.route(
-      (url) => `${url.origin}${url.pathname}` === prefix,
-      (route: Route) => {
-        receiver.accept(route.request().url());
-        void route.fulfill({ status: 200, contentType: 'text/html; charset=utf-8', body: PAGE });
-      },
-    );
+    if (!isLoopbackHttp(uri)) throw new NonLoopbackRedirectError(registered);
+    const server = createServer((req, res) => {
+      const url = new URL(req.url ?? '/', `http://${req.headers.host ?? uri.host}`);
+      const ours = url.pathname === uri.pathname;
+      res.writeHead(ours ? 200 : 404, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
+      res.end(PAGE);
+      if (ours) receiver.accept(url.toString());
+    });
+    const host = uri.hostname === '[::1]' ? '::1' : '127.0.0.1';
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(Number(uri.port || 0), host, () => resolve());
+    });
+    const address = server.address();
+    if (!address || typeof address === 'string') throw new Error('callback server is not listening on TCP');
+    const actual = new URL(registered);
+    actual.port = String(address.port);
+    const receiver = new CallbackReceiver(actual.toString(), server);
     return receiver;
   }
 
@@ -91,13 +91,19 @@ export class CallbackReceiver {
   }
 
   /** The first redirect, waiting up to `timeoutMs` for it. */
-  async first(timeoutMs: number): Promise<CallbackHit> {
-    if (this.hits[0]) return this.hits[0];
+  first(timeoutMs: number): Promise<CallbackHit> {
+    return this.nth(0, timeoutMs);
+  }
+
+  /** The redirect number `index` (0-based), waiting up to `timeoutMs` for it. */
+  async nth(index: number, timeoutMs: number): Promise<CallbackHit> {
+    if (this.hits[index]) return this.hits[index];
     return new Promise<CallbackHit>((resolve, reject) => {
       const wake = () => {
+        if (!this.hits[index]) return;
         clearTimeout(timer);
         this.waiters.delete(wake);
-        resolve(this.hits[0]!);
+        resolve(this.hits[index]);
       };
       const timer = setTimeout(() => {
         this.waiters.delete(wake);
@@ -109,7 +115,6 @@ export class CallbackReceiver {
 
   async close(): Promise<void> {
     const server = this.server;
-    if (!server) return;
     server.closeAllConnections();
     await new Promise<void>((resolve) => server.close(() => resolve()));
   }

@@ -6,6 +6,7 @@
  */
 import { accessSync, constants } from 'node:fs';
 import { chromium, type Browser } from 'playwright-core';
+import { BrowserLoginSetupError } from './errors.ts';
 
 export const CHROMIUM_ENV = 'AUTH_CTK_CHROMIUM';
 export const CHROMIUM_CANDIDATES = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'] as const;
@@ -53,9 +54,9 @@ export function locateChromium(env: NodeJS.ProcessEnv = process.env, exists: (pa
     : { found: false, reason: `no Chromium found (looked at ${CHROMIUM_CANDIDATES.join(', ')})`, hint: CHROMIUM_INSTALL_HINT };
 }
 
-export class ChromiumUnavailableError extends Error {
+export class ChromiumUnavailableError extends BrowserLoginSetupError {
   constructor(reason: string) {
-    super(`${reason}; ${CHROMIUM_INSTALL_HINT}`);
+    super(reason, CHROMIUM_INSTALL_HINT);
     this.name = 'ChromiumUnavailableError';
   }
 }

@@ -40,8 +40,7 @@ export async function redeemCode(world: CtkWorld, login: HumanLogin, code: strin
  * The judgement of a refused redemption: RFC 6749 §5.2 — HTTP 400 with one of the expected error codes, and
  * above all no access token. One requirement, MUST: issuing a token here is the break the check exists for.
  */
-export function judgeRefusal(world: CtkWorld, requirementId: string, errors: readonly string[], what: string): void {
-  const exchange = world.lastExchange();
+export function judgeRefusal(world: CtkWorld, exchange: Exchange, requirementId: string, errors: readonly string[], what: string): void {
   const json = jsonOf(exchange);
   check(world, { requirement: requirementId, expected: `400 with error ${errors.join(' or ')} and no access token for ${what}`, observed: exchange }, () => {
     expect(tokenResponseOf(exchange), 'an access token was issued').to.equal(undefined);

@@ -66,3 +66,4 @@ export function echoedIdentity(exchange: Exchange): EchoedIdentity | undefined {
   const clientId = text(raw.client_id) ?? text(raw.clientId);
   return { ...(kind ? { kind } : {}), ...(subject ? { subject } : {}), ...(clientId ? { clientId } : {}) };
 }
+

@@ -7,21 +7,30 @@
  * Every browser step attaches a screenshot; the password is only ever typed into an <input type="password">,
  * which is masked in every screenshot, and never logged (the redactor knows every test user's password).
  */
+import type { Response } from 'playwright-core';
 import type { CtkWorld } from '../world.ts';
 import type { TestUser } from '../target/target.ts';
 import { redact } from '../http/redact.ts';
 import { browserSession, type BrowserSession } from './session.ts';
 import { CallbackReceiver, type CallbackHit } from './callback.ts';
 import { codeVerifier, s256Challenge, stateValue } from './pkce.ts';
+import { BrowserLoginSetupError } from './errors.ts';
+import { scenarioRequirementIds } from './scenario-state.ts';
 import { fillCredentials, loginFormSelectors, pageLabel, submit, visible, visibleError } from './login-form.ts';
 
 /** RFC 8252 §7.3 loopback redirect URI when the target's web client names none (the reference's default). */
 export const DEFAULT_REDIRECT_URI = 'http://127.0.0.1/callback';
 
-export class BrowserLoginSetupError extends Error {
-  constructor(detail: string, remedy: string) {
-    super(`${detail}; ${remedy}`);
-    this.name = 'BrowserLoginSetupError';
+/**
+ * Runs a browser step; a missing prerequisite (BrowserLoginSetupError) makes the scenario NOT TESTABLE with
+ * its remedy instead of failing it.
+ */
+export async function orNotTestable<T>(world: CtkWorld, step: () => Promise<T>): Promise<T | 'skipped'> {
+  try {
+    return await step();
+  } catch (error) {
+    if (!(error instanceof BrowserLoginSetupError)) throw error;
+    return world.notTestable(scenarioRequirementIds(world), error.detail, error.remedy);
   }
 }
 
@@ -101,13 +110,16 @@ export function authorizationRequest(world: CtkWorld, redirectUri: string, state
 async function openLoginPage(world: CtkWorld, options: LoginOptions): Promise<{ session: BrowserSession; receiver: CallbackReceiver; request: AuthorizationRequest; status?: number; failure?: string }> {
   const session = await browserSession(world, options.sourceAddress ? { sourceAddress: options.sourceAddress } : {});
   const registered = world.target.clients.web?.redirectUri ?? DEFAULT_REDIRECT_URI;
-  const receiver = await CallbackReceiver.start(registered, session.context);
+  const receiver = await CallbackReceiver.start(registered);
   session.closers.push(() => receiver.close());
   const request = authorizationRequest(world, receiver.redirectUri, options.state === undefined ? stateValue() : options.state);
   try {
     const response = await session.page.goto(request.url, { waitUntil: 'load' });
     await session.screenshot('login page');
-    return { session, receiver, request, ...(response ? { status: response.status() } : {}) };
+    const status = response?.status();
+    // An HTTP error instead of a login page is the target's answer, not a setup problem.
+    if (status !== undefined && status >= 400) return { session, receiver, request, status, failure: `HTTP ${status} at ${pageLabel(session.page)}` };
+    return { session, receiver, request, ...(status !== undefined ? { status } : {}) };
   } catch (error) {
     // No page at all: the IdP refused the connection (seed 001: a blocked IP sees connection errors).
     return { session, receiver, request, failure: redact((error as Error).message.split('\n')[0] ?? String(error)) };
@@ -122,6 +134,8 @@ export async function logInThroughBrowser(world: CtkWorld, user: TestUser, optio
   const opened = await openLoginPage(world, options);
   const { session, receiver, request } = opened;
   if (opened.failure) return { user, request, result: { kind: 'no-outcome', detail: `the login page did not load: ${opened.failure}` } };
+  // Straight back to the front end without a login page (an error redirect, RFC 6749 §4.1.2.1, or an SSO session).
+  if (receiver.received[0]) return { user, request, result: redirected(receiver.received[0], request) };
   const result = await submitCredentials(world, session, receiver, request, user, options.password ?? user.password);
   return { user, request, result };
 }
@@ -134,17 +148,17 @@ export async function logInThroughBrowser(world: CtkWorld, user: TestUser, optio
 export async function failLoginRepeatedly(world: CtkWorld, user: TestUser, times: number, options: LoginOptions = {}): Promise<LoginResult[]> {
   const opened = await openLoginPage(world, options);
   if (opened.failure) return [{ kind: 'no-outcome', detail: `the login page did not load: ${opened.failure}` }];
+  if (opened.receiver.received[0]) return [redirected(opened.receiver.received[0], opened.request)];
   const results: LoginResult[] = [];
   for (let attempt = 1; attempt <= times; attempt++) {
-    const result = await submitCredentials(world, opened.session, opened.receiver, opened.request, user, options.password ?? wrongPasswordFor(user));
+    // Screenshots of the first and the last attempt: the ones between look the same and cost time.
+    const screenshots = attempt === 1 || attempt === times;
+    const result = await submitCredentials(world, opened.session, opened.receiver, opened.request, user, options.password ?? wrongPasswordFor(user), screenshots);
     results.push(result);
     if (result.kind !== 'login-error') break;
   }
   return results;
 }
-
-/** How often the outcome of a submit is looked at; bounded by the target's request timeout. */
-const POLL_MS = 50;
 
 async function submitCredentials(
   world: CtkWorld,
@@ -153,48 +167,53 @@ async function submitCredentials(
   request: AuthorizationRequest,
   user: TestUser,
   password: string,
+  screenshots = true,
 ): Promise<LoginResult> {
   const { page } = session;
   const selectors = loginFormSelectors(world.target);
   const timeoutMs = world.target.limits.requestTimeoutMs;
   await fillCredentials(page, selectors, user.username, password, timeoutMs);
-  await session.screenshot('credentials entered');
-  // A marker on the current document: an error message counts only once a NEW page shows it (the form page
-  // after a failed attempt may still show the previous attempt's message until the browser navigates).
-  await page.evaluate(() => ((globalThis as { __authCtkSubmitted?: boolean }).__authCtkSubmitted = true));
-  const errorBefore = await visibleError(page, selectors);
+  if (screenshots) await session.screenshot('credentials entered');
   const seenBefore = receiver.received.length;
+  const deadline = Date.now() + timeoutMs;
   let lastStatus: number | undefined;
-  const onResponse = (response: import('playwright-core').Response) => {
+  const onResponse = (response: Response) => {
     if (response.request().isNavigationRequest() && response.frame() === page.mainFrame()) lastStatus = response.status();
   };
   page.on('response', onResponse);
   try {
-    await submit(page, selectors, timeoutMs);
-    const deadline = Date.now() + timeoutMs;
     let consented = false;
+    // Each round waits (event-driven, bounded by the deadline) for the next page the browser settles on, or
+    // for the front end to receive the redirect; then looks at that page once.
+    let nextLoad = page.waitForEvent('load', { timeout: timeoutMs }).then(() => 'load' as const, () => 'timeout' as const);
+    await submit(page, selectors, timeoutMs);
     while (Date.now() < deadline) {
+      const waited = await Promise.race([nextLoad, receiver.nth(seenBefore, Math.max(1, deadline - Date.now())).then(() => 'redirect' as const, () => 'timeout' as const)]);
       if (receiver.received.length > seenBefore) {
-        const callback = receiver.received[seenBefore]!;
-        await page.waitForLoadState('load').catch(() => undefined);
+        const landing = receiver.redirectUri.split('?')[0]!;
+        await page.waitForURL((url) => url.toString().startsWith(landing), { waitUntil: 'load', timeout: timeoutMs }).catch(() => undefined);
         await session.screenshot('back at the front end');
-        return redirected(callback, request);
+        return redirected(receiver.received[seenBefore]!, request);
       }
-      const newDocument = await page
-        .evaluate(() => (globalThis as { __authCtkSubmitted?: boolean }).__authCtkSubmitted !== true)
-        .catch(() => false); // navigating right now
+      if (waited === 'timeout') break;
+      nextLoad = page.waitForEvent('load', { timeout: Math.max(1, deadline - Date.now()) }).then(() => 'load' as const, () => 'timeout' as const);
       const message = await visibleError(page, selectors).catch(() => undefined);
-      if (message && (newDocument || errorBefore === undefined)) {
-        await session.screenshot('login error');
+      if (message) {
+        if (screenshots) await session.screenshot('login error');
         return { kind: 'login-error', message: redact(message) };
       }
-      if (!consented && newDocument && (await visible(page, selectors.consent).count().catch(() => 0)) > 0) {
-        // A consent page (RFC 6749 §4.1.1 "obtain an authorization decision"): the test user grants it.
+      if (!consented && (await visible(page, selectors.consent).count().catch(() => 0)) > 0) {
+        // A consent page (RFC 6749 §4.1.1: the server obtains an authorization decision): the test user grants it.
         await session.screenshot('consent page');
         await visible(page, selectors.consent).click({ noWaitAfter: true });
         consented = true;
       }
-      await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+    }
+    // No new page within the bound: an in-page (script) error message is the last thing to look for.
+    const message = await visibleError(page, selectors).catch(() => undefined);
+    if (message && receiver.received.length === seenBefore) {
+      await session.screenshot('login error');
+      return { kind: 'login-error', message: redact(message) };
     }
     await session.screenshot('no outcome');
     return {

@@ -6,6 +6,7 @@
  */
 import type { Locator, Page } from 'playwright-core';
 import type { LoginFormSelectors, TargetDescription } from '../target/target.ts';
+import { BrowserLoginSetupError } from './errors.ts';
 
 export const DEFAULT_LOGIN_FORM: LoginFormSelectors = {
   username: '#username, input[name="username"]',
@@ -19,9 +20,10 @@ export function loginFormSelectors(target: TargetDescription): LoginFormSelector
   return { ...DEFAULT_LOGIN_FORM, ...(target.browserLogin?.selectors ?? {}) };
 }
 
-export class LoginFormError extends Error {
+/** The page loaded but the kit cannot (or must not) use its form as configured: a profile matter, not a verdict. */
+export class LoginFormError extends BrowserLoginSetupError {
   constructor(detail: string) {
-    super(`the login form cannot be used: ${detail} (set browserLogin.selectors in the target profile; see README "Human login in a browser")`);
+    super(`the login form cannot be used: ${detail}`, 'set browserLogin.selectors in the target profile (see README "Human login in a browser")');
     this.name = 'LoginFormError';
   }
 }

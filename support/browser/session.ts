@@ -15,6 +15,44 @@ import { SourceAddressProxy } from './source-proxy.ts';
 
 const sessions = new WeakMap<CtkWorld, BrowserSession>();
 
+interface FreshContext {
+  readonly context: BrowserContext;
+  readonly page: Page;
+}
+
+async function newContext(proxy?: SourceAddressProxy): Promise<FreshContext> {
+  const browser = await sharedBrowser();
+  const context = await browser.newContext({
+    ...(proxy ? { proxy: { server: proxy.url } } : {}),
+    // Small enough to keep screenshots cheap on 2 cores, large enough for a login form (Keycloak's included).
+    viewport: { width: 640, height: 480 },
+    locale: 'en-US',
+  });
+  return { context, page: await context.newPage() };
+}
+
+/** At most one fresh, never-used context waiting for the next scenario (closed with the browser at the end). */
+let spare: Promise<FreshContext | undefined> | undefined;
+
+function prepareSpare(): void {
+  if (spare) return;
+  spare = newContext().catch(() => undefined);
+}
+
+async function takeSpare(): Promise<FreshContext> {
+  const ready = await spare;
+  spare = undefined;
+  return ready ?? newContext();
+}
+
+/** Drops the spare context (end of run): closing the browser closes it anyway; this keeps nothing dangling. */
+export async function discardSpareContext(): Promise<void> {
+  const pending = spare;
+  spare = undefined;
+  const ready = await pending;
+  await ready?.context.close().catch(() => undefined);
+}
+
 export interface SessionOptions {
   /** Loopback address (127.0.0.x) the browser's traffic leaves from; default: the machine's own (127.0.0.1). */
   readonly sourceAddress?: string;
@@ -39,32 +77,45 @@ export class BrowserSession {
   }
 
   static async open(world: CtkWorld, options: SessionOptions = {}): Promise<BrowserSession> {
-    const browser = await sharedBrowser();
     const proxy = options.sourceAddress ? await SourceAddressProxy.start(options.sourceAddress) : undefined;
-    const context = await browser.newContext({
-      ...(proxy ? { proxy: { server: proxy.url } } : {}),
-      viewport: { width: 900, height: 640 },
-      locale: 'en-US',
-      // A login page on plain http://127.0.0.1 is the reference's normal case, not an error.
-      ignoreHTTPSErrors: false,
-    });
+    // A direct (unproxied) context may come ready-made: it was created, never used, while the previous
+    // scenario ran — a new renderer process costs ~150-300 ms on 2 cores.
+    const { context, page } = proxy ? await newContext(proxy) : await takeSpare();
     context.setDefaultTimeout(world.target.limits.requestTimeoutMs);
-    const page = await context.newPage();
     const session = new BrowserSession(world, context, page, proxy);
     page.on('response', (response) => session.recordNavigation(response));
+    if (!proxy) prepareSpare();
     return session;
   }
 
-  /** Attaches a screenshot of the page (password inputs masked) to the scenario: Allure shows it inline. */
+  /**
+   * Attaches a screenshot of the page (password inputs masked) to the scenario: Allure shows it inline.
+   * Evidence, not a verdict: a page that is navigating away is retried once, then the screenshot is skipped
+   * with a note rather than failing the scenario.
+   */
   async screenshot(label: string): Promise<void> {
     this.shots += 1;
-    const png = await this.page.screenshot({
-      fullPage: true,
-      mask: [this.page.locator('input[type="password"]')],
-      timeout: 5_000,
-    });
     const fileName = `${String(this.shots).padStart(2, '0')}-${label.replace(/[^a-z0-9]+/gi, '-').toLowerCase()}.png`;
-    this.world.attach(png, { mediaType: 'image/png', fileName });
+    for (let attempt = 1; attempt <= 2; attempt++) {
+      try {
+        // Password inputs already show dots; one that holds a value is also painted over (a "show password"
+        // toggle or a page script could reveal it). Masking costs ~50 ms, so only when there is something to hide.
+        const filled = await this.page
+          .locator('input[type="password"]')
+          .evaluateAll((inputs) => inputs.some((input) => (input as HTMLInputElement).value.length > 0))
+          .catch(() => true);
+        const png = await this.page.screenshot({
+          // The viewport, not the full page: a login form fits, and a full-page capture costs ~3x the time.
+          ...(filled ? { mask: [this.page.locator('input[type="password"]')] } : {}),
+          timeout: 5_000,
+        });
+        this.world.attach(png, { mediaType: 'image/png', fileName });
+        return;
+      } catch (error) {
+        if (attempt === 2) this.world.log(`screenshot "${label}" skipped: ${redact((error as Error).message.split('\n')[0] ?? '')}`);
+        else await this.page.waitForLoadState('load').catch(() => undefined);
+      }
+    }
   }
 
   private recordNavigation(response: Response): void {
