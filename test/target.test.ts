@@ -40,6 +40,8 @@ before(async () => {
         return res.writeHead(404).end();
       case '/bad-type/.well-known/openid-configuration':
         return json({ issuer: 42, token_endpoint: `${base}/good/token`, jwks_uri: `${base}/good/jwks` });
+      case '/relative/.well-known/openid-configuration':
+        return json({ issuer: `${base}/good`, token_endpoint: '/token', jwks_uri: `${base}/good/jwks` });
       case '/no-jwks/.well-known/openid-configuration':
         return json({ issuer: `${base}/good`, token_endpoint: `${base}/good/token` });
       case '/good/token':
@@ -158,6 +160,10 @@ describe('external target: checked before any scenario runs', () => {
 
   test('discovery with a wrongly typed member', async () => {
     assert.match((await startFails(profile({ discoveryUrl: `${base}/bad-type/.well-known/openid-configuration` }))).message, /expected "issuer" to be a string/);
+  });
+
+  test('discovery naming an endpoint that is not a URL', async () => {
+    assert.match((await startFails(profile({ discoveryUrl: `${base}/relative/.well-known/openid-configuration` }))).message, /expected "token_endpoint" to be an http\(s\) URL in the discovery document; got "\/token"/);
   });
 
   test('discovery without jwks_uri and no jwksUri in the profile', async () => {

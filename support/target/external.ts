@@ -112,7 +112,18 @@ function parseDiscovery(exchange: Exchange, url: string, fail: (field: string, d
   }
   const strings = ['issuer', 'token_endpoint', 'jwks_uri', 'authorization_endpoint'] as const;
   for (const key of strings) {
-    if (json![key] !== undefined && typeof json![key] !== 'string') fail(field, `expected "${key}" to be a string in the discovery document; got ${typeof json![key]}`);
+    const value = json![key];
+    if (value === undefined) continue;
+    if (typeof value !== 'string') fail(field, `expected "${key}" to be a string in the discovery document; got ${typeof value}`);
+    if (key !== 'issuer' && !isHttpUrl(value as string)) fail(field, `expected "${key}" to be an http(s) URL in the discovery document; got ${JSON.stringify(value)}`);
   }
   return json as Discovery;
+}
+
+function isHttpUrl(value: string): boolean {
+  try {
+    return /^https?:$/.test(new URL(value).protocol);
+  } catch {
+    return false;
+  }
 }
