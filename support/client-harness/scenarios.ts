@@ -1,0 +1,222 @@
+/**
+ * The situations the harness puts a client in. Each is a script for the harness's servers (what the IdP and
+ * API do, and when), how the client is asked to call (AUTH_CTK_CALLS / AUTH_CTK_INTERVAL_MS), and when the
+ * harness has seen enough to stop it. Short token lifetimes keep every scenario to a few seconds.
+ */
+import type { ApiAction, IdpAction, ServerScript } from './servers.ts';
+import type { RecordedRequest, Timeline } from './timeline.ts';
+
+export interface ScenarioContext {
+  readonly timeline: Timeline;
+  /** IdP outage window, once it started (ms since the run started). */
+  readonly outage: { from?: number; to?: number };
+}
+
+export interface ClientScenario {
+  readonly name: string;
+  /** One line: what the harness does to the client in this scenario (goes into the evidence). */
+  readonly description: string;
+  readonly ttlSeconds: number;
+  readonly calls: number;
+  readonly intervalMs: number;
+  /** Hard bound on the run, from the client's start; then SIGTERM. */
+  readonly maxMs: number;
+  readonly script: Omit<ServerScript, 'ttlSeconds'>;
+  /** The IdP goes down right after it issued its first token, for this long. */
+  readonly outageMs?: number;
+  /** True once the harness has observed what the scenario's checks need: the client is stopped early. */
+  readonly enough: (ctx: ScenarioContext) => boolean;
+  /** Numbers the checks use (retry-after seconds, recovery bound): part of the scenario, not of the judge. */
+  readonly params: Readonly<Record<string, number>>;
+}
+
+/** How long after the IdP returns a client has to fetch a new token and call the API successfully. */
+export const RECOVERY_MS = 8_000;
+/** Pause between calls the harness asks for: short, so a few seconds hold many calls. */
+const INTERVAL_MS = 100;
+/** A client that sends more than this many requests in one scenario is looping: the harness stops it. */
+export const FLOOD_LIMIT = 400;
+/** How long a client told to make N calls may take to exit after reporting the last one. */
+export const EXIT_AFTER_LAST_CALL_MS = 2_000;
+
+const results = (ctx: ScenarioContext) => ctx.timeline.results().length;
+const firstWith = (ctx: ScenarioContext, pick: (r: RecordedRequest) => boolean) => ctx.timeline.requests().find(pick);
+const since = (ctx: ScenarioContext, at: number | undefined, ms: number) => at !== undefined && ctx.timeline.now() >= at + ms;
+
+/** A client left alone: long-lived tokens, a fixed number of calls, then it exits by itself. */
+export function steady(calls = 5, ttlSeconds = 60): ClientScenario {
+  return {
+    name: 'steady',
+    description: `tokens live ${ttlSeconds} s; the client makes ${calls} calls and exits`,
+    ttlSeconds,
+    calls,
+    intervalMs: INTERVAL_MS,
+    maxMs: 15_000,
+    script: {},
+    // It should exit by itself after its last call; give it EXIT_AFTER_LAST_CALL_MS to do so.
+    enough: (ctx) => since(ctx, ctx.timeline.results()[calls - 1]?.at, EXIT_AFTER_LAST_CALL_MS),
+    params: { calls, ttlSeconds },
+  };
+}
+
+/** Calls until told to stop: the harness sends SIGTERM after `afterResults` results. */
+export function untilStopped(afterResults = 3): ClientScenario {
+  return {
+    name: 'until-sigterm',
+    description: `tokens live 60 s; the client calls until SIGTERM, sent after ${afterResults} results`,
+    ttlSeconds: 60,
+    calls: 0,
+    intervalMs: INTERVAL_MS,
+    maxMs: 15_000,
+    script: {},
+    enough: (ctx) => results(ctx) >= afterResults,
+    params: { afterResults },
+  };
+}
+
+/** The API answers call `atCall` with a 307 to another host (127.0.0.2): the token must not follow. */
+export function redirectToForeignHost(atCall = 2): ClientScenario {
+  return {
+    name: 'redirect-to-foreign-host',
+    description: `the API answers API request #${atCall} with 307 Location: another host`,
+    ttlSeconds: 60,
+    calls: atCall + 2,
+    intervalMs: INTERVAL_MS,
+    maxMs: 15_000,
+    script: { api: (n): ApiAction | undefined => (n === atCall ? { kind: 'redirect-foreign' } : undefined) },
+    enough: (ctx) => results(ctx) >= atCall + 2,
+    params: { atCall },
+  };
+}
+
+/** Tokens live `ttlSeconds`; the client calls until the harness has seen its first renewal (or expiry passed). */
+export function renewal(ttlSeconds = 5): ClientScenario {
+  return {
+    name: 'renewal',
+    description: `tokens live ${ttlSeconds} s (expires_in ${ttlSeconds}); the client calls every ${INTERVAL_MS} ms`,
+    ttlSeconds,
+    calls: 0,
+    intervalMs: INTERVAL_MS,
+    maxMs: ttlSeconds * 1000 * 2 + 10_000,
+    script: {},
+    enough: (ctx) => {
+      const first = ctx.timeline.tokens[0];
+      if (!first) return false;
+      const renewed = ctx.timeline.requests('idp').some((r) => r.at > first.issuedAt);
+      return renewed || ctx.timeline.now() >= first.expiresAt + 1_000;
+    },
+    params: { ttlSeconds },
+  };
+}
+
+/** The API refuses API request #atCall with 401 invalid_token (and revokes that token). */
+export function invalidTokenOnce(atCall = 2): ClientScenario {
+  return {
+    name: 'invalid-token-once',
+    description: `the API answers API request #${atCall} with 401 WWW-Authenticate: Bearer error="invalid_token" and revokes that token`,
+    ttlSeconds: 60,
+    calls: atCall + 3,
+    intervalMs: INTERVAL_MS,
+    maxMs: 15_000,
+    script: {
+      api: (n): ApiAction | undefined => (n === atCall ? { kind: 'refuse', status: 401, error: 'invalid_token' } : undefined),
+    },
+    enough: (ctx) => results(ctx) >= atCall + 3,
+    params: { atCall },
+  };
+}
+
+/** The API refuses every call with 401 invalid_token, whatever token it carries. */
+export function invalidTokenAlways(observeMs = 2_000): ClientScenario {
+  return {
+    name: 'invalid-token-always',
+    description: 'the API answers every request with 401 WWW-Authenticate: Bearer error="invalid_token"',
+    ttlSeconds: 60,
+    calls: 0,
+    intervalMs: INTERVAL_MS,
+    maxMs: 15_000,
+    script: { api: (): ApiAction => ({ kind: 'refuse', status: 401, error: 'invalid_token' }) },
+    enough: (ctx) => since(ctx, firstWith(ctx, (r) => r.server === 'api')?.at, observeMs),
+    params: { observeMs },
+  };
+}
+
+/** From API request #fromCall on, the API refuses with 403 insufficient_scope or 400 invalid_request. */
+export function refusing(status: 403 | 400, fromCall = 2, observeMs = 2_000): ClientScenario {
+  const error = status === 403 ? 'insufficient_scope' : 'invalid_request';
+  return {
+    name: `refusing-${status}`,
+    description: `the API answers API request #${fromCall} and later with ${status} WWW-Authenticate: Bearer error="${error}"`,
+    ttlSeconds: 60,
+    calls: fromCall + 5,
+    intervalMs: INTERVAL_MS,
+    maxMs: 15_000,
+    script: { api: (n): ApiAction | undefined => (n >= fromCall ? { kind: 'refuse', status, error } : undefined) },
+    enough: (ctx) =>
+      results(ctx) >= fromCall + 5 ||
+      since(ctx, firstWith(ctx, (r) => r.server === 'api' && r.response?.status === status)?.at, observeMs),
+    params: { status, fromCall, observeMs },
+  };
+}
+
+/** The token endpoint or the API answers one request with 429 and Retry-After. */
+export function rateLimited(server: 'idp' | 'api', retryAfterSeconds = 2): ClientScenario {
+  const at = server === 'idp' ? 1 : 2;
+  const limited = (ctx: ScenarioContext) => firstWith(ctx, (r) => r.server === server && r.response?.status === 429);
+  return {
+    name: `rate-limited-${server}`,
+    description: `the ${server === 'idp' ? 'token endpoint' : 'API'} answers ${server === 'idp' ? 'token' : 'API'} request #${at} with 429 Retry-After: ${retryAfterSeconds}`,
+    ttlSeconds: 60,
+    calls: 0,
+    intervalMs: INTERVAL_MS,
+    maxMs: retryAfterSeconds * 1000 + 12_000,
+    script:
+      server === 'idp'
+        ? { idp: (n): IdpAction | undefined => (n === at ? { kind: 'rate-limit', retryAfterSeconds } : undefined) }
+        : { api: (n): ApiAction | undefined => (n === at ? { kind: 'rate-limit', retryAfterSeconds } : undefined) },
+    enough: (ctx) => {
+      const r429 = limited(ctx);
+      if (!r429) return false;
+      const next = ctx.timeline.requests(server).find((r) => r.at > r429.at);
+      // Seen the next request to the limited server and one API call after it; or waited long enough.
+      const apiAfter = next && ctx.timeline.requests('api').some((r) => r.at > next.at && r.response?.status === 200);
+      return Boolean(apiAfter) || since(ctx, r429.at, retryAfterSeconds * 1000 + 3_000);
+    },
+    params: { retryAfterSeconds, at },
+  };
+}
+
+/** The IdP goes down right after issuing the first token (lifetime ttlSeconds), for outageMs, then returns. */
+export function idpOutage(ttlSeconds = 2, outageMs = 4_000): ClientScenario {
+  return {
+    name: 'idp-outage',
+    description: `tokens live ${ttlSeconds} s; right after the first token the IdP closes every token request for ${outageMs / 1000} s, then answers again`,
+    ttlSeconds,
+    calls: 0,
+    intervalMs: INTERVAL_MS,
+    maxMs: outageMs + RECOVERY_MS + 10_000,
+    script: {},
+    outageMs,
+    enough: (ctx) => {
+      const back = ctx.outage.to;
+      if (back === undefined) return false;
+      if (ctx.timeline.now() >= back + RECOVERY_MS) return true;
+      return recoveredAfter(ctx.timeline, back) !== undefined;
+    },
+    params: { ttlSeconds, outageMs, recoveryMs: RECOVERY_MS },
+  };
+}
+
+/**
+ * Recovery after `back`: a token issued after it, an API call with that token answered 200, and then a result
+ * line from the API. Returns the three events, or undefined.
+ */
+export function recoveredAfter(timeline: Timeline, back: number) {
+  const token = timeline.tokens.find((t) => t.issuedAt >= back);
+  if (!token) return undefined;
+  const call = timeline.requests('api').find((r) => r.bearer === token.value && r.response?.status === 200);
+  if (!call) return undefined;
+  const result = timeline.results().find((r) => r.at >= call.at && r.line.source === 'api' && (r.line.status ?? 0) >= 200 && (r.line.status ?? 0) < 300);
+  if (!result) return undefined;
+  return { token, call, result };
+}
