@@ -5,6 +5,7 @@
 import type { Requirement } from './types.ts';
 import { TOKEN_ENDPOINT_REQUIREMENTS, CLIENT_AUTHENTICATION_REQUIREMENTS } from './token-endpoint.ts';
 import { BEARER_REQUIREMENTS } from './bearer.ts';
+import { CLIENT_REQUIREMENTS } from './client.ts';
 import { HUMAN_LOGIN_REQUIREMENTS } from './human-login.ts';
 
 export type { Requirement } from './types.ts';
@@ -13,6 +14,7 @@ const ALL: readonly Requirement[] = [
   ...TOKEN_ENDPOINT_REQUIREMENTS,
   ...CLIENT_AUTHENTICATION_REQUIREMENTS,
   ...BEARER_REQUIREMENTS,
+  ...CLIENT_REQUIREMENTS,
   ...HUMAN_LOGIN_REQUIREMENTS,
 ];
 

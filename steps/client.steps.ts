@@ -1,0 +1,201 @@
+/**
+ * Client behaviour (features/client-behaviour.feature): the When steps run the client under test in one of
+ * the harness's scenarios, the Then steps hand one judge's verdict to check(). The client command comes from
+ * AUTH_CTK_CLIENT_COMMAND (set by `auth-ctk client`); without it every scenario is "not testable".
+ */
+import { Before, When, Then, defineParameterType, type ITestCaseHookParameter } from '@cucumber/cucumber';
+import { expect } from 'chai';
+import type { CtkWorld } from '../support/world.ts';
+import { check } from '../support/verdict/check.ts';
+import { MEDIA } from '../support/verdict/media-types.ts';
+import { clientCommandFromEnv, ClientCommandError, CLIENT_COMMAND_ENV } from '../support/client-harness/contract.ts';
+import { observe } from '../support/client-harness/observe.ts';
+import { DEFAULT_GRACE_MS, runEvidence, type ClientRun } from '../support/client-harness/run.ts';
+import * as scenarios from '../support/client-harness/scenarios.ts';
+import * as judges from '../support/client-harness/judges.ts';
+
+const COMMAND = 'client.command';
+const RUN = 'client.run';
+const REQUIREMENTS = 'client.requirements';
+const REMEDY = 'certify a client with `auth-ctk client -- <command>` (or `auth-ctk client --reference`), which sets AUTH_CTK_CLIENT_COMMAND';
+
+Before({ tags: '@client' }, function (this: CtkWorld, { pickle }: ITestCaseHookParameter) {
+  const ids = pickle.tags.map((t) => t.name).filter((t) => t.startsWith('@REQ-')).map((t) => t.slice(1));
+  this.memo.set(REQUIREMENTS, ids);
+  let command: string[] | undefined;
+  try {
+    command = clientCommandFromEnv();
+  } catch (error) {
+    if (error instanceof ClientCommandError) return this.notTestable(ids, error.message, REMEDY);
+    throw error;
+  }
+  if (!command) return this.notTestable(ids, `no client under test: ${CLIENT_COMMAND_ENV} is not set`, REMEDY);
+  this.memo.set(COMMAND, command);
+  return undefined;
+});
+
+async function runScenario(world: CtkWorld, scenario: scenarios.ClientScenario): Promise<void> {
+  const command = world.memo.get(COMMAND) as string[];
+  const cwd = process.env.AUTH_CTK_CLIENT_CWD;
+  const run = await observe(scenario, command, cwd ? { cwd } : {});
+  world.memo.set(RUN, run);
+  world.attach(JSON.stringify(runEvidence(run), null, 1), MEDIA.evidence);
+}
+
+/** Grades one judgement: not testable, or check() at the requirement's level (MUST/SEED fail, SHOULD warns). */
+function verdict(world: CtkWorld, judge: (run: ClientRun) => judges.Judgement): 'skipped' | undefined {
+  const run = world.memo.get(RUN) as ClientRun | undefined;
+  if (!run) throw new Error('no client run in this scenario yet (step order in the feature file)');
+  const j = judge(run);
+  if (j.kind === 'not-testable') return world.notTestable([j.requirement], j.reason, j.remedy);
+  check(world, { requirement: j.requirement, expected: j.expected, observed: j.observed }, () => {
+    expect(j.holds, j.observed).to.equal(true);
+  });
+  return undefined;
+}
+
+/** The Gherkin states the harness's numbers; a mismatch is a kit error, not a verdict on the client. */
+function same(what: string, gherkin: number, harness: number): void {
+  if (gherkin !== harness) throw new Error(`the feature file says ${what} ${gherkin}, the harness uses ${harness}: keep them equal`);
+}
+
+// "2nd", "3rd": which API call the harness scripts (names are specific to this file: parameter types are global).
+defineParameterType({ name: 'clientCallOrdinal', regexp: /\d+(?:st|nd|rd|th)/, transformer: (s: string) => Number.parseInt(s, 10) });
+// Which of the harness's servers: the token endpoint (IdP) or the API.
+defineParameterType({ name: 'clientServer', regexp: /token endpoint|API/, transformer: (s: string) => (s === 'API' ? 'api' : 'idp') });
+
+// ---- When: the situations -------------------------------------------------------------------------------------
+
+When('the client is asked to make {int} calls with tokens that live {int} seconds', function (this: CtkWorld, calls: number, ttl: number) {
+  return runScenario(this, scenarios.steady(calls, ttl));
+});
+
+When('the client is asked to call until stopped, and is sent SIGTERM after {int} results', function (this: CtkWorld, n: number) {
+  return runScenario(this, scenarios.untilStopped(n));
+});
+
+When("the API answers the client's {clientCallOrdinal} call with a redirect to another host", function (this: CtkWorld, n: number) {
+  return runScenario(this, scenarios.redirectToForeignHost(n));
+});
+
+When('the client keeps calling with tokens that live {int} seconds', function (this: CtkWorld, ttl: number) {
+  return runScenario(this, scenarios.renewal(ttl));
+});
+
+When("the API answers the client's {clientCallOrdinal} call with 401 and WWW-Authenticate error {string}", function (this: CtkWorld, n: number, error: string) {
+  same('error', error === 'invalid_token' ? 1 : 0, 1);
+  return runScenario(this, scenarios.invalidTokenOnce(n));
+});
+
+When('the API answers every call with 401 and WWW-Authenticate error {string}', function (this: CtkWorld, error: string) {
+  same('error', error === 'invalid_token' ? 1 : 0, 1);
+  return runScenario(this, scenarios.invalidTokenAlways());
+});
+
+When(
+  "the API answers the client's calls from the {clientCallOrdinal} on with {int} and WWW-Authenticate error {string}",
+  function (this: CtkWorld, n: number, status: number, error: string) {
+    if (!((status === 403 && error === 'insufficient_scope') || (status === 400 && error === 'invalid_request'))) {
+      throw new Error(`the harness refuses with 403 insufficient_scope or 400 invalid_request, not ${status} ${error}`);
+    }
+    return runScenario(this, scenarios.refusing(status, n));
+  },
+);
+
+When('the {clientServer} answers a request with 429 and Retry-After: {int}', function (this: CtkWorld, server: 'idp' | 'api', seconds: number) {
+  return runScenario(this, scenarios.rateLimited(server, seconds));
+});
+
+When(
+  'the identity provider goes down for {int} seconds right after issuing a token that lives {int} seconds',
+  function (this: CtkWorld, outageSeconds: number, ttl: number) {
+    return runScenario(this, scenarios.idpOutage(ttl, outageSeconds * 1000));
+  },
+);
+
+// ---- Then: one requirement each ---------------------------------------------------------------------------------
+
+Then('it reports one result line for each of the {int} calls and exits with code 0', function (this: CtkWorld, calls: number) {
+  same('calls', calls, (this.memo.get(RUN) as ClientRun).scenario.params.calls ?? 0);
+  return verdict(this, judges.judgeContractCalls);
+});
+
+Then('it exits within the {int} second grace period', function (this: CtkWorld, seconds: number) {
+  same('grace period (s)', seconds, DEFAULT_GRACE_MS / 1000);
+  return verdict(this, (run) => judges.judgeContractStop(run, DEFAULT_GRACE_MS));
+});
+
+Then('its first API call comes after it obtained a token, and every API call carries an issued token', function (this: CtkWorld) {
+  return verdict(this, judges.judgeTokenBeforeFirstCall);
+});
+
+Then('every token request is a POST with a form-urlencoded body and grant_type {string}', function (this: CtkWorld, grant: string) {
+  same('grant_type', grant === 'client_credentials' ? 1 : 0, 1);
+  return verdict(this, judges.judgeTokenRequestForm);
+});
+
+Then('every token request authenticates the client with HTTP Basic or in the body, one way only, never in the URI', function (this: CtkWorld) {
+  return verdict(this, judges.judgeClientAuthentication);
+});
+
+Then('the client secret appears in no request to the API', function (this: CtkWorld) {
+  return verdict(this, judges.judgeSecretOnlyToTokenEndpoint);
+});
+
+Then('no request to the other host carries an access token', function (this: CtkWorld) {
+  return verdict(this, judges.judgeTokenOnlyToItsApi);
+});
+
+Then('it requests a new token before the first one expires', function (this: CtkWorld) {
+  return verdict(this, judges.judgeRenewsBeforeExpiry);
+});
+
+Then(
+  'its renewal request arrives when {int} to {int} percent of the {int} second lifetime has elapsed',
+  function (this: CtkWorld, from: number, to: number, ttl: number) {
+    same('lifetime (s)', ttl, (this.memo.get(RUN) as ClientRun).scenario.ttlSeconds);
+    return verdict(this, (run) => judges.judgeRenewalWindow(run, from, to));
+  },
+);
+
+Then('the client requests exactly one new token before its next API call, and uses it', function (this: CtkWorld) {
+  return verdict(this, judges.judgeReauthOnceAfterInvalidToken);
+});
+
+Then('the client re-authenticates at most once and retries at most once per call', function (this: CtkWorld) {
+  return verdict(this, judges.judgeNoReauthLoopOnInvalidToken);
+});
+
+Then('the refused call is sent again with the new token and the application sees status 200', function (this: CtkWorld) {
+  return verdict(this, judges.judgeRetryAfterReauth);
+});
+
+Then('the client fetches at most one new token and retries at most once per refused call', function (this: CtkWorld) {
+  return verdict(this, judges.judgeNoLoopOnRefusal);
+});
+
+Then('the client requests no new token because of the {int}', function (this: CtkWorld, status: number) {
+  same('status', status, (this.memo.get(RUN) as ClientRun).scenario.params.status ?? 0);
+  return verdict(this, judges.judgeNoReauthOnRefusal);
+});
+
+Then('the client sends nothing more to the {clientServer} for {int} seconds', function (this: CtkWorld, server: 'idp' | 'api', seconds: number) {
+  same('Retry-After (s)', seconds, (this.memo.get(RUN) as ClientRun).scenario.params.retryAfterSeconds ?? 0);
+  return verdict(this, (run) => judges.judgeRetryAfter(run, server));
+});
+
+Then(
+  'every call the client reports while the identity provider is down was served, from the API or from its cache',
+  function (this: CtkWorld) {
+    return verdict(this, judges.judgeServedWhileIdpDown);
+  },
+);
+
+Then(
+  'within {int} seconds of its return the client has a new token and the API answered its call with {int}',
+  function (this: CtkWorld, seconds: number, status: number) {
+    same('recovery bound (s)', seconds, scenarios.RECOVERY_MS / 1000);
+    same('status', status, 200);
+    return verdict(this, judges.judgeRecoversWhenIdpReturns);
+  },
+);
