@@ -5,12 +5,14 @@
 import { parseArgs } from 'node:util';
 import { runCommand } from './run.ts';
 import { serveCommand } from './serve.ts';
+import { clientCommand } from './client.ts';
 import { cleanupCommand } from './cleanup.ts';
 import { listCommand, requirementsCommand, faultsCommand } from './list.ts';
 import { UsageError } from './errors.ts';
 
 const COMMANDS: Record<string, { summary: string; run: (argv: string[]) => Promise<number> }> = {
   run: { summary: 'run the conformance suite against a target (default: the embedded reference stack)', run: runCommand },
+  client: { summary: 'certify how a client (an integration) handles its tokens: the kit plays IdP and API', run: clientCommand },
   serve: { summary: 'start the reference stack and print its URLs and test credentials', run: serveCommand },
   list: { summary: 'list features and scenarios with their requirement tags', run: listCommand },
   requirements: { summary: 'print the requirement catalogue with the scenarios that cover each', run: requirementsCommand },
