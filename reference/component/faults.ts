@@ -1,4 +1,17 @@
 import type { FaultDefinition } from '../faults.ts';
 
 /** Faults of the reference component: each names the requirements it breaks. */
-export const COMPONENT_FAULTS: readonly FaultDefinition[] = [];
+export const COMPONENT_FAULTS: readonly FaultDefinition[] = [
+  {
+    name: 'human-sees-all-customers',
+    component: 'component',
+    description: "gives a human identity every customer's orders, not only its own (seed 003)",
+    breaks: ['REQ-ID-04'],
+  },
+  {
+    name: 'system-denied-customer-data',
+    component: 'component',
+    description: "refuses a system identity other customers' orders, as if it were a human (seed 003)",
+    breaks: ['REQ-ID-05'],
+  },
+];

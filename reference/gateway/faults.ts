@@ -1,4 +1,54 @@
 import type { FaultDefinition } from '../faults.ts';
 
-/** Faults of the reference gateway: each names the requirements it breaks. */
-export const GATEWAY_FAULTS: readonly FaultDefinition[] = [];
+const gateway = (name: string, description: string, breaks: readonly string[]): FaultDefinition => ({
+  name,
+  component: 'gateway',
+  description,
+  breaks,
+});
+
+/** Every check a 401 without a proper challenge can trip (RFC 6750 §3, RFC 9110 §11.6.1). */
+const CHALLENGE_CHECKS = ['REQ-BEARER-13', 'REQ-BEARER-15'];
+
+/**
+ * Faults of the reference gateway: each names the requirements it breaks. `breaks` lists every requirement a
+ * scenario can see broken by the fault (a refused request that now gets through also loses its challenge, so
+ * the challenge checks are listed too), so the fault-injection self-test can tell a catch from collateral noise.
+ */
+export const GATEWAY_FAULTS: readonly FaultDefinition[] = [
+  // Token validation (RFC 9068 §4): an invalid token must never reach the resource (REQ-BEARER-04) and is
+  // answered 401 invalid_token (REQ-BEARER-05).
+  gateway('accept-expired-token', 'accepts an access token whose exp has passed', ['REQ-BEARER-04', 'REQ-BEARER-05']),
+  gateway('accept-nbf-in-future', 'accepts an access token whose nbf is still in the future', ['REQ-BEARER-04', 'REQ-BEARER-05']),
+  gateway('accept-alg-none', 'accepts an unsigned token (alg "none") at its word', ['REQ-BEARER-04', 'REQ-BEARER-05', 'REQ-BEARER-12']),
+  gateway('accept-foreign-key', 'skips the signature check: a tampered signature or an unknown kid is accepted', ['REQ-BEARER-04', 'REQ-BEARER-05', 'REQ-BEARER-12', ...CHALLENGE_CHECKS]),
+  gateway('ignore-audience', 'does not check that aud contains this API', ['REQ-BEARER-04', 'REQ-BEARER-05']),
+  gateway('ignore-issuer', 'does not check that iss is the trusted issuer', ['REQ-BEARER-04', 'REQ-BEARER-05']),
+  gateway('ignore-typ', 'accepts tokens whose typ is not at+jwt (e.g. an ID token)', ['REQ-BEARER-04', 'REQ-BEARER-05']),
+  gateway('gateway-500-on-unknown-kid', 'answers 500 when the token names a kid the JWKS does not hold', ['REQ-BEARER-12', 'REQ-BEARER-05']),
+  // Bearer error responses (RFC 6750 §3, §3.1)
+  gateway('no-www-authenticate', 'answers 401 without a WWW-Authenticate header', ['REQ-BEARER-02', 'REQ-BEARER-03', 'REQ-BEARER-05', 'REQ-BEARER-14', ...CHALLENGE_CHECKS]),
+  gateway('wrong-error-code', 'refuses an invalid token with error="invalid_request" instead of invalid_token', ['REQ-BEARER-05']),
+  gateway('error-code-without-credentials', 'puts error="invalid_token" in the challenge when no credentials were sent', ['REQ-BEARER-03']),
+  gateway('insufficient-scope-as-401', 'answers a token lacking the route scope with 401 instead of 403', ['REQ-BEARER-07']),
+  gateway('ignore-scope', 'lets a valid token without the route scope through', ['REQ-BEARER-07', 'REQ-BEARER-08', 'REQ-BEARER-15']),
+  gateway('malformed-authorization-as-401', 'answers a malformed Authorization header with 401 invalid_token instead of 400 invalid_request', ['REQ-BEARER-06']),
+  // How the token is sent (RFC 6750 §2)
+  gateway('accept-query-token', 'accepts an access token from the access_token URI query parameter', ['REQ-BEARER-10']),
+  gateway('accept-token-sent-twice', 'accepts a request that carries the token by more than one method', ['REQ-BEARER-11']),
+  gateway('case-sensitive-bearer', 'recognises only the exact spelling "Bearer"; "bearer <token>" counts as no credentials', ['REQ-BEARER-09']),
+  // Anonymous fallback (seed 004) and identity propagation (seeds 000, 003)
+  gateway(
+    'anonymous-gets-protected-data',
+    'forwards requests without a valid token to protected routes as anonymous instead of refusing them',
+    ['REQ-ANON-04', 'REQ-BEARER-02', 'REQ-BEARER-03', 'REQ-BEARER-04', 'REQ-BEARER-05', 'REQ-BEARER-06', 'REQ-BEARER-10', 'REQ-BEARER-11', 'REQ-BEARER-14', 'REQ-BEARER-16', ...CHALLENGE_CHECKS],
+  ),
+  gateway(
+    'forward-no-identity',
+    'forwards admitted requests without the identity header, so the component cannot tell who calls',
+    ['REQ-ID-03', 'REQ-ID-04', 'REQ-ID-05', 'REQ-ID-06', 'REQ-ID-07', 'REQ-ANON-02', 'REQ-ANON-03'],
+  ),
+  gateway('forward-human-as-system', 'tells the component every token is a system user (kind "system"), so humans see every customer', ['REQ-ID-03', 'REQ-ID-04']),
+  gateway('forward-raw-token', "passes the caller's Authorization header (its raw access token) on to the component", ['REQ-ID-08']),
+  gateway('accept-spoofed-identity', 'passes an X-Auth-Identity header sent by the caller on instead of its own', ['REQ-ID-09']),
+];
