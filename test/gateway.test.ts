@@ -1,0 +1,569 @@
+/**
+ * The reference gateway's own tests: every refusal with its exact status and WWW-Authenticate (RFC 6750
+ * §3/§3.1), token validation per RFC 9068 §4, identity forwarding (seeds 000/003/004) and token stripping,
+ * and each gateway fault flipping exactly the behaviour it names. Everything runs in this process: a JWKS
+ * server, the component and the gateway on 127.0.0.1 ephemeral ports; tokens are minted here with jose, so
+ * these tests do not depend on the reference IdP.
+ */
+import { describe, test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { createServer, request, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JWK, type JWTPayload } from 'jose';
+import { loadReferenceFixtures } from '../reference/fixtures.ts';
+import { createComponentServer } from '../reference/component/server.ts';
+import { createGatewayServer } from '../reference/gateway/server.ts';
+import type { GatewayConfig } from '../reference/gateway/config.ts';
+import { encodeIdentity, decodeIdentity, type ForwardedIdentity } from '../reference/gateway/identity.ts';
+import { GATEWAY_FAULTS } from '../reference/gateway/faults.ts';
+
+const fixtures = loadReferenceFixtures();
+const ISSUER = 'https://idp.gateway-test.invalid';
+const AUDIENCE = fixtures.audience;
+const ALICE = fixtures.users[0]!.customerId;
+const BOB = fixtures.users[1]!.customerId;
+const routes = fixtures.routes;
+
+// ---------------------------------------------------------------------------------------------- harness
+
+interface Reply {
+  readonly status: number;
+  readonly headers: Record<string, string | string[] | undefined>;
+  readonly text: string;
+  readonly json: any;
+}
+
+/** node:http with raw header pairs, so a test can send two Authorization headers. */
+function call(
+  base: string,
+  path: string,
+  options: { method?: string; headers?: readonly (readonly [string, string])[]; body?: string } = {},
+): Promise<Reply> {
+  const url = new URL(path, base);
+  const raw: string[] = ['host', url.host];
+  for (const [name, value] of options.headers ?? []) raw.push(name, value);
+  if (options.body !== undefined) raw.push('content-length', String(Buffer.byteLength(options.body)));
+  return new Promise((resolve, reject) => {
+    const req = request({ host: url.hostname, port: url.port, path: url.pathname + url.search, method: options.method ?? 'GET', headers: raw }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => {
+        const text = Buffer.concat(chunks).toString('utf8');
+        let json: unknown;
+        try {
+          json = JSON.parse(text);
+        } catch {
+          json = undefined;
+        }
+        resolve({ status: res.statusCode ?? 0, headers: res.headers, text, json });
+      });
+    });
+    req.on('error', reject);
+    req.end(options.body);
+  });
+}
+
+const bearer = (token: string): [string, string] => ['authorization', `Bearer ${token}`];
+
+async function listening(server: Server): Promise<string> {
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+
+interface SigningKey {
+  readonly kid: string;
+  readonly alg: 'RS256' | 'ES256' | 'PS256';
+  readonly privateKey: CryptoKey;
+  readonly publicJwk: JWK;
+}
+
+async function signingKey(kid: string, alg: SigningKey['alg']): Promise<SigningKey> {
+  const { privateKey, publicKey } = await generateKeyPair(alg, { extractable: true });
+  return { kid, alg, privateKey, publicJwk: { ...(await exportJWK(publicKey)), kid, alg, use: 'sig' } };
+}
+
+/** A JWKS endpoint whose key set, availability and fetch count the tests control. */
+class JwksServer {
+  keys: JWK[] = [];
+  fetches = 0;
+  available = true;
+  readonly server = createServer((_req, res) => {
+    this.fetches++;
+    if (!this.available) {
+      res.writeHead(503).end();
+      return;
+    }
+    res.writeHead(200, { 'content-type': 'application/jwk-set+json' }).end(JSON.stringify({ keys: this.keys }));
+  });
+}
+
+const now = () => Math.floor(Date.now() / 1000);
+
+interface MintOptions {
+  readonly key?: SigningKey;
+  readonly claims?: JWTPayload;
+  readonly header?: Record<string, unknown>;
+  readonly drop?: readonly string[];
+}
+
+let trusted: SigningKey;
+let trustedEc: SigningKey;
+let foreignSameKid: SigningKey;
+let unpublished: SigningKey;
+
+/** An RFC 9068 access token: at+jwt, iss, aud, sub, client_id, scope, iat, exp, jti. */
+async function mint(options: MintOptions = {}): Promise<string> {
+  const key = options.key ?? trusted;
+  const claims: JWTPayload = {
+    iss: ISSUER,
+    aud: AUDIENCE,
+    sub: 'ctk-system',
+    client_id: 'ctk-system',
+    scope: 'catalog:read catalog:write orders:read',
+    iat: now(),
+    exp: now() + 300,
+    jti: crypto.randomUUID(),
+    ...options.claims,
+  };
+  for (const name of options.drop ?? []) delete claims[name];
+  return new SignJWT(claims).setProtectedHeader({ alg: key.alg, typ: 'at+jwt', kid: key.kid, ...options.header }).sign(key.privateKey);
+}
+
+const systemToken = () => mint();
+const humanToken = (customerId: string, scope = 'openid catalog:read orders:read') =>
+  mint({ claims: { sub: customerId, client_id: 'ctk-web', scope } });
+const readOnlyToken = () => mint({ claims: { sub: 'ctk-readonly', client_id: 'ctk-readonly', scope: 'catalog:read orders:read' } });
+
+const jwks = new JwksServer();
+let jwksUri: string;
+let component: Server;
+let componentUrl: string;
+const gateways: Server[] = [];
+
+async function startGateway(overrides: Partial<GatewayConfig> = {}): Promise<string> {
+  const config: GatewayConfig = {
+    issuer: ISSUER,
+    jwksUri,
+    audience: AUDIENCE,
+    upstream: componentUrl,
+    routes,
+    clockSkewSeconds: fixtures.limits.clockSkewSeconds,
+    jwksCooldownMs: 0,
+    jwksTimeoutMs: 1_000,
+    forwardToken: false,
+    upstreamTimeoutMs: 2_000,
+    maxBodyBytes: 64 * 1024,
+    faults: new Set(),
+    ...overrides,
+  };
+  const server = createGatewayServer(config);
+  gateways.push(server);
+  return listening(server);
+}
+
+let gateway: string;
+
+before(async () => {
+  [trusted, trustedEc, foreignSameKid, unpublished] = await Promise.all([
+    signingKey('key-1', 'RS256'),
+    signingKey('key-ec', 'ES256'),
+    signingKey('key-1', 'RS256'),
+    signingKey('key-unpublished', 'RS256'),
+  ]);
+  jwks.keys = [trusted.publicJwk, trustedEc.publicJwk];
+  jwksUri = `${await listening(jwks.server)}/jwks`;
+  component = createComponentServer({ routes, users: fixtures.users, faults: new Set() });
+  componentUrl = await listening(component);
+  gateway = await startGateway();
+});
+
+after(async () => {
+  for (const server of [...gateways, component, jwks.server]) {
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+  }
+});
+
+const CHALLENGE_NO_ERROR = 'Bearer realm="auth-ctk"';
+const invalidToken = (description: string) => `Bearer realm="auth-ctk", error="invalid_token", error_description="${description}"`;
+const invalidRequest = (description: string) => `Bearer realm="auth-ctk", error="invalid_request", error_description="${description}"`;
+
+function assertRefused(reply: Reply, status: number, challenge: string | undefined, error?: string): void {
+  assert.equal(reply.status, status, reply.text);
+  assert.equal(reply.headers['www-authenticate'], challenge);
+  assert.equal(reply.headers['content-type'], 'application/json');
+  assert.equal(reply.headers['cache-control'], 'no-store');
+  if (error) assert.equal(reply.json.error, error);
+  else assert.equal(reply.json.error, undefined);
+}
+
+async function whoami(base: string, headers: readonly (readonly [string, string])[]): Promise<{ identity: ForwardedIdentity | null; authorizationHeaderReceived: boolean }> {
+  const reply = await call(base, routes.identityEcho!, { headers });
+  assert.equal(reply.status, 200, reply.text);
+  return reply.json;
+}
+
+// ------------------------------------------------------------------------------------------------ tests
+
+describe('gateway: requests without a usable token (RFC 6750 §3, §3.1)', () => {
+  test('no credentials: 401 with a bare Bearer challenge, no error code', async () => {
+    assertRefused(await call(gateway, routes.protected), 401, CHALLENGE_NO_ERROR);
+  });
+
+  test('another scheme (Basic) counts as no bearer credentials', async () => {
+    assertRefused(await call(gateway, routes.protected, { headers: [['authorization', 'Basic Y3RrOnNlY3JldA==']] }), 401, CHALLENGE_NO_ERROR);
+  });
+
+  test('a token only in the URI query is not accepted: 401 without an error code (RFC 6750 §2.3 is optional)', async () => {
+    assertRefused(await call(gateway, `${routes.protected}?access_token=${await systemToken()}`), 401, CHALLENGE_NO_ERROR);
+  });
+
+  test('a token only in a form body is not accepted: 401 without an error code (RFC 6750 §2.2 is optional)', async () => {
+    const reply = await call(gateway, routes.scoped.path, {
+      method: 'POST',
+      headers: [['content-type', 'application/x-www-form-urlencoded']],
+      body: `access_token=${await systemToken()}`,
+    });
+    assertRefused(reply, 401, CHALLENGE_NO_ERROR);
+  });
+});
+
+describe('gateway: malformed requests get 400 invalid_request (RFC 6750 §3.1)', () => {
+  const cases: [string, string, string][] = [
+    ['"Bearer" without a token', 'Bearer', 'the Bearer scheme carries no token'],
+    ['"Bearer a b"', 'Bearer a b', 'the Bearer token is not a b64token (RFC 6750 section 2.1)'],
+    ['characters outside b64token', 'Bearer abc$%def', 'the Bearer token is not a b64token (RFC 6750 section 2.1)'],
+    ['auth-params instead of a token', 'Bearer token="abc"', 'the Bearer token is not a b64token (RFC 6750 section 2.1)'],
+  ];
+  for (const [name, header, description] of cases) {
+    test(name, async () => {
+      assertRefused(await call(gateway, routes.protected, { headers: [['authorization', header]] }), 400, invalidRequest(description), 'invalid_request');
+    });
+  }
+
+  test('two Authorization headers (node would join them; headersDistinct sees both)', async () => {
+    const token = await systemToken();
+    const reply = await call(gateway, routes.protected, { headers: [bearer(token), bearer(token)] });
+    assertRefused(reply, 400, invalidRequest('the request carries more than one Authorization header'), 'invalid_request');
+  });
+
+  test('token in the Authorization header and in the query', async () => {
+    const token = await systemToken();
+    const reply = await call(gateway, `${routes.protected}?access_token=${token}`, { headers: [bearer(token)] });
+    assertRefused(reply, 400, invalidRequest('the access token is sent by more than one method'), 'invalid_request');
+  });
+
+  test('token in the Authorization header and in a form body', async () => {
+    const token = await systemToken();
+    const reply = await call(gateway, routes.scoped.path, {
+      method: 'POST',
+      headers: [bearer(token), ['content-type', 'application/x-www-form-urlencoded; charset=utf-8']],
+      body: `access_token=${token}`,
+    });
+    assertRefused(reply, 400, invalidRequest('the access token is sent by more than one method'), 'invalid_request');
+  });
+});
+
+describe('gateway: token validation (RFC 9068 §4) refuses with 401 invalid_token', () => {
+  test('a valid system token reaches the protected route', async () => {
+    const reply = await call(gateway, routes.protected, { headers: [bearer(await systemToken())] });
+    assert.equal(reply.status, 200, reply.text);
+    assert.ok(Array.isArray(reply.json.products));
+  });
+
+  test('the scheme is matched case-insensitively (RFC 9110 §11.1)', async () => {
+    const token = await systemToken();
+    for (const scheme of ['bearer', 'BEARER', 'bEaReR']) {
+      assert.equal((await call(gateway, routes.protected, { headers: [['authorization', `${scheme} ${token}`]] })).status, 200, scheme);
+    }
+  });
+
+  test('ES256 and PS256 are on the allow-list; application/at+jwt is the same typ', async () => {
+    assert.equal((await call(gateway, routes.protected, { headers: [bearer(await mint({ key: trustedEc }))] })).status, 200);
+    const ps = await signingKey('key-ps', 'PS256');
+    jwks.keys = [...jwks.keys, ps.publicJwk];
+    assert.equal((await call(gateway, routes.protected, { headers: [bearer(await mint({ key: ps }))] })).status, 200);
+    assert.equal((await call(gateway, routes.protected, { headers: [bearer(await mint({ header: { typ: 'application/at+jwt' } }))] })).status, 200);
+  });
+
+  const refusals: [string, () => Promise<string>, string][] = [
+    ['expired (exp 10 s ago, leeway 1 s)', () => mint({ claims: { exp: now() - 10 } }), 'the access token expired'],
+    ['not yet valid (nbf in 30 s)', () => mint({ claims: { nbf: now() + 30 } }), 'the access token is not valid yet (nbf)'],
+    ['foreign issuer', () => mint({ claims: { iss: 'https://evil.invalid' } }), 'the access token was not issued by the trusted issuer'],
+    ['foreign audience', () => mint({ claims: { aud: 'https://other-api.invalid' } }), 'the access token is not meant for this API (aud)'],
+    ['typ JWT instead of at+jwt', () => mint({ header: { typ: 'JWT' } }), 'the token is not a JWT access token (typ must be at+jwt, RFC 9068 section 4)'],
+    ['no typ', () => mint({ header: { typ: undefined } }), 'the token is not a JWT access token (typ must be at+jwt, RFC 9068 section 4)'],
+    ['no client_id', () => mint({ drop: ['client_id'] }), 'the access token claim client_id is missing or invalid'],
+    ['no exp', () => mint({ drop: ['exp'] }), 'the access token claim exp is missing or invalid'],
+    ['signed by a foreign key under a published kid', () => mint({ key: foreignSameKid }), 'the access token signature is invalid'],
+    ['signed by an unpublished kid', () => mint({ key: unpublished }), 'the access token is signed with an unknown key'],
+    ['alg none', async () => unsigned({ alg: 'none', typ: 'at+jwt' }), 'the signing algorithm is not allowed'],
+    ['HS256 keyed with the public key', hs256WithPublicKey, 'the signing algorithm is not allowed'],
+    ['garbage', async () => 'not-a-jwt', 'the access token is malformed'],
+    ['three garbage segments', async () => 'aaa.bbb.ccc', 'the access token is malformed'],
+  ];
+  for (const [name, token, description] of refusals) {
+    test(name, async () => {
+      assertRefused(await call(gateway, routes.protected, { headers: [bearer(await token())] }), 401, invalidToken(description), 'invalid_token');
+    });
+  }
+
+  test('exp within the 1 s leeway is still accepted (RFC 7519 §4.1.4)', async () => {
+    assert.equal((await call(gateway, routes.protected, { headers: [bearer(await mint({ claims: { exp: now() } }))] })).status, 200);
+  });
+
+  test('an unknown kid makes the gateway fetch the JWKS again, once; a newly published key then works', async () => {
+    const rotated = await signingKey('key-rotated', 'RS256');
+    const token = await mint({ key: rotated });
+    const before = jwks.fetches;
+    assertRefused(await call(gateway, routes.protected, { headers: [bearer(token)] }), 401, invalidToken('the access token is signed with an unknown key'), 'invalid_token');
+    assert.equal(jwks.fetches - before, 1, 'one refetch for an unknown kid');
+    jwks.keys = [...jwks.keys, rotated.publicJwk];
+    assert.equal((await call(gateway, routes.protected, { headers: [bearer(token)] })).status, 200);
+  });
+
+  test('an unreachable JWKS is 401 invalid_token, never 500 and never an accept', async () => {
+    const dead = createServer();
+    const deadUrl = await listening(dead);
+    await new Promise((resolve) => dead.close(resolve));
+    const lonely = await startGateway({ jwksUri: `${deadUrl}/jwks` });
+    assertRefused(await call(lonely, routes.protected, { headers: [bearer(await systemToken())] }), 401, invalidToken('the signing keys could not be fetched'), 'invalid_token');
+  });
+
+  test('a JWKS answering 503 is 401 invalid_token too, and the gateway recovers when it is back', async () => {
+    const isolated = new JwksServer();
+    isolated.keys = [trusted.publicJwk];
+    isolated.available = false;
+    const base = await listening(isolated.server);
+    const gw = await startGateway({ jwksUri: `${base}/jwks` });
+    try {
+      assertRefused(await call(gw, routes.protected, { headers: [bearer(await systemToken())] }), 401, invalidToken('the signing keys could not be fetched'), 'invalid_token');
+      isolated.available = true;
+      assert.equal((await call(gw, routes.protected, { headers: [bearer(await systemToken())] })).status, 200);
+    } finally {
+      isolated.server.closeAllConnections();
+      await new Promise((resolve) => isolated.server.close(resolve));
+    }
+  });
+});
+
+describe('gateway: scope (RFC 6750 §3.1 insufficient_scope)', () => {
+  test('a valid token without the route scope gets 403 with the scope it needs', async () => {
+    const reply = await call(gateway, routes.scoped.path, { method: routes.scoped.method, headers: [bearer(await readOnlyToken())] });
+    assertRefused(
+      reply,
+      403,
+      `Bearer realm="auth-ctk", error="insufficient_scope", error_description="the access token lacks the scope ${routes.scoped.scope}", scope="${routes.scoped.scope}"`,
+      'insufficient_scope',
+    );
+    assert.equal(reply.json.scope, routes.scoped.scope);
+  });
+
+  test('with the scope, the write reaches the component', async () => {
+    const reply = await call(gateway, routes.scoped.path, {
+      method: routes.scoped.method,
+      headers: [bearer(await systemToken()), ['content-type', 'application/json']],
+      body: JSON.stringify({ name: 'Test product', price: 1 }),
+    });
+    assert.equal(reply.status, 201, reply.text);
+    assert.equal(reply.json.createdBy, 'ctk-system');
+  });
+
+  test('customer data needs orders:read', async () => {
+    const token = await mint({ claims: { scope: 'catalog:read' } });
+    assert.equal((await call(gateway, `/customers/${ALICE}/orders`, { headers: [bearer(token)] })).status, 403);
+  });
+});
+
+describe('gateway: identity forwarding (seeds 000, 003) and token stripping', () => {
+  test('a system token (client_id == sub) reaches the component as kind "system"', async () => {
+    const echo = await whoami(gateway, [bearer(await systemToken())]);
+    assert.deepEqual(echo.identity, {
+      kind: 'system',
+      sub: 'ctk-system',
+      client_id: 'ctk-system',
+      customer_id: null,
+      scopes: ['catalog:read', 'catalog:write', 'orders:read'],
+      roles: [],
+      iss: ISSUER,
+      authentication: 'token',
+    });
+    assert.equal(echo.authorizationHeaderReceived, false, 'the raw token must not reach the component');
+  });
+
+  test('a human token (client_id != sub) reaches the component as kind "human", customer = sub', async () => {
+    const echo = await whoami(gateway, [bearer(await mint({ claims: { sub: ALICE, client_id: 'ctk-web', scope: 'openid catalog:read', roles: ['customer'] } }))]);
+    assert.equal(echo.identity?.kind, 'human');
+    assert.equal(echo.identity?.sub, ALICE);
+    assert.equal(echo.identity?.customer_id, ALICE);
+    assert.equal(echo.identity?.client_id, 'ctk-web');
+    assert.deepEqual(echo.identity?.roles, ['customer']);
+  });
+
+  test('an X-Auth-Identity sent by the caller is replaced, never trusted', async () => {
+    const forged = encodeIdentity({ kind: 'system', sub: 'ctk-system', client_id: 'ctk-system', customer_id: null, scopes: [], roles: [], iss: ISSUER, authentication: 'token' });
+    const echo = await whoami(gateway, [bearer(await humanToken(ALICE)), ['x-auth-identity', forged]]);
+    assert.equal(echo.identity?.kind, 'human');
+    const publicReply = await call(gateway, routes.public, { headers: [['x-auth-identity', forged]] });
+    assert.equal(publicReply.json.servedTo.kind, 'anonymous');
+  });
+
+  test('forwardToken passes the Authorization header on when configured', async () => {
+    const passing = await startGateway({ forwardToken: true });
+    assert.equal((await whoami(passing, [bearer(await systemToken())])).authorizationHeaderReceived, true);
+  });
+
+  test('an access_token query parameter never reaches the component', async () => {
+    const seen: string[] = [];
+    const spy = createServer((req, res) => {
+      seen.push(req.url ?? '');
+      res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+    });
+    const spyUrl = await listening(spy);
+    const gw = await startGateway({ upstream: spyUrl });
+    try {
+      await call(gw, `${routes.public}?page=2&access_token=abc`);
+      assert.deepEqual(seen, [`${routes.public}?page=2`]);
+    } finally {
+      await new Promise((resolve) => spy.close(resolve));
+    }
+  });
+});
+
+describe('gateway: public route and anonymous fallback (seed 004)', () => {
+  test('no token: the component serves it to an anonymous identity', async () => {
+    const reply = await call(gateway, routes.public);
+    assert.equal(reply.status, 200);
+    assert.equal(reply.headers['www-authenticate'], undefined);
+    assert.deepEqual(reply.json.servedTo, { kind: 'anonymous', sub: null, client_id: null, customer_id: null, scopes: [], roles: [], iss: null, authentication: 'none' });
+  });
+
+  test('a refused token on a public route falls back to anonymous, never to the claimed identity', async () => {
+    for (const token of [await mint({ claims: { exp: now() - 10 } }), await mint({ key: foreignSameKid }), 'garbage']) {
+      const reply = await call(gateway, routes.public, { headers: [bearer(token)] });
+      assert.equal(reply.status, 200);
+      assert.equal(reply.json.servedTo.kind, 'anonymous');
+      assert.equal(reply.json.servedTo.authentication, 'failed');
+    }
+  });
+
+  test('a valid token on a public route is passed on as its identity', async () => {
+    const reply = await call(gateway, routes.public, { headers: [bearer(await humanToken(BOB))] });
+    assert.equal(reply.json.servedTo.kind, 'human');
+  });
+
+  test('protected routes never fall back to anonymous', async () => {
+    assert.equal((await call(gateway, routes.identityEcho!)).status, 401);
+    assert.equal((await call(gateway, `/customers/${ALICE}/orders`, { headers: [bearer('garbage')] })).status, 401);
+  });
+});
+
+describe('gateway + component: customer scoping (seed 003)', () => {
+  test('a system token sees every customer', async () => {
+    const token = await systemToken();
+    for (const customer of [ALICE, BOB]) {
+      const reply = await call(gateway, `/customers/${customer}/orders`, { headers: [bearer(token)] });
+      assert.equal(reply.status, 200, reply.text);
+      assert.ok(reply.json.orders.length > 0);
+      assert.ok(reply.json.orders.every((o: { customerId: string }) => o.customerId === customer));
+    }
+  });
+
+  test('a human token sees only its own customer', async () => {
+    const token = await humanToken(ALICE);
+    assert.equal((await call(gateway, `/customers/${ALICE}/orders`, { headers: [bearer(token)] })).status, 200);
+    const other = await call(gateway, `/customers/${BOB}/orders`, { headers: [bearer(token)] });
+    assert.equal(other.status, 403);
+    assert.equal(other.json.error, 'forbidden');
+    assert.ok(!other.text.includes(BOB + '"'), 'no order of another customer leaks');
+  });
+});
+
+describe('gateway: routing', () => {
+  test('unknown path 404, wrong method 405 with Allow', async () => {
+    assert.equal((await call(gateway, '/nope')).status, 404);
+    const reply = await call(gateway, routes.identityEcho!, { method: 'DELETE' });
+    assert.equal(reply.status, 405);
+    assert.equal(reply.headers.allow, 'GET');
+  });
+
+  test('a body larger than the limit is 413, not a hang', async () => {
+    const reply = await call(gateway, routes.scoped.path, { method: 'POST', headers: [['content-type', 'application/json']], body: 'x'.repeat(65 * 1024) });
+    assert.equal(reply.status, 413);
+  });
+});
+
+// ------------------------------------------------------------------------------------------------ faults
+
+function unsigned(header: Record<string, unknown>, claims: JWTPayload = {}): string {
+  const part = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
+  const payload = { iss: ISSUER, aud: AUDIENCE, sub: 'ctk-system', client_id: 'ctk-system', scope: 'catalog:read catalog:write orders:read', iat: now(), exp: now() + 300, ...claims };
+  return `${part(header)}.${part(payload)}.`;
+}
+
+async function hs256WithPublicKey(): Promise<string> {
+  const secret = new TextEncoder().encode(JSON.stringify(trusted.publicJwk));
+  return new SignJWT({ iss: ISSUER, aud: AUDIENCE, sub: 'ctk-system', client_id: 'ctk-system', scope: 'catalog:read', exp: now() + 300 })
+    .setProtectedHeader({ alg: 'HS256', typ: 'at+jwt', kid: trusted.kid })
+    .sign(secret);
+}
+
+/** What each gateway fault must visibly change, seen from outside the gateway. */
+const FAULT_PROBES: Record<string, (base: string) => Promise<void>> = {
+  'accept-expired-token': async (base) => assert.equal((await call(base, routes.protected, { headers: [bearer(await mint({ claims: { exp: now() - 60 } }))] })).status, 200),
+  'accept-nbf-in-future': async (base) => assert.equal((await call(base, routes.protected, { headers: [bearer(await mint({ claims: { nbf: now() + 60 } }))] })).status, 200),
+  'accept-alg-none': async (base) => assert.equal((await call(base, routes.protected, { headers: [bearer(unsigned({ alg: 'none', typ: 'at+jwt' }))] })).status, 200),
+  'accept-foreign-key': async (base) => assert.equal((await call(base, routes.protected, { headers: [bearer(await mint({ key: foreignSameKid }))] })).status, 200),
+  'ignore-audience': async (base) => assert.equal((await call(base, routes.protected, { headers: [bearer(await mint({ claims: { aud: 'https://other.invalid' } }))] })).status, 200),
+  'ignore-issuer': async (base) => assert.equal((await call(base, routes.protected, { headers: [bearer(await mint({ claims: { iss: 'https://evil.invalid' } }))] })).status, 200),
+  'ignore-typ': async (base) => assert.equal((await call(base, routes.protected, { headers: [bearer(await mint({ header: { typ: 'JWT' } }))] })).status, 200),
+  'no-www-authenticate': async (base) => {
+    const reply = await call(base, routes.protected);
+    assert.equal(reply.status, 401);
+    assert.equal(reply.headers['www-authenticate'], undefined);
+  },
+  'wrong-error-code': async (base) => {
+    const reply = await call(base, routes.protected, { headers: [bearer('garbage')] });
+    assert.equal(reply.status, 401);
+    assert.match(String(reply.headers['www-authenticate']), /error="invalid_request"/);
+  },
+  'insufficient-scope-as-401': async (base) =>
+    assert.equal((await call(base, routes.scoped.path, { method: routes.scoped.method, headers: [bearer(await readOnlyToken())] })).status, 401),
+  'error-code-without-credentials': async (base) => assert.match(String((await call(base, routes.protected)).headers['www-authenticate']), /error=/),
+  'ignore-scope': async (base) =>
+    assert.equal((await call(base, routes.scoped.path, { method: routes.scoped.method, headers: [bearer(await readOnlyToken())] })).status, 201),
+  'accept-query-token': async (base) => assert.equal((await call(base, `${routes.protected}?access_token=${await systemToken()}`)).status, 200),
+  'accept-token-sent-twice': async (base) => {
+    const token = await systemToken();
+    assert.equal((await call(base, `${routes.protected}?access_token=${token}`, { headers: [bearer(token)] })).status, 200);
+  },
+  'malformed-authorization-as-401': async (base) => assert.equal((await call(base, routes.protected, { headers: [['authorization', 'Bearer a b']] })).status, 401),
+  'case-sensitive-bearer': async (base) => assert.equal((await call(base, routes.protected, { headers: [['authorization', `bearer ${await systemToken()}`]] })).status, 401),
+  'gateway-500-on-unknown-kid': async (base) => assert.equal((await call(base, routes.protected, { headers: [bearer(await mint({ key: unpublished }))] })).status, 500),
+  'anonymous-gets-protected-data': async (base) => assert.equal((await call(base, routes.protected)).status, 200),
+  'forward-no-identity': async (base) => assert.equal((await whoami(base, [bearer(await systemToken())])).identity, null),
+  'forward-human-as-system': async (base) => assert.equal((await whoami(base, [bearer(await humanToken(ALICE))])).identity?.kind, 'system'),
+  'forward-raw-token': async (base) => assert.equal((await whoami(base, [bearer(await systemToken())])).authorizationHeaderReceived, true),
+  'accept-spoofed-identity': async (base) => {
+    const forged = encodeIdentity({ kind: 'system', sub: 'forged', client_id: 'forged', customer_id: null, scopes: [], roles: [], iss: null, authentication: 'token' });
+    const echo = await whoami(base, [bearer(await humanToken(ALICE)), ['x-auth-identity', forged]]);
+    assert.equal(decodeIdentity(forged).sub, echo.identity?.sub);
+  },
+};
+
+describe('gateway faults: each flips the behaviour it names, and the healthy gateway does not', () => {
+  test('every declared gateway fault has a probe here, and every probe a declaration', () => {
+    assert.deepEqual(GATEWAY_FAULTS.map((f) => f.name).sort(), Object.keys(FAULT_PROBES).sort());
+    for (const fault of GATEWAY_FAULTS) {
+      assert.equal(fault.component, 'gateway');
+      assert.ok(fault.breaks.length > 0, `${fault.name} names no requirement`);
+    }
+  });
+
+  for (const [name, probe] of Object.entries(FAULT_PROBES)) {
+    test(name, async () => {
+      await assert.rejects(probe(gateway), `the healthy gateway already shows ${name}`);
+      await probe(await startGateway({ faults: new Set([name]) }));
+    });
+  }
+});
