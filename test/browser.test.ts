@@ -11,7 +11,12 @@ import { CHROMIUM_INSTALL_HINT, locateChromium, sharedBrowser, closeSharedBrowse
 import { CallbackReceiver, NonLoopbackRedirectError, otherRedirectUri } from '../support/browser/callback.ts';
 import { SourceAddressProxy } from '../support/browser/source-proxy.ts';
 import { browserSourceAddress } from '../support/browser/source-addresses.ts';
-import { DEFAULT_LOGIN_FORM, fillCredentials, LoginFormError } from '../support/browser/login-form.ts';
+import { DEFAULT_LOGIN_FORM, fillCredentials, LoginFormError, loginFormSelectors } from '../support/browser/login-form.ts';
+import { loadProfile, ProfileError } from '../support/target/profile.ts';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { stringify } from 'yaml';
 import { withoutCode } from '../support/browser/session.ts';
 import { wrongPasswordFor } from '../support/browser/human-login.ts';
 import type { TargetDescription } from '../support/target/target.ts';
@@ -172,6 +177,28 @@ test('in a real Chromium, a context routed through the proxy reaches a loopback 
     await closeSharedBrowser();
     await proxy.stop();
     echo.close();
+  }
+});
+
+test('a target profile names the login URL and form selectors (browserLogin), validated like every field', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'ctk-browser-profile-'));
+  try {
+    const base = {
+      name: 'keycloak',
+      idp: { issuer: 'https://idp.test', tokenEndpoint: 'https://idp.test/token', jwksUri: 'https://idp.test/jwks' },
+      gateway: { baseUrl: 'https://api.test', audience: 'https://api.test', routes: { protected: '/p', public: '/pub', scoped: { method: 'POST', path: '/p', scope: 'write' } } },
+      clients: { system: { clientId: 'sys', clientSecret: '${CTK_SECRET}', scopes: ['write'] } },
+    };
+    const file = join(dir, 'p.yaml');
+    writeFileSync(file, stringify({ ...base, browserLogin: { loginUrl: 'https://idp.test/auth', selectors: { error: '.login-failed' }, extraParams: { resource: 'https://api.test' } } }));
+    const profile = loadProfile(file, { env: { CTK_SECRET: 'x-secret-value' } });
+    assert.deepEqual(profile.browserLogin, { loginUrl: 'https://idp.test/auth', selectors: { error: '.login-failed' }, extraParams: { resource: 'https://api.test' } });
+    assert.equal(loginFormSelectors({ browserLogin: profile.browserLogin } as unknown as TargetDescription).error, '.login-failed');
+    assert.equal(loginFormSelectors({ browserLogin: profile.browserLogin } as unknown as TargetDescription).submit, DEFAULT_LOGIN_FORM.submit);
+    writeFileSync(file, stringify({ ...base, browserLogin: { selectors: { passwd: '#pw' } } }));
+    assert.throws(() => loadProfile(file, { env: { CTK_SECRET: 'x-secret-value' } }), ProfileError, 'a misspelt selector name is an error');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
 });
 

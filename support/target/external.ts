@@ -84,6 +84,7 @@ export async function describeExternalTarget(profile: TargetProfile, log: (line:
     gateway: { baseUrl, routes: profile.gateway.routes },
     clients: profile.clients,
     users: profile.users,
+    ...(profile.browserLogin ? { browserLogin: profile.browserLogin } : {}),
     capabilities: profile.capabilities,
     limits: {
       ...(limits.tokenRequestsPerSecond !== undefined ? { tokenRequestsPerSecond: limits.tokenRequestsPerSecond } : {}),

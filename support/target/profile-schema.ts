@@ -174,6 +174,32 @@ export const PROFILE_SCHEMA = {
       if: { properties: { enabled: { const: true } } },
       then: { required: ['enabled', 'maxRequestsPerSecond', 'maxRequestsPerRun'] },
     },
+    browserLogin: {
+      type: 'object',
+      description: 'human login in a browser: { loginUrl?, scope?, extraParams?, selectors? } (README "Human login in a browser")',
+      additionalProperties: false,
+      properties: {
+        loginUrl: url('where the browser sends the authorization request (default: idp.authorizationEndpoint)'),
+        scope: text('the scope requested for the human (default: the web client\'s scopes)'),
+        extraParams: {
+          type: 'object',
+          description: 'extra authorization-request parameters: a mapping of names to strings (e.g. resource, audience)',
+          additionalProperties: { type: 'string' },
+        },
+        selectors: {
+          type: 'object',
+          description: 'CSS selectors of the login form; each optional, defaults fit the reference and Keycloak',
+          additionalProperties: false,
+          properties: {
+            username: text('the username input'),
+            password: text('the password input (must be an <input type="password">)'),
+            submit: text('the submit button'),
+            error: text('the message shown after a failed login'),
+            consent: text('the "allow" button of a consent page'),
+          },
+        },
+      },
+    },
     sourceAddresses: {
       type: 'array',
       description: 'local addresses the kit may send from to act as distinct client IPs: a list of IP addresses',

@@ -12,7 +12,7 @@ import { Ajv, type ErrorObject } from 'ajv';
 import { LineCounter, parseDocument, type Document } from 'yaml';
 import { UsageError } from '../../cli/errors.ts';
 import type { Capability } from '../requirements/types.ts';
-import type { ClientCredentials, RouteSet, TargetDescription, TestUser } from './target.ts';
+import type { BrowserLoginDescription, ClientCredentials, RouteSet, TargetDescription, TestUser } from './target.ts';
 import { PROFILE_SCHEMA } from './profile-schema.ts';
 import { readDotenv, DotenvError } from './dotenv.ts';
 
@@ -45,6 +45,7 @@ export interface TargetProfile {
   readonly gateway: { readonly baseUrl: string; readonly audience: string; readonly routes: RouteSet };
   readonly clients: TargetDescription['clients'];
   readonly users: readonly TestUser[];
+  readonly browserLogin?: BrowserLoginDescription;
   readonly capabilities: Readonly<Partial<Record<Capability, boolean>>>;
   readonly limits: {
     readonly tokenRequestsPerSecond?: number;
@@ -265,6 +266,7 @@ interface RawProfile {
   gateway: TargetProfile['gateway'];
   clients: Record<string, RawClient>;
   users?: TestUser[];
+  browserLogin?: BrowserLoginDescription;
   capabilities?: Partial<Record<Capability, boolean>>;
   limits?: Partial<TargetProfile['limits']>;
   load?: { enabled: boolean; maxRequestsPerSecond?: number; maxRequestsPerRun?: number };
@@ -278,6 +280,7 @@ function checkResolved(p: RawProfile, fail: (path: (string | number)[], detail: 
     [['idp', 'tokenEndpoint'], p.idp.tokenEndpoint],
     [['idp', 'jwksUri'], p.idp.jwksUri],
     [['idp', 'authorizationEndpoint'], p.idp.authorizationEndpoint],
+    [['browserLogin', 'loginUrl'], p.browserLogin?.loginUrl],
     [['gateway', 'baseUrl'], p.gateway.baseUrl],
     [['clients', 'web', 'redirectUri'], p.clients.web?.redirectUri],
     [['admin', 'baseUrl'], p.admin?.baseUrl],
@@ -325,6 +328,7 @@ function toProfile(file: string, p: RawProfile): TargetProfile {
     gateway: p.gateway,
     clients: clients as TargetDescription['clients'],
     users: p.users ?? [],
+    ...(p.browserLogin ? { browserLogin: p.browserLogin } : {}),
     capabilities: p.capabilities ?? {},
     limits: {
       ...(p.limits?.tokenRequestsPerSecond !== undefined ? { tokenRequestsPerSecond: p.limits.tokenRequestsPerSecond } : {}),
