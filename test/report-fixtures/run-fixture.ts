@@ -50,7 +50,7 @@ export function fixtureIds(): FixtureIds & { readonly capability: Capability } {
 }
 
 /** Writes the fixture feature with the chosen IDs into `dir`; returns its path. */
-export function writeFixtureFeature(dir: string, ids = fixtureIds()): string {
+export function writeFixtureFeature(dir: string, ids: FixtureIds = fixtureIds()): string {
   const text = readFileSync(TEMPLATE, 'utf8').replace(/\{\{([A-Z_]+)\}\}/g, (_, role: string) => (ids as unknown as Record<string, string>)[role]!);
   const file = join(dir, 'verdict-kinds.feature');
   writeFileSync(file, text);
