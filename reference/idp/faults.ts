@@ -111,20 +111,23 @@ export const IDP_FAULTS = [
     name: 'sub-not-client-id',
     component: 'idp',
     description: 'Client-credentials tokens carry sub "service-account-<client_id>" instead of the client_id.',
-    breaks: ['REQ-ID-01'],
+    // With client_id != sub the system user is read as a human (seed 003): it loses the system's view.
+    breaks: ['REQ-ID-01', 'REQ-ID-05', 'REQ-ID-07'],
   },
   {
     name: 'human-sub-is-client',
     component: 'idp',
     description: 'Human tokens carry sub = client_id instead of the customer.',
-    breaks: ['REQ-ID-02'],
+    // With client_id == sub the human is read as the system (seed 003): no customer, every customer's data.
+    breaks: ['REQ-ID-02', 'REQ-ID-03', 'REQ-ID-04'],
   },
   // --- rate limit and IP block (seed 001)
   {
     name: 'no-rate-limit',
     component: 'idp',
     description: 'The token endpoint never answers 429.',
-    breaks: ['REQ-RL-02'],
+    // Without a 429 there is nothing to retry after, and no limited IP to compare another with.
+    breaks: ['REQ-RL-02', 'REQ-RL-03', 'REQ-RL-07', 'REQ-RL-08'],
   },
   {
     name: 'rate-limit-without-retry-after',
@@ -136,7 +139,8 @@ export const IDP_FAULTS = [
     name: 'no-ip-block',
     component: 'idp',
     description: 'Failed logins never block the IP.',
-    breaks: ['REQ-RL-04'],
+    // Without a block there is no unblocking to observe and no blocked IP to compare another with.
+    breaks: ['REQ-RL-04', 'REQ-RL-05', 'REQ-RL-06'],
   },
   {
     name: 'never-unblock',
