@@ -269,7 +269,7 @@ function allureBinary(): string {
   return join(dirname(require.resolve('allure-commandline/package.json')), 'dist', 'bin', process.platform === 'win32' ? 'allure.bat' : 'allure');
 }
 
-/** In allure-results: says the previous report's history was already carried into these results. */
+/** In allure-results: the history for these results was settled at their first generation (carried or none). */
 const HISTORY_MARKER = '.auth-ctk-history-carried';
 
 export interface GenerateOptions {
@@ -293,13 +293,12 @@ export async function generateAllureReport(options: GenerateOptions): Promise<{ 
   // the history of the report just generated from them, or the trend would count this run twice.
   const previousHistory = join(options.reportDir, 'history');
   const marker = join(options.resultsDir, HISTORY_MARKER);
-  let historyCarried = existsSync(marker);
-  if (!historyCarried && existsSync(previousHistory)) {
+  if (!existsSync(marker)) {
     rmSync(join(options.resultsDir, 'history'), { recursive: true, force: true });
-    cpSync(previousHistory, join(options.resultsDir, 'history'), { recursive: true });
-    writeFileSync(marker, `history copied from ${previousHistory} at ${new Date().toISOString()}\n`);
-    historyCarried = true;
+    if (existsSync(previousHistory)) cpSync(previousHistory, join(options.resultsDir, 'history'), { recursive: true });
+    writeFileSync(marker, existsSync(previousHistory) ? `history carried from ${previousHistory}\n` : 'no previous history\n');
   }
+  const historyCarried = existsSync(join(options.resultsDir, 'history'));
   const staging = `${options.reportDir}.generating`;
   rmSync(staging, { recursive: true, force: true });
   mkdirSync(dirname(staging), { recursive: true });
