@@ -42,6 +42,9 @@ export const CLIENT_REQUIREMENTS: readonly Requirement[] = [
     link: R6749('4.4.2'),
     component: 'client',
     profile: 'client',
+    note:
+      "Seed 001's curl sample uses --form, which sends multipart/form-data; its text says " +
+      'application/x-www-form-urlencoded, as RFC 6749 §4.4.2 requires. A client copying the sample fails this check.',
   },
   {
     id: 'REQ-CLI-04',
@@ -98,7 +101,9 @@ export const CLIENT_REQUIREMENTS: readonly Requirement[] = [
     profile: 'client',
     note:
       'Part of the seed\'s recommended guideline, hence SHOULD. The harness allows 150 ms before 80% and 400 ms ' +
-      'after 90% of a 5 s lifetime for timer and scheduling jitter on a loaded machine (support/client-harness/judges.ts).',
+      'after 90% of a 5 s lifetime for timer and scheduling jitter on a loaded machine (support/client-harness/judges.ts). ' +
+      'A client that renews a fixed time before expiry (say 30 s) instead of at a fraction of the lifetime renews at ' +
+      'once with these short tokens and is warned: the seed states the rule as a fraction.',
   },
   {
     id: 'REQ-CLI-09',
