@@ -8,10 +8,16 @@ import { serveCommand } from './serve.ts';
 import { clientCommand } from './client.ts';
 import { cleanupCommand } from './cleanup.ts';
 import { listCommand, requirementsCommand, faultsCommand } from './list.ts';
+import { reportCommand } from './report.ts';
+import { verifyCommand } from './verify.ts';
+import { baselineCommand } from './baseline.ts';
 import { UsageError } from './errors.ts';
 
 const COMMANDS: Record<string, { summary: string; run: (argv: string[]) => Promise<number> }> = {
   run: { summary: 'run the conformance suite against a target (default: the embedded reference stack)', run: runCommand },
+  report: { summary: 'generate the Allure report (offline) from the last run, carrying its history', run: reportCommand },
+  verify: { summary: 'check a signed certificate (signature, content, kit version)', run: verifyCommand },
+  baseline: { summary: "write a starting known-deviation baseline from the last run's failures", run: baselineCommand },
   client: { summary: 'certify how a client (an integration) handles its tokens: the kit plays IdP and API', run: clientCommand },
   serve: { summary: 'start the reference stack and print its URLs and test credentials', run: serveCommand },
   list: { summary: 'list features and scenarios with their requirement tags', run: listCommand },

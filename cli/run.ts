@@ -5,6 +5,8 @@ import { join } from 'node:path';
 import { loadConfiguration, runCucumber } from '@cucumber/cucumber/api';
 import { targetProvider } from '../support/target/providers.ts';
 import { UsageError } from './errors.ts';
+import { prepareRun, REPORT_HELP, REPORT_OPTIONS } from '../support/report/finish.ts';
+import { ReportInputError } from '../support/report/errors.ts';
 
 const HELP = `usage: auth-ctk run [options]
 
@@ -18,7 +20,10 @@ options:
   --faults <a,b>        start the reference with these named faults (kit self-test)
   --parallel <n>        cucumber worker processes (default 1)
   --cucumber-profile <p> cucumber profile from cucumber.mjs (default: "ci" when CI is set, else "default")
-  -h, --help            this text`;
+${REPORT_HELP}
+  -h, --help            this text
+
+exit codes: 0 certified (what was asked), 1 not certified, 2 usage or configuration error`;
 
 export async function runCommand(argv: string[]): Promise<number> {
   const { values } = parseArgs({
@@ -31,7 +36,9 @@ export async function runCommand(argv: string[]): Promise<number> {
       parallel: { type: 'string', default: '1' },
       'cucumber-profile': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
+      ...REPORT_OPTIONS,
     },
+    allowNegative: true,
   });
   if (values.help) {
     console.log(HELP);
@@ -41,6 +48,10 @@ export async function runCommand(argv: string[]): Promise<number> {
   if (!Number.isInteger(parallel) || parallel < 1) throw new UsageError(`--parallel takes a whole number >= 1, got "${values.parallel}"`);
   const faults = values.faults.split(',').map((f) => f.trim()).filter(Boolean);
 
+  // Baseline, signing key, --profile: checked before the target starts (exit 2 on bad input).
+  const reporting = await prepareRun(values).catch((error: unknown) => {
+    throw error instanceof ReportInputError ? new UsageError(error.message) : error;
+  });
   mkdirSync('reports', { recursive: true });
   const provider = targetProvider(values.target);
   if (faults.length > 0 && provider.kind === 'external') throw new UsageError('--faults applies to the reference and containers targets only');
@@ -64,8 +75,8 @@ export async function runCommand(argv: string[]): Promise<number> {
       profiles: [profile],
       provided: { parallel: parallel > 1 ? parallel : 0, ...(values.tags ? { tags: values.tags } : {}) },
     });
-    const { success } = await runCucumber(runConfiguration);
-    return success ? 0 : 1;
+    await runCucumber(runConfiguration);
+    return await reporting.finish({ runConfiguration, target: started.description });
   } finally {
     await started.stop();
     rmSync(dir, { recursive: true, force: true });
