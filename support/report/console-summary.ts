@@ -66,7 +66,9 @@ export function renderSummary(verdicts: Verdicts, certification: Certification, 
   if (notRun.length > 0) {
     const byReason = new Map<string, string[]>();
     for (const r of notRun) byReason.set(r.reason ?? '', [...(byReason.get(r.reason ?? '') ?? []), r.requirement.id]);
-    for (const [reason, ids] of byReason) lines.push(`NOT RUN  ${ids.length} requirement${ids.length === 1 ? '' : 's'} (${ids.join(', ')}) — ${reason}`);
+    // The full list is in the certificate; a tag-filtered run would otherwise print a hundred IDs here.
+    const list = (ids: string[]) => (ids.length <= 10 ? ids.join(', ') : `${ids.slice(0, 8).join(', ')} and ${ids.length - 8} more`);
+    for (const [reason, ids] of byReason) lines.push(`NOT RUN  ${ids.length} requirement${ids.length === 1 ? '' : 's'} (${list(ids)}) — ${reason}`);
   }
   for (const e of verdicts.runErrors) lines.push(`ERROR    ${e}`);
   for (const n of verdicts.baseline?.notes.filter((x) => x.outcome === 'not exercised') ?? []) lines.push(`BASELINE ${n.detail}`);
