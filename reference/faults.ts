@@ -16,8 +16,9 @@ export interface FaultDefinition {
 import { IDP_FAULTS } from './idp/faults.ts';
 import { GATEWAY_FAULTS } from './gateway/faults.ts';
 import { COMPONENT_FAULTS } from './component/faults.ts';
+import { LOGIN_FAULTS } from './idp/login-faults.ts';
 
-export const FAULTS: readonly FaultDefinition[] = [...IDP_FAULTS, ...GATEWAY_FAULTS, ...COMPONENT_FAULTS];
+export const FAULTS: readonly FaultDefinition[] = [...IDP_FAULTS, ...LOGIN_FAULTS, ...GATEWAY_FAULTS, ...COMPONENT_FAULTS];
 
 export function fault(name: string): FaultDefinition {
   const found = FAULTS.find((f) => f.name === name);

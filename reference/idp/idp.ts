@@ -17,6 +17,7 @@ import type { ReferenceFixtures } from '../fixtures.ts';
 import { listen } from '../server-process.ts';
 import { handleAdmin } from './admin.ts';
 import { ATTEMPTS, basicCredentials, clientIp, tokenAttemptOf, type TokenAttempt } from './attempts.ts';
+import { bindRedirectUriToCode, returnStateUnchanged } from './login-faults.ts';
 import { AuditLog } from './audit.ts';
 import { ClientRegistry } from './clients.ts';
 import type { IdpFaults } from './faults.ts';
@@ -154,6 +155,7 @@ export async function createIdp(options: IdpOptions): Promise<RunningIdp> {
       form.delete('code_verifier');
       forwarded = Buffer.from(form.toString());
     }
+    forwarded = await bindRedirectUriToCode(provider!, form, forwarded); // fault redirect-uri-not-checked (login-faults.ts)
     // oidc-provider reads an already-read body from req.body (its documented fallback for upstream parsers).
     Object.assign(req, { body: forwarded });
     providerCallback!(req, res);
@@ -200,6 +202,7 @@ export async function createIdp(options: IdpOptions): Promise<RunningIdp> {
       url.searchParams.delete('code_challenge_method');
       req.url = `${url.pathname}?${url.searchParams}`;
     }
+    if (path.startsWith('/auth')) returnStateUnchanged(res); // fault state-not-returned (login-faults.ts)
     // RFC 8414 §3: the OAuth metadata document; the same content as OpenID discovery (issuer, endpoints, ...).
     if (path === '/.well-known/oauth-authorization-server') req.url = '/.well-known/openid-configuration';
     providerCallback!(req, res);

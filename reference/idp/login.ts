@@ -13,6 +13,7 @@ import type { Provider } from 'oidc-provider';
 import type { TestUser } from '../../support/target/target.ts';
 import { sameSecret } from './grants.ts';
 import { escapeHtml, readBody, sendHtml } from './http.ts';
+import { loginErrorMessage, passwordAccepted } from './login-faults.ts';
 
 export interface LoginDeps {
   readonly provider: () => Provider;
@@ -55,9 +56,9 @@ export async function handleInteraction(req: IncomingMessage, res: ServerRespons
   const username = form.get('username') ?? '';
   const password = form.get('password') ?? '';
   const user = deps.users.find((u) => u.username === username);
-  if (!user || !sameSecret(user.password, password)) {
+  if (!user || !passwordAccepted(sameSecret(user.password, password))) {
     deps.onLogin(req, { username, clientId, ok: false });
-    return sendHtml(res, 200, loginForm(uid!, clientId, { username, error: 'Invalid username or password.' }));
+    return sendHtml(res, 200, loginForm(uid!, clientId, { username, error: loginErrorMessage('Invalid username or password.') }));
   }
   deps.onLogin(req, { username, clientId, subject: user.customerId, ok: true });
   await provider.interactionFinished(req, res, { login: { accountId: user.customerId } }, { mergeWithLastSubmission: false });
