@@ -54,8 +54,8 @@ Feature: Human login in a browser (authorization code with PKCE)
   @REQ-HUM-03 @REQ-HUM-04 @browser @requires-human-login
   Scenario: A wrong password shows the login error and issues no code
     When the first test customer submits a wrong password on the login page
-    Then the login page shows a login error
-    And the browser is not sent back to the front end with a code
+    Then the browser is not sent back to the front end with a code
+    And the login page shows a login error
 
   @REQ-PKCE-02 @browser @requires-human-login
   Scenario: A code redeemed with a wrong code_verifier is refused with invalid_grant

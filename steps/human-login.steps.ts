@@ -14,7 +14,7 @@ import type { Exchange } from '../support/http/exchange.ts';
 import { check } from '../support/verdict/check.ts';
 import { describeOutcome } from '../support/http/exchange.ts';
 import { accessTokenFor, requestToken, tokenResponseOf } from '../support/oauth/token-client.ts';
-import { describeLogin, failLoginRepeatedly, logInThroughBrowser, orNotTestable, redeemableCode, wrongPasswordFor } from '../support/browser/human-login.ts';
+import { describeLogin, failLoginRepeatedly, logInThroughBrowser, orNotTestable, codeForRedemption, wrongPasswordFor } from '../support/browser/human-login.ts';
 import { judgeRefusal, redeemCode } from '../support/browser/code-redemption.ts';
 import { stateValue, tamperedVerifier } from '../support/browser/pkce.ts';
 import { otherRedirectUri } from '../support/browser/callback.ts';
@@ -100,7 +100,7 @@ Given('the {word} test customer has logged in through the browser', function (th
 });
 
 Given('the front end has redeemed the code for an access token', async function (this: CtkWorld) {
-  const exchange = await redeemCode(this, theLogin(this), redeemableCode(theLogin(this)));
+  const exchange = await redeemCode(this, theLogin(this), codeForRedemption(this, theLogin(this)));
   rememberRedemption(this, exchange);
   const token = tokenResponseOf(exchange);
   check(this, { requirement: 'REQ-PKCE-01', expected: '200 with an access token for the code and its code_verifier', observed: exchange }, () =>
@@ -110,7 +110,7 @@ Given('the front end has redeemed the code for an access token', async function 
 });
 
 Given("the front end has redeemed the code for the customer's access token", async function (this: CtkWorld) {
-  const exchange = await redeemCode(this, theLogin(this), redeemableCode(theLogin(this)));
+  const exchange = await redeemCode(this, theLogin(this), codeForRedemption(this, theLogin(this)));
   rememberRedemption(this, exchange);
   const token = tokenResponseOf(exchange);
   check(this, { requirement: 'REQ-PKCE-01', expected: '200 with an access token for the code and its code_verifier', observed: exchange }, () =>
@@ -142,25 +142,25 @@ Then('the redirect to the front end carries that state exactly as sent', functio
 // --- redeeming the code ------------------------------------------------------------------------------------
 
 When('the front end redeems the code with its code_verifier', async function (this: CtkWorld) {
-  rememberRedemption(this, await redeemCode(this, theLogin(this), redeemableCode(theLogin(this))));
+  rememberRedemption(this, await redeemCode(this, theLogin(this), codeForRedemption(this, theLogin(this))));
 });
 
 When('the front end redeems the code with a code_verifier that differs in its last character', async function (this: CtkWorld) {
   const login = theLogin(this);
-  rememberRedemption(this, await redeemCode(this, login, redeemableCode(login), { codeVerifier: tamperedVerifier(login.request.codeVerifier) }));
+  rememberRedemption(this, await redeemCode(this, login, codeForRedemption(this, login), { codeVerifier: tamperedVerifier(login.request.codeVerifier) }));
 });
 
 When('the front end redeems the code without a code_verifier', async function (this: CtkWorld) {
-  rememberRedemption(this, await redeemCode(this, theLogin(this), redeemableCode(theLogin(this)), { codeVerifier: null }));
+  rememberRedemption(this, await redeemCode(this, theLogin(this), codeForRedemption(this, theLogin(this)), { codeVerifier: null }));
 });
 
 When('the front end redeems the same code again', async function (this: CtkWorld) {
-  rememberRedemption(this, await redeemCode(this, theLogin(this), redeemableCode(theLogin(this))));
+  rememberRedemption(this, await redeemCode(this, theLogin(this), codeForRedemption(this, theLogin(this))));
 });
 
 When('the front end redeems the code with a redirect_uri other than the one it logged in with', async function (this: CtkWorld) {
   const login = theLogin(this);
-  rememberRedemption(this, await redeemCode(this, login, redeemableCode(login), { redirectUri: otherRedirectUri(login.request.redirectUri) }));
+  rememberRedemption(this, await redeemCode(this, login, codeForRedemption(this, login), { redirectUri: otherRedirectUri(login.request.redirectUri) }));
 });
 
 Then('the token endpoint answers with a Bearer access token', function (this: CtkWorld) {

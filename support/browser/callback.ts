@@ -109,6 +109,8 @@ export class CallbackReceiver {
         this.waiters.delete(wake);
         reject(new CallbackTimeoutError(this.redirectUri, timeoutMs));
       }, timeoutMs);
+      // A wait that lost its race must not keep the run alive at the end.
+      timer.unref();
       this.waiters.add(wake);
     });
   }

@@ -8,6 +8,8 @@
  * which is masked in every screenshot, and never logged (the redactor knows every test user's password).
  */
 import type { Response } from 'playwright-core';
+import { expect } from 'chai';
+import { check } from '../verdict/check.ts';
 import type { CtkWorld } from '../world.ts';
 import type { TestUser } from '../target/target.ts';
 import { redact } from '../http/redact.ts';
@@ -57,6 +59,8 @@ export type LoginResult =
     }
   /** The login page shows an error message and the browser stayed with the IdP. */
   | { readonly kind: 'login-error'; readonly message: string }
+  /** The login form came back, without any error message the kit can see (browserLogin.selectors.error). */
+  | { readonly kind: 'form-again' }
   /** Neither within the bound: a page the kit does not understand, or no answer at all (a blocked IP). */
   | { readonly kind: 'no-outcome'; readonly detail: string; readonly status?: number };
 
@@ -155,7 +159,8 @@ export async function failLoginRepeatedly(world: CtkWorld, user: TestUser, times
     const screenshots = attempt === 1 || attempt === times;
     const result = await submitCredentials(world, opened.session, opened.receiver, opened.request, user, options.password ?? wrongPasswordFor(user), screenshots);
     results.push(result);
-    if (result.kind !== 'login-error') break;
+    // Go on while the form is offered again; a redirect, or no page at all (a blocked IP), ends the attempts.
+    if (result.kind !== 'login-error' && result.kind !== 'form-again') break;
   }
   return results;
 }
@@ -201,6 +206,11 @@ async function submitCredentials(
       if (message) {
         if (screenshots) await session.screenshot('login error');
         return { kind: 'login-error', message: redact(message) };
+      }
+      if ((await visible(page, selectors.password).count().catch(() => 0)) > 0) {
+        // A new page with the login form on it and no message: the login failed, silently.
+        if (screenshots) await session.screenshot('login form again');
+        return { kind: 'form-again' };
       }
       if (!consented && (await visible(page, selectors.consent).count().catch(() => 0)) > 0) {
         // A consent page (RFC 6749 §4.1.1: the server obtains an authorization decision): the test user grants it.
@@ -249,25 +259,29 @@ export function describeLogin(result: LoginResult): string {
         : `the browser came back to the front end with error=${JSON.stringify(result.error ?? null)} and no code`;
     case 'login-error':
       return `the login page showed the error ${JSON.stringify(result.message)}`;
+    case 'form-again':
+      return 'the login form came back without any error message';
     case 'no-outcome':
       return result.detail;
   }
 }
 
 /**
- * The code the front end may redeem: only from a redirect whose state matches what it sent (RFC 6749 §10.12,
- * the client's CSRF duty). A mismatch is not the IdP's fault to judge here, but the front end must not use it.
+ * The code the front end may redeem. The front end redeems only a code that came back with the state it sent
+ * (RFC 6749 §10.12, its CSRF duty). In the kit's own flow nobody else touches the redirect, so a missing code
+ * is the IdP's miss of REQ-HUM-01 and a different state its miss of REQ-HUM-02: judged here, where the front
+ * end would otherwise just stop, so that every scenario names the real cause.
  */
-export class FrontEndRefusal extends Error {
-  constructor(detail: string) {
-    super(`the front end refuses to redeem this login: ${detail}`);
-    this.name = 'FrontEndRefusal';
-  }
-}
-
-export function redeemableCode(login: HumanLogin): string {
+export function codeForRedemption(world: CtkWorld, login: HumanLogin): string {
   const result = login.result;
-  if (result.kind !== 'redirected' || !result.code) throw new FrontEndRefusal(describeLogin(result));
-  if (!result.stateMatches) throw new FrontEndRefusal('the state in the redirect is not the one the front end sent (possible CSRF, RFC 6749 §10.12)');
-  return result.code;
+  check(world, { requirement: 'REQ-HUM-01', expected: `${login.user.username}'s login comes back to the front end with a code`, observed: describeLogin(result) }, () =>
+    expect(result.kind === 'redirected' && result.code).to.be.a('string').and.not.empty,
+  );
+  const returned = result.kind === 'redirected' ? result.returnedState : null;
+  check(world, {
+    requirement: 'REQ-HUM-02',
+    expected: `the redirect carries state ${JSON.stringify(login.request.state)} as sent (the front end redeems no code without it: RFC 6749 §10.12)`,
+    observed: `state=${JSON.stringify(returned)}`,
+  }, () => expect(returned).to.equal(login.request.state));
+  return (result as { code: string }).code;
 }
