@@ -55,6 +55,11 @@ export interface Certification {
 
 const binding = (r: RequirementVerdict) => r.requirement.level !== 'SHOULD';
 const ids = (list: readonly RequirementVerdict[]) => list.map((r) => r.requirement.id);
+/** For reasons (one line): the per-requirement lists stay complete in the result and the certificate. */
+const idList = (list: readonly RequirementVerdict[]) => {
+  const all = ids(list);
+  return all.length <= 10 ? all.join(', ') : `${all.slice(0, 8).join(', ')} and ${all.length - 8} more`;
+};
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 export function certifyProfile(profile: CertificationProfile, all: readonly RequirementVerdict[], asked: boolean): ProfileResult {
@@ -77,8 +82,8 @@ export function certifyProfile(profile: CertificationProfile, all: readonly Requ
   };
   if (failed.length > 0 || stale.length > 0) {
     const parts = [];
-    if (failed.length) parts.push(`${plural(failed.length, 'requirement')} failed (${ids(failed).join(', ')})`);
-    if (stale.length) parts.push(`stale baseline ${stale.length === 1 ? 'entry' : 'entries'} (${ids(stale).join(', ')}): remove from the baseline`);
+    if (failed.length) parts.push(`${plural(failed.length, 'requirement')} failed (${idList(failed)})`);
+    if (stale.length) parts.push(`stale baseline ${stale.length === 1 ? 'entry' : 'entries'} (${idList(stale)}): remove from the baseline`);
     return { ...base, status: 'not certified', reason: parts.join('; ') };
   }
   if (applicable.length === 0) {
@@ -93,13 +98,13 @@ export function certifyProfile(profile: CertificationProfile, all: readonly Requ
     const notTestable = missing.filter((r) => r.verdict === 'not-testable');
     const notRun = missing.filter((r) => r.verdict === 'not-run');
     const parts = [];
-    if (notTestable.length) parts.push(`${plural(notTestable.length, 'binding requirement')} not testable (${ids(notTestable).join(', ')})`);
-    if (notRun.length) parts.push(`${plural(notRun.length, 'binding requirement')} not run (${ids(notRun).join(', ')})`);
+    if (notTestable.length) parts.push(`${plural(notTestable.length, 'binding requirement')} not testable (${idList(notTestable)})`);
+    if (notRun.length) parts.push(`${plural(notRun.length, 'binding requirement')} not run (${idList(notRun)})`);
     return { ...base, status: 'incomplete', reason: `not certified (incomplete): ${parts.join('; ')}` };
   }
-  const warned = warnings.length ? `; ${plural(warnings.length, 'warning')} (${ids(warnings).join(', ')})` : '';
+  const warned = warnings.length ? `; ${plural(warnings.length, 'warning')} (${idList(warnings)})` : '';
   if (deviations.length > 0) {
-    return { ...base, status: 'certified with deviations', reason: `known deviations: ${ids(deviations).join(', ')}${warned}` };
+    return { ...base, status: 'certified with deviations', reason: `known deviations: ${idList(deviations)}${warned}` };
   }
   return { ...base, status: 'certified', reason: `${plural(applicable.length, 'binding requirement')} passed${warned}` };
 }
@@ -123,8 +128,8 @@ export function certify(verdicts: Verdicts, options: CertifyOptions = {}): Certi
   const failed = verdicts.requirements.filter((r) => r.verdict === 'failed');
   const stale = verdicts.requirements.filter((r) => r.verdict === 'stale-deviation');
   const untaggedFailures = verdicts.scenarios.filter((s) => s.requirementIds.length === 0 && s.verdict === 'failed');
-  if (failed.length) reasons.push(`${plural(failed.length, 'requirement')} failed: ${ids(failed).join(', ')}`);
-  if (stale.length) reasons.push(`stale baseline ${stale.length === 1 ? 'entry' : 'entries'}: ${ids(stale).join(', ')} pass${stale.length === 1 ? 'es' : ''} now; remove ${stale.length === 1 ? 'it' : 'them'} from the baseline`);
+  if (failed.length) reasons.push(`${plural(failed.length, 'requirement')} failed: ${idList(failed)}`);
+  if (stale.length) reasons.push(`stale baseline ${stale.length === 1 ? 'entry' : 'entries'}: ${idList(stale)} pass${stale.length === 1 ? 'es' : ''} now; remove ${stale.length === 1 ? 'it' : 'them'} from the baseline`);
   if (untaggedFailures.length) reasons.push(`${plural(untaggedFailures.length, 'scenario')} without a requirement tag failed: ${untaggedFailures.map((s) => `"${s.name}"`).join(', ')}`);
   if (reasons.length > 0) return { status: 'not certified', exitCode: 1, reasons, scope, profiles };
 
