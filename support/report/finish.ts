@@ -124,12 +124,10 @@ export async function finishRun(options: FinishOptions): Promise<number> {
   const { runConfiguration, target, log } = options;
   const paths = reportPaths(runConfiguration);
   registerSecrets(secretsOf(target));
-  // The generated Allure report is rebuilt from the (scrubbed) results; it is not scanned here.
-  const generated = join(paths.allureResults ? dirname(paths.allureResults) : paths.reportsDir, 'allure-report');
-  const leaks = new Map<string, number>();
-  for (const dir of new Set([paths.reportsDir, ...(paths.allureResults ? [paths.allureResults] : [])])) {
-    for (const [file, n] of scrubSecrets(dir, secretPatterns(target), { skip: (f) => f.startsWith(generated) })) leaks.set(file, n);
-  }
+  // Exactly what this run's formatters wrote (not the rest of reports/, which other runs may be writing);
+  // the Allure report is generated later from the scrubbed results.
+  const outputs = [...Object.keys(runConfiguration.formats.files ?? {}).map((f) => resolve(f)), ...(paths.allureResults ? [paths.allureResults] : [])];
+  const leaks = scrubSecrets(outputs, secretPatterns(target));
   if (leaks.size > 0) {
     log(`auth-ctk: WARNING a target secret was found and masked in ${[...leaks.keys()].join(', ')} (kit bug: report it; the files now hold [REDACTED])`);
   }

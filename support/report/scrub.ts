@@ -61,12 +61,18 @@ export function* filesUnder(dir: string): Generator<string> {
   }
 }
 
-/** Finds (and, unless `dryRun`, masks) secrets in every file under `dir`. Returns the files and hit counts. */
-export function scrubSecrets(dir: string, patterns: readonly Buffer[], options: { dryRun?: boolean; skip?: (path: string) => boolean } = {}): Map<string, number> {
+/** Finds (and, unless `dryRun`, masks) secrets in the given files and every file under the given folders. */
+export function scrubSecrets(paths: readonly string[], patterns: readonly Buffer[], options: { dryRun?: boolean } = {}): Map<string, number> {
   const hits = new Map<string, number>();
   if (patterns.length === 0) return hits;
-  for (const file of filesUnder(dir)) {
-    if (options.skip?.(file)) continue;
+  const files = paths.flatMap((p) => {
+    try {
+      return statSync(p).isDirectory() ? [...filesUnder(p)] : [p];
+    } catch {
+      return [];
+    }
+  });
+  for (const file of files) {
     if (statSync(file).size > 200 * 1024 * 1024) continue;
     let data: Buffer = readFileSync(file);
     let total = 0;
