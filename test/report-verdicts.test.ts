@@ -185,6 +185,11 @@ test('the run certifies what was asked: all profiles, the named ones, or (with -
   const gatewayOnly = certify(coreMissing, { profiles: ['gateway'] });
   assert.equal(gatewayOnly.status, 'certified');
   assert.equal(gatewayOnly.exitCode, 0);
+  // A platform run has no client under test: the client profile's checks are not testable and not asked.
+  const noClient = certify(synthetic((id) => (profileOf(id) === 'client' ? 'not-testable' : 'passed')));
+  assert.equal(noClient.status, 'certified');
+  assert.equal(noClient.profiles.find((p) => p.profile === 'client')!.status, requirements().some((r) => r.profile === 'client' && r.level !== 'SHOULD') ? 'incomplete' : 'not applicable');
+  assert.equal(certify(synthetic((id) => (profileOf(id) === 'client' ? 'not-testable' : 'passed')), { profiles: ['client'] }).exitCode, requirements().some((r) => r.profile === 'client' && r.level !== 'SHOULD') ? 1 : 0);
   const selection = certify(coreMissing, { tags: '@REQ-BEARER-01' });
   assert.equal(selection.status, 'selection passed');
   assert.equal(selection.exitCode, 0, 'a passing selection exits 0 but certifies no profile');
@@ -213,7 +218,7 @@ test('the console summary has a table per feature and one line per failure and w
   assert.ok(out.includes(`UNTESTED ${ids.NOT_TESTABLE} [MUST] — the target profile has no short-TTL client`));
   assert.match(out, /; to test it: add clients\.shortTtl/);
   assert.ok(out.includes(`N/A      ${ids.NOT_APPLICABLE} — the target does not claim ${requirement(ids.NOT_APPLICABLE).capability}`));
-  assert.match(out, /auth-ctk: NOT CERTIFIED \(all profiles\) — exit 1/);
+  assert.match(out, /auth-ctk: NOT CERTIFIED \(profiles core, gateway, rate-limits, human-identity\) — exit 1/);
 });
 
 test('JUnit carries the same one-line diagnoses, and reasons for what did not run', () => {

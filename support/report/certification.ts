@@ -13,13 +13,20 @@
  * Warnings (SHOULD misses) are listed with the profile and never deny it.
  *
  * The run certifies what was asked (issue 6 §4, exit code): the profiles named with --profile; without
- * --profile and without --tags, every profile; with --tags alone, the selected scenarios (no failure, no
- * binding requirement left not testable) — a partial run never says "certified".
+ * --profile and without --tags, the platform profiles (DEFAULT_PROFILES); with --tags alone, the selected
+ * scenarios (no failure, no binding requirement left not testable) — a partial run never says "certified".
  */
 import type { CertificationProfile } from '../requirements/types.ts';
 import { countVerdicts, type RequirementVerdict, type Verdict, type Verdicts } from './verdicts.ts';
 
 export const PROFILES: readonly CertificationProfile[] = ['core', 'gateway', 'rate-limits', 'human-identity', 'client'];
+
+/**
+ * What a run certifies when nobody says (no --profile, no --tags): the platform's profiles. The client profile
+ * judges a client under test, which `auth-ctk client` provides (and asks for); in a platform run its checks
+ * are not testable for want of a client, and must not deny the IdP and gateway their certificate.
+ */
+export const DEFAULT_PROFILES: readonly CertificationProfile[] = ['core', 'gateway', 'rate-limits', 'human-identity'];
 
 export type ProfileStatus = 'certified' | 'certified with deviations' | 'not certified' | 'incomplete' | 'not applicable' | 'not evaluated';
 
@@ -120,7 +127,7 @@ const PASSING: readonly ProfileStatus[] = ['certified', 'certified with deviatio
 
 export function certify(verdicts: Verdicts, options: CertifyOptions = {}): Certification {
   const explicit = options.profiles !== undefined && options.profiles.length > 0;
-  const asked: readonly CertificationProfile[] = explicit ? options.profiles! : options.tags ? [] : PROFILES;
+  const asked: readonly CertificationProfile[] = explicit ? options.profiles! : options.tags ? [] : DEFAULT_PROFILES;
   const profiles = PROFILES.map((p) => certifyProfile(p, verdicts.requirements, asked.includes(p)));
   const scope = { profiles: asked, explicitProfiles: explicit, ...(options.tags ? { tags: options.tags } : {}) };
   const reasons: string[] = [...verdicts.runErrors];

@@ -84,7 +84,7 @@ export function renderSummary(verdicts: Verdicts, certification: Certification, 
     ? `profiles ${certification.scope.profiles.join(', ')}`
     : certification.scope.tags
       ? `selection ${certification.scope.tags}`
-      : 'all profiles';
+      : `profiles ${certification.scope.profiles.join(', ')}`;
   out.push(`auth-ctk: ${certification.status.toUpperCase()} (${scope}) — exit ${certification.exitCode}`);
   if (certification.status !== 'certified') for (const r of certification.reasons) out.push(`  ${r}`);
   return out.join('\n');
