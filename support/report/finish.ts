@@ -38,7 +38,8 @@ export const REPORT_OPTIONS = {
 export const REPORT_HELP = `  --baseline <file>     known-deviation baseline (YAML): listed failures are "known deviation", listed
                         passes fail the run as "stale"; checked before the run (see README, "Verdicts")
   --profile <a,b>       certification profiles to certify: ${PROFILES.join(', ')}
-                        (default: ${DEFAULT_PROFILES.join(', ')}; with --tags alone, only the selected scenarios)
+                        (default: ${DEFAULT_PROFILES.join(', ')};
+                        with --tags alone, only the selected scenarios)
   --signing-key <file>  private JWK (ES256 or EdDSA) that signs reports/certificate.json
                         (default ${DEFAULT_SIGNING_KEY}, generated on first use; env AUTH_CTK_SIGNING_KEY)
   --no-allure-report    skip "allure generate" at the end (reports/allure-results is still written)`;
