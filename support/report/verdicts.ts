@@ -84,6 +84,8 @@ export interface ScenarioVerdict {
   /** The final attempt's id (Allure results are matched on it). */
   readonly testCaseStartedId?: string;
   readonly name: string;
+  /** The Scenario (Outline) name as written; differs from `name` for outline examples. */
+  readonly scenarioName: string;
   readonly uri: string;
   readonly line: number;
   readonly feature: string;
@@ -254,6 +256,7 @@ function scenarioVerdict(run: RunRecord, pickle: Pickle, attempt: Attempt): Scen
     pickleId: pickle.id,
     testCaseStartedId: attempt.started.id,
     name: pickle.name,
+    scenarioName: location.scenarioName,
     uri: pickle.uri,
     line: location.line,
     feature: location.feature,
@@ -308,7 +311,8 @@ export function computeVerdicts(run: RunRecord, options: ComputeOptions = {}): V
 
   // Scenario entries of the baseline act on that scenario's contributions.
   for (const entry of baseline?.entries.filter((e) => e.scenario !== undefined) ?? []) {
-    const matching = scenarios.filter((s) => s.name === entry.scenario);
+    // An outline's name (with <placeholders>) covers all its examples; an example's expanded name only itself.
+    const matching = scenarios.filter((s) => s.name === entry.scenario || s.scenarioName === entry.scenario);
     if (matching.length === 0) {
       notes.push({ entry, outcome: 'not exercised', detail: `scenario "${entry.scenario}" did not run in this run` });
       continue;
