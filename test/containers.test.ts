@@ -1,8 +1,9 @@
 /**
  * The containers target end to end (issue 11), when a Docker engine answers: the reference images are built
- * from docker-compose.yml, started with testcontainers, reachable only on 127.0.0.1, the issuer agreed between
- * kit (published port) and gateway (compose network), and nothing of the run is left behind — after stop(),
- * after SIGTERM during start, and after a process exit without stop(). With no engine these tests are
+ * from docker-compose.yml, started with testcontainers, reachable only on 127.0.0.1, in both network variants —
+ * host (the IdP sees the kit's distinct 127.0.0.x source addresses, as in the embedded run) and bridge (issuer
+ * agreed between kit, via the published port, and gateway, via the compose network) — and nothing of the run is
+ * left behind: after stop(), after SIGTERM during start, after a process exit without stop(). With no engine these tests are
  * SKIPPED with the reason (reported as not run, never passed); .ci/run starts dockerd so CI always runs them.
  *
  * Always runs: no engine reachable -> `auth-ctk run --target containers` exits 2 and says how to start one.
@@ -14,6 +15,8 @@ import { request } from 'node:http';
 import { existsSync } from 'node:fs';
 import { ContainersTargetProvider, LOCAL_BASE_IMAGE, RUN_LABEL, REPO_ROOT } from '../support/target/containers.ts';
 import { basicAuthorization } from '../support/oauth/token-client.ts';
+import { send, closeConnections } from '../support/http/exchange.ts';
+import type { TargetDescription } from '../support/target/target.ts';
 
 const CLI = ['bin/auth-ctk.js'];
 
@@ -55,6 +58,38 @@ function leftovers(project: string): string {
   ].filter(Boolean).join('\n');
 }
 
+/** Discovery, a token, the gateway with and without it: the stack answers as the reference does. */
+async function assertStackWorks(d: TargetDescription): Promise<void> {
+  const discovery = (await (await fetch(d.discoveryUrl!)).json()) as Record<string, string>;
+  assert.equal(discovery.issuer, d.issuer, 'discovery names the issuer on 127.0.0.1');
+  assert.equal(discovery.token_endpoint, d.tokenEndpoint, 'every URL discovery names is reachable by the kit');
+  const client = d.clients.system;
+  const token = await fetch(d.tokenEndpoint, {
+    method: 'POST',
+    headers: { authorization: basicAuthorization(client.clientId, client.clientSecret), 'content-type': 'application/x-www-form-urlencoded' },
+    body: 'grant_type=client_credentials',
+  });
+  assert.equal(token.status, 200);
+  const { access_token } = (await token.json()) as { access_token: string };
+  // The gateway fetched the IdP's keys (by service name or on loopback) and accepted the issuer.
+  const api = await fetch(`${d.gateway.baseUrl}${d.gateway.routes.protected}`, { headers: { authorization: `Bearer ${access_token}` } });
+  assert.equal(api.status, 200);
+  assert.equal((await fetch(`${d.gateway.baseUrl}${d.gateway.routes.protected}`)).status, 401);
+}
+
+async function tokenFrom(d: TargetDescription, sourceAddress: string): Promise<number | string> {
+  const client = d.clients.system;
+  const exchange = await send({
+    method: 'POST',
+    url: d.tokenEndpoint,
+    headers: { authorization: basicAuthorization(client.clientId, client.clientSecret), 'content-type': 'application/x-www-form-urlencoded' },
+    body: 'grant_type=client_credentials',
+    sourceAddress,
+    timeoutMs: 5_000,
+  });
+  return exchange.response?.status ?? exchange.transportError!.code;
+}
+
 describe('no engine reachable', () => {
   test('--target containers exits 2 and says how to start one', () => {
     const r = spawnSync(process.execPath, [...CLI, 'run', '--target', 'containers'], {
@@ -81,38 +116,32 @@ describe('containers target, end to end', () => {
     }
   });
 
-  test('starts the stack from docker-compose.yml, the same clients work, and stop() leaves nothing', async (t) => {
+  test('host network: the stack from docker-compose.yml, same clients, distinct client IPs, stop() leaves nothing', async (t) => {
     if (skip) return t.skip(skip);
+    const previous = process.env.AUTH_CTK_CONTAINER_NETWORK;
+    process.env.AUTH_CTK_CONTAINER_NETWORK = 'host';
     const provider = new ContainersTargetProvider();
     const lines: string[] = [];
-    const started = await provider.start({ log: (line) => lines.push(line) });
+    const started = await provider.start({ log: (line) => lines.push(line) }).finally(() => {
+      if (previous === undefined) delete process.env.AUTH_CTK_CONTAINER_NETWORK;
+      else process.env.AUTH_CTK_CONTAINER_NETWORK = previous;
+    });
     const project = provider.project!;
     try {
       const d = started.description;
       assert.equal(d.kind, 'containers');
       assert.match(d.issuer, /^http:\/\/127\.0\.0\.1:\d+$/, 'the kit talks to 127.0.0.1 only');
       assert.match(d.gateway.baseUrl, /^http:\/\/127\.0\.0\.1:\d+$/);
-      assert.deepEqual(d.sourceAddresses, [], 'published ports hide the client address: no distinct source IPs');
+      assert.ok(d.sourceAddresses.length > 2, 'host network: the kit can act as distinct client IPs');
       t.diagnostic(lines.find((l) => l.includes('containers ready')) ?? '');
+      await assertStackWorks(d);
 
-      const discovery = (await (await fetch(d.discoveryUrl!)).json()) as Record<string, string>;
-      assert.equal(discovery.issuer, d.issuer, 'discovery names the published issuer');
-      assert.equal(discovery.token_endpoint, d.tokenEndpoint, 'every URL discovery names is reachable by the kit');
-
-      const client = d.clients.system;
-      const token = await fetch(d.tokenEndpoint, {
-        method: 'POST',
-        headers: { authorization: basicAuthorization(client.clientId, client.clientSecret), 'content-type': 'application/x-www-form-urlencoded' },
-        body: 'grant_type=client_credentials',
-      });
-      assert.equal(token.status, 200);
-      const { access_token } = (await token.json()) as { access_token: string };
-
-      // The gateway fetched the keys over the compose network and accepted the published issuer.
-      const api = await fetch(`${d.gateway.baseUrl}${d.gateway.routes.protected}`, { headers: { authorization: `Bearer ${access_token}` } });
-      assert.equal(api.status, 200);
-      const denied = await fetch(`${d.gateway.baseUrl}${d.gateway.routes.protected}`);
-      assert.equal(denied.status, 401);
+      // Seed 001's limit is per client IP: a burst from one source address gets 429s, the next address does not.
+      const limit = d.limits.tokenRequestsPerSecond!;
+      const [noisy, quiet] = [d.sourceAddresses[5]!, d.sourceAddresses[6]!];
+      const burst = await Promise.all(Array.from({ length: limit + 10 }, () => tokenFrom(d, noisy)));
+      assert.ok(burst.some((status) => status === 429), `a burst of ${limit + 10} from ${noisy} met the limit: ${burst.join(',')}`);
+      assert.equal(await tokenFrom(d, quiet), 200, `${quiet} is another client IP to the containerised IdP`);
       assert.notEqual(leftovers(project), '', 'the run is labelled');
     } finally {
       const stopping = Date.now();
@@ -120,11 +149,16 @@ describe('containers target, end to end', () => {
       t.diagnostic(`stopped in ${Date.now() - stopping} ms`);
     }
     assert.equal(leftovers(project), '', 'no container or network of the run is left');
+    await closeConnections();
   });
 
-  test('SIGTERM while the containers start: the run removes what it created and exits 143', async (t) => {
+  test('SIGTERM while the containers start (bridge network): the run removes what it created and exits 143', async (t) => {
     if (skip) return t.skip(skip);
-    const child = spawn(process.execPath, [...CLI, 'run', '--target', 'containers'], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [...CLI, 'run', '--target', 'containers'], {
+      cwd: REPO_ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, AUTH_CTK_CONTAINER_NETWORK: 'bridge' },
+    });
     let stderr = '';
     const project = await new Promise<string>((resolve, reject) => {
       child.stderr.on('data', (chunk: Buffer) => {
@@ -140,19 +174,41 @@ describe('containers target, end to end', () => {
     assert.equal(leftovers(project), '', `left behind after SIGTERM:\n${stderr}`);
   });
 
-  test('a process that exits without stop() still removes its containers (exit hook)', async (t) => {
+  test('bridge network: the issuer is agreed through the published port, and an exit without stop() leaves nothing', async (t) => {
     if (skip) return t.skip(skip);
+    // A child process starts the stack and hands its description over; once the checks are done it exits
+    // WITHOUT stop(): the exit hook must clean up.
     const script = `
       import { ContainersTargetProvider } from ${JSON.stringify(`${REPO_ROOT}support/target/containers.ts`)};
       const p = new ContainersTargetProvider();
-      await p.start({ log: () => undefined });
-      console.log(p.project);
-      process.exit(0);`;
-    const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { cwd: REPO_ROOT, encoding: 'utf8', timeout: 120_000 });
-    assert.equal(r.status, 0, r.stderr);
-    const project = r.stdout.trim().split('\n').pop()!;
-    assert.match(project, /^auth-ctk-/);
-    assert.equal(leftovers(project), '');
+      const started = await p.start({ log: () => undefined });
+      console.log(JSON.stringify({ project: p.project, description: started.description }));
+      process.stdin.once('data', () => process.exit(0));`;
+    const child = spawn(process.execPath, ['--input-type=module', '-e', script], {
+      cwd: REPO_ROOT,
+      stdio: ['pipe', 'pipe', 'pipe'],
+      env: { ...process.env, AUTH_CTK_CONTAINER_NETWORK: 'bridge' },
+    });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+    const line = await new Promise<string>((resolve, reject) => {
+      let out = '';
+      child.stdout.on('data', (chunk: Buffer) => {
+        out += chunk.toString();
+        if (out.includes('\n')) resolve(out.split('\n')[0]!);
+      });
+      void exited.then(() => reject(new Error(`the child exited before starting the stack:\n${stderr}`)));
+    });
+    const { project, description } = JSON.parse(line) as { project: string; description: TargetDescription };
+    try {
+      assert.deepEqual(description.sourceAddresses, [], "bridge: Docker's port proxy hides the client address, no distinct source IPs");
+      await assertStackWorks(description);
+    } finally {
+      child.stdin.end('exit\n');
+    }
+    assert.equal(await exited, 0, stderr);
+    assert.equal(leftovers(project), '', 'the exit hook removed the run');
   });
 
   test('auth-ctk cleanup removes what a killed run left', async (t) => {

@@ -3,9 +3,15 @@
  * the stack in containers), built from docker/reference.Dockerfile and started with testcontainers'
  * DockerComposeEnvironment on whatever engine DOCKER_HOST (or the default socket) points at.
  *
- * Addresses (see docker-compose.yml): the kit picks two free ports on 127.0.0.1 and publishes the IdP and the
- * gateway there; the issuer is the IdP's published URL, which the gateway compares `iss` with while it fetches
- * keys over the compose network (http://idp:8080/jwks). The kit never sends to any other address.
+ * Networking (see docker-compose.yml and its two overrides), chosen by networkMode():
+ *   host   — Linux engines on this machine: the containers listen on the host's 127.0.0.1, so the reference sees
+ *            the kit's 127.0.0.x source addresses as distinct client IPs (rate limit and IP block per IP, seed
+ *            001) exactly as in the embedded run: same verdicts.
+ *   bridge — any other engine (Docker Desktop, remote): the IdP and the gateway are published on 127.0.0.1 and
+ *            the gateway fetches keys over the compose network (http://idp:8080/jwks); every request reaches the
+ *            IdP from Docker's port proxy, so the description offers no source addresses.
+ * Either way the issuer is the IdP's URL on 127.0.0.1 (free ports picked per run), the one string kit and
+ * gateway agree on. The kit never sends to any other address.
  *
  * Cleanup without Ryuk (it cannot be pulled on machines without a registry): every container and network
  * carries io.auth-ctk.run=<project>; stop() runs `compose down` and then removes anything still labelled with
@@ -24,6 +30,9 @@ import { once, type StartOptions, type StartedTarget, type TargetProvider } from
 
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const COMPOSE_FILE = 'docker-compose.yml';
+/** The networking overrides of docker-compose.yml (see the comments in each). */
+export const COMPOSE_OVERRIDES = { bridge: 'docker-compose.override.yml', host: 'docker/compose.host-network.yml' } as const;
+export type NetworkMode = keyof typeof COMPOSE_OVERRIDES;
 /** Label on every container and network of the stack (docker-compose.yml). */
 export const STACK_LABEL = 'io.auth-ctk.stack';
 /** Label naming the run (compose project) that owns a container or network. */
@@ -103,6 +112,19 @@ export function servicesToBuild(composeFile = `${REPO_ROOT}${COMPOSE_FILE}`): st
   return [...byImage.values()];
 }
 
+/**
+ * host where the engine runs on this machine's Linux kernel (the containers can share its loopback), bridge
+ * elsewhere; AUTH_CTK_CONTAINER_NETWORK=host|bridge decides instead.
+ */
+export function networkMode(info: { operatingSystem: string; operatingSystemType: string }, env: NodeJS.ProcessEnv = process.env): NetworkMode {
+  const forced = env.AUTH_CTK_CONTAINER_NETWORK;
+  if (forced === 'host' || forced === 'bridge') return forced;
+  if (forced) throw new UsageError(`AUTH_CTK_CONTAINER_NETWORK must be host or bridge, got "${forced}"`);
+  const localEngine = !env.DOCKER_HOST || env.DOCKER_HOST.startsWith('unix://');
+  const linuxHost = process.platform === 'linux' && info.operatingSystemType === 'linux' && !/Docker Desktop/i.test(info.operatingSystem);
+  return localEngine && linuxHost ? 'host' : 'bridge';
+}
+
 export class ContainersTargetProvider implements TargetProvider {
   readonly kind = 'containers' as const;
   readonly label = 'containers';
@@ -117,21 +139,24 @@ export class ContainersTargetProvider implements TargetProvider {
     const baseImage = await chooseBaseImage(client);
     const project = `auth-ctk-${process.pid}-${randomBytes(3).toString('hex')}`;
     this.project = project;
-    const [idpPort, gatewayPort] = await freePorts(2);
+    const mode = networkMode(client.info.containerRuntime);
+    const files: Files = [COMPOSE_FILE, COMPOSE_OVERRIDES[mode]];
+    const [idpPort, gatewayPort, componentPort] = await freePorts(3);
     const env: Record<string, string> = {
       AUTH_CTK_BASE_IMAGE: baseImage,
       AUTH_CTK_IDP_PUBLISHED_PORT: String(idpPort),
       AUTH_CTK_GATEWAY_PUBLISHED_PORT: String(gatewayPort),
+      AUTH_CTK_COMPONENT_PUBLISHED_PORT: String(componentPort),
       AUTH_CTK_FAULTS: faults.join(','),
       AUTH_CTK_RUN_ID: project,
     };
 
     const down = once(async () => {
       process.off('exit', lastResort);
-      await removeRun(client, compose, project, env);
+      await removeRun(client, compose, files, project, env);
     });
     // Last resort when the process exits without stop() (an uncaught error): synchronous, so it runs in 'exit'.
-    const lastResort = () => composeDownSync(compose, project, env);
+    const lastResort = () => composeDownSync(compose, files, project, env);
     process.on('exit', lastResort);
     // A signal while compose is building or starting: killing the kit now would let the running compose
     // command go on creating containers after the clean-up. So the first signal lets the current compose step
@@ -156,13 +181,13 @@ export class ContainersTargetProvider implements TargetProvider {
     try {
       const started = Date.now();
       log(`auth-ctk: building the reference image from ${COMPOSE_FILE} (base ${baseImage})`);
-      for (const service of servicesToBuild()) await runCompose(compose, project, env, ['build', service]);
+      for (const service of servicesToBuild()) await runCompose(compose, files, project, env, ['build', service]);
       // Each code change leaves the previous build dangling; drop those (an image a container uses is kept).
       await client.container.dockerode.pruneImages({ filters: { dangling: ['true'], label: [STACK_LABEL] } }).catch(() => undefined);
       checkInterrupted();
       const built = Date.now();
-      log(`auth-ctk: starting project ${project} (IdP on 127.0.0.1:${idpPort}, gateway on 127.0.0.1:${gatewayPort})`);
-      await new tc.DockerComposeEnvironment(REPO_ROOT, COMPOSE_FILE)
+      log(`auth-ctk: starting project ${project} (${mode} network; IdP on 127.0.0.1:${idpPort}, gateway on 127.0.0.1:${gatewayPort})`);
+      await new tc.DockerComposeEnvironment(REPO_ROOT, [...files])
         .withProjectName(project)
         .withEnvironment(env)
         .withClientOptions(compose.clientOptions)
@@ -186,14 +211,14 @@ export class ContainersTargetProvider implements TargetProvider {
     }
 
     const idp = `http://127.0.0.1:${idpPort}`;
+    const component = mode === 'host' ? `http://127.0.0.1:${componentPort}` : 'http://component:8080 (compose network only)';
     const reference = describeReferenceTarget(
-      { idp, issuer: idp, gateway: `http://127.0.0.1:${gatewayPort}`, component: 'http://component:8080 (compose network only)' },
+      { idp, issuer: idp, gateway: `http://127.0.0.1:${gatewayPort}`, component },
       { name: 'auth-ctk reference stack (containers)', kind: 'containers', faults },
     );
     return {
-      // Docker's port publishing hides the client's address: the IdP sees every connection from the engine's
-      // proxy, so the kit cannot act as distinct IPs here (rate-limit and IP-block checks know what that means).
-      description: { ...reference, sourceAddresses: [] },
+      // bridge: Docker's port proxy hides the client's address, so the kit cannot act as distinct IPs there.
+      description: mode === 'host' ? reference : { ...reference, sourceAddresses: [] },
       stop: down,
     };
   }
@@ -207,9 +232,12 @@ async function chooseBaseImage(client: Awaited<ReturnType<Testcontainers['getCon
   return PUBLIC_BASE_IMAGE;
 }
 
-function runCompose(compose: ComposeCommand, project: string, env: Record<string, string>, args: string[]): Promise<void> {
+type Files = readonly [string, string];
+const fileArgs = (files: Files) => files.flatMap((f) => ['-f', f]);
+
+function runCompose(compose: ComposeCommand, files: Files, project: string, env: Record<string, string>, args: string[]): Promise<void> {
   return new Promise((resolve, reject) => {
-    const child = spawn(compose.command, [...compose.args, '-p', project, '-f', COMPOSE_FILE, ...args], {
+    const child = spawn(compose.command, [...compose.args, '-p', project, ...fileArgs(files), ...args], {
       cwd: REPO_ROOT,
       env: { ...process.env, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -236,11 +264,12 @@ function runCompose(compose: ComposeCommand, project: string, env: Record<string
 async function removeRun(
   client: Awaited<ReturnType<Testcontainers['getContainerRuntimeClient']>>,
   compose: ComposeCommand,
+  files: Files,
   project: string,
   env: Record<string, string>,
 ): Promise<void> {
   try {
-    await runCompose(compose, project, env, ['down', '--volumes', '--remove-orphans', '--timeout', '5']);
+    await runCompose(compose, files, project, env, ['down', '--volumes', '--remove-orphans', '--timeout', '5']);
   } catch {
     // fall through: remove by label below
   }
@@ -267,8 +296,8 @@ export async function removeLabelled(
   };
 }
 
-function composeDownSync(compose: ComposeCommand, project: string, env: Record<string, string>): void {
-  spawnSync(compose.command, [...compose.args, '-p', project, '-f', COMPOSE_FILE, 'down', '--volumes', '--remove-orphans', '--timeout', '1'], {
+function composeDownSync(compose: ComposeCommand, files: Files, project: string, env: Record<string, string>): void {
+  spawnSync(compose.command, [...compose.args, '-p', project, ...fileArgs(files), 'down', '--volumes', '--remove-orphans', '--timeout', '1'], {
     cwd: REPO_ROOT,
     env: { ...process.env, ...env },
     stdio: 'ignore',
