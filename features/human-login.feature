@@ -21,28 +21,24 @@ Feature: Human login in a browser (authorization code with PKCE)
 
   @REQ-ID-02 @requires-jwt-access-tokens @browser @requires-human-login
   Scenario: The access token of a browser login names the customer as sub and the front end as client_id
-    Given the first test customer has logged in through the browser
-    And the front end has redeemed the code for an access token
+    Given the first test customer has an access token from a browser login
     Then the access token's sub is the customer's id and its client_id is the front end's
 
   @REQ-ID-03 @browser @requires-human-login
   Scenario: The gateway passes a browser login on to the component as a human identity
-    Given the first test customer has logged in through the browser
-    And the front end has redeemed the code for the customer's access token
+    Given the first test customer has an access token from a browser login
     When the front end calls the identity echo route with the customer's access token
     Then the component received a human identity for the customer
 
   @REQ-ID-04 @browser @requires-human-login
   Scenario: A customer logged in through the browser sees their own records
-    Given the first test customer has logged in through the browser
-    And the front end has redeemed the code for the customer's access token
+    Given the first test customer has an access token from a browser login
     When the front end requests the records of the first test customer with the customer's access token
     Then the component answers 200 with records of that customer only
 
   @REQ-ID-04 @browser @requires-human-login
   Scenario: A customer logged in through the browser is refused another customer's records
-    Given the first test customer has logged in through the browser
-    And the front end has redeemed the code for the customer's access token
+    Given the first test customer has an access token from a browser login
     When the front end requests the records of the second test customer with the customer's access token
     Then the component refuses them without any of that customer's data
 

@@ -19,10 +19,12 @@ import { judgeRefusal, redeemCode } from '../support/browser/code-redemption.ts'
 import { stateValue, tamperedVerifier } from '../support/browser/pkce.ts';
 import { otherRedirectUri } from '../support/browser/callback.ts';
 import { browserSourceAddress } from '../support/browser/source-addresses.ts';
+import { cachedHumanToken, rememberHumanToken } from '../support/browser/token-cache.ts';
 import { callGateway, claimsOf, customerDataPath, customerIdsIn, echoedIdentity } from '../support/browser/human-identity.ts';
 import {
   rememberAccessToken,
   rememberAttempts,
+  rememberCustomer,
   rememberLogin,
   rememberRedemption,
   rememberSourceAddress,
@@ -30,6 +32,7 @@ import {
   testCustomer,
   theAccessToken,
   theAttempts,
+  theCustomer,
   theLogin,
   theRedemption,
   theSourceAddress,
@@ -44,7 +47,7 @@ const FAILED_LOGINS_BLOCK_IP = 'REQ-RL-04';
 
 /** Seed 003: the human's token names the customer as sub and the front end as client_id (skipped when not a JWT). */
 function judgeHumanToken(world: CtkWorld): void {
-  const { user } = theLogin(world);
+  const user = theCustomer(world);
   const web = world.target.clients.web!;
   const claims = claimsOf(theAccessToken(world));
   if (!claims) return;
@@ -109,17 +112,32 @@ Given('the front end has redeemed the code for an access token', async function 
   rememberAccessToken(this, token!.access_token);
 });
 
-Given("the front end has redeemed the code for the customer's access token", async function (this: CtkWorld) {
-  const exchange = await redeemCode(this, theLogin(this), codeForRedemption(this, theLogin(this)));
-  rememberRedemption(this, exchange);
-  const token = tokenResponseOf(exchange);
-  check(this, { requirement: 'REQ-PKCE-01', expected: '200 with an access token for the code and its code_verifier', observed: exchange }, () =>
-    expect(token?.access_token).to.be.a('string'),
-  );
-  rememberAccessToken(this, token!.access_token);
+Given('the {word} test customer has an access token from a browser login', function (this: CtkWorld, ordinal: string) {
+  const user = testCustomer(this, ordinal);
+  if (!user) return noUser(this, ordinal);
+  rememberCustomer(this, user);
+  const cached = cachedHumanToken(user);
+  if (cached) {
+    this.log(`using ${user.username}'s access token from a browser login earlier in this run (${Math.round(cached.ageMs / 1000)} s ago)`);
+    rememberAccessToken(this, cached.token);
+  } else {
+    return orNotTestable(this, async () => {
+      const login = await logInThroughBrowser(this, user);
+      rememberLogin(this, login);
+      const exchange = await redeemCode(this, login, codeForRedemption(this, login));
+      const token = tokenResponseOf(exchange);
+      check(this, { requirement: 'REQ-PKCE-01', expected: '200 with an access token for the code and its code_verifier', observed: exchange }, () =>
+        expect(token?.access_token).to.be.a('string'),
+      );
+      rememberHumanToken(user, token!.access_token, token!.expires_in);
+      rememberAccessToken(this, token!.access_token);
+      judgeHumanToken(this);
+    });
+  }
   // What the gateway and component do with the token only means something if it IS the customer's token:
   // where the kit can read it, a token that does not name the customer fails here, at the root cause.
   judgeHumanToken(this);
+  return undefined;
 });
 
 // --- the redirect ------------------------------------------------------------------------------------------
@@ -171,6 +189,7 @@ Then('the token endpoint answers with a Bearer access token', function (this: Ct
     expect(String(token?.token_type).toLowerCase()).to.equal('bearer');
   });
   rememberAccessToken(this, token!.access_token);
+  rememberHumanToken(theLogin(this).user, token!.access_token, token!.expires_in);
 });
 
 Then('the token endpoint refuses the wrong code_verifier with invalid_grant and issues no token', function (this: CtkWorld) {
@@ -205,7 +224,7 @@ When("the front end calls the identity echo route with the customer's access tok
 });
 
 Then('the component received a human identity for the customer', function (this: CtkWorld) {
-  const { user } = theLogin(this);
+  const user = theCustomer(this);
   const exchange = this.lastExchange();
   const identity = echoedIdentity(exchange);
   check(this, {

@@ -10,6 +10,7 @@ const TOKEN = 'browser:access-token';
 const ATTEMPTS = 'browser:failed-attempts';
 const BLOCK_ADDRESS = 'browser:source-address';
 const REQUIREMENTS = 'browser:scenario-requirements';
+const CUSTOMER = 'browser:customer';
 
 export class StepOrderError extends Error {
   constructor(missing: string) {
@@ -23,7 +24,10 @@ function get<T>(world: CtkWorld, key: string, what: string): T {
   return world.memo.get(key) as T;
 }
 
-export const rememberLogin = (world: CtkWorld, login: HumanLogin): void => void world.memo.set(LOGIN, login);
+export const rememberLogin = (world: CtkWorld, login: HumanLogin): void => {
+  world.memo.set(LOGIN, login);
+  world.memo.set(CUSTOMER, login.user);
+};
 export const theLogin = (world: CtkWorld): HumanLogin => get(world, LOGIN, 'a browser login');
 
 export const rememberRedemption = (world: CtkWorld, exchange: Exchange): void => void world.memo.set(REDEMPTION, exchange);
@@ -47,3 +51,7 @@ export function testCustomer(world: CtkWorld, ordinal: string): TestUser | undef
 /** The requirement IDs the running scenario is tagged with (for the not-testable records steps write). */
 export const rememberScenarioRequirements = (world: CtkWorld, ids: string[]): void => void world.memo.set(REQUIREMENTS, ids);
 export const scenarioRequirementIds = (world: CtkWorld): string[] => (world.memo.get(REQUIREMENTS) as string[] | undefined) ?? [];
+
+/** The test customer the scenario acts for (set by a login, or by taking a cached browser-login token). */
+export const rememberCustomer = (world: CtkWorld, user: TestUser): void => void world.memo.set(CUSTOMER, user);
+export const theCustomer = (world: CtkWorld): TestUser => get(world, CUSTOMER, 'choosing a test customer');
