@@ -3,10 +3,10 @@
  * run), how it turns failures into known deviations and passes into stale entries, `auth-ctk baseline`, and
  * end to end through `auth-ctk run`: a stale entry fails the run (exit 1), a missing reason exits 2.
  */
-import { test, before } from 'node:test';
+import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runFixture, writeFixtureFeature, FIXTURE_STEPS, KIT, type FixtureIds } from './report-fixtures/run-fixture.ts';
@@ -17,6 +17,10 @@ import { certify } from '../support/report/certification.ts';
 import { renderSummary } from '../support/report/console-summary.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'ctk-baseline-'));
+const scratch = [dir];
+after(() => {
+  for (const d of scratch) rmSync(d, { recursive: true, force: true });
+});
 let ids: FixtureIds;
 let messages = '';
 
@@ -152,6 +156,7 @@ test('auth-ctk run refuses a baseline with a missing reason before it starts any
 /** A working directory whose cucumber.mjs runs the report fixture: `auth-ctk run` as a vendor would call it. */
 function fixtureProject(): string {
   const project = mkdtempSync(join(tmpdir(), 'ctk-baseline-run-'));
+  scratch.push(project);
   const feature = writeFixtureFeature(project, ids);
   const config = {
     paths: [feature],

@@ -3,10 +3,10 @@
  * of another kit version or feature set fails with a clear message, signed content that contradicts its own
  * verdicts fails; signing-key problems are clear errors; the CLI exits 0/1/2 accordingly.
  */
-import { test, before } from 'node:test';
+import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { exportJWK, generateKeyPair } from 'jose';
@@ -21,6 +21,7 @@ import { loadSigningKey, loadVerificationKey, SigningKeyError, type SigningKey }
 import { publicTarget } from '../support/report/public-target.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'ctk-cert-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
 let payload: CertificatePayload;
 let key: SigningKey;
 let bytes: Buffer;

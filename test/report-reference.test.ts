@@ -7,7 +7,7 @@
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
@@ -102,6 +102,7 @@ before(async () => {
 
 after(async () => {
   await stack?.stop();
+  rmSync(dir, { recursive: true, force: true });
 });
 
 const req = (id: string) => verdicts!.requirements.find((r) => r.requirement.id === id)!;

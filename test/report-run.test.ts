@@ -4,7 +4,7 @@
  * verdict-based statuses, the offline Allure report with its history carried once per run, and
  * `auth-ctk report` on missing or half-written results.
  */
-import { test, before } from 'node:test';
+import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -20,6 +20,7 @@ import { filesUnder } from '../support/report/scrub.ts';
 import { requirement } from '../support/requirements/catalogue.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'ctk-report-run-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
 let run: FixtureRun;
 let exitCode: number;
 const log: string[] = [];

@@ -3,9 +3,9 @@
  * one scenario in each possible way; these tests check the verdict of each, the combination per requirement,
  * the certification rules, the console summary and JUnit, and that bad results are refused clearly.
  */
-import { test, before } from 'node:test';
+import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Envelope } from '@cucumber/messages';
@@ -25,8 +25,10 @@ let ids: FixtureIds;
 /** The clause part of a diagnosis, from the catalogue: `REQ-X <source> [MUST]`. */
 const head = (id: string) => `${id} ${requirement(id).source} [${requirement(id).level === 'SEED' ? 'seed' : requirement(id).level}]`;
 
+const dir = mkdtempSync(join(tmpdir(), 'ctk-verdicts-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
+
 before(async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'ctk-verdicts-'));
   const run = await runFixture(dir);
   ids = run.ids;
   messagesFile = join(run.reportsDir, 'cucumber-messages.ndjson');
@@ -236,16 +238,17 @@ test('JUnit carries the same one-line diagnoses, and reasons for what did not ru
 // Bad results ---------------------------------------------------------------------------------------------------
 
 test('missing, empty, half-written and damaged message streams are refused with a clear message', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'ctk-bad-'));
-  assert.throws(() => readMessages(join(dir, 'nope.ndjson')), (e: unknown) => e instanceof ResultsError && /does not exist\. Run the suite first/.test(e.message));
-  writeFileSync(join(dir, 'empty.ndjson'), '');
-  assert.throws(() => readMessages(join(dir, 'empty.ndjson')), /is empty/);
-  writeFileSync(join(dir, 'cut.ndjson'), text.slice(0, text.length - 40));
-  assert.throws(() => readMessages(join(dir, 'cut.ndjson')), /is half-written: its last line \(\d+\) is cut off/);
+  const bad = join(dir, 'bad');
+  mkdirSync(bad);
+  assert.throws(() => readMessages(join(bad, 'nope.ndjson')), (e: unknown) => e instanceof ResultsError && /does not exist\. Run the suite first/.test(e.message));
+  writeFileSync(join(bad, 'empty.ndjson'), '');
+  assert.throws(() => readMessages(join(bad, 'empty.ndjson')), /is empty/);
+  writeFileSync(join(bad, 'cut.ndjson'), text.slice(0, text.length - 40));
+  assert.throws(() => readMessages(join(bad, 'cut.ndjson')), /is half-written: its last line \(\d+\) is cut off/);
   const lines = text.split('\n');
   lines[3] = lines[3]!.slice(0, 10);
-  writeFileSync(join(dir, 'damaged.ndjson'), lines.join('\n'));
-  assert.throws(() => readMessages(join(dir, 'damaged.ndjson')), /line 4 is not a Cucumber message/);
-  writeFileSync(join(dir, 'unfinished.ndjson'), text.split('\n').filter((l) => !l.includes('"testRunFinished"')).join('\n'));
-  assert.throws(() => readMessages(join(dir, 'unfinished.ndjson')), /no testRunFinished message: the run did not finish/);
+  writeFileSync(join(bad, 'damaged.ndjson'), lines.join('\n'));
+  assert.throws(() => readMessages(join(bad, 'damaged.ndjson')), /line 4 is not a Cucumber message/);
+  writeFileSync(join(bad, 'unfinished.ndjson'), text.split('\n').filter((l) => !l.includes('"testRunFinished"')).join('\n'));
+  assert.throws(() => readMessages(join(bad, 'unfinished.ndjson')), /no testRunFinished message: the run did not finish/);
 });

@@ -7,7 +7,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { extname, join, normalize } from 'node:path';
@@ -115,6 +115,7 @@ let server: Server | undefined;
 after(async () => {
   await browser?.close();
   server?.close();
+  rmSync(project, { recursive: true, force: true });
 });
 
 async function launch(): Promise<Browser> {
