@@ -66,7 +66,9 @@ describe('profile validation: one clear error naming file, field and expectation
     assert.equal(p.clients.system.clientSecret, ENV.CTK_SECRET);
     assert.equal(p.limits.clockSkewSeconds, PROFILE_DEFAULTS.clockSkewSeconds);
     assert.equal(p.limits.requestTimeoutSeconds, PROFILE_DEFAULTS.requestTimeoutSeconds);
-    assert.deepEqual(p.load, { enabled: false, maxRequestsPerSecond: 0, maxRequestsPerRun: 0 });
+    assert.equal(p.limits.loadScenarios, false);
+    assert.equal(p.limits.maxRequestsPerSecond, 0, 'load not enabled: caps of 0');
+    assert.equal(p.limits.maxRequestsPerRun, 0);
   });
 
   test('missing field', () => {
@@ -151,9 +153,9 @@ describe('profile validation: one clear error naming file, field and expectation
 
   test('load enabled without caps', () => {
     const profile = validProfile();
-    profile.load = { enabled: true, maxRequestsPerSecond: 10 };
+    profile.limits = { loadScenarios: true, maxRequestsPerSecond: 10 };
     const e = failure(write(profile));
-    assert.equal(e.field, 'load.maxRequestsPerRun');
+    assert.equal(e.field, 'limits.maxRequestsPerRun');
     assert.match(e.message, /missing \(expected hard cap on requests/);
   });
 
@@ -230,7 +232,7 @@ describe('the committed profiles', () => {
     const p = loadProfile('fixtures/targets/example.yaml', {
       env: { AUTH_CLIENT_ID: 'id', AUTH_CLIENT_SECRET: 'secret', CTK_READONLY_SECRET: 'ro' },
     });
-    assert.equal(p.load.enabled, false);
+    assert.equal(p.limits.loadScenarios, false);
   });
 
   test('reference-local.yaml describes exactly the reference stack on ports 9400/9401', async () => {

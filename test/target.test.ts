@@ -102,8 +102,7 @@ describe('external target: checked before any scenario runs', () => {
         { discoveryUrl: `${base}/good/.well-known/openid-configuration` },
         {
           capabilities: { 'rate-limiting': true },
-          limits: { requestTimeoutSeconds: 2.5, clockSkewSeconds: 5, tokenRequestsPerSecond: 50 },
-          load: { enabled: true, maxRequestsPerSecond: 20, maxRequestsPerRun: 300 },
+          limits: { requestTimeoutSeconds: 2.5, clockSkewSeconds: 5, tokenRequestsPerSecond: 50, loadScenarios: true, maxRequestsPerSecond: 20, maxRequestsPerRun: 300 },
           sourceAddresses: ['127.0.0.9'],
         },
       ),

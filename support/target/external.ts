@@ -91,9 +91,9 @@ export async function describeExternalTarget(profile: TargetProfile, log: (line:
       ...(limits.ipBlock ? { ipBlock: limits.ipBlock } : {}),
       clockSkewSeconds: limits.clockSkewSeconds,
       requestTimeoutMs: timeoutMs,
-      // Load disabled -> caps of 0: the load module (support/load/) refuses to send anything.
-      maxRequestsPerSecond: profile.load.maxRequestsPerSecond,
-      maxRequestsPerRun: profile.load.maxRequestsPerRun,
+      // limits.loadScenarios not true -> caps of 0: the load cap (support/load/load-cap.ts) lets nothing through.
+      maxRequestsPerSecond: limits.maxRequestsPerSecond,
+      maxRequestsPerRun: limits.maxRequestsPerRun,
     },
     sourceAddresses: profile.sourceAddresses,
     ...(profile.admin ? { admin: profile.admin } : {}),

@@ -143,8 +143,12 @@ export const PROFILE_SCHEMA = {
     },
     limits: {
       type: 'object',
-      description: 'limits the target documents: { tokenRequestsPerSecond?, ipBlock?, clockSkewSeconds?, requestTimeoutSeconds? }',
+      description:
+        'limits the target documents and load caps: { tokenRequestsPerSecond?, ipBlock?, clockSkewSeconds?, requestTimeoutSeconds?, loadScenarios?, maxRequestsPerSecond?, maxRequestsPerRun? }',
       additionalProperties: false,
+      // Load-generating scenarios only on the profile's say-so, and then never without both caps.
+      if: { properties: { loadScenarios: { const: true } }, required: ['loadScenarios'] },
+      then: { required: ['maxRequestsPerSecond', 'maxRequestsPerRun'] },
       properties: {
         tokenRequestsPerSecond: positiveInteger('token requests per second per IP before 429 (seed 001: 50)'),
         ipBlock: {
@@ -159,20 +163,10 @@ export const PROFILE_SCHEMA = {
         },
         clockSkewSeconds: { type: 'number', minimum: 0, maximum: 600, description: 'leeway the gateway allows on exp/nbf, in seconds (0..600)' },
         requestTimeoutSeconds: { type: 'number', exclusiveMinimum: 0, maximum: 300, description: 'per-request timeout in seconds (> 0, at most 300)' },
+        loadScenarios: { type: 'boolean', description: 'true to let load-generating scenarios (rate limit, IP block) run against this target' },
+        maxRequestsPerSecond: positiveInteger('hard cap on requests per second the load scenarios send (required with loadScenarios: true)'),
+        maxRequestsPerRun: positiveInteger('hard cap on requests the load scenarios send in the whole run (required with loadScenarios: true)'),
       },
-    },
-    load: {
-      type: 'object',
-      description: 'load-generating scenarios (rate limit, IP block): { enabled, maxRequestsPerSecond, maxRequestsPerRun }',
-      additionalProperties: false,
-      required: ['enabled'],
-      properties: {
-        enabled: { type: 'boolean', description: 'true to let load-generating scenarios run against this target' },
-        maxRequestsPerSecond: positiveInteger('hard cap on requests per second the load scenarios send'),
-        maxRequestsPerRun: positiveInteger('hard cap on requests the load scenarios send in the whole run'),
-      },
-      if: { properties: { enabled: { const: true } } },
-      then: { required: ['enabled', 'maxRequestsPerSecond', 'maxRequestsPerRun'] },
     },
     browserLogin: {
       type: 'object',

@@ -52,8 +52,11 @@ export interface TargetProfile {
     readonly ipBlock?: { readonly failedAttempts: number; readonly blockSeconds: number };
     readonly clockSkewSeconds: number;
     readonly requestTimeoutSeconds: number;
+    /** Load-generating scenarios allowed; when false both caps are 0, so nothing load-generating is sent. */
+    readonly loadScenarios: boolean;
+    readonly maxRequestsPerSecond: number;
+    readonly maxRequestsPerRun: number;
   };
-  readonly load: { readonly enabled: boolean; readonly maxRequestsPerSecond: number; readonly maxRequestsPerRun: number };
   readonly sourceAddresses: readonly string[];
   readonly admin?: { readonly baseUrl: string; readonly token: string };
 }
@@ -269,7 +272,6 @@ interface RawProfile {
   browserLogin?: BrowserLoginDescription;
   capabilities?: Partial<Record<Capability, boolean>>;
   limits?: Partial<TargetProfile['limits']>;
-  load?: { enabled: boolean; maxRequestsPerSecond?: number; maxRequestsPerRun?: number };
   sourceAddresses?: string[];
   admin?: { baseUrl: string; token: string };
 }
@@ -319,7 +321,6 @@ function toProfile(file: string, p: RawProfile): TargetProfile {
       ...(c.redirectUri !== undefined ? { redirectUri: c.redirectUri } : {}),
     };
   }
-  const load = p.load ?? { enabled: false };
   return {
     file,
     name: p.name,
@@ -335,10 +336,10 @@ function toProfile(file: string, p: RawProfile): TargetProfile {
       ...(p.limits?.ipBlock !== undefined ? { ipBlock: p.limits.ipBlock } : {}),
       clockSkewSeconds: p.limits?.clockSkewSeconds ?? PROFILE_DEFAULTS.clockSkewSeconds,
       requestTimeoutSeconds: p.limits?.requestTimeoutSeconds ?? PROFILE_DEFAULTS.requestTimeoutSeconds,
+      ...(p.limits?.loadScenarios === true
+        ? { loadScenarios: true, maxRequestsPerSecond: p.limits.maxRequestsPerSecond!, maxRequestsPerRun: p.limits.maxRequestsPerRun! }
+        : { loadScenarios: false, maxRequestsPerSecond: 0, maxRequestsPerRun: 0 }),
     },
-    load: load.enabled
-      ? { enabled: true, maxRequestsPerSecond: load.maxRequestsPerSecond!, maxRequestsPerRun: load.maxRequestsPerRun! }
-      : { enabled: false, maxRequestsPerSecond: 0, maxRequestsPerRun: 0 },
     sourceAddresses: p.sourceAddresses ?? [],
     ...(p.admin ? { admin: p.admin } : {}),
   };
