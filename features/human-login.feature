@@ -49,7 +49,10 @@ Feature: Human login in a browser (authorization code with PKCE)
 
   @REQ-HUM-03 @REQ-HUM-04 @browser @requires-human-login
   Scenario: A wrong password shows the login error and issues no code
-    When the first test customer submits a wrong password on the login page
+    Wrong passwords are typed for the last test user: an identity provider that locks an account after failed
+    logins (per user, besides seed 001's per-IP block) never locks the user the other scenarios log in as.
+
+    When the last test customer submits a wrong password on the login page
     Then the browser is not sent back to the front end with a code
     And the login page shows a login error
 
@@ -81,5 +84,5 @@ Feature: Human login in a browser (authorization code with PKCE)
   @REQ-RL-04 @browser @requires-human-login
   Scenario: Wrong passwords typed on the login page count towards the IP block
     Given a browser with its own client IP, from which the system user can get a token
-    When the first test customer types a wrong password on the login page as often as the target blocks after
+    When the last test customer types a wrong password on the login page as often as the target blocks after
     Then a token request from that client IP is blocked

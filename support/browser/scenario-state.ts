@@ -42,10 +42,11 @@ export const theAttempts = (world: CtkWorld): LoginResult[] => get(world, ATTEMP
 export const rememberSourceAddress = (world: CtkWorld, address: string): void => void world.memo.set(BLOCK_ADDRESS, address);
 export const theSourceAddress = (world: CtkWorld): string => get(world, BLOCK_ADDRESS, 'choosing a client IP for the browser');
 
-/** "first" / "second" test customer of the target profile. */
+/** "first" / "second" / "third" / "last" test customer of the target profile. */
 export function testCustomer(world: CtkWorld, ordinal: string): TestUser | undefined {
-  const index = ['first', 'second', 'third'].indexOf(ordinal);
-  return index >= 0 ? world.target.users[index] : undefined;
+  const users = world.target.users;
+  const index = ordinal === 'last' ? users.length - 1 : ['first', 'second', 'third'].indexOf(ordinal);
+  return index >= 0 ? users[index] : undefined;
 }
 
 /** The requirement IDs the running scenario is tagged with (for the not-testable records steps write). */
