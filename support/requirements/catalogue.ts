@@ -7,6 +7,8 @@ import { TOKEN_ENDPOINT_REQUIREMENTS, CLIENT_AUTHENTICATION_REQUIREMENTS } from 
 import { BEARER_REQUIREMENTS } from './bearer.ts';
 import { CLIENT_REQUIREMENTS } from './client.ts';
 import { HUMAN_LOGIN_REQUIREMENTS } from './human-login.ts';
+import { IDENTITY_REQUIREMENTS } from './identity.ts';
+import { ANONYMOUS_REQUIREMENTS } from './anonymous.ts';
 
 export type { Requirement } from './types.ts';
 
@@ -16,6 +18,8 @@ const ALL: readonly Requirement[] = [
   ...BEARER_REQUIREMENTS,
   ...CLIENT_REQUIREMENTS,
   ...HUMAN_LOGIN_REQUIREMENTS,
+  ...IDENTITY_REQUIREMENTS,
+  ...ANONYMOUS_REQUIREMENTS,
 ];
 
 export class UnknownRequirementError extends Error {

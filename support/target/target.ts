@@ -36,6 +36,32 @@ export interface RouteSet {
   readonly identityEcho?: string;
   /** A customer's data; `{customerId}` is replaced (seed 003: system sees all, a human only its own). */
   readonly customerData?: string;
+  /** How to read the identity echo and the public route's answer; absent: the reference's format. */
+  readonly identityEchoFormat?: IdentityEchoFormat;
+}
+
+/**
+ * Where, in the identity echo's JSON answer (and in the public route's), the kit finds what the component
+ * received from the gateway. JSON pointers (RFC 6901); every field is optional and defaults to the reference's
+ * format: `{"identity": {"kind", "sub", "client_id", "scopes", "roles"}, "authorizationHeaderReceived": bool}`.
+ */
+export interface IdentityEchoFormat {
+  /** The identity object inside the echo answer ("" = the answer itself). Default "/identity". */
+  readonly identity?: string;
+  /** Inside the identity object. Defaults: "/sub", "/client_id", "/kind". */
+  readonly subject?: string;
+  readonly clientId?: string;
+  readonly kind?: string;
+  /** Lists of roles and/or scopes inside the identity object (seed 000 "user, roles"). Default ["/roles", "/scopes"]. */
+  readonly roles?: readonly string[];
+  /** The component's words for the three kinds. Default system / human / anonymous. */
+  readonly kinds?: { readonly system?: string; readonly human?: string; readonly anonymous?: string };
+  /** In the echo answer: a boolean, whether the component received an Authorization header. Default "/authorizationHeaderReceived". */
+  readonly authorizationReceived?: string;
+  /** In the public route's answer: the identity the component served (seed 004). Default "/servedTo". */
+  readonly publicIdentity?: string;
+  /** The header the gateway passes the identity in (spoofing check). Default x-auth-identity, base64url JSON. */
+  readonly identityHeader?: { readonly name: string; readonly encoding: 'base64url-json' | 'json' | 'text' };
 }
 
 /**

@@ -1,0 +1,66 @@
+@human-identity
+Feature: System users and human users are told apart by client_id == sub (seeds 000, 003)
+  Seed 003: "Ist der client_id claim im JWT-Token mit dem sub claim identisch, handelt es sich um einen JWT-Token
+  der für einen client credentials flow ausgestellt wurde" — such a token "darf alles". Otherwise the token comes
+  from a human login, its sub holds the customer, and it "darf nur das, was der hinterlegte Kunde darf".
+  Seed 000: humans reach the APIs through a web front end; the gateway tells the component who is calling.
+  These checks do not depend on how a human token was obtained (a password-style login of the test users, or a
+  browser login): only on what it carries and what it is allowed.
+
+  @REQ-ID-01 @requires-jwt-access-tokens
+  Scenario Outline: A client-credentials token names the client itself as its subject (<client> client)
+    When the <client> client obtains an access token with its client credentials
+    Then the token's identity claims say client_id equals sub, both the client's id
+
+    Examples:
+      | client    |
+      | system    |
+      | read-only |
+
+  @REQ-ID-02 @requires-jwt-access-tokens
+  Scenario Outline: A human's token names the customer as subject and the front end as client (<ordinal> test customer)
+    Given the <ordinal> test customer holds a human access token
+    Then the human token's identity claims name the customer as sub and the web front end as client_id
+
+    Examples:
+      | ordinal |
+      | first   |
+      | second  |
+
+  @REQ-ID-03 @requires-human-login
+  Scenario: The gateway passes a human's token on as a human identity, the customer as subject
+    Given the first test customer holds a human access token
+    When the identity echo is called with the human access token
+    Then the component sees a human identity whose subject is that customer
+
+  @REQ-ID-04 @requires-human-login
+  Scenario Outline: A human token reads its own customer's data (<ordinal> test customer)
+    Given the <ordinal> test customer holds a human access token
+    When the customer data of the <ordinal> test customer is requested with the human access token
+    Then that customer's data is served, with no other customer's records in it
+
+    Examples:
+      | ordinal |
+      | first   |
+      | second  |
+
+  @REQ-ID-04 @requires-human-login
+  Scenario Outline: A human token is refused another customer's data (<ordinal> test customer asks for the <other>'s)
+    Given the <ordinal> test customer holds a human access token
+    When the customer data of the <other> test customer is requested with the human access token
+    Then that customer's data is refused, none of its records shown
+
+    Examples:
+      | ordinal | other  |
+      | first   | second |
+      | second  | first  |
+
+  @REQ-ID-05
+  Scenario Outline: A client-credentials token reads every customer's data (<ordinal> test customer)
+    When the customer data of the <ordinal> test customer is requested with the system client's access token
+    Then that customer's data is served, with no other customer's records in it
+
+    Examples:
+      | ordinal |
+      | first   |
+      | second  |

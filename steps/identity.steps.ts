@@ -1,0 +1,177 @@
+/**
+ * Steps of features/system-vs-human-identity.feature and features/gateway-identity.feature (seeds 000, 003).
+ * Each step is one call into support/identity/ (human tokens, the identity echo, customer data, verdicts).
+ * "A gateway caller holding a valid access token of the ... client" is defined in steps/bearer.steps.ts.
+ */
+import { Given, When, Then } from '@cucumber/cucumber';
+import type { CtkWorld } from '../support/world.ts';
+import type { ClientCredentials, TestUser } from '../support/target/target.ts';
+import { accessTokenFor, requestToken, tokenResponseOf } from '../support/oauth/token-client.ts';
+import { describeOutcome } from '../support/http/exchange.ts';
+import { bearer, callGateway } from '../support/gateway/gateway-client.ts';
+import { requirementFor, scenarioRequirements } from '../support/gateway/scenario-requirements.ts';
+import { humanAccessToken, testUser } from '../support/identity/human-login.ts';
+import { requestCustomerData } from '../support/identity/customer-data.ts';
+import { forgedIdentityHeaders } from '../support/identity/spoofing.ts';
+import {
+  judgeAuthorizationNotForwarded,
+  judgeCustomerDataRefused,
+  judgeCustomerDataServed,
+  judgeForgedIdentityIgnored,
+  judgeHumanIdentityPassed,
+  judgeHumanTokenClaims,
+  judgeRolesReceived,
+  judgeServedAnonymously,
+  judgeSubjectReceived,
+  judgeSystemIdentityPassed,
+  judgeSystemTokenClaims,
+} from '../support/identity/verdicts.ts';
+
+const CLIENT_TOKEN = 'identity:client-token';
+const CLIENT = 'identity:client';
+const HUMAN = 'identity:human';
+const OWNER = 'identity:records-of';
+const WHO = 'identity:who-asked';
+/** The bearer steps keep the token they obtained, and whose it is, here. */
+const GATEWAY_TOKEN = 'gateway:token';
+const GATEWAY_CLIENT = 'gateway:client';
+
+function memo<T>(world: CtkWorld, key: string, what: string): T {
+  const value = world.memo.get(key);
+  if (value === undefined) throw new Error(`no ${what} yet: step order in the feature file`);
+  return value as T;
+}
+
+const notTestable = (world: CtkWorld, reason: string, remedy: string) => world.notTestable(scenarioRequirements(world), reason, remedy);
+
+function userOrNotTestable(world: CtkWorld, ordinal: string): TestUser | 'skipped' {
+  return testUser(world, ordinal) ?? notTestable(world, `the target profile names no ${ordinal} test user`, 'add two test users (users[]: username, password, customerId) to the target profile');
+}
+
+const clientNamed = (world: CtkWorld, which: string) => {
+  if (which === 'system') return world.target.clients.system;
+  if (which === 'read-only') return world.target.clients.readOnly;
+  throw new Error(`unknown client "${which}" in the feature file (system, read-only)`);
+};
+
+/** The token the scenario's Given obtained (the bearer step's Given). */
+function callerToken(world: CtkWorld): string {
+  return memo<string>(world, GATEWAY_TOKEN, 'caller token (Given a gateway caller holding ...)');
+}
+
+function callerClient(world: CtkWorld): ClientCredentials {
+  return memo<ClientCredentials>(world, GATEWAY_CLIENT, 'caller client (Given a gateway caller holding ...)');
+}
+
+// --- tokens -------------------------------------------------------------------------------------------------
+
+When('the {word} client obtains an access token with its client credentials', async function (this: CtkWorld, which: string) {
+  const client = clientNamed(this, which);
+  if (!client) return notTestable(this, 'the target profile describes no read-only client', 'add clients.readOnly to the target profile');
+  const exchange = await requestToken(this, client);
+  const token = tokenResponseOf(exchange);
+  if (!token) throw new Error(`the ${which} client got no token to examine: ${describeOutcome(exchange)} (the token-issuance checks judge that)`);
+  this.memo.set(CLIENT_TOKEN, token.access_token);
+  this.memo.set(CLIENT, client);
+});
+
+Given('the {word} test customer holds a human access token', async function (this: CtkWorld, ordinal: string) {
+  const user = userOrNotTestable(this, ordinal);
+  if (user === 'skipped') return user;
+  const outcome = await humanAccessToken(this, user);
+  if (outcome.kind === 'unavailable') return notTestable(this, outcome.reason, outcome.remedy);
+  this.log(`human token for ${user.username} obtained by ${outcome.how}`);
+  this.memo.set(HUMAN, outcome);
+});
+
+// --- calls --------------------------------------------------------------------------------------------------
+
+When('the identity echo is called with the human access token', async function (this: CtkWorld) {
+  if (!this.target.gateway.routes.identityEcho) return notTestable(this, 'the target describes no identity echo route', 'describe gateway.routes.identityEcho');
+  await callGateway(this, { route: 'identity echo', authorization: bearer(memo<{ token: string }>(this, HUMAN, 'human token').token) });
+});
+
+When('the identity echo is called with that token', async function (this: CtkWorld) {
+  if (!this.target.gateway.routes.identityEcho) return notTestable(this, 'the target describes no identity echo route', 'describe gateway.routes.identityEcho');
+  await callGateway(this, { route: 'identity echo', authorization: bearer(callerToken(this)) });
+});
+
+When('the identity echo is called with that token and forged identity headers', async function (this: CtkWorld) {
+  if (!this.target.gateway.routes.identityEcho) return notTestable(this, 'the target describes no identity echo route', 'describe gateway.routes.identityEcho');
+  await callGateway(this, { route: 'identity echo', authorization: bearer(callerToken(this)), headers: forgedIdentityHeaders(this.target) });
+});
+
+When('the public route is called without credentials but with forged identity headers', async function (this: CtkWorld) {
+  await callGateway(this, { route: 'public', headers: forgedIdentityHeaders(this.target) });
+});
+
+When('the customer data of the {word} test customer is requested with the human access token', async function (this: CtkWorld, ordinal: string) {
+  const owner = userOrNotTestable(this, ordinal);
+  if (owner === 'skipped') return owner;
+  if (!this.target.gateway.routes.customerData) return notTestable(this, 'the target describes no customer data route', 'describe gateway.routes.customerData');
+  const human = memo<{ token: string; user: TestUser }>(this, HUMAN, 'human token');
+  this.memo.set(OWNER, owner);
+  this.memo.set(WHO, `the human token of ${human.user.username} (customer ${human.user.customerId})`);
+  await requestCustomerData(this, human.token, owner);
+});
+
+When("the customer data of the {word} test customer is requested with the system client's access token", async function (this: CtkWorld, ordinal: string) {
+  const owner = userOrNotTestable(this, ordinal);
+  if (owner === 'skipped') return owner;
+  if (!this.target.gateway.routes.customerData) return notTestable(this, 'the target describes no customer data route', 'describe gateway.routes.customerData');
+  this.memo.set(OWNER, owner);
+  this.memo.set(WHO, `a client-credentials token of ${this.target.clients.system.clientId}`);
+  await requestCustomerData(this, await accessTokenFor(this, this.target.clients.system), owner);
+});
+
+// --- Then: token claims -------------------------------------------------------------------------------------
+
+Then("the token's identity claims say client_id equals sub, both the client's id", function (this: CtkWorld) {
+  return judgeSystemTokenClaims(this, requirementFor(this, ['REQ-ID-01']), memo(this, CLIENT_TOKEN, 'client token'), memo(this, CLIENT, 'client'));
+});
+
+Then("the human token's identity claims name the customer as sub and the web front end as client_id", function (this: CtkWorld) {
+  const human = memo<{ token: string; user: TestUser }>(this, HUMAN, 'human token');
+  return judgeHumanTokenClaims(this, requirementFor(this, ['REQ-ID-02']), human.token, human.user);
+});
+
+// --- Then: what the component received ----------------------------------------------------------------------
+
+Then('the component sees a human identity whose subject is that customer', function (this: CtkWorld) {
+  const human = memo<{ user: TestUser }>(this, HUMAN, 'human token');
+  return judgeHumanIdentityPassed(this, requirementFor(this, ['REQ-ID-03']), this.lastExchange(), human.user);
+});
+
+Then("the component received the token's subject", function (this: CtkWorld) {
+  return judgeSubjectReceived(this, requirementFor(this, ['REQ-ID-06']), this.lastExchange(), callerToken(this), callerClient(this));
+});
+
+Then("the component received the token's roles or scopes", function (this: CtkWorld) {
+  return judgeRolesReceived(this, requirementFor(this, ['REQ-ID-06']), this.lastExchange(), callerToken(this));
+});
+
+Then('the component sees the system user as the system, under its client id', function (this: CtkWorld) {
+  return judgeSystemIdentityPassed(this, requirementFor(this, ['REQ-ID-07']), this.lastExchange(), this.target.clients.system);
+});
+
+Then("the component did not receive the caller's Authorization header", function (this: CtkWorld) {
+  return judgeAuthorizationNotForwarded(this, requirementFor(this, ['REQ-ID-08']), this.lastExchange());
+});
+
+Then("the component sees the token's identity, not the forged one", function (this: CtkWorld) {
+  return judgeForgedIdentityIgnored(this, requirementFor(this, ['REQ-ID-09']), this.lastExchange(), callerToken(this), callerClient(this));
+});
+
+Then('the component served the public route to an anonymous caller', function (this: CtkWorld) {
+  return judgeServedAnonymously(this, requirementFor(this, ['REQ-ANON-02', 'REQ-ID-09']), this.lastExchange());
+});
+
+// --- Then: customer data ------------------------------------------------------------------------------------
+
+Then("that customer's data is served, with no other customer's records in it", function (this: CtkWorld) {
+  return judgeCustomerDataServed(this, requirementFor(this, ['REQ-ID-04', 'REQ-ID-05']), this.lastExchange(), memo(this, OWNER, 'customer'), memo(this, WHO, 'caller'));
+});
+
+Then("that customer's data is refused, none of its records shown", function (this: CtkWorld) {
+  return judgeCustomerDataRefused(this, requirementFor(this, ['REQ-ID-04']), this.lastExchange(), memo(this, OWNER, 'customer'), memo(this, WHO, 'caller'));
+});

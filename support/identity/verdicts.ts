@@ -1,0 +1,233 @@
+/**
+ * The judgements of the identity features (seeds 000, 003, 004), one check() each. Where the target cannot show
+ * what the check needs (no JWT access tokens, no readable echo), the result is "not testable" with the reason —
+ * never a pass. Subjects and client ids appear in messages; tokens never do.
+ */
+import { expect } from 'chai';
+import type { JWTPayload } from 'jose';
+import type { CtkWorld } from '../world.ts';
+import { describeOutcome, type Exchange } from '../http/exchange.ts';
+import { check } from '../verdict/check.ts';
+import type { ClientCredentials, TestUser } from '../target/target.ts';
+import { scenarioRequirements } from '../gateway/scenario-requirements.ts';
+import { claimsOf, describeClaims, rolesOf, scopesOf } from './claims.ts';
+import { describeIdentity, isAnonymous, readEcho, readPublicIdentity, type EchoReading, type ObservedIdentity } from './echo.ts';
+import { customerDataOutcome } from './customer-data.ts';
+import { FORGED_SUBJECT } from './spoofing.ts';
+
+type Verdict = void | 'skipped';
+
+const notTestable = (world: CtkWorld, reason: string, remedy: string): 'skipped' => world.notTestable(scenarioRequirements(world), reason, remedy);
+
+function readableClaims(world: CtkWorld, token: string): JWTPayload | 'skipped' {
+  const claims = claimsOf(token);
+  return claims ?? notTestable(world, 'the access token is not a JWT the kit can read', 'claim jwt-access-tokens only for targets that issue JWT access tokens (RFC 9068)');
+}
+
+/** Seed 003 / REQ-ID-01: client_id == sub == the client's id. */
+export function judgeSystemTokenClaims(world: CtkWorld, requirement: string, token: string, client: ClientCredentials): Verdict {
+  const claims = readableClaims(world, token);
+  if (claims === 'skipped') return claims;
+  check(world, {
+    requirement,
+    expected: `client_id == sub == ${JSON.stringify(client.clientId)} in a client-credentials token of ${client.clientId} (seed 003: that is what marks a system user)`,
+    observed: describeClaims(claims),
+  }, () => {
+    expect(claims.client_id, 'client_id').to.equal(client.clientId);
+    expect(claims.sub, 'sub').to.equal(claims.client_id);
+  });
+}
+
+/** Seed 003 / REQ-ID-02: sub = the customer, client_id = the front end, so client_id != sub. */
+export function judgeHumanTokenClaims(world: CtkWorld, requirement: string, token: string, user: TestUser): Verdict {
+  const claims = readableClaims(world, token);
+  if (claims === 'skipped') return claims;
+  const web = world.target.clients.web;
+  check(world, {
+    requirement,
+    expected: `sub=${JSON.stringify(user.customerId)} (the customer of ${user.username})${web ? ` and client_id=${JSON.stringify(web.clientId)} (the front end)` : ''}, so client_id != sub`,
+    observed: describeClaims(claims),
+  }, () => {
+    expect(claims.sub, 'sub').to.equal(user.customerId);
+    if (web) expect(claims.client_id, 'client_id').to.equal(web.clientId);
+    expect(claims.client_id, 'client_id must differ from sub').to.not.equal(claims.sub);
+  });
+}
+
+function echoOrNotTestable(world: CtkWorld, exchange: Exchange): { reading: EchoReading; identity: ObservedIdentity } | 'skipped' {
+  const reading = readEcho(world.target, exchange);
+  if (!reading.identity) {
+    if (exchange.response?.status !== undefined && exchange.response.status !== 200) {
+      // The echo route is a protected route called with a valid token: a refusal there is a finding of its own.
+      return notTestable(world, `the identity echo refused a valid token (${describeOutcome(exchange)})`, 'check gateway.routes.identityEcho: it must accept any valid token');
+    }
+    return notTestable(world, `the identity echo cannot be read: ${reading.unreadable} (${describeOutcome(exchange)})`, 'describe gateway.routes.identityEchoFormat in the target profile');
+  }
+  return { reading, identity: reading.identity };
+}
+
+/** Seed 000 / REQ-ID-03: a human is passed on as a human, the customer as subject. */
+export function judgeHumanIdentityPassed(world: CtkWorld, requirement: string, exchange: Exchange, user: TestUser): Verdict {
+  const echo = echoOrNotTestable(world, exchange);
+  if (echo === 'skipped') return echo;
+  const { identity } = echo;
+  check(world, {
+    requirement,
+    expected: `the component receives a human identity (kind human, where the component states a kind) whose subject is ${user.customerId}`,
+    observed: describeIdentity(identity),
+  }, () => {
+    expect(identity.present, 'an identity reached the component').to.equal(true);
+    expect(identity.subject, 'subject').to.equal(user.customerId);
+    if (identity.rawKind !== undefined) expect(identity.kind, 'kind').to.equal('human');
+  });
+}
+
+/** Seed 000 / REQ-ID-07: a system user is passed on as the system (its client id), not as a human. */
+export function judgeSystemIdentityPassed(world: CtkWorld, requirement: string, exchange: Exchange, client: ClientCredentials): Verdict {
+  const echo = echoOrNotTestable(world, exchange);
+  if (echo === 'skipped') return echo;
+  const { identity } = echo;
+  check(world, {
+    requirement,
+    expected: `the component receives the system user as the system: subject ${client.clientId}${identity.clientId !== undefined ? ` and client id ${client.clientId}` : ''}, kind system where a kind is stated`,
+    observed: describeIdentity(identity),
+  }, () => {
+    expect(identity.present, 'an identity reached the component').to.equal(true);
+    expect(identity.subject, 'subject').to.equal(client.clientId);
+    if (identity.clientId !== undefined) expect(identity.clientId, 'client id').to.equal(client.clientId);
+    if (identity.rawKind !== undefined) expect(identity.kind, 'kind').to.equal('system');
+  });
+}
+
+/** Seed 000 / REQ-ID-06: subject and roles (scopes) of the token reach the component. */
+export function judgeSubjectReceived(world: CtkWorld, requirement: string, exchange: Exchange, token: string, client: ClientCredentials): Verdict {
+  const echo = echoOrNotTestable(world, exchange);
+  if (echo === 'skipped') return echo;
+  const subject = (claimsOf(token)?.sub as string | undefined) ?? client.clientId;
+  check(world, { requirement, expected: `the component receives the caller's subject ${subject}`, observed: describeIdentity(echo.identity) }, () => {
+    expect(echo.identity.present, 'an identity reached the component').to.equal(true);
+    expect(echo.identity.subject, 'subject').to.equal(subject);
+  });
+}
+
+export function judgeRolesReceived(world: CtkWorld, requirement: string, exchange: Exchange, token: string): Verdict {
+  const echo = echoOrNotTestable(world, exchange);
+  if (echo === 'skipped') return echo;
+  const claims = claimsOf(token);
+  if (!claims) return notTestable(world, 'the access token is not a JWT: the kit cannot tell which roles/scopes it carries', 'claim jwt-access-tokens for this target');
+  const scopes = scopesOf(claims);
+  const roles = rolesOf(claims);
+  if (scopes.length === 0 && roles.length === 0) return notTestable(world, 'the access token carries neither scope nor roles', 'give the test client at least one scope');
+  if (echo.identity.present && echo.identity.roles === undefined) {
+    return notTestable(world, `the identity echo shows no list of roles or scopes (${describeIdentity(echo.identity)})`, 'name the roles/scopes lists in gateway.routes.identityEchoFormat.roles');
+  }
+  const received = echo.identity.roles ?? [];
+  check(world, {
+    requirement,
+    expected: `the component receives the token's ${scopes.length ? `scopes ${JSON.stringify(scopes)}` : ''}${scopes.length && roles.length ? ' or its ' : ''}${roles.length ? `roles ${JSON.stringify(roles)}` : ''}`,
+    observed: describeIdentity(echo.identity),
+  }, () => {
+    const hasAll = (wanted: string[]) => wanted.length > 0 && wanted.every((w) => received.includes(w));
+    expect(hasAll(scopes) || hasAll(roles), 'the roles/scopes the component received').to.equal(true);
+  });
+}
+
+/** REQ-ID-08: the caller's Authorization header stays at the gateway. */
+export function judgeAuthorizationNotForwarded(world: CtkWorld, requirement: string, exchange: Exchange): Verdict {
+  const echo = echoOrNotTestable(world, exchange);
+  if (echo === 'skipped') return echo;
+  if (echo.reading.authorizationReceived === undefined) {
+    return notTestable(world, 'the identity echo does not say whether the component received an Authorization header', 'name that boolean in gateway.routes.identityEchoFormat.authorizationReceived');
+  }
+  check(world, {
+    requirement,
+    expected: 'the component does not receive the caller\'s Authorization header (the gateway passes an identity, not the caller\'s token)',
+    observed: `the component received an Authorization header: ${echo.reading.authorizationReceived}`,
+  }, () => expect(echo.reading.authorizationReceived).to.equal(false));
+}
+
+/**
+ * REQ-ID-09: the forged identity headers changed nothing: the component sees the validated token's subject (its
+ * sub claim, or the client id when the token is not a JWT), never the forged one. A component that received no
+ * identity at all cannot show whether the forgery would have passed (REQ-ID-06 judges the missing identity).
+ */
+export function judgeForgedIdentityIgnored(world: CtkWorld, requirement: string, exchange: Exchange, token: string, client: ClientCredentials): Verdict {
+  const echo = echoOrNotTestable(world, exchange);
+  if (echo === 'skipped') return echo;
+  const { identity } = echo;
+  if (!identity.present) return notTestable(world, 'the component received no identity at all, so it cannot show which identity won', 'see REQ-ID-06');
+  const subject = (claimsOf(token)?.sub as string | undefined) ?? client.clientId;
+  check(world, {
+    requirement,
+    expected: `the component sees the validated token's identity (subject ${subject}), not the forged "${FORGED_SUBJECT}" the caller sent in identity headers`,
+    observed: describeIdentity(identity),
+  }, () => {
+    expect(identity.subject, 'subject').to.not.equal(FORGED_SUBJECT);
+    expect(identity.clientId, 'client id').to.not.equal(FORGED_SUBJECT);
+    expect(identity.subject, 'subject').to.equal(subject);
+  });
+}
+
+/** Seed 004: on the public route, the component served an anonymous caller (REQ-ANON-02, REQ-ID-09). */
+export function judgeServedAnonymously(world: CtkWorld, requirement: string, exchange: Exchange): Verdict {
+  if (exchange.response?.status !== 200) {
+    return notTestable(world, `the public route did not serve the request (${describeOutcome(exchange)}), so the identity it got cannot be seen`, 'check gateway.routes.public (REQ-ANON-01 judges whether it is served)');
+  }
+  const reading = readPublicIdentity(world.target, exchange);
+  if (!reading.identity) return notTestable(world, reading.unreadable ?? 'the public route shows no identity', 'name it in gateway.routes.identityEchoFormat.publicIdentity');
+  const identity = reading.identity;
+  check(world, {
+    requirement,
+    expected: 'the component served the public route to an anonymous identity (no subject, kind anonymous where a kind is stated)',
+    observed: describeIdentity(identity),
+  }, () => {
+    expect(isAnonymous(identity), 'anonymous').to.equal(true);
+    expect(identity.subject ?? '', 'subject').to.not.equal(FORGED_SUBJECT);
+  });
+}
+
+/**
+ * REQ-ANON-03: a failed credential on a public route is EITHER refused (RFC 6750 §3.1: 401 invalid_token, 400
+ * invalid_request) OR served anonymously (seed 004). Served with a non-anonymous identity, or a server error, is not.
+ */
+export function judgeFailedCredentialOnPublicRoute(world: CtkWorld, requirement: string, exchange: Exchange): Verdict {
+  const status = exchange.response?.status;
+  if (status !== undefined && status >= 200 && status < 300) {
+    const reading = readPublicIdentity(world.target, exchange);
+    if (!reading.identity) {
+      return notTestable(world, `the public route served the request but shows no identity (${reading.unreadable}), so whether it was anonymous cannot be seen`, 'name it in gateway.routes.identityEchoFormat.publicIdentity');
+    }
+    const identity = reading.identity;
+    check(world, { requirement, expected: 'served to an anonymous identity (seed 004), or refused with 401/400 (RFC 6750 §3.1)', observed: `${describeOutcome(exchange)}; identity: ${describeIdentity(identity)}` }, () =>
+      expect(isAnonymous(identity), 'the caller was served as somebody').to.equal(true),
+    );
+    return;
+  }
+  check(world, { requirement, expected: 'refused with a 4xx (RFC 6750 §3.1: 401 invalid_token or 400 invalid_request), or served anonymously (seed 004)', observed: describeOutcome(exchange) }, () => {
+    expect(status, 'an HTTP answer').to.not.equal(undefined);
+    expect(status! >= 400 && status! < 500, 'a 4xx refusal').to.equal(true);
+  });
+}
+
+/** REQ-ID-04/05: the owner's (or, for a system user, any) customer's records are served, and nobody else's. */
+export function judgeCustomerDataServed(world: CtkWorld, requirement: string, exchange: Exchange, owner: TestUser, who: string): Verdict {
+  const outcome = customerDataOutcome(exchange);
+  check(world, {
+    requirement,
+    expected: `2xx with the records of ${owner.customerId} and of no other customer, for ${who}`,
+    observed: `${describeOutcome(exchange)}${outcome.kind === 'served' ? `; customers in the answer: ${JSON.stringify(outcome.customers)}` : ''}`,
+  }, () => {
+    expect(outcome.kind, 'served').to.equal('served');
+    if (outcome.kind === 'served') for (const id of outcome.customers) expect(id, 'customer in the answer').to.equal(owner.customerId);
+  });
+}
+
+/** REQ-ID-04: another customer's records are refused (403, or 404 hiding the customer) and none of them shown. */
+export function judgeCustomerDataRefused(world: CtkWorld, requirement: string, exchange: Exchange, other: TestUser, who: string): Verdict {
+  const outcome = customerDataOutcome(exchange);
+  check(world, {
+    requirement,
+    expected: `the records of ${other.customerId} are refused to ${who} (403, or 404 hiding the customer): seed 003, a customer may only do what that customer may`,
+    observed: describeOutcome(exchange),
+  }, () => expect(outcome.kind, 'served').to.not.equal('served'));
+}

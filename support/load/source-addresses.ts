@@ -1,0 +1,90 @@
+/**
+ * Distinct client IPs for the rate-limit and IP-block checks (seed 001 limits and blocks per IP). The kit sends
+ * from the loopback addresses the target lists (sourceAddresses, 127.0.0.x), so that:
+ *   - a burst or a block never hits the address every other scenario uses (127.0.0.1, the default);
+ *   - no two scenarios share an address: each gets a FRESH one, never handed out again in this run (an address
+ *     that was blocked stays blocked for ipBlock.blockSeconds, a rate-limited one for its window);
+ *   - parallel cucumber workers never share one: worker i of n takes every n-th address (CUCUMBER_WORKER_ID,
+ *     CUCUMBER_TOTAL_WORKERS);
+ *   - the addresses of others are left alone: this module takes the FIRST HALF of the list; the upper half up to
+ *     the third-last is support/oauth/source-address.ts's (single failed logins, kept under the block count), the
+ *     last two are the browser login's (support/browser/source-addresses.ts).
+ * A loopback source address can only reach a loopback target; for any other target the list must hold addresses
+ * of this machine's own interfaces.
+ */
+import type { TargetDescription } from '../target/target.ts';
+import { browserSourceAddress } from '../browser/source-addresses.ts';
+
+const isLoopbackAddress = (address: string): boolean => /^127\./.test(address) || address === '::1';
+const isLoopbackHost = (host: string): boolean => host === 'localhost' || host === '[::1]' || host === '::1' || /^127\./.test(host);
+
+export interface WorkerShare {
+  readonly id: number;
+  readonly total: number;
+}
+
+export function workerShare(env: NodeJS.ProcessEnv = process.env): WorkerShare {
+  const total = Math.max(1, Number.parseInt(env.CUCUMBER_TOTAL_WORKERS ?? '1', 10) || 1);
+  const id = Math.min(total - 1, Math.max(0, Number.parseInt(env.CUCUMBER_WORKER_ID ?? '0', 10) || 0));
+  return { id, total };
+}
+
+/** The addresses this worker may use against this target, in order. */
+export function addressPool(target: TargetDescription, share: WorkerShare = workerShare()): string[] {
+  const reserved = new Set(
+    [browserSourceAddress(target, 'ip-block'), browserSourceAddress(target, 'wrong-password')].filter((a): a is string => a !== undefined),
+  );
+  const loopbackTarget = isLoopbackHost(new URL(target.tokenEndpoint).hostname);
+  return target.sourceAddresses
+    .slice(0, Math.floor(target.sourceAddresses.length / 2))
+    .filter((a) => !reserved.has(a))
+    .filter((a) => loopbackTarget || !isLoopbackAddress(a))
+    .filter((_, i) => i % share.total === share.id);
+}
+
+export class SourceAddressAllocator {
+  private readonly pool: readonly string[];
+  private next = 0;
+
+  constructor(pool: readonly string[]) {
+    this.pool = pool;
+  }
+
+  /** A fresh address, or undefined when this worker has used them all. */
+  allocate(): string | undefined {
+    return this.pool[this.next++];
+  }
+
+  get remaining(): number {
+    return Math.max(0, this.pool.length - this.next);
+  }
+
+  get size(): number {
+    return this.pool.length;
+  }
+}
+
+const allocators = new Map<string, SourceAddressAllocator>();
+
+/** The run's allocator for this target (one per process = per cucumber worker). */
+export function allocatorFor(target: TargetDescription): SourceAddressAllocator {
+  const key = `${target.name}|${target.tokenEndpoint}`;
+  let allocator = allocators.get(key);
+  if (!allocator) allocators.set(key, (allocator = new SourceAddressAllocator(addressPool(target))));
+  return allocator;
+}
+
+/** Fresh addresses for one scenario, or the reason there are not enough (for "not testable"). */
+export function freshAddresses(target: TargetDescription, count: number): { addresses: string[] } | { reason: string; remedy: string } {
+  const allocator = allocatorFor(target);
+  if (allocator.remaining < count) {
+    const why =
+      allocator.size === 0
+        ? target.sourceAddresses.length === 0
+          ? 'the target profile lists no source addresses to act as distinct client IPs'
+          : `none of the listed source addresses can reach ${new URL(target.tokenEndpoint).host} from this machine (loopback addresses reach loopback targets only)`
+        : `this run has used up its ${allocator.size} source addresses (each scenario takes fresh ones)`;
+    return { reason: `${why}; this check needs ${count} distinct client IP(s) of its own`, remedy: 'list more sourceAddresses in the target profile (addresses of this machine the target sees as distinct client IPs)' };
+  }
+  return { addresses: Array.from({ length: count }, () => allocator.allocate()!) };
+}
