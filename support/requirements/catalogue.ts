@@ -9,6 +9,7 @@ import { CLIENT_REQUIREMENTS } from './client.ts';
 import { HUMAN_LOGIN_REQUIREMENTS } from './human-login.ts';
 import { IDENTITY_REQUIREMENTS } from './identity.ts';
 import { ANONYMOUS_REQUIREMENTS } from './anonymous.ts';
+import { RATE_LIMIT_REQUIREMENTS } from './rate-limits.ts';
 
 export type { Requirement } from './types.ts';
 
@@ -20,6 +21,7 @@ const ALL: readonly Requirement[] = [
   ...HUMAN_LOGIN_REQUIREMENTS,
   ...IDENTITY_REQUIREMENTS,
   ...ANONYMOUS_REQUIREMENTS,
+  ...RATE_LIMIT_REQUIREMENTS,
 ];
 
 export class UnknownRequirementError extends Error {

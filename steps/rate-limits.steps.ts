@@ -1,0 +1,189 @@
+/**
+ * Steps of features/rate-limits.feature (seed 001). Each step is one call into support/load/ — which plans and caps
+ * the load, picks fresh client IPs and measures — plus, for Then steps, one verdict.
+ */
+import { Given, When, Then } from '@cucumber/cucumber';
+import type { CtkWorld } from '../support/world.ts';
+import { freshAddresses } from '../support/load/source-addresses.ts';
+import {
+  askBothWhileLimited,
+  burstBeyondTheLimit,
+  isUnavailable,
+  sendAtTheLimitMeasured,
+  statedLimit,
+  waitUntilServedAgain,
+  type Recovery,
+  type Series,
+} from '../support/load/rate-limit.ts';
+import { blockSettings, bystanderBaseline, failLoginsFrom, ipBlockClient, isServed, MAX_BLOCK_WAIT_SECONDS, unblockPolls, unblockToleranceMs, waitOutTheBlock, type BlockedAddress, type Unblocking } from '../support/load/ip-block.ts';
+import {
+  judgeAllServedAtTheLimit,
+  judgeBlocked,
+  judgeBurstRefusedWith429,
+  judgeRetryAfter,
+  judgeSecondAddressServed,
+  judgeServedAfterBlock,
+  judgeServedAgainAfterLimit,
+  stillLimited,
+} from '../support/load/verdicts.ts';
+import { describeStats } from '../support/load/rate-analysis.ts';
+import { cappedTokenRequest } from '../support/load/paced-requests.ts';
+import { describeOutcome, type Exchange } from '../support/http/exchange.ts';
+import { requirementFor, scenarioRequirements } from '../support/gateway/scenario-requirements.ts';
+
+const ADDRESS = 'rl:address';
+const ADDRESSES = 'rl:addresses';
+const SECOND = 'rl:second-address';
+const SERIES = 'rl:series';
+const BLOCKED = 'rl:blocked';
+const SECOND_ANSWER = 'rl:second-answer';
+const AGAIN = 'rl:again';
+
+function get<T>(world: CtkWorld, key: string, what: string): T {
+  const value = world.memo.get(key);
+  if (value === undefined) throw new Error(`no ${what} yet: step order in the feature file`);
+  return value as T;
+}
+
+const notTestable = (world: CtkWorld, why: { reason: string; remedy: string }) => world.notTestable(scenarioRequirements(world), why.reason, why.remedy);
+
+function takeAddress(world: CtkWorld, key: string): 'skipped' | undefined {
+  const fresh = freshAddresses(world.target, 1);
+  if ('reason' in fresh) return notTestable(world, fresh);
+  world.memo.set(key, fresh.addresses[0]);
+  return undefined;
+}
+
+// --- Given --------------------------------------------------------------------------------------------------
+
+Given('client IPs of its own for the rate-limit check', function (this: CtkWorld) {
+  // Two: the second is used only when the machine could not keep the pace from the first (sendAtTheLimitMeasured).
+  const fresh = freshAddresses(this.target, 2);
+  if ('reason' in fresh) return notTestable(this, fresh);
+  this.memo.set(ADDRESSES, fresh.addresses);
+  this.memo.set(ADDRESS, fresh.addresses[0]);
+});
+
+Given('a client IP of its own for the rate-limit check', function (this: CtkWorld) {
+  return takeAddress(this, ADDRESS);
+});
+
+Given('a client IP of its own for the IP-block check', function (this: CtkWorld) {
+  return takeAddress(this, ADDRESS);
+});
+
+Given('a bystander client IP of its own, from which the token endpoint issues tokens', async function (this: CtkWorld) {
+  if (takeAddress(this, SECOND)) return 'skipped';
+  const baseline = await bystanderBaseline(this, get(this, SECOND, 'bystander client IP'));
+  if (isUnavailable(baseline)) return notTestable(this, baseline);
+});
+
+Given('a client IP of its own that the token endpoint has rate-limited', async function (this: CtkWorld) {
+  if (takeAddress(this, ADDRESS)) return 'skipped';
+  const series = await burstBeyondTheLimit(this, get(this, ADDRESS, 'client IP'));
+  if (isUnavailable(series)) return notTestable(this, series);
+  this.memo.set(SERIES, series);
+  this.log(`burst from ${series.address}: ${describeStats(series.stats)}`);
+  if (series.stats.outcomes['rate-limited'] === 0) {
+    return notTestable(this, { reason: `the burst met no 429 (${describeStats(series.stats)}), so no client IP is rate-limited to check this with`, remedy: 'see REQ-RL-02' });
+  }
+});
+
+Given('a client IP of its own that the token endpoint has blocked after failed logins', async function (this: CtkWorld) {
+  if (takeAddress(this, ADDRESS)) return 'skipped';
+  const settings = blockSettings(this);
+  if ('reason' in settings) return notTestable(this, settings);
+  const blocked = await failLoginsFrom(this, get(this, ADDRESS, 'client IP'), unblockPolls(settings.blockSeconds) + 2);
+  if (isUnavailable(blocked)) return notTestable(this, blocked);
+  this.memo.set(BLOCKED, blocked);
+  if (isServed(blocked.probe) || blocked.failures.some(isServed)) {
+    return notTestable(this, { reason: `the client IP was not blocked after ${settings.failedAttempts} failed logins (the correct request got ${describeOutcome(blocked.probe)})`, remedy: 'see REQ-RL-04' });
+  }
+});
+
+// --- When ---------------------------------------------------------------------------------------------------
+
+When('one of them requests tokens at the stated limit for one second', async function (this: CtkWorld) {
+  const series = await sendAtTheLimitMeasured(this, get(this, ADDRESSES, 'client IPs'));
+  if (isUnavailable(series)) return notTestable(this, series);
+  this.memo.set(SERIES, series);
+});
+
+When('that client IP sends a burst of token requests far beyond the stated limit', async function (this: CtkWorld) {
+  const series = await burstBeyondTheLimit(this, get(this, ADDRESS, 'client IP'));
+  if (isUnavailable(series)) return notTestable(this, series);
+  this.memo.set(SERIES, series);
+});
+
+When('the bystander client IP requests a token while the first is still rate-limited', async function (this: CtkWorld) {
+  const series = get<Series>(this, SERIES, 'rate-limited client IP');
+  const { first, second } = await askBothWhileLimited(this, series, get(this, SECOND, 'bystander client IP'));
+  if (!stillLimited(first)) {
+    return notTestable(this, {
+      reason: `the first client IP was no longer rate-limited when the second asked (it got ${describeOutcome(first)}), so the answer to the second proves nothing`,
+      remedy: 'run the rate-limit checks on a less loaded machine, or alone (--tags @REQ-RL-07)',
+    });
+  }
+  this.memo.set(SECOND_ANSWER, second);
+});
+
+When('that client IP waits as long as the 429 asked and requests a token again', { timeout: 90_000 }, async function (this: CtkWorld) {
+  const recovery = await waitUntilServedAgain(this, get<Series>(this, SERIES, 'rate-limited client IP'));
+  if (isUnavailable(recovery)) return notTestable(this, recovery);
+  this.memo.set(AGAIN, recovery);
+});
+
+When('that client IP fails to log in as often as the target blocks after', async function (this: CtkWorld) {
+  const blocked = await failLoginsFrom(this, get(this, ADDRESS, 'client IP'), 0);
+  if (isUnavailable(blocked)) return notTestable(this, blocked);
+  this.memo.set(BLOCKED, blocked);
+});
+
+When('the bystander client IP requests a token with correct credentials', async function (this: CtkWorld) {
+  const blocked = get<BlockedAddress>(this, BLOCKED, 'blocked client IP');
+  this.memo.set(SECOND_ANSWER, await cappedTokenRequest(this, blocked.cap, ipBlockClient(this), get(this, SECOND, 'bystander client IP')));
+});
+
+When('that client IP waits out the stated block time and requests a token again', { timeout: (MAX_BLOCK_WAIT_SECONDS + 30) * 1000 }, async function (this: CtkWorld) {
+  const settings = blockSettings(this);
+  if ('reason' in settings) return notTestable(this, settings);
+  if ((settings.blockSeconds * 1000 + unblockToleranceMs(settings.blockSeconds)) / 1000 > MAX_BLOCK_WAIT_SECONDS) {
+    return notTestable(this, { reason: `the stated block lasts ${settings.blockSeconds} s, longer than the kit waits (${MAX_BLOCK_WAIT_SECONDS} s)`, remedy: 'run this check against a deployment with a shorter block time' });
+  }
+  this.memo.set(AGAIN, await waitOutTheBlock(this, get<BlockedAddress>(this, BLOCKED, 'blocked client IP'), settings.blockSeconds));
+});
+
+// --- Then ---------------------------------------------------------------------------------------------------
+
+Then('every one of those token requests gets a token', function (this: CtkWorld) {
+  const limit = statedLimit(this) as number;
+  return judgeAllServedAtTheLimit(this, requirementFor(this, ['REQ-RL-01']), get(this, SERIES, 'series'), limit);
+});
+
+Then('the token endpoint refuses the excess of the burst with 429', function (this: CtkWorld) {
+  const limit = statedLimit(this) as number;
+  return judgeBurstRefusedWith429(this, requirementFor(this, ['REQ-RL-02']), get(this, SERIES, 'burst'), limit);
+});
+
+Then('every 429 answer to that client IP carries a valid Retry-After header', function (this: CtkWorld) {
+  return judgeRetryAfter(this, requirementFor(this, ['REQ-RL-03']), get(this, SERIES, 'burst'));
+});
+
+Then('the bystander client IP gets a token', function (this: CtkWorld) {
+  const requirement = requirementFor(this, ['REQ-RL-07', 'REQ-RL-06']);
+  const why = requirement === 'REQ-RL-07' ? 'was rate-limited at that moment' : 'was blocked after failed logins';
+  return judgeSecondAddressServed(this, requirement, get<Exchange>(this, SECOND_ANSWER, 'answer to the bystander client IP'), get(this, SECOND, 'bystander client IP'), get(this, ADDRESS, 'client IP'), why);
+});
+
+Then('that client IP gets a token again', function (this: CtkWorld) {
+  const requirement = requirementFor(this, ['REQ-RL-08', 'REQ-RL-05']);
+  const address = get<string>(this, ADDRESS, 'client IP');
+  if (requirement === 'REQ-RL-08') return judgeServedAgainAfterLimit(this, requirement, get<Recovery>(this, AGAIN, 'second attempt'), address);
+  const settings = blockSettings(this) as { blockSeconds: number };
+  return judgeServedAfterBlock(this, requirement, get<Unblocking>(this, AGAIN, 'attempts after the block'), address, settings.blockSeconds);
+});
+
+Then('a token request with correct credentials from that client IP is blocked', function (this: CtkWorld) {
+  const settings = blockSettings(this) as { failedAttempts: number };
+  return judgeBlocked(this, requirementFor(this, ['REQ-RL-04']), get<BlockedAddress>(this, BLOCKED, 'failed logins'), settings.failedAttempts);
+});

@@ -1,0 +1,133 @@
+/**
+ * The load cap (issue 11, "Safety for external targets"): every request of a load-generating check (rate-limit
+ * bursts, failed logins for the IP block, the probes around them) goes through one LoadCap per run, which
+ *   - never lets more than limits.maxRequestsPerSecond leave within any sliding one-second window, and
+ *   - never lets more than limits.maxRequestsPerRun leave in the whole run (a plan that does not fit is refused
+ *     BEFORE its first request, so a check never stops half-way through a burst for lack of budget).
+ * Other scenarios' ordinary requests (one token, one gateway call) do not go through it: they are not load.
+ * With parallel cucumber workers each worker gets an equal share of both limits, so the run as a whole stays
+ * within them. Before a plan sends anything, the run says what it is about to send (announce()).
+ */
+import type { CtkWorld } from '../world.ts';
+import type { TargetDescription } from '../target/target.ts';
+import { workerShare, type WorkerShare } from './source-addresses.ts';
+
+export interface LoadLimits {
+  readonly maxRequestsPerSecond: number;
+  readonly maxRequestsPerRun: number;
+}
+
+export interface Clock {
+  now(): number;
+  sleep(ms: number): Promise<void>;
+}
+
+export const realClock: Clock = {
+  now: () => performance.now(),
+  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms))),
+};
+
+export class LoadCap {
+  readonly perSecond: number;
+  readonly perRun: number;
+  private readonly clock: Clock;
+  /** Send times of the last second (ascending). */
+  private readonly recent: number[] = [];
+  private sent = 0;
+  /** Serialises acquire() so concurrent callers cannot both slip into the same free slot. */
+  private queue: Promise<void> = Promise.resolve();
+
+  constructor(limits: LoadLimits, share: WorkerShare = { id: 0, total: 1 }, clock: Clock = realClock) {
+    this.perSecond = Math.max(1, Math.floor(limits.maxRequestsPerSecond / share.total));
+    this.perRun = Math.max(0, Math.floor(limits.maxRequestsPerRun / share.total));
+    this.clock = clock;
+  }
+
+  /** Requests already sent through the cap in this run. */
+  get used(): number {
+    return this.sent;
+  }
+
+  /**
+   * Requests left in the run budget. Scenarios of one worker run one after another, so a plan that checks this
+   * before its first request cannot be overtaken by another plan half-way.
+   */
+  get remaining(): number {
+    return Math.max(0, this.perRun - this.sent);
+  }
+
+  /**
+   * Waits until one more request keeps every one-second window at or under perSecond, then counts it as sent.
+   * Throws when the run budget is used up (a plan checks `remaining` first, so this is a kit bug guard).
+   */
+  acquire(): Promise<void> {
+    const turn = this.queue.then(async () => {
+      if (this.sent >= this.perRun) throw new LoadBudgetExhaustedError(this.perRun);
+      for (;;) {
+        const now = this.clock.now();
+        while (this.recent.length > 0 && this.recent[0]! <= now - 1000) this.recent.shift();
+        if (this.recent.length < this.perSecond) break;
+        await this.clock.sleep(this.recent[0]! + 1000 - now + 0.5);
+      }
+      this.recent.push(this.clock.now());
+      this.sent++;
+    });
+    this.queue = turn.catch(() => undefined);
+    return turn;
+  }
+}
+
+export class LoadBudgetExhaustedError extends Error {
+  constructor(perRun: number) {
+    super(`the run's load budget (limits.maxRequestsPerRun, ${perRun} for this worker) is used up`);
+    this.name = 'LoadBudgetExhaustedError';
+  }
+}
+
+const caps = new Map<string, LoadCap>();
+
+/** The one cap of this run (per worker process) for this target. */
+export function loadCapFor(target: TargetDescription): LoadCap {
+  const key = `${target.name}|${target.tokenEndpoint}`;
+  let cap = caps.get(key);
+  if (!cap) caps.set(key, (cap = new LoadCap(target.limits, workerShare())));
+  return cap;
+}
+
+export interface LoadPlan {
+  /** What for, in one line: "a burst of token requests beyond the rate limit". */
+  readonly purpose: string;
+  readonly requests: number;
+  readonly url: string;
+  readonly sourceAddresses: readonly string[];
+  /** The pace the plan keeps (requests per second), at most the cap's. */
+  readonly ratePerSecond: number;
+  /** The plan's upper bound in time (seconds). */
+  readonly withinSeconds: number;
+}
+
+/** Says what a plan will send before it sends it: in the scenario's log always, on stderr for non-reference targets. */
+export function announce(world: CtkWorld, cap: LoadCap, plan: LoadPlan): void {
+  const line =
+    `auth-ctk load: ${plan.purpose}: up to ${plan.requests} request(s) to ${plan.url} from ${plan.sourceAddresses.join(', ') || 'the default address'}, ` +
+    `at most ${Math.round(plan.ratePerSecond)}/s (cap ${cap.perSecond}/s), within ${plan.withinSeconds.toFixed(1)} s; ` +
+    `run budget: ${cap.used} of ${cap.perRun} used before this plan`;
+  world.log(line);
+  if (world.target.kind !== 'reference' || process.env.AUTH_CTK_LOAD_LOG === '1') process.stderr.write(`${line}\n`);
+}
+
+/**
+ * Checks that a plan fits the run's remaining budget and announces it; returns the reason when it does not fit
+ * (for "not testable"). `requests` is the plan's upper bound, probes included.
+ */
+export function planLoad(world: CtkWorld, plan: LoadPlan): { cap: LoadCap } | { reason: string; remedy: string } {
+  const cap = loadCapFor(world.target);
+  if (plan.requests > cap.remaining) {
+    return {
+      reason: `${plan.purpose} needs up to ${plan.requests} requests, but only ${cap.remaining} of the run's load budget (limits.maxRequestsPerRun) are left`,
+      remedy: 'raise limits.maxRequestsPerRun in the target profile, or run fewer load checks at once (--tags)',
+    };
+  }
+  announce(world, cap, plan);
+  return { cap };
+}

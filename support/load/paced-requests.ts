@@ -1,0 +1,72 @@
+/**
+ * Sends a bounded series of token requests from one source address at a measured pace, every one through the run's
+ * LoadCap. Requests overlap (the next one does not wait for the previous answer): a rate is about arrivals, and a
+ * slow token endpoint must not slow the kit's pace down. Dispatch times are kept honest: never earlier than
+ * planned, never two closer than `minSpacingMs` (no catching up in a clump after a late timer).
+ * Only a sample of the exchanges becomes scenario evidence (first answers of each kind); the counts go to the log.
+ */
+import type { CtkWorld } from '../world.ts';
+import { send, type Exchange } from '../http/exchange.ts';
+import { tokenRequestBody } from '../oauth/token-client.ts';
+import type { ClientCredentials } from '../target/target.ts';
+import { realClock, type Clock, type LoadCap } from './load-cap.ts';
+import { outcomeOf, type TimedExchange, type TokenOutcome } from './rate-analysis.ts';
+
+export interface PacedSeries {
+  readonly count: number;
+  readonly intervalMs: number;
+  readonly minSpacingMs: number;
+  readonly sourceAddress: string;
+  readonly client: ClientCredentials;
+  /** Stop sending once this many 429 answers came back (the burst has shown what it had to). */
+  readonly stopAfter429?: number;
+}
+
+export interface PacedResult {
+  readonly records: readonly TimedExchange[];
+  /** performance.now() when the series started; records' times are relative to it. */
+  readonly origin: number;
+}
+
+/** Sends one token request as fast as the cap allows (probes, baselines): through the cap, recorded as evidence. */
+export async function cappedTokenRequest(world: CtkWorld, cap: LoadCap, client: ClientCredentials, sourceAddress: string, options: { secret?: string; keepAsLast?: boolean } = {}): Promise<Exchange> {
+  await cap.acquire();
+  const { headers, body } = tokenRequestBody(client, options.secret !== undefined ? { secret: options.secret } : {});
+  return world.send({ method: 'POST', url: world.target.tokenEndpoint, headers, body, sourceAddress }, { keepAsLast: options.keepAsLast ?? true });
+}
+
+export async function sendPacedTokenRequests(world: CtkWorld, cap: LoadCap, series: PacedSeries, clock: Clock = realClock): Promise<PacedResult> {
+  const { headers, body } = tokenRequestBody(series.client);
+  const origin = clock.now();
+  const records: TimedExchange[] = [];
+  const pending: Promise<void>[] = [];
+  const sampled = new Set<TokenOutcome>();
+  let refusals = 0;
+  let last = Number.NEGATIVE_INFINITY;
+
+  for (let i = 0; i < series.count; i++) {
+    if (series.stopAfter429 !== undefined && refusals >= series.stopAfter429) break;
+    const due = Math.max(origin + i * series.intervalMs, last + series.minSpacingMs);
+    const wait = due - clock.now();
+    if (wait > 0) await clock.sleep(wait);
+    await cap.acquire();
+    const sentAt = clock.now();
+    last = sentAt;
+    const index = i;
+    pending.push(
+      send({ method: 'POST', url: world.target.tokenEndpoint, headers, body, sourceAddress: series.sourceAddress, timeoutMs: world.target.limits.requestTimeoutMs }).then((exchange) => {
+        const outcome = outcomeOf(exchange);
+        if (outcome === 'rate-limited') refusals++;
+        // Evidence: the first answer of each kind is enough to show what the target did.
+        if (!sampled.has(outcome)) {
+          sampled.add(outcome);
+          world.record(exchange, false);
+        }
+        records.push({ index, sentAt: sentAt - origin, doneAt: clock.now() - origin, exchange });
+      }),
+    );
+  }
+  await Promise.all(pending);
+  records.sort((a, b) => a.index - b.index);
+  return { records, origin };
+}

@@ -1,0 +1,95 @@
+import { type Requirement, rfc, seed, SEEDS } from './types.ts';
+
+/**
+ * Rate limits and IP blocking at the token endpoint, as seed 001 documents them: "Up to 50 requests per second from
+ * the same IP are allowed, further requests will be rejected with a 429 response code. In case we detect suspicious
+ * behavior such as continuous failed login attempts from the same IP, the IP will be temporarily blocked. When this
+ * happens, you will start seeing connection errors, ssl/tls handshake errors or something similar."
+ *
+ * The numbers are the target's (limits.tokenRequestsPerSecond, limits.ipBlock); the kit sends from distinct
+ * source addresses to act as distinct IPs and never exceeds limits.maxRequestsPerSecond / maxRequestsPerRun.
+ */
+export const RATE_LIMIT_REQUIREMENTS: readonly Requirement[] = [
+  {
+    id: 'REQ-RL-01',
+    title: 'Up to limits.tokenRequestsPerSecond token requests within one second from one IP are all served (no 429)',
+    level: 'SEED',
+    source: 'seed 001 (up to 50 requests per second from the same IP are allowed)',
+    link: seed(SEEDS.integrationGuide),
+    component: 'idp',
+    profile: 'rate-limits',
+    capability: 'rate-limiting',
+  },
+  {
+    id: 'REQ-RL-02',
+    title: 'Token requests clearly beyond the limit from one IP are refused with 429',
+    level: 'SEED',
+    source: 'seed 001 (further requests will be rejected with a 429 response code); RFC 6585 §4',
+    link: seed(SEEDS.integrationGuide),
+    component: 'idp',
+    profile: 'rate-limits',
+    capability: 'rate-limiting',
+  },
+  {
+    id: 'REQ-RL-03',
+    title: 'A 429 answer says when to retry: a Retry-After header (delay-seconds or HTTP-date)',
+    level: 'SHOULD',
+    source: 'RFC 6585 §4 (MAY include a Retry-After header); RFC 9110 §10.2.3 (its syntax)',
+    link: rfc(6585, '4'),
+    component: 'idp',
+    profile: 'rate-limits',
+    capability: 'rate-limiting',
+    note: 'Stricter than RFC 6585, where Retry-After is only MAY: a 429 without it is a warning. A malformed Retry-After is a warning too.',
+  },
+  {
+    id: 'REQ-RL-04',
+    title: 'After limits.ipBlock.failedAttempts consecutive failed logins from one IP, that IP is blocked (connection errors or refusals)',
+    level: 'SEED',
+    source: 'seed 001 (continuous failed login attempts from the same IP: the IP will be temporarily blocked; connection errors or similar)',
+    link: seed(SEEDS.integrationGuide),
+    component: 'idp',
+    profile: 'rate-limits',
+    capability: 'ip-blocking',
+    note: 'Any outcome without a token counts as blocked: connection reset or refused, TLS errors, timeouts, 403, 429, 503.',
+  },
+  {
+    id: 'REQ-RL-05',
+    title: 'A blocked IP is served again after limits.ipBlock.blockSeconds',
+    level: 'SEED',
+    source: 'seed 001 (the IP will be TEMPORARILY blocked)',
+    link: seed(SEEDS.integrationGuide),
+    component: 'idp',
+    profile: 'rate-limits',
+    capability: 'ip-blocking',
+  },
+  {
+    id: 'REQ-RL-06',
+    title: 'A blocked IP does not block another IP: correct credentials from a second IP are still served',
+    level: 'SEED',
+    source: 'seed 001 (failed login attempts from THE SAME IP: that IP is blocked)',
+    link: seed(SEEDS.integrationGuide),
+    component: 'idp',
+    profile: 'rate-limits',
+    capability: 'ip-blocking',
+  },
+  {
+    id: 'REQ-RL-07',
+    title: 'A rate-limited IP does not limit another IP',
+    level: 'SEED',
+    source: 'seed 001 (50 requests per second FROM THE SAME IP)',
+    link: seed(SEEDS.integrationGuide),
+    component: 'idp',
+    profile: 'rate-limits',
+    capability: 'rate-limiting',
+  },
+  {
+    id: 'REQ-RL-08',
+    title: 'A rate-limited IP is served again once its second has passed (after Retry-After, when given)',
+    level: 'SEED',
+    source: 'seed 001 (a limit PER SECOND); RFC 6585 §4 (Retry-After: how long to wait before a new request)',
+    link: seed(SEEDS.integrationGuide),
+    component: 'idp',
+    profile: 'rate-limits',
+    capability: 'rate-limiting',
+  },
+];

@@ -1,0 +1,151 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { LoadCap, LoadBudgetExhaustedError, type Clock } from '../support/load/load-cap.ts';
+import { addressPool, SourceAddressAllocator, workerShare } from '../support/load/source-addresses.ts';
+import {
+  beyondLimitThreshold,
+  judgeBeyondLimit,
+  judgeWithinLimit,
+  retryAfterSeconds,
+  statsOf,
+  withinLimitPacing,
+  type TimedExchange,
+} from '../support/load/rate-analysis.ts';
+import type { Exchange } from '../support/http/exchange.ts';
+import type { TargetDescription } from '../support/target/target.ts';
+
+/** A clock that only moves when someone sleeps: deterministic, instant. */
+function fakeClock(): Clock & { t: number } {
+  const clock = {
+    t: 0,
+    now: () => clock.t,
+    sleep: async (ms: number) => {
+      clock.t += Math.max(0, ms);
+    },
+  };
+  return clock;
+}
+
+test('the cap never lets more than maxRequestsPerSecond leave within any one-second window', async () => {
+  const clock = fakeClock();
+  const cap = new LoadCap({ maxRequestsPerSecond: 10, maxRequestsPerRun: 1000 }, { id: 0, total: 1 }, clock);
+  const times: number[] = [];
+  for (let i = 0; i < 35; i++) {
+    await cap.acquire();
+    times.push(clock.t);
+  }
+  for (let i = 0; i < times.length; i++) {
+    const inWindow = times.filter((t) => t >= times[i]! && t < times[i]! + 1000).length;
+    assert.ok(inWindow <= 10, `${inWindow} sends within one second from ${times[i]} ms`);
+  }
+  assert.equal(cap.used, 35);
+  assert.ok(clock.t >= 3000, 'the 35 sends took at least three seconds');
+});
+
+test('concurrent acquire() calls cannot share a slot', async () => {
+  const clock = fakeClock();
+  const cap = new LoadCap({ maxRequestsPerSecond: 5, maxRequestsPerRun: 100 }, { id: 0, total: 1 }, clock);
+  const times: number[] = [];
+  await Promise.all(Array.from({ length: 12 }, () => cap.acquire().then(() => times.push(clock.t))));
+  assert.equal(times.filter((t) => t < 1000).length, 5);
+});
+
+test('the run budget is never exceeded: remaining tells a plan before it starts, acquire refuses after', async () => {
+  const cap = new LoadCap({ maxRequestsPerSecond: 100, maxRequestsPerRun: 3 }, { id: 0, total: 1 }, fakeClock());
+  assert.equal(cap.remaining, 3);
+  await cap.acquire();
+  await cap.acquire();
+  await cap.acquire();
+  assert.equal(cap.remaining, 0);
+  await assert.rejects(cap.acquire(), LoadBudgetExhaustedError);
+  await assert.rejects(cap.acquire(), LoadBudgetExhaustedError);
+});
+
+test('parallel workers share both limits', () => {
+  const cap = new LoadCap({ maxRequestsPerSecond: 200, maxRequestsPerRun: 5000 }, { id: 1, total: 4 });
+  assert.equal(cap.perSecond, 50);
+  assert.equal(cap.perRun, 1250);
+  assert.deepEqual(workerShare({ CUCUMBER_WORKER_ID: '2', CUCUMBER_TOTAL_WORKERS: '3' }), { id: 2, total: 3 });
+  assert.deepEqual(workerShare({}), { id: 0, total: 1 });
+});
+
+const target = (tokenEndpoint: string, sourceAddresses: string[]): TargetDescription =>
+  ({ name: 't', tokenEndpoint, sourceAddresses, authorizationEndpoint: tokenEndpoint }) as unknown as TargetDescription;
+
+test('source addresses: only the first half (the rest is others\'), workers get disjoint shares, none is handed out twice', () => {
+  const addresses = Array.from({ length: 16 }, (_, i) => `127.0.0.${i + 2}`);
+  const t = target('http://127.0.0.1:8080/token', addresses);
+  const all = addressPool(t, { id: 0, total: 1 });
+  assert.deepEqual(all, addresses.slice(0, 8));
+  const w0 = addressPool(t, { id: 0, total: 2 });
+  const w1 = addressPool(t, { id: 1, total: 2 });
+  assert.deepEqual([...w0, ...w1].sort(), [...all].sort());
+  assert.equal(w0.filter((a) => w1.includes(a)).length, 0);
+  const allocator = new SourceAddressAllocator(w0);
+  const handed = [allocator.allocate(), allocator.allocate(), allocator.allocate(), allocator.allocate()];
+  assert.equal(new Set(handed).size, 4);
+  assert.equal(allocator.allocate(), undefined);
+});
+
+test('source addresses: loopback addresses are not offered for a target that is not on loopback', () => {
+  assert.deepEqual(addressPool(target('https://idp.example.com/token', ['127.0.0.2', '10.1.2.3', '10.1.2.4', '10.1.2.5']), { id: 0, total: 1 }), ['10.1.2.3']);
+});
+
+// --- rate analysis ------------------------------------------------------------------------------------------
+
+const answer = (status: number, headers: Record<string, string> = {}): Exchange => ({
+  request: { method: 'POST', url: 'http://idp.invalid/token' },
+  response: {
+    status,
+    headers,
+    rawHeaders: Object.entries(headers),
+    body: status === 200 ? JSON.stringify({ access_token: 'x', token_type: 'Bearer' }) : JSON.stringify({ error: 'too_many_requests' }),
+  },
+  startedAt: 0,
+  durationMs: 1,
+});
+const noAnswer: Exchange = { request: { method: 'POST', url: 'http://idp.invalid/token' }, transportError: { code: 'ECONNRESET', message: 'reset' }, startedAt: 0, durationMs: 1 };
+
+/** `count` requests every `interval` ms, each answered `latency` ms later with `outcome(i)`. */
+function series(count: number, interval: number, outcome: (i: number) => Exchange, latency = 5): TimedExchange[] {
+  return Array.from({ length: count }, (_, i) => ({ index: i, sentAt: i * interval, doneAt: i * interval + latency, exchange: outcome(i) }));
+}
+
+test('within the limit: all served at the pace passes; any refusal fails; too slow a pace is not testable', () => {
+  const { intervalMs } = withinLimitPacing(50);
+  assert.equal(judgeWithinLimit(statsOf(series(50, intervalMs, () => answer(200))), 50).verdict, 'pass');
+  assert.equal(judgeWithinLimit(statsOf(series(50, intervalMs, (i) => answer(i === 49 ? 429 : 200))), 50).verdict, 'fail');
+  assert.equal(judgeWithinLimit(statsOf(series(50, intervalMs, (i) => (i === 10 ? noAnswer : answer(200)))), 50).verdict, 'fail');
+  assert.equal(judgeWithinLimit(statsOf(series(50, intervalMs * 2, () => answer(200))), 50).verdict, 'not-testable');
+  assert.equal(judgeWithinLimit(statsOf(series(50, intervalMs, () => noAnswer)), 50).verdict, 'not-testable');
+});
+
+test('the within-the-limit pace never exceeds the limit', () => {
+  const { intervalMs, minSpacingMs } = withinLimitPacing(50);
+  assert.ok(intervalMs > 1000 / 50);
+  assert.equal(minSpacingMs, 1000 / 50);
+});
+
+test('beyond the limit: any 429 passes; none at a rate every common limiter refuses fails; none at a lower rate is not testable', () => {
+  assert.equal(judgeBeyondLimit(statsOf(series(60, 5, (i) => answer(i >= 50 ? 429 : 200))), 50).verdict, 'pass');
+  // 150 at 200/s: 150 handled in the first second, more than 2 x 50 + 5.
+  assert.equal(judgeBeyondLimit(statsOf(series(150, 5, () => answer(200))), 50).verdict, 'fail');
+  // 150 at 100/s: only 100 in the first second: a fixed window straddling two windows could admit them all.
+  assert.equal(judgeBeyondLimit(statsOf(series(150, 10, () => answer(200))), 50).verdict, 'not-testable');
+  // The excess refused, but not with 429.
+  assert.equal(judgeBeyondLimit(statsOf(series(150, 5, (i) => (i >= 50 ? answer(503) : answer(200)))), 50).verdict, 'fail');
+  // Slow answers: a request counts in the first second only when its answer also came within it.
+  assert.equal(statsOf(series(150, 5, () => answer(200), 900)).handledInFirstSecond, 20);
+  assert.equal(beyondLimitThreshold(50), 105);
+});
+
+test('Retry-After: delay-seconds and HTTP-dates are read; anything else is invalid', () => {
+  assert.equal(retryAfterSeconds('1'), 1);
+  assert.equal(retryAfterSeconds(' 120 '), 120);
+  const now = Date.parse('Sun, 06 Nov 1994 08:49:30 GMT');
+  assert.equal(retryAfterSeconds('Sun, 06 Nov 1994 08:49:37 GMT', now), 7);
+  assert.equal(retryAfterSeconds('Sunday, 06-Nov-94 08:49:37 GMT', now), 7);
+  assert.equal(retryAfterSeconds('Sun Nov  6 08:49:37 1994', now), 7);
+  assert.equal(retryAfterSeconds('Sun, 06 Nov 1994 08:49:37 GMT', 0, 'Sun, 06 Nov 1994 08:49:35 GMT'), 2);
+  for (const bad of [undefined, '', '-1', '1.5', 'soon', '2024-01-01T00:00:00Z']) assert.equal(retryAfterSeconds(bad), undefined, String(bad));
+});
