@@ -6,7 +6,7 @@
 import type { CtkWorld } from '../world.ts';
 import { expect } from 'chai';
 import { jsonOf, type Exchange } from '../http/exchange.ts';
-import { requestToken, tokenResponseOf } from '../oauth/token-client.ts';
+import { requestToken, tokenResponseOf, type TokenResponse } from '../oauth/token-client.ts';
 import { check } from '../verdict/check.ts';
 import type { HumanLogin } from './human-login.ts';
 
@@ -47,4 +47,14 @@ export function judgeRefusal(world: CtkWorld, exchange: Exchange, requirementId:
     expect(exchange.response?.status).to.equal(400);
     expect(errors).to.include(json?.error);
   });
+}
+
+/** REQ-PKCE-01: the code with its verifier gives a Bearer access token (RFC 6749 §4.1.4, §5.1). Returns it. */
+export function judgeTokenIssued(world: CtkWorld, exchange: Exchange): TokenResponse {
+  const token = tokenResponseOf(exchange);
+  check(world, { requirement: 'REQ-PKCE-01', expected: '200 with a JSON token response for the code and its code_verifier: access_token and token_type Bearer (RFC 6749 §4.1.4, §5.1)', observed: exchange }, () => {
+    expect(token?.access_token).to.be.a('string').and.not.empty;
+    expect(String(token?.token_type).toLowerCase()).to.equal('bearer');
+  });
+  return token!;
 }
