@@ -18,7 +18,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { withoutCode } from '../support/browser/session.ts';
-import { wrongPasswordFor } from '../support/browser/human-login.ts';
+import { authorizationRequest, wrongPasswordFor } from '../support/browser/human-login.ts';
 import type { TargetDescription } from '../support/target/target.ts';
 import { closeConnections, send } from '../support/http/exchange.ts';
 
@@ -200,6 +200,29 @@ test('a target profile names the login URL and form selectors (browserLogin), va
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test('the authorization request is RFC 6749 §4.1.1 with an S256 challenge of its own verifier (RFC 7636 §4.3)', () => {
+  const target = {
+    authorizationEndpoint: 'http://127.0.0.1:7/auth?realm=x',
+    clients: { web: { clientId: 'ctk-web', clientSecret: 's', scopes: ['openid', 'orders:read'] } },
+    browserLogin: { extraParams: { resource: 'https://api.test' } },
+  } as unknown as TargetDescription;
+  const request = authorizationRequest({ target } as never, 'http://127.0.0.1:5555/callback', 'st ate&');
+  const url = new URL(request.url);
+  assert.equal(url.origin + url.pathname, 'http://127.0.0.1:7/auth');
+  assert.equal(url.searchParams.get('realm'), 'x', 'parameters already in the login URL are kept');
+  assert.equal(url.searchParams.get('response_type'), 'code');
+  assert.equal(url.searchParams.get('client_id'), 'ctk-web');
+  assert.equal(url.searchParams.get('redirect_uri'), 'http://127.0.0.1:5555/callback');
+  assert.equal(url.searchParams.get('scope'), 'openid orders:read');
+  assert.equal(url.searchParams.get('state'), 'st ate&');
+  assert.equal(url.searchParams.get('code_challenge_method'), 'S256');
+  assert.equal(url.searchParams.get('code_challenge'), s256Challenge(request.codeVerifier));
+  assert.equal(url.searchParams.get('resource'), 'https://api.test');
+  assert.equal(url.searchParams.has('code_verifier'), false, 'the verifier never travels through the browser');
+  const stateless = new URL(authorizationRequest({ target } as never, 'http://127.0.0.1:5555/callback', null).url);
+  assert.equal(stateless.searchParams.has('state'), false);
 });
 
 async function listen(server: Server): Promise<void> {
