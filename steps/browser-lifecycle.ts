@@ -1,13 +1,20 @@
 /**
  * The browser's lifecycle around browser scenarios (tag @browser): when no system Chromium exists the scenario
  * is NOT TESTABLE with the install hint (never passed, never silently skipped); each scenario's context is
- * closed after it; the run's one Chromium is closed at the end.
+ * closed after it; the run's one Chromium is closed at the end. The browser login is also registered as the
+ * first source of human tokens for the identity checks.
  */
 import { After, AfterAll, Before, type ITestCaseHookParameter } from '@cucumber/cucumber';
 import type { CtkWorld } from '../support/world.ts';
 import { closeSharedBrowser, locateChromium } from '../support/browser/chromium.ts';
 import { closeBrowserSession, discardSpareContext } from '../support/browser/session.ts';
 import { rememberScenarioRequirements } from '../support/browser/scenario-state.ts';
+import { browserLoginSource } from '../support/browser/front-end.ts';
+import { registerHumanTokenSource } from '../support/identity/human-login.ts';
+
+// The identity checks (seeds 000/003) get their human tokens from a real browser login first, the
+// password-style login second (support/identity/human-login.ts).
+registerHumanTokenSource(browserLoginSource);
 
 Before({ tags: '@browser' }, function (this: CtkWorld, { pickle }: ITestCaseHookParameter) {
   const requirementIds = pickle.tags.map((t) => t.name).filter((t) => t.startsWith('@REQ-')).map((t) => t.slice(1));
@@ -17,7 +24,8 @@ Before({ tags: '@browser' }, function (this: CtkWorld, { pickle }: ITestCaseHook
   return this.notTestable(requirementIds, `this check drives a real browser, and ${location.reason}`, location.hint);
 });
 
-After({ tags: '@browser' }, async function (this: CtkWorld) {
+// Untagged: a scenario of another feature may have used the browser too (the identity checks' token source).
+After(async function (this: CtkWorld) {
   await closeBrowserSession(this);
 });
 

@@ -113,6 +113,9 @@ export function authorizationRequest(world: CtkWorld, redirectUri: string, state
 /** Opens the login page in the scenario's browser for a new authorization request. */
 async function openLoginPage(world: CtkWorld, options: LoginOptions): Promise<{ session: BrowserSession; receiver: CallbackReceiver; request: AuthorizationRequest; status?: number; failure?: string }> {
   const session = await browserSession(world, options.sourceAddress ? { sourceAddress: options.sourceAddress } : {});
+  // A second login in the same context would ride on the first one's IdP session (single sign-on) and come
+  // back with a code for the FIRST user: every login starts without cookies.
+  await session.context.clearCookies();
   const registered = world.target.clients.web?.redirectUri ?? DEFAULT_REDIRECT_URI;
   const receiver = await CallbackReceiver.start(registered);
   session.closers.push(() => receiver.close());
