@@ -92,7 +92,7 @@ describe('profile validation: one clear error naming file, field and expectation
     profile.gateway.routes.protectd = '/x';
     const e = failure(write(profile));
     assert.equal(e.field, 'gateway.routes.protectd');
-    assert.match(e.message, /unknown key "protectd" \(expected one of: protected, public, scoped, identityEcho, customerData\)/);
+    assert.match(e.message, /unknown key "protectd" \(expected one of: protected, public, scoped, identityEcho, customerData, identityEchoFormat\)/);
   });
 
   test('unknown capability', () => {
@@ -177,6 +177,16 @@ describe('profile validation: one clear error naming file, field and expectation
 
   test('an empty file', () => {
     assert.match(failure(write('')).message, /expected a YAML mapping with name, idp, gateway and clients; got nothing/);
+  });
+
+  test('an identity echo in another format, and a wrong pointer in it', () => {
+    const profile = validProfile();
+    profile.gateway.routes.identityEcho = '/debug/whoami';
+    profile.gateway.routes.identityEchoFormat = { identity: '', subject: '/principal', kinds: { system: 'machine' }, identityHeader: { name: 'x-user', encoding: 'json' } };
+    const p = loadProfile(write(profile), { env: ENV, cwd: dir });
+    assert.equal(p.gateway.routes.identityEchoFormat?.subject, '/principal');
+    profile.gateway.routes.identityEchoFormat = { subject: 'principal' };
+    assert.match(failure(write(profile)).message, /gateway\.routes\.identityEchoFormat\.subject: expected .*a JSON pointer \(RFC 6901\)/);
   });
 
   test('a missing file', () => {
@@ -272,7 +282,9 @@ describe('the committed profiles', () => {
   test('every field of the schema is documented in README "Targets"', async () => {
     const { readFileSync } = await import('node:fs');
     const readme = readFileSync('README.md', 'utf8');
-    const section = readme.slice(readme.indexOf('## Targets'));
+    const start = readme.indexOf('## Targets');
+    const next = readme.indexOf('\n## ', start + 1);
+    const section = readme.slice(start, next < 0 ? undefined : next);
     assert.ok(readme.includes('## Targets'), 'README has no "## Targets" section');
     const fields: [path: string, key: string][] = [];
     const walk = (schema: any, prefix: string) => {

@@ -21,6 +21,7 @@ const secret = (what: string) => ({
   pattern: ENV_REFERENCE,
   description: `${what}: an environment variable reference like \${AUTH_CLIENT_SECRET} (secrets never appear in the profile; set the variable in the environment or a .env file)`,
 });
+const pointer = (what: string) => ({ type: 'string', pattern: '^(/.*)?$', description: `${what}: a JSON pointer (RFC 6901) like "/sub", or "" for the whole value` });
 const text = (what: string) => ({ type: 'string', minLength: 1, description: `${what}: a non-empty string (or \${VAR})` });
 const positiveInteger = (what: string) => ({ type: 'integer', minimum: 1, description: `${what}: a whole number >= 1` });
 
@@ -101,6 +102,36 @@ export const PROFILE_SCHEMA = {
               type: 'string',
               pattern: '^/.*\\{customerId\\}',
               description: 'a customer-data route: a path starting with "/" containing {customerId} (seed 003)',
+            },
+            identityEchoFormat: {
+              type: 'object',
+              description: "where the kit finds the identity in the echo's JSON answer, when it is not the reference's format",
+              additionalProperties: false,
+              properties: {
+                identity: pointer('the identity object inside the echo answer (default "/identity")'),
+                subject: pointer('the subject inside the identity (default "/sub")'),
+                clientId: pointer('the client id inside the identity (default "/client_id")'),
+                kind: pointer('the identity kind inside the identity (default "/kind")'),
+                roles: { type: 'array', items: pointer('a list of roles or scopes'), description: 'lists of roles and/or scopes inside the identity: a list of JSON pointers (default ["/roles", "/scopes"])' },
+                kinds: {
+                  type: 'object',
+                  description: "the component's words for the kinds: { system?, human?, anonymous? }",
+                  additionalProperties: false,
+                  properties: { system: text('the word for a system identity'), human: text('the word for a human identity'), anonymous: text('the word for an anonymous identity') },
+                },
+                authorizationReceived: pointer('a boolean in the echo answer: whether the component got an Authorization header (default "/authorizationHeaderReceived")'),
+                publicIdentity: pointer("the identity the public route's answer says it served (default \"/servedTo\")"),
+                identityHeader: {
+                  type: 'object',
+                  description: 'the header the gateway passes the identity in: { name, encoding }',
+                  additionalProperties: false,
+                  required: ['name', 'encoding'],
+                  properties: {
+                    name: text('the header name'),
+                    encoding: { type: 'string', enum: ['base64url-json', 'json', 'text'], description: 'the encoding: base64url-json, json or text' },
+                  },
+                },
+              },
             },
           },
         },
