@@ -34,7 +34,7 @@ Feature: Human login in a browser (authorization code with PKCE)
   Scenario: A customer logged in through the browser sees their own records
     Given the first test customer has an access token from a browser login
     When the front end requests the records of the first test customer with the customer's access token
-    Then the component answers 200 with records of that customer only
+    Then the component serves that customer's records and no other customer's
 
   @REQ-ID-04 @browser @requires-human-login
   Scenario: A customer logged in through the browser is refused another customer's records
@@ -45,7 +45,7 @@ Feature: Human login in a browser (authorization code with PKCE)
   @REQ-ID-05
   Scenario: A client-credentials token on the same route sees every customer's records
     When a system user requests the records of the first and the second test customer with a client-credentials token
-    Then both answers are 200 with that customer's records
+    Then both answers serve that customer's records
 
   @REQ-HUM-03 @REQ-HUM-04 @browser @requires-human-login
   Scenario: A wrong password shows the login error and issues no code
@@ -83,6 +83,6 @@ Feature: Human login in a browser (authorization code with PKCE)
 
   @REQ-RL-04 @browser @requires-human-login
   Scenario: Wrong passwords typed on the login page count towards the IP block
-    Given a browser with its own client IP, from which the system user can get a token
+    Given a browser with a client IP of its own, from which a client gets a token
     When the last test customer types a wrong password on the login page as often as the target blocks after
-    Then a token request from that client IP is blocked
+    Then a token request from that client IP gets no token

@@ -77,6 +77,8 @@ export interface LoginOptions {
   readonly state?: string | null;
   /** Let the browser's traffic come from this loopback address (see source-proxy.ts). */
   readonly sourceAddress?: string;
+  /** Awaited before the login page is opened and before each submit (the run's load cap, for failed logins). */
+  readonly beforeRequest?: () => Promise<void>;
 }
 
 /** A wrong password for `user` that is certainly not theirs, and never a registered secret. */
@@ -153,6 +155,7 @@ export async function logInThroughBrowser(world: CtkWorld, user: TestUser, optio
  * Returns each attempt's result.
  */
 export async function failLoginRepeatedly(world: CtkWorld, user: TestUser, times: number, options: LoginOptions = {}): Promise<LoginResult[]> {
+  await options.beforeRequest?.();
   const opened = await openLoginPage(world, options);
   if (opened.failure) return [{ kind: 'no-outcome', detail: `the login page did not load: ${opened.failure}` }];
   if (opened.receiver.received[0]) return [redirected(opened.receiver.received[0], opened.request)];
@@ -160,6 +163,7 @@ export async function failLoginRepeatedly(world: CtkWorld, user: TestUser, times
   for (let attempt = 1; attempt <= times; attempt++) {
     // Screenshots of the first and the last attempt: the ones between look the same and cost time.
     const screenshots = attempt === 1 || attempt === times;
+    await options.beforeRequest?.();
     const result = await submitCredentials(world, opened.session, opened.receiver, opened.request, user, options.password ?? wrongPasswordFor(user), screenshots);
     results.push(result);
     // Go on while the form is offered again; a redirect, or no page at all (a blocked IP), ends the attempts.

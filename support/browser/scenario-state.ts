@@ -3,12 +3,13 @@ import type { CtkWorld } from '../world.ts';
 import type { TestUser } from '../target/target.ts';
 import type { Exchange } from '../http/exchange.ts';
 import type { HumanLogin, LoginResult } from './human-login.ts';
+import type { BlockCheck } from './ip-block.ts';
 
 const LOGIN = 'browser:login';
 const REDEMPTION = 'browser:redemption';
 const TOKEN = 'browser:access-token';
 const ATTEMPTS = 'browser:failed-attempts';
-const BLOCK_ADDRESS = 'browser:source-address';
+const BLOCK_CHECK = 'browser:block-check';
 const REQUIREMENTS = 'browser:scenario-requirements';
 const CUSTOMER = 'browser:customer';
 
@@ -39,8 +40,8 @@ export const theAccessToken = (world: CtkWorld): string => get(world, TOKEN, 'a 
 export const rememberAttempts = (world: CtkWorld, results: LoginResult[]): void => void world.memo.set(ATTEMPTS, results);
 export const theAttempts = (world: CtkWorld): LoginResult[] => get(world, ATTEMPTS, 'failed login attempts');
 
-export const rememberSourceAddress = (world: CtkWorld, address: string): void => void world.memo.set(BLOCK_ADDRESS, address);
-export const theSourceAddress = (world: CtkWorld): string => get(world, BLOCK_ADDRESS, 'choosing a client IP for the browser');
+export const rememberBlockCheck = (world: CtkWorld, check: BlockCheck): void => void world.memo.set(BLOCK_CHECK, check);
+export const theBlockCheck = (world: CtkWorld): BlockCheck => get(world, BLOCK_CHECK, 'preparing the IP-block check');
 
 /** "first" / "second" / "third" / "last" test customer of the target profile. */
 export function testCustomer(world: CtkWorld, ordinal: string): TestUser | undefined {

@@ -1,0 +1,55 @@
+/**
+ * Wrong passwords typed on the login page as the failed logins of seed 001's IP block (REQ-RL-04), measured the
+ * way the rate-limit area measures every block (support/load/ip-block.ts): a client IP of the check's own, a
+ * baseline token request from it that is served, the failures, then one token request with correct
+ * credentials, which a blocked IP does not get a token for. Every request — the browser's form posts included —
+ * goes through the run's load cap, so a target whose profile switches load checks off is never sent any.
+ */
+import type { CtkWorld } from '../world.ts';
+import type { Exchange } from '../http/exchange.ts';
+import type { TestUser } from '../target/target.ts';
+import { planLoad, type LoadCap } from '../load/load-cap.ts';
+import { baselineFrom, ipBlockClient } from '../load/ip-block.ts';
+import { cappedTokenRequest } from '../load/paced-requests.ts';
+import { browserSourceAddress } from './source-addresses.ts';
+import { failLoginRepeatedly, type LoginResult } from './human-login.ts';
+
+export interface BlockCheck {
+  readonly address: string;
+  readonly failedAttempts: number;
+  readonly cap: LoadCap;
+}
+
+export type Unavailable = { readonly reason: string; readonly remedy: string };
+
+/** The client IP, the plan and a served baseline; or why the check cannot run here. */
+export async function prepareBlockCheck(world: CtkWorld): Promise<BlockCheck | Unavailable> {
+  const address = browserSourceAddress(world.target, 'ip-block');
+  if (!address) {
+    return { reason: 'the kit cannot give the browser a client IP of its own for this target (the run\'s own address is never risked)', remedy: 'run against a target reachable on loopback, with sourceAddresses listed' };
+  }
+  const block = world.target.limits.ipBlock;
+  if (!block) return { reason: 'the target profile states no IP block (limits.ipBlock)', remedy: 'state limits.ipBlock (failedAttempts, blockSeconds) in the target profile' };
+  const planned = planLoad(world, {
+    purpose: `${block.failedAttempts} wrong passwords typed on the login page to get a client IP blocked`,
+    // The login page, the form posts, the baseline (twice at most) and the probe.
+    requests: block.failedAttempts + 4,
+    url: world.target.browserLogin?.loginUrl ?? world.target.authorizationEndpoint ?? world.target.tokenEndpoint,
+    sourceAddresses: [address],
+    ratePerSecond: 5,
+    withinSeconds: ((block.failedAttempts + 4) * world.target.limits.requestTimeoutMs) / 1000,
+  });
+  if ('reason' in planned) return planned;
+  const baseline = await baselineFrom(world, planned.cap, ipBlockClient(world), address);
+  if ('reason' in baseline) return baseline;
+  return { address, failedAttempts: block.failedAttempts, cap: planned.cap };
+}
+
+export function failLoginsInBrowser(world: CtkWorld, check: BlockCheck, user: TestUser): Promise<LoginResult[]> {
+  return failLoginRepeatedly(world, user, check.failedAttempts, { sourceAddress: check.address, beforeRequest: () => check.cap.acquire() });
+}
+
+/** The token request with correct credentials after the failures. */
+export function probeAfterFailures(world: CtkWorld, check: BlockCheck): Promise<Exchange> {
+  return cappedTokenRequest(world, check.cap, ipBlockClient(world), check.address);
+}
