@@ -67,6 +67,19 @@ test('the loopback redirect receiver listens on an ephemeral port and records th
   }
 });
 
+test('a redirect URI with a fixed port is served there, and can be served again once the previous receiver closed', async () => {
+  const probe = createServer();
+  await listen(probe);
+  const port = (probe.address() as { port: number }).port;
+  await new Promise<void>((resolve) => probe.close(() => resolve()));
+  const first = await CallbackReceiver.start(`http://127.0.0.1:${port}/cb`);
+  assert.equal(first.redirectUri, `http://127.0.0.1:${port}/cb`);
+  await first.close();
+  await first.close(); // closing twice is harmless
+  const second = await CallbackReceiver.start(`http://127.0.0.1:${port}/cb`);
+  await second.close();
+});
+
 test('a non-loopback redirect URI is refused with the remedy, never served', async () => {
   await assert.rejects(CallbackReceiver.start('https://shop.example/callback'), NonLoopbackRedirectError);
 });

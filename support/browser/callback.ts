@@ -117,6 +117,7 @@ export class CallbackReceiver {
 
   async close(): Promise<void> {
     const server = this.server;
+    if (!server.listening) return;
     server.closeAllConnections();
     await new Promise<void>((resolve) => server.close(() => resolve()));
   }

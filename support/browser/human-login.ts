@@ -112,6 +112,8 @@ export function authorizationRequest(world: CtkWorld, redirectUri: string, state
   return { url: url.toString(), clientId: web.clientId, redirectUri, state, codeVerifier: verifier, codeChallenge: challenge };
 }
 
+const receivers = new WeakMap<BrowserSession, CallbackReceiver>();
+
 /** Opens the login page in the scenario's browser for a new authorization request. */
 async function openLoginPage(world: CtkWorld, options: LoginOptions): Promise<{ session: BrowserSession; receiver: CallbackReceiver; request: AuthorizationRequest; status?: number; failure?: string }> {
   const session = await browserSession(world, options.sourceAddress ? { sourceAddress: options.sourceAddress } : {});
@@ -119,7 +121,10 @@ async function openLoginPage(world: CtkWorld, options: LoginOptions): Promise<{ 
   // back with a code for the FIRST user: every login starts without cookies.
   await session.context.clearCookies();
   const registered = world.target.clients.web?.redirectUri ?? DEFAULT_REDIRECT_URI;
+  // One receiver per session at a time: a redirect URI with a fixed port can be listened on only once.
+  await receivers.get(session)?.close();
   const receiver = await CallbackReceiver.start(registered);
+  receivers.set(session, receiver);
   session.closers.push(() => receiver.close());
   const request = authorizationRequest(world, receiver.redirectUri, options.state === undefined ? stateValue() : options.state);
   try {
