@@ -13,7 +13,7 @@ import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { request } from 'node:http';
 import { existsSync } from 'node:fs';
-import { ContainersTargetProvider, LOCAL_BASE_IMAGE, RUN_LABEL, REPO_ROOT } from '../support/target/containers.ts';
+import { ContainersTargetProvider, LOCAL_BASE_IMAGE, RUN_LABEL, REPO_ROOT, configureTestcontainers } from '../support/target/containers.ts';
 import { basicAuthorization } from '../support/oauth/token-client.ts';
 import { send, closeConnections } from '../support/http/exchange.ts';
 import type { TargetDescription } from '../support/target/target.ts';
@@ -22,6 +22,7 @@ const CLI = ['bin/auth-ctk.js'];
 
 /** GET /_ping on the engine DOCKER_HOST names (or the default socket): the reason to skip, or undefined. */
 async function engineUnavailable(): Promise<string | undefined> {
+  configureTestcontainers(); // as the kit does: finds docker/engine.sh's socket when DOCKER_HOST is unset
   const host = process.env.DOCKER_HOST ?? 'unix:///var/run/docker.sock';
   let target: { socketPath: string } | { host: string; port: number };
   if (host.startsWith('unix://')) {

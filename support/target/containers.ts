@@ -20,7 +20,7 @@
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
@@ -45,12 +45,17 @@ const HOW_TO_START_AN_ENGINE = [
   'start a Docker engine and point DOCKER_HOST at it, for example:',
   '  - Docker Desktop / a docker service: make sure `docker info` works (DOCKER_HOST unset uses /var/run/docker.sock)',
   '  - machines without a service manager (our CI): `apt-get install docker.io docker-compose`, then',
-  '    `docker/engine.sh start` and `export DOCKER_HOST=unix:///run/dockerd/docker.sock`',
+  '    `docker/engine.sh start` (the kit finds its socket, /run/dockerd/docker.sock, when DOCKER_HOST is unset)',
   'or run without containers: `auth-ctk run` (the embedded reference stack needs no engine)',
 ].join('\n');
 
+/** Where docker/engine.sh puts its engine's socket (machines without a docker service). */
+export const ENGINE_SH_SOCKET = '/run/dockerd/docker.sock';
+
 /** testcontainers settings this machine needs, unless the user set them (containers.md). */
 export function configureTestcontainers(env: NodeJS.ProcessEnv = process.env): void {
+  // No DOCKER_HOST and no default socket, but docker/engine.sh's engine runs: use it.
+  if (!env.DOCKER_HOST && !existsSync('/var/run/docker.sock') && existsSync(ENGINE_SH_SOCKET)) env.DOCKER_HOST = `unix://${ENGINE_SH_SOCKET}`;
   // Ryuk's image cannot be pulled where there is no registry; the kit removes its own containers instead.
   env.TESTCONTAINERS_RYUK_DISABLED ??= 'true';
   // With /.dockerenv present testcontainers would report the bridge gateway as the host; the kit only ever
