@@ -18,7 +18,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { withoutCode } from '../support/browser/session.ts';
-import { authorizationRequest, wrongPasswordFor } from '../support/browser/human-login.ts';
+import { authorizationRequest, codeForRedemption, wrongPasswordFor } from '../support/browser/human-login.ts';
+import { RequirementViolation } from '../support/verdict/check.ts';
 import type { TargetDescription } from '../support/target/target.ts';
 import { closeConnections, send } from '../support/http/exchange.ts';
 
@@ -236,6 +237,18 @@ test('the authorization request is RFC 6749 §4.1.1 with an S256 challenge of it
   assert.equal(url.searchParams.has('code_verifier'), false, 'the verifier never travels through the browser');
   const stateless = new URL(authorizationRequest({ target } as never, 'http://127.0.0.1:5555/callback', null).url);
   assert.equal(stateless.searchParams.has('state'), false);
+});
+
+test('the front end redeems no code whose state is not the one it sent (RFC 6749 §10.12), naming REQ-HUM-02', () => {
+  const sink = { recordWarning() {}, recordViolation() {} };
+  const user = { username: 'alice', password: 'pw-alice-123', customerId: 'c-1' };
+  const request = { url: 'http://x/auth', clientId: 'web', redirectUri: 'http://127.0.0.1:1/cb', state: 'sent-state', codeVerifier: 'v', codeChallenge: 'c' };
+  const hit = (query: string) => ({ url: `http://127.0.0.1:1/cb?${query}`, params: new URLSearchParams(query), at: 0 });
+  const login = (query: string) => ({ user, request, result: { kind: 'redirected' as const, callback: hit(query), ...Object.fromEntries(new URLSearchParams(query)), returnedState: new URLSearchParams(query).get('state'), stateMatches: new URLSearchParams(query).get('state') === 'sent-state' } });
+  assert.equal(codeForRedemption(sink as never, login('code=abc&state=sent-state')), 'abc');
+  assert.throws(() => codeForRedemption(sink as never, login('code=abc&state=forged-state')), (e: Error) => e instanceof RequirementViolation && /REQ-HUM-02/.test(e.message));
+  assert.throws(() => codeForRedemption(sink as never, login('code=abc')), (e: Error) => e instanceof RequirementViolation && /REQ-HUM-02/.test(e.message), 'a missing state is refused too');
+  assert.throws(() => codeForRedemption(sink as never, login('error=access_denied&state=sent-state')), (e: Error) => e instanceof RequirementViolation && /REQ-HUM-01/.test(e.message));
 });
 
 async function listen(server: Server): Promise<void> {
