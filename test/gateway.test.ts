@@ -537,7 +537,11 @@ const FAULT_PROBES: Record<string, (base: string) => Promise<void>> = {
     const token = await systemToken();
     assert.equal((await call(base, `${routes.protected}?access_token=${token}`, { headers: [bearer(token)] })).status, 200);
   },
-  'malformed-authorization-as-401': async (base) => assert.equal((await call(base, routes.protected, { headers: [['authorization', 'Bearer a b']] })).status, 401),
+  'malformed-authorization-as-401': async (base) => {
+    assert.equal((await call(base, routes.protected, { headers: [['authorization', 'Bearer a b']] })).status, 401);
+    const token = await systemToken();
+    assert.equal((await call(base, `${routes.protected}?access_token=${token}`, { headers: [bearer(token)] })).status, 400, 'a token sent twice is still 400');
+  },
   'case-sensitive-bearer': async (base) => assert.equal((await call(base, routes.protected, { headers: [['authorization', `bearer ${await systemToken()}`]] })).status, 401),
   'gateway-500-on-unknown-kid': async (base) => assert.equal((await call(base, routes.protected, { headers: [bearer(await mint({ key: unpublished }))] })).status, 500),
   'anonymous-gets-protected-data': async (base) => assert.equal((await call(base, routes.protected)).status, 200),

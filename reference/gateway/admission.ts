@@ -32,7 +32,7 @@ export async function admit(
 
   if (credentials.kind === 'malformed') {
     if (anonymousAllowed) return forwardAs(anonymousIdentity('failed'));
-    if (faults.has('malformed-authorization-as-401')) {
+    if (faults.has('malformed-authorization-as-401') && credentials.cause === 'header') {
       return refuseWith({ status: 401, challenge: { error: 'invalid_token', description: credentials.detail }, detail: credentials.detail });
     }
     // RFC 6750 §3.1 invalid_request: malformed request, or a token sent by more than one method -> 400.

@@ -11,7 +11,7 @@ import type { IncomingMessage } from 'node:http';
 export type BearerCredentials =
   | { readonly kind: 'absent'; readonly detail: string }
   | { readonly kind: 'token'; readonly token: string; readonly via: 'header' | 'query' | 'body' }
-  | { readonly kind: 'malformed'; readonly detail: string };
+  | { readonly kind: 'malformed'; readonly detail: string; readonly cause: 'header' | 'several-methods' };
 
 export interface CredentialOptions {
   /** Fault case-sensitive-bearer: only the exact spelling "Bearer" is recognised. */
@@ -31,23 +31,23 @@ type HeaderReading =
   | { readonly kind: 'none' }
   | { readonly kind: 'other-scheme'; readonly scheme: string }
   | { readonly kind: 'token'; readonly token: string }
-  | { readonly kind: 'malformed'; readonly detail: string };
+  | { readonly kind: 'malformed'; readonly detail: string; readonly cause: 'header' };
 
 function readAuthorizationHeader(req: IncomingMessage, options: CredentialOptions): HeaderReading {
   // headersDistinct: node joins repeated headers into one string in req.headers, hiding a second Authorization.
   const values = req.headersDistinct.authorization ?? [];
   if (values.length === 0) return { kind: 'none' };
   // RFC 9110 §5.3: Authorization is not a list; two of them is a malformed request (RFC 6750 §3.1 invalid_request).
-  if (values.length > 1) return { kind: 'malformed', detail: 'the request carries more than one Authorization header' };
+  if (values.length > 1) return { kind: 'malformed', cause: 'header', detail: 'the request carries more than one Authorization header' };
   const match = AUTHORIZATION.exec(values[0]!.trim());
-  if (!match) return { kind: 'malformed', detail: 'the Authorization header is not "<scheme> <credentials>"' };
+  if (!match) return { kind: 'malformed', cause: 'header', detail: 'the Authorization header is not "<scheme> <credentials>"' };
   const [, scheme, rest] = match as unknown as [string, string, string | undefined];
   // RFC 9110 §11.1: the auth-scheme is case-insensitive ("bearer", "BEARER" are Bearer).
   const isBearer = options.caseSensitiveScheme ? scheme === 'Bearer' : scheme.toLowerCase() === 'bearer';
   if (!isBearer) return { kind: 'other-scheme', scheme };
   const credentials = rest?.trim() ?? '';
-  if (credentials === '') return { kind: 'malformed', detail: 'the Bearer scheme carries no token' };
-  if (!B64TOKEN.test(credentials)) return { kind: 'malformed', detail: 'the Bearer token is not a b64token (RFC 6750 section 2.1)' };
+  if (credentials === '') return { kind: 'malformed', cause: 'header', detail: 'the Bearer scheme carries no token' };
+  if (!B64TOKEN.test(credentials)) return { kind: 'malformed', cause: 'header', detail: 'the Bearer token is not a b64token (RFC 6750 section 2.1)' };
   return { kind: 'token', token: credentials };
 }
 
@@ -66,7 +66,7 @@ export function bearerCredentials(req: IncomingMessage, url: URL, body: Buffer, 
   const methods = (header.kind === 'token' ? 1 : 0) + (inQuery.length > 0 ? 1 : 0) + (inBody.length > 0 ? 1 : 0);
   const repeated = inQuery.length > 1 || inBody.length > 1;
   if ((methods > 1 || repeated) && !(options.acceptTokenSentTwice && header.kind === 'token')) {
-    return { kind: 'malformed', detail: 'the access token is sent by more than one method' };
+    return { kind: 'malformed', cause: 'several-methods', detail: 'the access token is sent by more than one method' };
   }
 
   if (header.kind === 'token') return { kind: 'token', token: header.token, via: 'header' };

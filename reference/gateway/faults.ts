@@ -21,7 +21,11 @@ export const GATEWAY_FAULTS: readonly FaultDefinition[] = [
   gateway('accept-expired-token', 'accepts an access token whose exp has passed', ['REQ-BEARER-04', 'REQ-BEARER-05']),
   gateway('accept-nbf-in-future', 'accepts an access token whose nbf is still in the future', ['REQ-BEARER-04', 'REQ-BEARER-05']),
   gateway('accept-alg-none', 'accepts an unsigned token (alg "none") at its word', ['REQ-BEARER-04', 'REQ-BEARER-05', 'REQ-BEARER-12']),
-  gateway('accept-foreign-key', 'skips the signature check: a tampered signature or an unknown kid is accepted', ['REQ-BEARER-04', 'REQ-BEARER-05', 'REQ-BEARER-12', ...CHALLENGE_CHECKS]),
+  gateway(
+    'accept-foreign-key',
+    'skips the signature check: a tampered signature or an unknown kid is accepted (on public routes too, as the identity it claims)',
+    ['REQ-BEARER-04', 'REQ-BEARER-05', 'REQ-BEARER-12', 'REQ-ANON-03', 'REQ-ANON-04', ...CHALLENGE_CHECKS],
+  ),
   gateway('ignore-audience', 'does not check that aud contains this API', ['REQ-BEARER-04', 'REQ-BEARER-05']),
   gateway('ignore-issuer', 'does not check that iss is the trusted issuer', ['REQ-BEARER-04', 'REQ-BEARER-05']),
   gateway('ignore-typ', 'accepts tokens whose typ is not at+jwt (e.g. an ID token)', ['REQ-BEARER-04', 'REQ-BEARER-05']),
