@@ -15,7 +15,7 @@ import { stringify } from 'yaml';
 import { ExternalTargetProvider } from '../support/target/external.ts';
 import { ProfileError } from '../support/target/profile.ts';
 import { targetProvider, ReferenceTargetProvider } from '../support/target/providers.ts';
-import { ContainersTargetProvider } from '../support/target/containers.ts';
+import { ContainersTargetProvider, networkMode, servicesToBuild } from '../support/target/containers.ts';
 import { applicability } from '../support/target/applicability.ts';
 import { requirements } from '../support/requirements/catalogue.ts';
 import { UsageError } from '../cli/errors.ts';
@@ -222,5 +222,22 @@ describe('--target picks the provider', () => {
     assert.ok(targetProvider('containers') instanceof ContainersTargetProvider);
     assert.ok(targetProvider('fixtures/targets/example.yaml') instanceof ExternalTargetProvider);
     assert.throws(() => targetProvider('nope'), UsageError);
+  });
+});
+
+describe('containers: choices made before any container starts', () => {
+  const linux = { operatingSystem: 'Debian GNU/Linux 12 (bookworm)', operatingSystemType: 'linux' };
+  test('host network only where the engine shares this machine\'s kernel; the variable decides otherwise', (t) => {
+    if (process.platform !== 'linux') return t.skip('host networking is chosen on Linux only');
+    assert.equal(networkMode(linux, {}), 'host');
+    assert.equal(networkMode(linux, { DOCKER_HOST: 'unix:///run/dockerd/docker.sock' }), 'host');
+    assert.equal(networkMode(linux, { DOCKER_HOST: 'tcp://build-box:2375' }), 'bridge', 'a remote engine cannot share our loopback');
+    assert.equal(networkMode({ operatingSystem: 'Docker Desktop', operatingSystemType: 'linux' }, {}), 'bridge');
+    assert.equal(networkMode(linux, { AUTH_CTK_CONTAINER_NETWORK: 'bridge' }), 'bridge');
+    assert.throws(() => networkMode(linux, { AUTH_CTK_CONTAINER_NETWORK: 'overlay' }), UsageError);
+  });
+
+  test('the three services share one image, built once', () => {
+    assert.deepEqual(servicesToBuild(), ['idp']);
   });
 });
