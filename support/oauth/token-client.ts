@@ -2,9 +2,12 @@
  * Talking to the token endpoint the ways seed 001 documents: HTTP Basic (RFC 6749 §2.3.1) or credentials in
  * the form body. Returns the raw exchange (evidence) plus the parsed token response when there is one.
  */
+import { randomBytes } from 'node:crypto';
 import type { CtkWorld } from '../world.ts';
 import { describeOutcome, jsonOf, type Exchange } from '../http/exchange.ts';
+import { registerSecrets } from '../http/redact.ts';
 import type { ClientCredentials } from '../target/target.ts';
+import { pacerFor } from './pacing.ts';
 
 export type ClientAuthMethod = 'basic' | 'body' | 'both' | 'none';
 
@@ -19,6 +22,11 @@ export interface TokenRequestOptions {
   readonly extraParams?: Record<string, string>;
   /** Records the exchange as the scenario's last (default true). */
   readonly keepAsLast?: boolean;
+  /**
+   * Space requests from the default address under the target's token rate limit (default true; pacing.ts).
+   * Requests from an explicit sourceAddress are never paced: rate-limit bursts come from their own addresses.
+   */
+  readonly pace?: boolean;
 }
 
 export interface TokenResponse {
@@ -55,11 +63,53 @@ export function tokenRequestBody(client: ClientCredentials, options: TokenReques
 
 export async function requestToken(world: CtkWorld, client: ClientCredentials, options: TokenRequestOptions = {}): Promise<Exchange> {
   const { headers, body } = tokenRequestBody(client, options);
+  await paceTokenRequest(world, options.sourceAddress, options.pace);
   return world.send(
     { method: 'POST', url: world.target.tokenEndpoint, headers, body, ...(options.sourceAddress ? { sourceAddress: options.sourceAddress } : {}) },
     { keepAsLast: options.keepAsLast ?? true },
   );
 }
+
+/** Waits, if needed, so that requests from the default address stay under the target's token rate limit. */
+export async function paceTokenRequest(world: CtkWorld, sourceAddress: string | undefined, pace = true): Promise<void> {
+  const limit = world.target.limits.tokenRequestsPerSecond;
+  if (!pace || sourceAddress !== undefined || limit === undefined || limit <= 0) return;
+  await pacerFor(limit).acquire('default');
+}
+
+/**
+ * A request to the token endpoint that is not a well-formed token request (GET, credentials in the URI, a JSON
+ * or oversized body): the exact method, query, headers and body are the caller's.
+ */
+export async function sendToTokenEndpoint(
+  world: CtkWorld,
+  request: { method: string; query?: URLSearchParams; headers?: Record<string, string>; body?: string | Buffer; sourceAddress?: string },
+): Promise<Exchange> {
+  const url = new URL(world.target.tokenEndpoint);
+  for (const [k, v] of request.query ?? []) url.searchParams.append(k, v);
+  await paceTokenRequest(world, request.sourceAddress);
+  return world.send({
+    method: request.method,
+    url: url.toString(),
+    headers: { accept: 'application/json', ...request.headers },
+    ...(request.body !== undefined ? { body: request.body } : {}),
+    ...(request.sourceAddress ? { sourceAddress: request.sourceAddress } : {}),
+  });
+}
+
+/**
+ * A secret that is certainly wrong and shares nothing with the real one (so a log that records it leaks no part
+ * of the real secret); registered with the redactor, since a target that logs or echoes it must not make the
+ * kit's own evidence show it.
+ */
+export function wrongSecret(): string {
+  const secret = `ctk-wrong-secret-${randomBytes(9).toString('hex')}`;
+  registerSecrets([secret]);
+  return secret;
+}
+
+/** A client id the target cannot know. */
+export const unknownClientId = (): string => `ctk-unknown-client-${randomBytes(6).toString('hex')}`;
 
 /** The token response of a successful exchange, or undefined when the exchange did not yield one. */
 export function tokenResponseOf(exchange: Exchange): TokenResponse | undefined {

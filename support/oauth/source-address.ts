@@ -1,0 +1,74 @@
+/**
+ * Client IPs for requests that the target may count as failed logins (wrong secret, unknown client, malformed
+ * requests). Seed 001: "continuous failed login attempts from the same IP" get that IP blocked — if the kit sent
+ * them from 127.0.0.1, the address every other scenario uses, one feature could lock the rest of the run out.
+ *
+ * So each such request goes out from one of the target's `sourceAddresses` (distinct 127.0.0.x on loopback), and
+ * no address is given more failures than the target tolerates before it blocks: `ipBlock.failedAttempts - 1`
+ * when the profile states it, 1 when the target claims ip-blocking without saying after how many. Addresses
+ * are taken from the middle of the list upwards: the rate-limit scenarios count from its start and the browser
+ * scenarios take its last two (support/browser/source-addresses.ts), so none of them share a failure count.
+ * Without usable source addresses (a remote target) failures go out from the default address within the same
+ * budget; when that is spent the scenario is not testable rather than risking a block.
+ */
+import type { TargetDescription } from '../target/target.ts';
+
+export interface FailureAddress {
+  /** The source address to send from; undefined = the default address. */
+  readonly sourceAddress: string | undefined;
+}
+
+/** How many failures one address may take without being blocked; Infinity when the target does not block. */
+export function failureBudget(target: TargetDescription): number {
+  if (target.capabilities['ip-blocking'] !== true) return Number.POSITIVE_INFINITY;
+  const attempts = target.limits.ipBlock?.failedAttempts;
+  return attempts !== undefined && attempts > 1 ? attempts - 1 : 1;
+}
+
+const isLoopbackHost = (host: string): boolean => host === 'localhost' || host === '[::1]' || host === '::1' || /^127\./.test(host);
+
+/** The addresses this module may hand out, in order: from the middle of the list to the third-last. */
+export function failureAddressPool(target: TargetDescription): readonly string[] {
+  const hosts = [target.tokenEndpoint, target.gateway.baseUrl].map((u) => new URL(u).hostname);
+  if (!hosts.every(isLoopbackHost)) return [];
+  const list = target.sourceAddresses;
+  // The last two belong to the browser scenarios; below the middle to the rate-limit scenarios.
+  return list.slice(Math.floor(list.length / 2), Math.max(Math.floor(list.length / 2), list.length - 2));
+}
+
+/** Failures sent per address in this process (one run = one process = one target). */
+const spent = new Map<string, number>();
+const DEFAULT = 'default';
+
+export class NoFailureAddressLeft extends Error {
+  constructor(budget: number, poolSize: number) {
+    super(
+      `every client IP the kit may fail from has taken ${budget} failed attempt(s), the most the target tolerates before blocking ` +
+        `(${poolSize} source address(es) available)`,
+    );
+    this.name = 'NoFailureAddressLeft';
+  }
+}
+
+/**
+ * An address for the next request that may count as a failed login; `failures` is how many such requests the
+ * caller will send from it (they must all come from one IP, e.g. a refusal and its follow-up).
+ */
+export function addressForFailures(target: TargetDescription, failures = 1): FailureAddress {
+  const budget = failureBudget(target);
+  const pool = failureAddressPool(target);
+  const candidates = pool.length > 0 ? pool : [DEFAULT];
+  for (const address of candidates) {
+    const used = spent.get(address) ?? 0;
+    if (used + failures <= budget) {
+      spent.set(address, used + failures);
+      return { sourceAddress: address === DEFAULT ? undefined : address };
+    }
+  }
+  throw new NoFailureAddressLeft(budget, pool.length);
+}
+
+/** For the kit's own tests. */
+export function resetFailureAddresses(): void {
+  spent.clear();
+}
