@@ -1,0 +1,130 @@
+/**
+ * Judging an issued access token against RFC 9068 §2 (and seed 003): one function per requirement. The token is
+ * described in diagnoses by its header and claim values, never by the token itself.
+ */
+import { expect } from 'chai';
+import type { JWK } from 'jose';
+import type { CtkWorld } from '../world.ts';
+import { check } from '../verdict/check.ts';
+import type { IssuedToken } from '../oauth/issued.ts';
+import { scopeValues } from '../oauth/token-response.ts';
+import { audiences, describeToken, isAsymmetric, isAtJwtType, isNumericDate } from './decode.ts';
+import { verifyWithJwks, type SignatureCheck } from './jwks.ts';
+
+const NOT_A_JWT = 'a token that is not a JWS compact serialization (header.claims.signature)';
+
+function claimOf(issued: IssuedToken, name: string): unknown {
+  return issued.decoded?.claims[name];
+}
+
+const observedClaim = (issued: IssuedToken, name: string): string =>
+  issued.decoded ? `${name} ${JSON.stringify(claimOf(issued, name)) ?? '(absent)'}` : NOT_A_JWT;
+
+export function judgeIsJws(world: CtkWorld, issued: IssuedToken): void {
+  check(world, { requirement: 'REQ-JWT-01', expected: 'a JWS compact serialization with a JSON header and a JSON claims set', observed: describeToken(issued.decoded) }, () =>
+    expect(issued.decoded, 'decodes').to.not.equal(undefined),
+  );
+}
+
+export function judgeTyp(world: CtkWorld, issued: IssuedToken): void {
+  check(
+    world,
+    { requirement: 'REQ-JWT-02', expected: 'header typ "at+jwt" (or "application/at+jwt")', observed: issued.decoded ? `typ ${JSON.stringify(issued.decoded.header.typ) ?? '(absent)'}` : NOT_A_JWT },
+    () => expect(isAtJwtType(issued.decoded?.header.typ), 'typ').to.equal(true),
+  );
+}
+
+export const REQUIRED_CLAIMS = ['iss', 'exp', 'aud', 'sub', 'client_id', 'iat', 'jti'] as const;
+
+export function judgeClaimPresent(world: CtkWorld, issued: IssuedToken, claim: string): void {
+  const numeric = claim === 'exp' || claim === 'iat';
+  check(
+    world,
+    {
+      requirement: 'REQ-JWT-03',
+      expected: numeric ? `the claim ${claim} as a NumericDate (a JSON number of seconds)` : `the claim ${claim}, not empty`,
+      observed: observedClaim(issued, claim),
+    },
+    () => {
+      const value = claimOf(issued, claim);
+      if (numeric) expect(isNumericDate(value), `${claim} NumericDate`).to.equal(true);
+      else if (claim === 'aud') expect(audiences(value), 'aud').to.not.be.empty;
+      else expect(value, claim).to.be.a('string').and.not.equal('');
+    },
+  );
+}
+
+export function judgeAlgNotNone(world: CtkWorld, issued: IssuedToken): void {
+  const alg = issued.decoded?.header.alg;
+  check(world, { requirement: 'REQ-JWT-04', expected: 'a signed token: alg other than "none" and a signature', observed: issued.decoded ? `alg ${JSON.stringify(alg)}` : NOT_A_JWT }, () => {
+    expect(alg, 'alg').to.be.a('string');
+    expect(String(alg).toLowerCase(), 'alg').to.not.equal('none');
+    expect(issued.decoded!.segments[2], 'signature').to.not.equal('');
+  });
+}
+
+export function judgeAsymmetric(world: CtkWorld, issued: IssuedToken): void {
+  const alg = issued.decoded?.header.alg;
+  check(world, { requirement: 'REQ-JWT-05', expected: 'an asymmetric signing algorithm (RS*, PS*, ES*, EdDSA)', observed: issued.decoded ? `alg ${JSON.stringify(alg)}` : NOT_A_JWT }, () =>
+    expect(isAsymmetric(alg), 'asymmetric').to.equal(true),
+  );
+}
+
+/** iss exactly equals the issuer identifier (REQ-JWT-06 against the profile, REQ-DISC-02 against the metadata). */
+export function judgeIssuer(world: CtkWorld, issued: IssuedToken, issuer: string, requirement: string, whose: string): void {
+  check(world, { requirement, expected: `iss exactly ${JSON.stringify(issuer)} (${whose})`, observed: observedClaim(issued, 'iss') }, () =>
+    expect(claimOf(issued, 'iss')).to.equal(issuer),
+  );
+}
+
+export async function judgeSignature(world: CtkWorld, issued: IssuedToken, keys: readonly JWK[] | undefined, jwksUri: string, requirement = 'REQ-JWT-07'): Promise<SignatureCheck> {
+  const result: SignatureCheck = keys ? await verifyWithJwks(issued.token, keys) : { verified: false, reason: `no JWK Set could be read at ${jwksUri}` };
+  check(
+    world,
+    {
+      requirement,
+      expected: `a signature that verifies with the key the token's kid names in the JWK Set at ${jwksUri}`,
+      observed: result.verified ? 'verified' : `${describeToken(issued.decoded)}: ${result.reason}`,
+    },
+    () => expect(result.verified, 'verified').to.equal(true),
+  );
+  return result;
+}
+
+export function judgeAudience(world: CtkWorld, issued: IssuedToken, audience: string): void {
+  check(world, { requirement: 'REQ-JWT-08', expected: `aud containing ${JSON.stringify(audience)} (the audience the gateway validates)`, observed: observedClaim(issued, 'aud') }, () =>
+    expect(audiences(claimOf(issued, 'aud'))).to.include(audience),
+  );
+}
+
+export function judgeScopeClaim(world: CtkWorld, issued: IssuedToken): void {
+  check(
+    world,
+    { requirement: 'REQ-JWT-09', expected: `a scope claim for the requested scope ${JSON.stringify(issued.requestedScope.join(' '))}`, observed: observedClaim(issued, 'scope') },
+    () => expect(scopeValues(claimOf(issued, 'scope')), 'scope values').to.not.be.empty,
+  );
+}
+
+export function judgeClientIdClaim(world: CtkWorld, issued: IssuedToken): void {
+  check(world, { requirement: 'REQ-JWT-12', expected: `client_id ${JSON.stringify(issued.client.clientId)} (the client that requested the token)`, observed: observedClaim(issued, 'client_id') }, () =>
+    expect(claimOf(issued, 'client_id')).to.equal(issued.client.clientId),
+  );
+}
+
+/** Seed 003: a client-credentials token has sub == client_id, both the client's id (REQ-ID-01). */
+export function judgeSubIsClientId(world: CtkWorld, issued: IssuedToken): void {
+  const sub = claimOf(issued, 'sub');
+  const clientId = claimOf(issued, 'client_id');
+  check(
+    world,
+    {
+      requirement: 'REQ-ID-01',
+      expected: `sub equal to client_id, both ${JSON.stringify(issued.client.clientId)} (seed 003: that is how APIs tell a system token)`,
+      observed: issued.decoded ? `sub ${JSON.stringify(sub)}, client_id ${JSON.stringify(clientId)}` : NOT_A_JWT,
+    },
+    () => {
+      expect(sub, 'sub').to.equal(issued.client.clientId);
+      expect(clientId, 'client_id').to.equal(sub);
+    },
+  );
+}

@@ -1,0 +1,116 @@
+/**
+ * The crafted tokens of features/access-token-format.feature, by the words the feature uses. Every one starts
+ * from the claims of a real access token of the system client (fresh jti, fresh iat/exp), so that the one
+ * defect named is the only reason a conforming gateway has to refuse it.
+ */
+import { randomBytes } from 'node:crypto';
+import type { CtkWorld } from '../world.ts';
+import { controlPlaneOf, NO_CONTROL_PLANE_REMEDY } from '../admin/control-plane.ts';
+import { accessTokenFor } from '../oauth/token-client.ts';
+import type { NotTestable } from '../oauth/token-requests.ts';
+import { decodeJwt } from './decode.ts';
+import { fetchJwks } from './jwks.ts';
+import { hmacWithPublicKey, signedWithForeignKey, unsecuredToken, type Claims } from './forge.ts';
+
+export interface CraftedToken {
+  readonly token: string;
+  /** For diagnoses: "a token signed with HS256 using the issuer's public key as the HMAC secret". */
+  readonly description: string;
+}
+
+/** Lifetime of crafted tokens that are meant to be valid, and how far beyond the leeway the time defects go. */
+const VALID_FOR_S = 300;
+const BEYOND_LEEWAY_S = 60;
+
+async function baseOf(world: CtkWorld): Promise<{ claims: Record<string, unknown>; header: Record<string, unknown> } | NotTestable> {
+  const token = await accessTokenFor(world, world.target.clients.system);
+  const decoded = decodeJwt(token);
+  if (!decoded) return { notTestable: "the system client's access token is not a JWT the kit can read", remedy: 'only targets with JWT access tokens (capability jwt-access-tokens) are checked here' };
+  const now = Math.floor(Date.now() / 1000);
+  return {
+    claims: { ...decoded.claims, iat: now, exp: now + VALID_FOR_S, jti: `ctk-${randomBytes(8).toString('hex')}` },
+    header: { ...decoded.header },
+  };
+}
+
+export const FORGERIES = [
+  'unsigned, with alg "none"',
+  "signed with HS256, using the issuer's public key as the HMAC secret",
+  "signed with a key pair the issuer never published, under the issuer's kid",
+  'signed with a key pair the issuer never published, under a kid of its own',
+] as const;
+
+export async function forgedToken(world: CtkWorld, forgery: string): Promise<CraftedToken | NotTestable> {
+  const base = await baseOf(world);
+  if ('notTestable' in base) return base;
+  const { claims, header } = base;
+  const kid = typeof header.kid === 'string' ? header.kid : undefined;
+  switch (forgery) {
+    case FORGERIES[0]:
+      return { token: unsecuredToken(claims, { typ: header.typ ?? 'at+jwt' }), description: 'an unsigned token (alg "none") with the claims of a valid one' };
+    case FORGERIES[1]: {
+      const { keys } = await fetchJwks(world, world.target.jwksUri);
+      const key = keys?.find((k) => (kid ? k.kid === kid : true) && (k.kty === 'RSA' || k.kty === 'EC'));
+      if (!key) return { notTestable: `no public key${kid ? ` with kid ${kid}` : ''} could be read from ${world.target.jwksUri}`, remedy: 'check jwksUri in the target profile' };
+      return {
+        token: await hmacWithPublicKey(claims, key, { typ: header.typ ?? 'at+jwt', ...(kid ? { kid } : {}) }),
+        description: "a token signed with HS256 using the issuer's public key (PEM) as the HMAC secret",
+      };
+    }
+    case FORGERIES[2]:
+      return { token: await signedWithForeignKey(claims, { typ: header.typ ?? 'at+jwt', ...(kid ? { kid } : {}) }), description: `a token signed with a key the issuer never published, under the issuer's kid ${JSON.stringify(kid)}` };
+    case FORGERIES[3]:
+      return { token: await signedWithForeignKey(claims, { typ: header.typ ?? 'at+jwt' }), description: 'a token signed with a key the issuer never published, under a kid no JWK Set holds' };
+    default:
+      throw new Error(`unknown forgery "${forgery}": one of ${FORGERIES.join(' | ')}`);
+  }
+}
+
+/** Defects the trusted signer puts into an otherwise valid token, and what each does to claims and header. */
+const DEFECTS: Readonly<Record<string, (claims: Record<string, unknown>, header: Record<string, unknown>, leewayS: number) => string>> = {
+  'issued by another issuer': (c) => {
+    c.iss = 'https://untrusted-issuer.auth-ctk.test';
+    return 'a correctly signed token whose iss is another issuer';
+  },
+  'meant for another audience': (c) => {
+    c.aud = 'https://another-api.auth-ctk.test';
+    return 'a correctly signed token whose aud is another API';
+  },
+  "expired longer ago than the gateway's clock leeway": (c, _h, leeway) => {
+    const exp = Math.floor(Date.now() / 1000) - leeway - BEYOND_LEEWAY_S;
+    Object.assign(c, { exp, iat: exp - VALID_FOR_S });
+    if ('nbf' in c) c.nbf = exp - VALID_FOR_S;
+    return `a correctly signed token that expired ${leeway + BEYOND_LEEWAY_S} s ago (leeway ${leeway} s)`;
+  },
+  "not valid before a time beyond the gateway's clock leeway": (c, _h, leeway) => {
+    c.nbf = Math.floor(Date.now() / 1000) + leeway + BEYOND_LEEWAY_S;
+    return `a correctly signed token whose nbf is ${leeway + BEYOND_LEEWAY_S} s ahead (leeway ${leeway} s)`;
+  },
+  'with typ "JWT" instead of "at+jwt"': (_c, h) => {
+    h.typ = 'JWT';
+    return 'a correctly signed token with typ "JWT" (RFC 9068 §4: resource servers MUST check typ at+jwt)';
+  },
+  'without an exp claim': (c) => {
+    delete c.exp;
+    return 'a correctly signed token without exp';
+  },
+};
+
+export const SIGNER_DEFECTS = Object.keys(DEFECTS);
+
+/** A token from the target's trusted test signer: the real claims, with `defect` applied (none: a valid token). */
+export async function signerToken(world: CtkWorld, defect?: string): Promise<CraftedToken | NotTestable> {
+  const signer = controlPlaneOf(world);
+  if (!signer) return { notTestable: 'the target has no test-token signer (a control plane that signs with its trusted key)', remedy: NO_CONTROL_PLANE_REMEDY };
+  const base = await baseOf(world);
+  if ('notTestable' in base) return base;
+  const claims: Claims & Record<string, unknown> = { ...base.claims };
+  const header: Record<string, unknown> = {};
+  let description = 'a token the trusted signer made with the claims of a valid access token';
+  if (defect !== undefined) {
+    const apply = DEFECTS[defect];
+    if (!apply) throw new Error(`unknown token defect "${defect}": one of ${SIGNER_DEFECTS.join(' | ')}`);
+    description = apply(claims, header, world.target.limits.clockSkewSeconds);
+  }
+  return { token: await signer.sign(claims, Object.keys(header).length ? header : undefined), description };
+}

@@ -1,0 +1,77 @@
+/**
+ * Presenting an access token to the gateway's protected route and judging what the gateway did with it
+ * (RFC 6750 §3, §3.1; RFC 9068 §4). Refusals are judged in three steps so each diagnosis names its own clause:
+ * the token did not get through (REQ-BEARER-04, MUST), the gateway did not fail with a 5xx (REQ-BEARER-12, MUST),
+ * and the refusal is 401 with `WWW-Authenticate: Bearer error="invalid_token"` (REQ-BEARER-05, SHOULD).
+ */
+import { expect } from 'chai';
+import type { CtkWorld } from '../world.ts';
+import type { Exchange } from '../http/exchange.ts';
+import { check } from '../verdict/check.ts';
+import { isTagged, recall, remember } from '../oauth/scenario.ts';
+import { challengeSchemes } from '../oauth/token-errors.ts';
+
+/** The token a scenario presents to the gateway, with words for diagnoses ("an expired token of ctk-short-ttl"). */
+export interface PresentedToken {
+  readonly token: string;
+  readonly description: string;
+}
+
+const PRESENTED = 'ctk.presented-token';
+export const rememberPresented = (world: CtkWorld, presented: PresentedToken): PresentedToken => remember(world, PRESENTED, presented);
+export const thePresented = (world: CtkWorld): PresentedToken => recall<PresentedToken>(world, PRESENTED, 'token to present to the gateway');
+export const presentedDescription = (world: CtkWorld, fallback: string): string => (world.memo.get(PRESENTED) as PresentedToken | undefined)?.description ?? fallback;
+
+export async function callProtectedRoute(world: CtkWorld, token: string): Promise<Exchange> {
+  const { baseUrl, routes } = world.target.gateway;
+  return world.send({ method: 'GET', url: new URL(routes.protected, baseUrl).toString(), headers: { authorization: `Bearer ${token}`, accept: 'application/json' } });
+}
+
+/** The error code of the Bearer challenge, if any (RFC 6750 §3: error="..."). */
+export function bearerError(www: string | undefined): string | undefined {
+  if (!www || !challengeSchemes(www).includes('bearer')) return undefined;
+  return /\berror\s*=\s*"?([^",\s]+)"?/i.exec(www)?.[1];
+}
+
+const isAdmitted = (exchange: Exchange): boolean => {
+  const status = exchange.response?.status ?? 0;
+  return status >= 200 && status < 300;
+};
+
+export function judgeGatewayRefusal(world: CtkWorld, exchange: Exchange, situation: string): void {
+  check(world, { requirement: 'REQ-BEARER-04', expected: `the gateway refuses ${situation} (no 2xx, the resource is not served)`, observed: exchange }, () =>
+    expect(isAdmitted(exchange), 'admitted').to.equal(false),
+  );
+  if (isTagged(world, 'REQ-BEARER-12')) {
+    check(world, { requirement: 'REQ-BEARER-12', expected: `a 4xx refusal of ${situation}, never a 5xx or no answer`, observed: exchange }, () => {
+      expect(exchange.response, 'HTTP answer').to.not.equal(undefined);
+      expect(exchange.response!.status).to.be.below(500);
+    });
+  }
+  if (isTagged(world, 'REQ-BEARER-05')) {
+    const www = exchange.response?.headers['www-authenticate'];
+    check(world, { requirement: 'REQ-BEARER-05', expected: `401 with WWW-Authenticate: Bearer error="invalid_token" for ${situation}`, observed: exchange }, () => {
+      expect(exchange.response?.status, 'status').to.equal(401);
+      expect(bearerError(www), 'Bearer error').to.equal('invalid_token');
+    });
+  }
+}
+
+export function judgeGatewayAdmission(world: CtkWorld, exchange: Exchange, requirement: string, situation: string): void {
+  check(world, { requirement, expected: `the gateway serves the protected route (2xx) for ${situation}`, observed: exchange }, () =>
+    expect(isAdmitted(exchange), 'admitted').to.equal(true),
+  );
+}
+
+/**
+ * Presents the token until the gateway admits it or `boundMs` has passed (a gateway may take a while to fetch a
+ * rotated key set: jose's default cooldown is 30 s). Returns the last exchange; polls every `everyMs`.
+ */
+export async function presentUntilAdmitted(world: CtkWorld, token: string, boundMs: number, everyMs = 500): Promise<Exchange> {
+  const deadline = Date.now() + boundMs;
+  for (;;) {
+    const exchange = await callProtectedRoute(world, token);
+    if (isAdmitted(exchange) || Date.now() + everyMs > deadline) return exchange;
+    await new Promise((resolve) => setTimeout(resolve, everyMs));
+  }
+}

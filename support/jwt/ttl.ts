@@ -1,0 +1,75 @@
+/** Judging the stated and the real token lifetime (REQ-TTL-01..03; seed 004 "a time to live for auth_tokens"). */
+import { expect } from 'chai';
+import type { CtkWorld } from '../world.ts';
+import { check } from '../verdict/check.ts';
+import type { IssuedToken } from '../oauth/issued.ts';
+import { isNumericDate } from './decode.ts';
+import { dateHeaderOf, lifetimeOf } from './lifetime.ts';
+
+/** Rounding of two clock reads (expires_in computed at response time, exp - iat at minting). */
+export const EXPIRES_IN_TOLERANCE_S = 1;
+/** How far iat may be from the response's Date before the IdP's clock is suspect (plus Date's 1 s resolution). */
+export const IAT_TOLERANCE_S = 5;
+/** Declared TTL versus the real lifetime. */
+export const TTL_TOLERANCE_S = 1;
+
+export type Judged = 'judged' | { readonly notTestable: string };
+
+/** REQ-TTL-01: expires_in == exp - iat (within 1 s). */
+export function judgeExpiresInIsLifetime(world: CtkWorld, issued: IssuedToken): Judged {
+  const expiresIn = issued.response?.expires_in;
+  if (typeof expiresIn !== 'number') return { notTestable: 'the token response states no expires_in (REQ-TOK-04 judges that)' };
+  const { exp, iat } = issued.decoded?.claims ?? {};
+  check(
+    world,
+    {
+      requirement: 'REQ-TTL-01',
+      expected: `expires_in equal to the token's exp - iat within ${EXPIRES_IN_TOLERANCE_S} s`,
+      observed: `expires_in ${expiresIn}, exp ${JSON.stringify(exp)}, iat ${JSON.stringify(iat)}${isNumericDate(exp) && isNumericDate(iat) ? ` (exp - iat = ${exp - iat})` : ''}`,
+    },
+    () => {
+      expect(isNumericDate(exp) && isNumericDate(iat), 'exp and iat NumericDates').to.equal(true);
+      expect(Math.abs(expiresIn - ((exp as number) - (iat as number)))).to.be.at.most(EXPIRES_IN_TOLERANCE_S);
+    },
+  );
+  return 'judged';
+}
+
+/** REQ-TTL-02: iat within 5 s of the Date of the token response. */
+export function judgeIatIsIssueTime(world: CtkWorld, issued: IssuedToken): Judged {
+  const date = dateHeaderOf(issued.exchange);
+  if (date === undefined) return { notTestable: 'the token response has no Date header to compare iat with' };
+  const iat = issued.decoded?.claims.iat;
+  const dateS = Math.floor(date / 1000);
+  check(
+    world,
+    {
+      requirement: 'REQ-TTL-02',
+      expected: `iat within ${IAT_TOLERANCE_S} s of the token response's Date (${new Date(date).toISOString()})`,
+      observed: isNumericDate(iat) ? `iat ${iat} (${new Date(iat * 1000).toISOString()}), ${Math.round(iat - dateS)} s from Date` : `iat ${JSON.stringify(iat)}`,
+    },
+    () => {
+      expect(isNumericDate(iat), 'iat NumericDate').to.equal(true);
+      // Date is truncated to the second: one more second of slack.
+      expect(Math.abs((iat as number) - dateS)).to.be.at.most(IAT_TOLERANCE_S + 1);
+    },
+  );
+  return 'judged';
+}
+
+/** REQ-TTL-03: the short-TTL client's tokens live its declared TTL. */
+export function judgeDeclaredTtl(world: CtkWorld, issued: IssuedToken, declaredSeconds: number): void {
+  const lifetime = lifetimeOf(issued);
+  check(
+    world,
+    {
+      requirement: 'REQ-TTL-03',
+      expected: `tokens of ${issued.client.clientId} living its declared TTL of ${declaredSeconds} s (within ${TTL_TOLERANCE_S} s)`,
+      observed: lifetime ? `a lifetime of ${lifetime.seconds} s (${lifetime.source})` : 'neither exp/iat nor expires_in to read the lifetime from',
+    },
+    () => {
+      expect(lifetime, 'lifetime').to.not.equal(undefined);
+      expect(Math.abs(lifetime!.seconds - declaredSeconds)).to.be.at.most(TTL_TOLERANCE_S);
+    },
+  );
+}

@@ -1,0 +1,74 @@
+/**
+ * What a step needs to know about the scenario it runs in: which requirements the scenario judges (its @REQ
+ * tags), what earlier steps left behind, and what must be undone afterwards. Steps that serve several
+ * requirements (one "refuses with invalid_client" step for wrong secrets, unknown clients and old secrets after a
+ * rotation) judge under the requirement the scenario is tagged with, so a Then step never guesses.
+ */
+import type { CtkWorld } from '../world.ts';
+
+const TAGS = 'ctk.scenario.requirements';
+const CLEANUPS = 'ctk.scenario.cleanups';
+
+/** Misuse of the kit's own steps (a step in a scenario it cannot judge): a bug in a feature file, not a verdict. */
+export class StepUsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'StepUsageError';
+  }
+}
+
+export function rememberScenarioTags(world: CtkWorld, tags: readonly string[]): void {
+  world.memo.set(TAGS, tags.filter((t) => t.startsWith('@REQ-')).map((t) => t.slice(1)));
+}
+
+export const scenarioRequirements = (world: CtkWorld): readonly string[] => (world.memo.get(TAGS) as string[] | undefined) ?? [];
+
+export const isTagged = (world: CtkWorld, requirementId: string): boolean => scenarioRequirements(world).includes(requirementId);
+
+/** `preferred` when the scenario is tagged with it, else `fallback`. */
+export const taggedOr = (world: CtkWorld, preferred: string, fallback: string): string => (isTagged(world, preferred) ? preferred : fallback);
+
+/**
+ * The one requirement among `candidates` the scenario is tagged with. `candidates` omitted: the scenario's only
+ * @REQ tag (generic steps). Anything else is a feature-file mistake, reported as such.
+ */
+export function taggedRequirement(world: CtkWorld, candidates?: readonly string[], step = 'this step'): string {
+  const tagged = scenarioRequirements(world);
+  const matching = candidates ? candidates.filter((c) => tagged.includes(c)) : [...tagged];
+  if (matching.length === 1) return matching[0]!;
+  const wanted = candidates ? `exactly one of ${candidates.join(', ')}` : 'exactly one @REQ tag';
+  throw new StepUsageError(`${step} judges the requirement the scenario is tagged with, and needs ${wanted}; the scenario has ${tagged.join(', ') || 'none'}`);
+}
+
+/** Something to undo after the scenario (a rotated secret put back): runs even when the scenario failed. */
+export function addCleanup(world: CtkWorld, cleanup: () => Promise<void>): void {
+  const list = (world.memo.get(CLEANUPS) as (() => Promise<void>)[] | undefined) ?? [];
+  list.push(cleanup);
+  world.memo.set(CLEANUPS, list);
+}
+
+/** Runs the cleanups, last first; returns the errors instead of throwing (the scenario's own verdict stays). */
+export async function runCleanups(world: CtkWorld): Promise<unknown[]> {
+  const list = (world.memo.get(CLEANUPS) as (() => Promise<void>)[] | undefined) ?? [];
+  world.memo.delete(CLEANUPS);
+  const errors: unknown[] = [];
+  for (const cleanup of list.reverse()) {
+    try {
+      await cleanup();
+    } catch (error) {
+      errors.push(error);
+    }
+  }
+  return errors;
+}
+
+/** Typed scenario state: a value an earlier step must have left (`what` names it for the error). */
+export function recall<T>(world: CtkWorld, key: string, what: string): T {
+  if (!world.memo.has(key)) throw new StepUsageError(`no ${what} in this scenario yet (step order in the feature file)`);
+  return world.memo.get(key) as T;
+}
+
+export function remember<T>(world: CtkWorld, key: string, value: T): T {
+  world.memo.set(key, value);
+  return value;
+}

@@ -1,0 +1,101 @@
+/**
+ * Scope at the token endpoint (RFC 6749 §3.3, §5.1): the server may grant less than was asked for, but must
+ * then say what it granted; a scope the client may not have is refused with invalid_scope or left out. Both
+ * answers conform, so neither raises an alarm. When the access token is a readable JWT, its scope claim shows
+ * what was really granted (RFC 9068 §2.2.3) and is compared with what the response says.
+ */
+import { expect } from 'chai';
+import type { CtkWorld } from '../world.ts';
+import { check } from '../verdict/check.ts';
+import type { IssuedToken } from './issued.ts';
+import { grantedScope, sameScopes, scopeValues } from './token-response.ts';
+import { judgeRefusal } from './token-errors.ts';
+import type { Exchange } from '../http/exchange.ts';
+import { tokenResponseOf } from './token-client.ts';
+import { decodeJwt } from '../jwt/decode.ts';
+import { isTagged } from './scenario.ts';
+
+/** A scope value no target grants. */
+export const UNKNOWN_SCOPE = 'ctk-unknown-scope';
+
+const claimScope = (token: string): string[] | undefined => {
+  const claims = decodeJwt(token)?.claims;
+  return claims && 'scope' in claims ? scopeValues(claims.scope) : undefined;
+};
+
+/** REQ-TOK-08: what was granted is what was asked for, or the response says what was granted. */
+export function judgeGrantedScopeStated(world: CtkWorld, issued: IssuedToken): 'judged' | { notTestable: string } {
+  const response = issued.response!;
+  const granted = grantedScope(response, issued.requestedScope);
+  if (granted.stated) {
+    // Stated: §5.1 is satisfied whatever was granted.
+    check(world, { requirement: 'REQ-TOK-08', expected: 'a scope member stating the granted scope', observed: `scope ${JSON.stringify(response.scope)}` }, () =>
+      expect(response.scope).to.be.a('string'),
+    );
+    return 'judged';
+  }
+  const inToken = claimScope(issued.token);
+  if (inToken === undefined) return { notTestable: 'the response omits scope and the access token shows no scope claim, so what was granted cannot be seen' };
+  check(
+    world,
+    {
+      requirement: 'REQ-TOK-08',
+      expected: `either the requested scope ${JSON.stringify(issued.requestedScope.join(' '))} granted, or a scope member stating what was granted instead`,
+      observed: `no scope member (which says the requested scope was granted), but the token's scope claim is ${JSON.stringify(inToken.join(' '))}`,
+    },
+    () => expect(sameScopes(inToken, issued.requestedScope), 'token scope equals requested').to.equal(true),
+  );
+  return 'judged';
+}
+
+/**
+ * REQ-TOK-12: a scope the client may not have is refused with invalid_scope, or left out of the granted scope
+ * (which then has to be stated, or the omission would say it was granted).
+ */
+export function judgeDisallowedScope(world: CtkWorld, exchange: Exchange, requested: readonly string[], disallowed: string, situation: string): void {
+  const response = tokenResponseOf(exchange);
+  if (!response) {
+    judgeRefusal(world, exchange, {
+      requirement: 'REQ-TOK-12',
+      codes: ['invalid_scope'],
+      situation,
+      ...(isTagged(world, 'REQ-TOK-09') ? { formatRequirement: 'REQ-TOK-09' } : {}),
+      ...(isTagged(world, 'REQ-TOK-17') ? { statusRequirement: 'REQ-TOK-17' } : {}),
+    });
+    return;
+  }
+  const granted = grantedScope(response, requested);
+  check(
+    world,
+    {
+      requirement: 'REQ-TOK-12',
+      expected: `invalid_scope, or a token whose stated scope leaves "${disallowed}" out, for ${situation}`,
+      observed: granted.stated
+        ? `a token with scope ${JSON.stringify(response.scope)}`
+        : `a token without a scope member, which per RFC 6749 §5.1 means the requested ${JSON.stringify(requested.join(' '))} was granted`,
+    },
+    () => expect(granted.values).to.not.include(disallowed),
+  );
+  const inToken = claimScope(response.access_token);
+  if (inToken !== undefined) {
+    check(
+      world,
+      { requirement: 'REQ-TOK-12', expected: `an access token whose scope claim leaves "${disallowed}" out`, observed: `the token's scope claim ${JSON.stringify(inToken.join(' '))}` },
+      () => expect(inToken).to.not.include(disallowed),
+    );
+  }
+}
+
+/** REQ-TOK-16: the scope the response states is the token's scope claim. */
+export function judgeStatedScopeMatchesClaim(world: CtkWorld, issued: IssuedToken): 'judged' | { notTestable: string } {
+  const stated = issued.response?.scope;
+  const inToken = claimScope(issued.token);
+  if (typeof stated !== 'string') return { notTestable: 'the token response states no scope to compare (REQ-TOK-08 judges whether it must)' };
+  if (inToken === undefined) return { notTestable: 'the access token has no scope claim to compare (REQ-JWT-09 judges that)' };
+  check(
+    world,
+    { requirement: 'REQ-TOK-16', expected: `the scope claim of the token equal to the stated scope ${JSON.stringify(stated)}`, observed: `scope claim ${JSON.stringify(inToken.join(' '))}` },
+    () => expect(sameScopes(scopeValues(stated), inToken), 'same scopes').to.equal(true),
+  );
+  return 'judged';
+}

@@ -1,0 +1,146 @@
+/**
+ * Judging the token endpoint's refusals (RFC 6749 §5.2), in the order that keeps each diagnosis about its own
+ * requirement: an HTTP answer came, no token was issued, the body is a JSON error object (REQ-TOK-09), the error
+ * code is the one the situation calls for, then the status (400, or 400/401 for invalid_client; a 401 needs a
+ * challenge). A plain-text error page is therefore reported as a format problem, not as a wrong code.
+ */
+import { expect } from 'chai';
+import type { CtkWorld } from '../world.ts';
+import { describeOutcome, jsonOf, type Exchange } from '../http/exchange.ts';
+import { check } from '../verdict/check.ts';
+
+export interface RefusalExpectation {
+  /** Judges "no token" and, unless codeRequirement is given, the error code and status. */
+  readonly requirement: string;
+  /** Accepted error codes, the first being the one the RFC names for the situation. */
+  readonly codes: readonly string[];
+  /** What was sent, in the vendor's words: "a wrong client secret sent with HTTP Basic". */
+  readonly situation: string;
+  /** REQ-TOK-09 when the scenario judges the error format; else the format counts under `requirement`. */
+  readonly formatRequirement?: string;
+  /** Judges the error code when it is graded apart from "no token" (REQ-CAUTH-08). */
+  readonly codeRequirement?: string;
+  /** REQ-TOK-17: 400 for every code but invalid_client. Not judged when absent. */
+  readonly statusRequirement?: string;
+  /** REQ-CAUTH-09: a 401 carries WWW-Authenticate. Not judged when absent. */
+  readonly challengeRequirement?: string;
+}
+
+/** RFC 6749 §5.2: error values are %x20-21 / %x23-5B / %x5D-7E. */
+const ERROR_CODE = /^[\x20\x21\x23-\x5b\x5d-\x7e]+$/;
+
+export const issuedAToken = (exchange: Exchange): boolean => {
+  const status = exchange.response?.status ?? 0;
+  const token = jsonOf(exchange)?.access_token;
+  return status >= 200 && status < 300 && typeof token === 'string' && token.length > 0;
+};
+
+export function judgeRefusal(world: CtkWorld, exchange: Exchange, e: RefusalExpectation): void {
+  const named = e.codes.map((c) => `"${c}"`).join(' or ');
+  // A SHOULD-level requirement only warns and lets the judge go on: each later check needs what the earlier ones saw.
+  const answered = check(world, { requirement: e.requirement, expected: `an HTTP answer refusing ${e.situation} with ${named}`, observed: exchange }, () =>
+    expect(exchange.response, 'HTTP answer').to.not.equal(undefined),
+  );
+  if (!answered) return;
+  const refused = check(world, { requirement: e.requirement, expected: `no access token for ${e.situation}`, observed: `${describeOutcome(exchange)} with an access_token` }, () =>
+    expect(issuedAToken(exchange), 'token issued').to.equal(false),
+  );
+  if (!refused) return;
+
+  const json = jsonOf(exchange);
+  const contentType = exchange.response!.headers['content-type'] ?? '(none)';
+  const readable = check(
+    world,
+    {
+      requirement: e.formatRequirement ?? e.requirement,
+      expected: `an application/json error object {"error": ${named}} for ${e.situation}`,
+      observed: `HTTP ${exchange.response!.status}, Content-Type ${contentType}, ${json ? `error ${JSON.stringify(json.error)}` : `body ${JSON.stringify(exchange.response!.body.slice(0, 60))}`}`,
+    },
+    () => {
+      expect(contentType, 'Content-Type').to.match(/^application\/json\s*(;|$)/i);
+      expect(json?.error, 'error member').to.be.a('string').and.match(ERROR_CODE);
+    },
+  );
+  if (!readable) return;
+
+  check(world, { requirement: e.codeRequirement ?? e.requirement, expected: `error ${named} for ${e.situation}`, observed: exchange }, () =>
+    expect(e.codes).to.include(json!.error),
+  );
+
+  const status = exchange.response!.status;
+  if (json!.error === 'invalid_client') {
+    check(world, { requirement: e.requirement, expected: `status 400 or 401 with invalid_client for ${e.situation}`, observed: exchange }, () =>
+      expect([400, 401]).to.include(status),
+    );
+  } else if (e.statusRequirement) {
+    check(world, { requirement: e.statusRequirement, expected: `status 400 with ${json!.error} (RFC 6749 §5.2) for ${e.situation}`, observed: exchange }, () =>
+      expect(status).to.equal(400),
+    );
+  }
+  if (status === 401 && e.challengeRequirement) judgeChallengeOn401(world, exchange, e.challengeRequirement, e.situation);
+}
+
+/** REQ-CAUTH-09 (RFC 9110 §15.5.2): a 401 carries at least one challenge. */
+export function judgeChallengeOn401(world: CtkWorld, exchange: Exchange, requirement: string, situation: string): void {
+  if (exchange.response?.status !== 401) return;
+  check(
+    world,
+    { requirement, expected: `a WWW-Authenticate challenge on the 401 answering ${situation}`, observed: `HTTP 401 without WWW-Authenticate` },
+    () => expect(exchange.response!.headers['www-authenticate'] ?? '').to.match(/\S/),
+  );
+}
+
+/** The auth-schemes of a WWW-Authenticate value (the first token of each challenge), lower-cased. */
+export function challengeSchemes(value: string | undefined): string[] {
+  if (!value) return [];
+  // Split at commas; a piece that starts with a token followed by whitespace or its end (not by "=") opens a
+  // challenge. Commas inside quoted realms leave junk pieces that never look like "token SP".
+  const schemes: string[] = [];
+  for (const piece of value.split(',')) {
+    const m = /^\s*([!#$%&'*+.^_`|~0-9A-Za-z-]+)(\s+|$)/.exec(piece);
+    if (m && !/^\s*=/.test(piece.slice(m[0].length))) schemes.push(m[1]!.toLowerCase());
+  }
+  return schemes;
+}
+
+/**
+ * REQ-CAUTH-03 / REQ-CAUTH-05 (RFC 6749 §5.2): credentials sent in the Authorization header and refused get
+ * 401 with a WWW-Authenticate challenge for the scheme the client used (Basic).
+ */
+export function judgeBasicChallenge(world: CtkWorld, exchange: Exchange, requirement: string, situation: string): void {
+  const www = exchange.response?.headers['www-authenticate'];
+  check(
+    world,
+    {
+      requirement,
+      expected: `401 with WWW-Authenticate: Basic ... refusing ${situation} (the scheme the client used)`,
+      observed: exchange.response ? `HTTP ${exchange.response.status}, WWW-Authenticate: ${www === undefined ? '(absent)' : www}` : exchange,
+    },
+    () => {
+      expect(exchange.response?.status, 'status').to.equal(401);
+      expect(challengeSchemes(www), 'challenge schemes').to.include('basic');
+    },
+  );
+}
+
+/** No token, whatever the answer (REQ-TOK-13): a refusal of any kind is fine, a token is not. */
+export function judgeNoToken(world: CtkWorld, exchange: Exchange, requirement: string, situation: string): void {
+  check(world, { requirement, expected: `no access token for ${situation}`, observed: issuedAToken(exchange) ? `${describeOutcome(exchange)} with an access_token` : exchange }, () =>
+    expect(issuedAToken(exchange), 'token issued').to.equal(false),
+  );
+}
+
+/**
+ * REQ-TOK-14: an answer within the timeout that is not a server error. `closedIsAnAnswer`: a server may stop
+ * reading an oversized body and close the connection — not a hang and not a 5xx.
+ */
+export function judgeNoServerError(world: CtkWorld, exchange: Exchange, requirement: string, situation: string, closedIsAnAnswer = false): void {
+  check(world, { requirement, expected: `a 4xx refusal (or a token) for ${situation}, never a 5xx and never a hang`, observed: exchange }, () => {
+    if (exchange.transportError) {
+      expect(exchange.transportError.code, 'transport error').to.not.equal('TIMEOUT');
+      expect(closedIsAnAnswer, `connection ended without an answer (${exchange.transportError.code})`).to.equal(true);
+      return;
+    }
+    expect(exchange.response!.status, 'status').to.be.below(500);
+  });
+}

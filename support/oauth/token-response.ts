@@ -1,0 +1,116 @@
+/**
+ * Judging a successful token response (RFC 6749 §5.1). Each function judges one requirement, so a scenario
+ * fails for the one thing it is about; members a server adds (Keycloak's not-before-policy, refresh_expires_in,
+ * session_state; Auth0's id_token when asked for) are never judged.
+ */
+import { expect } from 'chai';
+import type { CtkWorld } from '../world.ts';
+import { describeOutcome, jsonOf, type Exchange } from '../http/exchange.ts';
+import { check } from '../verdict/check.ts';
+import { tokenResponseOf, type TokenResponse } from './token-client.ts';
+
+/** Directives of a comma-separated header (Cache-Control, Pragma), lower-cased, without their arguments. */
+export function directivesOf(value: string | undefined): string[] {
+  if (!value) return [];
+  return value
+    .split(',')
+    .map((d) => d.trim().split('=')[0]!.trim().toLowerCase())
+    .filter(Boolean);
+}
+
+/** Space-delimited scope values (RFC 6749 §3.3). */
+export const scopeValues = (scope: unknown): string[] => (typeof scope === 'string' ? scope.split(' ').filter(Boolean) : []);
+
+export const sameScopes = (a: readonly string[], b: readonly string[]): boolean => {
+  const x = new Set(a);
+  const y = new Set(b);
+  return x.size === y.size && [...x].every((s) => y.has(s));
+};
+
+/** The token was issued: 200 and an access_token (the requirement the scenario names decides the level). */
+export function judgeTokenIssued(world: CtkWorld, exchange: Exchange, requirement: string, situation: string): TokenResponse {
+  check(world, { requirement, expected: `200 with an access_token for ${situation}`, observed: exchange }, () => {
+    expect(exchange.response?.status, 'status').to.equal(200);
+    expect(jsonOf(exchange)?.access_token, 'access_token').to.be.a('string').and.not.equal('');
+  });
+  return tokenResponseOf(exchange)!;
+}
+
+/** REQ-TOK-02: a JSON object (application/json) with access_token, token_type, and numbers as JSON numbers. */
+export function judgeTokenResponseShape(world: CtkWorld, exchange: Exchange): void {
+  const json = jsonOf(exchange);
+  const type = exchange.response?.headers['content-type'] ?? '(none)';
+  const present = json ? Object.keys(json).sort().join(', ') : 'no JSON object';
+  check(
+    world,
+    {
+      requirement: 'REQ-TOK-02',
+      expected: 'Content-Type application/json and a JSON object with a non-empty access_token, a token_type string, and expires_in (if sent) as a JSON number',
+      observed: exchange.response
+        ? `HTTP ${exchange.response.status}, Content-Type ${type}, members: ${present}, expires_in ${JSON.stringify(json?.expires_in)}`
+        : exchange,
+    },
+    () => {
+      expect(type, 'Content-Type').to.match(/^application\/json\s*(;|$)/i);
+      expect(json, 'JSON object').to.be.an('object');
+      expect(json!.access_token, 'access_token').to.be.a('string').and.not.equal('');
+      expect(json!.token_type, 'token_type').to.be.a('string').and.not.equal('');
+      if (json!.expires_in !== undefined) expect(json!.expires_in, 'expires_in').to.be.a('number');
+      if (json!.scope !== undefined) expect(json!.scope, 'scope').to.be.a('string');
+    },
+  );
+}
+
+/** REQ-TOK-03: token_type Bearer, case-insensitively (RFC 6749 §5.1: "Value is case insensitive"). */
+export function judgeTokenType(world: CtkWorld, exchange: Exchange): void {
+  const tokenType = jsonOf(exchange)?.token_type;
+  check(world, { requirement: 'REQ-TOK-03', expected: 'token_type "Bearer" (any letter case)', observed: `token_type ${JSON.stringify(tokenType)}` }, () =>
+    expect(String(tokenType).toLowerCase()).to.equal('bearer'),
+  );
+}
+
+/** REQ-TOK-04: expires_in states the lifetime, a positive whole number of seconds. */
+export function judgeExpiresIn(world: CtkWorld, exchange: Exchange): void {
+  const expiresIn = jsonOf(exchange)?.expires_in;
+  check(
+    world,
+    { requirement: 'REQ-TOK-04', expected: 'expires_in: the token lifetime as a positive whole number of seconds', observed: `expires_in ${JSON.stringify(expiresIn)}` },
+    () => {
+      expect(expiresIn).to.be.a('number');
+      expect(Number.isInteger(expiresIn) && (expiresIn as number) > 0, 'positive integer').to.equal(true);
+    },
+  );
+}
+
+/** REQ-TOK-05 / REQ-TOK-06: a header of the token response holds a directive. */
+export function judgeHeaderDirective(world: CtkWorld, exchange: Exchange, requirement: string, header: string, directive: string): void {
+  const value = exchange.response?.headers[header.toLowerCase()];
+  check(
+    world,
+    {
+      requirement,
+      expected: `${header}: ${directive} on the response that carries the token`,
+      observed: exchange.response ? `${header}: ${value === undefined ? '(absent)' : JSON.stringify(value)}` : exchange,
+    },
+    () => expect(directivesOf(value)).to.include(directive.toLowerCase()),
+  );
+}
+
+/** A member must be absent from the JSON answer (REQ-TOK-07: no refresh_token for client credentials). */
+export function judgeMemberAbsent(world: CtkWorld, exchange: Exchange, requirement: string, member: string, why: string): void {
+  const json = jsonOf(exchange);
+  check(
+    world,
+    { requirement, expected: `no ${member} in the answer (${why})`, observed: json && member in json ? `${member} present` : describeOutcome(exchange) },
+    () => expect(json && member in json && json[member] !== null && json[member] !== '', `${member} present`).to.equal(false),
+  );
+}
+
+/**
+ * The scope the server granted, by RFC 6749 §5.1: the response's scope, or — when it leaves scope out — the
+ * scope that was requested ("OPTIONAL, if identical to the scope requested by the client").
+ */
+export function grantedScope(response: TokenResponse, requested: readonly string[]): { values: string[]; stated: boolean } {
+  if (typeof response.scope === 'string') return { values: scopeValues(response.scope), stated: true };
+  return { values: [...requested], stated: false };
+}
