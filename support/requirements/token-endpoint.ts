@@ -15,9 +15,11 @@ export const TOKEN_ENDPOINT_REQUIREMENTS: readonly Requirement[] = [
   },
   {
     id: 'REQ-TOK-02',
-    title: 'The successful token response is a JSON object (application/json) with access_token and token_type',
+    title:
+      'The successful token response is a JSON object (application/json) with a non-empty access_token, a token_type, ' +
+      'and numeric values (expires_in) as JSON numbers',
     level: 'MUST',
-    source: 'RFC 6749 §5.1',
+    source: 'RFC 6749 §5.1 (access_token, token_type REQUIRED; application/json; numerical values as JSON numbers)',
     link: R6749('5.1'),
     component: 'idp',
     profile: 'core',
@@ -82,12 +84,13 @@ export const TOKEN_ENDPOINT_REQUIREMENTS: readonly Requirement[] = [
   },
   {
     id: 'REQ-TOK-09',
-    title: 'Error responses are JSON (application/json) with an error code from RFC 6749 §5.2, status 400 unless §5.2 says otherwise',
+    title: 'Error responses are a JSON object (application/json) whose error member is a single ASCII error code',
     level: 'MUST',
-    source: 'RFC 6749 §5.2',
+    source: 'RFC 6749 §5.2 (error REQUIRED; parameters in the entity-body as application/json)',
     link: R6749('5.2'),
     component: 'idp',
     profile: 'core',
+    note: 'Which code each refusal carries is judged by the requirement of that refusal; the status by REQ-TOK-17.',
   },
   {
     id: 'REQ-TOK-10',
@@ -121,20 +124,26 @@ export const TOKEN_ENDPOINT_REQUIREMENTS: readonly Requirement[] = [
   {
     id: 'REQ-TOK-13',
     title: 'The token endpoint issues no token for a GET request or for credentials sent in the request URI',
-    level: 'MUST',
-    source: 'RFC 6749 §3.2 (POST), §2.3.1 (MUST NOT be included in the request URI)',
+    level: 'SHOULD',
+    source: 'RFC 6749 §3.2 (the client MUST use POST), §2.3.1 (credentials MUST NOT be included in the request URI)',
     link: R6749('2.3.1'),
     component: 'idp',
     profile: 'core',
+    note:
+      'Both MUSTs bind the client; RFC 6749 places no MUST on the server to refuse. A server that serves such a ' +
+      'request invites secrets into access logs and browser history, so it is warned about, not failed.',
   },
   {
     id: 'REQ-TOK-14',
-    title: 'Malformed requests (wrong content type, oversized body) get a 4xx error, never a 5xx or a hang',
+    title: 'Malformed requests (a JSON body instead of a form, an oversized body) never get a 5xx or a hang',
     level: 'MUST',
-    source: 'RFC 6749 §5.2, §3.2 (application/x-www-form-urlencoded)',
+    source: 'RFC 6749 §5.2 (invalid_request: the request is malformed); RFC 9110 §15.6 (5xx means the server failed)',
     link: R6749('5.2'),
     component: 'idp',
     profile: 'core',
+    note:
+      'A 4xx refusal conforms. So does a token: §3.2 binds the client to the form encoding and §3.1 tells the server ' +
+      'to ignore unknown parameters, so a server that reads JSON (Auth0 does) or a large padded body is lenient, not broken.',
   },
   {
     id: 'REQ-TOK-15',
@@ -155,6 +164,28 @@ export const TOKEN_ENDPOINT_REQUIREMENTS: readonly Requirement[] = [
     component: 'idp',
     profile: 'core',
     capability: 'jwt-access-tokens',
+  },
+  {
+    id: 'REQ-TOK-17',
+    title: 'Token endpoint errors other than invalid_client are answered with status 400',
+    level: 'SHOULD',
+    source: 'RFC 6749 §5.2 (responds with 400 Bad Request unless specified otherwise)',
+    link: R6749('5.2'),
+    component: 'idp',
+    profile: 'core',
+    note:
+      '§5.2 states the 400 without a capitalised keyword, and clients act on the error code, not the status: another 4xx ' +
+      '(Keycloak answers unauthorized_client with 401) is a warning.',
+  },
+  {
+    id: 'REQ-TOK-18',
+    title: 'The token endpoint is served over TLS (https)',
+    level: 'MUST',
+    source: 'RFC 6749 §3.2 (the authorization server MUST require the use of TLS)',
+    link: R6749('3.2'),
+    component: 'idp',
+    profile: 'core',
+    note: 'Loopback addresses (127.0.0.0/8, ::1, localhost) are exempt: they never leave the machine (local test deployments).',
   },
 ];
 
@@ -215,16 +246,48 @@ export const CLIENT_AUTHENTICATION_REQUIREMENTS: readonly Requirement[] = [
     component: 'idp',
     profile: 'core',
     note:
-      'The MUST NOT in §2.3 binds the client; §5.2 names the error the server gives. A server that accepts ' +
-      'the request is lenient, not broken: a warning. Issuing a token for a wrong secret in either place is a failure of REQ-CAUTH-04.',
+      'The MUST NOT in §2.3 binds the client; §5.2 names the error the server gives. A server that accepts the request ' +
+      '(e.g. uses the Basic header and ignores the body) is lenient, not broken: a warning.',
   },
   {
     id: 'REQ-CAUTH-07',
-    title: 'A request without any client authentication gets invalid_client and no token',
+    title: 'A request without any client authentication gets no token',
     level: 'MUST',
-    source: 'RFC 6749 §4.4.2 (client MUST authenticate), §5.2',
+    source: 'RFC 6749 §4.4.2 (the client MUST authenticate), §3.2.1',
     link: R6749('4.4.2'),
     component: 'idp',
     profile: 'core',
+  },
+  {
+    id: 'REQ-CAUTH-08',
+    title: 'A request without any client authentication is refused with invalid_client',
+    level: 'SHOULD',
+    source: 'RFC 6749 §5.2 (invalid_client: e.g. no client authentication included)',
+    link: R6749('5.2'),
+    component: 'idp',
+    profile: 'core',
+    note: '§5.2 names this case only as an example of invalid_client; servers that answer invalid_request ("client_id missing") are warned, not failed.',
+  },
+  {
+    id: 'REQ-CAUTH-09',
+    title: 'Every 401 answer of the token endpoint carries a WWW-Authenticate challenge',
+    level: 'MUST',
+    source: 'RFC 9110 §15.5.2 (a 401 response MUST send WWW-Authenticate); RFC 6749 §5.2',
+    link: 'https://www.rfc-editor.org/rfc/rfc9110.html#section-15.5.2',
+    component: 'idp',
+    profile: 'core',
+    note: 'RFC 6749 §5.2 lets the server answer invalid_client with 401 also when the credentials were in the body; then HTTP requires the challenge.',
+  },
+  {
+    id: 'REQ-CAUTH-10',
+    title: 'Client credentials in HTTP Basic are form-urlencoded before base64, and the server decodes them',
+    level: 'SHOULD',
+    source: 'RFC 6749 §2.3.1 (client id and password are encoded with application/x-www-form-urlencoded)',
+    link: R6749('2.3.1'),
+    component: 'idp',
+    profile: 'core',
+    note:
+      'Checkable only with a secret (or client id) that the encoding changes (+ % : & space ...). §2.3.1 states the ' +
+      'encoding without a capitalised keyword for the server, and servers that skip the decoding are common: a warning.',
   },
 ];

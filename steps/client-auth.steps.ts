@@ -1,0 +1,62 @@
+/** Steps of features/client-authentication.feature (RFC 6749 §2.3.1, §5.2; seed 001). */
+import { Given, When, Then } from '@cucumber/cucumber';
+import type { CtkWorld } from '../support/world.ts';
+import type { ClientAuthMethod } from '../support/oauth/token-client.ts';
+import type { ClientRole } from '../support/oauth/clients.ts';
+import { isTagged, recall, remember } from '../support/oauth/scenario.ts';
+import { isNotTestable, markNotTestable, requestAsRole, theSituation, tokenRequest } from '../support/oauth/token-requests.ts';
+import { judgeTokenIssued } from '../support/oauth/token-response.ts';
+import { judgeRefusal } from '../support/oauth/token-errors.ts';
+import { clientWithEncodingSensitiveCredentials } from '../support/oauth/form-encoded-secret.ts';
+import type { ClientCredentials } from '../support/target/target.ts';
+
+When('{ctkClient} requests a token with {clientAuth}', async function (this: CtkWorld, role: ClientRole, method: ClientAuthMethod) {
+  const result = await requestAsRole(this, role, method);
+  if (isNotTestable(result)) return markNotTestable(this, result);
+});
+
+When('{ctkClient} requests a token with {clientAuth} and a wrong secret', async function (this: CtkWorld, role: ClientRole, method: ClientAuthMethod) {
+  const result = await requestAsRole(this, role, method, true);
+  if (isNotTestable(result)) return markNotTestable(this, result);
+});
+
+Then('the token endpoint issues no token to the unauthenticated request, and names the error invalid_client', function (this: CtkWorld) {
+  judgeRefusal(this, this.lastExchange(), {
+    requirement: 'REQ-CAUTH-07',
+    codeRequirement: 'REQ-CAUTH-08',
+    codes: ['invalid_client'],
+    situation: theSituation(this),
+    ...(isTagged(this, 'REQ-TOK-09') ? { formatRequirement: 'REQ-TOK-09' } : {}),
+    ...(isTagged(this, 'REQ-CAUTH-09') ? { challengeRequirement: 'REQ-CAUTH-09' } : {}),
+  });
+});
+
+Then('the token endpoint refuses the request that uses two authentication methods with invalid_request', function (this: CtkWorld) {
+  judgeRefusal(this, this.lastExchange(), { requirement: 'REQ-CAUTH-06', codes: ['invalid_request'], situation: theSituation(this) });
+});
+
+// --- RFC 6749 §2.3.1 form-urlencoding of Basic credentials -----------------------------------------------
+
+Given('the system client can obtain a token with HTTP Basic authentication', async function (this: CtkWorld) {
+  const client = this.target.clients.system;
+  const result = await tokenRequest(this, client, { situation: `the valid credentials of ${client.clientId} sent with HTTP Basic` });
+  if (isNotTestable(result)) return markNotTestable(this, result);
+  judgeTokenIssued(this, result, 'REQ-CAUTH-01', theSituation(this));
+});
+
+Given('a client whose secret contains characters that form-urlencoding changes', async function (this: CtkWorld) {
+  const found = await clientWithEncodingSensitiveCredentials(this);
+  if ('notTestable' in found) return markNotTestable(this, found);
+  remember(this, 'ctk.encoding-client', found);
+});
+
+When('that client requests a token with HTTP Basic authentication, its id and secret form-urlencoded', async function (this: CtkWorld) {
+  const { client, how } = recall<{ client: ClientCredentials; how: string }>(this, 'ctk.encoding-client', 'client with encoding-sensitive credentials');
+  // From a client IP of its own: a server that does not decode counts it as a failed login.
+  const result = await tokenRequest(this, client, { expectRefusal: true, situation: `the credentials of ${how}, form-urlencoded and sent with HTTP Basic (RFC 6749 §2.3.1)` });
+  if (isNotTestable(result)) return markNotTestable(this, result);
+});
+
+Then('the token endpoint decodes the credentials and issues an access token', function (this: CtkWorld) {
+  judgeTokenIssued(this, this.lastExchange(), 'REQ-CAUTH-10', theSituation(this));
+});

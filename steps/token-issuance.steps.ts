@@ -1,0 +1,178 @@
+/**
+ * Steps of features/token-issuance.feature (and the token requests other features share): each step is one call
+ * into support/oauth/ and, for Then steps, one judge. Which requirement a shared Then step judges comes from
+ * the scenario's @REQ tags (support/oauth/scenario.ts).
+ */
+import { When, Then } from '@cucumber/cucumber';
+import { expect } from 'chai';
+import type { CtkWorld } from '../support/world.ts';
+import { check } from '../support/verdict/check.ts';
+import type { ClientRole } from '../support/oauth/clients.ts';
+import { isTagged, taggedOr, taggedRequirement } from '../support/oauth/scenario.ts';
+import { theIssued } from '../support/oauth/issued.ts';
+import {
+  isNotTestable,
+  markNotTestable,
+  requestWithCredentialsInUri,
+  requestWithMalformedBody,
+  resolveClient,
+  theSituation,
+  tokenRequest,
+} from '../support/oauth/token-requests.ts';
+import { judgeExpiresIn, judgeTokenIssued, judgeTokenResponseShape, judgeTokenType } from '../support/oauth/token-response.ts';
+import { judgeBasicChallenge, judgeNoServerError, judgeNoToken, judgeRefusal } from '../support/oauth/token-errors.ts';
+import { judgeDisallowedScope, judgeGrantedScopeStated, judgeStatedScopeMatchesClaim, UNKNOWN_SCOPE } from '../support/oauth/scope.ts';
+import { isTlsOrLoopback } from '../support/discovery/metadata.ts';
+
+const notTestable = markNotTestable;
+
+// --- requests ---------------------------------------------------------------------------------------------
+
+When('{ctkClient} requests a token with its client id and secret', async function (this: CtkWorld, role: ClientRole) {
+  const client = resolveClient(this, role);
+  if (isNotTestable(client)) return notTestable(this, client);
+  const result = await tokenRequest(this, client, { situation: `the valid credentials of ${client.clientId} sent with HTTP Basic` });
+  if (isNotTestable(result)) return notTestable(this, result);
+});
+
+When('{ctkClient} requests a token for the first of its scopes', async function (this: CtkWorld, role: ClientRole) {
+  const client = resolveClient(this, role);
+  if (isNotTestable(client)) return notTestable(this, client);
+  const scope = client.scopes.filter((s) => s !== 'openid').slice(0, 1);
+  if (scope.length === 0) return notTestable(this, { notTestable: `the profile lists no scope for ${client.clientId}`, remedy: `list the scopes of ${client.clientId} in the target profile` });
+  const result = await tokenRequest(this, client, { scope, situation: `a token request of ${client.clientId} for the scope "${scope[0]}"` });
+  if (isNotTestable(result)) return notTestable(this, result);
+});
+
+When('{ctkClient} requests a token for one of its scopes and {}', async function (this: CtkWorld, role: ClientRole, extra: string) {
+  const client = resolveClient(this, role);
+  if (isNotTestable(client)) return notTestable(this, client);
+  const own = client.scopes.filter((s) => s !== 'openid').slice(0, 1);
+  let disallowed: string;
+  if (extra === 'a scope the target does not know') disallowed = UNKNOWN_SCOPE;
+  else if (extra === 'the scope the scoped route needs') disallowed = this.target.gateway.routes.scoped.scope;
+  else throw new Error(`unknown extra scope phrase "${extra}"`);
+  if (client.scopes.includes(disallowed)) {
+    return notTestable(this, { notTestable: `${client.clientId} may have "${disallowed}" by the profile`, remedy: 'describe clients.readOnly without the scope of routes.scoped' });
+  }
+  const scope = [...own, disallowed];
+  this.memo.set('ctk.disallowed-scope', { scope, disallowed });
+  const result = await tokenRequest(this, client, { scope, expectRefusal: true, situation: `a token request of ${client.clientId} for "${scope.join(' ')}", where "${disallowed}" is not the client's` });
+  if (isNotTestable(result)) return notTestable(this, result);
+});
+
+When('the system client requests a token without a grant_type', async function (this: CtkWorld) {
+  const result = await tokenRequest(this, this.target.clients.system, { grantType: null, expectRefusal: true, situation: 'a token request without grant_type' });
+  if (isNotTestable(result)) return notTestable(this, result);
+});
+
+When('the system client requests a token with grant_type {string}', async function (this: CtkWorld, grantType: string) {
+  const result = await tokenRequest(this, this.target.clients.system, { grantType, expectRefusal: true, situation: `a token request with the unknown grant_type "${grantType}"` });
+  if (isNotTestable(result)) return notTestable(this, result);
+});
+
+When('the client without the client credentials grant requests a client credentials token', async function (this: CtkWorld) {
+  const client = resolveClient(this, 'noClientCredentials');
+  if (isNotTestable(client)) return notTestable(this, client);
+  const result = await tokenRequest(this, client, { expectRefusal: true, situation: `a client_credentials request of ${client.clientId}, which is not allowed that grant` });
+  if (isNotTestable(result)) return notTestable(this, result);
+});
+
+When('the system client sends a GET request with its parameters in the query string', async function (this: CtkWorld) {
+  const result = await requestWithCredentialsInUri(this, this.target.clients.system, 'GET');
+  if (isNotTestable(result)) return notTestable(this, result);
+});
+
+When('the system client sends a POST request with its credentials in the query string', async function (this: CtkWorld) {
+  const result = await requestWithCredentialsInUri(this, this.target.clients.system, 'POST');
+  if (isNotTestable(result)) return notTestable(this, result);
+});
+
+When('the system client posts a JSON body instead of a form to the token endpoint', async function (this: CtkWorld) {
+  const result = await requestWithMalformedBody(this, this.target.clients.system, 'json');
+  if (isNotTestable(result)) return notTestable(this, result);
+});
+
+When('the system client posts a form padded to 1 MiB to the token endpoint', async function (this: CtkWorld) {
+  const result = await requestWithMalformedBody(this, this.target.clients.system, 'oversized');
+  if (isNotTestable(result)) return notTestable(this, result);
+});
+
+// --- successful answers (RFC 6749 §5.1) ----------------------------------------------------------------------
+
+/** The requirements a "token was issued" step can judge, by the scenario's tag. */
+const ISSUING = ['REQ-TOK-01', 'REQ-CAUTH-01', 'REQ-CAUTH-02', 'REQ-ROT-01'];
+
+Then('the token endpoint issues an access token', function (this: CtkWorld) {
+  judgeTokenIssued(this, this.lastExchange(), taggedRequirement(this, ISSUING, 'the issuing step'), theSituation(this));
+});
+
+Then('the token response is a JSON object with a non-empty access_token and a token_type, numbers as JSON numbers', function (this: CtkWorld) {
+  judgeTokenResponseShape(this, this.lastExchange());
+});
+
+Then('the token_type is "Bearer", compared case-insensitively', function (this: CtkWorld) {
+  judgeTokenType(this, this.lastExchange());
+});
+
+Then('expires_in states the token lifetime as a positive whole number of seconds', function (this: CtkWorld) {
+  judgeExpiresIn(this, this.lastExchange());
+});
+
+Then('the token endpoint is an https URL, or a loopback address', function (this: CtkWorld) {
+  const url = this.target.tokenEndpoint;
+  check(this, { requirement: 'REQ-TOK-18', expected: 'a token endpoint reached over TLS (https), except on loopback', observed: `token endpoint ${url}` }, () =>
+    expect(isTlsOrLoopback(url), 'https or loopback').to.equal(true),
+  );
+});
+
+// --- scope (RFC 6749 §3.3) ----------------------------------------------------------------------------------
+
+Then('the granted scope is the requested one, or the response states the scope it granted', function (this: CtkWorld) {
+  judgeTokenIssued(this, this.lastExchange(), 'REQ-TOK-08', theSituation(this));
+  const result = judgeGrantedScopeStated(this, theIssued(this));
+  if (result !== 'judged') return notTestable(this, { notTestable: result.notTestable });
+});
+
+Then('the token endpoint refuses with invalid_scope, or issues a token whose stated scope leaves that scope out', function (this: CtkWorld) {
+  const { scope, disallowed } = this.memo.get('ctk.disallowed-scope') as { scope: string[]; disallowed: string };
+  judgeDisallowedScope(this, this.lastExchange(), scope, disallowed, theSituation(this));
+});
+
+Then('the scope the response states is the scope claim of the access token', function (this: CtkWorld) {
+  judgeTokenIssued(this, this.lastExchange(), 'REQ-TOK-16', theSituation(this));
+  const result = judgeStatedScopeMatchesClaim(this, theIssued(this));
+  if (result !== 'judged') return notTestable(this, { notTestable: result.notTestable });
+});
+
+// --- refusals (RFC 6749 §5.2) ---------------------------------------------------------------------------------
+
+/** The requirements a "refuses with <code>" step can judge, by the scenario's tag. */
+const REFUSING = ['REQ-CAUTH-03', 'REQ-CAUTH-04', 'REQ-CAUTH-05', 'REQ-TOK-10', 'REQ-TOK-11', 'REQ-TOK-15', 'REQ-ROT-02'];
+/** REQ-TOK-10: an absent grant_type may also be read as an unsupported one. */
+const ALSO_ACCEPTED: Readonly<Record<string, readonly string[]>> = { 'REQ-TOK-10': ['unsupported_grant_type'] };
+
+Then('the token endpoint refuses with {string} and issues no token', function (this: CtkWorld, code: string) {
+  const requirement = taggedRequirement(this, REFUSING, 'the refusal step');
+  judgeRefusal(this, this.lastExchange(), {
+    requirement,
+    codes: [code, ...(ALSO_ACCEPTED[requirement] ?? [])],
+    situation: theSituation(this),
+    formatRequirement: taggedOr(this, 'REQ-TOK-09', requirement),
+    ...(isTagged(this, 'REQ-TOK-17') ? { statusRequirement: 'REQ-TOK-17' } : {}),
+    ...(isTagged(this, 'REQ-CAUTH-09') ? { challengeRequirement: 'REQ-CAUTH-09' } : {}),
+  });
+});
+
+Then('the refusal is a 401 with a WWW-Authenticate challenge for Basic', function (this: CtkWorld) {
+  judgeBasicChallenge(this, this.lastExchange(), taggedRequirement(this, ['REQ-CAUTH-03', 'REQ-CAUTH-05'], 'the Basic challenge step'), theSituation(this));
+});
+
+Then('the token endpoint issues no token', function (this: CtkWorld) {
+  judgeNoToken(this, this.lastExchange(), 'REQ-TOK-13', theSituation(this));
+});
+
+Then('the token endpoint answers without a server error and within the request timeout', function (this: CtkWorld) {
+  const oversized = /padded/.test(theSituation(this));
+  judgeNoServerError(this, this.lastExchange(), 'REQ-TOK-14', theSituation(this), oversized);
+});
