@@ -5,6 +5,8 @@
 import type { Requirement } from './types.ts';
 import { TOKEN_ENDPOINT_REQUIREMENTS, CLIENT_AUTHENTICATION_REQUIREMENTS } from './token-endpoint.ts';
 import { BEARER_REQUIREMENTS } from './bearer.ts';
+import { JWT_REQUIREMENTS } from './jwt.ts';
+import { TTL_REQUIREMENTS } from './ttl.ts';
 import { CLIENT_REQUIREMENTS } from './client.ts';
 import { HUMAN_LOGIN_REQUIREMENTS } from './human-login.ts';
 import { IDENTITY_REQUIREMENTS } from './identity.ts';
@@ -17,6 +19,8 @@ const ALL: readonly Requirement[] = [
   ...TOKEN_ENDPOINT_REQUIREMENTS,
   ...CLIENT_AUTHENTICATION_REQUIREMENTS,
   ...BEARER_REQUIREMENTS,
+  ...JWT_REQUIREMENTS,
+  ...TTL_REQUIREMENTS,
   ...CLIENT_REQUIREMENTS,
   ...HUMAN_LOGIN_REQUIREMENTS,
   ...IDENTITY_REQUIREMENTS,

@@ -1,0 +1,39 @@
+@core
+Feature: Token lifetime and expiry
+  Seed 004 asks for a stated time to live for tokens that the system can alter; seed 001 tells integrators to
+  watch expires_in and to get a new token when an API answers 401 with error="invalid_token". So the lifetime
+  the token response states is the lifetime the token has, each client can have its own, and once a token has
+  expired the gateway refuses it. The expiry checks use the short-TTL client and wait exactly until the token's
+  own exp plus the gateway's clock leeway plus one second has passed — never longer, never a blind sleep.
+
+  Rule: The lifetime the IdP states is the lifetime the token has
+
+    @REQ-TTL-01
+    Scenario: expires_in is the lifetime the token itself carries
+      When the system client requests a token with its client id and secret
+      Then expires_in equals the token's exp minus its iat, within 1 second
+
+    @REQ-TTL-02
+    Scenario: iat is the time the token was issued
+      When the system client requests a token with its client id and secret
+      Then the token's iat is within 5 seconds of the Date of the token response
+
+    @REQ-TTL-03
+    Scenario: The short-TTL client's tokens live the TTL the target declares for it
+      When the short-TTL client requests a token with its client id and secret
+      Then the token lives the TTL the target declares for the short-TTL client
+
+  Rule: A token opens the API until it expires, and never after (RFC 7519 §4.1.4, RFC 9068 §4, RFC 6750 §3.1)
+
+    @REQ-BEARER-01
+    Scenario: A short-lived token is accepted before it expires
+      Given the short-TTL client has been issued a fresh access token
+      When the caller calls the protected route with that token before it expires
+      Then the gateway lets the request through to the protected resource
+
+    @REQ-BEARER-04 @REQ-BEARER-05
+    Scenario: A short-lived token is refused with 401 invalid_token once it has expired
+      Given the short-TTL client has been issued a fresh access token
+      When its exp and the gateway's clock leeway have passed
+      And the caller calls the protected route with that token
+      Then the gateway refuses the token with 401 and error "invalid_token"
