@@ -7,6 +7,9 @@ import { TOKEN_ENDPOINT_REQUIREMENTS, CLIENT_AUTHENTICATION_REQUIREMENTS } from 
 import { BEARER_REQUIREMENTS } from './bearer.ts';
 import { JWT_REQUIREMENTS } from './jwt.ts';
 import { TTL_REQUIREMENTS } from './ttl.ts';
+import { DISCOVERY_REQUIREMENTS } from './discovery.ts';
+import { ROTATION_REQUIREMENTS } from './rotation.ts';
+import { AUDIT_REQUIREMENTS } from './audit.ts';
 import { CLIENT_REQUIREMENTS } from './client.ts';
 import { HUMAN_LOGIN_REQUIREMENTS } from './human-login.ts';
 import { IDENTITY_REQUIREMENTS } from './identity.ts';
@@ -21,6 +24,9 @@ const ALL: readonly Requirement[] = [
   ...BEARER_REQUIREMENTS,
   ...JWT_REQUIREMENTS,
   ...TTL_REQUIREMENTS,
+  ...DISCOVERY_REQUIREMENTS,
+  ...ROTATION_REQUIREMENTS,
+  ...AUDIT_REQUIREMENTS,
   ...CLIENT_REQUIREMENTS,
   ...HUMAN_LOGIN_REQUIREMENTS,
   ...IDENTITY_REQUIREMENTS,

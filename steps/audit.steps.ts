@@ -1,0 +1,55 @@
+/** Steps of features/audit.feature (seed 004: "The authentication operation is recorded"). */
+import { Given, Then } from '@cucumber/cucumber';
+import type { CtkWorld } from '../support/world.ts';
+import { controlPlaneOf, NO_CONTROL_PLANE_REMEDY, type ControlPlane } from '../support/admin/control-plane.ts';
+import { judgeAttemptRecorded, judgeNoSecretsLogged, profileSecrets, type SecretToLookFor } from '../support/admin/audit-checks.ts';
+import { remember, recall } from '../support/oauth/scenario.ts';
+import { isNotTestable, markNotTestable, resolveClient, theSituation, tokenRequest } from '../support/oauth/token-requests.ts';
+import { tokenResponseOf, wrongSecret } from '../support/oauth/token-client.ts';
+import type { ClientRole } from '../support/oauth/clients.ts';
+
+const EXTRA_SECRETS = 'ctk.audit-secrets';
+
+function auditLogOf(world: CtkWorld): ControlPlane | undefined {
+  return controlPlaneOf(world);
+}
+
+const unreadable = (world: CtkWorld) =>
+  markNotTestable(world, { notTestable: 'the kit cannot read the audit log of this target', remedy: `${NO_CONTROL_PLANE_REMEDY} (or export the log and check it with the same rules)` });
+
+Then('the audit log records a successful attempt of {ctkClient}, with its time', async function (this: CtkWorld, role: ClientRole) {
+  const admin = auditLogOf(this);
+  if (!admin) return unreadable(this);
+  const client = resolveClient(this, role);
+  if (isNotTestable(client)) return markNotTestable(this, client);
+  await judgeAttemptRecorded(this, admin, this.lastExchange(), { requirement: 'REQ-AUD-01', clientId: client.clientId, outcome: 'success', situation: theSituation(this) });
+});
+
+Then('the audit log records a failed attempt of {ctkClient}, with its time', async function (this: CtkWorld, role: ClientRole) {
+  const admin = auditLogOf(this);
+  if (!admin) return unreadable(this);
+  const client = resolveClient(this, role);
+  if (isNotTestable(client)) return markNotTestable(this, client);
+  await judgeAttemptRecorded(this, admin, this.lastExchange(), { requirement: 'REQ-AUD-02', clientId: client.clientId, outcome: 'failure', situation: theSituation(this) });
+});
+
+Given('the system client has obtained a token and has been refused with a wrong secret', async function (this: CtkWorld) {
+  if (!auditLogOf(this)) return unreadable(this);
+  const client = this.target.clients.system;
+  const extra: SecretToLookFor[] = [];
+  const ok = await tokenRequest(this, client, { situation: `the credentials of ${client.clientId} sent with HTTP Basic` });
+  if ('notTestable' in ok) return markNotTestable(this, ok);
+  const token = tokenResponseOf(ok)?.access_token;
+  if (token) extra.push({ what: `the access token issued to ${client.clientId}`, value: token });
+  const wrong = wrongSecret();
+  extra.push({ what: `the wrong secret presented for ${client.clientId}`, value: wrong, clientId: client.clientId });
+  const refused = await tokenRequest(this, client, { secret: wrong, expectRefusal: true, situation: `a wrong secret sent with HTTP Basic for ${client.clientId}` });
+  if ('notTestable' in refused) return markNotTestable(this, refused);
+  remember(this, EXTRA_SECRETS, extra);
+});
+
+Then('no client secret, user password or access token appears in the audit log, in clear or encoded', async function (this: CtkWorld) {
+  const admin = auditLogOf(this);
+  if (!admin) return unreadable(this);
+  await judgeNoSecretsLogged(this, admin, [...profileSecrets(this), ...recall<SecretToLookFor[]>(this, EXTRA_SECRETS, 'attempts to look for')]);
+});

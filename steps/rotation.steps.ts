@@ -1,0 +1,136 @@
+/**
+ * Steps of features/secret-rotation.feature: client secret rotation (seed 002) and signing-key rotation
+ * (RFC 7517 / RFC 9068 §4), both through the target's control plane. A rotated client secret is put back after
+ * the scenario (steps/common.ts runs the cleanups), so every other scenario keeps the profile's secret.
+ */
+import { Given, When, Then } from '@cucumber/cucumber';
+import { expect } from 'chai';
+import type { CtkWorld } from '../support/world.ts';
+import { check } from '../support/verdict/check.ts';
+import { controlPlaneOf, NO_CONTROL_PLANE_REMEDY } from '../support/admin/control-plane.ts';
+import { addCleanup, recall, remember } from '../support/oauth/scenario.ts';
+import { hasIssued, rememberEarlier, theEarlier, theIssued } from '../support/oauth/issued.ts';
+import { freshToken, isNotTestable, markNotTestable, resolveClient, tokenRequest } from '../support/oauth/token-requests.ts';
+import { judgeTokenIssued } from '../support/oauth/token-response.ts';
+import { fetchJwks, kidsOf, verifyWithJwks } from '../support/jwt/jwks.ts';
+import { callProtectedRoute, judgeGatewayAdmission, presentUntilAdmitted, rememberPresented } from '../support/jwt/gateway.ts';
+
+const SECRETS = 'ctk.rotated-secrets';
+const KIDS_BEFORE = 'ctk.kids-before-rotation';
+
+/**
+ * How long a gateway may take to pick up a rotated key set: jose and most JWKS clients fetch again for an unknown
+ * kid once a 30 s cooldown since the last fetch has passed. The reference has no cooldown and admits at once.
+ */
+const KEY_PICKUP_BOUND_MS = 35_000;
+
+const noControlPlane = (world: CtkWorld, what: string) =>
+  markNotTestable(world, { notTestable: `the kit cannot ${what} on this target (it has no control plane)`, remedy: NO_CONTROL_PLANE_REMEDY });
+
+// --- client secrets (seed 002) --------------------------------------------------------------------------------
+
+Given('the rotation client has been issued an access token', async function (this: CtkWorld) {
+  const issued = await freshToken(this, 'rotation');
+  if (isNotTestable(issued)) return markNotTestable(this, issued);
+  if (!('token' in issued)) return void judgeTokenIssued(this, issued, 'REQ-TOK-01', 'a token request of the rotation client');
+});
+
+Given('the rotation client\'s secret has been rotated', async function (this: CtkWorld) {
+  const client = resolveClient(this, 'rotation');
+  if (isNotTestable(client)) return markNotTestable(this, client);
+  const admin = controlPlaneOf(this);
+  if (!admin) return noControlPlane(this, 'rotate a client secret');
+  if (hasIssued(this)) rememberEarlier(this, theIssued(this));
+  const fresh = await admin.rotateSecret(client.clientId);
+  addCleanup(this, async () => {
+    await admin.rotateSecret(client.clientId, client.clientSecret);
+  });
+  remember(this, SECRETS, { old: client.clientSecret, fresh });
+});
+
+When('the rotation client requests a token with its new secret', async function (this: CtkWorld) {
+  const client = resolveClient(this, 'rotation');
+  if (isNotTestable(client)) return markNotTestable(this, client);
+  const { fresh } = recall<{ fresh: string }>(this, SECRETS, 'rotated secret');
+  const result = await tokenRequest(this, client, { secret: fresh, situation: `the new secret of ${client.clientId}, sent with HTTP Basic after the rotation` });
+  if (isNotTestable(result)) return markNotTestable(this, result);
+});
+
+When('the rotation client requests a token with its old secret', async function (this: CtkWorld) {
+  const client = resolveClient(this, 'rotation');
+  if (isNotTestable(client)) return markNotTestable(this, client);
+  const { old } = recall<{ old: string }>(this, SECRETS, 'rotated secret');
+  const result = await tokenRequest(this, client, { secret: old, expectRefusal: true, situation: `the old secret of ${client.clientId}, sent with HTTP Basic after the rotation` });
+  if (isNotTestable(result)) return markNotTestable(this, result);
+});
+
+When('the caller calls the protected route with the token issued before the rotation', async function (this: CtkWorld) {
+  const earlier = theEarlier(this);
+  rememberPresented(this, { token: earlier.token, description: `a token ${earlier.client.clientId} obtained before its secret was rotated` });
+  await callProtectedRoute(this, earlier.token);
+});
+
+// --- signing keys (RFC 7517, RFC 9068 §4) ---------------------------------------------------------------------
+
+Given('the system client has been issued a fresh access token', async function (this: CtkWorld) {
+  const issued = await freshToken(this, 'system');
+  if (isNotTestable(issued)) return markNotTestable(this, issued);
+  if (!('token' in issued)) return void judgeTokenIssued(this, issued, 'REQ-TOK-01', 'a token request of the system client');
+});
+
+Given('the issuer\'s signing key has been rotated', async function (this: CtkWorld) {
+  const admin = controlPlaneOf(this);
+  if (!admin) return noControlPlane(this, 'rotate the signing key');
+  if (hasIssued(this)) rememberEarlier(this, theIssued(this));
+  const before = await fetchJwks(this, this.target.jwksUri);
+  remember(this, KIDS_BEFORE, kidsOf(before.keys ?? []));
+  await admin.rotateSigningKey();
+});
+
+Then('the new access token is signed with a key that was not published before the rotation, and verifies with the JWK Set', async function (this: CtkWorld) {
+  const issued = theIssued(this);
+  const before = recall<string[]>(this, KIDS_BEFORE, 'key ids before the rotation');
+  const { keys } = await fetchJwks(this, this.target.jwksUri);
+  const kid = issued.decoded?.header.kid;
+  const result = keys ? await verifyWithJwks(issued.token, keys) : { verified: false as const, reason: `no JWK Set at ${this.target.jwksUri}` };
+  check(
+    this,
+    {
+      requirement: 'REQ-JWT-11',
+      expected: `a token whose kid is new (not one of ${JSON.stringify(before)}) and whose signature verifies with the JWK Set at ${this.target.jwksUri}`,
+      observed: `kid ${JSON.stringify(kid)}, ${result.verified ? 'verified' : result.reason}`,
+    },
+    () => {
+      expect(kid, 'kid').to.be.a('string');
+      expect(before, 'kids before').to.not.include(kid);
+      expect(result.verified, 'verified').to.equal(true);
+    },
+  );
+});
+
+Then('the gateway accepts the new access token once it has fetched the new key set', async function (this: CtkWorld) {
+  const issued = theIssued(this);
+  const exchange = await presentUntilAdmitted(this, issued.token, KEY_PICKUP_BOUND_MS);
+  judgeGatewayAdmission(this, exchange, 'REQ-JWT-11', `a token signed with the new key (kid ${JSON.stringify(issued.decoded?.header.kid)}), within ${KEY_PICKUP_BOUND_MS / 1000} s`);
+});
+
+Then('the token issued before the rotation still verifies with the issuer\'s JWK Set', async function (this: CtkWorld) {
+  const earlier = theEarlier(this);
+  const { keys } = await fetchJwks(this, this.target.jwksUri);
+  const result = keys ? await verifyWithJwks(earlier.token, keys) : { verified: false as const, reason: `no JWK Set at ${this.target.jwksUri}` };
+  check(
+    this,
+    {
+      requirement: 'REQ-JWT-10',
+      expected: `the key that signed the earlier token (kid ${JSON.stringify(earlier.decoded?.header.kid)}) still in the JWK Set after the rotation`,
+      observed: result.verified ? 'verified' : `${result.reason}; the set now holds ${JSON.stringify(kidsOf(keys ?? []))}`,
+    },
+    () => expect(result.verified, 'verified').to.equal(true),
+  );
+});
+
+Then('the gateway still accepts the token issued before the rotation', async function (this: CtkWorld) {
+  const earlier = theEarlier(this);
+  const exchange = await callProtectedRoute(this, earlier.token);
+  judgeGatewayAdmission(this, exchange, 'REQ-JWT-10', `a token signed before the key rotation (kid ${JSON.stringify(earlier.decoded?.header.kid)}) and not yet expired`);
+});
