@@ -1,0 +1,243 @@
+/**
+ * The support logic behind the token-endpoint, JWT, expiry, discovery, rotation and audit features, without a
+ * target: what is parsed, how tokens are forged and verified, how source addresses and request pacing are
+ * rationed, how an audit log is searched. Fast and deterministic (no network, no real clock waits).
+ */
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { CompactSign, exportJWK, generateKeyPair, compactVerify, calculateJwkThumbprint } from 'jose';
+import { RequestPacer } from '../support/oauth/pacing.ts';
+import { addressForFailures, failureAddressPool, failureBudget, NoFailureAddressLeft, resetFailureAddresses } from '../support/oauth/source-address.ts';
+import { challengeSchemes, issuedAToken } from '../support/oauth/token-errors.ts';
+import { directivesOf, grantedScope, sameScopes } from '../support/oauth/token-response.ts';
+import { changesUnderFormEncoding, encodingSensitiveSecret } from '../support/oauth/form-encoded-secret.ts';
+import { basicAuthorization } from '../support/oauth/token-client.ts';
+import { audiences, decodeJwt, isAsymmetric, isAtJwtType } from '../support/jwt/decode.ts';
+import { privateMaterialIn, verifyWithJwks } from '../support/jwt/jwks.ts';
+import { hmacWithPublicKey, publicKeyPem, signedWithForeignKey, unsecuredToken } from '../support/jwt/forge.ts';
+import { bearerError } from '../support/jwt/gateway.ts';
+import { certainlyExpiredAt, clockOffsetMs, EXPIRY_MARGIN_MS, lifetimeOf } from '../support/jwt/lifetime.ts';
+import { findAttempt, leaksIn, normaliseEntry, secretForms } from '../support/admin/audit-log.ts';
+import { isTlsOrLoopback, wellKnownCandidates } from '../support/discovery/metadata.ts';
+import { tokenOnly } from '../support/oauth/issued.ts';
+import type { Exchange } from '../support/http/exchange.ts';
+import type { TargetDescription } from '../support/target/target.ts';
+
+const exchangeOf = (status: number, body: unknown, headers: Record<string, string> = {}, startedAt = 1_000_000, durationMs = 10): Exchange => ({
+  request: { method: 'POST', url: 'http://127.0.0.1/token' },
+  response: { status, headers, rawHeaders: Object.entries(headers), body: JSON.stringify(body) },
+  startedAt,
+  durationMs,
+});
+
+function target(overrides: Partial<TargetDescription> = {}): TargetDescription {
+  return {
+    name: 't',
+    kind: 'reference',
+    issuer: 'http://127.0.0.1:4000',
+    tokenEndpoint: 'http://127.0.0.1:4000/token',
+    jwksUri: 'http://127.0.0.1:4000/jwks',
+    audience: 'https://api',
+    gateway: { baseUrl: 'http://127.0.0.1:5000', routes: { protected: '/p', public: '/q', scoped: { method: 'POST', path: '/p', scope: 'w' } } },
+    clients: { system: { clientId: 'sys', clientSecret: 'secret-sys', scopes: ['r'] } },
+    users: [],
+    capabilities: { 'ip-blocking': true },
+    limits: { clockSkewSeconds: 1, requestTimeoutMs: 1000, maxRequestsPerSecond: 100, maxRequestsPerRun: 1000, ipBlock: { failedAttempts: 3, blockSeconds: 2 } },
+    sourceAddresses: Array.from({ length: 10 }, (_, i) => `127.0.0.${i + 2}`),
+    ...overrides,
+  };
+}
+
+describe('request pacing under the token rate limit', () => {
+  test('never lets more than 70 % of the limit through in any sliding second', async () => {
+    let now = 0;
+    const sent: number[] = [];
+    const pacer = new RequestPacer(10, { now: () => now, sleep: async (ms) => void (now += ms) });
+    for (let i = 0; i < 30; i++) {
+      await pacer.acquire('default');
+      sent.push(now);
+      now += 5;
+    }
+    for (const t of sent) assert.ok(sent.filter((s) => s >= t && s < t + 1000).length <= 7, `window at ${t}`);
+    assert.ok(now < 5_000, 'waits only as long as needed');
+  });
+});
+
+describe('client IPs for refused requests', () => {
+  test('hands out addresses from the middle of the list, each up to failedAttempts - 1 failures', () => {
+    resetFailureAddresses();
+    const t = target();
+    assert.equal(failureBudget(t), 2);
+    assert.deepEqual(failureAddressPool(t), ['127.0.0.7', '127.0.0.8', '127.0.0.9']);
+    const got = Array.from({ length: 6 }, () => addressForFailures(t).sourceAddress);
+    assert.deepEqual(got, ['127.0.0.7', '127.0.0.7', '127.0.0.8', '127.0.0.8', '127.0.0.9', '127.0.0.9']);
+    assert.throws(() => addressForFailures(t), NoFailureAddressLeft);
+  });
+
+  test('a target that does not block needs no ration; a remote target gets the default address', () => {
+    resetFailureAddresses();
+    assert.equal(failureBudget(target({ capabilities: {} })), Number.POSITIVE_INFINITY);
+    const remote = target({ tokenEndpoint: 'https://idp.example/token', gateway: { ...target().gateway, baseUrl: 'https://api.example' } });
+    assert.deepEqual(failureAddressPool(remote), []);
+    assert.equal(addressForFailures(remote).sourceAddress, undefined);
+    resetFailureAddresses();
+  });
+});
+
+describe('reading token endpoint answers', () => {
+  test('Cache-Control / Pragma directives, case and arguments ignored', () => {
+    assert.deepEqual(directivesOf('No-Store, max-age=0'), ['no-store', 'max-age']);
+    assert.deepEqual(directivesOf(undefined), []);
+  });
+
+  test('WWW-Authenticate schemes, not auth-params', () => {
+    assert.deepEqual(challengeSchemes('Basic realm="a, b", charset="UTF-8"'), ['basic']);
+    assert.deepEqual(challengeSchemes('Bearer realm="x", error="invalid_token", Basic realm="y"'), ['bearer', 'basic']);
+    assert.deepEqual(challengeSchemes('Negotiate'), ['negotiate']);
+    assert.equal(bearerError('Bearer realm="x", error_description="bad", error="invalid_token"'), 'invalid_token');
+    assert.equal(bearerError('Basic realm="x", error="invalid_token"'), undefined, 'no Bearer challenge');
+    assert.equal(bearerError('Basic realm="x"'), undefined);
+  });
+
+  test('a token counts as issued only with 2xx and an access_token', () => {
+    assert.equal(issuedAToken(exchangeOf(200, { access_token: 'x' })), true);
+    assert.equal(issuedAToken(exchangeOf(200, { error: 'invalid_client' })), false);
+    assert.equal(issuedAToken(exchangeOf(401, { access_token: 'x' })), false);
+  });
+
+  test('RFC 6749 §5.1: an omitted scope means the requested one was granted', () => {
+    assert.deepEqual(grantedScope({ access_token: 'x', token_type: 'Bearer' }, ['a']), { values: ['a'], stated: false });
+    assert.deepEqual(grantedScope({ access_token: 'x', token_type: 'Bearer', scope: 'a  b' }, ['a']), { values: ['a', 'b'], stated: true });
+    assert.equal(sameScopes(['a', 'b'], ['b', 'a']), true);
+  });
+
+  test('the encoding-sensitive secret is changed by form-urlencoding and stays within VSCHAR', () => {
+    const secret = encodingSensitiveSecret();
+    assert.match(secret, /^[\x20-\x7e]+$/);
+    assert.equal(changesUnderFormEncoding({ clientId: 'c', clientSecret: secret, scopes: [] }), true);
+    assert.equal(changesUnderFormEncoding({ clientId: 'c', clientSecret: 'plain-secret_1', scopes: [] }), false);
+    const decoded = Buffer.from(basicAuthorization('c', 'a b+c:%41').slice(6), 'base64').toString();
+    assert.equal(decoded, 'c:a+b%2Bc%3A%2541');
+  });
+});
+
+describe('JWT access tokens', async () => {
+  const { privateKey, publicKey } = await generateKeyPair('RS256', { extractable: true });
+  const jwk = { ...(await exportJWK(publicKey)), use: 'sig', alg: 'RS256' };
+  jwk.kid = await calculateJwkThumbprint(jwk);
+  const claims = { iss: 'https://i', sub: 'c', client_id: 'c', aud: ['https://api'], iat: 1000, exp: 1300, jti: 'j' };
+  const token = await new CompactSign(new TextEncoder().encode(JSON.stringify(claims))).setProtectedHeader({ alg: 'RS256', typ: 'at+jwt', kid: jwk.kid }).sign(privateKey);
+
+  test('decodes header and claims; opaque tokens decode to undefined', () => {
+    const decoded = decodeJwt(token)!;
+    assert.equal(decoded.header.typ, 'at+jwt');
+    assert.equal(decoded.claims.client_id, 'c');
+    assert.equal(decodeJwt('opaque-token-value'), undefined);
+    assert.equal(decodeJwt('a.b.c'), undefined);
+    assert.deepEqual(audiences('x'), ['x']);
+  });
+
+  test('typ at+jwt in either spelling and any case; asymmetric algorithms', () => {
+    assert.equal(isAtJwtType('at+jwt'), true);
+    assert.equal(isAtJwtType('Application/AT+JWT'), true);
+    assert.equal(isAtJwtType('JWT'), false);
+    assert.equal(isAsymmetric('PS256'), true);
+    assert.equal(isAsymmetric('HS256'), false);
+  });
+
+  test('verifies against the JWK Set by kid; refuses other keys, forged tokens and unknown kids', async () => {
+    assert.deepEqual(await verifyWithJwks(token, [jwk]), { verified: true, alg: 'RS256', kid: jwk.kid });
+    const foreign = await signedWithForeignKey(claims, { typ: 'at+jwt', kid: jwk.kid as string });
+    assert.equal((await verifyWithJwks(foreign, [jwk])).verified, false);
+    const ownKid = await signedWithForeignKey(claims, { typ: 'at+jwt' });
+    assert.match(JSON.stringify(await verifyWithJwks(ownKid, [jwk])), /no RSA signing key with kid/);
+    const none = unsecuredToken(claims, { typ: 'at+jwt' });
+    assert.equal(decodeJwt(none)!.header.alg, 'none');
+    assert.ok(none.endsWith('.'));
+    assert.equal((await verifyWithJwks(none, [jwk])).verified, false);
+  });
+
+  test('HS256 forgery is keyed with the PEM of the published public key', async () => {
+    const forged = await hmacWithPublicKey(claims, jwk, { typ: 'at+jwt', kid: jwk.kid });
+    assert.equal(decodeJwt(forged)!.header.alg, 'HS256');
+    const secret = new TextEncoder().encode(publicKeyPem(jwk));
+    await compactVerify(forged, secret); // a confused verifier would accept it
+    assert.equal((await verifyWithJwks(forged, [jwk])).verified, false);
+  });
+
+  test('private members of a JWK Set are found; public ones are not', async () => {
+    const priv = await exportJWK(privateKey);
+    assert.deepEqual(privateMaterialIn([jwk]), []);
+    assert.deepEqual(privateMaterialIn([{ ...priv, kid: 'k' }])[0]!.members.sort(), ['d', 'dp', 'dq', 'p', 'q', 'qi']);
+    assert.deepEqual(privateMaterialIn([{ kty: 'oct', k: 'abc' }])[0]!.members, ['k', 'kty "oct"']);
+  });
+
+  test('lifetime from exp - iat, else expires_in; expiry deadline is exp + leeway + margin', () => {
+    const issued = tokenOnly(token, { clientId: 'c', clientSecret: 's', scopes: [] });
+    assert.deepEqual(lifetimeOf(issued), { seconds: 300, source: 'exp - iat' });
+    assert.equal(certainlyExpiredAt(issued, 1), 1300_000 + 1000 + EXPIRY_MARGIN_MS);
+  });
+});
+
+describe('clock offset from the Date header', () => {
+  test('offsets inside the Date resolution are noise; larger ones are measured', () => {
+    const at = Date.parse('2026-01-01T00:00:00Z');
+    assert.equal(clockOffsetMs(exchangeOf(200, {}, { date: new Date(at).toUTCString() }, at, 20)), 0);
+    const ahead = clockOffsetMs(exchangeOf(200, {}, { date: new Date(at + 10_000).toUTCString() }, at, 20));
+    assert.ok(Math.abs(ahead - 10_490) < 20, String(ahead));
+  });
+});
+
+describe('audit log', () => {
+  const entries = [
+    { time: '2026-01-01T00:00:01.000Z', clientId: 'sys', outcome: 'success', sourceIp: '127.0.0.1' },
+    { time: '2026-01-01T00:00:02.000Z', client_id: 'sys', result: 'failure', ip: '127.0.0.9' },
+    { timestamp: 1767225603, client: 'sys', type: 'CLIENT_LOGIN_ERROR' },
+    { clientId: 'sys', outcome: 'success' },
+  ];
+
+  test('normalises the common member names', () => {
+    assert.equal(normaliseEntry(entries[1])!.outcome, 'failure');
+    assert.equal(normaliseEntry(entries[2])!.outcome, 'failure');
+    assert.equal(normaliseEntry(entries[2])!.time, 1767225603_000);
+    assert.equal(normaliseEntry({ status: 200 })!.outcome, 'success');
+    assert.equal(normaliseEntry('x'), undefined);
+  });
+
+  test('finds an attempt by client, outcome, time window and source IP', () => {
+    const base = Date.parse('2026-01-01T00:00:02.000Z');
+    const q = { clientId: 'sys', outcome: 'failure' as const, from: base - 10, to: base + 10, toleranceMs: 100 };
+    assert.equal(findAttempt(entries, q).matches.length, 1);
+    assert.equal(findAttempt(entries, { ...q, sourceIp: '127.0.0.5' }).matches.length, 0);
+    assert.equal(findAttempt(entries, { ...q, outcome: 'success' }).matches.length, 0);
+    assert.equal(findAttempt(entries, q).withoutTime.length, 1);
+  });
+
+  test('finds secrets in clear, encoded, and inside a Basic credential; names them without their value', () => {
+    const basic = Buffer.from('sys:s3cr+t').toString('base64');
+    assert.ok(secretForms('s3cr+t', 'sys').includes(basic));
+    const leaks = leaksIn(`{"auth":"Basic ${basic}"}`, [{ what: 'the secret of sys', value: 's3cr+t', clientId: 'sys' }]);
+    assert.deepEqual(leaks, [{ what: 'the secret of sys', form: 'encoded' }]);
+    assert.deepEqual(leaksIn('{"secret":"s3cr+t"}', [{ what: 'x', value: 's3cr+t' }]), [{ what: 'x', form: 'as is' }]);
+    assert.deepEqual(leaksIn('{"clientId":"sys"}', [{ what: 'x', value: 's3cr+t', clientId: 'sys' }]), []);
+  });
+});
+
+describe('discovery', () => {
+  test('well-known locations for issuers with and without a path', () => {
+    assert.deepEqual(wellKnownCandidates('https://idp.example'), ['https://idp.example/.well-known/oauth-authorization-server', 'https://idp.example/.well-known/openid-configuration']);
+    assert.deepEqual(wellKnownCandidates('https://idp.example/realms/x/'), [
+      'https://idp.example/.well-known/oauth-authorization-server/realms/x',
+      'https://idp.example/realms/x/.well-known/openid-configuration',
+      'https://idp.example/.well-known/openid-configuration/realms/x',
+    ]);
+  });
+
+  test('https is required except on loopback', () => {
+    assert.equal(isTlsOrLoopback('https://idp.example'), true);
+    assert.equal(isTlsOrLoopback('http://127.0.0.1:4000'), true);
+    assert.equal(isTlsOrLoopback('http://localhost'), true);
+    assert.equal(isTlsOrLoopback('http://idp.example'), false);
+    assert.equal(isTlsOrLoopback('not a url'), false);
+  });
+});
