@@ -57,8 +57,8 @@ function takeAddress(world: CtkWorld, key: string): 'skipped' | undefined {
 // --- Given --------------------------------------------------------------------------------------------------
 
 Given('client IPs of its own for the rate-limit check', function (this: CtkWorld) {
-  // Two: the second is used only when the machine could not keep the pace from the first (sendAtTheLimitMeasured).
-  const fresh = freshAddresses(this.target, 2);
+  // Three: the others are used only when the machine could not keep the pace from the first (sendAtTheLimitMeasured).
+  const fresh = freshAddresses(this.target, 3);
   if ('reason' in fresh) return notTestable(this, fresh);
   this.memo.set(ADDRESSES, fresh.addresses);
   this.memo.set(ADDRESS, fresh.addresses[0]);

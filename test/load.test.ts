@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { LoadCap, LoadBudgetExhaustedError, type Clock } from '../support/load/load-cap.ts';
+import { LoadCap, LoadBudgetExhaustedError, loadSwitchedOff, type Clock } from '../support/load/load-cap.ts';
 import { addressPool, SourceAddressAllocator, workerShare } from '../support/load/source-addresses.ts';
 import {
   beyondLimitThreshold,
@@ -120,10 +120,20 @@ test('within the limit: all served at the pace passes; any refusal fails; too sl
   assert.equal(judgeWithinLimit(statsOf(series(50, intervalMs, () => noAnswer)), 50).verdict, 'not-testable');
 });
 
-test('the within-the-limit pace never exceeds the limit', () => {
-  const { intervalMs, minSpacingMs } = withinLimitPacing(50);
+test('the within-the-limit pace: scheduled under the limit, catch-up gaps bounded', () => {
+  const { intervalMs, minSpacingMs, fullGapMs } = withinLimitPacing(50);
   assert.ok(intervalMs > 1000 / 50);
-  assert.equal(minSpacingMs, 1000 / 50);
+  assert.equal(fullGapMs, 1000 / 50);
+  assert.ok(minSpacingMs < fullGapMs && minSpacingMs >= fullGapMs / 2);
+});
+
+test('within the limit: a refusal right after the kit\'s own catch-up gap is not held against the target', () => {
+  const { intervalMs, fullGapMs } = withinLimitPacing(50);
+  // Request 20 went out 15 ms after request 19 (a late timer caught up with) and was refused.
+  const records = series(50, intervalMs, (i) => answer(i === 20 ? 429 : 200)).map((r) => (r.index === 20 ? { ...r, sentAt: r.sentAt - 6 } : r));
+  assert.equal(judgeWithinLimit(statsOf(records, fullGapMs), 50).verdict, 'not-testable');
+  // The same refusal after a full gap is a finding.
+  assert.equal(judgeWithinLimit(statsOf(series(50, intervalMs, (i) => answer(i === 20 ? 429 : 200)), fullGapMs), 50).verdict, 'fail');
 });
 
 test('beyond the limit: any 429 passes; none at a rate every common limiter refuses fails; none at a lower rate is not testable', () => {
@@ -148,4 +158,10 @@ test('Retry-After: delay-seconds and HTTP-dates are read; anything else is inval
   assert.equal(retryAfterSeconds('Sun Nov  6 08:49:37 1994', now), 7);
   assert.equal(retryAfterSeconds('Sun, 06 Nov 1994 08:49:37 GMT', 0, 'Sun, 06 Nov 1994 08:49:35 GMT'), 2);
   for (const bad of [undefined, '', '-1', '1.5', 'soon', '2024-01-01T00:00:00Z']) assert.equal(retryAfterSeconds(bad), undefined, String(bad));
+});
+
+test('a target whose load caps are 0 (loadScenarios off) gets no load at all, with the remedy', () => {
+  const off = loadSwitchedOff({ limits: { maxRequestsPerSecond: 0, maxRequestsPerRun: 0 } } as unknown as TargetDescription);
+  assert.match(off?.remedy ?? '', /loadScenarios: true/);
+  assert.equal(loadSwitchedOff({ limits: { maxRequestsPerSecond: 200, maxRequestsPerRun: 5000 } } as unknown as TargetDescription), undefined);
 });

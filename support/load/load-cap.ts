@@ -116,11 +116,22 @@ export function announce(world: CtkWorld, cap: LoadCap, plan: LoadPlan): void {
   if (world.target.kind !== 'reference' || process.env.AUTH_CTK_LOAD_LOG === '1') process.stderr.write(`${line}\n`);
 }
 
+/** A target whose profile does not enable load scenarios has both caps at 0: nothing load-generating is sent. */
+export function loadSwitchedOff(target: TargetDescription): { reason: string; remedy: string } | undefined {
+  if (target.limits.maxRequestsPerRun > 0 && target.limits.maxRequestsPerSecond > 0) return undefined;
+  return {
+    reason: 'load-generating checks are switched off for this target (its load caps are 0)',
+    remedy: 'set limits.loadScenarios: true with limits.maxRequestsPerSecond and limits.maxRequestsPerRun in the target profile',
+  };
+}
+
 /**
  * Checks that a plan fits the run's remaining budget and announces it; returns the reason when it does not fit
  * (for "not testable"). `requests` is the plan's upper bound, probes included.
  */
 export function planLoad(world: CtkWorld, plan: LoadPlan): { cap: LoadCap } | { reason: string; remedy: string } {
+  const off = loadSwitchedOff(world.target);
+  if (off) return off;
   const cap = loadCapFor(world.target);
   if (plan.requests > cap.remaining) {
     return {

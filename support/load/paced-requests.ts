@@ -2,7 +2,7 @@
  * Sends a bounded series of token requests from one source address at a measured pace, every one through the run's
  * LoadCap. Requests overlap (the next one does not wait for the previous answer): a rate is about arrivals, and a
  * slow token endpoint must not slow the kit's pace down. Dispatch times are kept honest: never earlier than
- * planned, never two closer than `minSpacingMs` (no catching up in a clump after a late timer).
+ * planned, and a late timer is caught up with no faster than one request per `minSpacingMs` (no clump).
  * Only a sample of the exchanges becomes scenario evidence (first answers of each kind); the counts go to the log.
  */
 import type { CtkWorld } from '../world.ts';

@@ -2,10 +2,14 @@
  * What a paced series of token requests shows about a rate limit, measured, with the tolerances that keep the
  * verdict right on a loaded two-core machine and against limiters of every common design.
  *
- * WITHIN the limit (REQ-RL-01). The kit sends N = the stated limit, evenly spaced 5 % slower than N/s and never
- * two closer than 1000/N ms, so even a leaky bucket set to exactly N/s without burst (nginx limit_req) is not
- * tripped by the kit's own timer jitter. Any request not served is then a finding. If the machine could not keep
- * at least 80 % of the pace, a clean result proves nothing and the check is not testable.
+ * WITHIN the limit (REQ-RL-01). The kit sends N = the stated limit, scheduled evenly 5 % slower than N/s. Only N
+ * are sent, so no one-second window can hold more than N whatever the timers do. A timer that fires late (a
+ * loaded two-core machine) is caught up with, down to 3/4 of the nominal spacing, else the lag would pile up
+ * and the series would no longer be "N in a second". A refusal right after such a catch-up gap (closer than
+ * 1000/N ms) could come from a leaky bucket set to exactly N/s without burst (nginx limit_req): it is not held
+ * against the target — when it is the only kind of refusal, the check is not testable. Any other request not
+ * served is a finding. A clean result counts only if some one second saw at least 80 % of N requests handled
+ * (sent and answered within it); a machine too loaded for that makes the check not testable.
  *
  * BEYOND the limit (REQ-RL-02). Common limiters admit MORE than N in a span under one second: a fixed window
  * (Kong, the reference) admits N at the end of one window and N at the start of the next; a token bucket of
@@ -44,20 +48,27 @@ export interface SeriesStats {
   readonly sendRate: number;
   /** Requests whose whole exchange lies within the first second of the series. */
   readonly handledInFirstSecond: number;
+  /** The most requests whose whole exchange lies within any one second that starts at a send. */
+  readonly mostHandledInOneSecond: number;
   /** Statuses of the answers that were neither a token nor 429, for messages. */
   readonly otherStatuses: readonly string[];
   /** Index (1-based) of the first 429, if any. */
   readonly first429?: number;
+  /** Requests not served that the kit sent closer than `fullGapMs` after the previous one (its own catch-up). */
+  readonly unservedAfterShortGap: number;
 }
 
-export function statsOf(records: readonly TimedExchange[]): SeriesStats {
+/** `fullGapMs`: the nominal spacing at the limit (1000/N); refusals after a shorter gap are counted apart. */
+export function statsOf(records: readonly TimedExchange[], fullGapMs = 0): SeriesStats {
   const outcomes: Record<TokenOutcome, number> = { token: 0, 'rate-limited': 0, refused: 0, 'no-answer': 0 };
   const other = new Set<string>();
   const sorted = [...records].sort((a, b) => a.sentAt - b.sentAt);
   let first429: number | undefined;
+  let unservedAfterShortGap = 0;
   sorted.forEach((r, i) => {
     const o = outcomeOf(r.exchange);
     outcomes[o]++;
+    if (o !== 'token' && i > 0 && r.sentAt - sorted[i - 1]!.sentAt < fullGapMs - 0.5) unservedAfterShortGap++;
     if (o === 'rate-limited' && first429 === undefined) first429 = i + 1;
     if (o === 'refused') other.add(`HTTP ${r.exchange.response!.status}`);
     if (o === 'no-answer') other.add(`no answer (${r.exchange.transportError?.code})`);
@@ -69,25 +80,30 @@ export function statsOf(records: readonly TimedExchange[]): SeriesStats {
     outcomes,
     spanMs,
     sendRate: spanMs > 0 ? ((sorted.length - 1) * 1000) / spanMs : 0,
-    handledInFirstSecond: sorted.filter((r) => r.sentAt >= t0 && r.doneAt < t0 + 1000).length,
+    handledInFirstSecond: handledWithin(sorted, t0),
+    mostHandledInOneSecond: Math.max(0, ...sorted.map((r) => handledWithin(sorted, r.sentAt))),
     otherStatuses: [...other],
     ...(first429 !== undefined ? { first429 } : {}),
+    unservedAfterShortGap,
   };
 }
+
+const handledWithin = (records: readonly TimedExchange[], from: number): number =>
+  records.filter((r) => r.sentAt >= from && r.doneAt < from + 1000).length;
 
 export function describeStats(stats: SeriesStats): string {
   const o = stats.outcomes;
   return (
     `${stats.sent} request(s) sent in ${(stats.spanMs / 1000).toFixed(2)} s (${stats.sendRate.toFixed(0)}/s), ` +
-    `${stats.handledInFirstSecond} handled within the first second: ${o.token} token(s), ${o['rate-limited']} × 429` +
+    `${stats.handledInFirstSecond} handled within the first second (at most ${stats.mostHandledInOneSecond} within any one): ${o.token} token(s), ${o['rate-limited']} × 429` +
     `${o.refused ? `, ${o.refused} other refusal(s)` : ''}${o['no-answer'] ? `, ${o['no-answer']} without HTTP answer` : ''}` +
     `${stats.otherStatuses.length ? ` [${stats.otherStatuses.join(', ')}]` : ''}${stats.first429 !== undefined ? `; first 429 at request ${stats.first429}` : ''}`
   );
 }
 
-/** The pace of the within-the-limit series: 5 % slower than the limit, never closer than 1/limit s. */
-export function withinLimitPacing(limit: number): { intervalMs: number; minSpacingMs: number } {
-  return { intervalMs: (1000 / limit) * 1.05, minSpacingMs: 1000 / limit };
+/** The pace of the within-the-limit series: 5 % slower than the limit; catch-up gaps no shorter than 3/4 of 1/limit s. */
+export function withinLimitPacing(limit: number): { intervalMs: number; minSpacingMs: number; fullGapMs: number } {
+  return { intervalMs: (1000 / limit) * 1.05, minSpacingMs: (1000 / limit) * 0.75, fullGapMs: 1000 / limit };
 }
 
 /** Below this fraction of the intended pace, a clean within-the-limit series proves nothing. */
@@ -106,12 +122,21 @@ export function judgeWithinLimit(stats: SeriesStats, limit: number): RateVerdict
   if (stats.outcomes.token === 0) {
     return { verdict: 'not-testable', detail: `no request got a token from this client IP (${summary}): the address is unusable or still blocked`, remedy: 'check sourceAddresses and the system client; wait out an earlier block' };
   }
-  if (stats.outcomes.token < stats.sent) return { verdict: 'fail', detail: summary };
-  const intended = 1000 / withinLimitPacing(limit).intervalMs;
-  if (stats.sendRate < intended * MIN_PACE_FRACTION) {
+  const unserved = stats.sent - stats.outcomes.token;
+  if (unserved > 0 && unserved === stats.unservedAfterShortGap) {
     return {
       verdict: 'not-testable',
-      detail: `the kit reached only ${stats.sendRate.toFixed(0)} requests/s of the intended ${intended.toFixed(0)}/s (${summary}); a clean result at that pace proves nothing`,
+      detail: `${summary}; every refusal came right after the kit had to catch up on a late timer (two requests closer than ${(1000 / limit).toFixed(0)} ms), which a limiter without burst may refuse`,
+      remedy: 'run the rate-limit checks on a less loaded machine, or alone (--tags @REQ-RL-01)',
+    };
+  }
+  if (unserved > 0) return { verdict: 'fail', detail: unserved > stats.unservedAfterShortGap && stats.unservedAfterShortGap > 0 ? `${summary} (${stats.unservedAfterShortGap} of them after a catch-up gap, not counted)` : summary };
+  // Proof needs a second in which (nearly) the limit's worth of requests was handled, all of them served.
+  const needed = Math.ceil(limit * MIN_PACE_FRACTION);
+  if (stats.mostHandledInOneSecond < needed) {
+    return {
+      verdict: 'not-testable',
+      detail: `the kit got at most ${stats.mostHandledInOneSecond} requests handled within one second, fewer than ${needed} (${summary}); a clean result at that pace proves nothing`,
       remedy: 'run the rate-limit checks on a less loaded machine, or alone (--tags @REQ-RL-01)',
     };
   }

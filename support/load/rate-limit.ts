@@ -5,7 +5,7 @@
  */
 import type { CtkWorld } from '../world.ts';
 import { describeOutcome, type Exchange } from '../http/exchange.ts';
-import { planLoad, type LoadCap } from './load-cap.ts';
+import { loadSwitchedOff, planLoad, type LoadCap } from './load-cap.ts';
 import { cappedTokenRequest, sendPacedTokenRequests, type PacedResult } from './paced-requests.ts';
 import { describeStats, judgeWithinLimit, outcomeOf, retryAfterSeconds, statsOf, withinLimitPacing, type SeriesStats } from './rate-analysis.ts';
 import { requestToken } from '../oauth/token-client.ts';
@@ -33,6 +33,8 @@ export async function sendAtTheLimit(world: CtkWorld, address: string): Promise<
   const limit = statedLimit(world);
   if (isUnavailable(limit)) return limit;
   const pacing = withinLimitPacing(limit);
+  const off = loadSwitchedOff(world.target);
+  if (off) return off;
   if (world.target.limits.maxRequestsPerSecond < limit) {
     return {
       reason: `the load cap (limits.maxRequestsPerSecond = ${world.target.limits.maxRequestsPerSecond}) is below the stated limit of ${limit}/s: the kit may not send at the limit`,
@@ -51,13 +53,14 @@ export async function sendAtTheLimit(world: CtkWorld, address: string): Promise<
   // Warm-up from the run's ordinary address: the first token requests of a process (kit and target alike) are slow
   // (JIT, connection set-up), which would spoil the pace of the measured series.
   await requestToken(world, world.target.clients.system, { keepAsLast: false });
-  const result = await sendPacedTokenRequests(world, planned.cap, { count: limit, ...pacing, sourceAddress: address, client: world.target.clients.system });
-  return { address, result, stats: statsOf(result.records), cap: planned.cap };
+  const result = await sendPacedTokenRequests(world, planned.cap, { count: limit, intervalMs: pacing.intervalMs, minSpacingMs: pacing.minSpacingMs, sourceAddress: address, client: world.target.clients.system });
+  return { address, result, stats: statsOf(result.records, pacing.fullGapMs), cap: planned.cap };
 }
 
 /**
  * REQ-RL-01 measured honestly: when the machine could not keep the pace (the verdict would be "not testable"),
- * one more series from another fresh address — a loaded machine gets a second chance, a slow one is reported.
+ * another series from another fresh address, once per address given — a loaded machine gets more chances, a
+ * slow one is reported.
  */
 export async function sendAtTheLimitMeasured(world: CtkWorld, addresses: readonly string[]): Promise<Series | Unavailable> {
   const limit = statedLimit(world);
