@@ -23,5 +23,8 @@ export default { ...common, format: ['progress-bar', ...reports] };
 /** CI logs are not a TTY: one character per step instead of a redrawn bar. */
 export const ci = { ...common, format: ['progress', ...reports] };
 
-/** Quiet: no reports, for the kit's own tests (fault injection runs the suite many times). */
-export const selftest = { ...common, format: ['message:reports/selftest/{{FAULT}}.ndjson'] };
+/**
+ * No report formatters: for the kit's own tests, which run the suite many times at once (fault injection,
+ * bench) and name their own message file with --format, so they never clobber a user's reports/.
+ */
+export const selftest = { ...common, paths: undefined, format: [] }; // paths add up in cucumber: callers name them

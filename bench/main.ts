@@ -1,0 +1,95 @@
+/**
+ * npm run bench — measurements, not pass/fail tests. Writes reports/bench.json and prints the figures:
+ *   - reference stack start time (median of 3)
+ *   - token endpoint throughput on loopback
+ *   - full suite wall time, and per feature
+ *   - with --repeat N: N full runs while the machine's other core is kept busy; verdict stability
+ */
+import { parseArgs } from 'node:util';
+import { spawn } from 'node:child_process';
+import { writeFileSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { ReferenceStack } from '../reference/stack.ts';
+import { describeReferenceTarget } from '../support/target/reference-target.ts';
+import { closeConnections } from '../support/http/exchange.ts';
+import { KIT_ROOT } from '../support/traceability.ts';
+import { measureTokenThroughput, round } from './token-throughput.ts';
+import { timeSuite, type SuiteTiming } from './suite-timing.ts';
+
+const { values } = parseArgs({
+  options: { repeat: { type: 'string', default: '0' }, requests: { type: 'string', default: '1000' } },
+});
+
+async function stackStartSeconds(): Promise<{ median: number; samples: number[] }> {
+  const samples: number[] = [];
+  for (let i = 0; i < 3; i++) {
+    const t0 = performance.now();
+    const stack = await ReferenceStack.start();
+    samples.push(round((performance.now() - t0) / 1000, 3));
+    await stack.stop();
+  }
+  return { median: [...samples].sort((a, b) => a - b)[1]!, samples };
+}
+
+/** Keeps one core busy in a child process (the stability figure is measured under load). */
+function busyCore(): () => void {
+  const child = spawn(process.execPath, ['-e', 'for(;;){}'], { stdio: 'ignore' });
+  return () => child.kill('SIGKILL');
+}
+
+function stability(runs: SuiteTiming[]) {
+  const reference = runs[0]!.outcomes;
+  const differing = new Set<string>();
+  for (const run of runs.slice(1)) {
+    for (const [name, status] of Object.entries(run.outcomes)) if (reference[name] !== status) differing.add(name);
+  }
+  return { runs: runs.length, identical: differing.size === 0, differingScenarios: [...differing], wallSeconds: runs.map((r) => r.wallSeconds) };
+}
+
+const log = (s: string) => console.log(`bench: ${s}`);
+
+log('reference stack start time ...');
+const start = await stackStartSeconds();
+log(`  median ${start.median} s (${start.samples.join(', ')})`);
+
+log(`token endpoint throughput (${values.requests} requests) ...`);
+const stack = await ReferenceStack.start();
+const throughput = await measureTokenThroughput(describeReferenceTarget(stack.urls), Number(values.requests));
+await closeConnections();
+await stack.stop();
+log(`  ${throughput.requestsPerSecond} req/s, p50 ${throughput.latencyMs.p50} ms, p95 ${throughput.latencyMs.p95} ms, ${throughput.rateLimited} rate-limited`);
+
+log('full suite ...');
+const suite = await timeSuite('suite');
+log(`  ${suite.wallSeconds} s wall, ${suite.scenarios} scenarios, ${JSON.stringify(suite.statuses)}`);
+for (const [feature, seconds] of Object.entries(suite.perFeatureSeconds).sort((a, b) => b[1] - a[1])) log(`    ${seconds.toFixed(2).padStart(7)} s  ${feature}`);
+
+let repeated: ReturnType<typeof stability> | undefined;
+const repeat = Number(values.repeat);
+if (repeat > 1) {
+  log(`verdict stability: ${repeat} full runs with the other core kept busy ...`);
+  const stopBusy = busyCore();
+  const runs: SuiteTiming[] = [];
+  try {
+    for (let i = 0; i < repeat; i++) {
+      runs.push(await timeSuite(`stability-${i + 1}`));
+      log(`  run ${i + 1}: ${runs.at(-1)!.wallSeconds} s ${JSON.stringify(runs.at(-1)!.statuses)}`);
+    }
+  } finally {
+    stopBusy();
+  }
+  repeated = stability(runs);
+  log(`  verdicts identical over ${repeat} runs: ${repeated.identical}${repeated.identical ? '' : ` (differ: ${repeated.differingScenarios.join('; ')})`}`);
+}
+
+const result = {
+  measuredAt: new Date().toISOString(),
+  machine: { node: process.version, cpus: (await import('node:os')).cpus().length },
+  stackStartSeconds: start,
+  tokenEndpoint: throughput,
+  suite: { wallSeconds: suite.wallSeconds, scenarios: suite.scenarios, statuses: suite.statuses, perFeatureSeconds: suite.perFeatureSeconds },
+  ...(repeated ? { stability: repeated } : {}),
+};
+mkdirSync(join(KIT_ROOT, 'reports'), { recursive: true });
+writeFileSync(join(KIT_ROOT, 'reports', 'bench.json'), JSON.stringify(result, null, 2));
+log('written to reports/bench.json');

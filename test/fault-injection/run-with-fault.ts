@@ -1,0 +1,54 @@
+/**
+ * Runs (part of) the conformance suite against the reference stack started with one named fault, in a child
+ * process, and returns the run's verdicts (the same verdict layer as every report). The child is cucumber-js
+ * itself; its hooks start the reference with AUTH_CTK_FAULTS.
+ */
+import { spawn } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { KIT_ROOT } from '../../support/traceability.ts';
+import { readMessages } from '../../support/report/messages.ts';
+import { computeVerdicts, type Verdicts } from '../../support/report/verdicts.ts';
+
+export interface FaultRun {
+  readonly fault: string;
+  readonly cucumberArgs: readonly string[];
+  readonly exitCode: number;
+  readonly seconds: number;
+  readonly verdicts: Verdicts;
+  readonly stderr: string;
+}
+
+let sequence = 0;
+const CUCUMBER = join(KIT_ROOT, 'node_modules/@cucumber/cucumber/bin/cucumber.js');
+
+export async function runWithFault(fault: string, cucumberArgs: readonly string[], timeoutMs = 180_000): Promise<FaultRun> {
+  const dir = join(KIT_ROOT, 'reports', 'selftest');
+  mkdirSync(dir, { recursive: true });
+  // One file per run (pid + sequence): two runs of the same fault at once must not share a message stream.
+  const messages = join(dir, `${fault || 'no-fault'}-${process.pid}-${++sequence}.ndjson`);
+  const started = performance.now();
+  let stderr = '';
+  const exitCode = await new Promise<number>((resolve) => {
+    const child = spawn(process.execPath, [CUCUMBER, '--profile', 'selftest', ...cucumberArgs, '--format', `message:${messages}`], {
+      cwd: KIT_ROOT,
+      env: { ...process.env, AUTH_CTK_FAULTS: fault, AUTH_CTK_TARGET_FILE: '' },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    child.stderr.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-8_000)));
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.on('exit', (code, signal) => {
+      clearTimeout(timer);
+      resolve(code ?? (signal ? 124 : 1));
+    });
+  });
+  return {
+    fault,
+    cucumberArgs,
+    exitCode,
+    seconds: Number(((performance.now() - started) / 1000).toFixed(1)),
+    verdicts: computeVerdicts(readMessages(messages)),
+    stderr,
+  };
+}
+

@@ -1,0 +1,67 @@
+/**
+ * The kit proves it can fail (issue 5). For every named fault of the reference stack:
+ *  (a) at least one scenario tagged with a requirement the fault breaks reports that requirement
+ *      (failed for MUST/SEED, warning for SHOULD), and
+ *  (b) no scenario reports anything else: the fault is caught by the right check, not by collateral noise.
+ * And without any fault, the suite is clean. Only the features that judge a fault's requirements run for it
+ * (sound because (b) is about unrelated requirements in the same features, and every other feature is
+ * checked clean by the fault-free run); two runs at a time on the 2-core machine.
+ */
+import { describe, test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { writeFileSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { FAULTS } from '../reference/faults.ts';
+import { scenarios, KIT_ROOT } from '../support/traceability.ts';
+import { runWithFault } from './fault-injection/run-with-fault.ts';
+import { judge, faultTable, type FaultVerdict } from './fault-injection/fault-table.ts';
+
+const ALL_SCENARIOS = scenarios();
+const featuresJudging = (requirementIds: readonly string[]) =>
+  [...new Set(ALL_SCENARIOS.filter((s) => s.requirementIds.some((id) => requirementIds.includes(id))).map((s) => s.uri))].sort();
+
+const verdicts: FaultVerdict[] = [];
+const only = process.env.AUTH_CTK_ONLY_FAULTS?.split(',').filter(Boolean);
+const selected = only ? FAULTS.filter((f) => only.includes(f.name)) : FAULTS;
+
+describe('fault injection', { concurrency: 2 }, () => {
+  // The client feature certifies a client under test (auth-ctk client); its faulty clients are proven in
+  // test/client*.test.ts. Against the reference target alone those scenarios are rightly "not testable".
+  test('without a fault, every requirement of the reference suite passes without a warning', async () => {
+    const run = await runWithFault('', ['features/', '--tags', 'not @client']);
+    assert.ok(run.verdicts.scenarios.length > 0, `the suite ran no scenario: ${run.stderr}`);
+    const unclean = run.verdicts.scenarios.filter((s) => s.requirementIds.length > 0 && s.verdict !== 'passed' && s.verdict !== 'not-run');
+    assert.deepEqual(
+      unclean.map((s) => `${s.uri}:${s.line} ${s.name} -> ${s.verdict} ${s.error ?? [...s.contributions.values()].flatMap((c) => c.diagnoses).join(' | ')}`),
+      [],
+    );
+  });
+
+  for (const fault of selected) {
+    test(`${fault.name} is caught by ${fault.breaks.join(', ')}`, async (t) => {
+      const features = featuresJudging(fault.breaks);
+      assert.ok(features.length > 0, `no scenario is tagged with ${fault.breaks.join(', ')}: the fault cannot be caught`);
+      const verdict = judge(fault, await runWithFault(fault.name, features));
+      verdicts.push(verdict);
+      t.diagnostic(`caught as ${verdict.caught.map((c) => `${c.id} ${c.verdict}`).join(', ') || 'nothing'} (${verdict.run.seconds} s)`);
+      assert.ok(
+        verdict.caught.length > 0,
+        `fault ${fault.name} (${fault.description}) was not caught: no scenario reported ${fault.breaks.join(', ')}.\n` +
+          verdict.run.verdicts.scenarios.map((s) => `  ${s.verdict} ${s.name} ${s.error ?? ''}`).join('\n') +
+          `\n${verdict.run.stderr.slice(-1500)}`,
+      );
+      assert.deepEqual(verdict.collateral, [], `fault ${fault.name} also tripped checks of requirements it does not claim to break`);
+    });
+  }
+});
+
+after(() => {
+  const table = faultTable([...verdicts].sort((a, b) => a.fault.name.localeCompare(b.fault.name)));
+  const dir = join(KIT_ROOT, 'reports', 'selftest');
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'fault-coverage.md'), table);
+  if (process.env.AUTH_CTK_WRITE_DOCS === '1' && !only) {
+    mkdirSync(join(KIT_ROOT, 'docs'), { recursive: true });
+    writeFileSync(join(KIT_ROOT, 'docs', 'fault-coverage.md'), table);
+  }
+});
