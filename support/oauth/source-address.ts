@@ -9,9 +9,11 @@
  * are taken from the middle of the list upwards: the rate-limit scenarios count from its start and the browser
  * scenarios take its last two (support/browser/source-addresses.ts), so none of them share a failure count.
  * Without usable source addresses (a remote target) failures go out from the default address within the same
- * budget; when that is spent the scenario is not testable rather than risking a block.
+ * budget; when that is spent the scenario is not testable rather than risking a block. Parallel cucumber workers
+ * never share an address (worker i of n takes every n-th one) and split the default address's budget.
  */
 import type { TargetDescription } from '../target/target.ts';
+import { workerShare, type WorkerShare } from '../load/source-addresses.ts';
 
 export interface FailureAddress {
   /** The source address to send from; undefined = the default address. */
@@ -27,13 +29,13 @@ export function failureBudget(target: TargetDescription): number {
 
 const isLoopbackHost = (host: string): boolean => host === 'localhost' || host === '[::1]' || host === '::1' || /^127\./.test(host);
 
-/** The addresses this module may hand out, in order: from the middle of the list to the third-last. */
-export function failureAddressPool(target: TargetDescription): readonly string[] {
+/** The addresses this worker may hand out, in order: from the middle of the list to the third-last. */
+export function failureAddressPool(target: TargetDescription, share: WorkerShare = workerShare()): readonly string[] {
   const hosts = [target.tokenEndpoint, target.gateway.baseUrl].map((u) => new URL(u).hostname);
   if (!hosts.every(isLoopbackHost)) return [];
   const list = target.sourceAddresses;
   // The last two belong to the browser scenarios; below the middle to the rate-limit scenarios.
-  return list.slice(Math.floor(list.length / 2), Math.max(Math.floor(list.length / 2), list.length - 2));
+  return list.slice(Math.floor(list.length / 2), Math.max(Math.floor(list.length / 2), list.length - 2)).filter((_, i) => i % share.total === share.id);
 }
 
 /** Failures sent per address in this process (one run = one process = one target). */
@@ -54,9 +56,10 @@ export class NoFailureAddressLeft extends Error {
  * An address for the next request that may count as a failed login; `failures` is how many such requests the
  * caller will send from it (they must all come from one IP, e.g. a refusal and its follow-up).
  */
-export function addressForFailures(target: TargetDescription, failures = 1): FailureAddress {
-  const budget = failureBudget(target);
-  const pool = failureAddressPool(target);
+export function addressForFailures(target: TargetDescription, failures = 1, share: WorkerShare = workerShare()): FailureAddress {
+  const pool = failureAddressPool(target, share);
+  // The default address is every worker's: each gets its share of its budget.
+  const budget = pool.length > 0 ? failureBudget(target) : Math.floor(failureBudget(target) / share.total);
   const candidates = pool.length > 0 ? pool : [DEFAULT];
   for (const address of candidates) {
     const used = spent.get(address) ?? 0;

@@ -8,6 +8,7 @@ import { describeOutcome, jsonOf, type Exchange } from '../http/exchange.ts';
 import { registerSecrets } from '../http/redact.ts';
 import type { ClientCredentials } from '../target/target.ts';
 import { pacerFor } from './pacing.ts';
+import { workerShare } from '../load/source-addresses.ts';
 
 export type ClientAuthMethod = 'basic' | 'body' | 'both' | 'none';
 
@@ -74,7 +75,8 @@ export async function requestToken(world: CtkWorld, client: ClientCredentials, o
 export async function paceTokenRequest(world: CtkWorld, sourceAddress: string | undefined, pace = true): Promise<void> {
   const limit = world.target.limits.tokenRequestsPerSecond;
   if (!pace || sourceAddress !== undefined || limit === undefined || limit <= 0) return;
-  await pacerFor(limit).acquire('default');
+  // Parallel cucumber workers share the default address: each keeps to its share of the limit.
+  await pacerFor(limit / workerShare().total).acquire('default');
 }
 
 /**
