@@ -9,10 +9,13 @@ import { certainlyExpiredAt, certainlyValidUntil, sleepUntil } from '../support/
 import { judgeDeclaredTtl, judgeExpiresInIsLifetime, judgeIatIsIssueTime } from '../support/jwt/ttl.ts';
 
 /**
- * Longest the kit waits for a token to expire. The step timeout is 60 s; a short-TTL client whose tokens need
- * longer than this is no short-TTL client, and the expiry check is then not testable (never a long sleep).
+ * Longest the kit waits for a token to expire beyond the gateway's leeway. A profile that states no leeway gets
+ * 60 s (assuming less would raise false alarms), so a 2 s token needs 63 s; longer than this bound and the
+ * check is not testable, with the remedy (a shorter TTL, a stated leeway) — never a long sleep. The step's own
+ * timeout leaves room for the request after the wait.
  */
-const MAX_EXPIRY_WAIT_MS = 30_000;
+const MAX_EXPIRY_WAIT_MS = 90_000;
+const EXPIRY_STEP_TIMEOUT_MS = MAX_EXPIRY_WAIT_MS + 15_000;
 
 Then('expires_in equals the token\'s exp minus its iat, within 1 second', function (this: CtkWorld) {
   const result = judgeExpiresInIsLifetime(this, theIssued(this));
@@ -56,7 +59,7 @@ When('the caller calls the protected route with that token before it expires', a
   await callProtectedRoute(this, thePresented(this).token);
 });
 
-When('its exp and the gateway\'s clock leeway have passed', async function (this: CtkWorld) {
+When('its exp and the gateway\'s clock leeway have passed', { timeout: EXPIRY_STEP_TIMEOUT_MS }, async function (this: CtkWorld) {
   const issued: IssuedToken = theIssued(this);
   const leeway = this.target.limits.clockSkewSeconds;
   const at = certainlyExpiredAt(issued, leeway);
