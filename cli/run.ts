@@ -7,6 +7,7 @@ import { targetProvider } from '../support/target/providers.ts';
 import { UsageError } from './errors.ts';
 import { prepareRun, REPORT_HELP, REPORT_OPTIONS } from '../support/report/finish.ts';
 import { ReportInputError } from '../support/report/errors.ts';
+import { CLIENT_COMMAND_ENV } from '../support/client-harness/contract.ts';
 
 const HELP = `usage: auth-ctk run [options]
 
@@ -71,16 +72,27 @@ export async function runCommand(argv: string[]): Promise<number> {
   try {
     console.log(`auth-ctk: running against ${started.description.name} (${started.description.gateway.baseUrl})`);
     const profile = values['cucumber-profile'] ?? (process.env.CI ? 'ci' : 'default');
+    const tags = withoutClientScenarios(values.tags);
     const { runConfiguration } = await loadConfiguration({
       profiles: [profile],
-      provided: { parallel: parallel > 1 ? parallel : 0, ...(values.tags ? { tags: values.tags } : {}) },
+      provided: { parallel: parallel > 1 ? parallel : 0, ...(tags ? { tags } : {}) },
     });
     await runCucumber(runConfiguration);
-    return await reporting.finish({ runConfiguration, target: started.description });
+    return await reporting.finish({ runConfiguration, target: started.description, userTags: values.tags ?? null });
   } finally {
     await started.stop();
     rmSync(dir, { recursive: true, force: true });
     process.off('SIGINT', stopOnSignal);
     process.off('SIGTERM', stopOnSignal);
   }
+}
+
+/**
+ * The @client scenarios certify a client under test (profile "client"), not the target: without a client
+ * command they could only be "not testable", so `run` leaves them to `auth-ctk client` and says so.
+ */
+function withoutClientScenarios(tags: string | undefined): string | undefined {
+  if (process.env[CLIENT_COMMAND_ENV]) return tags;
+  console.log('auth-ctk: client-behaviour scenarios are left out (no client under test); certify a client with "auth-ctk client -- <command>"');
+  return tags ? `(${tags}) and not @client` : 'not @client';
 }

@@ -54,6 +54,11 @@ export interface ReportValues {
 export interface FinishArgs {
   readonly runConfiguration: IRunConfiguration;
   readonly target: TargetDescription;
+  /**
+   * The user's own tag selection, when the caller added filters of its own (e.g. `run` leaving the @client
+   * scenarios to `auth-ctk client`): only a user's selection makes a run partial. Default: the run's tags.
+   */
+  readonly userTags?: string | null;
 }
 
 export interface RunReporting {
@@ -144,7 +149,7 @@ export async function finishRun(options: FinishOptions): Promise<number> {
     }
     throw error;
   }
-  const tags = runConfiguration.sources.tagExpression || undefined;
+  const tags = (options.userTags === undefined ? runConfiguration.sources.tagExpression : options.userTags) || undefined;
   const verdicts = computeVerdicts(run, options.baseline ? { baseline: options.baseline } : {});
   if (verdicts.scenarios.length === 0) {
     if (run.runHookFailures.length > 0) {
