@@ -27,7 +27,7 @@ export const JWT_REQUIREMENTS: readonly Requirement[] = [
     link: R9068('2.1'),
     component: 'idp',
     profile: 'core',
-    capability: 'jwt-access-tokens',
+    capability: 'rfc9068-access-tokens',
     note: 'The media type is compared case-insensitively (RFC 7515 §4.1.9 with RFC 6838); "application/at+jwt" is the long form the RFC allows.',
   },
   {
@@ -38,7 +38,7 @@ export const JWT_REQUIREMENTS: readonly Requirement[] = [
     link: R9068('2.2'),
     component: 'idp',
     profile: 'core',
-    capability: 'jwt-access-tokens',
+    capability: 'rfc9068-access-tokens',
   },
   {
     id: 'REQ-JWT-04',
@@ -89,7 +89,7 @@ export const JWT_REQUIREMENTS: readonly Requirement[] = [
     link: R9068('3'),
     component: 'idp',
     profile: 'core',
-    capability: 'jwt-access-tokens',
+    capability: 'rfc9068-access-tokens',
     note: 'The expected audience is the one the target profile names (audience): the value its gateway validates.',
   },
   {
@@ -100,7 +100,7 @@ export const JWT_REQUIREMENTS: readonly Requirement[] = [
     link: R9068('2.2.3'),
     component: 'idp',
     profile: 'core',
-    capability: 'jwt-access-tokens',
+    capability: 'rfc9068-access-tokens',
   },
   {
     id: 'REQ-JWT-10',

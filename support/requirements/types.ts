@@ -24,7 +24,8 @@ export type Component = 'idp' | 'gateway' | 'component' | 'client';
  */
 export const CAPABILITIES = [
   'client-secret-post', // seed 001: credentials in the form body
-  'jwt-access-tokens', // RFC 9068 / seed 003: access tokens are JWTs the kit can read
+  'jwt-access-tokens', // seed 003: access tokens are signed JWTs the kit can read (client_id and sub claims)
+  'rfc9068-access-tokens', // RFC 9068: the JWT access-token profile (typ at+jwt, its REQUIRED claims, aud, scope)
   'client-id-equals-sub', // seed 003: client-credentials tokens carry sub == client_id
   'per-client-ttl', // seed 004: a client with a short token TTL exists (expiry checks stay fast)
   'rate-limiting', // seed 001: 50 requests/s per IP on the token endpoint, then 429
