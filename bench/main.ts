@@ -2,6 +2,7 @@
  * npm run bench — measurements, not pass/fail tests. Writes reports/bench.json and prints the figures:
  *   - reference stack start time (median of 3)
  *   - token endpoint throughput on loopback
+ *   - how precisely a burst locates the 50 req/s per-IP limit (error in % of the stated limit)
  *   - full suite wall time, and per feature
  *   - with --repeat N: N full runs while the machine's other core is kept busy; verdict stability
  */
@@ -14,6 +15,7 @@ import { describeReferenceTarget } from '../support/target/reference-target.ts';
 import { closeConnections } from '../support/http/exchange.ts';
 import { KIT_ROOT } from '../support/traceability.ts';
 import { measureTokenThroughput, round } from './token-throughput.ts';
+import { locateRateLimit } from './rate-limit-location.ts';
 import { timeSuite, type SuiteTiming } from './suite-timing.ts';
 
 const { values } = parseArgs({
@@ -54,10 +56,14 @@ log(`  median ${start.median} s (${start.samples.join(', ')})`);
 
 log(`token endpoint throughput (${values.requests} requests) ...`);
 const stack = await ReferenceStack.start();
-const throughput = await measureTokenThroughput(describeReferenceTarget(stack.urls), Number(values.requests));
+const reference = describeReferenceTarget(stack.urls);
+const throughput = await measureTokenThroughput(reference, Number(values.requests));
+log(`  ${throughput.requestsPerSecond} req/s, p50 ${throughput.latencyMs.p50} ms, p95 ${throughput.latencyMs.p95} ms, ${throughput.rateLimited} rate-limited`);
+log('rate-limit location (bursts from fresh source addresses until the first 429) ...');
+const rateLimit = await locateRateLimit(reference);
+log(`  stated ${rateLimit.statedLimit}/s, located ${rateLimit.located.join(', ')} (bursts of ${rateLimit.burstMs.join(', ')} ms): mean error ${rateLimit.meanErrorPercent} %, max ${rateLimit.maxErrorPercent} %`);
 await closeConnections();
 await stack.stop();
-log(`  ${throughput.requestsPerSecond} req/s, p50 ${throughput.latencyMs.p50} ms, p95 ${throughput.latencyMs.p95} ms, ${throughput.rateLimited} rate-limited`);
 
 log('full suite ...');
 const suite = await timeSuite('suite');
@@ -87,6 +93,7 @@ const result = {
   machine: { node: process.version, cpus: (await import('node:os')).cpus().length },
   stackStartSeconds: start,
   tokenEndpoint: throughput,
+  rateLimitLocation: rateLimit,
   suite: { wallSeconds: suite.wallSeconds, scenarios: suite.scenarios, statuses: suite.statuses, perFeatureSeconds: suite.perFeatureSeconds },
   ...(repeated ? { stability: repeated } : {}),
 };
