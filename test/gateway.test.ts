@@ -542,6 +542,22 @@ const FAULT_PROBES: Record<string, (base: string) => Promise<void>> = {
     const token = await systemToken();
     assert.equal((await call(base, `${routes.protected}?access_token=${token}`, { headers: [bearer(token)] })).status, 400, 'a token sent twice is still 400');
   },
+  'protected-route-scope-typo': async (base) => {
+    assert.equal((await call(base, routes.protected, { headers: [bearer(await systemToken())] })).status, 403);
+    assert.equal((await whoami(base, [bearer(await systemToken())])).identity?.sub, 'ctk-system', 'other routes still admit the token');
+  },
+  'public-route-needs-token': async (base) => assert.equal((await call(base, routes.public)).status, 401),
+  'jwks-never-refreshed': async (base) => {
+    // A first call makes the gateway fetch the key set; then a key is published and a token signed with it presented.
+    assert.equal((await call(base, routes.protected, { headers: [bearer(await systemToken())] })).status, 200);
+    const rotated = await signingKey(`key-rotated-${crypto.randomUUID()}`, 'RS256');
+    jwks.keys = [...jwks.keys, rotated.publicJwk];
+    try {
+      assert.equal((await call(base, routes.protected, { headers: [bearer(await mint({ key: rotated }))] })).status, 401);
+    } finally {
+      jwks.keys = jwks.keys.filter((k) => k.kid !== rotated.kid);
+    }
+  },
   'case-sensitive-bearer': async (base) => assert.equal((await call(base, routes.protected, { headers: [['authorization', `bearer ${await systemToken()}`]] })).status, 401),
   'gateway-500-on-unknown-kid': async (base) => assert.equal((await call(base, routes.protected, { headers: [bearer(await mint({ key: unpublished }))] })).status, 500),
   'anonymous-gets-protected-data': async (base) => assert.equal((await call(base, routes.protected)).status, 200),

@@ -81,8 +81,12 @@ function peekClaims(token: string): JWTPayload | undefined {
 
 export function accessTokenValidator(options: AccessTokenValidatorOptions): AccessTokenValidator {
   const { faults } = options;
+  // Fault jwks-never-refreshed: the first JWK Set fetched is kept for ever (no refetch for an unknown kid, no
+  // expiry of the cache), so keys published after that fetch are never seen.
+  const neverRefresh = faults.has('jwks-never-refreshed');
   const keys = createRemoteJWKSet(new URL(options.jwksUri), {
-    cooldownDuration: options.jwksCooldownMs,
+    cooldownDuration: neverRefresh ? Infinity : options.jwksCooldownMs,
+    ...(neverRefresh ? { cacheMaxAge: Infinity } : {}),
     timeoutDuration: options.jwksTimeoutMs,
   });
 

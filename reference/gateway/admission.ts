@@ -28,7 +28,9 @@ export async function admit(
   validate: AccessTokenValidator,
   faults: ReadonlySet<string>,
 ): Promise<Admission> {
-  const anonymousAllowed = policy.public || faults.has('anonymous-gets-protected-data');
+  // Fault public-route-needs-token: the public route is handled as if it were protected.
+  const isPublic = policy.public && !faults.has('public-route-needs-token');
+  const anonymousAllowed = isPublic || faults.has('anonymous-gets-protected-data');
 
   if (credentials.kind === 'malformed') {
     if (anonymousAllowed) return forwardAs(anonymousIdentity('failed'));
@@ -65,13 +67,23 @@ export async function admit(
   }
 
   // RFC 6750 §3.1 insufficient_scope: the token is valid but lacks the route's scope -> 403 with the scope needed.
-  if (policy.scope && !faults.has('ignore-scope') && !identity.scopes.includes(policy.scope)) {
-    const detail = `the access token lacks the scope ${policy.scope}`;
+  const scope = requiredScope(policy, faults);
+  if (scope && !faults.has('ignore-scope') && !identity.scopes.includes(scope)) {
+    const detail = `the access token lacks the scope ${scope}`;
     return refuseWith({
       status: faults.has('insufficient-scope-as-401') ? 401 : 403,
-      challenge: { error: 'insufficient_scope', description: detail, scope: policy.scope },
+      challenge: { error: 'insufficient_scope', description: detail, scope },
       detail,
     });
   }
   return forwardAs(identity);
+}
+
+/**
+ * The scope a route needs. Fault protected-route-scope-typo: the GET route that reads the catalog is configured with
+ * "catalog.read" instead of "catalog:read", a scope no client is granted, so no valid token ever passes there.
+ */
+function requiredScope(policy: RoutePolicy, faults: ReadonlySet<string>): string | undefined {
+  if (faults.has('protected-route-scope-typo') && policy.method === 'GET' && policy.scope === 'catalog:read') return 'catalog.read';
+  return policy.scope;
 }

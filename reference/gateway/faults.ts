@@ -41,12 +41,27 @@ export const GATEWAY_FAULTS: readonly FaultDefinition[] = [
   gateway('accept-query-token', 'accepts an access token from the access_token URI query parameter', ['REQ-BEARER-10']),
   gateway('accept-token-sent-twice', 'accepts a request that carries the token by more than one method', ['REQ-BEARER-11']),
   gateway('case-sensitive-bearer', 'recognises only the exact spelling "Bearer"; "bearer <token>" counts as no credentials', ['REQ-BEARER-09']),
+  // Admitting valid tokens (RFC 6750 §2.1): a route misconfigured so no token can pass. Every scenario that presents a
+  // valid token on the protected route sees it, the rotation checks included (they present theirs there too).
+  gateway(
+    'protected-route-scope-typo',
+    'the protected route is configured to need the scope "catalog.read" (a typo for catalog:read) that no client is granted: every valid token is refused there with 403 insufficient_scope',
+    ['REQ-BEARER-01', 'REQ-BEARER-09', 'REQ-ROT-03', 'REQ-JWT-10', 'REQ-JWT-11'],
+  ),
+  // Signing-key rollover (RFC 7517 §5, RFC 9068 §4): keys are looked up by kid in a JWK Set that must be fetched
+  // again when a token names a kid the cached set does not hold.
+  gateway(
+    'jwks-never-refreshed',
+    'fetches the JWK Set once and keeps it for ever: a token signed with a key published after that first fetch (a rotated key) is refused with 401 invalid_token',
+    ['REQ-JWT-11', 'REQ-JWT-10'],
+  ),
   // Anonymous fallback (seed 004) and identity propagation (seeds 000, 003)
   gateway(
     'anonymous-gets-protected-data',
     'forwards requests without a valid token to protected routes as anonymous instead of refusing them',
     ['REQ-ANON-04', 'REQ-BEARER-02', 'REQ-BEARER-03', 'REQ-BEARER-04', 'REQ-BEARER-05', 'REQ-BEARER-06', 'REQ-BEARER-10', 'REQ-BEARER-11', 'REQ-BEARER-14', 'REQ-BEARER-16', ...CHALLENGE_CHECKS],
   ),
+  gateway('public-route-needs-token', 'treats the public route as protected: a caller without credentials is refused with 401 instead of served', ['REQ-ANON-01']),
   gateway(
     'forward-no-identity',
     'forwards admitted requests without the identity header, so the component cannot tell who calls',
