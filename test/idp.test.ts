@@ -441,6 +441,79 @@ const FAULT_PROBES: Record<IdpFaultName, () => Promise<boolean>> = {
     await redeemCode(code, code.verifier);
     return (await redeemCode(code, code.verifier)).status === 200;
   },
+  'token-status-201': async () => (await systemToken()).status === 201,
+  'token-response-text-plain': async () => /^text\/plain/.test(String((await systemToken()).headers['content-type'])),
+  'omit-expires-in': async () => (await systemToken()).json?.expires_in === undefined,
+  'unstated-scope-change': async () => {
+    const body = (await systemToken(undefined, { scope: 'catalog:read' })).json!;
+    return body.scope === undefined && decodeJwt(String(body.access_token)).scope !== 'catalog:read';
+  },
+  'scope-claim-disagrees': async () => {
+    const body = (await systemToken(undefined, { scope: 'catalog:read' })).json!;
+    return body.scope === 'catalog:read' && decodeJwt(String(body.access_token)).scope !== 'catalog:read';
+  },
+  'non-client-errors-403': async () => (await token({ grant_type: 'urn:unknown' }, { basic: [system().clientId, system().clientSecret] })).status === 403,
+  'ignore-body-credentials': async () =>
+    (await token({ grant_type: 'client_credentials', client_id: system().clientId, client_secret: system().clientSecret })).json?.error === 'invalid_client',
+  'no-auth-invalid-request': async () => (await token({ grant_type: 'client_credentials' })).json?.error === 'invalid_request',
+  'no-challenge-for-body-auth': async () => {
+    const reply = await token({ grant_type: 'client_credentials', client_id: system().clientId, client_secret: 'wrong' });
+    return reply.status === 401 && reply.headers['www-authenticate'] === undefined;
+  },
+  'basic-not-form-decoded': async () => {
+    const c = fx.clients.rotation!;
+    await admin(`/admin/clients/${c.clientId}/rotate-secret`, { client_secret: 'a+b%c:d e' });
+    return (await token({ grant_type: 'client_credentials' }, { basic: [c.clientId, 'a+b%c:d e'] })).status === 401;
+  },
+  'opaque-access-tokens': async () => String((await systemToken()).json!.access_token).split('.').length !== 3,
+  'alg-none-tokens': async () => decodeProtectedHeader(String((await systemToken()).json!.access_token)).alg === 'none',
+  'hs256-tokens': async () => decodeProtectedHeader(String((await systemToken()).json!.access_token)).alg === 'HS256',
+  'iss-not-issuer': async () => decodeJwt(String((await systemToken()).json!.access_token)).iss !== idp.issuer,
+  'unpublished-signing-key': async () => {
+    const kid = decodeProtectedHeader(String((await systemToken()).json!.access_token)).kid;
+    return !(await jwks()).keys.some((k) => k.kid === kid);
+  },
+  'wrong-audience': async () => decodeJwt(String((await systemToken()).json!.access_token)).aud !== fx.audience,
+  'missing-scope-claim': async () => decodeJwt(String((await systemToken()).json!.access_token)).scope === undefined,
+  'key-rotation-keeps-old-kid': async () => {
+    await admin('/admin/keys/rotate', {});
+    const kids = (await jwks()).keys.map((k) => k.kid);
+    return kids.length === 2 && decodeProtectedHeader(String((await systemToken()).json!.access_token)).kid === kids[0] && kids[0] !== kids[1];
+  },
+  'client-id-claim-other-client': async () => decodeJwt(String((await systemToken()).json!.access_token)).client_id !== system().clientId,
+  'iat-behind-clock': async () => {
+    const claims = decodeJwt(String((await systemToken()).json!.access_token));
+    return Math.abs(claims.iat! - Date.now() / 1000) > 20;
+  },
+  'metadata-text-plain': async () => /^text\/plain/.test(String((await call(`${idp.url}/.well-known/oauth-authorization-server`)).headers['content-type'])),
+  'metadata-without-token-endpoint': async () => (await call(`${idp.url}/.well-known/oauth-authorization-server`)).json?.token_endpoint === undefined,
+  'metadata-jwks-uri-not-found': async () => (await call(String((await call(`${idp.url}/.well-known/oauth-authorization-server`)).json?.jwks_uri))).status === 404,
+  'metadata-without-client-credentials': async () =>
+    !((await call(`${idp.url}/.well-known/oauth-authorization-server`)).json?.grant_types_supported as string[]).includes('client_credentials'),
+  'metadata-without-client-secret-basic': async () =>
+    !((await call(`${idp.url}/.well-known/oauth-authorization-server`)).json?.token_endpoint_auth_methods_supported as string[]).includes('client_secret_basic'),
+  'metadata-without-client-secret-post': async () =>
+    !((await call(`${idp.url}/.well-known/oauth-authorization-server`)).json?.token_endpoint_auth_methods_supported as string[]).includes('client_secret_post'),
+  'metadata-without-response-types': async () => (await call(`${idp.url}/.well-known/oauth-authorization-server`)).json?.response_types_supported === undefined,
+  'rotation-returns-wrong-secret': async () => {
+    const c = fx.clients.rotation!;
+    const fresh = String((await admin(`/admin/clients/${c.clientId}/rotate-secret`, {})).json!.client_secret);
+    return (await token({ grant_type: 'client_credentials' }, { basic: [c.clientId, fresh] })).status === 401;
+  },
+  'audit-misses-successes': async () => {
+    await systemToken();
+    return !(JSON.parse((await admin('/admin/audit')).text) as Array<Record<string, unknown>>).some((e) => e.outcome === 'success');
+  },
+  'login-redirect-without-code': async () => (await browserLogin(fx.users[0]!.username, fx.users[0]!.password, 'wrong')).code.code === null,
+  'pkce-verifier-refused': async () => {
+    const { code } = await browserLogin(fx.users[0]!.username, fx.users[0]!.password, 'wrong');
+    return (await redeemCode(code, code.verifier)).json?.error === 'invalid_grant';
+  },
+  'failed-password-login-issues-token': async () => {
+    const reply = await token({ grant_type: 'password', username: fx.users[0]!.username, password: 'wrong' }, { basic: [web().clientId, web().clientSecret], from: '127.0.0.76' });
+    return reply.status === 200;
+  },
+  'rate-limit-below-documented': async () => (await burst('127.0.0.77')).filter((r) => r.status === 429).length > 20,
 };
 
 describe('faults change the behaviour they name', () => {

@@ -206,6 +206,215 @@ export const IDP_FAULTS = [
     description: 'An authorization code can be redeemed more than once.',
     breaks: ['REQ-PKCE-03'],
   },
+  // --- issue 5 completion: one fault for every IdP requirement the reference can break
+  // token response (RFC 6749 §5.1, §3.3, §5.2)
+  {
+    name: 'token-status-201',
+    component: 'idp',
+    description: 'A successful client_credentials answer has status 201 Created instead of 200 OK.',
+    // Every scenario that first asks "was a token issued" reports it under its own requirement.
+    breaks: ['REQ-TOK-01', 'REQ-TOK-08', 'REQ-TOK-16'],
+  },
+  {
+    name: 'token-response-text-plain',
+    component: 'idp',
+    description: 'The successful token response carries its JSON with Content-Type text/plain.',
+    breaks: ['REQ-TOK-02'],
+  },
+  {
+    name: 'omit-expires-in',
+    component: 'idp',
+    description: 'The token response has no expires_in.',
+    breaks: ['REQ-TOK-04'],
+  },
+  {
+    name: 'unstated-scope-change',
+    component: 'idp',
+    description: 'A request for some of the client\'s scopes is granted all of them, and the response leaves scope out.',
+    breaks: ['REQ-TOK-08'],
+  },
+  {
+    name: 'scope-claim-disagrees',
+    component: 'idp',
+    description: 'The response states the requested scope, but the token\'s scope claim holds every scope of the client.',
+    breaks: ['REQ-TOK-16'],
+  },
+  {
+    name: 'non-client-errors-403',
+    component: 'idp',
+    description: 'Token endpoint errors other than invalid_client (invalid_request, invalid_scope, ...) are answered with 403.',
+    breaks: ['REQ-TOK-17'],
+  },
+  // client authentication (RFC 6749 §2.3.1, §5.2; seed 001)
+  {
+    name: 'ignore-body-credentials',
+    component: 'idp',
+    description: 'A client_secret in the form body is ignored: a client that sends its credentials only in the body gets invalid_client.',
+    breaks: ['REQ-CAUTH-02'],
+  },
+  {
+    name: 'no-auth-invalid-request',
+    component: 'idp',
+    description: 'A request without any client authentication is refused with 400 invalid_request instead of invalid_client.',
+    breaks: ['REQ-CAUTH-08'],
+  },
+  {
+    name: 'no-challenge-for-body-auth',
+    component: 'idp',
+    description: 'A 401 for a client that did not use the Authorization header carries no WWW-Authenticate challenge.',
+    breaks: ['REQ-CAUTH-09'],
+  },
+  {
+    name: 'basic-not-form-decoded',
+    component: 'idp',
+    description: 'HTTP Basic credentials are compared as sent, without form-urldecoding (secrets with + % : & space fail).',
+    breaks: ['REQ-CAUTH-10'],
+  },
+  // access token format (RFC 9068)
+  {
+    name: 'opaque-access-tokens',
+    component: 'idp',
+    description: 'Access tokens are opaque random strings instead of JWTs.',
+    // Every claim check reads the JWT; the gateway, which validates JWTs, refuses the token.
+    breaks: ['REQ-JWT-01', 'REQ-JWT-02', 'REQ-JWT-03', 'REQ-JWT-04', 'REQ-JWT-05', 'REQ-JWT-06', 'REQ-JWT-07', 'REQ-JWT-08', 'REQ-JWT-09', 'REQ-JWT-12', 'REQ-ID-01'],
+  },
+  {
+    name: 'alg-none-tokens',
+    component: 'idp',
+    description: 'Access tokens are unsecured JWTs: header alg "none" and an empty signature.',
+    // An unsigned token is neither asymmetrically signed nor verifiable with a published key.
+    breaks: ['REQ-JWT-04', 'REQ-JWT-05', 'REQ-JWT-07'],
+  },
+  {
+    name: 'hs256-tokens',
+    component: 'idp',
+    description: 'Access tokens are signed with HS256 and a shared secret instead of the published RSA key.',
+    // A symmetric signature cannot verify with any published key either.
+    breaks: ['REQ-JWT-05', 'REQ-JWT-07'],
+  },
+  {
+    name: 'iss-not-issuer',
+    component: 'idp',
+    description: 'Access tokens carry iss "<issuer>/realms/other" instead of the issuer identifier.',
+    breaks: ['REQ-JWT-06'],
+  },
+  {
+    name: 'unpublished-signing-key',
+    component: 'idp',
+    description: 'Access tokens are signed with an RSA key (and kid) the JWKS does not publish.',
+    breaks: ['REQ-JWT-07'],
+  },
+  {
+    name: 'wrong-audience',
+    component: 'idp',
+    description: 'Access tokens carry aud "https://other-api.auth-ctk.test" instead of the API audience.',
+    breaks: ['REQ-JWT-08'],
+  },
+  {
+    name: 'missing-scope-claim',
+    component: 'idp',
+    description: 'Access tokens carry no scope claim.',
+    breaks: ['REQ-JWT-09'],
+  },
+  {
+    name: 'key-rotation-keeps-old-kid',
+    component: 'idp',
+    description: 'Signing-key rotation publishes the new key but keeps signing with the old one.',
+    breaks: ['REQ-JWT-11'],
+  },
+  {
+    name: 'client-id-claim-other-client',
+    component: 'idp',
+    description: 'Client-credentials tokens name another registered client in client_id (and sub, so that sub = client_id still holds).',
+    breaks: ['REQ-JWT-12'],
+  },
+  {
+    name: 'iat-behind-clock',
+    component: 'idp',
+    description: 'iat is written from a clock 30 s behind; exp is right.',
+    // The lifetime read from exp - iat grows by 30 s too: the short-TTL client's tokens no longer show its TTL.
+    breaks: ['REQ-TTL-02', 'REQ-TTL-03'],
+  },
+  // discovery (RFC 8414)
+  {
+    name: 'metadata-text-plain',
+    component: 'idp',
+    description: 'The metadata document is served with Content-Type text/plain.',
+    breaks: ['REQ-DISC-01'],
+  },
+  {
+    name: 'metadata-without-token-endpoint',
+    component: 'idp',
+    description: 'The metadata has no token_endpoint.',
+    breaks: ['REQ-DISC-03'],
+  },
+  {
+    name: 'metadata-jwks-uri-not-found',
+    component: 'idp',
+    description: 'The metadata\'s jwks_uri names a path the IdP answers with 404 (the real JWKS stays where the target says).',
+    breaks: ['REQ-DISC-04'],
+  },
+  {
+    name: 'metadata-without-client-credentials',
+    component: 'idp',
+    description: 'grant_types_supported leaves client_credentials out.',
+    breaks: ['REQ-DISC-06'],
+  },
+  {
+    name: 'metadata-without-client-secret-basic',
+    component: 'idp',
+    description: 'token_endpoint_auth_methods_supported leaves client_secret_basic out.',
+    breaks: ['REQ-DISC-07'],
+  },
+  {
+    name: 'metadata-without-client-secret-post',
+    component: 'idp',
+    description: 'token_endpoint_auth_methods_supported leaves client_secret_post out.',
+    breaks: ['REQ-DISC-08'],
+  },
+  {
+    name: 'metadata-without-response-types',
+    component: 'idp',
+    description: 'The metadata has no response_types_supported.',
+    breaks: ['REQ-DISC-09'],
+  },
+  // rotation, audit, login, anonymous, rate limit (seeds 001-004, RFC 7636)
+  {
+    name: 'rotation-returns-wrong-secret',
+    component: 'idp',
+    description: 'A secret rotation answers with a new secret other than the one it stores: the new secret is refused.',
+    breaks: ['REQ-ROT-01'],
+  },
+  {
+    name: 'audit-misses-successes',
+    component: 'idp',
+    description: 'Successful authentications are not recorded in the audit log.',
+    breaks: ['REQ-AUD-01'],
+  },
+  {
+    name: 'login-redirect-without-code',
+    component: 'idp',
+    description: 'After a successful login the browser is sent back to the front end without the code parameter.',
+    breaks: ['REQ-HUM-01'],
+  },
+  {
+    name: 'pkce-verifier-refused',
+    component: 'idp',
+    description: 'The code_verifier is hashed twice before the S256 comparison, so even the right verifier is refused.',
+    breaks: ['REQ-PKCE-01'],
+  },
+  {
+    name: 'failed-password-login-issues-token',
+    component: 'idp',
+    description: 'A password-grant login with a wrong password for a known user still gets that user\'s access token.',
+    breaks: ['REQ-ANON-05'],
+  },
+  {
+    name: 'rate-limit-below-documented',
+    component: 'idp',
+    description: 'The token endpoint allows 20 requests per second per IP instead of the documented limit.',
+    breaks: ['REQ-RL-01'],
+  },
 ] as const satisfies readonly FaultDefinition[];
 
 export type IdpFaultName = (typeof IDP_FAULTS)[number]['name'];

@@ -53,15 +53,16 @@ export function registerTokenGrants(provider: Provider, deps: GrantDeps): void {
   };
 
   /** RFC 6749 §5.1 successful response. */
-  const respond = (ctx: OidcContext, accessToken: string, expiresIn: number, scope: string) => {
+  const respond = (ctx: OidcContext, accessToken: string, expiresIn: number, scope: string | undefined) => {
     ctx.body = {
       access_token: accessToken,
       // Fault wrong-token-type breaks REQ-TOK-03.
       token_type: faults.has('wrong-token-type') ? 'JWT' : 'Bearer',
       // REQ-TOK-04 / expiry: expires_in is exactly the token's exp - iat (fault expires-in-mismatch adds 60 s).
-      expires_in: faults.has('expires-in-mismatch') ? expiresIn + 60 : expiresIn,
-      // REQ-TOK-08: the granted scope is always stated.
-      scope,
+      // Fault omit-expires-in leaves it out (REQ-TOK-04).
+      ...(faults.has('omit-expires-in') ? {} : { expires_in: faults.has('expires-in-mismatch') ? expiresIn + 60 : expiresIn }),
+      // REQ-TOK-08: the granted scope is always stated (fault unstated-scope-change passes undefined).
+      ...(scope === undefined ? {} : { scope }),
       // REQ-TOK-07 (RFC 6749 §4.4.3): no refresh token; the issue-refresh-token fault adds a (useless) one.
       ...(faults.has('issue-refresh-token') && ctx.oidc.params.grant_type === 'client_credentials'
         ? { refresh_token: randomBytes(32).toString('base64url') }
@@ -74,11 +75,15 @@ export function registerTokenGrants(provider: Provider, deps: GrantDeps): void {
     async (ctx) => {
       const { client } = ctx.oidc;
       const scopes = grantedScopes(ctx);
-      const token = new provider.ClientCredentials({ client, scope: scopes.join(' ') || undefined });
+      // Faults unstated-scope-change (REQ-TOK-08) and scope-claim-disagrees (REQ-TOK-16): a request for some of
+      // the client's scopes puts all of them into the token; the response leaves scope out, or states the request.
+      const widen = (faults.has('unstated-scope-change') || faults.has('scope-claim-disagrees')) && ctx.oidc.params.scope !== undefined;
+      const inToken = widen ? (clients.find(client.clientId)?.scopes ?? []).filter((s) => s !== 'openid') : scopes;
+      const token = new provider.ClientCredentials({ client, scope: inToken.join(' ') || undefined });
       token.resourceServer = resourceServerFor(ctx);
       ctx.oidc.entity('ClientCredentials', token);
       const value: string = await token.save();
-      respond(ctx, value, token.expiration, scopes.join(' '));
+      respond(ctx, value, token.expiration, widen && faults.has('unstated-scope-change') ? undefined : scopes.join(' '));
     },
     ['scope', 'resource'],
   );
@@ -91,7 +96,9 @@ export function registerTokenGrants(provider: Provider, deps: GrantDeps): void {
       if (!username || !password) throw new errors.InvalidRequest('username and password are required');
       const user = fixtures.users.find((u) => u.username === username);
       // RFC 6749 §5.2 invalid_grant: wrong resource owner credentials (counts as a failed login, seed 001).
-      if (!user || !sameSecret(user.password, password)) throw new errors.InvalidGrant('invalid username or password');
+      // Fault failed-password-login-issues-token: a known user's wrong password still gets the token (REQ-ANON-05).
+      const passwordOk = user !== undefined && (sameSecret(user.password, password) || faults.has('failed-password-login-issues-token'));
+      if (!user || !passwordOk) throw new errors.InvalidGrant('invalid username or password');
       const scopes = grantedScopes(ctx);
       const token = new provider.AccessToken({ accountId: user.customerId, client, gty: 'password', scope: scopes.join(' ') || undefined });
       token.resourceServer = resourceServerFor(ctx);

@@ -10,6 +10,7 @@
  *   GET  /auth                          authorization code + PKCE S256 (web clients), then /interaction/{uid} login
  *   /admin/*                            test control plane (admin.ts)
  */
+import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { decodeJwt } from 'jose';
 import type { OidcContext, Provider } from 'oidc-provider';
@@ -27,6 +28,7 @@ import { SigningKeys } from './keys.ts';
 import { handleInteraction } from './login.ts';
 import { buildProvider, newCookieKeys, type ProviderState } from './provider.ts';
 import { TokenRateLimit } from './rate-limit.ts';
+import { basicWithoutFormDecoding, dropCodeFromRedirect, hashVerifierTwice } from './token-faults.ts';
 import { ProviderStore } from './store.ts';
 
 export interface IdpOptions {
@@ -55,7 +57,8 @@ export async function createIdp(options: IdpOptions): Promise<RunningIdp> {
   const keys = await SigningKeys.create();
   const clients = new ClientRegistry(fixtures);
   const audit = new AuditLog();
-  const rateLimit = new TokenRateLimit(fixtures.limits.tokenRequestsPerSecond);
+  // Fault rate-limit-below-documented: 20 per second instead of the documented limit (REQ-RL-01).
+  const rateLimit = new TokenRateLimit(faults.has('rate-limit-below-documented') ? 20 : fixtures.limits.tokenRequestsPerSecond);
   const blocker = new IpBlocker({
     ...fixtures.limits.ipBlock,
     neverUnblock: faults.has('never-unblock'),
@@ -68,7 +71,8 @@ export async function createIdp(options: IdpOptions): Promise<RunningIdp> {
   const recordAttempt = (req: IncomingMessage, attempt: TokenAttempt & { kind?: string }, status: number, reason?: string, subject?: string) => {
     const ip = clientIp(req);
     const ok = status >= 200 && status < 400;
-    if (ok || !faults.has('audit-misses-failures')) {
+    // Faults audit-misses-successes / audit-misses-failures: one kind of attempt goes unrecorded.
+    if (ok ? !faults.has('audit-misses-successes') : !faults.has('audit-misses-failures')) {
       audit.record({
         kind: attempt.kind ?? attempt.grantType ?? 'unknown',
         clientId: attempt.clientId,
@@ -150,6 +154,17 @@ export async function createIdp(options: IdpOptions): Promise<RunningIdp> {
     let forwarded = body.body;
     // Fault ignore-basic-auth: a client that authenticates with HTTP Basic only is not authenticated at all.
     if (faults.has('ignore-basic-auth') && req.headers.authorization && !form?.has('client_secret')) delete req.headers.authorization;
+    // Fault ignore-body-credentials: a client that authenticates with its credentials in the body only is not
+    // authenticated at all (seed 001 documents the body as a way to send them).
+    if (faults.has('ignore-body-credentials') && !req.headers.authorization && form?.has('client_secret')) {
+      form.delete('client_secret');
+      forwarded = Buffer.from(form.toString());
+    }
+    // Fault basic-not-form-decoded (token-faults.ts): Basic credentials are compared as sent.
+    const authorization = basicWithoutFormDecoding(req.headers.authorization, faults);
+    if (authorization !== undefined) req.headers.authorization = authorization;
+    // Fault pkce-verifier-refused (token-faults.ts): even the right code_verifier does not match.
+    if (hashVerifierTwice(form, faults)) forwarded = Buffer.from(form!.toString());
     // Fault pkce-not-checked: the code_verifier never reaches oidc-provider (the challenge was dropped at /auth).
     if (faults.has('pkce-not-checked') && form?.has('code_verifier')) {
       form.delete('code_verifier');
@@ -172,13 +187,16 @@ export async function createIdp(options: IdpOptions): Promise<RunningIdp> {
         clients,
         keys,
         rotateKey: async () => {
-          const key = await keys.rotate(!faults.has('key-rotation-drops-old-key'));
+          // Fault key-rotation-keeps-old-kid: the new key is published, but the old one keeps signing.
+          const key = await keys.rotate(!faults.has('key-rotation-drops-old-key'), !faults.has('key-rotation-keeps-old-kid'));
           rebuildProvider();
           return key;
         },
         rotateSecret: (clientId, requested) => {
           const secret = clients.rotateSecret(clientId, requested);
           rebuildProvider();
+          // Fault rotation-returns-wrong-secret: the customer is shown a secret other than the stored one.
+          if (faults.has('rotation-returns-wrong-secret') && requested === undefined) return randomBytes(24).toString('base64url');
           return secret;
         },
         reset: () => {
@@ -203,6 +221,7 @@ export async function createIdp(options: IdpOptions): Promise<RunningIdp> {
       req.url = `${url.pathname}?${url.searchParams}`;
     }
     if (path.startsWith('/auth')) returnStateUnchanged(res); // fault state-not-returned (login-faults.ts)
+    if (path.startsWith('/auth')) dropCodeFromRedirect(res, faults); // fault login-redirect-without-code (token-faults.ts)
     // RFC 8414 §3: the OAuth metadata document; the same content as OpenID discovery (issuer, endpoints, ...).
     if (path === '/.well-known/oauth-authorization-server') req.url = '/.well-known/openid-configuration';
     providerCallback!(req, res);

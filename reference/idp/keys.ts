@@ -42,10 +42,13 @@ export class SigningKeys {
     return this.keys;
   }
 
-  /** Adds a new current key; `keepPrevious: false` drops the earlier keys (only the key-rotation fault does). */
-  async rotate(keepPrevious = true): Promise<SigningKey> {
+  /**
+   * Adds a new current key; `keepPrevious: false` drops the earlier keys (only the key-rotation-drops-old-key
+   * fault does); `signWithNew: false` publishes the new key behind the current one (fault key-rotation-keeps-old-kid).
+   */
+  async rotate(keepPrevious = true, signWithNew = true): Promise<SigningKey> {
     const next = await generateSigningKey();
-    this.keys = keepPrevious ? [next, ...this.keys] : [next];
+    this.keys = !keepPrevious ? [next] : signWithNew ? [next, ...this.keys] : [...this.keys, next];
     return next;
   }
 

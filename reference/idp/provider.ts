@@ -50,7 +50,8 @@ export function buildProvider(state: ProviderState): Provider {
   const resourceServerInfo = (client: { clientId: string } | undefined) => ({
     audience,
     scope: apiScopes.join(' '),
-    accessTokenFormat: 'jwt',
+    // Fault opaque-access-tokens: oidc-provider's opaque format instead of RFC 9068 JWTs (REQ-JWT-01).
+    accessTokenFormat: faults.has('opaque-access-tokens') ? 'opaque' : 'jwt',
     accessTokenTTL: ttlOf(clients.find(client?.clientId), faults),
     jwt: { sign: { alg: 'RS256', kid: keys.current.kid } },
   });
@@ -114,7 +115,7 @@ export function buildProvider(state: ProviderState): Provider {
       await grant.save();
       return grant;
     },
-    formats: { customizers: { jwt: jwtCustomizer(faults) } },
+    formats: { customizers: { jwt: jwtCustomizer(faults, state.issuer, clients) } },
     // RFC 6749 §5.2: token endpoint errors are JSON whatever the Accept header says; elsewhere a plain page.
     renderError: (ctx: OidcContext, out: { error: string; error_description?: string }) => {
       if (ctx.path === '/token') {
@@ -128,6 +129,7 @@ export function buildProvider(state: ProviderState): Provider {
 
   registerTokenGrants(provider, { fixtures, clients, faults, resourceServerInfo });
   provider.use(tokenEndpointCorrections(state));
+  provider.use(discoveryFaults(state)); // registered first, so its rewrite of the document runs last
   provider.use(honestMetadata);
   injectProviderFaults(provider, state);
   return provider;
@@ -165,6 +167,33 @@ function injectProviderFaults(provider: Provider, state: ProviderState): void {
   });
 }
 
+/**
+ * Faults of the metadata document (RFC 8414 §2, §3): each removes or spoils one member, or its media type.
+ * The JWKS itself stays at /jwks (the target profile names it), so only the document's own claims are wrong.
+ */
+function discoveryFaults(state: ProviderState) {
+  const { faults } = state;
+  return async (ctx: OidcContext, next: () => Promise<void>): Promise<void> => {
+    await next();
+    if (ctx.path !== '/.well-known/openid-configuration' || ctx.status !== 200) return;
+    const doc = { ...(ctx.body as Record<string, unknown>) };
+    const without = (member: string, value: string) => {
+      if (Array.isArray(doc[member])) doc[member] = (doc[member] as string[]).filter((v) => v !== value);
+    };
+    if (faults.has('metadata-without-token-endpoint')) delete doc.token_endpoint;
+    if (faults.has('metadata-jwks-uri-not-found')) doc.jwks_uri = `${state.issuer}/jwks-not-here`;
+    if (faults.has('metadata-without-client-credentials')) without('grant_types_supported', 'client_credentials');
+    if (faults.has('metadata-without-client-secret-basic')) without('token_endpoint_auth_methods_supported', 'client_secret_basic');
+    if (faults.has('metadata-without-client-secret-post')) without('token_endpoint_auth_methods_supported', 'client_secret_post');
+    if (faults.has('metadata-without-response-types')) delete doc.response_types_supported;
+    ctx.body = doc;
+    if (faults.has('metadata-text-plain')) {
+      ctx.body = JSON.stringify(doc);
+      ctx.type = 'text/plain';
+    }
+  };
+}
+
 /** RFC 8414 §2: honest metadata — this IdP never issues refresh tokens, so it does not list the grant. */
 async function honestMetadata(ctx: OidcContext, next: () => Promise<void>): Promise<void> {
   await next();
@@ -195,9 +224,18 @@ function ttlOf(client: RegisteredClient | undefined, faults: IdpFaults): number 
  * RFC 9068 §2.2 claims come from oidc-provider (iss, exp, aud, sub, client_id, iat, jti, scope; typ at+jwt);
  * this hook only exists for the faults that break them.
  */
-function jwtCustomizer(faults: IdpFaults) {
+function jwtCustomizer(faults: IdpFaults, issuer: string, clients: ClientRegistry) {
   return (_ctx: unknown, token: { accountId?: string }, jwt: { header?: Record<string, unknown>; payload: Record<string, unknown> }) => {
     const human = token.accountId !== undefined;
+    // Faults of single claims (RFC 9068 §2.2): iss, aud, scope, client_id, iat.
+    if (faults.has('iss-not-issuer')) jwt.payload.iss = `${issuer}/realms/other`;
+    if (faults.has('wrong-audience')) jwt.payload.aud = 'https://other-api.auth-ctk.test';
+    if (faults.has('missing-scope-claim')) delete jwt.payload.scope;
+    if (faults.has('iat-behind-clock') && typeof jwt.payload.iat === 'number') jwt.payload.iat -= 30;
+    if (faults.has('client-id-claim-other-client') && !human) {
+      const other = clients.all.find((c) => c.clientId !== jwt.payload.client_id && c.grantTypes.includes('client_credentials'));
+      if (other) jwt.payload.client_id = jwt.payload.sub = other.clientId;
+    }
     if (faults.has('jwt-typ-jwt')) jwt.header = { ...jwt.header, typ: 'JWT' };
     if (faults.has('missing-jti')) delete jwt.payload.jti;
     if (faults.has('sub-not-client-id') && !human) jwt.payload.sub = `service-account-${String(jwt.payload.client_id)}`;

@@ -6,6 +6,7 @@
  */
 import type { OidcContext } from 'oidc-provider';
 import type { ProviderState } from './provider.ts';
+import { resignAccessToken } from './token-faults.ts';
 
 export function tokenEndpointCorrections(state: ProviderState) {
   const { faults } = state;
@@ -23,7 +24,8 @@ export function tokenEndpointCorrections(state: ProviderState) {
     const params = ctx.oidc?.params as Record<string, unknown> | undefined;
 
     // RFC 6749 §5.2: "no client authentication included" is invalid_client (oidc-provider says invalid_request).
-    if (body?.error === 'invalid_request' && params && !ctx.headers.authorization && !params.client_id && !params.client_secret) {
+    // Fault no-auth-invalid-request keeps oidc-provider's 400 invalid_request (REQ-CAUTH-08).
+    if (body?.error === 'invalid_request' && params && !ctx.headers.authorization && !params.client_id && !params.client_secret && !faults.has('no-auth-invalid-request')) {
       ctx.status = 401;
       ctx.body = { error: 'invalid_client', error_description: 'client authentication is required' };
     }
@@ -41,10 +43,24 @@ export function tokenEndpointCorrections(state: ProviderState) {
       if (faults.has('wrong-status-invalid-client')) {
         ctx.status = 400;
         ctx.res.removeHeader('www-authenticate');
+      } else if (faults.has('no-challenge-for-body-auth') && !ctx.headers.authorization) {
+        // Fault no-challenge-for-body-auth: a 401 without a challenge when the client did not use the header.
+        ctx.res.removeHeader('www-authenticate');
       } else if (!ctx.res.hasHeader('www-authenticate')) {
         // RFC 7235 §3.1: a 401 carries a challenge; RFC 6749 §5.2: the scheme the client can use is Basic.
         ctx.set('WWW-Authenticate', `Basic realm="${state.issuer}"`);
       }
+    }
+
+    // RFC 6749 §5.2: errors other than invalid_client are 400; fault non-client-errors-403 answers 403 (REQ-TOK-17).
+    const error = (ctx.body as Record<string, unknown> | undefined)?.error;
+    if (faults.has('non-client-errors-403') && ctx.status === 400 && typeof error === 'string' && error !== 'invalid_client') ctx.status = 403;
+
+    if (ctx.status === 200 && body && typeof body.access_token === 'string') {
+      // Faults alg-none-tokens, hs256-tokens, unpublished-signing-key: the token's signature is replaced.
+      body.access_token = await resignAccessToken(body.access_token, faults);
+      // Fault token-status-201: RFC 6749 §5.1 says 200 OK (REQ-TOK-01).
+      if (faults.has('token-status-201') && params?.grant_type === 'client_credentials') ctx.status = 201;
     }
 
     // RFC 6749 §5.1: no caching of token endpoint answers (REQ-TOK-05, REQ-TOK-06).
@@ -53,6 +69,12 @@ export function tokenEndpointCorrections(state: ProviderState) {
     if (!faults.has('omit-pragma')) ctx.set('Pragma', 'no-cache');
 
     state.onTokenOutcome(ctx);
+
+    // Fault token-response-text-plain: the token's JSON is labelled text/plain (REQ-TOK-02).
+    if (faults.has('token-response-text-plain') && ctx.status < 300 && body && typeof body.access_token === 'string') {
+      ctx.body = JSON.stringify(body);
+      ctx.type = 'text/plain';
+    }
 
     if (faults.has('plain-text-errors') && ctx.status >= 400) {
       const error = (ctx.body as Record<string, unknown> | undefined)?.error;
