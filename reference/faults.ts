@@ -25,3 +25,26 @@ export function fault(name: string): FaultDefinition {
   if (!found) throw new Error(`unknown fault "${name}"; known faults: ${FAULTS.map((f) => f.name).join(', ')}`);
   return found;
 }
+
+/**
+ * Requirements of the catalogue that no fault of the reference breaks, and why (issue 5: "list the ones that
+ * cannot, with why"). The docs' fault table shows them next to the faults.
+ */
+export interface UnbreakableRequirement {
+  readonly id: string;
+  readonly why: string;
+}
+
+const CLIENT_SIDE = 'client-side: proven by the faulty clients in fixtures/clients, test/client-*.test.ts';
+
+export const UNBREAKABLE_REQUIREMENTS: readonly UnbreakableRequirement[] = [
+  {
+    id: 'REQ-TOK-18',
+    why: 'The reference serves plain http on loopback, which the requirement exempts (a loopback endpoint never leaves the machine); a non-loopback http endpoint would need a second network interface, and serving https would not break it.',
+  },
+  {
+    id: 'REQ-DISC-10',
+    why: 'The reference issuer is a loopback http URL, which the requirement exempts; a query or fragment in the issuer would also change every token\'s iss and the metadata location, so the fault could not break this requirement alone (REQ-DISC-02, REQ-JWT-06 and the gateway\'s iss check would report it first).',
+  },
+  ...['01', '02', '03', '04', '05', '06', '07', '08', '09', '10', '11', '12', '13', '14', '15'].map((n) => ({ id: `REQ-CLI-${n}`, why: CLIENT_SIDE })),
+];
