@@ -11,7 +11,8 @@ import { describe, test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { FAULTS } from '../reference/faults.ts';
+import { FAULTS, UNBREAKABLE_REQUIREMENTS } from '../reference/faults.ts';
+import { requirements } from '../support/requirements/catalogue.ts';
 import { scenarios, KIT_ROOT } from '../support/traceability.ts';
 import { runWithFault } from './fault-injection/run-with-fault.ts';
 import { judge, faultTable, type FaultVerdict } from './fault-injection/fault-table.ts';
@@ -23,6 +24,15 @@ const featuresJudging = (requirementIds: readonly string[]) =>
 const verdicts: FaultVerdict[] = [];
 const only = process.env.AUTH_CTK_ONLY_FAULTS?.split(',').filter(Boolean);
 const selected = only ? FAULTS.filter((f) => only.includes(f.name)) : FAULTS;
+
+test('every requirement is broken by a named fault, or listed as unbreakable with the reason', () => {
+  const broken = new Set(FAULTS.flatMap((f) => f.breaks));
+  const unbreakable = new Set(UNBREAKABLE_REQUIREMENTS.map((u) => u.id));
+  const known = new Set(requirements().map((r) => r.id));
+  assert.deepEqual(requirements().map((r) => r.id).filter((id) => !broken.has(id) && !unbreakable.has(id)), [], 'requirements no fault breaks');
+  assert.deepEqual([...broken, ...unbreakable].filter((id) => !known.has(id)), [], 'faults or unbreakable entries naming unknown requirements');
+  assert.deepEqual([...unbreakable].filter((id) => broken.has(id)), [], 'listed as unbreakable, yet a fault breaks it');
+});
 
 describe('fault injection', { concurrency: 2 }, () => {
   // The client feature certifies a client under test (auth-ctk client); its faulty clients are proven in

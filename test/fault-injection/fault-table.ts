@@ -1,5 +1,5 @@
 /** Judging one fault run, and the fault -> catching scenarios table for the docs (docs/fault-coverage.md). */
-import type { FaultDefinition } from '../../reference/faults.ts';
+import { UNBREAKABLE_REQUIREMENTS, type FaultDefinition } from '../../reference/faults.ts';
 import type { FaultRun } from './run-with-fault.ts';
 
 /** Verdicts that count as "the kit reported it": a failed MUST/SEED or a SHOULD warning. */
@@ -48,5 +48,13 @@ export function faultTable(verdicts: readonly FaultVerdict[]): string {
     const by = [...new Set(v.caught.flatMap((c) => c.scenarios))].join('<br>') || '—';
     lines.push(`| \`${v.fault.name}\` | ${v.fault.component} | ${v.fault.breaks.join(', ')} | ${caughtAs} | ${by} |`);
   }
+  lines.push(
+    '',
+    '## Requirements no reference fault breaks',
+    '',
+    '| requirement | why |',
+    '|---|---|',
+    ...UNBREAKABLE_REQUIREMENTS.map((u) => `| ${u.id} | ${u.why} |`),
+  );
   return lines.join('\n') + '\n';
 }
