@@ -546,6 +546,7 @@ const FAULT_PROBES: Record<string, (base: string) => Promise<void>> = {
     assert.equal((await call(base, routes.protected, { headers: [bearer(await systemToken())] })).status, 403);
     assert.equal((await whoami(base, [bearer(await systemToken())])).identity?.sub, 'ctk-system', 'other routes still admit the token');
   },
+  'anonymous-as-service-account': async (base) => assert.equal((await call(base, routes.public)).json?.servedTo?.kind, 'system'),
   'public-route-needs-token': async (base) => assert.equal((await call(base, routes.public)).status, 401),
   'jwks-never-refreshed': async (base) => {
     // A first call makes the gateway fetch the key set; then a key is published and a token signed with it presented.

@@ -31,9 +31,11 @@ export async function admit(
   // Fault public-route-needs-token: the public route is handled as if it were protected.
   const isPublic = policy.public && !faults.has('public-route-needs-token');
   const anonymousAllowed = isPublic || faults.has('anonymous-gets-protected-data');
+  const fallback = (authentication: 'none' | 'failed'): Admission =>
+    forwardAs(faults.has('anonymous-as-service-account') ? serviceAccountIdentity(authentication) : anonymousIdentity(authentication));
 
   if (credentials.kind === 'malformed') {
-    if (anonymousAllowed) return forwardAs(anonymousIdentity('failed'));
+    if (anonymousAllowed) return fallback('failed');
     if (faults.has('malformed-authorization-as-401') && credentials.cause === 'header') {
       return refuseWith({ status: 401, challenge: { error: 'invalid_token', description: credentials.detail }, detail: credentials.detail });
     }
@@ -42,7 +44,7 @@ export async function admit(
   }
 
   if (credentials.kind === 'absent') {
-    if (anonymousAllowed) return forwardAs(anonymousIdentity('none'));
+    if (anonymousAllowed) return fallback('none');
     // RFC 6750 §3: 401 with a Bearer challenge; §3.1: no error code when the request carried no credentials.
     const challenge = faults.has('error-code-without-credentials')
       ? { error: 'invalid_token' as const, description: 'no access token' }
@@ -55,7 +57,7 @@ export async function admit(
     const claims = await validate(credentials.token);
     identity = identityOfToken(claims, { humanAsSystem: faults.has('forward-human-as-system') });
   } catch (error) {
-    if (anonymousAllowed) return forwardAs(anonymousIdentity('failed'));
+    if (anonymousAllowed) return fallback('failed');
     const reason = error instanceof Error ? error.message : 'the access token could not be validated';
     if (faults.has('gateway-500-on-unknown-kid') && (error as { kind?: string }).kind === 'unknown-key') {
       return refuseWith({ status: 500, detail: 'internal error' });
@@ -86,4 +88,12 @@ export async function admit(
 function requiredScope(policy: RoutePolicy, faults: ReadonlySet<string>): string | undefined {
   if (faults.has('protected-route-scope-typo') && policy.method === 'GET' && policy.scope === 'catalog:read') return 'catalog.read';
   return policy.scope;
+}
+
+/**
+ * Fault anonymous-as-service-account: a caller without a (valid) token is passed on as the gateway's own service
+ * account, a system identity, instead of as anonymous (seed 004) — the component then trusts it like a client.
+ */
+function serviceAccountIdentity(authentication: 'none' | 'failed'): ForwardedIdentity {
+  return { ...anonymousIdentity(authentication), kind: 'system', sub: 'ctk-gateway', client_id: 'ctk-gateway' };
 }

@@ -65,7 +65,14 @@ export const GATEWAY_FAULTS: readonly FaultDefinition[] = [
   gateway(
     'forward-no-identity',
     'forwards admitted requests without the identity header, so the component cannot tell who calls',
-    ['REQ-ID-03', 'REQ-ID-04', 'REQ-ID-05', 'REQ-ID-06', 'REQ-ID-07', 'REQ-ANON-02', 'REQ-ANON-03'],
+    // Not REQ-ANON-02/03: a request that reaches the component with no identity at all is anonymous (seed 004;
+    // support/identity/echo.ts isAnonymous), so those checks rightly pass under this fault.
+    ['REQ-ID-03', 'REQ-ID-04', 'REQ-ID-05', 'REQ-ID-06', 'REQ-ID-07'],
+  ),
+  gateway(
+    'anonymous-as-service-account',
+    "passes a caller without a (valid) token on to the component as the gateway's own service account (kind system) instead of as anonymous",
+    ['REQ-ANON-02', 'REQ-ANON-03', 'REQ-ID-09'],
   ),
   gateway('forward-human-as-system', 'tells the component every token is a system user (kind "system"), so humans see every customer', ['REQ-ID-03', 'REQ-ID-04']),
   gateway('forward-raw-token', "passes the caller's Authorization header (its raw access token) on to the component", ['REQ-ID-08']),
