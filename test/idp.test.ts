@@ -474,7 +474,7 @@ const FAULT_PROBES: Record<IdpFaultName, () => Promise<boolean>> = {
     return !(await jwks()).keys.some((k) => k.kid === kid);
   },
   'wrong-audience': async () => decodeJwt(String((await systemToken()).json!.access_token)).aud !== fx.audience,
-  'missing-scope-claim': async () => decodeJwt(String((await systemToken()).json!.access_token)).scope === undefined,
+  'missing-scope-claim': async () => decodeJwt(String((await systemToken(undefined, { scope: 'catalog:read' })).json!.access_token)).scope === undefined,
   'key-rotation-keeps-old-kid': async () => {
     await admin('/admin/keys/rotate', {});
     const kids = (await jwks()).keys.map((k) => k.kid);

@@ -274,9 +274,9 @@ export const IDP_FAULTS = [
   {
     name: 'opaque-access-tokens',
     component: 'idp',
-    description: 'Access tokens are opaque random strings instead of JWTs.',
-    // Every claim check reads the JWT; the gateway, which validates JWTs, refuses the token.
-    breaks: ['REQ-JWT-01', 'REQ-JWT-02', 'REQ-JWT-03', 'REQ-JWT-04', 'REQ-JWT-05', 'REQ-JWT-06', 'REQ-JWT-07', 'REQ-JWT-08', 'REQ-JWT-09', 'REQ-JWT-12', 'REQ-ID-01'],
+    description: 'Client-credentials access tokens are opaque random strings instead of JWTs (human tokens stay JWTs).',
+    // Every claim check reads the JWT; the gateway, which validates JWTs, refuses the system's tokens.
+    breaks: ['REQ-JWT-01', 'REQ-JWT-02', 'REQ-JWT-03', 'REQ-JWT-04', 'REQ-JWT-05', 'REQ-JWT-06', 'REQ-JWT-07', 'REQ-JWT-08', 'REQ-JWT-09', 'REQ-JWT-12', 'REQ-ID-01', 'REQ-ID-05'],
   },
   {
     name: 'alg-none-tokens',
@@ -313,7 +313,7 @@ export const IDP_FAULTS = [
   {
     name: 'missing-scope-claim',
     component: 'idp',
-    description: 'Access tokens carry no scope claim.',
+    description: 'A token issued for an explicitly requested scope carries no scope claim.',
     breaks: ['REQ-JWT-09'],
   },
   {
@@ -326,7 +326,8 @@ export const IDP_FAULTS = [
     name: 'client-id-claim-other-client',
     component: 'idp',
     description: 'Client-credentials tokens name another registered client in client_id (and sub, so that sub = client_id still holds).',
-    breaks: ['REQ-JWT-12'],
+    // Seed 003's check reads sub = client_id = the requesting client, so it sees the other client too.
+    breaks: ['REQ-JWT-12', 'REQ-ID-01'],
   },
   {
     name: 'iat-behind-clock',

@@ -50,8 +50,9 @@ export function buildProvider(state: ProviderState): Provider {
   const resourceServerInfo = (client: { clientId: string } | undefined) => ({
     audience,
     scope: apiScopes.join(' '),
-    // Fault opaque-access-tokens: oidc-provider's opaque format instead of RFC 9068 JWTs (REQ-JWT-01).
-    accessTokenFormat: faults.has('opaque-access-tokens') ? 'opaque' : 'jwt',
+    // Fault opaque-access-tokens: system clients get oidc-provider's opaque format instead of RFC 9068 JWTs
+    // (REQ-JWT-01); the web front end's human tokens stay JWTs.
+    accessTokenFormat: faults.has('opaque-access-tokens') && client?.clientId !== fixtures.clients.web?.clientId ? 'opaque' : 'jwt',
     accessTokenTTL: ttlOf(clients.find(client?.clientId), faults),
     jwt: { sign: { alg: 'RS256', kid: keys.current.kid } },
   });
@@ -225,12 +226,14 @@ function ttlOf(client: RegisteredClient | undefined, faults: IdpFaults): number 
  * this hook only exists for the faults that break them.
  */
 function jwtCustomizer(faults: IdpFaults, issuer: string, clients: ClientRegistry) {
-  return (_ctx: unknown, token: { accountId?: string }, jwt: { header?: Record<string, unknown>; payload: Record<string, unknown> }) => {
+  return (ctx: unknown, token: { accountId?: string }, jwt: { header?: Record<string, unknown>; payload: Record<string, unknown> }) => {
     const human = token.accountId !== undefined;
     // Faults of single claims (RFC 9068 §2.2): iss, aud, scope, client_id, iat.
     if (faults.has('iss-not-issuer')) jwt.payload.iss = `${issuer}/realms/other`;
     if (faults.has('wrong-audience')) jwt.payload.aud = 'https://other-api.auth-ctk.test';
-    if (faults.has('missing-scope-claim')) delete jwt.payload.scope;
+    // Fault missing-scope-claim: only a token for an explicitly requested scope loses its scope claim (a token
+    // for the client's default scopes keeps it, so the gateway's scope checks still see valid tokens).
+    if (faults.has('missing-scope-claim') && (ctx as { oidc?: { params?: { scope?: unknown } } } | undefined)?.oidc?.params?.scope !== undefined) delete jwt.payload.scope;
     if (faults.has('iat-behind-clock') && typeof jwt.payload.iat === 'number') jwt.payload.iat -= 30;
     if (faults.has('client-id-claim-other-client') && !human) {
       const other = clients.all.find((c) => c.clientId !== jwt.payload.client_id && c.grantTypes.includes('client_credentials'));
