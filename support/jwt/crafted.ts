@@ -104,7 +104,9 @@ export async function signerToken(world: CtkWorld, defect?: string): Promise<Cra
   if (!signer) return { notTestable: 'the target has no test-token signer (a control plane that signs with its trusted key)', remedy: NO_CONTROL_PLANE_REMEDY };
   const base = await baseOf(world);
   if ('notTestable' in base) return base;
-  const claims: Claims & Record<string, unknown> = { ...base.claims };
+  // iss and aud as the target declares them: an IdP that puts wrong ones into its tokens (REQ-JWT-06, -08) must not
+  // make this gateway check blame the gateway for refusing them.
+  const claims: Claims & Record<string, unknown> = { ...base.claims, iss: world.target.issuer, aud: world.target.audience };
   const header: Record<string, unknown> = {};
   let description = 'a token the trusted signer made with the claims of a valid access token';
   if (defect !== undefined) {
