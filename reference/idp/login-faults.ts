@@ -8,6 +8,7 @@ import type { ServerResponse } from 'node:http';
 import type { Provider } from 'oidc-provider';
 import type { FaultDefinition } from '../faults.ts';
 import { activeFaults } from '../server-process.ts';
+import { editClientRedirect } from './client-redirect.ts';
 
 export const LOGIN_FAULTS = [
   {
@@ -54,21 +55,7 @@ export function passwordAccepted(matches: boolean): boolean {
 /** REQ-HUM-02 (RFC 6749 §4.1.2): the redirect carries state exactly as received. */
 export function returnStateUnchanged(res: ServerResponse): void {
   if (!active('state-not-returned')) return;
-  const setHeader = res.setHeader.bind(res);
-  res.setHeader = (name: string, value: number | string | readonly string[]) => {
-    if (name.toLowerCase() === 'location' && typeof value === 'string') {
-      try {
-        const url = new URL(value);
-        if (url.searchParams.has('code')) {
-          url.searchParams.delete('state');
-          return setHeader(name, url.toString());
-        }
-      } catch {
-        // a relative Location (the IdP's own pages): not the redirect to the client
-      }
-    }
-    return setHeader(name, value);
-  };
+  editClientRedirect(res, (url) => url.searchParams.delete('state'));
 }
 
 /**

@@ -7,6 +7,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
 import { CompactSign, calculateJwkThumbprint, decodeJwt, decodeProtectedHeader, exportJWK, generateKeyPair, type CryptoKey, type JWK } from 'jose';
 import type { IdpFaults } from './faults.ts';
+import { editClientRedirect } from './client-redirect.ts';
 
 const b64url = (value: string | Uint8Array): string => Buffer.from(value).toString('base64url');
 
@@ -66,19 +67,5 @@ export function basicWithoutFormDecoding(authorization: string | undefined, faul
 /** Fault login-redirect-without-code (RFC 6749 §4.1.2, REQ-HUM-01): the redirect to the client loses its code. */
 export function dropCodeFromRedirect(res: ServerResponse, faults: IdpFaults): void {
   if (!faults.has('login-redirect-without-code')) return;
-  const setHeader = res.setHeader.bind(res);
-  res.setHeader = (name: string, value: number | string | readonly string[]) => {
-    if (name.toLowerCase() === 'location' && typeof value === 'string') {
-      try {
-        const url = new URL(value);
-        if (url.searchParams.has('code')) {
-          url.searchParams.delete('code');
-          return setHeader(name, url.toString());
-        }
-      } catch {
-        // a relative Location (the IdP's own pages): not the redirect to the client
-      }
-    }
-    return setHeader(name, value);
-  };
+  editClientRedirect(res, (url) => url.searchParams.delete('code'));
 }
