@@ -189,6 +189,47 @@ describe('profile validation: one clear error naming file, field and expectation
     assert.match(failure(write(profile)).message, /gateway\.routes\.identityEchoFormat\.subject: expected .*a JSON pointer \(RFC 6901\)/);
   });
 
+  test('idp.tokenRequestParameters: strings the kit adds to its token requests (Auth0 audience, RFC 8707 resource)', async () => {
+    const profile = validProfile();
+    profile.idp.tokenRequestParameters = { audience: 'https://api.test', resource: '${CTK_RESOURCE}' };
+    const p = loadProfile(write(profile), { env: { ...ENV, CTK_RESOURCE: 'https://api.test/v1' }, cwd: dir });
+    assert.deepEqual(p.idp.tokenRequestParameters, { audience: 'https://api.test', resource: 'https://api.test/v1' });
+    // ...and they reach the TargetDescription the scenarios read.
+    const { createServer } = await import('node:http');
+    const server = createServer((_req, res) => res.end('{}'));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const local = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+    try {
+      const described = await describeExternalTarget(
+        { ...p, idp: { ...p.idp, tokenEndpoint: `${local}/token`, jwksUri: `${local}/jwks` }, gateway: { ...p.gateway, baseUrl: local } },
+        () => undefined,
+      );
+      assert.deepEqual(described.tokenRequestParameters, { audience: 'https://api.test', resource: 'https://api.test/v1' });
+    } finally {
+      server.close();
+    }
+  });
+
+  test('idp.tokenRequestParameters may not name a parameter the kit sets itself', () => {
+    for (const name of ['grant_type', 'client_id', 'client_secret', 'scope', 'username', 'password', 'code', 'code_verifier', 'redirect_uri']) {
+      const profile = validProfile();
+      profile.idp.tokenRequestParameters = { audience: 'https://api.test', [name]: 'x' };
+      const e = failure(write(profile));
+      assert.equal(e.field, `idp.tokenRequestParameters.${name}`);
+      assert.match(e.message, new RegExp(`idp\\.tokenRequestParameters\\.${name}: "${name}" is not allowed here: the kit sets it itself`));
+    }
+  });
+
+  test('idp.tokenRequestParameters values are strings', () => {
+    const profile = validProfile();
+    profile.idp.tokenRequestParameters = { audience: 42 };
+    const e = failure(write(profile));
+    assert.equal(e.field, 'idp.tokenRequestParameters.audience');
+    assert.match(e.message, /expected the parameter value: a string .*; got number 42/);
+    profile.idp.tokenRequestParameters = ['audience'];
+    assert.match(failure(write(profile)).message, /idp\.tokenRequestParameters: expected extra parameters .*a mapping of names to strings.*; got a list/);
+  });
+
   test('a missing file', () => {
     assert.match(failure(join(dir, 'nope.yaml')).message, /nope\.yaml: file not found/);
   });

@@ -80,6 +80,7 @@ export async function describeExternalTarget(profile: TargetProfile, log: (line:
     tokenEndpoint: tokenEndpoint!,
     jwksUri: jwksUri!,
     ...(authorizationEndpoint ? { authorizationEndpoint } : {}),
+    ...(profile.idp.tokenRequestParameters ? { tokenRequestParameters: profile.idp.tokenRequestParameters } : {}),
     audience: profile.gateway.audience,
     gateway: { baseUrl, routes: profile.gateway.routes },
     clients: profile.clients,

@@ -9,6 +9,12 @@
  */
 import { CAPABILITIES } from '../requirements/types.ts';
 
+/**
+ * Token request parameters the kit sets itself: a profile's idp.tokenRequestParameters may not name them, or a
+ * profile could silently change what a check sends (RFC 6749 §4.4.2, §4.3.2, §4.1.3; RFC 7636 §4.5).
+ */
+export const RESERVED_TOKEN_PARAMETERS = ['grant_type', 'client_id', 'client_secret', 'scope', 'username', 'password', 'code', 'code_verifier', 'redirect_uri'] as const;
+
 /** `${NAME}`: a whole-value reference to an environment variable. */
 export const ENV_REFERENCE = '^\\$\\{[A-Za-z_][A-Za-z0-9_]*\\}$';
 /** An http(s) URL, or a `${VAR}` reference that must hold one. */
@@ -68,6 +74,17 @@ export const PROFILE_SCHEMA = {
         tokenEndpoint: url('the token endpoint (RFC 6749 §3.2)'),
         jwksUri: url('the JWKS document with the signing keys (RFC 7517)'),
         authorizationEndpoint: url('the authorization endpoint for human login (RFC 6749 §3.1)'),
+        tokenRequestParameters: {
+          type: 'object',
+          description:
+            'extra parameters for every client-credentials and password token request: a mapping of names to strings (e.g. audience for Auth0, resource for RFC 8707)',
+          // The kit sets these itself (and varies them on purpose in its checks): a profile may not override them.
+          propertyNames: {
+            not: { enum: [...RESERVED_TOKEN_PARAMETERS] },
+            description: `a parameter the kit does not set itself (not ${RESERVED_TOKEN_PARAMETERS.join(', ')})`,
+          },
+          additionalProperties: { type: 'string', description: 'the parameter value: a string (quote numbers and booleans; or ${VAR})' },
+        },
       },
     },
     gateway: {

@@ -41,6 +41,8 @@ export interface TargetProfile {
     readonly tokenEndpoint?: string;
     readonly jwksUri?: string;
     readonly authorizationEndpoint?: string;
+    /** Extra parameters for every client-credentials and password token request (audience, resource). */
+    readonly tokenRequestParameters?: Readonly<Record<string, string>>;
   };
   readonly gateway: { readonly baseUrl: string; readonly audience: string; readonly routes: RouteSet };
   readonly clients: TargetDescription['clients'];
@@ -116,8 +118,8 @@ export function loadProfile(file: string, options: LoadProfileOptions = {}): Tar
 // validation errors -> one sentence
 
 function pickError(errors: readonly ErrorObject[]): ErrorObject {
-  // anyOf / if-then report their branches' errors first; the combined error says more.
-  return errors.find((e) => e.keyword === 'anyOf') ?? errors.find((e) => e.keyword !== 'if') ?? errors[0]!;
+  // anyOf / if-then / propertyNames report their branches' errors first; the combined error says more.
+  return errors.find((e) => e.keyword === 'anyOf' || e.keyword === 'propertyNames') ?? errors.find((e) => e.keyword !== 'if') ?? errors[0]!;
 }
 
 function pathOf(instancePath: string): (string | number)[] {
@@ -156,6 +158,16 @@ function explain(error: ErrorObject): { field: string; path: (string | number)[]
     }
     case 'anyOf':
       return { field: fieldName(path), path, detail: `incomplete (expected ${expected})` };
+    case 'propertyNames': {
+      // A name the schema refuses (idp.tokenRequestParameters: the ones the kit sets itself).
+      const name = (error.params as { propertyName: string }).propertyName;
+      const names = (parent as { propertyNames?: { description?: string } }).propertyNames?.description ?? 'another name';
+      return {
+        field: fieldName([...path, name]),
+        path: [...path, name],
+        detail: `"${name}" is not allowed here: the kit sets it itself in each request (expected ${names})`,
+      };
+    }
     case 'type':
       return { field: fieldName(path), path, detail: `expected ${expected}; got ${isSecret ? 'a value of another type' : describeValue(error.data)}` };
     case 'pattern':

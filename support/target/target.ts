@@ -99,6 +99,12 @@ export interface TargetDescription {
   readonly tokenEndpoint: string;
   readonly jwksUri: string;
   readonly authorizationEndpoint?: string;
+  /**
+   * Extra parameters the target needs on every client-credentials and password token request, e.g. Auth0's
+   * `audience` or RFC 8707's `resource` (profile: idp.tokenRequestParameters). Never one the kit sets itself
+   * (grant_type, client_id, scope, ...); a request's own extra parameters win over these.
+   */
+  readonly tokenRequestParameters?: Readonly<Record<string, string>>;
   /** The `aud` the gateway expects in access tokens. */
   readonly audience: string;
   readonly gateway: { readonly baseUrl: string; readonly routes: RouteSet };
