@@ -5,7 +5,7 @@
  * of the stated limit, over several fresh addresses.
  */
 import { send } from '../support/http/exchange.ts';
-import { basicAuthorization } from '../support/oauth/token-client.ts';
+import { tokenRequestBody } from '../support/oauth/token-client.ts';
 import type { TargetDescription } from '../support/target/target.ts';
 import { round } from './token-throughput.ts';
 
@@ -20,7 +20,8 @@ export interface RateLimitLocation {
 export async function locateRateLimit(target: TargetDescription, repeats = 5, inFlight = 4): Promise<RateLimitLocation> {
   const stated = target.limits.tokenRequestsPerSecond ?? 50;
   const client = target.clients.system;
-  const headers = { authorization: basicAuthorization(client.clientId, client.clientSecret), 'content-type': 'application/x-www-form-urlencoded' };
+  // The same request the suite sends, the target's own parameters (audience, resource) included.
+  const { headers, body } = tokenRequestBody(client, {}, target);
   // The last addresses of the pool: the throughput measurement uses them only lightly, the suite not at all here.
   const addresses = target.sourceAddresses.slice(-repeats);
   const located: number[] = [];
@@ -39,7 +40,7 @@ export async function locateRateLimit(target: TargetDescription, repeats = 5, in
       Array.from({ length: inFlight }, async () => {
         while (!limited && sent < stated * 3) {
           sent++;
-          const exchange = await send({ method: 'POST', url: target.tokenEndpoint, headers, body: 'grant_type=client_credentials', sourceAddress });
+          const exchange = await send({ method: 'POST', url: target.tokenEndpoint, headers, body, sourceAddress });
           if (exchange.response?.status === 429) limited = true;
           else if (exchange.response?.status === 200 && !limited) served++;
         }

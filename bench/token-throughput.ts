@@ -3,7 +3,7 @@
  * per-IP rate limit (seed 001: 50/s) does not cap the measurement; what is measured is the IdP, not the limit.
  */
 import { send } from '../support/http/exchange.ts';
-import { basicAuthorization } from '../support/oauth/token-client.ts';
+import { tokenRequestBody } from '../support/oauth/token-client.ts';
 import type { TargetDescription } from '../support/target/target.ts';
 
 export interface ThroughputResult {
@@ -19,7 +19,8 @@ export interface ThroughputResult {
 
 export async function measureTokenThroughput(target: TargetDescription, requests = 1_000, concurrency = 16): Promise<ThroughputResult> {
   const client = target.clients.system;
-  const headers = { authorization: basicAuthorization(client.clientId, client.clientSecret), 'content-type': 'application/x-www-form-urlencoded' };
+  // The same request the suite sends, the target's own parameters (audience, resource) included.
+  const { headers, body } = tokenRequestBody(client, {}, target);
   // At most 40 requests per address over the whole measurement: well below 50/s whatever the speed.
   const perAddress = 40;
   const addresses = target.sourceAddresses;
@@ -39,7 +40,7 @@ export async function measureTokenThroughput(target: TargetDescription, requests
           method: 'POST',
           url: target.tokenEndpoint,
           headers,
-          body: 'grant_type=client_credentials',
+          body,
           sourceAddress: addresses[i % addresses.length],
         });
         latencies.push(exchange.durationMs);

@@ -40,7 +40,8 @@ When('{ctkClient} requests a token for the first of its scopes', async function 
   if (isNotTestable(client)) return notTestable(this, client);
   const scope = client.scopes.filter((s) => s !== 'openid').slice(0, 1);
   if (scope.length === 0) return notTestable(this, { notTestable: `the profile lists no scope for ${client.clientId}`, remedy: `list the scopes of ${client.clientId} in the target profile` });
-  const result = await tokenRequest(this, client, { scope, situation: `a token request of ${client.clientId} for the scope "${scope[0]}"` });
+  // Judges the scope answer itself (REQ-TOK-08, -16, REQ-JWT-09): never the invalid_scope retry.
+  const result = await tokenRequest(this, client, { scope, retryInvalidScope: false, situation: `a token request of ${client.clientId} for the scope "${scope[0]}"` });
   if (isNotTestable(result)) return notTestable(this, result);
 });
 
@@ -57,7 +58,7 @@ When('{ctkClient} requests a token for one of its scopes and {}', async function
   }
   const scope = [...own, disallowed];
   this.memo.set('ctk.disallowed-scope', { scope, disallowed });
-  const result = await tokenRequest(this, client, { scope, expectRefusal: true, situation: `a token request of ${client.clientId} for "${scope.join(' ')}", where "${disallowed}" is not the client's` });
+  const result = await tokenRequest(this, client, { scope, expectRefusal: true, retryInvalidScope: false, situation: `a token request of ${client.clientId} for "${scope.join(' ')}", where "${disallowed}" is not the client's` });
   if (isNotTestable(result)) return notTestable(this, result);
 });
 

@@ -1,9 +1,11 @@
 /**
  * The support logic behind the token-endpoint, JWT, expiry, discovery, rotation and audit features, without a
  * target: what is parsed, how tokens are forged and verified, how source addresses and request pacing are
- * rationed, how an audit log is searched. Fast and deterministic (no network, no real clock waits).
+ * rationed, how an audit log is searched. Fast and deterministic (no real clock waits); the token request tests
+ * talk to a tiny in-test HTTP server on loopback, never to the reference.
  */
-import { describe, test } from 'node:test';
+import { describe, test, before, after } from 'node:test';
+import { createServer, type Server } from 'node:http';
 import assert from 'node:assert/strict';
 import { CompactSign, exportJWK, generateKeyPair, compactVerify, calculateJwkThumbprint } from 'jose';
 import { RequestPacer } from '../support/oauth/pacing.ts';
@@ -11,7 +13,9 @@ import { addressForFailures, failureAddressPool, failureBudget, NoFailureAddress
 import { challengeSchemes, issuedAToken } from '../support/oauth/token-errors.ts';
 import { directivesOf, grantedScope, sameScopes } from '../support/oauth/token-response.ts';
 import { changesUnderFormEncoding, encodingSensitiveSecret } from '../support/oauth/form-encoded-secret.ts';
-import { basicAuthorization } from '../support/oauth/token-client.ts';
+import { accessTokenFor, basicAuthorization, requestToken, scopeSentIn, shouldRetryWithScopes, tokenRequestBody, tokenResponseOf } from '../support/oauth/token-client.ts';
+import { passwordLogin } from '../support/identity/human-login.ts';
+import type { CtkWorld } from '../support/world.ts';
 import { audiences, decodeJwt, isAsymmetric, isAtJwtType } from '../support/jwt/decode.ts';
 import { privateMaterialIn, verifyWithJwks } from '../support/jwt/jwks.ts';
 import { hmacWithPublicKey, publicKeyPem, signedWithForeignKey, unsecuredToken } from '../support/jwt/forge.ts';
@@ -20,7 +24,7 @@ import { certainlyExpiredAt, clockOffsetMs, EXPIRY_MARGIN_MS, lifetimeOf } from 
 import { findAttempt, leaksIn, normaliseEntry, secretForms } from '../support/admin/audit-log.ts';
 import { isTlsOrLoopback, wellKnownCandidates } from '../support/discovery/metadata.ts';
 import { tokenOnly } from '../support/oauth/issued.ts';
-import type { Exchange } from '../support/http/exchange.ts';
+import { closeConnections, send, type Exchange, type HttpRequest } from '../support/http/exchange.ts';
 import type { TargetDescription } from '../support/target/target.ts';
 
 const exchangeOf = (status: number, body: unknown, headers: Record<string, string> = {}, startedAt = 1_000_000, durationMs = 10): Exchange => ({
@@ -251,5 +255,158 @@ describe('discovery', () => {
     assert.equal(isTlsOrLoopback('http://localhost'), true);
     assert.equal(isTlsOrLoopback('http://idp.example'), false);
     assert.equal(isTlsOrLoopback('not a url'), false);
+  });
+});
+
+describe('token requests: the target\'s own parameters and the invalid_scope retry (RFC 6749 §3.3)', () => {
+  /** Every form body the server got, by path. */
+  const received: { path: string; params: URLSearchParams }[] = [];
+  let server: Server;
+  let base: string;
+
+  before(async () => {
+    server = createServer((req, res) => {
+      let body = '';
+      req.setEncoding('utf8');
+      req.on('data', (chunk: string) => (body += chunk));
+      req.on('end', () => {
+        const path = new URL(req.url ?? '/', 'http://x').pathname;
+        const params = new URLSearchParams(body);
+        received.push({ path, params });
+        const json = (status: number, value: unknown) => res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store' }).end(JSON.stringify(value));
+        // needs-scope: refuses a scope-less request as §3.3 allows; always-invalid-scope: refuses everything so.
+        if (path === '/token/always-invalid-scope' || (path === '/token/needs-scope' && !params.get('scope'))) return json(400, { error: 'invalid_scope' });
+        if (path === '/token/invalid-request') return json(400, { error: 'invalid_request' });
+        json(200, { access_token: `tok-${received.length}`, token_type: 'Bearer', expires_in: 300 });
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+  });
+  after(async () => {
+    server.closeAllConnections();
+    server.close();
+    await closeConnections();
+  });
+
+  const PARAMETERS = { audience: 'https://api.example.com', resource: 'https://api.example.com/v1' };
+
+  /** The parts of CtkWorld requestToken uses (support/world.ts registers cucumber's World: not importable here). */
+  function worldAt(tokenPath: string, overrides: Partial<TargetDescription> = {}) {
+    const t = target({
+      tokenEndpoint: `${base}${tokenPath}`,
+      clients: { system: { clientId: 'sys', clientSecret: 'secret-sys', scopes: ['read', 'write'] } },
+      tokenRequestParameters: PARAMETERS,
+      sourceAddresses: [],
+      limits: { clockSkewSeconds: 0, requestTimeoutMs: 2_000, maxRequestsPerSecond: 0, maxRequestsPerRun: 0 },
+      ...overrides,
+    });
+    const w = {
+      target: t,
+      exchanges: [] as Exchange[],
+      logs: [] as string[],
+      last: undefined as Exchange | undefined,
+      async send(request: HttpRequest, options: { keepAsLast?: boolean } = {}) {
+        const exchange = await send({ timeoutMs: t.limits.requestTimeoutMs, ...request });
+        w.exchanges.push(exchange);
+        if (options.keepAsLast ?? true) w.last = exchange;
+        return exchange;
+      },
+      log(line: string) {
+        w.logs.push(line);
+      },
+    };
+    return w as typeof w & CtkWorld;
+  }
+  const sentTo = (path: string) => received.filter((r) => r.path === path).map((r) => r.params);
+
+  test('every client-credentials request carries the target\'s parameters; a request\'s own win; a redemption leaves them out', () => {
+    const t = { tokenRequestParameters: PARAMETERS };
+    const client = { clientId: 'c', clientSecret: 's', scopes: [] };
+    const body = new URLSearchParams(tokenRequestBody(client, { scope: 'read' }, t).body);
+    assert.equal(body.get('grant_type'), 'client_credentials');
+    assert.equal(body.get('audience'), PARAMETERS.audience);
+    assert.equal(body.get('resource'), PARAMETERS.resource);
+    assert.equal(body.get('scope'), 'read');
+    const own = new URLSearchParams(tokenRequestBody(client, { extraParams: { audience: 'https://other' } }, t).body);
+    assert.equal(own.get('audience'), 'https://other', 'explicit extraParams win');
+    const redemption = new URLSearchParams(tokenRequestBody(client, { grantType: 'authorization_code', targetParameters: false, extraParams: { code: 'x' } }, t).body);
+    assert.equal(redemption.get('audience'), null);
+    // A description built in code (not through the schema) still cannot override what the kit sets.
+    const sneaky = new URLSearchParams(tokenRequestBody(client, {}, { tokenRequestParameters: { grant_type: 'password', scope: 'admin', audience: 'a' } }).body);
+    assert.equal(sneaky.get('grant_type'), 'client_credentials');
+    assert.equal(sneaky.get('scope'), null);
+    assert.equal(sneaky.get('audience'), 'a');
+    assert.equal(new URLSearchParams(tokenRequestBody(client, {}, {}).body).get('audience'), null, 'no parameters: none added');
+  });
+
+  test('requestToken and the password login send them to the token endpoint', async () => {
+    const w = worldAt('/token/plain', { users: [{ username: 'alice', password: 'pw-alice', customerId: 'c1' }], clients: { system: { clientId: 'sys', clientSecret: 'secret-sys', scopes: ['read'] }, web: { clientId: 'web', clientSecret: 'secret-web', scopes: [] } } });
+    await requestToken(w, w.target.clients.system);
+    await passwordLogin(w, w.target.users[0]!);
+    const [cc, password] = sentTo('/token/plain').slice(-2);
+    assert.equal(cc!.get('audience'), PARAMETERS.audience);
+    assert.equal(password!.get('grant_type'), 'password');
+    assert.equal(password!.get('audience'), PARAMETERS.audience);
+    assert.equal(password!.get('resource'), PARAMETERS.resource);
+  });
+
+  test('a scope-less request refused with invalid_scope is asked once more with the declared scopes; both are evidence', async () => {
+    const w = worldAt('/token/needs-scope');
+    const before = sentTo('/token/needs-scope').length;
+    const exchange = await requestToken(w, w.target.clients.system);
+    const sent = sentTo('/token/needs-scope').slice(before);
+    assert.equal(sent.length, 2);
+    assert.equal(sent[0]!.get('scope'), null);
+    assert.equal(sent[1]!.get('scope'), 'read write');
+    assert.equal(sent[1]!.get('audience'), PARAMETERS.audience, 'the retry keeps the target\'s parameters');
+    assert.equal(tokenResponseOf(exchange)?.token_type, 'Bearer');
+    assert.deepEqual(scopeSentIn(exchange), ['read', 'write']);
+    assert.equal(w.exchanges.length, 2, 'both exchanges recorded');
+    assert.equal(w.last, exchange, 'the scenario goes on with the retry');
+    assert.match(w.logs.join('\n'), /invalid_scope .*"read write"/);
+  });
+
+  test('the retry happens once only, and only for a scope-less 400 invalid_scope of a client with declared scopes', async () => {
+    const w = worldAt('/token/always-invalid-scope');
+    const count = () => sentTo('/token/always-invalid-scope').length;
+    let n = count();
+    const refused = await requestToken(w, w.target.clients.system);
+    assert.equal(count() - n, 2, 'one retry, never a loop');
+    assert.equal(refused.response?.status, 400);
+
+    n = count();
+    await requestToken(w, w.target.clients.system, { scope: 'read' });
+    assert.equal(count() - n, 1, 'a request that names its scope sees its own answer');
+
+    n = count();
+    await requestToken(w, { clientId: 'none', clientSecret: 's', scopes: [] });
+    assert.equal(count() - n, 1, 'no declared scopes: nothing to retry with');
+
+    const other = worldAt('/token/invalid-request');
+    await requestToken(other, other.target.clients.system);
+    assert.equal(other.exchanges.length, 1, 'another error code is no reason to retry');
+  });
+
+  test('disabled where a scenario judges the scope-less answer itself, or when no failure address is left', async () => {
+    const w = worldAt('/token/needs-scope');
+    const exchange = await requestToken(w, w.target.clients.system, { retryInvalidScope: false });
+    assert.equal(w.exchanges.length, 1);
+    assert.equal(exchange.response?.status, 400, 'the original answer');
+    const noAddress = worldAt('/token/needs-scope');
+    const kept = await requestToken(noAddress, noAddress.target.clients.system, { retrySourceAddress: () => undefined });
+    assert.equal(noAddress.exchanges.length, 1);
+    assert.equal(kept.response?.status, 400);
+    const rule = (status: number, error: string, options = {}) => shouldRetryWithScopes(exchangeOf(status, { error }), { clientId: 'c', clientSecret: 's', scopes: ['a'] }, options);
+    assert.equal(rule(400, 'invalid_scope'), true);
+    assert.equal(rule(401, 'invalid_scope'), false);
+    assert.equal(rule(400, 'invalid_scope', { retryInvalidScope: false }), false);
+  });
+
+  test('accessTokenFor obtains a setup token through the retry', async () => {
+    const w = worldAt('/token/needs-scope', { clients: { system: { clientId: 'setup-client', clientSecret: 'secret-setup', scopes: ['read'] } } });
+    const token = await accessTokenFor(w, w.target.clients.system);
+    assert.match(token, /^tok-/);
+    assert.equal(w.exchanges.length, 2);
   });
 });

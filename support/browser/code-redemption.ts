@@ -32,6 +32,10 @@ export async function redeemCode(world: CtkWorld, login: HumanLogin, code: strin
     grantType: 'authorization_code',
     method: confidential ? 'basic' : 'none',
     extraParams,
+    // A redemption is neither a client-credentials nor a password request: the profile's parameters are not for
+    // it, and an invalid_scope answer to it is judged, not retried.
+    targetParameters: false,
+    retryInvalidScope: false,
     keepAsLast: options.keepAsLast ?? true,
   });
 }

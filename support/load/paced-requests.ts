@@ -31,12 +31,12 @@ export interface PacedResult {
 /** Sends one token request as fast as the cap allows (probes, baselines): through the cap, recorded as evidence. */
 export async function cappedTokenRequest(world: CtkWorld, cap: LoadCap, client: ClientCredentials, sourceAddress: string, options: { secret?: string; keepAsLast?: boolean } = {}): Promise<Exchange> {
   await cap.acquire();
-  const { headers, body } = tokenRequestBody(client, options.secret !== undefined ? { secret: options.secret } : {});
+  const { headers, body } = tokenRequestBody(client, options.secret !== undefined ? { secret: options.secret } : {}, world.target);
   return world.send({ method: 'POST', url: world.target.tokenEndpoint, headers, body, sourceAddress }, { keepAsLast: options.keepAsLast ?? true });
 }
 
 export async function sendPacedTokenRequests(world: CtkWorld, cap: LoadCap, series: PacedSeries, clock: Clock = realClock): Promise<PacedResult> {
-  const { headers, body } = tokenRequestBody(series.client);
+  const { headers, body } = tokenRequestBody(series.client, {}, world.target);
   const origin = clock.now();
   const records: TimedExchange[] = [];
   const pending: Promise<void>[] = [];

@@ -6,7 +6,8 @@ import { randomBytes } from 'node:crypto';
 import type { CtkWorld } from '../world.ts';
 import { describeOutcome, jsonOf, type Exchange } from '../http/exchange.ts';
 import { registerSecrets } from '../http/redact.ts';
-import type { ClientCredentials } from '../target/target.ts';
+import type { ClientCredentials, TargetDescription } from '../target/target.ts';
+import { RESERVED_TOKEN_PARAMETERS } from '../target/profile-schema.ts';
 import { pacerFor } from './pacing.ts';
 import { workerShare } from '../load/source-addresses.ts';
 
@@ -20,7 +21,25 @@ export interface TokenRequestOptions {
   readonly secret?: string;
   readonly clientId?: string;
   readonly sourceAddress?: string;
+  /** Parameters of this request; they win over the target's tokenRequestParameters. */
   readonly extraParams?: Record<string, string>;
+  /**
+   * Add the target's tokenRequestParameters (default true): every client-credentials and password request carries
+   * them (Auth0's audience, RFC 8707's resource); an authorization code redemption does not.
+   */
+  readonly targetParameters?: boolean;
+  /**
+   * RFC 6749 §3.3: a server may refuse a request that omits scope with invalid_scope instead of applying a default.
+   * When a request without scope gets 400 invalid_scope and the client has declared scopes, it is sent once more
+   * with those scopes (default true). Turn it off where the scenario judges the scope-less answer itself.
+   */
+  readonly retryInvalidScope?: boolean;
+  /**
+   * Where the invalid_scope retry goes out from: default the first request's address. A request sent from a
+   * failure address (it may count as a failed login) passes a fresh ration here; undefined = no address left,
+   * then the first answer stands.
+   */
+  readonly retrySourceAddress?: () => { sourceAddress?: string } | undefined;
   /** Records the exchange as the scenario's last (default true). */
   readonly keepAsLast?: boolean;
   /**
@@ -45,7 +64,15 @@ export function basicAuthorization(clientId: string, secret: string): string {
   return `Basic ${Buffer.from(`${enc(clientId)}:${enc(secret)}`).toString('base64')}`;
 }
 
-export function tokenRequestBody(client: ClientCredentials, options: TokenRequestOptions = {}): { headers: Record<string, string>; body: string } {
+/** Where the target's own token request parameters come from (TargetDescription.tokenRequestParameters). */
+export type TokenParameterSource = Pick<TargetDescription, 'tokenRequestParameters'>;
+
+/**
+ * The headers and form body of a token request. `target` supplies the parameters every client-credentials and
+ * password request of that target carries; `options.extraParams` win over them, and neither may change what the
+ * kit sets itself (the profile schema refuses those names; extraParams are the kit's own, e.g. a redemption's code).
+ */
+export function tokenRequestBody(client: ClientCredentials, options: TokenRequestOptions, target: TokenParameterSource): { headers: Record<string, string>; body: string } {
   const method = options.method ?? 'basic';
   const clientId = options.clientId ?? client.clientId;
   const secret = options.secret ?? client.clientSecret;
@@ -58,17 +85,57 @@ export function tokenRequestBody(client: ClientCredentials, options: TokenReques
     params.set('client_id', clientId);
     params.set('client_secret', secret);
   }
-  for (const [k, v] of Object.entries(options.extraParams ?? {})) params.set(k, v);
+  const own = options.targetParameters === false ? {} : targetTokenParameters(target);
+  for (const [k, v] of Object.entries({ ...own, ...options.extraParams })) params.set(k, v);
   return { headers, body: params.toString() };
 }
 
+/** The target's extra token request parameters, without any name the kit sets itself (belt and braces: the schema refuses them). */
+export function targetTokenParameters(target: TokenParameterSource): Record<string, string> {
+  const reserved: readonly string[] = RESERVED_TOKEN_PARAMETERS;
+  return Object.fromEntries(Object.entries(target.tokenRequestParameters ?? {}).filter(([k]) => !reserved.includes(k)));
+}
+
+/**
+ * Sends a token request. When it omits scope and the answer is 400 invalid_scope (RFC 6749 §3.3 lets a server
+ * refuse a scope-less request rather than apply a default), it asks once more with the client's declared scopes
+ * and returns that exchange; both are recorded as evidence. `retryInvalidScope: false` keeps the first answer.
+ */
 export async function requestToken(world: CtkWorld, client: ClientCredentials, options: TokenRequestOptions = {}): Promise<Exchange> {
-  const { headers, body } = tokenRequestBody(client, options);
+  const first = await sendTokenRequest(world, client, options);
+  if (!shouldRetryWithScopes(first, client, options)) return first;
+  const address = options.retrySourceAddress ? options.retrySourceAddress() : options.sourceAddress !== undefined ? { sourceAddress: options.sourceAddress } : {};
+  if (address === undefined) {
+    world.log(`the token endpoint refused a request without scope with invalid_scope; no client IP left to ask again with the declared scopes, so that answer stands`);
+    return first;
+  }
+  const scope = client.scopes.join(' ');
+  world.log(`the token endpoint refused a request without scope with invalid_scope (RFC 6749 §3.3 allows that); asking once more with the declared scopes "${scope}"`);
+  const { sourceAddress: _dropped, ...rest } = options;
+  return sendTokenRequest(world, client, { ...rest, ...address, scope });
+}
+
+/** The retry rule of requestToken, on its own for the kit's tests. */
+export function shouldRetryWithScopes(exchange: Exchange, client: ClientCredentials, options: TokenRequestOptions): boolean {
+  if (options.retryInvalidScope === false || options.scope || client.scopes.length === 0) return false;
+  return exchange.response?.status === 400 && jsonOf(exchange)?.error === 'invalid_scope';
+}
+
+async function sendTokenRequest(world: CtkWorld, client: ClientCredentials, options: TokenRequestOptions): Promise<Exchange> {
+  const { headers, body } = tokenRequestBody(client, options, world.target);
   await paceTokenRequest(world, options.sourceAddress, options.pace);
   return world.send(
     { method: 'POST', url: world.target.tokenEndpoint, headers, body, ...(options.sourceAddress ? { sourceAddress: options.sourceAddress } : {}) },
     { keepAsLast: options.keepAsLast ?? true },
   );
+}
+
+/** The scope a token request sent (after any invalid_scope retry), as a list. */
+export function scopeSentIn(exchange: Exchange): string[] {
+  const body = exchange.request.body;
+  if (body === undefined) return [];
+  const scope = new URLSearchParams(typeof body === 'string' ? body : body.toString('utf8')).get('scope');
+  return scope ? scope.split(' ').filter((s) => s.length > 0) : [];
 }
 
 /** Waits, if needed, so that requests from the default address stay under the target's token rate limit. */

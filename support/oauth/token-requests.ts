@@ -6,7 +6,7 @@
 import type { CtkWorld } from '../world.ts';
 import type { Exchange } from '../http/exchange.ts';
 import type { ClientCredentials } from '../target/target.ts';
-import { basicAuthorization, requestToken, sendToTokenEndpoint, wrongSecret, type ClientAuthMethod, type TokenRequestOptions } from './token-client.ts';
+import { basicAuthorization, requestToken, scopeSentIn, sendToTokenEndpoint, targetTokenParameters, wrongSecret, type ClientAuthMethod, type TokenRequestOptions } from './token-client.ts';
 import { addressForFailures, NoFailureAddressLeft } from './source-address.ts';
 import { clientFor, describeAuth, describeRole, MISSING_CLIENT_REMEDY, type ClientRole } from './clients.ts';
 import { issuedFrom, rememberIssued, type IssuedToken } from './issued.ts';
@@ -52,22 +52,32 @@ export interface TokenRequestSpec {
   readonly expectRefusal?: boolean;
   readonly secret?: string;
   readonly situation: string;
+  /**
+   * Ask again with the client's declared scopes when the request omits scope and is refused with invalid_scope
+   * (default true; token-client.ts requestToken). False where the scenario judges the scope-less answer itself.
+   */
+  readonly retryInvalidScope?: boolean;
 }
 
 /** Sends a token request for `client`; remembers the situation and (on success) the issued token. */
 export async function tokenRequest(world: CtkWorld, client: ClientCredentials, spec: TokenRequestSpec): Promise<Exchange | NotTestable> {
-  const address = spec.expectRefusal || spec.wrongSecret ? failureAddress(world) : {};
+  const mayFail = spec.expectRefusal || spec.wrongSecret;
+  const address = mayFail ? failureAddress(world) : {};
   if (isNotTestable(address)) return address;
   const options: TokenRequestOptions = {
     method: spec.method ?? 'basic',
     ...(spec.wrongSecret ? { secret: wrongSecret() } : spec.secret !== undefined ? { secret: spec.secret } : {}),
     ...(spec.scope ? { scope: spec.scope.join(' ') } : {}),
     ...(spec.grantType !== undefined ? { grantType: spec.grantType } : {}),
+    ...(spec.retryInvalidScope === false ? { retryInvalidScope: false } : {}),
+    // An invalid_scope retry of a request that may count as a failed login takes its own failure ration.
+    ...(mayFail ? { retrySourceAddress: () => { const again = failureAddress(world); return isNotTestable(again) ? undefined : again; } } : {}),
     ...address,
   };
   rememberSituation(world, spec.situation);
   const exchange = await requestToken(world, client, options);
-  const issued = issuedFrom(exchange, client, spec.scope ?? []);
+  // After an invalid_scope retry the token was issued for the scopes that retry sent.
+  const issued = issuedFrom(exchange, client, spec.scope ?? scopeSentIn(exchange));
   if (issued) rememberIssued(world, issued);
   return exchange;
 }
@@ -95,7 +105,7 @@ export async function freshToken(world: CtkWorld, role: ClientRole, scope?: read
 export async function requestWithCredentialsInUri(world: CtkWorld, client: ClientCredentials, method: 'GET' | 'POST'): Promise<Exchange | NotTestable> {
   const address = failureAddress(world);
   if (isNotTestable(address)) return address;
-  const query = new URLSearchParams({ grant_type: 'client_credentials', client_id: client.clientId, client_secret: client.clientSecret });
+  const query = new URLSearchParams({ ...targetTokenParameters(world.target), grant_type: 'client_credentials', client_id: client.clientId, client_secret: client.clientSecret });
   rememberSituation(world, method === 'GET' ? 'a GET request carrying grant_type and the client credentials in the query string' : 'a POST request carrying the client credentials in the query string');
   return sendToTokenEndpoint(world, {
     method,
@@ -115,10 +125,12 @@ export async function requestWithMalformedBody(world: CtkWorld, client: ClientCr
   const authorization = basicAuthorization(client.clientId, client.clientSecret);
   if (kind === 'json') {
     rememberSituation(world, 'a token request with a JSON body ({"grant_type":"client_credentials"}) instead of a form');
-    return sendToTokenEndpoint(world, { method: 'POST', headers: { 'content-type': 'application/json', authorization }, body: JSON.stringify({ grant_type: 'client_credentials' }), ...address });
+    const json = { ...targetTokenParameters(world.target), grant_type: 'client_credentials' };
+    return sendToTokenEndpoint(world, { method: 'POST', headers: { 'content-type': 'application/json', authorization }, body: JSON.stringify(json), ...address });
   }
   rememberSituation(world, `a token request whose form body is padded to ${OVERSIZED_BODY_BYTES} bytes`);
-  const prefix = 'grant_type=client_credentials&ctk_padding=';
+  // The target's own parameters (audience, resource) go along: the size is then the one thing wrong with the request.
+  const prefix = `${new URLSearchParams({ ...targetTokenParameters(world.target), grant_type: 'client_credentials' }).toString()}&ctk_padding=`;
   const body = prefix + 'a'.repeat(OVERSIZED_BODY_BYTES - prefix.length);
   return sendToTokenEndpoint(world, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', authorization }, body, ...address });
 }
