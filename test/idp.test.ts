@@ -514,6 +514,19 @@ const FAULT_PROBES: Record<IdpFaultName, () => Promise<boolean>> = {
     return reply.status === 200;
   },
   'rate-limit-below-documented': async () => (await burst('127.0.0.77')).filter((r) => r.status === 429).length > 20,
+  'missing-grant-type-defaults': async () => (await token({}, { basic: [system().clientId, system().clientSecret] })).status === 200,
+  'unknown-grant-as-invalid-request': async () => (await token({ grant_type: 'urn:unknown' }, { basic: [system().clientId, system().clientSecret] })).json?.error === 'invalid_request',
+  'unauthenticated-request-gets-token': async () => (await token({ grant_type: 'client_credentials' })).status === 200,
+  'global-rate-limit': async () => {
+    await burst('127.0.0.78');
+    return (await systemToken('127.0.0.79')).status === 429;
+  },
+  'rate-limit-never-resets': async () => {
+    const limited = (await burst('127.0.0.80')).filter((r) => r.status === 429);
+    // Wait out the Retry-After the 429 gave (1 s) plus a margin: the correct limiter serves the IP again.
+    await new Promise((r) => setTimeout(r, Number(limited[0]?.headers['retry-after'] ?? 1) * 1000 + 500));
+    return limited.length > 0 && (await systemToken('127.0.0.80')).status === 429;
+  },
 };
 
 describe('faults change the behaviour they name', () => {

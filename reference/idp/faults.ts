@@ -416,6 +416,37 @@ export const IDP_FAULTS = [
     description: 'The token endpoint allows 20 requests per second per IP instead of the documented limit.',
     breaks: ['REQ-RL-01'],
   },
+  // --- one narrow fault per requirement that the broader faults above trip only after an earlier check
+  {
+    name: 'missing-grant-type-defaults',
+    component: 'idp',
+    description: 'A form request without grant_type is treated as client_credentials: an authenticated client gets a token.',
+    breaks: ['REQ-TOK-10'],
+  },
+  {
+    name: 'unknown-grant-as-invalid-request',
+    component: 'idp',
+    description: 'An unknown grant_type is refused with 400 invalid_request instead of unsupported_grant_type.',
+    breaks: ['REQ-TOK-11'],
+  },
+  {
+    name: 'unauthenticated-request-gets-token',
+    component: 'idp',
+    description: 'A client_credentials request with no client authentication at all (no Authorization, no client_id, no client_secret) is issued a token of the system client.',
+    breaks: ['REQ-CAUTH-07'],
+  },
+  {
+    name: 'global-rate-limit',
+    component: 'idp',
+    description: 'The token endpoint counts every IP against one shared per-second limit: a rate-limited IP limits every other IP.',
+    breaks: ['REQ-RL-07'],
+  },
+  {
+    name: 'rate-limit-never-resets',
+    component: 'idp',
+    description: 'A rate-limited IP stays limited for 20 s from its first 429, although the 429 says Retry-After: 1.',
+    breaks: ['REQ-RL-08'],
+  },
 ] as const satisfies readonly FaultDefinition[];
 
 export type IdpFaultName = (typeof IDP_FAULTS)[number]['name'];

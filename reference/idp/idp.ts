@@ -58,7 +58,12 @@ export async function createIdp(options: IdpOptions): Promise<RunningIdp> {
   const clients = new ClientRegistry(fixtures);
   const audit = new AuditLog();
   // Fault rate-limit-below-documented: 20 per second instead of the documented limit (REQ-RL-01).
-  const rateLimit = new TokenRateLimit(faults.has('rate-limit-below-documented') ? 20 : fixtures.limits.tokenRequestsPerSecond);
+  // Fault global-rate-limit: one counter for every IP (REQ-RL-07). Fault rate-limit-never-resets: a limited IP stays
+  // limited for 20 s, whatever its Retry-After said (REQ-RL-08).
+  const rateLimit = new TokenRateLimit(faults.has('rate-limit-below-documented') ? 20 : fixtures.limits.tokenRequestsPerSecond, {
+    oneCounterForEveryIp: faults.has('global-rate-limit'),
+    holdLimitedMs: faults.has('rate-limit-never-resets') ? 20_000 : 0,
+  });
   const blocker = new IpBlocker({
     ...fixtures.limits.ipBlock,
     neverUnblock: faults.has('never-unblock'),
@@ -152,6 +157,20 @@ export async function createIdp(options: IdpOptions): Promise<RunningIdp> {
     const form = isForm ? new URLSearchParams(body.body.toString('utf8')) : undefined;
     ATTEMPTS.set(req, tokenAttemptOf(req, form));
     let forwarded = body.body;
+    // Fault missing-grant-type-defaults: RFC 6749 §4.4.2 makes grant_type REQUIRED (REQ-TOK-10); a form without
+    // one is read as client_credentials instead of being refused with invalid_request.
+    if (faults.has('missing-grant-type-defaults') && form && !form.has('grant_type')) {
+      form.set('grant_type', 'client_credentials');
+      forwarded = Buffer.from(form.toString());
+    }
+    // Fault unauthenticated-request-gets-token: RFC 6749 §4.4.2 / §3.2.1 require client authentication (REQ-CAUTH-07);
+    // a client_credentials request that carries none at all is served as the system client.
+    if (faults.has('unauthenticated-request-gets-token') && form?.get('grant_type') === 'client_credentials' && !req.headers.authorization && !form.has('client_id') && !form.has('client_secret')) {
+      const clientId = fixtures.clients.system!.clientId;
+      form.set('client_id', clientId);
+      form.set('client_secret', clients.secretOf(clientId) ?? '');
+      forwarded = Buffer.from(form.toString());
+    }
     // Fault ignore-basic-auth: a client that authenticates with HTTP Basic only is not authenticated at all.
     if (faults.has('ignore-basic-auth') && req.headers.authorization && !form?.has('client_secret')) delete req.headers.authorization;
     // Fault ignore-body-credentials: a client that authenticates with its credentials in the body only is not

@@ -12,14 +12,26 @@
  */
 import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
 
+/** Deliberate defects for the kit's self-test (reference/idp/faults.ts); both off in the correct reference. */
+export interface RateLimitFaults {
+  /** Fault global-rate-limit: every IP counts against one shared key (seed 001 limits per IP). */
+  readonly oneCounterForEveryIp?: boolean;
+  /** Fault rate-limit-never-resets: an IP stays refused this long after its first 429, whatever Retry-After said. */
+  readonly holdLimitedMs?: number;
+}
+
 export type RateDecision = { readonly allowed: true } | { readonly allowed: false; readonly retryAfterSeconds: number };
 
 export class TokenRateLimit {
   private readonly limit: number;
   private limiter: RateLimiterMemory;
+  private readonly faults: RateLimitFaults;
+  /** Fault rate-limit-never-resets: when each limited IP is let through again. */
+  private readonly heldUntil = new Map<string, number>();
 
-  constructor(requestsPerSecond: number) {
+  constructor(requestsPerSecond: number, faults: RateLimitFaults = {}) {
     this.limit = requestsPerSecond;
+    this.faults = faults;
     this.limiter = this.createLimiter();
   }
 
@@ -28,11 +40,15 @@ export class TokenRateLimit {
   }
 
   async check(ip: string): Promise<RateDecision> {
+    const held = this.heldUntil.get(ip);
+    // Fault rate-limit-never-resets: still refused, and still told to retry after one second.
+    if (held !== undefined && Date.now() < held) return { allowed: false, retryAfterSeconds: 1 };
     try {
-      await this.limiter.consume(ip, 1);
+      await this.limiter.consume(this.faults.oneCounterForEveryIp ? 'every-ip' : ip, 1);
       return { allowed: true };
     } catch (refusal) {
       if (!(refusal instanceof RateLimiterRes)) throw refusal;
+      if (this.faults.holdLimitedMs) this.heldUntil.set(ip, Date.now() + this.faults.holdLimitedMs);
       // RFC 6585 §4 / RFC 9110 §10.2.3: Retry-After in whole seconds, at least 1 (the window is one second).
       return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil(refusal.msBeforeNext / 1000)) };
     }
@@ -41,5 +57,6 @@ export class TokenRateLimit {
   /** Admin reset: every IP starts with a fresh window. */
   reset(): void {
     this.limiter = this.createLimiter();
+    this.heldUntil.clear();
   }
 }

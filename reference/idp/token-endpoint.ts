@@ -30,6 +30,13 @@ export function tokenEndpointCorrections(state: ProviderState) {
       ctx.body = { error: 'invalid_client', error_description: 'client authentication is required' };
     }
 
+    // RFC 6749 §5.2: an unknown grant type is unsupported_grant_type; fault unknown-grant-as-invalid-request says
+    // invalid_request instead (REQ-TOK-11).
+    if (faults.has('unknown-grant-as-invalid-request') && body?.error === 'unsupported_grant_type') {
+      ctx.status = 400;
+      ctx.body = { error: 'invalid_request', error_description: 'the grant_type is not valid' };
+    }
+
     // RFC 6749 §5.2: an authenticated client using a grant it is not registered for is unauthorized_client
     // (oidc-provider says invalid_request).
     const client = ctx.oidc?.client;
