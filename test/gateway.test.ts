@@ -527,6 +527,18 @@ const FAULT_PROBES: Record<string, (base: string) => Promise<void>> = {
     assert.equal(reply.status, 401);
     assert.match(String(reply.headers['www-authenticate']), /error="invalid_request"/);
   },
+  'bare-bearer-challenge': async (base) => {
+    const reply = await call(base, routes.protected);
+    assert.equal(reply.status, 401);
+    assert.equal(reply.headers['www-authenticate'], 'Bearer');
+  },
+  'duplicate-challenge-attribute': async (base) =>
+    assert.match(String((await call(base, routes.protected, { headers: [bearer('garbage')] })).headers['www-authenticate']), /error="invalid_token".*error="invalid_token"/),
+  'no-credentials-as-403': async (base) => {
+    const reply = await call(base, routes.protected);
+    assert.equal(reply.status, 403);
+    assert.match(String(reply.headers['www-authenticate']), /^Bearer realm=/);
+  },
   'insufficient-scope-as-401': async (base) =>
     assert.equal((await call(base, routes.scoped.path, { method: routes.scoped.method, headers: [bearer(await readOnlyToken())] })).status, 401),
   'error-code-without-credentials': async (base) => assert.match(String((await call(base, routes.protected)).headers['www-authenticate']), /error=/),

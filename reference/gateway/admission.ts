@@ -46,10 +46,13 @@ export async function admit(
   if (credentials.kind === 'absent') {
     if (anonymousAllowed) return fallback('none');
     // RFC 6750 §3: 401 with a Bearer challenge; §3.1: no error code when the request carried no credentials.
+    // Fault bare-bearer-challenge: `WWW-Authenticate: Bearer` with no auth-param at all (REQ-BEARER-14, SHOULD).
     const challenge = faults.has('error-code-without-credentials')
       ? { error: 'invalid_token' as const, description: 'no access token' }
-      : {};
-    return refuseWith({ status: 401, challenge, detail: credentials.detail });
+      : { bare: faults.has('bare-bearer-challenge') };
+    // RFC 6750 §3 / RFC 9110 §15.5.2: the answer is 401; fault no-credentials-as-403 answers 403 with the same
+    // challenge (REQ-BEARER-16).
+    return refuseWith({ status: faults.has('no-credentials-as-403') ? 403 : 401, challenge, detail: credentials.detail });
   }
 
   let identity: ForwardedIdentity;
@@ -65,7 +68,8 @@ export async function admit(
     // RFC 6750 §3.1 invalid_token: expired, revoked, malformed, or otherwise invalid -> 401. Also when the
     // keys cannot be fetched (issue 12: an unreachable JWKS is a 401, never a 500 and never an accept).
     const code = faults.has('wrong-error-code') ? 'invalid_request' : 'invalid_token';
-    return refuseWith({ status: 401, challenge: { error: code, description: reason }, detail: reason });
+    // Fault duplicate-challenge-attribute: error="invalid_token" appears twice in the challenge (REQ-BEARER-15).
+    return refuseWith({ status: 401, challenge: { error: code, description: reason, errorTwice: faults.has('duplicate-challenge-attribute') }, detail: reason });
   }
 
   // RFC 6750 §3.1 insufficient_scope: the token is valid but lacks the route's scope -> 403 with the scope needed.

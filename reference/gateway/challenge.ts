@@ -13,6 +13,10 @@ export interface Challenge {
   readonly description?: string;
   /** RFC 6750 §3: the scope the resource needs (sent with insufficient_scope). */
   readonly scope?: string;
+  /** Fault bare-bearer-challenge: the challenge is the scheme alone, without realm or any other auth-param. */
+  readonly bare?: boolean;
+  /** Fault duplicate-challenge-attribute: the error attribute is written twice. */
+  readonly errorTwice?: boolean;
 }
 
 /**
@@ -25,8 +29,11 @@ function quotable(value: string): string {
 
 /** `Bearer realm="auth-ctk"[, error="...", error_description="...", scope="..."]` (RFC 6750 §3). */
 export function bearerChallenge(challenge: Challenge): string {
+  if (challenge.bare) return 'Bearer';
   const params = [`realm="${REALM}"`];
   if (challenge.error) params.push(`error="${challenge.error}"`);
+  // RFC 6750 §3: an attribute MUST NOT appear more than once (REQ-BEARER-15); the fault repeats error.
+  if (challenge.error && challenge.errorTwice) params.push(`error="${challenge.error}"`);
   if (challenge.error && challenge.description) params.push(`error_description="${quotable(challenge.description)}"`);
   if (challenge.scope) params.push(`scope="${quotable(challenge.scope)}"`);
   return `Bearer ${params.join(', ')}`;

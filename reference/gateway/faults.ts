@@ -36,6 +36,9 @@ export const GATEWAY_FAULTS: readonly FaultDefinition[] = [
   gateway('error-code-without-credentials', 'puts error="invalid_token" in the challenge when no credentials were sent', ['REQ-BEARER-03']),
   gateway('insufficient-scope-as-401', 'answers a token lacking the route scope with 401 instead of 403', ['REQ-BEARER-07']),
   gateway('ignore-scope', 'lets a valid token without the route scope through', ['REQ-BEARER-07', 'REQ-BEARER-08', 'REQ-BEARER-15']),
+  gateway('bare-bearer-challenge', 'answers a request without credentials with WWW-Authenticate: Bearer alone, without realm or any other auth-param', ['REQ-BEARER-14']),
+  gateway('duplicate-challenge-attribute', 'writes error="invalid_token" twice in the challenge refusing an invalid token', ['REQ-BEARER-15']),
+  gateway('no-credentials-as-403', 'refuses a request without credentials on a protected route with 403 (and the Bearer challenge) instead of 401', ['REQ-BEARER-16']),
   gateway('malformed-authorization-as-401', 'answers a malformed Authorization header with 401 invalid_token instead of 400 invalid_request', ['REQ-BEARER-06']),
   // How the token is sent (RFC 6750 §2)
   gateway('accept-query-token', 'accepts an access token from the access_token URI query parameter', ['REQ-BEARER-10']),
