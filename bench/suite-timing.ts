@@ -1,4 +1,7 @@
-/** Runs the whole suite once in a child process and times it, in total and per feature (from Cucumber messages). */
+/**
+ * Runs the whole suite once in a child process and times it, in total and per feature (from Cucumber messages).
+ * Like `auth-ctk run`, it leaves out the client-behaviour scenarios, which need a client under test.
+ */
 import { spawn } from 'node:child_process';
 import { readFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -23,7 +26,7 @@ export async function timeSuite(label: string, extraEnv: Record<string, string> 
   const exitCode = await new Promise<number>((resolve) => {
     const child = spawn(
       process.execPath,
-      [join(KIT_ROOT, 'node_modules/@cucumber/cucumber/bin/cucumber.js'), '--profile', 'selftest', 'features/', '--format', `message:${messages}`],
+      [join(KIT_ROOT, 'node_modules/@cucumber/cucumber/bin/cucumber.js'), '--profile', 'selftest', 'features/', '--tags', 'not @client', '--format', `message:${messages}`],
       { cwd: KIT_ROOT, env: { ...process.env, ...extraEnv }, stdio: ['ignore', 'ignore', 'inherit'] },
     );
     child.on('exit', (code) => resolve(code ?? 1));
@@ -62,11 +65,13 @@ function summarise(ndjson: string): Omit<SuiteTiming, 'wallSeconds' | 'exitCode'
       if (!s) continue;
       const pickle = pickles.get(testCases.get(s.testCaseId) ?? '');
       if (!pickle) continue;
-      perFeature[pickle.uri] = round((perFeature[pickle.uri] ?? 0) + (ms(m.testCaseFinished.timestamp) - s.at) / 1000);
+      // Summed raw and rounded once at the end: most scenarios take a few ms, rounding each would lose them.
+      perFeature[pickle.uri] = (perFeature[pickle.uri] ?? 0) + (ms(m.testCaseFinished.timestamp) - s.at) / 1000;
       outcomes[`${pickle.uri}: ${pickle.name}`] = worst.get(m.testCaseFinished.testCaseStartedId) ?? 'PASSED';
     }
   }
   const statuses: Record<string, number> = {};
   for (const status of Object.values(outcomes)) statuses[status] = (statuses[status] ?? 0) + 1;
+  for (const uri of Object.keys(perFeature)) perFeature[uri] = round(perFeature[uri]!, 3);
   return { scenarios: Object.keys(outcomes).length, statuses, perFeatureSeconds: perFeature, outcomes };
 }
