@@ -5,6 +5,7 @@
  */
 import { Given, When, Then } from '@cucumber/cucumber';
 import type { CtkWorld } from '../support/world.ts';
+import { recall } from '../support/oauth/scenario.ts';
 import type { ClientCredentials, TestUser } from '../support/target/target.ts';
 import { accessTokenFor, requestToken, tokenResponseOf } from '../support/oauth/token-client.ts';
 import { describeOutcome } from '../support/http/exchange.ts';
@@ -36,11 +37,6 @@ const WHO = 'identity:who-asked';
 const GATEWAY_TOKEN = 'gateway:token';
 const GATEWAY_CLIENT = 'gateway:client';
 
-function memo<T>(world: CtkWorld, key: string, what: string): T {
-  const value = world.memo.get(key);
-  if (value === undefined) throw new Error(`no ${what} yet: step order in the feature file`);
-  return value as T;
-}
 
 const notTestable = (world: CtkWorld, reason: string, remedy: string) => world.notTestable(scenarioRequirements(world), reason, remedy);
 
@@ -56,11 +52,11 @@ const clientNamed = (world: CtkWorld, which: string) => {
 
 /** The token the scenario's Given obtained (the bearer step's Given). */
 function callerToken(world: CtkWorld): string {
-  return memo<string>(world, GATEWAY_TOKEN, 'caller token (Given a gateway caller holding ...)');
+  return recall<string>(world, GATEWAY_TOKEN, 'caller token (Given a gateway caller holding ...)');
 }
 
 function callerClient(world: CtkWorld): ClientCredentials {
-  return memo<ClientCredentials>(world, GATEWAY_CLIENT, 'caller client (Given a gateway caller holding ...)');
+  return recall<ClientCredentials>(world, GATEWAY_CLIENT, 'caller client (Given a gateway caller holding ...)');
 }
 
 // --- tokens -------------------------------------------------------------------------------------------------
@@ -88,7 +84,7 @@ Given('the {word} test customer holds a human access token', async function (thi
 
 When('the identity echo is called with the human access token', async function (this: CtkWorld) {
   if (!this.target.gateway.routes.identityEcho) return notTestable(this, 'the target describes no identity echo route', 'describe gateway.routes.identityEcho');
-  await callGateway(this, { route: 'identity echo', authorization: bearer(memo<{ token: string }>(this, HUMAN, 'human token').token) });
+  await callGateway(this, { route: 'identity echo', authorization: bearer(recall<{ token: string }>(this, HUMAN, 'human token').token) });
 });
 
 When('the identity echo is called with that token', async function (this: CtkWorld) {
@@ -109,7 +105,7 @@ When('the customer data of the {word} test customer is requested with the human 
   const owner = userOrNotTestable(this, ordinal);
   if (owner === 'skipped') return owner;
   if (!this.target.gateway.routes.customerData) return notTestable(this, 'the target describes no customer data route', 'describe gateway.routes.customerData');
-  const human = memo<{ token: string; user: TestUser }>(this, HUMAN, 'human token');
+  const human = recall<{ token: string; user: TestUser }>(this, HUMAN, 'human token');
   this.memo.set(OWNER, owner);
   this.memo.set(WHO, `the human token of ${human.user.username} (customer ${human.user.customerId})`);
   await requestCustomerData(this, human.token, owner);
@@ -127,18 +123,18 @@ When("the customer data of the {word} test customer is requested with the system
 // --- Then: token claims -------------------------------------------------------------------------------------
 
 Then("the token's identity claims say client_id equals sub, both the client's id", function (this: CtkWorld) {
-  return judgeSystemTokenClaims(this, requirementFor(this, ['REQ-ID-01']), memo(this, CLIENT_TOKEN, 'client token'), memo(this, CLIENT, 'client'));
+  return judgeSystemTokenClaims(this, requirementFor(this, ['REQ-ID-01']), recall(this, CLIENT_TOKEN, 'client token'), recall(this, CLIENT, 'client'));
 });
 
 Then("the human token's identity claims name the customer as sub and the web front end as client_id", function (this: CtkWorld) {
-  const human = memo<{ token: string; user: TestUser }>(this, HUMAN, 'human token');
+  const human = recall<{ token: string; user: TestUser }>(this, HUMAN, 'human token');
   return judgeHumanTokenClaims(this, requirementFor(this, ['REQ-ID-02']), human.token, human.user);
 });
 
 // --- Then: what the component received ----------------------------------------------------------------------
 
 Then('the component sees a human identity whose subject is that customer', function (this: CtkWorld) {
-  const human = memo<{ user: TestUser }>(this, HUMAN, 'human token');
+  const human = recall<{ user: TestUser }>(this, HUMAN, 'human token');
   return judgeHumanIdentityPassed(this, requirementFor(this, ['REQ-ID-03']), this.lastExchange(), human.user);
 });
 
@@ -169,9 +165,9 @@ Then('the component served the public route to an anonymous caller', function (t
 // --- Then: customer data ------------------------------------------------------------------------------------
 
 Then("that customer's data is served, with no other customer's records in it", function (this: CtkWorld) {
-  return judgeCustomerDataServed(this, requirementFor(this, ['REQ-ID-04', 'REQ-ID-05']), this.lastExchange(), memo(this, OWNER, 'customer'), memo(this, WHO, 'caller'));
+  return judgeCustomerDataServed(this, requirementFor(this, ['REQ-ID-04', 'REQ-ID-05']), this.lastExchange(), recall(this, OWNER, 'customer'), recall(this, WHO, 'caller'));
 });
 
 Then("that customer's data is refused, none of its records shown", function (this: CtkWorld) {
-  return judgeCustomerDataRefused(this, requirementFor(this, ['REQ-ID-04']), this.lastExchange(), memo(this, OWNER, 'customer'), memo(this, WHO, 'caller'));
+  return judgeCustomerDataRefused(this, requirementFor(this, ['REQ-ID-04']), this.lastExchange(), recall(this, OWNER, 'customer'), recall(this, WHO, 'caller'));
 });

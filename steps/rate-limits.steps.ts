@@ -4,6 +4,7 @@
  */
 import { Given, When, Then } from '@cucumber/cucumber';
 import type { CtkWorld } from '../support/world.ts';
+import { recall } from '../support/oauth/scenario.ts';
 import { freshAddresses } from '../support/load/source-addresses.ts';
 import {
   askBothWhileLimited,
@@ -39,11 +40,6 @@ const BLOCKED = 'rl:blocked';
 const SECOND_ANSWER = 'rl:second-answer';
 const AGAIN = 'rl:again';
 
-function get<T>(world: CtkWorld, key: string, what: string): T {
-  const value = world.memo.get(key);
-  if (value === undefined) throw new Error(`no ${what} yet: step order in the feature file`);
-  return value as T;
-}
 
 const notTestable = (world: CtkWorld, why: { reason: string; remedy: string }) => world.notTestable(scenarioRequirements(world), why.reason, why.remedy);
 
@@ -74,13 +70,13 @@ Given('a client IP of its own for the IP-block check', function (this: CtkWorld)
 
 Given('a bystander client IP of its own, from which the token endpoint issues tokens', async function (this: CtkWorld) {
   if (takeAddress(this, SECOND)) return 'skipped';
-  const baseline = await bystanderBaseline(this, get(this, SECOND, 'bystander client IP'));
+  const baseline = await bystanderBaseline(this, recall(this, SECOND, 'bystander client IP'));
   if (isUnavailable(baseline)) return notTestable(this, baseline);
 });
 
 Given('a client IP of its own that the token endpoint has rate-limited', async function (this: CtkWorld) {
   if (takeAddress(this, ADDRESS)) return 'skipped';
-  const series = await burstBeyondTheLimit(this, get(this, ADDRESS, 'client IP'));
+  const series = await burstBeyondTheLimit(this, recall(this, ADDRESS, 'client IP'));
   if (isUnavailable(series)) return notTestable(this, series);
   this.memo.set(SERIES, series);
   this.log(`burst from ${series.address}: ${describeStats(series.stats)}`);
@@ -93,7 +89,7 @@ Given('a client IP of its own that the token endpoint has blocked after failed l
   if (takeAddress(this, ADDRESS)) return 'skipped';
   const settings = blockSettings(this);
   if ('reason' in settings) return notTestable(this, settings);
-  const blocked = await failLoginsFrom(this, get(this, ADDRESS, 'client IP'), unblockPolls(settings.blockSeconds) + 2);
+  const blocked = await failLoginsFrom(this, recall(this, ADDRESS, 'client IP'), unblockPolls(settings.blockSeconds) + 2);
   if (isUnavailable(blocked)) return notTestable(this, blocked);
   this.memo.set(BLOCKED, blocked);
   if (isServed(blocked.probe) || blocked.failures.some(isServed)) {
@@ -104,20 +100,20 @@ Given('a client IP of its own that the token endpoint has blocked after failed l
 // --- When ---------------------------------------------------------------------------------------------------
 
 When('one of them requests tokens at the stated limit for one second', async function (this: CtkWorld) {
-  const series = await sendAtTheLimitMeasured(this, get(this, ADDRESSES, 'client IPs'));
+  const series = await sendAtTheLimitMeasured(this, recall(this, ADDRESSES, 'client IPs'));
   if (isUnavailable(series)) return notTestable(this, series);
   this.memo.set(SERIES, series);
 });
 
 When('that client IP sends a burst of token requests far beyond the stated limit', async function (this: CtkWorld) {
-  const series = await burstBeyondTheLimit(this, get(this, ADDRESS, 'client IP'));
+  const series = await burstBeyondTheLimit(this, recall(this, ADDRESS, 'client IP'));
   if (isUnavailable(series)) return notTestable(this, series);
   this.memo.set(SERIES, series);
 });
 
 When('the bystander client IP requests a token while the first is still rate-limited', async function (this: CtkWorld) {
-  const series = get<Series>(this, SERIES, 'rate-limited client IP');
-  const { first, second } = await askBothWhileLimited(this, series, get(this, SECOND, 'bystander client IP'));
+  const series = recall<Series>(this, SERIES, 'rate-limited client IP');
+  const { first, second } = await askBothWhileLimited(this, series, recall(this, SECOND, 'bystander client IP'));
   if (!stillLimited(first)) {
     return notTestable(this, {
       reason: `the first client IP was no longer rate-limited when the second asked (it got ${describeOutcome(first)}), so the answer to the second proves nothing`,
@@ -128,20 +124,20 @@ When('the bystander client IP requests a token while the first is still rate-lim
 });
 
 When('that client IP waits as long as the 429 asked and requests a token again', { timeout: 90_000 }, async function (this: CtkWorld) {
-  const recovery = await waitUntilServedAgain(this, get<Series>(this, SERIES, 'rate-limited client IP'));
+  const recovery = await waitUntilServedAgain(this, recall<Series>(this, SERIES, 'rate-limited client IP'));
   if (isUnavailable(recovery)) return notTestable(this, recovery);
   this.memo.set(AGAIN, recovery);
 });
 
 When('that client IP fails to log in as often as the target blocks after', async function (this: CtkWorld) {
-  const blocked = await failLoginsFrom(this, get(this, ADDRESS, 'client IP'), 0);
+  const blocked = await failLoginsFrom(this, recall(this, ADDRESS, 'client IP'), 0);
   if (isUnavailable(blocked)) return notTestable(this, blocked);
   this.memo.set(BLOCKED, blocked);
 });
 
 When('the bystander client IP requests a token with correct credentials', async function (this: CtkWorld) {
-  const blocked = get<BlockedAddress>(this, BLOCKED, 'blocked client IP');
-  this.memo.set(SECOND_ANSWER, await cappedTokenRequest(this, blocked.cap, ipBlockClient(this), get(this, SECOND, 'bystander client IP')));
+  const blocked = recall<BlockedAddress>(this, BLOCKED, 'blocked client IP');
+  this.memo.set(SECOND_ANSWER, await cappedTokenRequest(this, blocked.cap, ipBlockClient(this), recall(this, SECOND, 'bystander client IP')));
 });
 
 When('that client IP waits out the stated block time and requests a token again', { timeout: (MAX_BLOCK_WAIT_SECONDS + 30) * 1000 }, async function (this: CtkWorld) {
@@ -150,40 +146,40 @@ When('that client IP waits out the stated block time and requests a token again'
   if ((settings.blockSeconds * 1000 + unblockToleranceMs(settings.blockSeconds)) / 1000 > MAX_BLOCK_WAIT_SECONDS) {
     return notTestable(this, { reason: `the stated block lasts ${settings.blockSeconds} s, longer than the kit waits (${MAX_BLOCK_WAIT_SECONDS} s)`, remedy: 'run this check against a deployment with a shorter block time' });
   }
-  this.memo.set(AGAIN, await waitOutTheBlock(this, get<BlockedAddress>(this, BLOCKED, 'blocked client IP'), settings.blockSeconds));
+  this.memo.set(AGAIN, await waitOutTheBlock(this, recall<BlockedAddress>(this, BLOCKED, 'blocked client IP'), settings.blockSeconds));
 });
 
 // --- Then ---------------------------------------------------------------------------------------------------
 
 Then('every one of those token requests gets a token', function (this: CtkWorld) {
   const limit = statedLimit(this) as number;
-  return judgeAllServedAtTheLimit(this, requirementFor(this, ['REQ-RL-01']), get(this, SERIES, 'series'), limit);
+  return judgeAllServedAtTheLimit(this, requirementFor(this, ['REQ-RL-01']), recall(this, SERIES, 'series'), limit);
 });
 
 Then('the token endpoint refuses the excess of the burst with 429', function (this: CtkWorld) {
   const limit = statedLimit(this) as number;
-  return judgeBurstRefusedWith429(this, requirementFor(this, ['REQ-RL-02']), get(this, SERIES, 'burst'), limit);
+  return judgeBurstRefusedWith429(this, requirementFor(this, ['REQ-RL-02']), recall(this, SERIES, 'burst'), limit);
 });
 
 Then('every 429 answer to that client IP carries a valid Retry-After header', function (this: CtkWorld) {
-  return judgeRetryAfter(this, requirementFor(this, ['REQ-RL-03']), get(this, SERIES, 'burst'));
+  return judgeRetryAfter(this, requirementFor(this, ['REQ-RL-03']), recall(this, SERIES, 'burst'));
 });
 
 Then('the bystander client IP gets a token', function (this: CtkWorld) {
   const requirement = requirementFor(this, ['REQ-RL-07', 'REQ-RL-06']);
   const why = requirement === 'REQ-RL-07' ? 'was rate-limited at that moment' : 'was blocked after failed logins';
-  return judgeSecondAddressServed(this, requirement, get<Exchange>(this, SECOND_ANSWER, 'answer to the bystander client IP'), get(this, SECOND, 'bystander client IP'), get(this, ADDRESS, 'client IP'), why);
+  return judgeSecondAddressServed(this, requirement, recall<Exchange>(this, SECOND_ANSWER, 'answer to the bystander client IP'), recall(this, SECOND, 'bystander client IP'), recall(this, ADDRESS, 'client IP'), why);
 });
 
 Then('that client IP gets a token again', function (this: CtkWorld) {
   const requirement = requirementFor(this, ['REQ-RL-08', 'REQ-RL-05']);
-  const address = get<string>(this, ADDRESS, 'client IP');
-  if (requirement === 'REQ-RL-08') return judgeServedAgainAfterLimit(this, requirement, get<Recovery>(this, AGAIN, 'second attempt'), address);
+  const address = recall<string>(this, ADDRESS, 'client IP');
+  if (requirement === 'REQ-RL-08') return judgeServedAgainAfterLimit(this, requirement, recall<Recovery>(this, AGAIN, 'second attempt'), address);
   const settings = blockSettings(this) as { blockSeconds: number };
-  return judgeServedAfterBlock(this, requirement, get<Unblocking>(this, AGAIN, 'attempts after the block'), address, settings.blockSeconds);
+  return judgeServedAfterBlock(this, requirement, recall<Unblocking>(this, AGAIN, 'attempts after the block'), address, settings.blockSeconds);
 });
 
 Then('a token request with correct credentials from that client IP is blocked', function (this: CtkWorld) {
   const settings = blockSettings(this) as { failedAttempts: number };
-  return judgeBlocked(this, requirementFor(this, ['REQ-RL-04']), get<BlockedAddress>(this, BLOCKED, 'failed logins'), settings.failedAttempts);
+  return judgeBlocked(this, requirementFor(this, ['REQ-RL-04']), recall<BlockedAddress>(this, BLOCKED, 'failed logins'), settings.failedAttempts);
 });
