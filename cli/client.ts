@@ -7,7 +7,7 @@ import { parseArgs } from 'node:util';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { KIT_ROOT } from '../support/traceability.ts';
 import { loadConfiguration, runCucumber } from '@cucumber/cucumber/api';
 import { parse as parseYaml } from 'yaml';
 import { UsageError } from './errors.ts';
@@ -16,7 +16,6 @@ import { ReportInputError } from '../support/report/errors.ts';
 import { CLIENT_COMMAND_ENV } from '../support/client-harness/contract.ts';
 import { clientUnderTest } from '../support/client-harness/target.ts';
 
-const KIT_ROOT = fileURLToPath(new URL('..', import.meta.url));
 export const REFERENCE_CLIENT = join(KIT_ROOT, 'client', 'cli.ts');
 
 const HELP = `usage: auth-ctk client [options] -- <command> [args...]

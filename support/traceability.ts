@@ -4,7 +4,7 @@
  * (Scenario Outline examples become one scenario each).
  */
 import { readFileSync, readdirSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { AstBuilder, GherkinClassicTokenMatcher, Parser, compile } from '@cucumber/gherkin';
 import { IdGenerator } from '@cucumber/messages';
@@ -17,45 +17,56 @@ export interface ScenarioRef {
   /** features/x.feature */
   readonly uri: string;
   readonly feature: string;
+  /** The compiled name (outline examples substituted). */
   readonly name: string;
+  /** The Scenario (Outline) name as written; differs from `name` for outline examples. */
+  readonly scenarioName: string;
   readonly line: number;
   readonly tags: readonly string[];
   readonly requirementIds: readonly string[];
 }
 
+/** Every .feature file under `dir`, as sorted POSIX paths relative to the kit root (none when `dir` is missing). */
 export function featureFiles(dir = FEATURES_DIR): string[] {
-  const out: string[] = [];
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) out.push(...featureFiles(path));
-    else if (entry.name.endsWith('.feature')) out.push(path);
-  }
-  return out.sort();
+  const found: string[] = [];
+  const walk = (d: string) => {
+    let entries;
+    try {
+      entries = readdirSync(d, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const entry of entries) {
+      const path = join(d, entry.name);
+      if (entry.isDirectory()) walk(path);
+      else if (entry.name.endsWith('.feature')) found.push(relative(KIT_ROOT, path).split(sep).join('/'));
+    }
+  };
+  walk(dir);
+  return found.sort();
 }
 
-export function scenarios(dir = FEATURES_DIR): ScenarioRef[] {
+/** The scenarios of the given feature files (default: the kit's), outlines expanded as cucumber runs them. */
+export function scenarios(files = featureFiles()): ScenarioRef[] {
   const out: ScenarioRef[] = [];
-  for (const path of featureFiles(dir)) {
-    const uri = relative(KIT_ROOT, path);
+  for (const uri of files) {
     const newId = IdGenerator.uuid();
     const parser = new Parser(new AstBuilder(newId), new GherkinClassicTokenMatcher());
-    const document = parser.parse(readFileSync(path, 'utf8'));
+    const document = parser.parse(readFileSync(join(KIT_ROOT, uri), 'utf8'));
     if (!document.feature) continue;
-    const lineOf = new Map<string, number>();
-    const visit = (children: readonly { scenario?: { id: string; location: { line: number } }; rule?: { children: readonly unknown[] } }[]) => {
-      for (const child of children) {
-        if (child.scenario) lineOf.set(child.scenario.id, child.scenario.location.line);
-        if (child.rule) visit(child.rule.children as never);
-      }
-    };
-    visit(document.feature.children as never);
+    const written = new Map<string, { name: string; line: number }>();
+    for (const child of document.feature.children.flatMap((c) => (c.rule ? c.rule.children : [c]))) {
+      if (child.scenario) written.set(child.scenario.id, { name: child.scenario.name, line: child.scenario.location.line });
+    }
     for (const pickle of compile(document, uri, newId)) {
       const tags = pickle.tags.map((t) => t.name);
+      const scenario = written.get(pickle.astNodeIds[0] ?? '');
       out.push({
         uri,
         feature: document.feature.name,
         name: pickle.name,
-        line: lineOf.get(pickle.astNodeIds[0] ?? '') ?? 0,
+        scenarioName: scenario?.name ?? pickle.name,
+        line: scenario?.line ?? 0,
         tags,
         requirementIds: tags.filter((t) => t.startsWith('@REQ-')).map((t) => t.slice(1)),
       });
