@@ -165,7 +165,10 @@ test('Chromium loads the Allure report: overview with the target, behaviours wit
   const base = await serve(join(reports, 'allure-report'));
   const page = await (await launch()).newPage();
   await page.goto(`${base}/index.html`);
-  await page.waitForSelector('.widget', { timeout: 20_000 });
+  // Each overview widget fetches its own data after the page shell renders ("Loading..."), so wait for the
+  // two texts checked below rather than for the first widget frame.
+  await page.getByText(/test cases/).first().waitFor({ timeout: 20_000 });
+  await page.getByText(/auth-ctk reference stack/).first().waitFor({ timeout: 20_000 });
   const overview = (await page.textContent('body')) ?? '';
   assert.match(overview, /test cases/);
   assert.match(overview, /Targetauth-ctk reference stack/, 'environment widget names the target');
