@@ -13,7 +13,9 @@ import { addressForFailures, failureAddressPool, failureBudget, NoFailureAddress
 import { challengeSchemes, issuedAToken } from '../support/oauth/token-errors.ts';
 import { directivesOf, grantedScope, sameScopes } from '../support/oauth/token-response.ts';
 import { changesUnderFormEncoding, encodingSensitiveSecret } from '../support/oauth/form-encoded-secret.ts';
-import { accessTokenFor, basicAuthorization, requestToken, scopeSentIn, shouldRetryWithScopes, tokenRequestBody, tokenResponseOf } from '../support/oauth/token-client.ts';
+import { accessTokenFor, basicAuthorization, requestToken, scopeForBulkRequests, scopeSentIn, shouldRetryWithScopes, tokenRequestBody, tokenResponseOf, warmUpTokenRequests } from '../support/oauth/token-client.ts';
+import { cappedTokenRequest, sendPacedTokenRequests } from '../support/load/paced-requests.ts';
+import type { LoadCap } from '../support/load/load-cap.ts';
 import { passwordLogin } from '../support/identity/human-login.ts';
 import type { CtkWorld } from '../support/world.ts';
 import { audiences, decodeJwt, isAsymmetric, isAtJwtType } from '../support/jwt/decode.ts';
@@ -312,6 +314,9 @@ describe('token requests: the target\'s own parameters and the invalid_scope ret
         if (options.keepAsLast ?? true) w.last = exchange;
         return exchange;
       },
+      record(exchange: Exchange) {
+        w.exchanges.push(exchange);
+      },
       log(line: string) {
         w.logs.push(line);
       },
@@ -401,6 +406,23 @@ describe('token requests: the target\'s own parameters and the invalid_scope ret
     assert.equal(rule(400, 'invalid_scope'), true);
     assert.equal(rule(401, 'invalid_scope'), false);
     assert.equal(rule(400, 'invalid_scope', { retryInvalidScope: false }), false);
+  });
+
+  test('bulk senders (rate-limit series, IP-block probes) send the declared scopes once the target refused scope-less requests', async () => {
+    const w = worldAt('/token/needs-scope', { clients: { system: { clientId: 'bulk-client', clientSecret: 'secret-bulk', scopes: ['read'] } } });
+    const client = w.target.clients.system;
+    const cap = { acquire: async () => {} } as unknown as LoadCap;
+    assert.deepEqual(scopeForBulkRequests(w.target, client), {}, 'nothing learnt yet: scope-less, as seed 001 documents');
+    await warmUpTokenRequests(w, client);
+    assert.deepEqual(scopeForBulkRequests(w.target, client), { scope: 'read' });
+    const probe = await cappedTokenRequest(w, cap, client, '127.0.0.1');
+    assert.equal(tokenResponseOf(probe)?.token_type, 'Bearer', 'the probe is served, not refused for its scope');
+    const series = await sendPacedTokenRequests(w, cap, { count: 3, intervalMs: 1, minSpacingMs: 0, sourceAddress: '127.0.0.1', client });
+    assert.deepEqual(series.records.map((r) => r.exchange.response?.status), [200, 200, 200]);
+    assert.deepEqual(scopeForBulkRequests(worldAt('/token/plain').target, client), {}, 'learnt per token endpoint');
+    const plain = worldAt('/token/plain', { clients: { system: { clientId: 'bulk-plain', clientSecret: 'secret-bulk', scopes: ['read'] } } });
+    await warmUpTokenRequests(plain, plain.target.clients.system);
+    assert.deepEqual(scopeForBulkRequests(plain.target, plain.target.clients.system), {}, 'a target that serves scope-less requests gets them');
   });
 
   test('accessTokenFor obtains a setup token through the retry', async () => {

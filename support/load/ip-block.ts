@@ -10,7 +10,7 @@
  */
 import type { CtkWorld } from '../world.ts';
 import { describeOutcome, type Exchange } from '../http/exchange.ts';
-import { tokenResponseOf, wrongSecret } from '../oauth/token-client.ts';
+import { tokenResponseOf, warmUpTokenRequests, wrongSecret } from '../oauth/token-client.ts';
 import type { ClientCredentials } from '../target/target.ts';
 import { planLoad, type LoadCap } from './load-cap.ts';
 import { cappedTokenRequest } from './paced-requests.ts';
@@ -55,6 +55,9 @@ function failureSpacingMs(world: CtkWorld): number {
  * asks once more. Only then is the address called unusable.
  */
 export async function baselineFrom(world: CtkWorld, cap: LoadCap, client: ClientCredentials, address: string): Promise<Exchange | Unavailable> {
+  // From the run's ordinary address, outside this check's plan: learns whether the client's requests need their
+  // declared scopes, so the check's own requests are not refused for a reason that has nothing to do with blocking.
+  await warmUpTokenRequests(world, client);
   const first = await cappedTokenRequest(world, cap, client, address);
   if (isServed(first)) return first;
   const block = world.target.limits.ipBlock;

@@ -8,7 +8,7 @@ import { describeOutcome, type Exchange } from '../http/exchange.ts';
 import { loadSwitchedOff, planLoad, type LoadCap } from './load-cap.ts';
 import { cappedTokenRequest, sendPacedTokenRequests, type PacedResult } from './paced-requests.ts';
 import { describeStats, judgeWithinLimit, outcomeOf, retryAfterSeconds, statsOf, withinLimitPacing, type SeriesStats } from './rate-analysis.ts';
-import { requestToken } from '../oauth/token-client.ts';
+import { warmUpTokenRequests } from '../oauth/token-client.ts';
 
 export type Unavailable = { readonly reason: string; readonly remedy: string };
 export const isUnavailable = (v: unknown): v is Unavailable => typeof v === 'object' && v !== null && 'reason' in v && 'remedy' in v;
@@ -50,9 +50,8 @@ export async function sendAtTheLimit(world: CtkWorld, address: string): Promise<
     withinSeconds: (limit * pacing.intervalMs) / 1000 + world.target.limits.requestTimeoutMs / 1000,
   });
   if (isUnavailable(planned)) return planned;
-  // Warm-up from the run's ordinary address: the first token requests of a process (kit and target alike) are slow
-  // (JIT, connection set-up), which would spoil the pace of the measured series.
-  await requestToken(world, world.target.clients.system, { keepAsLast: false });
+  // A slow first request would spoil the pace of the measured series; the warm-up also learns the scope it needs.
+  await warmUpTokenRequests(world, world.target.clients.system);
   const result = await sendPacedTokenRequests(world, planned.cap, { count: limit, intervalMs: pacing.intervalMs, minSpacingMs: pacing.minSpacingMs, sourceAddress: address, client: world.target.clients.system });
   return { address, result, stats: statsOf(result.records, pacing.fullGapMs), cap: planned.cap };
 }
@@ -98,6 +97,7 @@ export async function burstBeyondTheLimit(world: CtkWorld, address: string): Pro
     withinSeconds: (count * intervalMs) / 1000 + world.target.limits.requestTimeoutMs / 1000,
   });
   if (isUnavailable(planned)) return planned;
+  await warmUpTokenRequests(world, world.target.clients.system);
   const result = await sendPacedTokenRequests(world, planned.cap, {
     count,
     intervalMs,

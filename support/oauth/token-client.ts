@@ -112,7 +112,32 @@ export async function requestToken(world: CtkWorld, client: ClientCredentials, o
   const scope = client.scopes.join(' ');
   world.log(`the token endpoint refused a request without scope with invalid_scope (RFC 6749 §3.3 allows that); asking once more with the declared scopes "${scope}"`);
   const { sourceAddress: _dropped, ...rest } = options;
-  return sendTokenRequest(world, client, { ...rest, ...address, scope });
+  const retry = await sendTokenRequest(world, client, { ...rest, ...address, scope });
+  if (tokenResponseOf(retry)) scopesNeeded.set(scopeKey(world.target, client), scope);
+  return retry;
+}
+
+/**
+ * Clients whose scope-less requests this target refused with invalid_scope and whose declared scopes then got a
+ * token (key: token endpoint + client id). Bulk senders (rate-limit series, IP-block probes) cannot stop for a
+ * retry per request, so they send these scopes from the start once the target has shown it needs them.
+ */
+const scopesNeeded = new Map<string, string>();
+const scopeKey = (target: Pick<TargetDescription, 'tokenEndpoint'>, client: ClientCredentials) => `${target.tokenEndpoint}\n${client.clientId}`;
+
+/** The scope bulk requests of this client carry: the declared scopes where the target refused scope-less ones, else none. */
+export function scopeForBulkRequests(target: Pick<TargetDescription, 'tokenEndpoint'>, client: ClientCredentials): { scope?: string } {
+  const scope = scopesNeeded.get(scopeKey(target, client));
+  return scope ? { scope } : {};
+}
+
+/**
+ * One token request from the run's ordinary address before a bulk series: it warms both sides up (the first
+ * requests of a process are slow: JIT, connection set-up) and, through requestToken's invalid_scope retry, finds
+ * out whether this client's requests need their declared scopes (scopeForBulkRequests).
+ */
+export async function warmUpTokenRequests(world: CtkWorld, client: ClientCredentials): Promise<void> {
+  await requestToken(world, client, { keepAsLast: false });
 }
 
 /** The retry rule of requestToken, on its own for the kit's tests. */
