@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { requirements } from '../support/requirements/catalogue.ts';
 import { scenarios, traceability } from '../support/traceability.ts';
 import { FAULTS } from '../reference/faults.ts';
+import { VARIATIONS } from '../reference/variations.ts';
 
 const LIST_HELP = `usage: auth-ctk list [--json]
 
@@ -14,8 +15,9 @@ Prints the requirement catalogue (ID, level, clause, profile, capability) with t
 
 const FAULTS_HELP = `usage: auth-ctk faults [--json]
 
-Lists the named faults the reference stack can be started with (auth-ctk run --faults <name>), and the
-requirements each one breaks.`;
+Lists the named faults the reference stack can be started with (auth-ctk run --faults <name>) and the
+requirements each one breaks; then its conformant variations (same option): behaviours the clauses allow,
+which the suite must pass. --json prints { faults, variations }.`;
 
 export async function listCommand(argv: string[]): Promise<number> {
   const { values } = parseArgs({ args: argv, options: { json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } });
@@ -61,8 +63,10 @@ export async function requirementsCommand(argv: string[]): Promise<number> {
 export async function faultsCommand(argv: string[]): Promise<number> {
   const { values } = parseArgs({ args: argv, options: { json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } });
   if (values.help) return (console.log(FAULTS_HELP), 0);
-  if (values.json) return (console.log(JSON.stringify(FAULTS, null, 2)), 0);
+  if (values.json) return (console.log(JSON.stringify({ faults: FAULTS, variations: VARIATIONS }, null, 2)), 0);
   for (const f of FAULTS) console.log(`${f.name.padEnd(34)} ${f.component.padEnd(10)} breaks ${f.breaks.join(', ')}\n${' '.repeat(35)}${f.description}`);
-  console.log(`\n${FAULTS.length} faults`);
+  console.log(`\n${FAULTS.length} faults\n\nConformant variations (the suite must pass them):`);
+  for (const v of VARIATIONS) console.log(`${v.name.padEnd(34)} ${v.component.padEnd(10)} ${v.description}\n${' '.repeat(35)}allowed by ${v.allowedBy}`);
+  console.log(`\n${VARIATIONS.length} variations`);
   return 0;
 }

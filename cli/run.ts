@@ -8,6 +8,8 @@ import { UsageError } from './errors.ts';
 import { prepareRun, REPORT_HELP, REPORT_OPTIONS } from '../support/report/finish.ts';
 import { ReportInputError } from '../support/report/errors.ts';
 import { CLIENT_COMMAND_ENV } from '../support/client-harness/contract.ts';
+import { FAULTS } from '../reference/faults.ts';
+import { isVariation } from '../reference/variations.ts';
 
 const HELP = `usage: auth-ctk run [options]
 
@@ -18,7 +20,8 @@ options:
                         docker-compose.yml), or a target profile file (*.yaml) describing a deployment
   --env-file <file>     .env file for the profile's \${VAR} references (default: the profile's envFile, else ./.env)
   --tags <expr>         cucumber tag expression, e.g. "@REQ-TOK-01 or @REQ-BEARER-02"
-  --faults <a,b>        start the reference with these named faults (kit self-test)
+  --faults <a,b>        start the reference with these named faults or conformant variations (kit self-test;
+                        auth-ctk faults lists them)
   --parallel <n>        cucumber worker processes (default 1)
   --cucumber-profile <p> cucumber profile from cucumber.mjs (default: "ci" when CI is set, else "default")
 ${REPORT_HELP}
@@ -48,6 +51,9 @@ export async function runCommand(argv: string[]): Promise<number> {
   const parallel = Number(values.parallel);
   if (!Number.isInteger(parallel) || parallel < 1) throw new UsageError(`--parallel takes a whole number >= 1, got "${values.parallel}"`);
   const faults = values.faults.split(',').map((f) => f.trim()).filter(Boolean);
+  // A misspelt fault would start a correct reference and "prove" nothing: refuse it before anything starts.
+  const unknown = faults.filter((name) => !FAULTS.some((f) => f.name === name) && !isVariation(name));
+  if (unknown.length > 0) throw new UsageError(`unknown fault or variation: ${unknown.join(', ')} (auth-ctk faults lists them)`);
 
   // Baseline, signing key, --profile: checked before the target starts (exit 2 on bad input).
   const reporting = await prepareRun(values).catch((error: unknown) => {

@@ -17,6 +17,11 @@ export interface Challenge {
   readonly bare?: boolean;
   /** Fault duplicate-challenge-attribute: the error attribute is written twice. */
   readonly errorTwice?: boolean;
+  /**
+   * Variation challenge-with-extras (reference/variations.ts): error first, realm last, error_description always,
+   * and a DPoP challenge after the Bearer one. All of it conformant: the kit must read the Bearer challenge anyway.
+   */
+  readonly withExtras?: boolean;
 }
 
 /**
@@ -30,6 +35,7 @@ function quotable(value: string): string {
 /** `Bearer realm="auth-ctk"[, error="...", error_description="...", scope="..."]` (RFC 6750 §3). */
 export function bearerChallenge(challenge: Challenge): string {
   if (challenge.bare) return 'Bearer';
+  if (challenge.withExtras) return challengeWithExtras(challenge);
   const params = [`realm="${REALM}"`];
   if (challenge.error) params.push(`error="${challenge.error}"`);
   // RFC 6750 §3: an attribute MUST NOT appear more than once (REQ-BEARER-15); the fault repeats error.
@@ -37,6 +43,15 @@ export function bearerChallenge(challenge: Challenge): string {
   if (challenge.error && challenge.description) params.push(`error_description="${quotable(challenge.description)}"`);
   if (challenge.scope) params.push(`scope="${quotable(challenge.scope)}"`);
   return `Bearer ${params.join(', ')}`;
+}
+
+/** RFC 6750 §3: auth-params in any order; RFC 9110 §11.6.1: more than one challenge in one header field. */
+function challengeWithExtras(challenge: Challenge): string {
+  const params: string[] = [];
+  if (challenge.error) params.push(`error="${challenge.error}"`, `error_description="${quotable(challenge.description ?? challenge.error)}"`);
+  if (challenge.scope) params.push(`scope="${quotable(challenge.scope)}"`);
+  params.push(`realm="${REALM}"`);
+  return `Bearer ${params.join(', ')}, DPoP algs="ES256 PS256"`;
 }
 
 export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
@@ -57,11 +72,19 @@ export interface Refusal {
   readonly detail: string;
   /** Fault no-www-authenticate: leave the challenge header out. */
   readonly omitChallenge?: boolean;
+  /** Variation gateway-empty-error-body: the refusal has no body at all. */
+  readonly emptyBody?: boolean;
 }
 
 export function refuse(res: ServerResponse, refusal: Refusal): void {
   const headers: Record<string, string> = {};
   if (refusal.challenge && !refusal.omitChallenge) headers['www-authenticate'] = bearerChallenge(refusal.challenge);
+  // Variation gateway-empty-error-body: RFC 6750 §3 puts the error in WWW-Authenticate and defines no body.
+  if (refusal.emptyBody) {
+    res.writeHead(refusal.status, { ...headers, 'content-length': 0, 'cache-control': 'no-store' });
+    res.end();
+    return;
+  }
   const error = refusal.challenge?.error;
   const body = error
     ? { error, error_description: refusal.detail, ...(refusal.challenge?.scope ? { scope: refusal.challenge.scope } : {}) }

@@ -72,7 +72,14 @@ export function createGatewayServer(config: GatewayConfig, options: GatewayServe
     const admission = await admit(route.policy, credentials, validate, faults);
     if (admission.kind === 'refuse') {
       // RFC 6750 §3: a 401 MUST carry WWW-Authenticate (fault no-www-authenticate drops it).
-      refuse(res, { ...admission.refusal, omitChallenge: faults.has('no-www-authenticate') && admission.refusal.status === 401 });
+      const { refusal } = admission;
+      const challenge = refusal.challenge && faults.has('challenge-with-extras') ? { ...refusal.challenge, withExtras: true } : refusal.challenge;
+      refuse(res, {
+        ...refusal,
+        ...(challenge ? { challenge } : {}),
+        omitChallenge: faults.has('no-www-authenticate') && refusal.status === 401,
+        emptyBody: faults.has('gateway-empty-error-body'),
+      });
       return admission.refusal.detail;
     }
 

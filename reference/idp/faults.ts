@@ -1,4 +1,5 @@
 import type { FaultDefinition } from '../faults.ts';
+import type { IdpVariationName } from '../variations.ts';
 
 /**
  * Faults of the reference IdP: each names the requirements it breaks. Each is one small, clearly named branch
@@ -455,5 +456,5 @@ export type IdpFaultName = (typeof IDP_FAULTS)[number]['name'];
 
 /** The active faults as the IdP's code asks for them: a typo in a fault name is a type error. */
 export interface IdpFaults {
-  has(name: IdpFaultName): boolean;
+  has(name: IdpFaultName | IdpVariationName): boolean;
 }

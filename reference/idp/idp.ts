@@ -63,6 +63,7 @@ export async function createIdp(options: IdpOptions): Promise<RunningIdp> {
   const rateLimit = new TokenRateLimit(faults.has('rate-limit-below-documented') ? 20 : fixtures.limits.tokenRequestsPerSecond, {
     oneCounterForEveryIp: faults.has('global-rate-limit'),
     holdLimitedMs: faults.has('rate-limit-never-resets') ? 20_000 : 0,
+    slidingWindow: faults.has('sliding-window-rate-limit'),
   });
   const blocker = new IpBlocker({
     ...fixtures.limits.ipBlock,
@@ -116,6 +117,8 @@ export async function createIdp(options: IdpOptions): Promise<RunningIdp> {
     // Seed 001: a blocked IP sees connection errors — its connection is dropped without an HTTP answer.
     if (blocker.isBlocked(ip)) {
       recordAttempt(req, { clientId: basicCredentials(req.headers.authorization)?.clientId, kind: 'blocked' }, 0, 'ip_blocked');
+      // Variation blocked-ip-answers-403: seed 001's "or something similar" — an HTTP refusal instead of a drop.
+      if (faults.has('blocked-ip-answers-403')) return sendJson(res, 403, { error: 'access_denied', error_description: 'this IP is temporarily blocked' });
       req.socket.destroy();
       return;
     }
@@ -123,7 +126,7 @@ export async function createIdp(options: IdpOptions): Promise<RunningIdp> {
     const rate = faults.has('no-rate-limit') ? ({ allowed: true } as const) : await rateLimit.check(ip);
     if (!rate.allowed) {
       recordAttempt(req, { clientId: basicCredentials(req.headers.authorization)?.clientId, kind: 'rate_limited' }, 429, 'rate_limited');
-      const retryAfter: Record<string, string> = faults.has('rate-limit-without-retry-after') ? {} : { 'retry-after': String(rate.retryAfterSeconds) };
+      const retryAfter: Record<string, string> = faults.has('rate-limit-without-retry-after') ? {} : { 'retry-after': retryAfterValue(rate.retryAfterSeconds, faults.has('retry-after-http-date')) };
       return sendJson(res, 429, { error: 'too_many_requests', error_description: `more than ${fixtures.limits.tokenRequestsPerSecond} token requests per second from this IP` }, retryAfter);
     }
     // Fault token-for-get-request: a GET with its parameters in the query string is served like a POST.
@@ -226,7 +229,10 @@ export async function createIdp(options: IdpOptions): Promise<RunningIdp> {
     }
     if (path.startsWith('/interaction/')) {
       // Seed 001 / issue 7: the login page is a login endpoint too: blocked IPs are dropped there as well.
-      if (blocker.isBlocked(clientIp(req))) return void req.socket.destroy();
+      if (blocker.isBlocked(clientIp(req))) {
+        if (faults.has('blocked-ip-answers-403')) return sendJson(res, 403, { error: 'access_denied', error_description: 'this IP is temporarily blocked' });
+        return void req.socket.destroy();
+      }
       return handleInteraction(req, res, path, {
         provider: () => provider!,
         users: fixtures.users,
@@ -287,4 +293,13 @@ function subjectOf(accessToken: unknown): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * RFC 9110 §10.2.3: Retry-After is delay-seconds or an HTTP-date. The date (variation retry-after-http-date) is
+ * rounded up to the next whole second, so it never names a moment before the wait is over.
+ */
+export function retryAfterValue(seconds: number, asDate: boolean, now = Date.now()): string {
+  if (!asDate) return String(seconds);
+  return new Date(Math.ceil((now + seconds * 1000) / 1000) * 1000).toUTCString();
 }

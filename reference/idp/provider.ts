@@ -12,6 +12,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import Provider, { errors, interactionPolicy, type OidcContext } from 'oidc-provider';
+import { calculateJwkThumbprint, exportJWK, generateKeyPair, type JWK } from 'jose';
 import type { ReferenceFixtures } from '../fixtures.ts';
 import type { ClientRegistry, RegisteredClient } from './clients.ts';
 import { escapeHtml } from './http.ts';
@@ -165,6 +166,16 @@ function injectProviderFaults(provider: Provider, state: ProviderState): void {
     if (ctx.path === '/jwks' && faults.has('jwks-exposes-private-key')) {
       ctx.body = { keys: keys.all.map((k) => k.privateJwk) };
     }
+    // Variation jwks-extra-keys: a key published ahead of its use (RFC 7517 §5); verifiers pick keys by kid.
+    if (ctx.path === '/jwks' && ctx.status === 200 && faults.has('jwks-extra-keys')) {
+      const published = (ctx.body as { keys?: unknown[] } | undefined)?.keys ?? [];
+      ctx.body = { keys: [...published, await nextPublicKey()] };
+    }
+    // Variation jwks-minimal-members: RFC 7517 §4.2, §4.4 make use and alg OPTIONAL.
+    if (ctx.path === '/jwks' && ctx.status === 200 && faults.has('jwks-minimal-members')) {
+      const published = (ctx.body as { keys?: Record<string, unknown>[] } | undefined)?.keys ?? [];
+      ctx.body = { keys: published.map(({ use: _use, alg: _alg, ...key }) => key) };
+    }
   });
 }
 
@@ -245,3 +256,12 @@ function jwtCustomizer(faults: IdpFaults, issuer: string, clients: ClientRegistr
     if (faults.has('human-sub-is-client') && human) jwt.payload.sub = jwt.payload.client_id;
   };
 }
+
+/** Variation jwks-extra-keys: a public EC key that signs nothing, made once per process. */
+let nextKey: Promise<JWK> | undefined;
+const nextPublicKey = () =>
+  (nextKey ??= (async () => {
+    const { publicKey } = await generateKeyPair('ES256', { extractable: true });
+    const jwk = await exportJWK(publicKey);
+    return { ...jwk, kid: await calculateJwkThumbprint(jwk), use: 'sig', alg: 'ES256' };
+  })());

@@ -18,6 +18,13 @@ export interface RateLimitFaults {
   readonly oneCounterForEveryIp?: boolean;
   /** Fault rate-limit-never-resets: an IP stays refused this long after its first 429, whatever Retry-After said. */
   readonly holdLimitedMs?: number;
+  /**
+   * Variation sliding-window-rate-limit (reference/variations.ts): count the requests served in the last second
+   * (SlidingWindow) instead of fixed windows. Conformant too: never more than the limit in any one second.
+   */
+  readonly slidingWindow?: boolean;
+  /** Clock of the sliding window (tests). */
+  readonly now?: () => number;
 }
 
 export type RateDecision = { readonly allowed: true } | { readonly allowed: false; readonly retryAfterSeconds: number };
@@ -25,6 +32,7 @@ export type RateDecision = { readonly allowed: true } | { readonly allowed: fals
 export class TokenRateLimit {
   private readonly limit: number;
   private limiter: RateLimiterMemory;
+  private sliding: SlidingWindow | undefined;
   private readonly faults: RateLimitFaults;
   /** Fault rate-limit-never-resets: when each limited IP is let through again. */
   private readonly heldUntil = new Map<string, number>();
@@ -33,6 +41,7 @@ export class TokenRateLimit {
     this.limit = requestsPerSecond;
     this.faults = faults;
     this.limiter = this.createLimiter();
+    this.sliding = faults.slidingWindow ? new SlidingWindow(requestsPerSecond, faults.now) : undefined;
   }
 
   private createLimiter(): RateLimiterMemory {
@@ -43,6 +52,7 @@ export class TokenRateLimit {
     const held = this.heldUntil.get(ip);
     // Fault rate-limit-never-resets: still refused, and still told to retry after one second.
     if (held !== undefined && Date.now() < held) return { allowed: false, retryAfterSeconds: 1 };
+    if (this.sliding) return this.sliding.check(this.faults.oneCounterForEveryIp ? 'every-ip' : ip);
     try {
       await this.limiter.consume(this.faults.oneCounterForEveryIp ? 'every-ip' : ip, 1);
       return { allowed: true };
@@ -57,6 +67,35 @@ export class TokenRateLimit {
   /** Admin reset: every IP starts with a fresh window. */
   reset(): void {
     this.limiter = this.createLimiter();
+    this.sliding = this.sliding ? new SlidingWindow(this.limit, this.faults.now) : undefined;
     this.heldUntil.clear();
+  }
+}
+
+/**
+ * A sliding one-second window per IP: a request is served when fewer than `limit` requests of that IP were served
+ * in the second before it. Refused requests do not count (a client that backs off is not punished further).
+ */
+export class SlidingWindow {
+  private readonly limit: number;
+  private readonly now: () => number;
+  private readonly served = new Map<string, number[]>();
+
+  constructor(limit: number, now: () => number = Date.now) {
+    this.limit = limit;
+    this.now = now;
+  }
+
+  check(ip: string): RateDecision {
+    const now = this.now();
+    const recent = (this.served.get(ip) ?? []).filter((at) => now - at < 1000);
+    if (recent.length >= this.limit) {
+      this.served.set(ip, recent);
+      // The oldest served request leaves the window first; whole seconds, at least 1 (RFC 9110 §10.2.3).
+      return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil((recent[0]! + 1000 - now) / 1000)) };
+    }
+    recent.push(now);
+    this.served.set(ip, recent);
+    return { allowed: true };
   }
 }

@@ -6,6 +6,7 @@
  */
 import type { OidcContext } from 'oidc-provider';
 import type { ProviderState } from './provider.ts';
+import { decodeJwt, decodeProtectedHeader } from 'jose';
 import { resignAccessToken } from './token-faults.ts';
 
 export function tokenEndpointCorrections(state: ProviderState) {
@@ -46,6 +47,13 @@ export function tokenEndpointCorrections(state: ProviderState) {
       ctx.body = { error: 'unauthorized_client', error_description: `this client is not allowed the ${grantType} grant` };
     }
 
+    // Variation invalid-client-400-for-body-auth: RFC 6749 §5.2 requires 401 only when the client used the
+    // Authorization header; otherwise 400 invalid_client is as correct (and then no challenge is due).
+    if (faults.has('invalid-client-400-for-body-auth') && ctx.status === 401 && !ctx.headers.authorization) {
+      ctx.status = 400;
+      ctx.res.removeHeader('www-authenticate');
+    }
+
     if (ctx.status === 401) {
       if (faults.has('wrong-status-invalid-client')) {
         ctx.status = 400;
@@ -63,7 +71,15 @@ export function tokenEndpointCorrections(state: ProviderState) {
     const error = (ctx.body as Record<string, unknown> | undefined)?.error;
     if (faults.has('non-client-errors-403') && ctx.status === 400 && typeof error === 'string' && error !== 'invalid_client') ctx.status = 403;
 
+    // Variation scope-required: RFC 6749 §3.3 lets the server fail a request that omits scope (invalid_scope) instead
+    // of applying a default. Judged after client authentication, so a wrong secret is still invalid_client.
+    if (faults.has('scope-required') && ctx.status === 200 && params?.grant_type === 'client_credentials' && !params.scope) {
+      ctx.status = 400;
+      ctx.body = { error: 'invalid_scope', error_description: 'this server needs the scope parameter' };
+    }
+
     if (ctx.status === 200 && body && typeof body.access_token === 'string') {
+      await applyTokenVariations(body, state);
       // Faults alg-none-tokens, hs256-tokens, unpublished-signing-key: the token's signature is replaced.
       body.access_token = await resignAccessToken(body.access_token, faults);
       // Fault token-status-201: RFC 6749 §5.1 says 200 OK (REQ-TOK-01).
@@ -89,4 +105,30 @@ export function tokenEndpointCorrections(state: ProviderState) {
       ctx.set('Content-Type', 'text/plain; charset=utf-8');
     }
   };
+}
+
+/**
+ * Conformant variations of a successful token response (reference/variations.ts): things real IdPs do that the
+ * clauses allow, so the kit must not fail them.
+ */
+async function applyTokenVariations(body: Record<string, unknown>, state: ProviderState): Promise<void> {
+  const { faults } = state;
+  // RFC 6749 §5.1: token_type is case insensitive.
+  if (faults.has('lowercase-token-type')) body.token_type = 'bearer';
+  // RFC 6749 §5.1: the client MUST ignore unrecognized value names (Keycloak and Azure AD send these).
+  if (faults.has('token-response-extras')) Object.assign(body, { 'not-before-policy': 0, ext_expires_in: body.expires_in });
+  // RFC 6749 §3.3: scope is a space-delimited list whose order carries no meaning.
+  if (faults.has('scope-reordered') && typeof body.scope === 'string') body.scope = body.scope.split(' ').reverse().join(' ');
+  // Token edits, re-signed with the IdP's own current key, so the token stays valid.
+  const nbf = faults.has('nbf-claim'); // RFC 7519 §4.1.5: nbf is OPTIONAL
+  const audArray = faults.has('aud-array'); // RFC 7519 §4.1.3: aud is a string or an array of strings
+  const mediaType = faults.has('typ-application-at-jwt'); // RFC 9068 §2.1: typ "at+jwt" or "application/at+jwt"
+  if ((nbf || audArray || mediaType) && typeof body.access_token === 'string') {
+    const claims = decodeJwt(body.access_token);
+    const header = decodeProtectedHeader(body.access_token) as Record<string, unknown>;
+    if (nbf) claims.nbf = claims.iat;
+    if (audArray && typeof claims.aud === 'string') claims.aud = [claims.aud, 'https://another-api.example'];
+    if (mediaType) header.typ = 'application/at+jwt';
+    body.access_token = await state.keys.sign({ ...claims }, header);
+  }
 }

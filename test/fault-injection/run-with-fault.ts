@@ -26,7 +26,9 @@ export async function runWithFault(fault: string, cucumberArgs: readonly string[
   const dir = join(KIT_ROOT, 'reports', 'selftest');
   mkdirSync(dir, { recursive: true });
   // One file per run (pid + sequence): two runs of the same fault at once must not share a message stream.
-  const messages = join(dir, `${fault || 'no-fault'}-${process.pid}-${++sequence}.ndjson`);
+  // A list of many switches would make a file name longer than the file system allows.
+  const label = fault === '' ? 'no-fault' : fault.length > 60 ? `${fault.split(',').length}-switches` : fault;
+  const messages = join(dir, `${label}-${process.pid}-${++sequence}.ndjson`);
   const started = performance.now();
   let stderr = '';
   const exitCode = await new Promise<number>((resolve) => {
