@@ -1,0 +1,88 @@
+import type { VariationDefinition } from '../variations.ts';
+
+/**
+ * Conformant variations of the reference IdP (reference/variations.ts): behaviours real IdPs show that the clause
+ * allows. Each is one small branch in the IdP's code (`faults.has('name')`) next to the clause it rests on.
+ */
+export const IDP_VARIATIONS = [
+  {
+    name: 'scope-required',
+    component: 'idp',
+    description: 'A client_credentials request without scope is refused with 400 invalid_scope; with the client\'s scopes it is served.',
+    allowedBy: 'RFC 6749 §3.3: if the client omits scope the server MUST either use a default or fail the request with invalid_scope.',
+  },
+  {
+    name: 'lowercase-token-type',
+    component: 'idp',
+    description: 'token_type is "bearer".',
+    allowedBy: 'RFC 6749 §5.1: the token_type value is case insensitive.',
+  },
+  {
+    name: 'token-response-extras',
+    component: 'idp',
+    description: 'The token response carries members of its own ("not-before-policy", "ext_expires_in").',
+    allowedBy: 'RFC 6749 §5.1: the client MUST ignore unrecognized value names in the response.',
+  },
+  {
+    name: 'nbf-claim',
+    component: 'idp',
+    description: 'Access tokens carry nbf (equal to iat).',
+    allowedBy: 'RFC 7519 §4.1.5 (nbf is OPTIONAL); RFC 9068 §2.2 lets the token carry claims beyond its required ones.',
+  },
+  {
+    name: 'aud-array',
+    component: 'idp',
+    description: 'The access token\'s aud is an array: the API\'s audience and another one.',
+    allowedBy: 'RFC 7519 §4.1.3: aud is a string or an array of strings; the recipient checks it is among them (RFC 9068 §4).',
+  },
+  {
+    name: 'typ-application-at-jwt',
+    component: 'idp',
+    description: 'The access token\'s typ header is "application/at+jwt".',
+    allowedBy: 'RFC 9068 §2.1 and §4: typ is "at+jwt" or "application/at+jwt" (RFC 7515 §4.1.9 lets the "application/" prefix be omitted).',
+  },
+  {
+    name: 'scope-reordered',
+    component: 'idp',
+    description: 'The token response lists the granted scopes in another order than requested.',
+    allowedBy: 'RFC 6749 §3.3: scope is a list of space-delimited strings whose order does not matter.',
+  },
+  {
+    name: 'jwks-minimal-members',
+    component: 'idp',
+    description: 'The published keys carry neither "use" nor "alg".',
+    allowedBy: 'RFC 7517 §4.2 and §4.4: use and alg are OPTIONAL members of a JWK.',
+  },
+  {
+    name: 'invalid-client-400-for-body-auth',
+    component: 'idp',
+    description: 'invalid_client for credentials sent in the form body (or none at all) is a 400 without a challenge; HTTP Basic still gets 401 with WWW-Authenticate.',
+    allowedBy: 'RFC 6749 §5.2: the server MAY return 401 (only when the client used the Authorization header MUST it).',
+  },
+  {
+    name: 'retry-after-http-date',
+    component: 'idp',
+    description: 'A 429 states Retry-After as an HTTP-date instead of seconds.',
+    allowedBy: 'RFC 6585 §4 and RFC 9110 §10.2.3: Retry-After is an HTTP-date or a number of seconds.',
+  },
+  {
+    name: 'sliding-window-rate-limit',
+    component: 'idp',
+    description: 'The token rate limit counts the requests of the last second (a sliding window) instead of fixed one-second windows.',
+    allowedBy: 'seed 001: "Up to 50 requests per second from the same IP are allowed" names no window; a sliding window never lets more than 50 through in any second.',
+  },
+  {
+    name: 'blocked-ip-answers-403',
+    component: 'idp',
+    description: 'A blocked IP gets 403 with a JSON error instead of a dropped connection.',
+    allowedBy: 'seed 001: a blocked IP will "start seeing connection errors, ssl/tls handshake errors or something similar".',
+  },
+  {
+    name: 'jwks-extra-keys',
+    component: 'idp',
+    description: 'The JWKS also publishes an EC key that signs nothing yet (a key published ahead of its rotation).',
+    allowedBy: 'RFC 7517 §5: a JWK Set holds any number of keys; RFC 9068 §4 / RFC 7515 §4.1.4: the verifier picks the key by kid.',
+  },
+] as const satisfies readonly VariationDefinition[];
+
+export type IdpVariationName = (typeof IDP_VARIATIONS)[number]['name'];

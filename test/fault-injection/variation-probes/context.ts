@@ -1,0 +1,40 @@
+/**
+ * What a variation probe gets: the running reference (all variations on) and a token request helper. A probe shows
+ * its variation is in effect, so a variation that silently does nothing cannot make the suite's clean run pass.
+ */
+import type { ReferenceFixtures } from '../../../reference/fixtures.ts';
+import type { ReferenceUrls } from '../../../reference/stack.ts';
+import { basicAuthorization } from '../../../support/oauth/token-client.ts';
+import { send, type Exchange } from '../../../support/http/exchange.ts';
+
+export interface ProbeContext {
+  readonly urls: ReferenceUrls;
+  readonly fx: ReferenceFixtures;
+  /** A client_credentials request of the system client: HTTP Basic unless `basic: false` (then form body). */
+  tokenRequest(params: Record<string, string>, options?: { basic?: boolean; secret?: string; from?: string }): Promise<Exchange>;
+  get(url: string, headers?: Record<string, string>): Promise<Exchange>;
+}
+
+export type Probe = (context: ProbeContext) => Promise<void>;
+
+export function probeContext(urls: ReferenceUrls, fx: ReferenceFixtures): ProbeContext {
+  const system = fx.clients.system!;
+  return {
+    urls,
+    fx,
+    tokenRequest(params, options = {}) {
+      const secret = options.secret ?? system.clientSecret;
+      const form = new URLSearchParams({ grant_type: 'client_credentials', ...params });
+      const headers: Record<string, string> = { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' };
+      if (options.basic ?? true) headers.authorization = basicAuthorization(system.clientId, secret);
+      else {
+        form.set('client_id', system.clientId);
+        form.set('client_secret', secret);
+      }
+      return send({ method: 'POST', url: `${urls.idp}/token`, headers, body: form.toString(), timeoutMs: 5_000, ...(options.from ? { sourceAddress: options.from } : {}) });
+    },
+    get(url, headers = {}) {
+      return send({ method: 'GET', url, headers, timeoutMs: 5_000 });
+    },
+  };
+}
