@@ -198,6 +198,23 @@ function discoveryFaults(state: ProviderState) {
     if (faults.has('metadata-without-client-secret-basic')) without('token_endpoint_auth_methods_supported', 'client_secret_basic');
     if (faults.has('metadata-without-client-secret-post')) without('token_endpoint_auth_methods_supported', 'client_secret_post');
     if (faults.has('metadata-without-response-types')) delete doc.response_types_supported;
+    // Variation metadata-extras: RFC 8414 §2 lets a server publish metadata of its own (and extensions' members);
+    // Keycloak, Okta and Azure AD list more grant types and client authentication methods than the target uses.
+    if (faults.has('metadata-extras')) {
+      const more = (member: string, values: string[]) => {
+        doc[member] = [...(Array.isArray(doc[member]) ? (doc[member] as string[]) : []), ...values];
+      };
+      more('grant_types_supported', ['urn:ietf:params:oauth:grant-type:device_code', 'urn:ietf:params:oauth:grant-type:token-exchange']);
+      more('token_endpoint_auth_methods_supported', ['private_key_jwt', 'client_secret_jwt', 'tls_client_auth']);
+      more('token_endpoint_auth_signing_alg_values_supported', ['RS256', 'ES256', 'HS256']);
+      Object.assign(doc, {
+        service_documentation: `${state.issuer}/docs`,
+        op_policy_uri: `${state.issuer}/docs/policy`,
+        ui_locales_supported: ['en', 'de', 'fr'],
+        backchannel_logout_supported: false,
+        x_vendor_build: { version: '26.0.1', region: 'eu-west-1' },
+      });
+    }
     ctx.body = doc;
     if (faults.has('metadata-text-plain')) {
       ctx.body = JSON.stringify(doc);

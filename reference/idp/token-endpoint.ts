@@ -67,6 +67,19 @@ export function tokenEndpointCorrections(state: ProviderState) {
       }
     }
 
+    // Variation basic-challenge-charset: RFC 7617 §2.1 lets the Basic challenge carry charset="UTF-8" besides realm.
+    if (faults.has('basic-challenge-charset') && ctx.status === 401) {
+      const challenge = String(ctx.res.getHeader('www-authenticate') ?? '');
+      if (/^basic\b/i.test(challenge)) ctx.set('WWW-Authenticate', `${challenge}, charset="UTF-8"`);
+    }
+
+    // Variation token-error-members: RFC 6749 §5.2 lets an error carry error_description and error_uri (Azure AD
+    // and Auth0 send both), which the client may ignore.
+    const errorBody = ctx.body as Record<string, unknown> | undefined;
+    if (faults.has('token-error-members') && ctx.status >= 400 && typeof errorBody?.error === 'string') {
+      ctx.body = { error_description: `the request failed: ${errorBody.error}`, ...errorBody, error_uri: `${state.issuer}/docs/errors#${errorBody.error}` };
+    }
+
     // RFC 6749 §5.2: errors other than invalid_client are 400; fault non-client-errors-403 answers 403 (REQ-TOK-17).
     const error = (ctx.body as Record<string, unknown> | undefined)?.error;
     if (faults.has('non-client-errors-403') && ctx.status === 400 && typeof error === 'string' && error !== 'invalid_client') ctx.status = 403;
@@ -123,12 +136,31 @@ async function applyTokenVariations(body: Record<string, unknown>, state: Provid
   const nbf = faults.has('nbf-claim'); // RFC 7519 §4.1.5: nbf is OPTIONAL
   const audArray = faults.has('aud-array'); // RFC 7519 §4.1.3: aud is a string or an array of strings
   const mediaType = faults.has('typ-application-at-jwt'); // RFC 9068 §2.1: typ "at+jwt" or "application/at+jwt"
-  if ((nbf || audArray || mediaType) && typeof body.access_token === 'string') {
+  const fractional = faults.has('fractional-numeric-dates'); // RFC 7519 §2: a NumericDate may be non-integer
+  const extraClaims = faults.has('extra-access-token-claims'); // RFC 9068 §2.2: claims beyond the required ones
+  if ((nbf || audArray || mediaType || fractional || extraClaims) && typeof body.access_token === 'string') {
     const claims = decodeJwt(body.access_token);
     const header = decodeProtectedHeader(body.access_token) as Record<string, unknown>;
+    if (fractional && typeof claims.iat === 'number' && typeof claims.exp === 'number') {
+      // The real instant of issue with its milliseconds (never ahead of now), the lifetime unchanged.
+      const iat = Date.now() / 1000;
+      claims.exp = iat + (claims.exp - claims.iat);
+      claims.iat = iat;
+    }
     if (nbf) claims.nbf = claims.iat;
     if (audArray && typeof claims.aud === 'string') claims.aud = [claims.aud, 'https://another-api.example'];
     if (mediaType) header.typ = 'application/at+jwt';
+    if (extraClaims) {
+      // What Okta, Azure AD and Keycloak add: azp, scp as an array, roles, a UUID jti, a version and a tenant id.
+      Object.assign(claims, {
+        azp: claims.client_id,
+        scp: typeof claims.scope === 'string' ? claims.scope.split(' ') : [],
+        roles: ['reader'],
+        jti: crypto.randomUUID(),
+        ver: '1.0',
+        tid: 'c0ffee00-0000-4000-8000-000000000001',
+      });
+    }
     body.access_token = await state.keys.sign({ ...claims }, header);
   }
 }

@@ -83,6 +83,36 @@ export const IDP_VARIATIONS = [
     description: 'The JWKS also publishes an EC key that signs nothing yet (a key published ahead of its rotation).',
     allowedBy: 'RFC 7517 §5: a JWK Set holds any number of keys; RFC 9068 §4 / RFC 7515 §4.1.4: the verifier picks the key by kid.',
   },
+  {
+    name: 'fractional-numeric-dates',
+    component: 'idp',
+    description: 'The access token\'s iat and exp (and nbf) are NumericDates with a fraction: the instant of issue in milliseconds.',
+    allowedBy: 'RFC 7519 §2: a NumericDate is a JSON numeric value of seconds, "non-integer values can be represented".',
+  },
+  {
+    name: 'extra-access-token-claims',
+    component: 'idp',
+    description: 'The access token also carries azp, scp (an array), roles, ver, tid, and a UUID jti.',
+    allowedBy: 'RFC 9068 §2.2 (and §2.2.3.1 for roles): the token MAY carry claims beyond its required ones; RFC 7519 §4.1.7 leaves the jti format to the issuer.',
+  },
+  {
+    name: 'token-error-members',
+    component: 'idp',
+    description: 'Every token endpoint error carries error_description and error_uri beside error.',
+    allowedBy: 'RFC 6749 §5.2: error_description and error_uri are OPTIONAL members of the error response.',
+  },
+  {
+    name: 'basic-challenge-charset',
+    component: 'idp',
+    description: 'The 401 challenge of the token endpoint reads Basic realm="...", charset="UTF-8".',
+    allowedBy: 'RFC 7617 §2.1: the Basic challenge MAY carry the charset auth-param (value "UTF-8") besides realm.',
+  },
+  {
+    name: 'metadata-extras',
+    component: 'idp',
+    description: 'The metadata lists more grant types and client authentication methods (device_code, private_key_jwt, tls_client_auth...) and members of its own.',
+    allowedBy: 'RFC 8414 §2: additional metadata parameters MAY be used; the *_supported lists name every value the server supports.',
+  },
 ] as const satisfies readonly VariationDefinition[];
 
 export type IdpVariationName = (typeof IDP_VARIATIONS)[number]['name'];

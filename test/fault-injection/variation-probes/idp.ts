@@ -44,6 +44,31 @@ export const IDP_PROBES: Record<IdpVariationName, Probe> = {
     const jwks = jsonOf(await c.get(`${c.urls.idp}/jwks`)) as { keys: { kty: string }[] };
     assert.ok(jwks.keys.some((k) => k.kty === 'EC') && jwks.keys.some((k) => k.kty === 'RSA'));
   },
+  'fractional-numeric-dates': async (c) => {
+    const claims = decodeJwt(String((await issued(c)).access_token));
+    // 1 in 1000 tokens is issued on a whole second: ask again rather than fail.
+    const { iat, exp } = Number.isInteger(claims.iat) ? decodeJwt(String((await issued(c)).access_token)) : claims;
+    assert.ok(!Number.isInteger(iat) && !Number.isInteger(exp), `iat ${iat}, exp ${exp}`);
+  },
+  'extra-access-token-claims': async (c) => {
+    const claims = decodeJwt(String((await issued(c)).access_token));
+    assert.ok(Array.isArray(claims.scp) && claims.azp === claims.client_id && Array.isArray(claims.roles));
+    assert.match(String(claims.jti), /^[0-9a-f]{8}-[0-9a-f]{4}-/);
+  },
+  'token-error-members': async (c) => {
+    const body = jsonOf(await c.tokenRequest({ scope: scopeOf(c) }, { secret: 'wrong' }));
+    assert.equal(body?.error, 'invalid_client');
+    assert.ok(typeof body?.error_uri === 'string' && typeof body?.error_description === 'string');
+  },
+  'basic-challenge-charset': async (c) => {
+    const refused = await c.tokenRequest({ scope: scopeOf(c) }, { secret: 'wrong' });
+    assert.match(String(refused.response?.headers['www-authenticate']), /^Basic realm="[^"]*",.*\bcharset="UTF-8"$/);
+  },
+  'metadata-extras': async (c) => {
+    const doc = jsonOf(await c.get(`${c.urls.idp}/.well-known/openid-configuration`)) as Record<string, string[]>;
+    assert.ok(doc.token_endpoint_auth_methods_supported!.includes('private_key_jwt') && doc.grant_types_supported!.includes('urn:ietf:params:oauth:grant-type:device_code'));
+    assert.ok('x_vendor_build' in doc);
+  },
   'invalid-client-400-for-body-auth': async (c) => {
     const bodyAuth = await c.tokenRequest({ scope: scopeOf(c) }, { basic: false, secret: 'wrong' });
     assert.equal(bodyAuth.response?.status, 400);
