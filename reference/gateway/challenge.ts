@@ -22,6 +22,11 @@ export interface Challenge {
    * and a DPoP challenge after the Bearer one. All of it conformant: the kit must read the Bearer challenge anyway.
    */
   readonly withExtras?: boolean;
+  /**
+   * Variation challenge-in-separate-fields: a second challenge (an API-key scheme, as Kong's key-auth sends it) in its
+   * own WWW-Authenticate field after the Bearer one. RFC 9110 §11.6.1: several challenges, in one or several fields.
+   */
+  readonly separateFieldChallenge?: boolean;
 }
 
 /**
@@ -54,7 +59,7 @@ function challengeWithExtras(challenge: Challenge): string {
   return `Bearer ${params.join(', ')}, DPoP algs="ES256 PS256"`;
 }
 
-export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string | string[]> = {}): void {
   const payload = JSON.stringify(body);
   res.writeHead(status, {
     'content-type': 'application/json',
@@ -77,8 +82,11 @@ export interface Refusal {
 }
 
 export function refuse(res: ServerResponse, refusal: Refusal): void {
-  const headers: Record<string, string> = {};
-  if (refusal.challenge && !refusal.omitChallenge) headers['www-authenticate'] = bearerChallenge(refusal.challenge);
+  const headers: Record<string, string | string[]> = {};
+  if (refusal.challenge && !refusal.omitChallenge) {
+    const bearer = bearerChallenge(refusal.challenge);
+    headers['www-authenticate'] = refusal.challenge.separateFieldChallenge ? [bearer, `Key realm="${REALM}"`] : bearer;
+  }
   // Variation gateway-empty-error-body: RFC 6750 §3 puts the error in WWW-Authenticate and defines no body.
   if (refusal.emptyBody) {
     res.writeHead(refusal.status, { ...headers, 'content-length': 0, 'cache-control': 'no-store' });

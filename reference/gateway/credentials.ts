@@ -1,7 +1,7 @@
 /**
  * Finding the bearer token in a request (RFC 6750 §2). The gateway supports the Authorization header only
  * (§2.1, the one method a resource server MUST support). It does NOT accept a token from the URI query
- * (§2.3, "SHOULD NOT be used"; RFC 9700 §4.3.2) nor from a form body (§2.2, MAY): a token sent only that way
+ * (§2.3, "SHOULD NOT be used"; RFC 9700 §4.3.2) nor from a form body (§2.2, MAY; variation body-access-token does): a token sent only that way
  * counts as no credentials, so a protected route answers 401 with a bare `Bearer` challenge (no error code,
  * §3.1). It still looks at both places, because a token sent by more than one method is a malformed request
  * (§2: clients MUST NOT use more than one method; §3.1 invalid_request -> 400).
@@ -20,6 +20,11 @@ export interface CredentialOptions {
   readonly acceptQueryToken?: boolean;
   /** Fault accept-token-sent-twice: header + query/body is not refused; the header's token wins. */
   readonly acceptTokenSentTwice?: boolean;
+  /**
+   * Variation body-access-token: a token in a form-encoded body's access_token parameter is used, as RFC 6750 §2.2
+   * lets a resource server do ("MAY"), under its conditions: application/x-www-form-urlencoded, and never with GET.
+   */
+  readonly acceptBodyToken?: boolean;
 }
 
 /** RFC 9110 §11.2 auth-scheme = token (tchar). */
@@ -75,10 +80,18 @@ export function bearerCredentials(req: IncomingMessage, url: URL, body: Buffer, 
     return { kind: 'absent', detail: 'access tokens in the URI query are not accepted (RFC 6750 section 2.3); use the Authorization header' };
   }
   if (inBody.length > 0) {
+    if (options.acceptBodyToken && req.method !== 'GET') return { kind: 'token', token: inBody[0]!, via: 'body' };
     return { kind: 'absent', detail: 'access tokens in a form body are not accepted (RFC 6750 section 2.2); use the Authorization header' };
   }
   if (header.kind === 'other-scheme') {
     return { kind: 'absent', detail: `the Authorization scheme "${header.scheme}" is not Bearer` };
   }
   return { kind: 'absent', detail: 'the request carries no access token' };
+}
+
+/** The form body without its access_token parameter: like the query's (upstream.ts), a token never reaches the component. */
+export function bodyWithoutToken(body: Buffer): Buffer {
+  const form = new URLSearchParams(body.toString('utf8'));
+  form.delete('access_token');
+  return Buffer.from(form.toString(), 'utf8');
 }

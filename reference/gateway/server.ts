@@ -6,9 +6,9 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { accessTokenValidator } from './access-token.ts';
 import { admit } from './admission.ts';
-import { refuse, sendJson } from './challenge.ts';
+import { REALM, refuse, sendJson } from './challenge.ts';
 import type { GatewayConfig } from './config.ts';
-import { bearerCredentials } from './credentials.ts';
+import { bearerCredentials, bodyWithoutToken } from './credentials.ts';
 import { encodeIdentity } from './identity.ts';
 import { RouteTable, routePolicies } from './routes.ts';
 import { forward } from './upstream.ts';
@@ -68,12 +68,23 @@ export function createGatewayServer(config: GatewayConfig, options: GatewayServe
       caseSensitiveScheme: faults.has('case-sensitive-bearer'),
       acceptQueryToken: faults.has('accept-query-token'),
       acceptTokenSentTwice: faults.has('accept-token-sent-twice'),
+      acceptBodyToken: faults.has('body-access-token'),
     });
     const admission = await admit(route.policy, credentials, validate, faults);
     if (admission.kind === 'refuse') {
       // RFC 6750 §3: a 401 MUST carry WWW-Authenticate (fault no-www-authenticate drops it).
       const { refusal } = admission;
-      const challenge = refusal.challenge && faults.has('challenge-with-extras') ? { ...refusal.challenge, withExtras: true } : refusal.challenge;
+      const challenge = refusal.challenge && {
+        ...refusal.challenge,
+        ...(faults.has('challenge-with-extras') ? { withExtras: true } : {}),
+        ...(faults.has('challenge-in-separate-fields') ? { separateFieldChallenge: true } : {}),
+        // Variation challenge-description-punctuation: RFC 6750 §3 allows %x20-21 / %x23-5B / %x5D-7E in
+        // error_description, so commas, "=", ";" and brackets inside the quoted value are legal (and must not be
+        // read as further auth-params).
+        ...(faults.has('challenge-description-punctuation') && refusal.challenge.description
+          ? { description: `${refusal.challenge.description} [status=${refusal.status}; scheme=Bearer, realm=${REALM}]` }
+          : {}),
+      };
       refuse(res, {
         ...refusal,
         ...(challenge ? { challenge } : {}),
@@ -83,7 +94,9 @@ export function createGatewayServer(config: GatewayConfig, options: GatewayServe
       return admission.refusal.detail;
     }
 
-    forward(req, res, url, body, {
+    // Variation body-access-token: the token taken from the form body is removed before the body goes on (seed 000).
+    const forwardedBody = credentials.kind === 'token' && credentials.via === 'body' ? bodyWithoutToken(body) : body;
+    forward(req, res, url, forwardedBody, {
       upstream: config.upstream,
       identityHeader: faults.has('forward-no-identity') ? undefined : encodeIdentity(admission.identity),
       // Seed 000: the component gets the identity, not the caller's token — unless configured otherwise.

@@ -17,6 +17,24 @@ export const GATEWAY_VARIATIONS = [
     description: 'The gateway\'s 401 and 403 refusals have an empty body (the error is in WWW-Authenticate only).',
     allowedBy: 'RFC 6750 §3: the error is conveyed in the WWW-Authenticate header; no response body is defined.',
   },
+  {
+    name: 'challenge-in-separate-fields',
+    component: 'gateway',
+    description: 'Refusals carry two WWW-Authenticate fields: the Bearer challenge, then a second scheme (Key realm="auth-ctk", as Kong\'s key-auth sends) in a field of its own.',
+    allowedBy: 'RFC 9110 §11.6.1 (a server may send more than one challenge, in one WWW-Authenticate field or in several); RFC 9110 §5.3 (WWW-Authenticate is a list-based field).',
+  },
+  {
+    name: 'challenge-description-punctuation',
+    component: 'gateway',
+    description: 'error_description ends with "[status=401; scheme=Bearer, realm=auth-ctk]": commas, "=", ";" and brackets inside the quoted value.',
+    allowedBy: 'RFC 6750 §3: error_description values are %x20-21 / %x23-5B / %x5D-7E, which includes , = ; [ ] (RFC 9110 §5.6.4: a quoted-string may hold them).',
+  },
+  {
+    name: 'body-access-token',
+    component: 'gateway',
+    description: 'The gateway also accepts the token in the access_token parameter of an application/x-www-form-urlencoded body (not with GET), and strips it before forwarding.',
+    allowedBy: 'RFC 6750 §2.2: "Resource servers MAY support this method" (form-encoded body, single-part, a method other than GET).',
+  },
 ] as const satisfies readonly VariationDefinition[];
 
 export type GatewayVariationName = (typeof GATEWAY_VARIATIONS)[number]['name'];

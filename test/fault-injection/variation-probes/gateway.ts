@@ -1,6 +1,7 @@
 /** Probes of the gateway's conformant variations (reference/gateway/variations.ts): one per variation. */
 import assert from 'node:assert/strict';
 import type { GatewayVariationName } from '../../../reference/gateway/variations.ts';
+import { send } from '../../../support/http/exchange.ts';
 import type { Probe, ProbeContext } from './context.ts';
 
 const refusedWithGarbage = (c: ProbeContext) => c.get(`${c.urls.gateway}${c.fx.routes.protected}`, { authorization: 'Bearer not-a-token' });
@@ -15,5 +16,28 @@ export const GATEWAY_PROBES: Record<GatewayVariationName, Probe> = {
     const refused = await refusedWithGarbage(c);
     assert.equal(refused.response?.status, 401);
     assert.equal(refused.response?.body.length, 0);
+  },
+  'challenge-in-separate-fields': async (c) => {
+    const refused = await refusedWithGarbage(c);
+    const fields = (refused.response?.rawHeaders ?? []).filter(([name]) => name === 'www-authenticate').map(([, value]) => value);
+    assert.equal(fields.length, 2, `two WWW-Authenticate fields: ${fields.join(' | ')}`);
+    assert.match(fields[0]!, /^Bearer /);
+    assert.equal(fields[1], 'Key realm="auth-ctk"');
+  },
+  'challenge-description-punctuation': async (c) => {
+    const refused = await refusedWithGarbage(c);
+    assert.match(String(refused.response?.headers['www-authenticate']), /error_description="[^"]*\[status=401; scheme=Bearer, realm=auth-ctk\]"/);
+  },
+  'body-access-token': async (c) => {
+    const { method, path, scope } = c.fx.routes.scoped;
+    const token = (JSON.parse((await c.tokenRequest({ scope })).response!.body) as { access_token: string }).access_token;
+    const url = `${c.urls.gateway}${path}`;
+    const form = (fields: Record<string, string>) =>
+      send({ method, url, headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(fields).toString(), timeoutMs: 5_000 });
+    // Past the gateway: the component answers (it may refuse a form body, but never with a Bearer challenge).
+    const withToken = await form({ access_token: token, name: 'probe' });
+    const passed = withToken.response !== undefined && ![401, 403].includes(withToken.response.status) && withToken.response.headers['www-authenticate'] === undefined;
+    assert.ok(passed, `token in the body accepted: ${withToken.response?.status} ${withToken.response?.headers['www-authenticate']}`);
+    assert.equal((await form({ name: 'probe' })).response?.status, 401, 'without it the same request is refused');
   },
 };
