@@ -234,7 +234,8 @@ export const IDP_FAULTS = [
     name: 'unstated-scope-change',
     component: 'idp',
     description: 'A request for some of the client\'s scopes is granted all of them, and the response leaves scope out.',
-    breaks: ['REQ-TOK-08'],
+    // Leaving scope out states the requested scope (RFC 6749 §5.1), which the token's scope claim then contradicts.
+    breaks: ['REQ-TOK-08', 'REQ-TOK-16'],
   },
   {
     name: 'scope-claim-disagrees',

@@ -92,7 +92,7 @@ export function tokenEndpointCorrections(state: ProviderState) {
     }
 
     if (ctx.status === 200 && body && typeof body.access_token === 'string') {
-      await applyTokenVariations(body, state);
+      await applyTokenVariations(body, state, typeof params?.scope === 'string' ? params.scope : undefined);
       // Faults alg-none-tokens, hs256-tokens, unpublished-signing-key: the token's signature is replaced.
       body.access_token = await resignAccessToken(body.access_token, faults);
       // Fault token-status-201: RFC 6749 §5.1 says 200 OK (REQ-TOK-01).
@@ -124,7 +124,7 @@ export function tokenEndpointCorrections(state: ProviderState) {
  * Conformant variations of a successful token response (reference/variations.ts): things real IdPs do that the
  * clauses allow, so the kit must not fail them.
  */
-async function applyTokenVariations(body: Record<string, unknown>, state: ProviderState): Promise<void> {
+async function applyTokenVariations(body: Record<string, unknown>, state: ProviderState, requestedScope: string | undefined): Promise<void> {
   const { faults } = state;
   // RFC 6749 §5.1: token_type is case insensitive.
   if (faults.has('lowercase-token-type')) body.token_type = 'bearer';
@@ -132,6 +132,9 @@ async function applyTokenVariations(body: Record<string, unknown>, state: Provid
   if (faults.has('token-response-extras')) Object.assign(body, { 'not-before-policy': 0, ext_expires_in: body.expires_in });
   // RFC 6749 §3.3: scope is a space-delimited list whose order carries no meaning.
   if (faults.has('scope-reordered') && typeof body.scope === 'string') body.scope = body.scope.split(' ').reverse().join(' ');
+  // RFC 6749 §5.1: scope is OPTIONAL "if identical to the scope requested by the client" (after any reordering,
+  // so only a grant of exactly the requested string is left unstated).
+  if (faults.has('scope-omitted-as-requested') && requestedScope !== undefined && body.scope === requestedScope) delete body.scope;
   // Token edits, re-signed with the IdP's own current key, so the token stays valid.
   const nbf = faults.has('nbf-claim'); // RFC 7519 §4.1.5: nbf is OPTIONAL
   const audArray = faults.has('aud-array'); // RFC 7519 §4.1.3: aud is a string or an array of strings

@@ -113,6 +113,12 @@ export const IDP_VARIATIONS = [
     description: 'The metadata lists more grant types and client authentication methods (device_code, private_key_jwt, tls_client_auth...) and members of its own.',
     allowedBy: 'RFC 8414 §2: additional metadata parameters MAY be used; the *_supported lists name every value the server supports.',
   },
+  {
+    name: 'scope-omitted-as-requested',
+    component: 'idp',
+    description: 'The token response leaves scope out when it granted exactly the requested scope.',
+    allowedBy: 'RFC 6749 §5.1: scope is OPTIONAL if identical to the scope requested by the client.',
+  },
 ] as const satisfies readonly VariationDefinition[];
 
 export type IdpVariationName = (typeof IDP_VARIATIONS)[number]['name'];

@@ -88,13 +88,16 @@ export function judgeDisallowedScope(world: CtkWorld, exchange: Exchange, reques
 
 /** REQ-TOK-16: the scope the response states is the token's scope claim. */
 export function judgeStatedScopeMatchesClaim(world: CtkWorld, issued: IssuedToken): 'judged' | { notTestable: string } {
-  const stated = issued.response?.scope;
+  // RFC 6749 §5.1: a response may leave scope out only "if identical to the scope requested by the client", so an
+  // omitted scope states the requested one; only a scope-less request leaves nothing stated (a default applies).
+  const requested = issued.requestedScope.join(' ');
+  const stated = typeof issued.response?.scope === 'string' ? issued.response.scope : requested !== '' ? requested : undefined;
   const inToken = claimScope(issued.token);
-  if (typeof stated !== 'string') return { notTestable: 'the token response states no scope to compare (REQ-TOK-08 judges whether it must)' };
+  if (stated === undefined) return { notTestable: 'neither the request nor the token response names a scope to compare' };
   if (inToken === undefined) return { notTestable: 'the access token has no scope claim to compare (REQ-JWT-09 judges that)' };
   check(
     world,
-    { requirement: 'REQ-TOK-16', expected: `the scope claim of the token equal to the stated scope ${JSON.stringify(stated)}`, observed: `scope claim ${JSON.stringify(inToken.join(' '))}` },
+    { requirement: 'REQ-TOK-16', expected: `the scope claim of the token equal to the ${typeof issued.response?.scope === 'string' ? 'stated' : 'requested (the response omits scope, RFC 6749 §5.1)'} scope ${JSON.stringify(stated)}`, observed: `scope claim ${JSON.stringify(inToken.join(' '))}` },
     () => expect(sameScopes(scopeValues(stated), inToken), 'same scopes').to.equal(true),
   );
   return 'judged';

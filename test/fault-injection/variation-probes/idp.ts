@@ -69,6 +69,11 @@ export const IDP_PROBES: Record<IdpVariationName, Probe> = {
     assert.ok(doc.token_endpoint_auth_methods_supported!.includes('private_key_jwt') && doc.grant_types_supported!.includes('urn:ietf:params:oauth:grant-type:device_code'));
     assert.ok('x_vendor_build' in doc);
   },
+  'scope-omitted-as-requested': async (c) => {
+    const body = await issued(c);
+    assert.equal(body.scope, undefined, 'granted as requested: no scope member');
+    assert.equal(decodeJwt(String(body.access_token)).scope, scopeOf(c), 'the token holds the requested scope');
+  },
   'invalid-client-400-for-body-auth': async (c) => {
     const bodyAuth = await c.tokenRequest({ scope: scopeOf(c) }, { basic: false, secret: 'wrong' });
     assert.equal(bodyAuth.response?.status, 400);
