@@ -157,7 +157,7 @@ export const TOKEN_ENDPOINT_REQUIREMENTS: readonly Requirement[] = [
   },
   {
     id: 'REQ-TOK-16',
-    title: 'A token response that names its scope agrees with the scope claim of the token',
+    title: 'The scope a token response states (or, left out, the requested one: RFC 6749 §5.1) agrees with the scope claim of the token',
     level: 'SHOULD',
     source: 'RFC 9068 §2.2.3; RFC 6749 §5.1',
     link: rfc(9068, '2.2.3'),
