@@ -27,6 +27,11 @@ export interface Challenge {
    * own WWW-Authenticate field after the Bearer one. RFC 9110 §11.6.1: several challenges, in one or several fields.
    */
   readonly separateFieldChallenge?: boolean;
+  /**
+   * Variation challenge-resource-metadata: the URL of the gateway's protected resource metadata (RFC 9728 §5.1
+   * resource_metadata auth-param), as MCP-style resource servers send in every Bearer challenge.
+   */
+  readonly resourceMetadata?: string;
 }
 
 /**
@@ -42,6 +47,7 @@ export function bearerChallenge(challenge: Challenge): string {
   if (challenge.bare) return 'Bearer';
   if (challenge.withExtras) return challengeWithExtras(challenge);
   const params = [`realm="${REALM}"`];
+  if (challenge.resourceMetadata) params.push(`resource_metadata="${challenge.resourceMetadata}"`);
   if (challenge.error) params.push(`error="${challenge.error}"`);
   // RFC 6750 §3: an attribute MUST NOT appear more than once (REQ-BEARER-15); the fault repeats error.
   if (challenge.error && challenge.errorTwice) params.push(`error="${challenge.error}"`);
@@ -55,6 +61,7 @@ function challengeWithExtras(challenge: Challenge): string {
   const params: string[] = [];
   if (challenge.error) params.push(`error="${challenge.error}"`, `error_description="${quotable(challenge.description ?? challenge.error)}"`);
   if (challenge.scope) params.push(`scope="${quotable(challenge.scope)}"`);
+  if (challenge.resourceMetadata) params.push(`resource_metadata="${challenge.resourceMetadata}"`);
   params.push(`realm="${REALM}"`);
   return `Bearer ${params.join(', ')}, DPoP algs="ES256 PS256"`;
 }

@@ -13,6 +13,9 @@ import { encodeIdentity } from './identity.ts';
 import { RouteTable, routePolicies } from './routes.ts';
 import { forward } from './upstream.ts';
 
+/** RFC 9728 §3: the well-known path of protected resource metadata (resource identifier without a path). */
+const PROTECTED_RESOURCE_METADATA = '/.well-known/oauth-protected-resource';
+
 export interface GatewayServerOptions {
   /** One line per request (never a token); main.ts logs to stdout, tests stay quiet. */
   readonly log?: (line: string) => void;
@@ -45,6 +48,12 @@ export function createGatewayServer(config: GatewayConfig, options: GatewayServe
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<string> {
     const url = new URL(req.url ?? '/', 'http://gateway.invalid');
+    // Variation challenge-resource-metadata: the RFC 9728 §3 document its challenges point to (resource_metadata).
+    const metadataUrl = `http://${req.headers.host ?? 'gateway.invalid'}${PROTECTED_RESOURCE_METADATA}`;
+    if (faults.has('challenge-resource-metadata') && url.pathname === PROTECTED_RESOURCE_METADATA && req.method === 'GET') {
+      sendJson(res, 200, { resource: `http://${req.headers.host ?? 'gateway.invalid'}`, authorization_servers: [config.issuer] });
+      return 'protected resource metadata';
+    }
     const route = routes.match(req.method ?? 'GET', url.pathname);
     if (route.kind === 'not-found') {
       sendJson(res, 404, { message: `no route ${url.pathname}` });
@@ -78,6 +87,7 @@ export function createGatewayServer(config: GatewayConfig, options: GatewayServe
         ...refusal.challenge,
         ...(faults.has('challenge-with-extras') ? { withExtras: true } : {}),
         ...(faults.has('challenge-in-separate-fields') ? { separateFieldChallenge: true } : {}),
+        ...(faults.has('challenge-resource-metadata') ? { resourceMetadata: metadataUrl } : {}),
         // Variation challenge-description-punctuation: RFC 6750 §3 allows %x20-21 / %x23-5B / %x5D-7E in
         // error_description, so commas, "=", ";" and brackets inside the quoted value are legal (and must not be
         // read as further auth-params).

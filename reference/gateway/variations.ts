@@ -35,6 +35,12 @@ export const GATEWAY_VARIATIONS = [
     description: 'The gateway also accepts the token in the access_token parameter of an application/x-www-form-urlencoded body (not with GET), and strips it before forwarding.',
     allowedBy: 'RFC 6750 §2.2: "Resource servers MAY support this method" (form-encoded body, single-part, a method other than GET).',
   },
+  {
+    name: 'challenge-resource-metadata',
+    component: 'gateway',
+    description: 'Every Bearer challenge (also the one without credentials) carries resource_metadata="<gateway>/.well-known/oauth-protected-resource", and the gateway serves that document.',
+    allowedBy: 'RFC 9728 §5.1 (resource_metadata auth-param in WWW-Authenticate); RFC 6750 §3 (auth-params besides the defined ones are allowed); it is not error information (§3.1).',
+  },
 ] as const satisfies readonly VariationDefinition[];
 
 export type GatewayVariationName = (typeof GATEWAY_VARIATIONS)[number]['name'];

@@ -10,7 +10,7 @@ export const GATEWAY_PROBES: Record<GatewayVariationName, Probe> = {
   'challenge-with-extras': async (c) => {
     const refused = await refusedWithGarbage(c);
     assert.equal(refused.response?.status, 401);
-    assert.match(String(refused.response?.headers['www-authenticate']), /^Bearer error="invalid_token", error_description="[^"]*", realm="[^"]*", DPoP /);
+    assert.match(String(refused.response?.headers['www-authenticate']), /^Bearer error="invalid_token", error_description="[^"]*", (?:[a-z_]+="[^"]*", )*realm="[^"]*", DPoP /);
   },
   'gateway-empty-error-body': async (c) => {
     const refused = await refusedWithGarbage(c);
@@ -27,6 +27,15 @@ export const GATEWAY_PROBES: Record<GatewayVariationName, Probe> = {
   'challenge-description-punctuation': async (c) => {
     const refused = await refusedWithGarbage(c);
     assert.match(String(refused.response?.headers['www-authenticate']), /error_description="[^"]*\[status=401; scheme=Bearer, realm=auth-ctk\]"/);
+  },
+  'challenge-resource-metadata': async (c) => {
+    const refused = await c.get(`${c.urls.gateway}${c.fx.routes.protected}`);
+    assert.equal(refused.response?.status, 401);
+    const url = /resource_metadata="([^"]+)"/.exec(String(refused.response?.headers['www-authenticate']))?.[1];
+    assert.ok(url?.endsWith('/.well-known/oauth-protected-resource'), `resource_metadata in the challenge without credentials: ${url}`);
+    const metadata = await c.get(url!);
+    assert.equal(metadata.response?.status, 200);
+    assert.ok(Array.isArray((JSON.parse(metadata.response!.body) as { authorization_servers?: unknown }).authorization_servers));
   },
   'body-access-token': async (c) => {
     const { method, path, scope } = c.fx.routes.scoped;
