@@ -115,6 +115,10 @@ describe('reading token endpoint answers', () => {
     assert.equal(bearerError('Bearer realm="x", error_description="bad", error="invalid_token"'), 'invalid_token');
     assert.equal(bearerError('Basic realm="x", error="invalid_token"'), undefined, 'no Bearer challenge');
     assert.equal(bearerError('Basic realm="x"'), undefined);
+    // The Bearer challenge's own error, not the first "error=" of the value (RFC 9110 §11.6.1, RFC 6750 §3).
+    assert.equal(bearerError('DPoP algs="ES256", error="use_dpop_nonce", Bearer realm="x", error="invalid_token"'), 'invalid_token');
+    assert.equal(bearerError('Bearer error_description="rejected; error=expired, retry", error="invalid_token"'), 'invalid_token');
+    assert.equal(bearerError('bearer error=invalid_token'), 'invalid_token', 'token (unquoted) value, scheme in any case');
   });
 
   test('a token counts as issued only with 2xx and an access_token', () => {

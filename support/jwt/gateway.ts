@@ -9,7 +9,7 @@ import type { CtkWorld } from '../world.ts';
 import type { Exchange } from '../http/exchange.ts';
 import { check } from '../verdict/check.ts';
 import { isTagged, recall, remember } from '../oauth/scenario.ts';
-import { challengeSchemes } from '../oauth/token-errors.ts';
+import { param, parseWwwAuthenticate } from '../gateway/www-authenticate.ts';
 
 /** The token a scenario presents to the gateway, with words for diagnoses ("an expired token of ctk-short-ttl"). */
 export interface PresentedToken {
@@ -27,10 +27,17 @@ export async function callProtectedRoute(world: CtkWorld, token: string): Promis
   return world.send({ method: 'GET', url: new URL(routes.protected, baseUrl).toString(), headers: { authorization: `Bearer ${token}`, accept: 'application/json' } });
 }
 
-/** The error code of the Bearer challenge, if any (RFC 6750 §3: error="..."). */
+/**
+ * The error code of the Bearer challenge, if any (RFC 6750 §3: error="..."). Read with the challenge parser, not a
+ * regex over the whole value: RFC 9110 §11.6.1 lets another challenge with its own error come before the Bearer one,
+ * and RFC 6750 §3 lets error_description (whose characters include "=" and ",") come before error, so the first
+ * `error=` in the header is not necessarily the Bearer challenge's. Several fields joined with ", " parse as one
+ * (RFC 9110 §5.3).
+ */
 export function bearerError(www: string | undefined): string | undefined {
-  if (!www || !challengeSchemes(www).includes('bearer')) return undefined;
-  return /\berror\s*=\s*"?([^",\s]+)"?/i.exec(www)?.[1];
+  if (!www) return undefined;
+  const bearer = parseWwwAuthenticate(www).challenges.find((c) => c.scheme.toLowerCase() === 'bearer');
+  return bearer ? param(bearer, 'error') : undefined;
 }
 
 const isAdmitted = (exchange: Exchange): boolean => {
