@@ -112,15 +112,20 @@ export async function createIdp(options: IdpOptions): Promise<RunningIdp> {
     providerCallback = provider.callback();
   };
 
+  /**
+   * Seed 001: a blocked IP "will start seeing connection errors, ssl/tls handshake errors or something similar": its
+   * connection is dropped without an HTTP answer (variation blocked-ip-answers-403: an HTTP 403 instead).
+   */
+  const turnAwayBlocked = (req: IncomingMessage, res: ServerResponse): void => {
+    if (faults.has('blocked-ip-answers-403')) return sendJson(res, 403, { error: 'access_denied', error_description: 'this IP is temporarily blocked' });
+    req.socket.destroy();
+  };
+
   const tokenEndpoint = async (req: IncomingMessage, res: ServerResponse, url: URL) => {
     const ip = clientIp(req);
-    // Seed 001: a blocked IP sees connection errors — its connection is dropped without an HTTP answer.
     if (blocker.isBlocked(ip)) {
       recordAttempt(req, { clientId: basicCredentials(req.headers.authorization)?.clientId, kind: 'blocked' }, 0, 'ip_blocked');
-      // Variation blocked-ip-answers-403: seed 001's "or something similar" — an HTTP refusal instead of a drop.
-      if (faults.has('blocked-ip-answers-403')) return sendJson(res, 403, { error: 'access_denied', error_description: 'this IP is temporarily blocked' });
-      req.socket.destroy();
-      return;
+      return turnAwayBlocked(req, res);
     }
     // Seed 001: at most limits.tokenRequestsPerSecond requests per second per IP, then 429 (rate-limit.ts).
     const rate = faults.has('no-rate-limit') ? ({ allowed: true } as const) : await rateLimit.check(ip);
@@ -229,10 +234,7 @@ export async function createIdp(options: IdpOptions): Promise<RunningIdp> {
     }
     if (path.startsWith('/interaction/')) {
       // Seed 001 / issue 7: the login page is a login endpoint too: blocked IPs are dropped there as well.
-      if (blocker.isBlocked(clientIp(req))) {
-        if (faults.has('blocked-ip-answers-403')) return sendJson(res, 403, { error: 'access_denied', error_description: 'this IP is temporarily blocked' });
-        return void req.socket.destroy();
-      }
+      if (blocker.isBlocked(clientIp(req))) return turnAwayBlocked(req, res);
       return handleInteraction(req, res, path, {
         provider: () => provider!,
         users: fixtures.users,

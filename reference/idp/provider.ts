@@ -166,15 +166,13 @@ function injectProviderFaults(provider: Provider, state: ProviderState): void {
     if (ctx.path === '/jwks' && faults.has('jwks-exposes-private-key')) {
       ctx.body = { keys: keys.all.map((k) => k.privateJwk) };
     }
-    // Variation jwks-extra-keys: a key published ahead of its use (RFC 7517 §5); verifiers pick keys by kid.
-    if (ctx.path === '/jwks' && ctx.status === 200 && faults.has('jwks-extra-keys')) {
-      const published = (ctx.body as { keys?: unknown[] } | undefined)?.keys ?? [];
-      ctx.body = { keys: [...published, await nextPublicKey()] };
-    }
-    // Variation jwks-minimal-members: RFC 7517 §4.2, §4.4 make use and alg OPTIONAL.
-    if (ctx.path === '/jwks' && ctx.status === 200 && faults.has('jwks-minimal-members')) {
-      const published = (ctx.body as { keys?: Record<string, unknown>[] } | undefined)?.keys ?? [];
-      ctx.body = { keys: published.map(({ use: _use, alg: _alg, ...key }) => key) };
+    if (ctx.path === '/jwks' && ctx.status === 200 && (faults.has('jwks-extra-keys') || faults.has('jwks-minimal-members'))) {
+      let keys = (ctx.body as { keys?: Record<string, unknown>[] } | undefined)?.keys ?? [];
+      // Variation jwks-extra-keys: a key published ahead of its use (RFC 7517 §5); verifiers pick keys by kid.
+      if (faults.has('jwks-extra-keys')) keys = [...keys, await nextPublicKey()];
+      // Variation jwks-minimal-members: RFC 7517 §4.2, §4.4 make use and alg OPTIONAL.
+      if (faults.has('jwks-minimal-members')) keys = keys.map(({ use: _use, alg: _alg, ...key }) => key);
+      ctx.body = { keys };
     }
   });
 }
