@@ -32,6 +32,16 @@ export function judge(fault: FaultDefinition, run: FaultRun): FaultVerdict {
   return { fault, run, caught, collateral };
 }
 
+/**
+ * The scenarios of a run that should have been clean and were not (a correct reference: no fault, or only
+ * conformant variations), one line each with its diagnosis. Scenarios without a requirement and not-run ones aside.
+ */
+export function uncleanScenarios(run: FaultRun): string[] {
+  return run.verdicts.scenarios
+    .filter((s) => s.requirementIds.length > 0 && s.verdict !== 'passed' && s.verdict !== 'not-run')
+    .map((s) => `${s.uri}:${s.line} ${s.name} -> ${s.verdict} ${s.error ?? [...s.contributions.values()].flatMap((c) => c.diagnoses).join(' | ')}`);
+}
+
 export function faultTable(verdicts: readonly FaultVerdict[]): string {
   const lines = [
     '# Fault coverage',

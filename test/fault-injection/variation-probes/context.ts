@@ -4,7 +4,7 @@
  */
 import type { ReferenceFixtures } from '../../../reference/fixtures.ts';
 import type { ReferenceUrls } from '../../../reference/stack.ts';
-import { basicAuthorization } from '../../../support/oauth/token-client.ts';
+import { tokenRequestBody } from '../../../support/oauth/token-client.ts';
 import { send, type Exchange } from '../../../support/http/exchange.ts';
 
 export interface ProbeContext {
@@ -23,15 +23,13 @@ export function probeContext(urls: ReferenceUrls, fx: ReferenceFixtures): ProbeC
     urls,
     fx,
     tokenRequest(params, options = {}) {
-      const secret = options.secret ?? system.clientSecret;
-      const form = new URLSearchParams({ grant_type: 'client_credentials', ...params });
-      const headers: Record<string, string> = { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' };
-      if (options.basic ?? true) headers.authorization = basicAuthorization(system.clientId, secret);
-      else {
-        form.set('client_id', system.clientId);
-        form.set('client_secret', secret);
-      }
-      return send({ method: 'POST', url: `${urls.idp}/token`, headers, body: form.toString(), timeoutMs: 5_000, ...(options.from ? { sourceAddress: options.from } : {}) });
+      // The kit's own request builder (Basic or form body), without a target's extra parameters.
+      const { headers, body } = tokenRequestBody(
+        system,
+        { method: options.basic ?? true ? 'basic' : 'body', extraParams: params, ...(options.secret !== undefined ? { secret: options.secret } : {}) },
+        {},
+      );
+      return send({ method: 'POST', url: `${urls.idp}/token`, headers, body, timeoutMs: 5_000, ...(options.from ? { sourceAddress: options.from } : {}) });
     },
     get(url, headers = {}) {
       return send({ method: 'GET', url, headers, timeoutMs: 5_000 });
