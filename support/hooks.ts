@@ -39,5 +39,6 @@ Before(function (this: CtkWorld, { pickle }: ITestCaseHookParameter) {
 });
 
 After(function (this: CtkWorld) {
+  this.attachChecks();
   this.attachEvidence();
 });

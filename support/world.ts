@@ -5,17 +5,25 @@
 import { World, setWorldConstructor, type IWorldOptions } from '@cucumber/cucumber';
 import { send as sendHttp, evidenceOf, type Exchange, type HttpRequest } from './http/exchange.ts';
 import type { FindingSink } from './verdict/check.ts';
-import { MEDIA, type Finding, type NotRunReason } from './verdict/media-types.ts';
+import { MEDIA, type CheckRecord, type Finding, type NotRunReason } from './verdict/media-types.ts';
 import { currentTarget } from './target/current.ts';
 import type { TargetDescription } from './target/target.ts';
+import type { GatewayRouteName } from './gateway/gateway-client.ts';
+import type { ControlResult } from './gateway/positive-control.ts';
 
 export class CtkWorld extends World implements FindingSink {
   readonly exchanges: Exchange[] = [];
   readonly warnings: Finding[] = [];
+  /** Every check evaluated in this scenario, passes included; attached once, after the scenario (attachChecks). */
+  readonly checks: CheckRecord[] = [];
   /** Free-form scenario state shared between steps of one scenario (tokens, ids, observations). */
   readonly memo = new Map<string, unknown>();
   /** The last exchange: what `Then the response ...` steps look at. */
   last?: Exchange;
+  /** The gateway route of the last exchange, when it was a gateway call: the route a refusal judge controls. */
+  lastGatewayRoute?: GatewayRouteName;
+  /** Positive controls sent in this scenario, per route (support/gateway/positive-control.ts). */
+  readonly gatewayControls = new Map<GatewayRouteName, ControlResult>();
 
   constructor(options: IWorldOptions) {
     super(options);
@@ -35,7 +43,10 @@ export class CtkWorld extends World implements FindingSink {
   /** Records an exchange made elsewhere (bursts, browser) as evidence. */
   record(exchange: Exchange, keepAsLast = true): void {
     if (this.exchanges.length < 200) this.exchanges.push(exchange);
-    if (keepAsLast) this.last = exchange;
+    if (keepAsLast) {
+      this.last = exchange;
+      this.lastGatewayRoute = undefined; // callGateway names the route after sending
+    }
   }
 
   lastExchange(): Exchange {
@@ -51,6 +62,16 @@ export class CtkWorld extends World implements FindingSink {
 
   recordViolation(finding: Finding): void {
     this.attach(JSON.stringify(finding), MEDIA.violation);
+  }
+
+  recordCheck(record: CheckRecord): void {
+    this.checks.push(record);
+    if (record.outcome === 'could-not-judge') this.log(`NOT JUDGED ${record.requirementId} (${record.check}): ${record.observed}`);
+  }
+
+  /** The scenario's check records, as one attachment (After hook: also after a failed step). */
+  attachChecks(): void {
+    if (this.checks.length > 0) this.attach(JSON.stringify(this.checks), MEDIA.checks);
   }
 
   /** Marks the scenario not testable (missing prerequisite); return the result from the step. */

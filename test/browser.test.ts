@@ -240,7 +240,7 @@ test('the authorization request is RFC 6749 §4.1.1 with an S256 challenge of it
 });
 
 test('the front end redeems no code whose state is not the one it sent (RFC 6749 §10.12), naming REQ-HUM-02', () => {
-  const sink = { recordWarning() {}, recordViolation() {} };
+  const sink = { recordWarning() {}, recordViolation() {}, recordCheck() {} };
   const user = { username: 'alice', password: 'pw-alice-123', customerId: 'c-1' };
   const request = { url: 'http://x/auth', clientId: 'web', redirectUri: 'http://127.0.0.1:1/cb', state: 'sent-state', codeVerifier: 'v', codeChallenge: 'c' };
   const hit = (query: string) => ({ url: `http://127.0.0.1:1/cb?${query}`, params: new URLSearchParams(query), at: 0 });

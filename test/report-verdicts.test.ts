@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import type { Envelope } from '@cucumber/messages';
 import { runFixture, type FixtureIds } from './report-fixtures/run-fixture.ts';
 import { indexMessages, parseMessages, readMessages, ResultsError } from '../support/report/messages.ts';
-import { computeVerdicts, type RequirementVerdict, type Verdict, type Verdicts } from '../support/report/verdicts.ts';
+import { computeVerdicts, noChecks, type RequirementVerdict, type Verdict, type Verdicts } from '../support/report/verdicts.ts';
 import { certify, certifyProfile } from '../support/report/certification.ts';
 import { renderSummary } from '../support/report/console-summary.ts';
 import { renderJUnit } from '../support/report/junit.ts';
@@ -58,6 +58,10 @@ test('each way a scenario ends gets its verdict', () => {
     'A step that leaks the client secret in its error': 'failed',
     'A step that skips without saying why': 'not-testable',
     'A scenario tagged with a requirement the catalogue lacks': 'failed',
+    'A judge that returns without judging': 'not-testable',
+    'A judge whose positive control failed': 'not-testable',
+    'A requirement judged here': 'passed',
+    'A requirement not testable there': 'not-testable',
   };
   assert.deepEqual(Object.fromEntries(verdicts.scenarios.map((s) => [s.name, s.verdict])), expected);
 });
@@ -104,6 +108,31 @@ test('a requirement its scenario never got to is not testable (blocked), not pas
   assert.match(blocked.reason!, new RegExp(`stopped at ${ids.BLOCKER} first`));
 });
 
+test('a judge that returns early never produces "passed": its requirement is "not judged", with the reason', () => {
+  const early = req(ids.RETURNED_EARLY);
+  assert.equal(early.verdict, 'not-testable', 'a scenario that passed without a check of its requirement certifies nothing');
+  assert.match(early.reason!, /^not judged: the scenario "A judge that returns without judging" ran, but no check of REQ-/);
+  assert.deepEqual(early.checks, { holds: 0, 'does-not-hold': 0, 'could-not-judge': 0 });
+  const control = req(ids.COULD_NOT_JUDGE);
+  assert.equal(control.verdict, 'not-testable');
+  assert.equal(control.reason, 'not judged: the route refuses valid tokens too (positive control: HTTP 503)');
+  assert.deepEqual(control.checks, { holds: 0, 'does-not-hold': 0, 'could-not-judge': 1 });
+});
+
+test('a pass stands on the checks that held, and counts them', () => {
+  // The scenario tagged with an unknown id holds a check of PASS too, but is not tagged with it: no contribution.
+  assert.deepEqual(req(ids.PASS).checks, { holds: 1, 'does-not-hold': 0, 'could-not-judge': 0 });
+  assert.deepEqual(req(ids.MUST_MISS).checks, { holds: 0, 'does-not-hold': 1, 'could-not-judge': 0 });
+});
+
+test('partial coverage is visible: judged in 1 of 2 scenarios is "not testable", not "passed"', () => {
+  const r = req(ids.PARTIAL);
+  assert.equal(r.verdict, 'not-testable');
+  assert.deepEqual(r.partial, { judged: 1, notJudged: 1, of: 2 });
+  assert.match(r.reason!, /^partly judged: passed in 1 of 2 scenarios; 1 not testable \(the target profile has no short-TTL client/);
+  assert.equal(certifyProfile(requirement(ids.PARTIAL).profile, verdicts.requirements, true).status === 'certified', false, 'a binding requirement judged in part does not certify its profile');
+});
+
 test('requirements without any scenario are not run, with the reason', () => {
   const r = req(ids.UNJUDGED);
   assert.equal(r.verdict, 'not-run');
@@ -141,7 +170,7 @@ test('a tag naming no catalogue requirement is a run error (kit bug), and the sc
 // Certification -------------------------------------------------------------------------------------------
 
 function synthetic(verdictOf: (id: string) => Verdict): Verdicts {
-  const reqs: RequirementVerdict[] = requirements().map((r) => ({ requirement: r, verdict: verdictOf(r.id), diagnoses: [], scenarios: [] }));
+  const reqs: RequirementVerdict[] = requirements().map((r) => ({ requirement: r, verdict: verdictOf(r.id), checks: noChecks(), diagnoses: [], scenarios: [] }));
   return { scenarios: [], requirements: reqs, runErrors: [], partial: false };
 }
 const level = (id: string) => requirements().find((r) => r.id === id)!.level;
@@ -214,7 +243,7 @@ test('the fixture run is not certified, and says why', () => {
 test('the console summary has a table per feature and one line per failure and warning', () => {
   const out = renderSummary(verdicts, certify(verdicts), { target: 'report fixture target' });
   assert.match(out, /feature \(scenarios\)\s+passed\s+failed\s+warning\s+known dev\.\s+not appl\.\s+not testable/);
-  assert.match(out, /Verdict kinds \(report fixture\)\s+2\s+6\s+2\s+0\s+1\s+2/);
+  assert.match(out, /Verdict kinds \(report fixture\)\s+3\s+6\s+2\s+0\s+1\s+5/);
   assert.ok(out.includes(`FAILED   ${head(ids.MUST_MISS)} — expected 401 with WWW-Authenticate: Bearer error="invalid_token"; got 200 (token expired 3 s ago)`));
   assert.ok(out.includes(`WARNING  ${head(ids.SHOULD_MISS)} — expected 401`));
   assert.ok(out.includes(`UNTESTED ${ids.NOT_TESTABLE} [MUST] — the target profile has no short-TTL client`));
@@ -231,7 +260,8 @@ test('JUnit carries the same one-line diagnoses, and reasons for what did not ru
   assert.match(xml, /<skipped message="not testable: the target profile has no short-TTL client/);
   assert.match(xml, /<skipped message="not applicable: the target does not claim /);
   assert.ok(xml.includes(`<system-out>WARNING ${head(ids.SHOULD_MISS)}`));
-  assert.match(xml, /<testsuites name="auth-ctk — fixture" tests="13" failures="2" errors="4" skipped="3"/);
+  assert.match(xml, /<testsuites name="auth-ctk — fixture" tests="17" failures="2" errors="4" skipped="6"/);
+  assert.ok(xml.includes(`<property name="checks ${ids.PASS}" value="1 held, 0 not held, 0 could not judge"/>`), 'the checks behind each verdict');
   assert.ok(!xml.includes('fixture-secret'), 'no secret in JUnit');
 });
 

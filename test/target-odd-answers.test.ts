@@ -17,7 +17,7 @@ import { currentTarget, setCurrentTarget } from '../support/target/current.ts';
 import { send, evidenceOf, closeConnections, type Exchange, type HttpRequest } from '../support/http/exchange.ts';
 import { requestToken, tokenResponseOf, accessTokenFor, TokenUnavailableError } from '../support/oauth/token-client.ts';
 import { check, RequirementViolation } from '../support/verdict/check.ts';
-import { MEDIA, type Finding } from '../support/verdict/media-types.ts';
+import { MEDIA, type CheckRecord, type Finding } from '../support/verdict/media-types.ts';
 import type { TargetDescription } from '../support/target/target.ts';
 
 const SECRET = 'odd-answers-secret-4711';
@@ -108,6 +108,10 @@ class OddWorld {
   }
   recordViolation(finding: Finding): void {
     this.attachments.push({ data: JSON.stringify(finding), mediaType: MEDIA.violation });
+  }
+  readonly checks: CheckRecord[] = [];
+  recordCheck(record: CheckRecord): void {
+    this.checks.push(record);
   }
   attachEvidence(): void {
     this.attachments.push({ data: JSON.stringify(this.exchanges.map(evidenceOf), null, 2), mediaType: MEDIA.evidence });

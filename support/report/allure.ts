@@ -20,7 +20,7 @@ import { ReportInputError } from './errors.ts';
 import { STARTED_ID_LABEL } from './allure-formatter.ts';
 import { scenarioDiagnoses, scenarioReason } from './junit.ts';
 import type { PublicTarget } from './public-target.ts';
-import { VERDICT_LABEL, type ScenarioVerdict, type Verdicts } from './verdicts.ts';
+import { describeChecks, VERDICT_LABEL, type ScenarioVerdict, type Verdicts } from './verdicts.ts';
 import type { Certification } from './certification.ts';
 
 export const EPICS: Record<CertificationProfile, string> = {
@@ -67,6 +67,7 @@ interface AllureResult extends AllureStep {
 const ATTACHMENT_NAMES: Record<string, string> = {
   'application/vnd.auth-ctk.evidence+json': 'evidence: HTTP exchanges (redacted)',
   'application/vnd.auth-ctk.violation+json': 'requirement violation',
+  'application/vnd.auth-ctk.checks+json': 'checks evaluated (held, not held, not judged)',
   'application/vnd.auth-ctk.warning+json': 'warning (SHOULD not met)',
   'application/vnd.auth-ctk.not-testable+json': 'not testable: reason',
   'application/vnd.auth-ctk.not-applicable+json': 'not applicable: reason',
@@ -166,9 +167,13 @@ export function enrichAllureResults(dir: string, verdicts: Verdicts, context: En
         ...(result.links ?? []).filter((l) => !reqs.some((r) => r.link === l.url)),
         ...reqs.filter((r) => r.link.startsWith('http')).map((r) => ({ name: `${r.id}: ${r.source}`, url: r.link, type: 'link' })),
       ];
-      if (context.target) {
-        result.parameters = [...(result.parameters ?? []).filter((p) => p.name !== 'target'), { name: 'target', value: context.target.name, excluded: true }];
-      }
+      // The checks behind the verdict, per requirement (excluded from Allure's history id: they change with the run).
+      const checks = [...s.contributions].map(([id, c]) => ({ name: `checks ${id}`, value: describeChecks(c.checks), excluded: true }));
+      result.parameters = [
+        ...(result.parameters ?? []).filter((p) => p.name !== 'target' && !p.name.startsWith('checks ')),
+        ...(context.target ? [{ name: 'target', value: context.target.name, excluded: true }] : []),
+        ...checks,
+      ];
       if (reqs.length) result.description = description(reqs);
       const { status, message } = statusFor(s);
       result.status = status;

@@ -4,7 +4,7 @@
  * the page says so and how to verify it.
  */
 import type { CertificateFile } from './certificate.ts';
-import { VERDICT_LABEL, type Verdict } from './verdicts.ts';
+import { describeChecks, VERDICT_LABEL, type Verdict } from './verdicts.ts';
 
 export const htmlEscape = (text: string): string =>
   text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
@@ -45,7 +45,7 @@ export function renderCertificateHtml(file: CertificateFile): string {
       r.reason ? `<div>${h(r.reason)}${r.remedy ? ` — <em>${h(r.remedy)}</em>` : ''}</div>` : '',
     ].join('');
     rows.push(
-      `<tr data-requirement="${h(r.id)}" data-verdict="${h(r.verdict)}"><td class="id">${h(r.id)}</td><td>${h(r.title)}</td><td>${h(r.level)}</td><td>${link(r.link, r.source)}</td><td>${h(r.profile)}${r.capability ? `<br><span class="muted">${h(r.capability)}</span>` : ''}</td><td>${badge(r.verdict)}</td><td>${details}</td></tr>`,
+      `<tr data-requirement="${h(r.id)}" data-verdict="${h(r.verdict)}"><td class="id">${h(r.id)}</td><td>${h(r.title)}</td><td>${h(r.level)}</td><td>${link(r.link, r.source)}</td><td>${h(r.profile)}${r.capability ? `<br><span class="muted">${h(r.capability)}</span>` : ''}</td><td>${badge(r.verdict)}<br><span class="muted checks">${h(describeChecks(r.checks ?? { holds: 0, 'does-not-hold': 0, 'could-not-judge': 0 }))}</span></td><td>${details}</td></tr>`,
     );
   }
   const profiles = c.profiles
@@ -118,7 +118,7 @@ ${c.run.errors.length ? `<dt>run errors</dt><dd>${c.run.errors.map(h).join('<br>
 <p>scenarios: ${summary(c.summary.scenarios)}</p>
 ${baseline}
 <h2>Verdict per requirement</h2>
-<table id="verdicts"><thead><tr><th>requirement</th><th>what a conforming system does</th><th>level</th><th>clause</th><th>profile</th><th>verdict</th><th>diagnosis / reason</th></tr></thead><tbody>
+<table id="verdicts"><thead><tr><th>requirement</th><th>what a conforming system does</th><th>level</th><th>clause</th><th>profile</th><th>verdict (checks)</th><th>diagnosis / reason</th></tr></thead><tbody>
 ${rows.join('\n')}
 </tbody></table>
 <h2>Scenarios</h2>

@@ -22,10 +22,11 @@ import { certify, certifyProfile, type Certification, type OverallStatus, type P
 import type { PublicTarget } from './public-target.ts';
 import type { SigningKey } from './signing-key.ts';
 import { SigningKeyError } from './signing-key.ts';
-import { countVerdicts, VERDICTS, type Deviation, type RequirementVerdict, type Verdict, type Verdicts } from './verdicts.ts';
+import { countVerdicts, noChecks, VERDICTS, type CheckCounts, type Deviation, type RequirementVerdict, type Verdict, type Verdicts } from './verdicts.ts';
 import { scenarioDiagnoses, scenarioReason } from './junit.ts';
 
-export const CERTIFICATE_FORMAT = 'auth-ctk-certificate/1';
+// /2: every requirement carries the checks behind its verdict (held / not held / could not judge).
+export const CERTIFICATE_FORMAT = 'auth-ctk-certificate/2';
 export const JWS_TYPE = 'auth-ctk-certificate+jws';
 
 export interface CertificateRequirement {
@@ -37,6 +38,10 @@ export interface CertificateRequirement {
   readonly profile: CertificationProfile;
   readonly capability?: string;
   readonly verdict: Verdict;
+  /** The checks of this requirement the run evaluated: a "passed" stands on at least one that held. */
+  readonly checks: CheckCounts;
+  /** Scenarios that judged it vs could not, when only some could (the verdict is then "not testable"). */
+  readonly partial?: RequirementVerdict['partial'];
   readonly reason?: string;
   readonly remedy?: string;
   readonly diagnoses: readonly string[];
@@ -136,6 +141,8 @@ function requirementEntry(r: RequirementVerdict): CertificateRequirement {
     profile: q.profile,
     ...(q.capability ? { capability: q.capability } : {}),
     verdict: r.verdict,
+    checks: r.checks,
+    ...(r.partial ? { partial: r.partial } : {}),
     ...(r.reason ? { reason: r.reason } : {}),
     ...(r.remedy ? { remedy: r.remedy } : {}),
     diagnoses: r.diagnoses,
@@ -347,7 +354,9 @@ function consistencyProblems(c: CertificatePayload): string[] {
       problems.push(`requirement ${r.id}: level/profile/clause differ from this kit's catalogue`);
     }
     if (!(VERDICTS as readonly string[]).includes(r.verdict)) problems.push(`requirement ${r.id}: unknown verdict "${r.verdict}"`);
-    verdicts.push({ requirement: req, verdict: r.verdict, diagnoses: [...r.diagnoses], scenarios: [], ...(r.reason ? { reason: r.reason } : {}) });
+    // A pass is earned by a check that held; a certificate claiming otherwise was not written by this kit's rules.
+    if (r.verdict === 'passed' && !(r.checks?.holds > 0)) problems.push(`requirement ${r.id} says passed, but no check of it held`);
+    verdicts.push({ requirement: req, verdict: r.verdict, checks: r.checks ?? noChecks(), diagnoses: [...r.diagnoses], scenarios: [], ...(r.reason ? { reason: r.reason } : {}) });
   }
   if (problems.length) return problems;
   if (!isDeepStrictEqual(countVerdicts(verdicts), c.summary.requirements)) problems.push('the summary counts do not match the per-requirement verdicts');

@@ -9,7 +9,7 @@
  *   warning          passes; the diagnosis in <system-out> and a `warning` property
  *   not applicable / not testable   <skipped message="reason; remedy">
  */
-import { VERDICT_LABEL, type ScenarioVerdict, type Verdicts } from './verdicts.ts';
+import { describeChecks, VERDICT_LABEL, type ScenarioVerdict, type Verdicts } from './verdicts.ts';
 
 // XML 1.0 allows tab, LF, CR and most of the rest; strip other control characters rather than emit invalid XML.
 const INVALID_XML = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g;
@@ -47,6 +47,8 @@ function testcase(s: ScenarioVerdict): string {
   const props = [
     ...s.requirementIds.map((id) => `<property name="requirement" value="${xmlEscape(id)}"/>`),
     `<property name="verdict" value="${xmlEscape(VERDICT_LABEL[s.verdict])}"/>`,
+    // The evidence behind the verdict: how many checks of each requirement held, did not, or could not judge.
+    ...[...s.contributions].map(([id, c]) => `<property name="checks ${xmlEscape(id)}" value="${describeChecks(c.checks)}"/>`),
   ];
   const body: string[] = [`      <properties>${props.join('')}</properties>`];
   const diagnoses = scenarioDiagnoses(s);

@@ -19,7 +19,7 @@
  */
 import type { Pickle } from '@cucumber/messages';
 import { requirement as lookupRequirement, requirements as allRequirements, type Requirement } from '../requirements/catalogue.ts';
-import { MEDIA, type Finding, type NotRunReason } from '../verdict/media-types.ts';
+import { MEDIA, type CheckOutcome, type CheckRecord, type Finding, type NotRunReason } from '../verdict/media-types.ts';
 import { redact } from '../http/redact.ts';
 import type { Baseline, BaselineEntry } from './baseline.ts';
 import { reviewOverdue } from './baseline.ts';
@@ -69,9 +69,20 @@ export interface Deviation {
   readonly entry: string;
 }
 
+/** How many checks of a requirement held, did not hold, or could not judge. */
+export type CheckCounts = Record<CheckOutcome, number>;
+export const noChecks = (): CheckCounts => ({ holds: 0, 'does-not-hold': 0, 'could-not-judge': 0 });
+/** `3 held, 0 not held, 1 could not judge`: the evidence behind a verdict, in reports. */
+export const describeChecks = (c: CheckCounts): string => `${c.holds} held, ${c['does-not-hold']} not held, ${c['could-not-judge']} could not judge`;
+const addCounts = (into: CheckCounts, from: CheckCounts): void => {
+  for (const k of Object.keys(into) as CheckOutcome[]) into[k] += from[k];
+};
+
 /** What one scenario says about one requirement. */
 export interface Contribution {
   verdict: Verdict;
+  /** The checks of this requirement the scenario evaluated. */
+  readonly checks: CheckCounts;
   /** One-line diagnoses (failures and warnings): `REQ-X clause [MUST] — expected ...; got ...`. */
   readonly diagnoses: string[];
   reason?: string;
@@ -107,6 +118,13 @@ export interface ScenarioVerdict {
 export interface RequirementVerdict {
   readonly requirement: Requirement;
   verdict: Verdict;
+  /** All checks of this requirement over the run: the evidence behind the verdict. */
+  readonly checks: CheckCounts;
+  /**
+   * Set when some of its scenarios judged it and others could not (not testable, not judged): the verdict is then
+   * "not testable" with a reason that says how much was judged, never a plain "passed".
+   */
+  partial?: { readonly judged: number; readonly notJudged: number; readonly of: number };
   readonly diagnoses: string[];
   reason?: string;
   remedy?: string;
@@ -163,7 +181,7 @@ function records<T>(attempt: Attempt, mediaType: string): T[] {
 
 function contribute(map: Map<string, Contribution>, id: string, verdict: Verdict, extra: { diagnosis?: string; reason?: string; remedy?: string } = {}): void {
   const current = map.get(id);
-  const next: Contribution = current ?? { verdict, diagnoses: [] };
+  const next: Contribution = current ?? { verdict, diagnoses: [], checks: noChecks() };
   next.verdict = current ? worse(current.verdict, verdict) : verdict;
   if (extra.diagnosis && !next.diagnoses.includes(extra.diagnosis)) next.diagnoses.push(extra.diagnosis);
   if (extra.reason && !next.reason) next.reason = extra.reason;
@@ -182,6 +200,18 @@ function scenarioVerdict(run: RunRecord, pickle: Pickle, attempt: Attempt): Scen
   const notTestable = records<NotRunReason>(attempt, MEDIA.notTestable);
   const violations = records<Finding>(attempt, MEDIA.violation);
   const warnings = records<Finding>(attempt, MEDIA.warning);
+  const checks = records<CheckRecord[]>(attempt, MEDIA.checks).flat();
+  const held = (id: string) => checks.some((c) => c.requirementId === id && c.outcome === 'holds');
+  /** A tagged requirement no check of which held: why, in the words of the check that could not judge if any. */
+  const notJudged = (id: string) => {
+    const why = checks.find((c) => c.requirementId === id && c.outcome === 'could-not-judge');
+    return why
+      ? { reason: `not judged: ${why.observed}`, remedy: `${why.check} could not judge ${id} in "${pickle.name}"; see the scenario's log and evidence` }
+      : {
+          reason: `not judged: the scenario "${pickle.name}" ran, but no check of ${id} got to judge`,
+          remedy: 'a scenario that ends without a check of its requirement certifies nothing; see its log (kit bug if it says nothing)',
+        };
+  };
   let error: string | undefined;
   let errorDetail: string | undefined;
 
@@ -197,7 +227,9 @@ function scenarioVerdict(run: RunRecord, pickle: Pickle, attempt: Attempt): Scen
     const ids = new Set([...known, ...notTestable.flatMap((r) => r.requirementIds).filter((id) => tryRequirement(id))]);
     for (const id of ids) if (!contributions.has(id)) contribute(contributions, id, 'not-testable', { reason: notTestable[0]!.reason, remedy: notTestable[0]!.remedy });
   } else if (worst.status === 'PASSED') {
-    for (const id of known) contribute(contributions, id, 'passed');
+    // Passed only where a check of the requirement held: a scenario that got through without judging (a judge
+    // that returned early, a step that only logged) is "not judged", never a pass.
+    for (const id of known) contribute(contributions, id, held(id) ? 'passed' : 'not-testable', held(id) ? {} : notJudged(id));
   } else if (worst.status === 'SKIPPED' || worst.status === 'UNKNOWN') {
     for (const id of known)
       contribute(contributions, id, 'not-testable', {
@@ -218,6 +250,11 @@ function scenarioVerdict(run: RunRecord, pickle: Pickle, attempt: Attempt): Scen
     if (violationNamed.length > 0) {
       for (const id of known) {
         if (contributions.has(id)) continue;
+        // Judged before the scenario stopped: that check's evidence stands.
+        if (held(id)) {
+          contribute(contributions, id, 'passed');
+          continue;
+        }
         contribute(contributions, id, 'not-testable', {
           reason: `not judged: the scenario "${pickle.name}" stopped at ${violationNamed.join(', ')} first`,
           remedy: `fix ${violationNamed.join(', ')}; this requirement is judged once the scenario gets past it`,
@@ -237,6 +274,10 @@ function scenarioVerdict(run: RunRecord, pickle: Pickle, attempt: Attempt): Scen
         });
       }
     }
+  }
+
+  for (const [id, c] of contributions) {
+    for (const r of checks) if (r.requirementId === id) c.checks[r.outcome]++;
   }
 
   const attempts = run.attempts.get(pickle.id)?.length ?? 1;
@@ -351,10 +392,11 @@ export function computeVerdicts(run: RunRecord, options: ComputeOptions = {}): V
     if (id) pickleIdsByRequirement.set(id, (pickleIdsByRequirement.get(id) ?? 0) + 1);
   }
   const requirementVerdicts: RequirementVerdict[] = allRequirements().map((req) => {
-    const rv: RequirementVerdict = { requirement: req, verdict: 'not-run', diagnoses: [], scenarios: [] };
+    const rv: RequirementVerdict = { requirement: req, verdict: 'not-run', checks: noChecks(), diagnoses: [], scenarios: [] };
     for (const s of scenarios) {
       const c = s.contributions.get(req.id);
       if (!c) continue;
+      addCounts(rv.checks, c.checks);
       rv.scenarios.push({ name: s.name, uri: s.uri, line: s.line, verdict: c.verdict });
       rv.verdict = rv.verdict === 'not-run' ? c.verdict : worse(rv.verdict, c.verdict);
       for (const d of c.diagnoses) if (!rv.diagnoses.includes(d)) rv.diagnoses.push(d);
@@ -433,6 +475,8 @@ export function computeVerdicts(run: RunRecord, options: ComputeOptions = {}): V
     }
   }
 
+  for (const rv of requirementVerdicts) markPartial(rv, scenarios);
+
   const started = run.runStarted ? new Date(timestampMs(run.runStarted.timestamp)).toISOString() : undefined;
   const finished = run.runFinished ? new Date(timestampMs(run.runFinished.timestamp)).toISOString() : undefined;
   return {
@@ -444,6 +488,27 @@ export function computeVerdicts(run: RunRecord, options: ComputeOptions = {}): V
     ...(finished ? { finishedAt: finished } : {}),
     partial: selected < run.pickles.length,
   };
+}
+
+const JUDGED: ReadonlySet<Verdict> = new Set(['passed', 'failed', 'warning', 'known-deviation', 'stale-deviation']);
+
+/**
+ * Partial coverage is visible: a requirement that passed where it was judged, but some of whose scenarios could
+ * not judge it (not testable, not judged), is not "passed". It becomes "not testable" with a reason that says how
+ * much was judged, so a binding requirement in that state leaves its profile incomplete (certification.ts).
+ */
+function markPartial(rv: RequirementVerdict, scenarios: readonly ScenarioVerdict[]): void {
+  if (rv.verdict !== 'passed') return;
+  const judged = rv.scenarios.filter((e) => JUDGED.has(e.verdict)).length;
+  const notJudged = rv.scenarios.filter((e) => e.verdict === 'not-testable');
+  if (notJudged.length === 0) return;
+  const first = notJudged[0]!;
+  const c = scenarios.find((s) => s.name === first.name && s.uri === first.uri && s.line === first.line)?.contributions.get(rv.requirement.id);
+  const of = judged + notJudged.length;
+  rv.partial = { judged, notJudged: notJudged.length, of };
+  rv.verdict = 'not-testable';
+  rv.reason = `partly judged: passed in ${judged} of ${of} scenarios; ${notJudged.length} not testable (${c?.reason ?? 'no reason recorded'})`;
+  rv.remedy = c?.remedy;
 }
 
 /** Counts per verdict kind. */

@@ -3,12 +3,15 @@
  * catalogue, never from the step) decides what a miss means:
  *   MUST / SEED -> throws RequirementViolation: the scenario fails, with a one-line diagnosis;
  *   SHOULD      -> records a warning and lets the scenario go on: verdict "warning", not "failed".
+ * Every evaluation is also recorded as a CheckRecord, passes included: a requirement's "passed" is computed from
+ * the checks of it that held (support/report/verdicts.ts), never from a scenario that merely ended without error.
+ * A judge that cannot look (nothing to examine, a failed positive control) says so with couldNotJudge().
  */
 import { AssertionError } from 'chai';
 import { requirement } from '../requirements/catalogue.ts';
 import { describeOutcome, type Exchange } from '../http/exchange.ts';
 import { redact } from '../http/redact.ts';
-import type { Finding } from './media-types.ts';
+import type { CheckRecord, Finding } from './media-types.ts';
 
 export class RequirementViolation extends Error {
   readonly finding: Finding;
@@ -23,25 +26,45 @@ export class RequirementViolation extends Error {
 export interface FindingSink {
   recordWarning(finding: Finding): void;
   recordViolation(finding: Finding): void;
+  /** Every check's outcome, passes included. */
+  recordCheck(record: CheckRecord): void;
 }
 
 export interface Expectation {
   /** The requirement this check judges. */
   readonly requirement: string;
+  /** The condition's name in reports; defaults to the judge function that called check(). */
+  readonly name?: string;
   /** What a conforming system does, concretely: `401 with WWW-Authenticate: Bearer error="invalid_token" for an expired token`. */
   readonly expected: string;
   /** What came back: an exchange (summarised, redacted) or a sentence. */
   readonly observed?: Exchange | string;
 }
 
+const observedText = (observed: Exchange | string | undefined, fallback: string): string =>
+  observed === undefined ? fallback : typeof observed === 'string' ? redact(observed) : describeOutcome(observed);
+
+/**
+ * The name of the kit function that called check(), `judgeBearerError`: the nearest named frame in support/ or
+ * steps/. Stack frames are the only place that name lives without repeating it at 100 call sites; an anonymous
+ * caller (a step body) leaves the check named after its requirement.
+ */
+/** Frames between a judge and check(): the judge's own helpers, not conditions. */
+const PLUMBING = new Set(['check', 'couldNotJudge', 'controlled', 'judge', 'apply', 'call']);
+
+function callerName(depth: number): string | undefined {
+  const frames = new Error().stack?.split('\n').slice(1) ?? [];
+  for (const frame of frames.slice(depth)) {
+    if (frame.includes('/node_modules/') || !/\/(support|steps)\//.test(frame)) continue;
+    const m = /^\s*at (?:async )?(?:[\w$]+\.)*([\w$]+) \(/.exec(frame);
+    if (m && !PLUMBING.has(m[1]!)) return m[1];
+  }
+  return undefined;
+}
+
 export function findingFor(expectation: Expectation): Finding {
   const req = requirement(expectation.requirement);
-  const observed =
-    expectation.observed === undefined
-      ? 'a different result'
-      : typeof expectation.observed === 'string'
-        ? redact(expectation.observed)
-        : describeOutcome(expectation.observed);
+  const observed = observedText(expectation.observed, 'a different result');
   const levelNote = req.level === 'SEED' ? 'seed' : req.level;
   return {
     requirementId: req.id,
@@ -58,12 +81,16 @@ export function findingFor(expectation: Expectation): Finding {
  * Returns true when the expectation held.
  */
 export function check(sink: FindingSink, expectation: Expectation, assertion: () => void): boolean {
+  const req = requirement(expectation.requirement);
+  const name = expectation.name ?? callerName(1) ?? req.id;
   try {
     assertion();
+    sink.recordCheck({ requirementId: req.id, check: name, expected: expectation.expected, observed: observedText(expectation.observed, 'as expected'), outcome: 'holds' });
     return true;
   } catch (error) {
     if (!(error instanceof AssertionError)) throw error;
     const finding = findingFor(expectation);
+    sink.recordCheck({ requirementId: req.id, check: name, expected: expectation.expected, observed: finding.observed, outcome: 'does-not-hold' });
     if (requirement(expectation.requirement).level === 'SHOULD') {
       sink.recordWarning(finding);
       return false;
@@ -71,4 +98,20 @@ export function check(sink: FindingSink, expectation: Expectation, assertion: ()
     sink.recordViolation(finding);
     throw new RequirementViolation(finding, redact(error.message));
   }
+}
+
+/**
+ * A check that could not look: there was nothing for it to judge (no 401 to examine) or its positive control
+ * failed (the route refuses valid requests too, so a refusal proves nothing). Recorded, so the report says why the
+ * requirement was not judged; it never passes or fails the requirement by itself.
+ */
+export function couldNotJudge(sink: FindingSink, expectation: Expectation & { readonly why: string }): void {
+  const req = requirement(expectation.requirement);
+  sink.recordCheck({
+    requirementId: req.id,
+    check: expectation.name ?? callerName(1) ?? req.id,
+    expected: expectation.expected,
+    observed: redact(expectation.why),
+    outcome: 'could-not-judge',
+  });
 }

@@ -11,6 +11,11 @@ export const MEDIA = {
   notApplicable: 'application/vnd.auth-ctk.not-applicable+json',
   /** A broken MUST/SEED requirement, structured (the thrown error carries the same one-line diagnosis). */
   violation: 'application/vnd.auth-ctk.violation+json',
+  /**
+   * Every check the scenario evaluated, passes included (a JSON array of CheckRecord, one attachment per
+   * scenario). A requirement passes only on a check of it that held: a tag is a claim, a held check is evidence.
+   */
+  checks: 'application/vnd.auth-ctk.checks+json',
   /** Redacted request/response evidence of the scenario. */
   evidence: 'application/vnd.auth-ctk.evidence+json',
 } as const;
@@ -30,4 +35,23 @@ export interface NotRunReason {
   readonly reason: string;
   /** What the target profile needs for the check to run. */
   readonly remedy?: string;
+}
+
+/**
+ * The outcome of one check, as data (the OpenID conformance suite logs every condition it evaluates the same way):
+ *   holds            the target did what the clause asks;
+ *   does-not-hold    it did not (graded by the requirement's level: a failure or a warning);
+ *   could-not-judge  the check could not look (no 401 to examine, a negative check whose positive control failed):
+ *                    it neither passes nor fails its requirement, and says why.
+ */
+export type CheckOutcome = 'holds' | 'does-not-hold' | 'could-not-judge';
+
+export interface CheckRecord {
+  readonly requirementId: string;
+  /** The condition's name: the judge that evaluated it (`judgeBearerError`), stable across runs. */
+  readonly check: string;
+  readonly expected: string;
+  /** What the check looked at (redacted); for could-not-judge, why it could not. */
+  readonly observed: string;
+  readonly outcome: CheckOutcome;
 }

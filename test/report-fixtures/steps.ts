@@ -1,7 +1,7 @@
 /** Steps of the report fixture (verdict-kinds.feature): each one ends a scenario in one particular way. */
 import { When, Then } from '@cucumber/cucumber';
 import { AssertionError } from 'chai';
-import { check } from '../../support/verdict/check.ts';
+import { check, couldNotJudge } from '../../support/verdict/check.ts';
 import type { CtkWorld } from '../../support/world.ts';
 
 When('the check on {word} holds', function (this: CtkWorld, id: string) {
@@ -30,4 +30,12 @@ When('the kit fails with the system client\'s secret in its message', function (
 
 When('the step skips without a reason', function () {
   return 'skipped';
+});
+
+When('the judge of {word} returns without judging', function (this: CtkWorld, id: string) {
+  this.log(`${id}: nothing to judge here`);
+});
+
+When('the judge of {word} could not judge because {string}', function (this: CtkWorld, id: string, why: string) {
+  couldNotJudge(this, { requirement: id, expected: '401 with WWW-Authenticate: Bearer error="invalid_token"', why });
 });
