@@ -52,7 +52,7 @@ Then('the public route is refused or served to an anonymous caller, never to som
 });
 
 Then('the anonymous caller gets no protected data', function (this: CtkWorld) {
-  judgeNotReached(this, requirementFor(this, ['REQ-ANON-04']), this.lastExchange(), `${this.memo.get(SENT)}: an anonymous caller`);
+  return judgeNotReached(this, requirementFor(this, ['REQ-ANON-04']), this.lastExchange(), `${this.memo.get(SENT)}: an anonymous caller`);
 });
 
 Then('the failed login gave no access token, or one that opens no protected resource', function (this: CtkWorld) {

@@ -112,45 +112,45 @@ When('the gateway is sent a request it must refuse: {string}', async function (t
 // --- Then ---------------------------------------------------------------------------------------------------
 
 Then('the gateway lets the request through to the resource', function (this: CtkWorld) {
-  judgeReached(this, requirementFor(this, ['REQ-BEARER-01', 'REQ-BEARER-09']), this.lastExchange(), sent(this));
+  return judgeReached(this, requirementFor(this, ['REQ-BEARER-01', 'REQ-BEARER-09']), this.lastExchange(), sent(this));
 });
 
 Then('the gateway does not let the request through to the resource', function (this: CtkWorld) {
-  judgeNotReached(this, requirementFor(this, ['REQ-BEARER-04', 'REQ-BEARER-08', 'REQ-BEARER-10']), this.lastExchange(), sent(this));
+  return judgeNotReached(this, requirementFor(this, ['REQ-BEARER-04', 'REQ-BEARER-08', 'REQ-BEARER-10']), this.lastExchange(), sent(this));
 });
 
 Then('the gateway refuses the request with a Bearer challenge', function (this: CtkWorld) {
-  judgeRefusedWithBearerChallenge(this, requirementFor(this, ['REQ-BEARER-02']), this.lastExchange(), sent(this));
+  return judgeRefusedWithBearerChallenge(this, requirementFor(this, ['REQ-BEARER-02']), this.lastExchange(), sent(this));
 });
 
 Then('the gateway answers with status {int}', function (this: CtkWorld, status: number) {
-  judgeStatus(this, requirementFor(this, ['REQ-BEARER-16']), this.lastExchange(), status, sent(this));
+  return judgeStatus(this, requirementFor(this, ['REQ-BEARER-16']), this.lastExchange(), status, sent(this));
 });
 
 Then("the gateway's challenge carries no error code or other error information", function (this: CtkWorld) {
-  judgeNoErrorInformation(this, requirementFor(this, ['REQ-BEARER-03']), this.lastExchange());
+  return judgeNoErrorInformation(this, requirementFor(this, ['REQ-BEARER-03']), this.lastExchange());
 });
 
 Then('the gateway answers {int} with the error code {string}', function (this: CtkWorld, status: number, error: string) {
-  judgeBearerError(this, requirementFor(this, ['REQ-BEARER-05', 'REQ-BEARER-06', 'REQ-BEARER-11']), this.lastExchange(), status, error, sent(this));
+  return judgeBearerError(this, requirementFor(this, ['REQ-BEARER-05', 'REQ-BEARER-06', 'REQ-BEARER-11']), this.lastExchange(), status, error, sent(this));
 });
 
 Then('the gateway answers 403 insufficient_scope naming the scope the route needs', function (this: CtkWorld) {
-  judgeInsufficientScope(this, requirementFor(this, ['REQ-BEARER-07']), this.lastExchange(), this.target.gateway.routes.scoped.scope);
+  return judgeInsufficientScope(this, requirementFor(this, ['REQ-BEARER-07']), this.lastExchange(), this.target.gateway.routes.scoped.scope);
 });
 
 Then('the gateway answers with a client error, not a server error', function (this: CtkWorld) {
-  judgeNoServerError(this, requirementFor(this, ['REQ-BEARER-12']), this.lastExchange(), sent(this));
+  return judgeNoServerError(this, requirementFor(this, ['REQ-BEARER-12']), this.lastExchange(), sent(this));
 });
 
 Then("the gateway's 401 answer carries a WWW-Authenticate header with a Bearer challenge", function (this: CtkWorld) {
-  judge401CarriesChallenge(this, requirementFor(this, ['REQ-BEARER-13']), this.lastExchange());
+  return judge401CarriesChallenge(this, requirementFor(this, ['REQ-BEARER-13']), this.lastExchange());
 });
 
 Then("the gateway's Bearer challenge carries at least one auth-param", function (this: CtkWorld) {
-  judgeChallengeHasParameter(this, requirementFor(this, ['REQ-BEARER-14']), this.lastExchange());
+  return judgeChallengeHasParameter(this, requirementFor(this, ['REQ-BEARER-14']), this.lastExchange());
 });
 
 Then("the gateway's WWW-Authenticate header is well-formed", function (this: CtkWorld) {
-  judgeWellFormedChallenge(this, requirementFor(this, ['REQ-BEARER-15']), this.lastExchange());
+  return judgeWellFormedChallenge(this, requirementFor(this, ['REQ-BEARER-15']), this.lastExchange());
 });

@@ -104,7 +104,7 @@ When('the caller calls the protected route with that token', async function (thi
 });
 
 Then('the gateway refuses the token with 401 and error "invalid_token"', function (this: CtkWorld) {
-  judgeGatewayRefusal(this, this.lastExchange(), presentedDescription(this, 'the token'));
+  return judgeGatewayRefusal(this, this.lastExchange(), presentedDescription(this, 'the token'));
 });
 
 Then('the gateway lets the request through to the protected resource', function (this: CtkWorld) {

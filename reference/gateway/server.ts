@@ -64,6 +64,15 @@ export function createGatewayServer(config: GatewayConfig, options: GatewayServe
       return 'method not allowed';
     }
 
+    if (!route.policy.public && faults.has('silent-protected-routes')) {
+      req.socket.destroy();
+      return 'connection reset (fault silent-protected-routes)';
+    }
+    if (!route.policy.public && faults.has('protected-routes-503')) {
+      sendJson(res, 503, { message: 'service unavailable' });
+      return 'answered 503 (fault protected-routes-503)';
+    }
+
     let body: Buffer;
     try {
       body = await readBody(req, config.maxBodyBytes);

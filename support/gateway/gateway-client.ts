@@ -67,10 +67,13 @@ export async function callGateway(world: CtkWorld, call: GatewayCall): Promise<E
   }
   const hasBody = !['GET', 'HEAD', 'DELETE'].includes(route.method);
   if (hasBody) headers['content-type'] = 'application/json';
-  return world.send(
+  const keepAsLast = call.keepAsLast ?? true;
+  const exchange = await world.send(
     { method: route.method, url: gatewayUrl(world.target, route.path, call.queryToken), headers, ...(hasBody ? { body: PROBE_BODY } : {}) },
-    { keepAsLast: call.keepAsLast ?? true },
+    { keepAsLast },
   );
+  if (keepAsLast) world.lastGatewayRoute = call.route;
+  return exchange;
 }
 
 export const bearer = (token: string): string => `Bearer ${token}`;

@@ -2,13 +2,42 @@
  * The judgements of the bearer-error features, each one check() against one requirement. The requirement is the
  * caller's (a step picks it from the scenario's tags): the same observation serves several clauses, graded by
  * each clause's own level. Messages say what a conforming gateway does and what this one did, never a token.
+ *
+ * A refusal is an HTTP refusal (4xx): no answer, a reset or a 5xx never counts as one. And every refusal judge
+ * first runs the route's positive control (positive-control.ts): where the route does not serve a valid request
+ * either, the refusal proves nothing and the judge records "could not judge" instead of a pass.
  */
 import { expect } from 'chai';
 import type { CtkWorld } from '../world.ts';
 import { describeOutcome, type Exchange } from '../http/exchange.ts';
-import { check } from '../verdict/check.ts';
+import { check, couldNotJudge } from '../verdict/check.ts';
+import { positiveControl } from './positive-control.ts';
 import { challengeProblems, describeReading, errorCodeOf, param, readChallenge } from './bearer-challenge.ts';
-import { isServerError, isSuccess, statusOf } from './gateway-client.ts';
+import { isSuccess, statusOf } from './gateway-client.ts';
+
+/** A 4xx: the only answer that counts as a refusal (RFC 6750 §3.1 names 400, 401 and 403). */
+const isClientError = (exchange: Exchange): boolean => {
+  const status = statusOf(exchange);
+  return status !== undefined && status >= 400 && status < 500;
+};
+
+/**
+ * Runs `judge` only when the route of the judged request serves a valid request in this scenario; otherwise records
+ * that `requirement` could not be judged, with what the control got. Returns whether the judge ran.
+ */
+async function controlled(world: CtkWorld, requirement: string, expected: string, judge: () => void): Promise<boolean> {
+  const control = await positiveControl(world, world.lastGatewayRoute ?? 'protected');
+  if (!control.held) {
+    couldNotJudge(world, {
+      requirement,
+      expected,
+      why: `the route does not serve a valid request either (positive control: ${control.observed}), so a refusal here proves nothing; REQ-BEARER-01 reports the route`,
+    });
+    return false;
+  }
+  judge();
+  return true;
+}
 
 /** describeOutcome, plus what is missing from a refusal's challenge (describeOutcome shows only what is there). */
 const outcome = (exchange: Exchange): string => {
@@ -18,105 +47,141 @@ const outcome = (exchange: Exchange): string => {
   return refused && !reading.bearer ? `${base} (${describeReading(reading)})` : base;
 };
 
-export function judgeReached(world: CtkWorld, requirement: string, exchange: Exchange, why: string): void {
-  check(world, { requirement, expected: `a 2xx answer from the resource (${why})`, observed: outcome(exchange) }, () =>
-    expect(isSuccess(exchange), 'the request did not reach the resource').to.equal(true),
+/**
+ * A valid request served (2xx). REQ-BEARER-01 is itself the control of every refusal on the route; any other
+ * requirement judged this way (REQ-BEARER-09: the scheme's letter case) varies one thing of a valid request, and is
+ * judged only where the canonical request is served.
+ */
+export async function judgeReached(world: CtkWorld, requirement: string, exchange: Exchange, why: string): Promise<void> {
+  const expected = `a 2xx answer from the resource (${why})`;
+  const judge = () =>
+    check(world, { requirement, expected, observed: outcome(exchange) }, () => expect(isSuccess(exchange), 'the request did not reach the resource').to.equal(true));
+  if (requirement === 'REQ-BEARER-01') judge();
+  else await controlled(world, requirement, expected, judge);
+}
+
+/** Not served, and refused: a 4xx. A reset, no answer or a 5xx serves nothing, but it is no conforming refusal. */
+export async function judgeNotReached(world: CtkWorld, requirement: string, exchange: Exchange, why: string): Promise<void> {
+  const expected = `the request is refused with a 4xx and never reaches the resource (${why})`;
+  await controlled(world, requirement, expected, () =>
+    check(world, { requirement, expected, observed: outcome(exchange) }, () => {
+      expect(isSuccess(exchange), 'the gateway let the request through').to.equal(false);
+      expect(isClientError(exchange), 'an HTTP refusal (4xx)').to.equal(true);
+    }),
   );
 }
 
-/** Not served: any answer but 2xx (a transport error or a redirect to a login page serve nothing either). */
-export function judgeNotReached(world: CtkWorld, requirement: string, exchange: Exchange, why: string): void {
-  check(world, { requirement, expected: `the request is refused and never reaches the resource (${why}): no 2xx`, observed: outcome(exchange) }, () =>
-    expect(isSuccess(exchange), 'the gateway let the request through').to.equal(false),
-  );
-}
-
-export function judgeRefusedWithBearerChallenge(world: CtkWorld, requirement: string, exchange: Exchange, why: string): void {
+export async function judgeRefusedWithBearerChallenge(world: CtkWorld, requirement: string, exchange: Exchange, why: string): Promise<void> {
   const reading = readChallenge(exchange);
-  check(world, { requirement, expected: `a refusal carrying WWW-Authenticate with a Bearer challenge (${why})`, observed: outcome(exchange) }, () => {
-    expect(isSuccess(exchange), 'the gateway let the request through').to.equal(false);
-    expect(reading.bearer, describeReading(reading)).to.not.equal(undefined);
-  });
+  const expected = `a 4xx refusal carrying WWW-Authenticate with a Bearer challenge (${why})`;
+  await controlled(world, requirement, expected, () =>
+    check(world, { requirement, expected, observed: outcome(exchange) }, () => {
+      expect(isSuccess(exchange), 'the gateway let the request through').to.equal(false);
+      expect(isClientError(exchange), 'an HTTP refusal (4xx)').to.equal(true);
+      expect(reading.bearer, describeReading(reading)).to.not.equal(undefined);
+    }),
+  );
 }
 
-export function judgeStatus(world: CtkWorld, requirement: string, exchange: Exchange, status: number, why: string): void {
-  check(world, { requirement, expected: `HTTP ${status} (${why})`, observed: outcome(exchange) }, () => expect(statusOf(exchange)).to.equal(status));
+export async function judgeStatus(world: CtkWorld, requirement: string, exchange: Exchange, status: number, why: string): Promise<void> {
+  const expected = `HTTP ${status} (${why})`;
+  const judge = () => check(world, { requirement, expected, observed: outcome(exchange) }, () => expect(statusOf(exchange)).to.equal(status));
+  if (status < 400) judge();
+  else await controlled(world, requirement, expected, judge);
 }
 
 /** Status and the challenge's error code, as RFC 6750 §3.1 pairs them. */
-export function judgeBearerError(world: CtkWorld, requirement: string, exchange: Exchange, status: number, error: string, why: string): void {
+export async function judgeBearerError(world: CtkWorld, requirement: string, exchange: Exchange, status: number, error: string, why: string): Promise<void> {
   const reading = readChallenge(exchange);
-  check(world, { requirement, expected: `${status} with WWW-Authenticate: Bearer error="${error}" (${why})`, observed: outcome(exchange) }, () => {
-    expect(statusOf(exchange)).to.equal(status);
-    expect(errorCodeOf(reading), describeReading(reading)).to.equal(error);
+  const expected = `${status} with WWW-Authenticate: Bearer error="${error}" (${why})`;
+  await controlled(world, requirement, expected, () =>
+    check(world, { requirement, expected, observed: outcome(exchange) }, () => {
+      expect(statusOf(exchange)).to.equal(status);
+      expect(errorCodeOf(reading), describeReading(reading)).to.equal(error);
+    }),
+  );
+}
+
+/**
+ * RFC 6750 §3.1: no error, error_description or error_uri when the request had no (Bearer) credentials. Judged on
+ * a 4xx Bearer challenge; without one there is no challenge to examine (REQ-BEARER-02 judges that it is missing).
+ */
+export async function judgeNoErrorInformation(world: CtkWorld, requirement: string, exchange: Exchange): Promise<void> {
+  const reading = readChallenge(exchange);
+  const expected = 'a Bearer challenge without error, error_description or error_uri: the request carried no Bearer credentials';
+  await controlled(world, requirement, expected, () => {
+    if (!isClientError(exchange) || !reading.bearer) {
+      couldNotJudge(world, { requirement, expected, why: `no 4xx Bearer challenge to examine (${outcome(exchange)}); REQ-BEARER-02 judges its absence` });
+      return;
+    }
+    const present = ['error', 'error_description', 'error_uri'].filter((name) => param(reading.bearer!, name) !== undefined);
+    check(world, { requirement, expected, observed: `${outcome(exchange)}${present.length ? `; error information: ${present.join(', ')}` : ''}` }, () =>
+      expect(present, 'error information in the challenge').to.deep.equal([]),
+    );
   });
 }
 
-/** RFC 6750 §3.1: no error, error_description or error_uri when the request had no (Bearer) credentials. */
-export function judgeNoErrorInformation(world: CtkWorld, requirement: string, exchange: Exchange): void {
-  const reading = readChallenge(exchange);
-  const present = reading.bearer ? ['error', 'error_description', 'error_uri'].filter((name) => param(reading.bearer!, name) !== undefined) : [];
-  check(world, {
-    requirement,
-    expected: 'a Bearer challenge without error, error_description or error_uri: the request carried no Bearer credentials',
-    observed: `${outcome(exchange)}${present.length ? `; error information: ${present.join(', ')}` : ''}`,
-  }, () => expect(present, 'error information in the challenge').to.deep.equal([]));
-}
-
-export function judgeNoServerError(world: CtkWorld, requirement: string, exchange: Exchange, why: string): void {
-  check(world, { requirement, expected: `a 4xx refusal, never a 5xx (${why})`, observed: outcome(exchange) }, () =>
-    expect(isServerError(exchange), 'the gateway answered with a server error').to.equal(false),
+/** A 4xx, never a 5xx, and never no answer at all: a reset is no refusal either. */
+export async function judgeNoServerError(world: CtkWorld, requirement: string, exchange: Exchange, why: string): Promise<void> {
+  const expected = `a 4xx refusal, never a 5xx or no answer (${why})`;
+  await controlled(world, requirement, expected, () =>
+    check(world, { requirement, expected, observed: outcome(exchange) }, () => {
+      expect(statusOf(exchange), 'an HTTP answer').to.not.equal(undefined);
+      expect(statusOf(exchange)!, 'the gateway answered with a server error').to.be.below(500);
+    }),
   );
 }
 
 /** RFC 9110 §15.5.2: a 401 MUST carry a challenge; other statuses are not this check's business. */
-export function judge401CarriesChallenge(world: CtkWorld, requirement: string, exchange: Exchange): void {
+export async function judge401CarriesChallenge(world: CtkWorld, requirement: string, exchange: Exchange): Promise<void> {
   const reading = readChallenge(exchange);
-  if (statusOf(exchange) !== 401) {
-    world.log(`${requirement}: the answer is not a 401 (${describeOutcome(exchange)}), so there is no 401 to judge here`);
-    return;
-  }
-  check(world, { requirement, expected: 'the 401 carries WWW-Authenticate with a Bearer challenge', observed: outcome(exchange) }, () =>
-    expect(reading.bearer, describeReading(reading)).to.not.equal(undefined),
-  );
+  const expected = 'the 401 carries WWW-Authenticate with a Bearer challenge';
+  await controlled(world, requirement, expected, () => {
+    if (statusOf(exchange) !== 401) {
+      couldNotJudge(world, { requirement, expected, why: `the answer is not a 401 (${describeOutcome(exchange)}), so there is no 401 to judge here` });
+      return;
+    }
+    check(world, { requirement, expected, observed: outcome(exchange) }, () => expect(reading.bearer, describeReading(reading)).to.not.equal(undefined));
+  });
 }
 
-export function judgeChallengeHasParameter(world: CtkWorld, requirement: string, exchange: Exchange): void {
+export async function judgeChallengeHasParameter(world: CtkWorld, requirement: string, exchange: Exchange): Promise<void> {
   const reading = readChallenge(exchange);
-  if (!reading.bearer) {
-    world.log(`${requirement}: no Bearer challenge to judge (${describeReading(reading)}); its absence is judged by REQ-BEARER-02/13`);
-    return;
-  }
-  check(world, { requirement, expected: 'a Bearer challenge followed by at least one auth-param, e.g. Bearer realm="api"', observed: describeReading(reading) }, () =>
-    expect(reading.bearer!.params.length, 'auth-params').to.be.greaterThan(0),
-  );
+  const expected = 'a Bearer challenge followed by at least one auth-param, e.g. Bearer realm="api"';
+  await controlled(world, requirement, expected, () => {
+    if (!reading.bearer) {
+      couldNotJudge(world, { requirement, expected, why: `no Bearer challenge to judge (${describeReading(reading)}); its absence is judged by REQ-BEARER-02/13` });
+      return;
+    }
+    check(world, { requirement, expected, observed: describeReading(reading) }, () => expect(reading.bearer!.params.length, 'auth-params').to.be.greaterThan(0));
+  });
 }
 
-export function judgeWellFormedChallenge(world: CtkWorld, requirement: string, exchange: Exchange): void {
+export async function judgeWellFormedChallenge(world: CtkWorld, requirement: string, exchange: Exchange): Promise<void> {
   const reading = readChallenge(exchange);
-  if (reading.lines.length === 0) {
-    world.log(`${requirement}: the answer has no WWW-Authenticate header (${describeOutcome(exchange)}); whether it needs one is judged elsewhere`);
-    return;
-  }
-  const problems = challengeProblems(reading);
-  check(world, {
-    requirement,
-    expected: 'a WWW-Authenticate value that follows RFC 9110 §11.2 and RFC 6750 §3',
-    observed: `${describeReading(reading)}; ${problems.length} problem(s): ${problems.join('; ')}`,
-  }, () => expect(problems).to.deep.equal([]));
+  const expected = 'a WWW-Authenticate value that follows RFC 9110 §11.2 and RFC 6750 §3';
+  await controlled(world, requirement, expected, () => {
+    if (reading.lines.length === 0) {
+      couldNotJudge(world, { requirement, expected, why: `the answer has no WWW-Authenticate header (${describeOutcome(exchange)}); whether it needs one is judged by REQ-BEARER-02/13` });
+      return;
+    }
+    const problems = challengeProblems(reading);
+    check(world, { requirement, expected, observed: `${describeReading(reading)}; ${problems.length} problem(s): ${problems.join('; ')}` }, () =>
+      expect(problems).to.deep.equal([]),
+    );
+  });
 }
 
 /** RFC 6750 §3.1: insufficient_scope, 403, and a scope attribute (MAY) that — when sent — names the scope needed. */
-export function judgeInsufficientScope(world: CtkWorld, requirement: string, exchange: Exchange, scope: string): void {
+export async function judgeInsufficientScope(world: CtkWorld, requirement: string, exchange: Exchange, scope: string): Promise<void> {
   const reading = readChallenge(exchange);
   const advertised = reading.bearer ? param(reading.bearer, 'scope') : undefined;
-  check(world, {
-    requirement,
-    expected: `403 with WWW-Authenticate: Bearer error="insufficient_scope" (a scope attribute, if any, naming "${scope}")`,
-    observed: outcome(exchange),
-  }, () => {
-    expect(statusOf(exchange)).to.equal(403);
-    expect(errorCodeOf(reading), describeReading(reading)).to.equal('insufficient_scope');
-    if (advertised !== undefined) expect(advertised.split(' '), 'scope attribute').to.include(scope);
-  });
+  const expected = `403 with WWW-Authenticate: Bearer error="insufficient_scope" (a scope attribute, if any, naming "${scope}")`;
+  await controlled(world, requirement, expected, () =>
+    check(world, { requirement, expected, observed: outcome(exchange) }, () => {
+      expect(statusOf(exchange)).to.equal(403);
+      expect(errorCodeOf(reading), describeReading(reading)).to.equal('insufficient_scope');
+      if (advertised !== undefined) expect(advertised.split(' '), 'scope attribute').to.include(scope);
+    }),
+  );
 }

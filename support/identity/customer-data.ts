@@ -34,13 +34,13 @@ export type CustomerDataOutcome =
   | { readonly kind: 'other'; readonly detail: string };
 
 /**
- * served: 2xx; refused: 403 or 404 (seed 003 names no status; 404 hides that the customer exists, RFC 9110
- * §15.5.5 allows it for exactly that); other: anything else (401, 5xx, no answer).
+ * served: 2xx; refused: a 4xx (seed 003 names no status: 403 is RFC 6750 §3.1's, 404 hides that the customer
+ * exists, RFC 9110 §15.5.5); other: anything else — a 5xx or no answer is never a refusal, it only failed.
  */
 export function customerDataOutcome(exchange: Exchange): CustomerDataOutcome {
   const status = exchange.response?.status;
   if (status === undefined) return { kind: 'other', detail: `no HTTP answer (${exchange.transportError?.code})` };
   if (status >= 200 && status < 300) return { kind: 'served', customers: customerIdsIn(exchange) };
-  if (status === 403 || status === 404) return { kind: 'refused', status };
+  if (status >= 400 && status < 500) return { kind: 'refused', status };
   return { kind: 'other', detail: `HTTP ${status}` };
 }

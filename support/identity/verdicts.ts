@@ -7,7 +7,7 @@ import { expect } from 'chai';
 import type { JWTPayload } from 'jose';
 import type { CtkWorld } from '../world.ts';
 import { describeOutcome, type Exchange } from '../http/exchange.ts';
-import { check } from '../verdict/check.ts';
+import { check, couldNotJudge } from '../verdict/check.ts';
 import type { ClientCredentials, TestUser } from '../target/target.ts';
 import { scenarioRequirements } from '../gateway/scenario-requirements.ts';
 import { claimsOf, describeClaims, rolesOf, scopesOf } from './claims.ts';
@@ -209,12 +209,20 @@ export function judgeFailedCredentialOnPublicRoute(world: CtkWorld, requirement:
   });
 }
 
-/** REQ-ID-04/05: the owner's (or, for a system user, any) customer's records are served, and nobody else's. */
+/**
+ * REQ-ID-04/05: the owner's (or, for a system user, any) customer's records are served, and nobody else's. A 2xx
+ * that names no customer at all shows nothing about whose records were served: not judged, never a pass.
+ */
 export function judgeCustomerDataServed(world: CtkWorld, requirement: string, exchange: Exchange, owner: TestUser, who: string): Verdict {
   const outcome = customerDataOutcome(exchange);
+  const expected = `2xx with the records of ${owner.customerId} and of no other customer, for ${who}`;
+  if (outcome.kind === 'served' && outcome.customers.length === 0) {
+    couldNotJudge(world, { requirement, expected, why: `${describeOutcome(exchange)}, but the answer names no customer (customerId / customer_id), so whose records were served cannot be seen` });
+    return;
+  }
   check(world, {
     requirement,
-    expected: `2xx with the records of ${owner.customerId} and of no other customer, for ${who}`,
+    expected,
     observed: `${describeOutcome(exchange)}${outcome.kind === 'served' ? `; customers in the answer: ${JSON.stringify(outcome.customers)}` : ''}`,
   }, () => {
     expect(outcome.kind, 'served').to.equal('served');
@@ -229,5 +237,5 @@ export function judgeCustomerDataRefused(world: CtkWorld, requirement: string, e
     requirement,
     expected: `the records of ${other.customerId} are refused to ${who} (403, or 404 hiding the customer): seed 003, a customer may only do what that customer may`,
     observed: describeOutcome(exchange),
-  }, () => expect(outcome.kind, 'served').to.not.equal('served'));
+  }, () => expect(outcome.kind, 'refused with a 4xx (a 5xx or no answer is no refusal)').to.equal('refused'));
 }

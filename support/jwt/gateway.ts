@@ -7,9 +7,11 @@
 import { expect } from 'chai';
 import type { CtkWorld } from '../world.ts';
 import type { Exchange } from '../http/exchange.ts';
-import { check } from '../verdict/check.ts';
+import { check, couldNotJudge } from '../verdict/check.ts';
+import { positiveControl } from '../gateway/positive-control.ts';
 import { isTagged, recall, remember } from '../oauth/scenario.ts';
 import { param, parseWwwAuthenticate } from '../gateway/www-authenticate.ts';
+import { bearer, callGateway } from '../gateway/gateway-client.ts';
 
 /** The token a scenario presents to the gateway, with words for diagnoses ("an expired token of ctk-short-ttl"). */
 export interface PresentedToken {
@@ -23,8 +25,7 @@ export const thePresented = (world: CtkWorld): PresentedToken => recall<Presente
 export const presentedDescription = (world: CtkWorld, fallback: string): string => (world.memo.get(PRESENTED) as PresentedToken | undefined)?.description ?? fallback;
 
 export async function callProtectedRoute(world: CtkWorld, token: string): Promise<Exchange> {
-  const { baseUrl, routes } = world.target.gateway;
-  return world.send({ method: 'GET', url: new URL(routes.protected, baseUrl).toString(), headers: { authorization: `Bearer ${token}`, accept: 'application/json' } });
+  return callGateway(world, { route: 'protected', authorization: bearer(token) });
 }
 
 /**
@@ -45,10 +46,29 @@ const isAdmitted = (exchange: Exchange): boolean => {
   return status >= 200 && status < 300;
 };
 
-export function judgeGatewayRefusal(world: CtkWorld, exchange: Exchange, situation: string): void {
-  check(world, { requirement: 'REQ-BEARER-04', expected: `the gateway refuses ${situation} (no 2xx, the resource is not served)`, observed: exchange }, () =>
-    expect(isAdmitted(exchange), 'admitted').to.equal(false),
-  );
+/**
+ * The token was refused: a 4xx (REQ-BEARER-04; a reset or a 5xx is no refusal), not a 5xx (REQ-BEARER-12), and 401
+ * invalid_token (REQ-BEARER-05). Judged only where the protected route serves a valid token in this scenario (its
+ * positive control): a gateway that refuses everything refuses forged tokens too, and proves nothing by it.
+ */
+export async function judgeGatewayRefusal(world: CtkWorld, exchange: Exchange, situation: string): Promise<void> {
+  const control = await positiveControl(world, 'protected');
+  const judged = ['REQ-BEARER-04', ...['REQ-BEARER-12', 'REQ-BEARER-05'].filter((id) => isTagged(world, id))];
+  if (!control.held) {
+    for (const requirement of judged) {
+      couldNotJudge(world, {
+        requirement,
+        expected: `the gateway refuses ${situation} with a 4xx`,
+        why: `the protected route does not serve a valid token either (positive control: ${control.observed}), so a refusal here proves nothing; REQ-BEARER-01 reports the route`,
+      });
+    }
+    return;
+  }
+  check(world, { requirement: 'REQ-BEARER-04', expected: `the gateway refuses ${situation} with a 4xx (the resource is not served)`, observed: exchange }, () => {
+    expect(isAdmitted(exchange), 'admitted').to.equal(false);
+    const status = exchange.response?.status;
+    expect(status !== undefined && status >= 400 && status < 500, 'an HTTP refusal (4xx)').to.equal(true);
+  });
   if (isTagged(world, 'REQ-BEARER-12')) {
     check(world, { requirement: 'REQ-BEARER-12', expected: `a 4xx refusal of ${situation}, never a 5xx or no answer`, observed: exchange }, () => {
       expect(exchange.response, 'HTTP answer').to.not.equal(undefined);

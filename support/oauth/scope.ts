@@ -15,6 +15,9 @@ import { tokenResponseOf } from './token-client.ts';
 import { decodeJwt } from '../jwt/decode.ts';
 import { isTagged } from './scenario.ts';
 
+/** RFC 6749 §3.3: scope-token *( SP scope-token ), scope-token = 1*( %x21 / %x23-5B / %x5D-7E ). */
+const SCOPE_SYNTAX = /^[\x21\x23-\x5b\x5d-\x7e]+( [\x21\x23-\x5b\x5d-\x7e]+)*$/;
+
 /** A scope value no target grants. */
 export const UNKNOWN_SCOPE = 'ctk-unknown-scope';
 
@@ -27,14 +30,24 @@ const claimScope = (token: string): string[] | undefined => {
 export function judgeGrantedScopeStated(world: CtkWorld, issued: IssuedToken): 'judged' | { notTestable: string } {
   const response = issued.response!;
   const granted = grantedScope(response, issued.requestedScope);
+  const inToken = claimScope(issued.token);
   if (granted.stated) {
-    // Stated: §5.1 is satisfied whatever was granted.
-    check(world, { requirement: 'REQ-TOK-08', expected: 'a scope member stating the granted scope', observed: `scope ${JSON.stringify(response.scope)}` }, () =>
-      expect(response.scope).to.be.a('string'),
+    // Stated: §5.1 is satisfied when the value is a scope (§3.3 syntax) and, where the token shows what was
+    // really granted (RFC 9068 §2.2.3), it is that.
+    check(
+      world,
+      {
+        requirement: 'REQ-TOK-08',
+        expected: `a scope member stating the granted scope as space-delimited scope-tokens (RFC 6749 §3.3)${inToken ? ', equal to the access token\'s scope claim' : ''}`,
+        observed: `scope ${JSON.stringify(response.scope)}${inToken ? `; the token's scope claim ${JSON.stringify(inToken.join(' '))}` : ''}`,
+      },
+      () => {
+        expect(response.scope, 'scope syntax').to.match(SCOPE_SYNTAX);
+        if (inToken) expect(sameScopes(inToken, granted.values), 'stated scope equals the token\'s scope claim').to.equal(true);
+      },
     );
     return 'judged';
   }
-  const inToken = claimScope(issued.token);
   if (inToken === undefined) return { notTestable: 'the response omits scope and the access token shows no scope claim, so what was granted cannot be seen' };
   check(
     world,

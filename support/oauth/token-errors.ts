@@ -7,7 +7,7 @@
 import { expect } from 'chai';
 import type { CtkWorld } from '../world.ts';
 import { describeOutcome, jsonOf, type Exchange } from '../http/exchange.ts';
-import { check } from '../verdict/check.ts';
+import { check, couldNotJudge } from '../verdict/check.ts';
 
 export interface RefusalExpectation {
   /** Judges "no token" and, unless codeRequirement is given, the error code and status. */
@@ -61,7 +61,14 @@ export function judgeRefusal(world: CtkWorld, exchange: Exchange, e: RefusalExpe
       expect(json?.error, 'error member').to.be.a('string').and.match(ERROR_CODE);
     },
   );
-  if (!readable) return;
+  if (!readable) {
+    // A SHOULD-level format miss lets the scenario go on, but there is no error code or status to judge then.
+    const why = `the refusal is no JSON error object (${describeOutcome(exchange)}), so its error code and status cannot be read`;
+    for (const requirement of new Set([e.codeRequirement ?? e.requirement, e.statusRequirement].filter((r): r is string => r !== undefined && r !== (e.formatRequirement ?? e.requirement)))) {
+      couldNotJudge(world, { requirement, expected: `error ${named} for ${e.situation}`, why });
+    }
+    return;
+  }
 
   check(world, { requirement: e.codeRequirement ?? e.requirement, expected: `error ${named} for ${e.situation}`, observed: exchange }, () =>
     expect(e.codes).to.include(json!.error),
@@ -82,7 +89,10 @@ export function judgeRefusal(world: CtkWorld, exchange: Exchange, e: RefusalExpe
 
 /** REQ-CAUTH-09 (RFC 9110 §15.5.2): a 401 carries at least one challenge. */
 export function judgeChallengeOn401(world: CtkWorld, exchange: Exchange, requirement: string, situation: string): void {
-  if (exchange.response?.status !== 401) return;
+  if (exchange.response?.status !== 401) {
+    couldNotJudge(world, { requirement, expected: `a WWW-Authenticate challenge on a 401 answering ${situation}`, why: `the answer is not a 401 (${describeOutcome(exchange)}): there is no 401 to judge` });
+    return;
+  }
   check(
     world,
     { requirement, expected: `a WWW-Authenticate challenge on the 401 answering ${situation}`, observed: `HTTP 401 without WWW-Authenticate` },

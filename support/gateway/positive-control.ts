@@ -1,0 +1,49 @@
+/**
+ * A negative check needs a positive control. "The gateway refused the forged token" proves something only about a
+ * route that is shown, in the same scenario, to serve a valid request: a gateway that resets every connection, or
+ * answers 503 to everything, "refuses" forged tokens too, and must not pass a single refusal check for it. Each
+ * refusal judge first asks for the control of the route it judges; when the control fails, the judge records
+ * "could not judge" with what the control got, and the route's failure is reported once, by the scenario whose
+ * requirement it breaks (REQ-BEARER-01: a valid token reaches the resource).
+ */
+import type { CtkWorld } from '../world.ts';
+import { describeOutcome } from '../http/exchange.ts';
+import { accessTokenFor } from '../oauth/token-client.ts';
+import { bearer, callGateway, isSuccess, type GatewayRouteName } from './gateway-client.ts';
+
+export type ControlResult = { readonly held: true; readonly observed: string } | { readonly held: false; readonly observed: string };
+
+/**
+ * The route a control is sent to for a refusal on `route`. A scoped route that is not read-only (often a POST)
+ * would get a record written by a valid control request on the vendor's system: its control is the protected route.
+ */
+function controlRoute(world: CtkWorld, route: GatewayRouteName): 'protected' | 'scoped' | 'public' | 'identity echo' {
+  if (route === 'scoped') return ['GET', 'HEAD'].includes(world.target.gateway.routes.scoped.method.toUpperCase()) ? 'scoped' : 'protected';
+  if (route === 'public' || route === 'identity echo') return route;
+  return 'protected';
+}
+
+async function sendControl(world: CtkWorld, route: 'protected' | 'scoped' | 'public' | 'identity echo'): Promise<ControlResult> {
+  let authorization: string | undefined;
+  if (route !== 'public') {
+    try {
+      authorization = bearer(await accessTokenFor(world, world.target.clients.system));
+    } catch (error) {
+      return { held: false, observed: `no valid token to send (${error instanceof Error ? error.message : String(error)})` };
+    }
+  }
+  const exchange = await callGateway(world, { route, keepAsLast: false, ...(authorization ? { authorization } : {}) });
+  const observed = `${exchange.request.method} ${route} route ${authorization ? 'with a valid token of the system client' : 'without credentials'}: ${describeOutcome(exchange)}`;
+  return isSuccess(exchange) ? { held: true, observed } : { held: false, observed };
+}
+
+/** The control for a refusal on `route`, sent once per scenario and route (the World keeps the result). */
+export async function positiveControl(world: CtkWorld, route: GatewayRouteName): Promise<ControlResult> {
+  const target = controlRoute(world, route);
+  const known = world.gatewayControls.get(target);
+  if (known) return known;
+  const result = await sendControl(world, target);
+  world.gatewayControls.set(target, result);
+  world.log(`positive control (${target} route): ${result.held ? 'served' : 'NOT served'} — ${result.observed}`);
+  return result;
+}
