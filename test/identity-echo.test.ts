@@ -56,7 +56,10 @@ test('anonymous: no identity, the anonymous kind, or no subject; never a subject
   assert.equal(isAnonymous(readIdentity({ scopes: [] }, f)), true);
   assert.equal(isAnonymous(readIdentity({ sub: 'x' }, f)), false);
   assert.equal(isAnonymous(readIdentity({ kind: 'system' }, f)), false);
-  assert.equal(isAnonymous(readIdentity({ kind: 'anonymous', sub: 'x' }, f)), true);
+  // A stated kind does not make somebody anonymous: a subject is somebody, unless it names the anonymous principal.
+  assert.equal(isAnonymous(readIdentity({ kind: 'anonymous', sub: 'x' }, f)), false);
+  assert.equal(isAnonymous(readIdentity({ kind: 'anonymous', sub: 'anonymous' }, f)), true);
+  assert.equal(isAnonymous(readIdentity({ sub: 'Anonymous' }, f)), true);
 });
 
 test('the public route shows its identity where the format says, or says it cannot', () => {

@@ -67,14 +67,25 @@ test('several header lines are parsed one by one', () => {
 
 test('broken values are reported, never thrown, and the rest is still read', () => {
   assert.ok(parseWwwAuthenticate('Bearer realm="unterminated').problems.some((p) => /not terminated/.test(p.message)));
-  assert.ok(parseWwwAuthenticate('Bearer realm=').problems.length + parseWwwAuthenticate('Bearer realm=').challenges.length > 0);
+  // `realm=` with no value is no auth-param, but it is a token68 (RFC 9110 §11.2: 1*tchar68 *"="): read as such.
+  const empty = parseWwwAuthenticate('Bearer realm=');
+  assert.deepEqual(empty.challenges.map((ch) => [ch.scheme, ch.token68, ch.params.length]), [['Bearer', 'realm=', 0]]);
+  assert.deepEqual(empty.problems, []);
   assert.ok(parseWwwAuthenticate('Bearer realm = "x"').problems.some((p) => /BWS/.test(p.message)));
   assert.ok(parseWwwAuthenticate('Bearer="x"').problems.length > 0);
   assert.ok(parseWwwAuthenticate('"quoted" scheme').problems.length > 0);
   const messy = parseWwwAuthenticate('Bearer realm="a" error="b", Basic realm="c"');
   assert.ok(messy.problems.length > 0);
   assert.ok(messy.challenges.some((c) => c.scheme === 'Basic'));
-  for (const junk of ['', ',,,', '=', '\\', '"', 'a b c d', 'Bearer ,,, error=x,,', '\u00ff\u0001']) parseWwwAuthenticate(junk);
+  // Junk never throws: empty lists are empty, a value that starts with no auth-scheme is one problem and no challenge.
+  for (const empties of ['', ',,,']) assert.deepEqual(parseWwwAuthenticate(empties), { challenges: [], problems: [] }, JSON.stringify(empties));
+  for (const junk of ['=', '\\', '"', '\u00ff\u0001']) {
+    const parsed = parseWwwAuthenticate(junk);
+    assert.deepEqual([parsed.challenges.length, parsed.problems.length], [0, 1], JSON.stringify(junk));
+    assert.match(parsed.problems[0]!.message, /^expected an auth-scheme/);
+  }
+  assert.ok(parseWwwAuthenticate('a b c d').problems.some((p) => /neither a token68 nor auth-params/.test(p.message)));
+  assert.equal(parseWwwAuthenticate('Bearer ,,, error=x,,').challenges[0]?.scheme, 'Bearer');
 });
 
 test('describeChallenge renders what was read', () => {

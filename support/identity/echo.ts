@@ -123,10 +123,15 @@ function hasPointer(document: unknown, path: string): boolean {
  */
 export function isAnonymous(identity: ObservedIdentity): boolean {
   if (!identity.present) return true;
-  if (identity.kind === 'anonymous') return true;
   if (identity.kind === 'system' || identity.kind === 'human') return false;
-  return identity.subject === undefined && identity.clientId === undefined;
+  // A subject or client id makes the caller somebody, whatever kind is stated; the one exception is a subject that
+  // names the anonymous principal itself (Kong's and Apisix's anonymous consumer is literally "anonymous").
+  const nobody = (value: string | undefined) => value === undefined || ANONYMOUS_PRINCIPAL.test(value);
+  return nobody(identity.subject) && nobody(identity.clientId);
 }
+
+/** How gateways name the anonymous principal when they name one. */
+const ANONYMOUS_PRINCIPAL = /^anonymous$/i;
 
 /** One line for messages: what the component received. Subjects and client ids are not secrets. */
 export function describeIdentity(identity: ObservedIdentity | undefined): string {
