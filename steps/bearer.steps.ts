@@ -3,13 +3,13 @@
  * support/gateway/ (calls, bad credentials, verdicts); the requirement a Then step judges comes from the
  * scenario's @REQ tags, because one observation serves several clauses.
  */
-import { Before, Given, When, Then, type ITestCaseHookParameter } from '@cucumber/cucumber';
+import { Given, When, Then } from '@cucumber/cucumber';
 import type { CtkWorld } from '../support/world.ts';
 import { accessTokenFor } from '../support/oauth/token-client.ts';
 import { bearer, callGateway, type GatewayRouteName } from '../support/gateway/gateway-client.ts';
 import { invalidToken, malformedAuthorization, noBearerCredentials } from '../support/gateway/bad-credentials.ts';
 import { sendRefusalCase } from '../support/gateway/refusal-cases.ts';
-import { rememberScenarioTags, requirementFor, scenarioRequirements } from '../support/gateway/scenario-requirements.ts';
+import { requirementFor, scenarioRequirements } from '../support/gateway/scenario-requirements.ts';
 import {
   judge401CarriesChallenge,
   judgeBearerError,
@@ -23,10 +23,6 @@ import {
   judgeStatus,
   judgeWellFormedChallenge,
 } from '../support/gateway/verdicts.ts';
-
-Before(function (this: CtkWorld, { pickle }: ITestCaseHookParameter) {
-  rememberScenarioTags(this, pickle.tags.map((t) => t.name));
-});
 
 const TOKEN = 'gateway:token';
 const SENT = 'gateway:sent';

@@ -4,11 +4,10 @@
  * closed after it; the run's one Chromium is closed at the end. The browser login is also registered as the
  * first source of human tokens for the identity checks.
  */
-import { After, AfterAll, Before, type ITestCaseHookParameter } from '@cucumber/cucumber';
+import { After, AfterAll, Before } from '@cucumber/cucumber';
 import type { CtkWorld } from '../support/world.ts';
 import { closeSharedBrowser, locateChromium } from '../support/browser/chromium.ts';
 import { closeBrowserSession, discardSpareContext } from '../support/browser/session.ts';
-import { rememberScenarioRequirements } from '../support/browser/scenario-state.ts';
 import { browserLoginSource } from '../support/browser/front-end.ts';
 import { registerHumanTokenSource } from '../support/identity/human-login.ts';
 
@@ -16,12 +15,10 @@ import { registerHumanTokenSource } from '../support/identity/human-login.ts';
 // password-style login second (support/identity/human-login.ts).
 registerHumanTokenSource(browserLoginSource);
 
-Before({ tags: '@browser' }, function (this: CtkWorld, { pickle }: ITestCaseHookParameter) {
-  const requirementIds = pickle.tags.map((t) => t.name).filter((t) => t.startsWith('@REQ-')).map((t) => t.slice(1));
-  rememberScenarioRequirements(this, requirementIds);
+Before({ tags: '@browser' }, function (this: CtkWorld) {
   const location = locateChromium();
   if (location.found) return;
-  return this.notTestable(requirementIds, `this check drives a real browser, and ${location.reason}`, location.hint);
+  return this.notTestable(this.requirementIds, `this check drives a real browser, and ${location.reason}`, location.hint);
 });
 
 // Untagged: a scenario of another feature may have used the browser too (the identity checks' token source).

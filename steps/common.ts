@@ -8,21 +8,17 @@
  *   {clientAuth}  how it authenticates: "HTTP Basic authentication", "its credentials in the form body",
  *                 "credentials both in HTTP Basic and in the form body", "no client authentication"
  */
-import { After, Before, Then, defineParameterType, type ITestCaseHookParameter } from '@cucumber/cucumber';
+import { After, Then, defineParameterType } from '@cucumber/cucumber';
 import { expect } from 'chai';
 import type { CtkWorld } from '../support/world.ts';
 import { check } from '../support/verdict/check.ts';
 import { jsonOf } from '../support/http/exchange.ts';
-import { rememberScenarioTags, runCleanups, taggedRequirement } from '../support/oauth/scenario.ts';
+import { runCleanups, taggedRequirement } from '../support/oauth/scenario.ts';
 import { AUTH_PHRASES, CLIENT_PHRASES, phrasesRegexp } from '../support/oauth/clients.ts';
 import { judgeHeaderDirective, judgeMemberAbsent } from '../support/oauth/token-response.ts';
 
 defineParameterType({ name: 'ctkClient', regexp: phrasesRegexp(Object.keys(CLIENT_PHRASES)), transformer: (s: string) => CLIENT_PHRASES[s]! });
 defineParameterType({ name: 'clientAuth', regexp: phrasesRegexp(Object.keys(AUTH_PHRASES)), transformer: (s: string) => AUTH_PHRASES[s]! });
-
-Before(function (this: CtkWorld, { pickle }: ITestCaseHookParameter) {
-  rememberScenarioTags(this, pickle.tags.map((t) => t.name));
-});
 
 // Puts back what a scenario changed on the target (a rotated secret), whatever the scenario's verdict.
 After(async function (this: CtkWorld) {

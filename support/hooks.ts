@@ -1,4 +1,6 @@
-import { BeforeAll, AfterAll, Before, After, setDefaultTimeout, type ITestCaseHookParameter } from '@cucumber/cucumber';
+import { BeforeAll, AfterAll, Before, After, setDefaultTimeout, setDefinitionFunctionWrapper, type ITestCaseHookParameter } from '@cucumber/cucumber';
+import { NotTestableError } from './verdict/not-testable.ts';
+import { CtkWorld as World } from './world.ts';
 import { ReferenceStack } from '../reference/stack.ts';
 import { describeReferenceTarget } from './target/reference-target.ts';
 import { currentTarget, setCurrentTarget, targetFromFile } from './target/current.ts';
@@ -10,6 +12,19 @@ import type { CtkWorld } from './world.ts';
 // Long enough for the slowest honest step (waiting out a token's TTL plus the gateway's leeway, a bounded
 // burst); every such step bounds itself and says so. The default 5 s would fail them on a loaded machine.
 setDefaultTimeout(60_000);
+
+// Every step and hook: a NotTestableError becomes the scenario's not-testable record (the World writes it), here
+// and nowhere else. Cucumber keeps each definition's arity.
+setDefinitionFunctionWrapper((fn: (...args: unknown[]) => unknown) =>
+  async function (this: unknown, ...args: unknown[]) {
+    try {
+      return await fn.apply(this, args);
+    } catch (error) {
+      if (!(error instanceof NotTestableError) || !(this instanceof World)) throw error;
+      return this.notTestable(error.requirementIds ?? this.requirementIds, error.reason, error.remedy);
+    }
+  },
+);
 
 let ownStack: ReferenceStack | undefined;
 
@@ -30,6 +45,8 @@ AfterAll(async function () {
 });
 
 Before(function (this: CtkWorld, { pickle }: ITestCaseHookParameter) {
+  // Recorded once, here, for every step that judges "the requirement the scenario is tagged with".
+  this.requirementIds = pickle.tags.map((t) => t.name).filter((t) => t.startsWith('@REQ-')).map((t) => t.slice(1));
   const verdict = applicability(currentTarget(), pickle.tags.map((t) => t.name));
   if (verdict.kind === 'applicable') return;
   const mediaType = verdict.kind === 'not-applicable' ? MEDIA.notApplicable : MEDIA.notTestable;

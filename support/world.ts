@@ -16,6 +16,8 @@ export class CtkWorld extends World implements FindingSink {
   readonly warnings: Finding[] = [];
   /** Every check evaluated in this scenario, passes included; attached once, after the scenario (attachChecks). */
   readonly checks: CheckRecord[] = [];
+  /** The requirement IDs the scenario is tagged with (@REQ-...), set once by the first Before hook (hooks.ts). */
+  requirementIds: readonly string[] = [];
   /** Free-form scenario state shared between steps of one scenario (tokens, ids, observations). */
   readonly memo = new Map<string, unknown>();
   /** The last exchange: what `Then the response ...` steps look at. */

@@ -10,7 +10,6 @@ const REDEMPTION = 'browser:redemption';
 const TOKEN = 'browser:access-token';
 const ATTEMPTS = 'browser:failed-attempts';
 const BLOCK_CHECK = 'browser:block-check';
-const REQUIREMENTS = 'browser:scenario-requirements';
 const CUSTOMER = 'browser:customer';
 
 export class StepOrderError extends Error {
@@ -51,8 +50,7 @@ export function testCustomer(world: CtkWorld, ordinal: string): TestUser | undef
 }
 
 /** The requirement IDs the running scenario is tagged with (for the not-testable records steps write). */
-export const rememberScenarioRequirements = (world: CtkWorld, ids: string[]): void => void world.memo.set(REQUIREMENTS, ids);
-export const scenarioRequirementIds = (world: CtkWorld): string[] => (world.memo.get(REQUIREMENTS) as string[] | undefined) ?? [];
+export const scenarioRequirementIds = (world: CtkWorld): readonly string[] => world.requirementIds;
 
 /** The test customer the scenario acts for (set by a login, or by taking a cached browser-login token). */
 export const rememberCustomer = (world: CtkWorld, user: TestUser): void => void world.memo.set(CUSTOMER, user);

@@ -5,6 +5,7 @@
 import type { CtkWorld } from '../world.ts';
 import type { Exchange } from '../http/exchange.ts';
 import type { TargetDescription } from '../target/target.ts';
+import { NotTestableError } from '../verdict/not-testable.ts';
 
 export type GatewayRouteName = 'protected' | 'public' | 'scoped' | 'identity echo' | 'customer data';
 
@@ -20,10 +21,11 @@ export interface GatewayCall {
   readonly keepAsLast?: boolean;
 }
 
-export class RouteNotDescribedError extends Error {
+/** A check needs a route the profile does not name: not testable (support/hooks.ts records it), never an error. */
+export class RouteNotDescribedError extends NotTestableError {
   readonly route: GatewayRouteName;
   constructor(route: GatewayRouteName) {
-    super(`the target profile describes no ${route} route (gateway.routes)`);
+    super(`the target profile describes no ${route} route (gateway.routes)`, { remedy: `describe the ${route} route in gateway.routes of the target profile (README "Target profiles")` });
     this.name = 'RouteNotDescribedError';
     this.route = route;
   }

@@ -1,17 +1,12 @@
 /**
  * Which requirement a step judges. One observation ("the request reached the resource") serves different clauses
  * in different scenarios (REQ-BEARER-01 for a valid token, REQ-BEARER-09 for a lower-case scheme); the scenario's
- * own @REQ tags say which. A Before hook (steps/bearer.steps.ts) records the tags of every scenario.
+ * own @REQ tags say which (support/hooks.ts records them once per scenario).
  */
 import type { CtkWorld } from '../world.ts';
+import { scenarioRequirements } from '../oauth/scenario.ts';
 
-const TAGS = 'ctk:scenario-requirements';
-
-export function rememberScenarioTags(world: CtkWorld, tags: readonly string[]): void {
-  world.memo.set(TAGS, tags.filter((t) => t.startsWith('@REQ-')).map((t) => t.slice(1)));
-}
-
-export const scenarioRequirements = (world: CtkWorld): readonly string[] => (world.memo.get(TAGS) as string[] | undefined) ?? [];
+export { scenarioRequirements };
 
 /**
  * The first of `candidates` the scenario is tagged with. A step used in a scenario tagged with none of them is a

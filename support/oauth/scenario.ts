@@ -6,7 +6,6 @@
  */
 import type { CtkWorld } from '../world.ts';
 
-const TAGS = 'ctk.scenario.requirements';
 const CLEANUPS = 'ctk.scenario.cleanups';
 
 /** Misuse of the kit's own steps (a step in a scenario it cannot judge): a bug in a feature file, not a verdict. */
@@ -17,11 +16,8 @@ export class StepUsageError extends Error {
   }
 }
 
-export function rememberScenarioTags(world: CtkWorld, tags: readonly string[]): void {
-  world.memo.set(TAGS, tags.filter((t) => t.startsWith('@REQ-')).map((t) => t.slice(1)));
-}
-
-export const scenarioRequirements = (world: CtkWorld): readonly string[] => (world.memo.get(TAGS) as string[] | undefined) ?? [];
+/** The scenario's @REQ tags (recorded once per scenario by support/hooks.ts). */
+export const scenarioRequirements = (world: CtkWorld): readonly string[] => world.requirementIds;
 
 export const isTagged = (world: CtkWorld, requirementId: string): boolean => scenarioRequirements(world).includes(requirementId);
 

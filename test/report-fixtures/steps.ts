@@ -2,6 +2,7 @@
 import { When, Then } from '@cucumber/cucumber';
 import { AssertionError } from 'chai';
 import { check, couldNotJudge } from '../../support/verdict/check.ts';
+import { NotTestableError } from '../../support/verdict/not-testable.ts';
 import type { CtkWorld } from '../../support/world.ts';
 
 When('the check on {word} holds', function (this: CtkWorld, id: string) {
@@ -38,4 +39,8 @@ When('the judge of {word} returns without judging', function (this: CtkWorld, id
 
 When('the judge of {word} could not judge because {string}', function (this: CtkWorld, id: string, why: string) {
   couldNotJudge(this, { requirement: id, expected: '401 with WWW-Authenticate: Bearer error="invalid_token"', why });
+});
+
+When('a helper throws NotTestableError because {string}', function (reason: string) {
+  throw new NotTestableError(reason, { remedy: 'add clients.rotation to the target profile' });
 });
