@@ -12,22 +12,23 @@ import { requirementFor, scenarioRequirements } from '../support/gateway/scenari
 import { judgeNotReached } from '../support/gateway/verdicts.ts';
 import { anonymousAuthorization, callAsAnonymous, failLogin, type FailedLogin } from '../support/identity/anonymous.ts';
 import { judgeFailedCredentialOnPublicRoute } from '../support/identity/verdicts.ts';
+import { stateKey } from '../support/scenario-state.ts';
 
-const FAILED_LOGIN = 'anonymous:failed-login';
-const SENT = 'anonymous:sent';
+const FAILED_LOGIN = stateKey<FailedLogin>('failed login');
+const SENT = stateKey<string>('what the anonymous caller sent');
 
 When('the public route is called without credentials', async function (this: CtkWorld) {
-  this.memo.set(SENT, 'no credentials');
+  this.state.remember(SENT, 'no credentials');
   await callGateway(this, { route: 'public' });
 });
 
 When('the public route is called with the failed credential {string}', async function (this: CtkWorld, credential: string) {
-  this.memo.set(SENT, credential);
+  this.state.remember(SENT, credential);
   await callGateway(this, { route: 'public', ...(await anonymousAuthorization(this, credential)) });
 });
 
 When(/^an anonymous caller with "([^"]*)" calls the (protected|scoped|customer data|identity echo) route$/, async function (this: CtkWorld, credential: string, route: string) {
-  this.memo.set(SENT, `${credential} on the ${route} route`);
+  this.state.remember(SENT, `${credential} on the ${route} route`);
   const outcome = await callAsAnonymous(this, route as GatewayRouteName, credential);
   if (outcome === 'no such route') {
     return this.notTestable(scenarioRequirements(this), `the target profile describes no ${route} route (or no test user for it)`, `describe gateway.routes and users in the target profile`);
@@ -37,7 +38,7 @@ When(/^an anonymous caller with "([^"]*)" calls the (protected|scoped|customer d
 When(/^a login fails: (.+)$/, async function (this: CtkWorld, kind: string) {
   const outcome = await failLogin(this, kind);
   if ('reason' in outcome) return this.notTestable(scenarioRequirements(this), outcome.reason, outcome.remedy);
-  this.memo.set(FAILED_LOGIN, outcome);
+  this.state.remember(FAILED_LOGIN, outcome);
 });
 
 Then('the public resource is served', function (this: CtkWorld) {
@@ -52,11 +53,11 @@ Then('the public route is refused or served to an anonymous caller, never to som
 });
 
 Then('the anonymous caller gets no protected data', function (this: CtkWorld) {
-  return judgeNotReached(this, requirementFor(this, ['REQ-ANON-04']), this.lastExchange(), `${this.memo.get(SENT)}: an anonymous caller`);
+  return judgeNotReached(this, requirementFor(this, ['REQ-ANON-04']), this.lastExchange(), `${this.state.peek(SENT)}: an anonymous caller`);
 });
 
 Then('the failed login gave no access token, or one that opens no protected resource', function (this: CtkWorld) {
-  const failed = this.memo.get(FAILED_LOGIN) as FailedLogin;
+  const failed = this.state.recall(FAILED_LOGIN);
   const requirement = requirementFor(this, ['REQ-ANON-05']);
   check(this, {
     requirement,

@@ -3,12 +3,12 @@ import { Given, Then } from '@cucumber/cucumber';
 import type { CtkWorld } from '../support/world.ts';
 import { controlPlaneOf, NO_CONTROL_PLANE_REMEDY, type ControlPlane } from '../support/admin/control-plane.ts';
 import { judgeAttemptRecorded, judgeNoSecretsLogged, profileSecrets, type SecretToLookFor } from '../support/admin/audit-checks.ts';
-import { remember, recall } from '../support/oauth/scenario.ts';
 import { isNotTestable, markNotTestable, resolveClient, theSituation, tokenRequest } from '../support/oauth/token-requests.ts';
 import { tokenResponseOf, wrongSecret } from '../support/oauth/token-client.ts';
 import type { ClientRole } from '../support/oauth/clients.ts';
+import { stateKey } from '../support/scenario-state.ts';
 
-const EXTRA_SECRETS = 'ctk.audit-secrets';
+const EXTRA_SECRETS = stateKey<SecretToLookFor[]>('attempts to look for');
 
 function auditLogOf(world: CtkWorld): ControlPlane | undefined {
   return controlPlaneOf(world);
@@ -45,11 +45,11 @@ Given('the system client has obtained a token and has been refused with a wrong 
   extra.push({ what: `the wrong secret presented for ${client.clientId}`, value: wrong, clientId: client.clientId });
   const refused = await tokenRequest(this, client, { secret: wrong, expectRefusal: true, situation: `a wrong secret sent with HTTP Basic for ${client.clientId}` });
   if ('notTestable' in refused) return markNotTestable(this, refused);
-  remember(this, EXTRA_SECRETS, extra);
+  this.state.remember(EXTRA_SECRETS, extra);
 });
 
 Then('no client secret, user password or access token appears in the audit log, in clear or encoded', async function (this: CtkWorld) {
   const admin = auditLogOf(this);
   if (!admin) return unreadable(this);
-  await judgeNoSecretsLogged(this, admin, [...profileSecrets(this), ...recall<SecretToLookFor[]>(this, EXTRA_SECRETS, 'attempts to look for')]);
+  await judgeNoSecretsLogged(this, admin, [...profileSecrets(this), ...this.state.recall(EXTRA_SECRETS)]);
 });

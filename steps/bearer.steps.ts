@@ -3,6 +3,8 @@
  * support/gateway/ (calls, bad credentials, verdicts); the requirement a Then step judges comes from the
  * scenario's @REQ tags, because one observation serves several clauses.
  */
+import { stateKey } from '../support/scenario-state.ts';
+import { CALLER_CLIENT, CALLER_TOKEN } from '../support/gateway/caller.ts';
 import { Given, When, Then } from '@cucumber/cucumber';
 import type { CtkWorld } from '../support/world.ts';
 import { accessTokenFor } from '../support/oauth/token-client.ts';
@@ -24,16 +26,9 @@ import {
   judgeWellFormedChallenge,
 } from '../support/gateway/verdicts.ts';
 
-const TOKEN = 'gateway:token';
-const SENT = 'gateway:sent';
-/** The client whose token the caller holds (steps/identity.steps.ts reads it too). */
-const CLIENT = 'gateway:client';
-const token = (world: CtkWorld): string => {
-  const value = world.memo.get(TOKEN);
-  if (typeof value !== 'string') throw new Error('no token held yet: the scenario needs "Given a gateway caller holding a valid access token of ..."');
-  return value;
-};
-const sent = (world: CtkWorld): string => (world.memo.get(SENT) as string | undefined) ?? 'the request of this scenario';
+const SENT = stateKey<string>('what the gateway was sent');
+const token = (world: CtkWorld): string => world.state.recall(CALLER_TOKEN);
+const sent = (world: CtkWorld): string => world.state.peek(SENT) ?? 'the request of this scenario';
 const routeName = (word: string): GatewayRouteName => {
   if (word === 'protected' || word === 'scoped' || word === 'public') return word;
   throw new Error(`unknown gateway route "${word}" in the feature file (protected, scoped, public)`);
@@ -47,58 +42,58 @@ Given('a gateway caller holding a valid access token of the {word} client', asyn
   if (!client) {
     return this.notTestable(scenarioRequirements(this), 'the target profile describes no read-only client (one lacking the scoped route\'s scope)', 'add clients.readOnly to the target profile');
   }
-  this.memo.set(TOKEN, await accessTokenFor(this, client));
-  this.memo.set(CLIENT, client);
+  this.state.remember(CALLER_TOKEN, await accessTokenFor(this, client));
+  this.state.remember(CALLER_CLIENT, client);
 });
 
 // --- When ---------------------------------------------------------------------------------------------------
 
 When('the gateway is called on the {word} route with that token in the Authorization header', async function (this: CtkWorld, route: string) {
-  this.memo.set(SENT, 'a valid token in the Authorization header');
+  this.state.remember(SENT, 'a valid token in the Authorization header');
   await callGateway(this, { route: routeName(route), authorization: bearer(token(this)) });
 });
 
 When('the gateway is called on the protected route without credentials', async function (this: CtkWorld) {
-  this.memo.set(SENT, 'no credentials');
+  this.state.remember(SENT, 'no credentials');
   await callGateway(this, { route: 'protected' });
 });
 
 When('the gateway is called on the protected route with {string} instead of a Bearer token', async function (this: CtkWorld, kind: string) {
-  this.memo.set(SENT, kind);
+  this.state.remember(SENT, kind);
   const authorization = noBearerCredentials(kind);
   await callGateway(this, { route: 'protected', ...(authorization !== undefined ? { authorization } : {}) });
 });
 
 When('the gateway is called on the protected route with the bearer token {string}', async function (this: CtkWorld, kind: string) {
-  this.memo.set(SENT, `${kind} as the bearer token`);
+  this.state.remember(SENT, `${kind} as the bearer token`);
   await callGateway(this, { route: 'protected', authorization: bearer(await invalidToken(this, kind)) });
 });
 
 When('the gateway is called on the protected route with the malformed Authorization header {string}', async function (this: CtkWorld, kind: string) {
-  this.memo.set(SENT, `a malformed Authorization header: ${kind}`);
+  this.state.remember(SENT, `a malformed Authorization header: ${kind}`);
   await callGateway(this, { route: 'protected', authorization: malformedAuthorization(kind) });
 });
 
 When('the gateway is called on the protected route with that token after the scheme written {string}', async function (this: CtkWorld, scheme: string) {
-  this.memo.set(SENT, `a valid token after the scheme "${scheme}"`);
+  this.state.remember(SENT, `a valid token after the scheme "${scheme}"`);
   await callGateway(this, { route: 'protected', authorization: `${scheme} ${token(this)}` });
 });
 
 When('the gateway is called on the protected route with that token only in the access_token query parameter', async function (this: CtkWorld) {
-  this.memo.set(SENT, 'a valid token only in the access_token URI query parameter');
+  this.state.remember(SENT, 'a valid token only in the access_token URI query parameter');
   await callGateway(this, { route: 'protected', queryToken: token(this) });
 });
 
 When(
   'the gateway is called on the protected route with that token in the Authorization header and in the access_token query parameter',
   async function (this: CtkWorld) {
-    this.memo.set(SENT, 'the token both in the Authorization header and in the access_token query parameter');
+    this.state.remember(SENT, 'the token both in the Authorization header and in the access_token query parameter');
     await callGateway(this, { route: 'protected', authorization: bearer(token(this)), queryToken: token(this) });
   },
 );
 
 When('the gateway is sent a request it must refuse: {string}', async function (this: CtkWorld, phrase: string) {
-  this.memo.set(SENT, phrase);
+  this.state.remember(SENT, phrase);
   const outcome = await sendRefusalCase(this, phrase);
   if (outcome === 'not testable') {
     return this.notTestable(scenarioRequirements(this), 'the target profile describes no read-only client', 'add clients.readOnly to the target profile');

@@ -3,12 +3,15 @@ import { Given, When, Then } from '@cucumber/cucumber';
 import type { CtkWorld } from '../support/world.ts';
 import type { ClientAuthMethod } from '../support/oauth/token-client.ts';
 import type { ClientRole } from '../support/oauth/clients.ts';
-import { isTagged, recall, remember } from '../support/oauth/scenario.ts';
+import { isTagged } from '../support/oauth/scenario.ts';
 import { isNotTestable, markNotTestable, requestAsRole, theSituation, tokenRequest } from '../support/oauth/token-requests.ts';
 import { judgeTokenIssued } from '../support/oauth/token-response.ts';
 import { judgeRefusal } from '../support/oauth/token-errors.ts';
 import { clientWithEncodingSensitiveCredentials } from '../support/oauth/form-encoded-secret.ts';
 import type { ClientCredentials } from '../support/target/target.ts';
+import { stateKey } from '../support/scenario-state.ts';
+
+const ENCODING_CLIENT = stateKey<{ client: ClientCredentials; how: string }>('client with encoding-sensitive credentials');
 
 When('{ctkClient} requests a token with {clientAuth}', async function (this: CtkWorld, role: ClientRole, method: ClientAuthMethod) {
   const result = await requestAsRole(this, role, method);
@@ -47,11 +50,11 @@ Given('the system client can obtain a token with HTTP Basic authentication', asy
 Given('a client whose secret contains characters that form-urlencoding changes', async function (this: CtkWorld) {
   const found = await clientWithEncodingSensitiveCredentials(this);
   if ('notTestable' in found) return markNotTestable(this, found);
-  remember(this, 'ctk.encoding-client', found);
+  this.state.remember(ENCODING_CLIENT, found);
 });
 
 When('that client requests a token with HTTP Basic authentication, its id and secret form-urlencoded', async function (this: CtkWorld) {
-  const { client, how } = recall<{ client: ClientCredentials; how: string }>(this, 'ctk.encoding-client', 'client with encoding-sensitive credentials');
+  const { client, how } = this.state.recall(ENCODING_CLIENT);
   // From a client IP of its own: a server that does not decode counts it as a failed login.
   const result = await tokenRequest(this, client, { expectRefusal: true, situation: `the credentials of ${how}, form-urlencoded and sent with HTTP Basic (RFC 6749 §2.3.1)` });
   if (isNotTestable(result)) return markNotTestable(this, result);

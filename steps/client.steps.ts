@@ -3,7 +3,7 @@
  * the harness's scenarios, the Then steps hand one judge's verdict to check(). The client command comes from
  * AUTH_CTK_CLIENT_COMMAND (set by `auth-ctk client`); without it every scenario is "not testable".
  */
-import { Before, When, Then, defineParameterType, type ITestCaseHookParameter } from '@cucumber/cucumber';
+import { Before, When, Then, defineParameterType } from '@cucumber/cucumber';
 import { expect } from 'chai';
 import type { CtkWorld } from '../support/world.ts';
 import { check } from '../support/verdict/check.ts';
@@ -13,15 +13,14 @@ import { observe } from '../support/client-harness/observe.ts';
 import { DEFAULT_GRACE_MS, runEvidence, type ClientRun } from '../support/client-harness/run.ts';
 import * as scenarios from '../support/client-harness/scenarios.ts';
 import * as judges from '../support/client-harness/judges.ts';
+import { stateKey } from '../support/scenario-state.ts';
 
-const COMMAND = 'client.command';
-const RUN = 'client.run';
-const REQUIREMENTS = 'client.requirements';
+const COMMAND = stateKey<string[]>('client command');
+const RUN = stateKey<ClientRun>('client run');
 const REMEDY = 'certify a client with `auth-ctk client -- <command>` (or `auth-ctk client --reference`), which sets AUTH_CTK_CLIENT_COMMAND';
 
-Before({ tags: '@client' }, function (this: CtkWorld, { pickle }: ITestCaseHookParameter) {
-  const ids = pickle.tags.map((t) => t.name).filter((t) => t.startsWith('@REQ-')).map((t) => t.slice(1));
-  this.memo.set(REQUIREMENTS, ids);
+Before({ tags: '@client' }, function (this: CtkWorld) {
+  const ids = this.requirementIds;
   let command: string[] | undefined;
   try {
     command = clientCommandFromEnv();
@@ -30,22 +29,21 @@ Before({ tags: '@client' }, function (this: CtkWorld, { pickle }: ITestCaseHookP
     throw error;
   }
   if (!command) return this.notTestable(ids, `no client under test: ${CLIENT_COMMAND_ENV} is not set`, REMEDY);
-  this.memo.set(COMMAND, command);
+  this.state.remember(COMMAND, command);
   return undefined;
 });
 
 async function runScenario(world: CtkWorld, scenario: scenarios.ClientScenario): Promise<void> {
-  const command = world.memo.get(COMMAND) as string[];
+  const command = world.state.recall(COMMAND);
   const cwd = process.env.AUTH_CTK_CLIENT_CWD;
   const run = await observe(scenario, command, cwd ? { cwd } : {});
-  world.memo.set(RUN, run);
+  world.state.remember(RUN, run);
   world.attach(JSON.stringify(runEvidence(run), null, 1), MEDIA.evidence);
 }
 
 /** Grades one judgement: not testable, or check() at the requirement's level (MUST/SEED fail, SHOULD warns). */
 function verdict(world: CtkWorld, judge: (run: ClientRun) => judges.Judgement): 'skipped' | undefined {
-  const run = world.memo.get(RUN) as ClientRun | undefined;
-  if (!run) throw new Error('no client run in this scenario yet (step order in the feature file)');
+  const run = world.state.recall(RUN);
   const j = judge(run);
   if (j.kind === 'not-testable') return world.notTestable([j.requirement], j.reason, j.remedy);
   check(world, { requirement: j.requirement, expected: j.expected, observed: j.observed }, () => {
@@ -116,7 +114,7 @@ When(
 // ---- Then: one requirement each ---------------------------------------------------------------------------------
 
 Then('it reports one result line for each of the {int} calls and exits with code 0', function (this: CtkWorld, calls: number) {
-  same('calls', calls, (this.memo.get(RUN) as ClientRun).scenario.params.calls ?? 0);
+  same('calls', calls, this.state.recall(RUN).scenario.params.calls ?? 0);
   return verdict(this, judges.judgeContractCalls);
 });
 
@@ -153,7 +151,7 @@ Then('it requests a new token before the first one expires', function (this: Ctk
 Then(
   'its renewal request arrives when {int} to {int} percent of the {int} second lifetime has elapsed',
   function (this: CtkWorld, from: number, to: number, ttl: number) {
-    same('lifetime (s)', ttl, (this.memo.get(RUN) as ClientRun).scenario.ttlSeconds);
+    same('lifetime (s)', ttl, this.state.recall(RUN).scenario.ttlSeconds);
     return verdict(this, (run) => judges.judgeRenewalWindow(run, from, to));
   },
 );
@@ -175,12 +173,12 @@ Then('the client fetches at most one new token and retries at most once per refu
 });
 
 Then('the client requests no new token because of the {int}', function (this: CtkWorld, status: number) {
-  same('status', status, (this.memo.get(RUN) as ClientRun).scenario.params.status ?? 0);
+  same('status', status, this.state.recall(RUN).scenario.params.status ?? 0);
   return verdict(this, judges.judgeNoReauthOnRefusal);
 });
 
 Then('the client sends nothing more to the {clientServer} for {int} seconds', function (this: CtkWorld, server: 'idp' | 'api', seconds: number) {
-  same('Retry-After (s)', seconds, (this.memo.get(RUN) as ClientRun).scenario.params.retryAfterSeconds ?? 0);
+  same('Retry-After (s)', seconds, this.state.recall(RUN).scenario.params.retryAfterSeconds ?? 0);
   return verdict(this, (run) => judges.judgeRetryAfter(run, server));
 });
 

@@ -1,9 +1,10 @@
 /** Steps of features/discovery.feature (RFC 8414, OpenID Connect Discovery, RFC 7517). */
+import { stateKey } from '../support/scenario-state.ts';
 import { Given, When, Then } from '@cucumber/cucumber';
 import { expect } from 'chai';
 import type { CtkWorld } from '../support/world.ts';
 import { check } from '../support/verdict/check.ts';
-import { isTagged, recall, remember, taggedRequirement } from '../support/oauth/scenario.ts';
+import { isTagged, taggedRequirement } from '../support/oauth/scenario.ts';
 import { markNotTestable } from '../support/oauth/token-requests.ts';
 import { theIssued } from '../support/oauth/issued.ts';
 import { judgeIssuer } from '../support/jwt/claims.ts';
@@ -22,7 +23,7 @@ import {
   theMetadata,
 } from '../support/discovery/metadata.ts';
 
-const JWKS = 'ctk.jwks';
+const JWKS = stateKey<{ uri: string; fetched: FetchedJwks }>('JWK Set');
 
 Given('the authorization server metadata of the target', async function (this: CtkWorld) {
   const found = await findMetadata(this);
@@ -72,7 +73,7 @@ Then('the metadata lists {string} in {word}', function (this: CtkWorld, value: s
 
 When('the caller fetches the JWK Set at the jwks_uri the metadata names', async function (this: CtkWorld) {
   const uri = judgeJwksUriMember(this, theMetadata(this));
-  remember(this, JWKS, { uri, fetched: await fetchJwks(this, uri) });
+  this.state.remember(JWKS, { uri, fetched: await fetchJwks(this, uri) });
 });
 
 When('the caller fetches the issuer\'s JWK Set', async function (this: CtkWorld) {
@@ -80,11 +81,11 @@ When('the caller fetches the issuer\'s JWK Set', async function (this: CtkWorld)
   const found = await findMetadata(this);
   const fromMetadata = 'notFound' in found ? undefined : found.metadata?.jwks_uri;
   const uri = typeof fromMetadata === 'string' ? fromMetadata : this.target.jwksUri;
-  remember(this, JWKS, { uri, fetched: await fetchJwks(this, uri) });
+  this.state.remember(JWKS, { uri, fetched: await fetchJwks(this, uri) });
 });
 
 Then('the answer is a JWK Set: a JSON object with a keys array', function (this: CtkWorld) {
-  const { uri, fetched } = recall<{ uri: string; fetched: FetchedJwks }>(this, JWKS, 'JWK Set');
+  const { uri, fetched } = this.state.recall(JWKS);
   check(this, { requirement: 'REQ-DISC-04', expected: `200 with a JWK Set ({"keys": [...]}) at ${uri}`, observed: fetched.exchange }, () => {
     expect(fetched.exchange.response?.status, 'status').to.equal(200);
     expect(fetched.keys, 'keys array').to.be.an('array');
@@ -92,7 +93,7 @@ Then('the answer is a JWK Set: a JSON object with a keys array', function (this:
 });
 
 Then('no key in the set has private or symmetric key members', function (this: CtkWorld) {
-  const { uri, fetched } = recall<{ uri: string; fetched: FetchedJwks }>(this, JWKS, 'JWK Set');
+  const { uri, fetched } = this.state.recall(JWKS);
   if (!fetched.keys) return markNotTestable(this, { notTestable: `no JWK Set could be read at ${uri}`, remedy: 'check jwksUri in the target profile' });
   const exposed = privateMaterialIn(fetched.keys);
   check(

@@ -8,6 +8,7 @@
  * scenarios judge them under those IDs, because the behaviour does not depend on how the token was obtained.
  */
 import { Given, When, Then } from '@cucumber/cucumber';
+import { stateKey } from '../support/scenario-state.ts';
 import { expect } from 'chai';
 import type { CtkWorld } from '../support/world.ts';
 import type { TestUser } from '../support/target/target.ts';
@@ -51,8 +52,8 @@ const HUMAN_SEES_OWN_CUSTOMER_ONLY = 'REQ-ID-04';
 const SYSTEM_SEES_ALL_CUSTOMERS = 'REQ-ID-05';
 const FAILED_LOGINS_BLOCK_IP = 'REQ-RL-04';
 
-const RECORDS_OF = 'browser:records-of';
-const SYSTEM_ANSWERS = 'browser:system-answers';
+const RECORDS_OF = stateKey<TestUser>('customer whose records are asked for');
+const SYSTEM_ANSWERS = stateKey<Exchange[]>('answers to the system client');
 
 /**
  * Seed 003 as a precondition: what the gateway and component do with the token only means something if it IS
@@ -210,16 +211,16 @@ Then('the component received a human identity for the customer', function (this:
 When("the front end requests the records of the {word} test customer with the customer's access token", function (this: CtkWorld, ordinal: string) {
   const owner = testCustomer(this, ordinal);
   if (!owner) return noUser(this, ordinal);
-  this.memo.set(RECORDS_OF, owner);
+  this.state.remember(RECORDS_OF, owner);
   return onDescribedRoute(this, () => requestCustomerData(this, theAccessToken(this), owner));
 });
 
 Then("the component serves that customer's records and no other customer's", function (this: CtkWorld) {
-  return judgeCustomerDataServed(this, HUMAN_SEES_OWN_CUSTOMER_ONLY, this.lastExchange(), this.memo.get(RECORDS_OF) as TestUser, 'the customer logged in through the browser');
+  return judgeCustomerDataServed(this, HUMAN_SEES_OWN_CUSTOMER_ONLY, this.lastExchange(), this.state.recall(RECORDS_OF), 'the customer logged in through the browser');
 });
 
 Then("the component refuses them without any of that customer's data", function (this: CtkWorld) {
-  return judgeCustomerDataRefused(this, HUMAN_SEES_OWN_CUSTOMER_ONLY, this.lastExchange(), this.memo.get(RECORDS_OF) as TestUser, `${theCustomer(this).username}, logged in through the browser`);
+  return judgeCustomerDataRefused(this, HUMAN_SEES_OWN_CUSTOMER_ONLY, this.lastExchange(), this.state.recall(RECORDS_OF), `${theCustomer(this).username}, logged in through the browser`);
 });
 
 When('a system user requests the records of the first and the second test customer with a client-credentials token', function (this: CtkWorld) {
@@ -227,12 +228,12 @@ When('a system user requests the records of the first and the second test custom
   if (!first || !second) return noUser(this, 'second');
   return onDescribedRoute(this, async () => {
     const token = await accessTokenFor(this, this.target.clients.system);
-    this.memo.set(SYSTEM_ANSWERS, [await requestCustomerData(this, token, first), await requestCustomerData(this, token, second)]);
+    this.state.remember(SYSTEM_ANSWERS, [await requestCustomerData(this, token, first), await requestCustomerData(this, token, second)]);
   });
 });
 
 Then("both answers serve that customer's records", function (this: CtkWorld) {
-  const answers = this.memo.get(SYSTEM_ANSWERS) as Exchange[];
+  const answers = this.state.recall(SYSTEM_ANSWERS);
   answers.forEach((exchange, i) => judgeCustomerDataServed(this, SYSTEM_SEES_ALL_CUSTOMERS, exchange, this.target.users[i]!, 'a client-credentials token (seed 003: "darf alles")'));
 });
 

@@ -3,9 +3,10 @@
  * Each step is one call into support/identity/ (human tokens, the identity echo, customer data, verdicts).
  * "A gateway caller holding a valid access token of the ... client" is defined in steps/bearer.steps.ts.
  */
+import { stateKey } from '../support/scenario-state.ts';
+import { CALLER_CLIENT, CALLER_TOKEN } from '../support/gateway/caller.ts';
 import { Given, When, Then } from '@cucumber/cucumber';
 import type { CtkWorld } from '../support/world.ts';
-import { recall } from '../support/oauth/scenario.ts';
 import type { ClientCredentials, TestUser } from '../support/target/target.ts';
 import { accessTokenFor, requestToken, tokenResponseOf } from '../support/oauth/token-client.ts';
 import { describeOutcome } from '../support/http/exchange.ts';
@@ -28,14 +29,11 @@ import {
   judgeSystemTokenClaims,
 } from '../support/identity/verdicts.ts';
 
-const CLIENT_TOKEN = 'identity:client-token';
-const CLIENT = 'identity:client';
-const HUMAN = 'identity:human';
-const OWNER = 'identity:records-of';
-const WHO = 'identity:who-asked';
-/** The bearer steps keep the token they obtained, and whose it is, here. */
-const GATEWAY_TOKEN = 'gateway:token';
-const GATEWAY_CLIENT = 'gateway:client';
+const CLIENT_TOKEN = stateKey<string>('client token');
+const CLIENT = stateKey<ClientCredentials>('client');
+const HUMAN = stateKey<{ token: string; user: TestUser }>('human token');
+const OWNER = stateKey<TestUser>('customer whose records are asked for');
+const WHO = stateKey<string>('caller');
 
 
 const notTestable = (world: CtkWorld, reason: string, remedy: string) => world.notTestable(scenarioRequirements(world), reason, remedy);
@@ -52,11 +50,11 @@ const clientNamed = (world: CtkWorld, which: string) => {
 
 /** The token the scenario's Given obtained (the bearer step's Given). */
 function callerToken(world: CtkWorld): string {
-  return recall<string>(world, GATEWAY_TOKEN, 'caller token (Given a gateway caller holding ...)');
+  return world.state.recall(CALLER_TOKEN);
 }
 
 function callerClient(world: CtkWorld): ClientCredentials {
-  return recall<ClientCredentials>(world, GATEWAY_CLIENT, 'caller client (Given a gateway caller holding ...)');
+  return world.state.recall(CALLER_CLIENT);
 }
 
 // --- tokens -------------------------------------------------------------------------------------------------
@@ -67,8 +65,8 @@ When('the {word} client obtains an access token with its client credentials', as
   const exchange = await requestToken(this, client);
   const token = tokenResponseOf(exchange);
   if (!token) throw new Error(`the ${which} client got no token to examine: ${describeOutcome(exchange)} (the token-issuance checks judge that)`);
-  this.memo.set(CLIENT_TOKEN, token.access_token);
-  this.memo.set(CLIENT, client);
+  this.state.remember(CLIENT_TOKEN, token.access_token);
+  this.state.remember(CLIENT, client);
 });
 
 Given('the {word} test customer holds a human access token', async function (this: CtkWorld, ordinal: string) {
@@ -77,14 +75,14 @@ Given('the {word} test customer holds a human access token', async function (thi
   const outcome = await humanAccessToken(this, user);
   if (outcome.kind === 'unavailable') return notTestable(this, outcome.reason, outcome.remedy);
   this.log(`human token for ${user.username} obtained by ${outcome.how}`);
-  this.memo.set(HUMAN, outcome);
+  this.state.remember(HUMAN, outcome);
 });
 
 // --- calls --------------------------------------------------------------------------------------------------
 
 When('the identity echo is called with the human access token', async function (this: CtkWorld) {
   if (!this.target.gateway.routes.identityEcho) return notTestable(this, 'the target describes no identity echo route', 'describe gateway.routes.identityEcho');
-  await callGateway(this, { route: 'identity echo', authorization: bearer(recall<{ token: string }>(this, HUMAN, 'human token').token) });
+  await callGateway(this, { route: 'identity echo', authorization: bearer(this.state.recall(HUMAN).token) });
 });
 
 When('the identity echo is called with that token', async function (this: CtkWorld) {
@@ -105,9 +103,9 @@ When('the customer data of the {word} test customer is requested with the human 
   const owner = userOrNotTestable(this, ordinal);
   if (owner === 'skipped') return owner;
   if (!this.target.gateway.routes.customerData) return notTestable(this, 'the target describes no customer data route', 'describe gateway.routes.customerData');
-  const human = recall<{ token: string; user: TestUser }>(this, HUMAN, 'human token');
-  this.memo.set(OWNER, owner);
-  this.memo.set(WHO, `the human token of ${human.user.username} (customer ${human.user.customerId})`);
+  const human = this.state.recall(HUMAN);
+  this.state.remember(OWNER, owner);
+  this.state.remember(WHO, `the human token of ${human.user.username} (customer ${human.user.customerId})`);
   await requestCustomerData(this, human.token, owner);
 });
 
@@ -115,26 +113,26 @@ When("the customer data of the {word} test customer is requested with the system
   const owner = userOrNotTestable(this, ordinal);
   if (owner === 'skipped') return owner;
   if (!this.target.gateway.routes.customerData) return notTestable(this, 'the target describes no customer data route', 'describe gateway.routes.customerData');
-  this.memo.set(OWNER, owner);
-  this.memo.set(WHO, `a client-credentials token of ${this.target.clients.system.clientId}`);
+  this.state.remember(OWNER, owner);
+  this.state.remember(WHO, `a client-credentials token of ${this.target.clients.system.clientId}`);
   await requestCustomerData(this, await accessTokenFor(this, this.target.clients.system), owner);
 });
 
 // --- Then: token claims -------------------------------------------------------------------------------------
 
 Then("the token's identity claims say client_id equals sub, both the client's id", function (this: CtkWorld) {
-  return judgeSystemTokenClaims(this, requirementFor(this, ['REQ-ID-01']), recall(this, CLIENT_TOKEN, 'client token'), recall(this, CLIENT, 'client'));
+  return judgeSystemTokenClaims(this, requirementFor(this, ['REQ-ID-01']), this.state.recall(CLIENT_TOKEN), this.state.recall(CLIENT));
 });
 
 Then("the human token's identity claims name the customer as sub and the web front end as client_id", function (this: CtkWorld) {
-  const human = recall<{ token: string; user: TestUser }>(this, HUMAN, 'human token');
+  const human = this.state.recall(HUMAN);
   return judgeHumanTokenClaims(this, requirementFor(this, ['REQ-ID-02']), human.token, human.user);
 });
 
 // --- Then: what the component received ----------------------------------------------------------------------
 
 Then('the component sees a human identity whose subject is that customer', function (this: CtkWorld) {
-  const human = recall<{ user: TestUser }>(this, HUMAN, 'human token');
+  const human = this.state.recall(HUMAN);
   return judgeHumanIdentityPassed(this, requirementFor(this, ['REQ-ID-03']), this.lastExchange(), human.user);
 });
 
@@ -165,9 +163,9 @@ Then('the component served the public route to an anonymous caller', function (t
 // --- Then: customer data ------------------------------------------------------------------------------------
 
 Then("that customer's data is served, with no other customer's records in it", function (this: CtkWorld) {
-  return judgeCustomerDataServed(this, requirementFor(this, ['REQ-ID-04', 'REQ-ID-05']), this.lastExchange(), recall(this, OWNER, 'customer'), recall(this, WHO, 'caller'));
+  return judgeCustomerDataServed(this, requirementFor(this, ['REQ-ID-04', 'REQ-ID-05']), this.lastExchange(), this.state.recall(OWNER), this.state.recall(WHO));
 });
 
 Then("that customer's data is refused, none of its records shown", function (this: CtkWorld) {
-  return judgeCustomerDataRefused(this, requirementFor(this, ['REQ-ID-04']), this.lastExchange(), recall(this, OWNER, 'customer'), recall(this, WHO, 'caller'));
+  return judgeCustomerDataRefused(this, requirementFor(this, ['REQ-ID-04']), this.lastExchange(), this.state.recall(OWNER), this.state.recall(WHO));
 });

@@ -4,7 +4,6 @@
  */
 import { Given, When, Then } from '@cucumber/cucumber';
 import type { CtkWorld } from '../support/world.ts';
-import { recall } from '../support/oauth/scenario.ts';
 import { freshAddresses } from '../support/load/source-addresses.ts';
 import {
   askBothWhileLimited,
@@ -31,22 +30,24 @@ import { describeStats } from '../support/load/rate-analysis.ts';
 import { cappedTokenRequest } from '../support/load/paced-requests.ts';
 import { describeOutcome, type Exchange } from '../support/http/exchange.ts';
 import { requirementFor, scenarioRequirements } from '../support/gateway/scenario-requirements.ts';
+import { stateKey, type StateKey } from '../support/scenario-state.ts';
 
-const ADDRESS = 'rl:address';
-const ADDRESSES = 'rl:addresses';
-const SECOND = 'rl:second-address';
-const SERIES = 'rl:series';
-const BLOCKED = 'rl:blocked';
-const SECOND_ANSWER = 'rl:second-answer';
-const AGAIN = 'rl:again';
+const ADDRESS = stateKey<string>('client IP');
+const ADDRESSES = stateKey<string[]>('client IPs');
+const SECOND = stateKey<string>('bystander client IP');
+const SERIES = stateKey<Series>('series of token requests at or over the limit');
+const BLOCKED = stateKey<BlockedAddress>('blocked client IP');
+const SECOND_ANSWER = stateKey<Exchange>('answer to the bystander client IP');
+const RECOVERY = stateKey<Recovery>('second attempt after the limit');
+const UNBLOCKING = stateKey<Unblocking>('attempts after the block');
 
 
 const notTestable = (world: CtkWorld, why: { reason: string; remedy: string }) => world.notTestable(scenarioRequirements(world), why.reason, why.remedy);
 
-function takeAddress(world: CtkWorld, key: string): 'skipped' | undefined {
+function takeAddress(world: CtkWorld, key: StateKey<string>): 'skipped' | undefined {
   const fresh = freshAddresses(world.target, 1);
   if ('reason' in fresh) return notTestable(world, fresh);
-  world.memo.set(key, fresh.addresses[0]);
+  world.state.remember(key, fresh.addresses[0]);
   return undefined;
 }
 
@@ -56,8 +57,8 @@ Given('client IPs of its own for the rate-limit check', function (this: CtkWorld
   // Three: the others are used only when the machine could not keep the pace from the first (sendAtTheLimitMeasured).
   const fresh = freshAddresses(this.target, 3);
   if ('reason' in fresh) return notTestable(this, fresh);
-  this.memo.set(ADDRESSES, fresh.addresses);
-  this.memo.set(ADDRESS, fresh.addresses[0]);
+  this.state.remember(ADDRESSES, fresh.addresses);
+  this.state.remember(ADDRESS, fresh.addresses[0]);
 });
 
 Given('a client IP of its own for the rate-limit check', function (this: CtkWorld) {
@@ -70,15 +71,15 @@ Given('a client IP of its own for the IP-block check', function (this: CtkWorld)
 
 Given('a bystander client IP of its own, from which the token endpoint issues tokens', async function (this: CtkWorld) {
   if (takeAddress(this, SECOND)) return 'skipped';
-  const baseline = await bystanderBaseline(this, recall(this, SECOND, 'bystander client IP'));
+  const baseline = await bystanderBaseline(this, this.state.recall(SECOND));
   if (isUnavailable(baseline)) return notTestable(this, baseline);
 });
 
 Given('a client IP of its own that the token endpoint has rate-limited', async function (this: CtkWorld) {
   if (takeAddress(this, ADDRESS)) return 'skipped';
-  const series = await burstBeyondTheLimit(this, recall(this, ADDRESS, 'client IP'));
+  const series = await burstBeyondTheLimit(this, this.state.recall(ADDRESS));
   if (isUnavailable(series)) return notTestable(this, series);
-  this.memo.set(SERIES, series);
+  this.state.remember(SERIES, series);
   this.log(`burst from ${series.address}: ${describeStats(series.stats)}`);
   if (series.stats.outcomes['rate-limited'] === 0) {
     return notTestable(this, { reason: `the burst met no 429 (${describeStats(series.stats)}), so no client IP is rate-limited to check this with`, remedy: 'see REQ-RL-02' });
@@ -89,9 +90,9 @@ Given('a client IP of its own that the token endpoint has blocked after failed l
   if (takeAddress(this, ADDRESS)) return 'skipped';
   const settings = blockSettings(this);
   if ('reason' in settings) return notTestable(this, settings);
-  const blocked = await failLoginsFrom(this, recall(this, ADDRESS, 'client IP'), unblockPolls(settings.blockSeconds) + 2);
+  const blocked = await failLoginsFrom(this, this.state.recall(ADDRESS), unblockPolls(settings.blockSeconds) + 2);
   if (isUnavailable(blocked)) return notTestable(this, blocked);
-  this.memo.set(BLOCKED, blocked);
+  this.state.remember(BLOCKED, blocked);
   if (isServed(blocked.probe) || blocked.failures.some(isServed)) {
     return notTestable(this, { reason: `the client IP was not blocked after ${settings.failedAttempts} failed logins (the correct request got ${describeOutcome(blocked.probe)})`, remedy: 'see REQ-RL-04' });
   }
@@ -100,44 +101,44 @@ Given('a client IP of its own that the token endpoint has blocked after failed l
 // --- When ---------------------------------------------------------------------------------------------------
 
 When('one of them requests tokens at the stated limit for one second', async function (this: CtkWorld) {
-  const series = await sendAtTheLimitMeasured(this, recall(this, ADDRESSES, 'client IPs'));
+  const series = await sendAtTheLimitMeasured(this, this.state.recall(ADDRESSES));
   if (isUnavailable(series)) return notTestable(this, series);
-  this.memo.set(SERIES, series);
+  this.state.remember(SERIES, series);
 });
 
 When('that client IP sends a burst of token requests far beyond the stated limit', async function (this: CtkWorld) {
-  const series = await burstBeyondTheLimit(this, recall(this, ADDRESS, 'client IP'));
+  const series = await burstBeyondTheLimit(this, this.state.recall(ADDRESS));
   if (isUnavailable(series)) return notTestable(this, series);
-  this.memo.set(SERIES, series);
+  this.state.remember(SERIES, series);
 });
 
 When('the bystander client IP requests a token while the first is still rate-limited', async function (this: CtkWorld) {
-  const series = recall<Series>(this, SERIES, 'rate-limited client IP');
-  const { first, second } = await askBothWhileLimited(this, series, recall(this, SECOND, 'bystander client IP'));
+  const series = this.state.recall(SERIES);
+  const { first, second } = await askBothWhileLimited(this, series, this.state.recall(SECOND));
   if (!stillLimited(first)) {
     return notTestable(this, {
       reason: `the first client IP was no longer rate-limited when the second asked (it got ${describeOutcome(first)}), so the answer to the second proves nothing`,
       remedy: 'run the rate-limit checks on a less loaded machine, or alone (--tags @REQ-RL-07)',
     });
   }
-  this.memo.set(SECOND_ANSWER, second);
+  this.state.remember(SECOND_ANSWER, second);
 });
 
 When('that client IP waits as long as the 429 asked and requests a token again', { timeout: 90_000 }, async function (this: CtkWorld) {
-  const recovery = await waitUntilServedAgain(this, recall<Series>(this, SERIES, 'rate-limited client IP'));
+  const recovery = await waitUntilServedAgain(this, this.state.recall(SERIES));
   if (isUnavailable(recovery)) return notTestable(this, recovery);
-  this.memo.set(AGAIN, recovery);
+  this.state.remember(RECOVERY, recovery);
 });
 
 When('that client IP fails to log in as often as the target blocks after', async function (this: CtkWorld) {
-  const blocked = await failLoginsFrom(this, recall(this, ADDRESS, 'client IP'), 0);
+  const blocked = await failLoginsFrom(this, this.state.recall(ADDRESS), 0);
   if (isUnavailable(blocked)) return notTestable(this, blocked);
-  this.memo.set(BLOCKED, blocked);
+  this.state.remember(BLOCKED, blocked);
 });
 
 When('the bystander client IP requests a token with correct credentials', async function (this: CtkWorld) {
-  const blocked = recall<BlockedAddress>(this, BLOCKED, 'blocked client IP');
-  this.memo.set(SECOND_ANSWER, await cappedTokenRequest(this, blocked.cap, ipBlockClient(this), recall(this, SECOND, 'bystander client IP')));
+  const blocked = this.state.recall(BLOCKED);
+  this.state.remember(SECOND_ANSWER, await cappedTokenRequest(this, blocked.cap, ipBlockClient(this), this.state.recall(SECOND)));
 });
 
 When('that client IP waits out the stated block time and requests a token again', { timeout: (MAX_BLOCK_WAIT_SECONDS + 30) * 1000 }, async function (this: CtkWorld) {
@@ -146,40 +147,40 @@ When('that client IP waits out the stated block time and requests a token again'
   if ((settings.blockSeconds * 1000 + unblockToleranceMs(settings.blockSeconds)) / 1000 > MAX_BLOCK_WAIT_SECONDS) {
     return notTestable(this, { reason: `the stated block lasts ${settings.blockSeconds} s, longer than the kit waits (${MAX_BLOCK_WAIT_SECONDS} s)`, remedy: 'run this check against a deployment with a shorter block time' });
   }
-  this.memo.set(AGAIN, await waitOutTheBlock(this, recall<BlockedAddress>(this, BLOCKED, 'blocked client IP'), settings.blockSeconds));
+  this.state.remember(UNBLOCKING, await waitOutTheBlock(this, this.state.recall(BLOCKED), settings.blockSeconds));
 });
 
 // --- Then ---------------------------------------------------------------------------------------------------
 
 Then('every one of those token requests gets a token', function (this: CtkWorld) {
   const limit = statedLimit(this) as number;
-  return judgeAllServedAtTheLimit(this, requirementFor(this, ['REQ-RL-01']), recall(this, SERIES, 'series'), limit);
+  return judgeAllServedAtTheLimit(this, requirementFor(this, ['REQ-RL-01']), this.state.recall(SERIES), limit);
 });
 
 Then('the token endpoint refuses the excess of the burst with 429', function (this: CtkWorld) {
   const limit = statedLimit(this) as number;
-  return judgeBurstRefusedWith429(this, requirementFor(this, ['REQ-RL-02']), recall(this, SERIES, 'burst'), limit);
+  return judgeBurstRefusedWith429(this, requirementFor(this, ['REQ-RL-02']), this.state.recall(SERIES), limit);
 });
 
 Then('every 429 answer to that client IP carries a valid Retry-After header', function (this: CtkWorld) {
-  return judgeRetryAfter(this, requirementFor(this, ['REQ-RL-03']), recall(this, SERIES, 'burst'));
+  return judgeRetryAfter(this, requirementFor(this, ['REQ-RL-03']), this.state.recall(SERIES));
 });
 
 Then('the bystander client IP gets a token', function (this: CtkWorld) {
   const requirement = requirementFor(this, ['REQ-RL-07', 'REQ-RL-06']);
   const why = requirement === 'REQ-RL-07' ? 'was rate-limited at that moment' : 'was blocked after failed logins';
-  return judgeSecondAddressServed(this, requirement, recall<Exchange>(this, SECOND_ANSWER, 'answer to the bystander client IP'), recall(this, SECOND, 'bystander client IP'), recall(this, ADDRESS, 'client IP'), why);
+  return judgeSecondAddressServed(this, requirement, this.state.recall(SECOND_ANSWER), this.state.recall(SECOND), this.state.recall(ADDRESS), why);
 });
 
 Then('that client IP gets a token again', function (this: CtkWorld) {
   const requirement = requirementFor(this, ['REQ-RL-08', 'REQ-RL-05']);
-  const address = recall<string>(this, ADDRESS, 'client IP');
-  if (requirement === 'REQ-RL-08') return judgeServedAgainAfterLimit(this, requirement, recall<Recovery>(this, AGAIN, 'second attempt'), address);
+  const address = this.state.recall(ADDRESS);
+  if (requirement === 'REQ-RL-08') return judgeServedAgainAfterLimit(this, requirement, this.state.recall(RECOVERY), address);
   const settings = blockSettings(this) as { blockSeconds: number };
-  return judgeServedAfterBlock(this, requirement, recall<Unblocking>(this, AGAIN, 'attempts after the block'), address, settings.blockSeconds);
+  return judgeServedAfterBlock(this, requirement, this.state.recall(UNBLOCKING), address, settings.blockSeconds);
 });
 
 Then('a token request with correct credentials from that client IP is blocked', function (this: CtkWorld) {
   const settings = blockSettings(this) as { failedAttempts: number };
-  return judgeBlocked(this, requirementFor(this, ['REQ-RL-04']), recall<BlockedAddress>(this, BLOCKED, 'failed logins'), settings.failedAttempts);
+  return judgeBlocked(this, requirementFor(this, ['REQ-RL-04']), this.state.recall(BLOCKED), settings.failedAttempts);
 });

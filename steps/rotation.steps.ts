@@ -8,15 +8,16 @@ import { expect } from 'chai';
 import type { CtkWorld } from '../support/world.ts';
 import { check } from '../support/verdict/check.ts';
 import { controlPlaneOf, NO_CONTROL_PLANE_REMEDY } from '../support/admin/control-plane.ts';
-import { addCleanup, recall, remember } from '../support/oauth/scenario.ts';
+import { addCleanup } from '../support/oauth/scenario.ts';
 import { hasIssued, rememberEarlier, theEarlier, theIssued } from '../support/oauth/issued.ts';
 import { freshToken, isNotTestable, markNotTestable, resolveClient, tokenRequest } from '../support/oauth/token-requests.ts';
 import { judgeTokenIssued } from '../support/oauth/token-response.ts';
 import { fetchJwks, kidsOf, verifyWithJwks } from '../support/jwt/jwks.ts';
 import { callProtectedRoute, judgeGatewayAdmission, presentUntilAdmitted, rememberPresented } from '../support/jwt/gateway.ts';
+import { stateKey } from '../support/scenario-state.ts';
 
-const SECRETS = 'ctk.rotated-secrets';
-const KIDS_BEFORE = 'ctk.kids-before-rotation';
+const SECRETS = stateKey<{ old: string; fresh: string }>('rotated secret');
+const KIDS_BEFORE = stateKey<string[]>('key ids before the rotation');
 
 /**
  * How long a gateway may take to pick up a rotated key set: jose and most JWKS clients fetch again for an unknown
@@ -45,13 +46,13 @@ Given('the rotation client\'s secret has been rotated', async function (this: Ct
   addCleanup(this, async () => {
     await admin.rotateSecret(client.clientId, client.clientSecret);
   });
-  remember(this, SECRETS, { old: client.clientSecret, fresh });
+  this.state.remember(SECRETS, { old: client.clientSecret, fresh });
 });
 
 When('the rotation client requests a token with its new secret', async function (this: CtkWorld) {
   const client = resolveClient(this, 'rotation');
   if (isNotTestable(client)) return markNotTestable(this, client);
-  const { fresh } = recall<{ fresh: string }>(this, SECRETS, 'rotated secret');
+  const { fresh } = this.state.recall(SECRETS);
   const result = await tokenRequest(this, client, { secret: fresh, situation: `the new secret of ${client.clientId}, sent with HTTP Basic after the rotation` });
   if (isNotTestable(result)) return markNotTestable(this, result);
 });
@@ -59,7 +60,7 @@ When('the rotation client requests a token with its new secret', async function 
 When('the rotation client requests a token with its old secret', async function (this: CtkWorld) {
   const client = resolveClient(this, 'rotation');
   if (isNotTestable(client)) return markNotTestable(this, client);
-  const { old } = recall<{ old: string }>(this, SECRETS, 'rotated secret');
+  const { old } = this.state.recall(SECRETS);
   const result = await tokenRequest(this, client, { secret: old, expectRefusal: true, situation: `the old secret of ${client.clientId}, sent with HTTP Basic after the rotation` });
   if (isNotTestable(result)) return markNotTestable(this, result);
 });
@@ -83,13 +84,13 @@ Given('the issuer\'s signing key has been rotated', async function (this: CtkWor
   if (!admin) return noControlPlane(this, 'rotate the signing key');
   if (hasIssued(this)) rememberEarlier(this, theIssued(this));
   const before = await fetchJwks(this, this.target.jwksUri);
-  remember(this, KIDS_BEFORE, kidsOf(before.keys ?? []));
+  this.state.remember(KIDS_BEFORE, kidsOf(before.keys ?? []));
   await admin.rotateSigningKey();
 });
 
 Then('the new access token is signed with a key that was not published before the rotation, and verifies with the JWK Set', async function (this: CtkWorld) {
   const issued = theIssued(this);
-  const before = recall<string[]>(this, KIDS_BEFORE, 'key ids before the rotation');
+  const before = this.state.recall(KIDS_BEFORE);
   const { keys } = await fetchJwks(this, this.target.jwksUri);
   const kid = issued.decoded?.header.kid;
   const result = keys ? await verifyWithJwks(issued.token, keys) : { verified: false as const, reason: `no JWK Set at ${this.target.jwksUri}` };

@@ -23,6 +23,9 @@ import { judgeExpiresIn, judgeTokenIssued, judgeTokenResponseShape, judgeTokenTy
 import { judgeBasicChallenge, judgeNoServerError, judgeNoToken, judgeRefusal } from '../support/oauth/token-errors.ts';
 import { judgeDisallowedScope, judgeGrantedScopeStated, judgeStatedScopeMatchesClaim, UNKNOWN_SCOPE } from '../support/oauth/scope.ts';
 import { isTlsOrLoopback } from '../support/discovery/metadata.ts';
+import { stateKey } from '../support/scenario-state.ts';
+
+const DISALLOWED_SCOPE = stateKey<{ scope: string[]; disallowed: string }>('token request with a scope the client may not have');
 
 const notTestable = markNotTestable;
 
@@ -57,7 +60,7 @@ When('{ctkClient} requests a token for one of its scopes and {}', async function
     return notTestable(this, { notTestable: `${client.clientId} may have "${disallowed}" by the profile`, remedy: 'describe clients.readOnly without the scope of routes.scoped' });
   }
   const scope = [...own, disallowed];
-  this.memo.set('ctk.disallowed-scope', { scope, disallowed });
+  this.state.remember(DISALLOWED_SCOPE, { scope, disallowed });
   const result = await tokenRequest(this, client, { scope, expectRefusal: true, retryInvalidScope: false, situation: `a token request of ${client.clientId} for "${scope.join(' ')}", where "${disallowed}" is not the client's` });
   if (isNotTestable(result)) return notTestable(this, result);
 });
@@ -136,7 +139,7 @@ Then('the granted scope is the requested one, or the response states the scope i
 });
 
 Then('the token endpoint refuses with invalid_scope, or issues a token whose stated scope leaves that scope out', function (this: CtkWorld) {
-  const { scope, disallowed } = this.memo.get('ctk.disallowed-scope') as { scope: string[]; disallowed: string };
+  const { scope, disallowed } = this.state.recall(DISALLOWED_SCOPE);
   judgeDisallowedScope(this, this.lastExchange(), scope, disallowed, theSituation(this));
 });
 

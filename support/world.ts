@@ -7,6 +7,7 @@ import { send as sendHttp, evidenceOf, type Exchange, type HttpRequest } from '.
 import type { FindingSink } from './verdict/check.ts';
 import { MEDIA, type CheckRecord, type Finding, type NotRunReason } from './verdict/media-types.ts';
 import { currentTarget } from './target/current.ts';
+import { ScenarioState } from './scenario-state.ts';
 import type { TargetDescription } from './target/target.ts';
 import type { GatewayRouteName } from './gateway/gateway-client.ts';
 import type { ControlResult } from './gateway/positive-control.ts';
@@ -18,8 +19,8 @@ export class CtkWorld extends World implements FindingSink {
   readonly checks: CheckRecord[] = [];
   /** The requirement IDs the scenario is tagged with (@REQ-...), set once by the first Before hook (hooks.ts). */
   requirementIds: readonly string[] = [];
-  /** Free-form scenario state shared between steps of one scenario (tokens, ids, observations). */
-  readonly memo = new Map<string, unknown>();
+  /** What steps leave for later steps of the scenario, under typed keys each area declares (scenario-state.ts). */
+  readonly state = new ScenarioState();
   /** The last exchange: what `Then the response ...` steps look at. */
   last?: Exchange;
   /** The gateway route of the last exchange, when it was a gateway call: the route a refusal judge controls. */

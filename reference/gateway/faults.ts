@@ -33,7 +33,8 @@ export const GATEWAY_FAULTS: readonly FaultDefinition[] = [
   gateway('ignore-audience', 'does not check that aud contains this API', ['REQ-BEARER-04', 'REQ-BEARER-05']),
   gateway('ignore-issuer', 'does not check that iss is the trusted issuer', ['REQ-BEARER-04', 'REQ-BEARER-05']),
   gateway('ignore-typ', 'accepts tokens whose typ is not at+jwt (e.g. an ID token)', ['REQ-BEARER-04', 'REQ-BEARER-05']),
-  gateway('gateway-500-on-unknown-kid', 'answers 500 when the token names a kid the JWKS does not hold', ['REQ-BEARER-12', 'REQ-BEARER-05']),
+  // A 500 is no refusal (REQ-BEARER-04 wants a 4xx) as well as a server error (REQ-BEARER-12).
+  gateway('gateway-500-on-unknown-kid', 'answers 500 when the token names a kid the JWKS does not hold', ['REQ-BEARER-12', 'REQ-BEARER-05', 'REQ-BEARER-04']),
   // Bearer error responses (RFC 6750 §3, §3.1)
   gateway('no-www-authenticate', 'answers 401 without a WWW-Authenticate header', ['REQ-BEARER-02', 'REQ-BEARER-03', 'REQ-BEARER-05', ...CHALLENGE_CHECKS]),
   gateway('wrong-error-code', 'refuses an invalid token with error="invalid_request" instead of invalid_token', ['REQ-BEARER-05']),

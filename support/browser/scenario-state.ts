@@ -1,16 +1,17 @@
-/** What one browser scenario remembers between its steps (kept in the World's memo under typed keys). */
+/** What one browser scenario remembers between its steps (the World's typed scenario state). */
 import type { CtkWorld } from '../world.ts';
 import type { TestUser } from '../target/target.ts';
 import type { Exchange } from '../http/exchange.ts';
 import type { HumanLogin, LoginResult } from './human-login.ts';
 import type { BlockCheck } from './ip-block.ts';
+import { stateKey, type StateKey } from '../scenario-state.ts';
 
-const LOGIN = 'browser:login';
-const REDEMPTION = 'browser:redemption';
-const TOKEN = 'browser:access-token';
-const ATTEMPTS = 'browser:failed-attempts';
-const BLOCK_CHECK = 'browser:block-check';
-const CUSTOMER = 'browser:customer';
+const LOGIN = stateKey<HumanLogin>('a browser login');
+const REDEMPTION = stateKey<Exchange>('a code redemption');
+const TOKEN = stateKey<string>('an access token from the browser login');
+const ATTEMPTS = stateKey<LoginResult[]>('failed login attempts');
+const BLOCK_CHECK = stateKey<BlockCheck>('preparing the IP-block check');
+const CUSTOMER = stateKey<TestUser>('choosing a test customer');
 
 export class StepOrderError extends Error {
   constructor(missing: string) {
@@ -19,28 +20,28 @@ export class StepOrderError extends Error {
   }
 }
 
-function get<T>(world: CtkWorld, key: string, what: string): T {
-  if (!world.memo.has(key)) throw new StepOrderError(what);
-  return world.memo.get(key) as T;
+function get<T>(world: CtkWorld, key: StateKey<T>): T {
+  if (!world.state.has(key)) throw new StepOrderError(key.what);
+  return world.state.recall(key);
 }
 
 export const rememberLogin = (world: CtkWorld, login: HumanLogin): void => {
-  world.memo.set(LOGIN, login);
-  world.memo.set(CUSTOMER, login.user);
+  world.state.remember(LOGIN, login);
+  world.state.remember(CUSTOMER, login.user);
 };
-export const theLogin = (world: CtkWorld): HumanLogin => get(world, LOGIN, 'a browser login');
+export const theLogin = (world: CtkWorld): HumanLogin => get(world, LOGIN);
 
-export const rememberRedemption = (world: CtkWorld, exchange: Exchange): void => void world.memo.set(REDEMPTION, exchange);
-export const theRedemption = (world: CtkWorld): Exchange => get(world, REDEMPTION, 'a code redemption');
+export const rememberRedemption = (world: CtkWorld, exchange: Exchange): void => void world.state.remember(REDEMPTION, exchange);
+export const theRedemption = (world: CtkWorld): Exchange => get(world, REDEMPTION);
 
-export const rememberAccessToken = (world: CtkWorld, token: string): void => void world.memo.set(TOKEN, token);
-export const theAccessToken = (world: CtkWorld): string => get(world, TOKEN, 'a successful code redemption');
+export const rememberAccessToken = (world: CtkWorld, token: string): void => void world.state.remember(TOKEN, token);
+export const theAccessToken = (world: CtkWorld): string => get(world, TOKEN);
 
-export const rememberAttempts = (world: CtkWorld, results: LoginResult[]): void => void world.memo.set(ATTEMPTS, results);
-export const theAttempts = (world: CtkWorld): LoginResult[] => get(world, ATTEMPTS, 'failed login attempts');
+export const rememberAttempts = (world: CtkWorld, results: LoginResult[]): void => void world.state.remember(ATTEMPTS, results);
+export const theAttempts = (world: CtkWorld): LoginResult[] => get(world, ATTEMPTS);
 
-export const rememberBlockCheck = (world: CtkWorld, check: BlockCheck): void => void world.memo.set(BLOCK_CHECK, check);
-export const theBlockCheck = (world: CtkWorld): BlockCheck => get(world, BLOCK_CHECK, 'preparing the IP-block check');
+export const rememberBlockCheck = (world: CtkWorld, check: BlockCheck): void => void world.state.remember(BLOCK_CHECK, check);
+export const theBlockCheck = (world: CtkWorld): BlockCheck => get(world, BLOCK_CHECK);
 
 /** "first" / "second" / "third" / "last" test customer of the target profile. */
 export function testCustomer(world: CtkWorld, ordinal: string): TestUser | undefined {
@@ -53,5 +54,5 @@ export function testCustomer(world: CtkWorld, ordinal: string): TestUser | undef
 export const scenarioRequirementIds = (world: CtkWorld): readonly string[] => world.requirementIds;
 
 /** The test customer the scenario acts for (set by a login, or by taking a cached browser-login token). */
-export const rememberCustomer = (world: CtkWorld, user: TestUser): void => void world.memo.set(CUSTOMER, user);
-export const theCustomer = (world: CtkWorld): TestUser => get(world, CUSTOMER, 'choosing a test customer');
+export const rememberCustomer = (world: CtkWorld, user: TestUser): void => void world.state.remember(CUSTOMER, user);
+export const theCustomer = (world: CtkWorld): TestUser => get(world, CUSTOMER);

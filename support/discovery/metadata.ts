@@ -11,8 +11,8 @@ import { expect } from 'chai';
 import type { CtkWorld } from '../world.ts';
 import { describeOutcome, jsonOf, type Exchange } from '../http/exchange.ts';
 import { check } from '../verdict/check.ts';
-import { recall, remember } from '../oauth/scenario.ts';
 import type { TargetDescription } from '../target/target.ts';
+import { stateKey } from '../scenario-state.ts';
 
 export interface FoundMetadata {
   readonly url: string;
@@ -54,9 +54,9 @@ export async function findMetadata(world: CtkWorld): Promise<FoundMetadata | { r
 
 export const METADATA_REMEDY = 'set discoveryUrl in the target profile if the deployment publishes its metadata elsewhere';
 
-const KEY = 'ctk.metadata';
-export const rememberMetadata = (world: CtkWorld, found: FoundMetadata): FoundMetadata => remember(world, KEY, found);
-export const theMetadata = (world: CtkWorld): FoundMetadata => recall<FoundMetadata>(world, KEY, 'authorization server metadata');
+const KEY = stateKey<FoundMetadata>('authorization server metadata');
+export const rememberMetadata = (world: CtkWorld, found: FoundMetadata): FoundMetadata => world.state.remember(KEY, found);
+export const theMetadata = (world: CtkWorld): FoundMetadata => world.state.recall(KEY);
 
 /** REQ-DISC-01 (RFC 8414 §3.2): 200, application/json, a JSON object. */
 export function judgeMetadataDocument(world: CtkWorld, found: FoundMetadata): void {

@@ -9,9 +9,10 @@ import type { CtkWorld } from '../world.ts';
 import type { Exchange } from '../http/exchange.ts';
 import { check, couldNotJudge } from '../verdict/check.ts';
 import { positiveControl } from '../gateway/positive-control.ts';
-import { isTagged, recall, remember } from '../oauth/scenario.ts';
+import { isTagged } from '../oauth/scenario.ts';
 import { param, parseWwwAuthenticate } from '../gateway/www-authenticate.ts';
 import { bearer, callGateway } from '../gateway/gateway-client.ts';
+import { stateKey } from '../scenario-state.ts';
 
 /** The token a scenario presents to the gateway, with words for diagnoses ("an expired token of ctk-short-ttl"). */
 export interface PresentedToken {
@@ -19,10 +20,10 @@ export interface PresentedToken {
   readonly description: string;
 }
 
-const PRESENTED = 'ctk.presented-token';
-export const rememberPresented = (world: CtkWorld, presented: PresentedToken): PresentedToken => remember(world, PRESENTED, presented);
-export const thePresented = (world: CtkWorld): PresentedToken => recall<PresentedToken>(world, PRESENTED, 'token to present to the gateway');
-export const presentedDescription = (world: CtkWorld, fallback: string): string => (world.memo.get(PRESENTED) as PresentedToken | undefined)?.description ?? fallback;
+const PRESENTED = stateKey<PresentedToken>('token to present to the gateway');
+export const rememberPresented = (world: CtkWorld, presented: PresentedToken): PresentedToken => world.state.remember(PRESENTED, presented);
+export const thePresented = (world: CtkWorld): PresentedToken => world.state.recall(PRESENTED);
+export const presentedDescription = (world: CtkWorld, fallback: string): string => world.state.peek(PRESENTED)?.description ?? fallback;
 
 export async function callProtectedRoute(world: CtkWorld, token: string): Promise<Exchange> {
   return callGateway(world, { route: 'protected', authorization: bearer(token) });

@@ -6,8 +6,8 @@ import type { CtkWorld } from '../world.ts';
 import type { Exchange } from '../http/exchange.ts';
 import type { ClientCredentials } from '../target/target.ts';
 import { decodeJwt, type DecodedJwt } from '../jwt/decode.ts';
-import { recall, remember } from './scenario.ts';
 import { tokenResponseOf, type TokenResponse } from './token-client.ts';
+import { stateKey } from '../scenario-state.ts';
 
 export interface IssuedToken {
   readonly token: string;
@@ -22,8 +22,8 @@ export interface IssuedToken {
   readonly receivedAt?: number;
 }
 
-const KEY = 'ctk.issued-token';
-const EARLIER = 'ctk.earlier-token';
+const KEY = stateKey<IssuedToken>('access token');
+const EARLIER = stateKey<IssuedToken>('token issued before the change');
 
 export function issuedFrom(exchange: Exchange, client: ClientCredentials, requestedScope: readonly string[] = []): IssuedToken | undefined {
   const response = tokenResponseOf(exchange);
@@ -46,10 +46,10 @@ export function tokenOnly(token: string, client: ClientCredentials, requestedSco
   return { token, client, requestedScope, ...(decoded ? { decoded } : {}) };
 }
 
-export const rememberIssued = (world: CtkWorld, issued: IssuedToken): IssuedToken => remember(world, KEY, issued);
-export const theIssued = (world: CtkWorld): IssuedToken => recall<IssuedToken>(world, KEY, 'access token');
-export const hasIssued = (world: CtkWorld): boolean => world.memo.has(KEY);
+export const rememberIssued = (world: CtkWorld, issued: IssuedToken): IssuedToken => world.state.remember(KEY, issued);
+export const theIssued = (world: CtkWorld): IssuedToken => world.state.recall(KEY);
+export const hasIssued = (world: CtkWorld): boolean => world.state.has(KEY);
 
 /** A token kept from before a change (a rotation): the scenario then asks for a new one under KEY. */
-export const rememberEarlier = (world: CtkWorld, issued: IssuedToken): IssuedToken => remember(world, EARLIER, issued);
-export const theEarlier = (world: CtkWorld): IssuedToken => recall<IssuedToken>(world, EARLIER, 'token issued before the change');
+export const rememberEarlier = (world: CtkWorld, issued: IssuedToken): IssuedToken => world.state.remember(EARLIER, issued);
+export const theEarlier = (world: CtkWorld): IssuedToken => world.state.recall(EARLIER);

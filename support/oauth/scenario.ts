@@ -5,16 +5,11 @@
  * rotation) judge under the requirement the scenario is tagged with, so a Then step never guesses.
  */
 import type { CtkWorld } from '../world.ts';
+import { stateKey, StepUsageError } from '../scenario-state.ts';
 
-const CLEANUPS = 'ctk.scenario.cleanups';
+export { StepUsageError };
 
-/** Misuse of the kit's own steps (a step in a scenario it cannot judge): a bug in a feature file, not a verdict. */
-export class StepUsageError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'StepUsageError';
-  }
-}
+const CLEANUPS = stateKey<(() => Promise<void>)[]>('cleanups');
 
 /** The scenario's @REQ tags (recorded once per scenario by support/hooks.ts). */
 export const scenarioRequirements = (world: CtkWorld): readonly string[] => world.requirementIds;
@@ -38,15 +33,15 @@ export function taggedRequirement(world: CtkWorld, candidates?: readonly string[
 
 /** Something to undo after the scenario (a rotated secret put back): runs even when the scenario failed. */
 export function addCleanup(world: CtkWorld, cleanup: () => Promise<void>): void {
-  const list = (world.memo.get(CLEANUPS) as (() => Promise<void>)[] | undefined) ?? [];
+  const list = world.state.peek(CLEANUPS) ?? [];
   list.push(cleanup);
-  world.memo.set(CLEANUPS, list);
+  world.state.remember(CLEANUPS, list);
 }
 
 /** Runs the cleanups, last first; returns the errors instead of throwing (the scenario's own verdict stays). */
 export async function runCleanups(world: CtkWorld): Promise<unknown[]> {
-  const list = (world.memo.get(CLEANUPS) as (() => Promise<void>)[] | undefined) ?? [];
-  world.memo.delete(CLEANUPS);
+  const list = world.state.peek(CLEANUPS) ?? [];
+  world.state.forget(CLEANUPS);
   const errors: unknown[] = [];
   for (const cleanup of list.reverse()) {
     try {
@@ -56,15 +51,4 @@ export async function runCleanups(world: CtkWorld): Promise<unknown[]> {
     }
   }
   return errors;
-}
-
-/** Typed scenario state: a value an earlier step must have left (`what` names it for the error). */
-export function recall<T>(world: CtkWorld, key: string, what: string): T {
-  if (!world.memo.has(key)) throw new StepUsageError(`no ${what} in this scenario yet (step order in the feature file)`);
-  return world.memo.get(key) as T;
-}
-
-export function remember<T>(world: CtkWorld, key: string, value: T): T {
-  world.memo.set(key, value);
-  return value;
 }

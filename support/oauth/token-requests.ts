@@ -10,16 +10,17 @@ import { basicAuthorization, requestToken, scopeSentIn, sendToTokenEndpoint, tar
 import { addressForFailures, NoFailureAddressLeft } from './source-address.ts';
 import { clientFor, describeAuth, describeRole, MISSING_CLIENT_REMEDY, type ClientRole } from './clients.ts';
 import { issuedFrom, rememberIssued, type IssuedToken } from './issued.ts';
-import { recall, remember, scenarioRequirements } from './scenario.ts';
+import { scenarioRequirements } from './scenario.ts';
+import { stateKey } from '../scenario-state.ts';
 
 export interface NotTestable {
   readonly notTestable: string;
   readonly remedy?: string;
 }
 
-const SITUATION = 'ctk.situation';
-export const rememberSituation = (world: CtkWorld, situation: string): string => remember(world, SITUATION, situation);
-export const theSituation = (world: CtkWorld): string => recall<string>(world, SITUATION, 'token request');
+const SITUATION = stateKey<string>('token request');
+export const rememberSituation = (world: CtkWorld, situation: string): string => world.state.remember(SITUATION, situation);
+export const theSituation = (world: CtkWorld): string => world.state.recall(SITUATION);
 
 export function resolveClient(world: CtkWorld, role: ClientRole): ClientCredentials | NotTestable {
   const client = clientFor(world.target, role);
