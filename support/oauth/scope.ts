@@ -15,8 +15,12 @@ import { tokenResponseOf } from './token-client.ts';
 import { decodeJwt } from '../jwt/decode.ts';
 import { isTagged } from './scenario.ts';
 
-/** RFC 6749 §3.3: scope-token *( SP scope-token ), scope-token = 1*( %x21 / %x23-5B / %x5D-7E ). */
-const SCOPE_SYNTAX = /^[\x21\x23-\x5b\x5d-\x7e]+( [\x21\x23-\x5b\x5d-\x7e]+)*$/;
+/**
+ * RFC 6749 §3.3: scope-token *( SP scope-token ), scope-token = 1*( %x21 / %x23-5B / %x5D-7E ) — or the empty
+ * string, which states that no scope was granted: Keycloak answers `"scope": ""`, and seed 001 documents exactly
+ * that response, so it is no false statement of the granted scope.
+ */
+const SCOPE_SYNTAX = /^([\x21\x23-\x5b\x5d-\x7e]+( [\x21\x23-\x5b\x5d-\x7e]+)*)?$/;
 
 /** A scope value no target grants. */
 export const UNKNOWN_SCOPE = 'ctk-unknown-scope';
