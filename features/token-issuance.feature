@@ -4,7 +4,9 @@ Feature: Token issuance with the client credentials grant
   long it lives; the client credentials flow issues no refresh token. RFC 6749 §4.4 and §5.1 fix the shape of
   the answer, §3.3 the scope rules, §5.2 the errors. Members a server adds to its answer (Keycloak's
   not-before-policy, refresh_expires_in: 0, session_state) are allowed and never judged. Requests that are
-  meant to be refused go out from client IPs of their own, so the IP block of seed 001 never hits the run.
+  meant to be refused go out from client IPs of their own, so the IP block of seed 001 never hits the run. Every
+  request names the scopes the target profile declares for its client, except the one about a request without
+  scope: a server that requires a scope (§3.3 allows that) is judged for it there, once.
 
   Rule: A successful answer is a JSON object that says what was issued and must not be cached (RFC 6749 §5.1)
 
@@ -63,6 +65,11 @@ Feature: Token issuance with the client credentials grant
         | case                   | client                | extra scope                       |
         | unknown scope          | the system client     | a scope the target does not know  |
         | another client's scope | the read-only client  | the scope the scoped route needs  |
+
+    @REQ-TOK-19 @REQ-TOK-09 @REQ-TOK-17
+    Scenario: A token request without scope gets a default scope, or is refused with invalid_scope
+      When the system client requests a token without a scope
+      Then the token endpoint issues a token for its default scope, or refuses with "invalid_scope"
 
     @REQ-TOK-16
     Scenario: The scope the token response states is the scope inside the token

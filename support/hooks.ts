@@ -1,4 +1,4 @@
-import { BeforeAll, AfterAll, Before, After, setDefaultTimeout, type ITestCaseHookParameter } from '@cucumber/cucumber';
+import { BeforeAll, AfterAll, Before, After, setDefaultTimeout, setDefinitionFunctionWrapper, type ITestCaseHookParameter } from '@cucumber/cucumber';
 import { ReferenceStack } from '../reference/stack.ts';
 import { describeReferenceTarget } from './target/reference-target.ts';
 import { currentTarget, setCurrentTarget, targetFromFile } from './target/current.ts';
@@ -6,10 +6,15 @@ import { closeConnections } from './http/exchange.ts';
 import { applicability } from './target/applicability.ts';
 import { MEDIA } from './verdict/media-types.ts';
 import type { CtkWorld } from './world.ts';
+import { wrapBlocked } from './verdict/blocked.ts';
+import { scenarioRequirements } from './oauth/scenario.ts';
 
 // Long enough for the slowest honest step (waiting out a token's TTL plus the gateway's leeway, a bounded
 // burst); every such step bounds itself and says so. The default 5 s would fail them on a loaded machine.
 setDefaultTimeout(60_000);
+
+// A step whose set-up the target refused (no token) reports its scenario blocked, not failed (verdict/blocked.ts).
+setDefinitionFunctionWrapper((fn: (...args: unknown[]) => unknown) => wrapBlocked(fn, (world) => scenarioRequirements(world as CtkWorld)));
 
 let ownStack: ReferenceStack | undefined;
 

@@ -452,6 +452,12 @@ const FAULT_PROBES: Record<IdpFaultName, () => Promise<boolean>> = {
     const body = (await systemToken(undefined, { scope: 'catalog:read' })).json!;
     return body.scope === 'catalog:read' && decodeJwt(String(body.access_token)).scope !== 'catalog:read';
   },
+  'scope-less-invalid-request': async () =>
+    (await systemToken()).json?.error === 'invalid_request' && (await systemToken(undefined, { scope: system().scopes.join(' ') })).status === 200,
+  'scope-less-403-empty': async () => {
+    const scopeLess = await systemToken();
+    return scopeLess.status === 403 && scopeLess.text === '' && (await systemToken(undefined, { scope: system().scopes[0]! })).status === 200;
+  },
   'non-client-errors-403': async () => (await token({ grant_type: 'urn:unknown' }, { basic: [system().clientId, system().clientSecret] })).status === 403,
   'ignore-body-credentials': async () =>
     (await token({ grant_type: 'client_credentials', client_id: system().clientId, client_secret: system().clientSecret })).json?.error === 'invalid_client',

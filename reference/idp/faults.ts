@@ -244,6 +244,19 @@ export const IDP_FAULTS = [
     breaks: ['REQ-TOK-16'],
   },
   {
+    name: 'scope-less-invalid-request',
+    component: 'idp',
+    description: 'A client_credentials request without scope is refused with 400 invalid_request instead of a default scope or invalid_scope; with a scope it is served.',
+    breaks: ['REQ-TOK-19'],
+  },
+  {
+    name: 'scope-less-403-empty',
+    component: 'idp',
+    description: 'A client_credentials request without scope is refused with 403 and an empty body (a real IdP, issue 16); with a scope it is served.',
+    // Only the scenario about the scope-less request may see it: every other token request carries the declared scopes.
+    breaks: ['REQ-TOK-09'],
+  },
+  {
     name: 'non-client-errors-403',
     component: 'idp',
     description: 'Token endpoint errors other than invalid_client (invalid_request, invalid_scope, ...) are answered with 403.',
@@ -317,7 +330,7 @@ export const IDP_FAULTS = [
   {
     name: 'missing-scope-claim',
     component: 'idp',
-    description: 'A token issued for an explicitly requested scope carries no scope claim.',
+    description: 'A token issued for part of the client\'s scopes (an explicit request for one of them) carries no scope claim.',
     breaks: ['REQ-JWT-09'],
   },
   {

@@ -187,6 +187,18 @@ export const TOKEN_ENDPOINT_REQUIREMENTS: readonly Requirement[] = [
     profile: 'core',
     note: 'Loopback addresses (127.0.0.0/8, ::1, localhost) are exempt: they never leave the machine (local test deployments).',
   },
+  {
+    id: 'REQ-TOK-19',
+    title: 'A token request without scope is served with a default scope, or refused with invalid_scope',
+    level: 'MUST',
+    source: 'RFC 6749 §3.3 (if the client omits the scope parameter, the server MUST either use a pre-defined default value or fail the request indicating an invalid scope)',
+    link: R6749('3.3'),
+    component: 'idp',
+    profile: 'core',
+    note:
+      'Only this scenario sends a request without scope: every other token request of the kit carries the scopes the ' +
+      'profile declares for the client, so a server that requires a scope is judged here once, not in every check.',
+  },
 ];
 
 /** Client authentication at the token endpoint (RFC 6749 §2.3.1, §5.2). */
