@@ -9,6 +9,7 @@ import { accessTokenFor } from '../support/oauth/token-client.ts';
 import { bearer, callGateway, type GatewayRouteName } from '../support/gateway/gateway-client.ts';
 import { invalidToken, malformedAuthorization, noBearerCredentials } from '../support/gateway/bad-credentials.ts';
 import { sendRefusalCase } from '../support/gateway/refusal-cases.ts';
+import { judgeQueryTokenValidated } from '../support/gateway/query-token.ts';
 import { rememberScenarioTags, requirementFor, scenarioRequirements } from '../support/gateway/scenario-requirements.ts';
 import {
   judge401CarriesChallenge,
@@ -116,7 +117,11 @@ Then('the gateway lets the request through to the resource', function (this: Ctk
 });
 
 Then('the gateway does not let the request through to the resource', function (this: CtkWorld) {
-  judgeNotReached(this, requirementFor(this, ['REQ-BEARER-04', 'REQ-BEARER-08', 'REQ-BEARER-10']), this.lastExchange(), sent(this));
+  judgeNotReached(this, requirementFor(this, ['REQ-BEARER-04', 'REQ-BEARER-08']), this.lastExchange(), sent(this));
+});
+
+Then('a gateway that serves the token from the query refuses a tampered one sent there', async function (this: CtkWorld) {
+  await judgeQueryTokenValidated(this, this.lastExchange(), token(this));
 });
 
 Then('the gateway refuses the request with a Bearer challenge', function (this: CtkWorld) {

@@ -544,7 +544,11 @@ const FAULT_PROBES: Record<string, (base: string) => Promise<void>> = {
   'error-code-without-credentials': async (base) => assert.match(String((await call(base, routes.protected)).headers['www-authenticate']), /error=/),
   'ignore-scope': async (base) =>
     assert.equal((await call(base, routes.scoped.path, { method: routes.scoped.method, headers: [bearer(await readOnlyToken())] })).status, 201),
-  'accept-query-token': async (base) => assert.equal((await call(base, `${routes.protected}?access_token=${await systemToken()}`)).status, 200),
+  'query-token-unchecked': async (base) => {
+    const token = await systemToken();
+    const tampered = `${token.slice(0, -6)}${token.slice(-6, -5) === 'A' ? 'B' : 'A'}${token.slice(-5)}`;
+    assert.equal((await call(base, `${routes.protected}?access_token=${tampered}`)).status, 200);
+  },
   'accept-token-sent-twice': async (base) => {
     const token = await systemToken();
     assert.equal((await call(base, `${routes.protected}?access_token=${token}`, { headers: [bearer(token)] })).status, 200);

@@ -45,7 +45,8 @@ export const GATEWAY_FAULTS: readonly FaultDefinition[] = [
   gateway('no-credentials-as-403', 'refuses a request without credentials on a protected route with 403 (and the Bearer challenge) instead of 401', ['REQ-BEARER-16']),
   gateway('malformed-authorization-as-401', 'answers a malformed Authorization header with 401 invalid_token instead of 400 invalid_request', ['REQ-BEARER-06']),
   // How the token is sent (RFC 6750 §2)
-  gateway('accept-query-token', 'accepts an access token from the access_token URI query parameter', ['REQ-BEARER-10']),
+  // Reading the query is a conformant variation (query-access-token, RFC 6750 §2.3 MAY); not validating what it reads is not.
+  gateway('query-token-unchecked', 'reads access tokens from the access_token URI query parameter and trusts them without checking the signature', ['REQ-BEARER-10']),
   gateway('accept-token-sent-twice', 'accepts a request that carries the token by more than one method', ['REQ-BEARER-11']),
   gateway('case-sensitive-bearer', 'recognises only the exact spelling "Bearer"; "bearer <token>" counts as no credentials', ['REQ-BEARER-09']),
   // Admitting valid tokens (RFC 6750 §2.1): a route misconfigured so no token can pass. Every scenario that presents a

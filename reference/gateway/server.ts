@@ -75,7 +75,7 @@ export function createGatewayServer(config: GatewayConfig, options: GatewayServe
 
     const credentials = bearerCredentials(req, url, body, {
       caseSensitiveScheme: faults.has('case-sensitive-bearer'),
-      acceptQueryToken: faults.has('accept-query-token'),
+      acceptQueryToken: faults.has('query-access-token') || faults.has('query-token-unchecked'),
       acceptTokenSentTwice: faults.has('accept-token-sent-twice'),
       acceptBodyToken: faults.has('body-access-token'),
     });
