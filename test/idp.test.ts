@@ -452,6 +452,10 @@ const FAULT_PROBES: Record<IdpFaultName, () => Promise<boolean>> = {
     const body = (await systemToken(undefined, { scope: 'catalog:read' })).json!;
     return body.scope === 'catalog:read' && decodeJwt(String(body.access_token)).scope !== 'catalog:read';
   },
+  'metadata-token-endpoint-not-found': async () => {
+    const metadata = JSON.parse((await call(`${idp.url}/.well-known/openid-configuration`)).text) as { token_endpoint: string };
+    return (await call(metadata.token_endpoint, { method: 'POST', headers: FORM, body: 'grant_type=client_credentials' })).status === 404;
+  },
   'scope-less-invalid-request': async () =>
     (await systemToken()).json?.error === 'invalid_request' && (await systemToken(undefined, { scope: system().scopes.join(' ') })).status === 200,
   'scope-less-403-empty': async () => {

@@ -373,6 +373,12 @@ export const IDP_FAULTS = [
     breaks: ['REQ-DISC-04'],
   },
   {
+    name: 'metadata-token-endpoint-not-found',
+    component: 'idp',
+    description: 'The metadata\'s token_endpoint names a path the IdP answers with 404 (the real token endpoint stays where it was).',
+    breaks: ['REQ-DISC-11'],
+  },
+  {
     name: 'metadata-without-client-credentials',
     component: 'idp',
     description: 'grant_types_supported leaves client_credentials out.',

@@ -192,6 +192,7 @@ function discoveryFaults(state: ProviderState) {
     };
     if (faults.has('metadata-without-token-endpoint')) delete doc.token_endpoint;
     if (faults.has('metadata-jwks-uri-not-found')) doc.jwks_uri = `${state.issuer}/jwks-not-here`;
+    if (faults.has('metadata-token-endpoint-not-found')) doc.token_endpoint = `${state.issuer}/token-not-here`;
     if (faults.has('metadata-without-client-credentials')) without('grant_types_supported', 'client_credentials');
     if (faults.has('metadata-without-client-secret-basic')) without('token_endpoint_auth_methods_supported', 'client_secret_basic');
     if (faults.has('metadata-without-client-secret-post')) without('token_endpoint_auth_methods_supported', 'client_secret_post');

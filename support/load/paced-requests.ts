@@ -8,7 +8,7 @@
  */
 import type { CtkWorld } from '../world.ts';
 import { send, type Exchange } from '../http/exchange.ts';
-import { tokenRequestBody } from '../oauth/token-client.ts';
+import { assertTokenEndpointUsable, tokenRequestBody } from '../oauth/token-client.ts';
 import type { ClientCredentials } from '../target/target.ts';
 import { realClock, type Clock, type LoadCap } from './load-cap.ts';
 import { outcomeOf, type TimedExchange, type TokenOutcome } from './rate-analysis.ts';
@@ -31,12 +31,14 @@ export interface PacedResult {
 
 /** Sends one token request as fast as the cap allows (probes, baselines): through the cap, recorded as evidence. */
 export async function cappedTokenRequest(world: CtkWorld, cap: LoadCap, client: ClientCredentials, sourceAddress: string, options: { secret?: string; keepAsLast?: boolean } = {}): Promise<Exchange> {
+  assertTokenEndpointUsable(world.target);
   await cap.acquire();
   const { headers, body } = tokenRequestBody(client, options.secret !== undefined ? { secret: options.secret } : {}, world.target);
   return world.send({ method: 'POST', url: world.target.tokenEndpoint, headers, body, sourceAddress }, { keepAsLast: options.keepAsLast ?? true });
 }
 
 export async function sendPacedTokenRequests(world: CtkWorld, cap: LoadCap, series: PacedSeries, clock: Clock = realClock): Promise<PacedResult> {
+  assertTokenEndpointUsable(world.target);
   const { headers, body } = tokenRequestBody(series.client, {}, world.target);
   const origin = clock.now();
   const records: TimedExchange[] = [];

@@ -117,7 +117,18 @@ export async function warmUpTokenRequests(world: CtkWorld, client: ClientCredent
   await requestToken(world, client, { keepAsLast: false });
 }
 
+/**
+ * Every request to the token endpoint asks first: is there one? When the discovery document named a URL that
+ * answers as no token endpoint does, that is one finding (REQ-DISC-11, its own scenario); everything else that
+ * needs the token endpoint is blocked by it, not failed with a wall of "HTTP 404".
+ */
+export function assertTokenEndpointUsable(target: Pick<TargetDescription, 'tokenEndpointUnusable'>): void {
+  const unusable = target.tokenEndpointUnusable;
+  if (unusable) throw new PrerequisiteBlocked(unusable.requirement, unusable.reason, `fix what ${unusable.requirement} reports (or name idp.tokenEndpoint in the target profile); this requirement is judged once the token endpoint answers`);
+}
+
 async function sendTokenRequest(world: CtkWorld, client: ClientCredentials, options: TokenRequestOptions): Promise<Exchange> {
+  assertTokenEndpointUsable(world.target);
   const { headers, body } = tokenRequestBody(client, options, world.target);
   await paceTokenRequest(world, options.sourceAddress, options.pace);
   return world.send(
@@ -150,6 +161,7 @@ export async function sendToTokenEndpoint(
   world: CtkWorld,
   request: { method: string; query?: URLSearchParams; headers?: Record<string, string>; body?: string | Buffer; sourceAddress?: string },
 ): Promise<Exchange> {
+  assertTokenEndpointUsable(world.target);
   const url = new URL(world.target.tokenEndpoint);
   for (const [k, v] of request.query ?? []) url.searchParams.append(k, v);
   await paceTokenRequest(world, request.sourceAddress);
