@@ -564,6 +564,10 @@ const FAULT_PROBES: Record<string, (base: string) => Promise<void>> = {
   },
   'anonymous-as-service-account': async (base) => assert.equal((await call(base, routes.public)).json?.servedTo?.kind, 'system'),
   'public-route-needs-token': async (base) => assert.equal((await call(base, routes.public)).status, 401),
+  'public-route-refuses-failed-credentials': async (base) => {
+    assert.equal((await call(base, routes.public)).status, 200, 'without credentials: served');
+    assert.equal((await call(base, routes.public, { headers: [bearer('ctk-not-a-token')] })).status, 401);
+  },
   'jwks-never-refreshed': async (base) => {
     // A first call makes the gateway fetch the key set; then a key is published and a token signed with it presented.
     assert.equal((await call(base, routes.protected, { headers: [bearer(await systemToken())] })).status, 200);

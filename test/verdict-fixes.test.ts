@@ -71,3 +71,11 @@ test('a discovery document naming a token_endpoint that answers 404: one REQ-DIS
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('REQ-ANON-03: with anonymous-fallback claimed, a public route that answers a bad token with 401 fails (seed 004)', { timeout: 120_000 }, async () => {
+  const args = ['features/anonymous-fallback.feature', '--tags', '@REQ-ANON-03'];
+  const refusing = verdictOf(await runWithFault('public-route-refuses-failed-credentials', args, 120_000), 'REQ-ANON-03');
+  assert.equal(refusing.verdict, 'failed');
+  assert.match(refusing.diagnoses[0]!, /served to the caller as anonymous .*got HTTP 401/);
+  assert.equal(verdictOf(await runWithFault('', args, 120_000), 'REQ-ANON-03').verdict, 'passed', 'the reference serves the caller as anonymous');
+});

@@ -32,11 +32,14 @@ export async function admit(
   // Fault public-route-needs-token: the public route is handled as if it were protected.
   const isPublic = policy.public && !faults.has('public-route-needs-token');
   const anonymousAllowed = isPublic || faults.has('anonymous-gets-protected-data');
+  // Fault public-route-refuses-failed-credentials: a failed credential on the public route is refused as on a
+  // protected one (RFC 6750 would allow it; a target claiming seed 004's anonymous fallback does not, REQ-ANON-03).
+  const fallbackOnFailure = anonymousAllowed && !faults.has('public-route-refuses-failed-credentials');
   const fallback = (authentication: 'none' | 'failed'): Admission =>
     forwardAs(faults.has('anonymous-as-service-account') ? serviceAccountIdentity(authentication) : anonymousIdentity(authentication));
 
   if (credentials.kind === 'malformed') {
-    if (anonymousAllowed) return fallback('failed');
+    if (fallbackOnFailure) return fallback('failed');
     if (faults.has('malformed-authorization-as-401') && credentials.cause === 'header') {
       return refuseWith({ status: 401, challenge: { error: 'invalid_token', description: credentials.detail }, detail: credentials.detail });
     }
@@ -62,7 +65,7 @@ export async function admit(
     const claims = faults.has('query-token-unchecked') && credentials.via === 'query' ? (decodeJwt(credentials.token) as AccessTokenClaims) : await validate(credentials.token);
     identity = identityOfToken(claims, { humanAsSystem: faults.has('forward-human-as-system') });
   } catch (error) {
-    if (anonymousAllowed) return fallback('failed');
+    if (fallbackOnFailure) return fallback('failed');
     const reason = error instanceof Error ? error.message : 'the access token could not be validated';
     if (faults.has('gateway-500-on-unknown-kid') && (error as { kind?: string }).kind === 'unknown-key') {
       return refuseWith({ status: 500, detail: 'internal error' });

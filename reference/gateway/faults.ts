@@ -69,7 +69,12 @@ export const GATEWAY_FAULTS: readonly FaultDefinition[] = [
     'forwards requests without a valid token to protected routes as anonymous instead of refusing them',
     ['REQ-ANON-04', 'REQ-BEARER-02', 'REQ-BEARER-03', 'REQ-BEARER-04', 'REQ-BEARER-05', 'REQ-BEARER-06', 'REQ-BEARER-10', 'REQ-BEARER-11', ...CHALLENGE_CHECKS],
   ),
-  gateway('public-route-needs-token', 'treats the public route as protected: a caller without credentials is refused with 401 instead of served', ['REQ-ANON-01']),
+  gateway('public-route-needs-token', 'treats the public route as protected: a caller without credentials is refused with 401 instead of served', ['REQ-ANON-01', 'REQ-ANON-03']),
+  gateway(
+    'public-route-refuses-failed-credentials',
+    'refuses a failed credential on the public route (401 invalid_token, 400 for a malformed header) instead of serving the caller as anonymous; without credentials it is served',
+    ['REQ-ANON-03'],
+  ),
   gateway(
     'forward-no-identity',
     'forwards admitted requests without the identity header, so the component cannot tell who calls',
