@@ -111,6 +111,14 @@ Feature: Bearer token errors at the gateway (RFC 6750 §2, §3, §3.1)
       | a random string as bearer token on the protected route |
       | a JWT with a tampered signature on the protected route |
 
+    # The same rule on every other GET route the profile describes: a 401 there (where one comes) is judged alike.
+    Examples: the other routes
+      | case                                                       |
+      | no credentials on the identity echo route                  |
+      | a random string as bearer token on the identity echo route |
+      | no credentials on the customer data route                  |
+      | a random string as bearer token on the public route        |
+
   @REQ-BEARER-14
   Scenario: The challenge without credentials names at least one parameter such as realm
     When the gateway is called on the protected route without credentials

@@ -71,6 +71,11 @@ Feature: Token issuance with the client credentials grant
       When the system client requests a token without a scope
       Then the token endpoint issues a token for its default scope, or refuses with "invalid_scope"
 
+    @REQ-TOK-12 @REQ-TOK-09 @REQ-TOK-17
+    Scenario: A request for only a scope the target does not know is refused, or granted without it
+      When the system client requests a token for only a scope the target does not know
+      Then the token endpoint refuses with invalid_scope, or issues a token whose stated scope leaves that scope out
+
     @REQ-TOK-16
     Scenario: The scope the token response states is the scope inside the token
       When the system client requests a token for the first of its scopes
@@ -96,6 +101,11 @@ Feature: Token issuance with the client credentials grant
     @REQ-TOK-15 @REQ-TOK-09 @REQ-TOK-17
     Scenario: A client that is not allowed the client credentials grant is refused with unauthorized_client
       When the client without the client credentials grant requests a client credentials token
+      Then the token endpoint refuses with "unauthorized_client" and issues no token
+
+    @REQ-TOK-20 @REQ-TOK-09 @REQ-TOK-17
+    Scenario: A client with only the client credentials grant is refused the password grant
+      When the system client requests a token with the password grant for a test user
       Then the token endpoint refuses with "unauthorized_client" and issues no token
 
   Rule: Requests that break the protocol's form get no token, never a server error, never a hang

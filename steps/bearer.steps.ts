@@ -105,9 +105,7 @@ When(
 When('the gateway is sent a request it must refuse: {string}', async function (this: CtkWorld, phrase: string) {
   this.memo.set(SENT, phrase);
   const outcome = await sendRefusalCase(this, phrase);
-  if (outcome === 'not testable') {
-    return this.notTestable(scenarioRequirements(this), 'the target profile describes no read-only client', 'add clients.readOnly to the target profile');
-  }
+  if ('notTestable' in outcome) return this.notTestable(scenarioRequirements(this), outcome.notTestable, outcome.remedy);
 });
 
 // --- Then ---------------------------------------------------------------------------------------------------

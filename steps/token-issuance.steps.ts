@@ -14,6 +14,8 @@ import {
   isNotTestable,
   markNotTestable,
   requestWithCredentialsInUri,
+  passwordGrantOfSystemClient,
+  refusedForMadeUpUser,
   requestWithMalformedBody,
   resolveClient,
   theSituation,
@@ -66,6 +68,18 @@ When('{ctkClient} requests a token for one of its scopes and {}', async function
 When('the system client requests a token without a scope', async function (this: CtkWorld) {
   // The one request of the kit without scope (REQ-TOK-19); it may be refused, so it goes out from a failure address.
   const result = await tokenRequest(this, this.target.clients.system, { scope: null, expectRefusal: true, situation: 'a client_credentials request without a scope parameter' });
+  if (isNotTestable(result)) return notTestable(this, result);
+});
+
+When('the system client requests a token for only a scope the target does not know', async function (this: CtkWorld) {
+  const client = this.target.clients.system;
+  this.memo.set('ctk.disallowed-scope', { scope: [UNKNOWN_SCOPE], disallowed: UNKNOWN_SCOPE });
+  const result = await tokenRequest(this, client, { scope: [UNKNOWN_SCOPE], expectRefusal: true, situation: `a token request of ${client.clientId} for only "${UNKNOWN_SCOPE}", a scope the target does not know` });
+  if (isNotTestable(result)) return notTestable(this, result);
+});
+
+When('the system client requests a token with the password grant for a test user', async function (this: CtkWorld) {
+  const result = await passwordGrantOfSystemClient(this);
   if (isNotTestable(result)) return notTestable(this, result);
 });
 
@@ -165,12 +179,17 @@ Then('the token endpoint issues a token for its default scope, or refuses with {
 // --- refusals (RFC 6749 §5.2) ---------------------------------------------------------------------------------
 
 /** The requirements a "refuses with <code>" step can judge, by the scenario's tag. */
-const REFUSING = ['REQ-CAUTH-03', 'REQ-CAUTH-04', 'REQ-CAUTH-05', 'REQ-TOK-10', 'REQ-TOK-11', 'REQ-TOK-15', 'REQ-ROT-02'];
-/** REQ-TOK-10: an absent grant_type may also be read as an unsupported one. */
-const ALSO_ACCEPTED: Readonly<Record<string, readonly string[]>> = { 'REQ-TOK-10': ['unsupported_grant_type'] };
+const REFUSING = ['REQ-CAUTH-03', 'REQ-CAUTH-04', 'REQ-CAUTH-05', 'REQ-TOK-10', 'REQ-TOK-11', 'REQ-TOK-15', 'REQ-TOK-20', 'REQ-ROT-02'];
+/**
+ * REQ-TOK-10: an absent grant_type may also be read as an unsupported one. REQ-TOK-20: a server without the password
+ * grant says unsupported_grant_type (RFC 6749 §5.2).
+ */
+const ALSO_ACCEPTED: Readonly<Record<string, readonly string[]>> = { 'REQ-TOK-10': ['unsupported_grant_type'], 'REQ-TOK-20': ['unsupported_grant_type'] };
 
 Then('the token endpoint refuses with {string} and issues no token', function (this: CtkWorld, code: string) {
   const requirement = taggedRequirement(this, REFUSING, 'the refusal step');
+  const madeUp = requirement === 'REQ-TOK-20' ? refusedForMadeUpUser(this, this.lastExchange()) : undefined;
+  if (madeUp) return notTestable(this, { notTestable: madeUp, remedy: 'name a test user (users[]) in the target profile' });
   judgeRefusal(this, this.lastExchange(), {
     requirement,
     codes: [code, ...(ALSO_ACCEPTED[requirement] ?? [])],

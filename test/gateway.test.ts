@@ -517,6 +517,12 @@ const FAULT_PROBES: Record<string, (base: string) => Promise<void>> = {
   'ignore-audience': async (base) => assert.equal((await call(base, routes.protected, { headers: [bearer(await mint({ claims: { aud: 'https://other.invalid' } }))] })).status, 200),
   'ignore-issuer': async (base) => assert.equal((await call(base, routes.protected, { headers: [bearer(await mint({ claims: { iss: 'https://evil.invalid' } }))] })).status, 200),
   'ignore-typ': async (base) => assert.equal((await call(base, routes.protected, { headers: [bearer(await mint({ header: { typ: 'JWT' } }))] })).status, 200),
+  'identity-echo-401-without-challenge': async (base) => {
+    const echo = await call(base, routes.identityEcho!);
+    assert.equal(echo.status, 401);
+    assert.equal(echo.headers['www-authenticate'], undefined);
+    assert.ok((await call(base, routes.protected)).headers['www-authenticate'], 'the protected route keeps its challenge');
+  },
   'no-www-authenticate': async (base) => {
     const reply = await call(base, routes.protected);
     assert.equal(reply.status, 401);

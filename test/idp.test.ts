@@ -456,6 +456,14 @@ const FAULT_PROBES: Record<IdpFaultName, () => Promise<boolean>> = {
     const metadata = JSON.parse((await call(`${idp.url}/.well-known/openid-configuration`)).text) as { token_endpoint: string };
     return (await call(metadata.token_endpoint, { method: 'POST', headers: FORM, body: 'grant_type=client_credentials' })).status === 404;
   },
+  'unknown-scope-alone-unstated': async () => {
+    const body = (await systemToken(undefined, { scope: 'ctk-unknown-scope' })).json!;
+    return typeof body.access_token === 'string' && body.scope === undefined;
+  },
+  'password-grant-for-any-client': async () => {
+    const alice = fx.users[0]!;
+    return (await token({ grant_type: 'password', username: alice.username, password: alice.password }, { basic: [system().clientId, system().clientSecret] })).status === 200;
+  },
   'scope-less-invalid-request': async () =>
     (await systemToken()).json?.error === 'invalid_request' && (await systemToken(undefined, { scope: system().scopes.join(' ') })).status === 200,
   'scope-less-403-empty': async () => {

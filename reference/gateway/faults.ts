@@ -36,6 +36,7 @@ export const GATEWAY_FAULTS: readonly FaultDefinition[] = [
   gateway('gateway-500-on-unknown-kid', 'answers 500 when the token names a kid the JWKS does not hold', ['REQ-BEARER-12', 'REQ-BEARER-05']),
   // Bearer error responses (RFC 6750 §3, §3.1)
   gateway('no-www-authenticate', 'answers 401 without a WWW-Authenticate header', ['REQ-BEARER-02', 'REQ-BEARER-03', 'REQ-BEARER-05', ...CHALLENGE_CHECKS]),
+  gateway('identity-echo-401-without-challenge', 'answers a GET to the identity echo route without a valid token with 401 and no WWW-Authenticate (the protected route keeps its challenge)', ['REQ-BEARER-13']),
   gateway('wrong-error-code', 'refuses an invalid token with error="invalid_request" instead of invalid_token', ['REQ-BEARER-05']),
   gateway('error-code-without-credentials', 'puts error="invalid_token" in the challenge when no credentials were sent', ['REQ-BEARER-03']),
   gateway('insufficient-scope-as-401', 'answers a token lacking the route scope with 401 instead of 403', ['REQ-BEARER-07']),

@@ -66,6 +66,18 @@ export const IDP_FAULTS = [
     breaks: ['REQ-TOK-12'],
   },
   {
+    name: 'unknown-scope-alone-unstated',
+    component: 'idp',
+    description: 'A request naming only scopes the server does not know gets a token for the client\'s scopes, and the response leaves scope out (which states the unknown scope as granted).',
+    breaks: ['REQ-TOK-12'],
+  },
+  {
+    name: 'password-grant-for-any-client',
+    component: 'idp',
+    description: 'Every client may use the password grant: a client registered for client credentials only gets a user\'s token with grant_type=password.',
+    breaks: ['REQ-TOK-20'],
+  },
+  {
     name: 'unauthorized-client-gets-token',
     component: 'idp',
     description: 'A client registered without the client_credentials grant still gets a token for it.',

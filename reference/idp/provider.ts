@@ -139,9 +139,14 @@ export function buildProvider(state: ProviderState): Provider {
 
 function clientMetadata(clients: ClientRegistry, faults: IdpFaults): Record<string, unknown>[] {
   const metadata = clients.oidcMetadata();
-  // Fault unauthorized-client-gets-token: every client is allowed client_credentials.
-  if (!faults.has('unauthorized-client-gets-token')) return metadata;
-  return metadata.map((m) => ({ ...m, grant_types: [...new Set([...(m.grant_types as string[]), 'client_credentials'])] }));
+  // Fault unauthorized-client-gets-token: every client is allowed client_credentials (REQ-TOK-15); fault
+  // password-grant-for-any-client: every client is allowed the password grant (REQ-TOK-20).
+  const extra = [
+    ...(faults.has('unauthorized-client-gets-token') ? ['client_credentials'] : []),
+    ...(faults.has('password-grant-for-any-client') ? ['password'] : []),
+  ];
+  if (extra.length === 0) return metadata;
+  return metadata.map((m) => ({ ...m, grant_types: [...new Set([...(m.grant_types as string[]), ...extra])] }));
 }
 
 /** The faults that live inside oidc-provider's models and documents: each a small, named override. */

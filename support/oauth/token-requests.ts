@@ -4,7 +4,7 @@
  * logins go out from their own client IP (source-address.ts); the others from the default address, paced.
  */
 import type { CtkWorld } from '../world.ts';
-import type { Exchange } from '../http/exchange.ts';
+import { jsonOf, type Exchange } from '../http/exchange.ts';
 import type { ClientCredentials } from '../target/target.ts';
 import { accessTokenFor, basicAuthorization, requestToken, scopeParameter, scopeSentIn, sendToTokenEndpoint, targetTokenParameters, wrongSecret, type ClientAuthMethod, type TokenRequestOptions } from './token-client.ts';
 import { addressForFailures, NoFailureAddressLeft } from './source-address.ts';
@@ -52,6 +52,8 @@ export interface TokenRequestSpec {
   /** The request is expected to be refused: send it from a failure address. */
   readonly expectRefusal?: boolean;
   readonly secret?: string;
+  /** More form parameters (a password grant's username and password). */
+  readonly extraParams?: Record<string, string>;
   readonly situation: string;
 }
 
@@ -65,6 +67,7 @@ export async function tokenRequest(world: CtkWorld, client: ClientCredentials, s
     ...(spec.wrongSecret ? { secret: wrongSecret() } : spec.secret !== undefined ? { secret: spec.secret } : {}),
     ...(spec.scope === null ? { scope: null } : spec.scope ? { scope: spec.scope.join(' ') } : {}),
     ...(spec.grantType !== undefined ? { grantType: spec.grantType } : {}),
+    ...(spec.extraParams ? { extraParams: spec.extraParams } : {}),
     ...address,
   };
   rememberSituation(world, spec.situation);
@@ -110,6 +113,31 @@ export async function requestWithCredentialsInUri(world: CtkWorld, client: Clien
   rememberSituation(world, method === 'GET' ? 'a GET request carrying grant_type, scope and the client credentials in the query string' : 'a POST request whose form carries grant_type and scope, and whose query string carries the client credentials');
   if (method === 'GET') return sendToTokenEndpoint(world, { method, query: new URLSearchParams([...request, ...credentials]), ...address });
   return sendToTokenEndpoint(world, { method, query: credentials, headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: request.toString(), ...address });
+}
+
+/**
+ * REQ-TOK-20: the password grant asked for by a client registered for client credentials only. With a test user of
+ * the profile the credentials are real, so the only thing wrong is the grant; without one they are made up.
+ */
+export async function passwordGrantOfSystemClient(world: CtkWorld): Promise<Exchange | NotTestable> {
+  const client = world.target.clients.system;
+  const user = world.target.users[0];
+  const credentials = user ? { username: user.username, password: user.password } : { username: 'ctk-no-such-user', password: wrongSecret() };
+  remember(world, MADE_UP_USER, user === undefined);
+  return tokenRequest(world, client, {
+    grantType: 'password',
+    extraParams: credentials,
+    expectRefusal: true,
+    situation: `a password grant request of ${client.clientId} (registered for client credentials) for ${user ? `the test user ${user.username}` : 'a made-up user'}`,
+  });
+}
+
+const MADE_UP_USER = 'ctk.password-grant.made-up-user';
+
+/** A refusal for the made-up user's credentials (invalid_grant) says nothing about the grant: why, or undefined. */
+export function refusedForMadeUpUser(world: CtkWorld, exchange: Exchange): string | undefined {
+  if (world.memo.get(MADE_UP_USER) !== true || jsonOf(exchange)?.error !== 'invalid_grant') return undefined;
+  return `the password request, sent for a made-up user because the profile names no test user, was refused for the user's credentials (invalid_grant), which shows nothing about the grant`;
 }
 
 /** 1 MiB: far beyond any token request, small enough to send in well under a second on loopback. */

@@ -188,6 +188,18 @@ export const TOKEN_ENDPOINT_REQUIREMENTS: readonly Requirement[] = [
     note: 'Loopback addresses (127.0.0.0/8, ::1, localhost) are exempt: they never leave the machine (local test deployments).',
   },
   {
+    id: 'REQ-TOK-20',
+    title: 'A client registered for client credentials only is refused the password grant with unauthorized_client or unsupported_grant_type',
+    level: 'MUST',
+    source: 'RFC 6749 §5.2 (unauthorized_client: the client is not authorized to use this grant type; unsupported_grant_type: the server does not support it), §4.3',
+    link: R6749('5.2'),
+    component: 'idp',
+    profile: 'core',
+    note:
+      'The request carries a test user\'s real credentials (users[0]), so the refusal is about the grant; without a test user ' +
+      'the kit sends made-up ones, and an invalid_grant answer (about the made-up password) is then no evidence: not testable.',
+  },
+  {
     id: 'REQ-TOK-19',
     title: 'A token request without scope is served with a default scope, or refused with invalid_scope',
     level: 'MUST',
