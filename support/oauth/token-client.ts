@@ -104,11 +104,6 @@ export function scopeParameter(client: ClientCredentials, options: Pick<TokenReq
   return client.scopes.length > 0 ? client.scopes.join(' ') : undefined;
 }
 
-/** Sends one token request (evidence recorded); by default for the client's declared scopes (scopeParameter). */
-export async function requestToken(world: CtkWorld, client: ClientCredentials, options: TokenRequestOptions = {}): Promise<Exchange> {
-  return sendTokenRequest(world, client, options);
-}
-
 /**
  * One token request from the run's ordinary address before a bulk series: it warms both sides up (the first
  * requests of a process are slow: JIT, connection set-up).
@@ -127,7 +122,8 @@ export function assertTokenEndpointUsable(target: Pick<TargetDescription, 'token
   if (unusable) throw new PrerequisiteBlocked(unusable.requirement, unusable.reason, `fix what ${unusable.requirement} reports (or name idp.tokenEndpoint in the target profile); this requirement is judged once the token endpoint answers`);
 }
 
-async function sendTokenRequest(world: CtkWorld, client: ClientCredentials, options: TokenRequestOptions): Promise<Exchange> {
+/** Sends one token request (evidence recorded); by default for the client's declared scopes (scopeParameter). */
+export async function requestToken(world: CtkWorld, client: ClientCredentials, options: TokenRequestOptions = {}): Promise<Exchange> {
   assertTokenEndpointUsable(world.target);
   const { headers, body } = tokenRequestBody(client, options, world.target);
   await paceTokenRequest(world, options.sourceAddress, options.pace);
