@@ -34,6 +34,12 @@ Feature: Authorization server metadata
       Given the authorization server metadata of the target
       Then the metadata names the token endpoint as an absolute URL
 
+    @REQ-DISC-11
+    Scenario: The token endpoint the metadata names answers token requests
+      Given the authorization server metadata of the target
+      When the system client requests a token at the token_endpoint the metadata names
+      Then the answer is a token endpoint's: a token or an OAuth error, never 404
+
     @REQ-DISC-09
     Scenario: The metadata states the response types it supports
       Given the authorization server metadata of the target

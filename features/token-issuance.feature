@@ -4,7 +4,9 @@ Feature: Token issuance with the client credentials grant
   long it lives; the client credentials flow issues no refresh token. RFC 6749 §4.4 and §5.1 fix the shape of
   the answer, §3.3 the scope rules, §5.2 the errors. Members a server adds to its answer (Keycloak's
   not-before-policy, refresh_expires_in: 0, session_state) are allowed and never judged. Requests that are
-  meant to be refused go out from client IPs of their own, so the IP block of seed 001 never hits the run.
+  meant to be refused go out from client IPs of their own, so the IP block of seed 001 never hits the run. Every
+  request names the scopes the target profile declares for its client, except the one about a request without
+  scope: a server that requires a scope (§3.3 allows that) is judged for it there, once.
 
   Rule: A successful answer is a JSON object that says what was issued and must not be cached (RFC 6749 §5.1)
 
@@ -64,6 +66,16 @@ Feature: Token issuance with the client credentials grant
         | unknown scope          | the system client     | a scope the target does not know  |
         | another client's scope | the read-only client  | the scope the scoped route needs  |
 
+    @REQ-TOK-19 @REQ-TOK-09 @REQ-TOK-17
+    Scenario: A token request without scope gets a default scope, or is refused with invalid_scope
+      When the system client requests a token without a scope
+      Then the token endpoint issues a token for its default scope, or refuses with "invalid_scope"
+
+    @REQ-TOK-12 @REQ-TOK-09 @REQ-TOK-17
+    Scenario: A request for only a scope the target does not know is refused, or granted without it
+      When the system client requests a token for only a scope the target does not know
+      Then the token endpoint refuses with invalid_scope, or issues a token whose stated scope leaves that scope out
+
     @REQ-TOK-16
     Scenario: The scope the token response states is the scope inside the token
       When the system client requests a token for the first of its scopes
@@ -89,6 +101,11 @@ Feature: Token issuance with the client credentials grant
     @REQ-TOK-15 @REQ-TOK-09 @REQ-TOK-17
     Scenario: A client that is not allowed the client credentials grant is refused with unauthorized_client
       When the client without the client credentials grant requests a client credentials token
+      Then the token endpoint refuses with "unauthorized_client" and issues no token
+
+    @REQ-TOK-20 @REQ-TOK-09 @REQ-TOK-17
+    Scenario: A client with only the client credentials grant is refused the password grant
+      When the system client requests a token with the password grant for a test user
       Then the token endpoint refuses with "unauthorized_client" and issues no token
 
   Rule: Requests that break the protocol's form get no token, never a server error, never a hang

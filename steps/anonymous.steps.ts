@@ -48,7 +48,7 @@ Then('the public resource is served', function (this: CtkWorld) {
   );
 });
 
-Then('the public route is refused or served to an anonymous caller, never to somebody', function (this: CtkWorld) {
+Then('the public route is served to an anonymous caller, never refused and never to somebody', function (this: CtkWorld) {
   return judgeFailedCredentialOnPublicRoute(this, requirementFor(this, ['REQ-ANON-03']), this.lastExchange());
 });
 

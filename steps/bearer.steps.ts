@@ -11,6 +11,7 @@ import { accessTokenFor } from '../support/oauth/token-client.ts';
 import { bearer, callGateway, type GatewayRouteName } from '../support/gateway/gateway-client.ts';
 import { invalidToken, malformedAuthorization, noBearerCredentials } from '../support/gateway/bad-credentials.ts';
 import { sendRefusalCase } from '../support/gateway/refusal-cases.ts';
+import { judgeQueryTokenValidated } from '../support/gateway/query-token.ts';
 import { requirementFor, scenarioRequirements } from '../support/gateway/scenario-requirements.ts';
 import {
   judge401CarriesChallenge,
@@ -95,9 +96,7 @@ When(
 When('the gateway is sent a request it must refuse: {string}', async function (this: CtkWorld, phrase: string) {
   this.state.remember(SENT, phrase);
   const outcome = await sendRefusalCase(this, phrase);
-  if (outcome === 'not testable') {
-    return this.notTestable(scenarioRequirements(this), 'the target profile describes no read-only client', 'add clients.readOnly to the target profile');
-  }
+  if ('notTestable' in outcome) return this.notTestable(scenarioRequirements(this), outcome.notTestable, outcome.remedy);
 });
 
 // --- Then ---------------------------------------------------------------------------------------------------
@@ -107,7 +106,11 @@ Then('the gateway lets the request through to the resource', function (this: Ctk
 });
 
 Then('the gateway does not let the request through to the resource', function (this: CtkWorld) {
-  return judgeNotReached(this, requirementFor(this, ['REQ-BEARER-04', 'REQ-BEARER-08', 'REQ-BEARER-10']), this.lastExchange(), sent(this));
+  return judgeNotReached(this, requirementFor(this, ['REQ-BEARER-04', 'REQ-BEARER-08']), this.lastExchange(), sent(this));
+});
+
+Then('a gateway that serves the token from the query refuses a tampered one sent there', async function (this: CtkWorld) {
+  await judgeQueryTokenValidated(this, this.lastExchange(), token(this));
 });
 
 Then('the gateway refuses the request with a Bearer challenge', function (this: CtkWorld) {

@@ -9,6 +9,7 @@ import { markNotTestable } from '../support/oauth/token-requests.ts';
 import { theIssued } from '../support/oauth/issued.ts';
 import { judgeIssuer } from '../support/jwt/claims.ts';
 import { fetchJwks, privateMaterialIn, type FetchedJwks } from '../support/jwt/jwks.ts';
+import { judgeTokenEndpointAnswers, requestTokenAtMetadataEndpoint } from '../support/discovery/token-endpoint.ts';
 import {
   findMetadata,
   judgeIssuerForm,
@@ -54,6 +55,15 @@ Then('the metadata issuer is an https URL without query or fragment, unless on a
 
 Then('the metadata names the token endpoint as an absolute URL', function (this: CtkWorld) {
   judgeTokenEndpointMember(this, theMetadata(this));
+});
+
+When('the system client requests a token at the token_endpoint the metadata names', async function (this: CtkWorld) {
+  const result = await requestTokenAtMetadataEndpoint(this, theMetadata(this));
+  if ('notTestable' in result) return markNotTestable(this, { notTestable: result.notTestable, remedy: METADATA_REMEDY });
+});
+
+Then('the answer is a token endpoint\'s: a token or an OAuth error, never 404', function (this: CtkWorld) {
+  judgeTokenEndpointAnswers(this, this.lastExchange());
 });
 
 Then('the metadata has response_types_supported as a JSON array', function (this: CtkWorld) {

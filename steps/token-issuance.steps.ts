@@ -14,14 +14,16 @@ import {
   isNotTestable,
   markNotTestable,
   requestWithCredentialsInUri,
+  passwordGrantOfSystemClient,
+  refusedForMadeUpUser,
   requestWithMalformedBody,
   resolveClient,
   theSituation,
   tokenRequest,
 } from '../support/oauth/token-requests.ts';
-import { judgeExpiresIn, judgeTokenIssued, judgeTokenResponseShape, judgeTokenType } from '../support/oauth/token-response.ts';
-import { judgeBasicChallenge, judgeNoServerError, judgeNoToken, judgeRefusal } from '../support/oauth/token-errors.ts';
-import { judgeDisallowedScope, judgeGrantedScopeStated, judgeStatedScopeMatchesClaim, UNKNOWN_SCOPE } from '../support/oauth/scope.ts';
+import { judgeExpiresIn, judgeTokenIssued, judgeTokenResponseShape, judgeTokenType, requireAnswerAboutClientAuthentication, requireSuccessAnswer } from '../support/oauth/token-response.ts';
+import { judgeBasicChallenge, judgeNoServerError, judgeNoToken, judgeRefusal, refusalForAnotherReason } from '../support/oauth/token-errors.ts';
+import { judgeDisallowedScope, judgeGrantedScopeStated, judgeScopeLessAnswer, judgeStatedScopeMatchesClaim, UNKNOWN_SCOPE } from '../support/oauth/scope.ts';
 import { isTlsOrLoopback } from '../support/discovery/metadata.ts';
 import { stateKey } from '../support/scenario-state.ts';
 
@@ -36,6 +38,8 @@ When('{ctkClient} requests a token with its client id and secret', async functio
   if (isNotTestable(client)) return notTestable(this, client);
   const result = await tokenRequest(this, client, { situation: `the valid credentials of ${client.clientId} sent with HTTP Basic` });
   if (isNotTestable(result)) return notTestable(this, result);
+  // Only the issuing scenario judges a refusal; the format checks (REQ-TOK-02 to -07) need a success answer.
+  if (!ISSUING.some((id) => isTagged(this, id))) requireSuccessAnswer(result, theSituation(this));
 });
 
 When('{ctkClient} requests a token for the first of its scopes', async function (this: CtkWorld, role: ClientRole) {
@@ -43,8 +47,7 @@ When('{ctkClient} requests a token for the first of its scopes', async function 
   if (isNotTestable(client)) return notTestable(this, client);
   const scope = client.scopes.filter((s) => s !== 'openid').slice(0, 1);
   if (scope.length === 0) return notTestable(this, { notTestable: `the profile lists no scope for ${client.clientId}`, remedy: `list the scopes of ${client.clientId} in the target profile` });
-  // Judges the scope answer itself (REQ-TOK-08, -16, REQ-JWT-09): never the invalid_scope retry.
-  const result = await tokenRequest(this, client, { scope, retryInvalidScope: false, situation: `a token request of ${client.clientId} for the scope "${scope[0]}"` });
+  const result = await tokenRequest(this, client, { scope, situation: `a token request of ${client.clientId} for the scope "${scope[0]}"` });
   if (isNotTestable(result)) return notTestable(this, result);
 });
 
@@ -61,7 +64,25 @@ When('{ctkClient} requests a token for one of its scopes and {}', async function
   }
   const scope = [...own, disallowed];
   this.state.remember(DISALLOWED_SCOPE, { scope, disallowed });
-  const result = await tokenRequest(this, client, { scope, expectRefusal: true, retryInvalidScope: false, situation: `a token request of ${client.clientId} for "${scope.join(' ')}", where "${disallowed}" is not the client's` });
+  const result = await tokenRequest(this, client, { scope, expectRefusal: true, situation: `a token request of ${client.clientId} for "${scope.join(' ')}", where "${disallowed}" is not the client's` });
+  if (isNotTestable(result)) return notTestable(this, result);
+});
+
+When('the system client requests a token without a scope', async function (this: CtkWorld) {
+  // The one request of the kit without scope (REQ-TOK-19); it may be refused, so it goes out from a failure address.
+  const result = await tokenRequest(this, this.target.clients.system, { scope: null, expectRefusal: true, situation: 'a client_credentials request without a scope parameter' });
+  if (isNotTestable(result)) return notTestable(this, result);
+});
+
+When('the system client requests a token for only a scope the target does not know', async function (this: CtkWorld) {
+  const client = this.target.clients.system;
+  this.state.remember(DISALLOWED_SCOPE, { scope: [UNKNOWN_SCOPE], disallowed: UNKNOWN_SCOPE });
+  const result = await tokenRequest(this, client, { scope: [UNKNOWN_SCOPE], expectRefusal: true, situation: `a token request of ${client.clientId} for only "${UNKNOWN_SCOPE}", a scope the target does not know` });
+  if (isNotTestable(result)) return notTestable(this, result);
+});
+
+When('the system client requests a token with the password grant for a test user', async function (this: CtkWorld) {
+  const result = await passwordGrantOfSystemClient(this);
   if (isNotTestable(result)) return notTestable(this, result);
 });
 
@@ -108,7 +129,9 @@ When('the system client posts a form padded to 1 MiB to the token endpoint', asy
 const ISSUING = ['REQ-TOK-01', 'REQ-CAUTH-01', 'REQ-CAUTH-02', 'REQ-ROT-01'];
 
 Then('the token endpoint issues an access token', function (this: CtkWorld) {
-  judgeTokenIssued(this, this.lastExchange(), taggedRequirement(this, ISSUING, 'the issuing step'), theSituation(this));
+  const requirement = taggedRequirement(this, ISSUING, 'the issuing step');
+  if (requirement === 'REQ-CAUTH-01') requireAnswerAboutClientAuthentication(this.lastExchange(), theSituation(this));
+  judgeTokenIssued(this, this.lastExchange(), requirement, theSituation(this));
 });
 
 Then('the token response is a JSON object with a non-empty access_token and a token_type, numbers as JSON numbers', function (this: CtkWorld) {
@@ -133,6 +156,7 @@ Then('the token endpoint is an https URL, or a loopback address', function (this
 // --- scope (RFC 6749 §3.3) ----------------------------------------------------------------------------------
 
 Then('the granted scope is the requested one, or the response states the scope it granted', function (this: CtkWorld) {
+  requireSuccessAnswer(this.lastExchange(), theSituation(this));
   judgeTokenIssued(this, this.lastExchange(), 'REQ-TOK-08', theSituation(this));
   const result = judgeGrantedScopeStated(this, theIssued(this));
   if (result !== 'judged') return notTestable(this, { notTestable: result.notTestable });
@@ -144,21 +168,31 @@ Then('the token endpoint refuses with invalid_scope, or issues a token whose sta
 });
 
 Then('the scope the response states is the scope claim of the access token', function (this: CtkWorld) {
+  requireSuccessAnswer(this.lastExchange(), theSituation(this));
   // REQ-TOK-16 is a SHOULD: a missing token was reported as a warning and leaves nothing to compare.
   if (!judgeTokenIssued(this, this.lastExchange(), 'REQ-TOK-16', theSituation(this))) return;
   const result = judgeStatedScopeMatchesClaim(this, theIssued(this));
   if (result !== 'judged') return notTestable(this, { notTestable: result.notTestable });
 });
 
+Then('the token endpoint issues a token for its default scope, or refuses with {string}', function (this: CtkWorld, code: string) {
+  judgeScopeLessAnswer(this, this.lastExchange(), code, theSituation(this));
+});
+
 // --- refusals (RFC 6749 §5.2) ---------------------------------------------------------------------------------
 
 /** The requirements a "refuses with <code>" step can judge, by the scenario's tag. */
-const REFUSING = ['REQ-CAUTH-03', 'REQ-CAUTH-04', 'REQ-CAUTH-05', 'REQ-TOK-10', 'REQ-TOK-11', 'REQ-TOK-15', 'REQ-ROT-02'];
-/** REQ-TOK-10: an absent grant_type may also be read as an unsupported one. */
-const ALSO_ACCEPTED: Readonly<Record<string, readonly string[]>> = { 'REQ-TOK-10': ['unsupported_grant_type'] };
+const REFUSING = ['REQ-CAUTH-03', 'REQ-CAUTH-04', 'REQ-CAUTH-05', 'REQ-TOK-10', 'REQ-TOK-11', 'REQ-TOK-15', 'REQ-TOK-20', 'REQ-ROT-02'];
+/**
+ * REQ-TOK-10: an absent grant_type may also be read as an unsupported one. REQ-TOK-20: a server without the password
+ * grant says unsupported_grant_type (RFC 6749 §5.2).
+ */
+const ALSO_ACCEPTED: Readonly<Record<string, readonly string[]>> = { 'REQ-TOK-10': ['unsupported_grant_type'], 'REQ-TOK-20': ['unsupported_grant_type'] };
 
 Then('the token endpoint refuses with {string} and issues no token', function (this: CtkWorld, code: string) {
   const requirement = taggedRequirement(this, REFUSING, 'the refusal step');
+  const madeUp = requirement === 'REQ-TOK-20' ? refusedForMadeUpUser(this, this.lastExchange()) : undefined;
+  if (madeUp) return notTestable(this, { notTestable: madeUp, remedy: 'name a test user (users[]) in the target profile' });
   judgeRefusal(this, this.lastExchange(), {
     requirement,
     codes: [code, ...(ALSO_ACCEPTED[requirement] ?? [])],
@@ -174,6 +208,8 @@ Then('the refusal is a 401 with a WWW-Authenticate challenge for Basic', functio
 });
 
 Then('the token endpoint issues no token', function (this: CtkWorld) {
+  const unrelated = refusalForAnotherReason(this.lastExchange());
+  if (unrelated) return notTestable(this, { notTestable: unrelated, remedy: 'see the issuance and scope checks (REQ-TOK-01, REQ-TOK-12) and the rate-limit settings' });
   judgeNoToken(this, this.lastExchange(), 'REQ-TOK-13', theSituation(this));
 });
 

@@ -1,6 +1,4 @@
 import { BeforeAll, AfterAll, Before, After, setDefaultTimeout, setDefinitionFunctionWrapper, type ITestCaseHookParameter } from '@cucumber/cucumber';
-import { NotTestableError } from './verdict/not-testable.ts';
-import { CtkWorld as World } from './world.ts';
 import { ReferenceStack } from '../reference/stack.ts';
 import { describeReferenceTarget } from './target/reference-target.ts';
 import { currentTarget, setCurrentTarget, targetFromFile } from './target/current.ts';
@@ -8,23 +6,16 @@ import { closeConnections } from './http/exchange.ts';
 import { applicability } from './target/applicability.ts';
 import { MEDIA } from './verdict/media-types.ts';
 import type { CtkWorld } from './world.ts';
+import { wrapBlocked } from './verdict/blocked.ts';
+import { scenarioRequirements } from './oauth/scenario.ts';
 
 // Long enough for the slowest honest step (waiting out a token's TTL plus the gateway's leeway, a bounded
 // burst); every such step bounds itself and says so. The default 5 s would fail them on a loaded machine.
 setDefaultTimeout(60_000);
 
-// Every step and hook: a NotTestableError becomes the scenario's not-testable record (the World writes it), here
-// and nowhere else. Cucumber keeps each definition's arity.
-setDefinitionFunctionWrapper((fn: (...args: unknown[]) => unknown) =>
-  async function (this: unknown, ...args: unknown[]) {
-    try {
-      return await fn.apply(this, args);
-    } catch (error) {
-      if (!(error instanceof NotTestableError) || !(this instanceof World)) throw error;
-      return this.notTestable(error.requirementIds ?? this.requirementIds, error.reason, error.remedy);
-    }
-  },
-);
+// Every step and hook: a NotTestableError — a missing prerequisite, or a set-up the target refused (no token:
+// verdict/blocked.ts) — becomes the scenario's not-testable record, here and nowhere else. Cucumber keeps arity.
+setDefinitionFunctionWrapper((fn: (...args: unknown[]) => unknown) => wrapBlocked(fn, (world) => scenarioRequirements(world as CtkWorld)));
 
 let ownStack: ReferenceStack | undefined;
 

@@ -517,6 +517,12 @@ const FAULT_PROBES: Record<string, (base: string) => Promise<void>> = {
   'ignore-audience': async (base) => assert.equal((await call(base, routes.protected, { headers: [bearer(await mint({ claims: { aud: 'https://other.invalid' } }))] })).status, 200),
   'ignore-issuer': async (base) => assert.equal((await call(base, routes.protected, { headers: [bearer(await mint({ claims: { iss: 'https://evil.invalid' } }))] })).status, 200),
   'ignore-typ': async (base) => assert.equal((await call(base, routes.protected, { headers: [bearer(await mint({ header: { typ: 'JWT' } }))] })).status, 200),
+  'identity-echo-401-without-challenge': async (base) => {
+    const echo = await call(base, routes.identityEcho!);
+    assert.equal(echo.status, 401);
+    assert.equal(echo.headers['www-authenticate'], undefined);
+    assert.ok((await call(base, routes.protected)).headers['www-authenticate'], 'the protected route keeps its challenge');
+  },
   'no-www-authenticate': async (base) => {
     const reply = await call(base, routes.protected);
     assert.equal(reply.status, 401);
@@ -544,7 +550,11 @@ const FAULT_PROBES: Record<string, (base: string) => Promise<void>> = {
   'error-code-without-credentials': async (base) => assert.match(String((await call(base, routes.protected)).headers['www-authenticate']), /error=/),
   'ignore-scope': async (base) =>
     assert.equal((await call(base, routes.scoped.path, { method: routes.scoped.method, headers: [bearer(await readOnlyToken())] })).status, 201),
-  'accept-query-token': async (base) => assert.equal((await call(base, `${routes.protected}?access_token=${await systemToken()}`)).status, 200),
+  'query-token-unchecked': async (base) => {
+    const token = await systemToken();
+    const tampered = `${token.slice(0, -6)}${token.slice(-6, -5) === 'A' ? 'B' : 'A'}${token.slice(-5)}`;
+    assert.equal((await call(base, `${routes.protected}?access_token=${tampered}`)).status, 200);
+  },
   'accept-token-sent-twice': async (base) => {
     const token = await systemToken();
     assert.equal((await call(base, `${routes.protected}?access_token=${token}`, { headers: [bearer(token)] })).status, 200);
@@ -560,6 +570,10 @@ const FAULT_PROBES: Record<string, (base: string) => Promise<void>> = {
   },
   'anonymous-as-service-account': async (base) => assert.equal((await call(base, routes.public)).json?.servedTo?.kind, 'system'),
   'public-route-needs-token': async (base) => assert.equal((await call(base, routes.public)).status, 401),
+  'public-route-refuses-failed-credentials': async (base) => {
+    assert.equal((await call(base, routes.public)).status, 200, 'without credentials: served');
+    assert.equal((await call(base, routes.public, { headers: [bearer('ctk-not-a-token')] })).status, 401);
+  },
   'jwks-never-refreshed': async (base) => {
     // A first call makes the gateway fetch the key set; then a key is published and a token signed with it presented.
     assert.equal((await call(base, routes.protected, { headers: [bearer(await systemToken())] })).status, 200);

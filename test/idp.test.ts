@@ -452,6 +452,24 @@ const FAULT_PROBES: Record<IdpFaultName, () => Promise<boolean>> = {
     const body = (await systemToken(undefined, { scope: 'catalog:read' })).json!;
     return body.scope === 'catalog:read' && decodeJwt(String(body.access_token)).scope !== 'catalog:read';
   },
+  'metadata-token-endpoint-not-found': async () => {
+    const metadata = JSON.parse((await call(`${idp.url}/.well-known/openid-configuration`)).text) as { token_endpoint: string };
+    return (await call(metadata.token_endpoint, { method: 'POST', headers: FORM, body: 'grant_type=client_credentials' })).status === 404;
+  },
+  'unknown-scope-alone-unstated': async () => {
+    const body = (await systemToken(undefined, { scope: 'ctk-unknown-scope' })).json!;
+    return typeof body.access_token === 'string' && body.scope === undefined;
+  },
+  'password-grant-for-any-client': async () => {
+    const alice = fx.users[0]!;
+    return (await token({ grant_type: 'password', username: alice.username, password: alice.password }, { basic: [system().clientId, system().clientSecret] })).status === 200;
+  },
+  'scope-less-invalid-request': async () =>
+    (await systemToken()).json?.error === 'invalid_request' && (await systemToken(undefined, { scope: system().scopes.join(' ') })).status === 200,
+  'scope-less-403-empty': async () => {
+    const scopeLess = await systemToken();
+    return scopeLess.status === 403 && scopeLess.text === '' && (await systemToken(undefined, { scope: system().scopes[0]! })).status === 200;
+  },
   'non-client-errors-403': async () => (await token({ grant_type: 'urn:unknown' }, { basic: [system().clientId, system().clientSecret] })).status === 403,
   'ignore-body-credentials': async () =>
     (await token({ grant_type: 'client_credentials', client_id: system().clientId, client_secret: system().clientSecret })).json?.error === 'invalid_client',

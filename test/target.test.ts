@@ -45,7 +45,13 @@ before(async () => {
       case '/no-jwks/.well-known/openid-configuration':
         return json({ issuer: `${base}/good`, token_endpoint: `${base}/good/token` });
       case '/good/token':
+        // A token endpoint: GET is not served, a POST without credentials is an OAuth error.
+        if (req.method === 'POST') return res.writeHead(401, { 'content-type': 'application/json', 'www-authenticate': 'Basic' }).end('{"error":"invalid_client"}');
         return res.writeHead(405, { allow: 'POST' }).end();
+      case '/moved/.well-known/openid-configuration':
+        return json({ issuer: `${base}/good`, token_endpoint: `${base}/moved/token`, jwks_uri: `${base}/good/jwks` });
+      case '/moved/token':
+        return res.writeHead(404, { 'content-type': 'text/html' }).end('<h1>Not Found</h1>');
       default:
         return json({ keys: [] });
     }
@@ -122,9 +128,23 @@ describe('external target: checked before any scenario runs', () => {
     await started.stop();
   });
 
-  test('the checks send only GETs without credentials', () => {
+  test('the checks send only GETs without credentials, and one POST without credentials to the token endpoint', () => {
     assert.ok(seen.length > 0);
-    for (const line of seen) assert.match(line, /^GET \S+$/, line);
+    for (const line of seen) assert.match(line, /^(GET \S+|POST \S+\/token)$/, line);
+  });
+
+  test('a token_endpoint from the discovery document that answers 404 is REQ-DISC-11\'s finding, not a usage error', async () => {
+    const d = (await start(profile({ discoveryUrl: `${base}/moved/.well-known/openid-configuration` }))).description;
+    assert.equal(d.tokenEndpoint, `${base}/moved/token`);
+    assert.equal(d.tokenEndpointUnusable?.requirement, 'REQ-DISC-11');
+    assert.match(d.tokenEndpointUnusable!.reason, /^blocked: the token_endpoint the discovery document names \(.*\/moved\/token\) answers a token request with HTTP 404/);
+    assert.equal((await start(profile({ discoveryUrl: `${base}/good/.well-known/openid-configuration` }))).description.tokenEndpointUnusable, undefined);
+  });
+
+  test('a token endpoint named in the profile that answers 404 is a usage error on idp.tokenEndpoint', async () => {
+    const error = await startFails(profile({ discoveryUrl: `${base}/good/.well-known/openid-configuration`, tokenEndpoint: `${base}/moved/token` }));
+    assert.match(error.message, /idp\.tokenEndpoint/);
+    assert.match(error.message, /gave HTTP 404/);
   });
 
   test('load not enabled -> caps of 0: load scenarios may send nothing', async () => {

@@ -13,7 +13,8 @@ import { addressForFailures, failureAddressPool, failureBudget, NoFailureAddress
 import { challengeSchemes, issuedAToken } from '../support/oauth/token-errors.ts';
 import { directivesOf, grantedScope, sameScopes } from '../support/oauth/token-response.ts';
 import { changesUnderFormEncoding, encodingSensitiveSecret } from '../support/oauth/form-encoded-secret.ts';
-import { accessTokenFor, basicAuthorization, requestToken, scopeForBulkRequests, scopeSentIn, shouldRetryWithScopes, tokenRequestBody, tokenResponseOf, warmUpTokenRequests } from '../support/oauth/token-client.ts';
+import { accessTokenFor, basicAuthorization, requestToken, scopeSentIn, tokenRequestBody, tokenResponseOf, warmUpTokenRequests } from '../support/oauth/token-client.ts';
+import { PrerequisiteBlocked, wrapBlocked } from '../support/verdict/blocked.ts';
 import { cappedTokenRequest, sendPacedTokenRequests } from '../support/load/paced-requests.ts';
 import type { LoadCap } from '../support/load/load-cap.ts';
 import { passwordLogin } from '../support/identity/human-login.ts';
@@ -264,7 +265,7 @@ describe('discovery', () => {
   });
 });
 
-describe('token requests: the target\'s own parameters and the invalid_scope retry (RFC 6749 §3.3)', () => {
+describe('token requests: the target\'s own parameters and the declared scopes (RFC 6749 §3.3)', () => {
   /** Every form body the server got, by path. */
   const received: { path: string; params: URLSearchParams }[] = [];
   let server: Server;
@@ -360,79 +361,73 @@ describe('token requests: the target\'s own parameters and the invalid_scope ret
     assert.equal(password!.get('resource'), PARAMETERS.resource);
   });
 
-  test('a scope-less request refused with invalid_scope is asked once more with the declared scopes; both are evidence', async () => {
+  test('every token request carries the scopes the profile declares for the client, so a scope-requiring IdP serves it at once', async () => {
     const w = worldAt('/token/needs-scope');
     const before = sentTo('/token/needs-scope').length;
     const exchange = await requestToken(w, w.target.clients.system);
     const sent = sentTo('/token/needs-scope').slice(before);
-    assert.equal(sent.length, 2);
-    assert.equal(sent[0]!.get('scope'), null);
-    assert.equal(sent[1]!.get('scope'), 'read write');
-    assert.equal(sent[1]!.get('audience'), PARAMETERS.audience, 'the retry keeps the target\'s parameters');
+    assert.equal(sent.length, 1, 'one request, no retry');
+    assert.equal(sent[0]!.get('scope'), 'read write');
+    assert.equal(sent[0]!.get('audience'), PARAMETERS.audience, 'and the target\'s parameters');
     assert.equal(tokenResponseOf(exchange)?.token_type, 'Bearer');
     assert.deepEqual(scopeSentIn(exchange), ['read', 'write']);
-    assert.equal(w.exchanges.length, 2, 'both exchanges recorded');
-    assert.equal(w.last, exchange, 'the scenario goes on with the retry');
-    assert.match(w.logs.join('\n'), /invalid_scope .*"read write"/);
-  });
-
-  test('the retry happens once only, and only for a scope-less 400 invalid_scope of a client with declared scopes', async () => {
-    const w = worldAt('/token/always-invalid-scope');
-    const count = () => sentTo('/token/always-invalid-scope').length;
-    let n = count();
-    const refused = await requestToken(w, w.target.clients.system);
-    assert.equal(count() - n, 2, 'one retry, never a loop');
-    assert.equal(refused.response?.status, 400);
-
-    n = count();
-    await requestToken(w, w.target.clients.system, { scope: 'read' });
-    assert.equal(count() - n, 1, 'a request that names its scope sees its own answer');
-
-    n = count();
-    await requestToken(w, { clientId: 'none', clientSecret: 's', scopes: [] });
-    assert.equal(count() - n, 1, 'no declared scopes: nothing to retry with');
-
-    const other = worldAt('/token/invalid-request');
-    await requestToken(other, other.target.clients.system);
-    assert.equal(other.exchanges.length, 1, 'another error code is no reason to retry');
-  });
-
-  test('disabled where a scenario judges the scope-less answer itself, or when no failure address is left', async () => {
-    const w = worldAt('/token/needs-scope');
-    const exchange = await requestToken(w, w.target.clients.system, { retryInvalidScope: false });
     assert.equal(w.exchanges.length, 1);
-    assert.equal(exchange.response?.status, 400, 'the original answer');
-    const noAddress = worldAt('/token/needs-scope');
-    const kept = await requestToken(noAddress, noAddress.target.clients.system, { retrySourceAddress: () => undefined });
-    assert.equal(noAddress.exchanges.length, 1);
-    assert.equal(kept.response?.status, 400);
-    const rule = (status: number, error: string, options = {}) => shouldRetryWithScopes(exchangeOf(status, { error }), { clientId: 'c', clientSecret: 's', scopes: ['a'] }, options);
-    assert.equal(rule(400, 'invalid_scope'), true);
-    assert.equal(rule(401, 'invalid_scope'), false);
-    assert.equal(rule(400, 'invalid_scope', { retryInvalidScope: false }), false);
   });
 
-  test('bulk senders (rate-limit series, IP-block probes) send the declared scopes once the target refused scope-less requests', async () => {
+  test('a request names its own scope, or none at all (the scenario about the scope-less answer); a redemption has none', async () => {
+    const client = { clientId: 'c', clientSecret: 's', scopes: ['a', 'b'] };
+    const scopeOf = (options: Parameters<typeof tokenRequestBody>[1]) => new URLSearchParams(tokenRequestBody(client, options, {}).body).get('scope');
+    assert.equal(scopeOf({}), 'a b');
+    assert.equal(scopeOf({ scope: 'a' }), 'a');
+    assert.equal(scopeOf({ scope: null }), null);
+    assert.equal(scopeOf({ grantType: null }), 'a b', 'only the grant_type is missing from that request');
+    assert.equal(scopeOf({ grantType: 'authorization_code' }), null);
+    assert.equal(new URLSearchParams(tokenRequestBody({ ...client, scopes: [] }, {}, {}).body).get('scope'), null, 'no declared scopes: the server\'s default');
+    const w = worldAt('/token/needs-scope');
+    const refused = await requestToken(w, w.target.clients.system, { scope: null });
+    assert.equal(refused.response?.status, 400, 'the scope-less answer is kept as it came');
+    assert.equal(w.exchanges.length, 1);
+  });
+
+  test('bulk senders (rate-limit series, IP-block probes) send the declared scopes too', async () => {
     const w = worldAt('/token/needs-scope', { clients: { system: { clientId: 'bulk-client', clientSecret: 'secret-bulk', scopes: ['read'] } } });
     const client = w.target.clients.system;
     const cap = { acquire: async () => {} } as unknown as LoadCap;
-    assert.deepEqual(scopeForBulkRequests(w.target, client), {}, 'nothing learnt yet: scope-less, as seed 001 documents');
-    await warmUpTokenRequests(w, client);
-    assert.deepEqual(scopeForBulkRequests(w.target, client), { scope: 'read' });
     const probe = await cappedTokenRequest(w, cap, client, '127.0.0.1');
     assert.equal(tokenResponseOf(probe)?.token_type, 'Bearer', 'the probe is served, not refused for its scope');
     const series = await sendPacedTokenRequests(w, cap, { count: 3, intervalMs: 1, minSpacingMs: 0, sourceAddress: '127.0.0.1', client });
     assert.deepEqual(series.records.map((r) => r.exchange.response?.status), [200, 200, 200]);
-    assert.deepEqual(scopeForBulkRequests(worldAt('/token/plain').target, client), {}, 'learnt per token endpoint');
-    const plain = worldAt('/token/plain', { clients: { system: { clientId: 'bulk-plain', clientSecret: 'secret-bulk', scopes: ['read'] } } });
-    await warmUpTokenRequests(plain, plain.target.clients.system);
-    assert.deepEqual(scopeForBulkRequests(plain.target, plain.target.clients.system), {}, 'a target that serves scope-less requests gets them');
+    await warmUpTokenRequests(w, client);
   });
 
-  test('accessTokenFor obtains a setup token through the retry', async () => {
+  test('accessTokenFor obtains a setup token with the declared scopes; no token blocks the scenario on REQ-TOK-01', async () => {
     const w = worldAt('/token/needs-scope', { clients: { system: { clientId: 'setup-client', clientSecret: 'secret-setup', scopes: ['read'] } } });
     const token = await accessTokenFor(w, w.target.clients.system);
     assert.match(token, /^tok-/);
-    assert.equal(w.exchanges.length, 2);
+    assert.equal(w.exchanges.length, 1);
+    const refused = worldAt('/token/always-invalid-scope', { clients: { system: { clientId: 'refused-client', clientSecret: 'secret-refused', scopes: ['read'] } } });
+    await assert.rejects(accessTokenFor(refused, refused.target.clients.system), (error: unknown) => {
+      assert.ok(error instanceof PrerequisiteBlocked);
+      assert.equal(error.blockedBy, 'REQ-TOK-01');
+      assert.match(error.reason, /^blocked: no token \(REQ-TOK-01: could not obtain an access token for refused-client .*HTTP 400/);
+      return true;
+    });
+  });
+
+  test('a blocked prerequisite inside a step becomes the scenario\'s not-testable record; other errors pass through', async () => {
+    const records: { ids: readonly string[]; reason: string }[] = [];
+    const world = { notTestable: (ids: readonly string[], reason: string) => (records.push({ ids, reason }), 'skipped' as const) };
+    const ids = () => ['REQ-BEARER-01'];
+    const blocked = wrapBlocked(async () => {
+      throw new PrerequisiteBlocked('REQ-TOK-01', 'blocked: no token (REQ-TOK-01: HTTP 403)', 'fix REQ-TOK-01');
+    }, ids);
+    assert.equal(await blocked.call(world), 'skipped');
+    assert.deepEqual(records, [{ ids: ['REQ-BEARER-01'], reason: 'blocked: no token (REQ-TOK-01: HTTP 403)' }]);
+    const sync = wrapBlocked(() => {
+      throw new PrerequisiteBlocked('REQ-TOK-01', 'r', 'm');
+    }, ids);
+    assert.equal(sync.call(world), 'skipped');
+    await assert.rejects(Promise.resolve(wrapBlocked(async () => { throw new Error('kit bug'); }, ids).call(world)), /kit bug/);
+    assert.equal(wrapBlocked((x: unknown) => x, ids).call(world, 7), 7, 'a step\'s own result passes through');
   });
 });

@@ -16,7 +16,7 @@ export type BearerCredentials =
 export interface CredentialOptions {
   /** Fault case-sensitive-bearer: only the exact spelling "Bearer" is recognised. */
   readonly caseSensitiveScheme?: boolean;
-  /** Fault accept-query-token: a token in the URI query alone is used. */
+  /** Variation query-access-token (and fault query-token-unchecked): a token in the URI query alone is used. */
   readonly acceptQueryToken?: boolean;
   /** Fault accept-token-sent-twice: header + query/body is not refused; the header's token wins. */
   readonly acceptTokenSentTwice?: boolean;

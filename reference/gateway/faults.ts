@@ -37,6 +37,7 @@ export const GATEWAY_FAULTS: readonly FaultDefinition[] = [
   gateway('gateway-500-on-unknown-kid', 'answers 500 when the token names a kid the JWKS does not hold', ['REQ-BEARER-12', 'REQ-BEARER-05', 'REQ-BEARER-04']),
   // Bearer error responses (RFC 6750 §3, §3.1)
   gateway('no-www-authenticate', 'answers 401 without a WWW-Authenticate header', ['REQ-BEARER-02', 'REQ-BEARER-03', 'REQ-BEARER-05', ...CHALLENGE_CHECKS]),
+  gateway('identity-echo-401-without-challenge', 'answers a GET to the identity echo route without a valid token with 401 and no WWW-Authenticate (the protected route keeps its challenge)', ['REQ-BEARER-13']),
   gateway('wrong-error-code', 'refuses an invalid token with error="invalid_request" instead of invalid_token', ['REQ-BEARER-05']),
   gateway('error-code-without-credentials', 'puts error="invalid_token" in the challenge when no credentials were sent', ['REQ-BEARER-03']),
   gateway('insufficient-scope-as-401', 'answers a token lacking the route scope with 401 instead of 403', ['REQ-BEARER-07']),
@@ -46,7 +47,8 @@ export const GATEWAY_FAULTS: readonly FaultDefinition[] = [
   gateway('no-credentials-as-403', 'refuses a request without credentials on a protected route with 403 (and the Bearer challenge) instead of 401', ['REQ-BEARER-16']),
   gateway('malformed-authorization-as-401', 'answers a malformed Authorization header with 401 invalid_token instead of 400 invalid_request', ['REQ-BEARER-06']),
   // How the token is sent (RFC 6750 §2)
-  gateway('accept-query-token', 'accepts an access token from the access_token URI query parameter', ['REQ-BEARER-10']),
+  // Reading the query is a conformant variation (query-access-token, RFC 6750 §2.3 MAY); not validating what it reads is not.
+  gateway('query-token-unchecked', 'reads access tokens from the access_token URI query parameter and trusts them without checking the signature', ['REQ-BEARER-10']),
   gateway('accept-token-sent-twice', 'accepts a request that carries the token by more than one method', ['REQ-BEARER-11']),
   gateway('case-sensitive-bearer', 'recognises only the exact spelling "Bearer"; "bearer <token>" counts as no credentials', ['REQ-BEARER-09']),
   // Admitting valid tokens (RFC 6750 §2.1): a route misconfigured so no token can pass. Every scenario that presents a
@@ -83,7 +85,12 @@ export const GATEWAY_FAULTS: readonly FaultDefinition[] = [
     'forwards requests without a valid token to protected routes as anonymous instead of refusing them',
     ['REQ-ANON-04', 'REQ-BEARER-02', 'REQ-BEARER-03', 'REQ-BEARER-04', 'REQ-BEARER-05', 'REQ-BEARER-06', 'REQ-BEARER-10', 'REQ-BEARER-11', ...CHALLENGE_CHECKS],
   ),
-  gateway('public-route-needs-token', 'treats the public route as protected: a caller without credentials is refused with 401 instead of served', ['REQ-ANON-01']),
+  gateway('public-route-needs-token', 'treats the public route as protected: a caller without credentials is refused with 401 instead of served', ['REQ-ANON-01', 'REQ-ANON-03']),
+  gateway(
+    'public-route-refuses-failed-credentials',
+    'refuses a failed credential on the public route (401 invalid_token, 400 for a malformed header) instead of serving the caller as anonymous; without credentials it is served',
+    ['REQ-ANON-03'],
+  ),
   gateway(
     'forward-no-identity',
     'forwards admitted requests without the identity header, so the component cannot tell who calls',

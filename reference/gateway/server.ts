@@ -10,7 +10,7 @@ import { REALM, refuse, sendJson } from './challenge.ts';
 import type { GatewayConfig } from './config.ts';
 import { bearerCredentials, bodyWithoutToken } from './credentials.ts';
 import { encodeIdentity } from './identity.ts';
-import { RouteTable, routePolicies } from './routes.ts';
+import { RouteTable, routePolicies, type RoutePolicy } from './routes.ts';
 import { forward } from './upstream.ts';
 
 /** RFC 9728 §3: the well-known path of protected resource metadata (resource identifier without a path). */
@@ -22,6 +22,9 @@ export interface GatewayServerOptions {
 }
 
 class BodyTooLarge extends Error {}
+
+/** The identity echo: the one protected GET route that needs no scope (routes.ts). */
+const isIdentityEcho = (policy: RoutePolicy): boolean => policy.method === 'GET' && !policy.public && policy.scope === undefined;
 
 function readBody(req: IncomingMessage, maxBytes: number): Promise<Buffer> {
   return new Promise((resolve, reject) => {
@@ -84,7 +87,7 @@ export function createGatewayServer(config: GatewayConfig, options: GatewayServe
 
     const credentials = bearerCredentials(req, url, body, {
       caseSensitiveScheme: faults.has('case-sensitive-bearer'),
-      acceptQueryToken: faults.has('accept-query-token'),
+      acceptQueryToken: faults.has('query-access-token') || faults.has('query-token-unchecked'),
       acceptTokenSentTwice: faults.has('accept-token-sent-twice'),
       acceptBodyToken: faults.has('body-access-token'),
     });
@@ -107,7 +110,8 @@ export function createGatewayServer(config: GatewayConfig, options: GatewayServe
       refuse(res, {
         ...refusal,
         ...(challenge ? { challenge } : {}),
-        omitChallenge: faults.has('no-www-authenticate') && refusal.status === 401,
+        // Fault identity-echo-401-without-challenge: only the 401s of the GET route that needs no scope (the identity echo) lose it.
+        omitChallenge: (faults.has('no-www-authenticate') || (faults.has('identity-echo-401-without-challenge') && isIdentityEcho(route.policy))) && refusal.status === 401,
         emptyBody: faults.has('gateway-empty-error-body'),
       });
       return admission.refusal.detail;

@@ -36,6 +36,12 @@ export const GATEWAY_VARIATIONS = [
     allowedBy: 'RFC 6750 §2.2: "Resource servers MAY support this method" (form-encoded body, single-part, a method other than GET).',
   },
   {
+    name: 'query-access-token',
+    component: 'gateway',
+    description: 'The gateway also accepts (and validates) the token in the access_token URI query parameter, and strips it before forwarding.',
+    allowedBy: 'RFC 6750 §2.3: "Resource servers MAY support this method"; its "SHOULD NOT be used" binds clients (the kit prints an advisory, RFC 9700 §4.3.2).',
+  },
+  {
     name: 'challenge-resource-metadata',
     component: 'gateway',
     description: 'Every Bearer challenge (also the one without credentials) carries resource_metadata="<gateway>/.well-known/oauth-protected-resource", and the gateway serves that document.',

@@ -66,6 +66,18 @@ export const IDP_FAULTS = [
     breaks: ['REQ-TOK-12'],
   },
   {
+    name: 'unknown-scope-alone-unstated',
+    component: 'idp',
+    description: 'A request naming only scopes the server does not know gets a token for the client\'s scopes, and the response leaves scope out (which states the unknown scope as granted).',
+    breaks: ['REQ-TOK-12'],
+  },
+  {
+    name: 'password-grant-for-any-client',
+    component: 'idp',
+    description: 'Every client may use the password grant: a client registered for client credentials only gets a user\'s token with grant_type=password.',
+    breaks: ['REQ-TOK-20'],
+  },
+  {
     name: 'unauthorized-client-gets-token',
     component: 'idp',
     description: 'A client registered without the client_credentials grant still gets a token for it.',
@@ -244,6 +256,19 @@ export const IDP_FAULTS = [
     breaks: ['REQ-TOK-16'],
   },
   {
+    name: 'scope-less-invalid-request',
+    component: 'idp',
+    description: 'A client_credentials request without scope is refused with 400 invalid_request instead of a default scope or invalid_scope; with a scope it is served.',
+    breaks: ['REQ-TOK-19'],
+  },
+  {
+    name: 'scope-less-403-empty',
+    component: 'idp',
+    description: 'A client_credentials request without scope is refused with 403 and an empty body (a real IdP, issue 16); with a scope it is served.',
+    // Only the scenario about the scope-less request may see it: every other token request carries the declared scopes.
+    breaks: ['REQ-TOK-09'],
+  },
+  {
     name: 'non-client-errors-403',
     component: 'idp',
     description: 'Token endpoint errors other than invalid_client (invalid_request, invalid_scope, ...) are answered with 403.',
@@ -317,7 +342,7 @@ export const IDP_FAULTS = [
   {
     name: 'missing-scope-claim',
     component: 'idp',
-    description: 'A token issued for an explicitly requested scope carries no scope claim.',
+    description: 'A token issued for part of the client\'s scopes (an explicit request for one of them) carries no scope claim.',
     breaks: ['REQ-JWT-09'],
   },
   {
@@ -358,6 +383,12 @@ export const IDP_FAULTS = [
     component: 'idp',
     description: 'The metadata\'s jwks_uri names a path the IdP answers with 404 (the real JWKS stays where the target says).',
     breaks: ['REQ-DISC-04'],
+  },
+  {
+    name: 'metadata-token-endpoint-not-found',
+    component: 'idp',
+    description: 'The metadata\'s token_endpoint names a path the IdP answers with 404 (the real token endpoint stays where it was).',
+    breaks: ['REQ-DISC-11'],
   },
   {
     name: 'metadata-without-client-credentials',

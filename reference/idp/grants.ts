@@ -43,13 +43,24 @@ export function registerTokenGrants(provider: Provider, deps: GrantDeps): void {
   const grantedScopes = (ctx: OidcContext): string[] => {
     const allowed = clients.find(ctx.oidc.client.clientId)?.scopes ?? [];
     const requested = String(ctx.oidc.params.scope ?? '').split(' ').filter(Boolean);
-    if (requested.length === 0) return allowed.filter((s) => s !== 'openid');
+    if (requested.length === 0 || onlyUnknownScopesUnstated(ctx)) return allowed.filter((s) => s !== 'openid');
     const refused = requested.filter((s) => !allowed.includes(s));
     // Fault accept-any-scope: what was asked for is granted.
     if (refused.length > 0 && !faults.has('accept-any-scope')) {
       throw new errors.InvalidScope('requested scope is not allowed for this client', refused.join(' '));
     }
     return [...new Set(requested)].filter((s) => s !== 'openid');
+  };
+
+  /**
+   * Fault unknown-scope-alone-unstated (REQ-TOK-12): a request naming only scopes the server does not know gets the
+   * client's scopes, and the response leaves scope out, which per RFC 6749 §5.1 says the unknown scope was granted.
+   */
+  const onlyUnknownScopesUnstated = (ctx: OidcContext): boolean => {
+    if (!faults.has('unknown-scope-alone-unstated')) return false;
+    const requested = String(ctx.oidc.params.scope ?? '').split(' ').filter(Boolean);
+    const known = clients.apiScopes();
+    return requested.length > 0 && requested.every((s) => s !== 'openid' && !known.includes(s));
   };
 
   /** RFC 6749 §5.1 successful response. */
@@ -83,7 +94,8 @@ export function registerTokenGrants(provider: Provider, deps: GrantDeps): void {
       token.resourceServer = resourceServerFor(ctx);
       ctx.oidc.entity('ClientCredentials', token);
       const value: string = await token.save();
-      respond(ctx, value, token.expiration, widen && faults.has('unstated-scope-change') ? undefined : scopes.join(' '));
+      const unstated = (widen && faults.has('unstated-scope-change')) || onlyUnknownScopesUnstated(ctx);
+      respond(ctx, value, token.expiration, unstated ? undefined : scopes.join(' '));
     },
     ['scope', 'resource'],
   );

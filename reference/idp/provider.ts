@@ -139,9 +139,14 @@ export function buildProvider(state: ProviderState): Provider {
 
 function clientMetadata(clients: ClientRegistry, faults: IdpFaults): Record<string, unknown>[] {
   const metadata = clients.oidcMetadata();
-  // Fault unauthorized-client-gets-token: every client is allowed client_credentials.
-  if (!faults.has('unauthorized-client-gets-token')) return metadata;
-  return metadata.map((m) => ({ ...m, grant_types: [...new Set([...(m.grant_types as string[]), 'client_credentials'])] }));
+  // Fault unauthorized-client-gets-token: every client is allowed client_credentials (REQ-TOK-15); fault
+  // password-grant-for-any-client: every client is allowed the password grant (REQ-TOK-20).
+  const extra = [
+    ...(faults.has('unauthorized-client-gets-token') ? ['client_credentials'] : []),
+    ...(faults.has('password-grant-for-any-client') ? ['password'] : []),
+  ];
+  if (extra.length === 0) return metadata;
+  return metadata.map((m) => ({ ...m, grant_types: [...new Set([...(m.grant_types as string[]), ...extra])] }));
 }
 
 /** The faults that live inside oidc-provider's models and documents: each a small, named override. */
@@ -192,6 +197,7 @@ function discoveryFaults(state: ProviderState) {
     };
     if (faults.has('metadata-without-token-endpoint')) delete doc.token_endpoint;
     if (faults.has('metadata-jwks-uri-not-found')) doc.jwks_uri = `${state.issuer}/jwks-not-here`;
+    if (faults.has('metadata-token-endpoint-not-found')) doc.token_endpoint = `${state.issuer}/token-not-here`;
     if (faults.has('metadata-without-client-credentials')) without('grant_types_supported', 'client_credentials');
     if (faults.has('metadata-without-client-secret-basic')) without('token_endpoint_auth_methods_supported', 'client_secret_basic');
     if (faults.has('metadata-without-client-secret-post')) without('token_endpoint_auth_methods_supported', 'client_secret_post');
@@ -257,9 +263,10 @@ function jwtCustomizer(faults: IdpFaults, issuer: string, clients: ClientRegistr
     // Faults of single claims (RFC 9068 §2.2): iss, aud, scope, client_id, iat.
     if (faults.has('iss-not-issuer')) jwt.payload.iss = `${issuer}/realms/other`;
     if (faults.has('wrong-audience')) jwt.payload.aud = 'https://other-api.auth-ctk.test';
-    // Fault missing-scope-claim: only a token for an explicitly requested scope loses its scope claim (a token
-    // for the client's default scopes keeps it, so the gateway's scope checks still see valid tokens).
-    if (faults.has('missing-scope-claim') && (ctx as { oidc?: { params?: { scope?: unknown } } } | undefined)?.oidc?.params?.scope !== undefined) delete jwt.payload.scope;
+    // Fault missing-scope-claim: only a token for part of the client's scopes loses its scope claim (a token for
+    // all of them, which the kit's ordinary requests ask for, keeps it, so the gateway's scope checks still see
+    // valid tokens).
+    if (faults.has('missing-scope-claim') && requestsPartOfClientScopes(ctx, clients)) delete jwt.payload.scope;
     if (faults.has('iat-behind-clock') && typeof jwt.payload.iat === 'number') jwt.payload.iat -= 30;
     if (faults.has('client-id-claim-other-client') && !human) {
       const other = clients.all.find((c) => c.clientId !== jwt.payload.client_id && c.grantTypes.includes('client_credentials'));
@@ -280,3 +287,12 @@ const nextPublicKey = () =>
     const jwk = await exportJWK(publicKey);
     return { ...jwk, kid: await calculateJwkThumbprint(jwk), use: 'sig', alg: 'ES256' };
   })());
+
+/** The request names a scope, and not every API scope the client holds (fault missing-scope-claim). */
+function requestsPartOfClientScopes(ctx: unknown, clients: ClientRegistry): boolean {
+  const oidc = (ctx as { oidc?: { params?: { scope?: unknown }; client?: { clientId: string } } } | undefined)?.oidc;
+  const requested = typeof oidc?.params?.scope === 'string' ? oidc.params.scope.split(' ').filter(Boolean) : undefined;
+  if (requested === undefined) return false;
+  const held = (clients.find(oidc?.client?.clientId)?.scopes ?? []).filter((s) => s !== 'openid');
+  return held.some((s) => !requested.includes(s));
+}

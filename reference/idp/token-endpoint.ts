@@ -90,6 +90,19 @@ export function tokenEndpointCorrections(state: ProviderState) {
       ctx.status = 400;
       ctx.body = { error: 'invalid_scope', error_description: 'this server needs the scope parameter' };
     }
+    // Faults of a server that requires a scope but answers its absence otherwise than §3.3 says (REQ-TOK-19):
+    // scope-less-invalid-request names the wrong error; scope-less-403-empty answers 403 with an empty body, as a
+    // real IdP did (issue 16), where §5.2 wants 400 and a JSON error (REQ-TOK-09).
+    const scopeLess = ctx.status === 200 && params?.grant_type === 'client_credentials' && !params.scope;
+    if (faults.has('scope-less-invalid-request') && scopeLess) {
+      ctx.status = 400;
+      ctx.body = { error: 'invalid_request', error_description: 'the scope parameter is required' };
+    }
+    if (faults.has('scope-less-403-empty') && scopeLess) {
+      ctx.body = '';
+      ctx.status = 403;
+      ctx.res.removeHeader('content-type');
+    }
 
     if (ctx.status === 200 && body && typeof body.access_token === 'string') {
       await applyTokenVariations(body, state, typeof params?.scope === 'string' ? params.scope : undefined);

@@ -33,9 +33,8 @@ export async function redeemCode(world: CtkWorld, login: HumanLogin, code: strin
     method: confidential ? 'basic' : 'none',
     extraParams,
     // A redemption is neither a client-credentials nor a password request: the profile's parameters are not for
-    // it, and an invalid_scope answer to it is judged, not retried.
+    // it, and it carries no scope (RFC 6749 §4.1.3: the authorization's scope applies).
     targetParameters: false,
-    retryInvalidScope: false,
     keepAsLast: options.keepAsLast ?? true,
   });
 }

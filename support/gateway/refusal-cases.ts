@@ -6,10 +6,27 @@
 import type { CtkWorld } from '../world.ts';
 import type { Exchange } from '../http/exchange.ts';
 import { accessTokenFor } from '../oauth/token-client.ts';
-import { bearer, callGateway } from './gateway-client.ts';
+import { bearer, callGateway, routeOf } from './gateway-client.ts';
 import { NO_BEARER_CREDENTIALS, UnknownCredentialKindError, invalidToken, malformedAuthorization } from './bad-credentials.ts';
 
-type Sender = (world: CtkWorld) => Promise<Exchange | 'not testable'>;
+/** Why a case cannot be sent to this target (a client or route its profile does not describe), with the remedy. */
+export interface CaseNotTestable {
+  readonly notTestable: string;
+  readonly remedy: string;
+}
+
+type Sender = (world: CtkWorld) => Promise<Exchange | CaseNotTestable>;
+
+const NO_READ_ONLY: CaseNotTestable = { notTestable: 'the target profile describes no read-only client', remedy: 'add clients.readOnly to the target profile' };
+const noRoute = (route: string): CaseNotTestable => ({ notTestable: `the target profile describes no ${route} route`, remedy: `describe it in gateway.routes of the target profile` });
+
+/** A GET to one of the other routes the profile describes (RFC 9110 §15.5.2: every 401, whatever the route, carries a challenge). */
+const onRoute = (route: 'identity echo' | 'customer data' | 'public', authorization: (world: CtkWorld) => Promise<string | undefined>): Sender => async (world) => {
+  const customerId = world.target.users[0]?.customerId ?? 'ctk-no-such-customer';
+  if (routeOf(world.target, route, customerId) === undefined) return noRoute(route);
+  const value = await authorization(world);
+  return callGateway(world, { route, customerId, ...(value === undefined ? {} : { authorization: value }) });
+};
 
 const onProtected = (authorization: () => Promise<string | readonly string[] | undefined>): Sender => async (world) =>
   callGateway(world, { route: 'protected', ...(await authorizationOf(authorization)) });
@@ -29,12 +46,16 @@ export const REFUSAL_CASES: Readonly<Record<string, Sender>> = {
   'the scheme without a token on the protected route': onProtected(async () => malformedAuthorization('the scheme without a token')),
   'a token of the read-only client on the scoped route': async (world) => {
     const readOnly = world.target.clients.readOnly;
-    if (!readOnly) return 'not testable';
+    if (!readOnly) return NO_READ_ONLY;
     return callGateway(world, { route: 'scoped', authorization: bearer(await accessTokenFor(world, readOnly)) });
   },
+  'no credentials on the identity echo route': onRoute('identity echo', async () => undefined),
+  'a random string as bearer token on the identity echo route': onRoute('identity echo', async (world) => bearer(await invalidToken(world, 'a random string'))),
+  'no credentials on the customer data route': onRoute('customer data', async () => undefined),
+  'a random string as bearer token on the public route': onRoute('public', async (world) => bearer(await invalidToken(world, 'a random string'))),
 };
 
-export async function sendRefusalCase(world: CtkWorld, phrase: string): Promise<Exchange | 'not testable'> {
+export async function sendRefusalCase(world: CtkWorld, phrase: string): Promise<Exchange | CaseNotTestable> {
   const sender = REFUSAL_CASES[phrase];
   if (!sender) throw new UnknownCredentialKindError(phrase, Object.keys(REFUSAL_CASES));
   return sender(world);

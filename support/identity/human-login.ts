@@ -12,7 +12,7 @@
  */
 import type { CtkWorld } from '../world.ts';
 import { describeOutcome, jsonOf, type Exchange } from '../http/exchange.ts';
-import { basicAuthorization, paceTokenRequest, targetTokenParameters, tokenResponseOf } from '../oauth/token-client.ts';
+import { assertTokenEndpointUsable, basicAuthorization, paceTokenRequest, targetTokenParameters, tokenResponseOf } from '../oauth/token-client.ts';
 import type { TestUser } from '../target/target.ts';
 
 export type HumanToken = { readonly kind: 'token'; readonly token: string; readonly user: TestUser; readonly how: string };
@@ -27,6 +27,7 @@ export interface HumanTokenSource {
 /** RFC 6749 §4.3.2: the web client authenticates (HTTP Basic) and sends the user's credentials. */
 export async function passwordLogin(world: CtkWorld, user: TestUser, options: { password?: string; sourceAddress?: string; keepAsLast?: boolean } = {}): Promise<Exchange> {
   const web = world.target.clients.web!;
+  assertTokenEndpointUsable(world.target);
   await paceTokenRequest(world, options.sourceAddress);
   // The target's own token request parameters (audience, resource) go along; the grant's own ones win.
   const body = new URLSearchParams({ ...targetTokenParameters(world.target), grant_type: 'password', username: user.username, password: options.password ?? user.password });

@@ -187,8 +187,8 @@ export function judgeServedAnonymously(world: CtkWorld, requirement: string, exc
 }
 
 /**
- * REQ-ANON-03: a failed credential on a public route is EITHER refused (RFC 6750 §3.1: 401 invalid_token, 400
- * invalid_request) OR served anonymously (seed 004). Served with a non-anonymous identity, or a server error, is not.
+ * REQ-ANON-03 (judged only for targets claiming anonymous-fallback): a failed credential on a public route is served
+ * to the caller as anonymous (seed 004). Refused, served with a non-anonymous identity, or a server error, is not.
  */
 export function judgeFailedCredentialOnPublicRoute(world: CtkWorld, requirement: string, exchange: Exchange): Verdict {
   const status = exchange.response?.status;
@@ -198,15 +198,16 @@ export function judgeFailedCredentialOnPublicRoute(world: CtkWorld, requirement:
       return notTestable(world, `the public route served the request but shows no identity (${reading.unreadable}), so whether it was anonymous cannot be seen`, 'name it in gateway.routes.identityEchoFormat.publicIdentity');
     }
     const identity = reading.identity;
-    check(world, { requirement, expected: 'served to an anonymous identity (seed 004), or refused with 401/400 (RFC 6750 §3.1)', observed: `${describeOutcome(exchange)}; identity: ${describeIdentity(identity)}` }, () =>
+    check(world, { requirement, expected: 'served to an anonymous identity (seed 004)', observed: `${describeOutcome(exchange)}; identity: ${describeIdentity(identity)}` }, () =>
       expect(isAnonymous(identity), 'the caller was served as somebody').to.equal(true),
     );
     return;
   }
-  check(world, { requirement, expected: 'refused with a 4xx (RFC 6750 §3.1: 401 invalid_token or 400 invalid_request), or served anonymously (seed 004)', observed: describeOutcome(exchange) }, () => {
-    expect(status, 'an HTTP answer').to.not.equal(undefined);
-    expect(status! >= 400 && status! < 500, 'a 4xx refusal').to.equal(true);
-  });
+  // Seed 004: the failed authentication leaves an anonymous caller, who is served the public resource. A refusal
+  // (RFC 6750 §3.1 alone would allow it) breaks the fallback the target claims.
+  check(world, { requirement, expected: 'the public resource served to the caller as anonymous (seed 004: a failed authentication gives an anonymous-equivalent identity), not a refusal', observed: describeOutcome(exchange) }, () =>
+    expect(status !== undefined && status >= 200 && status < 300, 'served').to.equal(true),
+  );
 }
 
 /**

@@ -4,12 +4,11 @@
  * slow token endpoint must not slow the kit's pace down. Dispatch times are kept honest: never earlier than
  * planned, and a late timer is caught up with no faster than one request per `minSpacingMs` (no clump).
  * Only a sample of the exchanges becomes scenario evidence (first answers of each kind); the counts go to the log.
- * Requests carry the client's declared scopes where the target refused scope-less ones (scopeForBulkRequests): call
- * warmUpTokenRequests first so that is known before the first bulk request.
+ * Requests carry the client's declared scopes, like every token request of the kit (token-client.ts scopeParameter).
  */
 import type { CtkWorld } from '../world.ts';
 import { send, type Exchange } from '../http/exchange.ts';
-import { scopeForBulkRequests, tokenRequestBody } from '../oauth/token-client.ts';
+import { assertTokenEndpointUsable, tokenRequestBody } from '../oauth/token-client.ts';
 import type { ClientCredentials } from '../target/target.ts';
 import { realClock, type Clock, type LoadCap } from './load-cap.ts';
 import { outcomeOf, type TimedExchange, type TokenOutcome } from './rate-analysis.ts';
@@ -32,13 +31,15 @@ export interface PacedResult {
 
 /** Sends one token request as fast as the cap allows (probes, baselines): through the cap, recorded as evidence. */
 export async function cappedTokenRequest(world: CtkWorld, cap: LoadCap, client: ClientCredentials, sourceAddress: string, options: { secret?: string; keepAsLast?: boolean } = {}): Promise<Exchange> {
+  assertTokenEndpointUsable(world.target);
   await cap.acquire();
-  const { headers, body } = tokenRequestBody(client, { ...scopeForBulkRequests(world.target, client), ...(options.secret !== undefined ? { secret: options.secret } : {}) }, world.target);
+  const { headers, body } = tokenRequestBody(client, options.secret !== undefined ? { secret: options.secret } : {}, world.target);
   return world.send({ method: 'POST', url: world.target.tokenEndpoint, headers, body, sourceAddress }, { keepAsLast: options.keepAsLast ?? true });
 }
 
 export async function sendPacedTokenRequests(world: CtkWorld, cap: LoadCap, series: PacedSeries, clock: Clock = realClock): Promise<PacedResult> {
-  const { headers, body } = tokenRequestBody(series.client, scopeForBulkRequests(world.target, series.client), world.target);
+  assertTokenEndpointUsable(world.target);
+  const { headers, body } = tokenRequestBody(series.client, {}, world.target);
   const origin = clock.now();
   const records: TimedExchange[] = [];
   const pending: Promise<void>[] = [];

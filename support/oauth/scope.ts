@@ -9,7 +9,7 @@ import type { CtkWorld } from '../world.ts';
 import { check } from '../verdict/check.ts';
 import type { IssuedToken } from './issued.ts';
 import { grantedScope, sameScopes, scopeValues } from './token-response.ts';
-import { judgeRefusal } from './token-errors.ts';
+import { issuedAToken, judgeRefusal } from './token-errors.ts';
 import type { Exchange } from '../http/exchange.ts';
 import { tokenResponseOf } from './token-client.ts';
 import { decodeJwt } from '../jwt/decode.ts';
@@ -111,4 +111,24 @@ export function judgeStatedScopeMatchesClaim(world: CtkWorld, issued: IssuedToke
     () => expect(sameScopes(scopeValues(stated), inToken), 'same scopes').to.equal(true),
   );
   return 'judged';
+}
+
+/**
+ * REQ-TOK-19 (RFC 6749 §3.3): a request without scope gets a token for the server's default scope, or is refused
+ * with invalid_scope — a JSON error (REQ-TOK-09) with status 400 (REQ-TOK-17) like every §5.2 refusal.
+ */
+export function judgeScopeLessAnswer(world: CtkWorld, exchange: Exchange, code: string, situation: string): void {
+  if (issuedAToken(exchange)) {
+    check(world, { requirement: 'REQ-TOK-19', expected: `a token for the default scope, or invalid_scope, for ${situation}`, observed: exchange }, () =>
+      expect(issuedAToken(exchange)).to.equal(true),
+    );
+    return;
+  }
+  judgeRefusal(world, exchange, {
+    requirement: 'REQ-TOK-19',
+    codes: [code],
+    situation: `${situation} (the server uses no default scope)`,
+    formatRequirement: 'REQ-TOK-09',
+    statusRequirement: 'REQ-TOK-17',
+  });
 }

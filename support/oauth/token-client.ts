@@ -10,13 +10,21 @@ import type { ClientCredentials, TargetDescription } from '../target/target.ts';
 import { RESERVED_TOKEN_PARAMETERS } from '../target/profile-schema.ts';
 import { pacerFor } from './pacing.ts';
 import { workerShare } from '../load/source-addresses.ts';
+import { PrerequisiteBlocked } from '../verdict/blocked.ts';
 
 export type ClientAuthMethod = 'basic' | 'body' | 'both' | 'none';
 
 export interface TokenRequestOptions {
   readonly method?: ClientAuthMethod;
   readonly grantType?: string | null;
-  readonly scope?: string;
+  /**
+   * The scope parameter. Left out (undefined): the scopes the profile declares for the client, so that a request
+   * differs from a correct one only in what its scenario is about (RFC 6749 §3.3 lets a server refuse a request
+   * without scope, and a real IdP that requires one must not turn every check into a token failure). `null`: no
+   * scope parameter at all — only for the scenario that judges the scope-less answer (REQ-TOK-19). An authorization
+   * code redemption never carries one (RFC 6749 §4.1.3).
+   */
+  readonly scope?: string | null;
   /** Overrides the secret (wrong-secret checks); the client id stays the client's. */
   readonly secret?: string;
   readonly clientId?: string;
@@ -28,18 +36,6 @@ export interface TokenRequestOptions {
    * them (Auth0's audience, RFC 8707's resource); an authorization code redemption does not.
    */
   readonly targetParameters?: boolean;
-  /**
-   * RFC 6749 §3.3: a server may refuse a request that omits scope with invalid_scope instead of applying a default.
-   * When a request without scope gets 400 invalid_scope and the client has declared scopes, it is sent once more
-   * with those scopes (default true). Turn it off where the scenario judges the scope-less answer itself.
-   */
-  readonly retryInvalidScope?: boolean;
-  /**
-   * Where the invalid_scope retry goes out from: default the first request's address. A request sent from a
-   * failure address (it may count as a failed login) passes a fresh ration here; undefined = no address left,
-   * then the first answer stands.
-   */
-  readonly retrySourceAddress?: () => { sourceAddress?: string } | undefined;
   /** Records the exchange as the scenario's last (default true). */
   readonly keepAsLast?: boolean;
   /**
@@ -78,7 +74,8 @@ export function tokenRequestBody(client: ClientCredentials, options: TokenReques
   const secret = options.secret ?? client.clientSecret;
   const params = new URLSearchParams();
   if (options.grantType !== null) params.set('grant_type', options.grantType ?? 'client_credentials');
-  if (options.scope) params.set('scope', options.scope);
+  const scope = scopeParameter(client, options);
+  if (scope) params.set('scope', scope);
   const headers: Record<string, string> = { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' };
   if (method === 'basic' || method === 'both') headers.authorization = basicAuthorization(clientId, secret);
   if (method === 'body' || method === 'both') {
@@ -97,56 +94,37 @@ export function targetTokenParameters(target: TokenParameterSource): Record<stri
 }
 
 /**
- * Sends a token request. When it omits scope and the answer is 400 invalid_scope (RFC 6749 §3.3 lets a server
- * refuse a scope-less request rather than apply a default), it asks once more with the client's declared scopes
- * and returns that exchange; both are recorded as evidence. `retryInvalidScope: false` keeps the first answer.
+ * The scope a request carries: the caller's, else the client's declared scopes (none for a redemption, whose
+ * scope is the authorization's). `null` asks for no scope parameter.
  */
-export async function requestToken(world: CtkWorld, client: ClientCredentials, options: TokenRequestOptions = {}): Promise<Exchange> {
-  const first = await sendTokenRequest(world, client, options);
-  if (!shouldRetryWithScopes(first, client, options)) return first;
-  const address = options.retrySourceAddress ? options.retrySourceAddress() : options.sourceAddress !== undefined ? { sourceAddress: options.sourceAddress } : {};
-  if (address === undefined) {
-    world.log(`the token endpoint refused a request without scope with invalid_scope; no client IP left to ask again with the declared scopes, so that answer stands`);
-    return first;
-  }
-  const scope = client.scopes.join(' ');
-  world.log(`the token endpoint refused a request without scope with invalid_scope (RFC 6749 §3.3 allows that); asking once more with the declared scopes "${scope}"`);
-  const { sourceAddress: _dropped, ...rest } = options;
-  const retry = await sendTokenRequest(world, client, { ...rest, ...address, scope });
-  if (tokenResponseOf(retry)) scopesNeeded.set(scopeKey(world.target, client), scope);
-  return retry;
-}
-
-/**
- * Clients whose scope-less requests this target refused with invalid_scope and whose declared scopes then got a
- * token (key: token endpoint + client id). Bulk senders (rate-limit series, IP-block probes) cannot stop for a
- * retry per request, so they send these scopes from the start once the target has shown it needs them.
- */
-const scopesNeeded = new Map<string, string>();
-const scopeKey = (target: Pick<TargetDescription, 'tokenEndpoint'>, client: ClientCredentials) => `${target.tokenEndpoint}\n${client.clientId}`;
-
-/** The scope bulk requests of this client carry: the declared scopes where the target refused scope-less ones, else none. */
-export function scopeForBulkRequests(target: Pick<TargetDescription, 'tokenEndpoint'>, client: ClientCredentials): { scope?: string } {
-  const scope = scopesNeeded.get(scopeKey(target, client));
-  return scope ? { scope } : {};
+export function scopeParameter(client: ClientCredentials, options: Pick<TokenRequestOptions, 'scope' | 'grantType'>): string | undefined {
+  if (options.scope === null) return undefined;
+  if (options.scope !== undefined) return options.scope;
+  if (options.grantType === 'authorization_code') return undefined;
+  return client.scopes.length > 0 ? client.scopes.join(' ') : undefined;
 }
 
 /**
  * One token request from the run's ordinary address before a bulk series: it warms both sides up (the first
- * requests of a process are slow: JIT, connection set-up) and, through requestToken's invalid_scope retry, finds
- * out whether this client's requests need their declared scopes (scopeForBulkRequests).
+ * requests of a process are slow: JIT, connection set-up).
  */
 export async function warmUpTokenRequests(world: CtkWorld, client: ClientCredentials): Promise<void> {
   await requestToken(world, client, { keepAsLast: false });
 }
 
-/** The retry rule of requestToken, on its own for the kit's tests. */
-export function shouldRetryWithScopes(exchange: Exchange, client: ClientCredentials, options: TokenRequestOptions): boolean {
-  if (options.retryInvalidScope === false || options.scope || client.scopes.length === 0) return false;
-  return exchange.response?.status === 400 && jsonOf(exchange)?.error === 'invalid_scope';
+/**
+ * Every request to the token endpoint asks first: is there one? When the discovery document named a URL that
+ * answers as no token endpoint does, that is one finding (REQ-DISC-11, its own scenario); everything else that
+ * needs the token endpoint is blocked by it, not failed with a wall of "HTTP 404".
+ */
+export function assertTokenEndpointUsable(target: Pick<TargetDescription, 'tokenEndpointUnusable'>): void {
+  const unusable = target.tokenEndpointUnusable;
+  if (unusable) throw new PrerequisiteBlocked(unusable.requirement, unusable.reason, `fix what ${unusable.requirement} reports (or name idp.tokenEndpoint in the target profile); this requirement is judged once the token endpoint answers`);
 }
 
-async function sendTokenRequest(world: CtkWorld, client: ClientCredentials, options: TokenRequestOptions): Promise<Exchange> {
+/** Sends one token request (evidence recorded); by default for the client's declared scopes (scopeParameter). */
+export async function requestToken(world: CtkWorld, client: ClientCredentials, options: TokenRequestOptions = {}): Promise<Exchange> {
+  assertTokenEndpointUsable(world.target);
   const { headers, body } = tokenRequestBody(client, options, world.target);
   await paceTokenRequest(world, options.sourceAddress, options.pace);
   return world.send(
@@ -155,7 +133,7 @@ async function sendTokenRequest(world: CtkWorld, client: ClientCredentials, opti
   );
 }
 
-/** The scope a token request sent (after any invalid_scope retry), as a list. */
+/** The scope a token request sent, as a list. */
 export function scopeSentIn(exchange: Exchange): string[] {
   const body = exchange.request.body;
   if (body === undefined) return [];
@@ -179,6 +157,7 @@ export async function sendToTokenEndpoint(
   world: CtkWorld,
   request: { method: string; query?: URLSearchParams; headers?: Record<string, string>; body?: string | Buffer; sourceAddress?: string },
 ): Promise<Exchange> {
+  assertTokenEndpointUsable(world.target);
   const url = new URL(world.target.tokenEndpoint);
   for (const [k, v] of request.query ?? []) url.searchParams.append(k, v);
   await paceTokenRequest(world, request.sourceAddress);
@@ -218,15 +197,23 @@ export function tokenResponseOf(exchange: Exchange): TokenResponse | undefined {
  */
 const cache = new Map<string, { token: string; expiresAt: number }>();
 
-export class TokenUnavailableError extends Error {
+/**
+ * No token for a scenario that needed one to set up its check: the issuance finding is REQ-TOK-01's (its own
+ * scenario makes it, once); this scenario is blocked, not failed (verdict/blocked.ts).
+ */
+export class TokenUnavailableError extends PrerequisiteBlocked {
   constructor(clientId: string, outcome: string) {
-    super(`could not obtain an access token for ${clientId} to set up the check: ${outcome}`);
+    super(
+      'REQ-TOK-01',
+      `blocked: no token (REQ-TOK-01: could not obtain an access token for ${clientId} to set up the check: ${outcome})`,
+      `fix what REQ-TOK-01 reports for ${clientId}; this requirement is judged once the kit gets a token`,
+    );
     this.name = 'TokenUnavailableError';
   }
 }
 
 export async function accessTokenFor(world: CtkWorld, client: ClientCredentials, scope?: string): Promise<string> {
-  const key = `${client.clientId}|${scope ?? ''}`;
+  const key = `${client.clientId}|${scope ?? client.scopes.join(' ')}`;
   const hit = cache.get(key);
   if (hit && hit.expiresAt > Date.now()) return hit.token;
   const exchange = await requestToken(world, client, { scope, keepAsLast: false });

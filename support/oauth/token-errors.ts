@@ -133,6 +133,19 @@ export function judgeBasicChallenge(world: CtkWorld, exchange: Exchange, require
   );
 }
 
+/**
+ * A refusal that says nothing about the defect a request was sent to show (REQ-TOK-13: a GET, credentials in the
+ * URI): the request's scope was refused, or the client IP is rate-limited. Such an answer is no evidence either
+ * way; the reason why, or undefined when the answer may be judged.
+ */
+export function refusalForAnotherReason(exchange: Exchange): string | undefined {
+  if (issuedAToken(exchange) || !exchange.response) return undefined;
+  const error = jsonOf(exchange)?.error;
+  if (error === 'invalid_scope') return `the request was refused for its scope (invalid_scope), not for the defect under test (${describeOutcome(exchange)})`;
+  if (exchange.response.status === 429) return `the request was refused by the rate limit (HTTP 429), not for the defect under test`;
+  return undefined;
+}
+
 /** No token, whatever the answer (REQ-TOK-13): a refusal of any kind is fine, a token is not. */
 export function judgeNoToken(world: CtkWorld, exchange: Exchange, requirement: string, situation: string): void {
   check(world, { requirement, expected: `no access token for ${situation}`, observed: issuedAToken(exchange) ? `${describeOutcome(exchange)} with an access_token` : exchange }, () =>

@@ -4,9 +4,9 @@
  * logins go out from their own client IP (source-address.ts); the others from the default address, paced.
  */
 import type { CtkWorld } from '../world.ts';
-import type { Exchange } from '../http/exchange.ts';
+import { jsonOf, type Exchange } from '../http/exchange.ts';
 import type { ClientCredentials } from '../target/target.ts';
-import { basicAuthorization, requestToken, scopeSentIn, sendToTokenEndpoint, targetTokenParameters, wrongSecret, type ClientAuthMethod, type TokenRequestOptions } from './token-client.ts';
+import { accessTokenFor, basicAuthorization, requestToken, scopeParameter, scopeSentIn, sendToTokenEndpoint, targetTokenParameters, wrongSecret, type ClientAuthMethod, type TokenRequestOptions } from './token-client.ts';
 import { addressForFailures, NoFailureAddressLeft } from './source-address.ts';
 import { clientFor, describeAuth, describeRole, MISSING_CLIENT_REMEDY, type ClientRole } from './clients.ts';
 import { issuedFrom, rememberIssued, type IssuedToken } from './issued.ts';
@@ -47,17 +47,15 @@ export function failureAddress(world: CtkWorld, failures = 1): { sourceAddress?:
 export interface TokenRequestSpec {
   readonly method?: ClientAuthMethod;
   readonly wrongSecret?: boolean;
-  readonly scope?: readonly string[];
+  /** The scope to request: default the client's declared scopes; null for a request without scope (REQ-TOK-19). */
+  readonly scope?: readonly string[] | null;
   readonly grantType?: string | null;
   /** The request is expected to be refused: send it from a failure address. */
   readonly expectRefusal?: boolean;
   readonly secret?: string;
+  /** More form parameters (a password grant's username and password). */
+  readonly extraParams?: Record<string, string>;
   readonly situation: string;
-  /**
-   * Ask again with the client's declared scopes when the request omits scope and is refused with invalid_scope
-   * (default true; token-client.ts requestToken). False where the scenario judges the scope-less answer itself.
-   */
-  readonly retryInvalidScope?: boolean;
 }
 
 /** Sends a token request for `client`; remembers the situation and (on success) the issued token. */
@@ -68,17 +66,14 @@ export async function tokenRequest(world: CtkWorld, client: ClientCredentials, s
   const options: TokenRequestOptions = {
     method: spec.method ?? 'basic',
     ...(spec.wrongSecret ? { secret: wrongSecret() } : spec.secret !== undefined ? { secret: spec.secret } : {}),
-    ...(spec.scope ? { scope: spec.scope.join(' ') } : {}),
+    ...(spec.scope === null ? { scope: null } : spec.scope ? { scope: spec.scope.join(' ') } : {}),
     ...(spec.grantType !== undefined ? { grantType: spec.grantType } : {}),
-    ...(spec.retryInvalidScope === false ? { retryInvalidScope: false } : {}),
-    // An invalid_scope retry of a request that may count as a failed login takes its own failure ration.
-    ...(mayFail ? { retrySourceAddress: () => { const again = failureAddress(world); return isNotTestable(again) ? undefined : again; } } : {}),
+    ...(spec.extraParams ? { extraParams: spec.extraParams } : {}),
     ...address,
   };
   rememberSituation(world, spec.situation);
   const exchange = await requestToken(world, client, options);
-  // After an invalid_scope retry the token was issued for the scopes that retry sent.
-  const issued = issuedFrom(exchange, client, spec.scope ?? scopeSentIn(exchange));
+  const issued = issuedFrom(exchange, client, scopeSentIn(exchange));
   if (issued) rememberIssued(world, issued);
   return exchange;
 }
@@ -99,21 +94,51 @@ export async function freshToken(world: CtkWorld, role: ClientRole, scope?: read
   if (isNotTestable(client)) return client;
   const exchange = await tokenRequest(world, client, { situation: `a token request of ${client.clientId}`, ...(scope ? { scope } : {}) });
   if (isNotTestable(exchange)) return exchange;
-  return issuedFrom(exchange, client, scope ?? []) ?? exchange;
+  return issuedFrom(exchange, client, scopeSentIn(exchange)) ?? exchange;
 }
 
-/** GET with the token request in the query string, or POST with the credentials in the query string (REQ-TOK-13). */
+/**
+ * GET with the token request in the query string, or POST with the credentials in the query string (REQ-TOK-13).
+ * The request is a correct one but for the defect under test: the client's declared scopes and the target's
+ * parameters go along, and the same request as a proper POST must get a token first (the control, through
+ * accessTokenFor: without it the check is blocked on REQ-TOK-01), so that a refusal can be read as a refusal of
+ * the defect.
+ */
 export async function requestWithCredentialsInUri(world: CtkWorld, client: ClientCredentials, method: 'GET' | 'POST'): Promise<Exchange | NotTestable> {
+  await accessTokenFor(world, client);
   const address = failureAddress(world);
   if (isNotTestable(address)) return address;
-  const query = new URLSearchParams({ ...targetTokenParameters(world.target), grant_type: 'client_credentials', client_id: client.clientId, client_secret: client.clientSecret });
-  rememberSituation(world, method === 'GET' ? 'a GET request carrying grant_type and the client credentials in the query string' : 'a POST request carrying the client credentials in the query string');
-  return sendToTokenEndpoint(world, {
-    method,
-    query,
-    ...(method === 'POST' ? { headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: '' } : {}),
-    ...address,
+  const scope = scopeParameter(client, {});
+  const request = new URLSearchParams({ ...targetTokenParameters(world.target), grant_type: 'client_credentials', ...(scope ? { scope } : {}) });
+  const credentials = new URLSearchParams({ client_id: client.clientId, client_secret: client.clientSecret });
+  rememberSituation(world, method === 'GET' ? 'a GET request carrying grant_type, scope and the client credentials in the query string' : 'a POST request whose form carries grant_type and scope, and whose query string carries the client credentials');
+  if (method === 'GET') return sendToTokenEndpoint(world, { method, query: new URLSearchParams([...request, ...credentials]), ...address });
+  return sendToTokenEndpoint(world, { method, query: credentials, headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: request.toString(), ...address });
+}
+
+/**
+ * REQ-TOK-20: the password grant asked for by a client registered for client credentials only. With a test user of
+ * the profile the credentials are real, so the only thing wrong is the grant; without one they are made up.
+ */
+export async function passwordGrantOfSystemClient(world: CtkWorld): Promise<Exchange | NotTestable> {
+  const client = world.target.clients.system;
+  const user = world.target.users[0];
+  const credentials = user ? { username: user.username, password: user.password } : { username: 'ctk-no-such-user', password: wrongSecret() };
+  world.state.remember(MADE_UP_USER, user === undefined);
+  return tokenRequest(world, client, {
+    grantType: 'password',
+    extraParams: credentials,
+    expectRefusal: true,
+    situation: `a password grant request of ${client.clientId} (registered for client credentials) for ${user ? `the test user ${user.username}` : 'a made-up user'}`,
   });
+}
+
+const MADE_UP_USER = stateKey<boolean>('password grant request (made-up user or not)');
+
+/** A refusal for the made-up user's credentials (invalid_grant) says nothing about the grant: why, or undefined. */
+export function refusedForMadeUpUser(world: CtkWorld, exchange: Exchange): string | undefined {
+  if (world.state.peek(MADE_UP_USER) !== true || jsonOf(exchange)?.error !== 'invalid_grant') return undefined;
+  return `the password request, sent for a made-up user because the profile names no test user, was refused for the user's credentials (invalid_grant), which shows nothing about the grant`;
 }
 
 /** 1 MiB: far beyond any token request, small enough to send in well under a second on loopback. */

@@ -8,6 +8,7 @@ import type { CtkWorld } from '../world.ts';
 import { describeOutcome, jsonOf, type Exchange } from '../http/exchange.ts';
 import { check } from '../verdict/check.ts';
 import { tokenResponseOf, type TokenResponse } from './token-client.ts';
+import { PrerequisiteBlocked } from '../verdict/blocked.ts';
 
 /** Directives of a comma-separated header (Cache-Control, Pragma), lower-cased, without their arguments. */
 export function directivesOf(value: string | undefined): string[] {
@@ -26,6 +27,34 @@ export const sameScopes = (a: readonly string[], b: readonly string[]): boolean 
   const y = new Set(b);
   return x.size === y.size && [...x].every((s) => y.has(s));
 };
+
+const noTokenRemedy = 'fix what REQ-TOK-01 reports; this requirement is judged once the token request is served';
+
+/**
+ * The checks of a successful answer (REQ-TOK-02 to -07) judge a 2xx only: a refusal is no success response with a
+ * bad format, it is REQ-TOK-01's finding (its own scenario makes it, once), and blocks these scenarios.
+ */
+export function requireSuccessAnswer(exchange: Exchange, situation: string): void {
+  const status = exchange.response?.status;
+  if (status !== undefined && status >= 200 && status < 300) return;
+  throw new PrerequisiteBlocked('REQ-TOK-01', `blocked: no token (REQ-TOK-01: ${situation} got ${describeOutcome(exchange)})`, noTokenRemedy);
+}
+
+/**
+ * REQ-CAUTH-01 judges whether HTTP Basic credentials are accepted: a refusal is evidence only when it is about the
+ * client's authentication (invalid_client, or a 401). Refused for anything else, the request shows nothing about
+ * Basic: REQ-TOK-01 reports it, the check is blocked.
+ */
+export function requireAnswerAboutClientAuthentication(exchange: Exchange, situation: string): void {
+  const status = exchange.response?.status;
+  if (status !== undefined && status >= 200 && status < 300) return;
+  if (status === 401 || jsonOf(exchange)?.error === 'invalid_client') return;
+  throw new PrerequisiteBlocked(
+    'REQ-TOK-01',
+    `blocked: no token (REQ-TOK-01: ${situation} got ${describeOutcome(exchange)}, a refusal that does not name the client authentication)`,
+    noTokenRemedy,
+  );
+}
 
 /** The token was issued: 200 and an access_token (the requirement the scenario names decides the level). */
 export function judgeTokenIssued(world: CtkWorld, exchange: Exchange, requirement: string, situation: string): TokenResponse {

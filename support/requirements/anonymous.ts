@@ -31,13 +31,16 @@ export const ANONYMOUS_REQUIREMENTS: readonly Requirement[] = [
   },
   {
     id: 'REQ-ANON-03',
-    title: 'A failed credential on a public route is served as anonymous or refused (401/400) — never with a non-anonymous identity',
+    title: 'A failed credential on a public route is served to the caller as anonymous — not refused, never with a non-anonymous identity',
     level: 'SEED',
-    source: 'seed 004 (on authentication failure: identity equivalent to an anonymous user); RFC 6750 §3.1 (a refusal conforms too)',
+    source: 'seed 004 (in the event of authentication failure, the auth_token will provide identity equivalent to an anonymous user)',
     link: seed(SEEDS.dataOne),
     component: 'gateway',
     profile: 'gateway',
     capability: 'anonymous-fallback',
+    note:
+      'RFC 6750 §3.1 alone would let a public route refuse a bad token (401 invalid_token); a target that claims the ' +
+      'anonymous-fallback capability promises seed 004\'s behaviour instead, so a refusal fails this requirement.',
   },
   {
     id: 'REQ-ANON-04',

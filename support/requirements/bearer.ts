@@ -103,13 +103,15 @@ export const BEARER_REQUIREMENTS: readonly Requirement[] = [
   },
   {
     id: 'REQ-BEARER-10',
-    title: 'An access token sent only in the URI query (access_token=...) is not accepted',
-    level: 'SHOULD',
-    source: 'RFC 6750 §2.3 (resource servers MAY support it; it SHOULD NOT be used), §5.3; RFC 9700 §4.3.2',
+    title: 'A gateway that reads access tokens from the URI query (access_token=...) validates them: a tampered one there never gets through',
+    level: 'MUST',
+    source: 'RFC 6750 §2.3 (resource servers MAY support the query method), §3.1 (invalid_token); RFC 6749 §7 (the resource server MUST validate the access token)',
     link: R6750('2.3'),
     component: 'gateway',
     profile: 'gateway',
-    note: 'Stricter than RFC 6750, which lets a resource server accept it: a gateway that does is warned, not failed.',
+    note:
+      'Serving a valid token from the query conforms: the "SHOULD NOT be used" of §2.3 binds clients. The kit then prints an advisory ' +
+      '(RFC 9700 §4.3.2: tokens in URIs leak into logs and history), which is no verdict and no warning.',
   },
   {
     id: 'REQ-BEARER-11',

@@ -39,6 +39,18 @@ export const DISCOVERY_REQUIREMENTS: readonly Requirement[] = [
     profile: 'core',
   },
   {
+    id: 'REQ-DISC-11',
+    title: 'The token_endpoint the metadata names answers token requests: a token or an OAuth error, never 404',
+    level: 'MUST',
+    source: 'RFC 8414 §2 (token_endpoint: URL of the authorization server\'s token endpoint); RFC 6749 §3.2, §5.1, §5.2',
+    link: R8414('2'),
+    component: 'idp',
+    profile: 'core',
+    note:
+      'When the profile takes the token endpoint from the metadata and it answers 404, this is the one finding: every other ' +
+      'check that needs a token reports itself blocked by it (the start-up check finds it).',
+  },
+  {
     id: 'REQ-DISC-04',
     title: 'The metadata names a jwks_uri that answers with a JWK Set (a JSON object with a keys array)',
     level: 'MUST',

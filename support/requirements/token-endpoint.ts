@@ -187,6 +187,30 @@ export const TOKEN_ENDPOINT_REQUIREMENTS: readonly Requirement[] = [
     profile: 'core',
     note: 'Loopback addresses (127.0.0.0/8, ::1, localhost) are exempt: they never leave the machine (local test deployments).',
   },
+  {
+    id: 'REQ-TOK-20',
+    title: 'A client registered for client credentials only is refused the password grant with unauthorized_client or unsupported_grant_type',
+    level: 'MUST',
+    source: 'RFC 6749 §5.2 (unauthorized_client: the client is not authorized to use this grant type; unsupported_grant_type: the server does not support it), §4.3',
+    link: R6749('5.2'),
+    component: 'idp',
+    profile: 'core',
+    note:
+      'The request carries a test user\'s real credentials (users[0]), so the refusal is about the grant; without a test user ' +
+      'the kit sends made-up ones, and an invalid_grant answer (about the made-up password) is then no evidence: not testable.',
+  },
+  {
+    id: 'REQ-TOK-19',
+    title: 'A token request without scope is served with a default scope, or refused with invalid_scope',
+    level: 'MUST',
+    source: 'RFC 6749 §3.3 (if the client omits the scope parameter, the server MUST either use a pre-defined default value or fail the request indicating an invalid scope)',
+    link: R6749('3.3'),
+    component: 'idp',
+    profile: 'core',
+    note:
+      'Only this scenario sends a request without scope: every other token request of the kit carries the scopes the ' +
+      'profile declares for the client, so a server that requires a scope is judged here once, not in every check.',
+  },
 ];
 
 /** Client authentication at the token endpoint (RFC 6749 §2.3.1, §5.2). */

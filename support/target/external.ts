@@ -2,7 +2,10 @@
  * The external provider: a deployment nobody here started, described by a target profile (YAML). Before any
  * scenario runs it fetches and checks the discovery document (when the profile names one) and makes sure every
  * endpoint answers at all, so a typo in a URL is one clear error (exit 2) instead of a wall of failed
- * scenarios. It sends only harmless GETs without credentials, and says so before sending them.
+ * scenarios. It sends only harmless requests without credentials (GETs, and one POST to the token endpoint), and
+ * says so before sending them. A token endpoint that the discovery document names and that answers as none does
+ * (404) is not a usage error but the target's own finding (REQ-DISC-11): the run goes on, and every check that
+ * needs the token endpoint reports itself blocked by it.
  */
 import { describeOutcome, jsonOf, send, type Exchange } from '../http/exchange.ts';
 import { loadProfile, ProfileError, type TargetProfile } from './profile.ts';
@@ -71,6 +74,8 @@ export async function describeExternalTarget(profile: TargetProfile, log: (line:
     if (exchange.transportError) fail(field, `expected a reachable URL; ${url} gave ${describeOutcome(exchange)}`);
   });
 
+  const tokenEndpointUnusable = await probeTokenEndpoint(tokenEndpoint!, profile.idp.tokenEndpoint !== undefined, timeoutMs, fail, log);
+
   const limits = profile.limits;
   return {
     name: profile.name,
@@ -78,6 +83,7 @@ export async function describeExternalTarget(profile: TargetProfile, log: (line:
     issuer: issuer!,
     ...(profile.idp.discoveryUrl ? { discoveryUrl: profile.idp.discoveryUrl } : {}),
     tokenEndpoint: tokenEndpoint!,
+    ...(tokenEndpointUnusable ? { tokenEndpointUnusable } : {}),
     jwksUri: jwksUri!,
     ...(authorizationEndpoint ? { authorizationEndpoint } : {}),
     ...(profile.idp.tokenRequestParameters ? { tokenRequestParameters: profile.idp.tokenRequestParameters } : {}),
@@ -98,6 +104,32 @@ export async function describeExternalTarget(profile: TargetProfile, log: (line:
     },
     sourceAddresses: profile.sourceAddresses,
     ...(profile.admin ? { admin: profile.admin } : {}),
+  };
+}
+
+/** Answers no token endpoint gives to a POST: nothing is there (404, 410) or POST is not served (405). */
+const NOT_A_TOKEN_ENDPOINT = [404, 405, 410];
+
+/**
+ * One POST without credentials (grant_type only): a token endpoint answers it with an OAuth error (RFC 6749 §5.2),
+ * never with 404. A URL from the profile that does is a usage error; one from the discovery document is a finding.
+ */
+async function probeTokenEndpoint(
+  url: string,
+  fromProfile: boolean,
+  timeoutMs: number,
+  fail: (field: string, detail: string) => never,
+  log: (line: string) => void,
+): Promise<TargetDescription['tokenEndpointUnusable']> {
+  log(`auth-ctk: checking the token endpoint: POST (no credentials, grant_type only) ${url}`);
+  const probe = await send({ method: 'POST', url, headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' }, body: 'grant_type=client_credentials', timeoutMs });
+  const status = probe.response?.status;
+  if (status === undefined || !NOT_A_TOKEN_ENDPOINT.includes(status)) return undefined;
+  if (fromProfile) fail('idp.tokenEndpoint', `expected the token endpoint URL; a token request to ${url} gave ${describeOutcome(probe)}`);
+  log(`auth-ctk: note: the token_endpoint the discovery document names (${url}) answers a token request with HTTP ${status}: REQ-DISC-11 reports it, and every check that needs a token is blocked by it`);
+  return {
+    requirement: 'REQ-DISC-11',
+    reason: `blocked: the token_endpoint the discovery document names (${url}) answers a token request with HTTP ${status} (REQ-DISC-11)`,
   };
 }
 

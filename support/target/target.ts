@@ -97,6 +97,12 @@ export interface TargetDescription {
   readonly issuer: string;
   readonly discoveryUrl?: string;
   readonly tokenEndpoint: string;
+  /**
+   * Set when the start-up check found that tokenEndpoint (taken from the discovery document) answers a token
+   * request as no token endpoint does (404): the requirement that reports it, and the not-testable reason every
+   * other token request then gets instead of a failure of its own.
+   */
+  readonly tokenEndpointUnusable?: { readonly requirement: string; readonly reason: string };
   readonly jwksUri: string;
   readonly authorizationEndpoint?: string;
   /**

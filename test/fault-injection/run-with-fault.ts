@@ -22,7 +22,8 @@ export interface FaultRun {
 let sequence = 0;
 const CUCUMBER = join(KIT_ROOT, 'node_modules/@cucumber/cucumber/bin/cucumber.js');
 
-export async function runWithFault(fault: string, cucumberArgs: readonly string[], timeoutMs = 180_000): Promise<FaultRun> {
+/** `env`: more environment for the child, e.g. AUTH_CTK_TARGET_FILE to run against a described (external) target. */
+export async function runWithFault(fault: string, cucumberArgs: readonly string[], timeoutMs = 180_000, env: Record<string, string> = {}): Promise<FaultRun> {
   const dir = join(KIT_ROOT, 'reports', 'selftest');
   mkdirSync(dir, { recursive: true });
   // One file per run (pid + sequence): two runs of the same fault at once must not share a message stream.
@@ -34,7 +35,7 @@ export async function runWithFault(fault: string, cucumberArgs: readonly string[
   const exitCode = await new Promise<number>((resolve) => {
     const child = spawn(process.execPath, [CUCUMBER, '--profile', 'selftest', ...cucumberArgs, '--format', `message:${messages}`], {
       cwd: KIT_ROOT,
-      env: { ...process.env, AUTH_CTK_FAULTS: fault, AUTH_CTK_TARGET_FILE: '' },
+      env: { ...process.env, AUTH_CTK_FAULTS: fault, AUTH_CTK_TARGET_FILE: '', ...env },
       stdio: ['ignore', 'ignore', 'pipe'],
     });
     child.stderr.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-8_000)));

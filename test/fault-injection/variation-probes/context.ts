@@ -23,10 +23,11 @@ export function probeContext(urls: ReferenceUrls, fx: ReferenceFixtures): ProbeC
     urls,
     fx,
     tokenRequest(params, options = {}) {
-      // The kit's own request builder (Basic or form body), without a target's extra parameters.
+      // The kit's own request builder (Basic or form body), without a target's extra parameters; the probe's
+      // params say the scope, none when they name none.
       const { headers, body } = tokenRequestBody(
         system,
-        { method: options.basic ?? true ? 'basic' : 'body', extraParams: params, ...(options.secret !== undefined ? { secret: options.secret } : {}) },
+        { method: options.basic ?? true ? 'basic' : 'body', scope: null, extraParams: params, ...(options.secret !== undefined ? { secret: options.secret } : {}) },
         {},
       );
       return send({ method: 'POST', url: `${urls.idp}/token`, headers, body, timeoutMs: 5_000, ...(options.from ? { sourceAddress: options.from } : {}) });

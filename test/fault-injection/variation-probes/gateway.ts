@@ -28,6 +28,13 @@ export const GATEWAY_PROBES: Record<GatewayVariationName, Probe> = {
     const refused = await refusedWithGarbage(c);
     assert.match(String(refused.response?.headers['www-authenticate']), /error_description="[^"]*\[status=401; scheme=Bearer, realm=auth-ctk\]"/);
   },
+  'query-access-token': async (c) => {
+    const token = (JSON.parse((await c.tokenRequest({ scope: c.fx.clients.system!.scopes.join(' ') })).response!.body) as { access_token: string }).access_token;
+    const protectedUrl = `${c.urls.gateway}${c.fx.routes.protected}`;
+    assert.equal((await c.get(`${protectedUrl}?access_token=${token}`)).response?.status, 200, 'a valid token in the query is served');
+    const tampered = `${token.slice(0, -6)}${token.slice(-6, -5) === 'A' ? 'B' : 'A'}${token.slice(-5)}`;
+    assert.equal((await c.get(`${protectedUrl}?access_token=${tampered}`)).response?.status, 401, 'a tampered one is refused: it is validated');
+  },
   'challenge-resource-metadata': async (c) => {
     const refused = await c.get(`${c.urls.gateway}${c.fx.routes.protected}`);
     assert.equal(refused.response?.status, 401);
