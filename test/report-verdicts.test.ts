@@ -122,17 +122,17 @@ test('a judge that returns early never produces "passed": its requirement is "no
   const early = req(ids.RETURNED_EARLY);
   assert.equal(early.verdict, 'not-testable', 'a scenario that passed without a check of its requirement certifies nothing');
   assert.match(early.reason!, /^not judged: the scenario "A judge that returns without judging" ran, but no check of REQ-/);
-  assert.deepEqual(early.checks, { holds: 0, 'does-not-hold': 0, 'could-not-judge': 0 });
+  assert.deepEqual(early.checks, { holds: 0, 'does-not-hold': 0, 'could-not-judge': 0, 'does-not-apply': 0 });
   const control = req(ids.COULD_NOT_JUDGE);
   assert.equal(control.verdict, 'not-testable');
   assert.equal(control.reason, 'not judged: the route refuses valid tokens too (positive control: HTTP 503)');
-  assert.deepEqual(control.checks, { holds: 0, 'does-not-hold': 0, 'could-not-judge': 1 });
+  assert.deepEqual(control.checks, { holds: 0, 'does-not-hold': 0, 'could-not-judge': 1, 'does-not-apply': 0 });
 });
 
 test('a pass stands on the checks that held, and counts them', () => {
   // The scenario tagged with an unknown id holds a check of PASS too, but is not tagged with it: no contribution.
-  assert.deepEqual(req(ids.PASS).checks, { holds: 1, 'does-not-hold': 0, 'could-not-judge': 0 });
-  assert.deepEqual(req(ids.MUST_MISS).checks, { holds: 0, 'does-not-hold': 1, 'could-not-judge': 0 });
+  assert.deepEqual(req(ids.PASS).checks, { holds: 1, 'does-not-hold': 0, 'could-not-judge': 0, 'does-not-apply': 0 });
+  assert.deepEqual(req(ids.MUST_MISS).checks, { holds: 0, 'does-not-hold': 1, 'could-not-judge': 0, 'does-not-apply': 0 });
 });
 
 test('partial coverage is visible: judged in 1 of 2 scenarios is "not testable", not "passed"', () => {

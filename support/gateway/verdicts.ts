@@ -10,7 +10,7 @@
 import { expect } from 'chai';
 import type { CtkWorld } from '../world.ts';
 import { describeOutcome, type Exchange } from '../http/exchange.ts';
-import { check, couldNotJudge } from '../verdict/check.ts';
+import { check, couldNotJudge, doesNotApply } from '../verdict/check.ts';
 import { positiveControl } from './positive-control.ts';
 import { challengeProblems, describeReading, errorCodeOf, param, readChallenge } from './bearer-challenge.ts';
 import { isSuccess, statusOf } from './gateway-client.ts';
@@ -138,7 +138,7 @@ export async function judge401CarriesChallenge(world: CtkWorld, requirement: str
   const expected = 'the 401 carries WWW-Authenticate with a Bearer challenge';
   await controlled(world, requirement, expected, () => {
     if (statusOf(exchange) !== 401) {
-      couldNotJudge(world, { requirement, expected, why: `the answer is not a 401 (${describeOutcome(exchange)}), so there is no 401 to judge here` });
+      doesNotApply(world, { requirement, expected, why: `the answer is not a 401 (${describeOutcome(exchange)}), so there is no 401 to judge here` });
       return;
     }
     check(world, { requirement, expected, observed: outcome(exchange) }, () => expect(reading.bearer, describeReading(reading)).to.not.equal(undefined));

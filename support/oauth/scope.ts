@@ -6,11 +6,11 @@
  */
 import { expect } from 'chai';
 import type { CtkWorld } from '../world.ts';
-import { check } from '../verdict/check.ts';
+import { check, doesNotApply } from '../verdict/check.ts';
 import type { IssuedToken } from './issued.ts';
 import { grantedScope, sameScopes, scopeValues } from './token-response.ts';
 import { issuedAToken, judgeRefusal } from './token-errors.ts';
-import type { Exchange } from '../http/exchange.ts';
+import { describeOutcome, type Exchange } from '../http/exchange.ts';
 import { tokenResponseOf } from './token-client.ts';
 import { decodeJwt } from '../jwt/decode.ts';
 import { isTagged } from './scenario.ts';
@@ -122,6 +122,10 @@ export function judgeScopeLessAnswer(world: CtkWorld, exchange: Exchange, code: 
     check(world, { requirement: 'REQ-TOK-19', expected: `a token for the default scope, or invalid_scope, for ${situation}`, observed: exchange }, () =>
       expect(issuedAToken(exchange)).to.equal(true),
     );
+    // The refusal's format and status are judged only where there is a refusal.
+    for (const requirement of ['REQ-TOK-09', 'REQ-TOK-17']) {
+      doesNotApply(world, { requirement, expected: `a JSON error with status 400 if ${situation} is refused`, why: `the server applied a default scope and issued a token (${describeOutcome(exchange)}): no refusal to judge` });
+    }
     return;
   }
   judgeRefusal(world, exchange, {

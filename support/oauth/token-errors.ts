@@ -7,7 +7,7 @@
 import { expect } from 'chai';
 import type { CtkWorld } from '../world.ts';
 import { describeOutcome, jsonOf, type Exchange } from '../http/exchange.ts';
-import { check, couldNotJudge } from '../verdict/check.ts';
+import { check, couldNotJudge, doesNotApply } from '../verdict/check.ts';
 
 export interface RefusalExpectation {
   /** Judges "no token" and, unless codeRequirement is given, the error code and status. */
@@ -90,7 +90,7 @@ export function judgeRefusal(world: CtkWorld, exchange: Exchange, e: RefusalExpe
 /** REQ-CAUTH-09 (RFC 9110 §15.5.2): a 401 carries at least one challenge. */
 export function judgeChallengeOn401(world: CtkWorld, exchange: Exchange, requirement: string, situation: string): void {
   if (exchange.response?.status !== 401) {
-    couldNotJudge(world, { requirement, expected: `a WWW-Authenticate challenge on a 401 answering ${situation}`, why: `the answer is not a 401 (${describeOutcome(exchange)}): there is no 401 to judge` });
+    doesNotApply(world, { requirement, expected: `a WWW-Authenticate challenge on a 401 answering ${situation}`, why: `the answer is not a 401 (${describeOutcome(exchange)}): there is no 401 to judge` });
     return;
   }
   check(

@@ -45,7 +45,7 @@ export function renderCertificateHtml(file: CertificateFile): string {
       r.reason ? `<div>${h(r.reason)}${r.remedy ? ` — <em>${h(r.remedy)}</em>` : ''}</div>` : '',
     ].join('');
     rows.push(
-      `<tr data-requirement="${h(r.id)}" data-verdict="${h(r.verdict)}"><td class="id">${h(r.id)}</td><td>${h(r.title)}</td><td>${h(r.level)}</td><td>${link(r.link, r.source)}</td><td>${h(r.profile)}${r.capability ? `<br><span class="muted">${h(r.capability)}</span>` : ''}</td><td>${badge(r.verdict)}<br><span class="muted checks">${h(describeChecks(r.checks ?? { holds: 0, 'does-not-hold': 0, 'could-not-judge': 0 }))}</span></td><td>${details}</td></tr>`,
+      `<tr data-requirement="${h(r.id)}" data-verdict="${h(r.verdict)}"><td class="id">${h(r.id)}</td><td>${h(r.title)}</td><td>${h(r.level)}</td><td>${link(r.link, r.source)}</td><td>${h(r.profile)}${r.capability ? `<br><span class="muted">${h(r.capability)}</span>` : ''}</td><td>${badge(r.verdict)}<br><span class="muted checks">${h(describeChecks(r.checks ?? { holds: 0, 'does-not-hold': 0, 'could-not-judge': 0, 'does-not-apply': 0 }))}</span></td><td>${details}</td></tr>`,
     );
   }
   const profiles = c.profiles

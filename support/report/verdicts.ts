@@ -71,9 +71,10 @@ export interface Deviation {
 
 /** How many checks of a requirement held, did not hold, or could not judge. */
 export type CheckCounts = Record<CheckOutcome, number>;
-export const noChecks = (): CheckCounts => ({ holds: 0, 'does-not-hold': 0, 'could-not-judge': 0 });
+export const noChecks = (): CheckCounts => ({ holds: 0, 'does-not-hold': 0, 'could-not-judge': 0, 'does-not-apply': 0 });
 /** `3 held, 0 not held, 1 could not judge`: the evidence behind a verdict, in reports. */
-export const describeChecks = (c: CheckCounts): string => `${c.holds} held, ${c['does-not-hold']} not held, ${c['could-not-judge']} could not judge`;
+export const describeChecks = (c: CheckCounts): string =>
+  `${c.holds} held, ${c['does-not-hold']} not held, ${c['could-not-judge']} could not judge${c['does-not-apply'] ? `, ${c['does-not-apply']} did not apply` : ''}`;
 const addCounts = (into: CheckCounts, from: CheckCounts): void => {
   for (const k of Object.keys(into) as CheckOutcome[]) into[k] += from[k];
 };
@@ -203,6 +204,11 @@ function scenarioVerdict(run: RunRecord, pickle: Pickle, attempt: Attempt): Scen
   const checks = records<CheckRecord[]>(attempt, MEDIA.checks).flat();
   const held = (id: string) => checks.some((c) => c.requirementId === id && c.outcome === 'holds');
   /** A tagged requirement no check of which held: why, in the words of the check that could not judge if any. */
+  /** Every check of it found its clause's condition absent here (and none could not judge): not applicable here. */
+  const vacuous = (id: string) => {
+    const mine = checks.filter((c) => c.requirementId === id);
+    return mine.length > 0 && mine.every((c) => c.outcome === 'does-not-apply') ? mine[0]! : undefined;
+  };
   const notJudged = (id: string) => {
     const why = checks.find((c) => c.requirementId === id && c.outcome === 'could-not-judge');
     return why
@@ -229,7 +235,12 @@ function scenarioVerdict(run: RunRecord, pickle: Pickle, attempt: Attempt): Scen
   } else if (worst.status === 'PASSED') {
     // Passed only where a check of the requirement held: a scenario that got through without judging (a judge
     // that returned early, a step that only logged) is "not judged", never a pass.
-    for (const id of known) contribute(contributions, id, held(id) ? 'passed' : 'not-testable', held(id) ? {} : notJudged(id));
+    for (const id of known) {
+      const none = vacuous(id);
+      if (held(id)) contribute(contributions, id, 'passed');
+      else if (none) contribute(contributions, id, 'not-applicable', { reason: `does not apply in "${pickle.name}": ${none.observed}` });
+      else contribute(contributions, id, 'not-testable', notJudged(id));
+    }
   } else if (worst.status === 'SKIPPED' || worst.status === 'UNKNOWN') {
     for (const id of known)
       contribute(contributions, id, 'not-testable', {

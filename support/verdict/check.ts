@@ -50,7 +50,7 @@ const observedText = (observed: Exchange | string | undefined, fallback: string)
  * caller (a step body) leaves the check named after its requirement.
  */
 /** Frames between a judge and check(): the judge's own helpers, not conditions. */
-const PLUMBING = new Set(['check', 'couldNotJudge', 'controlled', 'judge', 'apply', 'call']);
+const PLUMBING = new Set(['check', 'couldNotJudge', 'doesNotApply', 'controlled', 'judge', 'apply', 'call']);
 
 function callerName(depth: number): string | undefined {
   const frames = new Error().stack?.split('\n').slice(1) ?? [];
@@ -98,6 +98,22 @@ export function check(sink: FindingSink, expectation: Expectation, assertion: ()
     sink.recordViolation(finding);
     throw new RequirementViolation(finding, redact(error.message));
   }
+}
+
+/**
+ * A check whose clause's condition did not arise in this scenario ("every 401 carries a challenge", and the answer
+ * was a 200). Recorded with why; the requirement is "not applicable" in that scenario — never passed by it, and no
+ * gap in its coverage either.
+ */
+export function doesNotApply(sink: FindingSink, expectation: Expectation & { readonly why: string }): void {
+  const req = requirement(expectation.requirement);
+  sink.recordCheck({
+    requirementId: req.id,
+    check: expectation.name ?? callerName(1) ?? req.id,
+    expected: expectation.expected,
+    observed: redact(expectation.why),
+    outcome: 'does-not-apply',
+  });
 }
 
 /**

@@ -41,10 +41,13 @@ export interface NotRunReason {
  * The outcome of one check, as data (the OpenID conformance suite logs every condition it evaluates the same way):
  *   holds            the target did what the clause asks;
  *   does-not-hold    it did not (graded by the requirement's level: a failure or a warning);
- *   could-not-judge  the check could not look (no 401 to examine, a negative check whose positive control failed):
- *                    it neither passes nor fails its requirement, and says why.
+ *   could-not-judge  the check could not look (a negative check whose positive control failed, no challenge where
+ *                    one was due): it neither passes nor fails its requirement, and says why;
+ *   does-not-apply   the clause's condition did not arise here (no 401 to examine where every 401 must carry a
+ *                    challenge; a token issued where a refusal's format would be judged): nothing to judge, and no
+ *                    gap either.
  */
-export type CheckOutcome = 'holds' | 'does-not-hold' | 'could-not-judge';
+export type CheckOutcome = 'holds' | 'does-not-hold' | 'could-not-judge' | 'does-not-apply';
 
 export interface CheckRecord {
   readonly requirementId: string;
