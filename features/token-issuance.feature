@@ -62,7 +62,7 @@ Feature: Token issuance with the client credentials grant
       Examples:
         | case                   | client                | extra scope                       |
         | unknown scope          | the system client     | a scope the target does not know  |
-        | another client's scope | the read-only client  | the scope the scoped route needs  |
+        | another client's scope | the read-only client  | a scope the target must refuse it |
 
     @REQ-TOK-16
     Scenario: The scope the token response states is the scope inside the token

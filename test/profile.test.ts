@@ -184,7 +184,7 @@ describe('profile validation: one clear error naming file, field and expectation
     profile.gateway.routes.identityEcho = '/debug/whoami';
     profile.gateway.routes.identityEchoFormat = { identity: '', subject: '/principal', kinds: { system: 'machine' }, identityHeader: { name: 'x-user', encoding: 'json' } };
     const p = loadProfile(write(profile), { env: ENV, cwd: dir });
-    assert.equal(p.gateway.routes.identityEchoFormat?.subject, '/principal');
+    assert.equal(p.gateway!.routes.identityEchoFormat?.subject, '/principal');
     profile.gateway.routes.identityEchoFormat = { subject: 'principal' };
     assert.match(failure(write(profile)).message, /gateway\.routes\.identityEchoFormat\.subject: expected .*a JSON pointer \(RFC 6901\)/);
   });
@@ -201,7 +201,7 @@ describe('profile validation: one clear error naming file, field and expectation
     const local = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
     try {
       const described = await describeExternalTarget(
-        { ...p, idp: { ...p.idp, tokenEndpoint: `${local}/token`, jwksUri: `${local}/jwks` }, gateway: { ...p.gateway, baseUrl: local } },
+        { ...p, idp: { ...p.idp, tokenEndpoint: `${local}/token`, jwksUri: `${local}/jwks` }, gateway: { ...p.gateway!, baseUrl: local } },
         () => undefined,
       );
       assert.deepEqual(described.tokenRequestParameters, { audience: 'https://api.test', resource: 'https://api.test/v1' });
@@ -239,6 +239,113 @@ describe('profile validation: one clear error naming file, field and expectation
     const e = failure(write(text));
     const line = Number(/\.yaml:(\d+):/.exec(e.message)?.[1]);
     assert.ok(text.split('\n')[line - 1]?.includes('p-without-slash'), `line ${line} of:\n${text}`);
+  });
+});
+
+describe('profile fields for real deployments (issue 16)', () => {
+  const load = (profile: Record<string, any>, env: Record<string, string> = ENV) => loadProfile(write(profile), { env, cwd: dir });
+
+  test('clients.<role>.tokenEndpointAuthMethod: one registered method per client', () => {
+    const profile = validProfile();
+    profile.clients.system.tokenEndpointAuthMethod = 'client_secret_basic';
+    assert.equal(load(profile).clients.system.tokenEndpointAuthMethod, 'client_secret_basic');
+    profile.clients.system.tokenEndpointAuthMethod = 'client_secret_post';
+    assert.equal(load(profile).clients.system.tokenEndpointAuthMethod, 'client_secret_post');
+    assert.equal(load(validProfile()).clients.system.tokenEndpointAuthMethod, undefined, 'absent: Basic and body alike');
+    profile.clients.system.tokenEndpointAuthMethod = 'private_key_jwt';
+    const e = failure(write(profile));
+    assert.equal(e.field, 'clients.system.tokenEndpointAuthMethod');
+    assert.match(e.message, /client_secret_basic, client_secret_post, none/);
+  });
+
+  test('a public web client (none) needs no secret; a confidential one still does', () => {
+    const profile = validProfile();
+    profile.clients.web = { clientId: 'spa', tokenEndpointAuthMethod: 'none', scopes: ['openid'], redirectUri: 'https://app.test/cb' };
+    const p = load(profile);
+    assert.equal(p.clients.web?.clientSecret, '', 'no made-up secret');
+    assert.equal(p.clients.web?.tokenEndpointAuthMethod, 'none');
+    delete profile.clients.web.tokenEndpointAuthMethod;
+    const missing = failure(write(profile));
+    assert.equal(missing.field, 'clients.web.clientSecret');
+    assert.match(missing.message, /missing \(expected the client secret/);
+  });
+
+  test('a public client with a secret, or a public client-credentials client, is refused naming the field', () => {
+    const withSecret = validProfile();
+    withSecret.clients.web = { clientId: 'spa', clientSecret: '${CTK_SECRET}', tokenEndpointAuthMethod: 'none', scopes: [] };
+    assert.equal(failure(write(withSecret)).field, 'clients.web.clientSecret');
+    const publicSystem = validProfile();
+    publicSystem.clients.system.tokenEndpointAuthMethod = 'none';
+    delete publicSystem.clients.system.clientSecret;
+    const e = failure(write(publicSystem));
+    assert.equal(e.field, 'clients.system.tokenEndpointAuthMethod');
+    assert.match(e.message, /confidential client \(RFC 6749 §4\.4\)/);
+  });
+
+  test('clients.readOnly.refusedScopes: what the IdP must refuse, separate from what the client lacks', () => {
+    const profile = validProfile();
+    profile.clients.readOnly = { clientId: 'ro', clientSecret: '${CTK_SECRET}', scopes: ['read'] };
+    assert.equal(load(profile).clients.readOnly?.refusedScopes, undefined, 'absent: no refusal is expected');
+    profile.clients.readOnly.refusedScopes = ['write'];
+    assert.deepEqual(load(profile).clients.readOnly?.refusedScopes, ['write']);
+    profile.clients.readOnly.refusedScopes = ['read'];
+    const overlap = failure(write(profile));
+    assert.equal(overlap.field, 'clients.readOnly.refusedScopes[0]');
+    assert.match(overlap.message, /outside clients\.readOnly\.scopes/);
+    profile.clients.readOnly.refusedScopes = [];
+    assert.equal(failure(write(profile)).field, 'clients.readOnly.refusedScopes');
+    const onSystem = validProfile();
+    onSystem.clients.system.refusedScopes = ['admin'];
+    assert.match(failure(write(onSystem)).message, /clients\.system\.refusedScopes: unknown key/);
+  });
+
+  test('an IdP-only profile: no gateway is no error, and no gateway request is sent', async () => {
+    const profile = validProfile();
+    delete profile.gateway;
+    const p = load(profile);
+    assert.equal(p.gateway, undefined);
+    const { createServer } = await import('node:http');
+    const seen: string[] = [];
+    const server = createServer((req, res) => {
+      seen.push(req.url ?? '');
+      res.end('{}');
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const local = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+    const lines: string[] = [];
+    try {
+      const described = await describeExternalTarget({ ...p, idp: { ...p.idp, tokenEndpoint: `${local}/token`, jwksUri: `${local}/jwks` } }, (l) => lines.push(l));
+      assert.equal(described.gateway, undefined);
+      assert.equal(described.audience, undefined);
+      assert.deepEqual(seen.sort(), ['/jwks', '/token']);
+      assert.ok(lines.some((l) => /names no gateway: testing the IdP only/.test(l)), lines.join('\n'));
+    } finally {
+      server.close();
+    }
+    // A gateway given is still checked whole.
+    const partial = validProfile();
+    delete partial.gateway.routes;
+    assert.equal(failure(write(partial)).field, 'gateway.routes');
+  });
+
+  test('gateway.audienceCheck: none or scope need no audience; exact (the default) does', async () => {
+    for (const mode of ['none', 'scope']) {
+      const profile = validProfile();
+      delete profile.gateway.audience;
+      profile.gateway.audienceCheck = mode;
+      const p = load(profile);
+      assert.equal(p.gateway?.audienceCheck, mode);
+      assert.equal(p.gateway?.audience, undefined);
+    }
+    const exact = validProfile();
+    delete exact.gateway.audience;
+    exact.gateway.audienceCheck = 'exact';
+    assert.match(failure(write(exact)).message, /gateway\.audience: missing/);
+    const wrong = validProfile();
+    wrong.gateway.audienceCheck = 'sometimes';
+    const e = failure(write(wrong));
+    assert.equal(e.field, 'gateway.audienceCheck');
+    assert.match(e.message, /exact \(it must contain gateway\.audience; the default\), none .*scope/);
   });
 });
 
@@ -299,7 +406,7 @@ describe('the committed profiles', () => {
     const port = (server.address() as { port: number }).port;
     const local = (u: string) => u.replace(/127\.0\.0\.1:940[01]/, `127.0.0.1:${port}`);
     try {
-      const viaStub = { ...profile, idp: { ...profile.idp, discoveryUrl: local(profile.idp.discoveryUrl!) }, gateway: { ...profile.gateway, baseUrl: local(profile.gateway.baseUrl) } };
+      const viaStub = { ...profile, idp: { ...profile.idp, discoveryUrl: local(profile.idp.discoveryUrl!) }, gateway: { ...profile.gateway!, baseUrl: local(profile.gateway!.baseUrl) } };
       const stubbed = await describeExternalTarget(
         { ...viaStub, idp: { ...viaStub.idp, tokenEndpoint: local(profile.idp.tokenEndpoint!), jwksUri: local(profile.idp.jwksUri!) } },
         () => undefined,
@@ -309,7 +416,7 @@ describe('the committed profiles', () => {
         discoveryUrl: profile.idp.discoveryUrl,
         tokenEndpoint: profile.idp.tokenEndpoint,
         jwksUri: profile.idp.jwksUri,
-        gateway: { ...stubbed.gateway, baseUrl: profile.gateway.baseUrl },
+        gateway: { ...stubbed.gateway!, baseUrl: profile.gateway!.baseUrl },
       };
       const reference = describeReferenceTarget({ idp: 'http://127.0.0.1:9400', issuer: 'http://127.0.0.1:9400', gateway: 'http://127.0.0.1:9401', component: '' });
       const { name: _n, kind: _k, faults: _f, ...expected } = reference;

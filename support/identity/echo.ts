@@ -56,7 +56,7 @@ export function pointer(document: unknown, path: string): unknown {
   return node;
 }
 
-export const formatOf = (target: TargetDescription): IdentityEchoFormat => target.gateway.routes.identityEchoFormat ?? {};
+export const formatOf = (target: TargetDescription): IdentityEchoFormat => target.gateway?.routes.identityEchoFormat ?? {};
 
 const text = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
 

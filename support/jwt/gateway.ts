@@ -10,6 +10,7 @@ import type { Exchange } from '../http/exchange.ts';
 import { check } from '../verdict/check.ts';
 import { isTagged, recall, remember } from '../oauth/scenario.ts';
 import { param, parseWwwAuthenticate } from '../gateway/www-authenticate.ts';
+import { gatewayOf } from '../target/target.ts';
 
 /** The token a scenario presents to the gateway, with words for diagnoses ("an expired token of ctk-short-ttl"). */
 export interface PresentedToken {
@@ -23,7 +24,7 @@ export const thePresented = (world: CtkWorld): PresentedToken => recall<Presente
 export const presentedDescription = (world: CtkWorld, fallback: string): string => (world.memo.get(PRESENTED) as PresentedToken | undefined)?.description ?? fallback;
 
 export async function callProtectedRoute(world: CtkWorld, token: string): Promise<Exchange> {
-  const { baseUrl, routes } = world.target.gateway;
+  const { baseUrl, routes } = gatewayOf(world.target);
   return world.send({ method: 'GET', url: new URL(routes.protected, baseUrl).toString(), headers: { authorization: `Bearer ${token}`, accept: 'application/json' } });
 }
 

@@ -31,7 +31,7 @@ const isLoopbackHost = (host: string): boolean => host === 'localhost' || host =
 
 /** The addresses this worker may hand out, in order: from the middle of the list to the third-last. */
 export function failureAddressPool(target: TargetDescription, share: WorkerShare = workerShare()): readonly string[] {
-  const hosts = [target.tokenEndpoint, target.gateway.baseUrl].map((u) => new URL(u).hostname);
+  const hosts = [target.tokenEndpoint, ...(target.gateway ? [target.gateway.baseUrl] : [])].map((u) => new URL(u).hostname);
   if (!hosts.every(isLoopbackHost)) return [];
   const list = target.sourceAddresses;
   // The last two belong to the browser scenarios; below the middle to the rate-limit scenarios.

@@ -58,12 +58,15 @@ export async function describeExternalTarget(profile: TargetProfile, log: (line:
   }
 
   // Reachability: any HTTP answer will do (a token endpoint answers GET with 405 or 400); no answer is an error.
-  const baseUrl = profile.gateway.baseUrl.replace(/\/+$/, '');
+  const gateway = profile.gateway;
+  const baseUrl = gateway?.baseUrl.replace(/\/+$/, '');
   const probes: [string, string][] = [
     [profile.idp.tokenEndpoint ? 'idp.tokenEndpoint' : 'idp.discoveryUrl (token_endpoint)', tokenEndpoint!],
     [profile.idp.jwksUri ? 'idp.jwksUri' : 'idp.discoveryUrl (jwks_uri)', jwksUri!],
-    ['gateway.baseUrl', `${baseUrl}${profile.gateway.routes.public}`],
+    // An IdP-only profile names no gateway: nothing to probe there, and its requirements are not applicable.
+    ...(gateway ? [['gateway.baseUrl', `${baseUrl}${gateway.routes.public}`] as [string, string]] : []),
   ];
+  if (!gateway) log(`auth-ctk: ${profile.file} names no gateway: testing the IdP only (gateway and identity requirements are not applicable)`);
   log(`auth-ctk: checking ${profile.file}: GET (no credentials) ${probes.map(([, url]) => url).join(', ')}`);
   const answers = await Promise.all(probes.map(([, url]) => get(url)));
   answers.forEach((exchange, i) => {
@@ -81,8 +84,9 @@ export async function describeExternalTarget(profile: TargetProfile, log: (line:
     jwksUri: jwksUri!,
     ...(authorizationEndpoint ? { authorizationEndpoint } : {}),
     ...(profile.idp.tokenRequestParameters ? { tokenRequestParameters: profile.idp.tokenRequestParameters } : {}),
-    audience: profile.gateway.audience,
-    gateway: { baseUrl, routes: profile.gateway.routes },
+    ...(gateway?.audience !== undefined ? { audience: gateway.audience } : {}),
+    ...(gateway?.audienceCheck !== undefined && gateway.audienceCheck !== 'exact' ? { audienceCheck: gateway.audienceCheck } : {}),
+    ...(gateway ? { gateway: { baseUrl: baseUrl!, routes: gateway.routes } } : {}),
     clients: profile.clients,
     users: profile.users,
     ...(profile.browserLogin ? { browserLogin: profile.browserLogin } : {}),

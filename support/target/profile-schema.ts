@@ -8,6 +8,7 @@
  * come from the environment or a .env file (seed 002), never from the committed profile.
  */
 import { CAPABILITIES } from '../requirements/types.ts';
+import { TOKEN_ENDPOINT_AUTH_METHODS } from './target.ts';
 
 /**
  * Token request parameters the kit sets itself: a profile's idp.tokenRequestParameters may not name them, or a
@@ -33,9 +34,12 @@ const positiveInteger = (what: string) => ({ type: 'integer', minimum: 1, descri
 
 const client = (role: string, extra: Record<string, unknown> = {}) => ({
   type: 'object',
-  description: `the ${role} test client: { clientId, clientSecret, scopes }`,
+  description: `the ${role} test client: { clientId, clientSecret, scopes, tokenEndpointAuthMethod? }`,
   additionalProperties: false,
-  required: ['clientId', 'clientSecret', 'scopes'],
+  required: ['clientId', 'scopes'],
+  // A public client (RFC 7591 token_endpoint_auth_method "none") has no secret; every other client needs one.
+  if: { properties: { tokenEndpointAuthMethod: { const: 'none' } }, required: ['tokenEndpointAuthMethod'] },
+  else: { required: ['clientSecret'] },
   properties: {
     clientId: text('the client id'),
     clientSecret: secret('the client secret'),
@@ -45,6 +49,11 @@ const client = (role: string, extra: Record<string, unknown> = {}) => ({
       description: 'the scopes this client may be granted: a list of strings (may be empty)',
     },
     ttlSeconds: positiveInteger("the lifetime in seconds the target gives this client's tokens"),
+    tokenEndpointAuthMethod: {
+      type: 'string',
+      enum: [...TOKEN_ENDPOINT_AUTH_METHODS],
+      description: `the one way the target registered this client to authenticate at the token endpoint (RFC 7591 token_endpoint_auth_method): ${TOKEN_ENDPOINT_AUTH_METHODS.join(', ')}; leave it out when the client may use HTTP Basic and the form body alike`,
+    },
     ...extra,
   },
 });
@@ -52,9 +61,9 @@ const client = (role: string, extra: Record<string, unknown> = {}) => ({
 export const PROFILE_SCHEMA = {
   $schema: 'http://json-schema.org/draft-07/schema#',
   type: 'object',
-  description: 'a target profile: a mapping with name, idp, gateway and clients',
+  description: 'a target profile: a mapping with name, idp, clients and (unless only the IdP is tested) gateway',
   additionalProperties: false,
-  required: ['name', 'idp', 'gateway', 'clients'],
+  required: ['name', 'idp', 'clients'],
   properties: {
     name: text('a display name for the target'),
     description: { type: 'string', description: 'free text about the deployment' },
@@ -89,12 +98,21 @@ export const PROFILE_SCHEMA = {
     },
     gateway: {
       type: 'object',
-      description: 'the API gateway: { baseUrl, audience, routes }',
+      description: 'the API gateway: { baseUrl, audience or audienceCheck, routes }',
       additionalProperties: false,
-      required: ['baseUrl', 'audience', 'routes'],
+      required: ['baseUrl', 'routes'],
+      // An audience, unless the profile says the gateway checks none or checks it against the granted scope.
+      if: { properties: { audienceCheck: { enum: ['none', 'scope'] } }, required: ['audienceCheck'] },
+      else: { required: ['audience'] },
       properties: {
         baseUrl: url('the gateway base URL the routes are relative to'),
         audience: text('the `aud` the gateway expects in access tokens (RFC 9068 §3)'),
+        audienceCheck: {
+          type: 'string',
+          enum: ['exact', 'none', 'scope'],
+          description:
+            'how the gateway checks `aud`: exact (it must contain gateway.audience; the default), none (the gateway checks no audience), scope (aud carries the granted scope values)',
+        },
         routes: {
           type: 'object',
           description: 'the routes to use: { protected, public, scoped, identityEcho?, customerData? }',
@@ -161,7 +179,15 @@ export const PROFILE_SCHEMA = {
       required: ['system'],
       properties: {
         system: client('system (a system user with every scope the routes need)'),
-        readOnly: client('read-only (lacking the scoped route\'s scope)'),
+        readOnly: client('read-only (lacking the scoped route\'s scope)', {
+          refusedScopes: {
+            type: 'array',
+            minItems: 1,
+            items: { type: 'string', minLength: 1 },
+            description:
+              'scopes the IdP must refuse this client (invalid_scope, or left out of what it grants; REQ-TOK-12): a non-empty list of strings; leave it out when the IdP lets every client ask for every scope',
+          },
+        }),
         shortTtl: client('short-TTL (tokens living a few seconds)'),
         rotation: client('rotation (the kit may rotate its secret)'),
         noClientCredentials: client('non-client-credentials (not allowed the client_credentials grant)'),

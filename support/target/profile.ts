@@ -12,7 +12,7 @@ import { Ajv, type ErrorObject } from 'ajv';
 import { LineCounter, parseDocument, type Document } from 'yaml';
 import { UsageError } from '../../cli/errors.ts';
 import type { Capability } from '../requirements/types.ts';
-import type { BrowserLoginDescription, ClientCredentials, RouteSet, TargetDescription, TestUser } from './target.ts';
+import type { AudienceCheck, BrowserLoginDescription, ClientCredentials, RouteSet, TargetDescription, TestUser } from './target.ts';
 import { PROFILE_SCHEMA } from './profile-schema.ts';
 import { readDotenv, DotenvError } from './dotenv.ts';
 
@@ -44,7 +44,14 @@ export interface TargetProfile {
     /** Extra parameters for every client-credentials and password token request (audience, resource). */
     readonly tokenRequestParameters?: Readonly<Record<string, string>>;
   };
-  readonly gateway: { readonly baseUrl: string; readonly audience: string; readonly routes: RouteSet };
+  /** Absent: an IdP-only profile (the gateway's requirements are not applicable). */
+  readonly gateway?: {
+    readonly baseUrl: string;
+    /** Absent when audienceCheck is "none" or "scope". */
+    readonly audience?: string;
+    readonly audienceCheck?: AudienceCheck;
+    readonly routes: RouteSet;
+  };
   readonly clients: TargetDescription['clients'];
   readonly users: readonly TestUser[];
   readonly browserLogin?: BrowserLoginDescription;
@@ -273,12 +280,12 @@ function interpolate(
 // ---------------------------------------------------------------------------------------------------------
 // checks that need resolved values
 
-type RawClient = ClientCredentials & { redirectUri?: string };
+type RawClient = Omit<ClientCredentials, 'clientSecret'> & { clientSecret?: string; redirectUri?: string; refusedScopes?: string[] };
 interface RawProfile {
   name: string;
   description?: string;
   idp: TargetProfile['idp'];
-  gateway: TargetProfile['gateway'];
+  gateway?: TargetProfile['gateway'];
   clients: Record<string, RawClient>;
   users?: TestUser[];
   browserLogin?: BrowserLoginDescription;
@@ -295,7 +302,7 @@ function checkResolved(p: RawProfile, fail: (path: (string | number)[], detail: 
     [['idp', 'jwksUri'], p.idp.jwksUri],
     [['idp', 'authorizationEndpoint'], p.idp.authorizationEndpoint],
     [['browserLogin', 'loginUrl'], p.browserLogin?.loginUrl],
-    [['gateway', 'baseUrl'], p.gateway.baseUrl],
+    [['gateway', 'baseUrl'], p.gateway?.baseUrl],
     [['clients', 'web', 'redirectUri'], p.clients.web?.redirectUri],
     [['admin', 'baseUrl'], p.admin?.baseUrl],
   ];
@@ -312,6 +319,24 @@ function checkResolved(p: RawProfile, fail: (path: (string | number)[], detail: 
   (p.sourceAddresses ?? []).forEach((address, i) => {
     if (isIP(address) === 0) fail(['sourceAddresses', i], `expected an IP address of this machine; got ${JSON.stringify(address)}`);
   });
+  for (const [role, c] of Object.entries(p.clients)) {
+    const method = c.tokenEndpointAuthMethod;
+    // Client credentials are for confidential clients only (RFC 6749 §4.4): only the web front end and the client
+    // that is refused that grant may be public.
+    if (method === 'none' && !PUBLIC_CLIENT_ROLES.includes(role)) {
+      fail(['clients', role, 'tokenEndpointAuthMethod'], `expected client_secret_basic or client_secret_post: clients.${role} uses the client_credentials grant, which needs a confidential client (RFC 6749 §4.4); only ${PUBLIC_CLIENT_ROLES.map((r) => `clients.${r}`).join(' and ')} may be public ("none")`);
+    }
+    if (method === 'none' && c.clientSecret !== undefined) {
+      fail(['clients', role, 'clientSecret'], 'a public client (tokenEndpointAuthMethod: none) has no secret: remove clientSecret, or name the method the client really uses');
+    }
+  }
+  const refused = p.clients.readOnly?.refusedScopes ?? [];
+  refused.forEach((scope, i) => {
+    if (p.clients.readOnly!.scopes.includes(scope)) {
+      fail(['clients', 'readOnly', 'refusedScopes', i], `expected a scope outside clients.readOnly.scopes; "${scope}" is one the client may have`);
+    }
+  });
+  if (!p.gateway) return;
   const system = p.clients.system!;
   const scoped = p.gateway.routes.scoped.scope;
   if (!system.scopes.includes(scoped)) {
@@ -322,14 +347,20 @@ function checkResolved(p: RawProfile, fail: (path: (string | number)[], detail: 
   }
 }
 
+/** The roles that may be public clients (tokenEndpointAuthMethod: none): they never get client-credentials tokens. */
+const PUBLIC_CLIENT_ROLES: readonly string[] = ['web', 'noClientCredentials'];
+
 function toProfile(file: string, p: RawProfile): TargetProfile {
   const clients: Partial<Record<ClientRole, RawClient>> = {};
   for (const [role, c] of Object.entries(p.clients)) {
     clients[role as ClientRole] = {
       clientId: c.clientId,
-      clientSecret: c.clientSecret,
+      // A public client has no secret: the empty string is what the kit's requests read as "send client_id only".
+      clientSecret: c.clientSecret ?? '',
       scopes: c.scopes,
       ...(c.ttlSeconds !== undefined ? { ttlSeconds: c.ttlSeconds } : {}),
+      ...(c.tokenEndpointAuthMethod !== undefined ? { tokenEndpointAuthMethod: c.tokenEndpointAuthMethod } : {}),
+      ...(c.refusedScopes !== undefined ? { refusedScopes: c.refusedScopes } : {}),
       ...(c.redirectUri !== undefined ? { redirectUri: c.redirectUri } : {}),
     };
   }
@@ -338,7 +369,7 @@ function toProfile(file: string, p: RawProfile): TargetProfile {
     name: p.name,
     ...(p.description !== undefined ? { description: p.description } : {}),
     idp: p.idp,
-    gateway: p.gateway,
+    ...(p.gateway ? { gateway: p.gateway } : {}),
     clients: clients as TargetDescription['clients'],
     users: p.users ?? [],
     ...(p.browserLogin ? { browserLogin: p.browserLogin } : {}),

@@ -9,13 +9,26 @@ import type { Capability } from '../requirements/types.ts';
 
 export type TargetKind = 'reference' | 'containers' | 'external';
 
+/**
+ * How a client authenticates at the token endpoint, in RFC 7591 §2 words (token_endpoint_auth_method):
+ * HTTP Basic, credentials in the form body, or none (a public client: client_id only, PKCE for its codes).
+ */
+export const TOKEN_ENDPOINT_AUTH_METHODS = ['client_secret_basic', 'client_secret_post', 'none'] as const;
+export type TokenEndpointAuthMethod = (typeof TOKEN_ENDPOINT_AUTH_METHODS)[number];
+
 export interface ClientCredentials {
   readonly clientId: string;
+  /** Empty for a public client (tokenEndpointAuthMethod "none"). */
   readonly clientSecret: string;
   /** Scopes this client may be granted (space-separated in requests). */
   readonly scopes: readonly string[];
   /** Token lifetime the target promises for this client, in seconds, where it states one. */
   readonly ttlSeconds?: number;
+  /**
+   * The one method the target registered this client for. Absent: the client may use HTTP Basic and the form
+   * body alike (the kit uses Basic for its ordinary requests, and checks the body where the target claims it).
+   */
+  readonly tokenEndpointAuthMethod?: TokenEndpointAuthMethod;
 }
 
 export interface TestUser {
@@ -90,6 +103,30 @@ export interface BrowserLoginDescription {
   readonly selectors?: Partial<LoginFormSelectors>;
 }
 
+export type AudienceCheck = 'exact' | 'none' | 'scope';
+
+export interface GatewayDescription {
+  readonly baseUrl: string;
+  readonly routes: RouteSet;
+}
+
+/** Raised where a check reaches for the gateway of an IdP-only target (applicability should have kept it out). */
+export class NoGatewayError extends Error {
+  constructor() {
+    super('the target profile names no gateway (an IdP-only profile): add gateway: to the profile to run the gateway checks');
+    this.name = 'NoGatewayError';
+  }
+}
+
+/** The target's gateway; throws NoGatewayError for an IdP-only target. */
+export function gatewayOf(target: Pick<TargetDescription, 'gateway'>): GatewayDescription {
+  if (!target.gateway) throw new NoGatewayError();
+  return target.gateway;
+}
+
+/** How the target's gateway checks `aud` ("exact" unless the profile says otherwise). */
+export const audienceCheckOf = (target: Pick<TargetDescription, 'audienceCheck'>): AudienceCheck => target.audienceCheck ?? 'exact';
+
 export interface TargetDescription {
   readonly name: string;
   readonly kind: TargetKind;
@@ -105,14 +142,23 @@ export interface TargetDescription {
    * (grant_type, client_id, scope, ...); a request's own extra parameters win over these.
    */
   readonly tokenRequestParameters?: Readonly<Record<string, string>>;
-  /** The `aud` the gateway expects in access tokens. */
-  readonly audience: string;
-  readonly gateway: { readonly baseUrl: string; readonly routes: RouteSet };
+  /** The `aud` the gateway expects in access tokens; absent when `audienceCheck` is "none" or "scope". */
+  readonly audience?: string;
+  /**
+   * How the gateway checks `aud` (profile: gateway.audienceCheck). Absent = "exact": `aud` must contain
+   * `audience`. "none": the gateway checks no audience. "scope": `aud` carries the granted scope values.
+   */
+  readonly audienceCheck?: AudienceCheck;
+  /** The gateway and its routes; absent for an IdP-only target (its gateway requirements are not applicable). */
+  readonly gateway?: GatewayDescription;
   readonly clients: {
     /** A system user: client credentials with every scope the routes need. */
     readonly system: ClientCredentials;
-    /** A system user lacking `routes.scoped.scope` (insufficient_scope checks). */
-    readonly readOnly?: ClientCredentials;
+    /**
+     * A system user lacking `routes.scoped.scope` (insufficient_scope checks), and the scopes, if any, the IdP
+     * must refuse it (REQ-TOK-12): an IdP may let every client ask for every scope, so that is a separate claim.
+     */
+    readonly readOnly?: ClientCredentials & { readonly refusedScopes?: readonly string[] };
     /** A client whose tokens live a few seconds (expiry checks stay fast). */
     readonly shortTtl?: ClientCredentials;
     /** A client the kit may rotate the secret of (seed 002). */

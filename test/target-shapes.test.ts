@@ -1,0 +1,176 @@
+/**
+ * Real deployments described as they are (issue 16, part B): what the profile fields change in the checks.
+ * - a client registered for Basic only: REQ-CAUTH-02 (credentials in the body) is not applicable, said why;
+ * - a client registered for the body, and a public client: the kit's own requests use that method, and a public
+ *   client never sends Basic credentials or a made-up secret, nor a password-style login;
+ * - an IdP that lets every client ask for every scope: the "another client's scope" case of REQ-TOK-12 is not
+ *   testable without refusedScopes, never judged on a guess;
+ * - an IdP-only profile: every scenario that needs the gateway is not applicable ("names no gateway"), the
+ *   IdP's own are still run;
+ * - a gateway that checks no audience, or the scope as audience: REQ-JWT-08 and the wrong-aud forgery follow.
+ */
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { AstBuilder, GherkinClassicTokenMatcher, Parser, compile } from '@cucumber/gherkin';
+import { IdGenerator } from '@cucumber/messages';
+import type { CtkWorld } from '../support/world.ts';
+import type { Finding } from '../support/verdict/media-types.ts';
+import { RequirementViolation } from '../support/verdict/check.ts';
+import { applicability } from '../support/target/applicability.ts';
+import { describeReferenceTarget } from '../support/target/reference-target.ts';
+import { gatewayOf, NoGatewayError, type ClientCredentials, type TargetDescription } from '../support/target/target.ts';
+import { featureFiles, KIT_ROOT } from '../support/traceability.ts';
+import { registeredAuthMethod, tokenRequestBody } from '../support/oauth/token-client.ts';
+import { disallowedScope, UNKNOWN_SCOPE } from '../support/oauth/scope.ts';
+import { passwordGrantSource } from '../support/identity/human-login.ts';
+import { judgeApiAudience } from '../support/jwt/claims.ts';
+import { tokenOnly } from '../support/oauth/issued.ts';
+
+const reference = (): TargetDescription =>
+  describeReferenceTarget({ idp: 'http://127.0.0.1:1', issuer: 'http://127.0.0.1:1', gateway: 'http://127.0.0.1:2', component: '' });
+
+const withSystem = (target: TargetDescription, change: Partial<ClientCredentials>): TargetDescription => ({
+  ...target,
+  clients: { ...target.clients, system: { ...target.clients.system, ...change } },
+});
+
+describe('per-client token endpoint authentication method', () => {
+  test('a system client registered for Basic only: REQ-CAUTH-02 is not applicable, with the clause', () => {
+    const verdict = applicability(withSystem(reference(), { tokenEndpointAuthMethod: 'client_secret_basic' }), ['@core', '@REQ-CAUTH-02']);
+    assert.ok(verdict.kind === 'not-applicable');
+    assert.match(verdict.record.reason, /clients\.system is registered for client_secret_basic only/);
+    assert.match(verdict.record.reason, /RFC 6749 §2\.3\.1/);
+    assert.deepEqual(verdict.record.requirementIds, ['REQ-CAUTH-02']);
+  });
+
+  test('registered for the body, or not saying: REQ-CAUTH-02 is judged; Basic (a MUST) is never ruled out', () => {
+    assert.equal(applicability(withSystem(reference(), { tokenEndpointAuthMethod: 'client_secret_post' }), ['@REQ-CAUTH-02']).kind, 'applicable');
+    assert.equal(applicability(reference(), ['@REQ-CAUTH-02']).kind, 'applicable');
+    for (const method of ['client_secret_basic', 'client_secret_post'] as const) {
+      assert.equal(applicability(withSystem(reference(), { tokenEndpointAuthMethod: method }), ['@REQ-CAUTH-01']).kind, 'applicable');
+    }
+  });
+
+  test("the kit's ordinary requests use the registered method", () => {
+    const client: ClientCredentials = { clientId: 'c1', clientSecret: 's1', scopes: ['read'] };
+    const basic = tokenRequestBody(client, {}, {});
+    assert.match(basic.headers.authorization ?? '', /^Basic /);
+    assert.equal(new URLSearchParams(basic.body).get('client_secret'), null);
+
+    const post = tokenRequestBody({ ...client, tokenEndpointAuthMethod: 'client_secret_post' }, {}, {});
+    assert.equal(post.headers.authorization, undefined, 'no Basic header for a body-only client');
+    assert.equal(new URLSearchParams(post.body).get('client_id'), 'c1');
+    assert.equal(new URLSearchParams(post.body).get('client_secret'), 's1');
+
+    // A check that chooses its method still gets it (REQ-CAUTH-01 sends Basic whatever the registration).
+    assert.match(tokenRequestBody({ ...client, tokenEndpointAuthMethod: 'client_secret_post' }, { method: 'basic' }, {}).headers.authorization ?? '', /^Basic /);
+  });
+
+  test('a public client sends its client_id only: no Basic, no secret', () => {
+    const spa: ClientCredentials = { clientId: 'spa', clientSecret: '', scopes: ['openid'], tokenEndpointAuthMethod: 'none' };
+    assert.equal(registeredAuthMethod(spa), 'none');
+    const { headers, body } = tokenRequestBody(spa, { grantType: 'authorization_code', extraParams: { code: 'abc' }, targetParameters: false }, {});
+    const params = new URLSearchParams(body);
+    assert.equal(headers.authorization, undefined);
+    assert.equal(params.get('client_id'), 'spa');
+    assert.equal(params.has('client_secret'), false);
+    // "No client authentication" of a confidential client (REQ-CAUTH-07) still sends nothing at all.
+    const none = tokenRequestBody({ clientId: 'c1', clientSecret: 's1', scopes: [] }, { method: 'none' }, {});
+    assert.equal(new URLSearchParams(none.body).has('client_id'), false);
+  });
+
+  test('a public web client gets no password-style login: nothing is sent that an IP block would count', async () => {
+    const target: TargetDescription = { ...reference(), clients: { ...reference().clients, web: { clientId: 'spa', clientSecret: '', scopes: ['openid'], tokenEndpointAuthMethod: 'none' } } };
+    const world = {
+      target,
+      send: () => assert.fail('nothing may be sent for a public web client'),
+      log: () => undefined,
+    } as unknown as CtkWorld;
+    const outcome = await passwordGrantSource.obtain(world, target.users[0]!);
+    assert.equal(outcome.kind, 'unavailable');
+    assert.ok(outcome.kind === 'unavailable');
+    assert.match(outcome.reason, /public client \(tokenEndpointAuthMethod: none\)/);
+    assert.match(outcome.remedy, /browser login/);
+  });
+});
+
+describe('what the IdP must refuse a client is its own statement (REQ-TOK-12)', () => {
+  test('an IdP that grants every client every scope: no refusedScopes, so the case is not testable, not failed', () => {
+    const readOnly = { clientId: 'ro', clientSecret: 's', scopes: ['catalog:read'] };
+    const result = disallowedScope('a scope the target must refuse it', readOnly);
+    assert.equal(typeof result, 'object');
+    assert.match((result as { notTestable: string }).notTestable, /names no scope the IdP must refuse ro/);
+    assert.equal(disallowedScope('a scope the target does not know', readOnly), UNKNOWN_SCOPE, 'the unknown scope is still asked for');
+  });
+
+  test('with refusedScopes the refused scope is asked for; the reference states its own', () => {
+    assert.equal(disallowedScope('a scope the target must refuse it', { clientId: 'ro', clientSecret: 's', scopes: ['a'], refusedScopes: ['b'] }), 'b');
+    assert.deepEqual(reference().clients.readOnly?.refusedScopes, ['catalog:write']);
+  });
+});
+
+describe('an IdP-only profile', () => {
+  const idpOnly = (): TargetDescription => {
+    const { gateway: _gateway, audience: _audience, ...rest } = reference();
+    return rest;
+  };
+
+  test('gateway and identity requirements are not applicable, saying the profile names no gateway', () => {
+    const verdict = applicability(idpOnly(), ['@gateway', '@REQ-BEARER-01']);
+    assert.ok(verdict.kind === 'not-applicable');
+    assert.match(verdict.record.reason, /the profile names no gateway \(REQ-BEARER-01 bind the gateway/);
+    assert.equal(applicability(idpOnly(), ['@REQ-TOK-01']).kind, 'applicable', "the IdP's own requirements still run");
+    assert.equal(applicability(idpOnly(), ['@REQ-ROT-03', '@uses-gateway']).kind, 'not-applicable');
+    assert.throws(() => gatewayOf(idpOnly()), NoGatewayError);
+  });
+
+  test('every scenario whose steps reach the gateway is not applicable (no step can run into a missing gateway)', () => {
+    const reaching: string[] = [];
+    for (const uri of featureFiles()) {
+      const newId = IdGenerator.uuid();
+      const document = new Parser(new AstBuilder(newId), new GherkinClassicTokenMatcher()).parse(readFileSync(join(KIT_ROOT, uri), 'utf8'));
+      for (const pickle of compile(document, uri, newId)) {
+        const usesGateway = pickle.steps.some((s) => /gateway|route|component|front end calls/i.test(s.text));
+        if (usesGateway && applicability(idpOnly(), pickle.tags.map((t) => t.name)).kind === 'applicable') reaching.push(`${uri}: ${pickle.name}`);
+      }
+    }
+    assert.deepEqual(reaching, [], 'tag these @uses-gateway, or give them a gateway requirement');
+  });
+});
+
+describe('the audience the gateway checks', () => {
+  const claims = (aud: unknown, scope = 'catalog:read') => {
+    const b64 = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64url');
+    return `${b64({ alg: 'RS256', typ: 'at+jwt' })}.${b64({ aud, scope, iss: 'x', sub: 'c', client_id: 'c' })}.sig`;
+  };
+  const sink = (target: TargetDescription) => {
+    const violations: Finding[] = [];
+    const world = { target, recordWarning: () => undefined, recordViolation: (f: Finding) => violations.push(f), log: () => undefined } as unknown as CtkWorld;
+    return { world, violations };
+  };
+  const client: ClientCredentials = { clientId: 'c', clientSecret: 's', scopes: ['catalog:read'] };
+
+  test('none: REQ-JWT-08 is not testable, with the reason, whatever aud says', () => {
+    const { world, violations } = sink({ ...reference(), audience: undefined, audienceCheck: 'none' });
+    const result = judgeApiAudience(world, tokenOnly(claims('anything'), client));
+    assert.notEqual(result, 'judged');
+    assert.match((result as { notTestable: string }).notTestable, /gateway\.audienceCheck: none/);
+    assert.equal(violations.length, 0);
+  });
+
+  test('scope: aud must carry the granted scope; another aud fails', () => {
+    const target: TargetDescription = { ...reference(), audience: undefined, audienceCheck: 'scope' };
+    assert.equal(judgeApiAudience(sink(target).world, tokenOnly(claims(['catalog:read']), client)), 'judged');
+    const { world, violations } = sink(target);
+    assert.throws(() => judgeApiAudience(world, tokenOnly(claims('https://api.example'), client)), RequirementViolation);
+    assert.equal(violations[0]?.requirementId, 'REQ-JWT-08');
+  });
+
+  test('exact (the default): aud must contain gateway.audience', () => {
+    const target = reference();
+    assert.equal(judgeApiAudience(sink(target).world, tokenOnly(claims([target.audience]), client)), 'judged');
+    assert.throws(() => judgeApiAudience(sink(target).world, tokenOnly(claims('https://elsewhere'), client)), RequirementViolation);
+  });
+});
