@@ -347,6 +347,26 @@ describe('profile fields for real deployments (issue 16)', () => {
     assert.equal(e.field, 'gateway.audienceCheck');
     assert.match(e.message, /exact \(it must contain gateway\.audience; the default\), none .*scope/);
   });
+
+  test('identityEchoFormat.forwardedHeaders and publicIdentityFormat', () => {
+    const profile = validProfile();
+    profile.gateway.routes.identityEcho = '/anything';
+    profile.gateway.routes.identityEchoFormat = {
+      forwardedHeaders: { in: '/headers', subject: 'X-Auth-Sub', roles: [{ name: 'X-Auth-Scope' }, { name: 'X-Roles', separator: ',' }], authorization: 'Authorization' },
+      publicIdentityFormat: { subject: '/user' },
+    };
+    const f = load(profile).gateway?.routes.identityEchoFormat;
+    assert.equal(f?.forwardedHeaders?.subject, 'X-Auth-Sub');
+    assert.equal(f?.forwardedHeaders?.roles?.[1]?.separator, ',');
+    assert.equal(f?.publicIdentityFormat?.subject, '/user');
+    profile.gateway.routes.identityEchoFormat = { forwardedHeaders: { clientId: 'X-Client' } };
+    const missing = failure(write(profile));
+    assert.equal(missing.field, 'gateway.routes.identityEchoFormat.forwardedHeaders.subject');
+    profile.gateway.routes.identityEchoFormat = { forwardedHeaders: { subject: 'X-Auth-Sub', roles: [{ name: 'X-Auth-Scope', separator: '' }] } };
+    assert.equal(failure(write(profile)).field, 'gateway.routes.identityEchoFormat.forwardedHeaders.roles[0].separator');
+    profile.gateway.routes.identityEchoFormat = { publicIdentityFormat: { subject: 'user' } };
+    assert.match(failure(write(profile)).message, /publicIdentityFormat\.subject: expected .*JSON pointer/);
+  });
 });
 
 describe('secrets from .env files (seed 002)', () => {

@@ -20,13 +20,16 @@ import type { Finding } from '../support/verdict/media-types.ts';
 import { RequirementViolation } from '../support/verdict/check.ts';
 import { applicability } from '../support/target/applicability.ts';
 import { describeReferenceTarget } from '../support/target/reference-target.ts';
-import { gatewayOf, NoGatewayError, type ClientCredentials, type TargetDescription } from '../support/target/target.ts';
+import { gatewayOf, NoGatewayError, type ClientCredentials, type IdentityEchoFormat, type TargetDescription } from '../support/target/target.ts';
 import { featureFiles, KIT_ROOT } from '../support/traceability.ts';
 import { registeredAuthMethod, tokenRequestBody } from '../support/oauth/token-client.ts';
 import { disallowedScope, UNKNOWN_SCOPE } from '../support/oauth/scope.ts';
 import { passwordGrantSource } from '../support/identity/human-login.ts';
 import { judgeApiAudience } from '../support/jwt/claims.ts';
 import { tokenOnly } from '../support/oauth/issued.ts';
+import { isAnonymous, readEcho, readPublicIdentity } from '../support/identity/echo.ts';
+import { forgedIdentityHeaders, FORGED_SUBJECT } from '../support/identity/spoofing.ts';
+import type { Exchange } from '../support/http/exchange.ts';
 
 const reference = (): TargetDescription =>
   describeReferenceTarget({ idp: 'http://127.0.0.1:1', issuer: 'http://127.0.0.1:1', gateway: 'http://127.0.0.1:2', component: '' });
@@ -172,5 +175,54 @@ describe('the audience the gateway checks', () => {
     const target = reference();
     assert.equal(judgeApiAudience(sink(target).world, tokenOnly(claims([target.audience]), client)), 'judged');
     assert.throws(() => judgeApiAudience(sink(target).world, tokenOnly(claims('https://elsewhere'), client)), RequirementViolation);
+  });
+});
+
+describe('identity forwarded as request headers, and the public answer read on its own', () => {
+  const answer = (body: unknown): Exchange => ({
+    request: { method: 'GET', url: 'http://gateway.invalid/headers' },
+    response: { status: 200, headers: { 'content-type': 'application/json' }, rawHeaders: [], body: JSON.stringify(body) },
+    startedAt: 0,
+    durationMs: 1,
+  });
+  const targetWith = (format: IdentityEchoFormat): TargetDescription => {
+    const t = reference();
+    return { ...t, gateway: { ...gatewayOf(t), routes: { ...gatewayOf(t).routes, identityEchoFormat: format } } };
+  };
+  const headerStyle: IdentityEchoFormat = {
+    forwardedHeaders: { subject: 'X-Auth-Sub', clientId: 'X-Auth-Client', roles: [{ name: 'X-Auth-Scope' }], authorization: 'Authorization' },
+  };
+
+  test('subject, client id and a space-separated scope list come from the headers, names compared case-insensitively', () => {
+    const reading = readEcho(targetWith(headerStyle), answer({ headers: { 'x-auth-sub': 'ctk-system', 'X-Auth-Client': 'ctk-system', 'X-AUTH-SCOPE': 'catalog:read  catalog:write', Host: 'component' } }));
+    assert.deepEqual(reading.identity, { present: true, subject: 'ctk-system', clientId: 'ctk-system', roles: ['catalog:read', 'catalog:write'] });
+    assert.equal(reading.authorizationReceived, false, 'no Authorization header in the echo: the raw token was not passed on');
+  });
+
+  test('the raw Authorization header present is a boolean true; no identity headers is an anonymous caller', () => {
+    const reading = readEcho(targetWith(headerStyle), answer({ headers: { Authorization: 'Bearer x' } }));
+    assert.equal(reading.authorizationReceived, true);
+    assert.deepEqual(reading.identity, { present: false });
+    assert.equal(isAnonymous(reading.identity!), true);
+  });
+
+  test('another list separator, and headers at the root of the answer', () => {
+    const format: IdentityEchoFormat = { forwardedHeaders: { in: '', subject: 'X-User', roles: [{ name: 'X-Roles', separator: ',' }] } };
+    const reading = readEcho(targetWith(format), answer({ 'X-User': 'alice', 'X-Roles': 'reader, writer' }));
+    assert.deepEqual(reading.identity?.roles, ['reader', 'writer']);
+    assert.match(readEcho(targetWith({ forwardedHeaders: { subject: 'X-User' } }), answer({ nothing: 1 })).unreadable ?? '', /no object of request headers at "\/headers"/);
+  });
+
+  test('the spoofing check forges the forwarded headers too', () => {
+    const forged = forgedIdentityHeaders(targetWith(headerStyle));
+    assert.equal(forged['x-auth-sub'], FORGED_SUBJECT);
+    assert.equal(forged['x-auth-client'], FORGED_SUBJECT);
+  });
+
+  test("publicIdentityFormat: the public route's answer read with its own pointers, the echo's untouched", () => {
+    const format: IdentityEchoFormat = { subject: '/sub', publicIdentity: '/servedTo', publicIdentityFormat: { subject: '/user/name' } };
+    const target = targetWith(format);
+    assert.equal(readPublicIdentity(target, answer({ servedTo: { user: { name: 'anonymous-visitor' } } })).identity?.subject, 'anonymous-visitor');
+    assert.equal(readEcho(target, answer({ identity: { sub: 'ctk-system' } })).identity?.subject, 'ctk-system');
   });
 });

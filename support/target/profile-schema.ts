@@ -156,6 +156,45 @@ export const PROFILE_SCHEMA = {
                 },
                 authorizationReceived: pointer('a boolean in the echo answer: whether the component got an Authorization header (default "/authorizationHeaderReceived")'),
                 publicIdentity: pointer("the identity the public route's answer says it served (default \"/servedTo\")"),
+                forwardedHeaders: {
+                  type: 'object',
+                  description:
+                    'the identity as request headers the gateway forwards, read from the header object the echo shows: { in?, subject, clientId?, kind?, roles?, authorization? }',
+                  additionalProperties: false,
+                  required: ['subject'],
+                  properties: {
+                    in: pointer('the object of request headers in the echo answer (default "/headers")'),
+                    subject: text('the header carrying the subject, e.g. X-Auth-Sub'),
+                    clientId: text('the header carrying the client id'),
+                    kind: text('the header carrying the identity kind'),
+                    roles: {
+                      type: 'array',
+                      description: 'headers carrying lists of roles or scopes: a list of { name, separator? } (separator default " ")',
+                      items: {
+                        type: 'object',
+                        description: 'a list header: { name, separator? }',
+                        additionalProperties: false,
+                        required: ['name'],
+                        properties: {
+                          name: text('the header name, e.g. X-Auth-Scope'),
+                          separator: { type: 'string', minLength: 1, description: 'the separator between values: a non-empty string (default " ")' },
+                        },
+                      },
+                    },
+                    authorization: text('a header whose presence in the echo means the component got the raw Authorization header, e.g. Authorization'),
+                  },
+                },
+                publicIdentityFormat: {
+                  type: 'object',
+                  description: "pointers inside the identity of the public route's answer, when they differ from the echo's: { subject?, clientId?, kind?, roles? }",
+                  additionalProperties: false,
+                  properties: {
+                    subject: pointer('the subject (default: identityEchoFormat.subject)'),
+                    clientId: pointer('the client id (default: identityEchoFormat.clientId)'),
+                    kind: pointer('the identity kind (default: identityEchoFormat.kind)'),
+                    roles: { type: 'array', items: pointer('a list of roles or scopes'), description: 'lists of roles and/or scopes: a list of JSON pointers' },
+                  },
+                },
                 identityHeader: {
                   type: 'object',
                   description: 'the header the gateway passes the identity in: { name, encoding }',

@@ -75,6 +75,37 @@ export interface IdentityEchoFormat {
   readonly publicIdentity?: string;
   /** The header the gateway passes the identity in (spoofing check). Default x-auth-identity, base64url JSON. */
   readonly identityHeader?: { readonly name: string; readonly encoding: 'base64url-json' | 'json' | 'text' };
+  /**
+   * The identity as request headers the gateway forwarded (X-Auth-Sub, a space-separated X-Auth-Scope, ...), read
+   * from the header object the echo shows; when given it replaces the identity pointers for the echo.
+   */
+  readonly forwardedHeaders?: ForwardedIdentityHeaders;
+  /** Pointers inside the identity of the public route's answer, when they differ from the echo's. */
+  readonly publicIdentityFormat?: IdentityPointers;
+}
+
+/** Pointers inside an identity object (the public route's answer may use other names than the echo). */
+export interface IdentityPointers {
+  readonly subject?: string;
+  readonly clientId?: string;
+  readonly kind?: string;
+  readonly roles?: readonly string[];
+}
+
+/**
+ * An identity echo that shows the request headers the component received (httpbin-style `{"headers": {...}}`):
+ * the names the gateway forwards the identity under. Header names compare case-insensitively (RFC 9110 §5.1).
+ */
+export interface ForwardedIdentityHeaders {
+  /** JSON pointer to the object of headers in the echo's answer. Default "/headers"; "" for the answer itself. */
+  readonly in?: string;
+  readonly subject: string;
+  readonly clientId?: string;
+  readonly kind?: string;
+  /** Headers holding lists of roles or scopes, each with its separator (default " "). */
+  readonly roles?: readonly { readonly name: string; readonly separator?: string }[];
+  /** A header whose presence says the component received the caller's raw Authorization header. */
+  readonly authorization?: string;
 }
 
 /**
