@@ -348,6 +348,37 @@ describe('profile fields for real deployments (issue 16)', () => {
     assert.match(e.message, /exact \(it must contain gateway\.audience; the default\), none .*scope/);
   });
 
+  test('testTokenSigner: a private JWK through ${VAR}, its kid and alg; never echoed in an error', async () => {
+    const { generateKeyPair, exportJWK } = await import('jose');
+    const { privateKey, publicKey } = await generateKeyPair('RS256', { extractable: true });
+    const priv = await exportJWK(privateKey);
+    const env = { ...ENV, CTK_SIGNER: JSON.stringify(priv), CTK_PUBLIC: JSON.stringify(await exportJWK(publicKey)), CTK_NOT_JSON: 'not-json-at-all' };
+    const profile = validProfile();
+    profile.testTokenSigner = { privateJwk: '${CTK_SIGNER}', kid: 'gw-trusted-1' };
+    const p = load(profile, env);
+    assert.equal(p.testSigner?.alg, 'RS256', "the key type's usual alg");
+    assert.equal(p.testSigner?.kid, 'gw-trusted-1');
+    assert.equal(p.capabilities['test-token-signer'], true, 'a trusted key is what the capability means');
+
+    profile.testTokenSigner = { privateJwk: '${CTK_PUBLIC}' };
+    const pub = failure(write(profile), env);
+    assert.equal(pub.field, 'testTokenSigner.privateJwk');
+    assert.match(pub.message, /PRIVATE key/);
+    profile.testTokenSigner = { privateJwk: '${CTK_SIGNER}', alg: 'ES256' };
+    const alg = failure(write(profile), env);
+    assert.equal(alg.field, 'testTokenSigner.alg');
+    assert.ok(!alg.message.includes(String(priv.d)), 'the key never appears in an error');
+    profile.testTokenSigner = { privateJwk: '${CTK_NOT_JSON}' };
+    assert.match(failure(write(profile), env).message, /does not hold JSON/);
+    profile.testTokenSigner = { privateJwk: JSON.stringify(priv) };
+    const literal = failure(write(profile), env);
+    assert.match(literal.message, /a literal secret is not allowed/);
+    assert.ok(!literal.message.includes(String(priv.d)));
+    profile.testTokenSigner = { privateJwk: '${CTK_SIGNER}' };
+    profile.capabilities = { 'test-token-signer': false };
+    assert.equal(failure(write(profile), env).field, 'capabilities.test-token-signer');
+  });
+
   test('identityEchoFormat.forwardedHeaders and publicIdentityFormat', () => {
     const profile = validProfile();
     profile.gateway.routes.identityEcho = '/anything';

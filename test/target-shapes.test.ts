@@ -20,7 +20,8 @@ import type { Finding } from '../support/verdict/media-types.ts';
 import { RequirementViolation } from '../support/verdict/check.ts';
 import { applicability } from '../support/target/applicability.ts';
 import { describeReferenceTarget } from '../support/target/reference-target.ts';
-import { gatewayOf, NoGatewayError, type ClientCredentials, type IdentityEchoFormat, type TargetDescription } from '../support/target/target.ts';
+import { gatewayOf, NoGatewayError, secretsOf, type ClientCredentials, type IdentityEchoFormat, type TargetDescription } from '../support/target/target.ts';
+import { JwkSigner, testSignerOf } from '../support/jwt/test-signer.ts';
 import { featureFiles, KIT_ROOT } from '../support/traceability.ts';
 import { registeredAuthMethod, tokenRequestBody } from '../support/oauth/token-client.ts';
 import { disallowedScope, UNKNOWN_SCOPE } from '../support/oauth/scope.ts';
@@ -224,5 +225,28 @@ describe('identity forwarded as request headers, and the public answer read on i
     const target = targetWith(format);
     assert.equal(readPublicIdentity(target, answer({ servedTo: { user: { name: 'anonymous-visitor' } } })).identity?.subject, 'anonymous-visitor');
     assert.equal(readEcho(target, answer({ identity: { sub: 'ctk-system' } })).identity?.subject, 'ctk-system');
+  });
+});
+
+describe("a vendor's key as the trusted test-token signer", () => {
+  test('tokens are signed with the profile key: typ at+jwt and kid by default, a check may override the header', async () => {
+    const { generateKeyPair, exportJWK, compactVerify, decodeProtectedHeader } = await import('jose');
+    const { privateKey, publicKey } = await generateKeyPair('ES256', { extractable: true });
+    const signer = { privateJwk: (await exportJWK(privateKey)) as Record<string, unknown>, alg: 'ES256', kid: 'vendor-key-1' };
+    const target: TargetDescription = { ...reference(), admin: undefined, testSigner: signer };
+    const world = { target } as unknown as CtkWorld;
+    const chosen = testSignerOf(world);
+    assert.ok(chosen instanceof JwkSigner, "the profile's key, not a control plane");
+    const token = await chosen.sign({ iss: 'https://idp.example', sub: 'ctk-system' });
+    const { payload } = await compactVerify(token, publicKey);
+    assert.equal(JSON.parse(new TextDecoder().decode(payload)).sub, 'ctk-system');
+    assert.deepEqual(decodeProtectedHeader(token), { typ: 'at+jwt', kid: 'vendor-key-1', alg: 'ES256' });
+    assert.equal(decodeProtectedHeader(await chosen.sign({}, { typ: 'JWT' })).typ, 'JWT', 'the typ defect');
+    assert.ok(secretsOf(target).includes(String(signer.privateJwk.d)), 'the private key is registered with the redactor');
+  });
+
+  test('no key and no control plane: no signer (the checks are not testable, with the remedy)', () => {
+    const { admin: _admin, ...rest } = reference();
+    assert.equal(testSignerOf({ target: rest } as unknown as CtkWorld), undefined);
   });
 });

@@ -5,7 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { CtkWorld } from '../world.ts';
-import { controlPlaneOf, NO_CONTROL_PLANE_REMEDY } from '../admin/control-plane.ts';
+import { NO_SIGNER_REMEDY, testSignerOf } from './test-signer.ts';
 import { accessTokenFor } from '../oauth/token-client.ts';
 import type { NotTestable } from '../oauth/token-requests.ts';
 import { decodeJwt } from './decode.ts';
@@ -101,8 +101,8 @@ export const SIGNER_DEFECTS = Object.keys(DEFECTS);
 
 /** A token from the target's trusted test signer: the real claims, with `defect` applied (none: a valid token). */
 export async function signerToken(world: CtkWorld, defect?: string): Promise<CraftedToken | NotTestable> {
-  const signer = controlPlaneOf(world);
-  if (!signer) return { notTestable: 'the target has no test-token signer (a control plane that signs with its trusted key)', remedy: NO_CONTROL_PLANE_REMEDY };
+  const signer = testSignerOf(world);
+  if (!signer) return { notTestable: 'the target has no test-token signer (a key the gateway trusts, or a control plane that signs with it)', remedy: NO_SIGNER_REMEDY };
   const base = await baseOf(world);
   if ('notTestable' in base) return base;
   // iss and aud as the target declares them: an IdP that puts wrong ones into its tokens (REQ-JWT-06, -08) must not

@@ -8,6 +8,7 @@ import { describeOutcome, jsonOf, send, type Exchange } from '../http/exchange.t
 import { loadProfile, ProfileError, type TargetProfile } from './profile.ts';
 import type { StartOptions, StartedTarget, TargetProvider } from './provider.ts';
 import type { TargetDescription } from './target.ts';
+import { importSigner } from '../jwt/test-signer.ts';
 
 export class ExternalTargetProvider implements TargetProvider {
   readonly kind = 'external' as const;
@@ -74,6 +75,15 @@ export async function describeExternalTarget(profile: TargetProfile, log: (line:
     if (exchange.transportError) fail(field, `expected a reachable URL; ${url} gave ${describeOutcome(exchange)}`);
   });
 
+  if (profile.testSigner) {
+    try {
+      await importSigner(profile.testSigner);
+    } catch (error) {
+      fail('testTokenSigner.privateJwk', `the key could not be imported for ${profile.testSigner.alg}: ${(error as Error).message}`);
+    }
+    log(`auth-ctk: ${profile.file}: test tokens are signed with the profile's key (alg ${profile.testSigner.alg}${profile.testSigner.kid ? `, kid ${profile.testSigner.kid}` : ''})`);
+  }
+
   const limits = profile.limits;
   return {
     name: profile.name,
@@ -102,6 +112,7 @@ export async function describeExternalTarget(profile: TargetProfile, log: (line:
     },
     sourceAddresses: profile.sourceAddresses,
     ...(profile.admin ? { admin: profile.admin } : {}),
+    ...(profile.testSigner ? { testSigner: profile.testSigner } : {}),
   };
 }
 

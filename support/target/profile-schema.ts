@@ -9,6 +9,7 @@
  */
 import { CAPABILITIES } from '../requirements/types.ts';
 import { TOKEN_ENDPOINT_AUTH_METHODS } from './target.ts';
+import { SIGNER_ALGS } from '../jwt/signing-keys.ts';
 
 /**
  * Token request parameters the kit sets itself: a profile's idp.tokenRequestParameters may not name them, or a
@@ -311,6 +312,17 @@ export const PROFILE_SCHEMA = {
       type: 'array',
       description: 'local addresses the kit may send from to act as distinct client IPs: a list of IP addresses',
       items: { type: 'string', pattern: '^[0-9a-fA-F.:]+$', description: 'an IP address of this machine' },
+    },
+    testTokenSigner: {
+      type: 'object',
+      description: 'a key the gateway trusts, for the checks with genuinely signed but invalid tokens: { privateJwk, kid?, alg? }',
+      additionalProperties: false,
+      required: ['privateJwk'],
+      properties: {
+        privateJwk: secret('the private signing key as a JSON JWK (RFC 7517)'),
+        kid: text('the kid the gateway finds the public key under (default: the JWK\'s own kid)'),
+        alg: { type: 'string', enum: [...SIGNER_ALGS], description: `the JWS alg: ${SIGNER_ALGS.join(', ')} (default: the JWK's alg, else the key type's usual one)` },
+      },
     },
     admin: {
       type: 'object',

@@ -12,7 +12,8 @@ import { Ajv, type ErrorObject } from 'ajv';
 import { LineCounter, parseDocument, type Document } from 'yaml';
 import { UsageError } from '../../cli/errors.ts';
 import type { Capability } from '../requirements/types.ts';
-import type { AudienceCheck, BrowserLoginDescription, ClientCredentials, RouteSet, TargetDescription, TestUser } from './target.ts';
+import type { AudienceCheck, BrowserLoginDescription, ClientCredentials, RouteSet, TargetDescription, TestSignerDescription, TestUser } from './target.ts';
+import { checkSigningJwk } from '../jwt/signing-keys.ts';
 import { PROFILE_SCHEMA } from './profile-schema.ts';
 import { readDotenv, DotenvError } from './dotenv.ts';
 
@@ -68,6 +69,8 @@ export interface TargetProfile {
   };
   readonly sourceAddresses: readonly string[];
   readonly admin?: { readonly baseUrl: string; readonly token: string };
+  /** The key the gateway trusts, parsed and checked (a secret). */
+  readonly testSigner?: TestSignerDescription;
 }
 
 /**
@@ -115,10 +118,11 @@ export function loadProfile(file: string, options: LoadProfileOptions = {}): Tar
   const resolved = interpolate(raw, [], variables, (path, detail) => {
     throw new ProfileError(shown, fieldName(path), detail, lineOf(path));
   }) as RawProfile;
-  checkResolved(resolved, (path, detail) => {
+  const failAt = (path: (string | number)[], detail: string): never => {
     throw new ProfileError(shown, fieldName(path), detail, lineOf(path));
-  });
-  return toProfile(shown, resolved);
+  };
+  checkResolved(resolved, failAt);
+  return toProfile(shown, resolved, testSignerOf(resolved, failAt));
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -293,6 +297,7 @@ interface RawProfile {
   limits?: Partial<TargetProfile['limits']>;
   sourceAddresses?: string[];
   admin?: { baseUrl: string; token: string };
+  testTokenSigner?: { privateJwk: string; kid?: string; alg?: string };
 }
 
 function checkResolved(p: RawProfile, fail: (path: (string | number)[], detail: string) => never): void {
@@ -350,7 +355,27 @@ function checkResolved(p: RawProfile, fail: (path: (string | number)[], detail: 
 /** The roles that may be public clients (tokenEndpointAuthMethod: none): they never get client-credentials tokens. */
 const PUBLIC_CLIENT_ROLES: readonly string[] = ['web', 'noClientCredentials'];
 
-function toProfile(file: string, p: RawProfile): TargetProfile {
+/** The profile's signing key, parsed; every problem names the field and never shows the key. */
+function testSignerOf(p: RawProfile, fail: (path: (string | number)[], detail: string) => never): TestSignerDescription | undefined {
+  const given = p.testTokenSigner;
+  if (!given) return undefined;
+  let jwk: unknown;
+  try {
+    jwk = JSON.parse(given.privateJwk);
+  } catch {
+    fail(['testTokenSigner', 'privateJwk'], 'the variable does not hold JSON (expected a private JWK, RFC 7517, as one JSON object)');
+  }
+  const checked = checkSigningJwk(jwk, given.alg);
+  if ('problem' in checked) fail(['testTokenSigner', given.alg !== undefined && /^alg /.test(checked.problem) ? 'alg' : 'privateJwk'], checked.problem);
+  const key = jwk as Record<string, unknown>;
+  const kid = given.kid ?? (typeof key.kid === 'string' ? key.kid : undefined);
+  if (p.capabilities?.['test-token-signer'] === false) {
+    fail(['capabilities', 'test-token-signer'], 'false, yet testTokenSigner gives a key the gateway trusts: remove one of them');
+  }
+  return { privateJwk: key, alg: (checked as { alg: string }).alg, ...(kid ? { kid } : {}) };
+}
+
+function toProfile(file: string, p: RawProfile, testSigner: TestSignerDescription | undefined): TargetProfile {
   const clients: Partial<Record<ClientRole, RawClient>> = {};
   for (const [role, c] of Object.entries(p.clients)) {
     clients[role as ClientRole] = {
@@ -373,7 +398,8 @@ function toProfile(file: string, p: RawProfile): TargetProfile {
     clients: clients as TargetDescription['clients'],
     users: p.users ?? [],
     ...(p.browserLogin ? { browserLogin: p.browserLogin } : {}),
-    capabilities: p.capabilities ?? {},
+    // A key the gateway trusts is what the test-token-signer capability means.
+    capabilities: testSigner ? { ...p.capabilities, 'test-token-signer': true } : (p.capabilities ?? {}),
     limits: {
       ...(p.limits?.tokenRequestsPerSecond !== undefined ? { tokenRequestsPerSecond: p.limits.tokenRequestsPerSecond } : {}),
       ...(p.limits?.ipBlock !== undefined ? { ipBlock: p.limits.ipBlock } : {}),
@@ -385,6 +411,7 @@ function toProfile(file: string, p: RawProfile): TargetProfile {
     },
     sourceAddresses: p.sourceAddresses ?? [],
     ...(p.admin ? { admin: p.admin } : {}),
+    ...(testSigner ? { testSigner } : {}),
   };
 }
 

@@ -223,8 +223,22 @@ export interface TargetDescription {
     readonly baseUrl: string;
     readonly token: string;
   };
+  /**
+   * A key the gateway trusts, given by the vendor (profile: testTokenSigner), so the checks with genuinely signed
+   * but invalid tokens run against it. A secret: never logged, registered with the redactor.
+   */
+  readonly testSigner?: TestSignerDescription;
   /** Active faults, reference only (kit self-test). */
   readonly faults?: readonly string[];
+}
+
+export interface TestSignerDescription {
+  /** The private JWK (RFC 7517), parsed from the profile's ${VAR}. */
+  readonly privateJwk: Readonly<Record<string, unknown>>;
+  /** The JWS alg to sign with (the key's own, or the kty's default). */
+  readonly alg: string;
+  /** The kid the gateway finds the public key under, when it needs one. */
+  readonly kid?: string;
 }
 
 /** Every secret a description holds, for the redactor. */
@@ -233,5 +247,12 @@ export function secretsOf(target: TargetDescription): string[] {
   for (const client of Object.values(target.clients)) if (client) secrets.push(client.clientSecret);
   for (const user of target.users) secrets.push(user.password);
   if (target.admin) secrets.push(target.admin.token);
+  if (target.testSigner) {
+    secrets.push(JSON.stringify(target.testSigner.privateJwk));
+    for (const m of ['d', 'p', 'q', 'dp', 'dq', 'qi', 'k']) {
+      const v = target.testSigner.privateJwk[m];
+      if (typeof v === 'string') secrets.push(v);
+    }
+  }
   return secrets.filter((s) => s.length > 0);
 }
