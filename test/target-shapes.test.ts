@@ -22,6 +22,9 @@ import { applicability } from '../support/target/applicability.ts';
 import { describeReferenceTarget } from '../support/target/reference-target.ts';
 import { gatewayOf, NoGatewayError, secretsOf, type ClientCredentials, type IdentityEchoFormat, type TargetDescription } from '../support/target/target.ts';
 import { JwkSigner, testSignerOf } from '../support/jwt/test-signer.ts';
+import { createServer } from 'node:http';
+import { loadProfile } from '../support/target/profile.ts';
+import { describeExternalTarget } from '../support/target/external.ts';
 import { featureFiles, KIT_ROOT } from '../support/traceability.ts';
 import { registeredAuthMethod, tokenRequestBody } from '../support/oauth/token-client.ts';
 import { disallowedScope, UNKNOWN_SCOPE } from '../support/oauth/scope.ts';
@@ -248,5 +251,71 @@ describe("a vendor's key as the trusted test-token signer", () => {
   test('no key and no control plane: no signer (the checks are not testable, with the remedy)', () => {
     const { admin: _admin, ...rest } = reference();
     assert.equal(testSignerOf({ target: rest } as unknown as CtkWorld), undefined);
+  });
+});
+
+describe('the committed shapes (fixtures/targets/shapes) load, and give the verdicts their shape calls for', () => {
+  /** The description the external provider makes, its requests answered by a local stub (offline). */
+  async function described(file: string): Promise<TargetDescription> {
+    const { generateKeyPair, exportJWK } = await import('jose');
+    const { privateKey } = await generateKeyPair('ES256', { extractable: true });
+    const env = { CTK_SHAPE_SECRET: 'shape-secret', CTK_SHAPE_PASSWORD: 'shape-password', CTK_SHAPE_SIGNER_JWK: JSON.stringify(await exportJWK(privateKey)) };
+    const profile = loadProfile(`fixtures/targets/shapes/${file}`, { env });
+    const server = createServer((_req, res) => res.end('{}'));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const local = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+    try {
+      return await describeExternalTarget(
+        {
+          ...profile,
+          idp: { ...profile.idp, tokenEndpoint: `${local}/token`, jwksUri: `${local}/jwks` },
+          ...(profile.gateway ? { gateway: { ...profile.gateway, baseUrl: local } } : {}),
+        },
+        () => undefined,
+      );
+    } finally {
+      server.close();
+    }
+  }
+
+  test('idp-only: gateway requirements not applicable, token issuance judged', async () => {
+    const t = await described('idp-only.yaml');
+    assert.equal(t.gateway, undefined);
+    const bearer = applicability(t, ['@gateway', '@REQ-BEARER-07']);
+    assert.ok(bearer.kind === 'not-applicable');
+    assert.match(bearer.record.reason, /names no gateway/);
+    assert.equal(applicability(t, ['@REQ-TOK-01']).kind, 'applicable');
+  });
+
+  test('basic-only-public-web: CAUTH-02 not applicable; the public web client sends no secret and no password login', async () => {
+    const t = await described('basic-only-public-web.yaml');
+    assert.equal(applicability(t, ['@REQ-CAUTH-02']).kind, 'not-applicable');
+    assert.equal(t.clients.web?.clientSecret, '');
+    assert.equal(registeredAuthMethod(t.clients.web!), 'none');
+    assert.equal(registeredAuthMethod(t.clients.system), 'basic');
+    const world = { target: t, send: () => assert.fail('nothing may be sent'), log: () => undefined } as unknown as CtkWorld;
+    assert.equal((await passwordGrantSource.obtain(world, t.users[0]!)).kind, 'unavailable');
+  });
+
+  test('every-scope-allowed: the refused-scope case of REQ-TOK-12 is not testable; the unknown scope is still asked', async () => {
+    const t = await described('every-scope-allowed.yaml');
+    assert.ok(typeof disallowedScope('a scope the target must refuse it', t.clients.readOnly!) === 'object');
+    assert.equal(disallowedScope('a scope the target does not know', t.clients.readOnly!), UNKNOWN_SCOPE);
+  });
+
+  test('header-identity: identity read from headers, no audience compared, the vendor key signs', async () => {
+    const t = await described('header-identity.yaml');
+    assert.equal(t.audience, undefined);
+    assert.equal(t.audienceCheck, 'none');
+    assert.equal(t.capabilities['test-token-signer'], true);
+    assert.ok(testSignerOf({ target: t } as unknown as CtkWorld) instanceof JwkSigner);
+    const echo = readEcho(t, {
+      request: { method: 'GET', url: 'http://x/anything' },
+      response: { status: 200, headers: {}, rawHeaders: [], body: JSON.stringify({ headers: { 'X-Auth-Sub': 'ctk-system', 'X-Auth-Scope': 'api:read api:write' } }) },
+      startedAt: 0,
+      durationMs: 1,
+    });
+    assert.deepEqual(echo.identity?.roles, ['api:read', 'api:write']);
+    assert.equal(echo.authorizationReceived, false);
   });
 });
