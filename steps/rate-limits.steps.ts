@@ -33,7 +33,6 @@ import { describeOutcome, type Exchange } from '../support/http/exchange.ts';
 import { requirementFor, scenarioRequirements } from '../support/gateway/scenario-requirements.ts';
 
 const ADDRESS = 'rl:address';
-const ADDRESSES = 'rl:addresses';
 const SECOND = 'rl:second-address';
 const SERIES = 'rl:series';
 const BLOCKED = 'rl:blocked';
@@ -43,8 +42,9 @@ const AGAIN = 'rl:again';
 
 const notTestable = (world: CtkWorld, why: { reason: string; remedy: string }) => world.notTestable(scenarioRequirements(world), why.reason, why.remedy);
 
-function takeAddress(world: CtkWorld, key: string): 'skipped' | undefined {
-  const fresh = freshAddresses(world.target, 1);
+/** `ownAddress`: a rate-limit check may use the run's own address when the target offers no other (OWN_ADDRESS). */
+function takeAddress(world: CtkWorld, key: string, options: { ownAddress?: boolean } = {}): 'skipped' | undefined {
+  const fresh = freshAddresses(world.target, 1, options);
   if ('reason' in fresh) return notTestable(world, fresh);
   world.memo.set(key, fresh.addresses[0]);
   return undefined;
@@ -53,15 +53,12 @@ function takeAddress(world: CtkWorld, key: string): 'skipped' | undefined {
 // --- Given --------------------------------------------------------------------------------------------------
 
 Given('client IPs of its own for the rate-limit check', function (this: CtkWorld) {
-  // Three: the others are used only when the machine could not keep the pace from the first (sendAtTheLimitMeasured).
-  const fresh = freshAddresses(this.target, 3);
-  if ('reason' in fresh) return notTestable(this, fresh);
-  this.memo.set(ADDRESSES, fresh.addresses);
-  this.memo.set(ADDRESS, fresh.addresses[0]);
+  // One now; sendAtTheLimitMeasured takes another only when the machine could not keep the pace from the first.
+  return takeAddress(this, ADDRESS, { ownAddress: true });
 });
 
 Given('a client IP of its own for the rate-limit check', function (this: CtkWorld) {
-  return takeAddress(this, ADDRESS);
+  return takeAddress(this, ADDRESS, { ownAddress: true });
 });
 
 Given('a client IP of its own for the IP-block check', function (this: CtkWorld) {
@@ -75,7 +72,7 @@ Given('a bystander client IP of its own, from which the token endpoint issues to
 });
 
 Given('a client IP of its own that the token endpoint has rate-limited', async function (this: CtkWorld) {
-  if (takeAddress(this, ADDRESS)) return 'skipped';
+  if (takeAddress(this, ADDRESS, { ownAddress: true })) return 'skipped';
   const series = await burstBeyondTheLimit(this, recall(this, ADDRESS, 'client IP'));
   if (isUnavailable(series)) return notTestable(this, series);
   this.memo.set(SERIES, series);
@@ -100,7 +97,7 @@ Given('a client IP of its own that the token endpoint has blocked after failed l
 // --- When ---------------------------------------------------------------------------------------------------
 
 When('one of them requests tokens at the stated limit for one second', async function (this: CtkWorld) {
-  const series = await sendAtTheLimitMeasured(this, recall(this, ADDRESSES, 'client IPs'));
+  const series = await sendAtTheLimitMeasured(this, recall(this, ADDRESS, 'client IP'));
   if (isUnavailable(series)) return notTestable(this, series);
   this.memo.set(SERIES, series);
 });

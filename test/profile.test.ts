@@ -379,6 +379,18 @@ describe('profile fields for real deployments (issue 16)', () => {
     assert.equal(failure(write(profile), env).field, 'capabilities.test-token-signer');
   });
 
+  test('limits.ownAddressCoolDownSeconds: a number of seconds, 0..300', () => {
+    const profile = validProfile();
+    profile.sourceAddresses = [];
+    profile.limits = { ownAddressCoolDownSeconds: 5 };
+    assert.equal(load(profile).limits.ownAddressCoolDownSeconds, 5);
+    assert.equal(load(validProfile()).limits.ownAddressCoolDownSeconds, undefined, 'absent: those checks run last');
+    profile.limits = { ownAddressCoolDownSeconds: 'soon' };
+    assert.equal(failure(write(profile)).field, 'limits.ownAddressCoolDownSeconds');
+    profile.limits = { ownAddressCoolDownSeconds: 301 };
+    assert.match(failure(write(profile)).message, /limits\.ownAddressCoolDownSeconds: expected .*\(0\.\.300\)/);
+  });
+
   test('identityEchoFormat.forwardedHeaders and publicIdentityFormat', () => {
     const profile = validProfile();
     profile.gateway.routes.identityEcho = '/anything';

@@ -23,6 +23,7 @@ import { describeReferenceTarget } from '../support/target/reference-target.ts';
 import { gatewayOf, NoGatewayError, secretsOf, type ClientCredentials, type IdentityEchoFormat, type TargetDescription } from '../support/target/target.ts';
 import { JwkSigner, testSignerOf } from '../support/jwt/test-signer.ts';
 import { createServer } from 'node:http';
+import { freshAddresses, OWN_ADDRESS, ownAddressQuiet, ownAddressUsedUntil, resetOwnAddress, sendFrom } from '../support/load/source-addresses.ts';
 import { loadProfile } from '../support/target/profile.ts';
 import { describeExternalTarget } from '../support/target/external.ts';
 import { featureFiles, KIT_ROOT } from '../support/traceability.ts';
@@ -317,5 +318,48 @@ describe('the committed shapes (fixtures/targets/shapes) load, and give the verd
     });
     assert.deepEqual(echo.identity?.roles, ['api:read', 'api:write']);
     assert.equal(echo.authorizationReceived, false);
+  });
+});
+
+describe("rate-limit checks from the run's own address when the profile lists no sourceAddresses", () => {
+  const addressless = (coolDown?: number): TargetDescription => {
+    const t = reference();
+    return { ...t, kind: 'external', sourceAddresses: [], limits: { ...t.limits, ...(coolDown !== undefined ? { ownAddressCoolDownSeconds: coolDown } : {}) } };
+  };
+
+  test('a rate-limit check gets the run\'s own address, named so in what the verdict says; an IP-block check does not', () => {
+    const own = freshAddresses(addressless(), 1, { ownAddress: true, share: { id: 0, total: 1 } });
+    assert.deepEqual(own, { addresses: [OWN_ADDRESS] });
+    assert.match(OWN_ADDRESS, /the run's own address \(the profile lists no sourceAddresses\)/);
+    assert.deepEqual(sendFrom(OWN_ADDRESS), {}, 'sent unbound, from the default address');
+    assert.deepEqual(sendFrom('127.0.0.9'), { sourceAddress: '127.0.0.9' });
+    const blockCheck = freshAddresses(addressless(), 1);
+    assert.ok('reason' in blockCheck, 'never the run\'s own address for a check that may get it blocked');
+    const twoNeeded = freshAddresses(addressless(), 2, { ownAddress: true });
+    assert.ok('reason' in twoNeeded, 'a bystander check needs two client IPs');
+  });
+
+  test('with parallel workers the own address is shared: not testable, with the reason', () => {
+    const parallel = freshAddresses(addressless(), 1, { ownAddress: true, share: { id: 0, total: 2 } });
+    assert.ok('reason' in parallel);
+    assert.match(parallel.reason, /parallel workers/);
+  });
+
+  test('after a series from it, the run\'s ordinary token requests wait out its limit (Retry-After, or the stated cool-down)', async () => {
+    resetOwnAddress();
+    const now = performance.now();
+    ownAddressUsedUntil(addressless(), now, 0.2);
+    const started = performance.now();
+    await ownAddressQuiet();
+    const waited = performance.now() - started;
+    assert.ok(waited >= 900, `at least the one-second window of seed 001 (waited ${waited.toFixed(0)} ms)`);
+    resetOwnAddress();
+    ownAddressUsedUntil(addressless(3), now, 1);
+    let done = false;
+    const waiting = ownAddressQuiet().then(() => (done = true));
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    assert.equal(done, false, 'the 3 s cool-down is longer than the 1 s Retry-After');
+    resetOwnAddress();
+    void waiting;
   });
 });

@@ -13,6 +13,7 @@ import { scopeForBulkRequests, tokenRequestBody } from '../oauth/token-client.ts
 import type { ClientCredentials } from '../target/target.ts';
 import { realClock, type Clock, type LoadCap } from './load-cap.ts';
 import { outcomeOf, type TimedExchange, type TokenOutcome } from './rate-analysis.ts';
+import { sendFrom } from './source-addresses.ts';
 
 export interface PacedSeries {
   readonly count: number;
@@ -34,7 +35,7 @@ export interface PacedResult {
 export async function cappedTokenRequest(world: CtkWorld, cap: LoadCap, client: ClientCredentials, sourceAddress: string, options: { secret?: string; keepAsLast?: boolean } = {}): Promise<Exchange> {
   await cap.acquire();
   const { headers, body } = tokenRequestBody(client, { ...scopeForBulkRequests(world.target, client), ...(options.secret !== undefined ? { secret: options.secret } : {}) }, world.target);
-  return world.send({ method: 'POST', url: world.target.tokenEndpoint, headers, body, sourceAddress }, { keepAsLast: options.keepAsLast ?? true });
+  return world.send({ method: 'POST', url: world.target.tokenEndpoint, headers, body, ...sendFrom(sourceAddress) }, { keepAsLast: options.keepAsLast ?? true });
 }
 
 export async function sendPacedTokenRequests(world: CtkWorld, cap: LoadCap, series: PacedSeries, clock: Clock = realClock): Promise<PacedResult> {
@@ -56,7 +57,7 @@ export async function sendPacedTokenRequests(world: CtkWorld, cap: LoadCap, seri
     last = sentAt;
     const index = i;
     pending.push(
-      send({ method: 'POST', url: world.target.tokenEndpoint, headers, body, sourceAddress: series.sourceAddress, timeoutMs: world.target.limits.requestTimeoutMs }).then((exchange) => {
+      send({ method: 'POST', url: world.target.tokenEndpoint, headers, body, ...sendFrom(series.sourceAddress), timeoutMs: world.target.limits.requestTimeoutMs }).then((exchange) => {
         const outcome = outcomeOf(exchange);
         if (outcome === 'rate-limited') refusals++;
         // Evidence: the first answer of each kind is enough to show what the target did.

@@ -42,6 +42,41 @@ export function addressPool(target: TargetDescription, share: WorkerShare = work
     .filter((_, i) => i % share.total === share.id);
 }
 
+/**
+ * The run's own address, for the rate-limit checks of a target that offers no other (sourceAddresses: []): a
+ * deployment reached from one machine sees one client IP, whatever addresses the machine has. The text is what
+ * the verdicts say where they name the address. Only rate-limit checks use it (a 429 passes; an IP block would
+ * lock the rest of the run out, so the IP-block checks never do), only with one cucumber worker (parallel
+ * workers share the address), and they run last or after the cool-down the profile states (ownAddressQuiet).
+ */
+export const OWN_ADDRESS = "the run's own address (the profile lists no sourceAddresses)";
+
+/** Request options for sending "from" an address: the run's own address is the default, no bind. */
+export const sendFrom = (address: string): { sourceAddress?: string } => (address === OWN_ADDRESS ? {} : { sourceAddress: address });
+
+/** When the run's own address may send token requests again after a rate-limit check used it (performance.now()). */
+let ownAddressQuietAt = 0;
+
+/**
+ * After a rate-limit series from the run's own address: no ordinary token request leaves from it before its limit
+ * is over: what the last 429 asked for (at least the seed's one-second window), or the profile's cool-down.
+ */
+export function ownAddressUsedUntil(target: TargetDescription, lastAnswerAt: number, retryAfterSeconds = 1): void {
+  const waitMs = Math.max(1, retryAfterSeconds, target.limits.ownAddressCoolDownSeconds ?? 0) * 1000 + 250;
+  ownAddressQuietAt = Math.max(ownAddressQuietAt, lastAnswerAt + waitMs);
+}
+
+/** Waits until the run's own address is out of any limit a rate-limit check put it in. */
+export async function ownAddressQuiet(now: () => number = () => performance.now()): Promise<void> {
+  const wait = ownAddressQuietAt - now();
+  if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+}
+
+/** For the kit's tests. */
+export const resetOwnAddress = (): void => {
+  ownAddressQuietAt = 0;
+};
+
 export class SourceAddressAllocator {
   private readonly pool: readonly string[];
   private next = 0;
@@ -74,9 +109,25 @@ export function allocatorFor(target: TargetDescription): SourceAddressAllocator 
   return allocator;
 }
 
-/** Fresh addresses for one scenario, or the reason there are not enough (for "not testable"). */
-export function freshAddresses(target: TargetDescription, count: number): { addresses: string[] } | { reason: string; remedy: string } {
+/**
+ * Fresh addresses for one scenario, or the reason there are not enough (for "not testable"). `ownAddress`: a
+ * rate-limit check that may send from the run's own address when the target offers no other (see OWN_ADDRESS).
+ */
+export function freshAddresses(
+  target: TargetDescription,
+  count: number,
+  options: { ownAddress?: boolean; share?: WorkerShare } = {},
+): { addresses: string[] } | { reason: string; remedy: string } {
   const allocator = allocatorFor(target);
+  if (options.ownAddress && count === 1 && target.sourceAddresses.length === 0) {
+    if ((options.share ?? workerShare()).total > 1) {
+      return {
+        reason: "the profile lists no sourceAddresses, and with parallel workers the run's own address is shared, so a rate-limit check from it would hit the other workers' requests",
+        remedy: 'run the rate-limit checks with one worker (no --parallel), or list sourceAddresses in the target profile',
+      };
+    }
+    return { addresses: [OWN_ADDRESS] };
+  }
   if (allocator.remaining < count) {
     const why =
       allocator.size === 0

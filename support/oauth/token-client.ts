@@ -9,7 +9,7 @@ import { registerSecrets } from '../http/redact.ts';
 import type { ClientCredentials, TargetDescription } from '../target/target.ts';
 import { RESERVED_TOKEN_PARAMETERS } from '../target/profile-schema.ts';
 import { pacerFor } from './pacing.ts';
-import { workerShare } from '../load/source-addresses.ts';
+import { ownAddressQuiet, workerShare } from '../load/source-addresses.ts';
 
 export type ClientAuthMethod = 'basic' | 'body' | 'both' | 'none';
 
@@ -181,8 +181,11 @@ export function scopeSentIn(exchange: Exchange): string[] {
 
 /** Waits, if needed, so that requests from the default address stay under the target's token rate limit. */
 export async function paceTokenRequest(world: CtkWorld, sourceAddress: string | undefined, pace = true): Promise<void> {
+  if (sourceAddress !== undefined) return;
+  // A rate-limit check may just have sent from this address (a target without sourceAddresses): wait its limit out.
+  await ownAddressQuiet();
   const limit = world.target.limits.tokenRequestsPerSecond;
-  if (!pace || sourceAddress !== undefined || limit === undefined || limit <= 0) return;
+  if (!pace || limit === undefined || limit <= 0) return;
   // Parallel cucumber workers share the default address: each keeps to its share of the limit.
   await pacerFor(limit / workerShare().total).acquire('default');
 }

@@ -104,6 +104,7 @@ export async function describeExternalTarget(profile: TargetProfile, log: (line:
     limits: {
       ...(limits.tokenRequestsPerSecond !== undefined ? { tokenRequestsPerSecond: limits.tokenRequestsPerSecond } : {}),
       ...(limits.ipBlock ? { ipBlock: limits.ipBlock } : {}),
+      ...(limits.ownAddressCoolDownSeconds !== undefined ? { ownAddressCoolDownSeconds: limits.ownAddressCoolDownSeconds } : {}),
       clockSkewSeconds: limits.clockSkewSeconds,
       requestTimeoutMs: timeoutMs,
       // limits.loadScenarios not true -> caps of 0: the load cap (support/load/load-cap.ts) lets nothing through.

@@ -275,6 +275,13 @@ export const PROFILE_SCHEMA = {
             blockSeconds: positiveInteger('how long the block lasts, in seconds'),
           },
         },
+        ownAddressCoolDownSeconds: {
+          type: 'number',
+          minimum: 0,
+          maximum: 300,
+          description:
+            "seconds the run's own address rests after a rate-limit check sent from it (only with sourceAddresses: []); then those checks keep their place instead of running last (0..300)",
+        },
         clockSkewSeconds: { type: 'number', minimum: 0, maximum: 600, description: 'leeway the gateway allows on exp/nbf, in seconds (0..600)' },
         requestTimeoutSeconds: { type: 'number', exclusiveMinimum: 0, maximum: 300, description: 'per-request timeout in seconds (> 0, at most 300)' },
         loadScenarios: { type: 'boolean', description: 'true to let load-generating scenarios (rate limit, IP block) run against this target' },

@@ -60,6 +60,7 @@ export interface TargetProfile {
   readonly limits: {
     readonly tokenRequestsPerSecond?: number;
     readonly ipBlock?: { readonly failedAttempts: number; readonly blockSeconds: number };
+    readonly ownAddressCoolDownSeconds?: number;
     readonly clockSkewSeconds: number;
     readonly requestTimeoutSeconds: number;
     /** Load-generating scenarios allowed; when false both caps are 0, so nothing load-generating is sent. */
@@ -403,6 +404,7 @@ function toProfile(file: string, p: RawProfile, testSigner: TestSignerDescriptio
     limits: {
       ...(p.limits?.tokenRequestsPerSecond !== undefined ? { tokenRequestsPerSecond: p.limits.tokenRequestsPerSecond } : {}),
       ...(p.limits?.ipBlock !== undefined ? { ipBlock: p.limits.ipBlock } : {}),
+      ...(p.limits?.ownAddressCoolDownSeconds !== undefined ? { ownAddressCoolDownSeconds: p.limits.ownAddressCoolDownSeconds } : {}),
       clockSkewSeconds: p.limits?.clockSkewSeconds ?? PROFILE_DEFAULTS.clockSkewSeconds,
       requestTimeoutSeconds: p.limits?.requestTimeoutSeconds ?? PROFILE_DEFAULTS.requestTimeoutSeconds,
       ...(p.limits?.loadScenarios === true

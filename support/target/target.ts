@@ -212,6 +212,11 @@ export interface TargetDescription {
     readonly clockSkewSeconds: number;
     /** Per-request timeout. */
     readonly requestTimeoutMs: number;
+    /**
+     * With no sourceAddresses the rate-limit checks send from the run's own address and run last; given this, they
+     * keep their place and the kit's next token request from that address waits this long after their last answer.
+     */
+    readonly ownAddressCoolDownSeconds?: number;
     /** Load caps for load-generating scenarios: never exceeded. */
     readonly maxRequestsPerSecond: number;
     readonly maxRequestsPerRun: number;
