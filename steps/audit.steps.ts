@@ -11,7 +11,7 @@ import type { ClientRole } from '../support/oauth/clients.ts';
 const EXTRA_SECRETS = 'ctk.audit-secrets';
 
 function auditLogOf(world: CtkWorld): ControlPlane | undefined {
-  return controlPlaneOf(world);
+  return controlPlaneOf(world, 'auditLog');
 }
 
 const unreadable = (world: CtkWorld) =>

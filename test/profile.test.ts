@@ -379,6 +379,31 @@ describe('profile fields for real deployments (issue 16)', () => {
     assert.equal(failure(write(profile), env).field, 'capabilities.test-token-signer');
   });
 
+  test('admin: presets, the auth header, and calls with where the answer holds what the kit needs', () => {
+    const profile = validProfile();
+    profile.admin = { baseUrl: 'https://kc.test/admin/realms/ctk', token: '${CTK_SECRET}', preset: 'keycloak' };
+    assert.equal(load(profile).admin?.preset, 'keycloak');
+    profile.admin = {
+      baseUrl: 'https://admin.test',
+      token: '${CTK_SECRET}',
+      authHeader: { name: 'X-Admin-Key', prefix: '' },
+      auditLog: { method: 'GET', path: '/v1/audit', entries: '/entries' },
+      rotateSecret: { method: 'POST', path: '/v1/clients/{clientId}/secret', secret: '/data/secret', putBack: { method: 'PUT', path: '/v1/clients/{clientId}/secret', field: 'value' } },
+    };
+    const p = load(profile);
+    assert.equal(p.admin?.auditLog?.entries, '/entries');
+    assert.equal(p.admin?.rotateSecret?.putBack.field, 'value');
+    profile.admin.preset = 'okta';
+    assert.equal(failure(write(profile)).field, 'admin.preset');
+    delete profile.admin.preset;
+    delete profile.admin.rotateSecret.putBack;
+    const e = failure(write(profile));
+    assert.equal(e.field, 'admin.rotateSecret.putBack', 'no rotation without a way to put the secret back');
+    profile.admin.rotateSecret.putBack = { method: 'PUT', path: '/x', field: 'value' };
+    profile.admin.auditLog.entries = 'entries';
+    assert.match(failure(write(profile)).message, /admin\.auditLog\.entries: expected .*JSON pointer/);
+  });
+
   test('limits.ownAddressCoolDownSeconds: a number of seconds, 0..300', () => {
     const profile = validProfile();
     profile.sourceAddresses = [];

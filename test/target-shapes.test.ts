@@ -20,7 +20,7 @@ import type { Finding } from '../support/verdict/media-types.ts';
 import { RequirementViolation } from '../support/verdict/check.ts';
 import { applicability } from '../support/target/applicability.ts';
 import { describeReferenceTarget } from '../support/target/reference-target.ts';
-import { gatewayOf, NoGatewayError, secretsOf, type ClientCredentials, type IdentityEchoFormat, type TargetDescription } from '../support/target/target.ts';
+import { gatewayOf, NoGatewayError, secretsOf, type AdminDescription, type ClientCredentials, type IdentityEchoFormat, type TargetDescription } from '../support/target/target.ts';
 import { JwkSigner, testSignerOf } from '../support/jwt/test-signer.ts';
 import { createServer } from 'node:http';
 import { freshAddresses, OWN_ADDRESS, ownAddressQuiet, ownAddressUsedUntil, resetOwnAddress, sendFrom } from '../support/load/source-addresses.ts';
@@ -34,7 +34,9 @@ import { judgeApiAudience } from '../support/jwt/claims.ts';
 import { tokenOnly } from '../support/oauth/issued.ts';
 import { isAnonymous, readEcho, readPublicIdentity } from '../support/identity/echo.ts';
 import { forgedIdentityHeaders, FORGED_SUBJECT } from '../support/identity/spoofing.ts';
-import type { Exchange } from '../support/http/exchange.ts';
+import { send, type Exchange, type HttpRequest } from '../support/http/exchange.ts';
+import { controlPlaneOf } from '../support/admin/control-plane.ts';
+import { findAttempt } from '../support/admin/audit-log.ts';
 
 const reference = (): TargetDescription =>
   describeReferenceTarget({ idp: 'http://127.0.0.1:1', issuer: 'http://127.0.0.1:1', gateway: 'http://127.0.0.1:2', component: '' });
@@ -362,4 +364,103 @@ describe("rate-limit checks from the run's own address when the profile lists no
     resetOwnAddress();
     void waiting;
   });
+});
+
+describe('a control plane the profile describes: envelope-style, Keycloak Admin REST, Auth0 Management API', () => {
+  type Handler = (req: import('node:http').IncomingMessage, body: string) => { status: number; json?: unknown };
+  async function serve(handler: Handler): Promise<{ url: string; seen: string[]; close: () => void }> {
+    const seen: string[] = [];
+    const server = createServer((req, res) => {
+      let body = '';
+      req.on('data', (c) => (body += c));
+      req.on('end', () => {
+        seen.push(`${req.method} ${req.url} ${body}`.trim());
+        const { status, json } = handler(req, body);
+        res.writeHead(status, { 'content-type': 'application/json' }).end(json === undefined ? '' : JSON.stringify(json));
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    return { url: `http://127.0.0.1:${(server.address() as { port: number }).port}`, seen, close: () => server.close() };
+  }
+  const worldWith = (admin: AdminDescription): CtkWorld =>
+    ({ target: { ...reference(), admin }, send: (request: HttpRequest) => send({ timeoutMs: 2000, ...request }), log: () => undefined }) as unknown as CtkWorld;
+
+  test('an admin API with its own header and its entries inside an envelope', async () => {
+    const api = await serve((req) => {
+      if (req.headers['x-admin-key'] !== 'k-123') return { status: 401, json: { error: 'no key' } };
+      if (req.url === '/v1/audit') return { status: 200, json: { entries: [{ clientId: 'ctk-system', outcome: 'success', time: Date.now() }] } };
+      if (req.url === '/v1/clients/ctk-rotation/secret' && req.method === 'POST') return { status: 200, json: { data: { secret: 'fresh-secret-1' } } };
+      if (req.url === '/v1/clients/ctk-rotation/secret' && req.method === 'PUT') return { status: 204 };
+      return { status: 404 };
+    });
+    try {
+      const admin: AdminDescription = {
+        baseUrl: api.url,
+        token: 'k-123',
+        authHeader: { name: 'X-Admin-Key', prefix: '' },
+        auditLog: { method: 'GET', path: '/v1/audit', entries: '/entries' },
+        rotateSecret: { method: 'POST', path: '/v1/clients/{clientId}/secret', secret: '/data/secret', putBack: { method: 'PUT', path: '/v1/clients/{clientId}/secret', field: 'value' } },
+      };
+      const plane = controlPlaneOf(worldWith(admin), 'auditLog')!;
+      const { entries } = await plane.auditLog();
+      assert.equal(findAttempt(entries, { clientId: 'ctk-system', outcome: 'success', from: Date.now() - 5000, to: Date.now(), toleranceMs: 1000 }).matches.length, 1);
+      assert.equal(await plane.rotateSecret('ctk-rotation'), 'fresh-secret-1');
+      assert.equal(await plane.rotateSecret('ctk-rotation', 'the-profile-secret'), 'the-profile-secret');
+      assert.deepEqual(api.seen.slice(-1), ['PUT /v1/clients/ctk-rotation/secret {"value":"the-profile-secret"}']);
+      assert.equal(controlPlaneOf(worldWith(admin), 'rotateSigningKey'), undefined, 'key rotation and the signer stay the reference\'s');
+      const noPutBack: AdminDescription = { baseUrl: api.url, token: 'k', preset: 'keycloak', auditLog: admin.auditLog! };
+      assert.ok(controlPlaneOf(worldWith(noPutBack), 'rotateSecret'), 'the keycloak preset can put a secret back');
+    } finally {
+      api.close();
+    }
+  });
+
+  test('the Keycloak preset: events, the client secret by internal id, put back with PUT', async () => {
+    const kc = await serve((req) => {
+      if (req.headers.authorization !== 'Bearer kc-admin') return { status: 401 };
+      if (req.url === '/events?max=1000') return { status: 200, json: [{ time: Date.now(), type: 'CLIENT_LOGIN_ERROR', clientId: 'ctk-system', ipAddress: '127.0.0.1', error: 'invalid_client_credentials' }] };
+      if (req.url === '/clients?clientId=ctk-rotation') return { status: 200, json: [{ id: 'a1b2-uuid', clientId: 'ctk-rotation' }] };
+      if (req.url === '/clients/a1b2-uuid/client-secret' && req.method === 'POST') return { status: 200, json: { type: 'secret', value: 'kc-new-secret' } };
+      if (req.url === '/clients/a1b2-uuid' && req.method === 'PUT') return { status: 204 };
+      return { status: 404 };
+    });
+    try {
+      const plane = controlPlaneOf(worldWith({ baseUrl: kc.url, token: 'kc-admin', preset: 'keycloak' }), 'rotateSecret')!;
+      assert.equal(await plane.rotateSecret('ctk-rotation'), 'kc-new-secret');
+      await plane.rotateSecret('ctk-rotation', 'back-again');
+      assert.ok(kc.seen.includes('PUT /clients/a1b2-uuid {"secret":"back-again"}'), kc.seen.join('\n'));
+      const { entries } = await plane.auditLog();
+      assert.equal(findAttempt(entries, { clientId: 'ctk-system', outcome: 'failure', from: Date.now() - 5000, to: Date.now(), toleranceMs: 1000 }).matches.length, 1);
+    } finally {
+      kc.close();
+    }
+  });
+
+  test('the Auth0 preset: logs (seccft / feccft), rotate-secret, put back with PATCH', async () => {
+    const a0 = await serve((req) => {
+      if (req.url?.startsWith('/api/v2/logs')) return { status: 200, json: [{ date: new Date().toISOString(), type: 'seccft', client_id: 'ctk-system', ip: '127.0.0.1' }] };
+      if (req.url === '/api/v2/clients/ctk-rotation/rotate-secret') return { status: 200, json: { client_id: 'ctk-rotation', client_secret: 'a0-new' } };
+      if (req.url === '/api/v2/clients/ctk-rotation' && req.method === 'PATCH') return { status: 200, json: { client_id: 'ctk-rotation' } };
+      return { status: 404 };
+    });
+    try {
+      const plane = controlPlaneOf(worldWith({ baseUrl: a0.url, token: 'a0', preset: 'auth0' }), 'rotateSecret')!;
+      assert.equal(await plane.rotateSecret('ctk-rotation'), 'a0-new');
+      await plane.rotateSecret('ctk-rotation', 'back');
+      assert.ok(a0.seen.includes('PATCH /api/v2/clients/ctk-rotation {"client_secret":"back"}'));
+      const { entries } = await plane.auditLog();
+      assert.equal(findAttempt(entries, { clientId: 'ctk-system', outcome: 'success', from: Date.now() - 5000, to: Date.now() + 1000, toleranceMs: 2000 }).matches.length, 1);
+    } finally {
+      a0.close();
+    }
+  });
+});
+
+test('shape envelope-admin.yaml: its control plane reads the envelope and rotates with a put-back; no key rotation', async () => {
+  const profile = loadProfile('fixtures/targets/shapes/envelope-admin.yaml', { env: { CTK_SHAPE_SECRET: 'shape-secret' } });
+  const world = { target: { ...reference(), admin: profile.admin } } as unknown as CtkWorld;
+  assert.ok(controlPlaneOf(world, 'auditLog'));
+  assert.ok(controlPlaneOf(world, 'rotateSecret'));
+  assert.equal(controlPlaneOf(world, 'rotateSigningKey'), undefined);
+  assert.equal(controlPlaneOf(world, 'sign'), undefined);
 });

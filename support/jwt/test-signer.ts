@@ -38,7 +38,7 @@ export async function importSigner(description: TestSignerDescription): Promise<
 /** The target's trusted signer: the profile's key, else the reference's control plane, else none. */
 export function testSignerOf(world: CtkWorld): TokenSigner | undefined {
   if (world.target.testSigner) return new JwkSigner(world.target.testSigner);
-  return controlPlaneOf(world);
+  return controlPlaneOf(world, 'sign');
 }
 
 export const NO_SIGNER_REMEDY =

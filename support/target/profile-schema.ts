@@ -31,6 +31,18 @@ const secret = (what: string) => ({
 });
 const pointer = (what: string) => ({ type: 'string', pattern: '^(/.*)?$', description: `${what}: a JSON pointer (RFC 6901) like "/sub", or "" for the whole value` });
 const text = (what: string) => ({ type: 'string', minLength: 1, description: `${what}: a non-empty string (or \${VAR})` });
+/** One call of a control plane: { method, path, ...extra }. */
+const adminCall = (what: string, extra: Record<string, unknown>, required: readonly string[] = []) => ({
+  type: 'object',
+  description: `the call for ${what}: { method, path${Object.keys(extra).map((k) => `, ${k}${required.includes(k) ? '' : '?'}`).join('')} }`,
+  additionalProperties: false,
+  required: ['method', 'path', ...required],
+  properties: {
+    method: { type: 'string', enum: ['GET', 'POST', 'PUT', 'PATCH'], description: 'the HTTP method: GET, POST, PUT or PATCH' },
+    path: { type: 'string', pattern: '^/', description: 'the path under admin.baseUrl, starting with "/" ({clientId} is filled in)' },
+    ...extra,
+  },
+});
 const positiveInteger = (what: string) => ({ type: 'integer', minimum: 1, description: `${what}: a whole number >= 1` });
 
 const client = (role: string, extra: Record<string, unknown> = {}) => ({
@@ -333,12 +345,37 @@ export const PROFILE_SCHEMA = {
     },
     admin: {
       type: 'object',
-      description: "the reference stack's control plane: { baseUrl, token } (reference stacks only)",
+      description:
+        'the control plane (audit log, secret rotation): { baseUrl, token, preset?, authHeader?, auditLog?, rotateSecret? }',
       additionalProperties: false,
       required: ['baseUrl', 'token'],
       properties: {
-        baseUrl: url('the control plane base URL'),
+        baseUrl: url('the control plane base URL (Keycloak: .../admin/realms/<realm>; Auth0: https://<tenant>)'),
         token: secret('the admin token'),
+        preset: {
+          type: 'string',
+          enum: ['reference', 'keycloak', 'auth0'],
+          description: "the control plane's dialect: reference (default), keycloak (Admin REST of one realm) or auth0 (Management API)",
+        },
+        authHeader: {
+          type: 'object',
+          description: 'the header that carries the token: { name, prefix? } (default Authorization with prefix "Bearer ")',
+          additionalProperties: false,
+          required: ['name'],
+          properties: {
+            name: text('the header name, e.g. X-Admin-Key'),
+            prefix: { type: 'string', description: 'what goes before the token in the header value: a string, may be "" (default "Bearer ")' },
+          },
+        },
+        auditLog: adminCall('reading the audit log', {
+          entries: pointer('where the answer holds the list of entries (e.g. "/entries" for {entries:[...]})'),
+        }),
+        rotateSecret: adminCall('rotating a client secret ({clientId} in the path)', {
+          secret: pointer('where the answer holds the new secret (e.g. "/client_secret")'),
+          putBack: adminCall('setting a given secret, to put the profile\'s back ({clientId} in the path)', {
+            field: text('the JSON body member that carries the secret (e.g. client_secret)'),
+          }, ['field']),
+        }, ['secret', 'putBack']),
       },
     },
   },

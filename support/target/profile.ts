@@ -12,7 +12,7 @@ import { Ajv, type ErrorObject } from 'ajv';
 import { LineCounter, parseDocument, type Document } from 'yaml';
 import { UsageError } from '../../cli/errors.ts';
 import type { Capability } from '../requirements/types.ts';
-import type { AudienceCheck, BrowserLoginDescription, ClientCredentials, RouteSet, TargetDescription, TestSignerDescription, TestUser } from './target.ts';
+import type { AdminDescription, AudienceCheck, BrowserLoginDescription, ClientCredentials, RouteSet, TargetDescription, TestSignerDescription, TestUser } from './target.ts';
 import { checkSigningJwk } from '../jwt/signing-keys.ts';
 import { PROFILE_SCHEMA } from './profile-schema.ts';
 import { readDotenv, DotenvError } from './dotenv.ts';
@@ -69,7 +69,7 @@ export interface TargetProfile {
     readonly maxRequestsPerRun: number;
   };
   readonly sourceAddresses: readonly string[];
-  readonly admin?: { readonly baseUrl: string; readonly token: string };
+  readonly admin?: AdminDescription;
   /** The key the gateway trusts, parsed and checked (a secret). */
   readonly testSigner?: TestSignerDescription;
 }
@@ -297,7 +297,7 @@ interface RawProfile {
   capabilities?: Partial<Record<Capability, boolean>>;
   limits?: Partial<TargetProfile['limits']>;
   sourceAddresses?: string[];
-  admin?: { baseUrl: string; token: string };
+  admin?: AdminDescription;
   testTokenSigner?: { privateJwk: string; kid?: string; alg?: string };
 }
 

@@ -223,11 +223,12 @@ export interface TargetDescription {
   };
   /** Loopback source addresses the kit may send from to act as distinct client IPs (127.0.0.x). */
   readonly sourceAddresses: readonly string[];
-  /** Control plane of the reference stack (audit log, secret rotation, key rotation, test signer); absent elsewhere. */
-  readonly admin?: {
-    readonly baseUrl: string;
-    readonly token: string;
-  };
+  /**
+   * The control plane (audit log, secret rotation; on the reference also key rotation and the test signer): the
+   * reference stack's, or one the profile describes (a preset for Keycloak's Admin REST or Auth0's Management API,
+   * or its own calls). Absent: those scenarios are not testable.
+   */
+  readonly admin?: AdminDescription;
   /**
    * A key the gateway trusts, given by the vendor (profile: testTokenSigner), so the checks with genuinely signed
    * but invalid tokens run against it. A secret: never logged, registered with the redactor.
@@ -235,6 +236,29 @@ export interface TargetDescription {
   readonly testSigner?: TestSignerDescription;
   /** Active faults, reference only (kit self-test). */
   readonly faults?: readonly string[];
+}
+
+/** One call of a control plane: `{clientId}` (and Keycloak's `{id}`) are filled in. */
+export interface AdminCall {
+  readonly method: 'GET' | 'POST' | 'PUT' | 'PATCH';
+  /** Relative to the control plane's baseUrl. */
+  readonly path: string;
+  /** Where the answer holds the audit entries: a JSON pointer ("" = the answer itself, "/entries" for {entries:[...]}). */
+  readonly entries?: string;
+}
+
+export interface AdminDescription {
+  readonly baseUrl: string;
+  /** The credential the control plane takes (a secret). */
+  readonly token: string;
+  /** The dialect: the reference's (default), Keycloak Admin REST of one realm, or the Auth0 Management API. */
+  readonly preset?: 'reference' | 'keycloak' | 'auth0';
+  /** The header that carries the token, and what goes before it. Default: Authorization, "Bearer ". */
+  readonly authHeader?: { readonly name: string; readonly prefix?: string };
+  /** Reading the audit log, where the preset's call does not fit. */
+  readonly auditLog?: AdminCall;
+  /** Rotating a client's secret (`secret`: where the answer holds the new one) and putting a given one back. */
+  readonly rotateSecret?: AdminCall & { readonly secret: string; readonly putBack: AdminCall & { readonly field: string } };
 }
 
 export interface TestSignerDescription {
