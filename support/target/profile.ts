@@ -327,10 +327,11 @@ function checkResolved(p: RawProfile, fail: (path: (string | number)[], detail: 
   });
   for (const [role, c] of Object.entries(p.clients)) {
     const method = c.tokenEndpointAuthMethod;
-    // Client credentials are for confidential clients only (RFC 6749 §4.4): only the web front end and the client
-    // that is refused that grant may be public.
+    // Client credentials are for confidential clients only (RFC 6749 §4.4): only the web front end may be public
+    // (the client refused that grant must still authenticate, or its refusal would be invalid_client, not the
+    // unauthorized_client its check asks for).
     if (method === 'none' && !PUBLIC_CLIENT_ROLES.includes(role)) {
-      fail(['clients', role, 'tokenEndpointAuthMethod'], `expected client_secret_basic or client_secret_post: clients.${role} uses the client_credentials grant, which needs a confidential client (RFC 6749 §4.4); only ${PUBLIC_CLIENT_ROLES.map((r) => `clients.${r}`).join(' and ')} may be public ("none")`);
+      fail(['clients', role, 'tokenEndpointAuthMethod'], `expected client_secret_basic or client_secret_post: the kit asks clients.${role} for client_credentials tokens, which need a confidential client (RFC 6749 §4.4); only ${PUBLIC_CLIENT_ROLES.map((r) => `clients.${r}`).join(' and ')} may be public ("none")`);
     }
     if (method === 'none' && c.clientSecret !== undefined) {
       fail(['clients', role, 'clientSecret'], 'a public client (tokenEndpointAuthMethod: none) has no secret: remove clientSecret, or name the method the client really uses');
@@ -354,7 +355,7 @@ function checkResolved(p: RawProfile, fail: (path: (string | number)[], detail: 
 }
 
 /** The roles that may be public clients (tokenEndpointAuthMethod: none): they never get client-credentials tokens. */
-const PUBLIC_CLIENT_ROLES: readonly string[] = ['web', 'noClientCredentials'];
+const PUBLIC_CLIENT_ROLES: readonly string[] = ['web'];
 
 /** The profile's signing key, parsed; every problem names the field and never shows the key. */
 function testSignerOf(p: RawProfile, fail: (path: (string | number)[], detail: string) => never): TestSignerDescription | undefined {
