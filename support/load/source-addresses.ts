@@ -6,9 +6,11 @@
  *     that was blocked stays blocked for ipBlock.blockSeconds, a rate-limited one for its window);
  *   - parallel cucumber workers never share one: worker i of n takes every n-th address (CUCUMBER_WORKER_ID,
  *     CUCUMBER_TOTAL_WORKERS);
- *   - the addresses of others are left alone: this module takes the FIRST HALF of the list; the upper half up to
- *     the third-last is support/oauth/source-address.ts's (single failed logins, kept under the block count), the
- *     last two are the browser login's (support/browser/source-addresses.ts).
+ *   - the addresses of others are left alone, and the list is budgeted across the whole run (addressBudget): the
+ *     browser login's two (the last, support/browser/source-addresses.ts), the single failed logins' (kept under
+ *     the block count, support/oauth/source-address.ts) and the rest for the load checks. Only the addresses the
+ *     others can use are kept from the load checks: none for a remote target, one for failures when the target
+ *     does not block (one address takes them all), the upper half when it does.
  * A loopback source address can only reach a loopback target; for any other target the list must hold addresses
  * of this machine's own interfaces.
  */
@@ -29,16 +31,31 @@ export function workerShare(env: NodeJS.ProcessEnv = process.env): WorkerShare {
   return { id, total };
 }
 
-/** The addresses this worker may use against this target, in order. */
+/**
+ * The run's source addresses, split between their users before any is handed out (the whole list, not per worker):
+ *   browser   the browser login's, when it can use them (loopback login and token endpoint);
+ *   failures  single refused requests (support/oauth/source-address.ts): only on a loopback target (a loopback
+ *             address reaches nothing else); one address when the target does not block (it takes every failure),
+ *             else the upper half below the browser's, as many failures as the run has need their rations;
+ *   load      everything else: the rate-limit and IP-block checks, a fresh address per scenario.
+ * So a remote canvas reached from a machine with 8 addresses gives all 8 to the load checks, not half.
+ */
+export function addressBudget(target: TargetDescription): { load: string[]; failures: string[]; browser: string[] } {
+  const list = target.sourceAddresses;
+  const browser = [browserSourceAddress(target, 'wrong-password'), browserSourceAddress(target, 'ip-block')].filter((a): a is string => a !== undefined);
+  const rest = list.filter((a) => !browser.includes(a));
+  const hosts = [target.tokenEndpoint, ...(target.gateway ? [target.gateway.baseUrl] : [])].map((u) => new URL(u).hostname);
+  if (!hosts.every(isLoopbackHost)) return { load: rest, failures: [], browser };
+  if (target.capabilities?.['ip-blocking'] !== true) return { load: rest.slice(0, -1), failures: rest.slice(-1), browser };
+  const half = Math.floor(list.length / 2);
+  return { load: rest.filter((a) => list.indexOf(a) < half), failures: rest.filter((a) => list.indexOf(a) >= half), browser };
+}
+
+/** The addresses this worker may use for load checks against this target, in order. */
 export function addressPool(target: TargetDescription, share: WorkerShare = workerShare()): string[] {
-  const reserved = new Set(
-    [browserSourceAddress(target, 'ip-block'), browserSourceAddress(target, 'wrong-password')].filter((a): a is string => a !== undefined),
-  );
   const loopbackTarget = isLoopbackHost(new URL(target.tokenEndpoint).hostname);
-  return target.sourceAddresses
-    .slice(0, Math.floor(target.sourceAddresses.length / 2))
-    .filter((a) => !reserved.has(a))
-    .filter((a) => loopbackTarget || !isLoopbackAddress(a))
+  return addressBudget(target)
+    .load.filter((a) => loopbackTarget || !isLoopbackAddress(a))
     .filter((_, i) => i % share.total === share.id);
 }
 
