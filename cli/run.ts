@@ -76,7 +76,7 @@ export async function runCommand(argv: string[]): Promise<number> {
   process.once('SIGINT', stopOnSignal);
   process.once('SIGTERM', stopOnSignal);
   try {
-    console.log(`auth-ctk: running against ${started.description.name} (${started.description.gateway.baseUrl})`);
+    console.log(`auth-ctk: running against ${started.description.name} (${started.description.gateway?.baseUrl ?? 'IdP only: the profile names no gateway'})`);
     const profile = values['cucumber-profile'] ?? (process.env.CI ? 'ci' : 'default');
     const tags = withoutClientScenarios(values.tags);
     const { runConfiguration } = await loadConfiguration({

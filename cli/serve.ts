@@ -28,7 +28,7 @@ export async function serveCommand(argv: string[]): Promise<number> {
   const t = describeReferenceTarget(stack.urls, { faults });
   console.log(`IdP        ${stack.urls.idp}   (discovery: ${t.discoveryUrl})`);
   console.log(`token      ${t.tokenEndpoint}`);
-  console.log(`gateway    ${stack.urls.gateway}   (protected: ${t.gateway.routes.protected}, public: ${t.gateway.routes.public})`);
+  console.log(`gateway    ${stack.urls.gateway}   (protected: ${t.gateway!.routes.protected}, public: ${t.gateway!.routes.public})`);
   console.log(`component  ${stack.urls.component}`);
   console.log(`test clients and users (published TEST FIXTURES, fixtures/reference/stack.json):`);
   for (const [role, c] of Object.entries(t.clients)) if (c) console.log(`  ${role.padEnd(20)} ${c.clientId} / ${c.clientSecret}`);

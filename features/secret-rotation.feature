@@ -19,7 +19,7 @@ Feature: Rotation of client secrets and signing keys
       When the rotation client requests a token with its old secret
       Then the token endpoint refuses with "invalid_client" and issues no token
 
-    @REQ-ROT-03
+    @REQ-ROT-03 @uses-gateway
     Scenario: A token issued before the rotation stays valid until it expires
       Given the rotation client has been issued an access token
       And the rotation client's secret has been rotated
@@ -28,14 +28,14 @@ Feature: Rotation of client secrets and signing keys
 
   Rule: Signing keys roll over through the JWK Set, chosen by kid (RFC 7517 §5, RFC 9068 §4)
 
-    @REQ-JWT-11 @requires-jwt-access-tokens
+    @REQ-JWT-11 @requires-jwt-access-tokens @uses-gateway
     Scenario: Tokens issued after a key rotation are signed with a newly published key and accepted
       Given the issuer's signing key has been rotated
       When the system client requests a token with its client id and secret
       Then the new access token is signed with a key that was not published before the rotation, and verifies with the JWK Set
       And the gateway accepts the new access token once it has fetched the new key set
 
-    @REQ-JWT-10 @requires-jwt-access-tokens
+    @REQ-JWT-10 @requires-jwt-access-tokens @uses-gateway
     Scenario: Tokens issued before a key rotation still verify and are still accepted
       Given the system client has been issued a fresh access token
       And the issuer's signing key has been rotated

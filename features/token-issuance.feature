@@ -64,7 +64,7 @@ Feature: Token issuance with the client credentials grant
       Examples:
         | case                   | client                | extra scope                       |
         | unknown scope          | the system client     | a scope the target does not know  |
-        | another client's scope | the read-only client  | the scope the scoped route needs  |
+        | another client's scope | the read-only client  | a scope the target must refuse it |
 
     @REQ-TOK-19 @REQ-TOK-09 @REQ-TOK-17
     Scenario: A token request without scope gets a default scope, or is refused with invalid_scope

@@ -11,7 +11,7 @@ import { stateKey } from '../support/scenario-state.ts';
 const EXTRA_SECRETS = stateKey<SecretToLookFor[]>('attempts to look for');
 
 function auditLogOf(world: CtkWorld): ControlPlane | undefined {
-  return controlPlaneOf(world);
+  return controlPlaneOf(world, 'auditLog');
 }
 
 const unreadable = (world: CtkWorld) =>

@@ -8,6 +8,7 @@ import { CALLER_CLIENT, CALLER_TOKEN } from '../support/gateway/caller.ts';
 import { Given, When, Then } from '@cucumber/cucumber';
 import type { CtkWorld } from '../support/world.ts';
 import { accessTokenFor } from '../support/oauth/token-client.ts';
+import { gatewayOf } from '../support/target/target.ts';
 import { bearer, callGateway, type GatewayRouteName } from '../support/gateway/gateway-client.ts';
 import { invalidToken, malformedAuthorization, noBearerCredentials } from '../support/gateway/bad-credentials.ts';
 import { sendRefusalCase } from '../support/gateway/refusal-cases.ts';
@@ -130,7 +131,7 @@ Then('the gateway answers {int} with the error code {string}', function (this: C
 });
 
 Then('the gateway answers 403 insufficient_scope naming the scope the route needs', function (this: CtkWorld) {
-  return judgeInsufficientScope(this, requirementFor(this, ['REQ-BEARER-07']), this.lastExchange(), this.target.gateway.routes.scoped.scope);
+  return judgeInsufficientScope(this, requirementFor(this, ['REQ-BEARER-07']), this.lastExchange(), gatewayOf(this.target).routes.scoped.scope);
 });
 
 Then('the gateway answers with a client error, not a server error', function (this: CtkWorld) {

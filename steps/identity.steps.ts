@@ -81,17 +81,17 @@ Given('the {word} test customer holds a human access token', async function (thi
 // --- calls --------------------------------------------------------------------------------------------------
 
 When('the identity echo is called with the human access token', async function (this: CtkWorld) {
-  if (!this.target.gateway.routes.identityEcho) return notTestable(this, 'the target describes no identity echo route', 'describe gateway.routes.identityEcho');
+  if (!this.target.gateway?.routes.identityEcho) return notTestable(this, 'the target describes no identity echo route', 'describe gateway.routes.identityEcho');
   await callGateway(this, { route: 'identity echo', authorization: bearer(this.state.recall(HUMAN).token) });
 });
 
 When('the identity echo is called with that token', async function (this: CtkWorld) {
-  if (!this.target.gateway.routes.identityEcho) return notTestable(this, 'the target describes no identity echo route', 'describe gateway.routes.identityEcho');
+  if (!this.target.gateway?.routes.identityEcho) return notTestable(this, 'the target describes no identity echo route', 'describe gateway.routes.identityEcho');
   await callGateway(this, { route: 'identity echo', authorization: bearer(callerToken(this)) });
 });
 
 When('the identity echo is called with that token and forged identity headers', async function (this: CtkWorld) {
-  if (!this.target.gateway.routes.identityEcho) return notTestable(this, 'the target describes no identity echo route', 'describe gateway.routes.identityEcho');
+  if (!this.target.gateway?.routes.identityEcho) return notTestable(this, 'the target describes no identity echo route', 'describe gateway.routes.identityEcho');
   await callGateway(this, { route: 'identity echo', authorization: bearer(callerToken(this)), headers: forgedIdentityHeaders(this.target) });
 });
 
@@ -102,7 +102,7 @@ When('the public route is called without credentials but with forged identity he
 When('the customer data of the {word} test customer is requested with the human access token', async function (this: CtkWorld, ordinal: string) {
   const owner = userOrNotTestable(this, ordinal);
   if (owner === 'skipped') return owner;
-  if (!this.target.gateway.routes.customerData) return notTestable(this, 'the target describes no customer data route', 'describe gateway.routes.customerData');
+  if (!this.target.gateway?.routes.customerData) return notTestable(this, 'the target describes no customer data route', 'describe gateway.routes.customerData');
   const human = this.state.recall(HUMAN);
   this.state.remember(OWNER, owner);
   this.state.remember(WHO, `the human token of ${human.user.username} (customer ${human.user.customerId})`);
@@ -112,7 +112,7 @@ When('the customer data of the {word} test customer is requested with the human 
 When("the customer data of the {word} test customer is requested with the system client's access token", async function (this: CtkWorld, ordinal: string) {
   const owner = userOrNotTestable(this, ordinal);
   if (owner === 'skipped') return owner;
-  if (!this.target.gateway.routes.customerData) return notTestable(this, 'the target describes no customer data route', 'describe gateway.routes.customerData');
+  if (!this.target.gateway?.routes.customerData) return notTestable(this, 'the target describes no customer data route', 'describe gateway.routes.customerData');
   this.state.remember(OWNER, owner);
   this.state.remember(WHO, `a client-credentials token of ${this.target.clients.system.clientId}`);
   await requestCustomerData(this, await accessTokenFor(this, this.target.clients.system), owner);

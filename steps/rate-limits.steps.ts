@@ -33,7 +33,6 @@ import { requirementFor, scenarioRequirements } from '../support/gateway/scenari
 import { stateKey, type StateKey } from '../support/scenario-state.ts';
 
 const ADDRESS = stateKey<string>('client IP');
-const ADDRESSES = stateKey<string[]>('client IPs');
 const SECOND = stateKey<string>('bystander client IP');
 const SERIES = stateKey<Series>('series of token requests at or over the limit');
 const BLOCKED = stateKey<BlockedAddress>('blocked client IP');
@@ -44,8 +43,9 @@ const UNBLOCKING = stateKey<Unblocking>('attempts after the block');
 
 const notTestable = (world: CtkWorld, why: { reason: string; remedy: string }) => world.notTestable(scenarioRequirements(world), why.reason, why.remedy);
 
-function takeAddress(world: CtkWorld, key: StateKey<string>): 'skipped' | undefined {
-  const fresh = freshAddresses(world.target, 1);
+/** `ownAddress`: a rate-limit check may use the run's own address when the target offers no other (OWN_ADDRESS). */
+function takeAddress(world: CtkWorld, key: StateKey<string>, options: { ownAddress?: boolean } = {}): 'skipped' | undefined {
+  const fresh = freshAddresses(world.target, 1, options);
   if ('reason' in fresh) return notTestable(world, fresh);
   world.state.remember(key, fresh.addresses[0]);
   return undefined;
@@ -54,15 +54,12 @@ function takeAddress(world: CtkWorld, key: StateKey<string>): 'skipped' | undefi
 // --- Given --------------------------------------------------------------------------------------------------
 
 Given('client IPs of its own for the rate-limit check', function (this: CtkWorld) {
-  // Three: the others are used only when the machine could not keep the pace from the first (sendAtTheLimitMeasured).
-  const fresh = freshAddresses(this.target, 3);
-  if ('reason' in fresh) return notTestable(this, fresh);
-  this.state.remember(ADDRESSES, fresh.addresses);
-  this.state.remember(ADDRESS, fresh.addresses[0]);
+  // One now; sendAtTheLimitMeasured takes another only when the machine could not keep the pace from the first.
+  return takeAddress(this, ADDRESS, { ownAddress: true });
 });
 
 Given('a client IP of its own for the rate-limit check', function (this: CtkWorld) {
-  return takeAddress(this, ADDRESS);
+  return takeAddress(this, ADDRESS, { ownAddress: true });
 });
 
 Given('a client IP of its own for the IP-block check', function (this: CtkWorld) {
@@ -76,7 +73,7 @@ Given('a bystander client IP of its own, from which the token endpoint issues to
 });
 
 Given('a client IP of its own that the token endpoint has rate-limited', async function (this: CtkWorld) {
-  if (takeAddress(this, ADDRESS)) return 'skipped';
+  if (takeAddress(this, ADDRESS, { ownAddress: true })) return 'skipped';
   const series = await burstBeyondTheLimit(this, this.state.recall(ADDRESS));
   if (isUnavailable(series)) return notTestable(this, series);
   this.state.remember(SERIES, series);
@@ -101,7 +98,7 @@ Given('a client IP of its own that the token endpoint has blocked after failed l
 // --- When ---------------------------------------------------------------------------------------------------
 
 When('one of them requests tokens at the stated limit for one second', async function (this: CtkWorld) {
-  const series = await sendAtTheLimitMeasured(this, this.state.recall(ADDRESSES));
+  const series = await sendAtTheLimitMeasured(this, this.state.recall(ADDRESS));
   if (isUnavailable(series)) return notTestable(this, series);
   this.state.remember(SERIES, series);
 });

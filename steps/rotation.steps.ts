@@ -41,7 +41,7 @@ Given('the rotation client has been issued an access token', async function (thi
 Given('the rotation client\'s secret has been rotated', async function (this: CtkWorld) {
   const client = resolveClient(this, 'rotation');
   if (isNotTestable(client)) return markNotTestable(this, client);
-  const admin = controlPlaneOf(this);
+  const admin = controlPlaneOf(this, 'rotateSecret');
   if (!admin) return noControlPlane(this, 'rotate a client secret');
   if (hasIssued(this)) rememberEarlier(this, theIssued(this));
   const fresh = await admin.rotateSecret(client.clientId);
@@ -83,7 +83,7 @@ Given('the system client has been issued a fresh access token', async function (
 });
 
 Given('the issuer\'s signing key has been rotated', async function (this: CtkWorld) {
-  const admin = controlPlaneOf(this);
+  const admin = controlPlaneOf(this, 'rotateSigningKey');
   if (!admin) return noControlPlane(this, 'rotate the signing key');
   if (hasIssued(this)) rememberEarlier(this, theIssued(this));
   const before = await fetchJwks(this, this.target.jwksUri);

@@ -7,7 +7,8 @@ import { When, Then } from '@cucumber/cucumber';
 import { expect } from 'chai';
 import type { CtkWorld } from '../support/world.ts';
 import { check } from '../support/verdict/check.ts';
-import type { ClientRole } from '../support/oauth/clients.ts';
+import { describeAuth, type ClientRole } from '../support/oauth/clients.ts';
+import { registeredAuthMethod } from '../support/oauth/token-client.ts';
 import { isTagged, taggedOr, taggedRequirement } from '../support/oauth/scenario.ts';
 import { theIssued } from '../support/oauth/issued.ts';
 import {
@@ -23,7 +24,7 @@ import {
 } from '../support/oauth/token-requests.ts';
 import { judgeExpiresIn, judgeTokenIssued, judgeTokenResponseShape, judgeTokenType, requireAnswerAboutClientAuthentication, requireSuccessAnswer } from '../support/oauth/token-response.ts';
 import { judgeBasicChallenge, judgeNoServerError, judgeNoToken, judgeRefusal, refusalForAnotherReason } from '../support/oauth/token-errors.ts';
-import { judgeDisallowedScope, judgeGrantedScopeStated, judgeScopeLessAnswer, judgeStatedScopeMatchesClaim, UNKNOWN_SCOPE } from '../support/oauth/scope.ts';
+import { disallowedScope, judgeDisallowedScope, judgeGrantedScopeStated, judgeScopeLessAnswer, judgeStatedScopeMatchesClaim, UNKNOWN_SCOPE } from '../support/oauth/scope.ts';
 import { isTlsOrLoopback } from '../support/discovery/metadata.ts';
 import { stateKey } from '../support/scenario-state.ts';
 
@@ -36,7 +37,7 @@ const notTestable = markNotTestable;
 When('{ctkClient} requests a token with its client id and secret', async function (this: CtkWorld, role: ClientRole) {
   const client = resolveClient(this, role);
   if (isNotTestable(client)) return notTestable(this, client);
-  const result = await tokenRequest(this, client, { situation: `the valid credentials of ${client.clientId} sent with HTTP Basic` });
+  const result = await tokenRequest(this, client, { situation: `the valid credentials of ${client.clientId} ${describeAuth(registeredAuthMethod(client))}` });
   if (isNotTestable(result)) return notTestable(this, result);
   // Only the issuing scenario judges a refusal; the format checks (REQ-TOK-02 to -07) need a success answer.
   if (!ISSUING.some((id) => isTagged(this, id))) requireSuccessAnswer(result, theSituation(this));
@@ -55,13 +56,8 @@ When('{ctkClient} requests a token for one of its scopes and {}', async function
   const client = resolveClient(this, role);
   if (isNotTestable(client)) return notTestable(this, client);
   const own = client.scopes.filter((s) => s !== 'openid').slice(0, 1);
-  let disallowed: string;
-  if (extra === 'a scope the target does not know') disallowed = UNKNOWN_SCOPE;
-  else if (extra === 'the scope the scoped route needs') disallowed = this.target.gateway.routes.scoped.scope;
-  else throw new Error(`unknown extra scope phrase "${extra}"`);
-  if (client.scopes.includes(disallowed)) {
-    return notTestable(this, { notTestable: `${client.clientId} may have "${disallowed}" by the profile`, remedy: 'describe clients.readOnly without the scope of routes.scoped' });
-  }
+  const disallowed = disallowedScope(extra, client);
+  if (isNotTestable(disallowed)) return notTestable(this, disallowed);
   const scope = [...own, disallowed];
   this.state.remember(DISALLOWED_SCOPE, { scope, disallowed });
   const result = await tokenRequest(this, client, { scope, expectRefusal: true, situation: `a token request of ${client.clientId} for "${scope.join(' ')}", where "${disallowed}" is not the client's` });

@@ -73,9 +73,9 @@ async function assertStackWorks(d: TargetDescription): Promise<void> {
   assert.equal(token.status, 200);
   const { access_token } = (await token.json()) as { access_token: string };
   // The gateway fetched the IdP's keys (by service name or on loopback) and accepted the issuer.
-  const api = await fetch(`${d.gateway.baseUrl}${d.gateway.routes.protected}`, { headers: { authorization: `Bearer ${access_token}` } });
+  const api = await fetch(`${d.gateway!.baseUrl}${d.gateway!.routes.protected}`, { headers: { authorization: `Bearer ${access_token}` } });
   assert.equal(api.status, 200);
-  assert.equal((await fetch(`${d.gateway.baseUrl}${d.gateway.routes.protected}`)).status, 401);
+  assert.equal((await fetch(`${d.gateway!.baseUrl}${d.gateway!.routes.protected}`)).status, 401);
 }
 
 async function tokenFrom(d: TargetDescription, sourceAddress: string): Promise<number | string> {
@@ -132,7 +132,7 @@ describe('containers target, end to end', () => {
       const d = started.description;
       assert.equal(d.kind, 'containers');
       assert.match(d.issuer, /^http:\/\/127\.0\.0\.1:\d+$/, 'the kit talks to 127.0.0.1 only');
-      assert.match(d.gateway.baseUrl, /^http:\/\/127\.0\.0\.1:\d+$/);
+      assert.match(d.gateway!.baseUrl, /^http:\/\/127\.0\.0\.1:\d+$/);
       assert.ok(d.sourceAddresses.length > 2, 'host network: the kit can act as distinct client IPs');
       t.diagnostic(lines.find((l) => l.includes('containers ready')) ?? '');
       await assertStackWorks(d);

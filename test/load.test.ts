@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { LoadCap, LoadBudgetExhaustedError, loadSwitchedOff, type Clock } from '../support/load/load-cap.ts';
-import { addressPool, SourceAddressAllocator, workerShare } from '../support/load/source-addresses.ts';
+import { addressBudget, addressPool, SourceAddressAllocator, workerShare } from '../support/load/source-addresses.ts';
 import {
   beyondLimitThreshold,
   judgeBeyondLimit,
@@ -69,10 +69,10 @@ test('parallel workers share both limits', () => {
   assert.deepEqual(workerShare({}), { id: 0, total: 1 });
 });
 
-const target = (tokenEndpoint: string, sourceAddresses: string[]): TargetDescription =>
-  ({ name: 't', tokenEndpoint, sourceAddresses, authorizationEndpoint: tokenEndpoint }) as unknown as TargetDescription;
+const target = (tokenEndpoint: string, sourceAddresses: string[], capabilities: Record<string, boolean> = { 'ip-blocking': true }): TargetDescription =>
+  ({ name: 't', tokenEndpoint, sourceAddresses, authorizationEndpoint: tokenEndpoint, capabilities }) as unknown as TargetDescription;
 
-test('source addresses: only the first half (the rest is others\'), workers get disjoint shares, none is handed out twice', () => {
+test('source addresses: a blocking loopback target gives the load checks the first half (the rest is others\'), workers get disjoint shares, none is handed out twice', () => {
   const addresses = Array.from({ length: 16 }, (_, i) => `127.0.0.${i + 2}`);
   const t = target('http://127.0.0.1:8080/token', addresses);
   const all = addressPool(t, { id: 0, total: 1 });
@@ -88,7 +88,27 @@ test('source addresses: only the first half (the rest is others\'), workers get 
 });
 
 test('source addresses: loopback addresses are not offered for a target that is not on loopback', () => {
-  assert.deepEqual(addressPool(target('https://idp.example.com/token', ['127.0.0.2', '10.1.2.3', '10.1.2.4', '10.1.2.5']), { id: 0, total: 1 }), ['10.1.2.3']);
+  assert.deepEqual(addressPool(target('https://idp.example.com/token', ['127.0.0.2', '10.1.2.3', '10.1.2.4', '10.1.2.5']), { id: 0, total: 1 }), ['10.1.2.3', '10.1.2.4', '10.1.2.5']);
+});
+
+test('source addresses are budgeted across the run: only what the others can use is kept from the load checks', () => {
+  const eight = Array.from({ length: 8 }, (_, i) => `10.0.0.${i + 11}`);
+  // A remote canvas: failed logins and the browser cannot use them (they would not be distinct there): all 8 to load.
+  const remote = addressBudget(target('https://idp.example.com/token', eight));
+  assert.deepEqual(remote, { load: eight, failures: [], browser: [] });
+  // A loopback target that does not block: one address takes every failure, the browser keeps its two.
+  const loop = Array.from({ length: 8 }, (_, i) => `127.0.0.${i + 2}`);
+  const lenient = addressBudget(target('http://127.0.0.1:8080/token', loop, {}));
+  assert.deepEqual(lenient.browser, ['127.0.0.8', '127.0.0.9']);
+  assert.deepEqual(lenient.failures, ['127.0.0.7']);
+  assert.deepEqual(lenient.load, loop.slice(0, 5));
+  // A blocking one: failures need rations of failedAttempts - 1, so they keep the upper half below the browser's.
+  const blocking = addressBudget(target('http://127.0.0.1:8080/token', loop));
+  assert.deepEqual(blocking, { load: loop.slice(0, 4), failures: ['127.0.0.6', '127.0.0.7'], browser: ['127.0.0.8', '127.0.0.9'] });
+  for (const b of [remote, lenient, blocking]) {
+    const all = [...b.load, ...b.failures, ...b.browser];
+    assert.equal(new Set(all).size, all.length, 'no address has two users');
+  }
 });
 
 // --- rate analysis ------------------------------------------------------------------------------------------

@@ -184,7 +184,7 @@ describe('profile validation: one clear error naming file, field and expectation
     profile.gateway.routes.identityEcho = '/debug/whoami';
     profile.gateway.routes.identityEchoFormat = { identity: '', subject: '/principal', kinds: { system: 'machine' }, identityHeader: { name: 'x-user', encoding: 'json' } };
     const p = loadProfile(write(profile), { env: ENV, cwd: dir });
-    assert.equal(p.gateway.routes.identityEchoFormat?.subject, '/principal');
+    assert.equal(p.gateway!.routes.identityEchoFormat?.subject, '/principal');
     profile.gateway.routes.identityEchoFormat = { subject: 'principal' };
     assert.match(failure(write(profile)).message, /gateway\.routes\.identityEchoFormat\.subject: expected .*a JSON pointer \(RFC 6901\)/);
   });
@@ -201,7 +201,7 @@ describe('profile validation: one clear error naming file, field and expectation
     const local = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
     try {
       const described = await describeExternalTarget(
-        { ...p, idp: { ...p.idp, tokenEndpoint: `${local}/token`, jwksUri: `${local}/jwks` }, gateway: { ...p.gateway, baseUrl: local } },
+        { ...p, idp: { ...p.idp, tokenEndpoint: `${local}/token`, jwksUri: `${local}/jwks` }, gateway: { ...p.gateway!, baseUrl: local } },
         () => undefined,
       );
       assert.deepEqual(described.tokenRequestParameters, { audience: 'https://api.test', resource: 'https://api.test/v1' });
@@ -239,6 +239,201 @@ describe('profile validation: one clear error naming file, field and expectation
     const e = failure(write(text));
     const line = Number(/\.yaml:(\d+):/.exec(e.message)?.[1]);
     assert.ok(text.split('\n')[line - 1]?.includes('p-without-slash'), `line ${line} of:\n${text}`);
+  });
+});
+
+describe('profile fields for real deployments (issue 16)', () => {
+  const load = (profile: Record<string, any>, env: Record<string, string> = ENV) => loadProfile(write(profile), { env, cwd: dir });
+
+  test('clients.<role>.tokenEndpointAuthMethod: one registered method per client', () => {
+    const profile = validProfile();
+    profile.clients.system.tokenEndpointAuthMethod = 'client_secret_basic';
+    assert.equal(load(profile).clients.system.tokenEndpointAuthMethod, 'client_secret_basic');
+    profile.clients.system.tokenEndpointAuthMethod = 'client_secret_post';
+    assert.equal(load(profile).clients.system.tokenEndpointAuthMethod, 'client_secret_post');
+    assert.equal(load(validProfile()).clients.system.tokenEndpointAuthMethod, undefined, 'absent: Basic and body alike');
+    profile.clients.system.tokenEndpointAuthMethod = 'private_key_jwt';
+    const e = failure(write(profile));
+    assert.equal(e.field, 'clients.system.tokenEndpointAuthMethod');
+    assert.match(e.message, /client_secret_basic, client_secret_post, none/);
+  });
+
+  test('a public web client (none) needs no secret; a confidential one still does', () => {
+    const profile = validProfile();
+    profile.clients.web = { clientId: 'spa', tokenEndpointAuthMethod: 'none', scopes: ['openid'], redirectUri: 'https://app.test/cb' };
+    const p = load(profile);
+    assert.equal(p.clients.web?.clientSecret, '', 'no made-up secret');
+    assert.equal(p.clients.web?.tokenEndpointAuthMethod, 'none');
+    delete profile.clients.web.tokenEndpointAuthMethod;
+    const missing = failure(write(profile));
+    assert.equal(missing.field, 'clients.web.clientSecret');
+    assert.match(missing.message, /missing \(expected the client secret/);
+  });
+
+  test('a public client with a secret, or a public client-credentials client, is refused naming the field', () => {
+    const withSecret = validProfile();
+    withSecret.clients.web = { clientId: 'spa', clientSecret: '${CTK_SECRET}', tokenEndpointAuthMethod: 'none', scopes: [] };
+    assert.equal(failure(write(withSecret)).field, 'clients.web.clientSecret');
+    const publicSystem = validProfile();
+    publicSystem.clients.system.tokenEndpointAuthMethod = 'none';
+    delete publicSystem.clients.system.clientSecret;
+    const e = failure(write(publicSystem));
+    assert.equal(e.field, 'clients.system.tokenEndpointAuthMethod');
+    assert.match(e.message, /confidential client \(RFC 6749 §4\.4\)/);
+  });
+
+  test('clients.readOnly.refusedScopes: what the IdP must refuse, separate from what the client lacks', () => {
+    const profile = validProfile();
+    profile.clients.readOnly = { clientId: 'ro', clientSecret: '${CTK_SECRET}', scopes: ['read'] };
+    assert.equal(load(profile).clients.readOnly?.refusedScopes, undefined, 'absent: no refusal is expected');
+    profile.clients.readOnly.refusedScopes = ['write'];
+    assert.deepEqual(load(profile).clients.readOnly?.refusedScopes, ['write']);
+    profile.clients.readOnly.refusedScopes = ['read'];
+    const overlap = failure(write(profile));
+    assert.equal(overlap.field, 'clients.readOnly.refusedScopes[0]');
+    assert.match(overlap.message, /outside clients\.readOnly\.scopes/);
+    profile.clients.readOnly.refusedScopes = [];
+    assert.equal(failure(write(profile)).field, 'clients.readOnly.refusedScopes');
+    const onSystem = validProfile();
+    onSystem.clients.system.refusedScopes = ['admin'];
+    assert.match(failure(write(onSystem)).message, /clients\.system\.refusedScopes: unknown key/);
+  });
+
+  test('an IdP-only profile: no gateway is no error, and no gateway request is sent', async () => {
+    const profile = validProfile();
+    delete profile.gateway;
+    const p = load(profile);
+    assert.equal(p.gateway, undefined);
+    const { createServer } = await import('node:http');
+    const seen: string[] = [];
+    const server = createServer((req, res) => {
+      seen.push(req.url ?? '');
+      res.end('{}');
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const local = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+    const lines: string[] = [];
+    try {
+      const described = await describeExternalTarget({ ...p, idp: { ...p.idp, tokenEndpoint: `${local}/token`, jwksUri: `${local}/jwks` } }, (l) => lines.push(l));
+      assert.equal(described.gateway, undefined);
+      assert.equal(described.audience, undefined);
+      assert.deepEqual(seen.sort(), ['/jwks', '/token']);
+      assert.ok(lines.some((l) => /names no gateway: testing the IdP only/.test(l)), lines.join('\n'));
+    } finally {
+      server.close();
+    }
+    // A gateway given is still checked whole.
+    const partial = validProfile();
+    delete partial.gateway.routes;
+    assert.equal(failure(write(partial)).field, 'gateway.routes');
+  });
+
+  test('gateway.audienceCheck: none or scope need no audience; exact (the default) does', async () => {
+    for (const mode of ['none', 'scope']) {
+      const profile = validProfile();
+      delete profile.gateway.audience;
+      profile.gateway.audienceCheck = mode;
+      const p = load(profile);
+      assert.equal(p.gateway?.audienceCheck, mode);
+      assert.equal(p.gateway?.audience, undefined);
+    }
+    const exact = validProfile();
+    delete exact.gateway.audience;
+    exact.gateway.audienceCheck = 'exact';
+    assert.match(failure(write(exact)).message, /gateway\.audience: missing/);
+    const wrong = validProfile();
+    wrong.gateway.audienceCheck = 'sometimes';
+    const e = failure(write(wrong));
+    assert.equal(e.field, 'gateway.audienceCheck');
+    assert.match(e.message, /exact \(it must contain gateway\.audience; the default\), none .*scope/);
+  });
+
+  test('testTokenSigner: a private JWK through ${VAR}, its kid and alg; never echoed in an error', async () => {
+    const { generateKeyPair, exportJWK } = await import('jose');
+    const { privateKey, publicKey } = await generateKeyPair('RS256', { extractable: true });
+    const priv = await exportJWK(privateKey);
+    const env = { ...ENV, CTK_SIGNER: JSON.stringify(priv), CTK_PUBLIC: JSON.stringify(await exportJWK(publicKey)), CTK_NOT_JSON: 'not-json-at-all' };
+    const profile = validProfile();
+    profile.testTokenSigner = { privateJwk: '${CTK_SIGNER}', kid: 'gw-trusted-1' };
+    const p = load(profile, env);
+    assert.equal(p.testSigner?.alg, 'RS256', "the key type's usual alg");
+    assert.equal(p.testSigner?.kid, 'gw-trusted-1');
+    assert.equal(p.capabilities['test-token-signer'], true, 'a trusted key is what the capability means');
+
+    profile.testTokenSigner = { privateJwk: '${CTK_PUBLIC}' };
+    const pub = failure(write(profile), env);
+    assert.equal(pub.field, 'testTokenSigner.privateJwk');
+    assert.match(pub.message, /PRIVATE key/);
+    profile.testTokenSigner = { privateJwk: '${CTK_SIGNER}', alg: 'ES256' };
+    const alg = failure(write(profile), env);
+    assert.equal(alg.field, 'testTokenSigner.alg');
+    assert.ok(!alg.message.includes(String(priv.d)), 'the key never appears in an error');
+    profile.testTokenSigner = { privateJwk: '${CTK_NOT_JSON}' };
+    assert.match(failure(write(profile), env).message, /does not hold JSON/);
+    profile.testTokenSigner = { privateJwk: JSON.stringify(priv) };
+    const literal = failure(write(profile), env);
+    assert.match(literal.message, /a literal secret is not allowed/);
+    assert.ok(!literal.message.includes(String(priv.d)));
+    profile.testTokenSigner = { privateJwk: '${CTK_SIGNER}' };
+    profile.capabilities = { 'test-token-signer': false };
+    assert.equal(failure(write(profile), env).field, 'capabilities.test-token-signer');
+  });
+
+  test('admin: presets, the auth header, and calls with where the answer holds what the kit needs', () => {
+    const profile = validProfile();
+    profile.admin = { baseUrl: 'https://kc.test/admin/realms/ctk', token: '${CTK_SECRET}', preset: 'keycloak' };
+    assert.equal(load(profile).admin?.preset, 'keycloak');
+    profile.admin = {
+      baseUrl: 'https://admin.test',
+      token: '${CTK_SECRET}',
+      authHeader: { name: 'X-Admin-Key', prefix: '' },
+      auditLog: { method: 'GET', path: '/v1/audit', entries: '/entries' },
+      rotateSecret: { method: 'POST', path: '/v1/clients/{clientId}/secret', secret: '/data/secret', putBack: { method: 'PUT', path: '/v1/clients/{clientId}/secret', field: 'value' } },
+    };
+    const p = load(profile);
+    assert.equal(p.admin?.auditLog?.entries, '/entries');
+    assert.equal(p.admin?.rotateSecret?.putBack.field, 'value');
+    profile.admin.preset = 'okta';
+    assert.equal(failure(write(profile)).field, 'admin.preset');
+    delete profile.admin.preset;
+    delete profile.admin.rotateSecret.putBack;
+    const e = failure(write(profile));
+    assert.equal(e.field, 'admin.rotateSecret.putBack', 'no rotation without a way to put the secret back');
+    profile.admin.rotateSecret.putBack = { method: 'PUT', path: '/x', field: 'value' };
+    profile.admin.auditLog.entries = 'entries';
+    assert.match(failure(write(profile)).message, /admin\.auditLog\.entries: expected .*JSON pointer/);
+  });
+
+  test('limits.ownAddressCoolDownSeconds: a number of seconds, 0..300', () => {
+    const profile = validProfile();
+    profile.sourceAddresses = [];
+    profile.limits = { ownAddressCoolDownSeconds: 5 };
+    assert.equal(load(profile).limits.ownAddressCoolDownSeconds, 5);
+    assert.equal(load(validProfile()).limits.ownAddressCoolDownSeconds, undefined, 'absent: those checks run last');
+    profile.limits = { ownAddressCoolDownSeconds: 'soon' };
+    assert.equal(failure(write(profile)).field, 'limits.ownAddressCoolDownSeconds');
+    profile.limits = { ownAddressCoolDownSeconds: 301 };
+    assert.match(failure(write(profile)).message, /limits\.ownAddressCoolDownSeconds: expected .*\(0\.\.300\)/);
+  });
+
+  test('identityEchoFormat.forwardedHeaders and publicIdentityFormat', () => {
+    const profile = validProfile();
+    profile.gateway.routes.identityEcho = '/anything';
+    profile.gateway.routes.identityEchoFormat = {
+      forwardedHeaders: { in: '/headers', subject: 'X-Auth-Sub', roles: [{ name: 'X-Auth-Scope' }, { name: 'X-Roles', separator: ',' }], authorization: 'Authorization' },
+      publicIdentityFormat: { subject: '/user' },
+    };
+    const f = load(profile).gateway?.routes.identityEchoFormat;
+    assert.equal(f?.forwardedHeaders?.subject, 'X-Auth-Sub');
+    assert.equal(f?.forwardedHeaders?.roles?.[1]?.separator, ',');
+    assert.equal(f?.publicIdentityFormat?.subject, '/user');
+    profile.gateway.routes.identityEchoFormat = { forwardedHeaders: { clientId: 'X-Client' } };
+    const missing = failure(write(profile));
+    assert.equal(missing.field, 'gateway.routes.identityEchoFormat.forwardedHeaders.subject');
+    profile.gateway.routes.identityEchoFormat = { forwardedHeaders: { subject: 'X-Auth-Sub', roles: [{ name: 'X-Auth-Scope', separator: '' }] } };
+    assert.equal(failure(write(profile)).field, 'gateway.routes.identityEchoFormat.forwardedHeaders.roles[0].separator');
+    profile.gateway.routes.identityEchoFormat = { publicIdentityFormat: { subject: 'user' } };
+    assert.match(failure(write(profile)).message, /publicIdentityFormat\.subject: expected .*JSON pointer/);
   });
 });
 
@@ -299,7 +494,7 @@ describe('the committed profiles', () => {
     const port = (server.address() as { port: number }).port;
     const local = (u: string) => u.replace(/127\.0\.0\.1:940[01]/, `127.0.0.1:${port}`);
     try {
-      const viaStub = { ...profile, idp: { ...profile.idp, discoveryUrl: local(profile.idp.discoveryUrl!) }, gateway: { ...profile.gateway, baseUrl: local(profile.gateway.baseUrl) } };
+      const viaStub = { ...profile, idp: { ...profile.idp, discoveryUrl: local(profile.idp.discoveryUrl!) }, gateway: { ...profile.gateway!, baseUrl: local(profile.gateway!.baseUrl) } };
       const stubbed = await describeExternalTarget(
         { ...viaStub, idp: { ...viaStub.idp, tokenEndpoint: local(profile.idp.tokenEndpoint!), jwksUri: local(profile.idp.jwksUri!) } },
         () => undefined,
@@ -309,7 +504,7 @@ describe('the committed profiles', () => {
         discoveryUrl: profile.idp.discoveryUrl,
         tokenEndpoint: profile.idp.tokenEndpoint,
         jwksUri: profile.idp.jwksUri,
-        gateway: { ...stubbed.gateway, baseUrl: profile.gateway.baseUrl },
+        gateway: { ...stubbed.gateway!, baseUrl: profile.gateway!.baseUrl },
       };
       const reference = describeReferenceTarget({ idp: 'http://127.0.0.1:9400', issuer: 'http://127.0.0.1:9400', gateway: 'http://127.0.0.1:9401', component: '' });
       const { name: _n, kind: _k, faults: _f, ...expected } = reference;

@@ -75,10 +75,20 @@ test('cucumber runs the plugin from the target file and says what it moved', asy
       },
     );
     assert.deepEqual(names, ['first', 'second', 'blocks']);
-    assert.match(stderr, /addressless target offers no distinct source address, so 1 scenario\(s\) that may get this machine's address blocked run last: "blocks"/);
+    assert.match(stderr, /addressless target offers no distinct source address, so 1 scenario\(s\) that may get this machine's address rate-limited or blocked run last: "blocks"/);
   } finally {
     if (previous === undefined) delete process.env.AUTH_CTK_TARGET_FILE;
     else process.env.AUTH_CTK_TARGET_FILE = previous;
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test('no source addresses: rate-limit checks (from the run\'s own address) run last too, before the IP-block ones, unless a cool-down is stated', () => {
+  const rateLimitId = requirements().find((r) => r.capability === 'rate-limiting')!.id;
+  assert.ok(ipBlockId);
+  const pickles = [pickle('block', `@${ipBlockId}`), pickle('limit', `@${rateLimitId}`), pickle('a', `@${other}`)];
+  assert.deepEqual(orderForTarget(pickles, target([])).ordered.map((p) => p.pickle.name), ['a', 'limit', 'block']);
+  const withCoolDown = { ...target([]), limits: { ownAddressCoolDownSeconds: 5 } } as unknown as TargetDescription;
+  assert.deepEqual(orderForTarget(pickles, withCoolDown).ordered.map((p) => p.pickle.name), ['limit', 'a', 'block'], 'the cool-down protects what follows');
+  assert.deepEqual(orderForTarget(pickles, target(['127.0.0.2'])).ordered.map((p) => p.pickle.name), ['block', 'limit', 'a']);
 });

@@ -118,7 +118,7 @@ describe('external target: checked before any scenario runs', () => {
     assert.equal(d.issuer, `${base}/good`);
     assert.equal(d.tokenEndpoint, `${base}/good/token`);
     assert.equal(d.jwksUri, `${base}/good/jwks`);
-    assert.equal(d.gateway.baseUrl, `${base}/gw`, 'trailing slash dropped: routes start with /');
+    assert.equal(d.gateway?.baseUrl, `${base}/gw`, 'trailing slash dropped: routes start with /');
     assert.equal(d.limits.requestTimeoutMs, 2_500, 'timeout from the profile, in seconds');
     assert.equal(d.limits.maxRequestsPerSecond, 20);
     assert.equal(d.limits.maxRequestsPerRun, 300);

@@ -86,7 +86,7 @@ describe('client IPs for refused requests', () => {
     const t = target();
     assert.deepEqual(failureAddressPool(t, { id: 0, total: 2 }), ['127.0.0.7', '127.0.0.9']);
     assert.deepEqual(failureAddressPool(t, { id: 1, total: 2 }), ['127.0.0.8']);
-    const remote = target({ tokenEndpoint: 'https://idp.example/token', gateway: { ...t.gateway, baseUrl: 'https://api.example' }, limits: { ...t.limits, ipBlock: { failedAttempts: 5, blockSeconds: 1 } } });
+    const remote = target({ tokenEndpoint: 'https://idp.example/token', gateway: { ...t.gateway!, baseUrl: 'https://api.example' }, limits: { ...t.limits, ipBlock: { failedAttempts: 5, blockSeconds: 1 } } });
     assert.equal(addressForFailures(remote, 1, { id: 0, total: 2 }).sourceAddress, undefined);
     assert.equal(addressForFailures(remote, 1, { id: 0, total: 2 }).sourceAddress, undefined);
     assert.throws(() => addressForFailures(remote, 1, { id: 0, total: 2 }), NoFailureAddressLeft, '4 / 2 workers = 2 each');
@@ -96,7 +96,7 @@ describe('client IPs for refused requests', () => {
   test('a target that does not block needs no ration; a remote target gets the default address', () => {
     resetFailureAddresses();
     assert.equal(failureBudget(target({ capabilities: {} })), Number.POSITIVE_INFINITY);
-    const remote = target({ tokenEndpoint: 'https://idp.example/token', gateway: { ...target().gateway, baseUrl: 'https://api.example' } });
+    const remote = target({ tokenEndpoint: 'https://idp.example/token', gateway: { ...target().gateway!, baseUrl: 'https://api.example' } });
     assert.deepEqual(failureAddressPool(remote), []);
     assert.equal(addressForFailures(remote).sourceAddress, undefined);
     resetFailureAddresses();

@@ -47,7 +47,7 @@ test('a discovery document naming a token_endpoint that answers 404: one REQ-DIS
       {
         ...profile,
         idp: { ...idp, discoveryUrl: at(idp.discoveryUrl!), issuer: stack.urls.issuer, jwksUri: at(idp.jwksUri!), authorizationEndpoint: at(idp.authorizationEndpoint!) },
-        gateway: { ...profile.gateway, baseUrl: stack.urls.gateway },
+        gateway: { ...profile.gateway!, baseUrl: stack.urls.gateway },
         admin: { ...profile.admin!, baseUrl: stack.urls.idp },
       },
       (line) => lines.push(line),

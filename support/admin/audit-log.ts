@@ -35,6 +35,9 @@ function outcomeOf(entry: Record<string, unknown>): Outcome {
   const status = pick(entry, ['status', 'statusCode']);
   const word = String(pick(entry, ['outcome', 'result', 'type', 'event']) ?? (typeof status === 'string' ? status : '')).toLowerCase();
   if (word === '' && typeof status === 'number') return status >= 200 && status < 400 ? 'success' : 'failure';
+  // Auth0 log event types: seccft / feccft = success / failed exchange of client credentials for an access token.
+  if (word === 'seccft') return 'success';
+  if (word === 'feccft') return 'failure';
   if (/^(success|succeeded|ok|allowed|login|code_to_token|client_login)$/.test(word)) return 'success';
   if (/(fail|error|denied|refused|rejected|invalid)/.test(word)) return 'failure';
   return 'unknown';

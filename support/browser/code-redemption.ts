@@ -1,12 +1,12 @@
 /**
  * The front end's back channel: redeeming an authorization code at the token endpoint (RFC 6749 §4.1.3) with
- * the PKCE code_verifier (RFC 7636 §4.5). The web client authenticates like any confidential client (HTTP
- * Basic, RFC 6749 §2.3.1); a public web client (no secret) sends only its client_id.
+ * the PKCE code_verifier (RFC 7636 §4.5). The web client authenticates the way the profile registered it (HTTP
+ * Basic by default, RFC 6749 §2.3.1, or the form body); a public web client (no secret) sends only its client_id.
  */
 import type { CtkWorld } from '../world.ts';
 import { expect } from 'chai';
 import { jsonOf, type Exchange } from '../http/exchange.ts';
-import { requestToken, tokenResponseOf, type TokenResponse } from '../oauth/token-client.ts';
+import { registeredAuthMethod, requestToken, tokenResponseOf, type TokenResponse } from '../oauth/token-client.ts';
 import { check } from '../verdict/check.ts';
 import type { HumanLogin } from './human-login.ts';
 
@@ -26,11 +26,10 @@ export async function redeemCode(world: CtkWorld, login: HumanLogin, code: strin
     redirect_uri: options.redirectUri ?? login.request.redirectUri,
     ...(verifier !== null ? { code_verifier: verifier } : {}),
   };
-  const confidential = web.clientSecret.length > 0;
-  if (!confidential) extraParams.client_id = web.clientId;
+  // The way the profile registered the web client: Basic (default), the form body, or none (public: client_id only).
   return requestToken(world, web, {
     grantType: 'authorization_code',
-    method: confidential ? 'basic' : 'none',
+    method: registeredAuthMethod(web),
     extraParams,
     // A redemption is neither a client-credentials nor a password request: the profile's parameters are not for
     // it, and it carries no scope (RFC 6749 §4.1.3: the authorization's scope applies).

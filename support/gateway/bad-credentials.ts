@@ -8,6 +8,7 @@ import { randomBytes } from 'node:crypto';
 import type { CtkWorld } from '../world.ts';
 import { accessTokenFor } from '../oauth/token-client.ts';
 import { bearer } from './gateway-client.ts';
+import { audienceCheckOf } from '../target/target.ts';
 
 const b64url = (value: unknown): string => Buffer.from(typeof value === 'string' ? value : JSON.stringify(value)).toString('base64url');
 
@@ -17,7 +18,7 @@ function plausibleClaims(world: CtkWorld): Record<string, unknown> {
   const system = world.target.clients.system;
   return {
     iss: world.target.issuer,
-    aud: world.target.audience,
+    ...(world.target.audience !== undefined ? { aud: world.target.audience } : audienceCheckOf(world.target) === 'scope' ? { aud: system.scopes } : {}),
     sub: system.clientId,
     client_id: system.clientId,
     scope: system.scopes.join(' '),

@@ -4,7 +4,7 @@
  */
 import type { CtkWorld } from '../world.ts';
 import type { Exchange } from '../http/exchange.ts';
-import type { TargetDescription } from '../target/target.ts';
+import { gatewayOf, type TargetDescription } from '../target/target.ts';
 import { NotTestableError } from '../verdict/not-testable.ts';
 
 export type GatewayRouteName = 'protected' | 'public' | 'scoped' | 'identity echo' | 'customer data';
@@ -33,7 +33,7 @@ export class RouteNotDescribedError extends NotTestableError {
 
 /** Method and path of a route, or undefined when the target does not describe it. */
 export function routeOf(target: TargetDescription, route: GatewayRouteName, customerId?: string): { method: string; path: string } | undefined {
-  const routes = target.gateway.routes;
+  const routes = gatewayOf(target).routes;
   switch (route) {
     case 'protected':
       return { method: 'GET', path: routes.protected };
@@ -52,7 +52,7 @@ export function routeOf(target: TargetDescription, route: GatewayRouteName, cust
 
 export function gatewayUrl(target: TargetDescription, path: string, queryToken?: string): string {
   // Concatenate, not resolve: a base URL with a path prefix (https://api.example/v1) keeps its prefix.
-  const url = new URL(`${target.gateway.baseUrl.replace(/\/+$/, '')}${path}`);
+  const url = new URL(`${gatewayOf(target).baseUrl.replace(/\/+$/, '')}${path}`);
   if (queryToken !== undefined) url.searchParams.append('access_token', queryToken);
   return url.toString();
 }

@@ -10,6 +10,7 @@ import type { CtkWorld } from '../world.ts';
 import { describeOutcome } from '../http/exchange.ts';
 import { accessTokenFor } from '../oauth/token-client.ts';
 import { bearer, callGateway, isSuccess, type GatewayRouteName } from './gateway-client.ts';
+import { gatewayOf } from '../target/target.ts';
 
 export type ControlResult = { readonly held: true; readonly observed: string } | { readonly held: false; readonly observed: string };
 
@@ -18,7 +19,7 @@ export type ControlResult = { readonly held: true; readonly observed: string } |
  * would get a record written by a valid control request on the vendor's system: its control is the protected route.
  */
 function controlRoute(world: CtkWorld, route: GatewayRouteName): 'protected' | 'scoped' | 'public' | 'identity echo' {
-  if (route === 'scoped') return ['GET', 'HEAD'].includes(world.target.gateway.routes.scoped.method.toUpperCase()) ? 'scoped' : 'protected';
+  if (route === 'scoped') return ['GET', 'HEAD'].includes(gatewayOf(world.target).routes.scoped.method.toUpperCase()) ? 'scoped' : 'protected';
   if (route === 'public' || route === 'identity echo') return route;
   return 'protected';
 }

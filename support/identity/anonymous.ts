@@ -19,8 +19,8 @@ export async function anonymousAuthorization(world: CtkWorld, credential: string
 
 export async function callAsAnonymous(world: CtkWorld, route: GatewayRouteName, credential: string): Promise<Exchange | 'no such route'> {
   const customerId = world.target.users[0]?.customerId;
-  if (route === 'customer data' && (!world.target.gateway.routes.customerData || customerId === undefined)) return 'no such route';
-  if (route === 'identity echo' && !world.target.gateway.routes.identityEcho) return 'no such route';
+  if (route === 'customer data' && (!world.target.gateway?.routes.customerData || customerId === undefined)) return 'no such route';
+  if (route === 'identity echo' && !world.target.gateway?.routes.identityEcho) return 'no such route';
   return callGateway(world, { route, ...(customerId !== undefined ? { customerId } : {}), ...(await anonymousAuthorization(world, credential)) });
 }
 

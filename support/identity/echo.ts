@@ -6,7 +6,7 @@
  */
 import type { Exchange } from '../http/exchange.ts';
 import { jsonOf } from '../http/exchange.ts';
-import type { IdentityEchoFormat, TargetDescription } from '../target/target.ts';
+import type { ForwardedIdentityHeaders, IdentityEchoFormat, TargetDescription } from '../target/target.ts';
 
 export type IdentityKind = 'system' | 'human' | 'anonymous';
 
@@ -56,7 +56,7 @@ export function pointer(document: unknown, path: string): unknown {
   return node;
 }
 
-export const formatOf = (target: TargetDescription): IdentityEchoFormat => target.gateway.routes.identityEchoFormat ?? {};
+export const formatOf = (target: TargetDescription): IdentityEchoFormat => target.gateway?.routes.identityEchoFormat ?? {};
 
 const text = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
 
@@ -87,6 +87,7 @@ export function readEcho(target: TargetDescription, exchange: Exchange): EchoRea
   const json = jsonOf(exchange);
   if (exchange.response?.status !== 200) return { unreadable: `the identity echo did not answer 200` };
   if (!json) return { unreadable: 'the identity echo did not answer with a JSON object' };
+  if (format.forwardedHeaders) return readForwardedHeaders(json, format, format.forwardedHeaders);
   const identityPointer = format.identity ?? DEFAULTS.identity;
   const located = pointer(json, identityPointer);
   // Without a configured format, a component that answers the identity object itself is read from the root.
@@ -107,7 +108,46 @@ export function readPublicIdentity(target: TargetDescription, exchange: Exchange
   if (!hasPointer(json, path)) {
     return { unreadable: `the public route's answer has nothing at ${path} (gateway.routes.identityEchoFormat.publicIdentity)` };
   }
-  return { identity: readIdentity(pointer(json, path), format) };
+  // The public answer may name the identity's parts differently from the echo (publicIdentityFormat).
+  return { identity: readIdentity(pointer(json, path), { ...format, ...format.publicIdentityFormat }) };
+}
+
+/** A header's value in an echoed header object: names compare case-insensitively; a list of values is joined. */
+function headerValue(headers: Record<string, unknown>, name: string): string | undefined {
+  const key = Object.keys(headers).find((k) => k.toLowerCase() === name.toLowerCase());
+  if (key === undefined) return undefined;
+  const value = headers[key];
+  if (typeof value === 'string') return value;
+  if (Array.isArray(value)) return value.filter((v): v is string => typeof v === 'string').join(', ');
+  return undefined;
+}
+
+/** The identity the gateway forwarded as request headers (X-Auth-Sub, X-Auth-Scope, ...), as the echo shows them. */
+export function readForwardedHeaders(json: unknown, format: IdentityEchoFormat, forwarded: ForwardedIdentityHeaders): EchoReading {
+  const where = forwarded.in ?? '/headers';
+  const headers = pointer(json, where);
+  if (headers === null || typeof headers !== 'object' || Array.isArray(headers)) {
+    return { unreadable: `the identity echo's answer has no object of request headers at ${JSON.stringify(where)} (gateway.routes.identityEchoFormat.forwardedHeaders.in)` };
+  }
+  const h = headers as Record<string, unknown>;
+  const subject = text(headerValue(h, forwarded.subject));
+  const clientId = forwarded.clientId ? text(headerValue(h, forwarded.clientId)) : undefined;
+  const rawKind = forwarded.kind ? text(headerValue(h, forwarded.kind)) : undefined;
+  const kinds = { system: format.kinds?.system ?? 'system', human: format.kinds?.human ?? 'human', anonymous: format.kinds?.anonymous ?? 'anonymous' };
+  const kind = (Object.keys(kinds) as IdentityKind[]).find((k) => kinds[k] === rawKind);
+  const lists = (forwarded.roles ?? [])
+    .map((r) => ({ value: headerValue(h, r.name), separator: r.separator ?? ' ' }))
+    .filter((r): r is { value: string; separator: string } => r.value !== undefined);
+  const roles = lists.length > 0 ? [...new Set(lists.flatMap((r) => r.value.split(r.separator).map((v) => v.trim()).filter((v) => v !== '')))] : undefined;
+  const present = subject !== undefined || clientId !== undefined || rawKind !== undefined || roles !== undefined;
+  // Presence of the named header says whether the component got the raw Authorization header; else the JSON boolean.
+  const received = forwarded.authorization !== undefined ? headerValue(h, forwarded.authorization) !== undefined : pointer(json, format.authorizationReceived ?? DEFAULTS.authorizationReceived);
+  return {
+    identity: present
+      ? { present, ...(subject ? { subject } : {}), ...(clientId ? { clientId } : {}), ...(rawKind ? { rawKind } : {}), ...(kind ? { kind } : {}), ...(roles ? { roles } : {}) }
+      : { present: false },
+    ...(typeof received === 'boolean' ? { authorizationReceived: received } : {}),
+  };
 }
 
 function hasPointer(document: unknown, path: string): boolean {

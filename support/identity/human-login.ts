@@ -12,7 +12,7 @@
  */
 import type { CtkWorld } from '../world.ts';
 import { describeOutcome, jsonOf, type Exchange } from '../http/exchange.ts';
-import { assertTokenEndpointUsable, basicAuthorization, paceTokenRequest, targetTokenParameters, tokenResponseOf } from '../oauth/token-client.ts';
+import { assertTokenEndpointUsable, basicAuthorization, isPublicClient, paceTokenRequest, registeredAuthMethod, targetTokenParameters, tokenResponseOf } from '../oauth/token-client.ts';
 import type { TestUser } from '../target/target.ts';
 
 export type HumanToken = { readonly kind: 'token'; readonly token: string; readonly user: TestUser; readonly how: string };
@@ -24,18 +24,23 @@ export interface HumanTokenSource {
   obtain(world: CtkWorld, user: TestUser): Promise<HumanTokenOutcome>;
 }
 
-/** RFC 6749 §4.3.2: the web client authenticates (HTTP Basic) and sends the user's credentials. */
+/** RFC 6749 §4.3.2: the web client authenticates (HTTP Basic, or as the profile registered it) and sends the user's credentials. */
 export async function passwordLogin(world: CtkWorld, user: TestUser, options: { password?: string; sourceAddress?: string; keepAsLast?: boolean } = {}): Promise<Exchange> {
   const web = world.target.clients.web!;
   assertTokenEndpointUsable(world.target);
   await paceTokenRequest(world, options.sourceAddress);
   // The target's own token request parameters (audience, resource) go along; the grant's own ones win.
   const body = new URLSearchParams({ ...targetTokenParameters(world.target), grant_type: 'password', username: user.username, password: options.password ?? user.password });
+  const headers: Record<string, string> = { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' };
+  const method = registeredAuthMethod(web);
+  if (method === 'basic') headers.authorization = basicAuthorization(web.clientId, web.clientSecret);
+  if (method !== 'basic') body.set('client_id', web.clientId);
+  if (method === 'body') body.set('client_secret', web.clientSecret);
   return world.send(
     {
       method: 'POST',
       url: world.target.tokenEndpoint,
-      headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json', authorization: basicAuthorization(web.clientId, web.clientSecret) },
+      headers,
       body: body.toString(),
       ...(options.sourceAddress ? { sourceAddress: options.sourceAddress } : {}),
     },
@@ -48,6 +53,15 @@ export const passwordGrantSource: HumanTokenSource = {
   async obtain(world, user) {
     if (!world.target.clients.web) {
       return { kind: 'unavailable', reason: 'the target profile describes no web client (clients.web) to log humans in through', remedy: 'add clients.web to the target profile' };
+    }
+    if (isPublicClient(world.target.clients.web)) {
+      // A public web client logs humans in with the authorization code and PKCE; a password grant sent for it would
+      // only add failed logins that an IP block counts.
+      return {
+        kind: 'unavailable',
+        reason: `clients.web (${world.target.clients.web.clientId}) is a public client (tokenEndpointAuthMethod: none): the kit tries no password-style login through it`,
+        remedy: 'human tokens come from the browser login (authorization code + PKCE): claim human-login and describe browserLogin',
+      };
     }
     const exchange = await passwordLogin(world, user);
     const token = tokenResponseOf(exchange);

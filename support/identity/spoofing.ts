@@ -44,5 +44,10 @@ export function forgedIdentityHeaders(target: TargetDescription): Record<string,
       : header.encoding === 'json'
         ? JSON.stringify(identity)
         : FORGED_SUBJECT;
-  return { ...COMMON_HEADERS, [header.name.toLowerCase()]: value };
+  // A gateway that forwards the identity as plain headers must also strip those headers from what callers send.
+  const forwarded = formatOf(target).forwardedHeaders;
+  const plain = Object.fromEntries(
+    [forwarded?.subject, forwarded?.clientId].filter((n): n is string => n !== undefined).map((n) => [n.toLowerCase(), FORGED_SUBJECT]),
+  );
+  return { ...COMMON_HEADERS, ...plain, [header.name.toLowerCase()]: value };
 }

@@ -10,6 +10,7 @@ import type { IssuedToken } from '../oauth/issued.ts';
 import { scopeValues } from '../oauth/token-response.ts';
 import { audiences, describeToken, isAsymmetric, isAtJwtType, isNumericDate } from './decode.ts';
 import { verifyWithJwks, type SignatureCheck } from './jwks.ts';
+import { audienceCheckOf } from '../target/target.ts';
 
 const NOT_A_JWT = 'a token that is not a JWS compact serialization (header.claims.signature)';
 
@@ -89,6 +90,31 @@ export async function judgeSignature(world: CtkWorld, issued: IssuedToken, keys:
     () => expect(result.verified, 'verified').to.equal(true),
   );
   return result;
+}
+
+/**
+ * REQ-JWT-08 as the profile describes the gateway's audience (gateway.audienceCheck): "exact" (the default) wants
+ * gateway.audience in aud; "scope" wants the granted scope values there (deployments that use the scope as the
+ * audience); "none" names no expected value, so there is nothing to compare with.
+ */
+export function judgeApiAudience(world: CtkWorld, issued: IssuedToken): 'judged' | { notTestable: string; remedy: string } {
+  const mode = audienceCheckOf(world.target);
+  if (mode === 'exact' && world.target.audience !== undefined) {
+    judgeAudience(world, issued, world.target.audience);
+    return 'judged';
+  }
+  if (mode === 'scope') {
+    const granted = scopeValues(claimOf(issued, 'scope') ?? issued.response?.scope ?? issued.requestedScope.join(' '));
+    if (granted.length === 0) return { notTestable: 'the profile says aud carries the granted scope, and the token shows no scope to compare it with', remedy: 'request the token with a scope' };
+    check(world, { requirement: 'REQ-JWT-08', expected: `aud containing the granted scope values ${JSON.stringify(granted)} (gateway.audienceCheck: scope)`, observed: observedClaim(issued, 'aud') }, () =>
+      expect(audiences(claimOf(issued, 'aud'))).to.include.members(granted),
+    );
+    return 'judged';
+  }
+  return {
+    notTestable: 'the target profile names no audience: its gateway checks none (gateway.audienceCheck: none)',
+    remedy: 'set gateway.audience to the aud the gateway requires, if it requires one',
+  };
 }
 
 export function judgeAudience(world: CtkWorld, issued: IssuedToken, audience: string): void {

@@ -5,10 +5,11 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { CtkWorld } from '../world.ts';
-import { controlPlaneOf, NO_CONTROL_PLANE_REMEDY } from '../admin/control-plane.ts';
+import { NO_SIGNER_REMEDY, testSignerOf } from './test-signer.ts';
 import { accessTokenFor } from '../oauth/token-client.ts';
 import type { NotTestable } from '../oauth/token-requests.ts';
 import { decodeJwt } from './decode.ts';
+import { audienceCheckOf } from '../target/target.ts';
 import { fetchJwks } from './jwks.ts';
 import { hmacWithPublicKey, signedWithForeignKey, unsecuredToken, type Claims } from './forge.ts';
 
@@ -100,18 +101,22 @@ export const SIGNER_DEFECTS = Object.keys(DEFECTS);
 
 /** A token from the target's trusted test signer: the real claims, with `defect` applied (none: a valid token). */
 export async function signerToken(world: CtkWorld, defect?: string): Promise<CraftedToken | NotTestable> {
-  const signer = controlPlaneOf(world);
-  if (!signer) return { notTestable: 'the target has no test-token signer (a control plane that signs with its trusted key)', remedy: NO_CONTROL_PLANE_REMEDY };
+  const signer = testSignerOf(world);
+  if (!signer) return { notTestable: 'the target has no test-token signer (a key the gateway trusts, or a control plane that signs with it)', remedy: NO_SIGNER_REMEDY };
   const base = await baseOf(world);
   if ('notTestable' in base) return base;
   // iss and aud as the target declares them: an IdP that puts wrong ones into its tokens (REQ-JWT-06, -08) must not
   // make this gateway check blame the gateway for refusing them.
-  const claims: Claims & Record<string, unknown> = { ...base.claims, iss: world.target.issuer, aud: world.target.audience };
+  // Without an exact audience (gateway.audienceCheck none or scope) the valid token's own aud is the right one.
+  const claims: Claims & Record<string, unknown> = { ...base.claims, iss: world.target.issuer, ...(world.target.audience !== undefined ? { aud: world.target.audience } : {}) };
   const header: Record<string, unknown> = {};
   let description = 'a token the trusted signer made with the claims of a valid access token';
   if (defect !== undefined) {
     const apply = DEFECTS[defect];
     if (!apply) throw new Error(`unknown token defect "${defect}": one of ${SIGNER_DEFECTS.join(' | ')}`);
+    if (defect === 'meant for another audience' && audienceCheckOf(world.target) === 'none') {
+      return { notTestable: 'the target profile says its gateway checks no audience (gateway.audienceCheck: none)', remedy: 'set gateway.audience (or audienceCheck: scope) if the gateway does check aud' };
+    }
     description = apply(claims, header, world.target.limits.clockSkewSeconds);
   }
   return { token: await signer.sign(claims, Object.keys(header).length ? header : undefined), description };

@@ -12,6 +12,7 @@ import { assertTokenEndpointUsable, tokenRequestBody } from '../oauth/token-clie
 import type { ClientCredentials } from '../target/target.ts';
 import { realClock, type Clock, type LoadCap } from './load-cap.ts';
 import { outcomeOf, type TimedExchange, type TokenOutcome } from './rate-analysis.ts';
+import { sendFrom } from './source-addresses.ts';
 
 export interface PacedSeries {
   readonly count: number;
@@ -34,7 +35,7 @@ export async function cappedTokenRequest(world: CtkWorld, cap: LoadCap, client: 
   assertTokenEndpointUsable(world.target);
   await cap.acquire();
   const { headers, body } = tokenRequestBody(client, options.secret !== undefined ? { secret: options.secret } : {}, world.target);
-  return world.send({ method: 'POST', url: world.target.tokenEndpoint, headers, body, sourceAddress }, { keepAsLast: options.keepAsLast ?? true });
+  return world.send({ method: 'POST', url: world.target.tokenEndpoint, headers, body, ...sendFrom(sourceAddress) }, { keepAsLast: options.keepAsLast ?? true });
 }
 
 export async function sendPacedTokenRequests(world: CtkWorld, cap: LoadCap, series: PacedSeries, clock: Clock = realClock): Promise<PacedResult> {
@@ -57,7 +58,7 @@ export async function sendPacedTokenRequests(world: CtkWorld, cap: LoadCap, seri
     last = sentAt;
     const index = i;
     pending.push(
-      send({ method: 'POST', url: world.target.tokenEndpoint, headers, body, sourceAddress: series.sourceAddress, timeoutMs: world.target.limits.requestTimeoutMs }).then((exchange) => {
+      send({ method: 'POST', url: world.target.tokenEndpoint, headers, body, ...sendFrom(series.sourceAddress), timeoutMs: world.target.limits.requestTimeoutMs }).then((exchange) => {
         const outcome = outcomeOf(exchange);
         if (outcome === 'rate-limited') refusals++;
         // Evidence: the first answer of each kind is enough to show what the target did.

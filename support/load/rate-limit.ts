@@ -9,6 +9,7 @@ import { loadSwitchedOff, planLoad, type LoadCap } from './load-cap.ts';
 import { cappedTokenRequest, sendPacedTokenRequests, type PacedResult } from './paced-requests.ts';
 import { describeStats, judgeWithinLimit, outcomeOf, retryAfterSeconds, statsOf, withinLimitPacing, type SeriesStats } from './rate-analysis.ts';
 import { warmUpTokenRequests } from '../oauth/token-client.ts';
+import { freshAddresses, OWN_ADDRESS, ownAddressQuiet, ownAddressUsedUntil } from './source-addresses.ts';
 
 export type Unavailable = { readonly reason: string; readonly remedy: string };
 export const isUnavailable = (v: unknown): v is Unavailable => typeof v === 'object' && v !== null && 'reason' in v && 'remedy' in v;
@@ -50,28 +51,51 @@ export async function sendAtTheLimit(world: CtkWorld, address: string): Promise<
     withinSeconds: (limit * pacing.intervalMs) / 1000 + world.target.limits.requestTimeoutMs / 1000,
   });
   if (isUnavailable(planned)) return planned;
+  await restOwnAddress(world, address);
   // A slow first request would spoil the pace of the measured series; the warm-up also learns the scope it needs.
   await warmUpTokenRequests(world, world.target.clients.system);
   const result = await sendPacedTokenRequests(world, planned.cap, { count: limit, intervalMs: pacing.intervalMs, minSpacingMs: pacing.minSpacingMs, sourceAddress: address, client: world.target.clients.system });
+  await restOwnAddress(world, address, result);
   return { address, result, stats: statsOf(result.records, pacing.fullGapMs), cap: planned.cap };
 }
 
 /**
  * REQ-RL-01 measured honestly: when the machine could not keep the pace (the verdict would be "not testable"),
- * another series from another fresh address, once per address given — a loaded machine gets more chances, a
- * slow one is reported.
+ * another series from another fresh address, up to `attempts` in all — a loaded machine gets more chances, a slow
+ * one is reported. The spare addresses are taken only when needed, so the run's address budget is not spent on
+ * them up front; from the run's own address the series is tried again there, after its window.
  */
-export async function sendAtTheLimitMeasured(world: CtkWorld, addresses: readonly string[]): Promise<Series | Unavailable> {
+export async function sendAtTheLimitMeasured(world: CtkWorld, first: string, attempts = 3): Promise<Series | Unavailable> {
   const limit = statedLimit(world);
   if (isUnavailable(limit)) return limit;
+  let address = first;
   let series: Series | Unavailable = { reason: 'no client IP to send from', remedy: 'list sourceAddresses in the target profile' };
-  for (const address of addresses) {
+  for (let attempt = 1; attempt <= attempts; attempt++) {
     series = await sendAtTheLimit(world, address);
     if (isUnavailable(series)) return series;
     if (judgeWithinLimit(series.stats, limit).verdict !== 'not-testable' || series.stats.outcomes.token < series.stats.sent) return series;
-    world.log(`the kit could not keep the pace from ${address} (${describeStats(series.stats)}); trying once more from another client IP`);
+    if (attempt === attempts) break;
+    const next = address === OWN_ADDRESS ? { addresses: [OWN_ADDRESS] } : freshAddresses(world.target, 1);
+    if ('reason' in next) break;
+    world.log(`the kit could not keep the pace from ${address} (${describeStats(series.stats)}); trying once more from ${next.addresses[0]}`);
+    address = next.addresses[0]!;
   }
   return series;
+}
+
+/**
+ * Before a series from the run's own address, its earlier limit must be over (another rate-limit check may just
+ * have used it); after one, the run's ordinary token requests wait until it is over again (ownAddressQuiet).
+ */
+async function restOwnAddress(world: CtkWorld, address: string, result?: PacedResult): Promise<void> {
+  if (address !== OWN_ADDRESS) return;
+  if (!result) return ownAddressQuiet();
+  const last = [...result.records].sort((a, b) => b.doneAt - a.doneAt)[0];
+  const refusals = result.records.filter((r) => outcomeOf(r.exchange) === 'rate-limited');
+  const lastRefusal = refusals[refusals.length - 1]?.exchange.response?.headers;
+  const asked = lastRefusal ? retryAfterSeconds(lastRefusal['retry-after'], Date.now(), lastRefusal.date) : undefined;
+  ownAddressUsedUntil(world.target, result.origin + (last?.doneAt ?? 0), asked ?? 1);
+  world.log(`${OWN_ADDRESS}: the run's next token request from it waits until its limit is over${world.target.limits.ownAddressCoolDownSeconds !== undefined ? ` (cool-down ${world.target.limits.ownAddressCoolDownSeconds} s)` : ''}`);
 }
 
 /** How many 429 answers end a burst early: enough to read Retry-After and to see the limit, no more load. */
@@ -97,6 +121,7 @@ export async function burstBeyondTheLimit(world: CtkWorld, address: string): Pro
     withinSeconds: (count * intervalMs) / 1000 + world.target.limits.requestTimeoutMs / 1000,
   });
   if (isUnavailable(planned)) return planned;
+  await restOwnAddress(world, address);
   await warmUpTokenRequests(world, world.target.clients.system);
   const result = await sendPacedTokenRequests(world, planned.cap, {
     count,
@@ -106,6 +131,7 @@ export async function burstBeyondTheLimit(world: CtkWorld, address: string): Pro
     client: world.target.clients.system,
     stopAfter429: STOP_AFTER_429,
   });
+  await restOwnAddress(world, address, result);
   return { address, result, stats: statsOf(result.records), cap: planned.cap };
 }
 

@@ -6,9 +6,11 @@
  *     that was blocked stays blocked for ipBlock.blockSeconds, a rate-limited one for its window);
  *   - parallel cucumber workers never share one: worker i of n takes every n-th address (CUCUMBER_WORKER_ID,
  *     CUCUMBER_TOTAL_WORKERS);
- *   - the addresses of others are left alone: this module takes the FIRST HALF of the list; the upper half up to
- *     the third-last is support/oauth/source-address.ts's (single failed logins, kept under the block count), the
- *     last two are the browser login's (support/browser/source-addresses.ts).
+ *   - the addresses of others are left alone, and the list is budgeted across the whole run (addressBudget): the
+ *     browser login's two (the last, support/browser/source-addresses.ts), the single failed logins' (kept under
+ *     the block count, support/oauth/source-address.ts) and the rest for the load checks. Only the addresses the
+ *     others can use are kept from the load checks: none for a remote target, one for failures when the target
+ *     does not block (one address takes them all), the upper half when it does.
  * A loopback source address can only reach a loopback target; for any other target the list must hold addresses
  * of this machine's own interfaces.
  */
@@ -29,18 +31,68 @@ export function workerShare(env: NodeJS.ProcessEnv = process.env): WorkerShare {
   return { id, total };
 }
 
-/** The addresses this worker may use against this target, in order. */
+/**
+ * The run's source addresses, split between their users before any is handed out (the whole list, not per worker):
+ *   browser   the browser login's, when it can use them (loopback login and token endpoint);
+ *   failures  single refused requests (support/oauth/source-address.ts): only on a loopback target (a loopback
+ *             address reaches nothing else); one address when the target does not block (it takes every failure),
+ *             else the upper half below the browser's, as many failures as the run has need their rations;
+ *   load      everything else: the rate-limit and IP-block checks, a fresh address per scenario.
+ * So a remote canvas reached from a machine with 8 addresses gives all 8 to the load checks, not half.
+ */
+export function addressBudget(target: TargetDescription): { load: string[]; failures: string[]; browser: string[] } {
+  const list = target.sourceAddresses;
+  const browser = [browserSourceAddress(target, 'wrong-password'), browserSourceAddress(target, 'ip-block')].filter((a): a is string => a !== undefined);
+  const rest = list.filter((a) => !browser.includes(a));
+  const hosts = [target.tokenEndpoint, ...(target.gateway ? [target.gateway.baseUrl] : [])].map((u) => new URL(u).hostname);
+  if (!hosts.every(isLoopbackHost)) return { load: rest, failures: [], browser };
+  if (target.capabilities?.['ip-blocking'] !== true) return { load: rest.slice(0, -1), failures: rest.slice(-1), browser };
+  const half = Math.floor(list.length / 2);
+  return { load: rest.filter((a) => list.indexOf(a) < half), failures: rest.filter((a) => list.indexOf(a) >= half), browser };
+}
+
+/** The addresses this worker may use for load checks against this target, in order. */
 export function addressPool(target: TargetDescription, share: WorkerShare = workerShare()): string[] {
-  const reserved = new Set(
-    [browserSourceAddress(target, 'ip-block'), browserSourceAddress(target, 'wrong-password')].filter((a): a is string => a !== undefined),
-  );
   const loopbackTarget = isLoopbackHost(new URL(target.tokenEndpoint).hostname);
-  return target.sourceAddresses
-    .slice(0, Math.floor(target.sourceAddresses.length / 2))
-    .filter((a) => !reserved.has(a))
-    .filter((a) => loopbackTarget || !isLoopbackAddress(a))
+  return addressBudget(target)
+    .load.filter((a) => loopbackTarget || !isLoopbackAddress(a))
     .filter((_, i) => i % share.total === share.id);
 }
+
+/**
+ * The run's own address, for the rate-limit checks of a target that offers no other (sourceAddresses: []): a
+ * deployment reached from one machine sees one client IP, whatever addresses the machine has. The text is what
+ * the verdicts say where they name the address. Only rate-limit checks use it (a 429 passes; an IP block would
+ * lock the rest of the run out, so the IP-block checks never do), only with one cucumber worker (parallel
+ * workers share the address), and they run last or after the cool-down the profile states (ownAddressQuiet).
+ */
+export const OWN_ADDRESS = "the run's own address (the profile lists no sourceAddresses)";
+
+/** Request options for sending "from" an address: the run's own address is the default, no bind. */
+export const sendFrom = (address: string): { sourceAddress?: string } => (address === OWN_ADDRESS ? {} : { sourceAddress: address });
+
+/** When the run's own address may send token requests again after a rate-limit check used it (performance.now()). */
+let ownAddressQuietAt = 0;
+
+/**
+ * After a rate-limit series from the run's own address: no ordinary token request leaves from it before its limit
+ * is over: what the last 429 asked for (at least the seed's one-second window), or the profile's cool-down.
+ */
+export function ownAddressUsedUntil(target: TargetDescription, lastAnswerAt: number, retryAfterSeconds = 1): void {
+  const waitMs = Math.max(1, retryAfterSeconds, target.limits.ownAddressCoolDownSeconds ?? 0) * 1000 + 250;
+  ownAddressQuietAt = Math.max(ownAddressQuietAt, lastAnswerAt + waitMs);
+}
+
+/** Waits until the run's own address is out of any limit a rate-limit check put it in. */
+export async function ownAddressQuiet(now: () => number = () => performance.now()): Promise<void> {
+  const wait = ownAddressQuietAt - now();
+  if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+}
+
+/** For the kit's tests. */
+export const resetOwnAddress = (): void => {
+  ownAddressQuietAt = 0;
+};
 
 export class SourceAddressAllocator {
   private readonly pool: readonly string[];
@@ -74,9 +126,25 @@ export function allocatorFor(target: TargetDescription): SourceAddressAllocator 
   return allocator;
 }
 
-/** Fresh addresses for one scenario, or the reason there are not enough (for "not testable"). */
-export function freshAddresses(target: TargetDescription, count: number): { addresses: string[] } | { reason: string; remedy: string } {
+/**
+ * Fresh addresses for one scenario, or the reason there are not enough (for "not testable"). `ownAddress`: a
+ * rate-limit check that may send from the run's own address when the target offers no other (see OWN_ADDRESS).
+ */
+export function freshAddresses(
+  target: TargetDescription,
+  count: number,
+  options: { ownAddress?: boolean; share?: WorkerShare } = {},
+): { addresses: string[] } | { reason: string; remedy: string } {
   const allocator = allocatorFor(target);
+  if (options.ownAddress && count === 1 && target.sourceAddresses.length === 0) {
+    if ((options.share ?? workerShare()).total > 1) {
+      return {
+        reason: "the profile lists no sourceAddresses, and with parallel workers the run's own address is shared, so a rate-limit check from it would hit the other workers' requests",
+        remedy: 'run the rate-limit checks with one worker (no --parallel), or list sourceAddresses in the target profile',
+      };
+    }
+    return { addresses: [OWN_ADDRESS] };
+  }
   if (allocator.remaining < count) {
     const why =
       allocator.size === 0

@@ -27,7 +27,7 @@ export type EncodingClient = { readonly client: ClientCredentials; readonly how:
 export async function clientWithEncodingSensitiveCredentials(world: CtkWorld): Promise<EncodingClient> {
   const described = Object.values(world.target.clients).find((c): c is ClientCredentials => !!c && changesUnderFormEncoding(c) && c !== world.target.clients.noClientCredentials);
   if (described) return { client: described, how: `${described.clientId}, whose credentials the profile describes` };
-  const admin = controlPlaneOf(world);
+  const admin = controlPlaneOf(world, 'rotateSecret');
   const rotation = world.target.clients.rotation;
   if (!admin || !rotation) {
     return {

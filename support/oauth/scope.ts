@@ -14,6 +14,8 @@ import { describeOutcome, type Exchange } from '../http/exchange.ts';
 import { tokenResponseOf } from './token-client.ts';
 import { decodeJwt } from '../jwt/decode.ts';
 import { isTagged } from './scenario.ts';
+import type { ClientCredentials } from '../target/target.ts';
+import type { NotTestable } from './token-requests.ts';
 
 /**
  * RFC 6749 §3.3: scope-token *( SP scope-token ), scope-token = 1*( %x21 / %x23-5B / %x5D-7E ) — or the empty
@@ -24,6 +26,25 @@ const SCOPE_SYNTAX = /^([\x21\x23-\x5b\x5d-\x7e]+( [\x21\x23-\x5b\x5d-\x7e]+)*)?
 
 /** A scope value no target grants. */
 export const UNKNOWN_SCOPE = 'ctk-unknown-scope';
+
+/**
+ * The scope a REQ-TOK-12 request adds to the client's own, by the feature's words: an unknown one, or one the
+ * profile says the IdP must refuse this client (clients.readOnly.refusedScopes). Lacking the scoped route's
+ * scope says nothing about what the IdP refuses (an IdP may let every client ask for every scope), so without
+ * that statement the case is not testable rather than judged on a guess.
+ */
+export function disallowedScope(phrase: string, client: ClientCredentials & { refusedScopes?: readonly string[] }): string | NotTestable {
+  if (phrase === 'a scope the target does not know') return UNKNOWN_SCOPE;
+  if (phrase !== 'a scope the target must refuse it') throw new Error(`unknown extra scope phrase "${phrase}"`);
+  const refused = client.refusedScopes?.find((s) => !client.scopes.includes(s));
+  if (refused === undefined) {
+    return {
+      notTestable: `the target profile names no scope the IdP must refuse ${client.clientId} (an IdP may grant every client every scope)`,
+      remedy: 'list it in clients.readOnly.refusedScopes, if the IdP refuses that scope to that client',
+    };
+  }
+  return refused;
+}
 
 const claimScope = (token: string): string[] | undefined => {
   const claims = decodeJwt(token)?.claims;

@@ -5,15 +5,15 @@
  *
  * So each such request goes out from one of the target's `sourceAddresses` (distinct 127.0.0.x on loopback), and
  * no address is given more failures than the target tolerates before it blocks: `ipBlock.failedAttempts - 1`
- * when the profile states it, 1 when the target claims ip-blocking without saying after how many. Addresses
- * are taken from the middle of the list upwards: the rate-limit scenarios count from its start and the browser
- * scenarios take its last two (support/browser/source-addresses.ts), so none of them share a failure count.
+ * when the profile states it, 1 when the target claims ip-blocking without saying after how many. Which addresses
+ * are the failures' is the run's address budget (support/load/source-addresses.ts, addressBudget): the load checks
+ * and the browser scenarios have their own, so none of them share a failure count.
  * Without usable source addresses (a remote target) failures go out from the default address within the same
  * budget; when that is spent the scenario is not testable rather than risking a block. Parallel cucumber workers
  * never share an address (worker i of n takes every n-th one) and split the default address's budget.
  */
 import type { TargetDescription } from '../target/target.ts';
-import { workerShare, type WorkerShare } from '../load/source-addresses.ts';
+import { addressBudget, workerShare, type WorkerShare } from '../load/source-addresses.ts';
 
 export interface FailureAddress {
   /** The source address to send from; undefined = the default address. */
@@ -27,15 +27,12 @@ export function failureBudget(target: TargetDescription): number {
   return attempts !== undefined && attempts > 1 ? attempts - 1 : 1;
 }
 
-const isLoopbackHost = (host: string): boolean => host === 'localhost' || host === '[::1]' || host === '::1' || /^127\./.test(host);
-
-/** The addresses this worker may hand out, in order: from the middle of the list to the third-last. */
+/**
+ * The addresses this worker may hand out, in order: the failures' share of the run's budget (addressBudget: none
+ * for a remote target, one when the target does not block, else from the middle of the list to the third-last).
+ */
 export function failureAddressPool(target: TargetDescription, share: WorkerShare = workerShare()): readonly string[] {
-  const hosts = [target.tokenEndpoint, target.gateway.baseUrl].map((u) => new URL(u).hostname);
-  if (!hosts.every(isLoopbackHost)) return [];
-  const list = target.sourceAddresses;
-  // The last two belong to the browser scenarios; below the middle to the rate-limit scenarios.
-  return list.slice(Math.floor(list.length / 2), Math.max(Math.floor(list.length / 2), list.length - 2)).filter((_, i) => i % share.total === share.id);
+  return addressBudget(target).failures.filter((_, i) => i % share.total === share.id);
 }
 
 /** Failures sent per address in this process (one run = one process = one target). */

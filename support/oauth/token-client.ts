@@ -9,7 +9,7 @@ import { registerSecrets } from '../http/redact.ts';
 import type { ClientCredentials, TargetDescription } from '../target/target.ts';
 import { RESERVED_TOKEN_PARAMETERS } from '../target/profile-schema.ts';
 import { pacerFor } from './pacing.ts';
-import { workerShare } from '../load/source-addresses.ts';
+import { ownAddressQuiet, workerShare } from '../load/source-addresses.ts';
 import { PrerequisiteBlocked } from '../verdict/blocked.ts';
 
 export type ClientAuthMethod = 'basic' | 'body' | 'both' | 'none';
@@ -60,6 +60,19 @@ export function basicAuthorization(clientId: string, secret: string): string {
   return `Basic ${Buffer.from(`${enc(clientId)}:${enc(secret)}`).toString('base64')}`;
 }
 
+/** A public client (RFC 6749 §2.1): registered with token_endpoint_auth_method "none", or given without a secret. */
+export const isPublicClient = (client: ClientCredentials): boolean => client.tokenEndpointAuthMethod === 'none' || client.clientSecret === '';
+
+/**
+ * How the kit's ordinary requests of this client authenticate, when a check does not choose: the one method the
+ * profile registered it for (clients.<role>.tokenEndpointAuthMethod), else HTTP Basic, which every server must
+ * support (RFC 6749 §2.3.1). A public client sends its client_id only, never a made-up secret.
+ */
+export function registeredAuthMethod(client: ClientCredentials): ClientAuthMethod {
+  if (isPublicClient(client)) return 'none';
+  return client.tokenEndpointAuthMethod === 'client_secret_post' ? 'body' : 'basic';
+}
+
 /** Where the target's own token request parameters come from (TargetDescription.tokenRequestParameters). */
 export type TokenParameterSource = Pick<TargetDescription, 'tokenRequestParameters'>;
 
@@ -69,7 +82,7 @@ export type TokenParameterSource = Pick<TargetDescription, 'tokenRequestParamete
  * kit sets itself (the profile schema refuses those names; extraParams are the kit's own, e.g. a redemption's code).
  */
 export function tokenRequestBody(client: ClientCredentials, options: TokenRequestOptions, target: TokenParameterSource): { headers: Record<string, string>; body: string } {
-  const method = options.method ?? 'basic';
+  const method = options.method ?? registeredAuthMethod(client);
   const clientId = options.clientId ?? client.clientId;
   const secret = options.secret ?? client.clientSecret;
   const params = new URLSearchParams();
@@ -82,6 +95,9 @@ export function tokenRequestBody(client: ClientCredentials, options: TokenReques
     params.set('client_id', clientId);
     params.set('client_secret', secret);
   }
+  // A public client identifies itself without authenticating (RFC 6749 §3.2.1); "no client authentication" of a
+  // confidential client (a check of its own) sends nothing at all.
+  if (method === 'none' && isPublicClient(client)) params.set('client_id', clientId);
   const own = options.targetParameters === false ? {} : targetTokenParameters(target);
   for (const [k, v] of Object.entries({ ...own, ...options.extraParams })) params.set(k, v);
   return { headers, body: params.toString() };
@@ -143,8 +159,11 @@ export function scopeSentIn(exchange: Exchange): string[] {
 
 /** Waits, if needed, so that requests from the default address stay under the target's token rate limit. */
 export async function paceTokenRequest(world: CtkWorld, sourceAddress: string | undefined, pace = true): Promise<void> {
+  if (sourceAddress !== undefined) return;
+  // A rate-limit check may just have sent from this address (a target without sourceAddresses): wait its limit out.
+  await ownAddressQuiet();
   const limit = world.target.limits.tokenRequestsPerSecond;
-  if (!pace || sourceAddress !== undefined || limit === undefined || limit <= 0) return;
+  if (!pace || limit === undefined || limit <= 0) return;
   // Parallel cucumber workers share the default address: each keeps to its share of the limit.
   await pacerFor(limit / workerShare().total).acquire('default');
 }

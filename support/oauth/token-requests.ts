@@ -6,7 +6,7 @@
 import type { CtkWorld } from '../world.ts';
 import { jsonOf, type Exchange } from '../http/exchange.ts';
 import type { ClientCredentials } from '../target/target.ts';
-import { accessTokenFor, basicAuthorization, requestToken, scopeParameter, scopeSentIn, sendToTokenEndpoint, targetTokenParameters, wrongSecret, type ClientAuthMethod, type TokenRequestOptions } from './token-client.ts';
+import { accessTokenFor, basicAuthorization, registeredAuthMethod, requestToken, scopeParameter, scopeSentIn, sendToTokenEndpoint, targetTokenParameters, wrongSecret, type ClientAuthMethod, type TokenRequestOptions } from './token-client.ts';
 import { addressForFailures, NoFailureAddressLeft } from './source-address.ts';
 import { clientFor, describeAuth, describeRole, MISSING_CLIENT_REMEDY, type ClientRole } from './clients.ts';
 import { issuedFrom, rememberIssued, type IssuedToken } from './issued.ts';
@@ -64,7 +64,8 @@ export async function tokenRequest(world: CtkWorld, client: ClientCredentials, s
   const address = mayFail ? failureAddress(world) : {};
   if (isNotTestable(address)) return address;
   const options: TokenRequestOptions = {
-    method: spec.method ?? 'basic',
+    // Unless the check chooses: the way the profile registered the client (HTTP Basic when it does not say).
+    method: spec.method ?? registeredAuthMethod(client),
     ...(spec.wrongSecret ? { secret: wrongSecret() } : spec.secret !== undefined ? { secret: spec.secret } : {}),
     ...(spec.scope === null ? { scope: null } : spec.scope ? { scope: spec.scope.join(' ') } : {}),
     ...(spec.grantType !== undefined ? { grantType: spec.grantType } : {}),

@@ -64,8 +64,8 @@ export function renderCertificateHtml(file: CertificateFile): string {
         ['JWKS', t.jwksUri],
         ...(t.discoveryUrl ? [['discovery', t.discoveryUrl]] : []),
         ...(t.authorizationEndpoint ? [['authorization endpoint', t.authorizationEndpoint]] : []),
-        ['gateway', t.gateway],
-        ['audience', t.audience],
+        ['gateway', t.gateway ?? '(none: the profile tests the IdP only)'],
+        ['audience', t.audience ?? (t.audienceCheck === 'scope' ? '(the granted scope)' : '(not checked by the gateway)')],
         ['capabilities claimed', t.capabilities.join(', ') || '(none)'],
         ...(t.faults?.length ? [['faults injected (self-test)', t.faults.join(', ')]] : []),
       ]

@@ -14,8 +14,11 @@ export interface PublicTarget {
   readonly tokenEndpoint: string;
   readonly jwksUri: string;
   readonly authorizationEndpoint?: string;
-  readonly audience: string;
-  readonly gateway: string;
+  /** Absent when the gateway checks no audience, or checks it against the granted scope (`audienceCheck`). */
+  readonly audience?: string;
+  readonly audienceCheck?: string;
+  /** Absent for an IdP-only target. */
+  readonly gateway?: string;
   readonly routes: Readonly<Record<string, string>>;
   /** Capabilities the target profile claims (sorted). */
   readonly capabilities: readonly string[];
@@ -29,10 +32,10 @@ function publicUrl(value: string): string {
 }
 
 export function publicTarget(target: TargetDescription): PublicTarget {
-  const r = target.gateway.routes;
-  const routes: Record<string, string> = { protected: r.protected, public: r.public, scoped: `${r.scoped.method} ${r.scoped.path} (scope ${r.scoped.scope})` };
-  if (r.identityEcho) routes.identityEcho = r.identityEcho;
-  if (r.customerData) routes.customerData = r.customerData;
+  const r = target.gateway?.routes;
+  const routes: Record<string, string> = r ? { protected: r.protected, public: r.public, scoped: `${r.scoped.method} ${r.scoped.path} (scope ${r.scoped.scope})` } : {};
+  if (r?.identityEcho) routes.identityEcho = r.identityEcho;
+  if (r?.customerData) routes.customerData = r.customerData;
   return {
     name: redact(target.name),
     kind: target.kind,
@@ -41,8 +44,9 @@ export function publicTarget(target: TargetDescription): PublicTarget {
     tokenEndpoint: publicUrl(target.tokenEndpoint),
     jwksUri: publicUrl(target.jwksUri),
     ...(target.authorizationEndpoint ? { authorizationEndpoint: publicUrl(target.authorizationEndpoint) } : {}),
-    audience: redact(target.audience),
-    gateway: publicUrl(target.gateway.baseUrl),
+    ...(target.audience !== undefined ? { audience: redact(target.audience) } : {}),
+    ...(target.audienceCheck && target.audienceCheck !== 'exact' ? { audienceCheck: target.audienceCheck } : {}),
+    ...(target.gateway ? { gateway: publicUrl(target.gateway.baseUrl) } : {}),
     routes: Object.fromEntries(Object.entries(routes).map(([k, v]) => [k, redact(v)])),
     capabilities: Object.entries(target.capabilities).filter(([, on]) => on === true).map(([c]) => c).sort(),
     ...(target.faults && target.faults.length ? { faults: [...target.faults] } : {}),

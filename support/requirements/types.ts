@@ -37,7 +37,7 @@ export const CAPABILITIES = [
   'audit-log', // seed 004: authentication attempts are recorded and the kit can read the record
   'secret-rotation', // seed 002: a client's secret can be rotated
   'signing-key-rotation', // RFC 7517 / RFC 9068 §4: signing keys rotate through the JWKS (kid)
-  'test-token-signer', // reference only: signs tokens with arbitrary claims using the trusted key
+  'test-token-signer', // signs tokens with arbitrary claims using a key the gateway trusts (reference control plane, or profile testTokenSigner)
 ] as const;
 export type Capability = (typeof CAPABILITIES)[number];
 

@@ -1,10 +1,14 @@
 /**
  * Before a scenario runs: does it apply to this target, and can it be tested here?
+ * - A requirement that binds a part the target does not have (an IdP-only profile names no gateway) -> not
+ *   applicable, said so.
+ * - A requirement that asks a client for an authentication method the profile says it is not registered for
+ *   (clients.system.tokenEndpointAuthMethod) -> not applicable, with the clause that allows that.
  * - A requirement that binds a capability the target does not claim -> not applicable (never passed).
  * - A `@requires-<capability>` tag the target does not provide -> not testable, with what would make it so.
  */
 import { requirement } from '../requirements/catalogue.ts';
-import { CAPABILITIES, type Capability } from '../requirements/types.ts';
+import { CAPABILITIES, type Capability, type Requirement } from '../requirements/types.ts';
 import type { NotRunReason } from '../verdict/media-types.ts';
 import type { TargetDescription } from './target.ts';
 
@@ -12,22 +16,53 @@ export type Applicability =
   | { readonly kind: 'applicable' }
   | { readonly kind: 'not-applicable' | 'not-testable'; readonly record: NotRunReason };
 
+/** Tag of a scenario whose requirements bind the IdP but whose steps go through the gateway too. */
+export const USES_GATEWAY_TAG = '@uses-gateway';
+
+/** The parts of the stack behind the gateway: an IdP-only target has none of them. */
+const BEHIND_THE_GATEWAY: readonly Requirement['component'][] = ['gateway', 'component'];
+
+/**
+ * Requirements that ask the system client for one way of authenticating, and the registrations that rule it out.
+ * RFC 6749 §2.3.1: credentials in the body are a MAY (and NOT RECOMMENDED), so a client registered for Basic
+ * only is right to be refused them. Basic itself is a MUST of the server, so nothing rules REQ-CAUTH-01 out.
+ */
+const NEEDS_BODY_AUTH: Readonly<Record<string, string>> = {
+  'REQ-CAUTH-02': 'RFC 6749 §2.3.1 lets a server accept credentials in the form body (MAY); a client registered for HTTP Basic only may be refused them',
+};
+
 export function applicability(target: TargetDescription, tags: readonly string[]): Applicability {
   const requirementIds = tags.filter((t) => t.startsWith('@REQ-')).map((t) => t.slice(1));
+  const requirements = requirementIds.map((id) => requirement(id));
+  const notApplicable = (reason: string, remedy: string): Applicability => ({ kind: 'not-applicable', record: { requirementIds, reason, remedy } });
+
+  if (!target.gateway) {
+    const behind = requirements.filter((r) => BEHIND_THE_GATEWAY.includes(r.component));
+    if (behind.length > 0 || tags.includes(USES_GATEWAY_TAG)) {
+      const which = behind.length > 0 ? `${behind.map((r) => r.id).join(', ')} bind the gateway or what is behind it` : 'the check goes through the gateway';
+      return notApplicable(`the profile names no gateway (${which})`, 'add gateway: to the target profile to test the gateway too');
+    }
+  }
+
+  const systemMethod = target.clients.system.tokenEndpointAuthMethod;
+  if (systemMethod !== undefined && systemMethod !== 'client_secret_post') {
+    const ruledOut = requirements.filter((r) => NEEDS_BODY_AUTH[r.id] !== undefined);
+    if (ruledOut.length > 0) {
+      return notApplicable(
+        `clients.system is registered for ${systemMethod} only (tokenEndpointAuthMethod), not for credentials in the form body: ${ruledOut.map((r) => `${r.id}: ${NEEDS_BODY_AUTH[r.id]}`).join('; ')}`,
+        'leave tokenEndpointAuthMethod out (or set client_secret_post) if the client may send its credentials in the form body',
+      );
+    }
+  }
+
   const claims = (c: Capability) => target.capabilities[c] === true;
-  const unclaimed = requirementIds
-    .map((id) => requirement(id))
-    .filter((r) => r.capability !== undefined && !claims(r.capability));
+  const unclaimed = requirements.filter((r) => r.capability !== undefined && !claims(r.capability));
   if (unclaimed.length > 0) {
     const caps = [...new Set(unclaimed.map((r) => r.capability!))];
-    return {
-      kind: 'not-applicable',
-      record: {
-        requirementIds,
-        reason: `the target does not claim ${caps.join(', ')} (required by ${unclaimed.map((r) => r.id).join(', ')})`,
-        remedy: `set capabilities.${caps[0]}: true in the target profile if the deployment offers it`,
-      },
-    };
+    return notApplicable(
+      `the target does not claim ${caps.join(', ')} (required by ${unclaimed.map((r) => r.id).join(', ')})`,
+      `set capabilities.${caps[0]}: true in the target profile if the deployment offers it`,
+    );
   }
   const missing = tags
     .filter((t) => t.startsWith('@requires-'))

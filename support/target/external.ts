@@ -11,6 +11,7 @@ import { describeOutcome, jsonOf, send, type Exchange } from '../http/exchange.t
 import { loadProfile, ProfileError, type TargetProfile } from './profile.ts';
 import type { StartOptions, StartedTarget, TargetProvider } from './provider.ts';
 import type { TargetDescription } from './target.ts';
+import { importSigner } from '../jwt/test-signer.ts';
 
 export class ExternalTargetProvider implements TargetProvider {
   readonly kind = 'external' as const;
@@ -61,12 +62,15 @@ export async function describeExternalTarget(profile: TargetProfile, log: (line:
   }
 
   // Reachability: any HTTP answer will do (a token endpoint answers GET with 405 or 400); no answer is an error.
-  const baseUrl = profile.gateway.baseUrl.replace(/\/+$/, '');
+  const gateway = profile.gateway;
+  const baseUrl = gateway?.baseUrl.replace(/\/+$/, '');
   const probes: [string, string][] = [
     [profile.idp.tokenEndpoint ? 'idp.tokenEndpoint' : 'idp.discoveryUrl (token_endpoint)', tokenEndpoint!],
     [profile.idp.jwksUri ? 'idp.jwksUri' : 'idp.discoveryUrl (jwks_uri)', jwksUri!],
-    ['gateway.baseUrl', `${baseUrl}${profile.gateway.routes.public}`],
+    // An IdP-only profile names no gateway: nothing to probe there, and its requirements are not applicable.
+    ...(gateway ? [['gateway.baseUrl', `${baseUrl}${gateway.routes.public}`] as [string, string]] : []),
   ];
+  if (!gateway) log(`auth-ctk: ${profile.file} names no gateway: testing the IdP only (gateway and identity requirements are not applicable)`);
   log(`auth-ctk: checking ${profile.file}: GET (no credentials) ${probes.map(([, url]) => url).join(', ')}`);
   const answers = await Promise.all(probes.map(([, url]) => get(url)));
   answers.forEach((exchange, i) => {
@@ -75,6 +79,14 @@ export async function describeExternalTarget(profile: TargetProfile, log: (line:
   });
 
   const tokenEndpointUnusable = await probeTokenEndpoint(tokenEndpoint!, profile.idp.tokenEndpoint !== undefined, timeoutMs, fail, log);
+  if (profile.testSigner) {
+    try {
+      await importSigner(profile.testSigner);
+    } catch (error) {
+      fail('testTokenSigner.privateJwk', `the key could not be imported for ${profile.testSigner.alg}: ${(error as Error).message}`);
+    }
+    log(`auth-ctk: ${profile.file}: test tokens are signed with the profile's key (alg ${profile.testSigner.alg}${profile.testSigner.kid ? `, kid ${profile.testSigner.kid}` : ''})`);
+  }
 
   const limits = profile.limits;
   return {
@@ -87,8 +99,9 @@ export async function describeExternalTarget(profile: TargetProfile, log: (line:
     jwksUri: jwksUri!,
     ...(authorizationEndpoint ? { authorizationEndpoint } : {}),
     ...(profile.idp.tokenRequestParameters ? { tokenRequestParameters: profile.idp.tokenRequestParameters } : {}),
-    audience: profile.gateway.audience,
-    gateway: { baseUrl, routes: profile.gateway.routes },
+    ...(gateway?.audience !== undefined ? { audience: gateway.audience } : {}),
+    ...(gateway?.audienceCheck !== undefined && gateway.audienceCheck !== 'exact' ? { audienceCheck: gateway.audienceCheck } : {}),
+    ...(gateway ? { gateway: { baseUrl: baseUrl!, routes: gateway.routes } } : {}),
     clients: profile.clients,
     users: profile.users,
     ...(profile.browserLogin ? { browserLogin: profile.browserLogin } : {}),
@@ -96,6 +109,7 @@ export async function describeExternalTarget(profile: TargetProfile, log: (line:
     limits: {
       ...(limits.tokenRequestsPerSecond !== undefined ? { tokenRequestsPerSecond: limits.tokenRequestsPerSecond } : {}),
       ...(limits.ipBlock ? { ipBlock: limits.ipBlock } : {}),
+      ...(limits.ownAddressCoolDownSeconds !== undefined ? { ownAddressCoolDownSeconds: limits.ownAddressCoolDownSeconds } : {}),
       clockSkewSeconds: limits.clockSkewSeconds,
       requestTimeoutMs: timeoutMs,
       // limits.loadScenarios not true -> caps of 0: the load cap (support/load/load-cap.ts) lets nothing through.
@@ -104,6 +118,7 @@ export async function describeExternalTarget(profile: TargetProfile, log: (line:
     },
     sourceAddresses: profile.sourceAddresses,
     ...(profile.admin ? { admin: profile.admin } : {}),
+    ...(profile.testSigner ? { testSigner: profile.testSigner } : {}),
   };
 }
 

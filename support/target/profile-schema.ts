@@ -8,6 +8,8 @@
  * come from the environment or a .env file (seed 002), never from the committed profile.
  */
 import { CAPABILITIES } from '../requirements/types.ts';
+import { TOKEN_ENDPOINT_AUTH_METHODS } from './target.ts';
+import { SIGNER_ALGS } from '../jwt/signing-keys.ts';
 
 /**
  * Token request parameters the kit sets itself: a profile's idp.tokenRequestParameters may not name them, or a
@@ -29,13 +31,28 @@ const secret = (what: string) => ({
 });
 const pointer = (what: string) => ({ type: 'string', pattern: '^(/.*)?$', description: `${what}: a JSON pointer (RFC 6901) like "/sub", or "" for the whole value` });
 const text = (what: string) => ({ type: 'string', minLength: 1, description: `${what}: a non-empty string (or \${VAR})` });
+/** One call of a control plane: { method, path, ...extra }. */
+const adminCall = (what: string, extra: Record<string, unknown>, required: readonly string[] = []) => ({
+  type: 'object',
+  description: `the call for ${what}: { method, path${Object.keys(extra).map((k) => `, ${k}${required.includes(k) ? '' : '?'}`).join('')} }`,
+  additionalProperties: false,
+  required: ['method', 'path', ...required],
+  properties: {
+    method: { type: 'string', enum: ['GET', 'POST', 'PUT', 'PATCH'], description: 'the HTTP method: GET, POST, PUT or PATCH' },
+    path: { type: 'string', pattern: '^/', description: 'the path under admin.baseUrl, starting with "/" ({clientId} is filled in)' },
+    ...extra,
+  },
+});
 const positiveInteger = (what: string) => ({ type: 'integer', minimum: 1, description: `${what}: a whole number >= 1` });
 
 const client = (role: string, extra: Record<string, unknown> = {}) => ({
   type: 'object',
-  description: `the ${role} test client: { clientId, clientSecret, scopes }`,
+  description: `the ${role} test client: { clientId, clientSecret, scopes, tokenEndpointAuthMethod? }`,
   additionalProperties: false,
-  required: ['clientId', 'clientSecret', 'scopes'],
+  required: ['clientId', 'scopes'],
+  // A public client (RFC 7591 token_endpoint_auth_method "none") has no secret; every other client needs one.
+  if: { properties: { tokenEndpointAuthMethod: { const: 'none' } }, required: ['tokenEndpointAuthMethod'] },
+  else: { required: ['clientSecret'] },
   properties: {
     clientId: text('the client id'),
     clientSecret: secret('the client secret'),
@@ -45,6 +62,11 @@ const client = (role: string, extra: Record<string, unknown> = {}) => ({
       description: 'the scopes this client may be granted: a list of strings (may be empty)',
     },
     ttlSeconds: positiveInteger("the lifetime in seconds the target gives this client's tokens"),
+    tokenEndpointAuthMethod: {
+      type: 'string',
+      enum: [...TOKEN_ENDPOINT_AUTH_METHODS],
+      description: `the one way the target registered this client to authenticate at the token endpoint (RFC 7591 token_endpoint_auth_method): ${TOKEN_ENDPOINT_AUTH_METHODS.join(', ')}; leave it out when the client may use HTTP Basic and the form body alike`,
+    },
     ...extra,
   },
 });
@@ -52,9 +74,9 @@ const client = (role: string, extra: Record<string, unknown> = {}) => ({
 export const PROFILE_SCHEMA = {
   $schema: 'http://json-schema.org/draft-07/schema#',
   type: 'object',
-  description: 'a target profile: a mapping with name, idp, gateway and clients',
+  description: 'a target profile: a mapping with name, idp, clients and (unless only the IdP is tested) gateway',
   additionalProperties: false,
-  required: ['name', 'idp', 'gateway', 'clients'],
+  required: ['name', 'idp', 'clients'],
   properties: {
     name: text('a display name for the target'),
     description: { type: 'string', description: 'free text about the deployment' },
@@ -89,12 +111,21 @@ export const PROFILE_SCHEMA = {
     },
     gateway: {
       type: 'object',
-      description: 'the API gateway: { baseUrl, audience, routes }',
+      description: 'the API gateway: { baseUrl, audience or audienceCheck, routes }',
       additionalProperties: false,
-      required: ['baseUrl', 'audience', 'routes'],
+      required: ['baseUrl', 'routes'],
+      // An audience, unless the profile says the gateway checks none or checks it against the granted scope.
+      if: { properties: { audienceCheck: { enum: ['none', 'scope'] } }, required: ['audienceCheck'] },
+      else: { required: ['audience'] },
       properties: {
         baseUrl: url('the gateway base URL the routes are relative to'),
         audience: text('the `aud` the gateway expects in access tokens (RFC 9068 §3)'),
+        audienceCheck: {
+          type: 'string',
+          enum: ['exact', 'none', 'scope'],
+          description:
+            'how the gateway checks `aud`: exact (it must contain gateway.audience; the default), none (the gateway checks no audience), scope (aud carries the granted scope values)',
+        },
         routes: {
           type: 'object',
           description: 'the routes to use: { protected, public, scoped, identityEcho?, customerData? }',
@@ -138,6 +169,45 @@ export const PROFILE_SCHEMA = {
                 },
                 authorizationReceived: pointer('a boolean in the echo answer: whether the component got an Authorization header (default "/authorizationHeaderReceived")'),
                 publicIdentity: pointer("the identity the public route's answer says it served (default \"/servedTo\")"),
+                forwardedHeaders: {
+                  type: 'object',
+                  description:
+                    'the identity as request headers the gateway forwards, read from the header object the echo shows: { in?, subject, clientId?, kind?, roles?, authorization? }',
+                  additionalProperties: false,
+                  required: ['subject'],
+                  properties: {
+                    in: pointer('the object of request headers in the echo answer (default "/headers")'),
+                    subject: text('the header carrying the subject, e.g. X-Auth-Sub'),
+                    clientId: text('the header carrying the client id'),
+                    kind: text('the header carrying the identity kind'),
+                    roles: {
+                      type: 'array',
+                      description: 'headers carrying lists of roles or scopes: a list of { name, separator? } (separator default " ")',
+                      items: {
+                        type: 'object',
+                        description: 'a list header: { name, separator? }',
+                        additionalProperties: false,
+                        required: ['name'],
+                        properties: {
+                          name: text('the header name, e.g. X-Auth-Scope'),
+                          separator: { type: 'string', minLength: 1, description: 'the separator between values: a non-empty string (default " ")' },
+                        },
+                      },
+                    },
+                    authorization: text('a header whose presence in the echo means the component got the raw Authorization header, e.g. Authorization'),
+                  },
+                },
+                publicIdentityFormat: {
+                  type: 'object',
+                  description: "pointers inside the identity of the public route's answer, when they differ from the echo's: { subject?, clientId?, kind?, roles? }",
+                  additionalProperties: false,
+                  properties: {
+                    subject: pointer('the subject (default: identityEchoFormat.subject)'),
+                    clientId: pointer('the client id (default: identityEchoFormat.clientId)'),
+                    kind: pointer('the identity kind (default: identityEchoFormat.kind)'),
+                    roles: { type: 'array', items: pointer('a list of roles or scopes'), description: 'lists of roles and/or scopes: a list of JSON pointers' },
+                  },
+                },
                 identityHeader: {
                   type: 'object',
                   description: 'the header the gateway passes the identity in: { name, encoding }',
@@ -161,7 +231,15 @@ export const PROFILE_SCHEMA = {
       required: ['system'],
       properties: {
         system: client('system (a system user with every scope the routes need)'),
-        readOnly: client('read-only (lacking the scoped route\'s scope)'),
+        readOnly: client('read-only (lacking the scoped route\'s scope)', {
+          refusedScopes: {
+            type: 'array',
+            minItems: 1,
+            items: { type: 'string', minLength: 1 },
+            description:
+              'scopes the IdP must refuse this client (invalid_scope, or left out of what it grants; REQ-TOK-12): a non-empty list of strings; leave it out when the IdP lets every client ask for every scope',
+          },
+        }),
         shortTtl: client('short-TTL (tokens living a few seconds)'),
         rotation: client('rotation (the kit may rotate its secret)'),
         noClientCredentials: client('non-client-credentials (not allowed the client_credentials grant)'),
@@ -209,6 +287,13 @@ export const PROFILE_SCHEMA = {
             blockSeconds: positiveInteger('how long the block lasts, in seconds'),
           },
         },
+        ownAddressCoolDownSeconds: {
+          type: 'number',
+          minimum: 0,
+          maximum: 300,
+          description:
+            "seconds the run's own address rests after a rate-limit check sent from it (only with sourceAddresses: []); then those checks keep their place instead of running last (0..300)",
+        },
         clockSkewSeconds: { type: 'number', minimum: 0, maximum: 600, description: 'leeway the gateway allows on exp/nbf, in seconds (0..600)' },
         requestTimeoutSeconds: { type: 'number', exclusiveMinimum: 0, maximum: 300, description: 'per-request timeout in seconds (> 0, at most 300)' },
         loadScenarios: { type: 'boolean', description: 'true to let load-generating scenarios (rate limit, IP block) run against this target' },
@@ -247,14 +332,50 @@ export const PROFILE_SCHEMA = {
       description: 'local addresses the kit may send from to act as distinct client IPs: a list of IP addresses',
       items: { type: 'string', pattern: '^[0-9a-fA-F.:]+$', description: 'an IP address of this machine' },
     },
+    testTokenSigner: {
+      type: 'object',
+      description: 'a key the gateway trusts, for the checks with genuinely signed but invalid tokens: { privateJwk, kid?, alg? }',
+      additionalProperties: false,
+      required: ['privateJwk'],
+      properties: {
+        privateJwk: secret('the private signing key as a JSON JWK (RFC 7517)'),
+        kid: text('the kid the gateway finds the public key under (default: the JWK\'s own kid)'),
+        alg: { type: 'string', enum: [...SIGNER_ALGS], description: `the JWS alg: ${SIGNER_ALGS.join(', ')} (default: the JWK's alg, else the key type's usual one)` },
+      },
+    },
     admin: {
       type: 'object',
-      description: "the reference stack's control plane: { baseUrl, token } (reference stacks only)",
+      description:
+        'the control plane (audit log, secret rotation): { baseUrl, token, preset?, authHeader?, auditLog?, rotateSecret? }',
       additionalProperties: false,
       required: ['baseUrl', 'token'],
       properties: {
-        baseUrl: url('the control plane base URL'),
+        baseUrl: url('the control plane base URL (Keycloak: .../admin/realms/<realm>; Auth0: https://<tenant>)'),
         token: secret('the admin token'),
+        preset: {
+          type: 'string',
+          enum: ['reference', 'keycloak', 'auth0'],
+          description: "the control plane's dialect: reference (default), keycloak (Admin REST of one realm) or auth0 (Management API)",
+        },
+        authHeader: {
+          type: 'object',
+          description: 'the header that carries the token: { name, prefix? } (default Authorization with prefix "Bearer ")',
+          additionalProperties: false,
+          required: ['name'],
+          properties: {
+            name: text('the header name, e.g. X-Admin-Key'),
+            prefix: { type: 'string', description: 'what goes before the token in the header value: a string, may be "" (default "Bearer ")' },
+          },
+        },
+        auditLog: adminCall('reading the audit log', {
+          entries: pointer('where the answer holds the list of entries (e.g. "/entries" for {entries:[...]})'),
+        }),
+        rotateSecret: adminCall('rotating a client secret ({clientId} in the path)', {
+          secret: pointer('where the answer holds the new secret (e.g. "/client_secret")'),
+          putBack: adminCall('setting a given secret, to put the profile\'s back ({clientId} in the path)', {
+            field: text('the JSON body member that carries the secret (e.g. client_secret)'),
+          }, ['field']),
+        }, ['secret', 'putBack']),
       },
     },
   },

@@ -12,7 +12,8 @@ import { Ajv, type ErrorObject } from 'ajv';
 import { LineCounter, parseDocument, type Document } from 'yaml';
 import { UsageError } from '../../cli/errors.ts';
 import type { Capability } from '../requirements/types.ts';
-import type { BrowserLoginDescription, ClientCredentials, RouteSet, TargetDescription, TestUser } from './target.ts';
+import type { AdminDescription, AudienceCheck, BrowserLoginDescription, ClientCredentials, RouteSet, TargetDescription, TestSignerDescription, TestUser } from './target.ts';
+import { checkSigningJwk } from '../jwt/signing-keys.ts';
 import { PROFILE_SCHEMA } from './profile-schema.ts';
 import { readDotenv, DotenvError } from './dotenv.ts';
 
@@ -44,7 +45,14 @@ export interface TargetProfile {
     /** Extra parameters for every client-credentials and password token request (audience, resource). */
     readonly tokenRequestParameters?: Readonly<Record<string, string>>;
   };
-  readonly gateway: { readonly baseUrl: string; readonly audience: string; readonly routes: RouteSet };
+  /** Absent: an IdP-only profile (the gateway's requirements are not applicable). */
+  readonly gateway?: {
+    readonly baseUrl: string;
+    /** Absent when audienceCheck is "none" or "scope". */
+    readonly audience?: string;
+    readonly audienceCheck?: AudienceCheck;
+    readonly routes: RouteSet;
+  };
   readonly clients: TargetDescription['clients'];
   readonly users: readonly TestUser[];
   readonly browserLogin?: BrowserLoginDescription;
@@ -52,6 +60,7 @@ export interface TargetProfile {
   readonly limits: {
     readonly tokenRequestsPerSecond?: number;
     readonly ipBlock?: { readonly failedAttempts: number; readonly blockSeconds: number };
+    readonly ownAddressCoolDownSeconds?: number;
     readonly clockSkewSeconds: number;
     readonly requestTimeoutSeconds: number;
     /** Load-generating scenarios allowed; when false both caps are 0, so nothing load-generating is sent. */
@@ -60,7 +69,9 @@ export interface TargetProfile {
     readonly maxRequestsPerRun: number;
   };
   readonly sourceAddresses: readonly string[];
-  readonly admin?: { readonly baseUrl: string; readonly token: string };
+  readonly admin?: AdminDescription;
+  /** The key the gateway trusts, parsed and checked (a secret). */
+  readonly testSigner?: TestSignerDescription;
 }
 
 /**
@@ -108,10 +119,11 @@ export function loadProfile(file: string, options: LoadProfileOptions = {}): Tar
   const resolved = interpolate(raw, [], variables, (path, detail) => {
     throw new ProfileError(shown, fieldName(path), detail, lineOf(path));
   }) as RawProfile;
-  checkResolved(resolved, (path, detail) => {
+  const failAt = (path: (string | number)[], detail: string): never => {
     throw new ProfileError(shown, fieldName(path), detail, lineOf(path));
-  });
-  return toProfile(shown, resolved);
+  };
+  checkResolved(resolved, failAt);
+  return toProfile(shown, resolved, testSignerOf(resolved, failAt));
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -273,19 +285,20 @@ function interpolate(
 // ---------------------------------------------------------------------------------------------------------
 // checks that need resolved values
 
-type RawClient = ClientCredentials & { redirectUri?: string };
+type RawClient = Omit<ClientCredentials, 'clientSecret'> & { clientSecret?: string; redirectUri?: string; refusedScopes?: string[] };
 interface RawProfile {
   name: string;
   description?: string;
   idp: TargetProfile['idp'];
-  gateway: TargetProfile['gateway'];
+  gateway?: TargetProfile['gateway'];
   clients: Record<string, RawClient>;
   users?: TestUser[];
   browserLogin?: BrowserLoginDescription;
   capabilities?: Partial<Record<Capability, boolean>>;
   limits?: Partial<TargetProfile['limits']>;
   sourceAddresses?: string[];
-  admin?: { baseUrl: string; token: string };
+  admin?: AdminDescription;
+  testTokenSigner?: { privateJwk: string; kid?: string; alg?: string };
 }
 
 function checkResolved(p: RawProfile, fail: (path: (string | number)[], detail: string) => never): void {
@@ -295,7 +308,7 @@ function checkResolved(p: RawProfile, fail: (path: (string | number)[], detail: 
     [['idp', 'jwksUri'], p.idp.jwksUri],
     [['idp', 'authorizationEndpoint'], p.idp.authorizationEndpoint],
     [['browserLogin', 'loginUrl'], p.browserLogin?.loginUrl],
-    [['gateway', 'baseUrl'], p.gateway.baseUrl],
+    [['gateway', 'baseUrl'], p.gateway?.baseUrl],
     [['clients', 'web', 'redirectUri'], p.clients.web?.redirectUri],
     [['admin', 'baseUrl'], p.admin?.baseUrl],
   ];
@@ -312,6 +325,25 @@ function checkResolved(p: RawProfile, fail: (path: (string | number)[], detail: 
   (p.sourceAddresses ?? []).forEach((address, i) => {
     if (isIP(address) === 0) fail(['sourceAddresses', i], `expected an IP address of this machine; got ${JSON.stringify(address)}`);
   });
+  for (const [role, c] of Object.entries(p.clients)) {
+    const method = c.tokenEndpointAuthMethod;
+    // Client credentials are for confidential clients only (RFC 6749 §4.4): only the web front end may be public
+    // (the client refused that grant must still authenticate, or its refusal would be invalid_client, not the
+    // unauthorized_client its check asks for).
+    if (method === 'none' && !PUBLIC_CLIENT_ROLES.includes(role)) {
+      fail(['clients', role, 'tokenEndpointAuthMethod'], `expected client_secret_basic or client_secret_post: the kit asks clients.${role} for client_credentials tokens, which need a confidential client (RFC 6749 §4.4); only ${PUBLIC_CLIENT_ROLES.map((r) => `clients.${r}`).join(' and ')} may be public ("none")`);
+    }
+    if (method === 'none' && c.clientSecret !== undefined) {
+      fail(['clients', role, 'clientSecret'], 'a public client (tokenEndpointAuthMethod: none) has no secret: remove clientSecret, or name the method the client really uses');
+    }
+  }
+  const refused = p.clients.readOnly?.refusedScopes ?? [];
+  refused.forEach((scope, i) => {
+    if (p.clients.readOnly!.scopes.includes(scope)) {
+      fail(['clients', 'readOnly', 'refusedScopes', i], `expected a scope outside clients.readOnly.scopes; "${scope}" is one the client may have`);
+    }
+  });
+  if (!p.gateway) return;
   const system = p.clients.system!;
   const scoped = p.gateway.routes.scoped.scope;
   if (!system.scopes.includes(scoped)) {
@@ -322,14 +354,40 @@ function checkResolved(p: RawProfile, fail: (path: (string | number)[], detail: 
   }
 }
 
-function toProfile(file: string, p: RawProfile): TargetProfile {
+/** The roles that may be public clients (tokenEndpointAuthMethod: none): they never get client-credentials tokens. */
+const PUBLIC_CLIENT_ROLES: readonly string[] = ['web'];
+
+/** The profile's signing key, parsed; every problem names the field and never shows the key. */
+function testSignerOf(p: RawProfile, fail: (path: (string | number)[], detail: string) => never): TestSignerDescription | undefined {
+  const given = p.testTokenSigner;
+  if (!given) return undefined;
+  let jwk: unknown;
+  try {
+    jwk = JSON.parse(given.privateJwk);
+  } catch {
+    fail(['testTokenSigner', 'privateJwk'], 'the variable does not hold JSON (expected a private JWK, RFC 7517, as one JSON object)');
+  }
+  const checked = checkSigningJwk(jwk, given.alg);
+  if ('problem' in checked) fail(['testTokenSigner', given.alg !== undefined && /^alg /.test(checked.problem) ? 'alg' : 'privateJwk'], checked.problem);
+  const key = jwk as Record<string, unknown>;
+  const kid = given.kid ?? (typeof key.kid === 'string' ? key.kid : undefined);
+  if (p.capabilities?.['test-token-signer'] === false) {
+    fail(['capabilities', 'test-token-signer'], 'false, yet testTokenSigner gives a key the gateway trusts: remove one of them');
+  }
+  return { privateJwk: key, alg: (checked as { alg: string }).alg, ...(kid ? { kid } : {}) };
+}
+
+function toProfile(file: string, p: RawProfile, testSigner: TestSignerDescription | undefined): TargetProfile {
   const clients: Partial<Record<ClientRole, RawClient>> = {};
   for (const [role, c] of Object.entries(p.clients)) {
     clients[role as ClientRole] = {
       clientId: c.clientId,
-      clientSecret: c.clientSecret,
+      // A public client has no secret: the empty string is what the kit's requests read as "send client_id only".
+      clientSecret: c.clientSecret ?? '',
       scopes: c.scopes,
       ...(c.ttlSeconds !== undefined ? { ttlSeconds: c.ttlSeconds } : {}),
+      ...(c.tokenEndpointAuthMethod !== undefined ? { tokenEndpointAuthMethod: c.tokenEndpointAuthMethod } : {}),
+      ...(c.refusedScopes !== undefined ? { refusedScopes: c.refusedScopes } : {}),
       ...(c.redirectUri !== undefined ? { redirectUri: c.redirectUri } : {}),
     };
   }
@@ -338,14 +396,16 @@ function toProfile(file: string, p: RawProfile): TargetProfile {
     name: p.name,
     ...(p.description !== undefined ? { description: p.description } : {}),
     idp: p.idp,
-    gateway: p.gateway,
+    ...(p.gateway ? { gateway: p.gateway } : {}),
     clients: clients as TargetDescription['clients'],
     users: p.users ?? [],
     ...(p.browserLogin ? { browserLogin: p.browserLogin } : {}),
-    capabilities: p.capabilities ?? {},
+    // A key the gateway trusts is what the test-token-signer capability means.
+    capabilities: testSigner ? { ...p.capabilities, 'test-token-signer': true } : (p.capabilities ?? {}),
     limits: {
       ...(p.limits?.tokenRequestsPerSecond !== undefined ? { tokenRequestsPerSecond: p.limits.tokenRequestsPerSecond } : {}),
       ...(p.limits?.ipBlock !== undefined ? { ipBlock: p.limits.ipBlock } : {}),
+      ...(p.limits?.ownAddressCoolDownSeconds !== undefined ? { ownAddressCoolDownSeconds: p.limits.ownAddressCoolDownSeconds } : {}),
       clockSkewSeconds: p.limits?.clockSkewSeconds ?? PROFILE_DEFAULTS.clockSkewSeconds,
       requestTimeoutSeconds: p.limits?.requestTimeoutSeconds ?? PROFILE_DEFAULTS.requestTimeoutSeconds,
       ...(p.limits?.loadScenarios === true
@@ -354,6 +414,7 @@ function toProfile(file: string, p: RawProfile): TargetProfile {
     },
     sourceAddresses: p.sourceAddresses ?? [],
     ...(p.admin ? { admin: p.admin } : {}),
+    ...(testSigner ? { testSigner } : {}),
   };
 }
 

@@ -10,6 +10,11 @@
  * the run; the plugin says so on stderr. With --parallel, "last" holds per worker only.
  *
  * Which scenarios: those tagged with a requirement bound to the `ip-blocking` capability, or `@requires-ip-blocking`.
+ *
+ * The rate-limit checks (requirements bound to `rate-limiting`) send from the run's own address too when the
+ * target offers no other (support/load/source-addresses.ts, OWN_ADDRESS): they run last as well, before the
+ * IP-block ones, unless the profile states a cool-down (limits.ownAddressCoolDownSeconds) that protects the
+ * scenarios after them.
  */
 import type { Plugin } from '@cucumber/cucumber/api';
 import { requirement, UnknownRequirementError } from '../requirements/catalogue.ts';
@@ -20,12 +25,12 @@ interface TaggedPickle {
   readonly pickle: { readonly name: string; readonly tags: readonly { readonly name: string }[] };
 }
 
-export function canBlockOwnAddress(tags: readonly string[]): boolean {
+function bindsCapability(tags: readonly string[], capability: 'ip-blocking' | 'rate-limiting'): boolean {
   return tags.some((tag) => {
-    if (tag === '@requires-ip-blocking') return true;
+    if (tag === `@requires-${capability}`) return true;
     if (!tag.startsWith('@REQ-')) return false;
     try {
-      return requirement(tag.slice(1)).capability === 'ip-blocking';
+      return requirement(tag.slice(1)).capability === capability;
     } catch (error) {
       if (error instanceof UnknownRequirementError) return false; // traceability tests report unknown tags
       throw error;
@@ -33,10 +38,19 @@ export function canBlockOwnAddress(tags: readonly string[]): boolean {
   });
 }
 
+export const canBlockOwnAddress = (tags: readonly string[]): boolean => bindsCapability(tags, 'ip-blocking');
+
+/** A rate-limit check, which sends its bursts from the run's own address when the target offers no other. */
+export const canRateLimitOwnAddress = (tags: readonly string[]): boolean => !canBlockOwnAddress(tags) && bindsCapability(tags, 'rate-limiting');
+
 /** The pickles in run order: unchanged when the target has distinct source addresses. */
 export function orderForTarget<T extends TaggedPickle>(pickles: readonly T[], target: TargetDescription | undefined): { ordered: T[]; movedLast: T[] } {
   if (!target || target.sourceAddresses.length > 0) return { ordered: [...pickles], movedLast: [] };
-  const risky = pickles.filter((p) => canBlockOwnAddress(p.pickle.tags.map((t) => t.name)));
+  const tagsOf = (p: T) => p.pickle.tags.map((t) => t.name);
+  // (limits may be absent in a hand-written target file)
+  const limiting = target.limits?.ownAddressCoolDownSeconds === undefined ? pickles.filter((p) => canRateLimitOwnAddress(tagsOf(p))) : [];
+  const blocking = pickles.filter((p) => canBlockOwnAddress(tagsOf(p)));
+  const risky = [...limiting, ...blocking];
   if (risky.length === 0) return { ordered: [...pickles], movedLast: [] };
   return { ordered: [...pickles.filter((p) => !risky.includes(p)), ...risky], movedLast: risky };
 }
@@ -52,7 +66,7 @@ const plugin: Plugin = {
       if (movedLast.length > 0) {
         environment.stderr.write(
           `auth-ctk: ${target.name} offers no distinct source address, so ${movedLast.length} scenario(s) that may get ` +
-            `this machine's address blocked run last: ${movedLast.map((p) => `"${p.pickle.name}"`).join(', ')}\n`,
+            `this machine's address rate-limited or blocked run last: ${movedLast.map((p) => `"${p.pickle.name}"`).join(', ')}\n`,
         );
       }
       return ordered;

@@ -24,7 +24,9 @@ export function describeReferenceTarget(
     authorizationEndpoint: `${urls.idp}/auth`,
     audience: fx.audience,
     gateway: { baseUrl: urls.gateway, routes: fx.routes },
-    clients: { system: system!, readOnly, shortTtl, rotation, noClientCredentials, web },
+    // The reference IdP grants a client only the scopes it lists, so it must refuse the read-only client the
+    // scoped route's scope (REQ-TOK-12).
+    clients: { system: system!, readOnly: readOnly && { ...readOnly, refusedScopes: [fx.routes.scoped.scope] }, shortTtl, rotation, noClientCredentials, web },
     users: fx.users,
     capabilities,
     limits: fx.limits,

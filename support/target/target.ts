@@ -9,13 +9,26 @@ import type { Capability } from '../requirements/types.ts';
 
 export type TargetKind = 'reference' | 'containers' | 'external';
 
+/**
+ * How a client authenticates at the token endpoint, in RFC 7591 §2 words (token_endpoint_auth_method):
+ * HTTP Basic, credentials in the form body, or none (a public client: client_id only, PKCE for its codes).
+ */
+export const TOKEN_ENDPOINT_AUTH_METHODS = ['client_secret_basic', 'client_secret_post', 'none'] as const;
+export type TokenEndpointAuthMethod = (typeof TOKEN_ENDPOINT_AUTH_METHODS)[number];
+
 export interface ClientCredentials {
   readonly clientId: string;
+  /** Empty for a public client (tokenEndpointAuthMethod "none"). */
   readonly clientSecret: string;
   /** Scopes this client may be granted (space-separated in requests). */
   readonly scopes: readonly string[];
   /** Token lifetime the target promises for this client, in seconds, where it states one. */
   readonly ttlSeconds?: number;
+  /**
+   * The one method the target registered this client for. Absent: the client may use HTTP Basic and the form
+   * body alike (the kit uses Basic for its ordinary requests, and checks the body where the target claims it).
+   */
+  readonly tokenEndpointAuthMethod?: TokenEndpointAuthMethod;
 }
 
 export interface TestUser {
@@ -62,6 +75,37 @@ export interface IdentityEchoFormat {
   readonly publicIdentity?: string;
   /** The header the gateway passes the identity in (spoofing check). Default x-auth-identity, base64url JSON. */
   readonly identityHeader?: { readonly name: string; readonly encoding: 'base64url-json' | 'json' | 'text' };
+  /**
+   * The identity as request headers the gateway forwarded (X-Auth-Sub, a space-separated X-Auth-Scope, ...), read
+   * from the header object the echo shows; when given it replaces the identity pointers for the echo.
+   */
+  readonly forwardedHeaders?: ForwardedIdentityHeaders;
+  /** Pointers inside the identity of the public route's answer, when they differ from the echo's. */
+  readonly publicIdentityFormat?: IdentityPointers;
+}
+
+/** Pointers inside an identity object (the public route's answer may use other names than the echo). */
+export interface IdentityPointers {
+  readonly subject?: string;
+  readonly clientId?: string;
+  readonly kind?: string;
+  readonly roles?: readonly string[];
+}
+
+/**
+ * An identity echo that shows the request headers the component received (httpbin-style `{"headers": {...}}`):
+ * the names the gateway forwards the identity under. Header names compare case-insensitively (RFC 9110 §5.1).
+ */
+export interface ForwardedIdentityHeaders {
+  /** JSON pointer to the object of headers in the echo's answer. Default "/headers"; "" for the answer itself. */
+  readonly in?: string;
+  readonly subject: string;
+  readonly clientId?: string;
+  readonly kind?: string;
+  /** Headers holding lists of roles or scopes, each with its separator (default " "). */
+  readonly roles?: readonly { readonly name: string; readonly separator?: string }[];
+  /** A header whose presence says the component received the caller's raw Authorization header. */
+  readonly authorization?: string;
 }
 
 /**
@@ -90,6 +134,30 @@ export interface BrowserLoginDescription {
   readonly selectors?: Partial<LoginFormSelectors>;
 }
 
+export type AudienceCheck = 'exact' | 'none' | 'scope';
+
+export interface GatewayDescription {
+  readonly baseUrl: string;
+  readonly routes: RouteSet;
+}
+
+/** Raised where a check reaches for the gateway of an IdP-only target (applicability should have kept it out). */
+export class NoGatewayError extends Error {
+  constructor() {
+    super('the target profile names no gateway (an IdP-only profile): add gateway: to the profile to run the gateway checks');
+    this.name = 'NoGatewayError';
+  }
+}
+
+/** The target's gateway; throws NoGatewayError for an IdP-only target. */
+export function gatewayOf(target: Pick<TargetDescription, 'gateway'>): GatewayDescription {
+  if (!target.gateway) throw new NoGatewayError();
+  return target.gateway;
+}
+
+/** How the target's gateway checks `aud` ("exact" unless the profile says otherwise). */
+export const audienceCheckOf = (target: Pick<TargetDescription, 'audienceCheck'>): AudienceCheck => target.audienceCheck ?? 'exact';
+
 export interface TargetDescription {
   readonly name: string;
   readonly kind: TargetKind;
@@ -111,14 +179,23 @@ export interface TargetDescription {
    * (grant_type, client_id, scope, ...); a request's own extra parameters win over these.
    */
   readonly tokenRequestParameters?: Readonly<Record<string, string>>;
-  /** The `aud` the gateway expects in access tokens. */
-  readonly audience: string;
-  readonly gateway: { readonly baseUrl: string; readonly routes: RouteSet };
+  /** The `aud` the gateway expects in access tokens; absent when `audienceCheck` is "none" or "scope". */
+  readonly audience?: string;
+  /**
+   * How the gateway checks `aud` (profile: gateway.audienceCheck). Absent = "exact": `aud` must contain
+   * `audience`. "none": the gateway checks no audience. "scope": `aud` carries the granted scope values.
+   */
+  readonly audienceCheck?: AudienceCheck;
+  /** The gateway and its routes; absent for an IdP-only target (its gateway requirements are not applicable). */
+  readonly gateway?: GatewayDescription;
   readonly clients: {
     /** A system user: client credentials with every scope the routes need. */
     readonly system: ClientCredentials;
-    /** A system user lacking `routes.scoped.scope` (insufficient_scope checks). */
-    readonly readOnly?: ClientCredentials;
+    /**
+     * A system user lacking `routes.scoped.scope` (insufficient_scope checks), and the scopes, if any, the IdP
+     * must refuse it (REQ-TOK-12): an IdP may let every client ask for every scope, so that is a separate claim.
+     */
+    readonly readOnly?: ClientCredentials & { readonly refusedScopes?: readonly string[] };
     /** A client whose tokens live a few seconds (expiry checks stay fast). */
     readonly shortTtl?: ClientCredentials;
     /** A client the kit may rotate the secret of (seed 002). */
@@ -141,19 +218,62 @@ export interface TargetDescription {
     readonly clockSkewSeconds: number;
     /** Per-request timeout. */
     readonly requestTimeoutMs: number;
+    /**
+     * With no sourceAddresses the rate-limit checks send from the run's own address and run last; given this, they
+     * keep their place and the kit's next token request from that address waits this long after their last answer.
+     */
+    readonly ownAddressCoolDownSeconds?: number;
     /** Load caps for load-generating scenarios: never exceeded. */
     readonly maxRequestsPerSecond: number;
     readonly maxRequestsPerRun: number;
   };
   /** Loopback source addresses the kit may send from to act as distinct client IPs (127.0.0.x). */
   readonly sourceAddresses: readonly string[];
-  /** Control plane of the reference stack (audit log, secret rotation, key rotation, test signer); absent elsewhere. */
-  readonly admin?: {
-    readonly baseUrl: string;
-    readonly token: string;
-  };
+  /**
+   * The control plane (audit log, secret rotation; on the reference also key rotation and the test signer): the
+   * reference stack's, or one the profile describes (a preset for Keycloak's Admin REST or Auth0's Management API,
+   * or its own calls). Absent: those scenarios are not testable.
+   */
+  readonly admin?: AdminDescription;
+  /**
+   * A key the gateway trusts, given by the vendor (profile: testTokenSigner), so the checks with genuinely signed
+   * but invalid tokens run against it. A secret: never logged, registered with the redactor.
+   */
+  readonly testSigner?: TestSignerDescription;
   /** Active faults, reference only (kit self-test). */
   readonly faults?: readonly string[];
+}
+
+/** One call of a control plane: `{clientId}` (and Keycloak's `{id}`) are filled in. */
+export interface AdminCall {
+  readonly method: 'GET' | 'POST' | 'PUT' | 'PATCH';
+  /** Relative to the control plane's baseUrl. */
+  readonly path: string;
+  /** Where the answer holds the audit entries: a JSON pointer ("" = the answer itself, "/entries" for {entries:[...]}). */
+  readonly entries?: string;
+}
+
+export interface AdminDescription {
+  readonly baseUrl: string;
+  /** The credential the control plane takes (a secret). */
+  readonly token: string;
+  /** The dialect: the reference's (default), Keycloak Admin REST of one realm, or the Auth0 Management API. */
+  readonly preset?: 'reference' | 'keycloak' | 'auth0';
+  /** The header that carries the token, and what goes before it. Default: Authorization, "Bearer ". */
+  readonly authHeader?: { readonly name: string; readonly prefix?: string };
+  /** Reading the audit log, where the preset's call does not fit. */
+  readonly auditLog?: AdminCall;
+  /** Rotating a client's secret (`secret`: where the answer holds the new one) and putting a given one back. */
+  readonly rotateSecret?: AdminCall & { readonly secret: string; readonly putBack: AdminCall & { readonly field: string } };
+}
+
+export interface TestSignerDescription {
+  /** The private JWK (RFC 7517), parsed from the profile's ${VAR}. */
+  readonly privateJwk: Readonly<Record<string, unknown>>;
+  /** The JWS alg to sign with (the key's own, or the kty's default). */
+  readonly alg: string;
+  /** The kid the gateway finds the public key under, when it needs one. */
+  readonly kid?: string;
 }
 
 /** Every secret a description holds, for the redactor. */
@@ -162,5 +282,12 @@ export function secretsOf(target: TargetDescription): string[] {
   for (const client of Object.values(target.clients)) if (client) secrets.push(client.clientSecret);
   for (const user of target.users) secrets.push(user.password);
   if (target.admin) secrets.push(target.admin.token);
+  if (target.testSigner) {
+    secrets.push(JSON.stringify(target.testSigner.privateJwk));
+    for (const m of ['d', 'p', 'q', 'dp', 'dq', 'qi', 'k']) {
+      const v = target.testSigner.privateJwk[m];
+      if (typeof v === 'string') secrets.push(v);
+    }
+  }
   return secrets.filter((s) => s.length > 0);
 }
