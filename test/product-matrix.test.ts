@@ -1,0 +1,42 @@
+/**
+ * The third-party product matrix (issue 17): each product in test/products/ is started on loopback, the kit
+ * runs its features against it through the product's own target profile, and the verdicts per requirement
+ * must be those of its expected-verdicts file — derived from the clauses, each non-pass citing the clause and
+ * quoting the product's answer. One product at a time (one Cucumber run at a time on a 2-core machine).
+ * `npm run docs:matrix` (AUTH_CTK_WRITE_DOCS=1) also writes the README table from these runs.
+ */
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { readdirSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { PRODUCTS_DIR, differences, incompleteExpectations, readExpected, runProduct, type ProductRun } from './products/matrix.ts';
+import { writeMatrixIntoReadme } from './products/table.ts';
+
+const products = readdirSync(PRODUCTS_DIR, { withFileTypes: true })
+  .filter((d) => d.isDirectory() && existsSync(join(PRODUCTS_DIR, d.name, 'expected-verdicts.yaml')))
+  .map((d) => d.name)
+  .sort();
+const runs: ProductRun[] = [];
+
+test('every product folder has a launcher, a profile, a README and complete expectations', () => {
+  assert.ok(products.length >= 4, `expected at least four products, found ${products.join(', ')}`);
+  for (const product of products) {
+    for (const file of ['launch.ts', 'profile.yaml', 'README.md']) assert.ok(existsSync(join(PRODUCTS_DIR, product, file)), `${product}/${file} is missing`);
+    assert.deepEqual(incompleteExpectations(readExpected(product)), [], `${product}/expected-verdicts.yaml`);
+  }
+});
+
+for (const product of products) {
+  test(`${product}: the kit's verdicts are the expected ones`, { timeout: 180_000 }, async () => {
+    const run = await runProduct(product);
+    runs.push(run);
+    assert.deepEqual(run.runErrors, [], `${product}: the run itself failed:\n${run.stderr}`);
+    assert.ok(run.got.size > 0, `${product}: no requirement was judged (exit ${run.exitCode}):\n${run.stderr}`);
+    const diff = differences(run);
+    assert.deepEqual(diff, [], `${product}: the kit's verdicts differ from test/products/${product}/expected-verdicts.yaml:\n  ${diff.join('\n  ')}`);
+  });
+}
+
+after(() => {
+  if (process.env.AUTH_CTK_WRITE_DOCS === '1' && runs.length === products.length) writeMatrixIntoReadme(runs);
+});

@@ -1,0 +1,192 @@
+/**
+ * The third-party product matrix (issue 17): products nobody here wrote, each started on loopback by its own
+ * launcher (test/products/<product>/launch.ts), described to the kit by its own target profile
+ * (profile.yaml, loaded exactly as `auth-ctk run --target profile.yaml` loads it), run through Cucumber in a
+ * child process, and compared per requirement with the product's expected-verdicts file.
+ *
+ * The expected verdicts are written from the clause, not copied from a run: every expected non-pass names the
+ * clause and quotes the product's answer. A difference is a test failure with the diff; deciding which side is
+ * wrong (kit or expectation) is for the person reading it.
+ */
+import { spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import { KIT_ROOT } from '../../support/traceability.ts';
+import { loadProfile } from '../../support/target/profile.ts';
+import { describeExternalTarget } from '../../support/target/external.ts';
+import { readMessages } from '../../support/report/messages.ts';
+import { computeVerdicts } from '../../support/report/verdicts.ts';
+
+export const PRODUCTS_DIR = join(KIT_ROOT, 'test', 'products');
+
+/** What a product's launcher returns: the variables its profile.yaml refers to, and how to stop it. */
+export interface LaunchedProduct {
+  /** `${VAR}` values for profile.yaml: URLs with the ephemeral ports, generated client secrets. */
+  readonly env: Readonly<Record<string, string>>;
+  stop(): Promise<void>;
+}
+
+/** The verdicts a product's run may give, in the words of the kit's reports. */
+export type MatrixVerdict = 'passed' | 'failed' | 'warning' | 'not-applicable' | 'not-testable';
+
+export interface ExpectedNonPass {
+  /** The verdict the clause gives for the product's answer. */
+  readonly verdict: MatrixVerdict;
+  /** The clause the expectation rests on (RFC section / seed, with its word). */
+  readonly clause: string;
+  /** The product's own answer, quoted (status, header, body) — or why nothing was judged. */
+  readonly observed: string;
+  /**
+   * Where the kit's verdict today differs from the clause's (a kit defect, reported to the lead): what the kit
+   * says. The run must give this — so the matrix stays green and the disagreement stays visible — and the test
+   * fails as soon as the kit gives the clause's verdict, so the entry is removed with the fix.
+   */
+  readonly kitSays?: MatrixVerdict;
+  /** Why the clause gives this verdict (and, with kitSays, why the kit is wrong). */
+  readonly note?: string;
+}
+
+export interface ExpectedVerdicts {
+  readonly product: string;
+  /** npm packages that make up the product; versions are read from node_modules (pinned in package.json). */
+  readonly packages: readonly string[];
+  readonly role: string;
+  /** The other half of the stack, when the product is only one half. */
+  readonly pairedWith?: string;
+  /** Feature files (relative to the kit) to run, and a tag expression that leaves out what does not apply. */
+  readonly features: readonly string[];
+  readonly tags?: string;
+  /** Per requirement: `passed`, or a verdict with clause and observed answer. */
+  readonly expected: Readonly<Record<string, 'passed' | ExpectedNonPass>>;
+}
+
+export interface ProductRun {
+  readonly product: string;
+  readonly expected: ExpectedVerdicts;
+  readonly versions: Readonly<Record<string, string>>;
+  /** Per judged requirement (not-run left out): its verdict and one-line diagnoses. */
+  readonly got: ReadonlyMap<string, { readonly verdict: string; readonly diagnoses: readonly string[]; readonly reason?: string }>;
+  readonly runErrors: readonly string[];
+  readonly exitCode: number;
+  readonly seconds: number;
+  readonly stderr: string;
+}
+
+export function readExpected(product: string): ExpectedVerdicts {
+  return parse(readFileSync(join(PRODUCTS_DIR, product, 'expected-verdicts.yaml'), 'utf8')) as ExpectedVerdicts;
+}
+
+export function packageVersion(name: string): string {
+  return (JSON.parse(readFileSync(join(KIT_ROOT, 'node_modules', name, 'package.json'), 'utf8')) as { version: string }).version;
+}
+
+const CUCUMBER = join(KIT_ROOT, 'node_modules/@cucumber/cucumber/bin/cucumber.js');
+
+/** Starts the product, runs its features against it through its profile, stops it; never leaves it running. */
+export async function runProduct(product: string, timeoutMs = 150_000): Promise<ProductRun> {
+  const expected = readExpected(product);
+  const { launch } = (await import(join(PRODUCTS_DIR, product, 'launch.ts'))) as { launch: () => Promise<LaunchedProduct> };
+  const started = performance.now();
+  const launched = await launch();
+  const dir = mkdtempSync(join(tmpdir(), `ctk-product-${product}-`));
+  try {
+    // The profile is loaded as `auth-ctk run --target` loads it; cwd is the product folder, so no stray ./.env.
+    const profile = loadProfile(join(PRODUCTS_DIR, product, 'profile.yaml'), { env: launched.env, cwd: join(PRODUCTS_DIR, product) });
+    const description = await describeExternalTarget(profile, () => undefined);
+    const targetFile = join(dir, 'target.json');
+    writeFileSync(targetFile, JSON.stringify(description), { mode: 0o600 });
+    const reports = join(KIT_ROOT, 'reports', 'selftest');
+    mkdirSync(reports, { recursive: true });
+    const messages = join(reports, `product-${product}-${process.pid}.ndjson`);
+    const args = [CUCUMBER, '--profile', 'selftest', ...expected.features, '--format', `message:${messages}`];
+    if (expected.tags) args.push('--tags', expected.tags);
+    let stderr = '';
+    const exitCode = await new Promise<number>((resolve) => {
+      const child = spawn(process.execPath, args, {
+        cwd: KIT_ROOT,
+        env: { ...process.env, AUTH_CTK_TARGET_FILE: targetFile, AUTH_CTK_FAULTS: '' },
+        stdio: ['ignore', 'ignore', 'pipe'],
+      });
+      child.stderr.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-8_000)));
+      const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+      child.on('exit', (code, signal) => {
+        clearTimeout(timer);
+        resolve(code ?? (signal ? 124 : 1));
+      });
+    });
+    const verdicts = computeVerdicts(readMessages(messages));
+    const got = new Map<string, { verdict: string; diagnoses: string[]; reason?: string }>();
+    for (const r of verdicts.requirements) {
+      if (r.verdict === 'not-run') continue;
+      got.set(r.requirement.id, { verdict: r.verdict, diagnoses: [...r.diagnoses], ...(r.reason ? { reason: r.reason } : {}) });
+    }
+    return {
+      product,
+      expected,
+      versions: Object.fromEntries(expected.packages.map((p) => [p, packageVersion(p)])),
+      got,
+      runErrors: verdicts.runErrors,
+      exitCode,
+      seconds: Number(((performance.now() - started) / 1000).toFixed(1)),
+      stderr,
+    };
+  } finally {
+    await launched.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Every difference between the expected-verdicts file and the run, one line each; empty when they agree. */
+export function differences(run: ProductRun): string[] {
+  const lines: string[] = [];
+  const ids = [...new Set([...Object.keys(run.expected.expected), ...run.got.keys()])].sort();
+  for (const id of ids) {
+    const want = run.expected.expected[id];
+    const got = run.got.get(id);
+    const gotVerdict = got?.verdict ?? 'not judged';
+    if (typeof want === 'object' && want.kitSays && gotVerdict === want.verdict) {
+      lines.push(`${id}: the kit now gives ${gotVerdict}, the clause's verdict: remove "kitSays: ${want.kitSays}" from the expected verdicts`);
+      continue;
+    }
+    const wantVerdict = want === undefined ? 'not expected to be judged' : typeof want === 'string' ? want : (want.kitSays ?? want.verdict);
+    if (wantVerdict === gotVerdict) continue;
+    const why = got ? [...got.diagnoses, ...(got.reason ? [got.reason] : [])].join(' | ') : '';
+    lines.push(`${id}: expected ${wantVerdict}, got ${gotVerdict}${why ? ` — ${why}` : ''}`);
+  }
+  return lines;
+}
+
+/**
+ * Every expected non-pass names its clause and quotes the product's answer (issue 17, "Done when"); so does
+ * every disagreement with the kit.
+ */
+export function incompleteExpectations(expected: ExpectedVerdicts): string[] {
+  return Object.entries(expected.expected).flatMap(([id, e]) => {
+    if (e === 'passed') return [];
+    if (typeof e !== 'object' || !e.verdict) return [`${id}: expected "passed" or { verdict, clause, observed }`];
+    if (e.verdict === 'passed' && !e.kitSays) return [];
+    const missing = (['clause', 'observed'] as const).filter((k) => typeof e[k] !== 'string' || e[k].trim() === '');
+    return missing.length > 0 ? [`${id}: a ${e.verdict} expectation without ${missing.join(' and ')}`] : [];
+  });
+}
+
+/** The audience every gateway of the matrix requires: a literal of the profiles, shared by the launchers. */
+export const AUDIENCE = 'https://items.example.test/api';
+
+/** A fresh random secret per run: secrets reach the profile only as ${VAR} (the kit refuses literal ones). */
+export function freshSecret(): string {
+  return `s-${crypto.randomUUID()}`;
+}
+
+/** The `${VAR}`s of a stack's profile: an http(s) URL field must be one whole reference, so the URLs come whole. */
+export function stackEnv(issuer: string, gatewayBaseUrl: string, extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    PRODUCT_DISCOVERY_URL: `${issuer.replace(/\/+$/, '')}/.well-known/openid-configuration`,
+    PRODUCT_GATEWAY: gatewayBaseUrl,
+    PRODUCT_SYSTEM_SECRET: freshSecret(),
+    PRODUCT_READONLY_SECRET: freshSecret(),
+    ...extra,
+  };
+}
