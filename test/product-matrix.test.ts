@@ -19,7 +19,10 @@ const products = readdirSync(PRODUCTS_DIR, { withFileTypes: true })
 const runs: ProductRun[] = [];
 
 test('every product folder has a launcher, a profile, a README and complete expectations', () => {
-  assert.ok(products.length >= 4, `expected at least four products, found ${products.join(', ')}`);
+  // Issue 17: at least two IdPs and three gateways that nobody here wrote.
+  const roles = products.map((p) => readExpected(p).role);
+  assert.ok(roles.filter((r) => /IdP/.test(r)).length >= 2, `expected at least two IdPs, found roles ${roles.join('; ')}`);
+  assert.ok(roles.filter((r) => /gateway|resource server/.test(r)).length >= 3, `expected at least three gateways, found roles ${roles.join('; ')}`);
   for (const product of products) {
     for (const file of ['launch.ts', 'profile.yaml', 'README.md']) assert.ok(existsSync(join(PRODUCTS_DIR, product, file)), `${product}/${file} is missing`);
     assert.deepEqual(incompleteExpectations(readExpected(product)), [], `${product}/expected-verdicts.yaml`);
