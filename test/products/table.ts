@@ -16,21 +16,23 @@ const COUNTED = ['passed', 'failed', 'warning', 'not-testable', 'not-applicable'
 
 export function matrixTable(runs: readonly ProductRun[]): string {
   const lines = [
-    '| product | version | role | passed | failed | warning | not testable | not applicable | notable findings (clause) |',
-    '|---|---|---|---|---|---|---|---|---|',
+    '| product | version | role | passed | failed | warning | not testable | not applicable | notable findings (clause) | kit verdicts the clause contradicts |',
+    '|---|---|---|---|---|---|---|---|---|---|',
   ];
   for (const run of runs) {
     const counts = Object.fromEntries(COUNTED.map((v) => [v, 0])) as Record<(typeof COUNTED)[number], number>;
     for (const { verdict } of run.got.values()) if (verdict in counts) counts[verdict as keyof typeof counts]++;
+    const disputed = Object.entries(run.expected.expected).flatMap(([id, e]) => (typeof e === 'object' && e.kitSays ? [[id, e] as const] : []));
     const findings = [...run.got.entries()]
-      .filter(([, g]) => g.verdict === 'failed' || g.verdict === 'warning')
+      .filter(([id, g]) => (g.verdict === 'failed' || g.verdict === 'warning') && !disputed.some(([d]) => d === id))
       .sort(([, a], [, b]) => (a.verdict === b.verdict ? 0 : a.verdict === 'failed' ? -1 : 1))
-      .map(([id, g]) => `${g.verdict === 'failed' ? '**failed**' : 'warning'} ${id}: ${requirement(id).title} (${requirement(id).source.split(' (')[0]})`);
+      .map(([id, g]) => `${g.verdict === 'failed' ? '**failed**' : 'warning'} ${id} ${requirement(id).title} (${requirement(id).source.split(' (')[0]})`);
+    const contradicted = disputed.map(([id, e]) => `${id}: the kit says ${e.kitSays}, the clause ${e.verdict.replace('-', ' ')} (${e.clause.split(/ \(|:/)[0]})`);
     const versions = Object.entries(run.versions).map(([p, v]) => `${p} ${v}`).join(', ');
     const role = `${run.expected.role}${run.expected.pairedWith ? `, with ${run.expected.pairedWith}` : ''}`;
     const cell = (s: string) => s.replace(/\|/g, '\\|');
     lines.push(
-      `| ${cell(run.expected.product)} | ${cell(versions)} | ${cell(role)} | ${counts.passed} | ${counts.failed} | ${counts.warning} | ${counts['not-testable']} | ${counts['not-applicable']} | ${cell(findings.join('; ') || '—')} |`,
+      `| ${cell(run.expected.product)} | ${cell(versions)} | ${cell(role)} | ${counts.passed} | ${counts.failed} | ${counts.warning} | ${counts['not-testable']} | ${counts['not-applicable']} | ${cell(findings.join('; ') || '—')} | ${cell(contradicted.join('; ') || '—')} |`,
     );
   }
   return lines.join('\n');
