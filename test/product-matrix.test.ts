@@ -33,8 +33,9 @@ for (const product of products) {
   test(`${product}: the kit's verdicts are the expected ones`, { timeout: 180_000 }, async () => {
     const run = await runProduct(product);
     runs.push(run);
-    assert.deepEqual(run.runErrors, [], `${product}: the run itself failed:\n${run.stderr}`);
-    assert.ok(run.got.size > 0, `${product}: no requirement was judged (exit ${run.exitCode}):\n${run.stderr}`);
+    const logs = `kit (stderr):\n${run.stderr}\nproduct log:\n${run.productLog}`;
+    assert.deepEqual(run.runErrors, [], `${product}: the run itself failed:\n${logs}`);
+    assert.ok(run.got.size > 0, `${product}: no requirement was judged (exit ${run.exitCode}):\n${logs}`);
     const diff = differences(run);
     assert.deepEqual(diff, [], `${product}: the kit's verdicts differ from test/products/${product}/expected-verdicts.yaml:\n  ${diff.join('\n  ')}`);
   });

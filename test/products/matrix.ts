@@ -11,6 +11,7 @@
 import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { format } from 'node:util';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { KIT_ROOT } from '../../support/traceability.ts';
@@ -72,6 +73,8 @@ export interface ProductRun {
   readonly exitCode: number;
   readonly seconds: number;
   readonly stderr: string;
+  /** What the product logged (Express logs every error it answers): kept for a failure message, not printed. */
+  readonly productLog: string;
 }
 
 export function readExpected(product: string): ExpectedVerdicts {
@@ -89,7 +92,18 @@ export async function runProduct(product: string, timeoutMs = 150_000): Promise<
   const expected = readExpected(product);
   const { launch } = (await import(join(PRODUCTS_DIR, product, 'launch.ts'))) as { launch: () => Promise<LaunchedProduct> };
   const started = performance.now();
-  const launched = await launch();
+  // The products run in this process and log what they refuse (Express's default error handler prints every
+  // error's stack): their log is the product's business, collected here instead of burying the test output.
+  const productLog: string[] = [];
+  const consoleError = console.error;
+  console.error = (...args: unknown[]) => void productLog.push(format(...args));
+  let launched: LaunchedProduct;
+  try {
+    launched = await launch();
+  } catch (error) {
+    console.error = consoleError;
+    throw error;
+  }
   const dir = mkdtempSync(join(tmpdir(), `ctk-product-${product}-`));
   try {
     // The profile is loaded as `auth-ctk run --target` loads it; cwd is the product folder, so no stray ./.env.
@@ -131,9 +145,11 @@ export async function runProduct(product: string, timeoutMs = 150_000): Promise<
       exitCode,
       seconds: Number(((performance.now() - started) / 1000).toFixed(1)),
       stderr,
+      productLog: productLog.join('\n').slice(-8_000),
     };
   } finally {
     await launched.stop();
+    console.error = consoleError;
     rmSync(dir, { recursive: true, force: true });
   }
 }
