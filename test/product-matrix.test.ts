@@ -2,14 +2,15 @@
  * The third-party product matrix (issue 17): each product in test/products/ is started on loopback, the kit
  * runs its features against it through the product's own target profile, and the verdicts per requirement
  * must be those of its expected-verdicts file — derived from the clauses, each non-pass citing the clause and
- * quoting the product's answer. One product at a time (one Cucumber run at a time on a 2-core machine).
+ * quoting the product's answer. A client library (a folder with harness.ts) is certified as `auth-ctk client`
+ * certifies one. One product at a time (one Cucumber run at a time on a 2-core machine).
  * `npm run docs:matrix` (AUTH_CTK_WRITE_DOCS=1) also writes the README table from these runs.
  */
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { PRODUCTS_DIR, differences, incompleteExpectations, readExpected, runProduct, type ProductRun } from './products/matrix.ts';
+import { PRODUCTS_DIR, differences, incompleteExpectations, isClientProduct, readExpected, runProduct, type ProductRun } from './products/matrix.ts';
 import { writeMatrixIntoReadme } from './products/table.ts';
 
 const products = readdirSync(PRODUCTS_DIR, { withFileTypes: true })
@@ -18,13 +19,14 @@ const products = readdirSync(PRODUCTS_DIR, { withFileTypes: true })
   .sort();
 const runs: ProductRun[] = [];
 
-test('every product folder has a launcher, a profile, a README and complete expectations', () => {
+test('every product folder has a launcher and a profile (or a client harness), a README and complete expectations', () => {
   // Issue 17: at least two IdPs and three gateways that nobody here wrote.
   const roles = products.map((p) => readExpected(p).role);
   assert.ok(roles.filter((r) => /IdP/.test(r)).length >= 2, `expected at least two IdPs, found roles ${roles.join('; ')}`);
   assert.ok(roles.filter((r) => /gateway|resource server/.test(r)).length >= 3, `expected at least three gateways, found roles ${roles.join('; ')}`);
   for (const product of products) {
-    for (const file of ['launch.ts', 'profile.yaml', 'README.md']) assert.ok(existsSync(join(PRODUCTS_DIR, product, file)), `${product}/${file} is missing`);
+    const files = isClientProduct(product) ? ['harness.ts', 'README.md'] : ['launch.ts', 'profile.yaml', 'README.md'];
+    for (const file of files) assert.ok(existsSync(join(PRODUCTS_DIR, product, file)), `${product}/${file} is missing`);
     assert.deepEqual(incompleteExpectations(readExpected(product)), [], `${product}/expected-verdicts.yaml`);
   }
 });

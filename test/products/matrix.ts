@@ -9,7 +9,7 @@
  * wrong (kit or expectation) is for the person reading it.
  */
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { format } from 'node:util';
 import { join } from 'node:path';
@@ -19,6 +19,9 @@ import { loadProfile } from '../../support/target/profile.ts';
 import { describeExternalTarget } from '../../support/target/external.ts';
 import { readMessages } from '../../support/report/messages.ts';
 import { computeVerdicts } from '../../support/report/verdicts.ts';
+import { clientUnderTest } from '../../support/client-harness/target.ts';
+import { CLIENT_COMMAND_ENV } from '../../support/client-harness/contract.ts';
+import type { TargetDescription } from '../../support/target/target.ts';
 
 export const PRODUCTS_DIR = join(KIT_ROOT, 'test', 'products');
 
@@ -87,8 +90,18 @@ export function packageVersion(name: string): string {
 
 const CUCUMBER = join(KIT_ROOT, 'node_modules/@cucumber/cucumber/bin/cucumber.js');
 
-/** Starts the product, runs its features against it through its profile, stops it; never leaves it running. */
+/** A product is a client library when its folder has a harness (auth-ctk client); else a server with a launcher. */
+export function isClientProduct(product: string): boolean {
+  return existsSync(join(PRODUCTS_DIR, product, 'harness.ts'));
+}
+
+/** Runs the product through the kit: a server product is started and run against, a client is certified. */
 export async function runProduct(product: string, timeoutMs = 150_000): Promise<ProductRun> {
+  return isClientProduct(product) ? runClientProduct(product, timeoutMs) : runServerProduct(product, timeoutMs);
+}
+
+/** Starts the product, runs its features against it through its profile, stops it; never leaves it running. */
+async function runServerProduct(product: string, timeoutMs: number): Promise<ProductRun> {
   const expected = readExpected(product);
   const { launch } = (await import(join(PRODUCTS_DIR, product, 'launch.ts'))) as { launch: () => Promise<LaunchedProduct> };
   const started = performance.now();
@@ -104,11 +117,37 @@ export async function runProduct(product: string, timeoutMs = 150_000): Promise<
     console.error = consoleError;
     throw error;
   }
-  const dir = mkdtempSync(join(tmpdir(), `ctk-product-${product}-`));
   try {
     // The profile is loaded as `auth-ctk run --target` loads it; cwd is the product folder, so no stray ./.env.
     const profile = loadProfile(join(PRODUCTS_DIR, product, 'profile.yaml'), { env: launched.env, cwd: join(PRODUCTS_DIR, product) });
     const description = await describeExternalTarget(profile, () => undefined);
+    const outcome = await runFeatures(product, description, expected, {}, timeoutMs);
+    return { ...outcome, productLog: productLog.join('\n').slice(-8_000), seconds: Number(((performance.now() - started) / 1000).toFixed(1)) };
+  } finally {
+    await launched.stop();
+    console.error = consoleError;
+  }
+}
+
+/** Certifies a client library as `auth-ctk client -- node harness.ts` does: the kit plays the IdP and the API. */
+async function runClientProduct(product: string, timeoutMs: number): Promise<ProductRun> {
+  const expected = readExpected(product);
+  const started = performance.now();
+  const command = [process.execPath, join(PRODUCTS_DIR, product, 'harness.ts')];
+  const outcome = await runFeatures(product, clientUnderTest(expected.product), expected, { [CLIENT_COMMAND_ENV]: JSON.stringify(command) }, timeoutMs);
+  return { ...outcome, productLog: '', seconds: Number(((performance.now() - started) / 1000).toFixed(1)) };
+}
+
+/** One Cucumber child process against a described target; its verdicts from the message stream. */
+async function runFeatures(
+  product: string,
+  description: TargetDescription,
+  expected: ExpectedVerdicts,
+  extraEnv: Record<string, string>,
+  timeoutMs: number,
+): Promise<Omit<ProductRun, 'productLog' | 'seconds'>> {
+  const dir = mkdtempSync(join(tmpdir(), `ctk-product-${product}-`));
+  try {
     const targetFile = join(dir, 'target.json');
     writeFileSync(targetFile, JSON.stringify(description), { mode: 0o600 });
     const reports = join(KIT_ROOT, 'reports', 'selftest');
@@ -120,7 +159,7 @@ export async function runProduct(product: string, timeoutMs = 150_000): Promise<
     const exitCode = await new Promise<number>((resolve) => {
       const child = spawn(process.execPath, args, {
         cwd: KIT_ROOT,
-        env: { ...process.env, AUTH_CTK_TARGET_FILE: targetFile, AUTH_CTK_FAULTS: '' },
+        env: { ...process.env, AUTH_CTK_TARGET_FILE: targetFile, AUTH_CTK_FAULTS: '', ...extraEnv },
         stdio: ['ignore', 'ignore', 'pipe'],
       });
       child.stderr.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-8_000)));
@@ -143,13 +182,9 @@ export async function runProduct(product: string, timeoutMs = 150_000): Promise<
       got,
       runErrors: verdicts.runErrors,
       exitCode,
-      seconds: Number(((performance.now() - started) / 1000).toFixed(1)),
       stderr,
-      productLog: productLog.join('\n').slice(-8_000),
     };
   } finally {
-    await launched.stop();
-    console.error = consoleError;
     rmSync(dir, { recursive: true, force: true });
   }
 }
