@@ -201,9 +201,13 @@ export function differences(run: ProductRun): string[] {
       lines.push(`${id}: the kit now gives ${gotVerdict}, the clause's verdict: remove "kitSays: ${want.kitSays}" from the expected verdicts`);
       continue;
     }
-    const wantVerdict = want === undefined ? 'not expected to be judged' : typeof want === 'string' ? want : (want.kitSays ?? want.verdict);
-    if (wantVerdict === gotVerdict) continue;
     const why = got ? [...got.diagnoses, ...(got.reason ? [got.reason] : [])].join(' | ') : '';
+    if (want === undefined) {
+      lines.push(`${id}: got ${gotVerdict}, but the expected verdicts have no entry for it${why ? ` — ${why}` : ''}`);
+      continue;
+    }
+    const wantVerdict = typeof want === 'string' ? want : (want.kitSays ?? want.verdict);
+    if (wantVerdict === gotVerdict) continue;
     lines.push(`${id}: expected ${wantVerdict}, got ${gotVerdict}${why ? ` — ${why}` : ''}`);
   }
   return lines;
