@@ -1,12 +1,13 @@
 /**
- * The third-party product matrix (issue 17): products nobody here wrote, each started on loopback by its own
- * launcher (test/products/<product>/launch.ts), described to the kit by its own target profile
- * (profile.yaml, loaded exactly as `auth-ctk run --target profile.yaml` loads it), run through Cucumber in a
- * child process, and compared per requirement with the product's expected-verdicts file.
+ * The third-party product matrix (issue 17): products nobody here wrote. A server product (IdP, gateway) is
+ * started on loopback by its own launcher (test/products/<product>/launch.ts) and described to the kit by its
+ * own target profile (profile.yaml, loaded exactly as `auth-ctk run --target profile.yaml` loads it); a client
+ * library (harness.ts) is certified as `auth-ctk client` certifies one. Either way Cucumber runs in a child
+ * process and the verdicts are compared per requirement with the product's expected-verdicts.yaml.
  *
  * The expected verdicts are written from the clause, not copied from a run: every expected non-pass names the
- * clause and quotes the product's answer. A difference is a test failure with the diff; deciding which side is
- * wrong (kit or expectation) is for the person reading it.
+ * clause and quotes the product's answer. Where the kit contradicts the clause, the entry says so (`kitSays`,
+ * with the analysis) and the run must give the kit's verdict until the kit is fixed.
  */
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
