@@ -523,6 +523,14 @@ const FAULT_PROBES: Record<string, (base: string) => Promise<void>> = {
     assert.equal(echo.headers['www-authenticate'], undefined);
     assert.ok((await call(base, routes.protected)).headers['www-authenticate'], 'the protected route keeps its challenge');
   },
+  'silent-protected-routes': async (base) => {
+    await assert.rejects(call(base, routes.protected, { headers: [bearer(await systemToken())] }), 'the connection is reset, no answer');
+    assert.equal((await call(base, routes.public)).status, 200, 'the public route still answers');
+  },
+  'protected-routes-503': async (base) => {
+    assert.equal((await call(base, routes.protected, { headers: [bearer(await systemToken())] })).status, 503);
+    assert.equal((await call(base, routes.public)).status, 200, 'the public route still answers');
+  },
   'no-www-authenticate': async (base) => {
     const reply = await call(base, routes.protected);
     assert.equal(reply.status, 401);
