@@ -268,8 +268,11 @@ export function judgeReauthOnceAfterInvalidToken(run: ClientRun): Judgement {
   if (nextCall && nextCall.at < after[0]!.at) {
     return judged('REQ-CLI-09', expected, false, `it called the API again before re-authenticating: ${lines(run, [refused, nextCall, after[0]])}`);
   }
-  if (after.length > 1) {
-    return judged('REQ-CLI-09', expected, false, `${after.length} token requests after one 401 (long-lived tokens, nothing else due): ${lines(run, [refused, ...after])}`);
+  // Only the token requests up to the next API call answer the 401: a client that takes a token for every call
+  // (openid-client's documented use) goes on doing so afterwards, and that is not caused by the refusal.
+  const reauth = nextCall ? after.filter((r) => r.at < nextCall.at) : after;
+  if (reauth.length > 1) {
+    return judged('REQ-CLI-09', expected, false, `${reauth.length} token requests after one 401 before the next API call: ${lines(run, [refused, ...reauth])}`);
   }
   const fresh = run.timeline.tokens.find((t) => t.issuedAt > refused.at);
   if (nextCall && (!fresh || nextCall.bearer !== fresh.value)) {
@@ -334,7 +337,22 @@ export function judgeNoReauthOnRefusal(run: ClientRun): Judgement {
   const status = run.scenario.params.status;
   const expected = `no token request because of a ${status} (a new token does not change scope or fix a malformed request)`;
   if (!s) return notTestable('REQ-CLI-12', `the client made too few API calls for the scripted ${status} to be served: ${clientState(run)}`, contractRemedy());
-  return judged('REQ-CLI-12', expected, s.tokensAfter.length === 0, s.tokensAfter.length === 0 ? `no token request in ${s.apiAfter.length} refused calls` : `${s.tokensAfter.length} token requests after the first ${status}: ${lines(run, [s.first, s.tokensAfter[0]])}`);
+  // A client that takes a new token for every call did so before the refusals too: then the refusals are to blame
+  // only for token requests beyond one per later call.
+  const idpBefore = idp(run).filter((r) => r.at < s.first.at).length;
+  const apiBefore = api(run).filter((r) => r.at < s.first.at).length;
+  const perCall = apiBefore >= 1 && idpBefore >= apiBefore + 1;
+  const allowed = perCall ? Math.max(s.apiAfter.length - 1, 0) : 0;
+  const holds = s.tokensAfter.length <= allowed;
+  const habit = perCall ? ` (it took a token for each of its ${apiBefore + 1} calls up to the first ${status}, so one per later call is its habit, not the refusal's doing)` : '';
+  return judged(
+    'REQ-CLI-12',
+    expected,
+    holds,
+    holds
+      ? `${s.tokensAfter.length} token requests in ${s.apiAfter.length} refused calls${habit}`
+      : `${s.tokensAfter.length} token requests after the first ${status}${habit}: ${lines(run, [s.first, s.tokensAfter[0]])}`,
+  );
 }
 
 // ---- REQ-CLI-13: Retry-After ---------------------------------------------------------------------------------------

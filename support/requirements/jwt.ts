@@ -134,6 +134,8 @@ export const JWT_REQUIREMENTS: readonly Requirement[] = [
     link: R9068('2.2'),
     component: 'idp',
     profile: 'core',
-    capability: 'jwt-access-tokens',
+    // RFC 9068 makes client_id REQUIRED; a plain JWT access token is bound by nothing that asks for it (seed 003's
+    // client_id == sub rule is judged by REQ-ID-01/02 under their own capability).
+    capability: 'rfc9068-access-tokens',
   },
 ];
