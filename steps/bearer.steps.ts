@@ -97,7 +97,9 @@ When(
 When('the gateway is sent a request it must refuse: {string}', async function (this: CtkWorld, phrase: string) {
   this.state.remember(SENT, phrase);
   const outcome = await sendRefusalCase(this, phrase);
-  if ('notTestable' in outcome) return this.notTestable(scenarioRequirements(this), outcome.notTestable, outcome.remedy);
+  if ('notTestable' in outcome) {
+    return outcome.notApplicable ? this.notApplicable(scenarioRequirements(this), outcome.notTestable, outcome.remedy) : this.notTestable(scenarioRequirements(this), outcome.notTestable, outcome.remedy);
+  }
 });
 
 // --- Then ---------------------------------------------------------------------------------------------------

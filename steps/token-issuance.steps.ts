@@ -57,7 +57,7 @@ When('{ctkClient} requests a token for one of its scopes and {}', async function
   if (isNotTestable(client)) return notTestable(this, client);
   const own = client.scopes.filter((s) => s !== 'openid').slice(0, 1);
   const disallowed = disallowedScope(extra, client);
-  if (isNotTestable(disallowed)) return notTestable(this, disallowed);
+  if (isNotTestable(disallowed)) return disallowed.notApplicable ? this.notApplicable(this.requirementIds, disallowed.notTestable, disallowed.remedy) : notTestable(this, disallowed);
   const scope = [...own, disallowed];
   this.state.remember(DISALLOWED_SCOPE, { scope, disallowed });
   const result = await tokenRequest(this, client, { scope, expectRefusal: true, situation: `a token request of ${client.clientId} for "${scope.join(' ')}", where "${disallowed}" is not the client's` });

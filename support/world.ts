@@ -77,6 +77,17 @@ export class CtkWorld extends World implements FindingSink {
     if (this.checks.length > 0) this.attach(JSON.stringify(this.checks), MEDIA.checks);
   }
 
+  /**
+   * Marks the scenario not applicable: its premise does not hold for this target (a route or a refused scope the
+   * deployment does not have), which is no gap in what was judged. Return the result from the step.
+   */
+  notApplicable(requirementIds: readonly string[], reason: string, remedy?: string): 'skipped' {
+    const record: NotRunReason = { requirementIds, reason, ...(remedy ? { remedy } : {}) };
+    this.attach(JSON.stringify(record), MEDIA.notApplicable);
+    this.log(`NOT APPLICABLE: ${reason}`);
+    return 'skipped';
+  }
+
   /** Marks the scenario not testable (missing prerequisite); return the result from the step. */
   notTestable(requirementIds: readonly string[], reason: string, remedy?: string): 'skipped' {
     const record: NotRunReason = { requirementIds, reason, ...(remedy ? { remedy } : {}) };

@@ -47,7 +47,9 @@ function notTestableCandidate(): { name: string; capability: Capability; ids: st
     const capability = /@requires-(\S+)/.exec(line)![1] as Capability;
     const ids = [...line.matchAll(/@(REQ-[A-Z]+-\d{2})/g)].map((m) => m[1]!);
     if (ids.length === 0 || ids.some((id) => requirement(id).capability === capability)) continue;
-    if (['client-secret-post', 'jwt-access-tokens', 'human-login'].includes(capability)) continue;
+    // Only a test aid the profile could provide makes a scenario not testable; an unclaimed property of the
+    // deployment (it has no anonymous fallback, issues no JWTs) makes it not applicable (support/target/applicability.ts).
+    if (!['test-token-signer', 'per-client-ttl', 'audit-log'].includes(capability)) continue;
     const name = scenarioTagged(...line.split(/\s+/).filter((t) => t.startsWith('@')));
     if (name) return { name, capability, ids };
   }

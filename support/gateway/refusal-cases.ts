@@ -9,16 +9,20 @@ import { accessTokenFor } from '../oauth/token-client.ts';
 import { bearer, callGateway, routeOf } from './gateway-client.ts';
 import { NO_BEARER_CREDENTIALS, UnknownCredentialKindError, invalidToken, malformedAuthorization } from './bad-credentials.ts';
 
-/** Why a case cannot be sent to this target (a client or route its profile does not describe), with the remedy. */
+/**
+ * Why a case cannot be sent to this target, with the remedy: a client the profile does not describe (not testable),
+ * or a route the deployment does not have (`notApplicable`: every 401 of a route that does not exist is no gap).
+ */
 export interface CaseNotTestable {
   readonly notTestable: string;
   readonly remedy: string;
+  readonly notApplicable?: true;
 }
 
 type Sender = (world: CtkWorld) => Promise<Exchange | CaseNotTestable>;
 
 const NO_READ_ONLY: CaseNotTestable = { notTestable: 'the target profile describes no read-only client', remedy: 'add clients.readOnly to the target profile' };
-const noRoute = (route: string): CaseNotTestable => ({ notTestable: `the target profile describes no ${route} route`, remedy: `describe it in gateway.routes of the target profile` });
+const noRoute = (route: string): CaseNotTestable => ({ notTestable: `the target profile describes no ${route} route`, remedy: `describe it in gateway.routes of the target profile, if the deployment has one`, notApplicable: true });
 
 /** A GET to one of the other routes the profile describes (RFC 9110 §15.5.2: every 401, whatever the route, carries a challenge). */
 const onRoute = (route: 'identity echo' | 'customer data' | 'public', authorization: (world: CtkWorld) => Promise<string | undefined>): Sender => async (world) => {

@@ -38,9 +38,12 @@ export function disallowedScope(phrase: string, client: ClientCredentials & { re
   if (phrase !== 'a scope the target must refuse it') throw new Error(`unknown extra scope phrase "${phrase}"`);
   const refused = client.refusedScopes?.find((s) => !client.scopes.includes(s));
   if (refused === undefined) {
+    // An IdP may grant every client every scope (RFC 6749 §3.3): with no refused scope named, there is nothing here
+    // to refuse, so the case does not apply (the unknown-scope cases still judge REQ-TOK-12).
     return {
       notTestable: `the target profile names no scope the IdP must refuse ${client.clientId} (an IdP may grant every client every scope)`,
       remedy: 'list it in clients.readOnly.refusedScopes, if the IdP refuses that scope to that client',
+      notApplicable: true,
     };
   }
   return refused;

@@ -84,7 +84,8 @@ export function judgeRefusal(world: CtkWorld, exchange: Exchange, e: RefusalExpe
       expect(status).to.equal(400),
     );
   }
-  if (status === 401 && e.challengeRequirement) judgeChallengeOn401(world, exchange, e.challengeRequirement, e.situation);
+  // Judged on every refusal: on a non-401 it records that the clause does not apply, so the tag is never left unjudged.
+  if (e.challengeRequirement) judgeChallengeOn401(world, exchange, e.challengeRequirement, e.situation);
 }
 
 /** REQ-CAUTH-09 (RFC 9110 §15.5.2): a 401 carries at least one challenge. */

@@ -16,6 +16,8 @@ import { stateKey } from '../scenario-state.ts';
 export interface NotTestable {
   readonly notTestable: string;
   readonly remedy?: string;
+  /** The premise does not hold for this target (nothing to judge), rather than a missing prerequisite. */
+  readonly notApplicable?: true;
 }
 
 const SITUATION = stateKey<string>('token request');

@@ -227,11 +227,19 @@ function scenarioVerdict(run: RunRecord, pickle: Pickle, attempt: Attempt): Scen
     if (req) contribute(contributions, req.id, missVerdict(req), { diagnosis: redact(finding.diagnosis) });
   }
 
+  // A check that held before the scenario turned out not applicable or not testable is evidence all the same.
   if (notApplicable.length > 0) {
-    for (const id of known) contribute(contributions, id, 'not-applicable', { reason: notApplicable[0]!.reason, remedy: notApplicable[0]!.remedy });
+    for (const id of known) {
+      if (held(id)) contribute(contributions, id, 'passed');
+      else contribute(contributions, id, 'not-applicable', { reason: notApplicable[0]!.reason, remedy: notApplicable[0]!.remedy });
+    }
   } else if (notTestable.length > 0) {
     const ids = new Set([...known, ...notTestable.flatMap((r) => r.requirementIds).filter((id) => tryRequirement(id))]);
-    for (const id of ids) if (!contributions.has(id)) contribute(contributions, id, 'not-testable', { reason: notTestable[0]!.reason, remedy: notTestable[0]!.remedy });
+    for (const id of ids) {
+      if (contributions.has(id)) continue;
+      if (held(id)) contribute(contributions, id, 'passed');
+      else contribute(contributions, id, 'not-testable', { reason: notTestable[0]!.reason, remedy: notTestable[0]!.remedy });
+    }
   } else if (worst.status === 'PASSED') {
     // Passed only where a check of the requirement held: a scenario that got through without judging (a judge
     // that returned early, a step that only logged) is "not judged", never a pass.

@@ -5,7 +5,10 @@
  * - A requirement that asks a client for an authentication method the profile says it is not registered for
  *   (clients.system.tokenEndpointAuthMethod) -> not applicable, with the clause that allows that.
  * - A requirement that binds a capability the target does not claim -> not applicable (never passed).
- * - A `@requires-<capability>` tag the target does not provide -> not testable, with what would make it so.
+ * - A `@requires-<capability>` tag the target does not provide -> for a capability that says what the target is
+ *   (it issues JWTs, has human login, ...) not applicable: the scenario's premise does not hold, nothing is left
+ *   unjudged; for a test aid the profile could provide (a test-token signer, a short-TTL client, audit access)
+ *   not testable, with what would make it so.
  */
 import { requirement } from '../requirements/catalogue.ts';
 import { CAPABILITIES, type Capability, type Requirement } from '../requirements/types.ts';
@@ -15,6 +18,9 @@ import type { TargetDescription } from './target.ts';
 export type Applicability =
   | { readonly kind: 'applicable' }
   | { readonly kind: 'not-applicable' | 'not-testable'; readonly record: NotRunReason };
+
+/** Capabilities that are test aids a profile can provide, not properties of the deployment: missing = not testable. */
+const TEST_AIDS: readonly Capability[] = ['test-token-signer', 'per-client-ttl', 'audit-log'];
 
 /** Tag of a scenario whose requirements bind the IdP but whose steps go through the gateway too. */
 export const USES_GATEWAY_TAG = '@uses-gateway';
@@ -64,10 +70,18 @@ export function applicability(target: TargetDescription, tags: readonly string[]
       `set capabilities.${caps[0]}: true in the target profile if the deployment offers it`,
     );
   }
-  const missing = tags
+  const required = tags
     .filter((t) => t.startsWith('@requires-'))
     .map((t) => t.slice('@requires-'.length))
     .filter((c): c is Capability => (CAPABILITIES as readonly string[]).includes(c) && !claims(c as Capability));
+  const absent = required.filter((c) => !TEST_AIDS.includes(c));
+  if (absent.length > 0) {
+    return notApplicable(
+      `the target does not claim ${absent.join(', ')}, which this scenario's premise needs`,
+      `set capabilities.${absent[0]}: true in the target profile if the deployment offers it`,
+    );
+  }
+  const missing = required;
   if (missing.length > 0) {
     return {
       kind: 'not-testable',
