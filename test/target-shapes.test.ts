@@ -157,7 +157,7 @@ describe('the audience the gateway checks', () => {
   };
   const sink = (target: TargetDescription) => {
     const violations: Finding[] = [];
-    const world = { target, recordWarning: () => undefined, recordViolation: (f: Finding) => violations.push(f), log: () => undefined } as unknown as CtkWorld;
+    const world = { target, recordWarning: () => undefined, recordViolation: (f: Finding) => violations.push(f), recordCheck: () => undefined, log: () => undefined } as unknown as CtkWorld;
     return { world, violations };
   };
   const client: ClientCredentials = { clientId: 'c', clientSecret: 's', scopes: ['catalog:read'] };

@@ -224,10 +224,10 @@ describe('capabilities the profile does not claim', () => {
     assert.equal(applicability(denied, [`@${r.id}`]).kind, 'not-applicable');
   });
 
-  test('a scenario needing an unclaimed capability is not testable', async () => {
+  test('a scenario needing an unclaimed property of the deployment is not applicable; a missing test aid not testable', async () => {
     const d = (await start(profile({ discoveryUrl: `${base}/good/.well-known/openid-configuration` }))).description;
-    const verdict = applicability(d, ['@REQ-TOK-01', '@requires-human-login']);
-    assert.equal(verdict.kind, 'not-testable');
+    assert.equal(applicability(d, ['@REQ-TOK-01', '@requires-human-login']).kind, 'not-applicable');
+    assert.equal(applicability(d, ['@REQ-TOK-01', '@requires-test-token-signer']).kind, 'not-testable');
   });
 
   test('requirements without a capability always apply', async () => {

@@ -227,19 +227,14 @@ function scenarioVerdict(run: RunRecord, pickle: Pickle, attempt: Attempt): Scen
     if (req) contribute(contributions, req.id, missVerdict(req), { diagnosis: redact(finding.diagnosis) });
   }
 
-  // A check that held before the scenario turned out not applicable or not testable is evidence all the same.
+  // A scenario that stopped early (not applicable, not testable, or at another requirement's failure) has not judged
+  // its other requirements, even where one of their checks held: a requirement may need several checks (an answer
+  // came, no token, then the error code), and a held first one is no pass of the rest.
   if (notApplicable.length > 0) {
-    for (const id of known) {
-      if (held(id)) contribute(contributions, id, 'passed');
-      else contribute(contributions, id, 'not-applicable', { reason: notApplicable[0]!.reason, remedy: notApplicable[0]!.remedy });
-    }
+    for (const id of known) contribute(contributions, id, 'not-applicable', { reason: notApplicable[0]!.reason, remedy: notApplicable[0]!.remedy });
   } else if (notTestable.length > 0) {
     const ids = new Set([...known, ...notTestable.flatMap((r) => r.requirementIds).filter((id) => tryRequirement(id))]);
-    for (const id of ids) {
-      if (contributions.has(id)) continue;
-      if (held(id)) contribute(contributions, id, 'passed');
-      else contribute(contributions, id, 'not-testable', { reason: notTestable[0]!.reason, remedy: notTestable[0]!.remedy });
-    }
+    for (const id of ids) if (!contributions.has(id)) contribute(contributions, id, 'not-testable', { reason: notTestable[0]!.reason, remedy: notTestable[0]!.remedy });
   } else if (worst.status === 'PASSED') {
     // Passed only where a check of the requirement held: a scenario that got through without judging (a judge
     // that returned early, a step that only logged) is "not judged", never a pass.
@@ -269,11 +264,6 @@ function scenarioVerdict(run: RunRecord, pickle: Pickle, attempt: Attempt): Scen
     if (violationNamed.length > 0) {
       for (const id of known) {
         if (contributions.has(id)) continue;
-        // Judged before the scenario stopped: that check's evidence stands.
-        if (held(id)) {
-          contribute(contributions, id, 'passed');
-          continue;
-        }
         contribute(contributions, id, 'not-testable', {
           reason: `not judged: the scenario "${pickle.name}" stopped at ${violationNamed.join(', ')} first`,
           remedy: `fix ${violationNamed.join(', ')}; this requirement is judged once the scenario gets past it`,
