@@ -1,12 +1,13 @@
 /**
- * The browser's lifecycle around browser scenarios (tag @browser): when no system Chromium exists the scenario
- * is NOT TESTABLE with the install hint (never passed, never silently skipped); each scenario's context is
- * closed after it; the run's one Chromium is closed at the end. The browser login is also registered as the
+ * The browser's lifecycle around browser scenarios (tag @browser): the run's Chromium is started before the
+ * first one (support/browser/chromium.ts: $AUTH_CTK_CHROMIUM, the system one, the npm-shipped one); when none
+ * starts the scenario is NOT TESTABLE with the reasons and the remedy (never passed, never silently skipped);
+ * each scenario's context is closed after it; the run's one Chromium is closed at the end. The browser login is also registered as the
  * first source of human tokens for the identity checks.
  */
 import { After, AfterAll, Before, type ITestCaseHookParameter } from '@cucumber/cucumber';
 import type { CtkWorld } from '../support/world.ts';
-import { closeSharedBrowser, locateChromium } from '../support/browser/chromium.ts';
+import { ChromiumUnavailableError, closeSharedBrowser, sharedChromium } from '../support/browser/chromium.ts';
 import { closeBrowserSession, discardSpareContext } from '../support/browser/session.ts';
 import { rememberScenarioRequirements } from '../support/browser/scenario-state.ts';
 import { browserLoginSource } from '../support/browser/front-end.ts';
@@ -16,12 +17,16 @@ import { registerHumanTokenSource } from '../support/identity/human-login.ts';
 // password-style login second (support/identity/human-login.ts).
 registerHumanTokenSource(browserLoginSource);
 
-Before({ tags: '@browser' }, function (this: CtkWorld, { pickle }: ITestCaseHookParameter) {
+Before({ tags: '@browser' }, async function (this: CtkWorld, { pickle }: ITestCaseHookParameter) {
   const requirementIds = pickle.tags.map((t) => t.name).filter((t) => t.startsWith('@REQ-')).map((t) => t.slice(1));
   rememberScenarioRequirements(this, requirementIds);
-  const location = locateChromium();
-  if (location.found) return;
-  return this.notTestable(requirementIds, `this check drives a real browser, and ${location.reason}`, location.hint);
+  try {
+    await sharedChromium();
+    return undefined;
+  } catch (error) {
+    if (!(error instanceof ChromiumUnavailableError)) throw error;
+    return this.notTestable(requirementIds, `this check drives a real browser, and ${error.detail}`, error.remedy);
+  }
 });
 
 // Untagged: a scenario of another feature may have used the browser too (the identity checks' token source).

@@ -13,6 +13,8 @@ export const MEDIA = {
   violation: 'application/vnd.auth-ctk.violation+json',
   /** Redacted request/response evidence of the scenario. */
   evidence: 'application/vnd.auth-ctk.evidence+json',
+  /** Which browser a scenario drove (support/browser/chromium.ts BrowserIdentity): the certificate records it. */
+  browser: 'application/vnd.auth-ctk.browser+json',
 } as const;
 
 export interface Finding {
