@@ -1,13 +1,14 @@
 /**
  * The browser login's building blocks, without the reference stack: PKCE values (RFC 7636 Appendix B), where
  * Chromium is looked for, the front end's redirect receiver, the source-address proxy, and the password guard
- * of the login form (checked in the real system Chromium when there is one).
+ * of the login form (checked in a real Chromium, found the way a run finds it).
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, request, type Server } from 'node:http';
 import { codeVerifier, isValidVerifier, s256Challenge, stateValue, tamperedVerifier } from '../support/browser/pkce.ts';
-import { CHROMIUM_INSTALL_HINT, locateChromium, sharedBrowser, closeSharedBrowser } from '../support/browser/chromium.ts';
+import type { Browser } from 'playwright-core';
+import { CHROMIUM_INSTALL_HINT, ChromiumUnavailableError, describeBrowser, NPM_CHROMIUM_DROPPED_ARGS, npmChromiumCandidate, npmChromiumRuns, resolveChromium, sharedBrowser, sharedChromium, closeSharedBrowser } from '../support/browser/chromium.ts';
 import { CallbackReceiver, NonLoopbackRedirectError, otherRedirectUri } from '../support/browser/callback.ts';
 import { SourceAddressProxy } from '../support/browser/source-proxy.ts';
 import { browserSourceAddress } from '../support/browser/source-addresses.ts';
@@ -38,17 +39,78 @@ test('verifiers are fresh, 43..128 unreserved characters; the tampered one is va
   assert.notEqual(stateValue(), stateValue());
 });
 
-test('Chromium: AUTH_CTK_CHROMIUM wins, then the system paths; none found gives the install hint', () => {
-  const some = (hit: string) => (path: string) => path === hit;
-  assert.deepEqual(locateChromium({ AUTH_CTK_CHROMIUM: '/opt/chrome' }, some('/opt/chrome')), { found: true, executablePath: '/opt/chrome', from: 'env' });
-  const missingEnv = locateChromium({ AUTH_CTK_CHROMIUM: '/nope' }, some('/usr/bin/chromium'));
-  assert.equal(missingEnv.found, false, 'a configured path that does not exist is not silently replaced');
-  assert.deepEqual(locateChromium({}, some('/usr/bin/chromium-browser')), { found: true, executablePath: '/usr/bin/chromium-browser', from: 'system' });
-  const none = locateChromium({}, () => false);
-  assert.equal(none.found, false);
-  assert.ok(!none.found && none.hint === CHROMIUM_INSTALL_HINT);
-  assert.match(CHROMIUM_INSTALL_HINT, /apt-get install -y chromium/);
-  assert.match(CHROMIUM_INSTALL_HINT, /AUTH_CTK_CHROMIUM/);
+const fakeBrowser = (version: string) => ({ version: () => version }) as unknown as Browser;
+
+test('Chromium: AUTH_CTK_CHROMIUM first, then the system paths, then the npm-shipped one; the first that starts wins', async () => {
+  const started: string[] = [];
+  const launch = async ({ executablePath }: { executablePath: string }) => {
+    started.push(executablePath);
+    if (executablePath.includes('broken')) throw new Error('Failed to launch: exit code 127\nlong log');
+    return fakeBrowser('153.0.1');
+  };
+  const npm = async () => ({ source: 'npm' as const, executablePath: '/cache/chromium', args: ['--single-process'], package: '@sparticuz/chromium@153.0.0' });
+  const some = (...hits: string[]) => (path: string) => hits.includes(path);
+
+  const env = await resolveChromium({ env: { AUTH_CTK_CHROMIUM: '/opt/chrome' }, exists: some('/opt/chrome', '/usr/bin/chromium'), npm, launch });
+  assert.deepEqual([env.identity.source, env.identity.executablePath, env.identity.version], ['env', '/opt/chrome', '153.0.1']);
+
+  const system = await resolveChromium({ env: {}, exists: some('/usr/bin/chromium-browser'), npm, launch });
+  assert.deepEqual([system.identity.source, system.identity.executablePath, system.identity.passedOver], ['system', '/usr/bin/chromium-browser', []]);
+
+  // The bare machine: nothing named, nothing installed: the npm-shipped Chromium, and the line says why.
+  const bare = await resolveChromium({ env: {}, exists: some(), npm, launch });
+  assert.equal(bare.identity.source, 'npm');
+  assert.equal(bare.identity.package, '@sparticuz/chromium@153.0.0');
+  assert.match(describeBrowser(bare.identity), /^Chromium 153\.0\.1 \(npm package @sparticuz\/chromium@153\.0\.0\); not used: no system Chromium \(looked at \/usr\/bin\/chromium/);
+
+  // A named Chromium that does not start is passed over loudly, with its reason, never silently.
+  started.length = 0;
+  const broken = await resolveChromium({ env: { AUTH_CTK_CHROMIUM: '/opt/broken' }, exists: some('/opt/broken', '/usr/bin/broken-not-a-candidate'), npm, launch });
+  assert.deepEqual(started, ['/opt/broken', '/cache/chromium']);
+  assert.equal(broken.identity.source, 'npm');
+  assert.match(broken.identity.passedOver.join(' | '), /AUTH_CTK_CHROMIUM=\/opt\/broken did not start: Failed to launch: exit code 127 \|/);
+  assert.doesNotMatch(broken.identity.passedOver.join(' | '), /long log/, 'one line per reason');
+  const missing = await resolveChromium({ env: { AUTH_CTK_CHROMIUM: '/nope' }, exists: some(), npm, launch });
+  assert.match(missing.identity.passedOver[0]!, /AUTH_CTK_CHROMIUM=\/nope is not an executable file/);
+});
+
+test('Chromium: not testable only when none of the three starts, and the reason names all three', async () => {
+  const npm = async () => ({ source: 'npm' as const, unavailable: 'the npm package @sparticuz/chromium is not installed (run npm ci)' });
+  const launch = async () => {
+    throw new Error('Failed to launch');
+  };
+  const error = await resolveChromium({ env: { AUTH_CTK_CHROMIUM: '/opt/chrome' }, exists: (p) => p === '/opt/chrome', npm, launch }).then(
+    () => assert.fail('resolved'),
+    (e: unknown) => e,
+  );
+  assert.ok(error instanceof ChromiumUnavailableError);
+  assert.match(error.detail, /AUTH_CTK_CHROMIUM=\/opt\/chrome did not start/);
+  assert.match(error.detail, /no system Chromium/);
+  assert.match(error.detail, /@sparticuz\/chromium is not installed/);
+  assert.equal(error.remedy, CHROMIUM_INSTALL_HINT);
+  for (const way of ['npm ci', 'apt-get install -y chromium', 'AUTH_CTK_CHROMIUM']) assert.ok(CHROMIUM_INSTALL_HINT.includes(way), way);
+});
+
+test('a machine without any system Chromium still gets a real browser: the npm-shipped Chromium starts', async (t) => {
+  if (!npmChromiumRuns()) return t.skip(`the npm-shipped Chromium is a Linux x64 build; this is ${process.platform}/${process.arch}`);
+  const launched = await resolveChromium({ env: {}, exists: () => false });
+  try {
+    assert.equal(launched.identity.source, 'npm');
+    assert.match(launched.identity.version, /^\d+\.\d+\.\d+\.\d+$/);
+    assert.match(launched.identity.package ?? '', /^@sparticuz\/chromium@\d+/);
+    const context = await launched.browser.newContext();
+    const page = await context.newPage();
+    await page.setContent('<p id="x">rendered</p>');
+    assert.equal(await page.locator('#x').innerText(), 'rendered');
+    // The kit keeps the browser's ordinary rules: the package's web-security switches are not passed on.
+    const candidate = await npmChromiumCandidate();
+    assert.ok('args' in candidate, JSON.stringify(candidate));
+    assert.equal(candidate.executablePath, launched.identity.executablePath, 'unpacked once, reused');
+    for (const relaxed of NPM_CHROMIUM_DROPPED_ARGS) assert.ok(!candidate.args.includes(relaxed), relaxed);
+    assert.ok(candidate.args.includes('--no-sandbox'));
+  } finally {
+    await launched.browser.close();
+  }
 });
 
 test('the loopback redirect receiver listens on an ephemeral port and records the redirect', async () => {
@@ -154,7 +216,8 @@ test('default selectors fit the reference form and Keycloak', () => {
 });
 
 test('in a real Chromium, the kit refuses to type a password into a field that is not type=password', async (t) => {
-  if (!locateChromium().found) return t.skip(`no system Chromium: ${CHROMIUM_INSTALL_HINT}`);
+  const unavailable = await sharedChromium().then(() => undefined, (e: Error) => e.message);
+  if (unavailable) return t.skip(`no Chromium starts here: ${unavailable}`);
   const page = createServer((_req, res) => {
     res.setHeader('content-type', 'text/html');
     res.end('<form><input name="username"><input name="password" type="text"><button type="submit">Go</button></form>');
@@ -176,7 +239,8 @@ test('in a real Chromium, the kit refuses to type a password into a field that i
 });
 
 test('in a real Chromium, a context routed through the proxy reaches a loopback server from its own address', async (t) => {
-  if (!locateChromium().found) return t.skip(`no system Chromium: ${CHROMIUM_INSTALL_HINT}`);
+  const unavailable = await sharedChromium().then(() => undefined, (e: Error) => e.message);
+  if (unavailable) return t.skip(`no Chromium starts here: ${unavailable}`);
   const echo = createServer((req, res) => res.end(`<p id="ip">${req.socket.remoteAddress}</p>`));
   await listen(echo);
   const proxy = await SourceAddressProxy.start('127.0.0.11');

@@ -19,6 +19,8 @@ import { renderCertificateHtml } from '../support/report/certificate-html.ts';
 import { featureSetHash, kitVersion } from '../support/report/kit.ts';
 import { loadSigningKey, loadVerificationKey, SigningKeyError, type SigningKey } from '../support/report/signing-key.ts';
 import { publicTarget } from '../support/report/public-target.ts';
+import { browserLine, browsersUsed } from '../support/report/browsers-used.ts';
+import { MEDIA } from '../support/verdict/media-types.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'ctk-cert-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -190,4 +192,32 @@ test('auth-ctk verify exits 0 for a valid certificate, 1 for an altered one, 2 f
   const missing = cli(join(dir, 'nope.json'));
   assert.equal(missing.status, 2);
   assert.match(missing.stderr, /does not exist/);
+});
+
+test('the certificate records the browser the run drove (read from the scenarios\' attachments), signed like every field', async () => {
+  const identity = { name: 'Chromium', version: '153.0.8010.0', source: 'npm', executablePath: '/x/chromium', package: '@sparticuz/chromium@153.0.0', passedOver: ['no system Chromium'] };
+  const attempt = (bodies: { mediaType: string; body: string }[]) => ({ attachments: bodies });
+  const run = {
+    attempts: new Map([
+      ['a', [attempt([{ mediaType: MEDIA.browser, body: JSON.stringify(identity) }, { mediaType: 'text/plain', body: 'x' }])]],
+      ['b', [attempt([{ mediaType: MEDIA.browser, body: JSON.stringify(identity) }])]],
+      ['c', [attempt([{ mediaType: MEDIA.browser, body: 'not json' }])]],
+    ]),
+  } as unknown as Parameters<typeof browsersUsed>[0];
+  const browsers = browsersUsed(run);
+  assert.deepEqual(browsers, [identity], 'one entry per distinct browser');
+  assert.equal(browserLine(browsers), 'auth-ctk: browser: Chromium 153.0.8010.0 (npm package @sparticuz/chromium@153.0.0); not used: no system Chromium');
+  assert.equal(browserLine([]), 'auth-ctk: browser: none used in this run');
+
+  const verdicts = computeVerdicts(readMessages(join(dir, 'reports', 'cucumber-messages.ndjson')));
+  const withBrowser = buildCertificate(verdicts, certify(verdicts), { kitVersion: kitVersion(), featureSetHash: hash, featureFiles: 1, browsers });
+  assert.deepEqual(withBrowser.run.browsers, [identity]);
+  assert.deepEqual(payload.run.browsers, [], 'no browser scenario ran: none recorded');
+  const signed = Buffer.from(serializeCertificate(await signCertificate(withBrowser, key)));
+  assert.equal((await verifyCertificate(signed, options())).ok, true);
+  const altered = Buffer.from(signed.toString('utf8').replace('153.0.8010.0', '153.0.8010.1'));
+  const r = await verifyCertificate(altered, options());
+  assert.equal(r.ok, false);
+  assert.match(r.problems[0]!, /run\.browsers\[0\]\.version/);
+  assert.match(renderCertificateHtml(JSON.parse(signed.toString('utf8'))), /<dt>browser<\/dt><dd>Chromium 153\.0\.8010\.0 \(@sparticuz\/chromium@153\.0\.0\)/);
 });

@@ -13,14 +13,18 @@ import { tmpdir } from 'node:os';
 import { extname, join, normalize } from 'node:path';
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
+import { closeSharedBrowser, sharedChromium } from '../support/browser/chromium.ts';
 import { featureFiles } from '../support/report/kit.ts';
 import { filesUnder } from '../support/report/scrub.ts';
 
 const KIT = fileURLToPath(new URL('../', import.meta.url));
-const CHROMIUM = process.env.AUTH_CTK_CHROMIUM ?? '/usr/bin/chromium';
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
-const NO_CHROMIUM = `Chromium not found at ${CHROMIUM}: install it (apt-get install -y chromium) or set AUTH_CTK_CHROMIUM; the report pages were NOT checked`;
+/** The report pages are checked in the browser a run would use ($AUTH_CTK_CHROMIUM, system, npm-shipped). */
+const noChromium = (): Promise<string | undefined> =>
+  sharedChromium().then(
+    () => undefined,
+    (error: Error) => `${error.message}: the report pages were NOT checked`,
+  );
 
 /** Scenarios that put the fixture secrets on the wire: client credentials (Basic and body), tokens, logins. */
 const WANTED = ['@REQ-TOK-01', '@REQ-CAUTH-01', '@REQ-CAUTH-02', '@REQ-CAUTH-04', '@REQ-BEARER-01', '@REQ-ID-05', '@REQ-HUM-01', '@REQ-HUM-03'];
@@ -75,6 +79,12 @@ test('a real run against the reference writes every report', (t) => {
   assert.match(run.out, /auth-ctk verdicts for auth-ctk reference stack/);
   const cert = JSON.parse(readFileSync(join(reports, 'certificate.json'), 'utf8')).certificate;
   assert.ok(cert.summary.scenarios.passed > 0, 'at least one scenario passed, so secrets were really sent');
+  // The browser logins (@REQ-HUM-01, -03) ran in a browser the run names and the certificate records.
+  if (tags.includes('@REQ-HUM-01') && !cert.requirements.some((r: { id: string; verdict: string }) => r.id === 'REQ-HUM-01' && r.verdict === 'not-testable')) {
+    assert.match(run.out, /auth-ctk: browser: Chromium \d+\.[\d.]+ \(/, run.out.slice(-2000));
+    assert.equal(cert.run.browsers.length, 1, JSON.stringify(cert.run.browsers));
+    assert.match(cert.run.browsers[0].version, /^\d+\./);
+  }
 });
 
 test('no fixture secret or password appears anywhere under reports/', (t) => {
@@ -113,13 +123,13 @@ let browser: Browser | undefined;
 let server: Server | undefined;
 
 after(async () => {
-  await browser?.close();
+  await closeSharedBrowser();
   server?.close();
   rmSync(project, { recursive: true, force: true });
 });
 
 async function launch(): Promise<Browser> {
-  browser ??= await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  browser ??= (await sharedChromium()).browser;
   return browser;
 }
 
@@ -145,7 +155,8 @@ async function serve(root: string): Promise<string> {
 
 test('Chromium loads certificate.html and shows the verdict table and the result', async (t) => {
   assert.ok(tags, 'no run: see the first test');
-  if (!existsSync(CHROMIUM)) return t.skip(NO_CHROMIUM);
+  const missing = await noChromium();
+  if (missing) return t.skip(missing);
   const page = await (await launch()).newPage();
   await page.goto(pathToFileURL(join(reports, 'certificate.html')).href);
   const cert = JSON.parse(readFileSync(join(reports, 'certificate.json'), 'utf8')).certificate;
@@ -160,7 +171,8 @@ test('Chromium loads certificate.html and shows the verdict table and the result
 
 test('Chromium loads the Allure report: overview with the target, behaviours with the requirement IDs', async (t) => {
   assert.ok(tags, 'no run: see the first test');
-  if (!existsSync(CHROMIUM)) return t.skip(NO_CHROMIUM);
+  const missing = await noChromium();
+  if (missing) return t.skip(missing);
   if (!existsSync(join(reports, 'allure-report', 'index.html'))) return t.skip(`no Allure report (Java missing?):\n${run.out.slice(-400)}`);
   const base = await serve(join(reports, 'allure-report'));
   const page = await (await launch()).newPage();

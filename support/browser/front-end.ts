@@ -10,7 +10,6 @@ import { tokenResponseOf } from '../oauth/token-client.ts';
 import type { HumanTokenOutcome, HumanTokenSource } from '../identity/human-login.ts';
 import { codeForRedemption, describeLogin, logInThroughBrowser } from './human-login.ts';
 import { judgeTokenIssued, redeemCode } from './code-redemption.ts';
-import { locateChromium } from './chromium.ts';
 import { BrowserLoginSetupError } from './errors.ts';
 import { cachedHumanToken, rememberHumanToken } from './token-cache.ts';
 import { rememberAccessToken, rememberCustomer, rememberLogin } from './scenario-state.ts';
@@ -42,8 +41,6 @@ export const browserLoginSource: HumanTokenSource = {
   async obtain(world: CtkWorld, user: TestUser): Promise<HumanTokenOutcome> {
     const unavailable = (reason: string, remedy: string): HumanTokenOutcome => ({ kind: 'unavailable', reason: `browser login: ${reason}`, remedy });
     if (world.target.capabilities['human-login'] !== true) return unavailable('the target does not claim human-login', 'claim human-login in the target profile if humans log in through a browser');
-    const chromium = locateChromium();
-    if (!chromium.found) return unavailable(chromium.reason, chromium.hint);
     const cached = cachedHumanToken(user);
     if (cached) return { kind: 'token', token: cached.token, user, how: `${this.name}, earlier in this run` };
     try {

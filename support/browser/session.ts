@@ -10,7 +10,8 @@ import type { BrowserContext, Page, Response } from 'playwright-core';
 import type { CtkWorld } from '../world.ts';
 import type { Exchange } from '../http/exchange.ts';
 import { redact } from '../http/redact.ts';
-import { sharedBrowser } from './chromium.ts';
+import { sharedChromium } from './chromium.ts';
+import { MEDIA } from '../verdict/media-types.ts';
 import { SourceAddressProxy } from './source-proxy.ts';
 
 const sessions = new WeakMap<CtkWorld, BrowserSession>();
@@ -21,7 +22,7 @@ interface FreshContext {
 }
 
 async function newContext(proxy?: SourceAddressProxy): Promise<FreshContext> {
-  const browser = await sharedBrowser();
+  const { browser } = await sharedChromium();
   const context = await browser.newContext({
     ...(proxy ? { proxy: { server: proxy.url } } : {}),
     // Small enough to keep screenshots cheap on 2 cores, large enough for a login form (Keycloak's included).
@@ -77,6 +78,9 @@ export class BrowserSession {
   }
 
   static async open(world: CtkWorld, options: SessionOptions = {}): Promise<BrowserSession> {
+    // Which browser judged this scenario is part of its evidence (and, through the messages, of the certificate).
+    const { identity } = await sharedChromium();
+    world.attach(JSON.stringify(identity), MEDIA.browser);
     const proxy = options.sourceAddress ? await SourceAddressProxy.start(options.sourceAddress) : undefined;
     // A direct (unproxied) context may come ready-made: it was created, never used, while the previous
     // scenario ran — a new renderer process costs ~150-300 ms on 2 cores.

@@ -10,6 +10,7 @@
  * executor.json and categories.json. Every text it writes passes the redactor.
  */
 import { spawn, spawnSync } from 'node:child_process';
+import type { UsedBrowser } from './browsers-used.ts';
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -211,6 +212,7 @@ export interface EnvironmentContext {
   readonly baseline?: { readonly file: string; readonly sha256: string };
   readonly certification?: Certification;
   readonly cucumberVersion?: string;
+  readonly browsers?: readonly UsedBrowser[];
 }
 
 export function writeAllureEnvironment(dir: string, context: EnvironmentContext): void {
@@ -223,6 +225,7 @@ export function writeAllureEnvironment(dir: string, context: EnvironmentContext)
   }
   entries.push(['auth-ctk', context.kitVersion], ['Feature.set', context.featureSetHash], ['Node', process.version]);
   if (context.cucumberVersion) entries.push(['Cucumber', context.cucumberVersion]);
+  for (const b of context.browsers ?? []) entries.push(['Browser', `${b.name} ${b.version} (${b.package ?? b.executablePath})`]);
   if (context.baseline) entries.push(['Baseline', `${context.baseline.file} (sha256 ${context.baseline.sha256.slice(0, 12)})`]);
   if (context.certification) entries.push(['Certification', context.certification.status]);
   writeFileSync(join(dir, 'environment.properties'), `${entries.map(([k, v]) => propertiesLine(k, redact(v))).join('\n')}\n`);

@@ -106,6 +106,7 @@ dl{display:grid;grid-template-columns:max-content 1fr;gap:.2rem 1rem}dt{font-wei
 <dt>feature set</dt><dd>${h(c.featureSet.hash)} (${c.featureSet.files} feature files + requirement catalogue)</dd>
 <dt>issued</dt><dd>${h(c.issuedAt)}</dd>
 <dt>run</dt><dd>${h(c.run.startedAt ?? '?')} — ${h(c.run.finishedAt ?? '?')}</dd>
+${(c.run.browsers ?? []).length ? `<dt>browser</dt><dd>${c.run.browsers.map((b) => h(`${b.name} ${b.version} (${b.package ?? b.executablePath})`)).join('<br>')}</dd>` : ''}
 <dt>scope</dt><dd>${c.run.tags ? `selection ${h(c.run.tags)}` : c.run.explicitProfiles ? `profiles ${h(c.run.profilesAsked.join(', '))}` : 'all profiles'}${c.run.partial ? ' (partial run: some scenarios were not selected)' : ''}</dd>
 ${c.run.errors.length ? `<dt>run errors</dt><dd>${c.run.errors.map(h).join('<br>')}</dd>` : ''}
 <dt>signature</dt><dd>${h(file.signature.alg)}, key thumbprint ${h(file.signature.kid)}</dd>

@@ -24,6 +24,7 @@ import type { SigningKey } from './signing-key.ts';
 import { SigningKeyError } from './signing-key.ts';
 import { countVerdicts, noChecks, VERDICTS, type CheckCounts, type Deviation, type RequirementVerdict, type Verdict, type Verdicts } from './verdicts.ts';
 import { scenarioDiagnoses, scenarioReason } from './junit.ts';
+import type { UsedBrowser } from './browsers-used.ts';
 
 // /2: every requirement carries the checks behind its verdict (held / not held / could not judge).
 export const CERTIFICATE_FORMAT = 'auth-ctk-certificate/2';
@@ -75,6 +76,8 @@ export interface CertificatePayload {
     readonly errors: readonly string[];
     readonly cucumber: string | null;
     readonly node: string;
+    /** The browser(s) the browser checks drove (support/report/browsers-used.ts); empty when none ran. */
+    readonly browsers: readonly UsedBrowser[];
   };
   readonly result: { readonly status: OverallStatus; readonly exitCode: 0 | 1; readonly reasons: readonly string[] };
   readonly profiles: readonly {
@@ -127,6 +130,7 @@ export interface CertificateContext {
   readonly target?: PublicTarget;
   readonly tags?: string;
   readonly cucumberVersion?: string;
+  readonly browsers?: readonly UsedBrowser[];
   readonly issuedAt?: Date;
 }
 
@@ -168,6 +172,7 @@ export function buildCertificate(verdicts: Verdicts, certification: Certificatio
       errors: verdicts.runErrors,
       cucumber: context.cucumberVersion ?? null,
       node: process.version,
+      browsers: context.browsers ?? [],
     },
     result: { status: certification.status, exitCode: certification.exitCode, reasons: certification.reasons },
     profiles: certification.profiles.map((p) => ({

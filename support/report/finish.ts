@@ -26,6 +26,7 @@ import { publicTarget } from './public-target.ts';
 import { scrubSecrets, secretPatterns } from './scrub.ts';
 import { DEFAULT_SIGNING_KEY, loadSigningKey, type SigningKey } from './signing-key.ts';
 import { computeVerdicts } from './verdicts.ts';
+import { browserLine, browsersUsed } from './browsers-used.ts';
 
 /** Options `auth-ctk run` accepts for reporting; cli/run.ts spreads them into its parseArgs options. */
 export const REPORT_OPTIONS = {
@@ -162,6 +163,8 @@ export async function finishRun(options: FinishOptions): Promise<number> {
   }
   const certification = certify(verdicts, { ...(options.profiles ? { profiles: options.profiles } : {}), ...(tags ? { tags } : {}) });
   const pub = publicTarget(target);
+  const browsers = browsersUsed(run);
+  log(browserLine(browsers));
   log(renderSummary(verdicts, certification, { target: pub.name }));
 
   mkdirSync(paths.reportsDir, { recursive: true });
@@ -183,6 +186,7 @@ export async function finishRun(options: FinishOptions): Promise<number> {
       ...(options.baseline ? { baseline: { file: options.baseline.file, sha256: options.baseline.sha256 } } : {}),
       certification,
       ...(cucumberVersion ? { cucumberVersion } : {}),
+      browsers,
     });
     written.push(paths.allureResults);
   }
@@ -194,6 +198,7 @@ export async function finishRun(options: FinishOptions): Promise<number> {
     target: pub,
     ...(tags ? { tags } : {}),
     ...(cucumberVersion ? { cucumberVersion } : {}),
+    browsers,
   });
   const signed = await signCertificate(payload, options.signingKey);
   const certJson = join(paths.reportsDir, 'certificate.json');

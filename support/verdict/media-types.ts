@@ -18,6 +18,8 @@ export const MEDIA = {
   checks: 'application/vnd.auth-ctk.checks+json',
   /** Redacted request/response evidence of the scenario. */
   evidence: 'application/vnd.auth-ctk.evidence+json',
+  /** Which browser a scenario drove (support/browser/chromium.ts BrowserIdentity): the certificate records it. */
+  browser: 'application/vnd.auth-ctk.browser+json',
 } as const;
 
 export interface Finding {
