@@ -1,13 +1,15 @@
 /** @fastify/jwt (+ get-jwks) as the gateway under test; oauth2-mock-server issues its tokens. */
-import { AUDIENCE, stackEnv, type LaunchedProduct } from '../matrix.ts';
-import { startOauth2MockServer } from '../oauth2-mock-server/idp.ts';
+import { AUDIENCE, freshSecret, stackEnv, type LaunchedProduct } from '../matrix.ts';
+import { SHORT_TTL_CLIENT, startOauth2MockServer } from '../oauth2-mock-server/idp.ts';
 import { startFastifyJwt } from './app.ts';
 
 export async function launch(): Promise<LaunchedProduct> {
-  const idp = await startOauth2MockServer();
+  // One short-lived client (the mock's documented event hooks), so the gateway's expiry checks run.
+  const idp = await startOauth2MockServer({ shortTtl: SHORT_TTL_CLIENT });
   const gateway = await startFastifyJwt({ issuer: idp.issuer, audience: AUDIENCE });
   return {
-    env: stackEnv(idp.issuer, gateway.baseUrl),
+    // The mock's own signing key: the kit's test-token signer (profile testTokenSigner), the key the gateway trusts.
+    env: stackEnv(idp.issuer, gateway.baseUrl, { PRODUCT_TEST_SIGNER_JWK: idp.signingJwk, PRODUCT_SHORT_TTL_SECRET: freshSecret() }),
     stop: async () => {
       await gateway.stop();
       await idp.stop();
