@@ -109,5 +109,11 @@ Feature: Access tokens are RFC 9068 JWTs, and the gateway trusts only the genuin
         | meant for another audience                                 |
         | expired longer ago than the gateway's clock leeway         |
         | not valid before a time beyond the gateway's clock leeway  |
+
+      # typ at+jwt and a required exp are RFC 9068's (§2.1, §2.2, §4); RFC 7519 §4.1.4 makes exp optional. A gateway
+      # of plain JWTs whose IdP issues typ "JWT" is right to accept these.
+      @requires-rfc9068-access-tokens
+      Examples: RFC 9068 access tokens
+        | defect                                                     |
         | with typ "JWT" instead of "at+jwt"                         |
         | without an exp claim                                       |

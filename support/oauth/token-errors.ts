@@ -42,7 +42,8 @@ export function judgeRefusal(world: CtkWorld, exchange: Exchange, e: RefusalExpe
     expect(exchange.response, 'HTTP answer').to.not.equal(undefined),
   );
   if (!answered) return;
-  const refused = check(world, { requirement: e.requirement, expected: `no access token for ${e.situation}`, observed: `${describeOutcome(exchange)} with an access_token` }, () =>
+  const observed = issuedAToken(exchange) ? `${describeOutcome(exchange)} with an access_token` : describeOutcome(exchange);
+  const refused = check(world, { requirement: e.requirement, expected: `no access token for ${e.situation}`, observed }, () =>
     expect(issuedAToken(exchange), 'token issued').to.equal(false),
   );
   if (!refused) return;

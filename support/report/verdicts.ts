@@ -240,6 +240,8 @@ function scenarioVerdict(run: RunRecord, pickle: Pickle, attempt: Attempt): Scen
     // that returned early, a step that only logged) is "not judged", never a pass.
     for (const id of known) {
       const none = vacuous(id);
+      // A SHOULD miss already contributed its warning (and its diagnosis): nothing to add, least of all a reason.
+      if (contributions.has(id)) continue;
       if (held(id)) contribute(contributions, id, 'passed');
       else if (none) contribute(contributions, id, 'not-applicable', { reason: `does not apply in "${pickle.name}": ${none.observed}` });
       else contribute(contributions, id, 'not-testable', notJudged(id));
