@@ -28,6 +28,23 @@ export async function serveCommand(argv: string[]): Promise<number> {
     throw new UsageError(`--port-base takes a port number from 1024 to 65533, got "${values['port-base']}"`);
   }
   const ports = base === undefined ? undefined : { idp: base, gateway: base + 1, component: base + 2 };
+  // Listening before anything starts: a signal during the start (or right after "Ctrl-C stops the stack.")
+  // stops the stack once it is up instead of killing this process with the servers still starting. Kept until
+  // the stack is down: Ctrl-C reaches the whole process group and bin/auth-ctk.js forwards it too, so the same
+  // signal may come twice.
+  let stop = () => {};
+  const stopped = new Promise<void>((resolve) => (stop = resolve));
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+  try {
+    return await serveUntilStopped(faults, ports, stopped);
+  } finally {
+    process.off('SIGINT', stop);
+    process.off('SIGTERM', stop);
+  }
+}
+
+async function serveUntilStopped(faults: string[], ports: { idp: number; gateway: number; component: number } | undefined, stopped: Promise<void>): Promise<number> {
   const stack = await ReferenceStack.start({ faults, ...(ports ? { ports } : {}) });
   const t = describeReferenceTarget(stack.urls, { faults });
   console.log(`IdP        ${stack.urls.idp}   (discovery: ${t.discoveryUrl})`);
@@ -39,15 +56,7 @@ export async function serveCommand(argv: string[]): Promise<number> {
   for (const u of t.users) console.log(`  user ${u.username.padEnd(15)} ${u.password} (customer ${u.customerId})`);
   if (faults.length) console.log(`faults: ${faults.join(', ')}`);
   console.log('Ctrl-C stops the stack.');
-  // Kept listening until the stack is down: Ctrl-C reaches the whole process group and bin/auth-ctk.js forwards
-  // it too, so the same signal may come twice; a second one must not kill this process before the stack stops.
-  let stop = () => {};
-  const stopped = new Promise<void>((resolve) => (stop = resolve));
-  process.on('SIGINT', stop);
-  process.on('SIGTERM', stop);
   await stopped;
   await stack.stop();
-  process.off('SIGINT', stop);
-  process.off('SIGTERM', stop);
   return 0;
 }
