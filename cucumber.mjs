@@ -18,7 +18,11 @@ const reports = [
   './support/report/allure-formatter.ts:reports/.allure-formatter.out',
 ];
 
-export default { ...common, format: ['progress-bar', ...reports] };
+/**
+ * A redrawn bar on a terminal; one character per step when stdout is a pipe or a file (CI logs, `| tee`,
+ * `timeout`), where cucumber would otherwise refuse 'progress-bar' with a warning and switch by itself.
+ */
+export default { ...common, format: [process.stdout.isTTY ? 'progress-bar' : 'progress', ...reports] };
 
 /** CI logs are not a TTY: one character per step instead of a redrawn bar. */
 export const ci = { ...common, format: ['progress', ...reports] };

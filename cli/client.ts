@@ -8,7 +8,8 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { KIT_ROOT } from '../support/traceability.ts';
-import { loadConfiguration, runCucumber } from '@cucumber/cucumber/api';
+import { runCucumber } from '@cucumber/cucumber/api';
+import { checkTagExpression, cucumberConfiguration } from './cucumber-options.ts';
 import { parse as parseYaml } from 'yaml';
 import { UsageError } from './errors.ts';
 import { prepareRun, REPORT_HELP, REPORT_OPTIONS } from '../support/report/finish.ts';
@@ -99,6 +100,10 @@ export async function clientCommand(argv: string[]): Promise<number> {
       ? fromProfile(values['client-profile'])
       : { name: command.join(' '), command };
 
+  checkTagExpression(values.tags);
+  const profile = values['cucumber-profile'] ?? (process.env.CI ? 'ci' : 'default');
+  const tags = values.tags ? `@client and (${values.tags})` : '@client';
+  const runConfiguration = await cucumberConfiguration(profile, { tags });
   const reporting = await prepareRun({ ...values, profile: values.profile ?? 'client' }).catch((error: unknown) => {
     throw error instanceof ReportInputError ? new UsageError(error.message) : error;
   });
@@ -113,9 +118,6 @@ export async function clientCommand(argv: string[]): Promise<number> {
   else delete process.env.AUTH_CTK_CLIENT_CWD;
   try {
     console.log(`auth-ctk: certifying the client "${target.name}" (the kit plays the IdP and the API on 127.0.0.1)`);
-    const profile = values['cucumber-profile'] ?? (process.env.CI ? 'ci' : 'default');
-    const tags = values.tags ? `@client and (${values.tags})` : '@client';
-    const { runConfiguration } = await loadConfiguration({ profiles: [profile], provided: { tags } });
     await runCucumber(runConfiguration);
     return await reporting.finish({ runConfiguration, target });
   } finally {

@@ -2,7 +2,6 @@
  * auth-ctk command line. Exit codes: 0 certified / success, 1 not certified (a requirement failed),
  * 2 usage or configuration error.
  */
-import { parseArgs } from 'node:util';
 import { runCommand } from './run.ts';
 import { serveCommand } from './serve.ts';
 import { clientCommand } from './client.ts';
@@ -32,25 +31,36 @@ function usage(): string {
 }
 
 async function main(argv: string[]): Promise<number> {
-  const { positionals } = parseArgs({ args: argv.slice(0, 1), allowPositionals: true, strict: false });
-  const name = positionals[0];
-  if (!name || name === '--help' || name === '-h' || name === 'help') {
+  const name = argv[0];
+  if (name === '--help' || name === '-h' || name === 'help') {
     console.log(usage());
-    return name ? 0 : 2;
+    return 0;
   }
-  const command = COMMANDS[name];
-  if (!command) {
-    console.error(`auth-ctk: unknown command "${name}"\n\n${usage()}`);
+  if (name === undefined) {
+    console.error(usage());
     return 2;
   }
-  return command.run(argv.slice(1));
+  const command = COMMANDS[name];
+  if (!command) throw new UsageError(`unknown command "${name}" ("auth-ctk --help" lists the commands)`);
+  try {
+    return await command.run(argv.slice(1));
+  } catch (error) {
+    // node:util parseArgs: an unknown option, a missing value... say it in one line, with where to look.
+    const code = (error as { code?: unknown }).code;
+    if (typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS')) {
+      const message = (error as Error).message.split('\n')[0]!.replace(/\. To specify a positional argument.*$/, '');
+      throw new UsageError(`${name}: ${message} ("auth-ctk ${name} --help" lists the options)`);
+    }
+    throw error;
+  }
 }
 
 try {
   process.exitCode = await main(process.argv.slice(2));
 } catch (error) {
   if (error instanceof UsageError) {
-    console.error(`auth-ctk: ${error.message}`);
+    // One line on stderr, exit 2: a usage error is the caller's to fix, not a crash to debug.
+    console.error(`auth-ctk: ${error.message.split('\n').join(' ')}`);
     process.exitCode = 2;
   } else {
     console.error(error);

@@ -2,7 +2,8 @@ import { parseArgs } from 'node:util';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadConfiguration, runCucumber } from '@cucumber/cucumber/api';
+import { runCucumber } from '@cucumber/cucumber/api';
+import { checkTagExpression, cucumberConfiguration } from './cucumber-options.ts';
 import { targetProvider } from '../support/target/providers.ts';
 import { UsageError } from './errors.ts';
 import { prepareRun, REPORT_HELP, REPORT_OPTIONS } from '../support/report/finish.ts';
@@ -10,6 +11,7 @@ import { ReportInputError } from '../support/report/errors.ts';
 import { CLIENT_COMMAND_ENV } from '../support/client-harness/contract.ts';
 import { FAULTS } from '../reference/faults.ts';
 import { isVariation } from '../reference/variations.ts';
+import { closeSharedBrowser } from '../support/browser/chromium.ts';
 
 const HELP = `usage: auth-ctk run [options]
 
@@ -54,6 +56,10 @@ export async function runCommand(argv: string[]): Promise<number> {
   // A misspelt fault would start a correct reference and "prove" nothing: refuse it before anything starts.
   const unknown = faults.filter((name) => !FAULTS.some((f) => f.name === name) && !isVariation(name));
   if (unknown.length > 0) throw new UsageError(`unknown fault or variation: ${unknown.join(', ')} (auth-ctk faults lists them)`);
+  checkTagExpression(values.tags);
+  const profile = values['cucumber-profile'] ?? (process.env.CI ? 'ci' : 'default');
+  const { tags, note } = withoutClientScenarios(values.tags);
+  const runConfiguration = await cucumberConfiguration(profile, { parallel: parallel > 1 ? parallel : 0, ...(tags ? { tags } : {}) });
 
   // Baseline, signing key, --profile: checked before the target starts (exit 2 on bad input).
   const reporting = await prepareRun(values).catch((error: unknown) => {
@@ -63,26 +69,26 @@ export async function runCommand(argv: string[]): Promise<number> {
   const provider = targetProvider(values.target);
   if (faults.length > 0 && provider.kind === 'external') throw new UsageError('--faults applies to the reference and containers targets only');
   const started = await provider.start({ faults, ...(values['env-file'] ? { envFile: values['env-file'] } : {}) });
+  if (note) console.log(note);
   const dir = mkdtempSync(join(tmpdir(), 'auth-ctk-'));
   const targetFile = join(dir, 'target.json');
   writeFileSync(targetFile, JSON.stringify(started.description), { mode: 0o600 });
   process.env.AUTH_CTK_TARGET_FILE = targetFile;
+  // SIGINT/SIGTERM stop the stack and the browser, then exit 130/143. The same signal may come twice (Ctrl-C
+  // reaches the whole process group, and bin/auth-ctk.js forwards it too): the first one stops, later ones wait.
+  let stopping = false;
   const stopOnSignal = (signal: NodeJS.Signals) => {
-    void started.stop().finally(() => {
+    if (stopping) return;
+    stopping = true;
+    void Promise.allSettled([started.stop(), closeSharedBrowser()]).finally(() => {
       rmSync(dir, { recursive: true, force: true });
       process.exit(128 + (signal === 'SIGINT' ? 2 : 15));
     });
   };
-  process.once('SIGINT', stopOnSignal);
-  process.once('SIGTERM', stopOnSignal);
+  process.on('SIGINT', stopOnSignal);
+  process.on('SIGTERM', stopOnSignal);
   try {
     console.log(`auth-ctk: running against ${started.description.name} (${started.description.gateway?.baseUrl ?? 'IdP only: the profile names no gateway'})`);
-    const profile = values['cucumber-profile'] ?? (process.env.CI ? 'ci' : 'default');
-    const tags = withoutClientScenarios(values.tags);
-    const { runConfiguration } = await loadConfiguration({
-      profiles: [profile],
-      provided: { parallel: parallel > 1 ? parallel : 0, ...(tags ? { tags } : {}) },
-    });
     await runCucumber(runConfiguration);
     return await reporting.finish({ runConfiguration, target: started.description, userTags: values.tags ?? null });
   } finally {
@@ -97,8 +103,10 @@ export async function runCommand(argv: string[]): Promise<number> {
  * The @client scenarios certify a client under test (profile "client"), not the target: without a client
  * command they could only be "not testable", so `run` leaves them to `auth-ctk client` and says so.
  */
-function withoutClientScenarios(tags: string | undefined): string | undefined {
-  if (process.env[CLIENT_COMMAND_ENV]) return tags;
-  console.log('auth-ctk: client-behaviour scenarios are left out (no client under test); certify a client with "auth-ctk client -- <command>"');
-  return tags ? `(${tags}) and not @client` : 'not @client';
+function withoutClientScenarios(tags: string | undefined): { tags: string | undefined; note?: string } {
+  if (process.env[CLIENT_COMMAND_ENV]) return { tags };
+  return {
+    tags: tags ? `(${tags}) and not @client` : 'not @client',
+    note: 'auth-ctk: client-behaviour scenarios are left out (no client under test); certify a client with "auth-ctk client -- <command>"',
+  };
 }

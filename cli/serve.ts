@@ -2,6 +2,8 @@ import { parseArgs } from 'node:util';
 import { ReferenceStack } from '../reference/stack.ts';
 import { describeReferenceTarget } from '../support/target/reference-target.ts';
 import { UsageError } from './errors.ts';
+import { FAULTS } from '../reference/faults.ts';
+import { isVariation } from '../reference/variations.ts';
 
 const HELP = `usage: auth-ctk serve [--faults a,b] [--port-base <port>]
 
@@ -18,12 +20,31 @@ export async function serveCommand(argv: string[]): Promise<number> {
     console.log(HELP);
     return 0;
   }
-  const faults = values.faults.split(',').filter(Boolean);
+  const faults = values.faults.split(',').map((f) => f.trim()).filter(Boolean);
+  const unknown = faults.filter((name) => !FAULTS.some((f) => f.name === name) && !isVariation(name));
+  if (unknown.length > 0) throw new UsageError(`unknown fault or variation: ${unknown.join(', ')} (auth-ctk faults lists them)`);
   const base = values['port-base'] === undefined ? undefined : Number(values['port-base']);
   if (base !== undefined && !(Number.isInteger(base) && base >= 1024 && base <= 65533)) {
     throw new UsageError(`--port-base takes a port number from 1024 to 65533, got "${values['port-base']}"`);
   }
   const ports = base === undefined ? undefined : { idp: base, gateway: base + 1, component: base + 2 };
+  // Listening before anything starts: a signal during the start (or right after "Ctrl-C stops the stack.")
+  // stops the stack once it is up instead of killing this process with the servers still starting. Kept until
+  // the stack is down: Ctrl-C reaches the whole process group and bin/auth-ctk.js forwards it too, so the same
+  // signal may come twice.
+  let stop = () => {};
+  const stopped = new Promise<void>((resolve) => (stop = resolve));
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+  try {
+    return await serveUntilStopped(faults, ports, stopped);
+  } finally {
+    process.off('SIGINT', stop);
+    process.off('SIGTERM', stop);
+  }
+}
+
+async function serveUntilStopped(faults: string[], ports: { idp: number; gateway: number; component: number } | undefined, stopped: Promise<void>): Promise<number> {
   const stack = await ReferenceStack.start({ faults, ...(ports ? { ports } : {}) });
   const t = describeReferenceTarget(stack.urls, { faults });
   console.log(`IdP        ${stack.urls.idp}   (discovery: ${t.discoveryUrl})`);
@@ -35,10 +56,7 @@ export async function serveCommand(argv: string[]): Promise<number> {
   for (const u of t.users) console.log(`  user ${u.username.padEnd(15)} ${u.password} (customer ${u.customerId})`);
   if (faults.length) console.log(`faults: ${faults.join(', ')}`);
   console.log('Ctrl-C stops the stack.');
-  await new Promise<void>((resolve) => {
-    process.once('SIGINT', resolve);
-    process.once('SIGTERM', resolve);
-  });
+  await stopped;
   await stack.stop();
   return 0;
 }
