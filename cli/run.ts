@@ -10,6 +10,8 @@ import { ReportInputError } from '../support/report/errors.ts';
 import { CLIENT_COMMAND_ENV } from '../support/client-harness/contract.ts';
 import { FAULTS } from '../reference/faults.ts';
 import { isVariation } from '../reference/variations.ts';
+import { prepareShardRun, SHARD_HELP, SHARD_OPTIONS } from '../support/shard/shard-run.ts';
+import { ShardSpecError } from '../support/shard/partition.ts';
 
 const HELP = `usage: auth-ctk run [options]
 
@@ -25,6 +27,7 @@ options:
   --parallel <n>        cucumber worker processes (default 1)
   --cucumber-profile <p> cucumber profile from cucumber.mjs (default: "ci" when CI is set, else "default")
 ${REPORT_HELP}
+${SHARD_HELP}
   -h, --help            this text
 
 exit codes: 0 certified (what was asked), 1 not certified, 2 usage or configuration error`;
@@ -41,6 +44,7 @@ export async function runCommand(argv: string[]): Promise<number> {
       'cucumber-profile': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
       ...REPORT_OPTIONS,
+      ...SHARD_OPTIONS,
     },
     allowNegative: true,
   });
@@ -55,8 +59,16 @@ export async function runCommand(argv: string[]): Promise<number> {
   const unknown = faults.filter((name) => !FAULTS.some((f) => f.name === name) && !isVariation(name));
   if (unknown.length > 0) throw new UsageError(`unknown fault or variation: ${unknown.join(', ')} (auth-ctk faults lists them)`);
 
+  // --shard: a part of the suite, reported by "auth-ctk merge" (support/shard/). Checked before anything starts.
+  const shard = (() => {
+    try {
+      return prepareShardRun(values);
+    } catch (error) {
+      throw error instanceof ShardSpecError ? new UsageError(error.message) : error;
+    }
+  })();
   // Baseline, signing key, --profile: checked before the target starts (exit 2 on bad input).
-  const reporting = await prepareRun(values).catch((error: unknown) => {
+  const reporting = shard ?? await prepareRun(values).catch((error: unknown) => {
     throw error instanceof ReportInputError ? new UsageError(error.message) : error;
   });
   mkdirSync('reports', { recursive: true });
@@ -83,6 +95,7 @@ export async function runCommand(argv: string[]): Promise<number> {
       profiles: [profile],
       provided: { parallel: parallel > 1 ? parallel : 0, ...(tags ? { tags } : {}) },
     });
+    shard?.configure(runConfiguration);
     await runCucumber(runConfiguration);
     return await reporting.finish({ runConfiguration, target: started.description, userTags: values.tags ?? null });
   } finally {
