@@ -16,7 +16,7 @@ import { loadSigningKey } from '../support/report/signing-key.ts';
 import { readMessages } from '../support/report/messages.ts';
 import { computeVerdicts } from '../support/report/verdicts.ts';
 import type { CertificateFile } from '../support/report/certificate.ts';
-import { isTimingSensitive, parseShard, partition, suitePickles } from '../support/shard/partition.ts';
+import { generatesLoad, isTimingSensitive, parseShard, partition, suitePickles } from '../support/shard/partition.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'ctk-shards-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -63,11 +63,19 @@ test('every scenario is in exactly one shard, timing-sensitive features whole, a
       const holding = shards.filter((s) => s.some((k) => k.startsWith(`${uri}:`)));
       assert.equal(holding.length, 1, `${n} shards: ${uri} is kept whole`);
     }
+    const load = all.filter((p) => generatesLoad(p.tags)).map((p) => p.key);
+    assert.equal(shards.filter((s) => load.some((k) => s.includes(k))).length, 1, `${n} shards: the load-generating features share one shard`);
   }
+  assert.ok(all.some((p) => p.uri === 'features/rate-limits.feature' && generatesLoad(p.tags)));
   for (const uri of ['features/rate-limits.feature', 'features/expiry-and-ttl.feature']) {
     assert.ok(all.some((p) => p.uri === uri && isTimingSensitive(p.tags)), `${uri} is timing-sensitive`);
   }
   assert.deepEqual(parseShard('2/3'), { index: 2, count: 3 });
+  // A Kubernetes Indexed Job's pod: completion index 0..n-1 is shard 1..n.
+  assert.deepEqual(parseShard('job/3', { JOB_COMPLETION_INDEX: '0' }), { index: 1, count: 3 });
+  assert.deepEqual(parseShard('job/3', { JOB_COMPLETION_INDEX: '2' }), { index: 3, count: 3 });
+  assert.throws(() => parseShard('job/3', { JOB_COMPLETION_INDEX: '3' }), /--shard takes/);
+  assert.throws(() => parseShard('job/3', {}), /JOB_COMPLETION_INDEX .*not set/);
 });
 
 test('a bad --shard is refused with one line and exit 2, before anything starts', () => {

@@ -10,6 +10,9 @@
  * run. Split across machines hitting the same target, they would spend each other's budget at the same
  * time. A feature is timing-sensitive when one of its scenarios is tagged @timing-sensitive or @load, or judges
  * a requirement bound to a timing capability (rate limiting, IP blocking, per-client token lifetime).
+ * The load-generating ones (@load, rate limiting, IP blocking) go together into ONE shard: the profile's load
+ * caps (limits.maxRequestsPerRun, maxRequestsPerSecond) are counted per process, so only then do they still
+ * bound the whole run, and no shard's burst spends the per-address budget another shard is measuring.
  *
  * Balance: each unit (a whole timing-sensitive feature, or one scenario) has an estimated weight — 1 per
  * scenario, 5 per scenario of a timing-sensitive feature (they wait on purpose) — and units go, heaviest
@@ -38,12 +41,27 @@ export class ShardSpecError extends Error {
   }
 }
 
-export function parseShard(value: string): ShardSpec {
+/** Set by Kubernetes in every pod of an Indexed Job: 0, 1, ... n-1. */
+export const JOB_INDEX_ENV = 'JOB_COMPLETION_INDEX';
+
+/**
+ * `i/n` (1-based), or `job/n`: shard JOB_COMPLETION_INDEX + 1 of n, for the pods of a Kubernetes Indexed Job
+ * (completion index = shard, with no shell in the image to do the arithmetic).
+ */
+export function parseShard(value: string, env: Readonly<Record<string, string | undefined>> = process.env): ShardSpec {
+  const job = /^\s*job\s*\/\s*(\d{1,4})\s*$/.exec(value);
+  if (job) {
+    const index = env[JOB_INDEX_ENV];
+    if (index === undefined || !/^\d{1,4}$/.test(index)) {
+      throw new ShardSpecError(`--shard ${value} takes the shard from ${JOB_INDEX_ENV} (set in the pods of a Kubernetes Indexed Job), which is ${index === undefined ? 'not set' : `"${index}"`}`);
+    }
+    return parseShard(`${Number(index) + 1}/${job[1]}`, {});
+  }
   const m = /^\s*(\d{1,4})\s*\/\s*(\d{1,4})\s*$/.exec(value);
   const index = m ? Number(m[1]) : NaN;
   const count = m ? Number(m[2]) : NaN;
   if (!m || count < 1 || count > MAX_SHARDS || index < 1 || index > count) {
-    throw new ShardSpecError(`--shard takes <i>/<n> with 1 <= i <= n <= ${MAX_SHARDS} (e.g. --shard 2/3), got "${value}"`);
+    throw new ShardSpecError(`--shard takes <i>/<n> with 1 <= i <= n <= ${MAX_SHARDS} (e.g. --shard 2/3), or job/<n> in a Kubernetes Indexed Job; got "${value}"`);
   }
   return { index, count };
 }
@@ -53,6 +71,9 @@ export const shardLabel = (s: ShardSpec): string => `${s.index}/${s.count}`;
 /** Tags and capabilities that make a feature timing-sensitive (kept whole in one shard). */
 export const TIMING_TAGS: readonly string[] = ['@timing-sensitive', '@load'];
 export const TIMING_CAPABILITIES: readonly string[] = ['rate-limiting', 'ip-blocking', 'per-client-ttl'];
+/** Of those, the ones that send load: their features share one shard. */
+export const LOAD_TAGS: readonly string[] = ['@load'];
+export const LOAD_CAPABILITIES: readonly string[] = ['rate-limiting', 'ip-blocking'];
 const TIMING_WEIGHT = 5;
 
 export interface PickleKeyed {
@@ -65,13 +86,16 @@ export interface PickleKeyed {
 
 export const pickleKey = (uri: string, line: number): string => `${uri}:${line}`;
 
-export function isTimingSensitive(tags: readonly string[]): boolean {
+export const isTimingSensitive = (tags: readonly string[]): boolean => marked(tags, TIMING_TAGS, TIMING_CAPABILITIES);
+export const generatesLoad = (tags: readonly string[]): boolean => marked(tags, LOAD_TAGS, LOAD_CAPABILITIES);
+
+function marked(tags: readonly string[], markTags: readonly string[], capabilities: readonly string[]): boolean {
   return tags.some((tag) => {
-    if (TIMING_TAGS.includes(tag)) return true;
+    if (markTags.includes(tag)) return true;
     if (!tag.startsWith('@REQ-')) return false;
     try {
       const capability = requirement(tag.slice(1)).capability;
-      return capability !== undefined && TIMING_CAPABILITIES.includes(capability);
+      return capability !== undefined && capabilities.includes(capability);
     } catch (error) {
       if (error instanceof UnknownRequirementError) return false; // traceability tests report unknown tags
       throw error;
@@ -120,14 +144,17 @@ interface Unit {
 /** The keys of every shard, shards[0] being shard 1. Each key is in exactly one shard. */
 export function partition(pickles: readonly PickleKeyed[], count: number): string[][] {
   const timingFeatures = new Set(pickles.filter((p) => isTimingSensitive(p.tags)).map((p) => p.uri));
+  const loadFeatures = new Set(pickles.filter((p) => generatesLoad(p.tags)).map((p) => p.uri));
   const units: Unit[] = [];
   const byFeature = new Map<string, Unit>();
   for (const p of pickles) {
     if (timingFeatures.has(p.uri)) {
-      let unit = byFeature.get(p.uri);
+      // One unit per timing-sensitive feature; one for all load-generating features together.
+      const unitKey = loadFeatures.has(p.uri) ? '@load' : p.uri;
+      let unit = byFeature.get(unitKey);
       if (!unit) {
         unit = { order: units.length, keys: [], weight: 0 };
-        byFeature.set(p.uri, unit);
+        byFeature.set(unitKey, unit);
         units.push(unit);
       }
       unit.keys.push(p.key);

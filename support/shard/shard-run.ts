@@ -32,6 +32,7 @@ export const SHARD_OPTIONS = {
 export const SHARD_HELP = `  --shard <i>/<n>       run shard i of n: a fixed part of the suite (timing-sensitive features kept whole,
                         every scenario in exactly one shard); results go to --shard-dir, no certificate:
                         "auth-ctk merge" combines the n shard folders into one run and one certificate
+                        --shard job/<n>: shard JOB_COMPLETION_INDEX+1 of n (pods of a Kubernetes Indexed Job)
   --shard-dir <dir>     where the shard writes (default reports/shard-<i>-of-<n>)`;
 
 export interface ShardValues {
