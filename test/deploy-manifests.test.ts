@@ -69,11 +69,12 @@ test('the shards are an Indexed Job: completion index = shard, n the same everyw
   assert.equal(job.spec.parallelism, n);
   const container = job.spec.template.spec.containers[0];
   const args: string[] = container.args;
+  assert.equal(args[0], 'run', 'the image\'s entrypoint is auth-ctk');
   assert.equal(args[args.indexOf('--shard') + 1], `job/${n}`, 'the shard comes from JOB_COMPLETION_INDEX, of n = completions');
   assert.equal(job.spec.template.spec.restartPolicy, 'Never');
   const merge = byName('Job', 'auth-ctk-merge')!;
   const mergeArgs: string[] = merge.spec.template.spec.containers[0].args;
-  assert.equal(mergeArgs[1], 'merge');
+  assert.equal(mergeArgs[0], 'merge', 'the image\'s entrypoint is auth-ctk');
   for (let i = 1; i <= n; i++) assert.ok(mergeArgs.includes(`reports/shard-${i}-of-${n}`), `merge reads shard ${i}/${n}`);
   assert.ok(mergeArgs.includes('--signing-key'), 'the merge step signs with a key from a Secret');
 });
