@@ -24,7 +24,9 @@ const key = join(dir, 'signing-key.jwk');
 const shardDir = (i: number) => join(dir, `shard-${i}-of-3`);
 const merged = join(dir, 'merged');
 
-const cli = (...args: string[]) => spawnSync(process.execPath, [join(KIT_ROOT, 'bin/auth-ctk.js'), ...args], { cwd: KIT_ROOT, encoding: 'utf8', env: { ...process.env, CI: '1' } });
+const cliWith = (env: Record<string, string>, ...args: string[]) =>
+  spawnSync(process.execPath, [join(KIT_ROOT, 'bin/auth-ctk.js'), ...args], { cwd: KIT_ROOT, encoding: 'utf8', env: { ...process.env, CI: '1', ...env } });
+const cli = (...args: string[]) => cliWith({}, ...args);
 const oneLine = (r: ReturnType<typeof cli>) => r.stderr.trim().split('\n');
 
 let single: Map<string, string>;
@@ -32,7 +34,9 @@ let single: Map<string, string>;
 before(async () => {
   await loadSigningKey(key); // generated: a test key, in the temporary folder
   for (let i = 1; i <= 3; i++) {
-    const r = cli('run', '--shard', `${i}/3`, '--shard-dir', shardDir(i));
+    // Shard 3 as a pod of the Indexed Job in deploy/ runs it: --shard job/3 with its 0-based completion index.
+    const shard = i === 3 ? ['--shard', 'job/3'] : ['--shard', `${i}/3`];
+    const r = cliWith({ JOB_COMPLETION_INDEX: String(i - 1) }, 'run', ...shard, '--shard-dir', shardDir(i));
     assert.equal(r.status, 0, `shard ${i}/3 exited ${r.status}:\n${r.stdout.slice(-2000)}\n${r.stderr.slice(-2000)}`);
   }
   const m = cli('merge', shardDir(1), shardDir(2), shardDir(3), '--out', merged, '--signing-key', key, '--no-allure-report');
