@@ -143,4 +143,14 @@ test('merge refuses shards that are not the parts of one run: exit 2, one line',
   refused(/was run by auth-ctk 9\.9\.9/, shardDir(1), altered('other-kit', (m) => (m.kit.version = '9.9.9')), shardDir(3));
   refused(/not the same target/, shardDir(1), altered('other-target', (m) => (m.target = { ...m.target, kind: 'external', name: 'acme gateway' })), shardDir(3));
   refused(/every shard must run the same selection/, shardDir(1), altered('other-tags', (m) => (m.tags = '@REQ-TOK-01')), shardDir(3));
+  // The streams are checked too, not only what shard.json says.
+  const relabelled = join(dir, 'shard-1-as-2');
+  cpSync(shardDir(1), relabelled, { recursive: true });
+  const m1 = JSON.parse(readFileSync(join(relabelled, 'shard.json'), 'utf8'));
+  writeFileSync(join(relabelled, 'shard.json'), JSON.stringify({ ...m1, shard: { index: 2, count: 3 } }));
+  refused(/ran ".*" \(features\/.*\), which is not in shard 2\/3/, shardDir(1), relabelled, shardDir(3));
+  const cut = altered('cut-off', () => {});
+  const stream = readFileSync(join(cut, 'cucumber-messages.ndjson'), 'utf8');
+  writeFileSync(join(cut, 'cucumber-messages.ndjson'), stream.slice(0, stream.lastIndexOf('{"testRunFinished"')));
+  refused(/no testRunFinished message: the run did not finish/, shardDir(1), cut, shardDir(3));
 });
