@@ -71,7 +71,7 @@ describe('the kit image, as the pods of the Indexed Job', () => {
 
   const runImage = (args: string[], env: Record<string, string> = {}) =>
     docker([
-      'run', '--rm', '--network', 'host', '--read-only', '--tmpfs', '/tmp',
+      'run', '--rm', '--network', 'host', '--read-only', '--tmpfs', '/tmp:exec,mode=1777',
       ...Object.entries(env).flatMap(([k, v]) => ['-e', `${k}=${v}`]),
       '-v', `${profileDir}:/etc/auth-ctk/profile:ro`, '-v', `${reports}:/app/reports`, '-v', `${key}:/etc/auth-ctk/signing/signing-key.jwk:ro`,
       IMAGE, ...args,
