@@ -4,7 +4,8 @@ const common = {
   paths: ['features/**/*.feature'],
   import: ['support/world.ts', 'support/hooks.ts', 'steps/**/*.ts'],
   // Targets without distinct source addresses: scenarios that may get the kit's own IP blocked run last.
-  plugin: ['./support/target/provider-order.ts'],
+  // AUTH_CTK_SHARD=i/n (auth-ctk run --shard): only that shard's scenarios, timing-sensitive features kept whole.
+  plugin: ['./support/target/provider-order.ts', './support/shard/plugin.ts'],
   // resultsDir: where the Allure formatter writes (support/report/allure-formatter.ts empties it per run).
   formatOptions: { snippetInterface: 'async-await', resultsDir: 'reports/allure-results' },
 };

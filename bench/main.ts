@@ -4,6 +4,7 @@
  *   - token endpoint throughput on loopback
  *   - how precisely a burst locates the 50 req/s per-IP limit (error in % of the stated limit)
  *   - full suite wall time, and per feature
+ *   - 3 shards (auth-ctk run --shard i/3) run concurrently + merge, against one run: wall time
  *   - with --repeat N: N full runs while the machine's other core is kept busy; verdict stability
  */
 import { parseArgs } from 'node:util';
@@ -17,6 +18,7 @@ import { KIT_ROOT } from '../support/traceability.ts';
 import { measureTokenThroughput, round } from './token-throughput.ts';
 import { locateRateLimit } from './rate-limit-location.ts';
 import { timeSuite, type SuiteTiming } from './suite-timing.ts';
+import { timeShards } from './shard-timing.ts';
 
 const { values } = parseArgs({
   options: { repeat: { type: 'string', default: '0' }, requests: { type: 'string', default: '1000' } },
@@ -70,6 +72,10 @@ const suite = await timeSuite('suite');
 log(`  ${suite.wallSeconds} s wall, ${suite.scenarios} scenarios, ${JSON.stringify(suite.statuses)}`);
 for (const [feature, seconds] of Object.entries(suite.perFeatureSeconds).sort((a, b) => b[1] - a[1])) log(`    ${seconds.toFixed(2).padStart(7)} s  ${feature}`);
 
+log('3 shards run concurrently, then merged, against one run (auth-ctk run --shard 1/1) ...');
+const shards = await timeShards(3);
+log(`  one run ${shards.singleWallSeconds} s; 3 concurrent shards ${shards.shardsWallSeconds} s (${shards.perShard.map((s) => `${s.shard}: ${s.wallSeconds} s, ${s.scenarios} scenarios`).join('; ')}) + merge ${shards.mergeSeconds} s: ${shards.speedup}x`);
+
 let repeated: ReturnType<typeof stability> | undefined;
 const repeat = Number(values.repeat);
 if (repeat > 1) {
@@ -95,6 +101,7 @@ const result = {
   tokenEndpoint: throughput,
   rateLimitLocation: rateLimit,
   suite: { wallSeconds: suite.wallSeconds, scenarios: suite.scenarios, statuses: suite.statuses, perFeatureSeconds: suite.perFeatureSeconds },
+  shards,
   ...(repeated ? { stability: repeated } : {}),
 };
 mkdirSync(join(KIT_ROOT, 'reports'), { recursive: true });

@@ -9,11 +9,13 @@ import { cleanupCommand } from './cleanup.ts';
 import { listCommand, requirementsCommand, faultsCommand } from './list.ts';
 import { reportCommand } from './report.ts';
 import { verifyCommand } from './verify.ts';
+import { mergeCommand } from './merge.ts';
 import { baselineCommand } from './baseline.ts';
 import { UsageError } from './errors.ts';
 
 const COMMANDS: Record<string, { summary: string; run: (argv: string[]) => Promise<number> }> = {
   run: { summary: 'run the conformance suite against a target (default: the embedded reference stack)', run: runCommand },
+  merge: { summary: 'combine the shard folders of "run --shard i/n" into one run\'s reports and one certificate', run: mergeCommand },
   report: { summary: 'generate the Allure report (offline) from the last run, carrying its history', run: reportCommand },
   verify: { summary: 'check a signed certificate (signature, content, kit version)', run: verifyCommand },
   baseline: { summary: "write a starting known-deviation baseline from the last run's failures", run: baselineCommand },

@@ -12,6 +12,8 @@ import { CLIENT_COMMAND_ENV } from '../support/client-harness/contract.ts';
 import { FAULTS } from '../reference/faults.ts';
 import { isVariation } from '../reference/variations.ts';
 import { closeSharedBrowser } from '../support/browser/chromium.ts';
+import { prepareShardRun, SHARD_HELP, SHARD_OPTIONS } from '../support/shard/shard-run.ts';
+import { ShardSpecError } from '../support/shard/partition.ts';
 
 const HELP = `usage: auth-ctk run [options]
 
@@ -27,6 +29,7 @@ options:
   --parallel <n>        cucumber worker processes (default 1)
   --cucumber-profile <p> cucumber profile from cucumber.mjs (default: "ci" when CI is set, else "default")
 ${REPORT_HELP}
+${SHARD_HELP}
   -h, --help            this text
 
 exit codes: 0 certified (what was asked), 1 not certified, 2 usage or configuration error`;
@@ -43,6 +46,7 @@ export async function runCommand(argv: string[]): Promise<number> {
       'cucumber-profile': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
       ...REPORT_OPTIONS,
+      ...SHARD_OPTIONS,
     },
     allowNegative: true,
   });
@@ -61,8 +65,16 @@ export async function runCommand(argv: string[]): Promise<number> {
   const { tags, note } = withoutClientScenarios(values.tags);
   const runConfiguration = await cucumberConfiguration(profile, { parallel: parallel > 1 ? parallel : 0, ...(tags ? { tags } : {}) });
 
+  // --shard: a part of the suite, reported by "auth-ctk merge" (support/shard/). Checked before anything starts.
+  const shard = (() => {
+    try {
+      return prepareShardRun(values);
+    } catch (error) {
+      throw error instanceof ShardSpecError ? new UsageError(error.message) : error;
+    }
+  })();
   // Baseline, signing key, --profile: checked before the target starts (exit 2 on bad input).
-  const reporting = await prepareRun(values).catch((error: unknown) => {
+  const reporting = shard ?? await prepareRun(values).catch((error: unknown) => {
     throw error instanceof ReportInputError ? new UsageError(error.message) : error;
   });
   mkdirSync('reports', { recursive: true });
@@ -89,6 +101,7 @@ export async function runCommand(argv: string[]): Promise<number> {
   process.on('SIGTERM', stopOnSignal);
   try {
     console.log(`auth-ctk: running against ${started.description.name} (${started.description.gateway?.baseUrl ?? 'IdP only: the profile names no gateway'})`);
+    shard?.configure(runConfiguration);
     await runCucumber(runConfiguration);
     return await reporting.finish({ runConfiguration, target: started.description, userTags: values.tags ?? null });
   } finally {

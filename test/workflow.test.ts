@@ -34,3 +34,14 @@ test('every auth-ctk command the workflow calls is a command of the CLI', () => 
   assert.ok(called.length > 0, 'the workflow calls no auth-ctk command');
   for (const command of called) assert.match(cliSource, new RegExp(`\\b${command}: \\{`), `auth-ctk ${command} is not registered in cli/main.ts`);
 });
+
+test('the reference suite runs as a matrix of shards that the reference job merges', () => {
+  const shards = workflow.jobs['reference-shards'] as { strategy?: { matrix?: { shard?: number[] } }; steps?: { run?: string }[] };
+  const matrix = shards.strategy?.matrix?.shard ?? [];
+  const run = (shards.steps ?? []).map((s) => s.run ?? '').find((r) => r.includes('--shard'));
+  assert.ok(run, 'the shard job runs auth-ctk run --shard');
+  const n = Number(/--shard \$\{\{ matrix\.shard \}\}\/(\d+)/.exec(run!)?.[1]);
+  assert.deepEqual(matrix, Array.from({ length: n }, (_, i) => i + 1), `the matrix is shards 1..${n}`);
+  const merge = (workflow.jobs.reference!.steps ?? []).map((s) => s.run ?? '').find((r) => r.includes('auth-ctk merge'));
+  assert.ok(merge, 'the reference job merges the shards');
+});

@@ -21,8 +21,8 @@ import { renderSummary } from './console-summary.ts';
 import { ReportInputError } from './errors.ts';
 import { renderJUnit } from './junit.ts';
 import { featureFiles, featureSetHash, kitVersion, scenarioNames } from './kit.ts';
-import { readMessages, ResultsError } from './messages.ts';
-import { publicTarget } from './public-target.ts';
+import { readMessages, ResultsError, type RunRecord } from './messages.ts';
+import { publicTarget, type PublicTarget } from './public-target.ts';
 import { scrubSecrets, secretPatterns } from './scrub.ts';
 import { DEFAULT_SIGNING_KEY, loadSigningKey, type SigningKey } from './signing-key.ts';
 import { computeVerdicts } from './verdicts.ts';
@@ -151,6 +151,40 @@ export async function finishRun(options: FinishOptions): Promise<number> {
     throw error;
   }
   const tags = (options.userTags === undefined ? runConfiguration.sources.tagExpression : options.userTags) || undefined;
+  return writeReports(run, {
+    reportsDir: paths.reportsDir,
+    ...(paths.allureResults ? { allureResults: paths.allureResults } : {}),
+    target: publicTarget(target),
+    ...(tags ? { tags } : {}),
+    baseline: options.baseline,
+    profiles: options.profiles,
+    signingKey: options.signingKey,
+    allureReport: options.allureReport,
+    log,
+  });
+}
+
+export interface WriteReportsOptions {
+  readonly reportsDir: string;
+  readonly allureResults?: string;
+  readonly target: PublicTarget;
+  /** The user's tag selection (a run of only some scenarios), if any. */
+  readonly tags?: string;
+  readonly baseline?: Baseline;
+  readonly profiles?: readonly CertificationProfile[];
+  readonly signingKey: SigningKey;
+  readonly allureReport: boolean;
+  readonly log: (line: string) => void;
+}
+
+/**
+ * From a read message stream to every report: verdicts, console summary, JUnit, Allure results (+ report),
+ * signed certificate. Shared by `auth-ctk run` and `auth-ctk merge` (which reads the shards' combined stream),
+ * so a merged run is judged exactly as a single one.
+ */
+export async function writeReports(run: RunRecord, options: WriteReportsOptions): Promise<number> {
+  const { log, tags } = options;
+  const paths = { reportsDir: options.reportsDir, allureResults: options.allureResults };
   const verdicts = computeVerdicts(run, options.baseline ? { baseline: options.baseline } : {});
   if (verdicts.scenarios.length === 0) {
     if (run.runHookFailures.length > 0) {
@@ -162,7 +196,7 @@ export async function finishRun(options: FinishOptions): Promise<number> {
     return 2;
   }
   const certification = certify(verdicts, { ...(options.profiles ? { profiles: options.profiles } : {}), ...(tags ? { tags } : {}) });
-  const pub = publicTarget(target);
+  const pub = options.target;
   const browsers = browsersUsed(run);
   log(browserLine(browsers));
   log(renderSummary(verdicts, certification, { target: pub.name }));

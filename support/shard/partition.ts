@@ -1,0 +1,182 @@
+/**
+ * Which scenarios a shard runs (`auth-ctk run --shard i/n`). The partition is a function of the feature set
+ * alone — not of --tags, the target or the clock — so N machines that agree on the kit version agree on it,
+ * every scenario of the suite is in exactly one shard, and a tag filter applied to every shard selects exactly
+ * what it selects in a single run.
+ *
+ * Timing-sensitive features are kept whole: a rate-limit burst, an IP block or a token waiting out its expiry
+ * share one target-side state (a per-client or per-address budget, a block timer) across the feature's
+ * scenarios, and the provider order (support/target/provider-order.ts) runs the IP-block ones last within a
+ * run. Split across machines hitting the same target, they would spend each other's budget at the same
+ * time. A feature is timing-sensitive when one of its scenarios is tagged @timing-sensitive or @load, or judges
+ * a requirement bound to a timing capability (rate limiting, IP blocking, per-client token lifetime).
+ * The load-generating ones (@load, rate limiting, IP blocking) go together into ONE shard: the profile's load
+ * caps (limits.maxRequestsPerRun, maxRequestsPerSecond) are counted per process, so only then do they still
+ * bound the whole run, and no shard's burst spends the per-address budget another shard is measuring.
+ *
+ * Balance: each unit (a whole timing-sensitive feature, or one scenario) has an estimated weight — 1 per
+ * scenario, 5 per scenario of a timing-sensitive feature (they wait on purpose) — and units go, heaviest
+ * first, to the lightest shard (ties: earlier unit, lower shard). Within a shard the suite's order is kept.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { AstBuilder, GherkinClassicTokenMatcher, Parser, compile } from '@cucumber/gherkin';
+import { IdGenerator, type GherkinDocument } from '@cucumber/messages';
+import { requirement, UnknownRequirementError } from '../requirements/catalogue.ts';
+import { KIT_ROOT, featureFiles } from '../traceability.ts';
+
+export interface ShardSpec {
+  /** 1-based. */
+  readonly index: number;
+  readonly count: number;
+}
+
+/** Largest shard count accepted: more shards than scenarios only makes empty shards. */
+export const MAX_SHARDS = 64;
+
+export class ShardSpecError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ShardSpecError';
+  }
+}
+
+/** Set by Kubernetes in every pod of an Indexed Job: 0, 1, ... n-1. */
+export const JOB_INDEX_ENV = 'JOB_COMPLETION_INDEX';
+
+/**
+ * `i/n` (1-based), or `job/n`: shard JOB_COMPLETION_INDEX + 1 of n, for the pods of a Kubernetes Indexed Job
+ * (completion index = shard, with no shell in the image to do the arithmetic).
+ */
+export function parseShard(value: string, env: Readonly<Record<string, string | undefined>> = process.env): ShardSpec {
+  const job = /^\s*job\s*\/\s*(\d{1,4})\s*$/.exec(value);
+  if (job) {
+    const index = env[JOB_INDEX_ENV];
+    if (index === undefined || !/^\d{1,4}$/.test(index)) {
+      throw new ShardSpecError(`--shard ${value} takes the shard from ${JOB_INDEX_ENV} (set in the pods of a Kubernetes Indexed Job), which is ${index === undefined ? 'not set' : `"${index}"`}`);
+    }
+    return parseShard(`${Number(index) + 1}/${job[1]}`, {});
+  }
+  const m = /^\s*(\d{1,4})\s*\/\s*(\d{1,4})\s*$/.exec(value);
+  const index = m ? Number(m[1]) : NaN;
+  const count = m ? Number(m[2]) : NaN;
+  if (!m || count < 1 || count > MAX_SHARDS || index < 1 || index > count) {
+    throw new ShardSpecError(`--shard takes <i>/<n> with 1 <= i <= n <= ${MAX_SHARDS} (e.g. --shard 2/3), or job/<n> in a Kubernetes Indexed Job; got "${value}"`);
+  }
+  return { index, count };
+}
+
+export const shardLabel = (s: ShardSpec): string => `${s.index}/${s.count}`;
+
+/** Tags and capabilities that make a feature timing-sensitive (kept whole in one shard). */
+export const TIMING_TAGS: readonly string[] = ['@timing-sensitive', '@load'];
+export const TIMING_CAPABILITIES: readonly string[] = ['rate-limiting', 'ip-blocking', 'per-client-ttl'];
+/** Of those, the ones that send load: their features share one shard. */
+export const LOAD_TAGS: readonly string[] = ['@load'];
+export const LOAD_CAPABILITIES: readonly string[] = ['rate-limiting', 'ip-blocking'];
+const TIMING_WEIGHT = 5;
+
+export interface PickleKeyed {
+  /** `features/x.feature:12`: the file and the line of the scenario, or of the example row for an outline. */
+  readonly key: string;
+  readonly uri: string;
+  readonly name: string;
+  readonly tags: readonly string[];
+}
+
+export const pickleKey = (uri: string, line: number): string => `${uri}:${line}`;
+
+export const isTimingSensitive = (tags: readonly string[]): boolean => marked(tags, TIMING_TAGS, TIMING_CAPABILITIES);
+export const generatesLoad = (tags: readonly string[]): boolean => marked(tags, LOAD_TAGS, LOAD_CAPABILITIES);
+
+function marked(tags: readonly string[], markTags: readonly string[], capabilities: readonly string[]): boolean {
+  return tags.some((tag) => {
+    if (markTags.includes(tag)) return true;
+    if (!tag.startsWith('@REQ-')) return false;
+    try {
+      const capability = requirement(tag.slice(1)).capability;
+      return capability !== undefined && capabilities.includes(capability);
+    } catch (error) {
+      if (error instanceof UnknownRequirementError) return false; // traceability tests report unknown tags
+      throw error;
+    }
+  });
+}
+
+function lineIndex(document: GherkinDocument): Map<string, number> {
+  const lines = new Map<string, number>();
+  type Child = NonNullable<GherkinDocument['feature']>['children'][number];
+  const visit = (children: readonly Child[]) => {
+    for (const child of children) {
+      if (child.rule) visit(child.rule.children as Child[]);
+      const s = child.scenario;
+      if (!s) continue;
+      lines.set(s.id, s.location.line);
+      for (const examples of s.examples) for (const row of examples.tableBody) lines.set(row.id, row.location.line);
+    }
+  };
+  if (document.feature) visit(document.feature.children);
+  return lines;
+}
+
+/** Every pickle of the suite in cucumber's order, keyed as cucumber locates it (last AST node: the example row). */
+export function suitePickles(files = featureFiles()): PickleKeyed[] {
+  const out: PickleKeyed[] = [];
+  for (const uri of files) {
+    const newId = IdGenerator.uuid();
+    const document = new Parser(new AstBuilder(newId), new GherkinClassicTokenMatcher()).parse(readFileSync(join(KIT_ROOT, uri), 'utf8'));
+    if (!document.feature) continue;
+    const lines = lineIndex(document);
+    for (const pickle of compile(document, uri, newId)) {
+      const line = lines.get(pickle.astNodeIds[pickle.astNodeIds.length - 1] ?? '') ?? 0;
+      out.push({ key: pickleKey(uri, line), uri, name: pickle.name, tags: pickle.tags.map((t) => t.name) });
+    }
+  }
+  return out;
+}
+
+interface Unit {
+  readonly order: number;
+  readonly keys: string[];
+  weight: number;
+}
+
+/** The keys of every shard, shards[0] being shard 1. Each key is in exactly one shard. */
+export function partition(pickles: readonly PickleKeyed[], count: number): string[][] {
+  const timingFeatures = new Set(pickles.filter((p) => isTimingSensitive(p.tags)).map((p) => p.uri));
+  const loadFeatures = new Set(pickles.filter((p) => generatesLoad(p.tags)).map((p) => p.uri));
+  const units: Unit[] = [];
+  const byFeature = new Map<string, Unit>();
+  for (const p of pickles) {
+    if (timingFeatures.has(p.uri)) {
+      // One unit per timing-sensitive feature; one for all load-generating features together.
+      const unitKey = loadFeatures.has(p.uri) ? '@load' : p.uri;
+      let unit = byFeature.get(unitKey);
+      if (!unit) {
+        unit = { order: units.length, keys: [], weight: 0 };
+        byFeature.set(unitKey, unit);
+        units.push(unit);
+      }
+      unit.keys.push(p.key);
+      unit.weight += TIMING_WEIGHT;
+    } else {
+      units.push({ order: units.length, keys: [p.key], weight: 1 });
+    }
+  }
+  const loads = new Array<number>(count).fill(0);
+  const assigned = new Map<string, number>();
+  for (const unit of [...units].sort((a, b) => b.weight - a.weight || a.order - b.order)) {
+    let target = 0;
+    for (let i = 1; i < count; i++) if (loads[i]! < loads[target]!) target = i;
+    loads[target]! += unit.weight;
+    for (const key of unit.keys) assigned.set(key, target);
+  }
+  const shards: string[][] = Array.from({ length: count }, () => []);
+  for (const p of pickles) shards[assigned.get(p.key)!]!.push(p.key);
+  return shards;
+}
+
+/** The scenario keys of one shard of the kit's own suite. */
+export function shardKeys(spec: ShardSpec, pickles = suitePickles()): Set<string> {
+  return new Set(partition(pickles, spec.count)[spec.index - 1]);
+}
