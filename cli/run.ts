@@ -73,13 +73,14 @@ export async function runCommand(argv: string[]): Promise<number> {
       throw error instanceof ShardSpecError ? new UsageError(error.message) : error;
     }
   })();
+  // The target's name before anything is written (a first run generates a signing key in prepareRun).
+  const provider = targetProvider(values.target);
+  if (faults.length > 0 && provider.kind === 'external') throw new UsageError('--faults applies to the reference and containers targets only');
   // Baseline, signing key, --profile: checked before the target starts (exit 2 on bad input).
   const reporting = shard ?? await prepareRun(values).catch((error: unknown) => {
     throw error instanceof ReportInputError ? new UsageError(error.message) : error;
   });
   mkdirSync('reports', { recursive: true });
-  const provider = targetProvider(values.target);
-  if (faults.length > 0 && provider.kind === 'external') throw new UsageError('--faults applies to the reference and containers targets only');
   const started = await provider.start({ faults, ...(values['env-file'] ? { envFile: values['env-file'] } : {}) });
   if (note) console.log(note);
   const dir = mkdtempSync(join(tmpdir(), 'auth-ctk-'));
