@@ -156,7 +156,8 @@ export function indexMessages(envelopes: readonly Envelope[], source: string): R
   };
 }
 
-function locationIndex(documents: ReadonlyMap<string, GherkinDocument>): Map<string, { line: number; name: string }> {
+/** Line and scenario name of every scenario and example row (by AST node id) in the documents. */
+export function locationIndex(documents: ReadonlyMap<string, GherkinDocument>): Map<string, { line: number; name: string }> {
   const index = new Map<string, { line: number; name: string }>();
   type Child = NonNullable<GherkinDocument['feature']>['children'][number];
   const visit = (children: readonly Child[]) => {

@@ -24,6 +24,7 @@ import { AstBuilder, GherkinClassicTokenMatcher, Parser, compile } from '@cucumb
 import { IdGenerator, type GherkinDocument } from '@cucumber/messages';
 import { requirement, UnknownRequirementError } from '../requirements/catalogue.ts';
 import { KIT_ROOT, featureFiles } from '../traceability.ts';
+import { locationIndex } from '../report/messages.ts';
 
 export interface ShardSpec {
   /** 1-based. */
@@ -104,19 +105,7 @@ function marked(tags: readonly string[], markTags: readonly string[], capabiliti
 }
 
 function lineIndex(document: GherkinDocument): Map<string, number> {
-  const lines = new Map<string, number>();
-  type Child = NonNullable<GherkinDocument['feature']>['children'][number];
-  const visit = (children: readonly Child[]) => {
-    for (const child of children) {
-      if (child.rule) visit(child.rule.children as Child[]);
-      const s = child.scenario;
-      if (!s) continue;
-      lines.set(s.id, s.location.line);
-      for (const examples of s.examples) for (const row of examples.tableBody) lines.set(row.id, row.location.line);
-    }
-  };
-  if (document.feature) visit(document.feature.children);
-  return lines;
+  return new Map([...locationIndex(new Map([['', document]]))].map(([id, location]) => [id, location.line]));
 }
 
 /** Every pickle of the suite in cucumber's order, keyed as cucumber locates it (last AST node: the example row). */

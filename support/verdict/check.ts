@@ -50,7 +50,7 @@ const observedText = (observed: Exchange | string | undefined, fallback: string)
  * caller (a step body) leaves the check named after its requirement.
  */
 /** Frames between a judge and check(): the judge's own helpers, not conditions. */
-const PLUMBING = new Set(['check', 'couldNotJudge', 'doesNotApply', 'controlled', 'judge', 'apply', 'call']);
+const PLUMBING = new Set(['check', 'couldNotJudge', 'doesNotApply', 'recordUnjudged', 'controlled', 'judge', 'apply', 'call']);
 
 function callerName(depth: number): string | undefined {
   const frames = new Error().stack?.split('\n').slice(1) ?? [];
@@ -106,14 +106,7 @@ export function check(sink: FindingSink, expectation: Expectation, assertion: ()
  * gap in its coverage either.
  */
 export function doesNotApply(sink: FindingSink, expectation: Expectation & { readonly why: string }): void {
-  const req = requirement(expectation.requirement);
-  sink.recordCheck({
-    requirementId: req.id,
-    check: expectation.name ?? callerName(1) ?? req.id,
-    expected: expectation.expected,
-    observed: redact(expectation.why),
-    outcome: 'does-not-apply',
-  });
+  recordUnjudged(sink, expectation, 'does-not-apply');
 }
 
 /**
@@ -122,12 +115,17 @@ export function doesNotApply(sink: FindingSink, expectation: Expectation & { rea
  * requirement was not judged; it never passes or fails the requirement by itself.
  */
 export function couldNotJudge(sink: FindingSink, expectation: Expectation & { readonly why: string }): void {
+  recordUnjudged(sink, expectation, 'could-not-judge');
+}
+
+/** A check that judged nothing, with why; the judge that called doesNotApply / couldNotJudge names it. */
+function recordUnjudged(sink: FindingSink, expectation: Expectation & { readonly why: string }, outcome: 'does-not-apply' | 'could-not-judge'): void {
   const req = requirement(expectation.requirement);
   sink.recordCheck({
     requirementId: req.id,
     check: expectation.name ?? callerName(1) ?? req.id,
     expected: expectation.expected,
     observed: redact(expectation.why),
-    outcome: 'could-not-judge',
+    outcome,
   });
 }

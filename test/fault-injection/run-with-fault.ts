@@ -22,6 +22,27 @@ export interface FaultRun {
 let sequence = 0;
 const CUCUMBER = join(KIT_ROOT, 'node_modules/@cucumber/cucumber/bin/cucumber.js');
 
+/**
+ * cucumber-js in a child with the selftest profile (no report formatters), its messages to `messages`; killed after
+ * `timeoutMs`. Returns the exit code (124 when killed) and the tail of its stderr.
+ */
+export function runSelftestCucumber(cucumberArgs: readonly string[], messages: string, env: Record<string, string>, timeoutMs: number): Promise<{ exitCode: number; stderr: string }> {
+  let stderr = '';
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [CUCUMBER, '--profile', 'selftest', ...cucumberArgs, '--format', `message:${messages}`], {
+      cwd: KIT_ROOT,
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    child.stderr.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-8_000)));
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.on('exit', (code, signal) => {
+      clearTimeout(timer);
+      resolve({ exitCode: code ?? (signal ? 124 : 1), stderr });
+    });
+  });
+}
+
 /** `env`: more environment for the child, e.g. AUTH_CTK_TARGET_FILE to run against a described (external) target. */
 export async function runWithFault(fault: string, cucumberArgs: readonly string[], timeoutMs = 180_000, env: Record<string, string> = {}): Promise<FaultRun> {
   const dir = join(KIT_ROOT, 'reports', 'selftest');
@@ -31,20 +52,7 @@ export async function runWithFault(fault: string, cucumberArgs: readonly string[
   const label = fault === '' ? 'no-fault' : fault.length > 60 ? `${fault.split(',').length}-switches` : fault;
   const messages = join(dir, `${label}-${process.pid}-${++sequence}.ndjson`);
   const started = performance.now();
-  let stderr = '';
-  const exitCode = await new Promise<number>((resolve) => {
-    const child = spawn(process.execPath, [CUCUMBER, '--profile', 'selftest', ...cucumberArgs, '--format', `message:${messages}`], {
-      cwd: KIT_ROOT,
-      env: { ...process.env, AUTH_CTK_FAULTS: fault, AUTH_CTK_TARGET_FILE: '', ...env },
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
-    child.stderr.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-8_000)));
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-    child.on('exit', (code, signal) => {
-      clearTimeout(timer);
-      resolve(code ?? (signal ? 124 : 1));
-    });
-  });
+  const { exitCode, stderr } = await runSelftestCucumber(cucumberArgs, messages, { AUTH_CTK_FAULTS: fault, AUTH_CTK_TARGET_FILE: '', ...env }, timeoutMs);
   return {
     fault,
     cucumberArgs,

@@ -9,7 +9,6 @@
  * clause and quotes the product's answer. Where the kit contradicts the clause, the entry says so (`kitSays`,
  * with the analysis) and the run must give the kit's verdict until the kit is fixed.
  */
-import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { format } from 'node:util';
@@ -23,6 +22,7 @@ import { computeVerdicts } from '../../support/report/verdicts.ts';
 import { clientUnderTest } from '../../support/client-harness/target.ts';
 import { CLIENT_COMMAND_ENV } from '../../support/client-harness/contract.ts';
 import type { TargetDescription } from '../../support/target/target.ts';
+import { runSelftestCucumber } from '../fault-injection/run-with-fault.ts';
 
 export const PRODUCTS_DIR = join(KIT_ROOT, 'test', 'products');
 
@@ -89,7 +89,6 @@ export function packageVersion(name: string): string {
   return (JSON.parse(readFileSync(join(KIT_ROOT, 'node_modules', name, 'package.json'), 'utf8')) as { version: string }).version;
 }
 
-const CUCUMBER = join(KIT_ROOT, 'node_modules/@cucumber/cucumber/bin/cucumber.js');
 
 /** A product is a client library when its folder has a harness (auth-ctk client); else a server with a launcher. */
 export function isClientProduct(product: string): boolean {
@@ -154,22 +153,8 @@ async function runFeatures(
     const reports = join(KIT_ROOT, 'reports', 'selftest');
     mkdirSync(reports, { recursive: true });
     const messages = join(reports, `product-${product}-${process.pid}.ndjson`);
-    const args = [CUCUMBER, '--profile', 'selftest', ...expected.features, '--format', `message:${messages}`];
-    if (expected.tags) args.push('--tags', expected.tags);
-    let stderr = '';
-    const exitCode = await new Promise<number>((resolve) => {
-      const child = spawn(process.execPath, args, {
-        cwd: KIT_ROOT,
-        env: { ...process.env, AUTH_CTK_TARGET_FILE: targetFile, AUTH_CTK_FAULTS: '', ...extraEnv },
-        stdio: ['ignore', 'ignore', 'pipe'],
-      });
-      child.stderr.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-8_000)));
-      const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-      child.on('exit', (code, signal) => {
-        clearTimeout(timer);
-        resolve(code ?? (signal ? 124 : 1));
-      });
-    });
+    const args = [...expected.features, ...(expected.tags ? ['--tags', expected.tags] : [])];
+    const { exitCode, stderr } = await runSelftestCucumber(args, messages, { AUTH_CTK_TARGET_FILE: targetFile, AUTH_CTK_FAULTS: '', ...extraEnv }, timeoutMs);
     const verdicts = computeVerdicts(readMessages(messages));
     const got = new Map<string, { verdict: string; diagnoses: string[]; reason?: string }>();
     for (const r of verdicts.requirements) {
