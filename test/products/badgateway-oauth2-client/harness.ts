@@ -6,7 +6,8 @@
  * application sees its status, or nothing when it throws.
  */
 import { OAuth2Client, OAuth2Fetch } from '@badgateway/oauth2-client';
-import { contractConfig, runCalls } from '../../../client/harness-contract.ts';
+import { contractConfig } from '../../../client/harness-contract.ts';
+import { runLibraryCalls } from '../library-calls.ts';
 
 const config = contractConfig();
 const client = new OAuth2Client({
@@ -21,13 +22,4 @@ const fetchWrapper = new OAuth2Fetch({
   onError: () => undefined,
 });
 
-await runCalls(config, async () => {
-  try {
-    const response = await fetchWrapper.fetch(`${config.apiUrl}/items`);
-    await response.arrayBuffer();
-    return { source: 'api', status: response.status };
-  } catch {
-    return { source: 'error' };
-  }
-});
-process.exit(0);
+await runLibraryCalls(config, () => fetchWrapper.fetch(`${config.apiUrl}/items`));

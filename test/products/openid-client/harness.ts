@@ -7,24 +7,17 @@
  * library throws (for instance on a 401 with a Bearer challenge).
  */
 import * as client from 'openid-client';
-import { contractConfig, runCalls } from '../../../client/harness-contract.ts';
+import { contractConfig } from '../../../client/harness-contract.ts';
+import { runLibraryCalls, tokenEndpointMetadata } from '../library-calls.ts';
 
 const config = contractConfig();
 // No discovery document at the kit's IdP: the Configuration is built from the server's metadata, as the
 // Configuration constructor documents; its client secret as a string means client_secret_post (the default).
-const server = { issuer: new URL(config.tokenUrl).origin, token_endpoint: config.tokenUrl };
-const configuration = new client.Configuration(server, config.clientId, config.clientSecret);
+const configuration = new client.Configuration(tokenEndpointMetadata(config), config.clientId, config.clientSecret);
 // The kit's IdP and API listen on http://127.0.0.1: allowInsecureRequests is the documented switch for that.
 client.allowInsecureRequests(configuration);
 
-await runCalls(config, async () => {
-  try {
-    const tokens = await client.clientCredentialsGrant(configuration);
-    const response = await client.fetchProtectedResource(configuration, tokens.access_token, new URL(`${config.apiUrl}/items`), 'GET');
-    await response.arrayBuffer();
-    return { source: 'api', status: response.status };
-  } catch {
-    return { source: 'error' };
-  }
+await runLibraryCalls(config, async () => {
+  const tokens = await client.clientCredentialsGrant(configuration);
+  return client.fetchProtectedResource(configuration, tokens.access_token, new URL(`${config.apiUrl}/items`), 'GET');
 });
-process.exit(0);
