@@ -14,7 +14,10 @@
 ARG BASE_IMAGE=node:24-slim
 FROM ${BASE_IMAGE}
 
-LABEL io.auth-ctk.stack=kit
+# Not io.auth-ctk.stack: the containers target prunes dangling images with that label when it stops, and the
+# legacy builder's intermediate images of a kit build running at the same time are dangling (measured: a CI run
+# failed with "unknown parent image ID").
+LABEL io.auth-ctk.kit-image=true
 WORKDIR /app
 # CI: the "ci" cucumber profile (one character per step, no redrawn progress bar in a pod's log).
 # HOME: Chromium and npm-free Node want a writable home; the root filesystem may be read-only.
