@@ -232,9 +232,11 @@ When('a system user requests the records of the first and the second test custom
   });
 });
 
-Then("both answers serve that customer's records", function (this: CtkWorld) {
+Then("both answers serve that customer's records", async function (this: CtkWorld) {
   const answers = this.state.recall(SYSTEM_ANSWERS);
-  answers.forEach((exchange, i) => judgeCustomerDataServed(this, SYSTEM_SEES_ALL_CUSTOMERS, exchange, this.target.users[i]!, 'a client-credentials token (seed 003: "darf alles")'));
+  for (const [i, exchange] of answers.entries()) {
+    await judgeCustomerDataServed(this, SYSTEM_SEES_ALL_CUSTOMERS, exchange, this.target.users[i]!, 'a client-credentials token (seed 003: "darf alles")');
+  }
 });
 
 // --- wrong password ----------------------------------------------------------------------------------------

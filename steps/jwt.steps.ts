@@ -110,5 +110,5 @@ Then('the gateway refuses the token with 401 and error "invalid_token"', functio
 
 Then('the gateway lets the request through to the protected resource', function (this: CtkWorld) {
   const requirement = taggedRequirement(this, ['REQ-BEARER-01', 'REQ-ROT-03'], 'the admission step');
-  judgeGatewayAdmission(this, this.lastExchange(), requirement, presentedDescription(this, 'a valid access token'));
+  return judgeGatewayAdmission(this, this.lastExchange(), requirement, presentedDescription(this, 'a valid access token'));
 });

@@ -115,7 +115,7 @@ Then('the new access token is signed with a key that was not published before th
 Then('the gateway accepts the new access token once it has fetched the new key set', async function (this: CtkWorld) {
   const issued = theIssued(this);
   const exchange = await presentUntilAdmitted(this, issued.token, KEY_PICKUP_BOUND_MS);
-  judgeGatewayAdmission(this, exchange, 'REQ-JWT-11', `a token signed with the new key (kid ${JSON.stringify(issued.decoded?.header.kid)}), within ${KEY_PICKUP_BOUND_MS / 1000} s`);
+  await judgeGatewayAdmission(this, exchange, 'REQ-JWT-11', `a token signed with the new key (kid ${JSON.stringify(issued.decoded?.header.kid)}), within ${KEY_PICKUP_BOUND_MS / 1000} s`);
 });
 
 Then('the token issued before the rotation still verifies with the issuer\'s JWK Set', async function (this: CtkWorld) {
@@ -136,5 +136,5 @@ Then('the token issued before the rotation still verifies with the issuer\'s JWK
 Then('the gateway still accepts the token issued before the rotation', async function (this: CtkWorld) {
   const earlier = theEarlier(this);
   const exchange = await callProtectedRoute(this, earlier.token);
-  judgeGatewayAdmission(this, exchange, 'REQ-JWT-10', `a token signed before the key rotation (kid ${JSON.stringify(earlier.decoded?.header.kid)}) and not yet expired`);
+  await judgeGatewayAdmission(this, exchange, 'REQ-JWT-10', `a token signed before the key rotation (kid ${JSON.stringify(earlier.decoded?.header.kid)}) and not yet expired`);
 });

@@ -425,6 +425,14 @@ const FAULT_PROBES: Record<IdpFaultName, () => Promise<boolean>> = {
     await admin(`/admin/clients/${c.clientId}/rotate-secret`, {});
     return (await token({ grant_type: 'client_credentials' }, { basic: [c.clientId, c.clientSecret] })).status === 200;
   },
+  'secret-rotation-revokes-tokens': async () => {
+    const kid = decodeProtectedHeader(String((await systemToken()).json!.access_token)).kid;
+    const rotation = fx.clients.rotation ?? fx.clients.system;
+    await admin(`/admin/clients/${encodeURIComponent(rotation.clientId)}/rotate-secret`, {});
+    const dropped = !(await jwks()).keys.some((k) => k.kid === kid);
+    await admin(`/admin/clients/${encodeURIComponent(rotation.clientId)}/rotate-secret`, { client_secret: rotation.clientSecret });
+    return dropped;
+  },
   'key-rotation-drops-old-key': async () => {
     const kid = decodeProtectedHeader(String((await systemToken()).json!.access_token)).kid;
     await admin('/admin/keys/rotate', {});

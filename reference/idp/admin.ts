@@ -27,7 +27,7 @@ export interface AdminDeps {
   /** Rotates the signing key (and rebuilds oidc-provider with it). */
   readonly rotateKey: () => Promise<{ kid: string }>;
   /** Rotates a client's secret (and rebuilds oidc-provider with it). */
-  readonly rotateSecret: (clientId: string, requested?: string) => string;
+  readonly rotateSecret: (clientId: string, requested?: string) => Promise<string>;
   readonly reset: () => void;
 }
 
@@ -59,7 +59,7 @@ export async function handleAdmin(req: IncomingMessage, res: ServerResponse, pat
     const clientId = decodeURIComponent(rotate[1]!);
     if (!deps.clients.find(clientId)) return sendJson(res, 404, { error: 'unknown_client' });
     const requested = typeof body.client_secret === 'string' && body.client_secret.length > 0 ? body.client_secret : undefined;
-    return sendJson(res, 200, { client_id: clientId, client_secret: deps.rotateSecret(clientId, requested) });
+    return sendJson(res, 200, { client_id: clientId, client_secret: await deps.rotateSecret(clientId, requested) });
   }
 
   if (pathname === '/admin/keys/rotate') {

@@ -190,6 +190,12 @@ export const IDP_FAULTS = [
     breaks: ['REQ-ROT-02'],
   },
   {
+    name: 'secret-rotation-revokes-tokens',
+    component: 'idp',
+    description: 'A client-secret rotation also replaces the signing key and drops the old one: tokens issued before the rotation stop verifying at the gateway.',
+    breaks: ['REQ-ROT-03'],
+  },
+  {
     name: 'key-rotation-drops-old-key',
     component: 'idp',
     description: 'Signing-key rotation removes the previous key from the JWKS, so tokens signed before no longer verify.',

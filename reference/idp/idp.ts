@@ -219,8 +219,11 @@ export async function createIdp(options: IdpOptions): Promise<RunningIdp> {
           rebuildProvider();
           return key;
         },
-        rotateSecret: (clientId, requested) => {
+        rotateSecret: async (clientId, requested) => {
           const secret = clients.rotateSecret(clientId, requested);
+          // Fault secret-rotation-revokes-tokens: the rotation also replaces the signing key and drops the old one,
+          // so every token issued before it stops verifying (seed 002 rotates a secret, not the tokens it got).
+          if (faults.has('secret-rotation-revokes-tokens') && requested === undefined) await keys.rotate(false);
           rebuildProvider();
           // Fault rotation-returns-wrong-secret: the customer is shown a secret other than the stored one.
           if (faults.has('rotation-returns-wrong-secret') && requested === undefined) return randomBytes(24).toString('base64url');

@@ -8,6 +8,7 @@ import type { JWTPayload } from 'jose';
 import type { CtkWorld } from '../world.ts';
 import { describeOutcome, type Exchange } from '../http/exchange.ts';
 import { check, couldNotJudge } from '../verdict/check.ts';
+import { positiveControl } from '../gateway/positive-control.ts';
 import type { ClientCredentials, TestUser } from '../target/target.ts';
 import { scenarioRequirements } from '../gateway/scenario-requirements.ts';
 import { claimsOf, describeClaims, rolesOf, scopesOf } from './claims.ts';
@@ -211,12 +212,24 @@ export function judgeFailedCredentialOnPublicRoute(world: CtkWorld, requirement:
 }
 
 /**
+ * The gateway-wide positive control of the customer-data checks: a gateway that serves no valid token on its
+ * protected route fails REQ-BEARER-01 once; whether it serves or refuses customer data then says nothing more.
+ */
+async function gatewayServes(world: CtkWorld, requirement: string, expected: string): Promise<boolean> {
+  const control = await positiveControl(world, 'protected');
+  if (control.held) return true;
+  couldNotJudge(world, { requirement, expected, why: `the gateway does not serve a valid token on its protected route either (positive control: ${control.observed}); REQ-BEARER-01 reports it` });
+  return false;
+}
+
+/**
  * REQ-ID-04/05: the owner's (or, for a system user, any) customer's records are served, and nobody else's. A 2xx
  * that names no customer at all shows nothing about whose records were served: not judged, never a pass.
  */
-export function judgeCustomerDataServed(world: CtkWorld, requirement: string, exchange: Exchange, owner: TestUser, who: string): Verdict {
+export async function judgeCustomerDataServed(world: CtkWorld, requirement: string, exchange: Exchange, owner: TestUser, who: string): Promise<Verdict> {
   const outcome = customerDataOutcome(exchange);
   const expected = `2xx with the records of ${owner.customerId} and of no other customer, for ${who}`;
+  if (!(await gatewayServes(world, requirement, expected))) return;
   if (outcome.kind === 'served' && outcome.customers.length === 0) {
     couldNotJudge(world, { requirement, expected, why: `${describeOutcome(exchange)}, but the answer names no customer (customerId / customer_id), so whose records were served cannot be seen` });
     return;
@@ -232,8 +245,9 @@ export function judgeCustomerDataServed(world: CtkWorld, requirement: string, ex
 }
 
 /** REQ-ID-04: another customer's records are refused (403, or 404 hiding the customer) and none of them shown. */
-export function judgeCustomerDataRefused(world: CtkWorld, requirement: string, exchange: Exchange, other: TestUser, who: string): Verdict {
+export async function judgeCustomerDataRefused(world: CtkWorld, requirement: string, exchange: Exchange, other: TestUser, who: string): Promise<Verdict> {
   const outcome = customerDataOutcome(exchange);
+  if (!(await gatewayServes(world, requirement, `the records of ${other.customerId} refused to ${who}`))) return;
   check(world, {
     requirement,
     expected: `the records of ${other.customerId} are refused to ${who} (403, or 404 hiding the customer): seed 003, a customer may only do what that customer may`,

@@ -85,10 +85,25 @@ export async function judgeGatewayRefusal(world: CtkWorld, exchange: Exchange, s
   }
 }
 
-export function judgeGatewayAdmission(world: CtkWorld, exchange: Exchange, requirement: string, situation: string): void {
-  check(world, { requirement, expected: `the gateway serves the protected route (2xx) for ${situation}`, observed: exchange }, () =>
-    expect(isAdmitted(exchange), 'admitted').to.equal(true),
-  );
+/**
+ * The token was served (2xx). REQ-BEARER-01 is itself the gateway's positive control; any other requirement judged
+ * this way (a rotated key's token, a token from before a rotation) is judged only where the protected route serves
+ * the system client's ordinary token in this scenario: a gateway that serves nothing fails REQ-BEARER-01 once.
+ */
+export async function judgeGatewayAdmission(world: CtkWorld, exchange: Exchange, requirement: string, situation: string): Promise<void> {
+  const expected = `the gateway serves the protected route (2xx) for ${situation}`;
+  if (requirement !== 'REQ-BEARER-01') {
+    const control = await positiveControl(world, 'protected');
+    if (!control.held) {
+      couldNotJudge(world, {
+        requirement,
+        expected,
+        why: `the protected route does not serve an ordinary valid token either (positive control: ${control.observed}); REQ-BEARER-01 reports the route`,
+      });
+      return;
+    }
+  }
+  check(world, { requirement, expected, observed: exchange }, () => expect(isAdmitted(exchange), 'admitted').to.equal(true));
 }
 
 /**
