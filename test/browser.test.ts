@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { createServer, request, type Server } from 'node:http';
 import { codeVerifier, isValidVerifier, s256Challenge, stateValue, tamperedVerifier } from '../support/browser/pkce.ts';
 import type { Browser } from 'playwright-core';
-import { CHROMIUM_INSTALL_HINT, ChromiumUnavailableError, describeBrowser, NPM_CHROMIUM_DROPPED_ARGS, npmChromiumCandidate, npmChromiumRuns, resolveChromium, sharedBrowser, sharedChromium, closeSharedBrowser } from '../support/browser/chromium.ts';
+import { CHROMIUM_INSTALL_HINT, ChromiumUnavailableError, describeBrowser, LAUNCH_ATTEMPTS, NPM_CHROMIUM_DROPPED_ARGS, npmChromiumCandidate, npmChromiumRuns, resolveChromium, sharedBrowser, sharedChromium, closeSharedBrowser } from '../support/browser/chromium.ts';
 import { CallbackReceiver, NonLoopbackRedirectError, otherRedirectUri } from '../support/browser/callback.ts';
 import { SourceAddressProxy } from '../support/browser/source-proxy.ts';
 import { browserSourceAddress } from '../support/browser/source-addresses.ts';
@@ -66,7 +66,8 @@ test('Chromium: AUTH_CTK_CHROMIUM first, then the system paths, then the npm-shi
   // A named Chromium that does not start is passed over loudly, with its reason, never silently.
   started.length = 0;
   const broken = await resolveChromium({ env: { AUTH_CTK_CHROMIUM: '/opt/broken' }, exists: some('/opt/broken', '/usr/bin/broken-not-a-candidate'), npm, launch });
-  assert.deepEqual(started, ['/opt/broken', '/cache/chromium']);
+  // A Chromium that dies while starting gets LAUNCH_ATTEMPTS tries before the next candidate.
+  assert.deepEqual(started, [...Array(LAUNCH_ATTEMPTS).fill('/opt/broken'), '/cache/chromium']);
   assert.equal(broken.identity.source, 'npm');
   assert.match(broken.identity.passedOver.join(' | '), /AUTH_CTK_CHROMIUM=\/opt\/broken did not start: Failed to launch: exit code 127 \|/);
   assert.doesNotMatch(broken.identity.passedOver.join(' | '), /long log/, 'one line per reason');

@@ -196,6 +196,24 @@ const launchWithPlaywright: Launch = ({ executablePath, args }) =>
     timeout: 30_000,
   });
 
+/**
+ * A Chromium that dies while starting ("Target page, context or browser has been closed") usually starts on the
+ * next try: measured once in a fresh-clone CI run, where two fault runs launched the npm build at the same time and
+ * one run's every browser scenario became not testable. Three tries, a short pause between; the last error stands.
+ */
+export const LAUNCH_ATTEMPTS = 3;
+
+async function launchWithRetries(launch: Launch, candidate: { executablePath: string; args: readonly string[] }): Promise<Browser> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await launch(candidate);
+    } catch (error) {
+      if (attempt >= LAUNCH_ATTEMPTS) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 250 * attempt));
+    }
+  }
+}
+
 export interface ResolveOptions {
   readonly env?: NodeJS.ProcessEnv;
   readonly exists?: (path: string) => boolean;
@@ -235,7 +253,7 @@ export async function resolveChromium(options: ResolveOptions = {}): Promise<Lau
       continue;
     }
     try {
-      const browser = await launch(candidate);
+      const browser = await launchWithRetries(launch, candidate);
       const identity: BrowserIdentity = {
         name: 'Chromium',
         version: browser.version(),
