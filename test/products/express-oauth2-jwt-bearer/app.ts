@@ -5,7 +5,7 @@
  * README's "Error Handling" says sets the status and the `WWW-Authenticate` header from the error.
  */
 import express from 'express';
-import type { Server } from 'node:http';
+import { createServer, type RequestListener, type Server } from 'node:http';
 import { auth, requiredScopes } from 'express-oauth2-jwt-bearer';
 
 export interface StartedGateway {
@@ -33,8 +33,15 @@ export async function startExpressOauth2JwtBearer(options: { issuer: string; aud
 /** Listens on 127.0.0.1 and an ephemeral port, as a deployed Express app: `env` production (no stack traces in bodies). */
 export async function listen(app: express.Express): Promise<StartedGateway> {
   app.set('env', 'production');
-  const server: Server = await new Promise((resolve, reject) => {
-    const s = app.listen(0, '127.0.0.1', (error?: Error) => (error ? reject(error) : resolve(s)));
+  return serveOnLoopback(app);
+}
+
+/** Any Node request handler (an Express app, Koa's app.callback()) on 127.0.0.1 and an ephemeral port. */
+export async function serveOnLoopback(handler: RequestListener): Promise<StartedGateway> {
+  const server: Server = createServer(handler);
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve());
   });
   const { port } = server.address() as { port: number };
   return {

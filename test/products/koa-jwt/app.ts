@@ -11,8 +11,7 @@
 import Koa from 'koa';
 import jwt from 'koa-jwt';
 import { koaJwtSecret } from 'jwks-rsa';
-import type { Server } from 'node:http';
-import { ROUTES, type StartedGateway } from '../express-oauth2-jwt-bearer/app.ts';
+import { ROUTES, serveOnLoopback, type StartedGateway } from '../express-oauth2-jwt-bearer/app.ts';
 
 export async function startKoaJwt(options: { issuer: string; audience: string; jwksUri: string }): Promise<StartedGateway> {
   const app = new Koa();
@@ -50,16 +49,5 @@ export async function startKoaJwt(options: { issuer: string; audience: string; j
       ctx.body = { created: true };
     }
   });
-  const server: Server = await new Promise((resolve) => {
-    const s = app.listen(0, '127.0.0.1', () => resolve(s));
-  });
-  const { port } = server.address() as { port: number };
-  return {
-    baseUrl: `http://127.0.0.1:${port}`,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
+  return serveOnLoopback(app.callback());
 }
