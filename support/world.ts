@@ -82,17 +82,17 @@ export class CtkWorld extends World implements FindingSink {
    * deployment does not have), which is no gap in what was judged. Return the result from the step.
    */
   notApplicable(requirementIds: readonly string[], reason: string, remedy?: string): 'skipped' {
-    const record: NotRunReason = { requirementIds, reason, ...(remedy ? { remedy } : {}) };
-    this.attach(JSON.stringify(record), MEDIA.notApplicable);
-    this.log(`NOT APPLICABLE: ${reason}`);
-    return 'skipped';
+    return this.notRun(MEDIA.notApplicable, `NOT APPLICABLE: ${reason}`, { requirementIds, reason, ...(remedy ? { remedy } : {}) });
   }
 
   /** Marks the scenario not testable (missing prerequisite); return the result from the step. */
   notTestable(requirementIds: readonly string[], reason: string, remedy?: string): 'skipped' {
-    const record: NotRunReason = { requirementIds, reason, ...(remedy ? { remedy } : {}) };
-    this.attach(JSON.stringify(record), MEDIA.notTestable);
-    this.log(`NOT TESTABLE: ${reason}${remedy ? ` — ${remedy}` : ''}`);
+    return this.notRun(MEDIA.notTestable, `NOT TESTABLE: ${reason}${remedy ? ` — ${remedy}` : ''}`, { requirementIds, reason, ...(remedy ? { remedy } : {}) });
+  }
+
+  private notRun(mediaType: string, line: string, record: NotRunReason): 'skipped' {
+    this.attach(JSON.stringify(record), mediaType);
+    this.log(line);
     return 'skipped';
   }
 

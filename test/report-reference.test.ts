@@ -20,6 +20,7 @@ import { loadBaseline } from '../support/report/baseline.ts';
 import { readMessages } from '../support/report/messages.ts';
 import { computeVerdicts, VERDICTS, type Verdicts } from '../support/report/verdicts.ts';
 import type { Capability } from '../support/requirements/types.ts';
+import { TEST_AIDS } from '../support/target/applicability.ts';
 
 const FAULTS = ['ignore-scope', 'error-code-without-credentials', 'accept-token-sent-twice'];
 const dir = mkdtempSync(join(tmpdir(), 'ctk-reference-verdicts-'));
@@ -49,7 +50,7 @@ function notTestableCandidate(): { name: string; capability: Capability; ids: st
     if (ids.length === 0 || ids.some((id) => requirement(id).capability === capability)) continue;
     // Only a test aid the profile could provide makes a scenario not testable; an unclaimed property of the
     // deployment (it has no anonymous fallback, issues no JWTs) makes it not applicable (support/target/applicability.ts).
-    if (!['test-token-signer', 'per-client-ttl', 'audit-log'].includes(capability)) continue;
+    if (!TEST_AIDS.includes(capability)) continue;
     const name = scenarioTagged(...line.split(/\s+/).filter((t) => t.startsWith('@')));
     if (name) return { name, capability, ids };
   }

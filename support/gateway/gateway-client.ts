@@ -86,4 +86,8 @@ export const isSuccess = (exchange: Exchange): boolean => {
   const status = statusOf(exchange);
   return status !== undefined && status >= 200 && status < 300;
 };
-export const isServerError = (exchange: Exchange): boolean => (statusOf(exchange) ?? 0) >= 500;
+/** A 4xx: the only answer that counts as a refusal (RFC 6750 §3.1 names 400, 401 and 403); a 5xx or none is not. */
+export const isClientError = (exchange: Exchange): boolean => {
+  const status = statusOf(exchange);
+  return status !== undefined && status >= 400 && status < 500;
+};

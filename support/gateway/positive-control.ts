@@ -9,6 +9,7 @@
 import type { CtkWorld } from '../world.ts';
 import { describeOutcome } from '../http/exchange.ts';
 import { accessTokenFor } from '../oauth/token-client.ts';
+import { couldNotJudge } from '../verdict/check.ts';
 import { bearer, callGateway, isSuccess, type GatewayRouteName } from './gateway-client.ts';
 import { gatewayOf } from '../target/target.ts';
 
@@ -38,7 +39,25 @@ async function sendControl(world: CtkWorld, route: 'protected' | 'scoped' | 'pub
   return isSuccess(exchange) ? { held: true, observed } : { held: false, observed };
 }
 
-/** The control for a refusal on `route`, sent once per scenario and route (the World keeps the result). */
+/**
+ * Whether `route` serves a valid request in this scenario. Where it does not, each of `requirements` is recorded as
+ * "could not judge" with what the control got: a check on a route that serves nothing proves nothing there, and
+ * REQ-BEARER-01 reports the route once. The one way every judge behind the gateway asks for its control.
+ */
+export async function underControl(world: CtkWorld, route: GatewayRouteName, requirements: readonly string[], expected: string): Promise<boolean> {
+  const control = await positiveControl(world, route);
+  if (control.held) return true;
+  for (const requirement of requirements) {
+    couldNotJudge(world, {
+      requirement,
+      expected,
+      why: `the route does not serve a valid request either (positive control: ${control.observed}), so a check here proves nothing; REQ-BEARER-01 reports the route`,
+    });
+  }
+  return false;
+}
+
+/** The control for a check on `route`, sent once per scenario and route (the World keeps the result). */
 export async function positiveControl(world: CtkWorld, route: GatewayRouteName): Promise<ControlResult> {
   const target = controlRoute(world, route);
   const known = world.gatewayControls.get(target);

@@ -11,30 +11,16 @@ import { expect } from 'chai';
 import type { CtkWorld } from '../world.ts';
 import { describeOutcome, type Exchange } from '../http/exchange.ts';
 import { check, couldNotJudge, doesNotApply } from '../verdict/check.ts';
-import { positiveControl } from './positive-control.ts';
+import { underControl } from './positive-control.ts';
 import { challengeProblems, describeReading, errorCodeOf, param, readChallenge } from './bearer-challenge.ts';
-import { isSuccess, statusOf } from './gateway-client.ts';
-
-/** A 4xx: the only answer that counts as a refusal (RFC 6750 §3.1 names 400, 401 and 403). */
-const isClientError = (exchange: Exchange): boolean => {
-  const status = statusOf(exchange);
-  return status !== undefined && status >= 400 && status < 500;
-};
+import { isClientError, isSuccess, statusOf } from './gateway-client.ts';
 
 /**
  * Runs `judge` only when the route of the judged request serves a valid request in this scenario; otherwise records
  * that `requirement` could not be judged, with what the control got. Returns whether the judge ran.
  */
 async function controlled(world: CtkWorld, requirement: string, expected: string, judge: () => void): Promise<boolean> {
-  const control = await positiveControl(world, world.lastGatewayRoute ?? 'protected');
-  if (!control.held) {
-    couldNotJudge(world, {
-      requirement,
-      expected,
-      why: `the route does not serve a valid request either (positive control: ${control.observed}), so a refusal here proves nothing; REQ-BEARER-01 reports the route`,
-    });
-    return false;
-  }
+  if (!(await underControl(world, world.lastGatewayRoute ?? 'protected', [requirement], expected))) return false;
   judge();
   return true;
 }

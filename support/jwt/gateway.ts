@@ -7,11 +7,11 @@
 import { expect } from 'chai';
 import type { CtkWorld } from '../world.ts';
 import type { Exchange } from '../http/exchange.ts';
-import { check, couldNotJudge } from '../verdict/check.ts';
-import { positiveControl } from '../gateway/positive-control.ts';
+import { check } from '../verdict/check.ts';
+import { underControl } from '../gateway/positive-control.ts';
 import { isTagged } from '../oauth/scenario.ts';
 import { param, parseWwwAuthenticate } from '../gateway/www-authenticate.ts';
-import { bearer, callGateway } from '../gateway/gateway-client.ts';
+import { bearer, callGateway, isClientError, isSuccess } from '../gateway/gateway-client.ts';
 import { stateKey } from '../scenario-state.ts';
 
 /** The token a scenario presents to the gateway, with words for diagnoses ("an expired token of ctk-short-ttl"). */
@@ -42,10 +42,6 @@ export function bearerError(www: string | undefined): string | undefined {
   return bearer ? param(bearer, 'error') : undefined;
 }
 
-const isAdmitted = (exchange: Exchange): boolean => {
-  const status = exchange.response?.status ?? 0;
-  return status >= 200 && status < 300;
-};
 
 /**
  * The token was refused: a 4xx (REQ-BEARER-04; a reset or a 5xx is no refusal), not a 5xx (REQ-BEARER-12), and 401
@@ -53,22 +49,11 @@ const isAdmitted = (exchange: Exchange): boolean => {
  * positive control): a gateway that refuses everything refuses forged tokens too, and proves nothing by it.
  */
 export async function judgeGatewayRefusal(world: CtkWorld, exchange: Exchange, situation: string): Promise<void> {
-  const control = await positiveControl(world, 'protected');
   const judged = ['REQ-BEARER-04', ...['REQ-BEARER-12', 'REQ-BEARER-05'].filter((id) => isTagged(world, id))];
-  if (!control.held) {
-    for (const requirement of judged) {
-      couldNotJudge(world, {
-        requirement,
-        expected: `the gateway refuses ${situation} with a 4xx`,
-        why: `the protected route does not serve a valid token either (positive control: ${control.observed}), so a refusal here proves nothing; REQ-BEARER-01 reports the route`,
-      });
-    }
-    return;
-  }
+  if (!(await underControl(world, 'protected', judged, `the gateway refuses ${situation} with a 4xx`))) return;
   check(world, { requirement: 'REQ-BEARER-04', expected: `the gateway refuses ${situation} with a 4xx (the resource is not served)`, observed: exchange }, () => {
-    expect(isAdmitted(exchange), 'admitted').to.equal(false);
-    const status = exchange.response?.status;
-    expect(status !== undefined && status >= 400 && status < 500, 'an HTTP refusal (4xx)').to.equal(true);
+    expect(isSuccess(exchange), 'admitted').to.equal(false);
+    expect(isClientError(exchange), 'an HTTP refusal (4xx)').to.equal(true);
   });
   if (isTagged(world, 'REQ-BEARER-12')) {
     check(world, { requirement: 'REQ-BEARER-12', expected: `a 4xx refusal of ${situation}, never a 5xx or no answer`, observed: exchange }, () => {
@@ -92,18 +77,8 @@ export async function judgeGatewayRefusal(world: CtkWorld, exchange: Exchange, s
  */
 export async function judgeGatewayAdmission(world: CtkWorld, exchange: Exchange, requirement: string, situation: string): Promise<void> {
   const expected = `the gateway serves the protected route (2xx) for ${situation}`;
-  if (requirement !== 'REQ-BEARER-01') {
-    const control = await positiveControl(world, 'protected');
-    if (!control.held) {
-      couldNotJudge(world, {
-        requirement,
-        expected,
-        why: `the protected route does not serve an ordinary valid token either (positive control: ${control.observed}); REQ-BEARER-01 reports the route`,
-      });
-      return;
-    }
-  }
-  check(world, { requirement, expected, observed: exchange }, () => expect(isAdmitted(exchange), 'admitted').to.equal(true));
+  if (requirement !== 'REQ-BEARER-01' && !(await underControl(world, 'protected', [requirement], expected))) return;
+  check(world, { requirement, expected, observed: exchange }, () => expect(isSuccess(exchange), 'admitted').to.equal(true));
 }
 
 /**
@@ -114,7 +89,7 @@ export async function presentUntilAdmitted(world: CtkWorld, token: string, bound
   const deadline = Date.now() + boundMs;
   for (;;) {
     const exchange = await callProtectedRoute(world, token);
-    if (isAdmitted(exchange) || Date.now() + everyMs > deadline) return exchange;
+    if (isSuccess(exchange) || Date.now() + everyMs > deadline) return exchange;
     await new Promise((resolve) => setTimeout(resolve, everyMs));
   }
 }

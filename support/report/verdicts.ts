@@ -203,12 +203,12 @@ function scenarioVerdict(run: RunRecord, pickle: Pickle, attempt: Attempt): Scen
   const warnings = records<Finding>(attempt, MEDIA.warning);
   const checks = records<CheckRecord[]>(attempt, MEDIA.checks).flat();
   const held = (id: string) => checks.some((c) => c.requirementId === id && c.outcome === 'holds');
-  /** A tagged requirement no check of which held: why, in the words of the check that could not judge if any. */
   /** Every check of it found its clause's condition absent here (and none could not judge): not applicable here. */
   const vacuous = (id: string) => {
     const mine = checks.filter((c) => c.requirementId === id);
     return mine.length > 0 && mine.every((c) => c.outcome === 'does-not-apply') ? mine[0]! : undefined;
   };
+  /** A tagged requirement no check of which held: why, in the words of the check that could not judge if any. */
   const notJudged = (id: string) => {
     const why = checks.find((c) => c.requirementId === id && c.outcome === 'could-not-judge');
     return why
@@ -239,9 +239,9 @@ function scenarioVerdict(run: RunRecord, pickle: Pickle, attempt: Attempt): Scen
     // Passed only where a check of the requirement held: a scenario that got through without judging (a judge
     // that returned early, a step that only logged) is "not judged", never a pass.
     for (const id of known) {
-      const none = vacuous(id);
       // A SHOULD miss already contributed its warning (and its diagnosis): nothing to add, least of all a reason.
       if (contributions.has(id)) continue;
+      const none = vacuous(id);
       if (held(id)) contribute(contributions, id, 'passed');
       else if (none) contribute(contributions, id, 'not-applicable', { reason: `does not apply in "${pickle.name}": ${none.observed}` });
       else contribute(contributions, id, 'not-testable', notJudged(id));

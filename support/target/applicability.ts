@@ -20,7 +20,7 @@ export type Applicability =
   | { readonly kind: 'not-applicable' | 'not-testable'; readonly record: NotRunReason };
 
 /** Capabilities that are test aids a profile can provide, not properties of the deployment: missing = not testable. */
-const TEST_AIDS: readonly Capability[] = ['test-token-signer', 'per-client-ttl', 'audit-log'];
+export const TEST_AIDS: readonly Capability[] = ['test-token-signer', 'per-client-ttl', 'audit-log'];
 
 /** Tag of a scenario whose requirements bind the IdP but whose steps go through the gateway too. */
 export const USES_GATEWAY_TAG = '@uses-gateway';

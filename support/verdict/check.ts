@@ -44,14 +44,14 @@ export interface Expectation {
 const observedText = (observed: Exchange | string | undefined, fallback: string): string =>
   observed === undefined ? fallback : typeof observed === 'string' ? redact(observed) : describeOutcome(observed);
 
+/** Frames between a judge and check(): the judge's own helpers, not conditions. */
+const PLUMBING = new Set(['check', 'couldNotJudge', 'doesNotApply', 'recordUnjudged', 'underControl', 'controlled', 'gatewayServes', 'judge', 'apply', 'call']);
+
 /**
  * The name of the kit function that called check(), `judgeBearerError`: the nearest named frame in support/ or
- * steps/. Stack frames are the only place that name lives without repeating it at 100 call sites; an anonymous
- * caller (a step body) leaves the check named after its requirement.
+ * steps/ past `depth` frames (callerName's own). Stack frames are the only place that name lives without repeating
+ * it at 100 call sites; an anonymous caller (a step body) leaves the check named after its requirement.
  */
-/** Frames between a judge and check(): the judge's own helpers, not conditions. */
-const PLUMBING = new Set(['check', 'couldNotJudge', 'doesNotApply', 'recordUnjudged', 'controlled', 'judge', 'apply', 'call']);
-
 function callerName(depth: number): string | undefined {
   const frames = new Error().stack?.split('\n').slice(1) ?? [];
   for (const frame of frames.slice(depth)) {
@@ -91,7 +91,7 @@ export function check(sink: FindingSink, expectation: Expectation, assertion: ()
     if (!(error instanceof AssertionError)) throw error;
     const finding = findingFor(expectation);
     sink.recordCheck({ requirementId: req.id, check: name, expected: expectation.expected, observed: finding.observed, outcome: 'does-not-hold' });
-    if (requirement(expectation.requirement).level === 'SHOULD') {
+    if (req.level === 'SHOULD') {
       sink.recordWarning(finding);
       return false;
     }

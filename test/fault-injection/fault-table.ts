@@ -40,7 +40,7 @@ export function uncleanScenarios(run: FaultRun): string[] {
   // A scenario whose clause's condition did not arise (every 401 carries a challenge, and the route served) is not
   // applicable by what it saw, not by a gap: clean. Any other not-applicable or not-testable one is not.
   const vacuous = (s: FaultRun['verdicts']['scenarios'][number]) =>
-    s.verdict === 'not-applicable' && [...s.contributions.values()].every((c) => c.verdict === 'not-applicable' && (c.reason ?? '').startsWith('does not apply'));
+    s.verdict === 'not-applicable' && [...s.contributions.values()].every((c) => c.verdict === 'not-applicable' && c.checks['does-not-apply'] > 0);
   return run.verdicts.scenarios
     .filter((s) => s.requirementIds.length > 0 && s.verdict !== 'passed' && s.verdict !== 'not-run' && !vacuous(s))
     .map((s) => `${s.uri}:${s.line} ${s.name} -> ${s.verdict} ${s.error ?? [...s.contributions.values()].flatMap((c) => c.diagnoses).join(' | ')}`);
