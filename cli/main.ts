@@ -2,29 +2,25 @@
  * auth-ctk command line. Exit codes: 0 certified / success, 1 not certified (a requirement failed),
  * 2 usage or configuration error.
  */
-import { runCommand } from './run.ts';
-import { serveCommand } from './serve.ts';
-import { clientCommand } from './client.ts';
-import { cleanupCommand } from './cleanup.ts';
-import { listCommand, requirementsCommand, faultsCommand } from './list.ts';
-import { reportCommand } from './report.ts';
-import { verifyCommand } from './verify.ts';
-import { mergeCommand } from './merge.ts';
-import { baselineCommand } from './baseline.ts';
 import { UsageError } from './errors.ts';
 
-const COMMANDS: Record<string, { summary: string; run: (argv: string[]) => Promise<number> }> = {
-  run: { summary: 'run the conformance suite against a target (default: the embedded reference stack)', run: runCommand },
-  merge: { summary: 'combine the shard folders of "run --shard i/n" into one run\'s reports and one certificate', run: mergeCommand },
-  report: { summary: 'generate the Allure report (offline) from the last run, carrying its history', run: reportCommand },
-  verify: { summary: 'check a signed certificate (signature, content, kit version)', run: verifyCommand },
-  baseline: { summary: "write a starting known-deviation baseline from the last run's failures", run: baselineCommand },
-  client: { summary: 'certify how a client (an integration) handles its tokens: the kit plays IdP and API', run: clientCommand },
-  serve: { summary: 'start the reference stack and print its URLs and test credentials', run: serveCommand },
-  list: { summary: 'list features and scenarios with their requirement tags', run: listCommand },
-  requirements: { summary: 'print the requirement catalogue with the scenarios that cover each', run: requirementsCommand },
-  faults: { summary: 'list the named faults the reference can be started with (kit self-test)', run: faultsCommand },
-  cleanup: { summary: 'remove containers and networks the containers target left behind', run: cleanupCommand },
+// Each command's module is loaded when that command runs: `run` alone pulls in cucumber, the report writers
+// and the reference stack (~1 s of loading), which `--help`, `verify` or `list` have no use for.
+type Command = (argv: string[]) => Promise<number>;
+const lazy = <M>(load: () => Promise<M>, pick: (m: M) => Command): Command => async (argv) => pick(await load())(argv);
+
+const COMMANDS: Record<string, { summary: string; run: Command }> = {
+  run: { summary: 'run the conformance suite against a target (default: the embedded reference stack)', run: lazy(() => import('./run.ts'), (m) => m.runCommand) },
+  merge: { summary: 'combine the shard folders of "run --shard i/n" into one run\'s reports and one certificate', run: lazy(() => import('./merge.ts'), (m) => m.mergeCommand) },
+  report: { summary: 'generate the Allure report (offline) from the last run, carrying its history', run: lazy(() => import('./report.ts'), (m) => m.reportCommand) },
+  verify: { summary: 'check a signed certificate (signature, content, kit version)', run: lazy(() => import('./verify.ts'), (m) => m.verifyCommand) },
+  baseline: { summary: "write a starting known-deviation baseline from the last run's failures", run: lazy(() => import('./baseline.ts'), (m) => m.baselineCommand) },
+  client: { summary: 'certify how a client (an integration) handles its tokens: the kit plays IdP and API', run: lazy(() => import('./client.ts'), (m) => m.clientCommand) },
+  serve: { summary: 'start the reference stack and print its URLs and test credentials', run: lazy(() => import('./serve.ts'), (m) => m.serveCommand) },
+  list: { summary: 'list features and scenarios with their requirement tags', run: lazy(() => import('./list.ts'), (m) => m.listCommand) },
+  requirements: { summary: 'print the requirement catalogue with the scenarios that cover each', run: lazy(() => import('./list.ts'), (m) => m.requirementsCommand) },
+  faults: { summary: 'list the named faults the reference can be started with (kit self-test)', run: lazy(() => import('./list.ts'), (m) => m.faultsCommand) },
+  cleanup: { summary: 'remove containers and networks the containers target left behind', run: lazy(() => import('./cleanup.ts'), (m) => m.cleanupCommand) },
 };
 
 function usage(): string {

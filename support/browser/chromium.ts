@@ -13,7 +13,7 @@ import { accessSync, constants, mkdirSync, mkdtempSync, readFileSync, renameSync
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { BrowserLoginSetupError } from './errors.ts';
 
 export const CHROMIUM_ENV = 'AUTH_CTK_CHROMIUM';
@@ -186,8 +186,10 @@ export interface LaunchedChromium {
 
 type Launch = (candidate: { executablePath: string; args: readonly string[] }) => Promise<Browser>;
 
-const launchWithPlaywright: Launch = ({ executablePath, args }) =>
-  chromium.launch({
+// playwright-core is imported when a browser is launched, not when the support code loads: it is the heaviest
+// module of the kit (~0.2 s per process), and most cucumber workers of a parallel run never start a browser.
+const launchWithPlaywright: Launch = async ({ executablePath, args }) =>
+  (await import('playwright-core')).chromium.launch({
     executablePath,
     // playwright-core adds its own --headless and a fresh --user-data-dir per launch; the flags are also
     // listed here so the command line is the documented one whatever playwright's defaults become.
