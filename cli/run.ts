@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCucumber } from '@cucumber/cucumber/api';
 import { checkTagExpression, cucumberConfiguration } from './cucumber-options.ts';
@@ -14,6 +14,7 @@ import { isVariation } from '../reference/variations.ts';
 import { closeSharedBrowser } from '../support/browser/chromium.ts';
 import { prepareShardRun, SHARD_HELP, SHARD_OPTIONS } from '../support/shard/shard-run.ts';
 import { ShardSpecError } from '../support/shard/partition.ts';
+import type { TargetDescription } from '../support/target/target.ts';
 
 const HELP = `usage: auth-ctk run [options]
 
@@ -26,7 +27,9 @@ options:
   --tags <expr>         cucumber tag expression, e.g. "@REQ-TOK-01 or @REQ-BEARER-02"
   --faults <a,b>        start the reference with these named faults or conformant variations (kit self-test;
                         auth-ctk faults lists them)
-  --parallel <n>        cucumber worker processes (default 1)
+  --parallel <n>        cucumber workers (threads) running scenarios side by side (default: 2 on a machine
+                        with 2+ cores for the reference and containers targets when they offer source
+                        addresses, else 1; bursts and rotations are kept apart: support/run/parallel.ts)
   --cucumber-profile <p> cucumber profile from cucumber.mjs (default: "ci" when CI is set, else "default")
 ${REPORT_HELP}
 ${SHARD_HELP}
@@ -42,7 +45,7 @@ export async function runCommand(argv: string[]): Promise<number> {
       'env-file': { type: 'string' },
       tags: { type: 'string' },
       faults: { type: 'string', default: '' },
-      parallel: { type: 'string', default: '1' },
+      parallel: { type: 'string' },
       'cucumber-profile': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
       ...REPORT_OPTIONS,
@@ -54,8 +57,8 @@ export async function runCommand(argv: string[]): Promise<number> {
     console.log(HELP);
     return 0;
   }
-  const parallel = Number(values.parallel);
-  if (!Number.isInteger(parallel) || parallel < 1) throw new UsageError(`--parallel takes a whole number >= 1, got "${values.parallel}"`);
+  const parallel = values.parallel === undefined ? undefined : Number(values.parallel);
+  if (parallel !== undefined && (!Number.isInteger(parallel) || parallel < 1)) throw new UsageError(`--parallel takes a whole number >= 1, got "${values.parallel}"`);
   const faults = values.faults.split(',').map((f) => f.trim()).filter(Boolean);
   // A misspelt fault would start a correct reference and "prove" nothing: refuse it before anything starts.
   const unknown = faults.filter((name) => !FAULTS.some((f) => f.name === name) && !isVariation(name));
@@ -63,7 +66,7 @@ export async function runCommand(argv: string[]): Promise<number> {
   checkTagExpression(values.tags);
   const profile = values['cucumber-profile'] ?? (process.env.CI ? 'ci' : 'default');
   const { tags, note } = withoutClientScenarios(values.tags);
-  const runConfiguration = await cucumberConfiguration(profile, { parallel: parallel > 1 ? parallel : 0, ...(tags ? { tags } : {}) });
+  const runConfiguration = await cucumberConfiguration(profile, { ...(tags ? { tags } : {}) });
 
   // --shard: a part of the suite, reported by "auth-ctk merge" (support/shard/). Checked before anything starts.
   const shard = (() => {
@@ -103,7 +106,8 @@ export async function runCommand(argv: string[]): Promise<number> {
   try {
     console.log(`auth-ctk: running against ${started.description.name} (${started.description.gateway?.baseUrl ?? 'IdP only: the profile names no gateway'})`);
     shard?.configure(runConfiguration);
-    await runCucumber(runConfiguration);
+    const workers = parallel ?? defaultWorkers(started.description);
+    await runCucumber({ ...runConfiguration, runtime: { ...runConfiguration.runtime, parallel: workers > 1 ? workers : 0 } });
     return await reporting.finish({ runConfiguration, target: started.description, userTags: values.tags ?? null });
   } finally {
     await started.stop();
@@ -111,6 +115,18 @@ export async function runCommand(argv: string[]): Promise<number> {
     process.off('SIGINT', stopOnSignal);
     process.off('SIGTERM', stopOnSignal);
   }
+}
+
+/**
+ * Workers when --parallel is not given: two where the machine has the cores and the target is the kit's own
+ * stack with source addresses of its own. Not for a profile's deployment (its owner sized its limits for one
+ * client at a time; --parallel says otherwise), and not without source addresses: the scenarios that may get
+ * the run's own address blocked must run after every other one, which only a single worker guarantees
+ * (support/target/provider-order.ts).
+ */
+export function defaultWorkers(target: Pick<TargetDescription, 'kind' | 'sourceAddresses'>, cores = availableParallelism()): number {
+  if (target.kind === 'external' || target.sourceAddresses.length === 0) return 1;
+  return cores >= 2 ? 2 : 1;
 }
 
 /**

@@ -1,4 +1,4 @@
-import { BeforeAll, AfterAll, Before, After, setDefaultTimeout, setDefinitionFunctionWrapper, type ITestCaseHookParameter } from '@cucumber/cucumber';
+import { BeforeAll, AfterAll, Before, After, setDefaultTimeout, setDefinitionFunctionWrapper, setParallelCanAssign, type ITestCaseHookParameter } from '@cucumber/cucumber';
 import { ReferenceStack } from '../reference/stack.ts';
 import { describeReferenceTarget } from './target/reference-target.ts';
 import { currentTarget, setCurrentTarget, targetFromFile } from './target/current.ts';
@@ -8,6 +8,7 @@ import { MEDIA } from './verdict/media-types.ts';
 import type { CtkWorld } from './world.ts';
 import { wrapBlocked } from './verdict/blocked.ts';
 import { scenarioRequirements } from './oauth/scenario.ts';
+import { canRunAlongside } from './run/parallel.ts';
 
 // Long enough for the slowest honest step (waiting out a token's TTL plus the gateway's leeway, a bounded
 // burst); every such step bounds itself and says so. The default 5 s would fail them on a loaded machine.
@@ -16,6 +17,9 @@ setDefaultTimeout(60_000);
 // Every step and hook: a NotTestableError — a missing prerequisite, or a set-up the target refused (no token:
 // verdict/blocked.ts) — becomes the scenario's not-testable record, here and nowhere else. Cucumber keeps arity.
 setDefinitionFunctionWrapper((fn: (...args: unknown[]) => unknown) => wrapBlocked(fn, (world) => scenarioRequirements(world as CtkWorld)));
+
+// With several workers (auth-ctk run --parallel): one load scenario at a time (support/run/parallel.ts).
+setParallelCanAssign(canRunAlongside);
 
 let ownStack: ReferenceStack | undefined;
 

@@ -41,11 +41,20 @@ export class RequestPacer {
 
 const pacers = new Map<number, RequestPacer>();
 
-/** The process-wide pacer for a target's limit (one run = one target). */
+/**
+ * How many processes send from the run's address at once: cucumber's parallel workers (CUCUMBER_TOTAL_WORKERS,
+ * set in each worker) share the one limit per IP, so each paces to its part of it.
+ */
+export function processesSharingTheAddress(env: Readonly<Record<string, string | undefined>> = process.env): number {
+  const workers = Number(env.CUCUMBER_TOTAL_WORKERS);
+  return Number.isInteger(workers) && workers > 1 ? workers : 1;
+}
+
+/** The process-wide pacer for a target's limit (one run = one target), this process's share of it. */
 export function pacerFor(limitPerSecond: number): RequestPacer {
   let pacer = pacers.get(limitPerSecond);
   if (!pacer) {
-    pacer = new RequestPacer(limitPerSecond);
+    pacer = new RequestPacer(limitPerSecond / processesSharingTheAddress());
     pacers.set(limitPerSecond, pacer);
   }
   return pacer;

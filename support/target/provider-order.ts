@@ -20,6 +20,7 @@ import type { Plugin } from '@cucumber/cucumber/api';
 import { requirement, UnknownRequirementError } from '../requirements/catalogue.ts';
 import { targetFromFile } from './current.ts';
 import type { TargetDescription } from './target.ts';
+import { orderForParallelRun } from '../run/parallel.ts';
 
 interface TaggedPickle {
   readonly pickle: { readonly name: string; readonly tags: readonly { readonly name: string }[] };
@@ -59,11 +60,12 @@ const plugin: Plugin = {
   type: 'plugin',
   coordinator({ transform, environment }) {
     const file = environment.env.AUTH_CTK_TARGET_FILE;
-    if (!file) return; // cucumber-js run directly: the embedded reference, which has source addresses
-    const target = targetFromFile(file);
+    // cucumber-js run directly: the embedded reference, which has source addresses
+    const target = file ? targetFromFile(file) : undefined;
     transform('pickles:order', (pickles) => {
-      const { ordered, movedLast } = orderForTarget(pickles, target);
-      if (movedLast.length > 0) {
+      // Load scenarios first, the long ones next (support/run/parallel.ts): with several workers the waits overlap.
+      const { ordered, movedLast } = orderForTarget(orderForParallelRun(pickles), target);
+      if (target && movedLast.length > 0) {
         environment.stderr.write(
           `auth-ctk: ${target.name} offers no distinct source address, so ${movedLast.length} scenario(s) that may get ` +
             `this machine's address rate-limited or blocked run last: ${movedLast.map((p) => `"${p.pickle.name}"`).join(', ')}\n`,

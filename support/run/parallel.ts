@@ -1,0 +1,75 @@
+/**
+ * How a run with several cucumber workers (`auth-ctk run --parallel n`, the default on a machine with 2+ cores)
+ * shares the machine without changing a verdict.
+ *
+ * Two kinds of scenario measure time, and they are treated differently:
+ *   - BURST scenarios (the rate limits: requirements bound to the rate-limiting capability) send paced bursts
+ *     and judge what a per-second window let through. Two bursts at once would compete for the target's and
+ *     this machine's CPU, and a limiter may count per process rather than per IP: they run one at a time, never
+ *     next to another burst (the rest of the suite may run beside them: it sends a few requests a second from
+ *     the run's own address, never from a burst's address).
+ *   - WAITING scenarios (a short token's expiry, an IP block's failed logins and its end) send a handful of
+ *     requests and wait at least the stated time: running other scenarios beside them is what makes the wait
+ *     free. They carry no restriction (each IP-block scenario has source addresses of its own).
+ * Scenarios that change what every other scenario relies on, or that read what every other scenario writes, run
+ * ALONE: a secret or signing-key rotation (@rotation: another worker's token request with the secret it read
+ * before would fail for a reason the rotation scenario caused), and the audit log's (@audit: another worker's
+ * attempt at the same moment could be taken for this scenario's own entry — a pass no check earned).
+ * Order: cucumber hands a finished worker the first scenario of the queue it may run, and a worker that gets
+ * none stays idle for the rest of the run. So the bursts go first (one worker works through that chain of
+ * bursts and waits while the other takes the rest), then the long ones (a browser, a token's lifetime, an IP
+ * block; isTimingSensitive), then
+ * everything else, and the run-alone scenarios LAST: by the time one of them is due, only they (and maybe the
+ * tail of the burst chain) are left, so the worker that idles has nothing else it could have done. The order of
+ * scenarios never decides a verdict: each sets up its own state (test/parallel-run.test.ts).
+ */
+import { isTimingSensitive } from '../shard/partition.ts';
+import { requirement, UnknownRequirementError } from '../requirements/catalogue.ts';
+
+interface TaggedPickle {
+  readonly tags: readonly { readonly name: string }[];
+}
+
+const tagsOf = (pickle: TaggedPickle): string[] => pickle.tags.map((t) => t.name);
+
+/** Tags of scenarios that run with no other scenario beside them (see above). */
+export const RUNS_ALONE_TAGS: readonly string[] = ['@rotation', '@audit'];
+
+const runsAlone = (pickle: TaggedPickle): boolean => tagsOf(pickle).some((t) => RUNS_ALONE_TAGS.includes(t));
+
+/** A scenario that judges a rate limit: it sends bursts. */
+export function sendsBursts(tags: readonly string[]): boolean {
+  return tags.some((tag) => {
+    if (!tag.startsWith('@REQ-')) return false;
+    try {
+      return requirement(tag.slice(1)).capability === 'rate-limiting';
+    } catch (error) {
+      if (error instanceof UnknownRequirementError) return false; // traceability tests report unknown tags
+      throw error;
+    }
+  });
+}
+
+/** cucumber's setParallelCanAssign: rotations and audit reads alone, at most one burst at a time. */
+export function canRunAlongside(pickle: TaggedPickle, running: readonly TaggedPickle[]): boolean {
+  if (running.some(runsAlone)) return false;
+  if (runsAlone(pickle)) return running.length === 0;
+  if (!sendsBursts(tagsOf(pickle))) return true;
+  return !running.some((other) => sendsBursts(tagsOf(other)));
+}
+
+/** Rank in the run order: the bursts, the long ones, the rest, and the ones that run alone. */
+export function runRank(tags: readonly string[]): number {
+  if (tags.some((t) => RUNS_ALONE_TAGS.includes(t))) return 3;
+  if (sendsBursts(tags)) return 0;
+  if (tags.includes('@browser') || isTimingSensitive(tags)) return 1;
+  return 2;
+}
+
+/** Stable: within a rank, the features' own order. */
+export function orderForParallelRun<T extends { readonly pickle: TaggedPickle }>(pickles: readonly T[]): T[] {
+  return pickles
+    .map((p, index) => ({ p, index, rank: runRank(tagsOf(p.pickle)) }))
+    .sort((a, b) => a.rank - b.rank || a.index - b.index)
+    .map(({ p }) => p);
+}

@@ -1,0 +1,61 @@
+/**
+ * Several cucumber workers share one machine and one target without changing a verdict (issue 18):
+ * bursts run one at a time, rotations and audit reads alone and last, the long scenarios early; each worker
+ * paces its ordinary token requests to its share of the per-IP limit. Checked on the pure functions; the
+ * whole-suite proof (identical verdicts over repeated parallel runs) is `npm run bench -- --repeat 10`.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { canRunAlongside, orderForParallelRun, runRank, sendsBursts } from '../support/run/parallel.ts';
+import { processesSharingTheAddress } from '../support/oauth/pacing.ts';
+import { requirements } from '../support/requirements/catalogue.ts';
+
+const burstReq = requirements().find((r) => r.capability === 'rate-limiting')!.id;
+const blockReq = requirements().find((r) => r.capability === 'ip-blocking')!.id;
+const plainReq = requirements().find((r) => r.capability === undefined)!.id;
+
+const pickle = (...tags: string[]) => ({ tags: tags.map((name) => ({ name })) });
+const burst = pickle(`@${burstReq}`, '@load');
+const block = pickle(`@${blockReq}`, '@load');
+const plain = pickle(`@${plainReq}`);
+const rotation = pickle('@core', '@rotation', `@${plainReq}`);
+const audit = pickle('@core', '@audit', `@${plainReq}`);
+
+test('a rate-limit burst never runs beside another burst; everything else may', () => {
+  assert.equal(sendsBursts(tagsOf(burst)), true);
+  assert.equal(sendsBursts(tagsOf(block)), false, 'an IP block sends a handful of failures, not a burst');
+  assert.equal(canRunAlongside(burst, [burst]), false);
+  assert.equal(canRunAlongside(burst, [plain, block]), true);
+  assert.equal(canRunAlongside(plain, [burst]), true);
+  assert.equal(canRunAlongside(block, [burst]), true);
+});
+
+test('rotations and audit reads run alone: nothing beside them, and they start only on an idle run', () => {
+  assert.equal(canRunAlongside(rotation, []), true);
+  assert.equal(canRunAlongside(rotation, [plain]), false);
+  assert.equal(canRunAlongside(audit, [rotation]), false);
+  assert.equal(canRunAlongside(plain, [audit]), false);
+  assert.equal(canRunAlongside(burst, [rotation]), false);
+});
+
+test('the run order: bursts first, the long ones next, the rest, the run-alone ones last; stable within a rank', () => {
+  const browser = pickle('@browser', `@${plainReq}`);
+  const expiry = pickle('@timing-sensitive', `@${plainReq}`);
+  assert.deepEqual([burst, browser, expiry, plain, rotation].map((p) => runRank(tagsOf(p))), [0, 1, 1, 2, 3]);
+  const named = (name: string, p: ReturnType<typeof pickle>) => ({ name, pickle: p });
+  const ordered = orderForParallelRun([
+    named('rotation', rotation), named('plain-1', plain), named('browser', browser), named('burst', burst), named('plain-2', plain), named('audit', audit),
+  ]);
+  assert.deepEqual(ordered.map((p) => p.name), ['burst', 'browser', 'plain-1', 'plain-2', 'rotation', 'audit']);
+});
+
+test('each cucumber worker paces its token requests to its share of the per-IP limit', () => {
+  assert.equal(processesSharingTheAddress({}), 1);
+  assert.equal(processesSharingTheAddress({ CUCUMBER_TOTAL_WORKERS: '1' }), 1);
+  assert.equal(processesSharingTheAddress({ CUCUMBER_TOTAL_WORKERS: '3' }), 3);
+  assert.equal(processesSharingTheAddress({ CUCUMBER_TOTAL_WORKERS: 'x' }), 1);
+});
+
+function tagsOf(p: { tags: readonly { name: string }[] }): string[] {
+  return p.tags.map((t) => t.name);
+}
