@@ -8,6 +8,7 @@
  * keys) and as a gateway that trusts several issuers for several APIs knows all their keys: the signature then
  * verifies against the keys the gateway trusts, and a gateway that does not compare `iss` lets the token through.
  * A second oidc-provider, so the tokens are minted, and the metadata published, exactly as the first issuer's.
+ * It is a test aid, not the IdP under test: the seeds' rate limit, IP block and audit bind the first issuer only.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import Provider from 'oidc-provider';
