@@ -54,6 +54,8 @@ async function serveUntilStopped(faults: string[], ports: { idp: number; gateway
   console.log(`test clients and users (published TEST FIXTURES, fixtures/reference/stack.json):`);
   for (const [role, c] of Object.entries(t.clients)) if (c) console.log(`  ${role.padEnd(20)} ${c.clientId} / ${c.clientSecret}`);
   for (const u of t.users) console.log(`  user ${u.username.padEnd(15)} ${u.password} (customer ${u.customerId})`);
+  const foreign = t.foreignIssuer;
+  if (foreign) console.log(`second issuer ${foreign.issuer} (token: ${foreign.tokenEndpoint}): ${foreign.client.clientId} / ${foreign.client.clientSecret}`);
   if (faults.length) console.log(`faults: ${faults.join(', ')}`);
   console.log('Ctrl-C stops the stack.');
   await stopped;

@@ -5,7 +5,7 @@ import type { ClientCredentials, RouteSet, TestUser, TargetDescription } from '.
 
 export interface ReferenceFixtures {
   readonly audience: string;
-  readonly clients: Record<string, ClientCredentials & { redirectUri?: string }>;
+  readonly clients: Record<string, ClientCredentials & { redirectUri?: string; audience?: string; tokenRequestParameters?: Record<string, string> }>;
   readonly users: readonly TestUser[];
   readonly routes: RouteSet;
   readonly limits: TargetDescription['limits'] & {
@@ -13,7 +13,15 @@ export interface ReferenceFixtures {
     readonly ipBlock: { readonly failedAttempts: number; readonly blockSeconds: number };
   };
   readonly adminToken: string;
+  /**
+   * A second issuer on the IdP's server, under `path` (issuer = the IdP's issuer + path), with one client: genuine
+   * tokens for the API audience that the gateway must refuse for their issuer (REQ-BEARER-04).
+   */
+  readonly foreignIssuer?: ClientCredentials & { readonly path: string };
 }
+
+/** The second issuer's identifier: the reference IdP's issuer with the fixture's path appended. */
+export const foreignIssuerOf = (issuer: string, path: string): string => `${issuer.replace(/\/+$/, '')}${path}`;
 
 export const DEFAULT_FIXTURES_PATH = fileURLToPath(new URL('../fixtures/reference/stack.json', import.meta.url));
 

@@ -20,6 +20,7 @@ import {
   judgeTyp,
 } from '../support/jwt/claims.ts';
 import { forgedToken, signerToken, type CraftedToken } from '../support/jwt/crafted.ts';
+import { foreignIssuerToken, otherAudienceToken } from '../support/jwt/genuine.ts';
 import { callProtectedRoute, judgeGatewayAdmission, judgeGatewayRefusal, presentedDescription, rememberPresented, thePresented } from '../support/jwt/gateway.ts';
 
 Given('the system client has been issued an access token', async function (this: CtkWorld) {
@@ -98,6 +99,14 @@ Given('a token from the trusted test signer with the claims of the system client
 
 Given('a token from the trusted test signer with the claims of the system client\'s access token, but {}', async function (this: CtkWorld, defect: string) {
   return presented(this, await signerToken(this, defect));
+});
+
+Given('a genuine access token that another issuer issued to its client', async function (this: CtkWorld) {
+  return presented(this, await foreignIssuerToken(this));
+});
+
+Given('a genuine access token the IdP issued to a client for another API', async function (this: CtkWorld) {
+  return presented(this, await otherAudienceToken(this));
 });
 
 When('the caller calls the protected route with that token', async function (this: CtkWorld) {

@@ -508,6 +508,20 @@ async function hs256WithPublicKey(): Promise<string> {
     .sign(secret);
 }
 
+/**
+ * A genuine token of another issuer on loopback that publishes its own keys (discovery document + JWK Set): the
+ * gateway must refuse it, and one that takes its keys from the token's iss (trusts-token-issuer) does not.
+ */
+async function foreignIssuerToken(): Promise<string> {
+  const server = createServer((req, res) => {
+    const body = req.url === '/jwks' ? { keys: [unpublished.publicJwk] } : { issuer: base, jwks_uri: `${base}/jwks` };
+    res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+  });
+  const base = await listening(server);
+  server.unref(); // lives as long as the test process needs it
+  return mint({ key: unpublished, claims: { iss: base } });
+}
+
 /** What each gateway fault must visibly change, seen from outside the gateway. */
 const FAULT_PROBES: Record<string, (base: string) => Promise<void>> = {
   'accept-expired-token': async (base) => assert.equal((await call(base, routes.protected, { headers: [bearer(await mint({ claims: { exp: now() - 60 } }))] })).status, 200),
@@ -516,6 +530,7 @@ const FAULT_PROBES: Record<string, (base: string) => Promise<void>> = {
   'accept-foreign-key': async (base) => assert.equal((await call(base, routes.protected, { headers: [bearer(await mint({ key: foreignSameKid }))] })).status, 200),
   'ignore-audience': async (base) => assert.equal((await call(base, routes.protected, { headers: [bearer(await mint({ claims: { aud: 'https://other.invalid' } }))] })).status, 200),
   'ignore-issuer': async (base) => assert.equal((await call(base, routes.protected, { headers: [bearer(await mint({ claims: { iss: 'https://evil.invalid' } }))] })).status, 200),
+  'trusts-token-issuer': async (base) => assert.equal((await call(base, routes.protected, { headers: [bearer(await foreignIssuerToken())] })).status, 200),
   'ignore-typ': async (base) => assert.equal((await call(base, routes.protected, { headers: [bearer(await mint({ header: { typ: 'JWT' } }))] })).status, 200),
   'identity-echo-401-without-challenge': async (base) => {
     const echo = await call(base, routes.identityEcho!);

@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { request } from 'node:http';
 import { createHash, randomBytes } from 'node:crypto';
 import { createLocalJWKSet, decodeProtectedHeader, jwtVerify, compactVerify, decodeJwt, type JSONWebKeySet } from 'jose';
-import { loadReferenceFixtures, type ReferenceFixtures } from '../reference/fixtures.ts';
+import { foreignIssuerOf, loadReferenceFixtures, type ReferenceFixtures } from '../reference/fixtures.ts';
 import { createIdp, type RunningIdp } from '../reference/idp/idp.ts';
 import { IDP_FAULTS, type IdpFaultName } from '../reference/idp/faults.ts';
 import { basicAuthorization } from '../support/oauth/token-client.ts';
@@ -129,6 +129,38 @@ describe('token endpoint: client credentials', () => {
     assert.equal(reply.json!.expires_in, 2);
     const claims = decodeJwt(String(reply.json!.access_token));
     assert.equal(claims.exp! - claims.iat!, 2);
+  });
+});
+
+describe('genuine tokens the gateway must refuse (issue 16): a second issuer, a client for another API', () => {
+  test('the second issuer: its own metadata and iss, tokens for the API audience, signed with the IdP keys', async () => {
+    const foreign = fx.foreignIssuer!;
+    const issuer = foreignIssuerOf(idp.issuer, foreign.path);
+    const metadata = (await call(`${idp.url}${foreign.path}/.well-known/openid-configuration`)).json!;
+    assert.equal(metadata.issuer, issuer);
+    assert.equal(metadata.token_endpoint, `${issuer}/token`);
+    const reply = await call(`${idp.url}${foreign.path}/token`, {
+      method: 'POST',
+      headers: { ...FORM, authorization: basicAuthorization(foreign.clientId, foreign.clientSecret) },
+      body: new URLSearchParams({ grant_type: 'client_credentials', scope: foreign.scopes.join(' ') }).toString(),
+    });
+    assert.equal(reply.status, 200, reply.text);
+    const { payload, protectedHeader } = await jwtVerify(String(reply.json!.access_token), createLocalJWKSet(await jwks()), { issuer, audience: fx.audience, typ: 'at+jwt' });
+    assert.equal(payload.client_id, foreign.clientId);
+    assert.ok(protectedHeader.kid, 'a key the gateway trusts: only the issuer differs');
+    await assert.rejects(verify(String(reply.json!.access_token)), /iss/, 'not a token of the first issuer');
+  });
+
+  test('the other-audience client gets tokens for its own API; no other client may ask for that resource', async () => {
+    const other = fx.clients.otherAudience!;
+    const resource = other.tokenRequestParameters!.resource!;
+    const reply = await token({ grant_type: 'client_credentials', scope: other.scopes.join(' '), resource }, { basic: [other.clientId, other.clientSecret], from: '127.0.0.90' });
+    assert.equal(reply.status, 200, reply.text);
+    const { payload } = await jwtVerify(String(reply.json!.access_token), createLocalJWKSet(await jwks()), { issuer: idp.issuer, audience: other.audience!, typ: 'at+jwt' });
+    assert.notEqual(payload.aud, fx.audience);
+    const refused = await systemToken('127.0.0.90', { resource });
+    assert.equal(refused.status, 400);
+    assert.equal(refused.json?.error, 'invalid_target');
   });
 });
 

@@ -405,6 +405,44 @@ describe('profile fields for real deployments (issue 16)', () => {
     assert.match(failure(write(profile)).message, /admin\.auditLog\.entries: expected .*JSON pointer/);
   });
 
+  test('foreignIssuer and clients.otherAudience: genuine tokens the gateway must refuse, given as test aids', () => {
+    const env = { ...ENV, CTK_FOREIGN: 'foreign-secret-value', CTK_REPORTS: 'reports-secret-value' };
+    const profile = validProfile();
+    profile.foreignIssuer = { discoveryUrl: 'https://idp.test/realms/other/.well-known/openid-configuration', clientId: 'other-realm-client', clientSecret: '${CTK_FOREIGN}', scopes: ['read'] };
+    profile.clients.otherAudience = { clientId: 'reports', clientSecret: '${CTK_REPORTS}', scopes: ['read'], audience: 'https://reports.test', tokenRequestParameters: { audience: 'https://reports.test' } };
+    const p = load(profile, env);
+    assert.deepEqual(p.foreignIssuer, { client: { clientId: 'other-realm-client', clientSecret: 'foreign-secret-value', scopes: ['read'] }, discoveryUrl: profile.foreignIssuer.discoveryUrl });
+    assert.deepEqual(p.clients.otherAudience?.tokenRequestParameters, { audience: 'https://reports.test' });
+    assert.equal(p.clients.otherAudience?.audience, 'https://reports.test');
+    assert.equal(p.capabilities['foreign-issuer'], true, 'the entry is what the capability means');
+    assert.equal(p.capabilities['other-audience-client'], true);
+    assert.equal(load(validProfile()).capabilities['foreign-issuer'], undefined, 'absent: not claimed');
+
+    const mistakes: [mutate: (q: Record<string, any>) => void, field: string, message?: RegExp][] = [
+      [(q) => delete q.foreignIssuer.discoveryUrl, 'foreignIssuer', /incomplete/],
+      [(q) => delete q.foreignIssuer.clientSecret, 'foreignIssuer.clientSecret', /missing/],
+      [(q) => (q.foreignIssuer.clientSecret = 'literal-secret'), 'foreignIssuer.clientSecret', /a literal secret is not allowed/],
+      [(q) => (q.foreignIssuer.tokenEndpointAuthMethod = 'none'), 'foreignIssuer.tokenEndpointAuthMethod'],
+      [(q) => (q.foreignIssuer.tokenRequestParameters = { scope: 'x' }), 'foreignIssuer.tokenRequestParameters.scope', /sets it itself/],
+      [(q) => (q.foreignIssuer.issuer = 'https://idp.test'), 'foreignIssuer.issuer', /does not trust/],
+      [(q) => (q.foreignIssuer.realm = 'other'), 'foreignIssuer.realm', /unknown key/],
+      [(q) => (q.foreignIssuer.tokenEndpoint = 'ftp://idp.test/token'), 'foreignIssuer.tokenEndpoint'],
+      [(q) => (q.clients.otherAudience.audience = 'https://api.test'), 'clients.otherAudience.audience', /another API/],
+      [(q) => (q.clients.otherAudience.tokenRequestParameters = { grant_type: 'password' }), 'clients.otherAudience.tokenRequestParameters.grant_type'],
+      [(q) => (q.clients.otherAudience.tokenEndpointAuthMethod = 'none'), 'clients.otherAudience.tokenEndpointAuthMethod', /confidential/],
+      [(q) => (q.capabilities = { 'foreign-issuer': false }), 'capabilities.foreign-issuer', /remove one of them/],
+      [(q) => { delete q.clients.otherAudience; q.capabilities = { 'other-audience-client': true }; }, 'capabilities.other-audience-client', /no clients\.otherAudience/],
+    ];
+    for (const [mutate, field, message] of mistakes) {
+      const q = structuredClone(profile);
+      mutate(q);
+      const e = failure(write(q), env);
+      assert.equal(e.field, field, e.message);
+      if (message) assert.match(e.message, message);
+      assert.ok(!e.message.includes('foreign-secret-value') && !e.message.includes('reports-secret-value'), 'no secret in an error');
+    }
+  });
+
   test('limits.ownAddressCoolDownSeconds: a number of seconds, 0..300', () => {
     const profile = validProfile();
     profile.sourceAddresses = [];

@@ -17,6 +17,7 @@ import { ProfileError } from '../support/target/profile.ts';
 import { targetProvider, ReferenceTargetProvider } from '../support/target/providers.ts';
 import { ContainersTargetProvider, networkMode, servicesToBuild } from '../support/target/containers.ts';
 import { applicability } from '../support/target/applicability.ts';
+import { describeReferenceTarget } from '../support/target/reference-target.ts';
 import { requirements } from '../support/requirements/catalogue.ts';
 import { UsageError } from '../cli/errors.ts';
 import { closeConnections } from '../support/http/exchange.ts';
@@ -228,6 +229,27 @@ describe('capabilities the profile does not claim', () => {
     const d = (await start(profile({ discoveryUrl: `${base}/good/.well-known/openid-configuration` }))).description;
     assert.equal(applicability(d, ['@REQ-TOK-01', '@requires-human-login']).kind, 'not-applicable');
     assert.equal(applicability(d, ['@REQ-TOK-01', '@requires-test-token-signer']).kind, 'not-testable');
+  });
+
+  test('a second issuer / other-audience client: missing -> not testable, unless the test signer judges the same refusal', () => {
+    const reference = describeReferenceTarget({ idp: 'http://127.0.0.1:1', issuer: 'http://127.0.0.1:1', gateway: 'http://127.0.0.1:2', component: '' });
+    const without = (aids: Record<string, boolean>) => ({ ...reference, capabilities: { ...reference.capabilities, ...aids } });
+    for (const [tag, profileField] of [['@requires-foreign-issuer', 'foreignIssuer'], ['@requires-other-audience-client', 'clients.otherAudience']] as const) {
+      const tags = ['@REQ-BEARER-04', '@REQ-BEARER-05', tag];
+      assert.equal(applicability(reference, tags).kind, 'applicable', `the reference gives ${profileField}`);
+      const aid = tag.slice('@requires-'.length);
+      const neither = applicability(without({ [aid]: false, 'test-token-signer': false }), tags);
+      assert.equal(neither.kind, 'not-testable', 'a missing test aid, with nothing standing in for it');
+      if (neither.kind === 'not-testable') assert.match(neither.record.remedy ?? '', new RegExp(`${profileField.replace('.', '\\.')}.* or give a test-token signer`));
+      // With a signer, REQ-BEARER-04's wrong-iss / wrong-aud refusal is judged by the signer's token: no gap that
+      // would mark the requirement "partly judged" for every signer-only target.
+      const signerOnly = applicability(without({ [aid]: false }), tags);
+      assert.equal(signerOnly.kind, 'not-applicable');
+      if (signerOnly.kind === 'not-applicable') {
+        assert.match(signerOnly.record.reason, /judged with the test-token signer's token instead/);
+        assert.match(signerOnly.record.remedy ?? '', new RegExp(profileField.replace('.', '\\.')));
+      }
+    }
   });
 
   test('requirements without a capability always apply', async () => {

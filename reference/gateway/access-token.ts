@@ -100,9 +100,21 @@ export function accessTokenValidator(options: AccessTokenValidatorOptions): Acce
     return new Date(now * 1000);
   }
 
+  // Fault trusts-token-issuer: the keys come from whatever issuer the token names (its discovery document).
+  const keysOfIssuer = faults.has('trusts-token-issuer') ? issuerKeyDiscovery(options) : undefined;
+
   return async function validate(token: string): Promise<AccessTokenClaims> {
     // Fault accept-alg-none: an unsigned token is taken at its word.
     if (faults.has('accept-alg-none') && safeAlg(token) === 'none') return decodeJwt(token) as AccessTokenClaims;
+    const named = peekClaims(token)?.iss;
+    if (keysOfIssuer && typeof named === 'string' && named !== options.issuer) {
+      try {
+        const { payload } = await jwtVerify(token, await keysOfIssuer(named), { algorithms: [...ALLOWED_ALGORITHMS], issuer: named, audience: options.audience, clockTolerance: options.clockSkewSeconds, requiredClaims: ['exp', 'sub', 'client_id'] });
+        return payload as AccessTokenClaims;
+      } catch (error) {
+        throw refusalOf(error);
+      }
+    }
 
     const verifyOptions: JWTVerifyOptions = {
       algorithms: [...ALLOWED_ALGORITHMS],
@@ -132,6 +144,33 @@ export function accessTokenValidator(options: AccessTokenValidatorOptions): Acce
       }
       throw refusal;
     }
+  };
+}
+
+/**
+ * Fault trusts-token-issuer (REQ-BEARER-04): "dynamic" key discovery from the token's own `iss` — the JWK Set
+ * named by `${iss}/.well-known/openid-configuration` — so any issuer that publishes keys is trusted, a known
+ * real-world hole. Only loopback issuers are looked up (the reference never leaves the machine); any other is
+ * refused as an issuer whose keys cannot be found, as the untrusted issuers of the kit's signed tokens are.
+ */
+function issuerKeyDiscovery(options: AccessTokenValidatorOptions): (issuer: string) => Promise<ReturnType<typeof createRemoteJWKSet>> {
+  const known = new Map<string, Promise<ReturnType<typeof createRemoteJWKSet>>>();
+  const discover = async (issuer: string) => {
+    const url = new URL(`${issuer.replace(/\/+$/, '')}/.well-known/openid-configuration`);
+    if (!['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname)) throw new AccessTokenRefused('invalid', 'the access token was not issued by a known issuer');
+    const response = await fetch(url, { signal: AbortSignal.timeout(options.jwksTimeoutMs) });
+    const jwksUri = response.ok ? ((await response.json()) as { jwks_uri?: unknown }).jwks_uri : undefined;
+    if (typeof jwksUri !== 'string') throw new AccessTokenRefused('invalid', 'the access token was not issued by a known issuer');
+    return createRemoteJWKSet(new URL(jwksUri), { timeoutDuration: options.jwksTimeoutMs });
+  };
+  return (issuer) => {
+    let keys = known.get(issuer);
+    if (!keys) {
+      keys = discover(issuer);
+      keys.catch(() => known.delete(issuer));
+      known.set(issuer, keys);
+    }
+    return keys;
   };
 }
 

@@ -32,6 +32,12 @@ export const GATEWAY_FAULTS: readonly FaultDefinition[] = [
   ),
   gateway('ignore-audience', 'does not check that aud contains this API', ['REQ-BEARER-04', 'REQ-BEARER-05']),
   gateway('ignore-issuer', 'does not check that iss is the trusted issuer', ['REQ-BEARER-04', 'REQ-BEARER-05']),
+  // Only a genuine token of another issuer shows it: the kit's signed tokens name an issuer that publishes no keys.
+  gateway(
+    'trusts-token-issuer',
+    "takes the signing keys from the issuer the token names (its discovery document's jwks_uri) instead of only the trusted issuer's: a token of any issuer that publishes its keys is accepted",
+    ['REQ-BEARER-04', 'REQ-BEARER-05'],
+  ),
   gateway('ignore-typ', 'accepts tokens whose typ is not at+jwt (e.g. an ID token)', ['REQ-BEARER-04', 'REQ-BEARER-05']),
   // A 500 is no refusal (REQ-BEARER-04 wants a 4xx) as well as a server error (REQ-BEARER-12).
   gateway('gateway-500-on-unknown-kid', 'answers 500 when the token names a kid the JWKS does not hold', ['REQ-BEARER-12', 'REQ-BEARER-05', 'REQ-BEARER-04']),

@@ -27,9 +27,17 @@ export function registerTokenGrants(provider: Provider, deps: GrantDeps): void {
   const { fixtures, clients, faults } = deps;
   const audience = fixtures.audience;
 
-  /** RFC 8707: the only resource this IdP serves is the API audience (also the default). */
+  /**
+   * RFC 8707: the resource this IdP serves is the API audience (also the default); the other-audience client may
+   * also ask for its own API (fixture clients.otherAudience.audience): its tokens are genuine, but not for the API
+   * behind the gateway (REQ-BEARER-04).
+   */
+  const other = fixtures.clients.otherAudience;
   const resourceServerFor = (ctx: OidcContext) => {
     const requested = ctx.oidc.params.resource;
+    if (other?.audience !== undefined && requested === other.audience && ctx.oidc.client.clientId === other.clientId) {
+      return new provider.ResourceServer(other.audience, { ...deps.resourceServerInfo(ctx.oidc.client), audience: other.audience });
+    }
     if (requested !== undefined && requested !== audience) {
       throw new errors.InvalidTarget('this IdP issues access tokens for its one API audience only');
     }

@@ -27,6 +27,8 @@ import { IpBlocker } from './ip-block.ts';
 import { SigningKeys } from './keys.ts';
 import { handleInteraction } from './login.ts';
 import { buildProvider, newCookieKeys, type ProviderState } from './provider.ts';
+import { buildForeignProvider, isUnder, mountedAt } from './foreign-issuer.ts';
+import { foreignIssuerOf } from '../fixtures.ts';
 import { TokenRateLimit } from './rate-limit.ts';
 import { basicWithoutFormDecoding, dropCodeFromRedirect, hashVerifierTwice } from './token-faults.ts';
 import { ProviderStore } from './store.ts';
@@ -106,10 +108,15 @@ export async function createIdp(options: IdpOptions): Promise<RunningIdp> {
   let issuer = options.issuer ?? '';
   let provider: Provider | undefined;
   let providerCallback: ((req: IncomingMessage, res: ServerResponse) => void) | undefined;
+  // The second issuer (foreign-issuer.ts): rebuilt with the first, since it signs with the same (rotating) keys.
+  let foreignCallback: ((req: IncomingMessage, res: ServerResponse) => void) | undefined;
+  const foreignStore = new ProviderStore();
   const rebuildProvider = () => {
     const state: ProviderState = { issuer, fixtures, clients, keys, faults, cookieKeys, store, onTokenOutcome };
     provider = buildProvider(state);
     providerCallback = provider.callback();
+    const foreign = fixtures.foreignIssuer;
+    if (foreign) foreignCallback = mountedAt(foreign.path, buildForeignProvider(foreignIssuerOf(issuer, foreign.path), foreign, fixtures.audience, keys, foreignStore).callback());
   };
 
   /**
@@ -206,6 +213,7 @@ export async function createIdp(options: IdpOptions): Promise<RunningIdp> {
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const url = new URL(req.url ?? '/', 'http://idp.invalid');
     const path = url.pathname;
+    if (fixtures.foreignIssuer && foreignCallback && isUnder(fixtures.foreignIssuer.path, path)) return foreignCallback(req, res);
     if (path === '/token') return tokenEndpoint(req, res, url);
     if (path.startsWith('/admin/')) {
       return handleAdmin(req, res, path, {

@@ -7,7 +7,7 @@
 import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TargetDescription } from '../target/target.ts';
-import { secretsOf } from '../target/target.ts';
+import { clientsOf, secretsOf } from '../target/target.ts';
 
 const MASK = Buffer.from('[REDACTED]');
 
@@ -20,8 +20,8 @@ export function secretPatterns(target: TargetDescription): Buffer[] {
     forms.add(encodeURIComponent(secret));
     forms.add(encodeURIComponent(secret).replace(/%20/g, '+'));
   }
-  for (const client of Object.values(target.clients)) {
-    if (!client?.clientSecret) continue;
+  for (const client of clientsOf(target)) {
+    if (!client.clientSecret) continue;
     const basic = Buffer.from(`${client.clientId}:${client.clientSecret}`).toString('base64');
     forms.add(basic);
     forms.add(Buffer.from(`${encodeURIComponent(client.clientId)}:${encodeURIComponent(client.clientSecret)}`).toString('base64'));

@@ -38,6 +38,8 @@ export const CAPABILITIES = [
   'secret-rotation', // seed 002: a client's secret can be rotated
   'signing-key-rotation', // RFC 7517 / RFC 9068 §4: signing keys rotate through the JWKS (kid)
   'test-token-signer', // signs tokens with arbitrary claims using a key the gateway trusts (reference control plane, or profile testTokenSigner)
+  'foreign-issuer', // a second issuer whose genuine tokens the gateway must refuse (profile foreignIssuer): another realm, another tenant
+  'other-audience-client', // a client of the same IdP whose genuine tokens are for another API (profile clients.otherAudience)
 ] as const;
 export type Capability = (typeof CAPABILITIES)[number];
 

@@ -20,7 +20,36 @@ export type Applicability =
   | { readonly kind: 'not-applicable' | 'not-testable'; readonly record: NotRunReason };
 
 /** Capabilities that are test aids a profile can provide, not properties of the deployment: missing = not testable. */
-export const TEST_AIDS: readonly Capability[] = ['test-token-signer', 'per-client-ttl', 'audit-log'];
+export const TEST_AIDS: readonly Capability[] = ['test-token-signer', 'per-client-ttl', 'audit-log', 'foreign-issuer', 'other-audience-client'];
+
+/**
+ * Test aids that judge what another aid judges too: the genuine token of a second issuer (or of a client for
+ * another API) and the test signer's token with another iss (aud) are two ways to the same refusal of REQ-BEARER-04.
+ * Where the target gives the alternative, the missing aid leaves nothing of that refusal unjudged: the scenario is
+ * not applicable, said so, rather than a not-testable gap that would mark REQ-BEARER-04 "partly judged" for every
+ * target that gives a signer. What only the genuine token can show (a gateway that takes its keys from the issuer
+ * the token names) is in the remedy.
+ */
+const ALTERNATIVE_AIDS: Readonly<Partial<Record<Capability, { readonly by: Capability; readonly judges: string; readonly profile: string; readonly adds: string }>>> = {
+  'foreign-issuer': {
+    by: 'test-token-signer',
+    judges: 'the refusal of a token of another issuer is judged with the test-token signer\'s token instead',
+    profile: 'foreignIssuer',
+    adds: 'a gateway that takes its keys from the issuer the token names',
+  },
+  'other-audience-client': {
+    by: 'test-token-signer',
+    judges: 'the refusal of a token meant for another audience is judged with the test-token signer\'s token instead',
+    profile: 'clients.otherAudience',
+    adds: 'the audience a real client of the IdP gets for another API',
+  },
+};
+
+/** What a profile gives for each test aid, for the not-testable remedy. */
+const AID_REMEDY: Readonly<Partial<Record<Capability, string>>> = {
+  'foreign-issuer': 'name a second issuer in the target profile (foreignIssuer: another realm or tenant and a client of it) or give a test-token signer (testTokenSigner)',
+  'other-audience-client': 'name a client whose tokens are meant for another API in the target profile (clients.otherAudience) or give a test-token signer (testTokenSigner)',
+};
 
 /** Tag of a scenario whose requirements bind the IdP but whose steps go through the gateway too. */
 export const USES_GATEWAY_TAG = '@uses-gateway';
@@ -82,13 +111,21 @@ export function applicability(target: TargetDescription, tags: readonly string[]
     );
   }
   const missing = required;
+  const standIns = missing.map((c) => ALTERNATIVE_AIDS[c]);
+  if (missing.length > 0 && standIns.every((a) => a !== undefined && claims(a.by))) {
+    return notApplicable(
+      `the target profile does not provide ${missing.join(', ')}; ${standIns.map((a) => a!.judges).join('; ')}`,
+      `name ${standIns.map((a) => a!.profile).join(' and ')} in the target profile to check it with a genuine token too (it also shows ${standIns.map((a) => a!.adds).join('; ')})`,
+    );
+  }
   if (missing.length > 0) {
+    const remedies = missing.map((c) => AID_REMEDY[c]).filter((r): r is string => r !== undefined);
     return {
       kind: 'not-testable',
       record: {
         requirementIds,
         reason: `the target profile does not provide ${missing.join(', ')}, which this check needs`,
-        remedy: `describe ${missing.join(', ')} in the target profile (see README, "Target profile")`,
+        remedy: remedies.length === missing.length ? remedies.join('; ') : `describe ${missing.join(', ')} in the target profile (see README, "Target profile")`,
       },
     };
   }

@@ -119,6 +119,7 @@ export async function describeExternalTarget(profile: TargetProfile, log: (line:
     sourceAddresses: profile.sourceAddresses,
     ...(profile.admin ? { admin: profile.admin } : {}),
     ...(profile.testSigner ? { testSigner: profile.testSigner } : {}),
+    ...(profile.foreignIssuer ? { foreignIssuer: profile.foreignIssuer } : {}),
   };
 }
 

@@ -71,6 +71,38 @@ const client = (role: string, extra: Record<string, unknown> = {}) => ({
   },
 });
 
+/** Extra token request parameters of one client or issuer: names to strings, never one the kit sets itself. */
+const tokenParameters = (what: string) => ({
+  type: 'object',
+  description: `${what}: a mapping of names to strings (e.g. audience for Auth0, resource for RFC 8707)`,
+  propertyNames: { not: { enum: [...RESERVED_TOKEN_PARAMETERS] }, description: `a parameter the kit does not set itself (not ${RESERVED_TOKEN_PARAMETERS.join(', ')})` },
+  additionalProperties: { type: 'string', description: 'the parameter value: a string (quote numbers and booleans; or ${VAR})' },
+});
+
+/** A second issuer whose genuine tokens the gateway must refuse (issue 16): another realm, another tenant. */
+const FOREIGN_ISSUER = {
+  type: 'object',
+  description:
+    'a second issuer whose genuine tokens the gateway must refuse: { discoveryUrl or tokenEndpoint, issuer?, clientId, clientSecret, scopes, tokenEndpointAuthMethod?, tokenRequestParameters? }',
+  additionalProperties: false,
+  required: ['clientId', 'clientSecret', 'scopes'],
+  anyOf: [{ required: ['discoveryUrl'] }, { required: ['tokenEndpoint'] }],
+  properties: {
+    issuer: text('its issuer identifier, the `iss` its tokens carry (must differ from the target\'s)'),
+    discoveryUrl: url('its metadata document (the token endpoint is read from it)'),
+    tokenEndpoint: url('its token endpoint'),
+    clientId: text('the id of a client of that issuer'),
+    clientSecret: secret('that client\'s secret'),
+    scopes: { type: 'array', items: { type: 'string', minLength: 1 }, description: 'the scopes to request there: a list of strings (may be empty)' },
+    tokenEndpointAuthMethod: {
+      type: 'string',
+      enum: ['client_secret_basic', 'client_secret_post'],
+      description: 'how that client authenticates (RFC 7591 token_endpoint_auth_method): client_secret_basic or client_secret_post (default: Basic)',
+    },
+    tokenRequestParameters: tokenParameters('extra parameters of its token requests'),
+  },
+} as const;
+
 export const PROFILE_SCHEMA = {
   $schema: 'http://json-schema.org/draft-07/schema#',
   type: 'object',
@@ -226,7 +258,7 @@ export const PROFILE_SCHEMA = {
     },
     clients: {
       type: 'object',
-      description: 'the test clients: system (required), readOnly, shortTtl, rotation, noClientCredentials, web',
+      description: 'the test clients: system (required), readOnly, shortTtl, rotation, noClientCredentials, web, otherAudience',
       additionalProperties: false,
       required: ['system'],
       properties: {
@@ -244,6 +276,10 @@ export const PROFILE_SCHEMA = {
         rotation: client('rotation (the kit may rotate its secret)'),
         noClientCredentials: client('non-client-credentials (not allowed the client_credentials grant)'),
         web: client('web front end (human login)', { redirectUri: url('the redirect URI registered for the web client') }),
+        otherAudience: client('other-audience (a client of the same IdP whose tokens are for another API)', {
+          audience: text('the `aud` its tokens carry (another API than gateway.audience)'),
+          tokenRequestParameters: tokenParameters("parameters its token requests carry instead of idp.tokenRequestParameters (Auth0's audience, RFC 8707's resource of the other API)"),
+        }),
       },
     },
     users: {
@@ -343,6 +379,7 @@ export const PROFILE_SCHEMA = {
         alg: { type: 'string', enum: [...SIGNER_ALGS], description: `the JWS alg: ${SIGNER_ALGS.join(', ')} (default: the JWK's alg, else the key type's usual one)` },
       },
     },
+    foreignIssuer: FOREIGN_ISSUER,
     admin: {
       type: 'object',
       description:

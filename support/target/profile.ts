@@ -12,7 +12,7 @@ import { Ajv, type ErrorObject } from 'ajv';
 import { LineCounter, parseDocument, type Document } from 'yaml';
 import { UsageError } from '../../cli/errors.ts';
 import type { Capability } from '../requirements/types.ts';
-import type { AdminDescription, AudienceCheck, BrowserLoginDescription, ClientCredentials, RouteSet, TargetDescription, TestSignerDescription, TestUser } from './target.ts';
+import type { AdminDescription, AudienceCheck, BrowserLoginDescription, ClientCredentials, ForeignIssuerDescription, RouteSet, TargetDescription, TestSignerDescription, TestUser } from './target.ts';
 import { checkSigningJwk } from '../jwt/signing-keys.ts';
 import { PROFILE_SCHEMA } from './profile-schema.ts';
 import { readDotenv, DotenvError } from './dotenv.ts';
@@ -72,6 +72,8 @@ export interface TargetProfile {
   readonly admin?: AdminDescription;
   /** The key the gateway trusts, parsed and checked (a secret). */
   readonly testSigner?: TestSignerDescription;
+  /** A second issuer whose genuine tokens the gateway must refuse (a test aid). */
+  readonly foreignIssuer?: ForeignIssuerDescription;
 }
 
 /**
@@ -123,7 +125,8 @@ export function loadProfile(file: string, options: LoadProfileOptions = {}): Tar
     throw new ProfileError(shown, fieldName(path), detail, lineOf(path));
   };
   checkResolved(resolved, failAt);
-  return toProfile(shown, resolved, testSignerOf(resolved, failAt));
+  checkGenuineTokenAids(resolved, failAt);
+  return withGenuineTokenAids(toProfile(shown, resolved, testSignerOf(resolved, failAt)), resolved);
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -285,7 +288,8 @@ function interpolate(
 // ---------------------------------------------------------------------------------------------------------
 // checks that need resolved values
 
-type RawClient = Omit<ClientCredentials, 'clientSecret'> & { clientSecret?: string; redirectUri?: string; refusedScopes?: string[] };
+type RawClient = Omit<ClientCredentials, 'clientSecret'> & { clientSecret?: string; redirectUri?: string; refusedScopes?: string[]; audience?: string; tokenRequestParameters?: Record<string, string> };
+type RawForeignIssuer = Omit<ForeignIssuerDescription, 'client'> & Omit<ClientCredentials, 'ttlSeconds'>;
 interface RawProfile {
   name: string;
   description?: string;
@@ -299,6 +303,7 @@ interface RawProfile {
   sourceAddresses?: string[];
   admin?: AdminDescription;
   testTokenSigner?: { privateJwk: string; kid?: string; alg?: string };
+  foreignIssuer?: RawForeignIssuer;
 }
 
 function checkResolved(p: RawProfile, fail: (path: (string | number)[], detail: string) => never): void {
@@ -389,6 +394,8 @@ function toProfile(file: string, p: RawProfile, testSigner: TestSignerDescriptio
       ...(c.tokenEndpointAuthMethod !== undefined ? { tokenEndpointAuthMethod: c.tokenEndpointAuthMethod } : {}),
       ...(c.refusedScopes !== undefined ? { refusedScopes: c.refusedScopes } : {}),
       ...(c.redirectUri !== undefined ? { redirectUri: c.redirectUri } : {}),
+      ...(c.audience !== undefined ? { audience: c.audience } : {}),
+      ...(c.tokenRequestParameters !== undefined ? { tokenRequestParameters: c.tokenRequestParameters } : {}),
     };
   }
   return {
@@ -415,6 +422,57 @@ function toProfile(file: string, p: RawProfile, testSigner: TestSignerDescriptio
     sourceAddresses: p.sourceAddresses ?? [],
     ...(p.admin ? { admin: p.admin } : {}),
     ...(testSigner ? { testSigner } : {}),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// a second issuer and an other-audience client (issue 16): test aids, like the test-token signer
+
+/** Capabilities that mean "the profile gives this aid": given by the entry, never claimed without it. */
+const GENUINE_TOKEN_AIDS = [
+  { capability: 'foreign-issuer', field: 'foreignIssuer', given: (p: RawProfile) => p.foreignIssuer !== undefined },
+  { capability: 'other-audience-client', field: 'clients.otherAudience', given: (p: RawProfile) => p.clients.otherAudience !== undefined },
+] as const;
+
+function checkGenuineTokenAids(p: RawProfile, fail: (path: (string | number)[], detail: string) => never): void {
+  for (const aid of GENUINE_TOKEN_AIDS) {
+    const claimed = p.capabilities?.[aid.capability];
+    if (claimed === true && !aid.given(p)) fail(['capabilities', aid.capability], `true, yet the profile has no ${aid.field}: give ${aid.field} (the capability follows from it)`);
+    if (claimed === false && aid.given(p)) fail(['capabilities', aid.capability], `false, yet the profile gives ${aid.field}: remove one of them`);
+  }
+  const foreign = p.foreignIssuer;
+  if (foreign) {
+    for (const field of ['discoveryUrl', 'tokenEndpoint'] as const) {
+      const value = foreign[field];
+      if (value !== undefined && !URL.canParse(value)) fail(['foreignIssuer', field], `expected an http(s) URL; got ${JSON.stringify(value)}`);
+    }
+    if (foreign.issuer !== undefined && foreign.issuer === p.idp.issuer) {
+      fail(['foreignIssuer', 'issuer'], `expected an issuer the gateway does not trust; ${JSON.stringify(foreign.issuer)} is idp.issuer`);
+    }
+  }
+  const other = p.clients.otherAudience;
+  if (other?.audience !== undefined && other.audience === p.gateway?.audience) {
+    fail(['clients', 'otherAudience', 'audience'], `expected another API's audience; ${JSON.stringify(other.audience)} is gateway.audience`);
+  }
+}
+
+function withGenuineTokenAids(profile: TargetProfile, p: RawProfile): TargetProfile {
+  const foreign = p.foreignIssuer;
+  const capabilities = { ...profile.capabilities };
+  for (const aid of GENUINE_TOKEN_AIDS) if (aid.given(p)) capabilities[aid.capability] = true;
+  if (!foreign) return { ...profile, capabilities };
+  const { issuer, discoveryUrl, tokenEndpoint, tokenRequestParameters, clientId, clientSecret, scopes, tokenEndpointAuthMethod } = foreign;
+  const client: ClientCredentials = { clientId, clientSecret, scopes, ...(tokenEndpointAuthMethod !== undefined ? { tokenEndpointAuthMethod } : {}) };
+  return {
+    ...profile,
+    capabilities,
+    foreignIssuer: {
+      client,
+      ...(issuer !== undefined ? { issuer } : {}),
+      ...(discoveryUrl !== undefined ? { discoveryUrl } : {}),
+      ...(tokenEndpoint !== undefined ? { tokenEndpoint } : {}),
+      ...(tokenRequestParameters !== undefined ? { tokenRequestParameters } : {}),
+    },
   };
 }
 

@@ -1,7 +1,7 @@
 /** The reference stack seen as a target: its URLs plus the fixture file, every capability claimed. */
 import { CAPABILITIES, type Capability } from '../requirements/types.ts';
 import type { ReferenceStack } from '../../reference/stack.ts';
-import { loadReferenceFixtures } from '../../reference/fixtures.ts';
+import { foreignIssuerOf, loadReferenceFixtures } from '../../reference/fixtures.ts';
 import type { TargetDescription, TargetKind } from './target.ts';
 
 /** 127.0.0.2 .. 127.0.0.41: distinct client IPs on Linux loopback, none of them the default 127.0.0.1. */
@@ -13,7 +13,10 @@ export function describeReferenceTarget(
 ): TargetDescription {
   const fx = loadReferenceFixtures(options.fixturesPath);
   const capabilities = Object.fromEntries(CAPABILITIES.map((c) => [c, true])) as Record<Capability, boolean>;
-  const { system, readOnly, shortTtl, rotation, noClientCredentials, web } = fx.clients;
+  const { system, readOnly, shortTtl, rotation, noClientCredentials, web, otherAudience } = fx.clients;
+  const foreign = fx.foreignIssuer;
+  // Test aids the fixture file may leave out (a fixture of its own, AUTH_CTK_FIXTURES): claimed only when there.
+  Object.assign(capabilities, { 'foreign-issuer': foreign !== undefined, 'other-audience-client': otherAudience !== undefined });
   return {
     name: options.name ?? 'auth-ctk reference stack',
     kind: options.kind ?? 'reference',
@@ -26,12 +29,22 @@ export function describeReferenceTarget(
     gateway: { baseUrl: urls.gateway, routes: fx.routes },
     // The reference IdP grants a client only the scopes it lists, so it must refuse the read-only client the
     // scoped route's scope (REQ-TOK-12).
-    clients: { system: system!, readOnly: readOnly && { ...readOnly, refusedScopes: [fx.routes.scoped.scope] }, shortTtl, rotation, noClientCredentials, web },
+    clients: { system: system!, readOnly: readOnly && { ...readOnly, refusedScopes: [fx.routes.scoped.scope] }, shortTtl, rotation, noClientCredentials, web, otherAudience },
     users: fx.users,
     capabilities,
     limits: fx.limits,
     sourceAddresses: LOOPBACK_SOURCE_ADDRESSES,
     admin: { baseUrl: urls.idp, token: fx.adminToken },
+    // The IdP's second issuer (reference/idp/foreign-issuer.ts), on the same server under its own path.
+    ...(foreign
+      ? {
+          foreignIssuer: {
+            issuer: foreignIssuerOf(urls.issuer, foreign.path),
+            tokenEndpoint: `${urls.idp}${foreign.path}/token`,
+            client: { clientId: foreign.clientId, clientSecret: foreign.clientSecret, scopes: foreign.scopes },
+          },
+        }
+      : {}),
     faults: options.faults ?? [],
   };
 }

@@ -204,6 +204,8 @@ export interface TargetDescription {
     readonly noClientCredentials?: ClientCredentials;
     /** The web front end that logs humans in (authorization code + PKCE, or password-style in the reference). */
     readonly web?: ClientCredentials & { readonly redirectUri?: string };
+    /** A client of the same IdP whose tokens are meant for another API (a test aid: wrong-aud checks with genuine tokens). */
+    readonly otherAudience?: OtherAudienceClient;
   };
   readonly users: readonly TestUser[];
   /** Human login in a browser: login URL, form selectors (issue 7). Absent: defaults. */
@@ -240,8 +242,33 @@ export interface TargetDescription {
    * but invalid tokens run against it. A secret: never logged, registered with the redactor.
    */
   readonly testSigner?: TestSignerDescription;
+  /**
+   * A second issuer whose genuine tokens the gateway must refuse (profile: foreignIssuer): another realm, another
+   * tenant. A test aid, like testSigner: the wrong-iss check with a real token instead of a signed one.
+   */
+  readonly foreignIssuer?: ForeignIssuerDescription;
   /** Active faults, reference only (kit self-test). */
   readonly faults?: readonly string[];
+}
+
+/** clients.otherAudience: its tokens carry another `aud` than the gateway's (RFC 9068 §4: the gateway must refuse them). */
+export interface OtherAudienceClient extends ClientCredentials {
+  /** The `aud` its tokens carry, when the profile names it (evidence only: the check reads the token's own aud). */
+  readonly audience?: string;
+  /** Parameters its token requests carry instead of the target's (Auth0 `audience`, RFC 8707 `resource` of the other API). */
+  readonly tokenRequestParameters?: Readonly<Record<string, string>>;
+}
+
+/** A second issuer and one client of it. */
+export interface ForeignIssuerDescription {
+  /** Its issuer identifier, when the profile names it; else its discovery document's. */
+  readonly issuer?: string;
+  /** Its metadata document; the token endpoint is read from it when tokenEndpoint is not given. */
+  readonly discoveryUrl?: string;
+  readonly tokenEndpoint?: string;
+  readonly client: ClientCredentials;
+  /** Extra token request parameters at that issuer (its own audience / resource, where it needs one). */
+  readonly tokenRequestParameters?: Readonly<Record<string, string>>;
 }
 
 /** One call of a control plane: `{clientId}` (and Keycloak's `{id}`) are filled in. */
@@ -279,7 +306,7 @@ export interface TestSignerDescription {
 /** Every secret a description holds, for the redactor. */
 export function secretsOf(target: TargetDescription): string[] {
   const secrets: string[] = [];
-  for (const client of Object.values(target.clients)) if (client) secrets.push(client.clientSecret);
+  for (const client of clientsOf(target)) secrets.push(client.clientSecret);
   for (const user of target.users) secrets.push(user.password);
   if (target.admin) secrets.push(target.admin.token);
   if (target.testSigner) {
@@ -290,4 +317,10 @@ export function secretsOf(target: TargetDescription): string[] {
     }
   }
   return secrets.filter((s) => s.length > 0);
+}
+
+/** Every client the description holds credentials of: its clients and the second issuer's (for the redactor). */
+export function clientsOf(target: Pick<TargetDescription, 'clients' | 'foreignIssuer'>): ClientCredentials[] {
+  const all: (ClientCredentials | undefined)[] = [...Object.values(target.clients), target.foreignIssuer?.client];
+  return all.filter((c): c is ClientCredentials => c !== undefined);
 }
