@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runCucumber } from '@cucumber/cucumber/api';
+import { loadSupport, runCucumber } from '@cucumber/cucumber/api';
 import { checkTagExpression, cucumberConfiguration } from './cucumber-options.ts';
 import { targetProvider } from '../support/target/providers.ts';
 import { UsageError } from './errors.ts';
@@ -12,13 +12,13 @@ import { CLIENT_COMMAND_ENV } from '../support/client-harness/contract.ts';
 import { FAULTS } from '../reference/faults.ts';
 import { isVariation } from '../reference/variations.ts';
 import { closeSharedBrowser } from '../support/browser/chromium.ts';
-import { prepareShardRun, SHARD_HELP, SHARD_OPTIONS } from '../support/shard/shard-run.ts';
+import { prepareShardRun, relocateReports, SHARD_HELP, SHARD_OPTIONS } from '../support/shard/shard-run.ts';
 import { ShardSpecError } from '../support/shard/partition.ts';
 import type { TargetDescription } from '../support/target/target.ts';
 
 const HELP = `usage: auth-ctk run [options]
 
-Runs the conformance suite against a target and writes reports/.
+Runs the conformance suite against a target and writes reports/ (or --reports-dir).
 
 options:
   --target <name|file>  reference (default: local processes), containers (the same stack in Docker, from
@@ -31,6 +31,7 @@ options:
                         with 2+ cores for the reference and containers targets when they offer source
                         addresses, else 1; bursts and rotations are kept apart: support/run/parallel.ts)
   --cucumber-profile <p> cucumber profile from cucumber.mjs (default: "ci" when CI is set, else "default")
+  --reports-dir <dir>   where the reports go (default reports): messages, JUnit, certificate, Allure
 ${REPORT_HELP}
 ${SHARD_HELP}
   -h, --help            this text
@@ -47,6 +48,7 @@ export async function runCommand(argv: string[]): Promise<number> {
       faults: { type: 'string', default: '' },
       parallel: { type: 'string' },
       'cucumber-profile': { type: 'string' },
+      'reports-dir': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
       ...REPORT_OPTIONS,
       ...SHARD_OPTIONS,
@@ -76,6 +78,7 @@ export async function runCommand(argv: string[]): Promise<number> {
       throw error instanceof ShardSpecError ? new UsageError(error.message) : error;
     }
   })();
+  if (values['reports-dir'] !== undefined && shard) throw new UsageError('--reports-dir and --shard: a shard writes to --shard-dir');
   // The target's name before anything is written (a first run generates a signing key in prepareRun).
   const provider = targetProvider(values.target);
   if (faults.length > 0 && provider.kind === 'external') throw new UsageError('--faults applies to the reference and containers targets only');
@@ -83,7 +86,13 @@ export async function runCommand(argv: string[]): Promise<number> {
   const reporting = shard ?? await prepareRun(values).catch((error: unknown) => {
     throw error instanceof ReportInputError ? new UsageError(error.message) : error;
   });
-  mkdirSync('reports', { recursive: true });
+  const reportsDir = values['reports-dir'] ?? 'reports';
+  // Every file the cucumber profile writes under reports/ goes there instead; the certificate follows them.
+  if (reportsDir !== 'reports') relocateReports(runConfiguration, reportsDir);
+  mkdirSync(reportsDir, { recursive: true });
+  // Cucumber's support code (~1 s to load) loads on this thread while the target's processes start.
+  const support = loadSupport({ sources: runConfiguration.sources, support: runConfiguration.support });
+  support.catch(() => undefined); // awaited below; a target that fails to start must not leave it unhandled
   const started = await provider.start({ faults, ...(values['env-file'] ? { envFile: values['env-file'] } : {}) });
   if (note) console.log(note);
   const dir = mkdtempSync(join(tmpdir(), 'auth-ctk-'));
@@ -107,7 +116,7 @@ export async function runCommand(argv: string[]): Promise<number> {
     console.log(`auth-ctk: running against ${started.description.name} (${started.description.gateway?.baseUrl ?? 'IdP only: the profile names no gateway'})`);
     shard?.configure(runConfiguration);
     const workers = parallel ?? defaultWorkers(started.description);
-    await runCucumber({ ...runConfiguration, runtime: { ...runConfiguration.runtime, parallel: workers > 1 ? workers : 0 } });
+    await runCucumber({ ...runConfiguration, support: await support, runtime: { ...runConfiguration.runtime, parallel: workers > 1 ? workers : 0 } });
     return await reporting.finish({ runConfiguration, target: started.description, userTags: values.tags ?? null });
   } finally {
     await started.stop();
