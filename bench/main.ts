@@ -3,7 +3,8 @@
  *   - reference stack start time (median of 3)
  *   - token endpoint throughput on loopback
  *   - how precisely a burst locates the 50 req/s per-IP limit (error in % of the stated limit)
- *   - full suite wall time, and per feature
+ *   - the full reference run (`auth-ctk run`: default workers, verdicts, certificate): median of --runs (5) wall
+ *     times, per feature, one single-worker run (--parallel 1) beside it, and `allure generate` on its own
  *   - 3 shards (auth-ctk run --shard i/3) run concurrently + merge, against one run: wall time
  *   - with --repeat N: N full runs while the machine's other core is kept busy; verdict stability
  */
@@ -17,11 +18,11 @@ import { closeConnections } from '../support/http/exchange.ts';
 import { KIT_ROOT } from '../support/traceability.ts';
 import { measureTokenThroughput, round } from './token-throughput.ts';
 import { locateRateLimit } from './rate-limit-location.ts';
-import { timeSuite, type SuiteTiming } from './suite-timing.ts';
+import { median, timeAllureGenerate, timeSuite, type SuiteTiming } from './suite-timing.ts';
 import { timeShards } from './shard-timing.ts';
 
 const { values } = parseArgs({
-  options: { repeat: { type: 'string', default: '0' }, requests: { type: 'string', default: '1000' } },
+  options: { repeat: { type: 'string', default: '0' }, runs: { type: 'string', default: '5' }, requests: { type: 'string', default: '1000' } },
 });
 
 async function stackStartSeconds(): Promise<{ median: number; samples: number[] }> {
@@ -67,10 +68,23 @@ log(`  stated ${rateLimit.statedLimit}/s, located ${rateLimit.located.join(', ')
 await closeConnections();
 await stack.stop();
 
-log('full suite ...');
-const suite = await timeSuite('suite');
-log(`  ${suite.wallSeconds} s wall, ${suite.scenarios} scenarios, ${JSON.stringify(suite.statuses)}`);
+const runCount = Math.max(1, Number(values.runs));
+log(`full reference run (auth-ctk run, default workers), ${runCount} times ...`);
+const fullRuns: SuiteTiming[] = [];
+for (let i = 0; i < runCount; i++) {
+  fullRuns.push(await timeSuite(`run-${i + 1}`));
+  log(`  run ${i + 1}: ${fullRuns.at(-1)!.wallSeconds} s wall, exit ${fullRuns.at(-1)!.exitCode}, ${JSON.stringify(fullRuns.at(-1)!.statuses)}`);
+}
+const suite = fullRuns.find((r) => r.wallSeconds === median(fullRuns.map((f) => f.wallSeconds)))!;
+log(`  median ${suite.wallSeconds} s wall (${fullRuns.map((r) => r.wallSeconds).join(', ')}); scenario time per feature in the median run:`);
 for (const [feature, seconds] of Object.entries(suite.perFeatureSeconds).sort((a, b) => b[1] - a[1])) log(`    ${seconds.toFixed(2).padStart(7)} s  ${feature}`);
+log('the same run with one worker (--parallel 1) ...');
+const serial = await timeSuite('run-serial', ['--parallel', '1']);
+log(`  ${serial.wallSeconds} s wall, exit ${serial.exitCode}, ${JSON.stringify(serial.statuses)}`);
+const agreement = stability([...fullRuns, serial]);
+log(`  verdicts identical across the ${fullRuns.length} runs and the one-worker run: ${agreement.identical}${agreement.identical ? '' : ` (differ: ${agreement.differingScenarios.join('; ')})`}`);
+const allure = await timeAllureGenerate(suite);
+log(`allure generate (the Allure HTML of a run, Java): ${allure === undefined ? 'not measured (no java on PATH)' : `${allure} s`}`);
 
 log('3 shards run concurrently, then merged, against one run (auth-ctk run --shard 1/1) ...');
 const shards = await timeShards(3);
@@ -100,7 +114,16 @@ const result = {
   stackStartSeconds: start,
   tokenEndpoint: throughput,
   rateLimitLocation: rateLimit,
-  suite: { wallSeconds: suite.wallSeconds, scenarios: suite.scenarios, statuses: suite.statuses, perFeatureSeconds: suite.perFeatureSeconds },
+  fullRun: {
+    medianWallSeconds: suite.wallSeconds,
+    wallSeconds: fullRuns.map((r) => r.wallSeconds),
+    scenarios: suite.scenarios,
+    statuses: suite.statuses,
+    perFeatureSeconds: suite.perFeatureSeconds,
+    singleWorkerWallSeconds: serial.wallSeconds,
+    verdictsIdenticalToSingleWorker: agreement.identical,
+    allureGenerateSeconds: allure ?? null,
+  },
   shards,
   ...(repeated ? { stability: repeated } : {}),
 };

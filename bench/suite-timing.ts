@@ -1,16 +1,22 @@
 /**
- * Runs the whole suite once in a child process and times it, in total and per feature (from Cucumber messages).
+ * Times one full reference run the way a user starts it — `auth-ctk run` (default workers, verdicts,
+ * certificate, JUnit, Allure results) — in a child process, in total and per feature (from Cucumber messages).
+ * Its reports go to reports/bench/<label>, never over a user's reports/. The Allure HTML (`allure generate`,
+ * Java) is left out (--no-allure-report): it is presentation, timed on its own by the bench.
  * Like `auth-ctk run`, it leaves out the client-behaviour scenarios, which need a client under test.
  */
 import { spawn } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { KIT_ROOT } from '../support/traceability.ts';
 import { readMessages } from '../support/report/messages.ts';
 import { computeVerdicts, type Verdicts } from '../support/report/verdicts.ts';
 import { round } from './token-throughput.ts';
+import { generateAllureReport, javaAvailable } from '../support/report/allure.ts';
 
 export interface SuiteTiming {
+  /** Where the run wrote its reports. */
+  readonly dir: string;
   readonly wallSeconds: number;
   readonly exitCode: number;
   readonly scenarios: number;
@@ -20,25 +26,39 @@ export interface SuiteTiming {
   readonly outcomes: Readonly<Record<string, string>>;
 }
 
-export async function timeSuite(label: string, extraEnv: Record<string, string> = {}): Promise<SuiteTiming> {
-  const dir = join(KIT_ROOT, 'reports', 'bench');
+export async function timeSuite(label: string, extraArgs: readonly string[] = []): Promise<SuiteTiming> {
+  const dir = join(KIT_ROOT, 'reports', 'bench', label);
+  rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
-  const messages = join(dir, `${label}.ndjson`);
   const started = performance.now();
   const exitCode = await new Promise<number>((resolve) => {
-    const child = spawn(
-      process.execPath,
-      [join(KIT_ROOT, 'node_modules/@cucumber/cucumber/bin/cucumber.js'), '--profile', 'selftest', 'features/', '--tags', 'not @client', '--format', `message:${messages}`],
-      { cwd: KIT_ROOT, env: { ...process.env, ...extraEnv }, stdio: ['ignore', 'ignore', 'inherit'] },
-    );
+    const child = spawn(process.execPath, [join(KIT_ROOT, 'bin/auth-ctk.js'), 'run', '--reports-dir', dir, '--no-allure-report', ...extraArgs], {
+      cwd: KIT_ROOT,
+      env: { ...process.env, CI: '1' },
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
     child.on('exit', (code) => resolve(code ?? 1));
   });
   const wallSeconds = round((performance.now() - started) / 1000);
-  return { wallSeconds, exitCode, ...summarise(computeVerdicts(readMessages(messages))) };
+  return { dir, wallSeconds, exitCode, ...summarise(computeVerdicts(readMessages(join(dir, 'cucumber-messages.ndjson')))) };
+}
+
+/** The middle value (the lower of the two middle ones for an even count). */
+export function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor((sorted.length - 1) / 2)]!;
+}
+
+/** `allure generate` of a timed run's results, in seconds; undefined without Java. */
+export async function timeAllureGenerate(run: SuiteTiming): Promise<number | undefined> {
+  if (!javaAvailable()) return undefined;
+  const t0 = performance.now();
+  await generateAllureReport({ resultsDir: join(run.dir, 'allure-results'), reportDir: join(run.dir, 'allure-report') });
+  return round((performance.now() - t0) / 1000);
 }
 
 /** Per scenario its verdict (the same verdict layer as every report), counts, and time per feature. */
-function summarise(verdicts: Verdicts): Omit<SuiteTiming, 'wallSeconds' | 'exitCode'> {
+function summarise(verdicts: Verdicts): Omit<SuiteTiming, 'dir' | 'wallSeconds' | 'exitCode'> {
   const perFeature: Record<string, number> = {};
   const outcomes: Record<string, string> = {};
   const statuses: Record<string, number> = {};
