@@ -9,8 +9,8 @@
 # Nothing secret is in the image: the target profile, its .env (or the environment) and the signing key are
 # given at run time (mounted, or a ConfigMap/Secret in Kubernetes). Reports go to /app/reports: mount a
 # folder there. Chromium: the npm-shipped @sparticuz/chromium comes with node_modules and is unpacked into /tmp
-# (mount /tmp executable); on the minimal local base it does not start (README, "Run it inside a canvas"):
-# mount a Chromium and set AUTH_CTK_CHROMIUM, or the browser scenarios are reported "not testable" with the reason.
+# (mount /tmp executable); the local base holds the libraries it loads (docker/base-image.sh). On a base without
+# them, mount a Chromium and set AUTH_CTK_CHROMIUM, or the browser scenarios are reported "not testable" with the reason.
 ARG BASE_IMAGE=node:24-slim
 FROM ${BASE_IMAGE}
 

@@ -8,13 +8,13 @@ import assert from 'node:assert/strict';
 import { createServer, request, type Server } from 'node:http';
 import { codeVerifier, isValidVerifier, s256Challenge, stateValue, tamperedVerifier } from '../support/browser/pkce.ts';
 import type { Browser } from 'playwright-core';
-import { CHROMIUM_INSTALL_HINT, ChromiumUnavailableError, describeBrowser, LAUNCH_ATTEMPTS, NPM_CHROMIUM_DROPPED_ARGS, npmChromiumCandidate, npmChromiumRuns, resolveChromium, sharedBrowser, sharedChromium, closeSharedBrowser } from '../support/browser/chromium.ts';
+import { bundledFontConfig, CHROMIUM_INSTALL_HINT, ChromiumUnavailableError, describeBrowser, LAUNCH_ATTEMPTS, NPM_CHROMIUM_DROPPED_ARGS, npmChromiumCandidate, npmChromiumRuns, resolveChromium, sharedBrowser, sharedChromium, closeSharedBrowser } from '../support/browser/chromium.ts';
 import { CallbackReceiver, NonLoopbackRedirectError, otherRedirectUri } from '../support/browser/callback.ts';
 import { SourceAddressProxy } from '../support/browser/source-proxy.ts';
 import { browserSourceAddress } from '../support/browser/source-addresses.ts';
 import { DEFAULT_LOGIN_FORM, fillCredentials, LoginFormError, loginFormSelectors } from '../support/browser/login-form.ts';
 import { loadProfile, ProfileError } from '../support/target/profile.ts';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
@@ -73,6 +73,23 @@ test('Chromium: AUTH_CTK_CHROMIUM first, then the system paths, then the npm-shi
   assert.doesNotMatch(broken.identity.passedOver.join(' | '), /long log/, 'one line per reason');
   const missing = await resolveChromium({ env: { AUTH_CTK_CHROMIUM: '/nope' }, exists: some(), npm, launch });
   assert.match(missing.identity.passedOver[0]!, /AUTH_CTK_CHROMIUM=\/nope is not an executable file/);
+});
+
+test('the npm-shipped Chromium gets a font configuration where the system has none (a minimal image), and only there', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'ctk-fonts-'));
+  try {
+    const missing = join(dir, 'no-system-fonts.conf');
+    assert.equal(bundledFontConfig(dir, {}, missing), undefined, 'no unpacked fonts: nothing to point at');
+    mkdirSync(join(dir, 'fonts', 'fonts'), { recursive: true });
+    const env = bundledFontConfig(dir, {}, missing);
+    assert.ok(env?.FONTCONFIG_FILE, 'a configuration is given');
+    assert.match(readFileSync(env.FONTCONFIG_FILE, 'utf8'), new RegExp(`<dir>${join(dir, 'fonts', 'fonts')}</dir>`));
+    writeFileSync(missing, '<fontconfig/>');
+    assert.equal(bundledFontConfig(dir, {}, missing), undefined, 'the system has a configuration: it is used');
+    assert.equal(bundledFontConfig(dir, { FONTCONFIG_FILE: '/x.conf' }, join(dir, 'none')), undefined, "the caller's own setting wins");
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test('Chromium: not testable only when none of the three starts, and the reason names all three', async () => {

@@ -9,7 +9,7 @@
  * Launched lazily by the first browser scenario, shared by all of them (each gets a fresh context: no
  * cookies, no storage), closed at the end of the run. On 2 cores a launch costs ~0.2-1 s; a context ~20 ms.
  */
-import { accessSync, constants, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { accessSync, constants, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -84,7 +84,7 @@ const isExecutable = (path: string): boolean => {
 
 /** A browser to try: where it is and how to start it, or why there is none. */
 export type ChromiumCandidate =
-  | { readonly source: ChromiumSource; readonly executablePath: string; readonly args: readonly string[]; readonly package?: string }
+  | { readonly source: ChromiumSource; readonly executablePath: string; readonly args: readonly string[]; readonly package?: string; readonly env?: Readonly<Record<string, string>> }
   | { readonly source: ChromiumSource; readonly unavailable: string };
 
 interface NpmChromium {
@@ -164,7 +164,8 @@ export async function npmChromiumCandidate(): Promise<ChromiumCandidate> {
     module.setGraphicsMode = false;
     const executablePath = await unpackNpmChromium(module, npmChromiumCacheDir(packageDir, version));
     const dropped = new Set<string>(NPM_CHROMIUM_DROPPED_ARGS);
-    return { source: 'npm', executablePath, args: module.args.filter((a) => !dropped.has(a)), package: `${NPM_CHROMIUM_PACKAGE}@${version}` };
+    const env = bundledFontConfig(dirname(executablePath));
+    return { source: 'npm', executablePath, args: module.args.filter((a) => !dropped.has(a)), package: `${NPM_CHROMIUM_PACKAGE}@${version}`, ...(env ? { env } : {}) };
   } catch (error) {
     return { source: 'npm', unavailable: `${NPM_CHROMIUM_PACKAGE}@${version} could not be unpacked: ${firstLine(error)}` };
   }
@@ -184,13 +185,33 @@ export interface LaunchedChromium {
   readonly identity: BrowserIdentity;
 }
 
-type Launch = (candidate: { executablePath: string; args: readonly string[] }) => Promise<Browser>;
+/**
+ * A font configuration for the npm-shipped Chromium where the system has none (a minimal container image: no
+ * /etc/fonts). Without one Chromium's renderer dies at the first page (measured in the kit image: the browser
+ * exits with SIGTRAP after "Fontconfig error: Cannot load default config file"). The package ships its fonts;
+ * its own fonts.conf names AWS Lambda's paths, so the kit writes one naming where they were unpacked. Undefined
+ * where the system has a configuration or the caller set one (FONTCONFIG_FILE / FONTCONFIG_PATH).
+ */
+export function bundledFontConfig(unpackedDir: string, env: NodeJS.ProcessEnv = process.env, systemConfig = '/etc/fonts/fonts.conf'): Record<string, string> | undefined {
+  if (env.FONTCONFIG_FILE || env.FONTCONFIG_PATH || existsSync(systemConfig)) return undefined;
+  const fonts = join(unpackedDir, 'fonts', 'fonts');
+  if (!existsSync(fonts)) return undefined;
+  const file = join(unpackedDir, 'auth-ctk-fonts.conf');
+  if (!existsSync(file)) {
+    const cache = join(tmpdir(), 'auth-ctk-fontconfig-cache');
+    writeFileSync(file, `<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "fonts.dtd">\n<fontconfig>\n  <dir>${fonts}</dir>\n  <cachedir>${cache}</cachedir>\n</fontconfig>\n`);
+  }
+  return { FONTCONFIG_FILE: file };
+}
+
+type Launch = (candidate: { executablePath: string; args: readonly string[]; env?: Readonly<Record<string, string>> }) => Promise<Browser>;
 
 // playwright-core is imported when a browser is launched, not when the support code loads: it is the heaviest
 // module of the kit (~0.2 s per process), and most cucumber workers of a parallel run never start a browser.
-const launchWithPlaywright: Launch = async ({ executablePath, args }) =>
+const launchWithPlaywright: Launch = async ({ executablePath, args, env }) =>
   (await import('playwright-core')).chromium.launch({
     executablePath,
+    ...(env ? { env: { ...process.env, ...env } } : {}),
     // playwright-core adds its own --headless and a fresh --user-data-dir per launch; the flags are also
     // listed here so the command line is the documented one whatever playwright's defaults become.
     headless: true,
@@ -205,7 +226,7 @@ const launchWithPlaywright: Launch = async ({ executablePath, args }) =>
  */
 export const LAUNCH_ATTEMPTS = 3;
 
-async function launchWithRetries(launch: Launch, candidate: { executablePath: string; args: readonly string[] }): Promise<Browser> {
+async function launchWithRetries(launch: Launch, candidate: Parameters<Launch>[0]): Promise<Browser> {
   for (let attempt = 1; ; attempt++) {
     try {
       return await launch(candidate);
