@@ -61,6 +61,7 @@ test('each way a scenario ends gets its verdict', () => {
     'A judge that returns without judging': 'not-testable',
     'A helper deep in support/ finds a prerequisite missing': 'not-testable',
     'A judge whose positive control failed': 'not-testable',
+    'A requirement one check of which held while another could not judge': 'not-testable',
     'A requirement judged here': 'passed',
     'A requirement not testable there': 'not-testable',
   };
@@ -253,7 +254,7 @@ test('the fixture run is not certified, and says why', () => {
 test('the console summary has a table per feature and one line per failure and warning', () => {
   const out = renderSummary(verdicts, certify(verdicts), { target: 'report fixture target' });
   assert.match(out, /feature \(scenarios\)\s+passed\s+failed\s+warning\s+known dev\.\s+not appl\.\s+not testable/);
-  assert.match(out, /Verdict kinds \(report fixture\)\s+3\s+6\s+2\s+0\s+1\s+6/);
+  assert.match(out, /Verdict kinds \(report fixture\)\s+3\s+6\s+2\s+0\s+1\s+7/);
   assert.ok(out.includes(`FAILED   ${head(ids.MUST_MISS)} — expected 401 with WWW-Authenticate: Bearer error="invalid_token"; got 200 (token expired 3 s ago)`));
   assert.ok(out.includes(`WARNING  ${head(ids.SHOULD_MISS)} — expected 401`));
   assert.ok(out.includes(`UNTESTED ${ids.NOT_TESTABLE} [MUST] — the target profile has no short-TTL client`));
@@ -270,7 +271,7 @@ test('JUnit carries the same one-line diagnoses, and reasons for what did not ru
   assert.match(xml, /<skipped message="not testable: the target profile has no short-TTL client/);
   assert.match(xml, /<skipped message="not applicable: the target does not claim /);
   assert.ok(xml.includes(`<system-out>WARNING ${head(ids.SHOULD_MISS)}`));
-  assert.match(xml, /<testsuites name="auth-ctk — fixture" tests="18" failures="2" errors="4" skipped="7"/);
+  assert.match(xml, /<testsuites name="auth-ctk — fixture" tests="19" failures="2" errors="4" skipped="8"/);
   assert.ok(xml.includes(`<property name="checks ${ids.PASS}" value="1 held, 0 not held, 0 could not judge"/>`), 'the checks behind each verdict');
   assert.ok(!xml.includes('fixture-secret'), 'no secret in JUnit');
 });

@@ -203,6 +203,7 @@ function scenarioVerdict(run: RunRecord, pickle: Pickle, attempt: Attempt): Scen
   const warnings = records<Finding>(attempt, MEDIA.warning);
   const checks = records<CheckRecord[]>(attempt, MEDIA.checks).flat();
   const held = (id: string) => checks.some((c) => c.requirementId === id && c.outcome === 'holds');
+  const unjudged = (id: string) => checks.find((c) => c.requirementId === id && c.outcome === 'could-not-judge');
   /** Every check of it found its clause's condition absent here (and none could not judge): not applicable here. */
   const vacuous = (id: string) => {
     const mine = checks.filter((c) => c.requirementId === id);
@@ -242,7 +243,10 @@ function scenarioVerdict(run: RunRecord, pickle: Pickle, attempt: Attempt): Scen
       // A SHOULD miss already contributed its warning (and its diagnosis): nothing to add, least of all a reason.
       if (contributions.has(id)) continue;
       const none = vacuous(id);
-      if (held(id)) contribute(contributions, id, 'passed');
+      const missing = unjudged(id);
+      // One check held and another of the same requirement could not judge: the scenario judged part of it only.
+      if (held(id) && missing) contribute(contributions, id, 'not-testable', { reason: `partly judged in "${pickle.name}": ${missing.observed}`, remedy: notJudged(id).remedy });
+      else if (held(id)) contribute(contributions, id, 'passed');
       else if (none) contribute(contributions, id, 'not-applicable', { reason: `does not apply in "${pickle.name}": ${none.observed}` });
       else contribute(contributions, id, 'not-testable', notJudged(id));
     }

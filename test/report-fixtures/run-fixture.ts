@@ -42,18 +42,20 @@ export interface FixtureIds {
   readonly COULD_NOT_JUDGE: string;
   /** Judged in one scenario, not testable in another: partial coverage. */
   readonly PARTIAL: string;
+  /** One check of it held, another in the same scenario could not judge: partly judged there. */
+  readonly HALF_JUDGED: string;
 }
 
 export function fixtureIds(): FixtureIds & { readonly capability: Capability } {
   const must = requirements().filter((r) => r.level === 'MUST' && !r.capability).map((r) => r.id);
   const should = requirements().filter((r) => r.level === 'SHOULD' && !r.capability).map((r) => r.id);
   const bound = requirements().find((r) => r.capability !== undefined)!;
-  const [PASS, MUST_MISS, MUST_ERROR, NOT_TESTABLE, BLOCKER, BLOCKED, BASELINED_PASS, UNDEFINED, LEAK, SILENT_SKIP, UNJUDGED, RETURNED_EARLY, COULD_NOT_JUDGE, PARTIAL] =
+  const [PASS, MUST_MISS, MUST_ERROR, NOT_TESTABLE, BLOCKER, BLOCKED, BASELINED_PASS, UNDEFINED, LEAK, SILENT_SKIP, UNJUDGED, RETURNED_EARLY, COULD_NOT_JUDGE, PARTIAL, HALF_JUDGED] =
     must as [string, ...string[]];
   const [SHOULD_MISS, SHOULD_ERROR] = should as [string, string];
   const ids = {
     PASS, MUST_MISS, MUST_ERROR, NOT_TESTABLE, BLOCKER, BLOCKED, BASELINED_PASS, UNDEFINED, LEAK, SILENT_SKIP, UNJUDGED,
-    RETURNED_EARLY, COULD_NOT_JUDGE, PARTIAL, SHOULD_MISS, SHOULD_ERROR, NOT_APPLICABLE: bound.id,
+    RETURNED_EARLY, COULD_NOT_JUDGE, PARTIAL, HALF_JUDGED, SHOULD_MISS, SHOULD_ERROR, NOT_APPLICABLE: bound.id,
   };
   for (const [role, id] of Object.entries(ids)) if (!id) throw new Error(`the catalogue has too few requirements for the report fixture role ${role}`);
   return { ...(ids as FixtureIds), capability: bound.capability! };
