@@ -6,6 +6,7 @@ import type { CtkWorld } from '../world.ts';
 import type { Exchange } from '../http/exchange.ts';
 import { gatewayOf, type TargetDescription } from '../target/target.ts';
 import { NotTestableError } from '../verdict/not-testable.ts';
+import { ownAddressQuiet } from '../load/source-addresses.ts';
 
 export type GatewayRouteName = 'protected' | 'public' | 'scoped' | 'identity echo' | 'customer data';
 
@@ -63,6 +64,8 @@ const PROBE_BODY = JSON.stringify({ name: 'auth-ctk probe (should have been refu
 export async function callGateway(world: CtkWorld, call: GatewayCall): Promise<Exchange> {
   const route = routeOf(world.target, call.route, call.customerId);
   if (!route) throw new RouteNotDescribedError(call.route);
+  // A gateway rate-limit check may just have used the run's own address (no sourceAddresses): wait out its limit.
+  await ownAddressQuiet();
   const headers: Record<string, string | string[]> = { accept: 'application/json', ...call.headers };
   if (call.authorization !== undefined) {
     headers.authorization = typeof call.authorization === 'string' ? call.authorization : [...call.authorization];
