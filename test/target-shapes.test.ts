@@ -281,6 +281,23 @@ describe('the committed shapes (fixtures/targets/shapes) load, and give the verd
     }
   }
 
+  test("gateway-rate-limit: the gateway's limits are judged at the gateway; the token endpoint's are not applicable", async () => {
+    const t = await described('gateway-rate-limit.yaml');
+    assert.deepEqual(t.limits.gateway, { requestsPerSecond: 20, ipBlock: { failedAttempts: 5, blockSeconds: 60 } });
+    for (const id of ['REQ-GRL-01', 'REQ-GRL-02', 'REQ-GRL-03', 'REQ-GRL-04', 'REQ-GRL-05', 'REQ-GRL-06', 'REQ-GRL-07', 'REQ-GRL-08']) {
+      assert.equal(applicability(t, [`@${id}`]).kind, 'applicable', id);
+    }
+    // Claiming the gateway's limits does not load the IdP: seed 001's token-endpoint checks stay out.
+    const tokenEndpoint = applicability(t, ['@REQ-RL-02']);
+    assert.ok(tokenEndpoint.kind === 'not-applicable');
+    assert.match(tokenEndpoint.record.reason, /does not claim rate-limiting/);
+    // The default reference claims neither; the variation gateway-rate-limit (or a fault that needs it) claims both.
+    assert.equal(applicability(reference(), ['@REQ-GRL-01']).kind, 'not-applicable');
+    const varied = describeReferenceTarget({ idp: 'http://127.0.0.1:1', issuer: 'http://127.0.0.1:1', gateway: 'http://127.0.0.1:2', component: '' }, { faults: ['gateway-never-unblock'] });
+    assert.equal(varied.capabilities['gateway-ip-blocking'], true);
+    assert.equal(varied.capabilities['gateway-rate-limiting'], true);
+  });
+
   test('idp-only: gateway requirements not applicable, token issuance judged', async () => {
     const t = await described('idp-only.yaml');
     assert.equal(t.gateway, undefined);
