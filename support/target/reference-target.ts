@@ -6,8 +6,12 @@ import { withNeededVariations } from '../../reference/faults.ts';
 import { referenceClaims } from '../../reference/variations.ts';
 import type { TargetDescription, TargetKind } from './target.ts';
 
-/** 127.0.0.2 .. 127.0.0.41: distinct client IPs on Linux loopback, none of them the default 127.0.0.1. */
-export const LOOPBACK_SOURCE_ADDRESSES = Array.from({ length: 40 }, (_, i) => `127.0.0.${i + 2}`);
+/**
+ * 127.0.0.2 .. 127.0.0.61: distinct client IPs on Linux loopback, none of them the default 127.0.0.1. Sixty, not
+ * forty: with the gateway's limits claimed (variation gateway-rate-limit) the load checks of the token endpoint and
+ * of the gateway each take about ten fresh addresses from the load half of the list.
+ */
+export const LOOPBACK_SOURCE_ADDRESSES = Array.from({ length: 60 }, (_, i) => `127.0.0.${i + 2}`);
 
 export function describeReferenceTarget(
   urls: ReferenceStack['urls'],

@@ -45,7 +45,7 @@ export const GATEWAY_PROBES: Record<GatewayVariationName, Probe> = {
     assert.ok(Array.isArray((JSON.parse(metadata.response!.body) as { authorization_servers?: unknown }).authorization_servers));
   },
   'gateway-rate-limit': async (c) => {
-    // From addresses outside the kit's own list (127.0.0.2..41), so the suite's run is not disturbed.
+    // From addresses outside the kit's own list (127.0.0.2..61), so the suite's run is not disturbed.
     const { requestsPerSecond, ipBlock } = c.fx.limits.gateway!;
     const publicUrl = `${c.urls.gateway}${c.fx.routes.public}`;
     const from = (sourceAddress: string, headers: Record<string, string> = {}) => send({ method: 'GET', url: publicUrl, headers, sourceAddress, timeoutMs: 5_000 });
