@@ -40,7 +40,7 @@ export const GATEWAY_RATE_LIMIT_REQUIREMENTS: readonly Requirement[] = [
     id: 'REQ-GRL-03',
     title: 'A Retry-After on the gateway\'s 429 is valid (delay-seconds or HTTP-date); a 429 without one is allowed',
     level: 'MUST',
-    source: 'RFC 6585 §4 (MAY include a Retry-After header); RFC 9110 §10.2.3 (its syntax), §2.2 (a sender MUST NOT generate protocol elements that do not match the grammar)',
+    source: 'RFC 9110 §10.2.3 (Retry-After syntax), §2.2 (a sender MUST NOT generate protocol elements that do not match the grammar); RFC 6585 §4 (a 429 MAY include Retry-After)',
     link: rfc(9110, '10.2.3'),
     component: 'gateway',
     profile: 'rate-limits',
