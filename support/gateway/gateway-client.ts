@@ -7,6 +7,8 @@ import type { Exchange } from '../http/exchange.ts';
 import { gatewayOf, type TargetDescription } from '../target/target.ts';
 import { NotTestableError } from '../verdict/not-testable.ts';
 import { ownAddressQuiet } from '../load/source-addresses.ts';
+import { accessTokenFor } from '../oauth/token-client.ts';
+import { countAnswer, needsValidRequestFirst } from './own-address-guard.ts';
 
 export type GatewayRouteName = 'protected' | 'public' | 'scoped' | 'identity echo' | 'customer data';
 
@@ -73,12 +75,32 @@ export async function callGateway(world: CtkWorld, call: GatewayCall): Promise<E
   const hasBody = !['GET', 'HEAD', 'DELETE'].includes(route.method);
   if (hasBody) headers['content-type'] = 'application/json';
   const keepAsLast = call.keepAsLast ?? true;
+  const withCredentials = call.authorization !== undefined || call.queryToken !== undefined;
+  if (withCredentials && needsValidRequestFirst(world)) await endTheSeriesOfRefusals(world);
   const exchange = await world.send(
     { method: route.method, url: gatewayUrl(world.target, route.path, call.queryToken), headers, ...(hasBody ? { body: PROBE_BODY } : {}) },
     { keepAsLast },
   );
+  countAnswer(exchange, withCredentials);
   if (keepAsLast) world.lastGatewayRoute = call.route;
   return exchange;
+}
+
+/**
+ * A gateway that blocks after consecutive invalid tokens (own-address-guard.ts): one request with a valid token on
+ * the protected route, so the run's own address never reaches the count. Evidence like any other request; never
+ * the scenario's last exchange. Without a token to send, nothing is sent (the scenario's own checks report that).
+ */
+async function endTheSeriesOfRefusals(world: CtkWorld): Promise<void> {
+  let token: string;
+  try {
+    token = await accessTokenFor(world, world.target.clients.system);
+  } catch {
+    return;
+  }
+  const url = gatewayUrl(world.target, gatewayOf(world.target).routes.protected);
+  world.log('the gateway claims to block an IP after consecutive invalid tokens: one request with a valid token first, so the run\'s own address stays under the count');
+  countAnswer(await world.send({ method: 'GET', url, headers: { accept: 'application/json', authorization: bearer(token) } }, { keepAsLast: false }), true);
 }
 
 export const bearer = (token: string): string => `Bearer ${token}`;
