@@ -607,7 +607,7 @@ const FAULT_PROBES: Record<string, (base: string) => Promise<void>> = {
   },
 };
 
-// The per-IP limits (variation gateway-rate-limit; limits 20/s and a block after 5 invalid tokens for 2 s), probed
+// The per-IP limits (variation gateway-rate-limit; limits 50/s and a block after 5 invalid tokens for 2 s), probed
 // from addresses other than the allow-listed 127.0.0.1. A fault of them is compared with the gateway that has the
 // variation on (its `needs`), not with the default one, which limits nothing.
 const LIMITS = fixtures.limits.gateway!;
@@ -657,7 +657,7 @@ const startWith = (switches: readonly string[]) => {
   return startGateway({ faults: all, ...(all.has('gateway-rate-limit') ? { clientLimits: LIMITS } : {}) });
 };
 
-test('gateway-rate-limit (variation): 429 with Retry-After past 20/s, 403 after 5 invalid tokens, 127.0.0.1 allow-listed', async () => {
+test('gateway-rate-limit (variation): 429 with Retry-After past 50/s, 403 after 5 invalid tokens, 127.0.0.1 allow-listed', async () => {
   const base = await startWith(['gateway-rate-limit']);
   const burst = await burstFrom(base, '127.0.0.211');
   assert.equal(burst.filter((r) => r.status === 200).length, LIMITS.requestsPerSecond, 'exactly the limit served in the window');

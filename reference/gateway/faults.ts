@@ -115,7 +115,7 @@ export const GATEWAY_FAULTS: readonly FaultDefinition[] = [
   // or a block there is nothing to retry after, recover from or compare another IP with: those checks are then not
   // testable, and the narrower faults below break them.
   gatewayLimits('gateway-rate-limit-not-enforced', 'claims gateway-rate-limiting but never answers 429', ['REQ-GRL-02']),
-  gatewayLimits('gateway-rate-limit-below-stated', 'answers 429 from a quarter of the stated per-IP limit (5/s where 20/s is claimed)', ['REQ-GRL-01']),
+  gatewayLimits('gateway-rate-limit-below-stated', 'answers 429 from a quarter of the stated per-IP limit (12/s where 50/s is claimed)', ['REQ-GRL-01']),
   gatewayLimits('gateway-429-bad-retry-after', 'sends Retry-After: "a moment" with its 429 (not delay-seconds, not an HTTP-date)', ['REQ-GRL-03']),
   gatewayLimits('gateway-rate-limit-one-counter', 'counts every client IP against one shared per-second limit: a rate-limited IP limits every other IP', ['REQ-GRL-07']),
   gatewayLimits('gateway-429-never-lifted', 'keeps a rate-limited IP at 429 for 20 s from its first 429, although the 429 says Retry-After: 1', ['REQ-GRL-08']),

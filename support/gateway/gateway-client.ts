@@ -6,7 +6,8 @@ import type { CtkWorld } from '../world.ts';
 import type { Exchange } from '../http/exchange.ts';
 import { gatewayOf, type TargetDescription } from '../target/target.ts';
 import { NotTestableError } from '../verdict/not-testable.ts';
-import { ownAddressQuiet } from '../load/source-addresses.ts';
+import { ownAddressQuiet, workerShare } from '../load/source-addresses.ts';
+import { pacerFor } from '../oauth/pacing.ts';
 import { accessTokenFor } from '../oauth/token-client.ts';
 import { countAnswer, needsValidRequestFirst } from './own-address-guard.ts';
 
@@ -77,6 +78,7 @@ export async function callGateway(world: CtkWorld, call: GatewayCall): Promise<E
   const keepAsLast = call.keepAsLast ?? true;
   const withCredentials = call.authorization !== undefined || call.queryToken !== undefined;
   if (withCredentials && needsValidRequestFirst(world)) await endTheSeriesOfRefusals(world);
+  await paceGatewayRequest(world);
   const exchange = await world.send(
     { method: route.method, url: gatewayUrl(world.target, route.path, call.queryToken), headers, ...(hasBody ? { body: PROBE_BODY } : {}) },
     { keepAsLast },
@@ -100,7 +102,20 @@ async function endTheSeriesOfRefusals(world: CtkWorld): Promise<void> {
   }
   const url = gatewayUrl(world.target, gatewayOf(world.target).routes.protected);
   world.log('the gateway claims to block an IP after consecutive invalid tokens: one request with a valid token first, so the run\'s own address stays under the count');
+  await paceGatewayRequest(world);
   countAnswer(await world.send({ method: 'GET', url, headers: { accept: 'application/json', authorization: bearer(token) } }, { keepAsLast: false }), true);
+}
+
+/**
+ * A gateway that claims a per-IP rate limit (gateway-rate-limiting, limits.gateway.requestsPerSecond): the run's
+ * ordinary requests from its own address are spaced under it (oauth/pacing.ts, as token requests are under the
+ * token endpoint's), so a 429 never lands in a scenario about something else. Parallel workers share the address.
+ */
+async function paceGatewayRequest(world: CtkWorld): Promise<void> {
+  if (world.target.capabilities['gateway-rate-limiting'] !== true) return;
+  const limit = world.target.limits.gateway?.requestsPerSecond;
+  if (limit === undefined || limit <= 0) return;
+  await pacerFor(limit / workerShare().total).acquire('gateway');
 }
 
 export const bearer = (token: string): string => `Bearer ${token}`;
