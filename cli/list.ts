@@ -64,7 +64,11 @@ export async function faultsCommand(argv: string[]): Promise<number> {
   const { values } = parseArgs({ args: argv, options: { json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } });
   if (values.help) return (console.log(FAULTS_HELP), 0);
   if (values.json) return (console.log(JSON.stringify({ faults: FAULTS, variations: VARIATIONS }, null, 2)), 0);
-  for (const f of FAULTS) console.log(`${f.name.padEnd(34)} ${f.component.padEnd(10)} breaks ${f.breaks.join(', ')}\n${' '.repeat(35)}${f.description}`);
+  for (const f of FAULTS) {
+    // A fault of a capability only a variation claims starts with that variation (reference/faults.ts `needs`).
+    const needs = f.needs?.length ? ` (starts with ${f.needs.join(', ')})` : '';
+    console.log(`${f.name.padEnd(34)} ${f.component.padEnd(10)} breaks ${f.breaks.join(', ')}${needs}\n${' '.repeat(35)}${f.description}`);
+  }
   console.log(`\n${FAULTS.length} faults\n\nConformant variations (the suite must pass them):`);
   for (const v of VARIATIONS) console.log(`${v.name.padEnd(34)} ${v.component.padEnd(10)} ${v.description}\n${' '.repeat(35)}allowed by ${v.allowedBy}`);
   console.log(`\n${VARIATIONS.length} variations`);

@@ -11,6 +11,12 @@ export interface FaultDefinition {
   readonly description: string;
   /** The requirement IDs this fault breaks: scenarios tagged with them must fail (or warn, for SHOULD). */
   readonly breaks: readonly string[];
+  /**
+   * Conformant variations (reference/variations.ts) the fault is a defect of: a fault in a capability the default
+   * reference does not claim (the gateway's rate limit) comes with the variation that switches it on and claims it,
+   * so "--faults gateway-never-unblock" alone starts a reference that claims the block and then breaks it.
+   */
+  readonly needs?: readonly string[];
 }
 
 import { IDP_FAULTS } from './idp/faults.ts';
@@ -19,6 +25,13 @@ import { COMPONENT_FAULTS } from './component/faults.ts';
 import { LOGIN_FAULTS } from './idp/login-faults.ts';
 
 export const FAULTS: readonly FaultDefinition[] = [...IDP_FAULTS, ...LOGIN_FAULTS, ...GATEWAY_FAULTS, ...COMPONENT_FAULTS];
+
+/** The switches to start the reference with: those named, plus the variations each named fault needs (`needs`). */
+export function withNeededVariations(names: Iterable<string>): string[] {
+  const switches = new Set(names);
+  for (const name of [...switches]) for (const variation of FAULTS.find((f) => f.name === name)?.needs ?? []) switches.add(variation);
+  return [...switches];
+}
 
 export function fault(name: string): FaultDefinition {
   const found = FAULTS.find((f) => f.name === name);

@@ -1,7 +1,7 @@
 /** Loads the reference stack's fixture file (clients, users, routes, limits): one file for servers and kit. */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { ClientCredentials, RouteSet, TestUser, TargetDescription } from '../support/target/target.ts';
+import type { ClientCredentials, GatewayLimits, RouteSet, TestUser, TargetDescription } from '../support/target/target.ts';
 
 export interface ReferenceFixtures {
   readonly audience: string;
@@ -11,6 +11,8 @@ export interface ReferenceFixtures {
   readonly limits: TargetDescription['limits'] & {
     readonly tokenRequestsPerSecond: number;
     readonly ipBlock: { readonly failedAttempts: number; readonly blockSeconds: number };
+    /** The gateway's per-IP limits, in effect with the variation gateway-rate-limit (reference/gateway/client-limits.ts). */
+    readonly gateway?: GatewayLimits;
   };
   readonly adminToken: string;
   /**

@@ -7,6 +7,7 @@
  * (exit, crash, SIGKILL) the channel closes and the child exits.
  */
 import type { Server } from 'node:http';
+import { withNeededVariations } from './faults.ts';
 
 export interface ListenOptions {
   readonly host: string;
@@ -20,9 +21,12 @@ export function listenOptions(prefix: string): ListenOptions {
   };
 }
 
-/** Active fault names (kit self-test): `AUTH_CTK_FAULTS=a,b`. */
+/**
+ * Active fault names (kit self-test): `AUTH_CTK_FAULTS=a,b`, with the variations those faults need (a fault of a
+ * capability only a variation claims comes with it, reference/faults.ts `needs`), whoever started the server.
+ */
 export function activeFaults(): ReadonlySet<string> {
-  return new Set((process.env.AUTH_CTK_FAULTS ?? '').split(',').map((f) => f.trim()).filter(Boolean));
+  return new Set(withNeededVariations((process.env.AUTH_CTK_FAULTS ?? '').split(',').map((f) => f.trim()).filter(Boolean)));
 }
 
 export function urlOf(server: Server, host: string): string {

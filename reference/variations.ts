@@ -7,6 +7,7 @@
  * Variations travel in the same switch set as faults (AUTH_CTK_FAULTS, `--faults`); each server checks them with
  * `faults.has(name)` next to the code they change.
  */
+import type { Capability } from '../support/requirements/types.ts';
 import { IDP_VARIATIONS, type IdpVariationName } from './idp/variations.ts';
 import { GATEWAY_VARIATIONS, type GatewayVariationName } from './gateway/variations.ts';
 
@@ -18,6 +19,11 @@ export interface VariationDefinition {
   readonly description: string;
   /** The clause or seed sentence that allows it: why no check may fail it. */
   readonly allowedBy: string;
+  /**
+   * Capabilities the reference claims only with this variation on (describeReferenceTarget): without it their
+   * requirements are "not applicable" to the reference, which is right, not a gap (fault-table.ts uncleanScenarios).
+   */
+  readonly claims?: readonly Capability[];
 }
 
 export const VARIATIONS: readonly VariationDefinition[] = [...IDP_VARIATIONS, ...GATEWAY_VARIATIONS];
@@ -26,3 +32,12 @@ export type VariationName = IdpVariationName | GatewayVariationName;
 export type { IdpVariationName, GatewayVariationName };
 
 export const isVariation = (name: string): boolean => VARIATIONS.some((v) => v.name === name);
+
+/**
+ * Whether the reference started with `switches` (faults and variations, needed variations included) claims
+ * `capability`: every capability, except those only a variation claims (`claims`) while it is off.
+ */
+export function referenceClaims(capability: Capability, switches: readonly string[]): boolean {
+  const claimedBy = VARIATIONS.filter((v) => v.claims?.includes(capability));
+  return claimedBy.length === 0 || claimedBy.some((v) => switches.includes(v.name));
+}

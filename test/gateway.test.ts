@@ -16,6 +16,7 @@ import { createGatewayServer } from '../reference/gateway/server.ts';
 import type { GatewayConfig } from '../reference/gateway/config.ts';
 import { encodeIdentity, decodeIdentity, type ForwardedIdentity } from '../reference/gateway/identity.ts';
 import { GATEWAY_FAULTS } from '../reference/gateway/faults.ts';
+import { withNeededVariations } from '../reference/faults.ts';
 
 const fixtures = loadReferenceFixtures();
 const ISSUER = 'https://idp.gateway-test.invalid';
@@ -37,14 +38,14 @@ interface Reply {
 function call(
   base: string,
   path: string,
-  options: { method?: string; headers?: readonly (readonly [string, string])[]; body?: string } = {},
+  options: { method?: string; headers?: readonly (readonly [string, string])[]; body?: string; from?: string } = {},
 ): Promise<Reply> {
   const url = new URL(path, base);
   const raw: string[] = ['host', url.host];
   for (const [name, value] of options.headers ?? []) raw.push(name, value);
   if (options.body !== undefined) raw.push('content-length', String(Buffer.byteLength(options.body)));
   return new Promise((resolve, reject) => {
-    const req = request({ host: url.hostname, port: url.port, path: url.pathname + url.search, method: options.method ?? 'GET', headers: raw }, (res) => {
+    const req = request({ host: url.hostname, port: url.port, path: url.pathname + url.search, method: options.method ?? 'GET', headers: raw, ...(options.from ? { localAddress: options.from } : {}) }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('end', () => {
@@ -621,6 +622,69 @@ const FAULT_PROBES: Record<string, (base: string) => Promise<void>> = {
   },
 };
 
+// The per-IP limits (variation gateway-rate-limit; limits 50/s and a block after 5 invalid tokens for 2 s), probed
+// from addresses other than the allow-listed 127.0.0.1. A fault of them is compared with the gateway that has the
+// variation on (its `needs`), not with the default one, which limits nothing.
+const LIMITS = fixtures.limits.gateway!;
+const burstFrom = (base: string, from: string, n = LIMITS.requestsPerSecond! + 5) => Promise.all(Array.from({ length: n }, () => call(base, routes.public, { from })));
+const invalidTokensFrom = async (base: string, from: string) => {
+  for (let i = 0; i < LIMITS.ipBlock!.failedAttempts; i++) assert.equal((await call(base, routes.protected, { headers: [bearer('garbage')], from })).status, 401);
+};
+const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+Object.assign(FAULT_PROBES, {
+  'gateway-rate-limit-not-enforced': async (base: string) => assert.ok((await burstFrom(base, '127.0.0.201')).every((r) => r.status === 200)),
+  'gateway-rate-limit-below-stated': async (base: string) => {
+    const half = await Promise.all(Array.from({ length: LIMITS.requestsPerSecond! / 2 }, () => call(base, routes.public, { from: '127.0.0.202' })));
+    assert.ok(half.some((r) => r.status === 429), 'half the stated limit already meets a 429');
+  },
+  'gateway-429-bad-retry-after': async (base: string) => {
+    const limited = (await burstFrom(base, '127.0.0.203')).find((r) => r.status === 429);
+    assert.equal(limited?.headers['retry-after'], 'a moment');
+  },
+  'gateway-rate-limit-one-counter': async (base: string) => {
+    await burstFrom(base, '127.0.0.204');
+    assert.equal((await call(base, routes.public, { from: '127.0.0.205' })).status, 429, 'another IP is limited too');
+  },
+  'gateway-429-never-lifted': async (base: string) => {
+    const limited = (await burstFrom(base, '127.0.0.206')).find((r) => r.status === 429);
+    assert.equal(limited?.headers['retry-after'], '1');
+    await pause(1_500);
+    assert.equal((await call(base, routes.public, { from: '127.0.0.206' })).status, 429, 'still limited after Retry-After');
+  },
+  'gateway-ip-block-not-enforced': async (base: string) => {
+    await invalidTokensFrom(base, '127.0.0.207');
+    assert.equal((await call(base, routes.protected, { headers: [bearer(await systemToken())], from: '127.0.0.207' })).status, 200, 'not blocked');
+  },
+  'gateway-block-every-ip': async (base: string) => {
+    await invalidTokensFrom(base, '127.0.0.208');
+    assert.equal((await call(base, routes.public, { from: '127.0.0.209' })).status, 403, 'another IP is blocked too');
+  },
+  'gateway-never-unblock': async (base: string) => {
+    await invalidTokensFrom(base, '127.0.0.210');
+    await pause(LIMITS.ipBlock!.blockSeconds * 1000 + 500);
+    assert.equal((await call(base, routes.public, { from: '127.0.0.210' })).status, 403, 'still blocked after the block time');
+  },
+});
+
+/** The gateway with these switches and the variations they need, with the per-IP limits when those are on. */
+const startWith = (switches: readonly string[]) => {
+  const all = new Set(withNeededVariations(switches));
+  return startGateway({ faults: all, ...(all.has('gateway-rate-limit') ? { clientLimits: LIMITS } : {}) });
+};
+
+test('gateway-rate-limit (variation): 429 with Retry-After past 50/s, 403 after 5 invalid tokens, 127.0.0.1 allow-listed', async () => {
+  const base = await startWith(['gateway-rate-limit']);
+  const burst = await burstFrom(base, '127.0.0.211');
+  assert.equal(burst.filter((r) => r.status === 200).length, LIMITS.requestsPerSecond, 'exactly the limit served in the window');
+  assert.ok(burst.filter((r) => r.status === 429).every((r) => r.headers['retry-after'] === '1'));
+  assert.ok((await burstFrom(base, '127.0.0.1')).every((r) => r.status === 200), 'the allow-listed address is never limited');
+  await invalidTokensFrom(base, '127.0.0.212');
+  assert.equal((await call(base, routes.public, { from: '127.0.0.212' })).status, 403);
+  assert.equal((await call(base, routes.public, { from: '127.0.0.213' })).status, 200, 'another IP is not blocked');
+  await invalidTokensFrom(base, '127.0.0.214');
+  assert.equal((await call(base, routes.protected, { headers: [bearer('garbage')] })).status, 401, '127.0.0.1 is never blocked');
+});
+
 describe('gateway faults: each flips the behaviour it names, and the healthy gateway does not', () => {
   test('every declared gateway fault has a probe here, and every probe a declaration', () => {
     assert.deepEqual(GATEWAY_FAULTS.map((f) => f.name).sort(), Object.keys(FAULT_PROBES).sort());
@@ -632,8 +696,9 @@ describe('gateway faults: each flips the behaviour it names, and the healthy gat
 
   for (const [name, probe] of Object.entries(FAULT_PROBES)) {
     test(name, async () => {
-      await assert.rejects(probe(gateway), `the healthy gateway already shows ${name}`);
-      await probe(await startGateway({ faults: new Set([name]) }));
+      const needs = GATEWAY_FAULTS.find((f) => f.name === name)?.needs ?? [];
+      await assert.rejects(probe(needs.length > 0 ? await startWith(needs) : gateway), `the healthy gateway already shows ${name}`);
+      await probe(await startWith([name]));
     });
   }
 });

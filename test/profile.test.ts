@@ -455,6 +455,35 @@ describe('profile fields for real deployments (issue 16)', () => {
     assert.match(failure(write(profile)).message, /limits\.ownAddressCoolDownSeconds: expected .*\(0\.\.300\)/);
   });
 
+  test('limits.gateway: the gateway\'s own rate limit and IP block, required once claimed', () => {
+    const profile = validProfile();
+    profile.capabilities = { 'gateway-rate-limiting': true, 'gateway-ip-blocking': true };
+    profile.limits = { gateway: { requestsPerSecond: 20, ipBlock: { failedAttempts: 5, blockSeconds: 60 } } };
+    assert.deepEqual(load(profile).limits.gateway, { requestsPerSecond: 20, ipBlock: { failedAttempts: 5, blockSeconds: 60 } });
+    assert.equal(load(validProfile()).limits.gateway, undefined, 'absent: nothing claimed, nothing stated');
+
+    // A claim without its number: exit 2 naming the field the claim needs.
+    profile.limits = { gateway: { ipBlock: { failedAttempts: 5, blockSeconds: 60 } } };
+    const noRate = failure(write(profile));
+    assert.equal(noRate.field, 'limits.gateway.requestsPerSecond');
+    assert.match(noRate.message, /capabilities\.gateway-rate-limiting is true/);
+    profile.limits = { gateway: { requestsPerSecond: 20 } };
+    assert.equal(failure(write(profile)).field, 'limits.gateway.ipBlock');
+    delete profile.limits;
+    assert.equal(failure(write(profile)).field, 'limits.gateway.requestsPerSecond', 'no limits at all');
+
+    // Numbers without a claim are fine (the checks are then not applicable); wrong shapes are not.
+    const unclaimed = validProfile();
+    unclaimed.limits = { gateway: { requestsPerSecond: 20 } };
+    assert.equal(load(unclaimed).limits.gateway?.requestsPerSecond, 20);
+    unclaimed.limits = { gateway: { requestsPerSecond: 0 } };
+    assert.match(failure(write(unclaimed)).message, /limits\.gateway\.requestsPerSecond: expected .*whole number >= 1/);
+    unclaimed.limits = { gateway: { ipBlock: { failedAttempts: 5 } } };
+    assert.equal(failure(write(unclaimed)).field, 'limits.gateway.ipBlock.blockSeconds');
+    unclaimed.limits = { gateway: { second: 20 } };
+    assert.match(failure(write(unclaimed)).message, /limits\.gateway\.second: unknown key "second" \(expected one of: requestsPerSecond, ipBlock\)/);
+  });
+
   test('identityEchoFormat.forwardedHeaders and publicIdentityFormat', () => {
     const profile = validProfile();
     profile.gateway.routes.identityEcho = '/anything';

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Writable } from 'node:stream';
 import { loadConfiguration, runCucumber } from '@cucumber/cucumber/api';
-import { orderForTarget, canBlockOwnAddress } from '../support/target/provider-order.ts';
+import { orderForTarget, canBlockOwnAddress, canRateLimitOwnAddress } from '../support/target/provider-order.ts';
 import { requirements } from '../support/requirements/catalogue.ts';
 import type { TargetDescription } from '../support/target/target.ts';
 
@@ -26,6 +26,15 @@ test('which scenarios can block the run\'s own address', (t) => {
   assert.equal(canBlockOwnAddress([`@${ipBlockId}`]), true);
   assert.equal(canBlockOwnAddress(['@requires-ip-blocking']), true);
   assert.equal(canBlockOwnAddress([`@${other}`, '@REQ-NOPE-99']), false);
+});
+
+test("the gateway's rate limit and IP block are as risky to the run's own address as the token endpoint's", () => {
+  assert.equal(canBlockOwnAddress(['@REQ-GRL-04']), true, 'gateway IP block');
+  assert.equal(canBlockOwnAddress(['@requires-gateway-ip-blocking']), true);
+  assert.equal(canRateLimitOwnAddress(['@REQ-GRL-02']), true, 'gateway rate limit');
+  assert.equal(canRateLimitOwnAddress(['@REQ-GRL-04']), false, 'a block check is not a rate-limit check');
+  const pickles = [pickle('gateway limit', '@REQ-GRL-01'), pickle('a', `@${other}`), pickle('gateway block', '@REQ-GRL-05')];
+  assert.deepEqual(orderForTarget(pickles, { ...target([]), limits: {} } as TargetDescription).ordered.map((p) => p.pickle.name), ['a', 'gateway limit', 'gateway block']);
 });
 
 test('no source addresses: IP-block scenarios last, others in their order', (t) => {

@@ -257,6 +257,42 @@ describe("a vendor's key as the trusted test-token signer", () => {
   });
 });
 
+describe("a gateway that blocks after consecutive invalid tokens: the run's own address stays under the count", () => {
+  test('after failedAttempts - 1 refused requests with credentials in a row, a valid one goes first', async () => {
+    const { callGateway } = await import('../support/gateway/gateway-client.ts');
+    const { resetOwnAddressGuard } = await import('../support/gateway/own-address-guard.ts');
+    resetOwnAddressGuard();
+    const base = reference();
+    const target: TargetDescription = {
+      ...base,
+      tokenEndpoint: 'http://127.0.0.1:1/guard-token',
+      capabilities: { ...base.capabilities, 'gateway-ip-blocking': true },
+      limits: { ...base.limits, tokenRequestsPerSecond: undefined, gateway: { ipBlock: { failedAttempts: 3, blockSeconds: 60 } } },
+    } as TargetDescription;
+    const sent: string[] = [];
+    const answer = (status: number, body: string): Exchange =>
+      ({ request: { method: 'GET', url: '' }, response: { status, headers: { 'content-type': 'application/json' }, rawHeaders: [], body }, startedAt: 0, durationMs: 1 }) as Exchange;
+    const world = {
+      target,
+      log: () => undefined,
+      send: async (request: HttpRequest) => {
+        if (request.url === target.tokenEndpoint) return answer(200, JSON.stringify({ access_token: 'valid-guard-token', token_type: 'Bearer', expires_in: 300 }));
+        const authorization = String(request.headers?.authorization ?? '');
+        sent.push(authorization === 'Bearer valid-guard-token' ? 'valid' : 'invalid');
+        return answer(authorization === 'Bearer valid-guard-token' ? 200 : 401, '{}');
+      },
+    } as unknown as CtkWorld;
+    for (let i = 0; i < 5; i++) await callGateway(world, { route: 'protected', authorization: 'Bearer not-a-token' });
+    // Two invalid in a row at most (3 would block): a valid request ends each series.
+    assert.deepEqual(sent, ['invalid', 'invalid', 'valid', 'invalid', 'invalid', 'valid', 'invalid']);
+    resetOwnAddressGuard();
+    sent.length = 0;
+    const unclaimed = { ...world, target: { ...target, capabilities: { ...target.capabilities, 'gateway-ip-blocking': false } } } as unknown as CtkWorld;
+    for (let i = 0; i < 4; i++) await callGateway(unclaimed, { route: 'protected', authorization: 'Bearer not-a-token' });
+    assert.deepEqual(sent, ['invalid', 'invalid', 'invalid', 'invalid'], 'a gateway that does not claim a block: nothing extra is sent');
+  });
+});
+
 describe('the committed shapes (fixtures/targets/shapes) load, and give the verdicts their shape calls for', () => {
   /** The description the external provider makes, its requests answered by a local stub (offline). */
   async function described(file: string): Promise<TargetDescription> {
@@ -280,6 +316,23 @@ describe('the committed shapes (fixtures/targets/shapes) load, and give the verd
       server.close();
     }
   }
+
+  test("gateway-rate-limit: the gateway's limits are judged at the gateway; the token endpoint's are not applicable", async () => {
+    const t = await described('gateway-rate-limit.yaml');
+    assert.deepEqual(t.limits.gateway, { requestsPerSecond: 20, ipBlock: { failedAttempts: 5, blockSeconds: 60 } });
+    for (const id of ['REQ-GRL-01', 'REQ-GRL-02', 'REQ-GRL-03', 'REQ-GRL-04', 'REQ-GRL-05', 'REQ-GRL-06', 'REQ-GRL-07', 'REQ-GRL-08']) {
+      assert.equal(applicability(t, [`@${id}`]).kind, 'applicable', id);
+    }
+    // Claiming the gateway's limits does not load the IdP: seed 001's token-endpoint checks stay out.
+    const tokenEndpoint = applicability(t, ['@REQ-RL-02']);
+    assert.ok(tokenEndpoint.kind === 'not-applicable');
+    assert.match(tokenEndpoint.record.reason, /does not claim rate-limiting/);
+    // The default reference claims neither; the variation gateway-rate-limit (or a fault that needs it) claims both.
+    assert.equal(applicability(reference(), ['@REQ-GRL-01']).kind, 'not-applicable');
+    const varied = describeReferenceTarget({ idp: 'http://127.0.0.1:1', issuer: 'http://127.0.0.1:1', gateway: 'http://127.0.0.1:2', component: '' }, { faults: ['gateway-never-unblock'] });
+    assert.equal(varied.capabilities['gateway-ip-blocking'], true);
+    assert.equal(varied.capabilities['gateway-rate-limiting'], true);
+  });
 
   test('idp-only: gateway requirements not applicable, token issuance judged', async () => {
     const t = await described('idp-only.yaml');

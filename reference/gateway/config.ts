@@ -4,7 +4,7 @@
  */
 import { activeFaults } from '../server-process.ts';
 import { loadReferenceFixtures } from '../fixtures.ts';
-import type { RouteSet } from '../../support/target/target.ts';
+import type { GatewayLimits, RouteSet } from '../../support/target/target.ts';
 
 export interface GatewayConfig {
   /** Tokens' `iss` must equal this exactly (RFC 9068 §4, RFC 8414 §2). */
@@ -30,6 +30,8 @@ export interface GatewayConfig {
   readonly upstreamTimeoutMs: number;
   /** Largest request body the gateway buffers (it reads bodies to spot a form-encoded access_token, RFC 6750 §2.2). */
   readonly maxBodyBytes: number;
+  /** Per-client-IP limits (client-limits.ts): only with the variation gateway-rate-limit (or a fault that needs it). */
+  readonly clientLimits?: GatewayLimits;
   readonly faults: ReadonlySet<string>;
 }
 
@@ -56,6 +58,7 @@ function required(name: string): string {
 
 export function gatewayConfigFromEnvironment(): GatewayConfig {
   const fixtures = loadReferenceFixtures();
+  const faults = activeFaults();
   return {
     issuer: required('AUTH_CTK_ISSUER'),
     jwksUri: required('AUTH_CTK_JWKS_URI'),
@@ -68,6 +71,7 @@ export function gatewayConfigFromEnvironment(): GatewayConfig {
     forwardToken: process.env.AUTH_CTK_GATEWAY_FORWARD_TOKEN === 'true',
     upstreamTimeoutMs: fixtures.limits.requestTimeoutMs,
     maxBodyBytes: 1024 * 1024,
-    faults: activeFaults(),
+    ...(faults.has('gateway-rate-limit') && fixtures.limits.gateway ? { clientLimits: fixtures.limits.gateway } : {}),
+    faults,
   };
 }

@@ -7,6 +7,12 @@ const gateway = (name: string, description: string, breaks: readonly string[]): 
   breaks,
 });
 
+/** A fault in the gateway's per-IP limits: it needs the variation that switches them on and claims them. */
+const gatewayLimits = (name: string, description: string, breaks: readonly string[]): FaultDefinition => ({
+  ...gateway(name, description, breaks),
+  needs: ['gateway-rate-limit'],
+});
+
 /**
  * Every check a 401 without a proper challenge can trip (RFC 6750 §3, RFC 9110 §11.6.1). Not REQ-BEARER-14/-15:
  * their checks judge a challenge that is there, so a missing one (or an admitted request) cannot be reported under
@@ -111,4 +117,15 @@ export const GATEWAY_FAULTS: readonly FaultDefinition[] = [
   gateway('forward-human-as-system', 'tells the component every token is a system user (kind "system"), so humans see every customer', ['REQ-ID-03', 'REQ-ID-04']),
   gateway('forward-raw-token', "passes the caller's Authorization header (its raw access token) on to the component", ['REQ-ID-08']),
   gateway('accept-spoofed-identity', 'passes an X-Auth-Identity header sent by the caller on instead of its own', ['REQ-ID-09']),
+  // Per-IP limits (variation gateway-rate-limit; the deployment's claims in limits.gateway, REQ-GRL-*). Without a 429
+  // or a block there is nothing to retry after, recover from or compare another IP with: those checks are then not
+  // testable, and the narrower faults below break them.
+  gatewayLimits('gateway-rate-limit-not-enforced', 'claims gateway-rate-limiting but never answers 429', ['REQ-GRL-02']),
+  gatewayLimits('gateway-rate-limit-below-stated', 'answers 429 from a quarter of the stated per-IP limit (12/s where 50/s is claimed)', ['REQ-GRL-01']),
+  gatewayLimits('gateway-429-bad-retry-after', 'sends Retry-After: "a moment" with its 429 (not delay-seconds, not an HTTP-date)', ['REQ-GRL-03']),
+  gatewayLimits('gateway-rate-limit-one-counter', 'counts every client IP against one shared per-second limit: a rate-limited IP limits every other IP', ['REQ-GRL-07']),
+  gatewayLimits('gateway-429-never-lifted', 'keeps a rate-limited IP at 429 for 20 s from its first 429, although the 429 says Retry-After: 1', ['REQ-GRL-08']),
+  gatewayLimits('gateway-ip-block-not-enforced', 'claims gateway-ip-blocking but never blocks an IP, however many invalid tokens it sends', ['REQ-GRL-04']),
+  gatewayLimits('gateway-block-every-ip', "one IP's invalid tokens block every client IP", ['REQ-GRL-06']),
+  gatewayLimits('gateway-never-unblock', 'a blocked IP stays blocked after the stated block time', ['REQ-GRL-05']),
 ];

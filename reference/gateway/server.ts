@@ -8,6 +8,7 @@ import { accessTokenValidator } from './access-token.ts';
 import { admit } from './admission.ts';
 import { REALM, refuse, sendJson } from './challenge.ts';
 import type { GatewayConfig } from './config.ts';
+import { GatewayClientLimits } from './client-limits.ts';
 import { bearerCredentials, bodyWithoutToken } from './credentials.ts';
 import { encodeIdentity } from './identity.ts';
 import { RouteTable, routePolicies, type RoutePolicy } from './routes.ts';
@@ -48,6 +49,17 @@ export function createGatewayServer(config: GatewayConfig, options: GatewayServe
   const routes = new RouteTable(routePolicies(config.routes));
   const validate = accessTokenValidator(config);
   const log = options.log ?? (() => undefined);
+  const clientLimits = config.clientLimits
+    ? new GatewayClientLimits(config.clientLimits, {
+        noRateLimit: faults.has('gateway-rate-limit-not-enforced'),
+        quarterLimit: faults.has('gateway-rate-limit-below-stated'),
+        oneCounterForEveryIp: faults.has('gateway-rate-limit-one-counter'),
+        ...(faults.has('gateway-429-never-lifted') ? { holdLimitedMs: 20_000 } : {}),
+        noBlock: faults.has('gateway-ip-block-not-enforced'),
+        blockEveryIp: faults.has('gateway-block-every-ip'),
+        neverUnblock: faults.has('gateway-never-unblock'),
+      })
+    : undefined;
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<string> {
     const url = new URL(req.url ?? '/', 'http://gateway.invalid');
@@ -56,6 +68,19 @@ export function createGatewayServer(config: GatewayConfig, options: GatewayServe
     if (faults.has('challenge-resource-metadata') && url.pathname === PROTECTED_RESOURCE_METADATA && req.method === 'GET') {
       sendJson(res, 200, { resource: `http://${req.headers.host ?? 'gateway.invalid'}`, authorization_servers: [config.issuer] });
       return 'protected resource metadata';
+    }
+    // Per-client-IP limits (variation gateway-rate-limit, REQ-GRL-*): before anything else, as a gateway plugin runs.
+    const ip = req.socket.remoteAddress;
+    const decision = clientLimits ? await clientLimits.decide(ip) : { kind: 'pass' as const };
+    if (decision.kind === 'blocked') {
+      sendJson(res, 403, { message: 'this client IP is blocked after repeated invalid tokens' }, { connection: 'close' });
+      return 'client IP blocked';
+    }
+    if (decision.kind === 'limited') {
+      // RFC 6585 §4: 429, Retry-After MAY (fault gateway-429-bad-retry-after sends one RFC 9110 §10.2.3 does not allow).
+      const retryAfter = faults.has('gateway-429-bad-retry-after') ? 'a moment' : String(decision.retryAfterSeconds);
+      sendJson(res, 429, { message: 'API rate limit exceeded' }, { 'retry-after': retryAfter });
+      return 'rate-limited';
     }
     const route = routes.match(req.method ?? 'GET', url.pathname);
     if (route.kind === 'not-found') {
@@ -107,6 +132,8 @@ export function createGatewayServer(config: GatewayConfig, options: GatewayServe
           ? { description: `${refusal.challenge.description} [status=${refusal.status}; scheme=Bearer, realm=${REALM}]` }
           : {}),
       };
+      // A token that failed validation counts towards the IP block (the variation's limits).
+      if (credentials.kind === 'token' && refusal.status === 401) clientLimits?.invalidToken(ip);
       refuse(res, {
         ...refusal,
         ...(challenge ? { challenge } : {}),
@@ -117,6 +144,7 @@ export function createGatewayServer(config: GatewayConfig, options: GatewayServe
       return admission.refusal.detail;
     }
 
+    if (credentials.kind === 'token' && admission.identity.kind !== 'anonymous') clientLimits?.validToken(ip);
     // Variation body-access-token: the token taken from the form body is removed before the body goes on (seed 000).
     const forwardedBody = credentials.kind === 'token' && credentials.via === 'body' ? bodyWithoutToken(body) : body;
     forward(req, res, url, forwardedBody, {

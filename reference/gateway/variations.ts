@@ -47,6 +47,15 @@ export const GATEWAY_VARIATIONS = [
     description: 'Every Bearer challenge (also the one without credentials) carries resource_metadata="<gateway>/.well-known/oauth-protected-resource", and the gateway serves that document.',
     allowedBy: 'RFC 9728 §5.1 (resource_metadata auth-param in WWW-Authenticate); RFC 6750 §3 (auth-params besides the defined ones are allowed); it is not error information (§3.1).',
   },
+  {
+    name: 'gateway-rate-limit',
+    component: 'gateway',
+    description:
+      'The gateway limits each client IP to limits.gateway.requestsPerSecond requests per second (fixed window, then 429 with Retry-After) and refuses an IP with 403 for blockSeconds after failedAttempts consecutive requests with invalid tokens; 127.0.0.1, the kit\'s ordinary address, is allow-listed. With it the reference claims gateway-rate-limiting and gateway-ip-blocking.',
+    allowedBy:
+      'RFC 6585 §4 (429 for too many requests; Retry-After MAY); RFC 6750 §3.1 and RFC 9110 §15.5.4 (a server may refuse a request, 403); the limits are the deployment\'s own claim (limits.gateway), and an operator\'s allow-list is its own choice: the kit judges the claim only from the other client IPs it sends from.',
+    claims: ['gateway-rate-limiting', 'gateway-ip-blocking'],
+  },
 ] as const satisfies readonly VariationDefinition[];
 
 export type GatewayVariationName = (typeof GATEWAY_VARIATIONS)[number]['name'];

@@ -6,6 +6,10 @@ import type { CtkWorld } from '../world.ts';
 import type { Exchange } from '../http/exchange.ts';
 import { gatewayOf, type TargetDescription } from '../target/target.ts';
 import { NotTestableError } from '../verdict/not-testable.ts';
+import { ownAddressQuiet, workerShare } from '../load/source-addresses.ts';
+import { pacerFor } from '../oauth/pacing.ts';
+import { accessTokenFor } from '../oauth/token-client.ts';
+import { countAnswer, needsValidRequestFirst } from './own-address-guard.ts';
 
 export type GatewayRouteName = 'protected' | 'public' | 'scoped' | 'identity echo' | 'customer data';
 
@@ -63,6 +67,8 @@ const PROBE_BODY = JSON.stringify({ name: 'auth-ctk probe (should have been refu
 export async function callGateway(world: CtkWorld, call: GatewayCall): Promise<Exchange> {
   const route = routeOf(world.target, call.route, call.customerId);
   if (!route) throw new RouteNotDescribedError(call.route);
+  // A gateway rate-limit check may just have used the run's own address (no sourceAddresses): wait out its limit.
+  await ownAddressQuiet();
   const headers: Record<string, string | string[]> = { accept: 'application/json', ...call.headers };
   if (call.authorization !== undefined) {
     headers.authorization = typeof call.authorization === 'string' ? call.authorization : [...call.authorization];
@@ -70,12 +76,46 @@ export async function callGateway(world: CtkWorld, call: GatewayCall): Promise<E
   const hasBody = !['GET', 'HEAD', 'DELETE'].includes(route.method);
   if (hasBody) headers['content-type'] = 'application/json';
   const keepAsLast = call.keepAsLast ?? true;
+  const withCredentials = call.authorization !== undefined || call.queryToken !== undefined;
+  if (withCredentials && needsValidRequestFirst(world)) await endTheSeriesOfRefusals(world);
+  await paceGatewayRequest(world);
   const exchange = await world.send(
     { method: route.method, url: gatewayUrl(world.target, route.path, call.queryToken), headers, ...(hasBody ? { body: PROBE_BODY } : {}) },
     { keepAsLast },
   );
+  countAnswer(exchange, withCredentials);
   if (keepAsLast) world.lastGatewayRoute = call.route;
   return exchange;
+}
+
+/**
+ * A gateway that blocks after consecutive invalid tokens (own-address-guard.ts): one request with a valid token on
+ * the protected route, so the run's own address never reaches the count. Evidence like any other request; never
+ * the scenario's last exchange. Without a token to send, nothing is sent (the scenario's own checks report that).
+ */
+async function endTheSeriesOfRefusals(world: CtkWorld): Promise<void> {
+  let token: string;
+  try {
+    token = await accessTokenFor(world, world.target.clients.system);
+  } catch {
+    return;
+  }
+  const url = gatewayUrl(world.target, gatewayOf(world.target).routes.protected);
+  world.log('the gateway claims to block an IP after consecutive invalid tokens: one request with a valid token first, so the run\'s own address stays under the count');
+  await paceGatewayRequest(world);
+  countAnswer(await world.send({ method: 'GET', url, headers: { accept: 'application/json', authorization: bearer(token) } }, { keepAsLast: false }), true);
+}
+
+/**
+ * A gateway that claims a per-IP rate limit (gateway-rate-limiting, limits.gateway.requestsPerSecond): the run's
+ * ordinary requests from its own address are spaced under it (oauth/pacing.ts, as token requests are under the
+ * token endpoint's), so a 429 never lands in a scenario about something else. Parallel workers share the address.
+ */
+async function paceGatewayRequest(world: CtkWorld): Promise<void> {
+  if (world.target.capabilities['gateway-rate-limiting'] !== true) return;
+  const limit = world.target.limits.gateway?.requestsPerSecond;
+  if (limit === undefined || limit <= 0) return;
+  await pacerFor(limit / workerShare().total).acquire('gateway');
 }
 
 export const bearer = (token: string): string => `Bearer ${token}`;

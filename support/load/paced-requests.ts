@@ -7,7 +7,7 @@
  * Requests carry the client's declared scopes, like every token request of the kit (token-client.ts scopeParameter).
  */
 import type { CtkWorld } from '../world.ts';
-import { send, type Exchange } from '../http/exchange.ts';
+import { send, type Exchange, type HttpRequest } from '../http/exchange.ts';
 import { assertTokenEndpointUsable, tokenRequestBody } from '../oauth/token-client.ts';
 import type { ClientCredentials } from '../target/target.ts';
 import { realClock, type Clock, type LoadCap } from './load-cap.ts';
@@ -41,6 +41,21 @@ export async function cappedTokenRequest(world: CtkWorld, cap: LoadCap, client: 
 export async function sendPacedTokenRequests(world: CtkWorld, cap: LoadCap, series: PacedSeries, clock: Clock = realClock): Promise<PacedResult> {
   assertTokenEndpointUsable(world.target);
   const { headers, body } = tokenRequestBody(series.client, {}, world.target);
+  return sendPacedRequests(world, cap, { ...series, request: { method: 'POST', url: world.target.tokenEndpoint, headers, body }, classify: outcomeOf }, clock);
+}
+
+/**
+ * The same pacing for any one request sent over and over (the gateway's rate limit sends a valid token to the
+ * protected route): `classify` tells a served answer from a 429 (and picks the evidence sample).
+ */
+export async function sendPacedRequests(
+  world: CtkWorld,
+  cap: LoadCap,
+  series: Omit<PacedSeries, 'client'> & { readonly request: HttpRequest; readonly classify: (exchange: Exchange) => TokenOutcome },
+  clock: Clock = realClock,
+): Promise<PacedResult> {
+  const { method, url, headers, body } = series.request;
+  const outcomeOf = series.classify;
   const origin = clock.now();
   const records: TimedExchange[] = [];
   const pending: Promise<void>[] = [];
@@ -58,7 +73,7 @@ export async function sendPacedTokenRequests(world: CtkWorld, cap: LoadCap, seri
     last = sentAt;
     const index = i;
     pending.push(
-      send({ method: 'POST', url: world.target.tokenEndpoint, headers, body, ...sendFrom(series.sourceAddress), timeoutMs: world.target.limits.requestTimeoutMs }).then((exchange) => {
+      send({ method, url, ...(headers ? { headers } : {}), ...(body !== undefined ? { body } : {}), ...sendFrom(series.sourceAddress), timeoutMs: world.target.limits.requestTimeoutMs }).then((exchange) => {
         const outcome = outcomeOf(exchange);
         if (outcome === 'rate-limited') refusals++;
         // Evidence: the first answer of each kind is enough to show what the target did.

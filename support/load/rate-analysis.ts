@@ -56,10 +56,20 @@ export interface SeriesStats {
   readonly first429?: number;
   /** Requests not served that the kit sent closer than `fullGapMs` after the previous one (its own catch-up). */
   readonly unservedAfterShortGap: number;
+  /** What a served answer is called in messages: "token(s)" at the token endpoint, "served" at the gateway. */
+  readonly servedAs: string;
 }
 
+/** How a series is read: which answers count as served, and what they are called (default: the token endpoint's). */
+export interface SeriesReading {
+  readonly classify: (exchange: Exchange) => TokenOutcome;
+  readonly servedAs: string;
+}
+export const TOKEN_READING: SeriesReading = { classify: (exchange) => outcomeOf(exchange), servedAs: 'token(s)' };
+
 /** `fullGapMs`: the nominal spacing at the limit (1000/N); refusals after a shorter gap are counted apart. */
-export function statsOf(records: readonly TimedExchange[], fullGapMs = 0): SeriesStats {
+export function statsOf(records: readonly TimedExchange[], fullGapMs = 0, reading: SeriesReading = TOKEN_READING): SeriesStats {
+  const outcomeOf = reading.classify;
   const outcomes: Record<TokenOutcome, number> = { token: 0, 'rate-limited': 0, refused: 0, 'no-answer': 0 };
   const other = new Set<string>();
   const sorted = [...records].sort((a, b) => a.sentAt - b.sentAt);
@@ -85,6 +95,7 @@ export function statsOf(records: readonly TimedExchange[], fullGapMs = 0): Serie
     otherStatuses: [...other],
     ...(first429 !== undefined ? { first429 } : {}),
     unservedAfterShortGap,
+    servedAs: reading.servedAs,
   };
 }
 
@@ -95,7 +106,7 @@ export function describeStats(stats: SeriesStats): string {
   const o = stats.outcomes;
   return (
     `${stats.sent} request(s) sent in ${(stats.spanMs / 1000).toFixed(2)} s (${stats.sendRate.toFixed(0)}/s), ` +
-    `${stats.handledInFirstSecond} handled within the first second (at most ${stats.mostHandledInOneSecond} within any one): ${o.token} token(s), ${o['rate-limited']} × 429` +
+    `${stats.handledInFirstSecond} handled within the first second (at most ${stats.mostHandledInOneSecond} within any one): ${o.token} ${stats.servedAs}, ${o['rate-limited']} × 429` +
     `${o.refused ? `, ${o.refused} other refusal(s)` : ''}${o['no-answer'] ? `, ${o['no-answer']} without HTTP answer` : ''}` +
     `${stats.otherStatuses.length ? ` [${stats.otherStatuses.join(', ')}]` : ''}${stats.first429 !== undefined ? `; first 429 at request ${stats.first429}` : ''}`
   );
@@ -117,17 +128,18 @@ export type RateVerdict =
   | { readonly verdict: 'fail'; readonly detail: string }
   | { readonly verdict: 'not-testable'; readonly detail: string; readonly remedy: string };
 
-export function judgeWithinLimit(stats: SeriesStats, limit: number): RateVerdict {
+/** `alone`: the tag that runs this check alone, for the remedy of a machine too loaded to keep the pace. */
+export function judgeWithinLimit(stats: SeriesStats, limit: number, alone = '@REQ-RL-01'): RateVerdict {
   const summary = describeStats(stats);
   if (stats.outcomes.token === 0) {
-    return { verdict: 'not-testable', detail: `no request got a token from this client IP (${summary}): the address is unusable or still blocked`, remedy: 'check sourceAddresses and the system client; wait out an earlier block' };
+    return { verdict: 'not-testable', detail: `no request was served from this client IP (${summary}): the address is unusable or still blocked`, remedy: 'check sourceAddresses and the system client; wait out an earlier block' };
   }
   const unserved = stats.sent - stats.outcomes.token;
   if (unserved > 0 && unserved === stats.unservedAfterShortGap) {
     return {
       verdict: 'not-testable',
       detail: `${summary}; every refusal came right after the kit had to catch up on a late timer (two requests closer than ${(1000 / limit).toFixed(0)} ms), which a limiter without burst may refuse`,
-      remedy: 'run the rate-limit checks on a less loaded machine, or alone (--tags @REQ-RL-01)',
+      remedy: `run the rate-limit checks on a less loaded machine, or alone (--tags ${alone})`,
     };
   }
   if (unserved > 0) return { verdict: 'fail', detail: unserved > stats.unservedAfterShortGap && stats.unservedAfterShortGap > 0 ? `${summary} (${stats.unservedAfterShortGap} of them after a catch-up gap, not counted)` : summary };
@@ -137,7 +149,7 @@ export function judgeWithinLimit(stats: SeriesStats, limit: number): RateVerdict
     return {
       verdict: 'not-testable',
       detail: `the kit got at most ${stats.mostHandledInOneSecond} requests handled within one second, fewer than ${needed} (${summary}); a clean result at that pace proves nothing`,
-      remedy: 'run the rate-limit checks on a less loaded machine, or alone (--tags @REQ-RL-01)',
+      remedy: `run the rate-limit checks on a less loaded machine, or alone (--tags ${alone})`,
     };
   }
   return { verdict: 'pass', detail: summary };
@@ -150,7 +162,7 @@ export function judgeBeyondLimit(stats: SeriesStats, limit: number): RateVerdict
     return { verdict: 'fail', detail: `${summary}: the excess was refused, but not with 429` };
   }
   if (stats.outcomes.token === 0) {
-    return { verdict: 'not-testable', detail: `no request of the burst got a token or a 429 (${summary}): the address is unusable or blocked`, remedy: 'check sourceAddresses and the system client' };
+    return { verdict: 'not-testable', detail: `no request of the burst was served or got a 429 (${summary}): the address is unusable or blocked`, remedy: 'check sourceAddresses and the system client' };
   }
   const threshold = beyondLimitThreshold(limit);
   if (stats.handledInFirstSecond > threshold) return { verdict: 'fail', detail: `${summary}: more than ${threshold} served within one second` };

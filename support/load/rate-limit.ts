@@ -87,7 +87,7 @@ export async function sendAtTheLimitMeasured(world: CtkWorld, first: string, att
  * Before a series from the run's own address, its earlier limit must be over (another rate-limit check may just
  * have used it); after one, the run's ordinary token requests wait until it is over again (ownAddressQuiet).
  */
-async function restOwnAddress(world: CtkWorld, address: string, result?: PacedResult): Promise<void> {
+export async function restOwnAddress(world: CtkWorld, address: string, result?: PacedResult): Promise<void> {
   if (address !== OWN_ADDRESS) return;
   if (!result) return ownAddressQuiet();
   const last = [...result.records].sort((a, b) => b.doneAt - a.doneAt)[0];

@@ -15,6 +15,7 @@ import { HUMAN_LOGIN_REQUIREMENTS } from './human-login.ts';
 import { IDENTITY_REQUIREMENTS } from './identity.ts';
 import { ANONYMOUS_REQUIREMENTS } from './anonymous.ts';
 import { RATE_LIMIT_REQUIREMENTS } from './rate-limits.ts';
+import { GATEWAY_RATE_LIMIT_REQUIREMENTS } from './gateway-rate-limits.ts';
 
 export type { Requirement } from './types.ts';
 
@@ -32,6 +33,7 @@ const ALL: readonly Requirement[] = [
   ...IDENTITY_REQUIREMENTS,
   ...ANONYMOUS_REQUIREMENTS,
   ...RATE_LIMIT_REQUIREMENTS,
+  ...GATEWAY_RATE_LIMIT_REQUIREMENTS,
 ];
 
 export class UnknownRequirementError extends Error {

@@ -7,8 +7,9 @@
  * How binding a requirement is, by the exact word of its clause.
  * - MUST: a broken MUST/REQUIRED/MUST NOT clause -> verdict "failed".
  * - SHOULD: a broken SHOULD/RECOMMENDED clause, or an expectation stricter than its clause -> "warning".
- * - SEED: a behaviour only the seed documents promise (e.g. 50 req/s, client_id == sub); it is checked only
- *   when the target profile claims the capability named in `capability`, and then a break is "failed".
+ * - SEED: a behaviour only the seed documents promise (e.g. 50 req/s, client_id == sub), or the deployment's own
+ *   documented claim where no seed speaks (a gateway's rate limit, REQ-GRL-*); it is checked only when the target
+ *   profile claims the capability named in `capability`, and then a break is "failed".
  */
 export type Level = 'MUST' | 'SHOULD' | 'SEED';
 
@@ -30,6 +31,8 @@ export const CAPABILITIES = [
   'per-client-ttl', // seed 004: a client with a short token TTL exists (expiry checks stay fast)
   'rate-limiting', // seed 001: 50 requests/s per IP on the token endpoint, then 429
   'ip-blocking', // seed 001: an IP that keeps failing to log in is blocked for a while
+  'gateway-rate-limiting', // the deployment's claim: the gateway limits requests per client IP (limits.gateway.requestsPerSecond), then 429
+  'gateway-ip-blocking', // the deployment's claim: the gateway refuses an IP after repeated invalid tokens (limits.gateway.ipBlock)
   'identity-propagation', // seed 000: the gateway passes user and roles on; the kit can see what arrived
   'customer-scoping', // seed 003: human tokens see only their customer's data
   'human-login', // seed 000/003/004: human users log in (password-style or browser)

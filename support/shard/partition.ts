@@ -71,10 +71,10 @@ export const shardLabel = (s: ShardSpec): string => `${s.index}/${s.count}`;
 
 /** Tags and capabilities that make a feature timing-sensitive (kept whole in one shard). */
 export const TIMING_TAGS: readonly string[] = ['@timing-sensitive', '@load'];
-export const TIMING_CAPABILITIES: readonly string[] = ['rate-limiting', 'ip-blocking', 'per-client-ttl'];
+export const TIMING_CAPABILITIES: readonly string[] = ['rate-limiting', 'ip-blocking', 'gateway-rate-limiting', 'gateway-ip-blocking', 'per-client-ttl'];
 /** Of those, the ones that send load: their features share one shard. */
 export const LOAD_TAGS: readonly string[] = ['@load'];
-export const LOAD_CAPABILITIES: readonly string[] = ['rate-limiting', 'ip-blocking'];
+export const LOAD_CAPABILITIES: readonly string[] = ['rate-limiting', 'ip-blocking', 'gateway-rate-limiting', 'gateway-ip-blocking'];
 const TIMING_WEIGHT = 5;
 
 export interface PickleKeyed {

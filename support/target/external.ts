@@ -109,6 +109,7 @@ export async function describeExternalTarget(profile: TargetProfile, log: (line:
     limits: {
       ...(limits.tokenRequestsPerSecond !== undefined ? { tokenRequestsPerSecond: limits.tokenRequestsPerSecond } : {}),
       ...(limits.ipBlock ? { ipBlock: limits.ipBlock } : {}),
+      ...(limits.gateway ? { gateway: limits.gateway } : {}),
       ...(limits.ownAddressCoolDownSeconds !== undefined ? { ownAddressCoolDownSeconds: limits.ownAddressCoolDownSeconds } : {}),
       clockSkewSeconds: limits.clockSkewSeconds,
       requestTimeoutMs: timeoutMs,

@@ -306,7 +306,7 @@ export const PROFILE_SCHEMA = {
     limits: {
       type: 'object',
       description:
-        'limits the target documents and load caps: { tokenRequestsPerSecond?, ipBlock?, clockSkewSeconds?, requestTimeoutSeconds?, loadScenarios?, maxRequestsPerSecond?, maxRequestsPerRun? }',
+        'limits the target documents and load caps: { tokenRequestsPerSecond?, ipBlock?, gateway?, clockSkewSeconds?, requestTimeoutSeconds?, loadScenarios?, maxRequestsPerSecond?, maxRequestsPerRun? }',
       additionalProperties: false,
       // Load-generating scenarios only on the profile's say-so, and then never without both caps.
       if: { properties: { loadScenarios: { const: true } }, required: ['loadScenarios'] },
@@ -323,6 +323,27 @@ export const PROFILE_SCHEMA = {
             blockSeconds: positiveInteger('how long the block lasts, in seconds'),
           },
         },
+        // --- gateway rate limit and IP block (issue 16): the deployment's own claims, checked by REQ-GRL-*
+        gateway: {
+          type: 'object',
+          description:
+            'what the gateway limits per client IP: { requestsPerSecond?, ipBlock? } (requestsPerSecond is required with capabilities.gateway-rate-limiting, ipBlock with gateway-ip-blocking)',
+          additionalProperties: false,
+          properties: {
+            requestsPerSecond: positiveInteger('requests per second per client IP the gateway serves before it answers 429 (e.g. Kong rate-limiting `second`)'),
+            ipBlock: {
+              type: 'object',
+              description: 'the gateway\'s block of an IP that keeps sending invalid tokens: { failedAttempts, blockSeconds }',
+              additionalProperties: false,
+              required: ['failedAttempts', 'blockSeconds'],
+              properties: {
+                failedAttempts: positiveInteger('consecutive requests with invalid tokens from one IP after which the gateway refuses it'),
+                blockSeconds: positiveInteger('how long the gateway refuses the IP, in seconds'),
+              },
+            },
+          },
+        },
+        // --- end gateway limits
         ownAddressCoolDownSeconds: {
           type: 'number',
           minimum: 0,

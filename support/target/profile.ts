@@ -12,7 +12,7 @@ import { Ajv, type ErrorObject } from 'ajv';
 import { LineCounter, parseDocument, type Document } from 'yaml';
 import { UsageError } from '../../cli/errors.ts';
 import type { Capability } from '../requirements/types.ts';
-import type { AdminDescription, AudienceCheck, BrowserLoginDescription, ClientCredentials, ForeignIssuerDescription, RouteSet, TargetDescription, TestSignerDescription, TestUser } from './target.ts';
+import type { AdminDescription, AudienceCheck, GatewayLimits, BrowserLoginDescription, ClientCredentials, ForeignIssuerDescription, RouteSet, TargetDescription, TestSignerDescription, TestUser } from './target.ts';
 import { checkSigningJwk } from '../jwt/signing-keys.ts';
 import { PROFILE_SCHEMA } from './profile-schema.ts';
 import { readDotenv, DotenvError } from './dotenv.ts';
@@ -60,6 +60,8 @@ export interface TargetProfile {
   readonly limits: {
     readonly tokenRequestsPerSecond?: number;
     readonly ipBlock?: { readonly failedAttempts: number; readonly blockSeconds: number };
+    /** The gateway's per-IP limits (REQ-GRL-*). */
+    readonly gateway?: GatewayLimits;
     readonly ownAddressCoolDownSeconds?: number;
     readonly clockSkewSeconds: number;
     readonly requestTimeoutSeconds: number;
@@ -126,6 +128,7 @@ export function loadProfile(file: string, options: LoadProfileOptions = {}): Tar
   };
   checkResolved(resolved, failAt);
   checkGenuineTokenAids(resolved, failAt);
+  checkGatewayLimitClaims(resolved, failAt);
   return withGenuineTokenAids(toProfile(shown, resolved, testSignerOf(resolved, failAt)), resolved);
 }
 
@@ -359,6 +362,20 @@ function checkResolved(p: RawProfile, fail: (path: (string | number)[], detail: 
   }
 }
 
+/**
+ * Gateway rate limit and IP block (issue 16): a claimed capability is judged against the number the profile states,
+ * so a claim without its number is a mistake in the profile (exit 2), not a run of checks that cannot be judged.
+ */
+function checkGatewayLimitClaims(p: RawProfile, fail: (path: (string | number)[], detail: string) => never): void {
+  const gateway = p.limits?.gateway;
+  if (p.capabilities?.['gateway-rate-limiting'] === true && gateway?.requestsPerSecond === undefined) {
+    fail(['limits', 'gateway', 'requestsPerSecond'], 'missing: capabilities.gateway-rate-limiting is true, so state the per-IP limit it claims (expected a whole number >= 1, e.g. Kong rate-limiting `second`)');
+  }
+  if (p.capabilities?.['gateway-ip-blocking'] === true && gateway?.ipBlock === undefined) {
+    fail(['limits', 'gateway', 'ipBlock'], 'missing: capabilities.gateway-ip-blocking is true, so state the block it claims (expected { failedAttempts, blockSeconds })');
+  }
+}
+
 /** The roles that may be public clients (tokenEndpointAuthMethod: none): they never get client-credentials tokens. */
 const PUBLIC_CLIENT_ROLES: readonly string[] = ['web'];
 
@@ -412,6 +429,7 @@ function toProfile(file: string, p: RawProfile, testSigner: TestSignerDescriptio
     limits: {
       ...(p.limits?.tokenRequestsPerSecond !== undefined ? { tokenRequestsPerSecond: p.limits.tokenRequestsPerSecond } : {}),
       ...(p.limits?.ipBlock !== undefined ? { ipBlock: p.limits.ipBlock } : {}),
+      ...(p.limits?.gateway !== undefined ? { gateway: p.limits.gateway } : {}),
       ...(p.limits?.ownAddressCoolDownSeconds !== undefined ? { ownAddressCoolDownSeconds: p.limits.ownAddressCoolDownSeconds } : {}),
       clockSkewSeconds: p.limits?.clockSkewSeconds ?? PROFILE_DEFAULTS.clockSkewSeconds,
       requestTimeoutSeconds: p.limits?.requestTimeoutSeconds ?? PROFILE_DEFAULTS.requestTimeoutSeconds,

@@ -9,15 +9,17 @@
  * fail with connection errors. Running those scenarios after all others keeps the block out of the rest of
  * the run; the plugin says so on stderr. With --parallel, "last" holds per worker only.
  *
- * Which scenarios: those tagged with a requirement bound to the `ip-blocking` capability, or `@requires-ip-blocking`.
+ * Which scenarios: those tagged with a requirement bound to the `ip-blocking` or `gateway-ip-blocking` capability, or
+ * `@requires-` one of them (the gateway's block is as risky to the run's address as the token endpoint's).
  *
- * The rate-limit checks (requirements bound to `rate-limiting`) send from the run's own address too when the
+ * The rate-limit checks (requirements bound to `rate-limiting` or `gateway-rate-limiting`) send from the run's own address too when the
  * target offers no other (support/load/source-addresses.ts, OWN_ADDRESS): they run last as well, before the
  * IP-block ones, unless the profile states a cool-down (limits.ownAddressCoolDownSeconds) that protects the
  * scenarios after them.
  */
 import type { Plugin } from '@cucumber/cucumber/api';
 import { requirement, UnknownRequirementError } from '../requirements/catalogue.ts';
+import type { Capability } from '../requirements/types.ts';
 import { targetFromFile } from './current.ts';
 import type { TargetDescription } from './target.ts';
 import { orderForParallelRun } from '../run/parallel.ts';
@@ -26,12 +28,17 @@ interface TaggedPickle {
   readonly pickle: { readonly name: string; readonly tags: readonly { readonly name: string }[] };
 }
 
-function bindsCapability(tags: readonly string[], capability: 'ip-blocking' | 'rate-limiting'): boolean {
+/** The token endpoint's and the gateway's: either can get the run's own address blocked or limited. */
+const BLOCKING: readonly Capability[] = ['ip-blocking', 'gateway-ip-blocking'];
+const LIMITING: readonly Capability[] = ['rate-limiting', 'gateway-rate-limiting'];
+
+function bindsCapability(tags: readonly string[], capabilities: readonly Capability[]): boolean {
   return tags.some((tag) => {
-    if (tag === `@requires-${capability}`) return true;
+    if (capabilities.some((capability) => tag === `@requires-${capability}`)) return true;
     if (!tag.startsWith('@REQ-')) return false;
     try {
-      return requirement(tag.slice(1)).capability === capability;
+      const bound = requirement(tag.slice(1)).capability;
+      return bound !== undefined && capabilities.includes(bound);
     } catch (error) {
       if (error instanceof UnknownRequirementError) return false; // traceability tests report unknown tags
       throw error;
@@ -39,10 +46,10 @@ function bindsCapability(tags: readonly string[], capability: 'ip-blocking' | 'r
   });
 }
 
-export const canBlockOwnAddress = (tags: readonly string[]): boolean => bindsCapability(tags, 'ip-blocking');
+export const canBlockOwnAddress = (tags: readonly string[]): boolean => bindsCapability(tags, BLOCKING);
 
 /** A rate-limit check, which sends its bursts from the run's own address when the target offers no other. */
-export const canRateLimitOwnAddress = (tags: readonly string[]): boolean => !canBlockOwnAddress(tags) && bindsCapability(tags, 'rate-limiting');
+export const canRateLimitOwnAddress = (tags: readonly string[]): boolean => !canBlockOwnAddress(tags) && bindsCapability(tags, LIMITING);
 
 /** The pickles in run order: unchanged when the target has distinct source addresses. */
 export function orderForTarget<T extends TaggedPickle>(pickles: readonly T[], target: TargetDescription | undefined): { ordered: T[]; movedLast: T[] } {

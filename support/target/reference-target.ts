@@ -1,18 +1,27 @@
-/** The reference stack seen as a target: its URLs plus the fixture file, every capability claimed. */
+/** The reference stack seen as a target: its URLs plus the fixture file, every capability its switches give it claimed. */
 import { CAPABILITIES, type Capability } from '../requirements/types.ts';
 import type { ReferenceStack } from '../../reference/stack.ts';
 import { foreignIssuerOf, loadReferenceFixtures } from '../../reference/fixtures.ts';
+import { withNeededVariations } from '../../reference/faults.ts';
+import { referenceClaims } from '../../reference/variations.ts';
 import type { TargetDescription, TargetKind } from './target.ts';
 
-/** 127.0.0.2 .. 127.0.0.41: distinct client IPs on Linux loopback, none of them the default 127.0.0.1. */
-export const LOOPBACK_SOURCE_ADDRESSES = Array.from({ length: 40 }, (_, i) => `127.0.0.${i + 2}`);
+/**
+ * 127.0.0.2 .. 127.0.0.61: distinct client IPs on Linux loopback, none of them the default 127.0.0.1. Sixty, not
+ * forty: with the gateway's limits claimed (variation gateway-rate-limit) the load checks of the token endpoint and
+ * of the gateway each take about ten fresh addresses from the load half of the list.
+ */
+export const LOOPBACK_SOURCE_ADDRESSES = Array.from({ length: 60 }, (_, i) => `127.0.0.${i + 2}`);
 
 export function describeReferenceTarget(
   urls: ReferenceStack['urls'],
   options: { name?: string; kind?: TargetKind; faults?: readonly string[]; fixturesPath?: string } = {},
 ): TargetDescription {
   const fx = loadReferenceFixtures(options.fixturesPath);
-  const capabilities = Object.fromEntries(CAPABILITIES.map((c) => [c, true])) as Record<Capability, boolean>;
+  // Every capability, except the ones only a variation switches on (the gateway's rate limit and IP block), which
+  // are claimed when that variation, or a fault that needs it, is on.
+  const switches = withNeededVariations(options.faults ?? []);
+  const capabilities = Object.fromEntries(CAPABILITIES.map((c) => [c, referenceClaims(c, switches)])) as Record<Capability, boolean>;
   const { system, readOnly, shortTtl, rotation, noClientCredentials, web, otherAudience } = fx.clients;
   const foreign = fx.foreignIssuer;
   // Test aids the fixture file may leave out (a fixture of its own, AUTH_CTK_FIXTURES): claimed only when there.

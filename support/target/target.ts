@@ -134,6 +134,16 @@ export interface BrowserLoginDescription {
   readonly selectors?: Partial<LoginFormSelectors>;
 }
 
+/**
+ * What a gateway in front of the APIs claims to limit per client IP (Kong rate-limiting `second: N, limit_by: ip`,
+ * APISIX limit-count, HAProxy stick tables, mod_qos): requests per second, and a block after consecutive requests
+ * with invalid tokens. Profile: limits.gateway; each part is required once its capability is claimed.
+ */
+export interface GatewayLimits {
+  readonly requestsPerSecond?: number;
+  readonly ipBlock?: { readonly failedAttempts: number; readonly blockSeconds: number };
+}
+
 export type AudienceCheck = 'exact' | 'none' | 'scope';
 
 export interface GatewayDescription {
@@ -216,6 +226,8 @@ export interface TargetDescription {
     readonly tokenRequestsPerSecond?: number;
     /** Failed logins from one IP after which it is blocked, and for how long. */
     readonly ipBlock?: { readonly failedAttempts: number; readonly blockSeconds: number };
+    /** The gateway's own per-IP limits (capabilities gateway-rate-limiting, gateway-ip-blocking; REQ-GRL-*). */
+    readonly gateway?: GatewayLimits;
     /** Clock leeway the gateway allows on exp/nbf, in seconds (RFC 7519 §4.1.4 lets it allow "some small leeway"). */
     readonly clockSkewSeconds: number;
     /** Per-request timeout. */

@@ -1,5 +1,7 @@
 /** Judging one fault run, and the fault -> catching scenarios table for the docs (docs/fault-coverage.md). */
-import { UNBREAKABLE_REQUIREMENTS, type FaultDefinition } from '../../reference/faults.ts';
+import { UNBREAKABLE_REQUIREMENTS, withNeededVariations, type FaultDefinition } from '../../reference/faults.ts';
+import { referenceClaims } from '../../reference/variations.ts';
+import { requirement } from '../../support/requirements/catalogue.ts';
 import type { FaultRun } from './run-with-fault.ts';
 
 /** Verdicts that count as "the kit reported it": a failed MUST/SEED or a SHOULD warning. */
@@ -41,8 +43,17 @@ export function uncleanScenarios(run: FaultRun): string[] {
   // applicable by what it saw, not by a gap: clean. Any other not-applicable or not-testable one is not.
   const vacuous = (s: FaultRun['verdicts']['scenarios'][number]) =>
     s.verdict === 'not-applicable' && [...s.contributions.values()].every((c) => c.verdict === 'not-applicable' && c.checks['does-not-apply'] > 0);
+  // A requirement bound to a capability the reference claims only with a variation that is off in this run (the
+  // gateway's rate limit) is rightly not applicable: the reference does not claim it (reference/variations.ts).
+  const switches = withNeededVariations(run.fault.split(',').filter(Boolean));
+  const unclaimed = (s: FaultRun['verdicts']['scenarios'][number]) =>
+    s.verdict === 'not-applicable' &&
+    s.requirementIds.every((id) => {
+      const capability = requirement(id).capability;
+      return capability !== undefined && !referenceClaims(capability, switches);
+    });
   return run.verdicts.scenarios
-    .filter((s) => s.requirementIds.length > 0 && s.verdict !== 'passed' && s.verdict !== 'not-run' && !vacuous(s))
+    .filter((s) => s.requirementIds.length > 0 && s.verdict !== 'passed' && s.verdict !== 'not-run' && !vacuous(s) && !unclaimed(s))
     .map((s) => `${s.uri}:${s.line} ${s.name} -> ${s.verdict} ${s.error ?? [...s.contributions.values()].flatMap((c) => c.diagnoses).join(' | ')}`);
 }
 

@@ -44,6 +44,23 @@ export const GATEWAY_PROBES: Record<GatewayVariationName, Probe> = {
     assert.equal(metadata.response?.status, 200);
     assert.ok(Array.isArray((JSON.parse(metadata.response!.body) as { authorization_servers?: unknown }).authorization_servers));
   },
+  'gateway-rate-limit': async (c) => {
+    // From addresses outside the kit's own list (127.0.0.2..61), so the suite's run is not disturbed.
+    const { requestsPerSecond, ipBlock } = c.fx.limits.gateway!;
+    const publicUrl = `${c.urls.gateway}${c.fx.routes.public}`;
+    const from = (sourceAddress: string, headers: Record<string, string> = {}) => send({ method: 'GET', url: publicUrl, headers, sourceAddress, timeoutMs: 5_000 });
+    const burst = await Promise.all(Array.from({ length: requestsPerSecond! + 5 }, () => from('127.0.0.250')));
+    const limited = burst.filter((e) => e.response?.status === 429);
+    assert.ok(limited.length > 0, `a burst of ${burst.length} from one IP met a 429`);
+    assert.match(String(limited[0]!.response?.headers['retry-after']), /^\d+$/);
+    const own = await Promise.all(Array.from({ length: requestsPerSecond! + 5 }, () => c.get(publicUrl)));
+    assert.ok(own.every((e) => e.response?.status === 200), '127.0.0.1 is allow-listed');
+    const protectedUrl = `${c.urls.gateway}${c.fx.routes.protected}`;
+    for (let i = 0; i < ipBlock!.failedAttempts; i++) {
+      await send({ method: 'GET', url: protectedUrl, headers: { authorization: 'Bearer not-a-token' }, sourceAddress: '127.0.0.251', timeoutMs: 5_000 });
+    }
+    assert.equal((await from('127.0.0.251')).response?.status, 403, 'blocked after the invalid tokens');
+  },
   'body-access-token': async (c) => {
     const { method, path, scope } = c.fx.routes.scoped;
     const token = (JSON.parse((await c.tokenRequest({ scope })).response!.body) as { access_token: string }).access_token;

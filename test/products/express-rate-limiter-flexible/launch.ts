@@ -1,0 +1,16 @@
+/** express-jwt behind rate-limiter-flexible's per-IP limit and block as the gateway; oauth2-mock-server issues its tokens. */
+import { AUDIENCE, stackEnv, type LaunchedProduct } from '../matrix.ts';
+import { startOauth2MockServer } from '../oauth2-mock-server/idp.ts';
+import { startRateLimitedGateway } from './app.ts';
+
+export async function launch(): Promise<LaunchedProduct> {
+  const idp = await startOauth2MockServer({});
+  const gateway = await startRateLimitedGateway({ issuer: idp.issuer, audience: AUDIENCE, jwksUri: `${idp.issuer}/jwks` });
+  return {
+    env: stackEnv(idp.issuer, gateway.baseUrl),
+    stop: async () => {
+      await gateway.stop();
+      await idp.stop();
+    },
+  };
+}
