@@ -17,13 +17,14 @@ import {
   requestWithCredentialsInUri,
   passwordGrantOfSystemClient,
   refusedForMadeUpUser,
+  requestAsTheGuideShows,
   requestWithMalformedBody,
   resolveClient,
   theSituation,
   tokenRequest,
 } from '../support/oauth/token-requests.ts';
 import { judgeExpiresIn, judgeTokenIssued, judgeTokenResponseShape, judgeTokenType, requireAnswerAboutClientAuthentication, requireSuccessAnswer } from '../support/oauth/token-response.ts';
-import { judgeBasicChallenge, judgeNoServerError, judgeNoToken, judgeRefusal, refusalForAnotherReason } from '../support/oauth/token-errors.ts';
+import { judgeBasicChallenge, judgeGuideRequestAnswer, judgeNoServerError, judgeNoToken, judgeRefusal, refusalForAnotherReason } from '../support/oauth/token-errors.ts';
 import { disallowedScope, judgeDisallowedScope, judgeGrantedScopeStated, judgeScopeLessAnswer, judgeStatedScopeMatchesClaim, UNKNOWN_SCOPE } from '../support/oauth/scope.ts';
 import { isTlsOrLoopback } from '../support/discovery/metadata.ts';
 import { stateKey } from '../support/scenario-state.ts';
@@ -116,6 +117,11 @@ When('the system client posts a JSON body instead of a form to the token endpoin
 
 When('the system client posts a form padded to 1 MiB to the token endpoint', async function (this: CtkWorld) {
   const result = await requestWithMalformedBody(this, this.target.clients.system, 'oversized');
+  if (isNotTestable(result)) return notTestable(this, result);
+});
+
+When('the system client sends the token request exactly as the guide\'s curl sample does', async function (this: CtkWorld) {
+  const result = await requestAsTheGuideShows(this, this.target.clients.system);
   if (isNotTestable(result)) return notTestable(this, result);
 });
 
@@ -212,4 +218,10 @@ Then('the token endpoint issues no token', function (this: CtkWorld) {
 Then('the token endpoint answers without a server error and within the request timeout', function (this: CtkWorld) {
   const oversized = /padded/.test(theSituation(this));
   judgeNoServerError(this, this.lastExchange(), 'REQ-TOK-14', theSituation(this), oversized);
+});
+
+Then('the token endpoint issues a token or refuses with a JSON error, never a server error or a hang', function (this: CtkWorld) {
+  const exchange = this.lastExchange();
+  if (exchange.response?.status === 429) return notTestable(this, { notTestable: 'the request was refused by the rate limit (HTTP 429), not for its encoding', remedy: 'see the rate-limit settings of the target profile' });
+  judgeGuideRequestAnswer(this, exchange, 'REQ-TOK-21', theSituation(this));
 });

@@ -409,6 +409,8 @@ const FAULT_PROBES: Record<IdpFaultName, () => Promise<boolean>> = {
     (await call(`${idp.url}/token?grant_type=client_credentials&client_id=${system().clientId}&client_secret=${system().clientSecret}`)).status === 200,
   'server-error-on-json-body': async () =>
     (await call(`${idp.url}/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })).status === 500,
+  'multipart-token-request-500': async () =>
+    (await call(`${idp.url}/token`, { method: 'POST', headers: { 'content-type': 'multipart/form-data; boundary=b' }, body: '--b\r\nContent-Disposition: form-data; name="grant_type"\r\n\r\n"client_credentials"\r\n--b--\r\n' })).status === 500,
   'jwt-typ-jwt': async () => decodeProtectedHeader(String((await systemToken()).json!.access_token)).typ === 'JWT',
   'missing-jti': async () => decodeJwt(String((await systemToken()).json!.access_token)).jti === undefined,
   'expires-in-mismatch': async () => {

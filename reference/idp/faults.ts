@@ -57,7 +57,7 @@ export const IDP_FAULTS = [
     description: 'Token endpoint errors are text/plain ("error: invalid_client") instead of a JSON object.',
     // Every check that reads the error code from the JSON body sees none. Not REQ-TOK-10/-11 or REQ-CAUTH-07: their
     // scenarios judge the format under REQ-TOK-09 first and stop there (narrow faults below break each of them).
-    breaks: ['REQ-TOK-09', 'REQ-TOK-12', 'REQ-TOK-15', 'REQ-CAUTH-03', 'REQ-CAUTH-04', 'REQ-CAUTH-05', 'REQ-CAUTH-06'],
+    breaks: ['REQ-TOK-09', 'REQ-TOK-12', 'REQ-TOK-15', 'REQ-TOK-21', 'REQ-CAUTH-03', 'REQ-CAUTH-04', 'REQ-CAUTH-05', 'REQ-CAUTH-06'],
   },
   {
     name: 'accept-any-scope',
@@ -94,6 +94,12 @@ export const IDP_FAULTS = [
     component: 'idp',
     description: 'A JSON request body makes the token endpoint answer 500.',
     breaks: ['REQ-TOK-14'],
+  },
+  {
+    name: 'multipart-token-request-500',
+    component: 'idp',
+    description: 'The token request exactly as seed 001\'s guide shows it (curl --form: multipart/form-data) makes the token endpoint answer 500.',
+    breaks: ['REQ-TOK-21'],
   },
   // --- access token format (RFC 9068) and expiry
   {

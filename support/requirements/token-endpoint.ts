@@ -211,6 +211,23 @@ export const TOKEN_ENDPOINT_REQUIREMENTS: readonly Requirement[] = [
       'Only this scenario sends a request without scope: every other token request of the kit carries the scopes the ' +
       'profile declares for the client, so a server that requires a scope is judged here once, not in every check.',
   },
+  {
+    id: 'REQ-TOK-21',
+    title:
+      'The token request exactly as seed 001\'s guide shows it (curl --form: multipart/form-data, grant_type="client_credentials" ' +
+      'with its quotes, HTTP Basic) gets a token or a JSON error refusal, never a 5xx, a hang or an unreadable answer',
+    level: 'MUST',
+    source:
+      'seed 001 (the sample curl request: --form \'grant_type="client_credentials"\'); RFC 6749 §3.2 (application/x-www-form-urlencoded), ' +
+      '§5.2 (error parameters in the entity-body as application/json); RFC 9110 §15.6 (5xx means the server failed)',
+    link: seed(SEEDS.integrationGuide),
+    component: 'idp',
+    profile: 'core',
+    note:
+      'A user following the guide sends this request. §3.2 binds the client to the form encoding, so the server may refuse it: a 4xx ' +
+      'JSON error (invalid_request, unsupported_grant_type) passes. A token passes too (a lenient server that serves its own guide); ' +
+      'the check then notes that it was accepted. Only what §5.2 and HTTP rule out fails: a 5xx, a hang, a non-JSON answer.',
+  },
 ];
 
 /** Client authentication at the token endpoint (RFC 6749 §2.3.1, §5.2). */
