@@ -42,8 +42,16 @@ Feature: Token issuance with the client credentials grant
 
     @REQ-TOK-07
     Scenario: The client credentials grant issues no refresh token
+      RFC 6749 §4.4.3 says SHOULD NOT: a warning. A target that claims to follow seed 001 here is judged by the next
+      scenario instead, so that one refresh token is one finding.
       When the system client requests a token with its client id and secret
-      Then the response is JSON without the member "refresh_token"
+      Then the token response carries no refresh token
+
+    @REQ-TOK-22
+    Scenario: A target that follows the guide issues no refresh token with the client credentials grant
+      Seed 001: "the Client Credentials flow does not support refresh tokens"; a client renews with its id and secret.
+      When the system client requests a token with its client id and secret
+      Then the token response carries no refresh token
 
     @REQ-TOK-18
     Scenario: The token endpoint is reached over TLS

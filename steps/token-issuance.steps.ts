@@ -23,7 +23,7 @@ import {
   theSituation,
   tokenRequest,
 } from '../support/oauth/token-requests.ts';
-import { judgeExpiresIn, judgeTokenIssued, judgeTokenResponseShape, judgeTokenType, requireAnswerAboutClientAuthentication, requireSuccessAnswer } from '../support/oauth/token-response.ts';
+import { judgeExpiresIn, judgeNoRefreshToken, judgeTokenIssued, judgeTokenResponseShape, judgeTokenType, requireAnswerAboutClientAuthentication, requireSuccessAnswer } from '../support/oauth/token-response.ts';
 import { judgeBasicChallenge, judgeGuideRequestAnswer, judgeNoServerError, judgeNoToken, judgeRefusal, refusalForAnotherReason } from '../support/oauth/token-errors.ts';
 import { disallowedScope, judgeDisallowedScope, judgeGrantedScopeStated, judgeScopeLessAnswer, judgeStatedScopeMatchesClaim, UNKNOWN_SCOPE } from '../support/oauth/scope.ts';
 import { isTlsOrLoopback } from '../support/discovery/metadata.ts';
@@ -146,6 +146,10 @@ Then('the token_type is "Bearer", compared case-insensitively', function (this: 
 
 Then('expires_in states the token lifetime as a positive whole number of seconds', function (this: CtkWorld) {
   judgeExpiresIn(this, this.lastExchange());
+});
+
+Then('the token response carries no refresh token', function (this: CtkWorld) {
+  judgeNoRefreshToken(this, this.lastExchange(), taggedRequirement(this, ['REQ-TOK-07', 'REQ-TOK-22'], 'the refresh token step') as 'REQ-TOK-07' | 'REQ-TOK-22');
 });
 
 Then('the token endpoint is an https URL, or a loopback address', function (this: CtkWorld) {

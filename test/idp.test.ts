@@ -396,6 +396,7 @@ const FAULT_PROBES: Record<IdpFaultName, () => Promise<boolean>> = {
     return reply.status === 400 && reply.headers['www-authenticate'] === undefined;
   },
   'issue-refresh-token': async () => typeof (await systemToken()).json?.refresh_token === 'string',
+  'issue-refresh-token-unclaimed': async () => typeof (await systemToken()).json?.refresh_token === 'string',
   'omit-no-store': async () => (await systemToken()).headers['cache-control'] === undefined,
   'omit-pragma': async () => (await systemToken()).headers.pragma === undefined,
   'wrong-token-type': async () => (await systemToken()).json?.token_type === 'JWT',

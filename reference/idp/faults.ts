@@ -30,8 +30,15 @@ export const IDP_FAULTS = [
   {
     name: 'issue-refresh-token',
     component: 'idp',
-    description: 'The client_credentials response carries a refresh_token.',
+    description: 'The client_credentials response carries a refresh_token (the reference claims seed 001\'s no-refresh-tokens).',
+    breaks: ['REQ-TOK-22'],
+  },
+  {
+    name: 'issue-refresh-token-unclaimed',
+    component: 'idp',
+    description: 'The client_credentials response carries a refresh_token, and the reference does not claim no-refresh-tokens (RFC 6749 only).',
     breaks: ['REQ-TOK-07'],
+    unclaims: ['no-refresh-tokens'],
   },
   {
     name: 'omit-no-store',

@@ -82,8 +82,8 @@ export function registerTokenGrants(provider: Provider, deps: GrantDeps): void {
       ...(faults.has('omit-expires-in') ? {} : { expires_in: faults.has('expires-in-mismatch') ? expiresIn + 60 : expiresIn }),
       // REQ-TOK-08: the granted scope is always stated (fault unstated-scope-change passes undefined).
       ...(scope === undefined ? {} : { scope }),
-      // REQ-TOK-07 (RFC 6749 §4.4.3): no refresh token; the issue-refresh-token fault adds a (useless) one.
-      ...(faults.has('issue-refresh-token') && ctx.oidc.params.grant_type === 'client_credentials'
+      // REQ-TOK-07 (RFC 6749 §4.4.3), REQ-TOK-22 (seed 001): no refresh token; the issue-refresh-token faults add a (useless) one.
+      ...((faults.has('issue-refresh-token') || faults.has('issue-refresh-token-unclaimed')) && ctx.oidc.params.grant_type === 'client_credentials'
         ? { refresh_token: randomBytes(32).toString('base64url') }
         : {}),
     };

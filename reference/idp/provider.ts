@@ -70,7 +70,7 @@ export function buildProvider(state: ProviderState): Provider {
     responseTypes: ['code'],
     // RFC 7636 / issue 7: PKCE is required for every authorization request.
     pkce: { required: () => !faults.has('pkce-not-checked') },
-    // RFC 6749 §4.4.3 / REQ-TOK-07: no refresh tokens from this IdP (the issue-refresh-token fault adds one itself).
+    // RFC 6749 §4.4.3 / REQ-TOK-07: no refresh tokens from this IdP (the issue-refresh-token faults add one themselves; REQ-TOK-22 for seed 001).
     issueRefreshToken: () => false,
     features: {
       devInteractions: { enabled: false },

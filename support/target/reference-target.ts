@@ -1,6 +1,7 @@
 /** The reference stack seen as a target: its URLs plus the fixture file, every capability claimed. */
 import { CAPABILITIES, type Capability } from '../requirements/types.ts';
 import type { ReferenceStack } from '../../reference/stack.ts';
+import { FAULTS } from '../../reference/faults.ts';
 import { foreignIssuerOf, loadReferenceFixtures } from '../../reference/fixtures.ts';
 import type { TargetDescription, TargetKind } from './target.ts';
 
@@ -17,6 +18,8 @@ export function describeReferenceTarget(
   const foreign = fx.foreignIssuer;
   // Test aids the fixture file may leave out (a fixture of its own, AUTH_CTK_FIXTURES): claimed only when there.
   Object.assign(capabilities, { 'foreign-issuer': foreign !== undefined, 'other-audience-client': otherAudience !== undefined });
+  // A fault may stand for a target that never made a seed's promise (issue-refresh-token-unclaimed): not claimed then.
+  for (const name of options.faults ?? []) for (const c of FAULTS.find((f) => f.name === name)?.unclaims ?? []) capabilities[c] = false;
   return {
     name: options.name ?? 'auth-ctk reference stack',
     kind: options.kind ?? 'reference',
