@@ -429,6 +429,18 @@ const FAULT_PROBES: Record<IdpFaultName, () => Promise<boolean>> = {
     const reply = await token({ grant_type: 'password', username: alice.username, password: alice.password }, { basic: [web().clientId, web().clientSecret] });
     return decodeJwt(String(reply.json!.access_token)).sub === web().clientId;
   },
+  'customer-id-is-client-id': async () => {
+    const bob = fx.users[1]!;
+    const reply = await token({ grant_type: 'password', username: bob.username, password: bob.password }, { basic: [web().clientId, web().clientSecret] });
+    return decodeJwt(String(reply.json!.access_token)).sub === fx.clients.readOnly!.clientId;
+  },
+  'on-behalf-token-exchange': async () => {
+    const alice = fx.users[0]!;
+    const human = await token({ grant_type: 'password', username: alice.username, password: alice.password }, { basic: [web().clientId, web().clientSecret] });
+    const exchange = { grant_type: 'urn:ietf:params:oauth:grant-type:token-exchange', subject_token: String(human.json!.access_token), subject_token_type: 'urn:ietf:params:oauth:token-type:access_token' };
+    const reply = await token(exchange, { basic: [system().clientId, system().clientSecret] });
+    return reply.status === 200 && decodeJwt(String(reply.json!.access_token)).sub === alice.customerId;
+  },
   'no-rate-limit': async () => (await burst('127.0.0.70')).every((r) => r.status !== 429),
   'rate-limit-without-retry-after': async () => {
     const limited = (await burst('127.0.0.71')).filter((r) => r.status === 429);

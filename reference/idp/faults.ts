@@ -146,7 +146,19 @@ export const IDP_FAULTS = [
     component: 'idp',
     description: 'Human tokens carry sub = client_id instead of the customer.',
     // With client_id == sub the human is read as the system (seed 003): no customer, every customer's data.
-    breaks: ['REQ-ID-02', 'REQ-ID-03', 'REQ-ID-04'],
+    breaks: ['REQ-ID-02', 'REQ-ID-03', 'REQ-ID-04', 'REQ-ID-10'],
+  },
+  {
+    name: 'customer-id-is-client-id',
+    component: 'idp',
+    description: 'The second test customer\'s id is the read-only client\'s id (fixture data), so their tokens carry that client\'s subject.',
+    breaks: ['REQ-ID-10'],
+  },
+  {
+    name: 'on-behalf-token-exchange',
+    component: 'idp',
+    description: 'RFC 8693 token exchange is offered to every client: the system client exchanges a customer\'s token for one of its own (the on-behalf flow seed 003 rejected).',
+    breaks: ['REQ-ID-11'],
   },
   // --- rate limit and IP block (seed 001)
   {

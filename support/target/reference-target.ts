@@ -12,7 +12,7 @@ export function describeReferenceTarget(
   urls: ReferenceStack['urls'],
   options: { name?: string; kind?: TargetKind; faults?: readonly string[]; fixturesPath?: string } = {},
 ): TargetDescription {
-  const fx = loadReferenceFixtures(options.fixturesPath);
+  const fx = loadReferenceFixtures(options.fixturesPath, options.faults ?? []);
   const capabilities = Object.fromEntries(CAPABILITIES.map((c) => [c, true])) as Record<Capability, boolean>;
   const { system, readOnly, shortTtl, rotation, noClientCredentials, web, otherAudience } = fx.clients;
   const foreign = fx.foreignIssuer;
