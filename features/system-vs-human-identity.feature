@@ -65,6 +65,19 @@ Feature: System users and human users are told apart by client_id == sub (seeds 
       | first   |
       | second  |
 
+  @REQ-ID-12 @requires-human-login
+  Scenario Outline: A human token may not write another customer's data (<ordinal> test customer writes to the <other>'s)
+    "Darf nur das, was der hinterlegte Kunde darf" holds for writes too. Only on the write route the profile names, and
+    first on the customer's own data: a route that refuses every write would prove nothing.
+    Given the <ordinal> test customer holds a human access token
+    When the human access token writes to its own customer's data, then to the <other> test customer's
+    Then the write on the other customer's data is refused
+
+    Examples:
+      | ordinal | other  |
+      | first   | second |
+      | second  | first  |
+
   Rule: Customers and clients never share an identity (seed 003: both alternatives to client_id == sub were rejected)
 
     @REQ-ID-10 @requires-human-login @requires-jwt-access-tokens

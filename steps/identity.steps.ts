@@ -15,6 +15,7 @@ import { requirementFor, scenarioRequirements } from '../support/gateway/scenari
 import { humanAccessToken, testUser } from '../support/identity/human-login.ts';
 import { requestCustomerData } from '../support/identity/customer-data.ts';
 import { forgedIdentityHeaders } from '../support/identity/spoofing.ts';
+import { judgeOtherCustomerWriteRefused, writeOwnThenOtherCustomerData, type CustomerWriteAttempt } from '../support/identity/customer-writes.ts';
 import { judgeCustomerIdIsNoClientId, judgeNoOnBehalfToken, requestOnBehalfToken, type OnBehalfAttempt } from '../support/identity/namespaces.ts';
 import {
   judgeAuthorizationNotForwarded,
@@ -36,6 +37,7 @@ const HUMAN = stateKey<{ token: string; user: TestUser }>('human token');
 const OWNER = stateKey<TestUser>('customer whose records are asked for');
 const WHO = stateKey<string>('caller');
 const ON_BEHALF = stateKey<OnBehalfAttempt>('token-exchange request for a customer');
+const WRITES = stateKey<CustomerWriteAttempt>('writes on customer data');
 
 
 const notTestable = (world: CtkWorld, reason: string, remedy: string) => world.notTestable(scenarioRequirements(world), reason, remedy);
@@ -144,6 +146,18 @@ When("the system client asks to exchange the customer's token for a token of its
 
 Then('no token is issued on behalf of the customer', function (this: CtkWorld) {
   judgeNoOnBehalfToken(this, requirementFor(this, ['REQ-ID-11']), this.state.recall(ON_BEHALF), this.state.recall(HUMAN));
+});
+
+When("the human access token writes to its own customer's data, then to the {word} test customer's", async function (this: CtkWorld, ordinal: string) {
+  const other = userOrNotTestable(this, ordinal);
+  if (other === 'skipped') return other;
+  if (!this.target.gateway?.routes.customerWrite) return notTestable(this, 'the target describes no write route on customer data', 'describe gateway.routes.customerWrite (POST, PUT or PATCH with {customerId}) if the deployment has one');
+  this.state.remember(OWNER, other);
+  this.state.remember(WRITES, await writeOwnThenOtherCustomerData(this, this.state.recall(HUMAN), other));
+});
+
+Then("the write on the other customer's data is refused", function (this: CtkWorld) {
+  judgeOtherCustomerWriteRefused(this, requirementFor(this, ['REQ-ID-12']), this.state.recall(WRITES), this.state.recall(HUMAN), this.state.recall(OWNER));
 });
 
 // --- Then: what the component received ----------------------------------------------------------------------

@@ -146,7 +146,7 @@ export const IDP_FAULTS = [
     component: 'idp',
     description: 'Human tokens carry sub = client_id instead of the customer.',
     // With client_id == sub the human is read as the system (seed 003): no customer, every customer's data.
-    breaks: ['REQ-ID-02', 'REQ-ID-03', 'REQ-ID-04', 'REQ-ID-10'],
+    breaks: ['REQ-ID-02', 'REQ-ID-03', 'REQ-ID-04', 'REQ-ID-10', 'REQ-ID-12'],
   },
   {
     name: 'customer-id-is-client-id',

@@ -7,7 +7,7 @@ import type { Exchange } from '../http/exchange.ts';
 import { gatewayOf, type TargetDescription } from '../target/target.ts';
 import { NotTestableError } from '../verdict/not-testable.ts';
 
-export type GatewayRouteName = 'protected' | 'public' | 'scoped' | 'identity echo' | 'customer data';
+export type GatewayRouteName = 'protected' | 'public' | 'scoped' | 'identity echo' | 'customer data' | 'customer write';
 
 export interface GatewayCall {
   readonly route: GatewayRouteName;
@@ -46,6 +46,10 @@ export function routeOf(target: TargetDescription, route: GatewayRouteName, cust
     case 'customer data':
       return routes.customerData && customerId !== undefined
         ? { method: 'GET', path: routes.customerData.replace('{customerId}', encodeURIComponent(customerId)) }
+        : undefined;
+    case 'customer write':
+      return routes.customerWrite && customerId !== undefined
+        ? { method: routes.customerWrite.method.toUpperCase(), path: routes.customerWrite.path.replace('{customerId}', encodeURIComponent(customerId)) }
         : undefined;
   }
 }

@@ -143,4 +143,17 @@ export const IDENTITY_REQUIREMENTS: readonly Requirement[] = [
       'passes; a token fails. Listing token exchange in grant_types_supported is no failure by itself (Keycloak lists it; another ' +
       'client may use it): the check reports whether the metadata lists it, and judges what the token endpoint does.',
   },
+  {
+    id: 'REQ-ID-12',
+    title: 'A human token may not write another customer\'s data: the write the same token may make on its own customer\'s data is refused for another\'s',
+    level: 'SEED',
+    source: 'seed 003 ("darf nur das, was der hinterlegte Kunde darf": only what the customer in sub may — writes as much as reads)',
+    link: seed(SEEDS.kusyProtocol),
+    component: 'component',
+    profile: 'human-identity',
+    capability: 'customer-scoping',
+    note:
+      'Checked only on a write route the profile names (gateway.routes.customerWrite: POST, PUT or PATCH, never DELETE), first on ' +
+      'the customer\'s own data as the positive control. The seed names no status: 403 and 404 both conform; a 2xx does not.',
+  },
 ];
