@@ -64,3 +64,38 @@ Feature: System users and human users are told apart by client_id == sub (seeds 
       | ordinal |
       | first   |
       | second  |
+
+  @REQ-ID-12 @requires-human-login
+  Scenario Outline: A human token may not write another customer's data (<ordinal> test customer writes to the <other>'s)
+    "Darf nur das, was der hinterlegte Kunde darf" holds for writes too. Only on the write route the profile names, and
+    first on the customer's own data: a route that refuses every write would prove nothing.
+    Given the <ordinal> test customer holds a human access token
+    When the human access token writes to its own customer's data, then to the <other> test customer's
+    Then the write on the other customer's data is refused
+
+    Examples:
+      | ordinal | other  |
+      | first   | second |
+      | second  | first  |
+
+  Rule: Customers and clients never share an identity (seed 003: both alternatives to client_id == sub were rejected)
+
+    @REQ-ID-10 @requires-human-login @requires-jwt-access-tokens
+    Scenario Outline: A customer's id is no client's id (<ordinal> test customer)
+      A customer whose id were a client's id would carry a subject that names a client: with the front end's id the
+      token has client_id == sub and "darf alles"; with another client's id it shares that client's subject.
+      Given the <ordinal> test customer holds a human access token
+      Then neither the customer's id nor the subject of the human token is the id of a client of the target
+
+      Examples:
+        | ordinal |
+        | first   |
+        | second  |
+
+    @REQ-ID-11 @requires-human-login
+    Scenario: The system client cannot take on a customer's identity through an on-behalf grant
+      The meeting rejected an "on-behalf" flow that lets the client "die Identität eines Kundens anzunehmen". RFC 8693
+      token exchange is that flow in standard form: a customer's token in, a token for the system client out.
+      Given the first test customer holds a human access token
+      When the system client asks to exchange the customer's token for a token of its own
+      Then no token is issued on behalf of the customer

@@ -42,8 +42,16 @@ Feature: Token issuance with the client credentials grant
 
     @REQ-TOK-07
     Scenario: The client credentials grant issues no refresh token
+      RFC 6749 §4.4.3 says SHOULD NOT: a warning. A target that claims to follow seed 001 here is judged by the next
+      scenario instead, so that one refresh token is one finding.
       When the system client requests a token with its client id and secret
-      Then the response is JSON without the member "refresh_token"
+      Then the token response carries no refresh token
+
+    @REQ-TOK-22
+    Scenario: A target that follows the guide issues no refresh token with the client credentials grant
+      Seed 001: "the Client Credentials flow does not support refresh tokens"; a client renews with its id and secret.
+      When the system client requests a token with its client id and secret
+      Then the token response carries no refresh token
 
     @REQ-TOK-18
     Scenario: The token endpoint is reached over TLS
@@ -129,3 +137,10 @@ Feature: Token issuance with the client credentials grant
         | body                          |
         | a JSON body instead of a form |
         | a form padded to 1 MiB        |
+
+    @REQ-TOK-21
+    Scenario: The token request exactly as the guide shows it gets a token or a clean refusal
+      The guide's sample is curl --form 'grant_type="client_credentials"' with HTTP Basic: multipart/form-data, and
+      the value keeps its quotes. RFC 6749 §3.2 asks for a form-urlencoded body, so a refusal is right; a token is lenient.
+      When the system client sends the token request exactly as the guide's curl sample does
+      Then the token endpoint issues a token or refuses with a JSON error, never a server error or a hang

@@ -3,6 +3,8 @@
  * it can fail"). Each fault is a deliberate defect that breaks exactly the requirements it names; each server
  * declares its own faults next to its code and checks them with `faults.has(name)`.
  */
+import type { Capability } from '../support/requirements/types.ts';
+
 export interface FaultDefinition {
   /** kebab-case name, used on the command line: --faults accept-wrong-secret */
   readonly name: string;
@@ -17,6 +19,11 @@ export interface FaultDefinition {
    * so "--faults gateway-never-unblock" alone starts a reference that claims the block and then breaks it.
    */
   readonly needs?: readonly string[];
+  /**
+   * Capabilities the reference is described without while this fault is on: a target that never promised what the
+   * seed says, so the RFC's own (weaker) requirement judges the defect instead of the seed's (issue-refresh-token-unclaimed).
+   */
+  readonly unclaims?: readonly Capability[];
 }
 
 import { IDP_FAULTS } from './idp/faults.ts';

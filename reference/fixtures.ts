@@ -27,6 +27,23 @@ export const foreignIssuerOf = (issuer: string, path: string): string => `${issu
 
 export const DEFAULT_FIXTURES_PATH = fileURLToPath(new URL('../fixtures/reference/stack.json', import.meta.url));
 
-export function loadReferenceFixtures(path = process.env.AUTH_CTK_FIXTURES ?? DEFAULT_FIXTURES_PATH): ReferenceFixtures {
-  return JSON.parse(readFileSync(path, 'utf8')) as ReferenceFixtures;
+/** The active switches (faults, variations) of this process: AUTH_CTK_FAULTS=a,b. */
+const switchesFromEnv = (): string[] => (process.env.AUTH_CTK_FAULTS ?? '').split(',').map((f) => f.trim()).filter(Boolean);
+
+/**
+ * The fixture file, with the faults that live in the data rather than in a server's code. Servers and kit read it
+ * through here, so the broken data is the same for the IdP, the component and the target description.
+ */
+export function loadReferenceFixtures(path = process.env.AUTH_CTK_FIXTURES ?? DEFAULT_FIXTURES_PATH, faults: Iterable<string> = switchesFromEnv()): ReferenceFixtures {
+  return withFixtureFaults(JSON.parse(readFileSync(path, 'utf8')) as ReferenceFixtures, new Set(faults));
+}
+
+/**
+ * Fault customer-id-is-client-id (REQ-ID-10; seed 003): the second test customer's id is the read-only client's id,
+ * so that customer's tokens carry the subject of that client's own tokens. Idempotent: applied once more by the IdP.
+ */
+export function withFixtureFaults(fixtures: ReferenceFixtures, faults: { has(name: string): boolean }): ReferenceFixtures {
+  const readOnly = fixtures.clients.readOnly;
+  if (!faults.has('customer-id-is-client-id') || !readOnly || fixtures.users.length < 2) return fixtures;
+  return { ...fixtures, users: fixtures.users.map((user, i) => (i === 1 ? { ...user, customerId: readOnly.clientId } : user)) };
 }

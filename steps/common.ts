@@ -12,10 +12,9 @@ import { After, Then, defineParameterType } from '@cucumber/cucumber';
 import { expect } from 'chai';
 import type { CtkWorld } from '../support/world.ts';
 import { check } from '../support/verdict/check.ts';
-import { jsonOf } from '../support/http/exchange.ts';
 import { runCleanups, taggedRequirement } from '../support/oauth/scenario.ts';
 import { AUTH_PHRASES, CLIENT_PHRASES, phrasesRegexp } from '../support/oauth/clients.ts';
-import { judgeHeaderDirective, judgeMemberAbsent } from '../support/oauth/token-response.ts';
+import { judgeHeaderDirective } from '../support/oauth/token-response.ts';
 
 defineParameterType({ name: 'ctkClient', regexp: phrasesRegexp(Object.keys(CLIENT_PHRASES)), transformer: (s: string) => CLIENT_PHRASES[s]! });
 defineParameterType({ name: 'clientAuth', regexp: phrasesRegexp(Object.keys(AUTH_PHRASES)), transformer: (s: string) => AUTH_PHRASES[s]! });
@@ -37,9 +36,3 @@ Then('the response has header {string} with the directive {string}', function (t
   judgeHeaderDirective(this, this.lastExchange(), taggedRequirement(this, undefined, 'the generic header step'), header, directive);
 });
 
-Then('the response is JSON without the member {string}', function (this: CtkWorld, member: string) {
-  const exchange = this.lastExchange();
-  const requirement = taggedRequirement(this, undefined, 'the generic JSON member step');
-  check(this, { requirement, expected: 'a JSON object', observed: exchange }, () => expect(jsonOf(exchange)).to.be.an('object'));
-  judgeMemberAbsent(this, exchange, requirement, member, `as ${requirement} requires`);
-});

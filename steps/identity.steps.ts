@@ -15,6 +15,8 @@ import { requirementFor, scenarioRequirements } from '../support/gateway/scenari
 import { humanAccessToken, testUser } from '../support/identity/human-login.ts';
 import { requestCustomerData } from '../support/identity/customer-data.ts';
 import { forgedIdentityHeaders } from '../support/identity/spoofing.ts';
+import { judgeOtherCustomerWriteRefused, writeOwnThenOtherCustomerData, type CustomerWriteAttempt } from '../support/identity/customer-writes.ts';
+import { judgeCustomerIdIsNoClientId, judgeNoOnBehalfToken, requestOnBehalfToken, type OnBehalfAttempt } from '../support/identity/namespaces.ts';
 import {
   judgeAuthorizationNotForwarded,
   judgeCustomerDataRefused,
@@ -34,6 +36,8 @@ const CLIENT = stateKey<ClientCredentials>('client');
 const HUMAN = stateKey<{ token: string; user: TestUser }>('human token');
 const OWNER = stateKey<TestUser>('customer whose records are asked for');
 const WHO = stateKey<string>('caller');
+const ON_BEHALF = stateKey<OnBehalfAttempt>('token-exchange request for a customer');
+const WRITES = stateKey<CustomerWriteAttempt>('writes on customer data');
 
 
 const notTestable = (world: CtkWorld, reason: string, remedy: string) => world.notTestable(scenarioRequirements(world), reason, remedy);
@@ -127,6 +131,33 @@ Then("the token's identity claims say client_id equals sub, both the client's id
 Then("the human token's identity claims name the customer as sub and the web front end as client_id", function (this: CtkWorld) {
   const human = this.state.recall(HUMAN);
   return judgeHumanTokenClaims(this, requirementFor(this, ['REQ-ID-02']), human.token, human.user);
+});
+
+Then("neither the customer's id nor the subject of the human token is the id of a client of the target", function (this: CtkWorld) {
+  const human = this.state.recall(HUMAN);
+  return judgeCustomerIdIsNoClientId(this, requirementFor(this, ['REQ-ID-10']), human.user, human.token);
+});
+
+When("the system client asks to exchange the customer's token for a token of its own", async function (this: CtkWorld) {
+  const attempt = await requestOnBehalfToken(this, this.state.recall(HUMAN));
+  if ('notTestable' in attempt) return notTestable(this, attempt.notTestable, attempt.remedy ?? 'see the source addresses of the target profile');
+  this.state.remember(ON_BEHALF, attempt);
+});
+
+Then('no token is issued on behalf of the customer', function (this: CtkWorld) {
+  judgeNoOnBehalfToken(this, requirementFor(this, ['REQ-ID-11']), this.state.recall(ON_BEHALF), this.state.recall(HUMAN));
+});
+
+When("the human access token writes to its own customer's data, then to the {word} test customer's", async function (this: CtkWorld, ordinal: string) {
+  const other = userOrNotTestable(this, ordinal);
+  if (other === 'skipped') return other;
+  if (!this.target.gateway?.routes.customerWrite) return notTestable(this, 'the target describes no write route on customer data', 'describe gateway.routes.customerWrite (POST, PUT or PATCH with {customerId}) if the deployment has one');
+  this.state.remember(OWNER, other);
+  this.state.remember(WRITES, await writeOwnThenOtherCustomerData(this, this.state.recall(HUMAN), other));
+});
+
+Then("the write on the other customer's data is refused", function (this: CtkWorld) {
+  judgeOtherCustomerWriteRefused(this, requirementFor(this, ['REQ-ID-12']), this.state.recall(WRITES), this.state.recall(HUMAN), this.state.recall(OWNER));
 });
 
 // --- Then: what the component received ----------------------------------------------------------------------

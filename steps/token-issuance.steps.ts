@@ -17,13 +17,14 @@ import {
   requestWithCredentialsInUri,
   passwordGrantOfSystemClient,
   refusedForMadeUpUser,
+  requestAsTheGuideShows,
   requestWithMalformedBody,
   resolveClient,
   theSituation,
   tokenRequest,
 } from '../support/oauth/token-requests.ts';
-import { judgeExpiresIn, judgeTokenIssued, judgeTokenResponseShape, judgeTokenType, requireAnswerAboutClientAuthentication, requireSuccessAnswer } from '../support/oauth/token-response.ts';
-import { judgeBasicChallenge, judgeNoServerError, judgeNoToken, judgeRefusal, refusalForAnotherReason } from '../support/oauth/token-errors.ts';
+import { judgeExpiresIn, judgeNoRefreshToken, judgeTokenIssued, judgeTokenResponseShape, judgeTokenType, requireAnswerAboutClientAuthentication, requireSuccessAnswer } from '../support/oauth/token-response.ts';
+import { judgeBasicChallenge, judgeGuideRequestAnswer, judgeNoServerError, judgeNoToken, judgeRefusal, refusalForAnotherReason } from '../support/oauth/token-errors.ts';
 import { disallowedScope, judgeDisallowedScope, judgeGrantedScopeStated, judgeScopeLessAnswer, judgeStatedScopeMatchesClaim, UNKNOWN_SCOPE } from '../support/oauth/scope.ts';
 import { isTlsOrLoopback } from '../support/discovery/metadata.ts';
 import { stateKey } from '../support/scenario-state.ts';
@@ -119,6 +120,11 @@ When('the system client posts a form padded to 1 MiB to the token endpoint', asy
   if (isNotTestable(result)) return notTestable(this, result);
 });
 
+When('the system client sends the token request exactly as the guide\'s curl sample does', async function (this: CtkWorld) {
+  const result = await requestAsTheGuideShows(this, this.target.clients.system);
+  if (isNotTestable(result)) return notTestable(this, result);
+});
+
 // --- successful answers (RFC 6749 §5.1) ----------------------------------------------------------------------
 
 /** The requirements a "token was issued" step can judge, by the scenario's tag. */
@@ -140,6 +146,10 @@ Then('the token_type is "Bearer", compared case-insensitively', function (this: 
 
 Then('expires_in states the token lifetime as a positive whole number of seconds', function (this: CtkWorld) {
   judgeExpiresIn(this, this.lastExchange());
+});
+
+Then('the token response carries no refresh token', function (this: CtkWorld) {
+  judgeNoRefreshToken(this, this.lastExchange(), taggedRequirement(this, ['REQ-TOK-07', 'REQ-TOK-22'], 'the refresh token step') as 'REQ-TOK-07' | 'REQ-TOK-22');
 });
 
 Then('the token endpoint is an https URL, or a loopback address', function (this: CtkWorld) {
@@ -212,4 +222,10 @@ Then('the token endpoint issues no token', function (this: CtkWorld) {
 Then('the token endpoint answers without a server error and within the request timeout', function (this: CtkWorld) {
   const oversized = /padded/.test(theSituation(this));
   judgeNoServerError(this, this.lastExchange(), 'REQ-TOK-14', theSituation(this), oversized);
+});
+
+Then('the token endpoint issues a token or refuses with a JSON error, never a server error or a hang', function (this: CtkWorld) {
+  const exchange = this.lastExchange();
+  if (exchange.response?.status === 429) return notTestable(this, { notTestable: 'the request was refused by the rate limit (HTTP 429), not for its encoding', remedy: 'see the rate-limit settings of the target profile' });
+  judgeGuideRequestAnswer(this, exchange, 'REQ-TOK-21', theSituation(this));
 });

@@ -108,7 +108,7 @@ describe('component: identity echo and catalog', () => {
 describe('component faults', () => {
   test('every component fault is declared for the component', () => {
     for (const fault of COMPONENT_FAULTS) assert.equal(fault.component, 'component');
-    assert.deepEqual(COMPONENT_FAULTS.map((f) => f.name).sort(), ['human-sees-all-customers', 'system-denied-customer-data']);
+    assert.deepEqual(COMPONENT_FAULTS.map((f) => f.name).sort(), ['human-sees-all-customers', 'human-writes-any-customer', 'system-denied-customer-data']);
   });
 
   test('human-sees-all-customers: a human reads another customer', async () => {

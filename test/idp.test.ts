@@ -396,6 +396,7 @@ const FAULT_PROBES: Record<IdpFaultName, () => Promise<boolean>> = {
     return reply.status === 400 && reply.headers['www-authenticate'] === undefined;
   },
   'issue-refresh-token': async () => typeof (await systemToken()).json?.refresh_token === 'string',
+  'issue-refresh-token-unclaimed': async () => typeof (await systemToken()).json?.refresh_token === 'string',
   'omit-no-store': async () => (await systemToken()).headers['cache-control'] === undefined,
   'omit-pragma': async () => (await systemToken()).headers.pragma === undefined,
   'wrong-token-type': async () => (await systemToken()).json?.token_type === 'JWT',
@@ -409,6 +410,8 @@ const FAULT_PROBES: Record<IdpFaultName, () => Promise<boolean>> = {
     (await call(`${idp.url}/token?grant_type=client_credentials&client_id=${system().clientId}&client_secret=${system().clientSecret}`)).status === 200,
   'server-error-on-json-body': async () =>
     (await call(`${idp.url}/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })).status === 500,
+  'multipart-token-request-500': async () =>
+    (await call(`${idp.url}/token`, { method: 'POST', headers: { 'content-type': 'multipart/form-data; boundary=b' }, body: '--b\r\nContent-Disposition: form-data; name="grant_type"\r\n\r\n"client_credentials"\r\n--b--\r\n' })).status === 500,
   'jwt-typ-jwt': async () => decodeProtectedHeader(String((await systemToken()).json!.access_token)).typ === 'JWT',
   'missing-jti': async () => decodeJwt(String((await systemToken()).json!.access_token)).jti === undefined,
   'expires-in-mismatch': async () => {
@@ -425,6 +428,18 @@ const FAULT_PROBES: Record<IdpFaultName, () => Promise<boolean>> = {
     const alice = fx.users[0]!;
     const reply = await token({ grant_type: 'password', username: alice.username, password: alice.password }, { basic: [web().clientId, web().clientSecret] });
     return decodeJwt(String(reply.json!.access_token)).sub === web().clientId;
+  },
+  'customer-id-is-client-id': async () => {
+    const bob = fx.users[1]!;
+    const reply = await token({ grant_type: 'password', username: bob.username, password: bob.password }, { basic: [web().clientId, web().clientSecret] });
+    return decodeJwt(String(reply.json!.access_token)).sub === fx.clients.readOnly!.clientId;
+  },
+  'on-behalf-token-exchange': async () => {
+    const alice = fx.users[0]!;
+    const human = await token({ grant_type: 'password', username: alice.username, password: alice.password }, { basic: [web().clientId, web().clientSecret] });
+    const exchange = { grant_type: 'urn:ietf:params:oauth:grant-type:token-exchange', subject_token: String(human.json!.access_token), subject_token_type: 'urn:ietf:params:oauth:token-type:access_token' };
+    const reply = await token(exchange, { basic: [system().clientId, system().clientSecret] });
+    return reply.status === 200 && decodeJwt(String(reply.json!.access_token)).sub === alice.customerId;
   },
   'no-rate-limit': async () => (await burst('127.0.0.70')).every((r) => r.status !== 429),
   'rate-limit-without-retry-after': async () => {

@@ -92,7 +92,7 @@ describe('profile validation: one clear error naming file, field and expectation
     profile.gateway.routes.protectd = '/x';
     const e = failure(write(profile));
     assert.equal(e.field, 'gateway.routes.protectd');
-    assert.match(e.message, /unknown key "protectd" \(expected one of: protected, public, scoped, identityEcho, customerData, identityEchoFormat\)/);
+    assert.match(e.message, /unknown key "protectd" \(expected one of: protected, public, scoped, identityEcho, customerData, customerWrite, identityEchoFormat\)/);
   });
 
   test('unknown capability', () => {

@@ -28,7 +28,7 @@ test('an IdP that answers a scope-less request with 403 and an empty body: only 
   // The scope-less scenario stopped at the format finding; everything that needed a token got one.
   const byId = new Map(run.verdicts.requirements.map((r) => [r.requirement.id, r]));
   assert.match(byId.get('REQ-TOK-19')!.reason ?? '', /stopped at REQ-TOK-09 first/);
-  for (const id of ['REQ-TOK-01', 'REQ-TOK-02', 'REQ-TOK-03', 'REQ-TOK-04', 'REQ-TOK-07', 'REQ-CAUTH-01', 'REQ-TOK-13', 'REQ-BEARER-01', 'REQ-JWT-01', 'REQ-ID-01']) {
+  for (const id of ['REQ-TOK-01', 'REQ-TOK-02', 'REQ-TOK-03', 'REQ-TOK-04', 'REQ-TOK-22', 'REQ-CAUTH-01', 'REQ-TOK-13', 'REQ-BEARER-01', 'REQ-JWT-01', 'REQ-ID-01']) {
     assert.equal(byId.get(id)?.verdict, 'passed', `${id}: ${byId.get(id)?.reason ?? byId.get(id)?.diagnoses[0] ?? ''}`);
   }
   const blocked = run.verdicts.requirements.filter((r) => /blocked: no token/.test(r.reason ?? ''));

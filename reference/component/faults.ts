@@ -14,4 +14,10 @@ export const COMPONENT_FAULTS: readonly FaultDefinition[] = [
     description: "refuses a system identity other customers' orders, as if it were a human (seed 003)",
     breaks: ['REQ-ID-05'],
   },
+  {
+    name: 'human-writes-any-customer',
+    component: 'component',
+    description: "accepts a human identity's write on another customer's data; reads stay scoped (seed 003)",
+    breaks: ['REQ-ID-12'],
+  },
 ];

@@ -57,6 +57,9 @@ export function createComponentServer(options: ComponentOptions): Server {
   const orders = ordersByCustomer(options.users);
   const products: StockedProduct[] = [...SEED_PRODUCTS];
   const customerData = routes.customerData ? templatePattern(routes.customerData) : undefined;
+  const customerWrite = routes.customerWrite ? { method: routes.customerWrite.method.toUpperCase(), pattern: templatePattern(routes.customerWrite.path) } : undefined;
+  /** Notes written per customer: only counted, so a long run cannot grow the component's memory. */
+  const notesWritten = new Map<string, number>();
   const log = options.log ?? (() => undefined);
   let created = 0;
 
@@ -113,6 +116,27 @@ export function createComponentServer(options: ComponentOptions): Server {
       products.push(product);
       if (products.length > SEED_PRODUCTS.length + MAX_CREATED_PRODUCTS) products.splice(SEED_PRODUCTS.length, 1);
       return sendJson(res, 201, { product, createdBy: identity?.sub ?? null }, { location: `${routes.scoped.path}/${product.id}` });
+    }
+
+    const writeMatch = customerWrite && method === customerWrite.method ? customerWrite.pattern.exec(path) : null;
+    if (writeMatch) {
+      const customerId = decodeURIComponent(writeMatch[1]!);
+      if (!identity) return noIdentity(res);
+      if (identity.kind === 'anonymous') return sendJson(res, 403, { error: 'forbidden', message: 'anonymous callers may not write customer data' });
+      // Seed 003: a human ("darf nur das, was der hinterlegte Kunde darf") writes only its own customer's data; the
+      // system ("darf alles") any. Fault human-writes-any-customer lets a human write another customer's data.
+      if (identity.kind === 'human' && identity.customer_id !== customerId && !faults.has('human-writes-any-customer')) {
+        return sendJson(res, 403, { error: 'forbidden', message: 'a customer may write only its own data' });
+      }
+      if (!orders.has(customerId)) return sendJson(res, 404, { error: 'not_found', message: 'no such customer' });
+      try {
+        await readJson(req);
+      } catch {
+        return sendJson(res, 400, { error: 'invalid_body', message: 'the body must be a JSON object of at most 64 KiB' });
+      }
+      const count = (notesWritten.get(customerId) ?? 0) + 1;
+      notesWritten.set(customerId, count);
+      return sendJson(res, 201, { customerId, noteId: `note-${count}`, writtenBy: identity.sub ?? null });
     }
 
     const customerMatch = method === 'GET' && customerData ? customerData.exec(path) : null;

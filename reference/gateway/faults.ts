@@ -114,7 +114,7 @@ export const GATEWAY_FAULTS: readonly FaultDefinition[] = [
     "passes a caller without a (valid) token on to the component as the gateway's own service account (kind system) instead of as anonymous",
     ['REQ-ANON-02', 'REQ-ANON-03', 'REQ-ID-09'],
   ),
-  gateway('forward-human-as-system', 'tells the component every token is a system user (kind "system"), so humans see every customer', ['REQ-ID-03', 'REQ-ID-04']),
+  gateway('forward-human-as-system', 'tells the component every token is a system user (kind "system"), so humans see (and may write) every customer', ['REQ-ID-03', 'REQ-ID-04', 'REQ-ID-12']),
   gateway('forward-raw-token', "passes the caller's Authorization header (its raw access token) on to the component", ['REQ-ID-08']),
   gateway('accept-spoofed-identity', 'passes an X-Auth-Identity header sent by the caller on instead of its own', ['REQ-ID-09']),
   // Per-IP limits (variation gateway-rate-limit; the deployment's claims in limits.gateway, REQ-GRL-*). Without a 429

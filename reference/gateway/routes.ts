@@ -31,6 +31,8 @@ export function routePolicies(routes: RouteSet): RoutePolicy[] {
   ];
   if (routes.identityEcho) policies.push({ method: 'GET', template: routes.identityEcho, public: false });
   if (routes.customerData) policies.push({ method: 'GET', template: routes.customerData, public: false, scope: 'orders:read' });
+  // Who may write whose data is the component's decision (seed 003), so the gateway asks for any valid token.
+  if (routes.customerWrite) policies.push({ method: routes.customerWrite.method.toUpperCase(), template: routes.customerWrite.path, public: false });
   return policies;
 }
 

@@ -30,8 +30,15 @@ export const IDP_FAULTS = [
   {
     name: 'issue-refresh-token',
     component: 'idp',
-    description: 'The client_credentials response carries a refresh_token.',
+    description: 'The client_credentials response carries a refresh_token (the reference claims seed 001\'s no-refresh-tokens).',
+    breaks: ['REQ-TOK-22'],
+  },
+  {
+    name: 'issue-refresh-token-unclaimed',
+    component: 'idp',
+    description: 'The client_credentials response carries a refresh_token, and the reference does not claim no-refresh-tokens (RFC 6749 only).',
     breaks: ['REQ-TOK-07'],
+    unclaims: ['no-refresh-tokens'],
   },
   {
     name: 'omit-no-store',
@@ -57,7 +64,7 @@ export const IDP_FAULTS = [
     description: 'Token endpoint errors are text/plain ("error: invalid_client") instead of a JSON object.',
     // Every check that reads the error code from the JSON body sees none. Not REQ-TOK-10/-11 or REQ-CAUTH-07: their
     // scenarios judge the format under REQ-TOK-09 first and stop there (narrow faults below break each of them).
-    breaks: ['REQ-TOK-09', 'REQ-TOK-12', 'REQ-TOK-15', 'REQ-CAUTH-03', 'REQ-CAUTH-04', 'REQ-CAUTH-05', 'REQ-CAUTH-06'],
+    breaks: ['REQ-TOK-09', 'REQ-TOK-12', 'REQ-TOK-15', 'REQ-TOK-21', 'REQ-CAUTH-03', 'REQ-CAUTH-04', 'REQ-CAUTH-05', 'REQ-CAUTH-06'],
   },
   {
     name: 'accept-any-scope',
@@ -94,6 +101,12 @@ export const IDP_FAULTS = [
     component: 'idp',
     description: 'A JSON request body makes the token endpoint answer 500.',
     breaks: ['REQ-TOK-14'],
+  },
+  {
+    name: 'multipart-token-request-500',
+    component: 'idp',
+    description: 'The token request exactly as seed 001\'s guide shows it (curl --form: multipart/form-data) makes the token endpoint answer 500.',
+    breaks: ['REQ-TOK-21'],
   },
   // --- access token format (RFC 9068) and expiry
   {
@@ -133,7 +146,19 @@ export const IDP_FAULTS = [
     component: 'idp',
     description: 'Human tokens carry sub = client_id instead of the customer.',
     // With client_id == sub the human is read as the system (seed 003): no customer, every customer's data.
-    breaks: ['REQ-ID-02', 'REQ-ID-03', 'REQ-ID-04'],
+    breaks: ['REQ-ID-02', 'REQ-ID-03', 'REQ-ID-04', 'REQ-ID-10', 'REQ-ID-12'],
+  },
+  {
+    name: 'customer-id-is-client-id',
+    component: 'idp',
+    description: 'The second test customer\'s id is the read-only client\'s id (fixture data), so their tokens carry that client\'s subject.',
+    breaks: ['REQ-ID-10'],
+  },
+  {
+    name: 'on-behalf-token-exchange',
+    component: 'idp',
+    description: 'RFC 8693 token exchange is offered to every client: the system client exchanges a customer\'s token for one of its own (the on-behalf flow seed 003 rejected).',
+    breaks: ['REQ-ID-11'],
   },
   // --- rate limit and IP block (seed 001)
   {

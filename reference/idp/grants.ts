@@ -12,6 +12,7 @@
  */
 import { timingSafeEqual, randomBytes } from 'node:crypto';
 import { errors, type OidcContext, type Provider } from 'oidc-provider';
+import { decodeJwt } from 'jose';
 import type { ReferenceFixtures } from '../fixtures.ts';
 import type { ClientRegistry } from './clients.ts';
 import type { IdpFaults } from './faults.ts';
@@ -82,8 +83,8 @@ export function registerTokenGrants(provider: Provider, deps: GrantDeps): void {
       ...(faults.has('omit-expires-in') ? {} : { expires_in: faults.has('expires-in-mismatch') ? expiresIn + 60 : expiresIn }),
       // REQ-TOK-08: the granted scope is always stated (fault unstated-scope-change passes undefined).
       ...(scope === undefined ? {} : { scope }),
-      // REQ-TOK-07 (RFC 6749 §4.4.3): no refresh token; the issue-refresh-token fault adds a (useless) one.
-      ...(faults.has('issue-refresh-token') && ctx.oidc.params.grant_type === 'client_credentials'
+      // REQ-TOK-07 (RFC 6749 §4.4.3), REQ-TOK-22 (seed 001): no refresh token; the issue-refresh-token faults add a (useless) one.
+      ...((faults.has('issue-refresh-token') || faults.has('issue-refresh-token-unclaimed')) && ctx.oidc.params.grant_type === 'client_credentials'
         ? { refresh_token: randomBytes(32).toString('base64url') }
         : {}),
     };
@@ -128,7 +129,37 @@ export function registerTokenGrants(provider: Provider, deps: GrantDeps): void {
     },
     ['scope', 'resource', 'username', 'password'],
   );
+
+  // Seed 003 rejected an "on-behalf" flow, so this IdP has no token exchange (REQ-ID-11): oidc-provider answers
+  // unsupported_grant_type. Fault on-behalf-token-exchange registers RFC 8693 token exchange: any client gets a token
+  // whose sub is the customer of the subject_token (read, not even verified: the fault is the grant itself).
+  if (faults.has('on-behalf-token-exchange')) {
+    provider.registerGrantType(
+      TOKEN_EXCHANGE_GRANT,
+      async (ctx) => {
+        const { client } = ctx.oidc;
+        const subjectToken = String(ctx.oidc.params.subject_token ?? '');
+        let subject: string | undefined;
+        try {
+          subject = decodeJwt(subjectToken).sub;
+        } catch {
+          subject = undefined;
+        }
+        if (!subject) throw new errors.InvalidGrant('subject_token is not a token this server issued');
+        const scopes = grantedScopes(ctx);
+        const token = new provider.AccessToken({ accountId: subject, client, gty: 'token-exchange', scope: scopes.join(' ') || undefined });
+        token.resourceServer = resourceServerFor(ctx);
+        ctx.oidc.entity('AccessToken', token);
+        const value: string = await token.save();
+        respond(ctx, value, token.expiration, scopes.join(' '));
+      },
+      ['scope', 'resource', 'subject_token', 'subject_token_type', 'requested_token_type'],
+    );
+  }
 }
+
+/** RFC 8693 §2.1: the grant type of a token exchange request. */
+export const TOKEN_EXCHANGE_GRANT = 'urn:ietf:params:oauth:grant-type:token-exchange';
 
 /** Constant-time comparison of a presented secret with the expected one. */
 export function sameSecret(expected: string, presented: string): boolean {

@@ -28,7 +28,7 @@ import { SigningKeys } from './keys.ts';
 import { handleInteraction } from './login.ts';
 import { buildProvider, newCookieKeys, type ProviderState } from './provider.ts';
 import { buildForeignProvider, isUnder, mountedAt } from './foreign-issuer.ts';
-import { foreignIssuerOf } from '../fixtures.ts';
+import { foreignIssuerOf, withFixtureFaults } from '../fixtures.ts';
 import { TokenRateLimit } from './rate-limit.ts';
 import { basicWithoutFormDecoding, dropCodeFromRedirect, hashVerifierTwice } from './token-faults.ts';
 import { ProviderStore } from './store.ts';
@@ -54,8 +54,8 @@ export interface RunningIdp {
 const URI_CREDENTIAL_PARAMS = ['client_secret', 'password', 'client_assertion'];
 
 export async function createIdp(options: IdpOptions): Promise<RunningIdp> {
-  const { fixtures } = options;
   const faults: IdpFaults = options.faults ?? new Set<string>();
+  const fixtures = withFixtureFaults(options.fixtures, faults); // fault customer-id-is-client-id
   const keys = await SigningKeys.create();
   const clients = new ClientRegistry(fixtures);
   const audit = new AuditLog();

@@ -20,7 +20,7 @@ import { htmlPage } from './login.ts';
 import type { SigningKeys } from './keys.ts';
 import type { ProviderStore } from './store.ts';
 import type { IdpFaults } from './faults.ts';
-import { registerTokenGrants } from './grants.ts';
+import { registerTokenGrants, TOKEN_EXCHANGE_GRANT } from './grants.ts';
 import { tokenEndpointCorrections } from './token-endpoint.ts';
 
 export interface ProviderState {
@@ -70,7 +70,7 @@ export function buildProvider(state: ProviderState): Provider {
     responseTypes: ['code'],
     // RFC 7636 / issue 7: PKCE is required for every authorization request.
     pkce: { required: () => !faults.has('pkce-not-checked') },
-    // RFC 6749 §4.4.3 / REQ-TOK-07: no refresh tokens from this IdP (the issue-refresh-token fault adds one itself).
+    // RFC 6749 §4.4.3 / REQ-TOK-07: no refresh tokens from this IdP (the issue-refresh-token faults add one themselves; REQ-TOK-22 for seed 001).
     issueRefreshToken: () => false,
     features: {
       devInteractions: { enabled: false },
@@ -144,6 +144,8 @@ function clientMetadata(clients: ClientRegistry, faults: IdpFaults): Record<stri
   const extra = [
     ...(faults.has('unauthorized-client-gets-token') ? ['client_credentials'] : []),
     ...(faults.has('password-grant-for-any-client') ? ['password'] : []),
+    // Fault on-behalf-token-exchange: every client may exchange a customer's token for its own (REQ-ID-11, grants.ts).
+    ...(faults.has('on-behalf-token-exchange') ? [TOKEN_EXCHANGE_GRANT] : []),
   ];
   if (extra.length === 0) return metadata;
   return metadata.map((m) => ({ ...m, grant_types: [...new Set([...(m.grant_types as string[]), ...extra])] }));

@@ -20,6 +20,14 @@ export function tokenEndpointCorrections(state: ProviderState) {
       return;
     }
 
+    // REQ-TOK-21: seed 001's own curl sample (multipart/form-data) gets oidc-provider's 400 invalid_request (no
+    // grant_type in a form-urlencoded body). Fault multipart-token-request-500 answers it with a server error instead.
+    if (faults.has('multipart-token-request-500') && /^multipart\/form-data\b/i.test(ctx.get('content-type'))) {
+      ctx.status = 500;
+      ctx.body = 'Internal Server Error';
+      return;
+    }
+
     await next();
     const body = typeof ctx.body === 'object' && ctx.body !== null ? (ctx.body as Record<string, unknown>) : undefined;
     const params = ctx.oidc?.params as Record<string, unknown> | undefined;

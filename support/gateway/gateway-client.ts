@@ -11,7 +11,7 @@ import { pacerFor } from '../oauth/pacing.ts';
 import { accessTokenFor } from '../oauth/token-client.ts';
 import { countAnswer, needsValidRequestFirst } from './own-address-guard.ts';
 
-export type GatewayRouteName = 'protected' | 'public' | 'scoped' | 'identity echo' | 'customer data';
+export type GatewayRouteName = 'protected' | 'public' | 'scoped' | 'identity echo' | 'customer data' | 'customer write';
 
 export interface GatewayCall {
   readonly route: GatewayRouteName;
@@ -50,6 +50,10 @@ export function routeOf(target: TargetDescription, route: GatewayRouteName, cust
     case 'customer data':
       return routes.customerData && customerId !== undefined
         ? { method: 'GET', path: routes.customerData.replace('{customerId}', encodeURIComponent(customerId)) }
+        : undefined;
+    case 'customer write':
+      return routes.customerWrite && customerId !== undefined
+        ? { method: routes.customerWrite.method.toUpperCase(), path: routes.customerWrite.path.replace('{customerId}', encodeURIComponent(customerId)) }
         : undefined;
   }
 }

@@ -11,7 +11,7 @@ export function registerSecrets(secrets: Iterable<string>): void {
   for (const secret of secrets) if (secret && secret.length >= 4) registered.add(secret);
 }
 
-const SENSITIVE_KEYS = /^(access_token|refresh_token|id_token|client_secret|password|code_verifier|code|token|assertion|client_assertion|secret|auth_token)$/i;
+const SENSITIVE_KEYS = /^(access_token|refresh_token|id_token|client_secret|password|code_verifier|code|token|assertion|client_assertion|secret|auth_token|subject_token|actor_token)$/i;
 
 function variants(secret: string): string[] {
   const forms = new Set([secret, encodeURIComponent(secret), encodeURIComponent(secret).replace(/%20/g, '+')]);

@@ -169,3 +169,30 @@ export function judgeNoServerError(world: CtkWorld, exchange: Exchange, requirem
     expect(exchange.response!.status, 'status').to.be.below(500);
   });
 }
+
+/**
+ * REQ-TOK-21: the answer to the request seed 001's guide shows (multipart/form-data, a quoted grant_type). RFC 6749
+ * §3.2 lets the server refuse it, so both a token and a 4xx JSON error object conform; the clause rules out only a
+ * server error, a hang, a dropped connection and an answer that is neither a token nor a §5.2 error object. The
+ * check records which of the two conforming answers came, so a report shows whether the guide's request works.
+ */
+export function judgeGuideRequestAnswer(world: CtkWorld, exchange: Exchange, requirement: string, situation: string): void {
+  const answer = exchange.response;
+  const json = jsonOf(exchange);
+  const contentType = answer?.headers['content-type'] ?? '(none)';
+  const observed = !answer
+    ? exchange
+    : issuedAToken(exchange)
+      ? `HTTP ${answer.status} with an access_token: the server accepts the guide's request (lenient; RFC 6749 §3.2 lets it refuse)`
+      : `HTTP ${answer.status}, Content-Type ${contentType}, ${json ? `error ${JSON.stringify(json.error)}` : `body ${JSON.stringify(answer.body.slice(0, 60))}`}`;
+  check(world, { requirement, expected: `a token, or a 4xx application/json error object (RFC 6749 §5.2), for ${situation}; never a 5xx, a hang or an unreadable answer`, observed }, () => {
+    if (exchange.transportError) {
+      expect(exchange.transportError.code, 'a hang (no answer within the request timeout)').to.not.equal('TIMEOUT');
+      expect.fail(`the connection ended without an answer (${exchange.transportError.code})`);
+    }
+    if (issuedAToken(exchange)) return;
+    expect(answer!.status, 'status of a refusal').to.be.within(400, 499);
+    expect(contentType, 'Content-Type').to.match(/^application\/json\s*(;|$)/i);
+    expect(json?.error, 'error member').to.be.a('string').and.match(ERROR_CODE);
+  });
+}

@@ -3,6 +3,7 @@
  * name in their diagnoses) and, when it succeeded, the issued token. Requests the target may count as failed
  * logins go out from their own client IP (source-address.ts); the others from the default address, paced.
  */
+import { randomBytes } from 'node:crypto';
 import type { CtkWorld } from '../world.ts';
 import { jsonOf, type Exchange } from '../http/exchange.ts';
 import type { ClientCredentials } from '../target/target.ts';
@@ -162,4 +163,32 @@ export async function requestWithMalformedBody(world: CtkWorld, client: ClientCr
   const prefix = `${new URLSearchParams({ ...targetTokenParameters(world.target), grant_type: 'client_credentials' }).toString()}&ctk_padding=`;
   const body = prefix + 'a'.repeat(OVERSIZED_BODY_BYTES - prefix.length);
   return sendToTokenEndpoint(world, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', authorization }, body, ...address });
+}
+
+/** The value seed 001's curl sample sends, quotes included: `--form 'grant_type="client_credentials"'`. */
+export const GUIDE_GRANT_TYPE_VALUE = '"client_credentials"';
+
+/**
+ * REQ-TOK-21: the token request exactly as seed 001's guide shows it. `curl --form 'grant_type="client_credentials"'`
+ * sends multipart/form-data, and curl keeps the double quotes in the value (only a `;type=` or `;filename=` after
+ * them would be parsed). HTTP Basic and curl's default Accept (any type), as in the sample. The target's own parameters
+ * (audience, resource) go along as parts of their own, so the encoding is the one thing that differs from a request
+ * the target serves. It may be refused, so it goes out from a failure address.
+ */
+export async function requestAsTheGuideShows(world: CtkWorld, client: ClientCredentials): Promise<Exchange | NotTestable> {
+  const address = failureAddress(world);
+  if (isNotTestable(address)) return address;
+  rememberSituation(world, `the guide's curl request (multipart/form-data, grant_type=${GUIDE_GRANT_TYPE_VALUE} with its quotes, HTTP Basic)`);
+  const boundary = `------------------------${randomBytes(11).toString('hex')}`;
+  const parts = { grant_type: GUIDE_GRANT_TYPE_VALUE, ...targetTokenParameters(world.target) };
+  const body =
+    Object.entries(parts)
+      .map(([name, value]) => `--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`)
+      .join('') + `--${boundary}--\r\n`;
+  return sendToTokenEndpoint(world, {
+    method: 'POST',
+    headers: { 'content-type': `multipart/form-data; boundary=${boundary}`, authorization: basicAuthorization(client.clientId, client.clientSecret), accept: '*/*' },
+    body,
+    ...address,
+  });
 }

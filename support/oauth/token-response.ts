@@ -6,7 +6,7 @@
 import { expect } from 'chai';
 import type { CtkWorld } from '../world.ts';
 import { describeOutcome, jsonOf, type Exchange } from '../http/exchange.ts';
-import { check } from '../verdict/check.ts';
+import { check, doesNotApply } from '../verdict/check.ts';
 import { tokenResponseOf, type TokenResponse } from './token-client.ts';
 import { PrerequisiteBlocked } from '../verdict/blocked.ts';
 
@@ -142,4 +142,24 @@ export function judgeMemberAbsent(world: CtkWorld, exchange: Exchange, requireme
 export function grantedScope(response: TokenResponse, requested: readonly string[]): { values: string[]; stated: boolean } {
   if (typeof response.scope === 'string') return { values: scopeValues(response.scope), stated: true };
   return { values: [...requested], stated: false };
+}
+
+/**
+ * No refresh token in a client-credentials answer. RFC 6749 §4.4.3 says SHOULD NOT (REQ-TOK-07, a warning); seed 001
+ * says the flow "does not support refresh tokens" (REQ-TOK-22, failed), for a target that claims to follow it
+ * (capability no-refresh-tokens). One refresh token is one finding: on a claiming target REQ-TOK-07 does not apply
+ * and says which requirement judges it instead; REQ-TOK-22 is gated by its capability (not applicable elsewhere).
+ */
+export function judgeNoRefreshToken(world: CtkWorld, exchange: Exchange, requirement: 'REQ-TOK-07' | 'REQ-TOK-22'): void {
+  if (requirement === 'REQ-TOK-07' && world.target.capabilities['no-refresh-tokens'] === true) {
+    doesNotApply(world, {
+      requirement,
+      expected: 'no refresh_token in the client credentials answer (RFC 6749 §4.4.3 SHOULD NOT)',
+      why: 'the target claims no-refresh-tokens (seed 001: the flow "does not support refresh tokens"), so REQ-TOK-22 judges the refresh token by the seed\'s word',
+    });
+    return;
+  }
+  check(world, { requirement, expected: 'a JSON object', observed: exchange }, () => expect(jsonOf(exchange)).to.be.an('object'));
+  const why = requirement === 'REQ-TOK-22' ? 'seed 001: the client credentials flow "does not support refresh tokens"' : 'RFC 6749 §4.4.3: a refresh token SHOULD NOT be included';
+  judgeMemberAbsent(world, exchange, requirement, 'refresh_token', why);
 }

@@ -111,4 +111,49 @@ export const IDENTITY_REQUIREMENTS: readonly Requirement[] = [
       'the target claims identity propagation. A gateway that passes a caller-supplied identity on lets anyone act as anyone ' +
       '(CWE-290, authentication bypass by spoofing).',
   },
+  {
+    id: 'REQ-ID-10',
+    title: 'No customer id is a client id: neither a test customer\'s id nor the sub of their token names a client of the target',
+    level: 'SEED',
+    source:
+      'seed 003 ("Ist der client_id claim ... mit dem sub claim identisch, handelt es sich um einen JWT-Token der für einen client ' +
+      'credentials flow ausgestellt wurde" — "darf alles"; otherwise "der sub-claim enthält die Kundenidentifizierung")',
+    link: seed(SEEDS.kusyProtocol),
+    component: 'idp',
+    profile: 'human-identity',
+    capability: 'client-id-equals-sub',
+    note:
+      'The meeting tells the two kinds of token apart by their ids alone, so customer ids and client ids must not overlap: a customer ' +
+      'whose id is the front end\'s client id gets a token with client_id == sub, read as a system token that "darf alles"; one whose ' +
+      'id is another client\'s shares the subject of that client\'s own tokens. Judged against every client id the profile names.',
+  },
+  {
+    id: 'REQ-ID-11',
+    title: 'The system client is offered no on-behalf grant: it cannot exchange a customer\'s token for one of its own (RFC 8693 token exchange)',
+    level: 'SEED',
+    source:
+      'seed 003 ("on-behalf" auth flow, "die Identität eines Kundens anzunehmen" — "Abgelehnt"; "Kusy wird weiterhin JWT-Token ohne ' +
+      'Kundenbezug verwenden"); RFC 8693 §2.1',
+    link: seed(SEEDS.kusyProtocol),
+    component: 'idp',
+    profile: 'human-identity',
+    capability: 'client-id-equals-sub',
+    note:
+      'Judged by asking: the system client sends a token-exchange request with a customer\'s token as subject_token. Any refusal ' +
+      'passes; a token fails. Listing token exchange in grant_types_supported is no failure by itself (Keycloak lists it; another ' +
+      'client may use it): the check reports whether the metadata lists it, and judges what the token endpoint does.',
+  },
+  {
+    id: 'REQ-ID-12',
+    title: 'A human token may not write another customer\'s data: the write the same token may make on its own customer\'s data is refused for another\'s',
+    level: 'SEED',
+    source: 'seed 003 ("darf nur das, was der hinterlegte Kunde darf": only what the customer in sub may — writes as much as reads)',
+    link: seed(SEEDS.kusyProtocol),
+    component: 'component',
+    profile: 'human-identity',
+    capability: 'customer-scoping',
+    note:
+      'Checked only on a write route the profile names (gateway.routes.customerWrite: POST, PUT or PATCH, never DELETE), first on ' +
+      'the customer\'s own data as the positive control. The seed names no status: 403 and 404 both conform; a 2xx does not.',
+  },
 ];

@@ -72,6 +72,9 @@ export const TOKEN_ENDPOINT_REQUIREMENTS: readonly Requirement[] = [
     link: R6749('4.4.3'),
     component: 'idp',
     profile: 'core',
+    note:
+      'For a target that claims no-refresh-tokens (it follows seed 001\'s guide), REQ-TOK-22 judges the same refresh token by the ' +
+      'seed\'s word instead: one refresh token is one finding, so this warning does not apply there.',
   },
   {
     id: 'REQ-TOK-08',
@@ -210,6 +213,37 @@ export const TOKEN_ENDPOINT_REQUIREMENTS: readonly Requirement[] = [
     note:
       'Only this scenario sends a request without scope: every other token request of the kit carries the scopes the ' +
       'profile declares for the client, so a server that requires a scope is judged here once, not in every check.',
+  },
+  {
+    id: 'REQ-TOK-21',
+    title:
+      'The token request exactly as seed 001\'s guide shows it (curl --form: multipart/form-data, grant_type="client_credentials" ' +
+      'with its quotes, HTTP Basic) gets a token or a JSON error refusal, never a 5xx, a hang or an unreadable answer',
+    level: 'MUST',
+    source:
+      'seed 001 (the sample curl request: --form \'grant_type="client_credentials"\'); RFC 6749 §3.2 (application/x-www-form-urlencoded), ' +
+      '§5.2 (error parameters in the entity-body as application/json); RFC 9110 §15.6 (5xx means the server failed)',
+    link: seed(SEEDS.integrationGuide),
+    component: 'idp',
+    profile: 'core',
+    note:
+      'A user following the guide sends this request. §3.2 binds the client to the form encoding, so the server may refuse it: a 4xx ' +
+      'JSON error (invalid_request, unsupported_grant_type) passes. A token passes too (a lenient server that serves its own guide); ' +
+      'the check then notes that it was accepted. Only what §5.2 and HTTP rule out fails: a 5xx, a hang, a non-JSON answer.',
+  },
+  {
+    id: 'REQ-TOK-22',
+    title: 'A target that follows seed 001 issues no refresh token with the client_credentials grant',
+    level: 'SEED',
+    source: 'seed 001 ("the Client Credentials flow does not support refresh tokens"; "it is up to the client to acquire a new access token")',
+    link: seed(SEEDS.integrationGuide),
+    component: 'idp',
+    profile: 'core',
+    capability: 'no-refresh-tokens',
+    note:
+      'RFC 6749 §4.4.3 only says SHOULD NOT (REQ-TOK-07, a warning); the guide states it as a fact its clients build on (they renew ' +
+      'with id and secret). For a target that claims no-refresh-tokens this requirement supersedes REQ-TOK-07, so a refresh token ' +
+      'is reported once, failed by the seed\'s word.',
   },
 ];
 

@@ -25,6 +25,7 @@ export type Component = 'idp' | 'gateway' | 'component' | 'client';
  */
 export const CAPABILITIES = [
   'client-secret-post', // seed 001: credentials in the form body
+  'no-refresh-tokens', // seed 001: the client credentials flow "does not support refresh tokens" (the target follows the guide's word)
   'jwt-access-tokens', // seed 003: access tokens are signed JWTs the kit can read (client_id and sub claims)
   'rfc9068-access-tokens', // RFC 9068: the JWT access-token profile (typ at+jwt, its REQUIRED claims, aud, scope)
   'client-id-equals-sub', // seed 003: client-credentials tokens carry sub == client_id

@@ -160,7 +160,7 @@ export const PROFILE_SCHEMA = {
         },
         routes: {
           type: 'object',
-          description: 'the routes to use: { protected, public, scoped, identityEcho?, customerData? }',
+          description: 'the routes to use: { protected, public, scoped, identityEcho?, customerData?, customerWrite? }',
           additionalProperties: false,
           required: ['protected', 'public', 'scoped'],
           properties: {
@@ -182,6 +182,16 @@ export const PROFILE_SCHEMA = {
               type: 'string',
               pattern: '^/.*\\{customerId\\}',
               description: 'a customer-data route: a path starting with "/" containing {customerId} (seed 003)',
+            },
+            customerWrite: {
+              type: 'object',
+              description: 'a write on a customer\'s data: { method: POST, PUT or PATCH, path containing {customerId} } (seed 003); the kit writes a small JSON body to a test customer\'s own data',
+              additionalProperties: false,
+              required: ['method', 'path'],
+              properties: {
+                method: { type: 'string', enum: ['POST', 'PUT', 'PATCH'], description: 'the HTTP method: POST, PUT or PATCH (never DELETE: a check must not remove data)' },
+                path: { type: 'string', pattern: '^/.*\\{customerId\\}', description: 'a path starting with "/" containing {customerId}' },
+              },
             },
             identityEchoFormat: {
               type: 'object',

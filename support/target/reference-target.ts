@@ -2,7 +2,7 @@
 import { CAPABILITIES, type Capability } from '../requirements/types.ts';
 import type { ReferenceStack } from '../../reference/stack.ts';
 import { foreignIssuerOf, loadReferenceFixtures } from '../../reference/fixtures.ts';
-import { withNeededVariations } from '../../reference/faults.ts';
+import { FAULTS, withNeededVariations } from '../../reference/faults.ts';
 import { referenceClaims } from '../../reference/variations.ts';
 import type { TargetDescription, TargetKind } from './target.ts';
 
@@ -17,7 +17,7 @@ export function describeReferenceTarget(
   urls: ReferenceStack['urls'],
   options: { name?: string; kind?: TargetKind; faults?: readonly string[]; fixturesPath?: string } = {},
 ): TargetDescription {
-  const fx = loadReferenceFixtures(options.fixturesPath);
+  const fx = loadReferenceFixtures(options.fixturesPath, options.faults ?? []);
   // Every capability, except the ones only a variation switches on (the gateway's rate limit and IP block), which
   // are claimed when that variation, or a fault that needs it, is on.
   const switches = withNeededVariations(options.faults ?? []);
@@ -26,6 +26,8 @@ export function describeReferenceTarget(
   const foreign = fx.foreignIssuer;
   // Test aids the fixture file may leave out (a fixture of its own, AUTH_CTK_FIXTURES): claimed only when there.
   Object.assign(capabilities, { 'foreign-issuer': foreign !== undefined, 'other-audience-client': otherAudience !== undefined });
+  // A fault may stand for a target that never made a seed's promise (issue-refresh-token-unclaimed): not claimed then.
+  for (const name of options.faults ?? []) for (const c of FAULTS.find((f) => f.name === name)?.unclaims ?? []) capabilities[c] = false;
   return {
     name: options.name ?? 'auth-ctk reference stack',
     kind: options.kind ?? 'reference',

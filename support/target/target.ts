@@ -49,6 +49,12 @@ export interface RouteSet {
   readonly identityEcho?: string;
   /** A customer's data; `{customerId}` is replaced (seed 003: system sees all, a human only its own). */
   readonly customerData?: string;
+  /**
+   * A write on a customer's data (POST, PUT or PATCH; `{customerId}` is replaced): seed 003's "darf nur das, was der
+   * hinterlegte Kunde darf" for writes. The kit sends one small JSON body to the own customer's data (the control) and
+   * one to another customer's, which must be refused; never a DELETE, so a check cannot remove a vendor's data.
+   */
+  readonly customerWrite?: { readonly method: string; readonly path: string };
   /** How to read the identity echo and the public route's answer; absent: the reference's format. */
   readonly identityEchoFormat?: IdentityEchoFormat;
 }
