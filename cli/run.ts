@@ -28,8 +28,9 @@ options:
   --faults <a,b>        start the reference with these named faults or conformant variations (kit self-test;
                         auth-ctk faults lists them)
   --parallel <n>        cucumber workers (threads) running scenarios side by side (default: 2 on a machine
-                        with 2+ cores for the reference and containers targets when they offer source
-                        addresses, else 1; bursts and rotations are kept apart: support/run/parallel.ts)
+                        with 2+ cores for the reference stack, else 1 (a profile's deployment, a target
+                        without source addresses, a shard); bursts and rotations are kept apart:
+                        support/run/parallel.ts)
   --cucumber-profile <p> cucumber profile from cucumber.mjs (default: "ci" when CI is set, else "default")
   --reports-dir <dir>   where the reports go (default reports): messages, JUnit, certificate, Allure
 ${REPORT_HELP}
@@ -115,7 +116,8 @@ export async function runCommand(argv: string[]): Promise<number> {
   try {
     console.log(`auth-ctk: running against ${started.description.name} (${started.description.gateway?.baseUrl ?? 'IdP only: the profile names no gateway'})`);
     shard?.configure(runConfiguration);
-    const workers = parallel ?? defaultWorkers(started.description);
+    // A shard is already one of several parts running side by side (pods, or processes here): one worker each.
+    const workers = parallel ?? (shard ? 1 : defaultWorkers(started.description));
     await runCucumber({ ...runConfiguration, support: await support, runtime: { ...runConfiguration.runtime, parallel: workers > 1 ? workers : 0 } });
     return await reporting.finish({ runConfiguration, target: started.description, userTags: values.tags ?? null });
   } finally {

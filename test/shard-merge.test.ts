@@ -54,7 +54,7 @@ before(async () => {
 
 const certificate = () => (JSON.parse(readFileSync(join(merged, 'certificate.json'), 'utf8')) as CertificateFile).certificate;
 
-test('every scenario is in exactly one shard, timing-sensitive features whole, and the split is fixed', () => {
+test('every scenario is in exactly one shard, a feature\'s timing-sensitive scenarios together, and the split is fixed', () => {
   const all = suitePickles();
   for (const n of [1, 2, 3, 5, 8]) {
     const shards = partition(all, n);
@@ -64,13 +64,18 @@ test('every scenario is in exactly one shard, timing-sensitive features whole, a
     assert.deepEqual(partition(all, n), shards, 'the same feature set gives the same split');
     const timing = new Set(all.filter((p) => isTimingSensitive(p.tags)).map((p) => p.uri));
     for (const uri of timing) {
-      const holding = shards.filter((s) => s.some((k) => k.startsWith(`${uri}:`)));
-      assert.equal(holding.length, 1, `${n} shards: ${uri} is kept whole`);
+      const its = all.filter((p) => p.uri === uri && isTimingSensitive(p.tags)).map((p) => p.key);
+      const holding = shards.filter((s) => its.some((k) => s.includes(k)));
+      assert.equal(holding.length, 1, `${n} shards: the timing-sensitive scenarios of ${uri} share one shard`);
     }
     const load = all.filter((p) => generatesLoad(p.tags)).map((p) => p.key);
     assert.equal(shards.filter((s) => load.some((k) => s.includes(k))).length, 1, `${n} shards: the load-generating features share one shard`);
   }
   assert.ok(all.some((p) => p.uri === 'features/rate-limits.feature' && generatesLoad(p.tags)));
+  // Balance: with 3 shards the load scenarios (bursts, blocks, waits) are not joined by the browser logins.
+  const [loadShard] = partition(all, 3).filter((s) => all.some((p) => generatesLoad(p.tags) && s.includes(p.key)));
+  const browserLogins = all.filter((p) => p.tags.includes('@browser') && !generatesLoad(p.tags));
+  assert.ok(browserLogins.filter((p) => loadShard!.includes(p.key)).length < browserLogins.length / 2, 'most browser logins run beside the load shard, not in it');
   for (const uri of ['features/rate-limits.feature', 'features/expiry-and-ttl.feature']) {
     assert.ok(all.some((p) => p.uri === uri && isTimingSensitive(p.tags)), `${uri} is timing-sensitive`);
   }

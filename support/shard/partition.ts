@@ -4,19 +4,22 @@
  * every scenario of the suite is in exactly one shard, and a tag filter applied to every shard selects exactly
  * what it selects in a single run.
  *
- * Timing-sensitive features are kept whole: a rate-limit burst, an IP block or a token waiting out its expiry
- * share one target-side state (a per-client or per-address budget, a block timer) across the feature's
- * scenarios, and the provider order (support/target/provider-order.ts) runs the IP-block ones last within a
- * run. Split across machines hitting the same target, they would spend each other's budget at the same
- * time. A feature is timing-sensitive when one of its scenarios is tagged @timing-sensitive or @load, or judges
- * a requirement bound to a timing capability (rate limiting, IP blocking, per-client token lifetime).
- * The load-generating ones (@load, rate limiting, IP blocking) go together into ONE shard: the profile's load
- * caps (limits.maxRequestsPerRun, maxRequestsPerSecond) are counted per process, so only then do they still
- * bound the whole run, and no shard's burst spends the per-address budget another shard is measuring.
+ * Timing-sensitive scenarios stay together: a rate-limit burst, an IP block or a token waiting out its expiry
+ * share one target-side state (a per-client or per-address budget, a block timer) with the feature's other
+ * timing scenarios, and the provider order (support/target/provider-order.ts) runs the IP-block ones last within a
+ * run. Split across machines hitting the same target, they would spend each other's budget at the same time. A
+ * scenario is timing-sensitive when it is tagged @timing-sensitive or @load (a feature tag counts), or judges a
+ * requirement bound to a timing capability (rate limiting, IP blocking, per-client token lifetime); the timing
+ * scenarios of one feature go to one shard, its other scenarios are spread like any other (a browser login next
+ * to the login page's IP-block check shares no state with it).
+ * The load-generating ones (@load, rate limiting, IP blocking, the gateway's too) go together into ONE shard: the
+ * profile's load caps (limits.maxRequestsPerRun, maxRequestsPerSecond) are counted per process, so only then do
+ * they still bound the whole run, and no shard's burst spends the per-address budget another shard is measuring.
  *
- * Balance: each unit (a whole timing-sensitive feature, or one scenario) has an estimated weight — 1 per
- * scenario, 5 per scenario of a timing-sensitive feature (they wait on purpose) — and units go, heaviest
- * first, to the lightest shard (ties: earlier unit, lower shard). Within a shard the suite's order is kept.
+ * Balance: each unit (the load scenarios, a feature's timing scenarios, or one scenario) has an estimated weight in
+ * tenths of a second measured on the reference (a plain scenario ~0.1 s, a browser login ~0.8 s, a load scenario
+ * ~0.9 s, a waiting one ~2.5 s), and units go, heaviest first, to the lightest shard (ties: earlier unit, lower
+ * shard). Within a shard the suite's order is kept.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -69,13 +72,14 @@ export function parseShard(value: string, env: Readonly<Record<string, string | 
 
 export const shardLabel = (s: ShardSpec): string => `${s.index}/${s.count}`;
 
-/** Tags and capabilities that make a feature timing-sensitive (kept whole in one shard). */
+/** Tags and capabilities that make a scenario timing-sensitive (a feature's such scenarios share one shard). */
 export const TIMING_TAGS: readonly string[] = ['@timing-sensitive', '@load'];
 export const TIMING_CAPABILITIES: readonly string[] = ['rate-limiting', 'ip-blocking', 'gateway-rate-limiting', 'gateway-ip-blocking', 'per-client-ttl'];
 /** Of those, the ones that send load: their features share one shard. */
 export const LOAD_TAGS: readonly string[] = ['@load'];
 export const LOAD_CAPABILITIES: readonly string[] = ['rate-limiting', 'ip-blocking', 'gateway-rate-limiting', 'gateway-ip-blocking'];
-const TIMING_WEIGHT = 5;
+/** Estimated tenths of a second per scenario (see Balance above). */
+const WEIGHT = { plain: 1, browser: 8, load: 9, timing: 25 } as const;
 
 export interface PickleKeyed {
   /** `features/x.feature:12`: the file and the line of the scenario, or of the example row for an outline. */
@@ -132,25 +136,23 @@ interface Unit {
 
 /** The keys of every shard, shards[0] being shard 1. Each key is in exactly one shard. */
 export function partition(pickles: readonly PickleKeyed[], count: number): string[][] {
-  const timingFeatures = new Set(pickles.filter((p) => isTimingSensitive(p.tags)).map((p) => p.uri));
-  const loadFeatures = new Set(pickles.filter((p) => generatesLoad(p.tags)).map((p) => p.uri));
   const units: Unit[] = [];
-  const byFeature = new Map<string, Unit>();
-  for (const p of pickles) {
-    if (timingFeatures.has(p.uri)) {
-      // One unit per timing-sensitive feature; one for all load-generating features together.
-      const unitKey = loadFeatures.has(p.uri) ? '@load' : p.uri;
-      let unit = byFeature.get(unitKey);
-      if (!unit) {
-        unit = { order: units.length, keys: [], weight: 0 };
-        byFeature.set(unitKey, unit);
-        units.push(unit);
-      }
-      unit.keys.push(p.key);
-      unit.weight += TIMING_WEIGHT;
-    } else {
-      units.push({ order: units.length, keys: [p.key], weight: 1 });
+  const shared = new Map<string, Unit>();
+  const join = (unitKey: string, key: string, weight: number) => {
+    let unit = shared.get(unitKey);
+    if (!unit) {
+      unit = { order: units.length, keys: [], weight: 0 };
+      shared.set(unitKey, unit);
+      units.push(unit);
     }
+    unit.keys.push(key);
+    unit.weight += weight;
+  };
+  for (const p of pickles) {
+    // One unit for all load-generating scenarios; one per feature for its other timing-sensitive ones.
+    if (generatesLoad(p.tags)) join('@load', p.key, WEIGHT.load);
+    else if (isTimingSensitive(p.tags)) join(`timing ${p.uri}`, p.key, WEIGHT.timing);
+    else units.push({ order: units.length, keys: [p.key], weight: p.tags.includes('@browser') ? WEIGHT.browser : WEIGHT.plain });
   }
   const loads = new Array<number>(count).fill(0);
   const assigned = new Map<string, number>();

@@ -2,7 +2,7 @@
  * A cucumber plugin (cucumber.mjs `plugin`): when AUTH_CTK_SHARD=i/n is set (auth-ctk run --shard sets it),
  * only the scenarios of that shard run (support/shard/partition.ts). Unset: the whole selection runs.
  * Cucumber's own --shard deals scenarios round-robin, which would split a rate-limit or expiry feature over
- * machines; this one keeps timing-sensitive features whole and does not depend on --tags.
+ * machines; this one keeps a feature's timing-sensitive scenarios together and does not depend on --tags.
  */
 import type { Plugin } from '@cucumber/cucumber/api';
 import { parseShard, pickleKey, shardKeys, shardLabel } from './partition.ts';

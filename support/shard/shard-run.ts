@@ -29,7 +29,7 @@ export const SHARD_OPTIONS = {
   'shard-dir': { type: 'string' },
 } as const;
 
-export const SHARD_HELP = `  --shard <i>/<n>       run shard i of n: a fixed part of the suite (timing-sensitive features kept whole,
+export const SHARD_HELP = `  --shard <i>/<n>       run shard i of n: a fixed part of the suite (timing-sensitive scenarios kept together,
                         every scenario in exactly one shard); results go to --shard-dir, no certificate:
                         "auth-ctk merge" combines the n shard folders into one run and one certificate
                         --shard job/<n>: shard JOB_COMPLETION_INDEX+1 of n (pods of a Kubernetes Indexed Job)
