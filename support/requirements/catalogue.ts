@@ -66,3 +66,15 @@ export function requirement(id: string): Requirement {
 }
 
 export const isRequirementTag = (tag: string): boolean => /^@REQ-/.test(tag);
+
+/**
+ * Does one of a scenario's tags name a requirement bound to one of `capabilities`? Unknown requirement tags count
+ * as not bound: the traceability tests report them.
+ */
+export function tagsBindCapability(tags: readonly string[], capabilities: readonly string[]): boolean {
+  return tags.some((tag) => {
+    if (!isRequirementTag(tag)) return false;
+    const bound = BY_ID.get(tag.slice(1))?.capability;
+    return bound !== undefined && capabilities.includes(bound);
+  });
+}

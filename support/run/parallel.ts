@@ -25,7 +25,7 @@
  * scenarios never decides a verdict: each sets up its own state (test/parallel-run.test.ts).
  */
 import { isTimingSensitive } from '../shard/partition.ts';
-import { requirement, UnknownRequirementError } from '../requirements/catalogue.ts';
+import { tagsBindCapability } from '../requirements/catalogue.ts';
 
 interface TaggedPickle {
   readonly tags: readonly { readonly name: string }[];
@@ -42,18 +42,7 @@ const runsAlone = (pickle: TaggedPickle): boolean => tagsOf(pickle).some((t) => 
 export const BURST_CAPABILITIES: readonly string[] = ['rate-limiting', 'gateway-rate-limiting'];
 
 /** A scenario that judges a rate limit: it sends bursts. */
-export function sendsBursts(tags: readonly string[]): boolean {
-  return tags.some((tag) => {
-    if (!tag.startsWith('@REQ-')) return false;
-    try {
-      const capability = requirement(tag.slice(1)).capability;
-      return capability !== undefined && BURST_CAPABILITIES.includes(capability);
-    } catch (error) {
-      if (error instanceof UnknownRequirementError) return false; // traceability tests report unknown tags
-      throw error;
-    }
-  });
-}
+export const sendsBursts = (tags: readonly string[]): boolean => tagsBindCapability(tags, BURST_CAPABILITIES);
 
 /** cucumber's setParallelCanAssign: rotations and audit reads alone, at most one burst at a time. */
 export function canRunAlongside(pickle: TaggedPickle, running: readonly TaggedPickle[]): boolean {

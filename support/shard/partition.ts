@@ -25,7 +25,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { AstBuilder, GherkinClassicTokenMatcher, Parser, compile } from '@cucumber/gherkin';
 import { IdGenerator, type GherkinDocument } from '@cucumber/messages';
-import { requirement, UnknownRequirementError } from '../requirements/catalogue.ts';
+import { tagsBindCapability } from '../requirements/catalogue.ts';
 import { KIT_ROOT, featureFiles } from '../traceability.ts';
 import { locationIndex } from '../report/messages.ts';
 
@@ -95,17 +95,7 @@ export const isTimingSensitive = (tags: readonly string[]): boolean => marked(ta
 export const generatesLoad = (tags: readonly string[]): boolean => marked(tags, LOAD_TAGS, LOAD_CAPABILITIES);
 
 function marked(tags: readonly string[], markTags: readonly string[], capabilities: readonly string[]): boolean {
-  return tags.some((tag) => {
-    if (markTags.includes(tag)) return true;
-    if (!tag.startsWith('@REQ-')) return false;
-    try {
-      const capability = requirement(tag.slice(1)).capability;
-      return capability !== undefined && capabilities.includes(capability);
-    } catch (error) {
-      if (error instanceof UnknownRequirementError) return false; // traceability tests report unknown tags
-      throw error;
-    }
-  });
+  return tags.some((tag) => markTags.includes(tag)) || tagsBindCapability(tags, capabilities);
 }
 
 function lineIndex(document: GherkinDocument): Map<string, number> {
