@@ -140,7 +140,7 @@ Feature: Token issuance with the client credentials grant
 
     @REQ-TOK-21
     Scenario: The token request exactly as the guide shows it gets a token or a clean refusal
-      The guide's sample is curl --form 'grant_type="client_credentials"' with HTTP Basic: multipart/form-data, and
-      the value keeps its quotes. RFC 6749 §3.2 asks for a form-urlencoded body, so a refusal is right; a token is lenient.
+      The guide's sample is curl --form 'grant_type="client_credentials"' with HTTP Basic: multipart/form-data (curl
+      strips the quotes). RFC 6749 §3.2 asks for a form-urlencoded body, so a refusal is right; a token is lenient.
       When the system client sends the token request exactly as the guide's curl sample does
       Then the token endpoint issues a token or refuses with a JSON error, never a server error or a hang

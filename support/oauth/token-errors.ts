@@ -171,7 +171,7 @@ export function judgeNoServerError(world: CtkWorld, exchange: Exchange, requirem
 }
 
 /**
- * REQ-TOK-21: the answer to the request seed 001's guide shows (multipart/form-data, a quoted grant_type). RFC 6749
+ * REQ-TOK-21: the answer to the request seed 001's guide shows (curl --form: multipart/form-data). RFC 6749
  * §3.2 lets the server refuse it, so both a token and a 4xx JSON error object conform; the clause rules out only a
  * server error, a hang, a dropped connection and an answer that is neither a token nor a §5.2 error object. The
  * check records which of the two conforming answers came, so a report shows whether the guide's request works.

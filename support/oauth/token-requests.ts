@@ -165,20 +165,24 @@ export async function requestWithMalformedBody(world: CtkWorld, client: ClientCr
   return sendToTokenEndpoint(world, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', authorization }, body, ...address });
 }
 
-/** The value seed 001's curl sample sends, quotes included: `--form 'grant_type="client_credentials"'`. */
-export const GUIDE_GRANT_TYPE_VALUE = '"client_credentials"';
+/**
+ * The value seed 001's curl sample sends: `--form 'grant_type="client_credentials"'`. curl's -F parser takes a
+ * double-quoted value as the quoted form of the value and strips the quotes (measured with this machine's curl: the
+ * part's content is `client_credentials`), so the quotes in the guide are shell-and-curl syntax, not data.
+ */
+export const GUIDE_GRANT_TYPE_VALUE = 'client_credentials';
 
 /**
  * REQ-TOK-21: the token request exactly as seed 001's guide shows it. `curl --form 'grant_type="client_credentials"'`
- * sends multipart/form-data, and curl keeps the double quotes in the value (only a `;type=` or `;filename=` after
- * them would be parsed). HTTP Basic and curl's default Accept (any type), as in the sample. The target's own parameters
+ * sends multipart/form-data with one part, grant_type, whose content is client_credentials (curl strips the quotes).
+ * HTTP Basic and curl's default Accept (any type), as in the sample. The target's own parameters
  * (audience, resource) go along as parts of their own, so the encoding is the one thing that differs from a request
  * the target serves. It may be refused, so it goes out from a failure address.
  */
 export async function requestAsTheGuideShows(world: CtkWorld, client: ClientCredentials): Promise<Exchange | NotTestable> {
   const address = failureAddress(world);
   if (isNotTestable(address)) return address;
-  rememberSituation(world, `the guide's curl request (multipart/form-data, grant_type=${GUIDE_GRANT_TYPE_VALUE} with its quotes, HTTP Basic)`);
+  rememberSituation(world, `the guide's curl request (multipart/form-data, grant_type=${GUIDE_GRANT_TYPE_VALUE}, HTTP Basic)`);
   const boundary = `------------------------${randomBytes(11).toString('hex')}`;
   const parts = { grant_type: GUIDE_GRANT_TYPE_VALUE, ...targetTokenParameters(world.target) };
   const body =

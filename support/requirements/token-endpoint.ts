@@ -217,8 +217,8 @@ export const TOKEN_ENDPOINT_REQUIREMENTS: readonly Requirement[] = [
   {
     id: 'REQ-TOK-21',
     title:
-      'The token request exactly as seed 001\'s guide shows it (curl --form: multipart/form-data, grant_type="client_credentials" ' +
-      'with its quotes, HTTP Basic) gets a token or a JSON error refusal, never a 5xx, a hang or an unreadable answer',
+      'The token request exactly as seed 001\'s guide shows it (curl --form: multipart/form-data with a grant_type part, ' +
+      'HTTP Basic) gets a token or a JSON error refusal, never a 5xx, a hang or an unreadable answer',
     level: 'MUST',
     source:
       'seed 001 (the sample curl request: --form \'grant_type="client_credentials"\'); RFC 6749 §3.2 (application/x-www-form-urlencoded), ' +
