@@ -1,8 +1,11 @@
 /** Steps of features/audit.feature (seed 004: "The authentication operation is recorded"). */
-import { Given, Then } from '@cucumber/cucumber';
+import { Given, Then, When } from '@cucumber/cucumber';
 import type { CtkWorld } from '../support/world.ts';
 import { controlPlaneOf, NO_CONTROL_PLANE_REMEDY, type ControlPlane } from '../support/admin/control-plane.ts';
-import { judgeAttemptRecorded, judgeNoSecretsLogged, profileSecrets, type SecretToLookFor } from '../support/admin/audit-checks.ts';
+import { judgeAttemptRecorded, judgeLoginRecorded, judgeNoSecretsLogged, profileSecrets, type SecretToLookFor } from '../support/admin/audit-checks.ts';
+import { loginToAudit, typePasswordsOnTheLoginPage, wrongPasswordToAudit } from '../support/admin/audit-logins.ts';
+import { orNotTestable } from '../support/browser/human-login.ts';
+import { rememberLogin, scenarioRequirementIds, testCustomer, theLogin } from '../support/browser/scenario-state.ts';
 import { isNotTestable, markNotTestable, resolveClient, theSituation, tokenRequest } from '../support/oauth/token-requests.ts';
 import { tokenResponseOf, wrongSecret } from '../support/oauth/token-client.ts';
 import type { ClientRole } from '../support/oauth/clients.ts';
@@ -52,4 +55,40 @@ Then('no client secret, user password or access token appears in the audit log, 
   const admin = auditLogOf(this);
   if (!admin) return unreadable(this);
   await judgeNoSecretsLogged(this, admin, [...profileSecrets(this), ...this.state.recall(EXTRA_SECRETS)]);
+});
+
+// --- the login page (seed 004: "A user logs on to the DataONE system")
+
+const noUser = (world: CtkWorld, ordinal: string) =>
+  world.notTestable(scenarioRequirementIds(world), `the target profile names no ${ordinal} test user`, 'add test users to the target profile (users[])');
+
+When('the {word} test customer logs in on the login page, for the audit log', function (this: CtkWorld, ordinal: string) {
+  const user = testCustomer(this, ordinal);
+  if (!user) return noUser(this, ordinal);
+  return orNotTestable(this, async () => rememberLogin(this, await loginToAudit(this, user)));
+});
+
+When('the {word} test customer types a wrong password on the login page, from a client IP kept for failed logins', function (this: CtkWorld, ordinal: string) {
+  const user = testCustomer(this, ordinal);
+  if (!user) return noUser(this, ordinal);
+  return orNotTestable(this, async () => rememberLogin(this, await wrongPasswordToAudit(this, user)));
+});
+
+Then('the audit log records a successful login of that customer, with its time', async function (this: CtkWorld) {
+  const admin = auditLogOf(this);
+  if (!admin) return unreadable(this);
+  await judgeLoginRecorded(this, admin, theLogin(this), { requirement: 'REQ-AUD-04', outcome: 'success' });
+});
+
+Then('the audit log records a failed login of that customer, with its time', async function (this: CtkWorld) {
+  const admin = auditLogOf(this);
+  if (!admin) return unreadable(this);
+  await judgeLoginRecorded(this, admin, theLogin(this), { requirement: 'REQ-AUD-04', outcome: 'failure' });
+});
+
+Given('the {word} test customer has typed a wrong password and then their own on the login page', function (this: CtkWorld, ordinal: string) {
+  if (!auditLogOf(this)) return unreadable(this);
+  const user = testCustomer(this, ordinal);
+  if (!user) return noUser(this, ordinal);
+  return orNotTestable(this, async () => this.state.remember(EXTRA_SECRETS, await typePasswordsOnTheLoginPage(this, user)));
 });

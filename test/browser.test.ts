@@ -326,7 +326,7 @@ test('the front end redeems no code whose state is not the one it sent (RFC 6749
   const user = { username: 'alice', password: 'pw-alice-123', customerId: 'c-1' };
   const request = { url: 'http://x/auth', clientId: 'web', redirectUri: 'http://127.0.0.1:1/cb', state: 'sent-state', codeVerifier: 'v', codeChallenge: 'c' };
   const hit = (query: string) => ({ url: `http://127.0.0.1:1/cb?${query}`, params: new URLSearchParams(query), at: 0 });
-  const login = (query: string) => ({ user, request, result: { kind: 'redirected' as const, callback: hit(query), ...Object.fromEntries(new URLSearchParams(query)), returnedState: new URLSearchParams(query).get('state'), stateMatches: new URLSearchParams(query).get('state') === 'sent-state' } });
+  const login = (query: string) => ({ user, request, startedAt: 0, endedAt: 0, result: { kind: 'redirected' as const, callback: hit(query), ...Object.fromEntries(new URLSearchParams(query)), returnedState: new URLSearchParams(query).get('state'), stateMatches: new URLSearchParams(query).get('state') === 'sent-state' } });
   assert.equal(codeForRedemption(sink as never, login('code=abc&state=sent-state')), 'abc');
   assert.throws(() => codeForRedemption(sink as never, login('code=abc&state=forged-state')), (e: Error) => e instanceof RequirementViolation && /REQ-HUM-02/.test(e.message));
   assert.throws(() => codeForRedemption(sink as never, login('code=abc')), (e: Error) => e instanceof RequirementViolation && /REQ-HUM-02/.test(e.message), 'a missing state is refused too');

@@ -463,6 +463,12 @@ const FAULT_PROBES: Record<IdpFaultName, () => Promise<boolean>> = {
     await token({ grant_type: 'client_credentials' }, { basic: [system().clientId, 'wrong'] });
     return !(JSON.parse((await admin('/admin/audit')).text) as Array<Record<string, unknown>>).some((e) => e.outcome === 'failure');
   },
+  'login-attempts-not-audited': async () => {
+    await browserLogin(fx.users[0]!.username, fx.users[0]!.password, 'wrong');
+    await systemToken();
+    const audit = JSON.parse((await admin('/admin/audit')).text) as Array<Record<string, unknown>>;
+    return !audit.some((e) => e.kind === 'login') && audit.some((e) => e.kind === 'client_credentials');
+  },
   'audit-logs-secrets': async () => {
     await systemToken();
     return (await admin('/admin/audit')).text.includes(system().clientSecret);

@@ -236,6 +236,29 @@ describe('audit log', () => {
     assert.equal(findAttempt(entries, q).withoutTime.length, 1);
   });
 
+  test('finds a login by the user (username or subject), outcome, time window and source IP', () => {
+    const at = Date.parse('2026-01-01T00:00:05.000Z');
+    const logins = [
+      { time: '2026-01-01T00:00:05.000Z', kind: 'login', clientId: 'web', username: 'alice', subject: 'cust-1', outcome: 'success', sourceIp: '127.0.0.1' },
+      { time: at, type: 'LOGIN_ERROR', userId: 'kc-uuid', details: { username: 'bob' }, ipAddress: '127.0.0.9' }, // Keycloak
+      { date: '2026-01-01T00:00:05.000Z', type: 'fp', user_name: 'carol', user_id: 'auth0|c' }, // Auth0
+      { date: '2026-01-01T00:00:05.000Z', type: 's', user_id: 'cust-4' }, // Auth0, the user only by id
+      { kind: 'login', username: 'dave', outcome: 'failure' },
+    ];
+    const q = { outcome: 'success' as const, from: at - 10, to: at + 10, toleranceMs: 100 };
+    assert.equal(findAttempt(logins, { ...q, user: { username: 'alice' } }).matches.length, 1);
+    assert.equal(findAttempt(logins, { ...q, user: { username: 'not-alice', subject: 'cust-1' } }).matches.length, 1, 'by the customer id');
+    assert.equal(findAttempt(logins, { ...q, user: { username: 'dan', subject: 'cust-4' } }).matches.length, 1);
+    assert.equal(findAttempt(logins, { ...q, user: { username: 'alice' }, outcome: 'failure' }).ofWhom.length, 1, 'a wrong outcome is seen, not matched');
+    assert.equal(findAttempt(logins, { ...q, user: { username: 'alice' }, outcome: 'failure' }).matches.length, 0);
+    assert.equal(findAttempt(logins, { ...q, user: { username: 'bob' }, outcome: 'failure' }).matches.length, 1);
+    assert.equal(findAttempt(logins, { ...q, user: { username: 'bob' }, outcome: 'failure', sourceIp: '127.0.0.5' }).matches.length, 0);
+    assert.equal(findAttempt(logins, { ...q, user: { username: 'carol' }, outcome: 'failure' }).matches.length, 1);
+    assert.equal(findAttempt(logins, { ...q, user: { username: 'alice' }, from: at + 5000, to: at + 6000 }).matches.length, 0, 'outside the window');
+    assert.equal(findAttempt(logins, { ...q, user: { username: 'dave' }, outcome: 'failure' }).withoutTime.length, 1);
+    assert.equal(findAttempt(logins, { ...q, clientId: 'web' }).matches.length, 1, 'a client search still finds the entry by its client');
+  });
+
   test('finds secrets in clear, encoded, and inside a Basic credential; names them without their value', () => {
     const basic = Buffer.from('sys:s3cr+t').toString('base64');
     assert.ok(secretForms('s3cr+t', 'sys').includes(basic));

@@ -199,7 +199,13 @@ export const IDP_FAULTS = [
     name: 'audit-misses-failures',
     component: 'idp',
     description: 'Failed authentication attempts are not recorded in the audit log.',
-    breaks: ['REQ-AUD-02'],
+    breaks: ['REQ-AUD-02', 'REQ-AUD-04'],
+  },
+  {
+    name: 'login-attempts-not-audited',
+    component: 'idp',
+    description: 'Attempts on the login page (a human logging on) are not recorded in the audit log; client-credentials attempts still are.',
+    breaks: ['REQ-AUD-04'],
   },
   {
     name: 'audit-logs-secrets',
@@ -456,7 +462,7 @@ export const IDP_FAULTS = [
     name: 'audit-misses-successes',
     component: 'idp',
     description: 'Successful authentications are not recorded in the audit log.',
-    breaks: ['REQ-AUD-01'],
+    breaks: ['REQ-AUD-01', 'REQ-AUD-04'],
   },
   {
     name: 'login-redirect-without-code',

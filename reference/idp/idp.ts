@@ -79,8 +79,10 @@ export async function createIdp(options: IdpOptions): Promise<RunningIdp> {
   const recordAttempt = (req: IncomingMessage, attempt: TokenAttempt & { kind?: string }, status: number, reason?: string, subject?: string) => {
     const ip = clientIp(req);
     const ok = status >= 200 && status < 400;
-    // Faults audit-misses-successes / audit-misses-failures: one kind of attempt goes unrecorded.
-    if (ok ? !faults.has('audit-misses-successes') : !faults.has('audit-misses-failures')) {
+    // Faults audit-misses-successes / audit-misses-failures: one kind of attempt goes unrecorded;
+    // login-attempts-not-audited: the login page's attempts do (seed 004: "A user logs on"), the IP block still counts them.
+    const audited = ok ? !faults.has('audit-misses-successes') : !faults.has('audit-misses-failures');
+    if (audited && !(attempt.kind === 'login' && faults.has('login-attempts-not-audited'))) {
       audit.record({
         kind: attempt.kind ?? attempt.grantType ?? 'unknown',
         clientId: attempt.clientId,

@@ -1,6 +1,6 @@
 /**
- * Judging the audit log (seed 004): the attempt a scenario made is recorded with the client, the outcome and
- * the time; and nothing secret is in it. The record may lag the answer on a real system: it is read again for
+ * Judging the audit log (seed 004): the attempt a scenario made — a client's at the token endpoint, or a user's
+ * on the login page — is recorded with the client (user), the outcome and the time; and nothing secret is in it. The record may lag the answer on a real system: it is read again for
  * up to AUDIT_LAG_MS before the kit concludes that an attempt was not recorded.
  */
 import { expect } from 'chai';
@@ -9,7 +9,10 @@ import type { Exchange } from '../http/exchange.ts';
 import { check } from '../verdict/check.ts';
 import { clockOffsetMs } from '../jwt/lifetime.ts';
 import type { ControlPlane } from './control-plane.ts';
-import { findAttempt, leaksIn, type AttemptSearch } from './audit-log.ts';
+import { findAttempt, leaksIn, type AttemptQuery, type AttemptSearch, type UserRef } from './audit-log.ts';
+import { describeLogin, type HumanLogin } from '../browser/human-login.ts';
+import { PrerequisiteBlocked } from '../verdict/blocked.ts';
+import { NotTestableError } from '../verdict/not-testable.ts';
 
 export const AUDIT_LAG_MS = 3_000;
 /** Clock difference tolerated between the target's audit times and the kit's, beyond any offset seen in Date. */
@@ -21,30 +24,91 @@ export async function judgeAttemptRecorded(
   exchange: Exchange,
   attempt: { requirement: string; clientId: string; outcome: 'success' | 'failure'; situation: string },
 ): Promise<void> {
-  const from = exchange.startedAt;
-  const to = exchange.startedAt + exchange.durationMs;
-  const toleranceMs = TIME_TOLERANCE_MS + Math.abs(clockOffsetMs(exchange));
+  await judgeRecorded(world, admin, {
+    requirement: attempt.requirement,
+    who: { clientId: attempt.clientId },
+    whom: `client ${attempt.clientId}`,
+    outcome: attempt.outcome,
+    situation: attempt.situation,
+    from: exchange.startedAt,
+    to: exchange.startedAt + exchange.durationMs,
+    toleranceMs: TIME_TOLERANCE_MS + Math.abs(clockOffsetMs(exchange)),
+    ...(exchange.request.sourceAddress ? { sourceIp: exchange.request.sourceAddress } : {}),
+  });
+}
+
+/**
+ * Seed 004's "A user logs on": the login a scenario made on the login page is recorded, naming the user (their
+ * username, or the customer id their token names as sub), with the outcome and a time within the login's window
+ * (from opening the page to the result). The browser sees no Date header of the IdP: the offset last seen in an
+ * answer of the target, if any, widens the tolerance as for a client's attempt.
+ */
+export async function judgeLoginRecorded(
+  world: CtkWorld,
+  admin: ControlPlane,
+  login: HumanLogin,
+  attempt: { requirement: string; outcome: 'success' | 'failure' },
+): Promise<void> {
+  const user = login.user;
+  // The audit shows what happened: a login that did not end as the scenario meant is another requirement's failure.
+  const ended = login.result;
+  const asMeant = attempt.outcome === 'success' ? ended.kind === 'redirected' && !!ended.code : ended.kind === 'login-error' || ended.kind === 'form-again';
+  if (!asMeant) {
+    const [blockedBy, meant] = attempt.outcome === 'success' ? ['REQ-HUM-01', 'a successful login'] : ['REQ-HUM-03', 'a refused wrong password'];
+    throw new PrerequisiteBlocked(
+      blockedBy,
+      `blocked: no ${meant} to look for in the audit log (${blockedBy}: ${describeLogin(ended)})`,
+      `fix what ${blockedBy} reports (features/human-login.feature); this requirement is judged once the login page behaves`,
+    );
+  }
+  await judgeRecorded(world, admin, {
+    requirement: attempt.requirement,
+    who: { user: { username: user.username, subject: user.customerId } },
+    whom: `user ${user.username} (or customer ${user.customerId})`,
+    outcome: attempt.outcome,
+    situation: `${user.username}'s ${attempt.outcome === 'success' ? 'successful login' : 'login with a wrong password'} on the login page`,
+    from: login.startedAt,
+    to: login.endedAt,
+    toleranceMs: TIME_TOLERANCE_MS + Math.abs(clockOffsetMs(world.exchanges.at(-1))),
+    ...(login.sourceAddress ? { sourceIp: login.sourceAddress } : {}),
+  });
+}
+
+type RecordedQuery = Omit<AttemptQuery, 'clientId' | 'user'> & {
+  readonly requirement: string;
+  readonly who: { readonly clientId: string } | { readonly user: UserRef };
+  /** The client or user in words, for the diagnosis. */
+  readonly whom: string;
+  readonly situation: string;
+};
+
+async function judgeRecorded(world: CtkWorld, admin: ControlPlane, q: RecordedQuery): Promise<void> {
+  const { requirement, who, whom, situation, ...window } = q;
   const deadline = Date.now() + AUDIT_LAG_MS;
   let search: AttemptSearch;
   for (;;) {
     const { entries } = await admin.auditLog();
-    search = findAttempt(entries, { clientId: attempt.clientId, outcome: attempt.outcome, from, to, toleranceMs, ...(exchange.request.sourceAddress ? { sourceIp: exchange.request.sourceAddress } : {}) });
+    search = findAttempt(entries, { ...window, ...who });
     if (search.matches.length > 0 || Date.now() > deadline) break;
     await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  // A log whose entries of this client (user) carry no time the kit can read cannot show WHEN: not testable.
+  if (search.matches.length === 0 && search.ofWhom.length === 0 && search.withoutTime.length > 0) {
+    throw new NotTestableError(`the audit log has ${search.withoutTime.length} entries of ${whom}, none with a time the kit can read, so none can be tied to ${situation}`, {
+      remedy: 'let the audit entries state their time (time, timestamp, @timestamp, date: ISO 8601 or epoch seconds/ms)',
+    });
   }
   const observed =
     search.matches.length > 0
       ? 'recorded'
-      : search.ofClient.length > 0
-        ? `entries of ${attempt.clientId} in that time, but with outcome ${search.ofClient.map((r) => r.outcome).join(', ')}`
-        : search.withoutTime.length > 0
-          ? `${search.withoutTime.length} entries of ${attempt.clientId} without a readable time`
-          : `no entry of ${attempt.clientId} between ${new Date(from - toleranceMs).toISOString()} and ${new Date(to + toleranceMs).toISOString()}`;
+      : search.ofWhom.length > 0
+        ? `entries of ${whom} in that time, but with outcome ${search.ofWhom.map((r) => r.outcome).join(', ')}`
+        : `no entry of ${whom} between ${new Date(window.from - window.toleranceMs).toISOString()} and ${new Date(window.to + window.toleranceMs).toISOString()}`;
   check(
     world,
     {
-      requirement: attempt.requirement,
-      expected: `an audit entry for ${attempt.situation}: client ${attempt.clientId}, outcome ${attempt.outcome}, and its time`,
+      requirement,
+      expected: `an audit entry for ${situation}: ${whom}, outcome ${window.outcome}, and its time`,
       observed,
     },
     () => expect(search.matches.length, 'matching entries').to.be.above(0),

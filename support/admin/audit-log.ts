@@ -1,13 +1,16 @@
 /**
  * Reading an audit log the kit did not design: entries are normalised from the member names audit records
- * commonly use (clientId / client_id / client, outcome / result / success, time / timestamp / @timestamp, ...),
- * and the attempt a scenario made is found by client, outcome and a time window around it.
+ * commonly use (clientId / client_id / client, username / user_name / details.username, subject / sub / userId,
+ * outcome / result / success, time / timestamp / @timestamp, ...), and the attempt a scenario made is found by
+ * client (or user), outcome and a time window around it.
  */
 export type Outcome = 'success' | 'failure' | 'unknown';
 
 export interface AuditRecord {
   readonly clientId?: string;
   readonly username?: string;
+  /** The user's id as the target knows it (the customer id a human token names as sub, Keycloak's userId...). */
+  readonly subject?: string;
   readonly outcome: Outcome;
   /** Epoch milliseconds, when the entry states a time the kit can read. */
   readonly time?: number;
@@ -38,6 +41,9 @@ function outcomeOf(entry: Record<string, unknown>): Outcome {
   // Auth0 log event types: seccft / feccft = success / failed exchange of client credentials for an access token.
   if (word === 'seccft') return 'success';
   if (word === 'feccft') return 'failure';
+  // Auth0 log event types of a login: s = success; f, fp, fu = failed login, wrong password, unknown user.
+  if (word === 's') return 'success';
+  if (word === 'f' || word === 'fp' || word === 'fu') return 'failure';
   if (/^(success|succeeded|ok|allowed|login|code_to_token|client_login)$/.test(word)) return 'success';
   if (/(fail|error|denied|refused|rejected|invalid)/.test(word)) return 'failure';
   return 'unknown';
@@ -48,14 +54,25 @@ export function normaliseEntry(entry: unknown): AuditRecord | undefined {
   const e = entry as Record<string, unknown>;
   const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
   const clientId = str(pick(e, ['clientId', 'client_id', 'client', 'clientID']));
-  const username = str(pick(e, ['username', 'user', 'userName', 'login']));
+  // Keycloak's login events carry the typed username in details.username.
+  const details = e.details && typeof e.details === 'object' ? (e.details as Record<string, unknown>) : {};
+  const username = str(pick(e, ['username', 'user', 'userName', 'user_name', 'login'])) ?? str(pick(details, ['username', 'user_name']));
+  const subject = str(pick(e, ['subject', 'sub', 'userId', 'user_id', 'accountId', 'customerId']));
   const time = timeOf(pick(e, ['time', 'timestamp', '@timestamp', 'date', 'at', 'createdAt']));
   const sourceIp = str(pick(e, ['sourceIp', 'ip', 'ipAddress', 'clientIp', 'remoteAddress', 'source_ip']));
-  return { outcome: outcomeOf(e), raw: e, ...(clientId ? { clientId } : {}), ...(username ? { username } : {}), ...(time !== undefined ? { time } : {}), ...(sourceIp ? { sourceIp } : {}) };
+  return { outcome: outcomeOf(e), raw: e, ...(clientId ? { clientId } : {}), ...(username ? { username } : {}), ...(subject ? { subject } : {}), ...(time !== undefined ? { time } : {}), ...(sourceIp ? { sourceIp } : {}) };
 }
 
-export interface AttemptQuery {
-  readonly clientId: string;
+/** A human user, named in an entry by username or by the id the target knows them by (the customer id, sub). */
+export interface UserRef {
+  readonly username: string;
+  readonly subject?: string;
+}
+
+/** Whose attempt: a client's (by client id) or a user's on the login page (by username or subject). */
+export type AttemptQuery = AttemptWindow & ({ readonly clientId: string; readonly user?: undefined } | { readonly user: UserRef; readonly clientId?: undefined });
+
+interface AttemptWindow {
   readonly outcome: Exclude<Outcome, 'unknown'>;
   /** The window the attempt was made in (epoch ms, local clock). */
   readonly from: number;
@@ -67,24 +84,29 @@ export interface AttemptQuery {
 }
 
 export interface AttemptSearch {
-  /** Entries of the client with the outcome, in the window. */
+  /** Entries of the client (user) with the outcome, in the window. */
   readonly matches: readonly AuditRecord[];
-  /** Entries of the client in the window, whatever their outcome (for the diagnosis). */
-  readonly ofClient: readonly AuditRecord[];
-  /** Entries of the client without a readable time. */
+  /** Entries of the client (user) in the window, whatever their outcome (for the diagnosis). */
+  readonly ofWhom: readonly AuditRecord[];
+  /** Entries of the client (user) without a readable time. */
   readonly withoutTime: readonly AuditRecord[];
 }
 
+/** Does the entry name the user: their username, or their id (case-sensitive, as ids are)? */
+const namesUser = (r: AuditRecord, user: UserRef): boolean =>
+  r.username === user.username || (user.subject !== undefined && (r.subject === user.subject || r.username === user.subject));
+
 export function findAttempt(entries: readonly unknown[], q: AttemptQuery): AttemptSearch {
   const records = entries.map(normaliseEntry).filter((r): r is AuditRecord => r !== undefined);
-  const ofClientAll = records.filter((r) => r.clientId === q.clientId);
+  const user = q.user;
+  const ofWhomAll = records.filter((r) => (user ? namesUser(r, user) : r.clientId === q.clientId));
   const inWindow = (r: AuditRecord) => r.time !== undefined && r.time >= q.from - q.toleranceMs && r.time <= q.to + q.toleranceMs;
   const sameIp = (r: AuditRecord) => q.sourceIp === undefined || r.sourceIp === undefined || r.sourceIp === q.sourceIp;
-  const ofClient = ofClientAll.filter((r) => inWindow(r) && sameIp(r));
+  const ofWhom = ofWhomAll.filter((r) => inWindow(r) && sameIp(r));
   return {
-    matches: ofClient.filter((r) => r.outcome === q.outcome),
-    ofClient,
-    withoutTime: ofClientAll.filter((r) => r.time === undefined),
+    matches: ofWhom.filter((r) => r.outcome === q.outcome),
+    ofWhom,
+    withoutTime: ofWhomAll.filter((r) => r.time === undefined),
   };
 }
 

@@ -68,6 +68,11 @@ export interface HumanLogin {
   readonly user: TestUser;
   readonly request: AuthorizationRequest;
   readonly result: LoginResult;
+  /** When the login page was opened and when the result was known (epoch ms, local clock): the audit window. */
+  readonly startedAt: number;
+  readonly endedAt: number;
+  /** The loopback address the browser's traffic came from, when it was not the run's own. */
+  readonly sourceAddress?: string;
 }
 
 export interface LoginOptions {
@@ -145,13 +150,21 @@ async function openLoginPage(world: CtkWorld, options: LoginOptions): Promise<{ 
  * the redirect to the front end or a visible login error. The result says which; judging it is the caller's.
  */
 export async function logInThroughBrowser(world: CtkWorld, user: TestUser, options: LoginOptions = {}): Promise<HumanLogin> {
+  const startedAt = Date.now();
   const opened = await openLoginPage(world, options);
   const { session, receiver, request } = opened;
-  if (opened.failure) return { user, request, result: { kind: 'no-outcome', detail: `the login page did not load: ${opened.failure}` } };
+  const login = (result: LoginResult): HumanLogin => ({
+    user,
+    request,
+    result,
+    startedAt,
+    endedAt: Date.now(),
+    ...(options.sourceAddress ? { sourceAddress: options.sourceAddress } : {}),
+  });
+  if (opened.failure) return login({ kind: 'no-outcome', detail: `the login page did not load: ${opened.failure}` });
   // Straight back to the front end without a login page (an error redirect, RFC 6749 §4.1.2.1, or an SSO session).
-  if (receiver.received[0]) return { user, request, result: redirected(receiver.received[0], request) };
-  const result = await submitCredentials(world, session, receiver, request, user, options.password ?? user.password);
-  return { user, request, result };
+  if (receiver.received[0]) return login(redirected(receiver.received[0], request));
+  return login(await submitCredentials(world, session, receiver, request, user, options.password ?? user.password));
 }
 
 /**

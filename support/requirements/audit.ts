@@ -37,4 +37,20 @@ export const AUDIT_REQUIREMENTS: readonly Requirement[] = [
     capability: 'audit-log',
     note: 'Secrets are searched for verbatim, form- and URL-encoded, and inside a base64 "client_id:secret" Basic credential.',
   },
+  {
+    id: 'REQ-AUD-04',
+    title: 'A human login on the login page, successful or with a wrong password, is recorded with the user, the outcome and the time',
+    level: 'SEED',
+    source:
+      'seed 004 ("A user logs on to the DataONE system." ... "The authentication operation is recorded in MN or CN logs (depending on ' +
+      'where the authentication attempt was made)")',
+    link: seed(SEEDS.dataOne),
+    component: 'idp',
+    profile: 'human-identity',
+    capability: 'audit-log',
+    note:
+      'Seed 004\'s trigger is a user logging on, so the login page\'s attempts belong in the log as much as a client\'s. The entry must ' +
+      'name the user (username, or the customer id / sub the login gives), its outcome and a readable time within the attempt\'s window; ' +
+      'the wrong password is typed from a source address of its own, and REQ-AUD-03 searches the log for the passwords typed.',
+  },
 ];
