@@ -25,6 +25,11 @@ import { hmacWithPublicKey, publicKeyPem, signedWithForeignKey, unsecuredToken }
 import { bearerError } from '../support/jwt/gateway.ts';
 import { certainlyExpiredAt, clockOffsetMs, EXPIRY_MARGIN_MS, lifetimeOf } from '../support/jwt/lifetime.ts';
 import { findAttempt, leaksIn, normaliseEntry, secretForms } from '../support/admin/audit-log.ts';
+import { judgeLoginRecorded } from '../support/admin/audit-checks.ts';
+import type { ControlPlane } from '../support/admin/control-plane.ts';
+import type { HumanLogin } from '../support/browser/human-login.ts';
+import { RequirementViolation } from '../support/verdict/check.ts';
+import { NotTestableError } from '../support/verdict/not-testable.ts';
 import { isTlsOrLoopback, wellKnownCandidates } from '../support/discovery/metadata.ts';
 import { tokenOnly } from '../support/oauth/issued.ts';
 import { closeConnections, send, type Exchange, type HttpRequest } from '../support/http/exchange.ts';
@@ -257,6 +262,24 @@ describe('audit log', () => {
     assert.equal(findAttempt(logins, { ...q, user: { username: 'alice' }, from: at + 5000, to: at + 6000 }).matches.length, 0, 'outside the window');
     assert.equal(findAttempt(logins, { ...q, user: { username: 'dave' }, outcome: 'failure' }).withoutTime.length, 1);
     assert.equal(findAttempt(logins, { ...q, clientId: 'web' }).matches.length, 1, 'a client search still finds the entry by its client');
+  });
+
+  test('a login is judged recorded, not recorded (wrong outcome), not testable (no readable time) or blocked (the login did not end as meant)', async () => {
+    const world = { recordWarning() {}, recordViolation() {}, recordCheck() {}, exchanges: [] } as unknown as CtkWorld;
+    const logWith = (entries: unknown[]) => ({ auditLog: async () => ({ text: JSON.stringify(entries), entries }) }) as unknown as ControlPlane;
+    const now = Date.now();
+    const user = { username: 'alice', password: 'pw-alice-123', customerId: 'cust-1' };
+    const request = { url: 'http://x/auth', clientId: 'web', redirectUri: 'http://127.0.0.1:1/cb', state: 's', codeVerifier: 'v', codeChallenge: 'c' };
+    const callback = { url: 'http://127.0.0.1:1/cb?code=abc&state=s', params: new URLSearchParams('code=abc&state=s'), at: now };
+    const success = { user, request, startedAt: now - 200, endedAt: now, result: { kind: 'redirected', callback, code: 'abc', returnedState: 's', stateMatches: true } } as unknown as HumanLogin;
+    const refused = { ...success, result: { kind: 'login-error', message: 'Invalid username or password.' } } as unknown as HumanLogin;
+    const ok = { requirement: 'REQ-AUD-04', outcome: 'success' as const };
+    await judgeLoginRecorded(world, logWith([{ time: new Date(now - 100).toISOString(), subject: 'cust-1', outcome: 'success' }]), success, ok);
+    await assert.rejects(judgeLoginRecorded(world, logWith([{ time: new Date(now - 100).toISOString(), username: 'alice', outcome: 'failure' }]), success, ok), (e: Error) =>
+      e instanceof RequirementViolation && /REQ-AUD-04/.test(e.message) && /outcome failure/.test(e.message),
+    );
+    await assert.rejects(judgeLoginRecorded(world, logWith([{ username: 'alice', outcome: 'success' }]), success, ok), (e: Error) => e instanceof NotTestableError && /no.*time the kit can read/.test(e.message));
+    await assert.rejects(judgeLoginRecorded(world, logWith([]), refused, ok), (e: Error) => e instanceof PrerequisiteBlocked && /REQ-HUM-01/.test(e.message));
   });
 
   test('finds secrets in clear, encoded, and inside a Basic credential; names them without their value', () => {
