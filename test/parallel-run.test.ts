@@ -61,3 +61,12 @@ test('each cucumber worker paces its token requests to its share of the per-IP l
 function tagsOf(p: { tags: readonly { name: string }[] }): string[] {
   return p.tags.map((t) => t.name);
 }
+
+test('two workers by default only on the kit\'s own stack with source addresses and 2+ cores', async () => {
+  const { defaultWorkers } = await import('../cli/run.ts');
+  const addresses = ['127.0.0.2'];
+  assert.equal(defaultWorkers({ kind: 'reference', sourceAddresses: addresses }, 2), 2);
+  assert.equal(defaultWorkers({ kind: 'reference', sourceAddresses: addresses }, 1), 1, 'one core: one worker');
+  assert.equal(defaultWorkers({ kind: 'containers', sourceAddresses: [] }, 4), 1, 'no source addresses: the own-address scenarios must run last');
+  assert.equal(defaultWorkers({ kind: 'external', sourceAddresses: addresses }, 4), 1, "a profile's deployment: --parallel says otherwise");
+});
