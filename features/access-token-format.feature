@@ -88,6 +88,9 @@ Feature: Access tokens are RFC 9068 JWTs, and the gateway trusts only the genuin
         | signed with HS256, using the issuer's public key as the HMAC secret     |
         | signed with a key pair the issuer never published, under the issuer's kid |
         | signed with a key pair the issuer never published, under a kid of its own |
+        | unsigned, with alg "None"                                                |
+        | unsigned, with alg "NONE"                                                |
+        | signed with a key pair of its own whose public key the header carries (jwk) |
 
   Rule: The gateway refuses genuinely signed tokens that are not valid for it (RFC 9068 §4, RFC 7519 §4.1)
 

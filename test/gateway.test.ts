@@ -528,6 +528,14 @@ const FAULT_PROBES: Record<string, (base: string) => Promise<void>> = {
   'accept-expired-token': async (base) => assert.equal((await call(base, routes.protected, { headers: [bearer(await mint({ claims: { exp: now() - 60 } }))] })).status, 200),
   'accept-nbf-in-future': async (base) => assert.equal((await call(base, routes.protected, { headers: [bearer(await mint({ claims: { nbf: now() + 60 } }))] })).status, 200),
   'accept-alg-none': async (base) => assert.equal((await call(base, routes.protected, { headers: [bearer(unsigned({ alg: 'none', typ: 'at+jwt' }))] })).status, 200),
+  'accept-alg-none-other-case': async (base) => {
+    assert.equal((await call(base, routes.protected, { headers: [bearer(unsigned({ alg: 'none', typ: 'at+jwt' }))] })).status, 401, 'the exact "none" is still refused');
+    assert.equal((await call(base, routes.protected, { headers: [bearer(unsigned({ alg: 'NONE', typ: 'at+jwt' }))] })).status, 200);
+  },
+  'trusts-embedded-jwk': async (base) => {
+    const { kty, n, e } = unpublished.publicJwk;
+    assert.equal((await call(base, routes.protected, { headers: [bearer(await mint({ key: unpublished, header: { jwk: { kty, n, e } } }))] })).status, 200);
+  },
   'accept-foreign-key': async (base) => assert.equal((await call(base, routes.protected, { headers: [bearer(await mint({ key: foreignSameKid }))] })).status, 200),
   'ignore-audience': async (base) => assert.equal((await call(base, routes.protected, { headers: [bearer(await mint({ claims: { aud: 'https://other.invalid' } }))] })).status, 200),
   'ignore-issuer': async (base) => assert.equal((await call(base, routes.protected, { headers: [bearer(await mint({ claims: { iss: 'https://evil.invalid' } }))] })).status, 200),

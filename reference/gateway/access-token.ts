@@ -4,7 +4,7 @@
  * `iss`, `aud`, and `exp`/`nbf` with a small clock leeway. Built on jose's jwtVerify; the faults below are
  * deliberate holes, each named by the requirement it breaks (see faults.ts).
  */
-import { createRemoteJWKSet, decodeJwt, decodeProtectedHeader, errors, jwtVerify, type JWTPayload, type JWTVerifyOptions } from 'jose';
+import { createRemoteJWKSet, decodeJwt, decodeProtectedHeader, EmbeddedJWK, errors, jwtVerify, type JWTPayload, type JWTVerifyOptions } from 'jose';
 
 /**
  * RFC 9068 §4 / RFC 8725 §3.1: only asymmetric algorithms the IdP may use. Never `none` (RFC 8725 §3.2) and
@@ -106,6 +106,18 @@ export function accessTokenValidator(options: AccessTokenValidatorOptions): Acce
   return async function validate(token: string): Promise<AccessTokenClaims> {
     // Fault accept-alg-none: an unsigned token is taken at its word.
     if (faults.has('accept-alg-none') && safeAlg(token) === 'none') return decodeJwt(token) as AccessTokenClaims;
+    // Fault accept-alg-none-other-case: only the exact string "none" is refused; "None"/"NONE" are taken at their word.
+    const alg = safeAlg(token);
+    if (faults.has('accept-alg-none-other-case') && typeof alg === 'string' && alg !== 'none' && alg.toLowerCase() === 'none') return decodeJwt(token) as AccessTokenClaims;
+    // Fault trusts-embedded-jwk: a token that brings its own public key (header jwk) is verified with it.
+    if (faults.has('trusts-embedded-jwk') && embedsKey(token)) {
+      try {
+        const { payload } = await jwtVerify(token, EmbeddedJWK, { algorithms: [...ALLOWED_ALGORITHMS], issuer: options.issuer, audience: options.audience, clockTolerance: options.clockSkewSeconds, requiredClaims: ['exp', 'sub', 'client_id'] });
+        return payload as AccessTokenClaims;
+      } catch (error) {
+        throw refusalOf(error);
+      }
+    }
     const named = peekClaims(token)?.iss;
     if (keysOfIssuer && typeof named === 'string' && named !== options.issuer) {
       try {
@@ -176,6 +188,15 @@ function issuerKeyDiscovery(options: AccessTokenValidatorOptions): (issuer: stri
 
 function isSignatureProblem(error: unknown): boolean {
   return error instanceof errors.JWSSignatureVerificationFailed || error instanceof errors.JWKSNoMatchingKey;
+}
+
+/** Whether the token's header carries a public key of its own (RFC 7515 §4.1.3 jwk). */
+function embedsKey(token: string): boolean {
+  try {
+    return typeof decodeProtectedHeader(token).jwk === 'object';
+  } catch {
+    return false;
+  }
 }
 
 function safeAlg(token: string): string | undefined {

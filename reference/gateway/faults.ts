@@ -32,6 +32,12 @@ export const GATEWAY_FAULTS: readonly FaultDefinition[] = [
   gateway('accept-nbf-in-future', 'accepts an access token whose nbf is still in the future', ['REQ-BEARER-04', 'REQ-BEARER-05']),
   gateway('accept-alg-none', 'accepts an unsigned token (alg "none") at its word', ['REQ-BEARER-04', 'REQ-BEARER-05', 'REQ-BEARER-12']),
   gateway(
+    'accept-alg-none-other-case',
+    'refuses alg "none" but accepts an unsigned token whose alg is "None" or "NONE" (a blocklist of the exact string)',
+    ['REQ-BEARER-04', 'REQ-BEARER-05'],
+  ),
+  gateway('trusts-embedded-jwk', 'verifies a token that carries its own public key (header jwk) with that key', ['REQ-BEARER-04', 'REQ-BEARER-05']),
+  gateway(
     'accept-foreign-key',
     'skips the signature check: a tampered signature or an unknown kid is accepted (on public routes too, as the identity it claims)',
     ['REQ-BEARER-04', 'REQ-BEARER-05', 'REQ-BEARER-12', 'REQ-ANON-03', 'REQ-ANON-04', ...CHALLENGE_CHECKS],

@@ -11,7 +11,7 @@ import type { NotTestable } from '../oauth/token-requests.ts';
 import { decodeJwt } from './decode.ts';
 import { audienceCheckOf } from '../target/target.ts';
 import { fetchJwks } from './jwks.ts';
-import { hmacWithPublicKey, signedWithForeignKey, unsecuredToken, type Claims } from './forge.ts';
+import { hmacWithPublicKey, signedWithEmbeddedKey, signedWithForeignKey, unsecuredToken, type Claims } from './forge.ts';
 
 export interface CraftedToken {
   readonly token: string;
@@ -39,6 +39,9 @@ export const FORGERIES = [
   "signed with HS256, using the issuer's public key as the HMAC secret",
   "signed with a key pair the issuer never published, under the issuer's kid",
   'signed with a key pair the issuer never published, under a kid of its own',
+  'unsigned, with alg "None"',
+  'unsigned, with alg "NONE"',
+  'signed with a key pair of its own whose public key the header carries (jwk)',
 ] as const;
 
 export async function forgedToken(world: CtkWorld, forgery: string): Promise<CraftedToken | NotTestable> {
@@ -62,6 +65,16 @@ export async function forgedToken(world: CtkWorld, forgery: string): Promise<Cra
       return { token: await signedWithForeignKey(claims, { typ: header.typ ?? 'at+jwt', ...(kid ? { kid } : {}) }), description: `a token signed with a key the issuer never published, under the issuer's kid ${JSON.stringify(kid)}` };
     case FORGERIES[3]:
       return { token: await signedWithForeignKey(claims, { typ: header.typ ?? 'at+jwt' }), description: 'a token signed with a key the issuer never published, under a kid no JWK Set holds' };
+    case FORGERIES[4]:
+    case FORGERIES[5]: {
+      const alg = forgery === FORGERIES[4] ? 'None' : 'NONE';
+      return { token: unsecuredToken(claims, { typ: header.typ ?? 'at+jwt' }, alg), description: `an unsigned token (alg ${JSON.stringify(alg)}: "none" in another letter case) with the claims of a valid one` };
+    }
+    case FORGERIES[6]:
+      return {
+        token: await signedWithEmbeddedKey(claims, { typ: header.typ ?? 'at+jwt' }),
+        description: 'a token signed with a key the issuer never published, that public key embedded in its header (jwk)',
+      };
     default:
       throw new Error(`unknown forgery "${forgery}": one of ${FORGERIES.join(' | ')}`);
   }
