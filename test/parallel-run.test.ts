@@ -7,7 +7,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { canRunAlongside, orderForParallelRun, runRank, sendsBursts } from '../support/run/parallel.ts';
-import { processesSharingTheAddress } from '../support/oauth/pacing.ts';
+import { workerShare } from '../support/load/source-addresses.ts';
 import { requirements } from '../support/requirements/catalogue.ts';
 
 const burstReq = requirements().find((r) => r.capability === 'rate-limiting')!.id;
@@ -52,10 +52,11 @@ test('the run order: bursts first, the long ones next, the rest, the run-alone o
 });
 
 test('each cucumber worker paces its token requests to its share of the per-IP limit', () => {
-  assert.equal(processesSharingTheAddress({}), 1);
-  assert.equal(processesSharingTheAddress({ CUCUMBER_TOTAL_WORKERS: '1' }), 1);
-  assert.equal(processesSharingTheAddress({ CUCUMBER_TOTAL_WORKERS: '3' }), 3);
-  assert.equal(processesSharingTheAddress({ CUCUMBER_TOTAL_WORKERS: 'x' }), 1);
+  // token-client.ts and gateway-client.ts pace at limit / workerShare().total.
+  assert.equal(workerShare({}).total, 1);
+  assert.equal(workerShare({ CUCUMBER_TOTAL_WORKERS: '1' }).total, 1);
+  assert.equal(workerShare({ CUCUMBER_TOTAL_WORKERS: '3' }).total, 3);
+  assert.equal(workerShare({ CUCUMBER_TOTAL_WORKERS: 'x' }).total, 1);
 });
 
 function tagsOf(p: { tags: readonly { name: string }[] }): string[] {

@@ -41,20 +41,11 @@ export class RequestPacer {
 
 const pacers = new Map<number, RequestPacer>();
 
-/**
- * How many processes send from the run's address at once: cucumber's parallel workers (CUCUMBER_TOTAL_WORKERS,
- * set in each worker) share the one limit per IP, so each paces to its part of it.
- */
-export function processesSharingTheAddress(env: Readonly<Record<string, string | undefined>> = process.env): number {
-  const workers = Number(env.CUCUMBER_TOTAL_WORKERS);
-  return Number.isInteger(workers) && workers > 1 ? workers : 1;
-}
-
-/** The process-wide pacer for a target's limit (one run = one target), this process's share of it. */
+/** The process-wide pacer for a target's limit (one run = one target). */
 export function pacerFor(limitPerSecond: number): RequestPacer {
   let pacer = pacers.get(limitPerSecond);
   if (!pacer) {
-    pacer = new RequestPacer(limitPerSecond / processesSharingTheAddress());
+    pacer = new RequestPacer(limitPerSecond);
     pacers.set(limitPerSecond, pacer);
   }
   return pacer;
