@@ -4,7 +4,7 @@
  */
 import { Given, When, Then } from '@cucumber/cucumber';
 import type { CtkWorld } from '../support/world.ts';
-import { freshAddresses } from '../support/load/source-addresses.ts';
+import { loadNotTestable as notTestable, takeLoadAddress } from '../support/load/scenario-address.ts';
 import type { LoadCap } from '../support/load/load-cap.ts';
 import { isUnavailable, type Recovery } from '../support/load/rate-limit.ts';
 import { unblockPolls, unblockToleranceMs, type Unblocking } from '../support/load/ip-block.ts';
@@ -36,8 +36,8 @@ import {
 } from '../support/load/gateway-verdicts.ts';
 import { describeStats } from '../support/load/rate-analysis.ts';
 import { describeOutcome, type Exchange } from '../support/http/exchange.ts';
-import { requirementFor, scenarioRequirements } from '../support/gateway/scenario-requirements.ts';
-import { stateKey, type StateKey } from '../support/scenario-state.ts';
+import { requirementFor } from '../support/gateway/scenario-requirements.ts';
+import { stateKey } from '../support/scenario-state.ts';
 
 const ADDRESS = stateKey<string>('client IP at the gateway');
 const SECOND = stateKey<string>('bystander client IP at the gateway');
@@ -48,35 +48,25 @@ const SECOND_ANSWER = stateKey<Exchange>("the gateway's answer to the bystander 
 const RECOVERY = stateKey<Recovery>('second attempt after the gateway limit');
 const UNBLOCKING = stateKey<Unblocking>('attempts after the gateway block');
 
-const notTestable = (world: CtkWorld, why: { reason: string; remedy: string }) => world.notTestable(scenarioRequirements(world), why.reason, why.remedy);
-
-/** `ownAddress`: a rate-limit check may use the run's own address when the target offers no other; a block check never. */
-function takeAddress(world: CtkWorld, key: StateKey<string>, options: { ownAddress?: boolean } = {}): 'skipped' | undefined {
-  const fresh = freshAddresses(world.target, 1, options);
-  if ('reason' in fresh) return notTestable(world, fresh);
-  world.state.remember(key, fresh.addresses[0]);
-  return undefined;
-}
-
 // --- Given --------------------------------------------------------------------------------------------------
 
 Given("a client IP of its own for the gateway's rate limit", function (this: CtkWorld) {
-  return takeAddress(this, ADDRESS, { ownAddress: true });
+  return takeLoadAddress(this, ADDRESS, { ownAddress: true });
 });
 
 Given("a client IP of its own for the gateway's IP block", function (this: CtkWorld) {
-  return takeAddress(this, ADDRESS);
+  return takeLoadAddress(this, ADDRESS);
 });
 
 Given('a bystander client IP of its own, which the gateway serves with a valid token', async function (this: CtkWorld) {
-  if (takeAddress(this, SECOND)) return 'skipped';
+  if (takeLoadAddress(this, SECOND)) return 'skipped';
   const baseline = await gatewayBystanderBaseline(this, this.state.recall(SECOND));
   if (isUnavailable(baseline)) return notTestable(this, baseline);
   this.state.remember(BYSTANDER, baseline);
 });
 
 Given('a client IP of its own that the gateway has rate-limited', async function (this: CtkWorld) {
-  if (takeAddress(this, ADDRESS, { ownAddress: true })) return 'skipped';
+  if (takeLoadAddress(this, ADDRESS, { ownAddress: true })) return 'skipped';
   const series = await burstBeyondTheGatewayLimit(this, this.state.recall(ADDRESS));
   if (isUnavailable(series)) return notTestable(this, series);
   this.state.remember(SERIES, series);
@@ -87,7 +77,7 @@ Given('a client IP of its own that the gateway has rate-limited', async function
 });
 
 Given('a client IP of its own that the gateway has blocked after invalid tokens', async function (this: CtkWorld) {
-  if (takeAddress(this, ADDRESS)) return 'skipped';
+  if (takeLoadAddress(this, ADDRESS)) return 'skipped';
   const settings = gatewayBlockSettings(this);
   if (isUnavailable(settings)) return notTestable(this, settings);
   const blocked = await sendInvalidTokensFrom(this, this.state.recall(ADDRESS), unblockPolls(settings.blockSeconds) + 2);

@@ -4,7 +4,7 @@
  */
 import { Given, When, Then } from '@cucumber/cucumber';
 import type { CtkWorld } from '../support/world.ts';
-import { freshAddresses } from '../support/load/source-addresses.ts';
+import { loadNotTestable as notTestable, takeLoadAddress } from '../support/load/scenario-address.ts';
 import {
   askBothWhileLimited,
   burstBeyondTheLimit,
@@ -29,8 +29,8 @@ import {
 import { describeStats } from '../support/load/rate-analysis.ts';
 import { cappedTokenRequest } from '../support/load/paced-requests.ts';
 import { describeOutcome, type Exchange } from '../support/http/exchange.ts';
-import { requirementFor, scenarioRequirements } from '../support/gateway/scenario-requirements.ts';
-import { stateKey, type StateKey } from '../support/scenario-state.ts';
+import { requirementFor } from '../support/gateway/scenario-requirements.ts';
+import { stateKey } from '../support/scenario-state.ts';
 
 const ADDRESS = stateKey<string>('client IP');
 const SECOND = stateKey<string>('bystander client IP');
@@ -40,40 +40,29 @@ const SECOND_ANSWER = stateKey<Exchange>('answer to the bystander client IP');
 const RECOVERY = stateKey<Recovery>('second attempt after the limit');
 const UNBLOCKING = stateKey<Unblocking>('attempts after the block');
 
-
-const notTestable = (world: CtkWorld, why: { reason: string; remedy: string }) => world.notTestable(scenarioRequirements(world), why.reason, why.remedy);
-
-/** `ownAddress`: a rate-limit check may use the run's own address when the target offers no other (OWN_ADDRESS). */
-function takeAddress(world: CtkWorld, key: StateKey<string>, options: { ownAddress?: boolean } = {}): 'skipped' | undefined {
-  const fresh = freshAddresses(world.target, 1, options);
-  if ('reason' in fresh) return notTestable(world, fresh);
-  world.state.remember(key, fresh.addresses[0]);
-  return undefined;
-}
-
 // --- Given --------------------------------------------------------------------------------------------------
 
 Given('client IPs of its own for the rate-limit check', function (this: CtkWorld) {
   // One now; sendAtTheLimitMeasured takes another only when the machine could not keep the pace from the first.
-  return takeAddress(this, ADDRESS, { ownAddress: true });
+  return takeLoadAddress(this, ADDRESS, { ownAddress: true });
 });
 
 Given('a client IP of its own for the rate-limit check', function (this: CtkWorld) {
-  return takeAddress(this, ADDRESS, { ownAddress: true });
+  return takeLoadAddress(this, ADDRESS, { ownAddress: true });
 });
 
 Given('a client IP of its own for the IP-block check', function (this: CtkWorld) {
-  return takeAddress(this, ADDRESS);
+  return takeLoadAddress(this, ADDRESS);
 });
 
 Given('a bystander client IP of its own, from which the token endpoint issues tokens', async function (this: CtkWorld) {
-  if (takeAddress(this, SECOND)) return 'skipped';
+  if (takeLoadAddress(this, SECOND)) return 'skipped';
   const baseline = await bystanderBaseline(this, this.state.recall(SECOND));
   if (isUnavailable(baseline)) return notTestable(this, baseline);
 });
 
 Given('a client IP of its own that the token endpoint has rate-limited', async function (this: CtkWorld) {
-  if (takeAddress(this, ADDRESS, { ownAddress: true })) return 'skipped';
+  if (takeLoadAddress(this, ADDRESS, { ownAddress: true })) return 'skipped';
   const series = await burstBeyondTheLimit(this, this.state.recall(ADDRESS));
   if (isUnavailable(series)) return notTestable(this, series);
   this.state.remember(SERIES, series);
@@ -84,7 +73,7 @@ Given('a client IP of its own that the token endpoint has rate-limited', async f
 });
 
 Given('a client IP of its own that the token endpoint has blocked after failed logins', async function (this: CtkWorld) {
-  if (takeAddress(this, ADDRESS)) return 'skipped';
+  if (takeLoadAddress(this, ADDRESS)) return 'skipped';
   const settings = blockSettings(this);
   if ('reason' in settings) return notTestable(this, settings);
   const blocked = await failLoginsFrom(this, this.state.recall(ADDRESS), unblockPolls(settings.blockSeconds) + 2);
