@@ -5,12 +5,12 @@
  * own. On a machine with fewer cores than shards the shards compete for CPU: the figure is what THIS machine
  * gains, not what N machines gain.
  */
-import { spawn } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { KIT_ROOT } from '../support/traceability.ts';
 import { loadSigningKey } from '../support/report/signing-key.ts';
 import { round } from './token-throughput.ts';
+import { cli } from './suite-timing.ts';
 
 export interface ShardTiming {
   readonly singleWallSeconds: number;
@@ -18,14 +18,6 @@ export interface ShardTiming {
   readonly mergeSeconds: number;
   readonly perShard: readonly { readonly shard: string; readonly wallSeconds: number; readonly scenarios: number }[];
   readonly speedup: number;
-}
-
-function cli(args: string[]): Promise<{ code: number; seconds: number }> {
-  const t0 = performance.now();
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [join(KIT_ROOT, 'bin/auth-ctk.js'), ...args], { cwd: KIT_ROOT, stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, CI: '1' } });
-    child.on('exit', (code) => resolve({ code: code ?? 1, seconds: round((performance.now() - t0) / 1000) }));
-  });
 }
 
 const scenariosIn = (dir: string): number => (JSON.parse(readFileSync(join(dir, 'shard.json'), 'utf8')) as { scenarios: unknown[] }).scenarios.length;

@@ -30,17 +30,17 @@ export async function timeSuite(label: string, extraArgs: readonly string[] = []
   const dir = join(KIT_ROOT, 'reports', 'bench', label);
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
-  const started = performance.now();
-  const exitCode = await new Promise<number>((resolve) => {
-    const child = spawn(process.execPath, [join(KIT_ROOT, 'bin/auth-ctk.js'), 'run', '--reports-dir', dir, '--no-allure-report', ...extraArgs], {
-      cwd: KIT_ROOT,
-      env: { ...process.env, CI: '1' },
-      stdio: ['ignore', 'ignore', 'inherit'],
-    });
-    child.on('exit', (code) => resolve(code ?? 1));
-  });
-  const wallSeconds = round((performance.now() - started) / 1000);
+  const { code: exitCode, seconds: wallSeconds } = await cli(['run', '--reports-dir', dir, '--no-allure-report', ...extraArgs]);
   return { dir, wallSeconds, exitCode, ...summarise(computeVerdicts(readMessages(join(dir, 'cucumber-messages.ndjson')))) };
+}
+
+/** `auth-ctk <args>` in a child process, as CI runs it (one character per step); its exit code and wall time. */
+export function cli(args: readonly string[]): Promise<{ code: number; seconds: number }> {
+  const t0 = performance.now();
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [join(KIT_ROOT, 'bin/auth-ctk.js'), ...args], { cwd: KIT_ROOT, stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, CI: '1' } });
+    child.on('exit', (code) => resolve({ code: code ?? 1, seconds: round((performance.now() - t0) / 1000) }));
+  });
 }
 
 /** The middle value (the lower of the two middle ones for an even count). */
