@@ -10,7 +10,7 @@
  * signer makes those (support/admin/control-plane.ts).
  */
 import { createPublicKey, randomBytes } from 'node:crypto';
-import { CompactSign, generateKeyPair, type JWK, type CryptoKey } from 'jose';
+import { CompactSign, exportJWK, generateKeyPair, type JWK, type CryptoKey } from 'jose';
 
 const encoder = new TextEncoder();
 const b64url = (value: unknown): string => Buffer.from(JSON.stringify(value)).toString('base64url');
@@ -40,13 +40,15 @@ export async function hmacWithPublicKey(claims: Claims, publicJwk: JWK, header: 
   return new CompactSign(encoder.encode(JSON.stringify(claims))).setProtectedHeader({ ...header, alg: 'HS256' }).sign(secret);
 }
 
-let foreignKey: Promise<CryptoKey> | undefined;
+let foreignPair: Promise<{ privateKey: CryptoKey; publicKey: CryptoKey }> | undefined;
 
 /** One RSA key pair per run that no issuer ever published. */
-function foreignPrivateKey(): Promise<CryptoKey> {
-  foreignKey ??= generateKeyPair('RS256', { modulusLength: 2048 }).then((pair) => pair.privateKey);
-  return foreignKey;
+function foreignKeyPair(): Promise<{ privateKey: CryptoKey; publicKey: CryptoKey }> {
+  foreignPair ??= generateKeyPair('RS256', { modulusLength: 2048, extractable: true });
+  return foreignPair;
 }
+
+const foreignPrivateKey = async (): Promise<CryptoKey> => (await foreignKeyPair()).privateKey;
 
 /**
  * RS256 with the kit's own key, and that key's public half embedded in the header (`jwk`, RFC 7515 §4.1.3): a
@@ -54,8 +56,7 @@ function foreignPrivateKey(): Promise<CryptoKey> {
  * named or carried by the token itself are not to be trusted without checking them against trusted ones.
  */
 export async function signedWithEmbeddedKey(claims: Claims, header: Record<string, unknown>): Promise<string> {
-  const privateKey = await foreignPrivateKey();
-  const { kty, n, e } = createPublicKey(privateKey as never).export({ format: 'jwk' }) as JWK;
+  const { kty, n, e } = await exportJWK((await foreignKeyPair()).publicKey);
   return signedWithForeignKey(claims, { ...header, jwk: { kty, n, e } });
 }
 
