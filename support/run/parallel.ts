@@ -4,11 +4,10 @@
  *
  * Two kinds of scenario measure time, and they are treated differently:
  *   - BURST scenarios (the rate limits: requirements bound to the token endpoint's or the gateway's rate-limiting
- *     capability) send paced bursts
- *     and judge what a per-second window let through. Two bursts at once would compete for the target's and
- *     this machine's CPU, and a limiter may count per process rather than per IP: they run one at a time, never
- *     next to another burst (the rest of the suite may run beside them: it sends a few requests a second from
- *     the run's own address, never from a burst's address).
+ *     capability) send paced bursts and judge what a per-second window let through. Two bursts at once would
+ *     compete for the target's and this machine's CPU, and a limiter may count per process rather than per IP:
+ *     they run one at a time, never next to another burst (the rest of the suite may run beside them: it sends a
+ *     few requests a second from the run's own address, never from a burst's address).
  *   - WAITING scenarios (a short token's expiry, an IP block's failed logins and its end) send a handful of
  *     requests and wait at least the stated time: running other scenarios beside them is what makes the wait
  *     free. They carry no restriction (each IP-block scenario has source addresses of its own).
@@ -19,8 +18,7 @@
  * Order: cucumber hands a finished worker the first scenario of the queue it may run, and a worker that gets
  * none stays idle for the rest of the run. So the bursts go first (one worker works through that chain of
  * bursts and waits while the other takes the rest), then the long ones (a browser, a token's lifetime, an IP
- * block; isTimingSensitive), then
- * everything else, and the run-alone scenarios LAST: by the time one of them is due, only they (and maybe the
+ * block; isTimingSensitive), then everything else, and the run-alone scenarios LAST: by the time one of them is due, only they (and maybe the
  * tail of the burst chain) are left, so the worker that idles has nothing else it could have done. The order of
  * scenarios never decides a verdict: each sets up its own state (test/parallel-run.test.ts).
  */
