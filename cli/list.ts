@@ -8,10 +8,11 @@ const LIST_HELP = `usage: auth-ctk list [--json]
 
 Lists the features and their scenarios with the requirement tags each carries.`;
 
-const REQUIREMENTS_HELP = `usage: auth-ctk requirements [--json] [--uncovered]
+const REQUIREMENTS_HELP = `usage: auth-ctk requirements [--json] [--uncovered] [--by-seed]
 
 Prints the requirement catalogue (ID, level, clause, profile, capability) with the scenarios that cover each.
---uncovered  only requirements with no scenario (exit 1 if any)`;
+--uncovered  only requirements with no scenario (exit 1 if any)
+--by-seed    per seed document, each documented sentence and the requirements that check it (markdown; README's table)`;
 
 const FAULTS_HELP = `usage: auth-ctk faults [--json]
 
@@ -39,9 +40,18 @@ export async function listCommand(argv: string[]): Promise<number> {
 export async function requirementsCommand(argv: string[]): Promise<number> {
   const { values } = parseArgs({
     args: argv,
-    options: { json: { type: 'boolean' }, uncovered: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+    options: {
+      json: { type: 'boolean' },
+      uncovered: { type: 'boolean' },
+      'by-seed': { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
   });
   if (values.help) return (console.log(REQUIREMENTS_HELP), 0);
+  if (values['by-seed']) {
+    const { seedCoverageMarkdown } = await import('../support/requirements/seed-behaviours.ts');
+    return (process.stdout.write(seedCoverageMarkdown()), 0);
+  }
   const report = traceability();
   const rows = requirements()
     .map((r) => ({ ...r, scenarios: (report.coverage.get(r.id) ?? []).map((s) => `${s.uri}:${s.line} ${s.name}`) }))
