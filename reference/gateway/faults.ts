@@ -54,7 +54,8 @@ export const GATEWAY_FAULTS: readonly FaultDefinition[] = [
   // A 500 is no refusal (REQ-BEARER-04 wants a 4xx) as well as a server error (REQ-BEARER-12).
   gateway('gateway-500-on-unknown-kid', 'answers 500 when the token names a kid the JWKS does not hold', ['REQ-BEARER-12', 'REQ-BEARER-05', 'REQ-BEARER-04']),
   // Bearer error responses (RFC 6750 §3, §3.1)
-  gateway('no-www-authenticate', 'answers 401 without a WWW-Authenticate header', ['REQ-BEARER-02', 'REQ-BEARER-03', 'REQ-BEARER-05', ...CHALLENGE_CHECKS]),
+  // One cause, one finding: every judge that meets a 401 without a challenge reports it under REQ-BEARER-13 (judgeChallengeOf401).
+  gateway('no-www-authenticate', 'answers 401 without a WWW-Authenticate header', CHALLENGE_CHECKS),
   gateway('identity-echo-401-without-challenge', 'answers a GET to the identity echo route without a valid token with 401 and no WWW-Authenticate (the protected route keeps its challenge)', ['REQ-BEARER-13']),
   gateway('wrong-error-code', 'refuses an invalid token with error="invalid_request" instead of invalid_token', ['REQ-BEARER-05']),
   gateway('error-code-without-credentials', 'puts error="invalid_token" in the challenge when no credentials were sent', ['REQ-BEARER-03']),

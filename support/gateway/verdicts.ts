@@ -10,7 +10,7 @@
 import { expect } from 'chai';
 import type { CtkWorld } from '../world.ts';
 import { describeOutcome, type Exchange } from '../http/exchange.ts';
-import { check, couldNotJudge, doesNotApply } from '../verdict/check.ts';
+import { check, checkInPassing, couldNotJudge, doesNotApply } from '../verdict/check.ts';
 import { underControl } from './positive-control.ts';
 import { challengeProblems, describeReading, errorCodeOf, param, readChallenge } from './bearer-challenge.ts';
 import { isClientError, isSuccess, statusOf } from './gateway-client.ts';
@@ -46,6 +46,23 @@ export async function judgeReached(world: CtkWorld, requirement: string, exchang
   else await controlled(world, requirement, expected, judge);
 }
 
+/**
+ * A 401 without a Bearer challenge is ONE deviation, RFC 9110 §15.5.2's with RFC 6750 §3 (REQ-BEARER-13), wherever
+ * it shows. A judge that reads the challenge of a 401 (its scheme for REQ-BEARER-02, its error code for
+ * REQ-BEARER-05) reports it under REQ-BEARER-13 and does not judge its own requirement on it (one cause, one
+ * finding; its own requirement is "not judged" there, never passed). The scenario's other checks go on: a gateway
+ * that refused a forged token without a challenge still refused it (REQ-BEARER-04). Returns true when it reported.
+ */
+export function missingChallengeOf401(world: CtkWorld, exchange: Exchange, requirement: string, expected: string): boolean {
+  const reading = readChallenge(exchange);
+  if (statusOf(exchange) !== 401 || reading.bearer) return false;
+  checkInPassing(world, { requirement: 'REQ-BEARER-13', expected: 'the 401 carries WWW-Authenticate with a Bearer challenge', observed: outcome(exchange) }, () =>
+    expect(reading.bearer, describeReading(reading)).to.not.equal(undefined),
+  );
+  couldNotJudge(world, { requirement, expected, why: `the 401 carries no Bearer challenge (${describeReading(reading)}): reported once, as REQ-BEARER-13` });
+  return true;
+}
+
 /** Not served, and refused: a 4xx. A reset, no answer or a 5xx serves nothing, but it is no conforming refusal. */
 export async function judgeNotReached(world: CtkWorld, requirement: string, exchange: Exchange, why: string): Promise<void> {
   const expected = `the request is refused with a 4xx and never reaches the resource (${why})`;
@@ -60,13 +77,14 @@ export async function judgeNotReached(world: CtkWorld, requirement: string, exch
 export async function judgeRefusedWithBearerChallenge(world: CtkWorld, requirement: string, exchange: Exchange, why: string): Promise<void> {
   const reading = readChallenge(exchange);
   const expected = `a 4xx refusal carrying WWW-Authenticate with a Bearer challenge (${why})`;
-  await controlled(world, requirement, expected, () =>
+  await controlled(world, requirement, expected, () => {
+    if (missingChallengeOf401(world, exchange, requirement, expected)) return;
     check(world, { requirement, expected, observed: outcome(exchange) }, () => {
       expect(isSuccess(exchange), 'the gateway let the request through').to.equal(false);
       expect(isClientError(exchange), 'an HTTP refusal (4xx)').to.equal(true);
       expect(reading.bearer, describeReading(reading)).to.not.equal(undefined);
-    }),
-  );
+    });
+  });
 }
 
 export async function judgeStatus(world: CtkWorld, requirement: string, exchange: Exchange, status: number, why: string): Promise<void> {
@@ -80,24 +98,26 @@ export async function judgeStatus(world: CtkWorld, requirement: string, exchange
 export async function judgeBearerError(world: CtkWorld, requirement: string, exchange: Exchange, status: number, error: string, why: string): Promise<void> {
   const reading = readChallenge(exchange);
   const expected = `${status} with WWW-Authenticate: Bearer error="${error}" (${why})`;
-  await controlled(world, requirement, expected, () =>
+  await controlled(world, requirement, expected, () => {
+    // Where a 401 is the answer asked for, its missing challenge is REQ-BEARER-13's finding, not a second one here.
+    if (status === 401 && missingChallengeOf401(world, exchange, requirement, expected)) return;
     check(world, { requirement, expected, observed: outcome(exchange) }, () => {
       expect(statusOf(exchange)).to.equal(status);
       expect(errorCodeOf(reading), describeReading(reading)).to.equal(error);
-    }),
-  );
+    });
+  });
 }
 
 /**
  * RFC 6750 §3.1: no error, error_description or error_uri when the request had no (Bearer) credentials. Judged on
- * a 4xx Bearer challenge; without one there is no challenge to examine (REQ-BEARER-02 judges that it is missing).
+ * a 4xx Bearer challenge; without one there is no challenge to examine (REQ-BEARER-13 judges that it is missing on a 401).
  */
 export async function judgeNoErrorInformation(world: CtkWorld, requirement: string, exchange: Exchange): Promise<void> {
   const reading = readChallenge(exchange);
   const expected = 'a Bearer challenge without error, error_description or error_uri: the request carried no Bearer credentials';
   await controlled(world, requirement, expected, () => {
     if (!isClientError(exchange) || !reading.bearer) {
-      couldNotJudge(world, { requirement, expected, why: `no 4xx Bearer challenge to examine (${outcome(exchange)}); REQ-BEARER-02 judges its absence` });
+      couldNotJudge(world, { requirement, expected, why: `no 4xx Bearer challenge to examine (${outcome(exchange)}); REQ-BEARER-13 judges its absence on a 401, REQ-BEARER-02 on another refusal` });
       return;
     }
     const present = ['error', 'error_description', 'error_uri'].filter((name) => param(reading.bearer!, name) !== undefined);

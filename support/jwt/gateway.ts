@@ -9,6 +9,7 @@ import type { CtkWorld } from '../world.ts';
 import type { Exchange } from '../http/exchange.ts';
 import { check } from '../verdict/check.ts';
 import { underControl } from '../gateway/positive-control.ts';
+import { missingChallengeOf401 } from '../gateway/verdicts.ts';
 import { isTagged } from '../oauth/scenario.ts';
 import { param, parseWwwAuthenticate } from '../gateway/www-authenticate.ts';
 import { bearer, callGateway, isClientError, isSuccess } from '../gateway/gateway-client.ts';
@@ -63,7 +64,9 @@ export async function judgeGatewayRefusal(world: CtkWorld, exchange: Exchange, s
   }
   if (isTagged(world, 'REQ-BEARER-05')) {
     const www = exchange.response?.headers['www-authenticate'];
-    check(world, { requirement: 'REQ-BEARER-05', expected: `401 with WWW-Authenticate: Bearer error="invalid_token" for ${situation}`, observed: exchange }, () => {
+    const expected = `401 with WWW-Authenticate: Bearer error="invalid_token" for ${situation}`;
+    if (missingChallengeOf401(world, exchange, 'REQ-BEARER-05', expected)) return;
+    check(world, { requirement: 'REQ-BEARER-05', expected, observed: exchange }, () => {
       expect(exchange.response?.status, 'status').to.equal(401);
       expect(bearerError(www), 'Bearer error').to.equal('invalid_token');
     });

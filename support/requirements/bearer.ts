@@ -29,7 +29,7 @@ export const BEARER_REQUIREMENTS: readonly Requirement[] = [
     link: R6750('3'),
     component: 'gateway',
     profile: 'gateway',
-    note: 'The status itself (401) is REQ-BEARER-16: RFC 6750 mandates the challenge, not the status code.',
+    note: 'The status itself (401) is REQ-BEARER-16: RFC 6750 mandates the challenge, not the status code. A 401 without any Bearer challenge is reported once, as REQ-BEARER-13 (every 401, RFC 9110 §15.5.2 with RFC 6750 §3); this requirement is then not judged on that answer — one cause, one finding. It fails on its own for an answer that is no refusal, or a refusal other than 401 without a Bearer challenge.',
   },
   {
     id: 'REQ-BEARER-03',
@@ -57,7 +57,7 @@ export const BEARER_REQUIREMENTS: readonly Requirement[] = [
     link: R6750('3.1'),
     component: 'gateway',
     profile: 'gateway',
-    note: 'Refusing the token at all is REQ-BEARER-04 (MUST); a 401 without any challenge is REQ-BEARER-13 (MUST). Only the status and the error code are SHOULD.',
+    note: 'Refusing the token at all is REQ-BEARER-04 (MUST); a 401 without any challenge is REQ-BEARER-13 (MUST), and this requirement is then not judged on that answer (one cause, one finding). Only the status and the error code are SHOULD.',
   },
   {
     id: 'REQ-BEARER-06',

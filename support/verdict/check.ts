@@ -45,7 +45,7 @@ const observedText = (observed: Exchange | string | undefined, fallback: string)
   observed === undefined ? fallback : typeof observed === 'string' ? redact(observed) : describeOutcome(observed);
 
 /** Frames between a judge and check(): the judge's own helpers, not conditions. */
-const PLUMBING = new Set(['check', 'couldNotJudge', 'doesNotApply', 'recordUnjudged', 'underControl', 'controlled', 'gatewayServes', 'judge', 'apply', 'call']);
+const PLUMBING = new Set(['check', 'checkInPassing', 'couldNotJudge', 'doesNotApply', 'recordUnjudged', 'underControl', 'controlled', 'gatewayServes', 'judge', 'apply', 'call']);
 
 /**
  * The name of the kit function that called check(), `judgeBearerError`: the nearest named frame in support/ or
@@ -97,6 +97,22 @@ export function check(sink: FindingSink, expectation: Expectation, assertion: ()
     }
     sink.recordViolation(finding);
     throw new RequirementViolation(finding, redact(error.message));
+  }
+}
+
+/**
+ * A check of a requirement the scenario is not about, met in passing (a 401 without a challenge, seen while judging
+ * the error code of a refused token). A miss is recorded as that requirement's finding, graded by its level, but
+ * does not stop the scenario: its own requirements are still judged on what they check (a gateway that refuses a
+ * forged token without a challenge still refused it). Reports follow the kit's verdicts, so the scenario shows as
+ * failed all the same. Returns whether it held.
+ */
+export function checkInPassing(sink: FindingSink, expectation: Expectation, assertion: () => void): boolean {
+  try {
+    return check(sink, expectation, assertion);
+  } catch (error) {
+    if (error instanceof RequirementViolation) return false;
+    throw error;
   }
 }
 
