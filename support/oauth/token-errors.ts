@@ -7,7 +7,7 @@
 import { expect } from 'chai';
 import type { CtkWorld } from '../world.ts';
 import { describeOutcome, jsonOf, type Exchange } from '../http/exchange.ts';
-import { check, couldNotJudge, doesNotApply } from '../verdict/check.ts';
+import { check, checkInPassing, couldNotJudge, doesNotApply } from '../verdict/check.ts';
 
 export interface RefusalExpectation {
   /** Judges "no token" and, unless codeRequirement is given, the error code and status. */
@@ -16,7 +16,7 @@ export interface RefusalExpectation {
   readonly codes: readonly string[];
   /** What was sent, in the vendor's words: "a wrong client secret sent with HTTP Basic". */
   readonly situation: string;
-  /** REQ-TOK-09 when the scenario judges the error format; else the format counts under `requirement`. */
+  /** REQ-TOK-09 when the scenario judges the error format; else a format miss is REQ-TOK-09's, recorded in passing. */
   readonly formatRequirement?: string;
   /** Judges the error code when it is graded apart from "no token" (REQ-CAUTH-08). */
   readonly codeRequirement?: string;
@@ -50,10 +50,15 @@ export function judgeRefusal(world: CtkWorld, exchange: Exchange, e: RefusalExpe
 
   const json = jsonOf(exchange);
   const contentType = exchange.response!.headers['content-type'] ?? '(none)';
-  const readable = check(
+  // The body's format is REQ-TOK-09's (RFC 6749 §5.2) wherever a refusal is read: where the scenario does not judge
+  // REQ-TOK-09 itself, a miss is recorded under it in passing, and this refusal's own requirement is not judged on an
+  // unreadable answer. An IdP whose errors are all plain text or RFC 9457 problems has one finding, not one per refusal.
+  const formatRequirement = e.formatRequirement ?? 'REQ-TOK-09';
+  const judgeFormat = e.formatRequirement === undefined ? checkInPassing : check;
+  const readable = judgeFormat(
     world,
     {
-      requirement: e.formatRequirement ?? e.requirement,
+      requirement: formatRequirement,
       expected: `an application/json error object {"error": ${named}} for ${e.situation}`,
       observed: `HTTP ${exchange.response!.status}, Content-Type ${contentType}, ${json ? `error ${JSON.stringify(json.error)}` : `body ${JSON.stringify(exchange.response!.body.slice(0, 60))}`}`,
     },
@@ -65,7 +70,7 @@ export function judgeRefusal(world: CtkWorld, exchange: Exchange, e: RefusalExpe
   if (!readable) {
     // A SHOULD-level format miss lets the scenario go on, but there is no error code or status to judge then.
     const why = `the refusal is no JSON error object (${describeOutcome(exchange)}), so its error code and status cannot be read`;
-    for (const requirement of new Set([e.codeRequirement ?? e.requirement, e.statusRequirement].filter((r): r is string => r !== undefined && r !== (e.formatRequirement ?? e.requirement)))) {
+    for (const requirement of new Set([e.codeRequirement ?? e.requirement, e.statusRequirement].filter((r): r is string => r !== undefined && r !== formatRequirement))) {
       couldNotJudge(world, { requirement, expected: `error ${named} for ${e.situation}`, why });
     }
     return;
@@ -171,10 +176,12 @@ export function judgeNoServerError(world: CtkWorld, exchange: Exchange, requirem
 }
 
 /**
- * REQ-TOK-21: the answer to the request seed 001's guide shows (curl --form: multipart/form-data). RFC 6749
- * §3.2 lets the server refuse it, so both a token and a 4xx JSON error object conform; the clause rules out only a
- * server error, a hang, a dropped connection and an answer that is neither a token nor a §5.2 error object. The
- * check records which of the two conforming answers came, so a report shows whether the guide's request works.
+ * REQ-TOK-21: the answer to the request seed 001's guide shows (curl --form: multipart/form-data). RFC 6749 §3.2
+ * lets the server refuse it, so a token and a 4xx refusal both conform; the requirement rules out a server error,
+ * a hang and a dropped connection. The refusal's body is judged as every refusal's is, under REQ-TOK-09 (RFC 6749
+ * §5.2: an application/json error object), in passing: an IdP whose errors are all RFC 9457 problems or plain text
+ * has one finding for it, not a second one here. The check records which conforming answer came, so a report
+ * shows whether the guide's request works.
  */
 export function judgeGuideRequestAnswer(world: CtkWorld, exchange: Exchange, requirement: string, situation: string): void {
   const answer = exchange.response;
@@ -185,13 +192,16 @@ export function judgeGuideRequestAnswer(world: CtkWorld, exchange: Exchange, req
     : issuedAToken(exchange)
       ? `HTTP ${answer.status} with an access_token: the server accepts the guide's request (lenient; RFC 6749 §3.2 lets it refuse)`
       : `HTTP ${answer.status}, Content-Type ${contentType}, ${json ? `error ${JSON.stringify(json.error)}` : `body ${JSON.stringify(answer.body.slice(0, 60))}`}`;
-  check(world, { requirement, expected: `a token, or a 4xx application/json error object (RFC 6749 §5.2), for ${situation}; never a 5xx, a hang or an unreadable answer`, observed }, () => {
+  check(world, { requirement, expected: `a token, or a 4xx refusal, for ${situation}; never a 5xx, a hang or a dropped connection`, observed }, () => {
     if (exchange.transportError) {
       expect(exchange.transportError.code, 'a hang (no answer within the request timeout)').to.not.equal('TIMEOUT');
       expect.fail(`the connection ended without an answer (${exchange.transportError.code})`);
     }
     if (issuedAToken(exchange)) return;
     expect(answer!.status, 'status of a refusal').to.be.within(400, 499);
+  });
+  if (issuedAToken(exchange)) return;
+  checkInPassing(world, { requirement: 'REQ-TOK-09', expected: `an application/json error object (RFC 6749 §5.2) refusing ${situation}`, observed }, () => {
     expect(contentType, 'Content-Type').to.match(/^application\/json\s*(;|$)/i);
     expect(json?.error, 'error member').to.be.a('string').and.match(ERROR_CODE);
   });

@@ -218,18 +218,19 @@ export const TOKEN_ENDPOINT_REQUIREMENTS: readonly Requirement[] = [
     id: 'REQ-TOK-21',
     title:
       'The token request exactly as seed 001\'s guide shows it (curl --form: multipart/form-data with a grant_type part, ' +
-      'HTTP Basic) gets a token or a JSON error refusal, never a 5xx, a hang or an unreadable answer',
+      'HTTP Basic) gets a token or a 4xx refusal, never a 5xx, a hang or a dropped connection',
     level: 'MUST',
     source:
-      'seed 001 (the sample curl request: --form \'grant_type="client_credentials"\'); RFC 6749 §3.2 (application/x-www-form-urlencoded), ' +
-      '§5.2 (error parameters in the entity-body as application/json); RFC 9110 §15.6 (5xx means the server failed)',
+      'seed 001 (the sample curl request: --form \'grant_type="client_credentials"\'); RFC 6749 §3.2 (application/x-www-form-urlencoded: ' +
+      'the server may refuse it); RFC 9110 §15.6 (5xx means the server failed)',
     link: seed(SEEDS.integrationGuide),
     component: 'idp',
     profile: 'core',
     note:
       'A user following the guide sends this request. §3.2 binds the client to the form encoding, so the server may refuse it: a 4xx ' +
       'JSON error (invalid_request, unsupported_grant_type) passes. A token passes too (a lenient server that serves its own guide); ' +
-      'the check then notes that it was accepted. Only what §5.2 and HTTP rule out fails: a 5xx, a hang, a non-JSON answer.',
+      'the check then notes that it was accepted. Only what HTTP rules out fails here: a 5xx, a hang, a dropped connection. A refusal ' +
+      'that is no application/json error object is judged in passing as REQ-TOK-09 (the format of every error): one cause, one finding.',
   },
   {
     id: 'REQ-TOK-22',
