@@ -227,7 +227,8 @@ export const CLIENT_REQUIREMENTS: readonly Requirement[] = [
     note:
       'After a rotation the old secret cannot succeed again; sending it on is the "continuous failed login attempts" seed 001 blocks an IP for, ' +
       'which takes the client\'s other calls down with it. The seed gives no number: the kit reads "continuous" as more than one attempt a ' +
-      'second over the 4 s after the first invalid_client. Exponential back-off from 500 ms passes; one attempt per application call fails.',
+      'second over the 4 s after the first invalid_client (5 allowed: one may follow at once). Exponential back-off passes; one attempt ' +
+      'per application call (every 100 ms here) fails.',
   },
   {
     id: 'REQ-CLI-20',
