@@ -24,7 +24,8 @@ const HELP = `usage: auth-ctk client [options] -- <command> [args...]
        auth-ctk client --client-profile <file> [options]
 
 Certifies how a client handles its tokens (seed 001: renewal at 80-90% of expires_in, one new token on
-401 invalid_token, none on 403/400, Retry-After; seed 002: cache while the IdP is down). The kit plays the
+401 invalid_token, none on 403/400, no loop on a bare 401, Retry-After, back-off while its IP is blocked,
+no retries after invalid_client; seed 002: cache while the IdP or the API is down). The kit plays the
 IdP and the API on 127.0.0.1 and starts the command with AUTH_TOKEN_URL, AUTH_API_URL, AUTH_CLIENT_ID,
 AUTH_CLIENT_SECRET, AUTH_CTK_CALLS, AUTH_CTK_INTERVAL_MS; the client calls GET $AUTH_API_URL/items and prints
 one JSON line per call: {"call":1,"source":"api"|"cache"|"error","status":200}. See README, "Certifying a client".

@@ -8,6 +8,7 @@
  *   const { value, source } = await catalog.load(async () => fetchCatalog());   // source: 'api' | 'cache'
  */
 import { TokenUnavailableError } from './token-source.ts';
+import { ApiUnavailableError } from './interceptor.ts';
 
 /** The API answered with a status the loader does not turn into a value. */
 export class HttpStatusError extends Error {
@@ -19,14 +20,14 @@ export class HttpStatusError extends Error {
   }
 }
 
-const TRANSPORT = /^(ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH|EAI_AGAIN|ENOTFOUND|UND_ERR_)/;
+const TRANSPORT = /^(ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH|EAI_AGAIN|ENOTFOUND|EPROTO|ERR_SSL_|ERR_TLS_|UND_ERR_)/;
 
 /**
  * "The service is not available right now": no token to be had, no HTTP answer, 5xx, or 429. Other errors
  * (401/403/400 after the interceptor did what it could, a bug in the loader) are not hidden behind the cache.
  */
 export function isUnavailable(error: unknown): boolean {
-  if (error instanceof TokenUnavailableError) return true;
+  if (error instanceof TokenUnavailableError || error instanceof ApiUnavailableError) return true;
   if (error instanceof HttpStatusError) return error.status >= 500 || error.status === 429;
   const e = error as { code?: unknown; cause?: { code?: unknown } } | undefined;
   const code = String(e?.code ?? e?.cause?.code ?? '');

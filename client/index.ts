@@ -2,7 +2,7 @@
  * auth-ctk reference client: client-credentials tokens handled transparently for undici, as seed 001
  * recommends, with a fallback cache for outages as seed 002 describes. See client/README.md.
  */
-export { clientCredentials, bearerError, type ClientCredentialsOptions } from './interceptor.ts';
+export { clientCredentials, bearerError, ApiUnavailableError, isUnreachable, type ClientCredentialsOptions } from './interceptor.ts';
 export {
   TokenSource,
   TokenRequestError,

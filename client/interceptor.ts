@@ -17,6 +17,9 @@
  *   idempotent request is retried once after it (when the wait is within maxRetryAfterMs).
  * - No token to be had (IdP down, rate-limited beyond maxWaitMs): the request fails with
  *   TokenUnavailableError, so the application can serve its cache (seed 002); see FallbackCache.
+ * - The API cannot be reached (connection refused or reset, TLS handshake failed: seed 001's blocked IP, seed
+ *   002's services down): requests to that origin fail at once with ApiUnavailableError for a back-off that
+ *   doubles from 500 ms to 10 s, instead of hitting a blocked or down server at the application's pace.
  */
 import type { Dispatcher } from 'undici';
 import { TokenSource, TokenUnavailableError, retryAfterMs, type TokenSourceOptions } from './token-source.ts';
@@ -26,6 +29,8 @@ export type ClientCredentialsOptions = {
   readonly apiOrigins: readonly (string | URL)[];
   /** Longest Retry-After (API 429) an idempotent request waits out and is retried after (default 30 s). */
   readonly maxRetryAfterMs?: number;
+  /** Back-off after the API could not be reached: first delay and cap (default 500 ms doubling to 10 s). */
+  readonly unreachableBackoff?: { readonly initialMs?: number; readonly maxMs?: number };
 } & (
   /** Token endpoint and credentials: the interceptor makes its own TokenSource. */
   | TokenSourceOptions
@@ -39,6 +44,27 @@ type Headers = Record<string, string | string[]>;
 
 const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE', 'TRACE']);
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** The API origin could not be reached a moment ago; no request is sent to it before `retryAt` (epoch ms). */
+export class ApiUnavailableError extends Error {
+  readonly origin: string;
+  readonly retryAt: number;
+  constructor(origin: string, retryAt: number, cause?: unknown) {
+    super(`${origin} could not be reached (${(cause as Error | undefined)?.message ?? 'connection failed'}); next attempt in ${Math.max(0, retryAt - Date.now())} ms`, cause === undefined ? undefined : { cause });
+    this.name = 'ApiUnavailableError';
+    this.origin = origin;
+    this.retryAt = retryAt;
+  }
+}
+
+/** Connection-level failures: no HTTP answer at all (refused, reset, timed out, TLS handshake failed). */
+const UNREACHABLE = /^(ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH|EAI_AGAIN|ENOTFOUND|EPROTO|ERR_SSL_|ERR_TLS_|UND_ERR_SOCKET|UND_ERR_CONNECT_TIMEOUT|UND_ERR_CLOSED)/;
+
+/** True for an error that says the server could not be reached, not that it answered. */
+export function isUnreachable(error: unknown): boolean {
+  const e = error as { code?: unknown; cause?: { code?: unknown } } | undefined;
+  return UNREACHABLE.test(String(e?.code ?? '')) || UNREACHABLE.test(String(e?.cause?.code ?? ''));
+}
 
 /** The error code of a Bearer challenge (RFC 6750 §3), lower-cased; undefined when there is none. */
 export function bearerError(header: string | string[] | undefined): string | undefined {
@@ -91,6 +117,9 @@ interface Shared {
   readonly maxRetryAfterMs: number;
   /** Per origin: no request before this time (epoch ms), from a 429's Retry-After. */
   readonly blockedUntil: Map<string, number>;
+  /** Per origin that could not be reached: failures in a row, and no request before `until` (epoch ms). */
+  readonly unreachable: Map<string, { failures: number; until: number; cause: unknown }>;
+  readonly unreachableBackoff: { readonly initialMs: number; readonly maxMs: number };
 }
 
 export function clientCredentials(options: ClientCredentialsOptions): Dispatcher.DispatcherComposeInterceptor {
@@ -98,7 +127,13 @@ export function clientCredentials(options: ClientCredentialsOptions): Dispatcher
   const origins = new Set(options.apiOrigins.map((o) => new URL(String(o)).origin));
   if (origins.size === 0) throw new TypeError('clientCredentials: apiOrigins must name at least one API origin');
   const maxRetryAfterMs = options.maxRetryAfterMs ?? 30_000;
-  const shared: Shared = { tokens, maxRetryAfterMs, blockedUntil: new Map() };
+  const shared: Shared = {
+    tokens,
+    maxRetryAfterMs,
+    blockedUntil: new Map(),
+    unreachable: new Map(),
+    unreachableBackoff: { initialMs: options.unreachableBackoff?.initialMs ?? 500, maxMs: options.unreachableBackoff?.maxMs ?? 10_000 },
+  };
 
   return (dispatch) =>
     function clientCredentialsInterceptor(opts: Dispatcher.DispatchOptions, handler: Handler): boolean {
@@ -133,6 +168,8 @@ class Exchange {
 
   async run(): Promise<void> {
     try {
+      const down = this.#shared.unreachable.get(this.#origin);
+      if (down && Date.now() < down.until) throw new ApiUnavailableError(this.#origin, down.until, down.cause);
       const wait = (this.#shared.blockedUntil.get(this.#origin) ?? 0) - Date.now();
       if (wait > 0) await sleep(wait);
       const token = await this.#shared.tokens.getToken();
@@ -172,6 +209,20 @@ class Exchange {
     return undefined;
   }
 
+  /** The origin answered: whatever it said, it can be reached. */
+  reached(): void {
+    this.#shared.unreachable.delete(this.#origin);
+  }
+
+  /** The request failed without an answer: back off from this origin if it could not be reached. */
+  failed(error: Error): void {
+    if (!isUnreachable(error)) return;
+    const { initialMs, maxMs } = this.#shared.unreachableBackoff;
+    const failures = (this.#shared.unreachable.get(this.#origin)?.failures ?? 0) + 1;
+    const delay = Math.round(Math.min(maxMs, initialMs * 2 ** (failures - 1)) * (0.8 + Math.random() * 0.4));
+    this.#shared.unreachable.set(this.#origin, { failures, until: Date.now() + delay, cause: error });
+  }
+
   get handler(): Handler {
     return this.#handler;
   }
@@ -200,6 +251,7 @@ class AttemptHandler implements Handler {
   }
 
   onResponseStart(controller: Controller, statusCode: number, headers: Record<string, string | string[] | undefined>, statusMessage?: string): void {
+    this.#exchange.reached();
     if (statusCode >= 200) this.#retry = this.#exchange.verdict(statusCode, headers, this.#token);
     if (!this.#retry) this.#exchange.handler.onResponseStart?.(controller, statusCode, headers, statusMessage);
   }
@@ -214,6 +266,7 @@ class AttemptHandler implements Handler {
   }
 
   onResponseError(controller: Controller, error: Error): void {
+    this.#exchange.failed(error);
     this.#exchange.handler.onResponseError?.(controller, error);
   }
 }

@@ -4,7 +4,7 @@
  * follows seed 001 and seed 002; the CLI (cli.ts) runs it under the harness contract.
  */
 import { Agent, interceptors, request, type Dispatcher } from 'undici';
-import { clientCredentials } from './interceptor.ts';
+import { clientCredentials, type ClientCredentialsOptions } from './interceptor.ts';
 import { FallbackCache, HttpStatusError } from './cache.ts';
 import { TokenSource, type TokenSourceOptions } from './token-source.ts';
 import type { CallOutcome, ContractConfig } from './harness-contract.ts';
@@ -26,7 +26,11 @@ export interface ItemsClient {
   close(): Promise<void>;
 }
 
-export function createItemsClient(config: ContractConfig, tokenOptions: Partial<TokenSourceOptions> = {}): ItemsClient {
+export function createItemsClient(
+  config: ContractConfig,
+  tokenOptions: Partial<TokenSourceOptions> = {},
+  apiOptions: Pick<ClientCredentialsOptions, 'unreachableBackoff'> = {},
+): ItemsClient {
   const tokens = new TokenSource({
     tokenUrl: config.tokenUrl,
     clientId: config.clientId,
@@ -37,7 +41,7 @@ export function createItemsClient(config: ContractConfig, tokenOptions: Partial<
   });
   const agent = new Agent({ keepAliveTimeout: 4_000 });
   const dispatcher = agent.compose(
-    clientCredentials({ apiOrigins: [config.apiUrl], tokenSource: tokens }),
+    clientCredentials({ apiOrigins: [config.apiUrl], tokenSource: tokens, ...apiOptions }),
     interceptors.redirect({ maxRedirections: 3 }),
   );
   const cache = new FallbackCache<readonly Item[]>(DEFAULT_ITEMS);

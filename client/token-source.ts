@@ -3,7 +3,8 @@
  * fetch on first use; renew when ~85% of expires_in has elapsed (inside the seed's 80-90% window);
  * one token request at a time however many callers wait (single flight); a new token at once when the API
  * says the current one is invalid (`invalidate`); no token request before a 429's Retry-After has passed;
- * exponential back-off while the IdP fails, keeping the current token as long as it is valid.
+ * exponential back-off while the IdP fails, keeping the current token as long as it is valid; no retry for
+ * minutes once the IdP rejected the client's credentials (invalid_client).
  */
 import { Agent, request, type Dispatcher } from 'undici';
 
@@ -31,6 +32,12 @@ export interface TokenSourceOptions {
   readonly maxWaitMs?: number;
   /** Back-off after a failed token request: first delay and cap (default 500 ms doubling to 30 s). */
   readonly backoff?: { readonly initialMs?: number; readonly maxMs?: number };
+  /**
+   * Pause after the token endpoint rejected the client itself (invalid_client, unauthorized_client: a rotated
+   * or wrong secret), default 5 minutes. Asking again with the same secret cannot succeed, and seed 001's IdP
+   * blocks an IP after "continuous failed login attempts"; a new secret means new options (a restart).
+   */
+  readonly rejectedPauseMs?: number;
   /** Timeout of one token request (default 10 s). */
   readonly requestTimeoutMs?: number;
   /** Dispatcher for token requests (default: a private undici Agent). */
@@ -236,9 +243,11 @@ export class TokenSource {
     }
     if (status !== 200 || typeof json?.access_token !== 'string' || !/^bearer$/i.test(String(json.token_type ?? ''))) {
       const error = typeof json?.error === 'string' ? json.error : undefined;
+      const rejected = error === 'invalid_client' || error === 'unauthorized_client';
       throw this.#failed(
         new TokenRequestError(`token endpoint answered ${status}${error ? ` ${error}` : status === 200 ? ' without a bearer access_token' : ''}`, { status, ...(error ? { error } : {}) }),
         status === 429 ? retryAfter : undefined,
+        rejected ? (o.rejectedPauseMs ?? 300_000) : undefined,
       );
     }
     const receivedAt = Date.now();
@@ -266,12 +275,15 @@ export class TokenSource {
     return token;
   }
 
-  /** Records a failure: Retry-After for a 429, else exponential back-off; schedules a renewal retry. */
-  #failed(error: TokenRequestError, retryAfter?: number): TokenRequestError {
+  /** Records a failure: Retry-After for a 429, a long pause for a rejected client, else exponential back-off. */
+  #failed(error: TokenRequestError, retryAfter?: number, pauseMs?: number): TokenRequestError {
     const now = Date.now();
     this.#lastError = error;
     let delay: number;
-    if (retryAfter !== undefined) {
+    if (pauseMs !== undefined) {
+      delay = pauseMs;
+      this.#backoffUntil = now + delay;
+    } else if (retryAfter !== undefined) {
       delay = retryAfter;
       this.#retryAfterUntil = now + retryAfter;
     } else {

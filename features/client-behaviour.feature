@@ -106,3 +106,33 @@ Feature: Client behaviour: how an integration handles its tokens
   Scenario: When the identity provider is back, the client gets a new token and calls the API again
     When the identity provider goes down for 4 seconds right after issuing a token that lives 2 seconds
     Then within 8 seconds of its return the client has a new token and the API answered its call with 200
+
+  @REQ-CLI-16
+  Scenario: A 401 without error details does not start a re-authentication loop
+    When the API answers the client's calls from the 2nd on with 401 and a WWW-Authenticate challenge without an error
+    Then the client fetches at most one new token and retries at most once per call refused without error details
+
+  @REQ-CLI-17
+  Scenario: While its IP is blocked, the client does not reconnect in a loop
+    When the identity provider and the API reset every connection for 3 seconds, with tokens that live 2 seconds
+    Then the client makes no more connection attempts to either of them than one try and one retry per call it reports, unless it backs off
+
+  @REQ-CLI-18
+  Scenario: While its IP is blocked, the client backs off
+    When the identity provider and the API reset every connection for 3 seconds, with tokens that live 2 seconds
+    Then the client makes at most 2 connection attempts a second to each of them
+
+  @REQ-CLI-19
+  Scenario: After invalid_client the client stops sending the rejected secret
+    When the client's secret is rotated after its first token, which lives 2 seconds, and the token endpoint answers invalid_client
+    Then the client makes at most 1 token request a second in the 4 seconds after the first invalid_client
+
+  @REQ-CLI-20
+  Scenario: While the API is down, calls are served from the cache
+    When the API goes down for 4 seconds after answering the client
+    Then every call the client reports while the API is down was served from its cache
+
+  @REQ-CLI-21
+  Scenario: When the API is back, the client calls it again
+    When the API goes down for 4 seconds after answering the client
+    Then within 8 seconds of the API's return the application sees status 200 from the API again

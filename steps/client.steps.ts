@@ -197,3 +197,63 @@ Then(
     return verdict(this, judges.judgeRecoversWhenIdpReturns);
   },
 );
+
+// ---- issue 22: seed 001's bare 401, IP block and invalid_client; seed 002's API down ------------------------------
+
+When(
+  "the API answers the client's calls from the {clientCallOrdinal} on with 401 and a WWW-Authenticate challenge without an error",
+  function (this: CtkWorld, n: number) {
+    return runScenario(this, scenarios.bareUnauthorized(n));
+  },
+);
+
+When(
+  'the identity provider and the API reset every connection for {int} seconds, with tokens that live {int} seconds',
+  function (this: CtkWorld, seconds: number, ttl: number) {
+    return runScenario(this, scenarios.ipBlocked(ttl, seconds * 1000));
+  },
+);
+
+When(
+  "the client's secret is rotated after its first token, which lives {int} seconds, and the token endpoint answers invalid_client",
+  function (this: CtkWorld, ttl: number) {
+    return runScenario(this, scenarios.secretRotated(ttl));
+  },
+);
+
+When('the API goes down for {int} seconds after answering the client', function (this: CtkWorld, seconds: number) {
+  return runScenario(this, scenarios.apiOutage(seconds * 1000));
+});
+
+Then('the client fetches at most one new token and retries at most once per call refused without error details', function (this: CtkWorld) {
+  return verdict(this, judges.judgeNoLoopOnBare401);
+});
+
+Then('the client makes no more connection attempts to either of them than one try and one retry per call it reports, unless it backs off', function (this: CtkWorld) {
+  return verdict(this, judges.judgeNoReconnectLoopWhenBlocked);
+});
+
+Then('the client makes at most {int} connection attempts a second to each of them', function (this: CtkWorld, perSecond: number) {
+  same('attempts per second', perSecond, this.state.recall(RUN).scenario.params.perSecond ?? 0);
+  return verdict(this, judges.judgeBacksOffWhenBlocked);
+});
+
+Then(
+  'the client makes at most {int} token request(s) a second in the {int} seconds after the first invalid_client',
+  function (this: CtkWorld, perSecond: number, seconds: number) {
+    const { params } = this.state.recall(RUN).scenario;
+    same('token requests per second', perSecond, params.perSecond ?? 0);
+    same('observation (s)', seconds, (params.observeMs ?? 0) / 1000);
+    return verdict(this, judges.judgeStopsAfterInvalidClient);
+  },
+);
+
+Then('every call the client reports while the API is down was served from its cache', function (this: CtkWorld) {
+  return verdict(this, judges.judgeServedWhileApiDown);
+});
+
+Then('within {int} seconds of the API\'s return the application sees status {int} from the API again', function (this: CtkWorld, seconds: number, status: number) {
+  same('recovery bound (s)', seconds, scenarios.RECOVERY_MS / 1000);
+  same('status', status, 200);
+  return verdict(this, judges.judgeRecoversWhenApiReturns);
+});

@@ -25,6 +25,11 @@ const CHECKS: Record<string, ((run: ClientRun) => J.Judgement)[]> = {
   'rate-limited-idp': [(run) => J.judgeRetryAfter(run, 'idp')],
   'rate-limited-api': [(run) => J.judgeRetryAfter(run, 'api')],
   'idp-outage': [J.judgeServedWhileIdpDown, J.judgeRecoversWhenIdpReturns],
+  // issue 22
+  'refusing-401-bare': [J.judgeNoLoopOnBare401],
+  'ip-blocked': [J.judgeNoReconnectLoopWhenBlocked, J.judgeBacksOffWhenBlocked],
+  'secret-rotated': [J.judgeStopsAfterInvalidClient],
+  'api-outage': [J.judgeServedWhileApiDown, J.judgeRecoversWhenApiReturns],
 };
 
 interface FaultyClient {
@@ -47,6 +52,13 @@ const FAULTY: readonly FaultyClient[] = [
   { fixture: 'token-to-foreign-host', scenario: () => S.redirectToForeignHost(2), breaks: ['REQ-CLI-06'] },
   { fixture: 'no-cache-when-idp-down', scenario: () => S.idpOutage(2, 4_000), breaks: ['REQ-CLI-14'] },
   { fixture: 'no-recovery', scenario: () => S.idpOutage(2, 4_000), breaks: ['REQ-CLI-15'] },
+  // issue 22: seed 001's bare 401, IP block and invalid_client; seed 002's API down
+  { fixture: 'reauth-loop-on-bare-401', scenario: () => S.bareUnauthorized(2), breaks: ['REQ-CLI-16'] },
+  { fixture: 'reconnect-loop-when-blocked', scenario: () => S.ipBlocked(2, 3_000), breaks: ['REQ-CLI-17', 'REQ-CLI-18'] },
+  { fixture: 'no-backoff-when-blocked', scenario: () => S.ipBlocked(2, 3_000), breaks: ['REQ-CLI-18'] },
+  { fixture: 'retries-rejected-secret', scenario: () => S.secretRotated(2), breaks: ['REQ-CLI-19'] },
+  { fixture: 'no-cache-when-api-down', scenario: () => S.apiOutage(4_000), breaks: ['REQ-CLI-20'] },
+  { fixture: 'no-recovery', scenario: () => S.apiOutage(4_000), breaks: ['REQ-CLI-21'] },
 ];
 
 const grade = (id: string) => (requirement(id).level === 'SHOULD' ? 'warning' : 'failed');

@@ -7,9 +7,9 @@ import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { Agent, request } from 'undici';
-import { clientCredentials, bearerError } from '../client/interceptor.ts';
+import { clientCredentials, bearerError, ApiUnavailableError } from '../client/interceptor.ts';
 import { TokenSource, TokenUnavailableError, retryAfterMs, basicCredentials } from '../client/token-source.ts';
-import { FallbackCache, HttpStatusError } from '../client/cache.ts';
+import { FallbackCache, HttpStatusError, isUnavailable } from '../client/cache.ts';
 
 const servers: Server[] = [];
 after(() => servers.forEach((s) => s.closeAllConnections?.() ?? s.close()));
@@ -127,6 +127,52 @@ test('no token to be had: TokenUnavailableError, and the fallback cache serves; 
   await assert.rejects(cache.load(() => Promise.reject(new HttpStatusError(403))), HttpStatusError);
   assert.deepEqual(await cache.load(async () => ['fresh']), { value: ['fresh'], source: 'api' });
   assert.deepEqual((await cache.load(() => Promise.reject(new HttpStatusError(503)))).value, ['fresh']);
+  await tokens.close();
+});
+
+test('an API that resets connections: requests fail fast with ApiUnavailableError during the back-off, then try again', async () => {
+  const idp = await tokenEndpoint(300);
+  let resetting = true;
+  let connections = 0;
+  const server = createServer((req, res) => {
+    req.resume();
+    req.on('end', () => {
+      res.writeHead(200);
+      res.end('{}');
+    });
+  });
+  server.on('connection', (socket) => {
+    connections += 1;
+    if (resetting) socket.resetAndDestroy();
+  });
+  servers.push(server);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const api = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+  const agent = new Agent();
+  const dispatcher = agent.compose(clientCredentials({ tokenUrl: idp.url, ...credentials, apiOrigins: [api], unreachableBackoff: { initialMs: 300, maxMs: 300 } }));
+  const first = await request(`${api}/items`, { dispatcher }).catch((e: unknown) => e);
+  assert.ok(isUnavailable(first), `a reset is "unavailable" (the cache serves): ${String(first)}`);
+  const during = await request(`${api}/items`, { dispatcher }).catch((e: unknown) => e);
+  assert.ok(during instanceof ApiUnavailableError, `within the back-off: ApiUnavailableError, got ${String(during)}`);
+  assert.equal(connections, 1, 'no connection attempt during the back-off');
+  resetting = false;
+  await new Promise((r) => setTimeout(r, 400));
+  const res = await request(`${api}/items`, { dispatcher });
+  await res.body.text();
+  assert.equal(res.statusCode, 200);
+  await agent.close();
+});
+
+test('invalid_client: no second token request during the pause, however often the caller asks', async () => {
+  let arrivals = 0;
+  const url = await serve((_req, res) => {
+    arrivals += 1;
+    res.writeHead(401, { 'content-type': 'application/json' });
+    res.end(JSON.stringify({ error: 'invalid_client' }));
+  });
+  const tokens = new TokenSource({ tokenUrl: `${url}/token`, ...credentials });
+  for (let i = 0; i < 5; i += 1) await assert.rejects(tokens.getToken(), TokenUnavailableError);
+  assert.equal(arrivals, 1);
   await tokens.close();
 });
 

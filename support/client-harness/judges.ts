@@ -6,7 +6,7 @@
  * The steps hand judgements to check(), which grades a miss by the requirement's level.
  */
 import { ITEMS_PATH } from './contract.ts';
-import { recoveredAfter } from './scenarios.ts';
+import { apiRecoveredAfter, recoveredAfter } from './scenarios.ts';
 import { describeExit, type ClientRun } from './run.ts';
 import { describeEvent, type RecordedRequest, type TimelineEvent } from './timeline.ts';
 
@@ -404,4 +404,126 @@ export function judgeRecoversWhenIdpReturns(run: ClientRun): Judgement {
     ? `no token request after the IdP returned (last attempt at +${lastDown ? ms(lastDown.at) : '-'}, during the outage)`
     : `token requests after the return: ${attempts.length}, but no successful API call with a new token`;
   return judged('REQ-CLI-15', expected, false, `${why}; ${clientState(run)}`);
+}
+
+// ---- REQ-CLI-16: a 401 without error details (seed 001: "may require further investigation") ----------------------
+
+export function judgeNoLoopOnBare401(run: ClientRun): Judgement {
+  const expected = 'after 401 responses with no error in WWW-Authenticate, at most one new token and one retry per refused call (no re-authentication loop)';
+  const first = api(run).find((r) => r.response?.status === 401);
+  if (!first) return notTestable('REQ-CLI-16', `the client made too few API calls for the scripted 401 to be served: ${clientState(run)}`, contractRemedy());
+  const tokensAfter = idp(run).filter((r) => r.at > first.at);
+  const apiAfter = api(run).filter((r) => r.at >= first.at);
+  const reported = run.timeline.results().filter((r) => r.at > first.at).length;
+  const calls = Math.max(reported, 1);
+  const holds = tokensAfter.length <= calls + 1 && apiAfter.length <= 2 * calls + 2;
+  const flood = run.endedBecause.startsWith('flood') ? ' (the harness stopped the flood)' : '';
+  return judged(
+    'REQ-CLI-16',
+    expected,
+    holds,
+    `${tokensAfter.length} token requests and ${apiAfter.length} API requests after the first bare 401, for ${reported} reported calls${flood}${holds ? '' : `: ${lines(run, [first, ...tokensAfter.slice(0, 2)])}`}`,
+  );
+}
+
+// ---- REQ-CLI-17/18: the client's IP is blocked (seed 001: "connection errors, ssl/tls handshake errors") -------------
+
+function blockWindow(run: ClientRun) {
+  const { from } = run.disruption;
+  if (from === undefined) return undefined;
+  const to = run.disruption.to ?? run.exit.at;
+  // Tenths of a second: a block of 3000.4 ms is a 3 s block, not a 3.0004 s one (the bound rounds up).
+  const seconds = Math.max(Math.round((to - from) / 100) / 10, 0.1);
+  const attempts = (server: 'idp' | 'api') => run.timeline.refusedConnections(server).filter((c) => c.at >= from && c.at <= to);
+  const calls = run.timeline.results().filter((r) => r.at >= from && r.at <= to).length;
+  return { from, to, seconds, calls, attempts: { idp: attempts('idp'), api: attempts('api') } };
+}
+
+/** At most this many attempts per server in the block: `perSecond` over its length, plus the first attempt. */
+function backoffBound(seconds: number, perSecond: number): number {
+  return Math.ceil(seconds * perSecond) + 1;
+}
+
+const notBlocked = (requirement: string, run: ClientRun) =>
+  notTestable(requirement, `the client never reported a call the API served with 200, so its IP was never blocked: ${clientState(run)}`, contractRemedy());
+
+export function judgeNoReconnectLoopWhenBlocked(run: ClientRun): Judgement {
+  const w = blockWindow(run);
+  if (!w) return notBlocked('REQ-CLI-17', run);
+  const perSecond = run.scenario.params.perSecond ?? 2;
+  const pace = backoffBound(w.seconds, perSecond);
+  const expected = `while every connection is reset (${ms(w.to - w.from)}), per server no more connection attempts than one try and one retry per call the client reports (2 × calls + 2), unless they stay within a back-off pace (${perSecond}/s: ${pace})`;
+  const bound = Math.max(2 * w.calls + 2, pace);
+  const over = (['idp', 'api'] as const).filter((s) => w.attempts[s].length > bound);
+  const counts = `${w.attempts.idp.length} connection attempts to the IdP and ${w.attempts.api.length} to the API in ${w.seconds.toFixed(1)} s, ${w.calls} calls reported`;
+  const flood = run.endedBecause.startsWith('flood') ? ' (the harness stopped the flood)' : '';
+  return judged('REQ-CLI-17', expected, over.length === 0, over.length ? `${counts}: more than ${bound} to the ${over.map((s) => (s === 'idp' ? 'IdP' : 'API')).join(' and ')}${flood}` : counts);
+}
+
+export function judgeBacksOffWhenBlocked(run: ClientRun): Judgement {
+  const w = blockWindow(run);
+  if (!w) return notBlocked('REQ-CLI-18', run);
+  const perSecond = run.scenario.params.perSecond ?? 2;
+  const bound = backoffBound(w.seconds, perSecond);
+  const expected = `while every connection is reset (${ms(w.to - w.from)}), at most ${perSecond} connection attempts a second to each server (${bound} in the block), whatever the application's pace`;
+  const over = (['idp', 'api'] as const).filter((s) => w.attempts[s].length > bound);
+  const counts = `${w.attempts.idp.length} connection attempts to the IdP and ${w.attempts.api.length} to the API in ${w.seconds.toFixed(1)} s (${w.calls} calls reported)`;
+  return judged('REQ-CLI-18', expected, over.length === 0, over.length ? `${counts}: more than ${bound} to the ${over.map((s) => (s === 'idp' ? 'IdP' : 'API')).join(' and ')}` : counts);
+}
+
+// ---- REQ-CLI-19: invalid_client after a secret rotation --------------------------------------------------------------
+
+export function judgeStopsAfterInvalidClient(run: ClientRun): Judgement {
+  const observeMs = run.scenario.params.observeMs ?? 4_000;
+  const perSecond = run.scenario.params.perSecond ?? 1;
+  // One a second over the window, plus one: a retry straight after the refusal, then back-off, is not a loop.
+  const allowed = Math.floor((observeMs / 1000) * perSecond) + 1;
+  const expected = `after the token endpoint's first 401 invalid_client, at most ${allowed} more token requests in the next ${observeMs / 1000} s (${perSecond} a second, plus one at once): the rejected secret is not sent again and again`;
+  const rejected = idp(run).find((r) => r.response?.status === 401);
+  if (!rejected) {
+    return notTestable('REQ-CLI-19', `the client asked for no second token, so the rotated secret was never refused (${idp(run).length} token requests): ${clientState(run)}`, contractRemedy());
+  }
+  const end = Math.min(rejected.at + observeMs, run.exit.at);
+  const again = idp(run).filter((r) => r.at > rejected.at && r.at <= rejected.at + observeMs);
+  if (again.length <= allowed && end < rejected.at + observeMs - 500) {
+    return notTestable('REQ-CLI-19', `the client stopped ${ms(end - rejected.at)} after the first invalid_client, before the ${observeMs / 1000} s the check watches: ${clientState(run)}`, contractRemedy());
+  }
+  const holds = again.length <= allowed;
+  return judged(
+    'REQ-CLI-19',
+    expected,
+    holds,
+    `${again.length} token requests in the ${ms(end - rejected.at)} after the first invalid_client${holds ? '' : `: ${lines(run, [rejected, ...again.slice(0, 3)])}`}`,
+  );
+}
+
+// ---- REQ-CLI-20/21: the API is down (seed 002: "any of these services are down") --------------------------------------
+
+export function judgeServedWhileApiDown(run: ClientRun): Judgement {
+  const { from, to } = run.disruption;
+  if (from === undefined || to === undefined) {
+    return notTestable('REQ-CLI-20', `the client never reported a call the API served with 200, so the API never went down: ${clientState(run)}`, contractRemedy());
+  }
+  const expected = `while the API is down (+${ms(from)} to +${ms(to)}) the client goes on reporting calls, each served (from its cache)`;
+  const during = run.timeline.results().filter((r) => r.at > from && r.at <= to);
+  const served = (line: { source: string; status?: number }) => line.source === 'cache' || (line.source === 'api' && (line.status ?? 0) >= 200 && (line.status ?? 0) < 300);
+  const unserved = during.find((r) => !served(r.line));
+  if (unserved) return judged('REQ-CLI-20', expected, false, `call ${unserved.line.call} was not served: ${JSON.stringify(unserved.line)} at +${ms(unserved.at)}`);
+  if (during.length === 0) return judged('REQ-CLI-20', expected, false, `no call was reported while the API was down: ${clientState(run)}`);
+  const fromCache = during.filter((r) => r.line.source === 'cache').length;
+  return judged('REQ-CLI-20', expected, true, `${during.length} calls served while the API was down (${fromCache} from the cache)`);
+}
+
+export function judgeRecoversWhenApiReturns(run: ClientRun): Judgement {
+  const recoveryMs = run.scenario.params.recoveryMs ?? 8_000;
+  const back = run.disruption.to;
+  const expected = `within ${recoveryMs / 1000} s after the API is back, the client calls it again and the application sees its 200 (result {"source":"api","status":200})`;
+  if (back === undefined) return notTestable('REQ-CLI-21', `the client never reported a call the API served with 200, so the API never went down: ${clientState(run)}`, contractRemedy());
+  const recovered = apiRecoveredAfter(run.timeline, back);
+  if (recovered && recovered.result.at - back <= recoveryMs) {
+    return judged('REQ-CLI-21', expected, true, `API answered 200 ${ms(recovered.call.at - back)} after it returned; reported ${ms(recovered.result.at - back)} after`);
+  }
+  const attempts = api(run).filter((r) => r.at >= back);
+  const why = attempts.length === 0 ? 'no API request after the API returned' : `${attempts.length} API requests after the return, none answered 200 and reported`;
+  return judged('REQ-CLI-21', expected, false, `${why}; ${clientState(run)}`);
 }

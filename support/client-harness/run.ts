@@ -21,6 +21,8 @@ export interface ClientRun {
   /** Why the run ended: "client exited", "enough observed", "time bound", "flood". */
   readonly endedBecause: string;
   readonly outage: { readonly from?: number; readonly to?: number };
+  /** The scenario's disruption window (API down, IP blocked), when it has one and it started. */
+  readonly disruption: { readonly from?: number; readonly to?: number };
   readonly clientId: string;
   readonly secret: string;
   readonly urls: { readonly token: string; readonly api: string; readonly foreign: string };
@@ -57,8 +59,15 @@ export async function runClient(scenario: ClientScenario, command: readonly stri
   const servers = new HarnessServers(timeline, { clientId: CLIENT_ID, clientSecret: secret }, { ttlSeconds: scenario.ttlSeconds, ...scenario.script });
   await servers.start();
   const outage: { from?: number; to?: number } = {};
-  const ctx: ScenarioContext = { timeline, outage };
+  const disruption: { from?: number; to?: number } = {};
+  const ctx: ScenarioContext = { timeline, outage, disruption };
   let outageTimer: NodeJS.Timeout | undefined;
+  let disruptionTimer: NodeJS.Timeout | undefined;
+  const disrupt = (on: boolean) => {
+    const d = scenario.disruption;
+    if (d?.kind === 'api-down') servers.setApiDown(on);
+    else if (d?.kind === 'ip-block') servers.setBlocked(['idp', 'api'], on);
+  };
 
   const env = clientEnvironment(process.env, {
     [CLIENT_ENV.tokenUrl]: servers.tokenUrl,
@@ -105,9 +114,19 @@ export async function runClient(scenario: ClientScenario, command: readonly stri
           servers.setIdpDown(false);
         }, scenario.outageMs);
       }
+      const d = scenario.disruption;
+      if (d && disruption.from === undefined && d.startWhen(ctx)) {
+        disruption.from = timeline.now();
+        disrupt(true);
+        disruptionTimer = setTimeout(() => {
+          disruption.to = timeline.now();
+          disrupt(false);
+        }, d.ms);
+      }
       const quiet = timeline.requests().length === 0 && timeline.results().length === 0;
       if (quiet && timeline.now() >= startedAt + (options.startupMs ?? DEFAULT_STARTUP_MS)) finish('the client made no request and reported no result since its start');
       else if (timeline.requests().length > FLOOD_LIMIT) finish(`flood: more than ${FLOOD_LIMIT} requests`);
+      else if (timeline.refusedConnections().length > FLOOD_LIMIT) finish(`flood: more than ${FLOOD_LIMIT} connection attempts while blocked`);
       else if (scenario.enough(ctx)) finish('enough observed');
     };
     timeline.onChange(evaluate);
@@ -128,6 +147,11 @@ export async function runClient(scenario: ClientScenario, command: readonly stri
     outage.to = timeline.now();
     servers.setIdpDown(false);
   }
+  clearTimeout(disruptionTimer);
+  if (disruption.from !== undefined && disruption.to === undefined) {
+    disruption.to = timeline.now();
+    disrupt(false);
+  }
   timeline.harness(describeExit(exit));
   await servers.stop();
   return {
@@ -138,6 +162,7 @@ export async function runClient(scenario: ClientScenario, command: readonly stri
     ...(stopRequestedAt !== undefined ? { stopRequestedAt } : {}),
     endedBecause,
     outage,
+    disruption,
     clientId: CLIENT_ID,
     secret,
     urls: { token: servers.tokenUrl, api: servers.apiUrl, foreign: servers.foreignUrl },

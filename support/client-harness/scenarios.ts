@@ -10,6 +10,19 @@ export interface ScenarioContext {
   readonly timeline: Timeline;
   /** IdP outage window, once it started (ms since the run started). */
   readonly outage: { from?: number; to?: number };
+  /** The scenario's disruption window (API down, IP blocked), once it started. */
+  readonly disruption: { from?: number; to?: number };
+}
+
+/**
+ * A stretch of time in which the harness makes one or both of its servers unreachable: the API closes every
+ * request unanswered (seed 002: the services are down), or the IdP and the API reset every connection
+ * (seed 001: a blocked IP sees connection errors). It starts when `startWhen` first holds.
+ */
+export interface Disruption {
+  readonly kind: 'api-down' | 'ip-block';
+  readonly ms: number;
+  readonly startWhen: (ctx: ScenarioContext) => boolean;
 }
 
 export interface ClientScenario {
@@ -24,6 +37,8 @@ export interface ClientScenario {
   readonly script: Omit<ServerScript, 'ttlSeconds'>;
   /** The IdP goes down right after it issued its first token, for this long. */
   readonly outageMs?: number;
+  /** The API goes down, or the client's IP is blocked, for a while (see Disruption). */
+  readonly disruption?: Disruption;
   /** True once the harness has observed what the scenario's checks need: the client is stopped early. */
   readonly enough: (ctx: ScenarioContext) => boolean;
   /** Numbers the checks use (retry-after seconds, recovery bound): part of the scenario, not of the judge. */
@@ -219,4 +234,111 @@ export function recoveredAfter(timeline: Timeline, back: number) {
   const result = timeline.results().find((r) => r.at >= call.at && r.line.source === 'api' && (r.line.status ?? 0) >= 200 && (r.line.status ?? 0) < 300);
   if (!result) return undefined;
   return { token, call, result };
+}
+
+// ---- issue 22: what seeds 001 and 002 leave to the client when things go wrong (REQ-CLI-16..21) ---------------------
+
+/**
+ * The client reported a call the API served with 200: it works, and the answer has reached it (starting the
+ * disruption on the harness's own 200 could reset the connection before that answer is written).
+ */
+const apiServed = (ctx: ScenarioContext) => ctx.timeline.results().some((r) => r.line.source === 'api' && r.line.status === 200);
+
+/** From API request #fromCall on, the API answers 401 with a bare `Bearer realm="..."` challenge: no error details. */
+export function bareUnauthorized(fromCall = 2, observeMs = 2_000): ClientScenario {
+  return {
+    name: 'refusing-401-bare',
+    description: `the API answers API request #${fromCall} and later with 401 WWW-Authenticate: Bearer realm="auth-ctk-harness" (no error attribute)`,
+    ttlSeconds: 60,
+    calls: fromCall + 5,
+    intervalMs: INTERVAL_MS,
+    maxMs: 15_000,
+    script: { api: (n): ApiAction | undefined => (n >= fromCall ? { kind: 'refuse-bare' } : undefined) },
+    enough: (ctx) =>
+      results(ctx) >= fromCall + 5 || since(ctx, firstWith(ctx, (r) => r.server === 'api' && r.response?.status === 401)?.at, observeMs),
+    params: { status: 401, fromCall, observeMs },
+  };
+}
+
+/**
+ * How many connection attempts per second, per server, a client that backs off makes at most while its IP is
+ * blocked (REQ-CLI-18). The harness asks for a call every 100 ms: a client that tries once per call makes 10.
+ * Exponential back-off from 500 ms makes about 1.
+ */
+export const BLOCKED_ATTEMPTS_PER_SECOND = 2;
+
+/**
+ * Seed 001's IP block: tokens live `ttlSeconds` (so the client needs the token endpoint during the block); after
+ * the first API call answered 200 the IdP and the API reset every connection for `blockMs`, then accept again.
+ */
+export function ipBlocked(ttlSeconds = 2, blockMs = 3_000): ClientScenario {
+  return {
+    name: 'ip-blocked',
+    description: `tokens live ${ttlSeconds} s; once the client reported a 200 from the API, the IdP and the API reset every connection for ${blockMs / 1000} s (the client's IP is blocked)`,
+    ttlSeconds,
+    calls: 0,
+    intervalMs: INTERVAL_MS,
+    maxMs: blockMs + 12_000,
+    script: {},
+    disruption: { kind: 'ip-block', ms: blockMs, startWhen: apiServed },
+    enough: (ctx) => since(ctx, ctx.disruption.to, 200),
+    params: { ttlSeconds, blockMs, perSecond: BLOCKED_ATTEMPTS_PER_SECOND },
+  };
+}
+
+/** How many token requests per second a client whose secret was refused (invalid_client) still makes at most (REQ-CLI-19). */
+export const REJECTED_ATTEMPTS_PER_SECOND = 1;
+
+/**
+ * Seed 002's secret rotation seen from a client that still has the old secret: the first token is issued
+ * (lifetime `ttlSeconds`), every later token request is answered 401 invalid_client. Observed for
+ * `observeMs` after the first invalid_client.
+ */
+export function secretRotated(ttlSeconds = 2, observeMs = 4_000): ClientScenario {
+  const firstRejection = (ctx: ScenarioContext) => firstWith(ctx, (r) => r.server === 'idp' && r.response?.status === 401);
+  return {
+    name: 'secret-rotated',
+    description: `tokens live ${ttlSeconds} s; the secret is rotated after the first token: every later token request is answered 401 invalid_client`,
+    ttlSeconds,
+    calls: 0,
+    intervalMs: INTERVAL_MS,
+    maxMs: ttlSeconds * 1000 + observeMs + 10_000,
+    script: { idp: (n): IdpAction | undefined => (n >= 2 ? { kind: 'reject-client' } : undefined) },
+    enough: (ctx) => {
+      const rejected = firstRejection(ctx);
+      if (rejected) return since(ctx, rejected.at, observeMs);
+      // A client that never asks again cannot be judged; give up 3 s after its token expired.
+      const first = ctx.timeline.tokens[0];
+      return first !== undefined && ctx.timeline.now() >= first.expiresAt + 3_000;
+    },
+    params: { ttlSeconds, observeMs, perSecond: REJECTED_ATTEMPTS_PER_SECOND },
+  };
+}
+
+/** After the first API call answered 200, the API closes every request unanswered for `outageMs`, then answers again. */
+export function apiOutage(outageMs = 4_000): ClientScenario {
+  return {
+    name: 'api-outage',
+    description: `tokens live 60 s; once the client reported a 200 from the API, the API closes every request for ${outageMs / 1000} s, then answers again`,
+    ttlSeconds: 60,
+    calls: 0,
+    intervalMs: INTERVAL_MS,
+    maxMs: outageMs + RECOVERY_MS + 10_000,
+    script: {},
+    disruption: { kind: 'api-down', ms: outageMs, startWhen: apiServed },
+    enough: (ctx) => {
+      const back = ctx.disruption.to;
+      if (back === undefined) return false;
+      return ctx.timeline.now() >= back + RECOVERY_MS || apiRecoveredAfter(ctx.timeline, back) !== undefined;
+    },
+    params: { outageMs, recoveryMs: RECOVERY_MS },
+  };
+}
+
+/** After `back`: an API request answered 200, then a result line from the API with a 2xx. */
+export function apiRecoveredAfter(timeline: Timeline, back: number) {
+  const call = timeline.requests('api').find((r) => r.at >= back && r.response?.status === 200);
+  if (!call) return undefined;
+  const result = timeline.results().find((r) => r.at >= call.at && r.line.source === 'api' && (r.line.status ?? 0) >= 200 && (r.line.status ?? 0) < 300);
+  return result ? { call, result } : undefined;
 }

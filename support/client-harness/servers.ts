@@ -14,13 +14,19 @@ import type { IssuedToken, RecordedRequest, Timeline } from './timeline.ts';
 import { ITEMS_PATH } from './contract.ts';
 
 /** How the IdP answers one token request, when the script says so. */
-export type IdpAction = { readonly kind: 'rate-limit'; readonly retryAfterSeconds: number } | { readonly kind: 'drop' };
+export type IdpAction =
+  | { readonly kind: 'rate-limit'; readonly retryAfterSeconds: number }
+  | { readonly kind: 'drop' }
+  /** 401 invalid_client whatever the credentials: the secret was rotated and the client still has the old one. */
+  | { readonly kind: 'reject-client' };
 
 /** How the API answers one request, when the script says so. */
 export type ApiAction =
   | { readonly kind: 'refuse'; readonly status: 400 | 401 | 403; readonly error: 'invalid_request' | 'invalid_token' | 'insufficient_scope' }
   | { readonly kind: 'rate-limit'; readonly retryAfterSeconds: number }
-  | { readonly kind: 'redirect-foreign' };
+  | { readonly kind: 'redirect-foreign' }
+  /** 401 with a bare challenge, `Bearer realm="..."`, no error attribute (seed 001: "no error details"). */
+  | { readonly kind: 'refuse-bare' };
 
 export interface ServerScript {
   readonly ttlSeconds: number;
@@ -45,6 +51,10 @@ export class HarnessServers {
   private readonly servers: Server[] = [];
   private readonly sockets = new Set<Socket>();
   private idpDown = false;
+  private apiDown = false;
+  /** Servers whose every TCP connection is reset on accept (seed 001: a blocked IP sees connection errors). */
+  private readonly blocked = new Set<'idp' | 'api'>();
+  private readonly socketsOf = new Map<'idp' | 'api' | 'foreign', Set<Socket>>();
   private readonly revoked = new Set<string>();
   tokenUrl = '';
   apiUrl = '';
@@ -57,14 +67,14 @@ export class HarnessServers {
   }
 
   async start(): Promise<void> {
-    const idp = await this.listen((req, res, body) => this.token(req, res, body), '127.0.0.1');
-    const api = await this.listen((req, res, body) => this.api(req, res, body), '127.0.0.1');
+    const idp = await this.listen((req, res, body) => this.token(req, res, body), '127.0.0.1', 'idp');
+    const api = await this.listen((req, res, body) => this.api(req, res, body), '127.0.0.1', 'api');
     // Another host, not just another port: 127.0.0.2 is loopback too on Linux; fall back to a port of 127.0.0.1.
     let foreign: string;
     try {
-      foreign = await this.listen((req, res, body) => this.foreign(req, res, body), '127.0.0.2');
+      foreign = await this.listen((req, res, body) => this.foreign(req, res, body), '127.0.0.2', 'foreign');
     } catch {
-      foreign = await this.listen((req, res, body) => this.foreign(req, res, body), '127.0.0.1');
+      foreign = await this.listen((req, res, body) => this.foreign(req, res, body), '127.0.0.1', 'foreign');
     }
     this.tokenUrl = `${idp}/token`;
     this.apiUrl = api;
@@ -86,12 +96,35 @@ export class HarnessServers {
     return this.idpDown;
   }
 
+  /** API outage (seed 002: "any of these services are down"): every API request is closed without an answer. */
+  setApiDown(down: boolean): void {
+    this.apiDown = down;
+    this.timeline.harness(down ? 'API DOWN: API requests are closed without an answer' : 'API BACK: API requests are answered again');
+  }
+
+  /**
+   * Seed 001's IP block: the IdP and the API reset every connection from the client (open ones at once, new
+   * ones on accept), as a blocked IP sees "connection errors, ssl/tls handshake errors or something similar".
+   * Each refused connection is recorded: the judges count attempts, since no HTTP request ever arrives.
+   */
+  setBlocked(servers: readonly ('idp' | 'api')[], blocked: boolean): void {
+    for (const server of servers) {
+      if (blocked) {
+        this.blocked.add(server);
+        for (const socket of this.socketsOf.get(server) ?? []) socket.resetAndDestroy();
+      } else this.blocked.delete(server);
+    }
+    this.timeline.harness(blocked ? `IP BLOCKED: every connection to the ${servers.join(' and ')} is reset` : `IP UNBLOCKED: the ${servers.join(' and ')} accept connections again`);
+  }
+
   /** Revokes a token: the API answers it with 401 invalid_token from now on. */
   revoke(token: IssuedToken): void {
     this.revoked.add(token.value);
   }
 
-  private async listen(handler: (req: IncomingMessage, res: ServerResponse, body: string) => void, host: string): Promise<string> {
+  private async listen(handler: (req: IncomingMessage, res: ServerResponse, body: string) => void, host: string, name: 'idp' | 'api' | 'foreign'): Promise<string> {
+    const own = new Set<Socket>();
+    this.socketsOf.set(name, own);
     const server = createServer((req, res) => {
       const chunks: Buffer[] = [];
       let size = 0;
@@ -104,8 +137,18 @@ export class HarnessServers {
     });
     server.keepAliveTimeout = 5_000;
     server.on('connection', (socket: Socket) => {
+      if (name !== 'foreign' && this.blocked.has(name)) {
+        this.timeline.refusedConnection(name);
+        socket.on('error', () => undefined);
+        socket.resetAndDestroy();
+        return;
+      }
       this.sockets.add(socket);
-      socket.on('close', () => this.sockets.delete(socket));
+      own.add(socket);
+      socket.on('close', () => {
+        this.sockets.delete(socket);
+        own.delete(socket);
+      });
     });
     server.on('clientError', (_err, socket) => socket.destroy());
     await new Promise<void>((resolve, reject) => {
@@ -145,6 +188,11 @@ export class HarnessServers {
     if (action?.kind === 'drop') {
       this.timeline.dropped(request);
       req.socket.destroy();
+      return;
+    }
+    if (action?.kind === 'reject-client') {
+      this.send(request, res, 401, { 'www-authenticate': `Basic realm="${REALM}"`, 'cache-control': 'no-store' },
+        { error: 'invalid_client', error_description: 'client authentication failed' }, { note: 'scripted invalid_client: the secret was rotated' });
       return;
     }
     if (action?.kind === 'rate-limit') {
@@ -187,8 +235,17 @@ export class HarnessServers {
 
   private api(req: IncomingMessage, res: ServerResponse, body: string): void {
     const request = this.record('api', req, body);
+    if (this.apiDown) {
+      this.timeline.dropped(request);
+      req.socket.destroy();
+      return;
+    }
     const token = this.timeline.tokenByValue(request.bearer);
     const action = this.script.api?.(request.n, request, token);
+    if (action?.kind === 'refuse-bare') {
+      this.send(request, res, 401, { 'www-authenticate': `Bearer realm="${REALM}"` }, undefined, { note: 'scripted 401 without error details' });
+      return;
+    }
     if (action?.kind === 'refuse') {
       if (action.error === 'invalid_token' && token) this.revoke(token);
       const www = `Bearer realm="${REALM}", error="${action.error}"${action.error === 'insufficient_scope' ? ', scope="items:write"' : ''}`;

@@ -52,7 +52,16 @@ export type TimelineEvent =
   | RecordedRequest
   | { readonly kind: 'result'; readonly seq: number; readonly at: number; readonly line: ResultLine }
   | { readonly kind: 'output'; readonly seq: number; readonly at: number; readonly stream: 'stdout' | 'stderr'; readonly text: string }
-  | { readonly kind: 'harness'; readonly seq: number; readonly at: number; readonly text: string };
+  | { readonly kind: 'harness'; readonly seq: number; readonly at: number; readonly text: string }
+  /** A TCP connection the harness reset on accept (seed 001's IP block): an attempt that never became a request. */
+  | RefusedConnection;
+
+export interface RefusedConnection {
+  readonly kind: 'connection';
+  readonly seq: number;
+  readonly at: number;
+  readonly server: 'idp' | 'api';
+}
 
 export interface ClientExit {
   readonly at: number;
@@ -120,6 +129,15 @@ export class Timeline {
     this.push({ kind: 'harness', seq: ++this.seq, at: this.now(), text });
   }
 
+  refusedConnection(server: 'idp' | 'api'): void {
+    this.push({ kind: 'connection', seq: ++this.seq, at: this.now(), server });
+  }
+
+  /** Connections reset on accept, to one server or all. */
+  refusedConnections(server?: 'idp' | 'api'): RefusedConnection[] {
+    return this.events.filter((e): e is RefusedConnection => e.kind === 'connection' && (server === undefined || e.server === server));
+  }
+
   requests(server?: HarnessServer): RecordedRequest[] {
     return this.events.filter((e): e is RecordedRequest => e.kind === 'request' && (server === undefined || e.server === server));
   }
@@ -155,7 +173,7 @@ export function describeEvent(event: TimelineEvent, timeline: Timeline, secret: 
       if (auth !== undefined) parts.push(`authorization: ${describeAuthorization(auth, timeline, secret)}`);
       else if (event.bearer) parts.push(`token: ${timeline.tokenByValue(event.bearer)?.label ?? 'unknown token'}`);
       if (event.body) parts.push(`body: ${clean(redactFormSecrets(event.body)).slice(0, 160)}`);
-      if (event.dropped) parts.push('-> connection closed by the harness (IdP down)');
+      if (event.dropped) parts.push(`-> connection closed by the harness (${event.server === 'idp' ? 'IdP' : 'API'} down)`);
       else if (event.response) {
         const r = event.response;
         const extra = r.issued ? ` ${r.issued.label} (expires_in ${r.issued.ttlMs / 1000} s)` : '';
@@ -172,6 +190,8 @@ export function describeEvent(event: TimelineEvent, timeline: Timeline, secret: 
       return `${ms(event.at)} client  ${event.stream}: ${clean(event.text)}`;
     case 'harness':
       return `${ms(event.at)} harness ${event.text}`;
+    case 'connection':
+      return `${ms(event.at)} ${event.server.padEnd(7)} connection reset on accept (IP blocked)`;
   }
 }
 

@@ -173,4 +173,81 @@ export const CLIENT_REQUIREMENTS: readonly Requirement[] = [
     profile: 'client',
     note: 'The harness waits 8 s after the IdP returns (an outage of 4 s, so a client\'s back-off has not grown past a few seconds) for a new token and a 200 from the API.',
   },
+  // ---- issue 22: seed 001's bare 401, IP block and invalid_client; seed 002's API down ----------------------------
+  {
+    id: 'REQ-CLI-16',
+    title: 'A 401 without error details (no error in WWW-Authenticate) does not start a re-authentication or retry loop',
+    level: 'SEED',
+    source:
+      'seed 001 ("If no error details are provided: The issue may require further investigation (incorrect endpoint, network issues, or server-side problems)"; rate limits and IP blocking)',
+    link: GUIDE,
+    component: 'client',
+    profile: 'client',
+    note:
+      'The seed asks for investigation, not for a new token; its sequence diagram re-authenticates "when response code is unauthenticated", ' +
+      'so one new token and one retry per refused call is not failed. More than that is a loop against the rate-limited token endpoint ' +
+      'whose IP blocking the same guide describes. ("may require" is the seed\'s guess at the cause, not a permission.)',
+  },
+  {
+    id: 'REQ-CLI-17',
+    title: 'While its IP is blocked (every connection reset), the client does not reconnect in a loop',
+    level: 'SEED',
+    source:
+      'seed 001 ("continuous failed login attempts from the same IP, the IP will be temporarily blocked. When this happens, you will start seeing connection errors, ssl/tls handshake errors or something similar")',
+    link: GUIDE,
+    component: 'client',
+    profile: 'client',
+    note:
+      'The harness resets every TCP connection to its IdP and API for 3 s (it cannot make TLS fail on plain loopback HTTP; a reset is the ' +
+      '"something similar"). Failed: more connection attempts to a server than one try and one retry per call the client reports, and ' +
+      'more than the back-off pace of REQ-CLI-18 — a client retrying inside a call keeps the block going.',
+  },
+  {
+    id: 'REQ-CLI-18',
+    title: 'While its IP is blocked, the client backs off: at most 2 connection attempts a second to each server',
+    level: 'SHOULD',
+    source: 'seed 001 (a blocked IP sees "connection errors, ssl/tls handshake errors or something similar"; the block is temporary)',
+    link: GUIDE,
+    component: 'client',
+    profile: 'client',
+    note:
+      'The seed describes the block but does not tell clients to back off, hence SHOULD (a warning). The harness asks for a call every ' +
+      '100 ms; a client that tries once per call makes 10 attempts a second, exponential back-off from 500 ms about 1. Bound: 2 a second ' +
+      'over the block, plus the first attempt (support/client-harness/scenarios.ts BLOCKED_ATTEMPTS_PER_SECOND).',
+  },
+  {
+    id: 'REQ-CLI-19',
+    title: 'After invalid_client (a rotated secret), the client stops sending the rejected secret: at most 1 token request a second',
+    level: 'SEED',
+    source:
+      'seed 002 ("Users will also be able to rotate their secret"); seed 001 ("continuous failed login attempts from the same IP, the IP will be temporarily blocked"); RFC 6749 §5.2 (invalid_client)',
+    link: GUIDE,
+    component: 'client',
+    profile: 'client',
+    note:
+      'After a rotation the old secret cannot succeed again; sending it on is the "continuous failed login attempts" seed 001 blocks an IP for, ' +
+      'which takes the client\'s other calls down with it. The seed gives no number: the kit reads "continuous" as more than one attempt a ' +
+      'second over the 4 s after the first invalid_client (5 allowed: one may follow at once). Exponential back-off passes; one attempt ' +
+      'per application call (every 100 ms here) fails.',
+  },
+  {
+    id: 'REQ-CLI-20',
+    title: 'While the API is down, the client goes on serving its calls from its cache',
+    level: 'SEED',
+    source: 'seed 002 ("if for some reason any of these UCP services are down, then the ucw-app will continue to function as expected due to the code shipping with default caches")',
+    link: seed(SEEDS.selfHosted),
+    component: 'client',
+    profile: 'client',
+    note: 'REQ-CLI-14 covers the identity service down; this is the API services down (every API request closed unanswered for 4 s).',
+  },
+  {
+    id: 'REQ-CLI-21',
+    title: 'When the API is back, the client calls it again and updates from it',
+    level: 'SEED',
+    source: 'seed 002 ("in order for our customers to update their caches with the latest data from UCP services"; services down "for some reason", then back)',
+    link: seed(SEEDS.selfHosted),
+    component: 'client',
+    profile: 'client',
+    note: 'The harness waits 8 s after the API returns for a 200 the application sees, as REQ-CLI-15 does for the IdP.',
+  },
 ];
