@@ -88,7 +88,7 @@ export const SEED_BEHAVIOURS: readonly SeedBehaviour[] = [
     'REQ-CLI-11',
     'REQ-CLI-12',
   ]),
-  b('001', 'If no error details are provided: The issue may require further investigation', []),
+  b('001', 'If no error details are provided: The issue may require further investigation', ['REQ-CLI-16']),
   b('001', 'the OAuth2.0 endpoints are protected with rate-limiting. Up to 50 requests per second from the same IP are allowed', [
     'REQ-RL-01',
     'REQ-RL-07',
@@ -99,6 +99,9 @@ export const SEED_BEHAVIOURS: readonly SeedBehaviour[] = [
     'REQ-RL-04',
     'REQ-RL-05',
     'REQ-RL-06',
+    'REQ-CLI-17',
+    'REQ-CLI-18',
+    'REQ-CLI-19',
   ]),
 
   b('002', 'A UCP customer will register via the UCP-UI Dashboard (URL TBD)', [], 'account registration in a product UI that is not specified (URL TBD); no protocol behaviour to observe'),
@@ -106,10 +109,12 @@ export const SEED_BEHAVIOURS: readonly SeedBehaviour[] = [
     'REQ-TOK-01',
     'REQ-CLI-05',
   ]),
-  b('002', 'Users will also be able to rotate their secret, via the UI.', ['REQ-ROT-01', 'REQ-ROT-02', 'REQ-ROT-03']),
+  b('002', 'Users will also be able to rotate their secret, via the UI.', ['REQ-ROT-01', 'REQ-ROT-02', 'REQ-ROT-03', 'REQ-CLI-19']),
   b('002', 'if for some reason any of these UCP services are down, then the ucw-app will continue to function as expected due to ... default caches', [
     'REQ-CLI-14',
     'REQ-CLI-15',
+    'REQ-CLI-20',
+    'REQ-CLI-21',
   ]),
 
   b('003', 'Ist der "client_id" claim ... mit dem "sub" claim identisch, handelt es sich um einen JWT-Token der für einen client credentials flow ausgestellt wurde [client_id equal to sub: a client-credentials token]', [
