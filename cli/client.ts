@@ -15,7 +15,7 @@ import { UsageError } from './errors.ts';
 import { prepareRun, REPORT_HELP, REPORT_OPTIONS } from '../support/report/finish.ts';
 import { ReportInputError } from '../support/report/errors.ts';
 import { CLIENT_COMMAND_ENV } from '../support/client-harness/contract.ts';
-import { clientUnderTest } from '../support/client-harness/target.ts';
+import { CLIENT_CLAIMS, clientUnderTest, type ClientClaim } from '../support/client-harness/target.ts';
 
 export const REFERENCE_CLIENT = join(KIT_ROOT, 'client', 'cli.ts');
 
@@ -32,8 +32,12 @@ one JSON line per call: {"call":1,"source":"api"|"cache"|"error","status":200}. 
 
 options:
   --reference             certify the kit's reference client (client/cli.ts, run with this Node)
-  --client-profile <file> YAML: name, command (a list: program and arguments), cwd (optional, relative to the file)
+  --client-profile <file> YAML: name, command (a list: program and arguments), cwd (optional, relative to the
+                          file), claims (optional, as --claims)
   --name <text>           the client's name in the reports (default: the command)
+  --claims <a,b>          what the client claims beyond seed 001: offline-cache (seed 002: it serves calls from
+                          default caches while the IdP or API is down; unclaimed, REQ-CLI-14/-20 do not apply).
+                          --reference claims it; a client profile says claims: [offline-cache]
   --tags <expr>           only some of the client scenarios, e.g. "@REQ-CLI-07 or @REQ-CLI-08"
   --cucumber-profile <p>  cucumber profile from cucumber.mjs (default: "ci" when CI is set, else "default")
 ${REPORT_HELP.replace(/(--profile <a,b>\s+certification profiles to certify: [^\n]*\n\s+)\(default: [^)]*\)/, '$1(default here: client)')}
@@ -45,6 +49,15 @@ interface ClientSpec {
   readonly name: string;
   readonly command: string[];
   readonly cwd?: string;
+  readonly claims?: readonly ClientClaim[];
+}
+
+function claimsOf(value: unknown, where: string): ClientClaim[] {
+  const list = typeof value === 'string' ? value.split(',').map((c) => c.trim()).filter(Boolean) : value;
+  if (!Array.isArray(list) || !list.every((c) => typeof c === 'string')) throw new UsageError(`${where}: claims must be a list, e.g. [offline-cache]`);
+  const unknown = list.filter((c) => !(CLIENT_CLAIMS as readonly string[]).includes(c));
+  if (unknown.length) throw new UsageError(`${where}: unknown claim(s) ${unknown.join(', ')} (known: ${CLIENT_CLAIMS.join(', ')})`);
+  return list as ClientClaim[];
 }
 
 function fromProfile(file: string): ClientSpec {
@@ -56,8 +69,8 @@ function fromProfile(file: string): ClientSpec {
     throw new UsageError(`client profile ${file} is not valid YAML: ${(error as Error).message}`);
   }
   const d = (doc ?? {}) as Record<string, unknown>;
-  const unknown = Object.keys(d).filter((k) => !['name', 'command', 'cwd'].includes(k));
-  if (unknown.length) throw new UsageError(`client profile ${file}: unknown key(s) ${unknown.join(', ')} (allowed: name, command, cwd)`);
+  const unknown = Object.keys(d).filter((k) => !['name', 'command', 'cwd', 'claims'].includes(k));
+  if (unknown.length) throw new UsageError(`client profile ${file}: unknown key(s) ${unknown.join(', ')} (allowed: name, command, cwd, claims)`);
   if (!Array.isArray(d.command) || d.command.length === 0 || !d.command.every((p) => typeof p === 'string' && p.length > 0)) {
     throw new UsageError(`client profile ${file}: command must be a list of strings, e.g. [node, client/cli.ts]`);
   }
@@ -67,6 +80,7 @@ function fromProfile(file: string): ClientSpec {
     name: typeof d.name === 'string' ? d.name : command.join(' '),
     command,
     cwd: resolve(dirname(file), (d.cwd as string | undefined) ?? '.'),
+    ...(d.claims !== undefined ? { claims: claimsOf(d.claims, `client profile ${file}`) } : {}),
   };
 }
 
@@ -80,6 +94,7 @@ export async function clientCommand(argv: string[]): Promise<number> {
       reference: { type: 'boolean' },
       'client-profile': { type: 'string' },
       name: { type: 'string' },
+      claims: { type: 'string' },
       tags: { type: 'string' },
       'cucumber-profile': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
@@ -96,7 +111,7 @@ export async function clientCommand(argv: string[]): Promise<number> {
   const sources = [values.reference ? 1 : 0, values['client-profile'] ? 1 : 0, command.length ? 1 : 0].reduce((a, b) => a + b, 0);
   if (sources !== 1) throw new UsageError('name the client under test one way: "-- <command...>", --reference, or --client-profile <file>');
   const spec: ClientSpec = values.reference
-    ? { name: 'auth-ctk reference client', command: [process.execPath, REFERENCE_CLIENT] }
+    ? { name: 'auth-ctk reference client', command: [process.execPath, REFERENCE_CLIENT], claims: ['offline-cache'] as const }
     : values['client-profile']
       ? fromProfile(values['client-profile'])
       : { name: command.join(' '), command };
@@ -109,7 +124,8 @@ export async function clientCommand(argv: string[]): Promise<number> {
     throw error instanceof ReportInputError ? new UsageError(error.message) : error;
   });
   mkdirSync('reports', { recursive: true });
-  const target = clientUnderTest(values.name ?? spec.name);
+  const claims = values.claims !== undefined ? claimsOf(values.claims, '--claims') : (spec.claims ?? []);
+  const target = clientUnderTest(values.name ?? spec.name, claims);
   const dir = mkdtempSync(join(tmpdir(), 'auth-ctk-client-'));
   const targetFile = join(dir, 'target.json');
   writeFileSync(targetFile, JSON.stringify(target), { mode: 0o600 });

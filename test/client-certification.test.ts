@@ -14,7 +14,7 @@ import { join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { KIT_ROOT, scenarios } from '../support/traceability.ts';
 import { MEDIA } from '../support/verdict/media-types.ts';
-import { clientUnderTest } from '../support/client-harness/target.ts';
+import { clientUnderTest, type ClientClaim } from '../support/client-harness/target.ts';
 import { CLIENT_COMMAND_ENV } from '../support/client-harness/contract.ts';
 
 const CUCUMBER = join(KIT_ROOT, 'node_modules/@cucumber/cucumber/bin/cucumber.js');
@@ -68,7 +68,7 @@ interface CucumberRun {
   readonly stderr: string;
 }
 
-async function cucumber(name: string, command: string[] | undefined, tags?: string): Promise<CucumberRun> {
+async function cucumber(name: string, command: string[] | undefined, tags?: string, claims: readonly ClientClaim[] = ['offline-cache']): Promise<CucumberRun> {
   const messages = join(dir, `${name}.ndjson`);
   const config = join(dir, `${name}.mjs`);
   // The kit's own profile (imports, plugins), with only the client feature and a private message file.
@@ -78,7 +78,7 @@ async function cucumber(name: string, command: string[] | undefined, tags?: stri
       `export default { ...selftest, paths: ['features/client-behaviour.feature'], format: [${JSON.stringify(`message:${messages}`)}] };\n`,
   );
   const targetFile = join(dir, `${name}-target.json`);
-  writeFileSync(targetFile, JSON.stringify(clientUnderTest(name)), { mode: 0o600 });
+  writeFileSync(targetFile, JSON.stringify(clientUnderTest(name, claims)), { mode: 0o600 });
   const env: NodeJS.ProcessEnv = { ...process.env, AUTH_CTK_TARGET_FILE: targetFile };
   delete env.NODE_TEST_CONTEXT;
   if (command) env[CLIENT_COMMAND_ENV] = JSON.stringify(command);
@@ -123,6 +123,13 @@ describe('the client feature under cucumber', { concurrency: 3 }, () => {
     assert.equal(reauth.length, 2, summary(run));
     for (const s of loop) assert.deepEqual([s.status, s.violated], ['FAILED', ['REQ-CLI-11']], `${s.name}: ${s.error ?? ''}`);
     for (const s of reauth) assert.deepEqual([s.status, s.warned], ['PASSED', ['REQ-CLI-12']], s.name);
+  });
+
+  test('a client that does not claim offline-cache is not judged on seed 002\'s caches: not applicable, not failed', async () => {
+    const run = await cucumber('no-cache-unclaimed', faulty('no-cache-when-idp-down'), '@REQ-CLI-14 or @REQ-CLI-20', []);
+    const cached = run.scenarios.filter((s) => s.tags.includes('@REQ-CLI-14') || s.tags.includes('@REQ-CLI-20'));
+    assert.ok(cached.length >= 2, summary(run));
+    for (const s of cached) assert.deepEqual([s.status, s.violated], ['SKIPPED', []], `${s.name}: ${s.error ?? ''}`);
   });
 
   test('without a client command every client scenario is not testable, none passed', async () => {

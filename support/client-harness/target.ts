@@ -9,7 +9,15 @@ import { ITEMS_PATH } from './contract.ts';
 
 const PLAYED = 'played by the auth-ctk client harness on 127.0.0.1 (a new port per scenario)';
 
-export function clientUnderTest(name: string): TargetDescription {
+/**
+ * What a client may claim beyond seed 001's token handling. `offline-cache`: seed 002's application behaviour, it
+ * ships with default caches and serves calls from them while the IdP or the API is down (REQ-CLI-14, -20). A
+ * protocol library has no cache of application data: unclaimed, those requirements are not applicable to it.
+ */
+export const CLIENT_CLAIMS = ['offline-cache'] as const;
+export type ClientClaim = (typeof CLIENT_CLAIMS)[number];
+
+export function clientUnderTest(name: string, claims: readonly ClientClaim[] = []): TargetDescription {
   return {
     name,
     kind: 'external',
@@ -23,7 +31,7 @@ export function clientUnderTest(name: string): TargetDescription {
     },
     clients: { system: { clientId: 'auth-ctk-harness-client', clientSecret: '', scopes: ['items:read'] } },
     users: [],
-    capabilities: {},
+    capabilities: Object.fromEntries(claims.map((claim) => [claim, true])),
     limits: { clockSkewSeconds: 0, requestTimeoutMs: 10_000, maxRequestsPerSecond: 0, maxRequestsPerRun: 0 },
     sourceAddresses: [],
   };

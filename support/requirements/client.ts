@@ -162,6 +162,7 @@ export const CLIENT_REQUIREMENTS: readonly Requirement[] = [
     link: seed(SEEDS.selfHosted),
     component: 'client',
     profile: 'client',
+    capability: 'offline-cache',
   },
   {
     id: 'REQ-CLI-15',
@@ -238,6 +239,7 @@ export const CLIENT_REQUIREMENTS: readonly Requirement[] = [
     link: seed(SEEDS.selfHosted),
     component: 'client',
     profile: 'client',
+    capability: 'offline-cache',
     note: 'REQ-CLI-14 covers the identity service down; this is the API services down (every API request closed unanswered for 4 s).',
   },
   {

@@ -41,6 +41,7 @@ export const CAPABILITIES = [
   'audit-log', // seed 004: authentication attempts are recorded and the kit can read the record
   'secret-rotation', // seed 002: a client's secret can be rotated
   'signing-key-rotation', // RFC 7517 / RFC 9068 §4: signing keys rotate through the JWKS (kid)
+  'offline-cache', // seed 002: the client (an application, like the ucw-app) ships with default caches and serves calls from them while a service is down
   'test-token-signer', // signs tokens with arbitrary claims using a key the gateway trusts (reference control plane, or profile testTokenSigner)
   'foreign-issuer', // a second issuer whose genuine tokens the gateway must refuse (profile foreignIssuer): another realm, another tenant
   'other-audience-client', // a client of the same IdP whose genuine tokens are for another API (profile clients.otherAudience)
