@@ -20,6 +20,8 @@ export interface ReferenceFixtures {
    * tokens for the API audience that the gateway must refuse for their issuer (REQ-BEARER-04).
    */
   readonly foreignIssuer?: ClientCredentials & { readonly path: string };
+  /** Seed 002's self-service rotation on the IdP: `path` with {clientId}; `owner` (a username) owns clients.rotation. */
+  readonly selfServiceRotation?: { readonly path: string; readonly owner: string };
 }
 
 /** The second issuer's identifier: the reference IdP's issuer with the fixture's path appended. */

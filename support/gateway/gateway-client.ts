@@ -11,7 +11,7 @@ import { pacerFor } from '../oauth/pacing.ts';
 import { accessTokenFor } from '../oauth/token-client.ts';
 import { countAnswer, needsValidRequestFirst } from './own-address-guard.ts';
 
-export type GatewayRouteName = 'protected' | 'public' | 'scoped' | 'identity echo' | 'customer data' | 'customer write';
+export type GatewayRouteName = 'protected' | 'public' | 'scoped' | 'identity echo' | 'customer data' | 'customer write' | 'customer record' | 'customer record delete';
 
 export interface GatewayCall {
   readonly route: GatewayRouteName;
@@ -55,6 +55,14 @@ export function routeOf(target: TargetDescription, route: GatewayRouteName, cust
       return routes.customerWrite && customerId !== undefined
         ? { method: routes.customerWrite.method.toUpperCase(), path: routes.customerWrite.path.replace('{customerId}', encodeURIComponent(customerId)) }
         : undefined;
+    // Issue 22: the disposable record the profile names (its customer and id are the profile's, not the call's).
+    case 'customer record':
+    case 'customer record delete': {
+      const record = routes.customerDelete;
+      if (!record) return undefined;
+      const path = record.path.replace('{customerId}', encodeURIComponent(record.customerId)).replace('{recordId}', encodeURIComponent(record.recordId));
+      return { method: route === 'customer record' ? 'GET' : 'DELETE', path };
+    }
   }
 }
 

@@ -26,6 +26,9 @@ export function describeReferenceTarget(
   const foreign = fx.foreignIssuer;
   // Test aids the fixture file may leave out (a fixture of its own, AUTH_CTK_FIXTURES): claimed only when there.
   Object.assign(capabilities, { 'foreign-issuer': foreign !== undefined, 'other-audience-client': otherAudience !== undefined });
+  // Issue 22: what the fixture file offers (a fixture of its own may leave them out): claimed only when there.
+  const selfService = fx.selfServiceRotation;
+  Object.assign(capabilities, { 'self-service-rotation': selfService !== undefined, 'customer-deletes': fx.routes.customerDelete !== undefined });
   // A fault may stand for a target that never made a seed's promise (issue-refresh-token-unclaimed): not claimed then.
   for (const name of options.faults ?? []) for (const c of FAULTS.find((f) => f.name === name)?.unclaims ?? []) capabilities[c] = false;
   return {
@@ -56,6 +59,7 @@ export function describeReferenceTarget(
           },
         }
       : {}),
+    ...(selfService ? { selfServiceRotation: { url: `${urls.idp}${selfService.path}`, method: 'POST' as const, secret: '/client_secret', owner: selfService.owner } } : {}),
     faults: options.faults ?? [],
   };
 }
