@@ -612,7 +612,15 @@ const FAULT_PROBES: Record<IdpFaultName, () => Promise<boolean>> = {
     return other.status === 200 && typeof other.json?.client_secret === 'string';
   },
   'self-service-refuses-owner': async () => (await selfServiceRotation(fx.users[0]!)).status === 403,
+  'front-end-token-names-a-customer': async () => decodeJwt(String((await frontEndToken()).json?.access_token)).sub === fx.users[0]!.customerId,
+  'front-end-system-user-unconfined': async () => String((await frontEndToken('catalog:read orders:read')).json?.scope).split(' ').includes('orders:read'),
 };
+
+/** A client-credentials token of the web front end's own system user (seed 000). */
+function frontEndToken(scope = 'catalog:read') {
+  const c = fx.clients.frontEndSystem!;
+  return token({ grant_type: 'client_credentials', scope }, { basic: [c.clientId, c.clientSecret] });
+}
 
 /** Seed 002's self-service rotation of clients.rotation, with `user`'s human token (password-style login). */
 async function selfServiceRotation(user: { username: string; password: string }): Promise<Reply> {
@@ -620,6 +628,23 @@ async function selfServiceRotation(user: { username: string; password: string })
   const path = fx.selfServiceRotation!.path.replace('{clientId}', fx.clients.rotation!.clientId);
   return call(`${idp.url}${path}`, { method: 'POST', headers: { authorization: `Bearer ${String(login.json?.access_token)}` } });
 }
+
+describe('the web front end\'s own system user (seed 000)', () => {
+  test('gets a client-credentials token as itself (sub == client_id), for the catalog only', async () => {
+    const reply = await frontEndToken('catalog:read orders:read');
+    const c = fx.clients.frontEndSystem!;
+    if (reply.status === 200) {
+      assert.deepEqual(String(reply.json!.scope).split(' '), ['catalog:read'], 'never a scope it is not registered for');
+    } else {
+      assert.equal(reply.json?.error, 'invalid_scope', reply.text);
+    }
+    const own = await frontEndToken();
+    assert.equal(own.status, 200, own.text);
+    const { payload } = await verify(String(own.json!.access_token));
+    assert.equal(payload.sub, c.clientId);
+    assert.equal(payload.client_id, c.clientId);
+  });
+});
 
 describe('self-service rotation (seed 002: the owner rotates its own secret)', () => {
   test('the owner is shown a new secret that works; another customer and no token are refused', async () => {

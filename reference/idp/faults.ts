@@ -532,6 +532,18 @@ export const IDP_FAULTS = [
     description: 'The self-service rotation interface refuses the customer who owns the client too: nobody can rotate their own secret (seed 002).',
     breaks: ['REQ-ROT-06'],
   },
+  {
+    name: 'front-end-token-names-a-customer',
+    component: 'idp',
+    description: "The web front end's own system user gets client-credentials tokens whose sub is the first test customer: the gateway passes it on as that human (seed 000).",
+    breaks: ['REQ-ID-16'],
+  },
+  {
+    name: 'front-end-system-user-unconfined',
+    component: 'idp',
+    description: "The web front end's own system user is registered with every scope of the system client, so its token reaches customer data the front end does not need (seed 000; RFC 9700 §2.3).",
+    breaks: ['REQ-ID-17'],
+  },
 ] as const satisfies readonly FaultDefinition[];
 
 export type IdpFaultName = (typeof IDP_FAULTS)[number]['name'];

@@ -44,9 +44,11 @@ export async function handleSelfServiceRotation(req: IncomingMessage, res: Serve
   const presented = bearerToken(req);
   if (!presented) return sendJson(res, 401, { error: 'invalid_token', error_description: 'log in to rotate your secret' }, { 'www-authenticate': 'Bearer realm="auth-ctk-reference-self-service"' });
   let claims: { sub?: unknown; client_id?: unknown };
+  // A few seconds of leeway (RFC 7519 §4.1.5 allows it): a fractional nbf (variations nbf-claim + fractional-numeric-dates)
+  // is otherwise "in the future" for the whole second it was issued in.
   try {
     const keys = deps.keys.all.map((k) => Object.fromEntries(Object.entries(k.privateJwk).filter(([m]) => !PRIVATE_MEMBERS.has(m))) as JWK);
-    ({ payload: claims } = await jwtVerify(presented, createLocalJWKSet({ keys }), { issuer: deps.issuer() }));
+    ({ payload: claims } = await jwtVerify(presented, createLocalJWKSet({ keys }), { issuer: deps.issuer(), clockTolerance: 5 }));
   } catch {
     return sendJson(res, 401, { error: 'invalid_token', error_description: 'the access token does not verify' }, { 'www-authenticate': 'Bearer realm="auth-ctk-reference-self-service", error="invalid_token"' });
   }

@@ -1,4 +1,4 @@
-import { type Requirement, seed, SEEDS } from './types.ts';
+import { type Requirement, rfc, seed, SEEDS } from './types.ts';
 
 /**
  * Issue 22: who may act on what a customer owns. Seed 002: "Users will also be able to rotate their secret, via the
@@ -55,5 +55,34 @@ export const OWNERSHIP_REQUIREMENTS: readonly Requirement[] = [
       'Opt-in: only on a record the profile names as one the kit may delete (gateway.routes.customerDelete), because a broken target ' +
       'deletes it. The record\'s owner reads it first (the positive control: it exists, the path is right) and again after the refused ' +
       'DELETE. The seed names no status: any 4xx refuses; a 2xx, or a record gone afterwards, does not.',
+  },
+  {
+    id: 'REQ-ID-16',
+    title: 'The web front end\'s own system user gets a client-credentials token and is passed on as the website: a system identity with its own client id, not a human',
+    level: 'SEED',
+    source:
+      'seed 000 ("The Web/App/Chat frontend will have a System User to authenticate as the sequence diagram above"; "a website displaying a ' +
+      'catalog ... would authorize as the website, and not as the human end-user that is browsing the website")',
+    link: seed(SEEDS.canvas),
+    component: 'gateway',
+    profile: 'gateway',
+    capability: 'identity-propagation',
+    note: 'Judged with the front end\'s system client the profile names (clients.frontEndSystem) through the identity echo; without it not testable.',
+  },
+  {
+    id: 'REQ-ID-17',
+    title: 'The web front end\'s system user is confined to what the front end needs: the routes the profile names as not needed refuse its token',
+    level: 'SHOULD',
+    source:
+      'RFC 9700 §2.3 (the privileges of an access token SHOULD be restricted to the minimum required); seed 000 (the front end "will have a ' +
+      'System User"); seed 003 (a client-credentials token "darf alles")',
+    link: rfc(9700, '2.3'),
+    component: 'gateway',
+    profile: 'gateway',
+    note:
+      'No seed confines the front end\'s system user: seed 000 gives it a system user that authorizes "as the website", and seed 003 says a ' +
+      'client-credentials token "darf alles". Confining it is RFC 9700 §2.3\'s SHOULD (least privilege), so a front-end token that reaches ' +
+      'a route the profile says the front end does not need is reported as a warning, with the seeds\' words, never a failure. Judged after ' +
+      'the positive control (its token reads the protected route, the catalog) on GET routes only (clients.frontEndSystem.notNeeded).',
   },
 ];

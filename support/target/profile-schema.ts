@@ -281,7 +281,7 @@ export const PROFILE_SCHEMA = {
     },
     clients: {
       type: 'object',
-      description: 'the test clients: system (required), readOnly, shortTtl, rotation, noClientCredentials, web, otherAudience',
+      description: 'the test clients: system (required), readOnly, shortTtl, rotation, noClientCredentials, web, frontEndSystem, otherAudience',
       additionalProperties: false,
       required: ['system'],
       properties: {
@@ -299,6 +299,14 @@ export const PROFILE_SCHEMA = {
         rotation: client('rotation (the kit may rotate its secret)'),
         noClientCredentials: client('non-client-credentials (not allowed the client_credentials grant)'),
         web: client('web front end (human login)', { redirectUri: url('the redirect URI registered for the web client') }),
+        // Issue 22: the web front end's own system user (seed 000)
+        frontEndSystem: client("web front end's own system user (seed 000: the front end \"will have a System User\"; client credentials)", {
+          notNeeded: {
+            type: 'array',
+            items: { type: 'string', pattern: '^/', description: 'a GET path on the gateway starting with "/" ({customerId}: the first test customer\'s)' },
+            description: 'GET routes the front end does not need, which should refuse its token (REQ-ID-17): a list of paths starting with "/"',
+          },
+        }),
         otherAudience: client('other-audience (a client of the same IdP whose tokens are for another API)', {
           audience: text('the `aud` its tokens carry (another API than gateway.audience)'),
           tokenRequestParameters: tokenParameters("parameters its token requests carry instead of idp.tokenRequestParameters (Auth0's audience, RFC 8707's resource of the other API)"),

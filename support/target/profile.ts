@@ -295,7 +295,7 @@ function interpolate(
 // ---------------------------------------------------------------------------------------------------------
 // checks that need resolved values
 
-type RawClient = Omit<ClientCredentials, 'clientSecret'> & { clientSecret?: string; redirectUri?: string; refusedScopes?: string[]; audience?: string; tokenRequestParameters?: Record<string, string> };
+type RawClient = Omit<ClientCredentials, 'clientSecret'> & { clientSecret?: string; redirectUri?: string; refusedScopes?: string[]; audience?: string; tokenRequestParameters?: Record<string, string>; notNeeded?: string[] };
 type RawForeignIssuer = Omit<ForeignIssuerDescription, 'client'> & Omit<ClientCredentials, 'ttlSeconds'>;
 interface RawProfile {
   name: string;
@@ -418,6 +418,7 @@ function toProfile(file: string, p: RawProfile, testSigner: TestSignerDescriptio
       ...(c.redirectUri !== undefined ? { redirectUri: c.redirectUri } : {}),
       ...(c.audience !== undefined ? { audience: c.audience } : {}),
       ...(c.tokenRequestParameters !== undefined ? { tokenRequestParameters: c.tokenRequestParameters } : {}),
+      ...(c.notNeeded !== undefined ? { notNeeded: c.notNeeded } : {}),
     };
   }
   return {

@@ -229,6 +229,12 @@ export interface TargetDescription {
     readonly web?: ClientCredentials & { readonly redirectUri?: string };
     /** A client of the same IdP whose tokens are meant for another API (a test aid: wrong-aud checks with genuine tokens). */
     readonly otherAudience?: OtherAudienceClient;
+    /**
+     * The web front end's own system user (seed 000: "The Web/App/Chat frontend will have a System User"): its
+     * client-credentials client, and the GET routes the front end does not need (`{customerId}`: the first test
+     * customer's), which should refuse its token (REQ-ID-17, RFC 9700 §2.3).
+     */
+    readonly frontEndSystem?: ClientCredentials & { readonly notNeeded?: readonly string[] };
   };
   readonly users: readonly TestUser[];
   /** Human login in a browser: login URL, form selectors (issue 7). Absent: defaults. */
