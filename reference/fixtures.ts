@@ -5,7 +5,7 @@ import type { ClientCredentials, GatewayLimits, RouteSet, TestUser, TargetDescri
 
 export interface ReferenceFixtures {
   readonly audience: string;
-  readonly clients: Record<string, ClientCredentials & { redirectUri?: string; audience?: string; tokenRequestParameters?: Record<string, string> }>;
+  readonly clients: Record<string, ClientCredentials & { redirectUri?: string; audience?: string; tokenRequestParameters?: Record<string, string>; notNeeded?: readonly string[] }>;
   readonly users: readonly TestUser[];
   readonly routes: RouteSet;
   readonly limits: TargetDescription['limits'] & {
@@ -20,6 +20,8 @@ export interface ReferenceFixtures {
    * tokens for the API audience that the gateway must refuse for their issuer (REQ-BEARER-04).
    */
   readonly foreignIssuer?: ClientCredentials & { readonly path: string };
+  /** Seed 002's self-service rotation on the IdP: `path` with {clientId}; `owner` (a username) owns clients.rotation. */
+  readonly selfServiceRotation?: { readonly path: string; readonly owner: string };
 }
 
 /** The second issuer's identifier: the reference IdP's issuer with the fixture's path appended. */
@@ -43,7 +45,20 @@ export function loadReferenceFixtures(path = process.env.AUTH_CTK_FIXTURES ?? DE
  * so that customer's tokens carry the subject of that client's own tokens. Idempotent: applied once more by the IdP.
  */
 export function withFixtureFaults(fixtures: ReferenceFixtures, faults: { has(name: string): boolean }): ReferenceFixtures {
+  fixtures = withUnconfinedFrontEnd(fixtures, faults);
   const readOnly = fixtures.clients.readOnly;
   if (!faults.has('customer-id-is-client-id') || !readOnly || fixtures.users.length < 2) return fixtures;
   return { ...fixtures, users: fixtures.users.map((user, i) => (i === 1 ? { ...user, customerId: readOnly.clientId } : user)) };
+}
+
+/**
+ * Fault front-end-system-user-unconfined (REQ-ID-17; seed 000): the web front end's own system user is registered
+ * with every scope the system client has, not only the catalog it needs. Idempotent, like the fault above.
+ */
+function withUnconfinedFrontEnd(fixtures: ReferenceFixtures, faults: { has(name: string): boolean }): ReferenceFixtures {
+  const frontEnd = fixtures.clients.frontEndSystem;
+  const system = fixtures.clients.system;
+  if (!faults.has('front-end-system-user-unconfined') || !frontEnd || !system) return fixtures;
+  const scopes = [...new Set([...frontEnd.scopes, ...system.scopes])];
+  return { ...fixtures, clients: { ...fixtures.clients, frontEndSystem: { ...frontEnd, scopes } } };
 }

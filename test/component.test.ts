@@ -108,7 +108,7 @@ describe('component: identity echo and catalog', () => {
 describe('component faults', () => {
   test('every component fault is declared for the component', () => {
     for (const fault of COMPONENT_FAULTS) assert.equal(fault.component, 'component');
-    assert.deepEqual(COMPONENT_FAULTS.map((f) => f.name).sort(), ['human-sees-all-customers', 'human-writes-any-customer', 'system-denied-customer-data']);
+    assert.deepEqual(COMPONENT_FAULTS.map((f) => f.name).sort(), ['human-deletes-any-customer', 'human-sees-all-customers', 'human-writes-any-customer', 'system-denied-customer-data']);
   });
 
   test('human-sees-all-customers: a human reads another customer', async () => {
@@ -117,6 +117,30 @@ describe('component faults', () => {
 
   test('system-denied-customer-data: the system user is refused', async () => {
     assert.equal((await get(await startComponent(['system-denied-customer-data']), ordersOf(BOB), SYSTEM)).status, 403);
+  });
+});
+
+// Issue 22: deletes, front-end system user, rotation ownership
+describe('component: a customer\'s disposable record (seed 003 for deletes)', () => {
+  const record = routes.customerDelete!;
+  const recordOf = (customerId: string) => record.path.replace('{customerId}', encodeURIComponent(customerId)).replace('{recordId}', encodeURIComponent(record.recordId));
+  const remove = async (base: string, customerId: string, identity: ForwardedIdentity) =>
+    (await fetch(new URL(recordOf(customerId), base), { method: 'DELETE', headers: { [IDENTITY_HEADER]: encodeIdentity(identity) } })).status;
+
+  test('another customer may neither read nor delete it; its owner reads it, and deletes it', async () => {
+    const base = await startComponent();
+    assert.equal((await get(base, recordOf(BOB), human(ALICE))).status, 403);
+    assert.equal(await remove(base, BOB, human(ALICE)), 403);
+    assert.equal((await get(base, recordOf(BOB), human(BOB))).status, 200, 'the record stays');
+    assert.equal(await remove(base, BOB, human(BOB)), 204);
+    assert.equal((await get(base, recordOf(BOB), SYSTEM)).status, 404, 'deleted');
+  });
+
+  test('human-deletes-any-customer: another customer deletes it (reads stay scoped)', async () => {
+    const base = await startComponent(['human-deletes-any-customer']);
+    assert.equal((await get(base, recordOf(BOB), human(ALICE))).status, 403);
+    assert.equal(await remove(base, BOB, human(ALICE)), 204);
+    assert.equal((await get(base, recordOf(BOB), human(BOB))).status, 404);
   });
 });
 

@@ -606,7 +606,63 @@ const FAULT_PROBES: Record<IdpFaultName, () => Promise<boolean>> = {
     await new Promise((r) => setTimeout(r, Number(limited[0]?.headers['retry-after'] ?? 1) * 1000 + 500));
     return limited.length > 0 && (await systemToken('127.0.0.80')).status === 429;
   },
+  // Issue 22: deletes, front-end system user, rotation ownership
+  'rotation-by-anyone': async () => {
+    const other = await selfServiceRotation(fx.users[1]!);
+    return other.status === 200 && typeof other.json?.client_secret === 'string';
+  },
+  'self-service-refuses-owner': async () => (await selfServiceRotation(fx.users[0]!)).status === 403,
+  'front-end-token-names-a-customer': async () => decodeJwt(String((await frontEndToken()).json?.access_token)).sub === fx.users[0]!.customerId,
+  'front-end-system-user-unconfined': async () => String((await frontEndToken('catalog:read orders:read')).json?.scope).split(' ').includes('orders:read'),
 };
+
+/** A client-credentials token of the web front end's own system user (seed 000). */
+function frontEndToken(scope = 'catalog:read') {
+  const c = fx.clients.frontEndSystem!;
+  return token({ grant_type: 'client_credentials', scope }, { basic: [c.clientId, c.clientSecret] });
+}
+
+/** Seed 002's self-service rotation of clients.rotation, with `user`'s human token (password-style login). */
+async function selfServiceRotation(user: { username: string; password: string }): Promise<Reply> {
+  const login = await token({ grant_type: 'password', username: user.username, password: user.password, scope: 'catalog:read' }, { basic: [web().clientId, web().clientSecret] });
+  const path = fx.selfServiceRotation!.path.replace('{clientId}', fx.clients.rotation!.clientId);
+  return call(`${idp.url}${path}`, { method: 'POST', headers: { authorization: `Bearer ${String(login.json?.access_token)}` } });
+}
+
+describe('the web front end\'s own system user (seed 000)', () => {
+  test('gets a client-credentials token as itself (sub == client_id), for the catalog only', async () => {
+    const reply = await frontEndToken('catalog:read orders:read');
+    const c = fx.clients.frontEndSystem!;
+    if (reply.status === 200) {
+      assert.deepEqual(String(reply.json!.scope).split(' '), ['catalog:read'], 'never a scope it is not registered for');
+    } else {
+      assert.equal(reply.json?.error, 'invalid_scope', reply.text);
+    }
+    const own = await frontEndToken();
+    assert.equal(own.status, 200, own.text);
+    const { payload } = await verify(String(own.json!.access_token));
+    assert.equal(payload.sub, c.clientId);
+    assert.equal(payload.client_id, c.clientId);
+  });
+});
+
+describe('self-service rotation (seed 002: the owner rotates its own secret)', () => {
+  test('the owner is shown a new secret that works; another customer and no token are refused', async () => {
+    const owner = fx.users.find((u) => u.username === fx.selfServiceRotation!.owner)!;
+    const other = fx.users.find((u) => u.username !== owner.username)!;
+    const refused = await selfServiceRotation(other);
+    assert.equal(refused.status, 403, refused.text);
+    assert.equal(refused.json?.client_secret, undefined);
+    const path = fx.selfServiceRotation!.path.replace('{clientId}', fx.clients.rotation!.clientId);
+    assert.equal((await call(`${idp.url}${path}`, { method: 'POST' })).status, 401);
+    const rotated = await selfServiceRotation(owner);
+    assert.equal(rotated.status, 200, rotated.text);
+    const fresh = String(rotated.json!.client_secret);
+    assert.notEqual(fresh, fx.clients.rotation!.clientSecret);
+    assert.equal((await token({ grant_type: 'client_credentials' }, { basic: [fx.clients.rotation!.clientId, fresh] })).status, 200);
+    await admin(`/admin/clients/${fx.clients.rotation!.clientId}/rotate-secret`, { client_secret: fx.clients.rotation!.clientSecret });
+  });
+});
 
 describe('faults change the behaviour they name', () => {
   for (const fault of IDP_FAULTS) {

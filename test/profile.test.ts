@@ -92,7 +92,7 @@ describe('profile validation: one clear error naming file, field and expectation
     profile.gateway.routes.protectd = '/x';
     const e = failure(write(profile));
     assert.equal(e.field, 'gateway.routes.protectd');
-    assert.match(e.message, /unknown key "protectd" \(expected one of: protected, public, scoped, identityEcho, customerData, customerWrite, identityEchoFormat\)/);
+    assert.match(e.message, /unknown key "protectd" \(expected one of: protected, public, scoped, identityEcho, customerData, customerWrite, customerDelete, identityEchoFormat\)/);
   });
 
   test('unknown capability', () => {
@@ -440,6 +440,44 @@ describe('profile fields for real deployments (issue 16)', () => {
       assert.equal(e.field, field, e.message);
       if (message) assert.match(e.message, message);
       assert.ok(!e.message.includes('foreign-secret-value') && !e.message.includes('reports-secret-value'), 'no secret in an error');
+    }
+  });
+
+  // Issue 22: deletes, front-end system user, rotation ownership
+  test('gateway.routes.customerDelete and selfServiceRotation: opt-in entries whose capability follows from them', () => {
+    const env = { ...ENV, CTK_ROT: 'rotation-secret-value', CTK_A: 'alice-password', CTK_B: 'bob-password' };
+    const profile = validProfile();
+    profile.users = [
+      { username: 'alice', password: '${CTK_A}', customerId: 'cust-a' },
+      { username: 'bob', password: '${CTK_B}', customerId: 'cust-b' },
+    ];
+    profile.clients.rotation = { clientId: 'rot', clientSecret: '${CTK_ROT}', scopes: ['read'] };
+    profile.gateway.routes.customerDelete = { path: '/customers/{customerId}/notes/{recordId}', customerId: 'cust-b', recordId: 'disposable-1' };
+    profile.selfServiceRotation = { url: 'https://dash.test/api/apps/{clientId}/rotate', secret: '/client_secret', owner: 'alice' };
+    const p = load(profile, env);
+    assert.deepEqual(p.selfServiceRotation, { url: profile.selfServiceRotation.url, method: 'POST', secret: '/client_secret', owner: 'alice' });
+    assert.deepEqual(p.gateway?.routes.customerDelete, profile.gateway.routes.customerDelete);
+    assert.equal(p.capabilities['self-service-rotation'], true, 'the entry is what the capability means');
+    assert.equal(p.capabilities['customer-deletes'], true);
+    assert.equal(load(validProfile()).capabilities['customer-deletes'], undefined, 'absent: not claimed');
+
+    const mistakes: [mutate: (q: Record<string, any>) => void, field: string, message?: RegExp][] = [
+      [(q) => (q.gateway.routes.customerDelete.path = '/customers/{customerId}/notes'), 'gateway.routes.customerDelete.path'],
+      [(q) => delete q.gateway.routes.customerDelete.recordId, 'gateway.routes.customerDelete.recordId', /missing/],
+      [(q) => (q.gateway.routes.customerDelete.customerId = 'cust-x'), 'gateway.routes.customerDelete.customerId', /test user/],
+      [(q) => (q.selfServiceRotation.owner = 'carol'), 'selfServiceRotation.owner', /username of a test user/],
+      [(q) => (q.selfServiceRotation.method = 'DELETE'), 'selfServiceRotation.method'],
+      [(q) => delete q.clients.rotation, 'clients.rotation', /missing/],
+      [(q) => (q.users = [q.users[0]]), 'users', /second test user/],
+      [(q) => (q.capabilities = { 'self-service-rotation': false }), 'capabilities.self-service-rotation', /remove one of them/],
+      [(q) => { delete q.gateway.routes.customerDelete; q.capabilities = { 'customer-deletes': true }; }, 'capabilities.customer-deletes', /no gateway\.routes\.customerDelete/],
+    ];
+    for (const [mutate, field, message] of mistakes) {
+      const q = structuredClone(profile);
+      mutate(q);
+      const e = failure(write(q), env);
+      assert.equal(e.field, field, e.message);
+      if (message) assert.match(e.message, message);
     }
   });
 

@@ -252,6 +252,19 @@ describe('capabilities the profile does not claim', () => {
     }
   });
 
+  // Issue 22: deletes, front-end system user, rotation ownership
+  test('self-service rotation and a disposable record: not applicable where the profile names none, applicable on the reference', () => {
+    const reference = describeReferenceTarget({ idp: 'http://127.0.0.1:1', issuer: 'http://127.0.0.1:1', gateway: 'http://127.0.0.1:2', component: '' });
+    assert.equal(reference.selfServiceRotation?.owner, 'alice');
+    const without = { ...reference, capabilities: { ...reference.capabilities, 'self-service-rotation': false, 'customer-deletes': false } };
+    for (const tags of [['@REQ-ROT-04', '@requires-human-login'], ['@REQ-ID-15', '@requires-human-login', '@requires-customer-scoping']]) {
+      assert.equal(applicability(reference, tags).kind, 'applicable', tags[0]);
+      const missing = applicability(without, tags);
+      assert.equal(missing.kind, 'not-applicable', tags[0]);
+      if (missing.kind === 'not-applicable') assert.match(missing.record.reason, /does not claim (self-service-rotation|customer-deletes)/);
+    }
+  });
+
   test('requirements without a capability always apply', async () => {
     const d = (await start(profile({ discoveryUrl: `${base}/good/.well-known/openid-configuration` }))).description;
     assert.equal(applicability(d, ['@REQ-TOK-01']).kind, 'applicable');

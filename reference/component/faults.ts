@@ -20,4 +20,11 @@ export const COMPONENT_FAULTS: readonly FaultDefinition[] = [
     description: "accepts a human identity's write on another customer's data; reads stay scoped (seed 003)",
     breaks: ['REQ-ID-12'],
   },
+  // Issue 22: deletes, front-end system user, rotation ownership
+  {
+    name: 'human-deletes-any-customer',
+    component: 'component',
+    description: "accepts a human identity's DELETE of another customer's record; reads and writes stay scoped (seed 003)",
+    breaks: ['REQ-ID-15'],
+  },
 ];

@@ -58,6 +58,15 @@ export function createComponentServer(options: ComponentOptions): Server {
   const products: StockedProduct[] = [...SEED_PRODUCTS];
   const customerData = routes.customerData ? templatePattern(routes.customerData) : undefined;
   const customerWrite = routes.customerWrite ? { method: routes.customerWrite.method.toUpperCase(), pattern: templatePattern(routes.customerWrite.path) } : undefined;
+  const customerDelete = routes.customerDelete ? templatePattern(routes.customerDelete.path.replace('{customerId}', '{c}').replace('{recordId}', '{r}')) : undefined;
+  const customerFirst = routes.customerDelete ? routes.customerDelete.path.indexOf('{customerId}') < routes.customerDelete.path.indexOf('{recordId}') : true;
+  /**
+   * Issue 22: each customer's disposable records (seed 003 for deletes): the one the fixture names, per customer, so
+   * REQ-ID-15 has something another customer must not delete. Deleted ones stay deleted for the process's life.
+   */
+  const disposable = new Map<string, Set<string>>(
+    routes.customerDelete ? options.users.map((u) => [u.customerId, new Set([routes.customerDelete!.recordId])]) : [],
+  );
   /** Notes written per customer: only counted, so a long run cannot grow the component's memory. */
   const notesWritten = new Map<string, number>();
   const log = options.log ?? (() => undefined);
@@ -137,6 +146,26 @@ export function createComponentServer(options: ComponentOptions): Server {
       const count = (notesWritten.get(customerId) ?? 0) + 1;
       notesWritten.set(customerId, count);
       return sendJson(res, 201, { customerId, noteId: `note-${count}`, writtenBy: identity.sub ?? null });
+    }
+
+    // Issue 22: one disposable record of a customer, read (GET) and deleted (DELETE) on the same path.
+    const recordMatch = customerDelete && (method === 'GET' || method === 'DELETE') ? customerDelete.exec(path) : null;
+    if (recordMatch) {
+      const [customerId, recordId] = (customerFirst ? [recordMatch[1]!, recordMatch[2]!] : [recordMatch[2]!, recordMatch[1]!]).map(decodeURIComponent) as [string, string];
+      if (!identity) return noIdentity(res);
+      if (identity.kind === 'anonymous') return sendJson(res, 403, { error: 'forbidden', message: 'anonymous callers may not touch customer data' });
+      // Seed 003: a human deletes (and reads) only its own customer's records; the system ("darf alles") any. Fault
+      // human-deletes-any-customer lets a human delete another customer's record (reads stay scoped).
+      const ownCustomer = identity.kind !== 'human' || identity.customer_id === customerId;
+      if (!ownCustomer && !(method === 'DELETE' && faults.has('human-deletes-any-customer'))) {
+        return sendJson(res, 403, { error: 'forbidden', message: 'a customer may touch only its own data' });
+      }
+      const records = disposable.get(customerId);
+      if (!records?.has(recordId)) return sendJson(res, 404, { error: 'not_found', message: 'no such record' });
+      if (method === 'GET') return sendJson(res, 200, { customerId, recordId, disposable: true });
+      records.delete(recordId);
+      res.writeHead(204, { 'cache-control': 'no-store' });
+      return void res.end();
     }
 
     const customerMatch = method === 'GET' && customerData ? customerData.exec(path) : null;

@@ -33,6 +33,10 @@ export function routePolicies(routes: RouteSet): RoutePolicy[] {
   if (routes.customerData) policies.push({ method: 'GET', template: routes.customerData, public: false, scope: 'orders:read' });
   // Who may write whose data is the component's decision (seed 003), so the gateway asks for any valid token.
   if (routes.customerWrite) policies.push({ method: routes.customerWrite.method.toUpperCase(), template: routes.customerWrite.path, public: false });
+  // Issue 22: a customer's disposable record, read and deleted on one path; whose is the component's decision (seed 003).
+  if (routes.customerDelete) {
+    for (const method of ['GET', 'DELETE']) policies.push({ method, template: routes.customerDelete.path, public: false });
+  }
   return policies;
 }
 

@@ -519,6 +519,31 @@ export const IDP_FAULTS = [
     description: 'A rate-limited IP stays limited for 20 s from its first 429, although the 429 says Retry-After: 1.',
     breaks: ['REQ-RL-08'],
   },
+  // Issue 22: deletes, front-end system user, rotation ownership
+  {
+    name: 'rotation-by-anyone',
+    component: 'idp',
+    description: "The self-service rotation interface rotates a client's secret for any valid token of the IdP, not only its owner's, and shows that caller the new secret (seed 002).",
+    breaks: ['REQ-ROT-04', 'REQ-ROT-05'],
+  },
+  {
+    name: 'self-service-refuses-owner',
+    component: 'idp',
+    description: 'The self-service rotation interface refuses the customer who owns the client too: nobody can rotate their own secret (seed 002).',
+    breaks: ['REQ-ROT-06'],
+  },
+  {
+    name: 'front-end-token-names-a-customer',
+    component: 'idp',
+    description: "The web front end's own system user gets client-credentials tokens whose sub is the first test customer: the gateway passes it on as that human (seed 000).",
+    breaks: ['REQ-ID-16'],
+  },
+  {
+    name: 'front-end-system-user-unconfined',
+    component: 'idp',
+    description: "The web front end's own system user is registered with every scope of the system client, so its token reaches customer data the front end does not need (seed 000; RFC 9700 §2.3).",
+    breaks: ['REQ-ID-17'],
+  },
 ] as const satisfies readonly FaultDefinition[];
 
 export type IdpFaultName = (typeof IDP_FAULTS)[number]['name'];

@@ -9,6 +9,7 @@
  *   GET  /.well-known/openid-configuration and /.well-known/oauth-authorization-server (same document, RFC 8414)
  *   GET  /auth                          authorization code + PKCE S256 (web clients), then /interaction/{uid} login
  *   /admin/*                            test control plane (admin.ts)
+ *   POST /self-service/clients/{id}/rotate-secret   seed 002's self-service rotation, the owner only (self-service.ts)
  */
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -17,6 +18,7 @@ import type { OidcContext, Provider } from 'oidc-provider';
 import type { ReferenceFixtures } from '../fixtures.ts';
 import { listen } from '../server-process.ts';
 import { handleAdmin } from './admin.ts';
+import { handleSelfServiceRotation, selfServicePattern } from './self-service.ts';
 import { ATTEMPTS, basicCredentials, clientIp, tokenAttemptOf, type TokenAttempt } from './attempts.ts';
 import { bindRedirectUriToCode, returnStateUnchanged } from './login-faults.ts';
 import { AuditLog } from './audit.ts';
@@ -212,9 +214,26 @@ export async function createIdp(options: IdpOptions): Promise<RunningIdp> {
     providerCallback!(req, res);
   };
 
+  /** Seed 002: one rotation for the control plane and the self-service interface alike. */
+  const rotateSecret = async (clientId: string, requested?: string): Promise<string> => {
+    const secret = clients.rotateSecret(clientId, requested);
+    // Fault secret-rotation-revokes-tokens: the rotation also replaces the signing key and drops the old one,
+    // so every token issued before it stops verifying (seed 002 rotates a secret, not the tokens it got).
+    if (faults.has('secret-rotation-revokes-tokens') && requested === undefined) await keys.rotate(false);
+    rebuildProvider();
+    // Fault rotation-returns-wrong-secret: the customer is shown a secret other than the stored one.
+    if (faults.has('rotation-returns-wrong-secret') && requested === undefined) return randomBytes(24).toString('base64url');
+    return secret;
+  };
+  const selfService = selfServicePattern(fixtures);
+
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const url = new URL(req.url ?? '/', 'http://idp.invalid');
     const path = url.pathname;
+    const selfServiceMatch = selfService?.exec(path);
+    if (selfServiceMatch) {
+      return handleSelfServiceRotation(req, res, decodeURIComponent(selfServiceMatch[1]!), { fixtures, faults, keys, issuer: () => issuer, rotateSecret: (clientId) => rotateSecret(clientId) });
+    }
     if (fixtures.foreignIssuer && foreignCallback && isUnder(fixtures.foreignIssuer.path, path)) return foreignCallback(req, res);
     if (path === '/token') return tokenEndpoint(req, res, url);
     if (path.startsWith('/admin/')) {
@@ -229,16 +248,7 @@ export async function createIdp(options: IdpOptions): Promise<RunningIdp> {
           rebuildProvider();
           return key;
         },
-        rotateSecret: async (clientId, requested) => {
-          const secret = clients.rotateSecret(clientId, requested);
-          // Fault secret-rotation-revokes-tokens: the rotation also replaces the signing key and drops the old one,
-          // so every token issued before it stops verifying (seed 002 rotates a secret, not the tokens it got).
-          if (faults.has('secret-rotation-revokes-tokens') && requested === undefined) await keys.rotate(false);
-          rebuildProvider();
-          // Fault rotation-returns-wrong-secret: the customer is shown a secret other than the stored one.
-          if (faults.has('rotation-returns-wrong-secret') && requested === undefined) return randomBytes(24).toString('base64url');
-          return secret;
-        },
+        rotateSecret,
         reset: () => {
           rateLimit.reset();
           blocker.reset();

@@ -117,7 +117,7 @@ export function buildProvider(state: ProviderState): Provider {
       await grant.save();
       return grant;
     },
-    formats: { customizers: { jwt: jwtCustomizer(faults, state.issuer, clients) } },
+    formats: { customizers: { jwt: jwtCustomizer(faults, state.issuer, clients, fixtures.users[0]?.customerId) } },
     // RFC 6749 §5.2: token endpoint errors are JSON whatever the Accept header says; elsewhere a plain page.
     renderError: (ctx: OidcContext, out: { error: string; error_description?: string }) => {
       if (ctx.path === '/token') {
@@ -259,7 +259,7 @@ function ttlOf(client: RegisteredClient | undefined, faults: IdpFaults): number 
  * RFC 9068 §2.2 claims come from oidc-provider (iss, exp, aud, sub, client_id, iat, jti, scope; typ at+jwt);
  * this hook only exists for the faults that break them.
  */
-function jwtCustomizer(faults: IdpFaults, issuer: string, clients: ClientRegistry) {
+function jwtCustomizer(faults: IdpFaults, issuer: string, clients: ClientRegistry, firstCustomer: string | undefined) {
   return (ctx: unknown, token: { accountId?: string }, jwt: { header?: Record<string, unknown>; payload: Record<string, unknown> }) => {
     const human = token.accountId !== undefined;
     // Faults of single claims (RFC 9068 §2.2): iss, aud, scope, client_id, iat.
@@ -278,6 +278,9 @@ function jwtCustomizer(faults: IdpFaults, issuer: string, clients: ClientRegistr
     if (faults.has('missing-jti')) delete jwt.payload.jti;
     if (faults.has('sub-not-client-id') && !human) jwt.payload.sub = `service-account-${String(jwt.payload.client_id)}`;
     if (faults.has('human-sub-is-client') && human) jwt.payload.sub = jwt.payload.client_id;
+    // Fault front-end-token-names-a-customer (seed 000: the front end authorizes "as the website, and not as the human
+    // end-user"): the front end's own system user gets tokens whose sub is the first test customer.
+    if (faults.has('front-end-token-names-a-customer') && !human && firstCustomer && clients.find(String(jwt.payload.client_id))?.key === 'frontEndSystem') jwt.payload.sub = firstCustomer;
   };
 }
 

@@ -11,12 +11,14 @@ import { pacerFor } from '../oauth/pacing.ts';
 import { accessTokenFor } from '../oauth/token-client.ts';
 import { countAnswer, needsValidRequestFirst } from './own-address-guard.ts';
 
-export type GatewayRouteName = 'protected' | 'public' | 'scoped' | 'identity echo' | 'customer data' | 'customer write';
+export type GatewayRouteName = 'protected' | 'public' | 'scoped' | 'identity echo' | 'customer data' | 'customer write' | 'customer record' | 'customer record delete' | 'named path';
 
 export interface GatewayCall {
   readonly route: GatewayRouteName;
   /** Fills `{customerId}` of the customer-data route. */
   readonly customerId?: string;
+  /** For route 'named path': a GET path the profile names elsewhere (clients.frontEndSystem.notNeeded). */
+  readonly path?: string;
   /** Whole Authorization header value(s); two values send two header lines. */
   readonly authorization?: string | readonly string[];
   /** A token in the `access_token` URI query parameter (RFC 6750 §2.3). */
@@ -55,6 +57,16 @@ export function routeOf(target: TargetDescription, route: GatewayRouteName, cust
       return routes.customerWrite && customerId !== undefined
         ? { method: routes.customerWrite.method.toUpperCase(), path: routes.customerWrite.path.replace('{customerId}', encodeURIComponent(customerId)) }
         : undefined;
+    case 'named path':
+      return undefined;
+    // Issue 22: the disposable record the profile names (its customer and id are the profile's, not the call's).
+    case 'customer record':
+    case 'customer record delete': {
+      const record = routes.customerDelete;
+      if (!record) return undefined;
+      const path = record.path.replace('{customerId}', encodeURIComponent(record.customerId)).replace('{recordId}', encodeURIComponent(record.recordId));
+      return { method: route === 'customer record' ? 'GET' : 'DELETE', path };
+    }
   }
 }
 
@@ -69,7 +81,7 @@ export function gatewayUrl(target: TargetDescription, path: string, queryToken?:
 const PROBE_BODY = JSON.stringify({ name: 'auth-ctk probe (should have been refused)', price: 0 });
 
 export async function callGateway(world: CtkWorld, call: GatewayCall): Promise<Exchange> {
-  const route = routeOf(world.target, call.route, call.customerId);
+  const route = call.route === 'named path' && call.path !== undefined ? { method: 'GET', path: call.path } : routeOf(world.target, call.route, call.customerId);
   if (!route) throw new RouteNotDescribedError(call.route);
   // A gateway rate-limit check may just have used the run's own address (no sourceAddresses): wait out its limit.
   await ownAddressQuiet();

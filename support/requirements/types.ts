@@ -45,6 +45,9 @@ export const CAPABILITIES = [
   'test-token-signer', // signs tokens with arbitrary claims using a key the gateway trusts (reference control plane, or profile testTokenSigner)
   'foreign-issuer', // a second issuer whose genuine tokens the gateway must refuse (profile foreignIssuer): another realm, another tenant
   'other-audience-client', // a client of the same IdP whose genuine tokens are for another API (profile clients.otherAudience)
+  // Issue 22: deletes, front-end system user, rotation ownership
+  'self-service-rotation', // seed 002: a customer rotates its own client's secret itself (profile selfServiceRotation)
+  'customer-deletes', // seed 003: the profile names a disposable record of a test customer the kit may try to delete (gateway.routes.customerDelete)
 ] as const;
 export type Capability = (typeof CAPABILITIES)[number];
 

@@ -121,6 +121,7 @@ export async function describeExternalTarget(profile: TargetProfile, log: (line:
     ...(profile.admin ? { admin: profile.admin } : {}),
     ...(profile.testSigner ? { testSigner: profile.testSigner } : {}),
     ...(profile.foreignIssuer ? { foreignIssuer: profile.foreignIssuer } : {}),
+    ...(profile.selfServiceRotation ? { selfServiceRotation: profile.selfServiceRotation } : {}),
   };
 }
 

@@ -160,7 +160,7 @@ export const PROFILE_SCHEMA = {
         },
         routes: {
           type: 'object',
-          description: 'the routes to use: { protected, public, scoped, identityEcho?, customerData?, customerWrite? }',
+          description: 'the routes to use: { protected, public, scoped, identityEcho?, customerData?, customerWrite?, customerDelete? }',
           additionalProperties: false,
           required: ['protected', 'public', 'scoped'],
           properties: {
@@ -191,6 +191,19 @@ export const PROFILE_SCHEMA = {
               properties: {
                 method: { type: 'string', enum: ['POST', 'PUT', 'PATCH'], description: 'the HTTP method: POST, PUT or PATCH (never DELETE: a check must not remove data)' },
                 path: { type: 'string', pattern: '^/.*\\{customerId\\}', description: 'a path starting with "/" containing {customerId}' },
+              },
+            },
+            // Issue 22: deletes (seed 003), opt-in because a broken target loses the record
+            customerDelete: {
+              type: 'object',
+              description:
+                'a disposable record of a test customer the kit may try to delete: { path containing {customerId} and {recordId}, customerId (a users[] customer), recordId } (seed 003; a broken target deletes it)',
+              additionalProperties: false,
+              required: ['path', 'customerId', 'recordId'],
+              properties: {
+                path: { type: 'string', pattern: '^/.*\\{customerId\\}.*\\{recordId\\}|^/.*\\{recordId\\}.*\\{customerId\\}', description: 'a path starting with "/" containing {customerId} and {recordId}; GET reads the record, DELETE deletes it' },
+                customerId: text('the customer who owns the record: one of users[].customerId'),
+                recordId: text('the id of a disposable record of that customer, one the kit may delete'),
               },
             },
             identityEchoFormat: {
@@ -268,7 +281,7 @@ export const PROFILE_SCHEMA = {
     },
     clients: {
       type: 'object',
-      description: 'the test clients: system (required), readOnly, shortTtl, rotation, noClientCredentials, web, otherAudience',
+      description: 'the test clients: system (required), readOnly, shortTtl, rotation, noClientCredentials, web, frontEndSystem, otherAudience',
       additionalProperties: false,
       required: ['system'],
       properties: {
@@ -286,6 +299,14 @@ export const PROFILE_SCHEMA = {
         rotation: client('rotation (the kit may rotate its secret)'),
         noClientCredentials: client('non-client-credentials (not allowed the client_credentials grant)'),
         web: client('web front end (human login)', { redirectUri: url('the redirect URI registered for the web client') }),
+        // Issue 22: the web front end's own system user (seed 000)
+        frontEndSystem: client("web front end's own system user (seed 000: the front end \"will have a System User\"; client credentials)", {
+          notNeeded: {
+            type: 'array',
+            items: { type: 'string', pattern: '^/', description: 'a GET path on the gateway starting with "/" ({customerId}: the first test customer\'s)' },
+            description: 'GET routes the front end does not need, which should refuse its token (REQ-ID-17): a list of paths starting with "/"',
+          },
+        }),
         otherAudience: client('other-audience (a client of the same IdP whose tokens are for another API)', {
           audience: text('the `aud` its tokens carry (another API than gateway.audience)'),
           tokenRequestParameters: tokenParameters("parameters its token requests carry instead of idp.tokenRequestParameters (Auth0's audience, RFC 8707's resource of the other API)"),
@@ -411,6 +432,20 @@ export const PROFILE_SCHEMA = {
       },
     },
     foreignIssuer: FOREIGN_ISSUER,
+    // Issue 22: seed 002's self-service rotation, by the owner only
+    selfServiceRotation: {
+      type: 'object',
+      description:
+        "where a customer rotates its own client's secret (seed 002, \"via the UI\"): { url with {clientId}, method?, secret, owner } — owner is the users[] username whose application clients.rotation is",
+      additionalProperties: false,
+      required: ['url', 'secret', 'owner'],
+      properties: {
+        url: url('the self-service rotation call ({clientId} is replaced by clients.rotation\'s id)'),
+        method: { type: 'string', enum: ['POST', 'PUT', 'PATCH'], description: 'the HTTP method: POST (default), PUT or PATCH' },
+        secret: pointer('where the owner\'s answer holds the new secret (e.g. "/client_secret")'),
+        owner: text('the username (users[].username) of the customer who owns clients.rotation'),
+      },
+    },
     admin: {
       type: 'object',
       description:

@@ -12,6 +12,7 @@ import { Ajv, type ErrorObject } from 'ajv';
 import { LineCounter, parseDocument, type Document } from 'yaml';
 import { UsageError } from '../../cli/errors.ts';
 import type { Capability } from '../requirements/types.ts';
+import type { SelfServiceRotationDescription } from './target.ts';
 import type { AdminDescription, AudienceCheck, GatewayLimits, BrowserLoginDescription, ClientCredentials, ForeignIssuerDescription, RouteSet, TargetDescription, TestSignerDescription, TestUser } from './target.ts';
 import { checkSigningJwk } from '../jwt/signing-keys.ts';
 import { PROFILE_SCHEMA } from './profile-schema.ts';
@@ -76,6 +77,8 @@ export interface TargetProfile {
   readonly testSigner?: TestSignerDescription;
   /** A second issuer whose genuine tokens the gateway must refuse (a test aid). */
   readonly foreignIssuer?: ForeignIssuerDescription;
+  /** Seed 002's self-service rotation (issue 22). */
+  readonly selfServiceRotation?: SelfServiceRotationDescription;
 }
 
 /**
@@ -129,7 +132,8 @@ export function loadProfile(file: string, options: LoadProfileOptions = {}): Tar
   checkResolved(resolved, failAt);
   checkGenuineTokenAids(resolved, failAt);
   checkGatewayLimitClaims(resolved, failAt);
-  return withGenuineTokenAids(toProfile(shown, resolved, testSignerOf(resolved, failAt)), resolved);
+  checkOwnershipEntries(resolved, failAt);
+  return withOwnershipEntries(withGenuineTokenAids(toProfile(shown, resolved, testSignerOf(resolved, failAt)), resolved), resolved);
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -291,7 +295,7 @@ function interpolate(
 // ---------------------------------------------------------------------------------------------------------
 // checks that need resolved values
 
-type RawClient = Omit<ClientCredentials, 'clientSecret'> & { clientSecret?: string; redirectUri?: string; refusedScopes?: string[]; audience?: string; tokenRequestParameters?: Record<string, string> };
+type RawClient = Omit<ClientCredentials, 'clientSecret'> & { clientSecret?: string; redirectUri?: string; refusedScopes?: string[]; audience?: string; tokenRequestParameters?: Record<string, string>; notNeeded?: string[] };
 type RawForeignIssuer = Omit<ForeignIssuerDescription, 'client'> & Omit<ClientCredentials, 'ttlSeconds'>;
 interface RawProfile {
   name: string;
@@ -307,6 +311,7 @@ interface RawProfile {
   admin?: AdminDescription;
   testTokenSigner?: { privateJwk: string; kid?: string; alg?: string };
   foreignIssuer?: RawForeignIssuer;
+  selfServiceRotation?: { url: string; method?: 'POST' | 'PUT' | 'PATCH'; secret: string; owner: string };
 }
 
 function checkResolved(p: RawProfile, fail: (path: (string | number)[], detail: string) => never): void {
@@ -413,6 +418,7 @@ function toProfile(file: string, p: RawProfile, testSigner: TestSignerDescriptio
       ...(c.redirectUri !== undefined ? { redirectUri: c.redirectUri } : {}),
       ...(c.audience !== undefined ? { audience: c.audience } : {}),
       ...(c.tokenRequestParameters !== undefined ? { tokenRequestParameters: c.tokenRequestParameters } : {}),
+      ...(c.notNeeded !== undefined ? { notNeeded: c.notNeeded } : {}),
     };
   }
   return {
@@ -497,4 +503,49 @@ function withGenuineTokenAids(profile: TargetProfile, p: RawProfile): TargetProf
 function displayPath(file: string, cwd = process.cwd()): string {
   const rel = relative(cwd, resolve(cwd, file));
   return rel.startsWith('..') ? resolve(cwd, file) : rel;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// issue 22: a disposable record to delete (seed 003) and self-service rotation (seed 002): deployment properties
+// the profile names; the capability follows from the entry, never claimed without it
+
+const OWNERSHIP_ENTRIES = [
+  { capability: 'self-service-rotation', field: 'selfServiceRotation', given: (p: RawProfile) => p.selfServiceRotation !== undefined },
+  { capability: 'customer-deletes', field: 'gateway.routes.customerDelete', given: (p: RawProfile) => p.gateway?.routes.customerDelete !== undefined },
+] as const;
+
+function checkOwnershipEntries(p: RawProfile, fail: (path: (string | number)[], detail: string) => never): void {
+  for (const entry of OWNERSHIP_ENTRIES) {
+    const claimed = p.capabilities?.[entry.capability];
+    if (claimed === true && !entry.given(p)) fail(['capabilities', entry.capability], `true, yet the profile has no ${entry.field}: give ${entry.field} (the capability follows from it)`);
+    if (claimed === false && entry.given(p)) fail(['capabilities', entry.capability], `false, yet the profile gives ${entry.field}: remove one of them`);
+  }
+  const users = p.users ?? [];
+  const rotation = p.selfServiceRotation;
+  if (rotation) {
+    if (!URL.canParse(rotation.url.replace('{clientId}', 'id'))) fail(['selfServiceRotation', 'url'], `expected an http(s) URL; got ${JSON.stringify(rotation.url)}`);
+    if (!users.some((u) => u.username === rotation.owner)) {
+      fail(['selfServiceRotation', 'owner'], `expected the username of a test user (users[]); ${JSON.stringify(rotation.owner)} is none of ${JSON.stringify(users.map((u) => u.username))}`);
+    }
+    if (!users.some((u) => u.username !== rotation.owner)) fail(['users'], 'expected a second test user besides selfServiceRotation.owner: another customer must be refused the rotation');
+    if (!p.clients.rotation) fail(['clients', 'rotation'], 'missing (expected the client whose secret selfServiceRotation.owner rotates)');
+  }
+  const record = p.gateway?.routes.customerDelete;
+  if (record) {
+    if (!users.some((u) => u.customerId === record.customerId)) {
+      fail(['gateway', 'routes', 'customerDelete', 'customerId'], `expected the customerId of a test user (users[]): its owner reads the record before and after; ${JSON.stringify(record.customerId)} is none of them`);
+    }
+    if (!users.some((u) => u.customerId !== record.customerId)) fail(['users'], 'expected a second test user: another customer tries to delete the record of gateway.routes.customerDelete');
+  }
+}
+
+function withOwnershipEntries(profile: TargetProfile, p: RawProfile): TargetProfile {
+  const capabilities = { ...profile.capabilities };
+  for (const entry of OWNERSHIP_ENTRIES) if (entry.given(p)) capabilities[entry.capability] = true;
+  const rotation = p.selfServiceRotation;
+  return {
+    ...profile,
+    capabilities,
+    ...(rotation ? { selfServiceRotation: { url: rotation.url, method: rotation.method ?? 'POST', secret: rotation.secret, owner: rotation.owner } } : {}),
+  };
 }

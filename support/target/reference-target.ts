@@ -22,10 +22,13 @@ export function describeReferenceTarget(
   // are claimed when that variation, or a fault that needs it, is on.
   const switches = withNeededVariations(options.faults ?? []);
   const capabilities = Object.fromEntries(CAPABILITIES.map((c) => [c, referenceClaims(c, switches)])) as Record<Capability, boolean>;
-  const { system, readOnly, shortTtl, rotation, noClientCredentials, web, otherAudience } = fx.clients;
+  const { system, readOnly, shortTtl, rotation, noClientCredentials, web, otherAudience, frontEndSystem } = fx.clients;
   const foreign = fx.foreignIssuer;
   // Test aids the fixture file may leave out (a fixture of its own, AUTH_CTK_FIXTURES): claimed only when there.
   Object.assign(capabilities, { 'foreign-issuer': foreign !== undefined, 'other-audience-client': otherAudience !== undefined });
+  // Issue 22: what the fixture file offers (a fixture of its own may leave them out): claimed only when there.
+  const selfService = fx.selfServiceRotation;
+  Object.assign(capabilities, { 'self-service-rotation': selfService !== undefined, 'customer-deletes': fx.routes.customerDelete !== undefined });
   // A fault may stand for a target that never made a seed's promise (issue-refresh-token-unclaimed): not claimed then.
   for (const name of options.faults ?? []) for (const c of FAULTS.find((f) => f.name === name)?.unclaims ?? []) capabilities[c] = false;
   return {
@@ -40,7 +43,7 @@ export function describeReferenceTarget(
     gateway: { baseUrl: urls.gateway, routes: fx.routes },
     // The reference IdP grants a client only the scopes it lists, so it must refuse the read-only client the
     // scoped route's scope (REQ-TOK-12).
-    clients: { system: system!, readOnly: readOnly && { ...readOnly, refusedScopes: [fx.routes.scoped.scope] }, shortTtl, rotation, noClientCredentials, web, otherAudience },
+    clients: { system: system!, readOnly: readOnly && { ...readOnly, refusedScopes: [fx.routes.scoped.scope] }, shortTtl, rotation, noClientCredentials, web, otherAudience, ...(frontEndSystem ? { frontEndSystem } : {}) },
     users: fx.users,
     capabilities,
     limits: fx.limits,
@@ -56,6 +59,7 @@ export function describeReferenceTarget(
           },
         }
       : {}),
+    ...(selfService ? { selfServiceRotation: { url: `${urls.idp}${selfService.path}`, method: 'POST' as const, secret: '/client_secret', owner: selfService.owner } } : {}),
     faults: options.faults ?? [],
   };
 }

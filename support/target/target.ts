@@ -55,6 +55,13 @@ export interface RouteSet {
    * one to another customer's, which must be refused; never a DELETE, so a check cannot remove a vendor's data.
    */
   readonly customerWrite?: { readonly method: string; readonly path: string };
+  /**
+   * A DELETE on one disposable record of a test customer (seed 003 for deletes, REQ-ID-15): `{customerId}` and
+   * `{recordId}` are replaced by `customerId` (a users[] customer) and `recordId`. Opt-in: a target that lets another
+   * customer delete it loses the record. The kit reads the record with GET on the same path as its owner, before and
+   * after another test customer's DELETE; on a conforming target nothing is deleted.
+   */
+  readonly customerDelete?: { readonly path: string; readonly customerId: string; readonly recordId: string };
   /** How to read the identity echo and the public route's answer; absent: the reference's format. */
   readonly identityEchoFormat?: IdentityEchoFormat;
 }
@@ -222,6 +229,12 @@ export interface TargetDescription {
     readonly web?: ClientCredentials & { readonly redirectUri?: string };
     /** A client of the same IdP whose tokens are meant for another API (a test aid: wrong-aud checks with genuine tokens). */
     readonly otherAudience?: OtherAudienceClient;
+    /**
+     * The web front end's own system user (seed 000: "The Web/App/Chat frontend will have a System User"): its
+     * client-credentials client, and the GET routes the front end does not need (`{customerId}`: the first test
+     * customer's), which should refuse its token (REQ-ID-17, RFC 9700 §2.3).
+     */
+    readonly frontEndSystem?: ClientCredentials & { readonly notNeeded?: readonly string[] };
   };
   readonly users: readonly TestUser[];
   /** Human login in a browser: login URL, form selectors (issue 7). Absent: defaults. */
@@ -265,8 +278,26 @@ export interface TargetDescription {
    * tenant. A test aid, like testSigner: the wrong-iss check with a real token instead of a signed one.
    */
   readonly foreignIssuer?: ForeignIssuerDescription;
+  /** A self-service interface where a customer rotates its own client's secret (seed 002); absent: not offered. */
+  readonly selfServiceRotation?: SelfServiceRotationDescription;
   /** Active faults, reference only (kit self-test). */
   readonly faults?: readonly string[];
+}
+
+/**
+ * Seed 002's self-service rotation: the customer who owns clients.rotation rotates its secret "via the UI" (the API
+ * behind it), authenticated with its own human access token, and is shown the new one. Putting the profile's secret
+ * back afterwards goes through the control plane (admin.rotateSecret's put-back): a self-service interface sets no
+ * given secret.
+ */
+export interface SelfServiceRotationDescription {
+  /** The rotation call; `{clientId}` is replaced by clients.rotation's id. */
+  readonly url: string;
+  readonly method: 'POST' | 'PUT' | 'PATCH';
+  /** JSON pointer to the new secret in the owner's answer. */
+  readonly secret: string;
+  /** The username (users[]) of the customer who owns clients.rotation. */
+  readonly owner: string;
 }
 
 /** clients.otherAudience: its tokens carry another `aud` than the gateway's (RFC 9068 §4: the gateway must refuse them). */

@@ -1,0 +1,67 @@
+/**
+ * The web front end's own system user (seeds 000, 003). Seed 000: "The Web/App/Chat frontend will have a System
+ * User to authenticate as the sequence diagram above" (client credentials), and "a website displaying a catalog from
+ * a product catalog component would authorize as the website, and not as the human end-user" — REQ-ID-16, a seed
+ * requirement. Whether that system user is confined to what the front end needs, no seed says: seed 003 says a
+ * client-credentials token "darf alles". So REQ-ID-17 is RFC 9700 §2.3's SHOULD (least privilege): a route the
+ * profile says the front end does not need that serves its token is a warning quoting the seeds, never a failure.
+ */
+import { expect } from 'chai';
+import type { CtkWorld } from '../world.ts';
+import { describeOutcome, type Exchange } from '../http/exchange.ts';
+import { check, couldNotJudge } from '../verdict/check.ts';
+import type { ClientCredentials } from '../target/target.ts';
+import { bearer, callGateway, isSuccess } from '../gateway/gateway-client.ts';
+import { accessTokenFor } from '../oauth/token-client.ts';
+import { customerDataOutcome } from './customer-data.ts';
+
+export type FrontEndSystemClient = ClientCredentials & { readonly notNeeded?: readonly string[] };
+
+export const NO_FRONT_END_SYSTEM = {
+  reason: "the target profile names no client of the web front end's own system user (clients.frontEndSystem)",
+  remedy: 'describe clients.frontEndSystem (the front end\'s client-credentials client) and, for REQ-ID-17, the GET routes it does not need (notNeeded)',
+} as const;
+
+/** The identity echo, called with a client-credentials token of the front end's system user. */
+export async function echoAsFrontEnd(world: CtkWorld, client: FrontEndSystemClient): Promise<Exchange> {
+  return callGateway(world, { route: 'identity echo', authorization: bearer(await accessTokenFor(world, client)) });
+}
+
+export interface NotNeededCalls {
+  /** The control: the front end's token on the protected route (the catalog, what seed 000's website displays). */
+  readonly control: Exchange;
+  /** Each not-needed route, sent only when the control held. */
+  readonly calls: readonly { readonly path: string; readonly exchange: Exchange }[];
+}
+
+export async function callNotNeededRoutes(world: CtkWorld, client: FrontEndSystemClient): Promise<NotNeededCalls> {
+  const token = await accessTokenFor(world, client);
+  const control = await callGateway(world, { route: 'protected', authorization: bearer(token), keepAsLast: false });
+  if (!isSuccess(control)) return { control, calls: [] };
+  const customer = world.target.users[0]?.customerId;
+  const calls = [];
+  for (const template of client.notNeeded ?? []) {
+    if (template.includes('{customerId}') && customer === undefined) continue;
+    const path = template.replace('{customerId}', encodeURIComponent(customer ?? ''));
+    calls.push({ path, exchange: await callGateway(world, { route: 'named path', path, authorization: bearer(token) }) });
+  }
+  return { control, calls };
+}
+
+export function judgeFrontEndConfined(world: CtkWorld, requirement: string, client: FrontEndSystemClient, attempt: NotNeededCalls): void {
+  const expected = (path: string) =>
+    `GET ${path} refuses the client-credentials token of the front end's system user ${client.clientId} (a 4xx): RFC 9700 §2.3, an access token's privileges SHOULD be restricted to the minimum required. The seeds do not require it — seed 003: a client-credentials token "darf alles"; seed 000: the front end "will have a System User" that authorizes "as the website" — so this is a warning, never a failure`;
+  if (!isSuccess(attempt.control)) {
+    couldNotJudge(world, {
+      requirement,
+      expected: expected('<each route the front end does not need>'),
+      why: `the positive control failed: the front end's token was not served on the protected route either (${describeOutcome(attempt.control)}), so a refusal elsewhere would prove nothing`,
+    });
+    return;
+  }
+  for (const { path, exchange } of attempt.calls) {
+    check(world, { requirement, expected: expected(path), observed: `protected route: ${describeOutcome(attempt.control)}; GET ${path}: ${describeOutcome(exchange)}` }, () =>
+      expect(customerDataOutcome(exchange).kind, 'refused with a 4xx').to.equal('refused'),
+    );
+  }
+}
