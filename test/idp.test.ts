@@ -606,6 +606,21 @@ const FAULT_PROBES: Record<IdpFaultName, () => Promise<boolean>> = {
     await new Promise((r) => setTimeout(r, Number(limited[0]?.headers['retry-after'] ?? 1) * 1000 + 500));
     return limited.length > 0 && (await systemToken('127.0.0.80')).status === 429;
   },
+  // Issue 20: token endpoint hygiene
+  'accept-duplicate-parameters': async () => {
+    const body = 'grant_type=client_credentials&grant_type=client_credentials';
+    const reply = await call(`${idp.url}/token`, { method: 'POST', headers: { ...FORM, authorization: basicAuthorization(system().clientId, system().clientSecret) }, body });
+    return reply.status === 200;
+  },
+  'echo-client-secret': async () => (await token({ grant_type: 'client_credentials' }, { basic: [system().clientId, 'wrong-secret-echoed'] })).text.includes('wrong-secret-echoed'),
+  'errors-without-no-store': async () => {
+    const refused = await token({ grant_type: 'client_credentials' }, { basic: [system().clientId, 'wrong'] });
+    return refused.status === 401 && refused.headers['cache-control'] === undefined && (await systemToken()).headers['cache-control'] === 'no-store';
+  },
+  'jti-per-client': async () => {
+    const jti = async () => decodeJwt(String((await systemToken()).json!.access_token)).jti;
+    return (await jti()) === (await jti());
+  },
 };
 
 describe('faults change the behaviour they name', () => {
