@@ -9,9 +9,11 @@ Feature: Token endpoint hygiene
 
   Rule: A request that repeats a parameter is refused with invalid_request (RFC 6749 §3.2, §5.2)
 
-    @REQ-TOK-23
+    @REQ-TOK-23 @REQ-TOK-09
     Scenario Outline: A token request that carries <parameter> twice is refused with invalid_request
-      The same request without the repetition must get a token first, so a refusal is about the repetition.
+      The same request without the repetition must get a token first, so a refusal is about the repetition. The
+      code of the parameter's own malformed value (unsupported_grant_type, invalid_scope, invalid_client) is
+      accepted too: a server that reads the two values as one malformed value refuses rightly.
       When the system client requests a token with the parameter "<parameter>" sent twice
       Then the token endpoint refuses the repeated parameter with invalid_request
 

@@ -19,11 +19,13 @@ import {
 } from '../support/oauth/hygiene.ts';
 import { echoWithAndWithoutClientId, judgeNoClientIdNotSystem, tokensWithAndWithoutClientId, type NoClientIdCalls, type NoClientIdTokens } from '../support/identity/no-client-id.ts';
 
+const REPEATED = stateKey<string>('the parameter sent twice');
 const PAIR = stateKey<TokenPair>('two tokens of one client, one right after the other');
 const NO_CLIENT_ID = stateKey<NoClientIdTokens>('signer tokens with and without client_id');
 const NO_CLIENT_ID_CALLS = stateKey<NoClientIdCalls>('identity echo calls with and without client_id');
 
 When('the system client requests a token with the parameter {string} sent twice', async function (this: CtkWorld, parameter: string) {
+  this.state.remember(REPEATED, parameter);
   const result = await requestWithRepeatedParameter(this, this.target.clients.system, parameter);
   if (isNotTestable(result)) return markNotTestable(this, result);
 });
@@ -31,7 +33,7 @@ When('the system client requests a token with the parameter {string} sent twice'
 Then('the token endpoint refuses the repeated parameter with invalid_request', function (this: CtkWorld) {
   const unrelated = repeatedParameterNotJudgeable(this.lastExchange());
   if (unrelated) return markNotTestable(this, { notTestable: unrelated, remedy: 'see the rate-limit settings of the target profile' });
-  judgeRepeatedParameterRefused(this, this.lastExchange(), theSituation(this));
+  judgeRepeatedParameterRefused(this, this.lastExchange(), this.state.recall(REPEATED), theSituation(this));
 });
 
 Then("the token endpoint's answer does not repeat the client secret the request carried", function (this: CtkWorld) {

@@ -55,9 +55,19 @@ export async function requestWithRepeatedParameter(world: CtkWorld, client: Clie
 export const repeatedParameterNotJudgeable = (exchange: Exchange): string | undefined =>
   exchange.response?.status === 429 ? refusalForAnotherReason(exchange) : undefined;
 
-/** REQ-TOK-23: no token, and RFC 6749 §5.2's invalid_request with 400. */
-export function judgeRepeatedParameterRefused(world: CtkWorld, exchange: Exchange, situation: string): void {
-  judgeRefusal(world, exchange, { requirement: 'REQ-TOK-23', codes: ['invalid_request'], situation, statusRequirement: 'REQ-TOK-23' });
+/**
+ * Besides invalid_request, the §5.2 code for a malformed value of the repeated parameter itself: a server that reads
+ * the two values as one malformed value refuses rightly, and says which parameter it could not use.
+ */
+export const ALSO_ACCEPTED_FOR_REPEATED: Readonly<Record<string, string>> = { grant_type: 'unsupported_grant_type', scope: 'invalid_scope', client_id: 'invalid_client' };
+
+/**
+ * REQ-TOK-23: no token, and a 400 with RFC 6749 §5.2's invalid_request (or the code of the parameter's own malformed
+ * value). The error format is REQ-TOK-09's: where the answer is no JSON error object, the code is not judged here.
+ */
+export function judgeRepeatedParameterRefused(world: CtkWorld, exchange: Exchange, parameter: string, situation: string): void {
+  const also = ALSO_ACCEPTED_FOR_REPEATED[parameter];
+  judgeRefusal(world, exchange, { requirement: 'REQ-TOK-23', codes: ['invalid_request', ...(also ? [also] : [])], situation, formatRequirement: 'REQ-TOK-09', statusRequirement: 'REQ-TOK-23' });
 }
 
 // --- REQ-TOK-24: the secret a request carried is not in the answer -----------------------------------------

@@ -11,7 +11,7 @@ const R6749 = (s: string) => rfc(6749, s);
 export const TOKEN_HYGIENE_REQUIREMENTS: readonly Requirement[] = [
   {
     id: 'REQ-TOK-23',
-    title: 'A token request that repeats a parameter (grant_type, scope, client_id) is refused with 400 invalid_request',
+    title: 'A token request that repeats a parameter (grant_type, scope, client_id) is refused with 400 invalid_request (or the code of that parameter\'s malformed value)',
     level: 'SHOULD',
     source: 'RFC 6749 §3.2 ("Request and response parameters MUST NOT be included more than once"), §5.2 (invalid_request: the request "repeats a parameter")',
     link: R6749('5.2'),
@@ -21,7 +21,9 @@ export const TOKEN_HYGIENE_REQUIREMENTS: readonly Requirement[] = [
       'The MUST NOT of §3.2 binds whoever sends the parameters: for a request, the client. §5.2 names the error the server gives ' +
       '(its REQUIRED is about the error member of the answer, not about refusing). No clause makes the server refuse, so a token ' +
       'for a repeated parameter, or another error code, is a warning — the same grading as two authentication methods (REQ-CAUTH-06). ' +
-      'It is worth the warning: a server that takes the first value in one place and the last in another is open to parameter pollution.',
+      'It is worth the warning: a server that takes the first value in one place and the last in another is open to parameter pollution. ' +
+      'Besides invalid_request, the §5.2 code for a malformed value of that parameter is accepted (unsupported_grant_type, invalid_scope, ' +
+      'invalid_client: a server that reads the two values as one malformed value refuses rightly); the error format is REQ-TOK-09\'s.',
   },
   {
     id: 'REQ-TOK-24',
