@@ -9,7 +9,7 @@ import { describeOutcome, type Exchange } from '../http/exchange.ts';
 import type { ClientCredentials } from '../target/target.ts';
 import { check, couldNotJudge, doesNotApply } from '../verdict/check.ts';
 import { PrerequisiteBlocked } from '../verdict/blocked.ts';
-import { requestToken, sendToTokenEndpoint, tokenRequestBody, tokenResponseOf, TokenUnavailableError, type ClientAuthMethod } from './token-client.ts';
+import { registeredAuthMethod, requestToken, sendToTokenEndpoint, tokenRequestBody, tokenResponseOf, TokenUnavailableError, type ClientAuthMethod } from './token-client.ts';
 import { failureAddress, isNotTestable, rememberSituation, type NotTestable } from './token-requests.ts';
 import { judgeRefusal, refusalForAnotherReason } from './token-errors.ts';
 import { directivesOf } from './token-response.ts';
@@ -17,8 +17,11 @@ import { decodeJwt } from '../jwt/decode.ts';
 
 // --- REQ-TOK-23: a repeated parameter ----------------------------------------------------------------------
 
-/** The parameters the kit repeats, and how the client authenticates for each (client_id is in the form only with body credentials). */
-export const REPEATABLE: Readonly<Record<string, ClientAuthMethod>> = { grant_type: 'basic', scope: 'basic', client_id: 'body' };
+/**
+ * The parameters the kit repeats, and how the client authenticates for each: the way the profile registered it
+ * ('registered'), except for client_id, which is in the form only with body credentials.
+ */
+export const REPEATABLE: Readonly<Record<string, ClientAuthMethod | 'registered'>> = { grant_type: 'registered', scope: 'registered', client_id: 'body' };
 
 /**
  * A client_credentials request that carries `parameter` twice with the same value: the one thing wrong with it is the
@@ -26,8 +29,9 @@ export const REPEATABLE: Readonly<Record<string, ClientAuthMethod>> = { grant_ty
  * refusal could be about anything, and the check is blocked on the requirement that reports the missing token.
  */
 export async function requestWithRepeatedParameter(world: CtkWorld, client: ClientCredentials, parameter: string): Promise<Exchange | NotTestable> {
-  const method = REPEATABLE[parameter];
-  if (!method) throw new Error(`the kit does not repeat "${parameter}": one of ${Object.keys(REPEATABLE).join(', ')}`);
+  const how = REPEATABLE[parameter];
+  if (!how) throw new Error(`the kit does not repeat "${parameter}": one of ${Object.keys(REPEATABLE).join(', ')}`);
+  const method = how === 'registered' ? registeredAuthMethod(client) : how;
   const control = await requestToken(world, client, { method, keepAsLast: false });
   if (!tokenResponseOf(control)) {
     if (method === 'body') {
