@@ -73,3 +73,10 @@ Feature: Token endpoint hygiene
       Given the trusted test signer's token with the system client's claims, and the same token without client_id
       When the identity echo is called with each of the two tokens
       Then the token without client_id is refused, or passed on as no system user
+
+    @gateway @REQ-ID-14 @requires-test-token-signer @requires-jwt-access-tokens
+    Scenario: A token whose sub is the system client's id but that has no client_id gets no customer's data
+      The same token with client_id must be served the first test customer's records first (a system token "darf alles").
+      Given the trusted test signer's token with the system client's claims, and the same token without client_id
+      When the first test customer's data is requested with each of the two tokens
+      Then the token without client_id is refused the first test customer's data

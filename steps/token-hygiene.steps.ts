@@ -17,12 +17,23 @@ import {
   twoTokensInARow,
   type TokenPair,
 } from '../support/oauth/hygiene.ts';
-import { echoWithAndWithoutClientId, judgeNoClientIdNotSystem, tokensWithAndWithoutClientId, type NoClientIdCalls, type NoClientIdTokens } from '../support/identity/no-client-id.ts';
+import {
+  customerDataWithAndWithoutClientId,
+  echoWithAndWithoutClientId,
+  judgeNoClientIdGetsNoCustomerData,
+  judgeNoClientIdNotSystem,
+  tokensWithAndWithoutClientId,
+  type CustomerDataCalls,
+  type NoClientIdCalls,
+  type NoClientIdTokens,
+} from '../support/identity/no-client-id.ts';
+import { testUser } from '../support/identity/human-login.ts';
 
 const REPEATED = stateKey<string>('the parameter sent twice');
 const PAIR = stateKey<TokenPair>('two tokens of one client, one right after the other');
 const NO_CLIENT_ID = stateKey<NoClientIdTokens>('signer tokens with and without client_id');
 const NO_CLIENT_ID_CALLS = stateKey<NoClientIdCalls>('identity echo calls with and without client_id');
+const NO_CLIENT_ID_DATA = stateKey<CustomerDataCalls>('customer data asked for with and without client_id');
 
 When('the system client requests a token with the parameter {string} sent twice', async function (this: CtkWorld, parameter: string) {
   this.state.remember(REPEATED, parameter);
@@ -65,4 +76,15 @@ When('the identity echo is called with each of the two tokens', async function (
 
 Then('the token without client_id is refused, or passed on as no system user', function (this: CtkWorld) {
   judgeNoClientIdNotSystem(this, this.state.recall(NO_CLIENT_ID_CALLS), this.state.recall(NO_CLIENT_ID));
+});
+
+When("the first test customer's data is requested with each of the two tokens", async function (this: CtkWorld) {
+  const owner = testUser(this, 'first');
+  if (!owner) return markNotTestable(this, { notTestable: 'the target profile names no test user', remedy: 'add test users (users[]: username, password, customerId) to the target profile' });
+  if (!this.target.gateway?.routes.customerData) return markNotTestable(this, { notTestable: 'the target describes no customer data route', remedy: 'describe gateway.routes.customerData' });
+  this.state.remember(NO_CLIENT_ID_DATA, await customerDataWithAndWithoutClientId(this, this.state.recall(NO_CLIENT_ID), owner));
+});
+
+Then("the token without client_id is refused the first test customer's data", function (this: CtkWorld) {
+  judgeNoClientIdGetsNoCustomerData(this, this.state.recall(NO_CLIENT_ID_DATA), this.state.recall(NO_CLIENT_ID));
 });

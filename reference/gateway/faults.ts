@@ -138,6 +138,7 @@ export const GATEWAY_FAULTS: readonly FaultDefinition[] = [
   gateway(
     'client-id-falls-back-to-sub',
     'admits a token without client_id and reads its sub as the client id: client_id == sub, so it is passed on as a system user (seed 003)',
-    ['REQ-ID-13'],
+    // The component then serves that "system user" every customer's records too.
+    ['REQ-ID-13', 'REQ-ID-14'],
   ),
 ];

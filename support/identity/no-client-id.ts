@@ -1,5 +1,5 @@
 /**
- * REQ-ID-13 (seed 003): a token without client_id is no system token. Seed 003 reads a token as the system's only
+ * REQ-ID-13 / REQ-ID-14 (seed 003): a token without client_id is no system token. Seed 003 reads a token as the system's only
  * when "der client_id claim ... mit dem sub claim identisch" is; an absent client_id is not identical to anything,
  * so such a token is a customer's, or is refused (RFC 9068 §2.2 makes client_id REQUIRED). The kit asks the
  * target's test signer for the system client's claims twice: once whole (the control: that token must arrive as
@@ -15,6 +15,8 @@ import { testSignerOf } from '../jwt/test-signer.ts';
 import { decodeJwt } from '../jwt/decode.ts';
 import { bearer, callGateway, isClientError } from '../gateway/gateway-client.ts';
 import { describeIdentity, readEcho, type ObservedIdentity } from './echo.ts';
+import { customerDataOutcome, requestCustomerData } from './customer-data.ts';
+import type { TestUser } from '../target/target.ts';
 
 export interface NoClientIdTokens {
   /** The signer's token with every claim of the system client's token: the control. */
@@ -86,4 +88,43 @@ export function judgeNoClientIdNotSystem(world: CtkWorld, calls: NoClientIdCalls
   check(world, { requirement, expected, observed: `${describeOutcome(probe)}; the component received ${describeIdentity(echoed)}` }, () =>
     expect(system, 'passed on as a system user').to.not.equal(true),
   );
+}
+
+// --- REQ-ID-14: what the component serves to such a token -------------------------------------------------
+
+export interface CustomerDataCalls {
+  readonly owner: TestUser;
+  readonly control: Exchange;
+  readonly probe: Exchange;
+}
+
+/** The first test customer's data asked for with the whole token (control: a system token "darf alles"), then without client_id. */
+export async function customerDataWithAndWithoutClientId(world: CtkWorld, tokens: NoClientIdTokens, owner: TestUser): Promise<CustomerDataCalls> {
+  const control = await requestCustomerData(world, tokens.whole, owner, false);
+  const probe = await requestCustomerData(world, tokens.withoutClientId, owner);
+  return { owner, control, probe };
+}
+
+/**
+ * REQ-ID-14: the token without client_id is no system token, and its sub (the system client's id) names no customer:
+ * the owner's records are refused (any 4xx), never served. Judged only where the whole token was served them.
+ */
+export function judgeNoClientIdGetsNoCustomerData(world: CtkWorld, calls: CustomerDataCalls, tokens: NoClientIdTokens): void {
+  const requirement = 'REQ-ID-14';
+  const { owner } = calls;
+  const expected = `the records of ${owner.customerId} refused (4xx) to a token with sub ${JSON.stringify(tokens.subject)} and no client_id (seed 003: only client_id == sub "darf alles")`;
+  const control = customerDataOutcome(calls.control);
+  if (control.kind !== 'served') {
+    couldNotJudge(world, { requirement, expected, why: `the same token with client_id was not served the records either (${describeOutcome(calls.control)}); REQ-ID-05 reports what a system token gets` });
+    return;
+  }
+  const probe = customerDataOutcome(calls.probe);
+  if (probe.kind === 'other' || (probe.kind === 'served' && probe.customers.length === 0)) {
+    couldNotJudge(world, { requirement, expected, why: `${describeOutcome(calls.probe)}: neither a refusal nor an answer that names whose records it holds` });
+    return;
+  }
+  const observed = probe.kind === 'served' ? `${describeOutcome(calls.probe)}; customers in the answer: ${JSON.stringify(probe.customers)}` : `refused: ${describeOutcome(calls.probe)}`;
+  check(world, { requirement, expected, observed }, () => {
+    expect(probe.kind, 'the records were served').to.equal('refused');
+  });
 }

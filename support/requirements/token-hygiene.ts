@@ -86,4 +86,21 @@ export const TOKEN_HYGIENE_REQUIREMENTS: readonly Requirement[] = [
       'id as subject a system user. Judged with the test signer\'s token: the claims of the system client\'s token without client_id, ' +
       'after the same token with client_id was shown to arrive as the system.',
   },
+  {
+    id: 'REQ-ID-14',
+    title: 'A token without a client_id claim gets no customer\'s data as a system token would: the first test customer\'s records are refused to it',
+    level: 'SEED',
+    source:
+      'seed 003 (client credentials "darf alles" only where client_id and sub are identical; "Ansonsten" the token "darf nur das, was der ' +
+      'hinterlegte Kunde darf", its sub being the customer); RFC 9068 §2.2 (client_id REQUIRED)',
+    link: seed(SEEDS.kusyProtocol),
+    component: 'component',
+    profile: 'human-identity',
+    capability: 'customer-scoping',
+    note:
+      'What REQ-ID-13 shows at the identity echo, seen where it matters: the data. The token\'s sub is the system client\'s id, which ' +
+      'names no customer, so a customer\'s records are refused (any 4xx; the gateway refusing the token is one). Judged with the test ' +
+      'signer\'s tokens, after the same token with client_id was served those records (a system token "darf alles"); an answer that ' +
+      'names no customer shows nothing and is not judged. Useful where the echo states neither a kind nor a client id.',
+  },
 ];
