@@ -535,7 +535,7 @@ export const IDP_FAULTS = [
   {
     name: 'errors-without-no-store',
     component: 'idp',
-    description: 'Only answers with a token carry Cache-Control: no-store; error answers carry none.',
+    description: 'Only answers with a token carry Cache-Control: no-store; the errors oidc-provider answers (invalid_client, invalid_request, ...) carry none.',
     breaks: ['REQ-TOK-25'],
   },
   {
