@@ -674,6 +674,11 @@ Object.assign(FAULT_PROBES, {
   },
 });
 
+// Issue 20: token endpoint hygiene
+Object.assign(FAULT_PROBES, {
+  'client-id-falls-back-to-sub': async (base: string) => assert.equal((await whoami(base, [bearer(await mint({ drop: ['client_id'] }))])).identity?.kind, 'system'),
+});
+
 /** The gateway with these switches and the variations they need, with the per-IP limits when those are on. */
 const startWith = (switches: readonly string[]) => {
   const all = new Set(withNeededVariations(switches));

@@ -614,6 +614,21 @@ const FAULT_PROBES: Record<IdpFaultName, () => Promise<boolean>> = {
   'self-service-refuses-owner': async () => (await selfServiceRotation(fx.users[0]!)).status === 403,
   'front-end-token-names-a-customer': async () => decodeJwt(String((await frontEndToken()).json?.access_token)).sub === fx.users[0]!.customerId,
   'front-end-system-user-unconfined': async () => String((await frontEndToken('catalog:read orders:read')).json?.scope).split(' ').includes('orders:read'),
+  // Issue 20: token endpoint hygiene
+  'accept-duplicate-parameters': async () => {
+    const body = 'grant_type=client_credentials&grant_type=client_credentials';
+    const reply = await call(`${idp.url}/token`, { method: 'POST', headers: { ...FORM, authorization: basicAuthorization(system().clientId, system().clientSecret) }, body });
+    return reply.status === 200;
+  },
+  'echo-client-secret': async () => (await token({ grant_type: 'client_credentials' }, { basic: [system().clientId, 'wrong-secret-echoed'] })).text.includes('wrong-secret-echoed'),
+  'errors-without-no-store': async () => {
+    const refused = await token({ grant_type: 'client_credentials' }, { basic: [system().clientId, 'wrong'] });
+    return refused.status === 401 && refused.headers['cache-control'] === undefined && (await systemToken()).headers['cache-control'] === 'no-store';
+  },
+  'jti-per-client': async () => {
+    const jti = async () => decodeJwt(String((await systemToken()).json!.access_token)).jti;
+    return (await jti()) === (await jti());
+  },
 };
 
 /** A client-credentials token of the web front end's own system user (seed 000). */

@@ -140,10 +140,14 @@ export function accessTokenValidator(options: AccessTokenValidatorOptions): Acce
       clockTolerance: options.clockSkewSeconds,
       currentDate: clockFor(token),
       // RFC 9068 §2.2: exp, sub, client_id are REQUIRED; the forwarded identity is built from sub/client_id (seed 003).
-      requiredClaims: ['exp', 'sub', 'client_id'],
+      // Fault client-id-falls-back-to-sub lets a token without client_id in (below).
+      requiredClaims: faults.has('client-id-falls-back-to-sub') ? ['exp', 'sub'] : ['exp', 'sub', 'client_id'],
     };
     try {
       const { payload } = await jwtVerify(token, keys, verifyOptions);
+      // Fault client-id-falls-back-to-sub (REQ-ID-13): a missing client_id is read as the subject's, so client_id ==
+      // sub and seed 003's rule sees a system user in a token that never said which client it was issued to.
+      if (faults.has('client-id-falls-back-to-sub') && payload.client_id === undefined) payload.client_id = payload.sub;
       if (typeof payload.sub !== 'string' || typeof payload.client_id !== 'string') {
         throw new AccessTokenRefused('invalid', 'the access token sub and client_id must be strings');
       }

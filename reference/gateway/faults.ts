@@ -135,4 +135,11 @@ export const GATEWAY_FAULTS: readonly FaultDefinition[] = [
   gatewayLimits('gateway-ip-block-not-enforced', 'claims gateway-ip-blocking but never blocks an IP, however many invalid tokens it sends', ['REQ-GRL-04']),
   gatewayLimits('gateway-block-every-ip', "one IP's invalid tokens block every client IP", ['REQ-GRL-06']),
   gatewayLimits('gateway-never-unblock', 'a blocked IP stays blocked after the stated block time', ['REQ-GRL-05']),
+  // Issue 20: token endpoint hygiene
+  gateway(
+    'client-id-falls-back-to-sub',
+    'admits a token without client_id and reads its sub as the client id: client_id == sub, so it is passed on as a system user (seed 003)',
+    // The component then serves that "system user" every customer's records too.
+    ['REQ-ID-13', 'REQ-ID-14'],
+  ),
 ];

@@ -544,6 +544,31 @@ export const IDP_FAULTS = [
     description: "The web front end's own system user is registered with every scope of the system client, so its token reaches customer data the front end does not need (seed 000; RFC 9700 §2.3).",
     breaks: ['REQ-ID-17'],
   },
+  // Issue 20: token endpoint hygiene
+  {
+    name: 'accept-duplicate-parameters',
+    component: 'idp',
+    description: 'The token request form is read into a plain object before oidc-provider sees it: a repeated parameter is served with its last value instead of refused.',
+    breaks: ['REQ-TOK-23'],
+  },
+  {
+    name: 'echo-client-secret',
+    component: 'idp',
+    description: 'Every token endpoint error names the request\'s client credentials in its error_description, the submitted client secret included.',
+    breaks: ['REQ-TOK-24'],
+  },
+  {
+    name: 'errors-without-no-store',
+    component: 'idp',
+    description: 'Only answers with a token carry Cache-Control: no-store; the errors oidc-provider answers (invalid_client, invalid_request, ...) carry none.',
+    breaks: ['REQ-TOK-25'],
+  },
+  {
+    name: 'jti-per-client',
+    component: 'idp',
+    description: 'The jti of a client-credentials token is derived from the client id alone: every token of a client carries the same jti.',
+    breaks: ['REQ-TOK-26'],
+  },
 ] as const satisfies readonly FaultDefinition[];
 
 export type IdpFaultName = (typeof IDP_FAULTS)[number]['name'];

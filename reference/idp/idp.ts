@@ -176,6 +176,11 @@ export async function createIdp(options: IdpOptions): Promise<RunningIdp> {
     const form = isForm ? new URLSearchParams(body.body.toString('utf8')) : undefined;
     ATTEMPTS.set(req, tokenAttemptOf(req, form));
     let forwarded = body.body;
+    // Fault accept-duplicate-parameters: RFC 6749 §3.2 / §5.2, a repeated parameter is invalid_request (oidc-provider
+    // refuses it, REQ-TOK-23); read into a plain object, the last value of each wins and the repetition is gone.
+    if (faults.has('accept-duplicate-parameters') && form && new Set(form.keys()).size < [...form.keys()].length) {
+      forwarded = Buffer.from(new URLSearchParams(Object.fromEntries(form)).toString());
+    }
     // Fault missing-grant-type-defaults: RFC 6749 §4.4.2 makes grant_type REQUIRED (REQ-TOK-10); a form without
     // one is read as client_credentials instead of being refused with invalid_request.
     if (faults.has('missing-grant-type-defaults') && form && !form.has('grant_type')) {

@@ -120,8 +120,24 @@ export function tokenEndpointCorrections(state: ProviderState) {
       if (faults.has('token-status-201') && params?.grant_type === 'client_credentials') ctx.status = 201;
     }
 
-    // RFC 6749 §5.1: no caching of token endpoint answers (REQ-TOK-05, REQ-TOK-06).
-    if (faults.has('omit-no-store')) ctx.res.removeHeader('cache-control');
+    // Fault jti-per-client: RFC 7519 §4.1.7, a jti is unique per token (REQ-TOK-26); here it names the client only.
+    if (faults.has('jti-per-client') && ctx.status === 200 && body && typeof body.access_token === 'string' && params?.grant_type === 'client_credentials') {
+      body.access_token = await jtiOfClient(body.access_token, state);
+    }
+
+    // Fault echo-client-secret: the submitted secret must never come back (REQ-TOK-24); here every error repeats it.
+    const failed = ctx.body as Record<string, unknown> | undefined;
+    if (faults.has('echo-client-secret') && ctx.status >= 400 && typeof failed?.error === 'string') {
+      const basic = /^basic\s+(\S+)/i.exec(ctx.get('authorization'));
+      const fromBasic = basic ? Buffer.from(basic[1]!, 'base64').toString('utf8').split(':') : [];
+      const id = fromBasic[0] ?? params?.client_id;
+      const secret = fromBasic.length > 1 ? decodeURIComponent(fromBasic.slice(1).join(':').replace(/\+/g, ' ')) : params?.client_secret;
+      if (typeof secret === 'string') ctx.body = { ...failed, error_description: `${String(failed.error_description ?? failed.error)} (client_id=${String(id)}, client_secret=${secret})` };
+    }
+
+    // RFC 6749 §5.1: no caching of token endpoint answers (REQ-TOK-05, REQ-TOK-06); §5.2's example error carries it
+    // too (REQ-TOK-25), which fault errors-without-no-store leaves out.
+    if (faults.has('omit-no-store') || (faults.has('errors-without-no-store') && ctx.status >= 400)) ctx.res.removeHeader('cache-control');
     else ctx.set('Cache-Control', 'no-store');
     if (!faults.has('omit-pragma')) ctx.set('Pragma', 'no-cache');
 
@@ -139,6 +155,13 @@ export function tokenEndpointCorrections(state: ProviderState) {
       ctx.set('Content-Type', 'text/plain; charset=utf-8');
     }
   };
+}
+
+/** Fault jti-per-client (REQ-TOK-26): the token re-signed with a jti that names its client only. */
+async function jtiOfClient(token: string, state: ProviderState): Promise<string> {
+  const claims = decodeJwt(token);
+  const header = decodeProtectedHeader(token) as Record<string, unknown>;
+  return state.keys.sign({ ...claims, jti: `jti-${String(claims.client_id)}` }, header);
 }
 
 /**

@@ -17,6 +17,7 @@ import { ANONYMOUS_REQUIREMENTS } from './anonymous.ts';
 import { RATE_LIMIT_REQUIREMENTS } from './rate-limits.ts';
 import { GATEWAY_RATE_LIMIT_REQUIREMENTS } from './gateway-rate-limits.ts';
 import { OWNERSHIP_REQUIREMENTS } from './ownership.ts';
+import { TOKEN_HYGIENE_REQUIREMENTS } from './token-hygiene.ts';
 
 export type { Requirement } from './types.ts';
 
@@ -36,6 +37,7 @@ const ALL: readonly Requirement[] = [
   ...RATE_LIMIT_REQUIREMENTS,
   ...GATEWAY_RATE_LIMIT_REQUIREMENTS,
   ...OWNERSHIP_REQUIREMENTS,
+  ...TOKEN_HYGIENE_REQUIREMENTS,
 ];
 
 export class UnknownRequirementError extends Error {
