@@ -45,6 +45,7 @@ export const SEED_BEHAVIOURS: readonly SeedBehaviour[] = [
   b('000', 'For system users their authorization is as the system (and not a passthrough of the actual human end-user)', [
     'REQ-ID-07',
     'REQ-ID-03',
+    'REQ-ID-16',
   ]),
   b('000', 'for Human users, we assume their experience is fronted by a Web/App/Chat front-end that will handle the authentication', [
     'REQ-HUM-01',
@@ -55,7 +56,7 @@ export const SEED_BEHAVIOURS: readonly SeedBehaviour[] = [
     'REQ-PKCE-02',
     'REQ-PKCE-03',
   ]),
-  b('000', 'The Web/App/Chat frontend will have a System User to authenticate as the sequence diagram above.', []),
+  b('000', 'The Web/App/Chat frontend will have a System User to authenticate as the sequence diagram above.', ['REQ-ID-16', 'REQ-ID-17']),
 
   b('001', 'all you need is a client ID and client secret ... Basic Authorization header', [
     'REQ-TOK-01',
@@ -109,7 +110,8 @@ export const SEED_BEHAVIOURS: readonly SeedBehaviour[] = [
     'REQ-TOK-01',
     'REQ-CLI-05',
   ]),
-  b('002', 'Users will also be able to rotate their secret, via the UI.', ['REQ-ROT-01', 'REQ-ROT-02', 'REQ-ROT-03', 'REQ-CLI-19']),
+  b('002', 'Users will also be able to rotate their secret, via the UI.', ['REQ-ROT-01', 'REQ-ROT-02', 'REQ-ROT-03', 'REQ-ROT-04', 'REQ-ROT-06', 'REQ-CLI-19']),
+  b('002', 'client_id, and client_secret, which the customer will be able to get from the Auth UI Dashboard', ['REQ-ROT-05', 'REQ-ROT-06']),
   b('002', 'if for some reason any of these UCP services are down, then the ucw-app will continue to function as expected due to ... default caches', [
     'REQ-CLI-14',
     'REQ-CLI-15',
@@ -120,16 +122,18 @@ export const SEED_BEHAVIOURS: readonly SeedBehaviour[] = [
   b('003', 'Ist der "client_id" claim ... mit dem "sub" claim identisch, handelt es sich um einen JWT-Token der für einen client credentials flow ausgestellt wurde [client_id equal to sub: a client-credentials token]', [
     'REQ-ID-01',
     'REQ-ID-10',
+    'REQ-ID-13',
     'REQ-JWT-12',
   ]),
   b('003', 'Ansonsten ... authorization code flow ... der "sub"-claim enthält die Kundenidentifizierung [otherwise: a login, sub is the customer]', [
     'REQ-ID-02',
     'REQ-ID-03',
   ]),
-  b('003', 'client credentials flow ("darf alles") [may do everything]', ['REQ-ID-05', 'REQ-ID-07']),
+  b('003', 'client credentials flow ("darf alles") [may do everything]', ['REQ-ID-05', 'REQ-ID-07', 'REQ-ID-14', 'REQ-ID-17']),
   b('003', 'authorization code flow ("darf nur das, was der hinterlegte Kunde darf") [may only do what the customer may]', [
     'REQ-ID-04',
     'REQ-ID-12',
+    'REQ-ID-15',
   ]),
   b('003', '"on-behalf" auth flow ... die Identität eines Kundens anzunehmen ... Abgelehnt [taking on a customer\'s identity: rejected]', [
     'REQ-ID-11',
