@@ -25,3 +25,18 @@ test('the catalogue covers at least 60 requirements (issue 3) and the suite at l
   assert.ok(requirements().length >= 60, `only ${requirements().length} requirements`);
   assert.ok(scenarios().length >= 25, `only ${scenarios().length} scenarios`);
 });
+
+test("README's counts are the suite's (features, scenarios, requirements)", async () => {
+  const { readFileSync } = await import('node:fs');
+  const { join } = await import('node:path');
+  const { KIT_ROOT } = await import('../support/traceability.ts');
+  const readme = readFileSync(join(KIT_ROOT, 'README.md'), 'utf8');
+  const found = /^(\d+) features, one per use case, (\d+) scenarios judging (\d+) requirements\./m.exec(readme);
+  assert.ok(found, 'README\'s "What the suite checks" opens with "<n> features, one per use case, <n> scenarios judging <n> requirements."');
+  const all = scenarios();
+  assert.deepEqual(
+    { features: Number(found[1]), scenarios: Number(found[2]), requirements: Number(found[3]) },
+    { features: new Set(all.map((s) => s.uri)).size, scenarios: all.length, requirements: requirements().length },
+    'README counts differ from the suite: `auth-ctk list` prints them',
+  );
+});
