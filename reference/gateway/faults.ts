@@ -134,4 +134,16 @@ export const GATEWAY_FAULTS: readonly FaultDefinition[] = [
   gatewayLimits('gateway-ip-block-not-enforced', 'claims gateway-ip-blocking but never blocks an IP, however many invalid tokens it sends', ['REQ-GRL-04']),
   gatewayLimits('gateway-block-every-ip', "one IP's invalid tokens block every client IP", ['REQ-GRL-06']),
   gatewayLimits('gateway-never-unblock', 'a blocked IP stays blocked after the stated block time', ['REQ-GRL-05']),
+  // Issue 20: header and claim attacks
+  gateway('trusts-jku', 'verifies a token with the JWK Set its jku header names (loopback URLs): a token of anyone who serves a JWK Set is accepted', ['REQ-BEARER-04', 'REQ-BEARER-05']),
+  gateway('trusts-x5u', 'verifies a token with the certificate its x5u header names (loopback URLs), self-signed or not', ['REQ-BEARER-04', 'REQ-BEARER-05']),
+  gateway(
+    'kid-path-traversal',
+    'reads the HMAC key of an HS256 token from the file its kid names: a kid of "../../dev/null" makes the empty string the key',
+    ['REQ-BEARER-04', 'REQ-BEARER-05'],
+  ),
+  // A 500 is no refusal (REQ-BEARER-04 wants a 4xx) as well as a server error (REQ-BEARER-12).
+  gateway('kid-quote-500', "answers 500 when a token's kid holds a quote (its key lookup query breaks on it)", ['REQ-BEARER-12', 'REQ-BEARER-05', 'REQ-BEARER-04']),
+  gateway('ignores-crit', 'accepts a token whose crit header lists an extension the gateway does not understand', ['REQ-BEARER-17', 'REQ-BEARER-05']),
+  gateway('oversized-token-500', 'takes headers of up to 128 KiB in and answers an access token longer than 8 KiB with 500', ['REQ-BEARER-04', 'REQ-BEARER-12']),
 ];

@@ -26,8 +26,16 @@ export class JwkSigner implements TokenSigner {
     const key = await importJWK({ ...(privateJwk as JWK), alg }, alg);
     // As the reference's signer does: typ at+jwt (RFC 9068 §2.1) and the kid, unless the check overrides them.
     const protectedHeader = { typ: 'at+jwt', ...(kid ? { kid } : {}), ...header, alg };
-    return new CompactSign(new TextEncoder().encode(JSON.stringify(claims))).setProtectedHeader(protectedHeader).sign(key);
+    return new CompactSign(new TextEncoder().encode(JSON.stringify(claims))).setProtectedHeader(protectedHeader).sign(key, { crit: criticalOf(header) });
   }
+}
+
+/**
+ * The header's `crit` names as extensions the signer "understands": jose refuses to sign a header whose crit lists one
+ * it does not know (RFC 7515 §4.1.11), and the kit signs such a header on purpose to see the gateway refuse it.
+ */
+export function criticalOf(header: Record<string, unknown>): Record<string, boolean> {
+  return Object.fromEntries((Array.isArray(header.crit) ? header.crit : []).filter((n): n is string => typeof n === 'string').map((n) => [n, true]));
 }
 
 /** Throws (jose's message, never the key) when the key cannot be imported for its alg: for the start-up check. */
