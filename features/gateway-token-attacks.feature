@@ -23,13 +23,23 @@ Feature: The gateway withstands attacks through a token's header and size
         | signed with HS256 and an empty secret, under a kid that climbs to /dev/null               |
         | signed with HS256 and a secret of its own, under a kid that smuggles SQL into a key lookup |
 
-  Rule: A critical header extension the gateway does not understand makes the token invalid (RFC 7515 §4.1.11)
+  Rule: A correctly signed token is refused for what its header says (RFC 7515 §4.1.11, RFC 9068 §4)
 
+    # Each is presented after the signer's plain token was served: a gateway that does not trust the signer would
+    # refuse these for their key alone.
     @REQ-BEARER-17 @REQ-BEARER-05 @requires-test-token-signer @requires-jwt-access-tokens
     Scenario: The gateway refuses a correctly signed token whose crit names an extension it does not understand
-      Given a token from the trusted test signer whose crit header lists an extension no gateway understands
+      Given a token the trusted test signer made from the claims of the system client's access token, whose crit header lists an extension no gateway understands
       When the caller calls the protected route with that token
       Then the gateway refuses the token it cannot fully understand with 401 and error "invalid_token"
+
+    # An ID token with typ "JWT" is access-token-format.feature's row (REQ-BEARER-04, MUST); one without typ at all
+    # is read both ways from RFC 9068 §4's wording, so its refusal is a SHOULD here.
+    @REQ-BEARER-18 @requires-test-token-signer @requires-jwt-access-tokens @requires-rfc9068-access-tokens
+    Scenario: The gateway refuses a correctly signed token that does not say it is an access token
+      Given a token the trusted test signer made from the claims of the system client's access token, without a typ header
+      When the caller calls the protected route with that token
+      Then the gateway refuses the token that does not say it is an access token
 
   Rule: An oversized token is refused with a 4xx, whatever status the gateway picks for it (RFC 9110 §15.6, §5.4)
 

@@ -708,6 +708,7 @@ Object.assign(FAULT_PROBES, {
       .sign(trusted.privateKey, { crit: { 'urn:ctk:unknown': true } });
     assert.equal((await call(base, routes.protected, { headers: [bearer(token)] })).status, 200);
   },
+  'typ-optional': async (base: string) => assert.equal((await call(base, routes.protected, { headers: [bearer(await mint({ header: { typ: undefined } }))] })).status, 200),
   'oversized-token-500': async (base: string) => {
     const forged = await mint({ key: unpublished, claims: { ctk_padding: 'x'.repeat(20 * 1024) } });
     assert.equal((await call(base, routes.protected, { headers: [bearer(forged)] })).status, 500, 'healthy: 431 from the HTTP server');

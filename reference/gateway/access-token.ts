@@ -141,7 +141,8 @@ export function accessTokenValidator(options: AccessTokenValidatorOptions): Acce
     const verifyOptions: JWTVerifyOptions = {
       algorithms: [...ALLOWED_ALGORITHMS],
       // RFC 9068 §4: typ must be at+jwt (jose also accepts the application/at+jwt spelling).
-      ...(faults.has('ignore-typ') ? {} : { typ: 'at+jwt' }),
+      // Fault typ-optional (issue 20): typ is checked only where the token carries one.
+      ...(faults.has('ignore-typ') || (faults.has('typ-optional') && header?.typ === undefined) ? {} : { typ: 'at+jwt' }),
       // RFC 9068 §4: iss must exactly match the issuer the gateway trusts.
       ...(faults.has('ignore-issuer') ? {} : { issuer: options.issuer }),
       // RFC 9068 §4: aud must contain this API's identifier.

@@ -140,52 +140,63 @@ export async function oversizedToken(world: CtkWorld, size: string): Promise<Pre
   };
 }
 
-// --- crit: needs the target's signer -----------------------------------------------------------------------
+// --- needs the target's signer: crit, a missing typ ------------------------------------------------------------
 
 /** A header extension no gateway can know (RFC 7515 §4.1.11: names in crit must occur in the header). */
 const UNKNOWN_EXTENSION = 'urn:auth-ctk:must-understand';
 
-const SIGNER_CONTROL = stateKey<string>("the trusted signer's valid token (the crit check's control)");
+const SIGNER_CONTROL = stateKey<string>("the trusted signer's valid token (the control of a signed attack)");
+
+/** What the signer puts into the header of an otherwise valid token, by the words the feature uses. */
+const SIGNED_ATTACKS: Readonly<Record<string, { readonly header: Record<string, unknown>; readonly description: string }>> = {
+  'whose crit header lists an extension no gateway understands': {
+    header: { crit: [UNKNOWN_EXTENSION], [UNKNOWN_EXTENSION]: 'the recipient must understand this or refuse the token' },
+    description: `a correctly signed token whose crit header lists the extension ${JSON.stringify(UNKNOWN_EXTENSION)}, which no gateway understands`,
+  },
+  'without a typ header': {
+    // null: the signer leaves its default typ (at+jwt) out.
+    header: { typ: null },
+    description: 'a correctly signed token with the claims of a valid one and no typ header',
+  },
+};
 
 /**
- * The signer's token with the system client's claims, and the same token's twin whose protected header marks an
- * extension as critical that no gateway understands. The plain one is the control: it shows the gateway trusts the
- * signer at all, so refusing the crit one means something.
+ * The signer's token with the system client's claims and the header `attack` names, and the same token without it:
+ * the plain one is the control, showing the gateway trusts the signer at all, so refusing the other means something.
  */
-export async function criticalExtensionToken(world: CtkWorld): Promise<PresentedToken | NotTestable> {
+export async function signedAttackToken(world: CtkWorld, attack: string): Promise<PresentedToken | NotTestable> {
+  const wanted = SIGNED_ATTACKS[attack];
+  if (!wanted) throw new Error(`unknown signed attack "${attack}": one of ${Object.keys(SIGNED_ATTACKS).join(' | ')}`);
   const signer = testSignerOf(world);
-  if (!signer) return { notTestable: 'the target has no test-token signer: only a token with a correct signature shows that an unknown crit is refused for its crit', remedy: NO_SIGNER_REMEDY };
+  if (!signer) return { notTestable: 'the target has no test-token signer: only a token with a correct signature shows that the gateway refuses it for its header', remedy: NO_SIGNER_REMEDY };
   const base = await baseOf(world);
   if ('notTestable' in base) return base;
   // iss and aud as the target declares them, as signerToken (crafted.ts) does.
   const claims = { ...base.claims, iss: world.target.issuer, ...(world.target.audience !== undefined ? { aud: world.target.audience } : {}) };
   world.state.remember(SIGNER_CONTROL, await signer.sign(claims));
-  return {
-    token: await signer.sign(claims, { crit: [UNKNOWN_EXTENSION], [UNKNOWN_EXTENSION]: 'the recipient must understand this or refuse the token' }),
-    description: `a correctly signed token whose crit header lists the extension ${JSON.stringify(UNKNOWN_EXTENSION)}, which no gateway understands`,
-  };
+  return { token: await signer.sign(claims, wanted.header), description: wanted.description };
 }
 
 /**
- * REQ-BEARER-17 (RFC 7515 §4.1.11: a JWS whose crit lists an extension the recipient does not understand is invalid):
- * judged only where the gateway serves the signer's plain token; a gateway that does not trust the signer would
- * refuse the crit token for its key alone.
+ * A refusal of the signer's attack token, judged under `requirement` (REQ-BEARER-17 for crit, RFC 7515 §4.1.11;
+ * REQ-BEARER-18 for a missing typ, RFC 9068 §4) only where the gateway serves the signer's plain token: a gateway
+ * that does not trust the signer would refuse the attack for its key alone.
  */
-export async function judgeCriticalExtensionRefusal(world: CtkWorld, exchange: Exchange, situation: string): Promise<void> {
-  const judged = ['REQ-BEARER-17', ...['REQ-BEARER-05'].filter((id) => isTagged(world, id))];
+export async function judgeSignedAttackRefusal(world: CtkWorld, exchange: Exchange, situation: string, requirement: string): Promise<void> {
+  const judged = [requirement, ...['REQ-BEARER-05'].filter((id) => isTagged(world, id))];
   const expected = `the gateway refuses ${situation} with a 4xx`;
   if (!(await underControl(world, 'protected', judged, expected))) return;
   const control = await callGateway(world, { route: 'protected', authorization: bearer(world.state.recall(SIGNER_CONTROL)), keepAsLast: false });
   if (!isSuccess(control)) {
-    for (const requirement of judged) {
+    for (const id of judged) {
       couldNotJudge(world, {
-        requirement,
+        requirement: id,
         expected,
-        why: `the gateway does not serve the trusted signer's token without crit either (${describeOutcome(control)}), so its refusal of the crit token proves nothing; the signer's REQ-BEARER-01 scenario reports the signer`,
+        why: `the gateway does not serve the trusted signer's plain token either (${describeOutcome(control)}), so its refusal of this one proves nothing; the signer's REQ-BEARER-01 scenario reports the signer`,
       });
     }
     return;
   }
-  world.log(`signer control: the gateway serves the trusted signer's token without crit — ${describeOutcome(control)}`);
-  await judgeGatewayRefusal(world, exchange, situation, 'REQ-BEARER-17');
+  world.log(`signer control: the gateway serves the trusted signer's plain token — ${describeOutcome(control)}`);
+  await judgeGatewayRefusal(world, exchange, situation, requirement);
 }

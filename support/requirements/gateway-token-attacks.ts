@@ -18,4 +18,18 @@ export const GATEWAY_TOKEN_ATTACK_REQUIREMENTS: readonly Requirement[] = [
     capability: 'jwt-access-tokens',
     note: 'Judged with the target\'s test signer (@requires-test-token-signer): only a correctly signed token leaves crit as the one reason to refuse it. Without a signer the check is not testable, with that reason.',
   },
+  {
+    id: 'REQ-BEARER-18',
+    title: 'A correctly signed token without a typ header is refused as no RFC 9068 access token',
+    level: 'SHOULD',
+    source: 'RFC 9068 §4 (resource servers MUST verify that the typ header value is "at+jwt" or "application/at+jwt" and reject tokens carrying any other value); RFC 8725 §3.11 (explicit typing)',
+    link: rfc(9068, '4'),
+    component: 'gateway',
+    profile: 'gateway',
+    capability: 'rfc9068-access-tokens',
+    note:
+      'Graded SHOULD: the clause\'s "reject tokens carrying any other value" is read by widely used validators (Spring Security\'s ' +
+      'JwtTypeValidator allows an empty typ) as leaving a token with no typ at all to the other checks. A token of another ' +
+      'type (typ "JWT", as ID tokens carry) is REQ-BEARER-04 (MUST) in access-token-format.feature. Judged with the test signer.',
+  },
 ];
