@@ -1,4 +1,4 @@
-@core @jwt
+@gateway @jwt
 Feature: The gateway withstands attacks through a token's header and size
   Published gateway holes do not forge the signature; they make the gateway pick the wrong key or choke on the token.
   A token names where to fetch its key (jku, x5u), or its kid is a path or a piece of SQL for a key lookup; it marks
