@@ -167,8 +167,10 @@ export function createGatewayServer(config: GatewayConfig, options: GatewayServe
     return `forwarded as ${admission.identity.kind}`;
   }
 
-  // Node answers a request whose headers exceed 16 KiB with 431 itself; fault oversized-token-500 lets them in.
-  return createServer({ ...(faults.has('oversized-token-500') ? { maxHeaderSize: 128 * 1024 } : {}) }, (req, res) => {
+  // Node answers a request whose headers exceed 16 KiB with 431 itself; fault oversized-token-500 and variation
+  // gateway-large-headers let them in.
+  const largeHeaders = faults.has('oversized-token-500') || faults.has('gateway-large-headers');
+  return createServer({ ...(largeHeaders ? { maxHeaderSize: 128 * 1024 } : {}) }, (req, res) => {
     handle(req, res).then(
       (outcome) => log(`gateway ${req.method} ${req.url?.split('?')[0]} -> ${res.statusCode} (${outcome})`),
       (error: unknown) => {
