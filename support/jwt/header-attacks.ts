@@ -54,7 +54,7 @@ function hs256(header: Record<string, unknown>, claims: Record<string, unknown>,
 const fetchNote = (source: ServedKeySource, what: string) => (): string => {
   const n = source.fetches();
   return n === 0
-    ? `the gateway did not fetch the ${what} the token names (from the kit at 127.0.0.1)`
+    ? `the gateway did not fetch the ${what} the token names, served by the kit at 127.0.0.1`
     : `the gateway fetched the ${what} the token names ${n} time${n === 1 ? '' : 's'}: a URL from the token, RFC 8725 §3.10`;
 };
 
@@ -126,7 +126,8 @@ export async function oversizedToken(world: CtkWorld, size: string): Promise<Pre
     jti: `ctk-${randomBytes(8).toString('hex')}`,
   };
   const header = { typ: 'at+jwt', kid: freshKid() };
-  // base64url grows 4 characters per 3 bytes: pad, then trim to the exact length (the signature's size is fixed).
+  // base64url grows 4 characters per 3 bytes: pad, then trim towards the length (the signature's size is fixed; a
+  // base64url part cannot have every length, so the token may come out a character short).
   let padding = 0;
   let token = await signedByKit({ ...claims, ctk_padding: '' }, header);
   for (let i = 0; i < 4 && token.length !== length; i++) {
