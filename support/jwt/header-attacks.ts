@@ -13,7 +13,7 @@
  * Every token but the signer's starts from the claims of a real access token of the system client (or, for the
  * sizes, of what the profile says one carries), so the attack is the only reason a gateway has to refuse it.
  */
-import { createHmac, generateKeyPair, KeyObject, randomBytes } from 'node:crypto';
+import { createHmac, generateKeyPair, randomBytes, type KeyObject } from 'node:crypto';
 import { promisify } from 'node:util';
 import { CompactSign, exportJWK } from 'jose';
 import type { CtkWorld } from '../world.ts';
