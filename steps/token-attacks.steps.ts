@@ -19,6 +19,10 @@ Given('a forged token of {int} KiB for the system client', async function (this:
   return presented(this, await oversizedToken(this, `${kib} KiB`));
 });
 
+Given('a forged token of {int} KiB for the system client, most of it a kid in its header', async function (this: CtkWorld, kib: number) {
+  return presented(this, await oversizedToken(this, `${kib} KiB`, true));
+});
+
 Given('a token the trusted test signer made from the claims of the system client\'s access token, {}', async function (this: CtkWorld, attack: string) {
   return presented(this, await signedAttackToken(this, attack));
 });

@@ -709,6 +709,8 @@ Object.assign(FAULT_PROBES, {
     assert.equal((await call(base, routes.protected, { headers: [bearer(token)] })).status, 200);
   },
   'typ-optional': async (base: string) => assert.equal((await call(base, routes.protected, { headers: [bearer(await mint({ header: { typ: undefined } }))] })).status, 200),
+  'huge-kid-500': async (base: string) =>
+    assert.equal((await call(base, routes.protected, { headers: [bearer(await mint({ key: unpublished, header: { kid: `k-${'k'.repeat(10 * 1024)}` } }))] })).status, 500, 'healthy: 401 unknown key'),
   'oversized-token-500': async (base: string) => {
     const forged = await mint({ key: unpublished, claims: { ctk_padding: 'x'.repeat(20 * 1024) } });
     assert.equal((await call(base, routes.protected, { headers: [bearer(forged)] })).status, 500, 'healthy: 431 from the HTTP server');

@@ -24,7 +24,7 @@ export interface AccessTokenClaims extends JWTPayload {
 
 /**
  * Why a token was refused: `unknown-key` and `keys-unavailable` are kept apart so they are never a 500.
- * `key-lookup-crashed` arises only under fault kid-quote-500 (the admission answers it with a 500).
+ * `key-lookup-crashed` arises only under faults kid-quote-500 and huge-kid-500 (the admission answers it with a 500).
  */
 export type RefusalKind = 'invalid' | 'unknown-key' | 'keys-unavailable' | 'key-lookup-crashed';
 
@@ -231,14 +231,16 @@ const KEY_FILE_DIR = '/var/lib/ctk-gateway/keys';
  *  - trusts-jku: verifies with the JWK Set at the token's jku URL (loopback only: the reference never leaves the host);
  *  - trusts-x5u: verifies with the first certificate of the chain at the token's x5u URL (loopback only);
  *  - kid-path-traversal: an HS256 token's kid with a "/" is a key file name; "../../dev/null" reads an empty secret;
- *  - kid-quote-500: a kid with a quote breaks the key store's query, and the gateway answers 500 (REQ-BEARER-12).
+ *  - kid-quote-500: a kid with a quote breaks the key store's query, and the gateway answers 500 (REQ-BEARER-12);
+ *  - huge-kid-500: a kid longer than 1 KiB does the same.
  * Returns the claims the fault accepts, undefined where none applies (the ordinary validation goes on).
  */
 async function headerFault(token: string, header: ProtectedHeaderParameters, options: AccessTokenValidatorOptions): Promise<AccessTokenClaims | undefined> {
   const { faults } = options;
   const checks = { algorithms: [...ALLOWED_ALGORITHMS], issuer: options.issuer, audience: options.audience, clockTolerance: options.clockSkewSeconds, requiredClaims: ['exp', 'sub', 'client_id'] };
   const kid = typeof header.kid === 'string' ? header.kid : undefined;
-  if (faults.has('kid-quote-500') && kid?.includes("'")) {
+  // Fault huge-kid-500: a kid longer than 1 KiB overflows the key cache's key column.
+  if ((faults.has('kid-quote-500') && kid?.includes("'")) || (faults.has('huge-kid-500') && kid !== undefined && kid.length > 1024)) {
     throw new AccessTokenRefused('key-lookup-crashed', 'the key store failed');
   }
   try {

@@ -147,4 +147,5 @@ export const GATEWAY_FAULTS: readonly FaultDefinition[] = [
   gateway('ignores-crit', 'accepts a token whose crit header lists an extension the gateway does not understand', ['REQ-BEARER-17', 'REQ-BEARER-05']),
   gateway('typ-optional', 'checks typ only where the token carries one: a correctly signed token without typ is accepted', ['REQ-BEARER-18']),
   gateway('oversized-token-500', 'takes headers of up to 128 KiB in and answers an access token longer than 8 KiB with 500', ['REQ-BEARER-04', 'REQ-BEARER-12']),
+  gateway('huge-kid-500', 'answers 500 to a token whose kid is longer than 1 KiB (its key cache cannot hold it)', ['REQ-BEARER-04', 'REQ-BEARER-12']),
 ];

@@ -105,13 +105,15 @@ export async function headerAttackToken(world: CtkWorld, attack: string): Promis
 }
 
 /** Sizes of the oversized tokens, by the words the feature uses. */
-export const OVERSIZED: Readonly<Record<string, number>> = { '16 KiB': 16 * 1024, '64 KiB': 64 * 1024 };
+export const OVERSIZED: Readonly<Record<string, number>> = { '12 KiB': 12 * 1024, '16 KiB': 16 * 1024, '64 KiB': 64 * 1024 };
 
 /**
- * A forged token of exactly `size` characters: the claims a token of the system client carries (as the profile
- * describes them; no token is requested), padded with a claim of its own, signed with a key no issuer published.
+ * A forged token of `size` (to within a character): the claims a token of the system client carries (as the profile
+ * describes them; no token is requested), signed with a key no issuer published, padded with a claim of its own —
+ * or, `inKid`, with a kid that takes up most of it: the JOSE header is what a gateway reads first (to find the key),
+ * and a kid of kilobytes is what its key lookup, its key cache and its log lines then hold.
  */
-export async function oversizedToken(world: CtkWorld, size: string): Promise<PresentedToken> {
+export async function oversizedToken(world: CtkWorld, size: string, inKid = false): Promise<PresentedToken> {
   const length = OVERSIZED[size];
   if (length === undefined) throw new Error(`unknown token size "${size}": one of ${Object.keys(OVERSIZED).join(' | ')}`);
   const now = Math.floor(Date.now() / 1000);
@@ -125,19 +127,22 @@ export async function oversizedToken(world: CtkWorld, size: string): Promise<Pre
     exp: now + 300,
     jti: `ctk-${randomBytes(8).toString('hex')}`,
   };
-  const header = { typ: 'at+jwt', kid: freshKid() };
+  const kid = freshKid();
+  const padded = (n: number) =>
+    inKid ? signedByKit(claims, { typ: 'at+jwt', kid: `${kid}-${'k'.repeat(n)}` }) : signedByKit({ ...claims, ctk_padding: 'x'.repeat(n) }, { typ: 'at+jwt', kid });
   // base64url grows 4 characters per 3 bytes: pad, then trim towards the length (the signature's size is fixed; a
   // base64url part cannot have every length, so the token may come out a character short).
   let padding = 0;
-  let token = await signedByKit({ ...claims, ctk_padding: '' }, header);
+  let token = await padded(0);
   for (let i = 0; i < 4 && token.length !== length; i++) {
     padding = Math.max(0, padding + Math.floor(((length - token.length) * 3) / 4));
-    token = await signedByKit({ ...claims, ctk_padding: 'x'.repeat(padding) }, header);
+    token = await padded(padding);
     if (token.length > length) padding -= 1;
   }
+  const what = inKid ? `, ${padding + kid.length + 1} characters of it a kid in its header` : '';
   return {
     token,
-    description: `a forged token of ${token.length} characters (${size}; signed with a key no issuer published), in an Authorization header of ${token.length + 'Bearer '.length} bytes`,
+    description: `a forged token of ${token.length} characters (${size}${what}; signed with a key no issuer published), in an Authorization header of ${token.length + 'Bearer '.length} bytes`,
   };
 }
 
