@@ -8,6 +8,7 @@
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, request, type Server } from 'node:http';
+import { createHmac, createPublicKey, KeyObject } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JWK, type JWTPayload } from 'jose';
 import { loadReferenceFixtures } from '../reference/fixtures.ts';
@@ -17,6 +18,7 @@ import type { GatewayConfig } from '../reference/gateway/config.ts';
 import { encodeIdentity, decodeIdentity, type ForwardedIdentity } from '../reference/gateway/identity.ts';
 import { GATEWAY_FAULTS } from '../reference/gateway/faults.ts';
 import { withNeededVariations } from '../reference/faults.ts';
+import { selfSignedCertificatePem } from '../support/jwt/self-signed-cert.ts';
 
 const fixtures = loadReferenceFixtures();
 const ISSUER = 'https://idp.gateway-test.invalid';
@@ -677,6 +679,46 @@ Object.assign(FAULT_PROBES, {
 // Issue 20: token endpoint hygiene
 Object.assign(FAULT_PROBES, {
   'client-id-falls-back-to-sub': async (base: string) => assert.equal((await whoami(base, [bearer(await mint({ drop: ['client_id'] }))])).identity?.kind, 'system'),
+});
+// Issue 20: header and claim attacks. The key sources a token names are served from loopback, as the kit does.
+async function servedOnLoopback(body: string, contentType: string): Promise<string> {
+  const server = createServer((_req, res) => res.writeHead(200, { 'content-type': contentType }).end(body));
+  const base = await listening(server);
+  server.unref();
+  return `${base}/key-source`;
+}
+function hs256ByHand(header: Record<string, unknown>, secret: string): string {
+  const part = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
+  const claims = { iss: ISSUER, aud: AUDIENCE, sub: 'ctk-system', client_id: 'ctk-system', scope: 'catalog:read catalog:write orders:read', iat: now(), exp: now() + 300 };
+  const input = `${part({ ...header, alg: 'HS256', typ: 'at+jwt' })}.${part(claims)}`;
+  return `${input}.${createHmac('sha256', secret).update(input).digest('base64url')}`;
+}
+Object.assign(FAULT_PROBES, {
+  'trusts-jku': async (base: string) => {
+    const jku = await servedOnLoopback(JSON.stringify({ keys: [unpublished.publicJwk] }), 'application/jwk-set+json');
+    assert.equal((await call(base, routes.protected, { headers: [bearer(await mint({ key: unpublished, header: { jku } }))] })).status, 200);
+  },
+  'trusts-x5u': async (base: string) => {
+    const privateKey = KeyObject.from(unpublished.privateKey);
+    const x5u = await servedOnLoopback(selfSignedCertificatePem({ privateKey, publicKey: createPublicKey(privateKey) }, 'x5u probe'), 'application/pem-certificate-chain');
+    assert.equal((await call(base, routes.protected, { headers: [bearer(await mint({ key: unpublished, header: { x5u } }))] })).status, 200);
+  },
+  'kid-path-traversal': async (base: string) =>
+    assert.equal((await call(base, routes.protected, { headers: [bearer(hs256ByHand({ kid: '../../../../../../../../dev/null' }, ''))] })).status, 200),
+  'kid-quote-500': async (base: string) => assert.equal((await call(base, routes.protected, { headers: [bearer(await mint({ header: { kid: "key-1' OR '1'='1" } }))] })).status, 500),
+  'ignores-crit': async (base: string) => {
+    const token = await new SignJWT({ iss: ISSUER, aud: AUDIENCE, sub: 'ctk-system', client_id: 'ctk-system', scope: 'catalog:read', exp: now() + 300 })
+      .setProtectedHeader({ alg: trusted.alg, typ: 'at+jwt', kid: trusted.kid, crit: ['urn:ctk:unknown'], 'urn:ctk:unknown': true })
+      .sign(trusted.privateKey, { crit: { 'urn:ctk:unknown': true } });
+    assert.equal((await call(base, routes.protected, { headers: [bearer(token)] })).status, 200);
+  },
+  'typ-optional': async (base: string) => assert.equal((await call(base, routes.protected, { headers: [bearer(await mint({ header: { typ: undefined } }))] })).status, 200),
+  'huge-kid-500': async (base: string) =>
+    assert.equal((await call(base, routes.protected, { headers: [bearer(await mint({ key: unpublished, header: { kid: `k-${'k'.repeat(10 * 1024)}` } }))] })).status, 500, 'healthy: 401 unknown key'),
+  'oversized-token-500': async (base: string) => {
+    const forged = await mint({ key: unpublished, claims: { ctk_padding: 'x'.repeat(20 * 1024) } });
+    assert.equal((await call(base, routes.protected, { headers: [bearer(forged)] })).status, 500, 'healthy: 431 from the HTTP server');
+  },
 });
 
 /** The gateway with these switches and the variations they need, with the per-IP limits when those are on. */

@@ -4,7 +4,10 @@
  * `iss`, `aud`, and `exp`/`nbf` with a small clock leeway. Built on jose's jwtVerify; the faults below are
  * deliberate holes, each named by the requirement it breaks (see faults.ts).
  */
-import { createRemoteJWKSet, decodeJwt, decodeProtectedHeader, EmbeddedJWK, errors, jwtVerify, type JWTPayload, type JWTVerifyOptions } from 'jose';
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { createRemoteJWKSet, decodeJwt, decodeProtectedHeader, EmbeddedJWK, errors, importX509, jwtVerify, type JWTPayload, type JWTVerifyOptions, type ProtectedHeaderParameters } from 'jose';
 
 /**
  * RFC 9068 §4 / RFC 8725 §3.1: only asymmetric algorithms the IdP may use. Never `none` (RFC 8725 §3.2) and
@@ -19,8 +22,11 @@ export interface AccessTokenClaims extends JWTPayload {
   readonly roles?: unknown;
 }
 
-/** Why a token was refused: `unknown-key` and `keys-unavailable` are kept apart so they are never a 500. */
-export type RefusalKind = 'invalid' | 'unknown-key' | 'keys-unavailable';
+/**
+ * Why a token was refused: `unknown-key` and `keys-unavailable` are kept apart so they are never a 500.
+ * `key-lookup-crashed` arises only under faults kid-quote-500 and huge-kid-500 (the admission answers it with a 500).
+ */
+export type RefusalKind = 'invalid' | 'unknown-key' | 'keys-unavailable' | 'key-lookup-crashed';
 
 export class AccessTokenRefused extends Error {
   readonly kind: RefusalKind;
@@ -118,6 +124,10 @@ export function accessTokenValidator(options: AccessTokenValidatorOptions): Acce
         throw refusalOf(error);
       }
     }
+    // Issue 20: header and claim attacks (faults trusts-jku, trusts-x5u, kid-path-traversal, kid-quote-500).
+    const header = safeHeader(token);
+    const attacked = header && (await headerFault(token, header, options));
+    if (attacked) return attacked;
     const named = peekClaims(token)?.iss;
     if (keysOfIssuer && typeof named === 'string' && named !== options.issuer) {
       try {
@@ -131,7 +141,8 @@ export function accessTokenValidator(options: AccessTokenValidatorOptions): Acce
     const verifyOptions: JWTVerifyOptions = {
       algorithms: [...ALLOWED_ALGORITHMS],
       // RFC 9068 §4: typ must be at+jwt (jose also accepts the application/at+jwt spelling).
-      ...(faults.has('ignore-typ') ? {} : { typ: 'at+jwt' }),
+      // Fault typ-optional (issue 20): typ is checked only where the token carries one.
+      ...(faults.has('ignore-typ') || (faults.has('typ-optional') && header?.typ === undefined) ? {} : { typ: 'at+jwt' }),
       // RFC 9068 §4: iss must exactly match the issuer the gateway trusts.
       ...(faults.has('ignore-issuer') ? {} : { issuer: options.issuer }),
       // RFC 9068 §4: aud must contain this API's identifier.
@@ -142,6 +153,8 @@ export function accessTokenValidator(options: AccessTokenValidatorOptions): Acce
       // RFC 9068 §2.2: exp, sub, client_id are REQUIRED; the forwarded identity is built from sub/client_id (seed 003).
       // Fault client-id-falls-back-to-sub lets a token without client_id in (below).
       requiredClaims: faults.has('client-id-falls-back-to-sub') ? ['exp', 'sub'] : ['exp', 'sub', 'client_id'],
+      // RFC 7515 §4.1.11: jose refuses a crit it does not know; fault ignores-crit calls every one "understood".
+      ...(faults.has('ignores-crit') && Array.isArray(header?.crit) ? { crit: Object.fromEntries(header.crit.map((name) => [name, true])) } : {}),
     };
     try {
       const { payload } = await jwtVerify(token, keys, verifyOptions);
@@ -201,6 +214,66 @@ function embedsKey(token: string): boolean {
   } catch {
     return false;
   }
+}
+
+function safeHeader(token: string): ProtectedHeaderParameters | undefined {
+  try {
+    return decodeProtectedHeader(token);
+  } catch {
+    return undefined;
+  }
+}
+
+const isLoopback = (url: URL): boolean => ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname);
+
+/** The directory fault kid-path-traversal "keeps its HMAC keys" in: kids are file names in it, or so it thinks. */
+const KEY_FILE_DIR = '/var/lib/ctk-gateway/keys';
+
+/**
+ * Issue 20: header and claim attacks. Faults that take the key from where the token says (RFC 9068 §4: MUST use the
+ * keys the authorization server provides; RFC 8725 §3.10):
+ *  - trusts-jku: verifies with the JWK Set at the token's jku URL (loopback only: the reference never leaves the host);
+ *  - trusts-x5u: verifies with the first certificate of the chain at the token's x5u URL (loopback only);
+ *  - kid-path-traversal: an HS256 token's kid with a "/" is a key file name; "../../dev/null" reads an empty secret;
+ *  - kid-quote-500: a kid with a quote breaks the key store's query, and the gateway answers 500 (REQ-BEARER-12);
+ *  - huge-kid-500: a kid longer than 1 KiB does the same.
+ * Returns the claims the fault accepts, undefined where none applies (the ordinary validation goes on).
+ */
+async function headerFault(token: string, header: ProtectedHeaderParameters, options: AccessTokenValidatorOptions): Promise<AccessTokenClaims | undefined> {
+  const { faults } = options;
+  const checks = { algorithms: [...ALLOWED_ALGORITHMS], issuer: options.issuer, audience: options.audience, clockTolerance: options.clockSkewSeconds, requiredClaims: ['exp', 'sub', 'client_id'] };
+  const kid = typeof header.kid === 'string' ? header.kid : undefined;
+  // Fault huge-kid-500: a kid longer than 1 KiB overflows the key cache's key column.
+  if ((faults.has('kid-quote-500') && kid?.includes("'")) || (faults.has('huge-kid-500') && kid !== undefined && kid.length > 1024)) {
+    throw new AccessTokenRefused('key-lookup-crashed', 'the key store failed');
+  }
+  try {
+    if (faults.has('trusts-jku') && typeof header.jku === 'string' && isLoopback(new URL(header.jku))) {
+      return (await jwtVerify(token, createRemoteJWKSet(new URL(header.jku), { timeoutDuration: options.jwksTimeoutMs }), checks)).payload as AccessTokenClaims;
+    }
+    if (faults.has('trusts-x5u') && typeof header.x5u === 'string' && isLoopback(new URL(header.x5u))) {
+      const response = await fetch(header.x5u, { signal: AbortSignal.timeout(options.jwksTimeoutMs) });
+      const first = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/.exec(await response.text())?.[0];
+      if (!first || typeof header.alg !== 'string') throw new AccessTokenRefused('invalid', 'the access token signature is invalid');
+      return (await jwtVerify(token, await importX509(first, header.alg), checks)).payload as AccessTokenClaims;
+    }
+  } catch (error) {
+    throw refusalOf(error);
+  }
+  if (faults.has('kid-path-traversal') && header.alg === 'HS256' && kid?.includes('/')) {
+    let secret: Buffer;
+    try {
+      secret = await readFile(resolve(KEY_FILE_DIR, kid));
+    } catch {
+      throw new AccessTokenRefused('unknown-key', 'the access token is signed with an unknown key');
+    }
+    const [head, payload, signature] = token.split('.');
+    const expected = createHmac('sha256', secret).update(`${head}.${payload}`).digest();
+    const given = Buffer.from(signature ?? '', 'base64url');
+    if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw new AccessTokenRefused('invalid', 'the access token signature is invalid');
+    return decodeJwt(token) as AccessTokenClaims;
+  }
+  return undefined;
 }
 
 function safeAlg(token: string): string | undefined {

@@ -67,7 +67,9 @@ export async function admit(
   } catch (error) {
     if (fallbackOnFailure) return fallback('failed');
     const reason = error instanceof Error ? error.message : 'the access token could not be validated';
-    if (faults.has('gateway-500-on-unknown-kid') && (error as { kind?: string }).kind === 'unknown-key') {
+    // Fault kid-quote-500 (issue 20): the validator reports a key lookup that crashed on the kid.
+    const kind = (error as { kind?: string }).kind;
+    if ((faults.has('gateway-500-on-unknown-kid') && kind === 'unknown-key') || kind === 'key-lookup-crashed') {
       return refuseWith({ status: 500, detail: 'internal error' });
     }
     // RFC 6750 §3.1 invalid_token: expired, revoked, malformed, or otherwise invalid -> 401. Also when the

@@ -50,7 +50,7 @@ export const GATEWAY_FAULTS: readonly FaultDefinition[] = [
     "takes the signing keys from the issuer the token names (its discovery document's jwks_uri) instead of only the trusted issuer's: a token of any issuer that publishes its keys is accepted",
     ['REQ-BEARER-04', 'REQ-BEARER-05'],
   ),
-  gateway('ignore-typ', 'accepts tokens whose typ is not at+jwt (e.g. an ID token)', ['REQ-BEARER-04', 'REQ-BEARER-05']),
+  gateway('ignore-typ', 'accepts tokens whose typ is not at+jwt (e.g. an ID token), or that carry none', ['REQ-BEARER-04', 'REQ-BEARER-05', 'REQ-BEARER-18']),
   // A 500 is no refusal (REQ-BEARER-04 wants a 4xx) as well as a server error (REQ-BEARER-12).
   gateway('gateway-500-on-unknown-kid', 'answers 500 when the token names a kid the JWKS does not hold', ['REQ-BEARER-12', 'REQ-BEARER-05', 'REQ-BEARER-04']),
   // Bearer error responses (RFC 6750 §3, §3.1)
@@ -101,7 +101,7 @@ export const GATEWAY_FAULTS: readonly FaultDefinition[] = [
   gateway(
     'anonymous-gets-protected-data',
     'forwards requests without a valid token to protected routes as anonymous instead of refusing them',
-    ['REQ-ANON-04', 'REQ-BEARER-02', 'REQ-BEARER-03', 'REQ-BEARER-04', 'REQ-BEARER-05', 'REQ-BEARER-06', 'REQ-BEARER-10', 'REQ-BEARER-11', ...CHALLENGE_CHECKS],
+    ['REQ-ANON-04', 'REQ-BEARER-02', 'REQ-BEARER-03', 'REQ-BEARER-04', 'REQ-BEARER-05', 'REQ-BEARER-06', 'REQ-BEARER-10', 'REQ-BEARER-11', 'REQ-BEARER-17', 'REQ-BEARER-18', ...CHALLENGE_CHECKS],
   ),
   gateway('public-route-needs-token', 'treats the public route as protected: a caller without credentials is refused with 401 instead of served', ['REQ-ANON-01', 'REQ-ANON-03']),
   gateway(
@@ -142,4 +142,18 @@ export const GATEWAY_FAULTS: readonly FaultDefinition[] = [
     // The component then serves that "system user" every customer's records too.
     ['REQ-ID-13', 'REQ-ID-14'],
   ),
+  // Issue 20: header and claim attacks
+  gateway('trusts-jku', 'verifies a token with the JWK Set its jku header names (loopback URLs): a token of anyone who serves a JWK Set is accepted', ['REQ-BEARER-04', 'REQ-BEARER-05']),
+  gateway('trusts-x5u', 'verifies a token with the certificate its x5u header names (loopback URLs), self-signed or not', ['REQ-BEARER-04', 'REQ-BEARER-05']),
+  gateway(
+    'kid-path-traversal',
+    'reads the HMAC key of an HS256 token from the file its kid names: a kid of "../../dev/null" makes the empty string the key',
+    ['REQ-BEARER-04', 'REQ-BEARER-05'],
+  ),
+  // A 500 is no refusal (REQ-BEARER-04 wants a 4xx) as well as a server error (REQ-BEARER-12).
+  gateway('kid-quote-500', "answers 500 when a token's kid holds a quote (its key lookup query breaks on it)", ['REQ-BEARER-12', 'REQ-BEARER-05', 'REQ-BEARER-04']),
+  gateway('ignores-crit', 'accepts a token whose crit header lists an extension the gateway does not understand', ['REQ-BEARER-17', 'REQ-BEARER-05']),
+  gateway('typ-optional', 'checks typ only where the token carries one: a correctly signed token without typ is accepted', ['REQ-BEARER-18']),
+  gateway('oversized-token-500', 'takes headers of up to 128 KiB in and answers an access token longer than 8 KiB with 500', ['REQ-BEARER-04', 'REQ-BEARER-12']),
+  gateway('huge-kid-500', 'answers 500 to a token whose kid is longer than 1 KiB (its key cache cannot hold it)', ['REQ-BEARER-04', 'REQ-BEARER-12']),
 ];

@@ -24,6 +24,9 @@ export interface GatewayServerOptions {
 
 class BodyTooLarge extends Error {}
 
+/** Fault oversized-token-500: tokens longer than this crash the (simulated) token cache. */
+const OVERSIZED_TOKEN_CHARS = 8 * 1024;
+
 /** The identity echo: the one protected GET route that needs no scope (routes.ts). */
 const isIdentityEcho = (policy: RoutePolicy): boolean => policy.method === 'GET' && !policy.public && policy.scope === undefined;
 
@@ -116,6 +119,12 @@ export function createGatewayServer(config: GatewayConfig, options: GatewayServe
       acceptTokenSentTwice: faults.has('accept-token-sent-twice'),
       acceptBodyToken: faults.has('body-access-token'),
     });
+    // Fault oversized-token-500 (issue 20): the gateway takes headers of up to 128 KiB in, and its token cache cannot
+    // hold a key of more than 8 KiB — it answers such a token with a 500 instead of a 4xx (REQ-BEARER-12, -04).
+    if (faults.has('oversized-token-500') && credentials.kind === 'token' && credentials.token.length > OVERSIZED_TOKEN_CHARS) {
+      sendJson(res, 500, { message: 'internal error' });
+      return 'answered 500 to an oversized token (fault oversized-token-500)';
+    }
     const admission = await admit(route.policy, credentials, validate, faults);
     if (admission.kind === 'refuse') {
       // RFC 6750 §3: a 401 MUST carry WWW-Authenticate (fault no-www-authenticate drops it).
@@ -158,7 +167,10 @@ export function createGatewayServer(config: GatewayConfig, options: GatewayServe
     return `forwarded as ${admission.identity.kind}`;
   }
 
-  return createServer((req, res) => {
+  // Node answers a request whose headers exceed 16 KiB with 431 itself; fault oversized-token-500 and variation
+  // gateway-large-headers let them in.
+  const largeHeaders = faults.has('oversized-token-500') || faults.has('gateway-large-headers');
+  return createServer({ ...(largeHeaders ? { maxHeaderSize: 128 * 1024 } : {}) }, (req, res) => {
     handle(req, res).then(
       (outcome) => log(`gateway ${req.method} ${req.url?.split('?')[0]} -> ${res.statusCode} (${outcome})`),
       (error: unknown) => {

@@ -56,6 +56,13 @@ export const GATEWAY_VARIATIONS = [
       'RFC 6585 §4 (429 for too many requests; Retry-After MAY); RFC 6750 §3.1 and RFC 9110 §15.5.4 (a server may refuse a request, 403); the limits are the deployment\'s own claim (limits.gateway), and an operator\'s allow-list is its own choice: the kit judges the claim only from the other client IPs it sends from.',
     claims: ['gateway-rate-limiting', 'gateway-ip-blocking'],
   },
+  // Issue 20: header and claim attacks
+  {
+    name: 'gateway-large-headers',
+    component: 'gateway',
+    description: 'The gateway takes request headers of up to 128 KiB in (as an Envoy with a raised max_request_headers_kb does): a 64 KiB forged token is validated like any other and refused with 401 invalid_token, not 431.',
+    allowedBy: 'RFC 9110 §5.4 (a server only has to answer with a 4xx for fields larger than it wishes to process; how large that is is its own choice); RFC 6750 §3.1 (invalid_token: 401).',
+  },
 ] as const satisfies readonly VariationDefinition[];
 
 export type GatewayVariationName = (typeof GATEWAY_VARIATIONS)[number]['name'];

@@ -62,8 +62,12 @@ export class SigningKeys {
       throw new UnsupportedSigningAlgError(alg);
     }
     const key = await importJWK({ ...this.current.privateJwk, alg }, alg);
-    const protectedHeader = { typ: 'at+jwt', kid: this.current.kid, ...header, alg };
-    return new CompactSign(new TextEncoder().encode(JSON.stringify(claims))).setProtectedHeader(protectedHeader).sign(key);
+    // A member set to null is left out: how the kit asks for a token without typ (or kid).
+    const protectedHeader = { ...Object.fromEntries(Object.entries({ typ: 'at+jwt', kid: this.current.kid, ...header }).filter(([, v]) => v !== null)), alg };
+    // A crit the kit asks for (an extension no gateway knows, RFC 7515 §4.1.11) is signed as asked: jose would
+    // otherwise refuse to sign a critical extension it does not know itself.
+    const crit = Array.isArray(header.crit) ? Object.fromEntries(header.crit.filter((n): n is string => typeof n === 'string').map((n) => [n, true])) : {};
+    return new CompactSign(new TextEncoder().encode(JSON.stringify(claims))).setProtectedHeader(protectedHeader).sign(key, { crit });
   }
 }
 

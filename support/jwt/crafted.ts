@@ -23,7 +23,7 @@ export interface CraftedToken {
 const VALID_FOR_S = 300;
 const BEYOND_LEEWAY_S = 60;
 
-async function baseOf(world: CtkWorld): Promise<{ claims: Record<string, unknown>; header: Record<string, unknown> } | NotTestable> {
+export async function baseOf(world: CtkWorld): Promise<{ claims: Record<string, unknown>; header: Record<string, unknown> } | NotTestable> {
   const token = await accessTokenFor(world, world.target.clients.system);
   const decoded = decodeJwt(token);
   if (!decoded) return { notTestable: "the system client's access token is not a JWT the kit can read", remedy: 'only targets with JWT access tokens (capability jwt-access-tokens) are checked here' };

@@ -19,12 +19,22 @@ import { stateKey } from '../scenario-state.ts';
 export interface PresentedToken {
   readonly token: string;
   readonly description: string;
+  /**
+   * What the kit saw apart from the gateway's answer, read when the refusal is judged: "the gateway fetched the JWK
+   * Set URL the token names 1 time". Goes into the diagnosis after the description.
+   */
+  readonly aside?: () => string | undefined;
 }
 
 const PRESENTED = stateKey<PresentedToken>('token to present to the gateway');
 export const rememberPresented = (world: CtkWorld, presented: PresentedToken): PresentedToken => world.state.remember(PRESENTED, presented);
 export const thePresented = (world: CtkWorld): PresentedToken => world.state.recall(PRESENTED);
-export const presentedDescription = (world: CtkWorld, fallback: string): string => world.state.peek(PRESENTED)?.description ?? fallback;
+export function presentedDescription(world: CtkWorld, fallback: string): string {
+  const presented = world.state.peek(PRESENTED);
+  if (!presented) return fallback;
+  const aside = presented.aside?.();
+  return aside ? `${presented.description} (${aside})` : presented.description;
+}
 
 export async function callProtectedRoute(world: CtkWorld, token: string): Promise<Exchange> {
   return callGateway(world, { route: 'protected', authorization: bearer(token) });
@@ -48,11 +58,13 @@ export function bearerError(www: string | undefined): string | undefined {
  * The token was refused: a 4xx (REQ-BEARER-04; a reset or a 5xx is no refusal), not a 5xx (REQ-BEARER-12), and 401
  * invalid_token (REQ-BEARER-05). Judged only where the protected route serves a valid token in this scenario (its
  * positive control): a gateway that refuses everything refuses forged tokens too, and proves nothing by it.
+ * `refusal` names the clause that makes this token one to refuse, where another than REQ-BEARER-04's does (an unknown
+ * critical header extension, RFC 7515 §4.1.11: REQ-BEARER-17).
  */
-export async function judgeGatewayRefusal(world: CtkWorld, exchange: Exchange, situation: string): Promise<void> {
-  const judged = ['REQ-BEARER-04', ...['REQ-BEARER-12', 'REQ-BEARER-05'].filter((id) => isTagged(world, id))];
+export async function judgeGatewayRefusal(world: CtkWorld, exchange: Exchange, situation: string, refusal = 'REQ-BEARER-04'): Promise<void> {
+  const judged = [refusal, ...['REQ-BEARER-12', 'REQ-BEARER-05'].filter((id) => isTagged(world, id))];
   if (!(await underControl(world, 'protected', judged, `the gateway refuses ${situation} with a 4xx`))) return;
-  check(world, { requirement: 'REQ-BEARER-04', expected: `the gateway refuses ${situation} with a 4xx (the resource is not served)`, observed: exchange }, () => {
+  check(world, { requirement: refusal, expected: `the gateway refuses ${situation} with a 4xx (the resource is not served)`, observed: exchange }, () => {
     expect(isSuccess(exchange), 'admitted').to.equal(false);
     expect(isClientError(exchange), 'an HTTP refusal (4xx)').to.equal(true);
   });

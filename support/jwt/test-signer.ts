@@ -11,7 +11,10 @@ import type { TestSignerDescription } from '../target/target.ts';
 export { checkSigningJwk, SIGNER_ALGS } from './signing-keys.ts';
 
 export interface TokenSigner {
-  /** Exactly these claims, signed with the trusted key; `header` members override the defaults (typ at+jwt, kid). */
+  /**
+   * Exactly these claims, signed with the trusted key; `header` members override the defaults (typ at+jwt, kid), and a
+   * member set to null leaves the default out (a token without typ).
+   */
   sign(claims: Record<string, unknown>, header?: Record<string, unknown>): Promise<string>;
 }
 
@@ -25,9 +28,19 @@ export class JwkSigner implements TokenSigner {
     const { privateJwk, alg, kid } = this.description;
     const key = await importJWK({ ...(privateJwk as JWK), alg }, alg);
     // As the reference's signer does: typ at+jwt (RFC 9068 §2.1) and the kid, unless the check overrides them.
-    const protectedHeader = { typ: 'at+jwt', ...(kid ? { kid } : {}), ...header, alg };
-    return new CompactSign(new TextEncoder().encode(JSON.stringify(claims))).setProtectedHeader(protectedHeader).sign(key);
+    const protectedHeader = withoutNulls({ typ: 'at+jwt', ...(kid ? { kid } : {}), ...header, alg });
+    return new CompactSign(new TextEncoder().encode(JSON.stringify(claims))).setProtectedHeader(protectedHeader).sign(key, { crit: criticalOf(header) });
   }
+}
+
+const withoutNulls = <T extends Record<string, unknown>>(header: T): T => Object.fromEntries(Object.entries(header).filter(([, v]) => v !== null)) as T;
+
+/**
+ * The header's `crit` names as extensions the signer "understands": jose refuses to sign a header whose crit lists one
+ * it does not know (RFC 7515 §4.1.11), and the kit signs such a header on purpose to see the gateway refuse it.
+ */
+export function criticalOf(header: Record<string, unknown>): Record<string, boolean> {
+  return Object.fromEntries((Array.isArray(header.crit) ? header.crit : []).filter((n): n is string => typeof n === 'string').map((n) => [n, true]));
 }
 
 /** Throws (jose's message, never the key) when the key cannot be imported for its alg: for the start-up check. */

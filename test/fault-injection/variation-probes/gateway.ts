@@ -73,4 +73,9 @@ export const GATEWAY_PROBES: Record<GatewayVariationName, Probe> = {
     assert.ok(passed, `token in the body accepted: ${withToken.response?.status} ${withToken.response?.headers['www-authenticate']}`);
     assert.equal((await form({ name: 'probe' })).response?.status, 401, 'without it the same request is refused');
   },
+  'gateway-large-headers': async (c) => {
+    const refused = await c.get(`${c.urls.gateway}${c.fx.routes.protected}`, { authorization: `Bearer ${'a'.repeat(64 * 1024)}` });
+    assert.equal(refused.response?.status, 401, 'a 64 KiB token is taken in and refused as invalid, not with 431');
+    assert.match(String(refused.response?.headers['www-authenticate']), /error="invalid_token"/);
+  },
 };
