@@ -268,7 +268,7 @@ export const PROFILE_SCHEMA = {
     },
     clients: {
       type: 'object',
-      description: 'the test clients: system (required), readOnly, shortTtl, rotation, noClientCredentials, web, otherAudience',
+      description: 'the test clients: system (required), readOnly, shortTtl, rotation, noClientCredentials, web, publicWeb, otherAudience',
       additionalProperties: false,
       required: ['system'],
       properties: {
@@ -286,6 +286,9 @@ export const PROFILE_SCHEMA = {
         rotation: client('rotation (the kit may rotate its secret)'),
         noClientCredentials: client('non-client-credentials (not allowed the client_credentials grant)'),
         web: client('web front end (human login)', { redirectUri: url('the redirect URI registered for the web client') }),
+        publicWeb: client('public web front end (a public client, tokenEndpointAuthMethod none, allowed the authorization code grant)', {
+          redirectUri: url('the redirect URI registered for the public client'),
+        }),
         otherAudience: client('other-audience (a client of the same IdP whose tokens are for another API)', {
           audience: text('the `aud` its tokens carry (another API than gateway.audience)'),
           tokenRequestParameters: tokenParameters("parameters its token requests carry instead of idp.tokenRequestParameters (Auth0's audience, RFC 8707's resource of the other API)"),
