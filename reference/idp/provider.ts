@@ -127,6 +127,8 @@ export function buildProvider(state: ProviderState): Provider {
         ctx.body = out;
         return;
       }
+      // Variation authorization-error-page-200: the error page is served with 200 (RFC 6749 §4.1.2.1 names no status).
+      if (faults.has('authorization-error-page-200') && ctx.path.startsWith('/auth')) ctx.status = 200;
       ctx.type = 'html';
       ctx.body = htmlPage('Error', `<p role="alert" class="login-error">${escapeHtml(out.error)}: ${escapeHtml(out.error_description ?? '')}</p>`);
     },
