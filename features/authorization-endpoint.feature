@@ -17,18 +17,19 @@ Feature: Authorization endpoint hardening (RFC 6749 §4.1, RFC 7636, RFC 9700 §
       | with the registered host as user information |
 
   @REQ-AUTHZ-02 @requires-human-login
-  Scenario Outline: The registered redirect URI extended by <variant> is not redirected to
-    RFC 9700 §2.1 asks for exact string matching; the port of a loopback redirect URI may vary (RFC 8252 §7.3)
-    and is therefore not tried.
+  Scenario Outline: The registered redirect URI <variant> is not redirected to
+    RFC 9700 §2.1 asks for exact string matching; only the port of a loopback redirect URI may vary (RFC 8252
+    §7.3): for such a URI the port is not tried (not applicable).
 
-    When the front end's authorization request names its redirect URI with <variant>
+    When the front end's authorization request names its redirect URI <variant>
     Then the authorization endpoint does not redirect to that redirect_uri
 
     Examples:
-      | variant                           |
-      | an extra path segment             |
-      | a suffix on its last path segment |
-      | an extra query parameter          |
+      | variant                                |
+      | with an extra path segment             |
+      | with a suffix on its last path segment |
+      | with an extra query parameter          |
+      | on another port                        |
 
   @REQ-AUTHZ-03 @requires-human-login
   Scenario: A public client's authorization request without a code_challenge is refused

@@ -17,21 +17,22 @@ import {
   redirectUriVariant,
   UNSUPPORTED_RESPONSE_TYPE,
   type PkceProbes,
-  type RedirectUriProbes,
+  type RedirectUriTrial,
 } from '../support/authorization/judges.ts';
 import { redeemWithOtherClient } from '../support/authorization/code-binding.ts';
 import { judgeRefusal } from '../support/browser/code-redemption.ts';
 import { codeForRedemption } from '../support/browser/human-login.ts';
 import { theLogin } from '../support/browser/scenario-state.ts';
 
-const REDIRECT_URI_PROBES = stateKey<RedirectUriProbes>('the authorization requests with another redirect_uri');
+const REDIRECT_URI_PROBES = stateKey<RedirectUriTrial>('the authorization requests with another redirect_uri');
 const PKCE_PROBES = stateKey<PkceProbes>('the authorization requests with changed PKCE parameters');
 const ERROR_PROBE = stateKey<AuthorizationProbe>('the authorization request with an unsupported response_type');
 const OTHER_REDEMPTION = stateKey<{ role: string; exchange: Exchange }>("another client's redemption of the front end's code");
 
 When("the front end's authorization request names its redirect URI {}", async function (this: CtkWorld, variant: string) {
   const web = webClient(this);
-  this.state.remember(REDIRECT_URI_PROBES, await probeRedirectUri(this, web, redirectUriVariant(web.redirectUri, variant)));
+  const other = redirectUriVariant(web.redirectUri, variant);
+  this.state.remember(REDIRECT_URI_PROBES, typeof other === 'string' ? await probeRedirectUri(this, web, other) : other);
 });
 
 Then('the authorization endpoint does not redirect to that redirect_uri', function (this: CtkWorld) {

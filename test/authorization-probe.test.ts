@@ -60,13 +60,21 @@ describe('classify: the first answer of the authorization endpoint', () => {
 describe('the redirect_uri variants', () => {
   test('each differs from the registered URI and is not delivered to by a redirect to it', () => {
     for (const variant of Object.keys(REDIRECT_URI_VARIANTS)) {
-      const other = redirectUriVariant(REGISTERED, variant);
-      assert.notEqual(other, REGISTERED, variant);
-      assert.equal(pointsAt(new URL(`${REGISTERED}?error=invalid_request`), other), false, `${variant}: ${other}`);
+      for (const registered of [REGISTERED, 'https://shop.example/callback']) {
+        const other = redirectUriVariant(registered, variant);
+        if (typeof other !== 'string') continue;
+        assert.notEqual(other, registered, variant);
+        assert.equal(pointsAt(new URL(`${registered}?error=invalid_request`), other), false, `${variant}: ${other}`);
+      }
     }
   });
   test('the user-information variant sends the browser to the other host', () => {
-    assert.equal(new URL(redirectUriVariant(REGISTERED, 'with the registered host as user information')).hostname, 'ctk-attacker.invalid');
+    assert.equal(new URL(String(redirectUriVariant(REGISTERED, 'with the registered host as user information'))).hostname, 'ctk-attacker.invalid');
+  });
+  test('the port is varied only where the clause does not let it vary (a loopback URI may change it)', () => {
+    assert.match((redirectUriVariant(REGISTERED, 'on another port') as { exempt: string }).exempt, /RFC 8252 §7\.3/);
+    assert.equal(redirectUriVariant('https://shop.example/callback', 'on another port'), 'https://shop.example:444/callback');
+    assert.equal(redirectUriVariant('https://shop.example:8443/callback', 'on another port'), 'https://shop.example:8444/callback');
   });
   test('an unknown variant names the known ones', () => {
     assert.throws(() => redirectUriVariant(REGISTERED, 'with a typo'), UnknownVariantError);

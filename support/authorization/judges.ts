@@ -8,12 +8,18 @@ import type { CtkWorld } from '../world.ts';
 import { check, couldNotJudge, doesNotApply } from '../verdict/check.ts';
 import { findMetadata } from '../discovery/metadata.ts';
 import { describeAnswer, goesOnToLogin, isRefusal, probeAuthorization, type AuthorizationProbe, type AuthorizingClient } from './probe.ts';
+import { isLoopbackHttp } from '../browser/callback.ts';
 
 /** A response_type no server supports: RFC 6749 §4.1.2.1 answers it with an error delivered to the redirect URI. */
 export const UNSUPPORTED_RESPONSE_TYPE = 'ctk_unsupported_response_type';
 
+/** A variant that the clause itself allows for this registered URI: not tried, with the reason. */
+export interface ExemptVariant {
+  readonly exempt: string;
+}
+
 /** How the kit changes the registered redirect URI (REQ-AUTHZ-01: another URI; REQ-AUTHZ-02: an extended one). */
-export const REDIRECT_URI_VARIANTS: Readonly<Record<string, (registered: URL) => string>> = {
+export const REDIRECT_URI_VARIANTS: Readonly<Record<string, (registered: URL) => string | ExemptVariant>> = {
   'on another host': (u) => `https://ctk-attacker.invalid${u.pathname}${u.search}`,
   // The registered origin as userinfo: a prefix or "starts with the host" check is fooled, the browser goes to the other host.
   'with the registered host as user information': (u) => `${u.protocol}//${u.host}@ctk-attacker.invalid${u.pathname}${u.search}`,
@@ -32,6 +38,13 @@ export const REDIRECT_URI_VARIANTS: Readonly<Record<string, (registered: URL) =>
     v.searchParams.append('ctk-extra', '1');
     return v.toString();
   },
+  'on another port': (u) => {
+    if (isLoopbackHttp(u)) return { exempt: `${u.toString()} is a loopback redirect URI, whose port may vary (RFC 9700 §2.1, RFC 8252 §7.3)` };
+    const v = new URL(u);
+    const port = Number(u.port || (u.protocol === 'https:' ? 443 : 80));
+    v.port = String(port === 65535 ? port - 1 : port + 1);
+    return v.toString();
+  },
 };
 
 export class UnknownVariantError extends Error {
@@ -41,13 +54,15 @@ export class UnknownVariantError extends Error {
   }
 }
 
-export function redirectUriVariant(registered: string, variant: string): string {
+export function redirectUriVariant(registered: string, variant: string): string | ExemptVariant {
   const make = REDIRECT_URI_VARIANTS[variant];
   if (!make) throw new UnknownVariantError(variant);
   return make(new URL(registered));
 }
 
 /** The same request with the registered and with another redirect_uri, each once valid and once with an error due. */
+export type RedirectUriTrial = RedirectUriProbes | (ExemptVariant & { readonly other?: undefined });
+
 export interface RedirectUriProbes {
   readonly other: string;
   readonly registered: { readonly valid: AuthorizationProbe; readonly erroneous: AuthorizationProbe };
@@ -71,8 +86,12 @@ export async function probeRedirectUri(world: CtkWorld, who: AuthorizingClient, 
  * request nor with an error due. Earned where the server was seen to redirect to the registered URI (its error
  * response) or to refuse the other URI where it took the registered one on to the login.
  */
-export function judgeNotRedirected(world: CtkWorld, requirement: string, probes: RedirectUriProbes): void {
-  const { registered, changed, other } = probes;
+export function judgeNotRedirected(world: CtkWorld, requirement: string, trial: RedirectUriTrial): void {
+  if ('exempt' in trial) {
+    doesNotApply(world, { requirement, expected: 'no redirect to the changed redirect_uri', why: trial.exempt });
+    return;
+  }
+  const { registered, changed, other } = trial;
   const expected = `no redirect to ${other} (RFC 6749 §4.1.2.1: an error shown to the user, never a redirect to an invalid redirection URI)`;
   const observed =
     `with ${other}: ${describeAnswer(changed.valid)}; with it and an unsupported response_type: ${describeAnswer(changed.erroneous)} ` +
