@@ -629,6 +629,35 @@ const FAULT_PROBES: Record<IdpFaultName, () => Promise<boolean>> = {
     const jti = async () => decodeJwt(String((await systemToken()).json!.access_token)).jti;
     return (await jti()) === (await jti());
   },
+  // Issue 20: authorization endpoint
+  'redirect-uri-any-accepted': async () => {
+    const other = 'https://ctk-attacker.invalid/callback';
+    return String((await authorize({ redirect_uri: other, response_type: 'ctk_unsupported' })).headers.location ?? '').startsWith(other);
+  },
+  'redirect-uri-prefix-match': async () => {
+    const extended = 'http://127.0.0.1/callback/ctk-extra';
+    const attacker = 'https://ctk-attacker.invalid/callback';
+    const toExtended = String((await authorize({ redirect_uri: extended, response_type: 'ctk_unsupported' })).headers.location ?? '').startsWith(extended);
+    return toExtended && (await authorize({ redirect_uri: attacker, response_type: 'ctk_unsupported' })).status === 400;
+  },
+  'pkce-optional-for-public-clients': async () => {
+    const reply = await authorize({ client_id: fx.clients.publicWeb!.clientId, code_challenge: null, code_challenge_method: null });
+    return reply.status === 303 && String(reply.headers.location).startsWith('/interaction/');
+  },
+  'pkce-plain-accepted': async () => {
+    const reply = await authorize({ code_challenge_method: 'plain' });
+    return reply.status === 303 && String(reply.headers.location).startsWith('/interaction/');
+  },
+  'code-not-bound-to-client': async () => {
+    const { code } = await browserLogin(fx.users[0]!.username, fx.users[0]!.password, 'wrong');
+    const other = fx.clients.noClientCredentials!;
+    const params = { grant_type: 'authorization_code', code: code.code, code_verifier: code.verifier, redirect_uri: code.redirectUri };
+    return (await token(params, { basic: [other.clientId, other.clientSecret], from: '127.0.0.51' })).status === 200;
+  },
+  'authorization-response-without-iss': async () => {
+    const location = new URL(String((await authorize({ response_type: 'ctk_unsupported' })).headers.location));
+    return location.searchParams.has('error') && !location.searchParams.has('iss');
+  },
 };
 
 /** A client-credentials token of the web front end's own system user (seed 000). */
@@ -678,6 +707,24 @@ describe('self-service rotation (seed 002: the owner rotates its own secret)', (
     await admin(`/admin/clients/${fx.clients.rotation!.clientId}/rotate-secret`, { client_secret: fx.clients.rotation!.clientSecret });
   });
 });
+
+
+/** One authorization request of the web client (PKCE S256) with `changes` (null leaves a parameter out); not followed. */
+function authorize(changes: Record<string, string | null>) {
+  const params: Record<string, string | null> = {
+    client_id: web().clientId,
+    response_type: 'code',
+    redirect_uri: 'http://127.0.0.1/callback',
+    scope: 'openid catalog:read',
+    state: 'state-123',
+    code_challenge: createHash('sha256').update(randomBytes(32).toString('base64url')).digest('base64url'),
+    code_challenge_method: 'S256',
+    ...changes,
+  };
+  const url = new URL('/auth', idp.url);
+  for (const [key, value] of Object.entries(params)) if (value !== null) url.searchParams.set(key, value);
+  return call(url.href);
+}
 
 describe('faults change the behaviour they name', () => {
   for (const fault of IDP_FAULTS) {

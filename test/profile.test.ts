@@ -282,6 +282,18 @@ describe('profile fields for real deployments (issue 16)', () => {
     assert.match(e.message, /confidential client \(RFC 6749 §4\.4\)/);
   });
 
+  test('clients.publicWeb: a public client only (REQ-AUTHZ-03), refused naming the field otherwise', () => {
+    const profile = validProfile();
+    profile.clients.publicWeb = { clientId: 'spa', tokenEndpointAuthMethod: 'none', scopes: ['openid'], redirectUri: 'http://127.0.0.1/callback' };
+    const p = load(profile);
+    assert.equal(p.clients.publicWeb?.clientSecret, '');
+    assert.equal(p.clients.publicWeb?.redirectUri, 'http://127.0.0.1/callback');
+    profile.clients.publicWeb = { clientId: 'spa', clientSecret: '${CTK_SECRET}', tokenEndpointAuthMethod: 'client_secret_basic', scopes: [] };
+    const e = failure(write(profile));
+    assert.equal(e.field, 'clients.publicWeb.tokenEndpointAuthMethod');
+    assert.match(e.message, /expected none/);
+  });
+
   test('clients.readOnly.refusedScopes: what the IdP must refuse, separate from what the client lacks', () => {
     const profile = validProfile();
     profile.clients.readOnly = { clientId: 'ro', clientSecret: '${CTK_SECRET}', scopes: ['read'] };

@@ -42,6 +42,8 @@ function fixtureSecrets(): { label: string; value: string }[] {
   };
   const list: { label: string; value: string }[] = [];
   for (const [role, c] of Object.entries(fx.clients)) {
+    // A public client (clients.publicWeb) has no secret to leak.
+    if (!c.clientSecret) continue;
     list.push({ label: `clients.${role}.clientSecret`, value: c.clientSecret });
     list.push({ label: `clients.${role} Basic credentials`, value: Buffer.from(`${c.clientId}:${c.clientSecret}`).toString('base64') });
   }

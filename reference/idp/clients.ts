@@ -13,6 +13,8 @@ export interface RegisteredClient {
   readonly ttlSeconds: number;
   readonly grantTypes: readonly string[];
   readonly redirectUris: readonly string[];
+  /** A public client (RFC 6749 §2.1): no secret, token_endpoint_auth_method "none". */
+  readonly isPublic: boolean;
 }
 
 /** Token lifetime when a fixture client states none. */
@@ -37,6 +39,8 @@ const GRANTS_BY_FIXTURE_KEY: Record<string, readonly string[]> = {
   // The web front end that logs humans in (seeds 000, 003, 004): browser login (authorization code + PKCE,
   // issue 7) and the browserless password-style login for test users (issue 3).
   web: ['authorization_code', 'password'],
+  // A public web front end (issue 20): PKCE is required of it at the authorization endpoint (REQ-AUTHZ-03).
+  publicWeb: ['authorization_code'],
 };
 
 export class ClientRegistry {
@@ -56,6 +60,7 @@ export class ClientRegistry {
         ttlSeconds: c.ttlSeconds ?? DEFAULT_TTL_SECONDS,
         grantTypes,
         redirectUris: grantTypes.includes('authorization_code') ? [c.redirectUri ?? webRedirect] : [],
+        isPublic: c.tokenEndpointAuthMethod === 'none',
       };
     });
   }
@@ -96,10 +101,10 @@ export class ClientRegistry {
   oidcMetadata(): Record<string, unknown>[] {
     return this.clients.map((c) => ({
       client_id: c.clientId,
-      client_secret: this.secrets.get(c.clientId),
+      ...(c.isPublic ? {} : { client_secret: this.secrets.get(c.clientId) }),
       // client_secret_basic is registered; oidc-provider then also accepts client_secret_post for the client
-      // (seed 001 documents both ways).
-      token_endpoint_auth_method: 'client_secret_basic',
+      // (seed 001 documents both ways). A public client authenticates with nothing (RFC 6749 §2.1).
+      token_endpoint_auth_method: c.isPublic ? 'none' : 'client_secret_basic',
       grant_types: c.grantTypes,
       response_types: c.grantTypes.includes('authorization_code') ? ['code'] : [],
       redirect_uris: c.redirectUris,

@@ -250,7 +250,9 @@ export const IDP_FAULTS = [
     name: 'pkce-not-checked',
     component: 'idp',
     description: 'The code_verifier is not checked: any (or no) verifier redeems the code.',
-    breaks: ['REQ-PKCE-02'],
+    // The code_challenge is dropped at the authorization endpoint, so a request without one, or with a plain one,
+    // goes on to the login too (REQ-AUTHZ-03, -04).
+    breaks: ['REQ-PKCE-02', 'REQ-AUTHZ-03', 'REQ-AUTHZ-04'],
   },
   {
     name: 'code-reusable',
@@ -568,6 +570,43 @@ export const IDP_FAULTS = [
     component: 'idp',
     description: 'The jti of a client-credentials token is derived from the client id alone: every token of a client carries the same jti.',
     breaks: ['REQ-TOK-26'],
+  },
+  // Issue 20: authorization endpoint
+  {
+    name: 'redirect-uri-any-accepted',
+    component: 'idp',
+    description: 'The authorization endpoint accepts any redirect_uri for a client, another host\'s too, and redirects its answers there.',
+    breaks: ['REQ-AUTHZ-01', 'REQ-AUTHZ-02'],
+  },
+  {
+    name: 'redirect-uri-prefix-match',
+    component: 'idp',
+    description: 'The authorization endpoint accepts a redirect_uri that starts with a registered one (extra path, suffix or query).',
+    breaks: ['REQ-AUTHZ-02'],
+  },
+  {
+    name: 'pkce-optional-for-public-clients',
+    component: 'idp',
+    description: 'A public client\'s authorization request without code_challenge goes on to the login.',
+    breaks: ['REQ-AUTHZ-03'],
+  },
+  {
+    name: 'pkce-plain-accepted',
+    component: 'idp',
+    description: 'The authorization endpoint accepts code_challenge_method=plain besides S256.',
+    breaks: ['REQ-AUTHZ-04'],
+  },
+  {
+    name: 'code-not-bound-to-client',
+    component: 'idp',
+    description: 'A code is redeemed for whichever client presents it: another client\'s credentials get the front end\'s tokens.',
+    breaks: ['REQ-AUTHZ-05'],
+  },
+  {
+    name: 'authorization-response-without-iss',
+    component: 'idp',
+    description: 'Authorization responses (codes and errors) carry no iss, although the metadata advertises authorization_response_iss_parameter_supported.',
+    breaks: ['REQ-AUTHZ-06'],
   },
 ] as const satisfies readonly FaultDefinition[];
 

@@ -34,6 +34,7 @@ import { foreignIssuerOf, withFixtureFaults } from '../fixtures.ts';
 import { TokenRateLimit } from './rate-limit.ts';
 import { basicWithoutFormDecoding, dropCodeFromRedirect, hashVerifierTwice } from './token-faults.ts';
 import { ProviderStore } from './store.ts';
+import { acceptPlainChallenge, dropIssFromAuthorizationResponse, redeemForCodeOwner } from './authorization-faults.ts';
 
 export interface IdpOptions {
   readonly fixtures: ReferenceFixtures;
@@ -214,6 +215,7 @@ export async function createIdp(options: IdpOptions): Promise<RunningIdp> {
       forwarded = Buffer.from(form.toString());
     }
     forwarded = await bindRedirectUriToCode(provider!, form, forwarded); // fault redirect-uri-not-checked (login-faults.ts)
+    forwarded = await redeemForCodeOwner(provider!, clients, faults, req, form, forwarded); // fault code-not-bound-to-client (authorization-faults.ts)
     // oidc-provider reads an already-read body from req.body (its documented fallback for upstream parsers).
     Object.assign(req, { body: forwarded });
     providerCallback!(req, res);
@@ -277,6 +279,8 @@ export async function createIdp(options: IdpOptions): Promise<RunningIdp> {
     }
     if (path.startsWith('/auth')) returnStateUnchanged(res); // fault state-not-returned (login-faults.ts)
     if (path.startsWith('/auth')) dropCodeFromRedirect(res, faults); // fault login-redirect-without-code (token-faults.ts)
+    if (path === '/auth') acceptPlainChallenge(req, url, faults); // fault pkce-plain-accepted (authorization-faults.ts)
+    if (path.startsWith('/auth')) dropIssFromAuthorizationResponse(res, faults); // fault authorization-response-without-iss
     // RFC 8414 §3: the OAuth metadata document; the same content as OpenID discovery (issuer, endpoints, ...).
     if (path === '/.well-known/oauth-authorization-server') req.url = '/.well-known/openid-configuration';
     providerCallback!(req, res);

@@ -22,6 +22,7 @@ import type { ProviderStore } from './store.ts';
 import type { IdpFaults } from './faults.ts';
 import { registerTokenGrants, TOKEN_EXCHANGE_GRANT } from './grants.ts';
 import { tokenEndpointCorrections } from './token-endpoint.ts';
+import { injectRedirectUriFaults, pkceRequired } from './authorization-faults.ts';
 
 export interface ProviderState {
   readonly issuer: string;
@@ -65,11 +66,13 @@ export function buildProvider(state: ProviderState): Provider {
     cookies: { keys: [...state.cookieKeys] },
     scopes: ['openid', ...apiScopes],
     claims: { openid: ['sub'] },
-    // The client authentication methods the seed documents (seed 001: Basic header, credentials in the body).
-    clientAuthMethods: ['client_secret_basic', 'client_secret_post'],
+    // The client authentication methods the seed documents (seed 001: Basic header, credentials in the body), and
+    // none for the public web front end (RFC 6749 §2.1; issue 20, REQ-AUTHZ-03).
+    clientAuthMethods: ['client_secret_basic', 'client_secret_post', 'none'],
     responseTypes: ['code'],
-    // RFC 7636 / issue 7: PKCE is required for every authorization request.
-    pkce: { required: () => !faults.has('pkce-not-checked') },
+    // RFC 7636 / issue 7: PKCE is required for every authorization request (RFC 9700 §2.1.1: public clients
+    // above all, REQ-AUTHZ-03). oidc-provider supports S256 only (REQ-AUTHZ-04).
+    pkce: { required: (_ctx: OidcContext, client: { clientAuthMethod?: string }) => pkceRequired(faults, client) },
     // RFC 6749 §4.4.3 / REQ-TOK-07: no refresh tokens from this IdP (the issue-refresh-token faults add one themselves; REQ-TOK-22 for seed 001).
     issueRefreshToken: () => false,
     features: {
@@ -124,6 +127,8 @@ export function buildProvider(state: ProviderState): Provider {
         ctx.body = out;
         return;
       }
+      // Variation authorization-error-page-200: the error page is served with 200 (RFC 6749 §4.1.2.1 names no status).
+      if (faults.has('authorization-error-page-200') && ctx.path.startsWith('/auth')) ctx.status = 200;
       ctx.type = 'html';
       ctx.body = htmlPage('Error', `<p role="alert" class="login-error">${escapeHtml(out.error)}: ${escapeHtml(out.error_description ?? '')}</p>`);
     },
@@ -134,6 +139,7 @@ export function buildProvider(state: ProviderState): Provider {
   provider.use(discoveryFaults(state)); // registered first, so its rewrite of the document runs last
   provider.use(honestMetadata);
   injectProviderFaults(provider, state);
+  injectRedirectUriFaults(provider, faults); // REQ-AUTHZ-01/-02: exact redirect_uri matching (authorization-faults.ts)
   return provider;
 }
 

@@ -119,6 +119,13 @@ export const IDP_VARIATIONS = [
     description: 'The token response leaves scope out when it granted exactly the requested scope.',
     allowedBy: 'RFC 6749 §5.1: scope is OPTIONAL if identical to the scope requested by the client.',
   },
+  // Issue 20: authorization endpoint
+  {
+    name: 'authorization-error-page-200',
+    component: 'idp',
+    description: 'The authorization endpoint shows the errors it does not redirect (an unregistered redirect_uri) on a page served with 200.',
+    allowedBy: 'RFC 6749 §4.1.2.1: the server SHOULD inform the resource owner of the error and MUST NOT redirect; no status code is prescribed for that page.',
+  },
 ] as const satisfies readonly VariationDefinition[];
 
 export type IdpVariationName = (typeof IDP_VARIATIONS)[number]['name'];

@@ -19,6 +19,7 @@ import { GATEWAY_RATE_LIMIT_REQUIREMENTS } from './gateway-rate-limits.ts';
 import { OWNERSHIP_REQUIREMENTS } from './ownership.ts';
 import { TOKEN_HYGIENE_REQUIREMENTS } from './token-hygiene.ts';
 import { GATEWAY_TOKEN_ATTACK_REQUIREMENTS } from './gateway-token-attacks.ts';
+import { AUTHORIZATION_ENDPOINT_REQUIREMENTS } from './authorization-endpoint.ts';
 
 export type { Requirement } from './types.ts';
 
@@ -40,6 +41,7 @@ const ALL: readonly Requirement[] = [
   ...OWNERSHIP_REQUIREMENTS,
   ...TOKEN_HYGIENE_REQUIREMENTS,
   ...GATEWAY_TOKEN_ATTACK_REQUIREMENTS,
+  ...AUTHORIZATION_ENDPOINT_REQUIREMENTS,
 ];
 
 export class UnknownRequirementError extends Error {

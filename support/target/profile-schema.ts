@@ -281,7 +281,7 @@ export const PROFILE_SCHEMA = {
     },
     clients: {
       type: 'object',
-      description: 'the test clients: system (required), readOnly, shortTtl, rotation, noClientCredentials, web, frontEndSystem, otherAudience',
+      description: 'the test clients: system (required), readOnly, shortTtl, rotation, noClientCredentials, web, publicWeb, frontEndSystem, otherAudience',
       additionalProperties: false,
       required: ['system'],
       properties: {
@@ -306,6 +306,9 @@ export const PROFILE_SCHEMA = {
             items: { type: 'string', pattern: '^/', description: 'a GET path on the gateway starting with "/" ({customerId}: the first test customer\'s)' },
             description: 'GET routes the front end does not need, which should refuse its token (REQ-ID-17): a list of paths starting with "/"',
           },
+        }),
+        publicWeb: client('public web front end (a public client, tokenEndpointAuthMethod none, allowed the authorization code grant)', {
+          redirectUri: url('the redirect URI registered for the public client'),
         }),
         otherAudience: client('other-audience (a client of the same IdP whose tokens are for another API)', {
           audience: text('the `aud` its tokens carry (another API than gateway.audience)'),

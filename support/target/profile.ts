@@ -323,6 +323,7 @@ function checkResolved(p: RawProfile, fail: (path: (string | number)[], detail: 
     [['browserLogin', 'loginUrl'], p.browserLogin?.loginUrl],
     [['gateway', 'baseUrl'], p.gateway?.baseUrl],
     [['clients', 'web', 'redirectUri'], p.clients.web?.redirectUri],
+    [['clients', 'publicWeb', 'redirectUri'], p.clients.publicWeb?.redirectUri],
     [['admin', 'baseUrl'], p.admin?.baseUrl],
   ];
   for (const [path, value] of urls) {
@@ -345,6 +346,9 @@ function checkResolved(p: RawProfile, fail: (path: (string | number)[], detail: 
     // unauthorized_client its check asks for).
     if (method === 'none' && !PUBLIC_CLIENT_ROLES.includes(role)) {
       fail(['clients', role, 'tokenEndpointAuthMethod'], `expected client_secret_basic or client_secret_post: the kit asks clients.${role} for client_credentials tokens, which need a confidential client (RFC 6749 §4.4); only ${PUBLIC_CLIENT_ROLES.map((r) => `clients.${r}`).join(' and ')} may be public ("none")`);
+    }
+    if (role === 'publicWeb' && method !== 'none') {
+      fail(['clients', role, 'tokenEndpointAuthMethod'], `expected none: clients.publicWeb names a public client (REQ-AUTHZ-03); got ${JSON.stringify(method ?? null)}`);
     }
     if (method === 'none' && c.clientSecret !== undefined) {
       fail(['clients', role, 'clientSecret'], 'a public client (tokenEndpointAuthMethod: none) has no secret: remove clientSecret, or name the method the client really uses');
@@ -382,7 +386,7 @@ function checkGatewayLimitClaims(p: RawProfile, fail: (path: (string | number)[]
 }
 
 /** The roles that may be public clients (tokenEndpointAuthMethod: none): they never get client-credentials tokens. */
-const PUBLIC_CLIENT_ROLES: readonly string[] = ['web'];
+const PUBLIC_CLIENT_ROLES: readonly string[] = ['web', 'publicWeb'];
 
 /** The profile's signing key, parsed; every problem names the field and never shows the key. */
 function testSignerOf(p: RawProfile, fail: (path: (string | number)[], detail: string) => never): TestSignerDescription | undefined {

@@ -22,7 +22,7 @@ export function describeReferenceTarget(
   // are claimed when that variation, or a fault that needs it, is on.
   const switches = withNeededVariations(options.faults ?? []);
   const capabilities = Object.fromEntries(CAPABILITIES.map((c) => [c, referenceClaims(c, switches)])) as Record<Capability, boolean>;
-  const { system, readOnly, shortTtl, rotation, noClientCredentials, web, otherAudience, frontEndSystem } = fx.clients;
+  const { system, readOnly, shortTtl, rotation, noClientCredentials, web, publicWeb, otherAudience, frontEndSystem } = fx.clients;
   const foreign = fx.foreignIssuer;
   // Test aids the fixture file may leave out (a fixture of its own, AUTH_CTK_FIXTURES): claimed only when there.
   Object.assign(capabilities, { 'foreign-issuer': foreign !== undefined, 'other-audience-client': otherAudience !== undefined });
@@ -43,7 +43,7 @@ export function describeReferenceTarget(
     gateway: { baseUrl: urls.gateway, routes: fx.routes },
     // The reference IdP grants a client only the scopes it lists, so it must refuse the read-only client the
     // scoped route's scope (REQ-TOK-12).
-    clients: { system: system!, readOnly: readOnly && { ...readOnly, refusedScopes: [fx.routes.scoped.scope] }, shortTtl, rotation, noClientCredentials, web, otherAudience, ...(frontEndSystem ? { frontEndSystem } : {}) },
+    clients: { system: system!, readOnly: readOnly && { ...readOnly, refusedScopes: [fx.routes.scoped.scope] }, shortTtl, rotation, noClientCredentials, web, publicWeb, otherAudience, ...(frontEndSystem ? { frontEndSystem } : {}) },
     users: fx.users,
     capabilities,
     limits: fx.limits,

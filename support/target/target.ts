@@ -227,6 +227,11 @@ export interface TargetDescription {
     readonly noClientCredentials?: ClientCredentials;
     /** The web front end that logs humans in (authorization code + PKCE, or password-style in the reference). */
     readonly web?: ClientCredentials & { readonly redirectUri?: string };
+    /**
+     * A public client (tokenEndpointAuthMethod "none") allowed the authorization code grant, when clients.web is
+     * confidential: the authorization endpoint must not let it go without PKCE (REQ-AUTHZ-03).
+     */
+    readonly publicWeb?: ClientCredentials & { readonly redirectUri?: string };
     /** A client of the same IdP whose tokens are meant for another API (a test aid: wrong-aud checks with genuine tokens). */
     readonly otherAudience?: OtherAudienceClient;
     /**

@@ -102,4 +102,14 @@ export const IDP_PROBES: Record<IdpVariationName, Probe> = {
     const blocked = await c.tokenRequest({ scope: scopeOf(c) }, { from: '127.0.0.62' });
     assert.equal(blocked.response?.status, 403, blocked.transportError?.code ?? '');
   },
+  // Issue 20: an unregistered redirect_uri gets an error page served with 200, never a redirect.
+  'authorization-error-page-200': async (c) => {
+    const web = c.fx.clients.web!;
+    const url = new URL(`${c.urls.idp}/auth`);
+    const params = { response_type: 'code', client_id: web.clientId, redirect_uri: 'https://ctk-attacker.invalid/callback', scope: 'openid', code_challenge: 'x'.repeat(43), code_challenge_method: 'S256' };
+    for (const [key, value] of Object.entries(params)) url.searchParams.set(key, value);
+    const page = await c.get(url.toString());
+    assert.equal(page.response?.status, 200, page.response?.body);
+    assert.match(page.response?.body ?? '', /invalid_redirect_uri/);
+  },
 };

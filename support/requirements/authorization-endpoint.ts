@@ -1,0 +1,90 @@
+import { type Requirement, rfc } from './types.ts';
+
+const R6749 = (s: string) => rfc(6749, s);
+const R9700 = (s: string) => rfc(9700, s);
+const R9207 = (s: string) => rfc(9207, s);
+
+/**
+ * Authorization endpoint hardening (issue 20): what RFC 6749 §4.1, RFC 7636, RFC 9700 (the OAuth security BCP)
+ * and RFC 9207 ask of the endpoint the browser login starts at. The redirect_uri and PKCE checks are plain HTTP
+ * requests to the endpoint (no login: the server answers them before any login page); the code's client binding
+ * and `iss` are judged on one browser login.
+ *
+ * Deliberately NOT here:
+ * - "the tokens of a reused code are revoked" (RFC 6749 §4.1.2, SHOULD): a JWT access token cannot be seen being
+ *   revoked at a gateway that validates it locally, and the reference issues no refresh token and offers no
+ *   introspection; REQ-PKCE-03 judges the MUST (the second redemption is refused).
+ * - the code's lifetime (RFC 6749 §4.1.2, at most 10 minutes RECOMMENDED): codes are opaque, so only waiting
+ *   past the lifetime shows it, and a run cannot wait ten minutes for a recommendation.
+ */
+export const AUTHORIZATION_ENDPOINT_REQUIREMENTS: readonly Requirement[] = [
+  {
+    id: 'REQ-AUTHZ-01',
+    title: 'An authorization request with a redirect_uri never registered for the client is not redirected to that URI',
+    level: 'MUST',
+    source: 'RFC 6749 §4.1.2.1 and §3.1.2.4 (MUST NOT automatically redirect the user-agent to the invalid redirection URI); RFC 9700 §4.11.2',
+    link: R6749('4.1.2.1'),
+    component: 'idp',
+    profile: 'human-identity',
+    capability: 'human-login',
+  },
+  {
+    id: 'REQ-AUTHZ-02',
+    title: 'redirect_uri is matched exactly: the registered URI extended by a path segment, a suffix or a query parameter is not redirected to',
+    level: 'MUST',
+    source: 'RFC 9700 §2.1 and §4.1.3 (authorization servers MUST utilize exact string matching); RFC 6749 §4.1.2.1',
+    link: R9700('4.1.3'),
+    component: 'idp',
+    profile: 'human-identity',
+    capability: 'human-login',
+    note:
+      'The port is not varied: RFC 9700 §2.1 exempts the port of loopback redirect URIs of native apps (RFC 8252 §7.3), ' +
+      'and the kit receives logins at a loopback URI.',
+  },
+  {
+    id: 'REQ-AUTHZ-03',
+    title: 'An authorization request of a public client without a code_challenge is refused',
+    level: 'SHOULD',
+    source: 'RFC 9700 §2.1.1 (public clients MUST use PKCE; authorization servers MUST support PKCE)',
+    link: R9700('2.1.1'),
+    component: 'idp',
+    profile: 'human-identity',
+    capability: 'human-login',
+    note:
+      'RFC 9700 puts the MUST on the public client, not on the server; a server that lets a public client go without ' +
+      'PKCE leaves its codes open to interception (§4.5), so the kit expects the refusal, as a warning.',
+  },
+  {
+    id: 'REQ-AUTHZ-04',
+    title: 'An authorization request with code_challenge_method=plain is refused by a server that supports S256',
+    level: 'SHOULD',
+    source: 'RFC 9700 §2.1.1 (clients SHOULD use a challenge method that does not expose the verifier; S256 is the only one); RFC 7636 §4.2, §7.2',
+    link: R9700('2.1.1'),
+    component: 'idp',
+    profile: 'human-identity',
+    capability: 'human-login',
+    note: 'RFC 7636 §4.2 lets a server support plain: accepting it is a warning, never a failure.',
+  },
+  {
+    id: 'REQ-AUTHZ-05',
+    title: 'A code issued to the web front end, redeemed with another client\'s credentials, is refused and yields no token',
+    level: 'MUST',
+    source: 'RFC 6749 §4.1.3 (MUST ensure that the authorization code was issued to the authenticated confidential client), §5.2 (invalid_grant)',
+    link: R6749('4.1.3'),
+    component: 'idp',
+    profile: 'human-identity',
+    capability: 'human-login',
+    note: 'invalid_grant or unauthorized_client (the other client may not hold the grant at all) are both accepted; a token is not.',
+  },
+  {
+    id: 'REQ-AUTHZ-06',
+    title: 'Where the server advertises authorization_response_iss_parameter_supported, its authorization responses (errors included) carry iss equal to the issuer',
+    level: 'MUST',
+    source: 'RFC 9207 §2 (authorization responses, including error responses, MUST contain iss), §3 (its metadata parameter)',
+    link: R9207('2'),
+    component: 'idp',
+    profile: 'human-identity',
+    capability: 'human-login',
+    note: 'Judged only where the metadata advertises the parameter: RFC 9207 binds servers that support it.',
+  },
+];
