@@ -51,6 +51,9 @@ export const CAPABILITIES = [
 ] as const;
 export type Capability = (typeof CAPABILITIES)[number];
 
+/** What only a client under test claims (auth-ctk client --claims), never an IdP or gateway target's profile. */
+export const CLIENT_CAPABILITIES: readonly Capability[] = ['offline-cache'];
+
 export interface Requirement {
   /** Stable ID used as a Gherkin tag (`@REQ-TOK-01`). */
   readonly id: string;

@@ -7,7 +7,10 @@
  * Secrets (client secrets, user passwords, the admin token) may only be `${ENV_VAR}` references: the values
  * come from the environment or a .env file (seed 002), never from the committed profile.
  */
-import { CAPABILITIES } from '../requirements/types.ts';
+import { CAPABILITIES, CLIENT_CAPABILITIES } from '../requirements/types.ts';
+
+/** What a target profile may claim: every capability but a client's own (auth-ctk client --claims). */
+const TARGET_CAPABILITIES = CAPABILITIES.filter((c) => !CLIENT_CAPABILITIES.includes(c));
 import { TOKEN_ENDPOINT_AUTH_METHODS } from './target.ts';
 import { SIGNER_ALGS } from '../jwt/signing-keys.ts';
 
@@ -333,9 +336,9 @@ export const PROFILE_SCHEMA = {
     },
     capabilities: {
       type: 'object',
-      description: `the capabilities the target claims, each true or false: ${CAPABILITIES.join(', ')}`,
+      description: `the capabilities the target claims, each true or false: ${TARGET_CAPABILITIES.join(', ')}`,
       additionalProperties: false,
-      properties: Object.fromEntries(CAPABILITIES.map((c) => [c, { type: 'boolean', description: `${c}: true or false` }])),
+      properties: Object.fromEntries(TARGET_CAPABILITIES.map((c) => [c, { type: 'boolean', description: `${c}: true or false` }])),
     },
     limits: {
       type: 'object',

@@ -1,5 +1,5 @@
 /** The reference stack seen as a target: its URLs plus the fixture file, every capability its switches give it claimed. */
-import { CAPABILITIES, type Capability } from '../requirements/types.ts';
+import { CAPABILITIES, type Capability, CLIENT_CAPABILITIES } from '../requirements/types.ts';
 import type { ReferenceStack } from '../../reference/stack.ts';
 import { foreignIssuerOf, loadReferenceFixtures } from '../../reference/fixtures.ts';
 import { FAULTS, withNeededVariations } from '../../reference/faults.ts';
@@ -21,7 +21,8 @@ export function describeReferenceTarget(
   // Every capability, except the ones only a variation switches on (the gateway's rate limit and IP block), which
   // are claimed when that variation, or a fault that needs it, is on.
   const switches = withNeededVariations(options.faults ?? []);
-  const capabilities = Object.fromEntries(CAPABILITIES.map((c) => [c, referenceClaims(c, switches)])) as Record<Capability, boolean>;
+  // A client's own claims (offline-cache) are not the stack's: the reference is an IdP and a gateway.
+  const capabilities = Object.fromEntries(CAPABILITIES.filter((c) => !CLIENT_CAPABILITIES.includes(c)).map((c) => [c, referenceClaims(c, switches)])) as Record<Capability, boolean>;
   const { system, readOnly, shortTtl, rotation, noClientCredentials, web, publicWeb, otherAudience, frontEndSystem } = fx.clients;
   const foreign = fx.foreignIssuer;
   // Test aids the fixture file may leave out (a fixture of its own, AUTH_CTK_FIXTURES): claimed only when there.
