@@ -66,5 +66,5 @@ export const UNBREAKABLE_REQUIREMENTS: readonly UnbreakableRequirement[] = [
     id: 'REQ-DISC-10',
     why: 'The reference issuer is a loopback http URL, which the requirement exempts; a query or fragment in the issuer would also change every token\'s iss and the metadata location, so the fault could not break this requirement alone (REQ-DISC-02, REQ-JWT-06 and the gateway\'s iss check would report it first).',
   },
-  ...['01', '02', '03', '04', '05', '06', '07', '08', '09', '10', '11', '12', '13', '14', '15'].map((n) => ({ id: `REQ-CLI-${n}`, why: CLIENT_SIDE })),
+  ...Array.from({ length: 21 }, (_, i) => ({ id: `REQ-CLI-${String(i + 1).padStart(2, '0')}`, why: CLIENT_SIDE })),
 ];

@@ -615,6 +615,11 @@ const FAULT_PROBES: Record<IdpFaultName, () => Promise<boolean>> = {
   'front-end-token-names-a-customer': async () => decodeJwt(String((await frontEndToken()).json?.access_token)).sub === fx.users[0]!.customerId,
   'front-end-system-user-unconfined': async () => String((await frontEndToken('catalog:read orders:read')).json?.scope).split(' ').includes('orders:read'),
   // Issue 20: token endpoint hygiene
+  'two-auth-methods-accepted': async () => {
+    const { clientId, clientSecret } = system();
+    const body = new URLSearchParams({ grant_type: 'client_credentials', client_id: clientId, client_secret: clientSecret }).toString();
+    return (await call(`${idp.url}/token`, { method: 'POST', headers: { ...FORM, authorization: basicAuthorization(clientId, clientSecret) }, body })).status === 200;
+  },
   'accept-duplicate-parameters': async () => {
     const body = 'grant_type=client_credentials&grant_type=client_credentials';
     const reply = await call(`${idp.url}/token`, { method: 'POST', headers: { ...FORM, authorization: basicAuthorization(system().clientId, system().clientSecret) }, body });

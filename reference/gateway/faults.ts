@@ -51,8 +51,8 @@ export const GATEWAY_FAULTS: readonly FaultDefinition[] = [
     ['REQ-BEARER-04', 'REQ-BEARER-05'],
   ),
   gateway('ignore-typ', 'accepts tokens whose typ is not at+jwt (e.g. an ID token), or that carry none', ['REQ-BEARER-04', 'REQ-BEARER-05', 'REQ-BEARER-18']),
-  // A 500 is no refusal (REQ-BEARER-04 wants a 4xx) as well as a server error (REQ-BEARER-12).
-  gateway('gateway-500-on-unknown-kid', 'answers 500 when the token names a kid the JWKS does not hold', ['REQ-BEARER-12', 'REQ-BEARER-05', 'REQ-BEARER-04']),
+  // A 500 for a bad token is one finding, REQ-BEARER-12's: the refusal's own judges are not judged on it (serverErrorForBadToken).
+  gateway('gateway-500-on-unknown-kid', 'answers 500 when the token names a kid the JWKS does not hold', ['REQ-BEARER-12']),
   // Bearer error responses (RFC 6750 §3, §3.1)
   // One cause, one finding: every judge that meets a 401 without a challenge reports it under REQ-BEARER-13 (judgeChallengeOf401).
   gateway('no-www-authenticate', 'answers 401 without a WWW-Authenticate header', CHALLENGE_CHECKS),
@@ -150,10 +150,9 @@ export const GATEWAY_FAULTS: readonly FaultDefinition[] = [
     'reads the HMAC key of an HS256 token from the file its kid names: a kid of "../../dev/null" makes the empty string the key',
     ['REQ-BEARER-04', 'REQ-BEARER-05'],
   ),
-  // A 500 is no refusal (REQ-BEARER-04 wants a 4xx) as well as a server error (REQ-BEARER-12).
-  gateway('kid-quote-500', "answers 500 when a token's kid holds a quote (its key lookup query breaks on it)", ['REQ-BEARER-12', 'REQ-BEARER-05', 'REQ-BEARER-04']),
+  gateway('kid-quote-500', "answers 500 when a token's kid holds a quote (its key lookup query breaks on it)", ['REQ-BEARER-12']),
   gateway('ignores-crit', 'accepts a token whose crit header lists an extension the gateway does not understand', ['REQ-BEARER-17', 'REQ-BEARER-05']),
   gateway('typ-optional', 'checks typ only where the token carries one: a correctly signed token without typ is accepted', ['REQ-BEARER-18']),
-  gateway('oversized-token-500', 'takes headers of up to 128 KiB in and answers an access token longer than 8 KiB with 500', ['REQ-BEARER-04', 'REQ-BEARER-12']),
-  gateway('huge-kid-500', 'answers 500 to a token whose kid is longer than 1 KiB (its key cache cannot hold it)', ['REQ-BEARER-04', 'REQ-BEARER-12']),
+  gateway('oversized-token-500', 'takes headers of up to 128 KiB in and answers an access token longer than 8 KiB with 500', ['REQ-BEARER-12']),
+  gateway('huge-kid-500', 'answers 500 to a token whose kid is longer than 1 KiB (its key cache cannot hold it)', ['REQ-BEARER-12']),
 ];

@@ -548,6 +548,12 @@ export const IDP_FAULTS = [
   },
   // Issue 20: token endpoint hygiene
   {
+    name: 'two-auth-methods-accepted',
+    component: 'idp',
+    description: 'A token request with HTTP Basic and client credentials in the form body too is served (the body\'s credentials are dropped) instead of refused with invalid_request.',
+    breaks: ['REQ-CAUTH-06'],
+  },
+  {
     name: 'accept-duplicate-parameters',
     component: 'idp',
     description: 'The token request form is read into a plain object before oidc-provider sees it: a repeated parameter is served with its last value instead of refused.',

@@ -196,6 +196,13 @@ export async function createIdp(options: IdpOptions): Promise<RunningIdp> {
       form.set('client_secret', clients.secretOf(clientId) ?? '');
       forwarded = Buffer.from(form.toString());
     }
+    // Fault two-auth-methods-accepted: RFC 6749 §2.3 / §5.2, a request with HTTP Basic AND credentials in the body is
+    // invalid_request (oidc-provider refuses it, REQ-CAUTH-06); the body's credentials are dropped and Basic serves it.
+    if (faults.has('two-auth-methods-accepted') && form && req.headers.authorization && form.has('client_secret')) {
+      form.delete('client_id');
+      form.delete('client_secret');
+      forwarded = Buffer.from(form.toString());
+    }
     // Fault ignore-basic-auth: a client that authenticates with HTTP Basic only is not authenticated at all.
     if (faults.has('ignore-basic-auth') && req.headers.authorization && !form?.has('client_secret')) delete req.headers.authorization;
     // Fault ignore-body-credentials: a client that authenticates with its credentials in the body only is not

@@ -12,6 +12,7 @@ import type { CtkWorld } from '../world.ts';
 import { describeOutcome, type Exchange } from '../http/exchange.ts';
 import { check, checkInPassing, couldNotJudge, doesNotApply } from '../verdict/check.ts';
 import { underControl } from './positive-control.ts';
+import { isTagged } from '../oauth/scenario.ts';
 import { challengeProblems, describeReading, errorCodeOf, param, readChallenge } from './bearer-challenge.ts';
 import { isClientError, isSuccess, statusOf } from './gateway-client.ts';
 
@@ -63,16 +64,40 @@ export function missingChallengeOf401(world: CtkWorld, exchange: Exchange, requi
   return true;
 }
 
+/**
+ * A bad token answered with a 5xx, or with no answer at all, is ONE deviation: RFC 9110 §15.6's, REQ-BEARER-12 ("never
+ * a 5xx"). It is neither an admission nor a refusal, so the judge of the token's refusal (REQ-BEARER-04, -10, -17)
+ * does not report it a second time as "let through": it records REQ-BEARER-12's finding (in passing where the
+ * scenario does not judge REQ-BEARER-12 itself) and is not judged on that answer. Returns true when it reported.
+ */
+export function serverErrorForBadToken(world: CtkWorld, exchange: Exchange, requirement: string, expected: string): boolean {
+  const status = statusOf(exchange);
+  if (status !== undefined && status < 500) return false;
+  const noServerError = { requirement: 'REQ-BEARER-12', expected: 'a 4xx refusal of a bad token, never a 5xx or no answer', observed: outcome(exchange) };
+  const assertion = () => {
+    expect(status, 'an HTTP answer').to.not.equal(undefined);
+    expect(status!, 'the gateway answered with a server error').to.be.below(500);
+  };
+  couldNotJudge(world, { requirement, expected, why: `neither served nor refused (${outcome(exchange)}): reported once, as REQ-BEARER-12` });
+  if (isTagged(world, 'REQ-BEARER-12')) check(world, noServerError, assertion);
+  else checkInPassing(world, noServerError, assertion);
+  return true;
+}
+
 /** Not served, and refused: a 4xx. A reset, no answer or a 5xx serves nothing, but it is no conforming refusal. */
 export async function judgeNotReached(world: CtkWorld, requirement: string, exchange: Exchange, why: string): Promise<void> {
   const expected = `the request is refused with a 4xx and never reaches the resource (${why})`;
-  await controlled(world, requirement, expected, () =>
+  await controlled(world, requirement, expected, () => {
+    if (BAD_TOKEN_REFUSALS.includes(requirement) && serverErrorForBadToken(world, exchange, requirement, expected)) return;
     check(world, { requirement, expected, observed: outcome(exchange) }, () => {
       expect(isSuccess(exchange), 'the gateway let the request through').to.equal(false);
       expect(isClientError(exchange), 'an HTTP refusal (4xx)').to.equal(true);
-    }),
-  );
+    });
+  });
 }
+
+/** The refusals of a bad token, whose 5xx is REQ-BEARER-12's finding (serverErrorForBadToken). */
+export const BAD_TOKEN_REFUSALS: readonly string[] = ['REQ-BEARER-04', 'REQ-BEARER-10', 'REQ-BEARER-17', 'REQ-BEARER-18'];
 
 export async function judgeRefusedWithBearerChallenge(world: CtkWorld, requirement: string, exchange: Exchange, why: string): Promise<void> {
   const reading = readChallenge(exchange);
@@ -99,7 +124,9 @@ export async function judgeBearerError(world: CtkWorld, requirement: string, exc
   const reading = readChallenge(exchange);
   const expected = `${status} with WWW-Authenticate: Bearer error="${error}" (${why})`;
   await controlled(world, requirement, expected, () => {
-    // Where a 401 is the answer asked for, its missing challenge is REQ-BEARER-13's finding, not a second one here.
+    // Where a 401 is the answer asked for, its missing challenge is REQ-BEARER-13's finding, and a 5xx for the bad token
+    // REQ-BEARER-12's: not a second one here.
+    if (requirement === 'REQ-BEARER-05' && serverErrorForBadToken(world, exchange, requirement, expected)) return;
     if (status === 401 && missingChallengeOf401(world, exchange, requirement, expected)) return;
     check(world, { requirement, expected, observed: outcome(exchange) }, () => {
       expect(statusOf(exchange)).to.equal(status);

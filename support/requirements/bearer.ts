@@ -48,6 +48,7 @@ export const BEARER_REQUIREMENTS: readonly Requirement[] = [
     link: rfc(6749, '7'),
     component: 'gateway',
     profile: 'gateway',
+    note: 'Judged on a 2xx (let through: failed) or a 4xx (refused: held). A 5xx or no answer for a bad token is neither: it is reported once, as REQ-BEARER-12, and this requirement is not judged on it.',
   },
   {
     id: 'REQ-BEARER-05',
