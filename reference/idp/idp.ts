@@ -30,6 +30,7 @@ import { buildProvider, newCookieKeys, type ProviderState } from './provider.ts'
 import { buildForeignProvider, isUnder, mountedAt } from './foreign-issuer.ts';
 import { foreignIssuerOf, withFixtureFaults } from '../fixtures.ts';
 import { TokenRateLimit } from './rate-limit.ts';
+import { limitedEndpointOf, OAuthEndpointLimits } from './endpoint-rate-limit.ts';
 import { basicWithoutFormDecoding, dropCodeFromRedirect, hashVerifierTwice } from './token-faults.ts';
 import { ProviderStore } from './store.ts';
 
@@ -67,6 +68,9 @@ export async function createIdp(options: IdpOptions): Promise<RunningIdp> {
     holdLimitedMs: faults.has('rate-limit-never-resets') ? 20_000 : 0,
     slidingWindow: faults.has('sliding-window-rate-limit'),
   });
+  // Seed 001: "the OAuth2.0 endpoints are protected with rate-limiting": the authorization endpoint, the JWKS and the
+  // discovery document too, at the same per-IP limit (endpoint-rate-limit.ts; REQ-RL-09 to -12).
+  const endpointLimits = new OAuthEndpointLimits(fixtures.limits.tokenRequestsPerSecond, faults);
   const blocker = new IpBlocker({
     ...fixtures.limits.ipBlock,
     neverUnblock: faults.has('never-unblock'),
@@ -241,6 +245,7 @@ export async function createIdp(options: IdpOptions): Promise<RunningIdp> {
         },
         reset: () => {
           rateLimit.reset();
+          endpointLimits.reset();
           blocker.reset();
         },
       });
@@ -253,6 +258,13 @@ export async function createIdp(options: IdpOptions): Promise<RunningIdp> {
         users: fixtures.users,
         onLogin: (r, o) => recordAttempt(r, { kind: 'login', clientId: o.clientId, username: o.username }, o.ok ? 200 : 401, o.ok ? undefined : 'invalid_credentials', o.subject),
       });
+    }
+    // Seed 001: the other OAuth endpoints answer 429 beyond the limit as the token endpoint does (endpoint-rate-limit.ts).
+    const endpoint = limitedEndpointOf(path);
+    const rate = endpoint ? await endpointLimits.check(endpoint, clientIp(req)) : ({ allowed: true } as const);
+    if (!rate.allowed) {
+      const retryAfter = { 'retry-after': retryAfterValue(rate.retryAfterSeconds, faults.has('retry-after-http-date')) };
+      return sendJson(res, 429, { error: 'too_many_requests', error_description: `more than ${fixtures.limits.tokenRequestsPerSecond} requests per second from this IP` }, retryAfter);
     }
     // Fault pkce-not-checked: the code_challenge is dropped, so no verifier is ever required.
     if (path === '/auth' && faults.has('pkce-not-checked')) {

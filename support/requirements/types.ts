@@ -44,6 +44,7 @@ export const CAPABILITIES = [
   'test-token-signer', // signs tokens with arbitrary claims using a key the gateway trusts (reference control plane, or profile testTokenSigner)
   'foreign-issuer', // a second issuer whose genuine tokens the gateway must refuse (profile foreignIssuer): another realm, another tenant
   'other-audience-client', // a client of the same IdP whose genuine tokens are for another API (profile clients.otherAudience)
+  'oauth-endpoints-rate-limiting', // seed 001: "the OAuth2.0 endpoints" (authorization, JWKS, discovery) limited like the token endpoint; unstated: follows rate-limiting
 ] as const;
 export type Capability = (typeof CAPABILITIES)[number];
 

@@ -36,8 +36,8 @@ export const RUNS_ALONE_TAGS: readonly string[] = ['@rotation', '@audit'];
 
 const runsAlone = (pickle: TaggedPickle): boolean => tagsOf(pickle).some((t) => RUNS_ALONE_TAGS.includes(t));
 
-/** Capabilities whose checks send bursts: the token endpoint's rate limit and the gateway's. */
-export const BURST_CAPABILITIES: readonly string[] = ['rate-limiting', 'gateway-rate-limiting'];
+/** Capabilities whose checks send bursts: the token endpoint's rate limit, the other OAuth endpoints' and the gateway's. */
+export const BURST_CAPABILITIES: readonly string[] = ['rate-limiting', 'gateway-rate-limiting', 'oauth-endpoints-rate-limiting'];
 
 /** A scenario that judges a rate limit: it sends bursts. */
 export const sendsBursts = (tags: readonly string[]): boolean => tagsBindCapability(tags, BURST_CAPABILITIES);

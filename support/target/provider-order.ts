@@ -30,7 +30,7 @@ interface TaggedPickle {
 
 /** The token endpoint's and the gateway's: either can get the run's own address blocked or limited. */
 const BLOCKING: readonly Capability[] = ['ip-blocking', 'gateway-ip-blocking'];
-const LIMITING: readonly Capability[] = ['rate-limiting', 'gateway-rate-limiting'];
+const LIMITING: readonly Capability[] = ['rate-limiting', 'gateway-rate-limiting', 'oauth-endpoints-rate-limiting'];
 
 function bindsCapability(tags: readonly string[], capabilities: readonly Capability[]): boolean {
   return capabilities.some((capability) => tags.includes(`@requires-${capability}`)) || tagsBindCapability(tags, capabilities);
