@@ -1,6 +1,7 @@
 /**
  * The reference IdP: one HTTP server on which a plain front handler does what the seeds add in front of
- * oidc-provider — IP blocking and rate limiting of the token endpoint (seed 001), request hygiene the RFC asks
+ * oidc-provider — IP blocking and rate limiting of the token endpoint (seed 001) and rate limiting of the other
+ * OAuth endpoints (authorization, JWKS, discovery: seed 001's "the OAuth2.0 endpoints"), request hygiene the RFC asks
  * for (POST only, no credentials in the URI, bounded bodies), the human login page, the test control plane — and
  * hands everything else to oidc-provider (provider.ts).
  *

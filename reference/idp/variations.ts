@@ -62,13 +62,13 @@ export const IDP_VARIATIONS = [
   {
     name: 'retry-after-http-date',
     component: 'idp',
-    description: 'A 429 states Retry-After as an HTTP-date instead of seconds.',
+    description: 'A 429 (of the token endpoint and of the other OAuth endpoints) states Retry-After as an HTTP-date instead of seconds.',
     allowedBy: 'RFC 6585 §4 and RFC 9110 §10.2.3: Retry-After is an HTTP-date or a number of seconds.',
   },
   {
     name: 'sliding-window-rate-limit',
     component: 'idp',
-    description: 'The token rate limit counts the requests of the last second (a sliding window) instead of fixed one-second windows.',
+    description: 'The rate limits (the token endpoint\'s and the other OAuth endpoints\') count the requests of the last second (a sliding window) instead of fixed one-second windows.',
     allowedBy: 'seed 001: "Up to 50 requests per second from the same IP are allowed" names no window; a sliding window never lets more than 50 through in any second.',
   },
   {
