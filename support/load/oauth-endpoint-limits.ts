@@ -12,8 +12,8 @@
  */
 import type { CtkWorld } from '../world.ts';
 import { describeOutcome, type Exchange, type HttpRequest } from '../http/exchange.ts';
-import { authorizationRequest, DEFAULT_REDIRECT_URI } from '../browser/human-login.ts';
-import { BrowserLoginSetupError } from '../browser/errors.ts';
+import { DEFAULT_REDIRECT_URI } from '../browser/human-login.ts';
+import { codeVerifier, s256Challenge } from '../browser/pkce.ts';
 import { loadSwitchedOff, planLoad, type LoadCap } from './load-cap.ts';
 import { sendPacedRequests, type PacedResult } from './paced-requests.ts';
 import { judgeWithinLimit, statsOf, withinLimitPacing, type SeriesReading, type SeriesStats, type TokenOutcome } from './rate-analysis.ts';
@@ -43,13 +43,24 @@ export function endpointRequest(world: CtkWorld, endpoint: OAuthEndpoint): HttpR
     if (!target.discoveryUrl) return { reason: 'the target profile names no discovery document (idp.discoveryUrl)', remedy: 'name idp.discoveryUrl in the target profile' };
     return { method: 'GET', url: target.discoveryUrl, headers: { accept: 'application/json' } };
   }
-  try {
-    const request = authorizationRequest(world, target.clients.web?.redirectUri ?? DEFAULT_REDIRECT_URI, 'ctk-rate-limit');
-    return { method: 'GET', url: request.url, headers: { accept: 'text/html' } };
-  } catch (error) {
-    if (error instanceof BrowserLoginSetupError) return { reason: error.detail, remedy: error.remedy };
-    throw error;
-  }
+  // The IdP's own endpoint, never browserLogin.loginUrl: that may be the front end's page, whose limit is not the seed's.
+  const authorizationEndpoint = target.authorizationEndpoint;
+  if (!authorizationEndpoint) return { reason: 'the target names no authorization endpoint (idp.authorizationEndpoint, or authorization_endpoint in its metadata)', remedy: 'name idp.authorizationEndpoint in the target profile' };
+  const web = target.clients.web;
+  if (!web) return { reason: 'the target names no web front end client (clients.web) to send an authorization request for', remedy: 'describe the client the front end logs humans in with in the target profile' };
+  const url = new URL(authorizationEndpoint);
+  const params: Record<string, string> = {
+    response_type: 'code',
+    client_id: web.clientId,
+    redirect_uri: web.redirectUri ?? DEFAULT_REDIRECT_URI,
+    scope: target.browserLogin?.scope ?? web.scopes.join(' '),
+    code_challenge: s256Challenge(codeVerifier()),
+    code_challenge_method: 'S256',
+    state: 'ctk-rate-limit',
+    ...(target.browserLogin?.extraParams ?? {}),
+  };
+  for (const [key, value] of Object.entries(params)) url.searchParams.set(key, value);
+  return { method: 'GET', url: url.toString(), headers: { accept: 'text/html' } };
 }
 
 /** A redirect that carries an OAuth error (RFC 6749 §4.1.2.1) in its query or fragment: the request was not served. */
@@ -99,7 +110,7 @@ async function servesTheRequest(world: CtkWorld, endpoint: OAuthEndpoint, cap: L
   if (endpointOutcome(endpoint)(control) === 'token') return undefined;
   return {
     reason: `${nameOf(endpoint)} does not serve the kit's request before any load (${describeOutcome(control)}), so a refusal under load would prove nothing`,
-    remedy: endpoint === 'authorization' ? 'check idp.authorizationEndpoint (or browserLogin.loginUrl) and clients.web in the target profile' : `check the ${endpoint === 'jwks' ? 'jwksUri' : 'discoveryUrl'} in the target profile`,
+    remedy: endpoint === 'authorization' ? 'check idp.authorizationEndpoint and clients.web in the target profile' : `check the ${endpoint === 'jwks' ? 'jwksUri' : 'discoveryUrl'} in the target profile`,
   };
 }
 

@@ -31,7 +31,7 @@ export const OAUTH_ENDPOINT_RATE_LIMIT_REQUIREMENTS: readonly Requirement[] = [
     component: 'idp',
     profile: 'rate-limits',
     capability: 'oauth-endpoints-rate-limiting',
-    note: `${EACH_ENDPOINT} The request is the human login's authorization request (clients.web, PKCE S256); served means any answer but 429 and errors (a login page or a redirect to it).`,
+    note: `${EACH_ENDPOINT} The request is the human login's authorization request (clients.web, PKCE S256) at idp.authorizationEndpoint, never a front end's browserLogin.loginUrl; served means any answer but 429 and errors (a login page or a redirect to it).`,
   },
   {
     id: 'REQ-RL-10',
