@@ -37,3 +37,9 @@ Feature: Rate limits at the other OAuth endpoints: authorization, JWKS, discover
     And a client IP of its own that the JWKS has rate-limited
     When the bystander client IP requests the JWKS while the first is still rate-limited
     Then the JWKS serves the bystander client IP
+
+  @REQ-RL-13
+  Scenario: An IP rate-limited at the JWKS is served there again once its second has passed
+    Given a client IP of its own that the JWKS has rate-limited
+    When that client IP waits as long as the 429 asked and requests the JWKS again
+    Then the JWKS serves that client IP again

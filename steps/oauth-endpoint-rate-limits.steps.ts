@@ -16,11 +16,20 @@ import {
   nameOf,
   OAUTH_ENDPOINTS,
   sendAtTheEndpointLimitMeasured,
+  waitUntilTheEndpointServesAgain,
   type EndpointSeries,
   type OAuthEndpoint,
 } from '../support/load/oauth-endpoint-limits.ts';
-import { judgeEndpointBurstRefusedWith429, judgeEndpointBystanderServed, judgeEndpointServedAtTheLimit, notTestableFor as notTestable, stillLimitedAt } from '../support/load/oauth-endpoint-verdicts.ts';
+import {
+  judgeEndpointBurstRefusedWith429,
+  judgeEndpointBystanderServed,
+  judgeEndpointServedAgain,
+  judgeEndpointServedAtTheLimit,
+  notTestableFor as notTestable,
+  stillLimitedAt,
+} from '../support/load/oauth-endpoint-verdicts.ts';
 import { describeStats } from '../support/load/rate-analysis.ts';
+import type { Recovery } from '../support/load/rate-limit.ts';
 import { phrasesRegexp } from '../support/oauth/clients.ts';
 import { describeOutcome, type Exchange } from '../support/http/exchange.ts';
 import { requirementFor } from '../support/gateway/scenario-requirements.ts';
@@ -33,6 +42,7 @@ const SECOND = stateKey<string>('bystander client IP at an OAuth endpoint');
 const SERIES = stateKey<EndpointSeries>('series of requests to an OAuth endpoint at the limit');
 const BURST = stateKey<EndpointSeries>('burst of requests to an OAuth endpoint beyond the limit');
 const SECOND_ANSWER = stateKey<Exchange>('answer to the bystander client IP at an OAuth endpoint');
+const RECOVERY = stateKey<Recovery>('attempts at an OAuth endpoint after its limit');
 
 /** The requirement that judges `endpoint`'s limit; the scenario must be tagged with it. */
 const requirementOf = (world: CtkWorld, endpoint: OAuthEndpoint): string => requirementFor(world, [OAUTH_ENDPOINTS[nameOf(endpoint)]!.requirement]);
@@ -87,6 +97,12 @@ When('the bystander client IP requests {oauthEndpoint} while the first is still 
   this.state.remember(SECOND_ANSWER, second);
 });
 
+When('that client IP waits as long as the 429 asked and requests {oauthEndpoint} again', { timeout: 90_000 }, async function (this: CtkWorld, _endpoint: OAuthEndpoint) {
+  const recovery = await waitUntilTheEndpointServesAgain(this, this.state.recall(BURST));
+  if (isUnavailable(recovery)) return notTestable(this, recovery);
+  this.state.remember(RECOVERY, recovery);
+});
+
 // --- Then ---------------------------------------------------------------------------------------------------
 
 Then('{oauthEndpoint} serves every one of those requests', function (this: CtkWorld, endpoint: OAuthEndpoint) {
@@ -99,4 +115,8 @@ Then('{oauthEndpoint} refuses the excess of the burst with 429', function (this:
 
 Then('{oauthEndpoint} serves the bystander client IP', function (this: CtkWorld, _endpoint: OAuthEndpoint) {
   return judgeEndpointBystanderServed(this, requirementFor(this, ['REQ-RL-12']), this.state.recall(BURST), this.state.recall(SECOND_ANSWER), this.state.recall(SECOND));
+});
+
+Then('{oauthEndpoint} serves that client IP again', function (this: CtkWorld, _endpoint: OAuthEndpoint) {
+  return judgeEndpointServedAgain(this, requirementFor(this, ['REQ-RL-13']), this.state.recall(BURST), this.state.recall(RECOVERY));
 });

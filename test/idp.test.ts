@@ -627,6 +627,12 @@ const FAULT_PROBES: Record<IdpFaultName, () => Promise<boolean>> = {
     await limitedAt('/jwks', '127.0.0.83');
     return (await call(`${idp.url}/jwks`, { from: '127.0.0.84' })).status === 429;
   },
+  'oauth-endpoints-limit-never-resets': async () => {
+    if (!(await limitedAt('/jwks', '127.0.0.85'))) return false;
+    // Wait out the Retry-After (1 s) plus a margin: the correct limiter serves the IP again.
+    await new Promise((r) => setTimeout(r, 1500));
+    return (await call(`${idp.url}/jwks`, { from: '127.0.0.85' })).status === 429;
+  },
 };
 
 describe('faults change the behaviour they name', () => {

@@ -5,7 +5,7 @@
  * (the human login's entry, /auth and oidc-provider's /auth/{uid} resume), the JWKS and the discovery document (both
  * of its URLs: OpenID and RFC 8414) get one each here, at the same per-IP limit and with the same window. One limiter
  * per endpoint: the seed gives one figure for "the OAuth2.0 endpoints" and the kit judges each endpoint on its own
- * (REQ-RL-09 to -12), which a limiter per endpoint and one budget across them both satisfy.
+ * (REQ-RL-09 to -13), which a limiter per endpoint and one budget across them both satisfy.
  */
 import type { IdpFaults } from './faults.ts';
 import { TokenRateLimit, type RateDecision } from './rate-limit.ts';
@@ -28,7 +28,12 @@ export class OAuthEndpointLimits {
     this.faults = faults;
     // Fault oauth-endpoints-one-counter-for-every-ip: every IP counts against one shared limit (REQ-RL-12).
     // Variation sliding-window-rate-limit: the same window as the token endpoint's.
-    const options = { oneCounterForEveryIp: faults.has('oauth-endpoints-one-counter-for-every-ip'), slidingWindow: faults.has('sliding-window-rate-limit') };
+    // Fault oauth-endpoints-limit-never-resets: a limited IP stays limited for 20 s, whatever its Retry-After said (REQ-RL-13).
+    const options = {
+      oneCounterForEveryIp: faults.has('oauth-endpoints-one-counter-for-every-ip'),
+      holdLimitedMs: faults.has('oauth-endpoints-limit-never-resets') ? 20_000 : 0,
+      slidingWindow: faults.has('sliding-window-rate-limit'),
+    };
     this.limiters = {
       authorization: new TokenRateLimit(requestsPerSecond, options),
       jwks: new TokenRateLimit(requestsPerSecond, options),

@@ -544,6 +544,12 @@ export const IDP_FAULTS = [
     description: 'The authorization endpoint, the JWKS and the discovery document each count every IP against one shared per-second limit: an IP rate-limited there limits every other IP.',
     breaks: ['REQ-RL-12'],
   },
+  {
+    name: 'oauth-endpoints-limit-never-resets',
+    component: 'idp',
+    description: 'An IP rate-limited at the authorization endpoint, the JWKS or the discovery document stays limited there for 20 s from its first 429, although the 429 says Retry-After: 1.',
+    breaks: ['REQ-RL-13'],
+  },
 ] as const satisfies readonly FaultDefinition[];
 
 export type IdpFaultName = (typeof IDP_FAULTS)[number]['name'];

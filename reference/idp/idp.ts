@@ -70,7 +70,7 @@ export async function createIdp(options: IdpOptions): Promise<RunningIdp> {
     slidingWindow: faults.has('sliding-window-rate-limit'),
   });
   // Seed 001: "the OAuth2.0 endpoints are protected with rate-limiting": the authorization endpoint, the JWKS and the
-  // discovery document too, at the same per-IP limit (endpoint-rate-limit.ts; REQ-RL-09 to -12).
+  // discovery document too, at the same per-IP limit (endpoint-rate-limit.ts; REQ-RL-09 to -13).
   const endpointLimits = new OAuthEndpointLimits(fixtures.limits.tokenRequestsPerSecond, faults);
   const blocker = new IpBlocker({
     ...fixtures.limits.ipBlock,

@@ -1,7 +1,7 @@
 /**
  * The procedures of features/oauth-endpoint-rate-limits.feature (issue 22): seed 001's per-IP limit on "the OAuth2.0
  * endpoints" other than the token endpoint — the authorization endpoint, the JWKS and the discovery document
- * (REQ-RL-09 to -12). They are the token endpoint's procedures (rate-limit.ts) aimed at another URL: the same load
+ * (REQ-RL-09 to -13). They are the token endpoint's procedures (rate-limit.ts) aimed at another URL: the same load
  * cap, the same announced plans, the same fresh client IPs, the same measured pacing and tolerances
  * (rate-analysis.ts). Only the request and the reading of "served" differ per endpoint.
  *
@@ -16,8 +16,8 @@ import { DEFAULT_REDIRECT_URI } from '../browser/human-login.ts';
 import { codeVerifier, s256Challenge } from '../browser/pkce.ts';
 import { loadSwitchedOff, planLoad, type LoadCap } from './load-cap.ts';
 import { sendPacedRequests, type PacedResult } from './paced-requests.ts';
-import { judgeWithinLimit, statsOf, withinLimitPacing, type SeriesReading, type SeriesStats, type TokenOutcome } from './rate-analysis.ts';
-import { isUnavailable, PROBE_RESERVE, restOwnAddress, statedLimit, type Unavailable } from './rate-limit.ts';
+import { judgeWithinLimit, retryAfterSeconds, statsOf, withinLimitPacing, type SeriesReading, type SeriesStats, type TokenOutcome } from './rate-analysis.ts';
+import { isUnavailable, MAX_RETRY_WAIT_SECONDS, PROBE_RESERVE, recoveryToleranceMs, restOwnAddress, statedLimit, type Recovery, type Unavailable } from './rate-limit.ts';
 import { freshAddresses, OWN_ADDRESS, ownAddressQuiet, sendFrom } from './source-addresses.ts';
 
 export type OAuthEndpoint = 'authorization' | 'jwks' | 'discovery';
@@ -252,4 +252,36 @@ export async function askBothAtTheEndpoint(world: CtkWorld, series: EndpointSeri
     cappedEndpointRequest(world, series.cap, series.request, second, true),
   ]);
   return { first, second: other };
+}
+
+const POLL_MS = 250;
+const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
+
+/**
+ * REQ-RL-13: waits what the last 429 asked for (a valid Retry-After, else one second: the seed's limit is per
+ * second), then asks every 250 ms until served or the wait plus its tolerance is over; never before the wait is over,
+ * so a limiter that counts refused requests is not kept closed by the kit itself.
+ */
+export async function waitUntilTheEndpointServesAgain(world: CtkWorld, burst: EndpointSeries): Promise<Recovery | Unavailable> {
+  const classify = endpointOutcome(burst.endpoint);
+  const refusals = burst.result.records.filter((r) => classify(r.exchange) === 'rate-limited');
+  const last = refusals[refusals.length - 1];
+  if (!last) return { reason: `the burst met no 429 at ${nameOf(burst.endpoint)}, so there is no limit to recover from`, remedy: 'see REQ-RL-09 to REQ-RL-11' };
+  const headers = last.exchange.response!.headers;
+  const asked = retryAfterSeconds(headers['retry-after'], Date.now(), headers.date) ?? 1;
+  if (asked > MAX_RETRY_WAIT_SECONDS) {
+    return { reason: `${nameOf(burst.endpoint)} asks to retry after ${asked} s, longer than the kit waits (${MAX_RETRY_WAIT_SECONDS} s)`, remedy: 'run this check against a target with a shorter rate-limit window' };
+  }
+  const lastAnswerAt = burst.result.origin + last.doneAt;
+  const waitMs = Math.max(1, asked) * 1000;
+  const deadline = lastAnswerAt + waitMs + recoveryToleranceMs(waitMs);
+  const attempts: Exchange[] = [];
+  await pause(lastAnswerAt + waitMs - performance.now());
+  while (true) {
+    const exchange = await cappedEndpointRequest(world, burst.cap, burst.request, burst.address);
+    attempts.push(exchange);
+    if (classify(exchange) === 'token') return { served: true, waitedMs: performance.now() - lastAnswerAt, askedWaitSeconds: asked, attempts };
+    if (performance.now() + POLL_MS > deadline) return { served: false, waitedMs: performance.now() - lastAnswerAt, askedWaitSeconds: asked, attempts };
+    await pause(POLL_MS);
+  }
 }

@@ -10,6 +10,7 @@ import { check } from '../verdict/check.ts';
 import { scenarioRequirements } from '../gateway/scenario-requirements.ts';
 import { describeStats, judgeBeyondLimit, judgeWithinLimit, type RateVerdict } from './rate-analysis.ts';
 import { endpointOutcome, nameOf, type EndpointSeries } from './oauth-endpoint-limits.ts';
+import { describeAttempts, type Recovery } from './rate-limit.ts';
 
 type Verdict = void | 'skipped';
 
@@ -43,6 +44,15 @@ export function judgeEndpointBystanderServed(world: CtkWorld, requirement: strin
     expected: `${nameOf(series.endpoint)} serves ${secondAddress}: ${series.address} was rate-limited there at that moment, which must not affect another client IP (seed 001: "from the same IP")`,
     observed: describeOutcome(second),
   }, () => expect(endpointOutcome(series.endpoint)(second), 'served').to.equal('token'));
+}
+
+/** REQ-RL-13: the limited address is served again once the wait its 429 asked for (or the second) is over. */
+export function judgeEndpointServedAgain(world: CtkWorld, requirement: string, burst: EndpointSeries, recovery: Recovery): Verdict {
+  check(world, {
+    requirement,
+    expected: `${nameOf(burst.endpoint)} serves ${burst.address} again within ${recovery.askedWaitSeconds} s (as the 429 asked, else the seed's second) plus tolerance`,
+    observed: `${recovery.served ? 'served' : 'still refused'} after ${(recovery.waitedMs / 1000).toFixed(1)} s; ${describeAttempts(recovery.attempts)}`,
+  }, () => expect(recovery.served, 'served again').to.equal(true));
 }
 
 export const notTestableFor = (world: CtkWorld, why: { reason: string; remedy: string }): 'skipped' => world.notTestable(scenarioRequirements(world), why.reason, why.remedy);

@@ -66,4 +66,15 @@ export const OAUTH_ENDPOINT_RATE_LIMIT_REQUIREMENTS: readonly Requirement[] = [
     capability: 'oauth-endpoints-rate-limiting',
     note: 'Judged at the JWKS, which every target that issues JWTs publishes (jwks_uri); REQ-RL-07 judges the same at the token endpoint.',
   },
+  {
+    id: 'REQ-RL-13',
+    title: 'An IP rate-limited at the JWKS is served there again once its second has passed (after Retry-After, when given)',
+    level: 'SEED',
+    source: 'seed 001 (a limit PER SECOND on "the OAuth2.0 endpoints"); RFC 6585 §4 (Retry-After: how long to wait before a new request)',
+    link: seed(SEEDS.integrationGuide),
+    component: 'idp',
+    profile: 'rate-limits',
+    capability: 'oauth-endpoints-rate-limiting',
+    note: 'Judged at the JWKS: a limit there that never ends would keep every verifier of the IP from the keys. REQ-RL-08 judges the same at the token endpoint; the wait and its tolerance are the same.',
+  },
 ];
