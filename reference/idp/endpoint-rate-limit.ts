@@ -5,7 +5,8 @@
  * (the human login's entry, /auth and oidc-provider's /auth/{uid} resume), the JWKS and the discovery document (both
  * of its URLs: OpenID and RFC 8414) get one each here, at the same per-IP limit and with the same window. One limiter
  * per endpoint: the seed gives one figure for "the OAuth2.0 endpoints" and the kit judges each endpoint on its own
- * (REQ-RL-09 to -13), which a limiter per endpoint and one budget across them both satisfy.
+ * (REQ-RL-09 to -13), which a limiter per endpoint and one budget across them (variation oauth-endpoints-one-budget)
+ * both satisfy.
  */
 import type { IdpFaults } from './faults.ts';
 import { TokenRateLimit, type RateDecision } from './rate-limit.ts';
@@ -24,7 +25,8 @@ export class OAuthEndpointLimits {
   private readonly limiters: Readonly<Record<OAuthEndpoint, TokenRateLimit>>;
   private readonly faults: IdpFaults;
 
-  constructor(requestsPerSecond: number, faults: IdpFaults) {
+  /** `tokenLimit`: the token endpoint's limiter, which variation oauth-endpoints-one-budget shares with these. */
+  constructor(requestsPerSecond: number, faults: IdpFaults, tokenLimit?: TokenRateLimit) {
     this.faults = faults;
     // Fault oauth-endpoints-one-counter-for-every-ip: every IP counts against one shared limit (REQ-RL-12).
     // Variation sliding-window-rate-limit: the same window as the token endpoint's.
@@ -34,10 +36,13 @@ export class OAuthEndpointLimits {
       holdLimitedMs: faults.has('oauth-endpoints-limit-never-resets') ? 20_000 : 0,
       slidingWindow: faults.has('sliding-window-rate-limit'),
     };
+    // Variation oauth-endpoints-one-budget: the other reading of the seed's one figure: every OAuth endpoint,
+    // the token endpoint included, counts against one per-IP budget.
+    const shared = faults.has('oauth-endpoints-one-budget') ? tokenLimit : undefined;
     this.limiters = {
-      authorization: new TokenRateLimit(requestsPerSecond, options),
-      jwks: new TokenRateLimit(requestsPerSecond, options),
-      discovery: new TokenRateLimit(requestsPerSecond, options),
+      authorization: shared ?? new TokenRateLimit(requestsPerSecond, options),
+      jwks: shared ?? new TokenRateLimit(requestsPerSecond, options),
+      discovery: shared ?? new TokenRateLimit(requestsPerSecond, options),
     };
   }
 

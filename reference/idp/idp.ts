@@ -71,7 +71,7 @@ export async function createIdp(options: IdpOptions): Promise<RunningIdp> {
   });
   // Seed 001: "the OAuth2.0 endpoints are protected with rate-limiting": the authorization endpoint, the JWKS and the
   // discovery document too, at the same per-IP limit (endpoint-rate-limit.ts; REQ-RL-09 to -13).
-  const endpointLimits = new OAuthEndpointLimits(fixtures.limits.tokenRequestsPerSecond, faults);
+  const endpointLimits = new OAuthEndpointLimits(fixtures.limits.tokenRequestsPerSecond, faults, rateLimit);
   const blocker = new IpBlocker({
     ...fixtures.limits.ipBlock,
     neverUnblock: faults.has('never-unblock'),

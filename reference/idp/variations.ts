@@ -119,6 +119,12 @@ export const IDP_VARIATIONS = [
     description: 'The token response leaves scope out when it granted exactly the requested scope.',
     allowedBy: 'RFC 6749 §5.1: scope is OPTIONAL if identical to the scope requested by the client.',
   },
+  {
+    name: 'oauth-endpoints-one-budget',
+    component: 'idp',
+    description: 'One per-IP budget for every OAuth endpoint: the token endpoint\'s, the authorization endpoint\'s, the JWKS\'s and the discovery document\'s requests of an IP count together against the one limit.',
+    allowedBy: 'seed 001: "the OAuth2.0 endpoints are protected with rate-limiting. Up to 50 requests per second from the same IP are allowed": one figure per IP, which may be read as shared by the endpoints (the kit judges each endpoint on its own, what every reading promises).',
+  },
 ] as const satisfies readonly VariationDefinition[];
 
 export type IdpVariationName = (typeof IDP_VARIATIONS)[number]['name'];
