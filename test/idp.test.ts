@@ -214,6 +214,19 @@ describe('seed 001: rate limit and IP block', () => {
     assert.equal((await systemToken('127.0.0.11')).status, 200);
   });
 
+  test('the authorization endpoint, the JWKS and the discovery documents are limited per IP too (seed 001: "the OAuth2.0 endpoints")', async () => {
+    await admin('/admin/reset', {});
+    const limit = fx.limits.tokenRequestsPerSecond;
+    for (const [path, from] of [['/auth', '127.0.0.12'], ['/jwks', '127.0.0.13'], [DISCOVERY, '127.0.0.14'], ['/.well-known/oauth-authorization-server', '127.0.0.15']] as const) {
+      const replies = await Promise.all(Array.from({ length: limit + 20 }, () => call(`${idp.url}${path}`, { from })));
+      const limited = replies.filter((r) => r.status === 429);
+      assert.ok(replies.length - limited.length >= limit, `${path}: the first \`limit\` requests of a window are answered`);
+      assert.ok(limited.length >= 1, `${path}: no 429 in a burst of ${replies.length}`);
+      assert.ok(Number(limited[0]!.headers['retry-after']) >= 1, `${path}: Retry-After`);
+      assert.notEqual((await call(`${idp.url}${path}`, { from: '127.0.0.16' })).status, 429, `${path}: another IP is not limited`);
+    }
+  });
+
   test('failed logins block the IP (connection dropped) for blockSeconds, not other IPs; then it is allowed again', async () => {
     const { failedAttempts, blockSeconds } = fx.limits.ipBlock;
     const from = '127.0.0.20';
@@ -663,6 +676,20 @@ const FAULT_PROBES: Record<IdpFaultName, () => Promise<boolean>> = {
     const location = new URL(String((await authorize({ response_type: 'ctk_unsupported' })).headers.location));
     return location.searchParams.has('error') && !location.searchParams.has('iss');
   },
+  // Issue 22: rate limits on the other OAuth endpoints. An exempt endpoint never answers 429; the others still do.
+  'authorization-endpoint-not-rate-limited': async () => (await limitedAt('/auth', '127.0.0.81')) === false && (await limitedAt('/jwks', '127.0.0.82')) === true,
+  'jwks-not-rate-limited': async () => (await limitedAt('/jwks', '127.0.0.81')) === false && (await limitedAt(DISCOVERY, '127.0.0.82')) === true,
+  'discovery-not-rate-limited': async () => (await limitedAt(DISCOVERY, '127.0.0.81')) === false && (await limitedAt('/auth', '127.0.0.82')) === true,
+  'oauth-endpoints-one-counter-for-every-ip': async () => {
+    await limitedAt('/jwks', '127.0.0.83');
+    return (await call(`${idp.url}/jwks`, { from: '127.0.0.84' })).status === 429;
+  },
+  'oauth-endpoints-limit-never-resets': async () => {
+    if (!(await limitedAt('/jwks', '127.0.0.85'))) return false;
+    // Wait out the Retry-After (1 s) plus a margin: the correct limiter serves the IP again.
+    await new Promise((r) => setTimeout(r, 1500));
+    return (await call(`${idp.url}/jwks`, { from: '127.0.0.85' })).status === 429;
+  },
 };
 
 /** A client-credentials token of the web front end's own system user (seed 000). */
@@ -748,6 +775,10 @@ describe('faults change the behaviour they name', () => {
   }
 });
 
+const DISCOVERY = '/.well-known/openid-configuration';
+/** Whether a burst of GETs to `path` beyond the limit, from one address, meets a 429. */
+const limitedAt = async (path: string, from: string) =>
+  (await Promise.all(Array.from({ length: fx.limits.tokenRequestsPerSecond + 20 }, () => call(`${idp.url}${path}`, { from })))).some((r) => r.status === 429);
 const burst = (from: string) =>
   Promise.all(Array.from({ length: fx.limits.tokenRequestsPerSecond + 20 }, () => token({}, { basic: [system().clientId, system().clientSecret], from })));
 async function failLogins(from: string) {

@@ -13,6 +13,8 @@ import {
 } from '../support/load/rate-analysis.ts';
 import type { Exchange } from '../support/http/exchange.ts';
 import type { TargetDescription } from '../support/target/target.ts';
+import { endpointOutcome, endpointRequest } from '../support/load/oauth-endpoint-limits.ts';
+import type { CtkWorld } from '../support/world.ts';
 
 /** A clock that only moves when someone sleeps: deterministic, instant. */
 function fakeClock(): Clock & { t: number } {
@@ -184,4 +186,35 @@ test('a target whose load caps are 0 (loadScenarios off) gets no load at all, wi
   const off = loadSwitchedOff({ limits: { maxRequestsPerSecond: 0, maxRequestsPerRun: 0 } } as unknown as TargetDescription);
   assert.match(off?.remedy ?? '', /loadScenarios: true/);
   assert.equal(loadSwitchedOff({ limits: { maxRequestsPerSecond: 200, maxRequestsPerRun: 5000 } } as unknown as TargetDescription), undefined);
+});
+
+test('the other OAuth endpoints (issue 22): what counts as served, and the authorization request goes to the IdP itself', () => {
+  const answer = (status: number, headers: Record<string, string> = {}, url = 'http://idp.test/auth?client_id=web'): Exchange =>
+    ({ request: { method: 'GET', url }, response: { status, headers, rawHeaders: [], body: '' }, startedAt: 0, durationMs: 1 }) as Exchange;
+  const authorization = endpointOutcome('authorization');
+  assert.equal(authorization(answer(200)), 'token', 'a login page');
+  assert.equal(authorization(answer(303, { location: '/interaction/abc' })), 'token', 'a redirect to the login page');
+  assert.equal(authorization(answer(302, { location: 'http://127.0.0.1/callback?error=temporarily_unavailable&state=s' })), 'refused', 'an OAuth error is no service');
+  assert.equal(authorization(answer(302, { location: 'http://127.0.0.1/callback#error=server_error' })), 'refused', 'nor in the fragment');
+  assert.equal(authorization(answer(429)), 'rate-limited');
+  assert.equal(endpointOutcome('jwks')(answer(302, { location: '/elsewhere' })), 'refused', 'the JWKS serves with a 2xx only');
+  assert.equal(endpointOutcome('discovery')(answer(200)), 'token');
+  assert.equal(endpointOutcome('discovery')({ request: { method: 'GET', url: 'x' }, transportError: { code: 'ECONNRESET', message: '' }, startedAt: 0, durationMs: 1 }), 'no-answer');
+
+  const target = {
+    authorizationEndpoint: 'http://idp.test/auth',
+    browserLogin: { loginUrl: 'http://front.test/login', extraParams: { audience: 'api' } },
+    clients: { web: { clientId: 'web', clientSecret: '', scopes: ['openid'], redirectUri: 'http://127.0.0.1/cb' } },
+    jwksUri: 'http://idp.test/jwks',
+  };
+  const request = endpointRequest({ target } as unknown as CtkWorld, 'authorization');
+  assert.ok('url' in request);
+  const url = new URL(request.url);
+  assert.equal(url.origin + url.pathname, 'http://idp.test/auth', 'never the front end\'s login URL');
+  assert.equal(url.searchParams.get('code_challenge_method'), 'S256');
+  assert.equal(url.searchParams.get('audience'), 'api');
+  const none = endpointRequest({ target: { ...target, authorizationEndpoint: undefined } } as unknown as CtkWorld, 'authorization');
+  assert.ok('reason' in none && /idp\.authorizationEndpoint/.test(none.remedy));
+  const noDiscovery = endpointRequest({ target } as unknown as CtkWorld, 'discovery');
+  assert.ok('reason' in noDiscovery && /discoveryUrl/.test(noDiscovery.remedy));
 });

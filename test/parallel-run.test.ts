@@ -25,6 +25,8 @@ test('a rate-limit burst never runs beside another burst; everything else may', 
   assert.equal(sendsBursts(tagsOf(burst)), true);
   const gatewayBurst = requirements().find((r) => r.capability === 'gateway-rate-limiting')!.id;
   assert.equal(sendsBursts([`@${gatewayBurst}`]), true, "the gateway's rate-limit checks burst too");
+  const endpointBurst = requirements().find((r) => r.capability === 'oauth-endpoints-rate-limiting')!.id;
+  assert.equal(sendsBursts([`@${endpointBurst}`]), true, "the other OAuth endpoints' rate-limit checks burst too");
   assert.equal(sendsBursts(tagsOf(block)), false, 'an IP block sends a handful of failures, not a burst');
   assert.equal(canRunAlongside(burst, [burst]), false);
   assert.equal(canRunAlongside(burst, [plain, block]), true);

@@ -493,6 +493,16 @@ describe('profile fields for real deployments (issue 16)', () => {
     }
   });
 
+  test('oauth-endpoints-rate-limiting: left out, it follows rate-limiting (seed 001 limits "the OAuth2.0 endpoints"); false is kept', () => {
+    const profile = validProfile();
+    profile.capabilities = { 'rate-limiting': true };
+    assert.equal(load(profile).capabilities['oauth-endpoints-rate-limiting'], true, 'claimed with seed 001\'s rate limit');
+    profile.capabilities = { 'rate-limiting': true, 'oauth-endpoints-rate-limiting': false };
+    assert.equal(load(profile).capabilities['oauth-endpoints-rate-limiting'], false, 'the token endpoint only, as stated');
+    profile.capabilities = {};
+    assert.equal(load(profile).capabilities['oauth-endpoints-rate-limiting'], undefined, 'no rate limit claimed, none implied');
+  });
+
   test('limits.ownAddressCoolDownSeconds: a number of seconds, 0..300', () => {
     const profile = validProfile();
     profile.sourceAddresses = [];

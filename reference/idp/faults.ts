@@ -614,6 +614,37 @@ export const IDP_FAULTS = [
     description: 'Authorization responses (codes and errors) carry no iss, although the metadata advertises authorization_response_iss_parameter_supported.',
     breaks: ['REQ-AUTHZ-06'],
   },
+  // Issue 22: rate limits on the other OAuth endpoints
+  {
+    name: 'authorization-endpoint-not-rate-limited',
+    component: 'idp',
+    description: 'The authorization endpoint (the human login\'s entry) is left out of seed 001\'s rate limit: it never answers 429.',
+    breaks: ['REQ-RL-09'],
+  },
+  {
+    name: 'jwks-not-rate-limited',
+    component: 'idp',
+    description: 'The JWKS (jwks_uri) is left out of seed 001\'s rate limit: it never answers 429.',
+    breaks: ['REQ-RL-10'],
+  },
+  {
+    name: 'discovery-not-rate-limited',
+    component: 'idp',
+    description: 'The discovery document (OpenID and RFC 8414 metadata) is left out of seed 001\'s rate limit: it never answers 429.',
+    breaks: ['REQ-RL-11'],
+  },
+  {
+    name: 'oauth-endpoints-one-counter-for-every-ip',
+    component: 'idp',
+    description: 'The authorization endpoint, the JWKS and the discovery document each count every IP against one shared per-second limit: an IP rate-limited there limits every other IP.',
+    breaks: ['REQ-RL-12'],
+  },
+  {
+    name: 'oauth-endpoints-limit-never-resets',
+    component: 'idp',
+    description: 'An IP rate-limited at the authorization endpoint, the JWKS or the discovery document stays limited there for 20 s from its first 429, although the 429 says Retry-After: 1.',
+    breaks: ['REQ-RL-13'],
+  },
 ] as const satisfies readonly FaultDefinition[];
 
 export type IdpFaultName = (typeof IDP_FAULTS)[number]['name'];

@@ -1,6 +1,7 @@
 /**
  * The reference IdP: one HTTP server on which a plain front handler does what the seeds add in front of
- * oidc-provider — IP blocking and rate limiting of the token endpoint (seed 001), request hygiene the RFC asks
+ * oidc-provider — IP blocking and rate limiting of the token endpoint (seed 001) and rate limiting of the other
+ * OAuth endpoints (authorization, JWKS, discovery: seed 001's "the OAuth2.0 endpoints"), request hygiene the RFC asks
  * for (POST only, no credentials in the URI, bounded bodies), the human login page, the test control plane — and
  * hands everything else to oidc-provider (provider.ts).
  *
@@ -32,6 +33,7 @@ import { buildProvider, newCookieKeys, type ProviderState } from './provider.ts'
 import { buildForeignProvider, isUnder, mountedAt } from './foreign-issuer.ts';
 import { foreignIssuerOf, withFixtureFaults } from '../fixtures.ts';
 import { TokenRateLimit } from './rate-limit.ts';
+import { limitedEndpointOf, OAuthEndpointLimits } from './endpoint-rate-limit.ts';
 import { basicWithoutFormDecoding, dropCodeFromRedirect, hashVerifierTwice } from './token-faults.ts';
 import { ProviderStore } from './store.ts';
 import { acceptPlainChallenge, dropIssFromAuthorizationResponse, redeemForCodeOwner } from './authorization-faults.ts';
@@ -70,6 +72,9 @@ export async function createIdp(options: IdpOptions): Promise<RunningIdp> {
     holdLimitedMs: faults.has('rate-limit-never-resets') ? 20_000 : 0,
     slidingWindow: faults.has('sliding-window-rate-limit'),
   });
+  // Seed 001: "the OAuth2.0 endpoints are protected with rate-limiting": the authorization endpoint, the JWKS and the
+  // discovery document too, at the same per-IP limit (endpoint-rate-limit.ts; REQ-RL-09 to -13).
+  const endpointLimits = new OAuthEndpointLimits(fixtures.limits.tokenRequestsPerSecond, faults, rateLimit);
   const blocker = new IpBlocker({
     ...fixtures.limits.ipBlock,
     neverUnblock: faults.has('never-unblock'),
@@ -265,6 +270,7 @@ export async function createIdp(options: IdpOptions): Promise<RunningIdp> {
         rotateSecret,
         reset: () => {
           rateLimit.reset();
+          endpointLimits.reset();
           blocker.reset();
         },
       });
@@ -277,6 +283,13 @@ export async function createIdp(options: IdpOptions): Promise<RunningIdp> {
         users: fixtures.users,
         onLogin: (r, o) => recordAttempt(r, { kind: 'login', clientId: o.clientId, username: o.username }, o.ok ? 200 : 401, o.ok ? undefined : 'invalid_credentials', o.subject),
       });
+    }
+    // Seed 001: the other OAuth endpoints answer 429 beyond the limit as the token endpoint does (endpoint-rate-limit.ts).
+    const endpoint = limitedEndpointOf(path);
+    const rate = endpoint ? await endpointLimits.check(endpoint, clientIp(req)) : ({ allowed: true } as const);
+    if (!rate.allowed) {
+      const retryAfter = { 'retry-after': retryAfterValue(rate.retryAfterSeconds, faults.has('retry-after-http-date')) };
+      return sendJson(res, 429, { error: 'too_many_requests', error_description: `more than ${fixtures.limits.tokenRequestsPerSecond} requests per second from this IP` }, retryAfter);
     }
     // Fault pkce-not-checked: the code_challenge is dropped, so no verifier is ever required.
     if (path === '/auth' && faults.has('pkce-not-checked')) {

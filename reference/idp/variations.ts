@@ -62,13 +62,13 @@ export const IDP_VARIATIONS = [
   {
     name: 'retry-after-http-date',
     component: 'idp',
-    description: 'A 429 states Retry-After as an HTTP-date instead of seconds.',
+    description: 'A 429 (of the token endpoint and of the other OAuth endpoints) states Retry-After as an HTTP-date instead of seconds.',
     allowedBy: 'RFC 6585 §4 and RFC 9110 §10.2.3: Retry-After is an HTTP-date or a number of seconds.',
   },
   {
     name: 'sliding-window-rate-limit',
     component: 'idp',
-    description: 'The token rate limit counts the requests of the last second (a sliding window) instead of fixed one-second windows.',
+    description: 'The rate limits (the token endpoint\'s and the other OAuth endpoints\') count the requests of the last second (a sliding window) instead of fixed one-second windows.',
     allowedBy: 'seed 001: "Up to 50 requests per second from the same IP are allowed" names no window; a sliding window never lets more than 50 through in any second.',
   },
   {
@@ -125,6 +125,12 @@ export const IDP_VARIATIONS = [
     component: 'idp',
     description: 'The authorization endpoint shows the errors it does not redirect (an unregistered redirect_uri) on a page served with 200.',
     allowedBy: 'RFC 6749 §4.1.2.1: the server SHOULD inform the resource owner of the error and MUST NOT redirect; no status code is prescribed for that page.',
+  },
+  {
+    name: 'oauth-endpoints-one-budget',
+    component: 'idp',
+    description: 'One per-IP budget for every OAuth endpoint: the token endpoint\'s, the authorization endpoint\'s, the JWKS\'s and the discovery document\'s requests of an IP count together against the one limit.',
+    allowedBy: 'seed 001: "the OAuth2.0 endpoints are protected with rate-limiting. Up to 50 requests per second from the same IP are allowed": one figure per IP, which may be read as shared by the endpoints (the kit judges each endpoint on its own, what every reading promises).',
   },
 ] as const satisfies readonly VariationDefinition[];
 

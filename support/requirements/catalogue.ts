@@ -20,6 +20,7 @@ import { OWNERSHIP_REQUIREMENTS } from './ownership.ts';
 import { TOKEN_HYGIENE_REQUIREMENTS } from './token-hygiene.ts';
 import { GATEWAY_TOKEN_ATTACK_REQUIREMENTS } from './gateway-token-attacks.ts';
 import { AUTHORIZATION_ENDPOINT_REQUIREMENTS } from './authorization-endpoint.ts';
+import { OAUTH_ENDPOINT_RATE_LIMIT_REQUIREMENTS } from './oauth-endpoint-rate-limits.ts';
 
 export type { Requirement } from './types.ts';
 
@@ -42,6 +43,7 @@ const ALL: readonly Requirement[] = [
   ...TOKEN_HYGIENE_REQUIREMENTS,
   ...GATEWAY_TOKEN_ATTACK_REQUIREMENTS,
   ...AUTHORIZATION_ENDPOINT_REQUIREMENTS,
+  ...OAUTH_ENDPOINT_RATE_LIMIT_REQUIREMENTS,
 ];
 
 export class UnknownRequirementError extends Error {

@@ -48,6 +48,7 @@ export const CAPABILITIES = [
   // Issue 22: deletes, front-end system user, rotation ownership
   'self-service-rotation', // seed 002: a customer rotates its own client's secret itself (profile selfServiceRotation)
   'customer-deletes', // seed 003: the profile names a disposable record of a test customer the kit may try to delete (gateway.routes.customerDelete)
+  'oauth-endpoints-rate-limiting', // seed 001: "the OAuth2.0 endpoints" (authorization, JWKS, discovery) limited like the token endpoint; unstated: follows rate-limiting
 ] as const;
 export type Capability = (typeof CAPABILITIES)[number];
 

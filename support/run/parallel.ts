@@ -3,8 +3,8 @@
  * shares the machine without changing a verdict.
  *
  * Two kinds of scenario measure time, and they are treated differently:
- *   - BURST scenarios (the rate limits: requirements bound to the token endpoint's or the gateway's rate-limiting
- *     capability) send paced bursts and judge what a per-second window let through. Two bursts at once would
+ *   - BURST scenarios (the rate limits: requirements bound to the token endpoint's, the other OAuth endpoints' or the
+ *     gateway's rate-limiting capability) send paced bursts and judge what a per-second window let through. Two bursts at once would
  *     compete for the target's and this machine's CPU, and a limiter may count per process rather than per IP:
  *     they run one at a time, never next to another burst (the rest of the suite may run beside them: it sends a
  *     few requests a second from the run's own address, never from a burst's address).
@@ -36,8 +36,8 @@ export const RUNS_ALONE_TAGS: readonly string[] = ['@rotation', '@audit'];
 
 const runsAlone = (pickle: TaggedPickle): boolean => tagsOf(pickle).some((t) => RUNS_ALONE_TAGS.includes(t));
 
-/** Capabilities whose checks send bursts: the token endpoint's rate limit and the gateway's. */
-export const BURST_CAPABILITIES: readonly string[] = ['rate-limiting', 'gateway-rate-limiting'];
+/** Capabilities whose checks send bursts: the token endpoint's rate limit, the other OAuth endpoints' and the gateway's. */
+export const BURST_CAPABILITIES: readonly string[] = ['rate-limiting', 'gateway-rate-limiting', 'oauth-endpoints-rate-limiting'];
 
 /** A scenario that judges a rate limit: it sends bursts. */
 export const sendsBursts = (tags: readonly string[]): boolean => tagsBindCapability(tags, BURST_CAPABILITIES);

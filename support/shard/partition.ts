@@ -74,10 +74,10 @@ export const shardLabel = (s: ShardSpec): string => `${s.index}/${s.count}`;
 
 /** Tags and capabilities that make a scenario timing-sensitive (a feature's such scenarios share one shard). */
 export const TIMING_TAGS: readonly string[] = ['@timing-sensitive', '@load'];
-export const TIMING_CAPABILITIES: readonly string[] = ['rate-limiting', 'ip-blocking', 'gateway-rate-limiting', 'gateway-ip-blocking', 'per-client-ttl'];
+export const TIMING_CAPABILITIES: readonly string[] = ['rate-limiting', 'ip-blocking', 'gateway-rate-limiting', 'gateway-ip-blocking', 'per-client-ttl', 'oauth-endpoints-rate-limiting'];
 /** Of those, the ones that send load: their features share one shard. */
 export const LOAD_TAGS: readonly string[] = ['@load'];
-export const LOAD_CAPABILITIES: readonly string[] = ['rate-limiting', 'ip-blocking', 'gateway-rate-limiting', 'gateway-ip-blocking'];
+export const LOAD_CAPABILITIES: readonly string[] = ['rate-limiting', 'ip-blocking', 'gateway-rate-limiting', 'gateway-ip-blocking', 'oauth-endpoints-rate-limiting'];
 /** Estimated tenths of a second per scenario (see Balance above). */
 const WEIGHT = { plain: 1, browser: 8, load: 9, timing: 25 } as const;
 

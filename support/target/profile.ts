@@ -435,7 +435,7 @@ function toProfile(file: string, p: RawProfile, testSigner: TestSignerDescriptio
     users: p.users ?? [],
     ...(p.browserLogin ? { browserLogin: p.browserLogin } : {}),
     // A key the gateway trusts is what the test-token-signer capability means.
-    capabilities: testSigner ? { ...p.capabilities, 'test-token-signer': true } : (p.capabilities ?? {}),
+    capabilities: withOAuthEndpointsLimit(testSigner ? { ...p.capabilities, 'test-token-signer': true } : (p.capabilities ?? {})),
     limits: {
       ...(p.limits?.tokenRequestsPerSecond !== undefined ? { tokenRequestsPerSecond: p.limits.tokenRequestsPerSecond } : {}),
       ...(p.limits?.ipBlock !== undefined ? { ipBlock: p.limits.ipBlock } : {}),
@@ -451,6 +451,16 @@ function toProfile(file: string, p: RawProfile, testSigner: TestSignerDescriptio
     ...(p.admin ? { admin: p.admin } : {}),
     ...(testSigner ? { testSigner } : {}),
   };
+}
+
+/**
+ * Seed 001 limits "the OAuth2.0 endpoints", not only the token endpoint: a profile that claims its rate-limiting and
+ * says nothing of oauth-endpoints-rate-limiting claims that too (issue 22); `false` states a limit on the token
+ * endpoint only, and its checks are then "not applicable" with that reason.
+ */
+function withOAuthEndpointsLimit(capabilities: Partial<Record<Capability, boolean>>): Partial<Record<Capability, boolean>> {
+  if (capabilities['oauth-endpoints-rate-limiting'] !== undefined || capabilities['rate-limiting'] !== true) return capabilities;
+  return { ...capabilities, 'oauth-endpoints-rate-limiting': true };
 }
 
 // ---------------------------------------------------------------------------------------------------------

@@ -12,7 +12,7 @@
  * Which scenarios: those tagged with a requirement bound to the `ip-blocking` or `gateway-ip-blocking` capability, or
  * `@requires-` one of them (the gateway's block is as risky to the run's address as the token endpoint's).
  *
- * The rate-limit checks (requirements bound to `rate-limiting` or `gateway-rate-limiting`) send from the run's own address too when the
+ * The rate-limit checks (requirements bound to `rate-limiting`, `oauth-endpoints-rate-limiting` or `gateway-rate-limiting`) send from the run's own address too when the
  * target offers no other (support/load/source-addresses.ts, OWN_ADDRESS): they run last as well, before the
  * IP-block ones, unless the profile states a cool-down (limits.ownAddressCoolDownSeconds) that protects the
  * scenarios after them.
@@ -28,9 +28,9 @@ interface TaggedPickle {
   readonly pickle: { readonly name: string; readonly tags: readonly { readonly name: string }[] };
 }
 
-/** The token endpoint's and the gateway's: either can get the run's own address blocked or limited. */
+/** The token endpoint's, the other OAuth endpoints' and the gateway's: each can get the run's own address blocked or limited. */
 const BLOCKING: readonly Capability[] = ['ip-blocking', 'gateway-ip-blocking'];
-const LIMITING: readonly Capability[] = ['rate-limiting', 'gateway-rate-limiting'];
+const LIMITING: readonly Capability[] = ['rate-limiting', 'gateway-rate-limiting', 'oauth-endpoints-rate-limiting'];
 
 function bindsCapability(tags: readonly string[], capabilities: readonly Capability[]): boolean {
   return capabilities.some((capability) => tags.includes(`@requires-${capability}`)) || tagsBindCapability(tags, capabilities);

@@ -7,11 +7,12 @@ import { referenceClaims } from '../../reference/variations.ts';
 import type { TargetDescription, TargetKind } from './target.ts';
 
 /**
- * 127.0.0.2 .. 127.0.0.61: distinct client IPs on Linux loopback, none of them the default 127.0.0.1. Sixty, not
- * forty: with the gateway's limits claimed (variation gateway-rate-limit) the load checks of the token endpoint and
- * of the gateway each take about ten fresh addresses from the load half of the list.
+ * 127.0.0.2 .. 127.0.0.101: distinct client IPs on Linux loopback, none of them the default 127.0.0.1. A hundred, not
+ * sixty: the load checks take a fresh address per scenario from the load half of the list (split between the
+ * workers), and besides the token endpoint's (about ten) and, with the variation gateway-rate-limit, the gateway's
+ * (about ten), the other OAuth endpoints' checks (issue 22) take five.
  */
-export const LOOPBACK_SOURCE_ADDRESSES = Array.from({ length: 60 }, (_, i) => `127.0.0.${i + 2}`);
+export const LOOPBACK_SOURCE_ADDRESSES = Array.from({ length: 100 }, (_, i) => `127.0.0.${i + 2}`);
 
 export function describeReferenceTarget(
   urls: ReferenceStack['urls'],

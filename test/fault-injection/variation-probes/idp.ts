@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { decodeJwt, decodeProtectedHeader } from 'jose';
 import type { IdpVariationName } from '../../../reference/idp/variations.ts';
-import { jsonOf } from '../../../support/http/exchange.ts';
+import { jsonOf, send } from '../../../support/http/exchange.ts';
 import type { Probe, ProbeContext } from './context.ts';
 
 const scopeOf = (c: ProbeContext) => c.fx.clients.system!.scopes[0]!;
@@ -111,5 +111,15 @@ export const IDP_PROBES: Record<IdpVariationName, Probe> = {
     const page = await c.get(url.toString());
     assert.equal(page.response?.status, 200, page.response?.body);
     assert.match(page.response?.body ?? '', /invalid_redirect_uri/);
+  },
+  // Two thirds of the limit to the JWKS, then two thirds to the token endpoint, from one address: neither endpoint
+  // passes the limit alone, together they do, and one budget refuses the excess.
+  'oauth-endpoints-one-budget': async (c) => {
+    const from = '127.0.0.64';
+    const part = Math.ceil((c.fx.limits.tokenRequestsPerSecond * 2) / 3);
+    const keys = await Promise.all(Array.from({ length: part }, () => send({ method: 'GET', url: `${c.urls.idp}/jwks`, sourceAddress: from })));
+    assert.ok(keys.every((e) => e.response?.status === 200), 'the JWKS alone stays within the limit');
+    const tokens = await Promise.all(Array.from({ length: part }, () => c.tokenRequest({ scope: scopeOf(c) }, { from })));
+    assert.ok(tokens.some((e) => e.response?.status === 429), 'the token requests after them pass the one budget');
   },
 };
