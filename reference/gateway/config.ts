@@ -19,9 +19,10 @@ export interface GatewayConfig {
   /** Leeway on exp/nbf in seconds (RFC 7519 §4.1.4 "some small leeway"). */
   readonly clockSkewSeconds: number;
   /**
-   * How long after a JWKS fetch an unknown `kid` may not trigger another fetch. 0 by default: the reference
-   * prefers picking up a rotated key at once (the kit's key-rotation scenarios run seconds apart) over
-   * shielding the IdP from kid-spraying; a production gateway should keep a cooldown (jose's default is 30 s).
+   * How long after a JWKS fetch an unknown `kid` may not trigger another fetch: 1 s by default, so tokens with
+   * made-up kids cost the IdP at most one JWK Set request a second (REQ-JWKS-01), while a rotated key is still
+   * picked up within a second (the kit's key-rotation scenario presents the new token until admitted). jose's
+   * default is 30 s.
    */
   readonly jwksCooldownMs: number;
   readonly jwksTimeoutMs: number;
@@ -66,7 +67,7 @@ export function gatewayConfigFromEnvironment(): GatewayConfig {
     upstream: required('AUTH_CTK_UPSTREAM'),
     routes: fixtures.routes,
     clockSkewSeconds: fixtures.limits.clockSkewSeconds,
-    jwksCooldownMs: nonNegative('AUTH_CTK_JWKS_COOLDOWN_MS', 0),
+    jwksCooldownMs: nonNegative('AUTH_CTK_JWKS_COOLDOWN_MS', 1_000),
     jwksTimeoutMs: 2_000,
     forwardToken: process.env.AUTH_CTK_GATEWAY_FORWARD_TOKEN === 'true',
     upstreamTimeoutMs: fixtures.limits.requestTimeoutMs,

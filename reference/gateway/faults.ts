@@ -134,4 +134,8 @@ export const GATEWAY_FAULTS: readonly FaultDefinition[] = [
   gatewayLimits('gateway-ip-block-not-enforced', 'claims gateway-ip-blocking but never blocks an IP, however many invalid tokens it sends', ['REQ-GRL-04']),
   gatewayLimits('gateway-block-every-ip', "one IP's invalid tokens block every client IP", ['REQ-GRL-06']),
   gatewayLimits('gateway-never-unblock', 'a blocked IP stays blocked after the stated block time', ['REQ-GRL-05']),
+  // Issue 20: JWKS robustness
+  gateway('jwks-refetch-unbounded', 'fetches the JWK Set again for every token with an unknown kid (no cooldown): made-up kids make it hammer the IdP', ['REQ-JWKS-01']),
+  gateway('jwks-down-fails-open', 'accepts a token unverified when the JWK Set answers an error (a JWKS that is down)', ['REQ-JWKS-02']),
+  gateway('jwks-slow-fails-open', 'accepts a token unverified when the JWK Set does not answer in time (a slow JWKS)', ['REQ-JWKS-03']),
 ];

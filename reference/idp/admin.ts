@@ -11,6 +11,8 @@
  *   POST /admin/sign  body {claims, header?}   -> {token}  (the test-token signer: exactly `claims`, signed with the
  *        current trusted key; header defaults {alg: RS256, typ: at+jwt, kid: current}; alg RS*, PS* only)
  *   POST /admin/reset                          -> {reset: true}  (clears rate-limit windows and IP blocks)
+ *   GET  /admin/jwks                           -> {requests, outage}  (the JWKS test plane: GET /jwks requests so far)
+ *   POST /admin/jwks  body {outage}            -> {requests, outage}  (none | down: 503 | slow: answered after 6 s)
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AuditLog } from './audit.ts';
@@ -18,12 +20,14 @@ import type { ClientRegistry } from './clients.ts';
 import { UnsupportedSigningAlgError, type SigningKeys } from './keys.ts';
 import { bearerToken, readBody, sendJson } from './http.ts';
 import { sameSecret } from './grants.ts';
+import { JWKS_OUTAGES, type JwksOutage, type JwksPlane } from './jwks-plane.ts';
 
 export interface AdminDeps {
   readonly adminToken: string;
   readonly audit: AuditLog;
   readonly clients: ClientRegistry;
   readonly keys: SigningKeys;
+  readonly jwksPlane: JwksPlane;
   /** Rotates the signing key (and rebuilds oidc-provider with it). */
   readonly rotateKey: () => Promise<{ kid: string }>;
   /** Rotates a client's secret (and rebuilds oidc-provider with it). */
@@ -42,6 +46,7 @@ export async function handleAdmin(req: IncomingMessage, res: ServerResponse, pat
   }
 
   if (req.method === 'GET' && pathname === '/admin/audit') return sendJson(res, 200, deps.audit.list());
+  if (req.method === 'GET' && pathname === '/admin/jwks') return sendJson(res, 200, deps.jwksPlane.state());
 
   if (req.method !== 'POST') return sendJson(res, 405, { error: 'method_not_allowed' }, { allow: 'POST' });
   const raw = await readBody(req, MAX_ADMIN_BODY_BYTES);
@@ -78,6 +83,14 @@ export async function handleAdmin(req: IncomingMessage, res: ServerResponse, pat
       if (error instanceof UnsupportedSigningAlgError) return sendJson(res, 400, { error: 'invalid_request', error_description: error.message });
       throw error;
     }
+  }
+
+  if (pathname === '/admin/jwks') {
+    if (typeof body.outage !== 'string' || !(JWKS_OUTAGES as readonly string[]).includes(body.outage)) {
+      return sendJson(res, 400, { error: 'invalid_request', error_description: `outage must be one of ${JWKS_OUTAGES.join(', ')}` });
+    }
+    deps.jwksPlane.set(body.outage as JwksOutage);
+    return sendJson(res, 200, deps.jwksPlane.state());
   }
 
   if (pathname === '/admin/reset') {

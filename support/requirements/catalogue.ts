@@ -16,6 +16,7 @@ import { IDENTITY_REQUIREMENTS } from './identity.ts';
 import { ANONYMOUS_REQUIREMENTS } from './anonymous.ts';
 import { RATE_LIMIT_REQUIREMENTS } from './rate-limits.ts';
 import { GATEWAY_RATE_LIMIT_REQUIREMENTS } from './gateway-rate-limits.ts';
+import { JWKS_REQUIREMENTS } from './jwks.ts';
 
 export type { Requirement } from './types.ts';
 
@@ -34,6 +35,7 @@ const ALL: readonly Requirement[] = [
   ...ANONYMOUS_REQUIREMENTS,
   ...RATE_LIMIT_REQUIREMENTS,
   ...GATEWAY_RATE_LIMIT_REQUIREMENTS,
+  ...JWKS_REQUIREMENTS,
 ];
 
 export class UnknownRequirementError extends Error {
