@@ -720,6 +720,12 @@ Object.assign(FAULT_PROBES, {
       jwks.available = true;
     }
   },
+  // Issue 20: canvas — two copies of the identity header, in two letter cases: the component reads the first.
+  'identity-header-duplicate-passes': async (base: string) => {
+    const forged = encodeIdentity({ kind: 'system', sub: 'forged', client_id: 'forged', customer_id: null, scopes: [], roles: [], iss: null, authentication: 'token' });
+    const echo = await whoami(base, [bearer(await humanToken(ALICE)), ['x-auth-identity', forged], ['X-Auth-Identity', forged]]);
+    assert.equal(echo.identity?.sub, 'forged');
+  },
   'jwks-slow-fails-open': async (base: string) => {
     jwks.delayMs = 1_500;
     try {

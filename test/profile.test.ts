@@ -144,6 +144,14 @@ describe('profile validation: one clear error naming file, field and expectation
     assert.match(failure(write(profile)).message, /gateway\.baseUrl: expected the gateway base URL .*an http\(s\) URL/);
   });
 
+  test("the component's own URL (gateway.componentUrl, REQ-CANVAS-01) must be an http(s) URL, and is optional", async () => {
+    const profile = validProfile();
+    profile.gateway.componentUrl = 'ftp://component.test';
+    assert.match(failure(write(profile)).message, /gateway\.componentUrl: expected the component's own base URL.*an http\(s\) URL/);
+    profile.gateway.componentUrl = 'http://component.test:8080/';
+    assert.equal(loadProfile(write(profile), { env: ENV }).gateway?.componentUrl, 'http://component.test:8080/');
+  });
+
   test('a ${VAR} that does not hold a URL is caught after resolving it', () => {
     const profile = validProfile();
     profile.gateway.baseUrl = '${CTK_GATEWAY}';
@@ -574,7 +582,7 @@ describe('the committed profiles', () => {
         jwksUri: profile.idp.jwksUri,
         gateway: { ...stubbed.gateway!, baseUrl: profile.gateway!.baseUrl },
       };
-      const reference = describeReferenceTarget({ idp: 'http://127.0.0.1:9400', issuer: 'http://127.0.0.1:9400', gateway: 'http://127.0.0.1:9401', component: '' });
+      const reference = describeReferenceTarget({ idp: 'http://127.0.0.1:9400', issuer: 'http://127.0.0.1:9400', gateway: 'http://127.0.0.1:9401', component: 'http://127.0.0.1:9402' });
       const { name: _n, kind: _k, faults: _f, ...expected } = reference;
       const { name: _n2, kind: _k2, ...actual } = described;
       assert.deepEqual(actual, expected);

@@ -34,6 +34,8 @@ export interface GatewayConfig {
   /** Per-client-IP limits (client-limits.ts): only with the variation gateway-rate-limit (or a fault that needs it). */
   readonly clientLimits?: GatewayLimits;
   readonly faults: ReadonlySet<string>;
+  /** Sent to the component in x-auth-gateway on every forwarded request (fixtures gatewaySecret, REQ-CANVAS-01). */
+  readonly componentSecret?: string;
 }
 
 export class GatewayConfigError extends Error {
@@ -74,5 +76,6 @@ export function gatewayConfigFromEnvironment(): GatewayConfig {
     maxBodyBytes: 1024 * 1024,
     ...(faults.has('gateway-rate-limit') && fixtures.limits.gateway ? { clientLimits: fixtures.limits.gateway } : {}),
     faults,
+    ...(fixtures.gatewaySecret ? { componentSecret: fixtures.gatewaySecret } : {}),
   };
 }

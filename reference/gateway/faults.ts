@@ -138,4 +138,10 @@ export const GATEWAY_FAULTS: readonly FaultDefinition[] = [
   gateway('jwks-refetch-unbounded', 'fetches the JWK Set again for every token with an unknown kid (no cooldown): made-up kids make it hammer the IdP', ['REQ-JWKS-01']),
   gateway('jwks-down-fails-open', 'accepts a token unverified when the JWK Set answers an error (a JWKS that is down)', ['REQ-JWKS-02']),
   gateway('jwks-slow-fails-open', 'accepts a token unverified when the JWK Set does not answer in time (a slow JWKS)', ['REQ-JWKS-03']),
+  // Issue 20: canvas
+  gateway(
+    'identity-header-duplicate-passes',
+    "strips a caller's X-Auth-Identity only when it comes once: two copies (any letter case) go on to the component ahead of the gateway's own, and the component reads the first",
+    ['REQ-ID-09'],
+  ),
 ];

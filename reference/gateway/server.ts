@@ -153,6 +153,8 @@ export function createGatewayServer(config: GatewayConfig, options: GatewayServe
       // Seed 000: the component gets the identity, not the caller's token — unless configured otherwise.
       keepAuthorization: config.forwardToken || faults.has('forward-raw-token'),
       keepCallerIdentity: faults.has('accept-spoofed-identity'),
+      keepDuplicatedCallerIdentity: faults.has('identity-header-duplicate-passes'),
+      ...(config.componentSecret ? { componentSecret: config.componentSecret } : {}),
       timeoutMs: config.upstreamTimeoutMs,
     });
     return `forwarded as ${admission.identity.kind}`;

@@ -17,6 +17,7 @@ import { ANONYMOUS_REQUIREMENTS } from './anonymous.ts';
 import { RATE_LIMIT_REQUIREMENTS } from './rate-limits.ts';
 import { GATEWAY_RATE_LIMIT_REQUIREMENTS } from './gateway-rate-limits.ts';
 import { JWKS_REQUIREMENTS } from './jwks.ts';
+import { CANVAS_REQUIREMENTS } from './canvas.ts';
 
 export type { Requirement } from './types.ts';
 
@@ -36,6 +37,7 @@ const ALL: readonly Requirement[] = [
   ...RATE_LIMIT_REQUIREMENTS,
   ...GATEWAY_RATE_LIMIT_REQUIREMENTS,
   ...JWKS_REQUIREMENTS,
+  ...CANVAS_REQUIREMENTS,
 ];
 
 export class UnknownRequirementError extends Error {

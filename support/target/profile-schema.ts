@@ -151,6 +151,7 @@ export const PROFILE_SCHEMA = {
       else: { required: ['audience'] },
       properties: {
         baseUrl: url('the gateway base URL the routes are relative to'),
+        componentUrl: url("the component's own base URL, where the same routes answer without the gateway (seed 000: it must not serve callers who go around the gateway; REQ-CANVAS-01)"),
         audience: text('the `aud` the gateway expects in access tokens (RFC 9068 §3)'),
         audienceCheck: {
           type: 'string',

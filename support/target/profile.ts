@@ -48,6 +48,8 @@ export interface TargetProfile {
   /** Absent: an IdP-only profile (the gateway's requirements are not applicable). */
   readonly gateway?: {
     readonly baseUrl: string;
+    /** The component's own base URL, reachable without the gateway (REQ-CANVAS-01); absent: that check does not apply. */
+    readonly componentUrl?: string;
     /** Absent when audienceCheck is "none" or "scope". */
     readonly audience?: string;
     readonly audienceCheck?: AudienceCheck;
@@ -317,6 +319,7 @@ function checkResolved(p: RawProfile, fail: (path: (string | number)[], detail: 
     [['idp', 'authorizationEndpoint'], p.idp.authorizationEndpoint],
     [['browserLogin', 'loginUrl'], p.browserLogin?.loginUrl],
     [['gateway', 'baseUrl'], p.gateway?.baseUrl],
+    [['gateway', 'componentUrl'], p.gateway?.componentUrl],
     [['clients', 'web', 'redirectUri'], p.clients.web?.redirectUri],
     [['admin', 'baseUrl'], p.admin?.baseUrl],
   ];
