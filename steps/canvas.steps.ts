@@ -9,6 +9,7 @@ import { callComponentDirectly, judgeNotServedAroundTheGateway, type DirectCall 
 import { CALLER_TOKEN } from '../support/gateway/caller.ts';
 import { bearer, callGateway } from '../support/gateway/gateway-client.ts';
 import { duplicatedForgedIdentityHeaders } from '../support/identity/spoofing.ts';
+import { judgeRolesArrive } from '../support/canvas/roles.ts';
 
 const DIRECT = stateKey<DirectCall>('a call to the component around the gateway');
 
@@ -25,4 +26,8 @@ When('the identity echo is called with that token and each forged identity heade
     return this.notTestable(['REQ-ID-09'], 'the target describes no identity echo route', 'describe gateway.routes.identityEcho');
   }
   await callGateway(this, { route: 'identity echo', authorization: bearer(this.state.recall(CALLER_TOKEN)), headers: duplicatedForgedIdentityHeaders(this.target) });
+});
+
+Then('the component received every role the token grants', function (this: CtkWorld) {
+  judgeRolesArrive(this, this.lastExchange(), this.state.recall(CALLER_TOKEN));
 });

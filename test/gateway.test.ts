@@ -726,6 +726,7 @@ Object.assign(FAULT_PROBES, {
     const echo = await whoami(base, [bearer(await humanToken(ALICE)), ['x-auth-identity', forged], ['X-Auth-Identity', forged]]);
     assert.equal(echo.identity?.sub, 'forged');
   },
+  'forward-without-roles': async (base: string) => assert.deepEqual((await whoami(base, [bearer(await mint({ claims: { roles: ['reader'] } }))])).identity?.roles, []),
   'jwks-slow-fails-open': async (base: string) => {
     jwks.delayMs = 1_500;
     try {

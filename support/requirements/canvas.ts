@@ -25,4 +25,18 @@ export const CANVAS_REQUIREMENTS: readonly Requirement[] = [
       'only through the gateway (a network policy, a service mesh) has no such URL, and the check does not apply there. Any answer but a 2xx ' +
       'passes, a refused or reset connection too; the forged identity is the one the spoofing check sends (REQ-ID-09), kind system.',
   },
+  {
+    id: 'REQ-CANVAS-02',
+    title: 'Every role the identity system grants in the token (its roles claim) arrives at the component among the roles',
+    level: 'SEED',
+    source: 'seed 000 (the gateway adds "details from the Identity Management System (user, roles)"); RFC 9068 §2.2.3.1 (roles)',
+    link: seed(SEEDS.canvas),
+    component: 'gateway',
+    profile: 'gateway',
+    capability: 'identity-propagation',
+    note:
+      'REQ-ID-06 passes when the token\'s scopes arrive, even where its roles are dropped; this one judges the roles claim itself. A token ' +
+      'without a roles claim has no roles to pass on: the check does not apply then (the reference issues roles with its variation ' +
+      'extra-access-token-claims). Where the echo format lists roles and scopes in one list (the default pointers), a role is found in that list.',
+  },
 ];
