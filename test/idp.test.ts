@@ -327,6 +327,24 @@ describe('rotation and the test signer (reference control plane)', () => {
   });
 });
 
+describe('the JWKS test plane (issue 20): JWK Set requests counted, the set down or slow on request', () => {
+  test('GET /admin/jwks counts the GETs of /jwks; outage down answers 503, none serves the keys again', async () => {
+    const before = (await admin('/admin/jwks')).json as { requests: number; outage: string };
+    assert.equal(before.outage, 'none');
+    await jwks();
+    await jwks();
+    assert.equal(((await admin('/admin/jwks')).json as { requests: number }).requests, before.requests + 2);
+    try {
+      assert.deepEqual((await admin('/admin/jwks', { outage: 'down' })).json, { requests: before.requests + 2, outage: 'down' });
+      assert.equal((await call(`${idp.url}/jwks`)).status, 503);
+    } finally {
+      await admin('/admin/jwks', { outage: 'none' });
+    }
+    assert.ok((await jwks()).keys.length > 0);
+    assert.equal((await admin('/admin/jwks', { outage: 'sideways' })).status, 400);
+  });
+});
+
 describe('human users', () => {
   test('password-style login: sub is the customer, client_id the web client', async () => {
     const alice = fx.users[0]!;
