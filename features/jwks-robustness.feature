@@ -4,8 +4,9 @@ Feature: The gateway and the issuer's JWK Set: no amplification, no accept it ca
   OpenID Connect Core §10.1.1: a verifier that sees an unfamiliar kid fetches the set again — so a caller who sends
   made-up kids must not be able to make the gateway hammer the IdP. RFC 9068 §4: the gateway MUST validate the
   signature of every token and reject it when it cannot — a key set that is down or slow is no reason to let a token
-  through. The kit sees the gateway's requests for the set, and switches the set off, through the reference's JWKS
-  test plane; elsewhere these checks are not testable. They change what every scenario relies on (the key set), so
+  through. A key removed from the set must stop being accepted within the bound the deployment claims. The kit sees
+  the gateway's requests for the set, switches the set off, and removes a key it was given, through the reference's
+  control plane; elsewhere these checks are not testable. They change what every scenario relies on (the key set), so
   they run alone.
 
   @REQ-JWKS-01
@@ -25,3 +26,8 @@ Feature: The gateway and the issuer's JWK Set: no amplification, no accept it ca
     Given the issuer's JWK Set does not answer in time
     When a token signed with a key the gateway has not fetched is presented while the key set is slow
     Then the gateway refuses that token, and does not let it through to the resource
+
+  @REQ-JWKS-04
+  Scenario: A key removed from the JWK Set stops being accepted within the bound the deployment states
+    When a key the gateway has accepted a token for is removed from the JWK Set
+    Then the gateway refuses that token within the bound the deployment states

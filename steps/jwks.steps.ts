@@ -15,6 +15,7 @@ import {
   type OutageAttempt,
   type Spray,
 } from '../support/jwks/robustness.ts';
+import { judgeRetiredKeyRefused, retireKeyAndWatch, type Retirement } from '../support/jwks/retirement.ts';
 
 const SPRAY = stateKey<Spray>('tokens with made-up kids and the JWK Set requests they cost');
 const OUTAGE = stateKey<OutageAttempt>('a token presented while the JWK Set is out');
@@ -50,4 +51,14 @@ When('a token signed with a key the gateway has not fetched is presented while t
 Then('the gateway refuses that token, and does not let it through to the resource', async function (this: CtkWorld) {
   const attempt = this.state.recall(OUTAGE);
   await judgeRefusedDuringOutage(this, attempt.outage === 'down' ? 'REQ-JWKS-02' : 'REQ-JWKS-03', attempt);
+});
+
+const RETIREMENT = stateKey<Retirement>('a key removed from the JWK Set, and the token signed with it');
+
+When('a key the gateway has accepted a token for is removed from the JWK Set', async function (this: CtkWorld) {
+  this.state.remember(RETIREMENT, await retireKeyAndWatch(this));
+});
+
+Then('the gateway refuses that token within the bound the deployment states', function (this: CtkWorld) {
+  judgeRetiredKeyRefused(this, this.state.recall(RETIREMENT));
 });

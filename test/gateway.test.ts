@@ -156,6 +156,8 @@ async function startGateway(overrides: Partial<GatewayConfig> = {}): Promise<str
     // The reference's default: at most one JWKS fetch a second for unknown kids (REQ-JWKS-01).
     jwksCooldownMs: 1_000,
     jwksTimeoutMs: 1_000,
+    // Short, so a key removed from the set is refused within a second (REQ-JWKS-04; the reference: 5 s).
+    jwksMaxAgeMs: 1_000,
     forwardToken: false,
     upstreamTimeoutMs: 2_000,
     maxBodyBytes: 64 * 1024,
@@ -339,7 +341,8 @@ describe('gateway: token validation (RFC 9068 §4) refuses with 401 invalid_toke
     for (let i = 0; i < 10; i++) {
       assert.equal((await call(paced, routes.protected, { headers: [bearer(await mint({ key: unpublished, header: { kid: `made-up-${i}` } }))] })).status, 401);
     }
-    assert.ok(jwks.fetches - before <= 1, `${jwks.fetches - before} fetches for 10 unknown kids`);
+    // One for the kids, and at most one more when the 1 s max age of the cached set ran out meanwhile.
+    assert.ok(jwks.fetches - before <= 2, `${jwks.fetches - before} fetches for 10 unknown kids`);
   });
 
   test('a slow JWKS (beyond the timeout) is 401 invalid_token, never an accept (REQ-JWKS-03)', async () => {
@@ -725,6 +728,19 @@ Object.assign(FAULT_PROBES, {
     const forged = encodeIdentity({ kind: 'system', sub: 'forged', client_id: 'forged', customer_id: null, scopes: [], roles: [], iss: null, authentication: 'token' });
     const echo = await whoami(base, [bearer(await humanToken(ALICE)), ['x-auth-identity', forged], ['X-Auth-Identity', forged]]);
     assert.equal(echo.identity?.sub, 'forged');
+  },
+  'jwks-cached-for-ever': async (base: string) => {
+    const retired = await signingKey(`key-retired-${crypto.randomUUID()}`, 'RS256');
+    const token = await mint({ key: retired });
+    jwks.keys = [...jwks.keys, retired.publicJwk];
+    try {
+      await pause(1_100); // past the refetch cooldown: the new kid is fetched
+      assert.equal((await call(base, routes.protected, { headers: [bearer(token)] })).status, 200);
+    } finally {
+      jwks.keys = jwks.keys.filter((k) => k.kid !== retired.kid);
+    }
+    await pause(1_200); // past the 1 s max age of the cached set
+    assert.equal((await call(base, routes.protected, { headers: [bearer(token)] })).status, 200, 'a key removed from the set is still accepted');
   },
   'forward-without-roles': async (base: string) => assert.deepEqual((await whoami(base, [bearer(await mint({ claims: { roles: ['reader'] } }))])).identity?.roles, []),
   'jwks-slow-fails-open': async (base: string) => {

@@ -152,6 +152,15 @@ describe('profile validation: one clear error naming file, field and expectation
     assert.equal(loadProfile(write(profile), { env: ENV }).gateway?.componentUrl, 'http://component.test:8080/');
   });
 
+  test('retired-key-bound claimed without limits.gateway.retiredKeySeconds (REQ-JWKS-04)', () => {
+    const profile = validProfile();
+    profile.capabilities = { 'retired-key-bound': true };
+    const e = failure(write(profile));
+    assert.equal(e.field, 'limits.gateway.retiredKeySeconds');
+    profile.limits = { gateway: { retiredKeySeconds: 300 } };
+    assert.equal(loadProfile(write(profile), { env: ENV }).limits.gateway?.retiredKeySeconds, 300);
+  });
+
   test('a ${VAR} that does not hold a URL is caught after resolving it', () => {
     const profile = validProfile();
     profile.gateway.baseUrl = '${CTK_GATEWAY}';
@@ -489,7 +498,7 @@ describe('profile fields for real deployments (issue 16)', () => {
     unclaimed.limits = { gateway: { ipBlock: { failedAttempts: 5 } } };
     assert.equal(failure(write(unclaimed)).field, 'limits.gateway.ipBlock.blockSeconds');
     unclaimed.limits = { gateway: { second: 20 } };
-    assert.match(failure(write(unclaimed)).message, /limits\.gateway\.second: unknown key "second" \(expected one of: requestsPerSecond, ipBlock\)/);
+    assert.match(failure(write(unclaimed)).message, /limits\.gateway\.second: unknown key "second" \(expected one of: requestsPerSecond, ipBlock, retiredKeySeconds\)/);
   });
 
   test('identityEchoFormat.forwardedHeaders and publicIdentityFormat', () => {

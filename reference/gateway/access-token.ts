@@ -38,6 +38,7 @@ export interface AccessTokenValidatorOptions {
   readonly clockSkewSeconds: number;
   readonly jwksCooldownMs: number;
   readonly jwksTimeoutMs: number;
+  readonly jwksMaxAgeMs: number;
   readonly faults: ReadonlySet<string>;
 }
 
@@ -89,7 +90,9 @@ export function accessTokenValidator(options: AccessTokenValidatorOptions): Acce
   const cooldown = neverRefresh ? Infinity : faults.has('jwks-refetch-unbounded') ? 0 : options.jwksCooldownMs;
   const keys = createRemoteJWKSet(new URL(options.jwksUri), {
     cooldownDuration: cooldown,
-    ...(neverRefresh ? { cacheMaxAge: Infinity } : {}),
+    // Fault jwks-cached-for-ever (REQ-JWKS-04): the set is fetched again for an unknown kid only, never because it is
+    // old, so a key removed from it stays trusted as long as no token with a new kid comes along.
+    cacheMaxAge: neverRefresh || faults.has('jwks-cached-for-ever') ? Infinity : options.jwksMaxAgeMs,
     timeoutDuration: options.jwksTimeoutMs,
   });
 

@@ -26,6 +26,11 @@ export interface GatewayConfig {
    */
   readonly jwksCooldownMs: number;
   readonly jwksTimeoutMs: number;
+  /**
+   * How long a fetched JWK Set is used before it is fetched again: a key removed from the set is refused at the latest
+   * this long after (fixtures limits.gateway.retiredKeySeconds, the reference's claim for REQ-JWKS-04).
+   */
+  readonly jwksMaxAgeMs: number;
   /** Pass the caller's Authorization header on to the component (off by default: seed 000 forwards identity, not the token). */
   readonly forwardToken: boolean;
   readonly upstreamTimeoutMs: number;
@@ -71,6 +76,7 @@ export function gatewayConfigFromEnvironment(): GatewayConfig {
     clockSkewSeconds: fixtures.limits.clockSkewSeconds,
     jwksCooldownMs: nonNegative('AUTH_CTK_JWKS_COOLDOWN_MS', 1_000),
     jwksTimeoutMs: 2_000,
+    jwksMaxAgeMs: (fixtures.limits.gateway?.retiredKeySeconds ?? 600) * 1000,
     forwardToken: process.env.AUTH_CTK_GATEWAY_FORWARD_TOKEN === 'true',
     upstreamTimeoutMs: fixtures.limits.requestTimeoutMs,
     maxBodyBytes: 1024 * 1024,

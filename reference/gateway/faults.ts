@@ -144,7 +144,9 @@ export const GATEWAY_FAULTS: readonly FaultDefinition[] = [
     "strips a caller's X-Auth-Identity only when it comes once: two copies (any letter case) go on to the component ahead of the gateway's own, and the component reads the first",
     ['REQ-ID-09'],
   ),
-  // Needs tokens that carry roles: the reference IdP issues them with its variation extra-access-token-claims.
+  // Issue 20: JWKS robustness (the key-set cache)
+  gateway('jwks-cached-for-ever', 'keeps a fetched JWK Set until a token names a kid it lacks: a key removed from the set stays accepted', ['REQ-JWKS-04']),
+  // Issue 20: canvas. Needs tokens that carry roles: the reference IdP issues them with its variation extra-access-token-claims.
   {
     ...gateway('forward-without-roles', "passes the identity on without the token's roles claim (roles: []), the scopes still there", ['REQ-CANVAS-02']),
     needs: ['extra-access-token-claims'],

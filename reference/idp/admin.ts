@@ -11,6 +11,9 @@
  *   POST /admin/sign  body {claims, header?}   -> {token}  (the test-token signer: exactly `claims`, signed with the
  *        current trusted key; header defaults {alg: RS256, typ: at+jwt, kid: current}; alg RS*, PS* only)
  *   POST /admin/reset                          -> {reset: true}  (clears rate-limit windows and IP blocks)
+ *   POST /admin/keys/retirable  body {claims}  -> {kid, token}  (a new key published behind the current one, and a token
+ *        of exactly `claims` signed with it; issue 20, REQ-JWKS-04)
+ *   POST /admin/keys/retire  body {kid}        -> {kids}  (that key removed from the JWK Set; never the current one)
  *   GET  /admin/jwks                           -> {requests, outage}  (the JWKS test plane: GET /jwks requests so far)
  *   POST /admin/jwks  body {outage}            -> {requests, outage}  (none | down: 503 | slow: answered after 6 s)
  */
@@ -30,6 +33,8 @@ export interface AdminDeps {
   readonly jwksPlane: JwksPlane;
   /** Rotates the signing key (and rebuilds oidc-provider with it). */
   readonly rotateKey: () => Promise<{ kid: string }>;
+  /** Rebuilds oidc-provider after the key set changed (a retirable key published or retired). */
+  readonly keysChanged: () => void;
   /** Rotates a client's secret (and rebuilds oidc-provider with it). */
   readonly rotateSecret: (clientId: string, requested?: string) => Promise<string>;
   readonly reset: () => void;
@@ -70,6 +75,23 @@ export async function handleAdmin(req: IncomingMessage, res: ServerResponse, pat
   if (pathname === '/admin/keys/rotate') {
     const { kid } = await deps.rotateKey();
     return sendJson(res, 200, { kid, kids: deps.keys.all.map((k) => k.kid) });
+  }
+
+  if (pathname === '/admin/keys/retirable') {
+    if (typeof body.claims !== 'object' || body.claims === null || Array.isArray(body.claims)) {
+      return sendJson(res, 400, { error: 'invalid_request', error_description: 'claims (a JSON object) is required' });
+    }
+    const published = await deps.keys.publishRetirable(body.claims as Record<string, unknown>);
+    deps.keysChanged();
+    return sendJson(res, 200, published);
+  }
+
+  if (pathname === '/admin/keys/retire') {
+    if (typeof body.kid !== 'string' || !deps.keys.retire(body.kid)) {
+      return sendJson(res, 400, { error: 'invalid_request', error_description: 'kid must name a published key other than the current one' });
+    }
+    deps.keysChanged();
+    return sendJson(res, 200, { kids: deps.keys.all.map((k) => k.kid) });
   }
 
   if (pathname === '/admin/sign') {

@@ -228,6 +228,7 @@ export async function createIdp(options: IdpOptions): Promise<RunningIdp> {
         clients,
         keys,
         jwksPlane,
+        keysChanged: () => rebuildProvider(),
         rotateKey: async () => {
           // Fault key-rotation-keeps-old-kid: the new key is published, but the old one keeps signing.
           const key = await keys.rotate(!faults.has('key-rotation-drops-old-key'), !faults.has('key-rotation-keeps-old-kid'));

@@ -27,7 +27,7 @@ export class ControlPlaneError extends Error {
   }
 }
 
-export type ControlPlaneOperation = 'auditLog' | 'rotateSecret' | 'rotateSigningKey' | 'sign' | 'jwksPlane';
+export type ControlPlaneOperation = 'auditLog' | 'rotateSecret' | 'rotateSigningKey' | 'sign' | 'jwksPlane' | 'retireKey';
 
 /** The JWKS test plane's switch (reference/idp/jwks-plane.ts): served, down (an error), slow (beyond any timeout). */
 export type JwksOutage = 'none' | 'down' | 'slow';
@@ -173,6 +173,19 @@ export class ControlPlane {
     const state = json as { requests?: unknown; outage?: unknown } | undefined;
     if (typeof state?.requests !== 'number' || typeof state.outage !== 'string') throw new ControlPlaneError(operation, 'no {requests, outage} in the answer');
     return { requests: state.requests, outage: state.outage as JwksOutage };
+  }
+
+  /** A key published behind the current one and a token of exactly `claims` signed with it (the reference's only). */
+  async publishRetirableKey(claims: Record<string, unknown>): Promise<{ kid: string; token: string }> {
+    const { json } = await this.call({ method: 'POST', path: '/admin/keys/retirable' }, 'publish a key it may retire', {}, { claims });
+    const { kid, token } = (json ?? {}) as { kid?: unknown; token?: unknown };
+    if (typeof kid !== 'string' || typeof token !== 'string') throw new ControlPlaneError('publish a key it may retire', 'no kid and token in the answer');
+    return { kid, token };
+  }
+
+  /** Removes that key from the JWK Set (the reference's only). */
+  async retireKey(kid: string): Promise<void> {
+    await this.call({ method: 'POST', path: '/admin/keys/retire' }, `remove the key ${kid} from the JWK Set`, {}, { kid });
   }
 
   /** The test-token signer: exactly these claims, signed with the issuer's current key (the reference's only). */

@@ -49,7 +49,7 @@ export function jwksPlaneOf(world: CtkWorld): ControlPlane {
 }
 
 /** The claims of a genuine token of the system client (or the ones it would carry, for an opaque token). */
-async function genuineClaims(world: CtkWorld): Promise<Record<string, unknown>> {
+export async function genuineClaims(world: CtkWorld): Promise<Record<string, unknown>> {
   const token = await accessTokenFor(world, world.target.clients.system);
   const decoded = decodeJwt(token);
   if (decoded) return { ...decoded.claims };

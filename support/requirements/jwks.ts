@@ -48,4 +48,19 @@ export const JWKS_REQUIREMENTS: readonly Requirement[] = [
     profile: 'gateway',
     note: 'The reference holds each JWK Set answer for 6 s. Any refusal passes, a timeout of the kit\'s own request too (nothing was served); only a served request fails.',
   },
+  {
+    id: 'REQ-JWKS-04',
+    title: 'A key removed from the JWK Set stops being accepted by the gateway within limits.gateway.retiredKeySeconds',
+    level: 'SEED',
+    source: 'target profile claim (limits.gateway.retiredKeySeconds); RFC 7517 §5 (the JWK Set is the set of keys the issuer vouches for)',
+    link: rfc(7517, '5'),
+    component: 'gateway',
+    profile: 'gateway',
+    capability: 'retired-key-bound',
+    note:
+      'No RFC says how soon a verifier must notice a key that left the set (a compromised key is removed so tokens signed with it stop ' +
+      'working): the bound is the deployment\'s own claim, typically its key-set cache lifetime, judged only where claimed (level SEED, ' +
+      'like REQ-GRL-*). The kit needs a key it may remove, and a token signed with it: the reference\'s control plane publishes one behind ' +
+      'the current key; elsewhere the check is not testable. A refusal up to 2 s after the bound still passes (the kit asks once a second).',
+  },
 ];

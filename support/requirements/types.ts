@@ -44,6 +44,7 @@ export const CAPABILITIES = [
   'test-token-signer', // signs tokens with arbitrary claims using a key the gateway trusts (reference control plane, or profile testTokenSigner)
   'foreign-issuer', // a second issuer whose genuine tokens the gateway must refuse (profile foreignIssuer): another realm, another tenant
   'other-audience-client', // a client of the same IdP whose genuine tokens are for another API (profile clients.otherAudience)
+  'retired-key-bound', // the deployment's claim: a key removed from the JWK Set is refused by the gateway within limits.gateway.retiredKeySeconds
 ] as const;
 export type Capability = (typeof CAPABILITIES)[number];
 

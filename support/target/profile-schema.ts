@@ -352,6 +352,7 @@ export const PROFILE_SCHEMA = {
                 blockSeconds: positiveInteger('how long the gateway refuses the IP, in seconds'),
               },
             },
+            retiredKeySeconds: positiveInteger('seconds after which the gateway refuses a token signed with a key removed from the issuer\'s JWK Set (its key-set cache lifetime; required with capabilities.retired-key-bound)'),
           },
         },
         // --- end gateway limits

@@ -374,6 +374,9 @@ function checkGatewayLimitClaims(p: RawProfile, fail: (path: (string | number)[]
   if (p.capabilities?.['gateway-rate-limiting'] === true && gateway?.requestsPerSecond === undefined) {
     fail(['limits', 'gateway', 'requestsPerSecond'], 'missing: capabilities.gateway-rate-limiting is true, so state the per-IP limit it claims (expected a whole number >= 1, e.g. Kong rate-limiting `second`)');
   }
+  if (p.capabilities?.['retired-key-bound'] === true && gateway?.retiredKeySeconds === undefined) {
+    fail(['limits', 'gateway', 'retiredKeySeconds'], 'missing: capabilities.retired-key-bound is true, so state the bound it claims (expected a whole number of seconds >= 1: how long the gateway may still accept a key removed from the JWK Set, e.g. its key-set cache lifetime)');
+  }
   if (p.capabilities?.['gateway-ip-blocking'] === true && gateway?.ipBlock === undefined) {
     fail(['limits', 'gateway', 'ipBlock'], 'missing: capabilities.gateway-ip-blocking is true, so state the block it claims (expected { failedAttempts, blockSeconds })');
   }

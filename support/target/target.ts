@@ -148,6 +148,8 @@ export interface BrowserLoginDescription {
 export interface GatewayLimits {
   readonly requestsPerSecond?: number;
   readonly ipBlock?: { readonly failedAttempts: number; readonly blockSeconds: number };
+  /** Seconds after which a key removed from the issuer's JWK Set is no longer accepted (its key-set cache lifetime; REQ-JWKS-04). */
+  readonly retiredKeySeconds?: number;
 }
 
 export type AudienceCheck = 'exact' | 'none' | 'scope';
