@@ -61,6 +61,6 @@ export const JWKS_REQUIREMENTS: readonly Requirement[] = [
       'No RFC says how soon a verifier must notice a key that left the set (a compromised key is removed so tokens signed with it stop ' +
       'working): the bound is the deployment\'s own claim, typically its key-set cache lifetime, judged only where claimed (level SEED, ' +
       'like REQ-GRL-*). The kit needs a key it may remove, and a token signed with it: the reference\'s control plane publishes one behind ' +
-      'the current key; elsewhere the check is not testable. A refusal up to 2 s after the bound still passes (the kit asks once a second).',
+      'the current key; elsewhere the check is not testable. A refusal up to 3 s after the bound still passes (the kit asks once a second, on a machine that may be loaded).',
   },
 ];
