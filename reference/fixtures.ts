@@ -16,6 +16,11 @@ export interface ReferenceFixtures {
   };
   readonly adminToken: string;
   /**
+   * What the gateway shows the component on every request it passes on (header x-auth-gateway), so the component
+   * serves the gateway only and cannot be reached around it (REQ-CANVAS-01). Shared by the two servers, never the kit.
+   */
+  readonly gatewaySecret?: string;
+  /**
    * A second issuer on the IdP's server, under `path` (issuer = the IdP's issuer + path), with one client: genuine
    * tokens for the API audience that the gateway must refuse for their issuer (REQ-BEARER-04).
    */

@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { loadReferenceFixtures } from '../reference/fixtures.ts';
 import { createComponentServer } from '../reference/component/server.ts';
 import { COMPONENT_FAULTS } from '../reference/component/faults.ts';
-import { anonymousIdentity, encodeIdentity, IDENTITY_HEADER, type ForwardedIdentity } from '../reference/gateway/identity.ts';
+import { anonymousIdentity, encodeIdentity, GATEWAY_PROOF_HEADER, IDENTITY_HEADER, type ForwardedIdentity } from '../reference/gateway/identity.ts';
 
 const fixtures = loadReferenceFixtures();
 const routes = fixtures.routes;
@@ -25,8 +25,8 @@ const SYSTEM: ForwardedIdentity = { kind: 'system', sub: 'ctk-system', client_id
 const human = (customerId: string): ForwardedIdentity => ({ ...SYSTEM, kind: 'human', sub: customerId, client_id: 'ctk-web', customer_id: customerId });
 
 const servers: Server[] = [];
-async function startComponent(faults: string[] = []): Promise<string> {
-  const server = createComponentServer({ routes, users: fixtures.users, faults: new Set(faults) });
+async function startComponent(faults: string[] = [], gatewaySecret?: string): Promise<string> {
+  const server = createComponentServer({ routes, users: fixtures.users, faults: new Set(faults), ...(gatewaySecret ? { gatewaySecret } : {}) });
   servers.push(server);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -105,10 +105,32 @@ describe('component: identity echo and catalog', () => {
   });
 });
 
+describe('component: served through the gateway only (REQ-CANVAS-01, seed 000)', () => {
+  test('with a gateway secret, a request without it (or with another) is refused 403, whatever identity it claims', async () => {
+    const base = await startComponent([], 'the-gateway-secret');
+    for (const extra of [{}, { [GATEWAY_PROOF_HEADER]: 'a-guess' }] as Record<string, string>[]) {
+      const reply = await get(base, routes.protected, SYSTEM, extra);
+      assert.equal(reply.status, 403);
+      assert.equal(reply.json.error, 'not_from_gateway');
+      assert.doesNotMatch(JSON.stringify(reply.json), /the-gateway-secret/);
+    }
+  });
+
+  test('with the gateway secret, the request is served', async () => {
+    const base = await startComponent([], 'the-gateway-secret');
+    assert.equal((await get(base, routes.identityEcho!, SYSTEM, { [GATEWAY_PROOF_HEADER]: 'the-gateway-secret' })).json.identity?.sub, 'ctk-system');
+  });
+});
+
 describe('component faults', () => {
   test('every component fault is declared for the component', () => {
     for (const fault of COMPONENT_FAULTS) assert.equal(fault.component, 'component');
-    assert.deepEqual(COMPONENT_FAULTS.map((f) => f.name).sort(), ['human-deletes-any-customer', 'human-sees-all-customers', 'human-writes-any-customer', 'system-denied-customer-data']);
+    assert.deepEqual(COMPONENT_FAULTS.map((f) => f.name).sort(), ['component-trusts-direct-calls', 'human-deletes-any-customer', 'human-sees-all-customers', 'human-writes-any-customer', 'system-denied-customer-data']);
+  });
+
+  test('component-trusts-direct-calls: a call without the gateway secret is served (REQ-CANVAS-01)', async () => {
+    const base = await startComponent(['component-trusts-direct-calls'], 'the-gateway-secret');
+    assert.equal((await get(base, routes.identityEcho!, SYSTEM)).json.identity?.sub, 'ctk-system');
   });
 
   test('human-sees-all-customers: a human reads another customer', async () => {

@@ -90,13 +90,17 @@ class JwksServer {
   keys: JWK[] = [];
   fetches = 0;
   available = true;
+  /** Answer only after this long (a slow JWKS, REQ-JWKS-03). */
+  delayMs = 0;
   readonly server = createServer((_req, res) => {
     this.fetches++;
     if (!this.available) {
       res.writeHead(503).end();
       return;
     }
-    res.writeHead(200, { 'content-type': 'application/jwk-set+json' }).end(JSON.stringify({ keys: this.keys }));
+    const answer = () => res.writeHead(200, { 'content-type': 'application/jwk-set+json' }).end(JSON.stringify({ keys: this.keys }));
+    if (this.delayMs > 0) setTimeout(() => !res.destroyed && answer(), this.delayMs);
+    else answer();
   });
 }
 
@@ -151,8 +155,11 @@ async function startGateway(overrides: Partial<GatewayConfig> = {}): Promise<str
     upstream: componentUrl,
     routes,
     clockSkewSeconds: fixtures.limits.clockSkewSeconds,
-    jwksCooldownMs: 0,
+    // The reference's default: at most one JWKS fetch a second for unknown kids (REQ-JWKS-01).
+    jwksCooldownMs: 1_000,
     jwksTimeoutMs: 1_000,
+    // Short, so a key removed from the set is refused within a second (REQ-JWKS-04; the reference: 5 s).
+    jwksMaxAgeMs: 1_000,
     forwardToken: false,
     upstreamTimeoutMs: 2_000,
     maxBodyBytes: 64 * 1024,
@@ -285,7 +292,9 @@ describe('gateway: token validation (RFC 9068 §4) refuses with 401 invalid_toke
     assert.equal((await call(gateway, routes.protected, { headers: [bearer(await mint({ key: trustedEc }))] })).status, 200);
     const ps = await signingKey('key-ps', 'PS256');
     jwks.keys = [...jwks.keys, ps.publicJwk];
-    assert.equal((await call(gateway, routes.protected, { headers: [bearer(await mint({ key: ps }))] })).status, 200);
+    // A gateway of its own, without the refetch cooldown: the key is new, and another test may have just fetched the set.
+    const eager = await startGateway({ jwksCooldownMs: 0 });
+    assert.equal((await call(eager, routes.protected, { headers: [bearer(await mint({ key: ps }))] })).status, 200);
     assert.equal((await call(gateway, routes.protected, { headers: [bearer(await mint({ header: { typ: 'application/at+jwt' } }))] })).status, 200);
   });
 
@@ -318,11 +327,38 @@ describe('gateway: token validation (RFC 9068 §4) refuses with 401 invalid_toke
   test('an unknown kid makes the gateway fetch the JWKS again, once; a newly published key then works', async () => {
     const rotated = await signingKey('key-rotated', 'RS256');
     const token = await mint({ key: rotated });
+    const eager = await startGateway({ jwksCooldownMs: 0 });
+    assert.equal((await call(eager, routes.protected, { headers: [bearer(await systemToken())] })).status, 200);
     const before = jwks.fetches;
-    assertRefused(await call(gateway, routes.protected, { headers: [bearer(token)] }), 401, invalidToken('the access token is signed with an unknown key'), 'invalid_token');
+    assertRefused(await call(eager, routes.protected, { headers: [bearer(token)] }), 401, invalidToken('the access token is signed with an unknown key'), 'invalid_token');
     assert.equal(jwks.fetches - before, 1, 'one refetch for an unknown kid');
     jwks.keys = [...jwks.keys, rotated.publicJwk];
-    assert.equal((await call(gateway, routes.protected, { headers: [bearer(token)] })).status, 200);
+    assert.equal((await call(eager, routes.protected, { headers: [bearer(token)] })).status, 200);
+  });
+
+  test('unknown kids in a row cost the JWKS at most one fetch within the cooldown (REQ-JWKS-01)', async () => {
+    const paced = await startGateway();
+    assert.equal((await call(paced, routes.protected, { headers: [bearer(await systemToken())] })).status, 200);
+    const before = jwks.fetches;
+    for (let i = 0; i < 10; i++) {
+      assert.equal((await call(paced, routes.protected, { headers: [bearer(await mint({ key: unpublished, header: { kid: `made-up-${i}` } }))] })).status, 401);
+    }
+    // One for the kids, and at most one more when the 1 s max age of the cached set ran out meanwhile.
+    assert.ok(jwks.fetches - before <= 2, `${jwks.fetches - before} fetches for 10 unknown kids`);
+  });
+
+  test('a slow JWKS (beyond the timeout) is 401 invalid_token, never an accept (REQ-JWKS-03)', async () => {
+    const isolated = new JwksServer();
+    isolated.keys = [trusted.publicJwk];
+    isolated.delayMs = 1_500;
+    const base = await listening(isolated.server);
+    const gw = await startGateway({ jwksUri: `${base}/jwks` });
+    try {
+      assertRefused(await call(gw, routes.protected, { headers: [bearer(await systemToken())] }), 401, invalidToken('the signing keys could not be fetched'), 'invalid_token');
+    } finally {
+      isolated.server.closeAllConnections();
+      await new Promise((resolve) => isolated.server.close(resolve));
+    }
   });
 
   test('an unreachable JWKS is 401 invalid_token, never 500 and never an accept', async () => {
@@ -614,6 +650,7 @@ const FAULT_PROBES: Record<string, (base: string) => Promise<void>> = {
     const rotated = await signingKey(`key-rotated-${crypto.randomUUID()}`, 'RS256');
     jwks.keys = [...jwks.keys, rotated.publicJwk];
     try {
+      await pause(1_100); // past the healthy gateway's refetch cooldown
       assert.equal((await call(base, routes.protected, { headers: [bearer(await mint({ key: rotated }))] })).status, 401);
     } finally {
       jwks.keys = jwks.keys.filter((k) => k.kid !== rotated.kid);
@@ -673,6 +710,48 @@ Object.assign(FAULT_PROBES, {
     await invalidTokensFrom(base, '127.0.0.210');
     await pause(LIMITS.ipBlock!.blockSeconds * 1000 + 500);
     assert.equal((await call(base, routes.public, { from: '127.0.0.210' })).status, 403, 'still blocked after the block time');
+  },
+  // Issue 20: JWKS robustness
+  'jwks-refetch-unbounded': async (base: string) => {
+    const before = jwks.fetches;
+    for (let i = 0; i < 5; i++) await call(base, routes.protected, { headers: [bearer(await mint({ key: unpublished, header: { kid: `sprayed-${crypto.randomUUID()}` } }))] });
+    assert.ok(jwks.fetches - before >= 5, `${jwks.fetches - before} JWKS fetches for 5 unknown kids`);
+  },
+  'jwks-down-fails-open': async (base: string) => {
+    jwks.available = false;
+    try {
+      assert.equal((await call(base, routes.protected, { headers: [bearer(await mint({ key: unpublished, header: { kid: `down-${crypto.randomUUID()}` } }))] })).status, 200);
+    } finally {
+      jwks.available = true;
+    }
+  },
+  // Issue 20: canvas — two copies of the identity header, in two letter cases: the component reads the first.
+  'identity-header-duplicate-passes': async (base: string) => {
+    const forged = encodeIdentity({ kind: 'system', sub: 'forged', client_id: 'forged', customer_id: null, scopes: [], roles: [], iss: null, authentication: 'token' });
+    const echo = await whoami(base, [bearer(await humanToken(ALICE)), ['x-auth-identity', forged], ['X-Auth-Identity', forged]]);
+    assert.equal(echo.identity?.sub, 'forged');
+  },
+  'jwks-cached-for-ever': async (base: string) => {
+    const retired = await signingKey(`key-retired-${crypto.randomUUID()}`, 'RS256');
+    const token = await mint({ key: retired });
+    jwks.keys = [...jwks.keys, retired.publicJwk];
+    try {
+      await pause(1_100); // past the refetch cooldown: the new kid is fetched
+      assert.equal((await call(base, routes.protected, { headers: [bearer(token)] })).status, 200);
+    } finally {
+      jwks.keys = jwks.keys.filter((k) => k.kid !== retired.kid);
+    }
+    await pause(1_200); // past the 1 s max age of the cached set
+    assert.equal((await call(base, routes.protected, { headers: [bearer(token)] })).status, 200, 'a key removed from the set is still accepted');
+  },
+  'forward-without-roles': async (base: string) => assert.deepEqual((await whoami(base, [bearer(await mint({ claims: { roles: ['reader'] } }))])).identity?.roles, []),
+  'jwks-slow-fails-open': async (base: string) => {
+    jwks.delayMs = 1_500;
+    try {
+      assert.equal((await call(base, routes.protected, { headers: [bearer(await mint({ key: unpublished, header: { kid: `slow-${crypto.randomUUID()}` } }))] })).status, 200);
+    } finally {
+      jwks.delayMs = 0;
+    }
   },
 });
 

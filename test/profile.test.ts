@@ -144,6 +144,23 @@ describe('profile validation: one clear error naming file, field and expectation
     assert.match(failure(write(profile)).message, /gateway\.baseUrl: expected the gateway base URL .*an http\(s\) URL/);
   });
 
+  test("the component's own URL (gateway.componentUrl, REQ-CANVAS-01) must be an http(s) URL, and is optional", async () => {
+    const profile = validProfile();
+    profile.gateway.componentUrl = 'ftp://component.test';
+    assert.match(failure(write(profile)).message, /gateway\.componentUrl: expected the component's own base URL.*an http\(s\) URL/);
+    profile.gateway.componentUrl = 'http://component.test:8080/';
+    assert.equal(loadProfile(write(profile), { env: ENV }).gateway?.componentUrl, 'http://component.test:8080/');
+  });
+
+  test('retired-key-bound claimed without limits.gateway.retiredKeySeconds (REQ-JWKS-04)', () => {
+    const profile = validProfile();
+    profile.capabilities = { 'retired-key-bound': true };
+    const e = failure(write(profile));
+    assert.equal(e.field, 'limits.gateway.retiredKeySeconds');
+    profile.limits = { gateway: { retiredKeySeconds: 300 } };
+    assert.equal(loadProfile(write(profile), { env: ENV }).limits.gateway?.retiredKeySeconds, 300);
+  });
+
   test('a ${VAR} that does not hold a URL is caught after resolving it', () => {
     const profile = validProfile();
     profile.gateway.baseUrl = '${CTK_GATEWAY}';
@@ -541,7 +558,7 @@ describe('profile fields for real deployments (issue 16)', () => {
     unclaimed.limits = { gateway: { ipBlock: { failedAttempts: 5 } } };
     assert.equal(failure(write(unclaimed)).field, 'limits.gateway.ipBlock.blockSeconds');
     unclaimed.limits = { gateway: { second: 20 } };
-    assert.match(failure(write(unclaimed)).message, /limits\.gateway\.second: unknown key "second" \(expected one of: requestsPerSecond, ipBlock\)/);
+    assert.match(failure(write(unclaimed)).message, /limits\.gateway\.second: unknown key "second" \(expected one of: requestsPerSecond, ipBlock, retiredKeySeconds\)/);
   });
 
   test('identityEchoFormat.forwardedHeaders and publicIdentityFormat', () => {
@@ -634,7 +651,7 @@ describe('the committed profiles', () => {
         jwksUri: profile.idp.jwksUri,
         gateway: { ...stubbed.gateway!, baseUrl: profile.gateway!.baseUrl },
       };
-      const reference = describeReferenceTarget({ idp: 'http://127.0.0.1:9400', issuer: 'http://127.0.0.1:9400', gateway: 'http://127.0.0.1:9401', component: '' });
+      const reference = describeReferenceTarget({ idp: 'http://127.0.0.1:9400', issuer: 'http://127.0.0.1:9400', gateway: 'http://127.0.0.1:9401', component: 'http://127.0.0.1:9402' });
       const { name: _n, kind: _k, faults: _f, ...expected } = reference;
       const { name: _n2, kind: _k2, ...actual } = described;
       assert.deepEqual(actual, expected);

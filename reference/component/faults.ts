@@ -27,4 +27,11 @@ export const COMPONENT_FAULTS: readonly FaultDefinition[] = [
     description: "accepts a human identity's DELETE of another customer's record; reads and writes stay scoped (seed 003)",
     breaks: ['REQ-ID-15'],
   },
+  // Issue 20: canvas
+  {
+    name: 'component-trusts-direct-calls',
+    component: 'component',
+    description: "serves requests that did not come through the gateway (no gateway secret), trusting whatever identity header they carry (seed 000)",
+    breaks: ['REQ-CANVAS-01'],
+  },
 ];

@@ -1,6 +1,6 @@
 /**
- * Entry point of the reference component. It listens on loopback by default: the kit reaches it only
- * through the gateway (the identity header is trusted because nothing else can reach the port).
+ * Entry point of the reference component. It listens on loopback by default, and serves only requests that carry
+ * the gateway's secret (fixtures gatewaySecret): a caller who reaches the port directly is refused (REQ-CANVAS-01).
  */
 import { activeFaults, announceReady, listen, listenOptions } from '../server-process.ts';
 import { loadReferenceFixtures } from '../fixtures.ts';
@@ -11,6 +11,7 @@ const server = createComponentServer({
   routes: fixtures.routes,
   users: fixtures.users,
   faults: activeFaults(),
+  ...(fixtures.gatewaySecret ? { gatewaySecret: fixtures.gatewaySecret } : {}),
   log: (line) => console.log(line),
 });
 const url = await listen(server, listenOptions('AUTH_CTK_COMPONENT'));

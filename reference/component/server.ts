@@ -3,9 +3,10 @@
  * identity header (seed 000). It never sees or checks tokens; it decides what an identity may see
  * (seed 003: a system user sees every customer, a human only its own customer).
  */
+import { timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { RouteSet, TestUser } from '../../support/target/target.ts';
-import { decodeIdentity, IDENTITY_HEADER, IdentityHeaderError, type ForwardedIdentity } from '../gateway/identity.ts';
+import { decodeIdentity, GATEWAY_PROOF_HEADER, IDENTITY_HEADER, IdentityHeaderError, type ForwardedIdentity } from '../gateway/identity.ts';
 import { ordersByCustomer, SEED_PRODUCTS, type StockedProduct } from './data.ts';
 
 export interface ComponentOptions {
@@ -13,6 +14,20 @@ export interface ComponentOptions {
   readonly users: readonly TestUser[];
   readonly faults: ReadonlySet<string>;
   readonly log?: (line: string) => void;
+  /**
+   * The secret the gateway sends in x-auth-gateway: set, the component serves only requests that carry it, so a
+   * caller who reaches its port directly is refused (REQ-CANVAS-01). Unset (unit tests), every request is served.
+   */
+  readonly gatewaySecret?: string;
+}
+
+/** Whether the request came through the gateway: it carries the gateway's secret (compared in constant time). */
+function fromGateway(req: IncomingMessage, secret: string): boolean {
+  const presented = req.headersDistinct[GATEWAY_PROOF_HEADER];
+  if (presented?.length !== 1) return false;
+  const a = Buffer.from(presented[0]!);
+  const b = Buffer.from(secret);
+  return a.length === b.length && timingSafeEqual(a, b);
 }
 
 /** Products created through POST stay in memory; capped so a long kit run cannot grow the process without bound. */
@@ -80,6 +95,13 @@ export function createComponentServer(options: ComponentOptions): Server {
     const url = new URL(req.url ?? '/', 'http://component.invalid');
     const path = url.pathname;
     const method = req.method ?? 'GET';
+
+    // Seed 000: callers reach the component through the gateway, which vouches for the identity header; a request
+    // that did not come through it is refused, whatever identity it claims. Fault component-trusts-direct-calls
+    // serves it (the identity header is then whatever the caller wrote).
+    if (options.gatewaySecret !== undefined && !faults.has('component-trusts-direct-calls') && !fromGateway(req, options.gatewaySecret)) {
+      return sendJson(res, 403, { error: 'not_from_gateway', message: 'this component serves requests that come through the API gateway only' });
+    }
 
     let identity: ForwardedIdentity | null = null;
     const header = req.headersDistinct[IDENTITY_HEADER];

@@ -44,6 +44,7 @@ export interface AccessTokenValidatorOptions {
   readonly clockSkewSeconds: number;
   readonly jwksCooldownMs: number;
   readonly jwksTimeoutMs: number;
+  readonly jwksMaxAgeMs: number;
   readonly faults: ReadonlySet<string>;
 }
 
@@ -90,9 +91,14 @@ export function accessTokenValidator(options: AccessTokenValidatorOptions): Acce
   // Fault jwks-never-refreshed: the first JWK Set fetched is kept for ever (no refetch for an unknown kid, no
   // expiry of the cache), so keys published after that fetch are never seen.
   const neverRefresh = faults.has('jwks-never-refreshed');
+  // Fault jwks-refetch-unbounded (REQ-JWKS-01): no cooldown at all, so every token with an unknown kid costs the IdP
+  // one JWK Set request (kid spraying amplified onto the IdP).
+  const cooldown = neverRefresh ? Infinity : faults.has('jwks-refetch-unbounded') ? 0 : options.jwksCooldownMs;
   const keys = createRemoteJWKSet(new URL(options.jwksUri), {
-    cooldownDuration: neverRefresh ? Infinity : options.jwksCooldownMs,
-    ...(neverRefresh ? { cacheMaxAge: Infinity } : {}),
+    cooldownDuration: cooldown,
+    // Fault jwks-cached-for-ever (REQ-JWKS-04): the set is fetched again for an unknown kid only, never because it is
+    // old, so a key removed from it stays trusted as long as no token with a new kid comes along.
+    cacheMaxAge: neverRefresh || faults.has('jwks-cached-for-ever') ? Infinity : options.jwksMaxAgeMs,
     timeoutDuration: options.jwksTimeoutMs,
   });
 
@@ -167,6 +173,12 @@ export function accessTokenValidator(options: AccessTokenValidatorOptions): Acce
       return payload as AccessTokenClaims;
     } catch (error) {
       const refusal = refusalOf(error);
+      // Faults jwks-down-fails-open / jwks-slow-fails-open (REQ-JWKS-02, -03): keys that cannot be fetched (the
+      // JWKS answers an error, or not in time) are taken as a reason to trust the token unverified ("fail open").
+      if (refusal.kind === 'keys-unavailable') {
+        const timedOut = error instanceof errors.JWKSTimeout;
+        if ((timedOut && faults.has('jwks-slow-fails-open')) || (!timedOut && faults.has('jwks-down-fails-open'))) return decodeJwt(token) as AccessTokenClaims;
+      }
       // Fault accept-foreign-key: a signature that does not verify (or a key nobody published) is ignored.
       if (faults.has('accept-foreign-key') && refusal.kind !== 'keys-unavailable' && isSignatureProblem(error)) {
         return decodeJwt(token) as AccessTokenClaims;

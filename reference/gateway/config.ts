@@ -19,12 +19,18 @@ export interface GatewayConfig {
   /** Leeway on exp/nbf in seconds (RFC 7519 §4.1.4 "some small leeway"). */
   readonly clockSkewSeconds: number;
   /**
-   * How long after a JWKS fetch an unknown `kid` may not trigger another fetch. 0 by default: the reference
-   * prefers picking up a rotated key at once (the kit's key-rotation scenarios run seconds apart) over
-   * shielding the IdP from kid-spraying; a production gateway should keep a cooldown (jose's default is 30 s).
+   * How long after a JWKS fetch an unknown `kid` may not trigger another fetch: 1 s by default, so tokens with
+   * made-up kids cost the IdP at most one JWK Set request a second (REQ-JWKS-01), while a rotated key is still
+   * picked up within a second (the kit's key-rotation scenario presents the new token until admitted). jose's
+   * default is 30 s.
    */
   readonly jwksCooldownMs: number;
   readonly jwksTimeoutMs: number;
+  /**
+   * How long a fetched JWK Set is used before it is fetched again: a key removed from the set is refused at the latest
+   * this long after (fixtures limits.gateway.retiredKeySeconds, the reference's claim for REQ-JWKS-04).
+   */
+  readonly jwksMaxAgeMs: number;
   /** Pass the caller's Authorization header on to the component (off by default: seed 000 forwards identity, not the token). */
   readonly forwardToken: boolean;
   readonly upstreamTimeoutMs: number;
@@ -33,6 +39,8 @@ export interface GatewayConfig {
   /** Per-client-IP limits (client-limits.ts): only with the variation gateway-rate-limit (or a fault that needs it). */
   readonly clientLimits?: GatewayLimits;
   readonly faults: ReadonlySet<string>;
+  /** Sent to the component in x-auth-gateway on every forwarded request (fixtures gatewaySecret, REQ-CANVAS-01). */
+  readonly componentSecret?: string;
 }
 
 export class GatewayConfigError extends Error {
@@ -66,12 +74,14 @@ export function gatewayConfigFromEnvironment(): GatewayConfig {
     upstream: required('AUTH_CTK_UPSTREAM'),
     routes: fixtures.routes,
     clockSkewSeconds: fixtures.limits.clockSkewSeconds,
-    jwksCooldownMs: nonNegative('AUTH_CTK_JWKS_COOLDOWN_MS', 0),
+    jwksCooldownMs: nonNegative('AUTH_CTK_JWKS_COOLDOWN_MS', 1_000),
     jwksTimeoutMs: 2_000,
+    jwksMaxAgeMs: (fixtures.limits.gateway?.retiredKeySeconds ?? 600) * 1000,
     forwardToken: process.env.AUTH_CTK_GATEWAY_FORWARD_TOKEN === 'true',
     upstreamTimeoutMs: fixtures.limits.requestTimeoutMs,
     maxBodyBytes: 1024 * 1024,
     ...(faults.has('gateway-rate-limit') && fixtures.limits.gateway ? { clientLimits: fixtures.limits.gateway } : {}),
     faults,
+    ...(fixtures.gatewaySecret ? { componentSecret: fixtures.gatewaySecret } : {}),
   };
 }

@@ -155,4 +155,21 @@ export const GATEWAY_FAULTS: readonly FaultDefinition[] = [
   gateway('typ-optional', 'checks typ only where the token carries one: a correctly signed token without typ is accepted', ['REQ-BEARER-18']),
   gateway('oversized-token-500', 'takes headers of up to 128 KiB in and answers an access token longer than 8 KiB with 500', ['REQ-BEARER-12']),
   gateway('huge-kid-500', 'answers 500 to a token whose kid is longer than 1 KiB (its key cache cannot hold it)', ['REQ-BEARER-12']),
+  // Issue 20: JWKS robustness
+  gateway('jwks-refetch-unbounded', 'fetches the JWK Set again for every token with an unknown kid (no cooldown): made-up kids make it hammer the IdP', ['REQ-JWKS-01']),
+  gateway('jwks-down-fails-open', 'accepts a token unverified when the JWK Set answers an error (a JWKS that is down)', ['REQ-JWKS-02']),
+  gateway('jwks-slow-fails-open', 'accepts a token unverified when the JWK Set does not answer in time (a slow JWKS)', ['REQ-JWKS-03']),
+  // Issue 20: canvas
+  gateway(
+    'identity-header-duplicate-passes',
+    "strips a caller's X-Auth-Identity only when it comes once: two copies (any letter case) go on to the component ahead of the gateway's own, and the component reads the first",
+    ['REQ-ID-09'],
+  ),
+  // Issue 20: JWKS robustness (the key-set cache)
+  gateway('jwks-cached-for-ever', 'keeps a fetched JWK Set until a token names a kid it lacks: a key removed from the set stays accepted', ['REQ-JWKS-04']),
+  // Issue 20: canvas. Needs tokens that carry roles: the reference IdP issues them with its variation extra-access-token-claims.
+  {
+    ...gateway('forward-without-roles', "passes the identity on without the token's roles claim (roles: []), the scopes still there", ['REQ-CANVAS-02']),
+    needs: ['extra-access-token-claims'],
+  },
 ];

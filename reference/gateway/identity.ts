@@ -10,6 +10,9 @@ import { scopesOf, type AccessTokenClaims } from './access-token.ts';
 
 export const IDENTITY_HEADER = 'x-auth-identity';
 
+/** The gateway's secret on every request it passes on (fixtures gatewaySecret): the component serves nothing else. */
+export const GATEWAY_PROOF_HEADER = 'x-auth-gateway';
+
 /** system: a client-credentials token; human: a customer's token; anonymous: no (valid) token at all. */
 export type IdentityKind = 'system' | 'human' | 'anonymous';
 

@@ -158,10 +158,13 @@ export function createGatewayServer(config: GatewayConfig, options: GatewayServe
     const forwardedBody = credentials.kind === 'token' && credentials.via === 'body' ? bodyWithoutToken(body) : body;
     forward(req, res, url, forwardedBody, {
       upstream: config.upstream,
-      identityHeader: faults.has('forward-no-identity') ? undefined : encodeIdentity(admission.identity),
+      // Fault forward-without-roles: the token's roles claim is left out of what the component receives.
+      identityHeader: faults.has('forward-no-identity') ? undefined : encodeIdentity(faults.has('forward-without-roles') ? { ...admission.identity, roles: [] } : admission.identity),
       // Seed 000: the component gets the identity, not the caller's token — unless configured otherwise.
       keepAuthorization: config.forwardToken || faults.has('forward-raw-token'),
       keepCallerIdentity: faults.has('accept-spoofed-identity'),
+      keepDuplicatedCallerIdentity: faults.has('identity-header-duplicate-passes'),
+      ...(config.componentSecret ? { componentSecret: config.componentSecret } : {}),
       timeoutMs: config.upstreamTimeoutMs,
     });
     return `forwarded as ${admission.identity.kind}`;

@@ -3,7 +3,7 @@
  * and any identity header it tried to set removed; the gateway's identity header added (seed 000).
  */
 import { request, type IncomingMessage, type OutgoingHttpHeaders, type ServerResponse } from 'node:http';
-import { IDENTITY_HEADER } from './identity.ts';
+import { GATEWAY_PROOF_HEADER, IDENTITY_HEADER } from './identity.ts';
 import { sendJson } from './challenge.ts';
 
 /** RFC 9110 §7.6.1: connection-specific headers are not forwarded by a proxy. */
@@ -20,6 +20,13 @@ export interface ForwardOptions {
   readonly keepAuthorization: boolean;
   /** Keep an X-Auth-Identity the caller sent instead of the gateway's (fault accept-spoofed-identity). */
   readonly keepCallerIdentity: boolean;
+  /**
+   * Fault identity-header-duplicate-passes: a caller's identity header sent more than once (two copies, any letter
+   * case) is not stripped; its copies go on before the gateway's own, and the component reads the first.
+   */
+  readonly keepDuplicatedCallerIdentity?: boolean;
+  /** The gateway's secret for the component (x-auth-gateway), when the stack has one. */
+  readonly componentSecret?: string;
   readonly timeoutMs: number;
 }
 
@@ -38,11 +45,17 @@ function forwardedHeaders(req: IncomingMessage, body: Buffer, options: ForwardOp
     if (name === 'authorization' && !options.keepAuthorization) continue;
     // Spoofing guard: only the gateway speaks for the caller's identity.
     if (name === IDENTITY_HEADER && !options.keepCallerIdentity) continue;
+    // Only the gateway vouches for a request to the component (REQ-CANVAS-01): a caller's copy never goes on.
+    if (name === GATEWAY_PROOF_HEADER) continue;
     headers[name] = values.length === 1 ? values[0] : values;
   }
-  const callerIdentity = options.keepCallerIdentity ? req.headersDistinct[IDENTITY_HEADER]?.[0] : undefined;
+  const callerCopies = req.headersDistinct[IDENTITY_HEADER] ?? [];
+  const callerIdentity = options.keepCallerIdentity ? callerCopies[0] : undefined;
   if (callerIdentity) headers[IDENTITY_HEADER] = callerIdentity;
-  else if (options.identityHeader) headers[IDENTITY_HEADER] = options.identityHeader;
+  else if (options.identityHeader) {
+    headers[IDENTITY_HEADER] = options.keepDuplicatedCallerIdentity && callerCopies.length > 1 ? [...callerCopies, options.identityHeader] : options.identityHeader;
+  }
+  if (options.componentSecret) headers[GATEWAY_PROOF_HEADER] = options.componentSecret;
   headers['content-length'] = String(body.length);
   const forwardedFor = req.socket.remoteAddress;
   if (forwardedFor) headers['x-forwarded-for'] = forwardedFor;

@@ -23,7 +23,8 @@ export interface GatewayCall {
   readonly authorization?: string | readonly string[];
   /** A token in the `access_token` URI query parameter (RFC 6750 §2.3). */
   readonly queryToken?: string;
-  readonly headers?: Readonly<Record<string, string>>;
+  /** Extra headers; a list sends that many header lines (a duplicated header, issue 20). */
+  readonly headers?: Readonly<Record<string, string | readonly string[]>>;
   readonly keepAsLast?: boolean;
 }
 
@@ -85,7 +86,8 @@ export async function callGateway(world: CtkWorld, call: GatewayCall): Promise<E
   if (!route) throw new RouteNotDescribedError(call.route);
   // A gateway rate-limit check may just have used the run's own address (no sourceAddresses): wait out its limit.
   await ownAddressQuiet();
-  const headers: Record<string, string | string[]> = { accept: 'application/json', ...call.headers };
+  const headers: Record<string, string | string[]> = { accept: 'application/json' };
+  for (const [name, value] of Object.entries(call.headers ?? {})) headers[name] = typeof value === 'string' ? value : [...value];
   if (call.authorization !== undefined) {
     headers.authorization = typeof call.authorization === 'string' ? call.authorization : [...call.authorization];
   }

@@ -51,3 +51,21 @@ export function forgedIdentityHeaders(target: TargetDescription): Record<string,
   );
   return { ...COMMON_HEADERS, ...plain, [header.name.toLowerCase()]: value };
 }
+
+/** "x-auth-identity" -> "X-Auth-Identity": the same header name in another letter case (RFC 9110 §5.1: case-insensitive). */
+const titleCase = (name: string): string => name.split('-').map((part) => part.charAt(0).toUpperCase() + part.slice(1)).join('-');
+
+/**
+ * The forged identity headers, each sent TWICE, the second time under its name in another letter case (issue 20,
+ * seed 000): a gateway that strips a single copy, or only the spelling it sets itself, lets the other through, and a
+ * component that reads the first copy then believes the caller. RFC 9110 §5.3: a recipient may combine repeated
+ * field lines, so whatever the gateway does with them, none may reach the component as the identity.
+ */
+export function duplicatedForgedIdentityHeaders(target: TargetDescription): Record<string, readonly string[]> {
+  const headers: Record<string, string[]> = {};
+  for (const [name, value] of Object.entries(forgedIdentityHeaders(target))) {
+    headers[name] = [value];
+    headers[titleCase(name) === name ? name.toUpperCase() : titleCase(name)] = [value];
+  }
+  return headers;
+}

@@ -21,6 +21,8 @@ import { TOKEN_HYGIENE_REQUIREMENTS } from './token-hygiene.ts';
 import { GATEWAY_TOKEN_ATTACK_REQUIREMENTS } from './gateway-token-attacks.ts';
 import { AUTHORIZATION_ENDPOINT_REQUIREMENTS } from './authorization-endpoint.ts';
 import { OAUTH_ENDPOINT_RATE_LIMIT_REQUIREMENTS } from './oauth-endpoint-rate-limits.ts';
+import { JWKS_REQUIREMENTS } from './jwks.ts';
+import { CANVAS_REQUIREMENTS } from './canvas.ts';
 
 export type { Requirement } from './types.ts';
 
@@ -44,6 +46,8 @@ const ALL: readonly Requirement[] = [
   ...GATEWAY_TOKEN_ATTACK_REQUIREMENTS,
   ...AUTHORIZATION_ENDPOINT_REQUIREMENTS,
   ...OAUTH_ENDPOINT_RATE_LIMIT_REQUIREMENTS,
+  ...JWKS_REQUIREMENTS,
+  ...CANVAS_REQUIREMENTS,
 ];
 
 export class UnknownRequirementError extends Error {

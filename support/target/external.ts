@@ -101,7 +101,7 @@ export async function describeExternalTarget(profile: TargetProfile, log: (line:
     ...(profile.idp.tokenRequestParameters ? { tokenRequestParameters: profile.idp.tokenRequestParameters } : {}),
     ...(gateway?.audience !== undefined ? { audience: gateway.audience } : {}),
     ...(gateway?.audienceCheck !== undefined && gateway.audienceCheck !== 'exact' ? { audienceCheck: gateway.audienceCheck } : {}),
-    ...(gateway ? { gateway: { baseUrl: baseUrl!, routes: gateway.routes } } : {}),
+    ...(gateway ? { gateway: { baseUrl: baseUrl!, routes: gateway.routes, ...(gateway.componentUrl ? { componentUrl: gateway.componentUrl.replace(/\/+$/, '') } : {}) } } : {}),
     clients: profile.clients,
     users: profile.users,
     ...(profile.browserLogin ? { browserLogin: profile.browserLogin } : {}),

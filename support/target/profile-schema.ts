@@ -154,6 +154,7 @@ export const PROFILE_SCHEMA = {
       else: { required: ['audience'] },
       properties: {
         baseUrl: url('the gateway base URL the routes are relative to'),
+        componentUrl: url("the component's own base URL, where the same routes answer without the gateway (seed 000: it must not serve callers who go around the gateway; REQ-CANVAS-01)"),
         audience: text('the `aud` the gateway expects in access tokens (RFC 9068 §3)'),
         audienceCheck: {
           type: 'string',
@@ -378,6 +379,7 @@ export const PROFILE_SCHEMA = {
                 blockSeconds: positiveInteger('how long the gateway refuses the IP, in seconds'),
               },
             },
+            retiredKeySeconds: positiveInteger('seconds after which the gateway refuses a token signed with a key removed from the issuer\'s JWK Set (its key-set cache lifetime; required with capabilities.retired-key-bound)'),
           },
         },
         // --- end gateway limits

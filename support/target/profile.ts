@@ -49,6 +49,8 @@ export interface TargetProfile {
   /** Absent: an IdP-only profile (the gateway's requirements are not applicable). */
   readonly gateway?: {
     readonly baseUrl: string;
+    /** The component's own base URL, reachable without the gateway (REQ-CANVAS-01); absent: that check does not apply. */
+    readonly componentUrl?: string;
     /** Absent when audienceCheck is "none" or "scope". */
     readonly audience?: string;
     readonly audienceCheck?: AudienceCheck;
@@ -322,6 +324,7 @@ function checkResolved(p: RawProfile, fail: (path: (string | number)[], detail: 
     [['idp', 'authorizationEndpoint'], p.idp.authorizationEndpoint],
     [['browserLogin', 'loginUrl'], p.browserLogin?.loginUrl],
     [['gateway', 'baseUrl'], p.gateway?.baseUrl],
+    [['gateway', 'componentUrl'], p.gateway?.componentUrl],
     [['clients', 'web', 'redirectUri'], p.clients.web?.redirectUri],
     [['clients', 'publicWeb', 'redirectUri'], p.clients.publicWeb?.redirectUri],
     [['admin', 'baseUrl'], p.admin?.baseUrl],
@@ -379,6 +382,9 @@ function checkGatewayLimitClaims(p: RawProfile, fail: (path: (string | number)[]
   const gateway = p.limits?.gateway;
   if (p.capabilities?.['gateway-rate-limiting'] === true && gateway?.requestsPerSecond === undefined) {
     fail(['limits', 'gateway', 'requestsPerSecond'], 'missing: capabilities.gateway-rate-limiting is true, so state the per-IP limit it claims (expected a whole number >= 1, e.g. Kong rate-limiting `second`)');
+  }
+  if (p.capabilities?.['retired-key-bound'] === true && gateway?.retiredKeySeconds === undefined) {
+    fail(['limits', 'gateway', 'retiredKeySeconds'], 'missing: capabilities.retired-key-bound is true, so state the bound it claims (expected a whole number of seconds >= 1: how long the gateway may still accept a key removed from the JWK Set, e.g. its key-set cache lifetime)');
   }
   if (p.capabilities?.['gateway-ip-blocking'] === true && gateway?.ipBlock === undefined) {
     fail(['limits', 'gateway', 'ipBlock'], 'missing: capabilities.gateway-ip-blocking is true, so state the block it claims (expected { failedAttempts, blockSeconds })');

@@ -42,7 +42,8 @@ export function describeReferenceTarget(
     jwksUri: `${urls.idp}/jwks`,
     authorizationEndpoint: `${urls.idp}/auth`,
     audience: fx.audience,
-    gateway: { baseUrl: urls.gateway, routes: fx.routes },
+    // The component's own port (REQ-CANVAS-01), where the kit can reach it: not in a bridge network of containers.
+    gateway: { baseUrl: urls.gateway, routes: fx.routes, ...(URL.canParse(urls.component) ? { componentUrl: urls.component } : {}) },
     // The reference IdP grants a client only the scopes it lists, so it must refuse the read-only client the
     // scoped route's scope (REQ-TOK-12).
     clients: { system: system!, readOnly: readOnly && { ...readOnly, refusedScopes: [fx.routes.scoped.scope] }, shortTtl, rotation, noClientCredentials, web, publicWeb, otherAudience, ...(frontEndSystem ? { frontEndSystem } : {}) },

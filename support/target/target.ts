@@ -155,6 +155,8 @@ export interface BrowserLoginDescription {
 export interface GatewayLimits {
   readonly requestsPerSecond?: number;
   readonly ipBlock?: { readonly failedAttempts: number; readonly blockSeconds: number };
+  /** Seconds after which a key removed from the issuer's JWK Set is no longer accepted (its key-set cache lifetime; REQ-JWKS-04). */
+  readonly retiredKeySeconds?: number;
 }
 
 export type AudienceCheck = 'exact' | 'none' | 'scope';
@@ -162,6 +164,11 @@ export type AudienceCheck = 'exact' | 'none' | 'scope';
 export interface GatewayDescription {
   readonly baseUrl: string;
   readonly routes: RouteSet;
+  /**
+   * The component's own base URL, where the same routes answer without the gateway (profile: gateway.componentUrl).
+   * Named, the kit checks that it serves nobody who goes around the gateway (REQ-CANVAS-01, seed 000).
+   */
+  readonly componentUrl?: string;
 }
 
 /** Raised where a check reaches for the gateway of an IdP-only target (applicability should have kept it out). */

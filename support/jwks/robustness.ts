@@ -1,0 +1,149 @@
+/**
+ * JWKS robustness (issue 20, REQ-JWKS-01..03): what the gateway does with the issuer's JWK Set when tokens name kids
+ * nobody published, and when the set is down or slow. The kit needs to SEE the gateway's requests for the set and to
+ * SWITCH the set off: the reference IdP's JWKS test plane does both (reference/idp/jwks-plane.ts, through the control
+ * plane). A deployment's IdP offers neither, and the kit cannot see its JWKS traffic from outside: there the checks
+ * are not testable, with that reason.
+ *
+ * The tokens presented carry the claims of a genuine access token of the system client, signed with the kit's own
+ * key under a kid nobody published: a gateway can only refuse them by its keys, and one that trusts a token it could
+ * not verify ("fails open") serves them, as it would serve a forgery.
+ */
+import { expect } from 'chai';
+import type { CtkWorld } from '../world.ts';
+import type { Exchange } from '../http/exchange.ts';
+import { describeOutcome } from '../http/exchange.ts';
+import { check, couldNotJudge } from '../verdict/check.ts';
+import { NotTestableError } from '../verdict/not-testable.ts';
+import { controlPlaneOf, type ControlPlane, type JwksOutage } from '../admin/control-plane.ts';
+import { addCleanup } from '../oauth/scenario.ts';
+import { accessTokenFor } from '../oauth/token-client.ts';
+import { decodeJwt } from '../jwt/decode.ts';
+import { signedWithForeignKey } from '../jwt/forge.ts';
+import { callProtectedRoute } from '../jwt/gateway.ts';
+import { isSuccess } from '../gateway/gateway-client.ts';
+import { positiveControl, underControl } from '../gateway/positive-control.ts';
+
+/** Tokens with made-up kids sent in a row (REQ-JWKS-01), and the most JWK Set fetches they may cost. */
+export const SPRAYED_KIDS = 10;
+export const MAX_FETCHES = SPRAYED_KIDS / 2;
+
+/** How long the gateway is given to ask for the key set while it is down: past the 30 s cooldown jose keeps. */
+const ASK_BOUND_MS = 35_000;
+const ASK_EVERY_MS = 1_000;
+
+export class NoJwksPlaneError extends NotTestableError {
+  constructor() {
+    super(
+      "the kit cannot see the gateway's requests for the JWK Set nor switch the set off on this target: only the reference stack's JWKS test plane (its control plane) counts them and makes the set down or slow",
+      { remedy: 'run against the reference stack (auth-ctk run, or a profile with admin.preset reference); a deployment would need its gateway\'s jwks_uri pointed at a JWKS relay the kit serves, which the kit does not offer yet' },
+    );
+    this.name = 'NoJwksPlaneError';
+  }
+}
+
+export function jwksPlaneOf(world: CtkWorld): ControlPlane {
+  const plane = controlPlaneOf(world, 'jwksPlane');
+  if (!plane) throw new NoJwksPlaneError();
+  return plane;
+}
+
+/** The claims of a genuine token of the system client (or the ones it would carry, for an opaque token). */
+export async function genuineClaims(world: CtkWorld): Promise<Record<string, unknown>> {
+  const token = await accessTokenFor(world, world.target.clients.system);
+  const decoded = decodeJwt(token);
+  if (decoded) return { ...decoded.claims };
+  const now = Math.floor(Date.now() / 1000);
+  const client = world.target.clients.system.clientId;
+  const audience = world.target.audience;
+  return { iss: world.target.issuer, sub: client, client_id: client, scope: world.target.clients.system.scopes.join(' '), iat: now, exp: now + 300, ...(audience ? { aud: audience } : {}) };
+}
+
+/** A token the gateway cannot verify with any key it holds: genuine claims, the kit's key, a kid never published. */
+async function unverifiableToken(world: CtkWorld, claims: Record<string, unknown>, label: string): Promise<string> {
+  return signedWithForeignKey(claims, { typ: 'at+jwt', kid: `ctk-${label}-${crypto.randomUUID()}` });
+}
+
+export interface Spray {
+  readonly tokens: number;
+  readonly fetches: number;
+  readonly answers: readonly string[];
+}
+
+/** REQ-JWKS-01: SPRAYED_KIDS tokens with made-up kids, one after another, and the JWK Set requests they caused. */
+export async function sprayUnknownKids(world: CtkWorld): Promise<Spray> {
+  const plane = jwksPlaneOf(world);
+  await positiveControl(world, 'protected');
+  const claims = await genuineClaims(world);
+  const tokens = await Promise.all(Array.from({ length: SPRAYED_KIDS }, () => unverifiableToken(world, claims, 'sprayed')));
+  const before = (await plane.jwksPlane()).requests;
+  const answers: string[] = [];
+  for (const token of tokens) answers.push(String((await callProtectedRoute(world, token)).response?.status ?? 'no answer'));
+  const after = (await plane.jwksPlane()).requests;
+  return { tokens: SPRAYED_KIDS, fetches: after - before, answers };
+}
+
+export async function judgeBoundedRefetch(world: CtkWorld, spray: Spray): Promise<void> {
+  const expected = `at most ${MAX_FETCHES} requests for the JWK Set for ${spray.tokens} tokens with unknown kids sent in a row`;
+  if (!(await underControl(world, 'protected', ['REQ-JWKS-01'], expected))) return;
+  check(world, {
+    requirement: 'REQ-JWKS-01',
+    expected,
+    observed: `${spray.fetches} JWK Set requests reached the IdP; the gateway answered ${spray.answers.join(', ')}`,
+  }, () => expect(spray.fetches, 'JWK Set requests').to.be.at.most(MAX_FETCHES));
+}
+
+export interface OutageAttempt {
+  readonly outage: Exclude<JwksOutage, 'none'>;
+  readonly exchange: Exchange;
+  /** JWK Set requests that reached the IdP while the token was presented (0: the gateway never asked). */
+  readonly asked: number;
+  readonly attempts: number;
+}
+
+/** Makes the JWK Set down or slow for the rest of the scenario (put back by the scenario's cleanup). */
+export async function startJwksOutage(world: CtkWorld, outage: Exclude<JwksOutage, 'none'>): Promise<void> {
+  const plane = jwksPlaneOf(world);
+  // The control comes first: a genuine token, its key cached or fetched while the set still answers.
+  await positiveControl(world, 'protected');
+  addCleanup(world, async () => {
+    await plane.jwksPlane('none');
+  });
+  await plane.jwksPlane(outage);
+  world.log(`the JWK Set is ${outage} (JWKS test plane)`);
+}
+
+/**
+ * Presents an unverifiable token until the gateway asks for the key set while it is out (a gateway with a refetch
+ * cooldown may refuse the first ones without asking, which shows nothing about the outage), within ASK_BOUND_MS.
+ */
+export async function presentDuringOutage(world: CtkWorld, outage: Exclude<JwksOutage, 'none'>): Promise<OutageAttempt> {
+  const plane = jwksPlaneOf(world);
+  const claims = await genuineClaims(world);
+  const deadline = Date.now() + ASK_BOUND_MS;
+  for (let attempts = 1; ; attempts++) {
+    const before = (await plane.jwksPlane()).requests;
+    const exchange = await callProtectedRoute(world, await unverifiableToken(world, claims, outage));
+    const asked = (await plane.jwksPlane()).requests - before;
+    if (asked > 0 || isSuccess(exchange) || Date.now() + ASK_EVERY_MS > deadline) return { outage, exchange, asked, attempts };
+    await new Promise((resolve) => setTimeout(resolve, ASK_EVERY_MS));
+  }
+}
+
+export async function judgeRefusedDuringOutage(world: CtkWorld, requirement: 'REQ-JWKS-02' | 'REQ-JWKS-03', attempt: OutageAttempt): Promise<void> {
+  const what = attempt.outage === 'down' ? 'answers an error' : 'does not answer in time';
+  const expected = `the gateway refuses (401 or 503, never serves) a token whose key it has not fetched, while the JWK Set ${what}`;
+  if (!(await underControl(world, 'protected', [requirement], expected))) return;
+  if (attempt.asked === 0 && !isSuccess(attempt.exchange)) {
+    return couldNotJudge(world, {
+      requirement,
+      expected,
+      why: `the gateway never asked for the key set in ${ASK_BOUND_MS / 1000} s (${attempt.attempts} tokens with unknown kids, each refused without a JWKS request: ${describeOutcome(attempt.exchange)}), so its refusal says nothing about the outage`,
+    });
+  }
+  check(world, {
+    requirement,
+    expected,
+    observed: `${describeOutcome(attempt.exchange)} (the gateway asked for the key set ${attempt.asked} time(s) while it was ${attempt.outage}; token ${attempt.attempts})`,
+  }, () => expect(isSuccess(attempt.exchange), 'served').to.equal(false));
+}
