@@ -6,8 +6,8 @@ Feature: The gateway and the issuer's JWK Set: no amplification, no accept it ca
   signature of every token and reject it when it cannot — a key set that is down or slow is no reason to let a token
   through. A key removed from the set must stop being accepted within the bound the deployment claims. The kit sees
   the gateway's requests for the set, switches the set off, and removes a key it was given, through the reference's
-  control plane; elsewhere these checks are not testable. They change what every scenario relies on (the key set), so
-  they run alone.
+  control plane (capability jwks-control); elsewhere they do not apply. They change what every scenario relies on
+  (the key set), so they run alone.
 
   @REQ-JWKS-01
   Scenario: Tokens with made-up kids do not make the gateway fetch the key set for each of them

@@ -23,6 +23,7 @@ export const JWKS_REQUIREMENTS: readonly Requirement[] = [
     link: OIDC_ROTATION,
     component: 'gateway',
     profile: 'gateway',
+    capability: 'jwks-control',
     note:
       'No RFC or seed bounds the refetch rate, so a miss is a warning, never a failure. A gateway that fetches the key set for every unknown kid ' +
       'lets any caller amplify its requests onto the IdP (CWE-405); jose keeps a 30 s cooldown by default. The bound (half the tokens) leaves room ' +
@@ -36,6 +37,7 @@ export const JWKS_REQUIREMENTS: readonly Requirement[] = [
     link: rfc(9068, '4'),
     component: 'gateway',
     profile: 'gateway',
+    capability: 'jwks-control',
     note: 'Any refusal passes (401 invalid_token, or 503: the keys are not available); only a served request fails. Judged only once the IdP saw the gateway ask for the key set while it was down, so a refusal for another reason (a refetch cooldown) earns nothing.',
   },
   {
@@ -46,6 +48,7 @@ export const JWKS_REQUIREMENTS: readonly Requirement[] = [
     link: rfc(9068, '4'),
     component: 'gateway',
     profile: 'gateway',
+    capability: 'jwks-control',
     note: 'The reference holds each JWK Set answer for 6 s. Any refusal passes, a timeout of the kit\'s own request too (nothing was served); only a served request fails.',
   },
   {

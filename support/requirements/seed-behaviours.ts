@@ -36,11 +36,12 @@ const b = (seed: SeedNumber, words: string, checkedBy: readonly string[], noChec
 
 export const SEED_BEHAVIOURS: readonly SeedBehaviour[] = [
   b('000', 'For system users we use the Client Credentials flow within OAuth2.', ['REQ-TOK-01', 'REQ-CAUTH-01', 'REQ-CAUTH-07']),
-  b('000', 'the API Gateway will integrate with the Identity Management System', ['REQ-BEARER-01', 'REQ-BEARER-04', 'REQ-BEARER-05']),
+  b('000', 'the API Gateway will integrate with the Identity Management System', ['REQ-BEARER-01', 'REQ-BEARER-04', 'REQ-BEARER-05', 'REQ-CANVAS-01']),
   b('000', 'and add a token to the API header that includes details from the Identity Management System (user, roles)', [
     'REQ-ID-06',
     'REQ-ID-08',
     'REQ-ID-09',
+    'REQ-CANVAS-02',
   ]),
   b('000', 'For system users their authorization is as the system (and not a passthrough of the actual human end-user)', [
     'REQ-ID-07',
@@ -94,6 +95,11 @@ export const SEED_BEHAVIOURS: readonly SeedBehaviour[] = [
     'REQ-RL-01',
     'REQ-RL-07',
     'REQ-RL-08',
+    'REQ-RL-09',
+    'REQ-RL-10',
+    'REQ-RL-11',
+    'REQ-RL-12',
+    'REQ-RL-13',
   ]),
   b('001', 'further requests will be rejected with a 429 response code', ['REQ-RL-02', 'REQ-RL-03', 'REQ-CLI-13']),
   b('001', 'continuous failed login attempts from the same IP, the IP will be temporarily blocked ... connection errors', [
