@@ -34,6 +34,7 @@ import { foreignIssuerOf, withFixtureFaults } from '../fixtures.ts';
 import { TokenRateLimit } from './rate-limit.ts';
 import { basicWithoutFormDecoding, dropCodeFromRedirect, hashVerifierTwice } from './token-faults.ts';
 import { ProviderStore } from './store.ts';
+import { laxAssertionCheck } from './jwt-client-auth.ts';
 
 export interface IdpOptions {
   readonly fixtures: ReferenceFixtures;
@@ -214,6 +215,8 @@ export async function createIdp(options: IdpOptions): Promise<RunningIdp> {
       forwarded = Buffer.from(form.toString());
     }
     forwarded = await bindRedirectUriToCode(provider!, form, forwarded); // fault redirect-uri-not-checked (login-faults.ts)
+    // Issue 19: the lax private_key_jwt faults check a client assertion before oidc-provider does (jwt-client-auth.ts).
+    if (await laxAssertionCheck(form, { issuer, host: req.headers.host, fixtures, faults })) forwarded = Buffer.from(form!.toString());
     // oidc-provider reads an already-read body from req.body (its documented fallback for upstream parsers).
     Object.assign(req, { body: forwarded });
     providerCallback!(req, res);

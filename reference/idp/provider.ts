@@ -22,6 +22,7 @@ import type { ProviderStore } from './store.ts';
 import type { IdpFaults } from './faults.ts';
 import { registerTokenGrants, TOKEN_EXCHANGE_GRANT } from './grants.ts';
 import { tokenEndpointCorrections } from './token-endpoint.ts';
+import { injectAssertionFaults, privateKeyJwtClientMetadata } from './jwt-client-auth.ts';
 
 export interface ProviderState {
   readonly issuer: string;
@@ -60,13 +61,15 @@ export function buildProvider(state: ProviderState): Provider {
 
   const provider = new Provider(state.issuer, {
     adapter: state.store.adapterFactory(),
-    clients: clientMetadata(clients, faults),
+    // Issue 19: plus the private_key_jwt test client (RFC 7523), whose public key the fixture file gives.
+    clients: [...clientMetadata(clients, faults), ...privateKeyJwtClientMetadata(fixtures, faults)],
     jwks: { keys: keys.all.map((k) => k.privateJwk) },
     cookies: { keys: [...state.cookieKeys] },
     scopes: ['openid', ...apiScopes],
     claims: { openid: ['sub'] },
-    // The client authentication methods the seed documents (seed 001: Basic header, credentials in the body).
-    clientAuthMethods: ['client_secret_basic', 'client_secret_post'],
+    // The client authentication methods the seed documents (seed 001: Basic header, credentials in the body), and
+    // issue 19's private_key_jwt (RFC 7523), which only the private_key_jwt test client is registered for.
+    clientAuthMethods: ['client_secret_basic', 'client_secret_post', 'private_key_jwt'],
     responseTypes: ['code'],
     // RFC 7636 / issue 7: PKCE is required for every authorization request.
     pkce: { required: () => !faults.has('pkce-not-checked') },
@@ -134,6 +137,7 @@ export function buildProvider(state: ProviderState): Provider {
   provider.use(discoveryFaults(state)); // registered first, so its rewrite of the document runs last
   provider.use(honestMetadata);
   injectProviderFaults(provider, state);
+  injectAssertionFaults(provider, faults); // issue 19: private_key_jwt faults (jwt-client-auth.ts)
   return provider;
 }
 

@@ -15,7 +15,7 @@ import { SIGNER_ALGS } from '../jwt/signing-keys.ts';
  * Token request parameters the kit sets itself: a profile's idp.tokenRequestParameters may not name them, or a
  * profile could silently change what a check sends (RFC 6749 §4.4.2, §4.3.2, §4.1.3; RFC 7636 §4.5).
  */
-export const RESERVED_TOKEN_PARAMETERS = ['grant_type', 'client_id', 'client_secret', 'scope', 'username', 'password', 'code', 'code_verifier', 'redirect_uri'] as const;
+export const RESERVED_TOKEN_PARAMETERS = ['grant_type', 'client_id', 'client_secret', 'client_assertion', 'client_assertion_type', 'scope', 'username', 'password', 'code', 'code_verifier', 'redirect_uri'] as const;
 
 /** `${NAME}`: a whole-value reference to an environment variable. */
 export const ENV_REFERENCE = '^\\$\\{[A-Za-z_][A-Za-z0-9_]*\\}$';
