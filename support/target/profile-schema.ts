@@ -432,6 +432,21 @@ export const PROFILE_SCHEMA = {
       },
     },
     foreignIssuer: FOREIGN_ISSUER,
+    // Issue 19: a client registered for RFC 7523 private_key_jwt, and the private key the kit signs its assertions with
+    privateKeyJwtClient: {
+      type: 'object',
+      description:
+        'a client registered for private_key_jwt (RFC 7523) whose private key the kit signs client assertions with: { clientId, privateJwk, scopes, alg?, kid? }',
+      additionalProperties: false,
+      required: ['clientId', 'privateJwk', 'scopes'],
+      properties: {
+        clientId: text('the client id'),
+        privateJwk: secret('the private key as a JSON JWK (RFC 7517) whose public half the IdP has registered for the client'),
+        scopes: { type: 'array', items: { type: 'string', minLength: 1 }, description: 'the scopes this client may be granted: a list of strings (may be empty)' },
+        alg: { type: 'string', enum: [...SIGNER_ALGS], description: `the JWS alg the client signs with: ${SIGNER_ALGS.join(', ')} (default: the JWK's alg, else the key type's usual one)` },
+        kid: text('the kid the IdP knows the public key by (default: the JWK\'s own kid)'),
+      },
+    },
     // Issue 22: seed 002's self-service rotation, by the owner only
     selfServiceRotation: {
       type: 'object',
