@@ -147,11 +147,22 @@ export async function laxAssertionCheck(form: URLSearchParams | undefined, conte
   return true;
 }
 
-/** The faults inside oidc-provider: used jti values forgotten, and refused assertions answered with another code. */
+/**
+ * The switches inside oidc-provider: used jti values forgotten, refused assertions answered with another code (faults),
+ * and the issuer as the only accepted aud (a variation).
+ */
 export function injectAssertionFaults(provider: Provider, faults: IdpFaults): void {
   if (faults.has('accept-replayed-assertion')) {
     // RFC 7523 §3 item 7: the server MAY keep used jti values; oidc-provider does (REQ-PKJWT-04). The fault forgets them.
     (provider as unknown as { ReplayDetection: { unique: () => Promise<boolean> } }).ReplayDetection.unique = async () => true;
+  }
+  if (faults.has('assertion-aud-issuer-only')) {
+    // Variation assertion-aud-issuer-only: only the issuer identifier is an accepted aud (RFC 7523 §3 item 3 lets the
+    // token endpoint URL be used, it does not make the server take it).
+    const context = (provider as unknown as { OIDCContext: { prototype: { clientJwtAuthExpectedAudience: () => Set<string> } } }).OIDCContext;
+    context.prototype.clientJwtAuthExpectedAudience = function (this: { issuer: string }) {
+      return new Set([this.issuer]);
+    };
   }
   if (!faults.has('assertion-refusal-invalid-grant')) return;
   provider.use(async (ctx: OidcContext, next: () => Promise<void>) => {

@@ -119,6 +119,13 @@ export const IDP_VARIATIONS = [
     description: 'The token response leaves scope out when it granted exactly the requested scope.',
     allowedBy: 'RFC 6749 §5.1: scope is OPTIONAL if identical to the scope requested by the client.',
   },
+  // Issue 19: private_key_jwt
+  {
+    name: 'assertion-aud-issuer-only',
+    component: 'idp',
+    description: 'A client assertion is accepted only with aud = the issuer identifier; the token endpoint URL is refused (Auth0, draft-ietf-oauth-rfc7523bis).',
+    allowedBy: 'RFC 7523 §3 item 3: aud identifies the authorization server; the token endpoint URL only MAY be used. draft-ietf-oauth-rfc7523bis makes the issuer identifier the one value.',
+  },
 ] as const satisfies readonly VariationDefinition[];
 
 export type IdpVariationName = (typeof IDP_VARIATIONS)[number]['name'];

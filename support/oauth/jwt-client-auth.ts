@@ -66,14 +66,24 @@ export interface ControlResult {
  */
 export async function correctAssertionRequest(world: CtkWorld, client: PrivateKeyJwtClient): Promise<ControlResult> {
   let last: Exchange | undefined;
-  for (const audience of [...new Set([world.target.tokenEndpoint, world.target.issuer])]) {
+  const known = acceptedAudience.get(world.target.tokenEndpoint);
+  // Once an aud got a token, the worker sends that one first: a refused attempt from the run's own address may count
+  // towards an IP block (seed 001), so it is made once per worker at most.
+  const candidates = [...new Set([...(known ? [known] : []), world.target.tokenEndpoint, world.target.issuer])];
+  for (const audience of candidates) {
     const assertion = await signAssertion(client, assertionClaims(client.clientId, audience));
     last = await sendAssertion(world, client, assertion);
-    if (tokenResponseOf(last)) return { exchange: last, audience, assertion };
+    if (tokenResponseOf(last)) {
+      acceptedAudience.set(world.target.tokenEndpoint, audience);
+      return { exchange: last, audience, assertion };
+    }
     if (jsonOf(last)?.error !== 'invalid_client') break;
   }
   return { exchange: last! };
 }
+
+/** Per token endpoint, the aud a correct assertion got a token with (the token endpoint, or the issuer). */
+const acceptedAudience = new Map<string, string>();
 
 /** REQ-PKJWT-01: the correct assertion got a token. */
 export function judgeAssertionAccepted(world: CtkWorld, client: PrivateKeyJwtClient, control: ControlResult): void {
