@@ -56,6 +56,9 @@ async function serveUntilStopped(faults: string[], ports: { idp: number; gateway
   for (const u of t.users) console.log(`  user ${u.username.padEnd(15)} ${u.password} (customer ${u.customerId})`);
   const foreign = t.foreignIssuer;
   if (foreign) console.log(`second issuer ${foreign.issuer} (token: ${foreign.tokenEndpoint}): ${foreign.client.clientId} / ${foreign.client.clientSecret}`);
+  const signed = t.privateKeyJwtClient;
+  // Issue 19: the key itself is not printed (it is in the fixture file), only where it is.
+  if (signed) console.log(`  ${'privateKeyJwtClient'.padEnd(20)} ${signed.clientId} (private_key_jwt, ${signed.alg}, kid ${signed.kid ?? '-'}; its TEST FIXTURE key: privateKeyJwtClient.privateJwk in fixtures/reference/stack.json)`);
   if (faults.length) console.log(`faults: ${faults.join(', ')}`);
   console.log('Ctrl-C stops the stack.');
   await stopped;

@@ -27,6 +27,8 @@ export interface ReferenceFixtures {
   readonly foreignIssuer?: ClientCredentials & { readonly path: string };
   /** Seed 002's self-service rotation on the IdP: `path` with {clientId}; `owner` (a username) owns clients.rotation. */
   readonly selfServiceRotation?: { readonly path: string; readonly owner: string };
+  /** Issue 19: a client registered for private_key_jwt (RFC 7523) and its TEST FIXTURE private key (the kit signs with it). */
+  readonly privateKeyJwtClient?: { readonly clientId: string; readonly scopes: readonly string[]; readonly ttlSeconds?: number; readonly alg: string; readonly privateJwk: Record<string, unknown> };
 }
 
 /** The second issuer's identifier: the reference IdP's issuer with the fixture's path appended. */

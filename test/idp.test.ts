@@ -14,6 +14,8 @@ import { foreignIssuerOf, loadReferenceFixtures, type ReferenceFixtures } from '
 import { createIdp, type RunningIdp } from '../reference/idp/idp.ts';
 import { IDP_FAULTS, type IdpFaultName } from '../reference/idp/faults.ts';
 import { basicAuthorization } from '../support/oauth/token-client.ts';
+import { assertionClaims, JWT_BEARER_ASSERTION_TYPE, signAssertion, type AssertionDefect } from '../support/jwt/client-assertion.ts';
+import type { PrivateKeyJwtClient } from '../support/target/target.ts';
 
 interface Reply {
   readonly status: number;
@@ -722,7 +724,32 @@ const FAULT_PROBES: Record<IdpFaultName, () => Promise<boolean>> = {
     await new Promise((r) => setTimeout(r, 1500));
     return (await call(`${idp.url}/jwks`, { from: '127.0.0.85' })).status === 429;
   },
+  // Issue 19: private_key_jwt (reference/idp/jwt-client-auth.ts)
+  'assertion-key-not-registered': async () => (await assertionToken()).status === 401,
+  'accept-assertion-wrong-aud': async () => (await assertionToken('wrong-aud')).status === 200,
+  'accept-expired-assertion': async () => (await assertionToken('expired')).status === 200,
+  'accept-replayed-assertion': async () => {
+    const assertion = await signAssertion(pkjwtClient(), assertionClaims(pkjwtClient().clientId, `${idp.url}/token`));
+    return (await assertionToken('none', assertion)).status === 200 && (await assertionToken('none', assertion)).status === 200;
+  },
+  'accept-unsigned-assertion': async () => (await assertionToken('alg-none')).status === 200,
+  'accept-hs256-public-key-assertion': async () => (await assertionToken('hs256-public-key')).status === 200,
+  'accept-assertion-any-key': async () => (await assertionToken('unregistered-key')).status === 200,
+  'assertion-refusal-invalid-grant': async () => (await assertionToken('expired')).json?.error === 'invalid_grant',
 };
+
+/** The private_key_jwt test client as the kit sees it (fixtures privateKeyJwtClient). */
+function pkjwtClient(): PrivateKeyJwtClient {
+  const c = fx.privateKeyJwtClient!;
+  return { clientId: c.clientId, scopes: c.scopes, privateJwk: c.privateJwk, alg: c.alg, kid: String(c.privateJwk.kid) };
+}
+
+/** A client_credentials request authenticated by a client assertion (RFC 7523), with `defect` or the one given. */
+async function assertionToken(defect: AssertionDefect = 'none', given?: string) {
+  const client = pkjwtClient();
+  const assertion = given ?? (await signAssertion(client, assertionClaims(client.clientId, `${idp.url}/token`, defect), defect));
+  return token({ grant_type: 'client_credentials', scope: client.scopes.join(' '), client_assertion_type: JWT_BEARER_ASSERTION_TYPE, client_assertion: assertion });
+}
 
 /** A client-credentials token of the web front end's own system user (seed 000). */
 function frontEndToken(scope = 'catalog:read') {
@@ -789,6 +816,34 @@ function authorize(changes: Record<string, string | null>) {
   for (const [key, value] of Object.entries(params)) if (value !== null) url.searchParams.set(key, value);
   return call(url.href);
 }
+
+describe('private_key_jwt (issue 19: RFC 7523 client assertions)', () => {
+  test('a correctly signed assertion gets a token for the client, with aud the token endpoint or the issuer', async () => {
+    const ok = await assertionToken();
+    assert.equal(ok.status, 200, ok.text);
+    assert.equal(decodeJwt(String(ok.json!.access_token)).client_id, pkjwtClient().clientId);
+    const client = pkjwtClient();
+    const byIssuer = await assertionToken('none', await signAssertion(client, assertionClaims(client.clientId, idp.issuer)));
+    assert.equal(byIssuer.status, 200, byIssuer.text);
+  });
+
+  for (const defect of ['wrong-aud', 'expired', 'alg-none', 'hs256-public-key', 'unregistered-key'] as const) {
+    test(`an assertion with the defect ${defect} is refused with invalid_client`, async () => {
+      const reply = await assertionToken(defect);
+      assert.equal(reply.status, 401, reply.text);
+      assert.equal(reply.json?.error, 'invalid_client');
+    });
+  }
+
+  test('the same assertion a second time is refused (oidc-provider keeps used jti values)', async () => {
+    const client = pkjwtClient();
+    const assertion = await signAssertion(client, assertionClaims(client.clientId, `${idp.url}/token`));
+    assert.equal((await assertionToken('none', assertion)).status, 200);
+    const again = await assertionToken('none', assertion);
+    assert.equal(again.status, 401, again.text);
+    assert.equal(again.json?.error, 'invalid_client');
+  });
+});
 
 describe('faults change the behaviour they name', () => {
   for (const fault of IDP_FAULTS) {

@@ -409,6 +409,35 @@ describe('profile fields for real deployments (issue 16)', () => {
     assert.equal(failure(write(profile), env).field, 'capabilities.test-token-signer');
   });
 
+  test('privateKeyJwtClient (issue 19): a client and its private JWK through ${VAR}; the capability follows from it; never echoed', async () => {
+    const { generateKeyPair, exportJWK } = await import('jose');
+    const { privateKey, publicKey } = await generateKeyPair('ES256', { extractable: true });
+    const priv = { ...(await exportJWK(privateKey)), kid: 'ctk-assertion-key' };
+    const env = { ...ENV, CTK_ASSERTION_KEY: JSON.stringify(priv), CTK_PUBLIC: JSON.stringify(await exportJWK(publicKey)) };
+    const profile = validProfile();
+    profile.privateKeyJwtClient = { clientId: 'ctk-signed-jwt', privateJwk: '${CTK_ASSERTION_KEY}', scopes: ['catalog:read'] };
+    const p = load(profile, env);
+    assert.equal(p.privateKeyJwtClient?.alg, 'ES256', "the key type's usual alg");
+    assert.equal(p.privateKeyJwtClient?.kid, 'ctk-assertion-key', "the JWK's own kid");
+    assert.equal(p.capabilities['private-key-jwt'], true, 'the client is what the capability means');
+
+    profile.privateKeyJwtClient = { clientId: 'ctk-signed-jwt', privateJwk: '${CTK_PUBLIC}', scopes: [] };
+    const pub = failure(write(profile), env);
+    assert.equal(pub.field, 'privateKeyJwtClient.privateJwk');
+    assert.match(pub.message, /PRIVATE key/);
+    profile.privateKeyJwtClient = { clientId: 'ctk-signed-jwt', privateJwk: '${CTK_ASSERTION_KEY}', scopes: [], alg: 'RS256' };
+    const alg = failure(write(profile), env);
+    assert.equal(alg.field, 'privateKeyJwtClient.alg');
+    assert.ok(!alg.message.includes(String(priv.d)), 'the key never appears in an error');
+    profile.privateKeyJwtClient = { clientId: 'ctk-signed-jwt', privateJwk: JSON.stringify(priv), scopes: [] };
+    const literal = failure(write(profile), env);
+    assert.match(literal.message, /a literal secret is not allowed/);
+    assert.ok(!literal.message.includes(String(priv.d)));
+    delete profile.privateKeyJwtClient;
+    profile.capabilities = { 'private-key-jwt': true };
+    assert.equal(failure(write(profile), env).field, 'capabilities.private-key-jwt');
+  });
+
   test('admin: presets, the auth header, and calls with where the answer holds what the kit needs', () => {
     const profile = validProfile();
     profile.admin = { baseUrl: 'https://kc.test/admin/realms/ctk', token: '${CTK_SECRET}', preset: 'keycloak' };

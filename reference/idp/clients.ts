@@ -43,6 +43,9 @@ const GRANTS_BY_FIXTURE_KEY: Record<string, readonly string[]> = {
   publicWeb: ['authorization_code'],
 };
 
+/** The registry key of the private_key_jwt client (fixtures privateKeyJwtClient, issue 19). */
+export const PRIVATE_KEY_JWT_KEY = 'privateKeyJwt';
+
 export class ClientRegistry {
   private readonly clients: readonly RegisteredClient[];
   private readonly secrets = new Map<string, string>();
@@ -63,6 +66,11 @@ export class ClientRegistry {
         isPublic: c.tokenEndpointAuthMethod === 'none',
       };
     });
+    // Issue 19: the private_key_jwt client has no secret; its oidc-provider metadata comes from jwt-client-auth.ts.
+    const signed = fixtures.privateKeyJwtClient;
+    if (signed) {
+      this.clients = [...this.clients, { key: PRIVATE_KEY_JWT_KEY, clientId: signed.clientId, scopes: signed.scopes, ttlSeconds: signed.ttlSeconds ?? DEFAULT_TTL_SECONDS, grantTypes: ['client_credentials'], redirectUris: [], isPublic: false }];
+    }
   }
 
   get all(): readonly RegisteredClient[] {
@@ -99,7 +107,7 @@ export class ClientRegistry {
 
   /** Client metadata for oidc-provider (RFC 7591 names). */
   oidcMetadata(): Record<string, unknown>[] {
-    return this.clients.map((c) => ({
+    return this.clients.filter((c) => c.key !== PRIVATE_KEY_JWT_KEY).map((c) => ({
       client_id: c.clientId,
       ...(c.isPublic ? {} : { client_secret: this.secrets.get(c.clientId) }),
       // client_secret_basic is registered; oidc-provider then also accepts client_secret_post for the client

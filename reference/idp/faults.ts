@@ -645,6 +645,55 @@ export const IDP_FAULTS = [
     description: 'An IP rate-limited at the authorization endpoint, the JWKS or the discovery document stays limited there for 20 s from its first 429, although the 429 says Retry-After: 1.',
     breaks: ['REQ-RL-13'],
   },
+  // Issue 19: private_key_jwt (RFC 7523 client assertions; reference/idp/jwt-client-auth.ts)
+  {
+    name: 'assertion-key-not-registered',
+    component: 'idp',
+    description: 'The private_key_jwt client is registered with another public key than the one it signs with: even its correct assertions are refused.',
+    breaks: ['REQ-PKJWT-01'],
+  },
+  {
+    name: 'accept-assertion-wrong-aud',
+    component: 'idp',
+    description: "A client assertion is accepted whatever its aud names (the IdP's own check skips the audience).",
+    breaks: ['REQ-PKJWT-02'],
+  },
+  {
+    name: 'accept-expired-assertion',
+    component: 'idp',
+    description: 'A client assertion is accepted after its exp has passed (the IdP\'s own check skips exp).',
+    breaks: ['REQ-PKJWT-03'],
+  },
+  {
+    name: 'accept-replayed-assertion',
+    component: 'idp',
+    description: 'Used client assertion jti values are not remembered: the same assertion authenticates the client again until its exp.',
+    breaks: ['REQ-PKJWT-04'],
+  },
+  {
+    name: 'accept-unsigned-assertion',
+    component: 'idp',
+    description: 'A client assertion with alg "none" (no signature) is accepted when its claims are right.',
+    breaks: ['REQ-PKJWT-05'],
+  },
+  {
+    name: 'accept-hs256-public-key-assertion',
+    component: 'idp',
+    description: "A client assertion with alg HS256 is verified with the client's registered public key (PEM) as the HMAC secret: algorithm confusion.",
+    breaks: ['REQ-PKJWT-06'],
+  },
+  {
+    name: 'accept-assertion-any-key',
+    component: 'idp',
+    description: "An asymmetrically signed client assertion is accepted without verifying its signature against the client's registered key (alg allow-list and claims still checked).",
+    breaks: ['REQ-PKJWT-07'],
+  },
+  {
+    name: 'assertion-refusal-invalid-grant',
+    component: 'idp',
+    description: 'A refused client assertion is answered with 400 invalid_grant instead of invalid_client.',
+    breaks: ['REQ-PKJWT-08'],
+  },
 ] as const satisfies readonly FaultDefinition[];
 
 export type IdpFaultName = (typeof IDP_FAULTS)[number]['name'];

@@ -38,6 +38,7 @@ import { limitedEndpointOf, OAuthEndpointLimits } from './endpoint-rate-limit.ts
 import { basicWithoutFormDecoding, dropCodeFromRedirect, hashVerifierTwice } from './token-faults.ts';
 import { ProviderStore } from './store.ts';
 import { acceptPlainChallenge, dropIssFromAuthorizationResponse, redeemForCodeOwner } from './authorization-faults.ts';
+import { laxAssertionCheck } from './jwt-client-auth.ts';
 
 export interface IdpOptions {
   readonly fixtures: ReferenceFixtures;
@@ -230,6 +231,8 @@ export async function createIdp(options: IdpOptions): Promise<RunningIdp> {
     }
     forwarded = await bindRedirectUriToCode(provider!, form, forwarded); // fault redirect-uri-not-checked (login-faults.ts)
     forwarded = await redeemForCodeOwner(provider!, clients, faults, req, form, forwarded); // fault code-not-bound-to-client (authorization-faults.ts)
+    // Issue 19: the lax private_key_jwt faults check a client assertion before oidc-provider does (jwt-client-auth.ts).
+    if (await laxAssertionCheck(form, { issuer, host: req.headers.host, fixtures, faults })) forwarded = Buffer.from(form!.toString());
     // oidc-provider reads an already-read body from req.body (its documented fallback for upstream parsers).
     Object.assign(req, { body: forwarded });
     providerCallback!(req, res);

@@ -23,6 +23,7 @@ import type { IdpFaults } from './faults.ts';
 import { registerTokenGrants, TOKEN_EXCHANGE_GRANT } from './grants.ts';
 import { tokenEndpointCorrections } from './token-endpoint.ts';
 import { injectRedirectUriFaults, pkceRequired } from './authorization-faults.ts';
+import { injectAssertionFaults, privateKeyJwtClientMetadata } from './jwt-client-auth.ts';
 
 export interface ProviderState {
   readonly issuer: string;
@@ -61,14 +62,16 @@ export function buildProvider(state: ProviderState): Provider {
 
   const provider = new Provider(state.issuer, {
     adapter: state.store.adapterFactory(),
-    clients: clientMetadata(clients, faults),
+    // Issue 19: plus the private_key_jwt test client (RFC 7523), whose public key the fixture file gives.
+    clients: [...clientMetadata(clients, faults), ...privateKeyJwtClientMetadata(fixtures, faults)],
     jwks: { keys: keys.all.map((k) => k.privateJwk) },
     cookies: { keys: [...state.cookieKeys] },
     scopes: ['openid', ...apiScopes],
     claims: { openid: ['sub'] },
     // The client authentication methods the seed documents (seed 001: Basic header, credentials in the body), and
-    // none for the public web front end (RFC 6749 §2.1; issue 20, REQ-AUTHZ-03).
-    clientAuthMethods: ['client_secret_basic', 'client_secret_post', 'none'],
+    // none for the public web front end (RFC 6749 §2.1; issue 20, REQ-AUTHZ-03); issue 19's private_key_jwt (RFC 7523),
+    // which only the private_key_jwt test client is registered for.
+    clientAuthMethods: ['client_secret_basic', 'client_secret_post', 'none', 'private_key_jwt'],
     responseTypes: ['code'],
     // RFC 7636 / issue 7: PKCE is required for every authorization request (RFC 9700 §2.1.1: public clients
     // above all, REQ-AUTHZ-03). oidc-provider supports S256 only (REQ-AUTHZ-04).
@@ -140,6 +143,7 @@ export function buildProvider(state: ProviderState): Provider {
   provider.use(honestMetadata);
   injectProviderFaults(provider, state);
   injectRedirectUriFaults(provider, faults); // REQ-AUTHZ-01/-02: exact redirect_uri matching (authorization-faults.ts)
+  injectAssertionFaults(provider, faults); // issue 19: private_key_jwt faults (jwt-client-auth.ts)
   return provider;
 }
 

@@ -132,6 +132,13 @@ export const IDP_VARIATIONS = [
     description: 'One per-IP budget for every OAuth endpoint: the token endpoint\'s, the authorization endpoint\'s, the JWKS\'s and the discovery document\'s requests of an IP count together against the one limit.',
     allowedBy: 'seed 001: "the OAuth2.0 endpoints are protected with rate-limiting. Up to 50 requests per second from the same IP are allowed": one figure per IP, which may be read as shared by the endpoints (the kit judges each endpoint on its own, what every reading promises).',
   },
+  // Issue 19: private_key_jwt
+  {
+    name: 'assertion-aud-issuer-only',
+    component: 'idp',
+    description: 'A client assertion is accepted only with aud = the issuer identifier; the token endpoint URL is refused (Auth0, draft-ietf-oauth-rfc7523bis).',
+    allowedBy: 'RFC 7523 §3 item 3: aud identifies the authorization server; the token endpoint URL only MAY be used. draft-ietf-oauth-rfc7523bis makes the issuer identifier the one value.',
+  },
 ] as const satisfies readonly VariationDefinition[];
 
 export type IdpVariationName = (typeof IDP_VARIATIONS)[number]['name'];

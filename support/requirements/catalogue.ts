@@ -23,6 +23,7 @@ import { AUTHORIZATION_ENDPOINT_REQUIREMENTS } from './authorization-endpoint.ts
 import { OAUTH_ENDPOINT_RATE_LIMIT_REQUIREMENTS } from './oauth-endpoint-rate-limits.ts';
 import { JWKS_REQUIREMENTS } from './jwks.ts';
 import { CANVAS_REQUIREMENTS } from './canvas.ts';
+import { JWT_CLIENT_AUTH_REQUIREMENTS } from './jwt-client-auth.ts';
 
 export type { Requirement } from './types.ts';
 
@@ -48,6 +49,7 @@ const ALL: readonly Requirement[] = [
   ...OAUTH_ENDPOINT_RATE_LIMIT_REQUIREMENTS,
   ...JWKS_REQUIREMENTS,
   ...CANVAS_REQUIREMENTS,
+  ...JWT_CLIENT_AUTH_REQUIREMENTS,
 ];
 
 export class UnknownRequirementError extends Error {

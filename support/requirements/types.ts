@@ -14,7 +14,7 @@
 export type Level = 'MUST' | 'SHOULD' | 'SEED';
 
 /** Certification profiles: a target is certified per profile. */
-export type CertificationProfile = 'core' | 'gateway' | 'rate-limits' | 'human-identity' | 'client';
+export type CertificationProfile = 'core' | 'gateway' | 'rate-limits' | 'human-identity' | 'client' | 'asymmetric-client-auth';
 
 /** Which part of the system under test the requirement binds. */
 export type Component = 'idp' | 'gateway' | 'component' | 'client';
@@ -51,6 +51,8 @@ export const CAPABILITIES = [
   'oauth-endpoints-rate-limiting', // seed 001: "the OAuth2.0 endpoints" (authorization, JWKS, discovery) limited like the token endpoint; unstated: follows rate-limiting
   'jwks-control', // a test aid: the kit counts the gateway's JWK Set requests and can take the set down or slow it (the reference's control plane); REQ-JWKS-01..03 bind it
   'retired-key-bound', // the deployment's claim: a key removed from the JWK Set is refused by the gateway within limits.gateway.retiredKeySeconds
+  // Issue 19: asymmetric client authentication
+  'private-key-jwt', // RFC 7523: a client authenticates with a JWT signed by its own key, which the kit holds (profile privateKeyJwtClient)
 ] as const;
 export type Capability = (typeof CAPABILITIES)[number];
 

@@ -122,6 +122,7 @@ export async function describeExternalTarget(profile: TargetProfile, log: (line:
     ...(profile.testSigner ? { testSigner: profile.testSigner } : {}),
     ...(profile.foreignIssuer ? { foreignIssuer: profile.foreignIssuer } : {}),
     ...(profile.selfServiceRotation ? { selfServiceRotation: profile.selfServiceRotation } : {}),
+    ...(profile.privateKeyJwtClient ? { privateKeyJwtClient: profile.privateKeyJwtClient } : {}),
   };
 }
 

@@ -18,7 +18,7 @@ import { SIGNER_ALGS } from '../jwt/signing-keys.ts';
  * Token request parameters the kit sets itself: a profile's idp.tokenRequestParameters may not name them, or a
  * profile could silently change what a check sends (RFC 6749 §4.4.2, §4.3.2, §4.1.3; RFC 7636 §4.5).
  */
-export const RESERVED_TOKEN_PARAMETERS = ['grant_type', 'client_id', 'client_secret', 'scope', 'username', 'password', 'code', 'code_verifier', 'redirect_uri'] as const;
+export const RESERVED_TOKEN_PARAMETERS = ['grant_type', 'client_id', 'client_secret', 'client_assertion', 'client_assertion_type', 'scope', 'username', 'password', 'code', 'code_verifier', 'redirect_uri'] as const;
 
 /** `${NAME}`: a whole-value reference to an environment variable. */
 export const ENV_REFERENCE = '^\\$\\{[A-Za-z_][A-Za-z0-9_]*\\}$';
@@ -440,6 +440,21 @@ export const PROFILE_SCHEMA = {
       },
     },
     foreignIssuer: FOREIGN_ISSUER,
+    // Issue 19: a client registered for RFC 7523 private_key_jwt, and the private key the kit signs its assertions with
+    privateKeyJwtClient: {
+      type: 'object',
+      description:
+        'a client registered for private_key_jwt (RFC 7523) whose private key the kit signs client assertions with: { clientId, privateJwk, scopes, alg?, kid? }',
+      additionalProperties: false,
+      required: ['clientId', 'privateJwk', 'scopes'],
+      properties: {
+        clientId: text('the client id'),
+        privateJwk: secret('the private key as a JSON JWK (RFC 7517) whose public half the IdP has registered for the client'),
+        scopes: { type: 'array', items: { type: 'string', minLength: 1 }, description: 'the scopes this client may be granted: a list of strings (may be empty)' },
+        alg: { type: 'string', enum: [...SIGNER_ALGS], description: `the JWS alg the client signs with: ${SIGNER_ALGS.join(', ')} (default: the JWK's alg, else the key type's usual one)` },
+        kid: text('the kid the IdP knows the public key by (default: the JWK\'s own kid)'),
+      },
+    },
     // Issue 22: seed 002's self-service rotation, by the owner only
     selfServiceRotation: {
       type: 'object',

@@ -12,7 +12,7 @@ import { Ajv, type ErrorObject } from 'ajv';
 import { LineCounter, parseDocument, type Document } from 'yaml';
 import { UsageError } from '../../cli/errors.ts';
 import type { Capability } from '../requirements/types.ts';
-import type { SelfServiceRotationDescription } from './target.ts';
+import type { PrivateKeyJwtClient, SelfServiceRotationDescription } from './target.ts';
 import type { AdminDescription, AudienceCheck, GatewayLimits, BrowserLoginDescription, ClientCredentials, ForeignIssuerDescription, RouteSet, TargetDescription, TestSignerDescription, TestUser } from './target.ts';
 import { checkSigningJwk } from '../jwt/signing-keys.ts';
 import { PROFILE_SCHEMA } from './profile-schema.ts';
@@ -81,6 +81,8 @@ export interface TargetProfile {
   readonly foreignIssuer?: ForeignIssuerDescription;
   /** Seed 002's self-service rotation (issue 22). */
   readonly selfServiceRotation?: SelfServiceRotationDescription;
+  /** Issue 19: the private_key_jwt client and its private key, parsed and checked (a secret). */
+  readonly privateKeyJwtClient?: PrivateKeyJwtClient;
 }
 
 /**
@@ -135,7 +137,7 @@ export function loadProfile(file: string, options: LoadProfileOptions = {}): Tar
   checkGenuineTokenAids(resolved, failAt);
   checkGatewayLimitClaims(resolved, failAt);
   checkOwnershipEntries(resolved, failAt);
-  return withOwnershipEntries(withGenuineTokenAids(toProfile(shown, resolved, testSignerOf(resolved, failAt)), resolved), resolved);
+  return withPrivateKeyJwtClient(withOwnershipEntries(withGenuineTokenAids(toProfile(shown, resolved, testSignerOf(resolved, failAt)), resolved), resolved), resolved, failAt);
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -314,6 +316,7 @@ interface RawProfile {
   testTokenSigner?: { privateJwk: string; kid?: string; alg?: string };
   foreignIssuer?: RawForeignIssuer;
   selfServiceRotation?: { url: string; method?: 'POST' | 'PUT' | 'PATCH'; secret: string; owner: string };
+  privateKeyJwtClient?: { clientId: string; privateJwk: string; scopes: string[]; alg?: string; kid?: string };
 }
 
 function checkResolved(p: RawProfile, fail: (path: (string | number)[], detail: string) => never): void {
@@ -567,5 +570,34 @@ function withOwnershipEntries(profile: TargetProfile, p: RawProfile): TargetProf
     ...profile,
     capabilities,
     ...(rotation ? { selfServiceRotation: { url: rotation.url, method: rotation.method ?? 'POST', secret: rotation.secret, owner: rotation.owner } } : {}),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// issue 19: the private_key_jwt client (RFC 7523), whose private key the kit signs client assertions with
+
+/** The profile's private_key_jwt client, its key parsed and checked; it is what the private-key-jwt capability means. */
+function withPrivateKeyJwtClient(profile: TargetProfile, p: RawProfile, fail: (path: (string | number)[], detail: string) => never): TargetProfile {
+  const given = p.privateKeyJwtClient;
+  const claimed = p.capabilities?.['private-key-jwt'];
+  if (!given) {
+    if (claimed === true) fail(['capabilities', 'private-key-jwt'], 'true, yet the profile has no privateKeyJwtClient: give privateKeyJwtClient (the capability follows from it)');
+    return profile;
+  }
+  if (claimed === false) fail(['capabilities', 'private-key-jwt'], 'false, yet the profile gives privateKeyJwtClient: remove one of them');
+  let jwk: unknown;
+  try {
+    jwk = JSON.parse(given.privateJwk);
+  } catch {
+    fail(['privateKeyJwtClient', 'privateJwk'], 'the variable does not hold JSON (expected a private JWK, RFC 7517, as one JSON object)');
+  }
+  const checked = checkSigningJwk(jwk, given.alg);
+  if ('problem' in checked) fail(['privateKeyJwtClient', given.alg !== undefined && /^alg /.test(checked.problem) ? 'alg' : 'privateJwk'], checked.problem);
+  const key = jwk as Record<string, unknown>;
+  const kid = given.kid ?? (typeof key.kid === 'string' ? key.kid : undefined);
+  return {
+    ...profile,
+    capabilities: { ...profile.capabilities, 'private-key-jwt': true },
+    privateKeyJwtClient: { clientId: given.clientId, scopes: given.scopes, privateJwk: key, alg: (checked as { alg: string }).alg, ...(kid ? { kid } : {}) },
   };
 }

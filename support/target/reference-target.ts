@@ -31,6 +31,9 @@ export function describeReferenceTarget(
   // Issue 22: what the fixture file offers (a fixture of its own may leave them out): claimed only when there.
   const selfService = fx.selfServiceRotation;
   Object.assign(capabilities, { 'self-service-rotation': selfService !== undefined, 'customer-deletes': fx.routes.customerDelete !== undefined });
+  // Issue 19: the private_key_jwt client, claimed only where the fixture file has one.
+  const pkjwt = fx.privateKeyJwtClient;
+  capabilities['private-key-jwt'] = pkjwt !== undefined;
   // A fault may stand for a target that never made a seed's promise (issue-refresh-token-unclaimed): not claimed then.
   for (const name of options.faults ?? []) for (const c of FAULTS.find((f) => f.name === name)?.unclaims ?? []) capabilities[c] = false;
   return {
@@ -63,6 +66,9 @@ export function describeReferenceTarget(
         }
       : {}),
     ...(selfService ? { selfServiceRotation: { url: `${urls.idp}${selfService.path}`, method: 'POST' as const, secret: '/client_secret', owner: selfService.owner } } : {}),
+    ...(pkjwt
+      ? { privateKeyJwtClient: { clientId: pkjwt.clientId, scopes: pkjwt.scopes, privateJwk: pkjwt.privateJwk, alg: pkjwt.alg, ...(typeof pkjwt.privateJwk.kid === 'string' ? { kid: pkjwt.privateJwk.kid } : {}) } }
+      : {}),
     faults: options.faults ?? [],
   };
 }

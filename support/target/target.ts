@@ -292,8 +292,25 @@ export interface TargetDescription {
   readonly foreignIssuer?: ForeignIssuerDescription;
   /** A self-service interface where a customer rotates its own client's secret (seed 002); absent: not offered. */
   readonly selfServiceRotation?: SelfServiceRotationDescription;
+  /**
+   * Issue 19: a client registered for RFC 7523 private_key_jwt, and its private key, so the kit can sign client
+   * assertions (profile privateKeyJwtClient). A secret: never logged, registered with the redactor.
+   */
+  readonly privateKeyJwtClient?: PrivateKeyJwtClient;
   /** Active faults, reference only (kit self-test). */
   readonly faults?: readonly string[];
+}
+
+/** A client that authenticates with JWTs signed by its own key (RFC 7523 §2.2, OpenID Connect Core §9 private_key_jwt). */
+export interface PrivateKeyJwtClient {
+  readonly clientId: string;
+  readonly scopes: readonly string[];
+  /** The private JWK (RFC 7517) whose public half the IdP has registered for the client. */
+  readonly privateJwk: Readonly<Record<string, unknown>>;
+  /** The JWS alg the client signs with (RS256, ES256, PS256, EdDSA ...). */
+  readonly alg: string;
+  /** The kid the IdP knows the key by, when it has one. */
+  readonly kid?: string;
 }
 
 /**
@@ -376,6 +393,11 @@ export function secretsOf(target: TargetDescription): string[] {
       const v = target.testSigner.privateJwk[m];
       if (typeof v === 'string') secrets.push(v);
     }
+  }
+  const assertionKey = target.privateKeyJwtClient?.privateJwk;
+  if (assertionKey) {
+    secrets.push(JSON.stringify(assertionKey));
+    for (const m of ['d', 'p', 'q', 'dp', 'dq', 'qi', 'k']) if (typeof assertionKey[m] === 'string') secrets.push(assertionKey[m] as string);
   }
   return secrets.filter((s) => s.length > 0);
 }

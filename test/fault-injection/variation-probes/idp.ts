@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { decodeJwt, decodeProtectedHeader } from 'jose';
 import type { IdpVariationName } from '../../../reference/idp/variations.ts';
 import { jsonOf, send } from '../../../support/http/exchange.ts';
+import { assertionClaims, JWT_BEARER_ASSERTION_TYPE, signAssertion } from '../../../support/jwt/client-assertion.ts';
 import type { Probe, ProbeContext } from './context.ts';
 
 const scopeOf = (c: ProbeContext) => c.fx.clients.system!.scopes[0]!;
@@ -96,6 +97,19 @@ export const IDP_PROBES: Record<IdpVariationName, Probe> = {
   'sliding-window-rate-limit': async (c) => {
     const burst = await Promise.all(Array.from({ length: c.fx.limits.tokenRequestsPerSecond + 5 }, () => c.tokenRequest({ scope: scopeOf(c) }, { from: '127.0.0.63' })));
     assert.ok(burst.filter((e) => e.response?.status === 200).length <= c.fx.limits.tokenRequestsPerSecond);
+  },
+  // Issue 19: an assertion for the token endpoint is refused, one for the issuer accepted.
+  'assertion-aud-issuer-only': async (c) => {
+    const client = c.fx.privateKeyJwtClient!;
+    const signer = { clientId: client.clientId, scopes: client.scopes, privateJwk: client.privateJwk, alg: client.alg, kid: String(client.privateJwk.kid) };
+    const withAud = async (aud: string) => {
+      const form = new URLSearchParams({ grant_type: 'client_credentials', scope: client.scopes.join(' '), client_assertion_type: JWT_BEARER_ASSERTION_TYPE });
+      form.set('client_assertion', await signAssertion(signer, assertionClaims(client.clientId, aud)));
+      return send({ method: 'POST', url: `${c.urls.idp}/token`, headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: form.toString(), timeoutMs: 5_000 });
+    };
+    assert.equal(jsonOf(await withAud(`${c.urls.idp}/token`))?.error, 'invalid_client', 'the token endpoint URL is refused as aud');
+    const byIssuer = await withAud(c.urls.issuer);
+    assert.equal(byIssuer.response?.status, 200, byIssuer.response?.body);
   },
   'blocked-ip-answers-403': async (c) => {
     for (let i = 0; i < c.fx.limits.ipBlock!.failedAttempts; i++) await c.tokenRequest({ scope: scopeOf(c) }, { secret: 'wrong', from: '127.0.0.62' });

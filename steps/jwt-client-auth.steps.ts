@@ -1,0 +1,65 @@
+/**
+ * Steps of features/jwt-client-authentication.feature (issue 19): RFC 7523 private_key_jwt. Each step is one call into
+ * support/oauth/jwt-client-auth.ts.
+ */
+import { When, Then } from '@cucumber/cucumber';
+import type { CtkWorld } from '../support/world.ts';
+import { stateKey } from '../support/scenario-state.ts';
+import { isNotTestable, markNotTestable, theSituation } from '../support/oauth/token-requests.ts';
+import {
+  assertionClient,
+  correctAssertionRequest,
+  DEFECTS,
+  judgeAssertionAccepted,
+  judgeAssertionRefused,
+  requestWithDefectiveAssertion,
+  requestWithReplayedAssertion,
+  type ControlResult,
+} from '../support/oauth/jwt-client-auth.ts';
+import type { AssertionDefect } from '../support/jwt/client-assertion.ts';
+
+const CONTROL = stateKey<ControlResult>('the correct client assertion request');
+const REQUIREMENT = stateKey<string>('the requirement the faulty assertion is judged under');
+
+/** The defects as the feature names them. */
+const DEFECT_BY_NAME: Readonly<Record<string, Exclude<AssertionDefect, 'none'>>> = {
+  'an aud naming another server': 'wrong-aud',
+  'an exp that has passed': 'expired',
+  'alg "none" and no signature': 'alg-none',
+  "an HS256 MAC keyed with its public key": 'hs256-public-key',
+  'a key it never registered': 'unregistered-key',
+};
+
+When('the private_key_jwt client requests a token with a correctly signed client assertion', async function (this: CtkWorld) {
+  const client = assertionClient(this);
+  if (isNotTestable(client)) return markNotTestable(this, client);
+  this.state.remember(CONTROL, await correctAssertionRequest(this, client));
+});
+
+Then('the token endpoint authenticates the client by its assertion and issues an access token', function (this: CtkWorld) {
+  const client = assertionClient(this);
+  if (isNotTestable(client)) return markNotTestable(this, client);
+  judgeAssertionAccepted(this, client, this.state.recall(CONTROL));
+});
+
+When('the private_key_jwt client requests a token with a client assertion that has {}', async function (this: CtkWorld, name: string) {
+  const defect = DEFECT_BY_NAME[name];
+  if (!defect) throw new Error(`unknown assertion defect "${name}": one of ${Object.keys(DEFECT_BY_NAME).join('; ')}`);
+  const client = assertionClient(this);
+  if (isNotTestable(client)) return markNotTestable(this, client);
+  this.state.remember(REQUIREMENT, DEFECTS[defect].requirement);
+  const result = await requestWithDefectiveAssertion(this, client, defect);
+  if (isNotTestable(result)) return markNotTestable(this, result);
+});
+
+When('the private_key_jwt client sends the client assertion that just got it a token a second time', async function (this: CtkWorld) {
+  const client = assertionClient(this);
+  if (isNotTestable(client)) return markNotTestable(this, client);
+  this.state.remember(REQUIREMENT, 'REQ-PKJWT-04');
+  const result = await requestWithReplayedAssertion(this, client);
+  if (isNotTestable(result)) return markNotTestable(this, result);
+});
+
+Then('the token endpoint refuses the assertion with invalid_client and issues no token', function (this: CtkWorld) {
+  judgeAssertionRefused(this, this.lastExchange(), this.state.recall(REQUIREMENT), theSituation(this));
+});
