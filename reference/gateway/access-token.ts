@@ -1,8 +1,9 @@
 /**
  * Validating a JWT access token the way RFC 9068 §4 tells a resource server to: signature against the
  * issuer's published keys (JWKS, selected by `kid`), an allow-list of asymmetric algorithms, `typ` at+jwt,
- * `iss`, `aud`, and `exp`/`nbf` (and an `iat` not in the future, RFC 7519 §4.1.6) with a small clock leeway. Built on jose's jwtVerify; the faults below are
- * deliberate holes, each named by the requirement it breaks (see faults.ts).
+ * `iss`, `aud`, and `exp`/`nbf` (and an `iat` not in the future, RFC 7519 §4.1.6) with a small clock leeway.
+ * Built on jose's jwtVerify; the faults below are deliberate holes, each named by the requirement it breaks
+ * (see faults.ts).
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { readFile } from 'node:fs/promises';

@@ -155,7 +155,7 @@ const UNKNOWN_EXTENSION = 'urn:auth-ctk:must-understand';
 const SIGNER_CONTROL = stateKey<string>("the trusted signer's valid token (the control of a signed attack)");
 
 /** How far ahead the iat of the future-dated token lies (issue 20's "far in the future"): an hour, beyond any leeway. */
-export const IAT_AHEAD_S = 3600;
+const IAT_AHEAD_S = 3600;
 
 /**
  * What the signer puts into the header of an otherwise valid token (or, `claims`, changes in its claims), by the
