@@ -38,3 +38,7 @@ Then('the gateway refuses the token it cannot fully understand with 401 and erro
 Then('the gateway refuses the token that does not say it is an access token', function (this: CtkWorld) {
   return judgeSignedAttackRefusal(this, this.lastExchange(), presentedDescription(this, 'a token without typ'), 'REQ-BEARER-18');
 });
+
+Then('the gateway refuses the token issued in the future with a 4xx', function (this: CtkWorld) {
+  return judgeSignedAttackRefusal(this, this.lastExchange(), presentedDescription(this, 'a token whose iat is an hour in the future'), 'REQ-BEARER-19');
+});

@@ -800,6 +800,12 @@ Object.assign(FAULT_PROBES, {
   },
 });
 
+// Issue 20: iat in the future
+Object.assign(FAULT_PROBES, {
+  'accept-iat-in-future': async (base: string) =>
+    assert.equal((await call(base, routes.protected, { headers: [bearer(await mint({ claims: { iat: now() + 3600, exp: now() + 7200 } }))] })).status, 200, 'healthy: 401'),
+});
+
 /** The gateway with these switches and the variations they need, with the per-IP limits when those are on. */
 const startWith = (switches: readonly string[]) => {
   const all = new Set(withNeededVariations(switches));

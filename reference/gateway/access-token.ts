@@ -1,8 +1,9 @@
 /**
  * Validating a JWT access token the way RFC 9068 §4 tells a resource server to: signature against the
  * issuer's published keys (JWKS, selected by `kid`), an allow-list of asymmetric algorithms, `typ` at+jwt,
- * `iss`, `aud`, and `exp`/`nbf` with a small clock leeway. Built on jose's jwtVerify; the faults below are
- * deliberate holes, each named by the requirement it breaks (see faults.ts).
+ * `iss`, `aud`, and `exp`/`nbf` (and an `iat` not in the future, RFC 7519 §4.1.6) with a small clock leeway.
+ * Built on jose's jwtVerify; the faults below are deliberate holes, each named by the requirement it breaks
+ * (see faults.ts).
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
@@ -169,6 +170,13 @@ export function accessTokenValidator(options: AccessTokenValidatorOptions): Acce
       if (faults.has('client-id-falls-back-to-sub') && payload.client_id === undefined) payload.client_id = payload.sub;
       if (typeof payload.sub !== 'string' || typeof payload.client_id !== 'string') {
         throw new AccessTokenRefused('invalid', 'the access token sub and client_id must be strings');
+      }
+      // RFC 7519 §4.1.6: iat is when the token was issued; one later than now (with the leeway exp and nbf get) cannot
+      // be, and jose accepts it. Issue 20 asks for the refusal (REQ-BEARER-19). Fault accept-iat-in-future skips it.
+      // The real clock, not a time fault's (which moves it back to an expired token's exp), and not floored: a
+      // fractional iat of the instant of issue (variation fractional-numeric-dates) is never ahead of it.
+      if (!faults.has('accept-iat-in-future') && typeof payload.iat === 'number' && payload.iat > Date.now() / 1000 + options.clockSkewSeconds) {
+        throw new AccessTokenRefused('invalid', 'the access token was issued in the future (iat)');
       }
       return payload as AccessTokenClaims;
     } catch (error) {

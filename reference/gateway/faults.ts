@@ -172,4 +172,6 @@ export const GATEWAY_FAULTS: readonly FaultDefinition[] = [
     ...gateway('forward-without-roles', "passes the identity on without the token's roles claim (roles: []), the scopes still there", ['REQ-CANVAS-02']),
     needs: ['extra-access-token-claims'],
   },
+  // Issue 20: iat in the future
+  gateway('accept-iat-in-future', 'accepts a correctly signed token whose iat lies an hour in the future (no iat check, as jose does by default)', ['REQ-BEARER-19']),
 ];

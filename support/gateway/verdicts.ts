@@ -97,7 +97,7 @@ export async function judgeNotReached(world: CtkWorld, requirement: string, exch
 }
 
 /** The refusals of a bad token, whose 5xx is REQ-BEARER-12's finding (serverErrorForBadToken). */
-export const BAD_TOKEN_REFUSALS: readonly string[] = ['REQ-BEARER-04', 'REQ-BEARER-10', 'REQ-BEARER-17', 'REQ-BEARER-18'];
+export const BAD_TOKEN_REFUSALS: readonly string[] = ['REQ-BEARER-04', 'REQ-BEARER-10', 'REQ-BEARER-17', 'REQ-BEARER-18', 'REQ-BEARER-19'];
 
 export async function judgeRefusedWithBearerChallenge(world: CtkWorld, requirement: string, exchange: Exchange, why: string): Promise<void> {
   const reading = readChallenge(exchange);

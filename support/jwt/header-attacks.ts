@@ -8,7 +8,8 @@
  *    of a gateway that reads its keys from files named by the kid) and SQL that makes a key lookup return a secret
  *    of the attacker's; no key of the target's is needed;
  *  - a critical header extension (`crit`, RFC 7515 §4.1.11) no gateway can understand, on a token that is otherwise
- *    valid: it needs the target's test signer, as only a correct signature leaves `crit` as the one defect;
+ *    valid: it needs the target's test signer, as only a correct signature leaves `crit` as the one defect; so do a
+ *    token without typ and one whose iat lies an hour in the future (RFC 7519 §4.1.6);
  *  - tokens of 16 and 64 KiB, beyond what many proxies take in a header (nginx 8 KiB, Node 16 KiB, Envoy 60 KiB).
  * Every token but the signer's starts from the claims of a real access token of the system client (or, for the
  * sizes, of what the profile says one carries), so the attack is the only reason a gateway has to refuse it.
@@ -146,15 +147,27 @@ export async function oversizedToken(world: CtkWorld, size: string, inKid = fals
   };
 }
 
-// --- needs the target's signer: crit, a missing typ ------------------------------------------------------------
+// --- needs the target's signer: crit, a missing typ, iat in the future -----------------------------------------
 
 /** A header extension no gateway can know (RFC 7515 §4.1.11: names in crit must occur in the header). */
 const UNKNOWN_EXTENSION = 'urn:auth-ctk:must-understand';
 
 const SIGNER_CONTROL = stateKey<string>("the trusted signer's valid token (the control of a signed attack)");
 
-/** What the signer puts into the header of an otherwise valid token, by the words the feature uses. */
-const SIGNED_ATTACKS: Readonly<Record<string, { readonly header: Record<string, unknown>; readonly description: string }>> = {
+/** How far ahead the iat of the future-dated token lies (issue 20's "far in the future"): an hour, beyond any leeway. */
+const IAT_AHEAD_S = 3600;
+
+/**
+ * What the signer puts into the header of an otherwise valid token (or, `claims`, changes in its claims), by the
+ * words the feature uses; `claims` returns the description.
+ */
+interface SignedAttack {
+  readonly header: Record<string, unknown>;
+  readonly description: string;
+  readonly claims?: (claims: Record<string, unknown>, leewayS: number) => string;
+}
+
+const SIGNED_ATTACKS: Readonly<Record<string, SignedAttack>> = {
   'whose crit header lists an extension no gateway understands': {
     header: { crit: [UNKNOWN_EXTENSION], [UNKNOWN_EXTENSION]: 'the recipient must understand this or refuse the token' },
     description: `a correctly signed token whose crit header lists the extension ${JSON.stringify(UNKNOWN_EXTENSION)}, which no gateway understands`,
@@ -163,6 +176,16 @@ const SIGNED_ATTACKS: Readonly<Record<string, { readonly header: Record<string, 
     // null: the signer leaves its default typ (at+jwt) out.
     header: { typ: null },
     description: 'a correctly signed token with the claims of a valid one and no typ header',
+  },
+  // RFC 7519 §4.1.6: iat is when the token was issued; an hour ahead, and exp an hour after it, so that only iat is odd.
+  'issued an hour in the future': {
+    header: {},
+    description: 'a correctly signed token whose iat is an hour in the future',
+    claims: (c, leeway) => {
+      const now = Math.floor(Date.now() / 1000);
+      Object.assign(c, { iat: now + IAT_AHEAD_S, exp: now + 2 * IAT_AHEAD_S });
+      return `a correctly signed token whose iat is ${IAT_AHEAD_S} s ahead of now (the gateway's leeway ${leeway} s) and exp ${2 * IAT_AHEAD_S} s ahead, valid in every other claim`;
+    },
   },
 };
 
@@ -174,19 +197,23 @@ export async function signedAttackToken(world: CtkWorld, attack: string): Promis
   const wanted = SIGNED_ATTACKS[attack];
   if (!wanted) throw new Error(`unknown signed attack "${attack}": one of ${Object.keys(SIGNED_ATTACKS).join(' | ')}`);
   const signer = testSignerOf(world);
-  if (!signer) return { notTestable: 'the target has no test-token signer: only a token with a correct signature shows that the gateway refuses it for its header', remedy: NO_SIGNER_REMEDY };
+  if (!signer) return { notTestable: 'the target has no test-token signer: only a token with a correct signature shows that the gateway refuses it for its header or claims', remedy: NO_SIGNER_REMEDY };
   const base = await baseOf(world);
   if ('notTestable' in base) return base;
   // iss and aud as the target declares them, as signerToken (crafted.ts) does.
   const claims = { ...base.claims, iss: world.target.issuer, ...(world.target.audience !== undefined ? { aud: world.target.audience } : {}) };
   world.state.remember(SIGNER_CONTROL, await signer.sign(claims));
-  return { token: await signer.sign(claims, wanted.header), description: wanted.description };
+  if (!wanted.claims) return { token: await signer.sign(claims, wanted.header), description: wanted.description };
+  const changed: Record<string, unknown> = { ...claims };
+  const description = wanted.claims(changed, world.target.limits.clockSkewSeconds);
+  return { token: await signer.sign(changed, wanted.header), description };
 }
 
 /**
  * A refusal of the signer's attack token, judged under `requirement` (REQ-BEARER-17 for crit, RFC 7515 §4.1.11;
- * REQ-BEARER-18 for a missing typ, RFC 9068 §4) only where the gateway serves the signer's plain token: a gateway
- * that does not trust the signer would refuse the attack for its key alone.
+ * REQ-BEARER-18 for a missing typ, RFC 9068 §4; REQ-BEARER-19 for an iat in the future, RFC 7519 §4.1.6) only where
+ * the gateway serves the signer's plain token: a gateway that does not trust the signer would refuse the attack for
+ * its key alone.
  */
 export async function judgeSignedAttackRefusal(world: CtkWorld, exchange: Exchange, situation: string, requirement: string): Promise<void> {
   const judged = [requirement, ...['REQ-BEARER-05'].filter((id) => isTagged(world, id))];
