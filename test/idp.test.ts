@@ -14,6 +14,7 @@ import { foreignIssuerOf, loadReferenceFixtures, type ReferenceFixtures } from '
 import { createIdp, type RunningIdp } from '../reference/idp/idp.ts';
 import { IDP_FAULTS, type IdpFaultName } from '../reference/idp/faults.ts';
 import { basicAuthorization } from '../support/oauth/token-client.ts';
+import { dpopProof, newDpopKey, type ProofDefect } from '../support/dpop/proof.ts';
 
 interface Reply {
   readonly status: number;
@@ -629,7 +630,23 @@ const FAULT_PROBES: Record<IdpFaultName, () => Promise<boolean>> = {
     const jti = async () => decodeJwt(String((await systemToken()).json!.access_token)).jti;
     return (await jti()) === (await jti());
   },
+  // Issue 19: DPoP
+  'dpop-token-type-bearer': async () => (await dpopToken()).reply.json?.token_type === 'Bearer',
+  'dpop-token-without-cnf': async () => {
+    const { reply } = await dpopToken();
+    return reply.json?.token_type === 'DPoP' && decodeJwt(String(reply.json.access_token)).cnf === undefined;
+  },
+  'dpop-proof-alg-none-accepted': async () => (await dpopToken('alg-none')).reply.status === 200,
+  'dpop-wrong-error-code': async () => (await dpopToken('wrong-htu')).reply.json?.error === 'invalid_request',
 };
+
+/** A token request of the system client with a DPoP proof (RFC 9449 §5), valid or spoiled. */
+async function dpopToken(defect: ProofDefect = 'none') {
+  const key = await newDpopKey();
+  const proof = await dpopProof(key, { htm: 'POST', htu: `${idp.url}/token` }, defect);
+  const reply = await token({ grant_type: 'client_credentials' }, { basic: [system().clientId, system().clientSecret], headers: { dpop: proof.jwt }, from: defect === 'none' ? undefined : '127.0.0.54' });
+  return { key, reply };
+}
 
 /** A client-credentials token of the web front end's own system user (seed 000). */
 function frontEndToken(scope = 'catalog:read') {
@@ -676,6 +693,21 @@ describe('self-service rotation (seed 002: the owner rotates its own secret)', (
     assert.notEqual(fresh, fx.clients.rotation!.clientSecret);
     assert.equal((await token({ grant_type: 'client_credentials' }, { basic: [fx.clients.rotation!.clientId, fresh] })).status, 200);
     await admin(`/admin/clients/${fx.clients.rotation!.clientId}/rotate-secret`, { client_secret: fx.clients.rotation!.clientSecret });
+  });
+});
+
+describe('DPoP at the token endpoint (issue 19, RFC 9449)', () => {
+  test('a valid proof gets token_type DPoP and cnf.jkt = the proof key\'s thumbprint; spoiled proofs get invalid_dpop_proof', async () => {
+    const { key, reply } = await dpopToken();
+    assert.equal(reply.status, 200);
+    assert.equal(reply.json?.token_type, 'DPoP');
+    assert.deepEqual(decodeJwt(String(reply.json!.access_token)).cnf, { jkt: key.thumbprint });
+    for (const defect of ['wrong-htm', 'wrong-htu', 'stale-iat', 'alg-none', 'symmetric-alg', 'bad-signature'] as const) {
+      const refused = (await dpopToken(defect)).reply;
+      assert.equal(refused.status, 400, defect);
+      assert.equal(refused.json?.error, 'invalid_dpop_proof', defect);
+    }
+    assert.equal((await systemToken()).json?.token_type, 'Bearer', 'without a proof the token stays a Bearer token');
   });
 });
 

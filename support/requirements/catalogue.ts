@@ -18,6 +18,7 @@ import { RATE_LIMIT_REQUIREMENTS } from './rate-limits.ts';
 import { GATEWAY_RATE_LIMIT_REQUIREMENTS } from './gateway-rate-limits.ts';
 import { OWNERSHIP_REQUIREMENTS } from './ownership.ts';
 import { TOKEN_HYGIENE_REQUIREMENTS } from './token-hygiene.ts';
+import { DPOP_REQUIREMENTS } from './dpop.ts';
 
 export type { Requirement } from './types.ts';
 
@@ -38,6 +39,7 @@ const ALL: readonly Requirement[] = [
   ...GATEWAY_RATE_LIMIT_REQUIREMENTS,
   ...OWNERSHIP_REQUIREMENTS,
   ...TOKEN_HYGIENE_REQUIREMENTS,
+  ...DPOP_REQUIREMENTS,
 ];
 
 export class UnknownRequirementError extends Error {

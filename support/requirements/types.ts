@@ -48,6 +48,8 @@ export const CAPABILITIES = [
   // Issue 22: deletes, front-end system user, rotation ownership
   'self-service-rotation', // seed 002: a customer rotates its own client's secret itself (profile selfServiceRotation)
   'customer-deletes', // seed 003: the profile names a disposable record of a test customer the kit may try to delete (gateway.routes.customerDelete)
+  // Issue 19: DPoP
+  'dpop', // RFC 9449: the token endpoint binds tokens to a DPoP proof's key (system client) and the gateway serves them only with a proof
 ] as const;
 export type Capability = (typeof CAPABILITIES)[number];
 
