@@ -39,6 +39,9 @@ export interface ProviderState {
 
 export const newCookieKeys = (): string[] => [randomBytes(32).toString('base64url')];
 
+/** Variation dpop-nonce-required: the key of oidc-provider's DPoP nonces, one per process so rebuilt providers agree. */
+const DPOP_NONCE_SECRET = randomBytes(32);
+
 /** Authorization codes live one minute (RFC 6749 §4.1.2 recommends at most ten). */
 const CODE_TTL_SECONDS = 60;
 
@@ -80,7 +83,8 @@ export function buildProvider(state: ProviderState): Provider {
       userinfo: { enabled: false },
       // RFC 9449 (issue 19, capability dpop): a token request with a DPoP proof gets a token bound to its key (cnf.jkt);
       // without one it stays a Bearer token. Proofs are checked by oidc-provider (§4.3), replays refused (§11.1).
-      dPoP: { enabled: true, allowReplay: false },
+      // Variation dpop-nonce-required (§8): every proof must carry a nonce of this IdP's.
+      dPoP: { enabled: true, allowReplay: false, ...(faults.has('dpop-nonce-required') ? { nonceSecret: DPOP_NONCE_SECRET, requireNonce: () => true } : {}) },
       resourceIndicators: {
         enabled: true,
         defaultResource: () => audience,

@@ -119,6 +119,13 @@ export const IDP_VARIATIONS = [
     description: 'The token response leaves scope out when it granted exactly the requested scope.',
     allowedBy: 'RFC 6749 §5.1: scope is OPTIONAL if identical to the scope requested by the client.',
   },
+  // Issue 19: DPoP
+  {
+    name: 'dpop-nonce-required',
+    component: 'idp',
+    description: 'Every token request with a DPoP proof must carry a server nonce: the first is answered 400 use_dpop_nonce with a DPoP-Nonce header.',
+    allowedBy: 'RFC 9449 §8: an authorization server MAY supply a nonce value to be included by the client in DPoP proofs (use_dpop_nonce, DPoP-Nonce).',
+  },
 ] as const satisfies readonly VariationDefinition[];
 
 export type IdpVariationName = (typeof IDP_VARIATIONS)[number]['name'];

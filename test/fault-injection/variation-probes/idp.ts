@@ -4,6 +4,7 @@ import { decodeJwt, decodeProtectedHeader } from 'jose';
 import type { IdpVariationName } from '../../../reference/idp/variations.ts';
 import { jsonOf } from '../../../support/http/exchange.ts';
 import type { Probe, ProbeContext } from './context.ts';
+import { dpopProof, newDpopKey } from '../../../support/dpop/proof.ts';
 
 const scopeOf = (c: ProbeContext) => c.fx.clients.system!.scopes[0]!;
 const issued = async (c: ProbeContext) => {
@@ -101,5 +102,16 @@ export const IDP_PROBES: Record<IdpVariationName, Probe> = {
     for (let i = 0; i < c.fx.limits.ipBlock!.failedAttempts; i++) await c.tokenRequest({ scope: scopeOf(c) }, { secret: 'wrong', from: '127.0.0.62' });
     const blocked = await c.tokenRequest({ scope: scopeOf(c) }, { from: '127.0.0.62' });
     assert.equal(blocked.response?.status, 403, blocked.transportError?.code ?? '');
+  },
+  // Issue 19: DPoP (RFC 9449 §8)
+  'dpop-nonce-required': async (c) => {
+    const key = await newDpopKey();
+    const htu = `${c.urls.idp}/token`;
+    const first = await c.tokenRequest({ scope: scopeOf(c) }, { headers: { dpop: (await dpopProof(key, { htm: 'POST', htu })).jwt } });
+    assert.equal(jsonOf(first)?.error, 'use_dpop_nonce');
+    const nonce = first.response?.headers['dpop-nonce'];
+    assert.ok(nonce, 'a DPoP-Nonce header');
+    const second = await c.tokenRequest({ scope: scopeOf(c) }, { headers: { dpop: (await dpopProof(key, { htm: 'POST', htu, nonce })).jwt } });
+    assert.equal(String(jsonOf(second)?.token_type).toLowerCase(), 'dpop', second.response?.body);
   },
 };
