@@ -3,7 +3,7 @@
  */
 import { When, Then } from '@cucumber/cucumber';
 import type { CtkWorld } from '../support/world.ts';
-import { boundTokenFor, requireBoundToken } from '../support/dpop/client.ts';
+import { boundTokenFor } from '../support/dpop/client.ts';
 import {
   callGatewayWithBoundToken,
   dpopControl,
@@ -40,7 +40,6 @@ Then('the token endpoint refuses the DPoP proof with invalid_dpop_proof', functi
 });
 
 When('the system client calls the protected route with its DPoP-bound token and a valid proof', async function (this: CtkWorld) {
-  await requireBoundToken(this);
   await dpopControl(this);
 });
 

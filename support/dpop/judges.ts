@@ -148,7 +148,7 @@ export type GatewayDpopCallKind = 'bearer-without-proof' | 'bearer-with-proof' |
 /** Sends the call `kind` after the positive control; records what was sent for the refusal judge. */
 export async function callGatewayWithBoundToken(world: CtkWorld, kind: GatewayDpopCallKind): Promise<GatewayDpopCall> {
   const bound = await requireBoundToken(world);
-  const { requirement, what, call } = await describeCall(world, kind);
+  const { requirement, what, call } = await describeCall(kind);
   const control = await dpopControl(world);
   if (!control.held) {
     couldNotJudge(world, {
@@ -171,12 +171,11 @@ export async function callGatewayWithBoundToken(world: CtkWorld, kind: GatewayDp
   return world.state.remember(GATEWAY_DPOP_CALL, { requirement, what, exchange });
 }
 
-async function describeCall(world: CtkWorld, kind: GatewayDpopCallKind): Promise<{ requirement: GatewayDpopCall['requirement']; what: string; call: DpopCall }> {
+async function describeCall(kind: GatewayDpopCallKind): Promise<{ requirement: GatewayDpopCall['requirement']; what: string; call: DpopCall }> {
   if (kind === 'bearer-without-proof') return { requirement: 'REQ-DPOP-06', what: 'the DPoP-bound token sent as "Authorization: Bearer" without a proof', call: { scheme: 'Bearer', withoutProof: true } };
   if (kind === 'bearer-with-proof') return { requirement: 'REQ-DPOP-06', what: 'the DPoP-bound token sent as "Authorization: Bearer" with a valid proof beside it', call: { scheme: 'Bearer' } };
   if (kind === 'other-key') return { requirement: 'REQ-DPOP-07', what: 'the DPoP-bound token with a proof signed by another key than the one in cnf.jkt', call: { scheme: 'DPoP', proofKey: await newDpopKey() } };
   if (kind === 'replay') return { requirement: 'REQ-DPOP-09', what: 'a DPoP proof sent a second time (the same jti)', call: { scheme: 'DPoP' } };
-  void world;
   return { requirement: 'REQ-DPOP-08', what: `the DPoP-bound token with a proof that ${kind.words}`, call: { scheme: 'DPoP', defect: kind.defect } };
 }
 

@@ -6,9 +6,11 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { calculateJwkThumbprint, exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JWK } from 'jose';
 
-/** The algorithm the kit signs its proofs with, unless the server lists others only (dpop_signing_alg_values_supported). */
-export const PREFERRED_ALGORITHMS = ['ES256', 'PS256', 'RS256', 'EdDSA'] as const;
-export type ProofAlgorithm = (typeof PREFERRED_ALGORITHMS)[number];
+/**
+ * The algorithms the kit can sign proofs with. Its checks use ES256, the one every DPoP server the kit knows accepts
+ * (oidc-provider's default list is ES256 and EdDSA); dpop_signing_alg_values_supported is not read yet.
+ */
+export type ProofAlgorithm = 'ES256' | 'PS256' | 'RS256' | 'EdDSA';
 
 export interface DpopKey {
   readonly alg: ProofAlgorithm;
@@ -96,10 +98,4 @@ function spoilSignature(jwt: string): string {
   const bytes = Buffer.from(s, 'base64url');
   bytes[Math.floor(bytes.length / 2)]! ^= 0xff;
   return `${h}.${p}.${bytes.toString('base64url')}`;
-}
-
-/** The algorithm the kit signs with for a server that lists `supported` (RFC 9449 §5.1 dpop_signing_alg_values_supported). */
-export function proofAlgorithmFor(supported: readonly string[] | undefined): ProofAlgorithm | undefined {
-  if (supported === undefined || supported.length === 0) return 'ES256';
-  return PREFERRED_ALGORITHMS.find((alg) => supported.includes(alg) || (alg === 'EdDSA' && supported.includes('Ed25519')));
 }
