@@ -1,4 +1,4 @@
-@dpop
+@sender-constrained @dpop
 Feature: Sender-constrained tokens with DPoP (RFC 9449)
   A DPoP-bound access token is worth nothing without the private key it is bound to: the client proves it holds
   the key with a fresh, signed proof (typ dpop+jwt, the public key in jwk, htm and htu of the request, iat, jti,

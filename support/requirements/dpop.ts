@@ -17,7 +17,7 @@ export const DPOP_REQUIREMENTS: readonly Requirement[] = [
     source: 'RFC 9449 §5 ("A token_type of DPoP MUST be included in the access token response"), §4.3',
     link: R9449('5'),
     component: 'idp',
-    profile: 'core',
+    profile: 'sender-constrained',
     capability: 'dpop',
     note:
       'The proof is the kit\'s own: typ dpop+jwt, ES256 (or an algorithm the server lists in dpop_signing_alg_values_supported), the ' +
@@ -31,7 +31,7 @@ export const DPOP_REQUIREMENTS: readonly Requirement[] = [
     source: 'RFC 9449 §6.1 (the jkt value "MUST be the base64url encoding ... of the JWK SHA-256 Thumbprint ... of the DPoP public key"), §6 (resource servers MUST be able to identify a DPoP-bound token)',
     link: R9449('6.1'),
     component: 'idp',
-    profile: 'core',
+    profile: 'sender-constrained',
     capability: 'dpop',
     note:
       'Judged only where the access token is a JWT the kit can read (§6.1 is about JWT access tokens; §6.2 covers introspection, not ' +
@@ -44,7 +44,7 @@ export const DPOP_REQUIREMENTS: readonly Requirement[] = [
     source: 'RFC 9449 §4.3 ("To validate a DPoP proof, the receiving server MUST ensure ..." checks 5, 6, 8, 9, 11), §5, §11.1',
     link: R9449('4.3'),
     component: 'idp',
-    profile: 'core',
+    profile: 'sender-constrained',
     capability: 'dpop',
     note:
       'The stale proof is one hour old: §11.1 wants proofs accepted "only for a limited time after their creation (preferably ... on the ' +
@@ -58,7 +58,7 @@ export const DPOP_REQUIREMENTS: readonly Requirement[] = [
     source: 'RFC 9449 §5 ("If the DPoP proof is invalid, the authorization server issues an error response per Section 5.2 of [RFC6749] with invalid_dpop_proof as the value of the error parameter"), §8',
     link: R9449('5'),
     component: 'idp',
-    profile: 'core',
+    profile: 'sender-constrained',
     capability: 'dpop',
     note:
       'The sentence names the code without a BCP 14 keyword, so another error code is a warning, not a failure. use_dpop_nonce is accepted: ' +
@@ -71,7 +71,7 @@ export const DPOP_REQUIREMENTS: readonly Requirement[] = [
     source: 'RFC 9449 §7 (requests to DPoP-protected resources "MUST include both a DPoP proof ... and the access token"), §7.1 (the DPoP authentication scheme)',
     link: R9449('7.1'),
     component: 'gateway',
-    profile: 'gateway',
+    profile: 'sender-constrained',
     capability: 'dpop',
     note:
       'The positive control of every refusal check of the gateway\'s DPoP handling: a gateway that refuses every DPoP request would ' +
@@ -84,7 +84,7 @@ export const DPOP_REQUIREMENTS: readonly Requirement[] = [
     source: 'RFC 9449 §7.2 (a protected resource supporting both schemes "MUST reject a DPoP-bound access token received as a bearer token")',
     link: R9449('7.2'),
     component: 'gateway',
-    profile: 'gateway',
+    profile: 'sender-constrained',
     capability: 'dpop',
     note:
       'Judged with and without a proof beside the Bearer header: a stolen bound token must not be usable by whoever lacks the key. ' +
@@ -97,7 +97,7 @@ export const DPOP_REQUIREMENTS: readonly Requirement[] = [
     source: 'RFC 9449 §4.3 check 12 ("confirm that the public key to which the access token is bound matches the public key from the DPoP proof")',
     link: R9449('4.3'),
     component: 'gateway',
-    profile: 'gateway',
+    profile: 'sender-constrained',
     capability: 'dpop',
   },
   {
@@ -107,7 +107,7 @@ export const DPOP_REQUIREMENTS: readonly Requirement[] = [
     source: 'RFC 9449 §7 ("The DPoP proof MUST include the ath claim with a valid hash of the associated access token"), §4.3 checks 8, 9, 12',
     link: R9449('7'),
     component: 'gateway',
-    profile: 'gateway',
+    profile: 'sender-constrained',
     capability: 'dpop',
   },
   {
@@ -117,7 +117,7 @@ export const DPOP_REQUIREMENTS: readonly Requirement[] = [
     source: 'RFC 9449 §11.1 (servers "can store ... the jti value of each DPoP proof ... and decline HTTP requests to the same URI for which the jti value has been seen before"), §4.2 (jti)',
     link: R9449('11.1'),
     component: 'gateway',
-    profile: 'gateway',
+    profile: 'sender-constrained',
     capability: 'dpop',
     note:
       'Stricter than the clause (its word is "can"), so a replayed proof that is served is a warning, never a failure. The replay is ' +
@@ -130,7 +130,7 @@ export const DPOP_REQUIREMENTS: readonly Requirement[] = [
     source: 'RFC 9449 §7.1 (the DPoP scheme\'s challenge, with algs and error), RFC 9110 §11.6.1 (a 401 MUST carry a challenge applicable to the resource)',
     link: R9449('7.1'),
     component: 'gateway',
-    profile: 'gateway',
+    profile: 'sender-constrained',
     capability: 'dpop',
     note:
       'RFC 9110 requires a challenge on every 401 (REQ-BEARER-13 judges Bearer\'s); that it names the DPoP scheme when the request used ' +

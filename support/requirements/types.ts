@@ -14,7 +14,7 @@
 export type Level = 'MUST' | 'SHOULD' | 'SEED';
 
 /** Certification profiles: a target is certified per profile. */
-export type CertificationProfile = 'core' | 'gateway' | 'rate-limits' | 'human-identity' | 'client';
+export type CertificationProfile = 'core' | 'gateway' | 'rate-limits' | 'human-identity' | 'client' | 'sender-constrained';
 
 /** Which part of the system under test the requirement binds. */
 export type Component = 'idp' | 'gateway' | 'component' | 'client';
