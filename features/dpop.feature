@@ -31,6 +31,8 @@ Feature: Sender-constrained tokens with DPoP (RFC 9449)
         | is not signed (alg none)                     |
         | is signed with a symmetric algorithm (HS256) |
         | has a signature that does not verify         |
+        | is typed JWT instead of dpop+jwt (typ)       |
+        | carries the private key in its jwk           |
 
   Rule: The gateway serves a bound token only with a proof of its key, for this request and this token (RFC 9449 §7)
 
@@ -68,6 +70,7 @@ Feature: Sender-constrained tokens with DPoP (RFC 9449)
         | carries the ath of another token |
         | names another HTTP method (htm)  |
         | names another URI (htu)          |
+        | was made an hour ago (iat)       |
 
     @REQ-DPOP-09
     Scenario: A proof sent a second time is refused

@@ -27,6 +27,8 @@ test('each spoiled proof differs from a valid one in exactly what it names', asy
   assert.equal(decodeProtectedHeader(await of('alg-none')).alg, 'none');
   assert.equal(decodeProtectedHeader(await of('symmetric-alg')).alg, 'HS256');
   await assert.rejects(jwtVerify(await of('bad-signature'), EmbeddedJWK));
+  assert.equal(decodeProtectedHeader(await of('wrong-typ')).typ, 'JWT');
+  assert.equal(typeof (decodeProtectedHeader(await of('private-key-in-jwk')).jwk as Record<string, unknown>).d, 'string');
   assert.equal(decodeJwt(await of('no-ath')).ath, undefined);
   assert.notEqual(decodeJwt(await of('other-token-ath')).ath, accessTokenHash('token-value'));
 });

@@ -714,7 +714,7 @@ test('DPoP (RFC 9449 §7): a bound token is served with a valid proof only; an u
   assert.equal((await dpopCall(gateway)).reply.status, 200, 'bound token + valid proof');
   assert.equal((await call(gateway, routes.protected, { headers: [bearer(await systemToken())] })).status, 200, 'unbound Bearer token');
   assert.equal((await dpopCall(gateway, { scheme: 'Bearer', proof: null })).reply.status, 401, 'bound token as Bearer');
-  for (const defect of ['wrong-htm', 'wrong-htu', 'stale-iat', 'alg-none', 'symmetric-alg', 'bad-signature', 'no-ath', 'other-token-ath'] as const) {
+  for (const defect of ['wrong-htm', 'wrong-htu', 'stale-iat', 'alg-none', 'symmetric-alg', 'bad-signature', 'wrong-typ', 'private-key-in-jwk', 'no-ath', 'other-token-ath'] as const) {
     const { reply } = await dpopCall(gateway, { defect });
     assert.equal(reply.status, 401, defect);
     assert.match(String(reply.headers['www-authenticate']), /^DPoP error="invalid_dpop_proof"/, defect);

@@ -702,7 +702,7 @@ describe('DPoP at the token endpoint (issue 19, RFC 9449)', () => {
     assert.equal(reply.status, 200);
     assert.equal(reply.json?.token_type, 'DPoP');
     assert.deepEqual(decodeJwt(String(reply.json!.access_token)).cnf, { jkt: key.thumbprint });
-    for (const defect of ['wrong-htm', 'wrong-htu', 'stale-iat', 'alg-none', 'symmetric-alg', 'bad-signature'] as const) {
+    for (const defect of ['wrong-htm', 'wrong-htu', 'stale-iat', 'alg-none', 'symmetric-alg', 'bad-signature', 'wrong-typ', 'private-key-in-jwk'] as const) {
       const refused = (await dpopToken(defect)).reply;
       assert.equal(refused.status, 400, defect);
       assert.equal(refused.json?.error, 'invalid_dpop_proof', defect);

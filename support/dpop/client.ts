@@ -122,7 +122,9 @@ export async function callWithBoundToken(world: CtkWorld, bound: BoundToken & { 
       keepAsLast: call.keepAsLast ?? true,
     });
     const asked = nonceAsked(exchange);
-    if (call.proofJwt !== undefined || call.withoutProof || nonce !== undefined || asked === undefined) return { exchange, ...(proofJwt ? { proofJwt } : {}) };
+    // A stale proof is not sent again with a nonce: the nonce would stand in for its age (RFC 9449 §4.3 check 11).
+    const followNonce = call.proofJwt === undefined && !call.withoutProof && call.defect !== 'stale-iat';
+    if (!followNonce || nonce !== undefined || asked === undefined) return { exchange, ...(proofJwt ? { proofJwt } : {}) };
     world.log('the gateway asks for a DPoP nonce (RFC 9449 §9): the request is sent again with a proof that carries it');
     nonce = asked;
   }

@@ -59,6 +59,8 @@ export const PROOF_DEFECTS: Readonly<Record<string, ProofDefect>> = {
   'is not signed (alg none)': 'alg-none',
   'is signed with a symmetric algorithm (HS256)': 'symmetric-alg',
   'has a signature that does not verify': 'bad-signature',
+  'is typed JWT instead of dpop+jwt (typ)': 'wrong-typ',
+  'carries the private key in its jwk': 'private-key-in-jwk',
   'carries no ath': 'no-ath',
   'carries the ath of another token': 'other-token-ath',
 };

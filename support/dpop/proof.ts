@@ -31,7 +31,7 @@ export async function newDpopKey(alg: ProofAlgorithm = 'ES256'): Promise<DpopKey
 export const accessTokenHash = (token: string): string => createHash('sha256').update(token, 'ascii').digest('base64url');
 
 /** The ways a proof can be spoiled, one at a time (RFC 9449 §4.3's checks). */
-export type ProofDefect = 'none' | 'wrong-htm' | 'wrong-htu' | 'stale-iat' | 'alg-none' | 'symmetric-alg' | 'bad-signature' | 'no-ath' | 'other-token-ath';
+export type ProofDefect = 'none' | 'wrong-htm' | 'wrong-htu' | 'stale-iat' | 'alg-none' | 'symmetric-alg' | 'bad-signature' | 'wrong-typ' | 'private-key-in-jwk' | 'no-ath' | 'other-token-ath';
 
 export interface ProofClaims {
   readonly htm: string;
@@ -73,7 +73,10 @@ export async function dpopProof(key: DpopKey, claims: ProofClaims, defect: Proof
     const jwt = await new SignJWT(payload).setProtectedHeader({ typ: 'dpop+jwt', alg: 'HS256', jwk: key.publicJwk }).sign(randomBytes(32));
     return { jti, jwt };
   }
-  const jwt = await new SignJWT(payload).setProtectedHeader({ typ: 'dpop+jwt', alg: key.alg, jwk: key.publicJwk }).sign(key.privateKey);
+  // §4.3 check 4 (typ dpop+jwt) and check 7 (no private key in jwk).
+  const typ = defect === 'wrong-typ' ? 'JWT' : 'dpop+jwt';
+  const jwk = defect === 'private-key-in-jwk' ? { ...(await exportJWK(key.privateKey)), ...key.publicJwk } : key.publicJwk;
+  const jwt = await new SignJWT(payload).setProtectedHeader({ typ, alg: key.alg, jwk }).sign(key.privateKey);
   return { jti, jwt: defect === 'bad-signature' ? spoilSignature(jwt) : jwt };
 }
 

@@ -39,9 +39,9 @@ export const DPOP_REQUIREMENTS: readonly Requirement[] = [
   },
   {
     id: 'REQ-DPOP-03',
-    title: 'A token request whose DPoP proof is invalid (htm or htu of another request, a stale iat, alg none, a symmetric alg, a bad signature) gets no access token',
+    title: 'A token request whose DPoP proof is invalid (htm or htu of another request, a stale iat, alg none, a symmetric alg, a bad signature, typ not dpop+jwt, a private key in jwk) gets no access token',
     level: 'MUST',
-    source: 'RFC 9449 §4.3 ("To validate a DPoP proof, the receiving server MUST ensure ..." checks 5, 6, 8, 9, 11), §5, §11.1',
+    source: 'RFC 9449 §4.3 ("To validate a DPoP proof, the receiving server MUST ensure ..." checks 4 to 9, 11), §5, §11.1',
     link: R9449('4.3'),
     component: 'idp',
     profile: 'sender-constrained',
@@ -102,9 +102,9 @@ export const DPOP_REQUIREMENTS: readonly Requirement[] = [
   },
   {
     id: 'REQ-DPOP-08',
-    title: 'The gateway refuses a DPoP proof made for another request or token: without ath, with the ath of another token, with another htm or htu',
+    title: 'The gateway refuses a DPoP proof made for another request or token, or long ago: without ath, with the ath of another token, with another htm or htu, an hour old',
     level: 'MUST',
-    source: 'RFC 9449 §7 ("The DPoP proof MUST include the ath claim with a valid hash of the associated access token"), §4.3 checks 8, 9, 12',
+    source: 'RFC 9449 §7 ("The DPoP proof MUST include the ath claim with a valid hash of the associated access token"), §4.3 checks 8, 9, 11, 12; §11.1',
     link: R9449('7'),
     component: 'gateway',
     profile: 'sender-constrained',
