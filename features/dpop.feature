@@ -5,8 +5,9 @@ Feature: Sender-constrained tokens with DPoP (RFC 9449)
   and ath, the hash of the token, at the resource). The token endpoint binds the token to the proof's key (cnf.jkt)
   and refuses a proof that does not hold up; the gateway serves a bound token only with a proof of that key made
   for this request and this token, and never as a plain Bearer token. Only a target that claims DPoP
-  (capabilities.dpop) is judged; the kit signs its proofs with ES256 keys of its own and follows a server's
-  DPoP-Nonce (§8, §9). Every refusal is judged after the same request with a valid proof was accepted.
+  (capabilities.dpop) is judged; the kit signs its proofs with keys of its own (ES256 unless the server's
+  metadata lists other algorithms only) and follows a server's DPoP-Nonce (§8, §9). Every refusal is judged
+  after the same request with a valid proof was accepted.
 
   Rule: The token endpoint binds a token to the proof's key (RFC 9449 §5, §6)
 

@@ -12,7 +12,37 @@ import { paceTokenRequest, tokenRequestBody, assertTokenEndpointUsable } from '.
 import { addressForFailures } from '../oauth/source-address.ts';
 import { callGateway, gatewayUrl } from '../gateway/gateway-client.ts';
 import { gatewayOf } from '../target/target.ts';
-import { dpopProof, newDpopKey, type DpopKey, type ProofDefect } from './proof.ts';
+import { NotTestableError } from '../verdict/not-testable.ts';
+import { dpopProof, newDpopKey, type DpopKey, type ProofAlgorithm, type ProofDefect } from './proof.ts';
+
+/** The algorithms the kit signs proofs with, in the order it prefers them. */
+const KIT_ALGORITHMS: readonly ProofAlgorithm[] = ['ES256', 'PS256', 'RS256', 'EdDSA'];
+
+/** One run is one target: its metadata's algorithm list is read once. */
+let chosen: Promise<ProofAlgorithm> | undefined;
+
+/**
+ * The algorithm for the kit's proofs: ES256, unless the server's metadata lists dpop_signing_alg_values_supported
+ * (RFC 9449 §5.1) without it; then the first of the kit's it lists. A list with none of them: not testable.
+ */
+export function proofAlgorithm(world: CtkWorld): Promise<ProofAlgorithm> {
+  chosen ??= (async () => {
+    const url = world.target.discoveryUrl;
+    const exchange = url ? await world.send({ method: 'GET', url, headers: { accept: 'application/json' } }, { keepAsLast: false }) : undefined;
+    const listed = exchange?.response?.status === 200 ? jsonOf(exchange)?.dpop_signing_alg_values_supported : undefined;
+    if (!Array.isArray(listed) || listed.length === 0) return 'ES256';
+    const alg = KIT_ALGORITHMS.find((a) => listed.includes(a));
+    if (alg) return alg;
+    throw new NotTestableError(`the server's dpop_signing_alg_values_supported (${listed.join(', ')}) names none of the algorithms the kit signs proofs with (${KIT_ALGORITHMS.join(', ')})`, {
+      remedy: 'allow ES256 for DPoP proofs, or tell the kit\'s maintainers which algorithm to add',
+    });
+  })();
+  chosen.catch(() => undefined);
+  return chosen;
+}
+
+/** A fresh key of the run's proof algorithm. */
+export const dpopKeyFor = async (world: CtkWorld): Promise<DpopKey> => newDpopKey(await proofAlgorithm(world));
 
 export interface BoundToken {
   readonly exchange: Exchange;
@@ -70,7 +100,7 @@ const BOUND = stateKey<BoundToken>('a DPoP-bound access token of the system clie
 export async function boundTokenFor(world: CtkWorld, options: { keepAsLast?: boolean } = {}): Promise<BoundToken> {
   const known = world.state.peek(BOUND);
   if (known) return known;
-  const key = await newDpopKey();
+  const key = await dpopKeyFor(world);
   return world.state.remember(BOUND, boundTokenOf(await requestTokenWithProof(world, key, 'none', options), key));
 }
 

@@ -11,8 +11,8 @@ import { stateKey } from '../scenario-state.ts';
 import { check, couldNotJudge, doesNotApply } from '../verdict/check.ts';
 import { decodeJwt } from '../jwt/decode.ts';
 import { isClientError, isSuccess } from '../gateway/gateway-client.ts';
-import { boundTokenFor, callWithBoundToken, requestTokenWithProof, requireBoundToken, type BoundToken, type DpopCall } from './client.ts';
-import { newDpopKey, type ProofDefect } from './proof.ts';
+import { boundTokenFor, callWithBoundToken, dpopKeyFor, requestTokenWithProof, requireBoundToken, type BoundToken, type DpopCall } from './client.ts';
+import type { ProofDefect } from './proof.ts';
 
 // ---------------------------------------------------------------------------------------------------------------
 // Token endpoint (RFC 9449 §5, §6)
@@ -85,7 +85,7 @@ export async function requestTokenWithSpoiledProof(world: CtkWorld, words: strin
   const defect = proofDefect(words);
   const control = await boundTokenFor(world, { keepAsLast: false });
   const held = control.accessToken !== undefined && control.tokenType?.toLowerCase() === 'dpop';
-  const exchange = await requestTokenWithProof(world, await newDpopKey(), defect);
+  const exchange = await requestTokenWithProof(world, await dpopKeyFor(world), defect);
   return world.state.remember(SPOILED_TOKEN_REQUEST, { words, exchange, controlled: { held, observed: tokenAnswer(control) } });
 }
 
@@ -150,7 +150,7 @@ export type GatewayDpopCallKind = 'bearer-without-proof' | 'bearer-with-proof' |
 /** Sends the call `kind` after the positive control; records what was sent for the refusal judge. */
 export async function callGatewayWithBoundToken(world: CtkWorld, kind: GatewayDpopCallKind): Promise<GatewayDpopCall> {
   const bound = await requireBoundToken(world);
-  const { requirement, what, call } = await describeCall(kind);
+  const { requirement, what, call } = await describeCall(world, kind);
   const control = await dpopControl(world);
   if (!control.held) {
     couldNotJudge(world, {
@@ -173,10 +173,10 @@ export async function callGatewayWithBoundToken(world: CtkWorld, kind: GatewayDp
   return world.state.remember(GATEWAY_DPOP_CALL, { requirement, what, exchange });
 }
 
-async function describeCall(kind: GatewayDpopCallKind): Promise<{ requirement: GatewayDpopCall['requirement']; what: string; call: DpopCall }> {
+async function describeCall(world: CtkWorld, kind: GatewayDpopCallKind): Promise<{ requirement: GatewayDpopCall['requirement']; what: string; call: DpopCall }> {
   if (kind === 'bearer-without-proof') return { requirement: 'REQ-DPOP-06', what: 'the DPoP-bound token sent as "Authorization: Bearer" without a proof', call: { scheme: 'Bearer', withoutProof: true } };
   if (kind === 'bearer-with-proof') return { requirement: 'REQ-DPOP-06', what: 'the DPoP-bound token sent as "Authorization: Bearer" with a valid proof beside it', call: { scheme: 'Bearer' } };
-  if (kind === 'other-key') return { requirement: 'REQ-DPOP-07', what: 'the DPoP-bound token with a proof signed by another key than the one in cnf.jkt', call: { scheme: 'DPoP', proofKey: await newDpopKey() } };
+  if (kind === 'other-key') return { requirement: 'REQ-DPOP-07', what: 'the DPoP-bound token with a proof signed by another key than the one in cnf.jkt', call: { scheme: 'DPoP', proofKey: await dpopKeyFor(world) } };
   if (kind === 'replay') return { requirement: 'REQ-DPOP-09', what: 'a DPoP proof sent a second time (the same jti)', call: { scheme: 'DPoP' } };
   return { requirement: 'REQ-DPOP-08', what: `the DPoP-bound token with a proof that ${kind.words}`, call: { scheme: 'DPoP', defect: kind.defect } };
 }

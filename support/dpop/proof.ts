@@ -6,10 +6,7 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { calculateJwkThumbprint, exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JWK } from 'jose';
 
-/**
- * The algorithms the kit can sign proofs with. Its checks use ES256, the one every DPoP server the kit knows accepts
- * (oidc-provider's default list is ES256 and EdDSA); dpop_signing_alg_values_supported is not read yet.
- */
+/** The algorithms the kit can sign proofs with; which one a run uses is client.ts's proofAlgorithm (ES256 by default). */
 export type ProofAlgorithm = 'ES256' | 'PS256' | 'RS256' | 'EdDSA';
 
 export interface DpopKey {
