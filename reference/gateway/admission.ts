@@ -81,7 +81,7 @@ export async function admit(
     // (fault dpop-challenge-bearer-only leaves it out, REQ-DPOP-10).
     const dpopError = error instanceof DpopRefused ? error.code : undefined;
     const dpop = (credentials.scheme === 'DPoP' || dpopError) && !faults.has('dpop-challenge-bearer-only')
-      ? { usedScheme: credentials.scheme ?? ('Bearer' as const), error: dpopError ?? code }
+      ? { usedScheme: credentials.scheme ?? ('Bearer' as const), error: dpopError ?? code, ...(error instanceof DpopRefused && error.nonce ? { nonce: error.nonce } : {}) }
       : undefined;
     // Fault duplicate-challenge-attribute: error="invalid_token" appears twice in the challenge (REQ-BEARER-15).
     return refuseWith({ status: 401, challenge: { error: code, description: reason, errorTwice: faults.has('duplicate-challenge-attribute'), ...(dpop ? { dpop } : {}) }, detail: reason });

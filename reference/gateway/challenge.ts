@@ -36,7 +36,7 @@ export interface Challenge {
    * RFC 9449 §7.1: the DPoP challenge of a refused DPoP request (its error first, then the Bearer challenge), or the
    * one offered beside Bearer when a DPoP-bound token came as a Bearer token.
    */
-  readonly dpop?: { readonly usedScheme: 'DPoP' | 'Bearer'; readonly error: string };
+  readonly dpop?: { readonly usedScheme: 'DPoP' | 'Bearer'; readonly error: string; readonly nonce?: string };
 }
 
 /** RFC 9449 §7.1 algs: the proof algorithms the gateway verifies (dpop.ts). */
@@ -110,6 +110,8 @@ export function refuse(res: ServerResponse, refusal: Refusal): void {
     const bearer = bearerChallenge(refusal.challenge);
     headers['www-authenticate'] = refusal.challenge.separateFieldChallenge ? [bearer, `Key realm="${REALM}"`] : bearer;
   }
+  // RFC 9449 §9: the nonce a use_dpop_nonce refusal asks for.
+  if (refusal.challenge?.dpop?.nonce) headers['dpop-nonce'] = refusal.challenge.dpop.nonce;
   // Variation gateway-empty-error-body: RFC 6750 §3 puts the error in WWW-Authenticate and defines no body.
   if (refusal.emptyBody) {
     res.writeHead(refusal.status, { ...headers, 'content-length': 0, 'cache-control': 'no-store' });

@@ -5,7 +5,7 @@
  * signature with the key it carries (EmbeddedJWK); the faults below are deliberate holes, each named by the
  * requirement it breaks (faults.ts).
  */
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { calculateJwkThumbprint, EmbeddedJWK, jwtVerify, type JWK } from 'jose';
 import type { AccessTokenClaims } from './access-token.ts';
 
@@ -15,14 +15,31 @@ export const DPOP_ALGORITHMS = ['ES256', 'PS256', 'RS256', 'EdDSA', 'Ed25519'] a
 /** §11.1: proofs are accepted for a limited time after their creation (iat), both ways, in seconds. */
 const PROOF_WINDOW_SECONDS = 60;
 
-export type DpopErrorCode = 'invalid_token' | 'invalid_dpop_proof';
+export type DpopErrorCode = 'invalid_token' | 'invalid_dpop_proof' | 'use_dpop_nonce';
 
 export class DpopRefused extends Error {
   readonly code: DpopErrorCode;
-  constructor(code: DpopErrorCode, description: string) {
+  /** §9: the nonce the next proof must carry (sent as DPoP-Nonce). */
+  readonly nonce?: string;
+  constructor(code: DpopErrorCode, description: string, nonce?: string) {
     super(description);
     this.name = 'DpopRefused';
     this.code = code;
+    if (nonce !== undefined) this.nonce = nonce;
+  }
+}
+
+/** Variation dpop-nonce-required (§9): nonces this gateway handed out, each good for five minutes. */
+export class DpopNonces {
+  readonly #issued = new Map<string, number>();
+  issue(nowSeconds: number): string {
+    for (const [nonce, until] of this.#issued) if (until < nowSeconds) this.#issued.delete(nonce);
+    const nonce = randomBytes(16).toString('base64url');
+    this.#issued.set(nonce, nowSeconds + 300);
+    return nonce;
+  }
+  valid(nonce: unknown, nowSeconds: number): boolean {
+    return typeof nonce === 'string' && (this.#issued.get(nonce) ?? 0) >= nowSeconds;
   }
 }
 
@@ -69,7 +86,7 @@ const normalisedUri = (uri: string): string | undefined => {
  * Whether a validated token may be used the way the request presents it (RFC 9449 §7, §7.2). Throws DpopRefused;
  * returns for an unbound token sent as Bearer and for a bound token with a valid proof.
  */
-export async function checkSenderConstraint(claims: AccessTokenClaims, request: DpopRequest, seen: SeenProofs, faults: ReadonlySet<string>): Promise<void> {
+export async function checkSenderConstraint(claims: AccessTokenClaims, request: DpopRequest, seen: SeenProofs, faults: ReadonlySet<string>, nonces?: DpopNonces): Promise<void> {
   const jkt = boundKeyOf(claims);
   if (request.scheme === 'Bearer') {
     // §7.2: a protected resource that supports both schemes MUST reject a DPoP-bound token received as a bearer token.
@@ -94,13 +111,16 @@ export async function checkSenderConstraint(claims: AccessTokenClaims, request: 
   if ('d' in jwk || 'p' in jwk) throw new DpopRefused('invalid_dpop_proof', 'the DPoP proof carries a private key');
   // §4.2: jti, htm, htu, iat REQUIRED.
   if (typeof payload.jti !== 'string' || payload.jti === '' || typeof payload.iat !== 'number') throw new DpopRefused('invalid_dpop_proof', 'the DPoP proof lacks jti or iat');
+  const now = Math.floor(Date.now() / 1000);
+  // §9, §4.3 check 10: with nonces required (variation dpop-nonce-required), a proof without one of ours is answered
+  // use_dpop_nonce with a fresh nonce in DPoP-Nonce.
+  if (nonces && !nonces.valid(payload.nonce, now)) throw new DpopRefused('use_dpop_nonce', 'the DPoP proof must carry the nonce of this resource server', nonces.issue(now));
   // §4.3 check 8, 9: this request's method and URI (query and fragment ignored).
   if (payload.htm !== request.method) throw new DpopRefused('invalid_dpop_proof', 'the DPoP proof is for another HTTP method (htm)');
   if (!faults.has('dpop-ignores-htu') && (typeof payload.htu !== 'string' || normalisedUri(payload.htu) !== normalisedUri(request.uri))) {
     throw new DpopRefused('invalid_dpop_proof', 'the DPoP proof is for another URI (htu)');
   }
   // §4.3 check 11, §11.1: a fresh proof.
-  const now = Math.floor(Date.now() / 1000);
   if (Math.abs(now - payload.iat) > PROOF_WINDOW_SECONDS) throw new DpopRefused('invalid_dpop_proof', 'the DPoP proof is not recent (iat)');
   // §4.3 check 12, §7: ath is the hash of this access token ...
   if (!faults.has('dpop-ignores-ath') && payload.ath !== createHash('sha256').update(request.token, 'ascii').digest('base64url')) {

@@ -10,7 +10,7 @@ import { REALM, refuse, sendJson } from './challenge.ts';
 import type { GatewayConfig } from './config.ts';
 import { GatewayClientLimits } from './client-limits.ts';
 import { bearerCredentials, bodyWithoutToken } from './credentials.ts';
-import { checkSenderConstraint, SeenProofs } from './dpop.ts';
+import { checkSenderConstraint, DpopNonces, SeenProofs } from './dpop.ts';
 import { encodeIdentity } from './identity.ts';
 import { RouteTable, routePolicies, type RoutePolicy } from './routes.ts';
 import { forward } from './upstream.ts';
@@ -51,6 +51,8 @@ export function createGatewayServer(config: GatewayConfig, options: GatewayServe
   const validate = accessTokenValidator(config);
   // RFC 9449 §11.1: the proofs this gateway has seen, for replay detection.
   const seenProofs = new SeenProofs();
+  // Variation dpop-nonce-required (RFC 9449 §9): every proof carries a nonce this gateway issued.
+  const dpopNonces = faults.has('dpop-nonce-required-at-gateway') ? new DpopNonces() : undefined;
   const log = options.log ?? (() => undefined);
   const clientLimits = config.clientLimits
     ? new GatewayClientLimits(config.clientLimits, {
@@ -128,7 +130,7 @@ export function createGatewayServer(config: GatewayConfig, options: GatewayServe
       uri: `http://${req.headers.host ?? 'gateway.invalid'}${url.pathname}`,
       proofs: req.headersDistinct.dpop ?? [],
     });
-    const admission = await admit(route.policy, credentials, validate, faults, (claims, token, scheme) => checkSenderConstraint(claims, dpopRequest(token, scheme), seenProofs, faults));
+    const admission = await admit(route.policy, credentials, validate, faults, (claims, token, scheme) => checkSenderConstraint(claims, dpopRequest(token, scheme), seenProofs, faults, dpopNonces));
     if (admission.kind === 'refuse') {
       // RFC 6750 §3: a 401 MUST carry WWW-Authenticate (fault no-www-authenticate drops it).
       const { refusal } = admission;

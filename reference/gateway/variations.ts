@@ -56,6 +56,13 @@ export const GATEWAY_VARIATIONS = [
       'RFC 6585 §4 (429 for too many requests; Retry-After MAY); RFC 6750 §3.1 and RFC 9110 §15.5.4 (a server may refuse a request, 403); the limits are the deployment\'s own claim (limits.gateway), and an operator\'s allow-list is its own choice: the kit judges the claim only from the other client IPs it sends from.',
     claims: ['gateway-rate-limiting', 'gateway-ip-blocking'],
   },
+  // Issue 19: DPoP
+  {
+    name: 'dpop-nonce-required-at-gateway',
+    component: 'gateway',
+    description: 'Every DPoP proof must carry a nonce the gateway issued: a proof without one is refused 401 with WWW-Authenticate: DPoP error="use_dpop_nonce" and a DPoP-Nonce header.',
+    allowedBy: 'RFC 9449 §9: a resource server MAY supply a nonce value to be included by the client in DPoP proofs sent to it (use_dpop_nonce, DPoP-Nonce).',
+  },
 ] as const satisfies readonly VariationDefinition[];
 
 export type GatewayVariationName = (typeof GATEWAY_VARIATIONS)[number]['name'];
