@@ -6,6 +6,7 @@
  * these tests do not depend on the reference IdP.
  */
 import { describe, test, before, after } from 'node:test';
+import { dpopProof, newDpopKey, type DpopKey, type ProofDefect } from '../support/dpop/proof.ts';
 import assert from 'node:assert/strict';
 import { createServer, request, type Server } from 'node:http';
 import { createHmac, createPublicKey, KeyObject } from 'node:crypto';
@@ -804,6 +805,55 @@ Object.assign(FAULT_PROBES, {
 Object.assign(FAULT_PROBES, {
   'accept-iat-in-future': async (base: string) =>
     assert.equal((await call(base, routes.protected, { headers: [bearer(await mint({ claims: { iat: now() + 3600, exp: now() + 7200 } }))] })).status, 200, 'healthy: 401'),
+});
+
+// Issue 19: DPoP (RFC 9449 §7)
+/** A token bound to `key` (cnf.jkt) and the headers that present it with the DPoP scheme and a proof. */
+async function dpopCall(base: string, options: { defect?: ProofDefect; proofKey?: DpopKey; scheme?: 'DPoP' | 'Bearer'; proof?: string | null } = {}) {
+  const key = await newDpopKey();
+  const token = await mint({ claims: { cnf: { jkt: key.thumbprint } } });
+  const proof = options.proof === undefined ? (await dpopProof(options.proofKey ?? key, { htm: 'GET', htu: new URL(routes.protected, base).href, accessToken: token }, options.defect)).jwt : options.proof;
+  const headers: [string, string][] = [['authorization', `${options.scheme ?? 'DPoP'} ${token}`]];
+  if (proof !== null) headers.push(['dpop', proof]);
+  return { token, key, proof, reply: await call(base, routes.protected, { headers }) };
+}
+
+Object.assign(FAULT_PROBES, {
+  'dpop-scheme-unsupported': async (base: string) => assert.equal((await dpopCall(base)).reply.status, 401),
+  'dpop-bound-token-accepted-as-bearer': async (base: string) => assert.equal((await dpopCall(base, { scheme: 'Bearer', proof: null })).reply.status, 200),
+  'dpop-ignores-key-binding': async (base: string) => assert.equal((await dpopCall(base, { proofKey: await newDpopKey() })).reply.status, 200),
+  'dpop-ignores-ath': async (base: string) => assert.equal((await dpopCall(base, { defect: 'no-ath' })).reply.status, 200),
+  'dpop-ignores-htu': async (base: string) => assert.equal((await dpopCall(base, { defect: 'wrong-htu' })).reply.status, 200),
+  'dpop-proof-replay-accepted': async (base: string) => {
+    const first = await dpopCall(base);
+    assert.equal(first.reply.status, 200);
+    const again = await call(base, routes.protected, { headers: [['authorization', `DPoP ${first.token}`], ['dpop', first.proof!]] });
+    assert.equal(again.status, 200);
+  },
+  'dpop-challenge-bearer-only': async (base: string) => {
+    const { reply } = await dpopCall(base, { proofKey: await newDpopKey() });
+    assert.equal(reply.status, 401);
+    assert.doesNotMatch(String(reply.headers['www-authenticate']), /(^|,\s*)DPoP\s/, 'no challenge with the DPoP scheme');
+  },
+});
+
+test('DPoP (RFC 9449 §7): a bound token is served with a valid proof only; an unbound token stays a Bearer token', async () => {
+  assert.equal((await dpopCall(gateway)).reply.status, 200, 'bound token + valid proof');
+  assert.equal((await call(gateway, routes.protected, { headers: [bearer(await systemToken())] })).status, 200, 'unbound Bearer token');
+  assert.equal((await dpopCall(gateway, { scheme: 'Bearer', proof: null })).reply.status, 401, 'bound token as Bearer');
+  for (const defect of ['wrong-htm', 'wrong-htu', 'stale-iat', 'alg-none', 'symmetric-alg', 'bad-signature', 'wrong-typ', 'private-key-in-jwk', 'no-ath', 'other-token-ath'] as const) {
+    const { reply } = await dpopCall(gateway, { defect });
+    assert.equal(reply.status, 401, defect);
+    assert.match(String(reply.headers['www-authenticate']), /^DPoP error="invalid_dpop_proof"/, defect);
+  }
+  const otherKey = (await dpopCall(gateway, { proofKey: await newDpopKey() })).reply;
+  assert.equal(otherKey.status, 401);
+  assert.match(String(otherKey.headers['www-authenticate']), /^DPoP error="invalid_token"/);
+  const first = await dpopCall(gateway);
+  const replay = await call(gateway, routes.protected, { headers: [['authorization', `DPoP ${first.token}`], ['dpop', first.proof!]] });
+  assert.equal(replay.status, 401, 'a proof is used once');
+  const unbound = await call(gateway, routes.protected, { headers: [['authorization', `DPoP ${await systemToken()}`]] });
+  assert.equal(unbound.status, 401, 'an unbound token with the DPoP scheme');
 });
 
 /** The gateway with these switches and the variations they need, with the per-IP limits when those are on. */

@@ -16,6 +16,7 @@ import { IDP_FAULTS, type IdpFaultName } from '../reference/idp/faults.ts';
 import { basicAuthorization } from '../support/oauth/token-client.ts';
 import { assertionClaims, JWT_BEARER_ASSERTION_TYPE, signAssertion, type AssertionDefect } from '../support/jwt/client-assertion.ts';
 import type { PrivateKeyJwtClient } from '../support/target/target.ts';
+import { dpopProof, newDpopKey, type ProofDefect } from '../support/dpop/proof.ts';
 
 interface Reply {
   readonly status: number;
@@ -736,6 +737,14 @@ const FAULT_PROBES: Record<IdpFaultName, () => Promise<boolean>> = {
   'accept-hs256-public-key-assertion': async () => (await assertionToken('hs256-public-key')).status === 200,
   'accept-assertion-any-key': async () => (await assertionToken('unregistered-key')).status === 200,
   'assertion-refusal-invalid-grant': async () => (await assertionToken('expired')).json?.error === 'invalid_grant',
+  // Issue 19: DPoP
+  'dpop-token-type-bearer': async () => (await dpopToken()).reply.json?.token_type === 'Bearer',
+  'dpop-token-without-cnf': async () => {
+    const { reply } = await dpopToken();
+    return reply.json?.token_type === 'DPoP' && decodeJwt(String(reply.json.access_token)).cnf === undefined;
+  },
+  'dpop-proof-alg-none-accepted': async () => (await dpopToken('alg-none')).reply.status === 200,
+  'dpop-wrong-error-code': async () => (await dpopToken('wrong-htu')).reply.json?.error === 'invalid_request',
 };
 
 /** The private_key_jwt test client as the kit sees it (fixtures privateKeyJwtClient). */
@@ -749,6 +758,14 @@ async function assertionToken(defect: AssertionDefect = 'none', given?: string) 
   const client = pkjwtClient();
   const assertion = given ?? (await signAssertion(client, assertionClaims(client.clientId, `${idp.url}/token`, defect), defect));
   return token({ grant_type: 'client_credentials', scope: client.scopes.join(' '), client_assertion_type: JWT_BEARER_ASSERTION_TYPE, client_assertion: assertion });
+}
+
+/** A token request of the system client with a DPoP proof (RFC 9449 §5), valid or spoiled. */
+async function dpopToken(defect: ProofDefect = 'none') {
+  const key = await newDpopKey();
+  const proof = await dpopProof(key, { htm: 'POST', htu: `${idp.url}/token` }, defect);
+  const reply = await token({ grant_type: 'client_credentials' }, { basic: [system().clientId, system().clientSecret], headers: { dpop: proof.jwt }, from: defect === 'none' ? undefined : '127.0.0.54' });
+  return { key, reply };
 }
 
 /** A client-credentials token of the web front end's own system user (seed 000). */
@@ -842,6 +859,21 @@ describe('private_key_jwt (issue 19: RFC 7523 client assertions)', () => {
     const again = await assertionToken('none', assertion);
     assert.equal(again.status, 401, again.text);
     assert.equal(again.json?.error, 'invalid_client');
+  });
+});
+
+describe('DPoP at the token endpoint (issue 19, RFC 9449)', () => {
+  test('a valid proof gets token_type DPoP and cnf.jkt = the proof key\'s thumbprint; spoiled proofs get invalid_dpop_proof', async () => {
+    const { key, reply } = await dpopToken();
+    assert.equal(reply.status, 200);
+    assert.equal(reply.json?.token_type, 'DPoP');
+    assert.deepEqual(decodeJwt(String(reply.json!.access_token)).cnf, { jkt: key.thumbprint });
+    for (const defect of ['wrong-htm', 'wrong-htu', 'stale-iat', 'alg-none', 'symmetric-alg', 'bad-signature', 'wrong-typ', 'private-key-in-jwk'] as const) {
+      const refused = (await dpopToken(defect)).reply;
+      assert.equal(refused.status, 400, defect);
+      assert.equal(refused.json?.error, 'invalid_dpop_proof', defect);
+    }
+    assert.equal((await systemToken()).json?.token_type, 'Bearer', 'without a proof the token stays a Bearer token');
   });
 });
 

@@ -6,6 +6,7 @@ import { decodeJwt } from 'jose';
 import type { AccessTokenClaims, AccessTokenValidator } from './access-token.ts';
 import type { Refusal } from './challenge.ts';
 import type { BearerCredentials } from './credentials.ts';
+import { DpopRefused } from './dpop.ts';
 import { anonymousIdentity, identityOfToken, type ForwardedIdentity } from './identity.ts';
 import type { RoutePolicy } from './routes.ts';
 
@@ -28,6 +29,8 @@ export async function admit(
   credentials: BearerCredentials,
   validate: AccessTokenValidator,
   faults: ReadonlySet<string>,
+  /** RFC 9449 §7, §7.2: may this validated token be used the way the request presents it (dpop.ts)? Throws DpopRefused. */
+  senderConstraint?: (claims: AccessTokenClaims, token: string, scheme: 'Bearer' | 'DPoP') => Promise<void>,
 ): Promise<Admission> {
   // Fault public-route-needs-token: the public route is handled as if it were protected.
   const isPublic = policy.public && !faults.has('public-route-needs-token');
@@ -63,6 +66,7 @@ export async function admit(
   try {
     // Fault query-token-unchecked: a token read from the URI query is taken at its word (REQ-BEARER-10).
     const claims = faults.has('query-token-unchecked') && credentials.via === 'query' ? (decodeJwt(credentials.token) as AccessTokenClaims) : await validate(credentials.token);
+    await senderConstraint?.(claims, credentials.token, credentials.scheme ?? 'Bearer');
     identity = identityOfToken(claims, { humanAsSystem: faults.has('forward-human-as-system') });
   } catch (error) {
     if (fallbackOnFailure) return fallback('failed');
@@ -75,8 +79,14 @@ export async function admit(
     // RFC 6750 §3.1 invalid_token: expired, revoked, malformed, or otherwise invalid -> 401. Also when the
     // keys cannot be fetched (issue 12: an unreachable JWKS is a 401, never a 500 and never an accept).
     const code = faults.has('wrong-error-code') ? 'invalid_request' : 'invalid_token';
+    // RFC 9449 §7.1: a refused DPoP request, or a bound token sent as Bearer, is also answered with a DPoP challenge
+    // (fault dpop-challenge-bearer-only leaves it out, REQ-DPOP-10).
+    const dpopError = error instanceof DpopRefused ? error.code : undefined;
+    const dpop = (credentials.scheme === 'DPoP' || dpopError) && !faults.has('dpop-challenge-bearer-only')
+      ? { usedScheme: credentials.scheme ?? ('Bearer' as const), error: dpopError ?? code, ...(error instanceof DpopRefused && error.nonce ? { nonce: error.nonce } : {}) }
+      : undefined;
     // Fault duplicate-challenge-attribute: error="invalid_token" appears twice in the challenge (REQ-BEARER-15).
-    return refuseWith({ status: 401, challenge: { error: code, description: reason, errorTwice: faults.has('duplicate-challenge-attribute') }, detail: reason });
+    return refuseWith({ status: 401, challenge: { error: code, description: reason, errorTwice: faults.has('duplicate-challenge-attribute'), ...(dpop ? { dpop } : {}) }, detail: reason });
   }
 
   // RFC 6750 §3.1 insufficient_scope: the token is valid but lacks the route's scope -> 403 with the scope needed.

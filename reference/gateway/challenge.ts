@@ -32,7 +32,15 @@ export interface Challenge {
    * resource_metadata auth-param), as MCP-style resource servers send in every Bearer challenge.
    */
   readonly resourceMetadata?: string;
+  /**
+   * RFC 9449 §7.1: the DPoP challenge of a refused DPoP request (its error first, then the Bearer challenge), or the
+   * one offered beside Bearer when a DPoP-bound token came as a Bearer token.
+   */
+  readonly dpop?: { readonly usedScheme: 'DPoP' | 'Bearer'; readonly error: string; readonly nonce?: string };
 }
+
+/** RFC 9449 §7.1 algs: the proof algorithms the gateway verifies (dpop.ts). */
+const DPOP_ALGS = 'ES256 PS256 RS256 EdDSA';
 
 /**
  * RFC 6750 §3: error_description and scope values are limited to %x20-21 / %x23-5B / %x5D-7E; anything
@@ -45,7 +53,15 @@ function quotable(value: string): string {
 /** `Bearer realm="auth-ctk"[, error="...", error_description="...", scope="..."]` (RFC 6750 §3). */
 export function bearerChallenge(challenge: Challenge): string {
   if (challenge.bare) return 'Bearer';
+  const { dpop } = challenge;
+  if (dpop?.usedScheme === 'DPoP') {
+    const params = [`error="${dpop.error}"`];
+    if (challenge.description) params.push(`error_description="${quotable(challenge.description)}"`);
+    params.push(`algs="${DPOP_ALGS}"`);
+    return `DPoP ${params.join(', ')}, Bearer realm="${REALM}"`;
+  }
   if (challenge.withExtras) return challengeWithExtras(challenge);
+  if (dpop) return `${bearerChallenge({ ...challenge, dpop: undefined })}, DPoP algs="${DPOP_ALGS}"`;
   const params = [`realm="${REALM}"`];
   if (challenge.resourceMetadata) params.push(`resource_metadata="${challenge.resourceMetadata}"`);
   if (challenge.error) params.push(`error="${challenge.error}"`);
@@ -94,6 +110,8 @@ export function refuse(res: ServerResponse, refusal: Refusal): void {
     const bearer = bearerChallenge(refusal.challenge);
     headers['www-authenticate'] = refusal.challenge.separateFieldChallenge ? [bearer, `Key realm="${REALM}"`] : bearer;
   }
+  // RFC 9449 §9: the nonce a use_dpop_nonce refusal asks for.
+  if (refusal.challenge?.dpop?.nonce) headers['dpop-nonce'] = refusal.challenge.dpop.nonce;
   // Variation gateway-empty-error-body: RFC 6750 §3 puts the error in WWW-Authenticate and defines no body.
   if (refusal.emptyBody) {
     res.writeHead(refusal.status, { ...headers, 'content-length': 0, 'cache-control': 'no-store' });

@@ -10,10 +10,12 @@ import type { IncomingMessage } from 'node:http';
 
 export type BearerCredentials =
   | { readonly kind: 'absent'; readonly detail: string }
-  | { readonly kind: 'token'; readonly token: string; readonly via: 'header' | 'query' | 'body' }
+  | { readonly kind: 'token'; readonly token: string; readonly via: 'header' | 'query' | 'body'; readonly scheme?: 'DPoP' }
   | { readonly kind: 'malformed'; readonly detail: string; readonly cause: 'header' | 'several-methods' };
 
 export interface CredentialOptions {
+  /** RFC 9449 §7.1: the DPoP scheme carries a (DPoP-bound) token too; fault dpop-scheme-unsupported leaves it unknown. */
+  readonly dpopScheme?: boolean;
   /** Fault case-sensitive-bearer: only the exact spelling "Bearer" is recognised. */
   readonly caseSensitiveScheme?: boolean;
   /** Variation query-access-token (and fault query-token-unchecked): a token in the URI query alone is used. */
@@ -35,7 +37,7 @@ const B64TOKEN = /^[A-Za-z0-9\-._~+/]+=*$/;
 type HeaderReading =
   | { readonly kind: 'none' }
   | { readonly kind: 'other-scheme'; readonly scheme: string }
-  | { readonly kind: 'token'; readonly token: string }
+  | { readonly kind: 'token'; readonly token: string; readonly scheme?: 'DPoP' }
   | { readonly kind: 'malformed'; readonly detail: string; readonly cause: 'header' };
 
 function readAuthorizationHeader(req: IncomingMessage, options: CredentialOptions): HeaderReading {
@@ -49,11 +51,14 @@ function readAuthorizationHeader(req: IncomingMessage, options: CredentialOption
   const [, scheme, rest] = match as unknown as [string, string, string | undefined];
   // RFC 9110 §11.1: the auth-scheme is case-insensitive ("bearer", "BEARER" are Bearer).
   const isBearer = options.caseSensitiveScheme ? scheme === 'Bearer' : scheme.toLowerCase() === 'bearer';
-  if (!isBearer) return { kind: 'other-scheme', scheme };
+  const isDpop = options.dpopScheme === true && scheme.toLowerCase() === 'dpop';
+  if (!isBearer && !isDpop) return { kind: 'other-scheme', scheme };
+  const name = isDpop ? 'DPoP' : 'Bearer';
   const credentials = rest?.trim() ?? '';
-  if (credentials === '') return { kind: 'malformed', cause: 'header', detail: 'the Bearer scheme carries no token' };
-  if (!B64TOKEN.test(credentials)) return { kind: 'malformed', cause: 'header', detail: 'the Bearer token is not a b64token (RFC 6750 section 2.1)' };
-  return { kind: 'token', token: credentials };
+  if (credentials === '') return { kind: 'malformed', cause: 'header', detail: `the ${name} scheme carries no token` };
+  // RFC 9449 §7.1: the DPoP scheme's credentials are token68 too.
+  if (!B64TOKEN.test(credentials)) return { kind: 'malformed', cause: 'header', detail: `the ${name} token is not a b64token (RFC 6750 section 2.1)` };
+  return isDpop ? { kind: 'token', token: credentials, scheme: 'DPoP' } : { kind: 'token', token: credentials };
 }
 
 function isFormEncoded(req: IncomingMessage): boolean {
@@ -74,7 +79,7 @@ export function bearerCredentials(req: IncomingMessage, url: URL, body: Buffer, 
     return { kind: 'malformed', cause: 'several-methods', detail: 'the access token is sent by more than one method' };
   }
 
-  if (header.kind === 'token') return { kind: 'token', token: header.token, via: 'header' };
+  if (header.kind === 'token') return { kind: 'token', token: header.token, via: 'header', ...(header.scheme ? { scheme: header.scheme } : {}) };
   if (inQuery.length > 0) {
     if (options.acceptQueryToken) return { kind: 'token', token: inQuery[0]!, via: 'query' };
     return { kind: 'absent', detail: 'access tokens in the URI query are not accepted (RFC 6750 section 2.3); use the Authorization header' };

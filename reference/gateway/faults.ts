@@ -174,4 +174,14 @@ export const GATEWAY_FAULTS: readonly FaultDefinition[] = [
   },
   // Issue 20: iat in the future
   gateway('accept-iat-in-future', 'accepts a correctly signed token whose iat lies an hour in the future (no iat check, as jose does by default)', ['REQ-BEARER-19']),
+  // Issue 19: DPoP
+  // A gateway that does not know the DPoP scheme refuses every DPoP request: the refusal checks are then not judged
+  // (their positive control fails), and REQ-DPOP-05 reports the gateway once.
+  gateway('dpop-scheme-unsupported', 'does not know the DPoP authentication scheme: a DPoP-bound token sent with "Authorization: DPoP" and a valid proof is refused as no credentials', ['REQ-DPOP-05']),
+  gateway('dpop-bound-token-accepted-as-bearer', 'serves a DPoP-bound access token (cnf.jkt) sent as a plain Bearer token, with or without a proof', ['REQ-DPOP-06']),
+  gateway('dpop-ignores-key-binding', "accepts a DPoP proof signed by any key: never compares the proof key's thumbprint with the token's cnf.jkt", ['REQ-DPOP-07']),
+  gateway('dpop-ignores-ath', 'never checks the proof\'s ath: a proof without ath, or with the hash of another token, is accepted', ['REQ-DPOP-08']),
+  gateway('dpop-ignores-htu', 'never checks the proof\'s htu: a proof made for another URI is accepted', ['REQ-DPOP-08']),
+  gateway('dpop-proof-replay-accepted', 'keeps no record of the proofs it has seen: a proof (same jti) sent a second time is served again', ['REQ-DPOP-09']),
+  gateway('dpop-challenge-bearer-only', 'refuses a DPoP request with a 401 whose WWW-Authenticate names the Bearer scheme only', ['REQ-DPOP-10']),
 ];

@@ -10,6 +10,7 @@ import { REALM, refuse, sendJson } from './challenge.ts';
 import type { GatewayConfig } from './config.ts';
 import { GatewayClientLimits } from './client-limits.ts';
 import { bearerCredentials, bodyWithoutToken } from './credentials.ts';
+import { checkSenderConstraint, DpopNonces, SeenProofs } from './dpop.ts';
 import { encodeIdentity } from './identity.ts';
 import { RouteTable, routePolicies, type RoutePolicy } from './routes.ts';
 import { forward } from './upstream.ts';
@@ -51,6 +52,10 @@ export function createGatewayServer(config: GatewayConfig, options: GatewayServe
   const { faults } = config;
   const routes = new RouteTable(routePolicies(config.routes));
   const validate = accessTokenValidator(config);
+  // RFC 9449 §11.1: the proofs this gateway has seen, for replay detection.
+  const seenProofs = new SeenProofs();
+  // Variation dpop-nonce-required (RFC 9449 §9): every proof carries a nonce this gateway issued.
+  const dpopNonces = faults.has('dpop-nonce-required-at-gateway') ? new DpopNonces() : undefined;
   const log = options.log ?? (() => undefined);
   const clientLimits = config.clientLimits
     ? new GatewayClientLimits(config.clientLimits, {
@@ -118,6 +123,7 @@ export function createGatewayServer(config: GatewayConfig, options: GatewayServe
       acceptQueryToken: faults.has('query-access-token') || faults.has('query-token-unchecked'),
       acceptTokenSentTwice: faults.has('accept-token-sent-twice'),
       acceptBodyToken: faults.has('body-access-token'),
+      dpopScheme: !faults.has('dpop-scheme-unsupported'),
     });
     // Fault oversized-token-500 (issue 20): the gateway takes headers of up to 128 KiB in, and its token cache cannot
     // hold a key of more than 8 KiB — it answers such a token with a 500 instead of a 4xx (REQ-BEARER-12, -04).
@@ -125,7 +131,15 @@ export function createGatewayServer(config: GatewayConfig, options: GatewayServe
       sendJson(res, 500, { message: 'internal error' });
       return 'answered 500 to an oversized token (fault oversized-token-500)';
     }
-    const admission = await admit(route.policy, credentials, validate, faults);
+    // RFC 9449 §7: a DPoP proof is made for the URI the client addressed (htu): this gateway's own origin and path.
+    const dpopRequest = (token: string, scheme: 'Bearer' | 'DPoP') => ({
+      scheme,
+      token,
+      method: req.method ?? 'GET',
+      uri: `http://${req.headers.host ?? 'gateway.invalid'}${url.pathname}`,
+      proofs: req.headersDistinct.dpop ?? [],
+    });
+    const admission = await admit(route.policy, credentials, validate, faults, (claims, token, scheme) => checkSenderConstraint(claims, dpopRequest(token, scheme), seenProofs, faults, dpopNonces));
     if (admission.kind === 'refuse') {
       // RFC 6750 §3: a 401 MUST carry WWW-Authenticate (fault no-www-authenticate drops it).
       const { refusal } = admission;

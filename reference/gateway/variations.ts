@@ -63,6 +63,13 @@ export const GATEWAY_VARIATIONS = [
     description: 'The gateway takes request headers of up to 128 KiB in (as an Envoy with a raised max_request_headers_kb does): a 64 KiB forged token is validated like any other and refused with 401 invalid_token, not 431.',
     allowedBy: 'RFC 9110 §5.4 (a server only has to answer with a 4xx for fields larger than it wishes to process; how large that is is its own choice); RFC 6750 §3.1 (invalid_token: 401).',
   },
+  // Issue 19: DPoP
+  {
+    name: 'dpop-nonce-required-at-gateway',
+    component: 'gateway',
+    description: 'Every DPoP proof must carry a nonce the gateway issued: a proof without one is refused 401 with WWW-Authenticate: DPoP error="use_dpop_nonce" and a DPoP-Nonce header.',
+    allowedBy: 'RFC 9449 §9: a resource server MAY supply a nonce value to be included by the client in DPoP proofs sent to it (use_dpop_nonce, DPoP-Nonce).',
+  },
 ] as const satisfies readonly VariationDefinition[];
 
 export type GatewayVariationName = (typeof GATEWAY_VARIATIONS)[number]['name'];

@@ -694,6 +694,31 @@ export const IDP_FAULTS = [
     description: 'A refused client assertion is answered with 400 invalid_grant instead of invalid_client.',
     breaks: ['REQ-PKJWT-08'],
   },
+  // Issue 19: DPoP
+  {
+    name: 'dpop-token-type-bearer',
+    component: 'idp',
+    description: 'A token issued for a valid DPoP proof is bound to its key, but the token response calls it token_type "Bearer".',
+    breaks: ['REQ-DPOP-01'],
+  },
+  {
+    name: 'dpop-token-without-cnf',
+    component: 'idp',
+    description: 'A token issued for a valid DPoP proof (token_type DPoP) carries no cnf.jkt, so no resource server can tell it is bound (the gateway then refuses it with the DPoP scheme).',
+    breaks: ['REQ-DPOP-02', 'REQ-DPOP-05'],
+  },
+  {
+    name: 'dpop-proof-alg-none-accepted',
+    component: 'idp',
+    description: 'A DPoP proof whose alg the IdP cannot verify (none, HS256) is dropped instead of refused: the request gets a plain Bearer token.',
+    breaks: ['REQ-DPOP-03'],
+  },
+  {
+    name: 'dpop-wrong-error-code',
+    component: 'idp',
+    description: 'A token request refused for its DPoP proof is answered with error "invalid_request" instead of "invalid_dpop_proof".',
+    breaks: ['REQ-DPOP-04'],
+  },
 ] as const satisfies readonly FaultDefinition[];
 
 export type IdpFaultName = (typeof IDP_FAULTS)[number]['name'];

@@ -13,6 +13,8 @@
 import { timingSafeEqual, randomBytes } from 'node:crypto';
 import { errors, type OidcContext, type Provider } from 'oidc-provider';
 import { decodeJwt } from 'jose';
+import validateDpop from 'oidc-provider/lib/helpers/validate_dpop.js';
+import { applyDpopBinding } from 'oidc-provider/lib/helpers/grant_common.js';
 import type { ReferenceFixtures } from '../fixtures.ts';
 import type { ClientRegistry } from './clients.ts';
 import type { IdpFaults } from './faults.ts';
@@ -73,11 +75,11 @@ export function registerTokenGrants(provider: Provider, deps: GrantDeps): void {
   };
 
   /** RFC 6749 §5.1 successful response. */
-  const respond = (ctx: OidcContext, accessToken: string, expiresIn: number, scope: string | undefined) => {
+  const respond = (ctx: OidcContext, accessToken: string, expiresIn: number, scope: string | undefined, dpopBound = false) => {
     ctx.body = {
       access_token: accessToken,
-      // Fault wrong-token-type breaks REQ-TOK-03.
-      token_type: faults.has('wrong-token-type') ? 'JWT' : 'Bearer',
+      // Fault wrong-token-type breaks REQ-TOK-03. RFC 9449 §5: a DPoP-bound token is of type DPoP (REQ-DPOP-01).
+      token_type: faults.has('wrong-token-type') ? 'JWT' : dpopBound ? 'DPoP' : 'Bearer',
       // REQ-TOK-04 / expiry: expires_in is exactly the token's exp - iat (fault expires-in-mismatch adds 60 s).
       // Fault omit-expires-in leaves it out (REQ-TOK-04).
       ...(faults.has('omit-expires-in') ? {} : { expires_in: faults.has('expires-in-mismatch') ? expiresIn + 60 : expiresIn }),
@@ -94,6 +96,8 @@ export function registerTokenGrants(provider: Provider, deps: GrantDeps): void {
     'client_credentials',
     async (ctx) => {
       const { client } = ctx.oidc;
+      // RFC 9449 §4.3, §5: a DPoP proof is checked before anything is issued (invalid_dpop_proof), as oidc-provider's own grant does.
+      const dPoP = await validateDpop(provider, ctx);
       const scopes = grantedScopes(ctx);
       // Faults unstated-scope-change (REQ-TOK-08) and scope-claim-disagrees (REQ-TOK-16): a request for some of
       // the client's scopes puts all of them into the token; the response leaves scope out, or states the request.
@@ -101,10 +105,12 @@ export function registerTokenGrants(provider: Provider, deps: GrantDeps): void {
       const inToken = widen ? (clients.find(client.clientId)?.scopes ?? []).filter((s) => s !== 'openid') : scopes;
       const token = new provider.ClientCredentials({ client, scope: inToken.join(' ') || undefined });
       token.resourceServer = resourceServerFor(ctx);
+      // RFC 9449 §6.1: the token is bound to the proof's key (cnf.jkt); a proof seen before is refused (§11.1).
+      await applyDpopBinding(provider, ctx, dPoP, token);
       ctx.oidc.entity('ClientCredentials', token);
       const value: string = await token.save();
       const unstated = (widen && faults.has('unstated-scope-change')) || onlyUnknownScopesUnstated(ctx);
-      respond(ctx, value, token.expiration, unstated ? undefined : scopes.join(' '));
+      respond(ctx, value, token.expiration, unstated ? undefined : scopes.join(' '), dPoP !== undefined);
     },
     ['scope', 'resource'],
   );

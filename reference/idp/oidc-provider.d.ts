@@ -55,3 +55,16 @@ declare module 'oidc-provider' {
 
   export default Provider;
 }
+
+/**
+ * oidc-provider's own DPoP helpers (RFC 9449), for the reference's replacement client_credentials handler (grants.ts):
+ * the proof check of §4.3 and the binding (cnf.jkt) with the replay check of §11.1, exactly as the built-in grant does.
+ */
+declare module 'oidc-provider/lib/helpers/validate_dpop.js' {
+  import type { OidcContext, Provider } from 'oidc-provider';
+  export default function validateDpop(provider: Provider, ctx: OidcContext, accessToken?: string): Promise<{ thumbprint: string; jti: string; iat: number } | undefined>;
+}
+declare module 'oidc-provider/lib/helpers/grant_common.js' {
+  import type { OidcContext, Provider } from 'oidc-provider';
+  export function applyDpopBinding(provider: Provider, ctx: OidcContext, dPoP: { thumbprint: string; jti: string; iat: number } | undefined, token: unknown): Promise<void>;
+}

@@ -41,6 +41,9 @@ export interface ProviderState {
 
 export const newCookieKeys = (): string[] => [randomBytes(32).toString('base64url')];
 
+/** Variation dpop-nonce-required: the key of oidc-provider's DPoP nonces, one per process so rebuilt providers agree. */
+const DPOP_NONCE_SECRET = randomBytes(32);
+
 /** Authorization codes live one minute (RFC 6749 §4.1.2 recommends at most ten). */
 const CODE_TTL_SECONDS = 60;
 
@@ -84,6 +87,10 @@ export function buildProvider(state: ProviderState): Provider {
       introspection: { enabled: false },
       revocation: { enabled: false },
       userinfo: { enabled: false },
+      // RFC 9449 (issue 19, capability dpop): a token request with a DPoP proof gets a token bound to its key (cnf.jkt);
+      // without one it stays a Bearer token. Proofs are checked by oidc-provider (§4.3), replays refused (§11.1).
+      // Variation dpop-nonce-required (§8): every proof must carry a nonce of this IdP's.
+      dPoP: { enabled: true, allowReplay: false, ...(faults.has('dpop-nonce-required') ? { nonceSecret: DPOP_NONCE_SECRET, requireNonce: () => true } : {}) },
       resourceIndicators: {
         enabled: true,
         defaultResource: () => audience,
@@ -139,6 +146,7 @@ export function buildProvider(state: ProviderState): Provider {
 
   registerTokenGrants(provider, { fixtures, clients, faults, resourceServerInfo });
   provider.use(tokenEndpointCorrections(state));
+  provider.use(dpopFaults(state));
   provider.use(discoveryFaults(state)); // registered first, so its rewrite of the document runs last
   provider.use(honestMetadata);
   injectProviderFaults(provider, state);
@@ -239,6 +247,34 @@ function discoveryFaults(state: ProviderState) {
   };
 }
 
+/**
+ * Faults of DPoP at the token endpoint (RFC 9449 §4.3, §5): each a small rewrite of the request or the answer
+ * around oidc-provider, which does the protocol work.
+ */
+function dpopFaults(state: ProviderState) {
+  const { faults } = state;
+  return async (ctx: OidcContext, next: () => Promise<void>): Promise<void> => {
+    if (ctx.path !== '/token') return next();
+    // Fault dpop-proof-alg-none-accepted: a proof the IdP cannot verify (alg none or HMAC) is dropped, not refused.
+    const proof = ctx.req.headers.dpop;
+    if (faults.has('dpop-proof-alg-none-accepted') && typeof proof === 'string' && /^(none|HS\d+)$/i.test(algOf(proof))) delete ctx.req.headers.dpop;
+    await next();
+    const body = ctx.body as Record<string, unknown> | undefined;
+    if (!body || typeof body !== 'object') return;
+    if (faults.has('dpop-token-type-bearer') && body.token_type === 'DPoP') ctx.body = { ...body, token_type: 'Bearer' };
+    if (faults.has('dpop-wrong-error-code') && body.error === 'invalid_dpop_proof') ctx.body = { ...body, error: 'invalid_request' };
+  };
+}
+
+function algOf(jwt: string): string {
+  try {
+    const header: unknown = JSON.parse(Buffer.from(jwt.split('.')[0] ?? '', 'base64url').toString('utf8'));
+    return typeof (header as { alg?: unknown }).alg === 'string' ? (header as { alg: string }).alg : '';
+  } catch {
+    return '';
+  }
+}
+
 /** RFC 8414 §2: honest metadata — this IdP never issues refresh tokens, so it does not list the grant. */
 async function honestMetadata(ctx: OidcContext, next: () => Promise<void>): Promise<void> {
   await next();
@@ -286,6 +322,8 @@ function jwtCustomizer(faults: IdpFaults, issuer: string, clients: ClientRegistr
     }
     if (faults.has('jwt-typ-jwt')) jwt.header = { ...jwt.header, typ: 'JWT' };
     if (faults.has('missing-jti')) delete jwt.payload.jti;
+    // Fault dpop-token-without-cnf (RFC 9449 §6.1): the bound token does not say which key it is bound to.
+    if (faults.has('dpop-token-without-cnf')) delete jwt.payload.cnf;
     if (faults.has('sub-not-client-id') && !human) jwt.payload.sub = `service-account-${String(jwt.payload.client_id)}`;
     if (faults.has('human-sub-is-client') && human) jwt.payload.sub = jwt.payload.client_id;
     // Fault front-end-token-names-a-customer (seed 000: the front end authorizes "as the website, and not as the human

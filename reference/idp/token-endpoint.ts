@@ -171,7 +171,8 @@ async function jtiOfClient(token: string, state: ProviderState): Promise<string>
 async function applyTokenVariations(body: Record<string, unknown>, state: ProviderState, requestedScope: string | undefined): Promise<void> {
   const { faults } = state;
   // RFC 6749 §5.1: token_type is case insensitive.
-  if (faults.has('lowercase-token-type')) body.token_type = 'bearer';
+  // The type stays what it is (a DPoP-bound token is "dpop", RFC 9449 §5), only its letter case changes.
+  if (faults.has('lowercase-token-type')) body.token_type = typeof body.token_type === 'string' ? body.token_type.toLowerCase() : 'bearer';
   // RFC 6749 §5.1: the client MUST ignore unrecognized value names (Keycloak and Azure AD send these).
   if (faults.has('token-response-extras')) Object.assign(body, { 'not-before-policy': 0, ext_expires_in: body.expires_in });
   // RFC 6749 §3.3: scope is a space-delimited list whose order carries no meaning.

@@ -139,6 +139,13 @@ export const IDP_VARIATIONS = [
     description: 'A client assertion is accepted only with aud = the issuer identifier; the token endpoint URL is refused (Auth0, draft-ietf-oauth-rfc7523bis).',
     allowedBy: 'RFC 7523 §3 item 3: aud identifies the authorization server; the token endpoint URL only MAY be used. draft-ietf-oauth-rfc7523bis makes the issuer identifier the one value.',
   },
+  // Issue 19: DPoP
+  {
+    name: 'dpop-nonce-required',
+    component: 'idp',
+    description: 'Every token request with a DPoP proof must carry a server nonce: the first is answered 400 use_dpop_nonce with a DPoP-Nonce header.',
+    allowedBy: 'RFC 9449 §8: an authorization server MAY supply a nonce value to be included by the client in DPoP proofs (use_dpop_nonce, DPoP-Nonce).',
+  },
 ] as const satisfies readonly VariationDefinition[];
 
 export type IdpVariationName = (typeof IDP_VARIATIONS)[number]['name'];

@@ -31,6 +31,7 @@ export const EPICS: Record<CertificationProfile, string> = {
   'human-identity': 'System versus human identity',
   client: 'Clients that integrate with the platform',
   'asymmetric-client-auth': 'Asymmetric client authentication (private_key_jwt)',
+  'sender-constrained': 'Sender-constrained tokens (DPoP)',
 };
 
 const SEVERITY: Record<Requirement['level'], string> = { MUST: 'critical', SHOULD: 'normal', SEED: 'minor' };

@@ -1,5 +1,5 @@
 /**
- * Certification per profile (core, gateway, rate-limits, human-identity, client) and for the run.
+ * Certification per profile (core, gateway, rate-limits, human-identity, client, sender-constrained) and for the run.
  *
  * A profile's binding requirements are its MUST and SEED requirements that apply to the target (a SEED whose
  * capability the target does not claim is "not applicable" and drops out). Per profile:
@@ -19,14 +19,14 @@
 import type { CertificationProfile } from '../requirements/types.ts';
 import { countVerdicts, type RequirementVerdict, type Verdict, type Verdicts } from './verdicts.ts';
 
-export const PROFILES: readonly CertificationProfile[] = ['core', 'gateway', 'rate-limits', 'human-identity', 'client', 'asymmetric-client-auth'];
+export const PROFILES: readonly CertificationProfile[] = ['core', 'gateway', 'rate-limits', 'human-identity', 'client', 'asymmetric-client-auth', 'sender-constrained'];
 
 /**
  * What a run certifies when nobody says (no --profile, no --tags): the platform's profiles. The client profile
  * judges a client under test, which `auth-ctk client` provides (and asks for); in a platform run its checks
  * are not testable for want of a client, and must not deny the IdP and gateway their certificate.
  */
-export const DEFAULT_PROFILES: readonly CertificationProfile[] = ['core', 'gateway', 'rate-limits', 'human-identity', 'asymmetric-client-auth'];
+export const DEFAULT_PROFILES: readonly CertificationProfile[] = ['core', 'gateway', 'rate-limits', 'human-identity', 'asymmetric-client-auth', 'sender-constrained'];
 
 export type ProfileStatus = 'certified' | 'certified with deviations' | 'not certified' | 'incomplete' | 'not applicable' | 'not evaluated';
 

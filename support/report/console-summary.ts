@@ -78,6 +78,7 @@ export function renderSummary(verdicts: Verdicts, certification: Certification, 
   for (const r of reqs) counts.set(r.verdict, (counts.get(r.verdict) ?? 0) + 1);
   out.push(`requirements: ${[...counts].map(([v, n]) => `${n} ${VERDICT_LABEL[v]}`).join(', ')}`);
   out.push('profiles:');
+  // The widest profile name sets the column (sender-constrained is longer than the first four).
   const width = Math.max(15, ...certification.profiles.map((p) => p.profile.length));
   for (const p of certification.profiles) out.push(`  ${p.profile.padEnd(width)} ${p.status.padEnd(26)} ${p.reason}${p.asked ? '' : ' (not asked)'}`);
   out.push('');

@@ -24,6 +24,7 @@ import { OAUTH_ENDPOINT_RATE_LIMIT_REQUIREMENTS } from './oauth-endpoint-rate-li
 import { JWKS_REQUIREMENTS } from './jwks.ts';
 import { CANVAS_REQUIREMENTS } from './canvas.ts';
 import { JWT_CLIENT_AUTH_REQUIREMENTS } from './jwt-client-auth.ts';
+import { DPOP_REQUIREMENTS } from './dpop.ts';
 
 export type { Requirement } from './types.ts';
 
@@ -50,6 +51,7 @@ const ALL: readonly Requirement[] = [
   ...JWKS_REQUIREMENTS,
   ...CANVAS_REQUIREMENTS,
   ...JWT_CLIENT_AUTH_REQUIREMENTS,
+  ...DPOP_REQUIREMENTS,
 ];
 
 export class UnknownRequirementError extends Error {

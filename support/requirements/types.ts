@@ -14,7 +14,7 @@
 export type Level = 'MUST' | 'SHOULD' | 'SEED';
 
 /** Certification profiles: a target is certified per profile. */
-export type CertificationProfile = 'core' | 'gateway' | 'rate-limits' | 'human-identity' | 'client' | 'asymmetric-client-auth';
+export type CertificationProfile = 'core' | 'gateway' | 'rate-limits' | 'human-identity' | 'client' | 'asymmetric-client-auth' | 'sender-constrained';
 
 /** Which part of the system under test the requirement binds. */
 export type Component = 'idp' | 'gateway' | 'component' | 'client';
@@ -53,6 +53,8 @@ export const CAPABILITIES = [
   'retired-key-bound', // the deployment's claim: a key removed from the JWK Set is refused by the gateway within limits.gateway.retiredKeySeconds
   // Issue 19: asymmetric client authentication
   'private-key-jwt', // RFC 7523: a client authenticates with a JWT signed by its own key, which the kit holds (profile privateKeyJwtClient)
+  // Issue 19: DPoP
+  'dpop', // RFC 9449: the token endpoint binds tokens to a DPoP proof's key (system client) and the gateway serves them only with a proof
 ] as const;
 export type Capability = (typeof CAPABILITIES)[number];
 

@@ -11,7 +11,7 @@ export interface ProbeContext {
   readonly urls: ReferenceUrls;
   readonly fx: ReferenceFixtures;
   /** A client_credentials request of the system client: HTTP Basic unless `basic: false` (then form body). */
-  tokenRequest(params: Record<string, string>, options?: { basic?: boolean; secret?: string; from?: string }): Promise<Exchange>;
+  tokenRequest(params: Record<string, string>, options?: { basic?: boolean; secret?: string; from?: string; headers?: Record<string, string> }): Promise<Exchange>;
   get(url: string, headers?: Record<string, string>): Promise<Exchange>;
 }
 
@@ -30,7 +30,7 @@ export function probeContext(urls: ReferenceUrls, fx: ReferenceFixtures): ProbeC
         { method: options.basic ?? true ? 'basic' : 'body', scope: null, extraParams: params, ...(options.secret !== undefined ? { secret: options.secret } : {}) },
         {},
       );
-      return send({ method: 'POST', url: `${urls.idp}/token`, headers, body, timeoutMs: 5_000, ...(options.from ? { sourceAddress: options.from } : {}) });
+      return send({ method: 'POST', url: `${urls.idp}/token`, headers: { ...headers, ...options.headers }, body, timeoutMs: 5_000, ...(options.from ? { sourceAddress: options.from } : {}) });
     },
     get(url, headers = {}) {
       return send({ method: 'GET', url, headers, timeoutMs: 5_000 });

@@ -1,7 +1,8 @@
 /** Probes of the gateway's conformant variations (reference/gateway/variations.ts): one per variation. */
 import assert from 'node:assert/strict';
 import type { GatewayVariationName } from '../../../reference/gateway/variations.ts';
-import { send } from '../../../support/http/exchange.ts';
+import { jsonOf, send } from '../../../support/http/exchange.ts';
+import { dpopProof, newDpopKey } from '../../../support/dpop/proof.ts';
 import type { Probe, ProbeContext } from './context.ts';
 
 const refusedWithGarbage = (c: ProbeContext) => c.get(`${c.urls.gateway}${c.fx.routes.protected}`, { authorization: 'Bearer not-a-token' });
@@ -77,5 +78,25 @@ export const GATEWAY_PROBES: Record<GatewayVariationName, Probe> = {
     const refused = await c.get(`${c.urls.gateway}${c.fx.routes.protected}`, { authorization: `Bearer ${'a'.repeat(64 * 1024)}` });
     assert.equal(refused.response?.status, 401, 'a 64 KiB token is taken in and refused as invalid, not with 431');
     assert.match(String(refused.response?.headers['www-authenticate']), /error="invalid_token"/);
+  },
+  // Issue 19: DPoP (RFC 9449 §9)
+  'dpop-nonce-required-at-gateway': async (c) => {
+    const key = await newDpopKey();
+    const tokenProof = async (nonce?: string) => (await dpopProof(key, { htm: 'POST', htu: `${c.urls.idp}/token`, ...(nonce ? { nonce } : {}) })).jwt;
+    const scope = c.fx.clients.system!.scopes.join(' ');
+    let issued = await c.tokenRequest({ scope }, { headers: { dpop: await tokenProof() } });
+    const idpNonce = issued.response?.headers['dpop-nonce'];
+    // With every variation on, the IdP asks for a nonce too (dpop-nonce-required).
+    if (jsonOf(issued)?.error === 'use_dpop_nonce' && idpNonce) issued = await c.tokenRequest({ scope }, { headers: { dpop: await tokenProof(idpNonce) } });
+    const token = String(jsonOf(issued)?.access_token);
+    const htu = `${c.urls.gateway}${c.fx.routes.protected}`;
+    const call = async (nonce?: string) =>
+      c.get(htu, { authorization: `DPoP ${token}`, dpop: (await dpopProof(key, { htm: 'GET', htu, accessToken: token, ...(nonce ? { nonce } : {}) })).jwt });
+    const asked = await call();
+    assert.equal(asked.response?.status, 401);
+    assert.match(String(asked.response?.headers['www-authenticate']), /^DPoP error="use_dpop_nonce"/);
+    const nonce = asked.response?.headers['dpop-nonce'];
+    assert.ok(nonce, 'a DPoP-Nonce header');
+    assert.equal((await call(nonce)).response?.status, 200, 'served with the nonce');
   },
 };

@@ -5,6 +5,7 @@ import type { IdpVariationName } from '../../../reference/idp/variations.ts';
 import { jsonOf, send } from '../../../support/http/exchange.ts';
 import { assertionClaims, JWT_BEARER_ASSERTION_TYPE, signAssertion } from '../../../support/jwt/client-assertion.ts';
 import type { Probe, ProbeContext } from './context.ts';
+import { dpopProof, newDpopKey } from '../../../support/dpop/proof.ts';
 
 const scopeOf = (c: ProbeContext) => c.fx.clients.system!.scopes[0]!;
 const issued = async (c: ProbeContext) => {
@@ -135,5 +136,16 @@ export const IDP_PROBES: Record<IdpVariationName, Probe> = {
     assert.ok(keys.every((e) => e.response?.status === 200), 'the JWKS alone stays within the limit');
     const tokens = await Promise.all(Array.from({ length: part }, () => c.tokenRequest({ scope: scopeOf(c) }, { from })));
     assert.ok(tokens.some((e) => e.response?.status === 429), 'the token requests after them pass the one budget');
+  },
+  // Issue 19: DPoP (RFC 9449 §8)
+  'dpop-nonce-required': async (c) => {
+    const key = await newDpopKey();
+    const htu = `${c.urls.idp}/token`;
+    const first = await c.tokenRequest({ scope: scopeOf(c) }, { headers: { dpop: (await dpopProof(key, { htm: 'POST', htu })).jwt } });
+    assert.equal(jsonOf(first)?.error, 'use_dpop_nonce');
+    const nonce = first.response?.headers['dpop-nonce'];
+    assert.ok(nonce, 'a DPoP-Nonce header');
+    const second = await c.tokenRequest({ scope: scopeOf(c) }, { headers: { dpop: (await dpopProof(key, { htm: 'POST', htu, nonce })).jwt } });
+    assert.equal(String(jsonOf(second)?.token_type).toLowerCase(), 'dpop', second.response?.body);
   },
 };
