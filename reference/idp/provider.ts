@@ -22,6 +22,7 @@ import type { ProviderStore } from './store.ts';
 import type { IdpFaults } from './faults.ts';
 import { registerTokenGrants, TOKEN_EXCHANGE_GRANT } from './grants.ts';
 import { tokenEndpointCorrections } from './token-endpoint.ts';
+import { mayIntrospect, tokenStateEndpoints } from './token-state.ts';
 
 export interface ProviderState {
   readonly issuer: string;
@@ -75,8 +76,9 @@ export function buildProvider(state: ProviderState): Provider {
     features: {
       devInteractions: { enabled: false },
       clientCredentials: { enabled: true },
-      introspection: { enabled: false },
-      revocation: { enabled: false },
+      // Issue 19: RFC 7662 / RFC 7009 (token-state.ts answers for the JWT access tokens oidc-provider will not look at).
+      introspection: { enabled: true, allowedPolicy: (_ctx: OidcContext, client: { clientId: string }) => mayIntrospect(state, client.clientId) },
+      revocation: { enabled: true },
       userinfo: { enabled: false },
       resourceIndicators: {
         enabled: true,
@@ -131,6 +133,7 @@ export function buildProvider(state: ProviderState): Provider {
 
   registerTokenGrants(provider, { fixtures, clients, faults, resourceServerInfo });
   provider.use(tokenEndpointCorrections(state));
+  provider.use(tokenStateEndpoints(state));
   provider.use(discoveryFaults(state)); // registered first, so its rewrite of the document runs last
   provider.use(honestMetadata);
   injectProviderFaults(provider, state);

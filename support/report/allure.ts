@@ -30,6 +30,7 @@ export const EPICS: Record<CertificationProfile, string> = {
   'rate-limits': 'Rate limits and blocking',
   'human-identity': 'System versus human identity',
   client: 'Clients that integrate with the platform',
+  introspection: 'Token introspection and revocation',
 };
 
 const SEVERITY: Record<Requirement['level'], string> = { MUST: 'critical', SHOULD: 'normal', SEED: 'minor' };

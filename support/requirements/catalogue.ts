@@ -18,6 +18,8 @@ import { RATE_LIMIT_REQUIREMENTS } from './rate-limits.ts';
 import { GATEWAY_RATE_LIMIT_REQUIREMENTS } from './gateway-rate-limits.ts';
 import { OWNERSHIP_REQUIREMENTS } from './ownership.ts';
 import { TOKEN_HYGIENE_REQUIREMENTS } from './token-hygiene.ts';
+import { INTROSPECTION_REQUIREMENTS } from './introspection.ts';
+import { REVOCATION_REQUIREMENTS } from './revocation.ts';
 
 export type { Requirement } from './types.ts';
 
@@ -38,6 +40,8 @@ const ALL: readonly Requirement[] = [
   ...GATEWAY_RATE_LIMIT_REQUIREMENTS,
   ...OWNERSHIP_REQUIREMENTS,
   ...TOKEN_HYGIENE_REQUIREMENTS,
+  ...INTROSPECTION_REQUIREMENTS,
+  ...REVOCATION_REQUIREMENTS,
 ];
 
 export class UnknownRequirementError extends Error {

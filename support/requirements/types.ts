@@ -14,7 +14,7 @@
 export type Level = 'MUST' | 'SHOULD' | 'SEED';
 
 /** Certification profiles: a target is certified per profile. */
-export type CertificationProfile = 'core' | 'gateway' | 'rate-limits' | 'human-identity' | 'client';
+export type CertificationProfile = 'core' | 'gateway' | 'rate-limits' | 'human-identity' | 'client' | 'introspection';
 
 /** Which part of the system under test the requirement binds. */
 export type Component = 'idp' | 'gateway' | 'component' | 'client';
@@ -48,6 +48,9 @@ export const CAPABILITIES = [
   // Issue 22: deletes, front-end system user, rotation ownership
   'self-service-rotation', // seed 002: a customer rotates its own client's secret itself (profile selfServiceRotation)
   'customer-deletes', // seed 003: the profile names a disposable record of a test customer the kit may try to delete (gateway.routes.customerDelete)
+  // Issue 19: introspection and revocation
+  'token-introspection', // RFC 7662: the IdP introspects its access tokens for the client the profile names (profile introspection)
+  'token-revocation', // RFC 7009: the IdP revokes access tokens (profile revocation)
 ] as const;
 export type Capability = (typeof CAPABILITIES)[number];
 

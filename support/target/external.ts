@@ -111,6 +111,7 @@ export async function describeExternalTarget(profile: TargetProfile, log: (line:
       ...(limits.ipBlock ? { ipBlock: limits.ipBlock } : {}),
       ...(limits.gateway ? { gateway: limits.gateway } : {}),
       ...(limits.ownAddressCoolDownSeconds !== undefined ? { ownAddressCoolDownSeconds: limits.ownAddressCoolDownSeconds } : {}),
+      ...(limits.revocationSeconds !== undefined ? { revocationSeconds: limits.revocationSeconds } : {}),
       clockSkewSeconds: limits.clockSkewSeconds,
       requestTimeoutMs: timeoutMs,
       // limits.loadScenarios not true -> caps of 0: the load cap (support/load/load-cap.ts) lets nothing through.
@@ -122,6 +123,8 @@ export async function describeExternalTarget(profile: TargetProfile, log: (line:
     ...(profile.testSigner ? { testSigner: profile.testSigner } : {}),
     ...(profile.foreignIssuer ? { foreignIssuer: profile.foreignIssuer } : {}),
     ...(profile.selfServiceRotation ? { selfServiceRotation: profile.selfServiceRotation } : {}),
+    ...(profile.introspection ? { introspection: profile.introspection } : {}),
+    ...(profile.revocation ? { revocation: profile.revocation } : {}),
   };
 }
 
