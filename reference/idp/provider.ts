@@ -132,8 +132,9 @@ export function buildProvider(state: ProviderState): Provider {
   });
 
   registerTokenGrants(provider, { fixtures, clients, faults, resourceServerInfo });
-  provider.use(tokenEndpointCorrections(state));
+  // First, so it sees the token endpoint's answer as finally sent (token-state.ts records the tokens issued).
   provider.use(tokenStateEndpoints(state));
+  provider.use(tokenEndpointCorrections(state));
   provider.use(discoveryFaults(state)); // registered first, so its rewrite of the document runs last
   provider.use(honestMetadata);
   injectProviderFaults(provider, state);

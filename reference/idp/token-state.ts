@@ -3,12 +3,13 @@
  * tokens it stores (opaque ones: fault opaque-access-tokens); it refuses to introspect or revoke its structured JWT
  * access tokens (unsupported_token_type), which is what this IdP issues by default. Real IdPs (Keycloak, Okta,
  * Entra) introspect their JWTs, so this middleware answers for them after oidc-provider has authenticated the
- * client: a JWT this issuer signed, not expired and not revoked here, is active. Revoked JWTs are remembered by jti
- * (per IdP, across provider rebuilds); the reference gateway validates JWTs itself and never asks, so a revoked JWT
+ * client: a JWT its token endpoint issued (the ledger below), not expired and not revoked here, is active. The
+ * reference gateway validates JWTs itself and never asks, so a revoked JWT
  * stays usable there until exp (REQ-REVOKE-04: the reference states no bound).
  *
  * Each fault is one branch next to the clause it breaks.
  */
+import { createHash } from 'node:crypto';
 import { createLocalJWKSet, decodeJwt, jwtVerify, type JWK, type JWTPayload } from 'jose';
 import type { OidcContext } from 'oidc-provider';
 import type { ProviderState } from './provider.ts';
@@ -17,14 +18,32 @@ import type { ProviderStore } from './store.ts';
 export const INTROSPECTION_PATH = '/token/introspection';
 export const REVOCATION_PATH = '/token/revocation';
 
-/** Revoked JWT access tokens of one IdP: jti -> exp (seconds). */
-const revokedByStore = new WeakMap<ProviderStore, Map<string, number>>();
-function revokedOf(store: ProviderStore): Map<string, number> {
-  let revoked = revokedByStore.get(store);
-  if (!revoked) revokedByStore.set(store, (revoked = new Map()));
+/**
+ * What this IdP issued, per IdP (across provider rebuilds): the JWT access tokens its token endpoint answered with, as
+ * finally sent (after every rewrite of the answer), by SHA-256 of the token: the client it was issued to and its exp.
+ * Introspection and revocation look tokens up here, like an IdP with a token store; the signature, iss and jti of a
+ * token therefore play no part (faults that spoil them break other requirements).
+ */
+interface Issued {
+  readonly clientId: string | undefined;
+  readonly exp: number;
+  revoked: boolean;
+}
+const ledgers = new WeakMap<ProviderStore, Map<string, Issued>>();
+function ledgerOf(store: ProviderStore): Map<string, Issued> {
+  let ledger = ledgers.get(store);
+  if (!ledger) ledgers.set(store, (ledger = new Map()));
+  return ledger;
+}
+const fingerprint = (token: string): string => createHash('sha256').update(token).digest('base64url');
+
+/** Records a JWT access token the token endpoint answered with (tokens live minutes: entries go an hour after exp). */
+function recordIssued(store: ProviderStore, token: string, clientId: string | undefined): void {
+  const ledger = ledgerOf(store);
   const now = Date.now() / 1000;
-  for (const [jti, exp] of revoked) if (exp < now) revoked.delete(jti);
-  return revoked;
+  for (const [key, entry] of ledger) if (entry.exp + 3600 < now) ledger.delete(key);
+  const exp = Number(unreadClaims(token)?.exp ?? now + 3600);
+  ledger.set(fingerprint(token), { clientId, exp, revoked: false });
 }
 
 const PRIVATE_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi'];
@@ -37,18 +56,10 @@ export function mayIntrospect(state: Pick<ProviderState, 'fixtures' | 'faults'>,
   return clientId !== state.fixtures.clients.readOnly?.clientId;
 }
 
-/** A JWT access token this issuer signed, still valid; its claims, or undefined. */
-async function verifiedClaims(state: ProviderState, token: string): Promise<JWTPayload | undefined> {
-  if (!looksLikeJwt(token)) return undefined;
-  const { faults } = state;
+/** Fault introspection-trusts-foreign-tokens: a token its keys verify, whatever its iss (REQ-INTRO-04). */
+async function verifiedByOwnKeys(state: ProviderState, token: string): Promise<JWTPayload | undefined> {
   try {
-    const { payload } = await jwtVerify(token, createLocalJWKSet({ keys: state.keys.all.map((k) => publicJwk(k.privateJwk)) }), {
-      // Fault introspection-trusts-foreign-tokens: any token its keys verify is active, whoever issued it (REQ-INTRO-04).
-      ...(faults.has('introspection-trusts-foreign-tokens') ? {} : { issuer: state.issuer }),
-      // Fault introspection-expired-active: exp is not looked at (REQ-INTRO-03).
-      ...(faults.has('introspection-expired-active') ? { clockTolerance: 365 * 24 * 3600 } : {}),
-    });
-    return payload;
+    return (await jwtVerify(token, createLocalJWKSet({ keys: state.keys.all.map((k) => publicJwk(k.privateJwk)) }))).payload;
   } catch {
     return undefined;
   }
@@ -75,13 +86,15 @@ async function readForm(ctx: OidcContext): Promise<URLSearchParams> {
 const carriesCredentials = (ctx: OidcContext, form: URLSearchParams): boolean =>
   ctx.headers.authorization !== undefined || form.has('client_id') || form.has('client_secret') || form.has('client_assertion');
 
-/** The introspection answer for a JWT access token of this IdP (RFC 7662 §2.2). */
+/** The introspection answer for a JWT access token (RFC 7662 §2.2): one this IdP issued, not expired, not revoked. */
 async function introspectJwt(state: ProviderState, token: string, callerId: string | undefined): Promise<Record<string, unknown>> {
-  const claims = await verifiedClaims(state, token);
-  const revoked = claims?.jti !== undefined && revokedOf(state.store).has(claims.jti);
-  if (!claims || revoked || (callerId !== undefined && !mayIntrospect(state, callerId))) return { active: false };
-  const { iss, sub, aud, exp, iat, jti, client_id, scope, nbf } = claims;
-  return { active: true, iss, sub, aud, exp, iat, nbf, jti, client_id, scope, token_type: 'Bearer' };
+  const issued = ledgerOf(state.store).get(fingerprint(token));
+  const claims = issued ? unreadClaims(token) : state.faults.has('introspection-trusts-foreign-tokens') ? await verifiedByOwnKeys(state, token) : undefined;
+  // Fault introspection-expired-active: exp is not looked at (REQ-INTRO-03).
+  const expired = Number(claims?.exp ?? 0) <= Date.now() / 1000 && !state.faults.has('introspection-expired-active');
+  if (!claims || expired || issued?.revoked || (callerId !== undefined && !mayIntrospect(state, callerId))) return { active: false };
+  const { iss, sub, aud, exp, iat, jti, scope, nbf } = claims;
+  return { active: true, iss, sub, aud, exp, iat, nbf, jti, client_id: issued?.clientId ?? claims.client_id, scope, token_type: 'Bearer' };
 }
 
 /** The faults that spoil whatever answer was computed, the IdP's own or oidc-provider's. */
@@ -107,6 +120,14 @@ function spoilIntrospection(state: ProviderState, body: Record<string, unknown>,
 export function tokenStateEndpoints(state: ProviderState) {
   const { faults } = state;
   return async (ctx: OidcContext, next: () => Promise<void>): Promise<void> => {
+    if (ctx.path === '/token') {
+      await next();
+      const body = ctx.body as { access_token?: unknown } | undefined;
+      if (ctx.status >= 200 && ctx.status < 300 && typeof body?.access_token === 'string' && looksLikeJwt(body.access_token)) {
+        recordIssued(state.store, body.access_token, ctx.oidc?.client?.clientId);
+      }
+      return;
+    }
     if (ctx.path !== INTROSPECTION_PATH && ctx.path !== REVOCATION_PATH) return next();
     const introspection = ctx.path === INTROSPECTION_PATH;
 
@@ -121,8 +142,8 @@ export function tokenStateEndpoints(state: ProviderState) {
           ctx.status = 200;
           ctx.body = await introspectJwt(state, token, undefined);
         } else {
-          const claims = await verifiedClaims(state, token);
-          if (claims?.jti) revokedOf(state.store).set(claims.jti, Number(claims.exp ?? 0));
+          const issued = ledgerOf(state.store).get(fingerprint(token));
+          if (issued) issued.revoked = true;
           ctx.status = 200;
           ctx.body = '';
         }
@@ -149,15 +170,15 @@ export function tokenStateEndpoints(state: ProviderState) {
     // this issuer did not sign is an invalid token, answered 200 like oidc-provider answers unknown opaque tokens.
     let known = ctx.oidc?.entities?.AccessToken !== undefined || ctx.oidc?.entities?.ClientCredentials !== undefined;
     if (jwtRefused) {
-      const claims = await verifiedClaims(state, token);
-      if (claims && claims.client_id !== client.clientId) {
+      const issued = ledgerOf(state.store).get(fingerprint(token));
+      if (issued && issued.clientId !== client.clientId) {
         ctx.status = 400;
         ctx.body = { error: 'unauthorized_client', error_description: 'the token was not issued to this client' };
         return;
       }
-      known = claims !== undefined;
+      known = issued !== undefined;
       // Fault revocation-ignored: the answer is 200, and the token stays valid (REQ-REVOKE-03).
-      if (claims?.jti && !faults.has('revocation-ignored')) revokedOf(state.store).set(claims.jti, Number(claims.exp ?? 0));
+      if (issued && !faults.has('revocation-ignored')) issued.revoked = true;
       ctx.status = 200;
       ctx.body = '';
     }
