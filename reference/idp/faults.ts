@@ -597,8 +597,8 @@ export const IDP_FAULTS = [
   {
     name: 'introspection-reveals-inactive',
     component: 'idp',
-    description: 'The answer for an inactive token carries its sub, client_id and exp and the reason it is inactive (RFC 7662 §2.2 SHOULD NOT).',
-    breaks: ['REQ-INTRO-05'],
+    description: 'The answer for an inactive token carries its sub, client_id and exp and the reason it is inactive (RFC 7662 §2.2 SHOULD NOT), also to a client not allowed to introspect it (§4).',
+    breaks: ['REQ-INTRO-05', 'REQ-INTRO-08'],
   },
   {
     name: 'introspection-without-client-auth',
