@@ -162,6 +162,10 @@ export function tokenStateEndpoints(state: ProviderState) {
         ctx.status = 200;
         ctx.body = await introspectJwt(state, token, client.clientId);
       }
+      // An opaque client-credentials token has no account: oidc-provider states no sub. Its subject is the client, as
+      // in the JWT format (RFC 9068 §2.2; seed 003: sub == client_id), so the answer says so.
+      const answer = ctx.body as Record<string, unknown>;
+      if (ctx.status === 200 && answer.active === true && answer.sub === undefined && ctx.oidc?.entities?.ClientCredentials) ctx.body = { ...answer, sub: answer.client_id };
       if (ctx.status === 200 && client) ctx.body = spoilIntrospection(state, ctx.body as Record<string, unknown>, token);
       return;
     }

@@ -11,7 +11,7 @@ import { check, couldNotJudge } from '../verdict/check.ts';
 import { underControl } from '../gateway/positive-control.ts';
 import type { ClientCredentials, TestUser } from '../target/target.ts';
 import { scenarioRequirements } from '../gateway/scenario-requirements.ts';
-import { claimsOf, describeClaims, rolesOf, scopesOf } from './claims.ts';
+import { claimsOf, describeClaims, readClaims, rolesOf, scopesOf } from './claims.ts';
 import { describeIdentity, isAnonymous, readEcho, readPublicIdentity, type EchoReading, type ObservedIdentity } from './echo.ts';
 import { customerDataOutcome } from './customer-data.ts';
 import { FORGED_SUBJECT } from './spoofing.ts';
@@ -20,19 +20,24 @@ type Verdict = void | 'skipped';
 
 const notTestable = (world: CtkWorld, reason: string, remedy: string): 'skipped' => world.notTestable(scenarioRequirements(world), reason, remedy);
 
-function readableClaims(world: CtkWorld, token: string): JWTPayload | 'skipped' {
-  const claims = claimsOf(token);
-  return claims ?? notTestable(world, 'the access token is not a JWT the kit can read', 'claim jwt-access-tokens only for targets that issue JWT access tokens (RFC 9068)');
+/** The token's claims (a JWT's, or through introspection: claims.ts readClaims), or not testable with the reason. */
+async function readableClaims(world: CtkWorld, token: string): Promise<{ claims: JWTPayload; via: string } | 'skipped'> {
+  const read = await readClaims(world, token);
+  if (!read) {
+    return notTestable(world, 'the access token is not a JWT the kit can read, and the target offers no introspection that reports it active', 'claim jwt-access-tokens for targets that issue JWT access tokens (RFC 9068), or describe introspection (RFC 7662) for opaque ones');
+  }
+  return { claims: read.claims, via: read.source === 'introspection' ? ' (read through the introspection endpoint: the token is opaque)' : '' };
 }
 
 /** Seed 003 / REQ-ID-01: client_id == sub == the client's id. */
-export function judgeSystemTokenClaims(world: CtkWorld, requirement: string, token: string, client: ClientCredentials): Verdict {
-  const claims = readableClaims(world, token);
-  if (claims === 'skipped') return claims;
+export async function judgeSystemTokenClaims(world: CtkWorld, requirement: string, token: string, client: ClientCredentials): Promise<Verdict> {
+  const read = await readableClaims(world, token);
+  if (read === 'skipped') return read;
+  const { claims } = read;
   check(world, {
     requirement,
     expected: `client_id == sub == ${JSON.stringify(client.clientId)} in a client-credentials token of ${client.clientId} (seed 003: that is what marks a system user)`,
-    observed: describeClaims(claims),
+    observed: `${describeClaims(claims)}${read.via}`,
   }, () => {
     expect(claims.client_id, 'client_id').to.equal(client.clientId);
     expect(claims.sub, 'sub').to.equal(claims.client_id);
@@ -40,14 +45,15 @@ export function judgeSystemTokenClaims(world: CtkWorld, requirement: string, tok
 }
 
 /** Seed 003 / REQ-ID-02: sub = the customer, client_id = the front end, so client_id != sub. */
-export function judgeHumanTokenClaims(world: CtkWorld, requirement: string, token: string, user: TestUser): Verdict {
-  const claims = readableClaims(world, token);
-  if (claims === 'skipped') return claims;
+export async function judgeHumanTokenClaims(world: CtkWorld, requirement: string, token: string, user: TestUser): Promise<Verdict> {
+  const read = await readableClaims(world, token);
+  if (read === 'skipped') return read;
+  const { claims } = read;
   const web = world.target.clients.web;
   check(world, {
     requirement,
     expected: `sub=${JSON.stringify(user.customerId)} (the customer of ${user.username})${web ? ` and client_id=${JSON.stringify(web.clientId)} (the front end)` : ''}, so client_id != sub`,
-    observed: describeClaims(claims),
+    observed: `${describeClaims(claims)}${read.via}`,
   }, () => {
     expect(claims.sub, 'sub').to.equal(user.customerId);
     if (web) expect(claims.client_id, 'client_id').to.equal(web.clientId);
