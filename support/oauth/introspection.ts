@@ -13,6 +13,7 @@ import { check, doesNotApply } from '../verdict/check.ts';
 import { NotTestableError } from '../verdict/not-testable.ts';
 import { PrerequisiteBlocked } from '../verdict/blocked.ts';
 import { findMetadata } from '../discovery/metadata.ts';
+import { failureAddress, isNotTestable } from './token-requests.ts';
 import { basicAuthorization, registeredAuthMethod, requestToken, tokenResponseOf, TokenUnavailableError, wrongSecret } from './token-client.ts';
 
 /** Who calls the endpoint: a client with its own secret, the same client with a wrong one, or nobody. */
@@ -70,6 +71,11 @@ export async function endpointOf(world: CtkWorld, given: string | undefined, mem
  * authenticated as the caller says: the way the client is registered (HTTP Basic unless client_secret_post).
  */
 export async function postToken(world: CtkWorld, endpoint: string, token: string, caller: Caller, keepAsLast = true): Promise<Exchange> {
+  // A call that fails client authentication may count as a failed login at an IdP that blocks IPs (seed 001): it
+  // goes out from an address of its own, like the token requests meant to fail.
+  const failing = caller === 'anonymous' || caller.wrongSecret === true;
+  const address = failing ? failureAddress(world) : {};
+  if (isNotTestable(address)) throw new NotTestableError(address.notTestable, { remedy: address.remedy });
   const form = new URLSearchParams({ token });
   const headers: Record<string, string> = { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' };
   if (caller !== 'anonymous') {
@@ -81,7 +87,7 @@ export async function postToken(world: CtkWorld, endpoint: string, token: string
       headers.authorization = basicAuthorization(caller.client.clientId, secret);
     }
   }
-  return world.send({ method: 'POST', url: endpoint, headers, body: form.toString() }, { keepAsLast });
+  return world.send({ method: 'POST', url: endpoint, headers, body: form.toString(), ...address }, { keepAsLast });
 }
 
 export async function introspect(world: CtkWorld, token: string, caller: Caller, keepAsLast = true): Promise<Exchange> {
