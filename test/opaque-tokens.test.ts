@@ -3,7 +3,8 @@
  * through introspection (support/identity/claims.ts readClaims). The reference runs with opaque-access-tokens
  * (system clients get oidc-provider's opaque tokens) and is described as an honest opaque-token target: it claims
  * neither jwt-access-tokens nor rfc9068-access-tokens. The identity scenario REQ-ID-01 and the introspection and
- * revocation features must then pass, judged on what introspection says.
+ * revocation features must then pass, judged on what introspection says; with the gateway introspecting opaque
+ * tokens (variation gateway-introspects-opaque-tokens), the gateway identity scenarios of system tokens run too.
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -16,7 +17,9 @@ import { readMessages } from '../support/report/messages.ts';
 import { computeVerdicts, type Verdicts } from '../support/report/verdicts.ts';
 import { runSelftestCucumber } from './fault-injection/run-with-fault.ts';
 
-const FAULTS = ['opaque-access-tokens'];
+// The gateway introspects opaque tokens (variation gateway-introspects-opaque-tokens), as an opaque-token
+// deployment's gateway must.
+const FAULTS = ['opaque-access-tokens', 'gateway-introspects-opaque-tokens'];
 let stack: ReferenceStack | undefined;
 let verdicts: Verdicts;
 let stderr = '';
@@ -35,7 +38,9 @@ before(async () => {
       'features/introspection.feature',
       'features/revocation.feature',
       'features/system-vs-human-identity.feature',
+      'features/gateway-identity.feature',
       '--name', '^A client-credentials token names the client itself as its subject',
+      '--name', '^The component receives the caller|^A system user is seen as the system|^The caller\'s access token is not passed on|^An identity header sent by the caller',
       '--name', 'introspect|revok|Revok|learns nothing|discloses nothing',
     ],
     messages,
@@ -66,4 +71,9 @@ test('the introspection and revocation requirements pass on opaque tokens (oidc-
   const ids = ['REQ-INTRO-01', 'REQ-INTRO-02', 'REQ-INTRO-03', 'REQ-INTRO-04', 'REQ-INTRO-05', 'REQ-INTRO-06', 'REQ-INTRO-07', 'REQ-INTRO-08', 'REQ-REVOKE-01', 'REQ-REVOKE-02', 'REQ-REVOKE-03', 'REQ-REVOKE-05'];
   assert.deepEqual(ids.map((id) => `${id} ${verdictOf(id)?.verdict}`), ids.map((id) => `${id} passed`), stderr);
   assert.equal(verdictOf('REQ-REVOKE-04')?.verdict, 'not-applicable');
+});
+
+test('the gateway identity scenarios of a system token pass on opaque tokens the gateway introspects', () => {
+  const ids = ['REQ-ID-06', 'REQ-ID-07', 'REQ-ID-08', 'REQ-ID-09'];
+  assert.deepEqual(ids.map((id) => `${id} ${verdictOf(id)?.verdict}`), ids.map((id) => `${id} passed`), `${JSON.stringify(ids.map((id) => verdictOf(id)?.reason ?? verdictOf(id)?.diagnoses))}\n${stderr}`);
 });

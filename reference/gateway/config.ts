@@ -32,6 +32,8 @@ export interface GatewayConfig {
   readonly maxBodyBytes: number;
   /** Per-client-IP limits (client-limits.ts): only with the variation gateway-rate-limit (or a fault that needs it). */
   readonly clientLimits?: GatewayLimits;
+  /** Variation gateway-introspects-opaque-tokens (issue 19): RFC 7662 introspection of opaque tokens. */
+  readonly introspection?: { readonly endpoint: string; readonly clientId: string; readonly clientSecret: string; readonly timeoutMs: number };
   readonly faults: ReadonlySet<string>;
 }
 
@@ -72,6 +74,10 @@ export function gatewayConfigFromEnvironment(): GatewayConfig {
     upstreamTimeoutMs: fixtures.limits.requestTimeoutMs,
     maxBodyBytes: 1024 * 1024,
     ...(faults.has('gateway-rate-limit') && fixtures.limits.gateway ? { clientLimits: fixtures.limits.gateway } : {}),
+    // Variation gateway-introspects-opaque-tokens: the gateway asks the IdP about opaque tokens as the system client.
+    ...(faults.has('gateway-introspects-opaque-tokens') && fixtures.clients.system
+      ? { introspection: { endpoint: `${required('AUTH_CTK_ISSUER').replace(/\/+$/, '')}/token/introspection`, clientId: fixtures.clients.system.clientId, clientSecret: fixtures.clients.system.clientSecret, timeoutMs: 2_000 } }
+      : {}),
     faults,
   };
 }

@@ -56,6 +56,13 @@ export const GATEWAY_VARIATIONS = [
       'RFC 6585 §4 (429 for too many requests; Retry-After MAY); RFC 6750 §3.1 and RFC 9110 §15.5.4 (a server may refuse a request, 403); the limits are the deployment\'s own claim (limits.gateway), and an operator\'s allow-list is its own choice: the kit judges the claim only from the other client IPs it sends from.',
     claims: ['gateway-rate-limiting', 'gateway-ip-blocking'],
   },
+  // Issue 19: introspection and revocation
+  {
+    name: 'gateway-introspects-opaque-tokens',
+    component: 'gateway',
+    description: 'A token that is no JWT is introspected at the IdP (RFC 7662, as the system client) instead of being refused as malformed: active, for this API, with sub and client_id, it is served like a valid JWT; anything else is refused as invalid_token.',
+    allowedBy: 'RFC 7662 §1: a protected resource may ask the authorization server whether a token is active (opaque tokens); RFC 6750 §3.1 leaves how the resource server validates a token to it; invalid tokens are still refused with invalid_token.',
+  },
 ] as const satisfies readonly VariationDefinition[];
 
 export type GatewayVariationName = (typeof GATEWAY_VARIATIONS)[number]['name'];

@@ -11,7 +11,7 @@ import { check, couldNotJudge } from '../verdict/check.ts';
 import { underControl } from '../gateway/positive-control.ts';
 import type { ClientCredentials, TestUser } from '../target/target.ts';
 import { scenarioRequirements } from '../gateway/scenario-requirements.ts';
-import { claimsOf, describeClaims, readClaims, rolesOf, scopesOf } from './claims.ts';
+import { describeClaims, readClaims, rolesOf, scopesOf } from './claims.ts';
 import { describeIdentity, isAnonymous, readEcho, readPublicIdentity, type EchoReading, type ObservedIdentity } from './echo.ts';
 import { customerDataOutcome } from './customer-data.ts';
 import { FORGED_SUBJECT } from './spoofing.ts';
@@ -107,21 +107,21 @@ export function judgeSystemIdentityPassed(world: CtkWorld, requirement: string, 
 }
 
 /** Seed 000 / REQ-ID-06: subject and roles (scopes) of the token reach the component. */
-export function judgeSubjectReceived(world: CtkWorld, requirement: string, exchange: Exchange, token: string, client: ClientCredentials): Verdict {
+export async function judgeSubjectReceived(world: CtkWorld, requirement: string, exchange: Exchange, token: string, client: ClientCredentials): Promise<Verdict> {
   const echo = echoOrNotTestable(world, exchange);
   if (echo === 'skipped') return echo;
-  const subject = (claimsOf(token)?.sub as string | undefined) ?? client.clientId;
+  const subject = ((await readClaims(world, token))?.claims.sub as string | undefined) ?? client.clientId;
   check(world, { requirement, expected: `the component receives the caller's subject ${subject}`, observed: describeIdentity(echo.identity) }, () => {
     expect(echo.identity.present, 'an identity reached the component').to.equal(true);
     expect(echo.identity.subject, 'subject').to.equal(subject);
   });
 }
 
-export function judgeRolesReceived(world: CtkWorld, requirement: string, exchange: Exchange, token: string): Verdict {
+export async function judgeRolesReceived(world: CtkWorld, requirement: string, exchange: Exchange, token: string): Promise<Verdict> {
   const echo = echoOrNotTestable(world, exchange);
   if (echo === 'skipped') return echo;
-  const claims = claimsOf(token);
-  if (!claims) return notTestable(world, 'the access token is not a JWT: the kit cannot tell which roles/scopes it carries', 'claim jwt-access-tokens for this target');
+  const claims = (await readClaims(world, token))?.claims;
+  if (!claims) return notTestable(world, 'the access token is not a JWT and no introspection reports it: the kit cannot tell which roles/scopes it carries', 'claim jwt-access-tokens for this target, or describe introspection (RFC 7662) for opaque tokens');
   const scopes = scopesOf(claims);
   const roles = rolesOf(claims);
   if (scopes.length === 0 && roles.length === 0) return notTestable(world, 'the access token carries neither scope nor roles', 'give the test client at least one scope');
@@ -155,15 +155,15 @@ export function judgeAuthorizationNotForwarded(world: CtkWorld, requirement: str
 
 /**
  * REQ-ID-09: the forged identity headers changed nothing: the component sees the validated token's subject (its
- * sub claim, or the client id when the token is not a JWT), never the forged one. A component that received no
+ * sub claim, read from the JWT or through introspection, else the client id), never the forged one. A component that received no
  * identity at all cannot show whether the forgery would have passed (REQ-ID-06 judges the missing identity).
  */
-export function judgeForgedIdentityIgnored(world: CtkWorld, requirement: string, exchange: Exchange, token: string, client: ClientCredentials): Verdict {
+export async function judgeForgedIdentityIgnored(world: CtkWorld, requirement: string, exchange: Exchange, token: string, client: ClientCredentials): Promise<Verdict> {
   const echo = echoOrNotTestable(world, exchange);
   if (echo === 'skipped') return echo;
   const { identity } = echo;
   if (!identity.present) return notTestable(world, 'the component received no identity at all, so it cannot show which identity won', 'see REQ-ID-06');
-  const subject = (claimsOf(token)?.sub as string | undefined) ?? client.clientId;
+  const subject = ((await readClaims(world, token))?.claims.sub as string | undefined) ?? client.clientId;
   check(world, {
     requirement,
     expected: `the component sees the validated token's identity (subject ${subject}), not the forged "${FORGED_SUBJECT}" the caller sent in identity headers`,

@@ -73,4 +73,11 @@ export const GATEWAY_PROBES: Record<GatewayVariationName, Probe> = {
     assert.ok(passed, `token in the body accepted: ${withToken.response?.status} ${withToken.response?.headers['www-authenticate']}`);
     assert.equal((await form({ name: 'probe' })).response?.status, 401, 'without it the same request is refused');
   },
+  // Issue 19: a garbage (non-JWT) token is asked about at the IdP, and refused as inactive rather than malformed.
+  'gateway-introspects-opaque-tokens': async (c) => {
+    const refused = await refusedWithGarbage(c);
+    assert.equal(refused.response?.status, 401);
+    assert.match(String(refused.response?.headers['www-authenticate']), /error="invalid_token"/);
+    assert.match(String(refused.response?.headers['www-authenticate']) + refused.response?.body, /not active/);
+  },
 };
