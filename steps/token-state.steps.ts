@@ -28,7 +28,6 @@ import {
   judgeRevokedInactive,
   judgeUnauthenticatedRevocationRefused,
   revocationAccepted,
-  revocationBound,
   revoke,
   MAX_REVOCATION_WAIT_SECONDS,
 } from '../support/oauth/revocation.ts';
@@ -36,7 +35,6 @@ import {
 const OWN = stateKey<OwnToken>('the kit\'s fresh access token (the scenario needs "Given a fresh access token of ...")');
 const OTHER = stateKey<{ token: string; what: string }>('the token introspected that is not the kit\'s own');
 const CALLER = stateKey<{ requirement: 'REQ-INTRO-06' | 'REQ-INTRO-07' | 'REQ-INTRO-08'; who: string }>('who introspected the token');
-const BOUND = stateKey<number>('the bound the target declares for refusing a revoked token');
 const REVOKED_AT = stateKey<number>('when the token was revoked');
 
 /** The longest token lifetime the kit waits out in the expiry check. */
@@ -140,12 +138,6 @@ Then('the caller learns nothing about the token', function (this: CtkWorld) {
 
 // --- revocation ----------------------------------------------------------------------------------------------
 
-Given('the target declares how soon its gateway refuses a revoked token', function (this: CtkWorld) {
-  const bound = revocationBound(this);
-  if (bound === 'skipped') return bound;
-  this.state.remember(BOUND, bound);
-});
-
 When('the system client revokes the token', async function (this: CtkWorld) {
   const own = this.state.recall(OWN);
   const exchange = await revoke(this, own.token, { client: own.client });
@@ -182,5 +174,5 @@ Then('the revocation is refused and the token stays active', async function (thi
 
 Then('the gateway refuses the revoked token within the declared bound', { timeout: (MAX_REVOCATION_WAIT_SECONDS + 30) * 1000 }, async function (this: CtkWorld) {
   revocationAccepted(this.lastExchange());
-  await judgeGatewayRefusesRevoked(this, this.state.recall(OWN), this.state.recall(BOUND), this.state.recall(REVOKED_AT));
+  await judgeGatewayRefusesRevoked(this, this.state.recall(OWN), this.state.recall(REVOKED_AT));
 });

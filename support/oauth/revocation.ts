@@ -6,7 +6,7 @@
 import { expect } from 'chai';
 import type { CtkWorld } from '../world.ts';
 import { describeOutcome, jsonOf, type Exchange } from '../http/exchange.ts';
-import { check } from '../verdict/check.ts';
+import { check, doesNotApply } from '../verdict/check.ts';
 import { NotTestableError } from '../verdict/not-testable.ts';
 import { PrerequisiteBlocked } from '../verdict/blocked.ts';
 import { bearer, callGateway, statusOf } from '../gateway/gateway-client.ts';
@@ -71,27 +71,24 @@ export async function judgeUnauthenticatedRevocationRefused(world: CtkWorld, exc
 /** The longest bound the kit waits out; a larger one is not testable in a run. */
 export const MAX_REVOCATION_WAIT_SECONDS = 120;
 
-/** The bound the profile states (limits.revocationSeconds), or not applicable with the reason. */
-export function revocationBound(world: CtkWorld): number | 'skipped' {
-  const bound = world.target.limits.revocationSeconds;
-  if (bound === undefined) {
-    return world.notApplicable(
-      ['REQ-REVOKE-04'],
-      'the target states no bound for the gateway to refuse a revoked token (limits.revocationSeconds): a gateway that validates self-contained JWTs accepts a revoked token until its exp, which no clause forbids',
-      'state limits.revocationSeconds in the target profile (0 for a gateway that introspects every token) to have the gateway judged',
-    );
-  }
-  if (bound > MAX_REVOCATION_WAIT_SECONDS) {
-    throw new NotTestableError(`limits.revocationSeconds is ${bound} s; the kit waits at most ${MAX_REVOCATION_WAIT_SECONDS} s in a run`, { remedy: 'run the check against a deployment with a shorter propagation delay' });
-  }
-  return bound;
-}
-
 /**
  * REQ-REVOKE-04: after the revocation, the protected route refuses the token within the bound (polled once a second).
  * The positive control is the same token served before the revocation (`servedBefore`).
  */
-export async function judgeGatewayRefusesRevoked(world: CtkWorld, own: OwnToken, bound: number, revokedAt: number): Promise<void> {
+export async function judgeGatewayRefusesRevoked(world: CtkWorld, own: OwnToken, revokedAt: number): Promise<void> {
+  const bound = world.target.limits.revocationSeconds;
+  if (bound === undefined) {
+    // The clause's condition (a bound the deployment declares) did not arise: not applicable, with the reason.
+    doesNotApply(world, {
+      requirement: 'REQ-REVOKE-04',
+      expected: `the protected route refuses the revoked token of ${own.client.clientId} within the bound the target declares (limits.revocationSeconds)`,
+      why: 'the target states no bound (limits.revocationSeconds): a gateway that validates self-contained JWTs accepts a revoked token until its exp, which no clause forbids; state the bound (0 for a gateway that introspects every token) to have the gateway judged',
+    });
+    return;
+  }
+  if (bound > MAX_REVOCATION_WAIT_SECONDS) {
+    throw new NotTestableError(`limits.revocationSeconds is ${bound} s; the kit waits at most ${MAX_REVOCATION_WAIT_SECONDS} s in a run`, { remedy: 'run the check against a deployment with a shorter propagation delay' });
+  }
   const expected = `the protected route refuses the revoked token of ${own.client.clientId} (401) within ${bound} s of its revocation (limits.revocationSeconds)`;
   if (!(await underControl(world, 'protected', ['REQ-REVOKE-04'], expected))) return;
   let last: Exchange;
