@@ -7,7 +7,7 @@ Feature: System users and human users are told apart by client_id == sub (seeds 
   These checks do not depend on how a human token was obtained (a password-style login of the test users, or a
   browser login): only on what it carries and what it is allowed.
 
-  @REQ-ID-01 @requires-jwt-access-tokens
+  @REQ-ID-01 @requires-readable-token-claims
   Scenario Outline: A client-credentials token names the client itself as its subject (<client> client)
     When the <client> client obtains an access token with its client credentials
     Then the token's identity claims say client_id equals sub, both the client's id
@@ -17,7 +17,7 @@ Feature: System users and human users are told apart by client_id == sub (seeds 
       | system    |
       | read-only |
 
-  @REQ-ID-02 @requires-jwt-access-tokens
+  @REQ-ID-02 @requires-readable-token-claims
   Scenario Outline: A human's token names the customer as subject and the front end as client (<ordinal> test customer)
     Given the <ordinal> test customer holds a human access token
     Then the human token's identity claims name the customer as sub and the web front end as client_id

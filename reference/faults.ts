@@ -67,4 +67,8 @@ export const UNBREAKABLE_REQUIREMENTS: readonly UnbreakableRequirement[] = [
     why: 'The reference issuer is a loopback http URL, which the requirement exempts; a query or fragment in the issuer would also change every token\'s iss and the metadata location, so the fault could not break this requirement alone (REQ-DISC-02, REQ-JWT-06 and the gateway\'s iss check would report it first).',
   },
   ...Array.from({ length: 21 }, (_, i) => ({ id: `REQ-CLI-${String(i + 1).padStart(2, '0')}`, why: CLIENT_SIDE })),
+  {
+    id: 'REQ-REVOKE-04',
+    why: 'The reference gateway validates self-contained JWTs and never asks the IdP, so a revoked token stays usable there until its exp; the reference states no bound (limits.revocationSeconds) and the check is not applicable on it. A gateway that introspects (issue 19, not built yet) would make it breakable.',
+  },
 ];

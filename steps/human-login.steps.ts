@@ -60,8 +60,8 @@ const SYSTEM_ANSWERS = stateKey<Exchange[]>('answers to the system client');
  * the customer's token. Where the kit can read it, a token that does not name the customer fails here, at the
  * root cause (REQ-ID-02); an opaque token is left to the gateway checks.
  */
-function judgeHumanToken(world: CtkWorld): void {
-  if (claimsOf(theAccessToken(world))) judgeHumanTokenClaims(world, HUMAN_TOKEN, theAccessToken(world), theCustomer(world));
+async function judgeHumanToken(world: CtkWorld): Promise<void> {
+  if (claimsOf(theAccessToken(world))) await judgeHumanTokenClaims(world, HUMAN_TOKEN, theAccessToken(world), theCustomer(world));
 }
 
 /** Runs a gateway call; a route the target does not describe makes the check not testable. */
@@ -127,7 +127,7 @@ Given('the {word} test customer has an access token from a browser login', funct
   if (!user) return noUser(this, ordinal);
   return orNotTestable(this, async () => {
     await customerAccessToken(this, user);
-    judgeHumanToken(this);
+    await judgeHumanToken(this);
   });
 });
 

@@ -745,6 +745,35 @@ const FAULT_PROBES: Record<IdpFaultName, () => Promise<boolean>> = {
   },
   'dpop-proof-alg-none-accepted': async () => (await dpopToken('alg-none')).reply.status === 200,
   'dpop-wrong-error-code': async () => (await dpopToken('wrong-htu')).reply.json?.error === 'invalid_request',
+  // Issue 19: introspection and revocation
+  'introspection-never-active': async () => (await introspect(await systemAccessToken())).json?.active === false,
+  'introspection-wrong-client-id': async () => (await introspect(await systemAccessToken())).json?.client_id !== system().clientId,
+  'introspection-expired-active': async () => {
+    const c = fx.clients.shortTtl!;
+    const expiring = String((await token({ grant_type: 'client_credentials' }, { basic: [c.clientId, c.clientSecret] })).json!.access_token);
+    await new Promise((r) => setTimeout(r, (c.ttlSeconds! + 2) * 1000));
+    return (await introspect(expiring)).json?.active === true;
+  },
+  'introspection-trusts-foreign-tokens': async () => {
+    const foreign = fx.foreignIssuer!;
+    const reply = await call(`${idp.url}${foreign.path}/token`, { method: 'POST', headers: { ...FORM, authorization: basicAuthorization(foreign.clientId, foreign.clientSecret) }, body: 'grant_type=client_credentials' });
+    return (await introspect(String(reply.json!.access_token))).json?.active === true;
+  },
+  'introspection-reveals-inactive': async () => (await introspect('ctk-no-such-token')).json?.reason !== undefined,
+  'introspection-without-client-auth': async () => (await introspect(await systemAccessToken(), null)).json?.active === true,
+  'introspection-for-any-client': async () => (await introspect(await systemAccessToken(), fx.clients.readOnly!)).json?.active === true,
+  'revocation-answers-204': async () => (await revoke(await systemAccessToken())).status === 204,
+  'revocation-error-on-unknown-token': async () => (await revoke('ctk-no-such-token')).status === 400,
+  'revocation-ignored': async () => {
+    const t = await systemAccessToken();
+    await revoke(t);
+    return (await introspect(t)).json?.active === true;
+  },
+  'revocation-without-client-auth': async () => {
+    const t = await systemAccessToken();
+    await revoke(t, null);
+    return (await introspect(t)).json?.active === false;
+  },
 };
 
 /** The private_key_jwt test client as the kit sees it (fixtures privateKeyJwtClient). */
@@ -767,6 +796,15 @@ async function dpopToken(defect: ProofDefect = 'none') {
   const reply = await token({ grant_type: 'client_credentials' }, { basic: [system().clientId, system().clientSecret], headers: { dpop: proof.jwt }, from: defect === 'none' ? undefined : '127.0.0.54' });
   return { key, reply };
 }
+
+/** Issue 19: RFC 7662 introspection / RFC 7009 revocation as `as` (default the system client; null: no credentials). */
+const systemAccessToken = async () => String((await systemToken()).json!.access_token);
+function tokenStateCall(path: string, t: string, as: { clientId: string; clientSecret: string } | null = system()) {
+  const headers: Record<string, string> = { ...FORM, ...(as ? { authorization: basicAuthorization(as.clientId, as.clientSecret) } : {}) };
+  return call(`${idp.url}${path}`, { method: 'POST', headers, body: new URLSearchParams({ token: t }).toString() });
+}
+const introspect = (t: string, as?: { clientId: string; clientSecret: string } | null) => tokenStateCall('/token/introspection', t, as);
+const revoke = (t: string, as?: { clientId: string; clientSecret: string } | null) => tokenStateCall('/token/revocation', t, as);
 
 /** A client-credentials token of the web front end's own system user (seed 000). */
 function frontEndToken(scope = 'catalog:read') {
@@ -874,6 +912,26 @@ describe('DPoP at the token endpoint (issue 19, RFC 9449)', () => {
       assert.equal(refused.json?.error, 'invalid_dpop_proof', defect);
     }
     assert.equal((await systemToken()).json?.token_type, 'Bearer', 'without a proof the token stays a Bearer token');
+  });
+});
+
+describe('introspection (RFC 7662) and revocation (RFC 7009), issue 19', () => {
+  test('a JWT access token is introspected, revoked, then inactive; unknown and unauthenticated calls disclose nothing', async () => {
+    const t = await systemAccessToken();
+    const active = await introspect(t);
+    assert.equal(active.status, 200, active.text);
+    assert.equal(active.json?.active, true);
+    assert.equal(active.json?.client_id, system().clientId);
+    assert.deepEqual((await introspect('ctk-no-such-token')).json, { active: false });
+    const anonymous = await introspect(t, null);
+    assert.ok(anonymous.status === 400 || anonymous.status === 401, anonymous.text);
+    assert.equal(anonymous.json?.active, undefined);
+    assert.deepEqual((await introspect(t, fx.clients.readOnly!)).json, { active: false }, 'the read-only client may not introspect');
+    assert.ok([400, 401].includes((await revoke(t, null)).status), 'revocation needs client authentication');
+    assert.equal((await introspect(t)).json?.active, true, 'an unauthenticated revocation revoked nothing');
+    assert.equal((await revoke('ctk-no-such-token')).status, 200);
+    assert.equal((await revoke(t)).status, 200);
+    assert.deepEqual((await introspect(t)).json, { active: false });
   });
 });
 

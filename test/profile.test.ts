@@ -549,6 +549,39 @@ describe('profile fields for real deployments (issue 16)', () => {
     assert.equal(load(profile).capabilities['oauth-endpoints-rate-limiting'], undefined, 'no rate limit claimed, none implied');
   });
 
+  // Issue 19: introspection and revocation
+  test('introspection, revocation and limits.revocationSeconds: entries whose capability follows from them', () => {
+    const profile = validProfile();
+    profile.clients.readOnly = { clientId: 'ro', clientSecret: '${CTK_SECRET}', scopes: ['read'] };
+    profile.introspection = { endpoint: 'https://idp.test/introspect', notAllowedClient: 'readOnly' };
+    profile.revocation = {};
+    profile.limits = { revocationSeconds: 0 };
+    const p = load(profile);
+    assert.deepEqual(p.introspection, { endpoint: 'https://idp.test/introspect', client: 'system', notAllowedClient: 'readOnly' });
+    assert.deepEqual(p.revocation, {});
+    assert.equal(p.limits.revocationSeconds, 0);
+    assert.equal(p.capabilities['token-introspection'], true, 'the entry is what the capability means');
+    assert.equal(p.capabilities['token-revocation'], true);
+    assert.equal(load(validProfile()).capabilities['token-introspection'], undefined, 'absent: not claimed');
+
+    const mistakes: [mutate: (q: Record<string, any>) => void, field: string, message?: RegExp][] = [
+      [(q) => (q.introspection.client = 'nobody'), 'introspection.client', /client role of the profile/],
+      [(q) => (q.introspection.notAllowedClient = 'system'), 'introspection.notAllowedClient', /another client/],
+      [(q) => (q.introspection.endpoint = 'not a url'), 'introspection.endpoint'],
+      [(q) => delete q.revocation, 'limits.revocationSeconds', /no revocation entry/],
+      [(q) => (q.limits.revocationSeconds = -1), 'limits.revocationSeconds'],
+      [(q) => { delete q.introspection; q.capabilities = { 'token-introspection': true }; }, 'capabilities.token-introspection', /no introspection/],
+      [(q) => (q.capabilities = { 'token-revocation': false }), 'capabilities.token-revocation', /remove one of them/],
+    ];
+    for (const [mutate, field, message] of mistakes) {
+      const q = structuredClone(profile);
+      mutate(q);
+      const e = failure(write(q));
+      assert.equal(e.field, field, e.message);
+      if (message) assert.match(e.message, message);
+    }
+  });
+
   test('limits.ownAddressCoolDownSeconds: a number of seconds, 0..300', () => {
     const profile = validProfile();
     profile.sourceAddresses = [];

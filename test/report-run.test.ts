@@ -41,7 +41,7 @@ const secretsOf = () => {
 test('the run is not certified (exit 1) and the summary is printed', () => {
   assert.equal(exitCode, 1);
   const out = log.join('\n');
-  assert.match(out, /auth-ctk: NOT CERTIFIED \(profiles core, gateway, rate-limits, human-identity, asymmetric-client-auth, sender-constrained\) — exit 1/);
+  assert.match(out, /auth-ctk: NOT CERTIFIED \(profiles core, gateway, rate-limits, human-identity, asymmetric-client-auth, sender-constrained, introspection\) — exit 1/);
   assert.match(out, /reports: .*junit\.xml.*certificate\.json.*certificate\.html/);
 });
 

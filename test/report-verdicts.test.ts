@@ -260,7 +260,7 @@ test('the console summary has a table per feature and one line per failure and w
   assert.ok(out.includes(`UNTESTED ${ids.NOT_TESTABLE} [MUST] — the target profile has no short-TTL client`));
   assert.match(out, /; to test it: add clients\.shortTtl/);
   assert.ok(out.includes(`N/A      ${ids.NOT_APPLICABLE} — the target does not claim ${requirement(ids.NOT_APPLICABLE).capability}`));
-  assert.match(out, /auth-ctk: NOT CERTIFIED \(profiles core, gateway, rate-limits, human-identity, asymmetric-client-auth, sender-constrained\) — exit 1/);
+  assert.match(out, /auth-ctk: NOT CERTIFIED \(profiles core, gateway, rate-limits, human-identity, asymmetric-client-auth, sender-constrained, introspection\) — exit 1/);
 });
 
 test('JUnit carries the same one-line diagnoses, and reasons for what did not run', () => {

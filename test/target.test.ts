@@ -231,6 +231,18 @@ describe('capabilities the profile does not claim', () => {
     assert.equal(applicability(d, ['@REQ-TOK-01', '@requires-test-token-signer']).kind, 'not-testable');
   });
 
+  // Issue 19: a token's claims are readable from a JWT or through introspection
+  test('@requires-readable-token-claims: met by jwt-access-tokens or token-introspection, not applicable without both', () => {
+    const reference = describeReferenceTarget({ idp: 'http://127.0.0.1:1', issuer: 'http://127.0.0.1:1', gateway: 'http://127.0.0.1:2', component: '' });
+    const claiming = (jwt: boolean, introspection: boolean) => ({ ...reference, capabilities: { ...reference.capabilities, 'jwt-access-tokens': jwt, 'token-introspection': introspection } });
+    const tags = ['@REQ-ID-01', '@requires-readable-token-claims'];
+    assert.equal(applicability(claiming(true, false), tags).kind, 'applicable');
+    assert.equal(applicability(claiming(false, true), tags).kind, 'applicable', 'an opaque-token target that introspects');
+    const neither = applicability(claiming(false, false), tags);
+    assert.equal(neither.kind, 'not-applicable');
+    if (neither.kind === 'not-applicable') assert.match(neither.record.reason, /jwt-access-tokens, token-introspection/);
+  });
+
   test('a second issuer / other-audience client: missing -> not testable, unless the test signer judges the same refusal', () => {
     const reference = describeReferenceTarget({ idp: 'http://127.0.0.1:1', issuer: 'http://127.0.0.1:1', gateway: 'http://127.0.0.1:2', component: '' });
     const without = (aids: Record<string, boolean>) => ({ ...reference, capabilities: { ...reference.capabilities, ...aids } });

@@ -47,6 +47,8 @@ export interface AccessTokenValidatorOptions {
   readonly jwksTimeoutMs: number;
   readonly jwksMaxAgeMs: number;
   readonly faults: ReadonlySet<string>;
+  /** Variation gateway-introspects-opaque-tokens: where and as which client to introspect a token that is no JWT. */
+  readonly introspection?: { readonly endpoint: string; readonly clientId: string; readonly clientSecret: string; readonly timeoutMs: number };
 }
 
 export type AccessTokenValidator = (token: string) => Promise<AccessTokenClaims>;
@@ -117,6 +119,9 @@ export function accessTokenValidator(options: AccessTokenValidatorOptions): Acce
   const keysOfIssuer = faults.has('trusts-token-issuer') ? issuerKeyDiscovery(options) : undefined;
 
   return async function validate(token: string): Promise<AccessTokenClaims> {
+    // Variation gateway-introspects-opaque-tokens: a token that is not a JWS compact serialization is asked about at
+    // the IdP's introspection endpoint (RFC 7662) instead of being refused as malformed.
+    if (options.introspection && faults.has('gateway-introspects-opaque-tokens') && token.split('.').length !== 3) return introspected(token, options);
     // Fault accept-alg-none: an unsigned token is taken at its word.
     if (faults.has('accept-alg-none') && safeAlg(token) === 'none') return decodeJwt(token) as AccessTokenClaims;
     // Fault accept-alg-none-other-case: only the exact string "none" is refused; "None"/"NONE" are taken at their word.
@@ -310,4 +315,39 @@ export function scopesOf(claims: JWTPayload): string[] {
   if (typeof scope === 'string') return scope.split(' ').filter(Boolean);
   if (Array.isArray(scope)) return scope.filter((s): s is string => typeof s === 'string');
   return [];
+}
+
+/** The longest token the gateway sends to the introspection endpoint; a longer one is refused as malformed. */
+const MAX_INTROSPECTED_TOKEN = 4096;
+
+/**
+ * Variation gateway-introspects-opaque-tokens: RFC 7662 §2 as a protected resource. Active, meant for this API (aud,
+ * where the answer states one), with a subject and a client id: its claims are the answer's. Anything else is an
+ * invalid token; an IdP that cannot be asked is 'keys-unavailable' (never a 500).
+ */
+async function introspected(token: string, options: AccessTokenValidatorOptions): Promise<AccessTokenClaims> {
+  const intro = options.introspection!;
+  if (token.length > MAX_INTROSPECTED_TOKEN) throw new AccessTokenRefused('invalid', 'the access token is malformed');
+  let answer: Record<string, unknown> | undefined;
+  try {
+    const response = await fetch(intro.endpoint, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        authorization: `Basic ${Buffer.from(`${encodeURIComponent(intro.clientId)}:${encodeURIComponent(intro.clientSecret)}`).toString('base64')}`,
+      },
+      body: new URLSearchParams({ token, token_type_hint: 'access_token' }).toString(),
+      signal: AbortSignal.timeout(intro.timeoutMs),
+    });
+    answer = response.ok ? ((await response.json()) as Record<string, unknown>) : undefined;
+    if (!response.ok && response.status >= 500) throw new Error(`introspection answered ${response.status}`);
+  } catch (error) {
+    throw new AccessTokenRefused('keys-unavailable', 'the access token could not be introspected', { cause: error });
+  }
+  if (answer?.active !== true) throw new AccessTokenRefused('invalid', 'the access token is not active');
+  const aud = answer.aud;
+  const audiences = typeof aud === 'string' ? [aud] : Array.isArray(aud) ? aud : undefined;
+  if (audiences && !audiences.includes(options.audience)) throw new AccessTokenRefused('invalid', 'the access token is not meant for this API (aud)');
+  if (typeof answer.sub !== 'string' || typeof answer.client_id !== 'string') throw new AccessTokenRefused('invalid', 'the access token sub and client_id must be strings');
+  return answer as unknown as AccessTokenClaims;
 }

@@ -38,6 +38,8 @@ export interface GatewayConfig {
   readonly maxBodyBytes: number;
   /** Per-client-IP limits (client-limits.ts): only with the variation gateway-rate-limit (or a fault that needs it). */
   readonly clientLimits?: GatewayLimits;
+  /** Variation gateway-introspects-opaque-tokens (issue 19): RFC 7662 introspection of opaque tokens. */
+  readonly introspection?: { readonly endpoint: string; readonly clientId: string; readonly clientSecret: string; readonly timeoutMs: number };
   readonly faults: ReadonlySet<string>;
   /** Sent to the component in x-auth-gateway on every forwarded request (fixtures gatewaySecret, REQ-CANVAS-01). */
   readonly componentSecret?: string;
@@ -81,6 +83,10 @@ export function gatewayConfigFromEnvironment(): GatewayConfig {
     upstreamTimeoutMs: fixtures.limits.requestTimeoutMs,
     maxBodyBytes: 1024 * 1024,
     ...(faults.has('gateway-rate-limit') && fixtures.limits.gateway ? { clientLimits: fixtures.limits.gateway } : {}),
+    // Variation gateway-introspects-opaque-tokens: the gateway asks the IdP about opaque tokens as the system client.
+    ...(faults.has('gateway-introspects-opaque-tokens') && fixtures.clients.system
+      ? { introspection: { endpoint: `${required('AUTH_CTK_ISSUER').replace(/\/+$/, '')}/token/introspection`, clientId: fixtures.clients.system.clientId, clientSecret: fixtures.clients.system.clientSecret, timeoutMs: 2_000 } }
+      : {}),
     faults,
     ...(fixtures.gatewaySecret ? { componentSecret: fixtures.gatewaySecret } : {}),
   };

@@ -70,6 +70,13 @@ export const GATEWAY_VARIATIONS = [
     description: 'Every DPoP proof must carry a nonce the gateway issued: a proof without one is refused 401 with WWW-Authenticate: DPoP error="use_dpop_nonce" and a DPoP-Nonce header.',
     allowedBy: 'RFC 9449 §9: a resource server MAY supply a nonce value to be included by the client in DPoP proofs sent to it (use_dpop_nonce, DPoP-Nonce).',
   },
+  // Issue 19: introspection and revocation
+  {
+    name: 'gateway-introspects-opaque-tokens',
+    component: 'gateway',
+    description: 'A token that is no JWT is introspected at the IdP (RFC 7662, as the system client) instead of being refused as malformed: active, for this API, with sub and client_id, it is served like a valid JWT; anything else is refused as invalid_token.',
+    allowedBy: 'RFC 7662 §1: a protected resource may ask the authorization server whether a token is active (opaque tokens); RFC 6750 §3.1 leaves how the resource server validates a token to it; invalid tokens are still refused with invalid_token.',
+  },
 ] as const satisfies readonly VariationDefinition[];
 
 export type GatewayVariationName = (typeof GATEWAY_VARIATIONS)[number]['name'];

@@ -11,8 +11,8 @@ export const IDP_FAULTS = [
   {
     name: 'accept-wrong-secret',
     component: 'idp',
-    description: 'Any secret is accepted for a known client (Basic and form body alike).',
-    breaks: ['REQ-CAUTH-03', 'REQ-CAUTH-04'],
+    description: 'Any secret is accepted for a known client (Basic and form body alike), at the introspection endpoint too.',
+    breaks: ['REQ-CAUTH-03', 'REQ-CAUTH-04', 'REQ-INTRO-07'],
   },
   {
     name: 'ignore-basic-auth',
@@ -718,6 +718,73 @@ export const IDP_FAULTS = [
     component: 'idp',
     description: 'A token request refused for its DPoP proof is answered with error "invalid_request" instead of "invalid_dpop_proof".',
     breaks: ['REQ-DPOP-04'],
+  },
+  // Issue 19: introspection and revocation
+  {
+    name: 'introspection-never-active',
+    component: 'idp',
+    description: 'The introspection endpoint answers "active": false for every token, valid ones included (RFC 7662 §2.2).',
+    breaks: ['REQ-INTRO-01'],
+  },
+  {
+    name: 'introspection-wrong-client-id',
+    component: 'idp',
+    description: "The introspection of an active token names another client as the one it was issued to (RFC 7662 §2.2 client_id).",
+    breaks: ['REQ-INTRO-02'],
+  },
+  {
+    name: 'introspection-expired-active',
+    component: 'idp',
+    description: 'The introspection endpoint does not look at exp: an expired JWT access token is reported active (RFC 7662 §2.2).',
+    breaks: ['REQ-INTRO-03'],
+  },
+  {
+    name: 'introspection-trusts-foreign-tokens',
+    component: 'idp',
+    description: "The introspection endpoint reports any JWT its keys verify as active, whatever its iss: the second issuer's tokens too (RFC 7662 §2.2).",
+    breaks: ['REQ-INTRO-04'],
+  },
+  {
+    name: 'introspection-reveals-inactive',
+    component: 'idp',
+    description: 'The answer for an inactive token carries its sub, client_id and exp and the reason it is inactive (RFC 7662 §2.2 SHOULD NOT), also to a client not allowed to introspect it (§4).',
+    breaks: ['REQ-INTRO-05', 'REQ-INTRO-08'],
+  },
+  {
+    name: 'introspection-without-client-auth',
+    component: 'idp',
+    description: 'An introspection request without any client credentials is answered like an authenticated one, claims included (RFC 7662 §2.1).',
+    breaks: ['REQ-INTRO-06'],
+  },
+  {
+    name: 'introspection-for-any-client',
+    component: 'idp',
+    description: 'Every authenticated client may introspect, the read-only client the reference names as not allowed included (RFC 7662 §4).',
+    breaks: ['REQ-INTRO-08'],
+  },
+  {
+    name: 'revocation-answers-204',
+    component: 'idp',
+    description: 'A successful revocation is answered 204 No Content instead of 200 (RFC 7009 §2.2).',
+    breaks: ['REQ-REVOKE-01'],
+  },
+  {
+    name: 'revocation-error-on-unknown-token',
+    component: 'idp',
+    description: 'Revoking a token the IdP does not know is answered 400 invalid_token instead of 200 (RFC 7009 §2.2).',
+    breaks: ['REQ-REVOKE-02'],
+  },
+  {
+    name: 'revocation-ignored',
+    component: 'idp',
+    description: 'The revocation endpoint answers 200 and revokes nothing: the token stays active (RFC 7009 §2.1).',
+    breaks: ['REQ-REVOKE-03'],
+  },
+  {
+    name: 'revocation-without-client-auth',
+    component: 'idp',
+    description: 'A revocation request without any client credentials revokes the token it names (RFC 7009 §2.1).',
+    breaks: ['REQ-REVOKE-05'],
   },
 ] as const satisfies readonly FaultDefinition[];
 

@@ -24,6 +24,7 @@ import { registerTokenGrants, TOKEN_EXCHANGE_GRANT } from './grants.ts';
 import { tokenEndpointCorrections } from './token-endpoint.ts';
 import { injectRedirectUriFaults, pkceRequired } from './authorization-faults.ts';
 import { injectAssertionFaults, privateKeyJwtClientMetadata } from './jwt-client-auth.ts';
+import { mayIntrospect, tokenStateEndpoints } from './token-state.ts';
 
 export interface ProviderState {
   readonly issuer: string;
@@ -84,8 +85,9 @@ export function buildProvider(state: ProviderState): Provider {
     features: {
       devInteractions: { enabled: false },
       clientCredentials: { enabled: true },
-      introspection: { enabled: false },
-      revocation: { enabled: false },
+      // Issue 19: RFC 7662 / RFC 7009 (token-state.ts answers for the JWT access tokens oidc-provider will not look at).
+      introspection: { enabled: true, allowedPolicy: (_ctx: OidcContext, client: { clientId: string }) => mayIntrospect(state, client.clientId) },
+      revocation: { enabled: true },
       userinfo: { enabled: false },
       // RFC 9449 (issue 19, capability dpop): a token request with a DPoP proof gets a token bound to its key (cnf.jkt);
       // without one it stays a Bearer token. Proofs are checked by oidc-provider (§4.3), replays refused (§11.1).
@@ -145,6 +147,8 @@ export function buildProvider(state: ProviderState): Provider {
   });
 
   registerTokenGrants(provider, { fixtures, clients, faults, resourceServerInfo });
+  // First, so it sees the token endpoint's answer as finally sent (token-state.ts records the tokens issued).
+  provider.use(tokenStateEndpoints(state));
   provider.use(tokenEndpointCorrections(state));
   provider.use(dpopFaults(state));
   provider.use(discoveryFaults(state)); // registered first, so its rewrite of the document runs last

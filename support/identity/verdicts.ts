@@ -11,7 +11,7 @@ import { check, couldNotJudge } from '../verdict/check.ts';
 import { underControl } from '../gateway/positive-control.ts';
 import type { ClientCredentials, TestUser } from '../target/target.ts';
 import { scenarioRequirements } from '../gateway/scenario-requirements.ts';
-import { claimsOf, describeClaims, rolesOf, scopesOf } from './claims.ts';
+import { describeClaims, readClaims, rolesOf, scopesOf } from './claims.ts';
 import { describeIdentity, isAnonymous, readEcho, readPublicIdentity, type EchoReading, type ObservedIdentity } from './echo.ts';
 import { customerDataOutcome } from './customer-data.ts';
 import { FORGED_SUBJECT } from './spoofing.ts';
@@ -20,19 +20,24 @@ type Verdict = void | 'skipped';
 
 const notTestable = (world: CtkWorld, reason: string, remedy: string): 'skipped' => world.notTestable(scenarioRequirements(world), reason, remedy);
 
-function readableClaims(world: CtkWorld, token: string): JWTPayload | 'skipped' {
-  const claims = claimsOf(token);
-  return claims ?? notTestable(world, 'the access token is not a JWT the kit can read', 'claim jwt-access-tokens only for targets that issue JWT access tokens (RFC 9068)');
+/** The token's claims (a JWT's, or through introspection: claims.ts readClaims), or not testable with the reason. */
+async function readableClaims(world: CtkWorld, token: string): Promise<{ claims: JWTPayload; via: string } | 'skipped'> {
+  const read = await readClaims(world, token);
+  if (!read) {
+    return notTestable(world, 'the access token is not a JWT the kit can read, and the target offers no introspection that reports it active', 'claim jwt-access-tokens for targets that issue JWT access tokens (RFC 9068), or describe introspection (RFC 7662) for opaque ones');
+  }
+  return { claims: read.claims, via: read.source === 'introspection' ? ' (read through the introspection endpoint: the token is opaque)' : '' };
 }
 
 /** Seed 003 / REQ-ID-01: client_id == sub == the client's id. */
-export function judgeSystemTokenClaims(world: CtkWorld, requirement: string, token: string, client: ClientCredentials): Verdict {
-  const claims = readableClaims(world, token);
-  if (claims === 'skipped') return claims;
+export async function judgeSystemTokenClaims(world: CtkWorld, requirement: string, token: string, client: ClientCredentials): Promise<Verdict> {
+  const read = await readableClaims(world, token);
+  if (read === 'skipped') return read;
+  const { claims } = read;
   check(world, {
     requirement,
     expected: `client_id == sub == ${JSON.stringify(client.clientId)} in a client-credentials token of ${client.clientId} (seed 003: that is what marks a system user)`,
-    observed: describeClaims(claims),
+    observed: `${describeClaims(claims)}${read.via}`,
   }, () => {
     expect(claims.client_id, 'client_id').to.equal(client.clientId);
     expect(claims.sub, 'sub').to.equal(claims.client_id);
@@ -40,14 +45,15 @@ export function judgeSystemTokenClaims(world: CtkWorld, requirement: string, tok
 }
 
 /** Seed 003 / REQ-ID-02: sub = the customer, client_id = the front end, so client_id != sub. */
-export function judgeHumanTokenClaims(world: CtkWorld, requirement: string, token: string, user: TestUser): Verdict {
-  const claims = readableClaims(world, token);
-  if (claims === 'skipped') return claims;
+export async function judgeHumanTokenClaims(world: CtkWorld, requirement: string, token: string, user: TestUser): Promise<Verdict> {
+  const read = await readableClaims(world, token);
+  if (read === 'skipped') return read;
+  const { claims } = read;
   const web = world.target.clients.web;
   check(world, {
     requirement,
     expected: `sub=${JSON.stringify(user.customerId)} (the customer of ${user.username})${web ? ` and client_id=${JSON.stringify(web.clientId)} (the front end)` : ''}, so client_id != sub`,
-    observed: describeClaims(claims),
+    observed: `${describeClaims(claims)}${read.via}`,
   }, () => {
     expect(claims.sub, 'sub').to.equal(user.customerId);
     if (web) expect(claims.client_id, 'client_id').to.equal(web.clientId);
@@ -101,21 +107,21 @@ export function judgeSystemIdentityPassed(world: CtkWorld, requirement: string, 
 }
 
 /** Seed 000 / REQ-ID-06: subject and roles (scopes) of the token reach the component. */
-export function judgeSubjectReceived(world: CtkWorld, requirement: string, exchange: Exchange, token: string, client: ClientCredentials): Verdict {
+export async function judgeSubjectReceived(world: CtkWorld, requirement: string, exchange: Exchange, token: string, client: ClientCredentials): Promise<Verdict> {
   const echo = echoOrNotTestable(world, exchange);
   if (echo === 'skipped') return echo;
-  const subject = (claimsOf(token)?.sub as string | undefined) ?? client.clientId;
+  const subject = ((await readClaims(world, token))?.claims.sub as string | undefined) ?? client.clientId;
   check(world, { requirement, expected: `the component receives the caller's subject ${subject}`, observed: describeIdentity(echo.identity) }, () => {
     expect(echo.identity.present, 'an identity reached the component').to.equal(true);
     expect(echo.identity.subject, 'subject').to.equal(subject);
   });
 }
 
-export function judgeRolesReceived(world: CtkWorld, requirement: string, exchange: Exchange, token: string): Verdict {
+export async function judgeRolesReceived(world: CtkWorld, requirement: string, exchange: Exchange, token: string): Promise<Verdict> {
   const echo = echoOrNotTestable(world, exchange);
   if (echo === 'skipped') return echo;
-  const claims = claimsOf(token);
-  if (!claims) return notTestable(world, 'the access token is not a JWT: the kit cannot tell which roles/scopes it carries', 'claim jwt-access-tokens for this target');
+  const claims = (await readClaims(world, token))?.claims;
+  if (!claims) return notTestable(world, 'the access token is not a JWT and no introspection reports it: the kit cannot tell which roles/scopes it carries', 'claim jwt-access-tokens for this target, or describe introspection (RFC 7662) for opaque tokens');
   const scopes = scopesOf(claims);
   const roles = rolesOf(claims);
   if (scopes.length === 0 && roles.length === 0) return notTestable(world, 'the access token carries neither scope nor roles', 'give the test client at least one scope');
@@ -149,15 +155,15 @@ export function judgeAuthorizationNotForwarded(world: CtkWorld, requirement: str
 
 /**
  * REQ-ID-09: the forged identity headers changed nothing: the component sees the validated token's subject (its
- * sub claim, or the client id when the token is not a JWT), never the forged one. A component that received no
+ * sub claim, read from the JWT or through introspection, else the client id), never the forged one. A component that received no
  * identity at all cannot show whether the forgery would have passed (REQ-ID-06 judges the missing identity).
  */
-export function judgeForgedIdentityIgnored(world: CtkWorld, requirement: string, exchange: Exchange, token: string, client: ClientCredentials): Verdict {
+export async function judgeForgedIdentityIgnored(world: CtkWorld, requirement: string, exchange: Exchange, token: string, client: ClientCredentials): Promise<Verdict> {
   const echo = echoOrNotTestable(world, exchange);
   if (echo === 'skipped') return echo;
   const { identity } = echo;
   if (!identity.present) return notTestable(world, 'the component received no identity at all, so it cannot show which identity won', 'see REQ-ID-06');
-  const subject = (claimsOf(token)?.sub as string | undefined) ?? client.clientId;
+  const subject = ((await readClaims(world, token))?.claims.sub as string | undefined) ?? client.clientId;
   check(world, {
     requirement,
     expected: `the component sees the validated token's identity (subject ${subject}), not the forged "${FORGED_SUBJECT}" the caller sent in identity headers`,

@@ -32,6 +32,7 @@ export const EPICS: Record<CertificationProfile, string> = {
   client: 'Clients that integrate with the platform',
   'asymmetric-client-auth': 'Asymmetric client authentication (private_key_jwt)',
   'sender-constrained': 'Sender-constrained tokens (DPoP)',
+  introspection: 'Token introspection and revocation',
 };
 
 const SEVERITY: Record<Requirement['level'], string> = { MUST: 'critical', SHOULD: 'normal', SEED: 'minor' };

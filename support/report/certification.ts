@@ -19,14 +19,14 @@
 import type { CertificationProfile } from '../requirements/types.ts';
 import { countVerdicts, type RequirementVerdict, type Verdict, type Verdicts } from './verdicts.ts';
 
-export const PROFILES: readonly CertificationProfile[] = ['core', 'gateway', 'rate-limits', 'human-identity', 'client', 'asymmetric-client-auth', 'sender-constrained'];
+export const PROFILES: readonly CertificationProfile[] = ['core', 'gateway', 'rate-limits', 'human-identity', 'client', 'asymmetric-client-auth', 'sender-constrained', 'introspection'];
 
 /**
  * What a run certifies when nobody says (no --profile, no --tags): the platform's profiles. The client profile
  * judges a client under test, which `auth-ctk client` provides (and asks for); in a platform run its checks
  * are not testable for want of a client, and must not deny the IdP and gateway their certificate.
  */
-export const DEFAULT_PROFILES: readonly CertificationProfile[] = ['core', 'gateway', 'rate-limits', 'human-identity', 'asymmetric-client-auth', 'sender-constrained'];
+export const DEFAULT_PROFILES: readonly CertificationProfile[] = ['core', 'gateway', 'rate-limits', 'human-identity', 'asymmetric-client-auth', 'sender-constrained', 'introspection'];
 
 export type ProfileStatus = 'certified' | 'certified with deviations' | 'not certified' | 'incomplete' | 'not applicable' | 'not evaluated';
 

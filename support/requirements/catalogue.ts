@@ -25,6 +25,8 @@ import { JWKS_REQUIREMENTS } from './jwks.ts';
 import { CANVAS_REQUIREMENTS } from './canvas.ts';
 import { JWT_CLIENT_AUTH_REQUIREMENTS } from './jwt-client-auth.ts';
 import { DPOP_REQUIREMENTS } from './dpop.ts';
+import { INTROSPECTION_REQUIREMENTS } from './introspection.ts';
+import { REVOCATION_REQUIREMENTS } from './revocation.ts';
 
 export type { Requirement } from './types.ts';
 
@@ -52,6 +54,8 @@ const ALL: readonly Requirement[] = [
   ...CANVAS_REQUIREMENTS,
   ...JWT_CLIENT_AUTH_REQUIREMENTS,
   ...DPOP_REQUIREMENTS,
+  ...INTROSPECTION_REQUIREMENTS,
+  ...REVOCATION_REQUIREMENTS,
 ];
 
 export class UnknownRequirementError extends Error {

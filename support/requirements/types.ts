@@ -14,7 +14,7 @@
 export type Level = 'MUST' | 'SHOULD' | 'SEED';
 
 /** Certification profiles: a target is certified per profile. */
-export type CertificationProfile = 'core' | 'gateway' | 'rate-limits' | 'human-identity' | 'client' | 'asymmetric-client-auth' | 'sender-constrained';
+export type CertificationProfile = 'core' | 'gateway' | 'rate-limits' | 'human-identity' | 'client' | 'asymmetric-client-auth' | 'sender-constrained' | 'introspection';
 
 /** Which part of the system under test the requirement binds. */
 export type Component = 'idp' | 'gateway' | 'component' | 'client';
@@ -55,6 +55,9 @@ export const CAPABILITIES = [
   'private-key-jwt', // RFC 7523: a client authenticates with a JWT signed by its own key, which the kit holds (profile privateKeyJwtClient)
   // Issue 19: DPoP
   'dpop', // RFC 9449: the token endpoint binds tokens to a DPoP proof's key (system client) and the gateway serves them only with a proof
+  // Issue 19: introspection and revocation
+  'token-introspection', // RFC 7662: the IdP introspects its access tokens for the client the profile names (profile introspection)
+  'token-revocation', // RFC 7009: the IdP revokes access tokens (profile revocation)
 ] as const;
 export type Capability = (typeof CAPABILITIES)[number];
 

@@ -54,6 +54,14 @@ const AID_REMEDY: Readonly<Partial<Record<Capability, string>>> = {
 /** Tag of a scenario whose requirements bind the IdP but whose steps go through the gateway too. */
 export const USES_GATEWAY_TAG = '@uses-gateway';
 
+/**
+ * `@requires-<property>` tags met by any one of several capabilities (issue 19): readable-token-claims holds for JWT
+ * access tokens and for opaque ones the target introspects (support/identity/claims.ts readClaims).
+ */
+export const ANY_OF_CAPABILITIES: Readonly<Record<string, readonly Capability[]>> = {
+  'readable-token-claims': ['jwt-access-tokens', 'token-introspection'],
+};
+
 /** The parts of the stack behind the gateway: an IdP-only target has none of them. */
 const BEHIND_THE_GATEWAY: readonly Requirement['component'][] = ['gateway', 'component'];
 
@@ -98,6 +106,12 @@ export function applicability(target: TargetDescription, tags: readonly string[]
       `the target does not claim ${caps.join(', ')} (required by ${unclaimed.map((r) => r.id).join(', ')})`,
       `set capabilities.${caps[0]}: true in the target profile if the deployment offers it`,
     );
+  }
+  // Issue 19: a premise that any one of several capabilities meets (a token's claims, from a JWT or through introspection).
+  for (const [property, anyOf] of Object.entries(ANY_OF_CAPABILITIES)) {
+    if (tags.includes(`@requires-${property}`) && !anyOf.some(claims)) {
+      return notApplicable(`the target claims none of ${anyOf.join(', ')}, one of which this scenario's premise needs (${property})`, `set capabilities.${anyOf[0]}: true (or describe ${anyOf.slice(1).join(', ')}) in the target profile if the deployment offers it`);
+    }
   }
   const required = tags
     .filter((t) => t.startsWith('@requires-'))

@@ -111,6 +111,7 @@ export async function describeExternalTarget(profile: TargetProfile, log: (line:
       ...(limits.ipBlock ? { ipBlock: limits.ipBlock } : {}),
       ...(limits.gateway ? { gateway: limits.gateway } : {}),
       ...(limits.ownAddressCoolDownSeconds !== undefined ? { ownAddressCoolDownSeconds: limits.ownAddressCoolDownSeconds } : {}),
+      ...(limits.revocationSeconds !== undefined ? { revocationSeconds: limits.revocationSeconds } : {}),
       clockSkewSeconds: limits.clockSkewSeconds,
       requestTimeoutMs: timeoutMs,
       // limits.loadScenarios not true -> caps of 0: the load cap (support/load/load-cap.ts) lets nothing through.
@@ -123,6 +124,8 @@ export async function describeExternalTarget(profile: TargetProfile, log: (line:
     ...(profile.foreignIssuer ? { foreignIssuer: profile.foreignIssuer } : {}),
     ...(profile.selfServiceRotation ? { selfServiceRotation: profile.selfServiceRotation } : {}),
     ...(profile.privateKeyJwtClient ? { privateKeyJwtClient: profile.privateKeyJwtClient } : {}),
+    ...(profile.introspection ? { introspection: profile.introspection } : {}),
+    ...(profile.revocation ? { revocation: profile.revocation } : {}),
   };
 }
 

@@ -383,6 +383,11 @@ export const PROFILE_SCHEMA = {
           },
         },
         // --- end gateway limits
+        revocationSeconds: {
+          type: 'number',
+          minimum: 0,
+          description: 'seconds after a revocation (RFC 7009) within which the gateway refuses the revoked token (0: it introspects every token); absent: no bound is claimed',
+        },
         ownAddressCoolDownSeconds: {
           type: 'number',
           minimum: 0,
@@ -467,6 +472,26 @@ export const PROFILE_SCHEMA = {
         method: { type: 'string', enum: ['POST', 'PUT', 'PATCH'], description: 'the HTTP method: POST (default), PUT or PATCH' },
         secret: pointer('where the owner\'s answer holds the new secret (e.g. "/client_secret")'),
         owner: text('the username (users[].username) of the customer who owns clients.rotation'),
+      },
+    },
+    // Issue 19: RFC 7662 introspection and RFC 7009 revocation
+    introspection: {
+      type: 'object',
+      description:
+        'token introspection (RFC 7662): { endpoint?, client?, notAllowedClient? } — endpoint defaults to the metadata\'s introspection_endpoint, client (a clients role, default system) is the one allowed to call it',
+      additionalProperties: false,
+      properties: {
+        endpoint: url('the introspection endpoint (default: introspection_endpoint of the RFC 8414 metadata)'),
+        client: text('the clients role that may introspect (default "system")'),
+        notAllowedClient: text('a clients role the target does not let introspect (REQ-INTRO-08)'),
+      },
+    },
+    revocation: {
+      type: 'object',
+      description: 'token revocation (RFC 7009): { endpoint? } — default: revocation_endpoint of the RFC 8414 metadata',
+      additionalProperties: false,
+      properties: {
+        endpoint: url('the revocation endpoint (default: revocation_endpoint of the RFC 8414 metadata)'),
       },
     },
     admin: {

@@ -12,7 +12,7 @@ import { Ajv, type ErrorObject } from 'ajv';
 import { LineCounter, parseDocument, type Document } from 'yaml';
 import { UsageError } from '../../cli/errors.ts';
 import type { Capability } from '../requirements/types.ts';
-import type { PrivateKeyJwtClient, SelfServiceRotationDescription } from './target.ts';
+import type { ClientRoleName, IntrospectionDescription, PrivateKeyJwtClient, RevocationDescription, SelfServiceRotationDescription } from './target.ts';
 import type { AdminDescription, AudienceCheck, GatewayLimits, BrowserLoginDescription, ClientCredentials, ForeignIssuerDescription, RouteSet, TargetDescription, TestSignerDescription, TestUser } from './target.ts';
 import { checkSigningJwk } from '../jwt/signing-keys.ts';
 import { PROFILE_SCHEMA } from './profile-schema.ts';
@@ -66,6 +66,8 @@ export interface TargetProfile {
     /** The gateway's per-IP limits (REQ-GRL-*). */
     readonly gateway?: GatewayLimits;
     readonly ownAddressCoolDownSeconds?: number;
+    /** Issue 19: the gateway's bound for refusing a revoked token (REQ-REVOKE-04). */
+    readonly revocationSeconds?: number;
     readonly clockSkewSeconds: number;
     readonly requestTimeoutSeconds: number;
     /** Load-generating scenarios allowed; when false both caps are 0, so nothing load-generating is sent. */
@@ -83,6 +85,9 @@ export interface TargetProfile {
   readonly selfServiceRotation?: SelfServiceRotationDescription;
   /** Issue 19: the private_key_jwt client and its private key, parsed and checked (a secret). */
   readonly privateKeyJwtClient?: PrivateKeyJwtClient;
+  /** RFC 7662 introspection and RFC 7009 revocation (issue 19). */
+  readonly introspection?: IntrospectionDescription;
+  readonly revocation?: RevocationDescription;
 }
 
 /**
@@ -137,7 +142,8 @@ export function loadProfile(file: string, options: LoadProfileOptions = {}): Tar
   checkGenuineTokenAids(resolved, failAt);
   checkGatewayLimitClaims(resolved, failAt);
   checkOwnershipEntries(resolved, failAt);
-  return withPrivateKeyJwtClient(withOwnershipEntries(withGenuineTokenAids(toProfile(shown, resolved, testSignerOf(resolved, failAt)), resolved), resolved), resolved, failAt);
+  checkTokenStateEntries(resolved, failAt);
+  return withTokenStateEntries(withPrivateKeyJwtClient(withOwnershipEntries(withGenuineTokenAids(toProfile(shown, resolved, testSignerOf(resolved, failAt)), resolved), resolved), resolved, failAt), resolved);
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -317,6 +323,8 @@ interface RawProfile {
   foreignIssuer?: RawForeignIssuer;
   selfServiceRotation?: { url: string; method?: 'POST' | 'PUT' | 'PATCH'; secret: string; owner: string };
   privateKeyJwtClient?: { clientId: string; privateJwk: string; scopes: string[]; alg?: string; kid?: string };
+  introspection?: { endpoint?: string; client?: string; notAllowedClient?: string };
+  revocation?: { endpoint?: string };
 }
 
 function checkResolved(p: RawProfile, fail: (path: (string | number)[], detail: string) => never): void {
@@ -450,6 +458,7 @@ function toProfile(file: string, p: RawProfile, testSigner: TestSignerDescriptio
       ...(p.limits?.ipBlock !== undefined ? { ipBlock: p.limits.ipBlock } : {}),
       ...(p.limits?.gateway !== undefined ? { gateway: p.limits.gateway } : {}),
       ...(p.limits?.ownAddressCoolDownSeconds !== undefined ? { ownAddressCoolDownSeconds: p.limits.ownAddressCoolDownSeconds } : {}),
+      ...(p.limits?.revocationSeconds !== undefined ? { revocationSeconds: p.limits.revocationSeconds } : {}),
       clockSkewSeconds: p.limits?.clockSkewSeconds ?? PROFILE_DEFAULTS.clockSkewSeconds,
       requestTimeoutSeconds: p.limits?.requestTimeoutSeconds ?? PROFILE_DEFAULTS.requestTimeoutSeconds,
       ...(p.limits?.loadScenarios === true
@@ -599,5 +608,52 @@ function withPrivateKeyJwtClient(profile: TargetProfile, p: RawProfile, fail: (p
     ...profile,
     capabilities: { ...profile.capabilities, 'private-key-jwt': true },
     privateKeyJwtClient: { clientId: given.clientId, scopes: given.scopes, privateJwk: key, alg: (checked as { alg: string }).alg, ...(kid ? { kid } : {}) },
+  };
+}
+
+// issue 19: introspection (RFC 7662) and revocation (RFC 7009): the capability follows from the entry
+
+const TOKEN_STATE_ENTRIES = [
+  { capability: 'token-introspection', field: 'introspection', given: (p: RawProfile) => p.introspection !== undefined },
+  { capability: 'token-revocation', field: 'revocation', given: (p: RawProfile) => p.revocation !== undefined },
+] as const;
+
+function checkTokenStateEntries(p: RawProfile, fail: (path: (string | number)[], detail: string) => never): void {
+  for (const entry of TOKEN_STATE_ENTRIES) {
+    const claimed = p.capabilities?.[entry.capability];
+    if (claimed === true && !entry.given(p)) fail(['capabilities', entry.capability], `true, yet the profile has no ${entry.field}: give ${entry.field} (the capability follows from it)`);
+    if (claimed === false && entry.given(p)) fail(['capabilities', entry.capability], `false, yet the profile gives ${entry.field}: remove one of them`);
+  }
+  const intro = p.introspection;
+  if (intro) {
+    for (const field of ['client', 'notAllowedClient'] as const) {
+      const role = intro[field];
+      if (role !== undefined && !p.clients[role]) fail(['introspection', field], `expected a client role of the profile (${Object.keys(p.clients).join(', ')}); got ${JSON.stringify(role)}`);
+    }
+    if (intro.notAllowedClient !== undefined && intro.notAllowedClient === (intro.client ?? 'system')) {
+      fail(['introspection', 'notAllowedClient'], 'expected another client than introspection.client, which is the one allowed to introspect');
+    }
+  }
+  if (p.limits?.revocationSeconds !== undefined && !p.revocation) fail(['limits', 'revocationSeconds'], 'given, yet the profile has no revocation entry: add revocation: {} (or its endpoint), or remove the bound');
+}
+
+function withTokenStateEntries(profile: TargetProfile, p: RawProfile): TargetProfile {
+  const capabilities = { ...profile.capabilities };
+  for (const entry of TOKEN_STATE_ENTRIES) if (entry.given(p)) capabilities[entry.capability] = true;
+  const intro = p.introspection;
+  const rev = p.revocation;
+  return {
+    ...profile,
+    capabilities,
+    ...(intro
+      ? {
+          introspection: {
+            ...(intro.endpoint !== undefined ? { endpoint: intro.endpoint } : {}),
+            client: (intro.client ?? 'system') as ClientRoleName,
+            ...(intro.notAllowedClient !== undefined ? { notAllowedClient: intro.notAllowedClient as ClientRoleName } : {}),
+          },
+        }
+      : {}),
+    ...(rev ? { revocation: { ...(rev.endpoint !== undefined ? { endpoint: rev.endpoint } : {}) } } : {}),
   };
 }

@@ -65,6 +65,9 @@ export function describeReferenceTarget(
           },
         }
       : {}),
+    // Issue 19: oidc-provider's endpoints (reference/idp/token-state.ts); the read-only client may not introspect.
+    introspection: { endpoint: `${urls.idp}/token/introspection`, client: 'system' as const, ...(readOnly ? { notAllowedClient: 'readOnly' as const } : {}) },
+    revocation: { endpoint: `${urls.idp}/token/revocation` },
     ...(selfService ? { selfServiceRotation: { url: `${urls.idp}${selfService.path}`, method: 'POST' as const, secret: '/client_secret', owner: selfService.owner } } : {}),
     ...(pkjwt
       ? { privateKeyJwtClient: { clientId: pkjwt.clientId, scopes: pkjwt.scopes, privateJwk: pkjwt.privateJwk, alg: pkjwt.alg, ...(typeof pkjwt.privateJwk.kid === 'string' ? { kid: pkjwt.privateJwk.kid } : {}) } }

@@ -268,6 +268,12 @@ export interface TargetDescription {
      * keep their place and the kit's next token request from that address waits this long after their last answer.
      */
     readonly ownAddressCoolDownSeconds?: number;
+    /**
+     * Seconds after a revocation (RFC 7009) within which the gateway refuses the revoked token (REQ-REVOKE-04): 0 for a
+     * gateway that introspects every token. Absent: the target states no bound (a gateway that validates
+     * self-contained JWTs accepts them until exp), and REQ-REVOKE-04 is not applicable.
+     */
+    readonly revocationSeconds?: number;
     /** Load caps for load-generating scenarios: never exceeded. */
     readonly maxRequestsPerSecond: number;
     readonly maxRequestsPerRun: number;
@@ -297,6 +303,10 @@ export interface TargetDescription {
    * assertions (profile privateKeyJwtClient). A secret: never logged, registered with the redactor.
    */
   readonly privateKeyJwtClient?: PrivateKeyJwtClient;
+  /** RFC 7662 token introspection (capability token-introspection); absent: not offered. */
+  readonly introspection?: IntrospectionDescription;
+  /** RFC 7009 token revocation (capability token-revocation); absent: not offered. */
+  readonly revocation?: RevocationDescription;
   /** Active faults, reference only (kit self-test). */
   readonly faults?: readonly string[];
 }
@@ -311,6 +321,26 @@ export interface PrivateKeyJwtClient {
   readonly alg: string;
   /** The kid the IdP knows the key by, when it has one. */
   readonly kid?: string;
+}
+
+/** A client role of the profile (clients.<role>). */
+export type ClientRoleName = keyof TargetDescription['clients'];
+
+/**
+ * RFC 7662 introspection (issue 19): the endpoint, or none (then RFC 8414 introspection_endpoint), and the client
+ * allowed to call it; optionally a client that is not allowed (REQ-INTRO-08).
+ */
+export interface IntrospectionDescription {
+  readonly endpoint?: string;
+  /** The client role that introspects (default "system"). */
+  readonly client: ClientRoleName;
+  /** A client role the target does not let introspect (REQ-INTRO-08); absent: that check is not applicable. */
+  readonly notAllowedClient?: ClientRoleName;
+}
+
+/** RFC 7009 revocation (issue 19): the endpoint, or none (then RFC 8414 revocation_endpoint). */
+export interface RevocationDescription {
+  readonly endpoint?: string;
 }
 
 /**

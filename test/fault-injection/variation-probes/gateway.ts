@@ -99,4 +99,11 @@ export const GATEWAY_PROBES: Record<GatewayVariationName, Probe> = {
     assert.ok(nonce, 'a DPoP-Nonce header');
     assert.equal((await call(nonce)).response?.status, 200, 'served with the nonce');
   },
+  // Issue 19: a garbage (non-JWT) token is asked about at the IdP, and refused as inactive rather than malformed.
+  'gateway-introspects-opaque-tokens': async (c) => {
+    const refused = await refusedWithGarbage(c);
+    assert.equal(refused.response?.status, 401);
+    assert.match(String(refused.response?.headers['www-authenticate']), /error="invalid_token"/);
+    assert.match(String(refused.response?.headers['www-authenticate']) + refused.response?.body, /not active/);
+  },
 };
