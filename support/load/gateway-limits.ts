@@ -18,10 +18,10 @@ import { tamper } from '../gateway/bad-credentials.ts';
 import { gatewayOf, type GatewayLimits } from '../target/target.ts';
 import { loadSwitchedOff, planLoad, type LoadCap } from './load-cap.ts';
 import { sendPacedRequests } from './paced-requests.ts';
-import { judgeWithinLimit, retryAfterSeconds, statsOf, withinLimitPacing, type SeriesReading, type TokenOutcome } from './rate-analysis.ts';
-import { describeAttempts, isUnavailable, MAX_RETRY_WAIT_SECONDS, PROBE_RESERVE, recoveryToleranceMs, restOwnAddress, type Recovery, type Series, type Unavailable } from './rate-limit.ts';
+import { retryAfterSeconds, statsOf, withinLimitPacing, type SeriesReading, type TokenOutcome } from './rate-analysis.ts';
+import { describeAttempts, isUnavailable, keptThePace, MAX_RETRY_WAIT_SECONDS, measuredSeries, PROBE_RESERVE, recoveryToleranceMs, restOwnAddress, type Recovery, type Series, type Unavailable } from './rate-limit.ts';
 import { unblockToleranceMs, type BlockedAddress, type Unblocking } from './ip-block.ts';
-import { freshAddresses, OWN_ADDRESS, sendFrom } from './source-addresses.ts';
+import { sendFrom } from './source-addresses.ts';
 
 export { describeAttempts };
 
@@ -116,19 +116,7 @@ async function sendAtTheGatewayLimit(world: CtkWorld, address: string): Promise<
 export async function sendAtTheGatewayLimitMeasured(world: CtkWorld, first: string, attempts = 3): Promise<GatewaySeries | Unavailable> {
   const limit = statedGatewayLimit(world);
   if (isUnavailable(limit)) return limit;
-  let address = first;
-  let series: GatewaySeries | Unavailable = { reason: 'no client IP to send from', remedy: 'list sourceAddresses in the target profile' };
-  for (let attempt = 1; attempt <= attempts; attempt++) {
-    series = await sendAtTheGatewayLimit(world, address);
-    if (isUnavailable(series)) return series;
-    if (judgeWithinLimit(series.stats, limit, '@REQ-GRL-01').verdict !== 'not-testable' || series.stats.outcomes.token < series.stats.sent) return series;
-    if (attempt === attempts) break;
-    const next = address === OWN_ADDRESS ? { addresses: [OWN_ADDRESS] } : freshAddresses(world.target, 1);
-    if ('reason' in next) break;
-    world.log(`the kit could not keep the pace from ${address}; trying once more from ${next.addresses[0]}`);
-    address = next.addresses[0]!;
-  }
-  return series;
+  return measuredSeries(world, first, attempts, (address) => sendAtTheGatewayLimit(world, address), (series) => keptThePace(series.stats, limit, '@REQ-GRL-01'));
 }
 
 /** How many 429 answers end a burst early: enough to read Retry-After and to see the limit. */

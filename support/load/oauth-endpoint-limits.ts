@@ -16,9 +16,9 @@ import { DEFAULT_REDIRECT_URI } from '../browser/human-login.ts';
 import { codeVerifier, s256Challenge } from '../browser/pkce.ts';
 import { loadSwitchedOff, planLoad, type LoadCap } from './load-cap.ts';
 import { sendPacedRequests, type PacedResult } from './paced-requests.ts';
-import { judgeWithinLimit, retryAfterSeconds, statsOf, withinLimitPacing, type SeriesReading, type SeriesStats, type TokenOutcome } from './rate-analysis.ts';
-import { isUnavailable, MAX_RETRY_WAIT_SECONDS, PROBE_RESERVE, recoveryToleranceMs, restOwnAddress, statedLimit, type Recovery, type Unavailable } from './rate-limit.ts';
-import { freshAddresses, OWN_ADDRESS, ownAddressQuiet, sendFrom } from './source-addresses.ts';
+import { retryAfterSeconds, statsOf, withinLimitPacing, type SeriesReading, type SeriesStats, type TokenOutcome } from './rate-analysis.ts';
+import { isUnavailable, keptThePace, MAX_RETRY_WAIT_SECONDS, measuredSeries, PROBE_RESERVE, recoveryToleranceMs, restOwnAddress, statedLimit, type Recovery, type Unavailable } from './rate-limit.ts';
+import { OWN_ADDRESS, ownAddressQuiet, sendFrom } from './source-addresses.ts';
 
 export type OAuthEndpoint = 'authorization' | 'jwks' | 'discovery';
 
@@ -168,20 +168,14 @@ async function sendAtTheEndpointLimit(world: CtkWorld, endpoint: OAuthEndpoint, 
 export async function sendAtTheEndpointLimitMeasured(world: CtkWorld, endpoint: OAuthEndpoint, first: string, alone: string, attempts = 3): Promise<EndpointSeries | Unavailable> {
   const limit = statedLimit(world);
   if (isUnavailable(limit)) return limit;
-  let address = first;
-  let series: EndpointSeries | Unavailable = { reason: 'no client IP to send from', remedy: 'list sourceAddresses in the target profile' };
-  for (let attempt = 1; attempt <= attempts; attempt++) {
-    series = await sendAtTheEndpointLimit(world, endpoint, address);
-    if (isUnavailable(series)) return series;
-    if (judgeWithinLimit(series.stats, limit, alone).verdict !== 'not-testable' || series.stats.outcomes.token < series.stats.sent) return series;
-    if (attempt === attempts) break;
-    if (address === OWN_ADDRESS) await releaseOwnAddress(world, address, series.result);
-    const next = address === OWN_ADDRESS ? { addresses: [OWN_ADDRESS] } : freshAddresses(world.target, 1);
-    if ('reason' in next) break;
-    world.log(`the kit could not keep the pace from ${address}; trying once more from ${next.addresses[0]}`);
-    address = next.addresses[0]!;
-  }
-  return series;
+  return measuredSeries(
+    world,
+    first,
+    attempts,
+    (address) => sendAtTheEndpointLimit(world, endpoint, address),
+    (series) => keptThePace(series.stats, limit, alone),
+    (address, series) => releaseOwnAddress(world, address, series.result),
+  );
 }
 
 /** How many 429 answers end a burst early: enough to see the limit, no more load. */

@@ -68,13 +68,33 @@ export async function sendAtTheLimit(world: CtkWorld, address: string): Promise<
 export async function sendAtTheLimitMeasured(world: CtkWorld, first: string, attempts = 3): Promise<Series | Unavailable> {
   const limit = statedLimit(world);
   if (isUnavailable(limit)) return limit;
+  return measuredSeries(world, first, attempts, (address) => sendAtTheLimit(world, address), (series) => keptThePace(series.stats, limit));
+}
+
+/** The series judged something: it kept the pace the verdict needs, or something other than a token came back. */
+export const keptThePace = (stats: SeriesStats, limit: number, alone?: string): boolean =>
+  judgeWithinLimit(stats, limit, alone).verdict !== 'not-testable' || stats.outcomes.token < stats.sent;
+
+/**
+ * One within-the-limit series per attempt until one kept the pace (`judged`), each from a fresh address taken only
+ * when needed, or again from the run's own address after its window (`beforeAgainFromOwn`); the last one is
+ * returned either way, so a machine that never kept the pace is reported "not testable" with its numbers. Shared
+ * by the token endpoint's, the gateway's and the other OAuth endpoints' limits.
+ */
+export async function measuredSeries<S extends { readonly stats: SeriesStats; readonly result?: PacedResult }>(
+  world: CtkWorld,
+  first: string,
+  attempts: number,
+  send: (address: string) => Promise<S | Unavailable>,
+  judged: (series: S) => boolean,
+  beforeAgainFromOwn?: (address: string, series: S) => Promise<void>,
+): Promise<S | Unavailable> {
   let address = first;
-  let series: Series | Unavailable = { reason: 'no client IP to send from', remedy: 'list sourceAddresses in the target profile' };
+  let series: S | Unavailable = { reason: 'no client IP to send from', remedy: 'list sourceAddresses in the target profile' };
   for (let attempt = 1; attempt <= attempts; attempt++) {
-    series = await sendAtTheLimit(world, address);
-    if (isUnavailable(series)) return series;
-    if (judgeWithinLimit(series.stats, limit).verdict !== 'not-testable' || series.stats.outcomes.token < series.stats.sent) return series;
-    if (attempt === attempts) break;
+    series = await send(address);
+    if (isUnavailable(series) || judged(series) || attempt === attempts) return series;
+    if (address === OWN_ADDRESS && beforeAgainFromOwn) await beforeAgainFromOwn(address, series);
     const next = address === OWN_ADDRESS ? { addresses: [OWN_ADDRESS] } : freshAddresses(world.target, 1);
     if ('reason' in next) break;
     world.log(`the kit could not keep the pace from ${address} (${describeStats(series.stats)}); trying once more from ${next.addresses[0]}`);
