@@ -115,7 +115,7 @@ Feature: Client behaviour: how an integration handles its tokens
   @REQ-CLI-17
   Scenario: While its IP is blocked, the client does not reconnect in a loop
     When the identity provider and the API reset every connection for 3 seconds, with tokens that live 2 seconds
-    Then the client makes no more connection attempts to either of them than one try and one retry per call it reports, unless it backs off
+    Then the client makes no more connection attempts to either of them than one try and two retries per call it reports, unless it backs off
 
   @REQ-CLI-18
   Scenario: While its IP is blocked, the client backs off

@@ -229,7 +229,7 @@ Then('the client fetches at most one new token and retries at most once per call
   return verdict(this, judges.judgeNoLoopOnBare401);
 });
 
-Then('the client makes no more connection attempts to either of them than one try and one retry per call it reports, unless it backs off', function (this: CtkWorld) {
+Then('the client makes no more connection attempts to either of them than one try and two retries per call it reports, unless it backs off', function (this: CtkWorld) {
   return verdict(this, judges.judgeNoReconnectLoopWhenBlocked);
 });
 

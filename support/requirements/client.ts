@@ -200,7 +200,7 @@ export const CLIENT_REQUIREMENTS: readonly Requirement[] = [
     profile: 'client',
     note:
       'The harness resets every TCP connection to its IdP and API for 3 s (it cannot make TLS fail on plain loopback HTTP; a reset is the ' +
-      '"something similar"). Failed: more connection attempts to a server than one try and one retry per call the client reports, and ' +
+      '"something similar"). Failed: more connection attempts to a server than one try and two retries per call the client reports (a call still in flight when the block ends counts, unreported), and ' +
       'more than the back-off pace of REQ-CLI-18 — a client retrying inside a call keeps the block going.',
   },
   {
