@@ -54,7 +54,7 @@ test('the run order: bursts first, the long ones next, the rest, the run-alone o
 });
 
 test('each cucumber worker paces its token requests to its share of the per-IP limit', () => {
-  // token-client.ts and gateway-client.ts pace at limit / workerShare().total.
+  // gateway-client.ts paces at limit / workerShare().total; token-client.ts at OWN_TOKEN_SHARE of that (its other OAuth requests share the budget).
   assert.equal(workerShare({}).total, 1);
   assert.equal(workerShare({ CUCUMBER_TOTAL_WORKERS: '1' }).total, 1);
   assert.equal(workerShare({ CUCUMBER_TOTAL_WORKERS: '3' }).total, 3);

@@ -101,7 +101,7 @@ export const GATEWAY_FAULTS: readonly FaultDefinition[] = [
   gateway(
     'anonymous-gets-protected-data',
     'forwards requests without a valid token to protected routes as anonymous instead of refusing them',
-    ['REQ-ANON-04', 'REQ-BEARER-02', 'REQ-BEARER-03', 'REQ-BEARER-04', 'REQ-BEARER-05', 'REQ-BEARER-06', 'REQ-BEARER-10', 'REQ-BEARER-11', 'REQ-BEARER-17', 'REQ-BEARER-18', ...CHALLENGE_CHECKS],
+    ['REQ-ANON-04', 'REQ-BEARER-02', 'REQ-BEARER-03', 'REQ-BEARER-04', 'REQ-BEARER-05', 'REQ-BEARER-06', 'REQ-BEARER-10', 'REQ-BEARER-11', 'REQ-BEARER-17', 'REQ-BEARER-18', ...CHALLENGE_CHECKS, 'REQ-BEARER-19'],
   ),
   gateway('public-route-needs-token', 'treats the public route as protected: a caller without credentials is refused with 401 instead of served', ['REQ-ANON-01', 'REQ-ANON-03']),
   gateway(
