@@ -14,10 +14,10 @@ import type { CtkWorld } from '../world.ts';
 import { describeOutcome, type Exchange, type HttpRequest } from '../http/exchange.ts';
 import { DEFAULT_REDIRECT_URI } from '../browser/human-login.ts';
 import { codeVerifier, s256Challenge } from '../browser/pkce.ts';
-import { loadSwitchedOff, planLoad, type LoadCap } from './load-cap.ts';
+import { planLoad, type LoadCap } from './load-cap.ts';
 import { sendPacedRequests, type PacedResult } from './paced-requests.ts';
 import { retryAfterSeconds, statsOf, withinLimitPacing, type SeriesReading, type SeriesStats, type TokenOutcome } from './rate-analysis.ts';
-import { isUnavailable, keptThePace, MAX_RETRY_WAIT_SECONDS, measuredSeries, PROBE_RESERVE, recoveryToleranceMs, restOwnAddress, statedLimit, type Recovery, type Unavailable } from './rate-limit.ts';
+import { isUnavailable, keptThePace, loadAtTheLimitRefused, MAX_RETRY_WAIT_SECONDS, measuredSeries, PROBE_RESERVE, recoveryToleranceMs, restOwnAddress, statedLimit, type Recovery, type Unavailable } from './rate-limit.ts';
 import { OWN_ADDRESS, ownAddressQuiet, sendFrom } from './source-addresses.ts';
 
 export type OAuthEndpoint = 'authorization' | 'jwks' | 'discovery';
@@ -125,14 +125,8 @@ async function releaseOwnAddress(world: CtkWorld, address: string, result: Paced
 async function sendAtTheEndpointLimit(world: CtkWorld, endpoint: OAuthEndpoint, address: string): Promise<EndpointSeries | Unavailable> {
   const limit = statedLimit(world);
   if (isUnavailable(limit)) return limit;
-  const off = loadSwitchedOff(world.target);
-  if (off) return off;
-  if (world.target.limits.maxRequestsPerSecond < limit) {
-    return {
-      reason: `the load cap (limits.maxRequestsPerSecond = ${world.target.limits.maxRequestsPerSecond}) is below the stated limit of ${limit}/s: the kit may not send at the limit`,
-      remedy: `raise limits.maxRequestsPerSecond to at least ${limit}`,
-    };
-  }
+  const refused = loadAtTheLimitRefused(world, limit);
+  if (refused) return refused;
   const request = endpointRequest(world, endpoint);
   if (isUnavailable(request)) return request;
   const pacing = withinLimitPacing(limit);

@@ -29,11 +29,11 @@ export interface Series {
   readonly cap: LoadCap;
 }
 
-/** REQ-RL-01: `limit` requests, evenly paced just under limit/s, from one fresh address. */
-export async function sendAtTheLimit(world: CtkWorld, address: string): Promise<Series | Unavailable> {
-  const limit = statedLimit(world);
-  if (isUnavailable(limit)) return limit;
-  const pacing = withinLimitPacing(limit);
+/**
+ * Why the kit may not send a limit's worth at the limit here: load checks switched off, or a load cap below the
+ * stated limit. Undefined when it may. Shared by the token endpoint's and the other OAuth endpoints' series.
+ */
+export function loadAtTheLimitRefused(world: CtkWorld, limit: number): Unavailable | undefined {
   const off = loadSwitchedOff(world.target);
   if (off) return off;
   if (world.target.limits.maxRequestsPerSecond < limit) {
@@ -42,6 +42,16 @@ export async function sendAtTheLimit(world: CtkWorld, address: string): Promise<
       remedy: `raise limits.maxRequestsPerSecond to at least ${limit}`,
     };
   }
+  return undefined;
+}
+
+/** REQ-RL-01: `limit` requests, evenly paced just under limit/s, from one fresh address. */
+export async function sendAtTheLimit(world: CtkWorld, address: string): Promise<Series | Unavailable> {
+  const limit = statedLimit(world);
+  if (isUnavailable(limit)) return limit;
+  const pacing = withinLimitPacing(limit);
+  const refused = loadAtTheLimitRefused(world, limit);
+  if (refused) return refused;
   const planned = planLoad(world, {
     purpose: `${limit} token requests at the stated limit (${limit}/s, paced 5 % under it)`,
     requests: limit,
