@@ -159,7 +159,7 @@ async function startGateway(overrides: Partial<GatewayConfig> = {}): Promise<str
     // The reference's default: at most one JWKS fetch a second for unknown kids (REQ-JWKS-01).
     jwksCooldownMs: 1_000,
     jwksTimeoutMs: 1_000,
-    // Short, so a key removed from the set is refused within a second (REQ-JWKS-04; the reference: 5 s).
+    // Short, so a key removed from the set is refused within a second (REQ-JWKS-04; the reference: 2 s).
     jwksMaxAgeMs: 1_000,
     forwardToken: false,
     upstreamTimeoutMs: 2_000,

@@ -30,7 +30,7 @@ export const MAX_FETCHES = SPRAYED_KIDS / 2;
 
 /** How long the gateway is given to ask for the key set while it is down: past the 30 s cooldown jose keeps. */
 const ASK_BOUND_MS = 35_000;
-const ASK_EVERY_MS = 1_000;
+const ASK_EVERY_MS = 250;
 
 export class NoJwksPlaneError extends NotTestableError {
   constructor() {
