@@ -4,7 +4,8 @@ Feature: Authorization endpoint hardening (RFC 6749 §4.1, RFC 7636, RFC 9700 §
   redirect_uri it will deliver codes to, which PKCE parameters it takes — the kit sees in the first answer to a
   plain HTTP request, without a browser. It sends each request twice: as the kit's front end sends it, and
   changed; a refusal only counts where the unchanged request is not refused. A code's binding to its client and
-  the issuer in the authorization response are judged on one browser login.
+  the issuer in the authorization response are judged on one browser login; what a reused code leaves valid and
+  how long a code lives (RFC 6749 §4.1.2) on a login each.
 
   @REQ-AUTHZ-01 @requires-human-login
   Scenario Outline: An authorization request with a redirect_uri <variant> is not redirected to it
