@@ -53,6 +53,8 @@ export function loadReferenceFixtures(path = process.env.AUTH_CTK_FIXTURES ?? DE
  */
 export function withFixtureFaults(fixtures: ReferenceFixtures, faults: { has(name: string): boolean }): ReferenceFixtures {
   fixtures = withUnconfinedFrontEnd(fixtures, faults);
+  // Fault code-lifetime-over-ten-minutes (REQ-AUTHZ-09, RFC 6749 §4.1.2): codes live, and are declared to live, 15 minutes.
+  if (faults.has('code-lifetime-over-ten-minutes')) fixtures = { ...fixtures, limits: { ...fixtures.limits, authorizationCodeSeconds: 900 } };
   const readOnly = fixtures.clients.readOnly;
   if (!faults.has('customer-id-is-client-id') || !readOnly || fixtures.users.length < 2) return fixtures;
   return { ...fixtures, users: fixtures.users.map((user, i) => (i === 1 ? { ...user, customerId: readOnly.clientId } : user)) };

@@ -2,7 +2,7 @@
  * Steps of features/authorization-endpoint.feature (issue 20): plain HTTP requests to the authorization endpoint
  * (support/authorization/probe.ts), and one browser login for the code's client binding and `iss`.
  */
-import { When, Then } from '@cucumber/cucumber';
+import { Given, When, Then } from '@cucumber/cucumber';
 import type { CtkWorld } from '../support/world.ts';
 import type { Exchange } from '../support/http/exchange.ts';
 import { stateKey } from '../support/scenario-state.ts';
@@ -20,14 +20,18 @@ import {
   type RedirectUriTrial,
 } from '../support/authorization/judges.ts';
 import { redeemWithOtherClient } from '../support/authorization/code-binding.ts';
-import { judgeRefusal } from '../support/browser/code-redemption.ts';
+import { judgeRefusal, redeemCode } from '../support/browser/code-redemption.ts';
 import { codeForRedemption } from '../support/browser/human-login.ts';
-import { theLogin } from '../support/browser/scenario-state.ts';
+import { rememberRedemption, theLogin, theRedemption } from '../support/browser/scenario-state.ts';
+import { judgeReuseRevokes, watchFirstRedemption, type ReuseWatch } from '../support/authorization/code-reuse.ts';
+import { CODE_WAIT_STEP_TIMEOUT_MS, codeCertainlyExpiredAt, codeExpiryWaitSeconds, expiredCodeDescription, judgeDeclaredCodeLifetime } from '../support/authorization/code-lifetime.ts';
 
 const REDIRECT_URI_PROBES = stateKey<RedirectUriTrial>('the authorization requests with another redirect_uri');
 const PKCE_PROBES = stateKey<PkceProbes>('the authorization requests with changed PKCE parameters');
 const ERROR_PROBE = stateKey<AuthorizationProbe>('the authorization request with an unsupported response_type');
 const OTHER_REDEMPTION = stateKey<{ role: string; exchange: Exchange }>("another client's redemption of the front end's code");
+const REUSE_WATCH = stateKey<ReuseWatch>("finding where the first redemption's tokens can be seen");
+const CODE_WAIT = stateKey<number>('the wait past the declared code lifetime');
 
 When("the front end's authorization request names its redirect URI {}", async function (this: CtkWorld, variant: string) {
   const web = webClient(this);
@@ -86,4 +90,35 @@ Then('the redirect that delivered the code carries the issuer as iss', async fun
   const { result } = theLogin(this);
   if (result.kind !== 'redirected') throw new Error('step order: the login did not come back to the front end');
   await judgeIssuerParameter(this, result.callback.params, 'the redirect that delivered the code');
+});
+
+// --- RFC 6749 §4.1.2: a reused code's tokens revoked, and the code's lifetime (REQ-AUTHZ-07..09) -----------------
+
+Given("the kit sees where the tokens of that redemption are valid", async function (this: CtkWorld) {
+  this.state.remember(REUSE_WATCH, await watchFirstRedemption(this, theRedemption(this)));
+});
+
+Then("the tokens of the code's first redemption are revoked", { timeout: 180_000 }, async function (this: CtkWorld) {
+  await judgeReuseRevokes(this, this.state.recall(REUSE_WATCH), theRedemption(this));
+});
+
+Given('the target declares an authorization code lifetime the kit can wait out', function (this: CtkWorld) {
+  this.state.remember(CODE_WAIT, codeExpiryWaitSeconds(this));
+});
+
+When('the front end redeems the code once its declared lifetime has passed', { timeout: CODE_WAIT_STEP_TIMEOUT_MS }, async function (this: CtkWorld) {
+  const login = theLogin(this);
+  const code = codeForRedemption(this, login);
+  const wait = codeCertainlyExpiredAt(login, this.state.recall(CODE_WAIT)) - Date.now();
+  if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+  rememberRedemption(this, await redeemCode(this, login, code));
+});
+
+Then('the token endpoint refuses the expired code with invalid_grant and issues no token', function (this: CtkWorld) {
+  const exchange = theRedemption(this);
+  judgeRefusal(this, exchange, 'REQ-AUTHZ-08', ['invalid_grant'], expiredCodeDescription(this, theLogin(this), exchange));
+});
+
+Then('the authorization code lifetime the target declares is at most ten minutes', function (this: CtkWorld) {
+  judgeDeclaredCodeLifetime(this);
 });

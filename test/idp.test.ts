@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { request } from 'node:http';
 import { createHash, randomBytes } from 'node:crypto';
 import { createLocalJWKSet, decodeProtectedHeader, jwtVerify, compactVerify, decodeJwt, type JSONWebKeySet } from 'jose';
-import { foreignIssuerOf, loadReferenceFixtures, type ReferenceFixtures } from '../reference/fixtures.ts';
+import { foreignIssuerOf, loadReferenceFixtures, withFixtureFaults, type ReferenceFixtures } from '../reference/fixtures.ts';
 import { createIdp, type RunningIdp } from '../reference/idp/idp.ts';
 import { IDP_FAULTS, type IdpFaultName } from '../reference/idp/faults.ts';
 import { basicAuthorization } from '../support/oauth/token-client.ts';
@@ -774,6 +774,14 @@ const FAULT_PROBES: Record<IdpFaultName, () => Promise<boolean>> = {
     await revoke(t, null);
     return (await introspect(t)).json?.active === false;
   },
+  // Issue 20: authorization code reuse and lifetime (RFC 6749 §4.1.2)
+  'code-reuse-keeps-tokens': async () => {
+    const { reused, first } = await redeemTwice();
+    return reused.status === 400 && (await introspect(first)).json?.active === true;
+  },
+  'code-outlives-declared-lifetime': async () => (await redeemAfter(DECLARED_CODE_SECONDS + 2)).status === 200,
+  'code-lifetime-over-ten-minutes': async () =>
+    withFixtureFaults(fx, new Set(['code-lifetime-over-ten-minutes'])).limits.authorizationCodeSeconds === 900 && (await redeemAfter(DECLARED_CODE_SECONDS + 2)).status === 200,
 };
 
 /** The private_key_jwt test client as the kit sees it (fixtures privateKeyJwtClient). */
@@ -1024,3 +1032,39 @@ async function browserLogin(username: string, password: string, wrongPassword: s
   }
   throw new Error(`the login did not end at the redirect URI: ${reply.status} ${reply.headers.location ?? ''} ${reply.text.slice(0, 300)}`);
 }
+
+/** Issue 20: the reference's declared authorization code lifetime (fixture limits.authorizationCodeSeconds). */
+const DECLARED_CODE_SECONDS = 10;
+
+/** A browser-style login, its code redeemed, then presented once more: the first token and the second answer. */
+async function redeemTwice() {
+  const { code } = await browserLogin(fx.users[0]!.username, fx.users[0]!.password, 'wrong');
+  const first = String((await redeemCode(code, code.verifier)).json?.access_token);
+  return { first, reused: await redeemCode(code, code.verifier) };
+}
+
+/** A fresh code redeemed `seconds` after it was issued. */
+async function redeemAfter(seconds: number) {
+  const { code } = await browserLogin(fx.users[0]!.username, fx.users[0]!.password, 'wrong');
+  await new Promise((r) => setTimeout(r, seconds * 1000));
+  return redeemCode(code, code.verifier);
+}
+
+describe('authorization codes (issue 20, RFC 6749 §4.1.2)', () => {
+  test('the fixture declares the lifetime the IdP gives its codes', () => {
+    assert.equal(fx.limits.authorizationCodeSeconds, DECLARED_CODE_SECONDS);
+  });
+
+  test('a code presented a second time is refused, and the access token of its first redemption is revoked', async () => {
+    const { first, reused } = await redeemTwice();
+    assert.equal(reused.status, 400, reused.text);
+    assert.equal(reused.json?.error, 'invalid_grant');
+    assert.deepEqual((await introspect(first)).json, { active: false });
+  });
+
+  test('a code presented after its declared lifetime is refused with invalid_grant', async () => {
+    const reply = await redeemAfter(DECLARED_CODE_SECONDS + 2);
+    assert.equal(reply.status, 400, reply.text);
+    assert.equal(reply.json?.error, 'invalid_grant');
+  });
+});

@@ -582,6 +582,29 @@ describe('profile fields for real deployments (issue 16)', () => {
     }
   });
 
+  // Issue 20: the authorization code lifetime (REQ-AUTHZ-08/-09) and the opt-in to long waits
+  test('limits.authorizationCodeSeconds and limits.longWaits: a whole number of seconds, and a boolean', () => {
+    const profile = validProfile();
+    assert.equal(load(profile).limits.authorizationCodeSeconds, undefined, 'absent: not declared');
+    assert.equal(load(profile).limits.longWaits, undefined, 'absent: no long waits');
+    profile.limits = { authorizationCodeSeconds: 60, longWaits: true };
+    const p = load(profile);
+    assert.equal(p.limits.authorizationCodeSeconds, 60);
+    assert.equal(p.limits.longWaits, true);
+    const mistakes: [mutate: (q: Record<string, any>) => void, field: string][] = [
+      [(q) => (q.limits.authorizationCodeSeconds = 0), 'limits.authorizationCodeSeconds'],
+      [(q) => (q.limits.authorizationCodeSeconds = 1.5), 'limits.authorizationCodeSeconds'],
+      [(q) => (q.limits.authorizationCodeSeconds = '60'), 'limits.authorizationCodeSeconds'],
+      [(q) => (q.limits.longWaits = 'yes'), 'limits.longWaits'],
+    ];
+    for (const [mutate, field] of mistakes) {
+      const q = structuredClone(profile);
+      mutate(q);
+      const e = failure(write(q));
+      assert.equal(e.field, field, e.message);
+    }
+  });
+
   test('limits.ownAddressCoolDownSeconds: a number of seconds, 0..300', () => {
     const profile = validProfile();
     profile.sourceAddresses = [];

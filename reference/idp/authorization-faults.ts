@@ -8,6 +8,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Provider } from 'oidc-provider';
 import type { ClientRegistry } from './clients.ts';
 import type { IdpFaults } from './faults.ts';
+import type { ReferenceFixtures } from '../fixtures.ts';
 
 /**
  * REQ-AUTHZ-01/-02 (RFC 6749 §4.1.2.1, RFC 9700 §4.1.3): oidc-provider matches redirect_uri exactly (a loopback
@@ -80,4 +81,14 @@ export async function redeemForCodeOwner(
   if (owner.isPublic) form.delete('client_secret');
   else form.set('client_secret', clients.secretOf(owner.clientId) ?? '');
   return Buffer.from(form.toString());
+}
+
+/**
+ * REQ-AUTHZ-08 (RFC 6749 §4.1.2: the code MUST expire shortly after it is issued): codes live as long as the fixture
+ * file declares (limits.authorizationCodeSeconds, the reference's claim). Fault code-outlives-declared-lifetime keeps
+ * them five minutes whatever is declared.
+ */
+export function codeLifetimeSeconds(fixtures: Pick<ReferenceFixtures, 'limits'>, faults: IdpFaults): number {
+  if (faults.has('code-outlives-declared-lifetime')) return 300;
+  return fixtures.limits.authorizationCodeSeconds ?? 60;
 }

@@ -786,6 +786,25 @@ export const IDP_FAULTS = [
     description: 'A revocation request without any client credentials revokes the token it names (RFC 7009 §2.1).',
     breaks: ['REQ-REVOKE-05'],
   },
+  // Issue 20: authorization code reuse and lifetime (RFC 6749 §4.1.2)
+  {
+    name: 'code-reuse-keeps-tokens',
+    component: 'idp',
+    description: 'A code presented a second time is refused, but the access token its first redemption gave stays active.',
+    breaks: ['REQ-AUTHZ-07'],
+  },
+  {
+    name: 'code-outlives-declared-lifetime',
+    component: 'idp',
+    description: 'Authorization codes are redeemable for five minutes, although the IdP declares they live 10 s (limits.authorizationCodeSeconds).',
+    breaks: ['REQ-AUTHZ-08'],
+  },
+  {
+    name: 'code-lifetime-over-ten-minutes',
+    component: 'idp',
+    description: 'Authorization codes live, and are declared to live, 15 minutes (limits.authorizationCodeSeconds: 900).',
+    breaks: ['REQ-AUTHZ-09'],
+  },
 ] as const satisfies readonly FaultDefinition[];
 
 export type IdpFaultName = (typeof IDP_FAULTS)[number]['name'];

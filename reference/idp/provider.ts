@@ -22,9 +22,9 @@ import type { ProviderStore } from './store.ts';
 import type { IdpFaults } from './faults.ts';
 import { registerTokenGrants, TOKEN_EXCHANGE_GRANT } from './grants.ts';
 import { tokenEndpointCorrections } from './token-endpoint.ts';
-import { injectRedirectUriFaults, pkceRequired } from './authorization-faults.ts';
+import { codeLifetimeSeconds, injectRedirectUriFaults, pkceRequired } from './authorization-faults.ts';
 import { injectAssertionFaults, privateKeyJwtClientMetadata } from './jwt-client-auth.ts';
-import { mayIntrospect, tokenStateEndpoints } from './token-state.ts';
+import { mayIntrospect, revokeTokensOfGrant, tokenStateEndpoints } from './token-state.ts';
 
 export interface ProviderState {
   readonly issuer: string;
@@ -44,9 +44,6 @@ export const newCookieKeys = (): string[] => [randomBytes(32).toString('base64ur
 
 /** Variation dpop-nonce-required: the key of oidc-provider's DPoP nonces, one per process so rebuilt providers agree. */
 const DPOP_NONCE_SECRET = randomBytes(32);
-
-/** Authorization codes live one minute (RFC 6749 §4.1.2 recommends at most ten). */
-const CODE_TTL_SECONDS = 60;
 
 export function buildProvider(state: ProviderState): Provider {
   const { fixtures, clients, keys, faults } = state;
@@ -105,7 +102,8 @@ export function buildProvider(state: ProviderState): Provider {
       },
     },
     ttl: {
-      AuthorizationCode: CODE_TTL_SECONDS,
+      // RFC 6749 §4.1.2: as long as the fixture file declares (10 s, REQ-AUTHZ-08/-09; authorization-faults.ts).
+      AuthorizationCode: codeLifetimeSeconds(fixtures, faults),
       IdToken: 300,
       Interaction: 600,
       Session: 3600,
@@ -156,6 +154,8 @@ export function buildProvider(state: ProviderState): Provider {
   injectProviderFaults(provider, state);
   injectRedirectUriFaults(provider, faults); // REQ-AUTHZ-01/-02: exact redirect_uri matching (authorization-faults.ts)
   injectAssertionFaults(provider, faults); // issue 19: private_key_jwt faults (jwt-client-auth.ts)
+  // RFC 6749 §4.1.2 (REQ-AUTHZ-07): oidc-provider revokes a reused code's grant; its JWTs are in token-state.ts's ledger.
+  provider.on('grant.revoked', revokeTokensOfGrant(state));
   return provider;
 }
 

@@ -26,6 +26,8 @@ export const REVOCATION_PATH = '/token/revocation';
  */
 interface Issued {
   readonly clientId: string | undefined;
+  /** The grant it was issued under (an authorization code's), so that revoking the grant revokes it (REQ-AUTHZ-07). */
+  readonly grantId?: string;
   readonly exp: number;
   revoked: boolean;
 }
@@ -38,12 +40,25 @@ function ledgerOf(store: ProviderStore): Map<string, Issued> {
 const fingerprint = (token: string): string => createHash('sha256').update(token).digest('base64url');
 
 /** Records a JWT access token the token endpoint answered with (tokens live minutes: entries go an hour after exp). */
-function recordIssued(store: ProviderStore, token: string, clientId: string | undefined): void {
+function recordIssued(store: ProviderStore, token: string, clientId: string | undefined, grantId: string | undefined): void {
   const ledger = ledgerOf(store);
   const now = Date.now() / 1000;
   for (const [key, entry] of ledger) if (entry.exp + 3600 < now) ledger.delete(key);
   const exp = Number(unreadClaims(token)?.exp ?? now + 3600);
-  ledger.set(fingerprint(token), { clientId, exp, revoked: false });
+  ledger.set(fingerprint(token), { clientId, ...(grantId ? { grantId } : {}), exp, revoked: false });
+}
+
+/**
+ * oidc-provider's 'grant.revoked' listener: a code presented a second time makes it revoke the code's grant (RFC 6749
+ * §4.1.2: SHOULD revoke all tokens previously issued based on that code), which reaches the tokens it stores but not
+ * the JWT access tokens it never stores: those are marked revoked here. Fault code-reuse-keeps-tokens skips that for
+ * a reused code, so the first redemption's token stays active (REQ-AUTHZ-07).
+ */
+export function revokeTokensOfGrant(state: Pick<ProviderState, 'store' | 'faults'>) {
+  return (ctx: OidcContext | undefined, grantId: string): void => {
+    if (state.faults.has('code-reuse-keeps-tokens') && ctx?.oidc?.params?.grant_type === 'authorization_code') return;
+    for (const entry of ledgerOf(state.store).values()) if (entry.grantId === grantId) entry.revoked = true;
+  };
 }
 
 const PRIVATE_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi'];
@@ -124,7 +139,8 @@ export function tokenStateEndpoints(state: ProviderState) {
       await next();
       const body = ctx.body as { access_token?: unknown } | undefined;
       if (ctx.status >= 200 && ctx.status < 300 && typeof body?.access_token === 'string' && looksLikeJwt(body.access_token)) {
-        recordIssued(state.store, body.access_token, ctx.oidc?.client?.clientId);
+        const grant = ctx.oidc?.entities?.Grant as { jti?: string } | undefined;
+        recordIssued(state.store, body.access_token, ctx.oidc?.client?.clientId, grant?.jti);
       }
       return;
     }

@@ -10,12 +10,11 @@ const R9207 = (s: string) => rfc(9207, s);
  * requests to the endpoint (no login: the server answers them before any login page); the code's client binding
  * and `iss` are judged on one browser login.
  *
- * Deliberately NOT here:
- * - "the tokens of a reused code are revoked" (RFC 6749 §4.1.2, SHOULD): a JWT access token cannot be seen being
- *   revoked at a gateway that validates it locally, and the reference issues no refresh token and offers no
- *   introspection; REQ-PKCE-03 judges the MUST (the second redemption is refused).
- * - the code's lifetime (RFC 6749 §4.1.2, at most 10 minutes RECOMMENDED): codes are opaque, so only waiting
- *   past the lifetime shows it, and a run cannot wait ten minutes for a recommendation.
+ * RFC 6749 §4.1.2's code reuse and lifetime (REQ-AUTHZ-07..09): REQ-PKCE-03 judges the MUST of a reused code (the
+ * second redemption is refused); REQ-AUTHZ-07 the SHOULD after it (what the first redemption issued is revoked), seen
+ * only where the kit can see a token's state: introspection, a gateway with a declared revocation bound, or a
+ * refresh token. The code's lifetime is the profile's declaration (limits.authorizationCodeSeconds), waited out
+ * where the wait is short (REQ-AUTHZ-08) and compared with the ten minutes the clause recommends (REQ-AUTHZ-09).
  */
 export const AUTHORIZATION_ENDPOINT_REQUIREMENTS: readonly Requirement[] = [
   {
@@ -86,5 +85,43 @@ export const AUTHORIZATION_ENDPOINT_REQUIREMENTS: readonly Requirement[] = [
     profile: 'human-identity',
     capability: 'human-login',
     note: 'Judged only where the metadata advertises the parameter: RFC 9207 binds servers that support it.',
+  },
+  {
+    id: 'REQ-AUTHZ-07',
+    title: 'A code presented a second time makes the server revoke the tokens its first redemption issued',
+    level: 'SHOULD',
+    source: 'RFC 6749 §4.1.2 (if an authorization code is used more than once, the authorization server MUST deny the request and SHOULD revoke (when possible) all tokens previously issued based on that authorization code)',
+    link: R6749('4.1.2'),
+    component: 'idp',
+    profile: 'human-identity',
+    capability: 'human-login',
+    note:
+      'Seen where the kit can see a token\'s state: introspection (RFC 7662, the profile\'s introspection entry), the gateway ' +
+      'where the profile declares a revocation bound (limits.revocationSeconds: a gateway that validates self-contained ' +
+      'JWTs cannot know), and the refresh token where the first redemption gave one. Without any of them: not testable.',
+  },
+  {
+    id: 'REQ-AUTHZ-08',
+    title: 'An authorization code is refused with invalid_grant once the lifetime the target declares has passed',
+    level: 'MUST',
+    source: 'RFC 6749 §4.1.2 (the authorization code MUST expire shortly after it is issued), §5.2 (invalid_grant: the authorization grant is expired)',
+    link: R6749('4.1.2'),
+    component: 'idp',
+    profile: 'human-identity',
+    capability: 'human-login',
+    note:
+      'The lifetime is the profile\'s limits.authorizationCodeSeconds; the kit waits it plus 2 s from the moment the code ' +
+      'reached the front end (the code was issued before), and only where that is at most 15 s or limits.longWaits allows more.',
+  },
+  {
+    id: 'REQ-AUTHZ-09',
+    title: 'The authorization code lifetime the target declares is at most 10 minutes',
+    level: 'SHOULD',
+    source: 'RFC 6749 §4.1.2 (a maximum authorization code lifetime of 10 minutes is RECOMMENDED)',
+    link: R6749('4.1.2'),
+    component: 'idp',
+    profile: 'human-identity',
+    capability: 'human-login',
+    note: 'Judged on the declaration (limits.authorizationCodeSeconds); REQ-AUTHZ-08 holds the code to it.',
   },
 ];

@@ -112,6 +112,8 @@ export async function describeExternalTarget(profile: TargetProfile, log: (line:
       ...(limits.gateway ? { gateway: limits.gateway } : {}),
       ...(limits.ownAddressCoolDownSeconds !== undefined ? { ownAddressCoolDownSeconds: limits.ownAddressCoolDownSeconds } : {}),
       ...(limits.revocationSeconds !== undefined ? { revocationSeconds: limits.revocationSeconds } : {}),
+      ...(limits.authorizationCodeSeconds !== undefined ? { authorizationCodeSeconds: limits.authorizationCodeSeconds } : {}),
+      ...(limits.longWaits === true ? { longWaits: true } : {}),
       clockSkewSeconds: limits.clockSkewSeconds,
       requestTimeoutMs: timeoutMs,
       // limits.loadScenarios not true -> caps of 0: the load cap (support/load/load-cap.ts) lets nothing through.

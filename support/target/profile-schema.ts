@@ -344,7 +344,7 @@ export const PROFILE_SCHEMA = {
     limits: {
       type: 'object',
       description:
-        'limits the target documents and load caps: { tokenRequestsPerSecond?, ipBlock?, gateway?, clockSkewSeconds?, requestTimeoutSeconds?, loadScenarios?, maxRequestsPerSecond?, maxRequestsPerRun? }',
+        'limits the target documents and load caps: { tokenRequestsPerSecond?, ipBlock?, gateway?, revocationSeconds?, authorizationCodeSeconds?, longWaits?, clockSkewSeconds?, requestTimeoutSeconds?, loadScenarios?, maxRequestsPerSecond?, maxRequestsPerRun? }',
       additionalProperties: false,
       // Load-generating scenarios only on the profile's say-so, and then never without both caps.
       if: { properties: { loadScenarios: { const: true } }, required: ['loadScenarios'] },
@@ -388,6 +388,9 @@ export const PROFILE_SCHEMA = {
           minimum: 0,
           description: 'seconds after a revocation (RFC 7009) within which the gateway refuses the revoked token (0: it introspects every token); absent: no bound is claimed',
         },
+        // Issue 20: the authorization code's lifetime (RFC 6749 §4.1.2), and the opt-in to long waits.
+        authorizationCodeSeconds: positiveInteger('seconds an authorization code of the IdP lives (RFC 6749 §4.1.2: at most 600 RECOMMENDED); the kit waits it out when the wait stays within 15 s, or with longWaits'),
+        longWaits: { type: 'boolean', description: 'true to let checks wait longer than 15 s (an authorization code lifetime of up to 10 minutes is waited out)' },
         ownAddressCoolDownSeconds: {
           type: 'number',
           minimum: 0,

@@ -68,6 +68,9 @@ export interface TargetProfile {
     readonly ownAddressCoolDownSeconds?: number;
     /** Issue 19: the gateway's bound for refusing a revoked token (REQ-REVOKE-04). */
     readonly revocationSeconds?: number;
+    /** Issue 20: the IdP's authorization code lifetime (REQ-AUTHZ-08/-09), and the opt-in to waits beyond 15 s. */
+    readonly authorizationCodeSeconds?: number;
+    readonly longWaits?: boolean;
     readonly clockSkewSeconds: number;
     readonly requestTimeoutSeconds: number;
     /** Load-generating scenarios allowed; when false both caps are 0, so nothing load-generating is sent. */
@@ -459,6 +462,8 @@ function toProfile(file: string, p: RawProfile, testSigner: TestSignerDescriptio
       ...(p.limits?.gateway !== undefined ? { gateway: p.limits.gateway } : {}),
       ...(p.limits?.ownAddressCoolDownSeconds !== undefined ? { ownAddressCoolDownSeconds: p.limits.ownAddressCoolDownSeconds } : {}),
       ...(p.limits?.revocationSeconds !== undefined ? { revocationSeconds: p.limits.revocationSeconds } : {}),
+      ...(p.limits?.authorizationCodeSeconds !== undefined ? { authorizationCodeSeconds: p.limits.authorizationCodeSeconds } : {}),
+      ...(p.limits?.longWaits === true ? { longWaits: true } : {}),
       clockSkewSeconds: p.limits?.clockSkewSeconds ?? PROFILE_DEFAULTS.clockSkewSeconds,
       requestTimeoutSeconds: p.limits?.requestTimeoutSeconds ?? PROFILE_DEFAULTS.requestTimeoutSeconds,
       ...(p.limits?.loadScenarios === true

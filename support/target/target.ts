@@ -274,6 +274,13 @@ export interface TargetDescription {
      * self-contained JWTs accepts them until exp), and REQ-REVOKE-04 is not applicable.
      */
     readonly revocationSeconds?: number;
+    /**
+     * Issue 20: seconds an authorization code of the IdP lives (RFC 6749 §4.1.2: at most 10 minutes RECOMMENDED). The kit
+     * waits it out (REQ-AUTHZ-08) only when the wait is short (15 s) or `longWaits` allows more; absent: not testable.
+     */
+    readonly authorizationCodeSeconds?: number;
+    /** Issue 20: the kit may wait longer than 15 s in a check (an authorization code's lifetime, up to 10 minutes). */
+    readonly longWaits?: boolean;
     /** Load caps for load-generating scenarios: never exceeded. */
     readonly maxRequestsPerSecond: number;
     readonly maxRequestsPerRun: number;
