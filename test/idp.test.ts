@@ -961,6 +961,21 @@ describe('introspection (RFC 7662) and revocation (RFC 7009), issue 19', () => {
   });
 });
 
+test('issue 19: the client_secret_jwt client gets a token for a correct assertion only; the disabled client gets none', async () => {
+  assert.equal((await secretJwtToken()).status, 200, 'a correct client_secret_jwt assertion');
+  for (const defect of ['wrong-aud', 'expired', 'missing-jti', 'wrong-secret', 'alg-none'] as const) {
+    const reply = await secretJwtToken(defect);
+    assert.equal(reply.json?.error, 'invalid_client', `an assertion with ${defect}`);
+  }
+  const c = fx.clients.secretJwt!;
+  assert.equal((await token({ grant_type: 'client_credentials' }, { basic: [c.clientId, c.clientSecret], from: '127.0.0.55' })).status, 401, 'registered for client_secret_jwt only');
+  const d = fx.clients.disabled!;
+  const refused = await token({ grant_type: 'client_credentials' }, { basic: [d.clientId, d.clientSecret], from: '127.0.0.55' });
+  assert.equal(refused.status, 401);
+  assert.equal(refused.json?.error, 'invalid_client');
+  await admin('/admin/reset', {});
+});
+
 describe('faults change the behaviour they name', () => {
   for (const fault of IDP_FAULTS) {
     test(`${fault.name} (breaks ${fault.breaks.join(', ')})`, async () => {
