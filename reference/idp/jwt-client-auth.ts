@@ -1,8 +1,9 @@
 /**
- * Issue 19: RFC 7523 private_key_jwt at the reference IdP. oidc-provider does the protocol work (RFC 7523 §3: iss,
- * sub, aud, exp, jti replay, the signature against the client's registered JWKS, an asymmetric alg allow-list); this
- * module registers the one test client whose public key the reference knows (fixtures/reference/stack.json
- * privateKeyJwtClient, a TEST FIXTURE key), and holds the faults that break those checks.
+ * Issue 19: RFC 7523 private_key_jwt and client_secret_jwt at the reference IdP. oidc-provider does the protocol work
+ * (RFC 7523 §3: iss, sub, aud, exp, jti replay, the signature against the client's registered JWKS or the MAC with its
+ * secret, an alg allow-list); this module registers the private_key_jwt test client whose public key the reference
+ * knows (fixtures/reference/stack.json privateKeyJwtClient, a TEST FIXTURE key; the client_secret_jwt client is an
+ * ordinary fixture client, clients.ts), and holds the faults that break those checks for either client.
  *
  * Most faults stand for an IdP whose own assertion check is lax. oidc-provider's check cannot be relaxed piecewise, so
  * such a fault checks the assertion itself, lax in its one way, before oidc-provider sees it; an assertion that passes
