@@ -8,7 +8,8 @@
  * Most faults stand for an IdP whose own assertion check is lax. oidc-provider's check cannot be relaxed piecewise, so
  * such a fault checks the assertion itself, lax in its one way, before oidc-provider sees it; an assertion that passes
  * only thanks to the laxity is re-signed with a "bridge" key that only this process holds and that the client's JWKS
- * carries while such a fault is on. oidc-provider then sees a valid assertion (same iss, sub and jti, so its replay
+ * carries while such a fault is on (a client_secret_jwt assertion is re-MACed with the client's own secret instead).
+ * oidc-provider then sees a valid assertion (same iss, sub and jti, so its replay
  * check still applies) and issues the token the lax IdP would have issued.
  */
 import { createHmac, createPublicKey, generateKeyPairSync, randomBytes, timingSafeEqual, type KeyObject } from 'node:crypto';
