@@ -14,8 +14,8 @@ import { foreignIssuerOf, loadReferenceFixtures, withFixtureFaults, type Referen
 import { createIdp, type RunningIdp } from '../reference/idp/idp.ts';
 import { IDP_FAULTS, type IdpFaultName } from '../reference/idp/faults.ts';
 import { basicAuthorization } from '../support/oauth/token-client.ts';
-import { assertionClaims, JWT_BEARER_ASSERTION_TYPE, signAssertion, type AssertionDefect } from '../support/jwt/client-assertion.ts';
-import type { PrivateKeyJwtClient } from '../support/target/target.ts';
+import { assertionClaims, JWT_BEARER_ASSERTION_TYPE, macAssertion, signAssertion, type AssertionDefect } from '../support/jwt/client-assertion.ts';
+import type { PrivateKeyJwtClient, SecretJwtClient } from '../support/target/target.ts';
 import { dpopProof, newDpopKey, type ProofDefect } from '../support/dpop/proof.ts';
 
 interface Reply {
@@ -782,7 +782,33 @@ const FAULT_PROBES: Record<IdpFaultName, () => Promise<boolean>> = {
   'code-outlives-declared-lifetime': async () => (await redeemAfter(DECLARED_CODE_SECONDS + 2)).status === 200,
   'code-lifetime-over-ten-minutes': async () =>
     withFixtureFaults(fx, new Set(['code-lifetime-over-ten-minutes'])).limits.authorizationCodeSeconds === 900 && (await redeemAfter(DECLARED_CODE_SECONDS + 2)).status === 200,
+  // Issue 19: client_secret_jwt (reference/idp/jwt-client-auth.ts) and the disabled client (reference/idp/disabled-client.ts)
+  'secret-jwt-secret-mismatch': async () => (await secretJwtToken()).status === 401,
+  'secret-jwt-accept-wrong-aud': async () => (await secretJwtToken('wrong-aud')).status === 200,
+  'secret-jwt-accept-expired': async () => (await secretJwtToken('expired')).status === 200,
+  'secret-jwt-accept-missing-jti': async () => (await secretJwtToken('missing-jti')).status === 200,
+  'secret-jwt-accept-replay': async () => {
+    const assertion = await macAssertion(secretJwtClient(), assertionClaims(secretJwtClient().clientId, `${idp.url}/token`));
+    return (await secretJwtToken('none', assertion)).status === 200 && (await secretJwtToken('none', assertion)).status === 200;
+  },
+  'secret-jwt-accept-wrong-secret': async () => (await secretJwtToken('wrong-secret')).status === 200,
+  'secret-jwt-accept-unsigned': async () => (await secretJwtToken('alg-none')).status === 200,
+  'secret-jwt-refusal-invalid-grant': async () => (await secretJwtToken('expired')).json?.error === 'invalid_grant',
+  'disabled-client-gets-token': async () => {
+    const c = fx.clients.disabled!;
+    return (await token({ grant_type: 'client_credentials' }, { basic: [c.clientId, c.clientSecret] })).status === 200;
+  },
 };
+
+/** The client_secret_jwt test client as the kit sees it (fixtures clients.secretJwt). */
+const secretJwtClient = (): SecretJwtClient => fx.clients.secretJwt!;
+
+/** A client_credentials request authenticated by a client_secret_jwt assertion, with `defect` or the one given. */
+async function secretJwtToken(defect: AssertionDefect = 'none', given?: string) {
+  const client = secretJwtClient();
+  const assertion = given ?? (await macAssertion(client, assertionClaims(client.clientId, `${idp.url}/token`, defect), defect));
+  return token({ grant_type: 'client_credentials', scope: client.scopes.join(' '), client_assertion_type: JWT_BEARER_ASSERTION_TYPE, client_assertion: assertion }, { from: defect === 'none' ? undefined : '127.0.0.55' });
+}
 
 /** The private_key_jwt test client as the kit sees it (fixtures privateKeyJwtClient). */
 function pkjwtClient(): PrivateKeyJwtClient {
@@ -941,6 +967,21 @@ describe('introspection (RFC 7662) and revocation (RFC 7009), issue 19', () => {
     assert.equal((await revoke(t)).status, 200);
     assert.deepEqual((await introspect(t)).json, { active: false });
   });
+});
+
+test('issue 19: the client_secret_jwt client gets a token for a correct assertion only; the disabled client gets none', async () => {
+  assert.equal((await secretJwtToken()).status, 200, 'a correct client_secret_jwt assertion');
+  for (const defect of ['wrong-aud', 'expired', 'missing-jti', 'wrong-secret', 'alg-none'] as const) {
+    const reply = await secretJwtToken(defect);
+    assert.equal(reply.json?.error, 'invalid_client', `an assertion with ${defect}`);
+  }
+  const c = fx.clients.secretJwt!;
+  assert.equal((await token({ grant_type: 'client_credentials' }, { basic: [c.clientId, c.clientSecret], from: '127.0.0.55' })).status, 401, 'registered for client_secret_jwt only');
+  const d = fx.clients.disabled!;
+  const refused = await token({ grant_type: 'client_credentials' }, { basic: [d.clientId, d.clientSecret], from: '127.0.0.55' });
+  assert.equal(refused.status, 401);
+  assert.equal(refused.json?.error, 'invalid_client');
+  await admin('/admin/reset', {});
 });
 
 describe('faults change the behaviour they name', () => {

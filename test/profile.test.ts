@@ -409,6 +409,33 @@ describe('profile fields for real deployments (issue 16)', () => {
     assert.equal(failure(write(profile), env).field, 'capabilities.test-token-signer');
   });
 
+  test('clients.secretJwt and clients.disabled (issue 19): their capabilities follow from them; alg is HS256/384/512; not the system client', () => {
+    const env = { ...ENV, CTK_SECRET_JWT: 'a-secret-of-more-than-thirty-two-bytes-0123456789', CTK_DISABLED: 'the-secret-it-had' };
+    const profile = validProfile();
+    const none = load(profile, env);
+    assert.equal(none.capabilities['client-secret-jwt'], undefined, 'no entry: not claimed');
+    assert.equal(none.capabilities['disabled-client'], undefined, 'no entry: not claimed');
+    profile.clients.secretJwt = { clientId: 'ctk-secret-jwt', clientSecret: '${CTK_SECRET_JWT}', scopes: ['catalog:read'], alg: 'HS384' };
+    profile.clients.disabled = { clientId: 'ctk-disabled', clientSecret: '${CTK_DISABLED}', scopes: [] };
+    const p = load(profile, env);
+    assert.equal(p.capabilities['client-secret-jwt'], true, 'the client is what the capability means');
+    assert.equal(p.capabilities['disabled-client'], true, 'the client is what the capability means');
+    assert.equal(p.clients.secretJwt?.alg, 'HS384');
+    assert.equal(p.clients.disabled?.clientSecret, 'the-secret-it-had');
+
+    profile.clients.secretJwt.alg = 'RS256';
+    assert.equal(failure(write(profile), env).field, 'clients.secretJwt.alg');
+    delete profile.clients.secretJwt.alg;
+    profile.clients.disabled.clientId = profile.clients.system.clientId;
+    assert.equal(failure(write(profile), env).field, 'clients.disabled.clientId');
+    profile.clients.disabled.clientId = 'ctk-disabled';
+    profile.capabilities = { 'disabled-client': false };
+    assert.equal(failure(write(profile), env).field, 'capabilities.disabled-client');
+    delete profile.clients.secretJwt;
+    profile.capabilities = { 'client-secret-jwt': true };
+    assert.equal(failure(write(profile), env).field, 'capabilities.client-secret-jwt');
+  });
+
   test('privateKeyJwtClient (issue 19): a client and its private JWK through ${VAR}; the capability follows from it; never echoed', async () => {
     const { generateKeyPair, exportJWK } = await import('jose');
     const { privateKey, publicKey } = await generateKeyPair('ES256', { extractable: true });

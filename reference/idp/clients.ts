@@ -45,6 +45,9 @@ const GRANTS_BY_FIXTURE_KEY: Record<string, readonly string[]> = {
 
 /** The registry key of the private_key_jwt client (fixtures privateKeyJwtClient, issue 19). */
 export const PRIVATE_KEY_JWT_KEY = 'privateKeyJwt';
+/** Issue 19: the client registered for client_secret_jwt (fixtures clients.secretJwt), and the client its operator disabled. */
+export const SECRET_JWT_KEY = 'secretJwt';
+export const DISABLED_KEY = 'disabled';
 
 export class ClientRegistry {
   private readonly clients: readonly RegisteredClient[];
@@ -81,6 +84,11 @@ export class ClientRegistry {
     return this.clients.find((c) => c.clientId === clientId);
   }
 
+  /** Issue 19 (REQ-CAUTH-11): the operator disabled this client; it stays registered, and gets no token. */
+  isDisabled(clientId: string | undefined): boolean {
+    return this.find(clientId)?.key === DISABLED_KEY;
+  }
+
   secretOf(clientId: string): string | undefined {
     return this.secrets.get(clientId);
   }
@@ -111,8 +119,9 @@ export class ClientRegistry {
       client_id: c.clientId,
       ...(c.isPublic ? {} : { client_secret: this.secrets.get(c.clientId) }),
       // client_secret_basic is registered; oidc-provider then also accepts client_secret_post for the client
-      // (seed 001 documents both ways). A public client authenticates with nothing (RFC 6749 §2.1).
-      token_endpoint_auth_method: c.isPublic ? 'none' : 'client_secret_basic',
+      // (seed 001 documents both ways). A public client authenticates with nothing (RFC 6749 §2.1); the
+      // client_secret_jwt client only with a JWT MACed with its secret (OpenID Connect Core §9, issue 19).
+      token_endpoint_auth_method: c.isPublic ? 'none' : c.key === SECRET_JWT_KEY ? 'client_secret_jwt' : 'client_secret_basic',
       grant_types: c.grantTypes,
       response_types: c.grantTypes.includes('authorization_code') ? ['code'] : [],
       redirect_uris: c.redirectUris,

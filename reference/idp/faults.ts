@@ -805,6 +805,61 @@ export const IDP_FAULTS = [
     description: 'Authorization codes live, and are declared to live, 15 minutes (limits.authorizationCodeSeconds: 900).',
     breaks: ['REQ-AUTHZ-09'],
   },
+  // Issue 19: client_secret_jwt (RFC 7523 / OpenID Connect Core §9; reference/idp/jwt-client-auth.ts) and a disabled client
+  {
+    name: 'secret-jwt-secret-mismatch',
+    component: 'idp',
+    description: 'The client_secret_jwt client is registered with another secret than the one it has: even its correct assertions are refused.',
+    breaks: ['REQ-CSJWT-01'],
+  },
+  {
+    name: 'secret-jwt-accept-wrong-aud',
+    component: 'idp',
+    description: 'A client_secret_jwt assertion is accepted whatever its aud names.',
+    breaks: ['REQ-CSJWT-02'],
+  },
+  {
+    name: 'secret-jwt-accept-expired',
+    component: 'idp',
+    description: 'A client_secret_jwt assertion is accepted after its exp has passed.',
+    breaks: ['REQ-CSJWT-03'],
+  },
+  {
+    name: 'secret-jwt-accept-missing-jti',
+    component: 'idp',
+    description: 'A client_secret_jwt assertion without a jti is accepted (so no replay of it can be told apart).',
+    breaks: ['REQ-CSJWT-04'],
+  },
+  {
+    name: 'secret-jwt-accept-replay',
+    component: 'idp',
+    description: "The client_secret_jwt client's used assertion jti values are not remembered: the same assertion gets a token again.",
+    breaks: ['REQ-CSJWT-05'],
+  },
+  {
+    name: 'secret-jwt-accept-wrong-secret',
+    component: 'idp',
+    description: "A client_secret_jwt assertion with any HS256 MAC is accepted: the MAC is not checked against the client's secret.",
+    breaks: ['REQ-CSJWT-06'],
+  },
+  {
+    name: 'secret-jwt-accept-unsigned',
+    component: 'idp',
+    description: 'A client_secret_jwt assertion with alg "none" (no MAC) is accepted when its claims are right.',
+    breaks: ['REQ-CSJWT-07'],
+  },
+  {
+    name: 'secret-jwt-refusal-invalid-grant',
+    component: 'idp',
+    description: 'A refused client_secret_jwt assertion is answered with 400 invalid_grant instead of invalid_client.',
+    breaks: ['REQ-CSJWT-08'],
+  },
+  {
+    name: 'disabled-client-gets-token',
+    component: 'idp',
+    description: 'The client its operator disabled still gets tokens with its old secret: the switch is not looked at.',
+    breaks: ['REQ-CAUTH-11'],
+  },
 ] as const satisfies readonly FaultDefinition[];
 
 export type IdpFaultName = (typeof IDP_FAULTS)[number]['name'];

@@ -24,6 +24,7 @@ import { registerTokenGrants, TOKEN_EXCHANGE_GRANT } from './grants.ts';
 import { tokenEndpointCorrections } from './token-endpoint.ts';
 import { codeLifetimeSeconds, injectRedirectUriFaults, pkceRequired } from './authorization-faults.ts';
 import { injectAssertionFaults, privateKeyJwtClientMetadata } from './jwt-client-auth.ts';
+import { refuseDisabledClients } from './disabled-client.ts';
 import { mayIntrospect, revokeTokensOfGrant, tokenStateEndpoints } from './token-state.ts';
 
 export interface ProviderState {
@@ -72,7 +73,8 @@ export function buildProvider(state: ProviderState): Provider {
     // The client authentication methods the seed documents (seed 001: Basic header, credentials in the body), and
     // none for the public web front end (RFC 6749 §2.1; issue 20, REQ-AUTHZ-03); issue 19's private_key_jwt (RFC 7523),
     // which only the private_key_jwt test client is registered for.
-    clientAuthMethods: ['client_secret_basic', 'client_secret_post', 'none', 'private_key_jwt'],
+    // client_secret_jwt (OpenID Connect Core §9), which only the client_secret_jwt test client is registered for.
+    clientAuthMethods: ['client_secret_basic', 'client_secret_post', 'none', 'private_key_jwt', 'client_secret_jwt'],
     responseTypes: ['code'],
     // RFC 7636 / issue 7: PKCE is required for every authorization request (RFC 9700 §2.1.1: public clients
     // above all, REQ-AUTHZ-03). oidc-provider supports S256 only (REQ-AUTHZ-04).
@@ -153,14 +155,15 @@ export function buildProvider(state: ProviderState): Provider {
   provider.use(honestMetadata);
   injectProviderFaults(provider, state);
   injectRedirectUriFaults(provider, faults); // REQ-AUTHZ-01/-02: exact redirect_uri matching (authorization-faults.ts)
-  injectAssertionFaults(provider, faults); // issue 19: private_key_jwt faults (jwt-client-auth.ts)
+  injectAssertionFaults(provider, faults, fixtures); // issue 19: private_key_jwt and client_secret_jwt faults (jwt-client-auth.ts)
+  refuseDisabledClients(provider, clients, faults); // issue 19: REQ-CAUTH-11 (disabled-client.ts)
   // RFC 6749 §4.1.2 (REQ-AUTHZ-07): oidc-provider revokes a reused code's grant; its JWTs are in token-state.ts's ledger.
   provider.on('grant.revoked', revokeTokensOfGrant(state));
   return provider;
 }
 
 function clientMetadata(clients: ClientRegistry, faults: IdpFaults): Record<string, unknown>[] {
-  const metadata = clients.oidcMetadata();
+  let metadata = clients.oidcMetadata();
   // Fault unauthorized-client-gets-token: every client is allowed client_credentials (REQ-TOK-15); fault
   // password-grant-for-any-client: every client is allowed the password grant (REQ-TOK-20).
   const extra = [
@@ -169,6 +172,11 @@ function clientMetadata(clients: ClientRegistry, faults: IdpFaults): Record<stri
     // Fault on-behalf-token-exchange: every client may exchange a customer's token for its own (REQ-ID-11, grants.ts).
     ...(faults.has('on-behalf-token-exchange') ? [TOKEN_EXCHANGE_GRANT] : []),
   ];
+  // Fault secret-jwt-secret-mismatch (REQ-CSJWT-01): the client_secret_jwt client is registered with another secret
+  // than the one it has, so even its correct assertions fail to verify.
+  if (faults.has('secret-jwt-secret-mismatch')) {
+    metadata = metadata.map((m) => (m.token_endpoint_auth_method === 'client_secret_jwt' ? { ...m, client_secret: `${String(m.client_secret)}-not-the-clients` } : m));
+  }
   if (extra.length === 0) return metadata;
   return metadata.map((m) => ({ ...m, grant_types: [...new Set([...(m.grant_types as string[]), ...extra])] }));
 }

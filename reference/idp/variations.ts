@@ -146,6 +146,13 @@ export const IDP_VARIATIONS = [
     description: 'Every token request with a DPoP proof must carry a server nonce: the first is answered 400 use_dpop_nonce with a DPoP-Nonce header.',
     allowedBy: 'RFC 9449 §8: an authorization server MAY supply a nonce value to be included by the client in DPoP proofs (use_dpop_nonce, DPoP-Nonce).',
   },
+  // Issue 19: a disabled client
+  {
+    name: 'disabled-client-unauthorized-client',
+    component: 'idp',
+    description: 'The disabled client is authenticated, then refused with 400 unauthorized_client ("the client is disabled") instead of 401 invalid_client.',
+    allowedBy: 'RFC 6749 §5.2: unauthorized_client is "The authenticated client is not authorized to use this authorization grant type"; no clause names the code for a disabled client, and either one refuses it (REQ-CAUTH-11 grades no code).',
+  },
 ] as const satisfies readonly VariationDefinition[];
 
 export type IdpVariationName = (typeof IDP_VARIATIONS)[number]['name'];

@@ -27,6 +27,8 @@ import { JWT_CLIENT_AUTH_REQUIREMENTS } from './jwt-client-auth.ts';
 import { DPOP_REQUIREMENTS } from './dpop.ts';
 import { INTROSPECTION_REQUIREMENTS } from './introspection.ts';
 import { REVOCATION_REQUIREMENTS } from './revocation.ts';
+import { CLIENT_SECRET_JWT_REQUIREMENTS } from './client-secret-jwt.ts';
+import { DISABLED_CLIENT_REQUIREMENTS } from './disabled-client.ts';
 
 export type { Requirement } from './types.ts';
 
@@ -56,6 +58,8 @@ const ALL: readonly Requirement[] = [
   ...DPOP_REQUIREMENTS,
   ...INTROSPECTION_REQUIREMENTS,
   ...REVOCATION_REQUIREMENTS,
+  ...CLIENT_SECRET_JWT_REQUIREMENTS,
+  ...DISABLED_CLIENT_REQUIREMENTS,
 ];
 
 export class UnknownRequirementError extends Error {

@@ -58,6 +58,9 @@ export const CAPABILITIES = [
   // Issue 19: introspection and revocation
   'token-introspection', // RFC 7662: the IdP introspects its access tokens for the client the profile names (profile introspection)
   'token-revocation', // RFC 7009: the IdP revokes access tokens (profile revocation)
+  // Issue 19: client_secret_jwt and a disabled client
+  'client-secret-jwt', // RFC 7523 / OpenID Connect Core §9: a client authenticates with a JWT MACed with its secret (profile clients.secretJwt)
+  'disabled-client', // the deployment disables clients and the profile names one it disabled (clients.disabled)
 ] as const;
 export type Capability = (typeof CAPABILITIES)[number];
 

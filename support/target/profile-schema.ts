@@ -11,7 +11,7 @@ import { CAPABILITIES, CLIENT_CAPABILITIES } from '../requirements/types.ts';
 
 /** What a target profile may claim: every capability but a client's own (auth-ctk client --claims). */
 const TARGET_CAPABILITIES = CAPABILITIES.filter((c) => !CLIENT_CAPABILITIES.includes(c));
-import { TOKEN_ENDPOINT_AUTH_METHODS } from './target.ts';
+import { SECRET_JWT_ALGS, TOKEN_ENDPOINT_AUTH_METHODS } from './target.ts';
 import { SIGNER_ALGS } from '../jwt/signing-keys.ts';
 
 /**
@@ -285,7 +285,7 @@ export const PROFILE_SCHEMA = {
     },
     clients: {
       type: 'object',
-      description: 'the test clients: system (required), readOnly, shortTtl, rotation, noClientCredentials, web, publicWeb, frontEndSystem, otherAudience',
+      description: 'the test clients: system (required), readOnly, shortTtl, rotation, noClientCredentials, web, publicWeb, frontEndSystem, otherAudience, secretJwt, disabled',
       additionalProperties: false,
       required: ['system'],
       properties: {
@@ -318,6 +318,11 @@ export const PROFILE_SCHEMA = {
           audience: text('the `aud` its tokens carry (another API than gateway.audience)'),
           tokenRequestParameters: tokenParameters("parameters its token requests carry instead of idp.tokenRequestParameters (Auth0's audience, RFC 8707's resource of the other API)"),
         }),
+        // Issue 19: client_secret_jwt (REQ-CSJWT-*) and a disabled client (REQ-CAUTH-11); each capability follows from its entry
+        secretJwt: client('client_secret_jwt (registered to authenticate with a JWT MACed with its secret; OpenID Connect Core §9)', {
+          alg: { type: 'string', enum: [...SECRET_JWT_ALGS], description: `the HMAC alg the client uses: ${SECRET_JWT_ALGS.join(', ')} (default HS256)` },
+        }),
+        disabled: client('disabled (a client the operator has disabled; clientSecret: the secret it had before)'),
       },
     },
     users: {

@@ -12,7 +12,7 @@ import { Ajv, type ErrorObject } from 'ajv';
 import { LineCounter, parseDocument, type Document } from 'yaml';
 import { UsageError } from '../../cli/errors.ts';
 import type { Capability } from '../requirements/types.ts';
-import type { ClientRoleName, IntrospectionDescription, PrivateKeyJwtClient, RevocationDescription, SelfServiceRotationDescription } from './target.ts';
+import type { ClientRoleName, IntrospectionDescription, PrivateKeyJwtClient, RevocationDescription, SecretJwtClient, SelfServiceRotationDescription } from './target.ts';
 import type { AdminDescription, AudienceCheck, GatewayLimits, BrowserLoginDescription, ClientCredentials, ForeignIssuerDescription, RouteSet, TargetDescription, TestSignerDescription, TestUser } from './target.ts';
 import { checkSigningJwk } from '../jwt/signing-keys.ts';
 import { PROFILE_SCHEMA } from './profile-schema.ts';
@@ -146,7 +146,8 @@ export function loadProfile(file: string, options: LoadProfileOptions = {}): Tar
   checkGatewayLimitClaims(resolved, failAt);
   checkOwnershipEntries(resolved, failAt);
   checkTokenStateEntries(resolved, failAt);
-  return withTokenStateEntries(withPrivateKeyJwtClient(withOwnershipEntries(withGenuineTokenAids(toProfile(shown, resolved, testSignerOf(resolved, failAt)), resolved), resolved), resolved, failAt), resolved);
+  checkClientEntries(resolved, failAt);
+  return withClientEntries(withTokenStateEntries(withPrivateKeyJwtClient(withOwnershipEntries(withGenuineTokenAids(toProfile(shown, resolved, testSignerOf(resolved, failAt)), resolved), resolved), resolved, failAt), resolved), resolved);
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -308,7 +309,7 @@ function interpolate(
 // ---------------------------------------------------------------------------------------------------------
 // checks that need resolved values
 
-type RawClient = Omit<ClientCredentials, 'clientSecret'> & { clientSecret?: string; redirectUri?: string; refusedScopes?: string[]; audience?: string; tokenRequestParameters?: Record<string, string>; notNeeded?: string[] };
+type RawClient = Omit<ClientCredentials, 'clientSecret'> & { clientSecret?: string; alg?: SecretJwtClient['alg']; redirectUri?: string; refusedScopes?: string[]; audience?: string; tokenRequestParameters?: Record<string, string>; notNeeded?: string[] };
 type RawForeignIssuer = Omit<ForeignIssuerDescription, 'client'> & Omit<ClientCredentials, 'ttlSeconds'>;
 interface RawProfile {
   name: string;
@@ -443,6 +444,7 @@ function toProfile(file: string, p: RawProfile, testSigner: TestSignerDescriptio
       ...(c.audience !== undefined ? { audience: c.audience } : {}),
       ...(c.tokenRequestParameters !== undefined ? { tokenRequestParameters: c.tokenRequestParameters } : {}),
       ...(c.notNeeded !== undefined ? { notNeeded: c.notNeeded } : {}),
+      ...(c.alg !== undefined ? { alg: c.alg } : {}),
     };
   }
   return {
@@ -661,4 +663,29 @@ function withTokenStateEntries(profile: TargetProfile, p: RawProfile): TargetPro
       : {}),
     ...(rev ? { revocation: { ...(rev.endpoint !== undefined ? { endpoint: rev.endpoint } : {}) } } : {}),
   };
+}
+
+// issue 19: client_secret_jwt and a disabled client: client roles whose capability follows from the entry
+
+const CLIENT_ENTRIES = [
+  { capability: 'client-secret-jwt', field: 'clients.secretJwt', given: (p: RawProfile) => p.clients.secretJwt !== undefined },
+  { capability: 'disabled-client', field: 'clients.disabled', given: (p: RawProfile) => p.clients.disabled !== undefined },
+] as const;
+
+function checkClientEntries(p: RawProfile, fail: (path: (string | number)[], detail: string) => never): void {
+  for (const entry of CLIENT_ENTRIES) {
+    const claimed = p.capabilities?.[entry.capability];
+    if (claimed === true && !entry.given(p)) fail(['capabilities', entry.capability], `true, yet the profile has no ${entry.field}: give ${entry.field} (the capability follows from it)`);
+    if (claimed === false && entry.given(p)) fail(['capabilities', entry.capability], `false, yet the profile gives ${entry.field}: remove one of them`);
+  }
+  for (const role of ['secretJwt', 'disabled'] as const) {
+    const c = p.clients[role];
+    if (c && c.clientId === p.clients.system?.clientId) fail(['clients', role, 'clientId'], `expected a client of its own; ${JSON.stringify(c.clientId)} is clients.system`);
+  }
+}
+
+function withClientEntries(profile: TargetProfile, p: RawProfile): TargetProfile {
+  const capabilities = { ...profile.capabilities };
+  for (const entry of CLIENT_ENTRIES) if (entry.given(p)) capabilities[entry.capability] = true;
+  return { ...profile, capabilities };
 }

@@ -24,7 +24,7 @@ export function describeReferenceTarget(
   const switches = withNeededVariations(options.faults ?? []);
   // A client's own claims (offline-cache) are not the stack's: the reference is an IdP and a gateway.
   const capabilities = Object.fromEntries(CAPABILITIES.filter((c) => !CLIENT_CAPABILITIES.includes(c)).map((c) => [c, referenceClaims(c, switches)])) as Record<Capability, boolean>;
-  const { system, readOnly, shortTtl, rotation, noClientCredentials, web, publicWeb, otherAudience, frontEndSystem } = fx.clients;
+  const { system, readOnly, shortTtl, rotation, noClientCredentials, web, publicWeb, otherAudience, frontEndSystem, secretJwt, disabled } = fx.clients;
   const foreign = fx.foreignIssuer;
   // Test aids the fixture file may leave out (a fixture of its own, AUTH_CTK_FIXTURES): claimed only when there.
   Object.assign(capabilities, { 'foreign-issuer': foreign !== undefined, 'other-audience-client': otherAudience !== undefined });
@@ -34,6 +34,9 @@ export function describeReferenceTarget(
   // Issue 19: the private_key_jwt client, claimed only where the fixture file has one.
   const pkjwt = fx.privateKeyJwtClient;
   capabilities['private-key-jwt'] = pkjwt !== undefined;
+  // Issue 19: the client_secret_jwt client and the disabled client, claimed only where the fixture file has them.
+  capabilities['client-secret-jwt'] = secretJwt !== undefined;
+  capabilities['disabled-client'] = disabled !== undefined;
   // A fault may stand for a target that never made a seed's promise (issue-refresh-token-unclaimed): not claimed then.
   for (const name of options.faults ?? []) for (const c of FAULTS.find((f) => f.name === name)?.unclaims ?? []) capabilities[c] = false;
   return {
@@ -49,7 +52,7 @@ export function describeReferenceTarget(
     gateway: { baseUrl: urls.gateway, routes: fx.routes, ...(URL.canParse(urls.component) ? { componentUrl: urls.component } : {}) },
     // The reference IdP grants a client only the scopes it lists, so it must refuse the read-only client the
     // scoped route's scope (REQ-TOK-12).
-    clients: { system: system!, readOnly: readOnly && { ...readOnly, refusedScopes: [fx.routes.scoped.scope] }, shortTtl, rotation, noClientCredentials, web, publicWeb, otherAudience, ...(frontEndSystem ? { frontEndSystem } : {}) },
+    clients: { system: system!, readOnly: readOnly && { ...readOnly, refusedScopes: [fx.routes.scoped.scope] }, shortTtl, rotation, noClientCredentials, web, publicWeb, otherAudience, ...(frontEndSystem ? { frontEndSystem } : {}), ...(secretJwt ? { secretJwt } : {}), ...(disabled ? { disabled } : {}) },
     users: fx.users,
     capabilities,
     limits: fx.limits,

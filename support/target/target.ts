@@ -247,6 +247,10 @@ export interface TargetDescription {
      * customer's), which should refuse its token (REQ-ID-17, RFC 9700 §2.3).
      */
     readonly frontEndSystem?: ClientCredentials & { readonly notNeeded?: readonly string[] };
+    /** Issue 19: a client registered for client_secret_jwt (capability client-secret-jwt; REQ-CSJWT-*). */
+    readonly secretJwt?: SecretJwtClient;
+    /** Issue 19: a client the target has disabled, with the secret it had (capability disabled-client; REQ-CAUTH-11). */
+    readonly disabled?: ClientCredentials;
   };
   readonly users: readonly TestUser[];
   /** Human login in a browser: login URL, form selectors (issue 7). Absent: defaults. */
@@ -328,6 +332,15 @@ export interface PrivateKeyJwtClient {
   readonly alg: string;
   /** The kid the IdP knows the key by, when it has one. */
   readonly kid?: string;
+}
+
+/** The HMAC algs of client_secret_jwt (RFC 7518 §3.2; OpenID Connect Core §9). */
+export const SECRET_JWT_ALGS = ['HS256', 'HS384', 'HS512'] as const;
+
+/** A client that authenticates with JWTs MACed with its secret (OpenID Connect Core §9 client_secret_jwt, RFC 7523 §2.2). */
+export interface SecretJwtClient extends ClientCredentials {
+  /** The HMAC alg it uses (default HS256). */
+  readonly alg?: (typeof SECRET_JWT_ALGS)[number];
 }
 
 /** A client role of the profile (clients.<role>). */

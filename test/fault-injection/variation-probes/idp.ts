@@ -148,4 +148,13 @@ export const IDP_PROBES: Record<IdpVariationName, Probe> = {
     const second = await c.tokenRequest({ scope: scopeOf(c) }, { headers: { dpop: (await dpopProof(key, { htm: 'POST', htu, nonce })).jwt } });
     assert.equal(String(jsonOf(second)?.token_type).toLowerCase(), 'dpop', second.response?.body);
   },
+  // Issue 19: the disabled client is refused with unauthorized_client, the system client still served.
+  'disabled-client-unauthorized-client': async (c) => {
+    const disabled = c.fx.clients.disabled!;
+    const form = new URLSearchParams({ grant_type: 'client_credentials', scope: disabled.scopes.join(' '), client_id: disabled.clientId, client_secret: disabled.clientSecret });
+    const refused = await send({ method: 'POST', url: `${c.urls.idp}/token`, headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: form.toString(), sourceAddress: '127.0.0.65', timeoutMs: 5_000 });
+    assert.equal(refused.response?.status, 400, refused.response?.body);
+    assert.equal(jsonOf(refused)?.error, 'unauthorized_client');
+    await issued(c);
+  },
 };
