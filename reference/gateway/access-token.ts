@@ -349,5 +349,11 @@ async function introspected(token: string, options: AccessTokenValidatorOptions)
   const audiences = typeof aud === 'string' ? [aud] : Array.isArray(aud) ? aud : undefined;
   if (audiences && !audiences.includes(options.audience)) throw new AccessTokenRefused('invalid', 'the access token is not meant for this API (aud)');
   if (typeof answer.sub !== 'string' || typeof answer.client_id !== 'string') throw new AccessTokenRefused('invalid', 'the access token sub and client_id must be strings');
+  // RFC 9449 §6.2: cnf (jkt) is the binding of a DPoP-bound token; checkSenderConstraint reads it as from a JWT.
+  // Fault gateway-introspection-drops-cnf: it is left out, so the bound token looks unbound (REQ-DPOP-05).
+  if (options.faults.has('gateway-introspection-drops-cnf')) {
+    const { cnf: _cnf, ...rest } = answer;
+    return rest as unknown as AccessTokenClaims;
+  }
   return answer as unknown as AccessTokenClaims;
 }
