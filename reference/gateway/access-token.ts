@@ -121,7 +121,8 @@ export function accessTokenValidator(options: AccessTokenValidatorOptions): Acce
   return async function validate(token: string): Promise<AccessTokenClaims> {
     // Variation gateway-introspects-opaque-tokens: a token that is not a JWS compact serialization is asked about at
     // the IdP's introspection endpoint (RFC 7662) instead of being refused as malformed.
-    if (options.introspection && faults.has('gateway-introspects-opaque-tokens') && token.split('.').length !== 3) return introspected(token, options);
+    // Fault gateway-introspection-drops-cnf asks about every token, JWTs too.
+    if (options.introspection && faults.has('gateway-introspects-opaque-tokens') && (token.split('.').length !== 3 || faults.has('gateway-introspection-drops-cnf'))) return introspected(token, options);
     // Fault accept-alg-none: an unsigned token is taken at its word.
     if (faults.has('accept-alg-none') && safeAlg(token) === 'none') return decodeJwt(token) as AccessTokenClaims;
     // Fault accept-alg-none-other-case: only the exact string "none" is refused; "None"/"NONE" are taken at their word.
