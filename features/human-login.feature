@@ -19,7 +19,7 @@ Feature: Human login in a browser (authorization code with PKCE)
     When the first test customer logs in on the login page with a state that needs URL encoding
     Then the redirect to the front end carries that state exactly as sent
 
-  @REQ-ID-02 @requires-jwt-access-tokens @browser @requires-human-login
+  @REQ-ID-02 @requires-readable-token-claims @browser @requires-human-login
   Scenario: The access token of a browser login names the customer as sub and the front end as client_id
     Given the first test customer has an access token from a browser login
     Then the access token's sub is the customer's id and its client_id is the front end's

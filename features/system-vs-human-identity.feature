@@ -80,7 +80,7 @@ Feature: System users and human users are told apart by client_id == sub (seeds 
 
   Rule: Customers and clients never share an identity (seed 003: both alternatives to client_id == sub were rejected)
 
-    @REQ-ID-10 @requires-human-login @requires-jwt-access-tokens
+    @REQ-ID-10 @requires-human-login @requires-readable-token-claims
     Scenario Outline: A customer's id is no client's id (<ordinal> test customer)
       A customer whose id were a client's id would carry a subject that names a client: with the front end's id the
       token has client_id == sub and "darf alles"; with another client's id it shares that client's subject.

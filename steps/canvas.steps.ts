@@ -28,6 +28,6 @@ When('the identity echo is called with that token and each forged identity heade
   await callGateway(this, { route: 'identity echo', authorization: bearer(this.state.recall(CALLER_TOKEN)), headers: duplicatedForgedIdentityHeaders(this.target) });
 });
 
-Then('the component received every role the token grants', function (this: CtkWorld) {
-  judgeRolesArrive(this, this.lastExchange(), this.state.recall(CALLER_TOKEN));
+Then('the component received every role the token grants', async function (this: CtkWorld) {
+  await judgeRolesArrive(this, this.lastExchange(), this.state.recall(CALLER_TOKEN));
 });

@@ -74,7 +74,7 @@ Then('the access token\'s client_id is the id of the client that requested it', 
 });
 
 Then('the access token\'s sub equals its client_id, the id of the client', async function (this: CtkWorld) {
-  judgeSubIsClientId(this, await theToken(this));
+  await judgeSubIsClientId(this, await theToken(this));
 });
 
 Then('the access token carries a scope claim', async function (this: CtkWorld) {

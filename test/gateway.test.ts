@@ -856,11 +856,44 @@ test('DPoP (RFC 9449 §7): a bound token is served with a valid proof only; an u
   assert.equal(unbound.status, 401, 'an unbound token with the DPoP scheme');
 });
 
+/**
+ * A stub introspection endpoint (RFC 7662) for the variation gateway-introspects-opaque-tokens: it answers what
+ * `introspected` holds for a token, else inactive.
+ */
+const introspected = new Map<string, Record<string, unknown>>();
+let introspectionUrl: string | undefined;
+async function introspectionEndpoint(): Promise<string> {
+  if (introspectionUrl) return introspectionUrl;
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const token = new URLSearchParams(Buffer.concat(chunks).toString()).get('token') ?? '';
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(introspected.get(token) ?? { active: false }));
+    });
+  });
+  gateways.push(server);
+  introspectionUrl = `${await listening(server)}/token/introspection`;
+  return introspectionUrl;
+}
+
 /** The gateway with these switches and the variations they need, with the per-IP limits when those are on. */
-const startWith = (switches: readonly string[]) => {
+const startWith = async (switches: readonly string[]) => {
   const all = new Set(withNeededVariations(switches));
-  return startGateway({ faults: all, ...(all.has('gateway-rate-limit') ? { clientLimits: LIMITS } : {}) });
+  const introspection = all.has('gateway-introspects-opaque-tokens') ? { introspection: { endpoint: await introspectionEndpoint(), clientId: 'ctk-gateway-test', clientSecret: 'not-a-secret', timeoutMs: 2_000 } } : {};
+  return startGateway({ faults: all, ...(all.has('gateway-rate-limit') ? { clientLimits: LIMITS } : {}), ...introspection });
 };
+
+// RFC 9449 §6.2: an opaque DPoP-bound token, its binding (cnf.jkt) in the introspection answer.
+Object.assign(FAULT_PROBES, {
+  'gateway-introspection-drops-cnf': async (base: string) => {
+    const key = await newDpopKey();
+    const token = `opaque-${Math.random().toString(36).slice(2)}`;
+    introspected.set(token, { active: true, sub: 'ctk-system', client_id: 'ctk-system', aud: AUDIENCE, scope: 'orders:read', exp: now() + 300, token_type: 'DPoP', cnf: { jkt: key.thumbprint } });
+    const proof = (await dpopProof(key, { htm: 'GET', htu: new URL(routes.protected, base).href, accessToken: token })).jwt;
+    assert.equal((await call(base, routes.protected, { headers: [['authorization', `DPoP ${token}`], ['dpop', proof]] })).status, 401, 'healthy: 200');
+  },
+});
 
 test('gateway-rate-limit (variation): 429 with Retry-After past 50/s, 403 after 5 invalid tokens, 127.0.0.1 allow-listed', async () => {
   const base = await startWith(['gateway-rate-limit']);

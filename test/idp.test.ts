@@ -798,6 +798,12 @@ const FAULT_PROBES: Record<IdpFaultName, () => Promise<boolean>> = {
     const c = fx.clients.disabled!;
     return (await token({ grant_type: 'client_credentials' }, { basic: [c.clientId, c.clientSecret] })).status === 200;
   },
+  // DPoP and introspection (RFC 9449 §6.2)
+  'introspection-omits-dpop-binding': async () => {
+    const answer = (await introspect(String((await dpopToken()).reply.json?.access_token))).json;
+    return answer?.active === true && answer.cnf === undefined;
+  },
+  'introspection-dpop-token-type-bearer': async () => (await introspect(String((await dpopToken()).reply.json?.access_token))).json?.token_type === 'Bearer',
 };
 
 /** The client_secret_jwt test client as the kit sees it (fixtures clients.secretJwt). */
@@ -946,6 +952,15 @@ describe('DPoP at the token endpoint (issue 19, RFC 9449)', () => {
       assert.equal(refused.json?.error, 'invalid_dpop_proof', defect);
     }
     assert.equal((await systemToken()).json?.token_type, 'Bearer', 'without a proof the token stays a Bearer token');
+  });
+
+  test('the introspection answer for a DPoP-bound token carries cnf.jkt and token_type DPoP (RFC 9449 §6.2)', async () => {
+    const { key, reply } = await dpopToken();
+    const answer = (await introspect(String(reply.json!.access_token))).json;
+    assert.equal(answer?.active, true);
+    assert.deepEqual(answer?.cnf, { jkt: key.thumbprint });
+    assert.equal(answer?.token_type, 'DPoP');
+    assert.equal((await introspect(String((await systemToken()).json!.access_token))).json?.token_type, 'Bearer', 'an unbound token stays Bearer');
   });
 });
 

@@ -121,7 +121,8 @@ export function accessTokenValidator(options: AccessTokenValidatorOptions): Acce
   return async function validate(token: string): Promise<AccessTokenClaims> {
     // Variation gateway-introspects-opaque-tokens: a token that is not a JWS compact serialization is asked about at
     // the IdP's introspection endpoint (RFC 7662) instead of being refused as malformed.
-    if (options.introspection && faults.has('gateway-introspects-opaque-tokens') && token.split('.').length !== 3) return introspected(token, options);
+    // Fault gateway-introspection-drops-cnf asks about every token, JWTs too.
+    if (options.introspection && faults.has('gateway-introspects-opaque-tokens') && (token.split('.').length !== 3 || faults.has('gateway-introspection-drops-cnf'))) return introspected(token, options);
     // Fault accept-alg-none: an unsigned token is taken at its word.
     if (faults.has('accept-alg-none') && safeAlg(token) === 'none') return decodeJwt(token) as AccessTokenClaims;
     // Fault accept-alg-none-other-case: only the exact string "none" is refused; "None"/"NONE" are taken at their word.
@@ -349,5 +350,11 @@ async function introspected(token: string, options: AccessTokenValidatorOptions)
   const audiences = typeof aud === 'string' ? [aud] : Array.isArray(aud) ? aud : undefined;
   if (audiences && !audiences.includes(options.audience)) throw new AccessTokenRefused('invalid', 'the access token is not meant for this API (aud)');
   if (typeof answer.sub !== 'string' || typeof answer.client_id !== 'string') throw new AccessTokenRefused('invalid', 'the access token sub and client_id must be strings');
+  // RFC 9449 §6.2: cnf (jkt) is the binding of a DPoP-bound token; checkSenderConstraint reads it as from a JWT.
+  // Fault gateway-introspection-drops-cnf: it is left out, so the bound token looks unbound (REQ-DPOP-05).
+  if (options.faults.has('gateway-introspection-drops-cnf')) {
+    const { cnf: _cnf, ...rest } = answer;
+    return rest as unknown as AccessTokenClaims;
+  }
   return answer as unknown as AccessTokenClaims;
 }

@@ -184,4 +184,12 @@ export const GATEWAY_FAULTS: readonly FaultDefinition[] = [
   gateway('dpop-ignores-htu', 'never checks the proof\'s htu: a proof made for another URI is accepted', ['REQ-DPOP-08']),
   gateway('dpop-proof-replay-accepted', 'keeps no record of the proofs it has seen: a proof (same jti) sent a second time is served again', ['REQ-DPOP-09']),
   gateway('dpop-challenge-bearer-only', 'refuses a DPoP request with a 401 whose WWW-Authenticate names the Bearer scheme only', ['REQ-DPOP-10']),
+  // DPoP and introspection (RFC 9449 §6.2), on the introspecting gateway (its variation). The faulty gateway asks the
+  // IdP about every token, JWTs too (the reference IdP introspects its own JWTs), so the defect shows on the default
+  // reference as on opaque tokens. A bound token that looks unbound is refused with a valid proof; its refusal checks
+  // are then not judged (REQ-DPOP-05 reports it).
+  {
+    ...gateway('gateway-introspection-drops-cnf', 'introspects every token and keeps only the identity members of the answer, dropping cnf: a DPoP-bound token looks unbound, so the bound token with the DPoP scheme and a valid proof is refused', ['REQ-DPOP-05']),
+    needs: ['gateway-introspects-opaque-tokens'],
+  },
 ];

@@ -343,8 +343,9 @@ export const IDP_FAULTS = [
     name: 'opaque-access-tokens',
     component: 'idp',
     description: 'Client-credentials access tokens are opaque random strings instead of JWTs (human tokens stay JWTs).',
-    // Every claim check reads the JWT; the gateway, which validates JWTs, refuses the system's tokens.
-    breaks: ['REQ-JWT-01', 'REQ-JWT-02', 'REQ-JWT-03', 'REQ-JWT-04', 'REQ-JWT-05', 'REQ-JWT-06', 'REQ-JWT-07', 'REQ-JWT-08', 'REQ-JWT-09', 'REQ-JWT-12', 'REQ-ID-01', 'REQ-ID-05'],
+    // Every RFC 9068 check reads the JWT. The identity checks (REQ-ID-01, REQ-ID-05) read an opaque token's claims
+    // through introspection and pass: seed 003 is about the token's identity, not its format.
+    breaks: ['REQ-JWT-01', 'REQ-JWT-02', 'REQ-JWT-03', 'REQ-JWT-04', 'REQ-JWT-05', 'REQ-JWT-06', 'REQ-JWT-07', 'REQ-JWT-08', 'REQ-JWT-09', 'REQ-JWT-12'],
   },
   {
     name: 'alg-none-tokens',
@@ -859,6 +860,19 @@ export const IDP_FAULTS = [
     component: 'idp',
     description: 'The client its operator disabled still gets tokens with its old secret: the switch is not looked at.',
     breaks: ['REQ-CAUTH-11'],
+  },
+  // DPoP and introspection (RFC 9449 §6.2)
+  {
+    name: 'introspection-omits-dpop-binding',
+    component: 'idp',
+    description: 'The introspection answer for a DPoP-bound token carries no cnf: an introspecting resource server cannot learn the key it is bound to (RFC 9449 §6.2).',
+    breaks: ['REQ-DPOP-11'],
+  },
+  {
+    name: 'introspection-dpop-token-type-bearer',
+    component: 'idp',
+    description: 'The introspection answer for a DPoP-bound token states token_type "Bearer" instead of "DPoP" (RFC 9449 §6.2).',
+    breaks: ['REQ-DPOP-12'],
   },
 ] as const satisfies readonly FaultDefinition[];
 

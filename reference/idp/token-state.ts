@@ -108,8 +108,10 @@ async function introspectJwt(state: ProviderState, token: string, callerId: stri
   // Fault introspection-expired-active: exp is not looked at (REQ-INTRO-03).
   const expired = Number(claims?.exp ?? 0) <= Date.now() / 1000 && !state.faults.has('introspection-expired-active');
   if (!claims || expired || issued?.revoked || (callerId !== undefined && !mayIntrospect(state, callerId))) return { active: false };
-  const { iss, sub, aud, exp, iat, jti, scope, nbf } = claims;
-  return { active: true, iss, sub, aud, exp, iat, nbf, jti, client_id: issued?.clientId ?? claims.client_id, scope, token_type: 'Bearer' };
+  const { iss, sub, aud, exp, iat, jti, scope, nbf, cnf } = claims;
+  // RFC 9449 §6.2: a DPoP-bound token's binding is conveyed as cnf (jkt), and its token_type is DPoP.
+  const dpopBound = typeof (cnf as { jkt?: unknown } | undefined)?.jkt === 'string';
+  return { active: true, iss, sub, aud, exp, iat, nbf, jti, client_id: issued?.clientId ?? claims.client_id, scope, ...(cnf !== undefined ? { cnf } : {}), token_type: dpopBound ? 'DPoP' : 'Bearer' };
 }
 
 /** The faults that spoil whatever answer was computed, the IdP's own or oidc-provider's. */
@@ -127,6 +129,15 @@ function spoilIntrospection(state: ProviderState, body: Record<string, unknown>,
     const claims = unreadClaims(token);
     const expired = typeof claims?.exp === 'number' && claims.exp < Date.now() / 1000;
     return { ...body, ...(claims ? { sub: claims.sub, client_id: claims.client_id, exp: claims.exp } : {}), reason: expired ? 'token expired' : 'token unknown' };
+  }
+  // RFC 9449 §6.2 faults, for DPoP-bound tokens (cnf.jkt in the answer): introspection-omits-dpop-binding leaves
+  // the binding out (REQ-DPOP-11); introspection-dpop-token-type-bearer calls the token a Bearer token (REQ-DPOP-12).
+  if (body.active === true && typeof (body.cnf as { jkt?: unknown } | undefined)?.jkt === 'string') {
+    if (faults.has('introspection-omits-dpop-binding')) {
+      const { cnf: _cnf, ...rest } = body;
+      return rest;
+    }
+    if (faults.has('introspection-dpop-token-type-bearer')) return { ...body, token_type: 'Bearer' };
   }
   return body;
 }

@@ -8,20 +8,25 @@ import type { CtkWorld } from '../world.ts';
 import { describeOutcome, type Exchange } from '../http/exchange.ts';
 import { check, doesNotApply } from '../verdict/check.ts';
 import { NotTestableError } from '../verdict/not-testable.ts';
-import { claimsOf, rolesOf } from '../identity/claims.ts';
+import { readClaims, rolesOf } from '../identity/claims.ts';
 import { describeIdentity, readEcho } from '../identity/echo.ts';
 
 const REQUIREMENT = 'REQ-CANVAS-02';
 
-export function judgeRolesArrive(world: CtkWorld, exchange: Exchange, token: string): void {
-  const claims = claimsOf(token);
-  if (!claims) {
-    throw new NotTestableError('the access token is not a JWT the kit can read: it cannot tell which roles it grants', { remedy: 'claim jwt-access-tokens only for targets that issue JWT access tokens (RFC 9068)', requirementIds: [REQUIREMENT] });
+/** An opaque token's roles are read through introspection (identity/claims.ts readClaims), as a JWT's from the token. */
+export async function judgeRolesArrive(world: CtkWorld, exchange: Exchange, token: string): Promise<void> {
+  const read = await readClaims(world, token);
+  if (!read) {
+    throw new NotTestableError('the access token is not a JWT the kit can read, and the target offers no introspection that reports it active: the kit cannot tell which roles it grants', {
+      remedy: 'claim jwt-access-tokens for targets that issue JWT access tokens (RFC 9068), or describe introspection (RFC 7662) for opaque ones',
+      requirementIds: [REQUIREMENT],
+    });
   }
-  const roles = rolesOf(claims);
+  const roles = rolesOf(read.claims);
   const expected = `the component receives every role of the token's roles claim${roles.length ? ` ${JSON.stringify(roles)}` : ''}`;
   if (roles.length === 0) {
-    return doesNotApply(world, { requirement: REQUIREMENT, expected, why: 'the token carries no roles claim (RFC 9068 §2.2.3.1): the identity system granted no roles to pass on' });
+    const where = read.source === 'introspection' ? 'the introspection answer for the opaque token names no roles' : 'the token carries no roles claim (RFC 9068 §2.2.3.1)';
+    return doesNotApply(world, { requirement: REQUIREMENT, expected, why: `${where}: the identity system granted no roles to pass on` });
   }
   const reading = readEcho(world.target, exchange);
   if (!reading.identity) {

@@ -10,7 +10,7 @@ import { describeOutcome, jsonOf, type Exchange } from '../http/exchange.ts';
 import { scenarioRequirements } from '../gateway/scenario-requirements.ts';
 import { check } from '../verdict/check.ts';
 import type { TargetDescription, TestUser } from '../target/target.ts';
-import { claimsOf, describeClaims } from './claims.ts';
+import { claimsOf, describeClaims, readClaims } from './claims.ts';
 import { findMetadata } from '../discovery/metadata.ts';
 import { tokenRequest, type NotTestable } from '../oauth/token-requests.ts';
 import { issuedAToken } from '../oauth/token-errors.ts';
@@ -26,15 +26,19 @@ export function knownClientIds(target: TargetDescription): ReadonlyMap<string, s
 }
 
 /** REQ-ID-10: the customer's id (profile) and the sub of their token are no client's id. */
-export function judgeCustomerIdIsNoClientId(world: CtkWorld, requirement: string, user: TestUser, token: string): void | 'skipped' {
-  const claims = claimsOf(token);
-  if (!claims) return world.notTestable(scenarioRequirements(world), 'the human access token is not a JWT the kit can read', 'claim jwt-access-tokens only for targets that issue JWT access tokens');
+export async function judgeCustomerIdIsNoClientId(world: CtkWorld, requirement: string, user: TestUser, token: string): Promise<void | 'skipped'> {
+  // The token's sub, from the JWT or, for an opaque token, through introspection (claims.ts readClaims).
+  const read = await readClaims(world, token);
+  if (!read) {
+    return world.notTestable(scenarioRequirements(world), 'the human access token is not a JWT the kit can read, and the target offers no introspection that reports it active', 'claim jwt-access-tokens for targets that issue JWT access tokens (RFC 9068), or describe introspection (RFC 7662) for opaque ones');
+  }
+  const { claims } = read;
   const clients = knownClientIds(world.target);
   const clash = (id: unknown) => (typeof id === 'string' ? clients.get(id) : undefined);
   check(world, {
     requirement,
     expected: `customer id ${JSON.stringify(user.customerId)} of ${user.username} and the sub of their token are none of the client ids ${[...clients.keys()].map((c) => JSON.stringify(c)).join(', ')} (seed 003: client_id == sub marks a system token)`,
-    observed: `customerId ${JSON.stringify(user.customerId)}${clash(user.customerId) ? ` = ${clash(user.customerId)}` : ''}; token ${describeClaims(claims)}${clash(claims.sub) ? ` (sub = ${clash(claims.sub)})` : ''}`,
+    observed: `customerId ${JSON.stringify(user.customerId)}${clash(user.customerId) ? ` = ${clash(user.customerId)}` : ''}; token ${describeClaims(claims)}${clash(claims.sub) ? ` (sub = ${clash(claims.sub)})` : ''}${read.source === 'introspection' ? ' (read through the introspection endpoint: the token is opaque)' : ''}`,
   }, () => {
     expect(clash(user.customerId), `the customer id is the id of ${clash(user.customerId)}`).to.equal(undefined);
     expect(clash(claims.sub), `the token's sub is the id of ${clash(claims.sub)}`).to.equal(undefined);

@@ -11,6 +11,8 @@ import { scopeValues } from '../oauth/token-response.ts';
 import { audiences, describeToken, isAsymmetric, isAtJwtType, isNumericDate } from './decode.ts';
 import { verifyWithJwks, type SignatureCheck } from './jwks.ts';
 import { audienceCheckOf } from '../target/target.ts';
+import { readClaims } from '../identity/claims.ts';
+import { NotTestableError } from '../verdict/not-testable.ts';
 
 const NOT_A_JWT = 'a token that is not a JWS compact serialization (header.claims.signature)';
 
@@ -138,15 +140,27 @@ export function judgeClientIdClaim(world: CtkWorld, issued: IssuedToken): void {
 }
 
 /** Seed 003: a client-credentials token has sub == client_id, both the client's id (REQ-ID-01). */
-export function judgeSubIsClientId(world: CtkWorld, issued: IssuedToken): void {
-  const sub = claimOf(issued, 'sub');
-  const clientId = claimOf(issued, 'client_id');
+/**
+ * Seed 003 / REQ-ID-01 is about the token's identity, not its format: an opaque token's sub and client_id are read
+ * through introspection (identity/claims.ts readClaims), where the target offers it.
+ */
+export async function judgeSubIsClientId(world: CtkWorld, issued: IssuedToken): Promise<void> {
+  const read = issued.decoded ? undefined : await readClaims(world, issued.token);
+  const claims = issued.decoded?.claims ?? read?.claims;
+  if (!claims) {
+    throw new NotTestableError('the access token is not a JWT the kit can read, and the target offers no introspection that reports it active', {
+      remedy: 'claim jwt-access-tokens for targets that issue JWT access tokens (RFC 9068), or describe introspection (RFC 7662) for opaque ones',
+      requirementIds: ['REQ-ID-01'],
+    });
+  }
+  const sub = claims.sub;
+  const clientId = claims.client_id;
   check(
     world,
     {
       requirement: 'REQ-ID-01',
       expected: `sub equal to client_id, both ${JSON.stringify(issued.client.clientId)} (seed 003: that is how APIs tell a system token)`,
-      observed: issued.decoded ? `sub ${JSON.stringify(sub)}, client_id ${JSON.stringify(clientId)}` : NOT_A_JWT,
+      observed: `sub ${JSON.stringify(sub)}, client_id ${JSON.stringify(clientId)}${read ? ' (read through the introspection endpoint: the token is opaque)' : ''}`,
     },
     () => {
       expect(sub, 'sub').to.equal(issued.client.clientId);

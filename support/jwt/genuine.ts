@@ -14,6 +14,7 @@ import { NotTestableError } from '../verdict/not-testable.ts';
 import { paceTokenRequest, requestToken, tokenRequestBody, tokenResponseOf } from '../oauth/token-client.ts';
 import { audienceCheckOf, type ForeignIssuerDescription } from '../target/target.ts';
 import { decodeJwt } from './decode.ts';
+import { readClaims } from '../identity/claims.ts';
 import type { CraftedToken } from './crafted.ts';
 
 const audiencesOf = (aud: unknown): string[] => (typeof aud === 'string' ? [aud] : Array.isArray(aud) ? aud.filter((a): a is string => typeof a === 'string') : []);
@@ -82,9 +83,11 @@ export async function otherAudienceToken(world: CtkWorld): Promise<CraftedToken>
       remedy: 'check clients.otherAudience in the target profile (secret, scopes, tokenRequestParameters); the gateway is judged once the client gets a token',
     });
   }
-  const claims = decodeJwt(token)?.claims;
+  // An opaque token's aud is read through the target's introspection (identity/claims.ts readClaims), where it has one.
+  const read = await readClaims(world, token);
+  const claims = read?.claims;
   const api = world.target.audience;
-  if (claims === undefined) {
+  if (claims === undefined || (read?.source === 'introspection' && claims.aud === undefined)) {
     return { token, description: `an opaque access token of ${client.clientId}, the client the profile names for another API (clients.otherAudience${client.audience ? `, audience ${shown(client.audience)}` : ''})` };
   }
   const aud = audiencesOf(claims.aud);
@@ -93,5 +96,6 @@ export async function otherAudienceToken(world: CtkWorld): Promise<CraftedToken>
       remedy: 'make the client get tokens for another API: clients.otherAudience.tokenRequestParameters (Auth0 audience, RFC 8707 resource) or an audience mapper at the IdP',
     });
   }
-  return { token, description: `a genuine access token of ${client.clientId} meant for another audience (aud ${shown(claims.aud)}; the gateway's API is ${shown(api)})` };
+  const via = read?.source === 'introspection' ? ', read through the introspection endpoint: the token is opaque' : '';
+  return { token, description: `a genuine access token of ${client.clientId} meant for another audience (aud ${shown(claims.aud)}${via}; the gateway's API is ${shown(api)})` };
 }

@@ -25,6 +25,7 @@ import { JWKS_REQUIREMENTS } from './jwks.ts';
 import { CANVAS_REQUIREMENTS } from './canvas.ts';
 import { JWT_CLIENT_AUTH_REQUIREMENTS } from './jwt-client-auth.ts';
 import { DPOP_REQUIREMENTS } from './dpop.ts';
+import { DPOP_INTROSPECTION_REQUIREMENTS } from './dpop-introspection.ts';
 import { INTROSPECTION_REQUIREMENTS } from './introspection.ts';
 import { REVOCATION_REQUIREMENTS } from './revocation.ts';
 import { CLIENT_SECRET_JWT_REQUIREMENTS } from './client-secret-jwt.ts';
@@ -56,6 +57,7 @@ const ALL: readonly Requirement[] = [
   ...CANVAS_REQUIREMENTS,
   ...JWT_CLIENT_AUTH_REQUIREMENTS,
   ...DPOP_REQUIREMENTS,
+  ...DPOP_INTROSPECTION_REQUIREMENTS,
   ...INTROSPECTION_REQUIREMENTS,
   ...REVOCATION_REQUIREMENTS,
   ...CLIENT_SECRET_JWT_REQUIREMENTS,
