@@ -27,6 +27,7 @@ import { JWT_CLIENT_AUTH_REQUIREMENTS } from './jwt-client-auth.ts';
 import { DPOP_REQUIREMENTS } from './dpop.ts';
 import { INTROSPECTION_REQUIREMENTS } from './introspection.ts';
 import { REVOCATION_REQUIREMENTS } from './revocation.ts';
+import { TLS_REQUIREMENTS } from './tls.ts';
 
 export type { Requirement } from './types.ts';
 
@@ -56,6 +57,7 @@ const ALL: readonly Requirement[] = [
   ...DPOP_REQUIREMENTS,
   ...INTROSPECTION_REQUIREMENTS,
   ...REVOCATION_REQUIREMENTS,
+  ...TLS_REQUIREMENTS,
 ];
 
 export class UnknownRequirementError extends Error {
