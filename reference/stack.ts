@@ -30,7 +30,7 @@ export interface ReferenceUrls {
    * Variation https-reference (issue 19): the IdP and the gateway serve https with a certificate of the run's own CA
    * (its certificate here, for the kit to trust), and the IdP's plain-http twin listens at `plainIdp`.
    */
-  readonly tls?: { readonly caPem: string; readonly plainIdp?: string };
+  readonly tls?: { readonly caPem: string; readonly caFile: string; readonly plainIdp?: string };
 }
 
 interface ReadyMessage {
@@ -106,7 +106,7 @@ export class ReferenceStack {
         AUTH_CTK_UPSTREAM: component.url,
       });
       const urls = { idp: idp.url, issuer, gateway: gateway.url, component: component.url };
-      return new ReferenceStack(tls ? { ...urls, tls: { caPem: tls.caPem, ...(idp.plainUrl ? { plainIdp: idp.plainUrl } : {}) } } : urls, faults, children, tls);
+      return new ReferenceStack(tls ? { ...urls, tls: { caPem: tls.caPem, caFile: tls.caFile, ...(idp.plainUrl ? { plainIdp: idp.plainUrl } : {}) } } : urls, faults, children, tls);
     } catch (error) {
       await stopAll(children);
       tls?.dispose();

@@ -18,6 +18,8 @@ const DAY_MS = 24 * 3600 * 1000;
 
 export interface ReferenceTlsMaterial {
   readonly caPem: string;
+  /** The CA certificate's temporary file (auth-ctk serve prints it for a profile's tls.caFile). */
+  readonly caFile: string;
   /** Environment for the children that serve https (certificate and key files, the CA for their own clients). */
   readonly environment: Record<string, string>;
   /** Removes the temporary files. */
@@ -49,6 +51,7 @@ export async function referenceTlsMaterial(faults: Switches): Promise<ReferenceT
   const caFile = write('ca.pem', ca.certificatePem);
   return {
     caPem: ca.certificatePem,
+    caFile,
     environment: {
       [TLS_ENVIRONMENT.certificate]: write('server.pem', server.certificatePem),
       [TLS_ENVIRONMENT.privateKey]: write('server-key.pem', server.privateKeyPem),
