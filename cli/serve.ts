@@ -59,6 +59,8 @@ async function serveUntilStopped(faults: string[], ports: { idp: number; gateway
   const signed = t.privateKeyJwtClient;
   // Issue 19: the key itself is not printed (it is in the fixture file), only where it is.
   if (signed) console.log(`  ${'privateKeyJwtClient'.padEnd(20)} ${signed.clientId} (private_key_jwt, ${signed.alg}, kid ${signed.kid ?? '-'}; its TEST FIXTURE key: privateKeyJwtClient.privateJwk in fixtures/reference/stack.json)`);
+  // Issue 19, variation https-reference: the run's CA, for a profile's tls.caFile (removed when the stack stops).
+  if (stack.urls.tls) console.log(`TLS        https with a CA made for this run: tls.caFile ${stack.urls.tls.caFile}; plain-http twin ${stack.urls.tls.plainIdp ?? '-'}`);
   if (faults.length) console.log(`faults: ${faults.join(', ')}`);
   console.log('Ctrl-C stops the stack.');
   await stopped;

@@ -7,6 +7,7 @@
  * (exit, crash, SIGKILL) the channel closes and the child exits.
  */
 import type { Server } from 'node:http';
+import { Server as TlsServer } from 'node:tls';
 import { withNeededVariations } from './faults.ts';
 
 export interface ListenOptions {
@@ -33,7 +34,9 @@ export function urlOf(server: Server, host: string): string {
   const address = server.address();
   if (!address || typeof address === 'string') throw new Error('server is not listening on TCP');
   const shownHost = host === '0.0.0.0' ? '127.0.0.1' : host;
-  return `http://${shownHost}:${address.port}`;
+  // An https main listener (reference/https.ts, variation https-reference) is a node:tls server.
+  const scheme = (server as unknown) instanceof TlsServer ? 'https' : 'http';
+  return `${scheme}://${shownHost}:${address.port}`;
 }
 
 export async function listen(server: Server, options: ListenOptions): Promise<string> {

@@ -5,6 +5,8 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { DEFAULT_FIXTURES_PATH } from './fixtures.ts';
+import { withNeededVariations } from './faults.ts';
+import { HTTPS_VARIATION, referenceTlsMaterial, type ReferenceTlsMaterial } from './tls-material.ts';
 
 export interface ReferenceStackOptions {
   /** Named faults to inject (kit self-test); see reference/faults.ts. */
@@ -24,6 +26,11 @@ export interface ReferenceUrls {
   readonly issuer: string;
   readonly gateway: string;
   readonly component: string;
+  /**
+   * Variation https-reference (issue 19): the IdP and the gateway serve https with a certificate of the run's own CA
+   * (its certificate here, for the kit to trust), and the IdP's plain-http twin listens at `plainIdp`.
+   */
+  readonly tls?: { readonly caPem: string; readonly caFile: string; readonly plainIdp?: string };
 }
 
 interface ReadyMessage {
@@ -31,6 +38,8 @@ interface ReadyMessage {
   readonly name: string;
   readonly url: string;
   readonly issuer?: string;
+  /** The IdP's plain-http twin (https mode only). */
+  readonly plainUrl?: string;
 }
 
 export class ReferenceStackStartError extends Error {
@@ -58,11 +67,13 @@ export class ReferenceStack {
   readonly urls: ReferenceUrls;
   readonly faults: readonly string[];
   private readonly children: ChildProcess[];
+  private readonly tls: ReferenceTlsMaterial | undefined;
 
-  private constructor(urls: ReferenceUrls, faults: readonly string[], children: ChildProcess[]) {
+  private constructor(urls: ReferenceUrls, faults: readonly string[], children: ChildProcess[], tls?: ReferenceTlsMaterial) {
     this.urls = urls;
     this.faults = faults;
     this.children = children;
+    this.tls = tls;
   }
 
   static async start(options: ReferenceStackOptions = {}): Promise<ReferenceStack> {
@@ -74,30 +85,38 @@ export class ReferenceStack {
       AUTH_CTK_FAULTS: faults.join(','),
     };
     const children: ChildProcess[] = [];
+    // Variation https-reference (or a TLS fault, which needs it): certificates of a CA made for this run.
+    const switches = new Set(withNeededVariations(faults));
+    const tls = switches.has(HTTPS_VARIATION) ? await referenceTlsMaterial(switches) : undefined;
+    const https = tls?.environment ?? {};
     const spawn = (name: string, env: Record<string, string>) =>
       startChild(name, { ...common, ...env }, options.verbose ?? false, options.startTimeoutMs ?? 15_000, children);
     try {
       const [idp, component] = await Promise.all([
-        spawn('idp', { AUTH_CTK_IDP_HOST: host, AUTH_CTK_IDP_PORT: String(options.ports?.idp ?? 0) }),
+        spawn('idp', { ...https, AUTH_CTK_IDP_HOST: host, AUTH_CTK_IDP_PORT: String(options.ports?.idp ?? 0) }),
         spawn('component', { AUTH_CTK_COMPONENT_HOST: host, AUTH_CTK_COMPONENT_PORT: String(options.ports?.component ?? 0) }),
       ]);
       const issuer = idp.issuer ?? idp.url;
       const gateway = await spawn('gateway', {
+        ...https,
         AUTH_CTK_GATEWAY_HOST: host,
         AUTH_CTK_GATEWAY_PORT: String(options.ports?.gateway ?? 0),
         AUTH_CTK_ISSUER: issuer,
         AUTH_CTK_JWKS_URI: `${idp.url}/jwks`,
         AUTH_CTK_UPSTREAM: component.url,
       });
-      return new ReferenceStack({ idp: idp.url, issuer, gateway: gateway.url, component: component.url }, faults, children);
+      const urls = { idp: idp.url, issuer, gateway: gateway.url, component: component.url };
+      return new ReferenceStack(tls ? { ...urls, tls: { caPem: tls.caPem, caFile: tls.caFile, ...(idp.plainUrl ? { plainIdp: idp.plainUrl } : {}) } } : urls, faults, children, tls);
     } catch (error) {
       await stopAll(children);
+      tls?.dispose();
       throw error;
     }
   }
 
   async stop(): Promise<void> {
     await stopAll(this.children);
+    this.tls?.dispose();
   }
 }
 

@@ -17,6 +17,10 @@ import { basicAuthorization } from '../support/oauth/token-client.ts';
 import { assertionClaims, JWT_BEARER_ASSERTION_TYPE, macAssertion, signAssertion, type AssertionDefect } from '../support/jwt/client-assertion.ts';
 import type { PrivateKeyJwtClient, SecretJwtClient } from '../support/target/target.ts';
 import { dpopProof, newDpopKey, type ProofDefect } from '../support/dpop/proof.ts';
+import { TestCertificateAuthority } from '../support/tls/test-ca.ts';
+import { handshake, hostMismatch, type TlsVersion } from '../support/tls/probes.ts';
+import { serverCertificateRequest } from '../reference/tls-material.ts';
+import { withNeededVariations } from '../reference/faults.ts';
 
 interface Reply {
   readonly status: number;
@@ -436,6 +440,24 @@ describe('human users', () => {
  * scenarios catch it). Each probe runs against a fresh IdP started with only that fault and returns true when
  * the broken behaviour shows; the helpers above talk to that IdP while it runs.
  */
+/**
+ * Issue 19: the IdP in its https mode with `fault` (and the variation it needs), the certificate the stack would
+ * issue for it; `probe` looks at it. The TLS faults change the listener, not the handler.
+ */
+async function withHttpsIdp(fault: IdpFaultName, probe: (running: RunningIdp, caPem: string) => Promise<boolean>): Promise<boolean> {
+  const faults = new Set(withNeededVariations([fault]));
+  const ca = await TestCertificateAuthority.create();
+  const tls = await ca.issueServerCertificate(serverCertificateRequest(faults));
+  const running = await createIdp({ fixtures: fx, faults, tls });
+  try {
+    return await probe(running, ca.certificatePem);
+  } finally {
+    await running.close();
+  }
+}
+const endpointOf = (running: RunningIdp) => ({ host: '127.0.0.1', port: Number(new URL(running.url).port) });
+const negotiates = (version: TlsVersion) => (running: RunningIdp, caPem: string) => handshake(endpointOf(running), { version, caPem }).then((o) => o.connected && o.protocol === version);
+
 const FAULT_PROBES: Record<IdpFaultName, () => Promise<boolean>> = {
   'accept-wrong-secret': async () => (await token({ grant_type: 'client_credentials' }, { basic: [system().clientId, 'wrong'] })).status === 200,
   'ignore-basic-auth': async () => (await systemToken()).status === 401,
@@ -804,6 +826,26 @@ const FAULT_PROBES: Record<IdpFaultName, () => Promise<boolean>> = {
     return answer?.active === true && answer.cnf === undefined;
   },
   'introspection-dpop-token-type-bearer': async () => (await introspect(String((await dpopToken()).reply.json?.access_token))).json?.token_type === 'Bearer',
+  // Issue 19: TLS on the main URLs
+  'tls-1.0-accepted': () => withHttpsIdp('tls-1.0-accepted', negotiates('TLSv1')),
+  'tls-1.1-accepted': () => withHttpsIdp('tls-1.1-accepted', async (r, ca) => (await negotiates('TLSv1.1')(r, ca)) && !(await negotiates('TLSv1')(r, ca))),
+  'tls-1.3-only': () => withHttpsIdp('tls-1.3-only', async (r, ca) => !(await negotiates('TLSv1.2')(r, ca)) && (await negotiates('TLSv1.3')(r, ca))),
+  'tls-1.2-only': () => withHttpsIdp('tls-1.2-only', async (r, ca) => !(await negotiates('TLSv1.3')(r, ca)) && (await negotiates('TLSv1.2')(r, ca))),
+  'certificate-for-another-host': () =>
+    withHttpsIdp('certificate-for-another-host', async (r, ca) => {
+      const o = await handshake(endpointOf(r), { caPem: ca });
+      return o.authorizationError === undefined && o.certificate !== undefined && hostMismatch('127.0.0.1', o.certificate) !== undefined;
+    }),
+  'expired-certificate': () =>
+    withHttpsIdp('expired-certificate', async (r, ca) => {
+      const o = await handshake(endpointOf(r), { caPem: ca });
+      return o.authorizationError === 'CERT_HAS_EXPIRED' && hostMismatch('127.0.0.1', o.certificate!) === undefined;
+    }),
+  'token-endpoint-over-plain-http': () =>
+    withHttpsIdp('token-endpoint-over-plain-http', async (r) => {
+      const reply = await call(`${r.plainUrl}/token`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'grant_type=client_credentials&client_id=auth-ctk-plain-http-probe&client_secret=wrong' });
+      return reply.status === 401 && reply.json?.error === 'invalid_client';
+    }),
 };
 
 /** The client_secret_jwt test client as the kit sees it (fixtures clients.secretJwt). */

@@ -814,3 +814,23 @@ describe('the CLI turns profile errors into exit code 2 before any scenario runs
     assert.match(result.stderr, /unknown target "refrence": use reference, containers, or a target profile file/);
   });
 });
+
+describe('tls (issue 19): a private CA and the plain-http port', () => {
+  test('tls.caFile is read relative to the profile and checked; plainHttpPort is a port', async () => {
+    const { TestCertificateAuthority } = await import('../support/tls/test-ca.ts');
+    const ca = await TestCertificateAuthority.create();
+    writeFileSync(join(dir, 'ca.pem'), ca.certificatePem);
+    const p = loadProfile(write({ ...validProfile(), tls: { caFile: 'ca.pem', plainHttpPort: 8080 } }), { env: ENV, cwd: dir });
+    assert.equal(p.tls?.caPem, ca.certificatePem);
+    assert.equal(p.tls?.plainHttpPort, 8080);
+
+    const missing = failure(write({ ...validProfile(), tls: { caFile: 'nope.pem' } }));
+    assert.equal(missing.field, 'tls.caFile');
+    assert.match(missing.message, /nope\.pem not found \(expected a PEM file with the CA certificate, relative to the profile\)/);
+    writeFileSync(join(dir, 'not-a-ca.pem'), 'hello');
+    const garbage = failure(write({ ...validProfile(), tls: { caFile: 'not-a-ca.pem' } }));
+    assert.equal(garbage.field, 'tls.caFile');
+    assert.match(garbage.message, /no PEM certificate/);
+    assert.equal(failure(write({ ...validProfile(), tls: { plainHttpPort: 70000 } })).field, 'tls.plainHttpPort');
+  });
+});

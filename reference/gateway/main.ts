@@ -2,8 +2,11 @@
 import { announceReady, listen, listenOptions } from '../server-process.ts';
 import { gatewayConfigFromEnvironment } from './config.ts';
 import { createGatewayServer } from './server.ts';
+import { mainListenerTlsFromEnvironment } from '../https.ts';
 
 const config = gatewayConfigFromEnvironment();
-const server = createGatewayServer(config, { log: (line) => console.log(line) });
+// Variation https-reference (reference/https.ts): the main listener serves https with the run's certificate.
+const tls = config.faults.has('https-reference') ? mainListenerTlsFromEnvironment() : undefined;
+const server = createGatewayServer(config, { log: (line) => console.log(line), ...(tls ? { tls } : {}) });
 const url = await listen(server, listenOptions('AUTH_CTK_GATEWAY'));
 announceReady('gateway', server, url);

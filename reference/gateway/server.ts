@@ -3,7 +3,9 @@
  * body -> bearer credentials (RFC 6750 §2) -> admission (RFC 9068 §4 validation, scope, anonymous fallback)
  * -> forward with the identity header (seed 000) or refuse with a Bearer challenge (RFC 6750 §3).
  */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { TLSSocket } from 'node:tls';
+import { createMainServer, type MainListenerTls } from '../https.ts';
 import { accessTokenValidator } from './access-token.ts';
 import { admit } from './admission.ts';
 import { REALM, refuse, sendJson } from './challenge.ts';
@@ -21,6 +23,8 @@ const PROTECTED_RESOURCE_METADATA = '/.well-known/oauth-protected-resource';
 export interface GatewayServerOptions {
   /** One line per request (never a token); main.ts logs to stdout, tests stay quiet. */
   readonly log?: (line: string) => void;
+  /** Variation https-reference: serve https with this certificate (reference/https.ts). */
+  readonly tls?: MainListenerTls;
 }
 
 class BodyTooLarge extends Error {}
@@ -71,10 +75,12 @@ export function createGatewayServer(config: GatewayConfig, options: GatewayServe
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<string> {
     const url = new URL(req.url ?? '/', 'http://gateway.invalid');
+    // The origin the caller addressed: https on the https listener (variation https-reference).
+    const origin = `${(req.socket as TLSSocket).encrypted ? 'https' : 'http'}://${req.headers.host ?? 'gateway.invalid'}`;
     // Variation challenge-resource-metadata: the RFC 9728 §3 document its challenges point to (resource_metadata).
-    const metadataUrl = `http://${req.headers.host ?? 'gateway.invalid'}${PROTECTED_RESOURCE_METADATA}`;
+    const metadataUrl = `${origin}${PROTECTED_RESOURCE_METADATA}`;
     if (faults.has('challenge-resource-metadata') && url.pathname === PROTECTED_RESOURCE_METADATA && req.method === 'GET') {
-      sendJson(res, 200, { resource: `http://${req.headers.host ?? 'gateway.invalid'}`, authorization_servers: [config.issuer] });
+      sendJson(res, 200, { resource: origin, authorization_servers: [config.issuer] });
       return 'protected resource metadata';
     }
     // Per-client-IP limits (variation gateway-rate-limit, REQ-GRL-*): before anything else, as a gateway plugin runs.
@@ -136,7 +142,7 @@ export function createGatewayServer(config: GatewayConfig, options: GatewayServe
       scheme,
       token,
       method: req.method ?? 'GET',
-      uri: `http://${req.headers.host ?? 'gateway.invalid'}${url.pathname}`,
+      uri: `${origin}${url.pathname}`,
       proofs: req.headersDistinct.dpop ?? [],
     });
     const admission = await admit(route.policy, credentials, validate, faults, (claims, token, scheme) => checkSenderConstraint(claims, dpopRequest(token, scheme), seenProofs, faults, dpopNonces));
@@ -187,7 +193,7 @@ export function createGatewayServer(config: GatewayConfig, options: GatewayServe
   // Node answers a request whose headers exceed 16 KiB with 431 itself; fault oversized-token-500 and variation
   // gateway-large-headers let them in.
   const largeHeaders = faults.has('oversized-token-500') || faults.has('gateway-large-headers');
-  return createServer({ ...(largeHeaders ? { maxHeaderSize: 128 * 1024 } : {}) }, (req, res) => {
+  return createMainServer((req, res) => {
     handle(req, res).then(
       (outcome) => log(`gateway ${req.method} ${req.url?.split('?')[0]} -> ${res.statusCode} (${outcome})`),
       (error: unknown) => {
@@ -197,5 +203,5 @@ export function createGatewayServer(config: GatewayConfig, options: GatewayServe
         else res.destroy();
       },
     );
-  });
+  }, { ...(options.tls ? { tls: options.tls } : {}), faults, http: { ...(largeHeaders ? { maxHeaderSize: 128 * 1024 } : {}) } });
 }

@@ -874,6 +874,56 @@ export const IDP_FAULTS = [
     description: 'The introspection answer for a DPoP-bound token states token_type "Bearer" instead of "DPoP" (RFC 9449 §6.2).',
     breaks: ['REQ-DPOP-12'],
   },
+  // Issue 19: TLS on the main URLs (RFC 9325); each needs the https mode of the reference (variation https-reference)
+  {
+    name: 'tls-1.0-accepted',
+    component: 'idp',
+    description: 'The IdP\'s and the gateway\'s https listeners negotiate TLS 1.0 (and so 1.1) with a client that offers only it (OpenSSL security level 0).',
+    breaks: ['REQ-TLS-01', 'REQ-TLS-02'],
+    needs: ['https-reference'],
+  },
+  {
+    name: 'tls-1.1-accepted',
+    component: 'idp',
+    description: 'The IdP\'s and the gateway\'s https listeners negotiate TLS 1.1 with a client that offers only it (but not TLS 1.0).',
+    breaks: ['REQ-TLS-02'],
+    needs: ['https-reference'],
+  },
+  {
+    name: 'tls-1.3-only',
+    component: 'idp',
+    description: 'The https listeners refuse TLS 1.2: a client that cannot speak TLS 1.3 gets no connection (RFC 9325 §3.1.1: TLS 1.2 MUST be supported).',
+    breaks: ['REQ-TLS-03'],
+    needs: ['https-reference'],
+  },
+  {
+    name: 'tls-1.2-only',
+    component: 'idp',
+    description: 'The https listeners stop at TLS 1.2: a client offering only TLS 1.3 gets no connection (RFC 9325 §3.1.1: TLS 1.3 SHOULD be supported).',
+    breaks: ['REQ-TLS-04'],
+    needs: ['https-reference'],
+  },
+  {
+    name: 'certificate-for-another-host',
+    component: 'idp',
+    description: 'The https listeners present a certificate (of the trusted run CA) issued for another host: neither 127.0.0.1 nor localhost is among its names.',
+    breaks: ['REQ-TLS-05'],
+    needs: ['https-reference'],
+  },
+  {
+    name: 'expired-certificate',
+    component: 'idp',
+    description: 'The https listeners present a certificate of the trusted run CA, for the right host, that expired yesterday.',
+    breaks: ['REQ-TLS-06'],
+    needs: ['https-reference'],
+  },
+  {
+    name: 'token-endpoint-over-plain-http',
+    component: 'idp',
+    description: 'The IdP\'s plain-http twin of its https URL processes token requests (credentials in clear) instead of redirecting them.',
+    breaks: ['REQ-TLS-07'],
+    needs: ['https-reference'],
+  },
 ] as const satisfies readonly FaultDefinition[];
 
 export type IdpFaultName = (typeof IDP_FAULTS)[number]['name'];

@@ -13,7 +13,7 @@
  *   POST /self-service/clients/{id}/rotate-secret   seed 002's self-service rotation, the owner only (self-service.ts)
  */
 import { randomBytes } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { decodeJwt } from 'jose';
 import type { OidcContext, Provider } from 'oidc-provider';
 import type { ReferenceFixtures } from '../fixtures.ts';
@@ -39,6 +39,7 @@ import { basicWithoutFormDecoding, dropCodeFromRedirect, hashVerifierTwice } fro
 import { ProviderStore } from './store.ts';
 import { acceptPlainChallenge, dropIssFromAuthorizationResponse, redeemForCodeOwner } from './authorization-faults.ts';
 import { laxAssertionCheck } from './jwt-client-auth.ts';
+import { createMainServer, createPlainTwin, type MainListenerTls } from '../https.ts';
 
 export interface IdpOptions {
   readonly fixtures: ReferenceFixtures;
@@ -48,11 +49,15 @@ export interface IdpOptions {
   readonly port?: number;
   /** Issuer identifier; default http://host:port of the listening server. */
   readonly issuer?: string;
+  /** Variation https-reference: serve https with this certificate, and a plain-http twin that redirects (reference/https.ts). */
+  readonly tls?: MainListenerTls;
 }
 
 export interface RunningIdp {
   readonly server: Server;
   readonly url: string;
+  /** The plain-http twin of an https IdP. */
+  readonly plainUrl?: string;
   readonly issuer: string;
   close(): Promise<void>;
 }
@@ -315,13 +320,14 @@ export async function createIdp(options: IdpOptions): Promise<RunningIdp> {
     providerCallback!(req, res);
   };
 
-  const server = createServer((req, res) => {
+  const serve = (req: IncomingMessage, res: ServerResponse) => {
     handle(req, res).catch((error: unknown) => {
       console.error('idp: unexpected error', error);
       if (!res.headersSent) sendJson(res, 500, { error: 'server_error' });
       else res.destroy();
     });
-  });
+  };
+  const server = createMainServer(serve, { ...(options.tls ? { tls: options.tls } : {}), faults });
   // Never a hang (REQ-TOK-14): a client that stalls mid-request is cut off.
   server.requestTimeout = 15_000;
   server.headersTimeout = 10_000;
@@ -329,16 +335,23 @@ export async function createIdp(options: IdpOptions): Promise<RunningIdp> {
   const url = await listen(server, { host: options.host ?? '127.0.0.1', port: options.port ?? 0 });
   issuer = options.issuer ?? url;
   rebuildProvider();
+  // RFC 6749 §3.2 (REQ-TLS-07): an https IdP's plain-http twin redirects and reads nothing, unless a fault says otherwise.
+  const twin = options.tls ? createPlainTwin(() => url, serve, faults) : undefined;
+  const plainUrl = twin ? await listen(twin, { host: options.host ?? '127.0.0.1', port: 0 }) : undefined;
+  const closeServer = (s: Server) =>
+    new Promise<void>((resolve) => {
+      s.close(() => resolve());
+      s.closeAllConnections();
+    });
 
   return {
     server,
     url,
+    ...(plainUrl ? { plainUrl } : {}),
     issuer,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
+    close: async () => {
+      await Promise.all([closeServer(server), ...(twin ? [closeServer(twin)] : [])]);
+    },
   };
 }
 

@@ -153,6 +153,17 @@ export const IDP_VARIATIONS = [
     description: 'The disabled client is authenticated, then refused with 400 unauthorized_client ("the client is disabled") instead of 401 invalid_client.',
     allowedBy: 'RFC 6749 §5.2: unauthorized_client is "The authenticated client is not authorized to use this authorization grant type"; no clause names the code for a disabled client, and either one refuses it (REQ-CAUTH-11 grades no code).',
   },
+  // Issue 19: TLS on the main URLs
+  {
+    name: 'https-reference',
+    component: 'idp',
+    description:
+      'The IdP and the gateway serve their main URLs over https (TLS 1.2 and 1.3) with a certificate of a CA made for the run, valid for 127.0.0.1 and localhost; ' +
+      'the IdP keeps a plain-http twin that answers every request with 308 to the https URL and reads nothing. The kit trusts the run\'s CA, its browser ignores certificate errors of that target only.',
+    allowedBy:
+      'RFC 9325 §3.1.1 (TLS 1.2 MUST be supported, 1.3 SHOULD; 1.0 and 1.1 MUST NOT be negotiated) and RFC 6749 §3.2 (the token endpoint MUST require TLS): what a production IdP and gateway do. ' +
+      'A redirect from port 80 processes no credentials, so it does not break §3.2.',
+  },
 ] as const satisfies readonly VariationDefinition[];
 
 export type IdpVariationName = (typeof IDP_VARIATIONS)[number]['name'];

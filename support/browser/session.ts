@@ -13,6 +13,7 @@ import { redact } from '../http/redact.ts';
 import { sharedChromium } from './chromium.ts';
 import { MEDIA } from '../verdict/media-types.ts';
 import { SourceAddressProxy } from './source-proxy.ts';
+import { currentTarget } from '../target/current.ts';
 
 const sessions = new WeakMap<CtkWorld, BrowserSession>();
 
@@ -28,8 +29,19 @@ async function newContext(proxy?: SourceAddressProxy): Promise<FreshContext> {
     // Small enough to keep screenshots cheap on 2 cores, large enough for a login form (Keycloak's included).
     viewport: { width: 640, height: 480 },
     locale: 'en-US',
+    // Issue 19: a target with a private CA (profile tls.caFile, the reference's https mode). Chromium takes no CA
+    // file, so this context alone does not judge certificates: the TLS checks (features/tls.feature) do, with the CA.
+    ...(targetHasPrivateCa() ? { ignoreHTTPSErrors: true } : {}),
   });
   return { context, page: await context.newPage() };
+}
+
+function targetHasPrivateCa(): boolean {
+  try {
+    return currentTarget().tls?.caPem !== undefined;
+  } catch {
+    return false; // no target (a unit test of the browser helpers)
+  }
 }
 
 /** At most one fresh, never-used context waiting for the next scenario (closed with the browser at the end). */

@@ -30,6 +30,7 @@ import { INTROSPECTION_REQUIREMENTS } from './introspection.ts';
 import { REVOCATION_REQUIREMENTS } from './revocation.ts';
 import { CLIENT_SECRET_JWT_REQUIREMENTS } from './client-secret-jwt.ts';
 import { DISABLED_CLIENT_REQUIREMENTS } from './disabled-client.ts';
+import { TLS_REQUIREMENTS } from './tls.ts';
 
 export type { Requirement } from './types.ts';
 
@@ -62,6 +63,7 @@ const ALL: readonly Requirement[] = [
   ...REVOCATION_REQUIREMENTS,
   ...CLIENT_SECRET_JWT_REQUIREMENTS,
   ...DISABLED_CLIENT_REQUIREMENTS,
+  ...TLS_REQUIREMENTS,
 ];
 
 export class UnknownRequirementError extends Error {

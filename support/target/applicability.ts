@@ -14,6 +14,7 @@ import { requirement } from '../requirements/catalogue.ts';
 import { CAPABILITIES, type Capability, type Requirement } from '../requirements/types.ts';
 import type { NotRunReason } from '../verdict/media-types.ts';
 import type { TargetDescription } from './target.ts';
+import { servesHttps } from '../tls/endpoints.ts';
 
 export type Applicability =
   | { readonly kind: 'applicable' }
@@ -50,6 +51,9 @@ const AID_REMEDY: Readonly<Partial<Record<Capability, string>>> = {
   'foreign-issuer': 'name a second issuer in the target profile (foreignIssuer: another realm or tenant and a client of it) or give a test-token signer (testTokenSigner)',
   'other-audience-client': 'name a client whose tokens are meant for another API in the target profile (clients.otherAudience) or give a test-token signer (testTokenSigner)',
 };
+
+/** Tag of the TLS scenarios (issue 19): they judge https URLs, and do not apply to a target that has none. */
+export const HTTPS_TAG = '@requires-https';
 
 /** Tag of a scenario whose requirements bind the IdP but whose steps go through the gateway too. */
 export const USES_GATEWAY_TAG = '@uses-gateway';
@@ -96,6 +100,14 @@ export function applicability(target: TargetDescription, tags: readonly string[]
         'leave tokenEndpointAuthMethod out (or set client_secret_post) if the client may send its credentials in the form body',
       );
     }
+  }
+
+  // Issue 19: the TLS checks (RFC 9325) bind https targets; on an http (loopback) target TLS is not in play.
+  if (tags.includes(HTTPS_TAG) && !servesHttps(target)) {
+    return notApplicable(
+      "the target's URLs are http: TLS is not in play (RFC 9325 applies to https targets)",
+      'give the https URLs of the deployment in the target profile (and tls.caFile if its CA is a private one)',
+    );
   }
 
   const claims = (c: Capability) => target.capabilities[c] === true;

@@ -7,12 +7,15 @@ import { readFileSync } from 'node:fs';
 import type { TargetDescription } from './target.ts';
 import { secretsOf } from './target.ts';
 import { registerSecrets } from '../http/redact.ts';
+import { trustTargetCa } from '../tls/trust.ts';
 
 let current: TargetDescription | undefined;
 
 export function setCurrentTarget(target: TargetDescription): void {
   current = target;
   registerSecrets(secretsOf(target));
+  // Issue 19: a target with its own CA (profile tls.caFile, the reference's https mode) is trusted for this run.
+  trustTargetCa(target.tls?.caPem);
 }
 
 export function currentTarget(): TargetDescription {

@@ -7,6 +7,7 @@
  * (404) is not a usage error but the target's own finding (REQ-DISC-11): the run goes on, and every check that
  * needs the token endpoint reports itself blocked by it.
  */
+import { trustTargetCa } from '../tls/trust.ts';
 import { describeOutcome, jsonOf, send, type Exchange } from '../http/exchange.ts';
 import { loadProfile, ProfileError, type TargetProfile } from './profile.ts';
 import type { StartOptions, StartedTarget, TargetProvider } from './provider.ts';
@@ -42,6 +43,8 @@ export async function describeExternalTarget(profile: TargetProfile, log: (line:
   const fail = (field: string, detail: string): never => {
     throw new ProfileError(profile.file, field, detail);
   };
+  // Issue 19: a private CA of the target (tls.caFile) is trusted before the first request to it.
+  trustTargetCa(profile.tls?.caPem);
   const get = async (url: string): Promise<Exchange> => send({ method: 'GET', url, headers: { accept: 'application/json' }, timeoutMs });
 
   let discovery: Discovery = {};
@@ -128,6 +131,7 @@ export async function describeExternalTarget(profile: TargetProfile, log: (line:
     ...(profile.privateKeyJwtClient ? { privateKeyJwtClient: profile.privateKeyJwtClient } : {}),
     ...(profile.introspection ? { introspection: profile.introspection } : {}),
     ...(profile.revocation ? { revocation: profile.revocation } : {}),
+    ...(profile.tls ? { tls: profile.tls } : {}),
   };
 }
 

@@ -502,6 +502,20 @@ export const PROFILE_SCHEMA = {
         endpoint: url('the revocation endpoint (default: revocation_endpoint of the RFC 8414 metadata)'),
       },
     },
+    // Issue 19: TLS of an https target (RFC 9325)
+    tls: {
+      type: 'object',
+      description: 'TLS of an https target (RFC 9325): { caFile?, plainHttpPort? }',
+      additionalProperties: false,
+      properties: {
+        caFile: {
+          type: 'string',
+          minLength: 1,
+          description: "a PEM file with the CA certificate(s) the target's certificates chain to when that CA is not a public one, relative to the profile: trusted for the run only",
+        },
+        plainHttpPort: { type: 'integer', minimum: 1, maximum: 65535, description: "the port where plain http is probed on the token endpoint's host (REQ-TLS-07): a whole number 1..65535, default 80" },
+      },
+    },
     admin: {
       type: 'object',
       description:

@@ -12,7 +12,8 @@ import { Ajv, type ErrorObject } from 'ajv';
 import { LineCounter, parseDocument, type Document } from 'yaml';
 import { UsageError } from '../../cli/errors.ts';
 import type { Capability } from '../requirements/types.ts';
-import type { ClientRoleName, IntrospectionDescription, PrivateKeyJwtClient, RevocationDescription, SecretJwtClient, SelfServiceRotationDescription } from './target.ts';
+import type { ClientRoleName, IntrospectionDescription, PrivateKeyJwtClient, RevocationDescription, SecretJwtClient, SelfServiceRotationDescription, TargetTls } from './target.ts';
+import { certificatesOf, TargetCaError } from '../tls/trust.ts';
 import type { AdminDescription, AudienceCheck, GatewayLimits, BrowserLoginDescription, ClientCredentials, ForeignIssuerDescription, RouteSet, TargetDescription, TestSignerDescription, TestUser } from './target.ts';
 import { checkSigningJwk } from '../jwt/signing-keys.ts';
 import { PROFILE_SCHEMA } from './profile-schema.ts';
@@ -91,6 +92,8 @@ export interface TargetProfile {
   /** RFC 7662 introspection and RFC 7009 revocation (issue 19). */
   readonly introspection?: IntrospectionDescription;
   readonly revocation?: RevocationDescription;
+  /** Issue 19: TLS of an https target: the private CA (read from tls.caFile), the plain-http port to probe. */
+  readonly tls?: TargetTls;
 }
 
 /**
@@ -147,7 +150,7 @@ export function loadProfile(file: string, options: LoadProfileOptions = {}): Tar
   checkOwnershipEntries(resolved, failAt);
   checkTokenStateEntries(resolved, failAt);
   checkClientEntries(resolved, failAt);
-  return withClientEntries(withTokenStateEntries(withPrivateKeyJwtClient(withOwnershipEntries(withGenuineTokenAids(toProfile(shown, resolved, testSignerOf(resolved, failAt)), resolved), resolved), resolved, failAt), resolved), resolved);
+  return withTls(file, resolved, failAt, withClientEntries(withTokenStateEntries(withPrivateKeyJwtClient(withOwnershipEntries(withGenuineTokenAids(toProfile(shown, resolved, testSignerOf(resolved, failAt)), resolved), resolved), resolved, failAt), resolved), resolved));
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -329,6 +332,7 @@ interface RawProfile {
   privateKeyJwtClient?: { clientId: string; privateJwk: string; scopes: string[]; alg?: string; kid?: string };
   introspection?: { endpoint?: string; client?: string; notAllowedClient?: string };
   revocation?: { endpoint?: string };
+  tls?: { caFile?: string; plainHttpPort?: number };
 }
 
 function checkResolved(p: RawProfile, fail: (path: (string | number)[], detail: string) => never): void {
@@ -688,4 +692,23 @@ function withClientEntries(profile: TargetProfile, p: RawProfile): TargetProfile
   const capabilities = { ...profile.capabilities };
   for (const entry of CLIENT_ENTRIES) if (entry.given(p)) capabilities[entry.capability] = true;
   return { ...profile, capabilities };
+}
+
+// issue 19: TLS of an https target. The CA file is read here (relative to the profile) and checked, so a typo is a
+// profile error before any request, and the description carries the certificates themselves to every worker.
+function withTls(file: string, p: RawProfile, fail: (path: (string | number)[], detail: string) => never, profile: TargetProfile): TargetProfile {
+  if (!p.tls) return profile;
+  let caPem: string | undefined;
+  if (p.tls.caFile !== undefined) {
+    const path = resolve(dirname(file), p.tls.caFile);
+    if (!existsSync(path)) fail(['tls', 'caFile'], `file ${displayPath(path)} not found (expected a PEM file with the CA certificate, relative to the profile)`);
+    caPem = readFileSync(path, 'utf8');
+    try {
+      certificatesOf(caPem);
+    } catch (error) {
+      if (error instanceof TargetCaError) fail(['tls', 'caFile'], `${error.message.replace(/^.*cannot be used: /, '')} (expected a PEM file with the CA certificate: -----BEGIN CERTIFICATE-----)`);
+      throw error;
+    }
+  }
+  return { ...profile, tls: { ...(caPem ? { caPem } : {}), ...(p.tls.plainHttpPort !== undefined ? { plainHttpPort: p.tls.plainHttpPort } : {}) } };
 }

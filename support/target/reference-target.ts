@@ -75,6 +75,8 @@ export function describeReferenceTarget(
     ...(pkjwt
       ? { privateKeyJwtClient: { clientId: pkjwt.clientId, scopes: pkjwt.scopes, privateJwk: pkjwt.privateJwk, alg: pkjwt.alg, ...(typeof pkjwt.privateJwk.kid === 'string' ? { kid: pkjwt.privateJwk.kid } : {}) } }
       : {}),
+    // Variation https-reference (issue 19): the run's CA, and the port of the IdP's plain-http twin (REQ-TLS-07).
+    ...(urls.tls ? { tls: { caPem: urls.tls.caPem, ...(urls.tls.plainIdp ? { plainHttpPort: Number(new URL(urls.tls.plainIdp).port) } : {}) } } : {}),
     faults: options.faults ?? [],
   };
 }

@@ -318,6 +318,8 @@ export interface TargetDescription {
   readonly introspection?: IntrospectionDescription;
   /** RFC 7009 token revocation (capability token-revocation); absent: not offered. */
   readonly revocation?: RevocationDescription;
+  /** Issue 19: TLS of an https target (profile tls): a private CA to trust, the plain-http port to probe. */
+  readonly tls?: TargetTls;
   /** Active faults, reference only (kit self-test). */
   readonly faults?: readonly string[];
 }
@@ -356,6 +358,16 @@ export interface IntrospectionDescription {
   readonly client: ClientRoleName;
   /** A client role the target does not let introspect (REQ-INTRO-08); absent: that check is not applicable. */
   readonly notAllowedClient?: ClientRoleName;
+}
+
+/**
+ * TLS of an https target (issue 19, RFC 9325): the CA certificate(s) its certificates chain to when that is not a
+ * public CA (PEM; the kit trusts it for the run), and the port where the plain-http twin of the token endpoint's host
+ * is probed (REQ-TLS-07; default 80).
+ */
+export interface TargetTls {
+  readonly caPem?: string;
+  readonly plainHttpPort?: number;
 }
 
 /** RFC 7009 revocation (issue 19): the endpoint, or none (then RFC 8414 revocation_endpoint). */

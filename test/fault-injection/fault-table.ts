@@ -3,6 +3,8 @@ import { UNBREAKABLE_REQUIREMENTS, withNeededVariations, type FaultDefinition } 
 import { referenceClaims } from '../../reference/variations.ts';
 import { requirement } from '../../support/requirements/catalogue.ts';
 import type { FaultRun } from './run-with-fault.ts';
+import { TLS_REQUIREMENTS } from '../../support/requirements/tls.ts';
+import { HTTPS_VARIATION } from '../../reference/tls-material.ts';
 
 /** Verdicts that count as "the kit reported it": a failed MUST/SEED or a SHOULD warning. */
 const REPORTED = new Set(['failed', 'warning']);
@@ -52,8 +54,11 @@ export function uncleanScenarios(run: FaultRun): string[] {
       const capability = requirement(id).capability;
       return capability !== undefined && !referenceClaims(capability, switches);
     });
+  // The TLS requirements (issue 19) bind https targets: the reference serves http unless https-reference is on.
+  const plainHttp = (s: FaultRun['verdicts']['scenarios'][number]) =>
+    s.verdict === 'not-applicable' && !switches.includes(HTTPS_VARIATION) && s.requirementIds.every((id) => TLS_REQUIREMENTS.some((r) => r.id === id));
   return run.verdicts.scenarios
-    .filter((s) => s.requirementIds.length > 0 && s.verdict !== 'passed' && s.verdict !== 'not-run' && !vacuous(s) && !unclaimed(s))
+    .filter((s) => s.requirementIds.length > 0 && s.verdict !== 'passed' && s.verdict !== 'not-run' && !vacuous(s) && !unclaimed(s) && !plainHttp(s))
     .map((s) => `${s.uri}:${s.line} ${s.name} -> ${s.verdict} ${s.error ?? [...s.contributions.values()].flatMap((c) => c.diagnoses).join(' | ')}`);
 }
 

@@ -6,6 +6,7 @@ import type { ReferenceFixtures } from '../../../reference/fixtures.ts';
 import type { ReferenceUrls } from '../../../reference/stack.ts';
 import { tokenRequestBody } from '../../../support/oauth/token-client.ts';
 import { send, type Exchange } from '../../../support/http/exchange.ts';
+import { trustTargetCa } from '../../../support/tls/trust.ts';
 
 export interface ProbeContext {
   readonly urls: ReferenceUrls;
@@ -19,6 +20,8 @@ export type Probe = (context: ProbeContext) => Promise<void>;
 
 export function probeContext(urls: ReferenceUrls, fx: ReferenceFixtures): ProbeContext {
   const system = fx.clients.system!;
+  // Variation https-reference: the run's CA, trusted as the kit trusts it (support/target/current.ts).
+  trustTargetCa(urls.tls?.caPem);
   return {
     urls,
     fx,

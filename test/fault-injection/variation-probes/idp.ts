@@ -157,4 +157,12 @@ export const IDP_PROBES: Record<IdpVariationName, Probe> = {
     assert.equal(jsonOf(refused)?.error, 'unauthorized_client');
     await issued(c);
   },
+  'https-reference': async (c) => {
+    assert.match(c.urls.idp, /^https:/);
+    assert.match(c.urls.gateway, /^https:/);
+    await issued(c);
+    const twin = await send({ method: 'POST', url: `${c.urls.tls!.plainIdp}/token`, headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'grant_type=client_credentials', timeoutMs: 5_000 });
+    assert.equal(twin.response?.status, 308, 'the plain-http twin redirects and reads nothing');
+    assert.equal(twin.response?.headers.location, `${c.urls.idp}/token`);
+  },
 };
