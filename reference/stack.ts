@@ -1,10 +1,15 @@
 /**
  * The embedded reference stack: IdP, component and gateway as three local processes on 127.0.0.1 ephemeral
  * ports. Started by the kit, stopped by the kit; children exit on their own when the kit dies (IPC channel).
+ *
+ * Beside them (issue 20), the kit's JWKS relay (support/jwks/relay.ts, in this process) and a SECOND gateway process,
+ * same configuration and faults as the first, whose jwks_uri is the relay: the JWKS robustness scenarios switch the
+ * relay's key set down or slow and call that gateway only, so no other scenario's gateway ever sees an outage.
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { DEFAULT_FIXTURES_PATH } from './fixtures.ts';
+import { JwksRelay } from '../support/jwks/relay.ts';
 
 export interface ReferenceStackOptions {
   /** Named faults to inject (kit self-test); see reference/faults.ts. */
@@ -24,6 +29,8 @@ export interface ReferenceUrls {
   readonly issuer: string;
   readonly gateway: string;
   readonly component: string;
+  /** The kit's JWKS relay (its JWK Set URL and admin token) and the gateway that fetches its keys there. */
+  readonly jwksRelay?: { readonly url: string; readonly gatewayUrl: string; readonly adminToken: string };
 }
 
 interface ReadyMessage {
@@ -58,11 +65,13 @@ export class ReferenceStack {
   readonly urls: ReferenceUrls;
   readonly faults: readonly string[];
   private readonly children: ChildProcess[];
+  private readonly relay: JwksRelay | undefined;
 
-  private constructor(urls: ReferenceUrls, faults: readonly string[], children: ChildProcess[]) {
+  private constructor(urls: ReferenceUrls, faults: readonly string[], children: ChildProcess[], relay?: JwksRelay) {
     this.urls = urls;
     this.faults = faults;
     this.children = children;
+    this.relay = relay;
   }
 
   static async start(options: ReferenceStackOptions = {}): Promise<ReferenceStack> {
@@ -74,6 +83,7 @@ export class ReferenceStack {
       AUTH_CTK_FAULTS: faults.join(','),
     };
     const children: ChildProcess[] = [];
+    let relay: JwksRelay | undefined;
     const spawn = (name: string, env: Record<string, string>) =>
       startChild(name, { ...common, ...env }, options.verbose ?? false, options.startTimeoutMs ?? 15_000, children);
     try {
@@ -82,22 +92,28 @@ export class ReferenceStack {
         spawn('component', { AUTH_CTK_COMPONENT_HOST: host, AUTH_CTK_COMPONENT_PORT: String(options.ports?.component ?? 0) }),
       ]);
       const issuer = idp.issuer ?? idp.url;
-      const gateway = await spawn('gateway', {
+      relay = await JwksRelay.start({ upstream: `${idp.url}/jwks`, host });
+      const gatewayEnv = (port: number, jwksUri: string) => ({
         AUTH_CTK_GATEWAY_HOST: host,
-        AUTH_CTK_GATEWAY_PORT: String(options.ports?.gateway ?? 0),
+        AUTH_CTK_GATEWAY_PORT: String(port),
         AUTH_CTK_ISSUER: issuer,
-        AUTH_CTK_JWKS_URI: `${idp.url}/jwks`,
+        AUTH_CTK_JWKS_URI: jwksUri,
         AUTH_CTK_UPSTREAM: component.url,
       });
-      return new ReferenceStack({ idp: idp.url, issuer, gateway: gateway.url, component: component.url }, faults, children);
+      const [gateway, relayGateway] = await Promise.all([
+        spawn('gateway', gatewayEnv(options.ports?.gateway ?? 0, `${idp.url}/jwks`)),
+        spawn('gateway', gatewayEnv(0, relay.url)),
+      ]);
+      const jwksRelay = { url: relay.url, gatewayUrl: relayGateway.url, adminToken: relay.adminToken };
+      return new ReferenceStack({ idp: idp.url, issuer, gateway: gateway.url, component: component.url, jwksRelay }, faults, children, relay);
     } catch (error) {
-      await stopAll(children);
+      await Promise.all([stopAll(children), relay?.stop()]);
       throw error;
     }
   }
 
   async stop(): Promise<void> {
-    await stopAll(this.children);
+    await Promise.all([stopAll(this.children), this.relay?.stop()]);
   }
 }
 

@@ -34,6 +34,8 @@ export function describeReferenceTarget(
   // Issue 19: the private_key_jwt client, claimed only where the fixture file has one.
   const pkjwt = fx.privateKeyJwtClient;
   capabilities['private-key-jwt'] = pkjwt !== undefined;
+  // Issue 20: the JWKS relay and its gateway (reference/stack.ts); a stack without them (containers) has no jwks-control.
+  capabilities['jwks-control'] = urls.jwksRelay !== undefined;
   // A fault may stand for a target that never made a seed's promise (issue-refresh-token-unclaimed): not claimed then.
   for (const name of options.faults ?? []) for (const c of FAULTS.find((f) => f.name === name)?.unclaims ?? []) capabilities[c] = false;
   return {
@@ -72,6 +74,7 @@ export function describeReferenceTarget(
     ...(pkjwt
       ? { privateKeyJwtClient: { clientId: pkjwt.clientId, scopes: pkjwt.scopes, privateJwk: pkjwt.privateJwk, alg: pkjwt.alg, ...(typeof pkjwt.privateJwk.kid === 'string' ? { kid: pkjwt.privateJwk.kid } : {}) } }
       : {}),
+    ...(urls.jwksRelay ? { jwksRelay: { url: urls.jwksRelay.url, gatewayUrl: urls.jwksRelay.gatewayUrl, adminToken: urls.jwksRelay.adminToken } } : {}),
     faults: options.faults ?? [],
   };
 }
