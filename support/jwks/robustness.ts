@@ -51,6 +51,8 @@ async function unverifiableToken(world: CtkWorld, claims: Record<string, unknown
 export interface Spray {
   readonly tokens: number;
   readonly fetches: number;
+  /** Every JWK Set request the relay has seen since it started (0: the gateway never fetched its keys there). */
+  readonly everAsked: number;
   readonly answers: readonly string[];
 }
 
@@ -64,12 +66,21 @@ export async function sprayUnknownKids(world: CtkWorld): Promise<Spray> {
   const answers: string[] = [];
   for (const token of tokens) answers.push(String((await callProtectedRoute(world, token)).response?.status ?? 'no answer'));
   const after = (await relay.state()).requests;
-  return { tokens: SPRAYED_KIDS, fetches: after - before, answers };
+  return { tokens: SPRAYED_KIDS, fetches: after - before, everAsked: after, answers };
 }
 
 export async function judgeBoundedRefetch(world: CtkWorld, spray: Spray): Promise<void> {
   const expected = `at most ${MAX_FETCHES} requests for the JWK Set for ${spray.tokens} tokens with unknown kids sent in a row`;
   if (!(await underControl(world, 'protected', ['REQ-JWKS-01'], expected))) return;
+  // No fetch at all since the relay started, though the gateway verified the control's token: its keys come from
+  // elsewhere (its jwks_uri is not the relay), and "no fetch for the sprayed kids" would be a pass nothing earned.
+  if (spray.everAsked === 0) {
+    return couldNotJudge(world, {
+      requirement: 'REQ-JWKS-01',
+      expected,
+      why: "the kit's JWKS relay has seen no request for the JWK Set at all, although the gateway verified a genuine token: the gateway takes its keys from elsewhere (is its jwks_uri the relay's URL?)",
+    });
+  }
   check(world, {
     requirement: 'REQ-JWKS-01',
     expected,

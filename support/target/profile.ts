@@ -88,6 +88,16 @@ export interface TargetProfile {
   /** RFC 7662 introspection and RFC 7009 revocation (issue 19). */
   readonly introspection?: IntrospectionDescription;
   readonly revocation?: RevocationDescription;
+  /** Issue 20: where the kit's JWKS relay listens, and the gateway whose jwks_uri points at it (capability jwks-control). */
+  readonly jwksRelay?: JwksRelayProfile;
+}
+
+/** The profile's jwksRelay, checked: the relay is started by `auth-ctk run` (support/target/external.ts). */
+export interface JwksRelayProfile {
+  readonly host: string;
+  readonly port: number;
+  /** The gateway whose jwks_uri is the relay (default: gateway.baseUrl). */
+  readonly gatewayUrl: string;
 }
 
 /**
@@ -143,7 +153,7 @@ export function loadProfile(file: string, options: LoadProfileOptions = {}): Tar
   checkGatewayLimitClaims(resolved, failAt);
   checkOwnershipEntries(resolved, failAt);
   checkTokenStateEntries(resolved, failAt);
-  return withTokenStateEntries(withPrivateKeyJwtClient(withOwnershipEntries(withGenuineTokenAids(toProfile(shown, resolved, testSignerOf(resolved, failAt)), resolved), resolved), resolved, failAt), resolved);
+  return withJwksRelay(withTokenStateEntries(withPrivateKeyJwtClient(withOwnershipEntries(withGenuineTokenAids(toProfile(shown, resolved, testSignerOf(resolved, failAt)), resolved), resolved), resolved, failAt), resolved), resolved, failAt);
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -325,6 +335,7 @@ interface RawProfile {
   privateKeyJwtClient?: { clientId: string; privateJwk: string; scopes: string[]; alg?: string; kid?: string };
   introspection?: { endpoint?: string; client?: string; notAllowedClient?: string };
   revocation?: { endpoint?: string };
+  jwksRelay?: { listen: string; gatewayUrl?: string };
 }
 
 function checkResolved(p: RawProfile, fail: (path: (string | number)[], detail: string) => never): void {
@@ -656,4 +667,31 @@ function withTokenStateEntries(profile: TargetProfile, p: RawProfile): TargetPro
       : {}),
     ...(rev ? { revocation: { ...(rev.endpoint !== undefined ? { endpoint: rev.endpoint } : {}) } } : {}),
   };
+}
+
+// issue 20: the kit's JWKS relay; the capability jwks-control follows from the entry
+
+/** host:port as the profile gives it (an IPv6 host in brackets), or undefined. */
+export function parseListen(listen: string): { host: string; port: number } | undefined {
+  const m = /^(?:\[([0-9A-Fa-f:.]+)\]|([A-Za-z0-9.-]+)):([0-9]{1,5})$/.exec(listen.trim());
+  if (!m) return undefined;
+  const port = Number(m[3]);
+  if (!Number.isInteger(port) || port < 1 || port > 65_535) return undefined;
+  return { host: m[1] ?? m[2]!, port };
+}
+
+function withJwksRelay(profile: TargetProfile, p: RawProfile, fail: (path: (string | number)[], detail: string) => never): TargetProfile {
+  const relay = p.jwksRelay;
+  const claimed = p.capabilities?.['jwks-control'];
+  if (claimed === true && !relay) fail(['capabilities', 'jwks-control'], 'true, yet the profile has no jwksRelay: give jwksRelay (the capability follows from it)');
+  if (claimed === false && relay) fail(['capabilities', 'jwks-control'], 'false, yet the profile gives jwksRelay: remove one of them');
+  if (!relay) return profile;
+  if (!p.gateway) fail(['jwksRelay'], 'given, yet the profile names no gateway: the relay serves the key set to a gateway (add gateway:, or remove jwksRelay)');
+  const listen = parseListen(relay.listen);
+  if (!listen) fail(['jwksRelay', 'listen'], `expected host:port with a port from 1 to 65535 (e.g. 127.0.0.1:8099); got ${JSON.stringify(relay.listen)}`);
+  if (relay.gatewayUrl !== undefined && !/^https?:$/.test(URL.canParse(relay.gatewayUrl) ? new URL(relay.gatewayUrl).protocol : '')) {
+    fail(['jwksRelay', 'gatewayUrl'], `expected an http(s) URL; got ${JSON.stringify(relay.gatewayUrl)}`);
+  }
+  const gatewayUrl = (relay.gatewayUrl ?? p.gateway!.baseUrl).replace(/\/+$/, '');
+  return { ...profile, capabilities: { ...profile.capabilities, 'jwks-control': true }, jwksRelay: { host: listen!.host, port: listen!.port, gatewayUrl } };
 }
