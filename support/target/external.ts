@@ -37,7 +37,7 @@ export class ExternalTargetProvider implements TargetProvider {
 }
 
 /** Starts the relay where the profile says; a port that cannot be had is the profile's error (exit 2). */
-async function startJwksRelay(profile: TargetProfile, upstream: string, log: (line: string) => void): Promise<{ relay: JwksRelay; description: JwksRelayDescription }> {
+export async function startJwksRelay(profile: TargetProfile, upstream: string, log: (line: string) => void): Promise<{ relay: JwksRelay; description: JwksRelayDescription }> {
   const { host, port, gatewayUrl } = profile.jwksRelay!;
   let relay: JwksRelay;
   try {
