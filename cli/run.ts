@@ -94,6 +94,8 @@ export async function runCommand(argv: string[]): Promise<number> {
   // Cucumber's support code (~1 s to load) loads on this thread while the target's processes start.
   const support = loadSupport({ sources: runConfiguration.sources, support: runConfiguration.support });
   support.catch(() => undefined); // awaited below; a target that fails to start must not leave it unhandled
+  // The target's processes, and the kit's JWKS relay where the target has one (the reference's, or a profile's
+  // jwksRelay): up before cucumber starts; started.stop() below stops them, at the end or on SIGINT/SIGTERM.
   const started = await provider.start({ faults, ...(values['env-file'] ? { envFile: values['env-file'] } : {}) });
   if (note) console.log(note);
   const dir = mkdtempSync(join(tmpdir(), 'auth-ctk-'));

@@ -51,6 +51,8 @@ async function serveUntilStopped(faults: string[], ports: { idp: number; gateway
   console.log(`token      ${t.tokenEndpoint}`);
   console.log(`gateway    ${stack.urls.gateway}   (protected: ${t.gateway!.routes.protected}, public: ${t.gateway!.routes.public})`);
   console.log(`component  ${stack.urls.component}`);
+  const relay = stack.urls.jwksRelay;
+  if (relay) console.log(`JWKS relay ${relay.url}   (a second gateway fetches its keys there: ${relay.gatewayUrl}; the kit's JWKS checks drive it)`);
   console.log(`test clients and users (published TEST FIXTURES, fixtures/reference/stack.json):`);
   for (const [role, c] of Object.entries(t.clients)) if (c) console.log(`  ${role.padEnd(20)} ${c.clientId} / ${c.clientSecret}`);
   for (const u of t.users) console.log(`  user ${u.username.padEnd(15)} ${u.password} (customer ${u.customerId})`);

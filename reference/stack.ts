@@ -1,12 +1,17 @@
 /**
  * The embedded reference stack: IdP, component and gateway as three local processes on 127.0.0.1 ephemeral
  * ports. Started by the kit, stopped by the kit; children exit on their own when the kit dies (IPC channel).
+ *
+ * Beside them (issue 20), the kit's JWKS relay (support/jwks/relay.ts, in this process) and a SECOND gateway process,
+ * same configuration and faults as the first, whose jwks_uri is the relay: the JWKS robustness scenarios switch the
+ * relay's key set down or slow and call that gateway only, so no other scenario's gateway ever sees an outage.
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { DEFAULT_FIXTURES_PATH } from './fixtures.ts';
 import { withNeededVariations } from './faults.ts';
 import { HTTPS_VARIATION, referenceTlsMaterial, type ReferenceTlsMaterial } from './tls-material.ts';
+import { JwksRelay } from '../support/jwks/relay.ts';
 
 export interface ReferenceStackOptions {
   /** Named faults to inject (kit self-test); see reference/faults.ts. */
@@ -31,6 +36,8 @@ export interface ReferenceUrls {
    * (its certificate here, for the kit to trust), and the IdP's plain-http twin listens at `plainIdp`.
    */
   readonly tls?: { readonly caPem: string; readonly caFile: string; readonly plainIdp?: string };
+  /** The kit's JWKS relay (its JWK Set URL and admin token) and the gateway that fetches its keys there. */
+  readonly jwksRelay?: { readonly url: string; readonly gatewayUrl: string; readonly adminToken: string };
 }
 
 interface ReadyMessage {
@@ -68,12 +75,14 @@ export class ReferenceStack {
   readonly faults: readonly string[];
   private readonly children: ChildProcess[];
   private readonly tls: ReferenceTlsMaterial | undefined;
+  private readonly relay: JwksRelay | undefined;
 
-  private constructor(urls: ReferenceUrls, faults: readonly string[], children: ChildProcess[], tls?: ReferenceTlsMaterial) {
+  private constructor(urls: ReferenceUrls, faults: readonly string[], children: ChildProcess[], parts: { tls?: ReferenceTlsMaterial; relay?: JwksRelay } = {}) {
     this.urls = urls;
     this.faults = faults;
     this.children = children;
-    this.tls = tls;
+    this.tls = parts.tls;
+    this.relay = parts.relay;
   }
 
   static async start(options: ReferenceStackOptions = {}): Promise<ReferenceStack> {
@@ -89,6 +98,7 @@ export class ReferenceStack {
     const switches = new Set(withNeededVariations(faults));
     const tls = switches.has(HTTPS_VARIATION) ? await referenceTlsMaterial(switches) : undefined;
     const https = tls?.environment ?? {};
+    let relay: JwksRelay | undefined;
     const spawn = (name: string, env: Record<string, string>) =>
       startChild(name, { ...common, ...env }, options.verbose ?? false, options.startTimeoutMs ?? 15_000, children);
     try {
@@ -97,25 +107,31 @@ export class ReferenceStack {
         spawn('component', { AUTH_CTK_COMPONENT_HOST: host, AUTH_CTK_COMPONENT_PORT: String(options.ports?.component ?? 0) }),
       ]);
       const issuer = idp.issuer ?? idp.url;
-      const gateway = await spawn('gateway', {
+      relay = await JwksRelay.start({ upstream: `${idp.url}/jwks`, host, ...(tls ? { upstreamCaPem: tls.caPem } : {}) });
+      const gatewayEnv = (port: number, jwksUri: string) => ({
         ...https,
         AUTH_CTK_GATEWAY_HOST: host,
-        AUTH_CTK_GATEWAY_PORT: String(options.ports?.gateway ?? 0),
+        AUTH_CTK_GATEWAY_PORT: String(port),
         AUTH_CTK_ISSUER: issuer,
-        AUTH_CTK_JWKS_URI: `${idp.url}/jwks`,
+        AUTH_CTK_JWKS_URI: jwksUri,
         AUTH_CTK_UPSTREAM: component.url,
       });
-      const urls = { idp: idp.url, issuer, gateway: gateway.url, component: component.url };
-      return new ReferenceStack(tls ? { ...urls, tls: { caPem: tls.caPem, caFile: tls.caFile, ...(idp.plainUrl ? { plainIdp: idp.plainUrl } : {}) } } : urls, faults, children, tls);
+      const [gateway, relayGateway] = await Promise.all([
+        spawn('gateway', gatewayEnv(options.ports?.gateway ?? 0, `${idp.url}/jwks`)),
+        spawn('gateway', gatewayEnv(0, relay.url)),
+      ]);
+      const jwksRelay = { url: relay.url, gatewayUrl: relayGateway.url, adminToken: relay.adminToken };
+      const urls = { idp: idp.url, issuer, gateway: gateway.url, component: component.url, jwksRelay };
+      return new ReferenceStack(tls ? { ...urls, tls: { caPem: tls.caPem, caFile: tls.caFile, ...(idp.plainUrl ? { plainIdp: idp.plainUrl } : {}) } } : urls, faults, children, { tls, relay });
     } catch (error) {
-      await stopAll(children);
+      await Promise.all([stopAll(children), relay?.stop()]);
       tls?.dispose();
       throw error;
     }
   }
 
   async stop(): Promise<void> {
-    await stopAll(this.children);
+    await Promise.all([stopAll(this.children), this.relay?.stop()]);
     this.tls?.dispose();
   }
 }

@@ -1,12 +1,11 @@
 /**
  * Steps of features/jwks-robustness.feature (issue 20): the gateway and the issuer's JWK Set. Each step is one call
- * into support/jwks/robustness.ts.
+ * into support/jwks/ (robustness.ts, retirement.ts; the relay: relay-client.ts).
  */
-import { Given, When, Then } from '@cucumber/cucumber';
+import { Before, Given, When, Then } from '@cucumber/cucumber';
 import type { CtkWorld } from '../support/world.ts';
 import { stateKey } from '../support/scenario-state.ts';
 import {
-  jwksPlaneOf,
   judgeBoundedRefetch,
   judgeRefusedDuringOutage,
   presentDuringOutage,
@@ -16,12 +15,18 @@ import {
   type Spray,
 } from '../support/jwks/robustness.ts';
 import { judgeRetiredKeyRefused, retireKeyAndWatch, type Retirement } from '../support/jwks/retirement.ts';
+import { JWKS_RELAY_TAG, jwksRelayOf, useRelayGateway } from '../support/jwks/relay-client.ts';
+
+// Every step of these scenarios, the positive controls included, calls the gateway whose jwks_uri is the kit's relay.
+Before({ tags: JWKS_RELAY_TAG }, function (this: CtkWorld) {
+  useRelayGateway(this);
+});
 
 const SPRAY = stateKey<Spray>('tokens with made-up kids and the JWK Set requests they cost');
 const OUTAGE = stateKey<OutageAttempt>('a token presented while the JWK Set is out');
 
 Given("the kit can count the gateway's requests for the issuer's JWK Set", function (this: CtkWorld) {
-  jwksPlaneOf(this);
+  jwksRelayOf(this);
 });
 
 When('ten tokens, each naming a kid the issuer never published, are presented to the gateway one after another', async function (this: CtkWorld) {

@@ -27,6 +27,11 @@ export class CtkWorld extends World implements FindingSink {
   lastGatewayRoute?: GatewayRouteName;
   /** Positive controls sent in this scenario, per route (support/gateway/positive-control.ts). */
   readonly gatewayControls = new Map<GatewayRouteName, ControlResult>();
+  /**
+   * The gateway this scenario calls, when not the target's own (gateway.baseUrl): the JWKS scenarios call the gateway
+   * whose jwks_uri is the kit's relay (support/jwks/relay-client.ts, set by one Before hook for @jwks-relay).
+   */
+  gatewayBaseUrl?: string;
 
   constructor(options: IWorldOptions) {
     super(options);

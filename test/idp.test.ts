@@ -347,38 +347,6 @@ describe('rotation and the test signer (reference control plane)', () => {
   });
 });
 
-describe('the JWKS test plane (issue 20): JWK Set requests counted, the set down or slow on request', () => {
-  test('GET /admin/jwks counts the GETs of /jwks; outage down answers 503, none serves the keys again', async () => {
-    const before = (await admin('/admin/jwks')).json as { requests: number; outage: string };
-    assert.equal(before.outage, 'none');
-    await jwks();
-    await jwks();
-    assert.equal(((await admin('/admin/jwks')).json as { requests: number }).requests, before.requests + 2);
-    try {
-      assert.deepEqual((await admin('/admin/jwks', { outage: 'down' })).json, { requests: before.requests + 2, outage: 'down' });
-      assert.equal((await call(`${idp.url}/jwks`)).status, 503);
-    } finally {
-      await admin('/admin/jwks', { outage: 'none' });
-    }
-    assert.ok((await jwks()).keys.length > 0);
-    assert.equal((await admin('/admin/jwks', { outage: 'sideways' })).status, 400);
-  });
-
-  test('a retirable key: published behind the current one with a token signed by it, then removed (REQ-JWKS-04)', async () => {
-    const current = (await jwks()).keys[0]!.kid;
-    const published = (await admin('/admin/keys/retirable', { claims: { sub: 'ctk-system', client_id: 'ctk-system' } })).json as { kid: string; token: string };
-    const set = await jwks();
-    assert.equal(set.keys[0]!.kid, current, 'the current key stays first (it still signs every issued token)');
-    assert.ok(set.keys.some((k) => k.kid === published.kid));
-    const { payload, protectedHeader } = await compactVerify(published.token, createLocalJWKSet(set));
-    assert.equal(protectedHeader.kid, published.kid);
-    assert.equal(JSON.parse(new TextDecoder().decode(payload)).sub, 'ctk-system');
-    assert.equal((await admin('/admin/keys/retire', { kid: published.kid })).status, 200);
-    assert.ok(!(await jwks()).keys.some((k) => k.kid === published.kid), 'removed from the set');
-    assert.equal((await admin('/admin/keys/retire', { kid: current })).status, 400, 'never the current key');
-  });
-});
-
 describe('human users', () => {
   test('password-style login: sub is the customer, client_id the web client', async () => {
     const alice = fx.users[0]!;

@@ -42,6 +42,20 @@ test('rotations and audit reads run alone: nothing beside them, and they start o
   assert.equal(canRunAlongside(burst, [rotation]), false);
 });
 
+test('the JWKS relay scenarios: beside anything, never beside each other; alone where the relay gateway is the target\'s own', () => {
+  const jwks = pickle('@gateway', '@jwks-relay', '@REQ-JWKS-02');
+  assert.equal(canRunAlongside(jwks, [plain, burst, block]), true, 'they call a gateway no other scenario calls');
+  assert.equal(canRunAlongside(plain, [jwks]), true);
+  assert.equal(canRunAlongside(burst, [jwks]), true);
+  assert.equal(canRunAlongside(jwks, [jwks]), false, 'they share the relay\'s counter and switch');
+  assert.equal(canRunAlongside(jwks, [rotation]), false, 'nothing beside a rotation');
+  const shared = { jwksRelayShared: true };
+  assert.equal(canRunAlongside(jwks, [plain], shared), false, 'an outage of the shared gateway\'s key set would reach the other scenario');
+  assert.equal(canRunAlongside(plain, [jwks], shared), false);
+  assert.equal(canRunAlongside(jwks, [], shared), true);
+  assert.equal(runRank(tagsOf(jwks)), 1, 'early: their one-at-a-time chain overlaps the rest');
+});
+
 test('the run order: bursts first, the long ones next, the rest, the run-alone ones last; stable within a rank', () => {
   const browser = pickle('@browser', `@${plainReq}`);
   const expiry = pickle('@timing-sensitive', `@${plainReq}`);

@@ -632,6 +632,42 @@ describe('profile fields for real deployments (issue 16)', () => {
     }
   });
 
+  // Issue 20: the kit's JWKS relay
+  test('jwksRelay: where the relay listens and the gateway pointed at it; jwks-control follows from it', () => {
+    const profile = validProfile();
+    profile.jwksRelay = { listen: '127.0.0.1:8099', gatewayUrl: 'http://relay-gw.test:8080/' };
+    const p = load(profile);
+    assert.deepEqual(p.jwksRelay, { host: '127.0.0.1', port: 8099, gatewayUrl: 'http://relay-gw.test:8080' });
+    assert.equal(p.capabilities['jwks-control'], true, 'the entry is what the capability means');
+    assert.equal(load(validProfile()).capabilities['jwks-control'], undefined, 'absent: not claimed');
+    delete profile.jwksRelay.gatewayUrl;
+    assert.equal(load(profile).jwksRelay?.gatewayUrl, 'https://api.test', 'default: the target\'s own gateway');
+    profile.jwksRelay.listen = '[::1]:8099';
+    assert.deepEqual(load(profile).jwksRelay, { host: '::1', port: 8099, gatewayUrl: 'https://api.test' });
+    profile.jwksRelay.listen = '${CTK_RELAY}';
+    assert.equal(load(profile, { ...ENV, CTK_RELAY: '0.0.0.0:9999' }).jwksRelay?.port, 9999);
+
+    const mistakes: [mutate: (q: Record<string, any>) => void, field: string, message?: RegExp][] = [
+      [(q) => (q.jwksRelay.listen = '8099'), 'jwksRelay.listen', /host:port/],
+      [(q) => (q.jwksRelay.listen = '127.0.0.1:70000'), 'jwksRelay.listen', /port from 1 to 65535/],
+      [(q) => (q.jwksRelay.listen = '127.0.0.1:0'), 'jwksRelay.listen', /port from 1 to 65535/],
+      [(q) => delete q.jwksRelay.listen, 'jwksRelay.listen'],
+      [(q) => (q.jwksRelay.gatewayUrl = 'relay-gw:8080'), 'jwksRelay.gatewayUrl'],
+      [(q) => (q.jwksRelay.port = 8099), 'jwksRelay.port', /unknown key/],
+      [(q) => delete q.gateway, 'jwksRelay', /names no gateway/],
+      [(q) => (q.capabilities = { 'jwks-control': false }), 'capabilities.jwks-control', /remove one of them/],
+      [(q) => { delete q.jwksRelay; q.capabilities = { 'jwks-control': true }; }, 'capabilities.jwks-control', /no jwksRelay/],
+    ];
+    for (const [mutate, field, message] of mistakes) {
+      const q = structuredClone(profile);
+      q.jwksRelay.listen = '127.0.0.1:8099';
+      mutate(q);
+      const e = failure(write(q));
+      assert.equal(e.field, field, e.message);
+      if (message) assert.match(e.message, message);
+    }
+  });
+
   test('limits.ownAddressCoolDownSeconds: a number of seconds, 0..300', () => {
     const profile = validProfile();
     profile.sourceAddresses = [];

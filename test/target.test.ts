@@ -129,6 +129,51 @@ describe('external target: checked before any scenario runs', () => {
     await started.stop();
   });
 
+  // Issue 20: the kit's JWKS relay, started with the target and stopped with it
+  test('jwksRelay: the relay listens where the profile says, serves the IdP\'s set, and stops with the target', async () => {
+    const port = await new Promise<number>((resolve) => {
+      const probe = createTcpServer().listen(0, '127.0.0.1', () => {
+        const p = (probe.address() as { port: number }).port;
+        probe.close(() => resolve(p));
+      });
+    });
+    const started = await start(profile({ discoveryUrl: `${base}/good/.well-known/openid-configuration` }, { jwksRelay: { listen: `127.0.0.1:${port}`, gatewayUrl: `${base}/relay-gw` } }));
+    try {
+      const relay = started.description.jwksRelay!;
+      assert.equal(relay.url, `http://127.0.0.1:${port}/jwks`);
+      assert.equal(relay.gatewayUrl, `${base}/relay-gw`);
+      assert.equal(relay.shared, undefined, 'a gateway of its own: the JWKS checks run beside the others');
+      assert.ok(relay.adminToken.length >= 32);
+      assert.equal(started.description.capabilities['jwks-control'], true);
+      assert.deepEqual(await (await fetch(relay.url)).json(), { keys: [] }, "the IdP's set (the stub's) plus no kit key yet");
+      assert.equal(applicability(started.description, ['@REQ-JWKS-01']).kind, 'applicable');
+      // A second run on the same port: the profile's error, exit 2, naming the field.
+      const busy = await startFails(profile({ discoveryUrl: `${base}/good/.well-known/openid-configuration` }, { jwksRelay: { listen: `127.0.0.1:${port}` } }));
+      assert.equal(busy.field, 'jwksRelay.listen');
+    } finally {
+      await started.stop();
+    }
+    await assert.rejects(fetch(`http://127.0.0.1:${port}/jwks`), 'stopped with the target');
+    const shared = await start(profile({ discoveryUrl: `${base}/good/.well-known/openid-configuration` }, { jwksRelay: { listen: `127.0.0.1:${port}` } }));
+    try {
+      assert.deepEqual({ gatewayUrl: shared.description.jwksRelay!.gatewayUrl, shared: shared.description.jwksRelay!.shared }, { gatewayUrl: `${base}/gw`, shared: true });
+    } finally {
+      await shared.stop();
+    }
+  });
+
+  test('without jwksRelay the JWKS checks are not applicable, with the remedy', async () => {
+    const started = await start(profile({ discoveryUrl: `${base}/good/.well-known/openid-configuration` }, { capabilities: { 'retired-key-bound': true }, limits: { gateway: { retiredKeySeconds: 5 } } }));
+    for (const tags of [['@REQ-JWKS-01'], ['@REQ-JWKS-04', '@requires-jwks-control']]) {
+      const verdict = applicability(started.description, tags);
+      assert.equal(verdict.kind, 'not-applicable', tags.join(' '));
+      if (verdict.kind === 'not-applicable') {
+        assert.match(verdict.record.reason, /JWKS relay/);
+        assert.match(verdict.record.remedy ?? '', /jwksRelay/);
+      }
+    }
+  });
+
   test('the checks send only GETs without credentials, and one POST without credentials to the token endpoint', () => {
     assert.ok(seen.length > 0);
     for (const line of seen) assert.match(line, /^(GET \S+|POST \S+\/token)$/, line);
@@ -213,7 +258,9 @@ describe('capabilities the profile does not claim', () => {
     for (const r of bound) {
       const verdict = applicability(d, [`@${r.id}`]);
       assert.equal(verdict.kind, 'not-applicable', r.id);
-      if (verdict.kind === 'not-applicable') assert.match(verdict.record.remedy ?? '', new RegExp(`capabilities\\.${r.capability}: true`));
+      // jwks-control follows from the profile's jwksRelay entry: its remedy names the entry, not a claim to set.
+      const remedy = r.capability === 'jwks-control' ? /jwksRelay: \{ listen, gatewayUrl \}/ : new RegExp(`capabilities\\.${r.capability}: true`);
+      if (verdict.kind === 'not-applicable') assert.match(verdict.record.remedy ?? '', remedy);
     }
   });
 

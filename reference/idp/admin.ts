@@ -11,11 +11,7 @@
  *   POST /admin/sign  body {claims, header?}   -> {token}  (the test-token signer: exactly `claims`, signed with the
  *        current trusted key; header defaults {alg: RS256, typ: at+jwt, kid: current}; alg RS*, PS* only)
  *   POST /admin/reset                          -> {reset: true}  (clears rate-limit windows and IP blocks)
- *   POST /admin/keys/retirable  body {claims}  -> {kid, token}  (a new key published behind the current one, and a token
- *        of exactly `claims` signed with it; issue 20, REQ-JWKS-04)
- *   POST /admin/keys/retire  body {kid}        -> {kids}  (that key removed from the JWK Set; never the current one)
- *   GET  /admin/jwks                           -> {requests, outage}  (the JWKS test plane: GET /jwks requests so far)
- *   POST /admin/jwks  body {outage}            -> {requests, outage}  (none | down: 503 | slow: answered after 6 s)
+ * (The JWKS robustness checks of issue 20 drive the kit's own JWKS relay, support/jwks/relay.ts, not this plane.)
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AuditLog } from './audit.ts';
@@ -23,18 +19,14 @@ import type { ClientRegistry } from './clients.ts';
 import { UnsupportedSigningAlgError, type SigningKeys } from './keys.ts';
 import { bearerToken, readBody, sendJson } from './http.ts';
 import { sameSecret } from './grants.ts';
-import { JWKS_OUTAGES, type JwksOutage, type JwksPlane } from './jwks-plane.ts';
 
 export interface AdminDeps {
   readonly adminToken: string;
   readonly audit: AuditLog;
   readonly clients: ClientRegistry;
   readonly keys: SigningKeys;
-  readonly jwksPlane: JwksPlane;
   /** Rotates the signing key (and rebuilds oidc-provider with it). */
   readonly rotateKey: () => Promise<{ kid: string }>;
-  /** Rebuilds oidc-provider after the key set changed (a retirable key published or retired). */
-  readonly keysChanged: () => void;
   /** Rotates a client's secret (and rebuilds oidc-provider with it). */
   readonly rotateSecret: (clientId: string, requested?: string) => Promise<string>;
   readonly reset: () => void;
@@ -51,7 +43,6 @@ export async function handleAdmin(req: IncomingMessage, res: ServerResponse, pat
   }
 
   if (req.method === 'GET' && pathname === '/admin/audit') return sendJson(res, 200, deps.audit.list());
-  if (req.method === 'GET' && pathname === '/admin/jwks') return sendJson(res, 200, deps.jwksPlane.state());
 
   if (req.method !== 'POST') return sendJson(res, 405, { error: 'method_not_allowed' }, { allow: 'POST' });
   const raw = await readBody(req, MAX_ADMIN_BODY_BYTES);
@@ -77,23 +68,6 @@ export async function handleAdmin(req: IncomingMessage, res: ServerResponse, pat
     return sendJson(res, 200, { kid, kids: deps.keys.all.map((k) => k.kid) });
   }
 
-  if (pathname === '/admin/keys/retirable') {
-    if (typeof body.claims !== 'object' || body.claims === null || Array.isArray(body.claims)) {
-      return sendJson(res, 400, { error: 'invalid_request', error_description: 'claims (a JSON object) is required' });
-    }
-    const published = await deps.keys.publishRetirable(body.claims as Record<string, unknown>);
-    deps.keysChanged();
-    return sendJson(res, 200, published);
-  }
-
-  if (pathname === '/admin/keys/retire') {
-    if (typeof body.kid !== 'string' || !deps.keys.retire(body.kid)) {
-      return sendJson(res, 400, { error: 'invalid_request', error_description: 'kid must name a published key other than the current one' });
-    }
-    deps.keysChanged();
-    return sendJson(res, 200, { kids: deps.keys.all.map((k) => k.kid) });
-  }
-
   if (pathname === '/admin/sign') {
     if (typeof body.claims !== 'object' || body.claims === null || Array.isArray(body.claims)) {
       return sendJson(res, 400, { error: 'invalid_request', error_description: 'claims (a JSON object) is required' });
@@ -105,14 +79,6 @@ export async function handleAdmin(req: IncomingMessage, res: ServerResponse, pat
       if (error instanceof UnsupportedSigningAlgError) return sendJson(res, 400, { error: 'invalid_request', error_description: error.message });
       throw error;
     }
-  }
-
-  if (pathname === '/admin/jwks') {
-    if (typeof body.outage !== 'string' || !(JWKS_OUTAGES as readonly string[]).includes(body.outage)) {
-      return sendJson(res, 400, { error: 'invalid_request', error_description: `outage must be one of ${JWKS_OUTAGES.join(', ')}` });
-    }
-    deps.jwksPlane.set(body.outage as JwksOutage);
-    return sendJson(res, 200, deps.jwksPlane.state());
   }
 
   if (pathname === '/admin/reset') {

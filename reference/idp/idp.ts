@@ -9,7 +9,7 @@
  *   GET  /jwks                          public signing keys (kid, use sig, alg RS256)
  *   GET  /.well-known/openid-configuration and /.well-known/oauth-authorization-server (same document, RFC 8414)
  *   GET  /auth                          authorization code + PKCE S256 (web clients), then /interaction/{uid} login
- *   /admin/*                            test control plane (admin.ts; the JWKS test plane: jwks-plane.ts)
+ *   /admin/*                            test control plane (admin.ts)
  *   POST /self-service/clients/{id}/rotate-secret   seed 002's self-service rotation, the owner only (self-service.ts)
  */
 import { randomBytes } from 'node:crypto';
@@ -28,7 +28,6 @@ import type { IdpFaults } from './faults.ts';
 import { MAX_TOKEN_BODY_BYTES, readBody, sendJson } from './http.ts';
 import { IpBlocker } from './ip-block.ts';
 import { SigningKeys } from './keys.ts';
-import { JwksPlane } from './jwks-plane.ts';
 import { handleInteraction } from './login.ts';
 import { buildProvider, newCookieKeys, type ProviderState } from './provider.ts';
 import { buildForeignProvider, isUnder, mountedAt } from './foreign-issuer.ts';
@@ -89,7 +88,6 @@ export async function createIdp(options: IdpOptions): Promise<RunningIdp> {
   });
   const cookieKeys = newCookieKeys();
   const store = new ProviderStore();
-  const jwksPlane = new JwksPlane();
 
   /** One authentication attempt ended: audit it (seed 004) and count it for the IP block (seed 001). */
   const recordAttempt = (req: IncomingMessage, attempt: TokenAttempt & { kind?: string }, status: number, reason?: string, subject?: string) => {
@@ -265,16 +263,12 @@ export async function createIdp(options: IdpOptions): Promise<RunningIdp> {
     }
     if (fixtures.foreignIssuer && foreignCallback && isUnder(fixtures.foreignIssuer.path, path)) return foreignCallback(req, res);
     if (path === '/token') return tokenEndpoint(req, res, url);
-    // The JWKS test plane (jwks-plane.ts): every request for the key set counted; down or slow on request.
-    if (path === '/jwks' && req.method === 'GET' && (await jwksPlane.intercept(req, res))) return;
     if (path.startsWith('/admin/')) {
       return handleAdmin(req, res, path, {
         adminToken: fixtures.adminToken,
         audit,
         clients,
         keys,
-        jwksPlane,
-        keysChanged: () => rebuildProvider(),
         rotateKey: async () => {
           // Fault key-rotation-keeps-old-kid: the new key is published, but the old one keeps signing.
           const key = await keys.rotate(!faults.has('key-rotation-drops-old-key'), !faults.has('key-rotation-keeps-old-kid'));

@@ -53,25 +53,6 @@ export class SigningKeys {
   }
 
   /**
-   * Issue 20 (REQ-JWKS-04): a key published behind the current one, and a token of exactly `claims` signed with it,
-   * so the kit can later retire that key from the JWK Set without touching the key every other token is signed with.
-   */
-  async publishRetirable(claims: Record<string, unknown>): Promise<{ kid: string; token: string }> {
-    const key = await generateSigningKey();
-    this.keys = [...this.keys, key];
-    const signer = await importJWK(key.privateJwk, 'RS256');
-    const token = await new CompactSign(new TextEncoder().encode(JSON.stringify(claims))).setProtectedHeader({ alg: 'RS256', typ: 'at+jwt', kid: key.kid }).sign(signer);
-    return { kid: key.kid, token };
-  }
-
-  /** Removes a key from the set (never the current one): tokens signed with it no longer verify. */
-  retire(kid: string): boolean {
-    if (kid === this.current.kid || !this.keys.some((k) => k.kid === kid)) return false;
-    this.keys = this.keys.filter((k) => k.kid !== kid);
-    return true;
-  }
-
-  /**
    * The reference's test-token signer: exactly the given claims, signed with the current (trusted) key, so the
    * kit can craft tokens a gateway must refuse for their claims alone (wrong iss/aud, expired, nbf ahead).
    */

@@ -27,10 +27,7 @@ export class ControlPlaneError extends Error {
   }
 }
 
-export type ControlPlaneOperation = 'auditLog' | 'rotateSecret' | 'rotateSigningKey' | 'sign' | 'jwksPlane' | 'retireKey';
-
-/** The JWKS test plane's switch (reference/idp/jwks-plane.ts): served, down (an error), slow (beyond any timeout). */
-export type JwksOutage = 'none' | 'down' | 'slow';
+export type ControlPlaneOperation = 'auditLog' | 'rotateSecret' | 'rotateSigningKey' | 'sign';
 
 /** Each dialect's calls. `{clientId}` is the client id, `{id}` the IdP's internal id (Keycloak). */
 interface Dialect {
@@ -86,7 +83,7 @@ export class ControlPlane {
   offers(operation: ControlPlaneOperation): boolean {
     if (operation === 'auditLog') return this.dialect.auditLog !== undefined;
     if (operation === 'rotateSecret') return this.dialect.rotateSecret !== undefined && this.dialect.setSecret !== undefined;
-    // Key rotation, the signer and the JWKS test plane are the reference's own calls: a control plane described call by call is another one.
+    // Key rotation and the signer are the reference's own calls: a control plane described call by call is another one.
     const described = this.admin.auditLog !== undefined || this.admin.rotateSecret !== undefined || this.admin.authHeader !== undefined;
     return this.dialect.reference === true && !described;
   }
@@ -162,30 +159,6 @@ export class ControlPlane {
     const kid = (json as { kid?: unknown } | undefined)?.kid;
     if (typeof kid !== 'string') throw new ControlPlaneError('rotate the signing key', 'no kid in the answer');
     return kid;
-  }
-
-  /** The JWKS test plane (the reference's only): the JWK Set requests counted so far and its outage; `outage` sets it. */
-  async jwksPlane(outage?: JwksOutage): Promise<{ requests: number; outage: JwksOutage }> {
-    const operation = outage ? `make the JWK Set ${outage === 'none' ? 'available again' : outage}` : 'count the JWK Set requests';
-    const { json } = outage
-      ? await this.call({ method: 'POST', path: '/admin/jwks' }, operation, {}, { outage })
-      : await this.call({ method: 'GET', path: '/admin/jwks' }, operation);
-    const state = json as { requests?: unknown; outage?: unknown } | undefined;
-    if (typeof state?.requests !== 'number' || typeof state.outage !== 'string') throw new ControlPlaneError(operation, 'no {requests, outage} in the answer');
-    return { requests: state.requests, outage: state.outage as JwksOutage };
-  }
-
-  /** A key published behind the current one and a token of exactly `claims` signed with it (the reference's only). */
-  async publishRetirableKey(claims: Record<string, unknown>): Promise<{ kid: string; token: string }> {
-    const { json } = await this.call({ method: 'POST', path: '/admin/keys/retirable' }, 'publish a key it may retire', {}, { claims });
-    const { kid, token } = (json ?? {}) as { kid?: unknown; token?: unknown };
-    if (typeof kid !== 'string' || typeof token !== 'string') throw new ControlPlaneError('publish a key it may retire', 'no kid and token in the answer');
-    return { kid, token };
-  }
-
-  /** Removes that key from the JWK Set (the reference's only). */
-  async retireKey(kid: string): Promise<void> {
-    await this.call({ method: 'POST', path: '/admin/keys/retire' }, `remove the key ${kid} from the JWK Set`, {}, { kid });
   }
 
   /** The test-token signer: exactly these claims, signed with the issuer's current key (the reference's only). */

@@ -71,9 +71,10 @@ export function routeOf(target: TargetDescription, route: GatewayRouteName, cust
   }
 }
 
-export function gatewayUrl(target: TargetDescription, path: string, queryToken?: string): string {
+/** `baseUrl`: another gateway of the same routes than the target's own (the JWKS relay's, CtkWorld.gatewayBaseUrl). */
+export function gatewayUrl(target: TargetDescription, path: string, queryToken?: string, baseUrl = gatewayOf(target).baseUrl): string {
   // Concatenate, not resolve: a base URL with a path prefix (https://api.example/v1) keeps its prefix.
-  const url = new URL(`${gatewayOf(target).baseUrl.replace(/\/+$/, '')}${path}`);
+  const url = new URL(`${baseUrl.replace(/\/+$/, '')}${path}`);
   if (queryToken !== undefined) url.searchParams.append('access_token', queryToken);
   return url.toString();
 }
@@ -98,7 +99,7 @@ export async function callGateway(world: CtkWorld, call: GatewayCall): Promise<E
   if (withCredentials && needsValidRequestFirst(world)) await endTheSeriesOfRefusals(world);
   await paceGatewayRequest(world);
   const exchange = await world.send(
-    { method: route.method, url: gatewayUrl(world.target, route.path, call.queryToken), headers, ...(hasBody ? { body: PROBE_BODY } : {}) },
+    { method: route.method, url: gatewayUrl(world.target, route.path, call.queryToken, world.gatewayBaseUrl), headers, ...(hasBody ? { body: PROBE_BODY } : {}) },
     { keepAsLast },
   );
   countAnswer(exchange, withCredentials);
@@ -118,7 +119,7 @@ async function endTheSeriesOfRefusals(world: CtkWorld): Promise<void> {
   } catch {
     return;
   }
-  const url = gatewayUrl(world.target, gatewayOf(world.target).routes.protected);
+  const url = gatewayUrl(world.target, gatewayOf(world.target).routes.protected, undefined, world.gatewayBaseUrl);
   world.log('the gateway claims to block an IP after consecutive invalid tokens: one request with a valid token first, so the run\'s own address stays under the count');
   await paceGatewayRequest(world);
   countAnswer(await world.send({ method: 'GET', url, headers: { accept: 'application/json', authorization: bearer(token) } }, { keepAsLast: false }), true);

@@ -1,19 +1,25 @@
 /**
  * REQ-JWKS-04: a key removed from the issuer's JWK Set stops being accepted within the bound the deployment claims
  * (limits.gateway.retiredKeySeconds). The kit needs a key it may remove without touching the one every other token is
- * signed with: the reference's control plane publishes one behind the current key and signs a token with it. The
- * token is first shown to be accepted (the positive control), then the key is removed and the token presented every
- * POLL_EVERY_MS until it is refused, or the bound (and POLL_SLACK_MS) has passed.
+ * signed with: it makes one in this worker, publishes only its PUBLIC half through its JWKS relay (relay.ts) and signs
+ * a token with a genuine token's claims (and its typ and alg) under it. The token is first shown to be accepted (the
+ * positive control), then the key is removed from the relay's set and the token presented every POLL_EVERY_MS until it
+ * is refused, or the bound (and POLL_SLACK_MS) has passed. The private key never leaves the worker, and is dropped
+ * with the scenario.
  */
 import { expect } from 'chai';
+import { CompactSign, exportJWK, generateKeyPair } from 'jose';
 import type { CtkWorld } from '../world.ts';
 import { describeOutcome, type Exchange } from '../http/exchange.ts';
 import { check, couldNotJudge } from '../verdict/check.ts';
 import { NotTestableError } from '../verdict/not-testable.ts';
-import { controlPlaneOf } from '../admin/control-plane.ts';
 import { callProtectedRoute, presentUntilAdmitted } from '../jwt/gateway.ts';
 import { isSuccess } from '../gateway/gateway-client.ts';
+import { accessTokenFor } from '../oauth/token-client.ts';
+import { decodeJwt } from '../jwt/decode.ts';
+import { addCleanup } from '../oauth/scenario.ts';
 import { genuineClaims } from './robustness.ts';
+import { jwksRelayOf } from './relay-client.ts';
 
 const REQUIREMENT = 'REQ-JWKS-04';
 /** How long the gateway is given to accept the newly published key first (past a 30 s refetch cooldown). */
@@ -22,26 +28,40 @@ const PICKUP_BOUND_MS = 35_000;
 const POLL_SLACK_MS = 3_000;
 /** Polled four times a second: a short bound (the reference's 2 s) is judged within a quarter second of it. */
 const POLL_EVERY_MS = 250;
+/** Algorithms the kit can make a key for; anything else (or an opaque token) gets RS256. */
+const KIT_KEY_ALGS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA'];
 
 export type Retirement =
   | { readonly kind: 'never-admitted'; readonly exchange: Exchange }
   | { readonly kind: 'watched'; readonly boundSeconds: number; readonly refusedAfterMs?: number; readonly watchedMs: number; readonly exchange: Exchange };
 
+/** A token like a genuine one (its claims, typ and alg), signed with a fresh key of the kit's under a fresh kid. */
+async function kitSignedToken(world: CtkWorld): Promise<{ kid: string; publicJwk: Record<string, unknown>; token: string }> {
+  const genuine = decodeJwt(await accessTokenFor(world, world.target.clients.system));
+  const alg = typeof genuine?.header.alg === 'string' && KIT_KEY_ALGS.includes(genuine.header.alg) ? genuine.header.alg : 'RS256';
+  const typ = typeof genuine?.header.typ === 'string' ? genuine.header.typ : 'at+jwt';
+  const { privateKey, publicKey } = await generateKeyPair(alg, { extractable: true });
+  const kid = `ctk-relay-${crypto.randomUUID()}`;
+  const publicJwk = { ...(await exportJWK(publicKey)), kid, alg, use: 'sig' };
+  const claims = await genuineClaims(world);
+  const token = await new CompactSign(new TextEncoder().encode(JSON.stringify(claims))).setProtectedHeader({ alg, typ, kid }).sign(privateKey);
+  return { kid, publicJwk, token };
+}
+
 export async function retireKeyAndWatch(world: CtkWorld): Promise<Retirement> {
-  const plane = controlPlaneOf(world, 'retireKey');
-  if (!plane) {
-    throw new NotTestableError('the kit has no key it may remove from this target\'s JWK Set: only the reference stack\'s control plane publishes one and signs a token with it', {
-      remedy: 'run against the reference stack; a deployment would need to publish a test key the kit can sign with and remove (not offered yet)',
-      requirementIds: [REQUIREMENT],
-    });
-  }
+  const relay = jwksRelayOf(world, [REQUIREMENT]);
   const boundSeconds = world.target.limits.gateway?.retiredKeySeconds;
   if (boundSeconds === undefined) throw new NotTestableError('the profile states no bound (limits.gateway.retiredKeySeconds)', { remedy: 'state limits.gateway.retiredKeySeconds', requirementIds: [REQUIREMENT] });
-  const { kid, token } = await plane.publishRetirableKey(await genuineClaims(world));
-  world.log(`published a key the kit may remove (kid ${kid}) and a token signed with it`);
+  const { kid, publicJwk, token } = await kitSignedToken(world);
+  await relay.publish(publicJwk);
+  // Whatever happens below, the key leaves the set with the scenario (removing it twice is a 404, ignored).
+  addCleanup(world, async () => {
+    await relay.remove(kid).catch(() => undefined);
+  });
+  world.log(`published a key of the kit's own through the JWKS relay (kid ${kid}, ${String(publicJwk.alg)}) and signed a token with a genuine token's claims under it`);
   const admitted = await presentUntilAdmitted(world, token, PICKUP_BOUND_MS, POLL_EVERY_MS);
   if (!isSuccess(admitted)) return { kind: 'never-admitted', exchange: admitted };
-  await plane.retireKey(kid);
+  await relay.remove(kid);
   const retiredAt = Date.now();
   const deadline = retiredAt + boundSeconds * 1000 + POLL_SLACK_MS;
   for (;;) {

@@ -1,9 +1,10 @@
 /**
  * JWKS robustness (issue 20, REQ-JWKS-01..03): what the gateway does with the issuer's JWK Set when tokens name kids
  * nobody published, and when the set is down or slow. The kit needs to SEE the gateway's requests for the set and to
- * SWITCH the set off: the reference IdP's JWKS test plane does both (reference/idp/jwks-plane.ts, through the control
- * plane). A deployment's IdP offers neither, and the kit cannot see its JWKS traffic from outside: there the checks
- * are not testable, with that reason.
+ * SWITCH the set off: its JWKS relay does both (relay.ts) for a gateway whose jwks_uri points at it — the reference's
+ * second gateway, or a test instance of a deployment's gateway (profile jwksRelay). The scenarios call that gateway
+ * (CtkWorld.gatewayBaseUrl, set for @jwks-relay scenarios), so an outage never reaches any other scenario's gateway.
+ * Without a relay the checks are not applicable (capability jwks-control), with that remedy.
  *
  * The tokens presented carry the claims of a genuine access token of the system client, signed with the kit's own
  * key under a kid nobody published: a gateway can only refuse them by its keys, and one that trusts a token it could
@@ -14,8 +15,6 @@ import type { CtkWorld } from '../world.ts';
 import type { Exchange } from '../http/exchange.ts';
 import { describeOutcome } from '../http/exchange.ts';
 import { check, couldNotJudge } from '../verdict/check.ts';
-import { NotTestableError } from '../verdict/not-testable.ts';
-import { controlPlaneOf, type ControlPlane, type JwksOutage } from '../admin/control-plane.ts';
 import { addCleanup } from '../oauth/scenario.ts';
 import { accessTokenFor } from '../oauth/token-client.ts';
 import { decodeJwt } from '../jwt/decode.ts';
@@ -23,6 +22,7 @@ import { signedWithForeignKey } from '../jwt/forge.ts';
 import { callProtectedRoute } from '../jwt/gateway.ts';
 import { isSuccess } from '../gateway/gateway-client.ts';
 import { positiveControl, underControl } from '../gateway/positive-control.ts';
+import { jwksRelayOf, type JwksOutage } from './relay-client.ts';
 
 /** Tokens with made-up kids sent in a row (REQ-JWKS-01), and the most JWK Set fetches they may cost. */
 export const SPRAYED_KIDS = 10;
@@ -31,22 +31,6 @@ export const MAX_FETCHES = SPRAYED_KIDS / 2;
 /** How long the gateway is given to ask for the key set while it is down: past the 30 s cooldown jose keeps. */
 const ASK_BOUND_MS = 35_000;
 const ASK_EVERY_MS = 250;
-
-export class NoJwksPlaneError extends NotTestableError {
-  constructor() {
-    super(
-      "the kit cannot see the gateway's requests for the JWK Set nor switch the set off on this target: only the reference stack's JWKS test plane (its control plane) counts them and makes the set down or slow",
-      { remedy: 'run against the reference stack (auth-ctk run, or a profile with admin.preset reference); a deployment would need its gateway\'s jwks_uri pointed at a JWKS relay the kit serves, which the kit does not offer yet' },
-    );
-    this.name = 'NoJwksPlaneError';
-  }
-}
-
-export function jwksPlaneOf(world: CtkWorld): ControlPlane {
-  const plane = controlPlaneOf(world, 'jwksPlane');
-  if (!plane) throw new NoJwksPlaneError();
-  return plane;
-}
 
 /** The claims of a genuine token of the system client (or the ones it would carry, for an opaque token). */
 export async function genuineClaims(world: CtkWorld): Promise<Record<string, unknown>> {
@@ -67,50 +51,61 @@ async function unverifiableToken(world: CtkWorld, claims: Record<string, unknown
 export interface Spray {
   readonly tokens: number;
   readonly fetches: number;
+  /** Every JWK Set request the relay has seen since it started (0: the gateway never fetched its keys there). */
+  readonly everAsked: number;
   readonly answers: readonly string[];
 }
 
 /** REQ-JWKS-01: SPRAYED_KIDS tokens with made-up kids, one after another, and the JWK Set requests they caused. */
 export async function sprayUnknownKids(world: CtkWorld): Promise<Spray> {
-  const plane = jwksPlaneOf(world);
+  const relay = jwksRelayOf(world);
   await positiveControl(world, 'protected');
   const claims = await genuineClaims(world);
   const tokens = await Promise.all(Array.from({ length: SPRAYED_KIDS }, () => unverifiableToken(world, claims, 'sprayed')));
-  const before = (await plane.jwksPlane()).requests;
+  const before = (await relay.state()).requests;
   const answers: string[] = [];
   for (const token of tokens) answers.push(String((await callProtectedRoute(world, token)).response?.status ?? 'no answer'));
-  const after = (await plane.jwksPlane()).requests;
-  return { tokens: SPRAYED_KIDS, fetches: after - before, answers };
+  const after = (await relay.state()).requests;
+  return { tokens: SPRAYED_KIDS, fetches: after - before, everAsked: after, answers };
 }
 
 export async function judgeBoundedRefetch(world: CtkWorld, spray: Spray): Promise<void> {
   const expected = `at most ${MAX_FETCHES} requests for the JWK Set for ${spray.tokens} tokens with unknown kids sent in a row`;
   if (!(await underControl(world, 'protected', ['REQ-JWKS-01'], expected))) return;
+  // No fetch at all since the relay started, though the gateway verified the control's token: its keys come from
+  // elsewhere (its jwks_uri is not the relay), and "no fetch for the sprayed kids" would be a pass nothing earned.
+  if (spray.everAsked === 0) {
+    return couldNotJudge(world, {
+      requirement: 'REQ-JWKS-01',
+      expected,
+      why: "the kit's JWKS relay has seen no request for the JWK Set at all, although the gateway verified a genuine token: the gateway takes its keys from elsewhere (is its jwks_uri the relay's URL?)",
+    });
+  }
   check(world, {
     requirement: 'REQ-JWKS-01',
     expected,
-    observed: `${spray.fetches} JWK Set requests reached the IdP; the gateway answered ${spray.answers.join(', ')}`,
+    observed: `${spray.fetches} JWK Set requests reached the kit's JWKS relay; the gateway answered ${spray.answers.join(', ')}`,
   }, () => expect(spray.fetches, 'JWK Set requests').to.be.at.most(MAX_FETCHES));
 }
 
 export interface OutageAttempt {
   readonly outage: Exclude<JwksOutage, 'none'>;
   readonly exchange: Exchange;
-  /** JWK Set requests that reached the IdP while the token was presented (0: the gateway never asked). */
+  /** JWK Set requests that reached the relay while the token was presented (0: the gateway never asked). */
   readonly asked: number;
   readonly attempts: number;
 }
 
 /** Makes the JWK Set down or slow for the rest of the scenario (put back by the scenario's cleanup). */
 export async function startJwksOutage(world: CtkWorld, outage: Exclude<JwksOutage, 'none'>): Promise<void> {
-  const plane = jwksPlaneOf(world);
+  const relay = jwksRelayOf(world);
   // The control comes first: a genuine token, its key cached or fetched while the set still answers.
   await positiveControl(world, 'protected');
   addCleanup(world, async () => {
-    await plane.jwksPlane('none');
+    await relay.setOutage('none');
   });
-  await plane.jwksPlane(outage);
-  world.log(`the JWK Set is ${outage} (JWKS test plane)`);
+  await relay.setOutage(outage);
+  world.log(`the JWK Set is ${outage} (the kit's JWKS relay)`);
 }
 
 /**
@@ -118,13 +113,13 @@ export async function startJwksOutage(world: CtkWorld, outage: Exclude<JwksOutag
  * cooldown may refuse the first ones without asking, which shows nothing about the outage), within ASK_BOUND_MS.
  */
 export async function presentDuringOutage(world: CtkWorld, outage: Exclude<JwksOutage, 'none'>): Promise<OutageAttempt> {
-  const plane = jwksPlaneOf(world);
+  const relay = jwksRelayOf(world);
   const claims = await genuineClaims(world);
   const deadline = Date.now() + ASK_BOUND_MS;
   for (let attempts = 1; ; attempts++) {
-    const before = (await plane.jwksPlane()).requests;
+    const before = (await relay.state()).requests;
     const exchange = await callProtectedRoute(world, await unverifiableToken(world, claims, outage));
-    const asked = (await plane.jwksPlane()).requests - before;
+    const asked = (await relay.state()).requests - before;
     if (asked > 0 || isSuccess(exchange) || Date.now() + ASK_EVERY_MS > deadline) return { outage, exchange, asked, attempts };
     await new Promise((resolve) => setTimeout(resolve, ASK_EVERY_MS));
   }

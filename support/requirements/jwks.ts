@@ -8,8 +8,9 @@ import { type Requirement, rfc } from './types.ts';
  * for an unknown kid is in no RFC: OpenID Connect Core §10.1.1 only says the verifier goes back to jwks_uri when it
  * sees an unfamiliar kid. Bounding that is graded as a warning, an expectation stricter than any clause.
  *
- * The kit has to see the gateway's requests for the key set and switch the set off: the reference IdP's JWKS test
- * plane (its control plane) does both. A deployment offers neither, so there these checks are not testable, said so.
+ * The kit has to see the gateway's requests for the key set and switch the set off: its JWKS relay does both, for a
+ * gateway whose jwks_uri points at it (support/jwks/relay.ts; capability jwks-control, from the profile's jwksRelay or
+ * the reference's second gateway). Without one these checks are not applicable, with that remedy.
  */
 const OIDC_ROTATION = 'https://openid.net/specs/openid-connect-core-1_0.html#RotateSigKeys';
 const VALIDATE = 'RFC 9068 §4 (the resource server MUST validate the signature of every JWT access token, and MUST reject the token if a validation step fails)';
@@ -38,7 +39,7 @@ export const JWKS_REQUIREMENTS: readonly Requirement[] = [
     component: 'gateway',
     profile: 'gateway',
     capability: 'jwks-control',
-    note: 'Any refusal passes (401 invalid_token, or 503: the keys are not available); only a served request fails. Judged only once the IdP saw the gateway ask for the key set while it was down, so a refusal for another reason (a refetch cooldown) earns nothing.',
+    note: 'Any refusal passes (401 invalid_token, or 503: the keys are not available); only a served request fails. Judged only once the kit\'s JWKS relay saw the gateway ask for the key set while it was down, so a refusal for another reason (a refetch cooldown) earns nothing.',
   },
   {
     id: 'REQ-JWKS-03',
@@ -49,7 +50,7 @@ export const JWKS_REQUIREMENTS: readonly Requirement[] = [
     component: 'gateway',
     profile: 'gateway',
     capability: 'jwks-control',
-    note: 'The reference holds each JWK Set answer for 6 s. Any refusal passes, a timeout of the kit\'s own request too (nothing was served); only a served request fails.',
+    note: 'The kit\'s JWKS relay holds each JWK Set answer for 6 s. Any refusal passes, a timeout of the kit\'s own request too (nothing was served); only a served request fails.',
   },
   {
     id: 'REQ-JWKS-04',
@@ -63,7 +64,7 @@ export const JWKS_REQUIREMENTS: readonly Requirement[] = [
     note:
       'No RFC says how soon a verifier must notice a key that left the set (a compromised key is removed so tokens signed with it stop ' +
       'working): the bound is the deployment\'s own claim, typically its key-set cache lifetime, judged only where claimed (level SEED, ' +
-      'like REQ-GRL-*). The kit needs a key it may remove, and a token signed with it: the reference\'s control plane publishes one behind ' +
-      'the current key; elsewhere the check is not testable. A refusal up to 3 s after the bound still passes (the kit asks once a second, on a machine that may be loaded).',
+      'like REQ-GRL-*). The kit needs a key it may remove, and a token signed with it: it makes one, publishes its public half through its ' +
+      'JWKS relay (jwks-control) and signs a genuine token\'s claims with it; without a relay the check does not apply. A refusal up to 3 s after the bound still passes (the kit asks once a second, on a machine that may be loaded).',
   },
 ];

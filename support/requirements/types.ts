@@ -49,7 +49,7 @@ export const CAPABILITIES = [
   'self-service-rotation', // seed 002: a customer rotates its own client's secret itself (profile selfServiceRotation)
   'customer-deletes', // seed 003: the profile names a disposable record of a test customer the kit may try to delete (gateway.routes.customerDelete)
   'oauth-endpoints-rate-limiting', // seed 001: "the OAuth2.0 endpoints" (authorization, JWKS, discovery) limited like the token endpoint; unstated: follows rate-limiting
-  'jwks-control', // a test aid: the kit counts the gateway's JWK Set requests and can take the set down or slow it (the reference's control plane); REQ-JWKS-01..03 bind it
+  'jwks-control', // a test aid: a gateway fetches its keys from the kit's JWKS relay (follows from jwksRelay), so the kit counts its JWK Set requests, takes the set down or slow, publishes and removes a key; REQ-JWKS-01..03 bind it, REQ-JWKS-04's scenario needs it
   'retired-key-bound', // the deployment's claim: a key removed from the JWK Set is refused by the gateway within limits.gateway.retiredKeySeconds
   // Issue 19: asymmetric client authentication
   'private-key-jwt', // RFC 7523: a client authenticates with a JWT signed by its own key, which the kit holds (profile privateKeyJwtClient)

@@ -15,6 +15,10 @@
  * ALONE: a secret or signing-key rotation (@rotation: another worker's token request with the secret it read
  * before would fail for a reason the rotation scenario caused), and the audit log's (@audit: another worker's
  * attempt at the same moment could be taken for this scenario's own entry — a pass no check earned).
+ * The JWKS scenarios (@jwks-relay) switch the kit's JWKS relay off and count its requests, but call only the gateway
+ * whose jwks_uri is the relay, which no other scenario calls: they run beside anything, one at a time among themselves
+ * (they share the relay's counter and switch) — and alone where the relay's gateway is the target's own
+ * (jwksRelay.shared, a profile that points its only gateway at the relay).
  * Order: cucumber hands a finished worker the first scenario of the queue it may run, and a worker that gets
  * none stays idle for the rest of the run. So the bursts go first (one worker works through that chain of
  * bursts and waits while the other takes the rest), then the long ones (a browser, a token's lifetime, an IP
@@ -42,19 +46,34 @@ export const BURST_CAPABILITIES: readonly string[] = ['rate-limiting', 'gateway-
 /** A scenario that judges a rate limit: it sends bursts. */
 export const sendsBursts = (tags: readonly string[]): boolean => tagsBindCapability(tags, BURST_CAPABILITIES);
 
-/** cucumber's setParallelCanAssign: rotations and audit reads alone, at most one burst at a time. */
-export function canRunAlongside(pickle: TaggedPickle, running: readonly TaggedPickle[]): boolean {
-  if (running.some(runsAlone)) return false;
-  if (runsAlone(pickle)) return running.length === 0;
+/** Tag of the scenarios that drive the kit's JWKS relay: never two at once (see above). */
+export const JWKS_RELAY_TAG = '@jwks-relay';
+
+const drivesRelay = (pickle: TaggedPickle): boolean => tagsOf(pickle).includes(JWKS_RELAY_TAG);
+
+export interface ParallelOptions {
+  /** The relay's gateway is the target's own: an outage would reach every other scenario, so they run alone. */
+  readonly jwksRelayShared?: boolean;
+}
+
+/** cucumber's setParallelCanAssign: rotations and audit reads alone, at most one burst and one JWKS relay scenario at a time. */
+export function canRunAlongside(pickle: TaggedPickle, running: readonly TaggedPickle[], options: ParallelOptions = {}): boolean {
+  const alone = (p: TaggedPickle) => runsAlone(p) || (options.jwksRelayShared === true && drivesRelay(p));
+  if (running.some(alone)) return false;
+  if (alone(pickle)) return running.length === 0;
+  if (drivesRelay(pickle) && running.some(drivesRelay)) return false;
   if (!sendsBursts(tagsOf(pickle))) return true;
   return !running.some((other) => sendsBursts(tagsOf(other)));
 }
 
-/** Rank in the run order: the bursts, the long ones, the rest, and the ones that run alone. */
+/**
+ * Rank in the run order: the bursts, the long ones, the rest, and the ones that run alone. The JWKS relay's scenarios
+ * are long ones (each waits out a key-set cache or an outage): early, so their one-at-a-time chain overlaps the rest.
+ */
 export function runRank(tags: readonly string[]): number {
   if (tags.some((t) => RUNS_ALONE_TAGS.includes(t))) return 3;
   if (sendsBursts(tags)) return 0;
-  if (tags.includes('@browser') || isTimingSensitive(tags)) return 1;
+  if (tags.includes('@browser') || tags.includes(JWKS_RELAY_TAG) || isTimingSensitive(tags)) return 1;
   return 2;
 }
 

@@ -55,6 +55,17 @@ const AID_REMEDY: Readonly<Partial<Record<Capability, string>>> = {
 /** Tag of the TLS scenarios (issue 19): they judge https URLs, and do not apply to a target that has none. */
 export const HTTPS_TAG = '@requires-https';
 
+/**
+ * Capabilities that follow from a part the profile describes (not a claim to set true): when unclaimed, the reason
+ * says what is missing and the remedy names the profile's entry.
+ */
+const FOLLOWS_FROM_ENTRY: Readonly<Partial<Record<Capability, { readonly reason: string; readonly remedy: string }>>> = {
+  'jwks-control': {
+    reason: "no gateway of this target fetches its keys from the kit's JWKS relay (jwks-control), so the kit can neither see the gateway's requests for the JWK Set, nor take the set down or slow, nor publish and remove a key",
+    remedy: "point the jwks_uri of a test instance of the gateway at the kit's JWKS relay and describe both in the target profile (jwksRelay: { listen, gatewayUrl }; README \"Target profiles\")",
+  },
+};
+
 /** Tag of a scenario whose requirements bind the IdP but whose steps go through the gateway too. */
 export const USES_GATEWAY_TAG = '@uses-gateway';
 
@@ -114,6 +125,8 @@ export function applicability(target: TargetDescription, tags: readonly string[]
   const unclaimed = requirements.filter((r) => r.capability !== undefined && !claims(r.capability));
   if (unclaimed.length > 0) {
     const caps = [...new Set(unclaimed.map((r) => r.capability!))];
+    const entry = FOLLOWS_FROM_ENTRY[caps[0]!];
+    if (entry && caps.length === 1) return notApplicable(`${entry.reason} (required by ${unclaimed.map((r) => r.id).join(', ')})`, entry.remedy);
     return notApplicable(
       `the target does not claim ${caps.join(', ')} (required by ${unclaimed.map((r) => r.id).join(', ')})`,
       `set capabilities.${caps[0]}: true in the target profile if the deployment offers it`,
@@ -130,6 +143,8 @@ export function applicability(target: TargetDescription, tags: readonly string[]
     .map((t) => t.slice('@requires-'.length))
     .filter((c): c is Capability => (CAPABILITIES as readonly string[]).includes(c) && !claims(c as Capability));
   const absent = required.filter((c) => !TEST_AIDS.includes(c));
+  const entry = absent.length === 1 ? FOLLOWS_FROM_ENTRY[absent[0]!] : undefined;
+  if (entry) return notApplicable(`${entry.reason}, which this scenario needs`, entry.remedy);
   if (absent.length > 0) {
     return notApplicable(
       `the target does not claim ${absent.join(', ')}, which this scenario's premise needs`,

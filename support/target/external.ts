@@ -10,9 +10,10 @@
 import { trustTargetCa } from '../tls/trust.ts';
 import { describeOutcome, jsonOf, send, type Exchange } from '../http/exchange.ts';
 import { loadProfile, ProfileError, type TargetProfile } from './profile.ts';
-import type { StartOptions, StartedTarget, TargetProvider } from './provider.ts';
-import type { TargetDescription } from './target.ts';
+import { once, type StartOptions, type StartedTarget, type TargetProvider } from './provider.ts';
+import type { JwksRelayDescription, TargetDescription } from './target.ts';
 import { importSigner } from '../jwt/test-signer.ts';
+import { JwksRelay, JwksRelayStartError } from '../jwks/relay.ts';
 
 export class ExternalTargetProvider implements TargetProvider {
   readonly kind = 'external' as const;
@@ -26,9 +27,28 @@ export class ExternalTargetProvider implements TargetProvider {
 
   async start(options: StartOptions = {}): Promise<StartedTarget> {
     const profile = loadProfile(this.file, options.envFile ? { envFile: options.envFile } : {});
-    const description = await describeExternalTarget(profile, options.log ?? ((line) => console.error(line)));
-    return { description, stop: async () => undefined };
+    const log = options.log ?? ((line: string) => console.error(line));
+    const description = await describeExternalTarget(profile, log);
+    if (!profile.jwksRelay) return { description, stop: async () => undefined };
+    // Issue 20: the kit's JWKS relay, up before cucumber starts and stopped with the target (auth-ctk run stops the
+    // target at the end of the run and on SIGINT/SIGTERM).
+    const relay = await startJwksRelay(profile, description.jwksUri!, log);
+    return { description: { ...description, jwksRelay: relay.description }, stop: once(() => relay.relay.stop()) };
   }
+}
+
+/** Starts the relay where the profile says; a port that cannot be had is the profile's error (exit 2). */
+export async function startJwksRelay(profile: TargetProfile, upstream: string, log: (line: string) => void): Promise<{ relay: JwksRelay; description: JwksRelayDescription }> {
+  const { host, port, gatewayUrl } = profile.jwksRelay!;
+  let relay: JwksRelay;
+  try {
+    relay = await JwksRelay.start({ upstream, host, port });
+  } catch (error) {
+    throw new ProfileError(profile.file, 'jwksRelay.listen', `the relay could not listen on ${host}:${port} (${error instanceof JwksRelayStartError ? error.message.replace(/^.*: /, '') : String(error)}): expected a free port of this machine`);
+  }
+  const shared = gatewayUrl === profile.gateway?.baseUrl.replace(/\/+$/, '');
+  log(`auth-ctk: JWKS relay at ${relay.url} (the JWK Set of ${upstream} plus the kit's test keys); the JWKS checks call ${gatewayUrl}, whose jwks_uri must be the relay's${shared ? ' (the target\'s own gateway: they run alone)' : ''}`);
+  return { relay, description: { url: relay.url, gatewayUrl, adminToken: relay.adminToken, ...(shared ? { shared: true } : {}) } };
 }
 
 interface Discovery {
@@ -72,6 +92,8 @@ export async function describeExternalTarget(profile: TargetProfile, log: (line:
     [profile.idp.jwksUri ? 'idp.jwksUri' : 'idp.discoveryUrl (jwks_uri)', jwksUri!],
     // An IdP-only profile names no gateway: nothing to probe there, and its requirements are not applicable.
     ...(gateway ? [['gateway.baseUrl', `${baseUrl}${gateway.routes.public}`] as [string, string]] : []),
+    // Issue 20: the gateway whose jwks_uri is the kit's relay (a public route needs no keys, so it answers before the relay is up).
+    ...(gateway && profile.jwksRelay && profile.jwksRelay.gatewayUrl !== baseUrl ? [['jwksRelay.gatewayUrl', `${profile.jwksRelay.gatewayUrl}${gateway.routes.public}`] as [string, string]] : []),
   ];
   if (!gateway) log(`auth-ctk: ${profile.file} names no gateway: testing the IdP only (gateway and identity requirements are not applicable)`);
   log(`auth-ctk: checking ${profile.file}: GET (no credentials) ${probes.map(([, url]) => url).join(', ')}`);

@@ -516,6 +516,22 @@ export const PROFILE_SCHEMA = {
         plainHttpPort: { type: 'integer', minimum: 1, maximum: 65535, description: "the port where plain http is probed on the token endpoint's host (REQ-TLS-07): a whole number 1..65535, default 80" },
       },
     },
+    // Issue 20: the kit's JWKS relay, which a test instance of the gateway uses as its jwks_uri
+    jwksRelay: {
+      type: 'object',
+      description:
+        "the kit's JWKS relay for the JWKS robustness checks: { listen, gatewayUrl? } — auth-ctk run serves the IdP's JWK Set plus the kit's test keys at http://<listen>/jwks; point the jwks_uri of a test instance of the gateway there",
+      additionalProperties: false,
+      required: ['listen'],
+      properties: {
+        listen: {
+          type: 'string',
+          pattern: '^(\\$\\{[A-Za-z_][A-Za-z0-9_]*\\}|[A-Za-z0-9.-]+:[0-9]{1,5}|\\[[0-9A-Fa-f:.]+\\]:[0-9]{1,5})$',
+          description: 'where the relay listens: host:port (e.g. 127.0.0.1:8099; 0.0.0.0:8099 for a gateway on another host or in a container), or ${VAR}',
+        },
+        gatewayUrl: url('the base URL of the gateway whose jwks_uri is the relay (same routes as gateway.baseUrl; default gateway.baseUrl, whose JWKS checks then run alone)'),
+      },
+    },
     admin: {
       type: 'object',
       description:

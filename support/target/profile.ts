@@ -94,6 +94,16 @@ export interface TargetProfile {
   readonly revocation?: RevocationDescription;
   /** Issue 19: TLS of an https target: the private CA (read from tls.caFile), the plain-http port to probe. */
   readonly tls?: TargetTls;
+  /** Issue 20: where the kit's JWKS relay listens, and the gateway whose jwks_uri points at it (capability jwks-control). */
+  readonly jwksRelay?: JwksRelayProfile;
+}
+
+/** The profile's jwksRelay, checked: the relay is started by `auth-ctk run` (support/target/external.ts). */
+export interface JwksRelayProfile {
+  readonly host: string;
+  readonly port: number;
+  /** The gateway whose jwks_uri is the relay (default: gateway.baseUrl). */
+  readonly gatewayUrl: string;
 }
 
 /**
@@ -150,7 +160,7 @@ export function loadProfile(file: string, options: LoadProfileOptions = {}): Tar
   checkOwnershipEntries(resolved, failAt);
   checkTokenStateEntries(resolved, failAt);
   checkClientEntries(resolved, failAt);
-  return withTls(file, resolved, failAt, withClientEntries(withTokenStateEntries(withPrivateKeyJwtClient(withOwnershipEntries(withGenuineTokenAids(toProfile(shown, resolved, testSignerOf(resolved, failAt)), resolved), resolved), resolved, failAt), resolved), resolved));
+  return withJwksRelay(withTls(file, resolved, failAt, withClientEntries(withTokenStateEntries(withPrivateKeyJwtClient(withOwnershipEntries(withGenuineTokenAids(toProfile(shown, resolved, testSignerOf(resolved, failAt)), resolved), resolved), resolved, failAt), resolved), resolved)), resolved, failAt);
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -333,6 +343,7 @@ interface RawProfile {
   introspection?: { endpoint?: string; client?: string; notAllowedClient?: string };
   revocation?: { endpoint?: string };
   tls?: { caFile?: string; plainHttpPort?: number };
+  jwksRelay?: { listen: string; gatewayUrl?: string };
 }
 
 function checkResolved(p: RawProfile, fail: (path: (string | number)[], detail: string) => never): void {
@@ -711,4 +722,31 @@ function withTls(file: string, p: RawProfile, fail: (path: (string | number)[], 
     }
   }
   return { ...profile, tls: { ...(caPem ? { caPem } : {}), ...(p.tls.plainHttpPort !== undefined ? { plainHttpPort: p.tls.plainHttpPort } : {}) } };
+}
+
+// issue 20: the kit's JWKS relay; the capability jwks-control follows from the entry
+
+/** host:port as the profile gives it (an IPv6 host in brackets), or undefined. */
+export function parseListen(listen: string): { host: string; port: number } | undefined {
+  const m = /^(?:\[([0-9A-Fa-f:.]+)\]|([A-Za-z0-9.-]+)):([0-9]{1,5})$/.exec(listen.trim());
+  if (!m) return undefined;
+  const port = Number(m[3]);
+  if (!Number.isInteger(port) || port < 1 || port > 65_535) return undefined;
+  return { host: m[1] ?? m[2]!, port };
+}
+
+function withJwksRelay(profile: TargetProfile, p: RawProfile, fail: (path: (string | number)[], detail: string) => never): TargetProfile {
+  const relay = p.jwksRelay;
+  const claimed = p.capabilities?.['jwks-control'];
+  if (claimed === true && !relay) fail(['capabilities', 'jwks-control'], 'true, yet the profile has no jwksRelay: give jwksRelay (the capability follows from it)');
+  if (claimed === false && relay) fail(['capabilities', 'jwks-control'], 'false, yet the profile gives jwksRelay: remove one of them');
+  if (!relay) return profile;
+  if (!p.gateway) fail(['jwksRelay'], 'given, yet the profile names no gateway: the relay serves the key set to a gateway (add gateway:, or remove jwksRelay)');
+  const listen = parseListen(relay.listen);
+  if (!listen) fail(['jwksRelay', 'listen'], `expected host:port with a port from 1 to 65535 (e.g. 127.0.0.1:8099); got ${JSON.stringify(relay.listen)}`);
+  if (relay.gatewayUrl !== undefined && !/^https?:$/.test(URL.canParse(relay.gatewayUrl) ? new URL(relay.gatewayUrl).protocol : '')) {
+    fail(['jwksRelay', 'gatewayUrl'], `expected an http(s) URL; got ${JSON.stringify(relay.gatewayUrl)}`);
+  }
+  const gatewayUrl = (relay.gatewayUrl ?? p.gateway!.baseUrl).replace(/\/+$/, '');
+  return { ...profile, capabilities: { ...profile.capabilities, 'jwks-control': true }, jwksRelay: { host: listen!.host, port: listen!.port, gatewayUrl } };
 }

@@ -37,6 +37,8 @@ export function describeReferenceTarget(
   // Issue 19: the client_secret_jwt client and the disabled client, claimed only where the fixture file has them.
   capabilities['client-secret-jwt'] = secretJwt !== undefined;
   capabilities['disabled-client'] = disabled !== undefined;
+  // Issue 20: the JWKS relay and its gateway (reference/stack.ts); a stack without them (containers) has no jwks-control.
+  capabilities['jwks-control'] = urls.jwksRelay !== undefined;
   // A fault may stand for a target that never made a seed's promise (issue-refresh-token-unclaimed): not claimed then.
   for (const name of options.faults ?? []) for (const c of FAULTS.find((f) => f.name === name)?.unclaims ?? []) capabilities[c] = false;
   return {
@@ -77,6 +79,7 @@ export function describeReferenceTarget(
       : {}),
     // Variation https-reference (issue 19): the run's CA, and the port of the IdP's plain-http twin (REQ-TLS-07).
     ...(urls.tls ? { tls: { caPem: urls.tls.caPem, ...(urls.tls.plainIdp ? { plainHttpPort: Number(new URL(urls.tls.plainIdp).port) } : {}) } } : {}),
+    ...(urls.jwksRelay ? { jwksRelay: { url: urls.jwksRelay.url, gatewayUrl: urls.jwksRelay.gatewayUrl, adminToken: urls.jwksRelay.adminToken } } : {}),
     faults: options.faults ?? [],
   };
 }

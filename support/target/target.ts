@@ -171,6 +171,21 @@ export interface GatewayDescription {
   readonly componentUrl?: string;
 }
 
+/** The kit's JWKS relay as the cucumber workers reach it (issue 20). */
+export interface JwksRelayDescription {
+  /** The JWK Set URL the relay serves: what the gateway's jwks_uri points at. Its admin API is on the same server. */
+  readonly url: string;
+  /** Base URL of the gateway that fetches its keys from the relay: the JWKS scenarios call this one. */
+  readonly gatewayUrl: string;
+  /** The relay's admin bearer token (made at start). A secret: registered with the redactor. */
+  readonly adminToken: string;
+  /**
+   * The relay's gateway IS the target's gateway (gateway.baseUrl): an outage of the set then reaches every other
+   * scenario, so the JWKS scenarios run alone (support/run/parallel.ts).
+   */
+  readonly shared?: boolean;
+}
+
 /** Raised where a check reaches for the gateway of an IdP-only target (applicability should have kept it out). */
 export class NoGatewayError extends Error {
   constructor() {
@@ -320,6 +335,12 @@ export interface TargetDescription {
   readonly revocation?: RevocationDescription;
   /** Issue 19: TLS of an https target (profile tls): a private CA to trust, the plain-http port to probe. */
   readonly tls?: TargetTls;
+  /**
+   * Issue 20: the kit's JWKS relay (support/jwks/relay.ts) and the gateway whose jwks_uri is pointed at it (profile:
+   * jwksRelay; on the reference, a second gateway process). Capability jwks-control follows from it. Absent: the
+   * JWKS robustness checks are not applicable.
+   */
+  readonly jwksRelay?: JwksRelayDescription;
   /** Active faults, reference only (kit self-test). */
   readonly faults?: readonly string[];
 }
@@ -449,6 +470,7 @@ export function secretsOf(target: TargetDescription): string[] {
   for (const client of clientsOf(target)) secrets.push(client.clientSecret);
   for (const user of target.users) secrets.push(user.password);
   if (target.admin) secrets.push(target.admin.token);
+  if (target.jwksRelay) secrets.push(target.jwksRelay.adminToken);
   if (target.testSigner) {
     secrets.push(JSON.stringify(target.testSigner.privateJwk));
     for (const m of ['d', 'p', 'q', 'dp', 'dq', 'qi', 'k']) {

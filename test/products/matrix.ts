@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 import { KIT_ROOT } from '../../support/traceability.ts';
 import { loadProfile } from '../../support/target/profile.ts';
-import { describeExternalTarget } from '../../support/target/external.ts';
+import { describeExternalTarget, startJwksRelay } from '../../support/target/external.ts';
 import { readMessages } from '../../support/report/messages.ts';
 import { computeVerdicts } from '../../support/report/verdicts.ts';
 import { clientUnderTest } from '../../support/client-harness/target.ts';
@@ -111,6 +111,7 @@ async function runServerProduct(product: string, timeoutMs: number): Promise<Pro
   const consoleError = console.error;
   console.error = (...args: unknown[]) => void productLog.push(format(...args));
   let launched: LaunchedProduct;
+  let relay: Awaited<ReturnType<typeof startJwksRelay>> | undefined;
   try {
     launched = await launch();
   } catch (error) {
@@ -120,10 +121,14 @@ async function runServerProduct(product: string, timeoutMs: number): Promise<Pro
   try {
     // The profile is loaded as `auth-ctk run --target` loads it; cwd is the product folder, so no stray ./.env.
     const profile = loadProfile(join(PRODUCTS_DIR, product, 'profile.yaml'), { env: launched.env, cwd: join(PRODUCTS_DIR, product) });
-    const description = await describeExternalTarget(profile, () => undefined);
+    const described = await describeExternalTarget(profile, () => undefined);
+    // Issue 20: a profile with jwksRelay gets the kit's JWKS relay, as `auth-ctk run` starts it.
+    relay = profile.jwksRelay ? await startJwksRelay(profile, described.jwksUri!, () => undefined) : undefined;
+    const description = relay ? { ...described, jwksRelay: relay.description } : described;
     const outcome = await runFeatures(product, description, expected, {}, timeoutMs);
     return { ...outcome, productLog: productLog.join('\n').slice(-8_000), seconds: Number(((performance.now() - started) / 1000).toFixed(1)) };
   } finally {
+    await relay?.relay.stop();
     await launched.stop();
     console.error = consoleError;
   }
@@ -222,6 +227,19 @@ export function freshSecret(): string {
 }
 
 /** The `${VAR}`s of a stack's profile: an http(s) URL field must be one whole reference, so the URLs come whole. */
+/** A port free on 127.0.0.1 right now (for a server started later, like the kit's JWKS relay). */
+export async function freePort(): Promise<number> {
+  const { createServer } = await import('node:net');
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as { port: number };
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
 export function stackEnv(issuer: string, gatewayBaseUrl: string, extra: Record<string, string> = {}): Record<string, string> {
   return {
     PRODUCT_DISCOVERY_URL: `${issuer.replace(/\/+$/, '')}/.well-known/openid-configuration`,

@@ -15,9 +15,18 @@ export interface StartedGateway {
 
 export const ROUTES = { public: '/api/health', protected: '/api/items', scoped: '/api/items', scope: 'items:write' } as const;
 
-export async function startExpressOauth2JwtBearer(options: { issuer: string; audience: string }): Promise<StartedGateway> {
+/**
+ * `jwksUri` and `cacheMaxAge`: the documented options (JwtVerifierOptions) that point a second instance at the kit's
+ * JWKS relay and bound how long it keeps a fetched key set (issue 20, REQ-JWKS-01..04).
+ */
+export async function startExpressOauth2JwtBearer(options: { issuer: string; audience: string; jwksUri?: string; cacheMaxAge?: number }): Promise<StartedGateway> {
   const app = express();
-  const checkJwt = auth({ issuerBaseURL: options.issuer, audience: options.audience });
+  const checkJwt = auth({
+    issuerBaseURL: options.issuer,
+    audience: options.audience,
+    ...(options.jwksUri ? { jwksUri: options.jwksUri } : {}),
+    ...(options.cacheMaxAge !== undefined ? { cacheMaxAge: options.cacheMaxAge } : {}),
+  });
   app.get(ROUTES.public, (_req, res) => {
     res.json({ status: 'up' });
   });
