@@ -5,6 +5,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { DEFAULT_FIXTURES_PATH } from './fixtures.ts';
+import { makeMtlsMaterials, mtlsEnvironment, MTLS_CLIENT_ID, type ReferenceMtls } from './mtls.ts';
 
 export interface ReferenceStackOptions {
   /** Named faults to inject (kit self-test); see reference/faults.ts. */
@@ -24,6 +25,8 @@ export interface ReferenceUrls {
   readonly issuer: string;
   readonly gateway: string;
   readonly component: string;
+  /** Issue 19: the mTLS listeners of the IdP and the gateway (RFC 8705), with the run-time CA's certificates. */
+  readonly mtls?: ReferenceMtls;
 }
 
 interface ReadyMessage {
@@ -31,6 +34,7 @@ interface ReadyMessage {
   readonly name: string;
   readonly url: string;
   readonly issuer?: string;
+  readonly mtlsUrl?: string;
 }
 
 export class ReferenceStackStartError extends Error {
@@ -74,22 +78,27 @@ export class ReferenceStack {
       AUTH_CTK_FAULTS: faults.join(','),
     };
     const children: ChildProcess[] = [];
+    // Issue 19: the kit's run-time test CA and the certificates of the mTLS listeners (reference/mtls.ts).
+    const mtls = await makeMtlsMaterials(host);
     const spawn = (name: string, env: Record<string, string>) =>
       startChild(name, { ...common, ...env }, options.verbose ?? false, options.startTimeoutMs ?? 15_000, children);
     try {
       const [idp, component] = await Promise.all([
-        spawn('idp', { AUTH_CTK_IDP_HOST: host, AUTH_CTK_IDP_PORT: String(options.ports?.idp ?? 0) }),
+        spawn('idp', { ...mtlsEnvironment(mtls), AUTH_CTK_IDP_HOST: host, AUTH_CTK_IDP_PORT: String(options.ports?.idp ?? 0) }),
         spawn('component', { AUTH_CTK_COMPONENT_HOST: host, AUTH_CTK_COMPONENT_PORT: String(options.ports?.component ?? 0) }),
       ]);
       const issuer = idp.issuer ?? idp.url;
       const gateway = await spawn('gateway', {
+        ...mtlsEnvironment(mtls),
         AUTH_CTK_GATEWAY_HOST: host,
         AUTH_CTK_GATEWAY_PORT: String(options.ports?.gateway ?? 0),
         AUTH_CTK_ISSUER: issuer,
         AUTH_CTK_JWKS_URI: `${idp.url}/jwks`,
         AUTH_CTK_UPSTREAM: component.url,
       });
-      return new ReferenceStack({ idp: idp.url, issuer, gateway: gateway.url, component: component.url }, faults, children);
+      const mtlsUrls = idp.mtlsUrl && gateway.mtlsUrl ? { idpUrl: idp.mtlsUrl, gatewayUrl: gateway.mtlsUrl } : undefined;
+      const referenceMtls: ReferenceMtls | undefined = mtlsUrls && { ...mtlsUrls, caCertificatePem: mtls.caCertificatePem, clientId: MTLS_CLIENT_ID, client: mtls.client, otherCertificate: mtls.otherCertificate };
+      return new ReferenceStack({ idp: idp.url, issuer, gateway: gateway.url, component: component.url, ...(referenceMtls ? { mtls: referenceMtls } : {}) }, faults, children);
     } catch (error) {
       await stopAll(children);
       throw error;

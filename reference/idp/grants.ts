@@ -18,6 +18,7 @@ import { applyDpopBinding } from 'oidc-provider/lib/helpers/grant_common.js';
 import type { ReferenceFixtures } from '../fixtures.ts';
 import type { ClientRegistry } from './clients.ts';
 import type { IdpFaults } from './faults.ts';
+import { bindToCertificate } from './mtls.ts';
 
 export interface GrantDeps {
   readonly fixtures: ReferenceFixtures;
@@ -107,6 +108,7 @@ export function registerTokenGrants(provider: Provider, deps: GrantDeps): void {
       token.resourceServer = resourceServerFor(ctx);
       // RFC 9449 §6.1: the token is bound to the proof's key (cnf.jkt); a proof seen before is refused (§11.1).
       await applyDpopBinding(provider, ctx, dPoP, token);
+      bindToCertificate(ctx, token); // RFC 8705 §3 (issue 19): cnf.x5t#S256 for a client of certificate-bound tokens (mtls.ts)
       ctx.oidc.entity('ClientCredentials', token);
       const value: string = await token.save();
       const unstated = (widen && faults.has('unstated-scope-change')) || onlyUnknownScopesUnstated(ctx);

@@ -39,6 +39,7 @@ import { basicWithoutFormDecoding, dropCodeFromRedirect, hashVerifierTwice } fro
 import { ProviderStore } from './store.ts';
 import { acceptPlainChallenge, dropIssFromAuthorizationResponse, redeemForCodeOwner } from './authorization-faults.ts';
 import { laxAssertionCheck } from './jwt-client-auth.ts';
+import { startMtlsListener, type IdpMtls } from './mtls.ts';
 
 export interface IdpOptions {
   readonly fixtures: ReferenceFixtures;
@@ -54,6 +55,8 @@ export interface RunningIdp {
   readonly server: Server;
   readonly url: string;
   readonly issuer: string;
+  /** Issue 19: the https listener that asks for client certificates (RFC 8705), when the environment configures one. */
+  readonly mtlsUrl?: string;
   close(): Promise<void>;
 }
 
@@ -119,13 +122,14 @@ export async function createIdp(options: IdpOptions): Promise<RunningIdp> {
   };
 
   let issuer = options.issuer ?? '';
+  let mtls: IdpMtls | undefined;
   let provider: Provider | undefined;
   let providerCallback: ((req: IncomingMessage, res: ServerResponse) => void) | undefined;
   // The second issuer (foreign-issuer.ts): rebuilt with the first, since it signs with the same (rotating) keys.
   let foreignCallback: ((req: IncomingMessage, res: ServerResponse) => void) | undefined;
   const foreignStore = new ProviderStore();
   const rebuildProvider = () => {
-    const state: ProviderState = { issuer, fixtures, clients, keys, faults, cookieKeys, store, onTokenOutcome };
+    const state: ProviderState = { issuer, fixtures, clients, keys, faults, cookieKeys, store, onTokenOutcome, ...(mtls ? { mtls } : {}) };
     provider = buildProvider(state);
     providerCallback = provider.callback();
     const foreign = fixtures.foreignIssuer;
@@ -328,14 +332,20 @@ export async function createIdp(options: IdpOptions): Promise<RunningIdp> {
 
   const url = await listen(server, { host: options.host ?? '127.0.0.1', port: options.port ?? 0 });
   issuer = options.issuer ?? url;
+  // Issue 19: the mTLS listener (RFC 8705), on a port of its own, with the same handler (mtls.ts).
+  const mtlsListener = await startMtlsListener(server, options.host ?? '127.0.0.1');
+  mtls = mtlsListener?.mtls;
   rebuildProvider();
 
   return {
     server,
     url,
     issuer,
+    ...(mtls ? { mtlsUrl: mtls.url } : {}),
     close: () =>
       new Promise<void>((resolve) => {
+        mtlsListener?.server.close();
+        mtlsListener?.server.closeAllConnections();
         server.close(() => resolve());
         server.closeAllConnections();
       }),

@@ -15,4 +15,4 @@ const idp = await createIdp({
   port,
   issuer: process.env.AUTH_CTK_ISSUER || undefined,
 });
-announceReady('idp', idp.server, idp.url, { issuer: idp.issuer });
+announceReady('idp', idp.server, idp.url, { issuer: idp.issuer, ...(idp.mtlsUrl ? { mtlsUrl: idp.mtlsUrl } : {}) });

@@ -25,6 +25,7 @@ import { JWKS_REQUIREMENTS } from './jwks.ts';
 import { CANVAS_REQUIREMENTS } from './canvas.ts';
 import { JWT_CLIENT_AUTH_REQUIREMENTS } from './jwt-client-auth.ts';
 import { DPOP_REQUIREMENTS } from './dpop.ts';
+import { MTLS_REQUIREMENTS } from './mtls.ts';
 import { INTROSPECTION_REQUIREMENTS } from './introspection.ts';
 import { REVOCATION_REQUIREMENTS } from './revocation.ts';
 
@@ -54,6 +55,7 @@ const ALL: readonly Requirement[] = [
   ...CANVAS_REQUIREMENTS,
   ...JWT_CLIENT_AUTH_REQUIREMENTS,
   ...DPOP_REQUIREMENTS,
+  ...MTLS_REQUIREMENTS,
   ...INTROSPECTION_REQUIREMENTS,
   ...REVOCATION_REQUIREMENTS,
 ];

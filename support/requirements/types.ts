@@ -58,6 +58,9 @@ export const CAPABILITIES = [
   // Issue 19: introspection and revocation
   'token-introspection', // RFC 7662: the IdP introspects its access tokens for the client the profile names (profile introspection)
   'token-revocation', // RFC 7009: the IdP revokes access tokens (profile revocation)
+  // Issue 19: mutual TLS (RFC 8705)
+  'mtls-client-auth', // RFC 8705 §2: a client authenticates at the token endpoint's mTLS alias with its certificate (profile mtls)
+  'certificate-bound-tokens', // RFC 8705 §3: tokens issued over mTLS are bound to the certificate; the gateway's mTLS listener checks it (profile mtls)
 ] as const;
 export type Capability = (typeof CAPABILITIES)[number];
 
