@@ -53,7 +53,8 @@ export function registerTokenGrants(provider: Provider, deps: GrantDeps): void {
    * requested by a client that holds it but is no API scope: it is not put into the access token.
    */
   const grantedScopes = (ctx: OidcContext): string[] => {
-    const allowed = clients.find(ctx.oidc.client.clientId)?.scopes ?? [];
+    // A client outside the fixture registry (issue 19's mTLS client, mtls.ts) holds the scopes of its oidc-provider registration.
+    const allowed = clients.find(ctx.oidc.client.clientId)?.scopes ?? String(ctx.oidc.client.scope ?? '').split(' ').filter(Boolean);
     const requested = String(ctx.oidc.params.scope ?? '').split(' ').filter(Boolean);
     if (requested.length === 0 || onlyUnknownScopesUnstated(ctx)) return allowed.filter((s) => s !== 'openid');
     const refused = requested.filter((s) => !allowed.includes(s));

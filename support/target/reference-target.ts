@@ -35,6 +35,9 @@ export function describeReferenceTarget(
   const pkjwt = fx.privateKeyJwtClient;
   capabilities['private-key-jwt'] = pkjwt !== undefined;
   // A fault may stand for a target that never made a seed's promise (issue-refresh-token-unclaimed): not claimed then.
+  // Issue 19: mutual TLS (RFC 8705), claimed where the stack started its mTLS listeners (reference/mtls.ts).
+  const mtls = urls.mtls;
+  Object.assign(capabilities, { 'mtls-client-auth': mtls !== undefined, 'certificate-bound-tokens': mtls !== undefined });
   for (const name of options.faults ?? []) for (const c of FAULTS.find((f) => f.name === name)?.unclaims ?? []) capabilities[c] = false;
   return {
     name: options.name ?? 'auth-ctk reference stack',
@@ -71,6 +74,18 @@ export function describeReferenceTarget(
     ...(selfService ? { selfServiceRotation: { url: `${urls.idp}${selfService.path}`, method: 'POST' as const, secret: '/client_secret', owner: selfService.owner } } : {}),
     ...(pkjwt
       ? { privateKeyJwtClient: { clientId: pkjwt.clientId, scopes: pkjwt.scopes, privateJwk: pkjwt.privateJwk, alg: pkjwt.alg, ...(typeof pkjwt.privateJwk.kid === 'string' ? { kid: pkjwt.privateJwk.kid } : {}) } }
+      : {}),
+    ...(mtls
+      ? {
+          mtls: {
+            tokenEndpoint: `${mtls.idpUrl}/token`,
+            gatewayUrl: mtls.gatewayUrl,
+            caCertificatePem: mtls.caCertificatePem,
+            clientId: mtls.clientId,
+            client: { certificatePem: mtls.client.certificatePem, privateKeyPem: mtls.client.privateKeyPem },
+            otherCertificate: { certificatePem: mtls.otherCertificate.certificatePem, privateKeyPem: mtls.otherCertificate.privateKeyPem },
+          },
+        }
       : {}),
     faults: options.faults ?? [],
   };
