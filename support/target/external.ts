@@ -126,6 +126,7 @@ export async function describeExternalTarget(profile: TargetProfile, log: (line:
     ...(profile.privateKeyJwtClient ? { privateKeyJwtClient: profile.privateKeyJwtClient } : {}),
     ...(profile.introspection ? { introspection: profile.introspection } : {}),
     ...(profile.revocation ? { revocation: profile.revocation } : {}),
+    ...(profile.mtls ? { mtls: profile.mtls } : {}),
   };
 }
 

@@ -37,7 +37,9 @@ export function describeReferenceTarget(
   // A fault may stand for a target that never made a seed's promise (issue-refresh-token-unclaimed): not claimed then.
   // Issue 19: mutual TLS (RFC 8705), claimed where the stack started its mTLS listeners (reference/mtls.ts).
   const mtls = urls.mtls;
-  Object.assign(capabilities, { 'mtls-client-auth': mtls !== undefined, 'certificate-bound-tokens': mtls !== undefined });
+  // Without the listeners (a description from given URLs) the capabilities are left out, as a profile without mtls leaves them.
+  if (mtls) Object.assign(capabilities, { 'mtls-client-auth': true, 'certificate-bound-tokens': true });
+  else for (const c of ['mtls-client-auth', 'certificate-bound-tokens'] as const) delete capabilities[c];
   for (const name of options.faults ?? []) for (const c of FAULTS.find((f) => f.name === name)?.unclaims ?? []) capabilities[c] = false;
   return {
     name: options.name ?? 'auth-ctk reference stack',
