@@ -48,16 +48,18 @@ export function mtlsEnvironment(materials: MtlsMaterials): Record<string, string
     AUTH_CTK_MTLS_CERT: materials.server.certificatePem,
     AUTH_CTK_MTLS_KEY: materials.server.privateKeyPem,
     AUTH_CTK_MTLS_CLIENT_SUBJECT: materials.client.subject,
+    // The client's certificate (public): what variation mtls-self-signed-client-auth registers (RFC 8705 §2.2).
+    AUTH_CTK_MTLS_CLIENT_CERT: materials.client.certificatePem,
   };
 }
 
 /** The TLS options of a server process's mTLS listener, from its environment; undefined when it has none. */
-export function mtlsListenerOptions(env: NodeJS.ProcessEnv = process.env): (ServerOptions & { clientSubject?: string }) | undefined {
+export function mtlsListenerOptions(env: NodeJS.ProcessEnv = process.env): (ServerOptions & { clientSubject?: string; clientCertificate?: string }) | undefined {
   const { AUTH_CTK_MTLS_CA: ca, AUTH_CTK_MTLS_CERT: cert, AUTH_CTK_MTLS_KEY: key } = env;
   if (!ca || !cert || !key) return undefined;
   // requestCert without rejectUnauthorized: the handshake always completes, so the IdP (oidc-provider) and the
   // gateway judge the certificate and answer with an OAuth error (RFC 8705 §2: invalid_client; §3: invalid_token).
-  return { ca, cert, key, requestCert: true, rejectUnauthorized: false, minVersion: 'TLSv1.2', ...(env.AUTH_CTK_MTLS_CLIENT_SUBJECT ? { clientSubject: env.AUTH_CTK_MTLS_CLIENT_SUBJECT } : {}) };
+  return { ca, cert, key, requestCert: true, rejectUnauthorized: false, minVersion: 'TLSv1.2', ...(env.AUTH_CTK_MTLS_CLIENT_SUBJECT ? { clientSubject: env.AUTH_CTK_MTLS_CLIENT_SUBJECT } : {}), ...(env.AUTH_CTK_MTLS_CLIENT_CERT ? { clientCertificate: env.AUTH_CTK_MTLS_CLIENT_CERT } : {}) };
 }
 
 /**
@@ -65,10 +67,10 @@ export function mtlsListenerOptions(env: NodeJS.ProcessEnv = process.env): (Serv
  * plain server's own handler, so both listeners behave alike except for the client certificate. Undefined when the
  * environment configures no mTLS.
  */
-export async function listenMutualTls(server: Server, host: string, env: NodeJS.ProcessEnv = process.env): Promise<{ server: HttpsServer; url: string; clientSubject: string } | undefined> {
+export async function listenMutualTls(server: Server, host: string, env: NodeJS.ProcessEnv = process.env): Promise<{ server: HttpsServer; url: string; clientSubject: string; clientCertificate?: string } | undefined> {
   const options = mtlsListenerOptions(env);
   if (!options) return undefined;
-  const { clientSubject, ...tls } = options;
+  const { clientSubject, clientCertificate, ...tls } = options;
   const https = createHttpsServer(tls, (req, res) => server.emit('request', req, res));
   https.requestTimeout = server.requestTimeout;
   https.headersTimeout = server.headersTimeout;
@@ -78,5 +80,5 @@ export async function listenMutualTls(server: Server, host: string, env: NodeJS.
   });
   const address = https.address();
   const port = typeof address === 'object' && address ? address.port : 0;
-  return { server: https, url: `https://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`, clientSubject: clientSubject ?? `CN=${MTLS_CLIENT_ID}` };
+  return { server: https, url: `https://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`, clientSubject: clientSubject ?? `CN=${MTLS_CLIENT_ID}`, ...(clientCertificate ? { clientCertificate } : {}) };
 }

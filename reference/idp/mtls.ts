@@ -18,12 +18,14 @@ export interface IdpMtls {
   /** https://host:port of the mTLS listener (filled in once it listens). */
   url: string;
   readonly clientSubject: string;
+  /** The client's certificate (PEM), for self_signed_tls_client_auth (variation mtls-self-signed-client-auth). */
+  readonly clientCertificate?: string;
 }
 
 /** Starts the https listener that hands every request to the IdP's own handler; undefined without mTLS settings. */
 export async function startMtlsListener(server: Server, host: string): Promise<{ server: HttpsServer; mtls: IdpMtls } | undefined> {
   const listener = await listenMutualTls(server, host);
-  return listener && { server: listener.server, mtls: { url: listener.url, clientSubject: listener.clientSubject } };
+  return listener && { server: listener.server, mtls: { url: listener.url, clientSubject: listener.clientSubject, ...(listener.clientCertificate ? { clientCertificate: listener.clientCertificate } : {}) } };
 }
 
 const peerCertificate = (ctx: OidcContext): X509Certificate | undefined => {
@@ -40,6 +42,7 @@ export function mtlsFeature(mtls: IdpMtls | undefined, faults: IdpFaults): Recor
       enabled: true,
       certificateBoundAccessTokens: true,
       tlsClientAuth: true,
+      selfSignedTlsClientAuth: faults.has('mtls-self-signed-client-auth'),
       getCertificate: peerCertificate,
       // Fault mtls-client-certificate-refused: no certificate is ever taken as verified (REQ-MTLS-01).
       certificateAuthorized: (ctx: OidcContext) => !faults.has('mtls-client-certificate-refused') && (ctx.req.socket as Partial<TLSSocket>).authorized === true,
@@ -65,13 +68,17 @@ export function bindToCertificate(ctx: OidcContext, token: { setThumbprint(kind:
 const sameDn = (actual: string | undefined, expected: string): boolean => actual !== undefined && actual.split('\n').join(',').trim() === expected.trim();
 
 /** The mTLS client (tls_client_auth by subject, certificate-bound tokens), when the IdP has an mTLS listener. */
-export function mtlsClientMetadata(mtls: IdpMtls | undefined, scopes: readonly string[]): Record<string, unknown>[] {
+export function mtlsClientMetadata(mtls: IdpMtls | undefined, scopes: readonly string[], faults: IdpFaults): Record<string, unknown>[] {
   if (!mtls) return [];
+  // Variation mtls-self-signed-client-auth (RFC 8705 §2.2): the client is registered by its certificate itself (jwks x5c), not by subject.
+  const selfSigned = faults.has('mtls-self-signed-client-auth') && mtls.clientCertificate !== undefined;
+  const registration = selfSigned
+    ? { token_endpoint_auth_method: 'self_signed_tls_client_auth', jwks: { keys: [jwkOfCertificate(mtls.clientCertificate!)] } }
+    : { token_endpoint_auth_method: 'tls_client_auth', tls_client_auth_subject_dn: mtls.clientSubject };
   return [
     {
       client_id: MTLS_CLIENT_ID,
-      token_endpoint_auth_method: 'tls_client_auth',
-      tls_client_auth_subject_dn: mtls.clientSubject,
+      ...registration,
       tls_client_certificate_bound_access_tokens: true,
       grant_types: ['client_credentials'],
       response_types: [],
@@ -82,7 +89,14 @@ export function mtlsClientMetadata(mtls: IdpMtls | undefined, scopes: readonly s
   ];
 }
 
-export const mtlsAuthMethods = (mtls: IdpMtls | undefined): string[] => (mtls ? ['tls_client_auth'] : []);
+export const mtlsAuthMethods = (mtls: IdpMtls | undefined, faults: IdpFaults): string[] =>
+  mtls ? ['tls_client_auth', ...(faults.has('mtls-self-signed-client-auth') ? ['self_signed_tls_client_auth'] : [])] : [];
+
+/** The public key of a certificate as a JWK with the certificate in x5c (RFC 7517 §4.7), as §2.2 registers it. */
+function jwkOfCertificate(pem: string): Record<string, unknown> {
+  const certificate = new X509Certificate(pem);
+  return { ...(certificate.publicKey.export({ format: 'jwk' }) as Record<string, unknown>), use: 'sig', x5c: [certificate.raw.toString('base64')] };
+}
 
 /** Fault rewrites of the bound JWT (RFC 8705 §3.1), called from the IdP's JWT customizer. */
 export function mtlsJwtFaults(faults: IdpFaults, payload: Record<string, unknown>): void {

@@ -70,7 +70,7 @@ export function buildProvider(state: ProviderState): Provider {
   const provider = new Provider(state.issuer, {
     adapter: state.store.adapterFactory(),
     // Issue 19: plus the private_key_jwt test client (RFC 7523), whose public key the fixture file gives.
-    clients: [...clientMetadata(clients, faults), ...privateKeyJwtClientMetadata(fixtures, faults), ...mtlsClientMetadata(state.mtls, apiScopes)],
+    clients: [...clientMetadata(clients, faults), ...privateKeyJwtClientMetadata(fixtures, faults), ...mtlsClientMetadata(state.mtls, apiScopes, faults)],
     jwks: { keys: keys.all.map((k) => k.privateJwk) },
     cookies: { keys: [...state.cookieKeys] },
     scopes: ['openid', ...apiScopes],
@@ -78,7 +78,7 @@ export function buildProvider(state: ProviderState): Provider {
     // The client authentication methods the seed documents (seed 001: Basic header, credentials in the body), and
     // none for the public web front end (RFC 6749 §2.1; issue 20, REQ-AUTHZ-03); issue 19's private_key_jwt (RFC 7523),
     // which only the private_key_jwt test client is registered for.
-    clientAuthMethods: ['client_secret_basic', 'client_secret_post', 'none', 'private_key_jwt', ...mtlsAuthMethods(state.mtls)],
+    clientAuthMethods: ['client_secret_basic', 'client_secret_post', 'none', 'private_key_jwt', ...mtlsAuthMethods(state.mtls, faults)],
     responseTypes: ['code'],
     // RFC 7636 / issue 7: PKCE is required for every authorization request (RFC 9700 §2.1.1: public clients
     // above all, REQ-AUTHZ-03). oidc-provider supports S256 only (REQ-AUTHZ-04).

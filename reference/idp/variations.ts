@@ -146,6 +146,13 @@ export const IDP_VARIATIONS = [
     description: 'Every token request with a DPoP proof must carry a server nonce: the first is answered 400 use_dpop_nonce with a DPoP-Nonce header.',
     allowedBy: 'RFC 9449 §8: an authorization server MAY supply a nonce value to be included by the client in DPoP proofs (use_dpop_nonce, DPoP-Nonce).',
   },
+  // Issue 19: mutual TLS (RFC 8705)
+  {
+    name: 'mtls-self-signed-client-auth',
+    component: 'idp',
+    description: 'The mTLS client is registered for self_signed_tls_client_auth: by its certificate itself (jwks with x5c), whatever its chain and subject, instead of tls_client_auth by subject DN.',
+    allowedBy: 'RFC 8705 §2.2: self-signed certificate mutual-TLS client authentication, the other method of §2; the server matches the presented certificate against the client\'s registered one.',
+  },
 ] as const satisfies readonly VariationDefinition[];
 
 export type IdpVariationName = (typeof IDP_VARIATIONS)[number]['name'];
