@@ -12,6 +12,7 @@ import { DEFAULT_FIXTURES_PATH } from './fixtures.ts';
 import { withNeededVariations } from './faults.ts';
 import { HTTPS_VARIATION, referenceTlsMaterial, type ReferenceTlsMaterial } from './tls-material.ts';
 import { JwksRelay } from '../support/jwks/relay.ts';
+import { makeMtlsMaterials, mtlsEnvironment, MTLS_CLIENT_ID, type ReferenceMtls } from './mtls.ts';
 
 export interface ReferenceStackOptions {
   /** Named faults to inject (kit self-test); see reference/faults.ts. */
@@ -38,6 +39,8 @@ export interface ReferenceUrls {
   readonly tls?: { readonly caPem: string; readonly caFile: string; readonly plainIdp?: string };
   /** The kit's JWKS relay (its JWK Set URL and admin token) and the gateway that fetches its keys there. */
   readonly jwksRelay?: { readonly url: string; readonly gatewayUrl: string; readonly adminToken: string };
+  /** Issue 19: the mTLS listeners of the IdP and the gateway (RFC 8705), with the run-time CA's certificates. */
+  readonly mtls?: ReferenceMtls;
 }
 
 interface ReadyMessage {
@@ -47,6 +50,7 @@ interface ReadyMessage {
   readonly issuer?: string;
   /** The IdP's plain-http twin (https mode only). */
   readonly plainUrl?: string;
+  readonly mtlsUrl?: string;
 }
 
 export class ReferenceStackStartError extends Error {
@@ -99,17 +103,20 @@ export class ReferenceStack {
     const tls = switches.has(HTTPS_VARIATION) ? await referenceTlsMaterial(switches) : undefined;
     const https = tls?.environment ?? {};
     let relay: JwksRelay | undefined;
+    // Issue 19: the kit's run-time test CA and the certificates of the mTLS listeners (reference/mtls.ts).
+    const mtls = await makeMtlsMaterials(host);
     const spawn = (name: string, env: Record<string, string>) =>
       startChild(name, { ...common, ...env }, options.verbose ?? false, options.startTimeoutMs ?? 15_000, children);
     try {
       const [idp, component] = await Promise.all([
-        spawn('idp', { ...https, AUTH_CTK_IDP_HOST: host, AUTH_CTK_IDP_PORT: String(options.ports?.idp ?? 0) }),
+        spawn('idp', { ...https, ...mtlsEnvironment(mtls), AUTH_CTK_IDP_HOST: host, AUTH_CTK_IDP_PORT: String(options.ports?.idp ?? 0) }),
         spawn('component', { AUTH_CTK_COMPONENT_HOST: host, AUTH_CTK_COMPONENT_PORT: String(options.ports?.component ?? 0) }),
       ]);
       const issuer = idp.issuer ?? idp.url;
       relay = await JwksRelay.start({ upstream: `${idp.url}/jwks`, host, ...(tls ? { upstreamCaPem: tls.caPem } : {}) });
       const gatewayEnv = (port: number, jwksUri: string) => ({
         ...https,
+        ...mtlsEnvironment(mtls),
         AUTH_CTK_GATEWAY_HOST: host,
         AUTH_CTK_GATEWAY_PORT: String(port),
         AUTH_CTK_ISSUER: issuer,
@@ -121,7 +128,9 @@ export class ReferenceStack {
         spawn('gateway', gatewayEnv(0, relay.url)),
       ]);
       const jwksRelay = { url: relay.url, gatewayUrl: relayGateway.url, adminToken: relay.adminToken };
-      const urls = { idp: idp.url, issuer, gateway: gateway.url, component: component.url, jwksRelay };
+      const mtlsUrls = idp.mtlsUrl && gateway.mtlsUrl ? { idpUrl: idp.mtlsUrl, gatewayUrl: gateway.mtlsUrl } : undefined;
+      const referenceMtls: ReferenceMtls | undefined = mtlsUrls && { ...mtlsUrls, caCertificatePem: mtls.caCertificatePem, clientId: MTLS_CLIENT_ID, client: mtls.client, otherCertificate: mtls.otherCertificate };
+      const urls = { idp: idp.url, issuer, gateway: gateway.url, component: component.url, jwksRelay, ...(referenceMtls ? { mtls: referenceMtls } : {}) };
       return new ReferenceStack(tls ? { ...urls, tls: { caPem: tls.caPem, caFile: tls.caFile, ...(idp.plainUrl ? { plainIdp: idp.plainUrl } : {}) } } : urls, faults, children, { tls, relay });
     } catch (error) {
       await Promise.all([stopAll(children), relay?.stop()]);

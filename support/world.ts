@@ -4,6 +4,7 @@
  */
 import { World, setWorldConstructor, type IWorldOptions } from '@cucumber/cucumber';
 import { send as sendHttp, evidenceOf, type Exchange, type HttpRequest } from './http/exchange.ts';
+import type { Dispatcher } from 'undici';
 import type { FindingSink } from './verdict/check.ts';
 import { MEDIA, type CheckRecord, type Finding, type NotRunReason } from './verdict/media-types.ts';
 import { currentTarget } from './target/current.ts';
@@ -42,8 +43,8 @@ export class CtkWorld extends World implements FindingSink {
   }
 
   /** Sends one request to the system under test, recording it as evidence. */
-  async send(request: HttpRequest, options: { keepAsLast?: boolean } = {}): Promise<Exchange> {
-    const exchange = await sendHttp({ timeoutMs: this.target.limits.requestTimeoutMs, ...request });
+  async send(request: HttpRequest, options: { keepAsLast?: boolean; dispatcher?: Dispatcher } = {}): Promise<Exchange> {
+    const exchange = await sendHttp({ timeoutMs: this.target.limits.requestTimeoutMs, ...request }, options.dispatcher);
     this.record(exchange, options.keepAsLast ?? true);
     return exchange;
   }

@@ -20,6 +20,9 @@ import { encodeIdentity, decodeIdentity, type ForwardedIdentity } from '../refer
 import { GATEWAY_FAULTS } from '../reference/gateway/faults.ts';
 import { withNeededVariations } from '../reference/faults.ts';
 import { selfSignedCertificatePem } from '../support/jwt/self-signed-cert.ts';
+import { request as httpsRequest } from 'node:https';
+import { listenMutualTls, makeMtlsMaterials, mtlsEnvironment, type MtlsMaterials } from '../reference/mtls.ts';
+import type { IssuedCertificate } from '../support/tls/test-ca.ts';
 
 const fixtures = loadReferenceFixtures();
 const ISSUER = 'https://idp.gateway-test.invalid';
@@ -169,7 +172,42 @@ async function startGateway(overrides: Partial<GatewayConfig> = {}): Promise<str
   };
   const server = createGatewayServer(config);
   gateways.push(server);
-  return listening(server);
+  const base = await listening(server);
+  // Issue 19: the mTLS listener of each gateway (RFC 8705 §3), with the same handler (reference/mtls.ts).
+  mtlsMaterials ??= await makeMtlsMaterials('127.0.0.1');
+  const mtls = await listenMutualTls(server, '127.0.0.1', mtlsEnvironment(mtlsMaterials));
+  if (mtls) {
+    gateways.push(mtls.server as unknown as Server);
+    mtlsUrlOf.set(base, mtls.url);
+  }
+  return base;
+}
+
+let mtlsMaterials: MtlsMaterials | undefined;
+const mtlsUrlOf = new Map<string, string>();
+
+/** GET of the protected route over the gateway's mTLS listener with a certificate-bound token, presenting `certificate` (or none). */
+async function mtlsCall(base: string, certificate: IssuedCertificate | undefined, boundTo: IssuedCertificate = mtlsMaterials!.client): Promise<Reply> {
+  const token = await mint({ claims: { cnf: { 'x5t#S256': boundTo.thumbprintS256 } } });
+  const url = new URL(routes.protected, mtlsUrlOf.get(base)!);
+  return new Promise((resolve, reject) => {
+    const req = httpsRequest(
+      url,
+      {
+        headers: { authorization: `Bearer ${token}` },
+        ca: mtlsMaterials!.caCertificatePem,
+        ...(certificate ? { cert: certificate.certificatePem, key: certificate.privateKeyPem } : {}),
+        agent: false,
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, text: Buffer.concat(chunks).toString('utf8'), json: undefined }));
+      },
+    );
+    req.on('error', reject);
+    req.end();
+  });
 }
 
 let gateway: string;
@@ -908,6 +946,15 @@ test('gateway-rate-limit (variation): 429 with Retry-After past 50/s, 403 after 
   assert.equal((await call(base, routes.protected, { headers: [bearer('garbage')] })).status, 401, '127.0.0.1 is never blocked');
 });
 
+Object.assign(FAULT_PROBES, {
+  // Issue 19: mutual TLS (RFC 8705 §3)
+  'gateway-certificate-binding-hex': async (base: string) => assert.equal((await mtlsCall(base, mtlsMaterials!.client)).status, 401),
+  'gateway-ignores-certificate-binding': async (base: string) => assert.equal((await mtlsCall(base, mtlsMaterials!.otherCertificate)).status, 200),
+  'gateway-accepts-bound-token-without-certificate': async (base: string) => assert.equal((await mtlsCall(base, undefined)).status, 200),
+  'gateway-certificate-mismatch-invalid-request': async (base: string) => assert.match(String((await mtlsCall(base, undefined)).headers['www-authenticate']), /error="invalid_request"/),
+});
+
+
 describe('gateway faults: each flips the behaviour it names, and the healthy gateway does not', () => {
   test('every declared gateway fault has a probe here, and every probe a declaration', () => {
     assert.deepEqual(GATEWAY_FAULTS.map((f) => f.name).sort(), Object.keys(FAULT_PROBES).sort());
@@ -924,4 +971,15 @@ describe('gateway faults: each flips the behaviour it names, and the healthy gat
       await probe(await startWith([name]));
     });
   }
+});
+
+test('mutual TLS (RFC 8705 §3): a certificate-bound token is served with its certificate only, else 401 invalid_token', async () => {
+  assert.equal((await mtlsCall(gateway, mtlsMaterials!.client)).status, 200, 'bound token + its certificate');
+  for (const certificate of [undefined, mtlsMaterials!.otherCertificate]) {
+    const reply = await mtlsCall(gateway, certificate);
+    assert.equal(reply.status, 401);
+    assert.match(String(reply.headers['www-authenticate']), /error="invalid_token"/);
+  }
+  const plain = await call(gateway, routes.protected, { headers: [['authorization', `Bearer ${await mint({ claims: { cnf: { 'x5t#S256': mtlsMaterials!.client.thumbprintS256 } } })}`]] });
+  assert.equal(plain.status, 401, 'the plain listener has no certificate');
 });

@@ -21,6 +21,9 @@ import { TestCertificateAuthority } from '../support/tls/test-ca.ts';
 import { handshake, hostMismatch, type TlsVersion } from '../support/tls/probes.ts';
 import { serverCertificateRequest } from '../reference/tls-material.ts';
 import { withNeededVariations } from '../reference/faults.ts';
+import { request as httpsRequest } from 'node:https';
+import { makeMtlsMaterials, mtlsEnvironment, MTLS_CLIENT_ID, type MtlsMaterials } from '../reference/mtls.ts';
+import type { IssuedCertificate } from '../support/tls/test-ca.ts';
 
 interface Reply {
   readonly status: number;
@@ -95,6 +98,9 @@ async function verify(accessToken: string) {
 
 before(async () => {
   fx = loadReferenceFixtures();
+  // Issue 19: the IdP's mTLS listener (RFC 8705) takes its CA and certificate from the environment, as in the stack.
+  mtlsMaterials = await makeMtlsMaterials('127.0.0.1');
+  Object.assign(process.env, mtlsEnvironment(mtlsMaterials));
   idp = await createIdp({ fixtures: fx });
 });
 after(() => idp.close());
@@ -814,6 +820,21 @@ const FAULT_PROBES: Record<IdpFaultName, () => Promise<boolean>> = {
       const reply = await call(`${r.plainUrl}/token`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'grant_type=client_credentials&client_id=auth-ctk-plain-http-probe&client_secret=wrong' });
       return reply.status === 401 && reply.json?.error === 'invalid_client';
     }),
+  // Issue 19: mutual TLS (RFC 8705)
+  'mtls-client-certificate-refused': async () => (await mtlsToken(mtlsMaterials.client)).json?.error === 'invalid_client',
+  'mtls-any-certificate-accepted': async () => (await mtlsToken(mtlsMaterials.otherCertificate)).status === 200,
+  'mtls-refusal-invalid-request': async () => (await mtlsToken(undefined)).json?.error === 'invalid_request',
+  'mtls-thumbprint-hex': async () => {
+    const reply = await mtlsToken(mtlsMaterials.client);
+    const cnf = decodeJwt(String(reply.json?.access_token)).cnf as Record<string, unknown> | undefined;
+    return cnf?.['x5t#S256'] === Buffer.from(mtlsMaterials.client.thumbprintS256, 'base64url').toString('hex');
+  },
+  'mtls-token-not-bound': async () => {
+    const reply = await mtlsToken(mtlsMaterials.client);
+    return reply.status === 200 && decodeJwt(String(reply.json?.access_token)).cnf === undefined;
+  },
+  'metadata-without-certificate-bound-tokens': async () => (await call(`${idp.url}${DISCOVERY}`)).json?.tls_client_certificate_bound_access_tokens === undefined,
+  'metadata-without-mtls-endpoint-aliases': async () => (await call(`${idp.url}${DISCOVERY}`)).json?.mtls_endpoint_aliases === undefined,
 };
 
 /** The client_secret_jwt test client as the kit sees it (fixtures clients.secretJwt). */
@@ -825,6 +846,59 @@ async function secretJwtToken(defect: AssertionDefect = 'none', given?: string) 
   const assertion = given ?? (await macAssertion(client, assertionClaims(client.clientId, `${idp.url}/token`, defect), defect));
   return token({ grant_type: 'client_credentials', scope: client.scopes.join(' '), client_assertion_type: JWT_BEARER_ASSERTION_TYPE, client_assertion: assertion }, { from: defect === 'none' ? undefined : '127.0.0.55' });
 }
+
+let mtlsMaterials: MtlsMaterials;
+
+/** A token request of the mTLS client at the IdP's mTLS listener, presenting `certificate` (or none). */
+function mtlsToken(certificate: IssuedCertificate | undefined, from?: string): Promise<Reply> {
+  const body = new URLSearchParams({ grant_type: 'client_credentials', client_id: MTLS_CLIENT_ID }).toString();
+  return new Promise((resolve) => {
+    const req = httpsRequest(
+      `${idp.mtlsUrl}/token`,
+      {
+        method: 'POST',
+        headers: FORM,
+        ca: mtlsMaterials.caCertificatePem,
+        ...(certificate ? { cert: certificate.certificatePem, key: certificate.privateKeyPem } : {}),
+        localAddress: from,
+        agent: false,
+        timeout: 5_000,
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => {
+          const text = Buffer.concat(chunks).toString('utf8');
+          let json: Record<string, unknown> | undefined;
+          try {
+            json = JSON.parse(text) as Record<string, unknown>;
+          } catch {
+            json = undefined;
+          }
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, text, json });
+        });
+      },
+    );
+    req.on('timeout', () => req.destroy(Object.assign(new Error('timeout'), { code: 'TIMEOUT' })));
+    req.on('error', (e: NodeJS.ErrnoException) => resolve({ status: 0, headers: {}, text: '', error: e.code ?? e.message }));
+    req.end(body);
+  });
+}
+
+describe('mutual TLS (RFC 8705, issue 19)', () => {
+  test('the registered certificate gets a token bound to it; none, or another subject, gets invalid_client; the metadata names the alias', async () => {
+    const ok = await mtlsToken(mtlsMaterials.client, '127.0.0.80');
+    assert.equal(ok.status, 200, ok.text);
+    assert.deepEqual(decodeJwt(String(ok.json!.access_token)).cnf, { 'x5t#S256': mtlsMaterials.client.thumbprintS256 });
+    assert.equal((await mtlsToken(undefined, '127.0.0.81')).json?.error, 'invalid_client');
+    assert.equal((await mtlsToken(mtlsMaterials.otherCertificate, '127.0.0.81')).json?.error, 'invalid_client');
+    const plain = await call(`${idp.url}/token`, { method: 'POST', headers: FORM, body: `grant_type=client_credentials&client_id=${MTLS_CLIENT_ID}`, from: '127.0.0.81' });
+    assert.equal(plain.json?.error, 'invalid_client', 'the plain listener has no certificate to offer');
+    const metadata = (await call(`${idp.url}${DISCOVERY}`)).json!;
+    assert.equal(metadata.tls_client_certificate_bound_access_tokens, true);
+    assert.deepEqual(metadata.mtls_endpoint_aliases, { token_endpoint: `${idp.mtlsUrl}/token` });
+  });
+});
 
 /** The private_key_jwt test client as the kit sees it (fixtures privateKeyJwtClient). */
 function pkjwtClient(): PrivateKeyJwtClient {

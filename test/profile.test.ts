@@ -465,6 +465,33 @@ describe('profile fields for real deployments (issue 16)', () => {
     assert.equal(failure(write(profile), env).field, 'capabilities.private-key-jwt');
   });
 
+  test('mtls (issue 19, RFC 8705): certificate and key files relative to the profile; both capabilities follow from it; a key is never echoed', async () => {
+    const { TestCertificateAuthority } = await import('../support/tls/test-ca.ts');
+    const ca = await TestCertificateAuthority.create();
+    const issued = await ca.issueClientCertificate({ commonName: 'ctk-mtls' });
+    writeFileSync(join(dir, 'mtls-client.pem'), issued.certificatePem);
+    writeFileSync(join(dir, 'mtls-client.key'), issued.privateKeyPem);
+    writeFileSync(join(dir, 'mtls-ca.pem'), ca.certificatePem);
+    const profile = validProfile();
+    profile.mtls = { clientId: 'ctk-mtls', certificate: './mtls-client.pem', privateKey: 'mtls-client.key', caCertificate: './mtls-ca.pem', gatewayUrl: 'https://api-mtls.test' };
+    const p = load(profile);
+    assert.equal(p.mtls?.client.certificatePem, issued.certificatePem);
+    assert.equal(p.mtls?.caCertificatePem, ca.certificatePem);
+    assert.equal(p.capabilities['mtls-client-auth'], true);
+    assert.equal(p.capabilities['certificate-bound-tokens'], true);
+    assert.equal(load({ ...profile, mtls: { ...profile.mtls, certificateBoundTokens: false } }).capabilities['certificate-bound-tokens'], false);
+
+    profile.mtls = { clientId: 'ctk-mtls', certificate: './mtls-client.pem', privateKey: './no-such.key' };
+    assert.equal(failure(write(profile)).field, 'mtls.privateKey');
+    profile.mtls = { clientId: 'ctk-mtls', certificate: './mtls-client.key', privateKey: './mtls-client.key' };
+    const swapped = failure(write(profile));
+    assert.equal(swapped.field, 'mtls.certificate');
+    assert.ok(!swapped.message.includes(issued.privateKeyPem.split('\n')[1]!), 'the key never appears in an error');
+    delete profile.mtls;
+    profile.capabilities = { 'certificate-bound-tokens': true };
+    assert.equal(failure(write(profile)).field, 'capabilities.certificate-bound-tokens');
+  });
+
   test('admin: presets, the auth header, and calls with where the answer holds what the kit needs', () => {
     const profile = validProfile();
     profile.admin = { baseUrl: 'https://kc.test/admin/realms/ctk', token: '${CTK_SECRET}', preset: 'keycloak' };

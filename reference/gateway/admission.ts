@@ -7,6 +7,7 @@ import type { AccessTokenClaims, AccessTokenValidator } from './access-token.ts'
 import type { Refusal } from './challenge.ts';
 import type { BearerCredentials } from './credentials.ts';
 import { DpopRefused } from './dpop.ts';
+import { CertificateBindingRefused } from './mtls.ts';
 import { anonymousIdentity, identityOfToken, type ForwardedIdentity } from './identity.ts';
 import type { RoutePolicy } from './routes.ts';
 
@@ -78,7 +79,8 @@ export async function admit(
     }
     // RFC 6750 §3.1 invalid_token: expired, revoked, malformed, or otherwise invalid -> 401. Also when the
     // keys cannot be fetched (issue 12: an unreachable JWKS is a 401, never a 500 and never an accept).
-    const code = faults.has('wrong-error-code') ? 'invalid_request' : 'invalid_token';
+    // RFC 8705 §3: a certificate-bound token without its certificate is invalid_token too (mtls.ts, whose fault may say otherwise).
+    const code = faults.has('wrong-error-code') ? 'invalid_request' : error instanceof CertificateBindingRefused ? error.code : 'invalid_token';
     // RFC 9449 §7.1: a refused DPoP request, or a bound token sent as Bearer, is also answered with a DPoP challenge
     // (fault dpop-challenge-bearer-only leaves it out, REQ-DPOP-10).
     const dpopError = error instanceof DpopRefused ? error.code : undefined;

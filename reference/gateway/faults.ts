@@ -192,4 +192,9 @@ export const GATEWAY_FAULTS: readonly FaultDefinition[] = [
     ...gateway('gateway-introspection-drops-cnf', 'introspects every token and keeps only the identity members of the answer, dropping cnf: a DPoP-bound token looks unbound, so the bound token with the DPoP scheme and a valid proof is refused', ['REQ-DPOP-05']),
     needs: ['gateway-introspects-opaque-tokens'],
   },
+  // Issue 19: mutual TLS (RFC 8705 §3), reference/gateway/mtls.ts
+  gateway('gateway-certificate-binding-hex', 'compares the hex SHA-256 of the client certificate with cnf.x5t#S256 (a base64url value): a certificate-bound token is refused even with its own certificate', ['REQ-MTLS-06']),
+  gateway('gateway-ignores-certificate-binding', 'never looks at cnf.x5t#S256: a certificate-bound token is served without a certificate, or with any certificate', ['REQ-MTLS-07']),
+  gateway('gateway-accepts-bound-token-without-certificate', 'compares a presented certificate with cnf.x5t#S256, but serves a certificate-bound token over a connection without any certificate', ['REQ-MTLS-07']),
+  gateway('gateway-certificate-mismatch-invalid-request', 'refuses a certificate-bound token presented without its certificate with a 401 whose challenge says invalid_request instead of invalid_token', ['REQ-MTLS-08']),
 ];

@@ -13,6 +13,7 @@ import type { GatewayConfig } from './config.ts';
 import { GatewayClientLimits } from './client-limits.ts';
 import { bearerCredentials, bodyWithoutToken } from './credentials.ts';
 import { checkSenderConstraint, DpopNonces, SeenProofs } from './dpop.ts';
+import { checkCertificateBinding } from './mtls.ts';
 import { encodeIdentity } from './identity.ts';
 import { RouteTable, routePolicies, type RoutePolicy } from './routes.ts';
 import { forward } from './upstream.ts';
@@ -145,7 +146,10 @@ export function createGatewayServer(config: GatewayConfig, options: GatewayServe
       uri: `${origin}${url.pathname}`,
       proofs: req.headersDistinct.dpop ?? [],
     });
-    const admission = await admit(route.policy, credentials, validate, faults, (claims, token, scheme) => checkSenderConstraint(claims, dpopRequest(token, scheme), seenProofs, faults, dpopNonces));
+    const admission = await admit(route.policy, credentials, validate, faults, (claims, token, scheme) => {
+      checkCertificateBinding(claims, req.socket, faults); // RFC 8705 §3 (issue 19): certificate-bound tokens (mtls.ts)
+      return checkSenderConstraint(claims, dpopRequest(token, scheme), seenProofs, faults, dpopNonces);
+    });
     if (admission.kind === 'refuse') {
       // RFC 6750 §3: a 401 MUST carry WWW-Authenticate (fault no-www-authenticate drops it).
       const { refusal } = admission;

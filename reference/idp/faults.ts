@@ -924,6 +924,49 @@ export const IDP_FAULTS = [
     breaks: ['REQ-TLS-07'],
     needs: ['https-reference'],
   },
+  // Issue 19: mutual TLS (RFC 8705), reference/idp/mtls.ts
+  {
+    name: 'mtls-client-certificate-refused',
+    component: 'idp',
+    description: 'No client certificate is ever taken as verified: the mTLS client gets invalid_client even with its registered certificate (RFC 8705 §2).',
+    breaks: ['REQ-MTLS-01'],
+  },
+  {
+    name: 'mtls-any-certificate-accepted',
+    component: 'idp',
+    description: 'tls_client_auth ignores the subject: any certificate of a trusted CA authenticates the mTLS client (RFC 8705 §2.1).',
+    breaks: ['REQ-MTLS-02'],
+  },
+  {
+    name: 'mtls-refusal-invalid-request',
+    component: 'idp',
+    description: 'A token request refused for its client certificate is answered 400 invalid_request instead of invalid_client (RFC 8705 §2).',
+    breaks: ['REQ-MTLS-03'],
+  },
+  {
+    name: 'mtls-thumbprint-hex',
+    component: 'idp',
+    description: 'The cnf.x5t#S256 of a certificate-bound JWT is the hex SHA-256 of the certificate instead of its base64url (RFC 8705 §3.1).',
+    breaks: ['REQ-MTLS-04'],
+  },
+  {
+    name: 'mtls-token-not-bound',
+    component: 'idp',
+    description: 'A JWT issued over mTLS to the client of certificate-bound tokens carries no cnf (RFC 8705 §3.1).',
+    breaks: ['REQ-MTLS-05'],
+  },
+  {
+    name: 'metadata-without-certificate-bound-tokens',
+    component: 'idp',
+    description: 'The metadata leaves out tls_client_certificate_bound_access_tokens although the IdP binds tokens (RFC 8705 §3.3).',
+    breaks: ['REQ-MTLS-09'],
+  },
+  {
+    name: 'metadata-without-mtls-endpoint-aliases',
+    component: 'idp',
+    description: 'The metadata leaves out mtls_endpoint_aliases: the mTLS token endpoint on its own port cannot be found from it (RFC 8705 §5).',
+    breaks: ['REQ-MTLS-10'],
+  },
 ] as const satisfies readonly FaultDefinition[];
 
 export type IdpFaultName = (typeof IDP_FAULTS)[number]['name'];

@@ -18,6 +18,7 @@ import { applyDpopBinding } from 'oidc-provider/lib/helpers/grant_common.js';
 import type { ReferenceFixtures } from '../fixtures.ts';
 import type { ClientRegistry } from './clients.ts';
 import type { IdpFaults } from './faults.ts';
+import { bindToCertificate } from './mtls.ts';
 
 export interface GrantDeps {
   readonly fixtures: ReferenceFixtures;
@@ -52,7 +53,8 @@ export function registerTokenGrants(provider: Provider, deps: GrantDeps): void {
    * requested by a client that holds it but is no API scope: it is not put into the access token.
    */
   const grantedScopes = (ctx: OidcContext): string[] => {
-    const allowed = clients.find(ctx.oidc.client.clientId)?.scopes ?? [];
+    // A client outside the fixture registry (issue 19's mTLS client, mtls.ts) holds the scopes of its oidc-provider registration.
+    const allowed = clients.find(ctx.oidc.client.clientId)?.scopes ?? String(ctx.oidc.client.scope ?? '').split(' ').filter(Boolean);
     const requested = String(ctx.oidc.params.scope ?? '').split(' ').filter(Boolean);
     if (requested.length === 0 || onlyUnknownScopesUnstated(ctx)) return allowed.filter((s) => s !== 'openid');
     const refused = requested.filter((s) => !allowed.includes(s));
@@ -107,6 +109,7 @@ export function registerTokenGrants(provider: Provider, deps: GrantDeps): void {
       token.resourceServer = resourceServerFor(ctx);
       // RFC 9449 §6.1: the token is bound to the proof's key (cnf.jkt); a proof seen before is refused (§11.1).
       await applyDpopBinding(provider, ctx, dPoP, token);
+      bindToCertificate(ctx, token); // RFC 8705 §3 (issue 19): cnf.x5t#S256 for a client of certificate-bound tokens (mtls.ts)
       ctx.oidc.entity('ClientCredentials', token);
       const value: string = await token.save();
       const unstated = (widen && faults.has('unstated-scope-change')) || onlyUnknownScopesUnstated(ctx);

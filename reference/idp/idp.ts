@@ -39,6 +39,7 @@ import { ProviderStore } from './store.ts';
 import { acceptPlainChallenge, dropIssFromAuthorizationResponse, redeemForCodeOwner } from './authorization-faults.ts';
 import { laxAssertionCheck } from './jwt-client-auth.ts';
 import { createMainServer, createPlainTwin, type MainListenerTls } from '../https.ts';
+import { startMtlsListener, type IdpMtls } from './mtls.ts';
 
 export interface IdpOptions {
   readonly fixtures: ReferenceFixtures;
@@ -58,6 +59,8 @@ export interface RunningIdp {
   /** The plain-http twin of an https IdP. */
   readonly plainUrl?: string;
   readonly issuer: string;
+  /** Issue 19: the https listener that asks for client certificates (RFC 8705), when the environment configures one. */
+  readonly mtlsUrl?: string;
   close(): Promise<void>;
 }
 
@@ -122,13 +125,14 @@ export async function createIdp(options: IdpOptions): Promise<RunningIdp> {
   };
 
   let issuer = options.issuer ?? '';
+  let mtls: IdpMtls | undefined;
   let provider: Provider | undefined;
   let providerCallback: ((req: IncomingMessage, res: ServerResponse) => void) | undefined;
   // The second issuer (foreign-issuer.ts): rebuilt with the first, since it signs with the same (rotating) keys.
   let foreignCallback: ((req: IncomingMessage, res: ServerResponse) => void) | undefined;
   const foreignStore = new ProviderStore();
   const rebuildProvider = () => {
-    const state: ProviderState = { issuer, fixtures, clients, keys, faults, cookieKeys, store, onTokenOutcome };
+    const state: ProviderState = { issuer, fixtures, clients, keys, faults, cookieKeys, store, onTokenOutcome, ...(mtls ? { mtls } : {}) };
     provider = buildProvider(state);
     providerCallback = provider.callback();
     const foreign = fixtures.foreignIssuer;
@@ -328,6 +332,9 @@ export async function createIdp(options: IdpOptions): Promise<RunningIdp> {
 
   const url = await listen(server, { host: options.host ?? '127.0.0.1', port: options.port ?? 0 });
   issuer = options.issuer ?? url;
+  // Issue 19: the mTLS listener (RFC 8705), on a port of its own, with the same handler (mtls.ts).
+  const mtlsListener = await startMtlsListener(server, options.host ?? '127.0.0.1');
+  mtls = mtlsListener?.mtls;
   rebuildProvider();
   // RFC 6749 §3.2 (REQ-TLS-07): an https IdP's plain-http twin redirects and reads nothing, unless a fault says otherwise.
   const twin = options.tls ? createPlainTwin(() => url, serve, faults) : undefined;
@@ -343,8 +350,9 @@ export async function createIdp(options: IdpOptions): Promise<RunningIdp> {
     url,
     ...(plainUrl ? { plainUrl } : {}),
     issuer,
+    ...(mtls ? { mtlsUrl: mtls.url } : {}),
     close: async () => {
-      await Promise.all([closeServer(server), ...(twin ? [closeServer(twin)] : [])]);
+      await Promise.all([closeServer(server), ...(twin ? [closeServer(twin)] : []), ...(mtlsListener ? [closeServer(mtlsListener.server)] : [])]);
     },
   };
 }

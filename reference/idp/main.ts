@@ -20,4 +20,4 @@ const idp = await createIdp({
   issuer: process.env.AUTH_CTK_ISSUER || undefined,
   ...(tls ? { tls } : {}),
 });
-announceReady('idp', idp.server, idp.url, { issuer: idp.issuer, ...(idp.plainUrl ? { plainUrl: idp.plainUrl } : {}) });
+announceReady('idp', idp.server, idp.url, { issuer: idp.issuer, ...(idp.plainUrl ? { plainUrl: idp.plainUrl } : {}), ...(idp.mtlsUrl ? { mtlsUrl: idp.mtlsUrl } : {}) });

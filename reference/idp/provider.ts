@@ -26,6 +26,7 @@ import { codeLifetimeSeconds, injectRedirectUriFaults, pkceRequired } from './au
 import { injectAssertionFaults, privateKeyJwtClientMetadata } from './jwt-client-auth.ts';
 import { refuseDisabledClients } from './disabled-client.ts';
 import { mayIntrospect, revokeTokensOfGrant, tokenStateEndpoints } from './token-state.ts';
+import { mtlsAuthMethods, mtlsClientMetadata, mtlsFeature, mtlsJwtFaults, mtlsMiddleware, type IdpMtls } from './mtls.ts';
 
 export interface ProviderState {
   readonly issuer: string;
@@ -39,6 +40,8 @@ export interface ProviderState {
   readonly store: ProviderStore;
   /** Called before every token endpoint answer is sent (audit, failed-login counting). */
   readonly onTokenOutcome: (ctx: OidcContext) => void;
+  /** Issue 19: the mTLS listener (RFC 8705), when the IdP has one (mtls.ts). */
+  readonly mtls?: IdpMtls;
 }
 
 export const newCookieKeys = (): string[] => [randomBytes(32).toString('base64url')];
@@ -65,7 +68,7 @@ export function buildProvider(state: ProviderState): Provider {
   const provider = new Provider(state.issuer, {
     adapter: state.store.adapterFactory(),
     // Issue 19: plus the private_key_jwt test client (RFC 7523), whose public key the fixture file gives.
-    clients: [...clientMetadata(clients, faults), ...privateKeyJwtClientMetadata(fixtures, faults)],
+    clients: [...clientMetadata(clients, faults), ...privateKeyJwtClientMetadata(fixtures, faults), ...mtlsClientMetadata(state.mtls, apiScopes, faults)],
     jwks: { keys: keys.all.map((k) => k.privateJwk) },
     cookies: { keys: [...state.cookieKeys] },
     scopes: ['openid', ...apiScopes],
@@ -74,7 +77,7 @@ export function buildProvider(state: ProviderState): Provider {
     // none for the public web front end (RFC 6749 §2.1; issue 20, REQ-AUTHZ-03); issue 19's private_key_jwt (RFC 7523),
     // which only the private_key_jwt test client is registered for.
     // client_secret_jwt (OpenID Connect Core §9), which only the client_secret_jwt test client is registered for.
-    clientAuthMethods: ['client_secret_basic', 'client_secret_post', 'none', 'private_key_jwt', 'client_secret_jwt'],
+    clientAuthMethods: ['client_secret_basic', 'client_secret_post', 'none', 'private_key_jwt', 'client_secret_jwt', ...mtlsAuthMethods(state.mtls, faults)],
     responseTypes: ['code'],
     // RFC 7636 / issue 7: PKCE is required for every authorization request (RFC 9700 §2.1.1: public clients
     // above all, REQ-AUTHZ-03). oidc-provider supports S256 only (REQ-AUTHZ-04).
@@ -92,6 +95,8 @@ export function buildProvider(state: ProviderState): Provider {
       // without one it stays a Bearer token. Proofs are checked by oidc-provider (§4.3), replays refused (§11.1).
       // Variation dpop-nonce-required (§8): every proof must carry a nonce of this IdP's.
       dPoP: { enabled: true, allowReplay: false, ...(faults.has('dpop-nonce-required') ? { nonceSecret: DPOP_NONCE_SECRET, requireNonce: () => true } : {}) },
+      // RFC 8705 (issue 19, capabilities mtls-client-auth, certificate-bound-tokens): tls_client_auth and bound tokens on the mTLS listener (mtls.ts).
+      ...mtlsFeature(state.mtls, faults),
       resourceIndicators: {
         enabled: true,
         defaultResource: () => audience,
@@ -153,6 +158,7 @@ export function buildProvider(state: ProviderState): Provider {
   provider.use(dpopFaults(state));
   provider.use(discoveryFaults(state)); // registered first, so its rewrite of the document runs last
   provider.use(honestMetadata);
+  provider.use(mtlsMiddleware(state.mtls, faults)); // issue 19: RFC 8705 metadata and the mTLS faults (mtls.ts)
   injectProviderFaults(provider, state);
   injectRedirectUriFaults(provider, faults); // REQ-AUTHZ-01/-02: exact redirect_uri matching (authorization-faults.ts)
   injectAssertionFaults(provider, faults, fixtures); // issue 19: private_key_jwt and client_secret_jwt faults (jwt-client-auth.ts)
@@ -336,6 +342,7 @@ function jwtCustomizer(faults: IdpFaults, issuer: string, clients: ClientRegistr
     if (faults.has('missing-jti')) delete jwt.payload.jti;
     // Fault dpop-token-without-cnf (RFC 9449 §6.1): the bound token does not say which key it is bound to.
     if (faults.has('dpop-token-without-cnf')) delete jwt.payload.cnf;
+    mtlsJwtFaults(faults, jwt.payload); // issue 19: RFC 8705 §3.1 faults of the certificate binding (mtls.ts)
     if (faults.has('sub-not-client-id') && !human) jwt.payload.sub = `service-account-${String(jwt.payload.client_id)}`;
     if (faults.has('human-sub-is-client') && human) jwt.payload.sub = jwt.payload.client_id;
     // Fault front-end-token-names-a-customer (seed 000: the front end authorizes "as the website, and not as the human

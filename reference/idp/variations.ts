@@ -164,6 +164,13 @@ export const IDP_VARIATIONS = [
       'RFC 9325 §3.1.1 (TLS 1.2 MUST be supported, 1.3 SHOULD; 1.0 and 1.1 MUST NOT be negotiated) and RFC 6749 §3.2 (the token endpoint MUST require TLS): what a production IdP and gateway do. ' +
       'A redirect from port 80 processes no credentials, so it does not break §3.2.',
   },
+  // Issue 19: mutual TLS (RFC 8705)
+  {
+    name: 'mtls-self-signed-client-auth',
+    component: 'idp',
+    description: 'The mTLS client is registered for self_signed_tls_client_auth: by its certificate itself (jwks with x5c), whatever its chain and subject, instead of tls_client_auth by subject DN.',
+    allowedBy: 'RFC 8705 §2.2: self-signed certificate mutual-TLS client authentication, the other method of §2; the server matches the presented certificate against the client\'s registered one.',
+  },
 ] as const satisfies readonly VariationDefinition[];
 
 export type IdpVariationName = (typeof IDP_VARIATIONS)[number]['name'];

@@ -3,7 +3,7 @@
  * transport error happened instead. The kit never throws on an HTTP status; transport errors are data too,
  * because "connection reset" is an observable behaviour (seed 001: a blocked IP sees connection errors).
  */
-import { Agent, request as undiciRequest, errors as undiciErrors } from 'undici';
+import { Agent, request as undiciRequest, errors as undiciErrors, type Dispatcher } from 'undici';
 import { redactBody, redactHeaderValue, redact } from './redact.ts';
 
 export interface HttpRequest {
@@ -64,7 +64,8 @@ const DEFAULT_TIMEOUT_MS = 10_000;
 /** Bodies larger than this are cut in evidence (the full body is still read and returned). */
 export const MAX_BODY_BYTES = 2 * 1024 * 1024;
 
-export async function send(req: HttpRequest): Promise<Exchange> {
+/** `dispatcher`: a connection pool of the caller's own (mutual TLS: the client certificate, RFC 8705), else the kit's. */
+export async function send(req: HttpRequest, dispatcher?: Dispatcher): Promise<Exchange> {
   const startedAt = Date.now();
   const timeoutMs = req.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   try {
@@ -72,7 +73,7 @@ export async function send(req: HttpRequest): Promise<Exchange> {
       method: req.method as 'GET',
       headers: req.headers as Record<string, string>,
       body: req.body,
-      dispatcher: agentFor(req.sourceAddress, timeoutMs),
+      dispatcher: dispatcher ?? agentFor(req.sourceAddress, timeoutMs),
       signal: AbortSignal.timeout(timeoutMs + 1_000),
     });
     const rawHeaders: [string, string][] = [];

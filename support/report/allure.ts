@@ -30,8 +30,8 @@ export const EPICS: Record<CertificationProfile, string> = {
   'rate-limits': 'Rate limits and blocking',
   'human-identity': 'System versus human identity',
   client: 'Clients that integrate with the platform',
-  'asymmetric-client-auth': 'Asymmetric client authentication (private_key_jwt)',
-  'sender-constrained': 'Sender-constrained tokens (DPoP)',
+  'asymmetric-client-auth': 'Asymmetric client authentication (private_key_jwt, mTLS tls_client_auth)',
+  'sender-constrained': 'Sender-constrained tokens (DPoP, mTLS certificate-bound)',
   introspection: 'Token introspection and revocation',
 };
 

@@ -26,6 +26,7 @@ import { CANVAS_REQUIREMENTS } from './canvas.ts';
 import { JWT_CLIENT_AUTH_REQUIREMENTS } from './jwt-client-auth.ts';
 import { DPOP_REQUIREMENTS } from './dpop.ts';
 import { DPOP_INTROSPECTION_REQUIREMENTS } from './dpop-introspection.ts';
+import { MTLS_REQUIREMENTS } from './mtls.ts';
 import { INTROSPECTION_REQUIREMENTS } from './introspection.ts';
 import { REVOCATION_REQUIREMENTS } from './revocation.ts';
 import { CLIENT_SECRET_JWT_REQUIREMENTS } from './client-secret-jwt.ts';
@@ -59,6 +60,7 @@ const ALL: readonly Requirement[] = [
   ...JWT_CLIENT_AUTH_REQUIREMENTS,
   ...DPOP_REQUIREMENTS,
   ...DPOP_INTROSPECTION_REQUIREMENTS,
+  ...MTLS_REQUIREMENTS,
   ...INTROSPECTION_REQUIREMENTS,
   ...REVOCATION_REQUIREMENTS,
   ...CLIENT_SECRET_JWT_REQUIREMENTS,

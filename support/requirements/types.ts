@@ -61,6 +61,9 @@ export const CAPABILITIES = [
   // Issue 19: client_secret_jwt and a disabled client
   'client-secret-jwt', // RFC 7523 / OpenID Connect Core §9: a client authenticates with a JWT MACed with its secret (profile clients.secretJwt)
   'disabled-client', // the deployment disables clients and the profile names one it disabled (clients.disabled)
+  // Issue 19: mutual TLS (RFC 8705)
+  'mtls-client-auth', // RFC 8705 §2: a client authenticates at the token endpoint's mTLS alias with its certificate (profile mtls)
+  'certificate-bound-tokens', // RFC 8705 §3: tokens issued over mTLS are bound to the certificate; the gateway's mTLS listener checks it (profile mtls)
 ] as const;
 export type Capability = (typeof CAPABILITIES)[number];
 

@@ -154,6 +154,7 @@ export async function describeExternalTarget(profile: TargetProfile, log: (line:
     ...(profile.introspection ? { introspection: profile.introspection } : {}),
     ...(profile.revocation ? { revocation: profile.revocation } : {}),
     ...(profile.tls ? { tls: profile.tls } : {}),
+    ...(profile.mtls ? { mtls: profile.mtls } : {}),
   };
 }
 

@@ -482,6 +482,34 @@ export const PROFILE_SCHEMA = {
         owner: text('the username (users[].username) of the customer who owns clients.rotation'),
       },
     },
+    // Issue 19: mutual TLS (RFC 8705)
+    mtls: {
+      type: 'object',
+      description:
+        'mutual TLS (RFC 8705): { clientId, certificate, privateKey, tokenEndpoint?, gatewayUrl?, caCertificate?, scope?, otherCertificate?, certificateBoundTokens? } — certificate and privateKey are PEM files (paths relative to the profile)',
+      additionalProperties: false,
+      required: ['clientId', 'certificate', 'privateKey'],
+      properties: {
+        clientId: text('the client id registered for tls_client_auth or self_signed_tls_client_auth'),
+        certificate: text('the client certificate: a PEM file path (relative to the profile)'),
+        privateKey: text('the client certificate\'s private key: a PEM file path (relative to the profile; its content is never printed)'),
+        tokenEndpoint: url('the token endpoint over mutual TLS (default: mtls_endpoint_aliases.token_endpoint of the metadata, else token_endpoint)'),
+        gatewayUrl: url('the base URL where the gateway asks for client certificates (absent: the gateway\'s binding checks are not testable)'),
+        caCertificate: text('the CA of the mTLS listeners\' server certificates: a PEM file path (default: the system\'s trust store)'),
+        scope: text('the scope to request, when the client must name one'),
+        otherCertificate: {
+          type: 'object',
+          description: 'a certificate the server trusts that is not the client\'s: { certificate, privateKey } PEM file paths',
+          additionalProperties: false,
+          required: ['certificate', 'privateKey'],
+          properties: {
+            certificate: text('the other certificate: a PEM file path'),
+            privateKey: text('its private key: a PEM file path'),
+          },
+        },
+        certificateBoundTokens: { type: 'boolean', description: 'whether tokens issued over mTLS are bound to the certificate (RFC 8705 §3): true (default) or false' },
+      },
+    },
     // Issue 19: RFC 7662 introspection and RFC 7009 revocation
     introspection: {
       type: 'object',

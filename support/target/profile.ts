@@ -12,7 +12,7 @@ import { Ajv, type ErrorObject } from 'ajv';
 import { LineCounter, parseDocument, type Document } from 'yaml';
 import { UsageError } from '../../cli/errors.ts';
 import type { Capability } from '../requirements/types.ts';
-import type { ClientRoleName, IntrospectionDescription, PrivateKeyJwtClient, RevocationDescription, SecretJwtClient, SelfServiceRotationDescription, TargetTls } from './target.ts';
+import type { ClientRoleName, IntrospectionDescription, MtlsDescription, PrivateKeyJwtClient, RevocationDescription, SecretJwtClient, SelfServiceRotationDescription, TargetTls } from './target.ts';
 import { certificatesOf, TargetCaError } from '../tls/trust.ts';
 import type { AdminDescription, AudienceCheck, GatewayLimits, BrowserLoginDescription, ClientCredentials, ForeignIssuerDescription, RouteSet, TargetDescription, TestSignerDescription, TestUser } from './target.ts';
 import { checkSigningJwk } from '../jwt/signing-keys.ts';
@@ -96,6 +96,8 @@ export interface TargetProfile {
   readonly tls?: TargetTls;
   /** Issue 20: where the kit's JWKS relay listens, and the gateway whose jwks_uri points at it (capability jwks-control). */
   readonly jwksRelay?: JwksRelayProfile;
+  /** Issue 19: mutual TLS (RFC 8705), the certificate files read (the keys are secrets). */
+  readonly mtls?: MtlsDescription;
 }
 
 /** The profile's jwksRelay, checked: the relay is started by `auth-ctk run` (support/target/external.ts). */
@@ -160,7 +162,7 @@ export function loadProfile(file: string, options: LoadProfileOptions = {}): Tar
   checkOwnershipEntries(resolved, failAt);
   checkTokenStateEntries(resolved, failAt);
   checkClientEntries(resolved, failAt);
-  return withJwksRelay(withTls(file, resolved, failAt, withClientEntries(withTokenStateEntries(withPrivateKeyJwtClient(withOwnershipEntries(withGenuineTokenAids(toProfile(shown, resolved, testSignerOf(resolved, failAt)), resolved), resolved), resolved, failAt), resolved), resolved)), resolved, failAt);
+  return withMtls(file, withJwksRelay(withTls(file, resolved, failAt, withClientEntries(withTokenStateEntries(withPrivateKeyJwtClient(withOwnershipEntries(withGenuineTokenAids(toProfile(shown, resolved, testSignerOf(resolved, failAt)), resolved), resolved), resolved, failAt), resolved), resolved)), resolved, failAt), resolved, failAt);
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -344,6 +346,19 @@ interface RawProfile {
   revocation?: { endpoint?: string };
   tls?: { caFile?: string; plainHttpPort?: number };
   jwksRelay?: { listen: string; gatewayUrl?: string };
+  mtls?: RawMtls;
+}
+
+interface RawMtls {
+  clientId: string;
+  certificate: string;
+  privateKey: string;
+  tokenEndpoint?: string;
+  gatewayUrl?: string;
+  caCertificate?: string;
+  scope?: string;
+  otherCertificate?: { certificate: string; privateKey: string };
+  certificateBoundTokens?: boolean;
 }
 
 function checkResolved(p: RawProfile, fail: (path: (string | number)[], detail: string) => never): void {
@@ -749,4 +764,53 @@ function withJwksRelay(profile: TargetProfile, p: RawProfile, fail: (path: (stri
   }
   const gatewayUrl = (relay.gatewayUrl ?? p.gateway!.baseUrl).replace(/\/+$/, '');
   return { ...profile, capabilities: { ...profile.capabilities, 'jwks-control': true }, jwksRelay: { host: listen!.host, port: listen!.port, gatewayUrl } };
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// issue 19: mutual TLS (RFC 8705): the certificate and key files, read once; their content is never printed
+
+const MTLS_CAPABILITIES = ['mtls-client-auth', 'certificate-bound-tokens'] as const;
+
+function withMtls(file: string, profile: TargetProfile, p: RawProfile, fail: (path: (string | number)[], detail: string) => never): TargetProfile {
+  const given = p.mtls;
+  for (const capability of MTLS_CAPABILITIES) {
+    if (p.capabilities?.[capability] === true && !given) fail(['capabilities', capability], 'true, yet the profile has no mtls: give mtls (the capability follows from it)');
+  }
+  if (!given) return profile;
+  const pem = (path: (string | number)[], value: string, label: RegExp, what: string): string => {
+    const where = resolve(dirname(file), value);
+    let content: string;
+    try {
+      content = readFileSync(where, 'utf8');
+    } catch {
+      return fail(path, `cannot read the file ${JSON.stringify(value)} (expected ${what} as a PEM file; a relative path is taken from the profile's directory)`);
+    }
+    if (!label.test(content)) fail(path, `the file ${JSON.stringify(value)} holds no ${what} in PEM form`);
+    return content;
+  };
+  const CERT = /-----BEGIN CERTIFICATE-----/;
+  const KEY = /-----BEGIN (?:[A-Z]+ )?PRIVATE KEY-----/;
+  const client = { certificatePem: pem(['mtls', 'certificate'], given.certificate, CERT, 'a certificate'), privateKeyPem: pem(['mtls', 'privateKey'], given.privateKey, KEY, 'a private key') };
+  const other = given.otherCertificate && {
+    certificatePem: pem(['mtls', 'otherCertificate', 'certificate'], given.otherCertificate.certificate, CERT, 'a certificate'),
+    privateKeyPem: pem(['mtls', 'otherCertificate', 'privateKey'], given.otherCertificate.privateKey, KEY, 'a private key'),
+  };
+  const capabilities = {
+    ...profile.capabilities,
+    'mtls-client-auth': p.capabilities?.['mtls-client-auth'] ?? true,
+    'certificate-bound-tokens': p.capabilities?.['certificate-bound-tokens'] ?? given.certificateBoundTokens ?? true,
+  };
+  return {
+    ...profile,
+    capabilities,
+    mtls: {
+      clientId: given.clientId,
+      client,
+      ...(other ? { otherCertificate: other } : {}),
+      ...(given.tokenEndpoint !== undefined ? { tokenEndpoint: given.tokenEndpoint } : {}),
+      ...(given.gatewayUrl !== undefined ? { gatewayUrl: given.gatewayUrl } : {}),
+      ...(given.caCertificate !== undefined ? { caCertificatePem: pem(['mtls', 'caCertificate'], given.caCertificate, CERT, 'a CA certificate') } : {}),
+      ...(given.scope !== undefined ? { scope: given.scope } : {}),
+    },
+  };
 }

@@ -40,6 +40,11 @@ export function describeReferenceTarget(
   // Issue 20: the JWKS relay and its gateway (reference/stack.ts); a stack without them (containers) has no jwks-control.
   capabilities['jwks-control'] = urls.jwksRelay !== undefined;
   // A fault may stand for a target that never made a seed's promise (issue-refresh-token-unclaimed): not claimed then.
+  // Issue 19: mutual TLS (RFC 8705), claimed where the stack started its mTLS listeners (reference/mtls.ts).
+  const mtls = urls.mtls;
+  // Without the listeners (a description from given URLs) the capabilities are left out, as a profile without mtls leaves them.
+  if (mtls) Object.assign(capabilities, { 'mtls-client-auth': true, 'certificate-bound-tokens': true });
+  else for (const c of ['mtls-client-auth', 'certificate-bound-tokens'] as const) delete capabilities[c];
   for (const name of options.faults ?? []) for (const c of FAULTS.find((f) => f.name === name)?.unclaims ?? []) capabilities[c] = false;
   return {
     name: options.name ?? 'auth-ctk reference stack',
@@ -80,6 +85,18 @@ export function describeReferenceTarget(
     // Variation https-reference (issue 19): the run's CA, and the port of the IdP's plain-http twin (REQ-TLS-07).
     ...(urls.tls ? { tls: { caPem: urls.tls.caPem, ...(urls.tls.plainIdp ? { plainHttpPort: Number(new URL(urls.tls.plainIdp).port) } : {}) } } : {}),
     ...(urls.jwksRelay ? { jwksRelay: { url: urls.jwksRelay.url, gatewayUrl: urls.jwksRelay.gatewayUrl, adminToken: urls.jwksRelay.adminToken } } : {}),
+    ...(mtls
+      ? {
+          mtls: {
+            tokenEndpoint: `${mtls.idpUrl}/token`,
+            gatewayUrl: mtls.gatewayUrl,
+            caCertificatePem: mtls.caCertificatePem,
+            clientId: mtls.clientId,
+            client: { certificatePem: mtls.client.certificatePem, privateKeyPem: mtls.client.privateKeyPem },
+            otherCertificate: { certificatePem: mtls.otherCertificate.certificatePem, privateKeyPem: mtls.otherCertificate.privateKeyPem },
+          },
+        }
+      : {}),
     faults: options.faults ?? [],
   };
 }

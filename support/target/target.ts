@@ -341,8 +341,35 @@ export interface TargetDescription {
    * JWKS robustness checks are not applicable.
    */
   readonly jwksRelay?: JwksRelayDescription;
+  /** Issue 19: mutual TLS (RFC 8705): the mTLS token endpoint, the gateway's mTLS listener, the client's certificate (capabilities mtls-client-auth, certificate-bound-tokens). */
+  readonly mtls?: MtlsDescription;
   /** Active faults, reference only (kit self-test). */
   readonly faults?: readonly string[];
+}
+
+/** A certificate and its private key, PEM-encoded (the key is a secret: never logged, registered with the redactor). */
+export interface CertificateAndKey {
+  readonly certificatePem: string;
+  readonly privateKeyPem: string;
+}
+
+/**
+ * Mutual TLS (issue 19, RFC 8705): a client registered for tls_client_auth (or self_signed_tls_client_auth) with its
+ * certificate and key — the operator's files, or on the reference issued by the kit's run-time CA.
+ */
+export interface MtlsDescription {
+  /** The token endpoint over mTLS (default: mtls_endpoint_aliases.token_endpoint of the metadata, else token_endpoint). */
+  readonly tokenEndpoint?: string;
+  /** Base URL of the gateway's mTLS listener; absent: the gateway's certificate-binding checks are not testable. */
+  readonly gatewayUrl?: string;
+  /** The CA that signed the mTLS listeners' server certificates, when not one the system trusts. */
+  readonly caCertificatePem?: string;
+  readonly clientId: string;
+  /** A scope to request, when the client must name one. */
+  readonly scope?: string;
+  readonly client: CertificateAndKey;
+  /** A certificate the server trusts that is not the client's (another subject); absent: that refusal is not testable. */
+  readonly otherCertificate?: CertificateAndKey;
 }
 
 /** A client that authenticates with JWTs signed by its own key (RFC 7523 §2.2, OpenID Connect Core §9 private_key_jwt). */
@@ -478,6 +505,7 @@ export function secretsOf(target: TargetDescription): string[] {
       if (typeof v === 'string') secrets.push(v);
     }
   }
+  if (target.mtls) secrets.push(target.mtls.client.privateKeyPem, ...(target.mtls.otherCertificate ? [target.mtls.otherCertificate.privateKeyPem] : []));
   const assertionKey = target.privateKeyJwtClient?.privateJwk;
   if (assertionKey) {
     secrets.push(JSON.stringify(assertionKey));

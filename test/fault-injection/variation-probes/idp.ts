@@ -6,6 +6,8 @@ import { jsonOf, send } from '../../../support/http/exchange.ts';
 import { assertionClaims, JWT_BEARER_ASSERTION_TYPE, signAssertion } from '../../../support/jwt/client-assertion.ts';
 import type { Probe, ProbeContext } from './context.ts';
 import { dpopProof, newDpopKey } from '../../../support/dpop/proof.ts';
+import { Agent } from 'undici';
+import type { IssuedCertificate } from '../../../support/tls/test-ca.ts';
 
 const scopeOf = (c: ProbeContext) => c.fx.clients.system!.scopes[0]!;
 const issued = async (c: ProbeContext) => {
@@ -164,5 +166,23 @@ export const IDP_PROBES: Record<IdpVariationName, Probe> = {
     const twin = await send({ method: 'POST', url: `${c.urls.tls!.plainIdp}/token`, headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'grant_type=client_credentials', timeoutMs: 5_000 });
     assert.equal(twin.response?.status, 308, 'the plain-http twin redirects and reads nothing');
     assert.equal(twin.response?.headers.location, `${c.urls.idp}/token`);
+  },
+  // Issue 19: mutual TLS (RFC 8705 §2.2)
+  'mtls-self-signed-client-auth': async (c) => {
+    const mtls = c.urls.mtls!;
+    const metadata = jsonOf(await c.get(`${c.urls.idp}/.well-known/openid-configuration`));
+    assert.ok((metadata?.token_endpoint_auth_methods_supported as string[]).includes('self_signed_tls_client_auth'));
+    const tokenWith = async (certificate: IssuedCertificate) => {
+      const dispatcher = new Agent({ connect: { ca: mtls.caCertificatePem, cert: certificate.certificatePem, key: certificate.privateKeyPem } });
+      try {
+        const form = new URLSearchParams({ grant_type: 'client_credentials', client_id: mtls.clientId });
+        return await send({ method: 'POST', url: `${mtls.idpUrl}/token`, headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: form.toString(), timeoutMs: 5_000 }, dispatcher);
+      } finally {
+        await dispatcher.close();
+      }
+    };
+    const ok = await tokenWith(mtls.client);
+    assert.equal(ok.response?.status, 200, ok.response?.body);
+    assert.equal(jsonOf(await tokenWith(mtls.otherCertificate))?.error, 'invalid_client', 'a certificate not registered is refused');
   },
 };
