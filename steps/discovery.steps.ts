@@ -10,6 +10,7 @@ import { theIssued } from '../support/oauth/issued.ts';
 import { judgeIssuer } from '../support/jwt/claims.ts';
 import { fetchJwks, privateMaterialIn, type FetchedJwks } from '../support/jwt/jwks.ts';
 import { judgeTokenEndpointAnswers, requestTokenAtMetadataEndpoint } from '../support/discovery/token-endpoint.ts';
+import { jwksUriOf } from '../support/target/target.ts';
 import {
   findMetadata,
   judgeIssuerForm,
@@ -90,7 +91,7 @@ When('the caller fetches the issuer\'s JWK Set', async function (this: CtkWorld)
   // The metadata's jwks_uri when the kit finds metadata (it is what resource servers use), else the profile's.
   const found = await findMetadata(this);
   const fromMetadata = 'notFound' in found ? undefined : found.metadata?.jwks_uri;
-  const uri = typeof fromMetadata === 'string' ? fromMetadata : this.target.jwksUri;
+  const uri = typeof fromMetadata === 'string' ? fromMetadata : jwksUriOf(this.target);
   this.state.remember(JWKS, { uri, fetched: await fetchJwks(this, uri) });
 });
 

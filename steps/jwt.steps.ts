@@ -22,6 +22,7 @@ import {
 import { forgedToken, signerToken, type CraftedToken } from '../support/jwt/crafted.ts';
 import { foreignIssuerToken, otherAudienceToken } from '../support/jwt/genuine.ts';
 import { callProtectedRoute, judgeGatewayAdmission, judgeGatewayRefusal, presentedDescription, rememberPresented, thePresented } from '../support/jwt/gateway.ts';
+import { jwksUriOf } from '../support/target/target.ts';
 
 Given('the system client has been issued an access token', async function (this: CtkWorld) {
   const client = this.target.clients.system;
@@ -60,8 +61,9 @@ Then('the access token\'s iss is the issuer identifier of the target', async fun
 });
 
 Then('the access token\'s signature verifies with the key its kid names in the issuer\'s JWK Set', async function (this: CtkWorld) {
-  const { keys } = await fetchJwks(this, this.target.jwksUri);
-  await judgeSignature(this, await theToken(this), keys, this.target.jwksUri);
+  const jwksUri = jwksUriOf(this.target);
+  const { keys } = await fetchJwks(this, jwksUri);
+  await judgeSignature(this, await theToken(this), keys, jwksUri);
 });
 
 Then('the access token\'s aud contains the API audience', async function (this: CtkWorld) {

@@ -17,6 +17,7 @@ import { describeOutcome } from '../support/http/exchange.ts';
 import { fetchJwks, kidsOf, verifyWithJwks } from '../support/jwt/jwks.ts';
 import { callProtectedRoute, judgeGatewayAdmission, presentUntilAdmitted, rememberPresented } from '../support/jwt/gateway.ts';
 import { stateKey } from '../support/scenario-state.ts';
+import { jwksUriOf } from '../support/target/target.ts';
 
 const SECRETS = stateKey<{ old: string; fresh: string }>('rotated secret');
 const KIDS_BEFORE = stateKey<string[]>('key ids before the rotation');
@@ -86,7 +87,7 @@ Given('the issuer\'s signing key has been rotated', async function (this: CtkWor
   const admin = controlPlaneOf(this, 'rotateSigningKey');
   if (!admin) return noControlPlane(this, 'rotate the signing key');
   if (hasIssued(this)) rememberEarlier(this, theIssued(this));
-  const before = await fetchJwks(this, this.target.jwksUri);
+  const before = await fetchJwks(this, jwksUriOf(this.target));
   this.state.remember(KIDS_BEFORE, kidsOf(before.keys ?? []));
   await admin.rotateSigningKey();
 });
@@ -94,9 +95,10 @@ Given('the issuer\'s signing key has been rotated', async function (this: CtkWor
 Then('the new access token is signed with a key that was not published before the rotation, and verifies with the JWK Set', async function (this: CtkWorld) {
   const issued = theIssued(this);
   const before = this.state.recall(KIDS_BEFORE);
-  const { keys } = await fetchJwks(this, this.target.jwksUri);
+  const jwksUri = jwksUriOf(this.target);
+  const { keys } = await fetchJwks(this, jwksUri);
   const kid = issued.decoded?.header.kid;
-  const result = keys ? await verifyWithJwks(issued.token, keys) : { verified: false as const, reason: `no JWK Set at ${this.target.jwksUri}` };
+  const result = keys ? await verifyWithJwks(issued.token, keys) : { verified: false as const, reason: `no JWK Set at ${jwksUri}` };
   check(
     this,
     {
@@ -120,8 +122,9 @@ Then('the gateway accepts the new access token once it has fetched the new key s
 
 Then('the token issued before the rotation still verifies with the issuer\'s JWK Set', async function (this: CtkWorld) {
   const earlier = theEarlier(this);
-  const { keys } = await fetchJwks(this, this.target.jwksUri);
-  const result = keys ? await verifyWithJwks(earlier.token, keys) : { verified: false as const, reason: `no JWK Set at ${this.target.jwksUri}` };
+  const jwksUri = jwksUriOf(this.target);
+  const { keys } = await fetchJwks(this, jwksUri);
+  const result = keys ? await verifyWithJwks(earlier.token, keys) : { verified: false as const, reason: `no JWK Set at ${jwksUri}` };
   check(
     this,
     {

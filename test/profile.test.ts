@@ -17,6 +17,7 @@ import { PROFILE_SCHEMA } from '../support/target/profile-schema.ts';
 import { parseDotenv } from '../support/target/dotenv.ts';
 import { describeReferenceTarget } from '../support/target/reference-target.ts';
 import { describeExternalTarget } from '../support/target/external.ts';
+import { applicability } from '../support/target/applicability.ts';
 
 const ENV = { CTK_ID: 'client-from-env', CTK_SECRET: 's3cr3t-from-env-value' };
 
@@ -73,6 +74,7 @@ describe('profile validation: one clear error naming file, field and expectation
 
   test('missing field', () => {
     const profile = validProfile();
+    profile.capabilities = { 'jwt-access-tokens': true };
     delete profile.gateway.audience;
     const e = failure(write(profile));
     assert.equal(e.field, 'gateway.audience');
@@ -130,12 +132,18 @@ describe('profile validation: one clear error naming file, field and expectation
     assert.match(failure(write(validProfile()), { CTK_ID: 'x', CTK_SECRET: '' }).message, /CTK_SECRET is not set/);
   });
 
-  test('idp needs a discovery URL or the three endpoints', () => {
+  test('idp needs a discovery URL or the endpoints (jwksUri where the tokens are JWTs)', () => {
     const profile = validProfile();
-    delete profile.idp.jwksUri;
+    delete profile.idp.tokenEndpoint;
     const e = failure(write(profile));
     assert.equal(e.field, 'idp');
-    assert.match(e.message, /idp: incomplete \(expected .*discoveryUrl, or issuer \+ tokenEndpoint \+ jwksUri\)/);
+    assert.match(e.message, /idp: incomplete \(expected .*discoveryUrl, or issuer \+ tokenEndpoint \(\+ jwksUri where the access tokens are JWTs\)\)/);
+    const jwt = validProfile();
+    jwt.capabilities = { 'jwt-access-tokens': true };
+    delete jwt.idp.jwksUri;
+    const missing = failure(write(jwt));
+    assert.equal(missing.field, 'idp.jwksUri');
+    assert.match(missing.message, /idp\.jwksUri: missing \(expected the JWKS document .*the profile claims JWT access tokens/);
   });
 
   test('a URL that is not http(s)', () => {
@@ -368,6 +376,7 @@ describe('profile fields for real deployments (issue 16)', () => {
       assert.equal(p.gateway?.audience, undefined);
     }
     const exact = validProfile();
+    exact.capabilities = { 'jwt-access-tokens': true };
     delete exact.gateway.audience;
     exact.gateway.audienceCheck = 'exact';
     assert.match(failure(write(exact)).message, /gateway\.audience: missing/);
@@ -790,6 +799,94 @@ describe('secrets from .env files (seed 002)', () => {
     writeFileSync(join(dir, 'partial.env'), 'CTK_ID=x\n');
     const e = failure(write({ ...validProfile(), envFile: 'partial.env' }), {});
     assert.match(e.message, /CTK_SECRET is not set \(expected it in the environment or .*partial\.env\)/);
+  });
+});
+
+describe('README "Profile gaps": opaque access tokens and no RFC 8414 metadata', () => {
+  const load = (profile: Record<string, any>) => loadProfile(write(profile), { env: ENV, cwd: dir });
+
+  test('claiming no JWT access tokens, a profile names neither idp.jwksUri nor gateway.audience', () => {
+    const profile = validProfile();
+    delete profile.idp.jwksUri;
+    delete profile.gateway.audience;
+    const p = load(profile);
+    assert.equal(p.idp.jwksUri, undefined);
+    assert.equal(p.gateway?.audience, undefined);
+    // rfc9068-access-tokens alone is a JWT claim too; so is a test-token signer for the gateway's audience.
+    const rfc9068 = validProfile();
+    rfc9068.capabilities = { 'rfc9068-access-tokens': true };
+    delete rfc9068.gateway.audience;
+    assert.equal(failure(write(rfc9068)).field, 'gateway.audience');
+  });
+
+  test('without a JWK Set the kit asks for none, and REQ-DISC-05 (the published set) is not applicable', async () => {
+    const profile = validProfile();
+    delete profile.idp.jwksUri;
+    delete profile.gateway;
+    const p = load(profile);
+    const { createServer } = await import('node:http');
+    const seen: string[] = [];
+    const server = createServer((req, res) => {
+      seen.push(req.url ?? '');
+      res.statusCode = 400;
+      res.end('{"error":"invalid_request"}');
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const local = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+    try {
+      const described = await describeExternalTarget({ ...p, idp: { ...p.idp, tokenEndpoint: `${local}/token` } }, () => undefined);
+      assert.equal(described.jwksUri, undefined);
+      assert.deepEqual([...new Set(seen)], ['/token'], 'only the token endpoint is probed');
+      const verdict = applicability(described, ['@core', '@REQ-DISC-05']);
+      assert.equal(verdict.kind, 'not-applicable');
+      assert.match(verdict.kind === 'not-applicable' ? verdict.record.reason : '', /publishes no JWK Set/);
+      assert.equal(applicability({ ...described, jwksUri: `${local}/jwks` }, ['@core', '@REQ-DISC-05']).kind, 'applicable');
+    } finally {
+      server.close();
+    }
+  });
+
+  test('idp.metadata: false makes the metadata requirements not applicable, with RFC 8414 §3\'s word', async () => {
+    const profile = validProfile();
+    profile.idp.metadata = false;
+    const p = load(profile);
+    assert.equal(p.idp.metadata, false);
+    const { createServer } = await import('node:http');
+    const server = createServer((_req, res) => {
+      res.statusCode = 400;
+      res.end('{"error":"invalid_request"}');
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const local = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+    try {
+      const described = await describeExternalTarget(
+        { ...p, idp: { ...p.idp, tokenEndpoint: `${local}/token`, jwksUri: `${local}/jwks` }, gateway: { ...p.gateway!, baseUrl: local } },
+        () => undefined,
+      );
+      assert.equal(described.metadata, false);
+      for (const id of ['REQ-DISC-01', 'REQ-DISC-02', 'REQ-DISC-06', 'REQ-DISC-10', 'REQ-DISC-11']) {
+        const verdict = applicability(described, ['@core', `@${id}`]);
+        assert.equal(verdict.kind, 'not-applicable', id);
+        assert.match(verdict.kind === 'not-applicable' ? verdict.record.reason : '', /publishes no RFC 8414 metadata \(idp\.metadata: false\); RFC 8414 §3 binds "authorization servers supporting metadata"/);
+      }
+      assert.equal(applicability(described, ['@core', '@REQ-DISC-05']).kind, 'applicable', 'a JWK Set it names is still judged');
+      assert.equal(applicability(described, ['@core', '@REQ-TOK-01']).kind, 'applicable');
+      const { metadata: _none, ...withMetadata } = described;
+      assert.equal(applicability(withMetadata, ['@core', '@REQ-DISC-01']).kind, 'applicable', 'metadata is assumed unless the profile says otherwise');
+    } finally {
+      server.close();
+    }
+  });
+
+  test('idp.metadata: false beside a discovery document, or not a boolean, is a profile error', () => {
+    const both = validProfile();
+    both.idp = { discoveryUrl: 'https://idp.test/.well-known/openid-configuration', metadata: false };
+    const e = failure(write(both));
+    assert.equal(e.field, 'idp.metadata');
+    assert.match(e.message, /false \(no RFC 8414 metadata\), yet idp\.discoveryUrl names a metadata document/);
+    const wrong = validProfile();
+    wrong.idp.metadata = 'no';
+    assert.equal(failure(write(wrong)).field, 'idp.metadata');
   });
 });
 

@@ -231,9 +231,12 @@ describe('external target: checked before any scenario runs', () => {
     assert.match((await startFails(profile({ discoveryUrl: `${base}/relative/.well-known/openid-configuration` }))).message, /expected "token_endpoint" to be an http\(s\) URL in the discovery document; got "\/token"/);
   });
 
-  test('discovery without jwks_uri and no jwksUri in the profile', async () => {
-    const e = await startFails(profile({ discoveryUrl: `${base}/no-jwks/.well-known/openid-configuration` }));
+  test('discovery without jwks_uri and no jwksUri in the profile: an error only where the profile claims JWT access tokens', async () => {
+    const e = await startFails(profile({ discoveryUrl: `${base}/no-jwks/.well-known/openid-configuration` }, { capabilities: { 'jwt-access-tokens': true } }));
     assert.equal(e.field, 'idp.jwksUri');
+    // Opaque tokens: no JWK Set is no mistake in the profile (README "Target profiles", idp.jwksUri).
+    const described = (await start(profile({ discoveryUrl: `${base}/no-jwks/.well-known/openid-configuration` }))).description;
+    assert.equal(described.jwksUri, undefined);
   });
 
   test('unreachable token endpoint', async () => {

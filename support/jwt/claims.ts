@@ -113,11 +113,30 @@ export function judgeApiAudience(world: CtkWorld, issued: IssuedToken): 'judged'
     );
     return 'judged';
   }
+  // No gateway audience to compare with (an IdP certified alone, or a gateway that checks none): where every token
+  // request names its resource (RFC 8707, idp.tokenRequestParameters), RFC 9068 §3 says what aud should be.
+  const resource = world.target.tokenRequestParameters?.resource;
+  if (mode === 'exact' && resource !== undefined) {
+    check(
+      world,
+      { requirement: 'REQ-JWT-08', expected: `aud containing ${JSON.stringify(resource)}, the resource the token was requested for (idp.tokenRequestParameters)`, observed: observedClaim(issued, 'aud'), should: RESOURCE_AUDIENCE_SHOULD },
+      () => expect(audiences(claimOf(issued, 'aud'))).to.include(resource),
+    );
+    return 'judged';
+  }
   return {
-    notTestable: 'the target profile names no audience: its gateway checks none (gateway.audienceCheck: none)',
-    remedy: 'set gateway.audience to the aud the gateway requires, if it requires one',
+    notTestable: world.target.gateway
+      ? 'the target profile names no audience: its gateway checks none (gateway.audienceCheck: none)'
+      : 'the target profile names no audience: it names no gateway, and its token requests name no RFC 8707 resource',
+    remedy: world.target.gateway
+      ? 'set gateway.audience to the aud the gateway requires, if it requires one'
+      : 'name the API the tokens are for: idp.tokenRequestParameters.resource (RFC 8707), or a gateway with its audience',
   };
 }
+
+/** RFC 9068 §3 on the aud of a token requested with a resource indicator: a SHOULD, so a miss is a warning. */
+export const RESOURCE_AUDIENCE_SHOULD =
+  'RFC 9068 §3 (if the request includes a "resource" parameter, the JWT access token\'s "aud" claim SHOULD have the same value as the "resource" parameter)';
 
 export function judgeAudience(world: CtkWorld, issued: IssuedToken, audience: string): void {
   check(world, { requirement: 'REQ-JWT-08', expected: `aud containing ${JSON.stringify(audience)} (the audience the gateway validates)`, observed: observedClaim(issued, 'aud') }, () =>

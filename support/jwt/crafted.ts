@@ -9,7 +9,7 @@ import { NO_SIGNER_REMEDY, testSignerOf } from './test-signer.ts';
 import { accessTokenFor } from '../oauth/token-client.ts';
 import type { NotTestable } from '../oauth/token-requests.ts';
 import { decodeJwt } from './decode.ts';
-import { audienceCheckOf } from '../target/target.ts';
+import { audienceCheckOf, jwksUriOf } from '../target/target.ts';
 import { fetchJwks } from './jwks.ts';
 import { hmacWithPublicKey, signedWithEmbeddedKey, signedWithForeignKey, unsecuredToken, type Claims } from './forge.ts';
 
@@ -53,9 +53,10 @@ export async function forgedToken(world: CtkWorld, forgery: string): Promise<Cra
     case FORGERIES[0]:
       return { token: unsecuredToken(claims, { typ: header.typ ?? 'at+jwt' }), description: 'an unsigned token (alg "none") with the claims of a valid one' };
     case FORGERIES[1]: {
-      const { keys } = await fetchJwks(world, world.target.jwksUri);
+      const jwksUri = jwksUriOf(world.target);
+      const { keys } = await fetchJwks(world, jwksUri);
       const key = keys?.find((k) => (kid ? k.kid === kid : true) && (k.kty === 'RSA' || k.kty === 'EC'));
-      if (!key) return { notTestable: `no public key${kid ? ` with kid ${kid}` : ''} could be read from ${world.target.jwksUri}`, remedy: 'check jwksUri in the target profile' };
+      if (!key) return { notTestable: `no public key${kid ? ` with kid ${kid}` : ''} could be read from ${jwksUri}`, remedy: 'check jwksUri in the target profile' };
       return {
         token: await hmacWithPublicKey(claims, key, { typ: header.typ ?? 'at+jwt', ...(kid ? { kid } : {}) }),
         description: "a token signed with HS256 using the issuer's public key (PEM) as the HMAC secret",

@@ -38,7 +38,10 @@ export const nameOf = (endpoint: OAuthEndpoint): string => NAMES[endpoint];
  */
 export function endpointRequest(world: CtkWorld, endpoint: OAuthEndpoint): HttpRequest | Unavailable {
   const target = world.target;
-  if (endpoint === 'jwks') return { method: 'GET', url: target.jwksUri, headers: { accept: 'application/json, application/jwk-set+json' } };
+  if (endpoint === 'jwks') {
+    if (!target.jwksUri) return { reason: 'the target publishes no JWK Set (no idp.jwksUri, no JWT access tokens claimed)', remedy: 'name idp.jwksUri in the target profile if the IdP publishes one' };
+    return { method: 'GET', url: target.jwksUri, headers: { accept: 'application/json, application/jwk-set+json' } };
+  }
   if (endpoint === 'discovery') {
     if (!target.discoveryUrl) return { reason: 'the target profile names no discovery document (idp.discoveryUrl)', remedy: 'name idp.discoveryUrl in the target profile' };
     return { method: 'GET', url: target.discoveryUrl, headers: { accept: 'application/json' } };

@@ -98,6 +98,12 @@ export function judgeDisallowedScope(world: CtkWorld, exchange: Exchange, reques
     });
     return;
   }
+  // A token, not a refusal: the refusal's format (REQ-TOK-09) and status (REQ-TOK-17) have nothing to judge here,
+  // whichever way REQ-TOK-12 goes — as in judgeScopeLessAnswer. Left unrecorded, an IdP that rightly leaves the scope
+  // out would have them "not judged" in this scenario, and its core profile never complete.
+  for (const requirement of ['REQ-TOK-09', 'REQ-TOK-17'].filter((r) => isTagged(world, r))) {
+    doesNotApply(world, { requirement, expected: `a JSON error with status 400 if ${situation} is refused`, why: `the server issued a token (${describeOutcome(exchange)}): no refusal to judge` });
+  }
   const granted = grantedScope(response, requested);
   check(
     world,

@@ -91,16 +91,21 @@ export function judgeRefusal(world: CtkWorld, exchange: Exchange, e: RefusalExpe
     );
   }
   // Judged on every refusal: on a non-401 it records that the clause does not apply, so the tag is never left unjudged.
-  if (e.challengeRequirement) judgeChallengeOn401(world, exchange, e.challengeRequirement, e.situation);
+  // Last, and in passing: by now the refusal's own requirement is judged in full (no token, the code, the status),
+  // so a 401 without a challenge is its own finding and does not leave a correct invalid_client "not judged".
+  if (e.challengeRequirement) judgeChallengeOn401(world, exchange, e.challengeRequirement, e.situation, checkInPassing);
 }
 
-/** REQ-CAUTH-09 (RFC 9110 §15.5.2): a 401 carries at least one challenge. */
-export function judgeChallengeOn401(world: CtkWorld, exchange: Exchange, requirement: string, situation: string): void {
+/**
+ * REQ-CAUTH-09 (RFC 9110 §15.5.2): a 401 carries at least one challenge. `judge` is check (a miss stops the scenario)
+ * or checkInPassing (the finding is recorded, the scenario's other requirements keep what their checks showed).
+ */
+export function judgeChallengeOn401(world: CtkWorld, exchange: Exchange, requirement: string, situation: string, judge: typeof check = check): void {
   if (exchange.response?.status !== 401) {
     doesNotApply(world, { requirement, expected: `a WWW-Authenticate challenge on a 401 answering ${situation}`, why: `the answer is not a 401 (${describeOutcome(exchange)}): there is no 401 to judge` });
     return;
   }
-  check(
+  judge(
     world,
     { requirement, expected: `a WWW-Authenticate challenge on the 401 answering ${situation}`, observed: `HTTP 401 without WWW-Authenticate` },
     () => expect(exchange.response!.headers['www-authenticate'] ?? '').to.match(/\S/),

@@ -222,7 +222,7 @@ export function writeAllureEnvironment(dir: string, context: EnvironmentContext)
   const entries: [string, string][] = [];
   const t = context.target;
   if (t) {
-    entries.push(['Target', t.name], ['Target.kind', t.kind], ['Issuer', t.issuer], ['Token.endpoint', t.tokenEndpoint], ['JWKS', t.jwksUri], ['Gateway', t.gateway ?? '(none)']);
+    entries.push(['Target', t.name], ['Target.kind', t.kind], ['Issuer', t.issuer], ['Token.endpoint', t.tokenEndpoint], ['JWKS', t.jwksUri ?? '(none)'], ['Gateway', t.gateway ?? '(none)']);
     if (t.capabilities.length) entries.push(['Capabilities', t.capabilities.join(', ')]);
     if (t.faults?.length) entries.push(['Faults.injected', t.faults.join(', ')]);
   }

@@ -61,7 +61,7 @@ export function renderCertificateHtml(file: CertificateFile): string {
         ['kind', t.kind],
         ['issuer', t.issuer],
         ['token endpoint', t.tokenEndpoint],
-        ['JWKS', t.jwksUri],
+        ['JWKS', t.jwksUri ?? '(none: no JWT access tokens)'],
         ...(t.discoveryUrl ? [['discovery', t.discoveryUrl]] : []),
         ...(t.authorizationEndpoint ? [['authorization endpoint', t.authorizationEndpoint]] : []),
         ['gateway', t.gateway ?? '(none: the profile tests the IdP only)'],

@@ -12,7 +12,7 @@ export interface PublicTarget {
   readonly issuer: string;
   readonly discoveryUrl?: string;
   readonly tokenEndpoint: string;
-  readonly jwksUri: string;
+  readonly jwksUri?: string;
   readonly authorizationEndpoint?: string;
   /** Absent when the gateway checks no audience, or checks it against the granted scope (`audienceCheck`). */
   readonly audience?: string;
@@ -42,7 +42,7 @@ export function publicTarget(target: TargetDescription): PublicTarget {
     issuer: publicUrl(target.issuer),
     ...(target.discoveryUrl ? { discoveryUrl: publicUrl(target.discoveryUrl) } : {}),
     tokenEndpoint: publicUrl(target.tokenEndpoint),
-    jwksUri: publicUrl(target.jwksUri),
+    ...(target.jwksUri ? { jwksUri: publicUrl(target.jwksUri) } : {}),
     ...(target.authorizationEndpoint ? { authorizationEndpoint: publicUrl(target.authorizationEndpoint) } : {}),
     ...(target.audience !== undefined ? { audience: redact(target.audience) } : {}),
     ...(target.audienceCheck && target.audienceCheck !== 'exact' ? { audienceCheck: target.audienceCheck } : {}),

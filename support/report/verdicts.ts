@@ -164,6 +164,11 @@ function tryRequirement(id: string): Requirement | undefined {
 
 /** A miss of requirement `id`, graded by its catalogue level. */
 const missVerdict = (req: Requirement): Verdict => (req.level === 'SHOULD' ? 'warning' : 'failed');
+/**
+ * A finding's verdict: by the requirement's level, except that a finding recorded at SHOULD (a check whose situation
+ * falls under a SHOULD of the clause, support/verdict/check.ts `should`) is a warning even under a MUST requirement.
+ */
+export const findingVerdict = (req: Requirement, finding: Pick<Finding, 'level'>): Verdict => (finding.level === 'SHOULD' ? 'warning' : missVerdict(req));
 
 function parseJson<T>(body: string): T | undefined {
   try {
@@ -225,7 +230,7 @@ function scenarioVerdict(run: RunRecord, pickle: Pickle, attempt: Attempt): Scen
   // Findings are graded by the catalogue level of the requirement they name, whatever the scenario's status.
   for (const finding of [...violations, ...warnings]) {
     const req = tryRequirement(finding.requirementId);
-    if (req) contribute(contributions, req.id, missVerdict(req), { diagnosis: redact(finding.diagnosis) });
+    if (req) contribute(contributions, req.id, findingVerdict(req, finding), { diagnosis: redact(finding.diagnosis) });
   }
 
   // A scenario that stopped early (not applicable, not testable, or at another requirement's failure) has not judged

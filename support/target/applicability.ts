@@ -77,6 +77,15 @@ export const ANY_OF_CAPABILITIES: Readonly<Record<string, readonly Capability[]>
   'readable-token-claims': ['jwt-access-tokens', 'token-introspection'],
 };
 
+/**
+ * Requirements on the RFC 8414 metadata document (and the issuer identifier as §2 defines it there). RFC 8414 §3
+ * binds "authorization servers supporting metadata": publishing it is an option, so a target whose profile says
+ * it publishes none (idp.metadata: false) is not judged on them at all — not applicable, never a gap.
+ */
+export const NEEDS_METADATA: readonly string[] = ['REQ-DISC-01', 'REQ-DISC-02', 'REQ-DISC-03', 'REQ-DISC-04', 'REQ-DISC-06', 'REQ-DISC-07', 'REQ-DISC-08', 'REQ-DISC-09', 'REQ-DISC-10', 'REQ-DISC-11'];
+/** Requirements on the published JWK Set: a target that claims no JWT access tokens may publish none. */
+const NEEDS_JWKS: readonly string[] = ['REQ-DISC-05'];
+
 /** The parts of the stack behind the gateway: an IdP-only target has none of them. */
 const BEHIND_THE_GATEWAY: readonly Requirement['component'][] = ['gateway', 'component'];
 
@@ -99,6 +108,25 @@ export function applicability(target: TargetDescription, tags: readonly string[]
     if (behind.length > 0 || tags.includes(USES_GATEWAY_TAG)) {
       const which = behind.length > 0 ? `${behind.map((r) => r.id).join(', ')} bind the gateway or what is behind it` : 'the check goes through the gateway';
       return notApplicable(`the profile names no gateway (${which})`, 'add gateway: to the target profile to test the gateway too');
+    }
+  }
+
+  if (target.metadata === false) {
+    const onMetadata = requirements.filter((r) => NEEDS_METADATA.includes(r.id));
+    if (onMetadata.length > 0) {
+      return notApplicable(
+        `the profile says the authorization server publishes no RFC 8414 metadata (idp.metadata: false); RFC 8414 §3 binds "authorization servers supporting metadata", so ${onMetadata.map((r) => r.id).join(', ')} do not apply`,
+        'remove idp.metadata: false (and name idp.discoveryUrl) if the server publishes a metadata document',
+      );
+    }
+  }
+  if (target.jwksUri === undefined) {
+    const onJwks = requirements.filter((r) => NEEDS_JWKS.includes(r.id));
+    if (onJwks.length > 0) {
+      return notApplicable(
+        `the target publishes no JWK Set (the profile names no idp.jwksUri, its metadata no jwks_uri, and it claims no JWT access tokens), so ${onJwks.map((r) => r.id).join(', ')} has nothing to judge`,
+        'name idp.jwksUri if the IdP publishes signing keys',
+      );
     }
   }
 

@@ -78,7 +78,9 @@ export async function describeExternalTarget(profile: TargetProfile, log: (line:
   const authorizationEndpoint = profile.idp.authorizationEndpoint ?? discovery.authorization_endpoint;
   if (!issuer) fail('idp.issuer', 'missing, and the discovery document has no "issuer" (expected the issuer identifier tokens carry in `iss`)');
   if (!tokenEndpoint) fail('idp.tokenEndpoint', 'missing, and the discovery document has no "token_endpoint" (expected the token endpoint URL)');
-  if (!jwksUri) fail('idp.jwksUri', 'missing, and the discovery document has no "jwks_uri" (expected the JWKS URL)');
+  // Only JWT access tokens need a JWK Set; an IdP with opaque tokens may publish none (profile.ts checkTokenFormatFields).
+  const jwt = profile.capabilities['jwt-access-tokens'] === true || profile.capabilities['rfc9068-access-tokens'] === true;
+  if (!jwksUri && jwt) fail('idp.jwksUri', 'missing, and the discovery document has no "jwks_uri" (expected the JWKS URL: the profile claims JWT access tokens)');
   if (profile.idp.issuer && discovery.issuer && discovery.issuer !== profile.idp.issuer) {
     // Not a usage error: the discovery scenarios judge it (RFC 8414 §3.3). The profile's value is what tokens must carry.
     log(`auth-ctk: note: discovery says issuer ${JSON.stringify(discovery.issuer)}, the profile says ${JSON.stringify(profile.idp.issuer)}; using the profile's`);
@@ -89,7 +91,7 @@ export async function describeExternalTarget(profile: TargetProfile, log: (line:
   const baseUrl = gateway?.baseUrl.replace(/\/+$/, '');
   const probes: [string, string][] = [
     [profile.idp.tokenEndpoint ? 'idp.tokenEndpoint' : 'idp.discoveryUrl (token_endpoint)', tokenEndpoint!],
-    [profile.idp.jwksUri ? 'idp.jwksUri' : 'idp.discoveryUrl (jwks_uri)', jwksUri!],
+    ...(jwksUri ? [[profile.idp.jwksUri ? 'idp.jwksUri' : 'idp.discoveryUrl (jwks_uri)', jwksUri] as [string, string]] : []),
     // An IdP-only profile names no gateway: nothing to probe there, and its requirements are not applicable.
     ...(gateway ? [['gateway.baseUrl', `${baseUrl}${gateway.routes.public}`] as [string, string]] : []),
     // Issue 20: the gateway whose jwks_uri is the kit's relay (a public route needs no keys, so it answers before the relay is up).
@@ -121,7 +123,8 @@ export async function describeExternalTarget(profile: TargetProfile, log: (line:
     ...(profile.idp.discoveryUrl ? { discoveryUrl: profile.idp.discoveryUrl } : {}),
     tokenEndpoint: tokenEndpoint!,
     ...(tokenEndpointUnusable ? { tokenEndpointUnusable } : {}),
-    jwksUri: jwksUri!,
+    ...(jwksUri ? { jwksUri } : {}),
+    ...(profile.idp.metadata === false ? { metadata: false as const } : {}),
     ...(authorizationEndpoint ? { authorizationEndpoint } : {}),
     ...(profile.idp.tokenRequestParameters ? { tokenRequestParameters: profile.idp.tokenRequestParameters } : {}),
     ...(gateway?.audience !== undefined ? { audience: gateway.audience } : {}),

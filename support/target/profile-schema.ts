@@ -122,14 +122,19 @@ export const PROFILE_SCHEMA = {
     },
     idp: {
       type: 'object',
-      description: 'the identity provider: discoveryUrl, or issuer + tokenEndpoint + jwksUri',
+      description: 'the identity provider: discoveryUrl, or issuer + tokenEndpoint (+ jwksUri where the access tokens are JWTs)',
       additionalProperties: false,
-      anyOf: [{ required: ['discoveryUrl'] }, { required: ['issuer', 'tokenEndpoint', 'jwksUri'] }],
+      anyOf: [{ required: ['discoveryUrl'] }, { required: ['issuer', 'tokenEndpoint'] }],
       properties: {
         discoveryUrl: url('the metadata document (RFC 8414 / OpenID discovery), fetched and checked before any scenario'),
         issuer: text('the issuer identifier tokens carry in `iss` (RFC 8414 §2)'),
         tokenEndpoint: url('the token endpoint (RFC 6749 §3.2)'),
-        jwksUri: url('the JWKS document with the signing keys (RFC 7517)'),
+        jwksUri: url('the JWKS document with the signing keys (RFC 7517); required without discoveryUrl where the profile claims jwt-access-tokens'),
+        metadata: {
+          type: 'boolean',
+          description:
+            'false: the authorization server publishes no RFC 8414 metadata (RFC 8414 §3 binds "authorization servers supporting metadata"), so the discovery requirements are not applicable; default true',
+        },
         authorizationEndpoint: url('the authorization endpoint for human login (RFC 6749 §3.1)'),
         tokenRequestParameters: {
           type: 'object',
@@ -149,13 +154,12 @@ export const PROFILE_SCHEMA = {
       description: 'the API gateway: { baseUrl, audience or audienceCheck, routes }',
       additionalProperties: false,
       required: ['baseUrl', 'routes'],
-      // An audience, unless the profile says the gateway checks none or checks it against the granted scope.
-      if: { properties: { audienceCheck: { enum: ['none', 'scope'] } }, required: ['audienceCheck'] },
-      else: { required: ['audience'] },
+      // An audience, unless the gateway checks none, checks the granted scope, or sees no JWTs at all: profile.ts
+      // (checkTokenFormatFields) requires it where it is read.
       properties: {
         baseUrl: url('the gateway base URL the routes are relative to'),
         componentUrl: url("the component's own base URL, where the same routes answer without the gateway (seed 000: it must not serve callers who go around the gateway; REQ-CANVAS-01)"),
-        audience: text('the `aud` the gateway expects in access tokens (RFC 9068 §3)'),
+        audience: text('the `aud` the gateway expects in access tokens (RFC 9068 §3); required where the profile claims jwt-access-tokens (or gives testTokenSigner) and audienceCheck is exact'),
         audienceCheck: {
           type: 'string',
           enum: ['exact', 'none', 'scope'],

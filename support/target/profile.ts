@@ -42,7 +42,10 @@ export interface TargetProfile {
     readonly discoveryUrl?: string;
     readonly issuer?: string;
     readonly tokenEndpoint?: string;
+    /** Absent: an IdP whose access tokens are not JWTs may name none (checkTokenFormatFields). */
     readonly jwksUri?: string;
+    /** false: no RFC 8414 metadata is published (the discovery requirements are not applicable). */
+    readonly metadata?: boolean;
     readonly authorizationEndpoint?: string;
     /** Extra parameters for every client-credentials and password token request (audience, resource). */
     readonly tokenRequestParameters?: Readonly<Record<string, string>>;
@@ -157,6 +160,7 @@ export function loadProfile(file: string, options: LoadProfileOptions = {}): Tar
     throw new ProfileError(shown, fieldName(path), detail, lineOf(path));
   };
   checkResolved(resolved, failAt);
+  checkTokenFormatFields(resolved, failAt);
   checkGenuineTokenAids(resolved, failAt);
   checkGatewayLimitClaims(resolved, failAt);
   checkOwnershipEntries(resolved, failAt);
@@ -416,6 +420,29 @@ function checkResolved(p: RawProfile, fail: (path: (string | number)[], detail: 
   }
   if (p.clients.readOnly?.scopes.includes(scoped)) {
     fail(['clients', 'readOnly', 'scopes'], `expected the read-only client to lack "${scoped}" (the scope of gateway.routes.scoped)`);
+  }
+}
+
+/**
+ * What only JWT access tokens need: the JWK Set they verify with (idp.jwksUri, or the metadata's jwks_uri) and the
+ * audience the gateway checks in them (gateway.audience). A profile that claims no JWT access tokens (opaque tokens,
+ * e.g. @node-oauth/oauth2-server's default) and gives no test-token signer need name neither: nothing reads them.
+ * And idp.metadata: false (no RFC 8414 metadata) contradicts a discovery document named beside it.
+ */
+function checkTokenFormatFields(p: RawProfile, fail: (path: (string | number)[], detail: string) => never): void {
+  const jwt = p.capabilities?.['jwt-access-tokens'] === true || p.capabilities?.['rfc9068-access-tokens'] === true;
+  if (p.idp.metadata === false && p.idp.discoveryUrl !== undefined) {
+    fail(['idp', 'metadata'], 'false (no RFC 8414 metadata), yet idp.discoveryUrl names a metadata document: remove one of them (without metadata, give issuer, tokenEndpoint and, for JWT access tokens, jwksUri)');
+  }
+  if (jwt && p.idp.discoveryUrl === undefined && p.idp.jwksUri === undefined) {
+    fail(['idp', 'jwksUri'], 'missing (expected the JWKS document with the signing keys, RFC 7517: the profile claims JWT access tokens, and without idp.discoveryUrl nothing else names it)');
+  }
+  const gateway = p.gateway;
+  if (gateway && (gateway.audienceCheck ?? 'exact') === 'exact' && gateway.audience === undefined && (jwt || p.testTokenSigner !== undefined)) {
+    fail(
+      ['gateway', 'audience'],
+      `missing (expected the \`aud\` the gateway expects in access tokens, RFC 9068 §3: the profile ${jwt ? 'claims JWT access tokens' : 'gives a test-token signer'}; set gateway.audienceCheck: none or scope if the gateway checks no audience or the granted scope)`,
+    );
   }
 }
 

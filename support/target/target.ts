@@ -6,6 +6,7 @@
  * every secret in it is registered with the redactor before anything is recorded.
  */
 import type { Capability } from '../requirements/types.ts';
+import { NotTestableError } from '../verdict/not-testable.ts';
 
 export type TargetKind = 'reference' | 'containers' | 'external';
 
@@ -201,6 +202,16 @@ export function gatewayOf(target: Pick<TargetDescription, 'gateway'>): GatewayDe
 }
 
 /** How the target's gateway checks `aud` ("exact" unless the profile says otherwise). */
+/** The target's JWK Set, or NotTestableError where it names none (support/target/applicability.ts rules most such checks out first). */
+export function jwksUriOf(target: Pick<TargetDescription, 'jwksUri'>): string {
+  if (target.jwksUri === undefined) {
+    throw new NotTestableError('the target publishes no JWK Set (the profile names no idp.jwksUri and claims no JWT access tokens)', {
+      remedy: 'name idp.jwksUri (or idp.discoveryUrl whose metadata names jwks_uri) if the IdP publishes signing keys',
+    });
+  }
+  return target.jwksUri;
+}
+
 export const audienceCheckOf = (target: Pick<TargetDescription, 'audienceCheck'>): AudienceCheck => target.audienceCheck ?? 'exact';
 
 export interface TargetDescription {
@@ -216,7 +227,16 @@ export interface TargetDescription {
    * other token request then gets instead of a failure of its own.
    */
   readonly tokenEndpointUnusable?: { readonly requirement: string; readonly reason: string };
-  readonly jwksUri: string;
+  /**
+   * The JWK Set the access tokens verify with. Absent only for a target that claims no JWT access tokens and names
+   * none (an IdP with opaque tokens has no signing keys to publish): what reads it is then not applicable.
+   */
+  readonly jwksUri?: string;
+  /**
+   * false: the authorization server publishes no RFC 8414 metadata (profile: idp.metadata). RFC 8414 §3 binds
+   * "authorization servers supporting metadata", so the discovery requirements are not applicable, never a gap.
+   */
+  readonly metadata?: false;
   readonly authorizationEndpoint?: string;
   /**
    * Extra parameters the target needs on every client-credentials and password token request, e.g. Auth0's

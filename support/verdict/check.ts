@@ -3,6 +3,7 @@
  * catalogue, never from the step) decides what a miss means:
  *   MUST / SEED -> throws RequirementViolation: the scenario fails, with a one-line diagnosis;
  *   SHOULD      -> records a warning and lets the scenario go on: verdict "warning", not "failed".
+ * A check whose situation falls under a SHOULD of the clause (`should`) is graded as SHOULD, whatever the level.
  * Every evaluation is also recorded as a CheckRecord, passes included: a requirement's "passed" is computed from
  * the checks of it that held (support/report/verdicts.ts), never from a scenario that merely ended without error.
  * A judge that cannot look (nothing to examine, a failed positive control) says so with couldNotJudge().
@@ -39,6 +40,13 @@ export interface Expectation {
   readonly expected: string;
   /** What came back: an exchange (summarised, redacted) or a sentence. */
   readonly observed?: Exchange | string;
+  /**
+   * The SHOULD of the clause that governs what this check met, where it is weaker than the requirement's level
+   * (e.g. RFC 7009 §2: a server SHOULD support revoking access tokens, and one that does not answers
+   * unsupported_token_type, §2.2.1 — so "revoking a valid access token answers 200" misses only a SHOULD there).
+   * A miss is then a warning citing this clause, never a failure. It only ever lowers the grade.
+   */
+  readonly should?: string;
 }
 
 const observedText = (observed: Exchange | string | undefined, fallback: string): string =>
@@ -65,14 +73,16 @@ function callerName(depth: number): string | undefined {
 export function findingFor(expectation: Expectation): Finding {
   const req = requirement(expectation.requirement);
   const observed = observedText(expectation.observed, 'a different result');
-  const levelNote = req.level === 'SEED' ? 'seed' : req.level;
+  const level = expectation.should !== undefined ? 'SHOULD' : req.level;
+  const source = expectation.should ?? req.source;
+  const levelNote = level === 'SEED' ? 'seed' : level;
   return {
     requirementId: req.id,
-    level: req.level,
-    source: req.source,
+    level,
+    source,
     expected: expectation.expected,
     observed,
-    diagnosis: `${req.id} ${req.source} [${levelNote}] — expected ${expectation.expected}; got ${observed}`,
+    diagnosis: `${req.id} ${source} [${levelNote}] — expected ${expectation.expected}; got ${observed}`,
   };
 }
 
@@ -91,7 +101,7 @@ export function check(sink: FindingSink, expectation: Expectation, assertion: ()
     if (!(error instanceof AssertionError)) throw error;
     const finding = findingFor(expectation);
     sink.recordCheck({ requirementId: req.id, check: name, expected: expectation.expected, observed: finding.observed, outcome: 'does-not-hold' });
-    if (req.level === 'SHOULD') {
+    if (finding.level === 'SHOULD') {
       sink.recordWarning(finding);
       return false;
     }

@@ -36,7 +36,6 @@ export async function launch(): Promise<LaunchedProduct> {
     env: {
       PRODUCT_ISSUER: server.baseUrl,
       PRODUCT_TOKEN_ENDPOINT: `${server.baseUrl}/oauth/token`,
-      PRODUCT_JWKS_PLACEHOLDER: `${server.baseUrl}/no-jwks-opaque-tokens`,
       PRODUCT_GATEWAY: server.baseUrl,
       PRODUCT_SYSTEM_SECRET: secrets.system,
       PRODUCT_READONLY_SECRET: secrets.readOnly,
