@@ -92,6 +92,9 @@ export function describeReferenceTarget(
             gatewayUrl: mtls.gatewayUrl,
             caCertificatePem: mtls.caCertificatePem,
             clientId: mtls.clientId,
+            // The scopes a system client asks for (the mTLS client is registered for them): the kit asks for the
+            // declared scopes everywhere, so an IdP that requires a scope is judged on that one request only.
+            scope: system.scopes.join(' '),
             client: { certificatePem: mtls.client.certificatePem, privateKeyPem: mtls.client.privateKeyPem },
             otherCertificate: { certificatePem: mtls.otherCertificate.certificatePem, privateKeyPem: mtls.otherCertificate.privateKeyPem },
           },
