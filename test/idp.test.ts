@@ -774,6 +774,10 @@ const FAULT_PROBES: Record<IdpFaultName, () => Promise<boolean>> = {
     await revoke(t, null);
     return (await introspect(t)).json?.active === false;
   },
+  // One cause, one finding: only the form body's secret goes unchecked; Basic still refuses a wrong one.
+  'accept-wrong-secret-in-form-body': async () =>
+    (await token({ grant_type: 'client_credentials', client_id: system().clientId, client_secret: 'wrong' })).status === 200 &&
+    (await token({ grant_type: 'client_credentials' }, { basic: [system().clientId, 'wrong'] })).status === 401,
 };
 
 /** The private_key_jwt test client as the kit sees it (fixtures privateKeyJwtClient). */

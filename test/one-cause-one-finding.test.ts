@@ -2,7 +2,7 @@
  * One cause, one finding (support/verdict/check.ts explainedBy / reportRootCause): a root cause is reported once,
  * under the requirement whose clause it breaks; a requirement whose judgement would repeat it on the same answer is
  * "not judged: <root>'s finding explains this answer" — never passed, in no report: requirement verdicts,
- * certificate, JUnit, Allure all follow it.
+ * certificate, JUnit, Allure all follow it. And the token endpoint's ladder of root probes (unchecked-credentials.ts).
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -19,6 +19,7 @@ import { computeVerdicts, type Verdicts } from '../support/report/verdicts.ts';
 import { certifyProfile } from '../support/report/certification.ts';
 import { renderJUnit } from '../support/report/junit.ts';
 import { enrichAllureResults, readAllureResults } from '../support/report/allure.ts';
+import { rootProbes } from '../support/oauth/unchecked-credentials.ts';
 import { fixtureTarget, KIT } from './report-fixtures/run-fixture.ts';
 
 function sink() {
@@ -58,6 +59,15 @@ test('reportRootCause: a root that holds explains nothing; one that misses is it
   const passing = sink();
   assert.equal(reportRootCause(passing, { requirement: 'REQ-CAUTH-07', expected: 'no token' }, fails, [{ requirement: 'REQ-CAUTH-03', expected: 'x' }], { why: 'w', inPassing: true }), false);
   assert.deepEqual(passing.violations.map((v) => v.requirementId), ['REQ-CAUTH-07']);
+});
+
+test('the token endpoint ladder: no client authentication first, then the same defect with HTTP Basic for the form body', () => {
+  const roots = (req: string, sent: Parameters<typeof rootProbes>[1]) => rootProbes(req, sent).map((p) => `${p.root} ${p.sent.role}/${p.sent.method}${p.sent.wrong ? '/wrong' : ''}`);
+  assert.deepEqual(roots('REQ-CAUTH-03', { role: 'system', method: 'basic', wrong: true }), ['REQ-CAUTH-07 system/none']);
+  assert.deepEqual(roots('REQ-CAUTH-05', { role: 'unknown', method: 'basic', wrong: false }), ['REQ-CAUTH-07 system/none']);
+  assert.deepEqual(roots('REQ-CAUTH-04', { role: 'system', method: 'body', wrong: true }), ['REQ-CAUTH-07 system/none', 'REQ-CAUTH-03 system/basic/wrong']);
+  assert.deepEqual(roots('REQ-CAUTH-04', { role: 'unknown', method: 'body', wrong: false }), ['REQ-CAUTH-07 system/none', 'REQ-CAUTH-05 unknown/basic']);
+  assert.deepEqual(roots('REQ-TOK-20', { role: 'noClientCredentials', method: 'basic', wrong: false }), [], 'only bad credentials have these roots');
 });
 
 // --- in the reports, from real Cucumber messages ------------------------------------------------------------

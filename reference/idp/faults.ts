@@ -12,7 +12,10 @@ export const IDP_FAULTS = [
     name: 'accept-wrong-secret',
     component: 'idp',
     description: 'Any secret is accepted for a known client (Basic and form body alike), at the introspection endpoint too.',
-    breaks: ['REQ-CAUTH-03', 'REQ-CAUTH-04', 'REQ-INTRO-07'],
+    // One cause, one finding: the wrong secret in the form body is the same unchecked secret as with HTTP Basic, so
+    // REQ-CAUTH-04 is not judged on it (support/oauth/unchecked-credentials.ts); accept-wrong-secret-in-form-body
+    // breaks REQ-CAUTH-04 alone.
+    breaks: ['REQ-CAUTH-03', 'REQ-INTRO-07'],
   },
   {
     name: 'ignore-basic-auth',
@@ -785,6 +788,13 @@ export const IDP_FAULTS = [
     component: 'idp',
     description: 'A revocation request without any client credentials revokes the token it names (RFC 7009 §2.1).',
     breaks: ['REQ-REVOKE-05'],
+  },
+  // --- one cause, one finding (REQ-CAUTH-04 as an independent deviation)
+  {
+    name: 'accept-wrong-secret-in-form-body',
+    component: 'idp',
+    description: 'A wrong secret is accepted for a known client when it is sent in the form body; HTTP Basic is still checked.',
+    breaks: ['REQ-CAUTH-04'],
   },
 ] as const satisfies readonly FaultDefinition[];
 
