@@ -101,7 +101,10 @@ export const GATEWAY_FAULTS: readonly FaultDefinition[] = [
   gateway(
     'anonymous-gets-protected-data',
     'forwards requests without a valid token to protected routes as anonymous instead of refusing them',
-    ['REQ-ANON-04', 'REQ-BEARER-02', 'REQ-BEARER-03', 'REQ-BEARER-04', 'REQ-BEARER-05', 'REQ-BEARER-06', 'REQ-BEARER-10', 'REQ-BEARER-11', 'REQ-BEARER-17', 'REQ-BEARER-18', ...CHALLENGE_CHECKS, 'REQ-BEARER-19'],
+    // One cause, one finding: a protected route that serves a request without any credentials validates no token
+    // (REQ-ANON-04); the judges of a bad token, a malformed header or a missing challenge that was served there are not
+    // judged on it (support/gateway/verdicts.ts servedWithoutAnyCredentials).
+    ['REQ-ANON-04'],
   ),
   gateway('public-route-needs-token', 'treats the public route as protected: a caller without credentials is refused with 401 instead of served', ['REQ-ANON-01', 'REQ-ANON-03']),
   gateway(
@@ -185,4 +188,6 @@ export const GATEWAY_FAULTS: readonly FaultDefinition[] = [
   gateway('dpop-ignores-htu', 'never checks the proof\'s htu: a proof made for another URI is accepted', ['REQ-DPOP-08']),
   gateway('dpop-proof-replay-accepted', 'keeps no record of the proofs it has seen: a proof (same jti) sent a second time is served again', ['REQ-DPOP-09']),
   gateway('dpop-challenge-bearer-only', 'refuses a DPoP request with a 401 whose WWW-Authenticate names the Bearer scheme only', ['REQ-DPOP-10']),
+  // --- one cause, one finding: REQ-BEARER-02 on its own (anonymous-gets-protected-data is REQ-ANON-04's one finding)
+  gateway('no-credentials-no-challenge', 'refuses a request without credentials with 403 and no WWW-Authenticate header', ['REQ-BEARER-02', 'REQ-BEARER-16']),
 ];
