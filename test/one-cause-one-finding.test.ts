@@ -20,6 +20,10 @@ import { certifyProfile } from '../support/report/certification.ts';
 import { renderJUnit } from '../support/report/junit.ts';
 import { enrichAllureResults, readAllureResults } from '../support/report/allure.ts';
 import { rootProbes } from '../support/oauth/unchecked-credentials.ts';
+import { judgeAsymmetric, judgeClaimPresent, judgeIssuer, judgeTyp } from '../support/jwt/claims.ts';
+import { decodeJwt } from '../support/jwt/decode.ts';
+import type { CtkWorld } from '../support/world.ts';
+import type { IssuedToken } from '../support/oauth/issued.ts';
 import { fixtureTarget, KIT } from './report-fixtures/run-fixture.ts';
 
 function sink() {
@@ -68,6 +72,34 @@ test('the token endpoint ladder: no client authentication first, then the same d
   assert.deepEqual(roots('REQ-CAUTH-04', { role: 'system', method: 'body', wrong: true }), ['REQ-CAUTH-07 system/none', 'REQ-CAUTH-03 system/basic/wrong']);
   assert.deepEqual(roots('REQ-CAUTH-04', { role: 'unknown', method: 'body', wrong: false }), ['REQ-CAUTH-07 system/none', 'REQ-CAUTH-05 unknown/basic']);
   assert.deepEqual(roots('REQ-TOK-20', { role: 'noClientCredentials', method: 'basic', wrong: false }), [], 'only bad credentials have these roots');
+});
+
+test('a token that is no JWS is REQ-JWT-01\'s one finding; the claim checks are not judged on it, other clauses are', () => {
+  const opaque: IssuedToken = { token: 'opaque-random-string', client: { clientId: 'c', clientSecret: 's', scopes: [] }, requestedScope: [] };
+  for (const judge of [(w: CtkWorld) => judgeTyp(w, opaque), (w: CtkWorld) => judgeClaimPresent(w, opaque, 'jti'), (w: CtkWorld) => judgeIssuer(w, opaque, 'https://idp', 'REQ-JWT-06', 'the profile')]) {
+    const s = sink();
+    assert.throws(() => judge(s as unknown as CtkWorld), RequirementViolation);
+    assert.deepEqual(s.violations.map((v) => v.requirementId), ['REQ-JWT-01']);
+    assert.equal(s.checks.find((c) => c.requirementId !== 'REQ-JWT-01')?.outcome, 'could-not-judge');
+  }
+  // REQ-DISC-02 (the metadata's issuer) is another clause: judged on its own, not explained away.
+  const s = sink();
+  assert.throws(() => judgeIssuer(s as unknown as CtkWorld, opaque, 'https://idp', 'REQ-DISC-02', 'the metadata'), RequirementViolation);
+  assert.deepEqual(s.violations.map((v) => v.requirementId), ['REQ-DISC-02']);
+});
+
+test('an unsecured JWT is REQ-JWT-04\'s one finding for REQ-JWT-05; an HS256 token is REQ-JWT-05\'s own', () => {
+  const b64 = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
+  const claims = b64({ iss: 'https://idp', sub: 'c' });
+  const none = `${b64({ alg: 'none', typ: 'at+jwt' })}.${claims}.`;
+  const hs = `${b64({ alg: 'HS256', typ: 'at+jwt' })}.${claims}.c2ln`;
+  const issued = (token: string): IssuedToken => ({ token, decoded: decodeJwt(token)!, client: { clientId: 'c', clientSecret: 's', scopes: [] }, requestedScope: [] });
+  const a = sink();
+  assert.throws(() => judgeAsymmetric(a as unknown as CtkWorld, issued(none)), RequirementViolation);
+  assert.deepEqual(a.violations.map((v) => v.requirementId), ['REQ-JWT-04']);
+  const b = sink();
+  judgeAsymmetric(b as unknown as CtkWorld, issued(hs));
+  assert.deepEqual(b.warnings.map((v) => v.requirementId), ['REQ-JWT-05'], 'a different cause: its own finding (SHOULD)');
 });
 
 // --- in the reports, from real Cucumber messages ------------------------------------------------------------

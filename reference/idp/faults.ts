@@ -346,15 +346,18 @@ export const IDP_FAULTS = [
     name: 'opaque-access-tokens',
     component: 'idp',
     description: 'Client-credentials access tokens are opaque random strings instead of JWTs (human tokens stay JWTs).',
-    // Every claim check reads the JWT; the gateway, which validates JWTs, refuses the system's tokens.
-    breaks: ['REQ-JWT-01', 'REQ-JWT-02', 'REQ-JWT-03', 'REQ-JWT-04', 'REQ-JWT-05', 'REQ-JWT-06', 'REQ-JWT-07', 'REQ-JWT-08', 'REQ-JWT-09', 'REQ-JWT-12', 'REQ-ID-01', 'REQ-ID-05'],
+    // One cause, one finding: a token that is no JWS is REQ-JWT-01's finding; the other REQ-JWT claim checks are not
+    // judged on it (support/jwt/claims.ts notAJwt). REQ-ID-01 reads the claims (seed 003) its own way; the gateway,
+    // which validates JWTs, refuses the system's tokens (REQ-ID-05).
+    breaks: ['REQ-JWT-01', 'REQ-ID-01', 'REQ-ID-05'],
   },
   {
     name: 'alg-none-tokens',
     component: 'idp',
     description: 'Access tokens are unsecured JWTs: header alg "none" and an empty signature.',
-    // An unsigned token is neither asymmetrically signed nor verifiable with a published key.
-    breaks: ['REQ-JWT-04', 'REQ-JWT-05', 'REQ-JWT-07'],
+    // One cause, one finding: an unsigned token is REQ-JWT-04's finding; whether it is asymmetrically signed (REQ-JWT-05)
+    // or verifies with a published key (REQ-JWT-07) is not judged on it (support/jwt/claims.ts unsecured).
+    breaks: ['REQ-JWT-04'],
   },
   {
     name: 'hs256-tokens',
