@@ -3,6 +3,7 @@
  * into support/oauth/ and, for Then steps, one judge. Which requirement a shared Then step judges comes from
  * the scenario's @REQ tags (support/oauth/scenario.ts).
  */
+import { explainedByUncheckedCredentials } from '../support/oauth/unchecked-credentials.ts';
 import { When, Then } from '@cucumber/cucumber';
 import { expect } from 'chai';
 import type { CtkWorld } from '../support/world.ts';
@@ -195,11 +196,14 @@ const REFUSING = ['REQ-CAUTH-03', 'REQ-CAUTH-04', 'REQ-CAUTH-05', 'REQ-TOK-10', 
  */
 const ALSO_ACCEPTED: Readonly<Record<string, readonly string[]>> = { 'REQ-TOK-10': ['unsupported_grant_type'], 'REQ-TOK-20': ['unsupported_grant_type'] };
 
-Then('the token endpoint refuses with {string} and issues no token', function (this: CtkWorld, code: string) {
+Then('the token endpoint refuses with {string} and issues no token', async function (this: CtkWorld, code: string) {
   const requirement = taggedRequirement(this, REFUSING, 'the refusal step');
-  const madeUp = requirement === 'REQ-TOK-20' ? refusedForMadeUpUser(this, this.lastExchange()) : undefined;
+  // One cause, one finding: a token for bad credentials that a plainer request gets too is that request's finding.
+  const answer = this.lastExchange();
+  if (await explainedByUncheckedCredentials(this, requirement, answer, theSituation(this))) return;
+  const madeUp = requirement === 'REQ-TOK-20' ? refusedForMadeUpUser(this, answer) : undefined;
   if (madeUp) return notTestable(this, { notTestable: madeUp, remedy: 'name a test user (users[]) in the target profile' });
-  judgeRefusal(this, this.lastExchange(), {
+  judgeRefusal(this, answer, {
     requirement,
     codes: [code, ...(ALSO_ACCEPTED[requirement] ?? [])],
     situation: theSituation(this),

@@ -706,6 +706,11 @@ const FAULT_PROBES: Record<string, (base: string) => Promise<void>> = {
     const echo = await whoami(base, [bearer(await humanToken(ALICE)), ['x-auth-identity', forged]]);
     assert.equal(decodeIdentity(forged).sub, echo.identity?.sub);
   },
+  'no-credentials-no-challenge': async (base) => {
+    const reply = await call(base, routes.protected);
+    assert.equal(reply.status, 403);
+    assert.equal(reply.headers['www-authenticate'], undefined);
+  },
 };
 
 // The per-IP limits (variation gateway-rate-limit; limits 50/s and a block after 5 invalid tokens for 2 s), probed

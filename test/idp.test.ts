@@ -835,6 +835,10 @@ const FAULT_PROBES: Record<IdpFaultName, () => Promise<boolean>> = {
   },
   'metadata-without-certificate-bound-tokens': async () => (await call(`${idp.url}${DISCOVERY}`)).json?.tls_client_certificate_bound_access_tokens === undefined,
   'metadata-without-mtls-endpoint-aliases': async () => (await call(`${idp.url}${DISCOVERY}`)).json?.mtls_endpoint_aliases === undefined,
+  // One cause, one finding: only the form body's secret goes unchecked; Basic still refuses a wrong one.
+  'accept-wrong-secret-in-form-body': async () =>
+    (await token({ grant_type: 'client_credentials', client_id: system().clientId, client_secret: 'wrong' })).status === 200 &&
+    (await token({ grant_type: 'client_credentials' }, { basic: [system().clientId, 'wrong'] })).status === 401,
 };
 
 /** The client_secret_jwt test client as the kit sees it (fixtures clients.secretJwt). */

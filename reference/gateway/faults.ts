@@ -101,7 +101,10 @@ export const GATEWAY_FAULTS: readonly FaultDefinition[] = [
   gateway(
     'anonymous-gets-protected-data',
     'forwards requests without a valid token to protected routes as anonymous instead of refusing them',
-    ['REQ-ANON-04', 'REQ-BEARER-02', 'REQ-BEARER-03', 'REQ-BEARER-04', 'REQ-BEARER-05', 'REQ-BEARER-06', 'REQ-BEARER-10', 'REQ-BEARER-11', 'REQ-BEARER-17', 'REQ-BEARER-18', ...CHALLENGE_CHECKS, 'REQ-BEARER-19'],
+    // One cause, one finding: a protected route that serves a request without any credentials validates no token
+    // (REQ-ANON-04); the judges of a bad token, a malformed header or a missing challenge that was served there are not
+    // judged on it (support/gateway/verdicts.ts servedWithoutAnyCredentials).
+    ['REQ-ANON-04'],
   ),
   gateway('public-route-needs-token', 'treats the public route as protected: a caller without credentials is refused with 401 instead of served', ['REQ-ANON-01', 'REQ-ANON-03']),
   gateway(
@@ -113,8 +116,9 @@ export const GATEWAY_FAULTS: readonly FaultDefinition[] = [
     'forward-no-identity',
     'forwards admitted requests without the identity header, so the component cannot tell who calls',
     // Not REQ-ANON-02/03: a request that reaches the component with no identity at all is anonymous (seed 004;
-    // support/identity/echo.ts isAnonymous), so those checks rightly pass under this fault.
-    ['REQ-ID-03', 'REQ-ID-04', 'REQ-ID-05', 'REQ-ID-06', 'REQ-ID-07'],
+    // support/identity/echo.ts isAnonymous), so those checks rightly pass under this fault. One cause, one finding:
+    // REQ-ID-06 reports the missing identity; REQ-ID-03, -04, -05, -07 are not judged on an answer it explains.
+    ['REQ-ID-06'],
   ),
   gateway(
     'anonymous-as-service-account',
@@ -197,4 +201,6 @@ export const GATEWAY_FAULTS: readonly FaultDefinition[] = [
   gateway('gateway-ignores-certificate-binding', 'never looks at cnf.x5t#S256: a certificate-bound token is served without a certificate, or with any certificate', ['REQ-MTLS-07']),
   gateway('gateway-accepts-bound-token-without-certificate', 'compares a presented certificate with cnf.x5t#S256, but serves a certificate-bound token over a connection without any certificate', ['REQ-MTLS-07']),
   gateway('gateway-certificate-mismatch-invalid-request', 'refuses a certificate-bound token presented without its certificate with a 401 whose challenge says invalid_request instead of invalid_token', ['REQ-MTLS-08']),
+  // --- one cause, one finding: REQ-BEARER-02 on its own (anonymous-gets-protected-data is REQ-ANON-04's one finding)
+  gateway('no-credentials-no-challenge', 'refuses a request without credentials with 403 and no WWW-Authenticate header', ['REQ-BEARER-02', 'REQ-BEARER-16']),
 ];

@@ -12,7 +12,10 @@ export const IDP_FAULTS = [
     name: 'accept-wrong-secret',
     component: 'idp',
     description: 'Any secret is accepted for a known client (Basic and form body alike), at the introspection endpoint too.',
-    breaks: ['REQ-CAUTH-03', 'REQ-CAUTH-04', 'REQ-INTRO-07'],
+    // One cause, one finding: the wrong secret in the form body is the same unchecked secret as with HTTP Basic, so
+    // REQ-CAUTH-04 is not judged on it (support/oauth/unchecked-credentials.ts); accept-wrong-secret-in-form-body
+    // breaks REQ-CAUTH-04 alone.
+    breaks: ['REQ-CAUTH-03', 'REQ-INTRO-07'],
   },
   {
     name: 'ignore-basic-auth',
@@ -266,8 +269,9 @@ export const IDP_FAULTS = [
     name: 'token-status-201',
     component: 'idp',
     description: 'A successful client_credentials answer has status 201 Created instead of 200 OK.',
-    // Every scenario that first asks "was a token issued" reports it under its own requirement.
-    breaks: ['REQ-TOK-01', 'REQ-TOK-08', 'REQ-TOK-16'],
+    // One cause, one finding: every scenario that first asks "was a token issued" reports the 201 under REQ-TOK-01,
+    // and its own requirement (REQ-TOK-08, -16, REQ-CAUTH-01) is not judged on it (support/oauth/token-response.ts).
+    breaks: ['REQ-TOK-01'],
   },
   {
     name: 'token-response-text-plain',
@@ -343,16 +347,18 @@ export const IDP_FAULTS = [
     name: 'opaque-access-tokens',
     component: 'idp',
     description: 'Client-credentials access tokens are opaque random strings instead of JWTs (human tokens stay JWTs).',
-    // Every RFC 9068 check reads the JWT. The identity checks (REQ-ID-01, REQ-ID-05) read an opaque token's claims
-    // through introspection and pass: seed 003 is about the token's identity, not its format.
-    breaks: ['REQ-JWT-01', 'REQ-JWT-02', 'REQ-JWT-03', 'REQ-JWT-04', 'REQ-JWT-05', 'REQ-JWT-06', 'REQ-JWT-07', 'REQ-JWT-08', 'REQ-JWT-09', 'REQ-JWT-12'],
+    // One cause, one finding: a token that is no JWS is REQ-JWT-01's finding; the other REQ-JWT claim checks are not
+    // judged on it (support/jwt/claims.ts notAJwt). The identity checks read an opaque token's claims through
+    // introspection (support/identity/claims.ts readClaims): seed 003 is about the token's identity, not its format.
+    breaks: ['REQ-JWT-01'],
   },
   {
     name: 'alg-none-tokens',
     component: 'idp',
     description: 'Access tokens are unsecured JWTs: header alg "none" and an empty signature.',
-    // An unsigned token is neither asymmetrically signed nor verifiable with a published key.
-    breaks: ['REQ-JWT-04', 'REQ-JWT-05', 'REQ-JWT-07'],
+    // One cause, one finding: an unsigned token is REQ-JWT-04's finding; whether it is asymmetrically signed (REQ-JWT-05)
+    // or verifies with a published key (REQ-JWT-07) is not judged on it (support/jwt/claims.ts unsecured).
+    breaks: ['REQ-JWT-04'],
   },
   {
     name: 'hs256-tokens',
@@ -966,6 +972,13 @@ export const IDP_FAULTS = [
     component: 'idp',
     description: 'The metadata leaves out mtls_endpoint_aliases: the mTLS token endpoint on its own port cannot be found from it (RFC 8705 §5).',
     breaks: ['REQ-MTLS-10'],
+  },
+  // --- one cause, one finding (REQ-CAUTH-04 as an independent deviation)
+  {
+    name: 'accept-wrong-secret-in-form-body',
+    component: 'idp',
+    description: 'A wrong secret is accepted for a known client when it is sent in the form body; HTTP Basic is still checked.',
+    breaks: ['REQ-CAUTH-04'],
   },
 ] as const satisfies readonly FaultDefinition[];
 

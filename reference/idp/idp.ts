@@ -211,6 +211,15 @@ export async function createIdp(options: IdpOptions): Promise<RunningIdp> {
       form.set('client_secret', clients.secretOf(clientId) ?? '');
       forwarded = Buffer.from(form.toString());
     }
+    // Fault accept-wrong-secret-in-form-body (one-cause-one-finding area): RFC 6749 §5.2, a wrong secret is
+    // invalid_client (REQ-CAUTH-04); here only credentials in the form body go unchecked, HTTP Basic is still checked.
+    if (faults.has('accept-wrong-secret-in-form-body') && form && !req.headers.authorization && form.has('client_secret')) {
+      const known = clients.secretOf(form.get('client_id') ?? '');
+      if (known !== undefined) {
+        form.set('client_secret', known);
+        forwarded = Buffer.from(form.toString());
+      }
+    }
     // Fault two-auth-methods-accepted: RFC 6749 §2.3 / §5.2, a request with HTTP Basic AND credentials in the body is
     // invalid_request (oidc-provider refuses it, REQ-CAUTH-06); the body's credentials are dropped and Basic serves it.
     if (faults.has('two-auth-methods-accepted') && form && req.headers.authorization && form.has('client_secret')) {

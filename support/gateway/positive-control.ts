@@ -19,7 +19,7 @@ export type ControlResult = { readonly held: true; readonly observed: string } |
  * The route a control is sent to for a refusal on `route`. A scoped route that is not read-only (often a POST)
  * would get a record written by a valid control request on the vendor's system: its control is the protected route.
  */
-function controlRoute(world: CtkWorld, route: GatewayRouteName): 'protected' | 'scoped' | 'public' | 'identity echo' {
+export function controlRoute(world: CtkWorld, route: GatewayRouteName): 'protected' | 'scoped' | 'public' | 'identity echo' {
   if (route === 'scoped') return ['GET', 'HEAD'].includes(gatewayOf(world.target).routes.scoped.method.toUpperCase()) ? 'scoped' : 'protected';
   if (route === 'public' || route === 'identity echo') return route;
   return 'protected';

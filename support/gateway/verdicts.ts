@@ -10,19 +10,50 @@
 import { expect } from 'chai';
 import type { CtkWorld } from '../world.ts';
 import { describeOutcome, type Exchange } from '../http/exchange.ts';
-import { check, checkInPassing, couldNotJudge, doesNotApply } from '../verdict/check.ts';
-import { underControl } from './positive-control.ts';
+import { check, checkInPassing, couldNotJudge, doesNotApply, reportRootCause } from '../verdict/check.ts';
+import { controlRoute, underControl } from './positive-control.ts';
+import { applicability } from '../target/applicability.ts';
 import { isTagged } from '../oauth/scenario.ts';
 import { challengeProblems, describeReading, errorCodeOf, param, readChallenge } from './bearer-challenge.ts';
-import { isClientError, isSuccess, statusOf } from './gateway-client.ts';
+import { callGateway, isClientError, isSuccess, statusOf } from './gateway-client.ts';
 
 /**
  * Runs `judge` only when the route of the judged request serves a valid request in this scenario; otherwise records
  * that `requirement` could not be judged, with what the control got. Returns whether the judge ran.
  */
-async function controlled(world: CtkWorld, requirement: string, expected: string, judge: () => void): Promise<boolean> {
+async function controlled(world: CtkWorld, requirement: string, expected: string, judge: () => unknown): Promise<boolean> {
   if (!(await underControl(world, world.lastGatewayRoute ?? 'protected', [requirement], expected))) return false;
-  judge();
+  await judge();
+  return true;
+}
+
+/** The requirement a protected route that serves a request without any credentials breaks (RFC 6749 §7, seed 004). */
+const UNPROTECTED_ROOT = 'REQ-ANON-04';
+
+/**
+ * One cause, one finding (support/verdict/check.ts explainedBy). A request that should have been refused was served
+ * (2xx): a bad token, a malformed header, a token in the wrong place, a token without the scope. Where the same route
+ * serves a request carrying no credentials at all, the route validates no access token, and that is REQ-ANON-04's one
+ * finding (RFC 6749 §7: the resource server MUST validate the token); the requirement judging this answer is not
+ * judged on it. The probe is sent only after such a 2xx, so a gateway that refuses never sees it; where the route
+ * refuses the probe, the admission is the judged requirement's own finding (a gateway that checks the signature but
+ * not exp). Returns true when it reported (then the scenario stops at REQ-ANON-04, a MUST).
+ */
+export async function servedWithoutAnyCredentials(world: CtkWorld, requirement: string | readonly string[], exchange: Exchange, expected: string): Promise<boolean> {
+  const dependents = (typeof requirement === 'string' ? [requirement] : requirement).filter((id) => id !== UNPROTECTED_ROOT);
+  if (!isSuccess(exchange) || dependents.length === 0) return false;
+  const judged = world.lastGatewayRoute ?? 'protected';
+  if (judged === 'public' || applicability(world.target, [`@${UNPROTECTED_ROOT}`]).kind !== 'applicable') return false;
+  const route = controlRoute(world, judged);
+  const probe = await callGateway(world, { route, keepAsLast: false });
+  if (!isSuccess(probe)) return false;
+  reportRootCause(
+    world,
+    { requirement: UNPROTECTED_ROOT, expected: `a request without any credentials is refused on the ${route} route`, observed: `${probe.request.method} ${route} route without credentials: ${outcome(probe)}` },
+    () => expect(isSuccess(probe), 'served without any credentials').to.equal(false),
+    dependents.map((id) => ({ requirement: id, expected })),
+    { why: `the ${route} route serves a request without any credentials too (${describeOutcome(probe)}): it validates no access token` },
+  );
   return true;
 }
 
@@ -87,7 +118,8 @@ export function serverErrorForBadToken(world: CtkWorld, exchange: Exchange, requ
 /** Not served, and refused: a 4xx. A reset, no answer or a 5xx serves nothing, but it is no conforming refusal. */
 export async function judgeNotReached(world: CtkWorld, requirement: string, exchange: Exchange, why: string): Promise<void> {
   const expected = `the request is refused with a 4xx and never reaches the resource (${why})`;
-  await controlled(world, requirement, expected, () => {
+  await controlled(world, requirement, expected, async () => {
+    if (await servedWithoutAnyCredentials(world, requirement, exchange, expected)) return;
     if (BAD_TOKEN_REFUSALS.includes(requirement) && serverErrorForBadToken(world, exchange, requirement, expected)) return;
     check(world, { requirement, expected, observed: outcome(exchange) }, () => {
       expect(isSuccess(exchange), 'the gateway let the request through').to.equal(false);
@@ -102,7 +134,8 @@ export const BAD_TOKEN_REFUSALS: readonly string[] = ['REQ-BEARER-04', 'REQ-BEAR
 export async function judgeRefusedWithBearerChallenge(world: CtkWorld, requirement: string, exchange: Exchange, why: string): Promise<void> {
   const reading = readChallenge(exchange);
   const expected = `a 4xx refusal carrying WWW-Authenticate with a Bearer challenge (${why})`;
-  await controlled(world, requirement, expected, () => {
+  await controlled(world, requirement, expected, async () => {
+    if (await servedWithoutAnyCredentials(world, requirement, exchange, expected)) return;
     if (missingChallengeOf401(world, exchange, requirement, expected)) return;
     check(world, { requirement, expected, observed: outcome(exchange) }, () => {
       expect(isSuccess(exchange), 'the gateway let the request through').to.equal(false);
@@ -116,14 +149,18 @@ export async function judgeStatus(world: CtkWorld, requirement: string, exchange
   const expected = `HTTP ${status} (${why})`;
   const judge = () => check(world, { requirement, expected, observed: outcome(exchange) }, () => expect(statusOf(exchange)).to.equal(status));
   if (status < 400) judge();
-  else await controlled(world, requirement, expected, judge);
+  else
+    await controlled(world, requirement, expected, async () => {
+      if (!(await servedWithoutAnyCredentials(world, requirement, exchange, expected))) judge();
+    });
 }
 
 /** Status and the challenge's error code, as RFC 6750 §3.1 pairs them. */
 export async function judgeBearerError(world: CtkWorld, requirement: string, exchange: Exchange, status: number, error: string, why: string): Promise<void> {
   const reading = readChallenge(exchange);
   const expected = `${status} with WWW-Authenticate: Bearer error="${error}" (${why})`;
-  await controlled(world, requirement, expected, () => {
+  await controlled(world, requirement, expected, async () => {
+    if (await servedWithoutAnyCredentials(world, requirement, exchange, expected)) return;
     // Where a 401 is the answer asked for, its missing challenge is REQ-BEARER-13's finding, and a 5xx for the bad token
     // REQ-BEARER-12's: not a second one here.
     if (requirement === 'REQ-BEARER-05' && serverErrorForBadToken(world, exchange, requirement, expected)) return;
@@ -210,11 +247,12 @@ export async function judgeInsufficientScope(world: CtkWorld, requirement: strin
   const reading = readChallenge(exchange);
   const advertised = reading.bearer ? param(reading.bearer, 'scope') : undefined;
   const expected = `403 with WWW-Authenticate: Bearer error="insufficient_scope" (a scope attribute, if any, naming "${scope}")`;
-  await controlled(world, requirement, expected, () =>
+  await controlled(world, requirement, expected, async () => {
+    if (await servedWithoutAnyCredentials(world, requirement, exchange, expected)) return;
     check(world, { requirement, expected, observed: outcome(exchange) }, () => {
       expect(statusOf(exchange)).to.equal(403);
       expect(errorCodeOf(reading), describeReading(reading)).to.equal('insufficient_scope');
       if (advertised !== undefined) expect(advertised.split(' '), 'scope attribute').to.include(scope);
-    }),
-  );
+    });
+  });
 }

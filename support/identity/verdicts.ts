@@ -7,7 +7,9 @@ import { expect } from 'chai';
 import type { JWTPayload } from 'jose';
 import type { CtkWorld } from '../world.ts';
 import { describeOutcome, type Exchange } from '../http/exchange.ts';
-import { check, couldNotJudge } from '../verdict/check.ts';
+import { check, couldNotJudge, reportRootCause } from '../verdict/check.ts';
+import { callGateway } from '../gateway/gateway-client.ts';
+import { applicability } from '../target/applicability.ts';
 import { underControl } from '../gateway/positive-control.ts';
 import type { ClientCredentials, TestUser } from '../target/target.ts';
 import { scenarioRequirements } from '../gateway/scenario-requirements.ts';
@@ -73,14 +75,52 @@ function echoOrNotTestable(world: CtkWorld, exchange: Exchange): { reading: Echo
   return { reading, identity: reading.identity };
 }
 
+/**
+ * One cause, one finding (support/verdict/check.ts explainedBy): a component that received NO identity at all for a
+ * valid token shows REQ-ID-06's deviation (seed 000: the gateway adds the caller's details). The judgements that
+ * read WHICH identity arrived (REQ-ID-03, -07), or what the component did with it (REQ-ID-04, -05), would only
+ * repeat that finding on the same answer: they are not judged on it, and REQ-ID-06 reports it once. An identity
+ * that arrived and is wrong (a human passed on as the system) is still each requirement's own finding.
+ */
+const NO_IDENTITY = {
+  requirement: 'REQ-ID-06',
+  expected: "the component receives an identity (the caller's subject and roles) for a valid token",
+} as const;
+
+/** Reports REQ-ID-06 when no identity arrived, `dependent` not judged on it; true when it did (the scenario stops). */
+function noIdentityAtAll(world: CtkWorld, identity: ObservedIdentity, dependent: { readonly requirement: string; readonly expected: string }, seen: string): boolean {
+  if (identity.present || dependent.requirement === NO_IDENTITY.requirement) return false;
+  reportRootCause(world, { ...NO_IDENTITY, observed: seen }, () => expect(identity.present, 'an identity reached the component').to.equal(true), [dependent], {
+    why: `the component received no identity at all for a valid token: ${seen}`,
+  });
+  return true;
+}
+
+/**
+ * For a customer-data answer that is not what the token may get: does the component receive any identity for
+ * that token? The identity echo, called with the same Authorization, shows it where the target describes the echo
+ * and claims what REQ-ID-06 needs; otherwise (or when the echo is unreadable) the answer is judged on its own.
+ */
+async function noIdentityBehindCustomerData(world: CtkWorld, exchange: Exchange, dependent: { readonly requirement: string; readonly expected: string }): Promise<boolean> {
+  const authorization = exchange.request.headers?.authorization;
+  if (typeof authorization !== 'string' || !world.target.gateway?.routes.identityEcho) return false;
+  if (applicability(world.target, [`@${NO_IDENTITY.requirement}`]).kind !== 'applicable') return false;
+  const echo = await callGateway(world, { route: 'identity echo', authorization, keepAsLast: false });
+  const identity = readEcho(world.target, echo).identity;
+  if (!identity || echo.response?.status !== 200) return false;
+  return noIdentityAtAll(world, identity, dependent, `the identity echo, called with the same token: ${describeIdentity(identity)}`);
+}
+
 /** Seed 000 / REQ-ID-03: a human is passed on as a human, the customer as subject. */
 export function judgeHumanIdentityPassed(world: CtkWorld, requirement: string, exchange: Exchange, user: TestUser): Verdict {
   const echo = echoOrNotTestable(world, exchange);
   if (echo === 'skipped') return echo;
   const { identity } = echo;
+  const expected = `the component receives a human identity (kind human, where the component states a kind) whose subject is ${user.customerId}`;
+  if (noIdentityAtAll(world, identity, { requirement, expected }, describeIdentity(identity))) return;
   check(world, {
     requirement,
-    expected: `the component receives a human identity (kind human, where the component states a kind) whose subject is ${user.customerId}`,
+    expected,
     observed: describeIdentity(identity),
   }, () => {
     expect(identity.present, 'an identity reached the component').to.equal(true);
@@ -94,9 +134,11 @@ export function judgeSystemIdentityPassed(world: CtkWorld, requirement: string, 
   const echo = echoOrNotTestable(world, exchange);
   if (echo === 'skipped') return echo;
   const { identity } = echo;
+  const expected = `the component receives the system user as the system: subject ${client.clientId}${identity.clientId !== undefined ? ` and client id ${client.clientId}` : ''}, kind system where a kind is stated`;
+  if (noIdentityAtAll(world, identity, { requirement, expected }, describeIdentity(identity))) return;
   check(world, {
     requirement,
-    expected: `the component receives the system user as the system: subject ${client.clientId}${identity.clientId !== undefined ? ` and client id ${client.clientId}` : ''}, kind system where a kind is stated`,
+    expected,
     observed: describeIdentity(identity),
   }, () => {
     expect(identity.present, 'an identity reached the component').to.equal(true);
@@ -235,6 +277,7 @@ export async function judgeCustomerDataServed(world: CtkWorld, requirement: stri
     couldNotJudge(world, { requirement, expected, why: `${describeOutcome(exchange)}, but the answer names no customer (customerId / customer_id), so whose records were served cannot be seen` });
     return;
   }
+  if (outcome.kind !== 'served' && (await noIdentityBehindCustomerData(world, exchange, { requirement, expected }))) return;
   check(world, {
     requirement,
     expected,

@@ -5,7 +5,7 @@
 import { expect } from 'chai';
 import type { JWK } from 'jose';
 import type { CtkWorld } from '../world.ts';
-import { check } from '../verdict/check.ts';
+import { check, reportRootCause } from '../verdict/check.ts';
 import type { IssuedToken } from '../oauth/issued.ts';
 import { scopeValues } from '../oauth/token-response.ts';
 import { audiences, describeToken, isAsymmetric, isAtJwtType, isNumericDate } from './decode.ts';
@@ -23,6 +23,37 @@ function claimOf(issued: IssuedToken, name: string): unknown {
 const observedClaim = (issued: IssuedToken, name: string): string =>
   issued.decoded ? `${name} ${JSON.stringify(claimOf(issued, name)) ?? '(absent)'}` : NOT_A_JWT;
 
+/**
+ * One cause, one finding (support/verdict/check.ts explainedBy): a token that is no JWS compact serialization at all
+ * has no header or claims to read, so every RFC 9068 check of it would report the same answer again. REQ-JWT-01
+ * reports it once; the REQ-JWT requirement judging this token is not judged on it. Returns true when it reported
+ * (the scenario stops at REQ-JWT-01, a MUST). Only the REQ-JWT checks: REQ-DISC-02 and REQ-ID-01 stay their own.
+ */
+function notAJwt(world: CtkWorld, issued: IssuedToken, requirement: string, expected: string): boolean {
+  if (issued.decoded || !requirement.startsWith('REQ-JWT-') || requirement === 'REQ-JWT-01') return false;
+  reportRootCause(world, { requirement: 'REQ-JWT-01', expected: 'a JWS compact serialization with a JSON header and a JSON claims set', observed: describeToken(issued.decoded) }, () =>
+    expect(issued.decoded, 'decodes').to.not.equal(undefined), [{ requirement, expected }], { why: 'the access token is no JWS compact serialization: it has no header or claims to read' });
+  return true;
+}
+
+/**
+ * The same rule for an unsecured JWT (alg "none", or no signature): that is REQ-JWT-04's one finding (RFC 9068 §2.1,
+ * RFC 7515 §4.1.1); whether its algorithm is asymmetric (REQ-JWT-05) or its signature verifies (REQ-JWT-07) would
+ * only say it again. A token signed with HS256 or an unpublished key still fails those on its own.
+ */
+function unsecured(world: CtkWorld, issued: IssuedToken, requirement: string, expected: string): boolean {
+  if (!issued.decoded || !['REQ-JWT-05', 'REQ-JWT-07'].includes(requirement)) return false;
+  const alg = issued.decoded.header.alg;
+  const isUnsecured = typeof alg !== 'string' || alg.toLowerCase() === 'none' || issued.decoded.segments[2] === '';
+  if (!isUnsecured) return false;
+  reportRootCause(world, { requirement: 'REQ-JWT-04', expected: 'a signed token: alg other than "none" and a signature', observed: `alg ${JSON.stringify(alg)}${issued.decoded.segments[2] === '' ? ', no signature' : ''}` }, () => {
+    expect(alg, 'alg').to.be.a('string');
+    expect(String(alg).toLowerCase(), 'alg').to.not.equal('none');
+    expect(issued.decoded!.segments[2], 'signature').to.not.equal('');
+  }, [{ requirement, expected }], { why: 'the access token is an unsecured JWT: it has no algorithm to judge and no signature to verify' });
+  return true;
+}
+
 export function judgeIsJws(world: CtkWorld, issued: IssuedToken): void {
   check(world, { requirement: 'REQ-JWT-01', expected: 'a JWS compact serialization with a JSON header and a JSON claims set', observed: describeToken(issued.decoded) }, () =>
     expect(issued.decoded, 'decodes').to.not.equal(undefined),
@@ -30,6 +61,7 @@ export function judgeIsJws(world: CtkWorld, issued: IssuedToken): void {
 }
 
 export function judgeTyp(world: CtkWorld, issued: IssuedToken): void {
+  if (notAJwt(world, issued, 'REQ-JWT-02', 'header typ "at+jwt" (or "application/at+jwt")')) return;
   check(
     world,
     { requirement: 'REQ-JWT-02', expected: 'header typ "at+jwt" (or "application/at+jwt")', observed: issued.decoded ? `typ ${JSON.stringify(issued.decoded.header.typ) ?? '(absent)'}` : NOT_A_JWT },
@@ -40,6 +72,7 @@ export function judgeTyp(world: CtkWorld, issued: IssuedToken): void {
 export const REQUIRED_CLAIMS = ['iss', 'exp', 'aud', 'sub', 'client_id', 'iat', 'jti'] as const;
 
 export function judgeClaimPresent(world: CtkWorld, issued: IssuedToken, claim: string): void {
+  if (notAJwt(world, issued, 'REQ-JWT-03', `the claim ${claim}`)) return;
   const numeric = claim === 'exp' || claim === 'iat';
   check(
     world,
@@ -58,6 +91,7 @@ export function judgeClaimPresent(world: CtkWorld, issued: IssuedToken, claim: s
 }
 
 export function judgeAlgNotNone(world: CtkWorld, issued: IssuedToken): void {
+  if (notAJwt(world, issued, 'REQ-JWT-04', 'a signed token: alg other than "none" and a signature')) return;
   const alg = issued.decoded?.header.alg;
   check(world, { requirement: 'REQ-JWT-04', expected: 'a signed token: alg other than "none" and a signature', observed: issued.decoded ? `alg ${JSON.stringify(alg)}` : NOT_A_JWT }, () => {
     expect(alg, 'alg').to.be.a('string');
@@ -67,6 +101,8 @@ export function judgeAlgNotNone(world: CtkWorld, issued: IssuedToken): void {
 }
 
 export function judgeAsymmetric(world: CtkWorld, issued: IssuedToken): void {
+  if (notAJwt(world, issued, 'REQ-JWT-05', 'an asymmetric signing algorithm (RS*, PS*, ES*, EdDSA)')) return;
+  if (unsecured(world, issued, 'REQ-JWT-05', 'an asymmetric signing algorithm (RS*, PS*, ES*, EdDSA)')) return;
   const alg = issued.decoded?.header.alg;
   check(world, { requirement: 'REQ-JWT-05', expected: 'an asymmetric signing algorithm (RS*, PS*, ES*, EdDSA)', observed: issued.decoded ? `alg ${JSON.stringify(alg)}` : NOT_A_JWT }, () =>
     expect(isAsymmetric(alg), 'asymmetric').to.equal(true),
@@ -75,12 +111,15 @@ export function judgeAsymmetric(world: CtkWorld, issued: IssuedToken): void {
 
 /** iss exactly equals the issuer identifier (REQ-JWT-06 against the profile, REQ-DISC-02 against the metadata). */
 export function judgeIssuer(world: CtkWorld, issued: IssuedToken, issuer: string, requirement: string, whose: string): void {
+  if (notAJwt(world, issued, requirement, `iss exactly ${JSON.stringify(issuer)} (${whose})`)) return;
   check(world, { requirement, expected: `iss exactly ${JSON.stringify(issuer)} (${whose})`, observed: observedClaim(issued, 'iss') }, () =>
     expect(claimOf(issued, 'iss')).to.equal(issuer),
   );
 }
 
 export async function judgeSignature(world: CtkWorld, issued: IssuedToken, keys: readonly JWK[] | undefined, jwksUri: string, requirement = 'REQ-JWT-07'): Promise<SignatureCheck> {
+  if (notAJwt(world, issued, requirement, `a signature that verifies with a key of the JWK Set at ${jwksUri}`)) return { verified: false, reason: 'the access token is no JWS' };
+  if (unsecured(world, issued, requirement, `a signature that verifies with a key of the JWK Set at ${jwksUri}`)) return { verified: false, reason: 'the access token is an unsecured JWT' };
   const result: SignatureCheck = keys ? await verifyWithJwks(issued.token, keys) : { verified: false, reason: `no JWK Set could be read at ${jwksUri}` };
   check(
     world,
@@ -106,6 +145,7 @@ export function judgeApiAudience(world: CtkWorld, issued: IssuedToken): 'judged'
     return 'judged';
   }
   if (mode === 'scope') {
+    if (notAJwt(world, issued, 'REQ-JWT-08', 'aud containing the granted scope values')) return 'judged';
     const granted = scopeValues(claimOf(issued, 'scope') ?? issued.response?.scope ?? issued.requestedScope.join(' '));
     if (granted.length === 0) return { notTestable: 'the profile says aud carries the granted scope, and the token shows no scope to compare it with', remedy: 'request the token with a scope' };
     check(world, { requirement: 'REQ-JWT-08', expected: `aud containing the granted scope values ${JSON.stringify(granted)} (gateway.audienceCheck: scope)`, observed: observedClaim(issued, 'aud') }, () =>
@@ -139,12 +179,14 @@ export const RESOURCE_AUDIENCE_SHOULD =
   'RFC 9068 §3 (if the request includes a "resource" parameter, the JWT access token\'s "aud" claim SHOULD have the same value as the "resource" parameter)';
 
 export function judgeAudience(world: CtkWorld, issued: IssuedToken, audience: string): void {
+  if (notAJwt(world, issued, 'REQ-JWT-08', `aud containing ${JSON.stringify(audience)}`)) return;
   check(world, { requirement: 'REQ-JWT-08', expected: `aud containing ${JSON.stringify(audience)} (the audience the gateway validates)`, observed: observedClaim(issued, 'aud') }, () =>
     expect(audiences(claimOf(issued, 'aud'))).to.include(audience),
   );
 }
 
 export function judgeScopeClaim(world: CtkWorld, issued: IssuedToken): void {
+  if (notAJwt(world, issued, 'REQ-JWT-09', 'a scope claim for the requested scope')) return;
   check(
     world,
     { requirement: 'REQ-JWT-09', expected: `a scope claim for the requested scope ${JSON.stringify(issued.requestedScope.join(' '))}`, observed: observedClaim(issued, 'scope') },
@@ -153,6 +195,7 @@ export function judgeScopeClaim(world: CtkWorld, issued: IssuedToken): void {
 }
 
 export function judgeClientIdClaim(world: CtkWorld, issued: IssuedToken): void {
+  if (notAJwt(world, issued, 'REQ-JWT-12', `client_id ${JSON.stringify(issued.client.clientId)}`)) return;
   check(world, { requirement: 'REQ-JWT-12', expected: `client_id ${JSON.stringify(issued.client.clientId)} (the client that requested the token)`, observed: observedClaim(issued, 'client_id') }, () =>
     expect(claimOf(issued, 'client_id')).to.equal(issued.client.clientId),
   );

@@ -9,7 +9,7 @@ import type { CtkWorld } from '../world.ts';
 import type { Exchange } from '../http/exchange.ts';
 import { check } from '../verdict/check.ts';
 import { underControl } from '../gateway/positive-control.ts';
-import { missingChallengeOf401, serverErrorForBadToken } from '../gateway/verdicts.ts';
+import { missingChallengeOf401, servedWithoutAnyCredentials, serverErrorForBadToken } from '../gateway/verdicts.ts';
 import { isTagged } from '../oauth/scenario.ts';
 import { param, parseWwwAuthenticate } from '../gateway/www-authenticate.ts';
 import { bearer, callGateway, isClientError, isSuccess } from '../gateway/gateway-client.ts';
@@ -67,6 +67,8 @@ export async function judgeGatewayRefusal(world: CtkWorld, exchange: Exchange, s
   const refused = `the gateway refuses ${situation} with a 4xx (the resource is not served)`;
   // A 5xx or no answer is REQ-BEARER-12's one finding, not a second one ("let through") of the refusal's requirement.
   if (serverErrorForBadToken(world, exchange, refusal, refused)) return;
+  // A route that serves a request without any credentials validates no token: REQ-ANON-04's one finding, not this one.
+  if (await servedWithoutAnyCredentials(world, [refusal, ...(isTagged(world, 'REQ-BEARER-05') ? ['REQ-BEARER-05'] : [])], exchange, refused)) return;
   check(world, { requirement: refusal, expected: refused, observed: exchange }, () => {
     expect(isSuccess(exchange), 'admitted').to.equal(false);
     expect(isClientError(exchange), 'an HTTP refusal (4xx)').to.equal(true);

@@ -82,6 +82,14 @@ export async function tokenRequest(world: CtkWorld, client: ClientCredentials, s
   return exchange;
 }
 
+/** What a "<role> requests a token with <method>[ and a wrong secret]" step sent (unchecked-credentials.ts reads it). */
+export interface SentCredentials {
+  readonly role: ClientRole;
+  readonly method: ClientAuthMethod;
+  readonly wrong: boolean;
+}
+export const SENT_CREDENTIALS = stateKey<SentCredentials>('client credentials sent');
+
 /** "<role> requests a token with <method>[ and a wrong secret]". */
 export async function requestAsRole(world: CtkWorld, role: ClientRole, method: ClientAuthMethod, wrong = false): Promise<Exchange | NotTestable> {
   const client = resolveClient(world, role);
@@ -89,6 +97,7 @@ export async function requestAsRole(world: CtkWorld, role: ClientRole, method: C
   const refused = wrong || role === 'unknown' || role === 'noClientCredentials' || method === 'none' || method === 'both';
   const who = role === 'unknown' ? 'an unknown client id' : `the client ${client.clientId}`;
   const situation = `${wrong ? 'a wrong client secret' : `the credentials of ${who}`} ${describeAuth(method)}${wrong ? ` for ${who}` : ''}`;
+  world.state.remember(SENT_CREDENTIALS, { role, method, wrong });
   return tokenRequest(world, client, { method, wrongSecret: wrong, expectRefusal: refused, situation });
 }
 

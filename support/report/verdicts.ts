@@ -19,7 +19,7 @@
  */
 import type { Pickle } from '@cucumber/messages';
 import { requirement as lookupRequirement, requirements as allRequirements, type Requirement } from '../requirements/catalogue.ts';
-import { MEDIA, type CheckOutcome, type CheckRecord, type Finding, type NotRunReason } from '../verdict/media-types.ts';
+import { MEDIA, explainingRoot, type CheckOutcome, type CheckRecord, type Finding, type NotRunReason } from '../verdict/media-types.ts';
 import { redact } from '../http/redact.ts';
 import type { Baseline, BaselineEntry } from './baseline.ts';
 import { reviewOverdue } from './baseline.ts';
@@ -214,8 +214,12 @@ function scenarioVerdict(run: RunRecord, pickle: Pickle, attempt: Attempt): Scen
     const mine = checks.filter((c) => c.requirementId === id);
     return mine.length > 0 && mine.every((c) => c.outcome === 'does-not-apply') ? mine[0]! : undefined;
   };
+  /** A could-not-judge record of it that names another requirement's finding as the explanation (explainedBy). */
+  const explained = (id: string) => checks.find((c) => c.requirementId === id && explainingRoot(c) !== undefined);
   /** A tagged requirement no check of which held: why, in the words of the check that could not judge if any. */
   const notJudged = (id: string) => {
+    const root = explained(id);
+    if (root) return { reason: `not judged: ${root.observed}`, remedy: `fix ${explainingRoot(root)}; ${id} is judged on its own once that cause is gone` };
     const why = checks.find((c) => c.requirementId === id && c.outcome === 'could-not-judge');
     return why
       ? { reason: `not judged: ${why.observed}`, remedy: `${why.check} could not judge ${id} in "${pickle.name}"; see the scenario's log and evidence` }
@@ -275,6 +279,11 @@ function scenarioVerdict(run: RunRecord, pickle: Pickle, attempt: Attempt): Scen
     if (violationNamed.length > 0) {
       for (const id of known) {
         if (contributions.has(id)) continue;
+        // Not judged because another requirement's finding explains its answer (explainedBy): say which, in its words.
+        if (explained(id)) {
+          contribute(contributions, id, 'not-testable', notJudged(id));
+          continue;
+        }
         contribute(contributions, id, 'not-testable', {
           reason: `not judged: the scenario "${pickle.name}" stopped at ${violationNamed.join(', ')} first`,
           remedy: `fix ${violationNamed.join(', ')}; this requirement is judged once the scenario gets past it`,

@@ -50,6 +50,12 @@ export const ANONYMOUS_REQUIREMENTS: readonly Requirement[] = [
     link: rfc(6749, '7'),
     component: 'gateway',
     profile: 'gateway',
+    note:
+      'One cause, one finding: a protected route that serves a request without any credentials validates no token. Where a ' +
+      'bad token, a malformed header or a token without the scope is served on a route that also serves a request without ' +
+      'credentials, this requirement reports it once; the requirement judging that answer (REQ-BEARER-02, -04, -05, -10, ...) ' +
+      'is "not judged: REQ-ANON-04\'s finding explains this answer". A route that refuses the bare request and serves the bad ' +
+      'token breaks that token\'s own requirement.',
   },
   {
     id: 'REQ-ANON-05',

@@ -53,7 +53,7 @@ const observedText = (observed: Exchange | string | undefined, fallback: string)
   observed === undefined ? fallback : typeof observed === 'string' ? redact(observed) : describeOutcome(observed);
 
 /** Frames between a judge and check(): the judge's own helpers, not conditions. */
-const PLUMBING = new Set(['check', 'checkInPassing', 'couldNotJudge', 'doesNotApply', 'recordUnjudged', 'underControl', 'controlled', 'gatewayServes', 'judge', 'apply', 'call']);
+const PLUMBING = new Set(['check', 'checkInPassing', 'couldNotJudge', 'doesNotApply', 'explainedBy', 'reportRootCause', 'recordUnjudged', 'underControl', 'controlled', 'gatewayServes', 'judge', 'apply', 'call']);
 
 /**
  * The name of the kit function that called check(), `judgeBearerError`: the nearest named frame in support/ or
@@ -142,6 +142,51 @@ export function doesNotApply(sink: FindingSink, expectation: Expectation & { rea
  */
 export function couldNotJudge(sink: FindingSink, expectation: Expectation & { readonly why: string }): void {
   recordUnjudged(sink, expectation, 'could-not-judge');
+}
+
+/**
+ * One cause, one finding. Where an observation shows a ROOT cause (the component received no identity at all for a
+ * valid token; the token endpoint issued a token to a request that carried no client authentication), the cause is
+ * the finding of the requirement whose clause it breaks (`root`), and a requirement whose judgement would only
+ * repeat it on the SAME answer (`requirement`) is not judged on that answer: it says so, naming the root. This is
+ * no pass: a could-not-judge record makes the requirement "not testable" in the scenario (support/report/verdicts.ts),
+ * and the root's finding fails the run, so no certificate follows. Only for the same cause: a different input that
+ * deviates on its own (a wrong secret in the form body refused with Basic but accepted in the body) is still a
+ * finding of its own requirement. The reason reads "<root>'s finding explains this answer (<why>)".
+ */
+export function explainedBy(sink: FindingSink, expectation: Expectation & { readonly root: string; readonly why: string }): void {
+  const root = requirement(expectation.root);
+  const dependent = requirement(expectation.requirement);
+  if (root.id === dependent.id) throw new Error(`explainedBy: ${root.id} cannot explain itself`);
+  // A warning never absorbs a failure: a SHOULD root leaves a MUST/SEED dependent to be judged on its own.
+  if (root.level === 'SHOULD' && dependent.level !== 'SHOULD') throw new Error(`explainedBy: ${root.id} (SHOULD) cannot explain ${dependent.id} (${dependent.level}) away`);
+  recordUnjudged(sink, { ...expectation, why: `${root.id}'s finding explains this answer (${expectation.why})` }, 'could-not-judge');
+}
+
+/**
+ * The root cause reported once: each of `dependents` is "not judged: <root>'s finding explains this answer", then
+ * the root's check runs (`root` with its expectation and assertion). In the root's own terms: where the root is a
+ * MUST or SEED it stops the scenario (the scenario's other requirements are not judged by it, as for any
+ * finding); `inPassing` records it without stopping, for a scenario that goes on to judge something else. Returns
+ * whether the root's check held (then nothing was explained away: the dependents' records are not written).
+ */
+export function reportRootCause(
+  sink: FindingSink,
+  root: Expectation,
+  assertion: () => void,
+  dependents: readonly { readonly requirement: string; readonly expected: string }[],
+  options: { readonly why: string; readonly inPassing?: boolean },
+): boolean {
+  let held = true;
+  try {
+    assertion();
+  } catch (error) {
+    if (!(error instanceof AssertionError)) throw error;
+    held = false;
+  }
+  if (held) return true;
+  for (const d of dependents) explainedBy(sink, { ...d, root: root.requirement, why: options.why });
+  return (options.inPassing ? checkInPassing : check)(sink, root, assertion);
 }
 
 /** A check that judged nothing, with why; the judge that called doesNotApply / couldNotJudge names it. */

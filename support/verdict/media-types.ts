@@ -60,3 +60,10 @@ export interface CheckRecord {
   readonly observed: string;
   readonly outcome: CheckOutcome;
 }
+
+/**
+ * Does this could-not-judge record say another requirement's finding explains it (support/verdict/check.ts
+ * explainedBy)? The root requirement's id, else undefined.
+ */
+export const explainingRoot = (record: Pick<CheckRecord, 'outcome' | 'observed'>): string | undefined =>
+  record.outcome === 'could-not-judge' ? /^(REQ-[A-Z]+-\d{2})'s finding explains this answer/.exec(record.observed)?.[1] : undefined;

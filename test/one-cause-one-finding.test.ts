@@ -1,0 +1,201 @@
+/**
+ * One cause, one finding (support/verdict/check.ts explainedBy / reportRootCause): a root cause is reported once,
+ * under the requirement whose clause it breaks; a requirement whose judgement would repeat it on the same answer is
+ * "not judged: <root>'s finding explains this answer" — never passed, in no report: requirement verdicts,
+ * certificate, JUnit, Allure all follow it. And the token endpoint's ladder of root probes (unchecked-credentials.ts).
+ */
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { expect } from 'chai';
+import { loadConfiguration, runCucumber } from '@cucumber/cucumber/api';
+import { explainedBy, reportRootCause, RequirementViolation } from '../support/verdict/check.ts';
+import { explainingRoot, type CheckRecord, type Finding } from '../support/verdict/media-types.ts';
+import { readMessages } from '../support/report/messages.ts';
+import { computeVerdicts, type Verdicts } from '../support/report/verdicts.ts';
+import { certifyProfile } from '../support/report/certification.ts';
+import { renderJUnit } from '../support/report/junit.ts';
+import { enrichAllureResults, readAllureResults } from '../support/report/allure.ts';
+import { rootProbes } from '../support/oauth/unchecked-credentials.ts';
+import { judgeAsymmetric, judgeClaimPresent, judgeIssuer, judgeTyp } from '../support/jwt/claims.ts';
+import { decodeJwt } from '../support/jwt/decode.ts';
+import type { CtkWorld } from '../support/world.ts';
+import type { IssuedToken } from '../support/oauth/issued.ts';
+import { fixtureTarget, KIT } from './report-fixtures/run-fixture.ts';
+
+function sink() {
+  const violations: Finding[] = [];
+  const warnings: Finding[] = [];
+  const checks: CheckRecord[] = [];
+  return { violations, warnings, checks, recordViolation: (f: Finding) => violations.push(f), recordWarning: (f: Finding) => warnings.push(f), recordCheck: (r: CheckRecord) => checks.push(r) };
+}
+const fails = () => expect(1, 'a token issued').to.equal(2);
+
+test('explainedBy records "not judged" naming the root, never a pass or a finding', () => {
+  const s = sink();
+  explainedBy(s, { requirement: 'REQ-CAUTH-03', root: 'REQ-CAUTH-07', expected: 'no token for a wrong secret', why: 'no client authentication gets a token too' });
+  assert.deepEqual(s.violations, []);
+  assert.equal(s.checks.length, 1);
+  assert.equal(s.checks[0]!.outcome, 'could-not-judge');
+  assert.equal(s.checks[0]!.requirementId, 'REQ-CAUTH-03');
+  assert.equal(explainingRoot(s.checks[0]!), 'REQ-CAUTH-07');
+  assert.match(s.checks[0]!.observed, /^REQ-CAUTH-07's finding explains this answer \(no client authentication gets a token too\)$/);
+});
+
+test('a requirement cannot explain itself, and a SHOULD root cannot explain a MUST away', () => {
+  assert.throws(() => explainedBy(sink(), { requirement: 'REQ-CAUTH-07', root: 'REQ-CAUTH-07', expected: 'x', why: 'y' }), /cannot explain itself/);
+  assert.throws(() => explainedBy(sink(), { requirement: 'REQ-CAUTH-07', root: 'REQ-CAUTH-08', expected: 'x', why: 'y' }), /SHOULD\) cannot explain REQ-CAUTH-07/);
+});
+
+test('reportRootCause: a root that holds explains nothing; one that misses is its one finding and explains the dependents', () => {
+  const ok = sink();
+  assert.equal(reportRootCause(ok, { requirement: 'REQ-CAUTH-07', expected: 'no token' }, () => {}, [{ requirement: 'REQ-CAUTH-03', expected: 'x' }], { why: 'w' }), true);
+  assert.deepEqual(ok.checks, [], 'a held root is not recorded here: the scenario judges its own requirement');
+
+  const stop = sink();
+  assert.throws(() => reportRootCause(stop, { requirement: 'REQ-CAUTH-07', expected: 'no token', observed: 'HTTP 200 with an access_token' }, fails, [{ requirement: 'REQ-CAUTH-03', expected: 'x' }, { requirement: 'REQ-CAUTH-05', expected: 'y' }], { why: 'w' }), RequirementViolation);
+  assert.deepEqual(stop.violations.map((v) => v.requirementId), ['REQ-CAUTH-07'], 'one finding');
+  assert.deepEqual(stop.checks.map((c) => `${c.requirementId} ${c.outcome}`), ['REQ-CAUTH-03 could-not-judge', 'REQ-CAUTH-05 could-not-judge', 'REQ-CAUTH-07 does-not-hold']);
+
+  const passing = sink();
+  assert.equal(reportRootCause(passing, { requirement: 'REQ-CAUTH-07', expected: 'no token' }, fails, [{ requirement: 'REQ-CAUTH-03', expected: 'x' }], { why: 'w', inPassing: true }), false);
+  assert.deepEqual(passing.violations.map((v) => v.requirementId), ['REQ-CAUTH-07']);
+});
+
+test('the token endpoint ladder: no client authentication first, then the same defect with HTTP Basic for the form body', () => {
+  const roots = (req: string, sent: Parameters<typeof rootProbes>[1]) => rootProbes(req, sent).map((p) => `${p.root} ${p.sent.role}/${p.sent.method}${p.sent.wrong ? '/wrong' : ''}`);
+  assert.deepEqual(roots('REQ-CAUTH-03', { role: 'system', method: 'basic', wrong: true }), ['REQ-CAUTH-07 system/none']);
+  assert.deepEqual(roots('REQ-CAUTH-05', { role: 'unknown', method: 'basic', wrong: false }), ['REQ-CAUTH-07 system/none']);
+  assert.deepEqual(roots('REQ-CAUTH-04', { role: 'system', method: 'body', wrong: true }), ['REQ-CAUTH-07 system/none', 'REQ-CAUTH-03 system/basic/wrong']);
+  assert.deepEqual(roots('REQ-CAUTH-04', { role: 'unknown', method: 'body', wrong: false }), ['REQ-CAUTH-07 system/none', 'REQ-CAUTH-05 unknown/basic']);
+  assert.deepEqual(roots('REQ-TOK-20', { role: 'noClientCredentials', method: 'basic', wrong: false }), [], 'only bad credentials have these roots');
+});
+
+test('a token that is no JWS is REQ-JWT-01\'s one finding; the claim checks are not judged on it, other clauses are', () => {
+  const opaque: IssuedToken = { token: 'opaque-random-string', client: { clientId: 'c', clientSecret: 's', scopes: [] }, requestedScope: [] };
+  for (const judge of [(w: CtkWorld) => judgeTyp(w, opaque), (w: CtkWorld) => judgeClaimPresent(w, opaque, 'jti'), (w: CtkWorld) => judgeIssuer(w, opaque, 'https://idp', 'REQ-JWT-06', 'the profile')]) {
+    const s = sink();
+    assert.throws(() => judge(s as unknown as CtkWorld), RequirementViolation);
+    assert.deepEqual(s.violations.map((v) => v.requirementId), ['REQ-JWT-01']);
+    assert.equal(s.checks.find((c) => c.requirementId !== 'REQ-JWT-01')?.outcome, 'could-not-judge');
+  }
+  // REQ-DISC-02 (the metadata's issuer) is another clause: judged on its own, not explained away.
+  const s = sink();
+  assert.throws(() => judgeIssuer(s as unknown as CtkWorld, opaque, 'https://idp', 'REQ-DISC-02', 'the metadata'), RequirementViolation);
+  assert.deepEqual(s.violations.map((v) => v.requirementId), ['REQ-DISC-02']);
+});
+
+test('an unsecured JWT is REQ-JWT-04\'s one finding for REQ-JWT-05; an HS256 token is REQ-JWT-05\'s own', () => {
+  const b64 = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
+  const claims = b64({ iss: 'https://idp', sub: 'c' });
+  const none = `${b64({ alg: 'none', typ: 'at+jwt' })}.${claims}.`;
+  const hs = `${b64({ alg: 'HS256', typ: 'at+jwt' })}.${claims}.c2ln`;
+  const issued = (token: string): IssuedToken => ({ token, decoded: decodeJwt(token)!, client: { clientId: 'c', clientSecret: 's', scopes: [] }, requestedScope: [] });
+  const a = sink();
+  assert.throws(() => judgeAsymmetric(a as unknown as CtkWorld, issued(none)), RequirementViolation);
+  assert.deepEqual(a.violations.map((v) => v.requirementId), ['REQ-JWT-04']);
+  const b = sink();
+  judgeAsymmetric(b as unknown as CtkWorld, issued(hs));
+  assert.deepEqual(b.warnings.map((v) => v.requirementId), ['REQ-JWT-05'], 'a different cause: its own finding (SHOULD)');
+});
+
+// --- in the reports, from real Cucumber messages ------------------------------------------------------------
+
+const FEATURE = `Feature: One cause, one finding (fixture)
+
+  @REQ-CAUTH-03
+  Scenario: The root stops the scenario
+    When the answer shows REQ-CAUTH-07's root cause, which explains REQ-CAUTH-03
+
+  @REQ-CAUTH-03
+  Scenario: Elsewhere the dependent holds
+    When the check on REQ-CAUTH-03 holds
+
+  @REQ-CAUTH-05
+  Scenario: Held first, then explained by a root met in passing
+    When the check on REQ-CAUTH-05 holds
+    And the answer shows REQ-CAUTH-07's root cause in passing, which explains REQ-CAUTH-05
+
+  @REQ-CAUTH-04
+  Scenario: A root that holds leaves the dependent to its own judgement
+    When the root REQ-CAUTH-07 holds, so REQ-CAUTH-04 is judged on its own
+`;
+
+const dir = mkdtempSync(join(tmpdir(), 'ctk-one-cause-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
+let verdicts: Verdicts;
+let reportsDir = '';
+
+before(async () => {
+  reportsDir = join(dir, 'reports');
+  mkdirSync(reportsDir, { recursive: true });
+  const feature = join(dir, 'one-cause.feature');
+  writeFileSync(feature, FEATURE);
+  const targetFile = join(dir, 'target.json');
+  writeFileSync(targetFile, JSON.stringify(fixtureTarget()), { mode: 0o600 });
+  process.env.AUTH_CTK_TARGET_FILE = targetFile;
+  const { runConfiguration } = await loadConfiguration(
+    {
+      file: false,
+      provided: {
+        paths: [feature],
+        import: [join(KIT, 'support/world.ts'), join(KIT, 'support/hooks.ts'), join(KIT, 'test/one-cause-fixtures/steps.ts')],
+        format: [`message:${join(reportsDir, 'cucumber-messages.ndjson')}`, `${join(KIT, 'support/report/allure-formatter.ts')}:${join(reportsDir, '.allure.out')}`],
+        formatOptions: { resultsDir: join(reportsDir, 'allure-results') },
+      },
+    },
+    { cwd: KIT },
+  );
+  const quiet = new Writable({ write: (_c, _e, done) => done() });
+  await runCucumber(runConfiguration, { cwd: KIT, stdout: quiet, stderr: quiet });
+  verdicts = computeVerdicts(readMessages(join(reportsDir, 'cucumber-messages.ndjson')));
+});
+
+const req = (id: string) => verdicts.requirements.find((r) => r.requirement.id === id)!;
+const contribution = (scenario: string, id: string) => verdicts.scenarios.find((s) => s.name === scenario)!.contributions.get(id)!;
+
+test('the root is the one finding; the explained requirement is not judged there, with the root named', () => {
+  assert.equal(req('REQ-CAUTH-07').verdict, 'failed');
+  const c = contribution('The root stops the scenario', 'REQ-CAUTH-03');
+  assert.equal(c.verdict, 'not-testable');
+  assert.match(c.reason!, /^not judged: REQ-CAUTH-07's finding explains this answer/);
+  assert.match(c.remedy!, /^fix REQ-CAUTH-07/);
+  assert.deepEqual(c.diagnoses, [], 'no finding of its own');
+});
+
+test('passed elsewhere and explained here is "not testable (partly judged)", never passed', () => {
+  const r = req('REQ-CAUTH-03');
+  assert.equal(r.verdict, 'not-testable');
+  assert.match(r.reason!, /partly judged: passed in 1 of 2 scenarios.*REQ-CAUTH-07's finding explains this answer/);
+});
+
+test('a check that held and a later explained one in a scenario that went on: not testable there, never passed', () => {
+  const c = contribution('Held first, then explained by a root met in passing', 'REQ-CAUTH-05');
+  assert.equal(c.verdict, 'not-testable');
+  assert.equal(req('REQ-CAUTH-05').verdict, 'not-testable');
+  assert.equal(verdicts.scenarios.find((s) => s.name === 'Held first, then explained by a root met in passing')!.verdict, 'failed', 'the root met in passing fails the scenario');
+});
+
+test('a root that holds explains nothing: the dependent passes on its own check', () => {
+  assert.equal(req('REQ-CAUTH-04').verdict, 'passed');
+});
+
+test('no certificate, and no explained scenario shows as passed in JUnit or Allure', () => {
+  assert.equal(certifyProfile('core', verdicts.requirements, true).status, 'not certified');
+  const junit = renderJUnit(verdicts);
+  for (const name of ['The root stops the scenario', 'Held first, then explained by a root met in passing']) {
+    const testcase = new RegExp(`<testcase [^>]*name="${name}[^"]*"[^>]*>[\\s\\S]*?</testcase>`).exec(junit)?.[0] ?? '';
+    assert.match(testcase, /<failure /, `${name}: a JUnit failure (the root's)`);
+  }
+  // As the run's finish does: Allure's statuses follow the kit's verdicts, not Cucumber's.
+  enrichAllureResults(join(reportsDir, 'allure-results'), verdicts);
+  const results = readAllureResults(join(reportsDir, 'allure-results')).map(({ result }) => result as { name?: string; status?: string });
+  for (const name of ['The root stops the scenario', 'Held first, then explained by a root met in passing']) {
+    const r = results.find((x) => x.name?.startsWith(name));
+    assert.ok(r, `${name} in allure-results`);
+    assert.notEqual(r.status, 'passed', `${name} is not passed in Allure`);
+  }
+});
