@@ -1,9 +1,8 @@
 /**
  * Steps of features/mtls.feature (issue 19, RFC 8705): each one call into support/mtls/.
  */
-import { AfterAll, When, Then } from '@cucumber/cucumber';
+import { When, Then } from '@cucumber/cucumber';
 import type { CtkWorld } from '../support/world.ts';
-import { closeMtlsConnections } from '../support/mtls/client.ts';
 import {
   callGatewayPresenting,
   GATEWAY_MTLS_CALL,
@@ -20,8 +19,6 @@ import {
   REFUSED_TOKEN_REQUEST,
   requestTokenPresenting,
 } from '../support/mtls/judges.ts';
-
-AfterAll(() => closeMtlsConnections());
 
 When('the mTLS client requests a token with its registered certificate', async function (this: CtkWorld) {
   await mtlsTokenFor(this);

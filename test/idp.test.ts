@@ -7,7 +7,7 @@
  */
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { request } from 'node:http';
+import { request, type IncomingMessage } from 'node:http';
 import { createHash, randomBytes } from 'node:crypto';
 import { createLocalJWKSet, decodeProtectedHeader, jwtVerify, compactVerify, decodeJwt, type JSONWebKeySet } from 'jose';
 import { foreignIssuerOf, loadReferenceFixtures, withFixtureFaults, type ReferenceFixtures } from '../reference/fixtures.ts';
@@ -41,27 +41,30 @@ interface Call {
   readonly from?: string;
 }
 
+/** Reads a whole answer into a Reply (its body parsed as JSON where it is JSON). */
+function replyOf(res: IncomingMessage, resolve: (reply: Reply) => void): void {
+  const chunks: Buffer[] = [];
+  res.on('data', (c: Buffer) => chunks.push(c));
+  res.on('end', () => {
+    const text = Buffer.concat(chunks).toString('utf8');
+    let json: Record<string, unknown> | undefined;
+    try {
+      json = JSON.parse(text) as Record<string, unknown>;
+    } catch {
+      json = undefined;
+    }
+    resolve({ status: res.statusCode ?? 0, headers: res.headers, text, json });
+  });
+  res.on('error', (e: NodeJS.ErrnoException) => resolve({ status: 0, headers: {}, text: '', error: e.code ?? e.message }));
+}
+
 /** One request on its own connection (so the source address applies), never throwing on status or transport. */
 function call(url: string, options: Call = {}): Promise<Reply> {
   return new Promise((resolve) => {
     const req = request(
       url,
       { method: options.method ?? 'GET', headers: options.headers, localAddress: options.from, agent: false, timeout: 5_000 },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => {
-          const text = Buffer.concat(chunks).toString('utf8');
-          let json: Record<string, unknown> | undefined;
-          try {
-            json = JSON.parse(text) as Record<string, unknown>;
-          } catch {
-            json = undefined;
-          }
-          resolve({ status: res.statusCode ?? 0, headers: res.headers, text, json });
-        });
-        res.on('error', (e: NodeJS.ErrnoException) => resolve({ status: 0, headers: {}, text: '', error: e.code ?? e.message }));
-      },
+      (res) => replyOf(res, resolve),
     );
     req.on('timeout', () => req.destroy(Object.assign(new Error('timeout'), { code: 'TIMEOUT' })));
     req.on('error', (e: NodeJS.ErrnoException) => resolve({ status: 0, headers: {}, text: '', error: e.code ?? e.message }));
@@ -868,20 +871,7 @@ function mtlsToken(certificate: IssuedCertificate | undefined, from?: string): P
         agent: false,
         timeout: 5_000,
       },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => {
-          const text = Buffer.concat(chunks).toString('utf8');
-          let json: Record<string, unknown> | undefined;
-          try {
-            json = JSON.parse(text) as Record<string, unknown>;
-          } catch {
-            json = undefined;
-          }
-          resolve({ status: res.statusCode ?? 0, headers: res.headers, text, json });
-        });
-      },
+      (res) => replyOf(res, resolve),
     );
     req.on('timeout', () => req.destroy(Object.assign(new Error('timeout'), { code: 'TIMEOUT' })));
     req.on('error', (e: NodeJS.ErrnoException) => resolve({ status: 0, headers: {}, text: '', error: e.code ?? e.message }));

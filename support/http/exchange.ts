@@ -3,6 +3,7 @@
  * transport error happened instead. The kit never throws on an HTTP status; transport errors are data too,
  * because "connection reset" is an observable behaviour (seed 001: a blocked IP sees connection errors).
  */
+import { createHash } from 'node:crypto';
 import { Agent, request as undiciRequest, errors as undiciErrors, type Dispatcher } from 'undici';
 import { redactBody, redactHeaderValue, redact } from './redact.ts';
 
@@ -35,14 +36,28 @@ export interface Exchange {
 
 const agents = new Map<string, Agent>();
 
-function agentFor(sourceAddress: string | undefined, timeoutMs: number): Agent {
-  const key = `${sourceAddress ?? 'default'}|${timeoutMs}`;
+/** TLS material a connection presents or trusts: a client certificate (RFC 8705) and a private CA. */
+export interface ConnectionTls {
+  readonly ca?: string;
+  readonly cert?: string;
+  readonly key?: string;
+}
+
+const fingerprint = (pem: string | undefined): string => (pem ? createHash('sha256').update(pem).digest('base64url').slice(0, 16) : '-');
+
+/**
+ * One connection pool per source address, timeout and TLS material: a request from another address, or presenting
+ * another client certificate, never rides on a connection opened for the last one.
+ */
+export function pooledAgent(options: { readonly sourceAddress?: string; readonly timeoutMs: number; readonly tls?: ConnectionTls }): Agent {
+  const { sourceAddress, timeoutMs, tls } = options;
+  const key = `${sourceAddress ?? 'default'}|${timeoutMs}|${fingerprint(tls?.ca)}|${fingerprint(tls?.cert)}`;
   let agent = agents.get(key);
   if (!agent) {
     agent = new Agent({
       // undici takes the source address from the client option: a `connect.localAddress` is overridden by it.
       ...(sourceAddress ? { localAddress: sourceAddress } : {}),
-      connect: { timeout: timeoutMs },
+      connect: { timeout: timeoutMs, ...(tls?.ca ? { ca: tls.ca } : {}), ...(tls?.cert && tls.key ? { cert: tls.cert, key: tls.key } : {}) },
       headersTimeout: timeoutMs,
       bodyTimeout: timeoutMs,
       keepAliveTimeout: 1_000,
@@ -73,7 +88,7 @@ export async function send(req: HttpRequest, dispatcher?: Dispatcher): Promise<E
       method: req.method as 'GET',
       headers: req.headers as Record<string, string>,
       body: req.body,
-      dispatcher: dispatcher ?? agentFor(req.sourceAddress, timeoutMs),
+      dispatcher: dispatcher ?? pooledAgent({ sourceAddress: req.sourceAddress, timeoutMs }),
       signal: AbortSignal.timeout(timeoutMs + 1_000),
     });
     const rawHeaders: [string, string][] = [];

@@ -4,9 +4,9 @@
  * a connection pool of its own (undici Agent with `connect: { cert, key, ca }`), so a connection made with one
  * certificate never carries a request that should present another (or none).
  */
-import { Agent } from 'undici';
+import type { Agent } from 'undici';
 import type { CtkWorld } from '../world.ts';
-import { jsonOf, type Exchange } from '../http/exchange.ts';
+import { jsonOf, pooledAgent, type Exchange } from '../http/exchange.ts';
 import { NotTestableError } from '../verdict/not-testable.ts';
 import { paceTokenRequest } from '../oauth/token-client.ts';
 import { addressForFailures } from '../oauth/source-address.ts';
@@ -50,34 +50,13 @@ export async function certificateFor(mtls: MtlsDescription, presented: Presented
 /** The thumbprint (RFC 8705 §3.1) of the client's registered certificate. */
 export const registeredThumbprint = (mtls: MtlsDescription): string => certificateThumbprintS256(mtls.client.certificatePem);
 
-const agents = new Map<string, Agent>();
-
+/** The connection pool that presents `certificate` (or none) and trusts the profile's CA. */
 function agentFor(mtls: MtlsDescription, certificate: CertificateAndKey | undefined, timeoutMs: number, sourceAddress?: string): Agent {
-  const key = `${certificate ? certificateThumbprintS256(certificate.certificatePem) : 'none'}|${sourceAddress ?? 'default'}`;
-  let agent = agents.get(key);
-  if (!agent) {
-    agent = new Agent({
-      ...(sourceAddress ? { localAddress: sourceAddress } : {}),
-      connect: {
-        timeout: timeoutMs,
-        ...(mtls.caCertificatePem ? { ca: mtls.caCertificatePem } : {}),
-        ...(certificate ? { cert: certificate.certificatePem, key: certificate.privateKeyPem } : {}),
-      },
-      headersTimeout: timeoutMs,
-      bodyTimeout: timeoutMs,
-      keepAliveTimeout: 1_000,
-      pipelining: 1,
-    });
-    agents.set(key, agent);
-  }
-  return agent;
-}
-
-/** Closes the mTLS connection pools (end of run). */
-export async function closeMtlsConnections(): Promise<void> {
-  const all = [...agents.values()];
-  agents.clear();
-  await Promise.all(all.map((a) => a.destroy().catch(() => undefined)));
+  return pooledAgent({
+    ...(sourceAddress ? { sourceAddress } : {}),
+    timeoutMs,
+    tls: { ...(mtls.caCertificatePem ? { ca: mtls.caCertificatePem } : {}), ...(certificate ? { cert: certificate.certificatePem, key: certificate.privateKeyPem } : {}) },
+  });
 }
 
 /** The token endpoint over mTLS: the profile's, else the metadata's mtls_endpoint_aliases.token_endpoint (§5), else token_endpoint. */
