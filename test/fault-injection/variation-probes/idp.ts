@@ -175,7 +175,8 @@ export const IDP_PROBES: Record<IdpVariationName, Probe> = {
     const tokenWith = async (certificate: IssuedCertificate) => {
       const dispatcher = new Agent({ connect: { ca: mtls.caCertificatePem, cert: certificate.certificatePem, key: certificate.privateKeyPem } });
       try {
-        const form = new URLSearchParams({ grant_type: 'client_credentials', client_id: mtls.clientId });
+        // The declared scope, as every token request of the kit: with every variation on, the IdP requires one.
+        const form = new URLSearchParams({ grant_type: 'client_credentials', client_id: mtls.clientId, scope: scopeOf(c) });
         return await send({ method: 'POST', url: `${mtls.idpUrl}/token`, headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: form.toString(), timeoutMs: 5_000 }, dispatcher);
       } finally {
         await dispatcher.close();
