@@ -10,9 +10,12 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
+import { createServer, type RequestListener } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { TargetDescription } from '../support/target/target.ts';
 import { stringify } from 'yaml';
 import { UsageError } from '../cli/errors.ts';
-import { loadProfile, ProfileError, PROFILE_DEFAULTS } from '../support/target/profile.ts';
+import { loadProfile, ProfileError, PROFILE_DEFAULTS, type TargetProfile } from '../support/target/profile.ts';
 import { PROFILE_SCHEMA } from '../support/target/profile-schema.ts';
 import { parseDotenv } from '../support/target/dotenv.ts';
 import { describeReferenceTarget } from '../support/target/reference-target.ts';
@@ -58,6 +61,27 @@ function failure(file: string, env: Record<string, string> = ENV, envFile?: stri
     return error;
   }
   assert.fail('the profile was accepted');
+}
+
+/**
+ * The TargetDescription of a loaded profile whose IdP (and gateway, where `targetAt` keeps one) is a stub on loopback
+ * answering every request with `answer`: describeExternalTarget asks the target while describing it. `targetAt`
+ * points the profile at the stub's base URL; by default its token endpoint, JWK Set and gateway.
+ */
+async function describedAgainstStub(
+  p: TargetProfile,
+  answer: RequestListener,
+  targetAt: (local: string) => TargetProfile = (local) => ({ ...p, idp: { ...p.idp, tokenEndpoint: `${local}/token`, jwksUri: `${local}/jwks` }, gateway: { ...p.gateway!, baseUrl: local } }),
+  log: (line: string) => void = () => undefined,
+): Promise<{ described: TargetDescription; local: string }> {
+  const server = createServer(answer);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const local = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  try {
+    return { described: await describeExternalTarget(targetAt(local), log), local };
+  } finally {
+    server.close();
+  }
 }
 
 describe('profile validation: one clear error naming file, field and expectation', () => {
@@ -220,19 +244,8 @@ describe('profile validation: one clear error naming file, field and expectation
     const p = loadProfile(write(profile), { env: { ...ENV, CTK_RESOURCE: 'https://api.test/v1' }, cwd: dir });
     assert.deepEqual(p.idp.tokenRequestParameters, { audience: 'https://api.test', resource: 'https://api.test/v1' });
     // ...and they reach the TargetDescription the scenarios read.
-    const { createServer } = await import('node:http');
-    const server = createServer((_req, res) => res.end('{}'));
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const local = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
-    try {
-      const described = await describeExternalTarget(
-        { ...p, idp: { ...p.idp, tokenEndpoint: `${local}/token`, jwksUri: `${local}/jwks` }, gateway: { ...p.gateway!, baseUrl: local } },
-        () => undefined,
-      );
-      assert.deepEqual(described.tokenRequestParameters, { audience: 'https://api.test', resource: 'https://api.test/v1' });
-    } finally {
-      server.close();
-    }
+    const { described } = await describedAgainstStub(p, (_req, res) => res.end('{}'));
+    assert.deepEqual(described.tokenRequestParameters, { audience: 'https://api.test', resource: 'https://api.test/v1' });
   });
 
   test('idp.tokenRequestParameters may not name a parameter the kit sets itself', () => {
@@ -341,25 +354,22 @@ describe('profile fields for real deployments (issue 16)', () => {
     delete profile.gateway;
     const p = load(profile);
     assert.equal(p.gateway, undefined);
-    const { createServer } = await import('node:http');
     const seen: string[] = [];
-    const server = createServer((req, res) => {
-      seen.push(req.url ?? '');
-      res.end('{}');
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const local = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
     const lines: string[] = [];
-    try {
-      const described = await describeExternalTarget({ ...p, idp: { ...p.idp, tokenEndpoint: `${local}/token`, jwksUri: `${local}/jwks` } }, (l) => lines.push(l));
-      assert.equal(described.gateway, undefined);
-      assert.equal(described.audience, undefined);
-      // The IdP is asked (its key set, and the token endpoint's reachability and start-up probe); nothing else is.
-      assert.deepEqual([...new Set(seen)].sort(), ['/jwks', '/token']);
-      assert.ok(lines.some((l) => /names no gateway: testing the IdP only/.test(l)), lines.join('\n'));
-    } finally {
-      server.close();
-    }
+    const { described } = await describedAgainstStub(
+      p,
+      (req, res) => {
+        seen.push(req.url ?? '');
+        res.end('{}');
+      },
+      (local) => ({ ...p, idp: { ...p.idp, tokenEndpoint: `${local}/token`, jwksUri: `${local}/jwks` } }),
+      (l) => lines.push(l),
+    );
+    assert.equal(described.gateway, undefined);
+    assert.equal(described.audience, undefined);
+    // The IdP is asked (its key set, and the token endpoint's reachability and start-up probe); nothing else is.
+    assert.deepEqual([...new Set(seen)].sort(), ['/jwks', '/token']);
+    assert.ok(lines.some((l) => /names no gateway: testing the IdP only/.test(l)), lines.join('\n'));
     // A gateway given is still checked whole.
     const partial = validProfile();
     delete partial.gateway.routes;
@@ -824,26 +834,22 @@ describe('README "Profile gaps": opaque access tokens and no RFC 8414 metadata',
     delete profile.idp.jwksUri;
     delete profile.gateway;
     const p = load(profile);
-    const { createServer } = await import('node:http');
     const seen: string[] = [];
-    const server = createServer((req, res) => {
-      seen.push(req.url ?? '');
-      res.statusCode = 400;
-      res.end('{"error":"invalid_request"}');
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const local = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
-    try {
-      const described = await describeExternalTarget({ ...p, idp: { ...p.idp, tokenEndpoint: `${local}/token` } }, () => undefined);
-      assert.equal(described.jwksUri, undefined);
-      assert.deepEqual([...new Set(seen)], ['/token'], 'only the token endpoint is probed');
-      const verdict = applicability(described, ['@core', '@REQ-DISC-05']);
-      assert.equal(verdict.kind, 'not-applicable');
-      assert.match(verdict.kind === 'not-applicable' ? verdict.record.reason : '', /publishes no JWK Set/);
-      assert.equal(applicability({ ...described, jwksUri: `${local}/jwks` }, ['@core', '@REQ-DISC-05']).kind, 'applicable');
-    } finally {
-      server.close();
-    }
+    const { described, local } = await describedAgainstStub(
+      p,
+      (req, res) => {
+        seen.push(req.url ?? '');
+        res.statusCode = 400;
+        res.end('{"error":"invalid_request"}');
+      },
+      (stub) => ({ ...p, idp: { ...p.idp, tokenEndpoint: `${stub}/token` } }),
+    );
+    assert.equal(described.jwksUri, undefined);
+    assert.deepEqual([...new Set(seen)], ['/token'], 'only the token endpoint is probed');
+    const verdict = applicability(described, ['@core', '@REQ-DISC-05']);
+    assert.equal(verdict.kind, 'not-applicable');
+    assert.match(verdict.kind === 'not-applicable' ? verdict.record.reason : '', /publishes no JWK Set/);
+    assert.equal(applicability({ ...described, jwksUri: `${local}/jwks` }, ['@core', '@REQ-DISC-05']).kind, 'applicable');
   });
 
   test('idp.metadata: false makes the metadata requirements not applicable, with RFC 8414 §3\'s word', async () => {
@@ -851,31 +857,20 @@ describe('README "Profile gaps": opaque access tokens and no RFC 8414 metadata',
     profile.idp.metadata = false;
     const p = load(profile);
     assert.equal(p.idp.metadata, false);
-    const { createServer } = await import('node:http');
-    const server = createServer((_req, res) => {
+    const { described } = await describedAgainstStub(p, (_req, res) => {
       res.statusCode = 400;
       res.end('{"error":"invalid_request"}');
     });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const local = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
-    try {
-      const described = await describeExternalTarget(
-        { ...p, idp: { ...p.idp, tokenEndpoint: `${local}/token`, jwksUri: `${local}/jwks` }, gateway: { ...p.gateway!, baseUrl: local } },
-        () => undefined,
-      );
-      assert.equal(described.metadata, false);
-      for (const id of ['REQ-DISC-01', 'REQ-DISC-02', 'REQ-DISC-06', 'REQ-DISC-10', 'REQ-DISC-11']) {
-        const verdict = applicability(described, ['@core', `@${id}`]);
-        assert.equal(verdict.kind, 'not-applicable', id);
-        assert.match(verdict.kind === 'not-applicable' ? verdict.record.reason : '', /publishes no RFC 8414 metadata \(idp\.metadata: false\); RFC 8414 §3 binds "authorization servers supporting metadata"/);
-      }
-      assert.equal(applicability(described, ['@core', '@REQ-DISC-05']).kind, 'applicable', 'a JWK Set it names is still judged');
-      assert.equal(applicability(described, ['@core', '@REQ-TOK-01']).kind, 'applicable');
-      const { metadata: _none, ...withMetadata } = described;
-      assert.equal(applicability(withMetadata, ['@core', '@REQ-DISC-01']).kind, 'applicable', 'metadata is assumed unless the profile says otherwise');
-    } finally {
-      server.close();
+    assert.equal(described.metadata, false);
+    for (const id of ['REQ-DISC-01', 'REQ-DISC-02', 'REQ-DISC-06', 'REQ-DISC-10', 'REQ-DISC-11']) {
+      const verdict = applicability(described, ['@core', `@${id}`]);
+      assert.equal(verdict.kind, 'not-applicable', id);
+      assert.match(verdict.kind === 'not-applicable' ? verdict.record.reason : '', /publishes no RFC 8414 metadata \(idp\.metadata: false\); RFC 8414 §3 binds "authorization servers supporting metadata"/);
     }
+    assert.equal(applicability(described, ['@core', '@REQ-DISC-05']).kind, 'applicable', 'a JWK Set it names is still judged');
+    assert.equal(applicability(described, ['@core', '@REQ-TOK-01']).kind, 'applicable');
+    const { metadata: _none, ...withMetadata } = described;
+    assert.equal(applicability(withMetadata, ['@core', '@REQ-DISC-01']).kind, 'applicable', 'metadata is assumed unless the profile says otherwise');
   });
 
   test('idp.metadata: false beside a discovery document, or not a boolean, is a profile error', () => {
