@@ -4,6 +4,7 @@ import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadSupport, runCucumber } from '@cucumber/cucumber/api';
 import { checkTagExpression, cucumberConfiguration } from './cucumber-options.ts';
+import { referencePartsFor, selectedScenarios } from '../support/target/reference-parts.ts';
 import { targetProvider } from '../support/target/providers.ts';
 import { UsageError } from './errors.ts';
 import { prepareRun, REPORT_HELP, REPORT_OPTIONS } from '../support/report/finish.ts';
@@ -96,7 +97,9 @@ export async function runCommand(argv: string[]): Promise<number> {
   support.catch(() => undefined); // awaited below; a target that fails to start must not leave it unhandled
   // The target's processes, and the kit's JWKS relay where the target has one (the reference's, or a profile's
   // jwksRelay): up before cucumber starts; started.stop() below stops them, at the end or on SIGINT/SIGTERM.
-  const started = await provider.start({ faults, ...(values['env-file'] ? { envFile: values['env-file'] } : {}) });
+  // The reference starts its mTLS listeners and JWKS relay only when a selected scenario needs them.
+  const referenceParts = referencePartsFor(selectedScenarios(runConfiguration.sources.paths, runConfiguration.sources.tagExpression || undefined));
+  const started = await provider.start({ faults, referenceParts, ...(values['env-file'] ? { envFile: values['env-file'] } : {}) });
   if (note) console.log(note);
   const dir = mkdtempSync(join(tmpdir(), 'auth-ctk-'));
   const targetFile = join(dir, 'target.json');

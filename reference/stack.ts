@@ -12,6 +12,7 @@ import { DEFAULT_FIXTURES_PATH } from './fixtures.ts';
 import { withNeededVariations } from './faults.ts';
 import { HTTPS_VARIATION, referenceTlsMaterial, type ReferenceTlsMaterial } from './tls-material.ts';
 import { JwksRelay } from '../support/jwks/relay.ts';
+import { ALL_REFERENCE_PARTS, type ReferenceParts } from '../support/target/reference-parts.ts';
 import { makeMtlsMaterials, mtlsEnvironment, MTLS_CLIENT_ID, type ReferenceMtls } from './mtls.ts';
 
 export interface ReferenceStackOptions {
@@ -25,6 +26,8 @@ export interface ReferenceStackOptions {
   readonly startTimeoutMs?: number;
   /** Fixed ports (default 0 = ephemeral): `auth-ctk serve --port-base` gives stable URLs for a target profile. */
   readonly ports?: { readonly idp?: number; readonly gateway?: number; readonly component?: number };
+  /** The optional parts to start (default all): a run that selects no mTLS or JWKS relay scenario skips them. */
+  readonly parts?: ReferenceParts;
 }
 
 export interface ReferenceUrls {
@@ -103,20 +106,22 @@ export class ReferenceStack {
     const tls = switches.has(HTTPS_VARIATION) ? await referenceTlsMaterial(switches) : undefined;
     const https = tls?.environment ?? {};
     let relay: JwksRelay | undefined;
+    const parts = options.parts ?? ALL_REFERENCE_PARTS;
     // Issue 19: the kit's run-time test CA and the certificates of the mTLS listeners (reference/mtls.ts).
-    const mtls = await makeMtlsMaterials(host);
+    const mtls = parts.mtls ? await makeMtlsMaterials(host) : undefined;
+    const mtlsEnv = mtls ? mtlsEnvironment(mtls) : {};
     const spawn = (name: string, env: Record<string, string>) =>
       startChild(name, { ...common, ...env }, options.verbose ?? false, options.startTimeoutMs ?? 15_000, children);
     try {
       const [idp, component] = await Promise.all([
-        spawn('idp', { ...https, ...mtlsEnvironment(mtls), AUTH_CTK_IDP_HOST: host, AUTH_CTK_IDP_PORT: String(options.ports?.idp ?? 0) }),
+        spawn('idp', { ...https, ...mtlsEnv, AUTH_CTK_IDP_HOST: host, AUTH_CTK_IDP_PORT: String(options.ports?.idp ?? 0) }),
         spawn('component', { AUTH_CTK_COMPONENT_HOST: host, AUTH_CTK_COMPONENT_PORT: String(options.ports?.component ?? 0) }),
       ]);
       const issuer = idp.issuer ?? idp.url;
-      relay = await JwksRelay.start({ upstream: `${idp.url}/jwks`, host, ...(tls ? { upstreamCaPem: tls.caPem } : {}) });
+      relay = parts.jwksRelay ? await JwksRelay.start({ upstream: `${idp.url}/jwks`, host, ...(tls ? { upstreamCaPem: tls.caPem } : {}) }) : undefined;
       const gatewayEnv = (port: number, jwksUri: string) => ({
         ...https,
-        ...mtlsEnvironment(mtls),
+        ...mtlsEnv,
         AUTH_CTK_GATEWAY_HOST: host,
         AUTH_CTK_GATEWAY_PORT: String(port),
         AUTH_CTK_ISSUER: issuer,
@@ -125,12 +130,12 @@ export class ReferenceStack {
       });
       const [gateway, relayGateway] = await Promise.all([
         spawn('gateway', gatewayEnv(options.ports?.gateway ?? 0, `${idp.url}/jwks`)),
-        spawn('gateway', gatewayEnv(0, relay.url)),
+        relay ? spawn('gateway', gatewayEnv(0, relay.url)) : undefined,
       ]);
-      const jwksRelay = { url: relay.url, gatewayUrl: relayGateway.url, adminToken: relay.adminToken };
-      const mtlsUrls = idp.mtlsUrl && gateway.mtlsUrl ? { idpUrl: idp.mtlsUrl, gatewayUrl: gateway.mtlsUrl } : undefined;
-      const referenceMtls: ReferenceMtls | undefined = mtlsUrls && { ...mtlsUrls, caCertificatePem: mtls.caCertificatePem, clientId: MTLS_CLIENT_ID, client: mtls.client, otherCertificate: mtls.otherCertificate };
-      const urls = { idp: idp.url, issuer, gateway: gateway.url, component: component.url, jwksRelay, ...(referenceMtls ? { mtls: referenceMtls } : {}) };
+      const jwksRelay = relay && relayGateway ? { url: relay.url, gatewayUrl: relayGateway.url, adminToken: relay.adminToken } : undefined;
+      const mtlsUrls = mtls && idp.mtlsUrl && gateway.mtlsUrl ? { idpUrl: idp.mtlsUrl, gatewayUrl: gateway.mtlsUrl } : undefined;
+      const referenceMtls: ReferenceMtls | undefined = mtls && mtlsUrls && { ...mtlsUrls, caCertificatePem: mtls.caCertificatePem, clientId: MTLS_CLIENT_ID, client: mtls.client, otherCertificate: mtls.otherCertificate };
+      const urls = { idp: idp.url, issuer, gateway: gateway.url, component: component.url, ...(jwksRelay ? { jwksRelay } : {}), ...(referenceMtls ? { mtls: referenceMtls } : {}) };
       return new ReferenceStack(tls ? { ...urls, tls: { caPem: tls.caPem, caFile: tls.caFile, ...(idp.plainUrl ? { plainIdp: idp.plainUrl } : {}) } } : urls, faults, children, { tls, relay });
     } catch (error) {
       await Promise.all([stopAll(children), relay?.stop()]);

@@ -1,5 +1,6 @@
 import { BeforeAll, AfterAll, Before, After, setDefaultTimeout, setDefinitionFunctionWrapper, setParallelCanAssign, type ITestCaseHookParameter } from '@cucumber/cucumber';
 import { ReferenceStack } from '../reference/stack.ts';
+import { REFERENCE_PARTS_ENV, referencePartsFromEnv } from './target/reference-parts.ts';
 import { describeReferenceTarget } from './target/reference-target.ts';
 import { currentTarget, setCurrentTarget, targetFromFile } from './target/current.ts';
 import { closeConnections } from './http/exchange.ts';
@@ -36,7 +37,8 @@ BeforeAll(async function () {
     return;
   }
   const faults = (process.env.AUTH_CTK_FAULTS ?? '').split(',').filter(Boolean);
-  ownStack = await ReferenceStack.start({ faults });
+  // A self-test names the parts its features need (support/target/reference-parts.ts); by default all start.
+  ownStack = await ReferenceStack.start({ faults, parts: referencePartsFromEnv(process.env[REFERENCE_PARTS_ENV]) });
   setCurrentTarget(describeReferenceTarget(ownStack.urls, { faults }));
 });
 

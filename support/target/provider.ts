@@ -4,11 +4,14 @@
  * reference (local processes), containers (the same stack in Docker), external (a deployment described by a
  * profile file).
  */
+import type { ReferenceParts } from './reference-parts.ts';
 import type { TargetDescription, TargetKind } from './target.ts';
 
 export interface StartOptions {
   /** Named faults to inject (reference and containers only: kit self-test). */
   readonly faults?: readonly string[];
+  /** The reference's optional parts the selected scenarios need (reference only; default all). */
+  readonly referenceParts?: ReferenceParts;
   /** A .env file for `${VAR}` references in a profile (external only). */
   readonly envFile?: string;
   /** Progress lines for the person running the kit (stderr by default). Never given secrets. */

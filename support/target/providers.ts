@@ -15,7 +15,7 @@ export class ReferenceTargetProvider implements TargetProvider {
 
   async start(options: StartOptions = {}): Promise<StartedTarget> {
     const faults = options.faults ?? [];
-    const stack = await ReferenceStack.start({ faults });
+    const stack = await ReferenceStack.start({ faults, ...(options.referenceParts ? { parts: options.referenceParts } : {}) });
     return { description: describeReferenceTarget(stack.urls, { faults }), stop: once(() => stack.stop()) };
   }
 }
