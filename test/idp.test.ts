@@ -1168,7 +1168,7 @@ async function browserLogin(username: string, password: string, wrongPassword: s
 }
 
 /** Issue 20: the reference's declared authorization code lifetime (fixture limits.authorizationCodeSeconds). */
-const DECLARED_CODE_SECONDS = 10;
+const DECLARED_CODE_SECONDS = 6;
 
 /** A browser-style login, its code redeemed, then presented once more: the first token and the second answer. */
 async function redeemTwice() {

@@ -803,7 +803,7 @@ export const IDP_FAULTS = [
   {
     name: 'code-outlives-declared-lifetime',
     component: 'idp',
-    description: 'Authorization codes are redeemable for five minutes, although the IdP declares they live 10 s (limits.authorizationCodeSeconds).',
+    description: 'Authorization codes are redeemable for five minutes, although the IdP declares they live 6 s (limits.authorizationCodeSeconds).',
     breaks: ['REQ-AUTHZ-08'],
   },
   {
