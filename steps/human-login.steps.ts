@@ -25,8 +25,7 @@ import { browserSourceAddress } from '../support/browser/source-addresses.ts';
 import { failLoginsInBrowser, prepareBlockCheck, probeAfterFailures } from '../support/browser/ip-block.ts';
 import { isServed } from '../support/load/ip-block.ts';
 import { rememberHumanToken } from '../support/browser/token-cache.ts';
-import { claimsOf } from '../support/identity/claims.ts';
-import { judgeCustomerDataRefused, judgeCustomerDataServed, judgeHumanIdentityPassed, judgeHumanTokenClaims } from '../support/identity/verdicts.ts';
+import { humanTokenNamesItsCustomer, judgeCustomerDataRefused, judgeCustomerDataServed, judgeHumanIdentityPassed, judgeHumanTokenClaims } from '../support/identity/verdicts.ts';
 import { requestCustomerData } from '../support/identity/customer-data.ts';
 import { bearer, callGateway, RouteNotDescribedError } from '../support/gateway/gateway-client.ts';
 import {
@@ -55,14 +54,6 @@ const FAILED_LOGINS_BLOCK_IP = 'REQ-RL-04';
 const RECORDS_OF = stateKey<TestUser>('customer whose records are asked for');
 const SYSTEM_ANSWERS = stateKey<Exchange[]>('answers to the system client');
 
-/**
- * Seed 003 as a precondition: what the gateway and component do with the token only means something if it IS
- * the customer's token. Where the kit can read it, a token that does not name the customer fails here, at the
- * root cause (REQ-ID-02); an opaque token is left to the gateway checks.
- */
-async function judgeHumanToken(world: CtkWorld): Promise<void> {
-  if (claimsOf(theAccessToken(world))) await judgeHumanTokenClaims(world, HUMAN_TOKEN, theAccessToken(world), theCustomer(world));
-}
 
 /** Runs a gateway call; a route the target does not describe makes the check not testable. */
 async function onDescribedRoute(world: CtkWorld, call: () => Promise<unknown>): Promise<'skipped' | undefined> {
@@ -127,7 +118,9 @@ Given('the {word} test customer has an access token from a browser login', funct
   if (!user) return noUser(this, ordinal);
   return orNotTestable(this, async () => {
     await customerAccessToken(this, user);
-    await judgeHumanToken(this);
+    // Seed 003 as a precondition: what the gateway and the component do with the token means something only if it
+    // IS the customer's token; one that does not name the customer is REQ-ID-02's finding (one cause, one finding).
+    await humanTokenNamesItsCustomer(this, theAccessToken(this), user);
   });
 });
 
@@ -216,11 +209,11 @@ When("the front end requests the records of the {word} test customer with the cu
 });
 
 Then("the component serves that customer's records and no other customer's", function (this: CtkWorld) {
-  return judgeCustomerDataServed(this, HUMAN_SEES_OWN_CUSTOMER_ONLY, this.lastExchange(), this.state.recall(RECORDS_OF), 'the customer logged in through the browser');
+  return judgeCustomerDataServed(this, HUMAN_SEES_OWN_CUSTOMER_ONLY, this.lastExchange(), this.state.recall(RECORDS_OF), 'the customer logged in through the browser', theCustomer(this));
 });
 
 Then("the component refuses them without any of that customer's data", function (this: CtkWorld) {
-  return judgeCustomerDataRefused(this, HUMAN_SEES_OWN_CUSTOMER_ONLY, this.lastExchange(), this.state.recall(RECORDS_OF), `${theCustomer(this).username}, logged in through the browser`);
+  return judgeCustomerDataRefused(this, HUMAN_SEES_OWN_CUSTOMER_ONLY, this.lastExchange(), this.state.recall(RECORDS_OF), `${theCustomer(this).username}, logged in through the browser`, theCustomer(this));
 });
 
 When('a system user requests the records of the first and the second test customer with a client-credentials token', function (this: CtkWorld) {

@@ -25,6 +25,7 @@ import {
   judgeHumanIdentityPassed,
   judgeHumanTokenClaims,
   judgeRolesReceived,
+  humanTokenNamesItsCustomer,
   judgeServedAnonymously,
   judgeSubjectReceived,
   judgeSystemIdentityPassed,
@@ -36,6 +37,8 @@ const CLIENT = stateKey<ClientCredentials>('client');
 const HUMAN = stateKey<{ token: string; user: TestUser }>('human token');
 const OWNER = stateKey<TestUser>('customer whose records are asked for');
 const WHO = stateKey<string>('caller');
+/** The customer whose human token made the call (absent for a system user's call). */
+const HUMAN_CALLER = stateKey<TestUser>('customer whose token made the call');
 const ON_BEHALF = stateKey<OnBehalfAttempt>('token-exchange request for a customer');
 const WRITES = stateKey<CustomerWriteAttempt>('writes on customer data');
 
@@ -80,7 +83,11 @@ Given('the {word} test customer holds a human access token', async function (thi
   if (outcome.kind === 'unavailable') return notTestable(this, outcome.reason, outcome.remedy);
   this.log(`human token for ${user.username} obtained by ${outcome.how}`);
   this.state.remember(HUMAN, outcome);
+  // One cause, one finding: a token that does not name its customer is REQ-ID-02's finding, not theirs.
+  await humanTokenNamesItsCustomer(this, outcome.token, user);
 });
+
+const humanCaller = (world: CtkWorld): TestUser | undefined => (world.state.has(HUMAN_CALLER) ? world.state.recall(HUMAN_CALLER) : undefined);
 
 // --- calls --------------------------------------------------------------------------------------------------
 
@@ -110,6 +117,7 @@ When('the customer data of the {word} test customer is requested with the human 
   const human = this.state.recall(HUMAN);
   this.state.remember(OWNER, owner);
   this.state.remember(WHO, `the human token of ${human.user.username} (customer ${human.user.customerId})`);
+  this.state.remember(HUMAN_CALLER, human.user);
   await requestCustomerData(this, human.token, owner);
 });
 
@@ -157,7 +165,7 @@ When("the human access token writes to its own customer's data, then to the {wor
 });
 
 Then("the write on the other customer's data is refused", function (this: CtkWorld) {
-  judgeOtherCustomerWriteRefused(this, requirementFor(this, ['REQ-ID-12']), this.state.recall(WRITES), this.state.recall(HUMAN), this.state.recall(OWNER));
+  return judgeOtherCustomerWriteRefused(this, requirementFor(this, ['REQ-ID-12']), this.state.recall(WRITES), this.state.recall(HUMAN), this.state.recall(OWNER));
 });
 
 // --- Then: what the component received ----------------------------------------------------------------------
@@ -194,9 +202,9 @@ Then('the component served the public route to an anonymous caller', function (t
 // --- Then: customer data ------------------------------------------------------------------------------------
 
 Then("that customer's data is served, with no other customer's records in it", function (this: CtkWorld) {
-  return judgeCustomerDataServed(this, requirementFor(this, ['REQ-ID-04', 'REQ-ID-05']), this.lastExchange(), this.state.recall(OWNER), this.state.recall(WHO));
+  return judgeCustomerDataServed(this, requirementFor(this, ['REQ-ID-04', 'REQ-ID-05']), this.lastExchange(), this.state.recall(OWNER), this.state.recall(WHO), humanCaller(this));
 });
 
 Then("that customer's data is refused, none of its records shown", function (this: CtkWorld) {
-  return judgeCustomerDataRefused(this, requirementFor(this, ['REQ-ID-04']), this.lastExchange(), this.state.recall(OWNER), this.state.recall(WHO));
+  return judgeCustomerDataRefused(this, requirementFor(this, ['REQ-ID-04']), this.lastExchange(), this.state.recall(OWNER), this.state.recall(WHO), humanCaller(this));
 });

@@ -106,7 +106,8 @@ export const GATEWAY_FAULTS: readonly FaultDefinition[] = [
     // judged on it (support/gateway/verdicts.ts servedWithoutAnyCredentials).
     ['REQ-ANON-04'],
   ),
-  gateway('public-route-needs-token', 'treats the public route as protected: a caller without credentials is refused with 401 instead of served', ['REQ-ANON-01', 'REQ-ANON-03']),
+  // One cause, one finding: a failed credential refused there too (REQ-ANON-03) is not judged on the closed route.
+  gateway('public-route-needs-token', 'treats the public route as protected: a caller without credentials is refused with 401 instead of served', ['REQ-ANON-01']),
   gateway(
     'public-route-refuses-failed-credentials',
     'refuses a failed credential on the public route (401 invalid_token, 400 for a malformed header) instead of serving the caller as anonymous; without credentials it is served',
@@ -123,9 +124,13 @@ export const GATEWAY_FAULTS: readonly FaultDefinition[] = [
   gateway(
     'anonymous-as-service-account',
     "passes a caller without a (valid) token on to the component as the gateway's own service account (kind system) instead of as anonymous",
-    ['REQ-ANON-02', 'REQ-ANON-03', 'REQ-ID-09'],
+    // One cause, one finding: a caller without any credential is already served as the service account (REQ-ANON-02);
+    // one with a failed credential or forged headers (REQ-ANON-03, REQ-ID-09) is not judged on that same identity.
+    ['REQ-ANON-02'],
   ),
-  gateway('forward-human-as-system', 'tells the component every token is a system user (kind "system"), so humans see (and may write) every customer', ['REQ-ID-03', 'REQ-ID-04', 'REQ-ID-12']),
+  // One cause, one finding: the customers' data a human then reads or writes follows from the identity the component
+  // was given (REQ-ID-04, -12 not judged on it: support/identity/verdicts.ts wrongIdentityBehindCustomerData).
+  gateway('forward-human-as-system', 'tells the component every token is a system user (kind "system"), so humans see (and may write) every customer', ['REQ-ID-03']),
   gateway('forward-raw-token', "passes the caller's Authorization header (its raw access token) on to the component", ['REQ-ID-08']),
   gateway('accept-spoofed-identity', 'passes an X-Auth-Identity header sent by the caller on instead of its own', ['REQ-ID-09']),
   // Per-IP limits (variation gateway-rate-limit; the deployment's claims in limits.gateway, REQ-GRL-*). Without a 429

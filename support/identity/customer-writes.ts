@@ -11,6 +11,7 @@ import { check, couldNotJudge } from '../verdict/check.ts';
 import type { TestUser } from '../target/target.ts';
 import { bearer, callGateway, isSuccess } from '../gateway/gateway-client.ts';
 import { customerDataOutcome } from './customer-data.ts';
+import { wrongIdentityBehindCustomerData } from './verdicts.ts';
 
 export interface CustomerWriteAttempt {
   /** The write on the token's own customer's data (the control). */
@@ -26,13 +27,15 @@ export async function writeOwnThenOtherCustomerData(world: CtkWorld, human: { to
   return { own, other: await write(other) };
 }
 
-export function judgeOtherCustomerWriteRefused(world: CtkWorld, requirement: string, attempt: CustomerWriteAttempt, human: { user: TestUser }, other: TestUser): void {
+export async function judgeOtherCustomerWriteRefused(world: CtkWorld, requirement: string, attempt: CustomerWriteAttempt, human: { user: TestUser }, other: TestUser): Promise<void> {
   const expected = `a write by customer ${human.user.customerId} on the data of ${other.customerId} is refused (403, or 404 hiding the customer): seed 003, a customer may only do what that customer may`;
   if (!attempt.other) {
     couldNotJudge(world, { requirement, expected, why: `the positive control failed: the same write on the customer's own data (${human.user.customerId}) was not accepted (${describeOutcome(attempt.own)}), so a refusal would prove nothing` });
     return;
   }
   const outcome = customerDataOutcome(attempt.other);
+  // The write went through because the customer's token reached the component as somebody else: REQ-ID-03's finding.
+  if (outcome.kind === 'served' && (await wrongIdentityBehindCustomerData(world, attempt.other, { requirement, expected }, human.user))) return;
   check(world, { requirement, expected, observed: `own data: ${describeOutcome(attempt.own)}; other customer's data: ${describeOutcome(attempt.other)}` }, () =>
     expect(outcome.kind, 'refused with a 4xx (a 5xx or no answer is no refusal)').to.equal('refused'),
   );

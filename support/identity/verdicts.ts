@@ -13,6 +13,7 @@ import { applicability } from '../target/applicability.ts';
 import { underControl } from '../gateway/positive-control.ts';
 import type { ClientCredentials, TestUser } from '../target/target.ts';
 import { scenarioRequirements } from '../gateway/scenario-requirements.ts';
+import { requirement as requirementById } from '../requirements/catalogue.ts';
 import { describeClaims, readClaims, rolesOf, scopesOf } from './claims.ts';
 import { describeIdentity, isAnonymous, readEcho, readPublicIdentity, type EchoReading, type ObservedIdentity } from './echo.ts';
 import { customerDataOutcome } from './customer-data.ts';
@@ -97,18 +98,82 @@ function noIdentityAtAll(world: CtkWorld, identity: ObservedIdentity, dependent:
 }
 
 /**
- * For a customer-data answer that is not what the token may get: does the component receive any identity for
- * that token? The identity echo, called with the same Authorization, shows it where the target describes the echo
- * and claims what REQ-ID-06 needs; otherwise (or when the echo is unreadable) the answer is judged on its own.
+ * For a customer-data answer that is not what the token may get: which identity does the component receive for
+ * that token? The identity echo, called with the same Authorization, shows it where the target describes the echo;
+ * otherwise (or when the echo is unreadable) the answer is judged on its own. Two root causes are reported once:
+ * no identity at all (REQ-ID-06), and, for a human's token (`human`), an identity that is not that customer's — the
+ * human passed on as the system or as somebody else (REQ-ID-03, seed 000). What the component then serves follows
+ * from the identity it was given, so `dependent` is not judged on that answer. Each root only where it applies.
  */
-async function noIdentityBehindCustomerData(world: CtkWorld, exchange: Exchange, dependent: { readonly requirement: string; readonly expected: string }): Promise<boolean> {
+export async function wrongIdentityBehindCustomerData(world: CtkWorld, exchange: Exchange, dependent: { readonly requirement: string; readonly expected: string }, human?: TestUser): Promise<boolean> {
   const authorization = exchange.request.headers?.authorization;
   if (typeof authorization !== 'string' || !world.target.gateway?.routes.identityEcho) return false;
-  if (applicability(world.target, [`@${NO_IDENTITY.requirement}`]).kind !== 'applicable') return false;
+  const applies = (id: string) => id !== dependent.requirement && applicability(world.target, [`@${id}`]).kind === 'applicable';
+  const judgeIdentity = human !== undefined && applies(HUMAN_IDENTITY.requirement);
+  if (!applies(NO_IDENTITY.requirement) && !judgeIdentity) return false;
   const echo = await callGateway(world, { route: 'identity echo', authorization, keepAsLast: false });
   const identity = readEcho(world.target, echo).identity;
   if (!identity || echo.response?.status !== 200) return false;
-  return noIdentityAtAll(world, identity, dependent, `the identity echo, called with the same token: ${describeIdentity(identity)}`);
+  const seen = `the identity echo, called with the same token: ${describeIdentity(identity)}`;
+  if (applies(NO_IDENTITY.requirement) && noIdentityAtAll(world, identity, dependent, seen)) return true;
+  if (!judgeIdentity || !identity.present || isHumanIdentityOf(identity, human)) return false;
+  reportRootCause(world, { requirement: HUMAN_IDENTITY.requirement, expected: HUMAN_IDENTITY.expected(human), observed: seen }, () => expectHumanIdentityOf(identity, human), [dependent], {
+    why: `the component was given another identity than customer ${human.customerId}'s for the customer's token: ${describeIdentity(identity)}`,
+  });
+  return true;
+}
+
+/** REQ-ID-03 (seed 000): a human's token reaches the component as that human: the customer as subject, kind human. */
+const HUMAN_IDENTITY = {
+  requirement: 'REQ-ID-03',
+  expected: (user: TestUser) => `the component receives a human identity (kind human, where the component states a kind) whose subject is ${user.customerId}`,
+} as const;
+
+function expectHumanIdentityOf(identity: ObservedIdentity, user: TestUser): void {
+  expect(identity.present, 'an identity reached the component').to.equal(true);
+  expect(identity.subject, 'subject').to.equal(user.customerId);
+  if (identity.rawKind !== undefined) expect(identity.kind, 'kind').to.equal('human');
+}
+
+const isHumanIdentityOf = (identity: ObservedIdentity, user: TestUser): boolean => {
+  try {
+    expectHumanIdentityOf(identity, user);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+/** Requirements whose verdict follows from what a customer's token says: judged only on one that names its customer. */
+const JUDGED_ON_THE_HUMAN_TOKEN: readonly string[] = ['REQ-ID-03', 'REQ-ID-04', 'REQ-ID-10', 'REQ-ID-12', 'REQ-ID-15'];
+
+/**
+ * One cause, one finding: a human token that does not name its customer as sub, or whose client_id equals its sub
+ * (seed 003: such a token reads as the system's), is REQ-ID-02's finding. What the gateway and the component do
+ * with it (the scenario's requirements among REQ-ID-03, -04, -10, -12, -15) follows from the token, not
+ * from them: they are not judged on it, and REQ-ID-02 reports it (the scenario stops there). True when the token
+ * names its customer, or cannot be read (the scenario's own checks then judge on their own).
+ */
+export async function humanTokenNamesItsCustomer(world: CtkWorld, token: string, user: TestUser): Promise<boolean> {
+  const dependents = world.requirementIds.filter((id) => JUDGED_ON_THE_HUMAN_TOKEN.includes(id));
+  if (dependents.length === 0) return true;
+  const read = await readClaims(world, token);
+  if (!read) return true;
+  const { claims } = read;
+  return reportRootCause(
+    world,
+    {
+      requirement: 'REQ-ID-02',
+      expected: `a human token of ${user.username} whose sub is the customer ${JSON.stringify(user.customerId)} and whose client_id differs from its sub (seed 003)`,
+      observed: `${describeClaims(claims)}${read.source === 'introspection' ? ' (read through the introspection endpoint)' : ''}`,
+    },
+    () => {
+      expect(claims.sub, 'sub').to.equal(user.customerId);
+      expect(claims.client_id, 'client_id must differ from sub').to.not.equal(claims.sub);
+    },
+    dependents.map((id) => ({ requirement: id, expected: `judged on a human token that names its customer: ${requirementById(id).title}` })),
+    { why: `the human token of ${user.username} itself does not name the customer (${describeClaims(claims)}): what the gateway and the component do with it follows from the token` },
+  );
 }
 
 /** Seed 000 / REQ-ID-03: a human is passed on as a human, the customer as subject. */
@@ -116,17 +181,13 @@ export function judgeHumanIdentityPassed(world: CtkWorld, requirement: string, e
   const echo = echoOrNotTestable(world, exchange);
   if (echo === 'skipped') return echo;
   const { identity } = echo;
-  const expected = `the component receives a human identity (kind human, where the component states a kind) whose subject is ${user.customerId}`;
+  const expected = HUMAN_IDENTITY.expected(user);
   if (noIdentityAtAll(world, identity, { requirement, expected }, describeIdentity(identity))) return;
   check(world, {
     requirement,
     expected,
     observed: describeIdentity(identity),
-  }, () => {
-    expect(identity.present, 'an identity reached the component').to.equal(true);
-    expect(identity.subject, 'subject').to.equal(user.customerId);
-    if (identity.rawKind !== undefined) expect(identity.kind, 'kind').to.equal('human');
-  });
+  }, () => expectHumanIdentityOf(identity, user));
 }
 
 /** Seed 000 / REQ-ID-07: a system user is passed on as the system (its client id), not as a human. */
@@ -217,17 +278,59 @@ export async function judgeForgedIdentityIgnored(world: CtkWorld, requirement: s
   });
 }
 
+/**
+ * One cause, one finding: a public route that gives a caller WITHOUT any credential an identity (a service account, a
+ * default user) is REQ-ANON-02's finding (seed 004). The same identity given to a caller whose credential failed
+ * (REQ-ANON-03) or who forged identity headers (REQ-ID-09) follows from it: those are not judged on that answer.
+ * Called only once the dependent's answer showed somebody; the control is the public route without credentials. Only
+ * where REQ-ANON-02 applies (the component shows the identity it got: identity-propagation); true when it explains.
+ */
+async function explainedByAnonymousNotNobody(world: CtkWorld, dependent: { readonly requirement: string; readonly expected: string }, seen: ObservedIdentity): Promise<boolean> {
+  const root = 'REQ-ANON-02';
+  if (dependent.requirement === root || applicability(world.target, [`@${root}`, '@requires-identity-propagation']).kind !== 'applicable') return false;
+  const control = await callGateway(world, { route: 'public', keepAsLast: false });
+  const identity = control.response?.status === 200 ? readPublicIdentity(world.target, control).identity : undefined;
+  if (!identity || isAnonymous(identity) || identity.subject !== seen.subject) return false;
+  reportRootCause(
+    world,
+    { requirement: root, expected: 'the component served the public route to an anonymous identity (no subject, kind anonymous where a kind is stated)', observed: `the public route without credentials: ${describeIdentity(identity)}` },
+    () => expect(isAnonymous(identity), 'anonymous').to.equal(true),
+    [dependent],
+    { why: `a caller without any credential is served as ${describeIdentity(identity)} too` },
+  );
+  return true;
+}
+
+/** REQ-ANON-01 as the root of a refused failed credential: the public route refuses (4xx, not 429) a caller without credentials too. */
+async function explainedByPublicRouteClosed(world: CtkWorld, dependent: { readonly requirement: string; readonly expected: string }): Promise<boolean> {
+  const root = 'REQ-ANON-01';
+  if (applicability(world.target, [`@${root}`]).kind !== 'applicable') return false;
+  const control = await callGateway(world, { route: 'public', keepAsLast: false });
+  const status = control.response?.status;
+  if (status === undefined || status < 400 || status >= 500 || status === 429) return false;
+  reportRootCause(
+    world,
+    { requirement: root, expected: 'a 2xx answer: a public resource is open to an anonymous caller (seed 004)', observed: control },
+    () => expect(status, 'status of the public route without credentials').to.be.within(200, 299),
+    [dependent],
+    { why: `the public route refuses a caller without any credential too (${describeOutcome(control)})` },
+  );
+  return true;
+}
+
 /** Seed 004: on the public route, the component served an anonymous caller (REQ-ANON-02, REQ-ID-09). */
-export function judgeServedAnonymously(world: CtkWorld, requirement: string, exchange: Exchange): Verdict {
+export async function judgeServedAnonymously(world: CtkWorld, requirement: string, exchange: Exchange): Promise<Verdict> {
   if (exchange.response?.status !== 200) {
     return notTestable(world, `the public route did not serve the request (${describeOutcome(exchange)}), so the identity it got cannot be seen`, 'check gateway.routes.public (REQ-ANON-01 judges whether it is served)');
   }
   const reading = readPublicIdentity(world.target, exchange);
   if (!reading.identity) return notTestable(world, reading.unreadable ?? 'the public route shows no identity', 'name it in gateway.routes.identityEchoFormat.publicIdentity');
   const identity = reading.identity;
+  const expected = 'the component served the public route to an anonymous identity (no subject, kind anonymous where a kind is stated)';
+  if (!isAnonymous(identity) && identity.subject !== FORGED_SUBJECT && (await explainedByAnonymousNotNobody(world, { requirement, expected }, identity))) return;
   check(world, {
     requirement,
-    expected: 'the component served the public route to an anonymous identity (no subject, kind anonymous where a kind is stated)',
+    expected,
     observed: describeIdentity(identity),
   }, () => {
     expect(isAnonymous(identity), 'anonymous').to.equal(true);
@@ -239,7 +342,7 @@ export function judgeServedAnonymously(world: CtkWorld, requirement: string, exc
  * REQ-ANON-03 (judged only for targets claiming anonymous-fallback): a failed credential on a public route is served
  * to the caller as anonymous (seed 004). Refused, served with a non-anonymous identity, or a server error, is not.
  */
-export function judgeFailedCredentialOnPublicRoute(world: CtkWorld, requirement: string, exchange: Exchange): Verdict {
+export async function judgeFailedCredentialOnPublicRoute(world: CtkWorld, requirement: string, exchange: Exchange): Promise<Verdict> {
   const status = exchange.response?.status;
   if (status !== undefined && status >= 200 && status < 300) {
     const reading = readPublicIdentity(world.target, exchange);
@@ -247,13 +350,17 @@ export function judgeFailedCredentialOnPublicRoute(world: CtkWorld, requirement:
       return notTestable(world, `the public route served the request but shows no identity (${reading.unreadable}), so whether it was anonymous cannot be seen`, 'name it in gateway.routes.identityEchoFormat.publicIdentity');
     }
     const identity = reading.identity;
+    if (!isAnonymous(identity) && (await explainedByAnonymousNotNobody(world, { requirement, expected: 'served to an anonymous identity (seed 004)' }, identity))) return;
     check(world, { requirement, expected: 'served to an anonymous identity (seed 004)', observed: `${describeOutcome(exchange)}; identity: ${describeIdentity(identity)}` }, () =>
       expect(isAnonymous(identity), 'the caller was served as somebody').to.equal(true),
     );
     return;
   }
   // Seed 004: the failed authentication leaves an anonymous caller, who is served the public resource. A refusal
-  // (RFC 6750 §3.1 alone would allow it) breaks the fallback the target claims.
+  // (RFC 6750 §3.1 alone would allow it) breaks the fallback the target claims — unless the public route refuses a
+  // caller without any credential too: that is REQ-ANON-01's one finding (one cause, one finding).
+  const refused = status !== undefined && status >= 400 && status < 500 && status !== 429;
+  if (refused && (await explainedByPublicRouteClosed(world, { requirement, expected: 'the public resource served to the caller as anonymous (seed 004)' }))) return;
   check(world, { requirement, expected: 'the public resource served to the caller as anonymous (seed 004: a failed authentication gives an anonymous-equivalent identity), not a refusal', observed: describeOutcome(exchange) }, () =>
     expect(status !== undefined && status >= 200 && status < 300, 'served').to.equal(true),
   );
@@ -269,7 +376,7 @@ const gatewayServes = (world: CtkWorld, requirement: string, expected: string): 
  * REQ-ID-04/05: the owner's (or, for a system user, any) customer's records are served, and nobody else's. A 2xx
  * that names no customer at all shows nothing about whose records were served: not judged, never a pass.
  */
-export async function judgeCustomerDataServed(world: CtkWorld, requirement: string, exchange: Exchange, owner: TestUser, who: string): Promise<Verdict> {
+export async function judgeCustomerDataServed(world: CtkWorld, requirement: string, exchange: Exchange, owner: TestUser, who: string, human?: TestUser): Promise<Verdict> {
   const outcome = customerDataOutcome(exchange);
   const expected = `2xx with the records of ${owner.customerId} and of no other customer, for ${who}`;
   if (!(await gatewayServes(world, requirement, expected))) return;
@@ -277,7 +384,7 @@ export async function judgeCustomerDataServed(world: CtkWorld, requirement: stri
     couldNotJudge(world, { requirement, expected, why: `${describeOutcome(exchange)}, but the answer names no customer (customerId / customer_id), so whose records were served cannot be seen` });
     return;
   }
-  if (outcome.kind !== 'served' && (await noIdentityBehindCustomerData(world, exchange, { requirement, expected }))) return;
+  if (outcome.kind !== 'served' && (await wrongIdentityBehindCustomerData(world, exchange, { requirement, expected }, human))) return;
   check(world, {
     requirement,
     expected,
@@ -289,12 +396,14 @@ export async function judgeCustomerDataServed(world: CtkWorld, requirement: stri
 }
 
 /** REQ-ID-04: another customer's records are refused (403, or 404 hiding the customer) and none of them shown. */
-export async function judgeCustomerDataRefused(world: CtkWorld, requirement: string, exchange: Exchange, other: TestUser, who: string): Promise<Verdict> {
+export async function judgeCustomerDataRefused(world: CtkWorld, requirement: string, exchange: Exchange, other: TestUser, who: string, human?: TestUser): Promise<Verdict> {
   const outcome = customerDataOutcome(exchange);
   if (!(await gatewayServes(world, requirement, `the records of ${other.customerId} refused to ${who}`))) return;
+  const expected = `the records of ${other.customerId} are refused to ${who} (403, or 404 hiding the customer): seed 003, a customer may only do what that customer may`;
+  if (outcome.kind === 'served' && (await wrongIdentityBehindCustomerData(world, exchange, { requirement, expected }, human))) return;
   check(world, {
     requirement,
-    expected: `the records of ${other.customerId} are refused to ${who} (403, or 404 hiding the customer): seed 003, a customer may only do what that customer may`,
+    expected,
     observed: describeOutcome(exchange),
   }, () => expect(outcome.kind, 'refused with a 4xx (a 5xx or no answer is no refusal)').to.equal('refused'));
 }
