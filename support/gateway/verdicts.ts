@@ -57,6 +57,32 @@ export async function servedWithoutAnyCredentials(world: CtkWorld, requirement: 
   return true;
 }
 
+/** The requirement that a bad token never reaches a protected resource (RFC 6749 §7, RFC 9068 §4). */
+const BAD_TOKEN_ROOT = 'REQ-BEARER-04';
+
+/**
+ * One cause, one finding: a failed credential (a tampered signature, an unknown kid) that was SERVED as somebody on
+ * the public route (REQ-ANON-03) or reached customer data (REQ-ANON-04) is, where the protected route admits the same
+ * credential too, the gateway's acceptance of a bad token: REQ-BEARER-04's finding (the gateway MUST validate the
+ * token). The probe is the protected route with the same Authorization, sent only after such an answer. True when it
+ * reported (the scenario stops at REQ-BEARER-04, a MUST).
+ */
+export async function acceptedBadToken(world: CtkWorld, dependent: { readonly requirement: string; readonly expected: string }, exchange: Exchange): Promise<boolean> {
+  const authorization = exchange.request.headers?.authorization;
+  if (typeof authorization !== 'string' || !isSuccess(exchange) || dependent.requirement === BAD_TOKEN_ROOT) return false;
+  if (applicability(world.target, [`@${BAD_TOKEN_ROOT}`]).kind !== 'applicable') return false;
+  const probe = await callGateway(world, { route: 'protected', authorization, keepAsLast: false });
+  if (!isSuccess(probe)) return false;
+  reportRootCause(
+    world,
+    { requirement: BAD_TOKEN_ROOT, expected: 'a request with a failed credential never reaches the protected resource', observed: `the protected route with the same credential: ${outcome(probe)}` },
+    () => expect(isSuccess(probe), 'the gateway let the failed credential through').to.equal(false),
+    [dependent],
+    { why: `the protected route admits the same credential (${describeOutcome(probe)}): the gateway accepts a token it should have refused` },
+  );
+  return true;
+}
+
 /** describeOutcome, plus what is missing from a refusal's challenge (describeOutcome shows only what is there). */
 const outcome = (exchange: Exchange): string => {
   const reading = readChallenge(exchange);
@@ -120,6 +146,7 @@ export async function judgeNotReached(world: CtkWorld, requirement: string, exch
   const expected = `the request is refused with a 4xx and never reaches the resource (${why})`;
   await controlled(world, requirement, expected, async () => {
     if (await servedWithoutAnyCredentials(world, requirement, exchange, expected)) return;
+    if (requirement === UNPROTECTED_ROOT && (await acceptedBadToken(world, { requirement, expected }, exchange))) return;
     if (BAD_TOKEN_REFUSALS.includes(requirement) && serverErrorForBadToken(world, exchange, requirement, expected)) return;
     check(world, { requirement, expected, observed: outcome(exchange) }, () => {
       expect(isSuccess(exchange), 'the gateway let the request through').to.equal(false);
