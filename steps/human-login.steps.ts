@@ -209,11 +209,11 @@ When("the front end requests the records of the {word} test customer with the cu
 });
 
 Then("the component serves that customer's records and no other customer's", function (this: CtkWorld) {
-  return judgeCustomerDataServed(this, HUMAN_SEES_OWN_CUSTOMER_ONLY, this.lastExchange(), this.state.recall(RECORDS_OF), 'the customer logged in through the browser', theCustomer(this));
+  return judgeCustomerDataServed(this, HUMAN_SEES_OWN_CUSTOMER_ONLY, this.lastExchange(), this.state.recall(RECORDS_OF), 'the customer logged in through the browser', { human: theCustomer(this) });
 });
 
 Then("the component refuses them without any of that customer's data", function (this: CtkWorld) {
-  return judgeCustomerDataRefused(this, HUMAN_SEES_OWN_CUSTOMER_ONLY, this.lastExchange(), this.state.recall(RECORDS_OF), `${theCustomer(this).username}, logged in through the browser`, theCustomer(this));
+  return judgeCustomerDataRefused(this, HUMAN_SEES_OWN_CUSTOMER_ONLY, this.lastExchange(), this.state.recall(RECORDS_OF), `${theCustomer(this).username}, logged in through the browser`, { human: theCustomer(this) });
 });
 
 When('a system user requests the records of the first and the second test customer with a client-credentials token', function (this: CtkWorld) {
@@ -228,7 +228,7 @@ When('a system user requests the records of the first and the second test custom
 Then("both answers serve that customer's records", async function (this: CtkWorld) {
   const answers = this.state.recall(SYSTEM_ANSWERS);
   for (const [i, exchange] of answers.entries()) {
-    await judgeCustomerDataServed(this, SYSTEM_SEES_ALL_CUSTOMERS, exchange, this.target.users[i]!, 'a client-credentials token (seed 003: "darf alles")');
+    await judgeCustomerDataServed(this, SYSTEM_SEES_ALL_CUSTOMERS, exchange, this.target.users[i]!, 'a client-credentials token (seed 003: "darf alles")', { system: this.target.clients.system });
   }
 });
 

@@ -30,6 +30,7 @@ import {
   judgeSubjectReceived,
   judgeSystemIdentityPassed,
   judgeSystemTokenClaims,
+  type Caller,
 } from '../support/identity/verdicts.ts';
 
 const CLIENT_TOKEN = stateKey<string>('client token');
@@ -37,8 +38,8 @@ const CLIENT = stateKey<ClientCredentials>('client');
 const HUMAN = stateKey<{ token: string; user: TestUser }>('human token');
 const OWNER = stateKey<TestUser>('customer whose records are asked for');
 const WHO = stateKey<string>('caller');
-/** The customer whose human token made the call (absent for a system user's call). */
-const HUMAN_CALLER = stateKey<TestUser>('customer whose token made the call');
+/** Whose token asked for customer data: a customer's or the system client's. */
+const CALLER = stateKey<Caller>('whose token made the call');
 const ON_BEHALF = stateKey<OnBehalfAttempt>('token-exchange request for a customer');
 const WRITES = stateKey<CustomerWriteAttempt>('writes on customer data');
 
@@ -87,7 +88,7 @@ Given('the {word} test customer holds a human access token', async function (thi
   await humanTokenNamesItsCustomer(this, outcome.token, user);
 });
 
-const humanCaller = (world: CtkWorld): TestUser | undefined => (world.state.has(HUMAN_CALLER) ? world.state.recall(HUMAN_CALLER) : undefined);
+const callerOf = (world: CtkWorld): Caller | undefined => (world.state.has(CALLER) ? world.state.recall(CALLER) : undefined);
 
 // --- calls --------------------------------------------------------------------------------------------------
 
@@ -117,7 +118,7 @@ When('the customer data of the {word} test customer is requested with the human 
   const human = this.state.recall(HUMAN);
   this.state.remember(OWNER, owner);
   this.state.remember(WHO, `the human token of ${human.user.username} (customer ${human.user.customerId})`);
-  this.state.remember(HUMAN_CALLER, human.user);
+  this.state.remember(CALLER, { human: human.user });
   await requestCustomerData(this, human.token, owner);
 });
 
@@ -127,6 +128,7 @@ When("the customer data of the {word} test customer is requested with the system
   if (!this.target.gateway?.routes.customerData) return notTestable(this, 'the target describes no customer data route', 'describe gateway.routes.customerData');
   this.state.remember(OWNER, owner);
   this.state.remember(WHO, `a client-credentials token of ${this.target.clients.system.clientId}`);
+  this.state.remember(CALLER, { system: this.target.clients.system });
   await requestCustomerData(this, await accessTokenFor(this, this.target.clients.system), owner);
 });
 
@@ -202,9 +204,9 @@ Then('the component served the public route to an anonymous caller', function (t
 // --- Then: customer data ------------------------------------------------------------------------------------
 
 Then("that customer's data is served, with no other customer's records in it", function (this: CtkWorld) {
-  return judgeCustomerDataServed(this, requirementFor(this, ['REQ-ID-04', 'REQ-ID-05']), this.lastExchange(), this.state.recall(OWNER), this.state.recall(WHO), humanCaller(this));
+  return judgeCustomerDataServed(this, requirementFor(this, ['REQ-ID-04', 'REQ-ID-05']), this.lastExchange(), this.state.recall(OWNER), this.state.recall(WHO), callerOf(this));
 });
 
 Then("that customer's data is refused, none of its records shown", function (this: CtkWorld) {
-  return judgeCustomerDataRefused(this, requirementFor(this, ['REQ-ID-04']), this.lastExchange(), this.state.recall(OWNER), this.state.recall(WHO), humanCaller(this));
+  return judgeCustomerDataRefused(this, requirementFor(this, ['REQ-ID-04']), this.lastExchange(), this.state.recall(OWNER), this.state.recall(WHO), callerOf(this));
 });

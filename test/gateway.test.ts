@@ -700,6 +700,7 @@ const FAULT_PROBES: Record<string, (base: string) => Promise<void>> = {
   'anonymous-gets-protected-data': async (base) => assert.equal((await call(base, routes.protected)).status, 200),
   'forward-no-identity': async (base) => assert.equal((await whoami(base, [bearer(await systemToken())])).identity, null),
   'forward-human-as-system': async (base) => assert.equal((await whoami(base, [bearer(await humanToken(ALICE))])).identity?.kind, 'system'),
+  'forward-system-as-human': async (base) => assert.equal((await whoami(base, [bearer(await systemToken())])).identity?.kind, 'human'),
   'forward-raw-token': async (base) => assert.equal((await whoami(base, [bearer(await systemToken())])).authorizationHeaderReceived, true),
   'accept-spoofed-identity': async (base) => {
     const forged = encodeIdentity({ kind: 'system', sub: 'forged', client_id: 'forged', customer_id: null, scopes: [], roles: [], iss: null, authentication: 'token' });

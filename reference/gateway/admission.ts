@@ -71,7 +71,7 @@ export async function admit(
     // Fault query-token-unchecked: a token read from the URI query is taken at its word (REQ-BEARER-10).
     const claims = faults.has('query-token-unchecked') && credentials.via === 'query' ? (decodeJwt(credentials.token) as AccessTokenClaims) : await validate(credentials.token);
     await senderConstraint?.(claims, credentials.token, credentials.scheme ?? 'Bearer');
-    identity = identityOfToken(claims, { humanAsSystem: faults.has('forward-human-as-system') });
+    identity = identityOfToken(claims, { humanAsSystem: faults.has('forward-human-as-system'), systemAsHuman: faults.has('forward-system-as-human') });
   } catch (error) {
     if (fallbackOnFailure) return fallback('failed');
     const reason = error instanceof Error ? error.message : 'the access token could not be validated';

@@ -133,6 +133,8 @@ export const GATEWAY_FAULTS: readonly FaultDefinition[] = [
   // One cause, one finding: the customers' data a human then reads or writes follows from the identity the component
   // was given (REQ-ID-04, -12 not judged on it: support/identity/verdicts.ts wrongIdentityBehindCustomerData).
   gateway('forward-human-as-system', 'tells the component every token is a system user (kind "system"), so humans see (and may write) every customer', ['REQ-ID-03']),
+  // One cause, one finding: the customers' data it is then refused (REQ-ID-05) follows from that identity.
+  gateway('forward-system-as-human', 'tells the component every token is a human (kind human, the sub as customer), so a system user is limited to one "customer"', ['REQ-ID-07']),
   gateway('forward-raw-token', "passes the caller's Authorization header (its raw access token) on to the component", ['REQ-ID-08']),
   gateway('accept-spoofed-identity', 'passes an X-Auth-Identity header sent by the caller on instead of its own', ['REQ-ID-09']),
   // Per-IP limits (variation gateway-rate-limit; the deployment's claims in limits.gateway, REQ-GRL-*). Without a 429

@@ -37,8 +37,8 @@ export interface ForwardedIdentity {
  * JWT-Token der für einen client credentials flow ausgestellt wurde" — client_id == sub is a system user;
  * otherwise a human whose sub is the customer id.
  */
-export function identityOfToken(claims: AccessTokenClaims, options: { humanAsSystem?: boolean } = {}): ForwardedIdentity {
-  const system = claims.client_id === claims.sub || options.humanAsSystem === true;
+export function identityOfToken(claims: AccessTokenClaims, options: { humanAsSystem?: boolean; systemAsHuman?: boolean } = {}): ForwardedIdentity {
+  const system = options.systemAsHuman === true ? false : claims.client_id === claims.sub || options.humanAsSystem === true;
   const roles = Array.isArray(claims.roles) ? claims.roles.filter((r): r is string => typeof r === 'string') : [];
   return {
     kind: system ? 'system' : 'human',

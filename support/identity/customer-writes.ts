@@ -35,7 +35,7 @@ export async function judgeOtherCustomerWriteRefused(world: CtkWorld, requiremen
   }
   const outcome = customerDataOutcome(attempt.other);
   // The write went through because the customer's token reached the component as somebody else: REQ-ID-03's finding.
-  if (outcome.kind === 'served' && (await wrongIdentityBehindCustomerData(world, attempt.other, { requirement, expected }, human.user))) return;
+  if (outcome.kind === 'served' && (await wrongIdentityBehindCustomerData(world, attempt.other, { requirement, expected }, { human: human.user }))) return;
   check(world, { requirement, expected, observed: `own data: ${describeOutcome(attempt.own)}; other customer's data: ${describeOutcome(attempt.other)}` }, () =>
     expect(outcome.kind, 'refused with a 4xx (a 5xx or no answer is no refusal)').to.equal('refused'),
   );

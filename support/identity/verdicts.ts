@@ -22,6 +22,9 @@ import { FORGED_SUBJECT } from './spoofing.ts';
 
 type Verdict = void | 'skipped';
 
+/** Whose token made a call, where a judge needs it to find a root cause: a customer's, or a system user's. */
+export type Caller = { readonly human: TestUser } | { readonly system: ClientCredentials };
+
 const notTestable = (world: CtkWorld, reason: string, remedy: string): 'skipped' => world.notTestable(scenarioRequirements(world), reason, remedy);
 
 /** The token's claims (a JWT's, or through introspection: claims.ts readClaims), or not testable with the reason. */
@@ -101,28 +104,54 @@ function noIdentityAtAll(world: CtkWorld, identity: ObservedIdentity, dependent:
 /**
  * For a customer-data answer that is not what the token may get: which identity does the component receive for
  * that token? The identity echo, called with the same Authorization, shows it where the target describes the echo;
- * otherwise (or when the echo is unreadable) the answer is judged on its own. Two root causes are reported once:
- * no identity at all (REQ-ID-06), and, for a human's token (`human`), an identity that is not that customer's — the
- * human passed on as the system or as somebody else (REQ-ID-03, seed 000). What the component then serves follows
- * from the identity it was given, so `dependent` is not judged on that answer. Each root only where it applies.
+ * otherwise (or when the echo is unreadable) the answer is judged on its own. The root causes reported once: a system
+ * user's token that does not mark it as the system (REQ-ID-01), no identity at all (REQ-ID-06), and an identity that
+ * is not the caller's — a customer passed on as the system or as somebody else (REQ-ID-03), a system user passed on
+ * as a human (REQ-ID-07), seed 000. What the component then serves follows from the token or the identity it was
+ * given, so `dependent` is not judged on that answer. Each root only where it applies.
  */
-export async function wrongIdentityBehindCustomerData(world: CtkWorld, exchange: Exchange, dependent: { readonly requirement: string; readonly expected: string }, human?: TestUser): Promise<boolean> {
+export async function wrongIdentityBehindCustomerData(world: CtkWorld, exchange: Exchange, dependent: { readonly requirement: string; readonly expected: string }, caller?: Caller): Promise<boolean> {
+  if (caller && 'system' in caller && (await systemTokenMisnamed(world, exchange, caller.system, dependent))) return true;
   const authorization = exchange.request.headers?.authorization;
   if (typeof authorization !== 'string' || !world.target.gateway?.routes.identityEcho) return false;
   const applies = (id: string) => id !== dependent.requirement && applicability(world.target, [`@${id}`]).kind === 'applicable';
-  const judgeIdentity = human !== undefined && applies(HUMAN_IDENTITY.requirement);
+  const root = caller ? callerIdentityRoot(caller) : undefined;
+  const judgeIdentity = root !== undefined && applies(root.requirement);
   if (!applies(NO_IDENTITY.requirement) && !judgeIdentity) return false;
   const echo = await callGateway(world, { route: 'identity echo', authorization, keepAsLast: false });
   const identity = readEcho(world.target, echo).identity;
   if (!identity || echo.response?.status !== 200) return false;
   const seen = `the identity echo, called with the same token: ${describeIdentity(identity)}`;
   if (applies(NO_IDENTITY.requirement) && noIdentityAtAll(world, identity, dependent, seen)) return true;
-  if (!judgeIdentity || !identity.present || isHumanIdentityOf(identity, human)) return false;
-  reportRootCause(world, { requirement: HUMAN_IDENTITY.requirement, expected: HUMAN_IDENTITY.expected(human), observed: seen }, () => expectHumanIdentityOf(identity, human), [dependent], {
-    why: `the component was given another identity than customer ${human.customerId}'s for the customer's token: ${describeIdentity(identity)}`,
+  if (!judgeIdentity || !identity.present || holds(() => root.expect(identity))) return false;
+  reportRootCause(world, { requirement: root.requirement, expected: root.expected, observed: seen }, () => root.expect(identity), [dependent], {
+    why: `the component was given another identity than ${root.whose} for that token: ${describeIdentity(identity)}`,
   });
   return true;
 }
+
+/** The identity the component must receive for the caller's token, and the requirement that says so. */
+function callerIdentityRoot(caller: Caller): { requirement: string; expected: string; whose: string; expect: (identity: ObservedIdentity) => void } {
+  if ('human' in caller) {
+    return { requirement: HUMAN_IDENTITY.requirement, expected: HUMAN_IDENTITY.expected(caller.human), whose: `customer ${caller.human.customerId}'s`, expect: (identity) => expectHumanIdentityOf(identity, caller.human) };
+  }
+  const client = caller.system;
+  return {
+    requirement: 'REQ-ID-07',
+    expected: `the component receives the system user as the system: subject ${client.clientId}, kind system where a kind is stated`,
+    whose: `the system user ${client.clientId}'s`,
+    expect: (identity) => expectSystemIdentityOf(identity, client),
+  };
+}
+
+const holds = (assertion: () => void): boolean => {
+  try {
+    assertion();
+    return true;
+  } catch {
+    return false;
+  }
+};
 
 /** REQ-ID-03 (seed 000): a human's token reaches the component as that human: the customer as subject, kind human. */
 const HUMAN_IDENTITY = {
@@ -136,14 +165,40 @@ function expectHumanIdentityOf(identity: ObservedIdentity, user: TestUser): void
   if (identity.rawKind !== undefined) expect(identity.kind, 'kind').to.equal('human');
 }
 
-const isHumanIdentityOf = (identity: ObservedIdentity, user: TestUser): boolean => {
-  try {
-    expectHumanIdentityOf(identity, user);
-    return true;
-  } catch {
-    return false;
-  }
-};
+/** REQ-ID-07 (seed 000): a system user's token reaches the component as the system, under its client id. */
+function expectSystemIdentityOf(identity: ObservedIdentity, client: ClientCredentials): void {
+  expect(identity.present, 'an identity reached the component').to.equal(true);
+  expect(identity.subject, 'subject').to.equal(client.clientId);
+  if (identity.clientId !== undefined) expect(identity.clientId, 'client id').to.equal(client.clientId);
+  if (identity.rawKind !== undefined) expect(identity.kind, 'kind').to.equal('system');
+}
+
+/**
+ * One cause, one finding: a system user's client-credentials token whose client_id and sub are not both its client id
+ * is REQ-ID-01's finding (seed 003: client_id == sub marks a system user). How the gateway passes it on (REQ-ID-07) and
+ * what the component serves it (REQ-ID-05) follow from the token: not judged on it. The token is the one the call
+ * carried; an unreadable token (opaque, no introspection) leaves the dependent to be judged on its own.
+ */
+async function systemTokenMisnamed(world: CtkWorld, exchange: Exchange, client: ClientCredentials, dependent: { readonly requirement: string; readonly expected: string }): Promise<boolean> {
+  const root = 'REQ-ID-01';
+  const authorization = exchange.request.headers?.authorization;
+  const token = typeof authorization === 'string' ? /^bearer\s+(\S+)$/i.exec(authorization.trim())?.[1] : undefined;
+  if (!token || dependent.requirement === root || applicability(world.target, [`@${root}`]).kind !== 'applicable') return false;
+  const read = await readClaims(world, token);
+  if (!read || (read.claims.client_id === client.clientId && read.claims.sub === client.clientId)) return false;
+  const { claims } = read;
+  reportRootCause(
+    world,
+    { requirement: root, expected: `client_id == sub == ${JSON.stringify(client.clientId)} in a client-credentials token of ${client.clientId} (seed 003: that is what marks a system user)`, observed: describeClaims(claims) },
+    () => {
+      expect(claims.client_id, 'client_id').to.equal(client.clientId);
+      expect(claims.sub, 'sub').to.equal(claims.client_id);
+    },
+    [dependent],
+    { why: `the system user's token itself does not mark it as the system (${describeClaims(claims)})` },
+  );
+  return true;
+}
 
 /** Requirements whose verdict follows from what a customer's token says: judged only on one that names its customer. */
 const JUDGED_ON_THE_HUMAN_TOKEN: readonly string[] = ['REQ-ID-03', 'REQ-ID-04', 'REQ-ID-10', 'REQ-ID-12', 'REQ-ID-15'];
@@ -192,22 +247,18 @@ export function judgeHumanIdentityPassed(world: CtkWorld, requirement: string, e
 }
 
 /** Seed 000 / REQ-ID-07: a system user is passed on as the system (its client id), not as a human. */
-export function judgeSystemIdentityPassed(world: CtkWorld, requirement: string, exchange: Exchange, client: ClientCredentials): Verdict {
+export async function judgeSystemIdentityPassed(world: CtkWorld, requirement: string, exchange: Exchange, client: ClientCredentials): Promise<Verdict> {
   const echo = echoOrNotTestable(world, exchange);
   if (echo === 'skipped') return echo;
   const { identity } = echo;
   const expected = `the component receives the system user as the system: subject ${client.clientId}${identity.clientId !== undefined ? ` and client id ${client.clientId}` : ''}, kind system where a kind is stated`;
   if (noIdentityAtAll(world, identity, { requirement, expected }, describeIdentity(identity))) return;
+  if (identity.subject !== client.clientId && (await systemTokenMisnamed(world, exchange, client, { requirement, expected }))) return;
   check(world, {
     requirement,
     expected,
     observed: describeIdentity(identity),
-  }, () => {
-    expect(identity.present, 'an identity reached the component').to.equal(true);
-    expect(identity.subject, 'subject').to.equal(client.clientId);
-    if (identity.clientId !== undefined) expect(identity.clientId, 'client id').to.equal(client.clientId);
-    if (identity.rawKind !== undefined) expect(identity.kind, 'kind').to.equal('system');
-  });
+  }, () => expectSystemIdentityOf(identity, client));
 }
 
 /** Seed 000 / REQ-ID-06: subject and roles (scopes) of the token reach the component. */
@@ -378,7 +429,7 @@ const gatewayServes = (world: CtkWorld, requirement: string, expected: string): 
  * REQ-ID-04/05: the owner's (or, for a system user, any) customer's records are served, and nobody else's. A 2xx
  * that names no customer at all shows nothing about whose records were served: not judged, never a pass.
  */
-export async function judgeCustomerDataServed(world: CtkWorld, requirement: string, exchange: Exchange, owner: TestUser, who: string, human?: TestUser): Promise<Verdict> {
+export async function judgeCustomerDataServed(world: CtkWorld, requirement: string, exchange: Exchange, owner: TestUser, who: string, caller?: Caller): Promise<Verdict> {
   const outcome = customerDataOutcome(exchange);
   const expected = `2xx with the records of ${owner.customerId} and of no other customer, for ${who}`;
   if (!(await gatewayServes(world, requirement, expected))) return;
@@ -386,7 +437,7 @@ export async function judgeCustomerDataServed(world: CtkWorld, requirement: stri
     couldNotJudge(world, { requirement, expected, why: `${describeOutcome(exchange)}, but the answer names no customer (customerId / customer_id), so whose records were served cannot be seen` });
     return;
   }
-  if (outcome.kind !== 'served' && (await wrongIdentityBehindCustomerData(world, exchange, { requirement, expected }, human))) return;
+  if (outcome.kind !== 'served' && (await wrongIdentityBehindCustomerData(world, exchange, { requirement, expected }, caller))) return;
   check(world, {
     requirement,
     expected,
@@ -398,11 +449,11 @@ export async function judgeCustomerDataServed(world: CtkWorld, requirement: stri
 }
 
 /** REQ-ID-04: another customer's records are refused (403, or 404 hiding the customer) and none of them shown. */
-export async function judgeCustomerDataRefused(world: CtkWorld, requirement: string, exchange: Exchange, other: TestUser, who: string, human?: TestUser): Promise<Verdict> {
+export async function judgeCustomerDataRefused(world: CtkWorld, requirement: string, exchange: Exchange, other: TestUser, who: string, caller?: Caller): Promise<Verdict> {
   const outcome = customerDataOutcome(exchange);
   if (!(await gatewayServes(world, requirement, `the records of ${other.customerId} refused to ${who}`))) return;
   const expected = `the records of ${other.customerId} are refused to ${who} (403, or 404 hiding the customer): seed 003, a customer may only do what that customer may`;
-  if (outcome.kind === 'served' && (await wrongIdentityBehindCustomerData(world, exchange, { requirement, expected }, human))) return;
+  if (outcome.kind === 'served' && (await wrongIdentityBehindCustomerData(world, exchange, { requirement, expected }, caller))) return;
   check(world, {
     requirement,
     expected,
