@@ -8,7 +8,25 @@ const registered = new Set<string>();
 
 /** Registers secrets the target description holds (client secrets, passwords, admin tokens). */
 export function registerSecrets(secrets: Iterable<string>): void {
-  for (const secret of secrets) if (secret && secret.length >= 4) registered.add(secret);
+  for (const secret of secrets) {
+    if (secret && secret.length >= 4 && !registered.has(secret)) {
+      registered.add(secret);
+      everySecret = undefined;
+    }
+  }
+}
+
+/**
+ * Every form of every registered secret as one expression, longest first (a secret that contains another is masked
+ * whole, not around the shorter one), built once per registration: redact() runs on every exchange a run records.
+ */
+let everySecret: RegExp | null | undefined;
+
+function secretsPattern(): RegExp | null {
+  if (everySecret !== undefined) return everySecret;
+  const forms = [...new Set([...registered].flatMap(variants))].sort((a, b) => b.length - a.length);
+  everySecret = forms.length === 0 ? null : new RegExp(forms.map((f) => f.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'), 'g');
+  return everySecret;
 }
 
 const SENSITIVE_KEYS = /^(access_token|refresh_token|id_token|client_secret|password|code_verifier|code|token|assertion|client_assertion|secret|auth_token|subject_token|actor_token)$/i;
@@ -63,7 +81,8 @@ function redactJson(value: unknown): unknown {
 /** Removes registered secrets and anything shaped like a JWT from free text. */
 export function redact(text: string): string {
   let out = text;
-  for (const secret of registered) for (const form of variants(secret)) out = out.split(form).join(MASK);
+  const secrets = secretsPattern();
+  if (secrets) out = out.replace(secrets, MASK);
   // Compact JWS/JWT: three base64url segments, the first starting with eyJ ("{").
   out = out.replace(/eyJ[\w-]{4,}\.[\w-]*\.[\w-]*/g, (jwt) => tokenLabel(jwt));
   return out;
