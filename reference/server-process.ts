@@ -47,6 +47,28 @@ export async function listen(server: Server, options: ListenOptions): Promise<st
   return urlOf(server, options.host);
 }
 
+/** Set by the kit for a child that starts before its configuration is known (reference/stack.ts). */
+export const AWAIT_ENVIRONMENT_ENV = 'AUTH_CTK_AWAIT_ENVIRONMENT';
+
+/**
+ * A child started with AUTH_CTK_AWAIT_ENVIRONMENT=1 loads its modules while the servers it depends on start, then
+ * waits here for the rest of its environment from the kit (an IPC message `{ type: 'environment', env }`): the
+ * gateway needs the IdP's URL, which exists only once the IdP listens. Containers and plain starts never wait.
+ */
+export async function environmentFromParent(): Promise<void> {
+  if (process.env[AWAIT_ENVIRONMENT_ENV] !== '1' || !process.send) return;
+  const env = await new Promise<Record<string, string>>((resolve) => {
+    process.on('disconnect', () => process.exit(0));
+    const onMessage = (message: { type?: string; env?: Record<string, string> }) => {
+      if (message?.type !== 'environment' || !message.env) return;
+      process.off('message', onMessage);
+      resolve(message.env);
+    };
+    process.on('message', onMessage);
+  });
+  Object.assign(process.env, env);
+}
+
 /**
  * Announces readiness (IPC to the kit, and a log line for containers and humans), then wires shutdown:
  * SIGTERM/SIGINT close the server; a lost IPC channel means the parent is gone.

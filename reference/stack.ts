@@ -9,6 +9,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { DEFAULT_FIXTURES_PATH } from './fixtures.ts';
+import { AWAIT_ENVIRONMENT_ENV } from './server-process.ts';
 import { withNeededVariations } from './faults.ts';
 import { HTTPS_VARIATION, referenceTlsMaterial, type ReferenceTlsMaterial } from './tls-material.ts';
 import { JwksRelay } from '../support/jwks/relay.ts';
@@ -110,13 +111,30 @@ export class ReferenceStack {
     // Issue 19: the kit's run-time test CA and the certificates of the mTLS listeners (reference/mtls.ts).
     const mtls = parts.mtls ? await makeMtlsMaterials(host) : undefined;
     const mtlsEnv = mtls ? mtlsEnvironment(mtls) : {};
-    const spawn = (name: string, env: Record<string, string>) =>
-      startChild(name, { ...common, ...env }, options.verbose ?? false, options.startTimeoutMs ?? 15_000, children);
+    const spawn = (name: string, env: Record<string, string>, later?: Promise<Record<string, string>>) =>
+      startChild(name, { ...common, ...env }, options.verbose ?? false, options.startTimeoutMs ?? 15_000, children, later);
+    // The gateways start with the IdP and load their modules meanwhile; their configuration follows once the IdP and
+    // the component listen (their URLs are ephemeral). Saves a Node start per stack (~0.3 s on 2 cores).
+    let configureGateways!: (env: { main: Record<string, string>; relay?: Record<string, string> }) => void;
+    let gatewaysNotNeeded!: (error: Error) => void;
+    const gatewayConfig = new Promise<{ main: Record<string, string>; relay?: Record<string, string> }>((resolve, reject) => {
+      configureGateways = resolve;
+      gatewaysNotNeeded = reject;
+    });
+    gatewayConfig.catch(() => undefined);
     try {
+      const gateways = Promise.all([
+        spawn('gateway', {}, gatewayConfig.then((c) => c.main)),
+        parts.jwksRelay ? spawn('gateway', {}, gatewayConfig.then((c) => c.relay!)) : undefined,
+      ]);
+      gateways.catch(() => undefined);
       const [idp, component] = await Promise.all([
         spawn('idp', { ...https, ...mtlsEnv, AUTH_CTK_IDP_HOST: host, AUTH_CTK_IDP_PORT: String(options.ports?.idp ?? 0) }),
         spawn('component', { AUTH_CTK_COMPONENT_HOST: host, AUTH_CTK_COMPONENT_PORT: String(options.ports?.component ?? 0) }),
-      ]);
+      ]).catch((error: unknown) => {
+        gatewaysNotNeeded(error as Error);
+        throw error;
+      });
       const issuer = idp.issuer ?? idp.url;
       relay = parts.jwksRelay ? await JwksRelay.start({ upstream: `${idp.url}/jwks`, host, ...(tls ? { upstreamCaPem: tls.caPem } : {}) }) : undefined;
       const gatewayEnv = (port: number, jwksUri: string) => ({
@@ -128,10 +146,8 @@ export class ReferenceStack {
         AUTH_CTK_JWKS_URI: jwksUri,
         AUTH_CTK_UPSTREAM: component.url,
       });
-      const [gateway, relayGateway] = await Promise.all([
-        spawn('gateway', gatewayEnv(options.ports?.gateway ?? 0, `${idp.url}/jwks`)),
-        relay ? spawn('gateway', gatewayEnv(0, relay.url)) : undefined,
-      ]);
+      configureGateways({ main: gatewayEnv(options.ports?.gateway ?? 0, `${idp.url}/jwks`), ...(relay ? { relay: gatewayEnv(0, relay.url) } : {}) });
+      const [gateway, relayGateway] = await gateways;
       const jwksRelay = relay && relayGateway ? { url: relay.url, gatewayUrl: relayGateway.url, adminToken: relay.adminToken } : undefined;
       const mtlsUrls = mtls && idp.mtlsUrl && gateway.mtlsUrl ? { idpUrl: idp.mtlsUrl, gatewayUrl: gateway.mtlsUrl } : undefined;
       const referenceMtls: ReferenceMtls | undefined = mtls && mtlsUrls && { ...mtlsUrls, caCertificatePem: mtls.caCertificatePem, clientId: MTLS_CLIENT_ID, client: mtls.client, otherCertificate: mtls.otherCertificate };
@@ -150,15 +166,17 @@ export class ReferenceStack {
   }
 }
 
+/** `later`: the rest of the child's environment, sent once known (reference/server-process.ts environmentFromParent). */
 function startChild(
   name: string,
   env: Record<string, string>,
   verbose: boolean,
   timeoutMs: number,
   children: ChildProcess[],
+  later?: Promise<Record<string, string>>,
 ): Promise<ReadyMessage> {
   const child = fork(entry(name), [], {
-    env: { ...process.env, ...env },
+    env: { ...process.env, ...env, ...(later ? { [AWAIT_ENVIRONMENT_ENV]: '1' } : {}) },
     execPath: process.execPath,
     stdio: ['ignore', verbose ? 'inherit' : 'ignore', 'pipe', 'ipc'],
   });
@@ -170,6 +188,9 @@ function startChild(
     stderr = (stderr + chunk.toString()).slice(-4_000);
     if (verbose) process.stderr.write(chunk);
   });
+  later?.then((rest) => {
+    if (child.connected) child.send({ type: 'environment', env: rest });
+  }, () => child.kill('SIGTERM'));
   return new Promise<ReadyMessage>((resolve, reject) => {
     const timer = setTimeout(() => reject(new ReferenceStackStartError(name, `no ready message within ${timeoutMs} ms\n${stderr}`)), timeoutMs);
     child.on('message', (message: ReadyMessage) => {
