@@ -605,17 +605,30 @@ function displayPath(file: string, cwd = process.cwd()): string {
 // issue 22: a disposable record to delete (seed 003) and self-service rotation (seed 002): deployment properties
 // the profile names; the capability follows from the entry, never claimed without it
 
+/** A capability that follows from a profile entry: the entry's presence is the claim. */
+interface EntryCapability {
+  readonly capability: Capability;
+  /** The entry, as the profile spells it, for the message. */
+  readonly field: string;
+  readonly given: (p: RawProfile) => boolean;
+}
+
+/** A capability claimed true without its entry, or false beside it, is a profile error naming the field. */
+function checkCapabilitiesFollowEntries(p: RawProfile, fail: (path: (string | number)[], detail: string) => never, entries: readonly EntryCapability[]): void {
+  for (const entry of entries) {
+    const claimed = p.capabilities?.[entry.capability];
+    if (claimed === true && !entry.given(p)) fail(['capabilities', entry.capability], `true, yet the profile has no ${entry.field}: give ${entry.field} (the capability follows from it)`);
+    if (claimed === false && entry.given(p)) fail(['capabilities', entry.capability], `false, yet the profile gives ${entry.field}: remove one of them`);
+  }
+}
+
 const OWNERSHIP_ENTRIES = [
   { capability: 'self-service-rotation', field: 'selfServiceRotation', given: (p: RawProfile) => p.selfServiceRotation !== undefined },
   { capability: 'customer-deletes', field: 'gateway.routes.customerDelete', given: (p: RawProfile) => p.gateway?.routes.customerDelete !== undefined },
 ] as const;
 
 function checkOwnershipEntries(p: RawProfile, fail: (path: (string | number)[], detail: string) => never): void {
-  for (const entry of OWNERSHIP_ENTRIES) {
-    const claimed = p.capabilities?.[entry.capability];
-    if (claimed === true && !entry.given(p)) fail(['capabilities', entry.capability], `true, yet the profile has no ${entry.field}: give ${entry.field} (the capability follows from it)`);
-    if (claimed === false && entry.given(p)) fail(['capabilities', entry.capability], `false, yet the profile gives ${entry.field}: remove one of them`);
-  }
+  checkCapabilitiesFollowEntries(p, fail, OWNERSHIP_ENTRIES);
   const users = p.users ?? [];
   const rotation = p.selfServiceRotation;
   if (rotation) {
@@ -652,12 +665,8 @@ function withOwnershipEntries(profile: TargetProfile, p: RawProfile): TargetProf
 /** The profile's private_key_jwt client, its key parsed and checked; it is what the private-key-jwt capability means. */
 function withPrivateKeyJwtClient(profile: TargetProfile, p: RawProfile, fail: (path: (string | number)[], detail: string) => never): TargetProfile {
   const given = p.privateKeyJwtClient;
-  const claimed = p.capabilities?.['private-key-jwt'];
-  if (!given) {
-    if (claimed === true) fail(['capabilities', 'private-key-jwt'], 'true, yet the profile has no privateKeyJwtClient: give privateKeyJwtClient (the capability follows from it)');
-    return profile;
-  }
-  if (claimed === false) fail(['capabilities', 'private-key-jwt'], 'false, yet the profile gives privateKeyJwtClient: remove one of them');
+  checkCapabilitiesFollowEntries(p, fail, [{ capability: 'private-key-jwt', field: 'privateKeyJwtClient', given: () => given !== undefined }]);
+  if (!given) return profile;
   let jwk: unknown;
   try {
     jwk = JSON.parse(given.privateJwk);
@@ -683,11 +692,7 @@ const TOKEN_STATE_ENTRIES = [
 ] as const;
 
 function checkTokenStateEntries(p: RawProfile, fail: (path: (string | number)[], detail: string) => never): void {
-  for (const entry of TOKEN_STATE_ENTRIES) {
-    const claimed = p.capabilities?.[entry.capability];
-    if (claimed === true && !entry.given(p)) fail(['capabilities', entry.capability], `true, yet the profile has no ${entry.field}: give ${entry.field} (the capability follows from it)`);
-    if (claimed === false && entry.given(p)) fail(['capabilities', entry.capability], `false, yet the profile gives ${entry.field}: remove one of them`);
-  }
+  checkCapabilitiesFollowEntries(p, fail, TOKEN_STATE_ENTRIES);
   const intro = p.introspection;
   if (intro) {
     for (const field of ['client', 'notAllowedClient'] as const) {
@@ -730,11 +735,7 @@ const CLIENT_ENTRIES = [
 ] as const;
 
 function checkClientEntries(p: RawProfile, fail: (path: (string | number)[], detail: string) => never): void {
-  for (const entry of CLIENT_ENTRIES) {
-    const claimed = p.capabilities?.[entry.capability];
-    if (claimed === true && !entry.given(p)) fail(['capabilities', entry.capability], `true, yet the profile has no ${entry.field}: give ${entry.field} (the capability follows from it)`);
-    if (claimed === false && entry.given(p)) fail(['capabilities', entry.capability], `false, yet the profile gives ${entry.field}: remove one of them`);
-  }
+  checkCapabilitiesFollowEntries(p, fail, CLIENT_ENTRIES);
   for (const role of ['secretJwt', 'disabled'] as const) {
     const c = p.clients[role];
     if (c && c.clientId === p.clients.system?.clientId) fail(['clients', role, 'clientId'], `expected a client of its own; ${JSON.stringify(c.clientId)} is clients.system`);
@@ -779,9 +780,7 @@ export function parseListen(listen: string): { host: string; port: number } | un
 
 function withJwksRelay(profile: TargetProfile, p: RawProfile, fail: (path: (string | number)[], detail: string) => never): TargetProfile {
   const relay = p.jwksRelay;
-  const claimed = p.capabilities?.['jwks-control'];
-  if (claimed === true && !relay) fail(['capabilities', 'jwks-control'], 'true, yet the profile has no jwksRelay: give jwksRelay (the capability follows from it)');
-  if (claimed === false && relay) fail(['capabilities', 'jwks-control'], 'false, yet the profile gives jwksRelay: remove one of them');
+  checkCapabilitiesFollowEntries(p, fail, [{ capability: 'jwks-control', field: 'jwksRelay', given: () => relay !== undefined }]);
   if (!relay) return profile;
   if (!p.gateway) fail(['jwksRelay'], 'given, yet the profile names no gateway: the relay serves the key set to a gateway (add gateway:, or remove jwksRelay)');
   const listen = parseListen(relay.listen);
