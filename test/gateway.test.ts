@@ -961,6 +961,14 @@ Object.assign(FAULT_PROBES, {
 });
 
 
+// The gateway rate limit above its claim (product matrix, fastify-rate-limit): 2.5 × the stated limit is served.
+Object.assign(FAULT_PROBES, {
+  'gateway-rate-limit-above-stated': async (base: string) => {
+    const twice = await burstFrom(base, '127.0.0.215', 2 * LIMITS.requestsPerSecond! + 5);
+    assert.ok(twice.every((r) => r.status === 200), 'more than twice the stated limit served in one window');
+  },
+});
+
 describe('gateway faults: each flips the behaviour it names, and the healthy gateway does not', () => {
   test('every declared gateway fault has a probe here, and every probe a declaration', () => {
     assert.deepEqual(GATEWAY_FAULTS.map((f) => f.name).sort(), Object.keys(FAULT_PROBES).sort());

@@ -171,6 +171,23 @@ test('beyond the limit: any 429 passes; none at a rate every common limiter refu
   assert.equal(beyondLimitThreshold(50), 105);
 });
 
+test('beyond the limit: a 429 that comes only after more than twice the limit was served within one second fails', () => {
+  // @fastify/rate-limit set to max 50 where the profile claims 20/s (product matrix, fastify-rate-limit): a burst of
+  // 60 at 80/s from a fresh IP, 50 served, then 429 — a limit exists, but 2.5 times the stated one.
+  const overAdmitting = statsOf(series(60, 12.5, (i) => answer(i >= 50 ? 429 : 200)));
+  assert.equal(overAdmitting.mostServedInOneSecond, 50);
+  const verdict = judgeBeyondLimit(overAdmitting, 20);
+  assert.equal(verdict.verdict, 'fail');
+  assert.match(verdict.detail, /50 token\(s\) within one second, more than 42 .* before the 429s/);
+  // A fixed window straddled by the burst admits 2N within one second: that is the stated limit, and passes.
+  const straddled = statsOf(series(60, 12.5, (i) => answer(i < 40 ? 200 : 429)));
+  assert.equal(judgeBeyondLimit(straddled, 20).verdict, 'pass');
+  // The stated limit exactly (fastify-rate-limit as configured): 20 served, then 429.
+  assert.equal(judgeBeyondLimit(statsOf(series(60, 12.5, (i) => answer(i < 20 ? 200 : 429))), 20).verdict, 'pass');
+  // Served requests count only when their whole exchange lies within the second: slow answers cannot make a false alarm.
+  assert.equal(judgeBeyondLimit(statsOf(series(60, 12.5, (i) => answer(i >= 50 ? 429 : 200), 700)), 20).verdict, 'pass');
+});
+
 test('Retry-After: delay-seconds and HTTP-dates are read; anything else is invalid', () => {
   assert.equal(retryAfterSeconds('1'), 1);
   assert.equal(retryAfterSeconds(' 120 '), 120);

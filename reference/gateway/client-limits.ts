@@ -31,6 +31,8 @@ export interface ClientLimitFaults {
   readonly noRateLimit?: boolean;
   /** gateway-rate-limit-below-stated: trips at a quarter of the stated limit. */
   readonly quarterLimit?: boolean;
+  /** gateway-rate-limit-above-stated: trips at 2.5 times the stated limit. */
+  readonly overLimit?: boolean;
   /** gateway-429-never-lifted: an IP stays limited 20 s from its first 429, whatever Retry-After said. */
   readonly holdLimitedMs?: number;
   /** gateway-rate-limit-one-counter: every IP counts against one shared counter. */
@@ -52,7 +54,7 @@ export class GatewayClientLimits {
     this.rate =
       perSecond === undefined || faults.noRateLimit
         ? undefined
-        : new TokenRateLimit(faults.quarterLimit ? Math.max(1, Math.floor(perSecond / 4)) : perSecond, {
+        : new TokenRateLimit(faults.quarterLimit ? Math.max(1, Math.floor(perSecond / 4)) : faults.overLimit ? Math.ceil(perSecond * 2.5) : perSecond, {
             oneCounterForEveryIp: faults.oneCounterForEveryIp ?? false,
             ...(faults.holdLimitedMs ? { holdLimitedMs: faults.holdLimitedMs } : {}),
           });

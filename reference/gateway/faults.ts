@@ -212,4 +212,6 @@ export const GATEWAY_FAULTS: readonly FaultDefinition[] = [
   gateway('gateway-certificate-mismatch-invalid-request', 'refuses a certificate-bound token presented without its certificate with a 401 whose challenge says invalid_request instead of invalid_token', ['REQ-MTLS-08']),
   // --- one cause, one finding: REQ-BEARER-02 on its own (anonymous-gets-protected-data is REQ-ANON-04's one finding)
   gateway('no-credentials-no-challenge', 'refuses a request without credentials with 403 and no WWW-Authenticate header', ['REQ-BEARER-02', 'REQ-BEARER-16']),
+  // --- gateway rate limit above its claim (product matrix, fastify-rate-limit: a 429 after 2.5 × the claim passed)
+  gatewayLimits('gateway-rate-limit-above-stated', 'answers 429 only from 2.5 times the stated per-IP limit (125/s where 50/s is claimed): a limit, but not the claimed one', ['REQ-GRL-02']),
 ];

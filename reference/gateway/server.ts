@@ -66,6 +66,7 @@ export function createGatewayServer(config: GatewayConfig, options: GatewayServe
     ? new GatewayClientLimits(config.clientLimits, {
         noRateLimit: faults.has('gateway-rate-limit-not-enforced'),
         quarterLimit: faults.has('gateway-rate-limit-below-stated'),
+        overLimit: faults.has('gateway-rate-limit-above-stated'),
         oneCounterForEveryIp: faults.has('gateway-rate-limit-one-counter'),
         ...(faults.has('gateway-429-never-lifted') ? { holdLimitedMs: 20_000 } : {}),
         noBlock: faults.has('gateway-ip-block-not-enforced'),

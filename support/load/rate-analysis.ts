@@ -17,7 +17,9 @@
  * second. So the absence of 429 is judged only when more than 2N + max(2, 10 %) requests were provably handled
  * within one second — counting only requests whose whole exchange (sent ... answer received) lies inside the
  * first second, since the target can only have handled them in that time. Below that the check is not testable.
- * Any 429 at all shows a limit exists and passes REQ-RL-02.
+ * A 429 shows a limit exists and passes REQ-RL-02 — unless, by the same bound, more than 2N + max(2, 10 %) requests
+ * were SERVED within one second before it: then a limit exists, but not the stated one (a limiter set to 2.5 N
+ * answers 429 from request 2.5 N + 1 of a 3 N burst), and the check fails as it does when no 429 comes at all.
  */
 import type { Exchange } from '../http/exchange.ts';
 import { tokenResponseOf } from '../oauth/token-client.ts';
@@ -50,6 +52,8 @@ export interface SeriesStats {
   readonly handledInFirstSecond: number;
   /** The most requests whose whole exchange lies within any one second that starts at a send. */
   readonly mostHandledInOneSecond: number;
+  /** The same, counting only the requests that were served: what the target provably admitted within one second. */
+  readonly mostServedInOneSecond: number;
   /** Statuses of the answers that were neither a token nor 429, for messages. */
   readonly otherStatuses: readonly string[];
   /** Index (1-based) of the first 429, if any. */
@@ -83,6 +87,7 @@ export function statsOf(records: readonly TimedExchange[], fullGapMs = 0, readin
     if (o === 'refused') other.add(`HTTP ${r.exchange.response!.status}`);
     if (o === 'no-answer') other.add(`no answer (${r.exchange.transportError?.code})`);
   });
+  const served = sorted.filter((r) => outcomeOf(r.exchange) === 'token');
   const t0 = sorted[0]?.sentAt ?? 0;
   const spanMs = sorted.length > 1 ? sorted[sorted.length - 1]!.sentAt - t0 : 0;
   return {
@@ -92,6 +97,7 @@ export function statsOf(records: readonly TimedExchange[], fullGapMs = 0, readin
     sendRate: spanMs > 0 ? ((sorted.length - 1) * 1000) / spanMs : 0,
     handledInFirstSecond: handledWithin(sorted, t0),
     mostHandledInOneSecond: Math.max(0, ...sorted.map((r) => handledWithin(sorted, r.sentAt))),
+    mostServedInOneSecond: Math.max(0, ...served.map((r) => handledWithin(served, r.sentAt))),
     otherStatuses: [...other],
     ...(first429 !== undefined ? { first429 } : {}),
     unservedAfterShortGap,
@@ -157,6 +163,11 @@ export function judgeWithinLimit(stats: SeriesStats, limit: number, alone = '@RE
 
 export function judgeBeyondLimit(stats: SeriesStats, limit: number): RateVerdict {
   const summary = describeStats(stats);
+  const threshold = beyondLimitThreshold(limit);
+  // No common limiter of `limit`/s serves more than 2 × limit within one second: a 429 after that is another limit.
+  if (stats.mostServedInOneSecond > threshold) {
+    return { verdict: 'fail', detail: `${summary}: ${stats.mostServedInOneSecond} ${stats.servedAs} within one second, more than ${threshold} (no common limiter of ${limit}/s — fixed window, token bucket, sliding window — admits more than ${2 * limit} within one second)${stats.outcomes['rate-limited'] > 0 ? ' before the 429s' : ''}` };
+  }
   if (stats.outcomes['rate-limited'] > 0) return { verdict: 'pass', detail: summary };
   if (stats.outcomes.refused + stats.outcomes['no-answer'] > 0 && stats.outcomes.token > 0) {
     return { verdict: 'fail', detail: `${summary}: the excess was refused, but not with 429` };
@@ -164,7 +175,6 @@ export function judgeBeyondLimit(stats: SeriesStats, limit: number): RateVerdict
   if (stats.outcomes.token === 0) {
     return { verdict: 'not-testable', detail: `no request of the burst was served or got a 429 (${summary}): the address is unusable or blocked`, remedy: 'check sourceAddresses and the system client' };
   }
-  const threshold = beyondLimitThreshold(limit);
   if (stats.handledInFirstSecond > threshold) return { verdict: 'fail', detail: `${summary}: more than ${threshold} served within one second` };
   return {
     verdict: 'not-testable',

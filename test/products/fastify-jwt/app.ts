@@ -10,13 +10,18 @@
  * - @fastify/jwt has no scope helper: the scoped route checks `request.user.payload.scope` in a preHandler and
  *   answers 403, fastify's reply for a refused permission.
  */
-import Fastify, { type FastifyReply, type FastifyRequest } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import fjwt from '@fastify/jwt';
 import buildGetJwks from 'get-jwks';
 import { ROUTES, type StartedGateway } from '../express-oauth2-jwt-bearer/app.ts';
 
-export async function startFastifyJwt(options: { issuer: string; audience: string }): Promise<StartedGateway> {
+/**
+ * `plugins`: what a product built on this one registers before the routes (../fastify-rate-limit registers
+ * @fastify/rate-limit there, as its README does before declaring routes).
+ */
+export async function startFastifyJwt(options: { issuer: string; audience: string; plugins?: (fastify: FastifyInstance) => Promise<void> }): Promise<StartedGateway> {
   const fastify = Fastify();
+  await options.plugins?.(fastify);
   const getJwks = buildGetJwks({ issuersWhitelist: [options.issuer], providerDiscovery: true });
   await fastify.register(fjwt, {
     decode: { complete: true },
