@@ -73,6 +73,8 @@ export async function acceptedBadToken(world: CtkWorld, dependent: { readonly re
   if (applicability(world.target, [`@${BAD_TOKEN_ROOT}`]).kind !== 'applicable') return false;
   const probe = await callGateway(world, { route: 'protected', authorization, keepAsLast: false });
   if (!isSuccess(probe)) return false;
+  // A protected route that serves a request without any credentials validates nothing: REQ-ANON-04's root, not this one.
+  if (isSuccess(await callGateway(world, { route: 'protected', keepAsLast: false }))) return false;
   reportRootCause(
     world,
     { requirement: BAD_TOKEN_ROOT, expected: 'a request with a failed credential never reaches the protected resource', observed: `the protected route with the same credential: ${outcome(probe)}` },
