@@ -179,11 +179,17 @@ function expectSystemIdentityOf(identity: ObservedIdentity, client: ClientCreden
  * what the component serves it (REQ-ID-05) follow from the token: not judged on it. The token is the one the call
  * carried; an unreadable token (opaque, no introspection) leaves the dependent to be judged on its own.
  */
+/**
+ * Requirements whose verdict follows from what the system client's token says. Not REQ-ID-16: the front end's system
+ * user getting a client-credentials token that marks it as the website is that requirement's own clause (seed 000).
+ */
+const JUDGED_ON_THE_SYSTEM_TOKEN: readonly string[] = ['REQ-ID-05', 'REQ-ID-07'];
+
 async function systemTokenMisnamed(world: CtkWorld, exchange: Exchange, client: ClientCredentials, dependent: { readonly requirement: string; readonly expected: string }): Promise<boolean> {
   const root = 'REQ-ID-01';
   const authorization = exchange.request.headers?.authorization;
   const token = typeof authorization === 'string' ? /^bearer\s+(\S+)$/i.exec(authorization.trim())?.[1] : undefined;
-  if (!token || dependent.requirement === root || applicability(world.target, [`@${root}`]).kind !== 'applicable') return false;
+  if (!token || !JUDGED_ON_THE_SYSTEM_TOKEN.includes(dependent.requirement) || applicability(world.target, [`@${root}`]).kind !== 'applicable') return false;
   const read = await readClaims(world, token);
   if (!read || (read.claims.client_id === client.clientId && read.claims.sub === client.clientId)) return false;
   const { claims } = read;
