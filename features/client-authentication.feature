@@ -18,7 +18,7 @@ Feature: Client authentication at the token endpoint
       When the system client requests a token with its credentials in the form body
       Then the token endpoint issues an access token
 
-    @REQ-CAUTH-10
+    @REQ-CAUTH-10 @rotation-client
     Scenario: Basic credentials with characters that form-urlencoding changes are decoded by the server
       Given the system client can obtain a token with HTTP Basic authentication
       And a client whose secret contains characters that form-urlencoding changes

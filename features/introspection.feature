@@ -16,7 +16,7 @@ Feature: Token introspection (RFC 7662)
 
   Rule: A token that is not active is answered "active": false, and nothing more (RFC 7662 §2.2)
 
-    @REQ-INTRO-03 @REQ-INTRO-05 @requires-per-client-ttl
+    @REQ-INTRO-03 @REQ-INTRO-05 @requires-per-client-ttl @timing-sensitive
     Scenario: An expired access token introspects as inactive
       The short-TTL client's token, introspected as active first, then again after its lifetime and 2 s more.
       Given a fresh access token of the short-TTL client that introspection reports active

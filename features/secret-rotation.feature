@@ -1,25 +1,27 @@
-@core @rotation
+@core
 Feature: Rotation of client secrets and signing keys
   Seed 002: a customer rotates their client secret through the UI and puts the new value into their application.
   The kit rotates the secret of a client kept for that purpose (clients.rotation) through the target's control
   plane, and puts the old one back after each scenario. Signing keys rotate through the published JWK Set: new
   tokens name a new kid, and the old key stays published while tokens signed with it may still be in use.
+  With several workers a key rotation runs alone (@rotation: every token is signed with the issuer's keys); the
+  rotation client's secret, which no other scenario uses, changes one scenario at a time (@rotation-client).
 
   Rule: A rotated client secret replaces the old one (seed 002)
 
-    @REQ-ROT-01
+    @REQ-ROT-01 @rotation-client
     Scenario: The new secret obtains a token after a rotation
       Given the rotation client's secret has been rotated
       When the rotation client requests a token with its new secret
       Then the token endpoint issues an access token
 
-    @REQ-ROT-02
+    @REQ-ROT-02 @rotation-client
     Scenario: The old secret is refused with invalid_client after a rotation
       Given the rotation client's secret has been rotated
       When the rotation client requests a token with its old secret
       Then the token endpoint refuses with "invalid_client" and issues no token
 
-    @REQ-ROT-03 @uses-gateway
+    @REQ-ROT-03 @uses-gateway @rotation-client
     Scenario: A token issued before the rotation stays valid until it expires
       Given the rotation client has been issued an access token
       And the rotation client's secret has been rotated
@@ -28,14 +30,14 @@ Feature: Rotation of client secrets and signing keys
 
   Rule: Signing keys roll over through the JWK Set, chosen by kid (RFC 7517 §5, RFC 9068 §4)
 
-    @REQ-JWT-11 @requires-jwt-access-tokens @uses-gateway
+    @REQ-JWT-11 @requires-jwt-access-tokens @uses-gateway @rotation
     Scenario: Tokens issued after a key rotation are signed with a newly published key and accepted
       Given the issuer's signing key has been rotated
       When the system client requests a token with its client id and secret
       Then the new access token is signed with a key that was not published before the rotation, and verifies with the JWK Set
       And the gateway accepts the new access token once it has fetched the new key set
 
-    @REQ-JWT-10 @requires-jwt-access-tokens @uses-gateway
+    @REQ-JWT-10 @requires-jwt-access-tokens @uses-gateway @rotation
     Scenario: Tokens issued before a key rotation still verify and are still accepted
       Given the system client has been issued a fresh access token
       And the issuer's signing key has been rotated

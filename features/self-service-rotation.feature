@@ -1,4 +1,4 @@
-@core @rotation
+@core @rotation-client
 Feature: A customer rotates its own client's secret, and nobody else can (seed 002)
   Seed 002: "Users will also be able to rotate their secret, via the UI" — their own application's secret (the
   application is associated with one user through user_metadata), and the id/secret is something "the customer will

@@ -9,7 +9,7 @@ import { MEDIA } from './verdict/media-types.ts';
 import type { CtkWorld } from './world.ts';
 import { wrapBlocked } from './verdict/blocked.ts';
 import { scenarioRequirements } from './oauth/scenario.ts';
-import { canRunAlongside, type ParallelOptions } from './run/parallel.ts';
+import { canRunAlongside, parallelOptionsOf, type ParallelOptions } from './run/parallel.ts';
 
 // Long enough for the slowest honest step (waiting out a token's TTL plus the gateway's leeway, a bounded
 // burst); every such step bounds itself and says so. The default 5 s would fail them on a loaded machine.
@@ -20,11 +20,11 @@ setDefaultTimeout(60_000);
 setDefinitionFunctionWrapper((fn: (...args: unknown[]) => unknown) => wrapBlocked(fn, (world) => scenarioRequirements(world as CtkWorld)));
 
 // With several workers (auth-ctk run --parallel): one load scenario at a time (support/run/parallel.ts). Decided in
-// cucumber's coordinator, where no BeforeAll ran: whether the JWKS relay's gateway is the target's own is read from
-// the target file the CLI wrote before cucumber started (no file: the hooks start the reference, which has two).
+// cucumber's coordinator, where no BeforeAll ran: whether the JWKS relay's gateway or the rotation client is shared is
+// read from the target file the CLI wrote before cucumber started (no file: the hooks start the reference: neither).
 let parallelOptions: ParallelOptions | undefined;
 setParallelCanAssign((pickle, running) => {
-  parallelOptions ??= { jwksRelayShared: process.env.AUTH_CTK_TARGET_FILE ? targetFromFile(process.env.AUTH_CTK_TARGET_FILE).jwksRelay?.shared === true : false };
+  parallelOptions ??= parallelOptionsOf(process.env.AUTH_CTK_TARGET_FILE ? targetFromFile(process.env.AUTH_CTK_TARGET_FILE) : undefined);
   return canRunAlongside(pickle, running, parallelOptions);
 });
 

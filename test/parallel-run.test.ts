@@ -6,7 +6,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { canRunAlongside, orderForParallelRun, runRank, sendsBursts } from '../support/run/parallel.ts';
+import { canRunAlongside, orderForParallelRun, parallelOptionsOf, runRank, sendsBursts } from '../support/run/parallel.ts';
 import { workerShare } from '../support/load/source-addresses.ts';
 import { requirements } from '../support/requirements/catalogue.ts';
 
@@ -54,6 +54,24 @@ test('the JWKS relay scenarios: beside anything, never beside each other; alone 
   assert.equal(canRunAlongside(plain, [jwks], shared), false);
   assert.equal(canRunAlongside(jwks, [], shared), true);
   assert.equal(runRank(tagsOf(jwks)), 1, 'early: their one-at-a-time chain overlaps the rest');
+});
+
+test("the rotation client's secret changes one scenario at a time, beside the rest; alone where that client is another role too", () => {
+  const rotationClient = pickle('@core', '@rotation-client', `@${plainReq}`);
+  assert.equal(canRunAlongside(rotationClient, [plain, burst, block]), true, 'no other scenario uses clients.rotation');
+  assert.equal(canRunAlongside(plain, [rotationClient]), true);
+  assert.equal(canRunAlongside(rotationClient, [rotationClient]), false, 'two changes of the same secret would meet');
+  assert.equal(canRunAlongside(rotationClient, [rotation]), false, 'nothing beside a key rotation');
+  assert.equal(canRunAlongside(rotationClient, [audit]), false, 'nothing beside an audit read');
+  const shared = { rotationClientShared: true };
+  assert.equal(canRunAlongside(rotationClient, [plain], shared), false);
+  assert.equal(canRunAlongside(plain, [rotationClient], shared), false);
+  assert.equal(canRunAlongside(rotationClient, [], shared), true);
+  assert.equal(runRank(tagsOf(rotationClient)), 1, 'early: their one-at-a-time chain overlaps the rest');
+  const client = (clientId: string) => ({ clientId, clientSecret: 'x', scopes: [] });
+  assert.deepEqual(parallelOptionsOf({ clients: { system: client('a'), rotation: client('r') } } as never), { jwksRelayShared: false, rotationClientShared: false });
+  assert.deepEqual(parallelOptionsOf({ clients: { system: client('a'), rotation: client('a') } } as never), { jwksRelayShared: false, rotationClientShared: true });
+  assert.deepEqual(parallelOptionsOf(undefined), {});
 });
 
 test('the run order: bursts first, the long ones next, the rest, the run-alone ones last; stable within a rank', () => {

@@ -12,9 +12,12 @@
  *     requests and wait at least the stated time: running other scenarios beside them is what makes the wait
  *     free. They carry no restriction (each IP-block scenario has source addresses of its own).
  * Scenarios that change what every other scenario relies on, or that read what every other scenario writes, run
- * ALONE: a secret or signing-key rotation (@rotation: another worker's token request with the secret it read
- * before would fail for a reason the rotation scenario caused), and the audit log's (@audit: another worker's
- * attempt at the same moment could be taken for this scenario's own entry — a pass no check earned).
+ * ALONE: a signing-key rotation (@rotation: another worker's token would be signed with a key the rotation
+ * scenario just retired or not yet published), and the audit log's (@audit: another worker's attempt at the same
+ * moment could be taken for this scenario's own entry — a pass no check earned).
+ * The scenarios that change the secret of the client kept for that (@rotation-client: clients.rotation, which no
+ * other scenario uses) run one at a time among themselves and beside the rest — and alone where that client is
+ * also another role of the profile (rotationClientShared), whose scenarios would meet the changed secret.
  * The JWKS scenarios (@jwks-relay) switch the kit's JWKS relay off and count its requests, but call only the gateway
  * whose jwks_uri is the relay, which no other scenario calls: they run beside anything, one at a time among themselves
  * (they share the relay's counter and switch) — and alone where the relay's gateway is the target's own
@@ -28,6 +31,7 @@
  */
 import { isTimingSensitive } from '../shard/partition.ts';
 import { tagsBindCapability } from '../requirements/catalogue.ts';
+import type { TargetDescription } from '../target/target.ts';
 
 interface TaggedPickle {
   readonly tags: readonly { readonly name: string }[];
@@ -46,6 +50,11 @@ export const BURST_CAPABILITIES: readonly string[] = ['rate-limiting', 'gateway-
 /** A scenario that judges a rate limit: it sends bursts. */
 export const sendsBursts = (tags: readonly string[]): boolean => tagsBindCapability(tags, BURST_CAPABILITIES);
 
+/** Tag of the scenarios that change the rotation client's secret: never two at once (see above). */
+export const ROTATION_CLIENT_TAG = '@rotation-client';
+
+const changesRotationClient = (pickle: TaggedPickle): boolean => tagsOf(pickle).includes(ROTATION_CLIENT_TAG);
+
 /** Tag of the scenarios that drive the kit's JWKS relay: never two at once (see above). */
 export const JWKS_RELAY_TAG = '@jwks-relay';
 
@@ -54,26 +63,38 @@ const drivesRelay = (pickle: TaggedPickle): boolean => tagsOf(pickle).includes(J
 export interface ParallelOptions {
   /** The relay's gateway is the target's own: an outage would reach every other scenario, so they run alone. */
   readonly jwksRelayShared?: boolean;
+  /** clients.rotation is also another client role of the profile: a change of its secret would reach other scenarios. */
+  readonly rotationClientShared?: boolean;
 }
 
-/** cucumber's setParallelCanAssign: rotations and audit reads alone, at most one burst and one JWKS relay scenario at a time. */
+/** The options a target gives the scheduler; none without a target (the hooks' own reference shares neither). */
+export function parallelOptionsOf(target: Pick<TargetDescription, 'jwksRelay' | 'clients'> | undefined): ParallelOptions {
+  if (!target) return {};
+  const rotation = target.clients.rotation;
+  const rotationClientShared = rotation !== undefined && Object.entries(target.clients).some(([role, client]) => role !== 'rotation' && client?.clientId === rotation.clientId);
+  return { jwksRelayShared: target.jwksRelay?.shared === true, rotationClientShared };
+}
+
+/** cucumber's setParallelCanAssign: key rotations and audit reads alone; at most one burst, one JWKS relay and one rotation-client scenario at a time. */
 export function canRunAlongside(pickle: TaggedPickle, running: readonly TaggedPickle[], options: ParallelOptions = {}): boolean {
-  const alone = (p: TaggedPickle) => runsAlone(p) || (options.jwksRelayShared === true && drivesRelay(p));
+  const alone = (p: TaggedPickle) => runsAlone(p) || (options.jwksRelayShared === true && drivesRelay(p)) || (options.rotationClientShared === true && changesRotationClient(p));
   if (running.some(alone)) return false;
   if (alone(pickle)) return running.length === 0;
   if (drivesRelay(pickle) && running.some(drivesRelay)) return false;
+  if (changesRotationClient(pickle) && running.some(changesRotationClient)) return false;
   if (!sendsBursts(tagsOf(pickle))) return true;
   return !running.some((other) => sendsBursts(tagsOf(other)));
 }
 
 /**
  * Rank in the run order: the bursts, the long ones, the rest, and the ones that run alone. The JWKS relay's scenarios
- * are long ones (each waits out a key-set cache or an outage): early, so their one-at-a-time chain overlaps the rest.
+ * are long ones (each waits out a key-set cache or an outage), and the rotation client's form a one-at-a-time chain
+ * too: early, so their chains overlap the rest.
  */
 export function runRank(tags: readonly string[]): number {
   if (tags.some((t) => RUNS_ALONE_TAGS.includes(t))) return 3;
   if (sendsBursts(tags)) return 0;
-  if (tags.includes('@browser') || tags.includes(JWKS_RELAY_TAG) || isTimingSensitive(tags)) return 1;
+  if (tags.includes('@browser') || tags.includes(JWKS_RELAY_TAG) || tags.includes(ROTATION_CLIENT_TAG) || isTimingSensitive(tags)) return 1;
   return 2;
 }
 
