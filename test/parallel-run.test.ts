@@ -67,7 +67,7 @@ test("the rotation client's secret changes one scenario at a time, beside the re
   assert.equal(canRunAlongside(rotationClient, [plain], shared), false);
   assert.equal(canRunAlongside(plain, [rotationClient], shared), false);
   assert.equal(canRunAlongside(rotationClient, [], shared), true);
-  assert.equal(runRank(tagsOf(rotationClient)), 1, 'early: their one-at-a-time chain overlaps the rest');
+  assert.equal(runRank(tagsOf(rotationClient)), 2, 'among the rest, no longer last');
   const client = (clientId: string) => ({ clientId, clientSecret: 'x', scopes: [] });
   assert.deepEqual(parallelOptionsOf({ clients: { system: client('a'), rotation: client('r') } } as never), { jwksRelayShared: false, rotationClientShared: false });
   assert.deepEqual(parallelOptionsOf({ clients: { system: client('a'), rotation: client('a') } } as never), { jwksRelayShared: false, rotationClientShared: true });
