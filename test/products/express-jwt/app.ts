@@ -13,8 +13,10 @@ import { expressjwt, type Request as JWTRequest } from 'express-jwt';
 import jwksRsa from 'jwks-rsa';
 import { listen, ROUTES, type StartedGateway } from '../express-oauth2-jwt-bearer/app.ts';
 
-export async function startExpressJwt(options: { issuer: string; audience: string; jwksUri: string }): Promise<StartedGateway> {
+/** `before`: middleware another product puts in front of every route (a rate limiter), installed first. */
+export async function startExpressJwt(options: { issuer: string; audience: string; jwksUri: string; before?: (app: express.Express) => void }): Promise<StartedGateway> {
   const app = express();
+  options.before?.(app);
   const checkJwt = expressjwt({
     secret: jwksRsa.expressJwtSecret({ cache: true, rateLimit: true, jwksRequestsPerMinute: 10, jwksUri: options.jwksUri }),
     audience: options.audience,

@@ -12,11 +12,9 @@
  * - express-jwt as in ../express-jwt/app.ts (README "Usage", "Error handling"; the scope check in the handler).
  * express-rate-limit has no IP block (its readme's option table has none): the profile does not claim one.
  */
-import express from 'express';
-import { expressjwt, type Request as JWTRequest } from 'express-jwt';
-import jwksRsa from 'jwks-rsa';
 import { rateLimit } from 'express-rate-limit';
-import { listen, ROUTES, type StartedGateway } from '../express-oauth2-jwt-bearer/app.ts';
+import type { StartedGateway } from '../express-oauth2-jwt-bearer/app.ts';
+import { startExpressJwt } from '../express-jwt/app.ts';
 
 /** What the profile claims (profile.yaml limits.gateway.requestsPerSecond): 20 requests per 1000 ms per IP. */
 export const LIMITS = { windowMs: 1000, limit: 20 } as const;
@@ -29,31 +27,6 @@ export async function startExpressRateLimitGateway(options: { issuer: string; au
     legacyHeaders: false,
     ipv6Subnet: 56,
   });
-  const app = express();
-  app.use(limiter);
-  const checkJwt = expressjwt({
-    secret: jwksRsa.expressJwtSecret({ cache: true, rateLimit: true, jwksRequestsPerMinute: 10, jwksUri: options.jwksUri }),
-    audience: options.audience,
-    issuer: options.issuer,
-    algorithms: ['RS256'],
-  });
-  app.get(ROUTES.public, (_req, res) => {
-    res.json({ status: 'up' });
-  });
-  app.get(ROUTES.protected, checkJwt, (_req, res) => {
-    res.json({ items: [] });
-  });
-  app.post(ROUTES.scoped, checkJwt, (req: JWTRequest, res) => {
-    const scopes = String(req.auth?.scope ?? '').split(' ');
-    if (!scopes.includes(ROUTES.scope)) return res.sendStatus(401);
-    res.status(201).json({ created: true });
-  });
-  app.use((err: Error, _req: express.Request, res: express.Response, next: express.NextFunction) => {
-    if (err.name === 'UnauthorizedError') {
-      res.status(401).send('invalid token...');
-    } else {
-      next(err);
-    }
-  });
-  return listen(app);
+  // The same express-jwt app as ../express-jwt, the limiter in front of every route.
+  return startExpressJwt({ ...options, before: (app) => app.use(limiter) });
 }
