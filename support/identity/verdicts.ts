@@ -174,17 +174,17 @@ function expectSystemIdentityOf(identity: ObservedIdentity, client: ClientCreden
 }
 
 /**
- * One cause, one finding: a system user's client-credentials token whose client_id and sub are not both its client id
- * is REQ-ID-01's finding (seed 003: client_id == sub marks a system user). How the gateway passes it on (REQ-ID-07) and
- * what the component serves it (REQ-ID-05) follow from the token: not judged on it. The token is the one the call
- * carried; an unreadable token (opaque, no introspection) leaves the dependent to be judged on its own.
- */
-/**
  * Requirements whose verdict follows from what the system client's token says. Not REQ-ID-16: the front end's system
  * user getting a client-credentials token that marks it as the website is that requirement's own clause (seed 000).
  */
 const JUDGED_ON_THE_SYSTEM_TOKEN: readonly string[] = ['REQ-ID-05', 'REQ-ID-07'];
 
+/**
+ * One cause, one finding: a system user's client-credentials token whose client_id and sub are not both its client id
+ * is REQ-ID-01's finding (seed 003: client_id == sub marks a system user). How the gateway passes it on (REQ-ID-07) and
+ * what the component serves it (REQ-ID-05) follow from the token: not judged on it. The token is the one the call
+ * carried; an unreadable token (opaque, no introspection) leaves the dependent to be judged on its own.
+ */
 async function systemTokenMisnamed(world: CtkWorld, exchange: Exchange, client: ClientCredentials, dependent: { readonly requirement: string; readonly expected: string }): Promise<boolean> {
   const root = 'REQ-ID-01';
   const authorization = exchange.request.headers?.authorization;
