@@ -124,8 +124,9 @@ export class ReferenceStack {
     gatewayConfig.catch(() => undefined);
     try {
       const gateways = Promise.all([
-        spawn('gateway', {}, gatewayConfig.then((c) => c.main)),
-        parts.jwksRelay ? spawn('gateway', {}, gatewayConfig.then((c) => c.relay!)) : undefined,
+        // What is known now goes in at the start: NODE_EXTRA_CA_CERTS (https mode) is read by Node only when it starts.
+        spawn('gateway', { ...https, ...mtlsEnv }, gatewayConfig.then((c) => c.main)),
+        parts.jwksRelay ? spawn('gateway', { ...https, ...mtlsEnv }, gatewayConfig.then((c) => c.relay!)) : undefined,
       ]);
       gateways.catch(() => undefined);
       const [idp, component] = await Promise.all([
@@ -138,8 +139,6 @@ export class ReferenceStack {
       const issuer = idp.issuer ?? idp.url;
       relay = parts.jwksRelay ? await JwksRelay.start({ upstream: `${idp.url}/jwks`, host, ...(tls ? { upstreamCaPem: tls.caPem } : {}) }) : undefined;
       const gatewayEnv = (port: number, jwksUri: string) => ({
-        ...https,
-        ...mtlsEnv,
         AUTH_CTK_GATEWAY_HOST: host,
         AUTH_CTK_GATEWAY_PORT: String(port),
         AUTH_CTK_ISSUER: issuer,
