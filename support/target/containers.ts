@@ -311,19 +311,42 @@ function composeDownSync(compose: ComposeCommand, files: Files, project: string,
 }
 
 /** Free TCP ports on 127.0.0.1, held open together so they differ, then released for compose to publish. */
+/**
+ * Ports the containers will bind, chosen BELOW the kernel's ephemeral range and checked free: a port the kernel handed
+ * out for a moment (listen on 0) goes back to the pool at once, and on a busy machine an outgoing connection's source
+ * port or another server's port 0 could take it before the container binds it (measured once in CI: a host-network
+ * container that could not bind its port, "Health check failed: unhealthy"). Ports below the range are never handed
+ * out implicitly.
+ */
 async function freePorts(count: number): Promise<number[]> {
-  const servers = await Promise.all(
-    Array.from({ length: count }, () =>
-      new Promise<import('node:net').Server>((resolve, reject) => {
-        const server = createServer();
-        server.once('error', reject);
-        server.listen(0, '127.0.0.1', () => resolve(server));
-      }),
-    ),
-  );
-  const ports = servers.map((s) => (s.address() as import('node:net').AddressInfo).port);
-  await Promise.all(servers.map((s) => new Promise((resolve) => s.close(resolve))));
+  const [ephemeralStart] = ephemeralPortRange();
+  const low = Math.max(1024, Math.min(20_000, ephemeralStart - 4_000));
+  const ports: number[] = [];
+  for (let attempt = 0; ports.length < count && attempt < 200; attempt++) {
+    const port = low + Math.floor(Math.random() * (ephemeralStart - low));
+    if (!ports.includes(port) && (await portIsFree(port))) ports.push(port);
+  }
+  if (ports.length < count) throw new Error(`no ${count} free ports found between ${low} and ${ephemeralStart - 1} on 127.0.0.1`);
   return ports;
+}
+
+/** The kernel's ephemeral port range (Linux: /proc/sys/net/ipv4/ip_local_port_range; elsewhere the IANA range). */
+function ephemeralPortRange(): [number, number] {
+  try {
+    const [start, end] = readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/).map(Number);
+    if (start && end && start > 1024) return [start, end];
+  } catch {
+    // not Linux
+  }
+  return [49_152, 65_535];
+}
+
+function portIsFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+  });
 }
 
 function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {
