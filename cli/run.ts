@@ -97,9 +97,11 @@ export async function runCommand(argv: string[]): Promise<number> {
   support.catch(() => undefined); // awaited below; a target that fails to start must not leave it unhandled
   // The target's processes, and the kit's JWKS relay where the target has one (the reference's, or a profile's
   // jwksRelay): up before cucumber starts; started.stop() below stops them, at the end or on SIGINT/SIGTERM.
-  // The reference starts its mTLS listeners and JWKS relay only when a selected scenario needs them.
-  const referenceParts = referencePartsFor(selectedScenarios(runConfiguration.sources.paths, runConfiguration.sources.tagExpression || undefined));
-  const started = await provider.start({ faults, referenceParts, ...(values['env-file'] ? { envFile: values['env-file'] } : {}) });
+  // The reference starts its mTLS listeners and JWKS relay only when a selected scenario needs them. Without --tags the
+  // whole suite runs, which needs both: the feature files are read for that only when --tags narrows the selection.
+  const referenceParts =
+    provider.kind === 'reference' && values.tags !== undefined ? referencePartsFor(selectedScenarios(runConfiguration.sources.paths, runConfiguration.sources.tagExpression || undefined)) : undefined;
+  const started = await provider.start({ faults, ...(referenceParts ? { referenceParts } : {}), ...(values['env-file'] ? { envFile: values['env-file'] } : {}) });
   if (note) console.log(note);
   const dir = mkdtempSync(join(tmpdir(), 'auth-ctk-'));
   const targetFile = join(dir, 'target.json');

@@ -12,6 +12,7 @@ import { Ajv, type ErrorObject } from 'ajv';
 import { LineCounter, parseDocument, type Document } from 'yaml';
 import { UsageError } from '../../cli/errors.ts';
 import type { Capability } from '../requirements/types.ts';
+import { MTLS_CAPABILITIES } from './target.ts';
 import type { ClientRoleName, IntrospectionDescription, MtlsDescription, PrivateKeyJwtClient, RevocationDescription, SecretJwtClient, SelfServiceRotationDescription, TargetTls } from './target.ts';
 import { certificatesOf, TargetCaError } from '../tls/trust.ts';
 import type { AdminDescription, AudienceCheck, GatewayLimits, BrowserLoginDescription, ClientCredentials, ForeignIssuerDescription, RouteSet, TargetDescription, TestSignerDescription, TestUser } from './target.ts';
@@ -794,8 +795,6 @@ function withJwksRelay(profile: TargetProfile, p: RawProfile, fail: (path: (stri
 
 // ---------------------------------------------------------------------------------------------------------
 // issue 19: mutual TLS (RFC 8705): the certificate and key files, read once; their content is never printed
-
-const MTLS_CAPABILITIES = ['mtls-client-auth', 'certificate-bound-tokens'] as const;
 
 function withMtls(file: string, profile: TargetProfile, p: RawProfile, fail: (path: (string | number)[], detail: string) => never): TargetProfile {
   const given = p.mtls;

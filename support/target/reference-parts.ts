@@ -10,6 +10,7 @@
 import { parse as parseTagExpression } from '@cucumber/tag-expressions';
 import { tagsBindCapability } from '../requirements/catalogue.ts';
 import { featureFiles, scenarios, type ScenarioRef } from '../traceability.ts';
+import { MTLS_CAPABILITIES } from './target.ts';
 
 export interface ReferenceParts {
   /** The IdP's and the gateway's mTLS listeners and the certificates of a CA made for the run. */
@@ -20,7 +21,6 @@ export interface ReferenceParts {
 
 export const ALL_REFERENCE_PARTS: ReferenceParts = { mtls: true, jwksRelay: true };
 
-const MTLS_CAPABILITIES = ['mtls-client-auth', 'certificate-bound-tokens'];
 const RELAY_CAPABILITIES = ['jwks-control'];
 
 const needs = (tags: readonly string[], capabilities: readonly string[], featureTag: string): boolean =>

@@ -4,7 +4,7 @@ import type { ReferenceStack } from '../../reference/stack.ts';
 import { foreignIssuerOf, loadReferenceFixtures } from '../../reference/fixtures.ts';
 import { FAULTS, withNeededVariations } from '../../reference/faults.ts';
 import { referenceClaims } from '../../reference/variations.ts';
-import type { TargetDescription, TargetKind } from './target.ts';
+import { MTLS_CAPABILITIES, type TargetDescription, type TargetKind } from './target.ts';
 
 /**
  * 127.0.0.2 .. 127.0.0.101: distinct client IPs on Linux loopback, none of them the default 127.0.0.1. A hundred, not
@@ -44,7 +44,7 @@ export function describeReferenceTarget(
   const mtls = urls.mtls;
   // Without the listeners (a description from given URLs) the capabilities are left out, as a profile without mtls leaves them.
   if (mtls) Object.assign(capabilities, { 'mtls-client-auth': true, 'certificate-bound-tokens': true });
-  else for (const c of ['mtls-client-auth', 'certificate-bound-tokens'] as const) delete capabilities[c];
+  else for (const c of MTLS_CAPABILITIES) delete capabilities[c];
   for (const name of options.faults ?? []) for (const c of FAULTS.find((f) => f.name === name)?.unclaims ?? []) capabilities[c] = false;
   return {
     name: options.name ?? 'auth-ctk reference stack',

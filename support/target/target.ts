@@ -8,6 +8,9 @@
 import type { Capability } from '../requirements/types.ts';
 import { NotTestableError } from '../verdict/not-testable.ts';
 
+/** The capabilities mutual TLS (RFC 8705) gives a target: what a profile's mtls entry, or the reference's listeners, claim. */
+export const MTLS_CAPABILITIES: readonly Capability[] = ['mtls-client-auth', 'certificate-bound-tokens'];
+
 export type TargetKind = 'reference' | 'containers' | 'external';
 
 /**
