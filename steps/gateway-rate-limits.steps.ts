@@ -10,7 +10,7 @@ import { isUnavailable, type Recovery } from '../support/load/rate-limit.ts';
 import { unblockPolls, unblockToleranceMs, type Unblocking } from '../support/load/ip-block.ts';
 import {
   askBothAtTheGateway,
-  burstBeyondTheGatewayLimit,
+  burstBeyondTheGatewayLimitMeasured,
   cappedGatewayRequest,
   gatewayBlockSettings,
   gatewayBystanderBaseline,
@@ -67,8 +67,9 @@ Given('a bystander client IP of its own, which the gateway serves with a valid t
 
 Given('a client IP of its own that the gateway has rate-limited', async function (this: CtkWorld) {
   if (takeLoadAddress(this, ADDRESS, { ownAddress: true })) return 'skipped';
-  const series = await burstBeyondTheGatewayLimit(this, this.state.recall(ADDRESS));
+  const series = await burstBeyondTheGatewayLimitMeasured(this, this.state.recall(ADDRESS));
   if (isUnavailable(series)) return notTestable(this, series);
+  this.state.remember(ADDRESS, series.address);
   this.state.remember(SERIES, series);
   this.log(`burst from ${series.address}: ${describeStats(series.stats)}`);
   if (series.stats.outcomes['rate-limited'] === 0) {
@@ -97,8 +98,9 @@ When("that client IP calls the protected route with a valid token at the gateway
 });
 
 When("that client IP calls the protected route with a valid token in a burst far beyond the gateway's stated limit", async function (this: CtkWorld) {
-  const series = await burstBeyondTheGatewayLimit(this, this.state.recall(ADDRESS));
+  const series = await burstBeyondTheGatewayLimitMeasured(this, this.state.recall(ADDRESS));
   if (isUnavailable(series)) return notTestable(this, series);
+  this.state.remember(ADDRESS, series.address);
   this.state.remember(SERIES, series);
 });
 

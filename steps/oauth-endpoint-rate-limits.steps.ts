@@ -11,7 +11,7 @@ import { takeLoadAddress } from '../support/load/scenario-address.ts';
 import { isUnavailable, statedLimit } from '../support/load/rate-limit.ts';
 import {
   askBothAtTheEndpoint,
-  burstBeyondTheEndpointLimit,
+  burstBeyondTheEndpointLimitMeasured,
   endpointBystanderBaseline,
   nameOf,
   OAUTH_ENDPOINTS,
@@ -61,8 +61,9 @@ Given('a bystander client IP of its own, which {oauthEndpoint} serves', async fu
 
 Given('a client IP of its own that {oauthEndpoint} has rate-limited', async function (this: CtkWorld, endpoint: OAuthEndpoint) {
   if (takeLoadAddress(this, ADDRESS)) return 'skipped';
-  const burst = await burstBeyondTheEndpointLimit(this, endpoint, this.state.recall(ADDRESS));
+  const burst = await burstBeyondTheEndpointLimitMeasured(this, endpoint, this.state.recall(ADDRESS));
   if (isUnavailable(burst)) return notTestable(this, burst);
+  this.state.remember(ADDRESS, burst.address);
   this.state.remember(BURST, burst);
   this.log(`burst to ${nameOf(endpoint)} from ${burst.address}: ${describeStats(burst.stats)}`);
   if (burst.stats.outcomes['rate-limited'] === 0) {
@@ -80,8 +81,9 @@ When('that client IP requests {oauthEndpoint} at the stated limit for one second
 
 When('that client IP goes on with a burst of requests to {oauthEndpoint} far beyond the stated limit', async function (this: CtkWorld, endpoint: OAuthEndpoint) {
   // From the address the series used (a spare one when the machine could not keep the pace from the first).
-  const burst = await burstBeyondTheEndpointLimit(this, endpoint, this.state.recall(SERIES).address, false);
+  const burst = await burstBeyondTheEndpointLimitMeasured(this, endpoint, this.state.recall(SERIES).address, false);
   if (isUnavailable(burst)) return notTestable(this, burst);
+  this.state.remember(ADDRESS, burst.address);
   this.state.remember(BURST, burst);
 });
 

@@ -7,7 +7,7 @@ import type { CtkWorld } from '../support/world.ts';
 import { loadNotTestable as notTestable, takeLoadAddress } from '../support/load/scenario-address.ts';
 import {
   askBothWhileLimited,
-  burstBeyondTheLimit,
+  burstBeyondTheLimitMeasured,
   isUnavailable,
   sendAtTheLimitMeasured,
   statedLimit,
@@ -63,8 +63,9 @@ Given('a bystander client IP of its own, from which the token endpoint issues to
 
 Given('a client IP of its own that the token endpoint has rate-limited', async function (this: CtkWorld) {
   if (takeLoadAddress(this, ADDRESS, { ownAddress: true })) return 'skipped';
-  const series = await burstBeyondTheLimit(this, this.state.recall(ADDRESS));
+  const series = await burstBeyondTheLimitMeasured(this, this.state.recall(ADDRESS));
   if (isUnavailable(series)) return notTestable(this, series);
+  this.state.remember(ADDRESS, series.address);
   this.state.remember(SERIES, series);
   this.log(`burst from ${series.address}: ${describeStats(series.stats)}`);
   if (series.stats.outcomes['rate-limited'] === 0) {
@@ -93,8 +94,9 @@ When('one of them requests tokens at the stated limit for one second', async fun
 });
 
 When('that client IP sends a burst of token requests far beyond the stated limit', async function (this: CtkWorld) {
-  const series = await burstBeyondTheLimit(this, this.state.recall(ADDRESS));
+  const series = await burstBeyondTheLimitMeasured(this, this.state.recall(ADDRESS));
   if (isUnavailable(series)) return notTestable(this, series);
+  this.state.remember(ADDRESS, series.address);
   this.state.remember(SERIES, series);
 });
 

@@ -235,3 +235,27 @@ test('the other OAuth endpoints (issue 22): what counts as served, and the autho
   const noDiscovery = endpointRequest({ target } as unknown as CtkWorld, 'discovery');
   assert.ok('reason' in noDiscovery && /discoveryUrl/.test(noDiscovery.remedy));
 });
+
+test('beyond the limit, measured: a burst the machine sent too slowly to judge is sent again from a fresh address; a 429 is judged at once', async () => {
+  const { burstJudged, measuredSeries } = await import('../support/load/rate-limit.ts');
+  const addresses = Array.from({ length: 8 }, (_, i) => `127.0.9.${i + 2}`);
+  const logs: string[] = [];
+  const world = { target: target('http://127.0.0.1:8181/token', addresses, {}), log: (line: string) => logs.push(line) } as unknown as CtkWorld;
+  // CI, loaded: 60 sent at 40/s (not the 80/s planned) against a gateway that never refuses: 32 handled within one second.
+  const tooSlow = statsOf(series(60, 25, () => answer(200), 200));
+  const fastEnough = statsOf(series(60, 5, () => answer(200)));
+  assert.equal(burstJudged(tooSlow, 20), false);
+  assert.equal(burstJudged(fastEnough, 20), true);
+  const sentFrom: string[] = [];
+  const attempts = [tooSlow, fastEnough];
+  const judged = await measuredSeries(world, 'first', 3, async (address) => ({ address, stats: attempts[sentFrom.push(address) - 1]! }), (s) => burstJudged(s.stats, 20));
+  assert.equal(sentFrom.length, 2);
+  assert.notEqual(sentFrom[1], 'first', 'the second burst comes from a fresh address');
+  assert.equal(judgeBeyondLimit((judged as { stats: typeof fastEnough }).stats, 20).verdict, 'fail', 'the gateway without a limit is caught');
+  assert.match(logs.join('\n'), /could not keep the pace from first/);
+  // A burst that met a 429 is judged on the first attempt.
+  sentFrom.length = 0;
+  const limited = statsOf(series(60, 16, (i) => answer(i >= 20 ? 429 : 200), 200));
+  await measuredSeries(world, 'first', 3, async (address) => ({ address, stats: [limited][sentFrom.push(address) - 1]! }), (s) => burstJudged(s.stats, 20));
+  assert.deepEqual(sentFrom, ['first']);
+});

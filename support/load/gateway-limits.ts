@@ -19,7 +19,7 @@ import { gatewayOf, type GatewayLimits } from '../target/target.ts';
 import { loadSwitchedOff, planLoad, type LoadCap } from './load-cap.ts';
 import { sendPacedRequests } from './paced-requests.ts';
 import { retryAfterSeconds, statsOf, withinLimitPacing, type SeriesReading, type TokenOutcome } from './rate-analysis.ts';
-import { describeAttempts, isUnavailable, keptThePace, MAX_RETRY_WAIT_SECONDS, measuredSeries, PROBE_RESERVE, recoveryToleranceMs, restOwnAddress, type Recovery, type Series, type Unavailable } from './rate-limit.ts';
+import { burstJudged, describeAttempts, isUnavailable, keptThePace, MAX_RETRY_WAIT_SECONDS, measuredSeries, PROBE_RESERVE, recoveryToleranceMs, restOwnAddress, type Recovery, type Series, type Unavailable } from './rate-limit.ts';
 import { unblockToleranceMs, type BlockedAddress, type Unblocking } from './ip-block.ts';
 import { sendFrom } from './source-addresses.ts';
 
@@ -150,6 +150,13 @@ export async function burstBeyondTheGatewayLimit(world: CtkWorld, address: strin
   });
   await restOwnAddress(world, address, result);
   return { address, result, stats: statsOf(result.records, 0, GATEWAY_READING), cap: planned.cap, authorization };
+}
+
+/** REQ-GRL-02 measured honestly: a burst sent too slowly to judge is sent again from another fresh address (burstJudged). */
+export async function burstBeyondTheGatewayLimitMeasured(world: CtkWorld, first: string, attempts = 3): Promise<GatewaySeries | Unavailable> {
+  const limit = statedGatewayLimit(world);
+  if (isUnavailable(limit)) return limit;
+  return measuredSeries(world, first, attempts, (address) => burstBeyondTheGatewayLimit(world, address), (series) => burstJudged(series.stats, limit));
 }
 
 /** REQ-GRL-07: at the same moment, once from the limited address and once from the second. */

@@ -17,7 +17,7 @@ import { codeVerifier, s256Challenge } from '../browser/pkce.ts';
 import { planLoad, type LoadCap } from './load-cap.ts';
 import { sendPacedRequests, type PacedResult } from './paced-requests.ts';
 import { retryAfterSeconds, statsOf, withinLimitPacing, type SeriesReading, type SeriesStats, type TokenOutcome } from './rate-analysis.ts';
-import { isUnavailable, keptThePace, loadAtTheLimitRefused, MAX_RETRY_WAIT_SECONDS, measuredSeries, PROBE_RESERVE, recoveryToleranceMs, restOwnAddress, statedLimit, type Recovery, type Unavailable } from './rate-limit.ts';
+import { burstJudged, isUnavailable, keptThePace, loadAtTheLimitRefused, MAX_RETRY_WAIT_SECONDS, measuredSeries, PROBE_RESERVE, recoveryToleranceMs, restOwnAddress, statedLimit, type Recovery, type Unavailable } from './rate-limit.ts';
 import { OWN_ADDRESS, ownAddressQuiet, sendFrom } from './source-addresses.ts';
 
 export type OAuthEndpoint = 'authorization' | 'jwks' | 'discovery';
@@ -213,6 +213,22 @@ export async function burstBeyondTheEndpointLimit(world: CtkWorld, endpoint: OAu
   });
   await releaseOwnAddress(world, address, result);
   return { endpoint, address, request, result, stats: statsOf(result.records, 0, readingOf(endpoint)), cap: planned.cap };
+}
+
+/**
+ * REQ-RL-09..11 measured honestly: a burst sent too slowly to judge is sent again from another fresh address
+ * (burstJudged), with the positive control a fresh address needs.
+ */
+export async function burstBeyondTheEndpointLimitMeasured(world: CtkWorld, endpoint: OAuthEndpoint, first: string, control = true, attempts = 3): Promise<EndpointSeries | Unavailable> {
+  const limit = statedLimit(world);
+  if (isUnavailable(limit)) return limit;
+  return measuredSeries(
+    world,
+    first,
+    attempts,
+    (address) => burstBeyondTheEndpointLimit(world, endpoint, address, control || address !== first),
+    (series) => burstJudged(series.stats, limit),
+  );
 }
 
 /** The bystander's positive control: the endpoint serves a request from `address` before the check. */

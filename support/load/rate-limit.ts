@@ -7,7 +7,7 @@ import type { CtkWorld } from '../world.ts';
 import { describeOutcome, type Exchange } from '../http/exchange.ts';
 import { loadSwitchedOff, planLoad, type LoadCap } from './load-cap.ts';
 import { cappedTokenRequest, sendPacedTokenRequests, type PacedResult } from './paced-requests.ts';
-import { describeStats, judgeWithinLimit, outcomeOf, retryAfterSeconds, statsOf, withinLimitPacing, type SeriesStats } from './rate-analysis.ts';
+import { describeStats, judgeBeyondLimit, judgeWithinLimit, outcomeOf, retryAfterSeconds, statsOf, withinLimitPacing, type SeriesStats } from './rate-analysis.ts';
 import { warmUpTokenRequests } from '../oauth/token-client.ts';
 import { freshAddresses, OWN_ADDRESS, ownAddressQuiet, ownAddressUsedUntil } from './source-addresses.ts';
 
@@ -163,6 +163,22 @@ export async function burstBeyondTheLimit(world: CtkWorld, address: string): Pro
   });
   await restOwnAddress(world, address, result);
   return { address, result, stats: statsOf(result.records), cap: planned.cap };
+}
+
+/**
+ * The burst judged something: REQ-RL-02's verdict is not "not testable". A loaded machine may send a burst too
+ * slowly to prove anything when no 429 comes (fewer than 2N + max(2, 10 %) handled within one second).
+ */
+export const burstJudged = (stats: SeriesStats, limit: number): boolean => judgeBeyondLimit(stats, limit).verdict !== 'not-testable';
+
+/**
+ * REQ-RL-02 measured honestly, as sendAtTheLimitMeasured: a burst the machine sent too slowly to judge is sent
+ * again from another fresh address, up to `attempts` in all. A limiter that answers 429 is judged on the first.
+ */
+export async function burstBeyondTheLimitMeasured(world: CtkWorld, first: string, attempts = 3): Promise<Series | Unavailable> {
+  const limit = statedLimit(world);
+  if (isUnavailable(limit)) return limit;
+  return measuredSeries(world, first, attempts, (address) => burstBeyondTheLimit(world, address), (series) => burstJudged(series.stats, limit));
 }
 
 /** The 429 answers of a series, in the order they were sent. */
