@@ -842,6 +842,11 @@ const FAULT_PROBES: Record<IdpFaultName, () => Promise<boolean>> = {
   'accept-wrong-secret-in-form-body': async () =>
     (await token({ grant_type: 'client_credentials', client_id: system().clientId, client_secret: 'wrong' })).status === 200 &&
     (await token({ grant_type: 'client_credentials' }, { basic: [system().clientId, 'wrong'] })).status === 401,
+  'unknown-client-wrong-status': async () => {
+    const unknown = await token({ grant_type: 'client_credentials' }, { basic: ['no-such-client', 'wrong'] });
+    const wrong = await token({ grant_type: 'client_credentials' }, { basic: [system().clientId, 'wrong'] });
+    return unknown.status === 400 && unknown.headers['www-authenticate'] === undefined && wrong.status === 401 && /^basic/i.test(String(wrong.headers['www-authenticate'] ?? ''));
+  },
 };
 
 /** The client_secret_jwt test client as the kit sees it (fixtures clients.secretJwt). */

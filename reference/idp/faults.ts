@@ -27,7 +27,10 @@ export const IDP_FAULTS = [
     name: 'wrong-status-invalid-client',
     component: 'idp',
     description: 'invalid_client is answered with 400 and no WWW-Authenticate, also when the client used HTTP Basic.',
-    breaks: ['REQ-CAUTH-03', 'REQ-CAUTH-05'],
+    // One cause, one finding: the unknown client's refusal in the same shape is REQ-CAUTH-03's finding again, REQ-CAUTH-05 is
+    // not judged on it (support/oauth/unchecked-credentials.ts explainedByInvalidClientShape); unknown-client-wrong-status
+    // breaks REQ-CAUTH-05 alone.
+    breaks: ['REQ-CAUTH-03'],
   },
   // --- token response (RFC 6749 §5.1, §4.4.3, §5.2)
   {
@@ -592,7 +595,9 @@ export const IDP_FAULTS = [
     name: 'redirect-uri-any-accepted',
     component: 'idp',
     description: 'The authorization endpoint accepts any redirect_uri for a client, another host\'s too, and redirects its answers there.',
-    breaks: ['REQ-AUTHZ-01', 'REQ-AUTHZ-02'],
+    // One cause, one finding: the extended registered URI redirected to is this finding again, REQ-AUTHZ-02 is not judged
+    // on it (support/authorization/judges.ts redirectedToAnotherHostToo); redirect-uri-prefix-match breaks REQ-AUTHZ-02.
+    breaks: ['REQ-AUTHZ-01'],
   },
   {
     name: 'redirect-uri-prefix-match',
@@ -982,6 +987,13 @@ export const IDP_FAULTS = [
     component: 'idp',
     description: 'A wrong secret is accepted for a known client when it is sent in the form body; HTTP Basic is still checked.',
     breaks: ['REQ-CAUTH-04'],
+  },
+  // --- one cause, one finding (the dependents' own deviations)
+  {
+    name: 'unknown-client-wrong-status',
+    component: 'idp',
+    description: 'An unknown client id sent with HTTP Basic is answered with 400 invalid_client and no WWW-Authenticate; a wrong secret of a known client still gets 401 with a Basic challenge.',
+    breaks: ['REQ-CAUTH-05'],
   },
 ] as const satisfies readonly FaultDefinition[];
 
