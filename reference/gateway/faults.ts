@@ -154,8 +154,10 @@ export const GATEWAY_FAULTS: readonly FaultDefinition[] = [
   gateway(
     'client-id-falls-back-to-sub',
     'admits a token without client_id and reads its sub as the client id: client_id == sub, so it is passed on as a system user (seed 003)',
-    // The component then serves that "system user" every customer's records too.
-    ['REQ-ID-13', 'REQ-ID-14'],
+    // The component then serves that "system user" every customer's records too: one cause, REQ-ID-13's finding, and
+    // REQ-ID-14 is not judged on it (support/identity/no-client-id.ts passedOnAsSystem); no-client-id-reads-every-customer
+    // breaks REQ-ID-14 alone.
+    ['REQ-ID-13'],
   ),
   // Issue 20: header and claim attacks
   gateway('trusts-jku', 'verifies a token with the JWK Set its jku header names (loopback URLs): a token of anyone who serves a JWK Set is accepted', ['REQ-BEARER-04', 'REQ-BEARER-05']),
@@ -216,4 +218,10 @@ export const GATEWAY_FAULTS: readonly FaultDefinition[] = [
   gateway('no-credentials-no-challenge', 'refuses a request without credentials with 403 and no WWW-Authenticate header', ['REQ-BEARER-02', 'REQ-BEARER-16']),
   // --- gateway rate limit above its claim (product matrix, fastify-rate-limit: a 429 after 2.5 × the claim passed)
   gatewayLimits('gateway-rate-limit-above-stated', 'answers 429 only from 2.5 times the stated per-IP limit (125/s where 50/s is claimed): a limit, but not the claimed one', ['REQ-GRL-02']),
+  // --- one cause, one finding: REQ-ID-14 on its own (client-id-falls-back-to-sub is REQ-ID-13's one finding)
+  gateway(
+    'no-client-id-reads-every-customer',
+    'admits a token without client_id as a human (no system user: seed 003 conforms), and the component serves a human identity without client_id every customer\'s records',
+    ['REQ-ID-14'],
+  ),
 ];
