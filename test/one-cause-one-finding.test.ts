@@ -19,7 +19,10 @@ import { computeVerdicts, type Verdicts } from '../support/report/verdicts.ts';
 import { certifyProfile } from '../support/report/certification.ts';
 import { renderJUnit } from '../support/report/junit.ts';
 import { enrichAllureResults, readAllureResults } from '../support/report/allure.ts';
-import { rootProbes } from '../support/oauth/unchecked-credentials.ts';
+import { basicRefusalShape, rootProbes } from '../support/oauth/unchecked-credentials.ts';
+import { wrongPasswordIssuedCode } from '../support/browser/ip-block.ts';
+import type { LoginResult } from '../support/browser/human-login.ts';
+import type { Exchange } from '../support/http/exchange.ts';
 import { judgeAsymmetric, judgeClaimPresent, judgeIssuer, judgeTyp } from '../support/jwt/claims.ts';
 import { decodeJwt } from '../support/jwt/decode.ts';
 import type { CtkWorld } from '../support/world.ts';
@@ -100,6 +103,39 @@ test('an unsecured JWT is REQ-JWT-04\'s one finding for REQ-JWT-05; an HS256 tok
   const b = sink();
   judgeAsymmetric(b as unknown as CtkWorld, issued(hs));
   assert.deepEqual(b.warnings.map((v) => v.requirementId), ['REQ-JWT-05'], 'a different cause: its own finding (SHOULD)');
+});
+
+// --- roots whose dependents the kit sees in the same answer, or in a probe sent only after the deviating answer ----
+
+const exchange = (status: number, headers: Record<string, string> = {}, body = ''): Exchange => ({
+  request: { method: 'POST', url: 'http://127.0.0.1:9/token' },
+  response: { status, headers, rawHeaders: [], body },
+  startedAt: 0,
+  durationMs: 1,
+});
+
+test('a wrong password answered with a code is REQ-HUM-03\'s one finding: the IP block (REQ-RL-04) is not judged on it', () => {
+  const world = () => Object.assign(sink(), { target: fixtureTarget() });
+  const refused: LoginResult[] = [{ kind: 'login-error', message: 'wrong password' }, { kind: 'form-again' }];
+  const clean = world();
+  assert.equal(wrongPasswordIssuedCode(clean as unknown as CtkWorld, 'REQ-RL-04', refused, 'no token after the failures'), false, 'refused passwords: the block is judged on its own');
+  assert.deepEqual(clean.checks, []);
+
+  const coded: LoginResult[] = [{ kind: 'redirected', callback: {} as never, code: 'c0de', returnedState: 's', stateMatches: true }];
+  const w = world();
+  assert.throws(() => wrongPasswordIssuedCode(w as unknown as CtkWorld, 'REQ-RL-04', coded, 'no token after the failures'), RequirementViolation);
+  assert.deepEqual(w.violations.map((v) => v.requirementId), ['REQ-HUM-03'], 'one finding');
+  assert.deepEqual(w.checks.map((c) => `${c.requirementId} ${c.outcome}`), ['REQ-RL-04 could-not-judge', 'REQ-HUM-03 does-not-hold']);
+  assert.match(w.checks[0]!.observed, /^REQ-HUM-03's finding explains this answer/);
+});
+
+test('an unknown client refused in the shape a wrong secret is refused in is REQ-CAUTH-03\'s finding; another shape is REQ-CAUTH-05\'s own', () => {
+  const plain400 = exchange(400, { 'content-type': 'application/json' }, '{"error":"invalid_client"}');
+  const basic401 = exchange(401, { 'www-authenticate': 'Basic realm="idp"' }, '{"error":"invalid_client"}');
+  assert.equal(basicRefusalShape(plain400), 'HTTP 400, no Basic challenge');
+  assert.equal(basicRefusalShape(basic401), 'HTTP 401, a Basic challenge');
+  assert.notEqual(basicRefusalShape(plain400), basicRefusalShape(basic401), 'a wrong secret refused correctly leaves the unknown client\'s 400 its own finding');
+  assert.equal(basicRefusalShape(exchange(200, {}, '{"access_token":"x","token_type":"Bearer"}')), undefined, 'a token is another deviation, never the same shape');
 });
 
 // --- in the reports, from real Cucumber messages ------------------------------------------------------------
