@@ -295,8 +295,10 @@ export const IDP_FAULTS = [
     name: 'unstated-scope-change',
     component: 'idp',
     description: 'A request for some of the client\'s scopes is granted all of them, and the response leaves scope out.',
-    // Leaving scope out states the requested scope (RFC 6749 §5.1), which the token's scope claim then contradicts.
-    breaks: ['REQ-TOK-08', 'REQ-TOK-16'],
+    // Leaving scope out states the requested scope (RFC 6749 §5.1), which the token's scope claim then contradicts: one
+    // cause, REQ-TOK-08's finding, and REQ-TOK-16 is not judged on it (support/oauth/scope.ts unstatedScopeChange);
+    // scope-claim-disagrees breaks REQ-TOK-16 alone.
+    breaks: ['REQ-TOK-08'],
   },
   {
     name: 'scope-claim-disagrees',
@@ -720,7 +722,9 @@ export const IDP_FAULTS = [
     name: 'dpop-token-without-cnf',
     component: 'idp',
     description: 'A token issued for a valid DPoP proof (token_type DPoP) carries no cnf.jkt, so no resource server can tell it is bound (the gateway then refuses it with the DPoP scheme).',
-    breaks: ['REQ-DPOP-02', 'REQ-DPOP-05'],
+    // One cause, one finding: the gateway's refusal of that token is this finding again, REQ-DPOP-05 is not judged on it
+    // (support/dpop/judges.ts unboundTokenRefused); dpop-scheme-unsupported and gateway-introspection-drops-cnf break REQ-DPOP-05 on their own.
+    breaks: ['REQ-DPOP-02'],
   },
   {
     name: 'dpop-proof-alg-none-accepted',
@@ -763,7 +767,9 @@ export const IDP_FAULTS = [
     name: 'introspection-reveals-inactive',
     component: 'idp',
     description: 'The answer for an inactive token carries its sub, client_id and exp and the reason it is inactive (RFC 7662 §2.2 SHOULD NOT), also to a client not allowed to introspect it (§4).',
-    breaks: ['REQ-INTRO-05', 'REQ-INTRO-08'],
+    // One cause, one finding: the not-allowed client's "active": false with the token's members is the same inactive
+    // answer, REQ-INTRO-08 is not judged on it (support/oauth/introspection.ts inactiveAnswerSaysMore).
+    breaks: ['REQ-INTRO-05'],
   },
   {
     name: 'introspection-without-client-auth',
