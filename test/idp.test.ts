@@ -659,6 +659,10 @@ const FAULT_PROBES: Record<IdpFaultName, () => Promise<boolean>> = {
     return other.status === 200 && typeof other.json?.client_secret === 'string';
   },
   'self-service-refuses-owner': async () => (await selfServiceRotation(fx.users[0]!)).status === 403,
+  'rotation-refusal-shows-secret': async () => {
+    const other = await selfServiceRotation(fx.users[1]!);
+    return other.status === 403 && typeof other.json?.client_secret === 'string';
+  },
   'front-end-token-names-a-customer': async () => decodeJwt(String((await frontEndToken()).json?.access_token)).sub === fx.users[0]!.customerId,
   'front-end-system-user-unconfined': async () => String((await frontEndToken('catalog:read orders:read')).json?.scope).split(' ').includes('orders:read'),
   // Issue 20: token endpoint hygiene

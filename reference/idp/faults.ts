@@ -541,7 +541,9 @@ export const IDP_FAULTS = [
     name: 'rotation-by-anyone',
     component: 'idp',
     description: "The self-service rotation interface rotates a client's secret for any valid token of the IdP, not only its owner's, and shows that caller the new secret (seed 002).",
-    breaks: ['REQ-ROT-04', 'REQ-ROT-05'],
+    // One cause, one finding: the new secret in that answer is how every rotation is answered, REQ-ROT-05 is not judged
+    // on it (support/admin/self-service-rotation.ts rotatedForOtherCaller); rotation-refusal-shows-secret breaks REQ-ROT-05 alone.
+    breaks: ['REQ-ROT-04'],
   },
   {
     name: 'self-service-refuses-owner',
@@ -1002,6 +1004,12 @@ export const IDP_FAULTS = [
     component: 'idp',
     description: 'An unknown client id sent with HTTP Basic is answered with 400 invalid_client and no WWW-Authenticate; a wrong secret of a known client still gets 401 with a Basic challenge.',
     breaks: ['REQ-CAUTH-05'],
+  },
+  {
+    name: 'rotation-refusal-shows-secret',
+    component: 'idp',
+    description: "The self-service rotation interface refuses another caller (403) but puts the client's registered secret into the refusal, where a rotation's answer holds the new one (seed 002).",
+    breaks: ['REQ-ROT-05'],
   },
 ] as const satisfies readonly FaultDefinition[];
 
