@@ -39,8 +39,8 @@ When("the front end's authorization request names its redirect URI {}", async fu
   this.state.remember(REDIRECT_URI_PROBES, typeof other === 'string' ? await probeRedirectUri(this, web, other) : other);
 });
 
-Then('the authorization endpoint does not redirect to that redirect_uri', function (this: CtkWorld) {
-  for (const id of this.requirementIds) judgeNotRedirected(this, id, this.state.recall(REDIRECT_URI_PROBES));
+Then('the authorization endpoint does not redirect to that redirect_uri', async function (this: CtkWorld) {
+  for (const id of this.requirementIds) await judgeNotRedirected(this, id, this.state.recall(REDIRECT_URI_PROBES), webClient(this));
 });
 
 When('the public client sends an authorization request without a code_challenge', async function (this: CtkWorld) {

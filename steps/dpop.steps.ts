@@ -44,7 +44,7 @@ When('the system client calls the protected route with its DPoP-bound token and 
 });
 
 Then('the gateway serves the DPoP request', async function (this: CtkWorld) {
-  judgeDpopServed(this, (await dpopControl(this)).exchange);
+  await judgeDpopServed(this, (await dpopControl(this)).exchange);
 });
 
 When('the system client sends its DPoP-bound token as a Bearer token without a proof', async function (this: CtkWorld) {

@@ -22,7 +22,7 @@ import { customerAccessToken } from '../support/browser/front-end.ts';
 import { stateValue, tamperedVerifier } from '../support/browser/pkce.ts';
 import { otherRedirectUri } from '../support/browser/callback.ts';
 import { browserSourceAddress } from '../support/browser/source-addresses.ts';
-import { failLoginsInBrowser, prepareBlockCheck, probeAfterFailures } from '../support/browser/ip-block.ts';
+import { failLoginsInBrowser, prepareBlockCheck, probeAfterFailures, wrongPasswordIssuedCode } from '../support/browser/ip-block.ts';
 import { isServed } from '../support/load/ip-block.ts';
 import { rememberHumanToken } from '../support/browser/token-cache.ts';
 import { humanTokenNamesItsCustomer, judgeCustomerDataRefused, judgeCustomerDataServed, judgeHumanIdentityPassed, judgeHumanTokenClaims } from '../support/identity/verdicts.ts';
@@ -266,10 +266,12 @@ When('the {word} test customer types a wrong password on the login page as often
 Then('a token request from that client IP gets no token', async function (this: CtkWorld) {
   const block = theBlockCheck(this);
   const attempts = theAttempts(this);
+  const expected = `after ${block.failedAttempts} wrong passwords on the login page from ${block.address}, a token request with correct credentials from ${block.address} gets no token (connection error or refusal)`;
+  if (wrongPasswordIssuedCode(this, FAILED_LOGINS_BLOCK_IP, attempts, expected)) return;
   const probe = await probeAfterFailures(this, block);
   check(this, {
     requirement: FAILED_LOGINS_BLOCK_IP,
-    expected: `after ${block.failedAttempts} wrong passwords on the login page from ${block.address}, a token request with correct credentials from ${block.address} gets no token (connection error or refusal)`,
+    expected,
     observed: `${attempts.length} attempt(s): ${attempts.map(describeLogin).join(' / ')}; then the token request got ${describeOutcome(probe)}`,
   }, () => expect(isServed(probe), 'a token was issued').to.equal(false));
 });

@@ -17,6 +17,7 @@ import { describeOutcome } from '../support/http/exchange.ts';
 import { fetchJwks, kidsOf, verifyWithJwks } from '../support/jwt/jwks.ts';
 import { callProtectedRoute, judgeGatewayAdmission, presentUntilAdmitted, rememberPresented } from '../support/jwt/gateway.ts';
 import { stateKey } from '../support/scenario-state.ts';
+import { newKeysNotPickedUp } from '../support/jwt/key-pickup.ts';
 import { jwksUriOf } from '../support/target/target.ts';
 
 const SECRETS = stateKey<{ old: string; fresh: string }>('rotated secret');
@@ -139,5 +140,8 @@ Then('the token issued before the rotation still verifies with the issuer\'s JWK
 Then('the gateway still accepts the token issued before the rotation', async function (this: CtkWorld) {
   const earlier = theEarlier(this);
   const exchange = await callProtectedRoute(this, earlier.token);
-  await judgeGatewayAdmission(this, exchange, 'REQ-JWT-10', `a token signed before the key rotation (kid ${JSON.stringify(earlier.decoded?.header.kid)}) and not yet expired`);
+  const situation = `a token signed before the key rotation (kid ${JSON.stringify(earlier.decoded?.header.kid)}) and not yet expired`;
+  // One cause, one finding: where a fresh token of the current key is refused too, the gateway picks up no new key (REQ-JWT-11).
+  if (await newKeysNotPickedUp(this, exchange, 'REQ-JWT-10', `the gateway serves the protected route (2xx) for ${situation}`, KEY_PICKUP_BOUND_MS)) return;
+  await judgeGatewayAdmission(this, exchange, 'REQ-JWT-10', situation);
 });

@@ -85,6 +85,6 @@ When("the first test customer's data is requested with each of the two tokens", 
   this.state.remember(NO_CLIENT_ID_DATA, await customerDataWithAndWithoutClientId(this, this.state.recall(NO_CLIENT_ID), owner));
 });
 
-Then("the token without client_id is refused the first test customer's data", function (this: CtkWorld) {
-  judgeNoClientIdGetsNoCustomerData(this, this.state.recall(NO_CLIENT_ID_DATA), this.state.recall(NO_CLIENT_ID));
+Then("the token without client_id is refused the first test customer's data", async function (this: CtkWorld) {
+  await judgeNoClientIdGetsNoCustomerData(this, this.state.recall(NO_CLIENT_ID_DATA), this.state.recall(NO_CLIENT_ID));
 });

@@ -3,7 +3,7 @@
  * into support/oauth/ and, for Then steps, one judge. Which requirement a shared Then step judges comes from
  * the scenario's @REQ tags (support/oauth/scenario.ts).
  */
-import { explainedByUncheckedCredentials } from '../support/oauth/unchecked-credentials.ts';
+import { explainedByInvalidClientShape, explainedByUncheckedCredentials } from '../support/oauth/unchecked-credentials.ts';
 import { When, Then } from '@cucumber/cucumber';
 import { expect } from 'chai';
 import type { CtkWorld } from '../support/world.ts';
@@ -213,8 +213,11 @@ Then('the token endpoint refuses with {string} and issues no token', async funct
   });
 });
 
-Then('the refusal is a 401 with a WWW-Authenticate challenge for Basic', function (this: CtkWorld) {
-  judgeBasicChallenge(this, this.lastExchange(), taggedRequirement(this, ['REQ-CAUTH-03', 'REQ-CAUTH-05'], 'the Basic challenge step'), theSituation(this));
+Then('the refusal is a 401 with a WWW-Authenticate challenge for Basic', async function (this: CtkWorld) {
+  const requirement = taggedRequirement(this, ['REQ-CAUTH-03', 'REQ-CAUTH-05'], 'the Basic challenge step');
+  // One cause, one finding: an unknown client refused in the shape a wrong secret is refused in too is REQ-CAUTH-03's.
+  if (await explainedByInvalidClientShape(this, requirement, this.lastExchange(), theSituation(this))) return;
+  judgeBasicChallenge(this, this.lastExchange(), requirement, theSituation(this));
 });
 
 Then('the token endpoint issues no token', function (this: CtkWorld) {

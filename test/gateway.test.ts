@@ -969,6 +969,16 @@ Object.assign(FAULT_PROBES, {
   },
 });
 
+// One cause, one finding: REQ-ID-14 on its own. The component's half (every customer for a human without client_id) is
+// proven by the fault-injection run; here the gateway's half: the token without client_id arrives as a human, not a system.
+Object.assign(FAULT_PROBES, {
+  'no-client-id-reads-every-customer': async (base: string) => {
+    const echo = await whoami(base, [bearer(await mint({ drop: ['client_id'] }))]);
+    assert.equal(echo.identity?.kind, 'human');
+    assert.equal(echo.identity?.client_id, null);
+  },
+});
+
 describe('gateway faults: each flips the behaviour it names, and the healthy gateway does not', () => {
   test('every declared gateway fault has a probe here, and every probe a declaration', () => {
     assert.deepEqual(GATEWAY_FAULTS.map((f) => f.name).sort(), Object.keys(FAULT_PROBES).sort());

@@ -659,6 +659,10 @@ const FAULT_PROBES: Record<IdpFaultName, () => Promise<boolean>> = {
     return other.status === 200 && typeof other.json?.client_secret === 'string';
   },
   'self-service-refuses-owner': async () => (await selfServiceRotation(fx.users[0]!)).status === 403,
+  'rotation-refusal-shows-secret': async () => {
+    const other = await selfServiceRotation(fx.users[1]!);
+    return other.status === 403 && typeof other.json?.client_secret === 'string';
+  },
   'front-end-token-names-a-customer': async () => decodeJwt(String((await frontEndToken()).json?.access_token)).sub === fx.users[0]!.customerId,
   'front-end-system-user-unconfined': async () => String((await frontEndToken('catalog:read orders:read')).json?.scope).split(' ').includes('orders:read'),
   // Issue 20: token endpoint hygiene
@@ -842,6 +846,11 @@ const FAULT_PROBES: Record<IdpFaultName, () => Promise<boolean>> = {
   'accept-wrong-secret-in-form-body': async () =>
     (await token({ grant_type: 'client_credentials', client_id: system().clientId, client_secret: 'wrong' })).status === 200 &&
     (await token({ grant_type: 'client_credentials' }, { basic: [system().clientId, 'wrong'] })).status === 401,
+  'unknown-client-wrong-status': async () => {
+    const unknown = await token({ grant_type: 'client_credentials' }, { basic: ['no-such-client', 'wrong'] });
+    const wrong = await token({ grant_type: 'client_credentials' }, { basic: [system().clientId, 'wrong'] });
+    return unknown.status === 400 && unknown.headers['www-authenticate'] === undefined && wrong.status === 401 && /^basic/i.test(String(wrong.headers['www-authenticate'] ?? ''));
+  },
 };
 
 /** The client_secret_jwt test client as the kit sees it (fixtures clients.secretJwt). */

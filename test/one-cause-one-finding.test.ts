@@ -19,7 +19,17 @@ import { computeVerdicts, type Verdicts } from '../support/report/verdicts.ts';
 import { certifyProfile } from '../support/report/certification.ts';
 import { renderJUnit } from '../support/report/junit.ts';
 import { enrichAllureResults, readAllureResults } from '../support/report/allure.ts';
-import { rootProbes } from '../support/oauth/unchecked-credentials.ts';
+import { basicRefusalShape, rootProbes } from '../support/oauth/unchecked-credentials.ts';
+import { wrongPasswordIssuedCode } from '../support/browser/ip-block.ts';
+import { unboundTokenRefused } from '../support/dpop/judges.ts';
+import type { BoundToken } from '../support/dpop/client.ts';
+import { inactiveAnswerSaysMore } from '../support/oauth/introspection.ts';
+import { unstatedScopeChange } from '../support/oauth/scope.ts';
+import { rotatedForOtherCaller } from '../support/admin/self-service-rotation.ts';
+import { tokenNamesAnotherClient } from '../support/identity/other-client.ts';
+import { lifetimeFromIssue } from '../support/jwt/ttl.ts';
+import type { LoginResult } from '../support/browser/human-login.ts';
+import type { Exchange } from '../support/http/exchange.ts';
 import { judgeAsymmetric, judgeClaimPresent, judgeIssuer, judgeTyp } from '../support/jwt/claims.ts';
 import { decodeJwt } from '../support/jwt/decode.ts';
 import type { CtkWorld } from '../support/world.ts';
@@ -100,6 +110,105 @@ test('an unsecured JWT is REQ-JWT-04\'s one finding for REQ-JWT-05; an HS256 tok
   const b = sink();
   judgeAsymmetric(b as unknown as CtkWorld, issued(hs));
   assert.deepEqual(b.warnings.map((v) => v.requirementId), ['REQ-JWT-05'], 'a different cause: its own finding (SHOULD)');
+});
+
+// --- roots whose dependents the kit sees in the same answer, or in a probe sent only after the deviating answer ----
+
+const exchange = (status: number, headers: Record<string, string> = {}, body = ''): Exchange => ({
+  request: { method: 'POST', url: 'http://127.0.0.1:9/token' },
+  response: { status, headers, rawHeaders: [], body },
+  startedAt: 0,
+  durationMs: 1,
+});
+
+test('a wrong password answered with a code is REQ-HUM-03\'s one finding: the IP block (REQ-RL-04) is not judged on it', () => {
+  const world = () => Object.assign(sink(), { target: fixtureTarget() });
+  const refused: LoginResult[] = [{ kind: 'login-error', message: 'wrong password' }, { kind: 'form-again' }];
+  const clean = world();
+  assert.equal(wrongPasswordIssuedCode(clean as unknown as CtkWorld, 'REQ-RL-04', refused, 'no token after the failures'), false, 'refused passwords: the block is judged on its own');
+  assert.deepEqual(clean.checks, []);
+
+  const coded: LoginResult[] = [{ kind: 'redirected', callback: {} as never, code: 'c0de', returnedState: 's', stateMatches: true }];
+  const w = world();
+  assert.throws(() => wrongPasswordIssuedCode(w as unknown as CtkWorld, 'REQ-RL-04', coded, 'no token after the failures'), RequirementViolation);
+  assert.deepEqual(w.violations.map((v) => v.requirementId), ['REQ-HUM-03'], 'one finding');
+  assert.deepEqual(w.checks.map((c) => `${c.requirementId} ${c.outcome}`), ['REQ-RL-04 could-not-judge', 'REQ-HUM-03 does-not-hold']);
+  assert.match(w.checks[0]!.observed, /^REQ-HUM-03's finding explains this answer/);
+});
+
+test('an unknown client refused in the shape a wrong secret is refused in is REQ-CAUTH-03\'s finding; another shape is REQ-CAUTH-05\'s own', () => {
+  const plain400 = exchange(400, { 'content-type': 'application/json' }, '{"error":"invalid_client"}');
+  const basic401 = exchange(401, { 'www-authenticate': 'Basic realm="idp"' }, '{"error":"invalid_client"}');
+  assert.equal(basicRefusalShape(plain400), 'HTTP 400, no Basic challenge');
+  assert.equal(basicRefusalShape(basic401), 'HTTP 401, a Basic challenge');
+  assert.notEqual(basicRefusalShape(plain400), basicRefusalShape(basic401), 'a wrong secret refused correctly leaves the unknown client\'s 400 its own finding');
+  assert.equal(basicRefusalShape(exchange(200, {}, '{"access_token":"x","token_type":"Bearer"}')), undefined, 'a token is another deviation, never the same shape');
+});
+
+const b64 = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
+const jwt = (claims: object) => `${b64({ alg: 'RS256', typ: 'at+jwt' })}.${b64(claims)}.c2ln`;
+const worldOf = () => Object.assign(sink(), { target: fixtureTarget() });
+const outcomes = (w: ReturnType<typeof sink>) => w.checks.map((c) => `${c.requirementId} ${c.outcome}`);
+
+test('a DPoP token without cnf.jkt of its proof\'s key is REQ-DPOP-02\'s finding; a bound one leaves the gateway\'s refusal to REQ-DPOP-05', () => {
+  const key = { thumbprint: 'tp-1' } as BoundToken['key'];
+  const bound = (claims: object): BoundToken => ({ exchange: exchange(200), key, accessToken: jwt(claims), tokenType: 'DPoP' });
+  const ok = worldOf();
+  assert.equal(unboundTokenRefused(ok as unknown as CtkWorld, bound({ sub: 'c', cnf: { jkt: 'tp-1' } }), 'x'), false);
+  assert.deepEqual(ok.checks, []);
+  const w = worldOf();
+  assert.throws(() => unboundTokenRefused(w as unknown as CtkWorld, bound({ sub: 'c' }), 'x'), RequirementViolation);
+  assert.deepEqual(outcomes(w), ['REQ-DPOP-05 could-not-judge', 'REQ-DPOP-02 does-not-hold']);
+});
+
+test('"active": false with the token\'s members to a not-allowed client is REQ-INTRO-05\'s warning; "active": true is REQ-INTRO-08\'s own', () => {
+  const inactive = exchange(200, { 'content-type': 'application/json' }, JSON.stringify({ active: false, sub: 'c', client_id: 'c' }));
+  const w = worldOf();
+  assert.equal(inactiveAnswerSaysMore(w as unknown as CtkWorld, inactive, ['sub', 'client_id'], 'the read-only client'), true);
+  assert.deepEqual(outcomes(w), ['REQ-INTRO-08 could-not-judge', 'REQ-INTRO-05 does-not-hold']);
+  assert.deepEqual(w.warnings.map((f) => f.requirementId), ['REQ-INTRO-05']);
+  const active = exchange(200, { 'content-type': 'application/json' }, JSON.stringify({ active: true, sub: 'c' }));
+  assert.equal(inactiveAnswerSaysMore(worldOf() as unknown as CtkWorld, active, ['sub'], 'the read-only client'), false);
+});
+
+test('a response without scope whose token claims another scope is REQ-TOK-08\'s finding; a stated scope the claim contradicts is REQ-TOK-16\'s own', () => {
+  const client = { clientId: 'c', clientSecret: 's', scopes: ['a', 'b'] };
+  const issued = (response: object): IssuedToken => ({ token: jwt({ scope: 'a b' }), client, requestedScope: ['a'], response: { access_token: 'x', token_type: 'Bearer', ...response } as IssuedToken['response'] });
+  const w = worldOf();
+  assert.throws(() => unstatedScopeChange(w as unknown as CtkWorld, issued({}), ['a', 'b']), RequirementViolation);
+  assert.deepEqual(outcomes(w), ['REQ-TOK-16 could-not-judge', 'REQ-TOK-08 does-not-hold']);
+  assert.equal(unstatedScopeChange(worldOf() as unknown as CtkWorld, issued({ scope: 'a' }), ['a', 'b']), false, 'stated: REQ-TOK-16 judges it');
+  assert.equal(unstatedScopeChange(worldOf() as unknown as CtkWorld, issued({}), ['a']), false, 'what was asked was granted');
+});
+
+test('a 2xx with a secret to another caller is a rotation for that caller (REQ-ROT-04); a refusal with a secret is REQ-ROT-05\'s own', () => {
+  const client = { clientId: 'rot', clientSecret: 's', scopes: [] };
+  const w = worldOf();
+  assert.throws(() => rotatedForOtherCaller(w as unknown as CtkWorld, 'REQ-ROT-05', client, 'another customer', { exchange: exchange(200), shown: 'new' }), RequirementViolation);
+  assert.deepEqual(outcomes(w), ['REQ-ROT-05 could-not-judge', 'REQ-ROT-04 does-not-hold']);
+  assert.equal(rotatedForOtherCaller(worldOf() as unknown as CtkWorld, 'REQ-ROT-05', client, 'another customer', { exchange: exchange(403), shown: 'old' }), false);
+});
+
+test('client_id == sub naming another client is REQ-JWT-12\'s finding; client_id != sub is REQ-ID-01\'s own', () => {
+  const client = { clientId: 'me', clientSecret: 's', scopes: [] };
+  const dependents = [{ requirement: 'REQ-ID-01', expected: 'client_id == sub == me' }];
+  const w = worldOf();
+  assert.throws(() => tokenNamesAnotherClient(w as unknown as CtkWorld, { sub: 'other', client_id: 'other' }, client, dependents), RequirementViolation);
+  assert.deepEqual(outcomes(w), ['REQ-ID-01 could-not-judge', 'REQ-JWT-12 does-not-hold']);
+  assert.equal(tokenNamesAnotherClient(worldOf() as unknown as CtkWorld, { sub: 'svc-me', client_id: 'me' }, client, dependents), false);
+  assert.equal(tokenNamesAnotherClient(worldOf() as unknown as CtkWorld, { sub: 'svc-other', client_id: 'other' }, client, dependents), false, 'two deviations: the seed marker is broken too');
+});
+
+test('REQ-TTL-03 reads exp - Date only where iat is not the time of issue', () => {
+  const now = 1_800_000_000;
+  const issued = (iat: number): IssuedToken => {
+    const token = jwt({ iat, exp: now + 60 });
+    return { token, decoded: decodeJwt(token)!, client: { clientId: 'c', clientSecret: 's', scopes: [] }, requestedScope: [], exchange: exchange(200, { date: new Date(now * 1000).toUTCString() }) };
+  };
+  assert.deepEqual(lifetimeFromIssue(issued(now)), { seconds: 60, source: 'exp - iat' });
+  const behind = lifetimeFromIssue(issued(now - 30));
+  assert.equal(behind?.seconds, 60);
+  assert.match(behind!.source, /^exp - the response's Date: iat is -30 s from it/);
 });
 
 // --- in the reports, from real Cucumber messages ------------------------------------------------------------

@@ -200,7 +200,10 @@ export function createComponentServer(options: ComponentOptions): Server {
       }
       // Seed 003: a human token ("darf nur das, was der hinterlegte Kunde darf") sees only its own customer;
       // the check comes before the lookup so a human cannot probe which customers exist.
-      if (identity.kind === 'human' && identity.customer_id !== customerId && !faults.has('human-sees-all-customers')) {
+      // Fault no-client-id-reads-every-customer (a gateway fault the component shares): a human without client_id is read as
+      // a back-office caller and sees every customer (REQ-ID-14).
+      const unscoped = faults.has('no-client-id-reads-every-customer') && identity.client_id === null;
+      if (identity.kind === 'human' && identity.customer_id !== customerId && !faults.has('human-sees-all-customers') && !unscoped) {
         return sendJson(res, 403, { error: 'forbidden', message: 'a customer may read only its own orders' });
       }
       // Seed 003: a client-credentials token ("darf alles") sees every customer.

@@ -165,7 +165,8 @@ export function accessTokenValidator(options: AccessTokenValidatorOptions): Acce
       currentDate: clockFor(token),
       // RFC 9068 §2.2: exp, sub, client_id are REQUIRED; the forwarded identity is built from sub/client_id (seed 003).
       // Fault client-id-falls-back-to-sub lets a token without client_id in (below).
-      requiredClaims: faults.has('client-id-falls-back-to-sub') ? ['exp', 'sub'] : ['exp', 'sub', 'client_id'],
+      // Fault no-client-id-reads-every-customer admits it too, passed on as a human (client_id null).
+      requiredClaims: faults.has('client-id-falls-back-to-sub') || faults.has('no-client-id-reads-every-customer') ? ['exp', 'sub'] : ['exp', 'sub', 'client_id'],
       // RFC 7515 §4.1.11: jose refuses a crit it does not know; fault ignores-crit calls every one "understood".
       ...(faults.has('ignores-crit') && Array.isArray(header?.crit) ? { crit: Object.fromEntries(header.crit.map((name) => [name, true])) } : {}),
     };
@@ -174,7 +175,8 @@ export function accessTokenValidator(options: AccessTokenValidatorOptions): Acce
       // Fault client-id-falls-back-to-sub (REQ-ID-13): a missing client_id is read as the subject's, so client_id ==
       // sub and seed 003's rule sees a system user in a token that never said which client it was issued to.
       if (faults.has('client-id-falls-back-to-sub') && payload.client_id === undefined) payload.client_id = payload.sub;
-      if (typeof payload.sub !== 'string' || typeof payload.client_id !== 'string') {
+      const clientIdMayLack = faults.has('no-client-id-reads-every-customer') && payload.client_id === undefined;
+      if (typeof payload.sub !== 'string' || (typeof payload.client_id !== 'string' && !clientIdMayLack)) {
         throw new AccessTokenRefused('invalid', 'the access token sub and client_id must be strings');
       }
       // RFC 7519 §4.1.6: iat is when the token was issued; one later than now (with the leeway exp and nbf get) cannot

@@ -52,7 +52,9 @@ export const GATEWAY_FAULTS: readonly FaultDefinition[] = [
     "takes the signing keys from the issuer the token names (its discovery document's jwks_uri) instead of only the trusted issuer's: a token of any issuer that publishes its keys is accepted",
     ['REQ-BEARER-04', 'REQ-BEARER-05'],
   ),
-  gateway('ignore-typ', 'accepts tokens whose typ is not at+jwt (e.g. an ID token), or that carry none', ['REQ-BEARER-04', 'REQ-BEARER-05', 'REQ-BEARER-18']),
+  // One cause, one finding: the token without typ served too is REQ-BEARER-04's finding again, REQ-BEARER-18 is not judged on
+  // it (support/jwt/header-attacks.ts typIgnored); typ-optional breaks REQ-BEARER-18 alone.
+  gateway('ignore-typ', 'accepts tokens whose typ is not at+jwt (e.g. an ID token), or that carry none', ['REQ-BEARER-04', 'REQ-BEARER-05']),
   // A 500 for a bad token is one finding, REQ-BEARER-12's: the refusal's own judges are not judged on it (serverErrorForBadToken).
   gateway('gateway-500-on-unknown-kid', 'answers 500 when the token names a kid the JWKS does not hold', ['REQ-BEARER-12']),
   // Bearer error responses (RFC 6750 §3, §3.1)
@@ -97,7 +99,9 @@ export const GATEWAY_FAULTS: readonly FaultDefinition[] = [
   gateway(
     'jwks-never-refreshed',
     'fetches the JWK Set once and keeps it for ever: a token signed with a key published after that first fetch (a rotated key) is refused with 401 invalid_token',
-    ['REQ-JWT-11', 'REQ-JWT-10'],
+    // One cause, one finding: an earlier token of a key published after the first fetch, refused, is REQ-JWT-11's finding
+    // where a fresh token of the current key is refused too (support/jwt/key-pickup.ts); REQ-JWT-10 is not judged on it.
+    ['REQ-JWT-11'],
   ),
   // Anonymous fallback (seed 004) and identity propagation (seeds 000, 003)
   gateway(
@@ -152,8 +156,10 @@ export const GATEWAY_FAULTS: readonly FaultDefinition[] = [
   gateway(
     'client-id-falls-back-to-sub',
     'admits a token without client_id and reads its sub as the client id: client_id == sub, so it is passed on as a system user (seed 003)',
-    // The component then serves that "system user" every customer's records too.
-    ['REQ-ID-13', 'REQ-ID-14'],
+    // The component then serves that "system user" every customer's records too: one cause, REQ-ID-13's finding, and
+    // REQ-ID-14 is not judged on it (support/identity/no-client-id.ts passedOnAsSystem); no-client-id-reads-every-customer
+    // breaks REQ-ID-14 alone.
+    ['REQ-ID-13'],
   ),
   // Issue 20: header and claim attacks
   gateway('trusts-jku', 'verifies a token with the JWK Set its jku header names (loopback URLs): a token of anyone who serves a JWK Set is accepted', ['REQ-BEARER-04', 'REQ-BEARER-05']),
@@ -214,4 +220,10 @@ export const GATEWAY_FAULTS: readonly FaultDefinition[] = [
   gateway('no-credentials-no-challenge', 'refuses a request without credentials with 403 and no WWW-Authenticate header', ['REQ-BEARER-02', 'REQ-BEARER-16']),
   // --- gateway rate limit above its claim (product matrix, fastify-rate-limit: a 429 after 2.5 × the claim passed)
   gatewayLimits('gateway-rate-limit-above-stated', 'answers 429 only from 2.5 times the stated per-IP limit (125/s where 50/s is claimed): a limit, but not the claimed one', ['REQ-GRL-02']),
+  // --- one cause, one finding: REQ-ID-14 on its own (client-id-falls-back-to-sub is REQ-ID-13's one finding)
+  gateway(
+    'no-client-id-reads-every-customer',
+    'admits a token without client_id as a human (no system user: seed 003 conforms), and the component serves a human identity without client_id every customer\'s records',
+    ['REQ-ID-14'],
+  ),
 ];

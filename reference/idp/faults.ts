@@ -14,7 +14,8 @@ export const IDP_FAULTS = [
     description: 'Any secret is accepted for a known client (Basic and form body alike), at the introspection endpoint too.',
     // One cause, one finding: the wrong secret in the form body is the same unchecked secret as with HTTP Basic, so
     // REQ-CAUTH-04 is not judged on it (support/oauth/unchecked-credentials.ts); accept-wrong-secret-in-form-body
-    // breaks REQ-CAUTH-04 alone.
+    // breaks REQ-CAUTH-04 alone. Two findings on purpose: the introspection endpoint's client authentication (RFC 7662
+    // §2.1, REQ-INTRO-07) is another endpoint's check, which a product may do (and fix) apart from the token endpoint's.
     breaks: ['REQ-CAUTH-03', 'REQ-INTRO-07'],
   },
   {
@@ -27,7 +28,10 @@ export const IDP_FAULTS = [
     name: 'wrong-status-invalid-client',
     component: 'idp',
     description: 'invalid_client is answered with 400 and no WWW-Authenticate, also when the client used HTTP Basic.',
-    breaks: ['REQ-CAUTH-03', 'REQ-CAUTH-05'],
+    // One cause, one finding: the unknown client's refusal in the same shape is REQ-CAUTH-03's finding again, REQ-CAUTH-05 is
+    // not judged on it (support/oauth/unchecked-credentials.ts explainedByInvalidClientShape); unknown-client-wrong-status
+    // breaks REQ-CAUTH-05 alone.
+    breaks: ['REQ-CAUTH-03'],
   },
   // --- token response (RFC 6749 §5.1, §4.4.3, §5.2)
   {
@@ -205,6 +209,8 @@ export const IDP_FAULTS = [
     name: 'audit-misses-failures',
     component: 'idp',
     description: 'Failed authentication attempts are not recorded in the audit log.',
+    // Two findings on purpose: a client's failed authentication at the token endpoint (REQ-AUD-02) and a wrong password on
+    // the login page (REQ-AUD-04) are different operations that products audit as different events, fixed apart.
     breaks: ['REQ-AUD-02', 'REQ-AUD-04'],
   },
   {
@@ -257,7 +263,9 @@ export const IDP_FAULTS = [
     component: 'idp',
     description: 'The code_verifier is not checked: any (or no) verifier redeems the code.',
     // The code_challenge is dropped at the authorization endpoint, so a request without one, or with a plain one,
-    // goes on to the login too (REQ-AUTHZ-03, -04).
+    // goes on to the login too (REQ-AUTHZ-03, -04). Three findings on purpose: checking the verifier (RFC 7636 §4.6) and
+    // refusing a missing or a plain challenge (RFC 9700 §2.1.1) are separate decisions; a server that checks every
+    // verifier may still take both requests, so fixing one leaves the others.
     breaks: ['REQ-PKCE-02', 'REQ-AUTHZ-03', 'REQ-AUTHZ-04'],
   },
   {
@@ -292,8 +300,10 @@ export const IDP_FAULTS = [
     name: 'unstated-scope-change',
     component: 'idp',
     description: 'A request for some of the client\'s scopes is granted all of them, and the response leaves scope out.',
-    // Leaving scope out states the requested scope (RFC 6749 §5.1), which the token's scope claim then contradicts.
-    breaks: ['REQ-TOK-08', 'REQ-TOK-16'],
+    // Leaving scope out states the requested scope (RFC 6749 §5.1), which the token's scope claim then contradicts: one
+    // cause, REQ-TOK-08's finding, and REQ-TOK-16 is not judged on it (support/oauth/scope.ts unstatedScopeChange);
+    // scope-claim-disagrees breaks REQ-TOK-16 alone.
+    breaks: ['REQ-TOK-08'],
   },
   {
     name: 'scope-claim-disagrees',
@@ -367,7 +377,9 @@ export const IDP_FAULTS = [
     name: 'hs256-tokens',
     component: 'idp',
     description: 'Access tokens are signed with HS256 and a shared secret instead of the published RSA key.',
-    // A symmetric signature cannot verify with any published key either.
+    // A symmetric signature cannot verify with any published key either. Still two findings: REQ-JWT-07 (MUST) is read
+    // as verification with a published public key, so no token fails REQ-JWT-05 (SHOULD) without failing it too; to
+    // explain REQ-JWT-05 away would leave it no fault of its own (a catalogue question, not settled here).
     breaks: ['REQ-JWT-05', 'REQ-JWT-07'],
   },
   {
@@ -404,15 +416,18 @@ export const IDP_FAULTS = [
     name: 'client-id-claim-other-client',
     component: 'idp',
     description: 'Client-credentials tokens name another registered client in client_id (and sub, so that sub = client_id still holds).',
-    // Seed 003's check reads sub = client_id = the requesting client, so it sees the other client too.
-    breaks: ['REQ-JWT-12', 'REQ-ID-01'],
+    // Seed 003's check reads sub = client_id = the requesting client, so it sees the other client too: one cause,
+    // REQ-JWT-12's finding, and REQ-ID-01 is not judged on it (support/identity/other-client.ts); sub-not-client-id
+    // breaks REQ-ID-01 alone.
+    breaks: ['REQ-JWT-12'],
   },
   {
     name: 'iat-behind-clock',
     component: 'idp',
     description: 'iat is written from a clock 30 s behind; exp is right.',
-    // The lifetime read from exp - iat grows by 30 s too: the short-TTL client's tokens no longer show its TTL.
-    breaks: ['REQ-TTL-02', 'REQ-TTL-03'],
+    // The lifetime read from exp - iat would grow by 30 s too; where iat is not the time of issue, REQ-TTL-03 reads exp -
+    // Date instead (support/jwt/ttl.ts lifetimeFromIssue), so the tokens, which do live their TTL, are one finding.
+    breaks: ['REQ-TTL-02'],
   },
   // discovery (RFC 8414)
   {
@@ -474,6 +489,8 @@ export const IDP_FAULTS = [
     name: 'audit-misses-successes',
     component: 'idp',
     description: 'Successful authentications are not recorded in the audit log.',
+    // Two findings on purpose: a client's authentication at the token endpoint (REQ-AUD-01) and a human login on the login
+    // page (REQ-AUD-04) are different operations that products audit as different events, fixed apart.
     breaks: ['REQ-AUD-01', 'REQ-AUD-04'],
   },
   {
@@ -536,7 +553,9 @@ export const IDP_FAULTS = [
     name: 'rotation-by-anyone',
     component: 'idp',
     description: "The self-service rotation interface rotates a client's secret for any valid token of the IdP, not only its owner's, and shows that caller the new secret (seed 002).",
-    breaks: ['REQ-ROT-04', 'REQ-ROT-05'],
+    // One cause, one finding: the new secret in that answer is how every rotation is answered, REQ-ROT-05 is not judged
+    // on it (support/admin/self-service-rotation.ts rotatedForOtherCaller); rotation-refusal-shows-secret breaks REQ-ROT-05 alone.
+    breaks: ['REQ-ROT-04'],
   },
   {
     name: 'self-service-refuses-owner',
@@ -592,7 +611,9 @@ export const IDP_FAULTS = [
     name: 'redirect-uri-any-accepted',
     component: 'idp',
     description: 'The authorization endpoint accepts any redirect_uri for a client, another host\'s too, and redirects its answers there.',
-    breaks: ['REQ-AUTHZ-01', 'REQ-AUTHZ-02'],
+    // One cause, one finding: the extended registered URI redirected to is this finding again, REQ-AUTHZ-02 is not judged
+    // on it (support/authorization/judges.ts redirectedToAnotherHostToo); redirect-uri-prefix-match breaks REQ-AUTHZ-02.
+    breaks: ['REQ-AUTHZ-01'],
   },
   {
     name: 'redirect-uri-prefix-match',
@@ -715,7 +736,9 @@ export const IDP_FAULTS = [
     name: 'dpop-token-without-cnf',
     component: 'idp',
     description: 'A token issued for a valid DPoP proof (token_type DPoP) carries no cnf.jkt, so no resource server can tell it is bound (the gateway then refuses it with the DPoP scheme).',
-    breaks: ['REQ-DPOP-02', 'REQ-DPOP-05'],
+    // One cause, one finding: the gateway's refusal of that token is this finding again, REQ-DPOP-05 is not judged on it
+    // (support/dpop/judges.ts unboundTokenRefused); dpop-scheme-unsupported and gateway-introspection-drops-cnf break REQ-DPOP-05 on their own.
+    breaks: ['REQ-DPOP-02'],
   },
   {
     name: 'dpop-proof-alg-none-accepted',
@@ -758,7 +781,9 @@ export const IDP_FAULTS = [
     name: 'introspection-reveals-inactive',
     component: 'idp',
     description: 'The answer for an inactive token carries its sub, client_id and exp and the reason it is inactive (RFC 7662 §2.2 SHOULD NOT), also to a client not allowed to introspect it (§4).',
-    breaks: ['REQ-INTRO-05', 'REQ-INTRO-08'],
+    // One cause, one finding: the not-allowed client's "active": false with the token's members is the same inactive
+    // answer, REQ-INTRO-08 is not judged on it (support/oauth/introspection.ts inactiveAnswerSaysMore).
+    breaks: ['REQ-INTRO-05'],
   },
   {
     name: 'introspection-without-client-auth',
@@ -888,7 +913,9 @@ export const IDP_FAULTS = [
     name: 'tls-1.0-accepted',
     component: 'idp',
     description: 'The IdP\'s and the gateway\'s https listeners negotiate TLS 1.0 (and so 1.1) with a client that offers only it (OpenSSL security level 0).',
-    breaks: ['REQ-TLS-01', 'REQ-TLS-02'],
+    // One cause, one finding: TLS 1.1 negotiated where TLS 1.0 is too is this finding again (support/tls/judges.ts
+    // olderVersionNegotiatedToo); tls-1.1-accepted breaks REQ-TLS-02 alone.
+    breaks: ['REQ-TLS-01'],
     needs: ['https-reference'],
   },
   {
@@ -982,6 +1009,19 @@ export const IDP_FAULTS = [
     component: 'idp',
     description: 'A wrong secret is accepted for a known client when it is sent in the form body; HTTP Basic is still checked.',
     breaks: ['REQ-CAUTH-04'],
+  },
+  // --- one cause, one finding (the dependents' own deviations)
+  {
+    name: 'unknown-client-wrong-status',
+    component: 'idp',
+    description: 'An unknown client id sent with HTTP Basic is answered with 400 invalid_client and no WWW-Authenticate; a wrong secret of a known client still gets 401 with a Basic challenge.',
+    breaks: ['REQ-CAUTH-05'],
+  },
+  {
+    name: 'rotation-refusal-shows-secret',
+    component: 'idp',
+    description: "The self-service rotation interface refuses another caller (403) but puts the client's registered secret into the refusal, where a rotation's answer holds the new one (seed 002).",
+    breaks: ['REQ-ROT-05'],
   },
 ] as const satisfies readonly FaultDefinition[];
 

@@ -56,7 +56,9 @@ export async function handleSelfServiceRotation(req: IncomingMessage, res: Serve
   // rotation-by-anyone: any valid token of this IdP rotates the secret and is shown the new one.
   const isOwner = claims.sub === owner.customerId && claims.client_id === fixtures.clients.web?.clientId;
   if (!isOwner && !faults.has('rotation-by-anyone')) {
-    return sendJson(res, 403, { error: 'forbidden', error_description: 'only the customer who owns this application may rotate its secret' });
+    // Fault rotation-refusal-shows-secret (REQ-ROT-05): the refusal carries the client's registered secret.
+    const leak = faults.has('rotation-refusal-shows-secret') ? { client_secret: owned.clientSecret } : {};
+    return sendJson(res, 403, { error: 'forbidden', error_description: 'only the customer who owns this application may rotate its secret', ...leak });
   }
   // Fault self-service-refuses-owner: the owner is refused too (the user_metadata link is never read).
   if (faults.has('self-service-refuses-owner')) {

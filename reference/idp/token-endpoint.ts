@@ -63,7 +63,8 @@ export function tokenEndpointCorrections(state: ProviderState) {
     }
 
     if (ctx.status === 401) {
-      if (faults.has('wrong-status-invalid-client')) {
+      if (faults.has('wrong-status-invalid-client') || (faults.has('unknown-client-wrong-status') && ctx.headers.authorization && !ctx.oidc?.client)) {
+        // Fault unknown-client-wrong-status: only where the client id in the header names no client (REQ-CAUTH-05).
         ctx.status = 400;
         ctx.res.removeHeader('www-authenticate');
       } else if (faults.has('no-challenge-for-body-auth') && !ctx.headers.authorization) {

@@ -13,7 +13,8 @@ import { expect } from 'chai';
 import type { CtkWorld } from '../world.ts';
 import { describeOutcome, jsonOf, type Exchange } from '../http/exchange.ts';
 import { registerSecrets } from '../http/redact.ts';
-import { check } from '../verdict/check.ts';
+import { check, reportRootCause } from '../verdict/check.ts';
+import { applicability } from '../target/applicability.ts';
 import type { ClientCredentials, SelfServiceRotationDescription, TestUser } from '../target/target.ts';
 import { pointer } from '../identity/echo.ts';
 import { requestToken, tokenResponseOf } from '../oauth/token-client.ts';
@@ -120,6 +121,7 @@ export async function judgeOtherCallerRefused(world: CtkWorld, requirement: stri
 export function judgeNoSecretShown(world: CtkWorld, requirement: string, plane: SelfServiceRotationDescription, client: ClientCredentials, who: string, attempt: { exchange: Exchange; shown?: string }, known: readonly string[]): void {
   const body = attempt.exchange.response?.body ?? '';
   const leaked = known.filter((s) => s.length > 0 && [s, encodeURIComponent(s)].some((form) => body.includes(form)));
+  if (rotatedForOtherCaller(world, requirement, client, who, attempt)) return;
   check(
     world,
     {
@@ -132,4 +134,27 @@ export function judgeNoSecretShown(world: CtkWorld, requirement: string, plane: 
       expect(leaked.length, 'known secrets in the answer').to.equal(0);
     },
   );
+}
+
+/** The requirement a self-service rotation done for somebody other than the owner breaks (seed 002). */
+const NOT_OWNER_ROOT = 'REQ-ROT-04';
+
+/**
+ * One cause, one finding (support/verdict/check.ts reportRootCause). A 2xx answer to another caller that holds a
+ * secret where the owner's answer holds the new one is a rotation done for that caller, answered as every rotation
+ * is: REQ-ROT-04's finding (only the owner rotates), and REQ-ROT-05 is not judged on it. Seen in the same answer; a
+ * refusal that still carries a secret is REQ-ROT-05's own. True when it reported (the scenario stops at REQ-ROT-04).
+ */
+export function rotatedForOtherCaller(world: CtkWorld, requirement: string, client: ClientCredentials, who: string, attempt: { exchange: Exchange; shown?: string }): boolean {
+  const status = attempt.exchange.response?.status;
+  if (requirement === NOT_OWNER_ROOT || attempt.shown === undefined || status === undefined || status < 200 || status >= 300) return false;
+  if (applicability(world.target, [`@${NOT_OWNER_ROOT}`]).kind !== 'applicable') return false;
+  reportRootCause(
+    world,
+    { requirement: NOT_OWNER_ROOT, expected: `${who} refused (a 4xx) at the self-service rotation of ${client.clientId}`, observed: `${who}: ${describeOutcome(attempt.exchange)}, with a secret where the owner's answer holds the new one` },
+    () => expect(status >= 400 && status < 500, 'refused with a 4xx (a 2xx, a 5xx or no answer is no refusal)').to.equal(true),
+    [{ requirement, expected: `the answer to ${who} holds no secret of ${client.clientId}` }],
+    { why: `the self-service interface rotated the secret for ${who} and answered as it answers the owner, with the new secret` },
+  );
+  return true;
 }

@@ -5,7 +5,8 @@
  */
 import { expect } from 'chai';
 import type { CtkWorld } from '../world.ts';
-import { check, couldNotJudge, doesNotApply } from '../verdict/check.ts';
+import { check, couldNotJudge, doesNotApply, reportRootCause } from '../verdict/check.ts';
+import { applicability } from '../target/applicability.ts';
 import { findMetadata } from '../discovery/metadata.ts';
 import { describeAnswer, goesOnToLogin, isRefusal, probeAuthorization, type AuthorizationProbe, type AuthorizingClient } from './probe.ts';
 import { isLoopbackHttp } from '../browser/callback.ts';
@@ -86,7 +87,7 @@ export async function probeRedirectUri(world: CtkWorld, who: AuthorizingClient, 
  * request nor with an error due. Earned where the server was seen to redirect to the registered URI (its error
  * response) or to refuse the other URI where it took the registered one on to the login.
  */
-export function judgeNotRedirected(world: CtkWorld, requirement: string, trial: RedirectUriTrial): void {
+export async function judgeNotRedirected(world: CtkWorld, requirement: string, trial: RedirectUriTrial, who: AuthorizingClient): Promise<void> {
   if ('exempt' in trial) {
     doesNotApply(world, { requirement, expected: 'no redirect to the changed redirect_uri', why: trial.exempt });
     return;
@@ -107,7 +108,41 @@ export function judgeNotRedirected(world: CtkWorld, requirement: string, trial: 
     });
     return;
   }
+  if (redirected.length > 0 && (await redirectedToAnotherHostToo(world, requirement, who, expected))) return;
   check(world, { requirement, expected, observed }, () => expect(redirected.map(describeAnswer), 'redirects to the other redirect_uri').to.deep.equal([]));
+}
+
+/** The requirement a server that redirects to a redirect_uri never registered, on another host, breaks (RFC 6749 §4.1.2.1). */
+const UNCHECKED_REDIRECT_ROOT = 'REQ-AUTHZ-01';
+
+/**
+ * One cause, one finding (support/verdict/check.ts reportRootCause). A registered redirect URI extended by a path,
+ * a suffix, a query or another port (REQ-AUTHZ-02) that was redirected to is, where a redirect_uri on another host
+ * is redirected to as well, a server that checks no redirect_uri at all: REQ-AUTHZ-01's finding, and REQ-AUTHZ-02 is
+ * not judged on it. The other host is asked only after such a redirect; where it is not redirected to (a server
+ * matching prefixes), the extended URI's redirect is REQ-AUTHZ-02's own finding. True when it reported (the scenario
+ * stops at REQ-AUTHZ-01, a MUST).
+ */
+export async function redirectedToAnotherHostToo(world: CtkWorld, requirement: string, who: AuthorizingClient, expected: string): Promise<boolean> {
+  if (requirement === UNCHECKED_REDIRECT_ROOT || applicability(world.target, [`@${UNCHECKED_REDIRECT_ROOT}`]).kind !== 'applicable') return false;
+  const host = redirectUriVariant(who.redirectUri, 'on another host');
+  if (typeof host !== 'string') return false;
+  const valid = await probeAuthorization(world, who, { redirect_uri: host });
+  const erroneous = await probeAuthorization(world, who, { response_type: UNSUPPORTED_RESPONSE_TYPE, redirect_uri: host });
+  const there = [valid, erroneous].filter((p) => p.answer.kind === 'redirected');
+  if (there.length === 0) return false;
+  reportRootCause(
+    world,
+    {
+      requirement: UNCHECKED_REDIRECT_ROOT,
+      expected: `no redirect to ${host} (RFC 6749 §4.1.2.1: an error shown to the user, never a redirect to an invalid redirection URI)`,
+      observed: `with ${host}: ${describeAnswer(valid)}; with it and an unsupported response_type: ${describeAnswer(erroneous)}`,
+    },
+    () => expect(there.map(describeAnswer), 'redirects to the other host').to.deep.equal([]),
+    [{ requirement, expected }],
+    { why: `a redirect_uri on another host (${host}) is redirected to as well: the server checks no redirect_uri at all` },
+  );
+  return true;
 }
 
 /** The same authorization request, once as changed and once as the kit's front end sends it (S256). */

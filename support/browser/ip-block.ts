@@ -5,14 +5,17 @@
  * credentials, which a blocked IP does not get a token for. Every request — the browser's form posts included —
  * goes through the run's load cap, so a target whose profile switches load checks off is never sent any.
  */
+import { expect } from 'chai';
 import type { CtkWorld } from '../world.ts';
 import type { Exchange } from '../http/exchange.ts';
+import { reportRootCause } from '../verdict/check.ts';
+import { applicability } from '../target/applicability.ts';
 import type { TestUser } from '../target/target.ts';
 import { planLoad, type LoadCap } from '../load/load-cap.ts';
 import { baselineFrom, ipBlockClient } from '../load/ip-block.ts';
 import { cappedTokenRequest } from '../load/paced-requests.ts';
 import { browserSourceAddress } from './source-addresses.ts';
-import { failLoginRepeatedly, type LoginResult } from './human-login.ts';
+import { describeLogin, failLoginRepeatedly, type LoginResult } from './human-login.ts';
 
 export interface BlockCheck {
   readonly address: string;
@@ -52,4 +55,27 @@ export function failLoginsInBrowser(world: CtkWorld, check: BlockCheck, user: Te
 /** The token request with correct credentials after the failures. */
 export function probeAfterFailures(world: CtkWorld, check: BlockCheck): Promise<Exchange> {
   return cappedTokenRequest(world, check.cap, ipBlockClient(world), check.address);
+}
+
+/** The requirement a login page that issues a code for a wrong password breaks (RFC 6749 §3.1, seed 004). */
+const WRONG_PASSWORD_ROOT = 'REQ-HUM-03';
+
+/**
+ * One cause, one finding (support/verdict/check.ts reportRootCause): a wrong password that the login page answered
+ * with a code was no failed login, so no IP block can follow from it. That is REQ-HUM-03's finding, and the block
+ * (`requirement`, REQ-RL-04) is not judged on these attempts; no token request is sent then. Only where an attempt
+ * actually came back with a code: a login page that refuses the wrong passwords leaves the block to be judged on
+ * its own. True when it reported (the scenario stops at REQ-HUM-03, a MUST).
+ */
+export function wrongPasswordIssuedCode(world: CtkWorld, requirement: string, attempts: readonly LoginResult[], expected: string): boolean {
+  const issued = attempts.find((a) => a.kind === 'redirected' && a.code !== undefined);
+  if (!issued || applicability(world.target, [`@${WRONG_PASSWORD_ROOT}`]).kind !== 'applicable') return false;
+  reportRootCause(
+    world,
+    { requirement: WRONG_PASSWORD_ROOT, expected: 'no redirect to the front end with a code after a wrong password', observed: `attempt ${attempts.indexOf(issued) + 1} of ${attempts.length} with a wrong password: ${describeLogin(issued)}` },
+    () => expect(issued.kind === 'redirected' && issued.code !== undefined, 'a code issued for a wrong password').to.equal(false),
+    [{ requirement, expected }],
+    { why: 'the login page issued a code for a wrong password: the attempts were no failed logins to count' },
+  );
+  return true;
 }

@@ -8,7 +8,8 @@ import { expect } from 'chai';
 import type { CtkWorld } from '../world.ts';
 import { describeOutcome, jsonOf, type Exchange } from '../http/exchange.ts';
 import { stateKey } from '../scenario-state.ts';
-import { check, couldNotJudge, doesNotApply } from '../verdict/check.ts';
+import { check, couldNotJudge, doesNotApply, reportRootCause } from '../verdict/check.ts';
+import { applicability } from '../target/applicability.ts';
 import { decodeJwt } from '../jwt/decode.ts';
 import { isClientError, isSuccess } from '../gateway/gateway-client.ts';
 import { boundTokenFor, callWithBoundToken, dpopKeyFor, requestTokenWithProof, requireBoundToken, type BoundToken, type DpopCall } from './client.ts';
@@ -38,10 +39,23 @@ export function judgeTokenBoundToKey(world: CtkWorld, bound: BoundToken): void {
     return;
   }
   const cnf = jwt.claims.cnf as Record<string, unknown> | undefined;
-  check(world, { requirement: 'REQ-DPOP-02', expected, observed: `cnf ${cnf === undefined ? 'absent' : JSON.stringify(cnf)}` }, () => {
-    expect(cnf, 'cnf claim').to.be.an('object');
-    expect(cnf?.jkt, 'cnf.jkt').to.equal(bound.key.thumbprint);
-  });
+  check(world, { requirement: 'REQ-DPOP-02', expected, observed: `cnf ${cnf === undefined ? 'absent' : JSON.stringify(cnf)}` }, boundToKey(cnf, bound));
+}
+
+const boundToKey = (cnf: Record<string, unknown> | undefined, bound: BoundToken) => () => {
+  expect(cnf, 'cnf claim').to.be.an('object');
+  expect(cnf?.jkt, 'cnf.jkt').to.equal(bound.key.thumbprint);
+};
+
+/**
+ * The cnf of a DPoP token that is a JWT not bound to the proof's key (no cnf.jkt, or another one): what REQ-DPOP-02
+ * finds. Undefined where the token is bound as it should be, or is no JWT the kit can read.
+ */
+export function unboundJwtCnf(bound: BoundToken): { readonly cnf: Record<string, unknown> | undefined } | undefined {
+  const jwt = bound.accessToken === undefined ? undefined : decodeJwt(bound.accessToken);
+  if (!jwt) return undefined;
+  const cnf = jwt.claims.cnf as Record<string, unknown> | undefined;
+  return cnf !== null && typeof cnf === 'object' && cnf.jkt === bound.key.thumbprint ? undefined : { cnf };
 }
 
 function tokenAnswer(bound: BoundToken): string {
@@ -138,10 +152,35 @@ export async function dpopControl(world: CtkWorld): Promise<{ held: boolean; exc
   return world.state.remember(CONTROL, { held: isSuccess(exchange), exchange });
 }
 
-export function judgeDpopServed(world: CtkWorld, exchange: Exchange): void {
-  check(world, { requirement: 'REQ-DPOP-05', expected: '2xx for the DPoP-bound token sent with "Authorization: DPoP" and a valid proof (htm, htu, ath)', observed: exchange }, () => {
+export async function judgeDpopServed(world: CtkWorld, exchange: Exchange): Promise<void> {
+  const expected = '2xx for the DPoP-bound token sent with "Authorization: DPoP" and a valid proof (htm, htu, ath)';
+  if (!isSuccess(exchange) && unboundTokenRefused(world, await boundTokenFor(world, { keepAsLast: false }), expected)) return;
+  check(world, { requirement: 'REQ-DPOP-05', expected, observed: exchange }, () => {
     expect(isSuccess(exchange), 'a 2xx answer').to.equal(true);
   });
+}
+
+/** The requirement a DPoP token that does not name its proof's key in cnf.jkt breaks (RFC 9449 §6.1). */
+const UNBOUND_TOKEN_ROOT = 'REQ-DPOP-02';
+
+/**
+ * One cause, one finding (support/verdict/check.ts reportRootCause). A DPoP token the gateway did not serve with its
+ * proof is, where the token itself (a JWT) carries no cnf.jkt of the proof's key, a token no resource server can
+ * tell is bound to that proof: REQ-DPOP-02's finding, the token endpoint's, and REQ-DPOP-05 is not judged on it. Seen
+ * in the token the scenario sent, no request more; a token bound as it should be leaves the refusal REQ-DPOP-05's own.
+ * True when it reported (the scenario stops at REQ-DPOP-02, a MUST).
+ */
+export function unboundTokenRefused(world: CtkWorld, bound: BoundToken, expected: string): boolean {
+  const unbound = unboundJwtCnf(bound);
+  if (!unbound || applicability(world.target, [`@${UNBOUND_TOKEN_ROOT}`]).kind !== 'applicable') return false;
+  reportRootCause(
+    world,
+    { requirement: UNBOUND_TOKEN_ROOT, expected: `cnf.jkt = ${bound.key.thumbprint} (the RFC 7638 thumbprint of the proof's key) in the access token`, observed: `cnf ${unbound.cnf === undefined ? 'absent' : JSON.stringify(unbound.cnf)}` },
+    boundToKey(unbound.cnf, bound),
+    [{ requirement: 'REQ-DPOP-05', expected }],
+    { why: `the DPoP token carries no cnf.jkt of its proof's key (cnf ${unbound.cnf === undefined ? 'absent' : JSON.stringify(unbound.cnf)}), so no resource server can tell it is bound to the proof` },
+  );
+  return true;
 }
 
 /** The gateway calls of the feature, each in the words of its scenario. */

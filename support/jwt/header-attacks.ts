@@ -18,7 +18,9 @@ import { createHmac, generateKeyPair, randomBytes, type KeyObject } from 'node:c
 import { promisify } from 'node:util';
 import { CompactSign, exportJWK } from 'jose';
 import type { CtkWorld } from '../world.ts';
-import { couldNotJudge } from '../verdict/check.ts';
+import { expect } from 'chai';
+import { couldNotJudge, reportRootCause } from '../verdict/check.ts';
+import { applicability } from '../target/applicability.ts';
 import type { NotTestable } from '../oauth/token-requests.ts';
 import { stateKey } from '../scenario-state.ts';
 import { bearer, callGateway, isSuccess } from '../gateway/gateway-client.ts';
@@ -153,6 +155,7 @@ export async function oversizedToken(world: CtkWorld, size: string, inKid = fals
 const UNKNOWN_EXTENSION = 'urn:auth-ctk:must-understand';
 
 const SIGNER_CONTROL = stateKey<string>("the trusted signer's valid token (the control of a signed attack)");
+const SIGNER_CLAIMS = stateKey<Record<string, unknown>>("the claims of the trusted signer's valid token");
 
 /** How far ahead the iat of the future-dated token lies (issue 20's "far in the future"): an hour, beyond any leeway. */
 const IAT_AHEAD_S = 3600;
@@ -203,6 +206,7 @@ export async function signedAttackToken(world: CtkWorld, attack: string): Promis
   // iss and aud as the target declares them, as signerToken (crafted.ts) does.
   const claims = { ...base.claims, iss: world.target.issuer, ...(world.target.audience !== undefined ? { aud: world.target.audience } : {}) };
   world.state.remember(SIGNER_CONTROL, await signer.sign(claims));
+  world.state.remember(SIGNER_CLAIMS, claims);
   if (!wanted.claims) return { token: await signer.sign(claims, wanted.header), description: wanted.description };
   const changed: Record<string, unknown> = { ...claims };
   const description = wanted.claims(changed, world.target.limits.clockSkewSeconds);
@@ -231,5 +235,35 @@ export async function judgeSignedAttackRefusal(world: CtkWorld, exchange: Exchan
     return;
   }
   world.log(`signer control: the gateway serves the trusted signer's plain token — ${describeOutcome(control)}`);
+  if (requirement === MISSING_TYP && isSuccess(exchange) && (await typIgnored(world, `the gateway refuses ${situation} with a 4xx (the resource is not served)`))) return;
   await judgeGatewayRefusal(world, exchange, situation, requirement);
+}
+
+/** A correctly signed token without typ (RFC 9068 §4, read both ways: a SHOULD here). */
+const MISSING_TYP = 'REQ-BEARER-18';
+/** The requirement a gateway that serves a correctly signed token of typ "JWT" breaks (RFC 9068 §4: MUST reject it). */
+const WRONG_TYP_ROOT = 'REQ-BEARER-04';
+
+/**
+ * One cause, one finding (support/verdict/check.ts reportRootCause). A token without typ that the gateway served is,
+ * where the same claims signed with typ "JWT" are served too, a gateway that does not look at typ at all: REQ-BEARER-04's
+ * finding (RFC 9068 §4: a typ other than at+jwt MUST be rejected), and REQ-BEARER-18 is not judged on it. The "JWT"
+ * token is sent only after the served token without typ; where it is refused (a gateway that checks typ only where
+ * there is one), the missing typ is REQ-BEARER-18's own finding. A route that serves a request without any
+ * credentials is REQ-ANON-04's root (judgeGatewayRefusal), not this one. True when it reported.
+ */
+async function typIgnored(world: CtkWorld, expected: string): Promise<boolean> {
+  const signer = testSignerOf(world);
+  if (!signer || !world.state.has(SIGNER_CLAIMS) || applicability(world.target, [`@${WRONG_TYP_ROOT}`]).kind !== 'applicable') return false;
+  const probe = await callGateway(world, { route: 'protected', authorization: bearer(await signer.sign(world.state.recall(SIGNER_CLAIMS), { typ: 'JWT' })), keepAsLast: false });
+  if (!isSuccess(probe)) return false;
+  if (isSuccess(await callGateway(world, { route: 'protected', keepAsLast: false }))) return false;
+  reportRootCause(
+    world,
+    { requirement: WRONG_TYP_ROOT, expected: 'the gateway refuses a correctly signed token with typ "JWT" instead of "at+jwt" with a 4xx', observed: `the same claims signed with typ "JWT": ${describeOutcome(probe)}` },
+    () => expect(isSuccess(probe), 'admitted').to.equal(false),
+    [{ requirement: MISSING_TYP, expected }],
+    { why: `the same claims signed with typ "JWT" are served too (${describeOutcome(probe)}): the gateway does not check typ at all` },
+  );
+  return true;
 }

@@ -63,9 +63,26 @@ export function judgeIatIsIssueTime(world: CtkWorld, issued: IssuedToken): Judge
   return 'judged';
 }
 
+/**
+ * The lifetime REQ-TTL-03 judges: exp - iat, except where iat is not the time of issue (further than REQ-TTL-02's
+ * bound from the token response's Date: that is REQ-TTL-02's finding), then exp - Date. A misdated iat does not
+ * make a token live longer or shorter, and the same answer is not a second finding under REQ-TTL-03 (one cause, one
+ * finding; REQ-TTL-02 is a SHOULD and cannot explain a seed requirement away, so the lifetime is read where it is
+ * true instead). A token whose exp is wrong is still measured wrong either way.
+ */
+export function lifetimeFromIssue(issued: IssuedToken): { readonly seconds: number; readonly source: string } | undefined {
+  const lifetime = lifetimeOf(issued);
+  const date = dateHeaderOf(issued.exchange);
+  const { exp, iat } = issued.decoded?.claims ?? {};
+  if (lifetime?.source !== 'exp - iat' || date === undefined || !isNumericDate(exp) || !isNumericDate(iat)) return lifetime;
+  const dateS = Math.floor(date / 1000);
+  if (Math.abs(iat - dateS) <= IAT_TOLERANCE_S + 1) return lifetime;
+  return { seconds: exp - dateS, source: `exp - the response's Date: iat is ${Math.round(iat - dateS)} s from it, REQ-TTL-02's finding` };
+}
+
 /** REQ-TTL-03: the short-TTL client's tokens live its declared TTL. */
 export function judgeDeclaredTtl(world: CtkWorld, issued: IssuedToken, declaredSeconds: number): void {
-  const lifetime = lifetimeOf(issued);
+  const lifetime = lifetimeFromIssue(issued);
   check(
     world,
     {

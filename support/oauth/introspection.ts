@@ -9,7 +9,8 @@ import { expect } from 'chai';
 import type { CtkWorld } from '../world.ts';
 import { describeOutcome, jsonOf, type Exchange } from '../http/exchange.ts';
 import type { ClientCredentials, TargetDescription } from '../target/target.ts';
-import { check, doesNotApply } from '../verdict/check.ts';
+import { check, doesNotApply, reportRootCause } from '../verdict/check.ts';
+import { applicability } from '../target/applicability.ts';
 import { NotTestableError } from '../verdict/not-testable.ts';
 import { PrerequisiteBlocked } from '../verdict/blocked.ts';
 import { findMetadata } from '../discovery/metadata.ts';
@@ -181,6 +182,7 @@ export function judgeDisclosesNothing(world: CtkWorld, requirement: 'REQ-INTRO-0
   const status = exchange.response?.status;
   const json = jsonOf(exchange);
   const disclosed = json ? TOKEN_MEMBERS.filter((m) => json[m] !== undefined) : [];
+  if (requirement === 'REQ-INTRO-08' && inactiveAnswerSaysMore(world, exchange, disclosed, who)) return;
   check(world, {
     requirement,
     expected: `the introspection of a valid token by ${who} is refused (400/401/403), or answered "active": false alone; it tells nothing about the token`,
@@ -191,6 +193,31 @@ export function judgeDisclosesNothing(world: CtkWorld, requirement: 'REQ-INTRO-0
     expect(disclosed, 'token members in the answer').to.deep.equal([]);
     expect(status === 200 || status === 400 || status === 401 || status === 403, `status ${status}`).to.equal(true);
   });
+}
+
+/** The requirement an inactive answer that carries more than "active": false breaks (RFC 7662 §2.2 SHOULD NOT). */
+const INACTIVE_SAYS_MORE_ROOT = 'REQ-INTRO-05';
+
+/**
+ * One cause, one finding (support/verdict/check.ts reportRootCause). A client not allowed to introspect that is
+ * answered "active": false, as RFC 7662 §2.2 allows, but with the token's members beside it, met the server's inactive
+ * answer, which says more than it should: REQ-INTRO-05's finding (a SHOULD, as REQ-INTRO-08 is), and REQ-INTRO-08 is
+ * not judged on it. Seen in the same answer; an "active": true answer, or members outside an inactive answer, stay
+ * REQ-INTRO-08's own. True when it reported.
+ */
+export function inactiveAnswerSaysMore(world: CtkWorld, exchange: Exchange, disclosed: readonly string[], who: string): boolean {
+  const json = jsonOf(exchange);
+  if (exchange.response?.status !== 200 || json?.active !== false || disclosed.length === 0) return false;
+  if (applicability(world.target, [`@${INACTIVE_SAYS_MORE_ROOT}`]).kind !== 'applicable') return false;
+  const extra = Object.keys(json).filter((k) => k !== 'active');
+  reportRootCause(
+    world,
+    { requirement: INACTIVE_SAYS_MORE_ROOT, expected: `the inactive answer to ${who} carries "active": false and nothing else (RFC 7662 §2.2 SHOULD NOT)`, observed: describeIntrospection(exchange) },
+    () => expect(extra, 'members besides active').to.deep.equal([]),
+    [{ requirement: 'REQ-INTRO-08', expected: `the introspection of a valid token by ${who} is refused (400/401/403), or answered "active": false alone` }],
+    { why: `the answer says "active": false, as a caller not allowed to introspect may be told, and carries ${disclosed.join(', ')} beside it: the server's inactive answer says more` },
+  );
+  return true;
 }
 
 /** A token this server never issued: random, long enough to look like one. */

@@ -6,7 +6,8 @@
  */
 import { expect } from 'chai';
 import type { CtkWorld } from '../world.ts';
-import { check, doesNotApply } from '../verdict/check.ts';
+import { check, doesNotApply, reportRootCause } from '../verdict/check.ts';
+import { applicability } from '../target/applicability.ts';
 import type { IssuedToken } from './issued.ts';
 import { grantedScope, sameScopes, scopeValues } from './token-response.ts';
 import { issuedAToken, judgeRefusal } from './token-errors.ts';
@@ -135,12 +136,41 @@ export function judgeStatedScopeMatchesClaim(world: CtkWorld, issued: IssuedToke
   const inToken = claimScope(issued.token);
   if (stated === undefined) return { notTestable: 'neither the request nor the token response names a scope to compare' };
   if (inToken === undefined) return { notTestable: 'the access token has no scope claim to compare (REQ-JWT-09 judges that)' };
+  if (unstatedScopeChange(world, issued, inToken)) return 'judged';
   check(
     world,
     { requirement: 'REQ-TOK-16', expected: `the scope claim of the token equal to the ${typeof issued.response?.scope === 'string' ? 'stated' : 'requested (the response omits scope, RFC 6749 §5.1)'} scope ${JSON.stringify(stated)}`, observed: `scope claim ${JSON.stringify(inToken.join(' '))}` },
     () => expect(sameScopes(scopeValues(stated), inToken), 'same scopes').to.equal(true),
   );
   return 'judged';
+}
+
+/** The requirement a response that leaves scope out although the granted scope differs breaks (RFC 6749 §5.1). */
+const UNSTATED_SCOPE_ROOT = 'REQ-TOK-08';
+
+/**
+ * One cause, one finding (support/verdict/check.ts reportRootCause). A response without scope says the requested
+ * scope was granted (RFC 6749 §5.1); a token whose scope claim is another one then shows a granted scope the response
+ * did not state: REQ-TOK-08's finding, and REQ-TOK-16 (the stated scope agrees with the claim) is not judged on that
+ * answer. Seen in the same answer, no request more; a response that states a scope the claim contradicts is
+ * REQ-TOK-16's own. True when it reported (the scenario stops at REQ-TOK-08, a MUST).
+ */
+export function unstatedScopeChange(world: CtkWorld, issued: IssuedToken, inToken: readonly string[]): boolean {
+  if (typeof issued.response?.scope === 'string' || issued.requestedScope.length === 0 || sameScopes(inToken, issued.requestedScope)) return false;
+  if (applicability(world.target, [`@${UNSTATED_SCOPE_ROOT}`]).kind !== 'applicable') return false;
+  const requested = JSON.stringify(issued.requestedScope.join(' '));
+  reportRootCause(
+    world,
+    {
+      requirement: UNSTATED_SCOPE_ROOT,
+      expected: `either the requested scope ${requested} granted, or a scope member stating what was granted instead`,
+      observed: `no scope member (which says the requested scope was granted), but the token's scope claim is ${JSON.stringify(inToken.join(' '))}`,
+    },
+    () => expect(sameScopes(inToken, issued.requestedScope), 'token scope equals requested').to.equal(true),
+    [{ requirement: 'REQ-TOK-16', expected: `the scope claim of the token equal to the requested (the response omits scope, RFC 6749 §5.1) scope ${requested}` }],
+    { why: 'the response leaves scope out although the token was granted another scope: the change is unstated' },
+  );
+  return true;
 }
 
 /**

@@ -19,7 +19,8 @@ import { describeOutcome, type Exchange } from '../http/exchange.ts';
 import { reportRootCause } from '../verdict/check.ts';
 import { clientFor, describeAuth } from './clients.ts';
 import { isPublicClient, requestToken, wrongSecret } from './token-client.ts';
-import { issuedAToken } from './token-errors.ts';
+import { challengeSchemes, issuedAToken } from './token-errors.ts';
+import { applicability } from '../target/applicability.ts';
 import { failureAddress, isNotTestable, SENT_CREDENTIALS, type SentCredentials } from './token-requests.ts';
 
 /** The requirements whose refusal of bad credentials a root cause may explain. */
@@ -80,4 +81,45 @@ export async function explainedByUncheckedCredentials(world: CtkWorld, requireme
     if (!held) return true;
   }
   return false;
+}
+
+/** The requirement of a refusal of a wrong secret sent with HTTP Basic: 401 with a Basic challenge (RFC 6749 §5.2). */
+const BASIC_REFUSAL_ROOT = 'REQ-CAUTH-03';
+
+/** What a refusal of credentials in the Authorization header is judged on: its status and whether it challenges Basic; undefined for a token or no answer. */
+export const basicRefusalShape = (exchange: Exchange): string | undefined =>
+  exchange.response && !issuedAToken(exchange)
+    ? `HTTP ${exchange.response.status}, ${challengeSchemes(exchange.response.headers['www-authenticate']).includes('basic') ? 'a Basic challenge' : 'no Basic challenge'}`
+    : undefined;
+
+const conformingBasicRefusal = (exchange: Exchange): boolean =>
+  exchange.response?.status === 401 && challengeSchemes(exchange.response.headers['www-authenticate']).includes('basic');
+
+/**
+ * One cause, one finding for the shape of an invalid_client refusal (RFC 6749 §5.2: credentials sent in the
+ * Authorization header and refused get 401 with a challenge for that scheme). An unknown client id sent with HTTP
+ * Basic (REQ-CAUTH-05) refused in another shape (a 400, no Basic challenge) is, where a wrong secret of the system
+ * client sent with HTTP Basic is refused in exactly the same shape, the server's one invalid_client answer:
+ * REQ-CAUTH-03's finding, and REQ-CAUTH-05 is not judged on it. The probe is sent only after such a refusal; where
+ * the wrong secret gets a conforming 401 (or a token, or another shape), the unknown client's answer is a deviation
+ * of its own and stays REQ-CAUTH-05's finding. True when it reported (the scenario stops at REQ-CAUTH-03, a MUST).
+ */
+export async function explainedByInvalidClientShape(world: CtkWorld, requirement: string, exchange: Exchange, situation: string): Promise<boolean> {
+  const shape = basicRefusalShape(exchange);
+  if (requirement !== 'REQ-CAUTH-05' || shape === undefined || conformingBasicRefusal(exchange)) return false;
+  const system = world.target.clients.system;
+  if (isPublicClient(system) || applicability(world.target, [`@${BASIC_REFUSAL_ROOT}`]).kind !== 'applicable') return false;
+  const address = failureAddress(world);
+  if (isNotTestable(address)) return false;
+  const probe = await requestToken(world, system, { method: 'basic', secret: wrongSecret(), keepAsLast: false, ...address });
+  if (basicRefusalShape(probe) !== shape) return false;
+  const what = `a wrong client secret of ${system.clientId} ${describeAuth('basic')}`;
+  reportRootCause(
+    world,
+    { requirement: BASIC_REFUSAL_ROOT, expected: `401 with WWW-Authenticate: Basic ... refusing ${what}`, observed: `${shape} (${describeOutcome(probe)})` },
+    () => expect(conformingBasicRefusal(probe), 'a 401 with a Basic challenge').to.equal(true),
+    [{ requirement, expected: `401 with WWW-Authenticate: Basic ... refusing ${situation}` }],
+    { why: `${what} is refused in the same shape (${shape}): the server's invalid_client answer, not how it treats an unknown client` },
+  );
+  return true;
 }
