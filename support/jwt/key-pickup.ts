@@ -15,12 +15,15 @@ import { applicability } from '../target/applicability.ts';
 import { isSuccess } from '../gateway/gateway-client.ts';
 import { freshToken, isNotTestable } from '../oauth/token-requests.ts';
 import { presentUntilAdmitted } from './gateway.ts';
+import { positiveControl } from '../gateway/positive-control.ts';
 
 const NEW_KEY_ROOT = 'REQ-JWT-11';
 
 /** True when it reported REQ-JWT-11's finding (the scenario stops there, a MUST). */
 export async function newKeysNotPickedUp(world: CtkWorld, refused: Exchange, requirement: string, expected: string, pickupBoundMs: number): Promise<boolean> {
   if (isSuccess(refused) || applicability(world.target, [`@${NEW_KEY_ROOT}`]).kind !== 'applicable') return false;
+  // A route that serves nothing proves nothing: its judge records that (underControl), no root is asked for.
+  if (!(await positiveControl(world, 'protected')).held) return false;
   const fresh = await freshToken(world, 'system');
   if (isNotTestable(fresh) || !('token' in fresh)) return false;
   const kid = fresh.decoded?.header.kid;
