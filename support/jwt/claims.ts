@@ -5,7 +5,7 @@
 import { expect } from 'chai';
 import type { JWK } from 'jose';
 import type { CtkWorld } from '../world.ts';
-import { check, reportRootCause } from '../verdict/check.ts';
+import { check, couldNotJudge, reportRootCause } from '../verdict/check.ts';
 import type { IssuedToken } from '../oauth/issued.ts';
 import { scopeValues } from '../oauth/token-response.ts';
 import { audiences, describeToken, isAsymmetric, isAtJwtType, isNumericDate } from './decode.ts';
@@ -40,7 +40,8 @@ function notAJwt(world: CtkWorld, issued: IssuedToken, requirement: string, expe
 /**
  * The same rule for an unsecured JWT (alg "none", or no signature): that is REQ-JWT-04's one finding (RFC 9068 §2.1,
  * RFC 7515 §4.1.1); whether its algorithm is asymmetric (REQ-JWT-05) or its signature verifies (REQ-JWT-07) would
- * only say it again. A token signed with HS256 or an unpublished key still fails those on its own.
+ * only say it again. A token signed with an unpublished key still fails REQ-JWT-07 on its own; one signed with HS*
+ * gets REQ-JWT-05's warning alone (judgeSignature: its shared key is never published).
  */
 function unsecured(world: CtkWorld, issued: IssuedToken, requirement: string, expected: string): boolean {
   if (!issued.decoded || !['REQ-JWT-05', 'REQ-JWT-07'].includes(requirement)) return false;
@@ -121,6 +122,15 @@ export function judgeIssuer(world: CtkWorld, issued: IssuedToken, issuer: string
 export async function judgeSignature(world: CtkWorld, issued: IssuedToken, keys: readonly JWK[] | undefined, jwksUri: string, requirement = 'REQ-JWT-07'): Promise<SignatureCheck> {
   if (notAJwt(world, issued, requirement, `a signature that verifies with a key of the JWK Set at ${jwksUri}`)) return { verified: false, reason: 'the access token is no JWS' };
   if (unsecured(world, issued, requirement, `a signature that verifies with a key of the JWK Set at ${jwksUri}`)) return { verified: false, reason: 'the access token is an unsecured JWT' };
+  const alg = issued.decoded?.header.alg;
+  if (typeof alg === 'string' && /^HS\d+$/.test(alg)) {
+    // RFC 9068 §2.1 allows a symmetric signature (asymmetric is only RECOMMENDED: REQ-JWT-05's warning); its key is a
+    // secret shared with the resource servers, never published at jwks_uri, so no published key can verify it. That
+    // is no MUST broken, and the kit holds no shared key: not judged, never failed (one cause: the algorithm).
+    const reason = `alg ${alg} is a symmetric MAC: its key is shared with the resource servers, not published at ${jwksUri}`;
+    couldNotJudge(world, { requirement, expected: `a signature that verifies with a key of the JWK Set at ${jwksUri}`, why: `${reason} (RFC 9068 §2.1 allows it; REQ-JWT-05 reports the algorithm)` });
+    return { verified: false, reason };
+  }
   const result: SignatureCheck = keys ? await verifyWithJwks(issued.token, keys) : { verified: false, reason: `no JWK Set could be read at ${jwksUri}` };
   check(
     world,
