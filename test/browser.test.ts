@@ -12,7 +12,8 @@ import { bundledFontConfig, CHROMIUM_INSTALL_HINT, ChromiumUnavailableError, des
 import { CallbackReceiver, NonLoopbackRedirectError, otherRedirectUri } from '../support/browser/callback.ts';
 import { SourceAddressProxy } from '../support/browser/source-proxy.ts';
 import { browserSourceAddress } from '../support/browser/source-addresses.ts';
-import { DEFAULT_LOGIN_FORM, fillCredentials, LoginFormError, loginFormSelectors } from '../support/browser/login-form.ts';
+import { DEFAULT_LOGIN_FORM, fillCredentials, LoginFormError, loginFormSelectors, pendingFormButton, UnrecognisedPageError } from '../support/browser/login-form.ts';
+import { BrowserLoginSetupError } from '../support/browser/errors.ts';
 import { loadProfile, ProfileError } from '../support/target/profile.ts';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -253,6 +254,45 @@ test('in a real Chromium, the kit refuses to type a password into a field that i
     await context.close();
     await closeSharedBrowser();
     page.close();
+  }
+});
+
+// oidc-provider's documented consent page (example/views/interaction.ejs): one "Continue" button, no name="accept".
+// The kit stopped there and failed REQ-HUM-01 against a correct IdP; now such a page is recognised as one that waits
+// for the user, and the login is not testable with the remedy (browserLogin.selectors.consent).
+test('in a real Chromium, a page that waits for the user is told apart from the login form and from a dead end', async (t) => {
+  const unavailable = await sharedChromium().then(() => undefined, (e: Error) => e.message);
+  if (unavailable) return t.skip(`no Chromium starts here: ${unavailable}`);
+  const pages: Record<string, string> = {
+    '/consent': '<h1>Authorize</h1><form action="/interaction/x/confirm" method="post"><button autofocus type="submit" class="login login-submit">Continue</button></form>',
+    '/login': '<form><input name="login"><input name="password" type="password"><button type="submit">Sign-in</button></form>',
+    '/dead-end': '<h1>oops! something went wrong</h1><pre>error: server_error</pre>',
+    '/search': '<form><input type="search" name="q"><button type="button">Search</button></form><p>Signed in.</p>',
+  };
+  const server = createServer((req, res) => {
+    res.setHeader('content-type', 'text/html');
+    res.end(pages[req.url ?? ''] ?? '');
+  });
+  await listen(server);
+  const browser = await sharedBrowser();
+  const context = await browser.newContext();
+  try {
+    const tab = await context.newPage();
+    const at = async (path: string) => {
+      await tab.goto(`http://127.0.0.1:${(server.address() as { port: number }).port}${path}`);
+      return pendingFormButton(tab, DEFAULT_LOGIN_FORM);
+    };
+    assert.equal(await at('/consent'), 'Continue');
+    assert.equal(await at('/login'), undefined, 'the login form is the login form, not a question');
+    assert.equal(await at('/dead-end'), undefined, 'a page without a form waits for nothing: the login came to no outcome');
+    assert.equal(await at('/search'), undefined, 'a button that submits nothing is no question either');
+    const error = new UnrecognisedPageError('http://idp/interaction/x', 'Continue', DEFAULT_LOGIN_FORM.consent);
+    assert.ok(error instanceof BrowserLoginSetupError, 'steps turn it into not testable, never into a failure of the target');
+    assert.match(error.remedy, /browserLogin\.selectors\.consent/);
+  } finally {
+    await context.close();
+    await closeSharedBrowser();
+    server.close();
   }
 });
 

@@ -18,7 +18,7 @@ import { CallbackReceiver, type CallbackHit } from './callback.ts';
 import { codeVerifier, s256Challenge, stateValue } from './pkce.ts';
 import { BrowserLoginSetupError } from './errors.ts';
 import { scenarioRequirementIds } from './scenario-state.ts';
-import { fillCredentials, loginFormSelectors, pageLabel, submit, visible, visibleError } from './login-form.ts';
+import { fillCredentials, loginFormSelectors, pageLabel, pendingFormButton, submit, UnrecognisedPageError, visible, visibleError } from './login-form.ts';
 
 /** RFC 8252 §7.3 loopback redirect URI when the target's web client names none (the reference's default). */
 export const DEFAULT_REDIRECT_URI = 'http://127.0.0.1/callback';
@@ -164,7 +164,8 @@ export async function logInThroughBrowser(world: CtkWorld, user: TestUser, optio
   if (opened.failure) return login({ kind: 'no-outcome', detail: `the login page did not load: ${opened.failure}` });
   // Straight back to the front end without a login page (an error redirect, RFC 6749 §4.1.2.1, or an SSO session).
   if (receiver.received[0]) return login(redirected(receiver.received[0], request));
-  return login(await submitCredentials(world, session, receiver, request, user, options.password ?? user.password));
+  // With the user's own password a page that waits for an answer the kit cannot give is a setup matter (see below).
+  return login(await submitCredentials(world, session, receiver, request, user, options.password ?? user.password, true, options.password === undefined));
 }
 
 /**
@@ -198,6 +199,7 @@ async function submitCredentials(
   user: TestUser,
   password: string,
   screenshots = true,
+  rightPassword = false,
 ): Promise<LoginResult> {
   const { page } = session;
   const selectors = loginFormSelectors(world.target);
@@ -250,6 +252,17 @@ async function submitCredentials(
     if (message && receiver.received.length === seenBefore) {
       await session.screenshot('login error');
       return { kind: 'login-error', message: redact(message) };
+    }
+    // After the right password the browser rests on a page that waits for the user (a form with a button) and is
+    // neither the login form nor a recognised consent page: the kit cannot answer it, so it cannot know whether a
+    // code would follow. Not testable with the remedy, never a failed REQ-HUM-01 (a documented consent page, like
+    // oidc-provider's example "Continue" form, is a correct IdP asking a question).
+    if (rightPassword && receiver.received.length === seenBefore) {
+      const button = await pendingFormButton(page, selectors).catch(() => undefined);
+      if (button !== undefined) {
+        await session.screenshot('unrecognised page');
+        throw new UnrecognisedPageError(pageLabel(page), button, selectors.consent);
+      }
     }
     await session.screenshot('no outcome');
     return {

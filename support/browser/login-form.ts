@@ -28,6 +28,37 @@ export class LoginFormError extends BrowserLoginSetupError {
   }
 }
 
+/**
+ * After a correct password the browser stopped on a page of the IdP that waits for the user (a form with a button)
+ * and is neither the login form nor a consent page the selectors name: a consent, account-selection or second-factor
+ * page the kit was not told how to answer. The kit cannot go on, so it cannot say whether the IdP would have sent a
+ * code: not testable with the remedy — never REQ-HUM-01 failed against an IdP that only asked a question.
+ */
+export class UnrecognisedPageError extends BrowserLoginSetupError {
+  constructor(page: string, button: string, consentSelector: string) {
+    super(
+      `after the login the browser stays on ${page}, a page that waits for the user (a form with the button ${JSON.stringify(button)}) and that is not the login form nor a consent page the kit recognises (${consentSelector})`,
+      'if it is a consent page, name the button that grants the authorization in browserLogin.selectors.consent (README "Human login in a browser"); a test user needs no other step (second factor, account selection) to log in',
+    );
+    this.name = 'UnrecognisedPageError';
+  }
+}
+
+/** A control that submits a form: what a page that waits for the user offers. */
+const FORM_SUBMIT = 'form button:not([type="button"]):not([type="reset"]), form input[type="submit"], form input[type="image"]';
+
+/**
+ * The label of the button of a form the page offers, when the page waits for the user but is not the login form
+ * (no visible password field); undefined on the login form and on a page without any form (a dead end).
+ */
+export async function pendingFormButton(page: Page, selectors: LoginFormSelectors): Promise<string | undefined> {
+  if ((await visible(page, selectors.password).count()) > 0) return undefined;
+  const control = visible(page, FORM_SUBMIT);
+  if ((await control.count()) === 0) return undefined;
+  const label = (await control.innerText().catch(() => '')).trim() || ((await control.getAttribute('value').catch(() => null)) ?? '').trim();
+  return label.slice(0, 60) || '(a button without a label)';
+}
+
 /** The first visible element a (comma-list) selector matches. */
 export const visible = (page: Page, selector: string): Locator => page.locator(selector).filter({ visible: true }).first();
 
