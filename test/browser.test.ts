@@ -20,7 +20,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { withoutCode } from '../support/browser/session.ts';
-import { authorizationRequest, codeForRedemption, wrongPasswordFor } from '../support/browser/human-login.ts';
+import { authorizationRequest, codeForRedemption, judgeLoginErrorShown, wrongPasswordFor } from '../support/browser/human-login.ts';
 import { RequirementViolation } from '../support/verdict/check.ts';
 import type { TargetDescription } from '../support/target/target.ts';
 import { closeConnections, send } from '../support/http/exchange.ts';
@@ -371,6 +371,20 @@ test('the front end redeems no code whose state is not the one it sent (RFC 6749
   assert.throws(() => codeForRedemption(sink as never, login('code=abc&state=forged-state')), (e: Error) => e instanceof RequirementViolation && /REQ-HUM-02/.test(e.message));
   assert.throws(() => codeForRedemption(sink as never, login('code=abc')), (e: Error) => e instanceof RequirementViolation && /REQ-HUM-02/.test(e.message), 'a missing state is refused too');
   assert.throws(() => codeForRedemption(sink as never, login('error=access_denied&state=sent-state')), (e: Error) => e instanceof RequirementViolation && /REQ-HUM-01/.test(e.message));
+});
+
+// A login page whose error message sits where the selectors do not look (a plain <p>) showed the user the error;
+// the kit failed REQ-HUM-04 on it ("the login form came back without any error message"). New text on the returned
+// form is now "not judged" with the remedy; a form that comes back unchanged is still the failure.
+test('REQ-HUM-04: a returned form with new text the selectors miss is not judged; one without new text fails', () => {
+  const records: { outcome: string; observed: string }[] = [];
+  const sink = { target: { browserLogin: undefined }, recordWarning() {}, recordViolation() {}, recordCheck(r: { outcome: string; observed: string }) { records.push(r); } };
+  judgeLoginErrorShown(sink as never, { kind: 'form-again', newText: 'Invalid login or password.' });
+  assert.equal(records.at(-1)?.outcome, 'could-not-judge');
+  assert.match(records.at(-1)!.observed, /browserLogin\.selectors\.error/);
+  assert.throws(() => judgeLoginErrorShown(sink as never, { kind: 'form-again' }), (e: Error) => e instanceof RequirementViolation && /REQ-HUM-04/.test(e.message));
+  judgeLoginErrorShown(sink as never, { kind: 'login-error', message: 'Invalid login or password.' });
+  assert.equal(records.at(-1)?.outcome, 'holds');
 });
 
 async function listen(server: Server): Promise<void> {
