@@ -21,6 +21,7 @@ import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { withoutCode } from '../support/browser/session.ts';
 import { authorizationRequest, codeForRedemption, judgeLoginErrorShown, wrongPasswordFor } from '../support/browser/human-login.ts';
+import { redemptionResource } from '../support/browser/code-redemption.ts';
 import { RequirementViolation } from '../support/verdict/check.ts';
 import type { TargetDescription } from '../support/target/target.ts';
 import { closeConnections, send } from '../support/http/exchange.ts';
@@ -385,6 +386,16 @@ test('REQ-HUM-04: a returned form with new text the selectors miss is not judged
   assert.throws(() => judgeLoginErrorShown(sink as never, { kind: 'form-again' }), (e: Error) => e instanceof RequirementViolation && /REQ-HUM-04/.test(e.message));
   judgeLoginErrorShown(sink as never, { kind: 'login-error', message: 'Invalid login or password.' });
   assert.equal(records.at(-1)?.outcome, 'holds');
+});
+
+// oidc-provider answers a code with the openid scope and no resource with a token for its userinfo endpoint: the
+// kit then read no claims of the human's token (REQ-ID-02 not testable). RFC 8707 §2.2: the redemption names the
+// resource the login asked for; nothing else of the authorization request travels to the token endpoint.
+test('the code redemption names the RFC 8707 resource of the login, and only that', () => {
+  const world = (browserLogin: unknown) => ({ target: { browserLogin } }) as never;
+  assert.deepEqual(redemptionResource(world({ extraParams: { resource: 'https://api.test', audience: 'api' } })), { resource: 'https://api.test' });
+  assert.deepEqual(redemptionResource(world({ extraParams: { audience: 'api' } })), {});
+  assert.deepEqual(redemptionResource(world(undefined)), {});
 });
 
 async function listen(server: Server): Promise<void> {
