@@ -15,7 +15,8 @@
  * - `findAccount`: the two test users, accountId = the customer id (docs "Accounts": MUST be implemented);
  * - `interactions.url`: the default `/interaction/${uid}`, written out (docs `interactions.url`);
  * - `features.resourceIndicators.getResourceServerInfo`: the API as an RFC 9068 JWT resource server (as the
- *   oidc-provider product), so the human's access token is a JWT with sub = accountId and client_id;
+ *   oidc-provider product); the front end asks for `openid items:read` and the API's resource, and names the
+ *   resource again at the code redemption, so the human's access token is a JWT with sub = accountId and client_id;
  * - `ttl.AuthorizationCode`: 10 s (docs `ttl`: "numeric value (in seconds)"; default 60), declared in the profile;
  * - `issueRefreshToken`: a refresh token whenever the client is allowed the refresh_token grant (docs
  *   `issueRefreshToken`: "policy-based control over refresh token issuance");
@@ -115,7 +116,7 @@ export async function launch(): Promise<LaunchedProduct> {
         response_types: ['code'],
         redirect_uris: [redirectUri],
         token_endpoint_auth_method: 'client_secret_basic',
-        scope: 'items:read',
+        scope: 'openid items:read',
       },
       // A public client of the same front end (a SPA): no secret, so PKCE is required (docs `pkce.required`).
       {
@@ -124,7 +125,7 @@ export async function launch(): Promise<LaunchedProduct> {
         response_types: ['code'],
         redirect_uris: [redirectUri],
         token_endpoint_auth_method: 'none',
-        scope: 'items:read',
+        scope: 'openid items:read',
       },
     ],
     jwks: { keys: [await privateJwk('op-signing-1')] },
