@@ -332,6 +332,11 @@ test('a target profile names the login URL and form selectors (browserLogin), va
     assert.deepEqual(profile.browserLogin, { loginUrl: 'https://idp.test/auth', selectors: { error: '.login-failed' }, extraParams: { resource: 'https://api.test' } });
     assert.equal(loginFormSelectors({ browserLogin: profile.browserLogin } as unknown as TargetDescription).error, '.login-failed');
     assert.equal(loginFormSelectors({ browserLogin: profile.browserLogin } as unknown as TargetDescription).submit, DEFAULT_LOGIN_FORM.submit);
+    const web = { clientId: 'web', clientSecret: '${CTK_SECRET}', scopes: ['openid'], redirectUri: 'http://127.0.0.1:5555/callback' };
+    writeFileSync(file, stringify({ ...base, clients: { ...base.clients, web: { ...web, applicationType: 'web' } } }));
+    assert.equal(loadProfile(file, { env: { CTK_SECRET: 'x-secret-value' } }).clients.web?.applicationType, 'web');
+    writeFileSync(file, stringify({ ...base, clients: { ...base.clients, web: { ...web, applicationType: 'spa' } } }));
+    assert.throws(() => loadProfile(file, { env: { CTK_SECRET: 'x-secret-value' } }), ProfileError, 'applicationType is web or native');
     writeFileSync(file, stringify({ ...base, browserLogin: { selectors: { passwd: '#pw' } } }));
     assert.throws(() => loadProfile(file, { env: { CTK_SECRET: 'x-secret-value' } }), ProfileError, 'a misspelt selector name is an error');
   } finally {
