@@ -12,7 +12,7 @@ import { bundledFontConfig, CHROMIUM_INSTALL_HINT, ChromiumUnavailableError, des
 import { CallbackReceiver, NonLoopbackRedirectError, otherRedirectUri } from '../support/browser/callback.ts';
 import { SourceAddressProxy } from '../support/browser/source-proxy.ts';
 import { browserSourceAddress } from '../support/browser/source-addresses.ts';
-import { DEFAULT_LOGIN_FORM, fillCredentials, LoginFormError, loginFormSelectors, pendingFormButton, UnrecognisedPageError } from '../support/browser/login-form.ts';
+import { DEFAULT_LOGIN_FORM, fillCredentials, LoginFormError, loginFormSelectors, pendingFormButton, UnrecognisedPageError, visible } from '../support/browser/login-form.ts';
 import { BrowserLoginSetupError } from '../support/browser/errors.ts';
 import { loadProfile, ProfileError } from '../support/target/profile.ts';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -228,8 +228,8 @@ test('a wrong password is never the user\'s password', () => {
   assert.doesNotMatch(wrongPasswordFor(user), /pw-1234/);
 });
 
-test('default selectors fit the reference form and Keycloak', () => {
-  for (const s of ['#username', 'input[name="username"]']) assert.ok(DEFAULT_LOGIN_FORM.username.includes(s));
+test('default selectors fit the reference form, Keycloak and oidc-provider\'s example form', () => {
+  for (const s of ['#username', 'input[name="username"]', 'input[autocomplete="username"]', 'input[name="login"][type="text"]']) assert.ok(DEFAULT_LOGIN_FORM.username.includes(s));
   for (const s of ['#password', 'input[name="password"]']) assert.ok(DEFAULT_LOGIN_FORM.password.includes(s));
   for (const s of ['#kc-login', 'button[type="submit"]']) assert.ok(DEFAULT_LOGIN_FORM.submit.includes(s));
   for (const s of ['#input-error', '.kc-feedback-text']) assert.ok(DEFAULT_LOGIN_FORM.error.includes(s));
@@ -269,6 +269,7 @@ test('in a real Chromium, a page that waits for the user is told apart from the 
     '/login': '<form><input name="login"><input name="password" type="password"><button type="submit">Sign-in</button></form>',
     '/dead-end': '<h1>oops! something went wrong</h1><pre>error: server_error</pre>',
     '/search': '<form><input type="search" name="q"><button type="button">Search</button></form><p>Signed in.</p>',
+    '/keycloak': '<form><input name="login" id="kc-login" type="submit" value="Sign In"><input id="username" name="username"><input id="password" name="password" type="password"></form>',
   };
   const server = createServer((req, res) => {
     res.setHeader('content-type', 'text/html');
@@ -284,6 +285,11 @@ test('in a real Chromium, a page that waits for the user is told apart from the 
       return pendingFormButton(tab, DEFAULT_LOGIN_FORM);
     };
     assert.equal(await at('/consent'), 'Continue');
+    // The default username selector finds oidc-provider's example field, and never Keycloak's <input type="submit" name="login">.
+    await at('/login');
+    assert.equal(await visible(tab, DEFAULT_LOGIN_FORM.username).getAttribute('name'), 'login');
+    await at('/keycloak');
+    assert.equal(await visible(tab, DEFAULT_LOGIN_FORM.username).getAttribute('id'), 'username');
     assert.equal(await at('/login'), undefined, 'the login form is the login form, not a question');
     assert.equal(await at('/dead-end'), undefined, 'a page without a form waits for nothing: the login came to no outcome');
     assert.equal(await at('/search'), undefined, 'a button that submits nothing is no question either');

@@ -1,15 +1,19 @@
 /**
  * The human login form as the browser sees it: where the fields are, and how to fill them without ever
  * exposing the password. Selectors come from the target profile (`browserLogin.selectors`); the defaults work
- * for the reference's form (name=username / name=password / button[type=submit]) and for Keycloak's
- * (#username / #password / #kc-login, error in #input-error or .kc-feedback-text) without configuration.
+ * for the reference's form (name=username / name=password / button[type=submit]), for Keycloak's
+ * (#username / #password / #kc-login, error in #input-error or .kc-feedback-text) and for oidc-provider's
+ * documented example form (name=login, autocomplete=username elsewhere) without configuration.
  */
 import type { Locator, Page } from 'playwright-core';
 import type { LoginFormSelectors, TargetDescription } from '../target/target.ts';
 import { BrowserLoginSetupError } from './errors.ts';
 
 export const DEFAULT_LOGIN_FORM: LoginFormSelectors = {
-  username: '#username, input[name="username"]',
+  // autocomplete="username" is HTML's own mark of a username field; name="login" is oidc-provider's documented
+  // example form (example/views/login.ejs) and common elsewhere — as a text field only: Keycloak's submit button is an
+  // <input type="submit" name="login">. The first visible match in the page is used.
+  username: '#username, input[name="username"], input[autocomplete="username"], input[name="login"][type="text"], input[name="login"][type="email"], input[name="login"]:not([type])',
   password: '#password, input[name="password"]',
   submit: '#kc-login, button[type="submit"], input[type="submit"]',
   error: '#input-error, .kc-feedback-text, .alert-error, [role="alert"], .login-error',
