@@ -35,7 +35,7 @@ const CODE_WAIT = stateKey<number>('the wait past the declared code lifetime');
 
 When("the front end's authorization request names its redirect URI {}", async function (this: CtkWorld, variant: string) {
   const web = webClient(this);
-  const other = redirectUriVariant(web.redirectUri, variant);
+  const other = redirectUriVariant(web.redirectUri, variant, web.applicationType);
   this.state.remember(REDIRECT_URI_PROBES, typeof other === 'string' ? await probeRedirectUri(this, web, other) : other);
 });
 

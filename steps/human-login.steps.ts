@@ -16,7 +16,7 @@ import type { Exchange } from '../support/http/exchange.ts';
 import { check } from '../support/verdict/check.ts';
 import { describeOutcome } from '../support/http/exchange.ts';
 import { accessTokenFor } from '../support/oauth/token-client.ts';
-import { describeLogin, logInThroughBrowser, orNotTestable, codeForRedemption, wrongPasswordFor } from '../support/browser/human-login.ts';
+import { describeLogin, judgeLoginErrorShown, logInThroughBrowser, orNotTestable, codeForRedemption, wrongPasswordFor } from '../support/browser/human-login.ts';
 import { judgeRefusal, judgeTokenIssued, redeemCode } from '../support/browser/code-redemption.ts';
 import { customerAccessToken } from '../support/browser/front-end.ts';
 import { stateValue, tamperedVerifier } from '../support/browser/pkce.ts';
@@ -235,10 +235,7 @@ Then("both answers serve that customer's records", async function (this: CtkWorl
 // --- wrong password ----------------------------------------------------------------------------------------
 
 Then('the login page shows a login error', function (this: CtkWorld) {
-  const { result } = theLogin(this);
-  check(this, { requirement: 'REQ-HUM-04', expected: 'the login page shows an error message after a wrong password', observed: describeLogin(result) }, () =>
-    expect(result.kind).to.equal('login-error'),
-  );
+  judgeLoginErrorShown(this, theLogin(this).result);
 });
 
 Then('the browser is not sent back to the front end with a code', function (this: CtkWorld) {

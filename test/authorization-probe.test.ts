@@ -76,6 +76,13 @@ describe('the redirect_uri variants', () => {
     assert.equal(redirectUriVariant('https://shop.example/callback', 'on another port'), 'https://shop.example:444/callback');
     assert.equal(redirectUriVariant('https://shop.example:8443/callback', 'on another port'), 'https://shop.example:8444/callback');
   });
+  // oidc-provider matches a web client's loopback URI exactly (only native clients may vary the port): the kit left
+  // that row untried for any loopback URI. A client the profile declares a web client gets it tried.
+  test('a web client\'s loopback URI (applicationType: web) is tried on another port; a native or undeclared one is not', () => {
+    assert.equal(redirectUriVariant('http://127.0.0.1:35999/callback', 'on another port', 'web'), 'http://127.0.0.1:36000/callback');
+    assert.match((redirectUriVariant('http://127.0.0.1:35999/callback', 'on another port', 'native') as { exempt: string }).exempt, /RFC 8252 §7\.3/);
+    assert.match((redirectUriVariant('http://127.0.0.1:35999/callback', 'on another port') as { exempt: string }).exempt, /applicationType: web/);
+  });
   test('an unknown variant names the known ones', () => {
     assert.throws(() => redirectUriVariant(REGISTERED, 'with a typo'), UnknownVariantError);
   });

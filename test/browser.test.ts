@@ -12,14 +12,16 @@ import { bundledFontConfig, CHROMIUM_INSTALL_HINT, ChromiumUnavailableError, des
 import { CallbackReceiver, NonLoopbackRedirectError, otherRedirectUri } from '../support/browser/callback.ts';
 import { SourceAddressProxy } from '../support/browser/source-proxy.ts';
 import { browserSourceAddress } from '../support/browser/source-addresses.ts';
-import { DEFAULT_LOGIN_FORM, fillCredentials, LoginFormError, loginFormSelectors } from '../support/browser/login-form.ts';
+import { DEFAULT_LOGIN_FORM, fillCredentials, LoginFormError, loginFormSelectors, pendingFormButton, UnrecognisedPageError, visible } from '../support/browser/login-form.ts';
+import { BrowserLoginSetupError } from '../support/browser/errors.ts';
 import { loadProfile, ProfileError } from '../support/target/profile.ts';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { withoutCode } from '../support/browser/session.ts';
-import { authorizationRequest, codeForRedemption, wrongPasswordFor } from '../support/browser/human-login.ts';
+import { authorizationRequest, codeForRedemption, judgeLoginErrorShown, wrongPasswordFor } from '../support/browser/human-login.ts';
+import { redemptionResource } from '../support/browser/code-redemption.ts';
 import { RequirementViolation } from '../support/verdict/check.ts';
 import type { TargetDescription } from '../support/target/target.ts';
 import { closeConnections, send } from '../support/http/exchange.ts';
@@ -226,8 +228,8 @@ test('a wrong password is never the user\'s password', () => {
   assert.doesNotMatch(wrongPasswordFor(user), /pw-1234/);
 });
 
-test('default selectors fit the reference form and Keycloak', () => {
-  for (const s of ['#username', 'input[name="username"]']) assert.ok(DEFAULT_LOGIN_FORM.username.includes(s));
+test('default selectors fit the reference form, Keycloak and oidc-provider\'s example form', () => {
+  for (const s of ['#username', 'input[name="username"]', 'input[autocomplete="username"]', 'input[name="login"][type="text"]']) assert.ok(DEFAULT_LOGIN_FORM.username.includes(s));
   for (const s of ['#password', 'input[name="password"]']) assert.ok(DEFAULT_LOGIN_FORM.password.includes(s));
   for (const s of ['#kc-login', 'button[type="submit"]']) assert.ok(DEFAULT_LOGIN_FORM.submit.includes(s));
   for (const s of ['#input-error', '.kc-feedback-text']) assert.ok(DEFAULT_LOGIN_FORM.error.includes(s));
@@ -253,6 +255,51 @@ test('in a real Chromium, the kit refuses to type a password into a field that i
     await context.close();
     await closeSharedBrowser();
     page.close();
+  }
+});
+
+// oidc-provider's documented consent page (example/views/interaction.ejs): one "Continue" button, no name="accept".
+// The kit stopped there and failed REQ-HUM-01 against a correct IdP; now such a page is recognised as one that waits
+// for the user, and the login is not testable with the remedy (browserLogin.selectors.consent).
+test('in a real Chromium, a page that waits for the user is told apart from the login form and from a dead end', async (t) => {
+  const unavailable = await sharedChromium().then(() => undefined, (e: Error) => e.message);
+  if (unavailable) return t.skip(`no Chromium starts here: ${unavailable}`);
+  const pages: Record<string, string> = {
+    '/consent': '<h1>Authorize</h1><form action="/interaction/x/confirm" method="post"><button autofocus type="submit" class="login login-submit">Continue</button></form>',
+    '/login': '<form><input name="login"><input name="password" type="password"><button type="submit">Sign-in</button></form>',
+    '/dead-end': '<h1>oops! something went wrong</h1><pre>error: server_error</pre>',
+    '/search': '<form><input type="search" name="q"><button type="button">Search</button></form><p>Signed in.</p>',
+    '/keycloak': '<form><input name="login" id="kc-login" type="submit" value="Sign In"><input id="username" name="username"><input id="password" name="password" type="password"></form>',
+  };
+  const server = createServer((req, res) => {
+    res.setHeader('content-type', 'text/html');
+    res.end(pages[req.url ?? ''] ?? '');
+  });
+  await listen(server);
+  const browser = await sharedBrowser();
+  const context = await browser.newContext();
+  try {
+    const tab = await context.newPage();
+    const at = async (path: string) => {
+      await tab.goto(`http://127.0.0.1:${(server.address() as { port: number }).port}${path}`);
+      return pendingFormButton(tab, DEFAULT_LOGIN_FORM);
+    };
+    assert.equal(await at('/consent'), 'Continue');
+    // The default username selector finds oidc-provider's example field, and never Keycloak's <input type="submit" name="login">.
+    await at('/login');
+    assert.equal(await visible(tab, DEFAULT_LOGIN_FORM.username).getAttribute('name'), 'login');
+    await at('/keycloak');
+    assert.equal(await visible(tab, DEFAULT_LOGIN_FORM.username).getAttribute('id'), 'username');
+    assert.equal(await at('/login'), undefined, 'the login form is the login form, not a question');
+    assert.equal(await at('/dead-end'), undefined, 'a page without a form waits for nothing: the login came to no outcome');
+    assert.equal(await at('/search'), undefined, 'a button that submits nothing is no question either');
+    const error = new UnrecognisedPageError('http://idp/interaction/x', 'Continue', DEFAULT_LOGIN_FORM.consent);
+    assert.ok(error instanceof BrowserLoginSetupError, 'steps turn it into not testable, never into a failure of the target');
+    assert.match(error.remedy, /browserLogin\.selectors\.consent/);
+  } finally {
+    await context.close();
+    await closeSharedBrowser();
+    server.close();
   }
 });
 
@@ -291,6 +338,11 @@ test('a target profile names the login URL and form selectors (browserLogin), va
     assert.deepEqual(profile.browserLogin, { loginUrl: 'https://idp.test/auth', selectors: { error: '.login-failed' }, extraParams: { resource: 'https://api.test' } });
     assert.equal(loginFormSelectors({ browserLogin: profile.browserLogin } as unknown as TargetDescription).error, '.login-failed');
     assert.equal(loginFormSelectors({ browserLogin: profile.browserLogin } as unknown as TargetDescription).submit, DEFAULT_LOGIN_FORM.submit);
+    const web = { clientId: 'web', clientSecret: '${CTK_SECRET}', scopes: ['openid'], redirectUri: 'http://127.0.0.1:5555/callback' };
+    writeFileSync(file, stringify({ ...base, clients: { ...base.clients, web: { ...web, applicationType: 'web' } } }));
+    assert.equal(loadProfile(file, { env: { CTK_SECRET: 'x-secret-value' } }).clients.web?.applicationType, 'web');
+    writeFileSync(file, stringify({ ...base, clients: { ...base.clients, web: { ...web, applicationType: 'spa' } } }));
+    assert.throws(() => loadProfile(file, { env: { CTK_SECRET: 'x-secret-value' } }), ProfileError, 'applicationType is web or native');
     writeFileSync(file, stringify({ ...base, browserLogin: { selectors: { passwd: '#pw' } } }));
     assert.throws(() => loadProfile(file, { env: { CTK_SECRET: 'x-secret-value' } }), ProfileError, 'a misspelt selector name is an error');
   } finally {
@@ -331,6 +383,30 @@ test('the front end redeems no code whose state is not the one it sent (RFC 6749
   assert.throws(() => codeForRedemption(sink as never, login('code=abc&state=forged-state')), (e: Error) => e instanceof RequirementViolation && /REQ-HUM-02/.test(e.message));
   assert.throws(() => codeForRedemption(sink as never, login('code=abc')), (e: Error) => e instanceof RequirementViolation && /REQ-HUM-02/.test(e.message), 'a missing state is refused too');
   assert.throws(() => codeForRedemption(sink as never, login('error=access_denied&state=sent-state')), (e: Error) => e instanceof RequirementViolation && /REQ-HUM-01/.test(e.message));
+});
+
+// A login page whose error message sits where the selectors do not look (a plain <p>) showed the user the error;
+// the kit failed REQ-HUM-04 on it ("the login form came back without any error message"). New text on the returned
+// form is now "not judged" with the remedy; a form that comes back unchanged is still the failure.
+test('REQ-HUM-04: a returned form with new text the selectors miss is not judged; one without new text fails', () => {
+  const records: { outcome: string; observed: string }[] = [];
+  const sink = { target: { browserLogin: undefined }, recordWarning() {}, recordViolation() {}, recordCheck(r: { outcome: string; observed: string }) { records.push(r); } };
+  judgeLoginErrorShown(sink as never, { kind: 'form-again', newText: 'Invalid login or password.' });
+  assert.equal(records.at(-1)?.outcome, 'could-not-judge');
+  assert.match(records.at(-1)!.observed, /browserLogin\.selectors\.error/);
+  assert.throws(() => judgeLoginErrorShown(sink as never, { kind: 'form-again' }), (e: Error) => e instanceof RequirementViolation && /REQ-HUM-04/.test(e.message));
+  judgeLoginErrorShown(sink as never, { kind: 'login-error', message: 'Invalid login or password.' });
+  assert.equal(records.at(-1)?.outcome, 'holds');
+});
+
+// oidc-provider answers a code with the openid scope and no resource with a token for its userinfo endpoint: the
+// kit then read no claims of the human's token (REQ-ID-02 not testable). RFC 8707 §2.2: the redemption names the
+// resource the login asked for; nothing else of the authorization request travels to the token endpoint.
+test('the code redemption names the RFC 8707 resource of the login, and only that', () => {
+  const world = (browserLogin: unknown) => ({ target: { browserLogin } }) as never;
+  assert.deepEqual(redemptionResource(world({ extraParams: { resource: 'https://api.test', audience: 'api' } })), { resource: 'https://api.test' });
+  assert.deepEqual(redemptionResource(world({ extraParams: { audience: 'api' } })), {});
+  assert.deepEqual(redemptionResource(world(undefined)), {});
 });
 
 async function listen(server: Server): Promise<void> {

@@ -9,6 +9,7 @@ import type { Exchange } from '../http/exchange.ts';
 import { NotTestableError } from '../verdict/not-testable.ts';
 import { registeredAuthMethod, requestToken } from '../oauth/token-client.ts';
 import type { HumanLogin } from '../browser/human-login.ts';
+import { redemptionResource } from '../browser/code-redemption.ts';
 
 /**
  * Another client than the web front end: one registered for authorization codes where the profile names one
@@ -30,7 +31,8 @@ export async function redeemWithOtherClient(world: CtkWorld, login: HumanLogin, 
   const exchange = await requestToken(world, client, {
     grantType: 'authorization_code',
     method: registeredAuthMethod(client),
-    extraParams: { code, redirect_uri: login.request.redirectUri, code_verifier: login.request.codeVerifier },
+    // Exactly the front end's redemption (its resource included), but for the client.
+    extraParams: { code, redirect_uri: login.request.redirectUri, code_verifier: login.request.codeVerifier, ...redemptionResource(world) },
     targetParameters: false,
   });
   return { role, exchange };

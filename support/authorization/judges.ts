@@ -10,6 +10,7 @@ import { applicability } from '../target/applicability.ts';
 import { findMetadata } from '../discovery/metadata.ts';
 import { describeAnswer, goesOnToLogin, isRefusal, probeAuthorization, type AuthorizationProbe, type AuthorizingClient } from './probe.ts';
 import { isLoopbackHttp } from '../browser/callback.ts';
+import type { ApplicationType } from '../target/target.ts';
 
 /** A response_type no server supports: RFC 6749 §4.1.2.1 answers it with an error delivered to the redirect URI. */
 export const UNSUPPORTED_RESPONSE_TYPE = 'ctk_unsupported_response_type';
@@ -20,7 +21,7 @@ export interface ExemptVariant {
 }
 
 /** How the kit changes the registered redirect URI (REQ-AUTHZ-01: another URI; REQ-AUTHZ-02: an extended one). */
-export const REDIRECT_URI_VARIANTS: Readonly<Record<string, (registered: URL) => string | ExemptVariant>> = {
+export const REDIRECT_URI_VARIANTS: Readonly<Record<string, (registered: URL, applicationType?: ApplicationType) => string | ExemptVariant>> = {
   'on another host': (u) => `https://ctk-attacker.invalid${u.pathname}${u.search}`,
   // The registered origin as userinfo: a prefix or "starts with the host" check is fooled, the browser goes to the other host.
   'with the registered host as user information': (u) => `${u.protocol}//${u.host}@ctk-attacker.invalid${u.pathname}${u.search}`,
@@ -39,8 +40,14 @@ export const REDIRECT_URI_VARIANTS: Readonly<Record<string, (registered: URL) =>
     v.searchParams.append('ctk-extra', '1');
     return v.toString();
   },
-  'on another port': (u) => {
-    if (isLoopbackHttp(u)) return { exempt: `${u.toString()} is a loopback redirect URI, whose port may vary (RFC 9700 §2.1, RFC 8252 §7.3)` };
+  'on another port': (u, applicationType) => {
+    // RFC 9700 §2.1 exempts only a native app's loopback port (RFC 8252 §7.3); a client the profile declares a web
+    // client has its loopback URI compared by exact string like any other.
+    if (isLoopbackHttp(u) && applicationType !== 'web') {
+      return {
+        exempt: `${u.toString()} is a loopback redirect URI, whose port a native app may vary (RFC 9700 §2.1, RFC 8252 §7.3); the profile does not declare the client a web client (applicationType: web)`,
+      };
+    }
     const v = new URL(u);
     const port = Number(u.port || (u.protocol === 'https:' ? 443 : 80));
     v.port = String(port === 65535 ? port - 1 : port + 1);
@@ -55,10 +62,10 @@ export class UnknownVariantError extends Error {
   }
 }
 
-export function redirectUriVariant(registered: string, variant: string): string | ExemptVariant {
+export function redirectUriVariant(registered: string, variant: string, applicationType?: ApplicationType): string | ExemptVariant {
   const make = REDIRECT_URI_VARIANTS[variant];
   if (!make) throw new UnknownVariantError(variant);
-  return make(new URL(registered));
+  return make(new URL(registered), applicationType);
 }
 
 /** The same request with the registered and with another redirect_uri, each once valid and once with an error due. */

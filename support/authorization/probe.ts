@@ -9,7 +9,7 @@
  * A 200 error page looks like a login page here; the judges never rely on telling those two apart alone.
  */
 import type { CtkWorld } from '../world.ts';
-import type { ClientCredentials } from '../target/target.ts';
+import type { ApplicationType, ClientCredentials } from '../target/target.ts';
 import { describeOutcome, type Exchange } from '../http/exchange.ts';
 import { NotTestableError } from '../verdict/not-testable.ts';
 import { s256Challenge, codeVerifier, stateValue } from '../browser/pkce.ts';
@@ -39,12 +39,14 @@ export interface AuthorizingClient {
   readonly role: string;
   readonly client: ClientCredentials;
   readonly redirectUri: string;
+  /** How the IdP registered it (the profile's applicationType), where the profile says. */
+  readonly applicationType?: ApplicationType;
 }
 
 export const webClient = (world: CtkWorld): AuthorizingClient => {
   const web = world.target.clients.web;
   if (!web) throw new NotTestableError('the target names no web front end client (clients.web)', { remedy: 'describe the client the front end logs humans in with in the target profile' });
-  return { role: 'clients.web', client: web, redirectUri: web.redirectUri ?? DEFAULT_REDIRECT_URI };
+  return { role: 'clients.web', client: web, redirectUri: web.redirectUri ?? DEFAULT_REDIRECT_URI, ...(web.applicationType ? { applicationType: web.applicationType } : {}) };
 };
 
 /** The public client that starts authorization requests: clients.web when it is public, else clients.publicWeb. */
@@ -56,7 +58,7 @@ export const publicClient = (world: CtkWorld): AuthorizingClient => {
       remedy: 'name a public client (tokenEndpointAuthMethod: none) allowed the authorization code grant as clients.publicWeb',
     });
   }
-  return { role: 'clients.publicWeb', client: publicWeb, redirectUri: publicWeb.redirectUri ?? DEFAULT_REDIRECT_URI };
+  return { role: 'clients.publicWeb', client: publicWeb, redirectUri: publicWeb.redirectUri ?? DEFAULT_REDIRECT_URI, ...(publicWeb.applicationType ? { applicationType: publicWeb.applicationType } : {}) };
 };
 
 function endpointOf(world: CtkWorld): string {

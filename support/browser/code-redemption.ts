@@ -18,6 +18,18 @@ export interface RedemptionOptions {
   readonly keepAsLast?: boolean;
 }
 
+/**
+ * The RFC 8707 resource the login asked for (browserLogin.extraParams.resource), named again in the redemption:
+ * RFC 8707 §2.2 lets the client name the resource it wants the access token for at the token endpoint, and an IdP
+ * may need it there — oidc-provider answers a code with the `openid` scope and no `resource` with an access token
+ * for its userinfo endpoint, not for the API (its features.resourceIndicators rules). Only `resource`: the other
+ * authorization-request parameters (audience, ...) are no token request parameters of any standard.
+ */
+export function redemptionResource(world: CtkWorld): Record<string, string> {
+  const resource = world.target.browserLogin?.extraParams?.resource;
+  return resource ? { resource } : {};
+}
+
 export async function redeemCode(world: CtkWorld, login: HumanLogin, code: string, options: RedemptionOptions = {}): Promise<Exchange> {
   const web = world.target.clients.web!;
   const verifier = options.codeVerifier === undefined ? login.request.codeVerifier : options.codeVerifier;
@@ -25,14 +37,16 @@ export async function redeemCode(world: CtkWorld, login: HumanLogin, code: strin
     code,
     redirect_uri: options.redirectUri ?? login.request.redirectUri,
     ...(verifier !== null ? { code_verifier: verifier } : {}),
+    ...redemptionResource(world),
   };
   // The way the profile registered the web client: Basic (default), the form body, or none (public: client_id only).
   return requestToken(world, web, {
     grantType: 'authorization_code',
     method: registeredAuthMethod(web),
     extraParams,
-    // A redemption is neither a client-credentials nor a password request: the profile's parameters are not for
-    // it, and it carries no scope (RFC 6749 §4.1.3: the authorization's scope applies).
+    // A redemption is neither a client-credentials nor a password request: the profile's token request parameters
+    // are not for it (only the login's own resource, above), and it carries no scope (RFC 6749 §4.1.3: the
+    // authorization's scope applies).
     targetParameters: false,
     keepAsLast: options.keepAsLast ?? true,
   });

@@ -48,6 +48,17 @@ const adminCall = (what: string, extra: Record<string, unknown>, required: reado
 });
 const positiveInteger = (what: string) => ({ type: 'integer', minimum: 1, description: `${what}: a whole number >= 1` });
 
+/**
+ * OpenID Connect Dynamic Client Registration's application_type, as the IdP registered the client. Only `web` changes
+ * a verdict: a web client's loopback redirect URI is compared by exact string, port included (RFC 9700 §2.1 exempts
+ * only native apps' loopback ports, RFC 8252 §7.3), so the kit also tries another port (REQ-AUTHZ-02).
+ */
+const applicationType = (role: string) => ({
+  type: 'string',
+  enum: ['web', 'native'],
+  description: `how the IdP registered the ${role} (OpenID Connect Registration application_type): web or native; with web the kit also tries a loopback redirect URI on another port (REQ-AUTHZ-02), which only a native app's may vary (RFC 8252 §7.3); leave it out when unsure`,
+});
+
 const client = (role: string, extra: Record<string, unknown> = {}) => ({
   type: 'object',
   description: `the ${role} test client: { clientId, clientSecret, scopes, tokenEndpointAuthMethod? }`,
@@ -306,7 +317,7 @@ export const PROFILE_SCHEMA = {
         shortTtl: client('short-TTL (tokens living a few seconds)'),
         rotation: client('rotation (the kit may rotate its secret)'),
         noClientCredentials: client('non-client-credentials (not allowed the client_credentials grant)'),
-        web: client('web front end (human login)', { redirectUri: url('the redirect URI registered for the web client') }),
+        web: client('web front end (human login)', { redirectUri: url('the redirect URI registered for the web client'), applicationType: applicationType('web client') }),
         // Issue 22: the web front end's own system user (seed 000)
         frontEndSystem: client("web front end's own system user (seed 000: the front end \"will have a System User\"; client credentials)", {
           notNeeded: {
@@ -317,6 +328,7 @@ export const PROFILE_SCHEMA = {
         }),
         publicWeb: client('public web front end (a public client, tokenEndpointAuthMethod none, allowed the authorization code grant)', {
           redirectUri: url('the redirect URI registered for the public client'),
+          applicationType: applicationType('public client'),
         }),
         otherAudience: client('other-audience (a client of the same IdP whose tokens are for another API)', {
           audience: text('the `aud` its tokens carry (another API than gateway.audience)'),

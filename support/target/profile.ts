@@ -15,7 +15,7 @@ import type { Capability } from '../requirements/types.ts';
 import { MTLS_CAPABILITIES } from './target.ts';
 import type { ClientRoleName, IntrospectionDescription, MtlsDescription, PrivateKeyJwtClient, RevocationDescription, SecretJwtClient, SelfServiceRotationDescription, TargetTls } from './target.ts';
 import { certificatesOf, TargetCaError } from '../tls/trust.ts';
-import type { AdminDescription, AudienceCheck, GatewayLimits, BrowserLoginDescription, ClientCredentials, ForeignIssuerDescription, RouteSet, TargetDescription, TestSignerDescription, TestUser } from './target.ts';
+import type { AdminDescription, ApplicationType, AudienceCheck, GatewayLimits, BrowserLoginDescription, ClientCredentials, ForeignIssuerDescription, RouteSet, TargetDescription, TestSignerDescription, TestUser } from './target.ts';
 import { checkSigningJwk } from '../jwt/signing-keys.ts';
 import { PROFILE_SCHEMA } from './profile-schema.ts';
 import { readDotenv, DotenvError } from './dotenv.ts';
@@ -329,7 +329,7 @@ function interpolate(
 // ---------------------------------------------------------------------------------------------------------
 // checks that need resolved values
 
-type RawClient = Omit<ClientCredentials, 'clientSecret'> & { clientSecret?: string; alg?: SecretJwtClient['alg']; redirectUri?: string; refusedScopes?: string[]; audience?: string; tokenRequestParameters?: Record<string, string>; notNeeded?: string[] };
+type RawClient = Omit<ClientCredentials, 'clientSecret'> & { clientSecret?: string; alg?: SecretJwtClient['alg']; redirectUri?: string; applicationType?: ApplicationType; refusedScopes?: string[]; audience?: string; tokenRequestParameters?: Record<string, string>; notNeeded?: string[] };
 type RawForeignIssuer = Omit<ForeignIssuerDescription, 'client'> & Omit<ClientCredentials, 'ttlSeconds'>;
 interface RawProfile {
   name: string;
@@ -499,6 +499,7 @@ function toProfile(file: string, p: RawProfile, testSigner: TestSignerDescriptio
       ...(c.tokenEndpointAuthMethod !== undefined ? { tokenEndpointAuthMethod: c.tokenEndpointAuthMethod } : {}),
       ...(c.refusedScopes !== undefined ? { refusedScopes: c.refusedScopes } : {}),
       ...(c.redirectUri !== undefined ? { redirectUri: c.redirectUri } : {}),
+      ...(c.applicationType !== undefined ? { applicationType: c.applicationType } : {}),
       ...(c.audience !== undefined ? { audience: c.audience } : {}),
       ...(c.tokenRequestParameters !== undefined ? { tokenRequestParameters: c.tokenRequestParameters } : {}),
       ...(c.notNeeded !== undefined ? { notNeeded: c.notNeeded } : {}),

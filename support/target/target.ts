@@ -217,6 +217,12 @@ export function jwksUriOf(target: Pick<TargetDescription, 'jwksUri'>): string {
 
 export const audienceCheckOf = (target: Pick<TargetDescription, 'audienceCheck'>): AudienceCheck => target.audienceCheck ?? 'exact';
 
+/**
+ * OpenID Connect Registration's application_type of a client that starts logins: `web` has its loopback redirect
+ * URI compared by exact string, port included (RFC 9700 §2.1); `native` may vary a loopback port (RFC 8252 §7.3).
+ */
+export type ApplicationType = 'web' | 'native';
+
 export interface TargetDescription {
   readonly name: string;
   readonly kind: TargetKind;
@@ -271,12 +277,12 @@ export interface TargetDescription {
     /** A client that is not allowed the client_credentials grant (unauthorized_client). */
     readonly noClientCredentials?: ClientCredentials;
     /** The web front end that logs humans in (authorization code + PKCE, or password-style in the reference). */
-    readonly web?: ClientCredentials & { readonly redirectUri?: string };
+    readonly web?: ClientCredentials & { readonly redirectUri?: string; readonly applicationType?: ApplicationType };
     /**
      * A public client (tokenEndpointAuthMethod "none") allowed the authorization code grant, when clients.web is
      * confidential: the authorization endpoint must not let it go without PKCE (REQ-AUTHZ-03).
      */
-    readonly publicWeb?: ClientCredentials & { readonly redirectUri?: string };
+    readonly publicWeb?: ClientCredentials & { readonly redirectUri?: string; readonly applicationType?: ApplicationType };
     /** A client of the same IdP whose tokens are meant for another API (a test aid: wrong-aud checks with genuine tokens). */
     readonly otherAudience?: OtherAudienceClient;
     /**
