@@ -712,6 +712,11 @@ const FAULT_PROBES: Record<string, (base: string) => Promise<void>> = {
     assert.equal(reply.status, 403);
     assert.equal(reply.headers['www-authenticate'], undefined);
   },
+  'no-credentials-server-error': async (base) => {
+    const reply = await call(base, routes.protected);
+    assert.equal(reply.status, 500);
+    assert.equal(reply.headers['www-authenticate'], undefined);
+  },
 };
 
 // The per-IP limits (variation gateway-rate-limit; limits 50/s and a block after 5 invalid tokens for 2 s), probed

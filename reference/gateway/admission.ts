@@ -56,6 +56,8 @@ export async function admit(
     // Fault no-credentials-no-challenge (one-cause-one-finding area): RFC 6750 §3, a request without credentials MUST
     // get a WWW-Authenticate header with a Bearer challenge (REQ-BEARER-02); here a 403 without any challenge.
     if (faults.has('no-credentials-no-challenge')) return refuseWith({ status: 403, detail: credentials.detail });
+    // Fault no-credentials-server-error: a 500 without a challenge, no refusal at all (REQ-BEARER-12's one finding).
+    if (faults.has('no-credentials-server-error')) return refuseWith({ status: 500, detail: 'internal error' });
     // RFC 6750 §3: 401 with a Bearer challenge; §3.1: no error code when the request carried no credentials.
     // Fault bare-bearer-challenge: `WWW-Authenticate: Bearer` with no auth-param at all (REQ-BEARER-14, SHOULD).
     const challenge = faults.has('error-code-without-credentials')

@@ -218,6 +218,9 @@ export const GATEWAY_FAULTS: readonly FaultDefinition[] = [
   gateway('gateway-certificate-mismatch-invalid-request', 'refuses a certificate-bound token presented without its certificate with a 401 whose challenge says invalid_request instead of invalid_token', ['REQ-MTLS-08']),
   // --- one cause, one finding: REQ-BEARER-02 on its own (anonymous-gets-protected-data is REQ-ANON-04's one finding)
   gateway('no-credentials-no-challenge', 'refuses a request without credentials with 403 and no WWW-Authenticate header', ['REQ-BEARER-02', 'REQ-BEARER-16']),
+  // A 500 for a request without a token is no refusal at all: REQ-BEARER-12's one finding (RFC 9110 §15.6), as for a
+  // bad token; the challenge (REQ-BEARER-02) and the status (REQ-BEARER-16) are not judged again on it.
+  gateway('no-credentials-server-error', 'answers a request without credentials (or with the scheme alone) on a protected route with 500 and no WWW-Authenticate header', ['REQ-BEARER-12']),
   // --- gateway rate limit above its claim (product matrix, fastify-rate-limit: a 429 after 2.5 × the claim passed)
   gatewayLimits('gateway-rate-limit-above-stated', 'answers 429 only from 2.5 times the stated per-IP limit (125/s where 50/s is claimed): a limit, but not the claimed one', ['REQ-GRL-02']),
   // --- one cause, one finding: REQ-ID-14 on its own (client-id-falls-back-to-sub is REQ-ID-13's one finding)

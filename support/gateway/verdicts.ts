@@ -124,7 +124,8 @@ export function missingChallengeOf401(world: CtkWorld, exchange: Exchange, requi
 }
 
 /**
- * A bad token answered with a 5xx, or with no answer at all, is ONE deviation: RFC 9110 §15.6's, REQ-BEARER-12 ("never
+ * A bad token (or a request without one) answered with a 5xx, or with no answer at all, is ONE deviation: RFC 9110
+ * §15.6's, REQ-BEARER-12 ("never
  * a 5xx"). It is neither an admission nor a refusal, so the judge of the token's refusal (REQ-BEARER-04, -10, -17)
  * does not report it a second time as "let through": it records REQ-BEARER-12's finding (in passing where the
  * scenario does not judge REQ-BEARER-12 itself) and is not judged on that answer. Returns true when it reported.
@@ -166,6 +167,7 @@ export async function judgeRefusedWithBearerChallenge(world: CtkWorld, requireme
   await controlled(world, requirement, expected, async () => {
     if (await servedWithoutAnyCredentials(world, requirement, exchange, expected)) return;
     if (missingChallengeOf401(world, exchange, requirement, expected)) return;
+    if (serverErrorForBadToken(world, exchange, requirement, expected)) return;
     check(world, { requirement, expected, observed: outcome(exchange) }, () => {
       expect(isSuccess(exchange), 'the gateway let the request through').to.equal(false);
       expect(isClientError(exchange), 'an HTTP refusal (4xx)').to.equal(true);
@@ -180,7 +182,10 @@ export async function judgeStatus(world: CtkWorld, requirement: string, exchange
   if (status < 400) judge();
   else
     await controlled(world, requirement, expected, async () => {
-      if (!(await servedWithoutAnyCredentials(world, requirement, exchange, expected))) judge();
+      if (await servedWithoutAnyCredentials(world, requirement, exchange, expected)) return;
+      // A 5xx (or no answer) is no refusal at all: REQ-BEARER-12's one finding, not a wrong status too.
+      if (serverErrorForBadToken(world, exchange, requirement, expected)) return;
+      judge();
     });
 }
 
