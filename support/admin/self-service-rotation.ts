@@ -14,7 +14,7 @@ import type { CtkWorld } from '../world.ts';
 import { describeOutcome, jsonOf, type Exchange } from '../http/exchange.ts';
 import { registerSecrets } from '../http/redact.ts';
 import { check, reportRootCause } from '../verdict/check.ts';
-import { applicability } from '../target/applicability.ts';
+import { requirementApplies } from '../target/applicability.ts';
 import type { ClientCredentials, SelfServiceRotationDescription, TestUser } from '../target/target.ts';
 import { pointer } from '../identity/echo.ts';
 import { requestToken, tokenResponseOf } from '../oauth/token-client.ts';
@@ -148,7 +148,7 @@ const NOT_OWNER_ROOT = 'REQ-ROT-04';
 export function rotatedForOtherCaller(world: CtkWorld, requirement: string, client: ClientCredentials, who: string, attempt: { exchange: Exchange; shown?: string }): boolean {
   const status = attempt.exchange.response?.status;
   if (requirement === NOT_OWNER_ROOT || attempt.shown === undefined || status === undefined || status < 200 || status >= 300) return false;
-  if (applicability(world.target, [`@${NOT_OWNER_ROOT}`]).kind !== 'applicable') return false;
+  if (!requirementApplies(world.target, NOT_OWNER_ROOT)) return false;
   reportRootCause(
     world,
     { requirement: NOT_OWNER_ROOT, expected: `${who} refused (a 4xx) at the self-service rotation of ${client.clientId}`, observed: `${who}: ${describeOutcome(attempt.exchange)}, with a secret where the owner's answer holds the new one` },

@@ -6,7 +6,7 @@
 import { expect } from 'chai';
 import type { CtkWorld } from '../world.ts';
 import { check, couldNotJudge, doesNotApply, reportRootCause } from '../verdict/check.ts';
-import { applicability } from '../target/applicability.ts';
+import { requirementApplies } from '../target/applicability.ts';
 import { findMetadata } from '../discovery/metadata.ts';
 import { describeAnswer, goesOnToLogin, isRefusal, probeAuthorization, type AuthorizationProbe, type AuthorizingClient } from './probe.ts';
 import { isLoopbackHttp } from '../browser/callback.ts';
@@ -131,7 +131,7 @@ const UNCHECKED_REDIRECT_ROOT = 'REQ-AUTHZ-01';
  * stops at REQ-AUTHZ-01, a MUST).
  */
 export async function redirectedToAnotherHostToo(world: CtkWorld, requirement: string, who: AuthorizingClient, expected: string): Promise<boolean> {
-  if (requirement === UNCHECKED_REDIRECT_ROOT || applicability(world.target, [`@${UNCHECKED_REDIRECT_ROOT}`]).kind !== 'applicable') return false;
+  if (requirement === UNCHECKED_REDIRECT_ROOT || !requirementApplies(world.target, UNCHECKED_REDIRECT_ROOT)) return false;
   const host = redirectUriVariant(who.redirectUri, 'on another host');
   if (typeof host !== 'string') return false;
   const valid = await probeAuthorization(world, who, { redirect_uri: host });

@@ -9,7 +9,7 @@ import { expect } from 'chai';
 import type { CtkWorld } from '../world.ts';
 import type { Exchange } from '../http/exchange.ts';
 import { reportRootCause } from '../verdict/check.ts';
-import { applicability } from '../target/applicability.ts';
+import { requirementApplies } from '../target/applicability.ts';
 import type { TestUser } from '../target/target.ts';
 import { planLoad, type LoadCap } from '../load/load-cap.ts';
 import { baselineFrom, ipBlockClient } from '../load/ip-block.ts';
@@ -69,7 +69,7 @@ const WRONG_PASSWORD_ROOT = 'REQ-HUM-03';
  */
 export function wrongPasswordIssuedCode(world: CtkWorld, requirement: string, attempts: readonly LoginResult[], expected: string): boolean {
   const issued = attempts.find((a) => a.kind === 'redirected' && a.code !== undefined);
-  if (!issued || applicability(world.target, [`@${WRONG_PASSWORD_ROOT}`]).kind !== 'applicable') return false;
+  if (!issued || !requirementApplies(world.target, WRONG_PASSWORD_ROOT)) return false;
   reportRootCause(
     world,
     { requirement: WRONG_PASSWORD_ROOT, expected: 'no redirect to the front end with a code after a wrong password', observed: `attempt ${attempts.indexOf(issued) + 1} of ${attempts.length} with a wrong password: ${describeLogin(issued)}` },

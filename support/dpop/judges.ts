@@ -9,7 +9,7 @@ import type { CtkWorld } from '../world.ts';
 import { describeOutcome, jsonOf, type Exchange } from '../http/exchange.ts';
 import { stateKey } from '../scenario-state.ts';
 import { check, couldNotJudge, doesNotApply, reportRootCause } from '../verdict/check.ts';
-import { applicability } from '../target/applicability.ts';
+import { requirementApplies } from '../target/applicability.ts';
 import { decodeJwt } from '../jwt/decode.ts';
 import { isClientError, isSuccess } from '../gateway/gateway-client.ts';
 import { boundTokenFor, callWithBoundToken, dpopKeyFor, requestTokenWithProof, requireBoundToken, type BoundToken, type DpopCall } from './client.ts';
@@ -172,7 +172,7 @@ const UNBOUND_TOKEN_ROOT = 'REQ-DPOP-02';
  */
 export function unboundTokenRefused(world: CtkWorld, bound: BoundToken, expected: string): boolean {
   const unbound = unboundJwtCnf(bound);
-  if (!unbound || applicability(world.target, [`@${UNBOUND_TOKEN_ROOT}`]).kind !== 'applicable') return false;
+  if (!unbound || !requirementApplies(world.target, UNBOUND_TOKEN_ROOT)) return false;
   reportRootCause(
     world,
     { requirement: UNBOUND_TOKEN_ROOT, expected: `cnf.jkt = ${bound.key.thumbprint} (the RFC 7638 thumbprint of the proof's key) in the access token`, observed: `cnf ${unbound.cnf === undefined ? 'absent' : JSON.stringify(unbound.cnf)}` },

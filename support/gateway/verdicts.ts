@@ -12,7 +12,7 @@ import type { CtkWorld } from '../world.ts';
 import { describeOutcome, type Exchange } from '../http/exchange.ts';
 import { check, checkInPassing, couldNotJudge, doesNotApply, reportRootCause } from '../verdict/check.ts';
 import { controlRoute, underControl } from './positive-control.ts';
-import { applicability } from '../target/applicability.ts';
+import { requirementApplies } from '../target/applicability.ts';
 import { isTagged } from '../oauth/scenario.ts';
 import { challengeProblems, describeReading, errorCodeOf, param, readChallenge } from './bearer-challenge.ts';
 import { callGateway, isClientError, isSuccess, statusOf } from './gateway-client.ts';
@@ -43,7 +43,7 @@ export async function servedWithoutAnyCredentials(world: CtkWorld, requirement: 
   const dependents = (typeof requirement === 'string' ? [requirement] : requirement).filter((id) => id !== UNPROTECTED_ROOT);
   if (!isSuccess(exchange) || dependents.length === 0) return false;
   const judged = world.lastGatewayRoute ?? 'protected';
-  if (judged === 'public' || applicability(world.target, [`@${UNPROTECTED_ROOT}`]).kind !== 'applicable') return false;
+  if (judged === 'public' || !requirementApplies(world.target, UNPROTECTED_ROOT)) return false;
   const route = controlRoute(world, judged);
   const probe = await callGateway(world, { route, keepAsLast: false });
   if (!isSuccess(probe)) return false;
@@ -70,7 +70,7 @@ const BAD_TOKEN_ROOT = 'REQ-BEARER-04';
 export async function acceptedBadToken(world: CtkWorld, dependent: { readonly requirement: string; readonly expected: string }, exchange: Exchange): Promise<boolean> {
   const authorization = exchange.request.headers?.authorization;
   if (typeof authorization !== 'string' || !isSuccess(exchange) || dependent.requirement === BAD_TOKEN_ROOT) return false;
-  if (applicability(world.target, [`@${BAD_TOKEN_ROOT}`]).kind !== 'applicable') return false;
+  if (!requirementApplies(world.target, BAD_TOKEN_ROOT)) return false;
   const probe = await callGateway(world, { route: 'protected', authorization, keepAsLast: false });
   if (!isSuccess(probe)) return false;
   // A protected route that serves a request without any credentials validates nothing: REQ-ANON-04's root, not this one.

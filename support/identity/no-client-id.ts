@@ -9,7 +9,7 @@ import { expect } from 'chai';
 import type { CtkWorld } from '../world.ts';
 import { describeOutcome, type Exchange } from '../http/exchange.ts';
 import { check, couldNotJudge, reportRootCause } from '../verdict/check.ts';
-import { applicability } from '../target/applicability.ts';
+import { requirementApplies } from '../target/applicability.ts';
 import type { NotTestable } from '../oauth/token-requests.ts';
 import { signerToken } from '../jwt/crafted.ts';
 import { testSignerOf } from '../jwt/test-signer.ts';
@@ -142,7 +142,7 @@ const NO_CLIENT_ID_ROOT = 'REQ-ID-13';
  * tell), the records are the component's own doing and REQ-ID-14's finding. True when it reported.
  */
 async function passedOnAsSystem(world: CtkWorld, tokens: NoClientIdTokens, requirement: string, expected: string): Promise<boolean> {
-  if (applicability(world.target, [`@${NO_CLIENT_ID_ROOT}`]).kind !== 'applicable') return false;
+  if (!requirementApplies(world.target, NO_CLIENT_ID_ROOT)) return false;
   let calls: NoClientIdCalls;
   try {
     calls = {

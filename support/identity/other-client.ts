@@ -12,7 +12,7 @@ import type { JWTPayload } from 'jose';
 import type { CtkWorld } from '../world.ts';
 import type { ClientCredentials } from '../target/target.ts';
 import { reportRootCause } from '../verdict/check.ts';
-import { applicability } from '../target/applicability.ts';
+import { requirementApplies } from '../target/applicability.ts';
 
 const CLIENT_ID_ROOT = 'REQ-JWT-12';
 
@@ -20,7 +20,7 @@ const CLIENT_ID_ROOT = 'REQ-JWT-12';
 export function tokenNamesAnotherClient(world: CtkWorld, claims: JWTPayload, client: ClientCredentials, dependents: readonly { readonly requirement: string; readonly expected: string }[]): boolean {
   const named = claims.client_id;
   if (typeof named !== 'string' || named === client.clientId || claims.sub !== named) return false;
-  if (dependents.some((d) => d.requirement === CLIENT_ID_ROOT) || applicability(world.target, [`@${CLIENT_ID_ROOT}`]).kind !== 'applicable') return false;
+  if (dependents.some((d) => d.requirement === CLIENT_ID_ROOT) || !requirementApplies(world.target, CLIENT_ID_ROOT)) return false;
   reportRootCause(
     world,
     { requirement: CLIENT_ID_ROOT, expected: `client_id ${JSON.stringify(client.clientId)} (the client that requested the token)`, observed: `client_id ${JSON.stringify(named)}` },

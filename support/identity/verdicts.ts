@@ -10,7 +10,7 @@ import { describeOutcome, type Exchange } from '../http/exchange.ts';
 import { check, couldNotJudge, reportRootCause } from '../verdict/check.ts';
 import { callGateway } from '../gateway/gateway-client.ts';
 import { acceptedBadToken } from '../gateway/verdicts.ts';
-import { applicability } from '../target/applicability.ts';
+import { applicability, requirementApplies } from '../target/applicability.ts';
 import { underControl } from '../gateway/positive-control.ts';
 import type { ClientCredentials, TestUser } from '../target/target.ts';
 import { scenarioRequirements } from '../gateway/scenario-requirements.ts';
@@ -117,7 +117,7 @@ export async function wrongIdentityBehindCustomerData(world: CtkWorld, exchange:
   if (caller && 'system' in caller && (await systemTokenMisnamed(world, exchange, caller.system, dependent))) return true;
   const authorization = exchange.request.headers?.authorization;
   if (typeof authorization !== 'string' || !world.target.gateway?.routes.identityEcho) return false;
-  const applies = (id: string) => id !== dependent.requirement && applicability(world.target, [`@${id}`]).kind === 'applicable';
+  const applies = (id: string) => id !== dependent.requirement && requirementApplies(world.target, id);
   const root = caller ? callerIdentityRoot(caller) : undefined;
   const judgeIdentity = root !== undefined && applies(root.requirement);
   if (!applies(NO_IDENTITY.requirement) && !judgeIdentity) return false;
@@ -192,7 +192,7 @@ async function systemTokenMisnamed(world: CtkWorld, exchange: Exchange, client: 
   const root = 'REQ-ID-01';
   const authorization = exchange.request.headers?.authorization;
   const token = typeof authorization === 'string' ? /^bearer\s+(\S+)$/i.exec(authorization.trim())?.[1] : undefined;
-  if (!token || !JUDGED_ON_THE_SYSTEM_TOKEN.includes(dependent.requirement) || applicability(world.target, [`@${root}`]).kind !== 'applicable') return false;
+  if (!token || !JUDGED_ON_THE_SYSTEM_TOKEN.includes(dependent.requirement) || !requirementApplies(world.target, root)) return false;
   const read = await readClaims(world, token);
   if (!read || (read.claims.client_id === client.clientId && read.claims.sub === client.clientId)) return false;
   const { claims } = read;
@@ -366,7 +366,7 @@ async function explainedByAnonymousNotNobody(world: CtkWorld, dependent: { reado
 /** REQ-ANON-01 as the root of a refused failed credential: the public route refuses (4xx, not 429) a caller without credentials too. */
 async function explainedByPublicRouteClosed(world: CtkWorld, dependent: { readonly requirement: string; readonly expected: string }): Promise<boolean> {
   const root = 'REQ-ANON-01';
-  if (applicability(world.target, [`@${root}`]).kind !== 'applicable') return false;
+  if (!requirementApplies(world.target, root)) return false;
   const control = await callGateway(world, { route: 'public', keepAsLast: false });
   const status = control.response?.status;
   if (status === undefined || status < 400 || status >= 500 || status === 429) return false;

@@ -20,7 +20,7 @@ import { CompactSign, exportJWK } from 'jose';
 import type { CtkWorld } from '../world.ts';
 import { expect } from 'chai';
 import { couldNotJudge, reportRootCause } from '../verdict/check.ts';
-import { applicability } from '../target/applicability.ts';
+import { requirementApplies } from '../target/applicability.ts';
 import type { NotTestable } from '../oauth/token-requests.ts';
 import { stateKey } from '../scenario-state.ts';
 import { bearer, callGateway, isSuccess } from '../gateway/gateway-client.ts';
@@ -254,7 +254,7 @@ const WRONG_TYP_ROOT = 'REQ-BEARER-04';
  */
 async function typIgnored(world: CtkWorld, expected: string): Promise<boolean> {
   const signer = testSignerOf(world);
-  if (!signer || !world.state.has(SIGNER_CLAIMS) || applicability(world.target, [`@${WRONG_TYP_ROOT}`]).kind !== 'applicable') return false;
+  if (!signer || !world.state.has(SIGNER_CLAIMS) || !requirementApplies(world.target, WRONG_TYP_ROOT)) return false;
   const probe = await callGateway(world, { route: 'protected', authorization: bearer(await signer.sign(world.state.recall(SIGNER_CLAIMS), { typ: 'JWT' })), keepAsLast: false });
   if (!isSuccess(probe)) return false;
   if (isSuccess(await callGateway(world, { route: 'protected', keepAsLast: false }))) return false;

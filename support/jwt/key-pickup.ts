@@ -11,7 +11,7 @@ import { expect } from 'chai';
 import type { CtkWorld } from '../world.ts';
 import { describeOutcome, type Exchange } from '../http/exchange.ts';
 import { reportRootCause } from '../verdict/check.ts';
-import { applicability } from '../target/applicability.ts';
+import { requirementApplies } from '../target/applicability.ts';
 import { isSuccess } from '../gateway/gateway-client.ts';
 import { freshToken, isNotTestable } from '../oauth/token-requests.ts';
 import { presentUntilAdmitted } from './gateway.ts';
@@ -21,7 +21,7 @@ const NEW_KEY_ROOT = 'REQ-JWT-11';
 
 /** True when it reported REQ-JWT-11's finding (the scenario stops there, a MUST). */
 export async function newKeysNotPickedUp(world: CtkWorld, refused: Exchange, requirement: string, expected: string, pickupBoundMs: number): Promise<boolean> {
-  if (isSuccess(refused) || applicability(world.target, [`@${NEW_KEY_ROOT}`]).kind !== 'applicable') return false;
+  if (isSuccess(refused) || !requirementApplies(world.target, NEW_KEY_ROOT)) return false;
   // A route that serves nothing proves nothing: its judge records that (underControl), no root is asked for.
   if (!(await positiveControl(world, 'protected')).held) return false;
   const fresh = await freshToken(world, 'system');

@@ -10,7 +10,7 @@ import type { CtkWorld } from '../world.ts';
 import { describeOutcome, jsonOf, type Exchange } from '../http/exchange.ts';
 import type { ClientCredentials, TargetDescription } from '../target/target.ts';
 import { check, doesNotApply, reportRootCause } from '../verdict/check.ts';
-import { applicability } from '../target/applicability.ts';
+import { requirementApplies } from '../target/applicability.ts';
 import { NotTestableError } from '../verdict/not-testable.ts';
 import { PrerequisiteBlocked } from '../verdict/blocked.ts';
 import { findMetadata } from '../discovery/metadata.ts';
@@ -208,7 +208,7 @@ const INACTIVE_SAYS_MORE_ROOT = 'REQ-INTRO-05';
 export function inactiveAnswerSaysMore(world: CtkWorld, exchange: Exchange, disclosed: readonly string[], who: string): boolean {
   const json = jsonOf(exchange);
   if (exchange.response?.status !== 200 || json?.active !== false || disclosed.length === 0) return false;
-  if (applicability(world.target, [`@${INACTIVE_SAYS_MORE_ROOT}`]).kind !== 'applicable') return false;
+  if (!requirementApplies(world.target, INACTIVE_SAYS_MORE_ROOT)) return false;
   const extra = Object.keys(json).filter((k) => k !== 'active');
   reportRootCause(
     world,

@@ -7,7 +7,7 @@
 import { expect } from 'chai';
 import type { CtkWorld } from '../world.ts';
 import { check, doesNotApply, reportRootCause } from '../verdict/check.ts';
-import { applicability } from '../target/applicability.ts';
+import { requirementApplies } from '../target/applicability.ts';
 import type { IssuedToken } from './issued.ts';
 import { grantedScope, sameScopes, scopeValues } from './token-response.ts';
 import { issuedAToken, judgeRefusal } from './token-errors.ts';
@@ -157,7 +157,7 @@ const UNSTATED_SCOPE_ROOT = 'REQ-TOK-08';
  */
 export function unstatedScopeChange(world: CtkWorld, issued: IssuedToken, inToken: readonly string[]): boolean {
   if (typeof issued.response?.scope === 'string' || issued.requestedScope.length === 0 || sameScopes(inToken, issued.requestedScope)) return false;
-  if (applicability(world.target, [`@${UNSTATED_SCOPE_ROOT}`]).kind !== 'applicable') return false;
+  if (!requirementApplies(world.target, UNSTATED_SCOPE_ROOT)) return false;
   const requested = JSON.stringify(issued.requestedScope.join(' '));
   reportRootCause(
     world,

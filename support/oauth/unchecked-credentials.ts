@@ -20,7 +20,7 @@ import { reportRootCause } from '../verdict/check.ts';
 import { clientFor, describeAuth } from './clients.ts';
 import { isPublicClient, requestToken, wrongSecret } from './token-client.ts';
 import { challengeSchemes, issuedAToken } from './token-errors.ts';
-import { applicability } from '../target/applicability.ts';
+import { requirementApplies } from '../target/applicability.ts';
 import { failureAddress, isNotTestable, SENT_CREDENTIALS, type SentCredentials } from './token-requests.ts';
 
 /** The requirements whose refusal of bad credentials a root cause may explain. */
@@ -108,7 +108,7 @@ export async function explainedByInvalidClientShape(world: CtkWorld, requirement
   const shape = basicRefusalShape(exchange);
   if (requirement !== 'REQ-CAUTH-05' || shape === undefined || conformingBasicRefusal(exchange)) return false;
   const system = world.target.clients.system;
-  if (isPublicClient(system) || applicability(world.target, [`@${BASIC_REFUSAL_ROOT}`]).kind !== 'applicable') return false;
+  if (isPublicClient(system) || !requirementApplies(world.target, BASIC_REFUSAL_ROOT)) return false;
   const address = failureAddress(world);
   if (isNotTestable(address)) return false;
   const probe = await requestToken(world, system, { method: 'basic', secret: wrongSecret(), keepAsLast: false, ...address });

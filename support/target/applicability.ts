@@ -98,6 +98,12 @@ const NEEDS_BODY_AUTH: Readonly<Record<string, string>> = {
   'REQ-CAUTH-02': 'RFC 6749 §2.3.1 lets a server accept credentials in the form body (MAY); a client registered for HTTP Basic only may be refused them',
 };
 
+/**
+ * Whether one requirement applies to the target on its own (no scenario tags beside it): what a root cause asks
+ * before it probes or explains a dependent away (support/verdict/check.ts reportRootCause).
+ */
+export const requirementApplies = (target: TargetDescription, id: string): boolean => applicability(target, [`@${id}`]).kind === 'applicable';
+
 export function applicability(target: TargetDescription, tags: readonly string[]): Applicability {
   const requirementIds = tags.filter((t) => t.startsWith('@REQ-')).map((t) => t.slice(1));
   const requirements = requirementIds.map((id) => requirement(id));
