@@ -310,7 +310,6 @@ function composeDownSync(compose: ComposeCommand, files: Files, project: string,
   });
 }
 
-/** Free TCP ports on 127.0.0.1, held open together so they differ, then released for compose to publish. */
 /**
  * Ports the containers will bind, chosen BELOW the kernel's ephemeral range and checked free: a port the kernel handed
  * out for a moment (listen on 0) goes back to the pool at once, and on a busy machine an outgoing connection's source

@@ -43,8 +43,10 @@ export function describeReferenceTarget(
   // Issue 19: mutual TLS (RFC 8705), claimed where the stack started its mTLS listeners (reference/mtls.ts).
   const mtls = urls.mtls;
   // Without the listeners (a description from given URLs) the capabilities are left out, as a profile without mtls leaves them.
-  if (mtls) Object.assign(capabilities, { 'mtls-client-auth': true, 'certificate-bound-tokens': true });
-  else for (const c of MTLS_CAPABILITIES) delete capabilities[c];
+  for (const c of MTLS_CAPABILITIES) {
+    if (mtls) capabilities[c] = true;
+    else delete capabilities[c];
+  }
   for (const name of options.faults ?? []) for (const c of FAULTS.find((f) => f.name === name)?.unclaims ?? []) capabilities[c] = false;
   return {
     name: options.name ?? 'auth-ctk reference stack',

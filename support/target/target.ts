@@ -223,6 +223,9 @@ export const audienceCheckOf = (target: Pick<TargetDescription, 'audienceCheck'>
  */
 export type ApplicationType = 'web' | 'native';
 
+/** A client that starts human logins: where its codes go back to, and how the IdP registered it. */
+export type LoginClient = ClientCredentials & { readonly redirectUri?: string; readonly applicationType?: ApplicationType };
+
 export interface TargetDescription {
   readonly name: string;
   readonly kind: TargetKind;
@@ -277,12 +280,12 @@ export interface TargetDescription {
     /** A client that is not allowed the client_credentials grant (unauthorized_client). */
     readonly noClientCredentials?: ClientCredentials;
     /** The web front end that logs humans in (authorization code + PKCE, or password-style in the reference). */
-    readonly web?: ClientCredentials & { readonly redirectUri?: string; readonly applicationType?: ApplicationType };
+    readonly web?: LoginClient;
     /**
      * A public client (tokenEndpointAuthMethod "none") allowed the authorization code grant, when clients.web is
      * confidential: the authorization endpoint must not let it go without PKCE (REQ-AUTHZ-03).
      */
-    readonly publicWeb?: ClientCredentials & { readonly redirectUri?: string; readonly applicationType?: ApplicationType };
+    readonly publicWeb?: LoginClient;
     /** A client of the same IdP whose tokens are meant for another API (a test aid: wrong-aud checks with genuine tokens). */
     readonly otherAudience?: OtherAudienceClient;
     /**
