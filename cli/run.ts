@@ -13,6 +13,7 @@ import { CLIENT_COMMAND_ENV } from '../support/client-harness/contract.ts';
 import { FAULTS } from '../reference/faults.ts';
 import { isVariation } from '../reference/variations.ts';
 import { closeSharedBrowser } from '../support/browser/chromium.ts';
+import { openBrowserBroker, type BrowserBroker } from '../support/browser/broker.ts';
 import { prepareShardRun, relocateReports, SHARD_HELP, SHARD_OPTIONS } from '../support/shard/shard-run.ts';
 import { ShardSpecError } from '../support/shard/partition.ts';
 import type { TargetDescription } from '../support/target/target.ts';
@@ -110,10 +111,11 @@ export async function runCommand(argv: string[]): Promise<number> {
   // SIGINT/SIGTERM stop the stack and the browser, then exit 130/143. The same signal may come twice (Ctrl-C
   // reaches the whole process group, and bin/auth-ctk.js forwards it too): the first one stops, later ones wait.
   let stopping = false;
+  let broker: BrowserBroker | undefined;
   const stopOnSignal = (signal: NodeJS.Signals) => {
     if (stopping) return;
     stopping = true;
-    void Promise.allSettled([started.stop(), closeSharedBrowser()]).finally(() => {
+    void Promise.allSettled([started.stop(), closeSharedBrowser(), broker?.close()]).finally(() => {
       rmSync(dir, { recursive: true, force: true });
       process.exit(128 + (signal === 'SIGINT' ? 2 : 15));
     });
@@ -125,10 +127,12 @@ export async function runCommand(argv: string[]): Promise<number> {
     shard?.configure(runConfiguration);
     // A shard is already one of several parts running side by side (pods, or processes here): one worker each.
     const workers = parallel ?? (shard ? 1 : defaultWorkers(started.description));
+    // Workers share one Chromium, started by this thread when the first of them needs one.
+    if (workers > 1) broker = openBrowserBroker();
     await runCucumber({ ...runConfiguration, support: await support, runtime: { ...runConfiguration.runtime, parallel: workers > 1 ? workers : 0 } });
     return await reporting.finish({ runConfiguration, target: started.description, userTags: values.tags ?? null });
   } finally {
-    await started.stop();
+    await Promise.all([started.stop(), broker?.close()]);
     rmSync(dir, { recursive: true, force: true });
     process.off('SIGINT', stopOnSignal);
     process.off('SIGTERM', stopOnSignal);

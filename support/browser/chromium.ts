@@ -14,7 +14,11 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { Browser } from 'playwright-core';
+import { isMainThread } from 'node:worker_threads';
 import { BrowserLoginSetupError } from './errors.ts';
+
+/** Names the CLI's browser broker channel in a parallel run (support/browser/broker.ts, which reads it too). */
+export const BROWSER_BROKER_ENV = 'AUTH_CTK_BROWSER_BROKER';
 
 export const CHROMIUM_ENV = 'AUTH_CTK_CHROMIUM';
 export const CHROMIUM_CANDIDATES = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'] as const;
@@ -204,20 +208,34 @@ export function bundledFontConfig(unpackedDir: string, env: NodeJS.ProcessEnv = 
   return { FONTCONFIG_FILE: file };
 }
 
-type Launch = (candidate: { executablePath: string; args: readonly string[]; env?: Readonly<Record<string, string>> }) => Promise<Browser>;
+/** What a launch gives back: a Browser, or (the run's browser broker, support/browser/broker.ts) a browser server. */
+export interface StartedChromium {
+  version(): string;
+}
+
+/** Where and how to start one Chromium: a candidate that is available. */
+export interface LaunchSpec {
+  readonly executablePath: string;
+  readonly args: readonly string[];
+  readonly env?: Readonly<Record<string, string>>;
+}
+
+type Launch<T extends StartedChromium = Browser> = (candidate: LaunchSpec) => Promise<T>;
+
+/** The command line the kit starts Chromium with: the candidate's flags and the kit's own (CHROMIUM_ARGS). */
+export const launchOptions = ({ executablePath, args, env }: LaunchSpec) => ({
+  executablePath,
+  ...(env ? { env: { ...process.env, ...env } } : {}),
+  // playwright-core adds its own --headless and a fresh --user-data-dir per launch; the flags are also
+  // listed here so the command line is the documented one whatever playwright's defaults become.
+  headless: true,
+  args: [...new Set([...args, ...CHROMIUM_ARGS])],
+  timeout: 30_000,
+});
 
 // playwright-core is imported when a browser is launched, not when the support code loads: it is the heaviest
 // module of the kit (~0.2 s per process), and most cucumber workers of a parallel run never start a browser.
-const launchWithPlaywright: Launch = async ({ executablePath, args, env }) =>
-  (await import('playwright-core')).chromium.launch({
-    executablePath,
-    ...(env ? { env: { ...process.env, ...env } } : {}),
-    // playwright-core adds its own --headless and a fresh --user-data-dir per launch; the flags are also
-    // listed here so the command line is the documented one whatever playwright's defaults become.
-    headless: true,
-    args: [...new Set([...args, ...CHROMIUM_ARGS])],
-    timeout: 30_000,
-  });
+const launchWithPlaywright: Launch = async (candidate) => (await import('playwright-core')).chromium.launch(launchOptions(candidate));
 
 /**
  * A Chromium that dies while starting ("Target page, context or browser has been closed") usually starts on the
@@ -226,7 +244,7 @@ const launchWithPlaywright: Launch = async ({ executablePath, args, env }) =>
  */
 export const LAUNCH_ATTEMPTS = 3;
 
-async function launchWithRetries(launch: Launch, candidate: Parameters<Launch>[0]): Promise<Browser> {
+async function launchWithRetries<T extends StartedChromium>(launch: Launch<T>, candidate: LaunchSpec): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
       return await launch(candidate);
@@ -237,11 +255,11 @@ async function launchWithRetries(launch: Launch, candidate: Parameters<Launch>[0
   }
 }
 
-export interface ResolveOptions {
+export interface ResolveOptions<T extends StartedChromium = Browser> {
   readonly env?: NodeJS.ProcessEnv;
   readonly exists?: (path: string) => boolean;
   readonly npm?: () => Promise<ChromiumCandidate>;
-  readonly launch?: Launch;
+  readonly launch?: Launch<T>;
 }
 
 /**
@@ -249,10 +267,14 @@ export interface ResolveOptions {
  * that starts. A named Chromium that does not start is passed over LOUDLY (the identity lists it), not
  * silently: the run's browser line shows it. Throws ChromiumUnavailableError naming all three when none starts.
  */
-export async function resolveChromium(options: ResolveOptions = {}): Promise<LaunchedChromium> {
+export function resolveChromium(options: ResolveOptions<Browser> = {}): Promise<LaunchedChromium> {
+  return resolveWith(options.launch ?? launchWithPlaywright, options);
+}
+
+/** resolveChromium with another way to start the browser (the broker starts a browser server). */
+export async function resolveWith<T extends StartedChromium>(launch: Launch<T>, options: Omit<ResolveOptions<T>, 'launch'> = {}): Promise<{ readonly browser: T; readonly identity: BrowserIdentity }> {
   const env = options.env ?? process.env;
   const exists = options.exists ?? isExecutable;
-  const launch = options.launch ?? launchWithPlaywright;
   const passedOver: string[] = [];
   const configured = env[CHROMIUM_ENV]?.trim();
   const candidates: (() => ChromiumCandidate | Promise<ChromiumCandidate>)[] = [
@@ -301,7 +323,15 @@ export function sharedChromium(): Promise<LaunchedChromium> {
   if (!launching) {
     // A failure is kept for the run too: a browser that did not start will not start a second later, and
     // every browser scenario then reports the same reason without paying for the attempt again.
-    launching = resolveChromium().then((launched) => {
+    // In a cucumber worker of a parallel run: the one browser the CLI's broker serves (support/browser/broker.ts).
+    // If that fails for any reason but "no Chromium starts here", this worker starts its own.
+    const brokered = process.env[BROWSER_BROKER_ENV] && !isMainThread
+      ? import('./broker.ts').then(({ browserFromBroker }) => browserFromBroker(process.env[BROWSER_BROKER_ENV]!)).catch((error: unknown) => {
+          if (error instanceof ChromiumUnavailableError) throw error;
+          return resolveChromium();
+        })
+      : resolveChromium();
+    launching = brokered.then((launched) => {
       launchedIdentity = launched.identity;
       return launched;
     });
