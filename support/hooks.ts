@@ -1,5 +1,5 @@
 import { BeforeAll, AfterAll, Before, After, setDefaultTimeout, setDefinitionFunctionWrapper, setParallelCanAssign, type ITestCaseHookParameter } from '@cucumber/cucumber';
-import { ReferenceStack } from '../reference/stack.ts';
+import type { ReferenceStack } from '../reference/stack.ts';
 import { REFERENCE_PARTS_ENV, referencePartsFromEnv } from './target/reference-parts.ts';
 import { describeReferenceTarget } from './target/reference-target.ts';
 import { currentTarget, setCurrentTarget, targetFromFile } from './target/current.ts';
@@ -38,6 +38,9 @@ BeforeAll(async function () {
   }
   const faults = (process.env.AUTH_CTK_FAULTS ?? '').split(',').filter(Boolean);
   // A self-test names the parts its features need (support/target/reference-parts.ts); by default all start.
+  // Loaded only here: a run of the CLI hands its workers a target file, and the stack's code (its servers, its
+  // certificate authority) would cost every worker ~0.5 s of CPU to load for nothing.
+  const { ReferenceStack } = await import('../reference/stack.ts');
   ownStack = await ReferenceStack.start({ faults, parts: referencePartsFromEnv(process.env[REFERENCE_PARTS_ENV]) });
   setCurrentTarget(describeReferenceTarget(ownStack.urls, { faults }));
 });

@@ -11,7 +11,7 @@ import { NotTestableError } from '../verdict/not-testable.ts';
 import { paceTokenRequest } from '../oauth/token-client.ts';
 import { addressForFailures } from '../oauth/source-address.ts';
 import type { CertificateAndKey, MtlsDescription, TargetDescription } from '../target/target.ts';
-import { TestCertificateAuthority, certificateThumbprintS256 } from '../tls/test-ca.ts';
+import { certificateThumbprintS256 } from '../tls/thumbprint.ts';
 
 /** Which certificate a request presents. */
 export type Presented = 'registered' | 'none' | 'other-subject' | 'untrusted';
@@ -27,6 +27,8 @@ export function mtlsOf(target: TargetDescription): MtlsDescription {
 let untrusted: Promise<CertificateAndKey> | undefined;
 function untrustedCertificate(clientId: string): Promise<CertificateAndKey> {
   untrusted ??= (async () => {
+    // Loaded here, not with the module: few scenarios need a CA, and @peculiar/x509 costs every worker ~0.35 s.
+    const { TestCertificateAuthority } = await import('../tls/test-ca.ts');
     const ca = await TestCertificateAuthority.create('auth-ctk kit CA no target trusts (run-time)');
     const issued = await ca.issueClientCertificate({ commonName: clientId });
     return { certificatePem: issued.certificatePem, privateKeyPem: issued.privateKeyPem };

@@ -5,7 +5,6 @@
 import { connect, createServer, checkServerIdentity, type PeerCertificate, type SecureVersion, type TLSSocket } from 'node:tls';
 import { isIP, type AddressInfo } from 'node:net';
 import type { HttpsEndpoint } from './endpoints.ts';
-import { TestCertificateAuthority } from './test-ca.ts';
 import { trustFor } from './trust.ts';
 
 export type TlsVersion = Extract<SecureVersion, 'TLSv1' | 'TLSv1.1' | 'TLSv1.2' | 'TLSv1.3'>;
@@ -86,6 +85,8 @@ export function localOpensslOffers(version: TlsVersion): Promise<string | undefi
   let known = selfTests.get(version);
   if (!known) {
     known = (async () => {
+      // Loaded here, not with the module: @peculiar/x509 costs every cucumber worker ~0.35 s, and only this needs it.
+      const { TestCertificateAuthority } = await import('./test-ca.ts');
       const ca = await TestCertificateAuthority.create('auth-ctk TLS self-test CA');
       const certificate = await ca.issueServerCertificate({ ipAddresses: ['127.0.0.1'] });
       const server = createServer({ cert: certificate.certificatePem, key: certificate.privateKeyPem, minVersion: 'TLSv1', maxVersion: 'TLSv1.3', ciphers: 'DEFAULT@SECLEVEL=0' }, (s) => s.end());

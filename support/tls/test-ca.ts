@@ -8,7 +8,10 @@
  */
 import 'reflect-metadata'; // @peculiar/x509 resolves its ASN.1 providers through tsyringe, which needs it
 import * as x509 from '@peculiar/x509';
-import { createHash, webcrypto, X509Certificate } from 'node:crypto';
+import { webcrypto } from 'node:crypto';
+import { certificateThumbprintS256 } from './thumbprint.ts';
+
+export { certificateThumbprintS256 };
 
 x509.cryptoProvider.set(webcrypto as unknown as Crypto);
 
@@ -133,11 +136,6 @@ export class TestCertificateAuthority {
       subject,
     };
   }
-}
-
-/** RFC 8705 §3.1 `x5t#S256`: base64url (no padding) of the SHA-256 of the certificate's DER encoding. */
-export function certificateThumbprintS256(certificatePem: string): string {
-  return createHash('sha256').update(new X509Certificate(certificatePem).raw).digest('base64url');
 }
 
 function toPem(label: string, der: Buffer): string {
