@@ -8,6 +8,7 @@
  * Browser checks are not testable only when none of the three starts; the reason then names all three.
  * Launched lazily by the first browser scenario, shared by all of them (each gets a fresh context: no
  * cookies, no storage), closed at the end of the run. On 2 cores a launch costs ~0.2-1 s; a context ~20 ms.
+ * In the cucumber workers of a parallel run the browser comes from the CLI's broker (./broker.ts): one for all.
  */
 import { accessSync, constants, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
