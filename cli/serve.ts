@@ -1,4 +1,7 @@
 import { parseArgs } from 'node:util';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { ReferenceStack } from '../reference/stack.ts';
 import { describeReferenceTarget } from '../support/target/reference-target.ts';
 import { UsageError } from './errors.ts';
@@ -63,9 +66,30 @@ async function serveUntilStopped(faults: string[], ports: { idp: number; gateway
   if (signed) console.log(`  ${'privateKeyJwtClient'.padEnd(20)} ${signed.clientId} (private_key_jwt, ${signed.alg}, kid ${signed.kid ?? '-'}; its TEST FIXTURE key: privateKeyJwtClient.privateJwk in fixtures/reference/stack.json)`);
   // Issue 19, variation https-reference: the run's CA, for a profile's tls.caFile (removed when the stack stops).
   if (stack.urls.tls) console.log(`TLS        https with a CA made for this run: tls.caFile ${stack.urls.tls.caFile}; plain-http twin ${stack.urls.tls.plainIdp ?? '-'}`);
+  // The mTLS listeners (RFC 8705) use certificates made for this run: written to a private temporary folder for
+  // curl or a client under test, removed when the stack stops (nothing outlives the run's CA).
+  const mtls = stack.urls.mtls;
+  const mtlsDir = mtls ? writeMtlsFiles(mtls) : undefined;
+  if (mtls && mtlsDir) {
+    console.log(`mTLS       token ${mtls.idpUrl}/token, gateway ${mtls.gatewayUrl} (client ${mtls.clientId}, no secret; a CA made for this run)`);
+    console.log(`           --cacert ${join(mtlsDir, 'ca.pem')} --cert ${join(mtlsDir, 'client.pem')} --key ${join(mtlsDir, 'client-key.pem')}`);
+  }
   if (faults.length) console.log(`faults: ${faults.join(', ')}`);
   console.log('Ctrl-C stops the stack.');
-  await stopped;
-  await stack.stop();
+  try {
+    await stopped;
+    await stack.stop();
+  } finally {
+    if (mtlsDir) rmSync(mtlsDir, { recursive: true, force: true });
+  }
   return 0;
+}
+
+/** The run's mTLS CA certificate and client certificate/key as PEM files, readable by this user only. */
+function writeMtlsFiles(mtls: NonNullable<ReferenceStack['urls']['mtls']>): string {
+  const dir = mkdtempSync(join(tmpdir(), 'auth-ctk-mtls-'));
+  writeFileSync(join(dir, 'ca.pem'), mtls.caCertificatePem, { mode: 0o600 });
+  writeFileSync(join(dir, 'client.pem'), mtls.client.certificatePem, { mode: 0o600 });
+  writeFileSync(join(dir, 'client-key.pem'), mtls.client.privateKeyPem, { mode: 0o600 });
+  return dir;
 }

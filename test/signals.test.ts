@@ -89,12 +89,25 @@ interface Case {
   /** The processes that must be up before the signal is sent (comm names, counted). */
   ready(seen: Proc[], output: string): boolean;
   readonly exitCode: (signal: NodeJS.Signals) => number;
+  /** Checks of what the command printed, while it runs and once it ended. */
+  readonly whileUp?: (output: string) => void;
+  readonly afterExit?: (output: string) => void;
 }
+
+/** The folder `serve` wrote the run's mTLS certificates to (its --cacert line). */
+const mtlsFolder = (output: string): string | undefined => /--cacert (\S+)\/ca\.pem/.exec(output)?.[1];
 
 const SERVE: Case = {
   command: ['serve'],
   ready: (_seen, output) => output.includes('Ctrl-C stops the stack.'),
   exitCode: () => 0,
+  // The mTLS certificates made for the run are there while it serves, and gone with it.
+  whileUp: (output) => {
+    const folder = mtlsFolder(output);
+    assert.ok(folder, `serve printed no mTLS certificate files:\n${output.slice(-1500)}`);
+    for (const file of ['ca.pem', 'client.pem', 'client-key.pem']) assert.ok(existsSync(join(folder, file)), `${file} while serving`);
+  },
+  afterExit: (output) => assert.equal(existsSync(mtlsFolder(output)!), false, 'the mTLS certificate folder outlived serve'),
 };
 
 const RUN: Case = {
@@ -123,6 +136,7 @@ async function signalAndCheck(node: string, which: Case, signal: NodeJS.Signals)
   assert.ok(!done, `auth-ctk ${which.command.join(' ')} ended before it was ready to be signalled:\n${output.slice(-1500)}`);
   assert.ok(Date.now() < deadline, `not ready within 90 s:\n${output.slice(-1500)}`);
   for (const p of descendants(child.pid!)) seen.set(`${p.pid}/${p.start}`, p);
+  which.whileUp?.(output);
   process.kill(child.pid!, signal); // the pid alone, not the process group
   const ended = await Promise.race([exited, sleep(30_000).then(() => undefined)]);
   if (!ended) child.kill('SIGKILL');
@@ -134,6 +148,7 @@ async function signalAndCheck(node: string, which: Case, signal: NodeJS.Signals)
   assert.ok(ended, `auth-ctk ${which.command.join(' ')} did not end within 30 s of ${signal}:\n${output.slice(-1500)}`);
   assert.deepEqual(ended, { code: which.exitCode(signal), signal: null }, output.slice(-1500));
   assert.doesNotMatch(output, /Cannot use 'progress-bar' formatter/);
+  which.afterExit?.(output);
   assert.deepEqual(
     remaining.map((p) => `${p.pid} ${p.comm}`),
     [],
