@@ -29,7 +29,7 @@ export const BEARER_REQUIREMENTS: readonly Requirement[] = [
     link: R6750('3'),
     component: 'gateway',
     profile: 'gateway',
-    note: 'The status itself (401) is REQ-BEARER-16: RFC 6750 mandates the challenge, not the status code. A 401 without any Bearer challenge is reported once, as REQ-BEARER-13 (every 401, RFC 9110 §15.5.2 with RFC 6750 §3); this requirement is then not judged on that answer — one cause, one finding. It fails on its own for an answer that is no refusal, or a refusal other than 401 without a Bearer challenge.',
+    note: 'The status itself (401) is REQ-BEARER-16: RFC 6750 mandates the challenge, not the status code. A 401 without any Bearer challenge is reported once, as REQ-BEARER-13 (every 401, RFC 9110 §15.5.2 with RFC 6750 §3); this requirement is then not judged on that answer — one cause, one finding. It fails on its own for an answer that is no refusal, or a refusal other than 401 without a Bearer challenge. The other half of the same §3 sentence, a token that does not enable access, is REQ-BEARER-20: another request, its own finding.',
   },
   {
     id: 'REQ-BEARER-03',
