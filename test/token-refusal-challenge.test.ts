@@ -9,7 +9,6 @@ import assert from 'node:assert/strict';
 import { expect } from 'chai';
 import { judgeTokenRefusal, type TokenRefusalClause } from '../support/gateway/verdicts.ts';
 import { errorCodeOf } from '../support/gateway/bearer-challenge.ts';
-import { RequirementViolation } from '../support/verdict/check.ts';
 import { explainingRoot, type CheckRecord, type Finding } from '../support/verdict/media-types.ts';
 import type { Exchange, HttpResponse } from '../support/http/exchange.ts';
 import type { CtkWorld } from '../support/world.ts';
@@ -60,10 +59,10 @@ test('401 with Bearer error="invalid_token": both clauses hold', () => {
   assert.deepEqual(outcomes(w), ['REQ-BEARER-05 holds', 'REQ-BEARER-20 holds']);
 });
 
-test('403 without any challenge for an invalid token: the status is REQ-BEARER-05\'s warning, the challenge REQ-BEARER-20\'s failure', () => {
+test('403 without any challenge for an invalid token: the status is REQ-BEARER-05\'s warning, the challenge REQ-BEARER-20\'s failure (in passing: the scenario goes on, its earlier checks stand)', () => {
   const w = world(TAGS);
   const ex = answer(403);
-  assert.throws(() => judgeTokenRefusal(w, ex, clause(ex)), RequirementViolation);
+  judgeTokenRefusal(w, ex, clause(ex));
   assert.deepEqual(w.warnings.map((f) => f.requirementId), ['REQ-BEARER-05']);
   assert.match(w.warnings[0]!.expected, /^HTTP 401 \(the missing Bearer challenge, and its error code with it, is REQ-BEARER-20's finding\)$/);
   assert.deepEqual(w.violations.map((f) => f.requirementId), ['REQ-BEARER-20']);
@@ -73,7 +72,7 @@ test('403 without any challenge for an invalid token: the status is REQ-BEARER-0
 test('403 whose only challenge is another scheme: no Bearer challenge (RFC 6750 §3: challenges MUST use "Bearer")', () => {
   const w = world(TAGS);
   const ex = answer(403, 'Basic realm="api"');
-  assert.throws(() => judgeTokenRefusal(w, ex, clause(ex)), RequirementViolation);
+  judgeTokenRefusal(w, ex, clause(ex));
   assert.deepEqual(w.violations.map((f) => f.requirementId), ['REQ-BEARER-20']);
 });
 
@@ -88,7 +87,7 @@ test('403 with a Bearer challenge for an invalid token: the challenge holds, the
 test('403 without a challenge for a token lacking the scope: REQ-BEARER-20\'s one finding, REQ-BEARER-07 not judged on it', () => {
   const w = world(['REQ-BEARER-07', 'REQ-BEARER-08', 'REQ-BEARER-20']);
   const ex = answer(403);
-  assert.throws(() => judgeTokenRefusal(w, ex, clause(ex, 'REQ-BEARER-07', 403, 'insufficient_scope')), RequirementViolation);
+  judgeTokenRefusal(w, ex, clause(ex, 'REQ-BEARER-07', 403, 'insufficient_scope'));
   assert.deepEqual(w.warnings, []);
   assert.deepEqual(w.violations.map((f) => f.requirementId), ['REQ-BEARER-20']);
   assert.deepEqual(outcomes(w), ['REQ-BEARER-07 could-not-judge', 'REQ-BEARER-20 does-not-hold']);

@@ -241,7 +241,9 @@ export interface TokenRefusalClause {
  * challenge's finding, not the clause's — REQ-BEARER-13's on a 401 (RFC 9110 §15.5.2), REQ-BEARER-20's on any other
  * 4xx — recorded in passing where the scenario does not judge it. Left to the clause is its status alone: a 403 for
  * an invalid token is a warning of its own (two clauses, as REQ-BEARER-16 beside REQ-BEARER-02); the right status
- * without a challenge is not judged. A refusal with a challenge is judged in full, and REQ-BEARER-20 holds.
+ * without a challenge is not judged. A refusal with a challenge is judged in full, and REQ-BEARER-20 holds. The
+ * missing challenge (a MUST) is recorded in passing: the run fails on it, and the scenario's other requirements, judged
+ * before it on the same answer, keep their verdicts.
  */
 export function judgeTokenRefusal(world: CtkWorld, exchange: Exchange, clause: TokenRefusalClause): void {
   const reading = readChallenge(exchange);
@@ -275,9 +277,10 @@ export function judgeTokenRefusal(world: CtkWorld, exchange: Exchange, clause: T
     if (judgesChallenge) explainedBy(world, { ...challenge, root, why: `a 401 without a Bearer challenge (${describeReading(reading)})` });
     return;
   }
-  const assertion = () => expect(reading.bearer, describeReading(reading)).to.not.equal(undefined);
-  if (judgesChallenge) check(world, challenge, assertion);
-  else checkInPassing(world, challenge, assertion);
+  // Recorded without stopping the scenario, as REQ-BEARER-13's missing challenge is (missingChallengeOf401): it is the
+  // refusal's last clause, and the ones judged before it on the same answer (the token refused at all, REQ-BEARER-04
+  // or -08; no 5xx, REQ-BEARER-12) still stand — a stopped scenario would leave them "not judged".
+  checkInPassing(world, challenge, () => expect(reading.bearer, describeReading(reading)).to.not.equal(undefined));
 }
 
 /**
