@@ -31,7 +31,7 @@ Feature: Bearer token errors at the gateway (RFC 6750 §2, §3, §3.1)
       | an HTTP Basic Authorization header |
 
   # The challenge is RFC 6750 §3's MUST whatever the status (REQ-BEARER-20); the 401 and the error code are §3.1's
-  # SHOULD (REQ-BEARER-05, -07 below), so a 403 without a challenge is graded on both clauses.
+  # SHOULD (REQ-BEARER-05, -07 below), so a 403 without a challenge for an invalid token is graded on both clauses.
   @REQ-BEARER-04 @REQ-BEARER-05 @REQ-BEARER-20
   Scenario Outline: An invalid access token is refused with 401 invalid_token (<token>)
     When the gateway is called on the protected route with the bearer token "<token>"

@@ -51,8 +51,8 @@ Feature: The gateway withstands attacks through a token's header and size
 
   Rule: An oversized token is refused with a 4xx, whatever status the gateway picks for it (RFC 9110 §15.6, §5.4)
 
-    # 401, 400 and 431 (RFC 6585 §5) all refuse it: REQ-BEARER-05's 401 invalid_token is not asked of a header the
-    # gateway's proxy may not take in at all.
+    # 401, 400 and 431 (RFC 6585 §5) all refuse it: REQ-BEARER-05's 401 invalid_token, and REQ-BEARER-20's challenge,
+    # are not asked of a header the gateway's proxy may not take in at all.
     @REQ-BEARER-04 @REQ-BEARER-12
     Scenario Outline: The gateway refuses a forged token of <size> KiB without a server error
       Given a forged token of <size> KiB for the system client

@@ -149,7 +149,7 @@ export const BEARER_REQUIREMENTS: readonly Requirement[] = [
     note:
       'Judged on every 401 the kit meets, in passing where a scenario is about something else (a refused token\'s error code). ' +
       'A 401 without a Bearer challenge is one finding, this one: the requirements that read that challenge (REQ-BEARER-02, ' +
-      '-05, -07, -20) are not judged again on it. A refusal with another status without a challenge is REQ-BEARER-02\'s ' +
+      '-05, -07, -20) are not judged again on the missing challenge (a status other than theirs stays their own clause). A refusal with another status without a challenge is REQ-BEARER-02\'s ' +
       '(no credentials) or REQ-BEARER-20\'s (a token that does not enable access).',
   },
   {
