@@ -67,7 +67,8 @@ export async function judgeGatewayRefusal(world: CtkWorld, exchange: Exchange, s
   if (!(await underControl(world, 'protected', judged, `the gateway refuses ${situation} with a 4xx`))) return;
   const refused = `the gateway refuses ${situation} with a 4xx (the resource is not served)`;
   // A 5xx or no answer is REQ-BEARER-12's one finding, not a second one ("let through") of the refusal's requirement.
-  if (serverErrorForBadToken(world, exchange, refusal, refused)) return;
+  // The requirements that judge the refusal are then not judged on it (REQ-BEARER-12 itself is judged in there).
+  if (serverErrorForBadToken(world, exchange, judged.filter((id) => id !== 'REQ-BEARER-12'), refused)) return;
   // A route that serves a request without any credentials validates no token: REQ-ANON-04's one finding, not this one.
   if (await servedWithoutAnyCredentials(world, withTokenChallenge(world, [refusal, ...(isTagged(world, 'REQ-BEARER-05') ? ['REQ-BEARER-05'] : [])]), exchange, refused)) return;
   check(world, { requirement: refusal, expected: refused, observed: exchange }, () => {
