@@ -76,7 +76,7 @@ Feature: Access tokens are RFC 9068 JWTs, and the gateway trusts only the genuin
 
   Rule: The gateway refuses tokens that are not genuine (RFC 9068 §4, RFC 8725 §2.1, §3.1)
 
-    @REQ-BEARER-04 @REQ-BEARER-05 @REQ-BEARER-12 @requires-jwt-access-tokens
+    @REQ-BEARER-04 @REQ-BEARER-05 @REQ-BEARER-20 @REQ-BEARER-12 @requires-jwt-access-tokens
     Scenario Outline: The gateway refuses a copy of a valid token <forgery>
       Given a copy of the system client's access token <forgery>
       When the caller calls the protected route with that token
@@ -100,7 +100,7 @@ Feature: Access tokens are RFC 9068 JWTs, and the gateway trusts only the genuin
       When the caller calls the protected route with that token
       Then the gateway lets the request through to the protected resource
 
-    @REQ-BEARER-04 @REQ-BEARER-05 @requires-test-token-signer @requires-jwt-access-tokens
+    @REQ-BEARER-04 @REQ-BEARER-05 @REQ-BEARER-20 @requires-test-token-signer @requires-jwt-access-tokens
     Scenario Outline: The gateway refuses a correctly signed token <defect>
       Given a token from the trusted test signer with the claims of the system client's access token, but <defect>
       When the caller calls the protected route with that token
@@ -125,13 +125,13 @@ Feature: Access tokens are RFC 9068 JWTs, and the gateway trusts only the genuin
     # whose tokens are for another API. Their tokens are genuine, and still not valid at this gateway. The kit reads
     # the token's iss / aud to know it is what the profile says: from a JWT, or for an opaque token through the
     # target's introspection (aud) and the profile (foreignIssuer.issuer), so opaque-token targets are judged too.
-    @REQ-BEARER-04 @REQ-BEARER-05 @requires-foreign-issuer
+    @REQ-BEARER-04 @REQ-BEARER-05 @REQ-BEARER-20 @requires-foreign-issuer
     Scenario: The gateway refuses a genuine token of another issuer
       Given a genuine access token that another issuer issued to its client
       When the caller calls the protected route with that token
       Then the gateway refuses the token with 401 and error "invalid_token"
 
-    @REQ-BEARER-04 @REQ-BEARER-05 @requires-other-audience-client
+    @REQ-BEARER-04 @REQ-BEARER-05 @REQ-BEARER-20 @requires-other-audience-client
     Scenario: The gateway refuses a genuine token issued for another audience
       Given a genuine access token the IdP issued to a client for another API
       When the caller calls the protected route with that token

@@ -31,7 +31,7 @@ Feature: Token lifetime and expiry
       When the caller calls the protected route with that token before it expires
       Then the gateway lets the request through to the protected resource
 
-    @REQ-BEARER-04 @REQ-BEARER-05 @timing-sensitive
+    @REQ-BEARER-04 @REQ-BEARER-05 @REQ-BEARER-20 @timing-sensitive
     Scenario: A short-lived token is refused with 401 invalid_token once it has expired
       Given the short-TTL client has been issued a fresh access token
       When its exp and the gateway's clock leeway have passed

@@ -10,7 +10,7 @@ Feature: The gateway withstands attacks through a token's header and size
 
   Rule: The gateway never takes its key from the token, and a kid is only a name (RFC 9068 §4, RFC 8725 §3.10)
 
-    @REQ-BEARER-04 @REQ-BEARER-05 @REQ-BEARER-12 @requires-jwt-access-tokens
+    @REQ-BEARER-04 @REQ-BEARER-05 @REQ-BEARER-20 @REQ-BEARER-12 @requires-jwt-access-tokens
     Scenario Outline: The gateway refuses a token <attack>
       Given a token with the claims of the system client's access token, <attack>
       When the caller calls the protected route with that token
@@ -27,7 +27,7 @@ Feature: The gateway withstands attacks through a token's header and size
 
     # Each is presented after the signer's plain token was served: a gateway that does not trust the signer would
     # refuse these for their key alone.
-    @REQ-BEARER-17 @REQ-BEARER-05 @requires-test-token-signer @requires-jwt-access-tokens
+    @REQ-BEARER-17 @REQ-BEARER-05 @REQ-BEARER-20 @requires-test-token-signer @requires-jwt-access-tokens
     Scenario: The gateway refuses a correctly signed token whose crit names an extension it does not understand
       Given a token the trusted test signer made from the claims of the system client's access token, whose crit header lists an extension no gateway understands
       When the caller calls the protected route with that token
@@ -51,8 +51,8 @@ Feature: The gateway withstands attacks through a token's header and size
 
   Rule: An oversized token is refused with a 4xx, whatever status the gateway picks for it (RFC 9110 §15.6, §5.4)
 
-    # 401, 400 and 431 (RFC 6585 §5) all refuse it: REQ-BEARER-05's 401 invalid_token is not asked of a header the
-    # gateway's proxy may not take in at all.
+    # 401, 400 and 431 (RFC 6585 §5) all refuse it: REQ-BEARER-05's 401 invalid_token, and REQ-BEARER-20's challenge,
+    # are not asked of a header the gateway's proxy may not take in at all.
     @REQ-BEARER-04 @REQ-BEARER-12
     Scenario Outline: The gateway refuses a forged token of <size> KiB without a server error
       Given a forged token of <size> KiB for the system client

@@ -984,6 +984,20 @@ Object.assign(FAULT_PROBES, {
   },
 });
 
+// RFC 6750 §3: a token that does not enable access refused with a plain 403, no challenge (REQ-BEARER-20).
+Object.assign(FAULT_PROBES, {
+  'invalid-token-403-without-challenge': async (base: string) => {
+    const reply = await call(base, routes.protected, { headers: [bearer(await mint({ claims: { exp: now() - 600 } }))] });
+    assert.equal(reply.status, 403);
+    assert.equal(reply.headers['www-authenticate'], undefined);
+  },
+  'insufficient-scope-without-challenge': async (base: string) => {
+    const reply = await call(base, routes.scoped.path, { method: routes.scoped.method, headers: [bearer(await readOnlyToken())] });
+    assert.equal(reply.status, 403);
+    assert.equal(reply.headers['www-authenticate'], undefined);
+  },
+});
+
 describe('gateway faults: each flips the behaviour it names, and the healthy gateway does not', () => {
   test('every declared gateway fault has a probe here, and every probe a declaration', () => {
     assert.deepEqual(GATEWAY_FAULTS.map((f) => f.name).sort(), Object.keys(FAULT_PROBES).sort());

@@ -82,6 +82,12 @@ export async function admit(
     if ((faults.has('gateway-500-on-unknown-kid') && kind === 'unknown-key') || kind === 'key-lookup-crashed') {
       return refuseWith({ status: 500, detail: 'internal error' });
     }
+    // Fault invalid-token-403-without-challenge: an invalid Bearer token refused with a plain 403, no WWW-Authenticate
+    // (RFC 6750 §3: a token that does not enable access MUST get a Bearer challenge, REQ-BEARER-20; §3.1: 401, REQ-BEARER-05).
+    // DPoP and certificate-binding refusals keep their own answers: their clauses are others' (REQ-DPOP-*, REQ-MTLS-*).
+    if (faults.has('invalid-token-403-without-challenge') && credentials.scheme !== 'DPoP' && !(error instanceof DpopRefused) && !(error instanceof CertificateBindingRefused)) {
+      return refuseWith({ status: 403, detail: reason });
+    }
     // RFC 6750 §3.1 invalid_token: expired, revoked, malformed, or otherwise invalid -> 401. Also when the
     // keys cannot be fetched (issue 12: an unreachable JWKS is a 401, never a 500 and never an accept).
     // RFC 8705 §3: a certificate-bound token without its certificate is invalid_token too (mtls.ts, whose fault may say otherwise).
@@ -100,6 +106,9 @@ export async function admit(
   const scope = requiredScope(policy, faults);
   if (scope && !faults.has('ignore-scope') && !identity.scopes.includes(scope)) {
     const detail = `the access token lacks the scope ${scope}`;
+    // Fault insufficient-scope-without-challenge: a scope policy layer's plain 403, no WWW-Authenticate (RFC 6750 §3:
+    // a token that does not enable access MUST get a Bearer challenge, REQ-BEARER-20).
+    if (faults.has('insufficient-scope-without-challenge')) return refuseWith({ status: 403, detail });
     return refuseWith({
       status: faults.has('insufficient-scope-as-401') ? 401 : 403,
       challenge: { error: 'insufficient_scope', description: detail, scope },

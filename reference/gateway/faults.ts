@@ -229,4 +229,16 @@ export const GATEWAY_FAULTS: readonly FaultDefinition[] = [
     'admits a token without client_id as a human (no system user: seed 003 conforms), and the component serves a human identity without client_id every customer\'s records',
     ['REQ-ID-14'],
   ),
+  // --- RFC 6750 §3: the Bearer challenge on the refusal of a token that does not enable access (REQ-BEARER-20)
+  gateway(
+    'invalid-token-403-without-challenge',
+    'refuses an invalid Bearer access token (tampered, expired, unknown key, alg none, another issuer or audience) with 403 and no WWW-Authenticate header',
+    // Two clauses, two findings on the same answer, as no-credentials-no-challenge's REQ-BEARER-02 and -16: the missing
+    // challenge is REQ-BEARER-20's (MUST), the 403 instead of 401 REQ-BEARER-05's (SHOULD). The missing error code goes
+    // with the missing challenge: REQ-BEARER-05 is judged on the status alone (support/gateway/verdicts.ts judgeTokenRefusal).
+    ['REQ-BEARER-20', 'REQ-BEARER-05'],
+  ),
+  // The status is right (403): the missing challenge, with its error code, is REQ-BEARER-20's one finding; REQ-BEARER-07
+  // is not judged on it.
+  gateway('insufficient-scope-without-challenge', "refuses a valid token without the route's scope with 403 and no WWW-Authenticate header (a scope policy layer's plain 403)", ['REQ-BEARER-20']),
 ];

@@ -10,19 +10,20 @@
 import { expect } from 'chai';
 import type { CtkWorld } from '../world.ts';
 import { describeOutcome, type Exchange } from '../http/exchange.ts';
-import { check, checkInPassing, couldNotJudge, doesNotApply, reportRootCause } from '../verdict/check.ts';
+import { check, checkInPassing, couldNotJudge, doesNotApply, explainedBy, reportRootCause } from '../verdict/check.ts';
 import { controlRoute, underControl } from './positive-control.ts';
 import { requirementApplies } from '../target/applicability.ts';
 import { isTagged } from '../oauth/scenario.ts';
-import { challengeProblems, describeReading, errorCodeOf, param, readChallenge } from './bearer-challenge.ts';
+import { challengeProblems, describeReading, errorCodeOf, param, readChallenge, type ChallengeReading } from './bearer-challenge.ts';
 import { callGateway, isClientError, isSuccess, statusOf } from './gateway-client.ts';
 
 /**
  * Runs `judge` only when the route of the judged request serves a valid request in this scenario; otherwise records
  * that `requirement` could not be judged, with what the control got. Returns whether the judge ran.
  */
-async function controlled(world: CtkWorld, requirement: string, expected: string, judge: () => unknown): Promise<boolean> {
-  if (!(await underControl(world, world.lastGatewayRoute ?? 'protected', [requirement], expected))) return false;
+async function controlled(world: CtkWorld, requirement: string | readonly string[], expected: string, judge: () => unknown): Promise<boolean> {
+  const judged = typeof requirement === 'string' ? [requirement] : requirement;
+  if (!(await underControl(world, world.lastGatewayRoute ?? 'protected', judged, expected))) return false;
   await judge();
   return true;
 }
@@ -130,7 +131,7 @@ export function missingChallengeOf401(world: CtkWorld, exchange: Exchange, requi
  * does not report it a second time as "let through": it records REQ-BEARER-12's finding (in passing where the
  * scenario does not judge REQ-BEARER-12 itself) and is not judged on that answer. Returns true when it reported.
  */
-export function serverErrorForBadToken(world: CtkWorld, exchange: Exchange, requirement: string, expected: string): boolean {
+export function serverErrorForBadToken(world: CtkWorld, exchange: Exchange, requirement: string | readonly string[], expected: string): boolean {
   const status = statusOf(exchange);
   if (status !== undefined && status < 500) return false;
   const noServerError = { requirement: 'REQ-BEARER-12', expected: 'a 4xx refusal of a bad token, never a 5xx or no answer', observed: outcome(exchange) };
@@ -138,7 +139,9 @@ export function serverErrorForBadToken(world: CtkWorld, exchange: Exchange, requ
     expect(status, 'an HTTP answer').to.not.equal(undefined);
     expect(status!, 'the gateway answered with a server error').to.be.below(500);
   };
-  couldNotJudge(world, { requirement, expected, why: `neither served nor refused (${outcome(exchange)}): reported once, as REQ-BEARER-12` });
+  for (const id of typeof requirement === 'string' ? [requirement] : requirement) {
+    couldNotJudge(world, { requirement: id, expected, why: `neither served nor refused (${outcome(exchange)}): reported once, as REQ-BEARER-12` });
+  }
   if (isTagged(world, 'REQ-BEARER-12')) check(world, noServerError, assertion);
   else checkInPassing(world, noServerError, assertion);
   return true;
@@ -193,17 +196,91 @@ export async function judgeStatus(world: CtkWorld, requirement: string, exchange
 export async function judgeBearerError(world: CtkWorld, requirement: string, exchange: Exchange, status: number, error: string, why: string): Promise<void> {
   const reading = readChallenge(exchange);
   const expected = `${status} with WWW-Authenticate: Bearer error="${error}" (${why})`;
-  await controlled(world, requirement, expected, async () => {
-    if (await servedWithoutAnyCredentials(world, requirement, exchange, expected)) return;
+  const judged = requirement === 'REQ-BEARER-05' ? withTokenChallenge(world, [requirement]) : [requirement];
+  await controlled(world, judged, expected, async () => {
+    if (await servedWithoutAnyCredentials(world, judged, exchange, expected)) return;
     // Where a 401 is the answer asked for, its missing challenge is REQ-BEARER-13's finding, and a 5xx for the bad token
     // REQ-BEARER-12's: not a second one here.
-    if (requirement === 'REQ-BEARER-05' && serverErrorForBadToken(world, exchange, requirement, expected)) return;
-    if (status === 401 && missingChallengeOf401(world, exchange, requirement, expected)) return;
-    check(world, { requirement, expected, observed: outcome(exchange) }, () => {
+    if (requirement === 'REQ-BEARER-05' && serverErrorForBadToken(world, exchange, judged, expected)) return;
+    const assertion = (read: ChallengeReading) => {
       expect(statusOf(exchange)).to.equal(status);
-      expect(errorCodeOf(reading), describeReading(reading)).to.equal(error);
-    });
+      expect(errorCodeOf(read), describeReading(read)).to.equal(error);
+    };
+    // An invalid token is one that does not enable access: its challenge is RFC 6750 §3's MUST (REQ-BEARER-20).
+    if (requirement === 'REQ-BEARER-05') return judgeTokenRefusal(world, exchange, { requirement, status, expected, situation: why, assertion });
+    if (status === 401 && missingChallengeOf401(world, exchange, requirement, expected)) return;
+    check(world, { requirement, expected, observed: outcome(exchange) }, () => assertion(reading));
   });
+}
+
+/** RFC 6750 §3: the refusal of a token that does not enable access MUST carry a Bearer challenge, whatever its status. */
+export const TOKEN_REFUSAL_CHALLENGE = 'REQ-BEARER-20';
+
+/** The requirements a judge of a token's refusal records: its own, and REQ-BEARER-20 where the scenario judges it. */
+export const withTokenChallenge = (world: CtkWorld, requirements: readonly string[]): string[] =>
+  isTagged(world, TOKEN_REFUSAL_CHALLENGE) ? [...requirements, TOKEN_REFUSAL_CHALLENGE] : [...requirements];
+
+/** RFC 6750 §3.1's SHOULD for one refused token: REQ-BEARER-05 (401 invalid_token) or REQ-BEARER-07 (403 insufficient_scope). */
+export interface TokenRefusalClause {
+  readonly requirement: string;
+  /** The status §3.1 pairs with the error code. */
+  readonly status: number;
+  readonly expected: string;
+  /** What was refused, for REQ-BEARER-20's expectation: "a JWT with a tampered signature". */
+  readonly situation: string;
+  /** The clause in full, on an answer that carries a Bearer challenge: status, error code, and anything else it asks. */
+  readonly assertion: (reading: ChallengeReading) => void;
+}
+
+/**
+ * The refusal of an access token that does not enable access (RFC 6750 §3), judged clause by clause on one answer:
+ * the challenge (MUST) and `clause`'s status and error code (SHOULD, §3.1). The caller has run the route's positive
+ * control and dealt with an admission (REQ-BEARER-04/-08, MUST) and, for a bad token, a 5xx (REQ-BEARER-12).
+ *
+ * One cause, one finding. A refusal without a Bearer challenge lacks its error code with it: that is the missing
+ * challenge's finding, not the clause's — REQ-BEARER-13's on a 401 (RFC 9110 §15.5.2), REQ-BEARER-20's on any other
+ * 4xx — recorded in passing where the scenario does not judge it. Left to the clause is its status alone: a 403 for
+ * an invalid token is a warning of its own (two clauses, as REQ-BEARER-16 beside REQ-BEARER-02); the right status
+ * without a challenge is not judged. A refusal with a challenge is judged in full, and REQ-BEARER-20 holds. The
+ * missing challenge (a MUST) is recorded in passing: the run fails on it, and the scenario's other requirements, judged
+ * before it on the same answer, keep their verdicts.
+ */
+export function judgeTokenRefusal(world: CtkWorld, exchange: Exchange, clause: TokenRefusalClause): void {
+  const reading = readChallenge(exchange);
+  const status = statusOf(exchange);
+  const judgesChallenge = isTagged(world, TOKEN_REFUSAL_CHALLENGE);
+  const challenge = { requirement: TOKEN_REFUSAL_CHALLENGE, expected: `a refusal carrying WWW-Authenticate with a Bearer challenge (${clause.situation}: an access token that does not enable access)`, observed: outcome(exchange) };
+  const judgeClause = () => check(world, { requirement: clause.requirement, expected: clause.expected, observed: outcome(exchange) }, () => clause.assertion(reading));
+  if (!isClientError(exchange)) {
+    // No refusal: a 2xx is REQ-BEARER-04/-08's finding, a 5xx or no answer REQ-BEARER-12's; no challenge is asked of it.
+    if (judgesChallenge) couldNotJudge(world, { ...challenge, why: `no refusal to examine (${outcome(exchange)}): an admission is REQ-BEARER-04/-08's finding, a 5xx or no answer REQ-BEARER-12's` });
+    judgeClause();
+    return;
+  }
+  if (reading.bearer) {
+    judgeClause();
+    if (judgesChallenge) check(world, challenge, () => expect(reading.bearer, describeReading(reading)).to.not.equal(undefined));
+    return;
+  }
+  const root = status === 401 ? 'REQ-BEARER-13' : TOKEN_REFUSAL_CHALLENGE;
+  const why = `the ${status} carries no Bearer challenge (${describeReading(reading)}), so no error code either`;
+  if (status === clause.status) explainedBy(world, { requirement: clause.requirement, expected: clause.expected, root, why });
+  else {
+    check(world, { requirement: clause.requirement, expected: `HTTP ${clause.status} (the missing Bearer challenge, and its error code with it, is ${root}'s finding)`, observed: outcome(exchange) }, () =>
+      expect(status, 'status').to.equal(clause.status),
+    );
+  }
+  if (root === 'REQ-BEARER-13') {
+    checkInPassing(world, { requirement: root, expected: 'the 401 carries WWW-Authenticate with a Bearer challenge', observed: outcome(exchange) }, () =>
+      expect(reading.bearer, describeReading(reading)).to.not.equal(undefined),
+    );
+    if (judgesChallenge) explainedBy(world, { ...challenge, root, why: `a 401 without a Bearer challenge (${describeReading(reading)})` });
+    return;
+  }
+  // Recorded without stopping the scenario, as REQ-BEARER-13's missing challenge is (missingChallengeOf401): it is the
+  // refusal's last clause, and the ones judged before it on the same answer (the token refused at all, REQ-BEARER-04
+  // or -08; no 5xx, REQ-BEARER-12) still stand — a stopped scenario would leave them "not judged".
+  checkInPassing(world, challenge, () => expect(reading.bearer, describeReading(reading)).to.not.equal(undefined));
 }
 
 /**
@@ -278,15 +355,22 @@ export async function judgeWellFormedChallenge(world: CtkWorld, requirement: str
 
 /** RFC 6750 §3.1: insufficient_scope, 403, and a scope attribute (MAY) that — when sent — names the scope needed. */
 export async function judgeInsufficientScope(world: CtkWorld, requirement: string, exchange: Exchange, scope: string): Promise<void> {
-  const reading = readChallenge(exchange);
-  const advertised = reading.bearer ? param(reading.bearer, 'scope') : undefined;
   const expected = `403 with WWW-Authenticate: Bearer error="insufficient_scope" (a scope attribute, if any, naming "${scope}")`;
-  await controlled(world, requirement, expected, async () => {
-    if (await servedWithoutAnyCredentials(world, requirement, exchange, expected)) return;
-    check(world, { requirement, expected, observed: outcome(exchange) }, () => {
-      expect(statusOf(exchange)).to.equal(403);
-      expect(errorCodeOf(reading), describeReading(reading)).to.equal('insufficient_scope');
-      if (advertised !== undefined) expect(advertised.split(' '), 'scope attribute').to.include(scope);
+  const judged = withTokenChallenge(world, [requirement]);
+  await controlled(world, judged, expected, async () => {
+    if (await servedWithoutAnyCredentials(world, judged, exchange, expected)) return;
+    // A token without the route's scope does not enable access (RFC 6750 §3): its challenge is REQ-BEARER-20's MUST.
+    judgeTokenRefusal(world, exchange, {
+      requirement,
+      status: 403,
+      expected,
+      situation: `a valid token without the scope "${scope}" the route needs`,
+      assertion: (reading) => {
+        const advertised = reading.bearer ? param(reading.bearer, 'scope') : undefined;
+        expect(statusOf(exchange)).to.equal(403);
+        expect(errorCodeOf(reading), describeReading(reading)).to.equal('insufficient_scope');
+        if (advertised !== undefined) expect(advertised.split(' '), 'scope attribute').to.include(scope);
+      },
     });
   });
 }

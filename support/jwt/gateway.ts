@@ -2,14 +2,15 @@
  * Presenting an access token to the gateway's protected route and judging what the gateway did with it
  * (RFC 6750 §3, §3.1; RFC 9068 §4). Refusals are judged in three steps so each diagnosis names its own clause:
  * the token did not get through (REQ-BEARER-04, MUST), the gateway did not fail with a 5xx (REQ-BEARER-12, MUST),
- * and the refusal is 401 with `WWW-Authenticate: Bearer error="invalid_token"` (REQ-BEARER-05, SHOULD).
+ * and the refusal is 401 with `WWW-Authenticate: Bearer error="invalid_token"` (REQ-BEARER-05, SHOULD) — whose
+ * Bearer challenge, whatever the status, is RFC 6750 §3's MUST (REQ-BEARER-20).
  */
 import { expect } from 'chai';
 import type { CtkWorld } from '../world.ts';
 import type { Exchange } from '../http/exchange.ts';
 import { check } from '../verdict/check.ts';
 import { underControl } from '../gateway/positive-control.ts';
-import { missingChallengeOf401, servedWithoutAnyCredentials, serverErrorForBadToken } from '../gateway/verdicts.ts';
+import { judgeTokenRefusal, servedWithoutAnyCredentials, serverErrorForBadToken, withTokenChallenge } from '../gateway/verdicts.ts';
 import { isTagged } from '../oauth/scenario.ts';
 import { param, parseWwwAuthenticate } from '../gateway/www-authenticate.ts';
 import { bearer, callGateway, isClientError, isSuccess } from '../gateway/gateway-client.ts';
@@ -62,13 +63,14 @@ export function bearerError(www: string | undefined): string | undefined {
  * critical header extension, RFC 7515 §4.1.11: REQ-BEARER-17).
  */
 export async function judgeGatewayRefusal(world: CtkWorld, exchange: Exchange, situation: string, refusal = 'REQ-BEARER-04'): Promise<void> {
-  const judged = [refusal, ...['REQ-BEARER-12', 'REQ-BEARER-05'].filter((id) => isTagged(world, id))];
+  const judged = withTokenChallenge(world, [refusal, ...['REQ-BEARER-12', 'REQ-BEARER-05'].filter((id) => isTagged(world, id))]);
   if (!(await underControl(world, 'protected', judged, `the gateway refuses ${situation} with a 4xx`))) return;
   const refused = `the gateway refuses ${situation} with a 4xx (the resource is not served)`;
   // A 5xx or no answer is REQ-BEARER-12's one finding, not a second one ("let through") of the refusal's requirement.
-  if (serverErrorForBadToken(world, exchange, refusal, refused)) return;
+  // The requirements that judge the refusal are then not judged on it (REQ-BEARER-12 itself is judged in there).
+  if (serverErrorForBadToken(world, exchange, judged.filter((id) => id !== 'REQ-BEARER-12'), refused)) return;
   // A route that serves a request without any credentials validates no token: REQ-ANON-04's one finding, not this one.
-  if (await servedWithoutAnyCredentials(world, [refusal, ...(isTagged(world, 'REQ-BEARER-05') ? ['REQ-BEARER-05'] : [])], exchange, refused)) return;
+  if (await servedWithoutAnyCredentials(world, withTokenChallenge(world, [refusal, ...(isTagged(world, 'REQ-BEARER-05') ? ['REQ-BEARER-05'] : [])]), exchange, refused)) return;
   check(world, { requirement: refusal, expected: refused, observed: exchange }, () => {
     expect(isSuccess(exchange), 'admitted').to.equal(false);
     expect(isClientError(exchange), 'an HTTP refusal (4xx)').to.equal(true);
@@ -79,13 +81,19 @@ export async function judgeGatewayRefusal(world: CtkWorld, exchange: Exchange, s
       expect(exchange.response!.status).to.be.below(500);
     });
   }
+  // The token does not enable access: the refusal's challenge is RFC 6750 §3's MUST (REQ-BEARER-20), its status and
+  // error code §3.1's SHOULD (REQ-BEARER-05), each judged as its own clause on this answer (judgeTokenRefusal).
   if (isTagged(world, 'REQ-BEARER-05')) {
     const www = exchange.response?.headers['www-authenticate'];
-    const expected = `401 with WWW-Authenticate: Bearer error="invalid_token" for ${situation}`;
-    if (missingChallengeOf401(world, exchange, 'REQ-BEARER-05', expected)) return;
-    check(world, { requirement: 'REQ-BEARER-05', expected, observed: exchange }, () => {
-      expect(exchange.response?.status, 'status').to.equal(401);
-      expect(bearerError(www), 'Bearer error').to.equal('invalid_token');
+    judgeTokenRefusal(world, exchange, {
+      requirement: 'REQ-BEARER-05',
+      status: 401,
+      expected: `401 with WWW-Authenticate: Bearer error="invalid_token" for ${situation}`,
+      situation,
+      assertion: () => {
+        expect(exchange.response?.status, 'status').to.equal(401);
+        expect(bearerError(www), 'Bearer error').to.equal('invalid_token');
+      },
     });
   }
 }

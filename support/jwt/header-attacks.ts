@@ -25,6 +25,7 @@ import type { NotTestable } from '../oauth/token-requests.ts';
 import { stateKey } from '../scenario-state.ts';
 import { bearer, callGateway, isSuccess } from '../gateway/gateway-client.ts';
 import { underControl } from '../gateway/positive-control.ts';
+import { withTokenChallenge } from '../gateway/verdicts.ts';
 import { isTagged } from '../oauth/scenario.ts';
 import { describeOutcome, type Exchange } from '../http/exchange.ts';
 import { baseOf } from './crafted.ts';
@@ -220,7 +221,7 @@ export async function signedAttackToken(world: CtkWorld, attack: string): Promis
  * its key alone.
  */
 export async function judgeSignedAttackRefusal(world: CtkWorld, exchange: Exchange, situation: string, requirement: string): Promise<void> {
-  const judged = [requirement, ...['REQ-BEARER-05'].filter((id) => isTagged(world, id))];
+  const judged = withTokenChallenge(world, [requirement, ...['REQ-BEARER-05'].filter((id) => isTagged(world, id))]);
   const expected = `the gateway refuses ${situation} with a 4xx`;
   if (!(await underControl(world, 'protected', judged, expected))) return;
   const control = await callGateway(world, { route: 'protected', authorization: bearer(world.state.recall(SIGNER_CONTROL)), keepAsLast: false });

@@ -29,7 +29,7 @@ export const BEARER_REQUIREMENTS: readonly Requirement[] = [
     link: R6750('3'),
     component: 'gateway',
     profile: 'gateway',
-    note: 'The status itself (401) is REQ-BEARER-16: RFC 6750 mandates the challenge, not the status code. A 401 without any Bearer challenge is reported once, as REQ-BEARER-13 (every 401, RFC 9110 §15.5.2 with RFC 6750 §3); this requirement is then not judged on that answer — one cause, one finding. It fails on its own for an answer that is no refusal, or a refusal other than 401 without a Bearer challenge.',
+    note: 'The status itself (401) is REQ-BEARER-16: RFC 6750 mandates the challenge, not the status code. A 401 without any Bearer challenge is reported once, as REQ-BEARER-13 (every 401, RFC 9110 §15.5.2 with RFC 6750 §3); this requirement is then not judged on that answer — one cause, one finding. It fails on its own for an answer that is no refusal, or a refusal other than 401 without a Bearer challenge. The other half of the same §3 sentence, a token that does not enable access, is REQ-BEARER-20: another request, its own finding.',
   },
   {
     id: 'REQ-BEARER-03',
@@ -58,7 +58,11 @@ export const BEARER_REQUIREMENTS: readonly Requirement[] = [
     link: R6750('3.1'),
     component: 'gateway',
     profile: 'gateway',
-    note: 'Refusing the token at all is REQ-BEARER-04 (MUST); a 401 without any challenge is REQ-BEARER-13 (MUST), and this requirement is then not judged on that answer (one cause, one finding). Only the status and the error code are SHOULD.',
+    note:
+      'Judges the status (401) and the error code (SHOULD). Refusing the token at all is REQ-BEARER-04 (MUST); the challenge itself ' +
+      'is a MUST: on a 401 REQ-BEARER-13\'s, on any other refusal REQ-BEARER-20\'s. Where the challenge is missing, the error code ' +
+      'is missing with it and is that one finding, not a second: a 401 without a challenge is not judged here, and a 403 or 400 ' +
+      'without one is judged on its status alone (a warning of its own: status and challenge are two clauses).',
   },
   {
     id: 'REQ-BEARER-06',
@@ -79,9 +83,10 @@ export const BEARER_REQUIREMENTS: readonly Requirement[] = [
     component: 'gateway',
     profile: 'gateway',
     note:
-      'RFC 6750 §3 reads as if the challenge were a MUST here too ("does not contain an access token that enables access"), but ' +
-      'widely deployed gateways decide scopes in a separate policy layer (Envoy RBAC, Kong ACL) that answers 403 without a ' +
-      'challenge, and RFC 9110 §15.5.4 lets a 403 carry none: the whole insufficient_scope answer is graded SHOULD.',
+      'Judges the status (403), the error code and the scope attribute (SHOULD). The challenge itself is RFC 6750 §3\'s MUST ' +
+      '(a token without the route\'s scope "does not contain an access token that enables access"): REQ-BEARER-20 judges it, ' +
+      'REQ-BEARER-13 on a 401. A 403 without a Bearer challenge (a separate policy layer such as Envoy RBAC or Kong ACL) is that ' +
+      'one finding, and this requirement is not judged on it; a 401 or 400 without one is judged on its status alone.',
   },
   {
     id: 'REQ-BEARER-08',
@@ -141,6 +146,11 @@ export const BEARER_REQUIREMENTS: readonly Requirement[] = [
     link: R9110('15.5.2'),
     component: 'gateway',
     profile: 'gateway',
+    note:
+      'Judged on every 401 the kit meets, in passing where a scenario is about something else (a refused token\'s error code). ' +
+      'A 401 without a Bearer challenge is one finding, this one: the requirements that read that challenge (REQ-BEARER-02, ' +
+      '-05, -07, -20) are not judged again on the missing challenge (a status other than theirs stays their own clause). A refusal with another status without a challenge is REQ-BEARER-02\'s ' +
+      '(no credentials) or REQ-BEARER-20\'s (a token that does not enable access).',
   },
   {
     id: 'REQ-BEARER-14',
@@ -172,5 +182,30 @@ export const BEARER_REQUIREMENTS: readonly Requirement[] = [
     component: 'gateway',
     profile: 'gateway',
     note: 'No clause makes 401 itself a MUST (RFC 9110 §11.6.1: the server "can" reply 401); the challenge is REQ-BEARER-02 (MUST).',
+  },
+  // RFC 6750 §3's other half: the challenge on the refusal of a token that does not enable access
+  {
+    id: 'REQ-BEARER-20',
+    title: 'A refusal of an access token that does not enable access (an invalid token, or a valid one without the route\'s scope) carries a WWW-Authenticate header with a Bearer challenge, whatever its status',
+    level: 'MUST',
+    source:
+      'RFC 6750 §3 ("If the protected resource request does not include authentication credentials or does not contain an access ' +
+      'token that enables access to the protected resource, the resource server MUST include the HTTP "WWW-Authenticate" response ' +
+      'header field"; "All challenges defined by this specification MUST use the auth-scheme value "Bearer"")',
+    link: R6750('3'),
+    component: 'gateway',
+    profile: 'gateway',
+    note:
+      'The challenge is the MUST; its status (401 for invalid_token, 403 for insufficient_scope) and error code stay REQ-BEARER-05/-07 ' +
+      '(SHOULD, RFC 6750 §3.1), judged on the same answer as a clause of their own, as REQ-BEARER-16 beside REQ-BEARER-02 for no ' +
+      'credentials. Judged where the kit refuses a token: the invalid tokens of REQ-BEARER-05\'s scenarios (random, tampered, ' +
+      'unknown key, alg none, foreign key, expired, wrong iss/aud/typ, jku/x5u, crit) and the read-only token on the scoped route ' +
+      '(REQ-BEARER-07). One cause, one finding: a 401 without a Bearer challenge is REQ-BEARER-13\'s finding, a 2xx ' +
+      'REQ-BEARER-04/-08\'s, a 5xx or no answer REQ-BEARER-12\'s; this requirement is not judged on those. Not judged on refusals ' +
+      'that are not about the token (another customer\'s record, a rate limit\'s 429). A gateway that refuses no credentials and ' +
+      'bad tokens alike without a challenge (keycloak-connect\'s 403 "Access denied") fails this and REQ-BEARER-02: two requests, ' +
+      'the two halves of the §3 sentence, each its own finding. Where the scope is decided by a separate policy layer that answers ' +
+      '403 without a challenge (Envoy RBAC, Kong ACL), RFC 9110 §15.5.4 would let a plain 403 go without one, but RFC 6750 §3 is ' +
+      'the resource server\'s own clause and names this case: a failure.',
   },
 ];
