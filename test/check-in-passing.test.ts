@@ -6,21 +6,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { expect } from 'chai';
 import { checkInPassing } from '../support/verdict/check.ts';
-import type { CheckRecord, Finding } from '../support/verdict/media-types.ts';
+import { findingSink } from './helpers/recording-world.ts';
 
-function sink() {
-  const violations: Finding[] = [];
-  const warnings: Finding[] = [];
-  const checks: CheckRecord[] = [];
-  return {
-    violations,
-    warnings,
-    checks,
-    recordViolation: (f: Finding) => violations.push(f),
-    recordWarning: (f: Finding) => warnings.push(f),
-    recordCheck: (r: CheckRecord) => checks.push(r),
-  };
-}
+const sink = findingSink;
 
 test('a MUST missed in passing is recorded as its violation and does not throw', () => {
   const s = sink();

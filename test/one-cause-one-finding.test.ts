@@ -13,7 +13,7 @@ import { Writable } from 'node:stream';
 import { expect } from 'chai';
 import { loadConfiguration, runCucumber } from '@cucumber/cucumber/api';
 import { explainedBy, reportRootCause, RequirementViolation } from '../support/verdict/check.ts';
-import { explainingRoot, type CheckRecord, type Finding } from '../support/verdict/media-types.ts';
+import { explainingRoot } from '../support/verdict/media-types.ts';
 import { readMessages } from '../support/report/messages.ts';
 import { computeVerdicts, type Verdicts } from '../support/report/verdicts.ts';
 import { certifyProfile } from '../support/report/certification.ts';
@@ -35,13 +35,9 @@ import { decodeJwt } from '../support/jwt/decode.ts';
 import type { CtkWorld } from '../support/world.ts';
 import type { IssuedToken } from '../support/oauth/issued.ts';
 import { fixtureTarget, KIT } from './report-fixtures/run-fixture.ts';
+import { findingSink } from './helpers/recording-world.ts';
 
-function sink() {
-  const violations: Finding[] = [];
-  const warnings: Finding[] = [];
-  const checks: CheckRecord[] = [];
-  return { violations, warnings, checks, recordViolation: (f: Finding) => violations.push(f), recordWarning: (f: Finding) => warnings.push(f), recordCheck: (r: CheckRecord) => checks.push(r) };
-}
+const sink = findingSink;
 const fails = () => expect(1, 'a token issued').to.equal(2);
 
 test('explainedBy records "not judged" naming the root, never a pass or a finding', () => {

@@ -9,25 +9,11 @@ import assert from 'node:assert/strict';
 import { expect } from 'chai';
 import { judgeTokenRefusal, type TokenRefusalClause } from '../support/gateway/verdicts.ts';
 import { errorCodeOf } from '../support/gateway/bearer-challenge.ts';
-import { explainingRoot, type CheckRecord, type Finding } from '../support/verdict/media-types.ts';
+import { explainingRoot } from '../support/verdict/media-types.ts';
 import type { Exchange, HttpResponse } from '../support/http/exchange.ts';
-import type { CtkWorld } from '../support/world.ts';
+import { recordingWorld } from './helpers/recording-world.ts';
 
-function world(tags: readonly string[]) {
-  const violations: Finding[] = [];
-  const warnings: Finding[] = [];
-  const checks: CheckRecord[] = [];
-  const w = {
-    requirementIds: tags,
-    violations,
-    warnings,
-    checks,
-    recordViolation: (f: Finding) => violations.push(f),
-    recordWarning: (f: Finding) => warnings.push(f),
-    recordCheck: (r: CheckRecord) => checks.push(r),
-  };
-  return w as typeof w & CtkWorld;
-}
+const world = recordingWorld;
 
 function answer(status: number, challenge?: string): Exchange {
   const headers: Record<string, string> = { 'content-type': 'application/json', ...(challenge ? { 'www-authenticate': challenge } : {}) };
