@@ -113,13 +113,17 @@ Feature: Access tokens are RFC 9068 JWTs, and the gateway trusts only the genuin
         | expired longer ago than the gateway's clock leeway         |
         | not valid before a time beyond the gateway's clock leeway  |
 
-      # typ at+jwt and a required exp are RFC 9068's (§2.1, §2.2, §4); RFC 7519 §4.1.4 makes exp optional. A gateway
-      # of plain JWTs whose IdP issues typ "JWT" is right to accept these.
+      # typ at+jwt and a required exp, aud and iss are RFC 9068's (§2.1, §2.2, §4); RFC 7519 §4.1 makes them optional
+      # (aud and iss are compared only where present). A gateway of plain JWTs whose IdP issues typ "JWT" is right to
+      # accept these. iss MUST exactly match the issuer (RFC 9068 §4, RFC 8414 §3.3): a trailing slash is no match.
       @requires-rfc9068-access-tokens
       Examples: RFC 9068 access tokens
-        | defect                                                     |
-        | with typ "JWT" instead of "at+jwt"                         |
-        | without an exp claim                                       |
+        | defect                                                             |
+        | with typ "JWT" instead of "at+jwt"                                 |
+        | without an exp claim                                               |
+        | without an aud claim                                               |
+        | without an iss claim                                               |
+        | with an iss that differs from the issuer only by a trailing slash |
 
     # What a real IdP offers instead of a test signer: a second issuer (another realm, another tenant) and a client
     # whose tokens are for another API. Their tokens are genuine, and still not valid at this gateway. The kit reads
