@@ -109,12 +109,13 @@ const DEFECTS: Readonly<Record<string, (claims: Record<string, unknown>, header:
     delete c.exp;
     return 'a correctly signed token without exp';
   },
-  // RFC 9068 §4: iss MUST exactly match the issuer, aud MUST contain this resource server. A verifier that compares
-  // them only where the token carries them (a JWT library given the allowed values, but not told they are required)
-  // lets a token without them through.
+  // RFC 9068 §4: iss MUST exactly match the issuer, aud MUST contain this resource server; RFC 8725 §3.9 for plain
+  // JWTs of an issuer with several audiences: "if the audience value is not present ... it MUST reject the JWT". A
+  // verifier that compares them only where the token carries them (a JWT library given the allowed values, but not
+  // told they are required) lets a token without them through.
   'without an aud claim': (c) => {
     delete c.aud;
-    return 'a correctly signed token without aud (RFC 9068 §4: it MUST be rejected unless aud names this API)';
+    return 'a correctly signed token without aud (RFC 9068 §4, RFC 8725 §3.9: an aud not present MUST be rejected)';
   },
   'without an iss claim': (c) => {
     delete c.iss;
