@@ -112,14 +112,20 @@ Feature: Access tokens are RFC 9068 JWTs, and the gateway trusts only the genuin
         | meant for another audience                                 |
         | expired longer ago than the gateway's clock leeway         |
         | not valid before a time beyond the gateway's clock leeway  |
+        # RFC 9068 §4, and for plain JWTs RFC 8725 §3.9: where the issuer issues tokens for more than one audience
+        # (the profile's gateway.audience says so), a token whose aud is "not present" MUST be rejected.
+        | without an aud claim                                       |
 
-      # typ at+jwt and a required exp are RFC 9068's (§2.1, §2.2, §4); RFC 7519 §4.1.4 makes exp optional. A gateway
-      # of plain JWTs whose IdP issues typ "JWT" is right to accept these.
+      # typ at+jwt and a required exp and iss are RFC 9068's (§2.1, §2.2, §4); RFC 7519 §4.1 makes them optional, and
+      # compares iss only where present. A gateway of plain JWTs whose IdP issues typ "JWT" is right to accept these.
+      # iss MUST exactly match the issuer (RFC 9068 §4, RFC 8414 §3.3): one trailing slash more is no match.
       @requires-rfc9068-access-tokens
       Examples: RFC 9068 access tokens
-        | defect                                                     |
-        | with typ "JWT" instead of "at+jwt"                         |
-        | without an exp claim                                       |
+        | defect                                                             |
+        | with typ "JWT" instead of "at+jwt"                                 |
+        | without an exp claim                                               |
+        | without an iss claim                                               |
+        | with an iss that differs from the issuer only by a trailing slash |
 
     # What a real IdP offers instead of a test signer: a second issuer (another realm, another tenant) and a client
     # whose tokens are for another API. Their tokens are genuine, and still not valid at this gateway. The kit reads

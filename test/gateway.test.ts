@@ -346,6 +346,9 @@ describe('gateway: token validation (RFC 9068 §4) refuses with 401 invalid_toke
     ['no typ', () => mint({ header: { typ: undefined } }), 'the token is not a JWT access token (typ must be at+jwt, RFC 9068 section 4)'],
     ['no client_id', () => mint({ drop: ['client_id'] }), 'the access token claim client_id is missing or invalid'],
     ['no exp', () => mint({ drop: ['exp'] }), 'the access token claim exp is missing or invalid'],
+    ['no aud (RFC 9068 §4)', () => mint({ drop: ['aud'] }), 'the access token is not meant for this API (aud)'],
+    ['no iss (RFC 9068 §4)', () => mint({ drop: ['iss'] }), 'the access token was not issued by the trusted issuer'],
+    ['iss with a trailing slash (exact match, RFC 9068 §4)', () => mint({ claims: { iss: `${ISSUER}/` } }), 'the access token was not issued by the trusted issuer'],
     ['signed by a foreign key under a published kid', () => mint({ key: foreignSameKid }), 'the access token signature is invalid'],
     ['signed by an unpublished kid', () => mint({ key: unpublished }), 'the access token is signed with an unknown key'],
     ['alg none', async () => unsigned({ alg: 'none', typ: 'at+jwt' }), 'the signing algorithm is not allowed'],
@@ -995,6 +998,23 @@ Object.assign(FAULT_PROBES, {
     const reply = await call(base, routes.scoped.path, { method: routes.scoped.method, headers: [bearer(await readOnlyToken())] });
     assert.equal(reply.status, 403);
     assert.equal(reply.headers['www-authenticate'], undefined);
+  },
+});
+
+// RFC 9068 §4: aud and iss are required, and iss matches exactly. Each fault lets its token through and still refuses
+// a wrong value (the hole is the missing claim, or the slash, not a check switched off).
+Object.assign(FAULT_PROBES, {
+  'gateway-aud-checked-only-when-present': async (base: string) => {
+    assert.equal((await call(base, routes.protected, { headers: [bearer(await mint({ drop: ['aud'] }))] })).status, 200);
+    assert.equal((await call(base, routes.protected, { headers: [bearer(await mint({ claims: { aud: 'https://other.invalid' } }))] })).status, 401, 'another aud is still refused');
+  },
+  'gateway-iss-checked-only-when-present': async (base: string) => {
+    assert.equal((await call(base, routes.protected, { headers: [bearer(await mint({ drop: ['iss'] }))] })).status, 200);
+    assert.equal((await call(base, routes.protected, { headers: [bearer(await mint({ claims: { iss: 'https://evil.invalid' } }))] })).status, 401, 'another iss is still refused');
+  },
+  'gateway-iss-trailing-slash-ignored': async (base: string) => {
+    assert.equal((await call(base, routes.protected, { headers: [bearer(await mint({ claims: { iss: `${ISSUER.replace(/\/+$/, '')}/` } }))] })).status, 200);
+    assert.equal((await call(base, routes.protected, { headers: [bearer(await mint({ drop: ['iss'] }))] })).status, 401, 'a token without iss is still refused');
   },
 });
 

@@ -80,7 +80,13 @@ function refusalOf(error: unknown): AccessTokenRefused {
   return refused('invalid', 'the access token could not be validated');
 }
 
-/** Unverified peek at the claims, used only to pick a fake clock for the time faults. */
+/** Fault gateway-iss-trailing-slash-ignored: the issuer, and the issuer with one trailing slash more or less. */
+function issuerSpellings(issuer: string): string[] {
+  const bare = issuer.replace(/\/+$/, '');
+  return [issuer, bare, `${bare}/`];
+}
+
+/** Unverified peek at the claims, used only to pick a fake clock for the time faults and by the claim faults. */
 function peekClaims(token: string): JWTPayload | undefined {
   try {
     return decodeJwt(token);
@@ -156,10 +162,15 @@ export function accessTokenValidator(options: AccessTokenValidatorOptions): Acce
       // RFC 9068 §4: typ must be at+jwt (jose also accepts the application/at+jwt spelling).
       // Fault typ-optional (issue 20): typ is checked only where the token carries one.
       ...(faults.has('ignore-typ') || (faults.has('typ-optional') && header?.typ === undefined) ? {} : { typ: 'at+jwt' }),
-      // RFC 9068 §4: iss must exactly match the issuer the gateway trusts.
-      ...(faults.has('ignore-issuer') ? {} : { issuer: options.issuer }),
-      // RFC 9068 §4: aud must contain this API's identifier.
-      ...(faults.has('ignore-audience') ? {} : { audience: options.audience }),
+      // RFC 9068 §4: iss must exactly match the issuer the gateway trusts (jose then requires it too).
+      // Fault gateway-iss-checked-only-when-present compares it only where the token has one; fault
+      // gateway-iss-trailing-slash-ignored takes the issuer with or without a trailing slash.
+      ...(faults.has('ignore-issuer') || (faults.has('gateway-iss-checked-only-when-present') && peekClaims(token)?.iss === undefined)
+        ? {}
+        : { issuer: faults.has('gateway-iss-trailing-slash-ignored') ? issuerSpellings(options.issuer) : options.issuer }),
+      // RFC 9068 §4: aud must contain this API's identifier (jose then requires it too). Fault
+      // gateway-aud-checked-only-when-present compares it only where the token has one.
+      ...(faults.has('ignore-audience') || (faults.has('gateway-aud-checked-only-when-present') && peekClaims(token)?.aud === undefined) ? {} : { audience: options.audience }),
       // RFC 7519 §4.1.4/§4.1.5 with RFC 9068 §4: reject expired and not-yet-valid tokens, with a small leeway.
       clockTolerance: options.clockSkewSeconds,
       currentDate: clockFor(token),

@@ -241,4 +241,8 @@ export const GATEWAY_FAULTS: readonly FaultDefinition[] = [
   // The status is right (403): the missing challenge, with its error code, is REQ-BEARER-20's one finding; REQ-BEARER-07
   // is not judged on it.
   gateway('insufficient-scope-without-challenge', "refuses a valid token without the route's scope with 403 and no WWW-Authenticate header (a scope policy layer's plain 403)", ['REQ-BEARER-20']),
+  // --- RFC 9068 §4: aud and iss are required, and iss matches exactly (a verifier that compares them only when present)
+  gateway('gateway-aud-checked-only-when-present', 'compares aud with this API only where the token carries one: a correctly signed token without aud is served', ['REQ-BEARER-04', 'REQ-BEARER-05']),
+  gateway('gateway-iss-checked-only-when-present', 'compares iss with the trusted issuer only where the token carries one: a correctly signed token without iss is served', ['REQ-BEARER-04', 'REQ-BEARER-05']),
+  gateway('gateway-iss-trailing-slash-ignored', 'compares iss with the trusted issuer ignoring a trailing slash: a correctly signed token whose iss is the issuer plus "/" is served', ['REQ-BEARER-04', 'REQ-BEARER-05']),
 ];

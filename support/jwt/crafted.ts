@@ -109,7 +109,28 @@ const DEFECTS: Readonly<Record<string, (claims: Record<string, unknown>, header:
     delete c.exp;
     return 'a correctly signed token without exp';
   },
+  // RFC 9068 §4: iss MUST exactly match the issuer, aud MUST contain this resource server; RFC 8725 §3.9 for plain
+  // JWTs of an issuer with several audiences: "if the audience value is not present ... it MUST reject the JWT". A
+  // verifier that compares them only where the token carries them (a JWT library given the allowed values, but not
+  // told they are required) lets a token without them through.
+  'without an aud claim': (c) => {
+    delete c.aud;
+    return 'a correctly signed token without aud (RFC 9068 §4, RFC 8725 §3.9: an aud not present MUST be rejected)';
+  },
+  'without an iss claim': (c) => {
+    delete c.iss;
+    return 'a correctly signed token without iss (RFC 9068 §4: iss MUST exactly match the issuer)';
+  },
+  // RFC 9068 §4 with RFC 8414 §3.3: an exact match, so one trailing slash more or less is another issuer.
+  'with an iss that differs from the issuer only by a trailing slash': (c) => {
+    const issuer = String(c.iss);
+    c.iss = issuer.endsWith('/') ? issuer.replace(/\/+$/, '') : `${issuer}/`;
+    return `a correctly signed token whose iss is ${JSON.stringify(c.iss)}, the issuer ${JSON.stringify(issuer)} but for a trailing slash (RFC 9068 §4: exact match)`;
+  },
 };
+
+/** Defects a gateway that checks no audience (gateway.audienceCheck: none) has no reason to refuse. */
+const AUDIENCE_DEFECTS: ReadonlySet<string> = new Set(['meant for another audience', 'without an aud claim']);
 
 export const SIGNER_DEFECTS = Object.keys(DEFECTS);
 
@@ -128,7 +149,7 @@ export async function signerToken(world: CtkWorld, defect?: string): Promise<Cra
   if (defect !== undefined) {
     const apply = DEFECTS[defect];
     if (!apply) throw new Error(`unknown token defect "${defect}": one of ${SIGNER_DEFECTS.join(' | ')}`);
-    if (defect === 'meant for another audience' && audienceCheckOf(world.target) === 'none') {
+    if (AUDIENCE_DEFECTS.has(defect) && audienceCheckOf(world.target) === 'none') {
       return { notTestable: 'the target profile says its gateway checks no audience (gateway.audienceCheck: none)', remedy: 'set gateway.audience (or audienceCheck: scope) if the gateway does check aud' };
     }
     description = apply(claims, header, world.target.limits.clockSkewSeconds);
