@@ -76,13 +76,12 @@ export async function createIdp(options: IdpOptions): Promise<RunningIdp> {
   // Fault rate-limit-below-documented: 20 per second instead of the documented limit (REQ-RL-01).
   // Fault global-rate-limit: one counter for every IP (REQ-RL-07). Fault rate-limit-never-resets: a limited IP stays
   // limited for 20 s, whatever its Retry-After said (REQ-RL-08).
-  // Fault rate-limit-above-documented: 80 per second instead (REQ-RL-14). Variation token-bucket-rate-limit.
+  // Fault rate-limit-above-documented: 80 per second instead (REQ-RL-14).
   const tokenLimit = faults.has('rate-limit-below-documented') ? 20 : faults.has('rate-limit-above-documented') ? 80 : fixtures.limits.tokenRequestsPerSecond;
   const rateLimit = new TokenRateLimit(tokenLimit, {
     oneCounterForEveryIp: faults.has('global-rate-limit'),
     holdLimitedMs: faults.has('rate-limit-never-resets') ? 20_000 : 0,
     slidingWindow: faults.has('sliding-window-rate-limit'),
-    tokenBucket: faults.has('token-bucket-rate-limit'),
   });
   // Seed 001: "the OAuth2.0 endpoints are protected with rate-limiting": the authorization endpoint, the JWKS and the
   // discovery document too, at the same per-IP limit (endpoint-rate-limit.ts; REQ-RL-09 to -13).

@@ -23,12 +23,7 @@ export interface RateLimitFaults {
    * (SlidingWindow) instead of fixed windows. Conformant too: never more than the limit in any one second.
    */
   readonly slidingWindow?: boolean;
-  /**
-   * Variation token-bucket-rate-limit: a token bucket per IP of capacity `limit`, refilled at `limit` per second
-   * (TokenBucket; Envoy's local_ratelimit). Conformant: a fresh IP gets `limit` at once, then `limit` a second.
-   */
-  readonly tokenBucket?: boolean;
-  /** Clock of the sliding window and the token bucket (tests). */
+  /** Clock of the sliding window (tests). */
   readonly now?: () => number;
 }
 
@@ -38,7 +33,6 @@ export class TokenRateLimit {
   private readonly limit: number;
   private limiter: RateLimiterMemory;
   private sliding: SlidingWindow | undefined;
-  private bucket: TokenBucket | undefined;
   private readonly faults: RateLimitFaults;
   /** Fault rate-limit-never-resets: when each limited IP is let through again. */
   private readonly heldUntil = new Map<string, number>();
@@ -48,7 +42,6 @@ export class TokenRateLimit {
     this.faults = faults;
     this.limiter = this.createLimiter();
     this.sliding = faults.slidingWindow ? new SlidingWindow(requestsPerSecond, faults.now) : undefined;
-    this.bucket = faults.tokenBucket ? new TokenBucket(requestsPerSecond, faults.now) : undefined;
   }
 
   private createLimiter(): RateLimiterMemory {
@@ -60,7 +53,6 @@ export class TokenRateLimit {
     // Fault rate-limit-never-resets: still refused, and still told to retry after one second.
     if (held !== undefined && Date.now() < held) return { allowed: false, retryAfterSeconds: 1 };
     if (this.sliding) return this.sliding.check(this.faults.oneCounterForEveryIp ? 'every-ip' : ip);
-    if (this.bucket) return this.bucket.check(this.faults.oneCounterForEveryIp ? 'every-ip' : ip);
     try {
       await this.limiter.consume(this.faults.oneCounterForEveryIp ? 'every-ip' : ip, 1);
       return { allowed: true };
@@ -76,7 +68,6 @@ export class TokenRateLimit {
   reset(): void {
     this.limiter = this.createLimiter();
     this.sliding = this.sliding ? new SlidingWindow(this.limit, this.faults.now) : undefined;
-    this.bucket = this.bucket ? new TokenBucket(this.limit, this.faults.now) : undefined;
     this.heldUntil.clear();
   }
 }
@@ -106,34 +97,5 @@ export class SlidingWindow {
     recent.push(now);
     this.served.set(ip, recent);
     return { allowed: true };
-  }
-}
-
-/**
- * A token bucket per IP: `limit` tokens, refilled continuously at `limit` per second; a request takes one or is
- * refused. A fresh IP is served `limit` at once, a burst of d seconds at most limit + limit × d.
- */
-export class TokenBucket {
-  private readonly limit: number;
-  private readonly now: () => number;
-  private readonly buckets = new Map<string, { tokens: number; at: number }>();
-
-  constructor(limit: number, now: () => number = Date.now) {
-    this.limit = limit;
-    this.now = now;
-  }
-
-  check(ip: string): RateDecision {
-    const now = this.now();
-    const bucket = this.buckets.get(ip) ?? { tokens: this.limit, at: now };
-    bucket.tokens = Math.min(this.limit, bucket.tokens + ((now - bucket.at) * this.limit) / 1000);
-    bucket.at = now;
-    this.buckets.set(ip, bucket);
-    if (bucket.tokens >= 1) {
-      bucket.tokens -= 1;
-      return { allowed: true };
-    }
-    // The next token comes within 1/limit s: whole seconds, at least 1 (RFC 9110 §10.2.3).
-    return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil(((1 - bucket.tokens) * 1000) / this.limit / 1000)) };
   }
 }

@@ -171,13 +171,6 @@ export const IDP_VARIATIONS = [
     description: 'The mTLS client is registered for self_signed_tls_client_auth: by its certificate itself (jwks with x5c), whatever its chain and subject, instead of tls_client_auth by subject DN.',
     allowedBy: 'RFC 8705 §2.2: self-signed certificate mutual-TLS client authentication, the other method of §2; the server matches the presented certificate against the client\'s registered one.',
   },
-  // --- rate limit located (REQ-RL-14)
-  {
-    name: 'token-bucket-rate-limit',
-    component: 'idp',
-    description: 'The token endpoint limits each IP with a token bucket of 50, refilled at 50 per second, instead of fixed one-second windows: a fresh IP is served 50 at once and 50 more each second.',
-    allowedBy: 'seed 001: "Up to 50 requests per second from the same IP are allowed" names no window; a bucket of 50 refilled at 50/s serves up to 50 in a second from rest and 50 a second after that (Envoy local_ratelimit).',
-  },
 ] as const satisfies readonly VariationDefinition[];
 
 export type IdpVariationName = (typeof IDP_VARIATIONS)[number]['name'];
