@@ -173,3 +173,22 @@ test('a burst until the first 429 counts the tokens served; without a limit it s
     unlimited.server.close();
   }
 });
+
+test('the load cap makes room for a whole burst before it starts, so the cap never slows a measured burst', async () => {
+  const { LoadCap } = await import('../support/load/load-cap.ts');
+  const clock = {
+    t: 0,
+    now: () => clock.t,
+    sleep: async (ms: number) => {
+      clock.t += Math.max(0, ms);
+    },
+  };
+  const cap = new LoadCap({ maxRequestsPerSecond: 66, maxRequestsPerRun: 1_000 }, { id: 0, total: 1 }, clock);
+  // The previous burst: 54 requests at t = 0.
+  for (let i = 0; i < 54; i++) await cap.acquire();
+  await cap.roomFor(150);
+  assert.ok(clock.t >= 1000, `waited until the last burst left the cap's second (t = ${clock.t})`);
+  const start = clock.t;
+  for (let i = 0; i < 66; i++) await cap.acquire();
+  assert.equal(clock.t, start, 'the whole burst (the cap\'s 66) leaves without a wait');
+});
