@@ -192,3 +192,8 @@ test('the load cap makes room for a whole burst before it starts, so the cap nev
   for (let i = 0; i < 66; i++) await cap.acquire();
   assert.equal(clock.t, start, 'the whole burst (the cap\'s 66) leaves without a wait');
 });
+
+test('a limiter above 1.5 N exceeds the bound in every burst that counts: it can never pass on one', () => {
+  for (let d = 0; d <= 400; d += 10) assert.ok(80 > locationBound(N, d), `80 served in ${d} ms exceeds ${locationBound(N, d)}`);
+  assert.equal(classifyBurst(burst(80, 410), N), 'slow', 'a slower burst is not counted: its refill term could swallow 80');
+});
