@@ -193,7 +193,13 @@ test('the load cap makes room for a whole burst before it starts, so the cap nev
   assert.equal(clock.t, start, 'the whole burst (the cap\'s 66) leaves without a wait');
 });
 
-test('a limiter above 1.5 N exceeds the bound in every burst that counts: it can never pass on one', () => {
+test('a limiter above 1.5 N can never pass on one burst; a burst over the bound counts up to 0.5 s', () => {
   for (let d = 0; d <= 400; d += 10) assert.ok(80 > locationBound(N, d), `80 served in ${d} ms exceeds ${locationBound(N, d)}`);
-  assert.equal(classifyBurst(burst(80, 410), N), 'slow', 'a slower burst is not counted: its refill term could swallow 80');
+  assert.equal(locationBound(N, 490), 80, 'a 0.49 s burst\'s bound would let 80 through');
+  assert.equal(classifyBurst(burst(80, 490), N), 'inconclusive', 'so a burst within the bound slower than 0.4 s is no pass');
+  assert.equal(decideLocation([burst(50, 450)], N).verdict, 'undecided', 'sent again');
+  // ... but it stands against a failure: not every usable burst exceeded the bound.
+  assert.equal(decideLocation([burst(80, 100), burst(80, 100), burst(80, 100), burst(80, 100), burst(50, 450)], N).verdict, 'not-testable');
+  assert.equal(classifyBurst(burst(80, 470), N), 'exceeded', 'over the bound (79) at 0.47 s: evidence');
+  assert.equal(classifyBurst(burst(90, 510), N), 'slow', 'slower than 0.5 s: not counted at all');
 });

@@ -24,13 +24,14 @@
  * WHY SEVERAL BURSTS. Only a straddled fixed window exceeds the bound while conformant, and it cannot do that on
  * every try: the first burst within the bound passes; otherwise another burst goes from another fresh address, up
  * to MAX_BURSTS. The check fails only when no burst was within the bound and at least MIN_EXCEEDED usable bursts
- * exceeded it (the chance that d ≤ 0.4 s bursts straddle a window edge three times in a row is below 7 %, in
+ * exceeded it (the chance that d ≤ 0.5 s bursts straddle a window edge three times in a row is below 1/8, in
  * practice ~1 % with d ≈ 0.2 s); each count and duration is quoted.
  *
- * UNUSABLE BURSTS. A burst that needed more than MAX_USABLE_BURST_MS (0.4 s) to reach its 429 was sent by a
- * machine too loaded to locate anything: it is not counted. Why 0.4 s: there the bound is N + 0.4 N + 10 % = 1.5 N,
- * so a limiter above 1.5 N (the fault's 80 for 50) exceeds the bound in EVERY usable burst and can never pass on
- * one; a slower burst's refill term would swallow it (at 0.5 s the bound is 80). No usable burst (or too few)
+ * SLOW BURSTS. A burst that needed more than MAX_USABLE_BURST_MS (0.5 s) to reach its 429 was sent by a machine
+ * too loaded to locate anything: it is not counted. A burst within the bound passes only when it took at most
+ * MAX_PASSING_BURST_MS (0.4 s): there the bound is N + 0.4 N + 10 % = 1.5 N, so a limiter above 1.5 N (the fault's
+ * 80 for 50) can never pass on one burst, where a 0.49 s burst's bound (80) would let it; a burst over the bound is
+ * evidence up to 0.5 s. A within-the-bound burst slower than 0.4 s is sent again. No usable burst (or too few)
  * makes the check not testable, with the numbers.
  *
  * ONE CAUSE, ONE FINDING. No 429 at all within 3N is REQ-RL-02's finding (no limit, or one far beyond): this check
@@ -48,8 +49,10 @@ import { isUnavailable, loadAtTheLimitRefused, measuredSeries, restOwnAddress, s
 export const MAX_BURSTS = 5;
 /** A failure needs at least this many usable bursts over the bound (and none within). */
 export const MIN_EXCEEDED = 3;
-/** A burst slower than this to its first 429 (and its in-flight answers) is not counted. */
-export const MAX_USABLE_BURST_MS = 400;
+/** A burst slower than this to its first 429 (and its in-flight answers) is not counted at all. */
+export const MAX_USABLE_BURST_MS = 500;
+/** A burst within the bound passes only when it took at most this long (the bound is then at most 1.5 N). */
+export const MAX_PASSING_BURST_MS = 400;
 /** Requests in flight at once during a burst. */
 export const IN_FLIGHT = 4;
 /** A burst stops at this many times the stated limit without a 429. */
@@ -150,21 +153,23 @@ export const describeBurst = (b: BurstSummary, limit: number): string =>
   `${b.address}: ${b.served} token(s) in ${Math.round(b.durationMs)} ms` +
   (b.limited ? ' before the first 429' : `, no 429 in ${b.sent} requests`) +
   (b.other ? ` (${b.other} other answer(s))` : '') +
-  ` (bound ${locationBound(limit, b.durationMs)}${usableBurst(b) ? '' : `; slower than ${MAX_USABLE_BURST_MS} ms, not counted`})`;
+  ` (bound ${locationBound(limit, b.durationMs)}${!usableBurst(b) ? `; slower than ${MAX_USABLE_BURST_MS} ms, not counted` : withinBound(b, limit) && b.durationMs > MAX_PASSING_BURST_MS ? `; slower than ${MAX_PASSING_BURST_MS} ms, too slow to pass on` : ''})`;
 
 /**
  * What one burst shows: `unserved` nothing was served (address unusable); `no-limit` no 429 within 3N
  * (REQ-RL-02's finding); `slow` too slow to count; `exceeded` served beyond the bound (with or without a 429: a
- * load cap below 3N may end the burst first); `unlocated` no 429 within a load cap too low to exceed the bound;
+ * load cap below 3N may end the burst first); `inconclusive` within the bound but too slow to pass on (it still
+ * stands against a failure); `unlocated` no 429 within a load cap too low to exceed the bound;
  * `within` a 429 came within the bound.
  */
-export type BurstClass = 'unserved' | 'no-limit' | 'slow' | 'exceeded' | 'unlocated' | 'within';
+export type BurstClass = 'unserved' | 'no-limit' | 'slow' | 'exceeded' | 'inconclusive' | 'unlocated' | 'within';
 
 export function classifyBurst(b: BurstSummary, limit: number): BurstClass {
   if (!b.limited && b.served === 0) return 'unserved';
   if (!b.limited && b.sent >= BURST_CAP_FACTOR * limit) return 'no-limit';
   if (!usableBurst(b)) return 'slow';
   if (!withinBound(b, limit)) return 'exceeded';
+  if (b.durationMs > MAX_PASSING_BURST_MS) return 'inconclusive';
   return b.limited ? 'within' : 'unlocated';
 }
 
@@ -206,7 +211,7 @@ export function decideLocation(bursts: readonly BurstSummary[], limit: number, m
   }
   return {
     verdict: 'not-testable',
-    detail: `${exceeded} burst(s) exceeded the bound, the others took longer than ${MAX_USABLE_BURST_MS} ms (${all}); at least ${MIN_EXCEEDED} usable bursts over the bound are needed to tell a higher limit from a straddled window`,
+    detail: `${exceeded} burst(s) exceeded the bound, the others were too slow to count, or to pass on (${all}); at least ${MIN_EXCEEDED} usable bursts over the bound are needed to tell a higher limit from a straddled window`,
     remedy: LOADED_REMEDY,
   };
 }
