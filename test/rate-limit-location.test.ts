@@ -122,7 +122,9 @@ test('one cause, one finding: no 429 within 3N is REQ-RL-02\'s; a load cap that 
   const capped = burst(66, 100, { sent: 66, count: 66, limited: false });
   assert.equal(classifyBurst(capped, N), 'exceeded');
   // A cap too low to exceed the bound locates nothing.
-  const low = decideLocation([burst(55, 100, { sent: 55, count: 55, limited: false })], N);
+  const lowBurst = burst(55, 100, { sent: 55, count: 55, limited: false });
+  assert.equal(decideLocation([lowBurst], N).verdict, 'undecided', 'sent again: a faster burst may exceed the bound');
+  const low = decideLocation(Array.from({ length: MAX_BURSTS }, () => lowBurst), N);
   assert.equal(low.verdict, 'not-testable');
   assert.ok('remedy' in low && /maxRequestsPerSecond/.test(low.remedy));
   assert.equal(decideLocation([burst(0, 100, { sent: 150, limited: false, other: 150 })], N).verdict, 'not-testable');
