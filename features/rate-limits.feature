@@ -20,6 +20,12 @@ Feature: Rate limits and IP blocking at the token endpoint (seed 001)
     When that client IP sends a burst of token requests far beyond the stated limit
     Then the token endpoint refuses the excess of the burst with 429
 
+  @REQ-RL-14
+  Scenario: The token endpoint's limit is no higher than stated
+    Given a client IP of its own for the rate-limit check
+    When that client IP sends token requests back to back until the first 429
+    Then no more tokens were served before it than the stated limit allows
+
   @REQ-RL-03
   Scenario: A 429 answer says when to retry
     Given a client IP of its own that the token endpoint has rate-limited
@@ -56,3 +62,4 @@ Feature: Rate limits and IP blocking at the token endpoint (seed 001)
     Given a client IP of its own that the token endpoint has blocked after failed logins
     When that client IP waits out the stated block time and requests a token again
     Then that client IP gets a token again
+

@@ -20,6 +20,7 @@ import {
   judgeAllServedAtTheLimit,
   judgeBlocked,
   judgeBurstRefusedWith429,
+  judgeLimitNoHigher,
   judgeRetryAfter,
   judgeSecondAddressServed,
   judgeServedAfterBlock,
@@ -27,6 +28,7 @@ import {
   stillLimited,
 } from '../support/load/verdicts.ts';
 import { describeStats } from '../support/load/rate-analysis.ts';
+import { locateTheLimit, type Location } from '../support/load/rate-limit-location.ts';
 import { cappedTokenRequest } from '../support/load/paced-requests.ts';
 import { describeOutcome, type Exchange } from '../support/http/exchange.ts';
 import { requirementFor } from '../support/gateway/scenario-requirements.ts';
@@ -39,6 +41,7 @@ const BLOCKED = stateKey<BlockedAddress>('blocked client IP');
 const SECOND_ANSWER = stateKey<Exchange>('answer to the bystander client IP');
 const RECOVERY = stateKey<Recovery>('second attempt after the limit');
 const UNBLOCKING = stateKey<Unblocking>('attempts after the block');
+const LOCATION = stateKey<Location>('bursts until the first 429');
 
 // --- Given --------------------------------------------------------------------------------------------------
 
@@ -100,6 +103,12 @@ When('that client IP sends a burst of token requests far beyond the stated limit
   this.state.remember(SERIES, series);
 });
 
+When('that client IP sends token requests back to back until the first 429', async function (this: CtkWorld) {
+  const location = await locateTheLimit(this, this.state.recall(ADDRESS));
+  if (isUnavailable(location)) return notTestable(this, location);
+  this.state.remember(LOCATION, location);
+});
+
 When('the bystander client IP requests a token while the first is still rate-limited', async function (this: CtkWorld) {
   const series = this.state.recall(SERIES);
   const { first, second } = await askBothWhileLimited(this, series, this.state.recall(SECOND));
@@ -148,6 +157,10 @@ Then('every one of those token requests gets a token', function (this: CtkWorld)
 Then('the token endpoint refuses the excess of the burst with 429', function (this: CtkWorld) {
   const limit = statedLimit(this) as number;
   return judgeBurstRefusedWith429(this, requirementFor(this, ['REQ-RL-02']), this.state.recall(SERIES), limit);
+});
+
+Then('no more tokens were served before it than the stated limit allows', function (this: CtkWorld) {
+  return judgeLimitNoHigher(this, requirementFor(this, ['REQ-RL-14']), this.state.recall(LOCATION));
 });
 
 Then('every 429 answer to that client IP carries a valid Retry-After header', function (this: CtkWorld) {

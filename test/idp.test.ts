@@ -851,6 +851,8 @@ const FAULT_PROBES: Record<IdpFaultName, () => Promise<boolean>> = {
     const wrong = await token({ grant_type: 'client_credentials' }, { basic: [system().clientId, 'wrong'] });
     return unknown.status === 400 && unknown.headers['www-authenticate'] === undefined && wrong.status === 401 && /^basic/i.test(String(wrong.headers['www-authenticate'] ?? ''));
   },
+  // Rate limit located (REQ-RL-14): a burst of limit + 20 (70) meets no 429 at 80/s.
+  'rate-limit-above-documented': async () => (await burst('127.0.0.86')).every((r) => r.status !== 429),
 };
 
 /** The client_secret_jwt test client as the kit sees it (fixtures clients.secretJwt). */

@@ -1022,6 +1022,13 @@ export const IDP_FAULTS = [
     description: "The self-service rotation interface refuses another caller (403) but puts the client's registered secret into the refusal, where a rotation's answer holds the new one (seed 002).",
     breaks: ['REQ-ROT-05'],
   },
+  // --- rate limit located (seed 001, REQ-RL-14)
+  {
+    name: 'rate-limit-above-documented',
+    component: 'idp',
+    description: 'The token endpoint allows 80 requests per second per IP instead of the documented 50 (within the 2N that REQ-RL-02 tolerates).',
+    breaks: ['REQ-RL-14'],
+  },
 ] as const satisfies readonly FaultDefinition[];
 
 export type IdpFaultName = (typeof IDP_FAULTS)[number]['name'];

@@ -76,7 +76,9 @@ export async function createIdp(options: IdpOptions): Promise<RunningIdp> {
   // Fault rate-limit-below-documented: 20 per second instead of the documented limit (REQ-RL-01).
   // Fault global-rate-limit: one counter for every IP (REQ-RL-07). Fault rate-limit-never-resets: a limited IP stays
   // limited for 20 s, whatever its Retry-After said (REQ-RL-08).
-  const rateLimit = new TokenRateLimit(faults.has('rate-limit-below-documented') ? 20 : fixtures.limits.tokenRequestsPerSecond, {
+  // Fault rate-limit-above-documented: 80 per second instead (REQ-RL-14).
+  const tokenLimit = faults.has('rate-limit-below-documented') ? 20 : faults.has('rate-limit-above-documented') ? 80 : fixtures.limits.tokenRequestsPerSecond;
+  const rateLimit = new TokenRateLimit(tokenLimit, {
     oneCounterForEveryIp: faults.has('global-rate-limit'),
     holdLimitedMs: faults.has('rate-limit-never-resets') ? 20_000 : 0,
     slidingWindow: faults.has('sliding-window-rate-limit'),

@@ -75,6 +75,20 @@ export class LoadCap {
     this.queue = turn.catch(() => undefined);
     return turn;
   }
+
+  /**
+   * Waits until `count` requests (at most perSecond) could leave at once, so that a burst is not slowed by the cap
+   * half-way: a burst whose duration is measured (REQ-RL-14) must last what the target took, not the cap's pacing.
+   */
+  async roomFor(count: number): Promise<void> {
+    const needed = Math.min(count, this.perSecond);
+    for (;;) {
+      const now = this.clock.now();
+      while (this.recent.length > 0 && this.recent[0]! <= now - 1000) this.recent.shift();
+      if (this.perSecond - this.recent.length >= needed) return;
+      await this.clock.sleep(this.recent[0]! + 1000 - now + 0.5);
+    }
+  }
 }
 
 export class LoadBudgetExhaustedError extends Error {

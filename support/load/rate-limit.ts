@@ -98,6 +98,8 @@ export async function measuredSeries<S extends { readonly stats: SeriesStats; re
   send: (address: string) => Promise<S | Unavailable>,
   judged: (series: S) => boolean,
   beforeAgainFromOwn?: (address: string, series: S) => Promise<void>,
+  /** Why another series is sent, for the log (default: the machine could not keep the pace). */
+  again: (address: string, series: S) => string = (address, series) => `the kit could not keep the pace from ${address} (${describeStats(series.stats)})`,
 ): Promise<S | Unavailable> {
   let address = first;
   let series: S | Unavailable = { reason: 'no client IP to send from', remedy: 'list sourceAddresses in the target profile' };
@@ -107,7 +109,7 @@ export async function measuredSeries<S extends { readonly stats: SeriesStats; re
     if (address === OWN_ADDRESS && beforeAgainFromOwn) await beforeAgainFromOwn(address, series);
     const next = address === OWN_ADDRESS ? { addresses: [OWN_ADDRESS] } : freshAddresses(world.target, 1);
     if ('reason' in next) break;
-    world.log(`the kit could not keep the pace from ${address} (${describeStats(series.stats)}); trying once more from ${next.addresses[0]}`);
+    world.log(`${again(address, series)}; trying once more from ${next.addresses[0]}`);
     address = next.addresses[0]!;
   }
   return series;

@@ -5,11 +5,12 @@
 import { expect } from 'chai';
 import type { CtkWorld } from '../world.ts';
 import { describeOutcome, type Exchange } from '../http/exchange.ts';
-import { check } from '../verdict/check.ts';
+import { check, explainedBy } from '../verdict/check.ts';
 import { scenarioRequirements } from '../gateway/scenario-requirements.ts';
 import { describeStats, judgeBeyondLimit, judgeWithinLimit, outcomeOf, retryAfterSeconds, type RateVerdict } from './rate-analysis.ts';
 import { describeAttempts, rateLimitedAnswers, type Recovery, type Series } from './rate-limit.ts';
 import { describeFailures, isServed, type BlockedAddress, type Unblocking } from './ip-block.ts';
+import { MAX_BURSTS, type Location } from './rate-limit-location.ts';
 
 type Verdict = void | 'skipped';
 
@@ -81,3 +82,18 @@ export function judgeServedAfterBlock(world: CtkWorld, requirement: string, unbl
 
 /** Was the first address still limited when the second was asked? (else REQ-RL-07 cannot be judged) */
 export const stillLimited = (probe: Exchange): boolean => outcomeOf(probe) === 'rate-limited';
+
+/**
+ * REQ-RL-14: the located limit is no higher than stated (support/load/rate-limit-location.ts). One cause, one
+ * finding: no 429 within 3N is REQ-RL-02's finding, not judged here.
+ */
+export function judgeLimitNoHigher(world: CtkWorld, requirement: string, location: Location): Verdict {
+  const { decision, limit } = location;
+  const expected = `a burst from a fresh client IP is served at most ${limit} + ${limit} × its duration in seconds + max(2, 10 %) before the first 429 (seed 001: up to ${limit} per second; the first of up to ${MAX_BURSTS} bursts within that passes)`;
+  world.log(`REQ-RL-14 bursts: ${decision.detail}`);
+  if (decision.verdict === 'no-limit') {
+    explainedBy(world, { requirement, expected, root: 'REQ-RL-02', why: decision.detail });
+    return;
+  }
+  return apply(world, requirement, expected, decision);
+}

@@ -92,4 +92,17 @@ export const RATE_LIMIT_REQUIREMENTS: readonly Requirement[] = [
     profile: 'rate-limits',
     capability: 'rate-limiting',
   },
+  {
+    id: 'REQ-RL-14',
+    title:
+      "The token endpoint's per-IP limit is no higher than stated: a fast burst from a fresh IP is served at most limits.tokenRequestsPerSecond times, plus what a token bucket refills while the burst lasts, before the first 429",
+    level: 'SEED',
+    source: 'seed 001 (Up to 50 requests per second from the same IP are allowed, further requests will be rejected with a 429 response code)',
+    link: seed(SEEDS.integrationGuide),
+    component: 'idp',
+    profile: 'rate-limits',
+    capability: 'rate-limiting',
+    note:
+      'Bound per burst: N + ceil(N × burst seconds) + max(2, 10 % of N) (support/load/rate-limit-location.ts). A fixed window the burst straddles may admit up to 2N, so the first burst within the bound passes, up to 5 bursts from fresh IPs; it fails only when no usable burst was within it. No 429 at all within 3N is REQ-RL-02\'s finding, a limit below the stated one REQ-RL-01\'s.',
+  },
 ];
