@@ -5,7 +5,7 @@
  * the burst fits inside one window; the error is reported in % of the stated limit, over several fresh addresses.
  */
 import { send } from '../support/http/exchange.ts';
-import { burstUntilFirst429 } from '../support/load/rate-limit-location.ts';
+import { burstUntilFirst429, IN_FLIGHT } from '../support/load/rate-limit-location.ts';
 import { tokenRequestBody } from '../support/oauth/token-client.ts';
 import type { TargetDescription } from '../support/target/target.ts';
 import { round } from './token-throughput.ts';
@@ -18,7 +18,7 @@ export interface RateLimitLocation {
   readonly maxErrorPercent: number;
 }
 
-export async function locateRateLimit(target: TargetDescription, repeats = 5, inFlight = 4): Promise<RateLimitLocation> {
+export async function locateRateLimit(target: TargetDescription, repeats = 5, inFlight = IN_FLIGHT): Promise<RateLimitLocation> {
   const stated = target.limits.tokenRequestsPerSecond ?? 50;
   const client = target.clients.system;
   // The same request the suite sends, the target's own parameters (audience, resource) included.
