@@ -23,7 +23,7 @@ import { audiences, decodeJwt, isAsymmetric, isAtJwtType } from '../support/jwt/
 import { privateMaterialIn, verifyWithJwks } from '../support/jwt/jwks.ts';
 import { hmacWithPublicKey, publicKeyPem, signedWithForeignKey, unsecuredToken } from '../support/jwt/forge.ts';
 import { bearerError } from '../support/jwt/gateway.ts';
-import { certainlyExpiredAt, clockOffsetMs, EXPIRY_MARGIN_MS, lifetimeOf } from '../support/jwt/lifetime.ts';
+import { certainlyExpiredAt, certainlyValidUntil, clockOffsetMs, EXPIRY_MARGIN_MS, lifetimeOf } from '../support/jwt/lifetime.ts';
 import { findAttempt, leaksIn, normaliseEntry, secretForms } from '../support/admin/audit-log.ts';
 import { judgeLoginRecorded } from '../support/admin/audit-checks.ts';
 import type { ControlPlane } from '../support/admin/control-plane.ts';
@@ -204,6 +204,14 @@ describe('JWT access tokens', async () => {
     const issued = tokenOnly(token, { clientId: 'c', clientSecret: 's', scopes: [] });
     assert.deepEqual(lifetimeOf(issued), { seconds: 300, source: 'exp - iat' });
     assert.equal(certainlyExpiredAt(issued, 1), 1300_000 + 1000 + EXPIRY_MARGIN_MS);
+  });
+
+  test('an opaque token: expired for certain counted from the answer, valid for certain counted from the send', () => {
+    // The server minted it somewhere in [send, arrival]: a slow answer (3 s here, a loaded machine) must not make the
+    // kit call a still-valid token expired, nor an expired one valid.
+    const opaque = { ...tokenOnly('opaque-token-value', { clientId: 'c', clientSecret: 's', scopes: [] }), response: { access_token: 'opaque-token-value', token_type: 'Bearer', expires_in: 2 }, sentAt: 10_000, receivedAt: 13_000 };
+    assert.equal(certainlyExpiredAt(opaque, 0), 13_000 + 2_000 + EXPIRY_MARGIN_MS);
+    assert.equal(certainlyValidUntil(opaque), 10_000 + 2_000 - 250);
   });
 });
 

@@ -51,21 +51,34 @@ export function clockOffsetMs(exchange: Exchange | undefined): number {
   return Math.abs(offset) < OFFSET_NOISE_MS ? 0 : offset;
 }
 
-/** Local time (epoch ms) from which the token is expired beyond the gateway's leeway for certain. */
+/**
+ * Local time (epoch ms) from which the token is expired beyond the gateway's leeway for certain. A JWT says when
+ * (exp, moved to the local clock by the Date offset). An opaque token says only how long (expires_in), counted from
+ * a moment the kit did not see: the server minted it somewhere between the request's send and the answer's
+ * arrival, so "certainly expired" counts from the ARRIVAL (the latest it can have been minted), on the local clock
+ * alone (a duration needs no clock offset). Counted from the send instead, an answer that took longer than the margin
+ * (a loaded machine) had the kit present a still-valid token as "expired" — a false failure of a correct gateway.
+ */
 export function certainlyExpiredAt(issued: IssuedToken, leewaySeconds: number): number | undefined {
   const exp = issued.decoded?.claims.exp;
-  let expMs: number;
-  if (isNumericDate(exp)) expMs = exp * 1000;
-  else if (typeof issued.response?.expires_in === 'number' && issued.sentAt !== undefined) expMs = issued.sentAt + issued.response.expires_in * 1000;
-  else return undefined;
-  return expMs + leewaySeconds * 1000 + EXPIRY_MARGIN_MS - clockOffsetMs(issued.exchange);
+  const slack = leewaySeconds * 1000 + EXPIRY_MARGIN_MS;
+  if (isNumericDate(exp)) return exp * 1000 + slack - clockOffsetMs(issued.exchange);
+  const expiresIn = issued.response?.expires_in;
+  const mintedBy = issued.receivedAt ?? issued.sentAt;
+  if (typeof expiresIn === 'number' && mintedBy !== undefined) return mintedBy + expiresIn * 1000 + slack;
+  return undefined;
 }
 
-/** Local time (epoch ms) until which the token is still valid for certain (exp, less the offset and 250 ms of slack). */
+/**
+ * Local time (epoch ms) until which the token is still valid for certain: exp less the offset, or for an opaque
+ * token expires_in counted from the request's SEND (the earliest it can have been minted); 250 ms of slack.
+ */
 export function certainlyValidUntil(issued: IssuedToken): number | undefined {
   const exp = issued.decoded?.claims.exp;
   if (isNumericDate(exp)) return exp * 1000 - clockOffsetMs(issued.exchange) - 250;
-  if (typeof issued.response?.expires_in === 'number' && issued.receivedAt !== undefined) return issued.receivedAt + issued.response.expires_in * 1000 - 250;
+  const expiresIn = issued.response?.expires_in;
+  const mintedFrom = issued.sentAt ?? issued.receivedAt;
+  if (typeof expiresIn === 'number' && mintedFrom !== undefined) return mintedFrom + expiresIn * 1000 - 250;
   return undefined;
 }
 
