@@ -259,3 +259,27 @@ test('beyond the limit, measured: a burst the machine sent too slowly to judge i
   await measuredSeries(world, 'first', 3, async (address) => ({ address, stats: [limited][sentFrom.push(address) - 1]! }), (s) => burstJudged(s.stats, 20));
   assert.deepEqual(sentFrom, ['first']);
 });
+
+test('a paced series starts once the cap could let out its first second: a burst is never paced by the previous one', async () => {
+  const { createServer } = await import('node:http');
+  const { sendPacedRequests } = await import('../support/load/paced-requests.ts');
+  const server = createServer((_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end('{}'));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  try {
+    const clock = fakeClock();
+    const cap = new LoadCap({ maxRequestsPerSecond: 10, maxRequestsPerRun: 1000 }, { id: 0, total: 1 }, clock);
+    // The previous series used every slot of the last second, one every 100 ms: slots free one at a time.
+    for (let i = 0; i < 10; i++) {
+      await cap.acquire();
+      clock.t += 100;
+    }
+    const world = { target: { limits: { requestTimeoutMs: 5_000 } }, record: () => undefined } as unknown as CtkWorld;
+    const url = `http://127.0.0.1:${(server.address() as { port: number }).port}/token`;
+    const series = await sendPacedRequests(world, cap, { count: 8, intervalMs: 1, minSpacingMs: 0, sourceAddress: '127.0.0.1', request: { method: 'POST', url }, classify: () => 'token' }, clock);
+    const sends = series.records.map((r) => r.sentAt);
+    assert.ok(Math.min(...sends) >= 700, `the first request left at ${Math.min(...sends)} ms, before the cap had room for eight`);
+    assert.ok(Math.max(...sends) - Math.min(...sends) < 50, 'then the eight left together, not at the cap\'s pace');
+  } finally {
+    server.close();
+  }
+});

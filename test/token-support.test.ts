@@ -446,7 +446,7 @@ describe('token requests: the target\'s own parameters and the declared scopes (
   test('bulk senders (rate-limit series, IP-block probes) send the declared scopes too', async () => {
     const w = worldAt('/token/needs-scope', { clients: { system: { clientId: 'bulk-client', clientSecret: 'secret-bulk', scopes: ['read'] } } });
     const client = w.target.clients.system;
-    const cap = { acquire: async () => {} } as unknown as LoadCap;
+    const cap = { acquire: async () => {}, roomFor: async () => {} } as unknown as LoadCap;
     const probe = await cappedTokenRequest(w, cap, client, '127.0.0.1');
     assert.equal(tokenResponseOf(probe)?.token_type, 'Bearer', 'the probe is served, not refused for its scope');
     const series = await sendPacedTokenRequests(w, cap, { count: 3, intervalMs: 1, minSpacingMs: 0, sourceAddress: '127.0.0.1', client });

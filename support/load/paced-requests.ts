@@ -62,6 +62,12 @@ export async function sendPacedRequests(
   const sampled = new Set<TokenOutcome>();
   let refusals = 0;
   let last = Number.NEGATIVE_INFINITY;
+  // A series must not meet a cap still full of the previous burst's requests: paced by the cap half-way, a burst
+  // meant to reach the limit within a second would straddle the target's window instead (measured: after
+  // REQ-RL-14's burst, REQ-RL-07's reached its 429 only after 1.0 s at 57/s, and the window had reset before the
+  // second IP asked). So it starts once the cap could let out what the series sends in its first second.
+  const firstSecond = series.intervalMs > 0 ? Math.ceil(1000 / series.intervalMs) : series.count;
+  await cap.roomFor(Math.min(series.count, firstSecond));
 
   for (let i = 0; i < series.count; i++) {
     if (series.stopAfter429 !== undefined && refusals >= series.stopAfter429) break;
