@@ -101,7 +101,7 @@ export const SEED_BEHAVIOURS: readonly SeedBehaviour[] = [
     'REQ-RL-12',
     'REQ-RL-13',
   ]),
-  b('001', 'further requests will be rejected with a 429 response code', ['REQ-RL-02', 'REQ-RL-03', 'REQ-CLI-13']),
+  b('001', 'further requests will be rejected with a 429 response code', ['REQ-RL-02', 'REQ-RL-03', 'REQ-RL-14', 'REQ-CLI-13']),
   b('001', 'continuous failed login attempts from the same IP, the IP will be temporarily blocked ... connection errors', [
     'REQ-RL-04',
     'REQ-RL-05',
