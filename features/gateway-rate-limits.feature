@@ -20,6 +20,12 @@ Feature: Rate limit and IP block at the gateway (the deployment's own claims)
     When that client IP calls the protected route with a valid token in a burst far beyond the gateway's stated limit
     Then the gateway refuses the excess of the burst with 429
 
+  @REQ-GRL-09
+  Scenario: The gateway's limit is no higher than claimed
+    Given a client IP of its own for the gateway's rate limit
+    When that client IP calls the protected route with a valid token back to back until the first 429
+    Then the gateway served no more requests before it than its stated limit allows
+
   @REQ-GRL-03
   Scenario: A Retry-After on the gateway's 429 is well-formed
     Given a client IP of its own that the gateway has rate-limited

@@ -15,6 +15,7 @@ import {
   gatewayBlockSettings,
   gatewayBystanderBaseline,
   isServedByGateway,
+  locateTheGatewayLimit,
   MAX_GATEWAY_BLOCK_WAIT_SECONDS,
   sendAtTheGatewayLimitMeasured,
   sendInvalidTokensFrom,
@@ -28,6 +29,7 @@ import {
   judgeGateway429,
   judgeGatewayBlocked,
   judgeGatewayBystanderServed,
+  judgeGatewayLimitNoHigher,
   judgeGatewayRetryAfter,
   judgeGatewayServedAfterBlock,
   judgeGatewayServedAgain,
@@ -38,6 +40,7 @@ import { describeStats } from '../support/load/rate-analysis.ts';
 import { describeOutcome, type Exchange } from '../support/http/exchange.ts';
 import { requirementFor } from '../support/gateway/scenario-requirements.ts';
 import { stateKey } from '../support/scenario-state.ts';
+import type { Location } from '../support/load/rate-limit-location.ts';
 
 const ADDRESS = stateKey<string>('client IP at the gateway');
 const SECOND = stateKey<string>('bystander client IP at the gateway');
@@ -47,6 +50,7 @@ const BLOCKED = stateKey<GatewayBlockedAddress>('client IP blocked at the gatewa
 const SECOND_ANSWER = stateKey<Exchange>("the gateway's answer to the bystander client IP");
 const RECOVERY = stateKey<Recovery>('second attempt after the gateway limit');
 const UNBLOCKING = stateKey<Unblocking>('attempts after the gateway block');
+const LOCATION = stateKey<Location>('bursts at the gateway until the first 429');
 
 // --- Given --------------------------------------------------------------------------------------------------
 
@@ -104,6 +108,12 @@ When("that client IP calls the protected route with a valid token in a burst far
   this.state.remember(SERIES, series);
 });
 
+When('that client IP calls the protected route with a valid token back to back until the first 429', async function (this: CtkWorld) {
+  const location = await locateTheGatewayLimit(this, this.state.recall(ADDRESS));
+  if (isUnavailable(location)) return notTestable(this, location);
+  this.state.remember(LOCATION, location);
+});
+
 When('the bystander client IP calls the protected route while the first is still rate-limited at the gateway', async function (this: CtkWorld) {
   const { first, second } = await askBothAtTheGateway(this, this.state.recall(SERIES), this.state.recall(SECOND));
   if (!stillLimitedAtTheGateway(first)) {
@@ -149,6 +159,10 @@ Then('the gateway serves every one of those requests', function (this: CtkWorld)
 
 Then('the gateway refuses the excess of the burst with 429', function (this: CtkWorld) {
   return judgeGateway429(this, requirementFor(this, ['REQ-GRL-02']), this.state.recall(SERIES), statedGatewayLimit(this) as number);
+});
+
+Then('the gateway served no more requests before it than its stated limit allows', function (this: CtkWorld) {
+  return judgeGatewayLimitNoHigher(this, requirementFor(this, ['REQ-GRL-09']), this.state.recall(LOCATION));
 });
 
 Then("every Retry-After on the gateway's 429 answers to that client IP is delay-seconds or an HTTP-date", function (this: CtkWorld) {

@@ -975,6 +975,12 @@ Object.assign(FAULT_PROBES, {
     const twice = await burstFrom(base, '127.0.0.215', 2 * LIMITS.requestsPerSecond! + 5);
     assert.ok(twice.every((r) => r.status === 200), 'more than twice the stated limit served in one window');
   },
+  // REQ-GRL-09: 1.6 × the claim, within the 2N REQ-GRL-02 tolerates.
+  'gateway-rate-limit-higher-than-claimed': async (base: string) => {
+    const over = await burstFrom(base, '127.0.0.216', Math.ceil(1.6 * LIMITS.requestsPerSecond!) + 5);
+    const served = over.filter((r) => r.status === 200).length;
+    assert.equal(served, Math.floor(1.6 * LIMITS.requestsPerSecond!), 'served up to 1.6 times the stated limit, then 429');
+  },
 });
 
 // One cause, one finding: REQ-ID-14 on its own. The component's half (every customer for a human without client_id) is

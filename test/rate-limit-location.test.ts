@@ -11,6 +11,7 @@ import {
   IN_FLIGHT,
   classifyBurst,
   decideLocation,
+  describeBurst,
   locationBound,
   MAX_BURSTS,
   type BurstSummary,
@@ -129,6 +130,26 @@ test('one cause, one finding: no 429 within 3N is REQ-RL-02\'s; a load cap that 
   assert.equal(low.verdict, 'not-testable');
   assert.ok('remedy' in low && /maxRequestsPerSecond/.test(low.remedy));
   assert.equal(decideLocation([burst(0, 100, { sent: 150, limited: false, other: 150 })], N).verdict, 'not-testable');
+});
+
+test("one cause, one finding: more than 2N + tolerance within one second is the burst check's (REQ-RL-02, REQ-GRL-02)", () => {
+  // A limiter at 2.5 N: 125 served before the first 429, in 180 ms. No limiter of N/s admits that within one second.
+  const farBeyond = burst(125, 180);
+  assert.equal(classifyBurst(farBeyond, N), 'far-beyond');
+  const decision = decideLocation([farBeyond], N);
+  assert.equal(decision.verdict, 'far-beyond', 'decided at once: no straddled window explains it');
+  assert.match(decision.detail, /more than 105 served within one second/);
+  // 2N exactly (a fixed window straddled at its edge) is no such proof: sent again.
+  assert.equal(classifyBurst(burst(100, 180), N), 'exceeded');
+  // Slower than one second, a token bucket of N may serve N + N × d > 2N: not far beyond, and not usable either.
+  assert.equal(classifyBurst(burst(125, 1500), N), 'slow');
+});
+
+test('the remedies name the requirement located: REQ-RL-14 by default, the gateway\'s when asked', () => {
+  const lowBurst = burst(55, 100, { sent: 55, count: 55, limited: false });
+  const low = decideLocation(Array.from({ length: MAX_BURSTS }, () => lowBurst), N, MAX_BURSTS, '@REQ-GRL-09');
+  assert.ok('remedy' in low && low.remedy.includes('--tags @REQ-GRL-09'), JSON.stringify(low));
+  assert.match(describeBurst({ ...burst(50, 90), servedAs: 'served' }, N), /50 served in 90 ms before the first 429/);
 });
 
 /** A token endpoint on loopback with a fixed window of `limit` opened by the first request (the reference's design). */

@@ -29,10 +29,11 @@ export type ClientDecision = { readonly kind: 'pass' } | { readonly kind: 'block
 export interface ClientLimitFaults {
   /** gateway-rate-limit-not-enforced: claimed, never enforced. */
   readonly noRateLimit?: boolean;
-  /** gateway-rate-limit-below-stated: trips at a quarter of the stated limit. */
-  readonly quarterLimit?: boolean;
-  /** gateway-rate-limit-above-stated: trips at 2.5 times the stated limit. */
-  readonly overLimit?: boolean;
+  /**
+   * The limit enforced, as a multiple of the stated one: 0.25 (gateway-rate-limit-below-stated), 1.6
+   * (gateway-rate-limit-higher-than-claimed: within the 2N REQ-GRL-02 tolerates), 2.5 (gateway-rate-limit-above-stated).
+   */
+  readonly limitFactor?: number;
   /** gateway-429-never-lifted: an IP stays limited 20 s from its first 429, whatever Retry-After said. */
   readonly holdLimitedMs?: number;
   /** gateway-rate-limit-one-counter: every IP counts against one shared counter. */
@@ -54,7 +55,7 @@ export class GatewayClientLimits {
     this.rate =
       perSecond === undefined || faults.noRateLimit
         ? undefined
-        : new TokenRateLimit(faults.quarterLimit ? Math.max(1, Math.floor(perSecond / 4)) : faults.overLimit ? Math.ceil(perSecond * 2.5) : perSecond, {
+        : new TokenRateLimit(Math.max(1, Math.floor(perSecond * (faults.limitFactor ?? 1))), {
             oneCounterForEveryIp: faults.oneCounterForEveryIp ?? false,
             ...(faults.holdLimitedMs ? { holdLimitedMs: faults.holdLimitedMs } : {}),
           });

@@ -222,7 +222,10 @@ export const GATEWAY_FAULTS: readonly FaultDefinition[] = [
   // bad token; the challenge (REQ-BEARER-02) and the status (REQ-BEARER-16) are not judged again on it.
   gateway('no-credentials-server-error', 'answers a request without credentials (or with the scheme alone) on a protected route with 500 and no WWW-Authenticate header', ['REQ-BEARER-12']),
   // --- gateway rate limit above its claim (product matrix, fastify-rate-limit: a 429 after 2.5 × the claim passed)
+  // More than 2N within one second is REQ-GRL-02's finding; REQ-GRL-09 is not judged again on it.
   gatewayLimits('gateway-rate-limit-above-stated', 'answers 429 only from 2.5 times the stated per-IP limit (125/s where 50/s is claimed): a limit, but not the claimed one', ['REQ-GRL-02']),
+  // --- gateway rate limit located (REQ-GRL-09): above the claim, yet within the 2N that REQ-GRL-02 tolerates
+  gatewayLimits('gateway-rate-limit-higher-than-claimed', 'answers 429 only from 1.6 times the stated per-IP limit (80/s where 50/s is claimed: a limiter set for two replicas, or a typo), within the 2N a fixed window may admit in one second', ['REQ-GRL-09']),
   // --- one cause, one finding: REQ-ID-14 on its own (client-id-falls-back-to-sub is REQ-ID-13's one finding)
   gateway(
     'no-client-id-reads-every-customer',

@@ -65,8 +65,13 @@ export function createGatewayServer(config: GatewayConfig, options: GatewayServe
   const clientLimits = config.clientLimits
     ? new GatewayClientLimits(config.clientLimits, {
         noRateLimit: faults.has('gateway-rate-limit-not-enforced'),
-        quarterLimit: faults.has('gateway-rate-limit-below-stated'),
-        overLimit: faults.has('gateway-rate-limit-above-stated'),
+        limitFactor: faults.has('gateway-rate-limit-below-stated')
+          ? 0.25
+          : faults.has('gateway-rate-limit-higher-than-claimed')
+            ? 1.6
+            : faults.has('gateway-rate-limit-above-stated')
+              ? 2.5
+              : 1,
         oneCounterForEveryIp: faults.has('gateway-rate-limit-one-counter'),
         ...(faults.has('gateway-429-never-lifted') ? { holdLimitedMs: 20_000 } : {}),
         noBlock: faults.has('gateway-ip-block-not-enforced'),

@@ -16,12 +16,13 @@ import { accessTokenFor } from '../oauth/token-client.ts';
 import { bearer, gatewayUrl, isSuccess } from '../gateway/gateway-client.ts';
 import { tamper } from '../gateway/bad-credentials.ts';
 import { gatewayOf, type GatewayLimits } from '../target/target.ts';
-import { loadSwitchedOff, planLoad, type LoadCap } from './load-cap.ts';
+import { planLoad, type LoadCap } from './load-cap.ts';
 import { sendPacedRequests } from './paced-requests.ts';
 import { retryAfterSeconds, statsOf, withinLimitPacing, type SeriesReading, type TokenOutcome } from './rate-analysis.ts';
-import { burstJudged, describeAttempts, isUnavailable, keptThePace, MAX_RETRY_WAIT_SECONDS, measuredSeries, PROBE_RESERVE, recoveryToleranceMs, restOwnAddress, type Recovery, type Series, type Unavailable } from './rate-limit.ts';
+import { burstJudged, describeAttempts, isUnavailable, keptThePace, loadAtTheLimitRefused, MAX_RETRY_WAIT_SECONDS, measuredSeries, PROBE_RESERVE, recoveryToleranceMs, restOwnAddress, type Recovery, type Series, type Unavailable } from './rate-limit.ts';
 import { unblockToleranceMs, type BlockedAddress, type Unblocking } from './ip-block.ts';
 import { sendFrom } from './source-addresses.ts';
+import { locateLimit, type Location } from './rate-limit-location.ts';
 
 export { describeAttempts };
 
@@ -76,14 +77,8 @@ export interface GatewaySeries extends Series {
 async function sendAtTheGatewayLimit(world: CtkWorld, address: string): Promise<GatewaySeries | Unavailable> {
   const limit = statedGatewayLimit(world);
   if (isUnavailable(limit)) return limit;
-  const off = loadSwitchedOff(world.target);
-  if (off) return off;
-  if (world.target.limits.maxRequestsPerSecond < limit) {
-    return {
-      reason: `the load cap (limits.maxRequestsPerSecond = ${world.target.limits.maxRequestsPerSecond}) is below the gateway's stated limit of ${limit}/s: the kit may not send at the limit`,
-      remedy: `raise limits.maxRequestsPerSecond to at least ${limit}`,
-    };
-  }
+  const refused = loadAtTheLimitRefused(world, limit);
+  if (refused) return refused;
   const pacing = withinLimitPacing(limit);
   const url = gatewayUrl(world.target, gatewayOf(world.target).routes.protected);
   const planned = planLoad(world, {
@@ -157,6 +152,28 @@ export async function burstBeyondTheGatewayLimitMeasured(world: CtkWorld, first:
   const limit = statedGatewayLimit(world);
   if (isUnavailable(limit)) return limit;
   return measuredSeries(world, first, attempts, (address) => burstBeyondTheGatewayLimit(world, address), (series) => burstJudged(series.stats, limit));
+}
+
+/**
+ * REQ-GRL-09: where the gateway's per-IP limit really is — the token endpoint's method (rate-limit-location.ts:
+ * bursts of GETs with a valid token, a few in flight, until the first 429), because REQ-GRL-02 tolerates up to 2N
+ * within one second and so certifies a gateway whose limit is set at 1.5 × the claim. The token is fetched once,
+ * outside the plan: it is no load on the gateway.
+ */
+export async function locateTheGatewayLimit(world: CtkWorld, first: string): Promise<Location | Unavailable> {
+  const limit = statedGatewayLimit(world);
+  if (isUnavailable(limit)) return limit;
+  const refused = loadAtTheLimitRefused(world, limit);
+  if (refused) return refused;
+  const authorization = await validAuthorization(world);
+  const { method, url, headers } = protectedRequest(world, authorization);
+  return locateLimit(world, first, limit, {
+    tag: '@REQ-GRL-09',
+    requests: 'requests with a valid token at the gateway',
+    url,
+    reading: GATEWAY_READING,
+    prepare: async () => ({ method, headers: headers as Record<string, string> }),
+  });
 }
 
 /** REQ-GRL-07: at the same moment, once from the limited address and once from the second. */

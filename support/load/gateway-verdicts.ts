@@ -7,11 +7,12 @@
 import { expect } from 'chai';
 import type { CtkWorld } from '../world.ts';
 import { describeOutcome, type Exchange } from '../http/exchange.ts';
-import { check } from '../verdict/check.ts';
+import { check, explainedBy } from '../verdict/check.ts';
 import { scenarioRequirements } from '../gateway/scenario-requirements.ts';
 import { describeStats, judgeBeyondLimit, judgeWithinLimit, retryAfterSeconds, type RateVerdict } from './rate-analysis.ts';
 import { describeFailures, type Unblocking } from './ip-block.ts';
 import type { Recovery } from './rate-limit.ts';
+import { MAX_BURSTS, type Location } from './rate-limit-location.ts';
 import { describeAttempts, gatewayOutcome, isServedByGateway, type GatewayBlockedAddress, type GatewaySeries } from './gateway-limits.ts';
 
 type Verdict = void | 'skipped';
@@ -31,6 +32,21 @@ export function judgeGatewayServedAtTheLimit(world: CtkWorld, requirement: strin
 export function judgeGateway429(world: CtkWorld, requirement: string, series: GatewaySeries, limit: number): Verdict {
   world.log(`burst from ${series.address}: ${describeStats(series.stats)}`);
   return apply(world, requirement, `429 (RFC 6585 §4) for the requests beyond ${limit} per second from ${series.address}, as the profile claims`, judgeBeyondLimit(series.stats, limit));
+}
+
+/**
+ * REQ-GRL-09: the located limit is no higher than the claim (rate-limit-location.ts). One cause, one finding: no
+ * 429 within 3N, or more than 2N within one second, is REQ-GRL-02's finding, not judged here.
+ */
+export function judgeGatewayLimitNoHigher(world: CtkWorld, requirement: string, location: Location): Verdict {
+  const { decision, limit } = location;
+  const expected = `a burst with a valid token from a fresh client IP is served at most ${limit} + ${limit} × its duration in seconds + max(2, 10 %) before the gateway's first 429 (the profile claims ${limit} per second per IP; the first of up to ${MAX_BURSTS} bursts within that passes)`;
+  world.log(`REQ-GRL-09 bursts: ${decision.detail}`);
+  if (decision.verdict === 'no-limit' || decision.verdict === 'far-beyond') {
+    explainedBy(world, { requirement, expected, root: 'REQ-GRL-02', why: decision.detail });
+    return;
+  }
+  return apply(world, requirement, expected, decision);
 }
 
 /**

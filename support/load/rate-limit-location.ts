@@ -1,5 +1,6 @@
 /**
- * Where the token endpoint's per-IP limit really is (REQ-RL-14: no higher than stated). REQ-RL-02 tolerates up to
+ * Where the token endpoint's per-IP limit really is (REQ-RL-14: no higher than stated), and the gateway's
+ * (REQ-GRL-09, gateway-limits.ts: the same bursts of GETs with a valid token, a 2xx counted as served). REQ-RL-02 tolerates up to
  * 2N + max(2, 10 %) served within one second, because a fixed window admits N at the end of one window and N at
  * the start of the next; so a limiter set to 60, 75 or 100/s (a misconfiguration, or two replicas each counting
  * 50) would pass it. This check LOCATES the limit instead: from a fresh source address, token requests back to
@@ -34,13 +35,14 @@
  * evidence up to 0.5 s. A within-the-bound burst slower than 0.4 s is sent again. No usable burst (or too few)
  * makes the check not testable, with the numbers.
  *
- * ONE CAUSE, ONE FINDING. No 429 at all within 3N is REQ-RL-02's finding (no limit, or one far beyond): this check
- * is then not judged. A limit BELOW the stated one is within the bound here: REQ-RL-01 reports it.
+ * ONE CAUSE, ONE FINDING. No 429 at all within 3N, or more than 2N + tolerance served within one second (more than
+ * any limiter of N/s admits), is the burst check's finding (REQ-RL-02, REQ-GRL-02: no limit, or one far beyond):
+ * this check is then not judged. A limit BELOW the stated one is within the bound here: REQ-RL-01 reports it.
  */
 import { send, type Exchange } from '../http/exchange.ts';
 import type { CtkWorld } from '../world.ts';
 import { assertTokenEndpointUsable, tokenRequestBody, warmUpTokenRequests } from '../oauth/token-client.ts';
-import { outcomeOf, statsOf, type SeriesStats, type TimedExchange, type TokenOutcome } from './rate-analysis.ts';
+import { beyondLimitThreshold, statsOf, TOKEN_READING, type SeriesReading, type SeriesStats, type TimedExchange, type TokenOutcome } from './rate-analysis.ts';
 import { allocatorFor, OWN_ADDRESS, sendFrom } from './source-addresses.ts';
 import { planLoad } from './load-cap.ts';
 import { isUnavailable, loadAtTheLimitRefused, measuredSeries, restOwnAddress, statedLimit, type Unavailable } from './rate-limit.ts';
@@ -71,8 +73,10 @@ export const BURST_CAP_FACTOR = 3;
 
 export interface LocatedBurst {
   readonly address: string;
-  /** Tokens served by the burst (a 200 in flight when the first 429 came counts: it was admitted). */
+  /** Requests served by the burst (a token, or a 2xx at the gateway; one in flight when the first 429 came counts: it was admitted). */
   readonly served: number;
+  /** What "served" is, for the report: token(s) or served. */
+  readonly servedAs: string;
   readonly sent: number;
   /** The most the burst would send: 3N, or fewer where the run's load cap allows fewer within one second. */
   readonly count: number;
@@ -90,9 +94,13 @@ export interface LocatedBurst {
 }
 
 export interface LocationRequest {
+  /** POST (a token request) unless said otherwise: GET on the gateway's protected route. */
+  readonly method?: string;
   readonly url: string;
   readonly headers: Record<string, string>;
-  readonly body: string;
+  readonly body?: string;
+  /** How an answer reads (served, 429, another refusal): a token at the token endpoint (the default), a 2xx at the gateway. */
+  readonly reading?: SeriesReading;
   /** A source address, or OWN_ADDRESS (no bind). */
   readonly address: string;
   /** The stated limit N: the burst stops at 3N. */
@@ -110,6 +118,8 @@ export interface LocationRequest {
 /** One burst from one address: back to back, `inFlight` at a time, until the first 429 or 3N sent. */
 export async function burstUntilFirst429(request: LocationRequest): Promise<LocatedBurst> {
   const cap = Math.min(request.count ?? Infinity, request.limit * BURST_CAP_FACTOR);
+  const reading = request.reading ?? TOKEN_READING;
+  const classify = reading.classify;
   const records: TimedExchange[] = [];
   let limited = false;
   let sent = 0;
@@ -121,24 +131,25 @@ export async function burstUntilFirst429(request: LocationRequest): Promise<Loca
         await request.acquire?.();
         const sentAt = performance.now() - origin;
         const exchange = await send({
-          method: 'POST',
+          method: request.method ?? 'POST',
           url: request.url,
           headers: request.headers,
-          body: request.body,
+          ...(request.body !== undefined ? { body: request.body } : {}),
           ...sendFrom(request.address),
           ...(request.timeoutMs !== undefined ? { timeoutMs: request.timeoutMs } : {}),
         });
         records.push({ index, sentAt, doneAt: performance.now() - origin, exchange });
         request.onAnswer?.(exchange);
-        if (exchange.response?.status === 429) limited = true;
+        if (classify(exchange) === 'rate-limited') limited = true;
       }
     }),
   );
   records.sort((a, b) => a.index - b.index);
-  const outcomes = records.map((r) => outcomeOf(r.exchange));
+  const outcomes = records.map((r) => classify(r.exchange));
   return {
     address: request.address,
     served: outcomes.filter((o) => o === 'token').length,
+    servedAs: reading.servedAs,
     sent: records.length,
     count: cap,
     limit: request.limit,
@@ -158,26 +169,31 @@ export const usableBurst = (burst: Pick<LocatedBurst, 'durationMs'>): boolean =>
 
 export const withinBound = (burst: Pick<LocatedBurst, 'served' | 'durationMs'>, limit: number): boolean => burst.served <= locationBound(limit, burst.durationMs);
 
-export type BurstSummary = Pick<LocatedBurst, 'address' | 'served' | 'sent' | 'count' | 'limited' | 'durationMs' | 'other'>;
+export type BurstSummary = Pick<LocatedBurst, 'address' | 'served' | 'sent' | 'count' | 'limited' | 'durationMs' | 'other'> & { readonly servedAs?: string };
 
 export const describeBurst = (b: BurstSummary, limit: number): string =>
-  `${b.address}: ${b.served} token(s) in ${Math.round(b.durationMs)} ms` +
+  `${b.address}: ${b.served} ${b.servedAs ?? 'token(s)'} in ${Math.round(b.durationMs)} ms` +
   (b.limited ? ' before the first 429' : `, no 429 in ${b.sent} requests`) +
   (b.other ? ` (${b.other} other answer(s))` : '') +
   ` (bound ${locationBound(limit, b.durationMs)}${!usableBurst(b) ? `; slower than ${MAX_USABLE_BURST_MS} ms, not counted` : withinBound(b, limit) && b.durationMs > MAX_PASSING_BURST_MS ? `; slower than ${MAX_PASSING_BURST_MS} ms, too slow to pass on` : ''})`;
 
+/** No limiter of N/s admits more than 2N (a fixed window straddled) within one second: beyond that is the burst check's finding. */
+const FAR_BEYOND_WITHIN_MS = 1000;
+
 /**
- * What one burst shows: `unserved` nothing was served (address unusable); `no-limit` no 429 within 3N
- * (REQ-RL-02's finding); `slow` too slow to count; `exceeded` served beyond the bound (with or without a 429: a
- * load cap below 3N may end the burst first); `inconclusive` within the bound but too slow to pass on (it still
- * stands against a failure); `unlocated` no 429 within a load cap too low to exceed the bound;
- * `within` a 429 came within the bound.
+ * What one burst shows: `unserved` nothing was served (address unusable); `no-limit` no 429 within 3N;
+ * `far-beyond` more than 2N + tolerance served within one second (no limiter of N/s admits that: the limit is
+ * far beyond the stated one). Both are the burst check's finding (REQ-RL-02, REQ-GRL-02), which judges exactly
+ * that. `slow` too slow to count; `exceeded` served beyond the bound (with or without a 429: a load cap below 3N
+ * may end the burst first); `inconclusive` within the bound but too slow to pass on (it still stands against a
+ * failure); `unlocated` no 429 within a load cap too low to exceed the bound; `within` a 429 came within the bound.
  */
-export type BurstClass = 'unserved' | 'no-limit' | 'slow' | 'exceeded' | 'inconclusive' | 'unlocated' | 'within';
+export type BurstClass = 'unserved' | 'no-limit' | 'far-beyond' | 'slow' | 'exceeded' | 'inconclusive' | 'unlocated' | 'within';
 
 export function classifyBurst(b: BurstSummary, limit: number): BurstClass {
   if (!b.limited && b.served === 0) return 'unserved';
   if (!b.limited && b.sent >= BURST_CAP_FACTOR * limit) return 'no-limit';
+  if (b.served > beyondLimitThreshold(limit) && b.durationMs <= FAR_BEYOND_WITHIN_MS) return 'far-beyond';
   if (!usableBurst(b)) return 'slow';
   if (!withinBound(b, limit)) return 'exceeded';
   if (b.durationMs > MAX_PASSING_BURST_MS) return 'inconclusive';
@@ -187,15 +203,17 @@ export function classifyBurst(b: BurstSummary, limit: number): BurstClass {
 export type LocationDecision =
   | { readonly verdict: 'pass' | 'fail'; readonly detail: string }
   | { readonly verdict: 'not-testable'; readonly detail: string; readonly remedy: string }
-  /** No 429 within 3N: REQ-RL-02's finding. */
+  /** No 429 within 3N, or more than 2N within one second: the burst check's finding (REQ-RL-02, REQ-GRL-02). */
   | { readonly verdict: 'no-limit'; readonly detail: string }
+  | { readonly verdict: 'far-beyond'; readonly detail: string }
   /** Another burst is needed. */
   | { readonly verdict: 'undecided'; readonly detail: string };
 
-const LOADED_REMEDY = 'run the rate-limit checks on a less loaded machine, or alone (--tags @REQ-RL-14)';
-
-/** What the bursts so far show (see the header); 'undecided' only while fewer than `maxBursts` were sent. */
-export function decideLocation(bursts: readonly BurstSummary[], limit: number, maxBursts = MAX_BURSTS): LocationDecision {
+/**
+ * What the bursts so far show (see the header); 'undecided' only while fewer than `maxBursts` were sent. `tag` is
+ * the requirement's tag, for the remedy (run it alone).
+ */
+export function decideLocation(bursts: readonly BurstSummary[], limit: number, maxBursts = MAX_BURSTS, tag = '@REQ-RL-14'): LocationDecision {
   const all = bursts.map((b) => describeBurst(b, limit)).join('; ');
   const last = bursts[bursts.length - 1];
   if (!last) return { verdict: 'undecided', detail: 'no burst yet' };
@@ -204,6 +222,8 @@ export function decideLocation(bursts: readonly BurstSummary[], limit: number, m
       return { verdict: 'not-testable', detail: `no request of the burst was served or got a 429 (${all}): the address is unusable or blocked`, remedy: 'check sourceAddresses and the system client' };
     case 'no-limit':
       return { verdict: 'no-limit', detail: `no 429 within ${BURST_CAP_FACTOR * limit} requests (${all})` };
+    case 'far-beyond':
+      return { verdict: 'far-beyond', detail: `more than ${beyondLimitThreshold(limit)} served within one second, beyond what any limiter of ${limit}/s admits (${all})` };
     case 'within':
       return { verdict: 'pass', detail: all };
     default:
@@ -219,40 +239,53 @@ export function decideLocation(bursts: readonly BurstSummary[], limit: number, m
     return {
       verdict: 'not-testable',
       detail: `the load cap ended ${unlocated.length} burst(s) at ${unlocated[0]!.sent} requests, all served without a 429 but within the bound (${all}): the limit could not be located`,
-      remedy: `raise limits.maxRequestsPerSecond to at least ${BURST_CAP_FACTOR * limit} per cucumber worker, or run the rate-limit checks alone (--tags @REQ-RL-14 --parallel 1)`,
+      remedy: `raise limits.maxRequestsPerSecond to at least ${BURST_CAP_FACTOR * limit} per cucumber worker, or run the rate-limit checks alone (--tags ${tag} --parallel 1)`,
     };
   }
   return {
     verdict: 'not-testable',
     detail: `${exceeded} burst(s) exceeded the bound, the others were too slow to count, or to pass on (${all}); at least ${MIN_EXCEEDED} usable bursts over the bound are needed to tell a higher limit from a straddled window`,
-    remedy: LOADED_REMEDY,
+    remedy: `run the rate-limit checks on a less loaded machine, or alone (--tags ${tag})`,
   };
 }
 
 type MeasuredBurst = LocatedBurst & { readonly stats: SeriesStats; readonly result: { readonly records: readonly TimedExchange[]; readonly origin: number } };
 
+/**
+ * What the bursts are sent to: the token endpoint (REQ-RL-14, below) or the gateway's protected route
+ * (REQ-GRL-09, gateway-limits.ts). Everything else — the plan, the cap, the bound, the decision — is the same.
+ */
+export interface LocationSubject {
+  /** The requirement's tag, for the remedies (run it alone). */
+  readonly tag: string;
+  /** "token requests", "requests with a valid token": for the announced plan. */
+  readonly requests: string;
+  readonly url: string;
+  readonly reading: SeriesReading;
+  /** The request of each burst (method, headers, body), made once the plan is accepted (a warm-up may go first). */
+  readonly prepare: () => Promise<Pick<LocationRequest, 'method' | 'headers' | 'body'>>;
+}
+
 /** One burst of the suite: planned and capped like every load check, from `address` (fresh, or the run's own). */
-async function locatingBurst(world: CtkWorld, address: string, limit: number): Promise<MeasuredBurst | Unavailable> {
-  assertTokenEndpointUsable(world.target);
+async function locatingBurst(world: CtkWorld, subject: LocationSubject, address: string, limit: number): Promise<MeasuredBurst | Unavailable> {
   const planned = planLoad(world, {
-    purpose: `a burst of token requests from a fresh IP until the first 429, to locate the stated limit of ${limit}/s`,
+    purpose: `a burst of ${subject.requests} from a fresh IP until the first 429, to locate the stated limit of ${limit}/s`,
     requests: BURST_CAP_FACTOR * limit,
-    url: world.target.tokenEndpoint,
+    url: subject.url,
     sourceAddresses: [address],
     ratePerSecond: world.target.limits.maxRequestsPerSecond,
     withinSeconds: (BURST_CAP_FACTOR * limit) / world.target.limits.maxRequestsPerSecond + world.target.limits.requestTimeoutMs / 1000,
   });
   if (isUnavailable(planned)) return planned;
   await restOwnAddress(world, address);
-  await warmUpTokenRequests(world, world.target.clients.system);
-  const { headers, body } = tokenRequestBody(world.target.clients.system, {}, world.target);
+  const request = await subject.prepare();
   // The run's earlier requests (the last burst) must not make the cap slow this one down half-way.
   await planned.cap.roomFor(BURST_CAP_FACTOR * limit);
   const sampled = new Set<TokenOutcome>();
   const burst = await burstUntilFirst429({
-    url: world.target.tokenEndpoint,
-    headers,
-    body,
+    ...request,
+    url: subject.url,
+    reading: subject.reading,
     address,
     limit,
     // More than the cap lets out within one second would be slowed to its pace: the burst ends there instead.
@@ -261,7 +294,7 @@ async function locatingBurst(world: CtkWorld, address: string, limit: number): P
     acquire: () => planned.cap.acquire(),
     onAnswer: (exchange) => {
       // Evidence: the first answer of each kind.
-      const outcome = outcomeOf(exchange);
+      const outcome = subject.reading.classify(exchange);
       if (!sampled.has(outcome)) world.record(exchange, false);
       sampled.add(outcome);
     },
@@ -269,7 +302,7 @@ async function locatingBurst(world: CtkWorld, address: string, limit: number): P
   const result = { records: burst.records, origin: burst.origin };
   await restOwnAddress(world, address, result);
   world.log(`burst ${describeBurst(burst, limit)}`);
-  return { ...burst, stats: statsOf(burst.records), result };
+  return { ...burst, stats: statsOf(burst.records, 0, subject.reading), result };
 }
 
 export interface Location {
@@ -279,31 +312,47 @@ export interface Location {
 }
 
 /**
- * REQ-RL-14: bursts from fresh addresses until one is within the bound, at most MAX_BURSTS (measuredSeries takes
- * the next address). Unavailable when the profile states no limit or forbids the load.
+ * Bursts from fresh addresses until one is within the bound, at most MAX_BURSTS (measuredSeries takes the next
+ * address). The caller has checked the stated limit and that the profile allows the load.
  */
-export async function locateTheLimit(world: CtkWorld, first: string): Promise<Location | Unavailable> {
-  const limit = statedLimit(world);
-  if (isUnavailable(limit)) return limit;
-  const refused = loadAtTheLimitRefused(world, limit);
-  if (refused) return refused;
+export async function locateLimit(world: CtkWorld, first: string, limit: number, subject: LocationSubject): Promise<Location | Unavailable> {
   const bursts: MeasuredBurst[] = [];
+  const decide = () => decideLocation(bursts, limit, MAX_BURSTS, subject.tag);
   const last = await measuredSeries(
     world,
     first,
     MAX_BURSTS,
     async (address) => {
-      const burst = await locatingBurst(world, address, limit);
+      const burst = await locatingBurst(world, subject, address, limit);
       if (!isUnavailable(burst)) bursts.push(burst);
       return burst;
     },
-    () => decideLocation(bursts, limit).verdict !== 'undecided' || (first !== OWN_ADDRESS && allocatorFor(world.target).remaining <= ADDRESS_RESERVE),
+    () => decide().verdict !== 'undecided' || (first !== OWN_ADDRESS && allocatorFor(world.target).remaining <= ADDRESS_RESERVE),
     undefined,
     (address, burst) => `the burst from ${address} did not settle where the limit is (${describeBurst(burst, limit)})`,
   );
-  const decision = decideLocation(bursts, limit);
+  const decision = decide();
   if (decision.verdict === 'undecided') {
     return isUnavailable(last) ? last : { reason: `only ${bursts.length} burst(s) could be sent from fresh client IPs (${decision.detail})`, remedy: `list more sourceAddresses in the target profile (this check may need ${MAX_BURSTS} fresh ones and leaves ${ADDRESS_RESERVE} to the checks after it), or run it on a less loaded machine` };
   }
   return { limit, bursts, decision };
+}
+
+/** REQ-RL-14: the token endpoint's limit. Unavailable when the profile states no limit or forbids the load. */
+export async function locateTheLimit(world: CtkWorld, first: string): Promise<Location | Unavailable> {
+  const limit = statedLimit(world);
+  if (isUnavailable(limit)) return limit;
+  const refused = loadAtTheLimitRefused(world, limit);
+  if (refused) return refused;
+  assertTokenEndpointUsable(world.target);
+  return locateLimit(world, first, limit, {
+    tag: '@REQ-RL-14',
+    requests: 'token requests',
+    url: world.target.tokenEndpoint,
+    reading: TOKEN_READING,
+    prepare: async () => {
+      await warmUpTokenRequests(world, world.target.clients.system);
+      return { method: 'POST', ...tokenRequestBody(world.target.clients.system, {}, world.target) };
+    },
+  });
 }

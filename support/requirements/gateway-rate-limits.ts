@@ -37,6 +37,19 @@ export const GATEWAY_RATE_LIMIT_REQUIREMENTS: readonly Requirement[] = [
     note: CLAIM_NOTE,
   },
   {
+    id: 'REQ-GRL-09',
+    title:
+      "The gateway's per-IP limit is no higher than claimed: a fast burst with a valid token from a fresh IP is served at most limits.gateway.requestsPerSecond times, plus what a token bucket refills while the burst lasts, before the first 429",
+    level: 'SEED',
+    source: `${claim('limits.gateway.requestsPerSecond: per client IP')}; RFC 6585 §4 (429 Too Many Requests)`,
+    link: rfc(6585, '4'),
+    component: 'gateway',
+    profile: 'rate-limits',
+    capability: 'gateway-rate-limiting',
+    note:
+      `${CLAIM_NOTE} Bound per burst: N + ceil(N × burst seconds) + max(2, 10 % of N) (support/load/rate-limit-location.ts, as REQ-RL-14 at the token endpoint). A fixed window the burst straddles may admit up to 2N, so the first burst within the bound passes, up to 5 bursts from fresh IPs; it fails only when no usable burst was within it. No 429 within 3N, or more than 2N within one second, is REQ-GRL-02's finding; a limit below the claim REQ-GRL-01's.`,
+  },
+  {
     id: 'REQ-GRL-03',
     title: 'A Retry-After on the gateway\'s 429 is valid (delay-seconds or HTTP-date); a 429 without one is allowed',
     level: 'MUST',
