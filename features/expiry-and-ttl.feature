@@ -23,6 +23,18 @@ Feature: Token lifetime and expiry
       When the short-TTL client requests a token with its client id and secret
       Then the token lives the TTL the target declares for the short-TTL client
 
+    # A lifetime the profile declares for the ordinary clients is a claim too: a realm default changed, or a per-client
+    # override lost, gives every token of theirs another lifetime while expires_in and exp still agree (REQ-TTL-01).
+    @REQ-TTL-03
+    Scenario Outline: <client>'s tokens live the TTL the target declares for it, where it declares one
+      When <client> requests a token with its client id and secret
+      Then the token lives the TTL the target declares for <client>
+
+      Examples:
+        | client               |
+        | the system client    |
+        | the read-only client |
+
   Rule: A token opens the API until it expires, and never after (RFC 7519 §4.1.4, RFC 9068 §4, RFC 6750 §3.1)
 
     @REQ-BEARER-01

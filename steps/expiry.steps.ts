@@ -2,11 +2,12 @@
 import { Given, When, Then } from '@cucumber/cucumber';
 import type { CtkWorld } from '../support/world.ts';
 import { theIssued, type IssuedToken } from '../support/oauth/issued.ts';
-import { freshToken, isNotTestable, markNotTestable, resolveClient } from '../support/oauth/token-requests.ts';
+import { freshToken, isNotTestable, markNotTestable } from '../support/oauth/token-requests.ts';
 import { judgeTokenIssued } from '../support/oauth/token-response.ts';
 import { callProtectedRoute, rememberPresented, thePresented } from '../support/jwt/gateway.ts';
 import { certainlyExpiredAt, certainlyValidUntil, sleepUntil } from '../support/jwt/lifetime.ts';
-import { judgeDeclaredTtl, judgeExpiresInIsLifetime, judgeIatIsIssueTime } from '../support/jwt/ttl.ts';
+import { declaredTtl, judgeDeclaredTtl, judgeExpiresInIsLifetime, judgeIatIsIssueTime } from '../support/jwt/ttl.ts';
+import { describeRole, type ClientRole } from '../support/oauth/clients.ts';
 
 /**
  * Longest the kit waits for a token to expire beyond the gateway's leeway. A profile that states no leeway gets
@@ -27,13 +28,11 @@ Then('the token\'s iat is within 5 seconds of the Date of the token response', f
   if (result !== 'judged') return markNotTestable(this, result);
 });
 
-Then('the token lives the TTL the target declares for the short-TTL client', function (this: CtkWorld) {
-  const client = resolveClient(this, 'shortTtl');
-  if (isNotTestable(client)) return markNotTestable(this, client);
-  if (client.ttlSeconds === undefined) {
-    return markNotTestable(this, { notTestable: `the profile states no ttlSeconds for ${client.clientId}`, remedy: 'state clients.shortTtl.ttlSeconds in the target profile' });
-  }
-  judgeDeclaredTtl(this, theIssued(this), client.ttlSeconds);
+Then('the token lives the TTL the target declares for {ctkClient}', function (this: CtkWorld, role: ClientRole) {
+  const declared = declaredTtl(this, role);
+  if (declared === 'not-applicable') return this.notApplicable(['REQ-TTL-03'], `the profile declares no ttlSeconds for ${describeRole(role)}: no lifetime is claimed for its tokens`);
+  if (isNotTestable(declared)) return markNotTestable(this, declared);
+  judgeDeclaredTtl(this, theIssued(this), declared);
 });
 
 Given('the short-TTL client has been issued a fresh access token', async function (this: CtkWorld) {

@@ -1029,6 +1029,13 @@ export const IDP_FAULTS = [
     description: 'The token endpoint allows 80 requests per second per IP instead of the documented 50 (within the 2N that REQ-RL-02 tolerates).',
     breaks: ['REQ-RL-14'],
   },
+  // --- the lifetime the profile declares for the ordinary clients (seed 004, REQ-TTL-03)
+  {
+    name: 'declared-ttl-overridden',
+    component: 'idp',
+    description: 'Every client configured for a lifetime of a minute or more (300 s) gets tokens that live an hour: a realm default wins over the per-client setting. expires_in and exp agree; only the short-TTL client keeps its own.',
+    breaks: ['REQ-TTL-03'],
+  },
 ] as const satisfies readonly FaultDefinition[];
 
 export type IdpFaultName = (typeof IDP_FAULTS)[number]['name'];

@@ -316,7 +316,11 @@ function interactionPolicyWithoutNativeConsent() {
 function ttlOf(client: RegisteredClient | undefined, faults: IdpFaults): number {
   const ttl = client?.ttlSeconds ?? 300;
   // Fault ignore-client-ttl: the short-TTL client gets the default lifetime.
-  return faults.has('ignore-client-ttl') ? Math.max(ttl, 300) : ttl;
+  if (faults.has('ignore-client-ttl')) return Math.max(ttl, 300);
+  // Fault declared-ttl-overridden: every client configured for a minute or more gets an hour (a realm default that
+  // wins over the per-client setting); the short-TTL client keeps its own.
+  if (faults.has('declared-ttl-overridden') && ttl >= 60) return 3600;
+  return ttl;
 }
 
 /**

@@ -5,6 +5,8 @@ import { check } from '../verdict/check.ts';
 import type { IssuedToken } from '../oauth/issued.ts';
 import { isNumericDate } from './decode.ts';
 import { dateHeaderOf, lifetimeOf } from './lifetime.ts';
+import { resolveClient, isNotTestable, type NotTestable } from '../oauth/token-requests.ts';
+import type { ClientRole } from '../oauth/clients.ts';
 
 /** Date has a 1 s resolution and expires_in is rounded: two reads of one clock, 2 s apart at most. */
 export const EXPIRES_IN_TOLERANCE_S = 2;
@@ -95,4 +97,17 @@ export function judgeDeclaredTtl(world: CtkWorld, issued: IssuedToken, declaredS
       expect(Math.abs(lifetime!.seconds - declaredSeconds)).to.be.at.most(TTL_TOLERANCE_S);
     },
   );
+}
+
+/**
+ * REQ-TTL-03: the lifetime the profile declares for `role`'s tokens. The short-TTL client exists to declare one, so
+ * without it (or without its ttlSeconds) the check is not testable. For the other clients a declaration is the
+ * profile's choice: none claims nothing, and the check is not applicable to them — but one that is stated is judged,
+ * because a realm default or a lost per-client override changes every token while expires_in and exp still agree.
+ */
+export function declaredTtl(world: CtkWorld, role: ClientRole): number | NotTestable | 'not-applicable' {
+  if (role !== 'shortTtl') return world.target.clients[role as Exclude<ClientRole, 'unknown'>]?.ttlSeconds ?? 'not-applicable';
+  const client = resolveClient(world, role);
+  if (isNotTestable(client)) return client;
+  return client.ttlSeconds ?? { notTestable: `the profile states no ttlSeconds for ${client.clientId}`, remedy: 'state clients.shortTtl.ttlSeconds in the target profile' };
 }

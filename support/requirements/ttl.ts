@@ -37,13 +37,13 @@ export const TTL_REQUIREMENTS: readonly Requirement[] = [
   },
   {
     id: 'REQ-TTL-03',
-    title: 'The token lifetime is configurable per client: the short-TTL client\'s tokens live the TTL the target declares for it',
+    title: 'The token lifetime is configurable per client: the short-TTL client\'s tokens live the TTL the target declares for it, and so do the system and read-only clients\' where the profile declares theirs',
     level: 'SEED',
     source: 'seed 004 (a time to live for auth_tokens that the system can alter)',
     link: seed(SEEDS.dataOne),
     component: 'idp',
     profile: 'core',
     capability: 'per-client-ttl',
-    note: 'The lifetime is exp - iat when the token is a readable JWT, else expires_in; the declared TTL is clients.shortTtl.ttlSeconds (1 s tolerance).',
+    note: 'The lifetime is exp - iat when the token is a readable JWT, else expires_in; the declared TTL is clients.<role>.ttlSeconds (1 s tolerance). The short-TTL client must declare one; for the system and read-only clients a declaration is optional (none: not applicable to them), and one that is stated is judged, since a realm default that wins over the per-client setting changes every token while expires_in and exp still agree.',
   },
 ];
