@@ -52,6 +52,7 @@ Feature: Authorization server metadata
       Given the authorization server metadata of the target
       When the caller fetches the JWK Set at the jwks_uri the metadata names
       Then the answer is a JWK Set: a JSON object with a keys array
+      And the set holds the key the target signs its access tokens with
 
     @REQ-DISC-05
     Scenario: The published JWK Set holds no private or symmetric key material

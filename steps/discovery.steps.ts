@@ -9,6 +9,7 @@ import { markNotTestable } from '../support/oauth/token-requests.ts';
 import { theIssued } from '../support/oauth/issued.ts';
 import { judgeIssuer } from '../support/jwt/claims.ts';
 import { fetchJwks, privateMaterialIn, type FetchedJwks } from '../support/jwt/jwks.ts';
+import { judgeMetadataSetSigns } from '../support/discovery/metadata-keys.ts';
 import { judgeTokenEndpointAnswers, requestTokenAtMetadataEndpoint } from '../support/discovery/token-endpoint.ts';
 import { jwksUriOf } from '../support/target/target.ts';
 import {
@@ -101,6 +102,11 @@ Then('the answer is a JWK Set: a JSON object with a keys array', function (this:
     expect(fetched.exchange.response?.status, 'status').to.equal(200);
     expect(fetched.keys, 'keys array').to.be.an('array');
   });
+});
+
+Then('the set holds the key the target signs its access tokens with', function (this: CtkWorld) {
+  const { uri, fetched } = this.state.recall(JWKS);
+  return judgeMetadataSetSigns(this, uri, fetched);
 });
 
 Then('no key in the set has private or symmetric key members', function (this: CtkWorld) {

@@ -1036,6 +1036,13 @@ export const IDP_FAULTS = [
     description: 'Every client configured for a lifetime of a minute or more (300 s) gets tokens that live an hour: a realm default wins over the per-client setting. expires_in and exp agree; only the short-TTL client keeps its own.',
     breaks: ['REQ-TTL-03'],
   },
+  // --- the metadata's JWK Set holds the signing key (RFC 8414 §2, REQ-DISC-04)
+  {
+    name: 'metadata-jwks-uri-stale-set',
+    component: 'idp',
+    description: "The metadata's jwks_uri names a JWK Set (200, a keys array) whose only key has another kid than the one the tokens are signed with: a realm's old set. The real JWKS stays where the target profile says.",
+    breaks: ['REQ-DISC-04'],
+  },
 ] as const satisfies readonly FaultDefinition[];
 
 export type IdpFaultName = (typeof IDP_FAULTS)[number]['name'];

@@ -227,6 +227,16 @@ function injectProviderFaults(provider: Provider, state: ProviderState): void {
 function discoveryFaults(state: ProviderState) {
   const { faults } = state;
   return async (ctx: OidcContext, next: () => Promise<void>): Promise<void> => {
+    // Fault metadata-jwks-uri-stale-set: the set the metadata names holds only a key by another kid (a realm's old set).
+    if (faults.has('metadata-jwks-uri-stale-set') && ctx.path === '/jwks-previous') {
+      const { d, p, q, dp, dq, qi, ...publicHalf } = state.keys.current.privateJwk;
+      ctx.status = 200;
+      ctx.type = 'application/jwk-set+json';
+      ctx.body = { keys: [{ ...publicHalf, kid: `${publicHalf.kid}-previous` }] };
+      return;
+    }
+    // Variation metadata-jwks-uri-elsewhere: the same JWK Set under another URL.
+    if (faults.has('metadata-jwks-uri-elsewhere') && ctx.path === '/jwks-mirror') ctx.path = '/jwks';
     await next();
     if (ctx.path !== '/.well-known/openid-configuration' || ctx.status !== 200) return;
     const doc = { ...(ctx.body as Record<string, unknown>) };
@@ -235,6 +245,8 @@ function discoveryFaults(state: ProviderState) {
     };
     if (faults.has('metadata-without-token-endpoint')) delete doc.token_endpoint;
     if (faults.has('metadata-jwks-uri-not-found')) doc.jwks_uri = `${state.issuer}/jwks-not-here`;
+    if (faults.has('metadata-jwks-uri-stale-set')) doc.jwks_uri = `${state.issuer}/jwks-previous`;
+    if (faults.has('metadata-jwks-uri-elsewhere')) doc.jwks_uri = `${state.issuer}/jwks-mirror`;
     if (faults.has('metadata-token-endpoint-not-found')) doc.token_endpoint = `${state.issuer}/token-not-here`;
     if (faults.has('metadata-without-client-credentials')) without('grant_types_supported', 'client_credentials');
     if (faults.has('metadata-without-client-secret-basic')) without('token_endpoint_auth_methods_supported', 'client_secret_basic');

@@ -114,6 +114,12 @@ export const IDP_VARIATIONS = [
     allowedBy: 'RFC 8414 §2: additional metadata parameters MAY be used; the *_supported lists name every value the server supports.',
   },
   {
+    name: 'metadata-jwks-uri-elsewhere',
+    component: 'idp',
+    description: "The metadata's jwks_uri names another URL (/jwks-mirror) than the profile's idp.jwksUri; it serves the same JWK Set, as a CDN or a realm-scoped path does.",
+    allowedBy: 'RFC 8414 §2: jwks_uri is any URL of the JWK Set document that contains the signing key(s); nothing ties it to one path.',
+  },
+  {
     name: 'scope-omitted-as-requested',
     component: 'idp',
     description: 'The token response leaves scope out when it granted exactly the requested scope.',

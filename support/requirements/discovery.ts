@@ -52,14 +52,14 @@ export const DISCOVERY_REQUIREMENTS: readonly Requirement[] = [
   },
   {
     id: 'REQ-DISC-04',
-    title: 'The metadata names a jwks_uri that answers with a JWK Set (a JSON object with a keys array)',
+    title: 'The metadata names a jwks_uri that answers with a JWK Set (a JSON object with a keys array) holding the key the access tokens are signed with',
     level: 'MUST',
     source: 'RFC 8414 §2 (jwks_uri); RFC 7517 §5 (keys REQUIRED); RFC 9068 §4; OpenID Connect Discovery 1.0 §3 (jwks_uri REQUIRED)',
     link: R8414('2'),
     component: 'idp',
     profile: 'core',
     capability: 'jwt-access-tokens',
-    note: 'RFC 8414 makes jwks_uri OPTIONAL; for a target whose access tokens are signed JWTs it is where resource servers get the keys.',
+    note: 'RFC 8414 makes jwks_uri OPTIONAL; for a target whose access tokens are signed JWTs it is where resource servers get the keys, and §2 says the document contains the signing key(s). Where the metadata names the set the profile does, REQ-JWT-07 judges the signing key there; where it names another set (support/discovery/metadata-keys.ts), a token that verifies with the profile\'s set and not with the metadata\'s fails here.',
   },
   {
     id: 'REQ-DISC-05',

@@ -73,6 +73,11 @@ export const IDP_PROBES: Record<IdpVariationName, Probe> = {
     assert.ok(doc.token_endpoint_auth_methods_supported!.includes('private_key_jwt') && doc.grant_types_supported!.includes('urn:ietf:params:oauth:grant-type:device_code'));
     assert.ok('x_vendor_build' in doc);
   },
+  'metadata-jwks-uri-elsewhere': async (c) => {
+    const uri = String((jsonOf(await c.get(`${c.urls.idp}/.well-known/openid-configuration`)) as Record<string, unknown>).jwks_uri);
+    assert.match(uri, /\/jwks-mirror$/);
+    assert.deepEqual(jsonOf(await c.get(uri)), jsonOf(await c.get(`${c.urls.idp}/jwks`)));
+  },
   'scope-omitted-as-requested': async (c) => {
     const body = await issued(c);
     assert.equal(body.scope, undefined, 'granted as requested: no scope member');
