@@ -79,6 +79,11 @@ Feature: Token issuance with the client credentials grant
       When the system client requests a token without a scope
       Then the token endpoint issues a token for its default scope, or refuses with "invalid_scope"
 
+    @REQ-TOK-12
+    Scenario: A request without scope is not granted by default a scope the client may not have
+      When the read-only client requests a token without a scope
+      Then no scope the target must refuse the read-only client is granted by default
+
     @REQ-TOK-12 @REQ-TOK-09 @REQ-TOK-17
     Scenario: A request for only a scope the target does not know is refused, or granted without it
       When the system client requests a token for only a scope the target does not know

@@ -26,7 +26,7 @@ import {
 } from '../support/oauth/token-requests.ts';
 import { judgeExpiresIn, judgeNoRefreshToken, judgeTokenIssued, judgeTokenResponseShape, judgeTokenType, requireAnswerAboutClientAuthentication, requireSuccessAnswer } from '../support/oauth/token-response.ts';
 import { judgeBasicChallenge, judgeGuideRequestAnswer, judgeNoServerError, judgeNoToken, judgeRefusal, refusalForAnotherReason } from '../support/oauth/token-errors.ts';
-import { disallowedScope, judgeDisallowedScope, judgeGrantedScopeStated, judgeScopeLessAnswer, judgeStatedScopeMatchesClaim, UNKNOWN_SCOPE } from '../support/oauth/scope.ts';
+import { disallowedScope, judgeDefaultScopeWithinClient, judgeDisallowedScope, refusedScopesOf, judgeGrantedScopeStated, judgeScopeLessAnswer, judgeStatedScopeMatchesClaim, UNKNOWN_SCOPE } from '../support/oauth/scope.ts';
 import { isTlsOrLoopback } from '../support/discovery/metadata.ts';
 import { stateKey } from '../support/scenario-state.ts';
 
@@ -69,6 +69,15 @@ When('{ctkClient} requests a token for one of its scopes and {}', async function
 When('the system client requests a token without a scope', async function (this: CtkWorld) {
   // The one request of the kit without scope (REQ-TOK-19); it may be refused, so it goes out from a failure address.
   const result = await tokenRequest(this, this.target.clients.system, { scope: null, expectRefusal: true, situation: 'a client_credentials request without a scope parameter' });
+  if (isNotTestable(result)) return notTestable(this, result);
+});
+
+When('the read-only client requests a token without a scope', async function (this: CtkWorld) {
+  const client = resolveClient(this, 'readOnly');
+  if (isNotTestable(client)) return notTestable(this, client);
+  const refused = refusedScopesOf(client);
+  if (isNotTestable(refused)) return this.notApplicable(this.requirementIds, refused.notTestable, refused.remedy);
+  const result = await tokenRequest(this, client, { scope: null, expectRefusal: true, situation: `a client_credentials request of ${client.clientId} without a scope parameter` });
   if (isNotTestable(result)) return notTestable(this, result);
 });
 
@@ -167,6 +176,10 @@ Then('the granted scope is the requested one, or the response states the scope i
   judgeTokenIssued(this, this.lastExchange(), 'REQ-TOK-08', theSituation(this));
   const result = judgeGrantedScopeStated(this, theIssued(this));
   if (result !== 'judged') return notTestable(this, { notTestable: result.notTestable });
+});
+
+Then('no scope the target must refuse the read-only client is granted by default', function (this: CtkWorld) {
+  judgeDefaultScopeWithinClient(this, this.lastExchange(), refusedScopesOf(this.target.clients.readOnly!) as readonly string[], theSituation(this));
 });
 
 Then('the token endpoint refuses with invalid_scope, or issues a token whose stated scope leaves that scope out', function (this: CtkWorld) {

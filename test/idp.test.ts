@@ -854,6 +854,11 @@ const FAULT_PROBES: Record<IdpFaultName, () => Promise<boolean>> = {
   // Rate limit located (REQ-RL-14): a burst of limit + 20 (70) meets no 429 at 80/s.
   'rate-limit-above-documented': async () => (await burst('127.0.0.86')).every((r) => r.status !== 429),
   'declared-ttl-overridden': async () => (await systemToken()).json?.expires_in === 3600,
+  'default-scope-is-every-scope': async () => {
+    const c = fx.clients.readOnly!;
+    const scope = String((await token({ grant_type: 'client_credentials' }, { basic: [c.clientId, c.clientSecret] })).json?.scope ?? '');
+    return scope.split(' ').includes(fx.routes.scoped.scope);
+  },
   'metadata-jwks-uri-stale-set': async () => {
     const set = (await call(String((await call(`${idp.url}/.well-known/openid-configuration`)).json?.jwks_uri))).json as { keys: { kid: string }[] };
     const kid = decodeProtectedHeader(String((await systemToken()).json!.access_token)).kid;

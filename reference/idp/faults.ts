@@ -1043,6 +1043,13 @@ export const IDP_FAULTS = [
     description: "The metadata's jwks_uri names a JWK Set (200, a keys array) whose only key has another kid than the one the tokens are signed with: a realm's old set. The real JWKS stays where the target profile says.",
     breaks: ['REQ-DISC-04'],
   },
+  // --- the default scope of a request without scope (RFC 6749 §3.3, REQ-TOK-12)
+  {
+    name: 'default-scope-is-every-scope',
+    component: 'idp',
+    description: 'A client_credentials request without scope is granted every API scope the IdP knows, also those the client may not have (the read-only client gets the write scope); requests naming a scope are judged as before.',
+    breaks: ['REQ-TOK-12'],
+  },
 ] as const satisfies readonly FaultDefinition[];
 
 export type IdpFaultName = (typeof IDP_FAULTS)[number]['name'];

@@ -56,6 +56,8 @@ export function registerTokenGrants(provider: Provider, deps: GrantDeps): void {
     // A client outside the fixture registry (issue 19's mTLS client, mtls.ts) holds the scopes of its oidc-provider registration.
     const allowed = clients.find(ctx.oidc.client.clientId)?.scopes ?? String(ctx.oidc.client.scope ?? '').split(' ').filter(Boolean);
     const requested = String(ctx.oidc.params.scope ?? '').split(' ').filter(Boolean);
+    // Fault default-scope-is-every-scope (REQ-TOK-12): a request without scope gets every API scope this IdP knows.
+    if (requested.length === 0 && faults.has('default-scope-is-every-scope')) return clients.apiScopes();
     if (requested.length === 0 || onlyUnknownScopesUnstated(ctx)) return allowed.filter((s) => s !== 'openid');
     const refused = requested.filter((s) => !allowed.includes(s));
     // Fault accept-any-scope: what was asked for is granted.

@@ -16,7 +16,7 @@ import { tokenResponseOf } from './token-client.ts';
 import { decodeJwt } from '../jwt/decode.ts';
 import { isTagged } from './scenario.ts';
 import type { ClientCredentials } from '../target/target.ts';
-import type { NotTestable } from './token-requests.ts';
+import { isNotTestable, type NotTestable } from './token-requests.ts';
 
 /**
  * RFC 6749 §3.3: scope-token *( SP scope-token ), scope-token = 1*( %x21 / %x23-5B / %x5D-7E ) — or the empty
@@ -34,20 +34,24 @@ export const UNKNOWN_SCOPE = 'ctk-unknown-scope';
  * scope says nothing about what the IdP refuses (an IdP may let every client ask for every scope), so without
  * that statement the case is not testable rather than judged on a guess.
  */
+/** The scopes the profile says the IdP refuses `client` (clients.readOnly.refusedScopes), or why there are none to judge. */
+export function refusedScopesOf(client: ClientCredentials & { refusedScopes?: readonly string[] }): readonly string[] | NotTestable {
+  const refused = (client.refusedScopes ?? []).filter((s) => !client.scopes.includes(s));
+  if (refused.length > 0) return refused;
+  // An IdP may grant every client every scope (RFC 6749 §3.3): with no refused scope named, there is nothing to refuse.
+  return {
+    notTestable: `the target profile names no scope the IdP must refuse ${client.clientId} (an IdP may grant every client every scope)`,
+    remedy: 'list it in clients.readOnly.refusedScopes, if the IdP refuses that scope to that client',
+    notApplicable: true,
+  };
+}
+
 export function disallowedScope(phrase: string, client: ClientCredentials & { refusedScopes?: readonly string[] }): string | NotTestable {
   if (phrase === 'a scope the target does not know') return UNKNOWN_SCOPE;
   if (phrase !== 'a scope the target must refuse it') throw new Error(`unknown extra scope phrase "${phrase}"`);
-  const refused = client.refusedScopes?.find((s) => !client.scopes.includes(s));
-  if (refused === undefined) {
-    // An IdP may grant every client every scope (RFC 6749 §3.3): with no refused scope named, there is nothing here
-    // to refuse, so the case does not apply (the unknown-scope cases still judge REQ-TOK-12).
-    return {
-      notTestable: `the target profile names no scope the IdP must refuse ${client.clientId} (an IdP may grant every client every scope)`,
-      remedy: 'list it in clients.readOnly.refusedScopes, if the IdP refuses that scope to that client',
-      notApplicable: true,
-    };
-  }
-  return refused;
+  // With no refused scope named the case does not apply (the unknown-scope cases still judge REQ-TOK-12).
+  const refused = refusedScopesOf(client);
+  return isNotTestable(refused) ? refused : refused[0]!;
 }
 
 const claimScope = (token: string): string[] | undefined => {
@@ -123,6 +127,40 @@ export function judgeDisallowedScope(world: CtkWorld, exchange: Exchange, reques
       world,
       { requirement: 'REQ-TOK-12', expected: `an access token whose scope claim leaves "${disallowed}" out`, observed: `the token's scope claim ${JSON.stringify(inToken.join(' '))}` },
       () => expect(inToken).to.not.include(disallowed),
+    );
+  }
+}
+
+/**
+ * REQ-TOK-12 for a request WITHOUT scope (RFC 6749 §3.3: the server uses a pre-defined default, or fails with
+ * invalid_scope): the default may be anything the client may have, never a scope the profile says the IdP refuses the
+ * client (clients.readOnly.refusedScopes). A refusal keeps every such scope from the client, so it holds (its form is
+ * REQ-TOK-19's business, judged on the system client's scope-less request). A token is judged by what it states: the
+ * response's scope member and the token's scope claim; where neither says what was granted, nothing here applies.
+ * Only the listed scopes are judged, not "the client's declared scopes": Keycloak's default client scopes (profile,
+ * email) are no scope the client is refused.
+ */
+export function judgeDefaultScopeWithinClient(world: CtkWorld, exchange: Exchange, refused: readonly string[], situation: string): void {
+  const expected = `no token, or a token whose granted scope holds none of ${refused.map((s) => `"${s}"`).join(', ')}, for ${situation} (the default scope of RFC 6749 §3.3 is still only what the client may have)`;
+  const response = tokenResponseOf(exchange);
+  if (!response) {
+    check(world, { requirement: 'REQ-TOK-12', expected, observed: exchange }, () => expect(issuedAToken(exchange)).to.equal(false));
+    return;
+  }
+  const stated = typeof response.scope === 'string' ? scopeValues(response.scope) : undefined;
+  const inToken = claimScope(response.access_token);
+  if (stated === undefined && inToken === undefined) {
+    doesNotApply(world, { requirement: 'REQ-TOK-12', expected, why: `the token response states no scope and the token carries no readable scope claim (${describeOutcome(exchange)}): what the default granted is not said anywhere` });
+    return;
+  }
+  if (stated !== undefined) {
+    check(world, { requirement: 'REQ-TOK-12', expected, observed: `a token with scope ${JSON.stringify(response.scope)}` }, () =>
+      expect(stated.filter((s) => refused.includes(s)), 'REQ-TOK-12 (RFC 6749 §3.3): the default scope grants a scope the client may not have').to.deep.equal([]),
+    );
+  }
+  if (inToken !== undefined) {
+    check(world, { requirement: 'REQ-TOK-12', expected: `an access token whose scope claim holds none of ${refused.map((s) => `"${s}"`).join(', ')}`, observed: `the token's scope claim ${JSON.stringify(inToken.join(' '))}` }, () =>
+      expect(inToken.filter((s) => refused.includes(s)), 'REQ-TOK-12 (RFC 6749 §3.3): the default scope in the token grants a scope the client may not have').to.deep.equal([]),
     );
   }
 }
