@@ -4,7 +4,9 @@ Feature: Token lifetime and expiry
   watch expires_in and to get a new token when an API answers 401 with error="invalid_token". So the lifetime
   the token response states is the lifetime the token has, each client can have its own, and once a token has
   expired the gateway refuses it. The expiry checks use the short-TTL client and wait exactly until the token's
-  own exp plus the gateway's clock leeway plus one second has passed — never longer, never a blind sleep.
+  own exp plus the gateway's clock leeway plus one second has passed — never longer, never a blind sleep. The
+  expired token is one the gateway has already served before its exp: a gateway that caches its decision per token
+  (an authorizer result cache, 300 s by default on AWS API Gateway) would otherwise never be seen admitting it after.
 
   Rule: The lifetime the IdP states is the lifetime the token has
 
@@ -44,8 +46,10 @@ Feature: Token lifetime and expiry
       Then the gateway lets the request through to the protected resource
 
     @REQ-BEARER-04 @REQ-BEARER-05 @REQ-BEARER-20 @timing-sensitive
-    Scenario: A short-lived token is refused with 401 invalid_token once it has expired
+    Scenario: A short-lived token the gateway served is refused with 401 invalid_token once it has expired
+      The request before exp is the refusal's positive control: not served, the refusal is not judged.
       Given the short-TTL client has been issued a fresh access token
+      And the caller has called the protected route with that token before it expired
       When its exp and the gateway's clock leeway have passed
       And the caller calls the protected route with that token
       Then the gateway refuses the token with 401 and error "invalid_token"

@@ -26,9 +26,12 @@ Feature: Token revocation (RFC 7009)
     Then introspection reports the revoked token inactive
 
   @REQ-REVOKE-04
-  Scenario: The gateway refuses a revoked token within the bound the target declares
-    Without limits.revocationSeconds the check does not apply (recorded with the reason), and nothing is waited for.
+  Scenario: The gateway refuses a revoked token it served before, within the bound the target declares
+    The request before the revocation is the refusal's positive control, and shows a gateway that caches its decision
+    per token. Without limits.revocationSeconds the check does not apply (recorded with the reason): nothing is sent
+    to the gateway and nothing is waited for.
     Given a fresh access token of the system client
+    And the caller has called the protected route with that token before its revocation
     When the system client revokes the token
     Then the gateway refuses the revoked token within the declared bound
 

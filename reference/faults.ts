@@ -69,6 +69,6 @@ export const UNBREAKABLE_REQUIREMENTS: readonly UnbreakableRequirement[] = [
   ...Array.from({ length: 21 }, (_, i) => ({ id: `REQ-CLI-${String(i + 1).padStart(2, '0')}`, why: CLIENT_SIDE })),
   {
     id: 'REQ-REVOKE-04',
-    why: 'The reference gateway validates self-contained JWTs and never asks the IdP, so a revoked token stays usable there until its exp; the reference states no bound (limits.revocationSeconds) and the check is not applicable on it. A gateway that introspects (issue 19, not built yet) would make it breakable.',
+    why: 'The reference gateway validates self-contained JWTs and never asks the IdP, so a revoked token stays usable there until its exp; the reference states no bound (limits.revocationSeconds) and the check is not applicable on it. On the opaque-token reference (its gateway introspects every token, bound 0) fault gateway-caches-valid-decision breaks it: test/gateway-decision-cache.test.ts.',
   },
 ];

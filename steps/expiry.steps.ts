@@ -8,6 +8,7 @@ import { callProtectedRoute, rememberPresented, thePresented } from '../support/
 import { certainlyExpiredAt, certainlyValidUntil, sleepUntil } from '../support/jwt/lifetime.ts';
 import { declaredTtl, judgeDeclaredTtl, judgeExpiresInIsLifetime, judgeIatIsIssueTime } from '../support/jwt/ttl.ts';
 import { describeRole, type ClientRole } from '../support/oauth/clients.ts';
+import { serveBeforeExpiry } from '../support/jwt/served-before-expiry.ts';
 
 /**
  * Longest the kit waits for a token to expire beyond the gateway's leeway. A profile that states no leeway gets
@@ -56,6 +57,11 @@ When('the caller calls the protected route with that token before it expires', a
     });
   }
   await callProtectedRoute(this, thePresented(this).token);
+});
+
+Given('the caller has called the protected route with that token before it expired', async function (this: CtkWorld) {
+  const result = await serveBeforeExpiry(this, theIssued(this));
+  if (result !== 'sent') return markNotTestable(this, result);
 });
 
 When('its exp and the gateway\'s clock leeway have passed', { timeout: EXPIRY_STEP_TIMEOUT_MS }, async function (this: CtkWorld) {

@@ -29,6 +29,7 @@ import {
   judgeUnauthenticatedRevocationRefused,
   revocationAccepted,
   revoke,
+  serveBeforeRevocation,
   MAX_REVOCATION_WAIT_SECONDS,
 } from '../support/oauth/revocation.ts';
 
@@ -137,6 +138,10 @@ Then('the caller learns nothing about the token', function (this: CtkWorld) {
 });
 
 // --- revocation ----------------------------------------------------------------------------------------------
+
+Given('the caller has called the protected route with that token before its revocation', async function (this: CtkWorld) {
+  await serveBeforeRevocation(this, this.state.recall(OWN));
+});
 
 When('the system client revokes the token', async function (this: CtkWorld) {
   const own = this.state.recall(OWN);

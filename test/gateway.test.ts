@@ -1024,6 +1024,17 @@ Object.assign(FAULT_PROBES, {
   },
 });
 
+// Gateway decision cache: the same token before and after its exp (+ the leeway + 1 s, as the kit waits).
+Object.assign(FAULT_PROBES, {
+  'gateway-caches-valid-decision': async (base: string) => {
+    const exp = now() + 2;
+    const token = await mint({ claims: { exp } });
+    assert.equal((await call(base, routes.protected, { headers: [bearer(token)] })).status, 200, 'served before its exp');
+    await pause((exp + fixtures.limits.clockSkewSeconds + 1) * 1000 - Date.now());
+    assert.equal((await call(base, routes.protected, { headers: [bearer(token)] })).status, 200, 'healthy: 401 once expired');
+  },
+});
+
 describe('gateway faults: each flips the behaviour it names, and the healthy gateway does not', () => {
   test('every declared gateway fault has a probe here, and every probe a declaration', () => {
     assert.deepEqual(GATEWAY_FAULTS.map((f) => f.name).sort(), Object.keys(FAULT_PROBES).sort());

@@ -124,7 +124,7 @@ export function accessTokenValidator(options: AccessTokenValidatorOptions): Acce
   // Fault trusts-token-issuer: the keys come from whatever issuer the token names (its discovery document).
   const keysOfIssuer = faults.has('trusts-token-issuer') ? issuerKeyDiscovery(options) : undefined;
 
-  return async function validate(token: string): Promise<AccessTokenClaims> {
+  const validate = async function validate(token: string): Promise<AccessTokenClaims> {
     // Variation gateway-introspects-opaque-tokens: a token that is not a JWS compact serialization is asked about at
     // the IdP's introspection endpoint (RFC 7662) instead of being refused as malformed.
     // Fault gateway-introspection-drops-cnf asks about every token, JWTs too.
@@ -212,6 +212,31 @@ export function accessTokenValidator(options: AccessTokenValidatorOptions): Acce
       }
       throw refusal;
     }
+  };
+  // Fault gateway-caches-valid-decision (REQ-BEARER-04): a positive decision is kept per token string (below).
+  return faults.has('gateway-caches-valid-decision') ? cachingValidDecisions(validate) : validate;
+}
+
+/** How long fault gateway-caches-valid-decision keeps a decision: AWS API Gateway's authorizer result TTL default. */
+const CACHED_DECISION_MS = 300_000;
+
+/**
+ * Fault gateway-caches-valid-decision (REQ-BEARER-04; REQ-REVOKE-04 where the gateway introspects): "valid" is cached
+ * per token string for 300 s, as an API Gateway Lambda authorizer's result cache or an introspection cache keyed by
+ * the token does, and served from the cache without looking at exp again (nor asking the IdP again for an introspected
+ * token). A token the gateway once admitted is admitted on until the entry goes, after its exp or revocation too.
+ * Refusals are not cached (the scope and sender checks after validation still run on every request).
+ */
+function cachingValidDecisions(validate: AccessTokenValidator): AccessTokenValidator {
+  const decisions = new Map<string, { readonly claims: AccessTokenClaims; readonly until: number }>();
+  return async (token) => {
+    const now = Date.now();
+    const cached = decisions.get(token);
+    if (cached && cached.until > now) return cached.claims;
+    const claims = await validate(token);
+    for (const [key, entry] of decisions) if (entry.until <= now) decisions.delete(key);
+    decisions.set(token, { claims, until: now + CACHED_DECISION_MS });
+    return claims;
   };
 }
 

@@ -248,4 +248,10 @@ export const GATEWAY_FAULTS: readonly FaultDefinition[] = [
   gateway('gateway-aud-checked-only-when-present', 'compares aud with this API only where the token carries one: a correctly signed token without aud is served', ['REQ-BEARER-04', 'REQ-BEARER-05']),
   gateway('gateway-iss-checked-only-when-present', 'compares iss with the trusted issuer only where the token carries one: a correctly signed token without iss is served', ['REQ-BEARER-04', 'REQ-BEARER-05']),
   gateway('gateway-iss-trailing-slash-ignored', 'compares iss with the trusted issuer ignoring a trailing slash: a correctly signed token whose iss is the issuer plus "/" is served', ['REQ-BEARER-04', 'REQ-BEARER-05']),
+  // --- gateway decision cache (RFC 7519 §4.1.4 / RFC 9068 §4: the current time MUST be before exp, at every request)
+  gateway(
+    'gateway-caches-valid-decision',
+    'caches "valid" per token string for 300 s (an authorizer result cache, an introspection cache) and admits a token it once admitted from that cache without checking exp again: an expired token it served before its exp is served on',
+    ['REQ-BEARER-04'],
+  ),
 ];

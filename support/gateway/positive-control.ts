@@ -67,3 +67,33 @@ export async function positiveControl(world: CtkWorld, route: GatewayRouteName):
   world.log(`positive control (${target} route): ${result.held ? 'served' : 'NOT served'} — ${result.observed}`);
   return result;
 }
+
+/** A control with the judged token itself came back refused only after that token may have stopped being valid. */
+export interface LateControl {
+  readonly late: true;
+  readonly observed: string;
+}
+
+/**
+ * The protected route's control sent with the very token a refusal is judged on later, while it is still valid
+ * (before its exp, before its revocation), and kept as the scenario's control for that route (`underControl` then
+ * reads it). It also warms a decision cache: a gateway or authorizer that caches "valid" per token string (AWS API
+ * Gateway's authorizer result TTL, 300 s by default; an introspection cache) admits the token from that cache after
+ * its exp or its revocation, and a check that presents the token for the first time only then never sees it.
+ * `validUntil` (epoch ms, local clock): a refusal that arrived after it proves nothing about the route (the token may
+ * no longer have been valid when the gateway looked, on a slow machine) and is `LateControl`, recorded nowhere.
+ */
+export async function controlWithToken(world: CtkWorld, token: string, description: string, validUntil?: number): Promise<ControlResult | LateControl> {
+  const exchange = await callGateway(world, { route: 'protected', keepAsLast: false, authorization: bearer(token) });
+  const arrived = exchange.startedAt + exchange.durationMs;
+  const observed = `${exchange.request.method} protected route with ${description}: ${describeOutcome(exchange)}`;
+  if (!isSuccess(exchange) && validUntil !== undefined && arrived > validUntil) {
+    world.log(`control with ${description}: refused, but the answer came ${arrived - validUntil} ms after the token was certainly valid — no control`);
+    return { late: true, observed };
+  }
+  const result: ControlResult = isSuccess(exchange) ? { held: true, observed } : { held: false, observed };
+  world.gatewayControls.set('protected', result);
+  const margin = validUntil === undefined ? '' : ` (answered ${validUntil - arrived} ms before the token was no longer certainly valid)`;
+  world.log(`positive control (protected route, the judged token itself): ${result.held ? 'served' : 'NOT served'}${margin} — ${result.observed}`);
+  return result;
+}

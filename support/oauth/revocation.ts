@@ -10,7 +10,7 @@ import { check, doesNotApply } from '../verdict/check.ts';
 import { NotTestableError } from '../verdict/not-testable.ts';
 import { PrerequisiteBlocked } from '../verdict/blocked.ts';
 import { bearer, callGateway, statusOf } from '../gateway/gateway-client.ts';
-import { underControl } from '../gateway/positive-control.ts';
+import { controlWithToken, underControl } from '../gateway/positive-control.ts';
 import { describeIntrospection, endpointOf, introspect, introspectingClient, postToken, type Caller, type OwnToken } from './introspection.ts';
 
 export async function revoke(world: CtkWorld, token: string, caller: Caller, keepAsLast = true): Promise<Exchange> {
@@ -88,8 +88,22 @@ export async function judgeUnauthenticatedRevocationRefused(world: CtkWorld, exc
 export const MAX_REVOCATION_WAIT_SECONDS = 120;
 
 /**
+ * Before the revocation, the protected route is sent the token that will be revoked: the positive control of
+ * REQ-REVOKE-04's refusal with the judged token itself, and what shows a gateway that caches "valid" per token (an
+ * authorizer result cache, an introspection cache keyed by the token) and so admits the token after its revocation
+ * for as long as the entry lives. Where REQ-REVOKE-04 will not be judged (no bound declared, or one longer than the
+ * kit waits) nothing is sent.
+ */
+export async function serveBeforeRevocation(world: CtkWorld, own: OwnToken): Promise<void> {
+  const bound = world.target.limits.revocationSeconds;
+  if (bound === undefined || bound > MAX_REVOCATION_WAIT_SECONDS) return;
+  await controlWithToken(world, own.token, `the token of ${own.client.clientId} before its revocation`);
+}
+
+/**
  * REQ-REVOKE-04: after the revocation, the protected route refuses the token within the bound (polled once a second).
- * The positive control is the same token served before the revocation (`servedBefore`).
+ * The positive control is the same token served before the revocation (serveBeforeRevocation), where the scenario
+ * sent it; else the system client's own token.
  */
 export async function judgeGatewayRefusesRevoked(world: CtkWorld, own: OwnToken, revokedAt: number): Promise<void> {
   const bound = world.target.limits.revocationSeconds;
