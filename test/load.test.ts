@@ -275,10 +275,12 @@ test('a paced series starts once the cap could let out its first second: a burst
     }
     const world = { target: { limits: { requestTimeoutMs: 5_000 } }, record: () => undefined } as unknown as CtkWorld;
     const url = `http://127.0.0.1:${(server.address() as { port: number }).port}/token`;
+    const called = clock.now();
     const series = await sendPacedRequests(world, cap, { count: 8, intervalMs: 1, minSpacingMs: 0, sourceAddress: '127.0.0.1', request: { method: 'POST', url }, classify: () => 'token' }, clock);
-    const sends = series.records.map((r) => r.sentAt);
-    assert.ok(Math.min(...sends) >= 700, `the first request left at ${Math.min(...sends)} ms, before the cap had room for eight`);
+    const sends = series.records.map((r) => series.origin + r.sentAt - called);
+    assert.ok(Math.min(...sends) >= 700, `the first request left ${Math.min(...sends)} ms after the call, before the cap had room for eight`);
     assert.ok(Math.max(...sends) - Math.min(...sends) < 50, 'then the eight left together, not at the cap\'s pace');
+    assert.equal(Math.min(...series.records.map((r) => r.sentAt)), 0, 'the schedule (and its times) starts after the wait');
   } finally {
     server.close();
   }

@@ -56,7 +56,6 @@ export async function sendPacedRequests(
 ): Promise<PacedResult> {
   const { method, url, headers, body } = series.request;
   const outcomeOf = series.classify;
-  const origin = clock.now();
   const records: TimedExchange[] = [];
   const pending: Promise<void>[] = [];
   const sampled = new Set<TokenOutcome>();
@@ -68,6 +67,9 @@ export async function sendPacedRequests(
   // second IP asked). So it starts once the cap could let out what the series sends in its first second.
   const firstSecond = series.intervalMs > 0 ? Math.ceil(1000 / series.intervalMs) : series.count;
   await cap.roomFor(Math.min(series.count, firstSecond));
+  // The schedule starts after that wait: counted from before it, every request would be "late" and caught up at
+  // minSpacingMs, faster than the pace the series was planned at.
+  const origin = clock.now();
 
   for (let i = 0; i < series.count; i++) {
     if (series.stopAfter429 !== undefined && refusals >= series.stopAfter429) break;
