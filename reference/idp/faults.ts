@@ -1029,6 +1029,19 @@ export const IDP_FAULTS = [
     description: 'The token endpoint allows 80 requests per second per IP instead of the documented 50 (within the 2N that REQ-RL-02 tolerates).',
     breaks: ['REQ-RL-14'],
   },
+  // --- client authentication without a secret (RFC 6749 §3.2, §3.2.1, §4.4.2; REQ-CAUTH-07)
+  {
+    name: 'secret-checked-only-when-sent',
+    component: 'idp',
+    description: "The secret is checked only when one is sent: a client_credentials form with a confidential client's client_id and no client_secret, or client_secret= (empty), gets a token.",
+    breaks: ['REQ-CAUTH-07'],
+  },
+  {
+    name: 'basic-empty-password-accepted',
+    component: 'idp',
+    description: "HTTP Basic with a confidential client's id and an empty password (`<client id>:`) gets a client_credentials token.",
+    breaks: ['REQ-CAUTH-07'],
+  },
 ] as const satisfies readonly FaultDefinition[];
 
 export type IdpFaultName = (typeof IDP_FAULTS)[number]['name'];
