@@ -881,6 +881,13 @@ const FAULT_PROBES: Record<IdpFaultName, () => Promise<boolean>> = {
     const alone = await token({ grant_type: 'client_credentials', client_id: id }, { from: '127.0.0.92' });
     return basic.status === 200 && alone.status !== 200;
   },
+  'form-secret-never-checked': async () => {
+    const id = system().clientId;
+    const empty = await token({ grant_type: 'client_credentials', client_id: id, client_secret: '' }, { from: '127.0.0.92' });
+    const wrong = await token({ grant_type: 'client_credentials', client_id: id, client_secret: 'wrong' }, { from: '127.0.0.92' });
+    const basic = await token({ grant_type: 'client_credentials' }, { basic: [id, 'wrong'], from: '127.0.0.92' });
+    return empty.status === 200 && wrong.status === 200 && basic.status === 401;
+  },
 };
 
 /** The client_secret_jwt test client as the kit sees it (fixtures clients.secretJwt). */

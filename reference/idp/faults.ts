@@ -1042,6 +1042,14 @@ export const IDP_FAULTS = [
     description: "HTTP Basic with a confidential client's id and an empty password (`<client id>:`) gets a client_credentials token.",
     breaks: ['REQ-CAUTH-07'],
   },
+  {
+    name: 'form-secret-never-checked',
+    component: 'idp',
+    description: 'Any secret in the form body, an empty one (client_secret=) too, is accepted for a known client; HTTP Basic is still checked.',
+    // One cause, one finding: the wrong secret's token (REQ-CAUTH-04) is explained by the empty secret's (REQ-CAUTH-07),
+    // support/oauth/unchecked-credentials.ts; accept-wrong-secret-in-form-body, which needs a non-empty secret, breaks REQ-CAUTH-04 alone.
+    breaks: ['REQ-CAUTH-07'],
+  },
 ] as const satisfies readonly FaultDefinition[];
 
 export type IdpFaultName = (typeof IDP_FAULTS)[number]['name'];

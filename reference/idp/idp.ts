@@ -221,7 +221,10 @@ export async function createIdp(options: IdpOptions): Promise<RunningIdp> {
     // invalid_client (REQ-CAUTH-04); here only credentials in the form body go unchecked, HTTP Basic is still checked.
     // A secret must still be sent (client_secret= is none, RFC 6749 §3.2): an empty one is REQ-CAUTH-07's case, broken
     // by secret-checked-only-when-sent, so this fault stays one finding.
-    if (faults.has('accept-wrong-secret-in-form-body') && form && !req.headers.authorization && form.get('client_secret')) {
+    // Fault form-secret-never-checked: the same, and client_secret= (an empty one) is accepted too, so REQ-CAUTH-07's
+    // empty-secret request shows the cause, and REQ-CAUTH-04's wrong secret is that finding again (unchecked-credentials.ts).
+    const formSecretUnchecked = faults.has('form-secret-never-checked') ? form?.has('client_secret') : form?.get('client_secret');
+    if ((faults.has('accept-wrong-secret-in-form-body') || faults.has('form-secret-never-checked')) && form && !req.headers.authorization && formSecretUnchecked) {
       const known = clients.secretOf(form.get('client_id') ?? '');
       if (known !== undefined) {
         form.set('client_secret', known);
