@@ -54,6 +54,21 @@ Feature: Client authentication at the token endpoint
       When the system client requests a token with no client authentication
       Then the token endpoint issues no token to the unauthenticated request, and names the error invalid_client
 
+    # RFC 6749 §3.2: "Parameters sent without a value MUST be treated as if they were omitted from the request". A
+    # confidential client's id with no or an empty secret is no client authentication (§3.2.1); a server that checks
+    # the secret only when one is sent gives anyone who knows the client id that client's tokens. invalid_request is
+    # as right as invalid_client here: client_secret is REQUIRED with the client id (§2.3.1, §5.2).
+    @REQ-CAUTH-07 @REQ-CAUTH-08 @REQ-TOK-09 @REQ-CAUTH-09
+    Scenario Outline: <case> of a confidential client is no client authentication and gets no token
+      When the system client requests a token with <credentials>
+      Then the token endpoint issues no token to the client id without its secret, and names the error invalid_client or invalid_request
+
+      Examples:
+        | case                                 | credentials                                               |
+        | The client id without client_secret  | its client id alone in the form body                      |
+        | The client id with client_secret=    | its client id and an empty client_secret in the form body |
+        | HTTP Basic with an empty password    | HTTP Basic with its client id and an empty password       |
+
   Rule: A client uses one authentication method per request (RFC 6749 §2.3)
 
     @REQ-CAUTH-06

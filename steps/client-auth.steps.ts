@@ -1,13 +1,14 @@
 /** Steps of features/client-authentication.feature (RFC 6749 §2.3.1, §5.2; seed 001). */
-import { Given, When, Then } from '@cucumber/cucumber';
+import { Given, When, Then, defineParameterType } from '@cucumber/cucumber';
 import type { CtkWorld } from '../support/world.ts';
 import type { ClientAuthMethod } from '../support/oauth/token-client.ts';
-import type { ClientRole } from '../support/oauth/clients.ts';
-import { isTagged } from '../support/oauth/scenario.ts';
+import { phrasesRegexp, type ClientRole } from '../support/oauth/clients.ts';
+import { isTagged, scenarioRequirements } from '../support/oauth/scenario.ts';
 import { isNotTestable, markNotTestable, requestAsRole, theSituation, tokenRequest } from '../support/oauth/token-requests.ts';
 import { judgeTokenIssued } from '../support/oauth/token-response.ts';
 import { judgeRefusal } from '../support/oauth/token-errors.ts';
 import { clientWithEncodingSensitiveCredentials } from '../support/oauth/form-encoded-secret.ts';
+import { judgeMissingSecretRefusal, MISSING_SECRET_PHRASES, requestWithoutSecret, type MissingSecret } from '../support/oauth/missing-secret.ts';
 import type { ClientCredentials } from '../support/target/target.ts';
 import { stateKey } from '../support/scenario-state.ts';
 
@@ -21,6 +22,18 @@ When('{ctkClient} requests a token with {clientAuth}', async function (this: Ctk
 When('{ctkClient} requests a token with {clientAuth} and a wrong secret', async function (this: CtkWorld, role: ClientRole, method: ClientAuthMethod) {
   const result = await requestAsRole(this, role, method, true);
   if (isNotTestable(result)) return markNotTestable(this, result);
+});
+
+// {missingSecret}: a confidential client's id with no or an empty secret (RFC 6749 §3.2, §3.2.1; REQ-CAUTH-07).
+defineParameterType({ name: 'missingSecret', regexp: phrasesRegexp(Object.keys(MISSING_SECRET_PHRASES)), transformer: (s: string) => MISSING_SECRET_PHRASES[s]! });
+
+When('{ctkClient} requests a token with {missingSecret}', async function (this: CtkWorld, role: ClientRole, missing: MissingSecret) {
+  const result = await requestWithoutSecret(this, role, missing);
+  if (isNotTestable(result)) return result.notApplicable ? this.notApplicable(scenarioRequirements(this), result.notTestable, result.remedy) : markNotTestable(this, result);
+});
+
+Then('the token endpoint issues no token to the client id without its secret, and names the error invalid_client or invalid_request', function (this: CtkWorld) {
+  judgeMissingSecretRefusal(this, this.lastExchange());
 });
 
 Then('the token endpoint issues no token to the unauthenticated request, and names the error invalid_client', function (this: CtkWorld) {

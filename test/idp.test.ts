@@ -139,6 +139,20 @@ describe('token endpoint: client credentials', () => {
     assert.equal(decodeJwt(String(reply.json!.access_token)).scope, 'catalog:read');
   });
 
+  test("a confidential client's id with no or an empty secret is refused (invalid_client or invalid_request), no token (RFC 6749 §3.2, §3.2.1)", async () => {
+    const id = system().clientId;
+    const from = '127.0.0.91';
+    for (const reply of [
+      await token({ grant_type: 'client_credentials', client_id: id }, { from }),
+      await token({ grant_type: 'client_credentials', client_id: id, client_secret: '' }, { from }),
+      await token({ grant_type: 'client_credentials' }, { basic: [id, ''], from }),
+    ]) {
+      assert.notEqual(reply.status, 200, reply.text);
+      // oidc-provider answers Basic `<id>:` with invalid_request ("client_secret must be provided"), the others with invalid_client.
+      assert.ok(['invalid_client', 'invalid_request'].includes(String(reply.json?.error)), reply.text);
+    }
+  });
+
   test('the short-TTL client gets its own lifetime', async () => {
     const c = fx.clients.shortTtl!;
     const reply = await token({ grant_type: 'client_credentials' }, { basic: [c.clientId, c.clientSecret], from: '127.0.0.2' });
@@ -863,6 +877,27 @@ const FAULT_PROBES: Record<IdpFaultName, () => Promise<boolean>> = {
     const set = (await call(String((await call(`${idp.url}/.well-known/openid-configuration`)).json?.jwks_uri))).json as { keys: { kid: string }[] };
     const kid = decodeProtectedHeader(String((await systemToken()).json!.access_token)).kid;
     return set.keys.length === 1 && set.keys[0]!.kid !== kid;
+  },
+  // Client authentication without a secret (REQ-CAUTH-07): the secret is checked only when one is sent.
+  'secret-checked-only-when-sent': async () => {
+    const id = system().clientId;
+    const alone = await token({ grant_type: 'client_credentials', client_id: id }, { from: '127.0.0.92' });
+    const empty = await token({ grant_type: 'client_credentials', client_id: id, client_secret: '' }, { from: '127.0.0.92' });
+    const basic = await token({ grant_type: 'client_credentials' }, { basic: [id, ''], from: '127.0.0.92' });
+    return alone.status === 200 && empty.status === 200 && basic.status !== 200;
+  },
+  'basic-empty-password-accepted': async () => {
+    const id = system().clientId;
+    const basic = await token({ grant_type: 'client_credentials' }, { basic: [id, ''], from: '127.0.0.92' });
+    const alone = await token({ grant_type: 'client_credentials', client_id: id }, { from: '127.0.0.92' });
+    return basic.status === 200 && alone.status !== 200;
+  },
+  'form-secret-never-checked': async () => {
+    const id = system().clientId;
+    const empty = await token({ grant_type: 'client_credentials', client_id: id, client_secret: '' }, { from: '127.0.0.92' });
+    const wrong = await token({ grant_type: 'client_credentials', client_id: id, client_secret: 'wrong' }, { from: '127.0.0.92' });
+    const basic = await token({ grant_type: 'client_credentials' }, { basic: [id, 'wrong'], from: '127.0.0.92' });
+    return empty.status === 200 && wrong.status === 200 && basic.status === 401;
   },
 };
 

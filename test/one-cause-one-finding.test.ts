@@ -71,11 +71,11 @@ test('reportRootCause: a root that holds explains nothing; one that misses is it
   assert.deepEqual(passing.violations.map((v) => v.requirementId), ['REQ-CAUTH-07']);
 });
 
-test('the token endpoint ladder: no client authentication first, then the same defect with HTTP Basic for the form body', () => {
-  const roots = (req: string, sent: Parameters<typeof rootProbes>[1]) => rootProbes(req, sent).map((p) => `${p.root} ${p.sent.role}/${p.sent.method}${p.sent.wrong ? '/wrong' : ''}`);
-  assert.deepEqual(roots('REQ-CAUTH-03', { role: 'system', method: 'basic', wrong: true }), ['REQ-CAUTH-07 system/none']);
+test('the token endpoint ladder: no client authentication first, an empty secret for a wrong one, then the same defect with HTTP Basic for the form body', () => {
+  const roots = (req: string, sent: Parameters<typeof rootProbes>[1]) => rootProbes(req, sent).map((p) => `${p.root} ${p.sent.role}/${p.sent.method}${p.sent.wrong ? '/wrong' : ''}${p.emptySecret ? '/empty' : ''}`);
+  assert.deepEqual(roots('REQ-CAUTH-03', { role: 'system', method: 'basic', wrong: true }), ['REQ-CAUTH-07 system/none', 'REQ-CAUTH-07 system/basic/empty']);
   assert.deepEqual(roots('REQ-CAUTH-05', { role: 'unknown', method: 'basic', wrong: false }), ['REQ-CAUTH-07 system/none']);
-  assert.deepEqual(roots('REQ-CAUTH-04', { role: 'system', method: 'body', wrong: true }), ['REQ-CAUTH-07 system/none', 'REQ-CAUTH-03 system/basic/wrong']);
+  assert.deepEqual(roots('REQ-CAUTH-04', { role: 'system', method: 'body', wrong: true }), ['REQ-CAUTH-07 system/none', 'REQ-CAUTH-07 system/body/empty', 'REQ-CAUTH-03 system/basic/wrong']);
   assert.deepEqual(roots('REQ-CAUTH-04', { role: 'unknown', method: 'body', wrong: false }), ['REQ-CAUTH-07 system/none', 'REQ-CAUTH-05 unknown/basic']);
   assert.deepEqual(roots('REQ-TOK-20', { role: 'noClientCredentials', method: 'basic', wrong: false }), [], 'only bad credentials have these roots');
 });

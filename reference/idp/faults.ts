@@ -1050,6 +1050,27 @@ export const IDP_FAULTS = [
     description: 'A client_credentials request without scope is granted every API scope the IdP knows, also those the client may not have (the read-only client gets the write scope); requests naming a scope are judged as before.',
     breaks: ['REQ-TOK-12'],
   },
+  // --- client authentication without a secret (RFC 6749 §3.2, §3.2.1, §4.4.2; REQ-CAUTH-07)
+  {
+    name: 'secret-checked-only-when-sent',
+    component: 'idp',
+    description: "The secret is checked only when one is sent: a client_credentials form with a confidential client's client_id and no client_secret, or client_secret= (empty), gets a token.",
+    breaks: ['REQ-CAUTH-07'],
+  },
+  {
+    name: 'basic-empty-password-accepted',
+    component: 'idp',
+    description: "HTTP Basic with a confidential client's id and an empty password (`<client id>:`) gets a client_credentials token.",
+    breaks: ['REQ-CAUTH-07'],
+  },
+  {
+    name: 'form-secret-never-checked',
+    component: 'idp',
+    description: 'Any secret in the form body, an empty one (client_secret=) too, is accepted for a known client; HTTP Basic is still checked.',
+    // One cause, one finding: the wrong secret's token (REQ-CAUTH-04) is explained by the empty secret's (REQ-CAUTH-07),
+    // support/oauth/unchecked-credentials.ts; accept-wrong-secret-in-form-body, which needs a non-empty secret, breaks REQ-CAUTH-04 alone.
+    breaks: ['REQ-CAUTH-07'],
+  },
 ] as const satisfies readonly FaultDefinition[];
 
 export type IdpFaultName = (typeof IDP_FAULTS)[number]['name'];

@@ -35,6 +35,7 @@ import { foreignIssuerOf, withFixtureFaults } from '../fixtures.ts';
 import { TokenRateLimit } from './rate-limit.ts';
 import { limitedEndpointOf, OAuthEndpointLimits } from './endpoint-rate-limit.ts';
 import { basicWithoutFormDecoding, dropCodeFromRedirect, hashVerifierTwice } from './token-faults.ts';
+import { fillInMissingSecret } from './missing-secret-faults.ts';
 import { ProviderStore } from './store.ts';
 import { acceptPlainChallenge, dropIssFromAuthorizationResponse, redeemForCodeOwner } from './authorization-faults.ts';
 import { laxAssertionCheck } from './jwt-client-auth.ts';
@@ -213,9 +214,17 @@ export async function createIdp(options: IdpOptions): Promise<RunningIdp> {
       form.set('client_secret', clients.secretOf(clientId) ?? '');
       forwarded = Buffer.from(form.toString());
     }
+    // Faults secret-checked-only-when-sent, basic-empty-password-accepted (missing-secret-faults.ts): a confidential
+    // client's id with no or an empty secret is no client authentication (RFC 6749 §3.2, §3.2.1; REQ-CAUTH-07).
+    if (fillInMissingSecret(req, form, (id) => clients.secretOf(id), faults)) forwarded = Buffer.from(form!.toString());
     // Fault accept-wrong-secret-in-form-body (one-cause-one-finding area): RFC 6749 §5.2, a wrong secret is
     // invalid_client (REQ-CAUTH-04); here only credentials in the form body go unchecked, HTTP Basic is still checked.
-    if (faults.has('accept-wrong-secret-in-form-body') && form && !req.headers.authorization && form.has('client_secret')) {
+    // A secret must still be sent (client_secret= is none, RFC 6749 §3.2): an empty one is REQ-CAUTH-07's case, broken
+    // by secret-checked-only-when-sent, so this fault stays one finding.
+    // Fault form-secret-never-checked: the same, and client_secret= (an empty one) is accepted too, so REQ-CAUTH-07's
+    // empty-secret request shows the cause, and REQ-CAUTH-04's wrong secret is that finding again (unchecked-credentials.ts).
+    const formSecretUnchecked = faults.has('form-secret-never-checked') ? form?.has('client_secret') : form?.get('client_secret');
+    if ((faults.has('accept-wrong-secret-in-form-body') || faults.has('form-secret-never-checked')) && form && !req.headers.authorization && formSecretUnchecked) {
       const known = clients.secretOf(form.get('client_id') ?? '');
       if (known !== undefined) {
         form.set('client_secret', known);

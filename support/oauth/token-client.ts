@@ -25,8 +25,11 @@ export interface TokenRequestOptions {
    * code redemption never carries one (RFC 6749 §4.1.3).
    */
   readonly scope?: string | null;
-  /** Overrides the secret (wrong-secret checks); the client id stays the client's. */
-  readonly secret?: string;
+  /**
+   * Overrides the secret (wrong-secret checks); the client id stays the client's. '' sends an empty one
+   * (client_secret=, or Basic `<id>:`); null sends no client_secret parameter at all (REQ-CAUTH-07's client id alone).
+   */
+  readonly secret?: string | null;
   readonly clientId?: string;
   readonly sourceAddress?: string;
   /** Parameters of this request; they win over the target's tokenRequestParameters. */
@@ -84,16 +87,16 @@ export type TokenParameterSource = Pick<TargetDescription, 'tokenRequestParamete
 export function tokenRequestBody(client: ClientCredentials, options: TokenRequestOptions, target: TokenParameterSource): { headers: Record<string, string>; body: string } {
   const method = options.method ?? registeredAuthMethod(client);
   const clientId = options.clientId ?? client.clientId;
-  const secret = options.secret ?? client.clientSecret;
+  const secret = options.secret === null ? undefined : (options.secret ?? client.clientSecret);
   const params = new URLSearchParams();
   if (options.grantType !== null) params.set('grant_type', options.grantType ?? 'client_credentials');
   const scope = scopeParameter(client, options);
   if (scope) params.set('scope', scope);
   const headers: Record<string, string> = { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' };
-  if (method === 'basic' || method === 'both') headers.authorization = basicAuthorization(clientId, secret);
+  if (method === 'basic' || method === 'both') headers.authorization = basicAuthorization(clientId, secret ?? '');
   if (method === 'body' || method === 'both') {
     params.set('client_id', clientId);
-    params.set('client_secret', secret);
+    if (secret !== undefined) params.set('client_secret', secret);
   }
   // A public client identifies itself without authenticating (RFC 6749 §3.2.1); "no client authentication" of a
   // confidential client (a check of its own) sends nothing at all.

@@ -55,7 +55,8 @@ export interface TokenRequestSpec {
   readonly grantType?: string | null;
   /** The request is expected to be refused: send it from a failure address. */
   readonly expectRefusal?: boolean;
-  readonly secret?: string;
+  /** As TokenRequestOptions.secret: '' an empty secret, null no client_secret parameter. */
+  readonly secret?: string | null;
   /** More form parameters (a password grant's username and password). */
   readonly extraParams?: Record<string, string>;
   readonly situation: string;

@@ -30,15 +30,23 @@ export interface RootProbe {
   /** The requirement whose clause the probe's token breaks. */
   readonly root: string;
   readonly sent: SentCredentials;
+  /** The client's id with an empty secret (client_secret=, or Basic `<id>:`): no client authentication (RFC 6749 §3.2). */
+  readonly emptySecret?: true;
 }
 
 /**
  * The plainer requests that would show the same cause as a token issued for `sent`, most basic first: no client
- * authentication at all (REQ-CAUTH-07); then, for credentials in the form body, the same defect with HTTP Basic.
+ * authentication at all (REQ-CAUTH-07); for a wrong secret, the same client's id with an empty secret sent the same
+ * way (REQ-CAUTH-07 again); then, for credentials in the form body, the same defect with HTTP Basic.
  */
 export function rootProbes(requirement: string, sent: SentCredentials): RootProbe[] {
   if (!BAD_CREDENTIAL_REFUSALS.includes(requirement)) return [];
   const probes: RootProbe[] = [{ root: 'REQ-CAUTH-07', sent: { role: 'system', method: 'none', wrong: false } }];
+  // A wrong secret that gets a token, where the same client's id with an empty secret (sent the same way) gets one
+  // too: the secret is not checked at all, which is REQ-CAUTH-07's finding (RFC 6749 §3.2: an empty value is omitted).
+  if ((requirement === 'REQ-CAUTH-03' || requirement === 'REQ-CAUTH-04') && sent.wrong && sent.role !== 'unknown' && (sent.method === 'basic' || sent.method === 'body')) {
+    probes.push({ root: 'REQ-CAUTH-07', sent: { role: sent.role, method: sent.method, wrong: false }, emptySecret: true });
+  }
   if (requirement === 'REQ-CAUTH-04' && sent.method === 'body') {
     if (sent.role === 'unknown') probes.push({ root: 'REQ-CAUTH-05', sent: { role: 'unknown', method: 'basic', wrong: false } });
     else if (sent.wrong) probes.push({ root: 'REQ-CAUTH-03', sent: { role: sent.role, method: 'basic', wrong: true } });
@@ -46,10 +54,12 @@ export function rootProbes(requirement: string, sent: SentCredentials): RootProb
   return probes;
 }
 
-const describeSent = (sent: SentCredentials, clientId: string): string =>
+const describeSent = (sent: SentCredentials, clientId: string, emptySecret = false): string =>
   sent.method === 'none'
     ? 'a client_credentials request with no client authentication at all'
-    : sent.role === 'unknown'
+    : emptySecret
+      ? `the client id of ${clientId} with an empty secret ${describeAuth(sent.method)}`
+      : sent.role === 'unknown'
       ? `an unknown client id ${describeAuth(sent.method)}`
       : `${sent.wrong ? 'a wrong client secret' : 'the credentials'} of ${clientId} ${describeAuth(sent.method)}`;
 
@@ -64,12 +74,14 @@ export async function explainedByUncheckedCredentials(world: CtkWorld, requireme
   if (isPublicClient(system)) return false;
   for (const probe of rootProbes(requirement, world.state.recall(SENT_CREDENTIALS))) {
     const client = clientFor(world.target, probe.sent.role);
-    if (!client) continue;
+    // A public client's id with an empty secret is its correct request (RFC 6749 §2.3.1): no root to show.
+    if (!client || (probe.emptySecret && isPublicClient(client))) continue;
     const address = failureAddress(world);
     if (isNotTestable(address)) return false;
-    const what = describeSent(probe.sent, client.clientId);
+    const what = describeSent(probe.sent, client.clientId, probe.emptySecret);
     // Kept out of lastExchange: the scenario's own answer stays the one its steps judge.
-    const answer = await requestToken(world, client, { method: probe.sent.method, keepAsLast: false, ...(probe.sent.wrong ? { secret: wrongSecret() } : {}), ...address });
+    const secret = probe.sent.wrong ? { secret: wrongSecret() } : probe.emptySecret ? { secret: '' } : {};
+    const answer = await requestToken(world, client, { method: probe.sent.method, keepAsLast: false, ...secret, ...address });
     const observed = issuedAToken(answer) ? `${describeOutcome(answer)} with an access_token` : describeOutcome(answer);
     const held = reportRootCause(
       world,
