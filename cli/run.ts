@@ -14,6 +14,7 @@ import { FAULTS } from '../reference/faults.ts';
 import { isVariation } from '../reference/variations.ts';
 import { closeSharedBrowser } from '../support/browser/chromium.ts';
 import { openBrowserBroker, type BrowserBroker } from '../support/browser/broker.ts';
+import { offerSharedLoadWindow } from '../support/load/shared-window.ts';
 import { prepareShardRun, relocateReports, SHARD_HELP, SHARD_OPTIONS } from '../support/shard/shard-run.ts';
 import { ShardSpecError } from '../support/shard/partition.ts';
 import type { TargetDescription } from '../support/target/target.ts';
@@ -129,6 +130,8 @@ export async function runCommand(argv: string[]): Promise<number> {
     const workers = parallel ?? (shard ? 1 : defaultWorkers(started.description));
     // Workers share one Chromium, started by this thread when the first of them needs one.
     if (workers > 1) broker = openBrowserBroker();
+    // ...and one load window (the profile's requests per second, whichever worker sends a burst).
+    if (workers > 1) offerSharedLoadWindow();
     await runCucumber({ ...runConfiguration, support: await support, runtime: { ...runConfiguration.runtime, parallel: workers > 1 ? workers : 0 } });
     return await reporting.finish({ runConfiguration, target: started.description, userTags: values.tags ?? null });
   } finally {

@@ -5,12 +5,16 @@
  *   - never lets more than limits.maxRequestsPerRun leave in the whole run (a plan that does not fit is refused
  *     BEFORE its first request, so a check never stops half-way through a burst for lack of budget).
  * Other scenarios' ordinary requests (one token, one gateway call) do not go through it: they are not load.
- * With parallel cucumber workers each worker gets an equal share of both limits, so the run as a whole stays
- * within them. Before a plan sends anything, the run says what it is about to send (announce()).
+ * With parallel cucumber workers the per-second limit is counted in one window all of them share (shared-window.ts,
+ * offered by the CLI's main thread), so whichever worker sends a burst may use the whole rate; where no shared window
+ * was offered, each worker gets an equal share. The run budget is always split in equal shares (a plan checks its
+ * worker's remaining budget before its first request). Either way the run as a whole stays within both limits.
+ * Before a plan sends anything, the run says what it is about to send (announce()).
  */
 import type { CtkWorld } from '../world.ts';
 import type { TargetDescription } from '../target/target.ts';
 import { workerShare, type WorkerShare } from './source-addresses.ts';
+import { sharedLoadWindow, type SharedLoadWindow } from './shared-window.ts';
 
 export interface LoadLimits {
   readonly maxRequestsPerSecond: number;
@@ -36,9 +40,12 @@ export class LoadCap {
   private sent = 0;
   /** Serialises acquire() so concurrent callers cannot both slip into the same free slot. */
   private queue: Promise<void> = Promise.resolve();
+  /** The run's one window, shared by the workers; undefined: this worker counts its own share here. */
+  private readonly shared: SharedLoadWindow | undefined;
 
-  constructor(limits: LoadLimits, share: WorkerShare = { id: 0, total: 1 }, clock: Clock = realClock) {
-    this.perSecond = Math.max(1, Math.floor(limits.maxRequestsPerSecond / share.total));
+  constructor(limits: LoadLimits, share: WorkerShare = { id: 0, total: 1 }, clock: Clock = realClock, shared?: SharedLoadWindow) {
+    this.shared = shared;
+    this.perSecond = Math.max(1, Math.floor(limits.maxRequestsPerSecond / (shared ? 1 : share.total)));
     this.perRun = Math.max(0, Math.floor(limits.maxRequestsPerRun / share.total));
     this.clock = clock;
   }
@@ -63,6 +70,11 @@ export class LoadCap {
   acquire(): Promise<void> {
     const turn = this.queue.then(async () => {
       if (this.sent >= this.perRun) throw new LoadBudgetExhaustedError(this.perRun);
+      if (this.shared) {
+        for (let wait = this.shared.take(this.perSecond); wait > 0; wait = this.shared.take(this.perSecond)) await this.clock.sleep(wait);
+        this.sent++;
+        return;
+      }
       for (;;) {
         const now = this.clock.now();
         while (this.recent.length > 0 && this.recent[0]! <= now - 1000) this.recent.shift();
@@ -82,6 +94,10 @@ export class LoadCap {
    */
   async roomFor(count: number): Promise<void> {
     const needed = Math.min(count, this.perSecond);
+    if (this.shared) {
+      for (let wait = this.shared.waitForRoom(needed, this.perSecond); wait > 0; wait = this.shared.waitForRoom(needed, this.perSecond)) await this.clock.sleep(wait);
+      return;
+    }
     for (;;) {
       const now = this.clock.now();
       while (this.recent.length > 0 && this.recent[0]! <= now - 1000) this.recent.shift();
@@ -104,7 +120,7 @@ const caps = new Map<string, LoadCap>();
 export function loadCapFor(target: TargetDescription): LoadCap {
   const key = `${target.name}|${target.tokenEndpoint}`;
   let cap = caps.get(key);
-  if (!cap) caps.set(key, (cap = new LoadCap(target.limits, workerShare())));
+  if (!cap) caps.set(key, (cap = new LoadCap(target.limits, workerShare(), realClock, sharedLoadWindow(target.limits.maxRequestsPerSecond))));
   return cap;
 }
 

@@ -1,0 +1,100 @@
+/**
+ * The load cap's one-second window, shared by every cucumber worker of a run. The workers are threads of the CLI's
+ * process; each used to get an equal share of limits.maxRequestsPerSecond (a third with three workers), because
+ * they could not see each other's requests. But the bursts never run two at once (support/run/parallel.ts), so the
+ * worker that sends one was held to a third of the rate the profile allows while the others sent almost nothing:
+ * every burst of the chain waited ~1 s for its own previous one to leave that small window (measured: 11.6 s of
+ * waits in a reference run), and REQ-RL-14's bursts ended at 66 requests instead of 3N.
+ *
+ * So the CLI's main thread creates one SharedArrayBuffer before the workers start (worker_threads'
+ * setEnvironmentData: every worker gets the same memory), and every worker's LoadCap counts its sends in it:
+ * the run as a whole still never sends more than maxRequestsPerSecond within any second, whichever worker sends.
+ *
+ * Layout: Int32 [lock, count, head], then a Float64 ring of send times (ms since the epoch: each thread's
+ * performance.now() has its own origin, performance.timeOrigin + now() is the same clock in all of them). A
+ * spin lock (Atomics.compareExchange) guards the few reads and writes; the critical section is a handful of array
+ * operations, never an await.
+ */
+import { getEnvironmentData, setEnvironmentData } from 'node:worker_threads';
+
+/** The key under which the main thread hands the buffer to the workers. */
+export const SHARED_LOAD_WINDOW_KEY = 'auth-ctk:load-window';
+/** Slots in the ring: the most a shared window can count within one second. A higher cap falls back to shares. */
+export const SHARED_WINDOW_CAPACITY = 4096;
+
+const LOCK = 0;
+const COUNT = 1;
+const HEAD = 2;
+const HEADER_BYTES = 16;
+
+const epochNow = (): number => performance.timeOrigin + performance.now();
+
+export class SharedLoadWindow {
+  private readonly header: Int32Array;
+  private readonly times: Float64Array;
+  private readonly now: () => number;
+
+  constructor(buffer: SharedArrayBuffer, now: () => number = epochNow) {
+    this.header = new Int32Array(buffer, 0, 3);
+    this.times = new Float64Array(buffer, HEADER_BYTES);
+    this.now = now;
+  }
+
+  static allocate(capacity = SHARED_WINDOW_CAPACITY): SharedArrayBuffer {
+    return new SharedArrayBuffer(HEADER_BYTES + capacity * Float64Array.BYTES_PER_ELEMENT);
+  }
+
+  get capacity(): number {
+    return this.times.length;
+  }
+
+  /**
+   * Counts one send now if fewer than `perSecond` left within the last second, and returns 0; else returns how long
+   * (ms) until the oldest of them leaves the window.
+   */
+  take(perSecond: number): number {
+    return this.locked((now) => {
+      if (this.header[COUNT]! < perSecond) {
+        this.times[(this.header[HEAD]! + this.header[COUNT]!) % this.capacity] = now;
+        this.header[COUNT] = this.header[COUNT]! + 1;
+        return 0;
+      }
+      return this.times[this.header[HEAD]!]! + 1000 - now + 0.5;
+    });
+  }
+
+  /** 0 when `needed` sends could leave at once within `perSecond`; else how long (ms) until one more slot frees. */
+  waitForRoom(needed: number, perSecond: number): number {
+    return this.locked((now) => (perSecond - this.header[COUNT]! >= needed ? 0 : this.times[this.header[HEAD]!]! + 1000 - now + 0.5));
+  }
+
+  /** Under the lock, with the sends older than one second dropped. */
+  private locked<T>(body: (now: number) => T): T {
+    while (Atomics.compareExchange(this.header, LOCK, 0, 1) !== 0) {
+      // Another thread holds it for a few array operations: spin.
+    }
+    try {
+      const now = this.now();
+      while (this.header[COUNT]! > 0 && this.times[this.header[HEAD]!]! <= now - 1000) {
+        this.header[HEAD] = (this.header[HEAD]! + 1) % this.capacity;
+        this.header[COUNT] = this.header[COUNT]! - 1;
+      }
+      return body(now);
+    } finally {
+      Atomics.store(this.header, LOCK, 0);
+    }
+  }
+}
+
+/** The main thread, before the workers start: one window for all of them. */
+export function offerSharedLoadWindow(): void {
+  setEnvironmentData(SHARED_LOAD_WINDOW_KEY, SharedLoadWindow.allocate());
+}
+
+/** The window the main thread offered, when it did and it can count `perSecond` (else the workers take shares). */
+export function sharedLoadWindow(perSecond: number): SharedLoadWindow | undefined {
+  const buffer = getEnvironmentData(SHARED_LOAD_WINDOW_KEY);
+  if (!(buffer instanceof SharedArrayBuffer)) return undefined;
+  const window = new SharedLoadWindow(buffer);
+  return perSecond <= window.capacity ? window : undefined;
+}

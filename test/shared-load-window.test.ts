@@ -1,0 +1,64 @@
+/**
+ * The load cap's window shared by the workers of a run (support/load/shared-window.ts): the run as a whole never
+ * sends more than the profile's rate within a second, whichever worker sends, and no send is lost or doubled when
+ * threads take slots at the same moment.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Worker } from 'node:worker_threads';
+import { LoadCap, type Clock } from '../support/load/load-cap.ts';
+import { SharedLoadWindow } from '../support/load/shared-window.ts';
+
+function fakeClock(): Clock & { t: number } {
+  const clock = {
+    t: 0,
+    now: () => clock.t,
+    sleep: async (ms: number) => {
+      clock.t += Math.max(0, ms);
+    },
+  };
+  return clock;
+}
+
+test('two workers counting in one window send no more than the rate together, and each may use all of it', async () => {
+  const clock = fakeClock();
+  const buffer = SharedLoadWindow.allocate(64);
+  const limits = { maxRequestsPerSecond: 30, maxRequestsPerRun: 1000 };
+  const burstWorker = new LoadCap(limits, { id: 0, total: 3 }, clock, new SharedLoadWindow(buffer, () => clock.t));
+  const otherWorker = new LoadCap(limits, { id: 1, total: 3 }, clock, new SharedLoadWindow(buffer, () => clock.t));
+  assert.equal(burstWorker.perSecond, 30, 'the whole rate, not a third of it');
+  assert.equal(burstWorker.perRun, 333, 'the run budget stays a share');
+  for (let i = 0; i < 30; i++) await burstWorker.acquire();
+  assert.equal(clock.t, 0, 'one worker alone takes the whole second at once');
+  await otherWorker.acquire();
+  assert.ok(clock.t >= 1000, `the other worker waited for the second to pass (t = ${clock.t})`);
+  await burstWorker.roomFor(30);
+  assert.ok(clock.t >= 1000, 'room for a whole burst once the window emptied, less the other worker\'s one');
+});
+
+test('roomFor waits until the shared window could let the burst out at once', async () => {
+  const clock = fakeClock();
+  const buffer = SharedLoadWindow.allocate(64);
+  const window = new SharedLoadWindow(buffer, () => clock.t);
+  for (let i = 0; i < 20; i++) {
+    assert.equal(window.take(30), 0);
+    clock.t += 10;
+  }
+  assert.ok(window.waitForRoom(15, 30) > 0, '10 free, 15 needed: wait');
+  assert.equal(window.waitForRoom(10, 30), 0, '10 free, 10 needed: go');
+  clock.t = 1060;
+  assert.equal(window.waitForRoom(15, 30), 0, 'six of the twenty have left the window');
+});
+
+test('threads taking slots at the same moment: exactly the rate is granted, no slot lost or doubled', async () => {
+  const buffer = SharedLoadWindow.allocate(1024);
+  const counts = await Promise.all(
+    Array.from({ length: 3 }, () => new Promise<number>((resolve, reject) => {
+      const worker = new Worker(new URL('./helpers/take-load-slots.ts', import.meta.url), { workerData: { buffer, attempts: 400, perSecond: 700 } });
+      worker.once('message', resolve);
+      worker.once('error', reject);
+    })),
+  );
+  assert.equal(counts.reduce((a, b) => a + b, 0), 700, `granted ${counts.join(' + ')}`);
+  assert.ok(new SharedLoadWindow(buffer, () => 1).take(700) > 0, 'the window is full');
+});
