@@ -331,7 +331,10 @@ export async function locateLimit(world: CtkWorld, first: string, limit: number,
     undefined,
     (address, burst) => `the burst from ${address} did not settle where the limit is (${describeBurst(burst, limit)})`,
   );
-  const decision = decide();
+  let decision = decide();
+  // Fresh addresses ran out before MAX_BURSTS: the bursts sent decide on their own, as long as there are enough of
+  // them for a failure (MIN_EXCEEDED); the rule is the same (none within the bound, MIN_EXCEEDED over it).
+  if (decision.verdict === 'undecided' && bursts.length >= MIN_EXCEEDED) decision = decideLocation(bursts, limit, bursts.length, subject.tag);
   if (decision.verdict === 'undecided') {
     return isUnavailable(last) ? last : { reason: `only ${bursts.length} burst(s) could be sent from fresh client IPs (${decision.detail})`, remedy: `list more sourceAddresses in the target profile (this check may need ${MAX_BURSTS} fresh ones and leaves ${ADDRESS_RESERVE} to the checks after it), or run it on a less loaded machine` };
   }
