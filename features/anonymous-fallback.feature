@@ -28,6 +28,21 @@ Feature: A failed authentication leaves the caller anonymous (seed 004)
       | a JWT naming an unknown key id  |
       | the scheme without a token      |
 
+  # A gateway may check the signature on a public route and skip the claims (an "optional authentication" layer):
+  # the token below is correctly signed, and only its claims fail. Accepted on the protected route too, it is
+  # REQ-BEARER-04's one finding, not this one.
+  @REQ-ANON-03 @requires-test-token-signer @requires-jwt-access-tokens
+  Scenario Outline: A correctly signed token whose claims fail is served on the public route as anonymous (<defect>)
+    Given a token from the trusted test signer with the claims of the system client's access token, but <defect>
+    When the public route is called with that token
+    Then the public route is served to an anonymous caller, never refused and never to somebody
+
+    Examples:
+      | defect                                             |
+      | expired longer ago than the gateway's clock leeway |
+      | meant for another audience                         |
+      | issued by another issuer                           |
+
   @REQ-ANON-04
   Scenario Outline: A caller without a valid token gets no protected data (<credential>, <route> route)
     When an anonymous caller with "<credential>" calls the <route> route

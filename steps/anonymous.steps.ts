@@ -7,7 +7,8 @@ import { expect } from 'chai';
 import type { CtkWorld } from '../support/world.ts';
 import { describeOutcome } from '../support/http/exchange.ts';
 import { check } from '../support/verdict/check.ts';
-import { callGateway, isSuccess, type GatewayRouteName } from '../support/gateway/gateway-client.ts';
+import { bearer, callGateway, isSuccess, type GatewayRouteName } from '../support/gateway/gateway-client.ts';
+import { thePresented } from '../support/jwt/gateway.ts';
 import { requirementFor, scenarioRequirements } from '../support/gateway/scenario-requirements.ts';
 import { judgeNotReached } from '../support/gateway/verdicts.ts';
 import { anonymousAuthorization, callAsAnonymous, failLogin, type FailedLogin } from '../support/identity/anonymous.ts';
@@ -25,6 +26,12 @@ When('the public route is called without credentials', async function (this: Ctk
 When('the public route is called with the failed credential {string}', async function (this: CtkWorld, credential: string) {
   this.state.remember(SENT, credential);
   await callGateway(this, { route: 'public', ...(await anonymousAuthorization(this, credential)) });
+});
+
+When('the public route is called with that token', async function (this: CtkWorld) {
+  const { token, description } = thePresented(this);
+  this.state.remember(SENT, description);
+  await callGateway(this, { route: 'public', authorization: bearer(token) });
 });
 
 When(/^an anonymous caller with "([^"]*)" calls the (protected|scoped|customer data|identity echo) route$/, async function (this: CtkWorld, credential: string, route: string) {

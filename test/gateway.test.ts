@@ -1035,6 +1035,16 @@ Object.assign(FAULT_PROBES, {
   },
 });
 
+// Seed 004 on the public route (REQ-ANON-03): a correctly signed but expired token is passed on as somebody.
+Object.assign(FAULT_PROBES, {
+  'public-route-checks-signature-only': async (base: string) => {
+    const expired = [bearer(await mint({ claims: { exp: now() - 600 } }))];
+    assert.equal((await call(base, routes.public, { headers: expired })).json?.servedTo?.kind, 'system', 'the public route passes the expired token\'s identity on');
+    assert.equal((await call(base, routes.protected, { headers: expired })).status, 401, 'the protected route still refuses it');
+  },
+});
+
+// Every probe is declared above this line: the loop below makes one test per probe when the module loads.
 describe('gateway faults: each flips the behaviour it names, and the healthy gateway does not', () => {
   test('every declared gateway fault has a probe here, and every probe a declaration', () => {
     assert.deepEqual(GATEWAY_FAULTS.map((f) => f.name).sort(), Object.keys(FAULT_PROBES).sort());

@@ -2,7 +2,7 @@
  * The gateway's one decision per request: forward (with which identity) or refuse (with which RFC 6750
  * error). Kept apart from HTTP plumbing so each rule reads next to the clause it serves.
  */
-import { decodeJwt } from 'jose';
+import { decodeJwt, errors } from 'jose';
 import type { AccessTokenClaims, AccessTokenValidator } from './access-token.ts';
 import type { Refusal } from './challenge.ts';
 import type { BearerCredentials } from './credentials.ts';
@@ -75,6 +75,11 @@ export async function admit(
     await senderConstraint?.(claims, credentials.token, credentials.scheme ?? 'Bearer');
     identity = identityOfToken(claims, { humanAsSystem: faults.has('forward-human-as-system'), systemAsHuman: faults.has('forward-system-as-human') });
   } catch (error) {
+    // Fault public-route-checks-signature-only (REQ-ANON-03): on a public route a correctly signed token whose claims
+    // fail (expired, another audience or issuer) is taken at its word, and its identity is passed on.
+    if (isPublic && faults.has('public-route-checks-signature-only') && failedOnClaims(error)) {
+      return forwardAs(identityOfToken(decodeJwt(credentials.token) as AccessTokenClaims, {}));
+    }
     if (fallbackOnFailure) return fallback('failed');
     const reason = error instanceof Error ? error.message : 'the access token could not be validated';
     // Fault kid-quote-500 (issue 20): the validator reports a key lookup that crashed on the kid.
@@ -133,4 +138,10 @@ function requiredScope(policy: RoutePolicy, faults: ReadonlySet<string>): string
  */
 function serviceAccountIdentity(authentication: 'none' | 'failed'): ForwardedIdentity {
   return { ...anonymousIdentity(authentication), kind: 'system', sub: 'ctk-gateway', client_id: 'ctk-gateway' };
+}
+
+/** A refusal for the token's claims alone (exp, nbf, iss, aud): its signature verified. */
+function failedOnClaims(error: unknown): boolean {
+  const cause = error instanceof Error ? error.cause : undefined;
+  return cause instanceof errors.JWTExpired || (cause instanceof errors.JWTClaimValidationFailed && ['iss', 'aud', 'nbf'].includes(cause.claim));
 }

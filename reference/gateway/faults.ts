@@ -254,4 +254,10 @@ export const GATEWAY_FAULTS: readonly FaultDefinition[] = [
     'caches "valid" per token string for 300 s (an authorizer result cache, an introspection cache) and admits a token it once admitted from that cache without checking exp again: an expired token it served before its exp is served on',
     ['REQ-BEARER-04'],
   ),
+  // --- seed 004 on the public route: a correctly signed token whose claims fail is no identity either (REQ-ANON-03)
+  gateway(
+    'public-route-checks-signature-only',
+    'on the public route, a correctly signed token that is expired, or meant for another audience or issuer, is taken at its word: its identity is passed on instead of an anonymous one (the protected route refuses it)',
+    ['REQ-ANON-03'],
+  ),
 ];
