@@ -248,4 +248,9 @@ export const GATEWAY_FAULTS: readonly FaultDefinition[] = [
   gateway('gateway-aud-checked-only-when-present', 'compares aud with this API only where the token carries one: a correctly signed token without aud is served', ['REQ-BEARER-04', 'REQ-BEARER-05']),
   gateway('gateway-iss-checked-only-when-present', 'compares iss with the trusted issuer only where the token carries one: a correctly signed token without iss is served', ['REQ-BEARER-04', 'REQ-BEARER-05']),
   gateway('gateway-iss-trailing-slash-ignored', 'compares iss with the trusted issuer ignoring a trailing slash: a correctly signed token whose iss is the issuer plus "/" is served', ['REQ-BEARER-04', 'REQ-BEARER-05']),
+  // --- REQ-ID-09: forged identity fields besides the subject (kind, roles) that a gateway keeps from the caller
+  // Only a caller who forges an identity header gets them: the other identity checks send none, and are not judged on it.
+  gateway('forwards-caller-roles', "keeps the roles of an X-Auth-Identity header the caller sent next to the token's (oauth2-proxy's X-Forwarded-Groups pattern); subject, client id and kind stay the token's", ['REQ-ID-09']),
+  // Shown only by a customer's token: a system client's token is of kind system already, so its forged "system" changes nothing.
+  gateway('forwards-caller-kind', "takes the kind of an X-Auth-Identity header the caller sent instead of the token's: a customer who sends kind \"system\" is passed on as the system", ['REQ-ID-09']),
 ];
