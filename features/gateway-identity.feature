@@ -35,6 +35,15 @@ Feature: The gateway passes the caller's identity on to the component (seed 000)
     When the identity echo is called with that token and forged identity headers
     Then the component sees the token's identity, not the forged one
 
+  @REQ-ID-09
+  Scenario: A customer who forges identity headers stays a human with the token's roles: no kind "system", no extra role
+    A gateway that overwrites only the subject it sets itself lets a caller's kind or roles header through (oauth2-proxy's
+    X-Forwarded-Groups), as does an identity merged over the caller's own. A customer's token shows a forged kind
+    "system"; a system client's token, already of kind system, cannot.
+    Given the first test customer holds a human access token, from a login without a browser where the target offers one
+    When the identity echo is called with the human access token and forged identity headers
+    Then the component sees the token's identity, not the forged one
+
   @REQ-ID-09 @requires-anonymous-fallback
   Scenario: A forged identity header does not make an anonymous caller somebody
     When the public route is called without credentials but with forged identity headers

@@ -88,6 +88,16 @@ Given('the {word} test customer holds a human access token', async function (thi
   await humanTokenNamesItsCustomer(this, outcome.token, user);
 });
 
+// REQ-ID-09's human row judges what the gateway does with forged headers, not the login: no browser where avoidable.
+Given('the {word} test customer holds a human access token, from a login without a browser where the target offers one', async function (this: CtkWorld, ordinal: string) {
+  const user = userOrNotTestable(this, ordinal);
+  if (user === 'skipped') return user;
+  const outcome = await humanAccessToken(this, user, { browserlessFirst: true });
+  if (outcome.kind === 'unavailable') return notTestable(this, outcome.reason, outcome.remedy);
+  this.log(`human token for ${user.username} obtained by ${outcome.how}`);
+  this.state.remember(HUMAN, outcome);
+});
+
 const callerOf = (world: CtkWorld): Caller | undefined => (world.state.has(CALLER) ? world.state.recall(CALLER) : undefined);
 
 // --- calls --------------------------------------------------------------------------------------------------
@@ -105,6 +115,11 @@ When('the identity echo is called with that token', async function (this: CtkWor
 When('the identity echo is called with that token and forged identity headers', async function (this: CtkWorld) {
   if (!this.target.gateway?.routes.identityEcho) return notTestable(this, 'the target describes no identity echo route', 'describe gateway.routes.identityEcho');
   await callGateway(this, { route: 'identity echo', authorization: bearer(callerToken(this)), headers: forgedIdentityHeaders(this.target) });
+});
+
+When('the identity echo is called with the human access token and forged identity headers', async function (this: CtkWorld) {
+  if (!this.target.gateway?.routes.identityEcho) return notTestable(this, 'the target describes no identity echo route', 'describe gateway.routes.identityEcho');
+  await callGateway(this, { route: 'identity echo', authorization: bearer(this.state.recall(HUMAN).token), headers: forgedIdentityHeaders(this.target) });
 });
 
 When('the public route is called without credentials but with forged identity headers', async function (this: CtkWorld) {
@@ -194,7 +209,12 @@ Then("the component did not receive the caller's Authorization header", function
 });
 
 Then("the component sees the token's identity, not the forged one", function (this: CtkWorld) {
-  return judgeForgedIdentityIgnored(this, requirementFor(this, ['REQ-ID-09']), this.lastExchange(), callerToken(this), callerClient(this));
+  const requirement = requirementFor(this, ['REQ-ID-09']);
+  if (this.state.has(HUMAN)) {
+    const human = this.state.recall(HUMAN);
+    return judgeForgedIdentityIgnored(this, requirement, this.lastExchange(), human.token, human.user.customerId);
+  }
+  return judgeForgedIdentityIgnored(this, requirement, this.lastExchange(), callerToken(this), callerClient(this).clientId);
 });
 
 Then('the component served the public route to an anonymous caller', function (this: CtkWorld) {

@@ -1044,6 +1044,22 @@ Object.assign(FAULT_PROBES, {
   },
 });
 
+// REQ-ID-09: a caller's own identity header keeps its roles, or its kind, next to the token's identity.
+Object.assign(FAULT_PROBES, {
+  'forwards-caller-roles': async (base: string) => {
+    const forged = encodeIdentity({ kind: 'system', sub: 'forged', client_id: 'forged', customer_id: null, scopes: [], roles: ['forged-role'], iss: null, authentication: 'token' });
+    const echo = await whoami(base, [bearer(await humanToken(ALICE)), ['x-auth-identity', forged]]);
+    assert.deepEqual([echo.identity?.sub, echo.identity?.kind], [ALICE, 'human'], "subject and kind stay the token's");
+    assert.ok(echo.identity?.roles.includes('forged-role'));
+  },
+  'forwards-caller-kind': async (base: string) => {
+    const forged = encodeIdentity({ kind: 'system', sub: 'forged', client_id: 'forged', customer_id: null, scopes: [], roles: ['forged-role'], iss: null, authentication: 'token' });
+    const echo = await whoami(base, [bearer(await humanToken(ALICE)), ['x-auth-identity', forged]]);
+    assert.deepEqual([echo.identity?.sub, echo.identity?.roles.includes('forged-role')], [ALICE, false], "subject and roles stay the token's");
+    assert.equal(echo.identity?.kind, 'system');
+  },
+});
+
 // Every probe is declared above this line: the loop below makes one test per probe when the module loads.
 describe('gateway faults: each flips the behaviour it names, and the healthy gateway does not', () => {
   test('every declared gateway fault has a probe here, and every probe a declaration', () => {

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { isAnonymous, pointer, readEcho, readIdentity, readPublicIdentity } from '../support/identity/echo.ts';
-import { forgedIdentityHeaders, FORGED_SUBJECT } from '../support/identity/spoofing.ts';
+import { forgedIdentityHeaders, FORGED_ROLE, FORGED_SUBJECT } from '../support/identity/spoofing.ts';
 import { tamper } from '../support/gateway/bad-credentials.ts';
 import type { Exchange } from '../support/http/exchange.ts';
 import type { IdentityEchoFormat, TargetDescription } from '../support/target/target.ts';
@@ -72,7 +72,11 @@ test('forged headers: the gateway\'s own header in its encoding, plus the common
   const headers = forgedIdentityHeaders(targetWith());
   const decoded = JSON.parse(Buffer.from(headers['x-auth-identity']!, 'base64url').toString('utf8'));
   assert.equal(decoded.sub, FORGED_SUBJECT);
+  // REQ-ID-09: a role no identity system grants, in roles and scopes (a component may read them as one list), and kind system.
+  assert.ok(decoded.roles.includes(FORGED_ROLE) && decoded.scopes.includes(FORGED_ROLE));
+  assert.equal(decoded.kind, 'system');
   assert.equal(headers['x-forwarded-user'], FORGED_SUBJECT);
+  assert.equal(headers['x-forwarded-groups'], `admin,${FORGED_ROLE}`, "oauth2-proxy's group header");
   assert.equal(forgedIdentityHeaders(targetWith({ identityHeader: { name: 'X-Identity', encoding: 'text' } }))['x-identity'], FORGED_SUBJECT);
 });
 

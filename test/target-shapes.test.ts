@@ -33,7 +33,7 @@ import { passwordGrantSource } from '../support/identity/human-login.ts';
 import { judgeApiAudience } from '../support/jwt/claims.ts';
 import { tokenOnly } from '../support/oauth/issued.ts';
 import { isAnonymous, readEcho, readPublicIdentity } from '../support/identity/echo.ts';
-import { forgedIdentityHeaders, FORGED_SUBJECT } from '../support/identity/spoofing.ts';
+import { forgedIdentityHeaders, FORGED_ROLE, FORGED_SUBJECT } from '../support/identity/spoofing.ts';
 import { send, type Exchange, type HttpRequest } from '../support/http/exchange.ts';
 import { controlPlaneOf } from '../support/admin/control-plane.ts';
 import { findAttempt } from '../support/admin/audit-log.ts';
@@ -224,6 +224,17 @@ describe('identity forwarded as request headers, and the public answer read on i
     const forged = forgedIdentityHeaders(targetWith(headerStyle));
     assert.equal(forged['x-auth-sub'], FORGED_SUBJECT);
     assert.equal(forged['x-auth-client'], FORGED_SUBJECT);
+  });
+
+  test('the spoofing check forges the kind and every roles header the profile names, each in its own separator (REQ-ID-09)', () => {
+    const format: IdentityEchoFormat = {
+      kinds: { system: 'service' },
+      forwardedHeaders: { subject: 'X-Auth-Sub', kind: 'X-Auth-Kind', roles: [{ name: 'X-Auth-Scope' }, { name: 'X-Roles', separator: ',' }] },
+    };
+    const forged = forgedIdentityHeaders(targetWith(format));
+    assert.equal(forged['x-auth-kind'], 'service', "the component's own word for system");
+    assert.deepEqual(forged['x-auth-scope']?.split(' '), ['admin', FORGED_ROLE]);
+    assert.deepEqual(forged['x-roles']?.split(','), ['admin', FORGED_ROLE]);
   });
 
   test("publicIdentityFormat: the public route's answer read with its own pointers, the echo's untouched", () => {

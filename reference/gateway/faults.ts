@@ -260,4 +260,9 @@ export const GATEWAY_FAULTS: readonly FaultDefinition[] = [
     'on the public route, a correctly signed token that is expired, or meant for another audience or issuer, is taken at its word: its identity is passed on instead of an anonymous one (the protected route refuses it)',
     ['REQ-ANON-03'],
   ),
+  // --- REQ-ID-09: forged identity fields besides the subject (kind, roles) that a gateway keeps from the caller
+  // Only a caller who forges an identity header gets them: the other identity checks send none, and are not judged on it.
+  gateway('forwards-caller-roles', "keeps the roles of an X-Auth-Identity header the caller sent next to the token's (oauth2-proxy's X-Forwarded-Groups pattern); subject, client id and kind stay the token's", ['REQ-ID-09']),
+  // Shown only by a customer's token: a system client's token is of kind system already, so its forged "system" changes nothing.
+  gateway('forwards-caller-kind', "takes the kind of an X-Auth-Identity header the caller sent instead of the token's: a customer who sends kind \"system\" is passed on as the system", ['REQ-ID-09']),
 ];

@@ -85,3 +85,27 @@ export function decodeIdentity(value: string): ForwardedIdentity {
   if (!Array.isArray(identity.scopes)) throw new IdentityHeaderError('scopes is not a list');
   return parsed as ForwardedIdentity;
 }
+
+/**
+ * Faults forwards-caller-roles and forwards-caller-kind (REQ-ID-09): the gateway reads an identity header the caller
+ * sent and keeps some of its fields next to the token's, as a gateway that overwrites only the subject it sets itself
+ * does (oauth2-proxy's X-Forwarded-Groups, or a JSON identity merged as {...callerHeader, ...tokenIdentity}).
+ */
+export function withCallerFields(identity: ForwardedIdentity, callerHeader: string | undefined, keep: { readonly roles: boolean; readonly kind: boolean }): ForwardedIdentity {
+  if (callerHeader === undefined || (!keep.roles && !keep.kind)) return identity;
+  let caller: Record<string, unknown>;
+  try {
+    const parsed: unknown = JSON.parse(Buffer.from(callerHeader, 'base64url').toString('utf8'));
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return identity;
+    caller = parsed as Record<string, unknown>;
+  } catch {
+    return identity;
+  }
+  const list = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
+  return {
+    ...identity,
+    ...(keep.roles ? { roles: [...new Set([...identity.roles, ...list(caller.roles)])] } : {}),
+    // Only over a validated token's kind: an anonymous caller stays anonymous (its identity has no subject to go with "system").
+    ...(keep.kind && identity.authentication === 'token' && typeof caller.kind === 'string' && KINDS.includes(caller.kind) ? { kind: caller.kind as IdentityKind } : {}),
+  };
+}

@@ -14,7 +14,7 @@ import { GatewayClientLimits } from './client-limits.ts';
 import { bearerCredentials, bodyWithoutToken } from './credentials.ts';
 import { checkSenderConstraint, DpopNonces, SeenProofs } from './dpop.ts';
 import { checkCertificateBinding } from './mtls.ts';
-import { encodeIdentity } from './identity.ts';
+import { encodeIdentity, IDENTITY_HEADER, withCallerFields, type ForwardedIdentity } from './identity.ts';
 import { RouteTable, routePolicies, type RoutePolicy } from './routes.ts';
 import { forward } from './upstream.ts';
 
@@ -189,7 +189,7 @@ export function createGatewayServer(config: GatewayConfig, options: GatewayServe
     forward(req, res, url, forwardedBody, {
       upstream: config.upstream,
       // Fault forward-without-roles: the token's roles claim is left out of what the component receives.
-      identityHeader: faults.has('forward-no-identity') ? undefined : encodeIdentity(faults.has('forward-without-roles') ? { ...admission.identity, roles: [] } : admission.identity),
+      identityHeader: faults.has('forward-no-identity') ? undefined : encodeIdentity(forwardedIdentity(admission.identity, req)),
       // Seed 000: the component gets the identity, not the caller's token — unless configured otherwise.
       keepAuthorization: config.forwardToken || faults.has('forward-raw-token'),
       keepCallerIdentity: faults.has('accept-spoofed-identity'),
@@ -203,6 +203,13 @@ export function createGatewayServer(config: GatewayConfig, options: GatewayServe
   // Node answers a request whose headers exceed 16 KiB with 431 itself; fault oversized-token-500 and variation
   // gateway-large-headers let them in.
   const largeHeaders = faults.has('oversized-token-500') || faults.has('gateway-large-headers');
+  /** The identity the component gets; faults leave out the token's roles or keep some of a caller's own identity header. */
+  function forwardedIdentity(identity: ForwardedIdentity, req: IncomingMessage): ForwardedIdentity {
+    const own = faults.has('forward-without-roles') ? { ...identity, roles: [] } : identity;
+    const callerHeader = req.headersDistinct[IDENTITY_HEADER]?.[0];
+    return withCallerFields(own, callerHeader, { roles: faults.has('forwards-caller-roles'), kind: faults.has('forwards-caller-kind') });
+  }
+
   return createMainServer((req, res) => {
     handle(req, res).then(
       (outcome) => log(`gateway ${req.method} ${req.url?.split('?')[0]} -> ${res.statusCode} (${outcome})`),

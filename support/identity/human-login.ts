@@ -88,11 +88,16 @@ export function registerHumanTokenSource(source: HumanTokenSource): void {
 /** Tokens per user for the run, reused during the first half of their lifetime (less load on the token endpoint). */
 const cache = new Map<string, { token: HumanToken; until: number }>();
 
-export async function humanAccessToken(world: CtkWorld, user: TestUser): Promise<HumanTokenOutcome> {
+/**
+ * `browserlessFirst`: the password-style login before the browser, for a check that needs some human token and judges
+ * nothing about the login (REQ-ID-09's human row): no browser is started where the target allows the password grant.
+ */
+export async function humanAccessToken(world: CtkWorld, user: TestUser, options: { browserlessFirst?: boolean } = {}): Promise<HumanTokenOutcome> {
   const hit = cache.get(user.username);
   if (hit && hit.until > Date.now()) return hit.token;
   const reasons: HumanTokenUnavailable[] = [];
-  for (const source of sources) {
+  const ordered = options.browserlessFirst ? [passwordGrantSource, ...sources.filter((s) => s !== passwordGrantSource)] : sources;
+  for (const source of ordered) {
     const outcome = await source.obtain(world, user);
     if (outcome.kind === 'token') {
       const ttl = world.target.clients.web?.ttlSeconds ?? 60;

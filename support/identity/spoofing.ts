@@ -3,11 +3,17 @@
  * else. The gateway's own identity header (the target's identityEchoFormat.identityHeader; the reference's
  * X-Auth-Identity by default) in its own encoding, plus the headers gateways and proxies commonly use to pass a
  * user on (Kong, oauth2-proxy, Apache, nginx auth_request setups), each naming a subject no real caller has.
+ * Besides the subject, the caller claims a role no identity system grants (FORGED_ROLE) and the kind "system": a
+ * gateway that overwrites only the subject and client id it sets itself lets the rest through (oauth2-proxy's
+ * X-Forwarded-Groups pattern, or a JSON identity merged as {...callerHeader, ...tokenIdentity}).
  */
 import type { TargetDescription } from '../target/target.ts';
 import { formatOf } from './echo.ts';
 
 export const FORGED_SUBJECT = 'ctk-forged-subject';
+/** A role no identity system grants: seen by the component, it came from the caller (REQ-ID-09). */
+export const FORGED_ROLE = 'ctk-forged-role';
+const FORGED_ROLES = ['admin', FORGED_ROLE];
 
 /** Commonly trusted identity headers, as plain text (X-Userinfo is Kong's base64 JSON userinfo). */
 const COMMON_HEADERS: Readonly<Record<string, string>> = {
@@ -19,6 +25,9 @@ const COMMON_HEADERS: Readonly<Record<string, string>> = {
   'x-consumer-username': FORGED_SUBJECT,
   'x-remote-user': FORGED_SUBJECT,
   'x-userinfo': Buffer.from(JSON.stringify({ sub: FORGED_SUBJECT })).toString('base64'),
+  // oauth2-proxy's group headers (X-Forwarded-Groups upstream, X-Auth-Request-Groups in auth_request setups).
+  'x-forwarded-groups': FORGED_ROLES.join(','),
+  'x-auth-request-groups': FORGED_ROLES.join(','),
 };
 
 /** The forged identity, shaped like the reference's identity header (kind system: "darf alles"). */
@@ -28,8 +37,9 @@ function forgedIdentity(target: TargetDescription): Record<string, unknown> {
     sub: FORGED_SUBJECT,
     client_id: FORGED_SUBJECT,
     customer_id: null,
-    scopes: [...target.clients.system.scopes],
-    roles: ['admin'],
+    // The forged role in the scopes too: a component may read roles and scopes as one list (the echo's default).
+    scopes: [...target.clients.system.scopes, FORGED_ROLE],
+    roles: FORGED_ROLES,
     iss: target.issuer,
     authentication: 'token',
   };
@@ -44,12 +54,25 @@ export function forgedIdentityHeaders(target: TargetDescription): Record<string,
       : header.encoding === 'json'
         ? JSON.stringify(identity)
         : FORGED_SUBJECT;
-  // A gateway that forwards the identity as plain headers must also strip those headers from what callers send.
-  const forwarded = formatOf(target).forwardedHeaders;
-  const plain = Object.fromEntries(
-    [forwarded?.subject, forwarded?.clientId].filter((n): n is string => n !== undefined).map((n) => [n.toLowerCase(), FORGED_SUBJECT]),
-  );
-  return { ...COMMON_HEADERS, ...plain, [header.name.toLowerCase()]: value };
+  return { ...COMMON_HEADERS, ...forgedForwardedHeaders(target), [header.name.toLowerCase()]: value };
+}
+
+/**
+ * A gateway that forwards the identity as plain headers must strip ALL of them from what callers send, not only the
+ * subject and client id it always sets: a kind or roles header it sets only when the token has one (or never) would
+ * otherwise reach the component from the caller. Each header the profile names, forged.
+ */
+function forgedForwardedHeaders(target: TargetDescription): Record<string, string> {
+  const format = formatOf(target);
+  const forwarded = format.forwardedHeaders;
+  if (!forwarded) return {};
+  const headers: [string | undefined, string][] = [
+    [forwarded.subject, FORGED_SUBJECT],
+    [forwarded.clientId, FORGED_SUBJECT],
+    [forwarded.kind, format.kinds?.system ?? 'system'],
+    ...(forwarded.roles ?? []).map((r): [string, string] => [r.name, FORGED_ROLES.join(r.separator ?? ' ')]),
+  ];
+  return Object.fromEntries(headers.filter((h): h is [string, string] => h[0] !== undefined).map(([name, value]) => [name.toLowerCase(), value]));
 }
 
 /** "x-auth-identity" -> "X-Auth-Identity": the same header name in another letter case (RFC 9110 §5.1: case-insensitive). */

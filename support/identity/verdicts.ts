@@ -19,7 +19,7 @@ import { describeClaims, readClaims, rolesOf, scopesOf } from './claims.ts';
 import { tokenNamesAnotherClient } from './other-client.ts';
 import { describeIdentity, isAnonymous, readEcho, readPublicIdentity, type EchoReading, type ObservedIdentity } from './echo.ts';
 import { customerDataOutcome } from './customer-data.ts';
-import { FORGED_SUBJECT } from './spoofing.ts';
+import { FORGED_ROLE, FORGED_SUBJECT } from './spoofing.ts';
 
 type Verdict = void | 'skipped';
 
@@ -320,24 +320,45 @@ export function judgeAuthorizationNotForwarded(world: CtkWorld, requirement: str
 
 /**
  * REQ-ID-09: the forged identity headers changed nothing: the component sees the validated token's subject (its
- * sub claim, read from the JWT or through introspection, else the client id), never the forged one. A component that received no
- * identity at all cannot show whether the forgery would have passed (REQ-ID-06 judges the missing identity).
+ * sub claim, read from the JWT or through introspection, else `fallbackSubject`), never the forged one; none of the
+ * roles the caller claimed (FORGED_ROLE, a role no identity system grants) among the roles it sees; and, where it
+ * states a kind, the kind it sees for the same token WITHOUT forged headers (a control call): a customer who sends
+ * kind "system" stays human. The control, not the token's own kind, is the yardstick: a gateway that passes every
+ * token on with the wrong kind does so without any forgery too, and that is REQ-ID-03's or -07's one finding. A
+ * component that received no identity at all cannot show whether the forgery would have passed (REQ-ID-06 judges
+ * the missing identity).
  */
-export async function judgeForgedIdentityIgnored(world: CtkWorld, requirement: string, exchange: Exchange, token: string, client: ClientCredentials): Promise<Verdict> {
+export async function judgeForgedIdentityIgnored(world: CtkWorld, requirement: string, exchange: Exchange, token: string, fallbackSubject: string): Promise<Verdict> {
   const echo = echoOrNotTestable(world, exchange);
   if (echo === 'skipped') return echo;
   const { identity } = echo;
   if (!identity.present) return notTestable(world, 'the component received no identity at all, so it cannot show which identity won', 'see REQ-ID-06');
-  const subject = ((await readClaims(world, token))?.claims.sub as string | undefined) ?? client.clientId;
+  const subject = ((await readClaims(world, token))?.claims.sub as string | undefined) ?? fallbackSubject;
+  // A kind the control does not show either came from the caller: a gateway that sets no kind header passed the forged one.
+  const control = identity.rawKind !== undefined ? await identityWithoutForgery(world, exchange) : undefined;
+  const roles = identity.roles === undefined ? ' (the echo shows no roles)' : '';
   check(world, {
     requirement,
-    expected: `the component sees the validated token's identity (subject ${subject}), not the forged "${FORGED_SUBJECT}" the caller sent in identity headers`,
-    observed: describeIdentity(identity),
+    expected:
+      `the component sees the validated token's identity (subject ${subject}${control ? `, kind ${control.rawKind ?? '(none)'} as for the same token without forged headers` : ''}), ` +
+      `not the forged "${FORGED_SUBJECT}", kind system or role "${FORGED_ROLE}" the caller sent in identity headers${roles}`,
+    observed: `${describeIdentity(identity)}${control ? `; the same token without forged headers: ${describeIdentity(control)}` : ''}`,
   }, () => {
     expect(identity.subject, 'subject').to.not.equal(FORGED_SUBJECT);
     expect(identity.clientId, 'client id').to.not.equal(FORGED_SUBJECT);
     expect(identity.subject, 'subject').to.equal(subject);
+    expect(identity.roles ?? [], 'roles/scopes the component received').to.not.include(FORGED_ROLE);
+    if (control) expect(identity.rawKind, 'kind').to.equal(control.rawKind);
   });
+}
+
+/** The identity echo called again with the same Authorization and no forged header: what the token alone gives. */
+async function identityWithoutForgery(world: CtkWorld, forged: Exchange): Promise<ObservedIdentity | undefined> {
+  const authorization = forged.request.headers?.authorization;
+  if (typeof authorization !== 'string') return undefined;
+  const control = await callGateway(world, { route: 'identity echo', authorization, keepAsLast: false });
+  const identity = control.response?.status === 200 ? readEcho(world.target, control).identity : undefined;
+  return identity?.present ? identity : undefined;
 }
 
 /**
@@ -388,7 +409,7 @@ export async function judgeServedAnonymously(world: CtkWorld, requirement: strin
   const reading = readPublicIdentity(world.target, exchange);
   if (!reading.identity) return notTestable(world, reading.unreadable ?? 'the public route shows no identity', 'name it in gateway.routes.identityEchoFormat.publicIdentity');
   const identity = reading.identity;
-  const expected = 'the component served the public route to an anonymous identity (no subject, kind anonymous where a kind is stated)';
+  const expected = `the component served the public route to an anonymous identity (no subject, kind anonymous where a kind is stated, no forged role "${FORGED_ROLE}")`;
   if (!isAnonymous(identity) && identity.subject !== FORGED_SUBJECT && (await explainedByAnonymousNotNobody(world, { requirement, expected }, identity))) return;
   check(world, {
     requirement,
@@ -397,6 +418,7 @@ export async function judgeServedAnonymously(world: CtkWorld, requirement: strin
   }, () => {
     expect(isAnonymous(identity), 'anonymous').to.equal(true);
     expect(identity.subject ?? '', 'subject').to.not.equal(FORGED_SUBJECT);
+    expect(identity.roles ?? [], 'roles/scopes the component received').to.not.include(FORGED_ROLE);
   });
 }
 

@@ -109,7 +109,10 @@ export const IDENTITY_REQUIREMENTS: readonly Requirement[] = [
     note:
       'No RFC clause covers the gateway-to-component header, so the level is SEED: checked, and failed when broken, wherever ' +
       'the target claims identity propagation. A gateway that passes a caller-supplied identity on lets anyone act as anyone ' +
-      '(CWE-290, authentication bypass by spoofing).',
+      '(CWE-290, authentication bypass by spoofing). The caller forges every part of the identity, not only the subject: a kind ' +
+      '"system" and a role no identity system grants (ctk-forged-role), in the identity header and in each forwarded header the ' +
+      'profile names; a customer\'s token is forged too, since a system client is already of kind system. The kind is compared ' +
+      'with what the same token gets without forged headers: a wrong kind for every token is REQ-ID-03\'s or -07\'s finding.',
   },
   {
     id: 'REQ-ID-10',
