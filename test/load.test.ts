@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { LoadCap, LoadBudgetExhaustedError, loadSwitchedOff, type Clock } from '../support/load/load-cap.ts';
+import { LoadCap, LoadBudgetExhaustedError, loadSwitchedOff } from '../support/load/load-cap.ts';
 import { addressBudget, addressPool, SourceAddressAllocator, workerShare } from '../support/load/source-addresses.ts';
 import {
   beyondLimitThreshold,
@@ -15,18 +15,8 @@ import type { Exchange } from '../support/http/exchange.ts';
 import type { TargetDescription } from '../support/target/target.ts';
 import { endpointOutcome, endpointRequest } from '../support/load/oauth-endpoint-limits.ts';
 import type { CtkWorld } from '../support/world.ts';
+import { fakeClock } from './helpers/fake-clock.ts';
 
-/** A clock that only moves when someone sleeps: deterministic, instant. */
-function fakeClock(): Clock & { t: number } {
-  const clock = {
-    t: 0,
-    now: () => clock.t,
-    sleep: async (ms: number) => {
-      clock.t += Math.max(0, ms);
-    },
-  };
-  return clock;
-}
 
 test('the cap never lets more than maxRequestsPerSecond leave within any one-second window', async () => {
   const clock = fakeClock();

@@ -6,19 +6,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Worker } from 'node:worker_threads';
-import { LoadCap, type Clock } from '../support/load/load-cap.ts';
+import { LoadCap } from '../support/load/load-cap.ts';
 import { SharedLoadWindow } from '../support/load/shared-window.ts';
+import { fakeClock } from './helpers/fake-clock.ts';
 
-function fakeClock(): Clock & { t: number } {
-  const clock = {
-    t: 0,
-    now: () => clock.t,
-    sleep: async (ms: number) => {
-      clock.t += Math.max(0, ms);
-    },
-  };
-  return clock;
-}
 
 test('two workers counting in one window send no more than the rate together, and each may use all of it', async () => {
   const clock = fakeClock();
