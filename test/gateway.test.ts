@@ -1035,6 +1035,16 @@ Object.assign(FAULT_PROBES, {
   },
 });
 
+// Gateway IP block duration (REQ-GRL-05): half-way through the stated 2 s block the IP is let in (the fault's block: 500 ms).
+Object.assign(FAULT_PROBES, {
+  'gateway-block-lifted-early': async (base: string) => {
+    await invalidTokensFrom(base, '127.0.0.230');
+    assert.equal((await call(base, routes.public, { from: '127.0.0.230' })).status, 403, 'blocked right after the invalid tokens');
+    await pause((LIMITS.ipBlock!.blockSeconds * 1000) / 2);
+    assert.equal((await call(base, routes.public, { from: '127.0.0.230' })).status, 200, 'let in half-way through the block');
+  },
+});
+
 describe('gateway faults: each flips the behaviour it names, and the healthy gateway does not', () => {
   test('every declared gateway fault has a probe here, and every probe a declaration', () => {
     assert.deepEqual(GATEWAY_FAULTS.map((f) => f.name).sort(), Object.keys(FAULT_PROBES).sort());

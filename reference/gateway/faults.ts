@@ -254,4 +254,6 @@ export const GATEWAY_FAULTS: readonly FaultDefinition[] = [
     'caches "valid" per token string for 300 s (an authorizer result cache, an introspection cache) and admits a token it once admitted from that cache without checking exp again: an expired token it served before its exp is served on',
     ['REQ-BEARER-04'],
   ),
+  // --- gateway IP block duration (REQ-GRL-05: blocked for the stated limits.gateway.ipBlock.blockSeconds, not less)
+  gatewayLimits('gateway-block-lifted-early', 'lets a blocked IP in again after a tenth of the stated block time (at least 0.5 s)', ['REQ-GRL-05']),
 ];
