@@ -58,7 +58,8 @@ Feature: Rate limit and IP block at the gateway (the deployment's own claims)
     Then the gateway serves the bystander client IP
 
   @REQ-GRL-05
-  Scenario: An IP the gateway blocked is served again after the stated block time
+  Scenario: An IP the gateway blocked stays blocked for the stated block time and is served again after it
     Given a client IP of its own that the gateway has blocked after invalid tokens
-    When that client IP waits out the gateway's stated block time and calls the protected route again
-    Then the gateway serves that client IP again
+    When that client IP calls the protected route with a valid token half-way through the gateway's stated block time, then waits out the block time from that request and calls it again
+    Then the gateway refuses the valid token half-way through the block time
+    And the gateway serves that client IP again

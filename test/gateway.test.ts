@@ -1060,6 +1060,16 @@ Object.assign(FAULT_PROBES, {
   },
 });
 
+// Gateway IP block duration (REQ-GRL-05): half-way through the stated 2 s block the IP is let in (the fault's block: 500 ms).
+Object.assign(FAULT_PROBES, {
+  'gateway-block-lifted-early': async (base: string) => {
+    await invalidTokensFrom(base, '127.0.0.230');
+    assert.equal((await call(base, routes.public, { from: '127.0.0.230' })).status, 403, 'blocked right after the invalid tokens');
+    await pause((LIMITS.ipBlock!.blockSeconds * 1000) / 2);
+    assert.equal((await call(base, routes.public, { from: '127.0.0.230' })).status, 200, 'let in half-way through the block');
+  },
+});
+
 // Every probe is declared above this line: the loop below makes one test per probe when the module loads.
 describe('gateway faults: each flips the behaviour it names, and the healthy gateway does not', () => {
   test('every declared gateway fault has a probe here, and every probe a declaration', () => {

@@ -899,6 +899,15 @@ const FAULT_PROBES: Record<IdpFaultName, () => Promise<boolean>> = {
     const basic = await token({ grant_type: 'client_credentials' }, { basic: [id, 'wrong'], from: '127.0.0.92' });
     return empty.status === 200 && wrong.status === 200 && basic.status === 401;
   },
+  // IP block duration (REQ-RL-05): blocked right after the failures, let in again half-way through the 1 s block of
+  // these tests (the fault's block: 500 ms; a healthy IdP's: 1000 ms).
+  'ip-block-lifted-early': async () => {
+    const failedAt = performance.now();
+    await failLogins('127.0.0.93');
+    const blocked = (await systemToken('127.0.0.93')).status === 0;
+    await new Promise((r) => setTimeout(r, failedAt + 750 - performance.now()));
+    return blocked && (await systemToken('127.0.0.93')).status === 200;
+  },
 };
 
 /** The client_secret_jwt test client as the kit sees it (fixtures clients.secretJwt). */

@@ -44,6 +44,8 @@ export interface ClientLimitFaults {
   readonly blockEveryIp?: boolean;
   /** gateway-never-unblock: a blocked IP stays blocked. */
   readonly neverUnblock?: boolean;
+  /** gateway-block-lifted-early: the block lasts a tenth of blockSeconds (at least 0.5 s). */
+  readonly liftEarly?: boolean;
 }
 
 export class GatewayClientLimits {
@@ -62,7 +64,7 @@ export class GatewayClientLimits {
     this.blocker =
       limits.ipBlock === undefined || faults.noBlock
         ? undefined
-        : new IpBlocker({ ...limits.ipBlock, neverUnblock: faults.neverUnblock ?? false, blockEveryIp: faults.blockEveryIp ?? false });
+        : new IpBlocker({ ...limits.ipBlock, neverUnblock: faults.neverUnblock ?? false, blockEveryIp: faults.blockEveryIp ?? false, liftEarly: faults.liftEarly ?? false });
   }
 
   /** Before the request is handled: blocked (403), over the limit (429), or on. */

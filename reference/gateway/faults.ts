@@ -265,4 +265,6 @@ export const GATEWAY_FAULTS: readonly FaultDefinition[] = [
   gateway('forwards-caller-roles', "keeps the roles of an X-Auth-Identity header the caller sent next to the token's (oauth2-proxy's X-Forwarded-Groups pattern); subject, client id and kind stay the token's", ['REQ-ID-09']),
   // Shown only by a customer's token: a system client's token is of kind system already, so its forged "system" changes nothing.
   gateway('forwards-caller-kind', "takes the kind of an X-Auth-Identity header the caller sent instead of the token's: a customer who sends kind \"system\" is passed on as the system", ['REQ-ID-09']),
+  // --- gateway IP block duration (REQ-GRL-05: blocked for the stated limits.gateway.ipBlock.blockSeconds, not less)
+  gatewayLimits('gateway-block-lifted-early', 'lets a blocked IP in again after a tenth of the stated block time (at least 0.5 s)', ['REQ-GRL-05']),
 ];

@@ -77,6 +77,7 @@ export function createGatewayServer(config: GatewayConfig, options: GatewayServe
         noBlock: faults.has('gateway-ip-block-not-enforced'),
         blockEveryIp: faults.has('gateway-block-every-ip'),
         neverUnblock: faults.has('gateway-never-unblock'),
+        liftEarly: faults.has('gateway-block-lifted-early'),
       })
     : undefined;
 

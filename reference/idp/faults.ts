@@ -1071,6 +1071,15 @@ export const IDP_FAULTS = [
     // support/oauth/unchecked-credentials.ts; accept-wrong-secret-in-form-body, which needs a non-empty secret, breaks REQ-CAUTH-04 alone.
     breaks: ['REQ-CAUTH-07'],
   },
+  // --- IP block duration (seed 001, REQ-RL-05: blocked for the stated limits.ipBlock.blockSeconds, not less)
+  {
+    name: 'ip-block-lifted-early',
+    component: 'idp',
+    description: 'A blocked IP is let in again after a tenth of the stated block time (at least 0.5 s), not after blockSeconds.',
+    // The probe right after the failures is still blocked (REQ-RL-04) and the IP is served again later (as REQ-RL-05 wants):
+    // only the half-way request of REQ-RL-05 sees the short block.
+    breaks: ['REQ-RL-05'],
+  },
 ] as const satisfies readonly FaultDefinition[];
 
 export type IdpFaultName = (typeof IDP_FAULTS)[number]['name'];

@@ -91,6 +91,7 @@ export async function createIdp(options: IdpOptions): Promise<RunningIdp> {
     ...fixtures.limits.ipBlock,
     neverUnblock: faults.has('never-unblock'),
     blockEveryIp: faults.has('block-every-ip'),
+    liftEarly: faults.has('ip-block-lifted-early'),
   });
   const cookieKeys = newCookieKeys();
   const store = new ProviderStore();

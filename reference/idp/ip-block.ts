@@ -19,6 +19,8 @@ export interface IpBlockOptions {
   readonly neverUnblock?: boolean;
   /** Fault block-every-ip: one IP's failures block every IP. */
   readonly blockEveryIp?: boolean;
+  /** Faults ip-block-lifted-early / gateway-block-lifted-early: the block lasts liftedEarlyMs(blockSeconds). */
+  readonly liftEarly?: boolean;
   readonly now?: () => number;
 }
 
@@ -29,6 +31,13 @@ interface IpRecord {
 }
 
 const EVERY_IP = '*';
+
+/**
+ * The block of the *-lifted-early faults: a tenth of the stated time, at least 500 ms — long enough that the probe
+ * sent right after the failures (REQ-RL-04, REQ-GRL-04) still meets it, short enough that the kit's request half-way
+ * through a stated block of 2 s (1 s after the last failure) does not.
+ */
+export const liftedEarlyMs = (blockSeconds: number): number => Math.max(500, blockSeconds * 100);
 
 export class IpBlocker {
   private readonly options: IpBlockOptions;
@@ -58,7 +67,7 @@ export class IpBlocker {
     }
     record.failures += 1;
     if (record.failures >= this.options.failedAttempts && record.blockedUntil === undefined) {
-      record.blockedUntil = now + this.options.blockSeconds * 1000;
+      record.blockedUntil = now + (this.options.liftEarly ? liftedEarlyMs(this.options.blockSeconds) : this.options.blockSeconds * 1000);
     }
   }
 

@@ -20,7 +20,7 @@ import { planLoad, type LoadCap } from './load-cap.ts';
 import { sendPacedRequests } from './paced-requests.ts';
 import { retryAfterSeconds, statsOf, withinLimitPacing, type SeriesReading, type TokenOutcome } from './rate-analysis.ts';
 import { burstJudged, describeAttempts, isUnavailable, keptThePace, loadAtTheLimitRefused, MAX_RETRY_WAIT_SECONDS, measuredSeries, PROBE_RESERVE, recoveryToleranceMs, restOwnAddress, type Recovery, type Series, type Unavailable } from './rate-limit.ts';
-import { unblockToleranceMs, type BlockedAddress, type Unblocking } from './ip-block.ts';
+import { unblockToleranceMs, waitOutABlock, type BlockedAddress, type Unblocking } from './ip-block.ts';
 import { sendFrom } from './source-addresses.ts';
 import { locateLimit, type Location } from './rate-limit-location.ts';
 
@@ -300,26 +300,18 @@ export async function sendInvalidTokensFrom(world: CtkWorld, address: string, ex
   if (isUnavailable(baseline)) return baseline;
   const invalid = bearer(tamper(authorization.slice('Bearer '.length)));
   const failures: Exchange[] = [];
+  let lastFailureSentAt = performance.now();
   for (let i = 0; i < settings.failedAttempts; i++) {
     await pause(spacing);
+    lastFailureSentAt = performance.now();
     failures.push(await cappedGatewayRequest(world, cap, address, invalid, false));
   }
   await pause(spacing);
   const probe = await cappedGatewayRequest(world, cap, address, authorization);
-  return { address, cap, failures, probe, lastRequestAt: performance.now(), authorization };
+  return { address, cap, failures, probe, lastRequestAt: performance.now(), lastFailureSentAt, authorization };
 }
 
-/** REQ-GRL-05: waits the stated block time from the address's last request, then asks every 250 ms until served. */
-export async function waitOutTheGatewayBlock(world: CtkWorld, blocked: GatewayBlockedAddress, blockSeconds: number): Promise<Unblocking> {
-  const firstTry = blocked.lastRequestAt + blockSeconds * 1000;
-  const deadline = firstTry + unblockToleranceMs(blockSeconds);
-  const attempts: Exchange[] = [];
-  await pause(firstTry - performance.now());
-  while (true) {
-    const exchange = await cappedGatewayRequest(world, blocked.cap, blocked.address, blocked.authorization);
-    attempts.push(exchange);
-    if (isServedByGateway(exchange)) return { served: true, attempts, afterMs: performance.now() - blocked.lastRequestAt };
-    if (performance.now() + POLL_MS > deadline) return { served: false, attempts, afterMs: performance.now() - blocked.lastRequestAt };
-    await pause(POLL_MS);
-  }
+/** REQ-GRL-05: ip-block.ts's waitOutABlock with the valid token (half-way request, then the block time from it). */
+export function waitOutTheGatewayBlock(world: CtkWorld, blocked: GatewayBlockedAddress, blockSeconds: number): Promise<Unblocking> {
+  return waitOutABlock(blocked, blockSeconds, () => cappedGatewayRequest(world, blocked.cap, blocked.address, blocked.authorization), isServedByGateway);
 }

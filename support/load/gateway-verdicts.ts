@@ -98,12 +98,30 @@ export function judgeGatewayBlocked(world: CtkWorld, requirement: string, blocke
   }, () => expect(isServedByGateway(blocked.probe), `${requirement} (limits.gateway.ipBlock.failedAttempts): the IP was still served`).to.equal(false));
 }
 
+/**
+ * REQ-GRL-05, the block's duration: a valid token half-way through the stated block time is still refused (any
+ * outcome but served, as REQ-GRL-04 counts). Without a half-way request (ip-block.ts halfWayProbeAt) there is nothing
+ * to judge here: the scenario logs why, and its served-again check still decides.
+ */
+export function judgeGatewayStillBlockedHalfWay(world: CtkWorld, requirement: string, unblocking: Unblocking, address: string, blockSeconds: number): Verdict {
+  const { halfWay } = unblocking;
+  if (!halfWay.sent) {
+    world.log(`REQ-GRL-05 duration not observed: ${halfWay.reason}`);
+    return;
+  }
+  check(world, {
+    requirement,
+    expected: `a valid token from ${address} ${(halfWay.sentAfterMs / 1000).toFixed(2)} s after its last invalid token, half-way through the stated block of ${blockSeconds} s, is still refused (connection error or refusal, never served)`,
+    observed: `${describeOutcome(halfWay.exchange)} (round trip ${halfWay.roundTripMs.toFixed(0)} ms)`,
+  }, () => expect(isServedByGateway(halfWay.exchange), `${requirement} (limits.gateway.ipBlock.blockSeconds): the block was lifted before half of ${blockSeconds} s`).to.equal(false));
+}
+
 /** REQ-GRL-05: served again once the stated block time is over. */
 export function judgeGatewayServedAfterBlock(world: CtkWorld, requirement: string, unblocking: Unblocking, address: string, blockSeconds: number): Verdict {
   check(world, {
     requirement,
     expected: `${address} is served again once the stated block of ${blockSeconds} s is over (tolerance: 1 s + 25 %)`,
-    observed: `${unblocking.served ? 'served' : 'still refused'} ${(unblocking.afterMs / 1000).toFixed(1)} s after its last request; ${describeAttempts(unblocking.attempts)}`,
+    observed: `${unblocking.served ? 'served' : 'still refused'} ${(unblocking.afterMs / 1000).toFixed(1)} s after its last request (${unblocking.halfWay.sent ? 'the half-way request' : 'the first probe'}); ${describeAttempts(unblocking.attempts)}`,
   }, () => expect(unblocking.served, `${requirement} (limits.gateway.ipBlock.blockSeconds): still refused`).to.equal(true));
 }
 

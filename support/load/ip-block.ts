@@ -35,6 +35,11 @@ export interface BlockedAddress {
   readonly probe: Exchange;
   /** performance.now() of the last request sent from the address (the block is counted from there). */
   readonly lastRequestAt: number;
+  /**
+   * performance.now() just before the last failure was sent: the stated block cannot have begun earlier, so it lasts
+   * at least until this + blockSeconds (REQ-RL-05's half-way request is timed from here).
+   */
+  readonly lastFailureSentAt: number;
 }
 
 export function blockSettings(world: CtkWorld): { failedAttempts: number; blockSeconds: number } | Unavailable {
@@ -114,12 +119,14 @@ export async function failLoginsFrom(world: CtkWorld, address: string, extraProb
   if ('reason' in baseline) return baseline;
   const wrong = wrongSecret();
   const failures: Exchange[] = [];
+  let lastFailureSentAt = performance.now();
   for (let i = 0; i < settings.failedAttempts; i++) {
     if (i > 0) await new Promise((resolve) => setTimeout(resolve, failureSpacingMs(world)));
+    lastFailureSentAt = performance.now();
     failures.push(await cappedTokenRequest(world, cap, client, address, { secret: wrong, keepAsLast: false }));
   }
   const probe = await cappedTokenRequest(world, cap, client, address);
-  return { address, cap, failures, probe, lastRequestAt: performance.now() };
+  return { address, cap, failures, probe, lastRequestAt: performance.now(), lastFailureSentAt };
 }
 
 export interface Unblocking {
@@ -127,31 +134,95 @@ export interface Unblocking {
   readonly attempts: readonly Exchange[];
   /** ms from the last request before the wait to the first served request (or to giving up). */
   readonly afterMs: number;
+  /** The correct request sent half-way through the stated block time (REQ-RL-05 / REQ-GRL-05: not yet served). */
+  readonly halfWay: HalfWayProbe;
+}
+
+/** The half-way request, or why none could be sent while the stated block surely lasted. */
+export type HalfWayProbe =
+  | { readonly sent: true; readonly exchange: Exchange; /** ms from sending the last failure to sending it. */ readonly sentAfterMs: number; readonly roundTripMs: number }
+  | { readonly sent: false; readonly reason: string };
+
+/** The half-way request comes at least this long after the first probe's answer, so it is a second observation. */
+export const HALF_WAY_MARGIN_MS = 250;
+
+/**
+ * When to send the half-way request: half the stated block time after the last failure was sent (the block cannot
+ * have begun before it), but not before the first probe's answer + HALF_WAY_MARGIN_MS. It must leave a quarter of
+ * the block time before the block's earliest possible end, for the request to reach the target on a loaded machine
+ * (on the reference, blockSeconds 2, that is 500 ms; the half-way request's round trip there is a few ms to some tens
+ * of ms). A block too short for that (well under 1 s), or a first probe that took longer than that (a block that
+ * drops packets until the request times out), leaves no such moment: the half-way request is then not sent, and the
+ * scenario says so.
+ */
+export function halfWayProbeAt(blocked: Pick<BlockedAddress, 'lastFailureSentAt' | 'lastRequestAt'>, blockSeconds: number): { at: number } | { reason: string } {
+  const blockMs = blockSeconds * 1000;
+  const at = Math.max(blocked.lastFailureSentAt + blockMs / 2, blocked.lastRequestAt + HALF_WAY_MARGIN_MS);
+  const latest = blocked.lastFailureSentAt + (blockMs * 3) / 4;
+  if (at <= latest) return { at };
+  return {
+    reason:
+      `no request could be sent half-way through the stated block of ${blockSeconds} s: the first probe's answer came ` +
+      `${((blocked.lastRequestAt - blocked.lastFailureSentAt) / 1000).toFixed(2)} s after the last failure was sent, and a request ` +
+      `${HALF_WAY_MARGIN_MS} ms after it would leave less than a quarter of the block time before the block's earliest end`,
+  };
 }
 
 /**
- * REQ-RL-05: waits the stated block time counted from the last request the address sent (a target may restart the
- * block on every attempt, so the kit does not knock while it waits), then asks every 250 ms until served or the
- * tolerance is over.
+ * REQ-RL-05 / REQ-GRL-05, for either endpoint (`send` one correct request from the blocked address, `served` reads
+ * it): one correct request half-way through the stated block time (halfWayProbeAt), which must not be served; then
+ * the stated block time counted from the last request the address sent — that half-way request, if it was sent, as a
+ * target may restart the block on every attempt, so the kit does not knock again while it waits — then a request
+ * every 250 ms until served or the tolerance is over.
  */
-export async function waitOutTheBlock(world: CtkWorld, blocked: BlockedAddress, blockSeconds: number): Promise<Unblocking> {
-  const client = ipBlockClient(world);
-  const firstTry = blocked.lastRequestAt + blockSeconds * 1000;
-  const deadline = firstTry + unblockToleranceMs(blockSeconds);
+export async function waitOutABlock(blocked: BlockedAddress, blockSeconds: number, send: () => Promise<Exchange>, served: (exchange: Exchange) => boolean): Promise<Unblocking> {
   const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
+  const planned = halfWayProbeAt(blocked, blockSeconds);
+  let halfWay: HalfWayProbe;
+  let lastRequestAt = blocked.lastRequestAt;
+  if ('at' in planned) {
+    await pause(planned.at - performance.now());
+    const sentAt = performance.now();
+    const exchange = await send();
+    lastRequestAt = performance.now();
+    halfWay = { sent: true, exchange, sentAfterMs: sentAt - blocked.lastFailureSentAt, roundTripMs: lastRequestAt - sentAt };
+  } else {
+    halfWay = { sent: false, reason: planned.reason };
+  }
+  const firstTry = lastRequestAt + blockSeconds * 1000;
+  const deadline = firstTry + unblockToleranceMs(blockSeconds);
   const attempts: Exchange[] = [];
   await pause(firstTry - performance.now());
   while (true) {
-    const exchange = await cappedTokenRequest(world, blocked.cap, client, blocked.address);
+    const exchange = await send();
     attempts.push(exchange);
-    if (isServed(exchange)) return { served: true, attempts, afterMs: performance.now() - blocked.lastRequestAt };
-    if (performance.now() + POLL_MS > deadline) return { served: false, attempts, afterMs: performance.now() - blocked.lastRequestAt };
+    if (served(exchange)) return { served: true, attempts, afterMs: performance.now() - lastRequestAt, halfWay };
+    if (performance.now() + POLL_MS > deadline) return { served: false, attempts, afterMs: performance.now() - lastRequestAt, halfWay };
     await pause(POLL_MS);
   }
 }
 
-/** How many polls waitOutTheBlock may send at most (for the load plan). */
-export const unblockPolls = (blockSeconds: number): number => Math.ceil(unblockToleranceMs(blockSeconds) / POLL_MS) + 2;
+/** REQ-RL-05 at the token endpoint: waitOutABlock with correct credentials; served = a token. */
+export function waitOutTheBlock(world: CtkWorld, blocked: BlockedAddress, blockSeconds: number): Promise<Unblocking> {
+  const client = ipBlockClient(world);
+  return waitOutABlock(blocked, blockSeconds, () => cappedTokenRequest(world, blocked.cap, client, blocked.address), isServed);
+}
+
+/**
+ * Why a block of `blockSeconds` is too long to wait out (half of it to the half-way request, the whole of it again
+ * from there, and the tolerance), or undefined when it is short enough.
+ */
+export function tooLongToWaitOut(blockSeconds: number, maxSeconds: number): Unavailable | undefined {
+  const waitSeconds = blockSeconds * 1.5 + unblockToleranceMs(blockSeconds) / 1000;
+  if (waitSeconds <= maxSeconds) return undefined;
+  return {
+    reason: `the stated block lasts ${blockSeconds} s: waiting half of it, then all of it from the half-way request, and the tolerance takes ${waitSeconds.toFixed(0)} s, longer than the kit waits (${maxSeconds} s)`,
+    remedy: 'run this check against a deployment with a shorter block time',
+  };
+}
+
+/** How many requests waitOutTheBlock may send at most (for the load plan): the half-way request and the polls. */
+export const unblockPolls = (blockSeconds: number): number => 1 + Math.ceil(unblockToleranceMs(blockSeconds) / POLL_MS) + 2;
 
 export const describeFailures = (failures: readonly Exchange[]): string => {
   const kinds = new Map<string, number>();

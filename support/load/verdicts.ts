@@ -72,11 +72,29 @@ export function judgeBlocked(world: CtkWorld, requirement: string, blocked: Bloc
   }, () => expect(isServed(blocked.probe), 'the blocked address got a token').to.equal(false));
 }
 
+/**
+ * REQ-RL-05, the block's duration: a correct request half-way through the stated block time is still blocked (any
+ * outcome without a token, as REQ-RL-04 counts). Without a half-way request (ip-block.ts halfWayProbeAt) there is
+ * nothing to judge here: the scenario logs why, and its served-again check still decides.
+ */
+export function judgeStillBlockedHalfWay(world: CtkWorld, requirement: string, unblocking: Unblocking, address: string, blockSeconds: number): Verdict {
+  const { halfWay } = unblocking;
+  if (!halfWay.sent) {
+    world.log(`REQ-RL-05 duration not observed: ${halfWay.reason}`);
+    return;
+  }
+  check(world, {
+    requirement,
+    expected: `a correct token request from ${address} ${(halfWay.sentAfterMs / 1000).toFixed(2)} s after its last failed login, half-way through the stated block of ${blockSeconds} s, is still blocked (connection error or refusal, no token)`,
+    observed: `${describeOutcome(halfWay.exchange)} (round trip ${halfWay.roundTripMs.toFixed(0)} ms)`,
+  }, () => expect(isServed(halfWay.exchange), `${requirement} (limits.ipBlock.blockSeconds): the block was lifted before half of ${blockSeconds} s`).to.equal(false));
+}
+
 export function judgeServedAfterBlock(world: CtkWorld, requirement: string, unblocking: Unblocking, address: string, blockSeconds: number): Verdict {
   check(world, {
     requirement,
     expected: `a token for ${address} again once the block of ${blockSeconds} s is over (tolerance: 1 s + 25 %)`,
-    observed: `${unblocking.served ? 'served' : 'still blocked'} ${(unblocking.afterMs / 1000).toFixed(1)} s after its last request; ${describeAttempts(unblocking.attempts)}`,
+    observed: `${unblocking.served ? 'served' : 'still blocked'} ${(unblocking.afterMs / 1000).toFixed(1)} s after its last request (${unblocking.halfWay.sent ? 'the half-way request' : 'the first probe'}); ${describeAttempts(unblocking.attempts)}`,
   }, () => expect(unblocking.served, 'served again').to.equal(true));
 }
 

@@ -73,14 +73,14 @@ export const GATEWAY_RATE_LIMIT_REQUIREMENTS: readonly Requirement[] = [
   },
   {
     id: 'REQ-GRL-05',
-    title: 'An IP the gateway blocked is served again after limits.gateway.ipBlock.blockSeconds',
+    title: 'An IP the gateway blocked stays blocked for limits.gateway.ipBlock.blockSeconds (not less) and is served again after it',
     level: 'SEED',
     source: claim('limits.gateway.ipBlock.blockSeconds'),
     link: rfc(6750, '3.1'),
     component: 'gateway',
     profile: 'rate-limits',
     capability: 'gateway-ip-blocking',
-    note: CLAIM_NOTE,
+    note: `${CLAIM_NOTE} A valid token half-way through the stated block time (counted from the last invalid token) must not be served (any outcome other than a 2xx counts as refused, as in REQ-GRL-04); then, the block time counted from that request later (a gateway may restart its block on every attempt), the IP must be served again (tolerance 1 s + 25 %). A block lifted early is this requirement's finding only: REQ-GRL-04's probe comes right after the invalid tokens.`,
   },
   {
     id: 'REQ-GRL-06',

@@ -54,13 +54,15 @@ export const RATE_LIMIT_REQUIREMENTS: readonly Requirement[] = [
   },
   {
     id: 'REQ-RL-05',
-    title: 'A blocked IP is served again after limits.ipBlock.blockSeconds',
+    title: 'A blocked IP stays blocked for limits.ipBlock.blockSeconds (not less) and is served again after it',
     level: 'SEED',
-    source: 'seed 001 (the IP will be TEMPORARILY blocked)',
+    source: 'seed 001 (the IP will be TEMPORARILY blocked; how long is the target profile\'s stated limits.ipBlock.blockSeconds)',
     link: seed(SEEDS.integrationGuide),
     component: 'idp',
     profile: 'rate-limits',
     capability: 'ip-blocking',
+    note:
+      'A correct request half-way through the stated block time (counted from the last failed login) must get no token (any outcome without a token counts as blocked, as in REQ-RL-04); then, the block time counted from that request later (a target may restart its block on every attempt), the IP must be served again (tolerance 1 s + 25 %). A block lifted early is this requirement\'s finding only: REQ-RL-04\'s probe comes right after the failures.',
   },
   {
     id: 'REQ-RL-06',
