@@ -18,13 +18,14 @@ import { expect } from 'chai';
 import type { CtkWorld } from '../world.ts';
 import { describeOutcome, type Exchange } from '../http/exchange.ts';
 import type { ClientCredentials, TargetDescription } from '../target/target.ts';
-import { check, couldNotJudge } from '../verdict/check.ts';
+import { check, couldNotJudge, reportRootCause } from '../verdict/check.ts';
+import { requirementApplies } from '../target/applicability.ts';
 import { stateKey } from '../scenario-state.ts';
 import { describeAuth } from './clients.ts';
-import { isPublicClient, registeredAuthMethod, type ClientAuthMethod } from './token-client.ts';
+import { isPublicClient, registeredAuthMethod, requestToken, wrongSecret, type ClientAuthMethod } from './token-client.ts';
 import { issuedAToken } from './token-errors.ts';
 import { judgeTokenIssued } from './token-response.ts';
-import { isNotTestable, resolveClient, tokenRequest, type NotTestable } from './token-requests.ts';
+import { failureAddress, isNotTestable, resolveClient, tokenRequest, type NotTestable } from './token-requests.ts';
 
 /** The rotation client's secret before and after the scenario's rotation (the profile's is put back afterwards). */
 export const ROTATED_SECRETS = stateKey<{ old: string; fresh: string }>('rotated secret');
@@ -96,7 +97,9 @@ export async function oldSecretAgainLater(world: CtkWorld): Promise<NotTestable 
   const label = `the old secret of ${client.clientId} ${describeAuth(method)} again`;
   const exchange = await tokenRequest(world, client, { secret: world.state.recall(ROTATED_SECRETS).old, expectRefusal: true, situation: label });
   if (isNotTestable(exchange)) return couldNotSend(world, label, exchange);
-  judgeNoToken(world, exchange, `${label}, ${exchange.startedAt - first.startedAt} ms after the first request with it`);
+  const situation = `${label}, ${exchange.startedAt - first.startedAt} ms after the first request with it`;
+  if (await explainedByUncheckedSecret(world, client, method, exchange, situation)) return undefined;
+  judgeNoToken(world, exchange, situation);
   return undefined;
 }
 
@@ -108,6 +111,7 @@ export async function oldSecretTheOtherWay(world: CtkWorld): Promise<NotTestable
   const label = `the old secret of ${client.clientId} ${describeAuth(method)} after the rotation`;
   const exchange = await tokenRequest(world, client, { method, secret: world.state.recall(ROTATED_SECRETS).old, expectRefusal: true, situation: label });
   if (isNotTestable(exchange)) return couldNotSend(world, label, exchange);
+  if (await explainedByUncheckedSecret(world, client, method, exchange, label)) return undefined;
   judgeNoToken(world, exchange, label);
   return undefined;
 }
@@ -127,8 +131,62 @@ export async function newSecretInFormBody(world: CtkWorld): Promise<NotTestable 
   const situation = `the new secret of ${client.clientId} ${describeAuth('body')} after the rotation`;
   const exchange = await tokenRequest(world, client, { method: 'body', secret: world.state.recall(ROTATED_SECRETS).fresh, situation });
   if (isNotTestable(exchange)) return exchange;
+  if (await explainedByBodyRefused(world, exchange, situation)) return undefined;
   judgeTokenIssued(world, exchange, 'REQ-ROT-01', situation);
   return undefined;
+}
+
+/**
+ * One cause, one finding: an old secret that gets a token where a plainer bad secret of the same client, sent the
+ * same way, gets one too shows no rotation defect but a token endpoint that checks no secret sent that way. Most basic
+ * first, as for the wrong-secret checks (unchecked-credentials.ts): an empty secret (no client authentication, RFC
+ * 6749 §3.2: REQ-CAUTH-07's finding), then a wrong one (REQ-CAUTH-03's with HTTP Basic, REQ-CAUTH-04's in the form
+ * body). The probes are sent only after such a token, so a conforming server never sees one. True when it reported
+ * a root (the scenario stops there).
+ */
+async function explainedByUncheckedSecret(world: CtkWorld, client: ClientCredentials, method: ClientAuthMethod, exchange: Exchange, situation: string): Promise<boolean> {
+  if (!issuedAToken(exchange) || isPublicClient(client)) return false;
+  const probes = [
+    { root: 'REQ-CAUTH-07', secret: '', what: `the client id of ${client.clientId} with an empty secret ${describeAuth(method)}` },
+    { root: method === 'body' ? 'REQ-CAUTH-04' : 'REQ-CAUTH-03', secret: wrongSecret(), what: `a wrong secret of ${client.clientId} ${describeAuth(method)}` },
+  ];
+  for (const { root, secret, what } of probes) {
+    if (!requirementApplies(world.target, root)) continue;
+    const address = failureAddress(world);
+    if (isNotTestable(address)) return false;
+    const probe = await requestToken(world, client, { method, secret, keepAsLast: false, ...address });
+    const held = reportRootCause(
+      world,
+      { requirement: root, expected: `no access token for ${what}`, observed: issuedAToken(probe) ? `${describeOutcome(probe)} with an access_token` : describeOutcome(probe) },
+      () => expect(issuedAToken(probe), `a token issued for ${what}`).to.equal(false),
+      [{ requirement: 'REQ-ROT-02', expected: `no access token for ${situation}` }],
+      { why: `${what} gets a token too: the token endpoint does not check the secret sent that way, rotated or not` },
+    );
+    if (!held) return true;
+  }
+  return false;
+}
+
+/**
+ * One cause, one finding: the new secret refused in the form body, where the system client's own credentials in the
+ * form body get no token either, shows no rotation defect: the body is not accepted at all, REQ-CAUTH-02's finding.
+ * Sent only after such a refusal, and only where REQ-CAUTH-02 applies. True when it reported the root.
+ */
+async function explainedByBodyRefused(world: CtkWorld, exchange: Exchange, situation: string): Promise<boolean> {
+  if (issuedAToken(exchange) || !requirementApplies(world.target, 'REQ-CAUTH-02')) return false;
+  const system = world.target.clients.system;
+  const address = failureAddress(world);
+  if (isNotTestable(address)) return false;
+  const probe = await requestToken(world, system, { method: 'body', keepAsLast: false, ...address });
+  const what = `the credentials of ${system.clientId} ${describeAuth('body')}`;
+  const held = reportRootCause(
+    world,
+    { requirement: 'REQ-CAUTH-02', expected: `200 with an access_token for ${what}`, observed: probe },
+    () => expect(issuedAToken(probe), `a token issued for ${what}`).to.equal(true),
+    [{ requirement: 'REQ-ROT-01', expected: `200 with an access_token for ${situation}` }],
+    { why: `${what} get no token either: the token endpoint does not take credentials in the form body, rotated or not` },
+  );
+  return !held;
 }
 
 /** An old secret gets no token; no HTTP answer at all shows nothing either way. */
