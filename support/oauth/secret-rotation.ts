@@ -137,6 +137,16 @@ export async function newSecretInFormBody(world: CtkWorld): Promise<NotTestable 
 }
 
 /**
+ * The same root ladder for the first request with the old secret, which the shared refusal step judges
+ * (steps/token-issuance.steps.ts): true when an empty or wrong secret explains its token and the root was reported.
+ */
+export async function oldSecretTokenExplained(world: CtkWorld, exchange: Exchange, situation: string): Promise<boolean> {
+  const client = resolveClient(world, 'rotation');
+  if (isNotTestable(client)) return false;
+  return explainedByUncheckedSecret(world, client, registeredAuthMethod(client), exchange, situation);
+}
+
+/**
  * One cause, one finding: an old secret that gets a token where a plainer bad secret of the same client, sent the
  * same way, gets one too shows no rotation defect but a token endpoint that checks no secret sent that way. Most basic
  * first, as for the wrong-secret checks (unchecked-credentials.ts): an empty secret (no client authentication, RFC
