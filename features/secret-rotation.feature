@@ -6,20 +6,27 @@ Feature: Rotation of client secrets and signing keys
   tokens name a new kid, and the old key stays published while tokens signed with it may still be in use.
   With several workers a key rotation runs alone (@rotation: every token is signed with the issuer's keys); the
   rotation client's secret, which no other scenario uses, changes one scenario at a time (@rotation-client).
+  The old secret obtains a token just before its rotation, so that a cache of client authentications warmed by it
+  (an IdP's, a token proxy's) has to let go of it; and it is tried both ways a client may send it, since a rotation
+  that reaches HTTP Basic only leaves the form body open to it.
 
   Rule: A rotated client secret replaces the old one (seed 002)
 
     @REQ-ROT-01 @rotation-client
-    Scenario: The new secret obtains a token after a rotation
+    Scenario: The new secret obtains a token after a rotation, in the form body too where the client may send it there
       Given the rotation client's secret has been rotated
       When the rotation client requests a token with its new secret
       Then the token endpoint issues an access token
+      And the new secret sent in the form body obtains a token too, where the client may authenticate there
 
     @REQ-ROT-02 @rotation-client
-    Scenario: The old secret is refused with invalid_client after a rotation
-      Given the rotation client's secret has been rotated
+    Scenario: The old secret is refused with invalid_client after a rotation, also when it obtained a token just before
+      Given the rotation client has obtained a token with its secret just before the rotation
+      And the rotation client's secret has been rotated
       When the rotation client requests a token with its old secret
       Then the token endpoint refuses with "invalid_client" and issues no token
+      And the old secret sent again a second later gets no token either
+      And the old secret sent the other way, in the form body rather than with HTTP Basic or the reverse, gets no token either
 
     @REQ-ROT-03 @uses-gateway @rotation-client
     Scenario: A token issued before the rotation stays valid until it expires

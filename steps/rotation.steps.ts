@@ -10,7 +10,8 @@ import { check } from '../support/verdict/check.ts';
 import { controlPlaneOf, NO_CONTROL_PLANE_REMEDY } from '../support/admin/control-plane.ts';
 import { addCleanup } from '../support/oauth/scenario.ts';
 import { hasIssued, rememberEarlier, theEarlier, theIssued } from '../support/oauth/issued.ts';
-import { freshToken, isNotTestable, markNotTestable, resolveClient, tokenRequest } from '../support/oauth/token-requests.ts';
+import { freshToken, isNotTestable, markNotTestable, resolveClient } from '../support/oauth/token-requests.ts';
+import { newSecretInFormBody, oldSecretAgainLater, oldSecretTheOtherWay, requestWithRotatedSecret, ROTATED_SECRETS, tokenBeforeRotation } from '../support/oauth/secret-rotation.ts';
 import { judgeTokenIssued } from '../support/oauth/token-response.ts';
 import { TokenUnavailableError } from '../support/oauth/token-client.ts';
 import { describeOutcome } from '../support/http/exchange.ts';
@@ -20,7 +21,6 @@ import { stateKey } from '../support/scenario-state.ts';
 import { newKeysNotPickedUp } from '../support/jwt/key-pickup.ts';
 import { jwksUriOf } from '../support/target/target.ts';
 
-const SECRETS = stateKey<{ old: string; fresh: string }>('rotated secret');
 const KIDS_BEFORE = stateKey<string[]>('key ids before the rotation');
 
 /**
@@ -50,23 +50,37 @@ Given('the rotation client\'s secret has been rotated', async function (this: Ct
   addCleanup(this, async () => {
     await admin.rotateSecret(client.clientId, client.clientSecret);
   });
-  this.state.remember(SECRETS, { old: client.clientSecret, fresh });
+  this.state.remember(ROTATED_SECRETS, { old: client.clientSecret, fresh });
+});
+
+Given('the rotation client has obtained a token with its secret just before the rotation', async function (this: CtkWorld) {
+  const result = await tokenBeforeRotation(this);
+  if (result) return markNotTestable(this, result);
 });
 
 When('the rotation client requests a token with its new secret', async function (this: CtkWorld) {
-  const client = resolveClient(this, 'rotation');
-  if (isNotTestable(client)) return markNotTestable(this, client);
-  const { fresh } = this.state.recall(SECRETS);
-  const result = await tokenRequest(this, client, { secret: fresh, situation: `the new secret of ${client.clientId}, sent with HTTP Basic after the rotation` });
+  const result = await requestWithRotatedSecret(this, 'new');
   if (isNotTestable(result)) return markNotTestable(this, result);
 });
 
 When('the rotation client requests a token with its old secret', async function (this: CtkWorld) {
-  const client = resolveClient(this, 'rotation');
-  if (isNotTestable(client)) return markNotTestable(this, client);
-  const { old } = this.state.recall(SECRETS);
-  const result = await tokenRequest(this, client, { secret: old, expectRefusal: true, situation: `the old secret of ${client.clientId}, sent with HTTP Basic after the rotation` });
+  const result = await requestWithRotatedSecret(this, 'old');
   if (isNotTestable(result)) return markNotTestable(this, result);
+});
+
+Then('the new secret sent in the form body obtains a token too, where the client may authenticate there', async function (this: CtkWorld) {
+  const result = await newSecretInFormBody(this);
+  if (result) return markNotTestable(this, result);
+});
+
+Then('the old secret sent again a second later gets no token either', async function (this: CtkWorld) {
+  const result = await oldSecretAgainLater(this);
+  if (result) return markNotTestable(this, result);
+});
+
+Then('the old secret sent the other way, in the form body rather than with HTTP Basic or the reverse, gets no token either', async function (this: CtkWorld) {
+  const result = await oldSecretTheOtherWay(this);
+  if (result) return markNotTestable(this, result);
 });
 
 When('the caller calls the protected route with the token issued before the rotation', async function (this: CtkWorld) {

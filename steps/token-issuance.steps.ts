@@ -29,6 +29,7 @@ import { judgeBasicChallenge, judgeGuideRequestAnswer, judgeNoServerError, judge
 import { disallowedScope, judgeDefaultScopeWithinClient, judgeDisallowedScope, refusedScopesOf, judgeGrantedScopeStated, judgeScopeLessAnswer, judgeStatedScopeMatchesClaim, UNKNOWN_SCOPE } from '../support/oauth/scope.ts';
 import { isTlsOrLoopback } from '../support/discovery/metadata.ts';
 import { stateKey } from '../support/scenario-state.ts';
+import { oldSecretTokenExplained } from '../support/oauth/secret-rotation.ts';
 
 const DISALLOWED_SCOPE = stateKey<{ scope: string[]; disallowed: string }>('token request with a scope the client may not have');
 
@@ -214,6 +215,7 @@ Then('the token endpoint refuses with {string} and issues no token', async funct
   // One cause, one finding: a token for bad credentials that a plainer request gets too is that request's finding.
   const answer = this.lastExchange();
   if (await explainedByUncheckedCredentials(this, requirement, answer, theSituation(this))) return;
+  if (requirement === 'REQ-ROT-02' && (await oldSecretTokenExplained(this, answer, theSituation(this)))) return;
   const madeUp = requirement === 'REQ-TOK-20' ? refusedForMadeUpUser(this, answer) : undefined;
   if (madeUp) return notTestable(this, { notTestable: madeUp, remedy: 'name a test user (users[]) in the target profile' });
   judgeRefusal(this, answer, {

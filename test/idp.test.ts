@@ -908,6 +908,26 @@ const FAULT_PROBES: Record<IdpFaultName, () => Promise<boolean>> = {
     await new Promise((r) => setTimeout(r, failedAt + 750 - performance.now()));
     return blocked && (await systemToken('127.0.0.93')).status === 200;
   },
+  // Rotation with a warm credential cache, a rotation for HTTP Basic only (seed 002, REQ-ROT-01/-02).
+  'rotation-credential-cache': async () => {
+    const c = fx.clients.rotation!;
+    const rotate = async () => String((await admin(`/admin/clients/${c.clientId}/rotate-secret`, {})).json?.client_secret);
+    const warm = await token({ grant_type: 'client_credentials' }, { basic: [c.clientId, c.clientSecret] });
+    const unused = await rotate();
+    const oldAfter = await token({ grant_type: 'client_credentials' }, { basic: [c.clientId, c.clientSecret], from: '127.0.0.94' });
+    await rotate();
+    // A secret that never authenticated is not in the cache: refused after its rotation, as without the fault.
+    const coldAfter = await token({ grant_type: 'client_credentials' }, { basic: [c.clientId, unused], from: '127.0.0.94' });
+    return warm.status === 200 && oldAfter.status === 200 && coldAfter.status === 401;
+  },
+  'rotation-only-for-basic': async () => {
+    const c = fx.clients.rotation!;
+    const fresh = String((await admin(`/admin/clients/${c.clientId}/rotate-secret`, {})).json?.client_secret);
+    const inBody = (secret: string) => token({ grant_type: 'client_credentials', client_id: c.clientId, client_secret: secret }, { from: '127.0.0.94' });
+    const withBasic = (secret: string) => token({ grant_type: 'client_credentials' }, { basic: [c.clientId, secret], from: '127.0.0.94' });
+    const [basicNew, basicOld, bodyOld, bodyNew] = [await withBasic(fresh), await withBasic(c.clientSecret), await inBody(c.clientSecret), await inBody(fresh)];
+    return basicNew.status === 200 && basicOld.status === 401 && bodyOld.status === 200 && bodyNew.status === 401;
+  },
 };
 
 /** The client_secret_jwt test client as the kit sees it (fixtures clients.secretJwt). */

@@ -1080,6 +1080,21 @@ export const IDP_FAULTS = [
     // only the half-way request of REQ-RL-05 sees the short block.
     breaks: ['REQ-RL-05'],
   },
+  // --- rotation: a warm credential cache, a rotation for HTTP Basic only (seed 002, REQ-ROT-01/-02)
+  {
+    name: 'rotation-credential-cache',
+    component: 'idp',
+    description: 'A successful client authentication is cached per client id and secret for 60 s: the old secret, used just before a rotation, keeps getting tokens after it.',
+    breaks: ['REQ-ROT-02'],
+  },
+  {
+    name: 'rotation-only-for-basic',
+    component: 'idp',
+    description: 'A secret rotation takes effect for HTTP Basic only: the form-body path checks the secret the client was registered with before any rotation, so there the old secret gets a token and the new one is refused.',
+    // Two findings, two observations: the reference's rotation client may authenticate in the form body (client-secret-post,
+    // no tokenEndpointAuthMethod), so the new secret refused there is REQ-ROT-01's and the old one accepted REQ-ROT-02's.
+    breaks: ['REQ-ROT-01', 'REQ-ROT-02'],
+  },
 ] as const satisfies readonly FaultDefinition[];
 
 export type IdpFaultName = (typeof IDP_FAULTS)[number]['name'];

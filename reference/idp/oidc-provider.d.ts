@@ -26,6 +26,8 @@ declare module 'oidc-provider' {
 
   export class Provider {
     constructor(issuer: string, configuration: Record<string, unknown>);
+    /** The context of the request being served (oidc-provider keeps it in an AsyncLocalStorage); undefined outside one. */
+    static readonly ctx: OidcContext | undefined;
     readonly issuer: string;
     readonly Client: any;
     readonly Grant: any;

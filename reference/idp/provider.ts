@@ -10,7 +10,7 @@
  * the current state (clients, keys); its storage (codes, grants, sessions) lives in one ProviderStore per IdP
  * (store.ts), so a rebuilt provider sees everything the earlier one stored.
  */
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import Provider, { errors, interactionPolicy, type OidcContext } from 'oidc-provider';
 import { calculateJwkThumbprint, exportJWK, generateKeyPair, type JWK } from 'jose';
 import type { ReferenceFixtures } from '../fixtures.ts';
@@ -190,11 +190,24 @@ function clientMetadata(clients: ClientRegistry, faults: IdpFaults): Record<stri
 /** The faults that live inside oidc-provider's models and documents: each a small, named override. */
 function injectProviderFaults(provider: Provider, state: ProviderState): void {
   const { faults, clients, keys } = state;
-  if (faults.has('accept-wrong-secret') || faults.has('rotation-keeps-old-secret')) {
+  const secretFaults = ['accept-wrong-secret', 'rotation-keeps-old-secret', 'rotation-credential-cache', 'rotation-only-for-basic'] as const;
+  if (secretFaults.some((f) => faults.has(f))) {
     const compare = provider.Client.prototype.compareClientSecret as (this: { clientId: string }, actual: string) => Promise<boolean>;
     provider.Client.prototype.compareClientSecret = async function (this: { clientId: string }, actual: string) {
       if (faults.has('accept-wrong-secret')) return true;
-      return (await compare.call(this, actual)) || clients.previousSecretsOf(this.clientId).includes(actual);
+      // Fault rotation-only-for-basic (seed 002, REQ-ROT-01/-02): the form-body path keeps the secret the client was
+      // registered with; a rotation reaches HTTP Basic only (oidc-provider reads a body secret into params.client_secret).
+      if (faults.has('rotation-only-for-basic') && Provider.ctx?.oidc.params?.client_secret !== undefined) {
+        const registered = secretBeforeRotations(state.fixtures, this.clientId);
+        if (registered !== undefined) return actual === registered;
+      }
+      // Fault rotation-credential-cache (seed 002, REQ-ROT-02): a secret that authenticated the client in the last 60 s
+      // is taken again unchecked, so the old secret used just before a rotation keeps working after it.
+      const cache = faults.has('rotation-credential-cache') ? authenticationCache(clients) : undefined;
+      if (cache?.has(this.clientId, actual)) return true;
+      const matches = (await compare.call(this, actual)) || (faults.has('rotation-keeps-old-secret') && clients.previousSecretsOf(this.clientId).includes(actual));
+      if (matches) cache?.remember(this.clientId, actual);
+      return matches;
     };
   }
   if (faults.has('code-reusable')) {
@@ -218,6 +231,28 @@ function injectProviderFaults(provider: Provider, state: ProviderState): void {
       ctx.body = { keys };
     }
   });
+}
+
+/** The secret the fixture file registers for a client, before any rotation (fault rotation-only-for-basic). */
+const secretBeforeRotations = (fixtures: ReferenceFixtures, clientId: string): string | undefined =>
+  Object.values(fixtures.clients).find((c) => c?.clientId === clientId)?.clientSecret;
+
+/** How long fault rotation-credential-cache takes a secret again without checking it. */
+const AUTHENTICATION_CACHE_MS = 60_000;
+
+/**
+ * Fault rotation-credential-cache: successful client authentications per client id and secret (a hash, never the
+ * secret), one cache per IdP (its client registry), so that it outlives the provider a rotation rebuilds.
+ */
+const authenticationCaches = new WeakMap<ClientRegistry, Map<string, number>>();
+function authenticationCache(clients: ClientRegistry) {
+  let cache = authenticationCaches.get(clients);
+  if (!cache) authenticationCaches.set(clients, (cache = new Map()));
+  const key = (clientId: string, secret: string) => createHash('sha256').update(`${clientId}\0${secret}`).digest('base64url');
+  return {
+    has: (clientId: string, secret: string) => (cache.get(key(clientId, secret)) ?? 0) > Date.now(),
+    remember: (clientId: string, secret: string) => void cache.set(key(clientId, secret), Date.now() + AUTHENTICATION_CACHE_MS),
+  };
 }
 
 /**
