@@ -11,7 +11,7 @@ import { requirementApplies } from '../target/applicability.ts';
 import type { IssuedToken } from './issued.ts';
 import { grantedScope, sameScopes, scopeValues } from './token-response.ts';
 import { issuedAToken, judgeRefusal } from './token-errors.ts';
-import { describeOutcome, type Exchange } from '../http/exchange.ts';
+import { describeOutcome, jsonOf, type Exchange } from '../http/exchange.ts';
 import { tokenResponseOf } from './token-client.ts';
 import { decodeJwt } from '../jwt/decode.ts';
 import { isTagged } from './scenario.ts';
@@ -142,13 +142,14 @@ export function judgeDisallowedScope(world: CtkWorld, exchange: Exchange, reques
  */
 export function judgeDefaultScopeWithinClient(world: CtkWorld, exchange: Exchange, refused: readonly string[], situation: string): void {
   const expected = `no token, or a token whose granted scope holds none of ${refused.map((s) => `"${s}"`).join(', ')}, for ${situation} (the default scope of RFC 6749 §3.3 is still only what the client may have)`;
-  const response = tokenResponseOf(exchange);
-  if (!response) {
+  // Any 2xx with an access token grants what it states (a 201 is REQ-TOK-01's finding, not a refusal).
+  if (!issuedAToken(exchange)) {
     check(world, { requirement: 'REQ-TOK-12', expected, observed: exchange }, () => expect(issuedAToken(exchange)).to.equal(false));
     return;
   }
+  const response = jsonOf(exchange)!;
   const stated = typeof response.scope === 'string' ? scopeValues(response.scope) : undefined;
-  const inToken = claimScope(response.access_token);
+  const inToken = claimScope(String(response.access_token));
   if (stated === undefined && inToken === undefined) {
     doesNotApply(world, { requirement: 'REQ-TOK-12', expected, why: `the token response states no scope and the token carries no readable scope claim (${describeOutcome(exchange)}): what the default granted is not said anywhere` });
     return;
