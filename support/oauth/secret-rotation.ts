@@ -26,6 +26,7 @@ import { isPublicClient, registeredAuthMethod, requestToken, wrongSecret, type C
 import { issuedAToken } from './token-errors.ts';
 import { judgeTokenIssued } from './token-response.ts';
 import { failureAddress, isNotTestable, resolveClient, tokenRequest, type NotTestable } from './token-requests.ts';
+import { reportFirstUncheckedRoot, type CredentialProbe } from './unchecked-credentials.ts';
 
 /** The rotation client's secret before and after the scenario's rotation (the profile's is put back afterwards). */
 export const ROTATED_SECRETS = stateKey<{ old: string; fresh: string }>('rotated secret');
@@ -94,13 +95,7 @@ export async function oldSecretAgainLater(world: CtkWorld): Promise<NotTestable 
   const wait = first.startedAt + OLD_SECRET_AGAIN_AFTER_MS - Date.now();
   if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
   const method = registeredAuthMethod(client);
-  const label = `the old secret of ${client.clientId} ${describeAuth(method)} again`;
-  const exchange = await tokenRequest(world, client, { secret: world.state.recall(ROTATED_SECRETS).old, expectRefusal: true, situation: label });
-  if (isNotTestable(exchange)) return couldNotSend(world, label, exchange);
-  const situation = `${label}, ${exchange.startedAt - first.startedAt} ms after the first request with it`;
-  if (await explainedByUncheckedSecret(world, client, method, exchange, situation)) return undefined;
-  judgeNoToken(world, exchange, situation);
-  return undefined;
+  return judgeOldSecretRefused(world, client, method, `the old secret of ${client.clientId} ${describeAuth(method)} again`, (label, exchange) => `${label}, ${exchange.startedAt - first.startedAt} ms after the first request with it`);
 }
 
 /** REQ-ROT-02: the old secret sent the other way (the form body where the client uses HTTP Basic, or the reverse) gets no token. */
@@ -108,11 +103,25 @@ export async function oldSecretTheOtherWay(world: CtkWorld): Promise<NotTestable
   const client = resolveClient(world, 'rotation');
   if (isNotTestable(client)) return client;
   const method = otherWay(registeredAuthMethod(client));
-  const label = `the old secret of ${client.clientId} ${describeAuth(method)} after the rotation`;
+  return judgeOldSecretRefused(world, client, method, `the old secret of ${client.clientId} ${describeAuth(method)} after the rotation`);
+}
+
+/**
+ * Sends the old secret `method` (from a failure address: it should be refused) and judges that it gets no token, after
+ * the root ladder (an unchecked secret explains a token). `situationOf` words the judged request once it was sent.
+ */
+async function judgeOldSecretRefused(
+  world: CtkWorld,
+  client: ClientCredentials,
+  method: ClientAuthMethod,
+  label: string,
+  situationOf: (label: string, exchange: Exchange) => string = (l) => l,
+): Promise<undefined> {
   const exchange = await tokenRequest(world, client, { method, secret: world.state.recall(ROTATED_SECRETS).old, expectRefusal: true, situation: label });
   if (isNotTestable(exchange)) return couldNotSend(world, label, exchange);
-  if (await explainedByUncheckedSecret(world, client, method, exchange, label)) return undefined;
-  judgeNoToken(world, exchange, label);
+  const situation = situationOf(label, exchange);
+  if (await explainedByUncheckedSecret(world, client, method, exchange, situation)) return undefined;
+  judgeNoToken(world, exchange, situation);
   return undefined;
 }
 
@@ -156,25 +165,16 @@ export async function oldSecretTokenExplained(world: CtkWorld, exchange: Exchang
  */
 async function explainedByUncheckedSecret(world: CtkWorld, client: ClientCredentials, method: ClientAuthMethod, exchange: Exchange, situation: string): Promise<boolean> {
   if (!issuedAToken(exchange) || isPublicClient(client)) return false;
-  const probes = [
-    { root: 'REQ-CAUTH-07', secret: '', what: `the client id of ${client.clientId} with an empty secret ${describeAuth(method)}` },
-    { root: method === 'body' ? 'REQ-CAUTH-04' : 'REQ-CAUTH-03', secret: wrongSecret(), what: `a wrong secret of ${client.clientId} ${describeAuth(method)}` },
+  const probes: CredentialProbe[] = [
+    { root: 'REQ-CAUTH-07', client, method, secret: '', what: `the client id of ${client.clientId} with an empty secret ${describeAuth(method)}` },
+    { root: method === 'body' ? 'REQ-CAUTH-04' : 'REQ-CAUTH-03', client, method, secret: wrongSecret(), what: `a wrong secret of ${client.clientId} ${describeAuth(method)}` },
   ];
-  for (const { root, secret, what } of probes) {
-    if (!requirementApplies(world.target, root)) continue;
-    const address = failureAddress(world);
-    if (isNotTestable(address)) return false;
-    const probe = await requestToken(world, client, { method, secret, keepAsLast: false, ...address });
-    const held = reportRootCause(
-      world,
-      { requirement: root, expected: `no access token for ${what}`, observed: issuedAToken(probe) ? `${describeOutcome(probe)} with an access_token` : describeOutcome(probe) },
-      () => expect(issuedAToken(probe), `a token issued for ${what}`).to.equal(false),
-      [{ requirement: 'REQ-ROT-02', expected: `no access token for ${situation}` }],
-      { why: `${what} gets a token too: the token endpoint does not check the secret sent that way, rotated or not` },
-    );
-    if (!held) return true;
-  }
-  return false;
+  return reportFirstUncheckedRoot(
+    world,
+    probes.filter((probe) => requirementApplies(world.target, probe.root)),
+    { requirement: 'REQ-ROT-02', expected: `no access token for ${situation}` },
+    (what) => `${what} gets a token too: the token endpoint does not check the secret sent that way, rotated or not`,
+  );
 }
 
 /**

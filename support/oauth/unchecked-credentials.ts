@@ -18,7 +18,8 @@ import type { CtkWorld } from '../world.ts';
 import { describeOutcome, type Exchange } from '../http/exchange.ts';
 import { reportRootCause } from '../verdict/check.ts';
 import { clientFor, describeAuth } from './clients.ts';
-import { isPublicClient, requestToken, wrongSecret } from './token-client.ts';
+import { isPublicClient, requestToken, wrongSecret, type ClientAuthMethod } from './token-client.ts';
+import type { ClientCredentials } from '../target/target.ts';
 import { challengeSchemes, issuedAToken } from './token-errors.ts';
 import { requirementApplies } from '../target/applicability.ts';
 import { failureAddress, isNotTestable, SENT_CREDENTIALS, type SentCredentials } from './token-requests.ts';
@@ -72,23 +73,51 @@ export async function explainedByUncheckedCredentials(world: CtkWorld, requireme
   if (!issuedAToken(exchange) || !world.state.has(SENT_CREDENTIALS)) return false;
   const system = world.target.clients.system;
   if (isPublicClient(system)) return false;
+  const probes: CredentialProbe[] = [];
   for (const probe of rootProbes(requirement, world.state.recall(SENT_CREDENTIALS))) {
     const client = clientFor(world.target, probe.sent.role);
     // A public client's id with an empty secret is its correct request (RFC 6749 §2.3.1): no root to show.
     if (!client || (probe.emptySecret && isPublicClient(client))) continue;
+    const secret = probe.sent.wrong ? wrongSecret() : probe.emptySecret ? '' : undefined;
+    probes.push({ root: probe.root, client, method: probe.sent.method, ...(secret !== undefined ? { secret } : {}), what: describeSent(probe.sent, client.clientId, probe.emptySecret) });
+  }
+  return reportFirstUncheckedRoot(world, probes, { requirement, expected: `no access token for ${situation}` }, (what) => `${what} gets a token too: the token endpoint does not check what ${situation} got wrong`);
+}
+
+/** A plainer request whose token would show the root cause: who sends what, how, and the requirement it breaks. */
+export interface CredentialProbe {
+  readonly root: string;
+  readonly client: ClientCredentials;
+  readonly method: ClientAuthMethod;
+  /** The secret to send instead of the client's ('' for an empty one); none: the client's own, or none for method 'none'. */
+  readonly secret?: string;
+  /** The request, in the vendor's words. */
+  readonly what: string;
+}
+
+/**
+ * Sends `probes` in order, each from a failure address and kept out of lastExchange (the scenario's own answer stays
+ * the one its steps judge), and reports the first that gets a token as the root of `dependent` (reportRootCause:
+ * the root's finding once, the dependent not judged on this answer). True when it reported one; false when every
+ * probe was refused, or no failure address was left to send one from.
+ */
+export async function reportFirstUncheckedRoot(
+  world: CtkWorld,
+  probes: readonly CredentialProbe[],
+  dependent: { readonly requirement: string; readonly expected: string },
+  why: (what: string) => string,
+): Promise<boolean> {
+  for (const { root, client, method, secret, what } of probes) {
     const address = failureAddress(world);
     if (isNotTestable(address)) return false;
-    const what = describeSent(probe.sent, client.clientId, probe.emptySecret);
-    // Kept out of lastExchange: the scenario's own answer stays the one its steps judge.
-    const secret = probe.sent.wrong ? { secret: wrongSecret() } : probe.emptySecret ? { secret: '' } : {};
-    const answer = await requestToken(world, client, { method: probe.sent.method, keepAsLast: false, ...secret, ...address });
+    const answer = await requestToken(world, client, { method, keepAsLast: false, ...(secret !== undefined ? { secret } : {}), ...address });
     const observed = issuedAToken(answer) ? `${describeOutcome(answer)} with an access_token` : describeOutcome(answer);
     const held = reportRootCause(
       world,
-      { requirement: probe.root, expected: `no access token for ${what}`, observed },
+      { requirement: root, expected: `no access token for ${what}`, observed },
       () => expect(issuedAToken(answer), `a token issued for ${what}`).to.equal(false),
-      [{ requirement, expected: `no access token for ${situation}` }],
-      { why: `${what} gets a token too: the token endpoint does not check what ${situation} got wrong` },
+      [dependent],
+      { why: why(what) },
     );
     if (!held) return true;
   }
