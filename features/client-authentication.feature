@@ -75,3 +75,14 @@ Feature: Client authentication at the token endpoint
     Scenario: Credentials sent both with HTTP Basic and in the form body are refused with invalid_request
       When the system client requests a token with credentials both in HTTP Basic and in the form body
       Then the token endpoint refuses the request that uses two authentication methods with invalid_request
+
+  # RFC 6749 §4.4.2: "The authorization server MUST authenticate the client". A token endpoint that checks the Basic
+  # secret and then takes the client_id of the form body as the client lets one client's secret buy any client's
+  # tokens. A client_id without a secret is no second authentication method (§2.3): a refusal (400 invalid_request,
+  # 401 invalid_client) and a token of the system client are both fine; a token that names the read-only client is not.
+  Rule: A token goes to the client that authenticated (RFC 6749 §3.2.1, §4.4.2)
+
+    @REQ-CAUTH-12
+    Scenario: HTTP Basic credentials of one client with another client's id in the form body get no token of the other client
+      When the system client requests a token with HTTP Basic authentication and the read-only client's id in the form body
+      Then the token endpoint issues no token of the read-only client, which did not authenticate

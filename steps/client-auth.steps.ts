@@ -8,6 +8,7 @@ import { isNotTestable, markNotTestable, requestAsRole, theSituation, tokenReque
 import { judgeTokenIssued } from '../support/oauth/token-response.ts';
 import { judgeRefusal } from '../support/oauth/token-errors.ts';
 import { clientWithEncodingSensitiveCredentials } from '../support/oauth/form-encoded-secret.ts';
+import { judgeTokenOfAuthenticatedClient, requestWithAnotherClientsId } from '../support/oauth/cross-client-id.ts';
 import { judgeMissingSecretRefusal, MISSING_SECRET_PHRASES, requestWithoutSecret, type MissingSecret } from '../support/oauth/missing-secret.ts';
 import type { ClientCredentials } from '../support/target/target.ts';
 import { stateKey } from '../support/scenario-state.ts';
@@ -49,6 +50,17 @@ Then('the token endpoint issues no token to the unauthenticated request, and nam
 
 Then('the token endpoint refuses the request that uses two authentication methods with invalid_request', function (this: CtkWorld) {
   judgeRefusal(this, this.lastExchange(), { requirement: 'REQ-CAUTH-06', codes: ['invalid_request'], situation: theSituation(this) });
+});
+
+// --- RFC 6749 §4.4.2: the token goes to the client that authenticated (REQ-CAUTH-12) ---------------------------
+
+When("the system client requests a token with HTTP Basic authentication and the read-only client's id in the form body", async function (this: CtkWorld) {
+  const result = await requestWithAnotherClientsId(this);
+  if (isNotTestable(result)) return result.notApplicable ? this.notApplicable(scenarioRequirements(this), result.notTestable, result.remedy) : markNotTestable(this, result);
+});
+
+Then('the token endpoint issues no token of the read-only client, which did not authenticate', async function (this: CtkWorld) {
+  await judgeTokenOfAuthenticatedClient(this, this.lastExchange(), theSituation(this));
 });
 
 // --- RFC 6749 §2.3.1 form-urlencoding of Basic credentials -----------------------------------------------

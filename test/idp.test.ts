@@ -153,6 +153,14 @@ describe('token endpoint: client credentials', () => {
     }
   });
 
+  test("HTTP Basic of one client with another client's id in the form body gets no token of that client (RFC 6749 §4.4.2)", async () => {
+    const reader = fx.clients.readOnly!;
+    const reply = await token({ grant_type: 'client_credentials', client_id: reader.clientId, scope: 'catalog:read' }, { basic: [system().clientId, system().clientSecret], from: '127.0.0.91' });
+    // oidc-provider: 400 invalid_request "client_id mismatch" (lib/shared/client_auth.js).
+    assert.equal(reply.status, 400, reply.text);
+    assert.equal(reply.json?.error, 'invalid_request', reply.text);
+  });
+
   test('the short-TTL client gets its own lifetime', async () => {
     const c = fx.clients.shortTtl!;
     const reply = await token({ grant_type: 'client_credentials' }, { basic: [c.clientId, c.clientSecret], from: '127.0.0.2' });
@@ -898,6 +906,18 @@ const FAULT_PROBES: Record<IdpFaultName, () => Promise<boolean>> = {
     const wrong = await token({ grant_type: 'client_credentials', client_id: id, client_secret: 'wrong' }, { from: '127.0.0.92' });
     const basic = await token({ grant_type: 'client_credentials' }, { basic: [id, 'wrong'], from: '127.0.0.92' });
     return empty.status === 200 && wrong.status === 200 && basic.status === 401;
+  },
+  'body-client-id-wins-over-basic': async () => {
+    const reader = fx.clients.readOnly!;
+    const reply = await token({ grant_type: 'client_credentials', client_id: reader.clientId, scope: 'catalog:read' }, { basic: [system().clientId, system().clientSecret], from: '127.0.0.92' });
+    const wrongBasic = await token({ grant_type: 'client_credentials', client_id: reader.clientId }, { basic: [system().clientId, 'wrong'], from: '127.0.0.92' });
+    return reply.status === 200 && decodeJwt(String(reply.json?.access_token)).client_id === reader.clientId && wrongBasic.status !== 200;
+  },
+  'body-client-id-served-without-secret': async () => {
+    const reader = fx.clients.readOnly!;
+    const alone = await token({ grant_type: 'client_credentials', client_id: reader.clientId, scope: 'catalog:read' }, { from: '127.0.0.92' });
+    const wrongBasic = await token({ grant_type: 'client_credentials', client_id: reader.clientId, scope: 'catalog:read' }, { basic: [system().clientId, 'wrong'], from: '127.0.0.92' });
+    return alone.status === 200 && decodeJwt(String(wrongBasic.json?.access_token)).client_id === reader.clientId;
   },
   // IP block duration (REQ-RL-05): blocked right after the failures, let in again half-way through the 1 s block of
   // these tests (the fault's block: 500 ms; a healthy IdP's: 1000 ms).

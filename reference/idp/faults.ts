@@ -1071,6 +1071,22 @@ export const IDP_FAULTS = [
     // support/oauth/unchecked-credentials.ts; accept-wrong-secret-in-form-body, which needs a non-empty secret, breaks REQ-CAUTH-04 alone.
     breaks: ['REQ-CAUTH-07'],
   },
+  // --- the token goes to the client that authenticated (RFC 6749 §4.4.2; REQ-CAUTH-12)
+  {
+    name: 'body-client-id-wins-over-basic',
+    component: 'idp',
+    description: "HTTP Basic credentials of one client with another client's client_id (no client_secret) in the form body: the Basic secret is checked, then the token is issued to the client the body names.",
+    breaks: ['REQ-CAUTH-12'],
+  },
+  {
+    name: 'body-client-id-served-without-secret',
+    component: 'idp',
+    description: "A client_credentials form with a known client_id and no client_secret is served as that client, with or without an HTTP Basic header beside it (the header is dropped): no secret is checked for the client the body names.",
+    // One cause, one finding: the Basic request that names another client_id (REQ-CAUTH-12) gets that client's token for
+    // this cause, REQ-CAUTH-12 is not judged on it (support/oauth/cross-client-id.ts); body-client-id-wins-over-basic
+    // breaks REQ-CAUTH-12 alone.
+    breaks: ['REQ-CAUTH-07'],
+  },
   // --- IP block duration (seed 001, REQ-RL-05: blocked for the stated limits.ipBlock.blockSeconds, not less)
   {
     name: 'ip-block-lifted-early',

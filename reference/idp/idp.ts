@@ -35,6 +35,7 @@ import { foreignIssuerOf, withFixtureFaults } from '../fixtures.ts';
 import { TokenRateLimit } from './rate-limit.ts';
 import { limitedEndpointOf, OAuthEndpointLimits } from './endpoint-rate-limit.ts';
 import { basicWithoutFormDecoding, dropCodeFromRedirect, hashVerifierTwice } from './token-faults.ts';
+import { bodyClientIdWinsOverBasic, servedWithoutSecret } from './cross-client-faults.ts';
 import { fillInMissingSecret } from './missing-secret-faults.ts';
 import { ProviderStore } from './store.ts';
 import { acceptPlainChallenge, dropIssFromAuthorizationResponse, redeemForCodeOwner } from './authorization-faults.ts';
@@ -239,6 +240,10 @@ export async function createIdp(options: IdpOptions): Promise<RunningIdp> {
       form.delete('client_secret');
       forwarded = Buffer.from(form.toString());
     }
+    // Fault body-client-id-wins-over-basic (cross-client-faults.ts): RFC 6749 §4.4.2, the token goes to the client that
+    // authenticated (REQ-CAUTH-12); here a valid Basic secret buys a token of the client the form body names.
+    bodyClientIdWinsOverBasic(req, form, (id) => clients.secretOf(id), faults);
+    if (servedWithoutSecret(req, form, (id) => clients.secretOf(id), faults)) forwarded = Buffer.from(form!.toString());
     // Fault ignore-basic-auth: a client that authenticates with HTTP Basic only is not authenticated at all.
     if (faults.has('ignore-basic-auth') && req.headers.authorization && !form?.has('client_secret')) delete req.headers.authorization;
     // Fault ignore-body-credentials: a client that authenticates with its credentials in the body only is not

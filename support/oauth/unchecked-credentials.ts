@@ -89,8 +89,8 @@ export interface CredentialProbe {
   readonly root: string;
   readonly client: ClientCredentials;
   readonly method: ClientAuthMethod;
-  /** The secret to send instead of the client's ('' for an empty one); none: the client's own, or none for method 'none'. */
-  readonly secret?: string;
+  /** The secret to send instead of the client's ('' for an empty one, null for no client_secret parameter); none: the client's own, or none for method 'none'. */
+  readonly secret?: string | null;
   /** The request, in the vendor's words. */
   readonly what: string;
 }

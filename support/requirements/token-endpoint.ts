@@ -349,4 +349,20 @@ export const CLIENT_AUTHENTICATION_REQUIREMENTS: readonly Requirement[] = [
       'Checkable only with a secret (or client id) that the encoding changes (+ % : & space ...). §2.3.1 states the ' +
       'encoding without a capitalised keyword for the server, and servers that skip the decoding are common: a warning.',
   },
+  {
+    id: 'REQ-CAUTH-12',
+    title: 'A client that authenticates with HTTP Basic and names another client_id in the form body gets no token for that other client',
+    level: 'MUST',
+    source: 'RFC 6749 §4.4.2 (the authorization server MUST authenticate the client), §3.2.1',
+    link: R6749('4.4.2'),
+    component: 'idp',
+    profile: 'core',
+    note:
+      'The system client\'s Basic credentials with the read-only client\'s id (and no secret) in the form body: a token for the ' +
+      'read-only client was bought with the system client\'s secret. A client_id without a secret is no second authentication ' +
+      'method (§2.3), so a refusal of any kind (400 invalid_request, 401 invalid_client) and a token of the system client both ' +
+      'pass; only a token that names the read-only client in client_id, azp or sub (read from the JWT, or through introspection) ' +
+      'fails, judged against both clients\' own tokens. A token that names neither is not testable. Where the read-only client\'s ' +
+      'id alone gets a token too, that is REQ-CAUTH-07\'s finding and this requirement is not judged on it.',
+  },
 ];
