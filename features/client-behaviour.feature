@@ -1,8 +1,8 @@
 @client
 Feature: Client behaviour: how an integration handles its tokens
   Seed 001 tells integrations how to handle client-credentials tokens: fetch one with the client id and
-  secret, renew it when 80-90% of its lifetime has elapsed, request a new one at once on a 401 with
-  error="invalid_token" but not on other errors, and respect the rate limits. Seed 002 adds that the app
+  secret, renew it when 80-90% of its lifetime has elapsed (and send the new one from then on), request a
+  new one at once on a 401 with error="invalid_token" but not on other errors, and respect the rate limits. Seed 002 adds that the app
   keeps working on its default caches while the identity service is down. Here the kit plays the identity
   provider and the API on loopback for a client under test (the command given to `auth-ctk client`),
   records every request it makes and every result it reports, and judges what it sees.
@@ -43,9 +43,9 @@ Feature: Client behaviour: how an integration handles its tokens
     Then no request to the other host carries an access token
 
   @REQ-CLI-07
-  Scenario: The token is renewed before it expires
+  Scenario: The token is renewed before it expires, and the new token is used
     When the client keeps calling with tokens that live 5 seconds
-    Then it requests a new token before the first one expires
+    Then it requests a new token before the first one expires, and its calls carry the new token once it has it
 
   @REQ-CLI-08
   Scenario: Renewal starts when 80 to 90 percent of the token lifetime has elapsed

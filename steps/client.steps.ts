@@ -144,7 +144,7 @@ Then('no request to the other host carries an access token', function (this: Ctk
   return verdict(this, judges.judgeTokenOnlyToItsApi);
 });
 
-Then('it requests a new token before the first one expires', function (this: CtkWorld) {
+Then('it requests a new token before the first one expires, and its calls carry the new token once it has it', function (this: CtkWorld) {
   return verdict(this, judges.judgeRenewsBeforeExpiry);
 });
 

@@ -42,6 +42,7 @@ interface FaultyClient {
 const FAULTY: readonly FaultyClient[] = [
   { fixture: 'never-renews', scenario: () => S.renewal(5), breaks: ['REQ-CLI-07', 'REQ-CLI-08'] },
   { fixture: 'renews-too-early', scenario: () => S.renewal(5), breaks: ['REQ-CLI-08'] },
+  { fixture: 'renews-keeps-old-token', scenario: () => S.renewal(5), breaks: ['REQ-CLI-07'] },
   { fixture: 'reauth-loop-on-403', scenario: () => S.refusing(403), breaks: ['REQ-CLI-11', 'REQ-CLI-12'] },
   { fixture: 'reauth-loop-on-403', scenario: () => S.refusing(400), breaks: ['REQ-CLI-11', 'REQ-CLI-12'] },
   { fixture: 'no-retry-after-401', scenario: () => S.invalidTokenOnce(2), breaks: ['REQ-CLI-10'] },

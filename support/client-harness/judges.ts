@@ -6,7 +6,7 @@
  * The steps hand judgements to check(), which grades a miss by the requirement's level.
  */
 import { ITEMS_PATH } from './contract.ts';
-import { apiRecoveredAfter, recoveredAfter } from './scenarios.ts';
+import { apiRecoveredAfter, recoveredAfter, renewedTokenUse, RENEWAL_USE_GRACE_MS } from './scenarios.ts';
 import { describeExit, type ClientRun } from './run.ts';
 import { describeEvent, type RecordedRequest, type TimelineEvent } from './timeline.ts';
 
@@ -210,13 +210,11 @@ function renewalObservation(run: ClientRun) {
 }
 
 export function judgeRenewsBeforeExpiry(run: ClientRun): Judgement {
-  const expected = 'a new token is requested before the current one expires';
+  const expected = `a new token is requested before the current one expires, and the API calls the client sends once it has the new token carry it (a call in flight when it arrived may carry the old one: the first API request after delivery, and any within ${RENEWAL_USE_GRACE_MS} ms)`;
   const o = renewalObservation(run);
   if (!o) return notTestable('REQ-CLI-07', `the client obtained no token: ${clientState(run)}`, contractRemedy());
   const { first, renewal } = o;
-  if (renewal && renewal.at < first.expiresAt) {
-    return judged('REQ-CLI-07', expected, true, `renewed at +${ms(renewal.at - first.issuedAt)} of a ${first.ttlMs / 1000} s lifetime`);
-  }
+  if (renewal && renewal.at < first.expiresAt) return judgeRenewedTokenUsed(run, expected, `renewed at +${ms(renewal.at - first.issuedAt)} of a ${first.ttlMs / 1000} s lifetime`);
   if (!renewal && o.ranUntil < first.expiresAt) {
     return notTestable('REQ-CLI-07', `the client stopped ${ms(first.expiresAt - o.ranUntil)} before its token expired: ${clientState(run)}`, contractRemedy());
   }
@@ -227,6 +225,41 @@ export function judgeRenewsBeforeExpiry(run: ClientRun): Judgement {
     false,
     `${first.label} (expires_in ${first.ttlMs / 1000} s) expired at +${ms(first.expiresAt)} with no renewal${renewal ? `; the next token request came ${ms(renewal.at - first.expiresAt)} after expiry` : ''}: ${lines(run, [expiredUse, renewal])}`,
   );
+}
+
+const s = (at: number) => `${(at / 1000).toFixed(1)} s`;
+
+/**
+ * A renewal is a new token in use, not a token request: a client that fetches the new token on time but keeps
+ * sending the old one until the API refuses it renewed nothing. Calls in flight when the token arrived are
+ * allowed (renewedTokenUse: by order and by time).
+ */
+function judgeRenewedTokenUsed(run: ClientRun, expected: string, renewed: string): Judgement {
+  const use = renewedTokenUse(run.timeline)!;
+  if (!use.fresh) {
+    return notTestable('REQ-CLI-07', `${renewed}, but the harness saw no answer to that token request before the client stopped, so its use of the new token could not be seen: ${clientState(run)}`, contractRemedy());
+  }
+  const { first, fresh, after, stale } = use;
+  if (after.length === 0) {
+    return notTestable(
+      'REQ-CLI-07',
+      `${renewed}, but the client made no API call after ${fresh.label} was delivered at +${s(fresh.issuedAt)} (beyond the one in flight), so whether it uses the new token could not be seen: ${clientState(run)}`,
+      contractRemedy(),
+    );
+  }
+  if (stale.length > 0) {
+    const last = stale.at(-1)!;
+    const label = run.timeline.tokenByValue(last.bearer)?.label ?? first.label;
+    const issuedAt = run.timeline.tokenByValue(last.bearer)?.issuedAt ?? first.issuedAt;
+    return judged(
+      'REQ-CLI-07',
+      expected,
+      false,
+      `${renewed}, but ${fresh.label} went unused: its calls ${s(last.at - fresh.issuedAt)} after the renewal still carried ${label}, the token issued at +${s(issuedAt)} (${stale.length} of its ${after.length} calls after ${fresh.label} was delivered at +${s(fresh.issuedAt)} and the call in flight was answered): ${lines(run, [use.renewal, use.inFlight, ...stale.slice(0, 2)])}`,
+    );
+  }
+  const carried = [...new Set(after.map((r) => run.timeline.tokenByValue(r.bearer)?.label ?? 'no issued token'))].join(', ');
+  return judged('REQ-CLI-07', expected, true, `${renewed}; ${fresh.label} delivered at +${s(fresh.issuedAt)}, and the ${after.length} calls after the one in flight carried ${carried}, none ${first.label}`);
 }
 
 /** The renewal request arrives when `fromPercent`-`toPercent` of the first token's lifetime has elapsed (seed 001: 80-90). */

@@ -104,7 +104,11 @@ export function redirectToForeignHost(atCall = 2): ClientScenario {
   };
 }
 
-/** Tokens live `ttlSeconds`; the client calls until the harness has seen its first renewal (or expiry passed). */
+/**
+ * Tokens live `ttlSeconds`; the client calls until the harness has seen its first renewal and, when the renewal
+ * came before expiry, enough of its API calls after the new token was delivered to see which token they carry
+ * (renewedTokenUse); or until the first token expired a second ago without a renewal.
+ */
 export function renewal(ttlSeconds = 5): ClientScenario {
   return {
     name: 'renewal',
@@ -117,11 +121,51 @@ export function renewal(ttlSeconds = 5): ClientScenario {
     enough: (ctx) => {
       const first = ctx.timeline.tokens[0];
       if (!first) return false;
-      const renewed = ctx.timeline.requests('idp').some((r) => r.at > first.issuedAt);
-      return renewed || ctx.timeline.now() >= first.expiresAt + 1_000;
+      const use = renewedTokenUse(ctx.timeline);
+      if (!use?.renewal) return ctx.timeline.now() >= first.expiresAt + 1_000;
+      // A renewal after expiry fails REQ-CLI-07 whatever the client does next: nothing more to watch.
+      if (use.renewal.at >= first.expiresAt) return true;
+      if (!use.fresh) return false;
+      return use.after.length >= RENEWAL_USE_CALLS || ctx.timeline.now() >= use.fresh.issuedAt + RENEWAL_USE_WATCH_MS;
     },
     params: { ttlSeconds },
   };
+}
+
+/**
+ * A call the client had already sent when the renewed token reached it carries the old token, rightly. Such a
+ * call is told apart by order and by time, both needed on a loaded 2-core machine:
+ * - order: the first API request that arrives after the harness sent the new token may have been sent before
+ *   the client read it; a request arriving after the harness ANSWERED that one was sent after the client got that
+ *   answer, which the harness wrote after the token response, and (for a client following the contract) after
+ *   the 100 ms pause between calls, in which its event loop has read the token response;
+ * - time: RENEWAL_USE_GRACE_MS after the token response was sent, for a client whose calls overlap or that
+ *   stores the token asynchronously (400 ms, the renewal window's late tolerance: the same scheduling delays).
+ */
+export const RENEWAL_USE_GRACE_MS = 400;
+/** Calls after that point that show which token the client now uses (the scenario stops once it has them). */
+export const RENEWAL_USE_CALLS = 3;
+/** A client that makes no call for this long after the new token was delivered is not watched longer. */
+const RENEWAL_USE_WATCH_MS = 3_000;
+
+/**
+ * The first renewal (the first token request after token#1 was issued), the token it delivered, and the API
+ * calls the client sent after it surely had that token (see RENEWAL_USE_GRACE_MS): `stale` are those that still
+ * carried a token issued before the renewal's.
+ */
+export function renewedTokenUse(timeline: Timeline) {
+  const first = timeline.tokens[0];
+  if (!first) return undefined;
+  const renewal = timeline.requests('idp').find((r) => r.at > first.issuedAt);
+  const fresh = renewal?.response?.issued;
+  if (!renewal || !fresh) return { first, renewal, fresh: undefined, after: [] as RecordedRequest[], stale: [] as RecordedRequest[] };
+  const api = timeline.requests('api');
+  const inFlight = api.find((r) => r.at > fresh.issuedAt);
+  const settledAt = inFlight?.response ? Math.max(inFlight.response.at, fresh.issuedAt + RENEWAL_USE_GRACE_MS) : undefined;
+  const after = settledAt === undefined ? [] : api.filter((r) => r.at > settledAt);
+  const older = new Set(timeline.tokens.filter((t) => t.issuedAt < fresh.issuedAt).map((t) => t.value));
+  const stale = after.filter((r) => r.bearer !== undefined && older.has(r.bearer));
+  return { first, renewal, fresh, inFlight, settledAt, after, stale };
 }
 
 /** The API refuses API request #atCall with 401 invalid_token (and revokes that token). */

@@ -81,7 +81,7 @@ export const CLIENT_REQUIREMENTS: readonly Requirement[] = [
   },
   {
     id: 'REQ-CLI-07',
-    title: 'The client renews its token before it expires (proactive renewal)',
+    title: 'The client renews its token before it expires (proactive renewal) and sends the new one from then on',
     level: 'SHOULD',
     source: 'seed 001 ("When to acquire a new token": 1. Before expiration (recommended))',
     link: GUIDE,
@@ -89,7 +89,11 @@ export const CLIENT_REQUIREMENTS: readonly Requirement[] = [
     profile: 'client',
     note:
       'The seed calls renewal before expiration "recommended" and also allows renewal on a 401 (guideline 2), ' +
-      'so a client that waits for the 401 is warned, not failed. Re-authentication on the 401 is REQ-CLI-09.',
+      'so a client that waits for the 401 is warned, not failed. Re-authentication on the 401 is REQ-CLI-09. ' +
+      'A renewal is a new token in use: a client that requests it on time but goes on sending the old one (until ' +
+      'the API refuses it at expiry) renewed nothing, and is warned too. A call in flight when the new token ' +
+      'arrived may carry the old one: the first API request after the token response, and any within 400 ms of ' +
+      'it (support/client-harness/scenarios.ts, renewedTokenUse).',
   },
   {
     id: 'REQ-CLI-08',
