@@ -1,11 +1,12 @@
 @core @idp
 Feature: Token endpoint hygiene
   What a token endpoint must not let slip besides the shape of its answers: a request that repeats a parameter,
-  the client's secret repeated back in an answer, an error answer that a cache may keep, two tokens under one
-  jti. And the one token seed 003's rule cannot place: a token without client_id is no system user. Where no
-  clause binds the server (a repeated parameter, the secret in an error, no-store on an error) a miss is a
-  warning, and the requirement's note says what the expectation rests on. Requests that are meant to be refused
-  go out from client IPs of their own, so the IP block of seed 001 never hits the run.
+  the client's secret repeated back in an answer, an error answer that a cache may keep, an error description
+  with characters §5.2 forbids, two tokens under one jti. And the one token seed 003's rule cannot place: a
+  token without client_id is no system user. Where no clause binds the server (a repeated parameter, the secret
+  in an error, no-store on an error) a miss is a warning, and the requirement's note says what the expectation
+  rests on. Requests that are meant to be refused go out from client IPs of their own, so the IP block of seed
+  001 never hits the run.
 
   Rule: A request that repeats a parameter is refused with invalid_request (RFC 6749 §3.2, §5.2)
 
@@ -55,6 +56,16 @@ Feature: Token endpoint hygiene
         | case                                  | request                                                                                      |
         | a wrong secret sent with HTTP Basic   | the system client requests a token with HTTP Basic authentication and a wrong secret         |
         | a request without grant_type          | the system client requests a token without a grant_type                                      |
+
+  Rule: Error descriptions and error URIs use only the characters RFC 6749 §5.2 allows
+
+    @REQ-TOK-27
+    Scenario: The refusals of four kinds of bad request describe their errors without a line break, a double quote or a non-ASCII character
+      A server writes its error descriptions in one place, so the four answers are judged together: a description
+      with CR LF in every refusal is one finding. error_description and error_uri are OPTIONAL: an answer without
+      them passes. The unknown scope may be granted without it (RFC 6749 §3.3); a token is no error to judge.
+      When the system client sends four requests the token endpoint refuses: a wrong secret, no grant_type, an unknown grant_type and only an unknown scope
+      Then no error_description or error_uri of the error answers holds a character outside the set RFC 6749 §5.2 allows
 
   Rule: Every access token has a jti of its own (RFC 9068 §2.2, RFC 7519 §4.1.7)
 

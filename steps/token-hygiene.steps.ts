@@ -28,8 +28,10 @@ import {
   type NoClientIdTokens,
 } from '../support/identity/no-client-id.ts';
 import { testUser } from '../support/identity/human-login.ts';
+import { judgeErrorParameterCharacters, refusalsOfFourKinds, type SentRefusal } from '../support/oauth/error-characters.ts';
 
 const REPEATED = stateKey<string>('the parameter sent twice');
+const REFUSALS = stateKey<SentRefusal[]>('refusals of four kinds of bad token request');
 const PAIR = stateKey<TokenPair>('two tokens of one client, one right after the other');
 const NO_CLIENT_ID = stateKey<NoClientIdTokens>('signer tokens with and without client_id');
 const NO_CLIENT_ID_CALLS = stateKey<NoClientIdCalls>('identity echo calls with and without client_id');
@@ -53,6 +55,16 @@ Then("the token endpoint's answer does not repeat the client secret the request 
 
 Then('the error answer tells caches not to store it', function (this: CtkWorld) {
   judgeErrorNotStored(this, this.lastExchange(), theSituation(this));
+});
+
+When('the system client sends four requests the token endpoint refuses: a wrong secret, no grant_type, an unknown grant_type and only an unknown scope', async function (this: CtkWorld) {
+  const result = await refusalsOfFourKinds(this, this.target.clients.system);
+  if (isNotTestable(result)) return markNotTestable(this, result);
+  this.state.remember(REFUSALS, result);
+});
+
+Then('no error_description or error_uri of the error answers holds a character outside the set RFC 6749 §5.2 allows', function (this: CtkWorld) {
+  judgeErrorParameterCharacters(this, this.state.recall(REFUSALS));
 });
 
 When('the system client obtains two access tokens, one right after the other', async function (this: CtkWorld) {

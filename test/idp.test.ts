@@ -703,6 +703,11 @@ const FAULT_PROBES: Record<IdpFaultName, () => Promise<boolean>> = {
     const refused = await token({ grant_type: 'client_credentials' }, { basic: [system().clientId, 'wrong'] });
     return refused.status === 401 && refused.headers['cache-control'] === undefined && (await systemToken()).headers['cache-control'] === 'no-store';
   },
+  'multi-line-error-description': async () => {
+    const description = String((await token({ grant_type: 'client_credentials' }, { basic: [system().clientId, 'wrong'] })).json?.error_description);
+    return /\r\nTrace ID: [0-9a-f-]{36}\r\nCorrelation ID: /.test(description);
+  },
+  'error-uri-unencoded': async () => String((await token({}, { basic: [system().clientId, system().clientSecret] })).json?.error_uri).endsWith('/docs/token errors#invalid_request'),
   'jti-per-client': async () => {
     const jti = async () => decodeJwt(String((await systemToken()).json!.access_token)).jti;
     return (await jti()) === (await jti());

@@ -9,6 +9,7 @@ import type { Exchange, HttpResponse } from '../support/http/exchange.ts';
 import { basicAuthorization } from '../support/oauth/token-client.ts';
 import { judgeDistinctJti, judgeErrorNotStored, judgeSecretNotRepeated, secretsCarried, whereRepeated } from '../support/oauth/hygiene.ts';
 import { seenAsSystem } from '../support/identity/no-client-id.ts';
+import { characterProblem, judgeErrorParameterCharacters } from '../support/oauth/error-characters.ts';
 import { RequirementViolation, type FindingSink } from '../support/verdict/check.ts';
 import type { CheckRecord, Finding } from '../support/verdict/media-types.ts';
 import type { CtkWorld } from '../support/world.ts';
@@ -83,6 +84,52 @@ describe('REQ-TOK-25: no-store on error answers', () => {
     judgeErrorNotStored(asWorld(sink), exchange({}, { status: 200 }), 'c');
     assert.deepEqual(sink.checks.map((c) => c.outcome), ['does-not-hold', 'holds', 'does-not-apply']);
     assert.equal(sink.warnings.length, 1, 'a SHOULD: a warning, never a failure');
+  });
+});
+
+describe('REQ-TOK-27: the characters of error_description and error_uri', () => {
+  const refusal = (status: number, body: unknown, situation = 'a wrong secret') => ({
+    situation,
+    exchange: exchange({}, { status, body: typeof body === 'string' ? body : JSON.stringify(body), headers: { 'content-type': 'application/json' } }),
+  });
+
+  test('the edges of the set pass: space, "!", "#", "[", "]", "~", backtick, single quote; absent or empty passes', () => {
+    assert.equal(characterProblem('error_description', "Missing parameter: `grant_type` ('see' [#5.2]) ~ !"), undefined);
+    assert.equal(characterProblem('error_uri', 'https://idp.example/docs/errors?code=invalid_client&lang=en#a~[b]'), undefined);
+    assert.equal(characterProblem('error_description', undefined), undefined);
+    assert.equal(characterProblem('error_description', ''), undefined);
+  });
+
+  test('CR, LF, TAB, double quote, backslash and non-ASCII are named by code point and position, from 0', () => {
+    assert.match(characterProblem('error_description', 'failed\r\nTrace ID: 1')!, /^error_description \(19 characters\) holds U\+000D at 6, U\+000A at 7, first near "failed\\r\\nTrace "$/);
+    assert.match(characterProblem('error_description', 'a\tb "c" d\\e')!, /U\+0009 at 1, U\+0022 at 4, U\+0022 at 6, U\+005C at 9/);
+    // Code points, not UTF-16 units: the emoji is one character at 2, the "ü" one at 4.
+    assert.match(characterProblem('error_description', 'ok😀 ü')!, /holds U\+1F600 at 2, U\+00FC at 4,/);
+    assert.match(characterProblem('error_uri', 'https://idp.example/docs/token errors')!, /^error_uri \(37 characters\) holds U\+0020 at 30,/);
+    assert.match(characterProblem('error_description', 42)!, /JSON number, not a string/);
+    assert.match(characterProblem('error_description', '\n'.repeat(7))!, /U\+000A at 4 \(\+2 more\)/);
+  });
+
+  test('one check over all answers: one finding however many answers break the set; non-JSON answers and tokens are not judged', () => {
+    const sink = new Sink();
+    const answers = [
+      refusal(401, { error: 'invalid_client', error_description: 'bad\r\nTrace ID: x' }),
+      refusal(400, { error: 'invalid_request', error_description: 'no "grant_type"' }, 'no grant_type'),
+      refusal(400, 'error: invalid_scope', 'plain text'),
+      refusal(200, { access_token: 'x', token_type: 'Bearer' }, 'a token'),
+    ];
+    assert.throws(() => judgeErrorParameterCharacters(asWorld(sink), answers), RequirementViolation);
+    assert.deepEqual(sink.checks.map((c) => c.outcome), ['does-not-hold']);
+    assert.match(sink.checks[0]!.observed, /2 of 4 answers break the set/);
+    assert.match(sink.checks[0]!.observed, /a wrong secret: HTTP 401 invalid_client, error_description \(16 characters\) holds U\+000D at 3/);
+    assert.match(sink.checks[0]!.observed, /no grant_type: HTTP 400 invalid_request, error_description \(15 characters\) holds U\+0022 at 3, U\+0022 at 14/);
+  });
+
+  test('answers without error_description or error_uri hold (both OPTIONAL); no JSON error answer at all is not judged', () => {
+    const sink = new Sink();
+    judgeErrorParameterCharacters(asWorld(sink), [refusal(401, { error: 'invalid_client' }), refusal(400, { error: 'invalid_request', error_description: 'Missing parameter: `grant_type`' })]);
+    judgeErrorParameterCharacters(asWorld(sink), [refusal(400, 'error: invalid_client'), refusal(400, { type: 'about:blank', detail: 'bad "x"' })]);
+    assert.deepEqual(sink.checks.map((c) => c.outcome), ['holds', 'could-not-judge']);
   });
 });
 

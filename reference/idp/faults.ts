@@ -1111,6 +1111,21 @@ export const IDP_FAULTS = [
     // no tokenEndpointAuthMethod), so the new secret refused there is REQ-ROT-01's and the old one accepted REQ-ROT-02's.
     breaks: ['REQ-ROT-01', 'REQ-ROT-02'],
   },
+  // --- the characters of error_description and error_uri (RFC 6749 §5.2, REQ-TOK-27)
+  {
+    name: 'multi-line-error-description',
+    component: 'idp',
+    description:
+      'Every token endpoint error\'s error_description runs over several lines as Microsoft Entra ID\'s do: the description, then ' +
+      '"\\r\\nTrace ID: <uuid>\\r\\nCorrelation ID: <uuid>\\r\\nTimestamp: <time>", with trace_id and correlation_id members beside it.',
+    breaks: ['REQ-TOK-27'],
+  },
+  {
+    name: 'error-uri-unencoded',
+    component: 'idp',
+    description: 'Every token endpoint error carries an error_uri whose path holds a space (".../docs/token errors#invalid_client"), not percent-encoded.',
+    breaks: ['REQ-TOK-27'],
+  },
 ] as const satisfies readonly FaultDefinition[];
 
 export type IdpFaultName = (typeof IDP_FAULTS)[number]['name'];

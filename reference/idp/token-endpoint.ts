@@ -83,10 +83,29 @@ export function tokenEndpointCorrections(state: ProviderState) {
     }
 
     // Variation token-error-members: RFC 6749 §5.2 lets an error carry error_description and error_uri (Azure AD
-    // and Auth0 send both), which the client may ignore.
+    // and Auth0 send both), which the client may ignore. The description replaces the reference's own and uses the
+    // edges of §5.2's set (space, '!', '#', '[', ']', '~', a backtick, single quotes; REQ-TOK-27), as
+    // @node-oauth/oauth2-server's "Missing parameter: `grant_type`" does; the error_uri a query and a fragment.
     const errorBody = ctx.body as Record<string, unknown> | undefined;
     if (faults.has('token-error-members') && ctx.status >= 400 && typeof errorBody?.error === 'string') {
-      ctx.body = { error_description: `the request failed: ${errorBody.error}`, ...errorBody, error_uri: `${state.issuer}/docs/errors#${errorBody.error}` };
+      ctx.body = {
+        ...errorBody,
+        error_description: `The request failed: \`${errorBody.error}\` ('see error_uri') [#5.2] ~ retry with a corrected request!`,
+        error_uri: `${state.issuer}/docs/errors?code=${errorBody.error}&lang=en#${errorBody.error}`,
+      };
+    }
+
+    // RFC 6749 §5.2: error_description and error_uri hold %x20-21 / %x23-5B / %x5D-7E (resp. without the space), so
+    // one line of printable ASCII without '"' and '\\'. Fault multi-line-error-description writes them as Microsoft
+    // Entra ID does, over CR LF lines; fault error-uri-unencoded points error_uri at a path with a raw space (REQ-TOK-27).
+    const refusal = ctx.body as Record<string, unknown> | undefined;
+    if (faults.has('multi-line-error-description') && ctx.status >= 400 && typeof refusal?.error === 'string') {
+      const [traceId, correlationId] = [crypto.randomUUID(), crypto.randomUUID()];
+      const first = String(refusal.error_description ?? refusal.error);
+      ctx.body = { ...refusal, error_description: `${first}\r\nTrace ID: ${traceId}\r\nCorrelation ID: ${correlationId}\r\nTimestamp: ${new Date().toISOString().replace('T', ' ').replace(/\.\d+Z$/, 'Z')}`, trace_id: traceId, correlation_id: correlationId };
+    }
+    if (faults.has('error-uri-unencoded') && ctx.status >= 400 && typeof refusal?.error === 'string') {
+      ctx.body = { ...(ctx.body as Record<string, unknown>), error_uri: `${state.issuer}/docs/token errors#${refusal.error}` };
     }
 
     // RFC 6749 §5.2: errors other than invalid_client are 400; fault non-client-errors-403 answers 403 (REQ-TOK-17).

@@ -98,8 +98,8 @@ export const IDP_VARIATIONS = [
   {
     name: 'token-error-members',
     component: 'idp',
-    description: 'Every token endpoint error carries error_description and error_uri beside error.',
-    allowedBy: 'RFC 6749 §5.2: error_description and error_uri are OPTIONAL members of the error response.',
+    description: 'Every token endpoint error carries error_description (with a backtick, single quotes, brackets, "#", "~" and "!": the edges of §5.2\'s set) and error_uri (with a query and a fragment) beside error.',
+    allowedBy: 'RFC 6749 §5.2: error_description and error_uri are OPTIONAL members of the error response; error_description may hold %x20-21 / %x23-5B / %x5D-7E, error_uri %x21 / %x23-5B / %x5D-7E.',
   },
   {
     name: 'basic-challenge-charset',

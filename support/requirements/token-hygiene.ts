@@ -4,9 +4,10 @@ const R6749 = (s: string) => rfc(6749, s);
 
 /**
  * Token endpoint hygiene (issue 20): what a token endpoint must not let slip besides its answers' shape — a repeated
- * parameter, the client's secret repeated back, an error answer a cache may keep, two tokens under one jti — and the
- * one token seed 003's rule cannot place: a token without client_id. Each level follows the clause's own word; where
- * no clause binds the server, the note says what the kit's expectation rests on and why it is a warning.
+ * parameter, the client's secret repeated back, an error answer a cache may keep, an error description in characters
+ * §5.2 forbids, two tokens under one jti — and the one token seed 003's rule cannot place: a token without client_id.
+ * Each level follows the clause's own word; where no clause binds the server, the note says what the kit's
+ * expectation rests on and why it is a warning.
  */
 export const TOKEN_HYGIENE_REQUIREMENTS: readonly Requirement[] = [
   {
@@ -67,6 +68,23 @@ export const TOKEN_HYGIENE_REQUIREMENTS: readonly Requirement[] = [
       'The two requests ask for different scopes where the client has more than one, so the two tokens are different data objects. ' +
       'A server that answers the same token twice (a token cache) hands out one data object: its one jti is right, and the check ' +
       'records that it could not judge. A token without jti is REQ-JWT-03\'s finding.',
+  },
+  {
+    id: 'REQ-TOK-27',
+    title: 'The error_description and error_uri of a token endpoint error answer hold only the characters RFC 6749 §5.2 allows (no CR, LF or other control character, no double quote, no backslash, no non-ASCII)',
+    level: 'MUST',
+    source: 'RFC 6749 §5.2 (error_description, error_uri: "MUST NOT include characters outside the set" %x20-21 / %x23-5B / %x5D-7E, resp. %x21 / %x23-5B / %x5D-7E)',
+    link: R6749('5.2'),
+    component: 'idp',
+    profile: 'core',
+    note:
+      'Both parameters are OPTIONAL: an answer without them passes. Judged once, on the error answers to four requests the ' +
+      'endpoint refuses for different reasons (a wrong secret, no grant_type, an unknown grant_type, only an unknown scope), so an ' +
+      'IdP whose every description breaks the set has one finding, not one per refusal; the finding names each offending ' +
+      'character by code point and position. Microsoft Entra ID\'s multi-line descriptions ("...\\r\\nTrace ID: ...\\r\\nCorrelation ' +
+      'ID: ...") break it. The error code itself is REQ-TOK-09\'s; an answer that is no JSON error object is REQ-TOK-09\'s finding and ' +
+      'not judged here. error_uri is judged here too: the same paragraph of §5.2, the same answers, the same defect (a value a ' +
+      'client cannot put into a header or a log line as it is). An empty error_description is not judged (no character breaks the set).',
   },
   {
     id: 'REQ-ID-13',

@@ -63,6 +63,7 @@ export const IDP_PROBES: Record<IdpVariationName, Probe> = {
     const body = jsonOf(await c.tokenRequest({ scope: scopeOf(c) }, { secret: 'wrong' }));
     assert.equal(body?.error, 'invalid_client');
     assert.ok(typeof body?.error_uri === 'string' && typeof body?.error_description === 'string');
+    assert.match(body.error_description, /`invalid_client` \('see error_uri'\) \[#5\.2\] ~ .*!$/);
   },
   'basic-challenge-charset': async (c) => {
     const refused = await c.tokenRequest({ scope: scopeOf(c) }, { secret: 'wrong' });
