@@ -28,3 +28,15 @@ test('REQ-AUD-03 (client attempts): a log that writes the secrets down a second 
   const clean = await runWithFault('', args, 120_000);
   assert.equal(verdictOf(clean, 'REQ-AUD-03').verdict, 'passed', said(clean, 'REQ-AUD-03'));
 });
+
+test('REQ-INTRO-04/-05: an endpoint that answers "active": false to every token does not pass them; the correct one does', { timeout: 180_000 }, async () => {
+  const args = ['features/introspection.feature', '--tags', '@REQ-INTRO-04'];
+  const never = await runWithFault('introspection-never-active', args, 120_000);
+  for (const id of ['REQ-INTRO-04', 'REQ-INTRO-05']) {
+    const v = verdictOf(never, id);
+    assert.equal(v.verdict, 'not-testable', `${id}: ${said(never, id)}`);
+    assert.match(v.reason ?? '', /blocked: the introspecting client's own introspection of a fresh token of ctk-system is not active \(HTTP 200, active=false/);
+  }
+  const clean = await runWithFault('', args, 120_000);
+  for (const id of ['REQ-INTRO-04', 'REQ-INTRO-05']) assert.equal(verdictOf(clean, id).verdict, 'passed', `${id}: ${said(clean, id)}`);
+});
