@@ -2,7 +2,7 @@
 import { Given, Then, When } from '@cucumber/cucumber';
 import type { CtkWorld } from '../support/world.ts';
 import { controlPlaneOf, NO_CONTROL_PLANE_REMEDY, type ControlPlane } from '../support/admin/control-plane.ts';
-import { judgeAttemptRecorded, judgeLoginRecorded, judgeNoSecretsLogged, profileSecrets, type SecretToLookFor } from '../support/admin/audit-checks.ts';
+import { clientAttempt, judgeAttemptRecorded, judgeLoginRecorded, judgeNoSecretsLogged, profileSecrets, type AttemptToFind, type SecretToLookFor } from '../support/admin/audit-checks.ts';
 import { loginToAudit, typePasswordsOnTheLoginPage, wrongPasswordToAudit } from '../support/admin/audit-logins.ts';
 import { orNotTestable } from '../support/browser/human-login.ts';
 import { rememberLogin, scenarioRequirementIds, testCustomer, theLogin } from '../support/browser/scenario-state.ts';
@@ -11,7 +11,8 @@ import { tokenResponseOf, wrongSecret } from '../support/oauth/token-client.ts';
 import type { ClientRole } from '../support/oauth/clients.ts';
 import { stateKey } from '../support/scenario-state.ts';
 
-const EXTRA_SECRETS = stateKey<SecretToLookFor[]>('attempts to look for');
+const EXTRA_SECRETS = stateKey<SecretToLookFor[]>('secrets the scenario\'s attempts carried');
+const ATTEMPTS = stateKey<AttemptToFind[]>('the scenario\'s attempts, as the audit log would show them');
 
 function auditLogOf(world: CtkWorld): ControlPlane | undefined {
   return controlPlaneOf(world, 'auditLog');
@@ -49,12 +50,16 @@ Given('the system client has obtained a token and has been refused with a wrong 
   const refused = await tokenRequest(this, client, { secret: wrong, expectRefusal: true, situation: `a wrong secret sent with HTTP Basic for ${client.clientId}` });
   if ('notTestable' in refused) return markNotTestable(this, refused);
   this.state.remember(EXTRA_SECRETS, extra);
+  this.state.remember(ATTEMPTS, [
+    clientAttempt(ok, client.clientId, 'success', `the token request of ${client.clientId} with its secret`),
+    clientAttempt(refused, client.clientId, 'failure', `the token request of ${client.clientId} with a wrong secret`),
+  ]);
 });
 
 Then('no client secret, user password or access token appears in the audit log, in clear or encoded', async function (this: CtkWorld) {
   const admin = auditLogOf(this);
   if (!admin) return unreadable(this);
-  await judgeNoSecretsLogged(this, admin, [...profileSecrets(this), ...this.state.recall(EXTRA_SECRETS)]);
+  await judgeNoSecretsLogged(this, admin, [...profileSecrets(this), ...this.state.recall(EXTRA_SECRETS)], this.state.recall(ATTEMPTS));
 });
 
 // --- the login page (seed 004: "A user logs on to the DataONE system")
@@ -90,5 +95,9 @@ Given('the {word} test customer has typed a wrong password and then their own on
   if (!auditLogOf(this)) return unreadable(this);
   const user = testCustomer(this, ordinal);
   if (!user) return noUser(this, ordinal);
-  return orNotTestable(this, async () => this.state.remember(EXTRA_SECRETS, await typePasswordsOnTheLoginPage(this, user)));
+  return orNotTestable(this, async () => {
+    const { secrets, attempts } = await typePasswordsOnTheLoginPage(this, user);
+    this.state.remember(EXTRA_SECRETS, secrets);
+    this.state.remember(ATTEMPTS, attempts);
+  });
 });

@@ -30,6 +30,7 @@ import { disallowedScope, judgeDefaultScopeWithinClient, judgeDisallowedScope, r
 import { isTlsOrLoopback } from '../support/discovery/metadata.ts';
 import { stateKey } from '../support/scenario-state.ts';
 import { oldSecretTokenExplained } from '../support/oauth/secret-rotation.ts';
+import { CONTROLLED_REFUSALS, refusalUnderControl } from '../support/oauth/refusal-control.ts';
 
 const DISALLOWED_SCOPE = stateKey<{ scope: string[]; disallowed: string }>('token request with a scope the client may not have');
 
@@ -218,6 +219,8 @@ Then('the token endpoint refuses with {string} and issues no token', async funct
   if (requirement === 'REQ-ROT-02' && (await oldSecretTokenExplained(this, answer, theSituation(this)))) return;
   const madeUp = requirement === 'REQ-TOK-20' ? refusedForMadeUpUser(this, answer) : undefined;
   if (madeUp) return notTestable(this, { notTestable: madeUp, remedy: 'name a test user (users[]) in the target profile' });
+  // An endpoint that refuses every request (its form body lost on the way) refuses these too: no pass without a control.
+  if (CONTROLLED_REFUSALS.includes(requirement)) await refusalUnderControl(this, answer, theSituation(this));
   judgeRefusal(this, answer, {
     requirement,
     codes: [code, ...(ALSO_ACCEPTED[requirement] ?? [])],

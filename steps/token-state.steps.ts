@@ -17,6 +17,7 @@ import {
   judgeDisclosesNothing,
   judgeInactive,
   judgeMembersDescribeToken,
+  judgeNeverIssuedInactive,
   judgeNothingMoreWhenInactive,
   notAllowedClient,
   unknownToken,
@@ -123,8 +124,8 @@ Then('the answer says the expired token is inactive', function (this: CtkWorld) 
   judgeInactive(this, 'REQ-INTRO-03', this.lastExchange(), `the expired token of ${this.state.recall(OWN).client.clientId}`);
 });
 
-Then('the answer says the token it never issued is inactive', function (this: CtkWorld) {
-  judgeInactive(this, 'REQ-INTRO-04', this.lastExchange(), this.state.recall(OTHER).what);
+Then('the answer says the token it never issued is inactive', async function (this: CtkWorld) {
+  await judgeNeverIssuedInactive(this, this.lastExchange(), this.state.recall(OTHER).what);
 });
 
 Then('the inactive answer says nothing more', function (this: CtkWorld) {

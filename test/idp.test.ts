@@ -542,6 +542,16 @@ const FAULT_PROBES: Record<IdpFaultName, () => Promise<boolean>> = {
     await systemToken();
     return (await admin('/admin/audit')).text.includes(system().clientSecret);
   },
+  'audit-logs-secrets-late': async () => {
+    const before = Date.now();
+    await systemToken();
+    const atOnce = (await admin('/admin/audit')).text;
+    await new Promise((resolve) => setTimeout(resolve, 1_300));
+    const later = JSON.parse((await admin('/admin/audit')).text) as Array<Record<string, unknown>>;
+    const entry = later.find((e) => e.secret === system().clientSecret);
+    // Not there right after the answer; there a second later, stamped with the time of the attempt.
+    return !atOnce.includes(system().clientSecret) && entry !== undefined && Date.parse(String(entry.time)) < before + 1_000;
+  },
   'rotation-keeps-old-secret': async () => {
     const c = fx.clients.rotation!;
     await admin(`/admin/clients/${c.clientId}/rotate-secret`, {});

@@ -32,8 +32,9 @@ const MAX_ENTRIES = 20_000;
 export class AuditLog {
   private readonly entries: AuditEntry[] = [];
 
-  record(entry: Omit<AuditEntry, 'time'>): void {
-    this.entries.push({ time: new Date().toISOString(), ...withoutUndefined(entry) });
+  /** `at`: when the attempt happened, where the entry is written later than that. */
+  record(entry: Omit<AuditEntry, 'time'>, at: Date = new Date()): void {
+    this.entries.push({ time: at.toISOString(), ...withoutUndefined(entry) });
     if (this.entries.length > MAX_ENTRIES) this.entries.splice(0, this.entries.length - MAX_ENTRIES);
   }
 

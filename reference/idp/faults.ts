@@ -225,6 +225,15 @@ export const IDP_FAULTS = [
     description: 'Audit entries carry the presented client secret or password.',
     breaks: ['REQ-AUD-03'],
   },
+  {
+    name: 'audit-logs-secrets-late',
+    component: 'idp',
+    description: 'Audit entries carry the presented client secret or password, and reach the log 1 s after the answer (stamped with the time of the attempt), as a log fed by a queue does.',
+    // The lag alone is conformant (the kit reads the log again for up to 3 s before it concludes an attempt is missing,
+    // REQ-AUD-01/02/04 pass); the secret is the defect. A judge that reads the log once, right after the answers, sees
+    // none of the scenario's entries and would pass a log that writes every secret down.
+    breaks: ['REQ-AUD-03'],
+  },
   // --- rotation (seed 002, RFC 7517)
   {
     name: 'rotation-keeps-old-secret',

@@ -67,6 +67,9 @@ export interface RunningIdp {
 }
 
 /** Credentials that RFC 6749 §2.3.1 / §3.2 forbid in the request URI. */
+/** How late fault audit-logs-secrets-late writes an entry: well within the 3 s the kit waits for a lagging log. */
+const AUDIT_LAG_FAULT_MS = 1_000;
+
 const URI_CREDENTIAL_PARAMS = ['client_secret', 'password', 'client_assertion'];
 
 export async function createIdp(options: IdpOptions): Promise<RunningIdp> {
@@ -105,7 +108,11 @@ export async function createIdp(options: IdpOptions): Promise<RunningIdp> {
     // login-attempts-not-audited: the login page's attempts do (seed 004: "A user logs on"), the IP block still counts them.
     const audited = ok ? !faults.has('audit-misses-successes') : !faults.has('audit-misses-failures');
     if (audited && !(attempt.kind === 'login' && faults.has('login-attempts-not-audited'))) {
-      audit.record({
+      // Fault audit-logs-secrets-late: the entry (with the secret) reaches the log a second late, stamped with the time of the attempt.
+      const late = faults.has('audit-logs-secrets-late');
+      const at = new Date();
+      const write = (entry: Parameters<typeof audit.record>[0]) => (late ? setTimeout(() => audit.record(entry, at), AUDIT_LAG_FAULT_MS).unref() : audit.record(entry, at));
+      write({
         kind: attempt.kind ?? attempt.grantType ?? 'unknown',
         clientId: attempt.clientId,
         username: attempt.username,
@@ -115,7 +122,7 @@ export async function createIdp(options: IdpOptions): Promise<RunningIdp> {
         reason,
         status: status > 0 ? status : undefined,
         // Fault audit-logs-secrets: the one place a secret would ever be written down.
-        secret: faults.has('audit-logs-secrets') ? attempt.presentedSecret : undefined,
+        secret: faults.has('audit-logs-secrets') || late ? attempt.presentedSecret : undefined,
       });
     }
     if (ok) blocker.recordSuccess(ip);

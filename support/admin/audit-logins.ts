@@ -9,7 +9,7 @@ import type { TestUser } from '../target/target.ts';
 import { logInThroughBrowser, wrongPasswordFor, type HumanLogin } from '../browser/human-login.ts';
 import { failureAddress, isNotTestable } from '../oauth/token-requests.ts';
 import { NotTestableError } from '../verdict/not-testable.ts';
-import type { SecretToLookFor } from './audit-checks.ts';
+import { loginAttempt, type AttemptToFind, type SecretToLookFor } from './audit-checks.ts';
 
 function failureSource(world: CtkWorld, failures: number): { sourceAddress?: string } {
   const address = failureAddress(world, failures);
@@ -27,12 +27,19 @@ export const wrongPasswordToAudit = (world: CtkWorld, user: TestUser): Promise<H
 /**
  * For REQ-AUD-03: the user types a wrong password and then their own, both from one client IP of the failure
  * budget (a scenario's browser runs from one address). Returns the typed passwords the log must not hold beyond
- * the profile's own (the wrong one: the right one is among the profile's secrets).
+ * the profile's own (the wrong one: the right one is among the profile's secrets), and the two logins as the log
+ * would show them (the check waits for them to be in it).
  */
-export async function typePasswordsOnTheLoginPage(world: CtkWorld, user: TestUser): Promise<SecretToLookFor[]> {
+export async function typePasswordsOnTheLoginPage(world: CtkWorld, user: TestUser): Promise<{ secrets: SecretToLookFor[]; attempts: AttemptToFind[] }> {
   const source = failureSource(world, 1);
   const wrong = wrongPasswordFor(user);
-  await logInThroughBrowser(world, user, { password: wrong, ...source });
-  await logInThroughBrowser(world, user, source);
-  return [{ what: `the wrong password typed for ${user.username} on the login page`, value: wrong }];
+  const failed = await logInThroughBrowser(world, user, { password: wrong, ...source });
+  const own = await logInThroughBrowser(world, user, source);
+  return {
+    secrets: [{ what: `the wrong password typed for ${user.username} on the login page`, value: wrong }],
+    attempts: [
+      loginAttempt(world, failed, 'failure', `${user.username}'s login with a wrong password on the login page`),
+      loginAttempt(world, own, 'success', `${user.username}'s login with their own password on the login page`),
+    ],
+  };
 }

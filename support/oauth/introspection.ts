@@ -161,6 +161,21 @@ export function judgeInactive(world: CtkWorld, requirement: 'REQ-INTRO-03' | 'RE
   });
 }
 
+/**
+ * REQ-INTRO-04: a token the server never issued (a random string, another issuer's genuine token) introspects as
+ * inactive. "active": false proves something only from an endpoint that says active for a token it did issue: one that
+ * answers false to every token (or to every request of the kit's) would pass it, and REQ-INTRO-05 ("nothing more")
+ * with it. So an inactive answer is judged after the positive control the other negative checks run first
+ * (introspectionControl): the introspecting client's introspection of a fresh token of the system client says active;
+ * else the scenario is blocked on REQ-INTRO-01, which reports it. Any other answer fails on its own, no control needed.
+ */
+export async function judgeNeverIssuedInactive(world: CtkWorld, exchange: Exchange, what: string): Promise<void> {
+  if (exchange.response?.status === 200 && jsonOf(exchange)?.active === false) {
+    await introspectionControl(world, await freshTokenOf(world, world.target.clients.system));
+  }
+  judgeInactive(world, 'REQ-INTRO-04', exchange, what);
+}
+
 /** REQ-INTRO-05: an inactive answer says nothing more. Judged only on an answer that says active false. */
 export function judgeNothingMoreWhenInactive(world: CtkWorld, exchange: Exchange, what: string): void {
   const json = jsonOf(exchange);

@@ -1,0 +1,143 @@
+/**
+ * Every pass is earned: a requirement passes only where a check of it looked at something that could have shown the
+ * defect. Each case below is a reference broken so that a check held on a value that proved nothing — an audit log
+ * read before the scenario's entries were in it, an "active": false from an endpoint that says it to every token —
+ * and the scenario run against it: the requirement is now failed or not judged, never passed; and on the correct
+ * reference it still passes.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { runWithFault } from './fault-injection/run-with-fault.ts';
+import { send, type Exchange, type HttpRequest } from '../support/http/exchange.ts';
+import { currentTarget, setCurrentTarget } from '../support/target/current.ts';
+import type { TargetDescription } from '../support/target/target.ts';
+import type { CtkWorld } from '../support/world.ts';
+import { PrerequisiteBlocked } from '../support/verdict/blocked.ts';
+import { judgeRefusal } from '../support/oauth/token-errors.ts';
+import { refusalUnderControl } from '../support/oauth/refusal-control.ts';
+import { tokenRequestBody } from '../support/oauth/token-client.ts';
+import { findingSink } from './helpers/recording-world.ts';
+
+type Run = Awaited<ReturnType<typeof runWithFault>>;
+const verdictOf = (run: Run, id: string) => run.verdicts.requirements.find((r) => r.requirement.id === id)!;
+const said = (run: Run, id: string) => `${verdictOf(run, id).reason ?? ''} ${verdictOf(run, id).diagnoses.join(' ')}\n${run.stderr.slice(-800)}`;
+
+test('REQ-AUD-03 (client attempts): a log that writes the secrets down a second late fails; one that records none of the attempts is not judged', { timeout: 180_000 }, async () => {
+  // No browser: a target without a login page has only this scenario, and the browser's slowness must not hide the lag.
+  const args = ['features/audit.feature', '--tags', '@REQ-AUD-03 and not @browser'];
+  const late = await runWithFault('audit-logs-secrets-late', args, 120_000);
+  assert.equal(verdictOf(late, 'REQ-AUD-03').verdict, 'failed', said(late, 'REQ-AUD-03'));
+  assert.match(verdictOf(late, 'REQ-AUD-03').diagnoses[0]!, /got the client secret of ctk-system \(system\) \(as is\).*the log shows 2 of the 2 attempts/);
+
+  const unrecorded = await runWithFault('audit-misses-failures,audit-misses-successes', args, 120_000);
+  const aud03 = verdictOf(unrecorded, 'REQ-AUD-03');
+  assert.equal(aud03.verdict, 'not-testable', said(unrecorded, 'REQ-AUD-03'));
+  assert.match(aud03.reason ?? '', /the audit log \(0 entries, read for 3 s\) shows none of the scenario's attempts/);
+
+  const clean = await runWithFault('', args, 120_000);
+  assert.equal(verdictOf(clean, 'REQ-AUD-03').verdict, 'passed', said(clean, 'REQ-AUD-03'));
+});
+
+test('REQ-INTRO-04/-05: an endpoint that answers "active": false to every token does not pass them; the correct one does', { timeout: 180_000 }, async () => {
+  const args = ['features/introspection.feature', '--tags', '@REQ-INTRO-04'];
+  const never = await runWithFault('introspection-never-active', args, 120_000);
+  for (const id of ['REQ-INTRO-04', 'REQ-INTRO-05']) {
+    const v = verdictOf(never, id);
+    assert.equal(v.verdict, 'not-testable', `${id}: ${said(never, id)}`);
+    assert.match(v.reason ?? '', /blocked: the introspecting client's own introspection of a fresh token of ctk-system is not active \(HTTP 200, active=false/);
+  }
+  const clean = await runWithFault('', args, 120_000);
+  for (const id of ['REQ-INTRO-04', 'REQ-INTRO-05']) assert.equal(verdictOf(clean, id).verdict, 'passed', `${id}: ${said(clean, id)}`);
+});
+
+/**
+ * A token endpoint whose form bodies never arrive (a proxy that drops or re-encodes them) answers every request as one
+ * without grant_type: 400 invalid_request. `healthy`: the same endpoint, serving a request that carries
+ * grant_type=client_credentials, as a correct one does.
+ */
+async function bodyLosingEndpoint(healthy: boolean): Promise<{ url: string; close: () => Promise<void> }> {
+  const server = createServer((req, res) => {
+    let body = '';
+    req.setEncoding('utf8');
+    req.on('data', (chunk: string) => (body += chunk));
+    req.on('end', () => {
+      const json = (status: number, value: unknown) => res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store' }).end(JSON.stringify(value));
+      if (healthy && new URLSearchParams(body).get('grant_type') === 'client_credentials') json(200, { access_token: 'tok-4711', token_type: 'Bearer', expires_in: 300 });
+      else json(400, { error: 'invalid_request', error_description: 'grant_type is missing' });
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return { url: `http://127.0.0.1:${port}`, close: () => new Promise((resolve) => server.close(() => resolve())) };
+}
+
+/** The parts of CtkWorld the token request and the checks use (support/world.ts registers itself with cucumber). */
+function worldAt(url: string) {
+  const target: TargetDescription = {
+    name: 'body-losing endpoint',
+    kind: 'external',
+    issuer: url,
+    tokenEndpoint: `${url}/token`,
+    jwksUri: `${url}/jwks`,
+    clients: { system: { clientId: 'ep-client', clientSecret: 'ep-secret-0815', scopes: ['read'] } },
+    users: [],
+    capabilities: {},
+    limits: { clockSkewSeconds: 0, requestTimeoutMs: 2_000, maxRequestsPerSecond: 0, maxRequestsPerRun: 0 },
+    sourceAddresses: [],
+  };
+  setCurrentTarget(target);
+  const sink = findingSink();
+  const world = {
+    ...sink,
+    requirementIds: ['REQ-TOK-10'],
+    get target() {
+      return currentTarget();
+    },
+    log: () => undefined,
+    send: (request: HttpRequest) => send({ timeoutMs: 2_000, ...request }),
+  };
+  return world as typeof world & CtkWorld;
+}
+
+/** The scenario's request: the system client's credentials, no grant_type (as features/token-issuance.feature sends it). */
+async function withoutGrantType(world: CtkWorld): Promise<Exchange> {
+  const { headers, body } = tokenRequestBody(world.target.clients.system, {}, world.target);
+  const form = new URLSearchParams(body);
+  form.delete('grant_type');
+  return world.send({ method: 'POST', url: world.target.tokenEndpoint, headers, body: form.toString() });
+}
+
+test('REQ-TOK-10: invalid_request from an endpoint that refuses every request held before; now the scenario is blocked on REQ-TOK-01', async () => {
+  const endpoint = await bodyLosingEndpoint(false);
+  try {
+    const world = worldAt(endpoint.url);
+    const answer = await withoutGrantType(world);
+    // The false pass: the refusal judge alone finds all it asks for (an answer, no token, a JSON error, the code, 400).
+    judgeRefusal(world, answer, { requirement: 'REQ-TOK-10', codes: ['invalid_request', 'unsupported_grant_type'], situation: 'a request without grant_type', formatRequirement: 'REQ-TOK-09', statusRequirement: 'REQ-TOK-17' });
+    assert.deepEqual(world.checks.filter((c) => c.requirementId === 'REQ-TOK-10').map((c) => c.outcome), ['holds', 'holds', 'holds']);
+    // The control: the ordinary request is refused too.
+    await assert.rejects(refusalUnderControl(world, answer, 'a request without grant_type'), (error: unknown) => {
+      assert.ok(error instanceof PrerequisiteBlocked);
+      assert.equal(error.blockedBy, 'REQ-TOK-01');
+      assert.match(error.reason, /^blocked: the ordinary token request of ep-client is refused too \(HTTP 400.*invalid_request.*\), so the refusal of a request without grant_type .* proves nothing about it/);
+      assert.doesNotMatch(error.reason, /ep-secret-0815/);
+      return true;
+    });
+  } finally {
+    await endpoint.close();
+  }
+});
+
+test('REQ-TOK-10: where the ordinary request gets a token, the refusal of the one without grant_type is judged', async () => {
+  const endpoint = await bodyLosingEndpoint(true);
+  try {
+    const world = worldAt(endpoint.url);
+    const answer = await withoutGrantType(world);
+    assert.equal(answer.response?.status, 400);
+    await refusalUnderControl(world, answer, 'a request without grant_type');
+  } finally {
+    await endpoint.close();
+  }
+});
