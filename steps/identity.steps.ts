@@ -228,5 +228,5 @@ Then("that customer's data is served, with no other customer's records in it", f
 });
 
 Then("that customer's data is refused, none of its records shown", function (this: CtkWorld) {
-  return judgeCustomerDataRefused(this, requirementFor(this, ['REQ-ID-04']), this.lastExchange(), this.state.recall(OWNER), this.state.recall(WHO), callerOf(this));
+  return judgeCustomerDataRefused(this, requirementFor(this, ['REQ-ID-04']), this.lastExchange(), this.state.recall(OWNER), this.state.recall(WHO), { human: this.state.recall(HUMAN).user });
 });

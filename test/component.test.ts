@@ -125,7 +125,7 @@ describe('component: served through the gateway only (REQ-CANVAS-01, seed 000)',
 describe('component faults', () => {
   test('every component fault is declared for the component', () => {
     for (const fault of COMPONENT_FAULTS) assert.equal(fault.component, 'component');
-    assert.deepEqual(COMPONENT_FAULTS.map((f) => f.name).sort(), ['component-trusts-direct-calls', 'human-deletes-any-customer', 'human-sees-all-customers', 'human-writes-any-customer', 'system-denied-customer-data']);
+    assert.deepEqual(COMPONENT_FAULTS.map((f) => f.name).sort(), ['component-trusts-direct-calls', 'customer-data-refused-to-humans', 'human-deletes-any-customer', 'human-sees-all-customers', 'human-writes-any-customer', 'system-denied-customer-data']);
   });
 
   test('component-trusts-direct-calls: a call without the gateway secret is served (REQ-CANVAS-01)', async () => {
@@ -135,6 +135,13 @@ describe('component faults', () => {
 
   test('human-sees-all-customers: a human reads another customer', async () => {
     assert.equal((await get(await startComponent(['human-sees-all-customers']), ordersOf(BOB), human(ALICE))).status, 200);
+  });
+
+  test('customer-data-refused-to-humans: a human is refused its own customer too; the system is served', async () => {
+    const base = await startComponent(['customer-data-refused-to-humans']);
+    assert.equal((await get(base, ordersOf(ALICE), human(ALICE))).status, 403);
+    assert.equal((await get(base, ordersOf(BOB), human(ALICE))).status, 403);
+    assert.equal((await get(base, ordersOf(BOB), SYSTEM)).status, 200);
   });
 
   test('system-denied-customer-data: the system user is refused', async () => {

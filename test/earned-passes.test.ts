@@ -1,7 +1,8 @@
 /**
  * Every pass is earned: a requirement passes only where a check of it looked at something that could have shown the
  * defect. Each case below is a reference broken so that a check held on a value that proved nothing — an audit log
- * read before the scenario's entries were in it, an "active": false from an endpoint that says it to every token —
+ * read before the scenario's entries were in it, an "active": false from an endpoint that says it to every token, a
+ * refusal of another customer's data from a route that refuses the customer its own —
  * and the scenario run against it: the requirement is now failed or not judged, never passed; and on the correct
  * reference it still passes.
  */
@@ -140,4 +141,21 @@ test('REQ-TOK-10: where the ordinary request gets a token, the refusal of the on
   } finally {
     await endpoint.close();
   }
+});
+
+test('REQ-ID-04: a customer-data route that refuses a customer its own records does not pass "another customer\'s data is refused"', { timeout: 180_000 }, async () => {
+  const args = ['features/system-vs-human-identity.feature', '--tags', '@REQ-ID-04'];
+  const refusing = (run: Run) => run.verdicts.scenarios.filter((s) => s.name.startsWith('A human token is refused another customer'));
+  const all = await runWithFault('customer-data-refused-to-humans', args, 120_000);
+  assert.equal(refusing(all).length, 2, said(all, 'REQ-ID-04'));
+  for (const s of refusing(all)) {
+    const c = s.contributions.get('REQ-ID-04')!;
+    assert.equal(c.verdict, 'not-testable', `${s.name}: ${c.reason}`);
+    assert.match(c.reason ?? '', /positive control failed: the same token's request for its own customer's records \(\S+\) on the customer-data route was not served \(HTTP 403/);
+  }
+  // The fault is REQ-ID-04's all the same: the scenarios where the customer reads its own data fail.
+  assert.equal(verdictOf(all, 'REQ-ID-04').verdict, 'failed', said(all, 'REQ-ID-04'));
+  const clean = await runWithFault('', args, 120_000);
+  for (const s of refusing(clean)) assert.equal(s.contributions.get('REQ-ID-04')!.verdict, 'passed', `${s.name}: ${said(clean, 'REQ-ID-04')}`);
+  assert.equal(verdictOf(clean, 'REQ-ID-04').verdict, 'passed', said(clean, 'REQ-ID-04'));
 });

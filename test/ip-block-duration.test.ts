@@ -1,12 +1,18 @@
 /**
  * REQ-RL-05 / REQ-GRL-05's timing (support/load/ip-block.ts): when the half-way request is sent, whether one can be,
  * and that waiting out a block from it passes a target that restarts its block on every attempt while a block lifted
- * early is seen by the half-way request.
+ * early is seen by the half-way request. Where none could be sent, the block's minimum length was not judged: the
+ * judges record could-not-judge beside the served-again check, so the requirement is "partly judged", never passed.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { HALF_WAY_MARGIN_MS, halfWayProbeAt, tooLongToWaitOut, unblockPolls, unblockToleranceMs, waitOutABlock, type BlockedAddress } from '../support/load/ip-block.ts';
 import type { Exchange } from '../support/http/exchange.ts';
+import type { FindingSink } from '../support/verdict/check.ts';
+import type { CheckRecord } from '../support/verdict/media-types.ts';
+import type { CtkWorld } from '../support/world.ts';
+import { judgeServedAfterBlock, judgeStillBlockedHalfWay } from '../support/load/verdicts.ts';
+import { judgeGatewayServedAfterBlock, judgeGatewayStillBlockedHalfWay } from '../support/load/gateway-verdicts.ts';
 
 test('the half-way request: half the block time after the last failure was sent, never before the first answer + the margin', () => {
   assert.deepEqual(halfWayProbeAt({ lastFailureSentAt: 1000, lastRequestAt: 1050 }, 2), { at: 2000 });
@@ -56,4 +62,36 @@ test('a block lifted early is served half-way: that is what REQ-RL-05 / REQ-GRL-
   const result = await waitOutABlock(blockedAt(start), 1, target.send, target.served);
   assert.equal(result.halfWay.sent && target.served(result.halfWay.exchange), true);
   assert.equal(result.served, true, 'and served after the block as well: only the half-way request tells');
+});
+
+/** Records the checks a judge writes (no HTTP, no Cucumber). */
+class Sink implements FindingSink {
+  readonly checks: CheckRecord[] = [];
+  recordWarning(): void {}
+  recordViolation(): void {}
+  recordCheck(record: CheckRecord): void {
+    this.checks.push(record);
+  }
+  log(): void {}
+}
+
+test('no half-way request: REQ-RL-05 / REQ-GRL-05 record could-not-judge with the reason, beside the served-again check', () => {
+  const reason = (halfWayProbeAt({ lastFailureSentAt: 1000, lastRequestAt: 1100 }, 0.4) as { reason: string }).reason;
+  const answered = { request: { method: 'POST', url: 'http://127.0.0.1/token' }, response: { status: 200, body: '{}', headers: {}, rawHeaders: [] }, startedAt: 0, durationMs: 1 } as unknown as Exchange;
+  const unblocking = { served: true, attempts: [answered], afterMs: 450, halfWay: { sent: false as const, reason } };
+  const cases = [
+    { id: 'REQ-RL-05', halfWay: judgeStillBlockedHalfWay, after: judgeServedAfterBlock },
+    { id: 'REQ-GRL-05', halfWay: judgeGatewayStillBlockedHalfWay, after: judgeGatewayServedAfterBlock },
+  ];
+  for (const { id, halfWay, after } of cases) {
+    const sink = new Sink();
+    const world = sink as unknown as CtkWorld;
+    halfWay(world, id, unblocking, '127.0.0.9', 0.4);
+    after(world, id, unblocking, '127.0.0.9', 0.4);
+    // One could-not-judge beside one held check: support/report/verdicts.ts makes that "not testable (partly judged:
+    // <why>)" (test/report-verdicts.test.ts pins the rule), so the minimum block length is never passed unseen.
+    assert.deepEqual(sink.checks.map((c) => [c.requirementId, c.outcome]), [[id, 'could-not-judge'], [id, 'holds']]);
+    assert.match(sink.checks[0]!.observed, /^the block's duration was not observed: no request could be sent half-way through the stated block of 0.4 s/);
+    assert.match(sink.checks[0]!.expected, /half-way through the stated block of 0.4 s is still (blocked|refused)/);
+  }
 });

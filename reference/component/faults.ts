@@ -9,6 +9,12 @@ export const COMPONENT_FAULTS: readonly FaultDefinition[] = [
     breaks: ['REQ-ID-04'],
   },
   {
+    name: 'customer-data-refused-to-humans',
+    component: 'component',
+    description: "refuses every human identity the customer-data route, its own customer's orders included; the system is still served (seed 003)",
+    breaks: ['REQ-ID-04'],
+  },
+  {
     name: 'system-denied-customer-data',
     component: 'component',
     description: "refuses a system identity other customers' orders, as if it were a human (seed 003)",

@@ -206,6 +206,11 @@ export function createComponentServer(options: ComponentOptions): Server {
       if (identity.kind === 'human' && identity.customer_id !== customerId && !faults.has('human-sees-all-customers') && !unscoped) {
         return sendJson(res, 403, { error: 'forbidden', message: 'a customer may read only its own orders' });
       }
+      // Fault customer-data-refused-to-humans: a human is refused even its own customer's orders, so a refusal of
+      // another customer's proves nothing by itself (REQ-ID-04's positive control).
+      if (identity.kind === 'human' && faults.has('customer-data-refused-to-humans')) {
+        return sendJson(res, 403, { error: 'forbidden', message: 'a customer may read only its own orders' });
+      }
       // Seed 003: a client-credentials token ("darf alles") sees every customer.
       if (identity.kind === 'system' && faults.has('system-denied-customer-data')) {
         return sendJson(res, 403, { error: 'forbidden', message: 'a customer may read only its own orders' });

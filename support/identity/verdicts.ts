@@ -480,12 +480,41 @@ export async function judgeCustomerDataServed(world: CtkWorld, requirement: stri
   });
 }
 
-/** REQ-ID-04: another customer's records are refused (403, or 404 hiding the customer) and none of them shown. */
-export async function judgeCustomerDataRefused(world: CtkWorld, requirement: string, exchange: Exchange, other: TestUser, who: string, caller?: Caller): Promise<Verdict> {
+/**
+ * The positive control of a refusal on the customer-data route: the same token (the refused request's Authorization
+ * header) asks for its own customer's records there. Undefined where they are served (a 2xx), else what came back.
+ */
+async function ownCustomerDataControl(world: CtkWorld, refused: Exchange, own: TestUser): Promise<string | undefined> {
+  const authorization = refused.request.headers?.authorization;
+  if (typeof authorization !== 'string') return 'the refused request carried no Authorization header to repeat';
+  const control = await callGateway(world, { route: 'customer data', customerId: own.customerId, authorization, keepAsLast: false });
+  return customerDataOutcome(control).kind === 'served' ? undefined : describeOutcome(control);
+}
+
+/**
+ * REQ-ID-04: another customer's records are refused (403, or 404 hiding the customer) and none of them shown. A
+ * refusal proves something only from a route that serves the same token its own customer's records: one that refuses
+ * every customer everything would pass. So a refusal is judged after that positive control, in the same scenario
+ * (the same Authorization header, the caller's own customer, on the customer-data route); where the own records are
+ * not served the refusal is not judged (could-not-judge, with the control's answer): REQ-ID-04's scenarios that
+ * read the customer's own data report that miss. Any answer that serves the other customer fails on its own.
+ */
+export async function judgeCustomerDataRefused(world: CtkWorld, requirement: string, exchange: Exchange, other: TestUser, who: string, caller: { readonly human: TestUser }): Promise<Verdict> {
   const outcome = customerDataOutcome(exchange);
   if (!(await gatewayServes(world, requirement, `the records of ${other.customerId} refused to ${who}`))) return;
   const expected = `the records of ${other.customerId} are refused to ${who} (403, or 404 hiding the customer): seed 003, a customer may only do what that customer may`;
   if (outcome.kind === 'served' && (await wrongIdentityBehindCustomerData(world, exchange, { requirement, expected }, caller))) return;
+  if (outcome.kind === 'refused') {
+    const own = await ownCustomerDataControl(world, exchange, caller.human);
+    if (own !== undefined) {
+      couldNotJudge(world, {
+        requirement,
+        expected,
+        why: `the positive control failed: the same token's request for its own customer's records (${caller.human.customerId}) on the customer-data route was not served (${own}), so the refusal of ${other.customerId}'s proves nothing; the scenarios where the customer reads its own data judge that`,
+      });
+      return;
+    }
+  }
   check(world, {
     requirement,
     expected,

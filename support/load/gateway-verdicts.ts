@@ -7,7 +7,7 @@
 import { expect } from 'chai';
 import type { CtkWorld } from '../world.ts';
 import { describeOutcome, type Exchange } from '../http/exchange.ts';
-import { check, explainedBy } from '../verdict/check.ts';
+import { check, couldNotJudge, explainedBy } from '../verdict/check.ts';
 import { scenarioRequirements } from '../gateway/scenario-requirements.ts';
 import { describeStats, judgeBeyondLimit, judgeWithinLimit, retryAfterSeconds, type RateVerdict } from './rate-analysis.ts';
 import { describeFailures, type Unblocking } from './ip-block.ts';
@@ -100,13 +100,19 @@ export function judgeGatewayBlocked(world: CtkWorld, requirement: string, blocke
 
 /**
  * REQ-GRL-05, the block's duration: a valid token half-way through the stated block time is still refused (any
- * outcome but served, as REQ-GRL-04 counts). Without a half-way request (ip-block.ts halfWayProbeAt) there is nothing
- * to judge here: the scenario logs why, and its served-again check still decides.
+ * outcome but served, as REQ-GRL-04 counts). Without a half-way request (ip-block.ts halfWayProbeAt: a very short
+ * block, or an answer too slow to leave time for one) the block's minimum length was not judged: that is a
+ * could-not-judge record with the reason, so REQ-GRL-05 comes out "partly judged" (not testable), never passed on
+ * the served-again check alone.
  */
 export function judgeGatewayStillBlockedHalfWay(world: CtkWorld, requirement: string, unblocking: Unblocking, address: string, blockSeconds: number): Verdict {
   const { halfWay } = unblocking;
   if (!halfWay.sent) {
-    world.log(`REQ-GRL-05 duration not observed: ${halfWay.reason}`);
+    couldNotJudge(world, {
+      requirement,
+      expected: `a valid token from ${address} half-way through the stated block of ${blockSeconds} s is still refused (connection error or refusal, never served)`,
+      why: `the block's duration was not observed: ${halfWay.reason}`,
+    });
     return;
   }
   check(world, {

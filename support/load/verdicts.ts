@@ -5,7 +5,7 @@
 import { expect } from 'chai';
 import type { CtkWorld } from '../world.ts';
 import { describeOutcome, type Exchange } from '../http/exchange.ts';
-import { check, explainedBy } from '../verdict/check.ts';
+import { check, couldNotJudge, explainedBy } from '../verdict/check.ts';
 import { scenarioRequirements } from '../gateway/scenario-requirements.ts';
 import { describeStats, judgeBeyondLimit, judgeWithinLimit, outcomeOf, retryAfterSeconds, type RateVerdict } from './rate-analysis.ts';
 import { describeAttempts, rateLimitedAnswers, type Recovery, type Series } from './rate-limit.ts';
@@ -74,13 +74,19 @@ export function judgeBlocked(world: CtkWorld, requirement: string, blocked: Bloc
 
 /**
  * REQ-RL-05, the block's duration: a correct request half-way through the stated block time is still blocked (any
- * outcome without a token, as REQ-RL-04 counts). Without a half-way request (ip-block.ts halfWayProbeAt) there is
- * nothing to judge here: the scenario logs why, and its served-again check still decides.
+ * outcome without a token, as REQ-RL-04 counts). Without a half-way request (ip-block.ts halfWayProbeAt: a very
+ * short block, or an answer too slow to leave time for one) the block's minimum length was not judged: that is a
+ * could-not-judge record with the reason, so REQ-RL-05 comes out "partly judged" (not testable), never passed on
+ * the served-again check alone.
  */
 export function judgeStillBlockedHalfWay(world: CtkWorld, requirement: string, unblocking: Unblocking, address: string, blockSeconds: number): Verdict {
   const { halfWay } = unblocking;
   if (!halfWay.sent) {
-    world.log(`REQ-RL-05 duration not observed: ${halfWay.reason}`);
+    couldNotJudge(world, {
+      requirement,
+      expected: `a correct token request from ${address} half-way through the stated block of ${blockSeconds} s is still blocked (connection error or refusal, no token)`,
+      why: `the block's duration was not observed: ${halfWay.reason}`,
+    });
     return;
   }
   check(world, {
