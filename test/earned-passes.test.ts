@@ -20,6 +20,7 @@ import { judgeRefusal } from '../support/oauth/token-errors.ts';
 import { refusalUnderControl } from '../support/oauth/refusal-control.ts';
 import { tokenRequestBody } from '../support/oauth/token-client.ts';
 import { findingSink } from './helpers/recording-world.ts';
+import { ScenarioState } from '../support/scenario-state.ts';
 
 type Run = Awaited<ReturnType<typeof runWithFault>>;
 const verdictOf = (run: Run, id: string) => run.verdicts.requirements.find((r) => r.requirement.id === id)!;
@@ -96,6 +97,7 @@ function worldAt(url: string) {
     get target() {
       return currentTarget();
     },
+    state: new ScenarioState(),
     log: () => undefined,
     send: (request: HttpRequest) => send({ timeoutMs: 2_000, ...request }),
   };
@@ -122,7 +124,7 @@ test('REQ-TOK-10: invalid_request from an endpoint that refuses every request he
     await assert.rejects(refusalUnderControl(world, answer, 'a request without grant_type'), (error: unknown) => {
       assert.ok(error instanceof PrerequisiteBlocked);
       assert.equal(error.blockedBy, 'REQ-TOK-01');
-      assert.match(error.reason, /^blocked: the ordinary token request of ep-client is refused too \(HTTP 400.*invalid_request.*\), so the refusal of a request without grant_type .* proves nothing about it/);
+      assert.match(error.reason, /^blocked: the ordinary token request of ep-client is refused too \(HTTP 400.*invalid_request.*\), so the answer to a request without grant_type .* proves nothing about it/);
       assert.doesNotMatch(error.reason, /ep-secret-0815/);
       return true;
     });
