@@ -12,6 +12,7 @@ import { judgeTokenOfAuthenticatedClient, requestWithAnotherClientsId } from '..
 import { judgeMissingSecretRefusal, MISSING_SECRET_PHRASES, requestWithoutSecret, type MissingSecret } from '../support/oauth/missing-secret.ts';
 import type { ClientCredentials } from '../support/target/target.ts';
 import { stateKey } from '../support/scenario-state.ts';
+import { credentialRefusalUnderControl } from '../support/oauth/refusal-control.ts';
 
 const ENCODING_CLIENT = stateKey<{ client: ClientCredentials; how: string }>('client with encoding-sensitive credentials');
 
@@ -33,11 +34,13 @@ When('{ctkClient} requests a token with {missingSecret}', async function (this: 
   if (isNotTestable(result)) return result.notApplicable ? this.notApplicable(scenarioRequirements(this), result.notTestable, result.remedy) : markNotTestable(this, result);
 });
 
-Then('the token endpoint issues no token to the client id without its secret, and names the error invalid_client or invalid_request', function (this: CtkWorld) {
-  judgeMissingSecretRefusal(this, this.lastExchange());
+Then('the token endpoint issues no token to the client id without its secret, and names the error invalid_client or invalid_request', async function (this: CtkWorld) {
+  await judgeMissingSecretRefusal(this, this.lastExchange());
 });
 
-Then('the token endpoint issues no token to the unauthenticated request, and names the error invalid_client', function (this: CtkWorld) {
+Then('the token endpoint issues no token to the unauthenticated request, and names the error invalid_client', async function (this: CtkWorld) {
+  // A refusal counts where the system client's ordinary request is served (refusal-control.ts): else every request is refused.
+  await credentialRefusalUnderControl(this, this.lastExchange(), theSituation(this));
   judgeRefusal(this, this.lastExchange(), {
     requirement: 'REQ-CAUTH-07',
     codeRequirement: 'REQ-CAUTH-08',
@@ -48,7 +51,8 @@ Then('the token endpoint issues no token to the unauthenticated request, and nam
   });
 });
 
-Then('the token endpoint refuses the request that uses two authentication methods with invalid_request', function (this: CtkWorld) {
+Then('the token endpoint refuses the request that uses two authentication methods with invalid_request', async function (this: CtkWorld) {
+  await credentialRefusalUnderControl(this, this.lastExchange(), theSituation(this));
   judgeRefusal(this, this.lastExchange(), { requirement: 'REQ-CAUTH-06', codes: ['invalid_request'], situation: theSituation(this) });
 });
 

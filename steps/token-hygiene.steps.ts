@@ -49,12 +49,12 @@ Then('the token endpoint refuses the repeated parameter with invalid_request', f
   judgeRepeatedParameterRefused(this, this.lastExchange(), this.state.recall(REPEATED), theSituation(this));
 });
 
-Then("the token endpoint's answer does not repeat the client secret the request carried", function (this: CtkWorld) {
-  judgeSecretNotRepeated(this, this.lastExchange(), theSituation(this));
+Then("the token endpoint's answer does not repeat the client secret the request carried", async function (this: CtkWorld) {
+  await judgeSecretNotRepeated(this, this.lastExchange(), theSituation(this));
 });
 
-Then('the error answer tells caches not to store it', function (this: CtkWorld) {
-  judgeErrorNotStored(this, this.lastExchange(), theSituation(this));
+Then('the error answer tells caches not to store it', async function (this: CtkWorld) {
+  await judgeErrorNotStored(this, this.lastExchange(), theSituation(this));
 });
 
 When('the system client sends four requests the token endpoint refuses: a wrong secret, no grant_type, an unknown grant_type and only an unknown scope', async function (this: CtkWorld) {

@@ -29,10 +29,11 @@ import { judgeBasicChallenge, judgeGuideRequestAnswer, judgeNoServerError, judge
 import { disallowedScope, judgeDefaultScopeWithinClient, judgeDisallowedScope, refusedScopesOf, judgeGrantedScopeStated, judgeScopeLessAnswer, judgeStatedScopeMatchesClaim, UNKNOWN_SCOPE } from '../support/oauth/scope.ts';
 import { isTlsOrLoopback } from '../support/discovery/metadata.ts';
 import { stateKey } from '../support/scenario-state.ts';
+import type { ClientCredentials } from '../support/target/target.ts';
 import { oldSecretTokenExplained } from '../support/oauth/secret-rotation.ts';
-import { CONTROLLED_REFUSALS, refusalUnderControl } from '../support/oauth/refusal-control.ts';
+import { controlOfRefusal, refusalUnderControl } from '../support/oauth/refusal-control.ts';
 
-const DISALLOWED_SCOPE = stateKey<{ scope: string[]; disallowed: string }>('token request with a scope the client may not have');
+const DISALLOWED_SCOPE = stateKey<{ client: ClientCredentials; scope: string[]; disallowed: string }>('token request with a scope the client may not have');
 
 const notTestable = markNotTestable;
 
@@ -63,7 +64,7 @@ When('{ctkClient} requests a token for one of its scopes and {}', async function
   const disallowed = disallowedScope(extra, client);
   if (isNotTestable(disallowed)) return disallowed.notApplicable ? this.notApplicable(this.requirementIds, disallowed.notTestable, disallowed.remedy) : notTestable(this, disallowed);
   const scope = [...own, disallowed];
-  this.state.remember(DISALLOWED_SCOPE, { scope, disallowed });
+  this.state.remember(DISALLOWED_SCOPE, { client, scope, disallowed });
   const result = await tokenRequest(this, client, { scope, expectRefusal: true, situation: `a token request of ${client.clientId} for "${scope.join(' ')}", where "${disallowed}" is not the client's` });
   if (isNotTestable(result)) return notTestable(this, result);
 });
@@ -85,7 +86,7 @@ When('the read-only client requests a token without a scope', async function (th
 
 When('the system client requests a token for only a scope the target does not know', async function (this: CtkWorld) {
   const client = this.target.clients.system;
-  this.state.remember(DISALLOWED_SCOPE, { scope: [UNKNOWN_SCOPE], disallowed: UNKNOWN_SCOPE });
+  this.state.remember(DISALLOWED_SCOPE, { client, scope: [UNKNOWN_SCOPE], disallowed: UNKNOWN_SCOPE });
   const result = await tokenRequest(this, client, { scope: [UNKNOWN_SCOPE], expectRefusal: true, situation: `a token request of ${client.clientId} for only "${UNKNOWN_SCOPE}", a scope the target does not know` });
   if (isNotTestable(result)) return notTestable(this, result);
 });
@@ -180,13 +181,14 @@ Then('the granted scope is the requested one, or the response states the scope i
   if (result !== 'judged') return notTestable(this, { notTestable: result.notTestable });
 });
 
-Then('no scope the target must refuse the read-only client is granted by default', function (this: CtkWorld) {
-  judgeDefaultScopeWithinClient(this, this.lastExchange(), refusedScopesOf(this.target.clients.readOnly!) as readonly string[], theSituation(this));
+Then('no scope the target must refuse the read-only client is granted by default', async function (this: CtkWorld) {
+  const client = this.target.clients.readOnly!;
+  await judgeDefaultScopeWithinClient(this, this.lastExchange(), client, refusedScopesOf(client) as readonly string[], theSituation(this));
 });
 
-Then('the token endpoint refuses with invalid_scope, or issues a token whose stated scope leaves that scope out', function (this: CtkWorld) {
-  const { scope, disallowed } = this.state.recall(DISALLOWED_SCOPE);
-  judgeDisallowedScope(this, this.lastExchange(), scope, disallowed, theSituation(this));
+Then('the token endpoint refuses with invalid_scope, or issues a token whose stated scope leaves that scope out', async function (this: CtkWorld) {
+  const { client, scope, disallowed } = this.state.recall(DISALLOWED_SCOPE);
+  await judgeDisallowedScope(this, this.lastExchange(), client, scope, disallowed, theSituation(this));
 });
 
 Then('the scope the response states is the scope claim of the access token', function (this: CtkWorld) {
@@ -197,8 +199,8 @@ Then('the scope the response states is the scope claim of the access token', fun
   if (result !== 'judged') return notTestable(this, { notTestable: result.notTestable });
 });
 
-Then('the token endpoint issues a token for its default scope, or refuses with {string}', function (this: CtkWorld, code: string) {
-  judgeScopeLessAnswer(this, this.lastExchange(), code, theSituation(this));
+Then('the token endpoint issues a token for its default scope, or refuses with {string}', async function (this: CtkWorld, code: string) {
+  await judgeScopeLessAnswer(this, this.lastExchange(), code, theSituation(this));
 });
 
 // --- refusals (RFC 6749 §5.2) ---------------------------------------------------------------------------------
@@ -219,8 +221,9 @@ Then('the token endpoint refuses with {string} and issues no token', async funct
   if (requirement === 'REQ-ROT-02' && (await oldSecretTokenExplained(this, answer, theSituation(this)))) return;
   const madeUp = requirement === 'REQ-TOK-20' ? refusedForMadeUpUser(this, answer) : undefined;
   if (madeUp) return notTestable(this, { notTestable: madeUp, remedy: 'name a test user (users[]) in the target profile' });
-  // An endpoint that refuses every request (its form body lost on the way) refuses these too: no pass without a control.
-  if (CONTROLLED_REFUSALS.includes(requirement)) await refusalUnderControl(this, answer, theSituation(this));
+  // An endpoint that refuses every request refuses these too: no pass without the good request beside it served.
+  const control = controlOfRefusal(this, requirement, answer);
+  if (control) await refusalUnderControl(this, answer, theSituation(this), control);
   judgeRefusal(this, answer, {
     requirement,
     codes: [code, ...(ALSO_ACCEPTED[requirement] ?? [])],
@@ -244,13 +247,16 @@ Then('the token endpoint issues no token', function (this: CtkWorld) {
   judgeNoToken(this, this.lastExchange(), 'REQ-TOK-13', theSituation(this));
 });
 
-Then('the token endpoint answers without a server error and within the request timeout', function (this: CtkWorld) {
+Then('the token endpoint answers without a server error and within the request timeout', async function (this: CtkWorld) {
   const oversized = /padded/.test(theSituation(this));
+  // A 4xx from an endpoint that refuses the ordinary request too never read the malformed body.
+  await refusalUnderControl(this, this.lastExchange(), theSituation(this));
   judgeNoServerError(this, this.lastExchange(), 'REQ-TOK-14', theSituation(this), oversized);
 });
 
-Then('the token endpoint issues a token or refuses with a JSON error, never a server error or a hang', function (this: CtkWorld) {
+Then('the token endpoint issues a token or refuses with a JSON error, never a server error or a hang', async function (this: CtkWorld) {
   const exchange = this.lastExchange();
   if (exchange.response?.status === 429) return notTestable(this, { notTestable: 'the request was refused by the rate limit (HTTP 429), not for its encoding', remedy: 'see the rate-limit settings of the target profile' });
+  await refusalUnderControl(this, exchange, theSituation(this));
   judgeGuideRequestAnswer(this, exchange, 'REQ-TOK-21', theSituation(this));
 });

@@ -20,6 +20,7 @@ import { judgeRefusal } from '../support/oauth/token-errors.ts';
 import { refusalUnderControl } from '../support/oauth/refusal-control.ts';
 import { tokenRequestBody } from '../support/oauth/token-client.ts';
 import { findingSink } from './helpers/recording-world.ts';
+import { ScenarioState } from '../support/scenario-state.ts';
 
 type Run = Awaited<ReturnType<typeof runWithFault>>;
 const verdictOf = (run: Run, id: string) => run.verdicts.requirements.find((r) => r.requirement.id === id)!;
@@ -96,6 +97,7 @@ function worldAt(url: string) {
     get target() {
       return currentTarget();
     },
+    state: new ScenarioState(),
     log: () => undefined,
     send: (request: HttpRequest) => send({ timeoutMs: 2_000, ...request }),
   };
@@ -122,7 +124,7 @@ test('REQ-TOK-10: invalid_request from an endpoint that refuses every request he
     await assert.rejects(refusalUnderControl(world, answer, 'a request without grant_type'), (error: unknown) => {
       assert.ok(error instanceof PrerequisiteBlocked);
       assert.equal(error.blockedBy, 'REQ-TOK-01');
-      assert.match(error.reason, /^blocked: the ordinary token request of ep-client is refused too \(HTTP 400.*invalid_request.*\), so the refusal of a request without grant_type .* proves nothing about it/);
+      assert.match(error.reason, /^blocked: the ordinary token request of ep-client is refused too \(HTTP 400.*invalid_request.*\), so the answer to a request without grant_type .* proves nothing about it/);
       assert.doesNotMatch(error.reason, /ep-secret-0815/);
       return true;
     });
@@ -159,3 +161,55 @@ test('REQ-ID-04: a customer-data route that refuses a customer its own records d
   for (const s of refusing(clean)) assert.equal(s.contributions.get('REQ-ID-04')!.verdict, 'passed', `${s.name}: ${said(clean, 'REQ-ID-04')}`);
   assert.equal(verdictOf(clean, 'REQ-ID-04').verdict, 'passed', said(clean, 'REQ-ID-04'));
 });
+
+/**
+ * The token endpoint's features against a token endpoint that refuses EVERY request, the correct ones too, with a
+ * well-formed RFC 6749 §5.2 error (reference faults token-endpoint-refuses-everything-401: 401 invalid_client with a
+ * Basic challenge; -400: 400 invalid_request). Every refusal check finds there the refusal it asks for; before the
+ * positive controls (support/oauth/refusal-control.ts) REQ-CAUTH-03/04/05/07/08/09/12 passed against the first,
+ * REQ-CAUTH-06/07/12 against the second, and REQ-TOK-12/19 failed beside REQ-TOK-01. Now each of them is blocked,
+ * naming the good request that was refused too.
+ *
+ * A requirement of the token endpoint may pass here only if what it judges does not depend on the endpoint serving
+ * anything. The list, and why each other candidate is NOT on it:
+ * - REQ-TOK-18 (TLS): judged on the token endpoint's URL alone (https, or a loopback address); no request is sent, so
+ *   no answer could make it pass or fail.
+ * Not listed, because they have a control:
+ * - REQ-TOK-13 (no token for a GET, or for credentials in the URI) is about refusals, and looks like it could pass on
+ *   any refusal; but "no token" proves something only of a request the endpoint would otherwise serve, so the same
+ *   request as a proper POST must get a token first (token-requests.ts requestWithCredentialsInUri) — blocked here.
+ * - REQ-TOK-14 and REQ-TOK-21 fail only on a 5xx or a hang, so any 4xx passed; but a 4xx from an endpoint that
+ *   refuses the ordinary request too never read the JSON, padded or multipart body they are about.
+ * - REQ-TOK-24, -25, -27 (the secret not repeated, no-store, the characters of error_description) are read off the
+ *   error answer itself; an endpoint that refuses everything answers from a place its real error path never reaches
+ *   (a proxy, a check in front), so its silence or its no-store says nothing about the errors it gives once it works.
+ * - REQ-TOK-09, REQ-TOK-17 and REQ-CAUTH-08/09 (an error's format, status, code, challenge) ride on the refusal
+ *   scenarios above and are blocked with them.
+ */
+const PASSES_WITHOUT_A_TOKEN: Readonly<Record<string, string>> = {
+  'REQ-TOK-18': "judged on the token endpoint's URL alone: no request is sent",
+};
+const TOKEN_ENDPOINT_FEATURES = ['features/token-issuance.feature', 'features/client-authentication.feature', 'features/token-endpoint-hygiene.feature'];
+const ofTheTokenEndpoint = (id: string) => /^REQ-(TOK|CAUTH)-/.test(id);
+
+for (const [fault, refusal] of [
+  ['token-endpoint-refuses-everything-401', /HTTP 401.*invalid_client/],
+  ['token-endpoint-refuses-everything-400', /HTTP 400.*invalid_request/],
+] as const) {
+  test(`${fault}: no requirement of the token endpoint passes but ${Object.keys(PASSES_WITHOUT_A_TOKEN).join(', ')}; the refusal checks are blocked on their control`, { timeout: 180_000 }, async () => {
+    const run = await runWithFault(fault, TOKEN_ENDPOINT_FEATURES, 120_000);
+    assert.ok(run.verdicts.scenarios.length > 20, `the run ran ${run.verdicts.scenarios.length} scenarios: ${run.stderr.slice(-800)}`);
+    const passed = run.verdicts.requirements.filter((r) => r.verdict === 'passed' && ofTheTokenEndpoint(r.requirement.id)).map((r) => r.requirement.id);
+    assert.deepEqual(passed.filter((id) => !(id in PASSES_WITHOUT_A_TOKEN)), [], 'passed against an endpoint that refuses every request');
+    assert.equal(verdictOf(run, 'REQ-TOK-01').verdict, 'failed', said(run, 'REQ-TOK-01'));
+    // The refusals the audit found passing (or failing beside REQ-TOK-01): blocked, naming the good request refused too.
+    for (const id of ['REQ-CAUTH-03', 'REQ-CAUTH-04', 'REQ-CAUTH-05', 'REQ-CAUTH-06', 'REQ-CAUTH-07', 'REQ-CAUTH-12', 'REQ-TOK-10', 'REQ-TOK-12', 'REQ-TOK-19', 'REQ-TOK-24']) {
+      const v = verdictOf(run, id);
+      assert.equal(v.verdict, 'not-testable', `${id}: ${said(run, id)}`);
+      assert.match(v.reason ?? '', /^blocked: the (ordinary )?token request of ctk-system .*is refused too \(HTTP 4/, `${id}: ${said(run, id)}`);
+      assert.match(v.reason ?? '', refusal, id);
+    }
+    // A wrong secret in the form body is judged against the right secret in the form body (the reference's system client may use it).
+    assert.match(verdictOf(run, 'REQ-CAUTH-04').reason ?? '', /with its own secret sent in the form body is refused too/);
+  });
+}

@@ -459,6 +459,14 @@ const negotiates = (version: TlsVersion) => (running: RunningIdp, caPem: string)
 
 const FAULT_PROBES: Record<IdpFaultName, () => Promise<boolean>> = {
   'accept-wrong-secret': async () => (await token({ grant_type: 'client_credentials' }, { basic: [system().clientId, 'wrong'] })).status === 200,
+  'token-endpoint-refuses-everything-401': async () => {
+    const reply = await systemToken();
+    return reply.status === 401 && reply.json?.error === 'invalid_client' && /^basic\b/i.test(String(reply.headers['www-authenticate']));
+  },
+  'token-endpoint-refuses-everything-400': async () => {
+    const reply = await systemToken();
+    return reply.status === 400 && reply.json?.error === 'invalid_request';
+  },
   'ignore-basic-auth': async () => (await systemToken()).status === 401,
   'wrong-status-invalid-client': async () => {
     const reply = await token({ grant_type: 'client_credentials' }, { basic: [system().clientId, 'wrong'] });

@@ -7,7 +7,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { describeReferenceTarget } from '../support/target/reference-target.ts';
 import type { ClientCredentials, TargetDescription } from '../support/target/target.ts';
-import { mayUseFormBody } from '../support/oauth/secret-rotation.ts';
+import { mayUseFormBody } from '../support/oauth/token-client.ts';
 
 const reference = (): TargetDescription =>
   describeReferenceTarget({ idp: 'http://127.0.0.1:1', issuer: 'http://127.0.0.1:1', gateway: 'http://127.0.0.1:2', component: '' });

@@ -13,6 +13,8 @@ import { characterProblem, judgeErrorParameterCharacters } from '../support/oaut
 import { RequirementViolation, type FindingSink } from '../support/verdict/check.ts';
 import type { CheckRecord, Finding } from '../support/verdict/media-types.ts';
 import type { CtkWorld } from '../support/world.ts';
+import { PrerequisiteBlocked } from '../support/verdict/blocked.ts';
+import { tokenEndpointStub } from './helpers/recording-world.ts';
 
 const SECRET = 'ctk-test-secret-0123456789';
 
@@ -27,6 +29,16 @@ function exchange(request: { headers?: Record<string, string>; body?: string }, 
 }
 
 class Sink implements FindingSink {
+  /** The token endpoint a refusal's positive control asks (refusal-control.ts): it serves the good request. */
+  readonly endpoint: ReturnType<typeof tokenEndpointStub>;
+  readonly state: ReturnType<typeof tokenEndpointStub>['state'];
+  readonly target: ReturnType<typeof tokenEndpointStub>['target'];
+  readonly log: ReturnType<typeof tokenEndpointStub>['log'];
+  readonly send: ReturnType<typeof tokenEndpointStub>['send'];
+  constructor(served = true) {
+    this.endpoint = tokenEndpointStub(served);
+    ({ state: this.state, target: this.target, log: this.log, send: this.send } = this.endpoint);
+  }
   readonly checks: CheckRecord[] = [];
   readonly warnings: Finding[] = [];
   recordWarning(finding: Finding): void {
@@ -59,29 +71,43 @@ describe('REQ-TOK-24: the secret a request carried', () => {
     assert.deepEqual(whereRepeated(answer, [SECRET]), ['the body', 'header x-debug']);
   });
 
-  test('the judge warns, names the places, and its record does not show the secret', () => {
+  test('the judge warns, names the places, and its record does not show the secret', async () => {
     const sink = new Sink();
     const answer = exchange({ body: `grant_type=client_credentials&client_id=ctk-system&client_secret=${SECRET}` }, { status: 401, body: `{"error":"invalid_client","error_description":"client_secret=${SECRET}"}` });
-    judgeSecretNotRepeated(asWorld(sink), answer, 'a wrong secret in the form body');
+    await judgeSecretNotRepeated(asWorld(sink), answer, 'a wrong secret in the form body');
     assert.equal(sink.warnings.length, 1);
     assert.match(sink.checks[0]!.observed, /appears in the body/);
     assert.ok(!JSON.stringify(sink.checks).includes(SECRET), 'the record shows the secret');
   });
 
-  test('an answer without the secret holds; a request without one is not judged', () => {
+  test('an answer without the secret holds; a request without one is not judged', async () => {
     const sink = new Sink();
-    judgeSecretNotRepeated(asWorld(sink), exchange({ body: `client_secret=${SECRET}` }, { status: 401, body: '{"error":"invalid_client"}' }), 'x');
-    judgeSecretNotRepeated(asWorld(sink), exchange({ body: 'grant_type=client_credentials' }, { status: 400, body: '{}' }), 'y');
+    await judgeSecretNotRepeated(asWorld(sink), exchange({ body: `client_secret=${SECRET}` }, { status: 401, body: '{"error":"invalid_client"}' }), 'x');
+    await judgeSecretNotRepeated(asWorld(sink), exchange({ body: 'grant_type=client_credentials' }, { status: 400, body: '{}' }), 'y');
     assert.deepEqual(sink.checks.map((c) => c.outcome), ['holds', 'could-not-judge']);
+    assert.equal(sink.endpoint.sent.length, 1, 'one positive control, for the refusal that was judged');
+  });
+
+  test('a refusal without the secret, from an endpoint that refuses the good request too, is blocked, not held', async () => {
+    const sink = new Sink(false);
+    const refusal = exchange({ body: `client_id=ctk-system&client_secret=${SECRET}` }, { status: 400, body: '{"error":"invalid_request"}' });
+    await assert.rejects(judgeSecretNotRepeated(asWorld(sink), refusal, 'a wrong secret in the form body'), (error: unknown) => {
+      assert.ok(error instanceof PrerequisiteBlocked);
+      assert.equal(error.blockedBy, 'REQ-TOK-01');
+      assert.match(error.reason, /^blocked: the ordinary token request of ctk-system is refused too \(HTTP 400/);
+      assert.doesNotMatch(error.reason, new RegExp(SECRET));
+      return true;
+    });
+    assert.deepEqual(sink.checks, []);
   });
 });
 
 describe('REQ-TOK-25: no-store on error answers', () => {
-  test('an error without no-store warns, one with it holds, a token answer is not an error', () => {
+  test('an error without no-store warns, one with it holds, a token answer is not an error', async () => {
     const sink = new Sink();
-    judgeErrorNotStored(asWorld(sink), exchange({}, { status: 400 }), 'a');
-    judgeErrorNotStored(asWorld(sink), exchange({}, { status: 401, headers: { 'cache-control': 'private, No-Store' } }), 'b');
-    judgeErrorNotStored(asWorld(sink), exchange({}, { status: 200 }), 'c');
+    await judgeErrorNotStored(asWorld(sink), exchange({}, { status: 400 }), 'a');
+    await judgeErrorNotStored(asWorld(sink), exchange({}, { status: 401, headers: { 'cache-control': 'private, No-Store' } }), 'b');
+    await judgeErrorNotStored(asWorld(sink), exchange({}, { status: 200 }), 'c');
     assert.deepEqual(sink.checks.map((c) => c.outcome), ['does-not-hold', 'holds', 'does-not-apply']);
     assert.equal(sink.warnings.length, 1, 'a SHOULD: a warning, never a failure');
   });

@@ -144,11 +144,11 @@ describe('REQ-JWT-08 for an IdP certified without a gateway', () => {
 });
 
 describe('REQ-TOK-12 answered with a token', () => {
-  test('REQ-TOK-09 and REQ-TOK-17 do not apply: there is no refusal to judge', () => {
+  test('REQ-TOK-09 and REQ-TOK-17 do not apply: there is no refusal to judge', async () => {
     const sink = new Sink();
     sink.requirementIds = ['REQ-TOK-12', 'REQ-TOK-09', 'REQ-TOK-17'];
     const answer = exchange(200, { access_token: 'opaque-token', token_type: 'Bearer', expires_in: 60, scope: 'items:read' });
-    judgeDisallowedScope(asWorld(sink), answer, ['items:read', 'ctk-unknown-scope'], 'ctk-unknown-scope', 'an unknown scope');
+    await judgeDisallowedScope(asWorld(sink), answer, { clientId: 'items-system', clientSecret: 's', scopes: ['items:read'] }, ['items:read', 'ctk-unknown-scope'], 'ctk-unknown-scope', 'an unknown scope');
     assert.deepEqual(sink.outcomes('REQ-TOK-09'), ['does-not-apply']);
     assert.deepEqual(sink.outcomes('REQ-TOK-17'), ['does-not-apply']);
     assert.deepEqual(sink.outcomes('REQ-TOK-12'), ['holds']);

@@ -19,6 +19,21 @@ export const IDP_FAULTS = [
     breaks: ['REQ-CAUTH-03', 'REQ-INTRO-07'],
   },
   {
+    name: 'token-endpoint-refuses-everything-401',
+    component: 'idp',
+    description: 'The token endpoint answers every request, a correct one too, with 401 invalid_client and a Basic challenge.',
+    // One cause, one finding: every refusal check of the token endpoint is judged only where the system client's ordinary
+    // token request gets a token in the same scenario (its positive control), else blocked on REQ-TOK-01
+    // (test/earned-passes.test.ts runs the token endpoint's features against it).
+    breaks: ['REQ-TOK-01'],
+  },
+  {
+    name: 'token-endpoint-refuses-everything-400',
+    component: 'idp',
+    description: 'The token endpoint answers every request, a correct one too, with 400 invalid_request ("grant_type is missing"), as when a proxy in front of it loses the form body.',
+    breaks: ['REQ-TOK-01'],
+  },
+  {
     name: 'ignore-basic-auth',
     component: 'idp',
     description: 'Credentials in an HTTP Basic header are ignored: a client that sends only Basic gets invalid_client.',

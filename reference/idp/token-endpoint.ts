@@ -14,6 +14,20 @@ export function tokenEndpointCorrections(state: ProviderState) {
   return async (ctx: OidcContext, next: () => Promise<void>): Promise<void> => {
     if (ctx.path !== '/token') return next();
 
+    // Faults token-endpoint-refuses-everything-401 / -400 (REQ-TOK-01): the endpoint refuses every request, the correct
+    // ones too, with a well-formed §5.2 error: 401 invalid_client with a Basic challenge (a credential store it cannot
+    // read), or 400 invalid_request (a proxy in front of it that loses the form body: "grant_type is missing"). Every
+    // refusal check then sees the refusal it asks for; only a positive control tells such an endpoint apart.
+    const refuseAll = faults.has('token-endpoint-refuses-everything-401') ? 401 : faults.has('token-endpoint-refuses-everything-400') ? 400 : undefined;
+    if (refuseAll !== undefined) {
+      ctx.status = refuseAll;
+      if (refuseAll === 401) ctx.set('WWW-Authenticate', `Basic realm="${state.issuer}"`);
+      ctx.set('Cache-Control', 'no-store');
+      ctx.set('Pragma', 'no-cache');
+      ctx.body = refuseAll === 401 ? { error: 'invalid_client', error_description: 'client authentication failed' } : { error: 'invalid_request', error_description: 'grant_type is missing' };
+      return;
+    }
+
     if (faults.has('server-error-on-json-body') && /json/i.test(ctx.get('content-type'))) {
       ctx.status = 500;
       ctx.body = 'Internal Server Error';

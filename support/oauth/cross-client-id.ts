@@ -23,6 +23,7 @@ import { accessTokenFor, isPublicClient, registeredAuthMethod, tokenResponseOf }
 import { issuedAToken } from './token-errors.ts';
 import { isNotTestable, resolveClient, tokenRequest, type NotTestable } from './token-requests.ts';
 import { reportFirstUncheckedRoot } from './unchecked-credentials.ts';
+import { ordinaryControl, refusalUnderControl } from './refusal-control.ts';
 
 export const CROSS_CLIENT_REQUIREMENT = 'REQ-CAUTH-12';
 
@@ -102,7 +103,8 @@ async function claimsOfOwnToken(world: CtkWorld, client: ClientCredentials): Pro
 }
 
 /**
- * REQ-CAUTH-12 (MUST): no token of the read-only client. A refusal holds whatever its form; a token holds when the
+ * REQ-CAUTH-12 (MUST): no token of the read-only client. A refusal holds whatever its form, where the system client's
+ * same request without the other client_id gets a token (else blocked: refusal-control.ts); a token holds when the
  * claims that tell the two clients apart name the system client. A token whose claims name the read-only client is
  * the failure, unless the read-only client's id alone in the form body gets a token too: then no client
  * authentication is checked for it at all, REQ-CAUTH-07's finding, and REQ-CAUTH-12 is not judged on it.
@@ -113,6 +115,9 @@ export async function judgeTokenOfAuthenticatedClient(world: CtkWorld, exchange:
   const { authenticated, named } = clients;
   const expected = `no access token of ${named.clientId} for ${situation}: only ${authenticated.clientId} authenticated (a refusal, or a token of ${authenticated.clientId})`;
   if (!issuedAToken(exchange)) {
+    // The good request beside it: the same Basic credentials for the same scopes, without the other client's id. Where
+    // that is refused too, the refusal is not about the client_id (an endpoint that refuses every request).
+    await refusalUnderControl(world, exchange, situation, ordinaryControl(world, authenticated, named.scopes));
     check(world, { requirement: CROSS_CLIENT_REQUIREMENT, expected, observed: `${describeOutcome(exchange)}: no token` }, () => expect(issuedAToken(exchange), 'token issued').to.equal(false));
     return;
   }

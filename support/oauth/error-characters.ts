@@ -13,6 +13,8 @@ import { isNotTestable, tokenRequest, type NotTestable, type TokenRequestSpec } 
 import { UNKNOWN_SCOPE } from './scope.ts';
 import { registeredAuthMethod } from './token-client.ts';
 import { describeAuth } from './clients.ts';
+import { issuedAToken } from './token-errors.ts';
+import { ordinaryControl, refusalUnderControl } from './refusal-control.ts';
 
 /** One refused request: what was sent, in the vendor's words, and what came back. */
 export interface SentRefusal {
@@ -41,6 +43,10 @@ export async function refusalsOfFourKinds(world: CtkWorld, client: ClientCredent
     if (isNotTestable(exchange)) return exchange;
     sent.push({ situation: spec.situation, exchange });
   }
+  // Error answers are read only where the client's ordinary request gets a token (refusal-control.ts): an endpoint that
+  // refuses every request writes its errors somewhere its real error path never runs. One control for the four.
+  const refused = sent.find((s) => !issuedAToken(s.exchange));
+  if (refused) await refusalUnderControl(world, refused.exchange, `the four requests (${sent.map((s) => s.situation).join('; ')})`, ordinaryControl(world, client));
   return sent;
 }
 

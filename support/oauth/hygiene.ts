@@ -14,6 +14,7 @@ import { failureAddress, isNotTestable, rememberSituation, type NotTestable } fr
 import { judgeRefusal, refusalForAnotherReason } from './token-errors.ts';
 import { directivesOf } from './token-response.ts';
 import { decodeJwt } from '../jwt/decode.ts';
+import { credentialRefusalUnderControl } from './refusal-control.ts';
 
 // --- REQ-TOK-23: a repeated parameter ----------------------------------------------------------------------
 
@@ -121,8 +122,12 @@ export function whereRepeated(exchange: Exchange, needles: readonly string[]): s
   return [...new Set(places)];
 }
 
-/** REQ-TOK-24: the answer, whatever it is, repeats no client secret the request carried. The secret is never printed. */
-export function judgeSecretNotRepeated(world: CtkWorld, exchange: Exchange, situation: string): void {
+/**
+ * REQ-TOK-24: the answer, whatever it is, repeats no client secret the request carried. The secret is never printed.
+ * A refusal is looked at only where the client's own secret sent the same way gets a token (refusal-control.ts): an
+ * endpoint that refuses every request answers from somewhere its error path never runs, so its silence proves nothing.
+ */
+export async function judgeSecretNotRepeated(world: CtkWorld, exchange: Exchange, situation: string): Promise<void> {
   const expected = `an answer to ${situation} that does not repeat the client secret the request carried (raw, form-urlencoded, or as the Basic credential), in its body or headers`;
   const carried = secretsCarried(exchange);
   if (carried.length === 0) {
@@ -133,6 +138,7 @@ export function judgeSecretNotRepeated(world: CtkWorld, exchange: Exchange, situ
     couldNotJudge(world, { requirement: 'REQ-TOK-24', expected, why: `no HTTP answer came (${describeOutcome(exchange)})` });
     return;
   }
+  await credentialRefusalUnderControl(world, exchange, situation);
   const places = [...new Set(carried.flatMap((c) => whereRepeated(exchange, c.needles).map((p) => `${p} (the secret sent in ${c.where})`)))];
   const searched = `HTTP ${exchange.response.status}: body (${exchange.response.body.length} chars) and ${exchange.response.rawHeaders.length} header line(s) searched`;
   check(
@@ -144,7 +150,8 @@ export function judgeSecretNotRepeated(world: CtkWorld, exchange: Exchange, situ
 
 // --- REQ-TOK-25: error answers carry Cache-Control: no-store ----------------------------------------------
 
-export function judgeErrorNotStored(world: CtkWorld, exchange: Exchange, situation: string): void {
+/** REQ-TOK-25, on an error answer the same endpoint gives where its good request beside it gets a token (refusal-control.ts). */
+export async function judgeErrorNotStored(world: CtkWorld, exchange: Exchange, situation: string): Promise<void> {
   const expected = `Cache-Control: no-store on the error answer to ${situation}`;
   const status = exchange.response?.status;
   if (status === undefined) {
@@ -155,6 +162,7 @@ export function judgeErrorNotStored(world: CtkWorld, exchange: Exchange, situati
     doesNotApply(world, { requirement: 'REQ-TOK-25', expected, why: `the answer is no error (${describeOutcome(exchange)}); REQ-TOK-05 judges no-store on an answer with a token` });
     return;
   }
+  await credentialRefusalUnderControl(world, exchange, situation);
   const value = exchange.response!.headers['cache-control'];
   check(world, { requirement: 'REQ-TOK-25', expected, observed: `HTTP ${status}, Cache-Control: ${value === undefined ? '(absent)' : JSON.stringify(value)}` }, () =>
     expect(directivesOf(value), 'Cache-Control directives').to.include('no-store'),

@@ -15,6 +15,7 @@ import type { ClientAuthMethod } from './token-client.ts';
 import { isPublicClient } from './token-client.ts';
 import { describeRole, type ClientRole } from './clients.ts';
 import { isNotTestable, resolveClient, theSituation, tokenRequest, type NotTestable } from './token-requests.ts';
+import { credentialRefusalUnderControl } from './refusal-control.ts';
 
 export type MissingSecret = 'form-without-secret' | 'form-empty-secret' | 'basic-empty-password';
 
@@ -63,9 +64,11 @@ export const MISSING_SECRET_CODES: readonly string[] = ['invalid_client', 'inval
  * No token for the client id without its secret (REQ-CAUTH-07, MUST); then, only when none was issued, the refusal's
  * form as a request with no client authentication is judged: the code (REQ-CAUTH-08), the JSON error (REQ-TOK-09) and
  * a 401's challenge (REQ-CAUTH-09), where the scenario is tagged with them. A token stops the scenario at REQ-CAUTH-07:
- * one cause, one finding.
+ * one cause, one finding. A refusal is judged only where the client's own secret sent the same way gets a token
+ * (refusal-control.ts): a token endpoint that refuses every request refuses a missing secret too.
  */
-export function judgeMissingSecretRefusal(world: CtkWorld, exchange: Exchange): void {
+export async function judgeMissingSecretRefusal(world: CtkWorld, exchange: Exchange): Promise<void> {
+  await credentialRefusalUnderControl(world, exchange, theSituation(world));
   judgeRefusal(world, exchange, {
     requirement: 'REQ-CAUTH-07',
     codeRequirement: 'REQ-CAUTH-08',

@@ -17,6 +17,8 @@ import { decodeJwt } from '../jwt/decode.ts';
 import { isTagged } from './scenario.ts';
 import type { ClientCredentials } from '../target/target.ts';
 import { isNotTestable, type NotTestable } from './token-requests.ts';
+import { ordinaryControl, refusalUnderControl } from './refusal-control.ts';
+import { NotTestableError } from '../verdict/not-testable.ts';
 
 /**
  * RFC 6749 §3.3: scope-token *( SP scope-token ), scope-token = 1*( %x21 / %x23-5B / %x5D-7E ) — or the empty
@@ -89,11 +91,14 @@ export function judgeGrantedScopeStated(world: CtkWorld, issued: IssuedToken): '
 
 /**
  * REQ-TOK-12: a scope the client may not have is refused with invalid_scope, or left out of the granted scope
- * (which then has to be stated, or the omission would say it was granted).
+ * (which then has to be stated, or the omission would say it was granted). A refusal is judged only where the same
+ * client's request without that scope gets a token (refusal-control.ts): an endpoint that refuses every request says
+ * nothing about scopes, whatever its error code.
  */
-export function judgeDisallowedScope(world: CtkWorld, exchange: Exchange, requested: readonly string[], disallowed: string, situation: string): void {
+export async function judgeDisallowedScope(world: CtkWorld, exchange: Exchange, client: ClientCredentials, requested: readonly string[], disallowed: string, situation: string): Promise<void> {
   const response = tokenResponseOf(exchange);
   if (!response) {
+    await refusalUnderControl(world, exchange, situation, ordinaryControl(world, client, requested.filter((s) => s !== disallowed)));
     judgeRefusal(world, exchange, {
       requirement: 'REQ-TOK-12',
       codes: ['invalid_scope'],
@@ -135,15 +140,24 @@ export function judgeDisallowedScope(world: CtkWorld, exchange: Exchange, reques
  * REQ-TOK-12 for a request WITHOUT scope (RFC 6749 §3.3: the server uses a pre-defined default, or fails with
  * invalid_scope): the default may be anything the client may have, never a scope the profile says the IdP refuses the
  * client (clients.readOnly.refusedScopes). A refusal keeps every such scope from the client, so it holds (its form is
- * REQ-TOK-19's business, judged on the system client's scope-less request). A token is judged by what it states: the
+ * REQ-TOK-19's business, judged on the system client's scope-less request) — where the client's ordinary request, with
+ * its scopes, gets a token (refusal-control.ts). A 5xx or no answer is no refusal and no grant: not testable, with what
+ * came. A token is judged by what it states: the
  * response's scope member and the token's scope claim; where neither says what was granted, nothing here applies.
  * Only the listed scopes are judged, not "the client's declared scopes": Keycloak's default client scopes (profile,
  * email) are no scope the client is refused.
  */
-export function judgeDefaultScopeWithinClient(world: CtkWorld, exchange: Exchange, refused: readonly string[], situation: string): void {
+export async function judgeDefaultScopeWithinClient(world: CtkWorld, exchange: Exchange, client: ClientCredentials, refused: readonly string[], situation: string): Promise<void> {
   const expected = `no token, or a token whose granted scope holds none of ${refused.map((s) => `"${s}"`).join(', ')}, for ${situation} (the default scope of RFC 6749 §3.3 is still only what the client may have)`;
   // Any 2xx with an access token grants what it states (a 201 is REQ-TOK-01's finding, not a refusal).
   if (!issuedAToken(exchange)) {
+    const status = exchange.response?.status;
+    if (status === undefined || status >= 500) {
+      throw new NotTestableError(`${situation} got ${describeOutcome(exchange)}: a server error or no answer is neither a refusal nor a grant, so it shows nothing of the default scope`, {
+        remedy: 'see why the token endpoint fails a request without scope (REQ-TOK-19 judges the system client\'s)',
+      });
+    }
+    await refusalUnderControl(world, exchange, situation, ordinaryControl(world, client));
     check(world, { requirement: 'REQ-TOK-12', expected, observed: exchange }, () => expect(issuedAToken(exchange)).to.equal(false));
     return;
   }
@@ -214,9 +228,11 @@ export function unstatedScopeChange(world: CtkWorld, issued: IssuedToken, inToke
 
 /**
  * REQ-TOK-19 (RFC 6749 §3.3): a request without scope gets a token for the server's default scope, or is refused
- * with invalid_scope — a JSON error (REQ-TOK-09) with status 400 (REQ-TOK-17) like every §5.2 refusal.
+ * with invalid_scope — a JSON error (REQ-TOK-09) with status 400 (REQ-TOK-17) like every §5.2 refusal. A refusal is
+ * judged only where the same request with the client's scopes (its ordinary one) gets a token: else what is refused is
+ * not the missing scope (refusal-control.ts).
  */
-export function judgeScopeLessAnswer(world: CtkWorld, exchange: Exchange, code: string, situation: string): void {
+export async function judgeScopeLessAnswer(world: CtkWorld, exchange: Exchange, code: string, situation: string): Promise<void> {
   if (issuedAToken(exchange)) {
     check(world, { requirement: 'REQ-TOK-19', expected: `a token for the default scope, or invalid_scope, for ${situation}`, observed: exchange }, () =>
       expect(issuedAToken(exchange)).to.equal(true),
@@ -227,6 +243,7 @@ export function judgeScopeLessAnswer(world: CtkWorld, exchange: Exchange, code: 
     }
     return;
   }
+  await refusalUnderControl(world, exchange, situation);
   judgeRefusal(world, exchange, {
     requirement: 'REQ-TOK-19',
     codes: [code],

@@ -17,12 +17,12 @@
 import { expect } from 'chai';
 import type { CtkWorld } from '../world.ts';
 import { describeOutcome, type Exchange } from '../http/exchange.ts';
-import type { ClientCredentials, TargetDescription } from '../target/target.ts';
+import type { ClientCredentials } from '../target/target.ts';
 import { check, couldNotJudge, reportRootCause } from '../verdict/check.ts';
 import { requirementApplies } from '../target/applicability.ts';
 import { stateKey } from '../scenario-state.ts';
 import { describeAuth } from './clients.ts';
-import { isPublicClient, registeredAuthMethod, requestToken, wrongSecret, type ClientAuthMethod } from './token-client.ts';
+import { isPublicClient, mayUseFormBody, registeredAuthMethod, requestToken, wrongSecret, type ClientAuthMethod } from './token-client.ts';
 import { issuedAToken } from './token-errors.ts';
 import { judgeTokenIssued } from './token-response.ts';
 import { failureAddress, isNotTestable, resolveClient, tokenRequest, type NotTestable } from './token-requests.ts';
@@ -41,16 +41,6 @@ export const OLD_SECRET_AGAIN_AFTER_MS = 1_000;
 
 /** The other way of sending a client's secret: the form body for a client that uses HTTP Basic, and the reverse. */
 const otherWay = (method: ClientAuthMethod): ClientAuthMethod => (method === 'body' ? 'basic' : 'body');
-
-/**
- * Whether `client` may send its secret in the form body on this target: the target claims client-secret-post (as for
- * REQ-CAUTH-02), and the profile registered the client for no one method but the body (tokenEndpointAuthMethod left
- * out, or client_secret_post). A client registered for HTTP Basic only is rightly refused there (RFC 6749 §2.3.1).
- */
-export function mayUseFormBody(target: Pick<TargetDescription, 'capabilities'>, client: ClientCredentials): boolean {
-  if (isPublicClient(client) || target.capabilities['client-secret-post'] !== true) return false;
-  return client.tokenEndpointAuthMethod === undefined || client.tokenEndpointAuthMethod === 'client_secret_post';
-}
 
 /**
  * REQ-ROT-02's positive control, just before the rotation: the rotation client's secret, sent the way its ordinary

@@ -76,6 +76,16 @@ export function registeredAuthMethod(client: ClientCredentials): ClientAuthMetho
   return client.tokenEndpointAuthMethod === 'client_secret_post' ? 'body' : 'basic';
 }
 
+/**
+ * Whether `client` may send its secret in the form body on this target: the target claims client-secret-post (as for
+ * REQ-CAUTH-02), and the profile registered the client for no one method but the body (tokenEndpointAuthMethod left
+ * out, or client_secret_post). A client registered for HTTP Basic only is rightly refused there (RFC 6749 §2.3.1).
+ */
+export function mayUseFormBody(target: Pick<TargetDescription, 'capabilities'>, client: ClientCredentials): boolean {
+  if (isPublicClient(client) || target.capabilities['client-secret-post'] !== true) return false;
+  return client.tokenEndpointAuthMethod === undefined || client.tokenEndpointAuthMethod === 'client_secret_post';
+}
+
 /** Where the target's own token request parameters come from (TargetDescription.tokenRequestParameters). */
 export type TokenParameterSource = Pick<TargetDescription, 'tokenRequestParameters'>;
 

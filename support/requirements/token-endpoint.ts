@@ -360,8 +360,8 @@ export const CLIENT_AUTHENTICATION_REQUIREMENTS: readonly Requirement[] = [
     note:
       'The system client\'s Basic credentials with the read-only client\'s id (and no secret) in the form body: a token for the ' +
       'read-only client was bought with the system client\'s secret. A client_id without a secret is no second authentication ' +
-      'method (§2.3), so a refusal of any kind (400 invalid_request, 401 invalid_client) and a token of the system client both ' +
-      'pass; only a token that names the read-only client in client_id, azp or sub (read from the JWT, or through introspection) ' +
+      'method (§2.3), so a refusal of any kind (400 invalid_request, 401 invalid_client; judged where the same Basic request ' +
+      'without the other client_id gets a token, else blocked) and a token of the system client both pass; only a token that names the read-only client in client_id, azp or sub (read from the JWT, or through introspection) ' +
       'fails, judged against both clients\' own tokens. A token that names neither is not testable. Where the read-only client\'s ' +
       'id alone gets a token too, that is REQ-CAUTH-07\'s finding and this requirement is not judged on it.',
   },
