@@ -12,6 +12,7 @@ import type { CtkWorld } from '../world.ts';
 import { describeOutcome, type Exchange } from '../http/exchange.ts';
 import { check, checkInPassing, couldNotJudge, doesNotApply, explainedBy, reportRootCause } from '../verdict/check.ts';
 import { controlRoute, underControl } from './positive-control.ts';
+import { explainedByUnpublishedKey } from '../jwt/unpublished-key.ts';
 import { requirementApplies } from '../target/applicability.ts';
 import { isTagged } from '../oauth/scenario.ts';
 import { challengeProblems, describeReading, errorCodeOf, param, readChallenge, type ChallengeReading } from './bearer-challenge.ts';
@@ -103,8 +104,10 @@ export async function judgeReached(world: CtkWorld, requirement: string, exchang
   const expected = `a 2xx answer from the resource (${why})`;
   const judge = () =>
     check(world, { requirement, expected, observed: outcome(exchange) }, () => expect(isSuccess(exchange), 'the request did not reach the resource').to.equal(true));
-  if (requirement === 'REQ-BEARER-01') judge();
-  else await controlled(world, requirement, expected, judge);
+  if (requirement === 'REQ-BEARER-01') {
+    // A valid token the issuer's published keys do not verify is the issuer's finding (REQ-JWT-07), not the gateway's.
+    if (!(await explainedByUnpublishedKey(world, requirement, exchange, expected))) judge();
+  } else await controlled(world, requirement, expected, judge);
 }
 
 /**
