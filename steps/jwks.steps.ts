@@ -65,5 +65,5 @@ When('a key the gateway has accepted a token for is removed from the JWK Set', a
 });
 
 Then('the gateway refuses that token within the bound the deployment states', function (this: CtkWorld) {
-  judgeRetiredKeyRefused(this, this.state.recall(RETIREMENT));
+  return judgeRetiredKeyRefused(this, this.state.recall(RETIREMENT));
 });

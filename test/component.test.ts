@@ -125,7 +125,14 @@ describe('component: served through the gateway only (REQ-CANVAS-01, seed 000)',
 describe('component faults', () => {
   test('every component fault is declared for the component', () => {
     for (const fault of COMPONENT_FAULTS) assert.equal(fault.component, 'component');
-    assert.deepEqual(COMPONENT_FAULTS.map((f) => f.name).sort(), ['component-trusts-direct-calls', 'customer-data-refused-to-humans', 'human-deletes-any-customer', 'human-sees-all-customers', 'human-writes-any-customer', 'system-denied-customer-data']);
+    assert.deepEqual(COMPONENT_FAULTS.map((f) => f.name).sort(), ['component-trusts-direct-calls', 'customer-data-refused-to-humans', 'human-deletes-any-customer', 'human-sees-all-customers', 'human-writes-any-customer', 'public-route-500', 'system-denied-customer-data']);
+  });
+
+  test('public-route-500: the public catalog answers 500, with or without an identity; the protected route still serves', async () => {
+    const base = await startComponent(['public-route-500']);
+    assert.equal((await get(base, routes.public, anonymousIdentity('none'))).status, 500);
+    assert.equal((await get(base, routes.public, SYSTEM)).status, 500);
+    assert.equal((await get(base, routes.protected, SYSTEM)).status, 200);
   });
 
   test('component-trusts-direct-calls: a call without the gateway secret is served (REQ-CANVAS-01)', async () => {

@@ -1070,6 +1070,14 @@ Object.assign(FAULT_PROBES, {
   },
 });
 
+// A broad fault: authentication switched off everywhere. A forged token and no token at all reach the protected route.
+Object.assign(FAULT_PROBES, {
+  'gateway-validates-nothing': async (base: string) => {
+    assert.equal((await call(base, routes.protected)).status, 200, 'served without any credentials');
+    assert.equal((await call(base, routes.protected, { headers: [bearer(await mint({ key: unpublished }))] })).status, 200, 'served with a token of a key never published');
+  },
+});
+
 // Every probe is declared above this line: the loop below makes one test per probe when the module loads.
 describe('gateway faults: each flips the behaviour it names, and the healthy gateway does not', () => {
   test('every declared gateway fault has a probe here, and every probe a declaration', () => {

@@ -580,6 +580,7 @@ const FAULT_PROBES: Record<IdpFaultName, () => Promise<boolean>> = {
   },
   'discovery-issuer-mismatch': async () => (await call(`${idp.url}/.well-known/oauth-authorization-server`)).json?.issuer !== idp.issuer,
   'jwks-exposes-private-key': async () => (await jwks()).keys.some((k) => 'd' in k),
+  'jwks-empty-set': async () => (await jwks()).keys.length === 0,
   'pkce-not-checked': async () => {
     const { code } = await browserLogin(fx.users[0]!.username, fx.users[0]!.password, 'wrong');
     return (await redeemCode(code, randomBytes(32).toString('base64url'))).status === 200;

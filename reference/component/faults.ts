@@ -40,4 +40,12 @@ export const COMPONENT_FAULTS: readonly FaultDefinition[] = [
     description: "serves requests that did not come through the gateway (no gateway secret), trusting whatever identity header they carry (seed 000)",
     breaks: ['REQ-CANVAS-01'],
   },
+  // A public route that serves nobody: REQ-ANON-01's one finding. A failed credential not served there either
+  // (REQ-ANON-03) is not judged on it (support/identity/verdicts.ts explainedByPublicRouteClosed, a 5xx too).
+  {
+    name: 'public-route-500',
+    component: 'component',
+    description: 'answers 500 to every request to the public catalog, with or without credentials (its backend is broken)',
+    breaks: ['REQ-ANON-01'],
+  },
 ];

@@ -117,6 +117,8 @@ export function createComponentServer(options: ComponentOptions): Server {
     // Public catalog: anyone, anonymous included (seed 004: public resources stay reachable). It says who
     // it served, so an anonymous fallback can be observed.
     if (method === 'GET' && path === routes.public) {
+      // Fault public-route-500 (REQ-ANON-01): the public catalog's backend is broken, whoever calls.
+      if (faults.has('public-route-500')) return sendJson(res, 500, { error: 'internal', message: 'internal error' });
       const list = products.map(({ id, name, price, currency }) => ({ id, name, price, currency }));
       return sendJson(res, 200, { products: list, servedTo: identity });
     }

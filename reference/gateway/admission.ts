@@ -42,6 +42,18 @@ export async function admit(
   const fallback = (authentication: 'none' | 'failed'): Admission =>
     forwardAs(faults.has('anonymous-as-service-account') ? serviceAccountIdentity(authentication) : anonymousIdentity(authentication));
 
+  // Fault gateway-validates-nothing (a broad fault: authentication switched off on every route, a plugin left out of
+  // the gateway's config): every request is forwarded, a token's claims taken at their word, no token anonymous.
+  // REQ-ANON-04 reports it once (a protected route serves a request without any credentials); every check of what
+  // the gateway refuses or admits is not judged on a route that validates nothing (support/gateway/verdicts.ts).
+  if (faults.has('gateway-validates-nothing')) {
+    if (credentials.kind !== 'token') return forwardAs(anonymousIdentity('none'));
+    try {
+      return forwardAs(identityOfToken(decodeJwt(credentials.token) as AccessTokenClaims, {}));
+    } catch {
+      return forwardAs(anonymousIdentity('failed'));
+    }
+  }
   if (credentials.kind === 'malformed') {
     if (fallbackOnFailure) return fallback('failed');
     if (faults.has('malformed-authorization-as-401') && credentials.cause === 'header') {

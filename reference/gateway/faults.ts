@@ -266,5 +266,13 @@ export const GATEWAY_FAULTS: readonly FaultDefinition[] = [
   // Shown only by a customer's token: a system client's token is of kind system already, so its forged "system" changes nothing.
   gateway('forwards-caller-kind', "takes the kind of an X-Auth-Identity header the caller sent instead of the token's: a customer who sends kind \"system\" is passed on as the system", ['REQ-ID-09']),
   // --- gateway IP block duration (REQ-GRL-05: blocked for the stated limits.gateway.ipBlock.blockSeconds, not less)
+  // --- broad faults: the gateway validates nothing at all. One cause, one finding: REQ-ANON-04's (a protected route
+  // serves a request without any credentials); a bad token served on the public route as somebody (REQ-ANON-03) or a
+  // "bearer" spelling served (REQ-BEARER-09) is not judged on a route that validates nothing.
+  gateway(
+    'gateway-validates-nothing',
+    "validates nothing on any route (its authentication plugin left out of the config): every request is forwarded, a token's claims taken at their word, a request without one as anonymous",
+    ['REQ-ANON-04'],
+  ),
   gatewayLimits('gateway-block-lifted-early', 'lets a blocked IP in again after a tenth of the stated block time (at least 0.5 s)', ['REQ-GRL-05']),
 ];

@@ -1150,6 +1150,14 @@ export const IDP_FAULTS = [
     description: 'Every token endpoint error carries an error_uri whose path holds a space (".../docs/token errors#invalid_client"), not percent-encoded.',
     breaks: ['REQ-TOK-27'],
   },
+  {
+    name: 'jwks-empty-set',
+    component: 'idp',
+    description: 'The JWK Set endpoint serves an empty set ({"keys":[]}): no published key verifies any access token.',
+    // One cause, one finding: the gateway that rightly refuses every token then (REQ-BEARER-01) is not judged on it
+    // (support/jwt/unpublished-key.ts); the refusal checks behind the gateway's positive control are not judged either.
+    breaks: ['REQ-JWT-07'],
+  },
 ] as const satisfies readonly FaultDefinition[];
 
 export type IdpFaultName = (typeof IDP_FAULTS)[number]['name'];

@@ -219,6 +219,8 @@ function injectProviderFaults(provider: Provider, state: ProviderState): void {
     if (ctx.path === '/.well-known/openid-configuration' && faults.has('discovery-issuer-mismatch')) {
       ctx.body = { ...ctx.body, issuer: `${state.issuer}/` };
     }
+    // Fault jwks-empty-set (RFC 7517 §5, RFC 9068 §4; REQ-JWT-07): the set publishes no key, so no token verifies.
+    if (ctx.path === '/jwks' && faults.has('jwks-empty-set')) ctx.body = { keys: [] };
     if (ctx.path === '/jwks' && faults.has('jwks-exposes-private-key')) {
       ctx.body = { keys: keys.all.map((k) => k.privateJwk) };
     }

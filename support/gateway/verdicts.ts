@@ -12,6 +12,7 @@ import type { CtkWorld } from '../world.ts';
 import { describeOutcome, type Exchange } from '../http/exchange.ts';
 import { check, checkInPassing, couldNotJudge, doesNotApply, explainedBy, reportRootCause } from '../verdict/check.ts';
 import { controlRoute, underControl } from './positive-control.ts';
+import { explainedByUnpublishedKey } from '../jwt/unpublished-key.ts';
 import { requirementApplies } from '../target/applicability.ts';
 import { isTagged } from '../oauth/scenario.ts';
 import { challengeProblems, describeReading, errorCodeOf, param, readChallenge, type ChallengeReading } from './bearer-challenge.ts';
@@ -74,8 +75,20 @@ export async function acceptedBadToken(world: CtkWorld, dependent: { readonly re
   if (!requirementApplies(world.target, BAD_TOKEN_ROOT)) return false;
   const probe = await callGateway(world, { route: 'protected', authorization, keepAsLast: false });
   if (!isSuccess(probe)) return false;
-  // A protected route that serves a request without any credentials validates nothing: REQ-ANON-04's root, not this one.
-  if (isSuccess(await callGateway(world, { route: 'protected', keepAsLast: false }))) return false;
+  // A protected route that serves a request without any credentials validates nothing: REQ-ANON-04's root, not this
+  // one, and it explains the dependent too (a gateway with its authentication switched off, gateway-validates-nothing).
+  const bare = await callGateway(world, { route: 'protected', keepAsLast: false });
+  if (isSuccess(bare)) {
+    if (dependent.requirement === UNPROTECTED_ROOT || !requirementApplies(world.target, UNPROTECTED_ROOT)) return false;
+    reportRootCause(
+      world,
+      { requirement: UNPROTECTED_ROOT, expected: 'a request without any credentials is refused on the protected route', observed: `${bare.request.method} protected route without credentials: ${outcome(bare)}` },
+      () => expect(isSuccess(bare), 'served without any credentials').to.equal(false),
+      [dependent],
+      { why: `the protected route admits the same credential, and a request without any credentials too (${describeOutcome(bare)}): it validates no access token` },
+    );
+    return true;
+  }
   reportRootCause(
     world,
     { requirement: BAD_TOKEN_ROOT, expected: 'a request with a failed credential never reaches the protected resource', observed: `the protected route with the same credential: ${outcome(probe)}` },
@@ -103,8 +116,14 @@ export async function judgeReached(world: CtkWorld, requirement: string, exchang
   const expected = `a 2xx answer from the resource (${why})`;
   const judge = () =>
     check(world, { requirement, expected, observed: outcome(exchange) }, () => expect(isSuccess(exchange), 'the request did not reach the resource').to.equal(true));
-  if (requirement === 'REQ-BEARER-01') judge();
-  else await controlled(world, requirement, expected, judge);
+  if (requirement === 'REQ-BEARER-01') {
+    // A valid token the issuer's published keys do not verify is the issuer's finding (REQ-JWT-07), not the gateway's.
+    if (!(await explainedByUnpublishedKey(world, requirement, exchange, expected))) judge();
+  } else {
+    // The negative control: a route that serves a request without any credentials serves "bearer <token>" whatever it
+    // makes of the scheme, so the 2xx says nothing about it; REQ-ANON-04 reports the route (servedWithoutAnyCredentials).
+    await controlled(world, requirement, expected, async () => (await servedWithoutAnyCredentials(world, requirement, exchange, expected)) || judge());
+  }
 }
 
 /**

@@ -384,13 +384,17 @@ async function explainedByAnonymousNotNobody(world: CtkWorld, dependent: { reado
   return true;
 }
 
-/** REQ-ANON-01 as the root of a refused failed credential: the public route refuses (4xx, not 429) a caller without credentials too. */
+/**
+ * REQ-ANON-01 as the root of a failed credential not served: the public route does not serve a caller without
+ * credentials either (a 4xx other than 429, a 5xx, or no answer: a broken component behind it answers 500 to both).
+ */
 async function explainedByPublicRouteClosed(world: CtkWorld, dependent: { readonly requirement: string; readonly expected: string }): Promise<boolean> {
   const root = 'REQ-ANON-01';
   if (!requirementApplies(world.target, root)) return false;
   const control = await callGateway(world, { route: 'public', keepAsLast: false });
   const status = control.response?.status;
-  if (status === undefined || status < 400 || status >= 500 || status === 429) return false;
+  // Not served: a refusal, a server error or no answer at all (a component behind the public route that answers 500).
+  if (status === 429 || (status !== undefined && status < 300)) return false;
   reportRootCause(
     world,
     { requirement: root, expected: 'a 2xx answer: a public resource is open to an anonymous caller (seed 004)', observed: control },
@@ -444,8 +448,8 @@ export async function judgeFailedCredentialOnPublicRoute(world: CtkWorld, requir
   // Seed 004: the failed authentication leaves an anonymous caller, who is served the public resource. A refusal
   // (RFC 6750 §3.1 alone would allow it) breaks the fallback the target claims — unless the public route refuses a
   // caller without any credential too: that is REQ-ANON-01's one finding (one cause, one finding).
-  const refused = status !== undefined && status >= 400 && status < 500 && status !== 429;
-  if (refused && (await explainedByPublicRouteClosed(world, { requirement, expected: 'the public resource served to the caller as anonymous (seed 004)' }))) return;
+  const notServed = status !== 429 && !(status !== undefined && status >= 200 && status < 300);
+  if (notServed && (await explainedByPublicRouteClosed(world, { requirement, expected: 'the public resource served to the caller as anonymous (seed 004)' }))) return;
   check(world, { requirement, expected: 'the public resource served to the caller as anonymous (seed 004: a failed authentication gives an anonymous-equivalent identity), not a refusal', observed: describeOutcome(exchange) }, () =>
     expect(status !== undefined && status >= 200 && status < 300, 'served').to.equal(true),
   );

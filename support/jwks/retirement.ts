@@ -15,6 +15,7 @@ import { check, couldNotJudge } from '../verdict/check.ts';
 import { NotTestableError } from '../verdict/not-testable.ts';
 import { callProtectedRoute, presentUntilAdmitted } from '../jwt/gateway.ts';
 import { isSuccess } from '../gateway/gateway-client.ts';
+import { servedWithoutAnyCredentials } from '../gateway/verdicts.ts';
 import { accessTokenFor } from '../oauth/token-client.ts';
 import { decodeJwt } from '../jwt/decode.ts';
 import { addCleanup } from '../oauth/scenario.ts';
@@ -73,7 +74,7 @@ export async function retireKeyAndWatch(world: CtkWorld): Promise<Retirement> {
   }
 }
 
-export function judgeRetiredKeyRefused(world: CtkWorld, retirement: Retirement): void {
+export async function judgeRetiredKeyRefused(world: CtkWorld, retirement: Retirement): Promise<void> {
   if (retirement.kind === 'never-admitted') {
     return couldNotJudge(world, {
       requirement: REQUIREMENT,
@@ -82,6 +83,9 @@ export function judgeRetiredKeyRefused(world: CtkWorld, retirement: Retirement):
     });
   }
   const expected = `a token signed with a key removed from the JWK Set is refused within ${retirement.boundSeconds} s (limits.gateway.retiredKeySeconds; asked every ${POLL_EVERY_MS} ms, ${POLL_SLACK_MS / 1000} s of slack)`;
+  // One cause, one finding: a protected route that serves a request without any credentials serves the retired key's
+  // token too; REQ-ANON-04 reports the route (servedWithoutAnyCredentials).
+  if (retirement.refusedAfterMs === undefined && (await servedWithoutAnyCredentials(world, REQUIREMENT, retirement.exchange, expected))) return;
   check(world, {
     requirement: REQUIREMENT,
     expected,

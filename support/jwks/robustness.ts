@@ -22,6 +22,7 @@ import { signedWithForeignKey } from '../jwt/forge.ts';
 import { callProtectedRoute } from '../jwt/gateway.ts';
 import { isSuccess } from '../gateway/gateway-client.ts';
 import { positiveControl, underControl } from '../gateway/positive-control.ts';
+import { servedWithoutAnyCredentials } from '../gateway/verdicts.ts';
 import { jwksRelayOf, type JwksOutage } from './relay-client.ts';
 
 /** Tokens with made-up kids sent in a row (REQ-JWKS-01), and the most JWK Set fetches they may cost. */
@@ -136,6 +137,9 @@ export async function judgeRefusedDuringOutage(world: CtkWorld, requirement: 'RE
       why: `the gateway never asked for the key set in ${ASK_BOUND_MS / 1000} s (${attempt.attempts} tokens with unknown kids, each refused without a JWKS request: ${describeOutcome(attempt.exchange)}), so its refusal says nothing about the outage`,
     });
   }
+  // One cause, one finding: a protected route that serves a request without any credentials serves this token too,
+  // outage or not; REQ-ANON-04 reports the route (servedWithoutAnyCredentials).
+  if (await servedWithoutAnyCredentials(world, requirement, attempt.exchange, expected)) return;
   check(world, {
     requirement,
     expected,

@@ -10,6 +10,7 @@ import type { CtkWorld } from '../world.ts';
 import type { Exchange } from '../http/exchange.ts';
 import { check } from '../verdict/check.ts';
 import { underControl } from '../gateway/positive-control.ts';
+import { explainedByUnpublishedKey } from './unpublished-key.ts';
 import { judgeTokenRefusal, servedWithoutAnyCredentials, serverErrorForBadToken, withTokenChallenge } from '../gateway/verdicts.ts';
 import { isTagged } from '../oauth/scenario.ts';
 import { param, parseWwwAuthenticate } from '../gateway/www-authenticate.ts';
@@ -106,6 +107,8 @@ export async function judgeGatewayRefusal(world: CtkWorld, exchange: Exchange, s
 export async function judgeGatewayAdmission(world: CtkWorld, exchange: Exchange, requirement: string, situation: string): Promise<void> {
   const expected = `the gateway serves the protected route (2xx) for ${situation}`;
   if (requirement !== 'REQ-BEARER-01' && !(await underControl(world, 'protected', [requirement], expected))) return;
+  // A valid token the issuer's published keys do not verify is the issuer's finding (REQ-JWT-07), not the gateway's.
+  if (requirement === 'REQ-BEARER-01' && (await explainedByUnpublishedKey(world, requirement, exchange, expected))) return;
   check(world, { requirement, expected, observed: exchange }, () => expect(isSuccess(exchange), 'admitted').to.equal(true));
 }
 
