@@ -51,7 +51,7 @@ export async function underControl(world: CtkWorld, route: GatewayRouteName, req
     couldNotJudge(world, {
       requirement,
       expected,
-      why: `the route does not serve a valid request either (positive control: ${control.observed}), so a check here proves nothing; REQ-BEARER-01 reports the route`,
+      why: `the route does not serve a valid request either (positive control: ${control.observed}), so a check here proves nothing; REQ-BEARER-01 reports the route (REQ-JWT-07, where the issuer's JWK Set holds no key for its own tokens)`,
     });
   }
   return false;
