@@ -5,13 +5,12 @@
 import { When, Then } from '@cucumber/cucumber';
 import { expect } from 'chai';
 import type { CtkWorld } from '../support/world.ts';
-import { describeOutcome } from '../support/http/exchange.ts';
 import { check } from '../support/verdict/check.ts';
 import { bearer, callGateway, isSuccess, type GatewayRouteName } from '../support/gateway/gateway-client.ts';
 import { thePresented } from '../support/jwt/gateway.ts';
 import { requirementFor, scenarioRequirements } from '../support/gateway/scenario-requirements.ts';
 import { judgeNotReached } from '../support/gateway/verdicts.ts';
-import { anonymousAuthorization, callAsAnonymous, failLogin, type FailedLogin } from '../support/identity/anonymous.ts';
+import { anonymousAuthorization, callAsAnonymous, failLogin, judgeFailedLoginAnonymous, type FailedLogin } from '../support/identity/anonymous.ts';
 import { judgeFailedCredentialOnPublicRoute } from '../support/identity/verdicts.ts';
 import { stateKey } from '../support/scenario-state.ts';
 
@@ -64,13 +63,5 @@ Then('the anonymous caller gets no protected data', function (this: CtkWorld) {
 });
 
 Then('the failed login gave no access token, or one that opens no protected resource', function (this: CtkWorld) {
-  const failed = this.state.recall(FAILED_LOGIN);
-  const requirement = requirementFor(this, ['REQ-ANON-05']);
-  check(this, {
-    requirement,
-    expected: 'no access token after a failed login (RFC 6749 §5.2 error), or a token that the gateway treats as anonymous: no protected resource',
-    observed: failed.protectedAnswer
-      ? `the failed login returned a token (${describeOutcome(failed.login)}); with it the protected route answered ${describeOutcome(failed.protectedAnswer)}`
-      : `the failed login returned no token: ${describeOutcome(failed.login)}`,
-  }, () => expect(failed.protectedAnswer !== undefined && isSuccess(failed.protectedAnswer), 'the failed login opened a protected resource').to.equal(false));
+  return judgeFailedLoginAnonymous(this, requirementFor(this, ['REQ-ANON-05']), this.state.recall(FAILED_LOGIN));
 });

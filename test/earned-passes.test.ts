@@ -54,6 +54,18 @@ test('REQ-INTRO-04/-05: an endpoint that answers "active": false to every token 
   for (const id of ['REQ-INTRO-04', 'REQ-INTRO-05']) assert.equal(verdictOf(clean, id).verdict, 'passed', `${id}: ${said(clean, id)}`);
 });
 
+test('REQ-ANON-05: a failed login refused by a token endpoint that refuses every login proves nothing; the correct one passes it', { timeout: 180_000 }, async () => {
+  // Both rows: the system client's wrong secret (control: its ordinary request) and the customer's wrong password
+  // (control: the same password login with the right password), each refused like everything else here.
+  const args = ['features/anonymous-fallback.feature', '--tags', '@REQ-ANON-05'];
+  const refusing = await runWithFault('token-endpoint-refuses-everything-401', args, 120_000);
+  const anon05 = verdictOf(refusing, 'REQ-ANON-05');
+  assert.equal(anon05.verdict, 'not-testable', said(refusing, 'REQ-ANON-05'));
+  assert.match(said(refusing, 'REQ-ANON-05'), /the ordinary token request of ctk-system is refused too|the password login of \S+ with the right password gets no token either/);
+  const clean = await runWithFault('', args, 120_000);
+  assert.equal(verdictOf(clean, 'REQ-ANON-05').verdict, 'passed', said(clean, 'REQ-ANON-05'));
+});
+
 /**
  * A token endpoint whose form bodies never arrive (a proxy that drops or re-encodes them) answers every request as one
  * without grant_type: 400 invalid_request. `healthy`: the same endpoint, serving a request that carries

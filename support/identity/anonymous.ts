@@ -3,10 +3,16 @@
  * result must be no more than anonymous. Failed logins are sent from a client IP of the scenario's own (when the
  * target lists any), so they never add to the failed-login count of the address the rest of the run uses.
  */
+import { expect } from 'chai';
 import type { CtkWorld } from '../world.ts';
-import type { Exchange } from '../http/exchange.ts';
+import { describeOutcome, type Exchange } from '../http/exchange.ts';
 import { requestToken, tokenResponseOf, wrongSecret } from '../oauth/token-client.ts';
-import { bearer, callGateway, type GatewayRouteName } from '../gateway/gateway-client.ts';
+import { issuedAToken } from '../oauth/token-errors.ts';
+import { refusalUnderControl } from '../oauth/refusal-control.ts';
+import { bearer, callGateway, isSuccess, type GatewayRouteName } from '../gateway/gateway-client.ts';
+import { underControl } from '../gateway/positive-control.ts';
+import { check } from '../verdict/check.ts';
+import { NotTestableError } from '../verdict/not-testable.ts';
 import { failedCredential } from '../gateway/bad-credentials.ts';
 import { freshAddresses } from '../load/source-addresses.ts';
 import { passwordLogin } from './human-login.ts';
@@ -31,6 +37,8 @@ export interface FailedLogin {
   readonly token?: string;
   /** What that token opened: the protected route's answer. */
   readonly protectedAnswer?: Exchange;
+  /** Which login failed: its positive control is the same login with the right credential. */
+  readonly kind: FailedLoginKind;
 }
 
 export type FailedLoginKind = 'the system client with a wrong secret' | 'the first test customer with a wrong password';
@@ -49,9 +57,49 @@ export async function failLogin(world: CtkWorld, kind: string): Promise<FailedLo
   } else {
     throw new Error(`unknown failed login "${kind}" in the feature file`);
   }
+  const loggedIn = kind as FailedLoginKind; // one of the two: anything else threw above
   const token = tokenResponseOf(login)?.access_token;
-  if (!token) return { login };
+  if (!token) return { login, kind: loggedIn };
   // Seed 004's DataONE returns an "anonymous" auth_token on failure: whatever came back must open nothing protected.
   const protectedAnswer = await callGateway(world, { route: 'protected', authorization: bearer(token) });
-  return { login, token, protectedAnswer };
+  return { login, token, protectedAnswer, kind: loggedIn };
+}
+
+/**
+ * REQ-ANON-05 (seed 004): a failed login yields no token, or one that opens nothing protected. Both outcomes are
+ * also what a target gives that logs nobody in this way (an IdP without the password grant answers every password
+ * login unsupported_grant_type; a token endpoint that refuses everything), or a protected route that serves nobody.
+ * So each is judged after its positive control, in the same scenario: no token, where the same login with the right
+ * secret or password gets one; a refused token, where the protected route serves a valid token. Otherwise the
+ * failed login proves nothing: not testable, with what the control got.
+ */
+export async function judgeFailedLoginAnonymous(world: CtkWorld, requirement: string, failed: FailedLogin): Promise<void> {
+  const expected = 'no access token after a failed login (RFC 6749 §5.2 error), or a token that the gateway treats as anonymous: no protected resource';
+  if (!failed.token) await loginUnderControl(world, failed);
+  else if (failed.protectedAnswer && !isSuccess(failed.protectedAnswer) && !(await underControl(world, 'protected', [requirement], expected))) return;
+  check(world, {
+    requirement,
+    expected,
+    observed: failed.protectedAnswer
+      ? `the failed login returned a token (${describeOutcome(failed.login)}); with it the protected route answered ${describeOutcome(failed.protectedAnswer)}`
+      : `the failed login returned no token: ${describeOutcome(failed.login)}`,
+  }, () => expect(failed.protectedAnswer !== undefined && isSuccess(failed.protectedAnswer), 'the failed login opened a protected resource').to.equal(false));
+}
+
+/** Returns where the same login with the right credential gets a token; throws not testable (or blocked) otherwise. */
+async function loginUnderControl(world: CtkWorld, failed: FailedLogin): Promise<void> {
+  if (failed.kind === 'the system client with a wrong secret') {
+    await refusalUnderControl(world, failed.login, 'the system client\'s token request with a wrong secret');
+    return;
+  }
+  const user = world.target.users[0]!;
+  const control = await passwordLogin(world, user);
+  if (issuedAToken(control)) {
+    world.log(`positive control: the password login of ${user.username} with the right password got a token, so the refused wrong password is about the password`);
+    return;
+  }
+  throw new NotTestableError(
+    `the password login of ${user.username} with the right password gets no token either (${describeOutcome(control)}): the target does not log this customer in with a password sent to the token endpoint, so the refused wrong password (${describeOutcome(failed.login)}) proves nothing about seed 004's failed login`,
+    { remedy: 'the customer row is judged where the target logs humans in with grant_type=password through clients.web (RFC 6749 §4.3); the system client row judges the requirement with a client secret' },
+  );
 }
