@@ -21,6 +21,8 @@ import { refusalUnderControl } from '../support/oauth/refusal-control.ts';
 import { tokenRequestBody } from '../support/oauth/token-client.ts';
 import { findingSink } from './helpers/recording-world.ts';
 import { ScenarioState } from '../support/scenario-state.ts';
+import { judgeFailedLoginAnonymous } from '../support/identity/anonymous.ts';
+import { NotTestableError } from '../support/verdict/not-testable.ts';
 
 type Run = Awaited<ReturnType<typeof runWithFault>>;
 const verdictOf = (run: Run, id: string) => run.verdicts.requirements.find((r) => r.requirement.id === id)!;
@@ -225,3 +227,41 @@ for (const [fault, refusal] of [
     assert.match(verdictOf(run, 'REQ-CAUTH-04').reason ?? '', /with its own secret sent in the form body is refused too/);
   });
 }
+
+test('REQ-ANON-05, customer row: where the web client may not use the password grant the row does not apply; where the right password is refused otherwise it is not testable', async () => {
+  const customer = { username: 'alice', password: 'stub-password-0815', customerId: 'c-1' };
+  const worldAnswering = (status: number, body: object) => {
+    const marks: string[] = [];
+    const sink = findingSink();
+    const world = {
+      ...sink,
+      state: new ScenarioState(),
+      target: {
+        tokenEndpoint: 'http://127.0.0.1:1/token',
+        clients: { system: { clientId: 'ctk-system', clientSecret: 'stub-secret-0815', scopes: ['items:read'] }, web: { clientId: 'ctk-web', clientSecret: 'stub-web-0815', scopes: [] } },
+        users: [customer],
+        capabilities: {},
+        limits: {},
+      },
+      log: () => undefined,
+      send: async (request: HttpRequest): Promise<Exchange> => ({ request, response: { status, headers: { 'content-type': 'application/json' }, rawHeaders: [['content-type', 'application/json']], body: JSON.stringify(body) }, startedAt: 0, durationMs: 1 }),
+      notApplicable: (_ids: readonly string[], reason: string) => (marks.push(reason), 'skipped' as const),
+    };
+    return { world: world as unknown as CtkWorld, marks, sink };
+  };
+  const failedLogin = (world: CtkWorld) => ({ login: { request: { method: 'POST', url: world.target.tokenEndpoint }, response: { status: 400, headers: {}, rawHeaders: [], body: '{"error":"invalid_grant"}' }, startedAt: 0, durationMs: 1 } as Exchange, kind: 'the first test customer with a wrong password' as const });
+
+  const noPasswordGrant = worldAnswering(400, { error: 'unsupported_grant_type' });
+  assert.equal(await judgeFailedLoginAnonymous(noPasswordGrant.world, 'REQ-ANON-05', failedLogin(noPasswordGrant.world)), 'skipped');
+  assert.match(noPasswordGrant.marks[0]!, /does not log customers in with a password sent to the token endpoint/);
+  assert.equal(noPasswordGrant.sink.checks.length, 0, 'nothing judged on a login the target does not offer');
+
+  const refusingAll = worldAnswering(401, { error: 'invalid_client' });
+  await assert.rejects(judgeFailedLoginAnonymous(refusingAll.world, 'REQ-ANON-05', failedLogin(refusingAll.world)), (e: Error) => e instanceof NotTestableError && /with the right password gets no token either/.test(e.message));
+  assert.equal(refusingAll.sink.checks.length, 0);
+
+  const served = worldAnswering(200, { access_token: 'stub-token', token_type: 'Bearer', expires_in: 60 });
+  assert.equal(await judgeFailedLoginAnonymous(served.world, 'REQ-ANON-05', failedLogin(served.world)), undefined);
+  assert.deepEqual(served.sink.checks.map((c) => c.outcome), ['holds']);
+  assert.ok(!JSON.stringify(served.sink.checks).includes(customer.password), 'the password is in no record');
+});

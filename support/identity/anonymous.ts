@@ -5,7 +5,7 @@
  */
 import { expect } from 'chai';
 import type { CtkWorld } from '../world.ts';
-import { describeOutcome, type Exchange } from '../http/exchange.ts';
+import { describeOutcome, jsonOf, type Exchange } from '../http/exchange.ts';
 import { requestToken, tokenResponseOf, wrongSecret } from '../oauth/token-client.ts';
 import { issuedAToken } from '../oauth/token-errors.ts';
 import { refusalUnderControl } from '../oauth/refusal-control.ts';
@@ -67,16 +67,20 @@ export async function failLogin(world: CtkWorld, kind: string): Promise<FailedLo
 
 /**
  * REQ-ANON-05 (seed 004): a failed login yields no token, or one that opens nothing protected. Both outcomes are
- * also what a target gives that logs nobody in this way (an IdP without the password grant answers every password
- * login unsupported_grant_type; a token endpoint that refuses everything), or a protected route that serves nobody.
- * So each is judged after its positive control, in the same scenario: no token, where the same login with the right
- * secret or password gets one; a refused token, where the protected route serves a valid token. Otherwise the
- * failed login proves nothing: not testable, with what the control got.
+ * also what a target gives that logs nobody in this way (a token endpoint that refuses everything), or a protected
+ * route that serves nobody. So each is judged after its positive control, in the same scenario: no token, where the
+ * same login with the right secret or password gets one; a refused token, where the protected route serves a valid
+ * token. Otherwise the failed login proves nothing: not testable, with what the control got. A target that does not
+ * offer the password grant to its web client (every IdP that logs humans in through a login page only: RFC 6749
+ * §4.3 is optional, and OAuth 2.1 drops it) has no password login to fail: the customer row does not apply there, and
+ * the system client's row judges the requirement. Returns 'skipped' (the step's result) for that row.
  */
-export async function judgeFailedLoginAnonymous(world: CtkWorld, requirement: string, failed: FailedLogin): Promise<void> {
+export async function judgeFailedLoginAnonymous(world: CtkWorld, requirement: string, failed: FailedLogin): Promise<'skipped' | undefined> {
   const expected = 'no access token after a failed login (RFC 6749 §5.2 error), or a token that the gateway treats as anonymous: no protected resource';
-  if (!failed.token) await loginUnderControl(world, failed);
-  else if (failed.protectedAnswer && !isSuccess(failed.protectedAnswer) && !(await underControl(world, 'protected', [requirement], expected))) return;
+  if (!failed.token) {
+    const noPasswordGrant = await loginUnderControl(world, failed);
+    if (noPasswordGrant) return world.notApplicable([requirement], noPasswordGrant);
+  } else if (failed.protectedAnswer && !isSuccess(failed.protectedAnswer) && !(await underControl(world, 'protected', [requirement], expected))) return undefined;
   check(world, {
     requirement,
     expected,
@@ -84,22 +88,33 @@ export async function judgeFailedLoginAnonymous(world: CtkWorld, requirement: st
       ? `the failed login returned a token (${describeOutcome(failed.login)}); with it the protected route answered ${describeOutcome(failed.protectedAnswer)}`
       : `the failed login returned no token: ${describeOutcome(failed.login)}`,
   }, () => expect(failed.protectedAnswer !== undefined && isSuccess(failed.protectedAnswer), 'the failed login opened a protected resource').to.equal(false));
+  return undefined;
 }
 
-/** Returns where the same login with the right credential gets a token; throws not testable (or blocked) otherwise. */
-async function loginUnderControl(world: CtkWorld, failed: FailedLogin): Promise<void> {
+/** The error codes of a token endpoint that does not let this client use the password grant (RFC 6749 §5.2). */
+const PASSWORD_GRANT_NOT_OFFERED = ['unsupported_grant_type', 'unauthorized_client'];
+
+/**
+ * Returns undefined where the same login with the right credential gets a token; the reason the customer row does not
+ * apply where the token endpoint says it does not offer the password grant; throws not testable (or blocked) otherwise.
+ */
+async function loginUnderControl(world: CtkWorld, failed: FailedLogin): Promise<string | undefined> {
   if (failed.kind === 'the system client with a wrong secret') {
     await refusalUnderControl(world, failed.login, 'the system client\'s token request with a wrong secret');
-    return;
+    return undefined;
   }
   const user = world.target.users[0]!;
   const control = await passwordLogin(world, user);
   if (issuedAToken(control)) {
     world.log(`positive control: the password login of ${user.username} with the right password got a token, so the refused wrong password is about the password`);
-    return;
+    return undefined;
+  }
+  const error = jsonOf(control)?.error;
+  if (typeof error === 'string' && PASSWORD_GRANT_NOT_OFFERED.includes(error) && control.response!.status === 400) {
+    return `the target does not log customers in with a password sent to the token endpoint: the password login of ${user.username} with the right password is refused too (${describeOutcome(control)}), so there is no such login to fail; the system client's row judges the requirement`;
   }
   throw new NotTestableError(
-    `the password login of ${user.username} with the right password gets no token either (${describeOutcome(control)}): the target does not log this customer in with a password sent to the token endpoint, so the refused wrong password (${describeOutcome(failed.login)}) proves nothing about seed 004's failed login`,
-    { remedy: 'the customer row is judged where the target logs humans in with grant_type=password through clients.web (RFC 6749 §4.3); the system client row judges the requirement with a client secret' },
+    `the password login of ${user.username} with the right password gets no token either (${describeOutcome(control)}), so the refused wrong password (${describeOutcome(failed.login)}) proves nothing about seed 004's failed login`,
+    { remedy: 'check users[].password and clients.web in the target profile; the customer row is judged where the right password gets a token (grant_type=password, RFC 6749 §4.3)' },
   );
 }
