@@ -213,3 +213,37 @@ for (const [fault, refusal] of [
     assert.match(verdictOf(run, 'REQ-CAUTH-04').reason ?? '', /with its own secret sent in the form body is refused too/);
   });
 }
+
+/**
+ * One cause, one finding between the three scenarios that send the system client's own secret (support/oauth/
+ * auth-method-cause.ts): its ordinary request (REQ-TOK-01, HTTP Basic on the reference), HTTP Basic (REQ-CAUTH-01) and
+ * the form body (REQ-CAUTH-02). Before, ignore-basic-auth failed REQ-CAUTH-01 and REQ-TOK-01, and an endpoint that
+ * refuses everything failed all three. Now, in a run of the token endpoint's features, the other way decides: a
+ * method refused where the other way gets a token is that method's finding (REQ-TOK-01 not judged on it); refused
+ * both ways, REQ-TOK-01's (REQ-CAUTH-01/-02 blocked on it, with both answers).
+ */
+for (const [fault, finding] of [
+  ['ignore-basic-auth', 'REQ-CAUTH-01'],
+  ['ignore-body-credentials', 'REQ-CAUTH-02'],
+  ['token-endpoint-refuses-everything-401', 'REQ-TOK-01'],
+] as const) {
+  test(`${fault}: the token endpoint's features find ${finding} alone among REQ-TOK-01, REQ-CAUTH-01 and REQ-CAUTH-02`, { timeout: 180_000 }, async () => {
+    const run = await runWithFault(fault, TOKEN_ENDPOINT_FEATURES, 120_000);
+    assert.ok(run.verdicts.scenarios.length > 20, `the run ran ${run.verdicts.scenarios.length} scenarios: ${run.stderr.slice(-800)}`);
+    const failed = run.verdicts.requirements.filter((r) => r.verdict === 'failed').map((r) => r.requirement.id);
+    assert.deepEqual(failed, [finding], `failed: ${failed.join(', ')}\n${said(run, finding)}`);
+    if (finding === 'REQ-CAUTH-01') {
+      const tok01 = verdictOf(run, 'REQ-TOK-01');
+      assert.equal(tok01.verdict, 'not-testable', said(run, 'REQ-TOK-01'));
+      assert.match(tok01.reason ?? '', /REQ-CAUTH-01's finding explains this answer \(the valid credentials of ctk-system sent in the form body get a token/);
+    }
+    if (finding === 'REQ-CAUTH-02') assert.equal(verdictOf(run, 'REQ-TOK-01').verdict, 'passed', said(run, 'REQ-TOK-01'));
+    if (finding === 'REQ-TOK-01') {
+      for (const id of ['REQ-CAUTH-01', 'REQ-CAUTH-02']) {
+        const v = verdictOf(run, id);
+        assert.equal(v.verdict, 'not-testable', `${id}: ${said(run, id)}`);
+        assert.match(v.reason ?? '', /^blocked: .* got HTTP 401.*, and the valid credentials of ctk-system sent (with HTTP Basic|in the form body) are refused too \(HTTP 401.*whatever the method; REQ-TOK-01 reports/, id);
+      }
+    }
+  });
+}
