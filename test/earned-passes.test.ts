@@ -19,6 +19,7 @@ import { PrerequisiteBlocked } from '../support/verdict/blocked.ts';
 import { judgeRefusal } from '../support/oauth/token-errors.ts';
 import { refusalUnderControl } from '../support/oauth/refusal-control.ts';
 import { tokenRequestBody } from '../support/oauth/token-client.ts';
+import { methodRefusalUnderControl, ordinaryRefusalExplainedByMethod } from '../support/oauth/auth-method-cause.ts';
 import { findingSink } from './helpers/recording-world.ts';
 import { ScenarioState } from '../support/scenario-state.ts';
 
@@ -247,3 +248,67 @@ for (const [fault, finding] of [
     }
   });
 }
+
+/** A token endpoint that serves the client's secret sent one way only (`serves`), or none; counts the requests. */
+async function oneWayEndpoint(serves: 'basic' | 'body' | 'none'): Promise<{ url: string; requests: () => number; close: () => Promise<void> }> {
+  let requests = 0;
+  const server = createServer((req, res) => {
+    requests++;
+    let body = '';
+    req.setEncoding('utf8');
+    req.on('data', (chunk: string) => (body += chunk));
+    req.on('end', () => {
+      const way = /^basic /i.test(req.headers.authorization ?? '') ? 'basic' : new URLSearchParams(body).has('client_secret') ? 'body' : 'none';
+      const json = (status: number, value: unknown, headers: Record<string, string> = {}) =>
+        res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store', ...headers }).end(JSON.stringify(value));
+      if (serves !== 'none' && way === serves) json(200, { access_token: 'tok-4711', token_type: 'Bearer', expires_in: 300 });
+      else json(401, { error: 'invalid_client' }, { 'www-authenticate': 'Basic realm="ep"' });
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return { url: `http://127.0.0.1:${port}`, requests: () => requests, close: () => new Promise((resolve) => server.close(() => resolve())) };
+}
+
+/** worldAt with the system client registered `registration` and the target claiming client-secret-post. */
+function worldRegistered(url: string, registration: 'client_secret_basic' | 'client_secret_post') {
+  const world = worldAt(url);
+  const target = currentTarget();
+  setCurrentTarget({ ...target, capabilities: { 'client-secret-post': true }, clients: { system: { ...target.clients.system, tokenEndpointAuthMethod: registration } } });
+  return world;
+}
+
+test('a client registered for HTTP Basic only: its refused Basic request is REQ-TOK-01\'s finding, REQ-CAUTH-01 blocked on it, no other way tried', async () => {
+  const endpoint = await oneWayEndpoint('none');
+  try {
+    const world = worldRegistered(endpoint.url, 'client_secret_basic');
+    const answer = await world.send({ method: 'POST', url: world.target.tokenEndpoint, ...tokenRequestBody(world.target.clients.system, { method: 'basic' }, world.target) });
+    await assert.rejects(methodRefusalUnderControl(world, answer, 'basic', 'the valid credentials of ep-client sent with HTTP Basic'), (error: unknown) => {
+      assert.ok(error instanceof PrerequisiteBlocked);
+      assert.equal(error.blockedBy, 'REQ-TOK-01');
+      assert.match(error.reason, /got HTTP 401.*, and ep-client has no other way to send its secret here/);
+      assert.doesNotMatch(error.reason, /ep-secret-0815/);
+      return true;
+    });
+    assert.equal(endpoint.requests(), 1, 'only the scenario\'s own request');
+  } finally {
+    await endpoint.close();
+  }
+});
+
+test('a client registered for the form body, served with HTTP Basic only: its refused ordinary request is REQ-CAUTH-02\'s finding, REQ-TOK-01 not judged on it', async () => {
+  const endpoint = await oneWayEndpoint('basic');
+  try {
+    const world = worldRegistered(endpoint.url, 'client_secret_post');
+    const answer = await world.send({ method: 'POST', url: world.target.tokenEndpoint, ...tokenRequestBody(world.target.clients.system, {}, world.target) });
+    assert.equal(answer.response?.status, 401);
+    await assert.rejects(ordinaryRefusalExplainedByMethod(world, answer, 'the valid credentials of ep-client sent in the form body'), /REQ-CAUTH-02/);
+    const tok01 = world.checks.filter((c) => c.requirementId === 'REQ-TOK-01');
+    assert.deepEqual(tok01.map((c) => c.outcome), ['could-not-judge']);
+    assert.match(tok01[0]!.observed, /^REQ-CAUTH-02's finding explains this answer \(the valid credentials of ep-client sent with HTTP Basic get a token \(HTTP 200\)/);
+    // And REQ-CAUTH-02's own scenario: HTTP Basic served, so its refusal is judged (and fails there).
+    assert.equal(await methodRefusalUnderControl(world, answer, 'body', 'the credentials of ep-client sent in the form body'), true);
+  } finally {
+    await endpoint.close();
+  }
+});
