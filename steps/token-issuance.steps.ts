@@ -24,7 +24,7 @@ import {
   theSituation,
   tokenRequest,
 } from '../support/oauth/token-requests.ts';
-import { judgeExpiresIn, judgeNoRefreshToken, judgeTokenIssued, judgeTokenResponseShape, judgeTokenType, requireAnswerAboutClientAuthentication, requireSuccessAnswer } from '../support/oauth/token-response.ts';
+import { judgeExpiresIn, judgeNoRefreshToken, judgeTokenIssued, judgeTokenResponseShape, judgeTokenType, requireSuccessAnswer } from '../support/oauth/token-response.ts';
 import { judgeBasicChallenge, judgeGuideRequestAnswer, judgeNoServerError, judgeNoToken, judgeRefusal, refusalForAnotherReason } from '../support/oauth/token-errors.ts';
 import { disallowedScope, judgeDefaultScopeWithinClient, judgeDisallowedScope, refusedScopesOf, judgeGrantedScopeStated, judgeScopeLessAnswer, judgeStatedScopeMatchesClaim, UNKNOWN_SCOPE } from '../support/oauth/scope.ts';
 import { isTlsOrLoopback } from '../support/discovery/metadata.ts';
@@ -32,7 +32,7 @@ import { stateKey } from '../support/scenario-state.ts';
 import type { ClientCredentials } from '../support/target/target.ts';
 import { oldSecretTokenExplained } from '../support/oauth/secret-rotation.ts';
 import { controlOfRefusal, refusalUnderControl } from '../support/oauth/refusal-control.ts';
-import { methodRefusalUnderControl, ordinaryRefusalExplainedByMethod } from '../support/oauth/auth-method-cause.ts';
+import { attributeRefusedCredentials } from '../support/oauth/auth-method-cause.ts';
 
 const DISALLOWED_SCOPE = stateKey<{ client: ClientCredentials; scope: string[]; disallowed: string }>('token request with a scope the client may not have');
 
@@ -148,11 +148,7 @@ Then('the token endpoint issues an access token', async function (this: CtkWorld
   const requirement = taggedRequirement(this, ISSUING, 'the issuing step');
   // One cause, one finding (support/oauth/auth-method-cause.ts): the system client's own secret refused one way is the
   // method's finding where the other way gets a token, REQ-TOK-01's where it is refused too.
-  if (requirement === 'REQ-TOK-01') await ordinaryRefusalExplainedByMethod(this, this.lastExchange(), theSituation(this));
-  if (requirement === 'REQ-CAUTH-01' || requirement === 'REQ-CAUTH-02') {
-    const controlled = await methodRefusalUnderControl(this, this.lastExchange(), requirement === 'REQ-CAUTH-01' ? 'basic' : 'body', theSituation(this));
-    if (!controlled && requirement === 'REQ-CAUTH-01') requireAnswerAboutClientAuthentication(this.lastExchange(), theSituation(this));
-  }
+  await attributeRefusedCredentials(this, requirement, this.lastExchange(), theSituation(this));
   judgeTokenIssued(this, this.lastExchange(), requirement, theSituation(this));
 });
 

@@ -24,6 +24,7 @@ import { requirementApplies } from '../target/applicability.ts';
 import { describeAuth } from './clients.ts';
 import { isPublicClient, mayUseFormBody, registeredAuthMethod, requestToken, type ClientAuthMethod } from './token-client.ts';
 import { issuedAToken } from './token-errors.ts';
+import { requireAnswerAboutClientAuthentication } from './token-response.ts';
 
 /** The requirement of each way of sending the client's own secret. */
 export const METHOD_REQUIREMENT: Readonly<Partial<Record<ClientAuthMethod, string>>> = { basic: 'REQ-CAUTH-01', body: 'REQ-CAUTH-02' };
@@ -104,4 +105,16 @@ export async function methodRefusalUnderControl(world: CtkWorld, exchange: Excha
     `blocked: ${situation} got ${describeOutcome(exchange)}, and ${otherWay}: the token endpoint refuses ${client.clientId} whatever the method; REQ-TOK-01 reports that refusal`,
     `fix what REQ-TOK-01 reports; this requirement is judged once the token endpoint serves ${client.clientId}`,
   );
+}
+
+/**
+ * What the issuing step asks before it judges `requirement` on the system client's own secret: REQ-TOK-01 whether
+ * the method explains its refusal, REQ-CAUTH-01 / -02 whether the other way is refused too. REQ-CAUTH-01 without a
+ * control (a public client) judges a refusal only where it is about the client's authentication, as before.
+ */
+export async function attributeRefusedCredentials(world: CtkWorld, requirement: string, exchange: Exchange, situation: string): Promise<void> {
+  if (requirement === 'REQ-TOK-01') return ordinaryRefusalExplainedByMethod(world, exchange, situation);
+  if (requirement !== 'REQ-CAUTH-01' && requirement !== 'REQ-CAUTH-02') return;
+  const controlled = await methodRefusalUnderControl(world, exchange, requirement === 'REQ-CAUTH-01' ? 'basic' : 'body', situation);
+  if (!controlled && requirement === 'REQ-CAUTH-01') requireAnswerAboutClientAuthentication(exchange, situation);
 }
