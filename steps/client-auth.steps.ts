@@ -1,7 +1,8 @@
 /** Steps of features/client-authentication.feature (RFC 6749 §2.3.1, §5.2; seed 001). */
 import { Given, When, Then, defineParameterType } from '@cucumber/cucumber';
 import type { CtkWorld } from '../support/world.ts';
-import type { ClientAuthMethod } from '../support/oauth/token-client.ts';
+import { registeredAuthMethod, type ClientAuthMethod } from '../support/oauth/token-client.ts';
+import { methodRefusalUnderControl } from '../support/oauth/auth-method-cause.ts';
 import { phrasesRegexp, type ClientRole } from '../support/oauth/clients.ts';
 import { isTagged, scenarioRequirements } from '../support/oauth/scenario.ts';
 import { isNotTestable, markNotTestable, requestAsRole, theSituation, tokenRequest } from '../support/oauth/token-requests.ts';
@@ -73,6 +74,8 @@ Given('the system client can obtain a token with HTTP Basic authentication', asy
   const client = this.target.clients.system;
   const result = await tokenRequest(this, client, { situation: `the valid credentials of ${client.clientId} sent with HTTP Basic` });
   if (isNotTestable(result)) return markNotTestable(this, result);
+  // As REQ-CAUTH-01's own scenario: Basic refused where the form body is refused too is REQ-TOK-01's finding (auth-method-cause.ts).
+  if (registeredAuthMethod(client) === 'basic') await methodRefusalUnderControl(this, result, 'basic', theSituation(this));
   judgeTokenIssued(this, result, 'REQ-CAUTH-01', theSituation(this));
 });
 

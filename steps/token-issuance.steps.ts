@@ -24,7 +24,7 @@ import {
   theSituation,
   tokenRequest,
 } from '../support/oauth/token-requests.ts';
-import { judgeExpiresIn, judgeNoRefreshToken, judgeTokenIssued, judgeTokenResponseShape, judgeTokenType, requireAnswerAboutClientAuthentication, requireSuccessAnswer } from '../support/oauth/token-response.ts';
+import { judgeExpiresIn, judgeNoRefreshToken, judgeTokenIssued, judgeTokenResponseShape, judgeTokenType, requireSuccessAnswer } from '../support/oauth/token-response.ts';
 import { judgeBasicChallenge, judgeGuideRequestAnswer, judgeNoServerError, judgeNoToken, judgeRefusal, refusalForAnotherReason } from '../support/oauth/token-errors.ts';
 import { disallowedScope, judgeDefaultScopeWithinClient, judgeDisallowedScope, refusedScopesOf, judgeGrantedScopeStated, judgeScopeLessAnswer, judgeStatedScopeMatchesClaim, UNKNOWN_SCOPE } from '../support/oauth/scope.ts';
 import { isTlsOrLoopback } from '../support/discovery/metadata.ts';
@@ -32,6 +32,7 @@ import { stateKey } from '../support/scenario-state.ts';
 import type { ClientCredentials } from '../support/target/target.ts';
 import { oldSecretTokenExplained } from '../support/oauth/secret-rotation.ts';
 import { controlOfRefusal, refusalUnderControl } from '../support/oauth/refusal-control.ts';
+import { attributeRefusedCredentials } from '../support/oauth/auth-method-cause.ts';
 
 const DISALLOWED_SCOPE = stateKey<{ client: ClientCredentials; scope: string[]; disallowed: string }>('token request with a scope the client may not have');
 
@@ -143,9 +144,11 @@ When('the system client sends the token request exactly as the guide\'s curl sam
 /** The requirements a "token was issued" step can judge, by the scenario's tag. */
 const ISSUING = ['REQ-TOK-01', 'REQ-CAUTH-01', 'REQ-CAUTH-02', 'REQ-ROT-01'];
 
-Then('the token endpoint issues an access token', function (this: CtkWorld) {
+Then('the token endpoint issues an access token', async function (this: CtkWorld) {
   const requirement = taggedRequirement(this, ISSUING, 'the issuing step');
-  if (requirement === 'REQ-CAUTH-01') requireAnswerAboutClientAuthentication(this.lastExchange(), theSituation(this));
+  // One cause, one finding (support/oauth/auth-method-cause.ts): the system client's own secret refused one way is the
+  // method's finding where the other way gets a token, REQ-TOK-01's where it is refused too.
+  await attributeRefusedCredentials(this, requirement, this.lastExchange(), theSituation(this));
   judgeTokenIssued(this, this.lastExchange(), requirement, theSituation(this));
 });
 

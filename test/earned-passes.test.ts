@@ -19,6 +19,7 @@ import { PrerequisiteBlocked } from '../support/verdict/blocked.ts';
 import { judgeRefusal } from '../support/oauth/token-errors.ts';
 import { refusalUnderControl } from '../support/oauth/refusal-control.ts';
 import { tokenRequestBody } from '../support/oauth/token-client.ts';
+import { methodRefusalUnderControl, ordinaryRefusalExplainedByMethod } from '../support/oauth/auth-method-cause.ts';
 import { findingSink } from './helpers/recording-world.ts';
 import { ScenarioState } from '../support/scenario-state.ts';
 import { judgeFailedLoginAnonymous } from '../support/identity/anonymous.ts';
@@ -264,4 +265,102 @@ test('REQ-ANON-05, customer row: where the web client may not use the password g
   assert.equal(await judgeFailedLoginAnonymous(served.world, 'REQ-ANON-05', failedLogin(served.world)), undefined);
   assert.deepEqual(served.sink.checks.map((c) => c.outcome), ['holds']);
   assert.ok(!JSON.stringify(served.sink.checks).includes(customer.password), 'the password is in no record');
+});
+
+/**
+ * One cause, one finding between the three scenarios that send the system client's own secret (support/oauth/
+ * auth-method-cause.ts): its ordinary request (REQ-TOK-01, HTTP Basic on the reference), HTTP Basic (REQ-CAUTH-01) and
+ * the form body (REQ-CAUTH-02). Before, ignore-basic-auth failed REQ-CAUTH-01 and REQ-TOK-01, and an endpoint that
+ * refuses everything failed all three. Now, in a run of the token endpoint's features, the other way decides: a
+ * method refused where the other way gets a token is that method's finding (REQ-TOK-01 not judged on it); refused
+ * both ways, REQ-TOK-01's (REQ-CAUTH-01/-02 blocked on it, with both answers).
+ */
+for (const [fault, finding] of [
+  ['ignore-basic-auth', 'REQ-CAUTH-01'],
+  ['ignore-body-credentials', 'REQ-CAUTH-02'],
+  ['token-endpoint-refuses-everything-401', 'REQ-TOK-01'],
+] as const) {
+  test(`${fault}: the token endpoint's features find ${finding} alone among REQ-TOK-01, REQ-CAUTH-01 and REQ-CAUTH-02`, { timeout: 180_000 }, async () => {
+    const run = await runWithFault(fault, TOKEN_ENDPOINT_FEATURES, 120_000);
+    assert.ok(run.verdicts.scenarios.length > 20, `the run ran ${run.verdicts.scenarios.length} scenarios: ${run.stderr.slice(-800)}`);
+    const failed = run.verdicts.requirements.filter((r) => r.verdict === 'failed').map((r) => r.requirement.id);
+    assert.deepEqual(failed, [finding], `failed: ${failed.join(', ')}\n${said(run, finding)}`);
+    if (finding === 'REQ-CAUTH-01') {
+      const tok01 = verdictOf(run, 'REQ-TOK-01');
+      assert.equal(tok01.verdict, 'not-testable', said(run, 'REQ-TOK-01'));
+      assert.match(tok01.reason ?? '', /REQ-CAUTH-01's finding explains this answer \(the valid credentials of ctk-system sent in the form body get a token/);
+    }
+    if (finding === 'REQ-CAUTH-02') assert.equal(verdictOf(run, 'REQ-TOK-01').verdict, 'passed', said(run, 'REQ-TOK-01'));
+    if (finding === 'REQ-TOK-01') {
+      for (const id of ['REQ-CAUTH-01', 'REQ-CAUTH-02']) {
+        const v = verdictOf(run, id);
+        assert.equal(v.verdict, 'not-testable', `${id}: ${said(run, id)}`);
+        assert.match(v.reason ?? '', /^blocked: .* got HTTP 401.*, and the valid credentials of ctk-system sent (with HTTP Basic|in the form body) are refused too \(HTTP 401.*whatever the method; REQ-TOK-01 reports/, id);
+      }
+    }
+  });
+}
+
+/** A token endpoint that serves the client's secret sent one way only (`serves`), or none; counts the requests. */
+async function oneWayEndpoint(serves: 'basic' | 'body' | 'none'): Promise<{ url: string; requests: () => number; close: () => Promise<void> }> {
+  let requests = 0;
+  const server = createServer((req, res) => {
+    requests++;
+    let body = '';
+    req.setEncoding('utf8');
+    req.on('data', (chunk: string) => (body += chunk));
+    req.on('end', () => {
+      const way = /^basic /i.test(req.headers.authorization ?? '') ? 'basic' : new URLSearchParams(body).has('client_secret') ? 'body' : 'none';
+      const json = (status: number, value: unknown, headers: Record<string, string> = {}) =>
+        res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store', ...headers }).end(JSON.stringify(value));
+      if (serves !== 'none' && way === serves) json(200, { access_token: 'tok-4711', token_type: 'Bearer', expires_in: 300 });
+      else json(401, { error: 'invalid_client' }, { 'www-authenticate': 'Basic realm="ep"' });
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return { url: `http://127.0.0.1:${port}`, requests: () => requests, close: () => new Promise((resolve) => server.close(() => resolve())) };
+}
+
+/** worldAt with the system client registered `registration` and the target claiming client-secret-post. */
+function worldRegistered(url: string, registration: 'client_secret_basic' | 'client_secret_post') {
+  const world = worldAt(url);
+  const target = currentTarget();
+  setCurrentTarget({ ...target, capabilities: { 'client-secret-post': true }, clients: { system: { ...target.clients.system, tokenEndpointAuthMethod: registration } } });
+  return world;
+}
+
+test('a client registered for HTTP Basic only: its refused Basic request is REQ-TOK-01\'s finding, REQ-CAUTH-01 blocked on it, no other way tried', async () => {
+  const endpoint = await oneWayEndpoint('none');
+  try {
+    const world = worldRegistered(endpoint.url, 'client_secret_basic');
+    const answer = await world.send({ method: 'POST', url: world.target.tokenEndpoint, ...tokenRequestBody(world.target.clients.system, { method: 'basic' }, world.target) });
+    await assert.rejects(methodRefusalUnderControl(world, answer, 'basic', 'the valid credentials of ep-client sent with HTTP Basic'), (error: unknown) => {
+      assert.ok(error instanceof PrerequisiteBlocked);
+      assert.equal(error.blockedBy, 'REQ-TOK-01');
+      assert.match(error.reason, /got HTTP 401.*, and ep-client has no other way to send its secret here/);
+      assert.doesNotMatch(error.reason, /ep-secret-0815/);
+      return true;
+    });
+    assert.equal(endpoint.requests(), 1, 'only the scenario\'s own request');
+  } finally {
+    await endpoint.close();
+  }
+});
+
+test('a client registered for the form body, served with HTTP Basic only: its refused ordinary request is REQ-CAUTH-02\'s finding, REQ-TOK-01 not judged on it', async () => {
+  const endpoint = await oneWayEndpoint('basic');
+  try {
+    const world = worldRegistered(endpoint.url, 'client_secret_post');
+    const answer = await world.send({ method: 'POST', url: world.target.tokenEndpoint, ...tokenRequestBody(world.target.clients.system, {}, world.target) });
+    assert.equal(answer.response?.status, 401);
+    await assert.rejects(ordinaryRefusalExplainedByMethod(world, answer, 'the valid credentials of ep-client sent in the form body'), /REQ-CAUTH-02/);
+    const tok01 = world.checks.filter((c) => c.requirementId === 'REQ-TOK-01');
+    assert.deepEqual(tok01.map((c) => c.outcome), ['could-not-judge']);
+    assert.match(tok01[0]!.observed, /^REQ-CAUTH-02's finding explains this answer \(the valid credentials of ep-client sent with HTTP Basic get a token \(HTTP 200\)/);
+    // And REQ-CAUTH-02's own scenario: HTTP Basic served, so its refusal is judged (and fails there).
+    assert.equal(await methodRefusalUnderControl(world, answer, 'body', 'the credentials of ep-client sent in the form body'), true);
+  } finally {
+    await endpoint.close();
+  }
 });

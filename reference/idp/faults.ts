@@ -24,7 +24,8 @@ export const IDP_FAULTS = [
     description: 'The token endpoint answers every request, a correct one too, with 401 invalid_client and a Basic challenge.',
     // One cause, one finding: every refusal check of the token endpoint is judged only where the system client's ordinary
     // token request gets a token in the same scenario (its positive control), else blocked on REQ-TOK-01
-    // (test/earned-passes.test.ts runs the token endpoint's features against it).
+    // (test/earned-passes.test.ts runs the token endpoint's features against it). REQ-CAUTH-01 and -02 are blocked on it too:
+    // the secret is refused whichever way it is sent, so no method is the cause (support/oauth/auth-method-cause.ts).
     breaks: ['REQ-TOK-01'],
   },
   {
@@ -37,6 +38,8 @@ export const IDP_FAULTS = [
     name: 'ignore-basic-auth',
     component: 'idp',
     description: 'Credentials in an HTTP Basic header are ignored: a client that sends only Basic gets invalid_client.',
+    // One cause, one finding: the system client's ordinary request (HTTP Basic) is refused too, but its secret in the form
+    // body gets a token, so REQ-TOK-01 is not judged on it (support/oauth/auth-method-cause.ts; test/earned-passes.test.ts).
     breaks: ['REQ-CAUTH-01'],
   },
   {
@@ -359,6 +362,8 @@ export const IDP_FAULTS = [
     name: 'ignore-body-credentials',
     component: 'idp',
     description: 'A client_secret in the form body is ignored: a client that sends its credentials only in the body gets invalid_client.',
+    // Where the client's ordinary request is the form body (client_secret_post), its refusal is REQ-CAUTH-02's finding too,
+    // HTTP Basic being served (support/oauth/auth-method-cause.ts); the reference's ordinary request is HTTP Basic.
     breaks: ['REQ-CAUTH-02'],
   },
   {
