@@ -132,6 +132,18 @@ export function jsonOf(exchange: Exchange): Record<string, unknown> | undefined 
   }
 }
 
+/** The form parameters a recorded request sent in its body (a token request's), or undefined without a body. */
+export function formOf(request: HttpRequest): URLSearchParams | undefined {
+  const body = request.body;
+  return body === undefined ? undefined : new URLSearchParams(typeof body === 'string' ? body : body.toString('utf8'));
+}
+
+/** A recorded request's Authorization header (header names are matched case-insensitively), or undefined. */
+export function authorizationOf(request: HttpRequest): string | undefined {
+  const value = Object.entries(request.headers ?? {}).find(([name]) => name.toLowerCase() === 'authorization')?.[1];
+  return typeof value === 'string' ? value : undefined;
+}
+
 /** A one-line, redacted summary of what came back: for assertion messages. */
 export function describeOutcome(exchange: Exchange): string {
   if (exchange.transportError) return `no HTTP answer (${exchange.transportError.code}) after ${exchange.durationMs} ms`;

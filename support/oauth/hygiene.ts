@@ -5,7 +5,7 @@
  */
 import { expect } from 'chai';
 import type { CtkWorld } from '../world.ts';
-import { describeOutcome, type Exchange } from '../http/exchange.ts';
+import { authorizationOf, describeOutcome, formOf, type Exchange } from '../http/exchange.ts';
 import type { ClientCredentials } from '../target/target.ts';
 import { check, couldNotJudge, doesNotApply } from '../verdict/check.ts';
 import { PrerequisiteBlocked } from '../verdict/blocked.ts';
@@ -93,17 +93,15 @@ const formEncode = (value: string): string => new URLSearchParams({ v: value }).
 export function secretsCarried(exchange: Exchange): CarriedSecret[] {
   const carried: CarriedSecret[] = [];
   const secretForms = (secret: string): string[] => (secret.length >= MIN_SEARCHED_SECRET ? [secret, encodeURIComponent(secret), formEncode(secret)] : []);
-  const headers = exchange.request.headers ?? {};
-  const authorization = Object.entries(headers).find(([name]) => name.toLowerCase() === 'authorization')?.[1];
-  const basic = typeof authorization === 'string' ? /^basic\s+(\S+)\s*$/i.exec(authorization) : null;
+  const authorization = authorizationOf(exchange.request);
+  const basic = authorization !== undefined ? /^basic\s+(\S+)\s*$/i.exec(authorization) : null;
   if (basic) {
     const decoded = Buffer.from(basic[1]!, 'base64').toString('utf8');
     const colon = decoded.indexOf(':');
     const secret = colon >= 0 ? decodeURIComponent(decoded.slice(colon + 1).replace(/\+/g, ' ')) : '';
     carried.push({ needles: [...new Set([basic[1]!, ...secretForms(secret)])], where: 'HTTP Basic' });
   }
-  const body = exchange.request.body;
-  const form = body === undefined ? undefined : new URLSearchParams(typeof body === 'string' ? body : body.toString('utf8'));
+  const form = formOf(exchange.request);
   for (const secret of form?.getAll('client_secret') ?? []) {
     const needles = secretForms(secret);
     if (needles.length > 0) carried.push({ needles: [...new Set(needles)], where: 'the form body' });

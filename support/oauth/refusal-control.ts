@@ -18,7 +18,7 @@
  * on its own, and the one-cause ladders (unchecked-credentials.ts) look for its root first.
  */
 import type { CtkWorld } from '../world.ts';
-import { describeOutcome, type Exchange } from '../http/exchange.ts';
+import { authorizationOf, describeOutcome, formOf, type Exchange } from '../http/exchange.ts';
 import type { ClientCredentials } from '../target/target.ts';
 import { PrerequisiteBlocked } from '../verdict/blocked.ts';
 import { stateKey } from '../scenario-state.ts';
@@ -59,10 +59,8 @@ export function ordinaryControl(world: CtkWorld, client: ClientCredentials = wor
 
 /** How a recorded token request authenticated: HTTP Basic, client_id in the form body, both, or neither. */
 export function sentAuthMethod(exchange: Exchange): ClientAuthMethod {
-  const headers = exchange.request.headers ?? {};
-  const basic = Object.entries(headers).some(([name, value]) => name.toLowerCase() === 'authorization' && /^basic\s/i.test(String(value)));
-  const body = exchange.request.body;
-  const form = body === undefined ? undefined : new URLSearchParams(typeof body === 'string' ? body : body.toString('utf8'));
+  const basic = /^basic\s/i.test(authorizationOf(exchange.request) ?? '');
+  const form = formOf(exchange.request);
   const inBody = form?.has('client_secret') === true || (form?.has('client_id') === true && !basic);
   return basic && inBody ? 'both' : basic ? 'basic' : inBody ? 'body' : 'none';
 }

@@ -4,7 +4,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { CtkWorld } from '../world.ts';
-import { describeOutcome, jsonOf, type Exchange } from '../http/exchange.ts';
+import { describeOutcome, formOf, jsonOf, type Exchange } from '../http/exchange.ts';
 import { registerSecrets } from '../http/redact.ts';
 import type { ClientCredentials, TargetDescription } from '../target/target.ts';
 import { RESERVED_TOKEN_PARAMETERS } from '../target/profile-schema.ts';
@@ -164,9 +164,7 @@ export async function requestToken(world: CtkWorld, client: ClientCredentials, o
 
 /** The scope a token request sent, as a list. */
 export function scopeSentIn(exchange: Exchange): string[] {
-  const body = exchange.request.body;
-  if (body === undefined) return [];
-  const scope = new URLSearchParams(typeof body === 'string' ? body : body.toString('utf8')).get('scope');
+  const scope = formOf(exchange.request)?.get('scope');
   return scope ? scope.split(' ').filter((s) => s.length > 0) : [];
 }
 
