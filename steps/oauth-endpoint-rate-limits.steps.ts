@@ -10,7 +10,6 @@ import type { CtkWorld } from '../support/world.ts';
 import { takeLoadAddress } from '../support/load/scenario-address.ts';
 import { isUnavailable, statedLimit } from '../support/load/rate-limit.ts';
 import {
-  askBothAtTheEndpoint,
   burstBeyondTheEndpointLimitMeasured,
   endpointBystanderBaseline,
   nameOf,
@@ -26,12 +25,12 @@ import {
   judgeEndpointServedAgain,
   judgeEndpointServedAtTheLimit,
   notTestableFor as notTestable,
-  stillLimitedAt,
 } from '../support/load/oauth-endpoint-verdicts.ts';
+import { askTheEndpointBystanderWhileLimited } from '../support/load/bystander.ts';
 import { describeStats } from '../support/load/rate-analysis.ts';
 import type { Recovery } from '../support/load/rate-limit.ts';
 import { phrasesRegexp } from '../support/oauth/clients.ts';
-import { describeOutcome, type Exchange } from '../support/http/exchange.ts';
+import type { Exchange } from '../support/http/exchange.ts';
 import { requirementFor } from '../support/gateway/scenario-requirements.ts';
 import { stateKey } from '../support/scenario-state.ts';
 
@@ -87,16 +86,11 @@ When('that client IP goes on with a burst of requests to {oauthEndpoint} far bey
   this.state.remember(BURST, burst);
 });
 
-When('the bystander client IP requests {oauthEndpoint} while the first is still rate-limited', async function (this: CtkWorld, endpoint: OAuthEndpoint) {
-  const burst = this.state.recall(BURST);
-  const { first, second } = await askBothAtTheEndpoint(this, burst, this.state.recall(SECOND));
-  if (!stillLimitedAt(burst, first)) {
-    return notTestable(this, {
-      reason: `the first client IP was no longer rate-limited at ${nameOf(endpoint)} when the second asked (it got ${describeOutcome(first)}), so the answer to the second proves nothing`,
-      remedy: `run the rate-limit checks on a less loaded machine, or alone (--tags @${requirementFor(this, ['REQ-RL-12'])})`,
-    });
-  }
-  this.state.remember(SECOND_ANSWER, second);
+When('the bystander client IP requests {oauthEndpoint} while the first is still rate-limited', async function (this: CtkWorld, _endpoint: OAuthEndpoint) {
+  const answer = await askTheEndpointBystanderWhileLimited(this, this.state.recall(BURST), this.state.recall(SECOND), requirementFor(this, ['REQ-RL-12']));
+  if (isUnavailable(answer)) return notTestable(this, answer);
+  this.state.remember(BURST, answer.series);
+  this.state.remember(SECOND_ANSWER, answer.second);
 });
 
 When('that client IP waits as long as the 429 asked and requests {oauthEndpoint} again', { timeout: 90_000 }, async function (this: CtkWorld, _endpoint: OAuthEndpoint) {

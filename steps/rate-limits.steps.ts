@@ -6,7 +6,6 @@ import { Given, When, Then } from '@cucumber/cucumber';
 import type { CtkWorld } from '../support/world.ts';
 import { loadNotTestable as notTestable, takeLoadAddress } from '../support/load/scenario-address.ts';
 import {
-  askBothWhileLimited,
   burstBeyondTheLimitMeasured,
   isUnavailable,
   sendAtTheLimitMeasured,
@@ -26,10 +25,10 @@ import {
   judgeServedAfterBlock,
   judgeStillBlockedHalfWay,
   judgeServedAgainAfterLimit,
-  stillLimited,
 } from '../support/load/verdicts.ts';
 import { describeStats } from '../support/load/rate-analysis.ts';
 import { locateTheLimit, type Location } from '../support/load/rate-limit-location.ts';
+import { askTheTokenBystanderWhileLimited } from '../support/load/bystander.ts';
 import { cappedTokenRequest } from '../support/load/paced-requests.ts';
 import { describeOutcome, type Exchange } from '../support/http/exchange.ts';
 import { requirementFor } from '../support/gateway/scenario-requirements.ts';
@@ -111,15 +110,11 @@ When('that client IP sends token requests back to back until the first 429', asy
 });
 
 When('the bystander client IP requests a token while the first is still rate-limited', async function (this: CtkWorld) {
-  const series = this.state.recall(SERIES);
-  const { first, second } = await askBothWhileLimited(this, series, this.state.recall(SECOND));
-  if (!stillLimited(first)) {
-    return notTestable(this, {
-      reason: `the first client IP was no longer rate-limited when the second asked (it got ${describeOutcome(first)}), so the answer to the second proves nothing`,
-      remedy: 'run the rate-limit checks on a less loaded machine, or alone (--tags @REQ-RL-07)',
-    });
-  }
-  this.state.remember(SECOND_ANSWER, second);
+  const answer = await askTheTokenBystanderWhileLimited(this, this.state.recall(SERIES), this.state.recall(SECOND));
+  if (isUnavailable(answer)) return notTestable(this, answer);
+  this.state.remember(ADDRESS, answer.series.address);
+  this.state.remember(SERIES, answer.series);
+  this.state.remember(SECOND_ANSWER, answer.second);
 });
 
 When('that client IP waits as long as the 429 asked and requests a token again', { timeout: 90_000 }, async function (this: CtkWorld) {

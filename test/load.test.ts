@@ -250,6 +250,58 @@ test('beyond the limit, measured: a burst the machine sent too slowly to judge i
   assert.deepEqual(sentFrom, ['first']);
 });
 
+test('a bystander asked when the first address was served again: the burst is sent once more from a fresh address and both ask again; not testable only if that fails too', async () => {
+  const { askTheBystanderWhileLimited } = await import('../support/load/bystander.ts');
+  const addresses = Array.from({ length: 8 }, (_, i) => `127.0.9.${i + 2}`);
+  const logs: string[] = [];
+  const world = { target: target('http://127.0.0.1:8181/token', addresses, {}), log: (line: string) => logs.push(line) } as unknown as CtkWorld;
+  const limitedWhenAsked = (answers: number[][]) => {
+    const asked: string[] = [];
+    const bursts: string[] = [];
+    return {
+      asked,
+      bursts,
+      question: {
+        series: { address: 'first' },
+        second: 'bystander',
+        // Each round: [the limited address's status, the bystander's status] — a limiter counting every IP together.
+        askBoth: async (series: { address: string }) => {
+          const [first, second] = answers[asked.push(series.address) - 1]!;
+          return { first: answer(first!), second: answer(second!) };
+        },
+        stillLimited: (_series: { address: string }, first: Exchange) => first.response?.status === 429,
+        burstAgain: async (address: string) => (bursts.push(address), { address }),
+        metA429: () => true,
+        alone: '--tags @REQ-RL-07',
+      },
+    };
+  };
+  // The window reset before the question (first served, bystander served): the second burst shows the shared counter.
+  const straddled = limitedWhenAsked([[200, 200], [429, 429]]);
+  const caught = await askTheBystanderWhileLimited(world, straddled.question);
+  assert.ok(!('reason' in caught));
+  assert.equal(straddled.bursts.length, 1);
+  assert.ok(!['first', 'bystander'].includes(straddled.bursts[0]!), 'the burst is sent again from a fresh address');
+  assert.deepEqual(straddled.asked, ['first', straddled.bursts[0]]);
+  assert.equal((caught as { second: Exchange }).second.response?.status, 429, 'the bystander refused while the new address is limited: the verdict can fail');
+  assert.equal((caught as { series: { address: string } }).series.address, straddled.bursts[0], 'the verdict names the address that was limited');
+  assert.match(logs.join('\n'), /first was served again .* sent once more from 127\.0\.9\./);
+  // Limited at once: no second burst.
+  const atOnce = limitedWhenAsked([[429, 200]]);
+  assert.ok(!('reason' in (await askTheBystanderWhileLimited(world, atOnce.question))));
+  assert.deepEqual(atOnce.bursts, []);
+  // Served again both times: not testable, saying what the first address got each time.
+  const never = limitedWhenAsked([[200, 200], [200, 200]]);
+  const why = await askTheBystanderWhileLimited(world, never.question);
+  assert.ok('reason' in why);
+  assert.match(why.reason, /no longer rate-limited when the second asked \(it got HTTP 200, also after the burst was sent again from 127\.0\.9\.\d+\)/);
+  assert.match(why.remedy, /--tags @REQ-RL-07/);
+  // A burst sent again that meets no 429 proves nothing either.
+  const unlimited = limitedWhenAsked([[200, 200]]);
+  const noLimit = await askTheBystanderWhileLimited(world, { ...unlimited.question, metA429: () => false });
+  assert.ok('reason' in noLimit && /met no 429/.test(noLimit.reason));
+});
+
 test('a paced series starts once the cap could let out its first second: a burst is never paced by the previous one', async () => {
   const { createServer } = await import('node:http');
   const { sendPacedRequests } = await import('../support/load/paced-requests.ts');

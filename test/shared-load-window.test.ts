@@ -6,7 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Worker } from 'node:worker_threads';
-import { LoadCap } from '../support/load/load-cap.ts';
+import { LoadCap, sendTogether } from '../support/load/load-cap.ts';
 import { SharedLoadWindow } from '../support/load/shared-window.ts';
 import { fakeClock } from './helpers/fake-clock.ts';
 
@@ -39,6 +39,31 @@ test('roomFor waits until the shared window could let the burst out at once', as
   assert.equal(window.waitForRoom(10, 30), 0, '10 free, 10 needed: go');
   clock.t = 1060;
   assert.equal(window.waitForRoom(15, 30), 0, 'six of the twenty have left the window');
+});
+
+test('requests that must leave together take their slots together: never the first let out and the second held', async () => {
+  const clock = fakeClock();
+  const buffer = SharedLoadWindow.allocate(64);
+  const window = new SharedLoadWindow(buffer, () => clock.t);
+  for (let i = 0; i < 29; i++) window.take(30);
+  assert.ok(window.take(30, 2) > 0, 'one slot free, two needed: neither is taken');
+  assert.equal(window.take(30), 0, 'the one free slot is still there');
+  // Through the cap, in either form: the two leave at the same (fake) moment, after the window has room for both.
+  for (const shared of [true, false]) {
+    const capClock = fakeClock();
+    const cap = new LoadCap({ maxRequestsPerSecond: 10, maxRequestsPerRun: 100 }, { id: 0, total: 1 }, capClock, shared ? new SharedLoadWindow(SharedLoadWindow.allocate(64), () => capClock.t) : undefined);
+    for (let i = 0; i < 9; i++) {
+      await cap.acquire();
+      capClock.t += 50;
+    }
+    const sentAt: number[] = [];
+    await sendTogether(cap, [async () => sentAt.push(capClock.t), async () => sentAt.push(capClock.t)]);
+    assert.equal(sentAt.length, 2);
+    assert.equal(sentAt[0], sentAt[1], `${shared ? 'shared' : 'own'} window: the two left together`);
+    assert.ok(sentAt[0]! >= 1000, `${shared ? 'shared' : 'own'} window: they waited until two slots were free (left at ${sentAt[0]} ms)`);
+    assert.equal(cap.used, 11);
+    await assert.rejects(cap.acquireTogether(11), RangeError);
+  }
 });
 
 test('threads taking slots at the same moment: exactly the rate is granted, no slot lost or doubled', async () => {

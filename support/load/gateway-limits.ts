@@ -16,7 +16,7 @@ import { accessTokenFor } from '../oauth/token-client.ts';
 import { bearer, gatewayUrl, isSuccess } from '../gateway/gateway-client.ts';
 import { tamper } from '../gateway/bad-credentials.ts';
 import { gatewayOf, type GatewayLimits } from '../target/target.ts';
-import { planLoad, type LoadCap } from './load-cap.ts';
+import { planLoad, sendTogether, type LoadCap } from './load-cap.ts';
 import { sendPacedRequests } from './paced-requests.ts';
 import { retryAfterSeconds, statsOf, withinLimitPacing, type SeriesReading, type TokenOutcome } from './rate-analysis.ts';
 import { burstJudged, describeAttempts, isUnavailable, keptThePace, loadAtTheLimitRefused, MAX_RETRY_WAIT_SECONDS, measuredSeries, PROBE_RESERVE, recoveryToleranceMs, restOwnAddress, type Recovery, type Series, type Unavailable } from './rate-limit.ts';
@@ -63,8 +63,12 @@ function protectedRequest(world: CtkWorld, authorization: string): HttpRequest {
 /** One request through the cap (baselines, probes, polls), recorded as evidence. */
 export async function cappedGatewayRequest(world: CtkWorld, cap: LoadCap, address: string, authorization: string, keepAsLast = true): Promise<Exchange> {
   await cap.acquire();
-  return world.send({ ...protectedRequest(world, authorization), ...sendFrom(address), timeoutMs: world.target.limits.requestTimeoutMs }, { keepAsLast });
+  return gatewayRequestFrom(world, address, authorization, keepAsLast);
 }
+
+/** One call to the protected route from `address`, its cap slot already taken (sendTogether). */
+const gatewayRequestFrom = (world: CtkWorld, address: string, authorization: string, keepAsLast: boolean): Promise<Exchange> =>
+  world.send({ ...protectedRequest(world, authorization), ...sendFrom(address), timeoutMs: world.target.limits.requestTimeoutMs }, { keepAsLast });
 
 /** A series at the gateway, with the token it sent (for the probes that follow). */
 export interface GatewaySeries extends Series {
@@ -183,11 +187,11 @@ export async function locateTheGatewayLimit(world: CtkWorld, first: string): Pro
 
 /** REQ-GRL-07: at the same moment, once from the limited address and once from the second. */
 export async function askBothAtTheGateway(world: CtkWorld, series: GatewaySeries, second: string): Promise<{ first: Exchange; second: Exchange }> {
-  const [first, other] = await Promise.all([
-    cappedGatewayRequest(world, series.cap, series.address, series.authorization, false),
-    cappedGatewayRequest(world, series.cap, second, series.authorization, true),
+  const [first, other] = await sendTogether(series.cap, [
+    () => gatewayRequestFrom(world, series.address, series.authorization, false),
+    () => gatewayRequestFrom(world, second, series.authorization, true),
   ]);
-  return { first, second: other };
+  return { first: first!, second: other! };
 }
 
 const POLL_MS = 250;

@@ -68,21 +68,33 @@ export class LoadCap {
    * Throws when the run budget is used up (a plan checks `remaining` first, so this is a kit bug guard).
    */
   acquire(): Promise<void> {
+    return this.acquireTogether(1);
+  }
+
+  /**
+   * acquire() for `count` requests that must leave at the same moment (a question asked from two addresses at
+   * once): waits until all of them fit, then counts them in one step, so that the cap never lets the first out and
+   * holds the second. Never more than perSecond: they could not leave together within the cap.
+   */
+  acquireTogether(count: number): Promise<void> {
+    const needed = Math.max(1, count);
+    if (needed > this.perSecond) return Promise.reject(new RangeError(`${needed} requests cannot leave together under a cap of ${this.perSecond} per second`));
     const turn = this.queue.then(async () => {
-      if (this.sent >= this.perRun) throw new LoadBudgetExhaustedError(this.perRun);
+      if (this.sent + needed > this.perRun) throw new LoadBudgetExhaustedError(this.perRun);
       if (this.shared) {
-        for (let wait = this.shared.take(this.perSecond); wait > 0; wait = this.shared.take(this.perSecond)) await this.clock.sleep(wait);
-        this.sent++;
+        for (let wait = this.shared.take(this.perSecond, needed); wait > 0; wait = this.shared.take(this.perSecond, needed)) await this.clock.sleep(wait);
+        this.sent += needed;
         return;
       }
       for (;;) {
         const now = this.clock.now();
         while (this.recent.length > 0 && this.recent[0]! <= now - 1000) this.recent.shift();
-        if (this.recent.length < this.perSecond) break;
+        if (this.recent.length + needed <= this.perSecond) break;
         await this.clock.sleep(this.recent[0]! + 1000 - now + 0.5);
       }
-      this.recent.push(this.clock.now());
-      this.sent++;
+      const now = this.clock.now();
+      for (let i = 0; i < needed; i++) this.recent.push(now);
+      this.sent += needed;
     });
     this.queue = turn.catch(() => undefined);
     return turn;
@@ -105,6 +117,12 @@ export class LoadCap {
       await this.clock.sleep(this.recent[0]! + 1000 - now + 0.5);
     }
   }
+}
+
+/** Requests that must leave at the same moment (REQ-RL-07's question from two addresses): slots taken together, then all sent. */
+export async function sendTogether<T>(cap: LoadCap, sends: readonly (() => Promise<T>)[]): Promise<T[]> {
+  await cap.acquireTogether(sends.length);
+  return Promise.all(sends.map((send) => send()));
 }
 
 export class LoadBudgetExhaustedError extends Error {

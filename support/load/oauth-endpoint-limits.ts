@@ -14,7 +14,7 @@ import type { CtkWorld } from '../world.ts';
 import { describeOutcome, type Exchange, type HttpRequest } from '../http/exchange.ts';
 import { DEFAULT_REDIRECT_URI } from '../browser/human-login.ts';
 import { codeVerifier, s256Challenge } from '../browser/pkce.ts';
-import { planLoad, type LoadCap } from './load-cap.ts';
+import { planLoad, sendTogether, type LoadCap } from './load-cap.ts';
 import { sendPacedRequests, type PacedResult } from './paced-requests.ts';
 import { retryAfterSeconds, statsOf, withinLimitPacing, type SeriesReading, type SeriesStats, type TokenOutcome } from './rate-analysis.ts';
 import { burstJudged, isUnavailable, keptThePace, loadAtTheLimitRefused, MAX_RETRY_WAIT_SECONDS, measuredSeries, PROBE_RESERVE, recoveryToleranceMs, restOwnAddress, statedLimit, type Recovery, type Unavailable } from './rate-limit.ts';
@@ -104,8 +104,12 @@ export interface EndpointSeries {
 /** One request through the cap (controls, probes), recorded as evidence. */
 export async function cappedEndpointRequest(world: CtkWorld, cap: LoadCap, request: HttpRequest, address: string, keepAsLast = true): Promise<Exchange> {
   await cap.acquire();
-  return world.send({ ...request, ...sendFrom(address), timeoutMs: world.target.limits.requestTimeoutMs }, { keepAsLast });
+  return endpointRequestFrom(world, request, address, keepAsLast);
 }
+
+/** One request from `address`, its cap slot already taken (sendTogether). */
+const endpointRequestFrom = (world: CtkWorld, request: HttpRequest, address: string, keepAsLast: boolean): Promise<Exchange> =>
+  world.send({ ...request, ...sendFrom(address), timeoutMs: world.target.limits.requestTimeoutMs }, { keepAsLast });
 
 /** The positive control: the endpoint serves the kit's request from the run's own address before any load. */
 async function servesTheRequest(world: CtkWorld, endpoint: OAuthEndpoint, cap: LoadCap, request: HttpRequest): Promise<Unavailable | undefined> {
@@ -254,11 +258,11 @@ export async function endpointBystanderBaseline(world: CtkWorld, endpoint: OAuth
 
 /** REQ-RL-12: at the same moment, once from the limited address and once from the second. */
 export async function askBothAtTheEndpoint(world: CtkWorld, series: EndpointSeries, second: string): Promise<{ first: Exchange; second: Exchange }> {
-  const [first, other] = await Promise.all([
-    cappedEndpointRequest(world, series.cap, series.request, series.address, false),
-    cappedEndpointRequest(world, series.cap, series.request, second, true),
+  const [first, other] = await sendTogether(series.cap, [
+    () => endpointRequestFrom(world, series.request, series.address, false),
+    () => endpointRequestFrom(world, series.request, second, true),
   ]);
-  return { first, second: other };
+  return { first: first!, second: other! };
 }
 
 const POLL_MS = 250;

@@ -31,9 +31,20 @@ export interface PacedResult {
 }
 
 /** Sends one token request as fast as the cap allows (probes, baselines): through the cap, recorded as evidence. */
-export async function cappedTokenRequest(world: CtkWorld, cap: LoadCap, client: ClientCredentials, sourceAddress: string, options: { secret?: string; keepAsLast?: boolean } = {}): Promise<Exchange> {
+export async function cappedTokenRequest(world: CtkWorld, cap: LoadCap, client: ClientCredentials, sourceAddress: string, options: TokenRequestOptions = {}): Promise<Exchange> {
   assertTokenEndpointUsable(world.target);
   await cap.acquire();
+  return tokenRequestFrom(world, client, sourceAddress, options);
+}
+
+export interface TokenRequestOptions {
+  readonly secret?: string;
+  readonly keepAsLast?: boolean;
+}
+
+/** One token request from `sourceAddress`, its cap slot already taken (sendTogether). */
+export function tokenRequestFrom(world: CtkWorld, client: ClientCredentials, sourceAddress: string, options: TokenRequestOptions = {}): Promise<Exchange> {
+  assertTokenEndpointUsable(world.target);
   const { headers, body } = tokenRequestBody(client, options.secret !== undefined ? { secret: options.secret } : {}, world.target);
   return world.send({ method: 'POST', url: world.target.tokenEndpoint, headers, body, ...sendFrom(sourceAddress) }, { keepAsLast: options.keepAsLast ?? true });
 }

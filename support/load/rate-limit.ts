@@ -5,8 +5,8 @@
  */
 import type { CtkWorld } from '../world.ts';
 import { describeOutcome, type Exchange } from '../http/exchange.ts';
-import { loadSwitchedOff, planLoad, type LoadCap } from './load-cap.ts';
-import { cappedTokenRequest, sendPacedTokenRequests, type PacedResult } from './paced-requests.ts';
+import { loadSwitchedOff, planLoad, sendTogether, type LoadCap } from './load-cap.ts';
+import { cappedTokenRequest, sendPacedTokenRequests, tokenRequestFrom, type PacedResult } from './paced-requests.ts';
 import { describeStats, judgeBeyondLimit, judgeWithinLimit, outcomeOf, retryAfterSeconds, statsOf, withinLimitPacing, type SeriesStats } from './rate-analysis.ts';
 import { warmUpTokenRequests } from '../oauth/token-client.ts';
 import { freshAddresses, OWN_ADDRESS, ownAddressQuiet, ownAddressUsedUntil } from './source-addresses.ts';
@@ -188,16 +188,17 @@ export const rateLimitedAnswers = (series: Series): Exchange[] =>
   series.result.records.filter((r) => outcomeOf(r.exchange) === 'rate-limited').map((r) => r.exchange);
 
 /**
- * REQ-RL-07: while the first address is still limited, ask once from the second and once more from the first
- * (at the same moment). The first's answer shows whether its limit was still on when the second was asked.
+ * REQ-RL-07: while the first address is still limited, ask once from the second and once more from the first, at
+ * the same moment (their cap slots are taken together: the cap must not let one out and hold the other past the
+ * limiter's window). The first's answer shows whether its limit was still on when the second was asked.
  */
 export async function askBothWhileLimited(world: CtkWorld, series: Series, second: string): Promise<{ first: Exchange; second: Exchange }> {
   const client = world.target.clients.system;
-  const [first, other] = await Promise.all([
-    cappedTokenRequest(world, series.cap, client, series.address, { keepAsLast: false }),
-    cappedTokenRequest(world, series.cap, client, second, { keepAsLast: true }),
+  const [first, other] = await sendTogether(series.cap, [
+    () => tokenRequestFrom(world, client, series.address, { keepAsLast: false }),
+    () => tokenRequestFrom(world, client, second, { keepAsLast: true }),
   ]);
-  return { first, second: other };
+  return { first: first!, second: other! };
 }
 
 /** The longest Retry-After the kit waits for; beyond it the recovery check is not testable. */

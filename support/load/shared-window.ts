@@ -49,14 +49,15 @@ export class SharedLoadWindow {
   }
 
   /**
-   * Counts one send now if fewer than `perSecond` left within the last second, and returns 0; else returns how long
-   * (ms) until the oldest of them leaves the window.
+   * Counts `count` sends now if they keep the last second within `perSecond`, and returns 0; else returns how long
+   * (ms) until the oldest send leaves the window. All or none: requests that must leave together take their slots
+   * in one step, so another thread cannot take the second slot between them.
    */
-  take(perSecond: number): number {
+  take(perSecond: number, count = 1): number {
     return this.locked((now) => {
-      if (this.header[COUNT]! < perSecond) {
-        this.times[(this.header[HEAD]! + this.header[COUNT]!) % this.capacity] = now;
-        this.header[COUNT] = this.header[COUNT]! + 1;
+      if (this.header[COUNT]! + count <= perSecond) {
+        for (let i = 0; i < count; i++) this.times[(this.header[HEAD]! + this.header[COUNT]! + i) % this.capacity] = now;
+        this.header[COUNT] = this.header[COUNT]! + count;
         return 0;
       }
       return this.times[this.header[HEAD]!]! + 1000 - now + 0.5;
