@@ -15,6 +15,7 @@ import { isVariation } from '../reference/variations.ts';
 import { closeSharedBrowser } from '../support/browser/chromium.ts';
 import { openBrowserBroker, type BrowserBroker } from '../support/browser/broker.ts';
 import { offerSharedLoadWindow } from '../support/load/shared-window.ts';
+import { offerSharedAddressCursors } from '../support/load/source-addresses.ts';
 import { prepareShardRun, relocateReports, SHARD_HELP, SHARD_OPTIONS } from '../support/shard/shard-run.ts';
 import { ShardSpecError } from '../support/shard/partition.ts';
 import type { TargetDescription } from '../support/target/target.ts';
@@ -132,6 +133,8 @@ export async function runCommand(argv: string[]): Promise<number> {
     if (workers > 1) broker = openBrowserBroker();
     // ...and one load window (the profile's requests per second, whichever worker sends a burst).
     if (workers > 1) offerSharedLoadWindow();
+    // ...and one cursor over the load checks' source addresses (whichever worker runs a burst takes the next one).
+    if (workers > 1) offerSharedAddressCursors();
     await runCucumber({ ...runConfiguration, support: await support, runtime: { ...runConfiguration.runtime, parallel: workers > 1 ? workers : 0 } });
     return await reporting.finish({ runConfiguration, target: started.description, userTags: values.tags ?? null });
   } finally {

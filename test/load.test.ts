@@ -79,6 +79,31 @@ test('source addresses: a blocking loopback target gives the load checks the fir
   assert.equal(allocator.allocate(), undefined);
 });
 
+test('source addresses over the shared cursor: any worker may take any address of the list, and none is handed out twice', async () => {
+  const { Worker } = await import('node:worker_threads');
+  const { sharedAddressCursor } = await import('../support/load/source-addresses.ts');
+  const pool = Array.from({ length: 300 }, (_, i) => `127.0.${1 + Math.floor(i / 200)}.${2 + (i % 200)}`);
+  const buffer = new SharedArrayBuffer(64);
+  // One worker that runs the whole burst chain may use the whole list, not 1/n of it.
+  const alone = new SourceAddressAllocator(pool.slice(0, 10), sharedAddressCursor('alone|token', new SharedArrayBuffer(64)));
+  const tookAlone = Array.from({ length: 10 }, () => alone.allocate());
+  assert.equal(new Set(tookAlone).size, 10);
+  assert.equal(alone.remaining, 0);
+  assert.equal(alone.allocate(), undefined);
+  // Three threads taking as fast as they can.
+  const taken = await Promise.all(
+    Array.from({ length: 3 }, () => new Promise<string[]>((resolve, reject) => {
+      const worker = new Worker(new URL('./helpers/take-addresses.ts', import.meta.url), { workerData: { buffer, pool } });
+      worker.once('message', resolve);
+      worker.once('error', reject);
+    })),
+  );
+  const all = taken.flat();
+  assert.equal(all.length, pool.length, `taken ${taken.map((t) => t.length).join(' + ')}`);
+  assert.equal(new Set(all).size, pool.length, 'no address handed out twice');
+  assert.equal(sharedAddressCursor('x', undefined), undefined, 'no shared memory offered: each worker keeps its share');
+});
+
 test('source addresses: loopback addresses are not offered for a target that is not on loopback', () => {
   assert.deepEqual(addressPool(target('https://idp.example.com/token', ['127.0.0.2', '10.1.2.3', '10.1.2.4', '10.1.2.5']), { id: 0, total: 1 }), ['10.1.2.3', '10.1.2.4', '10.1.2.5']);
 });

@@ -4,8 +4,11 @@
  *   - a burst or a block never hits the address every other scenario uses (127.0.0.1, the default);
  *   - no two scenarios share an address: each gets a FRESH one, never handed out again in this run (an address
  *     that was blocked stays blocked for ipBlock.blockSeconds, a rate-limited one for its window);
- *   - parallel cucumber workers never share one: worker i of n takes every n-th address (CUCUMBER_WORKER_ID,
- *     CUCUMBER_TOTAL_WORKERS);
+ *   - parallel cucumber workers never share one: they take the next address from one cursor in memory they all
+ *     share (offered by the CLI's main thread, as the load window), so whichever worker runs a burst scenario may
+ *     use what the others did not (the bursts run one at a time, on any worker: a fixed share per worker ran out
+ *     under load, where slow bursts are sent again from fresh addresses). Without that memory (a worker started by
+ *     something else), worker i of n takes every n-th address (CUCUMBER_WORKER_ID, CUCUMBER_TOTAL_WORKERS);
  *   - the addresses of others are left alone, and the list is budgeted across the whole run (addressBudget): the
  *     browser login's two (the last, support/browser/source-addresses.ts), the single failed logins' (kept under
  *     the block count, support/oauth/source-address.ts) and the rest for the load checks. Only the addresses the
@@ -14,6 +17,7 @@
  * A loopback source address can only reach a loopback target; for any other target the list must hold addresses
  * of this machine's own interfaces.
  */
+import { getEnvironmentData, setEnvironmentData } from 'node:worker_threads';
 import type { TargetDescription } from '../target/target.ts';
 import { browserSourceAddress } from '../browser/source-addresses.ts';
 
@@ -94,21 +98,35 @@ export const resetOwnAddress = (): void => {
   ownAddressQuietAt = 0;
 };
 
+/** Where the next address of a pool is: this worker's own count, or a cell of memory the workers share. */
+export interface AddressCursor {
+  /** The index to hand out now; the cursor moves past it. */
+  take(): number;
+  peek(): number;
+}
+
+const ownCursor = (): AddressCursor => {
+  let next = 0;
+  return { take: () => next++, peek: () => next };
+};
+
 export class SourceAddressAllocator {
   private readonly pool: readonly string[];
-  private next = 0;
+  private readonly cursor: AddressCursor;
 
-  constructor(pool: readonly string[]) {
+  constructor(pool: readonly string[], cursor: AddressCursor = ownCursor()) {
     this.pool = pool;
+    this.cursor = cursor;
   }
 
-  /** A fresh address, or undefined when this worker has used them all. */
+  /** A fresh address, or undefined when the run has used them all. */
   allocate(): string | undefined {
-    return this.pool[this.next++];
+    if (this.cursor.peek() >= this.pool.length) return undefined;
+    return this.pool[this.cursor.take()];
   }
 
   get remaining(): number {
-    return Math.max(0, this.pool.length - this.next);
+    return Math.max(0, this.pool.length - this.cursor.peek());
   }
 
   get size(): number {
@@ -116,13 +134,40 @@ export class SourceAddressAllocator {
   }
 }
 
+/** The key under which the main thread hands the workers the shared cursors. */
+export const SHARED_ADDRESS_CURSORS_KEY = 'auth-ctk:address-cursors';
+const CURSOR_CELLS = 16;
+
+/** The main thread, before the workers start: one cursor per target, shared by all of them. */
+export function offerSharedAddressCursors(): void {
+  setEnvironmentData(SHARED_ADDRESS_CURSORS_KEY, new SharedArrayBuffer(CURSOR_CELLS * Int32Array.BYTES_PER_ELEMENT));
+}
+
+/**
+ * A cursor in the shared memory for the target named `key` (a cell chosen by its hash: every worker picks the same
+ * one; two targets in one cell only skip addresses, never hand one out twice). Atomics.add hands each index once.
+ */
+export function sharedAddressCursor(key: string, buffer: unknown = getEnvironmentData(SHARED_ADDRESS_CURSORS_KEY)): AddressCursor | undefined {
+  if (!(buffer instanceof SharedArrayBuffer)) return undefined;
+  const cells = new Int32Array(buffer);
+  let hash = 0;
+  for (const c of key) hash = (hash * 31 + c.charCodeAt(0)) | 0;
+  const cell = Math.abs(hash) % cells.length;
+  return { take: () => Atomics.add(cells, cell, 1), peek: () => Atomics.load(cells, cell) };
+}
+
 const allocators = new Map<string, SourceAddressAllocator>();
 
-/** The run's allocator for this target (one per process = per cucumber worker). */
+/** The run's allocator for this target, one per process: per cucumber worker, over the workers' shared cursor when the run offered one. */
 export function allocatorFor(target: TargetDescription): SourceAddressAllocator {
   const key = `${target.name}|${target.tokenEndpoint}`;
   let allocator = allocators.get(key);
-  if (!allocator) allocators.set(key, (allocator = new SourceAddressAllocator(addressPool(target))));
+  if (!allocator) {
+    const shared = sharedAddressCursor(key);
+    // Shared: every worker sees the whole list and takes the next free address; else this worker's share.
+    allocator = shared ? new SourceAddressAllocator(addressPool(target, { id: 0, total: 1 }), shared) : new SourceAddressAllocator(addressPool(target));
+    allocators.set(key, allocator);
+  }
   return allocator;
 }
 
