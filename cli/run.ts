@@ -16,6 +16,7 @@ import { closeSharedBrowser } from '../support/browser/chromium.ts';
 import { openBrowserBroker, type BrowserBroker } from '../support/browser/broker.ts';
 import { offerSharedLoadWindow } from '../support/load/shared-window.ts';
 import { offerSharedAddressCursors } from '../support/load/source-addresses.ts';
+import { offerSharedOwnAddressCount } from '../support/oauth/own-address-guard.ts';
 import { prepareShardRun, relocateReports, SHARD_HELP, SHARD_OPTIONS } from '../support/shard/shard-run.ts';
 import { ShardSpecError } from '../support/shard/partition.ts';
 import type { TargetDescription } from '../support/target/target.ts';
@@ -135,6 +136,8 @@ export async function runCommand(argv: string[]): Promise<number> {
     if (workers > 1) offerSharedLoadWindow();
     // ...and one cursor over the load checks' source addresses (whichever worker runs a burst takes the next one).
     if (workers > 1) offerSharedAddressCursors();
+    // ...and one count of the refusals the run's own address took (a target that blocks IPs must not block it).
+    if (workers > 1) offerSharedOwnAddressCount();
     await runCucumber({ ...runConfiguration, support: await support, runtime: { ...runConfiguration.runtime, parallel: workers > 1 ? workers : 0 } });
     return await reporting.finish({ runConfiguration, target: started.description, userTags: values.tags ?? null });
   } finally {

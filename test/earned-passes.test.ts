@@ -364,3 +364,20 @@ test('a client registered for the form body, served with HTTP Basic only: its re
     await endpoint.close();
   }
 });
+
+test('a token endpoint that refuses HTTP Basic: REQ-CAUTH-01 is the one finding across every feature whose clients use it, and the run\'s own address is never blocked', { timeout: 300_000 }, async () => {
+  // Every client of the reference authenticates with HTTP Basic by default: the system client, the short-TTL and
+  // rotation clients, the web client's code redemptions, the audit's successful login, the DPoP request. Before,
+  // their refusals failed REQ-TOK-01 for two more clients, REQ-PKCE-01/-02, REQ-HUM-05, REQ-AUTHZ-05/-08, REQ-ROT-01,
+  // REQ-AUD-01, REQ-DPOP-01, and the refused requests got 127.0.0.1 blocked (connection errors everywhere after).
+  const features = ['token-issuance', 'client-authentication', 'human-login', 'authorization-endpoint', 'secret-rotation', 'audit', 'dpop'].map((f) => `features/${f}.feature`);
+  const run = await runWithFault('ignore-basic-auth', features, 240_000);
+  const failed = run.verdicts.requirements.filter((r) => r.verdict === 'failed').map((r) => r.requirement.id);
+  assert.deepEqual(failed, ['REQ-CAUTH-01'], failed.map((id) => `${id}: ${said(run, id)}`).join('\n'));
+  const dropped = run.verdicts.requirements.filter((r) => /UND_ERR_SOCKET|ERR_EMPTY_RESPONSE|no HTTP answer/.test(`${r.reason ?? ''} ${r.diagnoses.join(' ')}`));
+  assert.deepEqual(dropped.map((r) => r.requirement.id), [], 'no request met a blocked address');
+  for (const id of ['REQ-PKCE-01', 'REQ-ROT-01', 'REQ-DPOP-01']) {
+    assert.equal(verdictOf(run, id).verdict, 'not-testable', said(run, id));
+    assert.match(verdictOf(run, id).reason ?? '', /blocked: the valid credentials of \S+ sent with HTTP Basic got HTTP 401.*the token endpoint refuses HTTP Basic itself.*REQ-CAUTH-01 reports that/);
+  }
+});

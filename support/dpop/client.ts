@@ -8,7 +8,7 @@ import type { CtkWorld } from '../world.ts';
 import { jsonOf, type Exchange } from '../http/exchange.ts';
 import { stateKey } from '../scenario-state.ts';
 import { PrerequisiteBlocked } from '../verdict/blocked.ts';
-import { paceTokenRequest, tokenRequestBody, assertTokenEndpointUsable } from '../oauth/token-client.ts';
+import { paceTokenRequest, tokenRequestBody, assertTokenEndpointUsable, sendWithRegisteredCredentials } from '../oauth/token-client.ts';
 import { addressForFailures } from '../oauth/source-address.ts';
 import { callGateway, gatewayUrl } from '../gateway/gateway-client.ts';
 import { gatewayOf } from '../target/target.ts';
@@ -75,11 +75,14 @@ export async function requestTokenWithProof(world: CtkWorld, key: DpopKey, defec
   let nonce: string | undefined;
   for (;;) {
     const proof = await dpopProof(key, { htm: 'POST', htu: world.target.tokenEndpoint, ...(nonce ? { nonce } : {}) }, defect);
-    await paceTokenRequest(world, sourceAddress);
-    const exchange = await world.send(
-      { method: 'POST', url: world.target.tokenEndpoint, headers: { ...headers, dpop: proof.jwt }, body, ...(sourceAddress ? { sourceAddress } : {}) },
-      { keepAsLast: options.keepAsLast ?? true },
-    );
+    // A valid proof is the client's ordinary request: guarded as every request with its registered credentials.
+    const exchange = await sendWithRegisteredCredentials(world, client, defect === 'none', sourceAddress, async (from) => {
+      await paceTokenRequest(world, from);
+      return world.send(
+        { method: 'POST', url: world.target.tokenEndpoint, headers: { ...headers, dpop: proof.jwt }, body, ...(from ? { sourceAddress: from } : {}) },
+        { keepAsLast: options.keepAsLast ?? true },
+      );
+    });
     const asked = nonceAsked(exchange);
     if (!followNonce || nonce !== undefined || asked === undefined) return exchange;
     world.log('the token endpoint asks for a DPoP nonce (RFC 9449 §8): the request is sent again with a proof that carries it');

@@ -11,6 +11,8 @@ import { RESERVED_TOKEN_PARAMETERS } from '../target/profile-schema.ts';
 import { pacerFor } from './pacing.ts';
 import { ownAddressQuiet, workerShare } from '../load/source-addresses.ts';
 import { PrerequisiteBlocked } from '../verdict/blocked.ts';
+import { countsAsFailedLogin, routeOwnAddressRequest } from './own-address-guard.ts';
+import { blockWhereBasicIsRefused } from './basic-refused.ts';
 
 export type ClientAuthMethod = 'basic' | 'body' | 'both' | 'none';
 
@@ -41,6 +43,8 @@ export interface TokenRequestOptions {
   readonly targetParameters?: boolean;
   /** Records the exchange as the scenario's last (default true). */
   readonly keepAsLast?: boolean;
+  /** The request is basic-refused.ts' own control: never judged against that run-wide cause itself. */
+  readonly rootControl?: boolean;
   /**
    * Space requests from the default address under the target's token rate limit (default true; pacing.ts).
    * Requests from an explicit sourceAddress are never paced: rate-limit bursts come from their own addresses.
@@ -155,11 +159,41 @@ export function assertTokenEndpointUsable(target: Pick<TargetDescription, 'token
 export async function requestToken(world: CtkWorld, client: ClientCredentials, options: TokenRequestOptions = {}): Promise<Exchange> {
   assertTokenEndpointUsable(world.target);
   const { headers, body } = tokenRequestBody(client, options, world.target);
-  await paceTokenRequest(world, options.sourceAddress, options.pace);
-  return world.send(
-    { method: 'POST', url: world.target.tokenEndpoint, headers, body, ...(options.sourceAddress ? { sourceAddress: options.sourceAddress } : {}) },
-    { keepAsLast: options.keepAsLast ?? true },
-  );
+  const registered = options.secret === undefined && options.clientId === undefined;
+  return sendWithRegisteredCredentials(world, client, registered, options.sourceAddress, async (sourceAddress) => {
+    await paceTokenRequest(world, sourceAddress, options.pace);
+    return world.send(
+      { method: 'POST', url: world.target.tokenEndpoint, headers, body, ...(sourceAddress ? { sourceAddress } : {}) },
+      { keepAsLast: options.keepAsLast ?? true },
+    );
+  }, options.rootControl);
+}
+
+/**
+ * A token request; with `registered` (it carries `client`'s own credentials) and no `sourceAddress`, it leaves from
+ * the run's own address only while a target that refuses valid credentials cannot block that address for it
+ * (own-address-guard.ts: else from a failures address), and its refusal is blocked on REQ-CAUTH-01 where HTTP Basic
+ * is the cause for every client (basic-refused.ts; not for `rootControl`, that check's own requests).
+ */
+export async function sendWithRegisteredCredentials(
+  world: CtkWorld,
+  client: ClientCredentials,
+  registered: boolean,
+  sourceAddress: string | undefined,
+  send: (sourceAddress: string | undefined) => Promise<Exchange>,
+  rootControl = false,
+): Promise<Exchange> {
+  if (!registered) return send(sourceAddress);
+  const route = sourceAddress === undefined ? routeOwnAddressRequest(world.target) : undefined;
+  if (route?.why) world.log(route.why);
+  let exchange: Exchange | undefined;
+  try {
+    exchange = await send(sourceAddress ?? route?.sourceAddress);
+  } finally {
+    route?.answered(exchange);
+  }
+  if (!rootControl) await blockWhereBasicIsRefused(world, client, exchange);
+  return exchange;
 }
 
 /** The scope a token request sent, as a list. */
@@ -248,14 +282,35 @@ export class TokenUnavailableError extends PrerequisiteBlocked {
   }
 }
 
+/**
+ * Set-up requests whose valid credentials were refused as a failed login (401, invalid_client): the same request is
+ * not sent again by the next scenario of this worker, which is blocked on the same answer. A target that refuses the
+ * run's valid credentials counts each refusal as a failed login of the run's own address (own-address-guard.ts), and
+ * a broken token endpoint answered ~40 set-up requests per run. Keyed by the secret too, so a changed secret is asked
+ * again; the rotation client, whose secret the rotation scenarios change back and forth, is never remembered.
+ */
+const refusedSetUps = new Map<string, Error>();
+
 export async function accessTokenFor(world: CtkWorld, client: ClientCredentials, scope?: string): Promise<string> {
   const key = `${client.clientId}|${scope ?? client.scopes.join(' ')}`;
   const hit = cache.get(key);
   if (hit && hit.expiresAt > Date.now()) return hit.token;
-  const exchange = await requestToken(world, client, { scope, keepAsLast: false });
+  const refusalKey = `${key}|${client.clientSecret}`;
+  const remembered = client.clientId === world.target.clients.rotation?.clientId ? undefined : refusedSetUps;
+  const refused = remembered?.get(refusalKey);
+  if (refused) throw refused;
+  let exchange: Exchange;
+  try {
+    exchange = await requestToken(world, client, { scope, keepAsLast: false });
+  } catch (error) {
+    if (error instanceof PrerequisiteBlocked) remembered?.set(refusalKey, error);
+    throw error;
+  }
   const token = tokenResponseOf(exchange);
   if (!token) {
-    throw new TokenUnavailableError(client.clientId, describeOutcome(exchange));
+    const error = new TokenUnavailableError(client.clientId, describeOutcome(exchange));
+    if (countsAsFailedLogin(exchange)) remembered?.set(refusalKey, error);
+    throw error;
   }
   const lifetimeMs = (typeof token.expires_in === 'number' ? token.expires_in : 60) * 1000;
   // Reuse only during the first half of the lifetime: the token stays comfortably valid while a scenario runs.
