@@ -381,3 +381,12 @@ test('a token endpoint that refuses HTTP Basic: REQ-CAUTH-01 is the one finding 
     assert.match(verdictOf(run, id).reason ?? '', /blocked: the valid credentials of \S+ sent with HTTP Basic got HTTP 401.*the token endpoint refuses HTTP Basic itself.*REQ-CAUTH-01 reports that/);
   }
 });
+
+test('REQ-ID-17: a gateway that validates nothing does not get a least-privilege warning beside REQ-ANON-04; one that serves the front end everywhere does', { timeout: 180_000 }, async () => {
+  const args = ['features/front-end-system-user.feature', '--tags', '@REQ-ID-17'];
+  const nothing = await runWithFault('gateway-validates-nothing', args, 120_000);
+  assert.equal(verdictOf(nothing, 'REQ-ID-17').verdict, 'not-testable', said(nothing, 'REQ-ID-17'));
+  assert.match(verdictOf(nothing, 'REQ-ID-17').reason ?? '', /serves the front end's token with its signature spoiled too \(HTTP 200\): the gateway validates no token there/);
+  const unconfined = await runWithFault('front-end-system-user-unconfined', args, 120_000);
+  assert.equal(verdictOf(unconfined, 'REQ-ID-17').verdict, 'warning', said(unconfined, 'REQ-ID-17'));
+});

@@ -12,6 +12,7 @@ import { describeOutcome, type Exchange } from '../http/exchange.ts';
 import { check, couldNotJudge } from '../verdict/check.ts';
 import type { ClientCredentials } from '../target/target.ts';
 import { bearer, callGateway, isSuccess } from '../gateway/gateway-client.ts';
+import { tamper } from '../gateway/bad-credentials.ts';
 import { accessTokenFor } from '../oauth/token-client.ts';
 import { customerDataOutcome } from './customer-data.ts';
 
@@ -30,8 +31,12 @@ export async function echoAsFrontEnd(world: CtkWorld, client: FrontEndSystemClie
 export interface NotNeededCalls {
   /** The control: the front end's token on the protected route (the catalog, what seed 000's website displays). */
   readonly control: Exchange;
-  /** Each not-needed route, sent only when the control held. */
-  readonly calls: readonly { readonly path: string; readonly exchange: Exchange }[];
+  /**
+   * Each not-needed route, sent only when the control held; where it served the token, the same GET with that token's
+   * signature spoiled (`tampered`): a gateway that serves that too validates no token at all (REQ-ANON-04's finding,
+   * a gateway with authentication switched off), and serving the genuine token says nothing about its privileges.
+   */
+  readonly calls: readonly { readonly path: string; readonly exchange: Exchange; readonly tampered?: Exchange }[];
 }
 
 export async function callNotNeededRoutes(world: CtkWorld, client: FrontEndSystemClient): Promise<NotNeededCalls> {
@@ -43,7 +48,10 @@ export async function callNotNeededRoutes(world: CtkWorld, client: FrontEndSyste
   for (const template of client.notNeeded ?? []) {
     if (template.includes('{customerId}') && customer === undefined) continue;
     const path = template.replace('{customerId}', encodeURIComponent(customer ?? ''));
-    calls.push({ path, exchange: await callGateway(world, { route: 'named path', path, authorization: bearer(token) }) });
+    const exchange = await callGateway(world, { route: 'named path', path, authorization: bearer(token) });
+    // Asked only after the token was served there, so a gateway that confines the front end never sees it.
+    const tampered = isSuccess(exchange) ? await callGateway(world, { route: 'named path', path, authorization: bearer(tamper(token)), keepAsLast: false }) : undefined;
+    calls.push({ path, exchange, ...(tampered ? { tampered } : {}) });
   }
   return { control, calls };
 }
@@ -59,7 +67,15 @@ export function judgeFrontEndConfined(world: CtkWorld, requirement: string, clie
     });
     return;
   }
-  for (const { path, exchange } of attempt.calls) {
+  for (const { path, exchange, tampered } of attempt.calls) {
+    if (tampered && isSuccess(tampered)) {
+      couldNotJudge(world, {
+        requirement,
+        expected: expected(path),
+        why: `GET ${path} serves the front end's token with its signature spoiled too (${describeOutcome(tampered)}): the gateway validates no token there, so serving the genuine one says nothing about that token's privileges`,
+      });
+      continue;
+    }
     check(world, { requirement, expected: expected(path), observed: `protected route: ${describeOutcome(attempt.control)}; GET ${path}: ${describeOutcome(exchange)}` }, () =>
       expect(customerDataOutcome(exchange).kind, 'refused with a 4xx').to.equal('refused'),
     );
