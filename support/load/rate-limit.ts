@@ -9,6 +9,7 @@ import { loadSwitchedOff, planLoad, sendTogether, type LoadCap } from './load-ca
 import { cappedTokenRequest, sendPacedTokenRequests, tokenRequestFrom, type PacedResult } from './paced-requests.ts';
 import { describeStats, judgeBeyondLimit, judgeWithinLimit, outcomeOf, retryAfterSeconds, statsOf, withinLimitPacing, type SeriesStats } from './rate-analysis.ts';
 import { warmUpTokenRequests } from '../oauth/token-client.ts';
+import { blockWhereValidCredentialsAreRefused } from '../oauth/valid-credentials-refused.ts';
 import { freshAddresses, OWN_ADDRESS, ownAddressQuiet, ownAddressUsedUntil } from './source-addresses.ts';
 
 export type Unavailable = { readonly reason: string; readonly remedy: string };
@@ -239,6 +240,9 @@ export async function waitUntilServedAgain(world: CtkWorld, series: Series): Pro
     const exchange = await cappedTokenRequest(world, series.cap, world.target.clients.system, series.address);
     attempts.push(exchange);
     if (outcomeOf(exchange) === 'token') return { served: true, waitedMs: performance.now() - lastAnswerAt, askedWaitSeconds: asked, attempts };
+    // Out of the limit but refused as a failed login: where the endpoint refuses the system client's valid secret
+    // anyway, that is REQ-TOK-01's finding (or the method's), not a limit that never ends.
+    await blockWhereValidCredentialsAreRefused(world, world.target.clients.system, exchange);
     if (performance.now() + POLL_MS > deadline) return { served: false, waitedMs: performance.now() - lastAnswerAt, askedWaitSeconds: asked, attempts };
     await pause(POLL_MS);
   }

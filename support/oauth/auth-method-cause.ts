@@ -25,7 +25,7 @@ import { describeAuth } from './clients.ts';
 import { isPublicClient, mayUseFormBody, registeredAuthMethod, requestToken, type ClientAuthMethod } from './token-client.ts';
 import { issuedAToken } from './token-errors.ts';
 import { requireAnswerAboutClientAuthentication } from './token-response.ts';
-import { blockWhereBasicIsRefused } from './basic-refused.ts';
+import { blockWhereValidCredentialsAreRefused } from './valid-credentials-refused.ts';
 
 /** The requirement of each way of sending the client's own secret. */
 export const METHOD_REQUIREMENT: Readonly<Partial<Record<ClientAuthMethod, string>>> = { basic: 'REQ-CAUTH-01', body: 'REQ-CAUTH-02' };
@@ -116,9 +116,9 @@ export async function methodRefusalUnderControl(world: CtkWorld, exchange: Excha
 export async function attributeRefusedCredentials(world: CtkWorld, requirement: string, exchange: Exchange, situation: string): Promise<void> {
   if (requirement === 'REQ-TOK-01') return ordinaryRefusalExplainedByMethod(world, exchange, situation);
   // The rotation client's new secret is its valid credentials now: refused with HTTP Basic where HTTP Basic is
-  // refused to every client, the cause is REQ-CAUTH-01's (basic-refused.ts), not the rotation's.
+  // refused to every client, the cause is REQ-CAUTH-01's (valid-credentials-refused.ts), not the rotation's.
   const rotation = world.target.clients.rotation;
-  if (requirement === 'REQ-ROT-01' && rotation) return blockWhereBasicIsRefused(world, rotation, exchange);
+  if (requirement === 'REQ-ROT-01' && rotation) return blockWhereValidCredentialsAreRefused(world, rotation, exchange);
   if (requirement !== 'REQ-CAUTH-01' && requirement !== 'REQ-CAUTH-02') return;
   const controlled = await methodRefusalUnderControl(world, exchange, requirement === 'REQ-CAUTH-01' ? 'basic' : 'body', situation);
   if (!controlled && requirement === 'REQ-CAUTH-01') requireAnswerAboutClientAuthentication(exchange, situation);

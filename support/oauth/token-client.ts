@@ -12,7 +12,7 @@ import { pacerFor } from './pacing.ts';
 import { ownAddressQuiet, workerShare } from '../load/source-addresses.ts';
 import { PrerequisiteBlocked } from '../verdict/blocked.ts';
 import { countsAsFailedLogin, routeOwnAddressRequest } from './own-address-guard.ts';
-import { blockWhereBasicIsRefused } from './basic-refused.ts';
+import { blockWhereValidCredentialsAreRefused } from './valid-credentials-refused.ts';
 
 export type ClientAuthMethod = 'basic' | 'body' | 'both' | 'none';
 
@@ -43,7 +43,7 @@ export interface TokenRequestOptions {
   readonly targetParameters?: boolean;
   /** Records the exchange as the scenario's last (default true). */
   readonly keepAsLast?: boolean;
-  /** The request is basic-refused.ts' own control: never judged against that run-wide cause itself. */
+  /** The request is valid-credentials-refused.ts' own control: never judged against that run-wide cause itself. */
   readonly rootControl?: boolean;
   /**
    * Space requests from the default address under the target's token rate limit (default true; pacing.ts).
@@ -173,7 +173,7 @@ export async function requestToken(world: CtkWorld, client: ClientCredentials, o
  * A token request; with `registered` (it carries `client`'s own credentials) and no `sourceAddress`, it leaves from
  * the run's own address only while a target that refuses valid credentials cannot block that address for it
  * (own-address-guard.ts: else from a failures address), and its refusal is blocked on REQ-CAUTH-01 where HTTP Basic
- * is the cause for every client (basic-refused.ts; not for `rootControl`, that check's own requests).
+ * is the cause for every client (valid-credentials-refused.ts; not for `rootControl`, that check's own requests).
  */
 export async function sendWithRegisteredCredentials(
   world: CtkWorld,
@@ -192,7 +192,7 @@ export async function sendWithRegisteredCredentials(
   } finally {
     route?.answered(exchange);
   }
-  if (!rootControl) await blockWhereBasicIsRefused(world, client, exchange);
+  if (!rootControl) await blockWhereValidCredentialsAreRefused(world, client, exchange);
   return exchange;
 }
 
