@@ -64,6 +64,10 @@ async function systemClientBothWays(world: CtkWorld): Promise<Control> {
   return { basic, body };
 }
 
+/** One of the profile's clients with its own secret: a made-up one (REQ-CAUTH-05's unknown client) has no valid credentials. */
+const isRegisteredClient = (world: CtkWorld, client: ClientCredentials): boolean =>
+  Object.values(world.target.clients ?? {}).some((c) => typeof c === 'object' && c !== null && (c as ClientCredentials).clientId === client.clientId && (c as ClientCredentials).clientSecret === client.clientSecret);
+
 /** How `exchange` sent the client's secret: an Authorization: Basic header, or client_secret in the form. */
 function wayOf(exchange: Exchange): Way | undefined {
   if (/^basic\s/i.test(authorizationOf(exchange.request) ?? '')) return 'basic';
@@ -75,7 +79,7 @@ function wayOf(exchange: Exchange): Way | undefined {
  * as a failed login and the system client's valid secret is refused the same way too (see the header).
  */
 export async function blockWhereValidCredentialsAreRefused(world: CtkWorld, client: ClientCredentials, exchange: Exchange): Promise<void> {
-  if (!countsAsFailedLogin(exchange)) return;
+  if (!countsAsFailedLogin(exchange) || !isRegisteredClient(world, client)) return;
   const way = wayOf(exchange);
   if (way === undefined || judgesThisRequest(world, client)) return;
   const asked = control ?? (control = systemClientBothWays(world));
