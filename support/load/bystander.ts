@@ -2,15 +2,17 @@ import type { CtkWorld } from '../world.ts';
 import { describeOutcome, type Exchange } from '../http/exchange.ts';
 import { askBothWhileLimited, burstBeyondTheLimit, isUnavailable, type Series, type Unavailable } from './rate-limit.ts';
 import { freshAddresses, OWN_ADDRESS } from './source-addresses.ts';
+import type { SeriesStats } from './rate-analysis.ts';
 import { stillLimited } from './verdicts.ts';
 import { askBothAtTheEndpoint, burstBeyondTheEndpointLimit, nameOf, type EndpointSeries } from './oauth-endpoint-limits.ts';
 import { stillLimitedAt } from './oauth-endpoint-verdicts.ts';
 import { askBothAtTheGateway, burstBeyondTheGatewayLimit, type GatewaySeries } from './gateway-limits.ts';
 import { stillLimitedAtTheGateway } from './gateway-verdicts.ts';
 
-/** A burst that left one client IP rate-limited: the address it came from. */
+/** A burst that left one client IP rate-limited: the address it came from, and what it met. */
 interface LimitingBurst {
   readonly address: string;
+  readonly stats: SeriesStats;
 }
 
 export interface BystanderAnswer<S extends LimitingBurst> {
@@ -31,7 +33,6 @@ export interface BystanderQuestion<S extends LimitingBurst> {
   readonly stillLimited: (series: S, first: Exchange) => boolean;
   /** The same burst again, from another address; it must meet a 429 to be of use. */
   readonly burstAgain: (address: string) => Promise<S | Unavailable>;
-  readonly metA429: (series: S) => boolean;
   /** Names the requirement for the "not testable" remedy, e.g. "--tags @REQ-RL-07". */
   readonly alone: string;
   /** Where the limit is, for the reason ("at the JWKS"); empty for the token endpoint or the gateway. */
@@ -61,7 +62,7 @@ export async function askTheBystanderWhileLimited<S extends LimitingBurst>(world
   world.log(`${question.series.address} was served again (${describeOutcome(asked.first)}) before the bystander's answer could prove anything; the burst is sent once more from ${address}`);
   const again = await question.burstAgain(address);
   if (isUnavailable(again)) return notLimited(asked.first, `; the burst sent again from ${address} could not run: ${again.reason}`);
-  if (!question.metA429(again)) return notLimited(asked.first, `; the burst sent again from ${address} met no 429`);
+  if (again.stats.outcomes['rate-limited'] === 0) return notLimited(asked.first, `; the burst sent again from ${address} met no 429`);
   const askedAgain = await question.askBoth(again, question.second);
   if (question.stillLimited(again, askedAgain.first)) return { series: again, ...askedAgain };
   return notLimited(askedAgain.first, `, also after the burst was sent again from ${address}`);
@@ -75,7 +76,6 @@ export const askTheTokenBystanderWhileLimited = (world: CtkWorld, series: Series
     askBoth: (limited, bystander) => askBothWhileLimited(world, limited, bystander),
     stillLimited: (_limited, first) => stillLimited(first),
     burstAgain: (address) => burstBeyondTheLimit(world, address),
-    metA429: (again) => again.stats.outcomes['rate-limited'] > 0,
     alone: '--tags @REQ-RL-07',
   });
 
@@ -88,7 +88,6 @@ export const askTheEndpointBystanderWhileLimited = (world: CtkWorld, series: End
     stillLimited: (limited, first) => stillLimitedAt(limited, first),
     // A fresh address gets the positive control first, as in burstBeyondTheEndpointLimitMeasured.
     burstAgain: (address) => burstBeyondTheEndpointLimit(world, series.endpoint, address, address !== series.address),
-    metA429: (again) => again.stats.outcomes['rate-limited'] > 0,
     alone: `--tags @${requirement}`,
     where: `at ${nameOf(series.endpoint)}`,
   });
@@ -101,6 +100,5 @@ export const askTheGatewayBystanderWhileLimited = (world: CtkWorld, series: Gate
     askBoth: (limited, bystander) => askBothAtTheGateway(world, limited, bystander),
     stillLimited: (_limited, first) => stillLimitedAtTheGateway(first),
     burstAgain: (address) => burstBeyondTheGatewayLimit(world, address),
-    metA429: (again) => again.stats.outcomes['rate-limited'] > 0,
     alone: '--tags @REQ-GRL-07',
   });
