@@ -45,7 +45,7 @@ When("the mTLS client calls the gateway's mTLS listener with its bound token and
 });
 
 Then('the gateway serves the certificate-bound token', async function (this: CtkWorld) {
-  judgeMtlsServed(this, (await mtlsGatewayControl(this)).exchange);
+  await judgeMtlsServed(this, (await mtlsGatewayControl(this)).exchange);
 });
 
 When("the mTLS client presents its bound token at the gateway's mTLS listener {}", async function (this: CtkWorld, words: string) {
