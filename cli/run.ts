@@ -17,6 +17,7 @@ import { openBrowserBroker, type BrowserBroker } from '../support/browser/broker
 import { offerSharedLoadWindow } from '../support/load/shared-window.ts';
 import { offerSharedAddressCursors } from '../support/load/source-addresses.ts';
 import { offerSharedOwnAddressCount } from '../support/oauth/own-address-guard.ts';
+import { offerSharedSigningKeyRotations } from '../support/oauth/signing-key-rotations.ts';
 import { prepareShardRun, relocateReports, SHARD_HELP, SHARD_OPTIONS } from '../support/shard/shard-run.ts';
 import { ShardSpecError } from '../support/shard/partition.ts';
 import type { TargetDescription } from '../support/target/target.ts';
@@ -138,6 +139,8 @@ export async function runCommand(argv: string[]): Promise<number> {
     if (workers > 1) offerSharedAddressCursors();
     // ...and one count of the refusals the run's own address took (a target that blocks IPs must not block it).
     if (workers > 1) offerSharedOwnAddressCount();
+    // ...and one count of signing-key rotations (a token a worker kept from before one is no longer a valid control).
+    if (workers > 1) offerSharedSigningKeyRotations();
     await runCucumber({ ...runConfiguration, support: await support, runtime: { ...runConfiguration.runtime, parallel: workers > 1 ? workers : 0 } });
     return await reporting.finish({ runConfiguration, target: started.description, userTags: values.tags ?? null });
   } finally {

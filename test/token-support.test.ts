@@ -15,6 +15,7 @@ import { directivesOf, grantedScope, sameScopes } from '../support/oauth/token-r
 import { changesUnderFormEncoding, encodingSensitiveSecret } from '../support/oauth/form-encoded-secret.ts';
 import { accessTokenFor, basicAuthorization, requestToken, scopeSentIn, tokenRequestBody, tokenResponseOf, warmUpTokenRequests } from '../support/oauth/token-client.ts';
 import { PrerequisiteBlocked, wrapBlocked } from '../support/verdict/blocked.ts';
+import { resetSigningKeyRotations, signingKeyRotated, signingKeyRotations } from '../support/oauth/signing-key-rotations.ts';
 import { cappedTokenRequest, sendPacedTokenRequests } from '../support/load/paced-requests.ts';
 import type { LoadCap } from '../support/load/load-cap.ts';
 import { passwordLogin } from '../support/identity/human-login.ts';
@@ -466,6 +467,27 @@ describe('token requests: the target\'s own parameters and the declared scopes (
       assert.match(error.reason, /^blocked: no token \(REQ-TOK-01: could not obtain an access token for refused-client .*HTTP 400/);
       return true;
     });
+  });
+
+  test('a token kept for reuse is not used across a signing-key rotation (the count is shared by the workers)', async () => {
+    const shared = new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT);
+    resetSigningKeyRotations(shared);
+    try {
+      const w = worldAt('/token/needs-scope', { clients: { system: { clientId: 'kept-across-rotation', clientSecret: 'secret-kept', scopes: ['read'] } } });
+      const kept = await accessTokenFor(w, w.target.clients.system);
+      assert.equal(await accessTokenFor(w, w.target.clients.system), kept, 'kept while no rotation happened');
+      assert.equal(w.exchanges.length, 1);
+      // Another worker's rotation: it counts in the memory the main thread offered every worker.
+      Atomics.add(new Int32Array(shared), 0, 1);
+      const after = await accessTokenFor(w, w.target.clients.system);
+      assert.notEqual(after, kept, 'a token issued before the rotation is not a valid control after it');
+      assert.equal(w.exchanges.length, 2);
+      assert.equal(await accessTokenFor(w, w.target.clients.system), after, 'the new one is kept in turn');
+      signingKeyRotated();
+      assert.equal(signingKeyRotations(), 2);
+    } finally {
+      resetSigningKeyRotations();
+    }
   });
 
   test('a blocked prerequisite inside a step becomes the scenario\'s not-testable record; other errors pass through', async () => {

@@ -19,6 +19,7 @@ import { describeOutcome, type Exchange } from '../http/exchange.ts';
 import { registerSecrets } from '../http/redact.ts';
 import type { AdminCall, AdminDescription } from '../target/target.ts';
 import { pointer } from '../identity/echo.ts';
+import { signingKeyRotated } from '../oauth/signing-key-rotations.ts';
 
 export class ControlPlaneError extends Error {
   constructor(operation: string, outcome: string) {
@@ -157,6 +158,8 @@ export class ControlPlane {
   async rotateSigningKey(): Promise<string> {
     const { json } = await this.call({ method: 'POST', path: '/admin/keys/rotate' }, 'rotate the signing key', {}, {});
     const kid = (json as { kid?: unknown } | undefined)?.kid;
+    // Counted even where the answer is unreadable: the key may have rotated all the same.
+    signingKeyRotated();
     if (typeof kid !== 'string') throw new ControlPlaneError('rotate the signing key', 'no kid in the answer');
     return kid;
   }

@@ -100,13 +100,15 @@ export async function judgeGatewayRefusal(world: CtkWorld, exchange: Exchange, s
 }
 
 /**
- * The token was served (2xx). REQ-BEARER-01 is itself the gateway's positive control; any other requirement judged
- * this way (a rotated key's token, a token from before a rotation) is judged only where the protected route serves
- * the system client's ordinary token in this scenario: a gateway that serves nothing fails REQ-BEARER-01 once.
+ * The token was served (2xx). REQ-BEARER-01 is itself the gateway's positive control; a refusal judged for any other
+ * requirement this way (a rotated key's token, a token from before a rotation) is a finding only where the protected
+ * route serves the system client's ordinary token in this scenario: a gateway that serves nothing fails REQ-BEARER-01
+ * once. An admission needs no control: the 2xx is what the requirement asks for.
  */
 export async function judgeGatewayAdmission(world: CtkWorld, exchange: Exchange, requirement: string, situation: string): Promise<void> {
   const expected = `the gateway serves the protected route (2xx) for ${situation}`;
-  if (requirement !== 'REQ-BEARER-01' && !(await underControl(world, 'protected', [requirement], expected))) return;
+  // Served: the admission is its own proof. Refused: only a route shown to serve a valid token makes it a finding.
+  if (requirement !== 'REQ-BEARER-01' && !isSuccess(exchange) && !(await underControl(world, 'protected', [requirement], expected))) return;
   // A valid token the issuer's published keys do not verify is the issuer's finding (REQ-JWT-07), not the gateway's.
   if (requirement === 'REQ-BEARER-01' && (await explainedByUnpublishedKey(world, requirement, exchange, expected))) return;
   check(world, { requirement, expected, observed: exchange }, () => expect(isSuccess(exchange), 'admitted').to.equal(true));

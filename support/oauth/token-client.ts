@@ -13,6 +13,7 @@ import { ownAddressQuiet, workerShare } from '../load/source-addresses.ts';
 import { PrerequisiteBlocked } from '../verdict/blocked.ts';
 import { countsAsFailedLogin, routeOwnAddressRequest } from './own-address-guard.ts';
 import { blockWhereValidCredentialsAreRefused } from './valid-credentials-refused.ts';
+import { signingKeyRotations } from './signing-key-rotations.ts';
 
 export type ClientAuthMethod = 'basic' | 'body' | 'both' | 'none';
 
@@ -265,7 +266,7 @@ export function tokenResponseOf(exchange: Exchange): TokenResponse | undefined {
  * A token for a scenario that needs one but does not judge how it was obtained. Cached per client for the
  * run (well inside its lifetime) so ordinary scenarios do not add load to the rate-limited token endpoint.
  */
-const cache = new Map<string, { token: string; expiresAt: number }>();
+const cache = new Map<string, { token: string; expiresAt: number; rotations: number }>();
 
 /**
  * No token for a scenario that needed one to set up its check: the issuance finding is REQ-TOK-01's (its own
@@ -294,11 +295,12 @@ const refusedSetUps = new Map<string, Error>();
 export async function accessTokenFor(world: CtkWorld, client: ClientCredentials, scope?: string): Promise<string> {
   const key = `${client.clientId}|${scope ?? client.scopes.join(' ')}`;
   const hit = cache.get(key);
-  if (hit && hit.expiresAt > Date.now()) return hit.token;
+  if (hit && hit.expiresAt > Date.now() && hit.rotations === signingKeyRotations()) return hit.token;
   const refusalKey = `${key}|${client.clientSecret}`;
   const remembered = client.clientId === world.target.clients.rotation?.clientId ? undefined : refusedSetUps;
   const refused = remembered?.get(refusalKey);
   if (refused) throw refused;
+  const rotations = signingKeyRotations();
   let exchange: Exchange;
   try {
     exchange = await requestToken(world, client, { scope, keepAsLast: false });
@@ -314,6 +316,8 @@ export async function accessTokenFor(world: CtkWorld, client: ClientCredentials,
   }
   const lifetimeMs = (typeof token.expires_in === 'number' ? token.expires_in : 60) * 1000;
   // Reuse only during the first half of the lifetime: the token stays comfortably valid while a scenario runs.
-  if (lifetimeMs >= 20_000) cache.set(key, { token: token.access_token, expiresAt: Date.now() + lifetimeMs / 2 });
+  // A token requested before a signing-key rotation that ends during the request is kept under the older count: the
+  // count is read before the request is sent.
+  if (lifetimeMs >= 20_000) cache.set(key, { token: token.access_token, expiresAt: Date.now() + lifetimeMs / 2, rotations });
   return token.access_token;
 }

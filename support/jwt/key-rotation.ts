@@ -1,0 +1,58 @@
+/**
+ * A signing-key rotation through the target's control plane (RFC 7517 §5, RFC 9068 §4; REQ-JWT-10, REQ-JWT-11).
+ *
+ * The gateway is shown the system client's current token just before the rotation. That makes it hold the old key
+ * (a gateway that fetched no key set before the rotation meets the new key on its first fetch, and REQ-JWT-11 would
+ * pass on a gateway that never fetches again: fault jwks-never-refreshed, in a run of the rotation scenarios alone),
+ * and it is the scenario's positive control of the protected route: a token of a key the gateway held. After the
+ * rotation a fresh token is of the new key, and a gateway that does not pick that up would refuse such a control
+ * too, leaving REQ-JWT-11 "not testable" exactly where it is broken. Served before, refused after:
+ *   - a token of the new key (REQ-JWT-11): the gateway does not pick up the new key, REQ-JWT-11's finding;
+ *   - the earlier token (REQ-JWT-10): key-pickup.ts asks whether a fresh token of the new key is served.
+ * Tokens the worker keeps for reuse are not used across a rotation (signing-key-rotations.ts).
+ */
+import type { CtkWorld } from '../world.ts';
+import { stateKey } from '../scenario-state.ts';
+import { controlPlaneOf, NO_CONTROL_PLANE_REMEDY } from '../admin/control-plane.ts';
+import { hasIssued, rememberEarlier, theIssued } from '../oauth/issued.ts';
+import { accessTokenFor } from '../oauth/token-client.ts';
+import type { NotTestable } from '../oauth/token-requests.ts';
+import { jwksUriOf } from '../target/target.ts';
+import { controlWithToken } from '../gateway/positive-control.ts';
+import { fetchJwks, kidsOf } from './jwks.ts';
+import { rotationExplainedByUnpublishedKey } from './unpublished-key.ts';
+import { judgeGatewayAdmission, presentUntilAdmitted } from './gateway.ts';
+
+/** The kids the JWK Set published before the rotation. */
+export const KIDS_BEFORE = stateKey<string[]>('key ids before the rotation');
+
+/** What the signing-key rotation scenarios judge, each in its own words. */
+const ROTATION_CHECKS: Readonly<Record<string, string>> = {
+  'REQ-JWT-10': 'the key that signed a token before the rotation still in the JWK Set after it, and the token still accepted',
+  'REQ-JWT-11': 'a token issued after the rotation signed with a newly published key, and accepted',
+};
+
+/**
+ * Rotates the issuer's signing key, after keeping what the checks compare with: the scenario's issued token as the
+ * earlier one, the published kids, and the gateway's answer to the current token (the control). Not rotated where
+ * the issuer's own token does not verify with its published set already (REQ-JWT-07's finding, reported; the
+ * scenario stops) or where the target has no control plane that rotates keys (not testable).
+ */
+export async function rotateIssuerSigningKey(world: CtkWorld): Promise<NotTestable | undefined> {
+  const admin = controlPlaneOf(world, 'rotateSigningKey');
+  if (!admin) return { notTestable: 'the kit cannot rotate the signing key on this target (it has no control plane)', remedy: NO_CONTROL_PLANE_REMEDY };
+  if (await rotationExplainedByUnpublishedKey(world, ROTATION_CHECKS)) return undefined;
+  if (hasIssued(world)) rememberEarlier(world, theIssued(world));
+  const current = await accessTokenFor(world, world.target.clients.system);
+  if (world.target.gateway) await controlWithToken(world, current, 'a token of the system client, just before the key rotation');
+  const before = await fetchJwks(world, jwksUriOf(world.target));
+  world.state.remember(KIDS_BEFORE, kidsOf(before.keys ?? []));
+  await admin.rotateSigningKey();
+  return undefined;
+}
+
+/** REQ-JWT-11 at the gateway: the new token presented until admitted or `boundMs` has passed, then judged. */
+export async function judgeNewKeyAdmitted(world: CtkWorld, token: string, kid: unknown, boundMs: number): Promise<void> {
+  const exchange = await presentUntilAdmitted(world, token, boundMs);
+  await judgeGatewayAdmission(world, exchange, 'REQ-JWT-11', `a token signed with the new key (kid ${JSON.stringify(kid)}), within ${boundMs / 1000} s`);
+}
