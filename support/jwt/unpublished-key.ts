@@ -96,9 +96,9 @@ const rootJudged = (world: CtkWorld): string | undefined => {
 
 /**
  * True when it reported REQ-JWT-07 and recorded `requirement` as explained by it (the scenario then stops). For a
- * gateway's refusal (401) of an issued token, sent as a Bearer or a DPoP token: REQ-BEARER-01, REQ-DPOP-05 and
- * REQ-MTLS-06 are all "the gateway serves a valid token", and all three are the issuer's finding when no published
- * key verifies the token.
+ * refusal (401) of an issued token, sent as a Bearer or a DPoP token: REQ-BEARER-01, REQ-DPOP-05 and REQ-MTLS-06
+ * ("the gateway serves a valid token") and REQ-ROT-06 (the self-service interface serves its owner) are the
+ * issuer's finding when no published key verifies the token.
  */
 export async function explainedByUnpublishedKey(world: CtkWorld, requirement: string, exchange: Exchange, expected: string): Promise<boolean> {
   if (requirement === ROOT || exchange.response?.status !== 401) return false;
@@ -110,7 +110,7 @@ export async function explainedByUnpublishedKey(world: CtkWorld, requirement: st
   const published = await publishedSet(world, jwksUri);
   const check = await published.verify(refused);
   if (check.verified) return false;
-  return reportedOnOwnToken(world, jwksUri, published, [{ requirement, expected }], `the gateway refused (401) a token that no key of the issuer's JWK Set at ${jwksUri} verifies, and the issuer's own token does not verify with it either: a gateway that uses the published keys must refuse it`, { token: refused, check });
+  return reportedOnOwnToken(world, jwksUri, published, [{ requirement, expected }], `a 401 for a token that no key of the issuer's JWK Set at ${jwksUri} verifies, and a token the issuer issues now does not verify with it either: a server that uses the published keys must refuse it`, { token: refused, check });
 }
 
 /**
