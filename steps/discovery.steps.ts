@@ -7,7 +7,7 @@ import { check } from '../support/verdict/check.ts';
 import { isTagged, taggedRequirement } from '../support/oauth/scenario.ts';
 import { markNotTestable } from '../support/oauth/token-requests.ts';
 import { theIssued } from '../support/oauth/issued.ts';
-import { judgeIssuer } from '../support/jwt/claims.ts';
+import { judgeIssuerAgainstMetadata } from '../support/jwt/claims.ts';
 import { fetchJwks, privateMaterialIn, type FetchedJwks } from '../support/jwt/jwks.ts';
 import { judgeMetadataSetSigns } from '../support/discovery/metadata-keys.ts';
 import { judgeTokenEndpointAnswers, requestTokenAtMetadataEndpoint } from '../support/discovery/token-endpoint.ts';
@@ -47,8 +47,7 @@ Then('the metadata issuer is exactly the issuer identifier of the target', funct
 });
 
 Then('the access token\'s iss is exactly the metadata issuer', function (this: CtkWorld) {
-  const issuer = theMetadata(this).metadata?.issuer;
-  judgeIssuer(this, theIssued(this), String(issuer), 'REQ-DISC-02', 'the issuer the metadata names');
+  judgeIssuerAgainstMetadata(this, theIssued(this), theMetadata(this).metadata?.issuer);
 });
 
 Then('the metadata issuer is an https URL without query or fragment, unless on a loopback address', function (this: CtkWorld) {

@@ -20,7 +20,7 @@ import { pointer } from '../identity/echo.ts';
 import { requestToken, tokenResponseOf } from '../oauth/token-client.ts';
 import { addCleanup } from '../oauth/scenario.ts';
 import { controlPlaneOf, NO_CONTROL_PLANE_REMEDY } from './control-plane.ts';
-import { explainedByUnpublishedKey } from '../jwt/unpublished-key.ts';
+import { explainedByIssuerDefect } from '../jwt/issued-token-defect.ts';
 
 /** What the kit needs for these checks, or why it cannot run them. */
 export type SelfServiceSetup =
@@ -84,8 +84,8 @@ export async function judgeOwnerRotation(world: CtkWorld, requirement: string, c
   const fresh = rotation.shown;
   const tried = accepted && fresh !== undefined && fresh !== client.clientSecret ? await secretObtainsToken(world, client, fresh) : undefined;
   const expected = `the owner's rotation of ${client.clientId} accepted (2xx), the answer showing a new secret at the profile's pointer, and that secret obtaining a token`;
-  // One cause, one finding: an owner's token no key of the issuer's JWK Set verifies is refused rightly (REQ-JWT-07).
-  if (await explainedByUnpublishedKey(world, requirement, rotation.exchange, expected)) return;
+  // One cause, one finding: an owner's token the issuer got wrong (RFC 9068 §4) is refused rightly (issued-token-defect.ts).
+  if (await explainedByIssuerDefect(world, requirement, rotation.exchange, expected)) return;
   check(
     world,
     {

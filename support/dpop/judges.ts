@@ -11,7 +11,7 @@ import { stateKey } from '../scenario-state.ts';
 import { check, couldNotJudge, doesNotApply, reportRootCause } from '../verdict/check.ts';
 import { requirementApplies } from '../target/applicability.ts';
 import { decodeJwt } from '../jwt/decode.ts';
-import { explainedByUnpublishedKey } from '../jwt/unpublished-key.ts';
+import { explainedByIssuerDefect } from '../jwt/issued-token-defect.ts';
 import { isClientError, isSuccess } from '../gateway/gateway-client.ts';
 import { boundTokenFor, callWithBoundToken, dpopKeyFor, requestTokenWithProof, requireBoundToken, type BoundToken, type DpopCall } from './client.ts';
 import type { ProofDefect } from './proof.ts';
@@ -156,7 +156,7 @@ export async function dpopControl(world: CtkWorld): Promise<{ held: boolean; exc
 export async function judgeDpopServed(world: CtkWorld, exchange: Exchange): Promise<void> {
   const expected = '2xx for the DPoP-bound token sent with "Authorization: DPoP" and a valid proof (htm, htu, ath)';
   if (!isSuccess(exchange) && unboundTokenRefused(world, await boundTokenFor(world, { keepAsLast: false }), expected)) return;
-  if (!isSuccess(exchange) && (await explainedByUnpublishedKey(world, 'REQ-DPOP-05', exchange, expected))) return;
+  if (!isSuccess(exchange) && (await explainedByIssuerDefect(world, 'REQ-DPOP-05', exchange, expected))) return;
   check(world, { requirement: 'REQ-DPOP-05', expected, observed: exchange }, () => {
     expect(isSuccess(exchange), 'a 2xx answer').to.equal(true);
   });
@@ -197,7 +197,7 @@ export async function callGatewayWithBoundToken(world: CtkWorld, kind: GatewayDp
     couldNotJudge(world, {
       requirement,
       expected: `the gateway refuses ${what}`,
-      why: `the protected route does not serve the bound token with a valid proof either (positive control: ${describeOutcome(control.exchange)}), so a refusal proves nothing; REQ-DPOP-05 reports it (REQ-JWT-07, where the issuer's JWK Set holds no key for its own tokens)`,
+      why: `the protected route does not serve the bound token with a valid proof either (positive control: ${describeOutcome(control.exchange)}), so a refusal proves nothing; REQ-DPOP-05 reports it (or the issuer's requirement its tokens break where they carry a defect RFC 9068 §4 has a resource server refuse: REQ-JWT-02, -06, -07, -08)`,
     });
     return world.state.remember(GATEWAY_DPOP_CALL, { requirement, what });
   }

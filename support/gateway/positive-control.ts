@@ -51,7 +51,7 @@ export async function underControl(world: CtkWorld, route: GatewayRouteName, req
     couldNotJudge(world, {
       requirement,
       expected,
-      why: `the route does not serve a valid request either (positive control: ${control.observed}), so a check here proves nothing; REQ-BEARER-01 reports the route (REQ-JWT-07, where the issuer's JWK Set holds no key for its own tokens)`,
+      why: `the route does not serve a valid request either (positive control: ${control.observed}), so a check here proves nothing; REQ-BEARER-01 reports the route (or the issuer's requirement its tokens break where they carry a defect RFC 9068 §4 has a resource server refuse: REQ-JWT-02, -06, -07, -08)`,
     });
   }
   return false;

@@ -12,7 +12,7 @@ import type { CtkWorld } from '../world.ts';
 import { describeOutcome, type Exchange } from '../http/exchange.ts';
 import { check, checkInPassing, couldNotJudge, doesNotApply, explainedBy, reportRootCause } from '../verdict/check.ts';
 import { controlRoute, underControl } from './positive-control.ts';
-import { explainedByUnpublishedKey } from '../jwt/unpublished-key.ts';
+import { explainedByIssuerDefect } from '../jwt/issued-token-defect.ts';
 import { requirementApplies } from '../target/applicability.ts';
 import { isTagged } from '../oauth/scenario.ts';
 import { challengeProblems, describeReading, errorCodeOf, param, readChallenge, type ChallengeReading } from './bearer-challenge.ts';
@@ -117,8 +117,8 @@ export async function judgeReached(world: CtkWorld, requirement: string, exchang
   const judge = () =>
     check(world, { requirement, expected, observed: outcome(exchange) }, () => expect(isSuccess(exchange), 'the request did not reach the resource').to.equal(true));
   if (requirement === 'REQ-BEARER-01') {
-    // A valid token the issuer's published keys do not verify is the issuer's finding (REQ-JWT-07), not the gateway's.
-    if (!(await explainedByUnpublishedKey(world, requirement, exchange, expected))) judge();
+    // A token the issuer got wrong (RFC 9068 §4: typ, iss, signature, aud) is the issuer's finding, not the gateway's.
+    if (!(await explainedByIssuerDefect(world, requirement, exchange, expected))) judge();
   } else {
     // The negative control: a route that serves a request without any credentials serves "bearer <token>" whatever it
     // makes of the scheme, so the 2xx says nothing about it; REQ-ANON-04 reports the route (servedWithoutAnyCredentials).

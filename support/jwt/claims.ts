@@ -11,6 +11,7 @@ import { scopeValues } from '../oauth/token-response.ts';
 import { audiences, describeToken, isAsymmetric, isAtJwtType, isNumericDate } from './decode.ts';
 import { verifyWithJwks, type SignatureCheck } from './jwks.ts';
 import { audienceCheckOf } from '../target/target.ts';
+import { requirementApplies } from '../target/applicability.ts';
 import { readClaims } from '../identity/claims.ts';
 import { tokenNamesAnotherClient } from '../identity/other-client.ts';
 import { NotTestableError } from '../verdict/not-testable.ts';
@@ -117,6 +118,28 @@ export function judgeIssuer(world: CtkWorld, issued: IssuedToken, issuer: string
   check(world, { requirement, expected: `iss exactly ${JSON.stringify(issuer)} (${whose})`, observed: observedClaim(issued, 'iss') }, () =>
     expect(claimOf(issued, 'iss')).to.equal(issuer),
   );
+}
+
+/**
+ * REQ-DISC-02's "the iss of the tokens is the metadata issuer". One cause, one finding: where the metadata names the
+ * profile's issuer identifier, a token whose iss differs breaks REQ-JWT-06 in the very same comparison (fault
+ * iss-not-issuer failed both); REQ-JWT-06 reports it and REQ-DISC-02 is not judged on it. A metadata issuer of its own
+ * (fault discovery-issuer-mismatch) leaves the comparison REQ-DISC-02's.
+ */
+export function judgeIssuerAgainstMetadata(world: CtkWorld, issued: IssuedToken, metadataIssuer: unknown): void {
+  const expected = `iss exactly ${JSON.stringify(metadataIssuer)} (the issuer the metadata names)`;
+  const iss = claimOf(issued, 'iss');
+  if (issued.decoded && metadataIssuer === world.target.issuer && iss !== metadataIssuer && requirementApplies(world.target, 'REQ-JWT-06')) {
+    reportRootCause(
+      world,
+      { requirement: 'REQ-JWT-06', expected: `iss exactly ${JSON.stringify(world.target.issuer)} (the issuer identifier the target profile names)`, observed: observedClaim(issued, 'iss') },
+      () => expect(iss).to.equal(world.target.issuer),
+      [{ requirement: 'REQ-DISC-02', expected }],
+      { why: `the metadata names the profile's issuer identifier ${JSON.stringify(world.target.issuer)}, so the token's iss breaks REQ-JWT-06 in the same comparison` },
+    );
+    return;
+  }
+  judgeIssuer(world, issued, String(metadataIssuer), 'REQ-DISC-02', 'the issuer the metadata names');
 }
 
 export async function judgeSignature(world: CtkWorld, issued: IssuedToken, keys: readonly JWK[] | undefined, jwksUri: string, requirement = 'REQ-JWT-07'): Promise<SignatureCheck> {

@@ -10,7 +10,7 @@ import type { CtkWorld } from '../world.ts';
 import type { Exchange } from '../http/exchange.ts';
 import { check } from '../verdict/check.ts';
 import { underControl } from '../gateway/positive-control.ts';
-import { explainedByUnpublishedKey } from './unpublished-key.ts';
+import { explainedByIssuerDefect } from './issued-token-defect.ts';
 import { judgeTokenRefusal, servedWithoutAnyCredentials, serverErrorForBadToken, withTokenChallenge } from '../gateway/verdicts.ts';
 import { isTagged } from '../oauth/scenario.ts';
 import { param, parseWwwAuthenticate } from '../gateway/www-authenticate.ts';
@@ -109,8 +109,8 @@ export async function judgeGatewayAdmission(world: CtkWorld, exchange: Exchange,
   const expected = `the gateway serves the protected route (2xx) for ${situation}`;
   // Served: the admission is its own proof. Refused: only a route shown to serve a valid token makes it a finding.
   if (requirement !== 'REQ-BEARER-01' && !isSuccess(exchange) && !(await underControl(world, 'protected', [requirement], expected))) return;
-  // A valid token the issuer's published keys do not verify is the issuer's finding (REQ-JWT-07), not the gateway's.
-  if (requirement === 'REQ-BEARER-01' && (await explainedByUnpublishedKey(world, requirement, exchange, expected))) return;
+  // A token the issuer got wrong (RFC 9068 §4: typ, iss, signature, aud) is the issuer's finding, not the gateway's.
+  if (requirement === 'REQ-BEARER-01' && (await explainedByIssuerDefect(world, requirement, exchange, expected))) return;
   check(world, { requirement, expected, observed: exchange }, () => expect(isSuccess(exchange), 'admitted').to.equal(true));
 }
 

@@ -24,7 +24,7 @@ import { fetchJwks, kidsOf, verifyWithJwks, type SignatureCheck } from './jwks.t
 const ROOT = 'REQ-JWT-07';
 
 /** The access token of an `Authorization: Bearer` or `Authorization: DPoP` header (RFC 6750 §2.1, RFC 9449 §7.1). */
-const presentedTokenOf = (exchange: Exchange): string | undefined => {
+export const presentedTokenOf = (exchange: Exchange): string | undefined => {
   const authorization = exchange.request.headers?.authorization;
   const match = typeof authorization === 'string' ? /^(?:bearer|dpop)\s+(\S+)$/i.exec(authorization.trim()) : null;
   return match?.[1];

@@ -10,7 +10,7 @@ import { stateKey } from '../scenario-state.ts';
 import { check, couldNotJudge, doesNotApply } from '../verdict/check.ts';
 import { PrerequisiteBlocked } from '../verdict/blocked.ts';
 import { decodeJwt } from '../jwt/decode.ts';
-import { explainedByUnpublishedKey } from '../jwt/unpublished-key.ts';
+import { explainedByIssuerDefect } from '../jwt/issued-token-defect.ts';
 import { isClientError, isSuccess } from '../gateway/gateway-client.ts';
 import { introspect, introspectingClient } from '../oauth/introspection.ts';
 import { callMtlsGateway, mtlsOf, mtlsTokenEndpoint, readMetadata, registeredThumbprint, requestMtlsToken, type Presented } from './client.ts';
@@ -176,8 +176,8 @@ export async function mtlsGatewayControl(world: CtkWorld): Promise<{ held: boole
 
 export async function judgeMtlsServed(world: CtkWorld, exchange: Exchange): Promise<void> {
   const expected = '2xx for the certificate-bound token over the gateway\'s mTLS listener with the certificate it is bound to';
-  // One cause, one finding: a token no key of the issuer's JWK Set verifies is refused rightly (REQ-JWT-07's finding).
-  if (!isSuccess(exchange) && (await explainedByUnpublishedKey(world, 'REQ-MTLS-06', exchange, expected))) return;
+  // One cause, one finding: a token the issuer got wrong (RFC 9068 §4) is refused rightly (issued-token-defect.ts).
+  if (!isSuccess(exchange) && (await explainedByIssuerDefect(world, 'REQ-MTLS-06', exchange, expected))) return;
   check(world, { requirement: 'REQ-MTLS-06', expected, observed: exchange }, () => {
     expect(isSuccess(exchange), 'a 2xx answer').to.equal(true);
   });
@@ -198,7 +198,7 @@ export async function callGatewayPresenting(world: CtkWorld, words: string): Pro
   const what = `the certificate-bound token over the gateway's mTLS listener ${words}`;
   const control = await mtlsGatewayControl(world);
   if (!control.held) {
-    const why = `the gateway does not serve the bound token with its own certificate either (positive control: ${describeOutcome(control.exchange)}), so a refusal proves nothing; REQ-MTLS-06 reports it (REQ-JWT-07, where the issuer's JWK Set holds no key for its own tokens)`;
+    const why = `the gateway does not serve the bound token with its own certificate either (positive control: ${describeOutcome(control.exchange)}), so a refusal proves nothing; REQ-MTLS-06 reports it (or the issuer's requirement its tokens break where they carry a defect RFC 9068 §4 has a resource server refuse: REQ-JWT-02, -06, -07, -08)`;
     couldNotJudge(world, { requirement: 'REQ-MTLS-07', expected: `the gateway refuses ${what}`, why });
     couldNotJudge(world, { requirement: 'REQ-MTLS-08', expected: '401 with error="invalid_token"', why });
     return world.state.remember(GATEWAY_MTLS_CALL, { what });

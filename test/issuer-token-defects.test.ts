@@ -1,6 +1,9 @@
 /**
- * One cause, one finding where the issuer publishes no key for its own tokens, and a signing-key rollover judged on
- * the right control. Each case is the scenarios run against the reference with one fault:
+ * One cause, one finding where the issuer gets its own tokens wrong, and a signing-key rollover judged on the right
+ * control. Each case is the scenarios run against the reference with one fault:
+ *   - iss-not-issuer, jwt-typ-jwt, wrong-audience: a token RFC 9068 §4 has a resource server refuse (iss, typ, aud)
+ *     is refused by the gateway rightly; only the requirement the token breaks fails, and REQ-BEARER-01, REQ-DPOP-05,
+ *     REQ-MTLS-06 (and REQ-DISC-02 for the iss) are not judged on it. Before, in whole runs, they failed beside it.
  *   - jwks-empty-set: every token a gateway refuses there is refused rightly; only REQ-JWT-07 fails, and the
  *     bound-token admissions (REQ-DPOP-05, REQ-MTLS-06) and the rollover checks (REQ-JWT-10, REQ-JWT-11) are not
  *     judged on it. Before, in a whole run: REQ-JWT-07, -11, REQ-DPOP-05, REQ-MTLS-06 failed, REQ-JWT-10 warned.
@@ -22,6 +25,21 @@ const said = (run: Run, id: string) => `${id}: ${verdictOf(run, id)?.verdict} ${
 const withVerdict = (run: Run, verdict: string) => run.verdicts.requirements.filter((r) => r.verdict === verdict).map((r) => r.requirement.id).sort();
 
 const ROLLOVER = ['features/secret-rotation.feature', '--tags', '@REQ-JWT-10 or @REQ-JWT-11'];
+
+test('tokens with a wrong iss, typ or aud: the requirement the token breaks is the one finding of the gateway\'s admissions', { timeout: 300_000 }, async () => {
+  const features = ['features/bearer-errors.feature', 'features/dpop.feature', 'features/mtls.feature', 'features/discovery.feature'];
+  const args = [...features, '--tags', '@REQ-BEARER-01 or @REQ-DPOP-05 or @REQ-MTLS-06 or @REQ-DISC-02'];
+  for (const [fault, root] of [['iss-not-issuer', 'REQ-JWT-06'], ['jwt-typ-jwt', 'REQ-JWT-02'], ['wrong-audience', 'REQ-JWT-08']] as const) {
+    const run = await runWithFault(fault, args, 120_000);
+    assert.deepEqual(withVerdict(run, 'failed'), [root], `${fault}: ${run.stderr.slice(-1_500)}`);
+    for (const id of ['REQ-BEARER-01', 'REQ-DPOP-05', 'REQ-MTLS-06']) {
+      assert.equal(verdictOf(run, id).verdict, 'not-testable', `${fault}: ${said(run, id)}`);
+      assert.match(verdictOf(run, id).reason ?? '', new RegExp(`${root}'s finding explains this answer`), `${fault}: ${said(run, id)}`);
+    }
+  }
+  const clean = await runWithFault('', args, 120_000);
+  for (const id of ['REQ-BEARER-01', 'REQ-DPOP-05', 'REQ-MTLS-06', 'REQ-DISC-02']) assert.equal(verdictOf(clean, id).verdict, 'passed', said(clean, id));
+});
 
 test('an empty JWK Set: REQ-JWT-07 is the one finding of bound tokens and key rollover', { timeout: 240_000 }, async () => {
   const features = ['features/dpop.feature', 'features/mtls.feature', 'features/secret-rotation.feature'];
