@@ -405,3 +405,19 @@ test('REQ-ID-17: a gateway that validates nothing does not get a least-privilege
   const unconfined = await runWithFault('front-end-system-user-unconfined', args, 120_000);
   assert.equal(verdictOf(unconfined, 'REQ-ID-17').verdict, 'warning', said(unconfined, 'REQ-ID-17'));
 });
+
+test('a token endpoint that issues tokens with 201: REQ-TOK-01 is the one finding, and the scenarios that need a token go on with it', { timeout: 180_000 }, async () => {
+  // Before: tokenResponseOf read only a 200 as a token, so REQ-TTL-01, REQ-DISC-02 failed with "no access token in this
+  // scenario yet" (an error), REQ-DISC-11 on "never 404/405/410", REQ-MTLS-01 and REQ-PKJWT-01 on the status, each
+  // beside REQ-TOK-01.
+  const features = ['features/expiry-and-ttl.feature', 'features/discovery.feature', 'features/mtls.feature', 'features/jwt-client-authentication.feature'];
+  const args = [...features, '--tags', '@REQ-TTL-01 or @REQ-DISC-02 or @REQ-DISC-11 or @REQ-MTLS-01 or @REQ-PKJWT-01'];
+  const run = await runWithFault('token-status-201', args, 120_000);
+  const failed = run.verdicts.requirements.filter((r) => r.verdict === 'failed').map((r) => r.requirement.id);
+  assert.deepEqual(failed, ['REQ-TOK-01'], run.stderr.slice(-1_500));
+  for (const id of ['REQ-TTL-01', 'REQ-DISC-02', 'REQ-DISC-11']) assert.equal(verdictOf(run, id).verdict, 'passed', said(run, id));
+  for (const id of ['REQ-MTLS-01', 'REQ-PKJWT-01']) {
+    assert.equal(verdictOf(run, id).verdict, 'not-testable', said(run, id));
+    assert.match(verdictOf(run, id).reason ?? '', /REQ-TOK-01's finding explains this answer \(the token was issued with HTTP 201 instead of 200/);
+  }
+});

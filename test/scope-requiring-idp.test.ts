@@ -36,13 +36,15 @@ test('an IdP that answers a scope-less request with 403 and an empty body: only 
 });
 
 test('no token at all: one issuance finding, and every check that needed a token is blocked on REQ-TOK-01, not failed', { timeout: 300_000 }, async () => {
-  // Fault token-status-201: the token comes with 201 instead of 200 (RFC 6749 §5.1), so the kit has no token to set up with.
-  const noToken = await runWithFault('token-status-201', ['features/token-issuance.feature', 'features/bearer-errors.feature', 'features/access-token-format.feature'], 300_000);
+  // Fault token-endpoint-refuses-everything-400: every request, a correct one too, gets 400 invalid_request, so the kit
+  // has no token to set up with. (A token issued with 201 is a token: REQ-TOK-01 judges its status, and the scenarios
+  // that need one go on with it — test/earned-passes.test.ts.)
+  const noToken = await runWithFault('token-endpoint-refuses-everything-400', ['features/token-issuance.feature', 'features/bearer-errors.feature', 'features/access-token-format.feature'], 300_000);
   const reported = noToken.verdicts.requirements.filter((r) => r.verdict === 'failed' || r.verdict === 'warning').map((r) => r.requirement.id);
   assert.deepEqual(reported.filter((id) => !['REQ-TOK-01', 'REQ-TOK-08', 'REQ-TOK-16'].includes(id)), [], 'only the token-response requirements the fault breaks');
   assert.ok(reported.includes('REQ-TOK-01'));
   const bearer = noToken.verdicts.requirements.find((r) => r.requirement.id === 'REQ-BEARER-01')!;
   assert.equal(bearer.verdict, 'not-testable');
-  assert.match(bearer.reason ?? '', /^blocked: no token \(REQ-TOK-01: could not obtain an access token for ctk-system .*HTTP 201/);
+  assert.match(bearer.reason ?? '', /^blocked: no token \(REQ-TOK-01: could not obtain an access token for ctk-system .*HTTP 400/);
   assert.deepEqual(noToken.verdicts.scenarios.filter((s) => s.error).map((s) => s.name), [], 'blocked, never an error');
 });

@@ -8,7 +8,7 @@ import type { CtkWorld } from '../world.ts';
 import { jsonOf, type Exchange } from '../http/exchange.ts';
 import { stateKey } from '../scenario-state.ts';
 import { PrerequisiteBlocked } from '../verdict/blocked.ts';
-import { paceTokenRequest, tokenRequestBody, assertTokenEndpointUsable, sendWithRegisteredCredentials } from '../oauth/token-client.ts';
+import { paceTokenRequest, tokenRequestBody, assertTokenEndpointUsable, sendWithRegisteredCredentials, tokenResponseOf } from '../oauth/token-client.ts';
 import { addressForFailures } from '../oauth/source-address.ts';
 import { callGateway, gatewayUrl } from '../gateway/gateway-client.ts';
 import { gatewayOf } from '../target/target.ts';
@@ -92,7 +92,7 @@ export async function requestTokenWithProof(world: CtkWorld, key: DpopKey, defec
 
 export function boundTokenOf(exchange: Exchange, key: DpopKey): BoundToken {
   const json = jsonOf(exchange);
-  const accessToken = exchange.response?.status === 200 && typeof json?.access_token === 'string' ? json.access_token : undefined;
+  const accessToken = tokenResponseOf(exchange)?.access_token;
   const tokenType = typeof json?.token_type === 'string' ? json.token_type : undefined;
   return { exchange, key, ...(accessToken ? { accessToken } : {}), ...(tokenType ? { tokenType } : {}) };
 }

@@ -255,9 +255,14 @@ export function wrongSecret(): string {
 /** A client id the target cannot know. */
 export const unknownClientId = (): string => `ctk-unknown-client-${randomBytes(6).toString('hex')}`;
 
-/** The token response of a successful exchange, or undefined when the exchange did not yield one. */
+/**
+ * The token response of a successful exchange, or undefined when the exchange did not yield one. Any 2xx with an
+ * access_token is a token issued: RFC 6749 §5.1's 200 is REQ-TOK-01's to judge (judgeTokenIssued), once, and a
+ * scenario that needs a token goes on with it (fault token-status-201: before, every such scenario failed beside it).
+ */
 export function tokenResponseOf(exchange: Exchange): TokenResponse | undefined {
-  if (exchange.response?.status !== 200) return undefined;
+  const status = exchange.response?.status;
+  if (status === undefined || status < 200 || status >= 300) return undefined;
   const json = jsonOf(exchange);
   return typeof json?.access_token === 'string' ? (json as unknown as TokenResponse) : undefined;
 }

@@ -56,19 +56,25 @@ export function requireAnswerAboutClientAuthentication(exchange: Exchange, situa
   );
 }
 
-/** The token was issued: 200 and an access_token (the requirement the scenario names decides the level). */
-export function judgeTokenIssued(world: CtkWorld, exchange: Exchange, requirement: string, situation: string): TokenResponse {
-  // One cause, one finding (support/verdict/check.ts explainedBy): a token issued with another 2xx than 200 (RFC 6749
-  // §5.1) is REQ-TOK-01's finding, once; the scenario's own requirement (a scope statement, a Basic login) is not
-  // judged on it. Reported as REQ-TOK-01's check of this very answer, so the scenario stops there.
+/**
+ * One cause, one finding (support/verdict/check.ts explainedBy): a token issued with another 2xx than 200 (RFC 6749
+ * §5.1) is REQ-TOK-01's finding, once; the scenario's own requirement (a scope statement, a Basic login, a client
+ * authentication method's "a correct request gets a token") is not judged on it. Reported as REQ-TOK-01's check of
+ * this very answer, so the scenario stops there. True when it reported.
+ */
+export function issuedWithAnother2xx(world: CtkWorld, exchange: Exchange, requirement: string, expected: string): boolean {
   const status = exchange.response?.status;
   const token = jsonOf(exchange)?.access_token;
-  if (requirement !== 'REQ-TOK-01' && status !== undefined && status !== 200 && status >= 200 && status < 300 && typeof token === 'string' && token !== '') {
-    const expected = `200 with an access_token for ${situation}`;
-    reportRootCause(world, { requirement: 'REQ-TOK-01', expected, observed: exchange }, () => expect(status, 'status').to.equal(200), [{ requirement, expected }], {
-      why: `the token was issued with HTTP ${status} instead of 200 (RFC 6749 §5.1)`,
-    });
-  }
+  if (requirement === 'REQ-TOK-01' || status === undefined || status === 200 || status < 200 || status >= 300 || typeof token !== 'string' || token === '') return false;
+  reportRootCause(world, { requirement: 'REQ-TOK-01', expected, observed: exchange }, () => expect(status, 'status').to.equal(200), [{ requirement, expected }], {
+    why: `the token was issued with HTTP ${status} instead of 200 (RFC 6749 §5.1)`,
+  });
+  return true;
+}
+
+/** The token was issued: 200 and an access_token (the requirement the scenario names decides the level). */
+export function judgeTokenIssued(world: CtkWorld, exchange: Exchange, requirement: string, situation: string): TokenResponse {
+  issuedWithAnother2xx(world, exchange, requirement, `200 with an access_token for ${situation}`);
   check(world, { requirement, expected: `200 with an access_token for ${situation}`, observed: exchange }, () => {
     expect(exchange.response?.status, 'status').to.equal(200);
     expect(jsonOf(exchange)?.access_token, 'access_token').to.be.a('string').and.not.equal('');
