@@ -421,3 +421,14 @@ test('a token endpoint that issues tokens with 201: REQ-TOK-01 is the one findin
     assert.match(verdictOf(run, id).reason ?? '', /REQ-TOK-01's finding explains this answer \(the token was issued with HTTP 201 instead of 200/);
   }
 });
+
+test('a 500 to a caller without credentials: REQ-BEARER-12 is the one finding, REQ-ANON-04 is not judged on it', { timeout: 180_000 }, async () => {
+  // Before: REQ-ANON-04 ("refused with a 4xx, never reaching the resource") failed on the same 500, on three routes.
+  const args = ['features/anonymous-fallback.feature', '--tags', '@REQ-ANON-04'];
+  const run = await runWithFault('no-credentials-server-error', args, 120_000);
+  const failed = run.verdicts.requirements.filter((r) => r.verdict === 'failed').map((r) => r.requirement.id);
+  assert.deepEqual(failed, ['REQ-BEARER-12'], run.stderr.slice(-1_500));
+  assert.notEqual(verdictOf(run, 'REQ-ANON-04').verdict, 'passed', 'the 500 proves nothing about validation, so no pass either');
+  const clean = await runWithFault('', args, 120_000);
+  assert.equal(verdictOf(clean, 'REQ-ANON-04').verdict, 'passed', said(clean, 'REQ-ANON-04'));
+});

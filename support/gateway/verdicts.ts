@@ -172,7 +172,9 @@ export async function judgeNotReached(world: CtkWorld, requirement: string, exch
   await controlled(world, requirement, expected, async () => {
     if (await servedWithoutAnyCredentials(world, requirement, exchange, expected)) return;
     if (requirement === UNPROTECTED_ROOT && (await acceptedBadToken(world, { requirement, expected }, exchange))) return;
-    if (BAD_TOKEN_REFUSALS.includes(requirement) && serverErrorForBadToken(world, exchange, requirement, expected)) return;
+    // A 5xx to a bad token, or to none (an anonymous caller, REQ-ANON-04: fault no-credentials-server-error failed it
+    // beside REQ-BEARER-12), serves nothing and refuses nothing: REQ-BEARER-12's one finding.
+    if ((BAD_TOKEN_REFUSALS.includes(requirement) || requirement === UNPROTECTED_ROOT) && serverErrorForBadToken(world, exchange, requirement, expected)) return;
     check(world, { requirement, expected, observed: outcome(exchange) }, () => {
       expect(isSuccess(exchange), 'the gateway let the request through').to.equal(false);
       expect(isClientError(exchange), 'an HTTP refusal (4xx)').to.equal(true);
