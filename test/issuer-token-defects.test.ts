@@ -1,7 +1,8 @@
 /**
  * One cause, one finding where the issuer gets its own tokens wrong, and a signing-key rollover judged on the right
  * control. Each case is the scenarios run against the reference with one fault:
- *   - iss-not-issuer, jwt-typ-jwt, wrong-audience: a token RFC 9068 §4 has a resource server refuse (iss, typ, aud)
+ *   - iss-not-issuer, jwt-typ-jwt, wrong-audience, alg-none-tokens: a token a resource server must refuse (RFC 9068
+ *     §4: iss, typ, aud; RFC 8725 §3.1: alg none)
  *     is refused by the gateway rightly; only the requirement the token breaks fails, and REQ-BEARER-01, REQ-DPOP-05,
  *     REQ-MTLS-06 (and REQ-DISC-02 for the iss) are not judged on it. Before, in whole runs, they failed beside it.
  *   - jwks-empty-set: every token a gateway refuses there is refused rightly; only REQ-JWT-07 fails, and the
@@ -26,10 +27,10 @@ const withVerdict = (run: Run, verdict: string) => run.verdicts.requirements.fil
 
 const ROLLOVER = ['features/secret-rotation.feature', '--tags', '@REQ-JWT-10 or @REQ-JWT-11'];
 
-test('tokens with a wrong iss, typ or aud: the requirement the token breaks is the one finding of the gateway\'s admissions', { timeout: 300_000 }, async () => {
+test('tokens with a wrong iss, typ or aud, or unsigned: the requirement the token breaks is the one finding of the gateway\'s admissions', { timeout: 300_000 }, async () => {
   const features = ['features/bearer-errors.feature', 'features/dpop.feature', 'features/mtls.feature', 'features/discovery.feature'];
   const args = [...features, '--tags', '@REQ-BEARER-01 or @REQ-DPOP-05 or @REQ-MTLS-06 or @REQ-DISC-02'];
-  for (const [fault, root] of [['iss-not-issuer', 'REQ-JWT-06'], ['jwt-typ-jwt', 'REQ-JWT-02'], ['wrong-audience', 'REQ-JWT-08']] as const) {
+  for (const [fault, root] of [['iss-not-issuer', 'REQ-JWT-06'], ['jwt-typ-jwt', 'REQ-JWT-02'], ['wrong-audience', 'REQ-JWT-08'], ['alg-none-tokens', 'REQ-JWT-04']] as const) {
     const run = await runWithFault(fault, args, 120_000);
     assert.deepEqual(withVerdict(run, 'failed'), [root], `${fault}: ${run.stderr.slice(-1_500)}`);
     for (const id of ['REQ-BEARER-01', 'REQ-DPOP-05', 'REQ-MTLS-06']) {

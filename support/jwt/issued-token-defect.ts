@@ -2,11 +2,12 @@
  * One cause, one finding: a server that refuses (401) an access token the issuer got wrong is right to refuse it.
  * RFC 9068 §4 tells a resource server what it MUST check: the typ header (at+jwt, REQ-JWT-02), the iss claim (the
  * issuer identifier, REQ-JWT-06), the signature with the issuer's published keys (REQ-JWT-07, unpublished-key.ts)
- * and the aud claim (the audience the resource server expects, REQ-JWT-08). A token with one of those defects is the
+ * and the aud claim (the audience the resource server expects, REQ-JWT-08); and no token is unsecured (alg "none",
+ * REQ-JWT-04; RFC 8725 §3.1). A token with one of those defects is the
  * issuer's finding, in the requirement that names it; the gateway's admission of a valid token (REQ-BEARER-01,
  * REQ-DPOP-05, REQ-MTLS-06) and the self-service interface's service to its owner (REQ-ROT-06) are not judged on it.
- * Measured in whole runs against faults iss-not-issuer and jwt-typ-jwt: REQ-BEARER-01, REQ-DPOP-05, REQ-MTLS-06 (and
- * REQ-ROT-06) failed beside the one requirement each fault breaks.
+ * Measured in whole runs against faults iss-not-issuer, jwt-typ-jwt and alg-none-tokens: REQ-BEARER-01, REQ-DPOP-05,
+ * REQ-MTLS-06 (and REQ-ROT-06, REQ-JWT-11) failed beside the one requirement each fault breaks.
  *
  * Only where the refused token has the defect AND a token the issuer issues now has it too: a kit-made token
  * (crafted.ts, with the profile's iss and aud) or a client whose own tokens differ is left to the requirement
@@ -20,7 +21,7 @@ import { requirementApplies } from '../target/applicability.ts';
 import { audienceCheckOf } from '../target/target.ts';
 import { requestToken, tokenResponseOf } from '../oauth/token-client.ts';
 import { audiences, decodeJwt, isAtJwtType } from './decode.ts';
-import { explainedByUnpublishedKey, presentedTokenOf } from './unpublished-key.ts';
+import { explainedByUnpublishedKey, presentedTokenOf, rotationExplainedByUnpublishedKey } from './unpublished-key.ts';
 
 interface ClaimDefect {
   readonly requirement: string;
@@ -28,12 +29,19 @@ interface ClaimDefect {
   readonly observed: string;
 }
 
-/** The first of REQ-JWT-02, -06, -08 that `token` breaks, where the profile gives what it is compared with. */
+/** The first of REQ-JWT-04, -02, -06, -08 that `token` breaks, where the profile gives what it is compared with. */
 export function claimDefectOf(world: CtkWorld, token: string): ClaimDefect | undefined {
   const jwt = decodeJwt(token);
   if (!jwt) return undefined;
   const { target } = world;
+  const alg = jwt.header.alg;
   const candidates: (ClaimDefect & { readonly holds: boolean })[] = [
+    {
+      requirement: 'REQ-JWT-04',
+      expected: 'a signed token: alg never "none" (RFC 9068 §2.1; RFC 8725 §3.1 has a resource server refuse it)',
+      observed: `alg ${JSON.stringify(alg) ?? '(absent)'}${jwt.segments[2] === '' ? ', no signature' : ''}`,
+      holds: typeof alg === 'string' && alg.toLowerCase() !== 'none' && jwt.segments[2] !== '',
+    },
     {
       requirement: 'REQ-JWT-02',
       expected: 'header typ "at+jwt" (or "application/at+jwt"), which RFC 9068 §4 has resource servers verify',
@@ -84,4 +92,32 @@ export async function explainedByIssuerDefect(world: CtkWorld, requirement: stri
     [{ requirement, expected }],
     { why: `a 401 for a token with ${defect.observed}, and a token the issuer issues now carries ${again.observed} too: RFC 9068 §4 has a resource server refuse it` },
   );
+}
+
+/**
+ * Before a signing-key rotation (REQ-JWT-10, REQ-JWT-11): where the issuer's current token already carries a defect a
+ * resource server must refuse it for, the rollover cannot be judged on it (a gateway refuses the new key's token for
+ * that defect, not for its key). The defect's requirement reports it, the scenario's rotation requirements (`checks`,
+ * with what each expects) are recorded as explained, and the scenario stops before rotating anything.
+ */
+export async function rotationExplainedByIssuerDefect(world: CtkWorld, checks: Readonly<Record<string, string>>): Promise<boolean> {
+  const dependents = world.requirementIds.filter((id) => checks[id] !== undefined).map((id) => ({ requirement: id, expected: checks[id]! }));
+  if (dependents.length === 0) return false;
+  let current: string | undefined;
+  try {
+    current = tokenResponseOf(await requestToken(world, world.target.clients.system, { keepAsLast: false }))?.access_token;
+  } catch {
+    return false;
+  }
+  const defect = current === undefined ? undefined : claimDefectOf(world, current);
+  if (defect) {
+    return !reportRootCause(
+      world,
+      { requirement: defect.requirement, expected: `a token the issuer issues now with ${defect.expected}`, observed: defect.observed },
+      () => expect.fail(`${defect.requirement}: the issuer's access tokens carry ${defect.observed}; a resource server must refuse them (RFC 9068 §4)`),
+      dependents.filter((d) => d.requirement !== defect.requirement),
+      { why: `before the rotation, a token the issuer issues carries ${defect.observed}: a gateway refuses every token for that, whatever its key` },
+    );
+  }
+  return rotationExplainedByUnpublishedKey(world, checks);
 }

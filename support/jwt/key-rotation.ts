@@ -20,7 +20,7 @@ import type { NotTestable } from '../oauth/token-requests.ts';
 import { jwksUriOf } from '../target/target.ts';
 import { controlWithToken } from '../gateway/positive-control.ts';
 import { fetchJwks, kidsOf } from './jwks.ts';
-import { rotationExplainedByUnpublishedKey } from './unpublished-key.ts';
+import { rotationExplainedByIssuerDefect } from './issued-token-defect.ts';
 import { judgeGatewayAdmission, presentUntilAdmitted } from './gateway.ts';
 
 /** The kids the JWK Set published before the rotation. */
@@ -35,13 +35,13 @@ const ROTATION_CHECKS: Readonly<Record<string, string>> = {
 /**
  * Rotates the issuer's signing key, after keeping what the checks compare with: the scenario's issued token as the
  * earlier one, the published kids, and the gateway's answer to the current token (the control). Not rotated where
- * the issuer's own token does not verify with its published set already (REQ-JWT-07's finding, reported; the
- * scenario stops) or where the target has no control plane that rotates keys (not testable).
+ * the issuer's own token already carries a defect a resource server refuses it for (an unpublished key, REQ-JWT-07;
+ * alg none, a wrong typ, iss or aud: issued-token-defect.ts; reported, the scenario stops) or where the target has no control plane that rotates keys (not testable).
  */
 export async function rotateIssuerSigningKey(world: CtkWorld): Promise<NotTestable | undefined> {
   const admin = controlPlaneOf(world, 'rotateSigningKey');
   if (!admin) return { notTestable: 'the kit cannot rotate the signing key on this target (it has no control plane)', remedy: NO_CONTROL_PLANE_REMEDY };
-  if (await rotationExplainedByUnpublishedKey(world, ROTATION_CHECKS)) return undefined;
+  if (await rotationExplainedByIssuerDefect(world, ROTATION_CHECKS)) return undefined;
   if (hasIssued(world)) rememberEarlier(world, theIssued(world));
   const current = await accessTokenFor(world, world.target.clients.system);
   if (world.target.gateway) await controlWithToken(world, current, 'a token of the system client, just before the key rotation');
