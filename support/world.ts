@@ -8,6 +8,7 @@ import type { Dispatcher } from 'undici';
 import type { FindingSink } from './verdict/check.ts';
 import { MEDIA, type CheckRecord, type Finding, type NotRunReason } from './verdict/media-types.ts';
 import { currentTarget } from './target/current.ts';
+import { blockOnUntrustedCertificate } from './http/untrusted-certificate.ts';
 import { ScenarioState } from './scenario-state.ts';
 import type { TargetDescription } from './target/target.ts';
 import type { GatewayRouteName } from './gateway/gateway-client.ts';
@@ -46,6 +47,8 @@ export class CtkWorld extends World implements FindingSink {
   async send(request: HttpRequest, options: { keepAsLast?: boolean; dispatcher?: Dispatcher } = {}): Promise<Exchange> {
     const exchange = await sendHttp({ timeoutMs: this.target.limits.requestTimeoutMs, ...request }, options.dispatcher);
     this.record(exchange, options.keepAsLast ?? true);
+    // An https endpoint whose certificate cannot be trusted answers nothing: REQ-TLS-05/-06's one finding.
+    blockOnUntrustedCertificate(exchange, this.requirementIds);
     return exchange;
   }
 

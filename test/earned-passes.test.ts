@@ -24,6 +24,7 @@ import { findingSink } from './helpers/recording-world.ts';
 import { ScenarioState } from '../support/scenario-state.ts';
 import { judgeFailedLoginAnonymous } from '../support/identity/anonymous.ts';
 import { NotTestableError } from '../support/verdict/not-testable.ts';
+import { blockOnUntrustedCertificate, certificateFailureOf } from '../support/http/untrusted-certificate.ts';
 
 type Run = Awaited<ReturnType<typeof runWithFault>>;
 const verdictOf = (run: Run, id: string) => run.verdicts.requirements.find((r) => r.requirement.id === id)!;
@@ -431,4 +432,31 @@ test('a 500 to a caller without credentials: REQ-BEARER-12 is the one finding, R
   assert.notEqual(verdictOf(run, 'REQ-ANON-04').verdict, 'passed', 'the 500 proves nothing about validation, so no pass either');
   const clean = await runWithFault('', args, 120_000);
   assert.equal(verdictOf(clean, 'REQ-ANON-04').verdict, 'passed', said(clean, 'REQ-ANON-04'));
+});
+
+test('an https endpoint with an expired certificate: REQ-TLS-06 is the one finding, every other check is blocked on it', { timeout: 180_000 }, async () => {
+  // Before: REQ-TOK-01, REQ-DISC-01 and 18 more failed on "no HTTP answer (CERT_HAS_EXPIRED)" beside REQ-TLS-06.
+  const args = ['features/tls.feature', 'features/token-issuance.feature', 'features/discovery.feature', '--tags', 'not @browser'];
+  const run = await runWithFault('expired-certificate', args, 150_000);
+  const failed = run.verdicts.requirements.filter((r) => r.verdict === 'failed').map((r) => r.requirement.id);
+  assert.deepEqual(failed, ['REQ-TLS-06'], run.stderr.slice(-1_500));
+  for (const id of ['REQ-TOK-01', 'REQ-DISC-01']) {
+    assert.equal(verdictOf(run, id).verdict, 'not-testable', said(run, id));
+    assert.match(verdictOf(run, id).reason ?? '', /^blocked: https:\/\/\S+ presents a certificate the kit cannot trust \(CERT_HAS_EXPIRED\).*REQ-TLS-06 reports the certificate/);
+  }
+});
+
+test('a certificate failure blocks on the TLS requirement it breaks, except in the TLS scenarios that probe it', () => {
+  const failed = (code: string): Exchange => ({ request: { method: 'GET', url: 'https://idp.example:8443/token' }, transportError: { code, message: code }, startedAt: 0, durationMs: 3 });
+  assert.equal(certificateFailureOf(failed('CERT_HAS_EXPIRED')), 'REQ-TLS-06');
+  assert.equal(certificateFailureOf(failed('ERR_TLS_CERT_ALTNAME_INVALID')), 'REQ-TLS-05');
+  assert.equal(certificateFailureOf(failed('ECONNRESET')), undefined, 'a reset is no certificate failure (an IP block shows one)');
+  assert.throws(() => blockOnUntrustedCertificate(failed('DEPTH_ZERO_SELF_SIGNED_CERT'), ['REQ-TOK-01']), (error: unknown) => {
+    assert.ok(error instanceof PrerequisiteBlocked);
+    assert.equal(error.blockedBy, 'REQ-TLS-06');
+    assert.match(error.reason, /^blocked: https:\/\/idp\.example:8443 presents a certificate the kit cannot trust \(DEPTH_ZERO_SELF_SIGNED_CERT\)/);
+    return true;
+  });
+  blockOnUntrustedCertificate(failed('CERT_HAS_EXPIRED'), ['REQ-TLS-06']);
+  blockOnUntrustedCertificate(failed('ECONNRESET'), ['REQ-TOK-01']);
 });
