@@ -460,3 +460,14 @@ test('a certificate failure blocks on the TLS requirement it breaks, except in t
   blockOnUntrustedCertificate(failed('CERT_HAS_EXPIRED'), ['REQ-TLS-06']);
   blockOnUntrustedCertificate(failed('ECONNRESET'), ['REQ-TOK-01']);
 });
+
+test('a token that names another client: REQ-JWT-12 is the one finding of the front end\'s system identity too', { timeout: 180_000 }, async () => {
+  // Before: REQ-ID-16 ("the component receives the website as the system") failed beside it on the same token.
+  const args = ['features/front-end-system-user.feature', '--tags', '@REQ-ID-16'];
+  const run = await runWithFault('client-id-claim-other-client', args, 120_000);
+  const failed = run.verdicts.requirements.filter((r) => r.verdict === 'failed').map((r) => r.requirement.id);
+  assert.deepEqual(failed, ['REQ-JWT-12'], run.stderr.slice(-1_500));
+  assert.match(said(run, 'REQ-ID-16'), /REQ-JWT-12's finding explains this answer/);
+  const clean = await runWithFault('', args, 120_000);
+  assert.equal(verdictOf(clean, 'REQ-ID-16').verdict, 'passed', said(clean, 'REQ-ID-16'));
+});

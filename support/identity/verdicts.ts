@@ -178,7 +178,8 @@ function expectSystemIdentityOf(identity: ObservedIdentity, client: ClientCreden
 
 /**
  * Requirements whose verdict follows from what the system client's token says. Not REQ-ID-16: the front end's system
- * user getting a client-credentials token that marks it as the website is that requirement's own clause (seed 000).
+ * user getting a client-credentials token that marks it as the website is that requirement's own clause (seed 000);
+ * only a token that names another client altogether (REQ-JWT-12) explains it.
  */
 const JUDGED_ON_THE_SYSTEM_TOKEN: readonly string[] = ['REQ-ID-05', 'REQ-ID-07'];
 
@@ -192,11 +193,14 @@ async function systemTokenMisnamed(world: CtkWorld, exchange: Exchange, client: 
   const root = 'REQ-ID-01';
   const authorization = exchange.request.headers?.authorization;
   const token = typeof authorization === 'string' ? /^bearer\s+(\S+)$/i.exec(authorization.trim())?.[1] : undefined;
-  if (!token || !JUDGED_ON_THE_SYSTEM_TOKEN.includes(dependent.requirement) || !requirementApplies(world.target, root)) return false;
+  if (!token) return false;
   const read = await readClaims(world, token);
   if (!read || (read.claims.client_id === client.clientId && read.claims.sub === client.clientId)) return false;
   const { claims } = read;
+  // A token that names another client (REQ-JWT-12) explains any identity judged on it, REQ-ID-16's front end too
+  // (fault client-id-claim-other-client: REQ-ID-16 failed beside REQ-JWT-12 in a whole run).
   if (tokenNamesAnotherClient(world, claims, client, [dependent])) return true;
+  if (!JUDGED_ON_THE_SYSTEM_TOKEN.includes(dependent.requirement) || !requirementApplies(world.target, root)) return false;
   reportRootCause(
     world,
     { requirement: root, expected: `client_id == sub == ${JSON.stringify(client.clientId)} in a client-credentials token of ${client.clientId} (seed 003: that is what marks a system user)`, observed: describeClaims(claims) },
