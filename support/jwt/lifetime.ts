@@ -82,5 +82,9 @@ export function certainlyValidUntil(issued: IssuedToken): number | undefined {
   return undefined;
 }
 
-export const sleepUntil = (epochMs: number): Promise<void> =>
-  new Promise((resolve) => setTimeout(resolve, Math.max(0, epochMs - Date.now())));
+/** Resolves no earlier than `epochMs` (a timer may fire a millisecond early: the clock is checked again). */
+export async function sleepUntil(epochMs: number): Promise<void> {
+  for (let left = epochMs - Date.now(); left > 0; left = epochMs - Date.now()) {
+    await new Promise((resolve) => setTimeout(resolve, left));
+  }
+}

@@ -23,6 +23,7 @@ import { burstJudged, describeAttempts, isUnavailable, keptThePace, loadAtTheLim
 import { unblockToleranceMs, waitOutABlock, type BlockedAddress, type Unblocking } from './ip-block.ts';
 import { sendFrom } from './source-addresses.ts';
 import { locateLimit, type Location } from './rate-limit-location.ts';
+import { pauseFor, pauseUntil } from './pause.ts';
 
 export { describeAttempts };
 
@@ -195,7 +196,6 @@ export async function askBothAtTheGateway(world: CtkWorld, series: GatewaySeries
 }
 
 const POLL_MS = 250;
-const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
 
 /**
  * REQ-GRL-08: waits what the last 429 asked for (a valid Retry-After, else one second: the limit is per second),
@@ -214,13 +214,13 @@ export async function waitUntilTheGatewayServesAgain(world: CtkWorld, series: Ga
   const waitMs = Math.max(1, asked) * 1000;
   const deadline = lastAnswerAt + waitMs + recoveryToleranceMs(waitMs);
   const attempts: Exchange[] = [];
-  await pause(lastAnswerAt + waitMs - performance.now());
+  await pauseUntil(lastAnswerAt + waitMs);
   while (true) {
     const exchange = await cappedGatewayRequest(world, series.cap, series.address, series.authorization);
     attempts.push(exchange);
     if (isServedByGateway(exchange)) return { served: true, waitedMs: performance.now() - lastAnswerAt, askedWaitSeconds: asked, attempts };
     if (performance.now() + POLL_MS > deadline) return { served: false, waitedMs: performance.now() - lastAnswerAt, askedWaitSeconds: asked, attempts };
-    await pause(POLL_MS);
+    await pauseFor(POLL_MS);
   }
 }
 
@@ -249,7 +249,7 @@ async function gatewayBaselineFrom(world: CtkWorld, cap: LoadCap, address: strin
   const waitMs = block ? block.blockSeconds * 1000 + unblockToleranceMs(block.blockSeconds) : 0;
   if (block && waitMs <= BASELINE_MAX_WAIT_MS) {
     world.log(`${address} was not served before the check (${describeOutcome(first)}); waiting ${(waitMs / 1000).toFixed(1)} s (one block time) and asking again`);
-    await pause(waitMs);
+    await pauseFor(waitMs);
     const second = await cappedGatewayRequest(world, cap, address, authorization, false);
     if (isServedByGateway(second)) return second;
   }
@@ -306,11 +306,11 @@ export async function sendInvalidTokensFrom(world: CtkWorld, address: string, ex
   const failures: Exchange[] = [];
   let lastFailureSentAt = performance.now();
   for (let i = 0; i < settings.failedAttempts; i++) {
-    await pause(spacing);
+    await pauseFor(spacing);
     lastFailureSentAt = performance.now();
     failures.push(await cappedGatewayRequest(world, cap, address, invalid, false));
   }
-  await pause(spacing);
+  await pauseFor(spacing);
   const probe = await cappedGatewayRequest(world, cap, address, authorization);
   return { address, cap, failures, probe, lastRequestAt: performance.now(), lastFailureSentAt, authorization };
 }

@@ -15,6 +15,7 @@ import type { ClientCredentials } from '../target/target.ts';
 import { planLoad, type LoadCap } from './load-cap.ts';
 import { cappedTokenRequest } from './paced-requests.ts';
 import type { Unavailable } from './rate-limit.ts';
+import { pauseFor, pauseUntil } from './pause.ts';
 
 export const isServed = (exchange: Exchange): boolean => tokenResponseOf(exchange) !== undefined;
 
@@ -176,12 +177,11 @@ export function halfWayProbeAt(blocked: Pick<BlockedAddress, 'lastFailureSentAt'
  * every 250 ms until served or the tolerance is over.
  */
 export async function waitOutABlock(blocked: BlockedAddress, blockSeconds: number, send: () => Promise<Exchange>, served: (exchange: Exchange) => boolean): Promise<Unblocking> {
-  const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
   const planned = halfWayProbeAt(blocked, blockSeconds);
   let halfWay: HalfWayProbe;
   let lastRequestAt = blocked.lastRequestAt;
   if ('at' in planned) {
-    await pause(planned.at - performance.now());
+    await pauseUntil(planned.at);
     const sentAt = performance.now();
     const exchange = await send();
     lastRequestAt = performance.now();
@@ -192,13 +192,13 @@ export async function waitOutABlock(blocked: BlockedAddress, blockSeconds: numbe
   const firstTry = lastRequestAt + blockSeconds * 1000;
   const deadline = firstTry + unblockToleranceMs(blockSeconds);
   const attempts: Exchange[] = [];
-  await pause(firstTry - performance.now());
+  await pauseUntil(firstTry);
   while (true) {
     const exchange = await send();
     attempts.push(exchange);
     if (served(exchange)) return { served: true, attempts, afterMs: performance.now() - lastRequestAt, halfWay };
     if (performance.now() + POLL_MS > deadline) return { served: false, attempts, afterMs: performance.now() - lastRequestAt, halfWay };
-    await pause(POLL_MS);
+    await pauseFor(POLL_MS);
   }
 }
 

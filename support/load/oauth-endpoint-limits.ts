@@ -19,6 +19,7 @@ import { sendPacedRequests, type PacedResult } from './paced-requests.ts';
 import { retryAfterSeconds, statsOf, withinLimitPacing, type SeriesReading, type SeriesStats, type TokenOutcome } from './rate-analysis.ts';
 import { burstJudged, isUnavailable, keptThePace, loadAtTheLimitRefused, MAX_RETRY_WAIT_SECONDS, measuredSeries, PROBE_RESERVE, recoveryToleranceMs, restOwnAddress, statedLimit, type Recovery, type Unavailable } from './rate-limit.ts';
 import { OWN_ADDRESS, ownAddressQuiet, sendFrom } from './source-addresses.ts';
+import { pauseFor, pauseUntil } from './pause.ts';
 
 export type OAuthEndpoint = 'authorization' | 'jwks' | 'discovery';
 
@@ -266,7 +267,6 @@ export async function askBothAtTheEndpoint(world: CtkWorld, series: EndpointSeri
 }
 
 const POLL_MS = 250;
-const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
 
 /**
  * REQ-RL-13: waits what the last 429 asked for (a valid Retry-After, else one second: the seed's limit is per
@@ -287,12 +287,12 @@ export async function waitUntilTheEndpointServesAgain(world: CtkWorld, burst: En
   const waitMs = Math.max(1, asked) * 1000;
   const deadline = lastAnswerAt + waitMs + recoveryToleranceMs(waitMs);
   const attempts: Exchange[] = [];
-  await pause(lastAnswerAt + waitMs - performance.now());
+  await pauseUntil(lastAnswerAt + waitMs);
   while (true) {
     const exchange = await cappedEndpointRequest(world, burst.cap, burst.request, burst.address);
     attempts.push(exchange);
     if (classify(exchange) === 'token') return { served: true, waitedMs: performance.now() - lastAnswerAt, askedWaitSeconds: asked, attempts };
     if (performance.now() + POLL_MS > deadline) return { served: false, waitedMs: performance.now() - lastAnswerAt, askedWaitSeconds: asked, attempts };
-    await pause(POLL_MS);
+    await pauseFor(POLL_MS);
   }
 }

@@ -11,6 +11,7 @@ import { describeStats, judgeBeyondLimit, judgeWithinLimit, outcomeOf, retryAfte
 import { warmUpTokenRequests } from '../oauth/token-client.ts';
 import { blockWhereValidCredentialsAreRefused } from '../oauth/valid-credentials-refused.ts';
 import { freshAddresses, OWN_ADDRESS, ownAddressQuiet, ownAddressUsedUntil } from './source-addresses.ts';
+import { pauseFor, pauseUntil } from './pause.ts';
 
 export type Unavailable = { readonly reason: string; readonly remedy: string };
 export const isUnavailable = (v: unknown): v is Unavailable => typeof v === 'object' && v !== null && 'reason' in v && 'remedy' in v;
@@ -234,8 +235,7 @@ export async function waitUntilServedAgain(world: CtkWorld, series: Series): Pro
   const deadline = lastAnswerAt + waitMs + recoveryToleranceMs(waitMs);
   const firstTry = lastAnswerAt + waitMs;
   const attempts: Exchange[] = [];
-  const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
-  await pause(firstTry - performance.now());
+  await pauseUntil(firstTry);
   while (true) {
     const exchange = await cappedTokenRequest(world, series.cap, world.target.clients.system, series.address);
     attempts.push(exchange);
@@ -244,7 +244,7 @@ export async function waitUntilServedAgain(world: CtkWorld, series: Series): Pro
     // anyway, that is REQ-TOK-01's finding (or the method's), not a limit that never ends.
     await blockWhereValidCredentialsAreRefused(world, world.target.clients.system, exchange);
     if (performance.now() + POLL_MS > deadline) return { served: false, waitedMs: performance.now() - lastAnswerAt, askedWaitSeconds: asked, attempts };
-    await pause(POLL_MS);
+    await pauseFor(POLL_MS);
   }
 }
 
