@@ -15,6 +15,9 @@
  *     rotation).
  *   - key-rotation-drops-old-key: REQ-JWT-10's warning, and REQ-JWT-11 passed (the new key is accepted). Before,
  *     REQ-JWT-11 was "not testable" in a whole run: its control sent a token the worker kept from before the rotation.
+ *   - opaque-access-tokens: the profile claims JWT access tokens and the issuer issues opaque ones. Before, in a whole
+ *     run, REQ-BEARER-01, REQ-DPOP-05, REQ-MTLS-06, REQ-DISC-02, REQ-TTL-01, REQ-JWT-11 failed and REQ-TTL-02,
+ *     REQ-JWT-10 warned beside REQ-JWT-01.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -78,4 +81,18 @@ test('an issuer that drops the old key at a rotation: REQ-JWT-10 warns, REQ-JWT-
   assert.equal(verdictOf(drops, 'REQ-JWT-11').verdict, 'passed', said(drops, 'REQ-JWT-11'));
   const clean = await runWithFault('', ROLLOVER, 120_000);
   for (const id of ['REQ-JWT-10', 'REQ-JWT-11']) assert.equal(verdictOf(clean, id).verdict, 'passed', said(clean, id));
+});
+
+test('opaque access tokens where the profile claims JWTs: REQ-JWT-01 is the one finding of every check that reads the token', { timeout: 240_000 }, async () => {
+  const features = ['features/access-token-format.feature', 'features/bearer-errors.feature', 'features/dpop.feature', 'features/mtls.feature', 'features/discovery.feature', 'features/expiry-and-ttl.feature', 'features/secret-rotation.feature'];
+  const dependents = ['REQ-BEARER-01', 'REQ-DPOP-05', 'REQ-MTLS-06', 'REQ-DISC-02', 'REQ-TTL-01', 'REQ-TTL-02', 'REQ-JWT-10', 'REQ-JWT-11'];
+  const args = [...features, '--tags', ['@REQ-JWT-01', ...dependents.map((id) => `@${id}`)].join(' or ')];
+  const run = await runWithFault('opaque-access-tokens', args, 200_000);
+  assert.deepEqual(withVerdict(run, 'failed'), ['REQ-JWT-01'], run.stderr.slice(-1_500));
+  assert.deepEqual(withVerdict(run, 'warning'), [], run.stderr.slice(-1_500));
+  for (const id of dependents) {
+    assert.equal(verdictOf(run, id).verdict, 'not-testable', said(run, id));
+    // REQ-BEARER-01's crafted-token scenario has no claims to craft from: blocked by REQ-JWT-01, and it says so.
+    assert.match(`${verdictOf(run, id).reason}`, /REQ-JWT-01's finding explains this answer|blocked by REQ-JWT-01's finding/, said(run, id));
+  }
 });

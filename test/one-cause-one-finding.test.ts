@@ -4,6 +4,7 @@
  * "not judged: <root>'s finding explains this answer" — never passed, in no report: requirement verdicts,
  * certificate, JUnit, Allure all follow it. And the token endpoint's ladder of root probes (unchecked-credentials.ts).
  */
+import { describeReferenceTarget } from '../support/target/reference-target.ts';
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -88,10 +89,15 @@ test('a token that is no JWS is REQ-JWT-01\'s one finding; the claim checks are 
     assert.deepEqual(s.violations.map((v) => v.requirementId), ['REQ-JWT-01']);
     assert.equal(s.checks.find((c) => c.requirementId !== 'REQ-JWT-01')?.outcome, 'could-not-judge');
   }
-  // REQ-DISC-02 (the metadata's issuer) is another clause: judged on its own, not explained away.
-  const s = sink();
-  assert.throws(() => judgeIssuer(s as unknown as CtkWorld, opaque, 'https://idp', 'REQ-DISC-02', 'the metadata'), RequirementViolation);
-  assert.deepEqual(s.violations.map((v) => v.requirementId), ['REQ-DISC-02']);
+  // REQ-DISC-02's token scenario reads the iss of the JWT the profile claims: where the profile claims JWT access
+  // tokens, an opaque one is REQ-JWT-01's finding (fault opaque-access-tokens failed both in a whole run); where it
+  // does not, REQ-JWT-01 does not apply and REQ-DISC-02 is judged on its own.
+  const reference = describeReferenceTarget({ idp: 'http://127.0.0.1:1', issuer: 'https://idp', gateway: 'http://127.0.0.1:2', component: '' });
+  for (const [jwt, root] of [[true, 'REQ-JWT-01'], [false, 'REQ-DISC-02']] as const) {
+    const s = { ...sink(), target: { ...reference, capabilities: { ...reference.capabilities, 'jwt-access-tokens': jwt } } };
+    assert.throws(() => judgeIssuer(s as unknown as CtkWorld, opaque, 'https://idp', 'REQ-DISC-02', 'the metadata'), RequirementViolation);
+    assert.deepEqual(s.violations.map((v) => v.requirementId), [root], `jwt-access-tokens ${jwt}`);
+  }
 });
 
 test('an unsecured JWT is REQ-JWT-04\'s one finding for REQ-JWT-05; an HS256 token is REQ-JWT-05\'s own', () => {

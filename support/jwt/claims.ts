@@ -26,13 +26,22 @@ const observedClaim = (issued: IssuedToken, name: string): string =>
   issued.decoded ? `${name} ${JSON.stringify(claimOf(issued, name)) ?? '(absent)'}` : NOT_A_JWT;
 
 /**
+ * The requirements beyond REQ-JWT that read a claim of the JWT access token the profile says the issuer issues: the
+ * metadata issuer against iss (REQ-DISC-02's token scenario), expires_in against exp (REQ-TTL-01), iat against Date
+ * (REQ-TTL-02). Each runs only where the profile claims JWT access tokens (@requires-jwt-access-tokens, capability
+ * jwt-access-tokens); an opaque token there is REQ-JWT-01's one finding (fault opaque-access-tokens failed all three).
+ */
+const READS_THE_JWT = new Set(['REQ-DISC-02', 'REQ-TTL-01', 'REQ-TTL-02']);
+
+/**
  * One cause, one finding (support/verdict/check.ts explainedBy): a token that is no JWS compact serialization at all
  * has no header or claims to read, so every RFC 9068 check of it would report the same answer again. REQ-JWT-01
- * reports it once; the REQ-JWT requirement judging this token is not judged on it. Returns true when it reported
- * (the scenario stops at REQ-JWT-01, a MUST). Only the REQ-JWT checks: REQ-DISC-02 and REQ-ID-01 stay their own.
+ * reports it once; the REQ-JWT requirement (or one of READS_THE_JWT) judging this token is not judged on it.
+ * Returns true when it reported (the scenario stops at REQ-JWT-01, a MUST).
  */
-function notAJwt(world: CtkWorld, issued: IssuedToken, requirement: string, expected: string): boolean {
-  if (issued.decoded || !requirement.startsWith('REQ-JWT-') || requirement === 'REQ-JWT-01') return false;
+export function notAJwt(world: CtkWorld, issued: IssuedToken, requirement: string, expected: string): boolean {
+  if (issued.decoded || requirement === 'REQ-JWT-01') return false;
+  if (!requirement.startsWith('REQ-JWT-') && !(READS_THE_JWT.has(requirement) && requirementApplies(world.target, 'REQ-JWT-01'))) return false;
   reportRootCause(world, { requirement: 'REQ-JWT-01', expected: 'a JWS compact serialization with a JSON header and a JSON claims set', observed: describeToken(issued.decoded) }, () =>
     expect(issued.decoded, 'decodes').to.not.equal(undefined), [{ requirement, expected }], { why: 'the access token is no JWS compact serialization: it has no header or claims to read' });
   return true;

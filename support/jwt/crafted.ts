@@ -11,6 +11,7 @@ import type { NotTestable } from '../oauth/token-requests.ts';
 import { decodeJwt } from './decode.ts';
 import { audienceCheckOf, jwksUriOf } from '../target/target.ts';
 import { fetchJwks } from './jwks.ts';
+import { requirementApplies } from '../target/applicability.ts';
 import { hmacWithPublicKey, signedWithEmbeddedKey, signedWithForeignKey, unsecuredToken, type Claims } from './forge.ts';
 
 export interface CraftedToken {
@@ -26,7 +27,13 @@ const BEYOND_LEEWAY_S = 60;
 export async function baseOf(world: CtkWorld): Promise<{ claims: Record<string, unknown>; header: Record<string, unknown> } | NotTestable> {
   const token = await accessTokenFor(world, world.target.clients.system);
   const decoded = decodeJwt(token);
-  if (!decoded) return { notTestable: "the system client's access token is not a JWT the kit can read", remedy: 'only targets with JWT access tokens (capability jwt-access-tokens) are checked here' };
+  if (!decoded) {
+    // Where the profile claims JWT access tokens, an opaque one is REQ-JWT-01's finding: the crafted-token checks are
+    // blocked by it, and say so.
+    return requirementApplies(world.target, 'REQ-JWT-01')
+      ? { notTestable: "blocked by REQ-JWT-01's finding: the system client's access token is no JWT, so there are no claims to craft a token from", remedy: 'fix REQ-JWT-01; the crafted-token checks run once the issuer issues JWT access tokens' }
+      : { notTestable: "the system client's access token is not a JWT the kit can read", remedy: 'only targets with JWT access tokens (capability jwt-access-tokens) are checked here' };
+  }
   const now = Math.floor(Date.now() / 1000);
   return {
     claims: { ...decoded.claims, iat: now, exp: now + VALID_FOR_S, jti: `ctk-${randomBytes(8).toString('hex')}` },

@@ -1,6 +1,7 @@
 /**
  * One cause, one finding: a server that refuses (401) an access token the issuer got wrong is right to refuse it.
- * RFC 9068 §4 tells a resource server what it MUST check: the typ header (at+jwt, REQ-JWT-02), the iss claim (the
+ * RFC 9068 §4 tells a resource server what it MUST check of a JWT access token (one that is no JWT at all, where the
+ * profile says the issuer issues JWTs, is REQ-JWT-01's finding; fault opaque-access-tokens): the typ header (at+jwt, REQ-JWT-02), the iss claim (the
  * issuer identifier, REQ-JWT-06), the signature with the issuer's published keys (REQ-JWT-07, unpublished-key.ts)
  * and the aud claim (the audience the resource server expects, REQ-JWT-08); and no token is unsecured (alg "none",
  * REQ-JWT-04; RFC 8725 §3.1). A token with one of those defects is the
@@ -19,7 +20,7 @@ import type { Exchange } from '../http/exchange.ts';
 import { reportRootCause } from '../verdict/check.ts';
 import { requirementApplies } from '../target/applicability.ts';
 import { audienceCheckOf } from '../target/target.ts';
-import { requestToken, tokenResponseOf } from '../oauth/token-client.ts';
+import { freshSystemToken } from '../oauth/token-client.ts';
 import { audiences, decodeJwt, isAtJwtType } from './decode.ts';
 import { explainedByUnpublishedKey, presentedTokenOf, rotationExplainedByUnpublishedKey } from './unpublished-key.ts';
 
@@ -29,11 +30,14 @@ interface ClaimDefect {
   readonly observed: string;
 }
 
-/** The first of REQ-JWT-04, -02, -06, -08 that `token` breaks, where the profile gives what it is compared with. */
+/** The first of REQ-JWT-01, -04, -02, -06, -08 that `token` breaks, where the profile gives what it is compared with. */
 export function claimDefectOf(world: CtkWorld, token: string): ClaimDefect | undefined {
-  const jwt = decodeJwt(token);
-  if (!jwt) return undefined;
   const { target } = world;
+  const jwt = decodeJwt(token);
+  if (!jwt) {
+    const notAJws = { requirement: 'REQ-JWT-01', expected: 'a JWT: a JWS compact serialization with a JSON header and claims (RFC 9068 §2.1), which RFC 9068 §4 has a resource server validate', observed: 'no JWT structure (not a JWS compact serialization)' };
+    return requirementApplies(target, notAJws.requirement) ? notAJws : undefined;
+  }
   const alg = jwt.header.alg;
   const candidates: (ClaimDefect & { readonly holds: boolean })[] = [
     {
@@ -77,20 +81,20 @@ export async function explainedByIssuerDefect(world: CtkWorld, requirement: stri
   const refused = presentedTokenOf(exchange);
   const defect = refused === undefined ? undefined : claimDefectOf(world, refused);
   if (!defect || defect.requirement === requirement) return false;
-  let fresh: string | undefined;
-  try {
-    fresh = tokenResponseOf(await requestToken(world, world.target.clients.system, { keepAsLast: false }))?.access_token;
-  } catch {
-    return false; // not sent (the own-address guard): no judgement on a token that was not issued
-  }
+  const fresh = await freshSystemToken(world);
   const again = fresh === undefined ? undefined : claimDefectOf(world, fresh);
   if (again?.requirement !== defect.requirement) return false;
+  return reportIssuerDefect(world, again, [{ requirement, expected }], `a 401 for a token with ${defect.observed}, and a token the issuer issues now carries ${again.observed} too: RFC 9068 §4 has a resource server refuse it`);
+}
+
+/** Reports `defect` of the issuer's tokens under its requirement, `dependents` explained by it; true when reported. */
+function reportIssuerDefect(world: CtkWorld, defect: ClaimDefect, dependents: readonly { readonly requirement: string; readonly expected: string }[], why: string): boolean {
   return !reportRootCause(
     world,
-    { requirement: again.requirement, expected: `a token the issuer issues now with ${again.expected}`, observed: again.observed },
-    () => expect.fail(`${again.requirement}: the issuer's access tokens carry ${again.observed}; a resource server must refuse them (RFC 9068 §4)`),
-    [{ requirement, expected }],
-    { why: `a 401 for a token with ${defect.observed}, and a token the issuer issues now carries ${again.observed} too: RFC 9068 §4 has a resource server refuse it` },
+    { requirement: defect.requirement, expected: `a token the issuer issues now with ${defect.expected}`, observed: defect.observed },
+    () => expect.fail(`${defect.requirement}: the issuer's access tokens carry ${defect.observed}; a resource server must refuse them (RFC 9068 §4)`),
+    dependents,
+    { why },
   );
 }
 
@@ -103,21 +107,10 @@ export async function explainedByIssuerDefect(world: CtkWorld, requirement: stri
 export async function rotationExplainedByIssuerDefect(world: CtkWorld, checks: Readonly<Record<string, string>>): Promise<boolean> {
   const dependents = world.requirementIds.filter((id) => checks[id] !== undefined).map((id) => ({ requirement: id, expected: checks[id]! }));
   if (dependents.length === 0) return false;
-  let current: string | undefined;
-  try {
-    current = tokenResponseOf(await requestToken(world, world.target.clients.system, { keepAsLast: false }))?.access_token;
-  } catch {
-    return false;
-  }
+  const current = await freshSystemToken(world);
   const defect = current === undefined ? undefined : claimDefectOf(world, current);
   if (defect) {
-    return !reportRootCause(
-      world,
-      { requirement: defect.requirement, expected: `a token the issuer issues now with ${defect.expected}`, observed: defect.observed },
-      () => expect.fail(`${defect.requirement}: the issuer's access tokens carry ${defect.observed}; a resource server must refuse them (RFC 9068 §4)`),
-      dependents.filter((d) => d.requirement !== defect.requirement),
-      { why: `before the rotation, a token the issuer issues carries ${defect.observed}: a gateway refuses every token for that, whatever its key` },
-    );
+    return reportIssuerDefect(world, defect, dependents.filter((d) => d.requirement !== defect.requirement), `before the rotation, a token the issuer issues carries ${defect.observed}: a gateway refuses every token for that, whatever its key`);
   }
   return rotationExplainedByUnpublishedKey(world, checks);
 }

@@ -5,6 +5,7 @@ import { check } from '../verdict/check.ts';
 import type { IssuedToken } from '../oauth/issued.ts';
 import { isNumericDate } from './decode.ts';
 import { dateHeaderOf, lifetimeOf } from './lifetime.ts';
+import { notAJwt } from './claims.ts';
 import { resolveClient, isNotTestable, type NotTestable } from '../oauth/token-requests.ts';
 import type { ClientRole } from '../oauth/clients.ts';
 
@@ -24,10 +25,11 @@ export type Judged = 'judged' | { readonly notTestable: string };
 export function judgeExpiresInIsLifetime(world: CtkWorld, issued: IssuedToken): Judged {
   const expiresIn = issued.response?.expires_in;
   if (typeof expiresIn !== 'number') return { notTestable: 'the token response states no expires_in (REQ-TOK-04 judges that)' };
-  const { exp, iat } = issued.decoded?.claims ?? {};
   const date = dateHeaderOf(issued.exchange);
-  const issuedAt = date !== undefined ? Math.floor(date / 1000) : isNumericDate(iat) ? iat : undefined;
   const from = date !== undefined ? `the response's Date (${new Date(date).toISOString()})` : 'iat (the response has no Date)';
+  if (notAJwt(world, issued, 'REQ-TTL-01', `expires_in equal to the token's exp minus ${from}, within ${EXPIRES_IN_TOLERANCE_S} s`)) return 'judged';
+  const { exp, iat } = issued.decoded?.claims ?? {};
+  const issuedAt = date !== undefined ? Math.floor(date / 1000) : isNumericDate(iat) ? iat : undefined;
   check(
     world,
     {
@@ -47,6 +49,7 @@ export function judgeExpiresInIsLifetime(world: CtkWorld, issued: IssuedToken): 
 export function judgeIatIsIssueTime(world: CtkWorld, issued: IssuedToken): Judged {
   const date = dateHeaderOf(issued.exchange);
   if (date === undefined) return { notTestable: 'the token response has no Date header to compare iat with' };
+  if (notAJwt(world, issued, 'REQ-TTL-02', `iat within ${IAT_TOLERANCE_S} s of the token response's Date (${new Date(date).toISOString()})`)) return 'judged';
   const iat = issued.decoded?.claims.iat;
   const dateS = Math.floor(date / 1000);
   check(

@@ -17,7 +17,7 @@ import type { CtkWorld } from '../world.ts';
 import type { Exchange } from '../http/exchange.ts';
 import { reportRootCause } from '../verdict/check.ts';
 import { requirementApplies } from '../target/applicability.ts';
-import { accessTokenFor, requestToken, tokenResponseOf } from '../oauth/token-client.ts';
+import { accessTokenFor, freshSystemToken } from '../oauth/token-client.ts';
 import { decodeJwt, isAsymmetric } from './decode.ts';
 import { fetchJwks, kidsOf, verifyWithJwks, type SignatureCheck } from './jwks.ts';
 
@@ -64,12 +64,7 @@ async function reportedOnOwnToken(
   if (own.verified) return false;
   // The worker's cached token may predate a signing-key rotation whose old key is gone by now: REQ-JWT-10's finding
   // (a SHOULD), not REQ-JWT-07's. Only a token issued now, that no published key verifies, is the issuer's MUST.
-  let fresh: string | undefined;
-  try {
-    fresh = tokenResponseOf(await requestToken(world, world.target.clients.system, { keepAsLast: false }))?.access_token;
-  } catch {
-    return false; // not sent (the own-address guard): no judgement on a token that was not issued
-  }
+  const fresh = await freshSystemToken(world);
   if (fresh === undefined || !isAsymmetric(decodeJwt(fresh)?.header.alg)) return false;
   ordinary = fresh;
   own = await published.verify(ordinary);

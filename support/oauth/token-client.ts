@@ -297,6 +297,19 @@ export class TokenUnavailableError extends PrerequisiteBlocked {
  */
 const refusedSetUps = new Map<string, Error>();
 
+/**
+ * The access token of a token the issuer issues to the system client now (never the worker's kept one: that may
+ * predate a signing-key rotation), or undefined where none was issued or the request was not sent (the own-address
+ * guard). The control the one-cause checks ask: does the issuer's token have this defect today?
+ */
+export async function freshSystemToken(world: CtkWorld): Promise<string | undefined> {
+  try {
+    return tokenResponseOf(await requestToken(world, world.target.clients.system, { keepAsLast: false }))?.access_token;
+  } catch {
+    return undefined;
+  }
+}
+
 export async function accessTokenFor(world: CtkWorld, client: ClientCredentials, scope?: string): Promise<string> {
   const key = `${client.clientId}|${scope ?? client.scopes.join(' ')}`;
   const hit = cache.get(key);
