@@ -12,6 +12,7 @@ import { check, couldNotJudge, doesNotApply, reportRootCause } from '../verdict/
 import { requirementApplies } from '../target/applicability.ts';
 import { decodeJwt } from '../jwt/decode.ts';
 import { explainedByIssuerDefect } from '../jwt/issued-token-defect.ts';
+import { explainedByRouteRefusingBearer } from '../gateway/positive-control.ts';
 import { isClientError, isSuccess } from '../gateway/gateway-client.ts';
 import { boundTokenFor, callWithBoundToken, dpopKeyFor, requestTokenWithProof, requireBoundToken, type BoundToken, type DpopCall } from './client.ts';
 import type { ProofDefect } from './proof.ts';
@@ -157,6 +158,7 @@ export async function judgeDpopServed(world: CtkWorld, exchange: Exchange): Prom
   const expected = '2xx for the DPoP-bound token sent with "Authorization: DPoP" and a valid proof (htm, htu, ath)';
   if (!isSuccess(exchange) && unboundTokenRefused(world, await boundTokenFor(world, { keepAsLast: false }), expected)) return;
   if (!isSuccess(exchange) && (await explainedByIssuerDefect(world, 'REQ-DPOP-05', exchange, expected))) return;
+  if (await explainedByRouteRefusingBearer(world, 'REQ-DPOP-05', exchange, expected)) return;
   check(world, { requirement: 'REQ-DPOP-05', expected, observed: exchange }, () => {
     expect(isSuccess(exchange), 'a 2xx answer').to.equal(true);
   });

@@ -6,10 +6,13 @@
  * "could not judge" with what the control got, and the route's failure is reported once, by the scenario whose
  * requirement it breaks (REQ-BEARER-01: a valid token reaches the resource).
  */
+import { expect } from 'chai';
 import type { CtkWorld } from '../world.ts';
 import { describeOutcome } from '../http/exchange.ts';
 import { accessTokenFor } from '../oauth/token-client.ts';
-import { couldNotJudge } from '../verdict/check.ts';
+import { couldNotJudge, reportRootCause } from '../verdict/check.ts';
+import type { Exchange } from '../http/exchange.ts';
+import { requirementApplies } from '../target/applicability.ts';
 import { bearer, callGateway, isSuccess, type GatewayRouteName } from './gateway-client.ts';
 import { gatewayOf } from '../target/target.ts';
 
@@ -96,4 +99,32 @@ export async function controlWithToken(world: CtkWorld, token: string, descripti
   const margin = validUntil === undefined ? '' : ` (answered ${validUntil - arrived} ms before the token was no longer certainly valid)`;
   world.log(`positive control (protected route, the judged token itself): ${result.held ? 'served' : 'NOT served'}${margin} — ${result.observed}`);
   return result;
+}
+
+/**
+ * One cause, one finding for the sender-constrained admissions (REQ-DPOP-05, REQ-MTLS-06): where the bound token was
+ * refused and the protected route refuses a plain Bearer token of the system client with the same status too (a
+ * route that demands a scope no client is granted: fault protected-route-scope-typo), the route serves no valid token
+ * at all. That is REQ-BEARER-01's finding (RFC 6750 §2.1), reported here; `requirement` is not judged on it. A route
+ * that serves the plain token, or refuses it otherwise, leaves the refusal `requirement`'s own. Asked only where
+ * REQ-BEARER-01 applies (a gateway that accepts only bound tokens claims no Bearer support to be judged by).
+ */
+export async function explainedByRouteRefusingBearer(world: CtkWorld, requirement: string, refused: Exchange, expected: string): Promise<boolean> {
+  if (isSuccess(refused) || refused.response === undefined || !requirementApplies(world.target, 'REQ-BEARER-01')) return false;
+  let token: string;
+  try {
+    token = await accessTokenFor(world, world.target.clients.system);
+  } catch {
+    return false;
+  }
+  const plain = await callGateway(world, { route: 'protected', keepAsLast: false, authorization: bearer(token) });
+  if (isSuccess(plain) || plain.response?.status !== refused.response.status) return false;
+  const observed = `${plain.request.method} protected route with a valid token of the system client: ${describeOutcome(plain)}`;
+  return !reportRootCause(
+    world,
+    { requirement: 'REQ-BEARER-01', expected: 'a 2xx answer from the protected route for a valid token of the system client in the Authorization header', observed },
+    () => expect(isSuccess(plain), 'a 2xx answer').to.equal(true),
+    [{ requirement, expected }],
+    { why: `the protected route refuses a plain Bearer token of the system client with the same HTTP ${plain.response.status}: it serves no valid token at all` },
+  );
 }

@@ -11,6 +11,7 @@ import { check, couldNotJudge, doesNotApply } from '../verdict/check.ts';
 import { PrerequisiteBlocked } from '../verdict/blocked.ts';
 import { decodeJwt } from '../jwt/decode.ts';
 import { explainedByIssuerDefect } from '../jwt/issued-token-defect.ts';
+import { explainedByRouteRefusingBearer } from '../gateway/positive-control.ts';
 import { tokenResponseOf } from '../oauth/token-client.ts';
 import { issuedWithAnother2xx } from '../oauth/token-response.ts';
 import { isClientError, isSuccess } from '../gateway/gateway-client.ts';
@@ -181,6 +182,7 @@ export async function judgeMtlsServed(world: CtkWorld, exchange: Exchange): Prom
   const expected = '2xx for the certificate-bound token over the gateway\'s mTLS listener with the certificate it is bound to';
   // One cause, one finding: a token the issuer got wrong (RFC 9068 §4) is refused rightly (issued-token-defect.ts).
   if (!isSuccess(exchange) && (await explainedByIssuerDefect(world, 'REQ-MTLS-06', exchange, expected))) return;
+  if (await explainedByRouteRefusingBearer(world, 'REQ-MTLS-06', exchange, expected)) return;
   check(world, { requirement: 'REQ-MTLS-06', expected, observed: exchange }, () => {
     expect(isSuccess(exchange), 'a 2xx answer').to.equal(true);
   });

@@ -1,0 +1,25 @@
+/**
+ * One cause, one finding where the protected route serves no valid token at all (support/gateway/positive-control.ts
+ * explainedByRouteRefusingBearer). Fault protected-route-scope-typo: the route demands a scope no client is granted,
+ * so it answers 403 insufficient_scope to every token. Before, in a whole run, REQ-DPOP-05 and REQ-MTLS-06 failed on
+ * that 403 beside REQ-BEARER-01; now REQ-BEARER-01 is the one finding. A gateway that refuses only the DPoP scheme
+ * (dpop-scheme-unsupported) still fails REQ-DPOP-05: its route serves the plain token (test/fault-injection).
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { runWithFault } from './fault-injection/run-with-fault.ts';
+
+type Run = Awaited<ReturnType<typeof runWithFault>>;
+const verdictOf = (run: Run, id: string) => run.verdicts.requirements.find((r) => r.requirement.id === id)!;
+const said = (run: Run, id: string) => `${id}: ${verdictOf(run, id)?.verdict} ${verdictOf(run, id)?.reason ?? ''}\n${run.stderr.slice(-800)}`;
+
+test('a protected route that refuses every token: REQ-BEARER-01 is the one finding of the bound-token admissions', { timeout: 240_000 }, async () => {
+  const args = ['features/bearer-errors.feature', 'features/dpop.feature', 'features/mtls.feature', '--tags', '@REQ-BEARER-01 or @REQ-DPOP-05 or @REQ-MTLS-06'];
+  const run = await runWithFault('protected-route-scope-typo', args, 180_000);
+  const failed = run.verdicts.requirements.filter((r) => r.verdict === 'failed').map((r) => r.requirement.id);
+  assert.deepEqual(failed, ['REQ-BEARER-01'], run.stderr.slice(-1_500));
+  for (const id of ['REQ-DPOP-05', 'REQ-MTLS-06']) {
+    assert.equal(verdictOf(run, id).verdict, 'not-testable', said(run, id));
+    assert.match(verdictOf(run, id).reason ?? '', /REQ-BEARER-01's finding explains this answer/, said(run, id));
+  }
+});
