@@ -22,7 +22,8 @@ import { renderJUnit } from '../support/report/junit.ts';
 import { enrichAllureResults, readAllureResults } from '../support/report/allure.ts';
 import { basicRefusalShape, rootProbes } from '../support/oauth/unchecked-credentials.ts';
 import { wrongPasswordIssuedCode } from '../support/browser/ip-block.ts';
-import { unboundTokenRefused } from '../support/dpop/judges.ts';
+import { explainedByUnboundToken } from '../support/dpop/judges.ts';
+import { judgeIntrospectedBinding, judgeIntrospectedTokenType } from '../support/dpop/introspection.ts';
 import type { BoundToken } from '../support/dpop/client.ts';
 import { inactiveAnswerSaysMore } from '../support/oauth/introspection.ts';
 import { unstatedScopeChange } from '../support/oauth/scope.ts';
@@ -156,11 +157,29 @@ test('a DPoP token without cnf.jkt of its proof\'s key is REQ-DPOP-02\'s finding
   const key = { thumbprint: 'tp-1' } as BoundToken['key'];
   const bound = (claims: object): BoundToken => ({ exchange: exchange(200), key, accessToken: jwt(claims), tokenType: 'DPoP' });
   const ok = worldOf();
-  assert.equal(unboundTokenRefused(ok as unknown as CtkWorld, bound({ sub: 'c', cnf: { jkt: 'tp-1' } }), 'x'), false);
+  assert.equal(explainedByUnboundToken(ok as unknown as CtkWorld, bound({ sub: 'c', cnf: { jkt: 'tp-1' } }), 'x'), false);
   assert.deepEqual(ok.checks, []);
   const w = worldOf();
-  assert.throws(() => unboundTokenRefused(w as unknown as CtkWorld, bound({ sub: 'c' }), 'x'), RequirementViolation);
+  assert.throws(() => explainedByUnboundToken(w as unknown as CtkWorld, bound({ sub: 'c' }), 'x'), RequirementViolation);
   assert.deepEqual(outcomes(w), ['REQ-DPOP-05 could-not-judge', 'REQ-DPOP-02 does-not-hold']);
+});
+
+test('an introspection answer without the DPoP binding: REQ-DPOP-02\'s finding where the token is not bound either, REQ-DPOP-11/-12\'s own where it is', () => {
+  const key = { thumbprint: 'tp-1' } as BoundToken['key'];
+  const bound = (claims: object): BoundToken => ({ exchange: exchange(200), key, accessToken: jwt(claims), tokenType: 'DPoP' });
+  const answer = exchange(200, { 'content-type': 'application/json' }, JSON.stringify({ active: true, token_type: 'Bearer' }));
+  for (const [claims, root] of [[{ sub: 'c' }, 'REQ-DPOP-02'], [{ sub: 'c', cnf: { jkt: 'tp-1' } }, undefined]] as const) {
+    for (const [judge, id] of [[judgeIntrospectedBinding, 'REQ-DPOP-11'], [judgeIntrospectedTokenType, 'REQ-DPOP-12']] as const) {
+      const w = worldOf();
+      // REQ-DPOP-11 is a SHOULD (a warning, no throw); REQ-DPOP-02 and -12 are MUSTs.
+      try {
+        judge(w as unknown as CtkWorld, { bound: bound(claims), exchange: answer });
+      } catch (error) {
+        assert.ok(error instanceof RequirementViolation, String(error));
+      }
+      assert.deepEqual(outcomes(w), root ? [`${id} could-not-judge`, `${root} does-not-hold`] : [`${id} does-not-hold`], `${id}, token ${JSON.stringify(claims)}`);
+    }
+  }
 });
 
 test('"active": false with the token\'s members to a not-allowed client is REQ-INTRO-05\'s warning; "active": true is REQ-INTRO-08\'s own', () => {

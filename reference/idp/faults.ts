@@ -764,8 +764,10 @@ export const IDP_FAULTS = [
     name: 'dpop-token-without-cnf',
     component: 'idp',
     description: 'A token issued for a valid DPoP proof (token_type DPoP) carries no cnf.jkt, so no resource server can tell it is bound (the gateway then refuses it with the DPoP scheme).',
-    // One cause, one finding: the gateway's refusal of that token is this finding again, REQ-DPOP-05 is not judged on it
-    // (support/dpop/judges.ts unboundTokenRefused); dpop-scheme-unsupported and gateway-introspection-drops-cnf break REQ-DPOP-05 on their own.
+    // One cause, one finding: the gateway's refusal of that token, and an introspection answer without its binding
+    // (REQ-DPOP-11, -12), are this finding again, not judged on it (support/dpop/judges.ts explainedByUnboundToken);
+    // dpop-scheme-unsupported and gateway-introspection-drops-cnf break REQ-DPOP-05 on their own,
+    // introspection-omits-dpop-binding and introspection-dpop-token-type-bearer REQ-DPOP-11 and -12.
     breaks: ['REQ-DPOP-02'],
   },
   {

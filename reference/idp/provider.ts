@@ -394,7 +394,8 @@ function jwtCustomizer(faults: IdpFaults, issuer: string, clients: ClientRegistr
     if (faults.has('jwt-typ-jwt')) jwt.header = { ...jwt.header, typ: 'JWT' };
     if (faults.has('missing-jti')) delete jwt.payload.jti;
     // Fault dpop-token-without-cnf (RFC 9449 §6.1): the bound token does not say which key it is bound to.
-    if (faults.has('dpop-token-without-cnf')) delete jwt.payload.cnf;
+    // Only the DPoP binding (cnf.jkt): a certificate-bound token keeps its x5t#S256 (RFC 8705, another requirement).
+    if (faults.has('dpop-token-without-cnf') && typeof (jwt.payload.cnf as { jkt?: unknown } | undefined)?.jkt === 'string') delete jwt.payload.cnf;
     mtlsJwtFaults(faults, jwt.payload); // issue 19: RFC 8705 §3.1 faults of the certificate binding (mtls.ts)
     if (faults.has('sub-not-client-id') && !human) jwt.payload.sub = `service-account-${String(jwt.payload.client_id)}`;
     if (faults.has('human-sub-is-client') && human) jwt.payload.sub = jwt.payload.client_id;

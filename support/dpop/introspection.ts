@@ -1,7 +1,8 @@
 /**
  * RFC 9449 §6.2 at the introspection endpoint (REQ-DPOP-11, REQ-DPOP-12): the system client gets a token with a valid
  * proof, and the profile's introspecting client asks about it. The answer must tell a resource server the binding
- * (cnf.jkt) and must not call the token a Bearer token. Only the members named are shown, never the token.
+ * (cnf.jkt) and must not call the token a Bearer token. Only the members named are shown, never the token. An answer
+ * without the binding for a token the issuer did not bind either (a JWT without cnf.jkt) is REQ-DPOP-02's one finding.
  */
 import { expect } from 'chai';
 import type { CtkWorld } from '../world.ts';
@@ -10,6 +11,7 @@ import { stateKey } from '../scenario-state.ts';
 import { check, couldNotJudge, doesNotApply } from '../verdict/check.ts';
 import { describeIntrospection, introspect, introspectingClient } from '../oauth/introspection.ts';
 import { requireBoundToken, type BoundToken } from './client.ts';
+import { explainedByUnboundToken } from './judges.ts';
 
 export interface IntrospectedBoundToken {
   readonly bound: BoundToken;
@@ -39,6 +41,8 @@ export function judgeIntrospectedBinding(world: CtkWorld, introspected: Introspe
   const answer = activeAnswer(introspected.exchange);
   if (!answer) return couldNotJudge(world, { requirement: 'REQ-DPOP-11', expected, why: notActive(introspected) });
   const cnf = answer.cnf as Record<string, unknown> | undefined;
+  const named = cnf !== null && typeof cnf === 'object' && cnf.jkt === introspected.bound.key.thumbprint;
+  if (!named && explainedByUnboundToken(world, introspected.bound, expected, 'REQ-DPOP-11')) return;
   check(world, { requirement: 'REQ-DPOP-11', expected, observed: `cnf ${cnf === undefined ? 'absent' : JSON.stringify(cnf)}` }, () => {
     expect(cnf, 'cnf member').to.be.an('object');
     expect(cnf?.jkt, 'cnf.jkt').to.equal(introspected.bound.key.thumbprint);
@@ -51,6 +55,8 @@ export function judgeIntrospectedTokenType(world: CtkWorld, introspected: Intros
   const answer = activeAnswer(introspected.exchange);
   if (!answer) return couldNotJudge(world, { requirement: 'REQ-DPOP-12', expected, why: notActive(introspected) });
   if (answer.token_type === undefined) return doesNotApply(world, { requirement: 'REQ-DPOP-12', expected, why: 'the answer states no token_type (OPTIONAL, RFC 7662 §2.2)' });
+  const dpop = typeof answer.token_type === 'string' && answer.token_type.toLowerCase() === 'dpop';
+  if (!dpop && explainedByUnboundToken(world, introspected.bound, expected, 'REQ-DPOP-12')) return;
   check(world, { requirement: 'REQ-DPOP-12', expected, observed: `token_type ${JSON.stringify(answer.token_type)}` }, () => {
     expect(typeof answer.token_type === 'string' ? answer.token_type.toLowerCase() : answer.token_type, 'token_type').to.equal('dpop');
   });

@@ -156,7 +156,7 @@ export async function dpopControl(world: CtkWorld): Promise<{ held: boolean; exc
 
 export async function judgeDpopServed(world: CtkWorld, exchange: Exchange): Promise<void> {
   const expected = '2xx for the DPoP-bound token sent with "Authorization: DPoP" and a valid proof (htm, htu, ath)';
-  if (!isSuccess(exchange) && unboundTokenRefused(world, await boundTokenFor(world, { keepAsLast: false }), expected)) return;
+  if (!isSuccess(exchange) && explainedByUnboundToken(world, await boundTokenFor(world, { keepAsLast: false }), expected)) return;
   if (!isSuccess(exchange) && (await explainedByIssuerDefect(world, 'REQ-DPOP-05', exchange, expected))) return;
   if (await explainedByRouteRefusingBearer(world, 'REQ-DPOP-05', exchange, expected)) return;
   check(world, { requirement: 'REQ-DPOP-05', expected, observed: exchange }, () => {
@@ -168,20 +168,22 @@ export async function judgeDpopServed(world: CtkWorld, exchange: Exchange): Prom
 const UNBOUND_TOKEN_ROOT = 'REQ-DPOP-02';
 
 /**
- * One cause, one finding (support/verdict/check.ts reportRootCause). A DPoP token the gateway did not serve with its
- * proof is, where the token itself (a JWT) carries no cnf.jkt of the proof's key, a token no resource server can
- * tell is bound to that proof: REQ-DPOP-02's finding, the token endpoint's, and REQ-DPOP-05 is not judged on it. Seen
- * in the token the scenario sent, no request more; a token bound as it should be leaves the refusal REQ-DPOP-05's own.
- * True when it reported (the scenario stops at REQ-DPOP-02, a MUST).
+ * One cause, one finding (support/verdict/check.ts reportRootCause). A DPoP token that, where the token itself (a
+ * JWT) carries no cnf.jkt of the proof's key, is a token no resource server can tell is bound to that proof:
+ * REQ-DPOP-02's finding, the token endpoint's. What follows from it is not judged on it: the gateway not serving it
+ * with its proof (REQ-DPOP-05), the introspection answer naming no binding (REQ-DPOP-11) or calling it a Bearer token
+ * (REQ-DPOP-12) for a token the issuer did not bind. Seen in the token the scenario sent, no request more; a token
+ * bound as it should be leaves the answer `requirement`'s own. True when it reported (the scenario stops at
+ * REQ-DPOP-02, a MUST).
  */
-export function unboundTokenRefused(world: CtkWorld, bound: BoundToken, expected: string): boolean {
+export function explainedByUnboundToken(world: CtkWorld, bound: BoundToken, expected: string, requirement = 'REQ-DPOP-05'): boolean {
   const unbound = unboundJwtCnf(bound);
   if (!unbound || !requirementApplies(world.target, UNBOUND_TOKEN_ROOT)) return false;
   reportRootCause(
     world,
     { requirement: UNBOUND_TOKEN_ROOT, expected: `cnf.jkt = ${bound.key.thumbprint} (the RFC 7638 thumbprint of the proof's key) in the access token`, observed: `cnf ${unbound.cnf === undefined ? 'absent' : JSON.stringify(unbound.cnf)}` },
     boundToKey(unbound.cnf, bound),
-    [{ requirement: 'REQ-DPOP-05', expected }],
+    [{ requirement, expected }],
     { why: `the DPoP token carries no cnf.jkt of its proof's key (cnf ${unbound.cnf === undefined ? 'absent' : JSON.stringify(unbound.cnf)}), so no resource server can tell it is bound to the proof` },
   );
   return true;
