@@ -13,6 +13,7 @@ import { requirementApplies } from '../target/applicability.ts';
 import { decodeJwt } from '../jwt/decode.ts';
 import { explainedByIssuerDefect } from '../jwt/issued-token-defect.ts';
 import { explainedByRouteRefusingBearer } from '../gateway/positive-control.ts';
+import { missingChallengeOf401 } from '../gateway/verdicts.ts';
 import { isClientError, isSuccess } from '../gateway/gateway-client.ts';
 import { boundTokenFor, callWithBoundToken, dpopKeyFor, requestTokenWithProof, requireBoundToken, type BoundToken, type DpopCall } from './client.ts';
 import type { ProofDefect } from './proof.ts';
@@ -253,6 +254,9 @@ export function judgeDpopChallenge(world: CtkWorld, call: GatewayDpopCall): void
     return;
   }
   const values = exchange.response.rawHeaders.filter(([name]) => name.toLowerCase() === 'www-authenticate').map(([, value]) => value);
+  // A 401 with no challenge at all breaks RFC 9110 §15.5.2 whatever the scheme: REQ-BEARER-13's one finding (fault
+  // no-www-authenticate warned here beside it). A 401 that challenges only with another scheme stays REQ-DPOP-10's.
+  if (values.length === 0 && missingChallengeOf401(world, exchange, 'REQ-DPOP-10', expected)) return;
   check(world, { requirement: 'REQ-DPOP-10', expected, observed: values.length ? `WWW-Authenticate: ${values.join(' | ')}` : 'no WWW-Authenticate header' }, () => {
     expect(hasDpopChallenge(values), 'a DPoP challenge').to.equal(true);
   });

@@ -12,6 +12,7 @@ import { PrerequisiteBlocked } from '../verdict/blocked.ts';
 import { decodeJwt } from '../jwt/decode.ts';
 import { explainedByIssuerDefect } from '../jwt/issued-token-defect.ts';
 import { explainedByRouteRefusingBearer } from '../gateway/positive-control.ts';
+import { missingChallengeOf401 } from '../gateway/verdicts.ts';
 import { tokenResponseOf } from '../oauth/token-client.ts';
 import { issuedWithAnother2xx } from '../oauth/token-response.ts';
 import { isClientError, isSuccess } from '../gateway/gateway-client.ts';
@@ -230,6 +231,8 @@ export function judgeGatewayRefusedMtlsCall(world: CtkWorld, call: GatewayMtlsCa
     doesNotApply(world, { requirement: 'REQ-MTLS-08', expected, why: 'the request was served (REQ-MTLS-07 reports it)' });
     return;
   }
+  // A 401 without a Bearer challenge at all is REQ-BEARER-13's one finding (fault no-www-authenticate failed both).
+  if (missingChallengeOf401(world, exchange, 'REQ-MTLS-08', expected)) return;
   const challenges = exchange.response.rawHeaders.filter(([name]) => name.toLowerCase() === 'www-authenticate').map(([, value]) => value);
   check(world, { requirement: 'REQ-MTLS-08', expected, observed: describeOutcome(exchange) }, () => {
     expect(exchange.response!.status, 'status').to.equal(401);

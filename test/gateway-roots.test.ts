@@ -1,5 +1,11 @@
 /**
- * One cause, one finding where the protected route serves no valid token at all (support/gateway/positive-control.ts
+ * One cause, one finding at the gateway, in whole features with one fault.
+ *
+ * A 401 without WWW-Authenticate (fault no-www-authenticate) is REQ-BEARER-13's finding (RFC 9110 §15.5.2) wherever
+ * it shows; before, REQ-MTLS-08 failed and REQ-DPOP-10 warned on it too. A 401 that challenges with Bearer only
+ * (dpop-challenge-bearer-only) still fails REQ-DPOP-10 on its own (test/fault-injection).
+ *
+ * The protected route serves no valid token at all (support/gateway/positive-control.ts
  * explainedByRouteRefusingBearer). Fault protected-route-scope-typo: the route demands a scope no client is granted,
  * so it answers 403 insufficient_scope to every token. Before, in a whole run, REQ-DPOP-05 and REQ-MTLS-06 failed on
  * that 403 beside REQ-BEARER-01; now REQ-BEARER-01 is the one finding. A gateway that refuses only the DPoP scheme
@@ -21,5 +27,15 @@ test('a protected route that refuses every token: REQ-BEARER-01 is the one findi
   for (const id of ['REQ-DPOP-05', 'REQ-MTLS-06']) {
     assert.equal(verdictOf(run, id).verdict, 'not-testable', said(run, id));
     assert.match(verdictOf(run, id).reason ?? '', /REQ-BEARER-01's finding explains this answer/, said(run, id));
+  }
+});
+
+test('a 401 without WWW-Authenticate: REQ-BEARER-13 is the one finding of the mTLS and DPoP refusals that read the challenge', { timeout: 240_000 }, async () => {
+  const args = ['features/bearer-errors.feature', 'features/dpop.feature', 'features/mtls.feature', '--tags', '@REQ-BEARER-13 or @REQ-DPOP-10 or @REQ-MTLS-08'];
+  const run = await runWithFault('no-www-authenticate', args, 180_000);
+  assert.deepEqual(run.verdicts.requirements.filter((r) => r.verdict === 'failed' || r.verdict === 'warning').map((r) => r.requirement.id), ['REQ-BEARER-13'], run.stderr.slice(-1_500));
+  for (const id of ['REQ-DPOP-10', 'REQ-MTLS-08']) {
+    assert.equal(verdictOf(run, id).verdict, 'not-testable', said(run, id));
+    assert.match(verdictOf(run, id).reason ?? '', /reported once, as REQ-BEARER-13/, said(run, id));
   }
 });
