@@ -5,6 +5,10 @@
  * it shows; before, REQ-MTLS-08 failed and REQ-DPOP-10 warned on it too. A 401 that challenges with Bearer only
  * (dpop-challenge-bearer-only) still fails REQ-DPOP-10 on its own (test/fault-injection).
  *
+ * A gateway that passes every system user on as a human (forward-system-as-human) is REQ-ID-07's finding; before,
+ * REQ-ID-16 (the front end's system user) failed beside it. A front end whose own token names a customer
+ * (front-end-token-names-a-customer) still fails REQ-ID-16 on its own (test/fault-injection).
+ *
  * The protected route serves no valid token at all (support/gateway/positive-control.ts
  * explainedByRouteRefusingBearer). Fault protected-route-scope-typo: the route demands a scope no client is granted,
  * so it answers 403 insufficient_scope to every token. Before, in a whole run, REQ-DPOP-05 and REQ-MTLS-06 failed on
@@ -16,6 +20,7 @@ import assert from 'node:assert/strict';
 import { runWithFault } from './fault-injection/run-with-fault.ts';
 
 type Run = Awaited<ReturnType<typeof runWithFault>>;
+const FEATURES_OF_ID_07_AND_16 = ['features/gateway-identity.feature', 'features/front-end-system-user.feature'];
 const verdictOf = (run: Run, id: string) => run.verdicts.requirements.find((r) => r.requirement.id === id)!;
 const said = (run: Run, id: string) => `${id}: ${verdictOf(run, id)?.verdict} ${verdictOf(run, id)?.reason ?? ''}\n${run.stderr.slice(-800)}`;
 
@@ -38,4 +43,12 @@ test('a 401 without WWW-Authenticate: REQ-BEARER-13 is the one finding of the mT
     assert.equal(verdictOf(run, id).verdict, 'not-testable', said(run, id));
     assert.match(verdictOf(run, id).reason ?? '', /reported once, as REQ-BEARER-13/, said(run, id));
   }
+});
+
+test('a gateway that passes every system user on as a human: REQ-ID-07 is the one finding, the front end\'s (REQ-ID-16) among it', { timeout: 240_000 }, async () => {
+  const args = [...FEATURES_OF_ID_07_AND_16, '--tags', '@REQ-ID-07 or @REQ-ID-16'];
+  const run = await runWithFault('forward-system-as-human', args, 180_000);
+  assert.deepEqual(run.verdicts.requirements.filter((r) => r.verdict === 'failed').map((r) => r.requirement.id), ['REQ-ID-07'], run.stderr.slice(-1_500));
+  assert.equal(verdictOf(run, 'REQ-ID-16').verdict, 'not-testable', said(run, 'REQ-ID-16'));
+  assert.match(verdictOf(run, 'REQ-ID-16').reason ?? '', /REQ-ID-07's finding explains this answer/, said(run, 'REQ-ID-16'));
 });

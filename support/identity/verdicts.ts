@@ -8,7 +8,8 @@ import type { JWTPayload } from 'jose';
 import type { CtkWorld } from '../world.ts';
 import { describeOutcome, type Exchange } from '../http/exchange.ts';
 import { check, couldNotJudge, reportRootCause } from '../verdict/check.ts';
-import { callGateway } from '../gateway/gateway-client.ts';
+import { bearer, callGateway } from '../gateway/gateway-client.ts';
+import { accessTokenFor } from '../oauth/token-client.ts';
 import { acceptedBadToken } from '../gateway/verdicts.ts';
 import { applicability, requirementApplies } from '../target/applicability.ts';
 import { underControl } from '../gateway/positive-control.ts';
@@ -179,7 +180,8 @@ function expectSystemIdentityOf(identity: ObservedIdentity, client: ClientCreden
 /**
  * Requirements whose verdict follows from what the system client's token says. Not REQ-ID-16: the front end's system
  * user getting a client-credentials token that marks it as the website is that requirement's own clause (seed 000);
- * only a token that names another client altogether (REQ-JWT-12) explains it.
+ * only a token that names another client altogether (REQ-JWT-12), or a gateway that passes no system user on as
+ * the system (REQ-ID-07, everySystemUserMisnamed), explains it.
  */
 const JUDGED_ON_THE_SYSTEM_TOKEN: readonly string[] = ['REQ-ID-05', 'REQ-ID-07'];
 
@@ -268,11 +270,40 @@ export async function judgeSystemIdentityPassed(world: CtkWorld, requirement: st
   const expected = `the component receives the system user as the system: subject ${client.clientId}${identity.clientId !== undefined ? ` and client id ${client.clientId}` : ''}, kind system where a kind is stated`;
   if (noIdentityAtAll(world, identity, { requirement, expected }, describeIdentity(identity))) return;
   if (identity.subject !== client.clientId && (await systemTokenMisnamed(world, exchange, client, { requirement, expected }))) return;
+  if (!holds(() => expectSystemIdentityOf(identity, client)) && (await everySystemUserMisnamed(world, requirement, expected))) return;
   check(world, {
     requirement,
     expected,
     observed: describeIdentity(identity),
   }, () => expectSystemIdentityOf(identity, client));
+}
+
+/**
+ * One cause, one finding: where the front end's system user (REQ-ID-16, seed 000) does not reach the component as
+ * the system, and the run's ordinary system client does not either, the gateway passes system users on wrongly
+ * (fault forward-system-as-human: kind human for every client-credentials token): REQ-ID-07's finding, reported
+ * here, and REQ-ID-16 is not judged on it. Where the ordinary system client is passed on as the system, the front
+ * end's own deviation is REQ-ID-16's (front-end-token-names-a-customer).
+ */
+async function everySystemUserMisnamed(world: CtkWorld, requirement: string, expected: string): Promise<boolean> {
+  const system = world.target.clients.system;
+  if (requirement !== 'REQ-ID-16' || !requirementApplies(world.target, 'REQ-ID-07')) return false;
+  let token: string;
+  try {
+    token = await accessTokenFor(world, system);
+  } catch {
+    return false;
+  }
+  const echo = await callGateway(world, { route: 'identity echo', authorization: bearer(token), keepAsLast: false });
+  const identity = readEcho(world.target, echo).identity;
+  if (!identity || echo.response?.status !== 200 || holds(() => expectSystemIdentityOf(identity, system))) return false;
+  return !reportRootCause(
+    world,
+    { requirement: 'REQ-ID-07', expected: `the component receives the system user as the system: subject ${system.clientId}, kind system where a kind is stated`, observed: `the identity echo, called with a token of ${system.clientId}: ${describeIdentity(identity)}` },
+    () => expectSystemIdentityOf(identity, system),
+    [{ requirement, expected }],
+    { why: `the run's system client ${system.clientId} is not passed on as the system either (${describeIdentity(identity)}): the gateway passes system users on wrongly, the front end's among them` },
+  );
 }
 
 /** Seed 000 / REQ-ID-06: subject and roles (scopes) of the token reach the component. */
