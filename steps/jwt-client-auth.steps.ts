@@ -45,8 +45,8 @@ When(new RegExp(`^the ${METHOD} client requests a token with a correctly signed 
   this.state.remember(CONTROL, await correctAssertionRequest(this, client));
 });
 
-Then('the token endpoint authenticates the client by its assertion and issues an access token', function (this: CtkWorld) {
-  judgeAssertionAccepted(this, this.state.recall(CLIENT), this.state.recall(CONTROL));
+Then('the token endpoint authenticates the client by its assertion and issues an access token', async function (this: CtkWorld) {
+  await judgeAssertionAccepted(this, this.state.recall(CLIENT), this.state.recall(CONTROL));
 });
 
 When(new RegExp(`^the ${METHOD} client requests a token with a client assertion that has (.+)$`), async function (this: CtkWorld, method: JwtAuthMethodName, name: string) {

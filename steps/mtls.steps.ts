@@ -25,7 +25,7 @@ When('the mTLS client requests a token with its registered certificate', async f
 });
 
 Then('the token endpoint issues the mTLS client an access token', async function (this: CtkWorld) {
-  judgeMtlsTokenIssued(this, await mtlsTokenFor(this));
+  await judgeMtlsTokenIssued(this, await mtlsTokenFor(this));
 });
 
 When('the mTLS client asks for a token {}', async function (this: CtkWorld, words: string) {

@@ -26,6 +26,9 @@ export const IDP_FAULTS = [
     // token request gets a token in the same scenario (its positive control), else blocked on REQ-TOK-01
     // (test/earned-passes.test.ts runs the token endpoint's features against it). REQ-CAUTH-01 and -02 are blocked on it too:
     // the secret is refused whichever way it is sent, so no method is the cause (support/oauth/auth-method-cause.ts).
+    // So are REQ-PKJWT-01, REQ-CSJWT-01 and REQ-MTLS-01: their correct requests get the same 401 as the system client's
+    // valid secret (support/oauth/valid-credentials-refused.ts). The refusals are audited (seed 004), not counted for
+    // the IP block.
     breaks: ['REQ-TOK-01'],
   },
   {

@@ -101,7 +101,7 @@ export async function createIdp(options: IdpOptions): Promise<RunningIdp> {
   const store = new ProviderStore();
 
   /** One authentication attempt ended: audit it (seed 004) and count it for the IP block (seed 001). */
-  const recordAttempt = (req: IncomingMessage, attempt: TokenAttempt & { kind?: string }, status: number, reason?: string, subject?: string) => {
+  const recordAttempt = (req: IncomingMessage, attempt: TokenAttempt & { kind?: string }, status: number, reason?: string, subject?: string, countedForBlock = true) => {
     const ip = clientIp(req);
     const ok = status >= 200 && status < 400;
     // Faults audit-misses-successes / audit-misses-failures: one kind of attempt goes unrecorded;
@@ -125,15 +125,16 @@ export async function createIdp(options: IdpOptions): Promise<RunningIdp> {
         secret: faults.has('audit-logs-secrets') || late ? attempt.presentedSecret : undefined,
       });
     }
+    if (!countedForBlock) return;
     if (ok) blocker.recordSuccess(ip);
     else if (isFailedLogin(attempt, reason) && !faults.has('no-ip-block')) blocker.recordFailure(ip);
   };
 
   /** Called by the token endpoint middleware just before oidc-provider's answer is sent. */
-  const onTokenOutcome = (ctx: OidcContext) => {
+  const onTokenOutcome = (ctx: OidcContext, countedForBlock = true) => {
     const attempt = ATTEMPTS.get(ctx.req) ?? {};
     const body = typeof ctx.body === 'object' && ctx.body !== null ? (ctx.body as Record<string, unknown>) : {};
-    recordAttempt(ctx.req, attempt, ctx.status, typeof body.error === 'string' ? body.error : undefined, subjectOf(body.access_token));
+    recordAttempt(ctx.req, attempt, ctx.status, typeof body.error === 'string' ? body.error : undefined, subjectOf(body.access_token), countedForBlock);
   };
 
   let issuer = options.issuer ?? '';

@@ -38,8 +38,8 @@ export interface ProviderState {
   readonly cookieKeys: readonly string[];
   /** oidc-provider's storage, shared by every Provider this IdP builds. */
   readonly store: ProviderStore;
-  /** Called before every token endpoint answer is sent (audit, failed-login counting). */
-  readonly onTokenOutcome: (ctx: OidcContext) => void;
+  /** Called before every token endpoint answer is sent (audit; failed-login counting unless `countedForBlock` is false). */
+  readonly onTokenOutcome: (ctx: OidcContext, countedForBlock?: boolean) => void;
   /** Issue 19: the mTLS listener (RFC 8705), when the IdP has one (mtls.ts). */
   readonly mtls?: IdpMtls;
 }

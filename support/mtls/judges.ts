@@ -13,6 +13,7 @@ import { decodeJwt } from '../jwt/decode.ts';
 import { explainedByIssuerDefect } from '../jwt/issued-token-defect.ts';
 import { explainedByRouteRefusingBearer } from '../gateway/positive-control.ts';
 import { missingChallengeOf401 } from '../gateway/verdicts.ts';
+import { blockWhereEveryValidRequestIsRefused } from '../oauth/valid-credentials-refused.ts';
 import { tokenResponseOf } from '../oauth/token-client.ts';
 import { issuedWithAnother2xx } from '../oauth/token-response.ts';
 import { isClientError, isSuccess } from '../gateway/gateway-client.ts';
@@ -39,9 +40,10 @@ export async function mtlsTokenFor(world: CtkWorld, options: { keepAsLast?: bool
 }
 
 /** REQ-MTLS-01: the registered certificate gets a token. */
-export function judgeMtlsTokenIssued(world: CtkWorld, token: MtlsToken): void {
+export async function judgeMtlsTokenIssued(world: CtkWorld, token: MtlsToken): Promise<void> {
   const expected = '200 with an access_token for a client_credentials request over the mTLS token endpoint with the registered certificate';
   if (issuedWithAnother2xx(world, token.exchange, 'REQ-MTLS-01', expected)) return;
+  await blockWhereEveryValidRequestIsRefused(world, token.exchange, 'a client_credentials request over the mTLS token endpoint with the registered certificate');
   check(world, { requirement: 'REQ-MTLS-01', expected, observed: token.exchange }, () => {
     expect(token.exchange.response?.status, 'status').to.equal(200);
     expect(token.accessToken, 'access_token').to.be.a('string');

@@ -17,6 +17,7 @@ import { issuedWithAnother2xx } from './token-response.ts';
 import { failureAddress, isNotTestable, rememberSituation, type NotTestable } from './token-requests.ts';
 import { judgeRefusal } from './token-errors.ts';
 import { ASSERTION_LIFETIME_SECONDS, assertionClaims, JWT_BEARER_ASSERTION_TYPE, macAssertion, secretJwtAlg, signAssertion, type AssertionClaims, type AssertionDefect } from '../jwt/client-assertion.ts';
+import { blockWhereEveryValidRequestIsRefused } from './valid-credentials-refused.ts';
 
 export type JwtAuthMethodName = 'private_key_jwt' | 'client_secret_jwt';
 type Defect = Exclude<AssertionDefect, 'none'>;
@@ -159,10 +160,11 @@ export async function correctAssertionRequest(world: CtkWorld, client: Assertion
 const acceptedAudience = new Map<string, string>();
 
 /** REQ-PKJWT-01 / REQ-CSJWT-01: the correct assertion got a token. */
-export function judgeAssertionAccepted(world: CtkWorld, client: AssertionClient, control: ControlResult): void {
+export async function judgeAssertionAccepted(world: CtkWorld, client: AssertionClient, control: ControlResult): Promise<void> {
   const situation = `a correct ${client.method.name} assertion of ${client.clientId} (${client.alg}, iss = sub = client_id, aud the token endpoint or the issuer, exp in ${ASSERTION_LIFETIME_SECONDS} s, fresh jti)`;
   rememberSituation(world, situation);
   if (issuedWithAnother2xx(world, control.exchange, client.method.acceptedRequirement, `200 with an access_token for ${situation}`)) return;
+  await blockWhereEveryValidRequestIsRefused(world, control.exchange, situation);
   check(world, { requirement: client.method.acceptedRequirement, expected: `200 with an access_token for ${situation}`, observed: control.audience ? `${describeOutcome(control.exchange)} (aud ${control.audience})` : control.exchange }, () => {
     expect(control.exchange.response?.status, 'status').to.equal(200);
     expect(jsonOf(control.exchange)?.access_token, 'access_token').to.be.a('string').and.not.equal('');

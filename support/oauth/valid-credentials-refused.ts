@@ -105,3 +105,26 @@ export async function blockWhereValidCredentialsAreRefused(world: CtkWorld, clie
     'fix what REQ-TOK-01 reports; this requirement is judged once the token endpoint serves valid credentials',
   );
 }
+
+/**
+ * The same rule for a client authentication method without a secret of the system client's (private_key_jwt,
+ * client_secret_jwt: REQ-PKJWT-01, REQ-CSJWT-01; a certificate: REQ-MTLS-01): where the correct request `exchange`
+ * was refused as a failed login with the status the system client's valid secret gets too, both ways (fault
+ * token-endpoint-refuses-everything-401 failed all three beside REQ-TOK-01), the endpoint refuses valid credentials
+ * whatever they are: the scenario is blocked on REQ-TOK-01. Where the system client's secret gets a token, the
+ * refusal is the method's own finding.
+ */
+export async function blockWhereEveryValidRequestIsRefused(world: CtkWorld, exchange: Exchange, what: string): Promise<void> {
+  if (!countsAsFailedLogin(exchange) || !requirementApplies(world.target, 'REQ-TOK-01')) return;
+  const asked = control ?? (control = systemClientBothWays(world));
+  const { basic, body } = await asked;
+  if ((!basic.response || (body && !body.response)) && control === asked) control = undefined;
+  if (tokenResponseOf(basic) || (body && tokenResponseOf(body)) || !countsAsFailedLogin(basic)) return;
+  if (basic.response?.status !== exchange.response?.status) return;
+  const bodyToo = body ? ` and in the form body (${describeOutcome(body)})` : '';
+  throw new PrerequisiteBlocked(
+    'REQ-TOK-01',
+    `blocked: ${what} got ${describeOutcome(exchange)}, and the token endpoint refuses the system client's valid secret with HTTP Basic (${describeOutcome(basic)})${bodyToo} as well: it refuses valid credentials whatever they are, REQ-TOK-01 reports that refusal`,
+    'fix what REQ-TOK-01 reports; this requirement is judged once the token endpoint serves valid credentials',
+  );
+}
