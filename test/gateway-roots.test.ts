@@ -9,6 +9,11 @@
  * REQ-ID-16 (the front end's system user) failed beside it. A front end whose own token names a customer
  * (front-end-token-names-a-customer) still fails REQ-ID-16 on its own (test/fault-injection).
  *
+ * A gateway that keeps "valid" per token string (gateway-caches-valid-decision) serves the token it admitted before a
+ * key's removal while it refuses a fresh token of that key: RFC 6749 §7's REQ-BEARER-04 (the same cache serves an
+ * expired token); before, REQ-JWKS-04 failed beside it in a whole run. A gateway that trusts the removed key on
+ * (jwks-cached-for-ever) still fails REQ-JWKS-04 (test/fault-injection).
+ *
  * The protected route serves no valid token at all (support/gateway/positive-control.ts
  * explainedByRouteRefusingBearer). Fault protected-route-scope-typo: the route demands a scope no client is granted,
  * so it answers 403 insufficient_scope to every token. Before, in a whole run, REQ-DPOP-05 and REQ-MTLS-06 failed on
@@ -51,4 +56,11 @@ test('a gateway that passes every system user on as a human: REQ-ID-07 is the on
   assert.deepEqual(run.verdicts.requirements.filter((r) => r.verdict === 'failed').map((r) => r.requirement.id), ['REQ-ID-07'], run.stderr.slice(-1_500));
   assert.equal(verdictOf(run, 'REQ-ID-16').verdict, 'not-testable', said(run, 'REQ-ID-16'));
   assert.match(verdictOf(run, 'REQ-ID-16').reason ?? '', /REQ-ID-07's finding explains this answer/, said(run, 'REQ-ID-16'));
+});
+
+test('a gateway that serves a token it admitted once from a decision cache: REQ-BEARER-04 is the finding of the retired key\'s token too', { timeout: 180_000 }, async () => {
+  const run = await runWithFault('gateway-caches-valid-decision', ['features/jwks-robustness.feature', '--tags', '@REQ-JWKS-04'], 120_000);
+  assert.deepEqual(run.verdicts.requirements.filter((r) => r.verdict === 'failed').map((r) => r.requirement.id), ['REQ-BEARER-04'], run.stderr.slice(-1_500));
+  assert.equal(verdictOf(run, 'REQ-JWKS-04').verdict, 'not-testable', said(run, 'REQ-JWKS-04'));
+  assert.match(verdictOf(run, 'REQ-JWKS-04').reason ?? '', /REQ-BEARER-04's finding explains this answer/, said(run, 'REQ-JWKS-04'));
 });
