@@ -6,7 +6,8 @@
  * (dpop-challenge-bearer-only) still fails REQ-DPOP-10 on its own (test/fault-injection).
  *
  * A gateway that passes every system user on as a human (forward-system-as-human) is REQ-ID-07's finding; before,
- * REQ-ID-16 (the front end's system user) failed beside it. A front end whose own token names a customer
+ * REQ-ID-16 (the front end's system user) failed beside it. Client-credentials tokens whose sub is not the client id
+ * (sub-not-client-id) are REQ-ID-01's, the front end's too. A front end whose own token names a customer
  * (front-end-token-names-a-customer) still fails REQ-ID-16 on its own (test/fault-injection).
  *
  * A gateway that keeps "valid" per token string (gateway-caches-valid-decision) serves the token it admitted before a
@@ -50,12 +51,14 @@ test('a 401 without WWW-Authenticate: REQ-BEARER-13 is the one finding of the mT
   }
 });
 
-test('a gateway that passes every system user on as a human: REQ-ID-07 is the one finding, the front end\'s (REQ-ID-16) among it', { timeout: 240_000 }, async () => {
-  const args = [...FEATURES_OF_ID_07_AND_16, '--tags', '@REQ-ID-07 or @REQ-ID-16'];
-  const run = await runWithFault('forward-system-as-human', args, 180_000);
-  assert.deepEqual(run.verdicts.requirements.filter((r) => r.verdict === 'failed').map((r) => r.requirement.id), ['REQ-ID-07'], run.stderr.slice(-1_500));
-  assert.equal(verdictOf(run, 'REQ-ID-16').verdict, 'not-testable', said(run, 'REQ-ID-16'));
-  assert.match(verdictOf(run, 'REQ-ID-16').reason ?? '', /REQ-ID-07's finding explains this answer/, said(run, 'REQ-ID-16'));
+test('every system user passed on as a human, by the gateway or by the issuer\'s tokens: one finding, the front end\'s (REQ-ID-16) among it', { timeout: 300_000 }, async () => {
+  const args = [...FEATURES_OF_ID_07_AND_16, '--tags', '@REQ-ID-01 or @REQ-ID-07 or @REQ-ID-16'];
+  for (const [fault, root] of [['forward-system-as-human', 'REQ-ID-07'], ['sub-not-client-id', 'REQ-ID-01']] as const) {
+    const run = await runWithFault(fault, args, 180_000);
+    assert.deepEqual(run.verdicts.requirements.filter((r) => r.verdict === 'failed').map((r) => r.requirement.id), [root], `${fault}: ${run.stderr.slice(-1_500)}`);
+    assert.equal(verdictOf(run, 'REQ-ID-16').verdict, 'not-testable', `${fault}: ${said(run, 'REQ-ID-16')}`);
+    assert.match(verdictOf(run, 'REQ-ID-16').reason ?? '', new RegExp(`${root}'s finding explains this answer`), `${fault}: ${said(run, 'REQ-ID-16')}`);
+  }
 });
 
 test('a gateway that serves a token it admitted once from a decision cache: REQ-BEARER-04 is the finding of the retired key\'s token too', { timeout: 180_000 }, async () => {

@@ -280,10 +280,13 @@ export async function judgeSystemIdentityPassed(world: CtkWorld, requirement: st
 
 /**
  * One cause, one finding: where the front end's system user (REQ-ID-16, seed 000) does not reach the component as
- * the system, and the run's ordinary system client does not either, the gateway passes system users on wrongly
- * (fault forward-system-as-human: kind human for every client-credentials token): REQ-ID-07's finding, reported
- * here, and REQ-ID-16 is not judged on it. Where the ordinary system client is passed on as the system, the front
- * end's own deviation is REQ-ID-16's (front-end-token-names-a-customer).
+ * the system, and the run's ordinary system client does not either, the cause is common to every system user:
+ * - the system client's own token does not mark it as the system (client_id == sub, seed 003): REQ-ID-01's finding
+ *   (fault sub-not-client-id gives every client-credentials token another sub);
+ * - its token is right but the gateway passes it on wrongly (fault forward-system-as-human: kind human for every
+ *   client-credentials token): REQ-ID-07's finding.
+ * Reported here, and REQ-ID-16 is not judged on it. Where the ordinary system client is passed on as the system, the
+ * front end's own deviation is REQ-ID-16's (front-end-token-names-a-customer).
  */
 async function everySystemUserMisnamed(world: CtkWorld, requirement: string, expected: string): Promise<boolean> {
   const system = world.target.clients.system;
@@ -293,6 +296,19 @@ async function everySystemUserMisnamed(world: CtkWorld, requirement: string, exp
     token = await accessTokenFor(world, system);
   } catch {
     return false;
+  }
+  const claims = (await readClaims(world, token))?.claims;
+  if (claims && (claims.client_id !== system.clientId || claims.sub !== system.clientId) && requirementApplies(world.target, 'REQ-ID-01')) {
+    return !reportRootCause(
+      world,
+      { requirement: 'REQ-ID-01', expected: `client_id == sub == ${JSON.stringify(system.clientId)} in a client-credentials token of ${system.clientId} (seed 003: that is what marks a system user)`, observed: describeClaims(claims) },
+      () => {
+        expect(claims.client_id, 'client_id').to.equal(system.clientId);
+        expect(claims.sub, 'sub').to.equal(claims.client_id);
+      },
+      [{ requirement, expected }],
+      { why: `the run's system client's token does not mark it as the system either (${describeClaims(claims)}): the issuer's client-credentials tokens do not, the front end's among them` },
+    );
   }
   const echo = await callGateway(world, { route: 'identity echo', authorization: bearer(token), keepAsLast: false });
   const identity = readEcho(world.target, echo).identity;
