@@ -111,6 +111,14 @@ describe('REQ-CAUTH-09 judged after the refusal, in passing', () => {
     assert.deepEqual(sink.outcomes('REQ-CAUTH-09'), ['holds']);
     assert.throws(() => judgeRefusal(asWorld(new Sink()), exchange(401, { error: 'invalid_request' }), refusal), RequirementViolation);
   });
+
+  test('a 429 is the rate limit\'s answer: not judged, never failed for its code (RFC 6585 §4)', () => {
+    const sink = new Sink();
+    judgeRefusal(asWorld(sink), exchange(429, { error: 'too_many_requests' }, { 'retry-after': '1' }), refusal);
+    assert.deepEqual(sink.violations, []);
+    assert.deepEqual(sink.outcomes('REQ-CAUTH-04').slice(1), ['could-not-judge'], sink.outcomes('REQ-CAUTH-04').join());
+    assert.deepEqual(sink.outcomes('REQ-CAUTH-09'), ['could-not-judge']);
+  });
 });
 
 describe('REQ-JWT-08 for an IdP certified without a gateway', () => {

@@ -42,6 +42,16 @@ export function judgeRefusal(world: CtkWorld, exchange: Exchange, e: RefusalExpe
     expect(exchange.response, 'HTTP answer').to.not.equal(undefined),
   );
   if (!answered) return;
+  // A 429 is the rate limiter's answer, not a judgement of the request (RFC 6585 §4): no evidence either way about the
+  // situation sent. Measured against global-rate-limit: REQ-AUTHZ-08's expired code got a 429 while another worker's
+  // burst held the shared limit, a failure beside REQ-RL-07's. The limit is judged by the REQ-RL scenarios.
+  if (exchange.response!.status === 429 && !issuedAToken(exchange)) {
+    const why = `the token endpoint answered with its rate limit (${describeOutcome(exchange)}), not about ${e.situation}; the REQ-RL scenarios judge the limit`;
+    for (const requirement of new Set([e.requirement, e.codeRequirement, e.statusRequirement, e.formatRequirement, e.challengeRequirement].filter((r): r is string => r !== undefined))) {
+      couldNotJudge(world, { requirement, expected: `a refusal of ${e.situation} with ${named}`, why });
+    }
+    return;
+  }
   const observed = issuedAToken(exchange) ? `${describeOutcome(exchange)} with an access_token` : describeOutcome(exchange);
   const refused = check(world, { requirement: e.requirement, expected: `no access token for ${e.situation}`, observed }, () =>
     expect(issuedAToken(exchange), 'token issued').to.equal(false),
