@@ -96,3 +96,12 @@ test('opaque access tokens where the profile claims JWTs: REQ-JWT-01 is the one 
     assert.match(`${verdictOf(run, id).reason}`, /REQ-JWT-01's finding explains this answer|blocked by REQ-JWT-01's finding/, said(run, id));
   }
 });
+
+test('a JWK Set that discloses private key material: REQ-DISC-05 is the one finding, the signature verifies and the gateway\'s refusal is explained', { timeout: 180_000 }, async () => {
+  // Before: the kit imported the published JWK with its private members and verified nothing with it (REQ-JWT-07
+  // failed), and once that was fixed the reference gateway's refusal to use the set failed REQ-BEARER-01.
+  const args = ['features/access-token-format.feature', 'features/bearer-errors.feature', 'features/discovery.feature', '--tags', '@REQ-JWT-07 or @REQ-BEARER-01 or @REQ-DISC-05'];
+  const run = await runWithFault('jwks-exposes-private-key', args, 120_000);
+  assert.deepEqual(withVerdict(run, 'failed'), ['REQ-DISC-05'], run.stderr.slice(-1_500));
+  assert.equal(verdictOf(run, 'REQ-JWT-07').verdict, 'passed', said(run, 'REQ-JWT-07'));
+});

@@ -23,6 +23,7 @@ import { audienceCheckOf } from '../target/target.ts';
 import { freshSystemToken } from '../oauth/token-client.ts';
 import { audiences, decodeJwt, isAtJwtType } from './decode.ts';
 import { explainedByUnpublishedKey, presentedTokenOf, rotationExplainedByUnpublishedKey } from './unpublished-key.ts';
+import { fetchJwks, privateMaterialIn } from './jwks.ts';
 
 interface ClaimDefect {
   readonly requirement: string;
@@ -78,6 +79,7 @@ export function claimDefectOf(world: CtkWorld, token: string): ClaimDefect | und
 export async function explainedByIssuerDefect(world: CtkWorld, requirement: string, exchange: Exchange, expected: string): Promise<boolean> {
   if (exchange.response?.status !== 401) return false;
   if (await explainedByUnpublishedKey(world, requirement, exchange, expected)) return true;
+  if (await explainedByDisclosedKeys(world, requirement, expected)) return true;
   const refused = presentedTokenOf(exchange);
   const defect = refused === undefined ? undefined : claimDefectOf(world, refused);
   if (!defect || defect.requirement === requirement) return false;
@@ -113,4 +115,25 @@ export async function rotationExplainedByIssuerDefect(world: CtkWorld, checks: R
     return reportIssuerDefect(world, defect, dependents.filter((d) => d.requirement !== defect.requirement), `before the rotation, a token the issuer issues carries ${defect.observed}: a gateway refuses every token for that, whatever its key`);
   }
   return rotationExplainedByUnpublishedKey(world, checks);
+}
+
+/**
+ * A JWK Set that publishes private key material (RFC 7517 §9.2, REQ-DISC-05) is one a resource server may refuse to
+ * use at all (the reference gateway's key fetch does): its 401 for a valid token is then REQ-DISC-05's finding, the
+ * issuer's, and `requirement` is not judged on it (fault jwks-exposes-private-key failed REQ-BEARER-01 beside it).
+ */
+async function explainedByDisclosedKeys(world: CtkWorld, requirement: string, expected: string): Promise<boolean> {
+  const jwksUri = world.target.jwksUri;
+  if (jwksUri === undefined || !requirementApplies(world.target, 'REQ-DISC-05')) return false;
+  const { keys } = await fetchJwks(world, jwksUri);
+  const disclosed = keys ? privateMaterialIn(keys) : [];
+  if (disclosed.length === 0) return false;
+  const observed = disclosed.map((k) => `key ${k.kid} publishes ${k.members.join(', ')}`).join('; ');
+  return !reportRootCause(
+    world,
+    { requirement: 'REQ-DISC-05', expected: `only public key members in the JWK Set at ${jwksUri} (RFC 7517 §9.2)`, observed },
+    () => expect(disclosed, 'keys with private material').to.deep.equal([]),
+    [{ requirement, expected }],
+    { why: `a 401 for a valid token, and the issuer's JWK Set discloses private key material (${observed}): a resource server may refuse to use such a set at all` },
+  );
 }

@@ -57,7 +57,9 @@ export async function verifyWithJwks(token: string, keys: readonly JWK[]): Promi
   }
   for (const jwk of candidates) {
     try {
-      const key = await importJWK({ ...jwk, alg }, alg);
+      // Only the public members: a set that (wrongly) publishes private ones too is REQ-DISC-05's finding, and an
+      // imported private key would not verify anything (fault jwks-exposes-private-key failed REQ-JWT-07 on that).
+      const key = await importJWK({ ...publicMembersOf(jwk), alg }, alg);
       await compactVerify(token, key, { algorithms: [alg] });
       return { verified: true, alg, ...(typeof jwk.kid === 'string' ? { kid: jwk.kid } : {}) };
     } catch {
@@ -66,6 +68,9 @@ export async function verifyWithJwks(token: string, keys: readonly JWK[]): Promi
   }
   return { verified: false, reason: `the signature does not verify with ${candidates.length === 1 ? 'the published key' : `any of the ${candidates.length} fitting published keys`}` };
 }
+
+/** The JWK without the members that carry private key material (RFC 7518 §6.2.2, §6.3.2; RFC 8037 §2). */
+const publicMembersOf = (jwk: JWK): JWK => Object.fromEntries(Object.entries(jwk).filter(([member]) => !(PRIVATE_KEY_MEMBERS as readonly string[]).includes(member))) as JWK;
 
 /** The kids a JWK Set publishes. */
 export const kidsOf = (keys: readonly JWK[]): string[] => keys.map((k) => k.kid).filter((k): k is string => typeof k === 'string');
