@@ -34,6 +34,7 @@ Feature: Rotation of client secrets and signing keys
       And the rotation client's secret has been rotated
       When the caller calls the protected route with the token issued before the rotation
       Then the gateway lets the request through to the protected resource
+      And the issuer still publishes the key that signed the token issued before the rotation
 
   Rule: Signing keys roll over through the JWK Set, chosen by kid (RFC 7517 §5, RFC 9068 §4)
 

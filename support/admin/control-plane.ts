@@ -133,6 +133,11 @@ export class ControlPlane {
   /** Seed 002: a new secret for the client, or the given one (to put the profile's secret back). */
   async rotateSecret(clientId: string, secret?: string): Promise<string> {
     const operation = `${secret ? 'set' : 'rotate'} the secret of ${clientId}`;
+    // Seed 002 leaves issued tokens valid, but a deployment that ties its signing key to client secrets drops the key
+    // with the secret (fault secret-rotation-revokes-tokens): counted like a key rotation, so no worker reuses a token
+    // kept from before it as "a valid token" (a whole run had every later positive control fail on a kept token, and
+    // REQ-ROT-03 itself "not testable" on one). Counted before the call: the change may happen even if the answer fails.
+    signingKeyRotated();
     const vars: Record<string, string> = { clientId };
     if (this.dialect.lookupId) {
       const { json } = await this.call(this.dialect.lookupId, `find the internal id of ${clientId}`, vars);

@@ -21,6 +21,7 @@ import { requestToken, tokenResponseOf } from '../oauth/token-client.ts';
 import { addCleanup } from '../oauth/scenario.ts';
 import { controlPlaneOf, NO_CONTROL_PLANE_REMEDY } from './control-plane.ts';
 import { explainedByIssuerDefect } from '../jwt/issued-token-defect.ts';
+import { signingKeyRotated } from '../oauth/signing-key-rotations.ts';
 
 /** What the kit needs for these checks, or why it cannot run them. */
 export type SelfServiceSetup =
@@ -39,6 +40,7 @@ export function selfServiceSetup(world: CtkWorld): SelfServiceSetup {
 
 /** A rotation request with `token`; any value where the owner's answer holds the secret is registered as a secret. */
 export async function requestSelfServiceRotation(world: CtkWorld, plane: SelfServiceRotationDescription, client: ClientCredentials, token: string): Promise<{ exchange: Exchange; shown?: string }> {
+  signingKeyRotated(); // a secret rotation may retire the signing key too (control-plane.ts rotateSecret says why)
   const exchange = await world.send(
     {
       method: plane.method,

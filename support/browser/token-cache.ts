@@ -6,11 +6,14 @@
  * login itself never read this cache.
  */
 import type { TestUser } from '../target/target.ts';
+import { signingKeyRotations } from '../oauth/signing-key-rotations.ts';
 
 interface Cached {
   readonly token: string;
   readonly obtainedAt: number;
   readonly reuseUntil: number;
+  /** The run's rotation count when it was kept: after a rotation it may be signed with a retired key. */
+  readonly rotations: number;
 }
 
 const cache = new Map<string, Cached>();
@@ -21,11 +24,11 @@ export function rememberHumanToken(user: TestUser, token: string, expiresIn: unk
   const lifetimeMs = (typeof expiresIn === 'number' && expiresIn > 0 ? expiresIn : 60) * 1000;
   if (lifetimeMs < 20_000) return; // too short-lived to be worth sharing
   const now = Date.now();
-  cache.set(keyOf(user), { token, obtainedAt: now, reuseUntil: now + lifetimeMs / 2 });
+  cache.set(keyOf(user), { token, obtainedAt: now, reuseUntil: now + lifetimeMs / 2, rotations: signingKeyRotations() });
 }
 
 export function cachedHumanToken(user: TestUser): { token: string; ageMs: number } | undefined {
   const hit = cache.get(keyOf(user));
-  if (!hit || hit.reuseUntil <= Date.now()) return undefined;
+  if (!hit || hit.reuseUntil <= Date.now() || hit.rotations !== signingKeyRotations()) return undefined;
   return { token: hit.token, ageMs: Date.now() - hit.obtainedAt };
 }

@@ -14,6 +14,7 @@ import type { CtkWorld } from '../world.ts';
 import { describeOutcome, jsonOf, type Exchange } from '../http/exchange.ts';
 import { assertTokenEndpointUsable, basicAuthorization, isPublicClient, paceTokenRequest, registeredAuthMethod, targetTokenParameters, tokenResponseOf } from '../oauth/token-client.ts';
 import type { TestUser } from '../target/target.ts';
+import { signingKeyRotations } from '../oauth/signing-key-rotations.ts';
 
 export type HumanToken = { readonly kind: 'token'; readonly token: string; readonly user: TestUser; readonly how: string };
 export type HumanTokenUnavailable = { readonly kind: 'unavailable'; readonly reason: string; readonly remedy: string };
@@ -86,7 +87,7 @@ export function registerHumanTokenSource(source: HumanTokenSource): void {
 }
 
 /** Tokens per user for the run, reused during the first half of their lifetime (less load on the token endpoint). */
-const cache = new Map<string, { token: HumanToken; until: number }>();
+const cache = new Map<string, { token: HumanToken; until: number; rotations: number }>();
 
 /**
  * `browserlessFirst`: the password-style login before the browser, for a check that needs some human token and judges
@@ -94,14 +95,16 @@ const cache = new Map<string, { token: HumanToken; until: number }>();
  */
 export async function humanAccessToken(world: CtkWorld, user: TestUser, options: { browserlessFirst?: boolean } = {}): Promise<HumanTokenOutcome> {
   const hit = cache.get(user.username);
-  if (hit && hit.until > Date.now()) return hit.token;
+  // Not across a signing-key or secret rotation (support/oauth/signing-key-rotations.ts): the key may be retired.
+  if (hit && hit.until > Date.now() && hit.rotations === signingKeyRotations()) return hit.token;
+  const rotations = signingKeyRotations();
   const reasons: HumanTokenUnavailable[] = [];
   const ordered = options.browserlessFirst ? [passwordGrantSource, ...sources.filter((s) => s !== passwordGrantSource)] : sources;
   for (const source of ordered) {
     const outcome = await source.obtain(world, user);
     if (outcome.kind === 'token') {
       const ttl = world.target.clients.web?.ttlSeconds ?? 60;
-      if (ttl >= 20) cache.set(user.username, { token: outcome, until: Date.now() + (ttl * 1000) / 2 });
+      if (ttl >= 20) cache.set(user.username, { token: outcome, until: Date.now() + (ttl * 1000) / 2, rotations });
       return outcome;
     }
     reasons.push(outcome);

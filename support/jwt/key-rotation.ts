@@ -11,15 +11,18 @@
  *   - the earlier token (REQ-JWT-10): key-pickup.ts asks whether a fresh token of the new key is served.
  * Tokens the worker keeps for reuse are not used across a rotation (signing-key-rotations.ts).
  */
+import { expect } from 'chai';
 import type { CtkWorld } from '../world.ts';
+import { check, doesNotApply } from '../verdict/check.ts';
 import { stateKey } from '../scenario-state.ts';
 import { controlPlaneOf, NO_CONTROL_PLANE_REMEDY } from '../admin/control-plane.ts';
-import { hasIssued, rememberEarlier, theIssued } from '../oauth/issued.ts';
+import { hasIssued, rememberEarlier, theEarlier, theIssued } from '../oauth/issued.ts';
 import { accessTokenFor } from '../oauth/token-client.ts';
 import type { NotTestable } from '../oauth/token-requests.ts';
 import { jwksUriOf } from '../target/target.ts';
 import { controlWithToken } from '../gateway/positive-control.ts';
-import { fetchJwks, kidsOf } from './jwks.ts';
+import { fetchJwks, kidsOf, verifyWithJwks } from './jwks.ts';
+import { isAsymmetric } from './decode.ts';
 import { rotationExplainedByIssuerDefect } from './issued-token-defect.ts';
 import { judgeGatewayAdmission, presentUntilAdmitted } from './gateway.ts';
 
@@ -55,4 +58,30 @@ export async function rotateIssuerSigningKey(world: CtkWorld): Promise<NotTestab
 export async function judgeNewKeyAdmitted(world: CtkWorld, token: string, kid: unknown, boundMs: number): Promise<void> {
   const exchange = await presentUntilAdmitted(world, token, boundMs);
   await judgeGatewayAdmission(world, exchange, 'REQ-JWT-11', `a token signed with the new key (kid ${JSON.stringify(kid)}), within ${boundMs / 1000} s`);
+}
+
+/**
+ * The token issued before a rotation still verifies with the issuer's JWK Set, fetched now. REQ-JWT-10 after a
+ * signing-key rotation (the old key stays published, RFC 7517 §5); REQ-ROT-03 after a client-secret rotation (seed
+ * 002: issued tokens are not revoked by it). A gateway that still holds the key set it fetched earlier serves the
+ * token for a while whatever the issuer did, so for REQ-ROT-03 its admission alone passed a deployment that drops the
+ * signing key with the secret (fault secret-rotation-revokes-tokens, in a whole run). A token that no published key
+ * can verify (no JWT, or a symmetric MAC) is not judged here.
+ */
+export async function judgeEarlierTokenStillPublished(world: CtkWorld, requirement: 'REQ-JWT-10' | 'REQ-ROT-03'): Promise<void> {
+  const earlier = theEarlier(world);
+  const kid = earlier.decoded?.header.kid;
+  const expected = `the key that signed the token issued before the ${requirement === 'REQ-ROT-03' ? 'secret' : 'key'} rotation (kid ${JSON.stringify(kid)}) still in the issuer's JWK Set${requirement === 'REQ-ROT-03' ? ' (seed 002: a rotation does not revoke issued tokens)' : ''}`;
+  if (requirement === 'REQ-ROT-03' && (!earlier.decoded || !isAsymmetric(earlier.decoded.header.alg) || world.target.jwksUri === undefined)) {
+    doesNotApply(world, { requirement, expected, why: 'the token is not a JWT signed with a key the issuer publishes (or the profile names no jwksUri): its admission is judged at the gateway alone' });
+    return;
+  }
+  const jwksUri = jwksUriOf(world.target);
+  const { keys } = await fetchJwks(world, jwksUri);
+  const result = keys ? await verifyWithJwks(earlier.token, keys) : { verified: false as const, reason: `no JWK Set at ${jwksUri}` };
+  check(
+    world,
+    { requirement, expected, observed: result.verified ? 'verified' : `${result.reason}; the set now holds ${JSON.stringify(kidsOf(keys ?? []))}` },
+    () => expect(result.verified, 'verified').to.equal(true),
+  );
 }
