@@ -16,7 +16,8 @@ import { requirementApplies } from '../target/applicability.ts';
 import { bearer, callGateway, isSuccess, type GatewayRouteName } from './gateway-client.ts';
 import { gatewayOf } from '../target/target.ts';
 
-export type ControlResult = { readonly held: true; readonly observed: string } | { readonly held: false; readonly observed: string };
+/** `status`: the HTTP status of the control's answer, where one came. */
+export type ControlResult = { readonly held: true; readonly observed: string; readonly status?: number } | { readonly held: false; readonly observed: string; readonly status?: number };
 
 /**
  * The route a control is sent to for a refusal on `route`. A scoped route that is not read-only (often a POST)
@@ -39,7 +40,8 @@ async function sendControl(world: CtkWorld, route: 'protected' | 'scoped' | 'pub
   }
   const exchange = await callGateway(world, { route, keepAsLast: false, ...(authorization ? { authorization } : {}) });
   const observed = `${exchange.request.method} ${route} route ${authorization ? 'with a valid token of the system client' : 'without credentials'}: ${describeOutcome(exchange)}`;
-  return isSuccess(exchange) ? { held: true, observed } : { held: false, observed };
+  const status = exchange.response?.status;
+  return isSuccess(exchange) ? { held: true, observed, status } : { held: false, observed, status };
 }
 
 /**
@@ -94,7 +96,8 @@ export async function controlWithToken(world: CtkWorld, token: string, descripti
     world.log(`control with ${description}: refused, but the answer came ${arrived - validUntil} ms after the token was certainly valid — no control`);
     return { late: true, observed };
   }
-  const result: ControlResult = isSuccess(exchange) ? { held: true, observed } : { held: false, observed };
+  const status = exchange.response?.status;
+  const result: ControlResult = isSuccess(exchange) ? { held: true, observed, status } : { held: false, observed, status };
   world.gatewayControls.set('protected', result);
   const margin = validUntil === undefined ? '' : ` (answered ${validUntil - arrived} ms before the token was no longer certainly valid)`;
   world.log(`positive control (protected route, the judged token itself): ${result.held ? 'served' : 'NOT served'}${margin} — ${result.observed}`);
@@ -111,20 +114,14 @@ export async function controlWithToken(world: CtkWorld, token: string, descripti
  */
 export async function explainedByRouteRefusingBearer(world: CtkWorld, requirement: string, refused: Exchange, expected: string): Promise<boolean> {
   if (isSuccess(refused) || refused.response === undefined || !requirementApplies(world.target, 'REQ-BEARER-01')) return false;
-  let token: string;
-  try {
-    token = await accessTokenFor(world, world.target.clients.system);
-  } catch {
-    return false;
-  }
-  const plain = await callGateway(world, { route: 'protected', keepAsLast: false, authorization: bearer(token) });
-  if (isSuccess(plain) || plain.response?.status !== refused.response.status) return false;
-  const observed = `${plain.request.method} protected route with a valid token of the system client: ${describeOutcome(plain)}`;
+  // The protected route's control: a plain Bearer token of the system client (sent once per scenario).
+  const plain = await positiveControl(world, 'protected');
+  if (plain.held || plain.status !== refused.response.status) return false;
   return !reportRootCause(
     world,
-    { requirement: 'REQ-BEARER-01', expected: 'a 2xx answer from the protected route for a valid token of the system client in the Authorization header', observed },
-    () => expect(isSuccess(plain), 'a 2xx answer').to.equal(true),
+    { requirement: 'REQ-BEARER-01', expected: 'a 2xx answer from the protected route for a valid token of the system client in the Authorization header', observed: plain.observed },
+    () => expect(plain.held, 'a 2xx answer').to.equal(true),
     [{ requirement, expected }],
-    { why: `the protected route refuses a plain Bearer token of the system client with the same HTTP ${plain.response.status}: it serves no valid token at all` },
+    { why: `the protected route refuses a plain Bearer token of the system client with the same HTTP ${plain.status}: it serves no valid token at all` },
   );
 }

@@ -203,17 +203,22 @@ async function systemTokenMisnamed(world: CtkWorld, exchange: Exchange, client: 
   // (fault client-id-claim-other-client: REQ-ID-16 failed beside REQ-JWT-12 in a whole run).
   if (tokenNamesAnotherClient(world, claims, client, [dependent])) return true;
   if (!JUDGED_ON_THE_SYSTEM_TOKEN.includes(dependent.requirement) || !requirementApplies(world.target, root)) return false;
-  reportRootCause(
+  reportSystemTokenMisnamed(world, client, claims, dependent, `the system user's token itself does not mark it as the system (${describeClaims(claims)})`);
+  return true;
+}
+
+/** REQ-ID-01's finding on `client`'s client-credentials token (`claims`), `dependent` explained by it; true when reported. */
+function reportSystemTokenMisnamed(world: CtkWorld, client: ClientCredentials, claims: JWTPayload, dependent: { readonly requirement: string; readonly expected: string }, why: string): boolean {
+  return !reportRootCause(
     world,
-    { requirement: root, expected: `client_id == sub == ${JSON.stringify(client.clientId)} in a client-credentials token of ${client.clientId} (seed 003: that is what marks a system user)`, observed: describeClaims(claims) },
+    { requirement: 'REQ-ID-01', expected: `client_id == sub == ${JSON.stringify(client.clientId)} in a client-credentials token of ${client.clientId} (seed 003: that is what marks a system user)`, observed: describeClaims(claims) },
     () => {
       expect(claims.client_id, 'client_id').to.equal(client.clientId);
       expect(claims.sub, 'sub').to.equal(claims.client_id);
     },
     [dependent],
-    { why: `the system user's token itself does not mark it as the system (${describeClaims(claims)})` },
+    { why },
   );
-  return true;
 }
 
 /** Requirements whose verdict follows from what a customer's token says: judged only on one that names its customer. */
@@ -299,16 +304,7 @@ async function everySystemUserMisnamed(world: CtkWorld, requirement: string, exp
   }
   const claims = (await readClaims(world, token))?.claims;
   if (claims && (claims.client_id !== system.clientId || claims.sub !== system.clientId) && requirementApplies(world.target, 'REQ-ID-01')) {
-    return !reportRootCause(
-      world,
-      { requirement: 'REQ-ID-01', expected: `client_id == sub == ${JSON.stringify(system.clientId)} in a client-credentials token of ${system.clientId} (seed 003: that is what marks a system user)`, observed: describeClaims(claims) },
-      () => {
-        expect(claims.client_id, 'client_id').to.equal(system.clientId);
-        expect(claims.sub, 'sub').to.equal(claims.client_id);
-      },
-      [{ requirement, expected }],
-      { why: `the run's system client's token does not mark it as the system either (${describeClaims(claims)}): the issuer's client-credentials tokens do not, the front end's among them` },
-    );
+    return reportSystemTokenMisnamed(world, system, claims, { requirement, expected }, `the run's system client's token does not mark it as the system either (${describeClaims(claims)}): the issuer's client-credentials tokens do not, the front end's among them`);
   }
   const echo = await callGateway(world, { route: 'identity echo', authorization: bearer(token), keepAsLast: false });
   const identity = readEcho(world.target, echo).identity;

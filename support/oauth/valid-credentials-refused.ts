@@ -64,6 +64,14 @@ async function systemClientBothWays(world: CtkWorld): Promise<Control> {
   return { basic, body };
 }
 
+/** The worker's control, asked once while it concludes: no answer at all concludes nothing and may change (a dropped connection), so it is asked again next time. */
+async function askedControl(world: CtkWorld): Promise<Control> {
+  const asked = control ?? (control = systemClientBothWays(world));
+  const answers = await asked;
+  if ((!answers.basic.response || (answers.body && !answers.body.response)) && control === asked) control = undefined;
+  return answers;
+}
+
 /** One of the profile's clients with its own secret: a made-up one (REQ-CAUTH-05's unknown client) has no valid credentials. */
 const isRegisteredClient = (world: CtkWorld, client: ClientCredentials): boolean =>
   Object.values(world.target.clients ?? {}).some((c) => typeof c === 'object' && c !== null && (c as ClientCredentials).clientId === client.clientId && (c as ClientCredentials).clientSecret === client.clientSecret);
@@ -82,10 +90,7 @@ export async function blockWhereValidCredentialsAreRefused(world: CtkWorld, clie
   if (!countsAsFailedLogin(exchange) || !isRegisteredClient(world, client)) return;
   const way = wayOf(exchange);
   if (way === undefined || judgesThisRequest(world, client)) return;
-  const asked = control ?? (control = systemClientBothWays(world));
-  const { basic, body } = await asked;
-  // No answer at all concludes nothing and may change (a dropped connection): ask again next time.
-  if ((!basic.response || (body && !body.response)) && control === asked) control = undefined;
+  const { basic, body } = await askedControl(world);
   const same = way === 'basic' ? basic : body;
   const other = way === 'basic' ? body : basic;
   if (!same || !countsAsFailedLogin(same)) return;
@@ -116,9 +121,7 @@ export async function blockWhereValidCredentialsAreRefused(world: CtkWorld, clie
  */
 export async function blockWhereEveryValidRequestIsRefused(world: CtkWorld, exchange: Exchange, what: string): Promise<void> {
   if (!countsAsFailedLogin(exchange) || !requirementApplies(world.target, 'REQ-TOK-01')) return;
-  const asked = control ?? (control = systemClientBothWays(world));
-  const { basic, body } = await asked;
-  if ((!basic.response || (body && !body.response)) && control === asked) control = undefined;
+  const { basic, body } = await askedControl(world);
   if (tokenResponseOf(basic) || (body && tokenResponseOf(body)) || !countsAsFailedLogin(basic)) return;
   if (basic.response?.status !== exchange.response?.status) return;
   const bodyToo = body ? ` and in the form body (${describeOutcome(body)})` : '';
