@@ -228,7 +228,7 @@ for (const [fault, refusal] of [
       assert.match(v.reason ?? '', refusal, id);
     }
     // A wrong secret in the form body is judged against the right secret in the form body (the reference's system client may use it).
-    assert.match(verdictOf(run, 'REQ-CAUTH-04').reason ?? '', /with its own secret sent in the form body is refused too|the valid credentials of ctk-system sent in the form body got HTTP 401/);
+    assert.match(verdictOf(run, 'REQ-CAUTH-04').reason ?? '', /with its own secret sent in the form body is refused too|the valid credentials of ctk-system sent in the form body got HTTP 40[01]/);
   });
 }
 
@@ -385,24 +385,34 @@ test('a token endpoint that refuses HTTP Basic: REQ-CAUTH-01 is the one finding 
   }
 });
 
-test('a token endpoint that refuses every valid secret: REQ-TOK-01 is the one finding across the features whose clients send one, the rate limit\'s recovery included', { timeout: 360_000 }, async () => {
-  // The audit feature is in: the fault's endpoint records its refusals (seed 004) like any other failure. The
-  // JWT-assertion and mTLS clients send no secret of the system client's, but their correct requests are refused
-  // with the same 401 the system client's valid secret gets both ways: blocked on REQ-TOK-01 too (before, REQ-PKJWT-01,
-  // REQ-CSJWT-01 and REQ-MTLS-01 failed beside it; valid-credentials-refused.ts blockWhereEveryValidRequestIsRefused).
-  const features = ['token-issuance', 'client-authentication', 'human-login', 'authorization-endpoint', 'secret-rotation', 'dpop', 'rate-limits', 'audit', 'jwt-client-authentication', 'client-secret-jwt', 'mtls'].map((f) => `features/${f}.feature`);
-  const run = await runWithFault('token-endpoint-refuses-everything-401', features, 280_000);
-  const failed = run.verdicts.requirements.filter((r) => r.verdict === 'failed').map((r) => r.requirement.id);
-  assert.deepEqual(failed, ['REQ-TOK-01'], failed.map((id) => `${id}: ${said(run, id)}`).join('\n'));
-  for (const id of ['REQ-PKCE-01', 'REQ-DPOP-01', 'REQ-RL-08']) {
-    assert.equal(verdictOf(run, id).verdict, 'not-testable', said(run, id));
-    assert.match(verdictOf(run, id).reason ?? '', /blocked: the valid credentials of \S+ sent with HTTP Basic got HTTP 401.*refuses the system client's valid secret with HTTP Basic \(HTTP 401.*and in the form body too.*REQ-TOK-01 reports that refusal/);
-  }
-  for (const id of ['REQ-PKJWT-01', 'REQ-CSJWT-01', 'REQ-MTLS-01']) {
-    assert.equal(verdictOf(run, id).verdict, 'not-testable', said(run, id));
-    assert.match(verdictOf(run, id).reason ?? '', /blocked: a .* got HTTP 401.*refuses the system client's valid secret with HTTP Basic \(HTTP 401.*it refuses valid credentials whatever they are, REQ-TOK-01 reports that refusal/);
-  }
-});
+for (const [fault, status] of [
+  ['token-endpoint-refuses-everything-401', '401'],
+  ['token-endpoint-refuses-everything-400', '400'],
+] as const) {
+  test(`${fault}: REQ-TOK-01 is the one finding across the features whose clients send one, the rate limit's recovery and the audit included`, { timeout: 360_000 }, async () => {
+    // The -401 endpoint records its refusals (seed 004) like any other failure; the -400 one refuses before it reads
+    // any credentials, so REQ-AUD-02 finds no failed attempt and is blocked on its control (audit-checks.ts). The
+    // JWT-assertion and mTLS clients send no secret of the system client's, but their correct requests are refused
+    // alike the system client's valid secret both ways: blocked on REQ-TOK-01 too (before, REQ-PKJWT-01, REQ-CSJWT-01
+    // and REQ-MTLS-01 failed beside it; with -400 also REQ-PKCE-01/-02, REQ-HUM-05, REQ-AUTHZ-05/-08, REQ-ROT-01,
+    // REQ-AUD-01/-02, REQ-DPOP-01, REQ-RL-08: valid-credentials-refused.ts refusedAlike).
+    const features = ['token-issuance', 'client-authentication', 'human-login', 'authorization-endpoint', 'secret-rotation', 'dpop', 'rate-limits', 'audit', 'jwt-client-authentication', 'client-secret-jwt', 'mtls'].map((f) => `features/${f}.feature`);
+    const run = await runWithFault(fault, features, 280_000);
+    const failed = run.verdicts.requirements.filter((r) => r.verdict === 'failed').map((r) => r.requirement.id);
+    assert.deepEqual(failed, ['REQ-TOK-01'], failed.map((id) => `${id}: ${said(run, id)}`).join('\n'));
+    const blockedOnTheSecret = new RegExp(`blocked: the valid credentials of \\S+ sent with HTTP Basic got HTTP ${status}.*refuses the system client's valid secret with HTTP Basic \\(HTTP ${status}.*and in the form body too.*REQ-TOK-01 reports that refusal`);
+    for (const id of ['REQ-PKCE-01', 'REQ-DPOP-01', 'REQ-RL-08', ...(status === '400' ? ['REQ-HUM-05', 'REQ-ROT-01', 'REQ-AUD-01'] : [])]) {
+      assert.equal(verdictOf(run, id).verdict, 'not-testable', said(run, id));
+      assert.match(verdictOf(run, id).reason ?? '', blockedOnTheSecret, id);
+    }
+    for (const id of ['REQ-PKJWT-01', 'REQ-CSJWT-01', 'REQ-MTLS-01']) {
+      assert.equal(verdictOf(run, id).verdict, 'not-testable', said(run, id));
+      assert.match(verdictOf(run, id).reason ?? '', new RegExp(`blocked: a .* got HTTP ${status}.*refuses the system client's valid secret with HTTP Basic \\(HTTP ${status}.*it refuses valid credentials whatever they are, REQ-TOK-01 reports that refusal`), id);
+    }
+    // The failed attempt no entry shows: blocked, its control (the right secret, refused alike) on REQ-TOK-01.
+    if (status === '400') assert.match(verdictOf(run, 'REQ-AUD-02').reason ?? '', /^blocked: .*HTTP 400.*REQ-TOK-01 reports that refusal/, said(run, 'REQ-AUD-02'));
+  });
+}
 
 test('REQ-ID-17: a gateway that validates nothing does not get a least-privilege warning beside REQ-ANON-04; one that serves the front end everywhere does', { timeout: 180_000 }, async () => {
   const args = ['features/front-end-system-user.feature', '--tags', '@REQ-ID-17'];

@@ -25,10 +25,12 @@ export function tokenEndpointCorrections(state: ProviderState) {
       ctx.set('Cache-Control', 'no-store');
       ctx.set('Pragma', 'no-cache');
       ctx.body = refuseAll === 401 ? { error: 'invalid_client', error_description: 'client authentication failed' } : { error: 'invalid_request', error_description: 'grant_type is missing' };
-      // Still an attempt that failed (seed 004: recorded, success or failure): an endpoint that cannot read its
-      // credential store logs the failure like any other, so the fault breaks REQ-TOK-01 and not also REQ-AUD-02.
-      // Not counted for the IP block, as before: the fault is the refusal, not a block of the run's own address.
-      state.onTokenOutcome(ctx, false);
+      // -401 is still an attempt that failed (seed 004: recorded, success or failure): an endpoint that cannot read
+      // its credential store logs the failure like any other, so the fault breaks REQ-TOK-01 and not also REQ-AUD-02.
+      // -400 is a proxy in front that never lets the request reach the IdP: nothing is authenticated, nothing logged
+      // (REQ-AUD-02 is then blocked on its control, audit-checks.ts). Neither counts for the IP block: the fault is
+      // the refusal, not a block of the run's own address.
+      if (refuseAll === 401) state.onTokenOutcome(ctx, false);
       return;
     }
 

@@ -13,6 +13,7 @@ import { findAttempt, leaksIn, type AttemptQuery, type AttemptSearch } from './a
 import { describeLogin, type HumanLogin } from '../browser/human-login.ts';
 import { PrerequisiteBlocked } from '../verdict/blocked.ts';
 import { NotTestableError } from '../verdict/not-testable.ts';
+import { credentialRefusalUnderControl } from '../oauth/refusal-control.ts';
 
 export const AUDIT_LAG_MS = 3_000;
 /** Clock difference tolerated between the target's audit times and the kit's, beyond any offset seen in Date. */
@@ -60,7 +61,11 @@ export async function judgeAttemptRecorded(
   exchange: Exchange,
   attempt: { requirement: string; clientId: string; outcome: 'success' | 'failure'; situation: string },
 ): Promise<void> {
-  await judgeRecorded(world, admin, attempt.requirement, clientAttempt(exchange, attempt.clientId, attempt.outcome, attempt.situation));
+  // A failed attempt that no entry shows is a finding only where the endpoint authenticates at all: one that refuses
+  // every request before reading its credentials (400 invalid_request to a proxy that drops bodies) makes no attempt
+  // to record, and REQ-TOK-01 reports it (refusal-control.ts; the control is sent only then).
+  const whenMissing = attempt.outcome === 'failure' ? () => credentialRefusalUnderControl(world, exchange, attempt.situation) : undefined;
+  await judgeRecorded(world, admin, attempt.requirement, clientAttempt(exchange, attempt.clientId, attempt.outcome, attempt.situation), whenMissing);
 }
 
 /**
@@ -89,7 +94,7 @@ export async function judgeLoginRecorded(
   await judgeRecorded(world, admin, attempt.requirement, loginAttempt(world, login, attempt.outcome, situation));
 }
 
-async function judgeRecorded(world: CtkWorld, admin: ControlPlane, requirement: string, attempt: AttemptToFind): Promise<void> {
+async function judgeRecorded(world: CtkWorld, admin: ControlPlane, requirement: string, attempt: AttemptToFind, whenMissing?: () => Promise<void>): Promise<void> {
   const { whom, situation } = attempt;
   const window = attempt;
   const deadline = Date.now() + AUDIT_LAG_MS;
@@ -106,6 +111,7 @@ async function judgeRecorded(world: CtkWorld, admin: ControlPlane, requirement: 
       remedy: 'let the audit entries state their time (time, timestamp, @timestamp, date: ISO 8601 or epoch seconds/ms)',
     });
   }
+  if (search.matches.length === 0) await whenMissing?.();
   const observed =
     search.matches.length > 0
       ? 'recorded'

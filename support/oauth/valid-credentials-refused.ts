@@ -9,19 +9,23 @@
  * REQ-RL-08), none of which is the cause. The per-scenario ladder (auth-method-cause.ts) only reaches the system
  * client's own scenarios.
  *
- * So when a request with a client's registered credentials is refused as a failed login (401 or invalid_client), the
- * system client's valid secret is tried both ways (the form body only where it may use it), once per worker:
- *   - refused the way the request was sent, served the other way: the method is the cause, the scenario is blocked on
- *     REQ-CAUTH-01 (HTTP Basic) or REQ-CAUTH-02 (form body), whose own scenario fails it;
- *   - refused that way and the other (or there is no other): the endpoint refuses valid credentials, blocked on
- *     REQ-TOK-01;
- *   - served that way: nothing is concluded, the refusal stands as the scenario's own evidence.
+ * So when a request with a client's registered credentials is refused, the system client's valid secret is tried
+ * both ways (the form body only where it may use it), once per worker, and compared with that refusal (refusedAlike:
+ * both a failed login, 401 or invalid_client; or one status and one error code, as an endpoint behind a proxy that
+ * drops POST bodies answers 400 invalid_request to everything: fault token-endpoint-refuses-everything-400 failed 13
+ * requirements beside REQ-TOK-01 before this):
+ *   - refused alike the way the request was sent, served the other way: the method is the cause, the scenario is
+ *     blocked on REQ-CAUTH-01 (HTTP Basic) or REQ-CAUTH-02 (form body), whose own scenario fails it;
+ *   - refused alike that way and refused the other (or there is no other): the endpoint refuses valid credentials,
+ *     blocked on REQ-TOK-01;
+ *   - served that way, or refused otherwise: nothing is concluded, the refusal stands as the scenario's own evidence
+ *     (a wrong redirect_uri's 400 invalid_grant where the control gets a token is REQ-HUM-05's to judge).
  * The scenarios that judge exactly these requests (REQ-CAUTH-01, REQ-CAUTH-02, and REQ-TOK-01 for the system client,
  * which auth-method-cause.ts attributes) are left to their own ladder. A conforming server never sees the control: it
  * is sent only after such a refusal, and then answers it with tokens.
  */
 import type { CtkWorld } from '../world.ts';
-import { authorizationOf, describeOutcome, formOf, type Exchange } from '../http/exchange.ts';
+import { authorizationOf, describeOutcome, formOf, jsonOf, type Exchange } from '../http/exchange.ts';
 import type { ClientCredentials } from '../target/target.ts';
 import { PrerequisiteBlocked } from '../verdict/blocked.ts';
 import { requirementApplies } from '../target/applicability.ts';
@@ -76,6 +80,22 @@ async function askedControl(world: CtkWorld): Promise<Control> {
 const isRegisteredClient = (world: CtkWorld, client: ClientCredentials): boolean =>
   Object.values(world.target.clients ?? {}).some((c) => typeof c === 'object' && c !== null && (c as ClientCredentials).clientId === client.clientId && (c as ClientCredentials).clientSecret === client.clientSecret);
 
+/** An answer that refuses the request: an error status other than the rate limit's 429 (a limit refuses no credentials). */
+const isRefusal = (exchange: Exchange): boolean => {
+  const status = exchange.response?.status;
+  return status !== undefined && status >= 400 && status !== 429;
+};
+
+/**
+ * Two refusals of the same kind: both a failed login (401, or invalid_client whatever the status), or both the same
+ * error status with the same error code (none for both counts: a 500 to everything).
+ */
+export function refusedAlike(a: Exchange, b: Exchange): boolean {
+  if (!isRefusal(a) || !isRefusal(b)) return false;
+  if (countsAsFailedLogin(a) && countsAsFailedLogin(b)) return true;
+  return a.response?.status === b.response?.status && jsonOf(a)?.error === jsonOf(b)?.error;
+}
+
 /** How `exchange` sent the client's secret: an Authorization: Basic header, or client_secret in the form. */
 function wayOf(exchange: Exchange): Way | undefined {
   if (/^basic\s/i.test(authorizationOf(exchange.request) ?? '')) return 'basic';
@@ -84,16 +104,16 @@ function wayOf(exchange: Exchange): Way | undefined {
 
 /**
  * After `exchange`, a request with `client`'s registered credentials: throws PrerequisiteBlocked where it was refused
- * as a failed login and the system client's valid secret is refused the same way too (see the header).
+ * and the system client's valid secret is refused alike, sent the same way (see the header).
  */
 export async function blockWhereValidCredentialsAreRefused(world: CtkWorld, client: ClientCredentials, exchange: Exchange): Promise<void> {
-  if (!countsAsFailedLogin(exchange) || !isRegisteredClient(world, client)) return;
+  if (!isRefusal(exchange) || !isRegisteredClient(world, client)) return;
   const way = wayOf(exchange);
   if (way === undefined || judgesThisRequest(world, client)) return;
   const { basic, body } = await askedControl(world);
   const same = way === 'basic' ? basic : body;
   const other = way === 'basic' ? body : basic;
-  if (!same || !countsAsFailedLogin(same)) return;
+  if (!same || !refusedAlike(same, exchange)) return;
   const refused = `the valid credentials of ${client.clientId} sent ${DESCRIBED[way]} got ${describeOutcome(exchange)}`;
   if (other && tokenResponseOf(other)) {
     throw new PrerequisiteBlocked(
@@ -102,7 +122,7 @@ export async function blockWhereValidCredentialsAreRefused(world: CtkWorld, clie
       `fix what ${REQUIREMENT_OF[way]} reports (RFC 6749 §2.3.1); this requirement is judged once that way is accepted`,
     );
   }
-  if (other && !other.response) return;
+  if (other && !isRefusal(other)) return;
   const otherWay = other ? ` and ${DESCRIBED[way === 'basic' ? 'body' : 'basic']} too (${describeOutcome(other)})` : ' (it may use no other way here)';
   throw new PrerequisiteBlocked(
     'REQ-TOK-01',
@@ -114,16 +134,16 @@ export async function blockWhereValidCredentialsAreRefused(world: CtkWorld, clie
 /**
  * The same rule for a client authentication method without a secret of the system client's (private_key_jwt,
  * client_secret_jwt: REQ-PKJWT-01, REQ-CSJWT-01; a certificate: REQ-MTLS-01): where the correct request `exchange`
- * was refused as a failed login with the status the system client's valid secret gets too, both ways (fault
- * token-endpoint-refuses-everything-401 failed all three beside REQ-TOK-01), the endpoint refuses valid credentials
+ * was refused alike the system client's valid secret, refused both ways (faults token-endpoint-refuses-everything-401
+ * and -400 failed all three beside REQ-TOK-01), the endpoint refuses valid credentials
  * whatever they are: the scenario is blocked on REQ-TOK-01. Where the system client's secret gets a token, the
  * refusal is the method's own finding.
  */
 export async function blockWhereEveryValidRequestIsRefused(world: CtkWorld, exchange: Exchange, what: string): Promise<void> {
-  if (!countsAsFailedLogin(exchange) || !requirementApplies(world.target, 'REQ-TOK-01')) return;
+  if (!isRefusal(exchange) || !requirementApplies(world.target, 'REQ-TOK-01')) return;
   const { basic, body } = await askedControl(world);
-  if (tokenResponseOf(basic) || (body && tokenResponseOf(body)) || !countsAsFailedLogin(basic)) return;
-  if (basic.response?.status !== exchange.response?.status) return;
+  if (tokenResponseOf(basic) || (body && tokenResponseOf(body)) || !refusedAlike(basic, exchange)) return;
+  if (body && !isRefusal(body)) return;
   const bodyToo = body ? ` and in the form body (${describeOutcome(body)})` : '';
   throw new PrerequisiteBlocked(
     'REQ-TOK-01',
