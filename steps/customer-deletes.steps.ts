@@ -13,6 +13,6 @@ When('another test customer deletes the disposable record of the customer the pr
   this.state.remember(ATTEMPT, attempt);
 });
 
-Then('the delete is refused and the record is still there for its owner', function (this: CtkWorld) {
-  judgeOtherCustomerDeleteRefused(this, 'REQ-ID-15', this.state.recall(ATTEMPT));
+Then('the delete is refused and the record is still there for its owner', async function (this: CtkWorld) {
+  await judgeOtherCustomerDeleteRefused(this, 'REQ-ID-15', this.state.recall(ATTEMPT));
 });

@@ -67,8 +67,8 @@ When('the system client sends a DPoP proof the gateway has already served a seco
   await callGatewayWithBoundToken(this, 'replay');
 });
 
-Then('the gateway refuses the DPoP request', function (this: CtkWorld) {
-  judgeGatewayRefusedDpopCall(this, this.state.recall(GATEWAY_DPOP_CALL));
+Then('the gateway refuses the DPoP request', async function (this: CtkWorld) {
+  await judgeGatewayRefusedDpopCall(this, this.state.recall(GATEWAY_DPOP_CALL));
 });
 
 Then('the 401 carries a DPoP challenge', function (this: CtkWorld) {

@@ -52,8 +52,8 @@ When("the mTLS client presents its bound token at the gateway's mTLS listener {}
   await callGatewayPresenting(this, words);
 });
 
-Then('the gateway refuses the certificate-bound token with 401 invalid_token', function (this: CtkWorld) {
-  judgeGatewayRefusedMtlsCall(this, this.state.recall(GATEWAY_MTLS_CALL));
+Then('the gateway refuses the certificate-bound token with 401 invalid_token', async function (this: CtkWorld) {
+  await judgeGatewayRefusedMtlsCall(this, this.state.recall(GATEWAY_MTLS_CALL));
 });
 
 When('the kit reads the authorization server metadata for mutual TLS', async function (this: CtkWorld) {

@@ -20,6 +20,12 @@
  * so it answers 403 insufficient_scope to every token. Before, in a whole run, REQ-DPOP-05 and REQ-MTLS-06 failed on
  * that 403 beside REQ-BEARER-01; now REQ-BEARER-01 is the one finding. A gateway that refuses only the DPoP scheme
  * (dpop-scheme-unsupported) still fails REQ-DPOP-05: its route serves the plain token (test/fault-injection).
+ *
+ * A route that serves requests without any token (anonymous-gets-protected-data) is REQ-ANON-04's finding, the
+ * misused DPoP- and certificate-bound tokens it serves too; a gateway that enforces no scope (ignore-scope) is
+ * REQ-BEARER-08's, the front end's least privilege too; a customer passed on as the system (forward-human-as-system)
+ * is REQ-ID-03's, the other customer's DELETE it then honours too. A §5.2 error sent with 403 (non-client-errors-403)
+ * is REQ-TOK-17's warning alone.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -66,4 +72,41 @@ test('a gateway that serves a token it admitted once from a decision cache: REQ-
   assert.deepEqual(run.verdicts.requirements.filter((r) => r.verdict === 'failed').map((r) => r.requirement.id), ['REQ-BEARER-04'], run.stderr.slice(-1_500));
   assert.equal(verdictOf(run, 'REQ-JWKS-04').verdict, 'not-testable', said(run, 'REQ-JWKS-04'));
   assert.match(verdictOf(run, 'REQ-JWKS-04').reason ?? '', /REQ-BEARER-04's finding explains this answer/, said(run, 'REQ-JWKS-04'));
+});
+
+test('a protected route that serves requests without any token: REQ-ANON-04 is the one finding of the bound-token refusals', { timeout: 240_000 }, async () => {
+  // Before, in a whole run, REQ-DPOP-06/-07/-08 and REQ-MTLS-07 failed and REQ-DPOP-09 warned beside REQ-ANON-04: the
+  // route served the misused bound tokens as it serves everyone (support/gateway/verdicts.ts servedWithoutAnyCredentials).
+  const args = ['features/dpop.feature', 'features/mtls.feature', '--tags', '@REQ-DPOP-06 or @REQ-DPOP-07 or @REQ-DPOP-08 or @REQ-DPOP-09 or @REQ-MTLS-07'];
+  const run = await runWithFault('anonymous-gets-protected-data', args, 180_000);
+  assert.deepEqual(run.verdicts.requirements.filter((r) => r.verdict === 'failed' || r.verdict === 'warning').map((r) => r.requirement.id), ['REQ-ANON-04'], run.stderr.slice(-1_500));
+  for (const id of ['REQ-DPOP-06', 'REQ-DPOP-07', 'REQ-DPOP-08', 'REQ-DPOP-09', 'REQ-MTLS-07']) {
+    assert.equal(verdictOf(run, id).verdict, 'not-testable', said(run, id));
+    assert.match(verdictOf(run, id).reason ?? '', /REQ-ANON-04's finding explains this answer/, said(run, id));
+  }
+});
+
+test('a gateway that enforces no scope: REQ-BEARER-08 is the finding, not also the front end\'s least privilege (REQ-ID-17)', { timeout: 240_000 }, async () => {
+  const args = ['features/bearer-errors.feature', 'features/front-end-system-user.feature', '--tags', '@REQ-BEARER-08 or @REQ-ID-17'];
+  const run = await runWithFault('ignore-scope', args, 180_000);
+  assert.deepEqual(run.verdicts.requirements.filter((r) => r.verdict === 'failed' || r.verdict === 'warning').map((r) => r.requirement.id), ['REQ-BEARER-08'], run.stderr.slice(-1_500));
+  assert.equal(verdictOf(run, 'REQ-ID-17').verdict, 'not-testable', said(run, 'REQ-ID-17'));
+  assert.match(verdictOf(run, 'REQ-ID-17').reason ?? '', /enforces no scope, REQ-BEARER-08 reports that/, said(run, 'REQ-ID-17'));
+});
+
+test('a gateway that passes customers on as the system: REQ-ID-03 is the finding, the DELETE it then honours (REQ-ID-15) follows from it', { timeout: 240_000 }, async () => {
+  const args = ['features/gateway-identity.feature', 'features/customer-deletes.feature', '--tags', '@REQ-ID-03 or @REQ-ID-15'];
+  const run = await runWithFault('forward-human-as-system', args, 180_000);
+  assert.deepEqual(run.verdicts.requirements.filter((r) => r.verdict === 'failed').map((r) => r.requirement.id), ['REQ-ID-03'], run.stderr.slice(-1_500));
+  assert.equal(verdictOf(run, 'REQ-ID-15').verdict, 'not-testable', said(run, 'REQ-ID-15'));
+  assert.match(verdictOf(run, 'REQ-ID-15').reason ?? '', /REQ-ID-03's finding explains this answer/, said(run, 'REQ-ID-15'));
+});
+
+test('a token endpoint that answers its §5.2 errors with 403: REQ-TOK-17 (the status, no keyword) is the one warning, the code refusals are judged on their code', { timeout: 300_000 }, async () => {
+  // Before, REQ-HUM-05, -PKCE-02/-03, -AUTHZ-05/-08 failed on a correct invalid_grant sent with 403, and REQ-TOK-23
+  // warned on a correct invalid_request for a repeated parameter: each demanded the 400 that is REQ-TOK-17's.
+  const args = ['features/human-login.feature', 'features/authorization-endpoint.feature', 'features/token-endpoint-hygiene.feature', 'features/token-issuance.feature', '--tags', '@REQ-HUM-05 or @REQ-PKCE-02 or @REQ-PKCE-03 or @REQ-AUTHZ-05 or @REQ-TOK-23 or @REQ-TOK-17'];
+  const run = await runWithFault('non-client-errors-403', args, 240_000);
+  assert.deepEqual(run.verdicts.requirements.filter((r) => r.verdict === 'failed' || r.verdict === 'warning').map((r) => r.requirement.id), ['REQ-TOK-17'], run.stderr.slice(-1_500));
+  for (const id of ['REQ-HUM-05', 'REQ-PKCE-02', 'REQ-PKCE-03', 'REQ-AUTHZ-05', 'REQ-TOK-23']) assert.equal(verdictOf(run, id).verdict, 'passed', said(run, id));
 });

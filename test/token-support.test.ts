@@ -14,6 +14,7 @@ import { challengeSchemes, issuedAToken } from '../support/oauth/token-errors.ts
 import { directivesOf, grantedScope, sameScopes } from '../support/oauth/token-response.ts';
 import { changesUnderFormEncoding, encodingSensitiveSecret } from '../support/oauth/form-encoded-secret.ts';
 import { accessTokenFor, basicAuthorization, requestToken, scopeSentIn, tokenRequestBody, tokenResponseOf, warmUpTokenRequests } from '../support/oauth/token-client.ts';
+import { resetValidCredentialsRefused } from '../support/oauth/valid-credentials-refused.ts';
 import { PrerequisiteBlocked, wrapBlocked } from '../support/verdict/blocked.ts';
 import { resetSigningKeyRotations, signingKeyRotated, signingKeyRotations } from '../support/oauth/signing-key-rotations.ts';
 import { cappedTokenRequest, sendPacedTokenRequests } from '../support/load/paced-requests.ts';
@@ -439,9 +440,13 @@ describe('token requests: the target\'s own parameters and the declared scopes (
     assert.equal(scopeOf({ grantType: 'authorization_code' }), null);
     assert.equal(new URLSearchParams(tokenRequestBody({ ...client, scopes: [] }, {}, {}).body).get('scope'), null, 'no declared scopes: the server\'s default');
     const w = worldAt('/token/needs-scope');
+    resetValidCredentialsRefused();
     const refused = await requestToken(w, w.target.clients.system, { scope: null });
     assert.equal(refused.response?.status, 400, 'the scope-less answer is kept as it came');
-    assert.equal(w.exchanges.length, 1);
+    // After a refusal of registered credentials the worker asks its one control (the ordinary request, with the
+    // declared scopes: valid-credentials-refused.ts); it gets a token here, so the refusal stands as it came.
+    assert.deepEqual(w.exchanges.map((e) => e.response?.status), [400, 200]);
+    assert.equal(w.last, refused);
   });
 
   test('bulk senders (rate-limit series, IP-block probes) send the declared scopes too', async () => {

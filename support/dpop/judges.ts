@@ -13,7 +13,7 @@ import { requirementApplies } from '../target/applicability.ts';
 import { decodeJwt } from '../jwt/decode.ts';
 import { explainedByIssuerDefect } from '../jwt/issued-token-defect.ts';
 import { explainedByRouteRefusingBearer } from '../gateway/positive-control.ts';
-import { missingChallengeOf401 } from '../gateway/verdicts.ts';
+import { missingChallengeOf401, servedWithoutAnyCredentials } from '../gateway/verdicts.ts';
 import { isClientError, isSuccess } from '../gateway/gateway-client.ts';
 import { boundTokenFor, callWithBoundToken, dpopKeyFor, requestTokenWithProof, requireBoundToken, type BoundToken, type DpopCall } from './client.ts';
 import type { ProofDefect } from './proof.ts';
@@ -227,11 +227,17 @@ async function describeCall(world: CtkWorld, kind: GatewayDpopCallKind): Promise
   return { requirement: 'REQ-DPOP-08', what: `the DPoP-bound token with a proof that ${kind.words}`, call: { scheme: 'DPoP', defect: kind.defect } };
 }
 
-/** The refusal judge of REQ-DPOP-06..09: a 4xx, never the resource. */
-export function judgeGatewayRefusedDpopCall(world: CtkWorld, call: GatewayDpopCall): void {
+/**
+ * The refusal judge of REQ-DPOP-06..09: a 4xx, never the resource. A 2xx on a protected route that serves a request
+ * without any credentials too is REQ-ANON-04's one finding (fault anonymous-gets-protected-data failed REQ-DPOP-06,
+ * -07, -08 and warned REQ-DPOP-09 beside it): the route validates no token, bound or not.
+ */
+export async function judgeGatewayRefusedDpopCall(world: CtkWorld, call: GatewayDpopCall): Promise<void> {
   if (!call.exchange) return; // recorded as could-not-judge when it was not sent
   const exchange = call.exchange;
-  check(world, { requirement: call.requirement, expected: `a 4xx refusal of ${call.what}`, observed: exchange }, () => {
+  const expected = `a 4xx refusal of ${call.what}`;
+  if (await servedWithoutAnyCredentials(world, call.requirement, exchange, expected)) return;
+  check(world, { requirement: call.requirement, expected, observed: exchange }, () => {
     expect(isClientError(exchange), 'a 4xx answer').to.equal(true);
   });
 }

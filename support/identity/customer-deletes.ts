@@ -13,6 +13,7 @@ import type { TestUser } from '../target/target.ts';
 import { bearer, callGateway, isSuccess } from '../gateway/gateway-client.ts';
 import { customerDataOutcome } from './customer-data.ts';
 import { humanAccessToken } from './human-login.ts';
+import { wrongIdentityBehindCustomerData } from './verdicts.ts';
 
 export type DeleteAttempt =
   | { readonly kind: 'attempted'; readonly owner: TestUser; readonly other: TestUser; readonly before: Exchange; readonly deletion?: Exchange; readonly after?: Exchange }
@@ -42,7 +43,7 @@ export async function deleteAnotherCustomersRecord(world: CtkWorld): Promise<Del
   return { kind: 'attempted', ...who, before, deletion, after: await read() };
 }
 
-export function judgeOtherCustomerDeleteRefused(world: CtkWorld, requirement: string, attempt: Extract<DeleteAttempt, { kind: 'attempted' }>): void {
+export async function judgeOtherCustomerDeleteRefused(world: CtkWorld, requirement: string, attempt: Extract<DeleteAttempt, { kind: 'attempted' }>): Promise<void> {
   const record = world.target.gateway!.routes.customerDelete!;
   const expected = `a DELETE by customer ${attempt.other.customerId} of record ${record.recordId} of ${record.customerId} is refused (a 4xx) and the record is still there for its owner: seed 003, a customer may only do what that customer may`;
   if (!attempt.deletion || !attempt.after) {
@@ -54,6 +55,10 @@ export function judgeOtherCustomerDeleteRefused(world: CtkWorld, requirement: st
     return;
   }
   const outcome = customerDataOutcome(attempt.deletion);
+  // A DELETE honoured for a customer the gateway passed on as the system (or as nobody, or as somebody else) follows
+  // from that identity: REQ-ID-03's (or REQ-ID-06's) one finding, as for a read (fault forward-human-as-system
+  // failed REQ-ID-15 beside REQ-ID-03). The echo is asked only after a DELETE that was not refused.
+  if (outcome.kind !== 'refused' && (await wrongIdentityBehindCustomerData(world, attempt.deletion, { requirement, expected }, { human: attempt.other }))) return;
   check(
     world,
     {

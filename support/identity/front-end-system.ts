@@ -37,6 +37,13 @@ export interface NotNeededCalls {
    * a gateway with authentication switched off), and serving the genuine token says nothing about its privileges.
    */
   readonly calls: readonly { readonly path: string; readonly exchange: Exchange; readonly tampered?: Exchange }[];
+  /**
+   * Sent only where a not-needed route served the front end's genuine token and refused its spoiled copy: the scoped
+   * route with the read-only client's token, which lacks that route's scope. Served, the gateway enforces no scope at
+   * all (REQ-BEARER-08's finding, fault ignore-scope warned here beside it), and a route serving the front end's token
+   * shows that, not the front end's own privileges.
+   */
+  readonly scopeIgnored?: Exchange;
 }
 
 export async function callNotNeededRoutes(world: CtkWorld, client: FrontEndSystemClient): Promise<NotNeededCalls> {
@@ -53,7 +60,11 @@ export async function callNotNeededRoutes(world: CtkWorld, client: FrontEndSyste
     const tampered = isSuccess(exchange) ? await callGateway(world, { route: 'named path', path, authorization: bearer(tamper(token)), keepAsLast: false }) : undefined;
     calls.push({ path, exchange, ...(tampered ? { tampered } : {}) });
   }
-  return { control, calls };
+  const servedGenuineOnly = calls.some((c) => isSuccess(c.exchange) && c.tampered && !isSuccess(c.tampered));
+  const readOnly = world.target.clients.readOnly;
+  if (!servedGenuineOnly || !readOnly || !world.target.gateway?.routes.scoped) return { control, calls };
+  const scopeIgnored = await callGateway(world, { route: 'scoped', authorization: bearer(await accessTokenFor(world, readOnly)), keepAsLast: false });
+  return { control, calls, scopeIgnored };
 }
 
 export function judgeFrontEndConfined(world: CtkWorld, requirement: string, client: FrontEndSystemClient, attempt: NotNeededCalls): void {
@@ -73,6 +84,14 @@ export function judgeFrontEndConfined(world: CtkWorld, requirement: string, clie
         requirement,
         expected: expected(path),
         why: `GET ${path} serves the front end's token with its signature spoiled too (${describeOutcome(tampered)}): the gateway validates no token there, so serving the genuine one says nothing about that token's privileges`,
+      });
+      continue;
+    }
+    if (isSuccess(exchange) && attempt.scopeIgnored && isSuccess(attempt.scopeIgnored)) {
+      couldNotJudge(world, {
+        requirement,
+        expected: expected(path),
+        why: `the gateway serves the read-only client's token on the scoped route too, whose scope it lacks (${describeOutcome(attempt.scopeIgnored)}): it enforces no scope, REQ-BEARER-08 reports that, so GET ${path} serving the front end's token says nothing of the privileges the front end was given`,
       });
       continue;
     }

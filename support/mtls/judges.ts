@@ -12,7 +12,7 @@ import { PrerequisiteBlocked } from '../verdict/blocked.ts';
 import { decodeJwt } from '../jwt/decode.ts';
 import { explainedByIssuerDefect } from '../jwt/issued-token-defect.ts';
 import { explainedByRouteRefusingBearer } from '../gateway/positive-control.ts';
-import { missingChallengeOf401 } from '../gateway/verdicts.ts';
+import { missingChallengeOf401, servedWithoutAnyCredentials } from '../gateway/verdicts.ts';
 import { blockWhereEveryValidRequestIsRefused } from '../oauth/valid-credentials-refused.ts';
 import { tokenResponseOf } from '../oauth/token-client.ts';
 import { issuedWithAnother2xx } from '../oauth/token-response.ts';
@@ -217,10 +217,15 @@ export async function callGatewayPresenting(world: CtkWorld, words: string): Pro
   return world.state.remember(GATEWAY_MTLS_CALL, { what, exchange });
 }
 
-/** REQ-MTLS-07 (never served) and REQ-MTLS-08 (401 invalid_token, where an HTTP answer came). */
-export function judgeGatewayRefusedMtlsCall(world: CtkWorld, call: GatewayMtlsCall): void {
+/**
+ * REQ-MTLS-07 (never served) and REQ-MTLS-08 (401 invalid_token, where an HTTP answer came). A 2xx where the protected
+ * route serves a request without any credentials too is REQ-ANON-04's one finding (fault anonymous-gets-protected-data
+ * failed REQ-MTLS-07 beside it): the gateway validates no token, bound or not.
+ */
+export async function judgeGatewayRefusedMtlsCall(world: CtkWorld, call: GatewayMtlsCall): Promise<void> {
   if (!call.exchange) return; // recorded as could-not-judge when it was not sent
   const exchange = call.exchange;
+  if (await servedWithoutAnyCredentials(world, ['REQ-MTLS-07', 'REQ-MTLS-08'], exchange, `no 2xx for ${call.what}`)) return;
   check(world, { requirement: 'REQ-MTLS-07', expected: `no 2xx for ${call.what}`, observed: exchange }, () => {
     expect(isSuccess(exchange), 'served').to.equal(false);
   });

@@ -67,12 +67,13 @@ export const repeatedParameterNotJudgeable = (exchange: Exchange): string | unde
 export const ALSO_ACCEPTED_FOR_REPEATED: Readonly<Record<string, string>> = { grant_type: 'unsupported_grant_type', scope: 'invalid_scope', client_id: 'invalid_client' };
 
 /**
- * REQ-TOK-23: no token, and a 400 with RFC 6749 §5.2's invalid_request (or the code of the parameter's own malformed
- * value). The error format is REQ-TOK-09's: where the answer is no JSON error object, the code is not judged here.
+ * REQ-TOK-23: no token, and RFC 6749 §5.2's invalid_request (or the code of the parameter's own malformed value). The
+ * error format is REQ-TOK-09's: where the answer is no JSON error object, the code is not judged here. The status
+ * (400) is REQ-TOK-17's, as for every §5.2 refusal: fault non-client-errors-403 warned REQ-TOK-23 beside it.
  */
 export function judgeRepeatedParameterRefused(world: CtkWorld, exchange: Exchange, parameter: string, situation: string): void {
   const also = ALSO_ACCEPTED_FOR_REPEATED[parameter];
-  judgeRefusal(world, exchange, { requirement: 'REQ-TOK-23', codes: ['invalid_request', ...(also ? [also] : [])], situation, formatRequirement: 'REQ-TOK-09', statusRequirement: 'REQ-TOK-23' });
+  judgeRefusal(world, exchange, { requirement: 'REQ-TOK-23', codes: ['invalid_request', ...(also ? [also] : [])], situation, formatRequirement: 'REQ-TOK-09', statusRequirement: 'REQ-TOK-17' });
 }
 
 // --- REQ-TOK-24: the secret a request carried is not in the answer -----------------------------------------
