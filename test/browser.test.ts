@@ -20,7 +20,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { withoutCode } from '../support/browser/session.ts';
-import { authorizationRequest, codeForRedemption, judgeLoginErrorShown, wrongPasswordFor } from '../support/browser/human-login.ts';
+import { authorizationRequest, codeForRedemption, judgeLoginErrorShown, loginPageRateLimited, wrongPasswordFor } from '../support/browser/human-login.ts';
+import { NotTestableError } from '../support/verdict/not-testable.ts';
 import { redemptionResource } from '../support/browser/code-redemption.ts';
 import { RequirementViolation } from '../support/verdict/check.ts';
 import type { TargetDescription } from '../support/target/target.ts';
@@ -417,3 +418,12 @@ async function get(url: string): Promise<{ status: number; body: string }> {
   const res = await fetch(url);
   return { status: res.status, body: await res.text() };
 }
+
+test('a 429 instead of the login page makes the login not testable (the rate limit\'s answer), never a failed login', () => {
+  const limited = loginPageRateLimited(429, 'HTTP 429 at http://127.0.0.1:1/auth');
+  assert.ok(limited instanceof NotTestableError);
+  assert.match(limited.reason, /rate limit \(HTTP 429 at http:\/\/127\.0\.0\.1:1\/auth\)/);
+  assert.match(limited.remedy ?? '', /REQ-RL scenarios judge the limit/);
+  // Every other answer stays the login's own evidence (a 403 or 500 is the target refusing the login page).
+  for (const status of [200, 403, 500, undefined]) assert.equal(loginPageRateLimited(status, status ? `HTTP ${status}` : undefined), undefined, String(status));
+});

@@ -17,6 +17,7 @@ import { browserSession, type BrowserSession } from './session.ts';
 import { CallbackReceiver, type CallbackHit } from './callback.ts';
 import { codeVerifier, s256Challenge, stateValue } from './pkce.ts';
 import { BrowserLoginSetupError } from './errors.ts';
+import { NotTestableError } from '../verdict/not-testable.ts';
 import { scenarioRequirementIds } from './scenario-state.ts';
 import { fillCredentials, loginFormSelectors, pageLabel, pendingFormButton, submit, UnrecognisedPageError, visible, visibleError } from './login-form.ts';
 
@@ -149,6 +150,18 @@ async function openLoginPage(world: CtkWorld, options: LoginOptions): Promise<{ 
 }
 
 /**
+ * A 429 instead of the login page is the rate limit's answer (RFC 6585 §4), about the address's request rate, not
+ * about logging in: measured against oauth-endpoints-one-counter-for-every-ip, another worker's burst filled the one
+ * counter and REQ-HUM-01 failed beside REQ-RL-12. The REQ-RL scenarios judge the limit; the login is not testable then.
+ */
+export function loginPageRateLimited(status: number | undefined, failure: string | undefined): NotTestableError | undefined {
+  if (status !== 429) return undefined;
+  return new NotTestableError(`the login page answered with the rate limit (${failure ?? 'HTTP 429'}), not with a login page`, {
+    remedy: 'run again with less load on the OAuth endpoints; the REQ-RL scenarios judge the limit itself',
+  });
+}
+
+/**
  * One login in the browser: open the login page, type the credentials, submit, and wait (bounded) for either
  * the redirect to the front end or a visible login error. The result says which; judging it is the caller's.
  */
@@ -164,6 +177,8 @@ export async function logInThroughBrowser(world: CtkWorld, user: TestUser, optio
     endedAt: Date.now(),
     ...(options.sourceAddress ? { sourceAddress: options.sourceAddress } : {}),
   });
+  const rateLimited = loginPageRateLimited(opened.status, opened.failure);
+  if (rateLimited) throw rateLimited;
   if (opened.failure) return login({ kind: 'no-outcome', detail: `the login page did not load: ${opened.failure}` });
   // Straight back to the front end without a login page (an error redirect, RFC 6749 §4.1.2.1, or an SSO session).
   if (receiver.received[0]) return login(redirected(receiver.received[0], request));
