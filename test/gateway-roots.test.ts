@@ -26,6 +26,12 @@
  * REQ-BEARER-08's, the front end's least privilege too; a customer passed on as the system (forward-human-as-system)
  * is REQ-ID-03's, the other customer's DELETE it then honours too. A §5.2 error sent with 403 (non-client-errors-403)
  * is REQ-TOK-17's warning alone.
+ *
+ * A gateway that verifies no signature (accept-foreign-key) is REQ-BEARER-04's finding, what it serves while the JWK
+ * Set is down or slow or after a key left it (REQ-JWKS-02..04) too.
+ *
+ * Token endpoint errors in plain text (plain-text-errors) are REQ-TOK-09's finding, the refusals whose code cannot be
+ * read then too (REQ-ROT-02, REQ-DPOP-04, the code redemptions).
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -109,4 +115,22 @@ test('a token endpoint that answers its §5.2 errors with 403: REQ-TOK-17 (the s
   const run = await runWithFault('non-client-errors-403', args, 240_000);
   assert.deepEqual(run.verdicts.requirements.filter((r) => r.verdict === 'failed' || r.verdict === 'warning').map((r) => r.requirement.id), ['REQ-TOK-17'], run.stderr.slice(-1_500));
   for (const id of ['REQ-HUM-05', 'REQ-PKCE-02', 'REQ-PKCE-03', 'REQ-AUTHZ-05', 'REQ-TOK-23']) assert.equal(verdictOf(run, id).verdict, 'passed', said(run, id));
+});
+
+test('a gateway that verifies no signature: REQ-BEARER-04 is the finding of the JWK Set outages and the retired key too', { timeout: 240_000 }, async () => {
+  // Before, in a whole run, REQ-JWKS-02, -03 and -04 failed beside REQ-BEARER-04 (support/jwks/signature-unchecked.ts).
+  const run = await runWithFault('accept-foreign-key', ['features/jwks-robustness.feature', '--tags', '@REQ-JWKS-02 or @REQ-JWKS-03 or @REQ-JWKS-04'], 180_000);
+  assert.deepEqual(run.verdicts.requirements.filter((r) => r.verdict === 'failed' || r.verdict === 'warning').map((r) => r.requirement.id), ['REQ-BEARER-04'], run.stderr.slice(-1_500));
+  for (const id of ['REQ-JWKS-02', 'REQ-JWKS-03', 'REQ-JWKS-04']) {
+    assert.equal(verdictOf(run, id).verdict, 'not-testable', said(run, id));
+    assert.match(verdictOf(run, id).reason ?? '', /REQ-BEARER-04's finding explains this answer \(the gateway serves a token signed with a key the issuer never published/, said(run, id));
+  }
+});
+
+test('token endpoint errors in plain text: REQ-TOK-09 is the finding, not also the refusals that read their code (REQ-ROT-02, -DPOP-04, -HUM-05, -PKCE-02)', { timeout: 300_000 }, async () => {
+  // REQ-MTLS-03 keeps its warning: a TLS terminator's own error page is that requirement's, never REQ-TOK-09's MUST.
+  const args = ['features/secret-rotation.feature', 'features/dpop.feature', 'features/human-login.feature', '--tags', '@REQ-ROT-02 or @REQ-DPOP-04 or @REQ-HUM-05 or @REQ-PKCE-02'];
+  const run = await runWithFault('plain-text-errors', args, 240_000);
+  assert.deepEqual(run.verdicts.requirements.filter((r) => r.verdict === 'failed' || r.verdict === 'warning').map((r) => r.requirement.id), ['REQ-TOK-09'], run.stderr.slice(-1_500));
+  assert.match(verdictOf(run, 'REQ-DPOP-04').reason ?? '', /no JSON error object .*REQ-TOK-09 reports the format/, said(run, 'REQ-DPOP-04'));
 });

@@ -409,8 +409,10 @@ export const IDP_FAULTS = [
     name: 'hs256-tokens',
     component: 'idp',
     description: 'Access tokens are signed with HS256 and a shared secret instead of the published RSA key.',
-    // One finding: RFC 9068 §2.1 allows a symmetric signature (asymmetric is RECOMMENDED, REQ-JWT-05's SHOULD). Its
-    // key is shared, never published, so REQ-JWT-07 is not judged on an HS* token (never failed: no MUST is broken).
+    // The issuer's finding: RFC 9068 §2.1 allows a symmetric signature (asymmetric is RECOMMENDED, REQ-JWT-05's
+    // SHOULD). Its key is shared, never published, so REQ-JWT-07 is not judged on an HS* token. The reference gateway
+    // verifies only with published keys and refuses these tokens: in a whole run REQ-BEARER-01, -JWT-11 and -ROT-06
+    // fail on that too (a warning never explains a MUST away; README "One cause, one finding").
     breaks: ['REQ-JWT-05'],
   },
   {

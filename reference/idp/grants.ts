@@ -82,8 +82,9 @@ export function registerTokenGrants(provider: Provider, deps: GrantDeps): void {
   const respond = (ctx: OidcContext, accessToken: string, expiresIn: number, scope: string | undefined, dpopBound = false) => {
     ctx.body = {
       access_token: accessToken,
-      // Fault wrong-token-type breaks REQ-TOK-03. RFC 9449 §5: a DPoP-bound token is of type DPoP (REQ-DPOP-01).
-      token_type: faults.has('wrong-token-type') ? 'JWT' : dpopBound ? 'DPoP' : 'Bearer',
+      // Fault wrong-token-type breaks REQ-TOK-03: a Bearer token typed "JWT". RFC 9449 §5: a DPoP-bound token is of
+      // type DPoP (REQ-DPOP-01), left so: the fault is one mistake in the Bearer answer, not also in the DPoP one.
+      token_type: dpopBound ? 'DPoP' : faults.has('wrong-token-type') ? 'JWT' : 'Bearer',
       // REQ-TOK-04 / expiry: expires_in is exactly the token's exp - iat (fault expires-in-mismatch adds 60 s).
       // Fault omit-expires-in leaves it out (REQ-TOK-04).
       ...(faults.has('omit-expires-in') ? {} : { expires_in: faults.has('expires-in-mismatch') ? expiresIn + 60 : expiresIn }),

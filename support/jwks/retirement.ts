@@ -21,6 +21,7 @@ import { accessTokenFor } from '../oauth/token-client.ts';
 import { decodeJwt } from '../jwt/decode.ts';
 import { addCleanup } from '../oauth/scenario.ts';
 import { genuineClaims } from './robustness.ts';
+import { servedWithUnpublishedKey } from './signature-unchecked.ts';
 import { jwksRelayOf } from './relay-client.ts';
 
 const REQUIREMENT = 'REQ-JWKS-04';
@@ -104,6 +105,7 @@ export async function judgeRetiredKeyRefused(world: CtkWorld, retirement: Retire
   // token too; REQ-ANON-04 reports the route (servedWithoutAnyCredentials).
   if (retirement.refusedAfterMs === undefined && (await servedWithoutAnyCredentials(world, REQUIREMENT, retirement.exchange, expected))) return;
   if (retirement.refusedAfterMs === undefined && admittedFromDecisionCache(world, retirement, expected)) return;
+  if (retirement.refusedAfterMs === undefined && (await servedWithUnpublishedKey(world, REQUIREMENT, expected))) return;
   check(world, {
     requirement: REQUIREMENT,
     expected,

@@ -23,6 +23,7 @@ import { callProtectedRoute } from '../jwt/gateway.ts';
 import { isSuccess } from '../gateway/gateway-client.ts';
 import { positiveControl, underControl } from '../gateway/positive-control.ts';
 import { servedWithoutAnyCredentials } from '../gateway/verdicts.ts';
+import { servedWithUnpublishedKey } from './signature-unchecked.ts';
 import { jwksRelayOf, type JwksOutage } from './relay-client.ts';
 
 /** Tokens with made-up kids sent in a row (REQ-JWKS-01), and the most JWK Set fetches they may cost. */
@@ -140,6 +141,8 @@ export async function judgeRefusedDuringOutage(world: CtkWorld, requirement: 'RE
   // One cause, one finding: a protected route that serves a request without any credentials serves this token too,
   // outage or not; REQ-ANON-04 reports the route (servedWithoutAnyCredentials).
   if (await servedWithoutAnyCredentials(world, requirement, attempt.exchange, expected)) return;
+  // Nor is a gateway that verifies no signature at all (REQ-BEARER-04, signature-unchecked.ts).
+  if (isSuccess(attempt.exchange) && (await servedWithUnpublishedKey(world, requirement, expected, async () => void (await jwksRelayOf(world).setOutage('none'))))) return;
   check(world, {
     requirement,
     expected,

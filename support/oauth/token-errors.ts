@@ -221,3 +221,33 @@ export function judgeGuideRequestAnswer(world: CtkWorld, exchange: Exchange, req
     expect(json?.error, 'error member').to.be.a('string').and.match(ERROR_CODE);
   });
 }
+
+/**
+ * For a judge that reads a refusal's error code apart from judgeRefusal (REQ-DPOP-04: invalid_dpop_proof): a refusal
+ * that is no JSON error object has no code to read. Its format is REQ-TOK-09's finding (RFC 6749 §5.2), recorded in
+ * passing, and `requirement` is not judged on it: fault plain-text-errors warned REQ-DPOP-04 beside REQ-TOK-09
+ * ("error undefined"). True when it recorded; false for a token, no HTTP answer, or a readable error object (the
+ * caller judges the code). Not for REQ-MTLS-03: a TLS terminator in front of the authorization server (nginx,
+ * ssl_verify_client) refuses a missing certificate with its own HTML page, which is that requirement's warning by its
+ * note, never the MUST of REQ-TOK-09 (fault plain-text-errors still warns REQ-MTLS-03 beside it).
+ */
+export function errorCodeUnreadable(world: CtkWorld, exchange: Exchange, requirement: string, expected: string, situation: string): boolean {
+  const answer = exchange.response;
+  if (!answer || issuedAToken(exchange)) return false;
+  const json = jsonOf(exchange);
+  const contentType = answer.headers['content-type'] ?? '(none)';
+  const readable = () => {
+    expect(contentType, 'Content-Type').to.match(/^application\/json\s*(;|$)/i);
+    expect(json?.error, 'error member').to.be.a('string').and.match(ERROR_CODE);
+  };
+  try {
+    readable();
+    return false;
+  } catch {
+    // recorded below
+  }
+  const observed = `HTTP ${answer.status}, Content-Type ${contentType}, ${json ? `error ${JSON.stringify(json.error)}` : `body ${JSON.stringify(answer.body.slice(0, 60))}`}`;
+  checkInPassing(world, { requirement: 'REQ-TOK-09', expected: `an application/json error object (RFC 6749 §5.2) refusing ${situation}`, observed }, readable);
+  couldNotJudge(world, { requirement, expected, why: `the refusal is no JSON error object (${describeOutcome(exchange)}), so its error code cannot be read; REQ-TOK-09 reports the format` });
+  return true;
+}
