@@ -104,7 +104,8 @@ export async function refusalUnderControl(world: CtkWorld, answer: Exchange, sit
   if (issuedAToken(answer)) return;
   const sent = world.state.peek(CONTROLS) ?? world.state.remember(CONTROLS, new Map());
   const key = `${control.client.clientId} ${control.method} ${control.scope ?? ''}`;
-  const exchange = sent.get(key) ?? (await requestToken(world, control.client, { method: control.method, keepAsLast: false, ...(control.scope !== undefined ? { scope: control.scope } : {}) }));
+  // A root control itself (rootControl): its refusal is judged right here, with both answers, not by the run-wide one.
+  const exchange = sent.get(key) ?? (await requestToken(world, control.client, { method: control.method, keepAsLast: false, rootControl: true, ...(control.scope !== undefined ? { scope: control.scope } : {}) }));
   sent.set(key, exchange);
   if (issuedAToken(exchange)) {
     world.log(`positive control: ${control.what} got a token, so the answer to ${situation} is about what it varies`);
