@@ -32,6 +32,9 @@
  *
  * Token endpoint errors in plain text (plain-text-errors) are REQ-TOK-09's finding, the refusals whose code cannot be
  * read then too (REQ-ROT-02, REQ-DPOP-04, the code redemptions).
+ *
+ * A protected route that drops every connection (silent-protected-routes) is REQ-BEARER-01's, the bound tokens'
+ * admissions too; a JWK Set with no key (jwks-empty-set) is REQ-JWT-07's, the secret rotation's REQ-ROT-03 too.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -133,4 +136,29 @@ test('token endpoint errors in plain text: REQ-TOK-09 is the finding, not also t
   const run = await runWithFault('plain-text-errors', args, 240_000);
   assert.deepEqual(run.verdicts.requirements.filter((r) => r.verdict === 'failed' || r.verdict === 'warning').map((r) => r.requirement.id), ['REQ-TOK-09'], run.stderr.slice(-1_500));
   assert.match(verdictOf(run, 'REQ-DPOP-04').reason ?? '', /no JSON error object .*REQ-TOK-09 reports the format/, said(run, 'REQ-DPOP-04'));
+});
+
+test('a protected route that drops every connection: REQ-BEARER-01 is the one finding of the bound-token admissions too', { timeout: 240_000 }, async () => {
+  const args = ['features/bearer-errors.feature', 'features/dpop.feature', 'features/mtls.feature', '--tags', '@REQ-BEARER-01 or @REQ-DPOP-05 or @REQ-MTLS-06'];
+  const run = await runWithFault('silent-protected-routes', args, 180_000);
+  assert.deepEqual(run.verdicts.requirements.filter((r) => r.verdict === 'failed').map((r) => r.requirement.id), ['REQ-BEARER-01'], run.stderr.slice(-1_500));
+  for (const id of ['REQ-DPOP-05', 'REQ-MTLS-06']) assert.match(verdictOf(run, id).reason ?? '', /REQ-BEARER-01's finding explains this answer \(the protected route gives no HTTP answer/, said(run, id));
+});
+
+test('a JWK Set with no key: REQ-JWT-07 is the finding, not also the secret rotation\'s "the earlier token\'s key is still published" (REQ-ROT-03)', { timeout: 240_000 }, async () => {
+  const run = await runWithFault('jwks-empty-set', ['features/secret-rotation.feature', '--tags', '@REQ-ROT-03'], 180_000);
+  assert.deepEqual(run.verdicts.requirements.filter((r) => r.verdict === 'failed').map((r) => r.requirement.id), ['REQ-JWT-07'], run.stderr.slice(-1_500));
+  assert.match(verdictOf(run, 'REQ-ROT-03').reason ?? '', /REQ-JWT-07's finding explains this answer/, said(run, 'REQ-ROT-03'));
+  // A rotation that drops the earlier token's key while the current one is published stays REQ-ROT-03's own.
+  const revoked = await runWithFault('secret-rotation-revokes-tokens', ['features/secret-rotation.feature', '--tags', '@REQ-ROT-03'], 180_000);
+  assert.deepEqual(revoked.verdicts.requirements.filter((r) => r.verdict === 'failed').map((r) => r.requirement.id), ['REQ-ROT-03'], revoked.stderr.slice(-1_500));
+});
+
+test('a token endpoint that serves requests without client authentication still authenticates client assertions: REQ-CAUTH-07 alone', { timeout: 240_000 }, async () => {
+  // The fault filled in the system client's secret beside a client assertion too, so REQ-PKJWT-01 and REQ-CSJWT-01
+  // failed on a 400 (two methods at once) beside REQ-CAUTH-07 in a whole run.
+  const args = ['features/client-authentication.feature', 'features/jwt-client-authentication.feature', 'features/client-secret-jwt.feature', '--tags', '@REQ-CAUTH-07 or @REQ-PKJWT-01 or @REQ-CSJWT-01'];
+  const run = await runWithFault('unauthenticated-request-gets-token', args, 180_000);
+  assert.deepEqual(run.verdicts.requirements.filter((r) => r.verdict === 'failed').map((r) => r.requirement.id), ['REQ-CAUTH-07'], run.stderr.slice(-1_500));
+  for (const id of ['REQ-PKJWT-01', 'REQ-CSJWT-01']) assert.equal(verdictOf(run, id).verdict, 'passed', said(run, id));
 });

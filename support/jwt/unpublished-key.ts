@@ -122,3 +122,17 @@ export async function rotationExplainedByUnpublishedKey(world: CtkWorld, checks:
   const published = await publishedSet(world, jwksUri);
   return reportedOnOwnToken(world, jwksUri, published, dependents, `before the rotation, the issuer's own token does not verify with its JWK Set at ${jwksUri}: a rotation cannot be judged on keys that were never published`);
 }
+
+/**
+ * After a rotation (REQ-JWT-10, REQ-ROT-03), where the token issued before it no longer verifies with the issuer's
+ * JWK Set: if a token the issuer issues now does not verify with it either, no key of the issuer's is published at
+ * all, and that is REQ-JWT-07's finding, not the rotation's (fault jwks-empty-set failed REQ-ROT-03 beside it). A
+ * rotation that dropped the earlier token's key while the current one is published (secret-rotation-revokes-tokens)
+ * stays `requirement`'s own. True when it reported REQ-JWT-07, `requirement` explained by it.
+ */
+export async function earlierTokenExplainedByUnpublishedKey(world: CtkWorld, requirement: string, expected: string): Promise<boolean> {
+  const jwksUri = rootJudged(world);
+  if (requirement === ROOT || jwksUri === undefined) return false;
+  const published = await publishedSet(world, jwksUri);
+  return reportedOnOwnToken(world, jwksUri, published, [{ requirement, expected }], `the token issued before the rotation does not verify with the issuer's JWK Set at ${jwksUri}, and a token the issuer issues now does not verify with it either: the issuer publishes no key of its tokens at all`);
+}
