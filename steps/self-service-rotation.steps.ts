@@ -51,8 +51,8 @@ When("the owner rotates the rotation client's secret through the self-service in
 });
 
 Then('the owner is shown a new secret, which obtains a token', async function (this: CtkWorld) {
-  const { client } = this.state.recall(SETUP);
-  await judgeOwnerRotation(this, 'REQ-ROT-06', client, this.state.recall(OWNER_ROTATION));
+  const { client, owner } = this.state.recall(SETUP);
+  await judgeOwnerRotation(this, 'REQ-ROT-06', client, owner, this.state.recall(OWNER_ROTATION));
 });
 
 Given("the owner of the rotation client has rotated its secret through the self-service interface", async function (this: CtkWorld) {

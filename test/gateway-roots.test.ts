@@ -35,6 +35,9 @@
  *
  * A protected route that drops every connection (silent-protected-routes) is REQ-BEARER-01's, the bound tokens'
  * admissions too; a JWK Set with no key (jwks-empty-set) is REQ-JWT-07's, the secret rotation's REQ-ROT-03 too.
+ * A customer token whose sub is the client (human-sub-is-client) is REQ-ID-02's, the DELETE and the self-service
+ * rotation done with it too; a wrong secret accepted (accept-wrong-secret) is REQ-CAUTH-03's, the audit of a failed
+ * attempt and the failed login's token too.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -161,4 +164,20 @@ test('a token endpoint that serves requests without client authentication still 
   const run = await runWithFault('unauthenticated-request-gets-token', args, 180_000);
   assert.deepEqual(run.verdicts.requirements.filter((r) => r.verdict === 'failed').map((r) => r.requirement.id), ['REQ-CAUTH-07'], run.stderr.slice(-1_500));
   for (const id of ['REQ-PKJWT-01', 'REQ-CSJWT-01']) assert.equal(verdictOf(run, id).verdict, 'passed', said(run, id));
+});
+
+test('a customer token whose sub is the client: REQ-ID-02 is the finding, the DELETE and the self-service rotation done with it follow from it', { timeout: 300_000 }, async () => {
+  // Before, in a whole run, REQ-ID-15 (the other customer's DELETE honoured) and REQ-ROT-06 (the owner refused at the
+  // self-service interface, which knows the owner by sub) failed beside REQ-ID-02.
+  const args = ['features/customer-deletes.feature', 'features/self-service-rotation.feature', '--tags', '@REQ-ID-15 or @REQ-ROT-06'];
+  const run = await runWithFault('human-sub-is-client', args, 240_000);
+  assert.deepEqual(run.verdicts.requirements.filter((r) => r.verdict === 'failed').map((r) => r.requirement.id), ['REQ-ID-02'], run.stderr.slice(-1_500));
+  for (const id of ['REQ-ID-15', 'REQ-ROT-06']) assert.match(verdictOf(run, id).reason ?? '', /REQ-ID-02's finding explains this answer/, said(run, id));
+});
+
+test('a token endpoint that accepts a wrong secret: REQ-CAUTH-03 is the finding, not also the audit of a failed attempt (REQ-AUD-02) or the failed login\'s token (REQ-ANON-05)', { timeout: 300_000 }, async () => {
+  const args = ['features/audit.feature', 'features/anonymous-fallback.feature', '--tags', '@REQ-AUD-02 or @REQ-ANON-05'];
+  const run = await runWithFault('accept-wrong-secret', args, 240_000);
+  assert.deepEqual(run.verdicts.requirements.filter((r) => r.verdict === 'failed').map((r) => r.requirement.id), ['REQ-CAUTH-03'], run.stderr.slice(-1_500));
+  for (const id of ['REQ-AUD-02', 'REQ-ANON-05']) assert.match(verdictOf(run, id).reason ?? '', /REQ-CAUTH-03's finding explains this answer \(the wrong secret got a token/, said(run, id));
 });

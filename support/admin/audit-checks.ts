@@ -14,6 +14,7 @@ import { describeLogin, type HumanLogin } from '../browser/human-login.ts';
 import { PrerequisiteBlocked } from '../verdict/blocked.ts';
 import { NotTestableError } from '../verdict/not-testable.ts';
 import { credentialRefusalUnderControl } from '../oauth/refusal-control.ts';
+import { wrongSecretServed } from '../oauth/unchecked-credentials.ts';
 
 export const AUDIT_LAG_MS = 3_000;
 /** Clock difference tolerated between the target's audit times and the kit's, beyond any offset seen in Date. */
@@ -65,6 +66,9 @@ export async function judgeAttemptRecorded(
   // every request before reading its credentials (400 invalid_request to a proxy that drops bodies) makes no attempt
   // to record, and REQ-TOK-01 reports it (refusal-control.ts; the control is sent only then).
   const whenMissing = attempt.outcome === 'failure' ? () => credentialRefusalUnderControl(world, exchange, attempt.situation) : undefined;
+  // A wrong secret that got a token made no failed attempt: REQ-CAUTH-03/-04's finding (fault accept-wrong-secret).
+  const expected = `an audit entry for ${attempt.situation}: client ${attempt.clientId}, outcome ${attempt.outcome}, and its time`;
+  if (attempt.outcome === 'failure' && wrongSecretServed(world, exchange, { requirement: attempt.requirement, expected })) return;
   await judgeRecorded(world, admin, attempt.requirement, clientAttempt(exchange, attempt.clientId, attempt.outcome, attempt.situation), whenMissing);
 }
 

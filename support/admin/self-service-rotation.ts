@@ -22,6 +22,8 @@ import { addCleanup } from '../oauth/scenario.ts';
 import { controlPlaneOf, NO_CONTROL_PLANE_REMEDY } from './control-plane.ts';
 import { explainedByIssuerDefect } from '../jwt/issued-token-defect.ts';
 import { signingKeyRotated } from '../oauth/signing-key-rotations.ts';
+import { presentedTokenOf } from '../jwt/unpublished-key.ts';
+import { humanTokenNamesItsCustomer } from '../identity/verdicts.ts';
 
 /** What the kit needs for these checks, or why it cannot run them. */
 export type SelfServiceSetup =
@@ -80,7 +82,7 @@ export async function secretObtainsToken(world: CtkWorld, client: ClientCredenti
 }
 
 /** REQ-ROT-06: the owner was shown a new secret, and it obtains a token. */
-export async function judgeOwnerRotation(world: CtkWorld, requirement: string, client: ClientCredentials, rotation: { exchange: Exchange; shown?: string }): Promise<void> {
+export async function judgeOwnerRotation(world: CtkWorld, requirement: string, client: ClientCredentials, owner: TestUser, rotation: { exchange: Exchange; shown?: string }): Promise<void> {
   const status = rotation.exchange.response?.status;
   const accepted = status !== undefined && status >= 200 && status < 300;
   const fresh = rotation.shown;
@@ -88,6 +90,10 @@ export async function judgeOwnerRotation(world: CtkWorld, requirement: string, c
   const expected = `the owner's rotation of ${client.clientId} accepted (2xx), the answer showing a new secret at the profile's pointer, and that secret obtaining a token`;
   // One cause, one finding: an owner's token the issuer got wrong (RFC 9068 §4) is refused rightly (issued-token-defect.ts).
   if (await explainedByIssuerDefect(world, requirement, rotation.exchange, expected)) return;
+  // The owner is known by the token's sub: an owner's token that does not name its customer (REQ-ID-02, fault
+  // human-sub-is-client: a 403 here beside it) is refused for what it says, not for the interface's rule.
+  const token = presentedTokenOf(rotation.exchange);
+  if (!accepted && token !== undefined && !(await humanTokenNamesItsCustomer(world, token, owner))) return;
   check(
     world,
     {

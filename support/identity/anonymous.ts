@@ -9,6 +9,7 @@ import { describeOutcome, jsonOf, type Exchange } from '../http/exchange.ts';
 import { requestToken, tokenResponseOf, wrongSecret } from '../oauth/token-client.ts';
 import { issuedAToken } from '../oauth/token-errors.ts';
 import { refusalUnderControl } from '../oauth/refusal-control.ts';
+import { wrongSecretServed } from '../oauth/unchecked-credentials.ts';
 import { bearer, callGateway, isSuccess, type GatewayRouteName } from '../gateway/gateway-client.ts';
 import { underControl } from '../gateway/positive-control.ts';
 import { check } from '../verdict/check.ts';
@@ -77,6 +78,8 @@ export async function failLogin(world: CtkWorld, kind: string): Promise<FailedLo
  */
 export async function judgeFailedLoginAnonymous(world: CtkWorld, requirement: string, failed: FailedLogin): Promise<'skipped' | undefined> {
   const expected = 'no access token after a failed login (RFC 6749 §5.2 error), or a token that the gateway treats as anonymous: no protected resource';
+  // A wrong secret that got a genuine token is no failed login: REQ-CAUTH-03/-04's finding (fault accept-wrong-secret).
+  if (failed.kind === 'the system client with a wrong secret' && failed.protectedAnswer && isSuccess(failed.protectedAnswer) && wrongSecretServed(world, failed.login, { requirement, expected })) return undefined;
   if (!failed.token) {
     const noPasswordGrant = await loginUnderControl(world, failed);
     if (noPasswordGrant) return world.notApplicable([requirement], noPasswordGrant);

@@ -13,7 +13,8 @@ import type { TestUser } from '../target/target.ts';
 import { bearer, callGateway, isSuccess } from '../gateway/gateway-client.ts';
 import { customerDataOutcome } from './customer-data.ts';
 import { humanAccessToken } from './human-login.ts';
-import { wrongIdentityBehindCustomerData } from './verdicts.ts';
+import { humanTokenNamesItsCustomer, wrongIdentityBehindCustomerData } from './verdicts.ts';
+import { presentedTokenOf } from '../jwt/unpublished-key.ts';
 
 export type DeleteAttempt =
   | { readonly kind: 'attempted'; readonly owner: TestUser; readonly other: TestUser; readonly before: Exchange; readonly deletion?: Exchange; readonly after?: Exchange }
@@ -58,6 +59,10 @@ export async function judgeOtherCustomerDeleteRefused(world: CtkWorld, requireme
   // A DELETE honoured for a customer the gateway passed on as the system (or as nobody, or as somebody else) follows
   // from that identity: REQ-ID-03's (or REQ-ID-06's) one finding, as for a read (fault forward-human-as-system
   // failed REQ-ID-15 beside REQ-ID-03). The echo is asked only after a DELETE that was not refused.
+  // First the token itself: one that does not name its customer (REQ-ID-02) explains what is done with it, the
+  // identity the gateway then passes on included (fault human-sub-is-client failed REQ-ID-15 beside REQ-ID-02).
+  const token = presentedTokenOf(attempt.deletion);
+  if (outcome.kind !== 'refused' && token !== undefined && !(await humanTokenNamesItsCustomer(world, token, attempt.other))) return;
   if (outcome.kind !== 'refused' && (await wrongIdentityBehindCustomerData(world, attempt.deletion, { requirement, expected }, { human: attempt.other }))) return;
   check(
     world,

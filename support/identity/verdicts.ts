@@ -222,12 +222,13 @@ function reportSystemTokenMisnamed(world: CtkWorld, client: ClientCredentials, c
 }
 
 /** Requirements whose verdict follows from what a customer's token says: judged only on one that names its customer. */
-const JUDGED_ON_THE_HUMAN_TOKEN: readonly string[] = ['REQ-ID-03', 'REQ-ID-04', 'REQ-ID-10', 'REQ-ID-12', 'REQ-ID-15'];
+const JUDGED_ON_THE_HUMAN_TOKEN: readonly string[] = ['REQ-ID-03', 'REQ-ID-04', 'REQ-ID-10', 'REQ-ID-12', 'REQ-ID-15', 'REQ-ROT-06'];
 
 /**
  * One cause, one finding: a human token that does not name its customer as sub, or whose client_id equals its sub
- * (seed 003: such a token reads as the system's), is REQ-ID-02's finding. What the gateway and the component do
- * with it (the scenario's requirements among REQ-ID-03, -04, -10, -12, -15) follows from the token, not
+ * (seed 003: such a token reads as the system's), is REQ-ID-02's finding. What the gateway, the component and the
+ * self-service interface do with it (the scenario's requirements among REQ-ID-03, -04, -10, -12, -15, REQ-ROT-06: the
+ * owner is known by the token's sub) follows from the token, not
  * from them: they are not judged on it, and REQ-ID-02 reports it (the scenario stops there). True when the token
  * names its customer, or cannot be read (the scenario's own checks then judge on their own).
  */

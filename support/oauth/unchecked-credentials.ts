@@ -23,6 +23,7 @@ import type { ClientCredentials } from '../target/target.ts';
 import { challengeSchemes, issuedAToken } from './token-errors.ts';
 import { requirementApplies } from '../target/applicability.ts';
 import { failureAddress, isNotTestable, SENT_CREDENTIALS, type SentCredentials } from './token-requests.ts';
+import { sentAuthMethod } from './refusal-control.ts';
 
 /** The requirements whose refusal of bad credentials a root cause may explain. */
 export const BAD_CREDENTIAL_REFUSALS: readonly string[] = ['REQ-CAUTH-03', 'REQ-CAUTH-04', 'REQ-CAUTH-05'];
@@ -163,4 +164,25 @@ export async function explainedByInvalidClientShape(world: CtkWorld, requirement
     { why: `${what} is refused in the same shape (${shape}): the server's invalid_client answer, not how it treats an unknown client` },
   );
   return true;
+}
+
+/**
+ * One cause, one finding for a check that needed a FAILED client authentication: where the wrong secret it sent got
+ * a token, there was no failure to judge. The token endpoint accepts a wrong secret: REQ-CAUTH-03's finding (HTTP
+ * Basic) or REQ-CAUTH-04's (the form body), reported here with `dependent` explained by it. Fault accept-wrong-secret
+ * failed REQ-AUD-02 (the audit shows a success) and REQ-ANON-05 (the token opens the protected route) beside
+ * REQ-CAUTH-03. True when it reported; false where no token came, or the way sent has no requirement here.
+ */
+export function wrongSecretServed(world: CtkWorld, exchange: Exchange, dependent: { readonly requirement: string; readonly expected: string }): boolean {
+  if (!issuedAToken(exchange)) return false;
+  const way = sentAuthMethod(exchange);
+  const root = way === 'basic' ? 'REQ-CAUTH-03' : way === 'body' ? 'REQ-CAUTH-04' : undefined;
+  if (!root || root === dependent.requirement || !requirementApplies(world.target, root)) return false;
+  return !reportRootCause(
+    world,
+    { requirement: root, expected: `no access token for a wrong client secret ${describeAuth(way)} (RFC 6749 §5.2: invalid_client)`, observed: `${describeOutcome(exchange)} with an access_token` },
+    () => expect(issuedAToken(exchange), 'a token for a wrong secret').to.equal(false),
+    [dependent],
+    { why: `the wrong secret got a token (${describeOutcome(exchange)}): the token endpoint accepts it, so there was no failed authentication to judge` },
+  );
 }
