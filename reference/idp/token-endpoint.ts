@@ -176,8 +176,9 @@ export function tokenEndpointCorrections(state: ProviderState) {
     }
 
     // RFC 6749 §5.1: no caching of token endpoint answers (REQ-TOK-05, REQ-TOK-06); §5.2's example error carries it
-    // too (REQ-TOK-25), which fault errors-without-no-store leaves out.
-    if (faults.has('omit-no-store') || (faults.has('errors-without-no-store') && ctx.status >= 400)) ctx.res.removeHeader('cache-control');
+    // too (REQ-TOK-25), which fault errors-without-no-store leaves out. Fault omit-no-store leaves it out of the token
+    // response only, as it says (on the errors too it warned REQ-TOK-25 beside REQ-TOK-05: two mistakes, not one).
+    if ((faults.has('omit-no-store') && ctx.status < 400) || (faults.has('errors-without-no-store') && ctx.status >= 400)) ctx.res.removeHeader('cache-control');
     else ctx.set('Cache-Control', 'no-store');
     if (!faults.has('omit-pragma')) ctx.set('Pragma', 'no-cache');
 
