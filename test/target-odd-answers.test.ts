@@ -88,6 +88,8 @@ function targetAt(tokenPath: string, gatewayBase = base): TargetDescription {
  * run: it registers the World constructor). send() applies the target's timeout and records evidence, as there.
  */
 class OddWorld {
+  /** The scenario these checks stand for: REQ-TOK-01's, which judges the system client's own token request itself. */
+  readonly requirementIds: readonly string[] = ['REQ-TOK-01'];
   readonly exchanges: Exchange[] = [];
   readonly warnings: Finding[] = [];
   readonly attachments: { data: string; mediaType: string }[] = [];
