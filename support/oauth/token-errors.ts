@@ -29,6 +29,19 @@ export interface RefusalExpectation {
 /** RFC 6749 §5.2: error values are %x20-21 / %x23-5B / %x5D-7E. */
 const ERROR_CODE = /^[\x20\x21\x23-\x5b\x5d-\x7e]+$/;
 
+/** RFC 6749 §5.2's error format (REQ-TOK-09): an application/json object whose error member is one ASCII code. */
+function expectJsonErrorObject(exchange: Exchange): void {
+  expect(exchange.response?.headers['content-type'] ?? '(none)', 'Content-Type').to.match(/^application\/json\s*(;|$)/i);
+  expect(jsonOf(exchange)?.error, 'error member').to.be.a('string').and.match(ERROR_CODE);
+}
+
+/** An error answer as REQ-TOK-09 reads it: status, Content-Type, and the error member (or the body's start). */
+function describeErrorBody(exchange: Exchange): string {
+  const answer = exchange.response!;
+  const json = jsonOf(exchange);
+  return `HTTP ${answer.status}, Content-Type ${answer.headers['content-type'] ?? '(none)'}, ${json ? `error ${JSON.stringify(json.error)}` : `body ${JSON.stringify(answer.body.slice(0, 60))}`}`;
+}
+
 export const issuedAToken = (exchange: Exchange): boolean => {
   const status = exchange.response?.status ?? 0;
   const token = jsonOf(exchange)?.access_token;
@@ -59,7 +72,6 @@ export function judgeRefusal(world: CtkWorld, exchange: Exchange, e: RefusalExpe
   if (!refused) return;
 
   const json = jsonOf(exchange);
-  const contentType = exchange.response!.headers['content-type'] ?? '(none)';
   // The body's format is REQ-TOK-09's (RFC 6749 §5.2) wherever a refusal is read: where the scenario does not judge
   // REQ-TOK-09 itself, a miss is recorded under it in passing, and this refusal's own requirement is not judged on an
   // unreadable answer. An IdP whose errors are all plain text or RFC 9457 problems has one finding, not one per refusal.
@@ -70,12 +82,9 @@ export function judgeRefusal(world: CtkWorld, exchange: Exchange, e: RefusalExpe
     {
       requirement: formatRequirement,
       expected: `an application/json error object {"error": ${named}} for ${e.situation}`,
-      observed: `HTTP ${exchange.response!.status}, Content-Type ${contentType}, ${json ? `error ${JSON.stringify(json.error)}` : `body ${JSON.stringify(exchange.response!.body.slice(0, 60))}`}`,
+      observed: describeErrorBody(exchange),
     },
-    () => {
-      expect(contentType, 'Content-Type').to.match(/^application\/json\s*(;|$)/i);
-      expect(json?.error, 'error member').to.be.a('string').and.match(ERROR_CODE);
-    },
+    () => expectJsonErrorObject(exchange),
   );
   if (!readable) {
     // A SHOULD-level format miss lets the scenario go on, but there is no error code or status to judge then.
@@ -200,13 +209,11 @@ export function judgeNoServerError(world: CtkWorld, exchange: Exchange, requirem
  */
 export function judgeGuideRequestAnswer(world: CtkWorld, exchange: Exchange, requirement: string, situation: string): void {
   const answer = exchange.response;
-  const json = jsonOf(exchange);
-  const contentType = answer?.headers['content-type'] ?? '(none)';
   const observed = !answer
     ? exchange
     : issuedAToken(exchange)
       ? `HTTP ${answer.status} with an access_token: the server accepts the guide's request (lenient; RFC 6749 §3.2 lets it refuse)`
-      : `HTTP ${answer.status}, Content-Type ${contentType}, ${json ? `error ${JSON.stringify(json.error)}` : `body ${JSON.stringify(answer.body.slice(0, 60))}`}`;
+      : describeErrorBody(exchange);
   check(world, { requirement, expected: `a token, or a 4xx refusal, for ${situation}; never a 5xx, a hang or a dropped connection`, observed }, () => {
     if (exchange.transportError) {
       expect(exchange.transportError.code, 'a hang (no answer within the request timeout)').to.not.equal('TIMEOUT');
@@ -216,10 +223,7 @@ export function judgeGuideRequestAnswer(world: CtkWorld, exchange: Exchange, req
     expect(answer!.status, 'status of a refusal').to.be.within(400, 499);
   });
   if (issuedAToken(exchange)) return;
-  checkInPassing(world, { requirement: 'REQ-TOK-09', expected: `an application/json error object (RFC 6749 §5.2) refusing ${situation}`, observed }, () => {
-    expect(contentType, 'Content-Type').to.match(/^application\/json\s*(;|$)/i);
-    expect(json?.error, 'error member').to.be.a('string').and.match(ERROR_CODE);
-  });
+  checkInPassing(world, { requirement: 'REQ-TOK-09', expected: `an application/json error object (RFC 6749 §5.2) refusing ${situation}`, observed }, () => expectJsonErrorObject(exchange));
 }
 
 /**
@@ -232,22 +236,15 @@ export function judgeGuideRequestAnswer(world: CtkWorld, exchange: Exchange, req
  * note, never the MUST of REQ-TOK-09 (fault plain-text-errors still warns REQ-MTLS-03 beside it).
  */
 export function errorCodeUnreadable(world: CtkWorld, exchange: Exchange, requirement: string, expected: string, situation: string): boolean {
-  const answer = exchange.response;
-  if (!answer || issuedAToken(exchange)) return false;
-  const json = jsonOf(exchange);
-  const contentType = answer.headers['content-type'] ?? '(none)';
-  const readable = () => {
-    expect(contentType, 'Content-Type').to.match(/^application\/json\s*(;|$)/i);
-    expect(json?.error, 'error member').to.be.a('string').and.match(ERROR_CODE);
-  };
+  if (!exchange.response || issuedAToken(exchange)) return false;
   try {
-    readable();
+    expectJsonErrorObject(exchange);
     return false;
   } catch {
     // recorded below
   }
-  const observed = `HTTP ${answer.status}, Content-Type ${contentType}, ${json ? `error ${JSON.stringify(json.error)}` : `body ${JSON.stringify(answer.body.slice(0, 60))}`}`;
-  checkInPassing(world, { requirement: 'REQ-TOK-09', expected: `an application/json error object (RFC 6749 §5.2) refusing ${situation}`, observed }, readable);
+  const observed = describeErrorBody(exchange);
+  checkInPassing(world, { requirement: 'REQ-TOK-09', expected: `an application/json error object (RFC 6749 §5.2) refusing ${situation}`, observed }, () => expectJsonErrorObject(exchange));
   couldNotJudge(world, { requirement, expected, why: `the refusal is no JSON error object (${describeOutcome(exchange)}), so its error code cannot be read; REQ-TOK-09 reports the format` });
   return true;
 }
