@@ -16,7 +16,7 @@ import { changesUnderFormEncoding, encodingSensitiveSecret } from '../support/oa
 import { accessTokenFor, basicAuthorization, requestToken, scopeSentIn, tokenRequestBody, tokenResponseOf, warmUpTokenRequests } from '../support/oauth/token-client.ts';
 import { resetValidCredentialsRefused } from '../support/oauth/valid-credentials-refused.ts';
 import { PrerequisiteBlocked, wrapBlocked } from '../support/verdict/blocked.ts';
-import { resetSigningKeyRotations, signingKeyRotated, signingKeyRotations } from '../support/oauth/signing-key-rotations.ts';
+import { keptTokenCurrent, resetSigningKeyRotations, secretChange, signingKeyRotated, signingKeyRotations } from '../support/oauth/signing-key-rotations.ts';
 import { cappedTokenRequest, sendPacedTokenRequests } from '../support/load/paced-requests.ts';
 import type { LoadCap } from '../support/load/load-cap.ts';
 import { passwordLogin } from '../support/identity/human-login.ts';
@@ -324,6 +324,8 @@ describe('discovery', () => {
 describe('token requests: the target\'s own parameters and the declared scopes (RFC 6749 §3.3)', () => {
   /** Every form body the server got, by path. */
   const received: { path: string; params: URLSearchParams }[] = [];
+  /** What GET /jwks publishes (the issuer's key set for the secret-change tests). */
+  let publishedKids: string[] = [];
   let server: Server;
   let base: string;
 
@@ -340,6 +342,7 @@ describe('token requests: the target\'s own parameters and the declared scopes (
         // needs-scope: refuses a scope-less request as §3.3 allows; always-invalid-scope: refuses everything so.
         if (path === '/token/always-invalid-scope' || (path === '/token/needs-scope' && !params.get('scope'))) return json(400, { error: 'invalid_scope' });
         if (path === '/token/invalid-request') return json(400, { error: 'invalid_request' });
+        if (path === '/jwks') return json(200, { keys: publishedKids.map((kid) => ({ kty: 'EC', crv: 'P-256', kid })) });
         json(200, { access_token: `tok-${received.length}`, token_type: 'Bearer', expires_in: 300 });
       });
     });
@@ -475,7 +478,7 @@ describe('token requests: the target\'s own parameters and the declared scopes (
   });
 
   test('a token kept for reuse is not used across a signing-key rotation (the count is shared by the workers)', async () => {
-    const shared = new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT);
+    const shared = new SharedArrayBuffer(2 * Int32Array.BYTES_PER_ELEMENT);
     resetSigningKeyRotations(shared);
     try {
       const w = worldAt('/token/needs-scope', { clients: { system: { clientId: 'kept-across-rotation', clientSecret: 'secret-kept', scopes: ['read'] } } });
@@ -491,6 +494,44 @@ describe('token requests: the target\'s own parameters and the declared scopes (
       signingKeyRotated();
       assert.equal(signingKeyRotations(), 2);
     } finally {
+      resetSigningKeyRotations();
+    }
+  });
+
+  test('a client-secret change counts as a key rotation only where the key set lost a key or cannot be read', async () => {
+    resetSigningKeyRotations(new SharedArrayBuffer(2 * Int32Array.BYTES_PER_ELEMENT));
+    try {
+      const w = worldAt('/token/needs-scope', { jwksUri: `${base}/jwks`, clients: { system: { clientId: 'kept-across-secret-change', clientSecret: 'secret-kept', scopes: ['read'] } } });
+      publishedKids = ['k1'];
+      const kept = await accessTokenFor(w, w.target.clients.system);
+      let currentDuringChange: boolean | undefined;
+      const answer = await secretChange(w, async () => {
+        currentDuringChange = keptTokenCurrent(signingKeyRotations());
+        publishedKids = ['k1', 'k2']; // a new key beside the old one: tokens signed before still verify
+        return 'changed';
+      });
+      assert.equal(answer, 'changed');
+      assert.equal(currentDuringChange, false, 'no kept token is reused while a change is under way: nobody knows yet what it did');
+      assert.equal(signingKeyRotations(), 0, 'every key published before the change is still published');
+      assert.equal(await accessTokenFor(w, w.target.clients.system), kept, 'so the kept token is still a valid one');
+
+      await assert.rejects(
+        secretChange(w, async () => {
+          publishedKids = ['k2']; // the key that signed the kept token is gone (fault secret-rotation-revokes-tokens)
+          throw new Error('the rotation answer was unreadable');
+        }),
+        /unreadable/,
+      );
+      assert.equal(signingKeyRotations(), 1, 'a key that was published is gone: counted, also where the change itself failed');
+      assert.notEqual(await accessTokenFor(w, w.target.clients.system), kept, 'a token kept from before is no valid control now');
+
+      await secretChange(worldAt('/token/needs-scope', { jwksUri: undefined }), async () => undefined);
+      assert.equal(signingKeyRotations(), 2, 'a target whose key set the kit cannot read: every change counts (the safe side)');
+      await secretChange(worldAt('/token/needs-scope', { jwksUri: `${base}/token/invalid-request` }), async () => undefined);
+      assert.equal(signingKeyRotations(), 3, 'an unreadable key set counts too');
+      assert.equal(keptTokenCurrent(3), true, 'and nothing is under way once the changes are over');
+    } finally {
+      publishedKids = [];
       resetSigningKeyRotations();
     }
   });

@@ -19,7 +19,7 @@ import { describeOutcome, type Exchange } from '../http/exchange.ts';
 import { registerSecrets } from '../http/redact.ts';
 import type { AdminCall, AdminDescription } from '../target/target.ts';
 import { pointer } from '../identity/echo.ts';
-import { signingKeyRotated } from '../oauth/signing-key-rotations.ts';
+import { secretChange, signingKeyRotated } from '../oauth/signing-key-rotations.ts';
 
 export class ControlPlaneError extends Error {
   constructor(operation: string, outcome: string) {
@@ -130,14 +130,16 @@ export class ControlPlane {
     return { entries, text: exchange.response!.body, exchange };
   }
 
-  /** Seed 002: a new secret for the client, or the given one (to put the profile's secret back). */
+  /**
+   * Seed 002: a new secret for the client, or the given one (to put the profile's secret back). A change that takes
+   * a published signing key along counts as a key rotation (secretChange says why).
+   */
   async rotateSecret(clientId: string, secret?: string): Promise<string> {
+    return secretChange(this.world, () => this.changeSecret(clientId, secret));
+  }
+
+  private async changeSecret(clientId: string, secret?: string): Promise<string> {
     const operation = `${secret ? 'set' : 'rotate'} the secret of ${clientId}`;
-    // Seed 002 leaves issued tokens valid, but a deployment that ties its signing key to client secrets drops the key
-    // with the secret (fault secret-rotation-revokes-tokens): counted like a key rotation, so no worker reuses a token
-    // kept from before it as "a valid token" (a whole run had every later positive control fail on a kept token, and
-    // REQ-ROT-03 itself "not testable" on one). Counted before the call: the change may happen even if the answer fails.
-    signingKeyRotated();
     const vars: Record<string, string> = { clientId };
     if (this.dialect.lookupId) {
       const { json } = await this.call(this.dialect.lookupId, `find the internal id of ${clientId}`, vars);

@@ -21,7 +21,7 @@ import { requestToken, tokenResponseOf } from '../oauth/token-client.ts';
 import { addCleanup } from '../oauth/scenario.ts';
 import { controlPlaneOf, NO_CONTROL_PLANE_REMEDY } from './control-plane.ts';
 import { explainedByIssuerDefect } from '../jwt/issued-token-defect.ts';
-import { signingKeyRotated } from '../oauth/signing-key-rotations.ts';
+import { secretChange } from '../oauth/signing-key-rotations.ts';
 import { presentedTokenOf } from '../jwt/unpublished-key.ts';
 import { humanTokenNamesItsCustomer } from '../identity/verdicts.ts';
 
@@ -42,15 +42,17 @@ export function selfServiceSetup(world: CtkWorld): SelfServiceSetup {
 
 /** A rotation request with `token`; any value where the owner's answer holds the secret is registered as a secret. */
 export async function requestSelfServiceRotation(world: CtkWorld, plane: SelfServiceRotationDescription, client: ClientCredentials, token: string): Promise<{ exchange: Exchange; shown?: string }> {
-  signingKeyRotated(); // a secret rotation may retire the signing key too (control-plane.ts rotateSecret says why)
-  const exchange = await world.send(
-    {
-      method: plane.method,
-      url: plane.url.replace('{clientId}', encodeURIComponent(client.clientId)),
-      headers: { authorization: `Bearer ${token}`, accept: 'application/json', 'content-type': 'application/json' },
-      body: '{}',
-    },
-    { keepAsLast: false },
+  // A rotation may retire a signing key too, the refused ones included (secretChange says why).
+  const exchange = await secretChange(world, () =>
+    world.send(
+      {
+        method: plane.method,
+        url: plane.url.replace('{clientId}', encodeURIComponent(client.clientId)),
+        headers: { authorization: `Bearer ${token}`, accept: 'application/json', 'content-type': 'application/json' },
+        body: '{}',
+      },
+      { keepAsLast: false },
+    ),
   );
   const value = pointer(jsonOf(exchange), plane.secret);
   const shown = typeof value === 'string' && value.length > 0 ? value : undefined;

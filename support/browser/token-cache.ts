@@ -6,7 +6,7 @@
  * login itself never read this cache.
  */
 import type { TestUser } from '../target/target.ts';
-import { signingKeyRotations } from '../oauth/signing-key-rotations.ts';
+import { keptTokenCurrent, signingKeyRotations } from '../oauth/signing-key-rotations.ts';
 
 interface Cached {
   readonly token: string;
@@ -29,6 +29,6 @@ export function rememberHumanToken(user: TestUser, token: string, expiresIn: unk
 
 export function cachedHumanToken(user: TestUser): { token: string; ageMs: number } | undefined {
   const hit = cache.get(keyOf(user));
-  if (!hit || hit.reuseUntil <= Date.now() || hit.rotations !== signingKeyRotations()) return undefined;
+  if (!hit || hit.reuseUntil <= Date.now() || !keptTokenCurrent(hit.rotations)) return undefined;
   return { token: hit.token, ageMs: Date.now() - hit.obtainedAt };
 }

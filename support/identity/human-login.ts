@@ -14,7 +14,7 @@ import type { CtkWorld } from '../world.ts';
 import { describeOutcome, jsonOf, type Exchange } from '../http/exchange.ts';
 import { assertTokenEndpointUsable, basicAuthorization, isPublicClient, paceTokenRequest, registeredAuthMethod, targetTokenParameters, tokenResponseOf } from '../oauth/token-client.ts';
 import type { TestUser } from '../target/target.ts';
-import { signingKeyRotations } from '../oauth/signing-key-rotations.ts';
+import { keptTokenCurrent, signingKeyRotations } from '../oauth/signing-key-rotations.ts';
 
 export type HumanToken = { readonly kind: 'token'; readonly token: string; readonly user: TestUser; readonly how: string };
 export type HumanTokenUnavailable = { readonly kind: 'unavailable'; readonly reason: string; readonly remedy: string };
@@ -96,7 +96,7 @@ const cache = new Map<string, { token: HumanToken; until: number; rotations: num
 export async function humanAccessToken(world: CtkWorld, user: TestUser, options: { browserlessFirst?: boolean } = {}): Promise<HumanTokenOutcome> {
   const hit = cache.get(user.username);
   // Not across a signing-key or secret rotation (support/oauth/signing-key-rotations.ts): the key may be retired.
-  if (hit && hit.until > Date.now() && hit.rotations === signingKeyRotations()) return hit.token;
+  if (hit && hit.until > Date.now() && keptTokenCurrent(hit.rotations)) return hit.token;
   const rotations = signingKeyRotations();
   const reasons: HumanTokenUnavailable[] = [];
   const ordered = options.browserlessFirst ? [passwordGrantSource, ...sources.filter((s) => s !== passwordGrantSource)] : sources;

@@ -13,7 +13,7 @@ import { ownAddressQuiet, workerShare } from '../load/source-addresses.ts';
 import { PrerequisiteBlocked } from '../verdict/blocked.ts';
 import { countsAsFailedLogin, routeOwnAddressRequest } from './own-address-guard.ts';
 import { blockWhereValidCredentialsAreRefused } from './valid-credentials-refused.ts';
-import { signingKeyRotations } from './signing-key-rotations.ts';
+import { keptTokenCurrent, signingKeyRotations } from './signing-key-rotations.ts';
 
 export type ClientAuthMethod = 'basic' | 'body' | 'both' | 'none';
 
@@ -313,7 +313,7 @@ export async function freshSystemToken(world: CtkWorld): Promise<string | undefi
 export async function accessTokenFor(world: CtkWorld, client: ClientCredentials, scope?: string): Promise<string> {
   const key = `${client.clientId}|${scope ?? client.scopes.join(' ')}`;
   const hit = cache.get(key);
-  if (hit && hit.expiresAt > Date.now() && hit.rotations === signingKeyRotations()) return hit.token;
+  if (hit && hit.expiresAt > Date.now() && keptTokenCurrent(hit.rotations)) return hit.token;
   const refusalKey = `${key}|${client.clientSecret}`;
   const remembered = client.clientId === world.target.clients.rotation?.clientId ? undefined : refusedSetUps;
   const refused = remembered?.get(refusalKey);
