@@ -4,8 +4,9 @@ Feature: Rotation of client secrets and signing keys
   The kit rotates the secret of a client kept for that purpose (clients.rotation) through the target's control
   plane, and puts the old one back after each scenario. Signing keys rotate through the published JWK Set: new
   tokens name a new kid, and the old key stays published while tokens signed with it may still be in use.
-  With several workers a key rotation runs alone (@rotation: every token is signed with the issuer's keys); the
-  rotation client's secret, which no other scenario uses, changes one scenario at a time (@rotation-client).
+  With several workers a key rotation runs alone (@rotation: every token is signed with the issuer's keys), and so
+  does a change of the rotation client's secret (@rotation-client: no other scenario uses that client, but a
+  deployment that ties its signing key to client secrets would drop every other worker's token with it).
   The old secret obtains a token just before its rotation, so that a cache of client authentications warmed by it
   (an IdP's, a token proxy's) has to let go of it; and it is tried both ways a client may send it, since a rotation
   that reaches HTTP Basic only leaves the form body open to it.

@@ -56,33 +56,29 @@ test('the JWKS relay scenarios: beside anything, never beside each other; alone 
   assert.equal(runRank(tagsOf(jwks)), 1, 'early: their one-at-a-time chain overlaps the rest');
 });
 
-test("the rotation client's secret changes one scenario at a time, beside the rest; alone where that client is another role too", () => {
+test("a change of the rotation client's secret runs alone: a deployment may drop its signing key with the secret", () => {
   const rotationClient = pickle('@core', '@rotation-client', `@${plainReq}`);
-  assert.equal(canRunAlongside(rotationClient, [plain, burst, block]), true, 'no other scenario uses clients.rotation');
-  assert.equal(canRunAlongside(plain, [rotationClient]), true);
+  assert.equal(canRunAlongside(rotationClient, [plain]), false, 'another worker\'s token could stop verifying mid-scenario');
+  assert.equal(canRunAlongside(rotationClient, [burst]), false);
+  assert.equal(canRunAlongside(plain, [rotationClient]), false);
   assert.equal(canRunAlongside(rotationClient, [rotationClient]), false, 'two changes of the same secret would meet');
   assert.equal(canRunAlongside(rotationClient, [rotation]), false, 'nothing beside a key rotation');
   assert.equal(canRunAlongside(rotationClient, [audit]), false, 'nothing beside an audit read');
-  const shared = { rotationClientShared: true };
-  assert.equal(canRunAlongside(rotationClient, [plain], shared), false);
-  assert.equal(canRunAlongside(plain, [rotationClient], shared), false);
-  assert.equal(canRunAlongside(rotationClient, [], shared), true);
-  assert.equal(runRank(tagsOf(rotationClient)), 2, 'among the rest, no longer last');
-  const client = (clientId: string) => ({ clientId, clientSecret: 'x', scopes: [] });
-  assert.deepEqual(parallelOptionsOf({ clients: { system: client('a'), rotation: client('r') } } as never), { jwksRelayShared: false, rotationClientShared: false });
-  assert.deepEqual(parallelOptionsOf({ clients: { system: client('a'), rotation: client('a') } } as never), { jwksRelayShared: false, rotationClientShared: true });
+  assert.equal(canRunAlongside(rotationClient, []), true);
+  assert.equal(runRank(tagsOf(rotationClient)), 3, 'with the other run-alone scenarios, at the end');
+  assert.deepEqual(parallelOptionsOf({ jwksRelay: { shared: true } } as never), { jwksRelayShared: true });
   assert.deepEqual(parallelOptionsOf(undefined), {});
 });
 
-test('the run order: bursts first, the long ones next, the rest, the run-alone ones last; stable within a rank', () => {
+test('the run order: bursts first, the long ones next, the rest, the run-alone ones, key rotations last; stable within a rank', () => {
   const browser = pickle('@browser', `@${plainReq}`);
   const expiry = pickle('@timing-sensitive', `@${plainReq}`);
-  assert.deepEqual([burst, browser, expiry, plain, rotation].map((p) => runRank(tagsOf(p))), [0, 1, 1, 2, 3]);
+  assert.deepEqual([burst, browser, expiry, plain, audit, rotation].map((p) => runRank(tagsOf(p))), [0, 1, 1, 2, 3, 4]);
   const named = (name: string, p: ReturnType<typeof pickle>) => ({ name, pickle: p });
   const ordered = orderForParallelRun([
     named('rotation', rotation), named('plain-1', plain), named('browser', browser), named('burst', burst), named('plain-2', plain), named('audit', audit),
   ]);
-  assert.deepEqual(ordered.map((p) => p.name), ['burst', 'browser', 'plain-1', 'plain-2', 'rotation', 'audit']);
+  assert.deepEqual(ordered.map((p) => p.name), ['burst', 'browser', 'plain-1', 'plain-2', 'audit', 'rotation'], 'key rotations last: each drops every kept token');
 });
 
 test('each cucumber worker paces its token requests to its share of the per-IP limit', () => {

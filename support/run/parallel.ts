@@ -13,11 +13,13 @@
  *     free. They carry no restriction (each IP-block scenario has source addresses of its own).
  * Scenarios that change what every other scenario relies on, or that read what every other scenario writes, run
  * ALONE: a signing-key rotation (@rotation: another worker's token would be signed with a key the rotation
- * scenario just retired or not yet published), and the audit log's (@audit: another worker's attempt at the same
- * moment could be taken for this scenario's own entry — a pass no check earned).
- * The scenarios that change the secret of the client kept for that (@rotation-client: clients.rotation, which no
- * other scenario uses) run one at a time among themselves and beside the rest — and alone where that client is
- * also another role of the profile (rotationClientShared), whose scenarios would meet the changed secret.
+ * scenario just retired or not yet published), the audit log's (@audit: another worker's attempt at the same
+ * moment could be taken for this scenario's own entry — a pass no check earned), and the changes of the rotation
+ * client's secret (@rotation-client). No other scenario uses clients.rotation, but a deployment that ties its
+ * signing key to client secrets drops the key with the secret (fault secret-rotation-revokes-tokens): every token
+ * another worker held at that moment stops verifying. Measured in a whole run of that fault with these scenarios
+ * beside the rest: REQ-MTLS-06 failed on a bound token issued just before a rotation, REQ-ID-03 and -04 were not
+ * testable — findings of a cause REQ-ROT-03 reports.
  * The JWKS scenarios (@jwks-relay) switch the kit's JWKS relay off and count its requests, but call only the gateway
  * whose jwks_uri is the relay, which no other scenario calls: they run beside anything, one at a time among themselves
  * (they share the relay's counter and switch) — and alone where the relay's gateway is the target's own
@@ -40,7 +42,7 @@ interface TaggedPickle {
 const tagsOf = (pickle: TaggedPickle): string[] => pickle.tags.map((t) => t.name);
 
 /** Tags of scenarios that run with no other scenario beside them (see above). */
-export const RUNS_ALONE_TAGS: readonly string[] = ['@rotation', '@audit'];
+export const RUNS_ALONE_TAGS: readonly string[] = ['@rotation', '@audit', '@rotation-client'];
 
 const runsAlone = (pickle: TaggedPickle): boolean => tagsOf(pickle).some((t) => RUNS_ALONE_TAGS.includes(t));
 
@@ -50,11 +52,6 @@ export const BURST_CAPABILITIES: readonly string[] = ['rate-limiting', 'gateway-
 /** A scenario that judges a rate limit: it sends bursts. */
 export const sendsBursts = (tags: readonly string[]): boolean => tagsBindCapability(tags, BURST_CAPABILITIES);
 
-/** Tag of the scenarios that change the rotation client's secret: never two at once (see above). */
-export const ROTATION_CLIENT_TAG = '@rotation-client';
-
-const changesRotationClient = (pickle: TaggedPickle): boolean => tagsOf(pickle).includes(ROTATION_CLIENT_TAG);
-
 /** Tag of the scenarios that drive the kit's JWKS relay: never two at once (see above). */
 export const JWKS_RELAY_TAG = '@jwks-relay';
 
@@ -63,36 +60,32 @@ const drivesRelay = (pickle: TaggedPickle): boolean => tagsOf(pickle).includes(J
 export interface ParallelOptions {
   /** The relay's gateway is the target's own: an outage would reach every other scenario, so they run alone. */
   readonly jwksRelayShared?: boolean;
-  /** clients.rotation is also another client role of the profile: a change of its secret would reach other scenarios. */
-  readonly rotationClientShared?: boolean;
 }
 
 /** The options a target gives the scheduler; none without a target (the hooks' own reference shares neither). */
-export function parallelOptionsOf(target: Pick<TargetDescription, 'jwksRelay' | 'clients'> | undefined): ParallelOptions {
+export function parallelOptionsOf(target: Pick<TargetDescription, 'jwksRelay'> | undefined): ParallelOptions {
   if (!target) return {};
-  const rotation = target.clients.rotation;
-  const rotationClientShared = rotation !== undefined && Object.entries(target.clients).some(([role, client]) => role !== 'rotation' && client?.clientId === rotation.clientId);
-  return { jwksRelayShared: target.jwksRelay?.shared === true, rotationClientShared };
+  return { jwksRelayShared: target.jwksRelay?.shared === true };
 }
 
-/** cucumber's setParallelCanAssign: key rotations and audit reads alone; at most one burst, one JWKS relay and one rotation-client scenario at a time. */
+/** cucumber's setParallelCanAssign: key and secret rotations and audit reads alone; at most one burst and one JWKS relay scenario at a time. */
 export function canRunAlongside(pickle: TaggedPickle, running: readonly TaggedPickle[], options: ParallelOptions = {}): boolean {
-  const alone = (p: TaggedPickle) => runsAlone(p) || (options.jwksRelayShared === true && drivesRelay(p)) || (options.rotationClientShared === true && changesRotationClient(p));
+  const alone = (p: TaggedPickle) => runsAlone(p) || (options.jwksRelayShared === true && drivesRelay(p));
   if (running.some(alone)) return false;
   if (alone(pickle)) return running.length === 0;
   if (drivesRelay(pickle) && running.some(drivesRelay)) return false;
-  if (changesRotationClient(pickle) && running.some(changesRotationClient)) return false;
   if (!sendsBursts(tagsOf(pickle))) return true;
   return !running.some((other) => sendsBursts(tagsOf(other)));
 }
 
 /**
- * Rank in the run order: the bursts, the long ones, the rest, and the ones that run alone. The JWKS relay's scenarios
- * are long ones (each waits out a key-set cache or an outage): early, so their one-at-a-time chain overlaps the rest.
- * The rotation client's scenarios are among the rest (measured: ranked early, they crowd the start and the run is
- * no faster).
+ * Rank in the run order: the bursts, the long ones, the rest, and the ones that run alone, the signing-key rotations
+ * last of all (each makes every worker drop the tokens it kept: the human ones cost a browser login each to replace).
+ * The JWKS relay's scenarios are long ones (each waits out a key-set cache or an outage): early, so their
+ * one-at-a-time chain overlaps the rest.
  */
 export function runRank(tags: readonly string[]): number {
+  if (tags.includes('@rotation')) return 4;
   if (tags.some((t) => RUNS_ALONE_TAGS.includes(t))) return 3;
   if (sendsBursts(tags)) return 0;
   if (tags.includes('@browser') || tags.includes(JWKS_RELAY_TAG) || isTimingSensitive(tags)) return 1;
