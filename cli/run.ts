@@ -133,6 +133,8 @@ export async function runCommand(argv: string[]): Promise<number> {
     const workers = parallel ?? (shard ? 1 : defaultWorkers(started.description));
     // Workers share one Chromium, started by this thread when the first of them needs one.
     if (workers > 1) broker = openBrowserBroker();
+    // The whole suite of a target that logs humans in drives the browser: started now, beside the workers' start.
+    if (broker && values.tags === undefined && started.description.capabilities['human-login'] === true) broker.warm();
     // ...and one load window (the profile's requests per second, whichever worker sends a burst).
     if (workers > 1) offerSharedLoadWindow();
     // ...and one cursor over the load checks' source addresses (whichever worker runs a burst takes the next one).

@@ -81,3 +81,33 @@ test('a browser that cannot start is answered as such: the worker gets ChromiumU
     await broker.close();
   }
 });
+
+test('a warmed broker starts the browser before any worker asks; a start that fails is still answered as unavailable', async () => {
+  const env = { ...process.env };
+  let starts = 0;
+  let failed = false;
+  const broker = openBrowserBroker({
+    env,
+    start: async () => {
+      starts += 1;
+      failed = true;
+      throw new ChromiumUnavailableError('no Chromium could be started: warmed');
+    },
+  });
+  try {
+    broker.warm();
+    broker.warm();
+    // The rejection lands before anyone asks: no unhandled rejection (node --test would report it), no second start.
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    assert.equal(failed, true, 'started at warm(), not at the first request');
+    const result = await workerAskingForBrowser(env);
+    assert.equal(result.error?.name, 'ChromiumUnavailableError');
+    assert.match(result.error?.message ?? '', /warmed/);
+    assert.equal(starts, 1, 'warming twice and a request later: one start');
+  } finally {
+    await broker.close();
+  }
+  const closed = openBrowserBroker({ env, start: async () => assert.fail('a closed broker starts nothing') });
+  await closed.close();
+  closed.warm();
+});

@@ -47,6 +47,12 @@ export const launchServer = async (candidate: LaunchSpec): Promise<ServedChromiu
 export interface BrowserBroker {
   /** How many browsers it started: one at most. */
   readonly launches: number;
+  /**
+   * Starts the browser now, before any worker asks (a run that will need one: its ~1.5 s launch then overlaps the
+   * workers' start instead of holding the first browser scenarios). A browser that cannot start is answered as such
+   * to the workers that ask later, as without warming.
+   */
+  warm(): void;
   /** Closes the browser server if one was started, and the channel. */
   close(): Promise<void>;
 }
@@ -74,14 +80,18 @@ export function openBrowserBroker(options: BrokerOptions = {}): BrowserBroker {
   const answer = (message: BrokerAnswer) => {
     if (!closed) channel.postMessage(message);
   };
-  channel.onmessage = (event) => {
-    const request = event.data as BrokerRequest | undefined;
-    if (request?.kind !== 'browser-request') return;
+  const ensureServing = (): Promise<Served> => {
     if (!serving) {
       launches += 1;
       serving = start();
+      serving.catch(() => undefined); // answered to each request below; none may have come yet
     }
-    serving.then(
+    return serving;
+  };
+  channel.onmessage = (event) => {
+    const request = event.data as BrokerRequest | undefined;
+    if (request?.kind !== 'browser-request') return;
+    ensureServing().then(
       ({ browser, identity }) => answer({ kind: 'browser-ready', id: request.id, wsEndpoint: browser.server.wsEndpoint(), identity }),
       (error: unknown) =>
         answer(
@@ -95,6 +105,9 @@ export function openBrowserBroker(options: BrokerOptions = {}): BrowserBroker {
   return {
     get launches() {
       return launches;
+    },
+    warm() {
+      if (!closed) ensureServing();
     },
     async close() {
       if (env[BROWSER_BROKER_ENV] === name) delete env[BROWSER_BROKER_ENV];
