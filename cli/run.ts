@@ -18,6 +18,7 @@ import { offerSharedLoadWindow } from '../support/load/shared-window.ts';
 import { offerSharedAddressCursors } from '../support/load/source-addresses.ts';
 import { offerSharedOwnAddressCount } from '../support/oauth/own-address-guard.ts';
 import { offerSharedSigningKeyRotations } from '../support/oauth/signing-key-rotations.ts';
+import { offerSharedBlockWindows } from '../support/load/block-reach.ts';
 import { prepareShardRun, relocateReports, SHARD_HELP, SHARD_OPTIONS } from '../support/shard/shard-run.ts';
 import { ShardSpecError } from '../support/shard/partition.ts';
 import type { TargetDescription } from '../support/target/target.ts';
@@ -143,6 +144,8 @@ export async function runCommand(argv: string[]): Promise<number> {
     if (workers > 1) offerSharedOwnAddressCount();
     // ...and one count of signing-key rotations (a token a worker kept from before one is no longer a valid control).
     if (workers > 1) offerSharedSigningKeyRotations();
+    // ...and the IP-block checks' block windows (a request unanswered while one lasts is REQ-RL-06's, not its own).
+    if (workers > 1) offerSharedBlockWindows();
     await runCucumber({ ...runConfiguration, support: await support, runtime: { ...runConfiguration.runtime, parallel: workers > 1 ? workers : 0 } });
     return await reporting.finish({ runConfiguration, target: started.description, userTags: values.tags ?? null });
   } finally {

@@ -70,6 +70,16 @@ test("a change of the rotation client's secret runs alone: a deployment may drop
   assert.deepEqual(parallelOptionsOf(undefined), {});
 });
 
+test('the IP-block checks run one at a time among themselves, beside anything else', () => {
+  const blockAtLogin = pickle('@browser', '@REQ-RL-04');
+  const bystander = pickle('@REQ-RL-06');
+  const gatewayBlock = pickle('@REQ-GRL-06');
+  assert.equal(canRunAlongside(bystander, [blockAtLogin]), false, 'a block that reaches every IP would meet the bystander\'s baseline');
+  assert.equal(canRunAlongside(gatewayBlock, [bystander]), false);
+  assert.equal(canRunAlongside(bystander, [plain, burst]), true);
+  assert.equal(canRunAlongside(plain, [bystander]), true);
+});
+
 test('the run order: bursts first, the long ones next, the rest, the run-alone ones, key rotations last; stable within a rank', () => {
   const browser = pickle('@browser', `@${plainReq}`);
   const expiry = pickle('@timing-sensitive', `@${plainReq}`);

@@ -12,7 +12,8 @@ import { reportRootCause } from '../verdict/check.ts';
 import { requirementApplies } from '../target/applicability.ts';
 import type { TestUser } from '../target/target.ts';
 import { planLoad, type LoadCap } from '../load/load-cap.ts';
-import { baselineFrom, ipBlockClient } from '../load/ip-block.ts';
+import { baselineFrom, ipBlockClient, unblockToleranceMs } from '../load/ip-block.ts';
+import { openBlockWindow } from '../load/block-reach.ts';
 import { cappedTokenRequest } from '../load/paced-requests.ts';
 import { browserSourceAddress } from './source-addresses.ts';
 import { describeLogin, failLoginRepeatedly, type LoginResult } from './human-login.ts';
@@ -20,6 +21,7 @@ import { describeLogin, failLoginRepeatedly, type LoginResult } from './human-lo
 export interface BlockCheck {
   readonly address: string;
   readonly failedAttempts: number;
+  readonly blockSeconds: number;
   readonly cap: LoadCap;
 }
 
@@ -45,11 +47,17 @@ export async function prepareBlockCheck(world: CtkWorld): Promise<BlockCheck | U
   if ('reason' in planned) return planned;
   const baseline = await baselineFrom(world, planned.cap, ipBlockClient(world), address);
   if ('reason' in baseline) return baseline;
-  return { address, failedAttempts: block.failedAttempts, cap: planned.cap };
+  return { address, failedAttempts: block.failedAttempts, blockSeconds: block.blockSeconds, cap: planned.cap };
 }
 
-export function failLoginsInBrowser(world: CtkWorld, check: BlockCheck, user: TestUser): Promise<LoginResult[]> {
-  return failLoginRepeatedly(world, user, check.failedAttempts, { sourceAddress: check.address, beforeRequest: () => check.cap.acquire() });
+export async function failLoginsInBrowser(world: CtkWorld, check: BlockCheck, user: TestUser): Promise<LoginResult[]> {
+  // Another scenario's request that gets no answer while this block lasts is REQ-RL-06's (load/block-reach.ts).
+  const window = openBlockWindow(check.address);
+  try {
+    return await failLoginRepeatedly(world, user, check.failedAttempts, { sourceAddress: check.address, beforeRequest: () => check.cap.acquire() });
+  } finally {
+    window.closeAfter(check.blockSeconds * 1000 + unblockToleranceMs(check.blockSeconds));
+  }
 }
 
 /** The token request with correct credentials after the failures. */

@@ -16,6 +16,7 @@ import { planLoad, type LoadCap } from './load-cap.ts';
 import { cappedTokenRequest } from './paced-requests.ts';
 import type { Unavailable } from './rate-limit.ts';
 import { pauseFor, pauseUntil } from './pause.ts';
+import { openBlockWindow } from './block-reach.ts';
 
 export const isServed = (exchange: Exchange): boolean => tokenResponseOf(exchange) !== undefined;
 
@@ -121,10 +122,15 @@ export async function failLoginsFrom(world: CtkWorld, address: string, extraProb
   const wrong = wrongSecret();
   const failures: Exchange[] = [];
   let lastFailureSentAt = performance.now();
-  for (let i = 0; i < settings.failedAttempts; i++) {
-    if (i > 0) await new Promise((resolve) => setTimeout(resolve, failureSpacingMs(world)));
-    lastFailureSentAt = performance.now();
-    failures.push(await cappedTokenRequest(world, cap, client, address, { secret: wrong, keepAsLast: false }));
+  const window = openBlockWindow(address);
+  try {
+    for (let i = 0; i < settings.failedAttempts; i++) {
+      if (i > 0) await new Promise((resolve) => setTimeout(resolve, failureSpacingMs(world)));
+      lastFailureSentAt = performance.now();
+      failures.push(await cappedTokenRequest(world, cap, client, address, { secret: wrong, keepAsLast: false }));
+    }
+  } finally {
+    window.closeAfter(settings.blockSeconds * 1000 + unblockToleranceMs(settings.blockSeconds));
   }
   const probe = await cappedTokenRequest(world, cap, client, address);
   return { address, cap, failures, probe, lastRequestAt: performance.now(), lastFailureSentAt };

@@ -52,6 +52,16 @@ export const BURST_CAPABILITIES: readonly string[] = ['rate-limiting', 'gateway-
 /** A scenario that judges a rate limit: it sends bursts. */
 export const sendsBursts = (tags: readonly string[]): boolean => tagsBindCapability(tags, BURST_CAPABILITIES);
 
+/**
+ * Capabilities whose checks earn an IP block (failed logins, invalid tokens) from an address of their own: never two
+ * at once. On a target that blocks per IP they never meet; on one whose block reaches every IP (fault
+ * block-every-ip) one check's block met the next one's baseline, and REQ-RL-06 — the requirement that judges it —
+ * was left not testable in a whole run, its bystander's baseline unanswered under another check's block.
+ */
+export const IP_BLOCK_CAPABILITIES: readonly string[] = ['ip-blocking', 'gateway-ip-blocking'];
+
+const earnsIpBlock = (pickle: TaggedPickle): boolean => tagsBindCapability(tagsOf(pickle), IP_BLOCK_CAPABILITIES);
+
 /** Tag of the scenarios that drive the kit's JWKS relay: never two at once (see above). */
 export const JWKS_RELAY_TAG = '@jwks-relay';
 
@@ -68,12 +78,13 @@ export function parallelOptionsOf(target: Pick<TargetDescription, 'jwksRelay'> |
   return { jwksRelayShared: target.jwksRelay?.shared === true };
 }
 
-/** cucumber's setParallelCanAssign: key and secret rotations and audit reads alone; at most one burst and one JWKS relay scenario at a time. */
+/** cucumber's setParallelCanAssign: key and secret rotations and audit reads alone; at most one burst, one JWKS relay and one IP-block scenario at a time. */
 export function canRunAlongside(pickle: TaggedPickle, running: readonly TaggedPickle[], options: ParallelOptions = {}): boolean {
   const alone = (p: TaggedPickle) => runsAlone(p) || (options.jwksRelayShared === true && drivesRelay(p));
   if (running.some(alone)) return false;
   if (alone(pickle)) return running.length === 0;
   if (drivesRelay(pickle) && running.some(drivesRelay)) return false;
+  if (earnsIpBlock(pickle) && running.some(earnsIpBlock)) return false;
   if (!sendsBursts(tagsOf(pickle))) return true;
   return !running.some((other) => sendsBursts(tagsOf(other)));
 }
