@@ -14,9 +14,9 @@
  * scenarios that judge REQ-RL-06 are exempt: their bystander's missing answer is their evidence. Nothing changes
  * where every request is answered (a target that blocks per IP, or an HTTP refusal, which the checks judge as such).
  */
-import { getEnvironmentData, setEnvironmentData } from 'node:worker_threads';
 import type { Exchange } from '../http/exchange.ts';
 import { PrerequisiteBlocked } from '../verdict/blocked.ts';
+import { offerSharedMemory, sharedMemory } from '../run/shared-memory.ts';
 
 /** The key under which the main thread hands the workers the shared windows. */
 export const BLOCK_WINDOWS_KEY = 'auth-ctk:ip-block-windows';
@@ -29,17 +29,14 @@ const SLOTS = 64;
 const CELLS = 1 + SLOTS * 3;
 const OPEN = BigInt(Number.MAX_SAFE_INTEGER);
 
+const BYTES = CELLS * BigInt64Array.BYTES_PER_ELEMENT;
+
 export function offerSharedBlockWindows(): void {
-  setEnvironmentData(BLOCK_WINDOWS_KEY, new SharedArrayBuffer(CELLS * BigInt64Array.BYTES_PER_ELEMENT));
+  offerSharedMemory(BLOCK_WINDOWS_KEY, BYTES);
 }
 
 let cells: BigInt64Array | undefined;
-const shared = (): BigInt64Array => {
-  if (cells) return cells;
-  const offered = getEnvironmentData(BLOCK_WINDOWS_KEY);
-  cells = new BigInt64Array(offered instanceof SharedArrayBuffer ? offered : new SharedArrayBuffer(CELLS * BigInt64Array.BYTES_PER_ELEMENT));
-  return cells;
-};
+const shared = (): BigInt64Array => (cells ??= new BigInt64Array(sharedMemory(BLOCK_WINDOWS_KEY, BYTES)));
 
 /** For the kit's own tests. */
 export function resetBlockWindows(offered?: SharedArrayBuffer): void {

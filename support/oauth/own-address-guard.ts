@@ -17,11 +17,11 @@
  * request is not sent: the scenario is blocked on REQ-TOK-01, which reports the refusals, rather than risking the
  * block that would cost every other scenario its verdict.
  */
-import { getEnvironmentData, setEnvironmentData } from 'node:worker_threads';
 import type { TargetDescription } from '../target/target.ts';
 import { formOf, jsonOf, type Exchange } from '../http/exchange.ts';
 import { PrerequisiteBlocked } from '../verdict/blocked.ts';
 import { addressForFailures, failureBudget, NoFailureAddressLeft } from './source-address.ts';
+import { offerSharedMemory, sharedMemory } from '../run/shared-memory.ts';
 
 /** The key under which the main thread hands the workers the shared count. */
 export const OWN_ADDRESS_REFUSALS_KEY = 'auth-ctk:own-address-refusals';
@@ -29,17 +29,14 @@ const REFUSALS = 0;
 const IN_FLIGHT = 1;
 
 /** The main thread, before the workers start: one count for the address they all share. */
+const BYTES = 2 * Int32Array.BYTES_PER_ELEMENT;
+
 export function offerSharedOwnAddressCount(): void {
-  setEnvironmentData(OWN_ADDRESS_REFUSALS_KEY, new SharedArrayBuffer(2 * Int32Array.BYTES_PER_ELEMENT));
+  offerSharedMemory(OWN_ADDRESS_REFUSALS_KEY, BYTES);
 }
 
 let cells: Int32Array | undefined;
-const countCells = (): Int32Array => {
-  if (cells) return cells;
-  const offered = getEnvironmentData(OWN_ADDRESS_REFUSALS_KEY);
-  cells = new Int32Array(offered instanceof SharedArrayBuffer ? offered : new SharedArrayBuffer(2 * Int32Array.BYTES_PER_ELEMENT));
-  return cells;
-};
+const countCells = (): Int32Array => (cells ??= new Int32Array(sharedMemory(OWN_ADDRESS_REFUSALS_KEY, BYTES)));
 
 /** For the kit's own tests. */
 export function resetOwnAddressCount(shared?: SharedArrayBuffer): void {

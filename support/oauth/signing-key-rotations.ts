@@ -10,10 +10,10 @@
  * The rotation scenarios run alone (support/run/parallel.ts), but the next scenario may land on any worker: the
  * count lives in memory the CLI's main thread offers the workers before they start (one worker: its own).
  */
-import { getEnvironmentData, setEnvironmentData } from 'node:worker_threads';
 import type { JWK } from 'jose';
 import type { CtkWorld } from '../world.ts';
 import { fetchJwks } from '../jwt/jwks.ts';
+import { offerSharedMemory, sharedMemory } from '../run/shared-memory.ts';
 
 /** The key under which the main thread hands the workers the shared count. */
 export const SIGNING_KEY_ROTATIONS_KEY = 'auth-ctk:signing-key-rotations';
@@ -21,20 +21,15 @@ export const SIGNING_KEY_ROTATIONS_KEY = 'auth-ctk:signing-key-rotations';
 /** Cells: the rotations so far; the client-secret changes under way (secretChange). */
 const ROTATIONS = 0;
 const CHANGES_UNDER_WAY = 1;
-const CELLS = 2;
+const BYTES = 2 * Int32Array.BYTES_PER_ELEMENT;
 
 /** The main thread, before the workers start. */
 export function offerSharedSigningKeyRotations(): void {
-  setEnvironmentData(SIGNING_KEY_ROTATIONS_KEY, new SharedArrayBuffer(CELLS * Int32Array.BYTES_PER_ELEMENT));
+  offerSharedMemory(SIGNING_KEY_ROTATIONS_KEY, BYTES);
 }
 
 let cells: Int32Array | undefined;
-const shared = (): Int32Array => {
-  if (cells) return cells;
-  const offered = getEnvironmentData(SIGNING_KEY_ROTATIONS_KEY);
-  cells = new Int32Array(offered instanceof SharedArrayBuffer ? offered : new SharedArrayBuffer(CELLS * Int32Array.BYTES_PER_ELEMENT));
-  return cells;
-};
+const shared = (): Int32Array => (cells ??= new Int32Array(sharedMemory(SIGNING_KEY_ROTATIONS_KEY, BYTES)));
 
 /** The rotations made so far, run-wide: what a kept token records when it is issued. */
 export const signingKeyRotations = (): number => Atomics.load(shared(), ROTATIONS);
