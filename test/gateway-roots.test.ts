@@ -181,3 +181,12 @@ test('a token endpoint that accepts a wrong secret: REQ-CAUTH-03 is the finding,
   assert.deepEqual(run.verdicts.requirements.filter((r) => r.verdict === 'failed').map((r) => r.requirement.id), ['REQ-CAUTH-03'], run.stderr.slice(-1_500));
   for (const id of ['REQ-AUD-02', 'REQ-ANON-05']) assert.match(verdictOf(run, id).reason ?? '', /REQ-CAUTH-03's finding explains this answer \(the wrong secret got a token/, said(run, id));
 });
+
+test('a token response labelled text/plain: REQ-TOK-02 alone, the token still introspects as active (REQ-INTRO-01 passes)', { timeout: 240_000 }, async () => {
+  // The fault used to send the body as a string, which the reference's record of issued tokens did not read: every
+  // fresh token introspected inactive, and REQ-INTRO-01 failed beside REQ-TOK-02 in a whole run.
+  const args = ['features/token-issuance.feature', 'features/introspection.feature', '--tags', '@REQ-TOK-02 or @REQ-INTRO-01'];
+  const run = await runWithFault('token-response-text-plain', args, 180_000);
+  assert.deepEqual(run.verdicts.requirements.filter((r) => r.verdict === 'failed').map((r) => r.requirement.id), ['REQ-TOK-02'], run.stderr.slice(-1_500));
+  assert.equal(verdictOf(run, 'REQ-INTRO-01').verdict, 'passed', said(run, 'REQ-INTRO-01'));
+});

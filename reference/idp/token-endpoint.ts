@@ -184,11 +184,10 @@ export function tokenEndpointCorrections(state: ProviderState) {
 
     state.onTokenOutcome(ctx);
 
-    // Fault token-response-text-plain: the token's JSON is labelled text/plain (REQ-TOK-02).
-    if (faults.has('token-response-text-plain') && ctx.status < 300 && body && typeof body.access_token === 'string') {
-      ctx.body = JSON.stringify(body);
-      ctx.type = 'text/plain';
-    }
+    // Fault token-response-text-plain: the token's JSON is labelled text/plain (REQ-TOK-02). Only the label: Koa
+    // still serializes the object, and the outer middleware that records the issued token (token-state.ts, for
+    // introspection) still reads it — as a string body it did not, and REQ-INTRO-01 failed beside REQ-TOK-02.
+    if (faults.has('token-response-text-plain') && ctx.status < 300 && body && typeof body.access_token === 'string') ctx.type = 'text/plain';
 
     if (faults.has('plain-text-errors') && ctx.status >= 400) {
       const error = (ctx.body as Record<string, unknown> | undefined)?.error;
