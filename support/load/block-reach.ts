@@ -9,14 +9,18 @@
  *
  * So each IP-block check opens a BLOCK WINDOW, run-wide (the workers share it, offered by the CLI's main thread),
  * from its first failed login until its stated block time and the unblock tolerance have passed after the last one.
- * A request that gets no HTTP answer (a transport error: the seed's "connection errors") from ANOTHER address while
- * a window is open is blocked on REQ-RL-06: the scenario is not testable with that reason, never failed. The
+ * A request to the IdP (any origin but the gateway's: its token endpoint, its mTLS alias, its introspection) that
+ * gets no HTTP answer (a transport error: the seed's "connection errors") from ANOTHER address while a window is
+ * open is blocked on REQ-RL-06: the scenario is not testable with that reason, never failed. A request to the
+ * gateway is left alone: a gateway that drops connections is its own finding (REQ-BEARER-01), whatever the IdP
+ * blocks at the time (measured: fault silent-protected-routes in a whole run, REQ-BEARER-01 alone). The
  * scenarios that judge REQ-RL-06 are exempt: their bystander's missing answer is their evidence. Nothing changes
  * where every request is answered (a target that blocks per IP, or an HTTP refusal, which the checks judge as such).
  */
 import type { Exchange } from '../http/exchange.ts';
 import { PrerequisiteBlocked } from '../verdict/blocked.ts';
 import { offerSharedMemory, sharedMemory } from '../run/shared-memory.ts';
+import type { TargetDescription } from '../target/target.ts';
 
 /** The key under which the main thread hands the workers the shared windows. */
 export const BLOCK_WINDOWS_KEY = 'auth-ctk:ip-block-windows';
@@ -26,28 +30,38 @@ export const BLOCK_REACH_REQUIREMENTS: readonly string[] = ['REQ-RL-06', 'REQ-GR
 
 const SLOTS = 64;
 /** Cells: [0] the next slot; then per slot: start (epoch ms), end (epoch ms; OPEN while failures go out), address. */
-const CELLS = 1 + SLOTS * 3;
+const PER_SLOT = 3;
+const CELLS = 1 + SLOTS * PER_SLOT;
 const OPEN = BigInt(Number.MAX_SAFE_INTEGER);
 
-const BYTES = CELLS * BigInt64Array.BYTES_PER_ELEMENT;
+/** The memory the windows take (offered by the main thread; a test hands its own). */
+export const BLOCK_WINDOWS_BYTES = CELLS * BigInt64Array.BYTES_PER_ELEMENT;
 
 export function offerSharedBlockWindows(): void {
-  offerSharedMemory(BLOCK_WINDOWS_KEY, BYTES);
+  offerSharedMemory(BLOCK_WINDOWS_KEY, BLOCK_WINDOWS_BYTES);
 }
 
 let cells: BigInt64Array | undefined;
-const shared = (): BigInt64Array => (cells ??= new BigInt64Array(sharedMemory(BLOCK_WINDOWS_KEY, BYTES)));
+const shared = (): BigInt64Array => (cells ??= new BigInt64Array(sharedMemory(BLOCK_WINDOWS_KEY, BLOCK_WINDOWS_BYTES)));
 
 /** For the kit's own tests. */
 export function resetBlockWindows(offered?: SharedArrayBuffer): void {
   cells = offered ? new BigInt64Array(offered) : undefined;
 }
 
-/** An address as a number (FNV-1a, 52 bits); the run's own address (no source address) is "own". */
+/** An address as a number (FNV-1a, 52 bits), never 0 (an unused slot); the run's own address is "own". */
 const addressKey = (address: string | undefined): bigint => {
   let hash = 0xcbf29ce484222325n;
   for (const byte of Buffer.from(address ?? 'own')) hash = BigInt.asUintN(52, (hash ^ BigInt(byte)) * 0x100000001b3n);
-  return hash + 1n; // never 0: an unused slot
+  return hash + 1n;
+};
+
+const originOf = (url: string): string => {
+  try {
+    return new URL(url).origin;
+  } catch {
+    return url;
+  }
 };
 
 export interface BlockWindow {
@@ -55,11 +69,11 @@ export interface BlockWindow {
   closeAfter(blockMs: number): void;
 }
 
-/** An IP-block check is about to send failed logins from `address`. */
+/** An IP-block check is about to send failed logins from `address` (to the token endpoint, or the login page). */
 export function openBlockWindow(address: string): BlockWindow {
   const c = shared();
   const slot = Number(Atomics.add(c, 0, 1n) % BigInt(SLOTS));
-  const base = 1 + slot * 3;
+  const base = 1 + slot * PER_SLOT;
   Atomics.store(c, base + 1, OPEN);
   Atomics.store(c, base, BigInt(Date.now()));
   Atomics.store(c, base + 2, addressKey(address));
@@ -80,7 +94,7 @@ export function anotherAddressBlockedDuring(address: string | undefined, from: n
   const own = addressKey(address);
   let overlapping = false;
   for (let slot = 0; slot < SLOTS; slot++) {
-    const base = 1 + slot * 3;
+    const base = 1 + slot * PER_SLOT;
     const key = Atomics.load(c, base + 2);
     if (key === 0n) continue;
     if (key === own) return false;
@@ -89,13 +103,21 @@ export function anotherAddressBlockedDuring(address: string | undefined, from: n
   return overlapping;
 }
 
+/** The origins of the target's gateways (its own, the JWKS relay's): not the IdP that blocks. */
+export function gatewayOrigins(target: Pick<TargetDescription, 'gateway' | 'jwksRelay'>): string[] {
+  return [target.gateway?.baseUrl, target.jwksRelay?.gatewayUrl].filter((url): url is string => url !== undefined).map(originOf);
+}
+
 /**
- * Throws PrerequisiteBlocked on REQ-RL-06 where `exchange` got no HTTP answer while another address of the run was
- * blocked, unless the scenario judges how far a block reaches (`scenarioRequirements`).
+ * Throws PrerequisiteBlocked on REQ-RL-06 where `exchange`, sent to the IdP (not to one of `gateways`' origins), got
+ * no HTTP answer while another address of the run was blocked, unless the scenario judges how far a block reaches
+ * (`scenarioRequirements`) or a TLS requirement.
  */
-export function blockOnForeignIpBlock(exchange: Exchange, scenarioRequirements: readonly string[]): void {
+export function blockOnForeignIpBlock(exchange: Exchange, scenarioRequirements: readonly string[], gateways: readonly string[]): void {
   if (!exchange.transportError || exchange.response) return;
-  if (scenarioRequirements.some((id) => BLOCK_REACH_REQUIREMENTS.includes(id))) return;
+  // The TLS checks judge connections themselves (a refused TLS version is their finding), as the RL-06 checks do.
+  if (scenarioRequirements.some((id) => BLOCK_REACH_REQUIREMENTS.includes(id) || id.startsWith('REQ-TLS-'))) return;
+  if (gateways.includes(originOf(exchange.request.url))) return;
   const { sourceAddress } = exchange.request;
   if (!anotherAddressBlockedDuring(sourceAddress, exchange.startedAt, exchange.startedAt + exchange.durationMs)) return;
   throw new PrerequisiteBlocked(
