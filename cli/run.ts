@@ -34,7 +34,7 @@ options:
   --tags <expr>         cucumber tag expression, e.g. "@REQ-TOK-01 or @REQ-BEARER-02"
   --faults <a,b>        start the reference with these named faults or conformant variations (kit self-test;
                         auth-ctk faults lists them)
-  --parallel <n>        cucumber workers (threads) running scenarios side by side (default: 2 on a machine
+  --parallel <n>        cucumber workers (threads) running scenarios side by side (default: 3 on a machine
                         with 2+ cores for the reference stack, else 1 (a profile's deployment, a target
                         without source addresses, a shard); bursts and rotations are kept apart:
                         support/run/parallel.ts)
