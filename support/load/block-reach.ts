@@ -19,7 +19,7 @@
  */
 import type { Exchange } from '../http/exchange.ts';
 import { PrerequisiteBlocked } from '../verdict/blocked.ts';
-import { offerSharedMemory, sharedMemory } from '../run/shared-memory.ts';
+import { SharedCells } from '../run/shared-memory.ts';
 import type { TargetDescription } from '../target/target.ts';
 
 /** The key under which the main thread hands the workers the shared windows. */
@@ -34,20 +34,17 @@ const PER_SLOT = 3;
 const CELLS = 1 + SLOTS * PER_SLOT;
 const OPEN = BigInt(Number.MAX_SAFE_INTEGER);
 
+const memory = new SharedCells(BLOCK_WINDOWS_KEY, CELLS * BigInt64Array.BYTES_PER_ELEMENT, (m) => new BigInt64Array(m));
+
 /** The memory the windows take (offered by the main thread; a test hands its own). */
-export const BLOCK_WINDOWS_BYTES = CELLS * BigInt64Array.BYTES_PER_ELEMENT;
+export const BLOCK_WINDOWS_BYTES = memory.bytes;
 
-export function offerSharedBlockWindows(): void {
-  offerSharedMemory(BLOCK_WINDOWS_KEY, BLOCK_WINDOWS_BYTES);
-}
+export const offerSharedBlockWindows = (): void => memory.offer();
 
-let cells: BigInt64Array | undefined;
-const shared = (): BigInt64Array => (cells ??= new BigInt64Array(sharedMemory(BLOCK_WINDOWS_KEY, BLOCK_WINDOWS_BYTES)));
+const shared = (): BigInt64Array => memory.cells;
 
 /** For the kit's own tests. */
-export function resetBlockWindows(offered?: SharedArrayBuffer): void {
-  cells = offered ? new BigInt64Array(offered) : undefined;
-}
+export const resetBlockWindows = (offered?: SharedArrayBuffer): void => memory.reset(offered);
 
 /** An address as a number (FNV-1a, 52 bits), never 0 (an unused slot); the run's own address is "own". */
 const addressKey = (address: string | undefined): bigint => {
@@ -84,6 +81,16 @@ export function openBlockWindow(address: string): BlockWindow {
   };
 }
 
+/** Sends an IP-block check's failed logins from `address` in a block window that lasts `blockOverMs` after them. */
+export async function earningABlock<T>(address: string, blockOverMs: number, sendFailures: () => Promise<T>): Promise<T> {
+  const window = openBlockWindow(address);
+  try {
+    return await sendFailures();
+  } finally {
+    window.closeAfter(blockOverMs);
+  }
+}
+
 /**
  * Whether a window opened from an address other than `address` overlaps [from, to] (epoch ms). Never for an address
  * that earned a block of its own in this run: its own block explains its missing answer (a target that never lifts
@@ -104,20 +111,20 @@ export function anotherAddressBlockedDuring(address: string | undefined, from: n
 }
 
 /** The origins of the target's gateways (its own, the JWKS relay's): not the IdP that blocks. */
-export function gatewayOrigins(target: Pick<TargetDescription, 'gateway' | 'jwksRelay'>): string[] {
+function gatewayOrigins(target: Pick<TargetDescription, 'gateway' | 'jwksRelay'>): string[] {
   return [target.gateway?.baseUrl, target.jwksRelay?.gatewayUrl].filter((url): url is string => url !== undefined).map(originOf);
 }
 
 /**
- * Throws PrerequisiteBlocked on REQ-RL-06 where `exchange`, sent to the IdP (not to one of `gateways`' origins), got
+ * Throws PrerequisiteBlocked on REQ-RL-06 where `exchange`, sent to the IdP (not to one of the target's gateways), got
  * no HTTP answer while another address of the run was blocked, unless the scenario judges how far a block reaches
- * (`scenarioRequirements`) or a TLS requirement.
+ * (`scenarioRequirements`) or a TLS requirement. Every request passes here (world.send): an answered one costs one test.
  */
-export function blockOnForeignIpBlock(exchange: Exchange, scenarioRequirements: readonly string[], gateways: readonly string[]): void {
+export function blockOnForeignIpBlock(exchange: Exchange, scenarioRequirements: readonly string[], target: Pick<TargetDescription, 'gateway' | 'jwksRelay'>): void {
   if (!exchange.transportError || exchange.response) return;
   // The TLS checks judge connections themselves (a refused TLS version is their finding), as the RL-06 checks do.
   if (scenarioRequirements.some((id) => BLOCK_REACH_REQUIREMENTS.includes(id) || id.startsWith('REQ-TLS-'))) return;
-  if (gateways.includes(originOf(exchange.request.url))) return;
+  if (gatewayOrigins(target).includes(originOf(exchange.request.url))) return;
   const { sourceAddress } = exchange.request;
   if (!anotherAddressBlockedDuring(sourceAddress, exchange.startedAt, exchange.startedAt + exchange.durationMs)) return;
   throw new PrerequisiteBlocked(

@@ -21,27 +21,22 @@ import type { TargetDescription } from '../target/target.ts';
 import { formOf, jsonOf, type Exchange } from '../http/exchange.ts';
 import { PrerequisiteBlocked } from '../verdict/blocked.ts';
 import { addressForFailures, failureBudget, NoFailureAddressLeft } from './source-address.ts';
-import { offerSharedMemory, sharedMemory } from '../run/shared-memory.ts';
+import { SharedCells } from '../run/shared-memory.ts';
 
 /** The key under which the main thread hands the workers the shared count. */
 export const OWN_ADDRESS_REFUSALS_KEY = 'auth-ctk:own-address-refusals';
 const REFUSALS = 0;
 const IN_FLIGHT = 1;
 
+const memory = new SharedCells(OWN_ADDRESS_REFUSALS_KEY, 2 * Int32Array.BYTES_PER_ELEMENT, (m) => new Int32Array(m));
+
 /** The main thread, before the workers start: one count for the address they all share. */
-const BYTES = 2 * Int32Array.BYTES_PER_ELEMENT;
+export const offerSharedOwnAddressCount = (): void => memory.offer();
 
-export function offerSharedOwnAddressCount(): void {
-  offerSharedMemory(OWN_ADDRESS_REFUSALS_KEY, BYTES);
-}
-
-let cells: Int32Array | undefined;
-const countCells = (): Int32Array => (cells ??= new Int32Array(sharedMemory(OWN_ADDRESS_REFUSALS_KEY, BYTES)));
+const countCells = (): Int32Array => memory.cells;
 
 /** For the kit's own tests. */
-export function resetOwnAddressCount(shared?: SharedArrayBuffer): void {
-  cells = shared ? new Int32Array(shared) : undefined;
-}
+export const resetOwnAddressCount = (shared?: SharedArrayBuffer): void => memory.reset(shared);
 
 /** What a target counts as a failed login (seed 001): a refused client authentication or a refused password. */
 export function countsAsFailedLogin(exchange: Exchange): boolean {

@@ -13,7 +13,7 @@
 import type { JWK } from 'jose';
 import type { CtkWorld } from '../world.ts';
 import { fetchJwks } from '../jwt/jwks.ts';
-import { offerSharedMemory, sharedMemory } from '../run/shared-memory.ts';
+import { SharedCells } from '../run/shared-memory.ts';
 
 /** The key under which the main thread hands the workers the shared count. */
 export const SIGNING_KEY_ROTATIONS_KEY = 'auth-ctk:signing-key-rotations';
@@ -21,15 +21,12 @@ export const SIGNING_KEY_ROTATIONS_KEY = 'auth-ctk:signing-key-rotations';
 /** Cells: the rotations so far; the client-secret changes under way (secretChange). */
 const ROTATIONS = 0;
 const CHANGES_UNDER_WAY = 1;
-const BYTES = 2 * Int32Array.BYTES_PER_ELEMENT;
+const memory = new SharedCells(SIGNING_KEY_ROTATIONS_KEY, 2 * Int32Array.BYTES_PER_ELEMENT, (m) => new Int32Array(m));
 
 /** The main thread, before the workers start. */
-export function offerSharedSigningKeyRotations(): void {
-  offerSharedMemory(SIGNING_KEY_ROTATIONS_KEY, BYTES);
-}
+export const offerSharedSigningKeyRotations = (): void => memory.offer();
 
-let cells: Int32Array | undefined;
-const shared = (): Int32Array => (cells ??= new Int32Array(sharedMemory(SIGNING_KEY_ROTATIONS_KEY, BYTES)));
+const shared = (): Int32Array => memory.cells;
 
 /** The rotations made so far, run-wide: what a kept token records when it is issued. */
 export const signingKeyRotations = (): number => Atomics.load(shared(), ROTATIONS);
@@ -84,6 +81,4 @@ export async function secretChange<T>(world: CtkWorld, change: () => Promise<T>)
 }
 
 /** For the kit's own tests. */
-export function resetSigningKeyRotations(offered?: SharedArrayBuffer): void {
-  cells = offered ? new Int32Array(offered) : undefined;
-}
+export const resetSigningKeyRotations = (offered?: SharedArrayBuffer): void => memory.reset(offered);
