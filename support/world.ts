@@ -9,7 +9,7 @@ import type { FindingSink } from './verdict/check.ts';
 import { MEDIA, type CheckRecord, type Finding, type NotRunReason } from './verdict/media-types.ts';
 import { currentTarget } from './target/current.ts';
 import { blockOnUntrustedCertificate } from './http/untrusted-certificate.ts';
-import { blockOnForeignIpBlock, gatewayOrigins } from './load/block-reach.ts';
+import { blockOnForeignIpBlock } from './load/block-reach.ts';
 import { ScenarioState } from './scenario-state.ts';
 import type { TargetDescription } from './target/target.ts';
 import type { GatewayRouteName } from './gateway/gateway-client.ts';
@@ -51,7 +51,7 @@ export class CtkWorld extends World implements FindingSink {
     // An https endpoint whose certificate cannot be trusted answers nothing: REQ-TLS-05/-06's one finding.
     blockOnUntrustedCertificate(exchange, this.requirementIds);
     // No answer while another address of the run was blocked: REQ-RL-06's one finding (load/block-reach.ts).
-    blockOnForeignIpBlock(exchange, this.requirementIds, gatewayOrigins(this.target));
+    blockOnForeignIpBlock(exchange, this.requirementIds, this.target);
     return exchange;
   }
 

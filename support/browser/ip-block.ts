@@ -12,8 +12,8 @@ import { reportRootCause } from '../verdict/check.ts';
 import { requirementApplies } from '../target/applicability.ts';
 import type { TestUser } from '../target/target.ts';
 import { planLoad, type LoadCap } from '../load/load-cap.ts';
-import { baselineFrom, ipBlockClient, unblockToleranceMs } from '../load/ip-block.ts';
-import { openBlockWindow } from '../load/block-reach.ts';
+import { baselineFrom, blockOverMs, ipBlockClient } from '../load/ip-block.ts';
+import { earningABlock } from '../load/block-reach.ts';
 import { cappedTokenRequest } from '../load/paced-requests.ts';
 import { browserSourceAddress } from './source-addresses.ts';
 import { describeLogin, failLoginRepeatedly, type LoginResult } from './human-login.ts';
@@ -52,12 +52,9 @@ export async function prepareBlockCheck(world: CtkWorld): Promise<BlockCheck | U
 
 export async function failLoginsInBrowser(world: CtkWorld, check: BlockCheck, user: TestUser): Promise<LoginResult[]> {
   // Another scenario's request that gets no answer while this block lasts is REQ-RL-06's (load/block-reach.ts).
-  const window = openBlockWindow(check.address);
-  try {
-    return await failLoginRepeatedly(world, user, check.failedAttempts, { sourceAddress: check.address, beforeRequest: () => check.cap.acquire() });
-  } finally {
-    window.closeAfter(check.blockSeconds * 1000 + unblockToleranceMs(check.blockSeconds));
-  }
+  return earningABlock(check.address, blockOverMs(check.blockSeconds), () =>
+    failLoginRepeatedly(world, user, check.failedAttempts, { sourceAddress: check.address, beforeRequest: () => check.cap.acquire() }),
+  );
 }
 
 /** The token request with correct credentials after the failures. */

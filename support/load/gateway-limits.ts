@@ -20,7 +20,7 @@ import { planLoad, sendTogether, type LoadCap } from './load-cap.ts';
 import { sendPacedRequests } from './paced-requests.ts';
 import { retryAfterSeconds, statsOf, withinLimitPacing, type SeriesReading, type TokenOutcome } from './rate-analysis.ts';
 import { burstJudged, describeAttempts, isUnavailable, keptThePace, loadAtTheLimitRefused, MAX_RETRY_WAIT_SECONDS, measuredSeries, PROBE_RESERVE, recoveryToleranceMs, restOwnAddress, type Recovery, type Series, type Unavailable } from './rate-limit.ts';
-import { unblockToleranceMs, waitOutABlock, type BlockedAddress, type Unblocking } from './ip-block.ts';
+import { blockOverMs, waitOutABlock, type BlockedAddress, type Unblocking } from './ip-block.ts';
 import { sendFrom } from './source-addresses.ts';
 import { locateLimit, type Location } from './rate-limit-location.ts';
 import { pauseFor, pauseUntil } from './pause.ts';
@@ -246,7 +246,7 @@ async function gatewayBaselineFrom(world: CtkWorld, cap: LoadCap, address: strin
   const first = await cappedGatewayRequest(world, cap, address, authorization, false);
   if (isServedByGateway(first)) return first;
   const block = world.target.limits.gateway?.ipBlock;
-  const waitMs = block ? block.blockSeconds * 1000 + unblockToleranceMs(block.blockSeconds) : 0;
+  const waitMs = block ? blockOverMs(block.blockSeconds) : 0;
   if (block && waitMs <= BASELINE_MAX_WAIT_MS) {
     world.log(`${address} was not served before the check (${describeOutcome(first)}); waiting ${(waitMs / 1000).toFixed(1)} s (one block time) and asking again`);
     await pauseFor(waitMs);

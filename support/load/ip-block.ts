@@ -16,7 +16,7 @@ import { planLoad, type LoadCap } from './load-cap.ts';
 import { cappedTokenRequest } from './paced-requests.ts';
 import type { Unavailable } from './rate-limit.ts';
 import { pauseFor, pauseUntil } from './pause.ts';
-import { openBlockWindow } from './block-reach.ts';
+import { earningABlock } from './block-reach.ts';
 
 export const isServed = (exchange: Exchange): boolean => tokenResponseOf(exchange) !== undefined;
 
@@ -27,6 +27,8 @@ export const ipBlockClient = (world: CtkWorld): ClientCredentials => world.targe
 export const MAX_BLOCK_WAIT_SECONDS = 120;
 /** After the block time, the target gets 1 s + 25 % to let the IP in again (timers tick; bans are swept). */
 export const unblockToleranceMs = (blockSeconds: number): number => 1000 + blockSeconds * 250;
+/** The longest a stated block may keep an IP out: the block time and the tolerance. */
+export const blockOverMs = (blockSeconds: number): number => blockSeconds * 1000 + unblockToleranceMs(blockSeconds);
 const POLL_MS = 250;
 
 export interface BlockedAddress {
@@ -68,7 +70,7 @@ export async function baselineFrom(world: CtkWorld, cap: LoadCap, client: Client
   const first = await cappedTokenRequest(world, cap, client, address);
   if (isServed(first)) return first;
   const block = world.target.limits.ipBlock;
-  const waitMs = block ? block.blockSeconds * 1000 + unblockToleranceMs(block.blockSeconds) : 0;
+  const waitMs = block ? blockOverMs(block.blockSeconds) : 0;
   if (block && waitMs <= BASELINE_MAX_WAIT_MS) {
     world.log(`${address} got no token before the check (${describeOutcome(first)}); waiting ${(waitMs / 1000).toFixed(1)} s (one block time) and asking again`);
     await new Promise((resolve) => setTimeout(resolve, waitMs));
@@ -122,16 +124,13 @@ export async function failLoginsFrom(world: CtkWorld, address: string, extraProb
   const wrong = wrongSecret();
   const failures: Exchange[] = [];
   let lastFailureSentAt = performance.now();
-  const window = openBlockWindow(address);
-  try {
+  await earningABlock(address, blockOverMs(settings.blockSeconds), async () => {
     for (let i = 0; i < settings.failedAttempts; i++) {
       if (i > 0) await new Promise((resolve) => setTimeout(resolve, failureSpacingMs(world)));
       lastFailureSentAt = performance.now();
       failures.push(await cappedTokenRequest(world, cap, client, address, { secret: wrong, keepAsLast: false }));
     }
-  } finally {
-    window.closeAfter(settings.blockSeconds * 1000 + unblockToleranceMs(settings.blockSeconds));
-  }
+  });
   const probe = await cappedTokenRequest(world, cap, client, address);
   return { address, cap, failures, probe, lastRequestAt: performance.now(), lastFailureSentAt };
 }
