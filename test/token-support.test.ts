@@ -15,6 +15,7 @@ import { directivesOf, grantedScope, sameScopes } from '../support/oauth/token-r
 import { changesUnderFormEncoding, encodingSensitiveSecret } from '../support/oauth/form-encoded-secret.ts';
 import { accessTokenFor, basicAuthorization, requestToken, scopeSentIn, tokenRequestBody, tokenResponseOf, warmUpTokenRequests } from '../support/oauth/token-client.ts';
 import { resetValidCredentialsRefused } from '../support/oauth/valid-credentials-refused.ts';
+import { resetOwnAddressCount } from '../support/oauth/own-address-guard.ts';
 import { PrerequisiteBlocked, wrapBlocked } from '../support/verdict/blocked.ts';
 import { keptTokenCurrent, resetSigningKeyRotations, secretChange, signingKeyRotated, signingKeyRotations } from '../support/oauth/signing-key-rotations.ts';
 import { cappedTokenRequest, sendPacedTokenRequests } from '../support/load/paced-requests.ts';
@@ -342,6 +343,9 @@ describe('token requests: the target\'s own parameters and the declared scopes (
         // needs-scope: refuses a scope-less request as §3.3 allows; always-invalid-scope: refuses everything so.
         if (path === '/token/always-invalid-scope' || (path === '/token/needs-scope' && !params.get('scope'))) return json(400, { error: 'invalid_scope' });
         if (path === '/token/invalid-request') return json(400, { error: 'invalid_request' });
+        // A target that hands out a secret it then refuses (fault rotation-returns-wrong-secret): 401 for that one.
+        const basic = Buffer.from((req.headers.authorization ?? '').replace(/^Basic /, ''), 'base64').toString();
+        if (path === '/token/refuses-handed-out' && basic.endsWith(':handed-out-secret')) return json(401, { error: 'invalid_client' });
         if (path === '/jwks') return json(200, { keys: publishedKids.map((kid) => ({ kty: 'EC', crv: 'P-256', kid })) });
         json(200, { access_token: `tok-${received.length}`, token_type: 'Bearer', expires_in: 300 });
       });
@@ -450,6 +454,35 @@ describe('token requests: the target\'s own parameters and the declared scopes (
     // declared scopes: valid-credentials-refused.ts); it gets a token here, so the refusal stands as it came.
     assert.deepEqual(w.exchanges.map((e) => e.response?.status), [400, 200]);
     assert.equal(w.last, refused);
+  });
+
+  test('a secret a rotation handed out is trusted like the registered one: its refusals cannot get the run\'s own address blocked', async () => {
+    // Measured against fault rotation-returns-wrong-secret before: the new secret's refusals left from 127.0.0.1 unguarded,
+    // the reference blocked it, and the key-rotation scenarios after them were "not testable" on REQ-TOK-01.
+    const ipBlock = { failedAttempts: 3, blockSeconds: 2 };
+    const w = worldAt('/token/refuses-handed-out', {
+      sourceAddresses: Array.from({ length: 12 }, (_, i) => `127.0.0.${i + 2}`),
+      limits: { clockSkewSeconds: 0, requestTimeoutMs: 2_000, maxRequestsPerSecond: 0, maxRequestsPerRun: 0, ipBlock },
+    });
+    const sources = async (options: { secretExpectedValid?: true }): Promise<(string | undefined)[]> => {
+      resetOwnAddressCount(new SharedArrayBuffer(8));
+      resetFailureAddresses();
+      resetValidCredentialsRefused();
+      const from: (string | undefined)[] = [];
+      for (let i = 0; i < 3; i++) {
+        const exchange = await requestToken(w, w.target.clients.system, { secret: 'handed-out-secret', keepAsLast: false, ...options });
+        assert.equal(exchange.response?.status, 401);
+        from.push(exchange.request.sourceAddress);
+      }
+      return from;
+    };
+    const trusted = await sources({ secretExpectedValid: true });
+    assert.deepEqual(trusted.slice(0, 2), [undefined, undefined], 'the target tolerates two refusals from the own address (it blocks at the third)');
+    assert.match(trusted[2] ?? '', /^127\.0\.0\./, 'the third goes out from a failures address');
+    // A secret the caller knows to be wrong is its own to route (from a failures address, token-requests.ts): unguarded.
+    assert.deepEqual(await sources({}), [undefined, undefined, undefined]);
+    resetOwnAddressCount();
+    resetFailureAddresses();
   });
 
   test('bulk senders (rate-limit series, IP-block probes) send the declared scopes too', async () => {

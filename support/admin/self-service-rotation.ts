@@ -79,7 +79,8 @@ export const NO_PUT_BACK =
 
 /** Whether `secret` obtains a token for `client` (a token request the report shows, the secret masked). */
 export async function secretObtainsToken(world: CtkWorld, client: ClientCredentials, secret: string): Promise<{ works: boolean; outcome: string }> {
-  const exchange = await requestToken(world, client, { secret, keepAsLast: false });
+  // The secret a rotation showed: expected valid, so guarded like the profile's own (own-address-guard.ts).
+  const exchange = await requestToken(world, client, { secret, secretExpectedValid: true, keepAsLast: false });
   return { works: tokenResponseOf(exchange) !== undefined, outcome: describeOutcome(exchange) };
 }
 

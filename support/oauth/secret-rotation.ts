@@ -70,7 +70,7 @@ export async function requestWithRotatedSecret(world: CtkWorld, which: 'new' | '
   const { old, fresh } = world.state.recall(ROTATED_SECRETS);
   const method = registeredAuthMethod(client);
   const situation = `the ${which} secret of ${client.clientId}, ${describeAuth(method)} after the rotation`;
-  if (which === 'new') return tokenRequest(world, client, { secret: fresh, situation });
+  if (which === 'new') return tokenRequest(world, client, { secret: fresh, secretExpectedValid: true, situation });
   const exchange = await tokenRequest(world, client, { secret: old, expectRefusal: true, situation });
   if (!isNotTestable(exchange)) world.state.remember(FIRST_OLD_SECRET_REQUEST, exchange);
   return exchange;
@@ -128,7 +128,7 @@ export async function newSecretInFormBody(world: CtkWorld): Promise<NotTestable 
     return undefined;
   }
   const situation = `the new secret of ${client.clientId} ${describeAuth('body')} after the rotation`;
-  const exchange = await tokenRequest(world, client, { method: 'body', secret: world.state.recall(ROTATED_SECRETS).fresh, situation });
+  const exchange = await tokenRequest(world, client, { method: 'body', secret: world.state.recall(ROTATED_SECRETS).fresh, secretExpectedValid: true, situation });
   if (isNotTestable(exchange)) return exchange;
   if (await explainedByBodyRefused(world, exchange, situation)) return undefined;
   judgeTokenIssued(world, exchange, 'REQ-ROT-01', situation);

@@ -33,6 +33,12 @@ export interface TokenRequestOptions {
    * (client_secret=, or Basic `<id>:`); null sends no client_secret parameter at all (REQ-CAUTH-07's client id alone).
    */
   readonly secret?: string | null;
+  /**
+   * `secret` is one the kit has every reason to expect valid though the profile does not hold it: the secret a
+   * rotation just returned. Its request is guarded like the registered credentials' (own-address-guard.ts): a target
+   * that hands out a secret it then refuses must not get the run's own address blocked by the kit's trust in it.
+   */
+  readonly secretExpectedValid?: boolean;
   readonly clientId?: string;
   readonly sourceAddress?: string;
   /** Parameters of this request; they win over the target's tokenRequestParameters. */
@@ -160,7 +166,7 @@ export function assertTokenEndpointUsable(target: Pick<TargetDescription, 'token
 export async function requestToken(world: CtkWorld, client: ClientCredentials, options: TokenRequestOptions = {}): Promise<Exchange> {
   assertTokenEndpointUsable(world.target);
   const { headers, body } = tokenRequestBody(client, options, world.target);
-  const registered = options.secret === undefined && options.clientId === undefined;
+  const registered = options.clientId === undefined && (options.secret === undefined || options.secretExpectedValid === true);
   return sendWithRegisteredCredentials(world, client, registered, options.sourceAddress, async (sourceAddress) => {
     await paceTokenRequest(world, sourceAddress, options.pace);
     return world.send(

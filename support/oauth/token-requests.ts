@@ -57,6 +57,8 @@ export interface TokenRequestSpec {
   readonly expectRefusal?: boolean;
   /** As TokenRequestOptions.secret: '' an empty secret, null no client_secret parameter. */
   readonly secret?: string | null;
+  /** As TokenRequestOptions.secretExpectedValid: `secret` is a rotation's new one, guarded like the registered one. */
+  readonly secretExpectedValid?: boolean;
   /** More form parameters (a password grant's username and password). */
   readonly extraParams?: Record<string, string>;
   readonly situation: string;
@@ -71,6 +73,7 @@ export async function tokenRequest(world: CtkWorld, client: ClientCredentials, s
     // Unless the check chooses: the way the profile registered the client (HTTP Basic when it does not say).
     method: spec.method ?? registeredAuthMethod(client),
     ...(spec.wrongSecret ? { secret: wrongSecret() } : spec.secret !== undefined ? { secret: spec.secret } : {}),
+    ...(spec.secretExpectedValid ? { secretExpectedValid: true } : {}),
     ...(spec.scope === null ? { scope: null } : spec.scope ? { scope: spec.scope.join(' ') } : {}),
     ...(spec.grantType !== undefined ? { grantType: spec.grantType } : {}),
     ...(spec.extraParams ? { extraParams: spec.extraParams } : {}),
