@@ -13,7 +13,9 @@ import { expect } from 'chai';
 import type { CtkWorld } from '../world.ts';
 import { describeOutcome, jsonOf, type Exchange } from '../http/exchange.ts';
 import { registerSecrets } from '../http/redact.ts';
-import { check, reportRootCause } from '../verdict/check.ts';
+import { check, couldNotJudge, reportRootCause } from '../verdict/check.ts';
+import { positiveControl } from '../gateway/positive-control.ts';
+import { bearer, callGateway } from '../gateway/gateway-client.ts';
 import { requirementApplies } from '../target/applicability.ts';
 import type { ClientCredentials, SelfServiceRotationDescription, TestUser } from '../target/target.ts';
 import { pointer } from '../identity/echo.ts';
@@ -97,6 +99,7 @@ export async function judgeOwnerRotation(world: CtkWorld, requirement: string, c
   // human-sub-is-client: a 403 here beside it) is refused for what it says, not for the interface's rule.
   const token = presentedTokenOf(rotation.exchange);
   if (!accepted && token !== undefined && !(await humanTokenNamesItsCustomer(world, token, owner))) return;
+  if (!accepted && token !== undefined && (await refusedByEveryResourceServer(world, requirement, rotation.exchange, token, expected))) return;
   check(
     world,
     {
@@ -111,6 +114,27 @@ export async function judgeOwnerRotation(world: CtkWorld, requirement: string, c
       expect(tried?.works, 'the new secret obtains a token').to.equal(true);
     },
   );
+}
+
+/**
+ * One cause, one finding: the interface refused the owner's token as invalid (401), and so does the gateway, which
+ * does not serve even the system client's own token (its positive control). Every resource server of the target
+ * refuses what the issuer issues — fault hs256-tokens, a symmetric signature no published key verifies: REQ-ROT-06
+ * failed beside REQ-BEARER-01, which reports the gateway's refusal. Not judged then (never passed); an interface that
+ * refuses the owner's token where the gateway serves tokens is REQ-ROT-06's own finding, as is any other answer.
+ */
+async function refusedByEveryResourceServer(world: CtkWorld, requirement: string, refused: Exchange, ownerToken: string, expected: string): Promise<boolean> {
+  if (refused.response?.status !== 401 || !world.target.gateway || !requirementApplies(world.target, 'REQ-BEARER-01')) return false;
+  const control = await positiveControl(world, 'protected');
+  if (control.held) return false;
+  const atGateway = await callGateway(world, { route: 'protected', keepAsLast: false, authorization: bearer(ownerToken) });
+  if (atGateway.response?.status !== 401) return false;
+  couldNotJudge(world, {
+    requirement,
+    expected,
+    why: `the gateway refuses the owner's token as well (${describeOutcome(atGateway)}) and does not serve the system client's own token either (${control.observed}): the issuer's tokens are refused by every resource server of the target, which REQ-BEARER-01 reports (or the issuer's requirement their defect breaks), not the self-service interface`,
+  });
+  return true;
 }
 
 /** REQ-ROT-04: another caller is refused (4xx) and the owner's current secret still obtains a token. */

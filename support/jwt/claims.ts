@@ -8,7 +8,7 @@ import type { CtkWorld } from '../world.ts';
 import { check, couldNotJudge, reportRootCause } from '../verdict/check.ts';
 import type { IssuedToken } from '../oauth/issued.ts';
 import { scopeValues } from '../oauth/token-response.ts';
-import { audiences, describeToken, isAsymmetric, isAtJwtType, isNumericDate } from './decode.ts';
+import { audiences, describeToken, isAsymmetric, isAtJwtType, isNumericDate, symmetricMacUnjudged } from './decode.ts';
 import { verifyWithJwks, type SignatureCheck } from './jwks.ts';
 import { audienceCheckOf } from '../target/target.ts';
 import { requirementApplies } from '../target/applicability.ts';
@@ -154,14 +154,10 @@ export function judgeIssuerAgainstMetadata(world: CtkWorld, issued: IssuedToken,
 export async function judgeSignature(world: CtkWorld, issued: IssuedToken, keys: readonly JWK[] | undefined, jwksUri: string, requirement = 'REQ-JWT-07'): Promise<SignatureCheck> {
   if (notAJwt(world, issued, requirement, `a signature that verifies with a key of the JWK Set at ${jwksUri}`)) return { verified: false, reason: 'the access token is no JWS' };
   if (unsecured(world, issued, requirement, `a signature that verifies with a key of the JWK Set at ${jwksUri}`)) return { verified: false, reason: 'the access token is an unsecured JWT' };
-  const alg = issued.decoded?.header.alg;
-  if (typeof alg === 'string' && /^HS\d+$/.test(alg)) {
-    // RFC 9068 §2.1 allows a symmetric signature (asymmetric is only RECOMMENDED: REQ-JWT-05's warning); its key is a
-    // secret shared with the resource servers, never published at jwks_uri, so no published key can verify it. That
-    // is no MUST broken, and the kit holds no shared key: not judged, never failed (one cause: the algorithm).
-    const reason = `alg ${alg} is a symmetric MAC: its key is shared with the resource servers, not published at ${jwksUri}`;
-    couldNotJudge(world, { requirement, expected: `a signature that verifies with a key of the JWK Set at ${jwksUri}`, why: `${reason} (RFC 9068 §2.1 allows it; REQ-JWT-05 reports the algorithm)` });
-    return { verified: false, reason };
+  const symmetric = symmetricMacUnjudged(issued.decoded?.header.alg, jwksUri);
+  if (symmetric) {
+    couldNotJudge(world, { requirement, expected: `a signature that verifies with a key of the JWK Set at ${jwksUri}`, why: symmetric });
+    return { verified: false, reason: symmetric };
   }
   const result: SignatureCheck = keys ? await verifyWithJwks(issued.token, keys) : { verified: false, reason: `no JWK Set could be read at ${jwksUri}` };
   check(

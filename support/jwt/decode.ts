@@ -45,6 +45,17 @@ export const ASYMMETRIC_ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384
 
 export const isAsymmetric = (alg: unknown): boolean => typeof alg === 'string' && ASYMMETRIC_ALGORITHMS.includes(alg);
 
+/**
+ * Why a token signed with a symmetric MAC (HS256/384/512) is not judged against the published keys, or undefined for
+ * any other alg. RFC 9068 §2.1 allows a symmetric signature (asymmetric is only RECOMMENDED: REQ-JWT-05's warning);
+ * its key is a secret shared with the resource servers, never published at jwks_uri, so no published key can verify
+ * it. That breaks no MUST, and the kit holds no shared key: not judged, never failed (one cause: the algorithm).
+ */
+export function symmetricMacUnjudged(alg: unknown, jwksUri: string): string | undefined {
+  if (typeof alg !== 'string' || !/^HS\d+$/.test(alg)) return undefined;
+  return `alg ${alg} is a symmetric MAC: its key is shared with the resource servers, not published at ${jwksUri} (RFC 9068 §2.1 allows it; REQ-JWT-05 reports the algorithm)`;
+}
+
 /** RFC 7519 §2 NumericDate: a JSON number of seconds (fractions allowed). */
 export const isNumericDate = (value: unknown): value is number => typeof value === 'number' && Number.isFinite(value);
 

@@ -13,7 +13,7 @@
  */
 import { expect } from 'chai';
 import type { CtkWorld } from '../world.ts';
-import { check, doesNotApply } from '../verdict/check.ts';
+import { check, couldNotJudge, doesNotApply } from '../verdict/check.ts';
 import { stateKey } from '../scenario-state.ts';
 import { controlPlaneOf, NO_CONTROL_PLANE_REMEDY } from '../admin/control-plane.ts';
 import { hasIssued, rememberEarlier, theEarlier, theIssued } from '../oauth/issued.ts';
@@ -22,7 +22,7 @@ import type { NotTestable } from '../oauth/token-requests.ts';
 import { jwksUriOf } from '../target/target.ts';
 import { controlWithToken } from '../gateway/positive-control.ts';
 import { fetchJwks, kidsOf, verifyWithJwks } from './jwks.ts';
-import { isAsymmetric } from './decode.ts';
+import { isAsymmetric, symmetricMacUnjudged } from './decode.ts';
 import { rotationExplainedByIssuerDefect } from './issued-token-defect.ts';
 import { earlierTokenExplainedByUnpublishedKey } from './unpublished-key.ts';
 import { judgeGatewayAdmission, presentUntilAdmitted } from './gateway.ts';
@@ -55,9 +55,43 @@ export async function rotateIssuerSigningKey(world: CtkWorld): Promise<NotTestab
   return undefined;
 }
 
-/** REQ-JWT-11 at the gateway: the new token presented until admitted or `boundMs` has passed, then judged. */
+/**
+ * REQ-JWT-11 at the issuer: the token issued after the rotation names a kid the JWK Set did not publish before, and
+ * verifies with the set now. A symmetric MAC (HS*) is not judged, as judgeSignature does for REQ-JWT-07
+ * (symmetricMacUnjudged; fault hs256-tokens failed REQ-JWT-11 on it before).
+ */
+export async function judgeNewKeyPublished(world: CtkWorld): Promise<void> {
+  const issued = theIssued(world);
+  const before = world.state.recall(KIDS_BEFORE);
+  const jwksUri = jwksUriOf(world.target);
+  const kid = issued.decoded?.header.kid;
+  const expected = `a token whose kid is new (not one of ${JSON.stringify(before)}) and whose signature verifies with the JWK Set at ${jwksUri}`;
+  const symmetric = symmetricMacUnjudged(issued.decoded?.header.alg, jwksUri);
+  if (symmetric) {
+    couldNotJudge(world, { requirement: 'REQ-JWT-11', expected, why: symmetric });
+    return;
+  }
+  const { keys } = await fetchJwks(world, jwksUri);
+  const result = keys ? await verifyWithJwks(issued.token, keys) : { verified: false as const, reason: `no JWK Set at ${jwksUri}` };
+  check(
+    world,
+    { requirement: 'REQ-JWT-11', expected, observed: `kid ${JSON.stringify(kid)}, ${result.verified ? 'verified' : result.reason}` },
+    () => {
+      expect(kid, 'kid').to.be.a('string');
+      expect(before, 'kids before').to.not.include(kid);
+      expect(result.verified, 'verified').to.equal(true);
+    },
+  );
+}
+
+/**
+ * REQ-JWT-11 at the gateway: the new token presented until admitted or `boundMs` has passed, then judged. Where the
+ * gateway refused the current token just before the rotation (rotateIssuerSigningKey's control), no wait for a key
+ * pickup can change that: presented once, and the judgement is left to the control (not testable).
+ */
 export async function judgeNewKeyAdmitted(world: CtkWorld, token: string, kid: unknown, boundMs: number): Promise<void> {
-  const exchange = await presentUntilAdmitted(world, token, boundMs);
+  const refusedBefore = world.gatewayControls.get('protected')?.held === false;
+  const exchange = await presentUntilAdmitted(world, token, refusedBefore ? 0 : boundMs);
   await judgeGatewayAdmission(world, exchange, 'REQ-JWT-11', `a token signed with the new key (kid ${JSON.stringify(kid)}), within ${boundMs / 1000} s`);
 }
 
@@ -78,6 +112,11 @@ export async function judgeEarlierTokenStillPublished(world: CtkWorld, requireme
     return;
   }
   const jwksUri = jwksUriOf(world.target);
+  const symmetric = symmetricMacUnjudged(earlier.decoded?.header.alg, jwksUri);
+  if (symmetric) {
+    couldNotJudge(world, { requirement, expected, why: symmetric });
+    return;
+  }
   const { keys } = await fetchJwks(world, jwksUri);
   const result = keys ? await verifyWithJwks(earlier.token, keys) : { verified: false as const, reason: `no JWK Set at ${jwksUri}` };
   if (!result.verified && (await earlierTokenExplainedByUnpublishedKey(world, requirement, expected))) return;
