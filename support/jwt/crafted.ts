@@ -18,6 +18,8 @@ export interface CraftedToken {
   readonly token: string;
   /** For diagnoses: "a token signed with HS256 using the issuer's public key as the HMAC secret". */
   readonly description: string;
+  /** Made by the target's test signer (signerToken), not a forgery of the issuer's token. */
+  readonly madeByTestSigner?: boolean;
 }
 
 /** Lifetime of crafted tokens that are meant to be valid, and how far beyond the leeway the time defects go. */
@@ -161,5 +163,5 @@ export async function signerToken(world: CtkWorld, defect?: string): Promise<Cra
     }
     description = apply(claims, header, world.target.limits.clockSkewSeconds);
   }
-  return { token: await signer.sign(claims, Object.keys(header).length ? header : undefined), description };
+  return { token: await signer.sign(claims, Object.keys(header).length ? header : undefined), description, madeByTestSigner: true };
 }

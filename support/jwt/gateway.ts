@@ -8,8 +8,8 @@
 import { expect } from 'chai';
 import type { CtkWorld } from '../world.ts';
 import type { Exchange } from '../http/exchange.ts';
-import { check } from '../verdict/check.ts';
-import { underControl } from '../gateway/positive-control.ts';
+import { check, couldNotJudge } from '../verdict/check.ts';
+import { positiveControl, underControl } from '../gateway/positive-control.ts';
 import { explainedByIssuerDefect } from './issued-token-defect.ts';
 import { judgeTokenRefusal, servedWithoutAnyCredentials, serverErrorForBadToken, withTokenChallenge } from '../gateway/verdicts.ts';
 import { isTagged } from '../oauth/scenario.ts';
@@ -26,6 +26,8 @@ export interface PresentedToken {
    * Set URL the token names 1 time". Goes into the diagnosis after the description.
    */
   readonly aside?: () => string | undefined;
+  /** Made by the target's test signer (crafted.ts signerToken), not issued by the issuer. */
+  readonly madeByTestSigner?: boolean;
 }
 
 const PRESENTED = stateKey<PresentedToken>('token to present to the gateway');
@@ -111,7 +113,28 @@ export async function judgeGatewayAdmission(world: CtkWorld, exchange: Exchange,
   if (requirement !== 'REQ-BEARER-01' && !isSuccess(exchange) && !(await underControl(world, 'protected', [requirement], expected))) return;
   // A token the issuer got wrong (RFC 9068 §4: typ, iss, signature, aud) is the issuer's finding, not the gateway's.
   if (requirement === 'REQ-BEARER-01' && (await explainedByIssuerDefect(world, requirement, exchange, expected))) return;
+  if (requirement === 'REQ-BEARER-01' && !isSuccess(exchange) && (await testSignerNotTaken(world, expected))) return;
   check(world, { requirement, expected, observed: exchange }, () => expect(isSuccess(exchange), 'admitted').to.equal(true));
+}
+
+/**
+ * A refused token of the target's test signer, where the gateway serves the issuer's own token (the protected route's
+ * positive control): the gateway does not take the signer the profile names (testSigner), or it asks the issuer about
+ * every token (RFC 7662 introspection: the issuer never issued the signer's token, so it is inactive there — fault
+ * gateway-introspection-drops-cnf failed REQ-BEARER-01 on this beside REQ-DPOP-05). The Authorization header is
+ * supported (RFC 6750 §2.1: the issuer's token came through it), so this is a set-up the signer's checks cannot use:
+ * not judged, never passed. A route that refuses the issuer's token too stays REQ-BEARER-01's finding.
+ */
+async function testSignerNotTaken(world: CtkWorld, expected: string): Promise<boolean> {
+  if (world.state.peek(PRESENTED)?.madeByTestSigner !== true) return false;
+  const control = await positiveControl(world, 'protected');
+  if (!control.held) return false;
+  couldNotJudge(world, {
+    requirement: 'REQ-BEARER-01',
+    expected,
+    why: `the gateway serves the issuer's own token (${control.observed}) but not the test signer's with the same claims: it does not take the signer the profile names (testSigner), or it asks the issuer about every token (introspection), so the signer's tokens show nothing about it`,
+  });
+  return true;
 }
 
 /**
