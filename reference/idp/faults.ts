@@ -410,9 +410,11 @@ export const IDP_FAULTS = [
     component: 'idp',
     description: 'Access tokens are signed with HS256 and a shared secret instead of the published RSA key.',
     // The issuer's finding: RFC 9068 §2.1 allows a symmetric signature (asymmetric is RECOMMENDED, REQ-JWT-05's
-    // SHOULD). Its key is shared, never published, so REQ-JWT-07 is not judged on an HS* token. The reference gateway
-    // verifies only with published keys and refuses these tokens: in a whole run REQ-BEARER-01, -JWT-11 and -ROT-06
-    // fail on that too (a warning never explains a MUST away; README "One cause, one finding").
+    // SHOULD). Its key is shared, never published, so REQ-JWT-07, -10 and -11 are not judged on an HS* token. The
+    // reference gateway verifies only with published keys and refuses these tokens: in a whole run REQ-BEARER-01 fails
+    // on that (a warning never explains a MUST away; README "One cause, one finding"), and REQ-ROT-06 is not judged
+    // where the self-service interface refuses the owner's token as the gateway refuses every token
+    // (test/symmetric-tokens.test.ts).
     breaks: ['REQ-JWT-05'],
   },
   {
