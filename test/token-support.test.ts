@@ -456,35 +456,6 @@ describe('token requests: the target\'s own parameters and the declared scopes (
     assert.equal(w.last, refused);
   });
 
-  test('a secret a rotation handed out is trusted like the registered one: its refusals cannot get the run\'s own address blocked', async () => {
-    // Measured against fault rotation-returns-wrong-secret before: the new secret's refusals left from 127.0.0.1 unguarded,
-    // the reference blocked it, and the key-rotation scenarios after them were "not testable" on REQ-TOK-01.
-    const ipBlock = { failedAttempts: 3, blockSeconds: 2 };
-    const w = worldAt('/token/refuses-handed-out', {
-      sourceAddresses: Array.from({ length: 12 }, (_, i) => `127.0.0.${i + 2}`),
-      limits: { clockSkewSeconds: 0, requestTimeoutMs: 2_000, maxRequestsPerSecond: 0, maxRequestsPerRun: 0, ipBlock },
-    });
-    const sources = async (options: { secretExpectedValid?: true }): Promise<(string | undefined)[]> => {
-      resetOwnAddressCount(new SharedArrayBuffer(8));
-      resetFailureAddresses();
-      resetValidCredentialsRefused();
-      const from: (string | undefined)[] = [];
-      for (let i = 0; i < 3; i++) {
-        const exchange = await requestToken(w, w.target.clients.system, { secret: 'handed-out-secret', keepAsLast: false, ...options });
-        assert.equal(exchange.response?.status, 401);
-        from.push(exchange.request.sourceAddress);
-      }
-      return from;
-    };
-    const trusted = await sources({ secretExpectedValid: true });
-    assert.deepEqual(trusted.slice(0, 2), [undefined, undefined], 'the target tolerates two refusals from the own address (it blocks at the third)');
-    assert.match(trusted[2] ?? '', /^127\.0\.0\./, 'the third goes out from a failures address');
-    // A secret the caller knows to be wrong is its own to route (from a failures address, token-requests.ts): unguarded.
-    assert.deepEqual(await sources({}), [undefined, undefined, undefined]);
-    resetOwnAddressCount();
-    resetFailureAddresses();
-  });
-
   test('bulk senders (rate-limit series, IP-block probes) send the declared scopes too', async () => {
     const w = worldAt('/token/needs-scope', { clients: { system: { clientId: 'bulk-client', clientSecret: 'secret-bulk', scopes: ['read'] } } });
     const client = w.target.clients.system;
@@ -584,5 +555,35 @@ describe('token requests: the target\'s own parameters and the declared scopes (
     assert.equal(sync.call(world), 'skipped');
     await assert.rejects(Promise.resolve(wrapBlocked(async () => { throw new Error('kit bug'); }, ids).call(world)), /kit bug/);
     assert.equal(wrapBlocked((x: unknown) => x, ids).call(world, 7), 7, 'a step\'s own result passes through');
+  });
+
+  test('a secret a rotation handed out is trusted like the registered one: its refusals cannot get the run\'s own address blocked', async () => {
+    // Measured against fault rotation-returns-wrong-secret before: the new secret's refusals left from 127.0.0.1 unguarded,
+    // the reference blocked it, and the key-rotation scenarios after them were "not testable" on REQ-TOK-01.
+    const ipBlock = { failedAttempts: 3, blockSeconds: 2 };
+    const w = worldAt('/token/refuses-handed-out', {
+      sourceAddresses: Array.from({ length: 12 }, (_, i) => `127.0.0.${i + 2}`),
+      limits: { clockSkewSeconds: 0, requestTimeoutMs: 2_000, maxRequestsPerSecond: 0, maxRequestsPerRun: 0, ipBlock },
+    });
+    const sources = async (options: { secretExpectedValid?: true }): Promise<(string | undefined)[]> => {
+      resetOwnAddressCount(new SharedArrayBuffer(8));
+      resetFailureAddresses();
+      resetValidCredentialsRefused();
+      const from: (string | undefined)[] = [];
+      for (let i = 0; i < 3; i++) {
+        const exchange = await requestToken(w, w.target.clients.system, { secret: 'handed-out-secret', keepAsLast: false, ...options });
+        assert.equal(exchange.response?.status, 401);
+        from.push(exchange.request.sourceAddress);
+      }
+      return from;
+    };
+    const trusted = await sources({ secretExpectedValid: true });
+    assert.deepEqual(trusted.slice(0, 2), [undefined, undefined], 'the target tolerates two refusals from the own address (it blocks at the third)');
+    assert.match(trusted[2] ?? '', /^127\.0\.0\./, 'the third goes out from a failures address');
+    // A secret the caller knows to be wrong is its own to route (from a failures address, token-requests.ts): unguarded.
+    assert.deepEqual(await sources({}), [undefined, undefined, undefined]);
+    resetOwnAddressCount();
+    resetFailureAddresses();
+    resetValidCredentialsRefused();
   });
 });
