@@ -16,6 +16,7 @@ import { changesUnderFormEncoding, encodingSensitiveSecret } from '../support/oa
 import { accessTokenFor, basicAuthorization, requestToken, scopeSentIn, tokenRequestBody, tokenResponseOf, warmUpTokenRequests } from '../support/oauth/token-client.ts';
 import { resetValidCredentialsRefused } from '../support/oauth/valid-credentials-refused.ts';
 import { resetOwnAddressCount } from '../support/oauth/own-address-guard.ts';
+import { attributeRefusedCredentials } from '../support/oauth/auth-method-cause.ts';
 import { PrerequisiteBlocked, wrapBlocked } from '../support/verdict/blocked.ts';
 import { keptTokenCurrent, resetSigningKeyRotations, secretChange, signingKeyRotated, signingKeyRotations } from '../support/oauth/signing-key-rotations.ts';
 import { cappedTokenRequest, sendPacedTokenRequests } from '../support/load/paced-requests.ts';
@@ -585,5 +586,20 @@ describe('token requests: the target\'s own parameters and the declared scopes (
     resetOwnAddressCount();
     resetFailureAddresses();
     resetValidCredentialsRefused();
+  });
+
+  test('a 429 to the system client\'s own secret is the rate limit\'s answer: not testable, never REQ-CAUTH-01\'s or REQ-TOK-01\'s finding', async () => {
+    // Measured against rate-limit-below-documented: the paced HTTP Basic request met the lowered limit, the form body
+    // got a token, and the method ladder failed REQ-CAUTH-01 beside REQ-RL-01.
+    const w = worldAt('/token/plain', { capabilities: { 'ip-blocking': true, 'client-secret-post': true } });
+    const limited = exchangeOf(429, { error: 'too_many_requests' }, { 'retry-after': '1' });
+    for (const requirement of ['REQ-TOK-01', 'REQ-CAUTH-01']) {
+      await assert.rejects(attributeRefusedCredentials(w, requirement, limited, 'the valid credentials of sys sent with HTTP Basic'), (error: unknown) => {
+        assert.ok(error instanceof NotTestableError, String(error));
+        assert.match(error.reason, /answered the valid credentials of sys sent with HTTP Basic with its rate limit \(HTTP 429.*the REQ-RL scenarios judge the limit/);
+        return true;
+      });
+    }
+    assert.equal(w.exchanges.length, 0, 'no other way was tried');
   });
 });

@@ -24,7 +24,7 @@ import { requirementApplies } from '../target/applicability.ts';
 import { describeAuth } from './clients.ts';
 import { isPublicClient, mayUseFormBody, registeredAuthMethod, requestToken, type ClientAuthMethod } from './token-client.ts';
 import { issuedAToken } from './token-errors.ts';
-import { requireAnswerAboutClientAuthentication } from './token-response.ts';
+import { requireAnswerAboutClientAuthentication, throwIfRateLimited } from './token-response.ts';
 import { blockWhereValidCredentialsAreRefused } from './valid-credentials-refused.ts';
 
 /** The requirement of each way of sending the client's own secret. */
@@ -114,6 +114,8 @@ export async function methodRefusalUnderControl(world: CtkWorld, exchange: Excha
  * control (a public client) judges a refusal only where it is about the client's authentication, as before.
  */
 export async function attributeRefusedCredentials(world: CtkWorld, requirement: string, exchange: Exchange, situation: string): Promise<void> {
+  // Before any ladder: a 429 refuses no credentials (throwIfRateLimited; measured: REQ-CAUTH-01 failed on one).
+  throwIfRateLimited(exchange, situation);
   if (requirement === 'REQ-TOK-01') return ordinaryRefusalExplainedByMethod(world, exchange, situation);
   // The rotation client's new secret is its valid credentials now: refused with HTTP Basic where HTTP Basic is
   // refused to every client, the cause is REQ-CAUTH-01's (valid-credentials-refused.ts), not the rotation's.
