@@ -74,7 +74,6 @@ export function issuedWithAnother2xx(world: CtkWorld, exchange: Exchange, requir
   return true;
 }
 
-/** The token was issued: 200 and an access_token (the requirement the scenario names decides the level). */
 /**
  * A 429 is the rate limiter's answer (RFC 6585 §4), about the address's request rate, not about the request: where a
  * token was expected, the scenario is not testable, never failed. The run keeps its own address's token requests under
@@ -89,6 +88,7 @@ export function throwIfRateLimited(exchange: Exchange, situation: string): void 
   });
 }
 
+/** The token was issued: 200 and an access_token (the requirement the scenario names decides the level). */
 export function judgeTokenIssued(world: CtkWorld, exchange: Exchange, requirement: string, situation: string): TokenResponse {
   throwIfRateLimited(exchange, situation);
   issuedWithAnother2xx(world, exchange, requirement, `200 with an access_token for ${situation}`);
