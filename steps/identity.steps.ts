@@ -9,7 +9,6 @@ import { Given, When, Then } from '@cucumber/cucumber';
 import type { CtkWorld } from '../support/world.ts';
 import type { ClientCredentials, TestUser } from '../support/target/target.ts';
 import { accessTokenFor, requestToken, tokenResponseOf, TokenUnavailableError } from '../support/oauth/token-client.ts';
-import { describeOutcome } from '../support/http/exchange.ts';
 import { bearer, callGateway } from '../support/gateway/gateway-client.ts';
 import { requirementFor, scenarioRequirements } from '../support/gateway/scenario-requirements.ts';
 import { humanAccessToken, testUser } from '../support/identity/human-login.ts';
@@ -72,7 +71,7 @@ When('the {word} client obtains an access token with its client credentials', as
   if (!client) return notTestable(this, 'the target profile describes no read-only client', 'add clients.readOnly to the target profile');
   const exchange = await requestToken(this, client);
   const token = tokenResponseOf(exchange);
-  if (!token) throw new TokenUnavailableError(client.clientId, describeOutcome(exchange));
+  if (!token) throw new TokenUnavailableError(client.clientId, exchange);
   this.state.remember(CLIENT_TOKEN, token.access_token);
   this.state.remember(CLIENT, client);
 });

@@ -12,7 +12,6 @@ import { freshToken, isNotTestable, markNotTestable, resolveClient } from '../su
 import { newSecretInFormBody, oldSecretAgainLater, oldSecretTheOtherWay, requestWithRotatedSecret, ROTATED_SECRETS, tokenBeforeRotation } from '../support/oauth/secret-rotation.ts';
 import { judgeTokenIssued } from '../support/oauth/token-response.ts';
 import { TokenUnavailableError } from '../support/oauth/token-client.ts';
-import { describeOutcome } from '../support/http/exchange.ts';
 import { callProtectedRoute, judgeGatewayAdmission, rememberPresented } from '../support/jwt/gateway.ts';
 import { newKeysNotPickedUp } from '../support/jwt/key-pickup.ts';
 import { judgeEarlierTokenStillPublished, judgeNewKeyAdmitted, judgeNewKeyPublished, rotateIssuerSigningKey } from '../support/jwt/key-rotation.ts';
@@ -90,7 +89,7 @@ Given('the system client has been issued a fresh access token', async function (
   const issued = await freshToken(this, 'system');
   if (isNotTestable(issued)) return markNotTestable(this, issued);
   // The system client's issuance is REQ-TOK-01's own scenario's finding: here it only blocks.
-  if (!('token' in issued)) throw new TokenUnavailableError(this.target.clients.system.clientId, describeOutcome(issued));
+  if (!('token' in issued)) throw new TokenUnavailableError(this.target.clients.system.clientId, issued);
 });
 
 Given('the issuer\'s signing key has been rotated', async function (this: CtkWorld) {

@@ -36,6 +36,9 @@ function misbehave(path: string, req: import('node:http').IncomingMessage, res: 
     case '/token/html':
       res.writeHead(500, { 'content-type': 'text/html' }).end('<html><body><h1>502 Bad Gateway</h1><hr>nginx</body></html>');
       return;
+    case '/token/rate-limited':
+      res.writeHead(429, { 'content-type': 'application/json', 'retry-after': '1' }).end('{"error":"too_many_requests"}');
+      return;
     case '/token/text':
       res.writeHead(400, { 'content-type': 'text/plain' }).end('Bad Request');
       return;
@@ -210,6 +213,17 @@ describe('odd answers become verdicts, with evidence', () => {
     await assert.rejects(accessTokenFor(w, w.target.clients.system), (error: unknown) => {
       assert.ok(error instanceof TokenUnavailableError);
       assert.match(error.message, /could not obtain an access token for odd-client to set up the check: HTTP 500/);
+      return true;
+    });
+  });
+
+  test('a 429 to a set-up token request names the rate limit the REQ-RL scenarios judge, not REQ-TOK-01', async () => {
+    const w = world(targetAt('/token/rate-limited'));
+    await assert.rejects(accessTokenFor(w, w.target.clients.system), (error: unknown) => {
+      assert.ok(error instanceof TokenUnavailableError);
+      assert.equal(error.blockedBy, 'REQ-RL-01');
+      assert.match(error.reason, /answered the token request for odd-client with its rate limit, HTTP 429.*the REQ-RL scenarios judge the limit/);
+      assert.doesNotMatch(error.reason, /REQ-TOK-01/);
       return true;
     });
   });

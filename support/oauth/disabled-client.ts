@@ -31,7 +31,7 @@ export async function requestAsDisabledClient(world: CtkWorld, client: ClientCre
   const method = registeredAuthMethod(client);
   const system = world.target.clients.system;
   const control = await requestToken(world, system, { method, keepAsLast: false });
-  if (!tokenResponseOf(control)) throw new TokenUnavailableError(system.clientId, describeOutcome(control));
+  if (!tokenResponseOf(control)) throw new TokenUnavailableError(system.clientId, control);
   const address = failureAddress(world);
   if (isNotTestable(address)) return address;
   rememberSituation(world, `a client_credentials request of the disabled client ${client.clientId} with the secret it had, ${describeAuth(method)} (the same request of ${system.clientId} got a token)`);

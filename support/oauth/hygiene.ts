@@ -38,7 +38,7 @@ export async function requestWithRepeatedParameter(world: CtkWorld, client: Clie
     if (method === 'body') {
       throw new PrerequisiteBlocked('REQ-CAUTH-02', `blocked: the same request without the repeated ${parameter}, credentials in the form body, got no token (${describeOutcome(control)})`, 'fix what REQ-CAUTH-02 reports; this requirement is judged once that request gets a token');
     }
-    throw new TokenUnavailableError(client.clientId, describeOutcome(control));
+    throw new TokenUnavailableError(client.clientId, control);
   }
   const { headers, body } = tokenRequestBody(client, { method }, world.target);
   const params = new URLSearchParams(body);
@@ -188,8 +188,8 @@ export async function twoTokensInARow(world: CtkWorld, client: ClientCredentials
   const next = await requestToken(world, client, second !== undefined ? { scope: second } : {});
   const a = tokenResponseOf(first);
   const b = tokenResponseOf(next);
-  if (!a) throw new TokenUnavailableError(client.clientId, describeOutcome(first));
-  if (!b) throw new TokenUnavailableError(client.clientId, describeOutcome(next));
+  if (!a) throw new TokenUnavailableError(client.clientId, first);
+  if (!b) throw new TokenUnavailableError(client.clientId, next);
   rememberSituation(world, `two token requests of ${client.clientId}, one right after the other`);
   return { client, tokens: [a.access_token, b.access_token], scopes: [client.scopes.join(' ') || '(none)', second ?? (client.scopes.join(' ') || '(none)')] };
 }

@@ -36,7 +36,7 @@ export interface OwnToken {
 export async function freshTokenOf(world: CtkWorld, client: ClientCredentials): Promise<OwnToken> {
   const exchange = await requestToken(world, client, { keepAsLast: false });
   const response = tokenResponseOf(exchange);
-  if (!response) throw new TokenUnavailableError(client.clientId, describeOutcome(exchange));
+  if (!response) throw new TokenUnavailableError(client.clientId, exchange);
   const scopes = typeof response.scope === 'string' ? response.scope.split(' ').filter(Boolean) : client.scopes.filter((s) => s !== 'openid');
   const lifetime = typeof response.expires_in === 'number' ? response.expires_in : client.ttlSeconds;
   return { token: response.access_token, client, scopes, ...(lifetime !== undefined ? { lifetimeSeconds: lifetime } : {}) };

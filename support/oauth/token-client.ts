@@ -281,14 +281,22 @@ const cache = new Map<string, { token: string; expiresAt: number; rotations: num
 
 /**
  * No token for a scenario that needed one to set up its check: the issuance finding is REQ-TOK-01's (its own
- * scenario makes it, once); this scenario is blocked, not failed (verdict/blocked.ts).
+ * scenario makes it, once); this scenario is blocked, not failed (verdict/blocked.ts). A 429 is the rate limiter's
+ * answer (RFC 6585 §4), not a refusal of the request: the reason names the limit the REQ-RL scenarios judge, never
+ * REQ-TOK-01 (a limit under the stated one read "REQ-TOK-01: could not obtain an access token ... HTTP 429").
  */
 export class TokenUnavailableError extends PrerequisiteBlocked {
-  constructor(clientId: string, outcome: string) {
+  constructor(clientId: string, exchange: Exchange) {
+    const outcome = describeOutcome(exchange);
+    const rateLimited = exchange.response?.status === 429;
     super(
-      'REQ-TOK-01',
-      `blocked: no token (REQ-TOK-01: could not obtain an access token for ${clientId} to set up the check: ${outcome})`,
-      `fix what REQ-TOK-01 reports for ${clientId}; this requirement is judged once the kit gets a token`,
+      rateLimited ? 'REQ-RL-01' : 'REQ-TOK-01',
+      rateLimited
+        ? `blocked: no token (the token endpoint answered the token request for ${clientId} with its rate limit, ${outcome}; the run keeps its own address's token requests under ${Math.round(OWN_TOKEN_SHARE * 100)} % of the stated limit, and the REQ-RL scenarios judge the limit)`
+        : `blocked: no token (REQ-TOK-01: could not obtain an access token for ${clientId} to set up the check: ${outcome})`,
+      rateLimited
+        ? 'fix what the REQ-RL scenarios report (a limit under the stated one, or one counter for every IP); this requirement is judged once the token request is served'
+        : `fix what REQ-TOK-01 reports for ${clientId}; this requirement is judged once the kit gets a token`,
     );
     this.name = 'TokenUnavailableError';
   }
@@ -334,7 +342,7 @@ export async function accessTokenFor(world: CtkWorld, client: ClientCredentials,
   }
   const token = tokenResponseOf(exchange);
   if (!token) {
-    const error = new TokenUnavailableError(client.clientId, describeOutcome(exchange));
+    const error = new TokenUnavailableError(client.clientId, exchange);
     if (countsAsFailedLogin(exchange)) remembered?.set(refusalKey, error);
     throw error;
   }
