@@ -423,6 +423,14 @@ test('REQ-ID-17: a gateway that validates nothing does not get a least-privilege
   assert.equal(verdictOf(unconfined, 'REQ-ID-17').verdict, 'warning', said(unconfined, 'REQ-ID-17'));
 });
 
+test('REQ-JWKS-01: a gateway that served every sprayed token is said to verify no signature, not to take its keys from elsewhere', { timeout: 180_000 }, async () => {
+  const args = ['features/jwks-robustness.feature', '--tags', '@REQ-JWKS-01'];
+  const nothing = await runWithFault('gateway-validates-nothing', args, 120_000);
+  assert.equal(verdictOf(nothing, 'REQ-JWKS-01').verdict, 'not-testable', said(nothing, 'REQ-JWKS-01'));
+  assert.match(verdictOf(nothing, 'REQ-JWKS-01').reason ?? '', /served every token signed with a key it never saw .*it verifies no signature there/);
+  assert.doesNotMatch(verdictOf(nothing, 'REQ-JWKS-01').reason ?? '', /takes its keys from elsewhere/);
+});
+
 test('a token endpoint that issues tokens with 201: REQ-TOK-01 is the one finding, and the scenarios that need a token go on with it', { timeout: 180_000 }, async () => {
   // Before: tokenResponseOf read only a 200 as a token, so REQ-TTL-01, REQ-DISC-02 failed with "no access token in this
   // scenario yet" (an error), REQ-DISC-11 on "never 404/405/410", REQ-MTLS-01 and REQ-PKJWT-01 on the status, each

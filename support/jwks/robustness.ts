@@ -77,10 +77,15 @@ export async function judgeBoundedRefetch(world: CtkWorld, spray: Spray): Promis
   // No fetch at all since the relay started, though the gateway verified the control's token: its keys come from
   // elsewhere (its jwks_uri is not the relay), and "no fetch for the sprayed kids" would be a pass nothing earned.
   if (spray.everAsked === 0) {
+    // A gateway that served the sprayed tokens verifies no signature at all (fault gateway-validates-nothing): say so,
+    // rather than send the vendor looking for a misconfigured jwks_uri.
+    const servedAll = spray.answers.every((status) => /^2\d\d$/.test(status));
     return couldNotJudge(world, {
       requirement: 'REQ-JWKS-01',
       expected,
-      why: "the kit's JWKS relay has seen no request for the JWK Set at all, although the gateway verified a genuine token: the gateway takes its keys from elsewhere (is its jwks_uri the relay's URL?)",
+      why: servedAll
+        ? `the gateway served every token signed with a key it never saw (${spray.answers.join(', ')}) and never asked the kit's JWKS relay for the JWK Set: it verifies no signature there, which the gateway's token checks report (REQ-BEARER-04, REQ-ANON-04)`
+        : "the kit's JWKS relay has seen no request for the JWK Set at all, although the gateway verified a genuine token: the gateway takes its keys from elsewhere (is its jwks_uri the relay's URL?)",
     });
   }
   check(world, {
