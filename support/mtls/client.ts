@@ -91,11 +91,12 @@ export async function requestMtlsToken(world: CtkWorld, presented: Presented, op
   const route = presented === 'registered' ? routeOwnAddressRequest(world.target) : undefined;
   if (route?.why) world.log(route.why);
   const { sourceAddress } = route ?? addressForFailures(world.target, 1);
-  await paceTokenRequest(world, sourceAddress);
   const form = new URLSearchParams({ grant_type: 'client_credentials', client_id: mtls.clientId, ...(mtls.scope ? { scope: mtls.scope } : {}) });
   const timeoutMs = world.target.limits.requestTimeoutMs;
   let exchange: Exchange | undefined;
   try {
+    // Inside the try: the route counts this request as in flight from the moment it was taken.
+    await paceTokenRequest(world, sourceAddress);
     exchange = await world.send(
       { method: 'POST', url, headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' }, body: form.toString(), ...(sourceAddress ? { sourceAddress } : {}) },
       { keepAsLast: options.keepAsLast ?? true, dispatcher: agentFor(mtls, certificate, timeoutMs, sourceAddress) },
