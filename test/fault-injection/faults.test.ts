@@ -16,12 +16,27 @@ import { requirements } from '../../support/requirements/catalogue.ts';
 import { scenarios, KIT_ROOT } from '../../support/traceability.ts';
 import { runWithFault } from './run-with-fault.ts';
 import { judge, faultTable, uncleanScenarios, type FaultVerdict } from './fault-table.ts';
+import { RunGate } from './run-gate.ts';
 
 const ALL_SCENARIOS = scenarios();
 const featuresJudging = (requirementIds: readonly string[]) =>
   [...new Set(ALL_SCENARIOS.filter((s) => s.requirementIds.some((id) => requirementIds.includes(id))).map((s) => s.uri))].sort();
 
 const verdicts: FaultVerdict[] = [];
+const gate = new RunGate();
+
+/**
+ * Every requirement the fault breaks came back not testable: nothing judged it (a timing check on a machine too
+ * loaded by the other fault run beside it: REQ-RL-14's bursts slower than 0.5 s). Never a pass: a check that
+ * passed a broken reference fails the test at once.
+ */
+const onlyNotTestable = (v: FaultVerdict): boolean => {
+  const judged = v.run.verdicts.requirements.filter((r) => v.fault.breaks.includes(r.requirement.id));
+  return v.caught.length === 0 && judged.length > 0 && judged.every((r) => r.verdict === 'not-testable');
+};
+
+const scenarioLine = (s: FaultVerdict['run']['verdicts']['scenarios'][number]): string =>
+  `  ${s.verdict} ${s.name} ${s.error ?? [...s.contributions.values()].map((c) => c.reason ?? c.diagnoses.join(' | ')).filter(Boolean).join(' | ')}`;
 const only = process.env.AUTH_CTK_ONLY_FAULTS?.split(',').filter(Boolean);
 const selected = only ? FAULTS.filter((f) => only.includes(f.name)) : FAULTS;
 
@@ -38,7 +53,7 @@ describe('fault injection', { concurrency: 2 }, () => {
   // The client feature certifies a client under test (auth-ctk client); its faulty clients are proven in
   // test/client*.test.ts. Against the reference target alone those scenarios are rightly "not testable".
   test('without a fault, every requirement of the reference suite passes without a warning', { skip: only ? 'AUTH_CTK_ONLY_FAULTS selects single faults' : false }, async () => {
-    const run = await runWithFault('', ['features/', '--tags', 'not @client']);
+    const run = await gate.beside(() => runWithFault('', ['features/', '--tags', 'not @client']));
     assert.ok(run.verdicts.scenarios.length > 0, `the suite ran no scenario: ${run.stderr}`);
     assert.deepEqual(uncleanScenarios(run), []);
   });
@@ -47,13 +62,17 @@ describe('fault injection', { concurrency: 2 }, () => {
     test(`${fault.name} is caught by ${fault.breaks.join(', ')}`, async (t) => {
       const features = featuresJudging(fault.breaks);
       assert.ok(features.length > 0, `no scenario is tagged with ${fault.breaks.join(', ')}: the fault cannot be caught`);
-      const verdict = judge(fault, await runWithFault(fault.name, features));
+      let verdict = judge(fault, await gate.beside(() => runWithFault(fault.name, features)));
+      if (onlyNotTestable(verdict)) {
+        t.diagnostic(`not testable beside another fault run (${verdict.run.seconds} s); once more alone:\n${verdict.run.verdicts.scenarios.map(scenarioLine).join('\n')}`);
+        verdict = judge(fault, await gate.alone(() => runWithFault(fault.name, features)));
+      }
       verdicts.push(verdict);
       t.diagnostic(`caught as ${verdict.caught.map((c) => `${c.id} ${c.verdict}`).join(', ') || 'nothing'} (${verdict.run.seconds} s)`);
       assert.ok(
         verdict.caught.length > 0,
         `fault ${fault.name} (${fault.description}) was not caught: no scenario reported ${fault.breaks.join(', ')}.\n` +
-          verdict.run.verdicts.scenarios.map((s) => `  ${s.verdict} ${s.name} ${s.error ?? ''}`).join('\n') +
+          verdict.run.verdicts.scenarios.map(scenarioLine).join('\n') +
           `\n${verdict.run.stderr.slice(-1500)}`,
       );
       assert.deepEqual(verdict.collateral, [], `fault ${fault.name} also tripped checks of requirements it does not claim to break`);
