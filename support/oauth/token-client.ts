@@ -212,6 +212,15 @@ export function scopeSentIn(exchange: Exchange): string[] {
 /** The part of the per-IP limit the run's own token requests keep to (the rest: its other OAuth endpoint requests). */
 export const OWN_TOKEN_SHARE = 0.7;
 
+/**
+ * What a 429 where a token was expected means and what to fix, for the reasons of the scenarios it blocks
+ * (TokenUnavailableError, throwIfRateLimited): the run kept under its share, so the REQ-RL scenarios judge it.
+ */
+export const RATE_LIMITED_ANSWER = {
+  why: `the run keeps its own address's token requests under ${Math.round(OWN_TOKEN_SHARE * 100)} % of the stated limit, and the REQ-RL scenarios judge the limit`,
+  remedy: 'fix what the REQ-RL scenarios report (a limit under the stated one, or one counter for every IP); this requirement is judged once the request is served',
+} as const;
+
 /** Waits, if needed, so that requests from the default address stay under the target's token rate limit. */
 export async function paceTokenRequest(world: CtkWorld, sourceAddress: string | undefined, pace = true): Promise<void> {
   if (sourceAddress !== undefined) return;
@@ -292,10 +301,10 @@ export class TokenUnavailableError extends PrerequisiteBlocked {
     super(
       rateLimited ? 'REQ-RL-01' : 'REQ-TOK-01',
       rateLimited
-        ? `blocked: no token (the token endpoint answered the token request for ${clientId} with its rate limit, ${outcome}; the run keeps its own address's token requests under ${Math.round(OWN_TOKEN_SHARE * 100)} % of the stated limit, and the REQ-RL scenarios judge the limit)`
+        ? `blocked: no token (the token endpoint answered the token request for ${clientId} with its rate limit, ${outcome}; ${RATE_LIMITED_ANSWER.why})`
         : `blocked: no token (REQ-TOK-01: could not obtain an access token for ${clientId} to set up the check: ${outcome})`,
       rateLimited
-        ? 'fix what the REQ-RL scenarios report (a limit under the stated one, or one counter for every IP); this requirement is judged once the token request is served'
+        ? RATE_LIMITED_ANSWER.remedy
         : `fix what REQ-TOK-01 reports for ${clientId}; this requirement is judged once the kit gets a token`,
     );
     this.name = 'TokenUnavailableError';

@@ -7,7 +7,7 @@ import { expect } from 'chai';
 import type { CtkWorld } from '../world.ts';
 import { describeOutcome, jsonOf, type Exchange } from '../http/exchange.ts';
 import { check, reportRootCause, doesNotApply } from '../verdict/check.ts';
-import { OWN_TOKEN_SHARE, tokenResponseOf, type TokenResponse } from './token-client.ts';
+import { RATE_LIMITED_ANSWER, tokenResponseOf, type TokenResponse } from './token-client.ts';
 import { issuedAToken } from './token-errors.ts';
 import { NotTestableError } from '../verdict/not-testable.ts';
 import { PrerequisiteBlocked } from '../verdict/blocked.ts';
@@ -83,9 +83,7 @@ export function issuedWithAnother2xx(world: CtkWorld, exchange: Exchange, requir
  */
 export function throwIfRateLimited(exchange: Exchange, situation: string): void {
   if (exchange.response?.status !== 429 || issuedAToken(exchange)) return;
-  throw new NotTestableError(`the token endpoint answered ${situation} with its rate limit (${describeOutcome(exchange)}), not about the request; the run keeps its own address's token requests under ${Math.round(OWN_TOKEN_SHARE * 100)} % of the stated limit, and the REQ-RL scenarios judge the limit`, {
-    remedy: 'fix what the REQ-RL scenarios report (a limit under the stated one, or one counter for every IP); this requirement is judged once the request is served',
-  });
+  throw new NotTestableError(`the token endpoint answered ${situation} with its rate limit (${describeOutcome(exchange)}), not about the request; ${RATE_LIMITED_ANSWER.why}`, { remedy: RATE_LIMITED_ANSWER.remedy });
 }
 
 /** The token was issued: 200 and an access_token (the requirement the scenario names decides the level). */
