@@ -10,7 +10,7 @@ import { jsonOf, pooledAgent, type Exchange } from '../http/exchange.ts';
 import { NotTestableError } from '../verdict/not-testable.ts';
 import { paceTokenRequest } from '../oauth/token-client.ts';
 import { addressForFailures } from '../oauth/source-address.ts';
-import { routeOwnAddressRequest } from '../oauth/own-address-guard.ts';
+import { sendGuarded } from '../oauth/own-address-guard.ts';
 import type { CertificateAndKey, MtlsDescription, TargetDescription } from '../target/target.ts';
 import { certificateThumbprintS256 } from '../tls/thumbprint.ts';
 
@@ -88,23 +88,16 @@ export async function requestMtlsToken(world: CtkWorld, presented: Presented, op
   // The registered certificate is the client's valid credential: guarded like a registered secret (own-address-guard.ts).
   // Measured against mtls-client-certificate-refused: its refusals from 127.0.0.1 got the run's own address blocked,
   // and REQ-TOK-01 failed beside REQ-MTLS-01 with 33 requirements not testable on connection errors.
-  const route = presented === 'registered' ? routeOwnAddressRequest(world.target) : undefined;
-  if (route?.why) world.log(route.why);
-  const { sourceAddress } = route ?? addressForFailures(world.target, 1);
   const form = new URLSearchParams({ grant_type: 'client_credentials', client_id: mtls.clientId, ...(mtls.scope ? { scope: mtls.scope } : {}) });
   const timeoutMs = world.target.limits.requestTimeoutMs;
-  let exchange: Exchange | undefined;
-  try {
-    // Inside the try: the route counts this request as in flight from the moment it was taken.
+  const send = async (sourceAddress: string | undefined): Promise<Exchange> => {
     await paceTokenRequest(world, sourceAddress);
-    exchange = await world.send(
+    return world.send(
       { method: 'POST', url, headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' }, body: form.toString(), ...(sourceAddress ? { sourceAddress } : {}) },
       { keepAsLast: options.keepAsLast ?? true, dispatcher: agentFor(mtls, certificate, timeoutMs, sourceAddress) },
     );
-  } finally {
-    route?.answered(exchange);
-  }
-  return exchange;
+  };
+  return presented === 'registered' ? sendGuarded(world, send) : send(addressForFailures(world.target, 1).sourceAddress);
 }
 
 /** One GET of the protected route over the gateway's mTLS listener with `accessToken`, presenting `presented`. */

@@ -91,3 +91,20 @@ export function routeOwnAddressRequest(target: TargetDescription): OwnAddressRou
     'fix what REQ-TOK-01 (or REQ-CAUTH-01 / -02) reports: the token endpoint refuses valid credentials; more sourceAddresses in the target profile let the kit go on judging the rest',
   );
 }
+
+/**
+ * Sends one request with a client's registered credentials along its route (routeOwnAddressRequest): `send` gets the
+ * source address (undefined: the run's own) and everything it awaits — pacing included — counts as in flight until
+ * its answer (or its error) is counted.
+ */
+export async function sendGuarded(world: { readonly target: TargetDescription; log(text: string): void }, send: (sourceAddress: string | undefined) => Promise<Exchange>): Promise<Exchange> {
+  const route = routeOwnAddressRequest(world.target);
+  if (route.why) world.log(route.why);
+  let exchange: Exchange | undefined;
+  try {
+    exchange = await send(route.sourceAddress);
+  } finally {
+    route.answered(exchange);
+  }
+  return exchange;
+}

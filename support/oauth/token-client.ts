@@ -11,7 +11,7 @@ import { RESERVED_TOKEN_PARAMETERS } from '../target/profile-schema.ts';
 import { pacerFor } from './pacing.ts';
 import { ownAddressQuiet, workerShare } from '../load/source-addresses.ts';
 import { PrerequisiteBlocked } from '../verdict/blocked.ts';
-import { countsAsFailedLogin, routeOwnAddressRequest } from './own-address-guard.ts';
+import { countsAsFailedLogin, sendGuarded } from './own-address-guard.ts';
 import { blockWhereValidCredentialsAreRefused } from './valid-credentials-refused.ts';
 import { keptTokenCurrent, signingKeyRotations } from './signing-key-rotations.ts';
 
@@ -191,14 +191,7 @@ export async function sendWithRegisteredCredentials(
   rootControl = false,
 ): Promise<Exchange> {
   if (!registered) return send(sourceAddress);
-  const route = sourceAddress === undefined ? routeOwnAddressRequest(world.target) : undefined;
-  if (route?.why) world.log(route.why);
-  let exchange: Exchange | undefined;
-  try {
-    exchange = await send(sourceAddress ?? route?.sourceAddress);
-  } finally {
-    route?.answered(exchange);
-  }
+  const exchange = sourceAddress === undefined ? await sendGuarded(world, send) : await send(sourceAddress);
   if (!rootControl) await blockWhereValidCredentialsAreRefused(world, client, exchange);
   return exchange;
 }
