@@ -14,6 +14,7 @@ import {
   describeBurst,
   locationBound,
   MAX_BURSTS,
+  MAX_EXTRA_BURSTS,
   type BurstSummary,
 } from '../support/load/rate-limit-location.ts';
 
@@ -104,16 +105,24 @@ test('fail only when no usable burst was within the bound and at least 3 exceede
   const all = decideLocation(five, N);
   assert.equal(all.verdict, 'fail');
   for (const b of five) assert.match(all.detail, new RegExp(`80 token\\(s\\) in ${b.durationMs} ms`));
-  // Three over the bound, two too slow to count: still a higher limit.
+  // Three over the bound, two too slow to count: sent again in their place (a load spike may pass), up to
+  // MAX_EXTRA_BURSTS more; three over the bound and the rest too slow is still a higher limit.
   const mixed = [burst(80, 120), burst(80, 700), burst(80, 130), burst(80, 900), burst(80, 140)];
-  assert.equal(decideLocation(mixed, N).verdict, 'fail');
-  // Two over the bound, three too slow: not enough to tell a higher limit from two straddled windows.
-  const loaded = [burst(80, 120), burst(80, 700), burst(80, 800), burst(80, 900), burst(80, 140)];
+  assert.equal(decideLocation(mixed, N).verdict, 'undecided');
+  const slowExtras = Array.from({ length: MAX_EXTRA_BURSTS }, () => burst(80, 800));
+  assert.equal(decideLocation([...mixed, ...slowExtras], N).verdict, 'fail');
+  assert.equal(decideLocation([...mixed, burst(80, 110), burst(80, 150)], N).verdict, 'fail', 'five counted: decided');
+  // Two over the bound, the rest too slow: not enough to tell a higher limit from two straddled windows.
+  const loaded = [burst(80, 120), burst(80, 700), burst(80, 800), burst(80, 900), burst(80, 140), ...slowExtras];
+  assert.equal(decideLocation(loaded.slice(0, MAX_BURSTS), N).verdict, 'undecided');
   const verdict = decideLocation(loaded, N);
   assert.equal(verdict.verdict, 'not-testable');
   assert.ok('remedy' in verdict && /less loaded|alone/.test(verdict.remedy));
-  // Every burst too slow: not testable, never a pass.
-  assert.equal(decideLocation(Array.from({ length: MAX_BURSTS }, () => burst(50, 800)), N).verdict, 'not-testable');
+  // Every burst too slow: sent again up to MAX_BURSTS + MAX_EXTRA_BURSTS, then not testable, never a pass.
+  assert.equal(decideLocation(Array.from({ length: MAX_BURSTS }, () => burst(50, 800)), N).verdict, 'undecided');
+  assert.equal(decideLocation(Array.from({ length: MAX_BURSTS + MAX_EXTRA_BURSTS }, () => burst(50, 800)), N).verdict, 'not-testable');
+  // Fresh addresses ran out (locateLimit): the bursts sent decide alone, no extra asked for.
+  assert.equal(decideLocation([burst(80, 120), burst(80, 700), burst(80, 130), burst(80, 140)], N, 4, '@REQ-RL-14', 0).verdict, 'fail');
   // A slow burst is not counted as within, even when its count is.
   assert.equal(decideLocation([burst(50, 800)], N).verdict, 'undecided');
 });
@@ -222,8 +231,10 @@ test('a limiter above 1.5 N can never pass on one burst; a burst over the bound 
   assert.equal(locationBound(N, 490), 80, 'a 0.49 s burst\'s bound would let 80 through');
   assert.equal(classifyBurst(burst(80, 490), N), 'inconclusive', 'so a burst within the bound slower than 0.4 s is no pass');
   assert.equal(decideLocation([burst(50, 450)], N).verdict, 'undecided', 'sent again');
-  // ... but it stands against a failure: not every usable burst exceeded the bound.
-  assert.equal(decideLocation([burst(80, 100), burst(80, 100), burst(80, 100), burst(80, 100), burst(50, 450)], N).verdict, 'not-testable');
+  // ... but it stands against a failure: not every usable burst exceeded the bound (it is sent again in its place).
+  const againstFailure = [burst(80, 100), burst(80, 100), burst(80, 100), burst(80, 100), burst(50, 450)];
+  assert.equal(decideLocation(againstFailure, N).verdict, 'undecided');
+  assert.equal(decideLocation([...againstFailure, burst(80, 100)], N).verdict, 'not-testable');
   assert.equal(classifyBurst(burst(80, 470), N), 'exceeded', 'over the bound (79) at 0.47 s: evidence');
   assert.equal(classifyBurst(burst(90, 510), N), 'slow', 'slower than 0.5 s: not counted at all');
 });
