@@ -35,7 +35,8 @@
  * evidence up to 0.5 s. A within-the-bound burst slower than 0.4 s is sent again. Neither counts toward MAX_BURSTS:
  * up to MAX_EXTRA_BURSTS more are sent for them, so a passing load spike does not leave the check unjudged
  * (a CI run's fault run beside another lost REQ-RL-14 that way; reproduced here with eight busy processes beside
- * the fault run: three of five bursts took 554-974 ms, the other two 154 and 495 ms). No usable burst (or too few) makes the check not testable, with the numbers.
+ * the fault run: three of five bursts took 554-974 ms, the other two 154 and 495 ms). No usable burst (or too few)
+ * makes the check not testable, with the numbers.
  *
  * ONE CAUSE, ONE FINDING. No 429 at all within 3N, or more than 2N + tolerance served within one second (more than
  * any limiter of N/s admits), is the burst check's finding (REQ-RL-02, REQ-GRL-02: no limit, or one far beyond):
