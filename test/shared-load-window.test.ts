@@ -6,7 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Worker } from 'node:worker_threads';
-import { LoadCap, sendTogether } from '../support/load/load-cap.ts';
+import { LoadBudgetExhaustedError, LoadCap, sendTogether } from '../support/load/load-cap.ts';
 import { SharedLoadWindow } from '../support/load/shared-window.ts';
 import { fakeClock } from './helpers/fake-clock.ts';
 
@@ -18,7 +18,7 @@ test('two workers counting in one window send no more than the rate together, an
   const burstWorker = new LoadCap(limits, { id: 0, total: 3 }, clock, new SharedLoadWindow(buffer, () => clock.t));
   const otherWorker = new LoadCap(limits, { id: 1, total: 3 }, clock, new SharedLoadWindow(buffer, () => clock.t));
   assert.equal(burstWorker.perSecond, 30, 'the whole rate, not a third of it');
-  assert.equal(burstWorker.perRun, 333, 'the run budget stays a share');
+  assert.equal(burstWorker.perRun, 1000, 'the whole run budget too, counted in the shared memory');
   for (let i = 0; i < 30; i++) await burstWorker.acquire();
   assert.equal(clock.t, 0, 'one worker alone takes the whole second at once');
   await otherWorker.acquire();
@@ -77,4 +77,28 @@ test('threads taking slots at the same moment: exactly the rate is granted, no s
   );
   assert.equal(counts.reduce((a, b) => a + b, 0), 700, `granted ${counts.join(' + ')}`);
   assert.ok(new SharedLoadWindow(buffer, () => 1).take(700) > 0, 'the window is full');
+});
+
+test('the run budget is shared: a plan reserves its upper bound, no plan of another worker can take it, the unsent rest comes back', async () => {
+  const clock = fakeClock();
+  const buffer = SharedLoadWindow.allocate(256);
+  const limits = { maxRequestsPerSecond: 200, maxRequestsPerRun: 100 };
+  const burstWorker = new LoadCap(limits, { id: 0, total: 3 }, clock, new SharedLoadWindow(buffer, () => clock.t));
+  const otherWorker = new LoadCap(limits, { id: 1, total: 3 }, clock, new SharedLoadWindow(buffer, () => clock.t));
+  // Measured before: the burst worker held to a third (33) while the others sent nothing.
+  assert.equal(burstWorker.reserve(60), true, 'one worker may plan more than a third of the run budget');
+  assert.equal(otherWorker.remaining, 40);
+  assert.equal(otherWorker.reserve(50), false, 'what another worker reserved is not free');
+  assert.equal(otherWorker.reserve(40), true);
+  for (let i = 0; i < 30; i++) await burstWorker.acquire();
+  assert.equal(burstWorker.used, 30);
+  assert.equal(otherWorker.remaining, 40, 'its own 40 only (its next plan gives them back): the burst worker\'s 30 unsent stay kept');
+  assert.equal(burstWorker.remaining, 30, 'its own next plan gets them back');
+  assert.equal(burstWorker.reserve(25), true);
+  assert.equal(otherWorker.reserve(45), true, 'the burst worker gave back 5 with its new plan: 40 + 5 for the other');
+  for (let i = 0; i < 25; i++) await burstWorker.acquire();
+  await assert.rejects(burstWorker.acquire(), LoadBudgetExhaustedError, 'beyond its plan, nothing of the budget is left: the other worker kept 45');
+  for (let i = 0; i < 45; i++) await otherWorker.acquire();
+  assert.equal(otherWorker.used, 100, 'the run as a whole sent exactly its budget');
+  await assert.rejects(otherWorker.acquire(), /100 for the whole run/);
 });

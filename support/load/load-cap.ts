@@ -6,9 +6,9 @@
  *     BEFORE its first request, so a check never stops half-way through a burst for lack of budget).
  * Other scenarios' ordinary requests (one token, one gateway call) do not go through it: they are not load.
  * With parallel cucumber workers the per-second limit is counted in one window all of them share (shared-window.ts,
- * offered by the CLI's main thread), so whichever worker sends a burst may use the whole rate; where no shared window
- * was offered, each worker gets an equal share. The run budget is always split in equal shares (a plan checks its
- * worker's remaining budget before its first request). Either way the run as a whole stays within both limits.
+ * offered by the CLI's main thread), so whichever worker sends a burst may use the whole rate, and so is the run
+ * budget: a plan reserves its upper bound there before its first request (shared-window.ts). Where no shared window
+ * was offered, each worker gets an equal share of both. Either way the run as a whole stays within both limits.
  * Before a plan sends anything, the run says what it is about to send (announce()).
  */
 import type { CtkWorld } from '../world.ts';
@@ -38,6 +38,8 @@ export class LoadCap {
   /** Send times of the last second (ascending). */
   private readonly recent: number[] = [];
   private sent = 0;
+  /** The unsent rest of this worker's current plan, reserved in the shared run budget. */
+  private reservedHere = 0;
   /** Serialises acquire() so concurrent callers cannot both slip into the same free slot. */
   private queue: Promise<void> = Promise.resolve();
   /** The run's one window, shared by the workers; undefined: this worker counts its own share here. */
@@ -46,21 +48,34 @@ export class LoadCap {
   constructor(limits: LoadLimits, share: WorkerShare = { id: 0, total: 1 }, clock: Clock = realClock, shared?: SharedLoadWindow) {
     this.shared = shared;
     this.perSecond = Math.max(1, Math.floor(limits.maxRequestsPerSecond / (shared ? 1 : share.total)));
-    this.perRun = Math.max(0, Math.floor(limits.maxRequestsPerRun / share.total));
+    this.perRun = Math.max(0, Math.floor(limits.maxRequestsPerRun / (shared ? 1 : share.total)));
     this.clock = clock;
   }
 
-  /** Requests already sent through the cap in this run. */
+  /** Requests already sent through the cap in this run (by every worker, where the budget is shared). */
   get used(): number {
-    return this.sent;
+    return this.shared ? this.shared.budget().used : this.sent;
   }
 
   /**
-   * Requests left in the run budget. Scenarios of one worker run one after another, so a plan that checks this
-   * before its first request cannot be overtaken by another plan half-way.
+   * Requests left in the run budget for a new plan of this worker (its own open reservation counts as free: a new
+   * plan gives it back). Where the budget is shared, only reserve() can promise them.
    */
   get remaining(): number {
-    return Math.max(0, this.perRun - this.sent);
+    if (!this.shared) return Math.max(0, this.perRun - this.sent);
+    const { used, reserved } = this.shared.budget();
+    return Math.max(0, this.perRun - used - (reserved - this.reservedHere));
+  }
+
+  /**
+   * Before a plan's first request: true when its `requests` fit the run budget, and then they are kept for it. A
+   * worker's scenarios run one after another, so its new plan gives back what its last one did not send.
+   */
+  reserve(requests: number): boolean {
+    if (!this.shared) return requests <= this.remaining;
+    const kept = this.shared.reserve(this.perRun, this.reservedHere, requests);
+    this.reservedHere = kept ? requests : 0;
+    return kept;
   }
 
   /**
@@ -80,12 +95,15 @@ export class LoadCap {
     const needed = Math.max(1, count);
     if (needed > this.perSecond) return Promise.reject(new RangeError(`${needed} requests cannot leave together under a cap of ${this.perSecond} per second`));
     const turn = this.queue.then(async () => {
-      if (this.sent + needed > this.perRun) throw new LoadBudgetExhaustedError(this.perRun);
       if (this.shared) {
+        const fromReservation = Math.min(needed, this.reservedHere);
+        if (!this.shared.spend(this.perRun, needed, fromReservation)) throw new LoadBudgetExhaustedError(this.perRun, 'run');
+        this.reservedHere -= fromReservation;
         for (let wait = this.shared.take(this.perSecond, needed); wait > 0; wait = this.shared.take(this.perSecond, needed)) await this.clock.sleep(wait);
         this.sent += needed;
         return;
       }
+      if (this.sent + needed > this.perRun) throw new LoadBudgetExhaustedError(this.perRun, 'worker');
       for (;;) {
         const now = this.clock.now();
         while (this.recent.length > 0 && this.recent[0]! <= now - 1000) this.recent.shift();
@@ -126,8 +144,8 @@ export async function sendTogether<T>(cap: LoadCap, sends: readonly (() => Promi
 }
 
 export class LoadBudgetExhaustedError extends Error {
-  constructor(perRun: number) {
-    super(`the run's load budget (limits.maxRequestsPerRun, ${perRun} for this worker) is used up`);
+  constructor(perRun: number, of: 'run' | 'worker') {
+    super(`the run's load budget (limits.maxRequestsPerRun, ${perRun} for ${of === 'run' ? 'the whole run' : 'this worker'}) is used up`);
     this.name = 'LoadBudgetExhaustedError';
   }
 }
@@ -181,7 +199,7 @@ export function planLoad(world: CtkWorld, plan: LoadPlan): { cap: LoadCap } | { 
   const off = loadSwitchedOff(world.target);
   if (off) return off;
   const cap = loadCapFor(world.target);
-  if (plan.requests > cap.remaining) {
+  if (!cap.reserve(plan.requests)) {
     return {
       reason: `${plan.purpose} needs up to ${plan.requests} requests, but only ${cap.remaining} of the run's load budget (limits.maxRequestsPerRun) are left`,
       remedy: 'raise limits.maxRequestsPerRun in the target profile, or run fewer load checks at once (--tags)',
