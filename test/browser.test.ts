@@ -20,7 +20,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { withoutCode } from '../support/browser/session.ts';
-import { authorizationRequest, codeForRedemption, judgeLoginErrorShown, loginPageRateLimited, wrongPasswordFor } from '../support/browser/human-login.ts';
+import { authorizationRequest, codeForRedemption, judgeLoginErrorShown, loginPageRateLimited, loginSubmissionRateLimited, wrongPasswordFor } from '../support/browser/human-login.ts';
 import { NotTestableError } from '../support/verdict/not-testable.ts';
 import { redemptionResource } from '../support/browser/code-redemption.ts';
 import { RequirementViolation } from '../support/verdict/check.ts';
@@ -426,4 +426,14 @@ test('a 429 instead of the login page makes the login not testable (the rate lim
   assert.match(limited.remedy ?? '', /REQ-RL scenarios judge the limit/);
   // Every other answer stays the login's own evidence (a 403 or 500 is the target refusing the login page).
   for (const status of [200, 403, 500, undefined]) assert.equal(loginPageRateLimited(status, status ? `HTTP ${status}` : undefined), undefined, String(status));
+});
+
+test('a 429 after the login was submitted makes it not testable too (a whole run of oauth-endpoints-one-counter-for-every-ip failed REQ-HUM-01)', () => {
+  const detail = 'within 5000 ms after submitting, the browser neither came back to the front end nor showed a login error (#e); it is at http://127.0.0.1:1/auth/x (HTTP 429)';
+  const limited = loginSubmissionRateLimited({ kind: 'no-outcome', detail, status: 429 });
+  assert.ok(limited instanceof NotTestableError, 'not testable, never a failed REQ-HUM-01');
+  assert.match(limited.reason, /submitted login with the rate limit/);
+  assert.match(limited.remedy ?? '', /REQ-RL scenarios judge the limit/);
+  for (const status of [200, 403, 500, undefined]) assert.equal(loginSubmissionRateLimited({ kind: 'no-outcome', detail, ...(status ? { status } : {}) }), undefined, String(status));
+  assert.equal(loginSubmissionRateLimited({ kind: 'login-error', message: 'Too many requests' }), undefined, 'a login page that shows an error is judged as such');
 });

@@ -162,6 +162,19 @@ export function loginPageRateLimited(status: number | undefined, failure: string
 }
 
 /**
+ * The same after the credentials were submitted: the browser rests on a 429 (the login's POST met the limit). Measured
+ * in a whole run of oauth-endpoints-one-counter-for-every-ip: REQ-HUM-01 failed beside REQ-RL-12, "it is at
+ * .../auth/... (HTTP 429)". Not for the repeated wrong passwords of the IP-block checks, where an answer that is no
+ * login page may be the block itself (failLoginRepeatedly keeps it).
+ */
+export function loginSubmissionRateLimited(result: LoginResult): NotTestableError | undefined {
+  if (result.kind !== 'no-outcome' || result.status !== 429) return undefined;
+  return new NotTestableError(`the IdP answered the submitted login with the rate limit (${result.detail}), not with a code or a login error`, {
+    remedy: 'run again with less load on the OAuth endpoints; the REQ-RL scenarios judge the limit itself',
+  });
+}
+
+/**
  * One login in the browser: open the login page, type the credentials, submit, and wait (bounded) for either
  * the redirect to the front end or a visible login error. The result says which; judging it is the caller's.
  */
@@ -183,7 +196,10 @@ export async function logInThroughBrowser(world: CtkWorld, user: TestUser, optio
   // Straight back to the front end without a login page (an error redirect, RFC 6749 §4.1.2.1, or an SSO session).
   if (receiver.received[0]) return login(redirected(receiver.received[0], request));
   // With the user's own password a page that waits for an answer the kit cannot give is a setup matter (see below).
-  return login(await submitCredentials(world, session, receiver, request, user, options.password ?? user.password, true, options.password === undefined));
+  const result = await submitCredentials(world, session, receiver, request, user, options.password ?? user.password, true, options.password === undefined);
+  const limited = loginSubmissionRateLimited(result);
+  if (limited) throw limited;
+  return login(result);
 }
 
 /**
