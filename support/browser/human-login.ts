@@ -149,6 +149,9 @@ async function openLoginPage(world: CtkWorld, options: LoginOptions): Promise<{ 
   }
 }
 
+/** What to do about a login the rate limit answered (the page, or the submitted form). */
+const RATE_LIMITED_LOGIN_REMEDY = 'run again with less load on the OAuth endpoints; the REQ-RL scenarios judge the limit itself';
+
 /**
  * A 429 instead of the login page is the rate limit's answer (RFC 6585 §4), about the address's request rate, not
  * about logging in: measured against oauth-endpoints-one-counter-for-every-ip, another worker's burst filled the one
@@ -157,7 +160,7 @@ async function openLoginPage(world: CtkWorld, options: LoginOptions): Promise<{ 
 export function loginPageRateLimited(status: number | undefined, failure: string | undefined): NotTestableError | undefined {
   if (status !== 429) return undefined;
   return new NotTestableError(`the login page answered with the rate limit (${failure ?? 'HTTP 429'}), not with a login page`, {
-    remedy: 'run again with less load on the OAuth endpoints; the REQ-RL scenarios judge the limit itself',
+    remedy: RATE_LIMITED_LOGIN_REMEDY,
   });
 }
 
@@ -170,7 +173,7 @@ export function loginPageRateLimited(status: number | undefined, failure: string
 export function loginSubmissionRateLimited(result: LoginResult): NotTestableError | undefined {
   if (result.kind !== 'no-outcome' || result.status !== 429) return undefined;
   return new NotTestableError(`the IdP answered the submitted login with the rate limit (${result.detail}), not with a code or a login error`, {
-    remedy: 'run again with less load on the OAuth endpoints; the REQ-RL scenarios judge the limit itself',
+    remedy: RATE_LIMITED_LOGIN_REMEDY,
   });
 }
 
