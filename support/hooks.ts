@@ -9,6 +9,7 @@ import { MEDIA } from './verdict/media-types.ts';
 import type { CtkWorld } from './world.ts';
 import { wrapBlocked } from './verdict/blocked.ts';
 import { scenarioRequirements } from './oauth/scenario.ts';
+import { releaseLoadReservations } from './load/load-cap.ts';
 import { canRunAlongside, parallelOptionsOf, type ParallelOptions } from './run/parallel.ts';
 
 // Long enough for the slowest honest step (waiting out a token's TTL plus the gateway's leeway, a bounded
@@ -62,6 +63,7 @@ Before(function (this: CtkWorld, { pickle }: ITestCaseHookParameter) {
 });
 
 After(function (this: CtkWorld) {
+  releaseLoadReservations();
   this.attachChecks();
   this.attachEvidence();
 });

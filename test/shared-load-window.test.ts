@@ -102,3 +102,20 @@ test('the run budget is shared: a plan reserves its upper bound, no plan of anot
   assert.equal(otherWorker.used, 100, 'the run as a whole sent exactly its budget');
   await assert.rejects(otherWorker.acquire(), /100 for the whole run/);
 });
+
+test('a plan\'s unsent rest comes back at the end of its scenario, not only with its worker\'s next plan', async () => {
+  const clock = fakeClock();
+  const buffer = SharedLoadWindow.allocate(256);
+  const limits = { maxRequestsPerSecond: 200, maxRequestsPerRun: 100 };
+  const burstWorker = new LoadCap(limits, { id: 0, total: 2 }, clock, new SharedLoadWindow(buffer, () => clock.t));
+  const otherWorker = new LoadCap(limits, { id: 1, total: 2 }, clock, new SharedLoadWindow(buffer, () => clock.t));
+  assert.equal(burstWorker.reserve(80), true);
+  for (let i = 0; i < 20; i++) await burstWorker.acquire();
+  // Its last plan: the worker plans nothing more in this run.
+  assert.equal(otherWorker.reserve(60), false, 'the 60 unsent are still kept while the scenario runs');
+  burstWorker.release();
+  assert.equal(otherWorker.remaining, 80, 'after the scenario: all but the 20 sent');
+  assert.equal(otherWorker.reserve(80), true);
+  burstWorker.release();
+  assert.equal(otherWorker.remaining, 80, 'a second release gives back nothing more');
+});

@@ -79,6 +79,17 @@ export class LoadCap {
   }
 
   /**
+   * At the end of a scenario: gives back the unsent rest of this worker's plan. Without it the rest stayed reserved
+   * until the worker's next plan, and a worker with no further plan held it to the end of the run, out of reach of
+   * the other workers' plans.
+   */
+  release(): void {
+    if (!this.shared || this.reservedHere === 0) return;
+    this.shared.reserve(this.perRun, this.reservedHere, 0);
+    this.reservedHere = 0;
+  }
+
+  /**
    * Waits until one more request keeps every one-second window at or under perSecond, then counts it as sent.
    * Throws when the run budget is used up (a plan checks `remaining` first, so this is a kit bug guard).
    */
@@ -158,6 +169,11 @@ export function loadCapFor(target: TargetDescription): LoadCap {
   let cap = caps.get(key);
   if (!cap) caps.set(key, (cap = new LoadCap(target.limits, workerShare(), realClock, sharedLoadWindow(target.limits.maxRequestsPerSecond))));
   return cap;
+}
+
+/** After each scenario: every cap of this worker gives back what its plan reserved and did not send. */
+export function releaseLoadReservations(): void {
+  for (const cap of caps.values()) cap.release();
 }
 
 export interface LoadPlan {

@@ -16,7 +16,7 @@
  * 157 of the run's load budget are left", at 1525 of that worker's 1666 with the run's 5000 barely touched. A plan
  * RESERVES its upper bound before its first request (so no plan stops half-way for want of budget, whatever the
  * other workers send meanwhile), spends its sends from that reservation, and gives back what it did not send when
- * its worker plans again (a worker's scenarios run one after another: its next plan means the last one is over).
+ * its scenario ends (LoadCap.release, an After hook) or, at the latest, when its worker plans again.
  *
  * Layout: Int32 [lock, count, head, used, reserved], then a Float64 ring of send times (ms since the epoch: each
  * thread's performance.now() has its own origin, performance.timeOrigin + now() is the same clock in all of them).
