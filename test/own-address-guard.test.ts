@@ -8,7 +8,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Exchange } from '../support/http/exchange.ts';
 import type { TargetDescription } from '../support/target/target.ts';
-import { countsAsFailedLogin, resetOwnAddressCount, routeOwnAddressRequest } from '../support/oauth/own-address-guard.ts';
+import { countsAsFailedLogin, judgesValidCredentials, resetOwnAddressCount, routeOwnAddressRequest } from '../support/oauth/own-address-guard.ts';
 import { resetFailureAddresses } from '../support/oauth/source-address.ts';
 import { PrerequisiteBlocked } from '../support/verdict/blocked.ts';
 
@@ -55,19 +55,29 @@ test('the own address takes fewer refusals than the target blocks after; then fa
   const rerouted = routeOwnAddressRequest(t);
   assert.match(rerouted.sourceAddress ?? '', /^127\.0\.0\./);
   assert.match(rerouted.why ?? '', /already refused 4 of this run's requests with valid credentials from its own address.* blocks after 5\): this request goes out from 127\.0\.0\./);
-  // Every failure address takes its four, then the request is not sent.
-  let sent = 1;
-  try {
-    for (;;) {
-      routeOwnAddressRequest(t);
-      sent++;
+  // A set-up's request (a scenario that does not judge the refusal): every failure address but the last untouched
+  // one takes its four, then the request is not sent.
+  const sendUntilBlocked = (judges: boolean): number => {
+    let sent = 0;
+    try {
+      for (;;) {
+        routeOwnAddressRequest(t, judges);
+        sent++;
+      }
+    } catch (error) {
+      assert.ok(error instanceof PrerequisiteBlocked, String(error));
+      assert.equal(error.blockedBy, 'REQ-TOK-01');
+      assert.match(error.reason, /no other client IP is left to send this token request from/);
     }
-  } catch (error) {
-    assert.ok(error instanceof PrerequisiteBlocked, String(error));
-    assert.equal(error.blockedBy, 'REQ-TOK-01');
-    assert.match(error.reason, /no other client IP is left to send this token request from/);
-  }
-  assert.equal(sent, 4 * 4, 'the upper half but the browser login\'s last two: four failure addresses, four failures each');
+    return sent;
+  };
+  assert.equal(1 + sendUntilBlocked(false), 3 * 4, 'the upper half but the browser login\'s last two: four failure addresses, four failures each, one kept');
+  // The scenarios that judge the refusal (REQ-TOK-01, REQ-CAUTH-01 ...) still send theirs: measured in a whole run of
+  // token-endpoint-refuses-everything-401, set-ups used every address first and REQ-TOK-01 was itself blocked.
+  assert.equal(sendUntilBlocked(true), 4, 'the kept address takes the judging scenarios\' four');
+  assert.equal(judgesValidCredentials(['REQ-TOK-01']), true);
+  assert.equal(judgesValidCredentials(['REQ-CAUTH-02', 'REQ-DISC-08']), true);
+  assert.equal(judgesValidCredentials(['REQ-TOK-02']), false);
   resetOwnAddressCount();
   resetFailureAddresses();
 });

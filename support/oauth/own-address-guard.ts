@@ -16,6 +16,10 @@
  * other goes out from a failures address, which takes it as one of its own failures. When none is left the
  * request is not sent: the scenario is blocked on REQ-TOK-01, which reports the refusals, rather than risking the
  * block that would cost every other scenario its verdict.
+ * The failures addresses are few (a share of the run's sourceAddresses per worker): a set-up's rerouted request never
+ * takes the last untouched one. Measured against fault token-endpoint-refuses-everything-401 in a whole run: the
+ * set-ups of ~170 scenarios used up every worker's failures addresses before token-issuance's first scenario ran, and
+ * REQ-TOK-01 — the requirement that reports the refusal — was itself "blocked", the one cause left unreported.
  */
 import type { TargetDescription } from '../target/target.ts';
 import { formOf, jsonOf, type Exchange } from '../http/exchange.ts';
@@ -59,11 +63,21 @@ export interface OwnAddressRoute {
 
 const NO_COUNT: OwnAddressRoute = { sourceAddress: undefined, answered: () => undefined };
 
+/** The requirements whose scenarios judge that a client's registered credentials obtain a token, one per method. */
+export const JUDGES_VALID_CREDENTIALS: readonly string[] = ['REQ-TOK-01', 'REQ-CAUTH-01', 'REQ-CAUTH-02', 'REQ-CSJWT-01', 'REQ-PKJWT-01', 'REQ-MTLS-01'];
+
+/** Untouched failures addresses (per worker) a set-up's rerouted request leaves to those scenarios. */
+export const KEPT_FOR_JUDGES = 1;
+
+/** Whether a scenario with these requirements judges the refusal of valid credentials (and may use the kept addresses). */
+export const judgesValidCredentials = (requirementIds: readonly string[] | undefined): boolean =>
+  (requirementIds ?? []).some((id) => JUDGES_VALID_CREDENTIALS.includes(id));
+
 /**
  * The route of a token request that would leave from the own address with a client's registered credentials.
  * Sends nothing: the caller sends, then calls answered() once (also when no answer came).
  */
-export function routeOwnAddressRequest(target: TargetDescription): OwnAddressRoute {
+export function routeOwnAddressRequest(target: TargetDescription, judgesRefusal = false): OwnAddressRoute {
   const budget = failureBudget(target);
   if (!Number.isFinite(budget)) return NO_COUNT;
   const count = countCells();
@@ -80,7 +94,7 @@ export function routeOwnAddressRequest(target: TargetDescription): OwnAddressRou
   }
   const why = `the target already refused ${refusals} of this run's requests with valid credentials from its own address, and counts refusals as failed logins (it blocks after ${target.limits.ipBlock?.failedAttempts ?? 'some'})`;
   try {
-    const address = addressForFailures(target, 1).sourceAddress;
+    const address = addressForFailures(target, 1, undefined, judgesRefusal ? 0 : KEPT_FOR_JUDGES).sourceAddress;
     if (address !== undefined) return { sourceAddress: address, why: `${why}: this request goes out from ${address}`, answered: () => undefined };
   } catch (error) {
     if (!(error instanceof NoFailureAddressLeft)) throw error;
@@ -97,8 +111,11 @@ export function routeOwnAddressRequest(target: TargetDescription): OwnAddressRou
  * source address (undefined: the run's own) and everything it awaits — pacing included — counts as in flight until
  * its answer (or its error) is counted.
  */
-export async function sendGuarded(world: { readonly target: TargetDescription; log(text: string): void }, send: (sourceAddress: string | undefined) => Promise<Exchange>): Promise<Exchange> {
-  const route = routeOwnAddressRequest(world.target);
+export async function sendGuarded(
+  world: { readonly target: TargetDescription; readonly requirementIds?: readonly string[]; log(text: string): void },
+  send: (sourceAddress: string | undefined) => Promise<Exchange>,
+): Promise<Exchange> {
+  const route = routeOwnAddressRequest(world.target, judgesValidCredentials(world.requirementIds));
   if (route.why) world.log(route.why);
   let exchange: Exchange | undefined;
   try {

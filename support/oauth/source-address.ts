@@ -51,15 +51,19 @@ export class NoFailureAddressLeft extends Error {
 
 /**
  * An address for the next request that may count as a failed login; `failures` is how many such requests the
- * caller will send from it (they must all come from one IP, e.g. a refusal and its follow-up).
+ * caller will send from it (they must all come from one IP, e.g. a refusal and its follow-up). `keepUntouched`
+ * source addresses of the pool stay unused for other callers: a set-up's rerouted request may not take the last
+ * ones, which the scenarios that judge the refusal need (own-address-guard.ts).
  */
-export function addressForFailures(target: TargetDescription, failures = 1, share: WorkerShare = workerShare()): FailureAddress {
+export function addressForFailures(target: TargetDescription, failures = 1, share: WorkerShare = workerShare(), keepUntouched = 0): FailureAddress {
   const pool = failureAddressPool(target, share);
   // The default address is every worker's: each gets its share of its budget.
   const budget = pool.length > 0 ? failureBudget(target) : Math.floor(failureBudget(target) / share.total);
   const candidates = pool.length > 0 ? pool : [DEFAULT];
+  let untouched = pool.filter((address) => !spent.has(address)).length;
   for (const address of candidates) {
     const used = spent.get(address) ?? 0;
+    if (used === 0 && pool.length > 0 && untouched-- <= keepUntouched) continue;
     if (used + failures <= budget) {
       spent.set(address, used + failures);
       return { sourceAddress: address === DEFAULT ? undefined : address };
