@@ -17,6 +17,7 @@ import { openBrowserBroker, type BrowserBroker } from '../support/browser/broker
 import { offerSharedLoadWindow } from '../support/load/shared-window.ts';
 import { offerSharedAddressCursors } from '../support/load/source-addresses.ts';
 import { offerSharedOwnAddressCount } from '../support/oauth/own-address-guard.ts';
+import { offerSharedPacing } from '../support/oauth/pacing.ts';
 import { offerSharedSigningKeyRotations } from '../support/oauth/signing-key-rotations.ts';
 import { offerSharedBlockWindows } from '../support/load/block-reach.ts';
 import { prepareShardRun, relocateReports, SHARD_HELP, SHARD_OPTIONS } from '../support/shard/shard-run.ts';
@@ -142,6 +143,8 @@ export async function runCommand(argv: string[]): Promise<number> {
     if (workers > 1) offerSharedAddressCursors();
     // ...and one count of the refusals the run's own address took (a target that blocks IPs must not block it).
     if (workers > 1) offerSharedOwnAddressCount();
+    // ...and one pacing window for its ordinary token and gateway requests (whichever worker needs the budget).
+    if (workers > 1) offerSharedPacing();
     // ...and one count of signing-key rotations (a token a worker kept from before one is no longer a valid control).
     if (workers > 1) offerSharedSigningKeyRotations();
     // ...and the IP-block checks' block windows (a request unanswered while one lasts is REQ-RL-06's, not its own).

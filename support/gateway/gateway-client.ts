@@ -6,8 +6,8 @@ import type { CtkWorld } from '../world.ts';
 import type { Exchange } from '../http/exchange.ts';
 import { gatewayOf, type TargetDescription } from '../target/target.ts';
 import { NotTestableError } from '../verdict/not-testable.ts';
-import { ownAddressQuiet, workerShare } from '../load/source-addresses.ts';
-import { pacerFor } from '../oauth/pacing.ts';
+import { ownAddressQuiet } from '../load/source-addresses.ts';
+import { paceOwnAddress } from '../oauth/pacing.ts';
 import { accessTokenFor } from '../oauth/token-client.ts';
 import { countAnswer, needsValidRequestFirst } from './own-address-guard.ts';
 
@@ -134,7 +134,7 @@ async function paceGatewayRequest(world: CtkWorld): Promise<void> {
   if (world.target.capabilities['gateway-rate-limiting'] !== true) return;
   const limit = world.target.limits.gateway?.requestsPerSecond;
   if (limit === undefined || limit <= 0) return;
-  await pacerFor(limit / workerShare().total).acquire('gateway');
+  await paceOwnAddress('gateway', limit);
 }
 
 export const bearer = (token: string): string => `Bearer ${token}`;

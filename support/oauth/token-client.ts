@@ -8,8 +8,8 @@ import { describeOutcome, formOf, jsonOf, type Exchange } from '../http/exchange
 import { registerSecrets } from '../http/redact.ts';
 import type { ClientCredentials, TargetDescription } from '../target/target.ts';
 import { RESERVED_TOKEN_PARAMETERS } from '../target/profile-schema.ts';
-import { pacerFor } from './pacing.ts';
-import { ownAddressQuiet, workerShare } from '../load/source-addresses.ts';
+import { paceOwnAddress } from './pacing.ts';
+import { ownAddressQuiet } from '../load/source-addresses.ts';
 import { PrerequisiteBlocked } from '../verdict/blocked.ts';
 import { countsAsFailedLogin, sendGuarded } from './own-address-guard.ts';
 import { blockWhereValidCredentialsAreRefused } from './valid-credentials-refused.ts';
@@ -221,11 +221,11 @@ export async function paceTokenRequest(world: CtkWorld, sourceAddress: string | 
   await ownAddressQuiet();
   const limit = world.target.limits.tokenRequestsPerSecond;
   if (!pace || limit === undefined || limit <= 0) return;
-  // Parallel cucumber workers share the default address: each keeps to its share of the limit. Of that limit the
+  // Parallel cucumber workers share the default address and its budget (pacing.ts). Of that limit the
   // token requests take OWN_TOKEN_SHARE only: seed 001's figure may be one budget for every OAuth endpoint (the
   // reference's variation oauth-endpoints-one-budget), and the run's own address also fetches metadata and keys —
   // as does a gateway on the same host — so token requests at the full limit would meet a 429 no check asked for.
-  await pacerFor((limit * OWN_TOKEN_SHARE) / workerShare().total).acquire('default');
+  await paceOwnAddress('token', limit * OWN_TOKEN_SHARE);
 }
 
 /**
