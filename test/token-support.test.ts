@@ -36,7 +36,7 @@ import { RequirementViolation } from '../support/verdict/check.ts';
 import { NotTestableError } from '../support/verdict/not-testable.ts';
 import { isTlsOrLoopback, wellKnownCandidates } from '../support/discovery/metadata.ts';
 import { tokenOnly } from '../support/oauth/issued.ts';
-import { closeConnections, send, type Exchange, type HttpRequest } from '../support/http/exchange.ts';
+import { authorizationOf, closeConnections, send, type Exchange, type HttpRequest } from '../support/http/exchange.ts';
 import type { TargetDescription } from '../support/target/target.ts';
 
 const exchangeOf = (status: number, body: unknown, headers: Record<string, string> = {}, startedAt = 1_000_000, durationMs = 10): Exchange => ({
@@ -344,6 +344,8 @@ describe('token requests: the target\'s own parameters and the declared scopes (
         // needs-scope: refuses a scope-less request as §3.3 allows; always-invalid-scope: refuses everything so.
         if (path === '/token/always-invalid-scope' || (path === '/token/needs-scope' && !params.get('scope'))) return json(400, { error: 'invalid_scope' });
         if (path === '/token/invalid-request') return json(400, { error: 'invalid_request' });
+        // A token endpoint that refuses HTTP Basic to every client and serves the form body (fault ignore-basic-auth).
+        if (path === '/token/no-basic' && /^Basic /.test(req.headers.authorization ?? '')) return json(401, { error: 'invalid_client' });
         // A target that hands out a secret it then refuses (fault rotation-returns-wrong-secret): 401 for that one.
         const basic = Buffer.from((req.headers.authorization ?? '').replace(/^Basic /, ''), 'base64').toString();
         if (path === '/token/refuses-handed-out' && basic.endsWith(':handed-out-secret')) return json(401, { error: 'invalid_client' });
@@ -601,5 +603,33 @@ describe('token requests: the target\'s own parameters and the declared scopes (
       });
     }
     assert.equal(w.exchanges.length, 0, 'no other way was tried');
+  });
+
+  // Last in this block: it resets the worker's control, which the tests above share.
+  test('where HTTP Basic is refused to every client and the form body served, set-ups go in the form body; the scenarios that judge the method do not', async () => {
+    resetValidCredentialsRefused();
+    const clients = { system: { clientId: 'sys', clientSecret: 'secret-sys', scopes: ['read'] }, web: { clientId: 'web', clientSecret: 'secret-web', scopes: ['read'] } };
+    const w = worldAt('/token/no-basic', { clients, capabilities: { 'client-secret-post': true } });
+    w.requirementIds = ['REQ-TOK-02'];
+    // Measured before against ignore-basic-auth: this request was blocked on REQ-CAUTH-01, and so were 147 requirements.
+    const first = await requestToken(w, clients.web);
+    assert.equal(tokenResponseOf(first)?.token_type, 'Bearer', 'served in the form body');
+    assert.equal(new URLSearchParams(first.request.body as string).get('client_id'), 'web');
+    assert.deepEqual(w.exchanges.map((e) => e.response?.status), [401, 401, 200, 200], 'its Basic refusal, the control both ways, then the form body');
+    assert.equal(w.last, first);
+    assert.match(w.logs.join('\n'), /HTTP Basic is refused to every client .*REQ-CAUTH-01 reports it\): web's request goes in the form body/);
+    const later = await requestToken(w, clients.system);
+    assert.equal(tokenResponseOf(later)?.token_type, 'Bearer');
+    assert.equal(w.exchanges.length, 5, 'the worker\'s later set-ups go in the form body at once: no Basic refusal more');
+    // REQ-CAUTH-01's own scenario judges the Basic refusal itself: it gets it as it came.
+    w.requirementIds = ['REQ-CAUTH-01'];
+    const judged = await requestToken(w, clients.system);
+    assert.equal(judged.response?.status, 401);
+    assert.match(authorizationOf(judged.request) ?? '', /^Basic /);
+    // A method the caller chose is never changed.
+    w.requirementIds = ['REQ-TOK-02'];
+    const chosen = await requestToken(w, clients.web, { method: 'basic' }).catch((error: unknown) => error);
+    assert.ok(chosen instanceof PrerequisiteBlocked && chosen.blockedBy === 'REQ-CAUTH-01', String(chosen));
+    resetValidCredentialsRefused();
   });
 });

@@ -6,7 +6,7 @@
 import type { CtkWorld } from '../world.ts';
 import { expect } from 'chai';
 import { describeOutcome, type Exchange } from '../http/exchange.ts';
-import { registeredAuthMethod, requestToken, tokenResponseOf, type TokenResponse } from '../oauth/token-client.ts';
+import { requestToken, tokenResponseOf, type TokenResponse } from '../oauth/token-client.ts';
 import { check } from '../verdict/check.ts';
 import { NotTestableError } from '../verdict/not-testable.ts';
 import { judgeRefusal as judgeTokenEndpointRefusal } from '../oauth/token-errors.ts';
@@ -41,10 +41,10 @@ export async function redeemCode(world: CtkWorld, login: HumanLogin, code: strin
     ...(verifier !== null ? { code_verifier: verifier } : {}),
     ...redemptionResource(world),
   };
-  // The way the profile registered the web client: Basic (default), the form body, or none (public: client_id only).
+  // The way the profile registered the web client: Basic (default), the form body, or none (public: client_id only);
+  // left to requestToken, which sends it in the form body where HTTP Basic is refused to every client (REQ-CAUTH-01).
   return requestToken(world, web, {
     grantType: 'authorization_code',
-    method: registeredAuthMethod(web),
     extraParams,
     // A redemption is neither a client-credentials nor a password request: the profile's token request parameters
     // are not for it (only the login's own resource, above), and it carries no scope (RFC 6749 §4.1.3: the

@@ -12,7 +12,7 @@ import { paceOwnAddress } from './pacing.ts';
 import { ownAddressQuiet } from '../load/source-addresses.ts';
 import { PrerequisiteBlocked } from '../verdict/blocked.ts';
 import { countsAsFailedLogin, sendGuarded } from './own-address-guard.ts';
-import { blockWhereValidCredentialsAreRefused } from './valid-credentials-refused.ts';
+import { basicRefusedEverywhere, blockWhereValidCredentialsAreRefused, judgesThisRequest, rememberBasicRefused } from './valid-credentials-refused.ts';
 import { keptTokenCurrent, signingKeyRotations } from './signing-key-rotations.ts';
 
 export type ClientAuthMethod = 'basic' | 'body' | 'both' | 'none';
@@ -162,11 +162,36 @@ export function assertTokenEndpointUsable(target: Pick<TargetDescription, 'token
   if (unusable) throw new PrerequisiteBlocked(unusable.requirement, unusable.reason, `fix what ${unusable.requirement} reports (or name idp.tokenEndpoint in the target profile); this requirement is judged once the token endpoint answers`);
 }
 
-/** Sends one token request (evidence recorded); by default for the client's declared scopes (scopeParameter). */
+/**
+ * Sends one token request (evidence recorded); by default for the client's declared scopes (scopeParameter).
+ *
+ * A request that leaves the method to the registration (HTTP Basic by default) and is blocked on REQ-CAUTH-01 — the
+ * token endpoint refuses Basic to every client and serves the form body — is sent again in the form body where the
+ * client may use it (mayUseFormBody), and so are the worker's later ones: REQ-CAUTH-01's scenario reports the cause
+ * once, the rest of the run is still judged. Measured against fault ignore-basic-auth before: 147 requirements not
+ * testable behind the one finding, a vendor told nothing else about their product. Not for a scenario that judges
+ * the method itself (REQ-CAUTH-01/-02, REQ-TOK-01 of the system client: judgesThisRequest).
+ */
 export async function requestToken(world: CtkWorld, client: ClientCredentials, options: TokenRequestOptions = {}): Promise<Exchange> {
   assertTokenEndpointUsable(world.target);
-  const { headers, body } = tokenRequestBody(client, options, world.target);
   const registered = options.clientId === undefined && (options.secret === undefined || options.secretExpectedValid === true);
+  const mayFallBack = registered && options.method === undefined && registeredAuthMethod(client) === 'basic' && mayUseFormBody(world.target, client) && !judgesThisRequest(world, client);
+  const inFormBody = (): Promise<Exchange> => {
+    world.log(`HTTP Basic is refused to every client while the form body is served (REQ-CAUTH-01 reports it): ${client.clientId}'s request goes in the form body`);
+    return sendTokenRequest(world, client, { ...options, method: 'body' }, registered);
+  };
+  if (mayFallBack && basicRefusedEverywhere()) return inFormBody();
+  try {
+    return await sendTokenRequest(world, client, options, registered);
+  } catch (error) {
+    if (!mayFallBack || !(error instanceof PrerequisiteBlocked) || error.blockedBy !== 'REQ-CAUTH-01') throw error;
+    rememberBasicRefused();
+    return inFormBody();
+  }
+}
+
+async function sendTokenRequest(world: CtkWorld, client: ClientCredentials, options: TokenRequestOptions, registered: boolean): Promise<Exchange> {
+  const { headers, body } = tokenRequestBody(client, options, world.target);
   return sendWithRegisteredCredentials(world, client, registered, options.sourceAddress, async (sourceAddress) => {
     await paceTokenRequest(world, sourceAddress, options.pace);
     return world.send(

@@ -45,15 +45,27 @@ interface Control {
 /** Per worker process: the control is sent at most once while it concludes (undefined: not asked yet). */
 let control: Promise<Control> | undefined;
 
+/** Per worker process: HTTP Basic was found refused to every client while the form body is served (REQ-CAUTH-01's cause). */
+let basicRefusedToEveryClient = false;
+
 /** For the kit's own tests. */
 export function resetValidCredentialsRefused(): void {
   control = undefined;
+  basicRefusedToEveryClient = false;
+}
+
+/** Whether this worker found HTTP Basic refused to every client while the form body is served. */
+export const basicRefusedEverywhere = (): boolean => basicRefusedToEveryClient;
+
+/** Remembered when a request was blocked on REQ-CAUTH-01: later set-ups of this worker go to the form body at once. */
+export function rememberBasicRefused(): void {
+  basicRefusedToEveryClient = true;
 }
 
 /** The requirements whose scenarios judge the system client's own secret sent each way (auth-method-cause.ts). */
 const JUDGES_THE_METHOD = ['REQ-CAUTH-01', 'REQ-CAUTH-02'];
 
-function judgesThisRequest(world: CtkWorld, client: ClientCredentials): boolean {
+export function judgesThisRequest(world: CtkWorld, client: ClientCredentials): boolean {
   // A world made up by a unit test may carry no scenario: it judges nothing, so nothing is exempt.
   const ids: readonly string[] = world.requirementIds ?? [];
   if (ids.some((id) => JUDGES_THE_METHOD.includes(id))) return true;
