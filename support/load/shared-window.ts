@@ -132,14 +132,17 @@ export class SharedLoadWindow {
   }
 }
 
-/** The main thread, before the workers start: one window for all of them. */
-export function offerSharedLoadWindow(): void {
-  setEnvironmentData(SHARED_LOAD_WINDOW_KEY, SharedLoadWindow.allocate());
+/**
+ * The main thread, before the workers start: one window for all of them (under `key`: the load cap's, or another
+ * sliding-second count they share, as the own address's pacing).
+ */
+export function offerSharedLoadWindow(key = SHARED_LOAD_WINDOW_KEY, capacity = SHARED_WINDOW_CAPACITY): void {
+  setEnvironmentData(key, SharedLoadWindow.allocate(capacity));
 }
 
-/** The window the main thread offered, when it did and it can count `perSecond` (else the workers take shares). */
-export function sharedLoadWindow(perSecond: number): SharedLoadWindow | undefined {
-  const buffer = getEnvironmentData(SHARED_LOAD_WINDOW_KEY);
+/** The window the main thread offered under `key`, when it did and it can count `perSecond` (else the workers take shares). */
+export function sharedLoadWindow(perSecond: number, key = SHARED_LOAD_WINDOW_KEY): SharedLoadWindow | undefined {
+  const buffer = getEnvironmentData(key);
   if (!(buffer instanceof SharedArrayBuffer)) return undefined;
   const window = new SharedLoadWindow(buffer);
   return perSecond <= window.capacity ? window : undefined;

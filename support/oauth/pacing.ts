@@ -15,8 +15,7 @@
  * window per address use (offerSharedPacing, before the workers start), every worker counts its requests there:
  * the run as a whole stays within the same budget, and whichever worker needs it may use all of it.
  */
-import { getEnvironmentData, setEnvironmentData } from 'node:worker_threads';
-import { SharedLoadWindow } from '../load/shared-window.ts';
+import { offerSharedLoadWindow, sharedLoadWindow, type SharedLoadWindow } from '../load/shared-window.ts';
 import { workerShare } from '../load/source-addresses.ts';
 
 export const SHARE_OF_LIMIT = 0.7;
@@ -71,17 +70,16 @@ const SHARED_PACE_CAPACITY = 1024;
 
 /** The main thread, before the workers start: one pacing window per use of the address they all share. */
 export function offerSharedPacing(): void {
-  for (const use of PACED_USES) setEnvironmentData(sharedPaceKey(use), SharedLoadWindow.allocate(SHARED_PACE_CAPACITY));
+  for (const use of PACED_USES) offerSharedLoadWindow(sharedPaceKey(use), SHARED_PACE_CAPACITY);
 }
 
-const sharedWindows = new Map<PacedUse, SharedLoadWindow | null>();
+/** Per use and per-second count: the offered window (null: none, or too small), looked up once per worker. */
+const sharedWindows = new Map<string, SharedLoadWindow | null>();
 
-function sharedPaceWindow(use: PacedUse): SharedLoadWindow | undefined {
-  if (!sharedWindows.has(use)) {
-    const buffer = getEnvironmentData(sharedPaceKey(use));
-    sharedWindows.set(use, buffer instanceof SharedArrayBuffer ? new SharedLoadWindow(buffer) : null);
-  }
-  return sharedWindows.get(use) ?? undefined;
+function sharedPaceWindow(use: PacedUse, perWindow: number): SharedLoadWindow | undefined {
+  const key = `${use}|${perWindow}`;
+  if (!sharedWindows.has(key)) sharedWindows.set(key, sharedLoadWindow(perWindow, sharedPaceKey(use)) ?? null);
+  return sharedWindows.get(key) ?? undefined;
 }
 
 /**
@@ -91,8 +89,8 @@ function sharedPaceWindow(use: PacedUse): SharedLoadWindow | undefined {
  */
 export async function paceOwnAddress(use: PacedUse, limitPerSecond: number, sleep: (ms: number) => Promise<void> = (ms) => new Promise((r) => setTimeout(r, ms))): Promise<void> {
   const perWindow = Math.max(1, Math.floor(limitPerSecond * SHARE_OF_LIMIT));
-  const shared = sharedPaceWindow(use);
-  if (!shared || perWindow > shared.capacity) {
+  const shared = sharedPaceWindow(use, perWindow);
+  if (!shared) {
     await pacerFor(limitPerSecond / workerShare().total).acquire(use);
     return;
   }
