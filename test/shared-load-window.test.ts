@@ -10,13 +10,16 @@ import { LoadBudgetExhaustedError, LoadCap, sendTogether } from '../support/load
 import { SharedLoadWindow } from '../support/load/shared-window.ts';
 import { fakeClock } from './helpers/fake-clock.ts';
 
+/** Two workers' caps counting in one shared window (worker i of `total`), on the fake clock. */
+function workersSharing(limits: { maxRequestsPerSecond: number; maxRequestsPerRun: number }, total: number, capacity: number) {
+  const clock = fakeClock();
+  const buffer = SharedLoadWindow.allocate(capacity);
+  const worker = (id: number) => new LoadCap(limits, { id, total }, clock, new SharedLoadWindow(buffer, () => clock.t));
+  return { clock, burstWorker: worker(0), otherWorker: worker(1) };
+}
 
 test('two workers counting in one window send no more than the rate together, and each may use all of it', async () => {
-  const clock = fakeClock();
-  const buffer = SharedLoadWindow.allocate(64);
-  const limits = { maxRequestsPerSecond: 30, maxRequestsPerRun: 1000 };
-  const burstWorker = new LoadCap(limits, { id: 0, total: 3 }, clock, new SharedLoadWindow(buffer, () => clock.t));
-  const otherWorker = new LoadCap(limits, { id: 1, total: 3 }, clock, new SharedLoadWindow(buffer, () => clock.t));
+  const { clock, burstWorker, otherWorker } = workersSharing({ maxRequestsPerSecond: 30, maxRequestsPerRun: 1000 }, 3, 64);
   assert.equal(burstWorker.perSecond, 30, 'the whole rate, not a third of it');
   assert.equal(burstWorker.perRun, 1000, 'the whole run budget too, counted in the shared memory');
   for (let i = 0; i < 30; i++) await burstWorker.acquire();
@@ -80,11 +83,7 @@ test('threads taking slots at the same moment: exactly the rate is granted, no s
 });
 
 test('the run budget is shared: a plan reserves its upper bound, no plan of another worker can take it, the unsent rest comes back', async () => {
-  const clock = fakeClock();
-  const buffer = SharedLoadWindow.allocate(256);
-  const limits = { maxRequestsPerSecond: 200, maxRequestsPerRun: 100 };
-  const burstWorker = new LoadCap(limits, { id: 0, total: 3 }, clock, new SharedLoadWindow(buffer, () => clock.t));
-  const otherWorker = new LoadCap(limits, { id: 1, total: 3 }, clock, new SharedLoadWindow(buffer, () => clock.t));
+  const { burstWorker, otherWorker } = workersSharing({ maxRequestsPerSecond: 200, maxRequestsPerRun: 100 }, 3, 256);
   // Measured before: the burst worker held to a third (33) while the others sent nothing.
   assert.equal(burstWorker.reserve(60), true, 'one worker may plan more than a third of the run budget');
   assert.equal(otherWorker.remaining, 40);
@@ -104,11 +103,7 @@ test('the run budget is shared: a plan reserves its upper bound, no plan of anot
 });
 
 test('a plan\'s unsent rest comes back at the end of its scenario, not only with its worker\'s next plan', async () => {
-  const clock = fakeClock();
-  const buffer = SharedLoadWindow.allocate(256);
-  const limits = { maxRequestsPerSecond: 200, maxRequestsPerRun: 100 };
-  const burstWorker = new LoadCap(limits, { id: 0, total: 2 }, clock, new SharedLoadWindow(buffer, () => clock.t));
-  const otherWorker = new LoadCap(limits, { id: 1, total: 2 }, clock, new SharedLoadWindow(buffer, () => clock.t));
+  const { burstWorker, otherWorker } = workersSharing({ maxRequestsPerSecond: 200, maxRequestsPerRun: 100 }, 2, 256);
   assert.equal(burstWorker.reserve(80), true);
   for (let i = 0; i < 20; i++) await burstWorker.acquire();
   // Its last plan: the worker plans nothing more in this run.
