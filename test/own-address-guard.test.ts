@@ -96,6 +96,35 @@ test('refusals after the first count the requests still in flight: parallel work
   resetFailureAddresses();
 });
 
+test('a rerouted request that is served gives its failure back; one refused keeps it', () => {
+  resetOwnAddressCount(new SharedArrayBuffer(8));
+  resetFailureAddresses();
+  // 12 addresses: four failure addresses, one kept for the judging scenarios: three a set-up may use, four failures each.
+  const t = target(Array.from({ length: 12 }, (_, i) => `127.0.0.${i + 2}`));
+  for (let i = 0; i < 4; i++) routeOwnAddressRequest(t).answered(answer(401));
+  // Measured against fault ignore-body-credentials: the rerouted set-ups went with HTTP Basic, which that target
+  // serves; each used up a failure all the same, and a whole run ran out of addresses.
+  for (let i = 0; i < 50; i++) {
+    const route = routeOwnAddressRequest(t);
+    assert.match(route.sourceAddress ?? '', /^127\.0\.0\./, `served request ${i + 1} still has an address to go from`);
+    route.answered(i % 2 === 0 ? answer(200, { access_token: 'x' }) : answer(400, { error: 'invalid_scope' }));
+  }
+  // Refused ones keep theirs (and a request that got no answer: the target may have counted it).
+  let refused = 0;
+  try {
+    for (;;) {
+      const route = routeOwnAddressRequest(t);
+      route.answered(refused % 2 === 0 ? answer(401) : undefined);
+      refused++;
+    }
+  } catch (error) {
+    assert.ok(error instanceof PrerequisiteBlocked, String(error));
+  }
+  assert.equal(refused, 3 * 4, 'three addresses a set-up may use, four failures each');
+  resetOwnAddressCount();
+  resetFailureAddresses();
+});
+
 test('a target that does not block IPs: nothing is counted or rerouted', () => {
   resetOwnAddressCount(new SharedArrayBuffer(8));
   const t = target([], false);

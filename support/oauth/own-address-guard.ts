@@ -20,11 +20,14 @@
  * takes the last untouched one. Measured against fault token-endpoint-refuses-everything-401 in a whole run: the
  * set-ups of ~170 scenarios used up every worker's failures addresses before token-issuance's first scenario ran, and
  * REQ-TOK-01 — the requirement that reports the refusal — was itself "blocked", the one cause left unreported.
+ * And a rerouted request that was served gives its failure back: against fault ignore-body-credentials the rerouted
+ * requests went with HTTP Basic, which that target serves, yet each used up a failure, and whole runs ended with 26
+ * to 31 requirements not testable (REQ-TOK-01..08 among them in one).
  */
 import type { TargetDescription } from '../target/target.ts';
 import { formOf, jsonOf, type Exchange } from '../http/exchange.ts';
 import { PrerequisiteBlocked } from '../verdict/blocked.ts';
-import { addressForFailures, failureBudget, NoFailureAddressLeft } from './source-address.ts';
+import { addressForFailures, failureBudget, NoFailureAddressLeft, returnFailures } from './source-address.ts';
 import { SharedCells } from '../run/shared-memory.ts';
 
 /** The key under which the main thread hands the workers the shared count. */
@@ -94,8 +97,18 @@ export function routeOwnAddressRequest(target: TargetDescription, judgesRefusal 
   }
   const why = `the target already refused ${refusals} of this run's requests with valid credentials from its own address, and counts refusals as failed logins (it blocks after ${target.limits.ipBlock?.failedAttempts ?? 'some'})`;
   try {
-    const address = addressForFailures(target, 1, undefined, judgesRefusal ? 0 : KEPT_FOR_JUDGES).sourceAddress;
-    if (address !== undefined) return { sourceAddress: address, why: `${why}: this request goes out from ${address}`, answered: () => undefined };
+    const taken = addressForFailures(target, 1, undefined, judgesRefusal ? 0 : KEPT_FOR_JUDGES);
+    const address = taken.sourceAddress;
+    if (address !== undefined) {
+      return {
+        sourceAddress: address,
+        why: `${why}: this request goes out from ${address}`,
+        // Served (or refused for something that is not a login): that address took no failure from it.
+        answered: (exchange) => {
+          if (exchange && !countsAsFailedLogin(exchange)) returnFailures(taken);
+        },
+      };
+    }
   } catch (error) {
     if (!(error instanceof NoFailureAddressLeft)) throw error;
   }

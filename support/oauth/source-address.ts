@@ -72,6 +72,17 @@ export function addressForFailures(target: TargetDescription, failures = 1, shar
   throw new NoFailureAddressLeft(budget, pool.length);
 }
 
+/**
+ * Gives back failures taken with addressForFailures that the target did not count: the request was served (or
+ * refused for something other than a login), so that address took no failed login from it.
+ */
+export function returnFailures(address: FailureAddress, failures = 1): void {
+  const key = address.sourceAddress ?? DEFAULT;
+  const left = (spent.get(key) ?? 0) - failures;
+  if (left > 0) spent.set(key, left);
+  else spent.delete(key);
+}
+
 /** For the kit's own tests. */
 export function resetFailureAddresses(): void {
   spent.clear();
