@@ -9,10 +9,12 @@ import assert from 'node:assert/strict';
 import { canRunAlongside, orderForParallelRun, parallelOptionsOf, runRank, sendsBursts } from '../support/run/parallel.ts';
 import { workerShare } from '../support/load/source-addresses.ts';
 import { requirements } from '../support/requirements/catalogue.ts';
+import { JUDGES_VALID_CREDENTIALS } from '../support/requirements/valid-credential-judges.ts';
 
 const burstReq = requirements().find((r) => r.capability === 'rate-limiting')!.id;
 const blockReq = requirements().find((r) => r.capability === 'ip-blocking')!.id;
-const plainReq = requirements().find((r) => r.capability === undefined)!.id;
+// Not one of the valid-credential judges, which run first of all.
+const plainReq = requirements().find((r) => r.capability === undefined && !JUDGES_VALID_CREDENTIALS.includes(r.id))!.id;
 
 const pickle = (...tags: string[]) => ({ tags: tags.map((name) => ({ name })) });
 const burst = pickle(`@${burstReq}`, '@load');
@@ -89,6 +91,20 @@ test('the run order: bursts first, the long ones next, the rest, the run-alone o
     named('rotation', rotation), named('plain-1', plain), named('browser', browser), named('burst', burst), named('plain-2', plain), named('audit', audit),
   ]);
   assert.deepEqual(ordered.map((p) => p.name), ['burst', 'browser', 'plain-1', 'plain-2', 'audit', 'rotation'], 'key rotations last: each drops every kept token');
+});
+
+test('the scenarios that judge valid credentials run before everything else, REQ-TOK-01 first', () => {
+  // Measured: a whole run against token-endpoint-refuses-everything-401 reported REQ-TOK-01 "blocked" (no client IP
+  // left to fail from) and nothing failed; the rest of the run had used the addresses before its scenario came.
+  const tok01 = pickle('@REQ-TOK-01');
+  const basic = pickle('@REQ-CAUTH-01');
+  const mtls = pickle('@REQ-MTLS-01', '@requires-mtls');
+  assert.deepEqual([tok01, basic, mtls].map((p) => runRank(tagsOf(p))), [-2, -1, -1]);
+  const named = (name: string, p: ReturnType<typeof pickle>) => ({ name, pickle: p });
+  const ordered = orderForParallelRun([named('burst', burst), named('plain', plain), named('basic', basic), named('mtls', mtls), named('tok01', tok01)]);
+  assert.deepEqual(ordered.map((p) => p.name), ['tok01', 'basic', 'mtls', 'burst', 'plain']);
+  // A judge that must run alone stays with the run-alone ones.
+  assert.equal(runRank(tagsOf(pickle('@REQ-CAUTH-02', '@audit'))), 3);
 });
 
 test('each cucumber worker paces its token requests to its share of the per-IP limit', () => {

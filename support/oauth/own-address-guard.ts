@@ -29,6 +29,9 @@ import { formOf, jsonOf, type Exchange } from '../http/exchange.ts';
 import { PrerequisiteBlocked } from '../verdict/blocked.ts';
 import { addressForFailures, failureBudget, NoFailureAddressLeft, returnFailures } from './source-address.ts';
 import { SharedCells } from '../run/shared-memory.ts';
+import { judgesValidCredentials } from '../requirements/valid-credential-judges.ts';
+
+export { judgesValidCredentials } from '../requirements/valid-credential-judges.ts';
 
 /** The key under which the main thread hands the workers the shared count. */
 export const OWN_ADDRESS_REFUSALS_KEY = 'auth-ctk:own-address-refusals';
@@ -66,15 +69,8 @@ export interface OwnAddressRoute {
 
 const NO_COUNT: OwnAddressRoute = { sourceAddress: undefined, answered: () => undefined };
 
-/** The requirements whose scenarios judge that a client's registered credentials obtain a token, one per method. */
-export const JUDGES_VALID_CREDENTIALS: readonly string[] = ['REQ-TOK-01', 'REQ-CAUTH-01', 'REQ-CAUTH-02', 'REQ-CSJWT-01', 'REQ-PKJWT-01', 'REQ-MTLS-01'];
-
-/** Untouched failures addresses (per worker) a set-up's rerouted request leaves to those scenarios. */
+/** Untouched failures addresses (per worker) a set-up's rerouted request leaves to the scenarios that judge valid credentials. */
 export const KEPT_FOR_JUDGES = 1;
-
-/** Whether a scenario with these requirements judges the refusal of valid credentials (and may use the kept addresses). */
-export const judgesValidCredentials = (requirementIds: readonly string[] | undefined): boolean =>
-  (requirementIds ?? []).some((id) => JUDGES_VALID_CREDENTIALS.includes(id));
 
 /**
  * The route of a token request that would leave from the own address with a client's registered credentials.

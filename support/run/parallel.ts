@@ -34,6 +34,7 @@
 import { isTimingSensitive } from '../shard/partition.ts';
 import { tagsBindCapability } from '../requirements/catalogue.ts';
 import type { TargetDescription } from '../target/target.ts';
+import { JUDGES_VALID_CREDENTIALS } from '../requirements/valid-credential-judges.ts';
 
 interface TaggedPickle {
   readonly tags: readonly { readonly name: string }[];
@@ -92,12 +93,19 @@ export function canRunAlongside(pickle: TaggedPickle, running: readonly TaggedPi
 /**
  * Rank in the run order: the bursts, the long ones, the rest, and the ones that run alone, the signing-key rotations
  * last of all (each makes every worker drop the tokens it kept: the human ones cost a browser login each to replace).
+ * Before all of them the few scenarios that judge whether valid credentials obtain a token, REQ-TOK-01's first
+ * (support/requirements/valid-credential-judges.ts): against a target that refuses valid credentials, every other
+ * scenario's requests use up the client IPs the run may fail from, and a judge that came late found none left —
+ * measured, a whole run against fault token-endpoint-refuses-everything-401 reported REQ-TOK-01 itself "blocked" and
+ * nothing failed. They are a few quick requests; the bursts start a moment later.
  * The JWKS relay's scenarios are long ones (each waits out a key-set cache or an outage): early, so their
  * one-at-a-time chain overlaps the rest.
  */
 export function runRank(tags: readonly string[]): number {
   if (tags.includes('@rotation')) return 4;
   if (tags.some((t) => RUNS_ALONE_TAGS.includes(t))) return 3;
+  const judge = JUDGES_VALID_CREDENTIALS.findIndex((id) => tags.includes(`@${id}`));
+  if (judge >= 0) return judge === 0 ? -2 : -1;
   if (sendsBursts(tags)) return 0;
   if (tags.includes('@browser') || tags.includes(JWKS_RELAY_TAG) || isTimingSensitive(tags)) return 1;
   return 2;
