@@ -96,7 +96,7 @@ test('refusals after the first count the requests still in flight: parallel work
   resetFailureAddresses();
 });
 
-test('a rerouted request that is served gives its failure back; one refused keeps it', () => {
+test('a rerouted request that is served gives its failure back; one refused, unanswered or perhaps blocked keeps it', () => {
   resetOwnAddressCount(new SharedArrayBuffer(8));
   resetFailureAddresses();
   // 12 addresses: four failure addresses, one kept for the judging scenarios: three a set-up may use, four failures each.
@@ -109,12 +109,14 @@ test('a rerouted request that is served gives its failure back; one refused keep
     assert.match(route.sourceAddress ?? '', /^127\.0\.0\./, `served request ${i + 1} still has an address to go from`);
     route.answered(i % 2 === 0 ? answer(200, { access_token: 'x' }) : answer(400, { error: 'invalid_scope' }));
   }
-  // Refused ones keep theirs (and a request that got no answer: the target may have counted it).
+  // Refused ones keep theirs, and so do a request that got no answer (the target may have counted it) and one
+  // answered 403 or 429 (that address may be blocked: given back, it would be handed out again and again).
+  const keeps = [answer(401), undefined, answer(403), answer(429), answer(400, { error: 'invalid_client' })];
   let refused = 0;
   try {
     for (;;) {
       const route = routeOwnAddressRequest(t);
-      route.answered(refused % 2 === 0 ? answer(401) : undefined);
+      route.answered(keeps[refused % keeps.length]);
       refused++;
     }
   } catch (error) {

@@ -57,6 +57,13 @@ export function countsAsFailedLogin(exchange: Exchange): boolean {
   return error === 'invalid_client' || (error === 'invalid_grant' && formOf(exchange.request)?.get('grant_type') === 'password');
 }
 
+/** An answer that shows the address took no failed login and is not blocked: a 2xx, or a 400 that is no failed login. */
+function tookNoFailure(exchange: Exchange): boolean {
+  const status = exchange.response?.status;
+  if (status === undefined) return false;
+  return (status >= 200 && status < 300) || (status === 400 && !countsAsFailedLogin(exchange));
+}
+
 /** Where one token request goes, and what to do with its answer. */
 export interface OwnAddressRoute {
   /** undefined: the run's own address. */
@@ -99,9 +106,10 @@ export function routeOwnAddressRequest(target: TargetDescription, judgesRefusal 
       return {
         sourceAddress: address,
         why: `${why}: this request goes out from ${address}`,
-        // Served (or refused for something that is not a login): that address took no failure from it.
+        // Served, or refused for something in the request (a 400 that is no failed login): that address took no
+        // failure from it. Anything else keeps it — a 403, 429 or dropped connection may be that address's block.
         answered: (exchange) => {
-          if (exchange && !countsAsFailedLogin(exchange)) returnFailures(taken);
+          if (exchange && tookNoFailure(exchange)) returnFailures(taken);
         },
       };
     }
