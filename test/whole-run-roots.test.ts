@@ -41,3 +41,16 @@ test("an IP block that reaches every IP: REQ-RL-06 is the one finding, every req
   assert.ok(onTheBlock.length > 0, 'the scenarios beside the IP-block checks met the block (else this run proves nothing about them)');
   assert.equal(run.code, 1);
 });
+
+test('a token endpoint that refuses every valid credential: REQ-TOK-01 is the one finding, judged, not blocked', { timeout: 300_000 }, async () => {
+  // Before (a whole run, 2026-12-08): nothing failed, and REQ-TOK-01 — the requirement that reports the refusal — was
+  // itself "blocked: ... no other client IP is left to send this token request from": the rest of the run had used
+  // the client IPs it may fail from before token-issuance's scenario came. The judges of valid credentials now run
+  // first (support/run/parallel.ts runRank).
+  const run = await wholeRun('token-endpoint-refuses-everything-401');
+  const reported = run.verdicts.requirements.filter((r) => r.verdict === 'failed' || r.verdict === 'warning').map((r) => `${r.requirement.id} ${r.verdict}`);
+  assert.deepEqual(reported, ['REQ-TOK-01 failed'], run.output.slice(-3_000));
+  const behind = run.verdicts.requirements.filter((r) => r.verdict === 'not-testable' && /REQ-TOK-01/.test(r.reason ?? ''));
+  assert.ok(behind.length > 100, `the rest is not testable behind REQ-TOK-01 (${behind.length})`);
+  assert.equal(run.code, 1);
+});
