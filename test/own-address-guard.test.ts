@@ -8,7 +8,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Exchange } from '../support/http/exchange.ts';
 import type { TargetDescription } from '../support/target/target.ts';
-import { countsAsFailedLogin, judgesValidCredentials, resetOwnAddressCount, routeOwnAddressRequest } from '../support/oauth/own-address-guard.ts';
+import { countsAsFailedLogin, resetOwnAddressCount, routeOwnAddressRequest } from '../support/oauth/own-address-guard.ts';
+import { judgesValidCredentials } from '../support/requirements/valid-credential-judges.ts';
 import { resetFailureAddresses } from '../support/oauth/source-address.ts';
 import { PrerequisiteBlocked } from '../support/verdict/blocked.ts';
 

@@ -31,8 +31,6 @@ import { addressForFailures, failureBudget, NoFailureAddressLeft, returnFailures
 import { SharedCells } from '../run/shared-memory.ts';
 import { judgesValidCredentials } from '../requirements/valid-credential-judges.ts';
 
-export { judgesValidCredentials } from '../requirements/valid-credential-judges.ts';
-
 /** The key under which the main thread hands the workers the shared count. */
 export const OWN_ADDRESS_REFUSALS_KEY = 'auth-ctk:own-address-refusals';
 const REFUSALS = 0;

@@ -25,11 +25,14 @@
  * (they share the relay's counter and switch) — and alone where the relay's gateway is the target's own
  * (jwksRelay.shared, a profile that points its only gateway at the relay).
  * Order: cucumber hands a finished worker the first scenario of the queue it may run, and a worker that gets
- * none stays idle for the rest of the run. So the bursts go first (one worker works through that chain of
+ * none stays idle for the rest of the run. So, after the few scenarios that judge whether valid credentials obtain a
+ * token (see runRank), the bursts go first (one worker works through that chain of
  * bursts and waits while the other takes the rest), then the long ones (a browser, a token's lifetime, an IP
  * block; isTimingSensitive), then everything else, and the run-alone scenarios LAST: by the time one of them is due, only they (and maybe the
  * tail of the burst chain) are left, so the worker that idles has nothing else it could have done. The order of
- * scenarios never decides a verdict: each sets up its own state (test/parallel-run.test.ts).
+ * scenarios never decides a verdict against a correct target: each sets up its own state (test/parallel-run.test.ts).
+ * Against one that refuses valid credentials it did: the client IPs the run may fail from are few, and whichever
+ * scenario came last found none — hence the judges of valid credentials first.
  */
 import { isTimingSensitive } from '../shard/partition.ts';
 import { tagsBindCapability } from '../requirements/catalogue.ts';
