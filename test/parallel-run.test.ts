@@ -10,6 +10,7 @@ import { canRunAlongside, orderForParallelRun, parallelOptionsOf, runRank, sends
 import { workerShare } from '../support/load/source-addresses.ts';
 import { requirements } from '../support/requirements/catalogue.ts';
 import { JUDGES_VALID_CREDENTIALS } from '../support/requirements/valid-credential-judges.ts';
+import { scenarios } from '../support/traceability.ts';
 
 const burstReq = requirements().find((r) => r.capability === 'rate-limiting')!.id;
 const blockReq = requirements().find((r) => r.capability === 'ip-blocking')!.id;
@@ -105,6 +106,14 @@ test('the scenarios that judge valid credentials run before everything else, REQ
   assert.deepEqual(ordered.map((p) => p.name), ['tok01', 'basic', 'mtls', 'burst', 'plain']);
   // A judge that must run alone stays with the run-alone ones.
   assert.equal(runRank(tagsOf(pickle('@REQ-CAUTH-02', '@audit'))), 3);
+});
+
+test("the kit's own features: the run starts with a scenario of each valid-credential judge, REQ-TOK-01's first", () => {
+  const ordered = orderForParallelRun(scenarios().map((s) => ({ name: s.name, requirementIds: s.requirementIds, pickle: pickle(...s.tags) })));
+  const judges = ordered.filter((s) => s.requirementIds.some((id) => JUDGES_VALID_CREDENTIALS.includes(id)));
+  assert.ok(ordered[0]!.requirementIds.includes('REQ-TOK-01'), `first: ${ordered[0]!.name}`);
+  assert.deepEqual(ordered.slice(0, judges.length), judges, 'the judges ahead of every other scenario');
+  for (const id of JUDGES_VALID_CREDENTIALS) assert.ok(judges.some((s) => s.requirementIds.includes(id)), `a scenario of ${id} among them (a renamed tag would leave it late)`);
 });
 
 test('each cucumber worker paces its token requests to its share of the per-IP limit', () => {
