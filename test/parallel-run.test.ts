@@ -18,6 +18,7 @@ const blockReq = requirements().find((r) => r.capability === 'ip-blocking')!.id;
 const plainReq = requirements().find((r) => r.capability === undefined && !JUDGES_VALID_CREDENTIALS.includes(r.id))!.id;
 
 const pickle = (...tags: string[]) => ({ tags: tags.map((name) => ({ name })) });
+const named = (name: string, p: ReturnType<typeof pickle>) => ({ name, pickle: p });
 const burst = pickle(`@${burstReq}`, '@load');
 const block = pickle(`@${blockReq}`, '@load');
 const plain = pickle(`@${plainReq}`);
@@ -87,7 +88,6 @@ test('the run order: bursts first, the long ones next, the rest, the run-alone o
   const browser = pickle('@browser', `@${plainReq}`);
   const expiry = pickle('@timing-sensitive', `@${plainReq}`);
   assert.deepEqual([burst, browser, expiry, plain, audit, rotation].map((p) => runRank(tagsOf(p))), [0, 1, 1, 2, 3, 4]);
-  const named = (name: string, p: ReturnType<typeof pickle>) => ({ name, pickle: p });
   const ordered = orderForParallelRun([
     named('rotation', rotation), named('plain-1', plain), named('browser', browser), named('burst', burst), named('plain-2', plain), named('audit', audit),
   ]);
@@ -101,7 +101,6 @@ test('the scenarios that judge valid credentials run before everything else, REQ
   const basic = pickle('@REQ-CAUTH-01');
   const mtls = pickle('@REQ-MTLS-01', '@requires-mtls');
   assert.deepEqual([tok01, basic, mtls].map((p) => runRank(tagsOf(p))), [-2, -1, -1]);
-  const named = (name: string, p: ReturnType<typeof pickle>) => ({ name, pickle: p });
   const ordered = orderForParallelRun([named('burst', burst), named('plain', plain), named('basic', basic), named('mtls', mtls), named('tok01', tok01)]);
   assert.deepEqual(ordered.map((p) => p.name), ['tok01', 'basic', 'mtls', 'burst', 'plain']);
   // A judge that must run alone stays with the run-alone ones.
